@@ -1,0 +1,290 @@
+/**
+ * memcached's option switch: applies the options getopt hands it, in order, to a settings record with
+ * the defaults of `settings_init()`. Some options fail on the spot (`-c 0` exits 1 before later options
+ * are read); those failures are recorded with the option that caused them.
+ */
+import { atof, atoi, octal, atoiDetail } from './numbers.js';
+import type { OptionEvent, GetoptResult } from './getopt.js';
+import { splitSubOptions, checkSubOption, type SubOption } from './extended.js';
+import { atLeast, type Version } from './version.js';
+
+export type Protocol = 'auto' | 'binary' | 'ascii';
+
+export interface Settings {
+  port: number;
+  udpport: number;
+  /** The accumulated `-l` string, or null when no `-l` was given. */
+  inter: string | null;
+  socketpath: string | null;
+  access: number;
+  /** `-m` as memcached's atoi read it, in megabytes. */
+  memoryMB: number;
+  maxconns: number;
+  threads: number;
+  verbose: number;
+  username: string | null;
+  pidFile: string | null;
+  factor: number;
+  chunkSize: number;
+  reqsPerEvent: number;
+  backlog: number;
+  protocol: Protocol;
+  protocolSpecified: boolean;
+  itemSizeMax: number;
+  sasl: boolean;
+  shutdownCommand: boolean;
+  sslEnabled: boolean;
+  flushEnabled: boolean;
+  dumpEnabled: boolean;
+  watchEnabled: boolean;
+  authFile: string | null;
+  memoryFile: string | null;
+  daemonize: boolean;
+  coreDumps: boolean;
+  lockMemory: boolean;
+  largePages: boolean;
+  useCas: boolean;
+  evictions: boolean;
+  prefixDelimiter: string;
+  napiIds: number;
+  tcpSpecified: boolean;
+  udpSpecified: boolean;
+  /** Effective `-o` sub-options, later ones replacing earlier ones of the same name. */
+  extended: Map<string, SubOption & { option: OptionEvent }>;
+  slabChunkMax: number;
+  slabChunkChanged: boolean;
+  hotLruPct: number;
+  warmLruPct: number;
+  tempLru: boolean;
+  lruMaintainer: boolean;
+}
+
+export function defaultSettings(version: Version): Settings {
+  return {
+    port: 11211,
+    udpport: atLeast(version, '1.5.6') ? 0 : 11211,
+    inter: null,
+    socketpath: null,
+    access: 0o700,
+    memoryMB: 64,
+    maxconns: 1024,
+    threads: 4,
+    verbose: 0,
+    username: null,
+    pidFile: null,
+    factor: 1.25,
+    chunkSize: 48,
+    reqsPerEvent: 20,
+    backlog: 1024,
+    protocol: 'auto',
+    protocolSpecified: false,
+    itemSizeMax: 1024 * 1024,
+    sasl: false,
+    shutdownCommand: false,
+    sslEnabled: false,
+    flushEnabled: true,
+    dumpEnabled: true,
+    watchEnabled: true,
+    authFile: null,
+    memoryFile: null,
+    daemonize: false,
+    coreDumps: false,
+    lockMemory: false,
+    largePages: false,
+    useCas: true,
+    evictions: true,
+    prefixDelimiter: ':',
+    napiIds: 0,
+    tcpSpecified: false,
+    udpSpecified: false,
+    extended: new Map(),
+    slabChunkMax: 512 * 1024,
+    slabChunkChanged: false,
+    hotLruPct: 20,
+    warmLruPct: 40,
+    tempLru: false,
+    lruMaintainer: atLeast(version, '1.5.0'),
+  };
+}
+
+/** A start-up failure and what caused it. */
+export interface Failure {
+  exitCode: number;
+  /** memcached's own message, or a description where it prints none. */
+  reason: string;
+  /** The option responsible, when one is. */
+  option: OptionEvent | null;
+  /** False when the outcome depends on facts about the host mchard could not establish. */
+  certain: boolean;
+}
+
+/** An `-l` value memcached dropped because it is a substring of what was already accumulated. */
+export interface DroppedListen {
+  option: OptionEvent;
+  /** The accumulated string it was found in. */
+  within: string;
+}
+
+export interface Applied {
+  settings: Settings;
+  /** For each setting, the option that last set it. */
+  setBy: Partial<Record<keyof Settings, OptionEvent>>;
+  /** Every `-l` option that contributed to `inter`, with the offset its value starts at. */
+  listenParts: { option: OptionEvent; offset: number }[];
+  droppedListen: DroppedListen[];
+  /** Options that were given more than once where the last one wins, keyed by short letter. */
+  options: OptionEvent[];
+  /** The first failure while reading options (getopt error or an option's own check), if any. */
+  failure: Failure | null;
+  /** Options with exit-immediately semantics (-h, -V, -i) reached before any failure. */
+  exitsEarly: OptionEvent | null;
+}
+
+export function applyOptions(parsed: GetoptResult, version: Version): Applied {
+  const s = defaultSettings(version);
+  const setBy: Applied['setBy'] = {};
+  const listenParts: Applied['listenParts'] = [];
+  const droppedListen: DroppedListen[] = [];
+  const options: OptionEvent[] = [];
+  let failure: Failure | null = null;
+  let exitsEarly: OptionEvent | null = null;
+  const fail = (exitCode: number, reason: string, option: OptionEvent | null) => {
+    if (!failure && !exitsEarly) failure = { exitCode, reason, option, certain: true };
+  };
+  const set = <K extends keyof Settings>(key: K, value: Settings[K], o: OptionEvent) => {
+    s[key] = value;
+    setBy[key] = o;
+  };
+
+  for (const ev of parsed.events) {
+    if (ev.kind === 'ignored') continue;
+    if (ev.kind === 'error') {
+      fail(1, `${ev.message} (memcached then prints: Illegal argument "?")`, null);
+      continue;
+    }
+    options.push(ev);
+    const v = ev.value ?? '';
+    switch (ev.spec.short) {
+      case 'A': set('shutdownCommand', true, ev); break;
+      case 'Z': set('sslEnabled', true, ev); break;
+      case 'a': set('access', octal(v), ev); break;
+      case 'U': set('udpport', atoi(v), ev); set('udpSpecified', true, ev); break;
+      case 'p': set('port', atoi(v), ev); set('tcpSpecified', true, ev); break;
+      case 's': set('socketpath', v, ev); break;
+      case 'm': set('memoryMB', atoi(v), ev); break;
+      case 'M': set('evictions', false, ev); break;
+      case 'c':
+        set('maxconns', atoi(v), ev);
+        if (s.maxconns <= 0) fail(1, 'Maximum connections must be greater than 0', ev);
+        break;
+      case 'h': case 'i': case 'V':
+        if (!failure && !exitsEarly) exitsEarly = ev;
+        break;
+      case 'k': set('lockMemory', true, ev); break;
+      case 'v': s.verbose++; setBy.verbose = ev; break;
+      case 'l': {
+        if (s.inter !== null && s.inter.includes(v)) {
+          droppedListen.push({ option: ev, within: s.inter });
+          break;
+        }
+        if (atLeast(version, '1.4.6') && s.inter !== null) {
+          listenParts.push({ option: ev, offset: s.inter.length + 1 });
+          set('inter', `${s.inter},${v}`, ev);
+        } else {
+          listenParts.length = 0;
+          listenParts.push({ option: ev, offset: 0 });
+          set('inter', v, ev);
+        }
+        break;
+      }
+      case 'd': set('daemonize', true, ev); break;
+      case 'r': set('coreDumps', true, ev); break;
+      case 'R':
+        set('reqsPerEvent', atoi(v), ev);
+        if (s.reqsPerEvent <= 0) fail(1, 'Number of requests per event must be greater than 0', ev);
+        break;
+      case 'u': set('username', v, ev); break;
+      case 'P': set('pidFile', v, ev); break;
+      case 'e': set('memoryFile', v, ev); break;
+      case 'f':
+        set('factor', atof(v), ev);
+        if (!(s.factor > 1.0)) fail(1, 'Factor must be greater than 1', ev);
+        break;
+      case 'n':
+        set('chunkSize', atoi(v), ev);
+        if (s.chunkSize <= 0) fail(1, 'Chunk size must be greater than 0', ev);
+        break;
+      case 't':
+        set('threads', atoi(v), ev);
+        if (s.threads <= 0) fail(1, 'Number of threads must be greater than 0', ev);
+        break;
+      case 'D':
+        if (v === '') fail(1, 'No delimiter specified', ev);
+        else set('prefixDelimiter', v[0], ev);
+        break;
+      case 'L': set('largePages', true, ev); break;
+      case 'C': set('useCas', false, ev); break;
+      case 'b': set('backlog', atoi(v), ev); break;
+      case 'B':
+        set('protocolSpecified', true, ev);
+        if (v === 'auto' || v === 'binary' || v === 'ascii') set('protocol', v, ev);
+        else fail(64, `Invalid value for binding protocol: ${v} -- should be one of auto, binary, or ascii`, ev);
+        break;
+      case 'I': set('itemSizeMax', itemSize(v), ev); break;
+      case 'S': set('sasl', true, ev); break;
+      case 'F': set('flushEnabled', false, ev); break;
+      case 'X': set('dumpEnabled', false, ev); break;
+      case 'W': set('watchEnabled', false, ev); break;
+      case 'Y': set('authFile', v, ev); break;
+      case 'N':
+        set('napiIds', atoi(v), ev);
+        if (s.napiIds <= 0) fail(1, 'Maximum number of NAPI IDs must be greater than 0', ev);
+        break;
+      case 'o':
+        for (const sub of splitSubOptions(v)) {
+          const err = checkSubOption(sub, version);
+          if (err) {
+            fail(1, err, ev);
+            continue;
+          }
+          s.extended.set(sub.name, { ...sub, option: ev });
+          setBy.extended = ev;
+          applySubOption(s, sub);
+        }
+        break;
+    }
+  }
+  return { settings: s, setBy, listenParts, droppedListen, options, failure, exitsEarly };
+}
+
+/** `-I`: a trailing k/K/m/M multiplies; anything else is plain atoi (so `2g` is 2 bytes). */
+export function itemSize(v: string): number {
+  const unit = v[v.length - 1];
+  if (unit === 'k' || unit === 'K') return atoi(v.slice(0, -1)) * 1024;
+  if (unit === 'm' || unit === 'M') return atoi(v.slice(0, -1)) * 1024 * 1024;
+  return atoi(v);
+}
+
+function applySubOption(s: Settings, sub: SubOption): void {
+  switch (sub.name) {
+    case 'slab_chunk_max':
+      s.slabChunkMax = atoi(sub.value ?? '') * 1024;
+      s.slabChunkChanged = true;
+      break;
+    case 'hot_lru_pct': s.hotLruPct = atoi(sub.value ?? ''); break;
+    case 'warm_lru_pct': s.warmLruPct = atoi(sub.value ?? ''); break;
+    case 'temporary_ttl': s.tempLru = true; break;
+    case 'lru_maintainer': s.lruMaintainer = true; break;
+    case 'no_lru_maintainer': s.lruMaintainer = false; break;
+    case 'no_modern':
+      if (!s.slabChunkChanged) s.slabChunkMax = 1024 * 1024;
+      s.lruMaintainer = false;
+      break;
+  }
+}
+
+/** What atoi keeps and drops of a numeric option value, for findings about truncation. */
+export function numericTail(value: string): { consumed: string; rest: string; digits: boolean } {
+  const d = atoiDetail(value);
+  return { consumed: d.consumed, rest: d.rest, digits: d.digits };
+}

@@ -1,0 +1,82 @@
+/**
+ * A configuration file's text and the positions inside it. Offsets are UTF-16 indexes into the decoded
+ * text; lines and columns are 1-based, columns counted in UTF-16 code units (SARIF's default).
+ */
+
+export interface Span {
+  readonly start: number;
+  /** Exclusive. */
+  readonly end: number;
+}
+
+export interface Range {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+export class SourceText {
+  private readonly lineStarts: number[];
+
+  constructor(
+    readonly path: string,
+    readonly text: string,
+  ) {
+    const starts = [0];
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    this.lineStarts = starts;
+  }
+
+  get lineCount(): number {
+    return this.lineStarts.length;
+  }
+
+  /** 1-based line and column of an offset. */
+  position(offset: number): { line: number; column: number } {
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - this.lineStarts[lo] + 1 };
+  }
+
+  range(span: Span): Range {
+    const a = this.position(span.start);
+    const b = this.position(span.end);
+    return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+  }
+
+  /** Offset of the first character of a 1-based line. */
+  lineStart(line: number): number {
+    return this.lineStarts[line - 1] ?? this.text.length;
+  }
+
+  slice(span: Span): string {
+    return this.text.slice(span.start, span.end);
+  }
+}
+
+/** Where an argument memcached receives came from. */
+export type ArgOrigin =
+  /** written in the file */
+  | 'file'
+  /** added by the distribution wrapper (Debian's `-u root`) */
+  | 'wrapper'
+  /** fixed text of the service's command line (the unit's `-p` in `-p ${PORT}`) */
+  | 'unit';
+
+/** One element of memcached's argv (without argv[0]), with the place it came from. */
+export interface ArgToken {
+  readonly value: string;
+  /** The text in the file this argument was made from; for unit/wrapper arguments, the spot they relate to. */
+  readonly span: Span | null;
+  readonly origin: ArgOrigin;
+  /** False when the value depends on the host (shell globbing, `$VAR`, command substitution). */
+  readonly exact: boolean;
+  /** Set when the text in `span` is not the value verbatim (quotes removed, variable expanded). */
+  readonly note?: string;
+}
