@@ -13,7 +13,7 @@ export interface OptionEvent {
   spec: OptionSpec;
   /** How it was written: `-p`, `--port`, `--conn` (an abbreviation). */
   written: string;
-  /** The value memcached sees, after its own leading-whitespace strip; null for flags. */
+  /** The value memcached sees (since 1.6.32 after its own leading-whitespace strip); null for flags. */
   value: string | null;
   /** The value before the whitespace strip. */
   rawValue: string | null;
@@ -65,8 +65,14 @@ function shortKnown(letter: string, version: Version): OptionSpec | undefined {
   return spec && atLeast(version, spec.since) ? spec : undefined;
 }
 
+/** memcached strips leading whitespace from every option argument since 1.6.32 (commit 3c03f2f0b). */
+const STRIPS_ARGUMENT_SINCE = '1.6.32';
+
 export function getopt(argv: readonly ArgToken[], version: Version): GetoptResult {
   const events: GetoptEvent[] = [];
+  const strip = atLeast(version, STRIPS_ARGUMENT_SINCE);
+  const optionEvent = (spec: OptionSpec, written: string, rawValue: string | null, index: number, valueIndex: number | null, clusterOffset: number): OptionEvent =>
+    makeOptionEvent(spec, written, rawValue, index, valueIndex, clusterOffset, strip);
   const longs = longOptionsFor(version);
   const useLong = longs.length > 0;
   const words = argv.map((a) => a.value);
@@ -84,7 +90,7 @@ export function getopt(argv: readonly ArgToken[], version: Version): GetoptResul
       continue;
     }
     if (useLong && w.startsWith('--')) {
-      i = longOption(words, i, longs, events);
+      i = longOption(words, i, longs, events, optionEvent);
       continue;
     }
     // A cluster of short options.
@@ -136,16 +142,26 @@ export function getopt(argv: readonly ArgToken[], version: Version): GetoptResul
   return { events, firstError };
 }
 
-function optionEvent(
+type MakeOptionEvent = (
   spec: OptionSpec,
   written: string,
   rawValue: string | null,
   index: number,
   valueIndex: number | null,
   clusterOffset: number,
+) => OptionEvent;
+
+function makeOptionEvent(
+  spec: OptionSpec,
+  written: string,
+  rawValue: string | null,
+  index: number,
+  valueIndex: number | null,
+  clusterOffset: number,
+  strip: boolean,
 ): OptionEvent {
   let value = rawValue;
-  if (value !== null) {
+  if (value !== null && strip) {
     // memcached: while (isspace(optarg[0])) optarg++;
     let s = 0;
     while (s < value.length && ' \t\n\v\f\r'.includes(value[s])) s++;
@@ -154,7 +170,7 @@ function optionEvent(
   return { kind: 'option', spec, written, value, rawValue, index, valueIndex, clusterOffset };
 }
 
-function longOption(words: readonly string[], i: number, longs: OptionSpec[], events: GetoptEvent[]): number {
+function longOption(words: readonly string[], i: number, longs: OptionSpec[], events: GetoptEvent[], optionEvent: MakeOptionEvent): number {
   const w = words[i];
   const body = w.slice(2);
   const eq = body.indexOf('=');

@@ -1,6 +1,6 @@
 /**
  * The C library number parsers memcached uses, reproduced exactly: `atoi` (glibc: `(int) strtol(s, NULL, 10)`),
- * `atof`, `strtol(s, NULL, 8)` and memcached's own strict `safe_strtol`.
+ * `atof`, `strtol(s, NULL, 8)` and memcached's own `safe_strtol` / `safe_strtoul`.
  */
 
 const C_SPACE = new Set([' ', '\t', '\n', '\v', '\f', '\r']);
@@ -19,6 +19,8 @@ export interface StrtolResult {
   end: number;
   /** Whether any digit was read. */
   digits: boolean;
+  /** Whether the number did not fit in a `long` (strtol sets ERANGE and saturates). */
+  overflow: boolean;
 }
 
 /** C `strtol(text, &end, base)` for base 8 or 10, with saturation at LONG_MIN/LONG_MAX. */
@@ -42,11 +44,13 @@ export function strtol(text: string, base: 8 | 10): StrtolResult {
     }
     i++;
   }
-  if (i === start) return { value: 0n, end: 0, digits: false };
+  if (i === start) return { value: 0n, end: 0, digits: false, overflow: false };
   let v = negative ? -value : value;
-  if (overflow || v > LONG_MAX) v = negative ? LONG_MIN : LONG_MAX;
-  if (v < LONG_MIN) v = LONG_MIN;
-  return { value: v, end: i, digits: true };
+  if (overflow || v > LONG_MAX || v < LONG_MIN) {
+    overflow = true;
+    v = negative ? LONG_MIN : LONG_MAX;
+  }
+  return { value: v, end: i, digits: true, overflow };
 }
 
 /** Truncate a `long` to a 32-bit `int`, as a C cast does on x86-64. */
@@ -71,11 +75,17 @@ export function octal(text: string): number {
   return toInt32(strtol(text, 8).value);
 }
 
-/** C `atof` (strtod): leading blanks, the longest prefix that is a decimal number; 0 when none. */
+/**
+ * C `atof` (glibc strtod): leading blanks, then the longest prefix that is a number — decimal, hexadecimal
+ * (`0x1p3`), `inf`/`infinity` or `nan`/`nan(...)`; 0 when there is none. So `-f 0x2` is a factor of 2.
+ */
 export function atof(text: string): number {
   let i = 0;
   while (isCSpace(text[i])) i++;
-  const m = /^[+-]?(?:inf(?:inity)?|nan|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)/i.exec(text.slice(i));
+  const rest = text.slice(i);
+  const hex = /^([+-]?)0[xX](?=\.?[0-9a-fA-F])([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?(?:[pP]([+-]?\d+))?/.exec(rest);
+  if (hex) return hexFloat(hex[1] === '-', hex[2], hex[3] ?? '', hex[4]);
+  const m = /^[+-]?(?:inf(?:inity)?|nan(?:\([0-9A-Za-z_]*\))?|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)/i.exec(rest);
   if (!m) return 0;
   const s = m[0].toLowerCase();
   if (s.includes('inf')) return s.startsWith('-') ? -Infinity : Infinity;
@@ -83,28 +93,53 @@ export function atof(text: string): number {
   return Number(s);
 }
 
-/**
- * memcached's `safe_strtol` (util.c): strtol base 10, must have read digits, may be followed only by
- * whitespace or the end, and must fit in an int.
- */
-export function safeStrtol(text: string): number | null {
-  const r = strtol(text, 10);
-  if (!r.digits) return null;
-  const next = text[r.end];
-  if (!(next === undefined || isCSpace(next))) return null;
-  if (r.value > 2147483647n || r.value < -2147483648n) return null;
-  return Number(r.value);
+function hexFloat(negative: boolean, whole: string, fraction: string, exponent: string | undefined): number {
+  let value = 0;
+  for (const d of whole + fraction) value = value * 16 + parseInt(d, 16);
+  const scaled = value * 2 ** (Number(exponent ?? 0) - 4 * fraction.length);
+  return negative ? -scaled : scaled;
 }
 
 /**
- * memcached's `safe_strtoul`: strtoul base 10 into a uint32. A leading minus is accepted by strtoul
- * but memcached rejects a "negative" number that wrapped around.
+ * memcached's `safe_strtol` (util.c): strtol base 10 must read digits and be followed by whitespace or the
+ * end. Only a `long` overflow (ERANGE) fails; the result is then stored in an `int32_t` and so truncated:
+ * `4294978507` is accepted as 11211.
  */
-export function safeStrtoul(text: string): number | null {
+export function safeStrtol(text: string): number | null {
   const r = strtol(text, 10);
-  if (!r.digits) return null;
+  if (!r.digits || r.overflow) return null;
   const next = text[r.end];
   if (!(next === undefined || isCSpace(next))) return null;
-  if (r.value < 0n || r.value > 4294967295n) return null;
-  return Number(r.value);
+  return toInt32(r.value);
+}
+
+const ULONG_MAX = (1n << 64n) - 1n;
+
+/**
+ * memcached's `safe_strtoul` (util.c): C `strtoul` base 10 — which accepts a sign and negates in unsigned
+ * arithmetic, failing only beyond ULONG_MAX — then a "negative" result (one that is negative as a `long`)
+ * is refused when the number was written with a `-`. The value is stored in a `uint32_t`, so it is
+ * truncated: `4294967296` is accepted as 0, `-1` is refused.
+ */
+export function safeStrtoul(text: string): number | null {
+  let i = 0;
+  while (isCSpace(text[i])) i++;
+  let negative = false;
+  if (text[i] === '+' || text[i] === '-') {
+    negative = text[i] === '-';
+    i++;
+  }
+  const start = i;
+  let magnitude = 0n;
+  while (i < text.length && text[i] >= '0' && text[i] <= '9') {
+    if (magnitude <= ULONG_MAX) magnitude = magnitude * 10n + BigInt(text.charCodeAt(i) - 48);
+    i++;
+  }
+  if (i === start || magnitude > ULONG_MAX) return null;
+  const next = text[i];
+  if (!(next === undefined || isCSpace(next))) return null;
+  const value = negative ? BigInt.asUintN(64, -magnitude) : magnitude;
+  // (long) l < 0 and a '-' among the characters strtoul consumed (1.6.45; 1.6.18 looks at the whole string).
+  if (value > LONG_MAX && negative) return null;
+  return Number(BigInt.asUintN(32, value));
 }

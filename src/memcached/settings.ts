@@ -5,7 +5,7 @@
  */
 import { atof, atoi, octal, atoiDetail } from './numbers.js';
 import type { OptionEvent, GetoptResult } from './getopt.js';
-import { splitSubOptions, checkSubOption, type SubOption } from './extended.js';
+import { splitSubOptions, subOptionFailure, subOptionChunkMax, type SubOption } from './extended.js';
 import { atLeast, type Version } from './version.js';
 
 export type Protocol = 'auto' | 'binary' | 'ascii';
@@ -183,7 +183,8 @@ export function applyOptions(parsed: GetoptResult, version: Version): Applied {
       case 'k': set('lockMemory', true, ev); break;
       case 'v': s.verbose++; setBy.verbose = ev; break;
       case 'l': {
-        if (s.inter !== null && s.inter.includes(v)) {
+        // Since 1.4.25 a value already contained in the list (a plain strstr) is dropped.
+        if (s.inter !== null && atLeast(version, '1.4.25') && s.inter.includes(v)) {
           droppedListen.push({ option: ev, within: s.inter });
           break;
         }
@@ -201,18 +202,19 @@ export function applyOptions(parsed: GetoptResult, version: Version): Applied {
       case 'r': set('coreDumps', true, ev); break;
       case 'R':
         set('reqsPerEvent', atoi(v), ev);
-        if (s.reqsPerEvent <= 0) fail(1, 'Number of requests per event must be greater than 0', ev);
+        if (belowOrZero(s.reqsPerEvent, version)) fail(1, 'Number of requests per event must be greater than 0', ev);
         break;
       case 'u': set('username', v, ev); break;
       case 'P': set('pidFile', v, ev); break;
       case 'e': set('memoryFile', v, ev); break;
       case 'f':
         set('factor', atof(v), ev);
-        if (!(s.factor > 1.0)) fail(1, 'Factor must be greater than 1', ev);
+        // `factor <= 1.0` in C: a NaN factor passes (and crashes slabs_init later).
+        if (s.factor <= 1.0) fail(1, 'Factor must be greater than 1', ev);
         break;
       case 'n':
         set('chunkSize', atoi(v), ev);
-        if (s.chunkSize <= 0) fail(1, 'Chunk size must be greater than 0', ev);
+        if (belowOrZero(s.chunkSize, version)) fail(1, 'Chunk size must be greater than 0', ev);
         break;
       case 't':
         set('threads', atoi(v), ev);
@@ -242,14 +244,14 @@ export function applyOptions(parsed: GetoptResult, version: Version): Applied {
         break;
       case 'o':
         for (const sub of splitSubOptions(v)) {
-          const err = checkSubOption(sub, version);
+          const err = subOptionFailure(sub, version);
           if (err) {
-            fail(1, err, ev);
+            fail(err.exitCode, err.message, ev);
             continue;
           }
           s.extended.set(sub.name, { ...sub, option: ev });
           setBy.extended = ev;
-          applySubOption(s, sub);
+          applySubOption(s, sub, version);
         }
         break;
     }
@@ -257,18 +259,29 @@ export function applyOptions(parsed: GetoptResult, version: Version): Applied {
   return { settings: s, setBy, listenParts, droppedListen, options, failure, exitsEarly };
 }
 
-/** `-I`: a trailing k/K/m/M multiplies; anything else is plain atoi (so `2g` is 2 bytes). */
+/**
+ * `-R` and `-n` refuse `<= 0` since 1.6.24 (commit 2bc409e8b); before that only exactly 0, so `-R -1` and
+ * `-n -5` were accepted.
+ */
+function belowOrZero(n: number, version: Version): boolean {
+  return atLeast(version, '1.6.24') ? n <= 0 : n === 0;
+}
+
+/**
+ * `-I`: a trailing k/K/m/M multiplies; anything else is plain atoi (so `2g` is 2 bytes). The product is an
+ * `int` and wraps: `-I 4194305k` is 1024 bytes.
+ */
 export function itemSize(v: string): number {
   const unit = v[v.length - 1];
-  if (unit === 'k' || unit === 'K') return atoi(v.slice(0, -1)) * 1024;
-  if (unit === 'm' || unit === 'M') return atoi(v.slice(0, -1)) * 1024 * 1024;
+  if (unit === 'k' || unit === 'K') return Math.imul(atoi(v.slice(0, -1)), 1024);
+  if (unit === 'm' || unit === 'M') return Math.imul(atoi(v.slice(0, -1)), 1024 * 1024);
   return atoi(v);
 }
 
-function applySubOption(s: Settings, sub: SubOption): void {
+function applySubOption(s: Settings, sub: SubOption, version: Version): void {
   switch (sub.name) {
     case 'slab_chunk_max':
-      s.slabChunkMax = atoi(sub.value ?? '') * 1024;
+      s.slabChunkMax = subOptionChunkMax(sub.value ?? '', version);
       s.slabChunkChanged = true;
       break;
     case 'hot_lru_pct': s.hotLruPct = atoi(sub.value ?? ''); break;

@@ -1,0 +1,51 @@
+import type { Rule } from '../src/engine/types.js';
+import { bindLoopbackFix, describeListener, occurrences } from '../src/engine/helpers.js';
+
+export const rule: Rule = {
+  id: 'MC101',
+  slug: 'listen-all-interfaces',
+  severity: 'error',
+  summary: 'memcached listens on every interface',
+  fixable: 'safe',
+  docs: {
+    what:
+      'Reports a configuration with no `-l` at all (memcached then binds `0.0.0.0` and `::`, every IPv4 and IPv6 interface) ' +
+      'or with an `-l` entry of `*`, `0.0.0.0`, `::` or `[::]`.',
+    why:
+      'memcached has no authentication by default: anyone who can reach the port can read, change and flush every item. ' +
+      'Listening on every interface puts the cache on every network the machine is attached to, the public one included.',
+    example: {
+      dialect: 'debian',
+      bad: '-u memcache\n-m 64\n-p 11211\n',
+      good: '-u memcache\n-m 64\n-p 11211\n-l 127.0.0.1\n',
+    },
+    fix: 'Replaces the `-l` option (or adds one) with `-l 127.0.0.1`, or with the addresses given to `mchard fix --listen`.',
+    references: [
+      'memcached(1): -l, --listen',
+      'https://github.com/memcached/memcached/wiki/ConfiguringServer#networking',
+    ],
+  },
+  check(ctx) {
+    const s = ctx.model.applied.settings;
+    if (s.socketpath !== null) return;
+    const wild = ctx.exposure.listeners.filter((c) => c.cls === 'wildcard');
+    if (wild.length === 0) return;
+    const ls = occurrences(ctx, 'l');
+    const fix = bindLoopbackFix(ctx);
+    if (s.inter === null) {
+      ctx.report({
+        span: ctx.insertionPoint(),
+        message: `no -l option: memcached listens on every interface (${wild.map(describeListener).join(', ')})`,
+        fix,
+      });
+      return;
+    }
+    const entries = new Set(wild.map((c) => c.listener.entry?.text));
+    const culprit = ls.find((o) => [...entries].some((e) => e !== undefined && (o.value ?? '').includes(e))) ?? ls.at(-1)!;
+    ctx.report({
+      span: ctx.spanOf(culprit),
+      message: `-l ${[...entries].join(',')} listens on every interface (${wild.map(describeListener).join(', ')})`,
+      fix,
+    });
+  },
+};

@@ -1,0 +1,90 @@
+/**
+ * `mchard inspect FILE...`: what memcached will actually do with a file: the argument vector, the user it
+ * runs as, every listener, and whether it starts. Never writes anything.
+ */
+import { COMMON_OPTIONS, oneOf, parseCommandArgs, UsageError } from './args.js';
+import { loadFile, parseDialectFlag, parseVersionFlag, OptionResolver } from './files.js';
+import { parseConfig } from '../dialects/index.js';
+import { analyzeConfig } from '../engine/lint.js';
+import { thisHost, isSystemPath } from '../host.js';
+import { SERVICE_HOST } from '../memcached/startup.js';
+import { InputError } from '../input.js';
+import { paint, useColor } from '../report/color.js';
+import { inspectionOf, type Inspection } from './inspection.js';
+import type { Io } from './io.js';
+
+const OPTIONS = { ...COMMON_OPTIONS, 'host-checks': { type: 'boolean' }, 'no-host-checks': { type: 'boolean' } } as const;
+
+export const INSPECT_HELP = `Usage: mchard inspect [options] FILE...
+
+Shows what memcached will do with a configuration file: the argument vector the
+service hands it, the user it runs as, every listener, and whether it starts.
+
+Options:
+  --format text|json        output format (default text)
+  --dialect debian|sysconfig  the file's format (default: from path and content)
+  --memcached-version X.Y.Z  the memcached release whose behaviour applies
+  --host-checks / --no-host-checks
+                            check users and addresses against this machine
+                            (default: only for files under /etc)
+  --color / --no-color      colour (default: on a terminal, unless NO_COLOR)
+  -                         read standard input
+`;
+
+export async function runInspect(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS);
+  if (values.help) {
+    io.out(INSPECT_HELP);
+    return 0;
+  }
+  if (positionals.length === 0) throw new UsageError('inspect needs a FILE (or - for standard input)');
+  const format = oneOf('format', values.format, ['text', 'json'] as const, 'text');
+  const dialect = parseDialectFlag(values.dialect);
+  const version = parseVersionFlag(values['memcached-version']);
+  const resolver = new OptionResolver([], { config: values.config, version });
+  const color = useColor({ color: values.color, noColor: values['no-color'] }, io.stdoutStream);
+  const results: Inspection[] = [];
+  let status = 0;
+  for (const path of positionals) {
+    try {
+      const file = loadFile(path, dialect);
+      const options = resolver.ruleOptions(path, null);
+      const hostChecks = values['no-host-checks'] ? false : values['host-checks'] || isSystemPath(path);
+      const config = parseConfig(file.source, file.dialect);
+      const model = analyzeConfig(config, options, hostChecks ? thisHost() : SERVICE_HOST);
+      results.push(inspectionOf(path, config, model));
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      io.err(`mchard: ${e.message}\n`);
+      status = 2;
+    }
+  }
+  if (format === 'json') io.out(JSON.stringify(results.length === 1 && positionals.length === 1 ? results[0] : results, null, 2) + '\n');
+  else io.out(results.map((r) => inspectionText(r, color)).join('\n'));
+  return status;
+}
+
+function inspectionText(r: Inspection, color: boolean): string {
+  const c = paint(color);
+  const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+  const lines = [c.bold(`${r.path}`) + c.dim(` (${r.dialect}, memcached ${r.memcachedVersion})`)];
+  lines.push(`  command   memcached ${r.argv.map(quote).join(' ')}${r.argvExact ? '' : c.yellow('   (depends on the host: shell expansion)')}`);
+  lines.push(`  user      ${r.runsAs ?? c.dim('(none: memcached refuses to start as root without -u)')}`);
+  if (r.listeners.length === 0) lines.push(`  listens   ${c.yellow('nothing')}`);
+  r.listeners.forEach((l, i) => {
+    const head = i === 0 ? '  listens   ' : '            ';
+    if (l.transport === 'unix') lines.push(`${head}unix ${l.path} (mode ${l.mode})`);
+    else {
+      const host = l.address ?? l.host ?? '?';
+      const shown = host.includes(':') ? `[${host}]` : host;
+      const wild = l.address === '0.0.0.0' || l.address === '::';
+      const text = `${l.transport.toUpperCase()} ${shown}:${l.port}${wild ? ' (every interface)' : ''}${l.host ? ' (resolved at start)' : ''}`;
+      lines.push(head + (wild || l.transport === 'udp' ? c.red(text) : text));
+    }
+  });
+  if (r.startup.ok) lines.push(`  starts    ${c.green('yes')}`);
+  else lines.push(`  starts    ${c.red(`no: exits with status ${r.startup.exitCode}`)}: ${r.startup.reason}`);
+  for (const w of r.warnings) lines.push(`  note      ${w}`);
+  return lines.join('\n') + '\n';
+}
+

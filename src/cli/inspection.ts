@@ -1,0 +1,68 @@
+/** The inspect result as a plain object (the JSON shape of `mchard inspect --format json`). */
+import type { ParsedConfig } from '../dialects/types.js';
+import type { MemcachedModel } from '../memcached/model.js';
+import { formatVersion } from '../memcached/version.js';
+
+export type InspectListener =
+  | { transport: 'tcp' | 'udp'; address: string | null; port: number; host?: string; tls?: boolean }
+  | { transport: 'unix'; path: string; mode: string };
+
+export interface Inspection {
+  path: string;
+  dialect: string;
+  memcachedVersion: string;
+  argv: string[];
+  argvExact: boolean;
+  runsAs: string | null;
+  startup: { ok: true } | { ok: false; exitCode: number; reason: string; certain: boolean };
+  listeners: InspectListener[];
+  warnings: string[];
+  settings: Record<string, unknown>;
+}
+
+export function inspectionOf(path: string, config: ParsedConfig, model: MemcachedModel): Inspection {
+  const s = model.applied.settings;
+  const st = model.startup;
+  return {
+    path,
+    dialect: config.dialect,
+    memcachedVersion: formatVersion(model.version),
+    argv: config.argv.map((a) => a.value),
+    argvExact: config.argvExact,
+    runsAs: st.ok ? model.runsAs : null,
+    startup: st.ok ? { ok: true } : { ok: false, exitCode: st.exitCode, reason: st.reason, certain: st.certain },
+    listeners: st.ok
+      ? model.listeners.map((l) =>
+          l.transport === 'unix'
+            ? { transport: 'unix' as const, path: l.path, mode: l.mode }
+            : { transport: l.transport, address: l.address, port: l.port, ...(l.host ? { host: l.host } : {}), ...(l.tls ? { tls: true } : {}) },
+        )
+      : [],
+    warnings: st.warnings,
+    settings: {
+      port: s.port,
+      udpPort: s.udpport,
+      listen: s.inter,
+      unixSocket: s.socketpath,
+      unixMask: `0${(s.access & 0o777).toString(8).padStart(3, '0')}`,
+      user: s.username,
+      memoryMB: s.memoryMB,
+      maxConnections: s.maxconns,
+      threads: s.threads,
+      verbose: s.verbose,
+      maxItemSize: s.itemSizeMax,
+      protocol: s.protocol,
+      sasl: s.sasl,
+      authFile: s.authFile,
+      tls: s.sslEnabled,
+      shutdownCommand: s.shutdownCommand,
+      flushAll: s.flushEnabled,
+      dumping: s.dumpEnabled,
+      watch: s.watchEnabled,
+      daemonize: s.daemonize,
+      coreDumps: s.coreDumps,
+      pidFile: s.pidFile,
+      extended: Object.fromEntries([...s.extended.values()].map((x) => [x.name, x.value])),
+    },
+  };
+}

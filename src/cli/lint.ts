@@ -1,0 +1,132 @@
+/**
+ * `mchard lint [FILE...]`: runs the rules over each file and reports in the chosen format. Exit status:
+ * 0 when nothing reaches --fail-on, 1 when something does, 2 for usage errors, unreadable files and
+ * internal errors (the other files are still linted).
+ */
+import { COMMON_OPTIONS, oneOf, parseCommandArgs, UsageError } from './args.js';
+import { loadFile, parseDialectFlag, parseVersionFlag, systemFiles, OptionResolver } from './files.js';
+import { lintSource } from '../engine/lint.js';
+import { ConfigError } from '../engine/config.js';
+import { parseCidrs } from '../engine/exposure.js';
+import { SEVERITIES, type Finding, type Severity, type Rule } from '../engine/types.js';
+import { InputError } from '../input.js';
+import { formatReport, FORMATS } from '../report/index.js';
+import { useColor } from '../report/color.js';
+import type { FileReport } from '../report/types.js';
+import { RULES } from '../../rules/index.js';
+import { VERSION } from '../version.js';
+import type { Io } from './io.js';
+
+const OPTIONS = {
+  ...COMMON_OPTIONS,
+  'fail-on': { type: 'string' },
+  disable: { type: 'string', multiple: true },
+  'trusted-network': { type: 'string', multiple: true },
+  quiet: { type: 'boolean', short: 'q' },
+} as const;
+
+export const LINT_HELP = `Usage: mchard lint [options] [FILE...]
+
+Checks memcached configuration files. With no FILE, lints the system files that
+exist: /etc/memcached.conf, /etc/memcached_*.conf, /etc/sysconfig/memcached.
+"-" reads standard input (give --dialect).
+
+Options:
+  --format text|json|sarif|github   output format (default text)
+  --fail-on error|warning|info      lowest severity that fails (default error)
+  --config FILE                     use this .mchardrc (default: nearest above each file)
+  --disable ID[,ID...]              turn rules off (repeatable)
+  --dialect debian|sysconfig        the file's format (default: from path and content)
+  --memcached-version X.Y.Z         memcached release whose behaviour applies
+  --trusted-network CIDR            private network where listening is fine (repeatable)
+  -q, --quiet                       report errors only
+  --color / --no-color              colour (default: on a terminal, unless NO_COLOR)
+
+Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or read errors.
+`;
+
+const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
+
+export async function runLint(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS);
+  if (values.help) {
+    io.out(LINT_HELP);
+    return 0;
+  }
+  const format = oneOf('format', values.format, FORMATS, 'text');
+  const failOnFlag = values['fail-on'] === undefined ? undefined : oneOf('fail-on', values['fail-on'], SEVERITIES, 'error');
+  const dialect = parseDialectFlag(values.dialect);
+  const version = parseVersionFlag(values['memcached-version']);
+  const trusted = values['trusted-network'] ?? [];
+  try {
+    parseCidrs(trusted);
+  } catch (e) {
+    throw new UsageError(`--trusted-network: ${(e as Error).message}`);
+  }
+  const disabled = new Set<string>();
+  for (const item of (values.disable ?? []).flatMap((d) => d.split(','))) {
+    const name = item.trim();
+    if (!name) continue;
+    const rule = RULES.find((r) => r.id === name.toUpperCase() || r.slug === name);
+    if (!rule) throw new UsageError(`--disable: unknown rule "${name}"`);
+    disabled.add(rule.id);
+  }
+  const paths = positionals.length ? positionals : systemFiles();
+  if (paths.length === 0) throw new UsageError('no FILE given and no system configuration found (/etc/memcached.conf, /etc/memcached_*.conf, /etc/sysconfig/memcached)');
+  if (paths.includes('-') && !dialect) throw new UsageError('reading standard input needs --dialect debian|sysconfig');
+
+  const resolver = new OptionResolver(RULES, { config: values.config, version, trustedNetworks: trusted });
+  const reports: FileReport[] = [];
+  let status = 0;
+  let failOn: Severity = failOnFlag ?? 'error';
+  for (const path of paths) {
+    let cfg;
+    try {
+      cfg = resolver.projectConfig(path);
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      io.err(`mchard: ${e.message}\n`);
+      return 2;
+    }
+    if (!failOnFlag && cfg?.failOn) failOn = cfg.failOn;
+    let file;
+    try {
+      file = loadFile(path, dialect);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      io.err(`mchard: ${e.message}\n`);
+      reports.push({ path, dialect: dialect ?? null, findings: [parseErrorFinding(e.reason)] });
+      status = 2;
+      continue;
+    }
+    const severities = new Map(cfg?.severities ?? []);
+    for (const id of disabled) severities.set(id, 'off');
+    const result = lintSource(file.source, file.dialect, {
+      rules: RULES,
+      options: resolver.ruleOptions(path, cfg),
+      severities,
+    });
+    const findings = values.quiet ? result.findings.filter((f) => f.severity === 'error') : result.findings;
+    reports.push({ path, dialect: file.dialect, findings });
+  }
+  const color = useColor({ color: values.color, noColor: values['no-color'] }, io.stdoutStream);
+  io.out(formatReport(format, { files: reports, rules: RULES as Rule[], color, toolVersion: VERSION }));
+  if (status === 2) return 2;
+  const failing = reports.some((r) => r.findings.some((f) => RANK[f.severity] >= RANK[failOn]));
+  return failing ? 1 : 0;
+}
+
+function parseErrorFinding(reason: string): Finding {
+  return {
+    ruleId: 'MC001',
+    slug: 'parse-error',
+    severity: 'error',
+    message: `cannot read the file: ${reason}`,
+    line: 1,
+    column: 1,
+    endLine: 1,
+    endColumn: 1,
+    span: null,
+    fix: null,
+  };
+}

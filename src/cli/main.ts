@@ -1,0 +1,73 @@
+/** The `mchard` program: dispatches to a command; usage errors exit 2, internal errors too, never a stack trace. */
+import { UsageError } from './args.js';
+import { processIo, type Io } from './io.js';
+import { VERSION } from '../version.js';
+
+export const MAIN_HELP = `Usage: mchard COMMAND [options] [FILE...]
+
+memcached configuration linter and hardener.
+
+Commands:
+  lint [FILE...]      check configuration files (default: the system's)
+  inspect FILE...     show what memcached will do with a file
+  rules               list the rules
+  explain RULE        show a rule's documentation
+  help [COMMAND]      show help
+
+Options:
+  -h, --help          show help
+  -V, --version       show mchard's version
+
+Run "mchard help COMMAND" for a command's options.
+`;
+
+type Command = (argv: string[], io: Io) => Promise<number>;
+
+/** Commands load on demand, so a command never pays for another's modules. */
+const COMMANDS: Record<string, () => Promise<{ run: Command; help: string }>> = {
+  lint: async () => {
+    const m = await import('./lint.js');
+    return { run: m.runLint, help: m.LINT_HELP };
+  },
+  inspect: async () => {
+    const m = await import('./inspect.js');
+    return { run: m.runInspect, help: m.INSPECT_HELP };
+  },
+  rules: async () => ({ run: (await import('./rules.js')).runRules, help: 'Usage: mchard rules [--format text|json]\n' }),
+  explain: async () => ({ run: (await import('./rules.js')).runExplain, help: 'Usage: mchard explain RULE\n' }),
+};
+
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const [cmd, ...rest] = argv;
+  try {
+    if (cmd === undefined || cmd === '-h' || cmd === '--help') {
+      io.out(MAIN_HELP);
+      return cmd === undefined ? 2 : 0;
+    }
+    if (cmd === '-V' || cmd === '--version') {
+      io.out(`mchard ${VERSION}\n`);
+      return 0;
+    }
+    if (cmd === 'help') {
+      if (rest.length === 0) {
+        io.out(MAIN_HELP);
+        return 0;
+      }
+      const load = COMMANDS[rest[0]];
+      if (!load) throw new UsageError(`unknown command "${rest[0]}"`);
+      io.out((await load()).help);
+      return 0;
+    }
+    const load = COMMANDS[cmd];
+    if (!load) throw new UsageError(`unknown command "${cmd}" (try mchard --help)`);
+    return await (await load()).run(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`mchard: ${e.message}\n`);
+      return 2;
+    }
+    io.err(`mchard: internal error: ${(e as Error)?.message ?? String(e)}\n`);
+    if (process.env.MCHARD_DEBUG) io.err(`${(e as Error)?.stack}\n`);
+    return 2;
+  }
+}

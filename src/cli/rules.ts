@@ -1,0 +1,36 @@
+/** `mchard rules` lists the catalogue; `mchard explain ID` prints one rule's documentation. */
+import { RULES } from '../../rules/index.js';
+import { ruleHelpText } from '../report/rule-doc.js';
+import { oneOf, parseCommandArgs, UsageError } from './args.js';
+import type { Io } from './io.js';
+
+export async function runRules(argv: string[], io: Io): Promise<number> {
+  const { values } = parseCommandArgs(argv, { format: { type: 'string', short: 'f' }, help: { type: 'boolean', short: 'h' } });
+  if (values.help) {
+    io.out('Usage: mchard rules [--format text|json]\n\nLists every rule: ID, slug, default severity, whether mchard fix can fix it.\n');
+    return 0;
+  }
+  const format = oneOf('format', values.format, ['text', 'json'] as const, 'text');
+  if (format === 'json') {
+    io.out(JSON.stringify(RULES.map((r) => ({ id: r.id, slug: r.slug, severity: r.severity, fixable: r.fixable, summary: r.summary })), null, 2) + '\n');
+    return 0;
+  }
+  const w = Math.max(...RULES.map((r) => r.slug.length));
+  io.out(`ID     ${'SLUG'.padEnd(w)}  SEVERITY  FIX     SUMMARY\n`);
+  for (const r of RULES) io.out(`${r.id}  ${r.slug.padEnd(w)}  ${r.severity.padEnd(8)}  ${(r.fixable ?? '-').padEnd(6)}  ${r.summary}\n`);
+  return 0;
+}
+
+export async function runExplain(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, { help: { type: 'boolean', short: 'h' } });
+  if (values.help) {
+    io.out('Usage: mchard explain RULE\n\nPrints a rule\'s documentation. RULE is an ID (MC101) or a slug (listen-all-interfaces).\n');
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError('explain needs exactly one rule ID or slug');
+  const name = positionals[0];
+  const rule = RULES.find((r) => r.id === name.toUpperCase() || r.slug === name);
+  if (!rule) throw new UsageError(`unknown rule "${name}" (mchard rules lists them)`);
+  io.out(ruleHelpText(rule));
+  return 0;
+}

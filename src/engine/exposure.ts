@@ -1,0 +1,68 @@
+/**
+ * Classifying listen addresses (with ipaddr.js): loopback, private, public, wildcard or host name, and
+ * whether the instance is "network-exposed": a TCP or UDP listener on anything but loopback.
+ */
+import ipaddr from 'ipaddr.js';
+import type { Listener } from '../memcached/startup.js';
+
+export type AddressClass = 'loopback' | 'private' | 'trusted' | 'public' | 'wildcard' | 'hostname' | 'unspecified-other';
+
+export interface ClassifiedListener {
+  listener: Extract<Listener, { transport: 'tcp' | 'udp' }>;
+  cls: AddressClass;
+}
+
+export interface Exposure {
+  listeners: ClassifiedListener[];
+  /** At least one TCP/UDP listener on a non-loopback address (the wildcard included). */
+  networkExposed: boolean;
+  /** At least one listener on a public address or the wildcard. */
+  publiclyExposed: boolean;
+}
+
+const PRIVATE_RANGES = new Set(['private', 'uniqueLocal', 'linkLocal', 'carrierGradeNat']);
+
+export function parseCidrs(list: string[]): [ipaddr.IPv4 | ipaddr.IPv6, number][] {
+  return list.map((c) => {
+    try {
+      return ipaddr.parseCIDR(c.includes('/') ? c : `${c}/${c.includes(':') ? 128 : 32}`);
+    } catch {
+      throw new Error(`invalid network "${c}" (expected CIDR notation such as 10.0.0.0/8)`);
+    }
+  });
+}
+
+export function classifyAddress(address: string, trusted: [ipaddr.IPv4 | ipaddr.IPv6, number][] = []): AddressClass {
+  if (address === '0.0.0.0' || address === '::') return 'wildcard';
+  let addr: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    addr = ipaddr.parse(address.replace(/%.*$/, ''));
+  } catch {
+    return 'hostname';
+  }
+  if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()) addr = (addr as ipaddr.IPv6).toIPv4Address();
+  const range = addr.range();
+  if (range === 'loopback') return 'loopback';
+  if (range === 'unspecified') return 'wildcard';
+  for (const [net, bits] of trusted) {
+    if (net.kind() === addr.kind() && addr.match(net, bits)) return 'trusted';
+  }
+  if (PRIVATE_RANGES.has(range)) return 'private';
+  if (range === 'unicast') return 'public';
+  return 'unspecified-other';
+}
+
+export function assessExposure(listeners: readonly Listener[], trustedNetworks: string[]): Exposure {
+  const trusted = parseCidrs(trustedNetworks);
+  const out: ClassifiedListener[] = [];
+  for (const l of listeners) {
+    if (l.transport === 'unix') continue;
+    const cls = l.address === null ? 'hostname' : classifyAddress(l.address, trusted);
+    out.push({ listener: l, cls });
+  }
+  return {
+    listeners: out,
+    networkExposed: out.some((c) => c.cls !== 'loopback'),
+    publiclyExposed: out.some((c) => c.cls === 'public' || c.cls === 'wildcard'),
+  };
+}

@@ -1,0 +1,24 @@
+/** GitHub Actions workflow commands: `::error file=...,line=...,col=...::message`. */
+import type { ReportInput } from './types.js';
+
+const escData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+const escProp = (s: string) => escData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+
+export function formatGithub(input: ReportInput): string {
+  const out: string[] = [];
+  for (const file of input.files) {
+    for (const f of file.findings) {
+      const cmd = f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warning' : 'notice';
+      const props = [
+        `file=${escProp(file.path)}`,
+        `line=${f.line}`,
+        `col=${f.column}`,
+        `endLine=${f.endLine}`,
+        `endColumn=${f.endColumn}`,
+        `title=${escProp(`${f.ruleId} ${f.slug}`)}`,
+      ].join(',');
+      out.push(`::${cmd} ${props}::${escData(`${f.message} (${f.ruleId})`)}`);
+    }
+  }
+  return out.length ? out.join('\n') + '\n' : '';
+}

@@ -1,0 +1,21 @@
+/** JSON output: `{"files": [{path, dialect, findings: [...]}], "summary": {errors, warnings, infos}}`. */
+import { summarize, type ReportInput } from './types.js';
+
+export function formatJson(input: ReportInput): string {
+  const files = input.files.map((f) => ({
+    path: f.path,
+    dialect: f.dialect,
+    findings: f.findings.map((x) => ({
+      ruleId: x.ruleId,
+      slug: x.slug,
+      severity: x.severity,
+      message: x.message,
+      line: x.line,
+      column: x.column,
+      endLine: x.endLine,
+      endColumn: x.endColumn,
+      fixable: x.fix !== null,
+    })),
+  }));
+  return JSON.stringify({ files, summary: summarize(input.files) }, null, 2) + '\n';
+}

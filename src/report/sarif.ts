@@ -1,0 +1,57 @@
+/** SARIF 2.1.0: one run, rule metadata with help text, one result per finding. */
+import type { Log, ReportingDescriptor, Result } from 'sarif';
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ruleHelpMarkdown, ruleHelpText } from './rule-doc.js';
+import type { ReportInput } from './types.js';
+
+const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
+
+function uriOf(path: string): string {
+  if (path === '-') return 'stdin';
+  return isAbsolute(path) ? pathToFileURL(path).href : path.split('/').map(encodeURIComponent).join('/');
+}
+
+export function formatSarif(input: ReportInput): string {
+  const rules: ReportingDescriptor[] = input.rules.map((r) => ({
+    id: r.id,
+    name: r.slug,
+    shortDescription: { text: r.summary },
+    fullDescription: { text: r.docs.what.replace(/`/g, '') },
+    help: { text: ruleHelpText(r), markdown: ruleHelpMarkdown(r) },
+    defaultConfiguration: { level: LEVEL[r.severity] },
+    properties: { tags: ['security', 'memcached'], fixable: r.fixable ?? 'no' },
+  }));
+  const index = new Map(input.rules.map((r, i) => [r.id, i]));
+  const results: Result[] = [];
+  for (const file of input.files) {
+    for (const f of file.findings) {
+      results.push({
+        ruleId: f.ruleId,
+        ...(index.has(f.ruleId) ? { ruleIndex: index.get(f.ruleId) } : {}),
+        level: LEVEL[f.severity],
+        message: { text: f.message },
+        locations: [
+          {
+            physicalLocation: {
+              artifactLocation: { uri: uriOf(file.path) },
+              region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: Math.max(f.endColumn, f.column) },
+            },
+          },
+        ],
+      });
+    }
+  }
+  const log: Log = {
+    version: '2.1.0',
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    runs: [
+      {
+        tool: { driver: { name: 'mchard', version: input.toolVersion, informationUri: 'https://github.com/mchard/mchard', rules } },
+        results,
+        columnKind: 'utf16CodeUnits',
+      },
+    ],
+  };
+  return JSON.stringify(log, null, 2) + '\n';
+}

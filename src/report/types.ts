@@ -1,0 +1,30 @@
+/** What every output format receives: one entry per file, findings already sorted and filtered. */
+import type { DialectName } from '../dialects/types.js';
+import type { Finding, Rule, Severity } from '../engine/types.js';
+
+export interface FileReport {
+  path: string;
+  dialect: DialectName | null;
+  findings: Finding[];
+}
+
+export interface ReportInput {
+  files: FileReport[];
+  rules: readonly Rule[];
+  color: boolean;
+  toolVersion: string;
+}
+
+export type Summary = { errors: number; warnings: number; infos: number };
+
+export function summarize(files: FileReport[]): Summary {
+  const s: Summary = { errors: 0, warnings: 0, infos: 0 };
+  for (const f of files) for (const x of f.findings) count(s, x.severity);
+  return s;
+}
+
+function count(s: Summary, sev: Severity) {
+  if (sev === 'error') s.errors++;
+  else if (sev === 'warning') s.warnings++;
+  else s.infos++;
+}
