@@ -139,9 +139,6 @@ interface RawAssignment {
   gluedAfterWhitespace: boolean;
   /** Whitespace skipped after `=` before a non-empty value. */
   wsAfterEq: boolean;
-  escapes: boolean;
-  continuation: boolean;
-  quotesRemoved: boolean;
 }
 
 interface EnvFileParse {
@@ -216,9 +213,6 @@ function parseEnvFile(text: string): EnvFileParse {
   let wsBeforeGlue = false;
   let wsAfterEq = false;
   let escStart = -1;
-  let escapes = false;
-  let continuation = false;
-  let quotesRemoved = false;
   // comments
   let commentStart = -1;
   /** Start of text v252 swallows into a comment after a backslash-newline, or -1. */
@@ -236,9 +230,6 @@ function parseEnvFile(text: string): EnvFileParse {
     gluedAfterWhitespace = false;
     wsBeforeGlue = false;
     wsAfterEq = false;
-    escapes = false;
-    continuation = false;
-    quotesRemoved = false;
   };
 
   /** A character that starts or continues the value text from PRE_VALUE. */
@@ -267,9 +258,6 @@ function parseEnvFile(text: string): EnvFileParse {
       gluedStart,
       gluedAfterWhitespace,
       wsAfterEq: wsAfterEq && valueStart !== -1,
-      escapes,
-      continuation,
-      quotesRemoved,
     });
     keyStart = -1;
     keyLen = 0;
@@ -307,7 +295,7 @@ function parseEnvFile(text: string): EnvFileParse {
     commentStart = -1;
   };
 
-  const lineWithoutEquals = (end: number) => {
+  const lineWithoutEquals = () => {
     const keyEnd = lastKeyWhitespace === -1 ? keyStart + keyLen : keyStart + lastKeyWhitespace;
     const line = text.slice(keyStart, keyEnd);
     notes.push({
@@ -320,7 +308,6 @@ function parseEnvFile(text: string): EnvFileParse {
     });
     keyStart = -1;
     keyLen = 0;
-    void end;
   };
 
   for (let i = 0; i < text.length; i++) {
@@ -341,7 +328,7 @@ function parseEnvFile(text: string): EnvFileParse {
       case 'KEY':
         if (isNewline(c)) {
           state = 'PRE_KEY';
-          lineWithoutEquals(i);
+          lineWithoutEquals();
         } else if (c === '=') {
           state = 'PRE_VALUE';
           resetValue(i);
@@ -359,12 +346,10 @@ function parseEnvFile(text: string): EnvFileParse {
         } else if (c === "'") {
           state = 'SINGLE_QUOTE_VALUE';
           valueChar(i, c);
-          quotesRemoved = true;
           valueEnd = i + 1;
         } else if (c === '"') {
           state = 'DOUBLE_QUOTE_VALUE';
           valueChar(i, c);
-          quotesRemoved = true;
           valueEnd = i + 1;
         } else if (c === '\\') {
           state = 'VALUE_ESCAPE';
@@ -405,8 +390,7 @@ function parseEnvFile(text: string): EnvFileParse {
         state = 'VALUE';
         if (!isNewline(c)) {
           chars.push({ ch: c, start: escStart, end: i + 1, ctx: 'ue' });
-          escapes = true;
-        } else continuation = true;
+        }
         valueEnd = i + 1;
         break;
 
@@ -435,11 +419,10 @@ function parseEnvFile(text: string): EnvFileParse {
         state = 'DOUBLE_QUOTE_VALUE';
         if (SHELL_NEED_ESCAPE.includes(c)) {
           chars.push({ ch: c, start: escStart, end: i + 1, ctx: 'de' });
-          escapes = true;
         } else if (c !== '\n') {
           chars.push({ ch: '\\', start: escStart, end: escStart + 1, ctx: 'd' });
           chars.push({ ch: c, start: i, end: i + 1, ctx: 'd' });
-        } else continuation = true;
+        }
         valueEnd = i + 1;
         break;
 
@@ -475,7 +458,7 @@ function parseEnvFile(text: string): EnvFileParse {
       push(true);
       break;
     case 'KEY':
-      lineWithoutEquals(text.length);
+      lineWithoutEquals();
       break;
     case 'COMMENT':
     case 'COMMENT_ESCAPE':
@@ -598,12 +581,6 @@ function shellNotesForUnquoted(text: string, a: RawAssignment, key: string, note
       }
       continue;
     }
-    if (c === '\\') {
-      k++;
-      afterSpace = false;
-      if (commandStart !== -1) commandEnd = Math.min(k + 1, raw.length);
-      continue;
-    }
     if (c === ' ' || c === '\t') {
       afterSpace = true;
       continue;
@@ -620,6 +597,11 @@ function shellNotesForUnquoted(text: string, a: RawAssignment, key: string, note
     }
     if (afterSpace && commandStart === -1) commandStart = k;
     afterSpace = false;
+    if (c === '\\') {
+      k++;
+      if (commandStart !== -1) commandEnd = Math.min(k + 1, raw.length);
+      continue;
+    }
     if (c === "'" || c === '"') {
       if (firstQuote === -1) firstQuote = k;
       lastQuote = k;
@@ -667,7 +649,7 @@ function expansionNotes(a: RawAssignment, key: string, notes: DialectNote[]): vo
       k = e;
       continue;
     }
-    if (c !== '$' || k + 1 >= cs.length) continue;
+    if (c !== '$' || k + 1 >= cs.length || !live(k + 1)) continue;
     const next = cs[k + 1].ch;
     if (next === '(') {
       let depth = 0;
@@ -693,7 +675,7 @@ function expansionNotes(a: RawAssignment, key: string, notes: DialectNote[]): vo
       while (e < cs.length && cs[e].ch !== '}') name += cs[e++].ch;
       if (e >= cs.length || name === '') continue;
     } else if (/[A-Za-z_]/.test(next)) {
-      while (e < cs.length && /[A-Za-z0-9_]/.test(cs[e].ch) && cs[e].ctx === cs[k + 1].ctx) name += cs[e++].ch;
+      while (e < cs.length && /[A-Za-z0-9_]/.test(cs[e].ch) && live(e)) name += cs[e++].ch;
       e--;
     } else continue;
     notes.push({
@@ -707,14 +689,15 @@ function expansionNotes(a: RawAssignment, key: string, notes: DialectNote[]): vo
 }
 
 /** Why the file text of a span is not the decoded text, for ArgToken.note. */
-function notVerbatim(source: SourceText, span: Span, value: string, a: RawAssignment): string | undefined {
+function notVerbatim(source: SourceText, span: Span, value: string): string | undefined {
   const raw = source.slice(span);
   if (raw === value) return undefined;
+  const count = (s: string, re: RegExp) => s.match(re)?.length ?? 0;
   const why: string[] = [];
-  if (a.quotesRemoved || /["']/.test(raw)) why.push('quotes removed');
-  if (a.escapes || raw.includes('\\')) why.push('backslash escapes resolved');
-  if (a.continuation) why.push('continuation lines joined');
-  if (a.gluedStart !== -1 && a.gluedAfterWhitespace) why.push('whitespace after the closing quote dropped');
+  if (count(raw, /["']/g) > count(value, /["']/g)) why.push('quotes removed');
+  const continuation = /\\[\n\r]/.test(raw);
+  if (count(raw, /\\/g) > count(value, /\\/g)) why.push(continuation ? 'backslashes and line breaks removed' : 'backslash escapes resolved');
+  if (count(raw, /[ \t]/g) > count(value, /[ \t]/g)) why.push('whitespace dropped');
   return `systemd reads ${show(raw)} as ${show(value)}${why.length ? ` (${why.join(', ')})` : ''}`;
 }
 
@@ -736,7 +719,7 @@ export function parseSysconfig(source: SourceText, opts: SysconfigOptions = {}):
     const key = a.key;
     const value = a.chars.map((c) => c.ch).join('');
     const keyBad = loneSurrogate(key, a.keySpan.start);
-    const valueBadIdx = a.chars.findIndex((c, k) => loneSurrogate(a.chars.slice(k, k + 2).map((x) => x.ch).join('')) === 0);
+    const valueBadIdx = loneSurrogate(value);
     if (!loadError && keyBad !== -1) {
       loadError = { reason: 'a key is not valid UTF-8, so systemd refuses the whole file', span: { start: keyBad, end: keyBad + 1 } };
     }
@@ -887,7 +870,7 @@ export function parseSysconfig(source: SourceText, opts: SysconfigOptions = {}):
       return;
     }
     const span = { start: a.valueStart, end: a.valueEnd };
-    const note = notVerbatim(source, span, asg.value, a);
+    const note = notVerbatim(source, span, asg.value);
     argv.push({ value: asg.value, span, origin: 'file', exact: true, ...(note ? { note } : {}) });
   };
 
@@ -904,7 +887,7 @@ export function parseSysconfig(source: SourceText, opts: SysconfigOptions = {}):
         end = Math.max(end, a.chars[k].end);
       }
       const span = { start, end };
-      const note = notVerbatim(source, span, w.value, a);
+      const note = notVerbatim(source, span, w.value);
       argv.push({ value: w.value, span, origin: 'file', exact: true, ...(note ? { note } : {}) });
     }
     return words.length;
@@ -917,7 +900,7 @@ export function parseSysconfig(source: SourceText, opts: SysconfigOptions = {}):
     }
   } else {
     for (const [flag, name] of [['-u', 'USER'], ['-p', 'PORT'], ['-m', 'CACHESIZE'], ['-c', 'MAXCONN']] as const) {
-      const has = (env.get(name)?.value ?? '') !== '' && splitWordsRelaxUnquote(env.get(name)!.value).length > 0;
+      const has = splitWordsRelaxUnquote(env.get(name)?.value ?? '').length > 0;
       unitArg(flag, name, has ? undefined : `${name} is unset or empty, so $${name} expands to no argument at all and ${flag} takes the next argument as its value`);
       split(name);
     }

@@ -1,6 +1,10 @@
 /** Small helpers rules share: finding options, building fixes, naming things in messages. */
 import type { OptionEvent } from '../memcached/getopt.js';
-import type { ClassifiedListener } from './exposure.js';
+import type { ListenEntry } from '../memcached/listen.js';
+import type { Settings } from '../memcached/settings.js';
+import type { Span } from '../source.js';
+import { atLeast } from '../memcached/version.js';
+import { classifyAddress, parseCidrs, type AddressClass, type ClassifiedListener } from './exposure.js';
 import type { Fix, RuleContext } from './types.js';
 
 /** Every occurrence of an option, in argv order. */
@@ -49,4 +53,139 @@ export function setUserFix(ctx: RuleContext): Fix {
 /** Whether the option came from the file (rather than the unit's fixed text or the wrapper). */
 export function fromFile(ctx: RuleContext, o: OptionEvent): boolean {
   return ctx.config.argv[o.index]?.origin === 'file';
+}
+
+// ---- Listen entries, ports and value positions (added for the MC1xx–MC4xx rules) ----
+
+/** The `-l` option an entry of the accumulated listen string came from. */
+export function listenOptionOf(ctx: RuleContext, entry: ListenEntry): OptionEvent | undefined {
+  let found: OptionEvent | undefined;
+  for (const part of ctx.model.applied.listenParts) if (part.offset <= entry.offset) found = part.option;
+  return found;
+}
+
+/**
+ * The span of `from`..`to` (offsets into the option's value as memcached sees it, after its
+ * leading-whitespace strip) when the file holds the value verbatim; else the option's whole span.
+ */
+export function valuePartSpan(ctx: RuleContext, o: OptionEvent, from = 0, to?: number): Span | null {
+  const whole = ctx.spanOf(o);
+  if (o.valueIndex === null || o.value === null || o.rawValue === null) return whole;
+  const tok = ctx.config.argv[o.valueIndex];
+  if (!tok?.span || ctx.config.source.slice(tok.span) !== tok.value) return whole;
+  // The raw value is always a suffix of its word (`-p11211`, `--port=11211`, or the whole next word).
+  const valueStart = tok.span.start + (tok.value.length - o.rawValue.length) + (o.rawValue.length - o.value.length);
+  const end = to ?? o.value.length;
+  if (end <= from) return whole;
+  return { start: valueStart + from, end: valueStart + end };
+}
+
+/** The span of one `-l` entry's text, narrowed inside its option where the file allows. */
+export function listenEntrySpan(ctx: RuleContext, entry: ListenEntry): Span | null {
+  const o = listenOptionOf(ctx, entry);
+  if (!o) return ctx.insertionPoint();
+  const part = ctx.model.applied.listenParts.find((p) => p.option === o)!;
+  const rel = entry.offset - part.offset;
+  return valuePartSpan(ctx, o, rel, rel + entry.text.length);
+}
+
+/** The TCP port before `-l` entry ports: `-p`, or the `-U` value when `-U N` is given without `-p`. */
+export function baseTcpPort(s: Settings): number {
+  return s.udpSpecified && s.udpport !== 0 && !s.tcpSpecified ? s.udpport : s.port;
+}
+
+/** Whether memcached opens any TCP or UDP socket at all (no `-s`, and a non-zero TCP or UDP port). */
+export function networkEnabled(s: Settings): boolean {
+  return s.socketpath === null && (baseTcpPort(s) !== 0 || s.udpport !== 0);
+}
+
+/** The `-l` entries memcached binds (those it accepts), each with its address class. */
+export function classifiedEntries(ctx: RuleContext): { entry: ListenEntry; cls: AddressClass }[] {
+  if (!networkEnabled(ctx.model.applied.settings)) return [];
+  const trusted = parseCidrs(ctx.options.trustedNetworks);
+  return ctx.model.entries
+    .filter((e) => e.error === null)
+    .map((entry) => ({ entry, cls: entry.host === null ? ('wildcard' as const) : classifyAddress(entry.host, trusted) }));
+}
+
+/** The port number getaddrinfo binds for a port memcached passes as a decimal string; null when it fails. */
+export function boundPort(port: number): number | null {
+  if (port === -1) return 0;
+  if (port < 0) return null;
+  return port % 65536;
+}
+
+/** An option whose value was filled in by the unit from an unset/empty variable (rule MC907 reports those). */
+export function emptyFromUnit(ctx: RuleContext, o: OptionEvent): boolean {
+  return (o.value ?? '') === '' && ctx.config.argv[o.index]?.origin === 'unit';
+}
+
+// ---- Exposure wording, cluster letters, `-o` sub-options, start-up failure kinds (added for the MC5xx–MC8xx rules) ----
+
+/** The network-exposed (non-loopback) listeners, named for a message, at most `max` of them ("…, and 2 more"). */
+export function exposedListenerList(ctx: RuleContext, filter: (c: ClassifiedListener) => boolean = () => true, max = 3): string {
+  const seen = new Set<string>();
+  for (const c of ctx.exposure.listeners) if (c.cls !== 'loopback' && filter(c)) seen.add(describeListener(c));
+  const all = [...seen];
+  return all.length > max ? `${all.slice(0, max).join(', ')} and ${all.length - max} more` : all.join(', ');
+}
+
+/**
+ * The span of argv word `index`, narrowed to the letter at `clusterOffset` inside a cluster (`-vx`) when the
+ * file holds the word verbatim; the whole word for the first letter, as `ctx.spanOf` does.
+ */
+export function wordLetterSpan(ctx: RuleContext, index: number, clusterOffset: number): Span | null {
+  const tok = ctx.config.argv[index];
+  if (!tok?.span) return null;
+  if (clusterOffset > 1 && ctx.config.source.slice(tok.span) === tok.value) {
+    return { start: tok.span.start + clusterOffset, end: tok.span.start + clusterOffset + 1 };
+  }
+  return tok.span;
+}
+
+/** The text of one `-o` sub-option as written (`name` or `name=value`). */
+export function subOptionText(sub: { name: string; value: string | null }): string {
+  return sub.value === null ? sub.name : `${sub.name}=${sub.value}`;
+}
+
+/** The span of one `-o` sub-option inside its option's value (the option's span when the file does not hold it verbatim). */
+export function subOptionSpan(ctx: RuleContext, o: OptionEvent, sub: { name: string; value: string | null; offset: number }): Span | null {
+  return valuePartSpan(ctx, o, sub.offset, sub.offset + Math.max(1, subOptionText(sub).length));
+}
+
+/**
+ * Whether a start-up failure reason is one of the option combinations memcached refuses (rule MC603) rather
+ * than a bad value of a single option (MC806): SASL or ascii auth with the wrong protocol or with UDP, TLS
+ * without a TCP port or certificate, a TLS listener prefix without `-Z`, a binary listener with `-Y`.
+ */
+export function isIncompatibilityFailure(reason: string): boolean {
+  return [
+    /while using SASL/,
+    /while using binary SASL authentication/,
+    /while using ascii authentication tokens/,
+    /UDP with ascii authentication/,
+    /enable SSL without a TCP port/,
+    /Error loading the certificate chain/,
+    /option is valid only when SSL is enabled/,
+    /binary protocol when ascii authentication/,
+  ].some((re) => re.test(reason));
+}
+
+/** The UDP port memcached uses before `-l` entry ports; before 1.5.6, `-p N` without `-U` moved UDP to N too. */
+export function baseUdpPort(ctx: RuleContext): number {
+  const s = ctx.model.applied.settings;
+  return !atLeast(ctx.model.version, '1.5.6') && !s.udpSpecified && s.tcpSpecified ? s.port : s.udpport;
+}
+
+const UNIT_VARIABLES: Record<string, string> = { p: 'PORT', u: 'USER', m: 'CACHESIZE', c: 'MAXCONN' };
+
+/** An option as the file shows it: `-p 80`, `--port=80`, or `PORT="80"` when a sysconfig unit built it from a variable. */
+export function describeOption(ctx: RuleContext, o: OptionEvent): string {
+  const variable = UNIT_VARIABLES[o.spec.short];
+  if (ctx.config.argv[o.index]?.origin === 'unit' && variable) return `${variable}="${o.value ?? ''}"`;
+  if (o.value === null) return o.written;
+  const tok = ctx.config.argv[o.index];
+  const attached = o.valueIndex === o.index;
+  if (attached && tok) return o.written.startsWith('--') ? `${o.written}=${o.rawValue}` : `${o.written}${o.rawValue}`;
+  return `${o.written} ${o.rawValue}`;
 }

@@ -30,7 +30,7 @@ export function analyzeConfig(config: ParsedConfig, options: RuleOptions, host?:
   const model = analyze(config.argv, { version: options.version, host });
   if (config.launchFailure) {
     const f = config.launchFailure;
-    return { ...model, listeners: [], runsAs: null, startup: { ok: false, warnings: [], exitCode: f.exitCode, reason: f.reason, option: null, certain: true } };
+    return { ...model, runsAs: null, startup: { ok: false, warnings: [], exitCode: f.exitCode, reason: f.reason, option: null, certain: true } };
   }
   return model;
 }

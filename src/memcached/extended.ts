@@ -29,11 +29,12 @@ export function splitSubOptions(text: string): SubOption[] {
   return out;
 }
 
-type Check = (value: string | null) => string | null;
+/** The message memcached prints for a value, or null when it accepts it; `version` for checks that changed. */
+type Check = (value: string | null, version: Version) => string | null;
 
 const flag: Check = () => null;
-function required(name: string, inner: (v: string) => string | null): Check {
-  return (v) => (v === null ? `Missing ${name} argument` : inner(v));
+function required(name: string, inner: (v: string, version: Version) => string | null): Check {
+  return (v, version) => (v === null ? `Missing ${name} argument` : inner(v, version));
 }
 function intRange(name: string, lo: number, hi: number): Check {
   return required(name, (v) => {
@@ -61,7 +62,15 @@ const CORE: Record<string, { since: string; check: Check; tls?: boolean }> = {
     since: '1.5.4',
     check: required('slab_automove_ratio', (v) => (atof(v) <= 0 || atof(v) > 1 ? 'slab_automove_ratio must be > 0 and < 1' : null)),
   },
-  slab_automove_window: { since: '1.5.4', check: intRange('slab_automove_window', 3, 1800) },
+  // The upper bound arrived in 1.6.45 (commit 6ab74b585); before, only `< 3` was refused.
+  slab_automove_window: {
+    since: '1.5.4',
+    check: required('slab_automove_window', (v, version) => {
+      const n = atoi(v);
+      const hi = atLeast(version, '1.6.45') ? 1800 : Infinity;
+      return n < 3 || n > hi ? `slab_automove_window must be > 2${hi === Infinity ? '' : ' and < 1800'} (got ${n})` : null;
+    }),
+  },
   tail_repair_time: {
     since: '1.4.14',
     check: required('tail_repair_time', (v) => (atoi(v) < 10 ? 'Cannot set tail_repair_time to less than 10 seconds' : null)),
@@ -89,7 +98,9 @@ const CORE: Record<string, { since: string; check: Check; tls?: boolean }> = {
   slab_sizes: { since: '1.4.31', check: () => null },
   slab_chunk_max: {
     since: '1.4.28',
-    check: required('slab_chunk_max', (v) => {
+    check: required('slab_chunk_max', (v, version) => {
+      // Before 1.6.24 (commit 1b3b85557) the value was bytes and a bad one only printed a message.
+      if (!atLeast(version, '1.6.24')) return null;
       const n = safeStrtol(v);
       if (n === null) return 'could not parse argument to slab_chunk_max';
       if (n <= 0) return 'slab_chunk_max must be >= 0';
@@ -137,7 +148,8 @@ const CORE: Record<string, { since: string; check: Check; tls?: boolean }> = {
       return n < 0 || n > 3 ? 'Invalid ssl_min_version. Use help to see valid options.' : null;
     }),
   },
-  sock_cookie_id: { since: '1.6.16', check: uint('sock_cookie_id') },
+  // `(void)safe_strtoul(...)`: any value is accepted (a bad one leaves 0); only a missing one crashes, below.
+  sock_cookie_id: { since: '1.6.16', check: flag },
 };
 
 /** Sub-options extstore's storage_read_config() accepts (storage.c). */
@@ -155,8 +167,40 @@ export function isKnownSubOption(name: string, version: Version): boolean {
 
 /** The error memcached prints for this sub-option, or null when it accepts it. */
 export function checkSubOption(sub: SubOption, version: Version): string | null {
+  return subOptionFailure(sub, version)?.message ?? null;
+}
+
+/**
+ * How memcached fails on this sub-option: normally exit 1 with a message, but a few sub-options without a
+ * value hand NULL to a C string function and crash (SIGSEGV, status 139) — verified on 1.6.18.
+ */
+export function subOptionFailure(sub: SubOption, version: Version): { exitCode: number; message: string } | null {
+  if (sub.value === null && crashesWithoutValue(sub.name, version)) {
+    return { exitCode: 139, message: `${sub.name} without a value makes memcached crash (segmentation fault)` };
+  }
+  const message = checkMessage(sub, version);
+  return message === null ? null : { exitCode: 1, message };
+}
+
+function crashesWithoutValue(name: string, version: Version): boolean {
+  if (!isKnownSubOption(name, version)) return false;
+  // slab_sizes: strdup(NULL). sock_cookie_id: safe_strtoul(NULL). slab_chunk_max before 1.6.24: it printed
+  // "Missing slab_chunk_max argument" and went on to safe_strtol(NULL).
+  return name === 'slab_sizes' || name === 'sock_cookie_id' || (name === 'slab_chunk_max' && !atLeast(version, '1.6.24'));
+}
+
+/**
+ * `slab_chunk_max` in bytes, as memcached stores it: kilobytes since 1.6.24; before, the safe_strtol value
+ * as bytes, 0 when it does not parse (memcached then divides by it and dies of SIGFPE).
+ */
+export function subOptionChunkMax(value: string, version: Version): number {
+  if (atLeast(version, '1.6.24')) return (safeStrtol(value) ?? 0) * 1024;
+  return safeStrtol(value) ?? 0;
+}
+
+function checkMessage(sub: SubOption, version: Version): string | null {
   const core = CORE[sub.name];
-  if (core && atLeast(version, core.since)) return core.check(sub.value);
+  if (core && atLeast(version, core.since)) return core.check(sub.value, version);
   if (EXTSTORE.has(sub.name) && atLeast(version, '1.5.4')) {
     return sub.name !== 'ext_drop_unread' && sub.value === null ? `Missing ${sub.name} argument` : null;
   }

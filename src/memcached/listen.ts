@@ -73,10 +73,14 @@ function parseEntry(text: string, offset: number, opts: { sslEnabled: boolean; a
         const name = p.slice(1, e);
         p = p.slice(e + 2); // skip "]" and an assumed ":"
         // strncmp(name, "ascii", len): any prefix of a known name selects it; an unknown name keeps -B's choice.
-        const known = ['ascii', 'binary', 'negotiating', 'proxy'].find((k) => k.startsWith(name));
-        if (known === 'binary' && opts.authFile) {
-          entry.error = 'Cannot use binary protocol when ascii authentication enabled';
-          return entry;
+        let known = ['ascii', 'binary', 'negotiating', 'proxy'].find((k) => k.startsWith(name));
+        // Since 1.6.43 (commit 3791d9eda) -Y refuses binary listeners and turns negotiating ones into ascii.
+        if (opts.authFile && atLeast(opts.version, '1.6.43')) {
+          if (known === 'binary') {
+            entry.error = 'Cannot use binary protocol when ascii authentication enabled';
+            return entry;
+          }
+          if (known === 'negotiating') known = 'ascii';
         }
         if (known === 'proxy') {
           entry.error = `Proxy must be enabled to use: "${text}"`;
@@ -87,9 +91,10 @@ function parseEntry(text: string, offset: number, opts: { sslEnabled: boolean; a
     }
     if (p.startsWith('tag')) {
       p = p.slice(3);
-      if (p[0] === '[' || p[0] === '_') {
+      // The `tag_NAME_` spelling exists since 1.6.23 (commit 1518d8950).
+      if (p[0] === '[' || (p[0] === '_' && atLeast(opts.version, '1.6.23'))) {
         let e = p.indexOf(']');
-        if (e === -1) e = p.indexOf('_', 1);
+        if (e === -1 && atLeast(opts.version, '1.6.23')) e = p.indexOf('_', 1);
         if (e === -1) {
           entry.error = `Invalid tag in socket config: "${p}"`;
           return entry;

@@ -53,6 +53,8 @@ export interface Settings {
   extended: Map<string, SubOption & { option: OptionEvent }>;
   slabChunkMax: number;
   slabChunkChanged: boolean;
+  /** The unparsed `-o slab_sizes` list (checked after the options are read), or null. */
+  slabSizes: string | null;
   hotLruPct: number;
   warmLruPct: number;
   tempLru: boolean;
@@ -100,6 +102,7 @@ export function defaultSettings(version: Version): Settings {
     extended: new Map(),
     slabChunkMax: 512 * 1024,
     slabChunkChanged: false,
+    slabSizes: null,
     hotLruPct: 20,
     warmLruPct: 40,
     tempLru: false,
@@ -283,6 +286,12 @@ function applySubOption(s: Settings, sub: SubOption, version: Version): void {
     case 'slab_chunk_max':
       s.slabChunkMax = subOptionChunkMax(sub.value ?? '', version);
       s.slabChunkChanged = true;
+      break;
+    case 'no_chunked_items': s.slabChunkMax = 1024 * 1024; break;
+    case 'slab_sizes': s.slabSizes = sub.value; break;
+    case 'worker_logbuf_size':
+      // Until 1.6.40 this case fell through into slab_sizes: its value also became the slab size list.
+      if (!atLeast(version, '1.6.40')) s.slabSizes = sub.value;
       break;
     case 'hot_lru_pct': s.hotLruPct = atoi(sub.value ?? ''); break;
     case 'warm_lru_pct': s.warmLruPct = atoi(sub.value ?? ''); break;

@@ -1,0 +1,30 @@
+import type { Rule } from '../src/engine/types.js';
+
+export const rule: Rule = {
+  id: 'MC001',
+  slug: 'parse-error',
+  severity: 'error',
+  summary: 'the file cannot be read as its dialect',
+  fixable: null,
+  docs: {
+    what:
+      'Reports a configuration file that cannot be read at all: it is binary (holds NUL bytes), is not valid UTF-8, ' +
+      'or cannot be opened. The finding points at the start of the file and no other rule runs on it.',
+    why:
+      'Neither the Debian wrapper nor systemd reads such a file the way an administrator expects it: systemd refuses an ' +
+      'environment file that is not valid UTF-8, and a file the service cannot open leaves the Debian wrapper with no options ' +
+      'at all (memcached then runs as root on every interface). A file mchard cannot read cannot be checked either.',
+    example: {
+      dialect: 'debian',
+      bad: '-u memcache\n-m 64\u0000\u0000\n-l 127.0.0.1\n',
+      good: '-u memcache\n-m 64\n-l 127.0.0.1\n',
+    },
+    fix: 'None: restore the file from a backup or the package default (`/usr/share/memcached/memcached.conf.default` on Debian).',
+    references: [
+      'systemd.exec(5): EnvironmentFile= (the file must be valid UTF-8)',
+      'Debian memcached package: /usr/share/memcached/scripts/systemd-memcached-wrapper',
+    ],
+  },
+  // Reported by the command line when it reads the file; there is nothing to check on a parsed file.
+  check() {},
+};

@@ -1,0 +1,41 @@
+import type { Rule } from '../src/engine/types.js';
+import { bindLoopbackFix, classifiedEntries, listenEntrySpan } from '../src/engine/helpers.js';
+
+export const rule: Rule = {
+  id: 'MC102',
+  slug: 'listen-public-address',
+  severity: 'error',
+  summary: 'memcached listens on a public address',
+  fixable: 'safe',
+  docs: {
+    what:
+      'Reports every `-l` entry whose address is a public unicast IPv4 or IPv6 address (not loopback, private, ' +
+      'unique-local, link-local or a reserved range), when memcached opens TCP or UDP sockets at all.',
+    why:
+      'memcached has no authentication unless `-S` or `-Y` is set: anyone on the internet who reaches the port can read, ' +
+      'change and flush every item, and an exposed UDP port is a well-known amplification source (CVE-2018-1000115).',
+    example: {
+      dialect: 'debian',
+      bad: '-u memcache\n-m 64\n-p 11211\n-l 93.184.216.34\n',
+      good: '-u memcache\n-m 64\n-p 11211\n-l 127.0.0.1\n',
+    },
+    fix: 'Replaces the `-l` option (or adds one) with `-l 127.0.0.1`, or with the addresses given to `mchard fix --listen`.',
+    references: [
+      'memcached(1): -l, --listen',
+      'https://github.com/memcached/memcached/wiki/ConfiguringServer#networking',
+      'CVE-2018-1000115 (memcached UDP amplification)',
+    ],
+  },
+  check(ctx) {
+    const publicOnes = classifiedEntries(ctx).filter((c) => c.cls === 'public');
+    if (publicOnes.length === 0) return;
+    const fix = bindLoopbackFix(ctx);
+    for (const { entry } of publicOnes) {
+      ctx.report({
+        span: listenEntrySpan(ctx, entry),
+        message: `-l ${entry.text} binds the public address ${entry.host}: anyone on the internet who reaches it can read, change and flush the cache`,
+        fix,
+      });
+    }
+  },
+};

@@ -1,0 +1,43 @@
+import type { Rule } from '../src/engine/types.js';
+import { classifiedEntries, listenEntrySpan } from '../src/engine/helpers.js';
+
+export const rule: Rule = {
+  id: 'MC103',
+  slug: 'listen-private-address',
+  severity: 'warning',
+  summary: 'memcached listens on a private address outside the trusted networks',
+  fixable: null,
+  docs: {
+    what:
+      'Reports every `-l` entry whose address is private (RFC 1918, carrier-grade NAT), IPv6 unique-local or link-local, ' +
+      'unless it lies inside one of the networks listed in `trusted-networks` (`.mchardrc`).',
+    why:
+      'Every host on that network can reach the port, and memcached has no authentication unless `-S` or `-Y` is set: any ' +
+      'compromised machine, container or tenant on the LAN can read, change and flush the cache. Listing the networks you ' +
+      'trust in `trusted-networks` records that this exposure is intended.',
+    example: {
+      dialect: 'debian',
+      bad: '-u memcache\n-m 64\n-p 11211\n-l 10.0.0.11\n',
+      good: '-u memcache\n-m 64\n-p 11211\n-l 127.0.0.1\n',
+    },
+    fix:
+      'None: which address memcached should listen on depends on who its clients are. Bind loopback when they run on the ' +
+      'same machine; otherwise add the network to `trusted-networks` and consider `-S`/`-Y` and a firewall.',
+    references: [
+      'memcached(1): -l, --listen',
+      'https://github.com/memcached/memcached/wiki/ConfiguringServer#networking',
+      'RFC 1918, RFC 4193 (unique-local), RFC 4291 (link-local)',
+    ],
+  },
+  check(ctx) {
+    const configured = ctx.options.trustedNetworks;
+    const trusted = configured.length ? `the trusted networks (${configured.join(', ')})` : 'the trusted networks (none are configured)';
+    for (const { entry, cls } of classifiedEntries(ctx)) {
+      if (cls !== 'private') continue;
+      ctx.report({
+        span: listenEntrySpan(ctx, entry),
+        message: `-l ${entry.text} binds the private address ${entry.host}, outside ${trusted}: every host on that network can read and change the cache`,
+      });
+    }
+  },
+};

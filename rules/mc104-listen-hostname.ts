@@ -1,0 +1,38 @@
+import type { Rule } from '../src/engine/types.js';
+import { classifiedEntries, listenEntrySpan } from '../src/engine/helpers.js';
+
+export const rule: Rule = {
+  id: 'MC104',
+  slug: 'listen-hostname',
+  severity: 'warning',
+  summary: 'an -l entry is a host name',
+  fixable: null,
+  docs: {
+    what:
+      'Reports every `-l` entry that is a host name rather than a numeric address. `localhost` is accepted: it resolves ' +
+      'from `/etc/hosts` to loopback addresses.',
+    why:
+      'memcached resolves the name with `getaddrinfo()` when it starts and binds every address it gets back, so what it ' +
+      'listens on depends on DNS at boot: the name may resolve to a public address, and a name that does not resolve ' +
+      '(or resolves to an address this machine does not have) makes memcached exit with status 71.',
+    example: {
+      dialect: 'debian',
+      bad: '-u memcache\n-m 64\n-p 11211\n-l cache.example.internal\n',
+      good: '-u memcache\n-m 64\n-p 11211\n-l 127.0.0.1\n',
+    },
+    fix: 'None: replace the name with the address it should mean.',
+    references: [
+      'memcached(1): -l, --listen',
+      'memcached.c server_socket(): getaddrinfo() with AI_PASSIVE',
+    ],
+  },
+  check(ctx) {
+    for (const { entry, cls } of classifiedEntries(ctx)) {
+      if (cls !== 'hostname' || entry.host === null || entry.host.toLowerCase() === 'localhost') continue;
+      ctx.report({
+        span: listenEntrySpan(ctx, entry),
+        message: `-l ${entry.text} names the host "${entry.host}": memcached binds whatever it resolves to at start, and exits 71 if it does not resolve to an address of this machine`,
+      });
+    }
+  },
+};

@@ -1,0 +1,63 @@
+import type { Rule } from '../src/engine/types.js';
+import { describeOption, baseUdpPort, boundPort, disableUdpFix } from '../src/engine/helpers.js';
+import { formatVersion } from '../src/memcached/version.js';
+
+export const rule: Rule = {
+  id: 'MC110',
+  slug: 'udp-enabled',
+  severity: 'error',
+  summary: 'memcached listens on UDP',
+  fixable: 'safe',
+  docs: {
+    what:
+      'Reports a configuration in which memcached opens a UDP socket: `-U` with a non-zero port, or no `-U` at all on a ' +
+      'memcached older than 1.5.6, where UDP is on by default (on 11211, or on the `-p` port). `-U N` without `-p` also ' +
+      'moves the TCP port to N.',
+    why:
+      'memcached answers UDP requests from any source address without a handshake, and a small `get` can return a large ' +
+      'value: exposed UDP ports were used for the record-breaking reflection/amplification DDoS attacks of 2018 ' +
+      '(CVE-2018-1000115). Hardly any client uses UDP; memcached 1.5.6 turned it off by default for this reason.',
+    example: {
+      dialect: 'debian',
+      bad: '-u memcache\n-m 64\n-p 11211\n-l 127.0.0.1\n-U 11211\n',
+      good: '-u memcache\n-m 64\n-p 11211\n-l 127.0.0.1\n-U 0\n',
+    },
+    fix: 'Sets `-U 0` (replacing the existing `-U`, or adding one). When `-U N` was given without `-p`, also adds `-p N` so that TCP stays on port N.',
+    references: [
+      'memcached(1): -U, --udp-port',
+      'CVE-2018-1000115',
+      'memcached 1.5.6 release notes: UDP disabled by default',
+    ],
+  },
+  check(ctx) {
+    const s = ctx.model.applied.settings;
+    if (s.socketpath !== null) return; // -s turns every network listener off (MC703)
+    const udp = baseUdpPort(ctx);
+    const port = boundPort(udp);
+    if (udp === 0 || port === null) return; // off, or a port getaddrinfo refuses (MC302)
+    const where = s.inter === null ? 'on every interface' : `on the -l addresses (${s.inter})`;
+    const shown = port === 0 ? 'an ephemeral port' : `port ${port}`;
+    const opt = ctx.model.applied.setBy.udpport;
+    if (!opt) {
+      ctx.report({
+        span: ctx.insertionPoint(),
+        message: `no -U 0: memcached ${formatVersion(ctx.model.version)} (before 1.5.6) opens UDP ${shown} ${where} by default, which attackers abuse for amplification attacks`,
+        fix: disableUdpFix(ctx),
+      });
+      return;
+    }
+    const fix = disableUdpFix(ctx);
+    let alsoTcp = '';
+    if (!s.tcpSpecified) {
+      alsoTcp = ` (without -p it also moves TCP to port ${s.udpport})`;
+      // Keep TCP where it is: once -U is 0, TCP would fall back to 11211.
+      fix.intents.push({ kind: 'set-option', letter: 'p', value: String(s.udpport) });
+      fix.description = `disable UDP with -U 0 and keep TCP on port ${s.udpport} with -p ${s.udpport}`;
+    }
+    ctx.report({
+      span: ctx.spanOf(opt),
+      message: `${describeOption(ctx, opt)} opens UDP ${shown} ${where}${alsoTcp}, and UDP is what attackers abuse for amplification attacks`,
+      fix,
+    });
+  },
+};

@@ -1,0 +1,48 @@
+import type { Rule } from '../src/engine/types.js';
+import { disableUdpFix } from '../src/engine/helpers.js';
+import { atLeast, formatVersion } from '../src/memcached/version.js';
+
+export const rule: Rule = {
+  id: 'MC111',
+  slug: 'udp-not-explicitly-disabled',
+  severity: 'info',
+  summary: 'UDP is off only by default; no -U 0',
+  fixable: 'safe',
+  docs: {
+    what:
+      'Reports a configuration without an explicit `-U 0` whose UDP listener is off only because of memcached\'s default. ' +
+      'The finding is a warning when the target memcached version is older than 1.5.6. When UDP is on, MC110 reports it ' +
+      'instead; with `-s` there is no network listener and nothing is reported.',
+    why:
+      'memcached turned UDP off by default only in 1.5.6; older releases, still shipped by long-term distributions, open ' +
+      'UDP 11211 on every listen address, the port abused in the 2018 amplification attacks (CVE-2018-1000115). Writing ' +
+      '`-U 0` keeps the file safe when it is copied to an older machine or the package is downgraded.',
+    example: {
+      dialect: 'debian',
+      bad: '-u memcache\n-m 64\n-p 11211\n-l 127.0.0.1\n',
+      good: '-u memcache\n-m 64\n-p 11211\n-l 127.0.0.1\n-U 0\n',
+    },
+    fix: 'Adds `-U 0`.',
+    references: [
+      'memcached(1): -U, --udp-port',
+      'memcached 1.5.6 release notes: UDP disabled by default',
+      'Red Hat solution 3369081: Preventing DDoS amplification attacks using memcached',
+    ],
+  },
+  check(ctx) {
+    const s = ctx.model.applied.settings;
+    if (s.socketpath !== null) return;
+    if (s.udpport !== 0) return; // MC110
+    // An explicit -U that reads as 0 (`-U 0`, or an invalid value MC302 reports) disables UDP on every version.
+    if (s.udpSpecified) return;
+    const old = !atLeast(ctx.options.version, '1.5.6');
+    ctx.report({
+      span: ctx.insertionPoint(),
+      severity: old ? 'warning' : 'info',
+      message: old
+        ? `no -U 0: memcached ${formatVersion(ctx.options.version)} is older than 1.5.6 and opens UDP 11211 unless it is disabled explicitly`
+        : 'no -U 0: UDP is off only because memcached 1.5.6 and later default to it; older releases open UDP 11211 on every listen address',
+      fix: disableUdpFix(ctx),
+    });
+  },
+};

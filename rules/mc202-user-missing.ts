@@ -1,0 +1,59 @@
+import type { Rule } from '../src/engine/types.js';
+import { setUserFix } from '../src/engine/helpers.js';
+import { atLeast } from '../src/memcached/version.js';
+
+export const rule: Rule = {
+  id: 'MC202',
+  slug: 'user-missing',
+  severity: 'error',
+  summary: 'started as root without a usable -u: memcached exits 64',
+  fixable: 'safe',
+  docs: {
+    what:
+      'Reports a configuration that starts memcached as root with no `-u`, or with an empty one. On Debian that is any file ' +
+      'with at least one option and no `-u` line (the wrapper adds `-u root` only to an empty file); on sysconfig files it ' +
+      'is a missing or empty `USER`.',
+    why:
+      'Both the Debian unit and the RHEL/Fedora unit start memcached as root and leave the privilege drop to `-u`. ' +
+      'Without it memcached refuses to run as root and exits with status 64 ("can\'t run as root without the -u switch", ' +
+      'from 1.6.36 "must add \'-u root\' to start as root"): the service does not start.',
+    example: {
+      dialect: 'debian',
+      bad: '-m 64\n-p 11211\n-l 127.0.0.1\n',
+      good: '-m 64\n-p 11211\n-u memcache\n-l 127.0.0.1\n',
+    },
+    fix: 'Adds `-u memcache` on Debian or sets `USER="memcached"` on sysconfig files (or the user given with `mchard fix --user`).',
+    references: [
+      'memcached(1): -u, --user',
+      'memcached.c main(): "can\'t run as root without the -u switch" / "must add \'-u root\' to start as root" (EX_USAGE, 64)',
+      'Debian memcached: systemd-memcached-wrapper (the "-u root" default applies only to an empty file)',
+    ],
+  },
+  check(ctx) {
+    const s = ctx.model.applied.settings;
+    if (s.username !== null && s.username !== '') return;
+    // A successful start without -u means memcached was not started as root (no privilege drop happens).
+    if (ctx.model.startup.ok) return;
+    const text = atLeast(ctx.model.version, '1.6.36') ? "must add '-u root' to start as root" : "can't run as root without the -u switch";
+    const opt = ctx.model.applied.setBy.username;
+    const fix = setUserFix(ctx);
+    if (!opt) {
+      const wrapper = ctx.config.dialect === 'debian' ? ' (the Debian wrapper adds -u root only to a file with no options at all)' : '';
+      ctx.report({
+        span: ctx.insertionPoint(),
+        message: `no -u option: memcached is started as root and exits 64 ("${text}")${wrapper}`,
+        fix,
+      });
+      return;
+    }
+    const fromUnit = ctx.config.argv[opt.index]?.origin === 'unit';
+    ctx.report({
+      // A USER that is not in the file at all has no place: the finding then points at the file as a whole.
+      span: ctx.spanOf(opt) ?? (fromUnit ? null : ctx.insertionPoint()),
+      message: fromUnit
+        ? `USER is empty or missing, so the unit passes -u "" and memcached, started as root, exits 64 ("${text}")`
+        : `${opt.written} with an empty user counts as no -u: memcached, started as root, exits 64 ("${text}")`,
+      fix,
+    });
+  },
+};

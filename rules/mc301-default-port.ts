@@ -1,0 +1,73 @@
+import type { Fix, Rule, RuleContext } from '../src/engine/types.js';
+import type { Span } from '../src/source.js';
+import { baseTcpPort, boundPort, describeOption, fromFile, lastOccurrence, listenEntrySpan } from '../src/engine/helpers.js';
+
+function portFix(ctx: RuleContext, port: number): Fix {
+  const p = String(port);
+  const last = lastOccurrence(ctx, 'p');
+  if (ctx.config.dialect === 'sysconfig') {
+    const intents: Fix['intents'] = [{ kind: 'set-variable', key: 'PORT', value: p }];
+    // -p inside OPTIONS comes after the unit's -p ${PORT} and wins, so it must go too.
+    if (last && fromFile(ctx, last)) intents.push({ kind: 'remove-option', option: last });
+    return { safety: 'unsafe', description: `listen on TCP port ${p}`, intents };
+  }
+  return { safety: 'unsafe', description: `listen on TCP port ${p}`, intents: [{ kind: 'set-option', letter: 'p', value: p, replace: last }] };
+}
+
+export const rule: Rule = {
+  id: 'MC301',
+  slug: 'default-port',
+  severity: 'info',
+  summary: 'TCP listens on the default port 11211',
+  fixable: 'unsafe',
+  docs: {
+    what:
+      'Reports a TCP listener on port 11211, memcached\'s default: from `-p 11211`, from no `-p` at all, or from an `-l` ' +
+      'entry ending in `:11211`.',
+    why:
+      'Port 11211 is the first port every internet-wide scanner and worm tries for memcached. Another port does not make an ' +
+      'exposed memcached safe (a full port scan finds it), but it keeps it out of the bulk scans; treat this as advice, ' +
+      'not as a security boundary.',
+    example: {
+      dialect: 'debian',
+      bad: '-u memcache\n-m 64\n-p 11211\n-l 127.0.0.1\n',
+      good: '-u memcache\n-m 64\n-p 21211\n-l 127.0.0.1\n',
+    },
+    fix:
+      'Only with `mchard fix --port N`: sets `-p N` (`PORT="N"` on sysconfig files). Unsafe: every client must be told the ' +
+      'new port. Ports written in `-l host:11211` entries are left alone.',
+    references: ['memcached(1): -p, --port', 'https://github.com/memcached/memcached/wiki/ConfiguringServer'],
+  },
+  check(ctx) {
+    const s = ctx.model.applied.settings;
+    if (s.socketpath !== null) return;
+    const base = baseTcpPort(s);
+    if (!base) return;
+    const setBy = ctx.model.applied.setBy;
+    const opt = s.tcpSpecified ? setBy.port : s.udpSpecified ? setBy.udpport : undefined;
+    const sites: { span: Span | null; what: string; fixable: boolean }[] = [];
+    const entries = ctx.model.entries.length ? ctx.model.entries : [null];
+    let viaBase = false;
+    for (const e of entries) {
+      if (e?.error) continue;
+      if (boundPort(e?.port ?? base) !== 11211) continue;
+      if (e && e.port !== null) sites.push({ span: listenEntrySpan(ctx, e), what: `-l ${e.text} listens on TCP port 11211`, fixable: false });
+      else viaBase = true;
+    }
+    if (viaBase) {
+      sites.unshift(
+        opt
+          ? { span: ctx.spanOf(opt), what: `${describeOption(ctx, opt)} makes TCP listen on port 11211`, fixable: true }
+          : { span: ctx.insertionPoint(), what: 'no -p option: TCP listens on the default port 11211', fixable: true },
+      );
+    }
+    const fixPort = ctx.options.fixPort;
+    for (const site of sites) {
+      ctx.report({
+        span: site.span,
+        message: `${site.what}, the first port scanners try for memcached (a different port is advice, not a security boundary)`,
+        ...(site.fixable && fixPort !== undefined ? { fix: portFix(ctx, fixPort) } : {}),
+      });
+    }
+  },
+};

@@ -1,0 +1,48 @@
+import type { Rule } from '../src/engine/types.js';
+import { exposedListenerList, fromFile, occurrences } from '../src/engine/helpers.js';
+
+export const rule: Rule = {
+  id: 'MC501',
+  slug: 'shutdown-command-enabled',
+  severity: 'warning',
+  summary: '-A lets any client stop memcached',
+  fixable: 'safe',
+  docs: {
+    what:
+      'Reports `-A` (`--enable-shutdown`), which enables the ascii `shutdown` command. The finding is a warning, and an ' +
+      'error when memcached listens on a non-loopback address (the wildcard that memcached binds without `-l` included).',
+    why:
+      'memcached has no authentication by default, so with `-A` any client that can reach a listener can stop the ' +
+      'server with one line (`shutdown`): a remote denial of service, and a local one for every user or process ' +
+      'that can reach the loopback port.',
+    example: {
+      dialect: 'debian',
+      bad: '-u memcache\n-m 64\n-l 127.0.0.1\n-A\n',
+      good: '-u memcache\n-m 64\n-l 127.0.0.1\n',
+    },
+    fix: 'Removes every `-A` / `--enable-shutdown` (commented out with a note in the Debian file). Stop the service with systemctl instead.',
+    references: [
+      'memcached(1): -A, --enable-shutdown',
+      'memcached.c: settings.shutdown_command, process_shutdown_command()',
+    ],
+  },
+  check(ctx) {
+    if (!ctx.model.applied.settings.shutdownCommand) return;
+    const all = occurrences(ctx, 'A');
+    const first = all[0];
+    if (!first) return;
+    const removable = all.filter((o) => fromFile(ctx, o));
+    const exposed = ctx.exposure.networkExposed;
+    const who = exposed
+      ? `any client that can reach ${exposedListenerList(ctx)}`
+      : 'any local user or process that can reach the listener';
+    ctx.report({
+      span: ctx.spanOf(first),
+      message: `${first.written} enables the ascii "shutdown" command: ${who} can stop memcached without authenticating`,
+      severity: exposed ? 'error' : 'warning',
+      fix: removable.length
+        ? { safety: 'safe', description: 'remove -A (disable the shutdown command)', intents: removable.map((option) => ({ kind: 'remove-option' as const, option })) }
+        : undefined,
+    });
+  },
+};

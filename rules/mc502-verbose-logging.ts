@@ -1,0 +1,48 @@
+import type { Rule } from '../src/engine/types.js';
+import { fromFile, occurrences } from '../src/engine/helpers.js';
+
+export const rule: Rule = {
+  id: 'MC502',
+  slug: 'verbose-logging',
+  severity: 'warning',
+  summary: '-vv or more logs client commands and keys',
+  fixable: 'safe',
+  docs: {
+    what:
+      'Reports a verbosity level of 2 or more: `-vv`, `-vvv`, or `-v` given several times in any form (`-v -v`, ' +
+      '`-v` on two lines, `--verbose` twice). memcached counts every occurrence; `--verbose=N` counts as one, whatever N is.',
+    why:
+      'At level 2 memcached prints every client command and response, keys included, and at level 3 its internal ' +
+      'state transitions. Under systemd that output goes to the journal (or to the `logfile` of the SysV script), ' +
+      'readable by whoever can read the logs, and it grows with the traffic.',
+    example: {
+      dialect: 'debian',
+      bad: '-u memcache\n-m 64\n-l 127.0.0.1\n-vv\n',
+      good: '-u memcache\n-m 64\n-l 127.0.0.1\n-v\n',
+    },
+    fix: 'Keeps the first `-v` and removes the others (a repeated letter inside `-vv` is taken out of the cluster), leaving verbosity 1 (errors and warnings).',
+    references: [
+      'memcached(1): -v, -vv',
+      'memcached.c main(), case \'v\': settings.verbose++',
+    ],
+  },
+  check(ctx) {
+    const level = ctx.model.applied.settings.verbose;
+    if (level < 2) return;
+    const vs = occurrences(ctx, 'v');
+    const second = vs[1];
+    if (!second) return;
+    // Point at the word that takes the level to 2: the whole `-vv`, or the second `-v`.
+    const span = ctx.config.argv[second.index]?.span ?? ctx.spanOf(second);
+    const extra = vs.slice(1).filter((o) => fromFile(ctx, o));
+    const shown = vs.length === 1 || vs.every((o) => o.index === vs[0].index) ? ctx.config.argv[vs[0].index]?.value ?? `-${'v'.repeat(level)}` : `-v given ${vs.length} times`;
+    const what = level >= 3 ? 'every client command and key, and its internal state transitions,' : 'every client command and key';
+    ctx.report({
+      span,
+      message: `${shown} sets verbosity ${level}: memcached logs ${what} to the journal or log file`,
+      fix: extra.length === vs.length - 1
+        ? { safety: 'safe', description: 'reduce the verbosity to a single -v', intents: extra.map((option) => ({ kind: 'remove-option' as const, option })) }
+        : undefined,
+    });
+  },
+};

@@ -1,0 +1,39 @@
+import type { Rule } from '../src/engine/types.js';
+import { exposedListenerList } from '../src/engine/helpers.js';
+import { atLeast } from '../src/memcached/version.js';
+
+export const rule: Rule = {
+  id: 'MC504',
+  slug: 'dumping-enabled',
+  severity: 'info',
+  summary: 'key dumps are allowed on a network-exposed instance',
+  fixable: 'safe',
+  docs: {
+    what:
+      'Reports a memcached that listens on a non-loopback address (the wildcard that memcached binds without `-l` ' +
+      'included) without `-X` (`--disable-dumping`). Only for memcached 1.4.34 and later, where `-X` exists.',
+    why:
+      'Without `-X`, any client can list the keys held in the cache with `stats cachedump` and ' +
+      '`lru_crawler metadump` (and, in recent releases, per-prefix `stats detail`), which makes it easy to find and ' +
+      'read everything worth reading. Applications almost never need these commands.',
+    example: {
+      dialect: 'debian',
+      bad: '-u memcache\n-m 64\n-l 10.0.0.5\n-S\n',
+      good: '-u memcache\n-m 64\n-l 10.0.0.5\n-S\n-X\n',
+    },
+    fix: 'Adds `-X`.',
+    references: [
+      'memcached(1): -X, --disable-dumping',
+      'memcached 1.4.34 release notes',
+    ],
+  },
+  check(ctx) {
+    const s = ctx.model.applied.settings;
+    if (!s.dumpEnabled || !ctx.exposure.networkExposed || !atLeast(ctx.model.version, '1.4.34')) return;
+    ctx.report({
+      span: ctx.insertionPoint(),
+      message: `no -X: any client that can reach ${exposedListenerList(ctx)} can list the cached keys with "stats cachedump" and "lru_crawler metadump"`,
+      fix: { safety: 'safe', description: 'disable key dumps with -X', intents: [{ kind: 'set-option', letter: 'X', value: null }] },
+    });
+  },
+};

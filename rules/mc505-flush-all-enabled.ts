@@ -1,0 +1,37 @@
+import type { Rule } from '../src/engine/types.js';
+import { exposedListenerList } from '../src/engine/helpers.js';
+import { atLeast } from '../src/memcached/version.js';
+
+export const rule: Rule = {
+  id: 'MC505',
+  slug: 'flush-all-enabled',
+  severity: 'info',
+  summary: 'flush_all is allowed on a network-exposed instance',
+  fixable: null,
+  docs: {
+    what:
+      'Reports a memcached that listens on a non-loopback address (the wildcard that memcached binds without `-l` ' +
+      'included) without `-F` (`--disable-flush-all`). Only for memcached 1.4.17 and later, where `-F` exists.',
+    why:
+      'Without `-F`, any client that can reach the port can invalidate the whole cache with one `flush_all`, ' +
+      'sending the full load to the backing database at once.',
+    example: {
+      dialect: 'debian',
+      bad: '-u memcache\n-m 64\n-l 10.0.0.5\n-S\n',
+      good: '-u memcache\n-m 64\n-l 10.0.0.5\n-S\n-F\n',
+    },
+    fix: 'None: some deployments (and client libraries\' tests) use `flush_all` on purpose; add `-F` if yours does not.',
+    references: [
+      'memcached(1): -F, --disable-flush-all',
+      'memcached 1.4.17 release notes',
+    ],
+  },
+  check(ctx) {
+    const s = ctx.model.applied.settings;
+    if (!s.flushEnabled || !ctx.exposure.networkExposed || !atLeast(ctx.model.version, '1.4.17')) return;
+    ctx.report({
+      span: ctx.insertionPoint(),
+      message: `no -F: any client that can reach ${exposedListenerList(ctx)} can empty the whole cache with "flush_all"`,
+    });
+  },
+};

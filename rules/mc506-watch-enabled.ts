@@ -1,0 +1,38 @@
+import type { Rule } from '../src/engine/types.js';
+import { exposedListenerList } from '../src/engine/helpers.js';
+import { atLeast } from '../src/memcached/version.js';
+
+export const rule: Rule = {
+  id: 'MC506',
+  slug: 'watch-enabled',
+  severity: 'info',
+  summary: 'the watch command is allowed on a network-exposed instance',
+  fixable: null,
+  docs: {
+    what:
+      'Reports a memcached that listens on a non-loopback address (the wildcard that memcached binds without `-l` ' +
+      'included) without `-W` (`--disable-watch`). Only for memcached 1.5.21 and later, where `-W` exists; before ' +
+      'that the command cannot be turned off.',
+    why:
+      'The `watch` command streams memcached\'s internal log to the client: fetches, mutations and evictions with ' +
+      'their keys, as they happen. Any client that can reach the port can follow what every other client does.',
+    example: {
+      dialect: 'debian',
+      bad: '-u memcache\n-m 64\n-l 10.0.0.5\n-S\n',
+      good: '-u memcache\n-m 64\n-l 10.0.0.5\n-S\n-W\n',
+    },
+    fix: 'None: `watch` is a debugging aid some operators use; add `-W` if yours do not.',
+    references: [
+      'memcached(1): -W, --disable-watch',
+      'memcached 1.5.21 release notes; doc/protocol.txt "watch"',
+    ],
+  },
+  check(ctx) {
+    const s = ctx.model.applied.settings;
+    if (!s.watchEnabled || !ctx.exposure.networkExposed || !atLeast(ctx.model.version, '1.5.21')) return;
+    ctx.report({
+      span: ctx.insertionPoint(),
+      message: `no -W: any client that can reach ${exposedListenerList(ctx)} can stream the keys other clients use with "watch"`,
+    });
+  },
+};

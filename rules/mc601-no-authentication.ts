@@ -1,0 +1,46 @@
+import type { Rule } from '../src/engine/types.js';
+import { exposedListenerList } from '../src/engine/helpers.js';
+
+export const rule: Rule = {
+  id: 'MC601',
+  slug: 'no-authentication',
+  severity: 'warning',
+  summary: 'a network-exposed memcached without authentication',
+  fixable: null,
+  docs: {
+    what:
+      'Reports a memcached that listens on a non-loopback address without `-S` (SASL, binary protocol) or `-Y` ' +
+      '(ascii authentication file). The finding is a warning for private, trusted or host-name listeners and an ' +
+      'error when a listener is on a public address or on the wildcard (`0.0.0.0` / `::`, also what memcached ' +
+      'binds when there is no `-l`), since the wildcard includes every public address the machine has.',
+    why:
+      'Without authentication every client that can open a connection can read, overwrite and delete every item. ' +
+      'Network filtering alone is one misconfigured firewall rule away from exposing the cache.',
+    example: {
+      dialect: 'debian',
+      bad: '-u memcache\n-m 64\n-l 10.0.0.5\n-U 0\n',
+      good: '-u memcache\n-m 64\n-l 10.0.0.5\n-U 0\n-Y /etc/memcached/auth\n',
+    },
+    fix:
+      'None: authentication needs credentials and client support. Bind to loopback or a unix socket if remote ' +
+      'clients are not needed; otherwise add `-Y FILE` (ascii protocol, memcached 1.5.15+, UDP off) or `-S` ' +
+      '(SASL, binary protocol only, UDP off), and prefer TLS (`-Z`) so the credentials do not cross the network in clear.',
+    references: [
+      'memcached(1): -S, --enable-sasl; -Y, --auth-file',
+      'https://github.com/memcached/memcached/wiki/SASLHowto',
+      'https://github.com/memcached/memcached/wiki/ConfiguringServer#security',
+    ],
+  },
+  check(ctx) {
+    const s = ctx.model.applied.settings;
+    if (s.sasl || s.authFile !== null || !ctx.exposure.networkExposed) return;
+    // Decision: the wildcard counts as public (it includes every public address of the machine).
+    const pub = ctx.exposure.listeners.some((c) => c.cls === 'public' || c.cls === 'wildcard');
+    const list = pub ? exposedListenerList(ctx, (c) => c.cls === 'public' || c.cls === 'wildcard') : exposedListenerList(ctx);
+    ctx.report({
+      span: ctx.insertionPoint(),
+      message: `neither -S nor -Y: any client that can reach ${list} can read, change and delete every item without authenticating`,
+      severity: pub ? 'error' : 'warning',
+    });
+  },
+};

@@ -1,0 +1,85 @@
+import type { Rule } from '../src/engine/types.js';
+import type { Span } from '../src/source.js';
+import type { DebianConfig } from '../src/dialects/debian.js';
+
+/** How a metacharacter in the message is shown: in double quotes, the double quote itself in single quotes. */
+const show = (c: string) => (c === '"' ? `'"'` : `"${c}"`);
+
+const within = (outer: Span, s: Span) => s.start >= outer.start && s.start < outer.end;
+
+/** What /bin/sh does to the characters that only change how the words are read. */
+function mildEffects(chars: string[]): string[] {
+  const out: string[] = [];
+  if (chars.some((c) => c === '"' || c === "'")) out.push('the shell removes the quotes');
+  if (chars.includes('\\')) out.push('the shell removes the backslashes');
+  if (chars.some((c) => c === '[' || c === ']')) out.push('"[...]" is a glob pattern that can match file names');
+  if (chars.includes('~')) out.push('a "~" at the start of a word becomes root\'s home directory');
+  if (chars.some((c) => c === '{' || c === '}')) out.push('braces are shell syntax');
+  return out;
+}
+
+export const rule: Rule = {
+  id: 'MC902',
+  slug: 'shell-evaluated-line',
+  severity: 'error',
+  summary: 'a shell metacharacter makes the Debian wrapper run memcached through /bin/sh as root',
+  fixable: null,
+  dialects: ['debian'],
+  docs: {
+    what:
+      'Reports a line of `/etc/memcached.conf` that holds a shell metacharacter. Debian\'s wrapper joins the kept lines into one string ' +
+      'and runs it with Perl\'s one-string `exec`, which hands the whole command line to `/bin/sh -c` as soon as it contains one of ' +
+      '``$ & * ( ) { } [ ] \' " ; \\ | ? < > ~ ` ``. It is an error for `;` `|` `&` `$` backtick `<` `>` `(` `)` `*` `?` (further commands, ' +
+      'expansions, redirections, globbing, syntax errors) and a warning for quotes, brackets, braces, `~` and backslashes (the shell only ' +
+      'changes how the words are read).',
+    why:
+      'The wrapper runs as root. A `;`, `|`, `&` or backtick makes the shell run further commands as root (`-l 127.0.0.1; echo INJECTED` ' +
+      'prints INJECTED); `$VAR` and globs make the arguments depend on the environment and the working directory; `<` and `>` redirect ' +
+      'memcached\'s input and output; an unbalanced parenthesis is a shell syntax error and memcached never starts. The file looks like a ' +
+      'list of options, not like a script, so none of this is expected by whoever edits it.',
+    example: {
+      dialect: 'debian',
+      bad: '-u memcache\n-l 127.0.0.1; echo INJECTED\n-m 64\n',
+      good: '-u memcache\n-l 127.0.0.1\n-m 64\n',
+    },
+    fix: 'None: what the line was meant to say cannot be told from it. Write plain options, one or more per line, without quotes or shell syntax.',
+    references: [
+      'Debian memcached /usr/share/memcached/scripts/systemd-memcached-wrapper (exec "$memcached $params")',
+      'perlfunc(1): exec — a single scalar argument with shell metacharacters is passed to /bin/sh -c',
+    ],
+  },
+  check(ctx) {
+    if (ctx.config.dialect !== 'debian') return;
+    const config = ctx.config as DebianConfig;
+    // Only a trailing "2>&1" holds metacharacters yet Perl execs directly: then no shell is involved.
+    if (!config.shellEvaluated) return;
+    const notes = config.notes;
+    for (const note of notes.filter((n) => n.kind === 'shell-line')) {
+      const chars = (note.data?.chars as string[] | undefined) ?? [];
+      const dangerous = (note.data?.dangerous as string[] | undefined) ?? [];
+      const details: string[] = [];
+      for (const n of notes) {
+        if (!within(note.span, n.span)) continue;
+        if (n.kind === 'shell-extra-command') {
+          const end = Math.min(n.span.end, note.span.end);
+          const op = String(n.data?.operator ?? '');
+          const rest = config.source.text.slice(n.span.start + op.length, end).trim();
+          const later = n.span.end > note.span.end ? ' (and the lines after it)' : '';
+          details.push(`after "${op}" the shell runs ${rest ? `"${rest}"` : 'what follows'}${later} as a separate command, as root`);
+        } else if (n.kind === 'shell-redirect' || n.kind === 'host-dependent') {
+          details.push(n.message);
+        }
+      }
+      const lf = config.launchFailure;
+      if (lf?.span && within(note.span, lf.span)) details.push(lf.reason);
+      if (dangerous.length === 0) details.push(...mildEffects(chars));
+      ctx.report({
+        span: note.span,
+        severity: dangerous.length > 0 ? 'error' : 'warning',
+        message:
+          `this line holds ${chars.map(show).join(' ')}, so the wrapper runs the whole memcached command line through /bin/sh as root` +
+          (details.length ? `: ${details.join('; ')}` : ''),
+      });
+    }
+  },
+};

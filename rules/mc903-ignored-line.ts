@@ -1,0 +1,67 @@
+import type { Rule } from '../src/engine/types.js';
+import { OPTIONS } from '../src/memcached/options.js';
+
+/** The option a mistyped Debian directive probably meant (`l 127.0.0.1` → `-l`, `listen ...` → `--listen`). */
+function meantOption(directive: string): string | null {
+  const bare = directive.replace(/^-+/, '');
+  if (bare.length === 1 && OPTIONS.some((o) => o.short === bare)) return `-${bare}`;
+  const long = OPTIONS.find((o) => o.long === bare);
+  return long ? `--${long.long}` : null;
+}
+
+export const rule: Rule = {
+  id: 'MC903',
+  slug: 'ignored-line',
+  severity: 'warning',
+  summary: 'a line the service silently ignores',
+  fixable: null,
+  docs: {
+    what:
+      'Reports a line that the service reads and then silently throws away. Debian: a line that does not start with `-` and holds ' +
+      'whitespace (`foo bar`, a mistyped `l 127.0.0.1`, `LOGFILE x`), other than `logfile PATH` (the stock file\'s own line), and a line ' +
+      'that is just `0`. sysconfig: a line without `=` (systemd ignores it) and an assignment whose name is not a valid variable name ' +
+      '(systemd drops it; `export NAME=` lines are MC905\'s).',
+    why:
+      'Whatever the line was meant to do does not happen, and nothing says so: memcached starts without the setting. On Debian the SysV ' +
+      'script `start-memcached` is stricter than the systemd wrapper and dies on any directive other than `logfile`, so the same file ' +
+      'also behaves differently depending on how the service is started.',
+    example: {
+      dialect: 'debian',
+      bad: '-u memcache\nl 127.0.0.1\n-m 64\n',
+      good: '-u memcache\n-l 127.0.0.1\n-m 64\n',
+    },
+    fix: 'None: mchard cannot tell what the line was meant to say. Turn it into an option (Debian) or a `KEY="value"` assignment (sysconfig), or delete it.',
+    references: [
+      'Debian memcached /usr/share/memcached/scripts/systemd-memcached-wrapper (directive lines) and start-memcached',
+      'systemd.exec(5): EnvironmentFile= — lines without "=" are ignored',
+    ],
+  },
+  check(ctx) {
+    for (const note of ctx.config.notes) {
+      if (ctx.config.dialect === 'debian') {
+        if (note.kind !== 'ignored-line') continue;
+        const directive = typeof note.data?.directive === 'string' ? note.data.directive : null;
+        if (directive === null) {
+          ctx.report({ span: note.span, message: note.message });
+          continue;
+        }
+        const meant = meantOption(directive);
+        ctx.report({
+          span: note.span,
+          message:
+            `the wrapper silently ignores this line: "${directive}" does not start with "-", so it is not an option` +
+            (meant ? ` (did you mean ${meant}?)` : '') +
+            '; under the SysV script start-memcached refuses any directive but "logfile" and memcached does not start',
+        });
+      } else {
+        if (note.kind === 'line-without-equals') {
+          const text = typeof note.data?.text === 'string' ? note.data.text : '';
+          const hint = text.startsWith('-') ? '; memcached options belong inside OPTIONS="..."' : '';
+          ctx.report({ span: note.span, message: `${note.message}${hint}` });
+        } else if (note.kind === 'invalid-name') {
+          ctx.report({ span: note.span, message: note.message });
+        }
+      }
+    }
+  },
+};

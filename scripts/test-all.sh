@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs every mchard test on a fresh Debian machine: installs what the tests use (the real memcached
+# package with Debian's wrapper, iproute2 for ss, pre-commit, git), the npm packages, builds, and runs
+# the type check and the whole jest suite, integration tests included.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+[ -x /usr/bin/memcached ] && [ -f /usr/share/memcached/scripts/systemd-memcached-wrapper ] || need+=(memcached)
+command -v ss >/dev/null 2>&1 || need+=(iproute2)
+command -v pre-commit >/dev/null 2>&1 || need+=(pre-commit)
+command -v git >/dev/null 2>&1 || need+=(git)
+command -v perl >/dev/null 2>&1 || need+=(perl)
+if [ "${#need[@]}" -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "test-all: installing Debian packages: ${need[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+npm ci --no-audit --no-fund
+node scripts/gen-rules-index.mjs --check
+npm test
