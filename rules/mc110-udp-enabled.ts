@@ -50,9 +50,11 @@ export const rule: Rule = {
     let alsoTcp = '';
     if (!s.tcpSpecified) {
       alsoTcp = ` (without -p it also moves TCP to port ${s.udpport})`;
-      // Keep TCP where it is: once -U is 0, TCP would fall back to 11211.
-      fix.intents.push({ kind: 'set-option', letter: 'p', value: String(s.udpport) });
-      fix.description = `disable UDP with -U 0 and keep TCP on port ${s.udpport} with -p ${s.udpport}`;
+      // Keep TCP where it is: once -U is 0, TCP would fall back to 11211. (A port -p refuses is MC302's.)
+      if (s.udpport >= -1 && s.udpport <= 65535) {
+        fix.intents.push({ kind: 'set-option', letter: 'p', value: String(s.udpport) });
+        fix.description = `disable UDP with -U 0 and keep TCP on port ${s.udpport} with -p ${s.udpport}`;
+      }
     }
     ctx.report({
       span: ctx.spanOf(opt),

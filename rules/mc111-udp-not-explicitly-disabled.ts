@@ -1,5 +1,5 @@
 import type { Rule } from '../src/engine/types.js';
-import { disableUdpFix } from '../src/engine/helpers.js';
+import { baseUdpPort, disableUdpFix } from '../src/engine/helpers.js';
 import { atLeast, formatVersion } from '../src/memcached/version.js';
 
 export const rule: Rule = {
@@ -32,7 +32,7 @@ export const rule: Rule = {
   check(ctx) {
     const s = ctx.model.applied.settings;
     if (s.socketpath !== null) return;
-    if (s.udpport !== 0) return; // MC110
+    if (baseUdpPort(ctx) !== 0) return; // MC110
     // An explicit -U that reads as 0 (`-U 0`, or an invalid value MC302 reports) disables UDP on every version.
     if (s.udpSpecified) return;
     const old = !atLeast(ctx.options.version, '1.5.6');
@@ -40,7 +40,7 @@ export const rule: Rule = {
       span: ctx.insertionPoint(),
       severity: old ? 'warning' : 'info',
       message: old
-        ? `no -U 0: memcached ${formatVersion(ctx.options.version)} is older than 1.5.6 and opens UDP 11211 unless it is disabled explicitly`
+        ? `no -U 0: UDP is off only because -p is 0, which memcached ${formatVersion(ctx.options.version)} (before 1.5.6) copies to the UDP port; any other -p opens UDP on that port`
         : 'no -U 0: UDP is off only because memcached 1.5.6 and later default to it; older releases open UDP 11211 on every listen address',
       fix: disableUdpFix(ctx),
     });

@@ -37,7 +37,7 @@ export const rule: Rule = {
     if (plain.length === 0) return;
     if (!s.sslEnabled) {
       const list = exposedListenerList(ctx, clear);
-      ctx.report({ span: ctx.insertionPoint(), message: `no -Z: keys, values and credentials reach ${list} in clear text` });
+      ctx.report({ span: ctx.insertionPoint(), message: `no -Z: keys, values and any credentials travel to ${list} in clear text` });
       return;
     }
     // With -Z, only listeners of a `notls:` entry stay in clear text: report each such entry.

@@ -72,7 +72,9 @@ export const rule: Rule = {
       }
       const lf = config.launchFailure;
       if (lf?.span && within(note.span, lf.span)) details.push(lf.reason);
-      if (dangerous.length === 0) details.push(...mildEffects(chars));
+      // Host-dependent notes already explain "~" and "[...]"; the mild effects cover the rest.
+      const explained = details.length > 0 ? chars.filter((c) => c !== '~' && c !== '[' && c !== ']') : chars;
+      if (dangerous.length === 0) details.push(...mildEffects(explained));
       ctx.report({
         span: note.span,
         severity: dangerous.length > 0 ? 'error' : 'warning',

@@ -59,6 +59,8 @@ export async function runInspect(argv: string[], io: Io): Promise<number> {
       status = 2;
     }
   }
+  // Nothing on standard output when no file could be read (the errors are on standard error).
+  if (results.length === 0) return status;
   if (format === 'json') io.out(JSON.stringify(results.length === 1 && positionals.length === 1 ? results[0] : results, null, 2) + '\n');
   else io.out(results.map((r) => inspectionText(r, color)).join('\n'));
   return status;

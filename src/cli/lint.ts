@@ -78,7 +78,7 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
   const resolver = new OptionResolver(RULES, { config: values.config, version, trustedNetworks: trusted });
   const reports: FileReport[] = [];
   let status = 0;
-  let failOn: Severity = failOnFlag ?? 'error';
+  let failing = false;
   for (const path of paths) {
     let cfg;
     try {
@@ -88,7 +88,8 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
       io.err(`mchard: ${e.message}\n`);
       return 2;
     }
-    if (!failOnFlag && cfg?.failOn) failOn = cfg.failOn;
+    // The threshold applies per file: the flag, else the file's own .mchardrc, else error.
+    const failOn: Severity = failOnFlag ?? cfg?.failOn ?? 'error';
     let file;
     try {
       file = loadFile(path, dialect);
@@ -108,11 +109,11 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
     });
     const findings = values.quiet ? result.findings.filter((f) => f.severity === 'error') : result.findings;
     reports.push({ path, dialect: file.dialect, findings });
+    if (findings.some((f) => RANK[f.severity] >= RANK[failOn])) failing = true;
   }
   const color = useColor({ color: values.color, noColor: values['no-color'] }, io.stdoutStream);
   io.out(formatReport(format, { files: reports, rules: RULES as Rule[], color, toolVersion: VERSION }));
   if (status === 2) return 2;
-  const failing = reports.some((r) => r.findings.some((f) => RANK[f.severity] >= RANK[failOn]));
   return failing ? 1 : 0;
 }
 

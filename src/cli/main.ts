@@ -40,9 +40,14 @@ const COMMANDS: Record<string, () => Promise<{ run: Command; help: string }>> = 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
-    if (cmd === undefined || cmd === '-h' || cmd === '--help') {
+    if (cmd === undefined) {
+      // A usage error: the help goes to standard error, so it never lands in redirected output.
+      io.err(MAIN_HELP);
+      return 2;
+    }
+    if (cmd === '-h' || cmd === '--help') {
       io.out(MAIN_HELP);
-      return cmd === undefined ? 2 : 0;
+      return 0;
     }
     if (cmd === '-V' || cmd === '--version') {
       io.out(`mchard ${VERSION}\n`);

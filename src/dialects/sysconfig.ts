@@ -14,7 +14,8 @@
  * - `load_env_file_push()` fails the whole file on invalid UTF-8 in a key or value, and
  *   `read_full_stream()` refuses a file with a NUL byte (EBADMSG);
  * - `exec_context_load_environment()` (src/core/execute.c) then drops assignments whose name is not a
- *   valid environment name (`strv_env_clean_with_callback()`, `env_assignment_is_valid()`); a later
+ *   valid environment name, or whose value is longer than ARG_MAX allows (`strv_env_clean_with_callback()`,
+ *   `env_assignment_is_valid()`; v252's `env_value_is_valid()` accepts control characters); a later
  *   assignment of the same name replaces an earlier one (`strv_env_replace_consume()`).
  *
  * The command line is `replace_env_argv()` (src/basic/env-util.c): `${X}` is replaced inside its word
@@ -439,7 +440,7 @@ function parseEnvFile(text: string): EnvFileParse {
         // v254+ ends the comment at that newline instead.
         state = 'COMMENT';
         if (isNewline(c)) {
-          endSwallow(i - 1);
+          endSwallow(i);
           swallowStart = i + 1;
         }
         break;
@@ -590,7 +591,7 @@ function shellNotesForUnquoted(text: string, a: RawAssignment, key: string, note
       notes.push({
         kind: 'shell-mismatch',
         span: { start: base + k, end: base + k + body.length },
-        message: `systemd keeps ${show(body)} as part of ${key}'s value, while a shell reads it as a comment`,
+        message: `systemd keeps ${show(body)} as part of the value of ${key}, while a shell reads it as a comment`,
         data: { reason: 'comment', key },
       });
       break;
@@ -615,7 +616,7 @@ function shellNotesForUnquoted(text: string, a: RawAssignment, key: string, note
     notes.push({
       kind: 'shell-mismatch',
       span: { start: base + commandStart, end: base + commandStart + cmd.length },
-      message: `${key}'s value is not quoted: systemd keeps the whole text, while a shell would set ${key} to the first word and run ${show(cmd)} as a command`,
+      message: `the value of ${key} is not quoted: systemd keeps the whole text, while a shell would set ${key} to the first word and run ${show(cmd)} as a command`,
       data: { reason: 'unquoted-whitespace', key },
     });
   }
@@ -623,7 +624,7 @@ function shellNotesForUnquoted(text: string, a: RawAssignment, key: string, note
     notes.push({
       kind: 'shell-mismatch',
       span: { start: base + firstQuote, end: base + Math.max(lastQuote, firstQuote) + 1 },
-      message: `quotes inside ${key}'s unquoted value stay part of the value for systemd, while a shell removes them`,
+      message: `quotes inside the unquoted value of ${key} stay part of the value for systemd, while a shell removes them`,
       data: { reason: 'literal-quotes', key },
     });
   }
@@ -643,7 +644,7 @@ function expansionNotes(a: RawAssignment, key: string, notes: DialectNote[]): vo
       notes.push({
         kind: 'shell-mismatch',
         span: { start: cs[k].start, end },
-        message: `systemd keeps the backquoted command in ${key}'s value as literal text; a shell would run it`,
+        message: `systemd keeps the backquoted command in the value of ${key} as literal text; a shell would run it`,
         data: { reason: 'command-substitution', key },
       });
       k = e;
@@ -662,7 +663,7 @@ function expansionNotes(a: RawAssignment, key: string, notes: DialectNote[]): vo
       notes.push({
         kind: 'shell-mismatch',
         span: { start: cs[k].start, end },
-        message: `systemd keeps the command substitution in ${key}'s value as literal text; a shell would run it`,
+        message: `systemd keeps the command substitution in the value of ${key} as literal text; a shell would run it`,
         data: { reason: 'command-substitution', key },
       });
       k = e;
@@ -728,10 +729,10 @@ export function parseSysconfig(source: SourceText, opts: SysconfigOptions = {}):
       notes.push({
         kind: 'invalid-value',
         span: { start: bad.start, end: bad.end },
-        message: `${key}'s value is not valid UTF-8: systemd rejects the whole file`,
+        message: `the value of ${key} is not valid UTF-8, so systemd rejects the whole file`,
         data: { key, reason: 'utf8' },
       });
-      if (!loadError) loadError = { reason: `${key}'s value is not valid UTF-8, so systemd refuses the whole file`, span: { start: bad.start, end: bad.end } };
+      if (!loadError) loadError = { reason: `the value of ${key} is not valid UTF-8, so systemd refuses the whole file`, span: { start: bad.start, end: bad.end } };
     }
 
     let nameOk = ENV_NAME.test(key) && utf8Length(key) <= ARG_MAX - 2;
@@ -751,6 +752,9 @@ export function parseSysconfig(source: SourceText, opts: SysconfigOptions = {}):
         if (key === '') {
           reason = 'empty';
           message = 'there is no name before "=", so systemd drops this assignment';
+        } else if (keyBad !== -1) {
+          reason = 'utf8';
+          message = 'this name is not valid UTF-8, so systemd rejects the whole file';
         } else if (key.startsWith('\uFEFF')) {
           reason = 'bom';
           message = 'the file starts with a byte-order mark, which systemd reads as part of the first name, so it drops this assignment';
@@ -768,7 +772,7 @@ export function parseSysconfig(source: SourceText, opts: SysconfigOptions = {}):
       notes.push({
         kind: 'invalid-value',
         span: { start: a.valueStart, end: a.valueEnd },
-        message: `${key}'s value is longer than the environment allows (ARG_MAX), so systemd drops it`,
+        message: `the value of ${key} is longer than the environment allows (ARG_MAX), so systemd drops it`,
         data: { key, reason: 'too-long' },
       });
     }
@@ -783,8 +787,8 @@ export function parseSysconfig(source: SourceText, opts: SysconfigOptions = {}):
         kind: 'text-after-quote',
         span: { start: a.gluedStart, end: a.valueEnd },
         message: a.gluedAfterWhitespace
-          ? `systemd drops the space after the closing quote and appends ${show(glued)} to ${label}'s value (a "#" here is not a comment)`
-          : `${show(glued)} after the closing quote is appended to ${label}'s value`,
+          ? `systemd drops the space after the closing quote and appends ${show(glued)} to the value of ${label} (a "#" here is not a comment)`
+          : `${show(glued)} after the closing quote is appended to the value of ${label}`,
         data: { key: label, text: glued, afterWhitespace: a.gluedAfterWhitespace, comment: glued.startsWith('#') },
       });
     }

@@ -57,7 +57,8 @@ export function assessExposure(listeners: readonly Listener[], trustedNetworks: 
   const out: ClassifiedListener[] = [];
   for (const l of listeners) {
     if (l.transport === 'unix') continue;
-    const cls = l.address === null ? 'hostname' : classifyAddress(l.address, trusted);
+    // "localhost" resolves to loopback addresses through /etc/hosts on every mainstream system.
+    const cls = l.address === null ? (isLocalhostName(l.host) ? 'loopback' : 'hostname') : classifyAddress(l.address, trusted);
     out.push({ listener: l, cls });
   }
   return {
@@ -65,4 +66,8 @@ export function assessExposure(listeners: readonly Listener[], trustedNetworks: 
     networkExposed: out.some((c) => c.cls !== 'loopback'),
     publiclyExposed: out.some((c) => c.cls === 'public' || c.cls === 'wildcard'),
   };
+}
+
+function isLocalhostName(host: string | null): boolean {
+  return host !== null && /^(localhost|ip6-localhost|ip6-loopback)$|\.localhost$/i.test(host.replace(/\.$/, ''));
 }

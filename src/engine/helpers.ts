@@ -1,7 +1,7 @@
 /** Small helpers rules share: finding options, building fixes, naming things in messages. */
 import type { OptionEvent } from '../memcached/getopt.js';
 import type { ListenEntry } from '../memcached/listen.js';
-import type { Settings } from '../memcached/settings.js';
+import { applyOptions, type Failure, type Settings } from '../memcached/settings.js';
 import type { Span } from '../source.js';
 import { atLeast } from '../memcached/version.js';
 import { classifyAddress, parseCidrs, type AddressClass, type ClassifiedListener } from './exposure.js';
@@ -182,10 +182,61 @@ const UNIT_VARIABLES: Record<string, string> = { p: 'PORT', u: 'USER', m: 'CACHE
 /** An option as the file shows it: `-p 80`, `--port=80`, or `PORT="80"` when a sysconfig unit built it from a variable. */
 export function describeOption(ctx: RuleContext, o: OptionEvent): string {
   const variable = UNIT_VARIABLES[o.spec.short];
-  if (ctx.config.argv[o.index]?.origin === 'unit' && variable) return `${variable}="${o.value ?? ''}"`;
+  if (ctx.config.argv[o.index]?.origin === 'unit' && variable) {
+    const valueTok = o.valueIndex === null ? undefined : ctx.config.argv[o.valueIndex];
+    if (valueTok && valueTok.span === null && valueTok.origin === 'unit') return `${variable} (not set)`;
+    return `${variable}="${o.value ?? ''}"`;
+  }
   if (o.value === null) return o.written;
   const tok = ctx.config.argv[o.index];
   const attached = o.valueIndex === o.index;
   if (attached && tok) return o.written.startsWith('--') ? `${o.written}=${o.rawValue}` : `${o.written}${o.rawValue}`;
   return `${o.written} ${o.rawValue}`;
+}
+
+/**
+ * For `-m`: the unit after the number (after an optional fraction, `1.5g`) when it is not megabytes, i.e. when
+ * memcached, which reads megabytes and drops the rest, ends up with a size other than the one written.
+ */
+export function misleadingMemoryUnit(rest: string): string | null {
+  const m = /^(?:[.,]\d*)?\s*([a-z]+)\s*$/i.exec(rest);
+  if (!m) return null;
+  return /^(m|mb|mib|mbyte|mbytes|megabytes?)$/i.test(m[1]) ? null : m[1];
+}
+
+/** The sysconfig variables the memcached unit passes with a fixed option, and what a fix sets them to. */
+export const SYSCONFIG_REQUIRED: readonly { key: 'PORT' | 'USER' | 'CACHESIZE' | 'MAXCONN'; letter: string; fallback: string }[] = [
+  { key: 'PORT', letter: 'p', fallback: '11211' },
+  { key: 'USER', letter: 'u', fallback: 'memcached' },
+  { key: 'CACHESIZE', letter: 'm', fallback: '64' },
+  { key: 'MAXCONN', letter: 'c', fallback: '1024' },
+];
+
+/**
+ * What happens when a sysconfig variable the unit reads is unset or empty. `braced` is the upstream/Fedora
+ * unit (`-p ${PORT}`: one empty argument), `unbraced` the RHEL 7 unit (`-p $PORT`: no argument at all, so
+ * the option takes the next word). Null for variables the unit does not read.
+ */
+export function unsetVariableEffect(unit: 'braced' | 'unbraced', key: string): string | null {
+  if (key === 'OPTIONS') return 'memcached starts without any of the options in it (no -l means every interface)';
+  const req = SYSCONFIG_REQUIRED.find((r) => r.key === key);
+  if (!req) return null;
+  if (unit === 'unbraced') {
+    return `the RHEL 7 unit's $${key} expands to no argument at all, so -${req.letter} takes the next argument on the command line as its value`;
+  }
+  const braced: Record<string, string> = {
+    PORT: 'the unit passes -p "": port 0, TCP silently off',
+    USER: 'the unit passes -u "": memcached, started as root, refuses to run without -u and exits 64',
+    CACHESIZE: 'the unit passes -m "": memcached exits 64 (item size larger than half the memory)',
+    MAXCONN: 'the unit passes -c "": memcached exits 1 ("Maximum connections must be greater than 0")',
+  };
+  return braced[key];
+}
+
+/**
+ * The failure an option causes on its own, checked where memcached reads it (`-t 0`, `-B foo`, `-f 1`, a bad
+ * `-o` sub-option: the first of them), whatever the other options say; null when its value is accepted there.
+ */
+export function ownFailure(ctx: RuleContext, o: OptionEvent): Failure | null {
+  return applyOptions({ events: [o], firstError: -1 }, ctx.model.version).failure;
 }

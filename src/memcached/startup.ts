@@ -21,6 +21,8 @@ export interface HostFacts {
    * configured (container runtimes often set 0).
    */
   readonly unprivilegedPortStart?: number;
+  /** Whether a file exists (the SASL configuration, the `-Y` file). */
+  fileExists?(path: string): boolean | undefined;
 }
 
 export const SERVICE_HOST: HostFacts = { root: true };
@@ -52,6 +54,10 @@ function isIPv4(text: string): boolean {
 function isIPv6(text: string): boolean {
   return text.includes(':') && /^[0-9a-fA-F:.]+(%[\w.-]+)?$/.test(text);
 }
+/** 0.0.0.0 or ::, which bind on any machine. */
+function isUnspecified(text: string): boolean {
+  return isIPv4(text) ? text.split('.').every((p) => Number(p) === 0) : /^[0:]+$/.test(text);
+}
 
 /**
  * The port getaddrinfo ends up binding for memcached's decimal port string. memcached turns -1 into 0
@@ -81,23 +87,23 @@ export function evaluateStartup(applied: Applied, version: Version, host: HostFa
   });
   const entries = s.inter !== null ? parseListenList(s.inter, { sslEnabled: s.sslEnabled, authFile: s.authFile !== null, version }) : [];
   const runsAs = host.root ? (s.username && s.username !== '' ? s.username : null) : null;
-  const listeners = computeListeners(s, entries);
+  const listeners = computeListeners(s, version, entries);
 
   if (applied.exitsEarly) {
     const letter = applied.exitsEarly.spec.short;
     const what = letter === 'h' ? 'prints its usage' : letter === 'V' ? 'prints its version' : 'prints its licence';
-    return result({ exitCode: 0, reason: `${applied.exitsEarly.written} ${what} and exits without serving`, option: applied.exitsEarly, certain: true }, [], entries, runsAs);
+    return result({ exitCode: 0, reason: `${applied.exitsEarly.written} ${what} and exits without serving`, option: applied.exitsEarly, certain: true }, listeners, entries, runsAs);
   }
-  if (applied.failure) return result(applied.failure, [], entries, runsAs);
+  if (applied.failure) return result(applied.failure, listeners, entries, runsAs);
 
   if (s.largePages) warnings.push('-L fails with exit 1 when transparent huge pages are set to [never] on the host');
   const failure =
     optionChecks(s, version, byKey) ??
     privilegeChecks(s, version, host, byKey) ??
-    beforeSockets(s, byKey) ??
-    (s.socketpath !== null ? unixSocketCheck(s, warnings, byKey) : networkChecks(s, entries, host, warnings, byKey)) ??
+    beforeSockets(s, version, host, warnings, byKey) ??
+    (s.socketpath !== null ? unixSocketCheck(s, warnings, byKey) : networkChecks(s, version, entries, host, warnings, byKey)) ??
     maxconnsCheck(s, listeners, byKey);
-  return result(failure, failure ? [] : listeners, entries, runsAs);
+  return result(failure, listeners, entries, runsAs);
 }
 
 type ByKey = (k: keyof Settings) => OptionEvent | null;
@@ -106,9 +112,19 @@ function failure(exitCode: number, reason: string, option: OptionEvent | null, c
   return { exitCode, reason, option, certain };
 }
 
-/** The TCP port memcached uses: `-U N` without `-p` moves TCP to N as well. */
-function tcpPort(s: Settings): number {
-  return s.udpSpecified && s.udpport !== 0 && !s.tcpSpecified ? s.udpport : s.port;
+/**
+ * The TCP and UDP ports after memcached makes them follow each other. Since 1.5.6 only `-U N` (N≠0)
+ * without `-p` moves TCP to N. From 1.4.3 to 1.5.5 `-p N` without `-U` also moved UDP to N; before
+ * 1.5.4 even a 0 was copied across (`-U 0` alone turned TCP off). Before 1.4.3 they were independent.
+ */
+export function followedPorts(s: Settings, version: Version): { tcp: number; udp: number } {
+  if (!atLeast(version, '1.4.3')) return { tcp: s.port, udp: s.udpport };
+  const zeroToo = !atLeast(version, '1.5.4');
+  if (s.tcpSpecified && !s.udpSpecified && (zeroToo || s.port !== 0) && !atLeast(version, '1.5.6')) {
+    return { tcp: s.port, udp: s.port };
+  }
+  if (s.udpSpecified && !s.tcpSpecified && (zeroToo || s.udpport !== 0)) return { tcp: s.udpport, udp: s.udpport };
+  return { tcp: s.port, udp: s.udpport };
 }
 
 /** memcached's `maxbytes`: `(size_t) atoi(-m) * 1 MiB`, so a negative `-m` wraps to an enormous limit. */
@@ -146,8 +162,9 @@ function optionChecks(s: Settings, version: Version, byKey: ByKey): Failure | nu
   if (s.authFile && s.protocolSpecified && s.protocol !== 'ascii') {
     return failure(64, 'ERROR: You cannot allow the BINARY protocol while using ascii authentication tokens.', byKey('protocol'));
   }
-  const port = tcpPort(s);
-  if (port > 65535) return failure(64, `ERROR: Invalid port number ${port}.`, byKey('port') ?? byKey('udpport'));
+  const port = followedPorts(s, version).tcp;
+  // The range check arrived in 1.6.16; before it getaddrinfo kept the low 16 bits (70000 → 4464).
+  if (port > 65535 && atLeast(version, '1.6.16')) return failure(64, `ERROR: Invalid port number ${port}.`, byKey('port') ?? byKey('udpport'));
   if (s.sslEnabled) {
     if (!port) return failure(64, 'ERROR: You cannot enable SSL without a TCP port.', byKey('sslEnabled'));
     if (!s.extended.has('ssl_chain_cert') || !s.extended.has('ssl_key')) {
@@ -214,10 +231,23 @@ function privilegeChecks(s: Settings, version: Version, host: HostFacts, byKey: 
   return null;
 }
 
+/** Where memcached's SASL getconf callback looks when SASL_CONF_PATH is not set (sasl_defs.c). */
+const SASL_CONFIG_FILES = ['/etc/sasl/memcached.conf', '/etc/sasl2/memcached.conf'];
+
 /** What happens between the privilege drop and the listening sockets. */
-function beforeSockets(s: Settings, byKey: ByKey): Failure | null {
-  if (s.authFile && s.udpport !== 0) {
+function beforeSockets(s: Settings, version: Version, host: HostFacts, warnings: string[], byKey: ByKey): Failure | null {
+  if (s.sasl) {
+    // Without a configuration file the getconf callback fails and so does sasl_server_init() (verified on 1.6.18).
+    const found = SASL_CONFIG_FILES.map((f) => host.fileExists?.(f));
+    const reason = `Error initializing sasl.: no SASL configuration (${SASL_CONFIG_FILES.join(', ')}) and no SASL_CONF_PATH`;
+    if (found.every((f) => f === false)) return failure(1, reason, byKey('sasl'), false);
+    if (!found.includes(true)) warnings.push(`-S exits 1 at start-up unless a SASL configuration exists (${SASL_CONFIG_FILES.join(' or ')}, or $SASL_CONF_PATH)`);
+  }
+  if (s.authFile && followedPorts(s, version).udp !== 0) {
     return failure(64, 'Cannot use UDP with ascii authentication enabled (-U 0 to disable)', byKey('udpport') ?? byKey('authFile'));
+  }
+  if (s.authFile !== null && host.fileExists?.(s.authFile) === false) {
+    return failure(1, `Could not stat authfile [${s.authFile}]`, byKey('authFile'));
   }
   // atof("nan") passes `factor <= 1.0`; slabs_init() then computes a zero chunk size and divides by it.
   if (Number.isNaN(s.factor)) return failure(136, 'a NaN -f makes slabs_init() divide by zero (SIGFPE)', byKey('factor'));
@@ -242,12 +272,13 @@ function unixSocketCheck(s: Settings, warnings: string[], byKey: ByKey): Failure
  * addresses not on this machine, and running out of descriptors (RLIMIT_NOFILE = -c) all end in exit 71,
  * except a failed dup() of a UDP socket for the worker threads (exit 1).
  */
-function networkChecks(s: Settings, entries: ListenEntry[], host: HostFacts, warnings: string[], byKey: ByKey): Failure | null {
+function networkChecks(s: Settings, version: Version, entries: ListenEntry[], host: HostFacts, warnings: string[], byKey: ByKey): Failure | null {
+  const ports = followedPorts(s, version);
   const runsUnprivileged = !host.root || s.username !== 'root';
   const unprivilegedStart = host.unprivilegedPortStart ?? 1024;
   const udpConnsPerSocket = s.inter !== null && s.inter.includes(',') ? 1 : s.threads;
   let fds = descriptorsBeforeSockets(s.threads);
-  for (const [transport, basePort] of [['tcp', tcpPort(s)], ['udp', s.udpport]] as const) {
+  for (const [transport, basePort] of [['tcp', ports.tcp], ['udp', ports.udp]] as const) {
     if (!basePort) continue;
     // `-l ""` or `-l ,` yields no entry at all: nothing is bound and nothing fails.
     const list = s.inter === null ? [null] : entries;
@@ -263,8 +294,11 @@ function networkChecks(s: Settings, entries: ListenEntry[], host: HostFacts, war
       }
       const h = e?.host ?? null;
       if (h !== null && (isIPv4(h) || isIPv6(h))) {
-        const local = host.addressIsLocal?.(h);
+        const local = isUnspecified(h) ? true : host.addressIsLocal?.(h);
         if (local === false) return failure(71, `bind(): Cannot assign requested address: ${h} is not an address of this machine`, opt);
+      } else if (h !== null && /[ \t\n\v\f\r]/.test(h)) {
+        // No host name contains white space (before 1.6.32 `-l " 127.0.0.1"` reaches getaddrinfo as it is).
+        return failure(71, `getaddrinfo(): Name or service not known: "${h}"; failed to listen on one of interface(s) ${s.inter}`, opt);
       } else if (h !== null) {
         warnings.push(`"${h}" is resolved when memcached starts; start-up fails with exit 71 if it does not resolve to an address of this machine`);
       }
@@ -296,12 +330,13 @@ function maxconnsCheck(s: Settings, listeners: Listener[], byKey: ByKey): Failur
   return null;
 }
 
-function computeListeners(s: Settings, entries: ListenEntry[]): Listener[] {
+function computeListeners(s: Settings, version: Version, entries: ListenEntry[]): Listener[] {
   if (s.socketpath !== null) {
     return [{ transport: 'unix', path: s.socketpath.slice(0, 107), mode: `0${(s.access & 0o777).toString(8).padStart(3, '0')}` }];
   }
   const out: Listener[] = [];
-  for (const [transport, base] of [['tcp', tcpPort(s)], ['udp', s.udpport]] as const) {
+  const ports = followedPorts(s, version);
+  for (const [transport, base] of [['tcp', ports.tcp], ['udp', ports.udp]] as const) {
     if (!base) continue;
     if (s.inter === null) {
       const p = effectivePort(base);

@@ -1,6 +1,10 @@
 /** A rule's documentation rendered as text (for `mchard explain`) and Markdown (SARIF help, docs pages). */
 import type { Rule } from '../engine/types.js';
 
+/** Control characters in an example (MC001's NUL bytes) shown as `\xNN`, so they are visible and never reach a terminal raw. */
+const visible = (s: string) =>
+  s.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+
 export function ruleHelpMarkdown(r: Rule): string {
   const d = r.docs;
   const lang = d.example.dialect === 'sysconfig' ? 'sh' : 'text';
@@ -22,13 +26,13 @@ export function ruleHelpMarkdown(r: Rule): string {
     'Reported:',
     '',
     '```' + lang,
-    d.example.bad.replace(/\n$/, ''),
+    visible(d.example.bad.replace(/\n$/, '')),
     '```',
     '',
     'Accepted:',
     '',
     '```' + lang,
-    d.example.good.replace(/\n$/, ''),
+    visible(d.example.good.replace(/\n$/, '')),
     '```',
     '',
     '## Fix',
@@ -44,7 +48,7 @@ export function ruleHelpMarkdown(r: Rule): string {
 
 export function ruleHelpText(r: Rule): string {
   const d = r.docs;
-  const indent = (s: string) => s.replace(/\n$/, '').split('\n').map((l) => `    ${l}`).join('\n');
+  const indent = (s: string) => visible(s).replace(/\n$/, '').split('\n').map((l) => `    ${l}`).join('\n');
   return [
     `${r.id} ${r.slug} (${r.severity}${r.fixable ? `, fixable: ${r.fixable}` : ''})`,
     r.summary,

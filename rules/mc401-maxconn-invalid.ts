@@ -1,0 +1,37 @@
+import type { Rule } from '../src/engine/types.js';
+import { describeOption, emptyFromUnit, occurrences, valuePartSpan } from '../src/engine/helpers.js';
+import { atoiDetail } from '../src/memcached/numbers.js';
+
+export const rule: Rule = {
+  id: 'MC401',
+  slug: 'maxconn-invalid',
+  severity: 'error',
+  summary: '-c is not a positive number: memcached exits 1',
+  fixable: null,
+  docs: {
+    what: 'Reports every `-c` (`MAXCONN` in sysconfig files) whose value is 0, negative, or not a number.',
+    why:
+      'memcached reads `-c` with `atoi()` (text without digits becomes 0) and checks it as soon as it reads the option: ' +
+      'a value of 0 or less prints "Maximum connections must be greater than 0" and exits with status 1, so the service ' +
+      'does not start.',
+    example: {
+      dialect: 'debian',
+      bad: '-u memcache\n-m 64\n-c 0\n-l 127.0.0.1\n',
+      good: '-u memcache\n-m 64\n-c 1024\n-l 127.0.0.1\n',
+    },
+    fix: 'None: set the number of simultaneous connections you expect (memcached\'s default is 1024).',
+    references: ['memcached(1): -c, --conn-limit', 'memcached.c main(), case \'c\': "Maximum connections must be greater than 0"'],
+  },
+  check(ctx) {
+    for (const o of occurrences(ctx, 'c')) {
+      if (emptyFromUnit(ctx, o)) continue; // an empty MAXCONN is MC907's
+      const d = atoiDetail(o.value ?? '');
+      if (d.value > 0) continue;
+      const what = d.digits ? `is ${d.value}` : `is not a number (atoi reads it as 0)`;
+      ctx.report({
+        span: valuePartSpan(ctx, o),
+        message: `${describeOption(ctx, o)} ${what}: memcached exits 1 ("Maximum connections must be greater than 0")`,
+      });
+    }
+  },
+};

@@ -1,0 +1,43 @@
+import { posix } from 'node:path';
+import type { Rule } from '../src/engine/types.js';
+import { lastOccurrence } from '../src/engine/helpers.js';
+
+export const rule: Rule = {
+  id: 'MC702',
+  slug: 'socket-in-shared-tmp',
+  severity: 'warning',
+  summary: 'the unix socket is in /tmp or /var/tmp',
+  fixable: null,
+  docs: {
+    what: 'Reports a unix socket path (`-s`) inside `/tmp` or `/var/tmp`.',
+    why:
+      'These directories are writable by every user: another user can create the path first (memcached removes a ' +
+      'stale file only if it is a socket, so start-up then fails with exit 71) or take the name over while ' +
+      'memcached is down. And under systemd the Debian and Fedora units set `PrivateTmp=true`: the socket lands in ' +
+      'a /tmp private to the service, so clients outside the unit cannot find it at all.',
+    example: {
+      dialect: 'debian',
+      bad: '-u memcache\n-m 64\n-s /tmp/memcached.sock\n',
+      good: '-u memcache\n-m 64\n-s /run/memcached/memcached.sock\n',
+    },
+    fix: 'None: move the socket to a directory owned by the memcached user, such as `/run/memcached` (Debian creates it through tmpfiles.d).',
+    references: [
+      'memcached(1): -s, --unix-socket',
+      'systemd.exec(5): PrivateTmp=',
+      '/usr/lib/tmpfiles.d/memcached.conf (Debian): d /run/memcached 0755 memcache memcache -',
+    ],
+  },
+  check(ctx) {
+    const path = ctx.model.applied.settings.socketpath;
+    if (path === null) return;
+    const o = lastOccurrence(ctx, 's');
+    if (!o) return;
+    const norm = posix.normalize(path);
+    const dir = ['/tmp/', '/var/tmp/'].find((d) => norm.startsWith(d));
+    if (!dir) return;
+    ctx.report({
+      span: ctx.spanOf(o),
+      message: `-s ${path} puts the socket in ${dir.slice(0, -1)}, which every user can write to and which the service's PrivateTmp hides from clients outside the unit`,
+    });
+  },
+};

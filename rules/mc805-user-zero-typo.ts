@@ -1,0 +1,50 @@
+import type { Fix, Rule } from '../src/engine/types.js';
+import { fromFile, lastOccurrence, occurrences } from '../src/engine/helpers.js';
+
+export const rule: Rule = {
+  id: 'MC805',
+  slug: 'user-zero-typo',
+  severity: 'error',
+  summary: '-u 0 where -U 0 was meant',
+  fixable: 'unsafe',
+  docs: {
+    what:
+      'Reports `-u 0` (`--user=0`) when it is the `-u` memcached uses. It is almost always a mistyped `-U 0`, the ' +
+      'usual advice for turning UDP off.',
+    why:
+      'memcached looks the user up by name (`getpwnam("0")`); a number is not a user id to it, and a user named ' +
+      '"0" does not normally exist, so it prints `can\'t find the user 0 to switch to` and exits 67. And UDP, which ' +
+      'the author wanted off, was never turned off.',
+    example: {
+      dialect: 'debian',
+      bad: '-u memcache\n-m 64\n-l 127.0.0.1\n-u 0\n',
+      good: '-u memcache\n-m 64\n-l 127.0.0.1\n-U 0\n',
+    },
+    fix:
+      'Replaces `-u 0` with `-U 0`. When no other `-u` is left, `-u` is set to the distribution\'s service user ' +
+      '(or `mchard fix --user`) instead of being removed, since memcached started as root needs one. Marked unsafe: ' +
+      'it guesses the intent.',
+    references: [
+      'memcached.c main(): getpwnam(settings.username) … "can\'t find the user %s to switch to" → exit(EX_NOUSER) (67)',
+      'memcached(1): -u, --user; -U, --udp-port',
+    ],
+  },
+  check(ctx) {
+    const u = lastOccurrence(ctx, 'u');
+    if (!u || u.value !== '0' || !fromFile(ctx, u)) return;
+    const others = occurrences(ctx, 'u').filter((o) => o !== u && (o.value ?? '') !== '');
+    const setU0 = { kind: 'set-option' as const, letter: 'U', value: '0', replace: lastOccurrence(ctx, 'U') };
+    const fix: Fix = others.length
+      ? { safety: 'unsafe', description: 'replace -u 0 with -U 0', intents: [{ kind: 'remove-option', option: u }, setU0] }
+      : {
+          safety: 'unsafe',
+          description: `replace -u 0 with -U 0 and run as ${ctx.defaultUser()}`,
+          intents: [{ kind: 'set-option', letter: 'u', value: ctx.defaultUser(), replace: u }, setU0],
+        };
+    ctx.report({
+      span: ctx.spanOf(u),
+      message: `${u.written} 0 makes memcached switch to a user named "0", which normally does not exist (exit 67): -U 0 (capital U) turns UDP off`,
+      fix,
+    });
+  },
+};

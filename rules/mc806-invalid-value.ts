@@ -1,0 +1,149 @@
+import type { Rule, RuleContext } from '../src/engine/types.js';
+import type { OptionEvent } from '../src/memcached/getopt.js';
+import { describeOption, isIncompatibilityFailure, lastOccurrence, listenEntrySpan, networkEnabled, ownFailure, subOptionSpan, subOptionText } from '../src/engine/helpers.js';
+import { isKnownSubOption, splitSubOptions, subOptionFailure } from '../src/memcached/extended.js';
+import { DEFAULT_VERSION } from '../src/memcached/model.js';
+import { atoiDetail } from '../src/memcached/numbers.js';
+import { formatVersion } from '../src/memcached/version.js';
+
+/** Options whose own value check MC806 reports (`-c` is MC401's). */
+const CHECKED_ON_READ = new Set(['B', 't', 'R', 'n', 'f', 'D', 'N']);
+/** Start-up failures other rules own, by the letter of the option responsible. */
+const OWNED_ELSEWHERE = new Set([
+  'p', 'U', // MC302 invalid-port, MC203 privileged-port
+  'c', // MC401 / MC402
+  'm', // MC403
+  'u', // MC201 / MC202 / MC805
+  'l', // listener failures: MC1xx, MC203, MC302; entry syntax below
+]);
+/** `-l` entry errors that other rules report: TLS prefixes and -Y (MC603), ports (MC302). */
+const ENTRY_OWNED = /valid only when SSL|ascii authentication|Invalid port/;
+
+function quoteReason(reason: string): string {
+  return `"${reason.replace(/^ERROR: /, '').replace(/\.$/, '')}"`;
+}
+
+/** "exits 1", or "crashes (status 139)" for a signal. */
+function exits(code: number): string {
+  return code >= 128 ? `crashes (status ${code})` : `exits ${code}`;
+}
+
+/** " (read as 0)" when atoi/atof do not read the value as written. */
+function readAs(o: OptionEvent): string {
+  const v = o.value ?? '';
+  if (!['t', 'R', 'n', 'N'].includes(o.spec.short)) return '';
+  const d = atoiDetail(v);
+  return d.rest !== '' || !d.digits ? ` (memcached reads it as ${d.value})` : '';
+}
+
+export const rule: Rule = {
+  id: 'MC806',
+  slug: 'invalid-value',
+  severity: 'error',
+  summary: 'a value memcached refuses at start',
+  fixable: null,
+  docs: {
+    what:
+      'Reports option values memcached refuses, with the exit status it gives: `-B` other than `auto`, `binary`, ' +
+      '`ascii` (64); `-t`, `-R`, `-n`, `-N` of 0 or less, or not a number (1); `-f` of 1 or less (1); an empty ' +
+      '`-D` (1); an unknown `-o` sub-option or a sub-option value memcached refuses (1; a few sub-options without ' +
+      'their value crash it, 139); `-I` below 1024 bytes or above 1 GiB, or not a multiple of `slab_chunk_max`, ' +
+      '`-N` above `-t`, `hot_lru_pct` + `warm_lru_pct` above 80, `temporary_ttl` without the LRU maintainer (64); ' +
+      'a `-l` entry memcached cannot parse (`proto[`, `tag[`, `[v6` without their closing bracket; 71); and `-h`, ' +
+      '`-V`, `-i`, which make memcached print something and exit 0 without serving. Ports, `-c`, `-m` and `-u` ' +
+      'have rules of their own.',
+    why:
+      'Each of these stops memcached before it serves anything, so the service does not start (or, for `-V`, ' +
+      'stops at once and is restarted in a loop). memcached stops at the first; every one is reported.',
+    example: {
+      dialect: 'debian',
+      bad: '-u memcache\n-m 64\n-l 127.0.0.1\n-t 0\n-o hash_algorithm=md5\n',
+      good: '-u memcache\n-m 64\n-l 127.0.0.1\n-t 4\n-o hash_algorithm=murmur3\n',
+    },
+    fix: 'None: the right value depends on the machine and the workload.',
+    references: [
+      'memcached(1); `memcached -h` lists the values each option takes',
+      'memcached.c main(): the option switch and the checks after it (exit 1 and EX_USAGE 64)',
+      'memcached.c server_sockets(): listener syntax errors (exit 71)',
+    ],
+  },
+  check(ctx) {
+    const reported = new Set<OptionEvent>();
+    for (const o of ctx.model.applied.options) {
+      if (o.spec.short === 'o') {
+        if (checkSubOptions(ctx, o)) reported.add(o);
+        continue;
+      }
+      if (!CHECKED_ON_READ.has(o.spec.short)) continue;
+      const f = ownFailure(ctx, o);
+      if (!f) continue;
+      reported.add(o);
+      ctx.report({ span: ctx.spanOf(o), message: `${describeOption(ctx, o)}${readAs(o)}: memcached ${exits(f.exitCode)} (${quoteReason(f.reason)})` });
+    }
+    // -I bounds, checked after all options are read; the winning -I only.
+    const I = lastOccurrence(ctx, 'I');
+    const size = ctx.model.applied.settings.itemSizeMax;
+    if (I && (size < 1024 || size > 1024 * 1024 * 1024)) {
+      reported.add(I);
+      const reason = size < 1024 ? 'Item max size cannot be less than 1024 bytes' : 'Cannot set item size limit higher than a gigabyte';
+      ctx.report({ span: ctx.spanOf(I), message: `${describeOption(ctx, I)}${itemSizeHint(I.value ?? '', size)}: memcached exits 64 ("${reason}")` });
+    }
+    // -l entries memcached cannot parse (it parses them only when it opens network listeners).
+    if (networkEnabled(ctx.model.applied.settings)) {
+      for (const e of ctx.model.entries) {
+        if (!e.error || ENTRY_OWNED.test(e.error)) continue;
+        ctx.report({ span: listenEntrySpan(ctx, e), message: `-l entry "${e.text}" is malformed: memcached exits 71 (${quoteReason(e.error)})` });
+      }
+    }
+    // The start-up failure, when no other rule owns it.
+    const st = ctx.model.startup;
+    if (st.ok || !st.option || reported.has(st.option)) return;
+    const o = st.option;
+    const letter = o.spec.short;
+    if (OWNED_ELSEWHERE.has(letter) || isIncompatibilityFailure(st.reason)) return;
+    if (/1\/2 of memory max/.test(st.reason)) return; // MC403 memory-invalid
+    if (st.exitCode === 0) {
+      ctx.report({ span: ctx.spanOf(o), message: `${st.reason}: the service stops at once (exit 0)` });
+      return;
+    }
+    if (letter === 'o') {
+      ctx.report({ span: ctx.valueSpanOf(o) ?? ctx.spanOf(o), message: `-o ${o.value}: memcached ${exits(st.exitCode)} (${quoteReason(st.reason)})` });
+      return;
+    }
+    const hint = letter === 'I' ? itemSizeHint(o.value ?? '', ctx.model.applied.settings.itemSizeMax) : '';
+    ctx.report({ span: ctx.spanOf(o), message: `${describeOption(ctx, o)}${hint}: memcached ${exits(st.exitCode)} (${quoteReason(st.reason)})` });
+  },
+};
+
+/** How memcached read an `-I` value, when that is not what it looks like. */
+function itemSizeHint(value: string, size: number): string {
+  if (/[gG]$/.test(value)) return ` (-I understands only k and m suffixes, so this is ${size} bytes)`;
+  if (!/[kKmM]$/.test(value)) return ` (${size} bytes: a plain number is bytes)`;
+  return '';
+}
+
+/** Reports each refused sub-option of one `-o`; true when there was one. */
+function checkSubOptions(ctx: RuleContext, o: OptionEvent): boolean {
+  let any = false;
+  for (const sub of splitSubOptions(o.value ?? '')) {
+    const f = subOptionFailure(sub, ctx.model.version);
+    if (!f) continue;
+    any = true;
+    const text = subOptionText(sub);
+    let hint = '';
+    if (!isKnownSubOption(sub.name, ctx.model.version) && isKnownSubOption(sub.name, DEFAULT_VERSION)) {
+      hint = ` (${sub.name} is not in memcached ${formatVersion(ctx.model.version)})`;
+    } else if (sub.name === '') {
+      hint = ' (an empty sub-option between commas)';
+    }
+    ctx.report({
+      span: subOptionSpan(ctx, o, sub),
+      message:
+        f.exitCode >= 128
+          ? `-o ${text}: ${f.message} (status ${f.exitCode})`
+          : `-o ${text || '""'}${hint}: memcached ${exits(f.exitCode)} (${quoteReason(f.message)})`,
+    });
+  }
+  return any;
+}
+

@@ -1,0 +1,250 @@
+/**
+ * Fix intents → edits of a Debian `/etc/memcached.conf`, one option a line.
+ *
+ * - A changed line is kept, commented out, with a `# mchard:` note saying what changed and why, and the
+ *   new line follows it: `# -l 0.0.0.0  # mchard: -l 0.0.0.0 replaced (MC101 listen-all-interfaces)`.
+ * - A line left without options becomes the note alone, followed by the line's own comment if it had
+ *   one: `# mchard: -A removed (MC501 shutdown-command-enabled)`.
+ * - An added option goes on a line of its own after the line of a related option (`-U` after `-p`), or
+ *   after the last line the wrapper keeps.
+ * Every other line stays byte for byte. The result is checked: the wrapper must hand memcached exactly
+ * the argument vector the intents describe, or the edit is refused.
+ */
+import { SourceText, type Span } from '../source.js';
+import { parseDebian, type DebianConfig, type DebianLine } from '../dialects/debian.js';
+import type { MemcachedModel } from '../memcached/model.js';
+import type { OptionEvent } from '../memcached/getopt.js';
+import type { FixIntent } from '../engine/types.js';
+import { applyEdits, dominantEol, type CharEdit, type LineInsert } from './text-edit.js';
+import { ExpectedWords, optionWords, PLAIN_WORD, sameWords, shownOption } from './words.js';
+import { CannotEdit, finishClusters, removeOption, replaceOption, type WordEditContext } from './word-edits.js';
+import type { BatchLabel, EditAttempt } from './types.js';
+
+/** Options an added option is best placed next to, in order of preference. */
+const RELATED: Record<string, string[]> = {
+  l: ['p', 'U', 's'],
+  U: ['p', 'l'],
+  p: ['l', 'U'],
+  u: ['m', 'p', 'l'],
+  a: ['s'],
+  s: ['a'],
+  X: ['l', 'p'],
+};
+
+const PERL_SPACE = /^[ \t\n\r\f\v]+|[ \t\n\r\f\v]+$/g;
+
+/** What the wrapper keeps of a line: comments removed (`#` up to the next `#`, unless escaped), trimmed. */
+export function debianKept(line: string): string {
+  return line.replace(/(?<!\\)#[^#]*/g, '').replace(PERL_SPACE, '');
+}
+
+/** The end of the kept text inside the line, and where a trailing comment starts (-1: none). */
+function lineParts(body: string): { keptEnd: number; commentStart: number } {
+  const removed = new Array<boolean>(body.length).fill(false);
+  for (const m of body.matchAll(/(?<!\\)#[^#]*/g)) for (let k = m.index!; k < m.index! + m[0].length; k++) removed[k] = true;
+  let keptEnd = 0;
+  for (let k = 0; k < body.length; k++) if (!removed[k] && !' \t\n\r\f\v'.includes(body[k])) keptEnd = k + 1;
+  let commentStart = -1;
+  for (let k = keptEnd; k < body.length; k++) {
+    if (removed[k] && body[k] === '#') {
+      commentStart = k;
+      break;
+    }
+  }
+  return { keptEnd, commentStart };
+}
+
+/** Text made safe to sit inside a Debian comment: an escaped `\#` would end the comment, so it is split. */
+function commentSafe(text: string): string {
+  return text.replace(/\\#/g, '\\ #').replace(/[\r\n]/g, ' ');
+}
+
+function lineIndexOf(lines: readonly DebianLine[], offset: number): number {
+  let lo = 0;
+  let hi = lines.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (lines[mid].start <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+function bodyOf(line: DebianLine): { body: string; cr: string } {
+  return line.text.endsWith('\r') ? { body: line.text.slice(0, -1), cr: '\r' } : { body: line.text, cr: '' };
+}
+
+export function editDebian(config: DebianConfig, model: MemcachedModel, intents: readonly FixIntent[], label: BatchLabel): EditAttempt {
+  try {
+    return { ok: true, output: build(config, model, intents, label) };
+  } catch (e) {
+    if (e instanceof CannotEdit) return { ok: false, reason: e.message };
+    throw e;
+  }
+}
+
+function build(config: DebianConfig, model: MemcachedModel, intents: readonly FixIntent[], label: BatchLabel) {
+  const text = config.source.text;
+  const lines = config.lines;
+  const argv = config.argv;
+  const eol = dominantEol(text);
+  const expected = new ExpectedWords(argv.map((t) => (t.origin === 'file' ? t.value : '')));
+  argv.forEach((t, i) => t.origin !== 'file' && expected.remove(i));
+  const ctx: WordEditContext = {
+    text,
+    argv,
+    hashComments: true,
+    expected,
+    edits: [],
+    clusters: new Map(),
+    region: (i) => {
+      const sp = argv[i]?.span;
+      if (!sp) throw new CannotEdit(`"${argv[i]?.value}" has no place in the file`);
+      const line = lines[lineIndexOf(lines, sp.start)];
+      return { lo: line.start, hi: line.start + bodyOf(line).body.length };
+    },
+  };
+  const inserts: { afterLine: number | null; words: string[] }[] = [];
+  const extraEdits: CharEdit[] = [];
+  const fromFile = (ev: OptionEvent | undefined): ev is OptionEvent => !!ev && argv[ev.index]?.origin === 'file' && !!argv[ev.index]?.span;
+
+  for (const intent of intents) {
+    switch (intent.kind) {
+      case 'set-option': {
+        const words = optionWords(intent.letter, intent.value);
+        if (!words.every((w) => PLAIN_WORD.test(w))) throw new CannotEdit(`"${words.join(' ')}" cannot be written safely in a Debian file`);
+        const last = model.applied.options.filter((o) => o.spec.short === intent.letter).at(-1);
+        const target = intent.replace ?? last;
+        if (fromFile(target)) {
+          if (target.spec.short === intent.letter && target.value === intent.value && target === last) break;
+          replaceOption(ctx, target, words, `${shownOption(target, argv)} replaced`);
+        } else {
+          if (last && fromFile(last)) {
+            // The last occurrence wins: change it rather than adding one that an earlier line would not override.
+            replaceOption(ctx, last, words, `${shownOption(last, argv)} replaced`);
+          } else {
+            inserts.push({ afterLine: anchorLine(config, model, intent.letter), words });
+          }
+        }
+        break;
+      }
+      case 'remove-option': {
+        const option: OptionEvent = intent.option;
+        if (!fromFile(option)) throw new CannotEdit(`-${intent.option.spec.short} is not written in the file`);
+        removeOption(ctx, option, `${shownOption(option, argv)} removed`);
+        break;
+      }
+      case 'drop-text':
+        extraEdits.push(dropText(config, intent.span));
+        break;
+      case 'set-variable':
+      case 'move-comment':
+        throw new CannotEdit(`a ${intent.kind} change applies to sysconfig files, not to a Debian file`);
+    }
+  }
+  finishClusters(ctx);
+
+  // Rebuild each touched line: the old one commented out with a note, then the new one.
+  const byLine = new Map<number, typeof ctx.edits>();
+  for (const e of ctx.edits) {
+    const li = lineIndexOf(lines, e.start);
+    const line = lines[li];
+    const { body } = bodyOf(line);
+    if (e.end > line.start + body.length || e.start < line.start) throw new CannotEdit('an option spans several lines');
+    byLine.set(li, [...(byLine.get(li) ?? []), e]);
+  }
+  const charEdits: CharEdit[] = [...extraEdits];
+  const tag = `(${label.ruleId} ${label.slug})`;
+  for (const [li, edits] of byLine) {
+    const line = lines[li];
+    const { body, cr } = bodyOf(line);
+    const sorted = mergeDeletions(edits.map((e) => ({ ...e, start: e.start - line.start, end: e.end - line.start })));
+    let newBody = '';
+    let pos = 0;
+    for (const e of sorted) {
+      if (e.start < pos) throw new CannotEdit('two changes overlap on one line');
+      newBody += body.slice(pos, e.start) + e.text;
+      pos = e.end;
+    }
+    newBody += body.slice(pos);
+    const descs = [...new Set(edits.map((e) => e.desc))].join(', ');
+    const parts = lineParts(body);
+    const comment = parts.commentStart >= 0 ? body.slice(parts.commentStart) : '';
+    let replacement: string;
+    if (debianKept(newBody) === '') {
+      replacement = commentSafe(`# mchard: ${descs} ${tag}`) + (comment ? `  ${comment}` : '');
+      if (debianKept(replacement) !== '') throw new CannotEdit('the note would not be a comment');
+    } else {
+      const np = lineParts(newBody);
+      const newLine = np.commentStart >= 0 ? newBody.slice(0, np.keptEnd) : newBody;
+      const old = `# ${commentSafe(body)}  # mchard: ${commentSafe(descs)} ${tag}`;
+      if (debianKept(old) !== '') throw new CannotEdit('the line cannot be commented out safely');
+      replacement = `${old}${cr}\n${newLine}`;
+    }
+    charEdits.push({ start: line.start, end: line.start + body.length, text: replacement });
+  }
+
+  const lineInserts: LineInsert[] = [];
+  for (const ins of inserts) {
+    const at = ins.afterLine === null ? text.length : (lines[ins.afterLine + 1]?.start ?? text.length);
+    lineInserts.push({ at, lines: [ins.words.join(' ')] });
+    // The words land after every argument that comes from text before `at`.
+    let after = -1;
+    argv.forEach((t, i) => {
+      if (t.origin === 'file' && t.span && t.span.end <= at) after = i;
+    });
+    expected.insertAfter(after, ins.words);
+  }
+
+  const output = applyEdits(text, charEdits, lineInserts, eol);
+  const after = parseDebian(new SourceText(config.source.path, output.text));
+  const want = expected.result();
+  const got = after.argv.map((t) => t.value);
+  if (!sameWords(want, got)) {
+    throw new CannotEdit(`the edited file would give memcached "${got.join(' ')}" instead of "${want.join(' ')}"`);
+  }
+  if (after.launchFailure && !config.launchFailure) throw new CannotEdit('the edited file would make the wrapper fail');
+  return output;
+}
+
+/** Deletions that overlap (two removed words sharing the blank between them) become one. */
+function mergeDeletions<T extends { start: number; end: number; text: string }>(edits: T[]): T[] {
+  const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
+  const out: T[] = [];
+  for (const e of sorted) {
+    const prev = out.at(-1);
+    if (prev && prev.text === '' && e.text === '' && e.start < prev.end) {
+      out[out.length - 1] = { ...prev, end: Math.max(prev.end, e.end) };
+    } else out.push(e);
+  }
+  return out;
+}
+
+/** The line after which an added option goes: after a related option's line, else after the last kept line. */
+function anchorLine(config: DebianConfig, model: MemcachedModel, letter: string): number | null {
+  const spanLine = (sp: Span | null | undefined) => (sp ? lineIndexOf(config.lines, sp.end - 1) : null);
+  for (const rel of RELATED[letter] ?? []) {
+    const o = model.applied.options.filter((x) => x.spec.short === rel && config.argv[x.index]?.origin === 'file').at(-1);
+    if (!o) continue;
+    const sp = config.argv[o.valueIndex ?? o.index]?.span ?? config.argv[o.index]?.span;
+    const li = spanLine(sp);
+    if (li !== null) return li;
+  }
+  const last = config.argv.filter((t) => t.origin === 'file' && t.span).at(-1);
+  return last ? spanLine(last.span) : null;
+}
+
+/** Deletes a span; a line left blank goes entirely. */
+function dropText(config: DebianConfig, span: Span): CharEdit {
+  const lines = config.lines;
+  const li = lineIndexOf(lines, span.start);
+  const line = lines[li];
+  const { body } = bodyOf(line);
+  const rest = body.slice(0, span.start - line.start) + body.slice(Math.min(body.length, span.end - line.start));
+  if (rest.trim() === '' && span.end <= line.start + line.text.length) {
+    return { start: line.start, end: line.start + line.text.length + line.eol.length, text: '' };
+  }
+  let s = span.start;
+  while (s > line.start && (config.source.text[s - 1] === ' ' || config.source.text[s - 1] === '\t')) s--;
+  return { start: s, end: span.end, text: '' };
+}

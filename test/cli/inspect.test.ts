@@ -1,0 +1,191 @@
+/** `mchard inspect`: the JSON shape and what it says about the sample files; text output; bad input. */
+import { join } from 'node:path';
+import { readdirSync, statSync } from 'node:fs';
+import { run, errorLines, SAMPLES, TempDir } from './helpers.js';
+
+const sample = (name: string) => join(SAMPLES, name);
+
+async function inspectJson(path: string, ...flags: string[]) {
+  const r = await run(['inspect', path, '--format', 'json', ...flags]);
+  expect(r.err).toBe('');
+  expect(r.code).toBe(0);
+  return JSON.parse(r.out);
+}
+
+describe('mchard inspect --format json', () => {
+  it('has the documented shape', async () => {
+    const j = await inspectJson(sample('debian-default.conf'), '--no-host-checks');
+    for (const key of ['path', 'dialect', 'argv', 'argvExact', 'startup', 'listeners', 'settings']) expect(j).toHaveProperty(key);
+    expect(typeof j.path).toBe('string');
+    expect(Array.isArray(j.argv) && j.argv.every((a: unknown) => typeof a === 'string')).toBe(true);
+    expect(typeof j.argvExact).toBe('boolean');
+    expect(typeof j.settings).toBe('object');
+  });
+
+  it('debian-default.conf: the wrapper\'s argv, TCP 127.0.0.1:11211 only, runs as memcache', async () => {
+    const path = sample('debian-default.conf');
+    const j = await inspectJson(path, '--no-host-checks');
+    expect(j.path).toBe(path);
+    expect(j.dialect).toBe('debian');
+    expect(j.argv.join(' ')).toBe('-m 64 -p 11211 -u memcache -l 127.0.0.1 -P /var/run/memcached/memcached.pid');
+    expect(j.argvExact).toBe(true);
+    expect(j.startup).toEqual({ ok: true });
+    expect(j.listeners).toEqual([{ transport: 'tcp', address: '127.0.0.1', port: 11211 }]);
+    expect(j.runsAs).toBe('memcache');
+    expect(j.settings).toMatchObject({ port: 11211, udpPort: 0, listen: '127.0.0.1', user: 'memcache', memoryMB: 64, pidFile: '/var/run/memcached/memcached.pid' });
+  });
+
+  it('without host checks by default for a file outside /etc (same answer)', async () => {
+    const path = sample('debian-default.conf');
+    expect(await inspectJson(path)).toEqual(await inspectJson(path, '--no-host-checks'));
+  });
+
+  it('fedora-default.sysconfig: IPv6 addresses without brackets', async () => {
+    const j = await inspectJson(sample('fedora-default.sysconfig'));
+    expect(j.dialect).toBe('sysconfig');
+    expect(j.argv).toEqual(['-p', '11211', '-u', 'memcached', '-m', '64', '-c', '1024', '-l', '127.0.0.1,::1']);
+    expect(j.startup.ok).toBe(true);
+    expect(j.listeners).toEqual([
+      { transport: 'tcp', address: '127.0.0.1', port: 11211 },
+      { transport: 'tcp', address: '::1', port: 11211 },
+    ]);
+  });
+
+  it('rhel7-default.sysconfig: no -l, so the wildcards 0.0.0.0 and ::', async () => {
+    const j = await inspectJson(sample('rhel7-default.sysconfig'));
+    expect(j.listeners).toEqual([
+      { transport: 'tcp', address: '0.0.0.0', port: 11211 },
+      { transport: 'tcp', address: '::', port: 11211 },
+    ]);
+    expect(j.runsAs).toBe('memcached');
+  });
+
+  it('insecure-debian.conf: every interface, as root', async () => {
+    const j = await inspectJson(sample('insecure-debian.conf'));
+    expect(j.listeners).toEqual([{ transport: 'tcp', address: '0.0.0.0', port: 11211 }]);
+    expect(j.runsAs).toBe('root');
+    expect(j.startup).toEqual({ ok: true });
+  });
+
+  it('unix-socket-world.conf: a unix socket with its mode, no TCP', async () => {
+    const j = await inspectJson(sample('unix-socket-world.conf'));
+    expect(j.listeners).toEqual([{ transport: 'unix', path: '/tmp/memcached.sock', mode: '0777' }]);
+  });
+
+  it('insecure-rhel.sysconfig: does not start, with the exit code and reason, and no listeners', async () => {
+    const j = await inspectJson(sample('insecure-rhel.sysconfig'));
+    expect(j.startup).toMatchObject({ ok: false, exitCode: expect.any(Number), reason: expect.any(String) });
+    expect(j.startup.exitCode).not.toBe(0);
+    expect(j.startup.reason).toContain("'#'");
+    expect(j.listeners).toEqual([]);
+  });
+
+  it('every listener in every sample has the documented shape', async () => {
+    for (const name of readdirSync(SAMPLES)) {
+      const j = await inspectJson(sample(name));
+      expect(typeof j.startup.ok).toBe('boolean');
+      for (const l of j.listeners) {
+        if (l.transport === 'unix') {
+          expect(typeof l.path).toBe('string');
+          expect(l.mode).toMatch(/^0[0-7]{3}$/);
+        } else {
+          expect(['tcp', 'udp']).toContain(l.transport);
+          expect(Number.isInteger(l.port)).toBe(true);
+          if (l.address !== null) expect(l.address).not.toMatch(/[[\]]/);
+        }
+      }
+    }
+  });
+
+  it('--memcached-version is the version it models', async () => {
+    const j = await inspectJson(sample('debian-default.conf'), '--memcached-version', '1.4.15');
+    expect(j.memcachedVersion).toBe('1.4.15');
+  });
+
+  it('several files give an array', async () => {
+    const r = await run(['inspect', sample('debian-default.conf'), sample('fedora-default.sysconfig'), '--format', 'json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.map((x: { dialect: string }) => x.dialect)).toEqual(['debian', 'sysconfig']);
+  });
+});
+
+describe('mchard inspect (text)', () => {
+  it('shows the command, user, listeners and whether it starts', async () => {
+    const r = await run(['inspect', sample('debian-default.conf')]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('command   memcached -m 64 -p 11211 -u memcache -l 127.0.0.1 -P /var/run/memcached/memcached.pid');
+    expect(r.out).toContain('user      memcache');
+    expect(r.out).toContain('listens   TCP 127.0.0.1:11211');
+    expect(r.out).toContain('starts    yes');
+    expect(r.out).not.toContain('\x1b[');
+  });
+
+  it('brackets IPv6 in text and marks wildcards', async () => {
+    const r = await run(['inspect', sample('rhel7-default.sysconfig')]);
+    expect(r.out).toContain('TCP 0.0.0.0:11211 (every interface)');
+    expect(r.out).toContain('TCP [::]:11211 (every interface)');
+  });
+
+  it('colours only on a terminal', async () => {
+    expect((await run(['inspect', sample('insecure-debian.conf')], { tty: true })).out).toContain('\x1b[');
+    expect((await run(['inspect', sample('insecure-debian.conf')], { tty: true, env: { NO_COLOR: '1' } })).out).not.toContain('\x1b[');
+  });
+});
+
+describe('mchard inspect with bad input', () => {
+  let tmp: TempDir;
+  beforeAll(() => {
+    tmp = new TempDir();
+  });
+  afterAll(() => tmp.cleanup());
+
+  const cases: [string, () => string, RegExp][] = [
+    ['a missing file', () => tmp.join('missing.conf'), /no such file/],
+    ['a directory', () => tmp.path, /is a directory/],
+    ['binary data', () => tmp.write('nul.conf', Buffer.from([0x2d, 0x6c, 0x00, 0x0a])), /binary data/],
+    ['invalid UTF-8', () => tmp.write('bad.conf', Buffer.from([0x2d, 0x6c, 0x20, 0xff, 0x0a])), /invalid UTF-8 at byte 3/],
+  ];
+
+  it.each(cases)('%s: one line on stderr, nothing on stdout, exit 2', async (_name, make, reason) => {
+    const path = make();
+    for (const format of ['text', 'json']) {
+      const r = await run(['inspect', path, '--format', format]);
+      expect(r.code).toBe(2);
+      expect(r.out).toBe('');
+      const lines = errorLines(r.err);
+      expect(lines).toHaveLength(1);
+      expect(lines[0].startsWith(`mchard: ${path}: `)).toBe(true);
+      expect(lines[0]).toMatch(reason);
+    }
+  });
+
+  it('writes no file, whatever it reads', async () => {
+    const before = new Map(readdirSync(SAMPLES).map((n) => [n, statSync(sample(n)).mtimeMs]));
+    const listing = readdirSync(tmp.path).sort();
+    for (const n of before.keys()) await run(['inspect', sample(n)]);
+    await run(['inspect', tmp.join('missing.conf')]);
+    expect(new Map(readdirSync(SAMPLES).map((n) => [n, statSync(sample(n)).mtimeMs]))).toEqual(before);
+    expect(readdirSync(tmp.path).sort()).toEqual(listing);
+  });
+
+  it('a bad file among good ones: the good ones are still shown, exit 2', async () => {
+    const missing = tmp.join('missing.conf');
+    const r = await run(['inspect', sample('debian-default.conf'), missing, '--format', 'json']);
+    expect(r.code).toBe(2);
+    expect(errorLines(r.err)).toEqual([`mchard: ${missing}: no such file`]);
+    expect(JSON.parse(r.out).map((x: { path: string }) => x.path)).toEqual([sample('debian-default.conf')]);
+  });
+
+  it('needs a file', async () => {
+    const r = await run(['inspect']);
+    expect(r.code).toBe(2);
+    expect(errorLines(r.err)).toEqual(['mchard: inspect needs a FILE (or - for standard input)']);
+  });
+
+  it('only text and json formats', async () => {
+    const r = await run(['inspect', sample('debian-default.conf'), '--format', 'sarif']);
+    expect(r.code).toBe(2);
+    expect(errorLines(r.err)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,37 @@
+/**
+ * Every file of the shared corpus is read, parsed, inspected and linted without a crash, prints back
+ * byte for byte, and its findings are kept as a snapshot so any change in what mchard says shows in review.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decodeConfig } from '../src/input.js';
+import { chooseDialect } from '../src/dialects/detect.js';
+import { lintSource } from '../src/engine/lint.js';
+import { defaultRuleOptions } from '../src/engine/defaults.js';
+import { RULES } from '../rules/index.js';
+import { SHARED } from './helpers/paths.js';
+
+const root = join(SHARED, 'corpus');
+const files = existsSync(root)
+  ? ['debian', 'sysconfig', 'other'].flatMap((d) => (existsSync(join(root, d)) ? readdirSync(join(root, d)).sort().map((f) => join(d, f)) : []))
+  : [];
+
+(files.length ? describe : describe.skip)('shared corpus', () => {
+  it('has the ~90 files the manifest lists', () => {
+    expect(files.length).toBeGreaterThanOrEqual(90);
+  });
+
+  it.each(files)('%s: reads, round-trips and lints without a crash', (rel) => {
+    const bytes = readFileSync(join(root, rel));
+    const source = decodeConfig(rel, bytes);
+    const dialect = chooseDialect(rel, source.text);
+    const result = lintSource(source, dialect, { rules: RULES, options: defaultRuleOptions() });
+    expect(Buffer.from(result.config.print(), 'utf8').equals(bytes)).toBe(true);
+    for (const f of result.findings) {
+      expect(f.line).toBeGreaterThanOrEqual(1);
+      expect(f.line).toBeLessThanOrEqual(source.lineCount);
+    }
+    const summary = result.findings.map((f) => `${f.line}:${f.column} ${f.severity} ${f.ruleId} ${f.message}`);
+    expect({ dialect, startup: result.model.startup.ok ? 'starts' : `exit ${result.model.startup.exitCode}`, findings: summary }).toMatchSnapshot();
+  });
+});

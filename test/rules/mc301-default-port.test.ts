@@ -1,0 +1,53 @@
+import { lintText, findings, pointedText } from '../helpers/lint.js';
+
+describe('MC301 default-port', () => {
+  it('reports -p 11211 as advice, with no fix unless --port is given', () => {
+    const r = lintText('-u memcache\n-p 11211\n-l 127.0.0.1\n');
+    const f = findings(r, 'MC301');
+    expect(f).toHaveLength(1);
+    expect(f[0].severity).toBe('info');
+    expect(f[0].line).toBe(2);
+    expect(pointedText(r, f[0])).toBe('-p 11211');
+    expect(f[0].message).toContain('port 11211');
+    expect(f[0].fix).toBeNull();
+  });
+
+  it('reports a file without -p where -p would go', () => {
+    const f = findings(lintText('-u memcache\n-l 127.0.0.1\n'), 'MC301');
+    expect(f).toHaveLength(1);
+    expect(f[0].line).toBe(3);
+    expect(f[0].message).toContain('no -p option');
+  });
+
+  it('offers -p N with --port, replacing the existing -p', () => {
+    const r = lintText('-u memcache\n-p 11211\n-l 127.0.0.1\n', { options: { fixPort: 21211 } });
+    const f = findings(r, 'MC301')[0];
+    expect(f.fix?.safety).toBe('unsafe');
+    expect(f.fix?.intents).toEqual([expect.objectContaining({ kind: 'set-option', letter: 'p', value: '21211' })]);
+  });
+
+  it('sets PORT in a sysconfig file', () => {
+    const r = lintText('PORT="11211"\nUSER="memcached"\nMAXCONN="1024"\nCACHESIZE="64"\nOPTIONS="-l 127.0.0.1"\n', {
+      dialect: 'sysconfig',
+      options: { fixPort: 21211 },
+    });
+    const f = findings(r, 'MC301');
+    expect(f).toHaveLength(1);
+    expect(f[0].line).toBe(1);
+    expect(f[0].fix?.intents).toEqual([{ kind: 'set-variable', key: 'PORT', value: '21211' }]);
+  });
+
+  it('reports an explicit :11211 in an -l entry, without a fix', () => {
+    const r = lintText('-u memcache\n-p 21211\n-l 127.0.0.1:11211\n', { options: { fixPort: 21300 } });
+    const f = findings(r, 'MC301');
+    expect(f).toHaveLength(1);
+    expect(pointedText(r, f[0])).toBe('127.0.0.1:11211');
+    expect(f[0].fix).toBeNull();
+  });
+
+  it('accepts another port, TCP off, and unix sockets', () => {
+    expect(findings(lintText('-u memcache\n-p 21211\n-l 127.0.0.1\n'), 'MC301')).toHaveLength(0);
+    expect(findings(lintText('-u memcache\n-p 0\n-U 0\n'), 'MC301')).toHaveLength(0);
+    expect(findings(lintText('-u memcache\n-s /run/memcached/memcached.sock\n'), 'MC301')).toHaveLength(0);
+  });
+});

@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import { lintText, findings, pointedText } from '../helpers/lint.js';
+
+const debianDefault = readFileSync(new URL('../../samples/debian-default.conf', import.meta.url), 'utf8');
+
+describe('MC901 daemonize-under-service-manager', () => {
+  it('reports -d that is not at the start of a Debian line', () => {
+    const r = lintText('-u memcache\n-l 127.0.0.1\n-m 64 -d\n');
+    const f = findings(r, 'MC901');
+    expect(f).toHaveLength(1);
+    expect(f[0].severity).toBe('error');
+    expect(f[0].line).toBe(3);
+    expect(pointedText(r, f[0])).toBe('-d');
+    expect(f[0].message).toContain('fork');
+    expect(f[0].message).toContain('Restart=always');
+    expect(f[0].fix?.intents).toEqual([expect.objectContaining({ kind: 'remove-option', option: expect.objectContaining({ written: '-d' }) })]);
+  });
+
+  it('points at the letter d in a -vd cluster and hands the option event to the fix', () => {
+    const r = lintText('-u memcache\n-l 127.0.0.1\n-vd\n');
+    const f = findings(r, 'MC901');
+    expect(f).toHaveLength(1);
+    expect(f[0].line).toBe(3);
+    expect(pointedText(r, f[0])).toBe('d');
+    expect(f[0].message).toContain('"-vd"');
+    const intent = f[0].fix?.intents[0];
+    expect(intent?.kind).toBe('remove-option');
+    if (intent?.kind === 'remove-option') {
+      expect(intent.option.spec.short).toBe('d');
+      expect(intent.option.clusterOffset).toBe(2);
+    }
+  });
+
+  it('reports the long form --daemon', () => {
+    const r = lintText('-u memcache\n-l 127.0.0.1\n--daemon\n');
+    const f = findings(r, 'MC901');
+    expect(f).toHaveLength(1);
+    expect(pointedText(r, f[0])).toBe('--daemon');
+  });
+
+  it('reports -d inside a sysconfig OPTIONS', () => {
+    const r = lintText('PORT="11211"\nUSER="memcached"\nMAXCONN="1024"\nCACHESIZE="64"\nOPTIONS="-l 127.0.0.1 -d"\n', { dialect: 'sysconfig' });
+    const f = findings(r, 'MC901');
+    expect(f).toHaveLength(1);
+    expect(f[0].severity).toBe('error');
+    expect(f[0].line).toBe(5);
+    expect(pointedText(r, f[0])).toBe('-d');
+    expect(f[0].message).toContain('OPTIONS');
+  });
+
+  it('accepts lines starting with -d, which the Debian wrapper drops', () => {
+    expect(findings(lintText('-d\n-u memcache\n-l 127.0.0.1\n'), 'MC901')).toHaveLength(0);
+    expect(findings(lintText('-dv\n-u memcache\n-l 127.0.0.1\n'), 'MC901')).toHaveLength(0);
+    expect(findings(lintText(debianDefault), 'MC901')).toHaveLength(0);
+  });
+
+  it('accepts files without -d', () => {
+    expect(findings(lintText('-u memcache\n-l 127.0.0.1\n-v\n'), 'MC901')).toHaveLength(0);
+    expect(findings(lintText('PORT="11211"\nUSER="memcached"\nMAXCONN="1024"\nCACHESIZE="64"\nOPTIONS="-l 127.0.0.1,::1"\n', { dialect: 'sysconfig' }), 'MC901')).toHaveLength(0);
+  });
+});
