@@ -16,7 +16,7 @@ export const rule: Rule = {
     why:
       'Both the Debian unit and the RHEL/Fedora unit start memcached as root and leave the privilege drop to `-u`. ' +
       'Without it memcached refuses to run as root and exits with status 64 ("can\'t run as root without the -u switch", ' +
-      'from 1.6.36 "must add \'-u root\' to start as root"): the service does not start.',
+      'from 1.6.35 "must add \'-u root\' to start as root"): the service does not start.',
     example: {
       dialect: 'debian',
       bad: '-m 64\n-p 11211\n-l 127.0.0.1\n',
@@ -34,7 +34,7 @@ export const rule: Rule = {
     if (s.username !== null && s.username !== '') return;
     // A successful start without -u means memcached was not started as root (no privilege drop happens).
     if (ctx.model.startup.ok) return;
-    const text = atLeast(ctx.model.version, '1.6.36') ? "must add '-u root' to start as root" : "can't run as root without the -u switch";
+    const text = atLeast(ctx.model.version, '1.6.35') ? "must add '-u root' to start as root" : "can't run as root without the -u switch";
     const opt = ctx.model.applied.setBy.username;
     const fix = setUserFix(ctx);
     if (!opt) {

@@ -38,7 +38,7 @@ export const rule: Rule = {
       if (!f.transports.includes(transport)) f.transports.push(transport);
       found.set(key, f);
     };
-    const tcpBase = baseTcpPort(s);
+    const tcpBase = baseTcpPort(ctx);
     const bases: [string, number, typeof setBy.port][] = [
       ['TCP', tcpBase, s.tcpSpecified ? setBy.port : setBy.udpport],
       ['UDP', baseUdpPort(ctx), setBy.udpport ?? setBy.port],

@@ -41,7 +41,7 @@ export const rule: Rule = {
   check(ctx) {
     const s = ctx.model.applied.settings;
     if (s.socketpath !== null) return;
-    const base = baseTcpPort(s);
+    const base = baseTcpPort(ctx);
     if (!base) return;
     const setBy = ctx.model.applied.setBy;
     const opt = s.tcpSpecified ? setBy.port : s.udpSpecified ? setBy.udpport : undefined;

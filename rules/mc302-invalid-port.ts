@@ -72,7 +72,7 @@ export const rule: Rule = {
       }
     }
     // The -l list is parsed only when memcached opens TCP or UDP sockets.
-    const entries = networkEnabled(s) ? ctx.model.entries : [];
+    const entries = networkEnabled(ctx) ? ctx.model.entries : [];
     for (const e of entries) {
       if (e.error?.startsWith('Invalid port number')) {
         ctx.report({ span: listenEntrySpan(ctx, e), message: `-l ${e.text} has an invalid port: memcached exits 71 (${e.error})` });

@@ -24,7 +24,7 @@ export const rule: Rule = {
   },
   check(ctx) {
     const s = ctx.model.applied.settings;
-    if (s.socketpath !== null || baseTcpPort(s) !== 0 || baseUdpPort(ctx) !== 0) return;
+    if (s.socketpath !== null || baseTcpPort(ctx) !== 0 || baseUdpPort(ctx) !== 0) return;
     const opt = ctx.model.applied.setBy.port;
     ctx.report({
       span: opt ? ctx.spanOf(opt) : ctx.insertionPoint(),

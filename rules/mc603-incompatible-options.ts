@@ -1,7 +1,7 @@
 import type { Rule, RuleContext } from '../src/engine/types.js';
 import type { OptionEvent } from '../src/memcached/getopt.js';
 import type { Span } from '../src/source.js';
-import { baseTcpPort, isIncompatibilityFailure, lastOccurrence, listenEntrySpan } from '../src/engine/helpers.js';
+import { baseTcpPort, baseUdpPort, isIncompatibilityFailure, lastOccurrence, listenEntrySpan } from '../src/engine/helpers.js';
 
 interface Clash {
   /** memcached's message (as the model's start-up check words it), to match the start-up failure. */
@@ -105,7 +105,7 @@ function clashes(ctx: RuleContext): Clash[] {
   }
   if (s.sslEnabled) {
     const Z = setBy.sslEnabled!;
-    if (baseTcpPort(s) === 0) {
+    if (baseTcpPort(ctx) === 0) {
       const p = setBy.port;
       out.push({
         reason: 'ERROR: You cannot enable SSL without a TCP port.',
@@ -123,7 +123,7 @@ function clashes(ctx: RuleContext): Clash[] {
     }
   }
   // -l entries refused because of -Z / -Y. memcached parses them only when it opens network sockets.
-  if (s.socketpath === null && (baseTcpPort(s) !== 0 || s.udpport !== 0)) {
+  if (s.socketpath === null && (baseTcpPort(ctx) !== 0 || baseUdpPort(ctx) !== 0)) {
     for (const e of ctx.model.entries) {
       if (!e.error || !isIncompatibilityFailure(e.error)) continue;
       const tls = /SSL/.test(e.error);

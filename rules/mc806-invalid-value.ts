@@ -89,7 +89,7 @@ export const rule: Rule = {
       ctx.report({ span: ctx.spanOf(I), message: `${describeOption(ctx, I)}${itemSizeHint(I.value ?? '', size)}: memcached exits 64 ("${reason}")` });
     }
     // -l entries memcached cannot parse (it parses them only when it opens network listeners).
-    if (networkEnabled(ctx.model.applied.settings)) {
+    if (networkEnabled(ctx)) {
       for (const e of ctx.model.entries) {
         if (!e.error || ENTRY_OWNED.test(e.error)) continue;
         ctx.report({ span: listenEntrySpan(ctx, e), message: `-l entry "${e.text}" is malformed: memcached exits 71 (${quoteReason(e.error)})` });

@@ -10,6 +10,7 @@ memcached configuration linter and hardener.
 Commands:
   lint [FILE...]      check configuration files (default: the system's)
   inspect FILE...     show what memcached will do with a file
+  fix [FILE...]       fix what can be fixed (shows the diff, asks first)
   rules               list the rules
   explain RULE        show a rule's documentation
   help [COMMAND]      show help
@@ -32,6 +33,10 @@ const COMMANDS: Record<string, () => Promise<{ run: Command; help: string }>> = 
   inspect: async () => {
     const m = await import('./inspect.js');
     return { run: m.runInspect, help: m.INSPECT_HELP };
+  },
+  fix: async () => {
+    const m = await import('./fix.js');
+    return { run: m.runFix, help: m.FIX_HELP };
   },
   rules: async () => ({ run: (await import('./rules.js')).runRules, help: 'Usage: mchard rules [--format text|json]\n' }),
   explain: async () => ({ run: (await import('./rules.js')).runExplain, help: 'Usage: mchard explain RULE\n' }),

@@ -1,4 +1,5 @@
 /** Small helpers rules share: finding options, building fixes, naming things in messages. */
+import { followedPorts } from '../memcached/startup.js';
 import type { OptionEvent } from '../memcached/getopt.js';
 import type { ListenEntry } from '../memcached/listen.js';
 import { applyOptions, type Failure, type Settings } from '../memcached/settings.js';
@@ -90,18 +91,19 @@ export function listenEntrySpan(ctx: RuleContext, entry: ListenEntry): Span | nu
 }
 
 /** The TCP port before `-l` entry ports: `-p`, or the `-U` value when `-U N` is given without `-p`. */
-export function baseTcpPort(s: Settings): number {
-  return s.udpSpecified && s.udpport !== 0 && !s.tcpSpecified ? s.udpport : s.port;
+export function baseTcpPort(ctx: RuleContext): number {
+  return followedPorts(ctx.model.applied.settings, ctx.model.version).tcp;
 }
 
 /** Whether memcached opens any TCP or UDP socket at all (no `-s`, and a non-zero TCP or UDP port). */
-export function networkEnabled(s: Settings): boolean {
-  return s.socketpath === null && (baseTcpPort(s) !== 0 || s.udpport !== 0);
+export function networkEnabled(ctx: RuleContext): boolean {
+  const ports = followedPorts(ctx.model.applied.settings, ctx.model.version);
+  return ctx.model.applied.settings.socketpath === null && (ports.tcp !== 0 || ports.udp !== 0);
 }
 
 /** The `-l` entries memcached binds (those it accepts), each with its address class. */
 export function classifiedEntries(ctx: RuleContext): { entry: ListenEntry; cls: AddressClass }[] {
-  if (!networkEnabled(ctx.model.applied.settings)) return [];
+  if (!networkEnabled(ctx)) return [];
   const trusted = parseCidrs(ctx.options.trustedNetworks);
   return ctx.model.entries
     .filter((e) => e.error === null)
@@ -173,8 +175,7 @@ export function isIncompatibilityFailure(reason: string): boolean {
 
 /** The UDP port memcached uses before `-l` entry ports; before 1.5.6, `-p N` without `-U` moved UDP to N too. */
 export function baseUdpPort(ctx: RuleContext): number {
-  const s = ctx.model.applied.settings;
-  return !atLeast(ctx.model.version, '1.5.6') && !s.udpSpecified && s.tcpSpecified ? s.port : s.udpport;
+  return followedPorts(ctx.model.applied.settings, ctx.model.version).udp;
 }
 
 const UNIT_VARIABLES: Record<string, string> = { p: 'PORT', u: 'USER', m: 'CACHESIZE', c: 'MAXCONN' };

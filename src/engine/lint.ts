@@ -5,6 +5,7 @@
 import type { SourceText, Span } from '../source.js';
 import type { DialectName, ParsedConfig } from '../dialects/types.js';
 import { parseConfig } from '../dialects/index.js';
+import type { SysconfigConfig } from '../dialects/sysconfig.js';
 import { analyze, type MemcachedModel } from '../memcached/model.js';
 import type { OptionEvent } from '../memcached/getopt.js';
 import type { HostFacts } from '../memcached/startup.js';
@@ -117,8 +118,12 @@ export function makeContext(
 export function insertionPoint(config: ParsedConfig): Span {
   const text = config.source.text;
   if (config.dialect === 'sysconfig') {
-    const opts = config.argv.filter((t) => t.origin === 'file' && t.span).at(-1);
-    const at = opts?.span?.end ?? text.length;
+    // Inside OPTIONS' value, before a closing quote; without OPTIONS, the end of the file.
+    const options = (config as SysconfigConfig).environment.get('OPTIONS');
+    if (!options) return { start: text.length, end: text.length };
+    const v = options.valueSpan;
+    const closes = options.quote !== null && v.end > v.start && text[v.end - 1] === options.quote;
+    const at = closes ? v.end - 1 : v.end;
     return { start: at, end: at };
   }
   const last = config.argv.filter((t) => t.span).at(-1);

@@ -12,6 +12,7 @@ export interface ConfirmStreams {
 
 interface ConfirmPrompt {
   run(): Promise<boolean>;
+  cancel(): Promise<void>;
   on(event: string, fn: (...args: unknown[]) => void): unknown;
 }
 type ConfirmCtor = new (options: Record<string, unknown>) => ConfirmPrompt;
@@ -29,16 +30,13 @@ export async function confirm(message: string, streams: ConfirmStreams = {}): Pr
   });
   const input = streams.stdin ?? process.stdin;
   // Input that ends before an answer is a refusal, not a hang.
-  let onEnd: (() => void) | undefined;
-  const ended = new Promise<boolean>((resolve) => {
-    onEnd = () => resolve(false);
-    input.once('end', onEnd);
-  });
+  const onEnd = () => void prompt.cancel().catch(() => undefined);
+  input.once('end', onEnd);
   try {
-    return await Promise.race([prompt.run().then((v) => v === true), ended]);
+    return (await prompt.run()) === true;
   } catch {
     return false;
   } finally {
-    if (onEnd) input.off('end', onEnd);
+    input.off('end', onEnd);
   }
 }

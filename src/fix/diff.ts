@@ -6,7 +6,8 @@ export function unifiedDiff(path: string, before: string, after: string, color: 
   const patch = createTwoFilesPatch(path, path, before, after, 'original', 'fixed by mchard', { context: 3 });
   const c = paint(color);
   const lines = patch.split('\n');
-  // The leading "====" separator line adds nothing for one file.
+  // The leading "Index:" and "====" lines add nothing for one file.
+  if (lines[0]?.startsWith('Index:')) lines.shift();
   if (lines[0]?.startsWith('=')) lines.shift();
   const out = lines.map((l) => {
     if (l.startsWith('+++') || l.startsWith('---')) return c.bold(l);

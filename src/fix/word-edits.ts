@@ -116,7 +116,7 @@ export function finishClusters(ctx: WordEditContext): void {
     const end = c.truncateAt ?? tok.value.length;
     let value = '';
     for (let k = 0; k < end; k++) if (!c.removed.has(k)) value += tok.value[k];
-    const desc = c.descs.join(', ');
+    const desc = [...new Set(c.descs)].join(', ');
     const added = c.inserts.flat();
     if (value === '-' || value === '') {
       removeWords(ctx, i, i, desc);

@@ -1,0 +1,284 @@
+/**
+ * `mchard fix [FILE...]`: applies the rules' fixes to each file in its own dialect, shows the unified
+ * diff, asks before writing (or not, with --yes), and writes safely. Exit status: 0 when the files end
+ * without a fixable finding and nothing at or above --fail-on remains, 1 when findings remain that
+ * mchard cannot fix or changes were not written (refused, no terminal to ask on, --dry-run), 2 for
+ * usage errors, unreadable files, failed host checks and failed writes.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { COMMON_OPTIONS, oneOf, parseCommandArgs, UsageError } from './args.js';
+import { parseDialectFlag, parseVersionFlag, systemFiles, OptionResolver } from './files.js';
+import { chooseDialect } from '../dialects/detect.js';
+import { ConfigError } from '../engine/config.js';
+import { parseCidrs } from '../engine/exposure.js';
+import { SEVERITIES, type Finding, type Rule, type Severity } from '../engine/types.js';
+import { decodeConfig, describeFsError, InputError } from '../input.js';
+import { isSystemPath } from '../host.js';
+import { planFix, type FixPlan } from '../fix/plan.js';
+import { hostCheckProblems } from '../fix/host-checks.js';
+import { safeWrite, WriteError, type SafeWriteOptions } from '../fix/write.js';
+import { formatReport, FORMATS } from '../report/index.js';
+import { paint, useColor } from '../report/color.js';
+import type { FileReport } from '../report/types.js';
+import { RULES } from '../../rules/index.js';
+import { VERSION } from '../version.js';
+import type { Io } from './io.js';
+
+const OPTIONS = {
+  ...COMMON_OPTIONS,
+  'fail-on': { type: 'string' },
+  disable: { type: 'string', multiple: true },
+  'trusted-network': { type: 'string', multiple: true },
+  quiet: { type: 'boolean', short: 'q' },
+  yes: { type: 'boolean', short: 'y' },
+  'dry-run': { type: 'boolean', short: 'n' },
+  listen: { type: 'string', multiple: true },
+  user: { type: 'string' },
+  port: { type: 'string' },
+  'no-host-checks': { type: 'boolean' },
+  'no-backup': { type: 'boolean' },
+  restart: { type: 'boolean' },
+  'no-restart': { type: 'boolean' },
+} as const;
+
+export const FIX_HELP = `Usage: mchard fix [options] [FILE...]
+
+Fixes what the rules can fix, in each file's own syntax, and leaves every other
+line as it was. Shows the diff and asks before writing. With no FILE, fixes the
+system files that exist: /etc/memcached.conf, /etc/memcached_*.conf,
+/etc/sysconfig/memcached.
+
+Options:
+  -y, --yes                         write without asking
+  -n, --dry-run                     show the diff, write nothing
+  --listen ADDR[,ADDR...]           bind to these addresses (default 127.0.0.1)
+  --user NAME                       run as NAME (default memcache on Debian,
+                                    memcached on RHEL)
+  --port N                          move TCP off the default port 11211 to N
+  --no-backup                       do not keep FILE.mchard-backup
+  --no-host-checks                  skip the checks that the listen addresses and
+                                    the user exist here (file for another machine)
+  --restart / --no-restart          --restart: the file is the one this machine's
+                                    service uses (host checks apply); restarting
+                                    the service itself is not done yet
+  --format text|json|sarif|github   format of the report of remaining findings
+  --fail-on error|warning|info      lowest remaining severity that fails (default error)
+  --config FILE                     use this .mchardrc
+  --disable ID[,ID...]              turn rules off (repeatable)
+  --dialect debian|sysconfig        the file's format (default: from path and content)
+  --memcached-version X.Y.Z         memcached release whose behaviour applies
+  --trusted-network CIDR            private network where listening is fine (repeatable)
+  -q, --quiet                       report errors only
+  --color / --no-color              colour (default: on a terminal, unless NO_COLOR)
+
+Without --yes and without a terminal to ask on, nothing is written.
+
+Exit status: 0 fixed (or nothing to fix), 1 findings remain that mchard cannot
+fix, or changes not written (refused, no terminal, --dry-run with changes),
+2 usage, read, host-check or write errors.
+`;
+
+const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
+
+/** What tests can replace: the confirmation prompt and the safe-write hook. */
+export interface FixHooks {
+  confirm?: (message: string) => Promise<boolean>;
+  beforeRename?: SafeWriteOptions['beforeRename'];
+}
+
+interface FileState {
+  path: string;
+  bytes: Buffer;
+  plan: FixPlan;
+  failOn: Severity;
+  written: boolean;
+  notWritten: boolean;
+}
+
+function parseListen(values: string[] | undefined): string[] | undefined {
+  if (!values?.length) return undefined;
+  const out: string[] = [];
+  for (const item of values.flatMap((v) => v.split(','))) {
+    const a = item.trim();
+    if (!a) continue;
+    if (isIP(a.replace(/%[A-Za-z0-9_.-]+$/, '')) === 0) throw new UsageError(`--listen: "${a}" is not an IP address`);
+    if (a === '0.0.0.0' || /^(::|0*:(0*:)*0*)$/.test(a)) throw new UsageError(`--listen: ${a} listens on every interface; give the addresses memcached should use`);
+    if (!/^[A-Za-z0-9_.:%-]+$/.test(a)) throw new UsageError(`--listen: "${a}" cannot be written into a configuration file safely`);
+    out.push(a);
+  }
+  if (out.length === 0) throw new UsageError('--listen needs at least one address');
+  return [...new Set(out)];
+}
+
+function parseUser(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(value)) throw new UsageError(`--user: "${value}" is not a valid user name`);
+  if (value === 'root') throw new UsageError('--user root would keep memcached running as root');
+  return value;
+}
+
+function parsePort(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new UsageError(`--port must be a number (got "${value}")`);
+  const n = Number(value);
+  if (n < 1024 || n > 65535) throw new UsageError(`--port must be between 1024 and 65535: memcached binds after dropping root (got ${value})`);
+  return n;
+}
+
+/** Reads a file completely and strictly (UTF-8, no NUL), keeping the bytes to compare before writing. */
+function readExactly(path: string): { bytes: Buffer; source: ReturnType<typeof decodeConfig> } {
+  let bytes: Buffer;
+  try {
+    if (statSync(path).isDirectory()) throw new InputError(path, 'is a directory, not a file');
+    bytes = readFileSync(path);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(path, describeFsError(e));
+  }
+  return { bytes, source: decodeConfig(path, bytes) };
+}
+
+export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS);
+  if (values.help) {
+    io.out(FIX_HELP);
+    return 0;
+  }
+  const format = oneOf('format', values.format, FORMATS, 'text');
+  const failOnFlag = values['fail-on'] === undefined ? undefined : oneOf('fail-on', values['fail-on'], SEVERITIES, 'error');
+  const dialect = parseDialectFlag(values.dialect);
+  const version = parseVersionFlag(values['memcached-version']);
+  const trusted = values['trusted-network'] ?? [];
+  try {
+    parseCidrs(trusted);
+  } catch (e) {
+    throw new UsageError(`--trusted-network: ${(e as Error).message}`);
+  }
+  if (values.restart && values['no-restart']) throw new UsageError('--restart and --no-restart contradict each other');
+  if (values.yes && values['dry-run']) throw new UsageError('--yes and --dry-run contradict each other');
+  const fixListen = parseListen(values.listen);
+  const fixUser = parseUser(values.user);
+  const fixPort = parsePort(values.port);
+  const disabled = new Set<string>();
+  for (const item of (values.disable ?? []).flatMap((d) => d.split(','))) {
+    const name = item.trim();
+    if (!name) continue;
+    const rule = RULES.find((r) => r.id === name.toUpperCase() || r.slug === name);
+    if (!rule) throw new UsageError(`--disable: unknown rule "${name}"`);
+    disabled.add(rule.id);
+  }
+  const paths = positionals.length ? positionals : systemFiles();
+  if (paths.length === 0) throw new UsageError('no FILE given and no system configuration found (/etc/memcached.conf, /etc/memcached_*.conf, /etc/sysconfig/memcached)');
+  if (paths.includes('-')) throw new UsageError('fix writes files in place; it cannot fix standard input (use mchard lint for that)');
+
+  const color = useColor({ color: values.color, noColor: values['no-color'] }, io.stdoutStream);
+  const c = paint(color);
+  // Machine-readable formats keep stdout for the report; the diff and messages go to stderr.
+  const say = format === 'text' ? io.out : io.err;
+  const resolver = new OptionResolver(RULES, { config: values.config, version, trustedNetworks: trusted });
+  let status = 0;
+  const states: FileState[] = [];
+  const reports: FileReport[] = [];
+
+  for (const path of paths) {
+    let cfg;
+    try {
+      cfg = resolver.projectConfig(path);
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      io.err(`mchard: ${e.message}\n`);
+      return 2;
+    }
+    let file;
+    try {
+      file = readExactly(path);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      io.err(`mchard: ${e.message}; not fixed\n`);
+      status = 2;
+      continue;
+    }
+    const severities = new Map(cfg?.severities ?? []);
+    for (const id of disabled) severities.set(id, 'off');
+    const fileDialect = chooseDialect(path, file.source.text, dialect);
+    const plan = planFix(file.source, fileDialect, {
+      rules: RULES,
+      options: resolver.ruleOptions(path, cfg, { fixUser, fixListen, fixPort }),
+      severities,
+    });
+    states.push({ path, bytes: file.bytes, plan, failOn: failOnFlag ?? cfg?.failOn ?? 'error', written: false, notWritten: false });
+  }
+
+  // The diffs, and what each file's fixes do.
+  const { unifiedDiff } = await import('../fix/diff.js');
+  for (const s of states) {
+    if (s.plan.changed) {
+      say(unifiedDiff(s.path, s.plan.original, s.plan.text, color));
+      for (const a of s.plan.applied) say(`  ${c.green('fixed')}  ${a.ruleId}  ${a.description}\n`);
+    }
+    for (const f of s.plan.failed) say(`  ${c.yellow('not fixed')}  ${f.ruleId}  ${f.description}: ${f.reason}\n`);
+  }
+  const changed = states.filter((s) => s.plan.changed);
+  if (changed.length === 0 && states.length > 0) say(c.green(`nothing to fix in ${states.map((s) => s.path).join(', ')}\n`));
+
+  // Host checks: what a file this machine's service reads newly asks for must exist here.
+  if (!values['no-host-checks']) {
+    let failed = false;
+    for (const s of changed) {
+      if (!values.restart && !isSystemPath(s.path)) continue;
+      for (const p of hostCheckProblems(s.plan.before.model, s.plan.after.model)) {
+        io.err(`mchard: ${s.path}: ${p}\n`);
+        failed = true;
+      }
+    }
+    if (failed) {
+      io.err('mchard: nothing was written; fix the host, choose other values (--listen, --user), or use --no-host-checks for a file meant for another machine\n');
+      return 2;
+    }
+  }
+
+  if (values['dry-run']) {
+    if (changed.length) say('dry run: nothing was written\n');
+  } else if (changed.length) {
+    const mayAsk = values.yes || io.stdinIsTTY || hooks.confirm !== undefined;
+    if (!mayAsk) {
+      say('not written: no terminal to confirm; use --yes\n');
+      for (const s of changed) s.notWritten = true;
+    } else {
+      const ask = hooks.confirm ?? (async (message: string) => (await import('../fix/confirm.js')).confirm(message));
+      for (const s of changed) {
+        if (!values.yes && !(await ask(`Write these changes to ${s.path}?`))) {
+          say(`not written: ${s.path}\n`);
+          s.notWritten = true;
+          continue;
+        }
+        try {
+          const r = await safeWrite(s.path, s.bytes, s.plan.text, { backup: !values['no-backup'], beforeRename: hooks.beforeRename });
+          s.written = true;
+          const where = r.target !== s.path ? ` (through the link to ${r.target})` : '';
+          say(`${c.green('wrote')} ${s.path}${where}${r.backup ? `; backup in ${r.backup}` : ''}\n`);
+        } catch (e) {
+          if (!(e instanceof WriteError)) throw e;
+          io.err(`mchard: ${e.message}\n`);
+          s.notWritten = true;
+          status = 2;
+        }
+      }
+    }
+  }
+  if (values.restart) say('note: --restart: restarting the service is not implemented yet; restart it yourself (systemctl restart memcached)\n');
+
+  // The report: what remains once the fixes are in.
+  for (const s of states) {
+    const findings = values.quiet ? s.plan.after.findings.filter((f) => f.severity === 'error') : s.plan.after.findings;
+    reports.push({ path: s.path, dialect: s.plan.dialect, findings });
+  }
+  io.out(formatReport(format, { files: reports, rules: RULES as Rule[], color, toolVersion: VERSION }));
+
+  if (status === 2) return 2;
+  if (values['dry-run']) return changed.length ? 1 : 0;
+  if (states.some((s) => s.notWritten)) return 1;
+  const remaining = (s: FileState, f: Finding) => f.fix !== null || RANK[f.severity] >= RANK[s.failOn];
+  return states.some((s) => s.plan.after.findings.some((f) => remaining(s, f))) ? 1 : 0;
+}

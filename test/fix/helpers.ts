@@ -1,0 +1,39 @@
+/** Shared helpers of the fix tests: planning a fix of a text, and a private build of the CLI. */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { SourceText } from '../../src/source.js';
+import { defaultRuleOptions } from '../../src/engine/defaults.js';
+import type { RuleOptions } from '../../src/engine/types.js';
+import type { DialectName } from '../../src/dialects/types.js';
+import { planFix, type FixPlan } from '../../src/fix/plan.js';
+import { RULES } from '../../rules/index.js';
+import { ROOT } from '../helpers/paths.js';
+
+export function fixText(text: string, dialect: DialectName = 'debian', options: Partial<RuleOptions> = {}, path?: string): FixPlan {
+  const p = path ?? (dialect === 'debian' ? '/srv/test/memcached.conf' : '/srv/test/sysconfig/memcached');
+  return planFix(new SourceText(p, text), dialect, { rules: RULES, options: { ...defaultRuleOptions(), ...options } });
+}
+
+/**
+ * Builds the CLI the way scripts/build.mjs does, into a private folder (so tests running in parallel
+ * never see dist/ half rebuilt). Returns the path of the entry file to run with node.
+ */
+export async function buildCli(): Promise<string> {
+  const out = mkdtempSync(join(tmpdir(), 'mchard-build-'));
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  await build({
+    entryPoints: { mchard: join(ROOT, 'src/cli/entry.ts') },
+    outdir: out,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    define: { __MCHARD_VERSION__: JSON.stringify(pkg.version) },
+    banner: { js: "import { createRequire as __mchardRequire } from 'node:module'; const require = __mchardRequire(import.meta.url);" },
+    logLevel: 'silent',
+  });
+  return join(out, 'mchard.js');
+}
