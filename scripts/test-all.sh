@@ -21,4 +21,5 @@ fi
 
 npm ci --no-audit --no-fund
 node scripts/gen-rules-index.mjs --check
+node scripts/gen-docs.mjs --check
 npm test
