@@ -5,7 +5,8 @@
  * mchard cannot fix or changes were not written (refused, no terminal to ask on, --dry-run), 2 for
  * usage errors, unreadable files, failed host checks and failed writes.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { isIP } from 'node:net';
 import { COMMON_OPTIONS, oneOf, parseCommandArgs, UsageError } from './args.js';
 import { parseDialectFlag, parseVersionFlag, systemFiles, OptionResolver } from './files.js';
@@ -126,6 +127,16 @@ function parsePort(value: string | undefined): number | undefined {
   return n;
 }
 
+/** Whether this machine's service reads the file: it is under /etc (as given, or once links are followed). */
+function servicePath(path: string): boolean {
+  if (isSystemPath(resolve(path))) return true;
+  try {
+    return isSystemPath(realpathSync(path));
+  } catch {
+    return false;
+  }
+}
+
 /** Reads a file completely and strictly (UTF-8, no NUL), keeping the bytes to compare before writing. */
 function readExactly(path: string): { bytes: Buffer; source: ReturnType<typeof decodeConfig> } {
   let bytes: Buffer;
@@ -226,7 +237,7 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
   if (!values['no-host-checks']) {
     let failed = false;
     for (const s of changed) {
-      if (!values.restart && !isSystemPath(s.path)) continue;
+      if (!values.restart && !servicePath(s.path)) continue;
       for (const p of hostCheckProblems(s.plan.before.model, s.plan.after.model)) {
         io.err(`mchard: ${s.path}: ${p}\n`);
         failed = true;

@@ -15,9 +15,9 @@ import { parseDebian, type DebianConfig, type DebianLine } from '../dialects/deb
 import type { MemcachedModel } from '../memcached/model.js';
 import type { OptionEvent } from '../memcached/getopt.js';
 import type { FixIntent } from '../engine/types.js';
-import { applyEdits, dominantEol, type CharEdit, type LineInsert } from './text-edit.js';
+import { applyEdits, dominantEol, EditConflict, type CharEdit, type LineInsert } from './text-edit.js';
 import { ExpectedWords, optionWords, PLAIN_WORD, sameWords, shownOption } from './words.js';
-import { CannotEdit, finishClusters, removeOption, replaceOption, type WordEditContext } from './word-edits.js';
+import { CannotEdit, finishClusters, mergeDeletions, removeOption, replaceOption, type WordEditContext } from './word-edits.js';
 import type { BatchLabel, EditAttempt } from './types.js';
 
 /** Options an added option is best placed next to, in order of preference. */
@@ -74,16 +74,29 @@ function bodyOf(line: DebianLine): { body: string; cr: string } {
   return line.text.endsWith('\r') ? { body: line.text.slice(0, -1), cr: '\r' } : { body: line.text, cr: '' };
 }
 
-export function editDebian(config: DebianConfig, model: MemcachedModel, intents: readonly FixIntent[], label: BatchLabel): EditAttempt {
+/**
+ * `fresh`: 0-based indexes of lines an earlier fix of the same run wrote. A fresh option line right after
+ * its fresh commented-out original is edited in place, its note extended, rather than commented out again.
+ */
+export function editDebian(
+  config: DebianConfig,
+  model: MemcachedModel,
+  intents: readonly FixIntent[],
+  label: BatchLabel,
+  fresh: ReadonlySet<number> = new Set(),
+): EditAttempt {
   try {
-    return { ok: true, output: build(config, model, intents, label) };
+    return { ok: true, output: build(config, model, intents, label, fresh) };
   } catch (e) {
-    if (e instanceof CannotEdit) return { ok: false, reason: e.message };
+    if (e instanceof CannotEdit || e instanceof EditConflict) return { ok: false, reason: e.message };
     throw e;
   }
 }
 
-function build(config: DebianConfig, model: MemcachedModel, intents: readonly FixIntent[], label: BatchLabel) {
+/** A commented-out line with its note, as this editor writes it. */
+const COMMENTED_OUT = /^# .*  # mchard: .*\)$/;
+
+function build(config: DebianConfig, model: MemcachedModel, intents: readonly FixIntent[], label: BatchLabel, fresh: ReadonlySet<number>) {
   const text = config.source.text;
   const lines = config.lines;
   const argv = config.argv;
@@ -104,7 +117,7 @@ function build(config: DebianConfig, model: MemcachedModel, intents: readonly Fi
       return { lo: line.start, hi: line.start + bodyOf(line).body.length };
     },
   };
-  const inserts: { afterLine: number | null; words: string[] }[] = [];
+  const inserts: { at: number; words: string[] }[] = [];
   const extraEdits: CharEdit[] = [];
   const fromFile = (ev: OptionEvent | undefined): ev is OptionEvent => !!ev && argv[ev.index]?.origin === 'file' && !!argv[ev.index]?.span;
 
@@ -123,7 +136,7 @@ function build(config: DebianConfig, model: MemcachedModel, intents: readonly Fi
             // The last occurrence wins: change it rather than adding one that an earlier line would not override.
             replaceOption(ctx, last, words, `${shownOption(last, argv)} replaced`);
           } else {
-            inserts.push({ afterLine: anchorLine(config, model, intent.letter), words });
+            inserts.push({ at: insertionOffset(config, model, intent.letter), words });
           }
         }
         break;
@@ -168,6 +181,20 @@ function build(config: DebianConfig, model: MemcachedModel, intents: readonly Fi
     }
     newBody += body.slice(pos);
     const descs = [...new Set(edits.map((e) => e.desc))].join(', ');
+    const prev = li > 0 ? lines[li - 1] : undefined;
+    const prevBody = prev ? bodyOf(prev).body : '';
+    if (prev && fresh.has(li) && fresh.has(li - 1) && !byLine.has(li - 1) && COMMENTED_OUT.test(prevBody)) {
+      // This run already replaced the line: change the new one in place and add to the note above it.
+      const more = commentSafe(`, ${descs} ${tag}`);
+      const prevEnd = prev.start + prevBody.length;
+      if (debianKept(newBody) === '') {
+        charEdits.push({ start: prevEnd, end: line.start + body.length, text: more });
+      } else {
+        charEdits.push({ start: prevEnd, end: prevEnd, text: more });
+        charEdits.push({ start: line.start, end: line.start + body.length, text: newBody });
+      }
+      continue;
+    }
     const parts = lineParts(body);
     const comment = parts.commentStart >= 0 ? body.slice(parts.commentStart) : '';
     let replacement: string;
@@ -186,7 +213,7 @@ function build(config: DebianConfig, model: MemcachedModel, intents: readonly Fi
 
   const lineInserts: LineInsert[] = [];
   for (const ins of inserts) {
-    const at = ins.afterLine === null ? text.length : (lines[ins.afterLine + 1]?.start ?? text.length);
+    const at = ins.at;
     lineInserts.push({ at, lines: [ins.words.join(' ')] });
     // The words land after every argument that comes from text before `at`.
     let after = -1;
@@ -207,31 +234,33 @@ function build(config: DebianConfig, model: MemcachedModel, intents: readonly Fi
   return output;
 }
 
-/** Deletions that overlap (two removed words sharing the blank between them) become one. */
-function mergeDeletions<T extends { start: number; end: number; text: string }>(edits: T[]): T[] {
-  const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
-  const out: T[] = [];
-  for (const e of sorted) {
-    const prev = out.at(-1);
-    if (prev && prev.text === '' && e.text === '' && e.start < prev.end) {
-      out[out.length - 1] = { ...prev, end: Math.max(prev.end, e.end) };
-    } else out.push(e);
-  }
-  return out;
-}
-
-/** The line after which an added option goes: after a related option's line, else after the last kept line. */
-function anchorLine(config: DebianConfig, model: MemcachedModel, letter: string): number | null {
-  const spanLine = (sp: Span | null | undefined) => (sp ? lineIndexOf(config.lines, sp.end - 1) : null);
+/**
+ * Where an added option goes: after the line of a related option, else after the last line the wrapper
+ * keeps; always before a `--` (memcached ignores everything after it).
+ */
+function insertionOffset(config: DebianConfig, model: MemcachedModel, letter: string): number {
+  const lines = config.lines;
+  const text = config.source.text;
+  const afterLine = (li: number) => lines[li + 1]?.start ?? text.length;
+  const lineOfSpan = (sp: Span | null | undefined) => (sp ? lineIndexOf(lines, sp.end - 1) : null);
+  let at: number | null = null;
   for (const rel of RELATED[letter] ?? []) {
     const o = model.applied.options.filter((x) => x.spec.short === rel && config.argv[x.index]?.origin === 'file').at(-1);
     if (!o) continue;
-    const sp = config.argv[o.valueIndex ?? o.index]?.span ?? config.argv[o.index]?.span;
-    const li = spanLine(sp);
-    if (li !== null) return li;
+    const li = lineOfSpan(config.argv[o.valueIndex ?? o.index]?.span ?? config.argv[o.index]?.span);
+    if (li !== null) {
+      at = afterLine(li);
+      break;
+    }
   }
-  const last = config.argv.filter((t) => t.origin === 'file' && t.span).at(-1);
-  return last ? spanLine(last.span) : null;
+  if (at === null) {
+    const last = config.argv.filter((t) => t.origin === 'file' && t.span).at(-1);
+    const li = last ? lineOfSpan(last.span) : null;
+    at = li === null ? text.length : afterLine(li);
+  }
+  const dd = config.argv.find((t) => t.origin === 'file' && t.span && t.value === '--');
+  if (dd?.span && dd.span.start < at) at = lines[lineIndexOf(lines, dd.span.start)].start;
+  return at;
 }
 
 /** Deletes a span; a line left blank goes entirely. */

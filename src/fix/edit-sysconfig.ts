@@ -14,9 +14,9 @@ import { parseSysconfig, type SysconfigAssignment, type SysconfigConfig } from '
 import type { MemcachedModel } from '../memcached/model.js';
 import type { OptionEvent } from '../memcached/getopt.js';
 import type { FixIntent } from '../engine/types.js';
-import { applyEdits, dominantEol, type CharEdit, type LineInsert } from './text-edit.js';
+import { applyEdits, dominantEol, EditConflict, type CharEdit, type LineInsert } from './text-edit.js';
 import { ExpectedWords, optionWords, PLAIN_WORD, sameWords, shownOption } from './words.js';
-import { CannotEdit, finishClusters, removeOption, replaceOption, type WordEditContext } from './word-edits.js';
+import { CannotEdit, finishClusters, mergeDeletions, removeOption, replaceOption, type WordEditContext } from './word-edits.js';
 import type { BatchLabel, EditAttempt } from './types.js';
 
 /** The variables the unit turns into an option, by option letter. */
@@ -52,7 +52,7 @@ export function editSysconfig(config: SysconfigConfig, model: MemcachedModel, in
   try {
     return { ok: true, output: build(config, model, intents, label) };
   } catch (e) {
-    if (e instanceof CannotEdit) return { ok: false, reason: e.message };
+    if (e instanceof CannotEdit || e instanceof EditConflict) return { ok: false, reason: e.message };
     throw e;
   }
 }
@@ -133,13 +133,21 @@ function build(config: SysconfigConfig, model: MemcachedModel, intents: readonly
     optionsTouched = true;
     addedOptions = [...addedOptions, ...words];
     if (!opts) return;
+    const dd = [...optIdx].find((i) => argv[i].value === '--');
+    if (dd !== undefined) {
+      // memcached ignores everything after "--": add before it.
+      const sp = argv[dd].span!;
+      ctx.edits.push({ start: sp.start, end: sp.start, text: words.join(' ') + ' ', desc: 'added' });
+      expected.insertAfter([...optIdx].filter((i) => i < dd).at(-1) ?? -1, words);
+      return;
+    }
     const last = [...optIdx].at(-1);
     if (last !== undefined) {
       const sp = argv[last].span!;
-      charEdits.push({ start: sp.end, end: sp.end, text: ' ' + words.join(' ') });
+      ctx.edits.push({ start: sp.end, end: sp.end, text: ' ' + words.join(' '), desc: 'added' });
       expected.insertAfter(last, words);
     } else {
-      charEdits.push({ start: optRegion.lo, end: optRegion.lo, text: words.join(' ') });
+      ctx.edits.push({ start: optRegion.lo, end: optRegion.lo, text: words.join(' '), desc: 'added' });
       expected.insertAfter(-1, words);
     }
   };
@@ -224,7 +232,7 @@ function build(config: SysconfigConfig, model: MemcachedModel, intents: readonly
     if (!words.every((w) => !/[\s'"\\]/.test(w))) throw new CannotEdit('OPTIONS is unquoted and holds words that cannot be quoted safely');
     charEdits.push({ start: opts.valueSpan.start, end: opts.valueSpan.end, text: encodeValue(words.join(' '), '"') });
   } else {
-    charEdits.push(...ctx.edits.map(({ start, end, text: t }) => ({ start, end, text: t })));
+    charEdits.push(...mergeDeletions(ctx.edits).map(({ start, end, text: t }) => ({ start, end, text: t })));
   }
   if (!opts && addedOptions.length) addLine(`OPTIONS=${encodeValue(addedOptions.join(' '), '"')}`, 'OPTIONS');
 

@@ -62,7 +62,7 @@ function priority(ruleId: string): number {
   return n;
 }
 
-function applyRule(result: LintResult, dialect: DialectName, findings: Finding[]): EditAttempt {
+function applyRule(result: LintResult, dialect: DialectName, findings: Finding[], fresh: ReadonlySet<number>): EditAttempt {
   const seen = new Set<string>();
   const intents: FixIntent[] = [];
   for (const f of findings) {
@@ -75,7 +75,7 @@ function applyRule(result: LintResult, dialect: DialectName, findings: Finding[]
   }
   const label = { ruleId: findings[0].ruleId, slug: findings[0].slug };
   return dialect === 'debian'
-    ? editDebian(result.config as DebianConfig, result.model, intents, label)
+    ? editDebian(result.config as DebianConfig, result.model, intents, label, fresh)
     : editSysconfig(result.config as SysconfigConfig, result.model, intents, label);
 }
 
@@ -97,7 +97,8 @@ export function planFix(source: SourceText, dialect: DialectName, settings: Lint
     for (const ruleId of rules) {
       const findings = current.findings.filter((f) => f.ruleId === ruleId && f.fix);
       if (findings.length === 0) continue;
-      const attempt = applyRule(current, dialect, findings);
+      const fresh = new Set(origin.flatMap((o, k) => (o === null ? [k] : [])));
+      const attempt = applyRule(current, dialect, findings, fresh);
       const description = [...new Set(findings.map((f) => f.fix!.description))].join('; ');
       if (!attempt.ok) {
         failures.set(ruleId, { ruleId, slug: findings[0].slug, description, reason: attempt.reason });

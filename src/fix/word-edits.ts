@@ -187,3 +187,17 @@ export function replaceOption(ctx: WordEditContext, ev: OptionEvent, words: stri
       return;
   }
 }
+
+/** Deletions that overlap (two removed words sharing the blank between them) become one. */
+export function mergeDeletions<T extends { start: number; end: number; text: string }>(edits: T[]): T[] {
+  const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
+  const out: T[] = [];
+  for (const e of sorted) {
+    const prev = out.at(-1);
+    if (prev && prev.text === '' && e.text === '' && e.start < prev.end) {
+      out[out.length - 1] = { ...prev, end: Math.max(prev.end, e.end) };
+    } else out.push(e);
+  }
+  return out;
+}
+

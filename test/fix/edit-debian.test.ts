@@ -134,6 +134,28 @@ describe('Debian: replacing a value', () => {
   });
 });
 
+describe('Debian: several fixes on one line', () => {
+  it('comments the line out once and lists every change in one note', () => {
+    const p = fixText('-m 64 -p 11211 -u root -l 0.0.0.0 -A -vv\n');
+    expect(p.text).toBe(
+      '# -m 64 -p 11211 -u root -l 0.0.0.0 -A -vv  # mchard: -l 0.0.0.0 replaced (MC101 listen-all-interfaces), -u root replaced (MC201 runs-as-root), -A removed (MC501 shutdown-command-enabled), -v removed (MC502 verbose-logging)\n' +
+        '-m 64 -p 11211 -u memcache -l 127.0.0.1 -v\n-U 0\n',
+    );
+  });
+
+  it('drops the new line when a later fix empties it', () => {
+    const p = fixText('-m 64 -A\n-m 128\n-p 11211\n-u memcache\n-l 127.0.0.1\n-U 0\n');
+    expect(p.text).toBe('# -m 64 -A  # mchard: -m 64 removed (MC803 duplicate-option), -A removed (MC501 shutdown-command-enabled)\n-m 128\n-p 11211\n-u memcache\n-l 127.0.0.1\n-U 0\n');
+  });
+
+  it('does not rewrite lines an earlier run wrote', () => {
+    const first = fixText('-m 64\n-p 11211\n-u root\n-l 127.0.0.1\n-U 0\n').text;
+    const second = fixText(first, 'debian', { fixUser: 'nobody' }).text;
+    expect(second).toContain('# -u root  # mchard: -u root replaced (MC201 runs-as-root)\n');
+    expect(second.split('\n').filter((l) => l.startsWith('-u '))).toEqual(['-u memcache']);
+  });
+});
+
 describe('Debian: adding an option', () => {
   it('puts -U 0 after the -p line, not at the end', () => {
     const p = fixText('# cache\n-m 64\n\n# port\n-p 11211\n\n# user\n-u memcache\n-l 127.0.0.1\n');

@@ -1,0 +1,220 @@
+/** `mchard fix` in-process: exit statuses, dry run, no terminal, confirmation, host checks, formats, usage errors. */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runFix, type FixHooks } from '../../src/cli/fix.js';
+import { main, MAIN_HELP } from '../../src/cli/main.js';
+import type { Io } from '../../src/cli/io.js';
+
+const INSECURE = '# app servers\n-m 1024\n-p 11211\n-u root\n-l 0.0.0.0\n-vv\n-A\n';
+const CLEAN = '-m 64\n-p 11211\n-u memcache\n-l 127.0.0.1\n-U 0\n';
+
+let dir = '';
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'mchard-fixcli-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function put(name: string, text: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+async function run(args: string[], opts: { tty?: boolean; hooks?: FixHooks } = {}) {
+  let out = '';
+  let err = '';
+  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), stdoutStream: { isTTY: false }, stdinIsTTY: opts.tty ?? false };
+  const code = await runFix(args, io, opts.hooks);
+  return { code, out, err };
+}
+
+describe('mchard fix: writing or not', () => {
+  it('--dry-run shows the diff, writes nothing and exits 1 when there are changes', async () => {
+    const f = put('memcached.conf', INSECURE);
+    const r = await run(['--dry-run', f]);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain(`--- ${f}\toriginal`);
+    expect(r.out).toContain('+-l 127.0.0.1');
+    expect(r.out).toContain('-A\n');
+    expect(r.out).toContain('dry run: nothing was written');
+    expect(readFileSync(f, 'utf8')).toBe(INSECURE);
+  });
+
+  it('--dry-run exits 0 when there is nothing to fix', async () => {
+    const r = await run(['--dry-run', put('memcached.conf', CLEAN)]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('nothing to fix');
+  });
+
+  it('without --yes and without a terminal, prints the diff, writes nothing and exits 1', async () => {
+    const f = put('memcached.conf', INSECURE);
+    const r = await run([f], { tty: false });
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('+# mchard: -A removed (MC501 shutdown-command-enabled)');
+    expect(r.out).toContain('not written: no terminal to confirm; use --yes\n');
+    expect(readFileSync(f, 'utf8')).toBe(INSECURE);
+    expect(existsSync(`${f}.mchard-backup`)).toBe(false);
+  });
+
+  it('--yes writes, keeps a backup, and exits 0 when nothing fixable or failing remains', async () => {
+    const f = put('memcached.conf', INSECURE);
+    const r = await run(['--yes', f]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`wrote ${f}; backup in ${f}.mchard-backup`);
+    expect(readFileSync(`${f}.mchard-backup`, 'utf8')).toBe(INSECURE);
+    const fixed = readFileSync(f, 'utf8');
+    expect(fixed).toContain('-u memcache\n');
+    expect(fixed).toContain('-l 127.0.0.1\n');
+    // The remaining findings are reported as lint reports them (MC301 is advice: info).
+    expect(r.out).toMatch(/MC301/);
+    expect((await run(['--dry-run', f])).code).toBe(0);
+  });
+
+  it('--no-backup', async () => {
+    const f = put('memcached.conf', INSECURE);
+    expect((await run(['--yes', '--no-backup', f])).code).toBe(0);
+    expect(existsSync(`${f}.mchard-backup`)).toBe(false);
+  });
+
+  it('asks on a terminal: yes writes, no does not (exit 1)', async () => {
+    const a = put('a.conf', INSECURE);
+    const b = put('b.conf', INSECURE);
+    const asked: string[] = [];
+    const r = await run([a, b], { tty: true, hooks: { confirm: async (m) => (asked.push(m), m.includes('a.conf')) } });
+    expect(asked).toEqual([`Write these changes to ${a}?`, `Write these changes to ${b}?`]);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain(`not written: ${b}`);
+    expect(readFileSync(a, 'utf8')).not.toBe(INSECURE);
+    expect(readFileSync(b, 'utf8')).toBe(INSECURE);
+  });
+
+  it('exits 1 when findings remain that mchard cannot fix', async () => {
+    const f = put('memcached.conf', '-m 64\n-p 11211\n-u memcache\n-l cache.example\n-U 0\n');
+    const r = await run(['--yes', '--fail-on', 'warning', f]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/MC104/);
+  });
+
+  it('reports a fix it could not write, and exits 1', async () => {
+    const f = put('memcached.conf', '-m 64\n-p 11211\n-u memcache\n-U 0\n-l 10.0.0.1 -h -l ::\n');
+    const r = await run(['--yes', f]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/not fixed {2}MC101 {2}listen on 127\.0\.0\.1 only: /);
+  });
+
+  it('a file changed while mchard worked is not written (exit 2)', async () => {
+    const f = put('memcached.conf', INSECURE);
+    const r = await run(['--yes', f], { hooks: { beforeRename: () => writeFileSync(f, '-m 1\n') } });
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/changed since mchard read it/);
+    expect(readFileSync(f, 'utf8')).toBe('-m 1\n');
+  });
+
+  it('an unreadable file is an error (exit 2) and is not written', async () => {
+    const r = await run(['--yes', join(dir, 'missing.conf')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('missing.conf: no such file; not fixed');
+    const bin = put('bin.conf', '-m 64\n\0\n');
+    expect((await run(['--yes', bin])).code).toBe(2);
+    expect(readFileSync(bin, 'utf8')).toBe('-m 64\n\0\n');
+  });
+});
+
+describe('mchard fix: options', () => {
+  it('--listen, --user, --port', async () => {
+    const f = put('memcached.conf', INSECURE);
+    expect((await run(['--yes', '--no-host-checks', '--listen', '127.0.0.2,::1', '--user', 'nobody', '--port', '41211', f])).code).toBe(0);
+    const fixed = readFileSync(f, 'utf8');
+    expect(fixed).toContain('-l 127.0.0.2,::1\n');
+    expect(fixed).toContain('-u nobody\n');
+    expect(fixed).toContain('-p 41211\n');
+  });
+
+  it('sysconfig files, by path', async () => {
+    const sub = join(dir, 'sysconfig');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(sub);
+    const f = join(sub, 'memcached');
+    writeFileSync(f, 'PORT="11211"\nUSER="root"\nMAXCONN="1024"\nCACHESIZE="64"\nOPTIONS="-l 0.0.0.0 -U 11211"\n');
+    expect((await run(['--yes', f])).code).toBe(0);
+    expect(readFileSync(f, 'utf8')).toBe(
+      'PORT="11211"\n# mchard: USER was "root" (MC201)\nUSER="memcached"\nMAXCONN="1024"\nCACHESIZE="64"\n# mchard: replaced -l 0.0.0.0 with -l 127.0.0.1 in OPTIONS (MC101)\n# mchard: replaced -U 11211 with -U 0 in OPTIONS (MC110)\nOPTIONS="-l 127.0.0.1 -U 0"\n',
+    );
+  });
+
+  it('--format json keeps stdout for the report; the diff goes to stderr', async () => {
+    const f = put('memcached.conf', INSECURE);
+    const r = await run(['--dry-run', '--format', 'json', f]);
+    expect(() => JSON.parse(r.out)).not.toThrow();
+    expect(r.err).toContain('+-l 127.0.0.1');
+  });
+
+  it('--disable turns a rule off for fixing too', async () => {
+    const f = put('memcached.conf', `${CLEAN}-A\n`);
+    const r = await run(['--dry-run', '--disable', 'MC501', f]);
+    expect(r.code).toBe(0);
+  });
+
+  it.each([
+    [['--listen', 'nonsense'], /not an IP address/],
+    [['--listen', '0.0.0.0'], /every interface/],
+    [['--user', 'root'], /running as root/],
+    [['--user', 'a b'], /not a valid user name/],
+    [['--port', '80'], /between 1024 and 65535/],
+    [['--port', 'x'], /must be a number/],
+    [['--yes', '--dry-run'], /contradict/],
+    [['--restart', '--no-restart'], /contradict/],
+    [['-'], /standard input/],
+  ])('usage error %j', async (args, msg) => {
+    const f = put('memcached.conf', INSECURE);
+    let err = '';
+    const io: Io = { out: () => undefined, err: (t) => void (err += t), stdoutStream: {}, stdinIsTTY: false };
+    const code = await main(['fix', ...args, ...(args.includes('-') ? [] : [f])], io);
+    expect(code).toBe(2);
+    expect(err).toMatch(msg);
+    expect(readFileSync(f, 'utf8')).toBe(INSECURE);
+  });
+});
+
+describe('mchard fix: host checks', () => {
+  it('--restart makes a file the service\'s: a listen address no interface has stops everything (exit 2)', async () => {
+    const f = put('memcached.conf', INSECURE);
+    const r = await run(['--yes', '--restart', '--listen', '198.51.100.77', f]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('listen address 198.51.100.77 is not on any interface of this machine');
+    expect(r.err).toContain('nothing was written');
+    expect(readFileSync(f, 'utf8')).toBe(INSECURE);
+  });
+
+  it('a user that does not exist stops everything (exit 2)', async () => {
+    const f = put('memcached.conf', INSECURE);
+    const r = await run(['--yes', '--restart', '--user', 'no_such_user_mchard', f]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('user "no_such_user_mchard" does not exist');
+    expect(readFileSync(f, 'utf8')).toBe(INSECURE);
+  });
+
+  it('--no-host-checks skips them (a file for another machine)', async () => {
+    const f = put('memcached.conf', INSECURE);
+    const r = await run(['--yes', '--restart', '--no-host-checks', '--listen', '198.51.100.77', '--user', 'no_such_user_mchard', f]);
+    expect(r.code).toBe(0);
+    expect(readFileSync(f, 'utf8')).toContain('-l 198.51.100.77\n');
+  });
+
+  it('a file outside /etc is not checked unless --restart', async () => {
+    const f = put('memcached.conf', INSECURE);
+    expect((await run(['--yes', '--user', 'no_such_user_mchard', f])).code).toBe(0);
+  });
+});
+
+describe('mchard fix: registration', () => {
+  it('is listed in the main help and has its own', async () => {
+    expect(MAIN_HELP).toMatch(/^ {2}fix \[FILE\.\.\.\]/m);
+    let out = '';
+    const io: Io = { out: (t) => void (out += t), err: () => undefined, stdoutStream: {}, stdinIsTTY: false };
+    expect(await main(['help', 'fix'], io)).toBe(0);
+    expect(out).toContain('Usage: mchard fix');
+    expect(out).toContain('--dry-run');
+  });
+});
