@@ -30,6 +30,11 @@ export function decodeConfig(path: string, bytes: Uint8Array): SourceText {
 
 export function readConfig(path: string): SourceText {
   if (path === '-') return decodeConfig('-', readStdin());
+  return readConfigBytes(path).source;
+}
+
+/** Reads a file completely and strictly, keeping its bytes (fix compares them again before writing). */
+export function readConfigBytes(path: string): { bytes: Buffer; source: SourceText } {
   let bytes: Buffer;
   try {
     if (statSync(path).isDirectory()) throw new InputError(path, 'is a directory, not a file');
@@ -38,7 +43,7 @@ export function readConfig(path: string): SourceText {
     if (e instanceof InputError) throw e;
     throw new InputError(path, describeFsError(e));
   }
-  return decodeConfig(path, bytes);
+  return { bytes, source: decodeConfig(path, bytes) };
 }
 
 function readStdin(): Buffer {

@@ -5,21 +5,21 @@
  * mchard cannot fix or changes were not written (refused, no terminal to ask on, --dry-run), 2 for
  * usage errors, unreadable files, failed host checks and failed writes.
  */
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isIP } from 'node:net';
-import { COMMON_OPTIONS, oneOf, parseCommandArgs, UsageError } from './args.js';
-import { parseDialectFlag, parseVersionFlag, systemFiles, OptionResolver } from './files.js';
+import { COMMON_OPTIONS, parseCommandArgs, UsageError } from './args.js';
+import { parseLintFlags, RANK, SHARED_LINT_OPTIONS } from './lint-flags.js';
+import { OptionResolver } from './files.js';
 import { chooseDialect } from '../dialects/detect.js';
 import { ConfigError } from '../engine/config.js';
-import { parseCidrs } from '../engine/exposure.js';
-import { SEVERITIES, type Finding, type Rule, type Severity } from '../engine/types.js';
-import { decodeConfig, describeFsError, InputError } from '../input.js';
+import { type Finding, type Rule, type Severity } from '../engine/types.js';
+import { InputError, readConfigBytes } from '../input.js';
 import { isSystemPath } from '../host.js';
 import { planFix, type FixPlan } from '../fix/plan.js';
 import { hostCheckProblems } from '../fix/host-checks.js';
 import { safeWrite, WriteError, type SafeWriteOptions } from '../fix/write.js';
-import { formatReport, FORMATS } from '../report/index.js';
+import { formatReport } from '../report/index.js';
 import { paint, useColor } from '../report/color.js';
 import type { FileReport } from '../report/types.js';
 import { RULES } from '../../rules/index.js';
@@ -28,10 +28,7 @@ import type { Io } from './io.js';
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
-  'fail-on': { type: 'string' },
-  disable: { type: 'string', multiple: true },
-  'trusted-network': { type: 'string', multiple: true },
-  quiet: { type: 'boolean', short: 'q' },
+  ...SHARED_LINT_OPTIONS,
   yes: { type: 'boolean', short: 'y' },
   'dry-run': { type: 'boolean', short: 'n' },
   listen: { type: 'string', multiple: true },
@@ -80,7 +77,6 @@ fix, or changes not written (refused, no terminal, --dry-run with changes),
 2 usage, read, host-check or write errors.
 `;
 
-const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
 
 /** What tests can replace: the confirmation prompt and the safe-write hook. */
 export interface FixHooks {
@@ -137,50 +133,18 @@ function servicePath(path: string): boolean {
   }
 }
 
-/** Reads a file completely and strictly (UTF-8, no NUL), keeping the bytes to compare before writing. */
-function readExactly(path: string): { bytes: Buffer; source: ReturnType<typeof decodeConfig> } {
-  let bytes: Buffer;
-  try {
-    if (statSync(path).isDirectory()) throw new InputError(path, 'is a directory, not a file');
-    bytes = readFileSync(path);
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw new InputError(path, describeFsError(e));
-  }
-  return { bytes, source: decodeConfig(path, bytes) };
-}
-
 export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS);
   if (values.help) {
     io.out(FIX_HELP);
     return 0;
   }
-  const format = oneOf('format', values.format, FORMATS, 'text');
-  const failOnFlag = values['fail-on'] === undefined ? undefined : oneOf('fail-on', values['fail-on'], SEVERITIES, 'error');
-  const dialect = parseDialectFlag(values.dialect);
-  const version = parseVersionFlag(values['memcached-version']);
-  const trusted = values['trusted-network'] ?? [];
-  try {
-    parseCidrs(trusted);
-  } catch (e) {
-    throw new UsageError(`--trusted-network: ${(e as Error).message}`);
-  }
+  const { format, failOnFlag, dialect, version, trusted, disabled, paths } = parseLintFlags(values, positionals, RULES);
   if (values.restart && values['no-restart']) throw new UsageError('--restart and --no-restart contradict each other');
   if (values.yes && values['dry-run']) throw new UsageError('--yes and --dry-run contradict each other');
   const fixListen = parseListen(values.listen);
   const fixUser = parseUser(values.user);
   const fixPort = parsePort(values.port);
-  const disabled = new Set<string>();
-  for (const item of (values.disable ?? []).flatMap((d) => d.split(','))) {
-    const name = item.trim();
-    if (!name) continue;
-    const rule = RULES.find((r) => r.id === name.toUpperCase() || r.slug === name);
-    if (!rule) throw new UsageError(`--disable: unknown rule "${name}"`);
-    disabled.add(rule.id);
-  }
-  const paths = positionals.length ? positionals : systemFiles();
-  if (paths.length === 0) throw new UsageError('no FILE given and no system configuration found (/etc/memcached.conf, /etc/memcached_*.conf, /etc/sysconfig/memcached)');
   if (paths.includes('-')) throw new UsageError('fix writes files in place; it cannot fix standard input (use mchard lint for that)');
 
   const color = useColor({ color: values.color, noColor: values['no-color'] }, io.stdoutStream);
@@ -203,7 +167,7 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
     }
     let file;
     try {
-      file = readExactly(path);
+      file = readConfigBytes(path);
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       io.err(`mchard: ${e.message}; not fixed\n`);

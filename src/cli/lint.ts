@@ -3,27 +3,21 @@
  * 0 when nothing reaches --fail-on, 1 when something does, 2 for usage errors, unreadable files and
  * internal errors (the other files are still linted).
  */
-import { COMMON_OPTIONS, oneOf, parseCommandArgs, UsageError } from './args.js';
-import { loadFile, parseDialectFlag, parseVersionFlag, systemFiles, OptionResolver } from './files.js';
+import { COMMON_OPTIONS, parseCommandArgs, UsageError } from './args.js';
+import { parseLintFlags, RANK, SHARED_LINT_OPTIONS } from './lint-flags.js';
+import { loadFile, OptionResolver } from './files.js';
 import { lintSource } from '../engine/lint.js';
 import { ConfigError } from '../engine/config.js';
-import { parseCidrs } from '../engine/exposure.js';
-import { SEVERITIES, type Finding, type Severity, type Rule } from '../engine/types.js';
+import { type Finding, type Severity, type Rule } from '../engine/types.js';
 import { InputError } from '../input.js';
-import { formatReport, FORMATS } from '../report/index.js';
+import { formatReport } from '../report/index.js';
 import { useColor } from '../report/color.js';
 import type { FileReport } from '../report/types.js';
 import { RULES } from '../../rules/index.js';
 import { VERSION } from '../version.js';
 import type { Io } from './io.js';
 
-const OPTIONS = {
-  ...COMMON_OPTIONS,
-  'fail-on': { type: 'string' },
-  disable: { type: 'string', multiple: true },
-  'trusted-network': { type: 'string', multiple: true },
-  quiet: { type: 'boolean', short: 'q' },
-} as const;
+const OPTIONS = { ...COMMON_OPTIONS, ...SHARED_LINT_OPTIONS } as const;
 
 export const LINT_HELP = `Usage: mchard lint [options] [FILE...]
 
@@ -45,34 +39,13 @@ Options:
 Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or read errors.
 `;
 
-const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
-
 export async function runLint(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS);
   if (values.help) {
     io.out(LINT_HELP);
     return 0;
   }
-  const format = oneOf('format', values.format, FORMATS, 'text');
-  const failOnFlag = values['fail-on'] === undefined ? undefined : oneOf('fail-on', values['fail-on'], SEVERITIES, 'error');
-  const dialect = parseDialectFlag(values.dialect);
-  const version = parseVersionFlag(values['memcached-version']);
-  const trusted = values['trusted-network'] ?? [];
-  try {
-    parseCidrs(trusted);
-  } catch (e) {
-    throw new UsageError(`--trusted-network: ${(e as Error).message}`);
-  }
-  const disabled = new Set<string>();
-  for (const item of (values.disable ?? []).flatMap((d) => d.split(','))) {
-    const name = item.trim();
-    if (!name) continue;
-    const rule = RULES.find((r) => r.id === name.toUpperCase() || r.slug === name);
-    if (!rule) throw new UsageError(`--disable: unknown rule "${name}"`);
-    disabled.add(rule.id);
-  }
-  const paths = positionals.length ? positionals : systemFiles();
-  if (paths.length === 0) throw new UsageError('no FILE given and no system configuration found (/etc/memcached.conf, /etc/memcached_*.conf, /etc/sysconfig/memcached)');
+  const { format, failOnFlag, dialect, version, trusted, disabled, paths } = parseLintFlags(values, positionals, RULES);
   if (paths.includes('-') && !dialect) throw new UsageError('reading standard input needs --dialect debian|sysconfig');
 
   const resolver = new OptionResolver(RULES, { config: values.config, version, trustedNetworks: trusted });

@@ -2,9 +2,8 @@
 import { followedPorts } from '../memcached/startup.js';
 import type { OptionEvent } from '../memcached/getopt.js';
 import type { ListenEntry } from '../memcached/listen.js';
-import { applyOptions, type Failure, type Settings } from '../memcached/settings.js';
+import { applyOptions, type Failure } from '../memcached/settings.js';
 import type { Span } from '../source.js';
-import { atLeast } from '../memcached/version.js';
 import { classifyAddress, parseCidrs, type AddressClass, type ClassifiedListener } from './exposure.js';
 import type { Fix, RuleContext } from './types.js';
 
