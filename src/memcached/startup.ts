@@ -296,8 +296,9 @@ function networkChecks(s: Settings, version: Version, entries: ListenEntry[], ho
       if (h !== null && (isIPv4(h) || isIPv6(h))) {
         const local = isUnspecified(h) ? true : host.addressIsLocal?.(h);
         if (local === false) return failure(71, `bind(): Cannot assign requested address: ${h} is not an address of this machine`, opt);
-      } else if (h !== null && /[ \t\n\v\f\r]/.test(h)) {
-        // No host name contains white space (before 1.6.32 `-l " 127.0.0.1"` reaches getaddrinfo as it is).
+      } else if (h !== null && /[ \t\n\v\f\r#]/.test(h)) {
+        // No resolvable name holds white space or "#" (DNS refuses them and /etc/hosts treats "#" as a
+        // comment): `-l " 127.0.0.1"` before 1.6.32, or `127.0.0.1#` glued on by systemd, exits 71.
         return failure(71, `getaddrinfo(): Name or service not known: "${h}"; failed to listen on one of interface(s) ${s.inter}`, opt);
       } else if (h !== null) {
         warnings.push(`"${h}" is resolved when memcached starts; start-up fails with exit 71 if it does not resolve to an address of this machine`);

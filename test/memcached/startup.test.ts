@@ -232,3 +232,10 @@ describe('explicit wildcard addresses', () => {
     expect(sockets(['-u', 'nobody', '-l', '0.0.0.0,[::]:31002', '-p', '31001'])).toEqual(['tcp 0.0.0.0:31001', 'tcp :::31002']);
   });
 });
+
+describe('host names that cannot resolve', () => {
+  it('fails with 71 for "127.0.0.1#", what systemd makes of OPTIONS="-l 127.0.0.1" # comment (real memcached 1.6.18: exit 71)', () => {
+    expect(run(['-u', 'nobody', '-l', '127.0.0.1#']).startup).toMatchObject({ ok: false, exitCode: 71 });
+    expect(run(['-u', 'nobody', '-l', 'cache.internal']).startup).toMatchObject({ ok: true });
+  });
+});
