@@ -15,7 +15,7 @@ import { parseDebian, type DebianConfig, type DebianLine } from '../dialects/deb
 import type { MemcachedModel } from '../memcached/model.js';
 import type { OptionEvent } from '../memcached/getopt.js';
 import type { FixIntent } from '../engine/types.js';
-import { applyEdits, dominantEol, EditConflict, type CharEdit, type LineInsert } from './text-edit.js';
+import { applyEdits, dominantEol, EditConflict, lineIndexOf, type CharEdit, type LineInsert } from './text-edit.js';
 import { ExpectedWords, optionWords, PLAIN_WORD, sameWords, shownOption } from './words.js';
 import { CannotEdit, finishClusters, mergeDeletions, removeOption, replaceOption, type WordEditContext } from './word-edits.js';
 import type { BatchLabel, EditAttempt } from './types.js';
@@ -59,16 +59,6 @@ function commentSafe(text: string): string {
   return text.replace(/\\#/g, '\\ #').replace(/[\r\n]/g, ' ');
 }
 
-function lineIndexOf(lines: readonly DebianLine[], offset: number): number {
-  let lo = 0;
-  let hi = lines.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (lines[mid].start <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
 
 function bodyOf(line: DebianLine): { body: string; cr: string } {
   return line.text.endsWith('\r') ? { body: line.text.slice(0, -1), cr: '\r' } : { body: line.text, cr: '' };

@@ -75,16 +75,7 @@ export function applyEdits(text: string, edits: readonly CharEdit[], inserts: re
 
   // Which lines the character edits touch.
   const touched = new Array<boolean>(lines.length).fill(false);
-  const lineOf = (offset: number) => {
-    let lo = 0;
-    let hi = lines.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lines[mid].start <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
+  const lineOf = (offset: number) => lineIndexOf(lines, offset);
   for (const e of sorted) {
     if (lines.length === 0) break;
     const a = lineOf(Math.min(e.start, text.length - 1));
@@ -186,4 +177,16 @@ export function identityOrigin(text: string): (number | null)[] {
 /** Lines of a text without their "\n" (a "\r" stays), as SourceText counts them. */
 export function splitRawLines(text: string): string[] {
   return rawLines(text).map((l) => text.slice(l.start, l.end).replace(/\n$/, ''));
+}
+
+/** Index of the line (sorted by start offset) that holds `offset`. */
+export function lineIndexOf(lines: readonly { start: number }[], offset: number): number {
+  let lo = 0;
+  let hi = lines.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (lines[mid].start <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
