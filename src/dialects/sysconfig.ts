@@ -634,19 +634,23 @@ function shellNotesForUnquoted(text: string, a: RawAssignment, key: string, note
 function expansionNotes(a: RawAssignment, key: string, notes: DialectNote[]): void {
   const cs = a.chars;
   const live = (k: number) => cs[k].ctx === 'u' || cs[k].ctx === 'd';
+  /** Reports the command substitution from cs[k] to cs[e] (or the end of the value when unclosed). */
+  const substitution = (k: number, e: number, what: string) => {
+    const end = e < cs.length ? cs[e].end : cs[cs.length - 1].end;
+    notes.push({
+      kind: 'shell-mismatch',
+      span: { start: cs[k].start, end },
+      message: `systemd keeps the ${what} in the value of ${key} as literal text; a shell would run it`,
+      data: { reason: 'command-substitution', key },
+    });
+  };
   for (let k = 0; k < cs.length; k++) {
     if (!live(k)) continue;
     const c = cs[k].ch;
     if (c === '`') {
       let e = k + 1;
       while (e < cs.length && !(cs[e].ch === '`' && live(e))) e++;
-      const end = e < cs.length ? cs[e].end : cs[cs.length - 1].end;
-      notes.push({
-        kind: 'shell-mismatch',
-        span: { start: cs[k].start, end },
-        message: `systemd keeps the backquoted command in the value of ${key} as literal text; a shell would run it`,
-        data: { reason: 'command-substitution', key },
-      });
+      substitution(k, e, 'backquoted command');
       k = e;
       continue;
     }
@@ -659,13 +663,7 @@ function expansionNotes(a: RawAssignment, key: string, notes: DialectNote[]): vo
         if (cs[e].ch === '(') depth++;
         else if (cs[e].ch === ')' && --depth === 0) break;
       }
-      const end = e < cs.length ? cs[e].end : cs[cs.length - 1].end;
-      notes.push({
-        kind: 'shell-mismatch',
-        span: { start: cs[k].start, end },
-        message: `systemd keeps the command substitution in the value of ${key} as literal text; a shell would run it`,
-        data: { reason: 'command-substitution', key },
-      });
+      substitution(k, e, 'command substitution');
       k = e;
       continue;
     }

@@ -23,8 +23,11 @@ export interface StrtolResult {
   overflow: boolean;
 }
 
-/** C `strtol(text, &end, base)` for base 8 or 10, with saturation at LONG_MIN/LONG_MAX. */
-export function strtol(text: string, base: 8 | 10): StrtolResult {
+/**
+ * What strtol and strtoul share: leading C blanks, an optional sign, then digits of the base. The
+ * magnitude stops growing once it passes `cap` (the caller only needs to know it overflowed).
+ */
+function scanNumber(text: string, base: 8 | 10, cap: bigint): { negative: boolean; magnitude: bigint; end: number; digits: boolean } {
   let i = 0;
   while (isCSpace(text[i])) i++;
   let negative = false;
@@ -32,25 +35,28 @@ export function strtol(text: string, base: 8 | 10): StrtolResult {
     negative = text[i] === '-';
     i++;
   }
-  // strtol with base 8 accepts an optional leading "0" like any digit; no "0x" handling needed for 8/10.
+  // Base 8 takes an optional leading "0" like any digit; no "0x" handling is needed for 8 or 10.
   const start = i;
-  let value = 0n;
-  let overflow = false;
+  let magnitude = 0n;
   const maxDigit = base === 8 ? '7' : '9';
   while (i < text.length && text[i] >= '0' && text[i] <= maxDigit) {
-    if (!overflow) {
-      value = value * BigInt(base) + BigInt(text.charCodeAt(i) - 48);
-      if (value > LONG_MAX + 1n) overflow = true;
-    }
+    if (magnitude <= cap) magnitude = magnitude * BigInt(base) + BigInt(text.charCodeAt(i) - 48);
     i++;
   }
-  if (i === start) return { value: 0n, end: 0, digits: false, overflow: false };
-  let v = negative ? -value : value;
+  return { negative, magnitude, end: i, digits: i > start };
+}
+
+/** C `strtol(text, &end, base)` for base 8 or 10, with saturation at LONG_MIN/LONG_MAX. */
+export function strtol(text: string, base: 8 | 10): StrtolResult {
+  const n = scanNumber(text, base, LONG_MAX + 1n);
+  if (!n.digits) return { value: 0n, end: 0, digits: false, overflow: false };
+  let overflow = n.magnitude > LONG_MAX + 1n;
+  let v = n.negative ? -n.magnitude : n.magnitude;
   if (overflow || v > LONG_MAX || v < LONG_MIN) {
     overflow = true;
-    v = negative ? LONG_MIN : LONG_MAX;
+    v = n.negative ? LONG_MIN : LONG_MAX;
   }
-  return { value: v, end: i, digits: true, overflow };
+  return { value: v, end: n.end, digits: true, overflow };
 }
 
 /** Truncate a `long` to a 32-bit `int`, as a C cast does on x86-64. */
@@ -122,21 +128,9 @@ const ULONG_MAX = (1n << 64n) - 1n;
  * truncated: `4294967296` is accepted as 0, `-1` is refused.
  */
 export function safeStrtoul(text: string): number | null {
-  let i = 0;
-  while (isCSpace(text[i])) i++;
-  let negative = false;
-  if (text[i] === '+' || text[i] === '-') {
-    negative = text[i] === '-';
-    i++;
-  }
-  const start = i;
-  let magnitude = 0n;
-  while (i < text.length && text[i] >= '0' && text[i] <= '9') {
-    if (magnitude <= ULONG_MAX) magnitude = magnitude * 10n + BigInt(text.charCodeAt(i) - 48);
-    i++;
-  }
-  if (i === start || magnitude > ULONG_MAX) return null;
-  const next = text[i];
+  const { negative, magnitude, end, digits } = scanNumber(text, 10, ULONG_MAX);
+  if (!digits || magnitude > ULONG_MAX) return null;
+  const next = text[end];
   if (!(next === undefined || isCSpace(next))) return null;
   const value = negative ? BigInt.asUintN(64, -magnitude) : magnitude;
   // (long) l < 0 and a '-' among the characters strtoul consumed (1.6.45; 1.6.18 looks at the whole string).
