@@ -1,17 +1,10 @@
 import type { Fix, Rule, RuleContext } from '../src/engine/types.js';
 import type { Span } from '../src/source.js';
-import { baseTcpPort, boundPort, describeOption, fromFile, lastOccurrence, listenEntrySpan } from '../src/engine/helpers.js';
+import { baseTcpPort, boundPort, describeOption, listenEntrySpan, setOptionIntents } from '../src/engine/helpers.js';
 
 function portFix(ctx: RuleContext, port: number): Fix {
   const p = String(port);
-  const last = lastOccurrence(ctx, 'p');
-  if (ctx.config.dialect === 'sysconfig') {
-    const intents: Fix['intents'] = [{ kind: 'set-variable', key: 'PORT', value: p }];
-    // -p inside OPTIONS comes after the unit's -p ${PORT} and wins, so it must go too.
-    if (last && fromFile(ctx, last)) intents.push({ kind: 'remove-option', option: last });
-    return { safety: 'unsafe', description: `listen on TCP port ${p}`, intents };
-  }
-  return { safety: 'unsafe', description: `listen on TCP port ${p}`, intents: [{ kind: 'set-option', letter: 'p', value: p, replace: last }] };
+  return { safety: 'unsafe', description: `listen on TCP port ${p}`, intents: setOptionIntents(ctx, 'p', p) };
 }
 
 export const rule: Rule = {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every mchard test on a fresh Debian machine: installs what the tests use (the real memcached
-# package with Debian's wrapper, iproute2 for ss, pre-commit, git), the npm packages, builds, and runs
+# package with Debian's wrapper and init script, iproute2 for ss and ip netns, pre-commit, git, hyperfine
+# and GNU time for the benchmark's smoke run, ansible for the fleet example), the npm packages, builds, and runs
 # the type check and the whole jest suite, integration tests included.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,9 @@ command -v ss >/dev/null 2>&1 || need+=(iproute2)
 command -v pre-commit >/dev/null 2>&1 || need+=(pre-commit)
 command -v git >/dev/null 2>&1 || need+=(git)
 command -v perl >/dev/null 2>&1 || need+=(perl)
+command -v hyperfine >/dev/null 2>&1 || need+=(hyperfine)
+[ -x /usr/bin/time ] || need+=(time)
+command -v ansible-playbook >/dev/null 2>&1 || need+=(ansible)
 if [ "${#need[@]}" -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeConfig } from '../src/input.js';
 import { chooseDialect } from '../src/dialects/detect.js';
+import { loadDialect } from '../src/dialects/index.js';
 import { lintSource } from '../src/engine/lint.js';
 import { defaultRuleOptions } from '../src/engine/defaults.js';
 import { RULES } from '../rules/index.js';
@@ -21,10 +22,11 @@ const files = existsSync(root)
     expect(files.length).toBeGreaterThanOrEqual(90);
   });
 
-  it.each(files)('%s: reads, round-trips and lints without a crash', (rel) => {
+  it.each(files)('%s: reads, round-trips and lints without a crash', async (rel) => {
     const bytes = readFileSync(join(root, rel));
     const source = decodeConfig(rel, bytes);
     const dialect = chooseDialect(rel, source.text);
+    await loadDialect(dialect);
     const result = lintSource(source, dialect, { rules: RULES, options: defaultRuleOptions() });
     expect(Buffer.from(result.config.print(), 'utf8').equals(bytes)).toBe(true);
     for (const f of result.findings) {

@@ -2,7 +2,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { readConfig } from '../input.js';
-import { chooseDialect, isDialect } from '../dialects/detect.js';
+import { chooseDialect, DIALECTS, isDialect } from '../dialects/detect.js';
+import { loadDialect } from '../dialects/index.js';
 import type { DialectName } from '../dialects/types.js';
 import type { SourceText } from '../source.js';
 import { UsageError } from './args.js';
@@ -27,7 +28,7 @@ export function systemFiles(root = '/etc'): string[] {
 
 export function parseDialectFlag(value: string | undefined): DialectName | undefined {
   if (value === undefined) return undefined;
-  if (!isDialect(value)) throw new UsageError(`--dialect must be one of debian, sysconfig (got "${value}")`);
+  if (!isDialect(value)) throw new UsageError(`--dialect must be one of ${DIALECTS.join(', ')} (got "${value}")`);
   return value;
 }
 
@@ -44,9 +45,12 @@ export interface LoadedFile {
   dialect: DialectName;
 }
 
-export function loadFile(path: string, dialect?: DialectName): LoadedFile {
+/** Reads a file strictly and loads the module of its dialect, so it can be parsed. */
+export async function loadFile(path: string, dialect?: DialectName): Promise<LoadedFile> {
   const source = readConfig(path);
-  return { path, source, dialect: chooseDialect(path, source.text, dialect) };
+  const chosen = chooseDialect(path, source.text, dialect);
+  await loadDialect(chosen);
+  return { path, source, dialect: chosen };
 }
 
 /** Caches `.mchardrc` lookups per folder and `memcached -V` per run. */

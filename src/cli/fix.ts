@@ -12,6 +12,7 @@ import { COMMON_OPTIONS, parseCommandArgs, UsageError } from './args.js';
 import { parseLintFlags, RANK, SHARED_LINT_OPTIONS } from './lint-flags.js';
 import { OptionResolver } from './files.js';
 import { chooseDialect } from '../dialects/detect.js';
+import { loadDialect } from '../dialects/index.js';
 import { ConfigError } from '../engine/config.js';
 import { type Finding, type Rule, type Severity } from '../engine/types.js';
 import { InputError, readConfigBytes } from '../input.js';
@@ -177,6 +178,7 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
     const severities = new Map(cfg?.severities ?? []);
     for (const id of disabled) severities.set(id, 'off');
     const fileDialect = chooseDialect(path, file.source.text, dialect);
+    await loadDialect(fileDialect);
     const plan = planFix(file.source, fileDialect, {
       rules: RULES,
       options: resolver.ruleOptions(path, cfg, { fixUser, fixListen, fixPort }),

@@ -47,7 +47,7 @@ export async function runInspect(argv: string[], io: Io): Promise<number> {
   let status = 0;
   for (const path of positionals) {
     try {
-      const file = loadFile(path, dialect);
+      const file = await loadFile(path, dialect);
       const options = resolver.ruleOptions(path, null);
       const hostChecks = values['no-host-checks'] ? false : values['host-checks'] || isSystemPath(path);
       const config = parseConfig(file.source, file.dialect);

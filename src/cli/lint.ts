@@ -65,7 +65,7 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
     const failOn: Severity = failOnFlag ?? cfg?.failOn ?? 'error';
     let file;
     try {
-      file = loadFile(path, dialect);
+      file = await loadFile(path, dialect);
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       io.err(`mchard: ${e.message}\n`);

@@ -11,6 +11,7 @@ Commands:
   lint [FILE...]      check configuration files (default: the system's)
   inspect FILE...     show what memcached will do with a file
   fix [FILE...]       fix what can be fixed (shows the diff, asks first)
+  audit [FILE...]     check the memcached processes running on this machine
   rules               list the rules
   explain RULE        show a rule's documentation
   help [COMMAND]      show help
@@ -33,6 +34,10 @@ const COMMANDS: Record<string, () => Promise<{ run: Command; help: string }>> = 
   inspect: async () => {
     const m = await import('./inspect.js');
     return { run: m.runInspect, help: m.INSPECT_HELP };
+  },
+  audit: async () => {
+    const m = await import('./audit.js');
+    return { run: m.runAudit, help: m.AUDIT_HELP };
   },
   fix: async () => {
     const m = await import('./fix.js');

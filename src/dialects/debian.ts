@@ -9,7 +9,7 @@
  * first word is `0`, and keep everything else. `-u root` is appended only when nothing was kept.
  */
 import { SourceText, type ArgToken, type Span } from '../source.js';
-import type { DialectNote, LaunchFailure, ParsedConfig } from './types.js';
+import type { Dialect, DialectNote, LaunchFailure, ParsedConfig } from './types.js';
 import { parseShellCommand, type SourcedChar } from './shell.js';
 
 export interface DebianLine {
@@ -232,3 +232,20 @@ function splitWords(chars: SourcedChar[]): ArgToken[] {
   flush();
   return out;
 }
+
+/** Debian's `/etc/memcached.conf`: one option per line, read by the wrapper. */
+export const debianDialect: Dialect = {
+  name: 'debian',
+  title: 'Debian /etc/memcached.conf',
+  defaultUser: 'memcache',
+  parse: parseDebian,
+  /** A missing option goes on its own line after the last line the wrapper keeps. */
+  insertionPoint(config) {
+    const text = config.source.text;
+    const last = config.argv.filter((t) => t.span).at(-1);
+    if (!last?.span) return { start: text.length, end: text.length };
+    const nl = text.indexOf('\n', last.span.end);
+    const at = nl === -1 ? text.length : nl + 1;
+    return { start: at, end: at };
+  },
+};

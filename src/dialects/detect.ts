@@ -1,23 +1,60 @@
-/** Choosing a file's dialect: from its path, else from its content. */
+/**
+ * Choosing a file's dialect: an explicit `--dialect`, else its path, else its content, else Debian's.
+ * Detection never loads a dialect's module: it is a few regular expressions per dialect.
+ */
 import type { DialectName } from './types.js';
 
-export const DIALECTS: readonly DialectName[] = ['debian', 'sysconfig'];
+export const DIALECTS: readonly DialectName[] = ['debian', 'sysconfig', 'systemd', 'openrc', 'rcconf', 'compose', 'supervisord', 'argv'];
+
+/** The language of a fenced example of the dialect in the docs. */
+export const DOC_LANGUAGE: Readonly<Record<DialectName, string>> = {
+  debian: 'text',
+  sysconfig: 'sh',
+  systemd: 'ini',
+  openrc: 'sh',
+  rcconf: 'sh',
+  compose: 'yaml',
+  supervisord: 'ini',
+  argv: 'text',
+};
+
+/** Dialects that detection may choose; a dialect joins when its module lands (issue 8 work in progress). */
+const DETECTABLE = new Set<DialectName>(['debian', 'sysconfig']);
 
 export function isDialect(name: string): name is DialectName {
   return (DIALECTS as readonly string[]).includes(name);
 }
 
+/** Path patterns, tried in order; a file named `memcached.conf` is left to its content. */
+const BY_PATH: readonly [RegExp, DialectName][] = [
+  [/(^|\/)sysconfig\/memcached[^/]*$/, 'sysconfig'],
+  [/\.service$|\.service\.d\/[^/]+\.conf$/, 'systemd'],
+  [/(^|\/)conf\.d\/memcached[^/]*$|(^|\/)[^/]*memcached[^/]*\.confd$/, 'openrc'],
+  [/(^|\/)rc\.conf(\.local)?$|(^|\/)rc\.conf\.d\/memcached[^/]*$/, 'rcconf'],
+  [/(^|\/)(docker-)?compose[^/]*\.ya?ml$/, 'compose'],
+  [/(^|\/)supervisord?[^/]*\.(conf|ini)$|(^|\/)supervisor\/conf\.d\/[^/]+\.(conf|ini)$/, 'supervisord'],
+];
+
 export function dialectFromPath(path: string): DialectName | null {
   const norm = path.replace(/\\/g, '/');
-  if (/(^|\/)sysconfig\/memcached[^/]*$/.test(norm)) return 'sysconfig';
-  // A file named memcached.conf is usually Debian's, but some are sysconfig-style: the content decides.
+  for (const [re, name] of BY_PATH) if (DETECTABLE.has(name) && re.test(norm)) return name;
   return null;
 }
+
+/** Content signatures of the formats that are not option files, tried before the option-file heuristic. */
+const BY_CONTENT: readonly [RegExp, DialectName][] = [
+  [/^[ \t]*\[program:[^\]\n]+\][ \t]*\r?$/m, 'supervisord'],
+  [/^[ \t]*\[(Unit|Service|Install)\][ \t]*\r?$/m, 'systemd'],
+  [/^services:[ \t]*\r?$/m, 'compose'],
+  [/^[ \t]*memcached_(enable|flags|user|profiles)=/m, 'rcconf'],
+  [/^[ \t]*(MEMUSAGE|LISTENON|MEMCACHED_RUNAS|UDPPORT|MISC_OPTS)=/m, 'openrc'],
+];
 
 const SYSCONFIG_LINE = /^[ \t]*(export[ \t]+)?[A-Za-z_][A-Za-z0-9_]*[ \t]*=/;
 const DEBIAN_LINE = /^[ \t]*-/;
 
 export function dialectFromContent(text: string): DialectName | null {
+  for (const [re, name] of BY_CONTENT) if (DETECTABLE.has(name) && re.test(text)) return name;
   let sys = 0;
   let deb = 0;
   for (const line of text.split('\n')) {

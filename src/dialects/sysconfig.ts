@@ -23,7 +23,7 @@
  * `extract_first_word(EXTRACT_RELAX|EXTRACT_UNQUOTE)` on whitespace (zero or more arguments).
  */
 import type { ArgToken, SourceText, Span } from '../source.js';
-import type { DialectNote, LaunchFailure, ParsedConfig } from './types.js';
+import type { Dialect, DialectNote, LaunchFailure, ParsedConfig } from './types.js';
 
 /** Which `ExecStart=` line consumes the file. */
 export type SysconfigUnit = 'braced' | 'unbraced';
@@ -935,3 +935,25 @@ export function parseSysconfig(source: SourceText, opts: SysconfigOptions = {}):
     print: () => lines.map((l) => l.text + l.eol).join(''),
   };
 }
+
+/** The variables the unit's `ExecStart=` turns into an option, by option letter. */
+export const SYSCONFIG_VARIABLES: Readonly<Record<string, string>> = { p: 'PORT', u: 'USER', m: 'CACHESIZE', c: 'MAXCONN' };
+
+/** RHEL/Fedora `/etc/sysconfig/memcached`: a systemd EnvironmentFile read by the packaged unit. */
+export const sysconfigDialect: Dialect = {
+  name: 'sysconfig',
+  title: 'RHEL/Fedora /etc/sysconfig/memcached',
+  defaultUser: 'memcached',
+  parse: (source) => parseSysconfig(source),
+  /** Inside OPTIONS' value, before a closing quote; without OPTIONS, the end of the file. */
+  insertionPoint(config) {
+    const text = config.source.text;
+    const options = (config as SysconfigConfig).environment.get('OPTIONS');
+    if (!options) return { start: text.length, end: text.length };
+    const v = options.valueSpan;
+    const closes = options.quote !== null && v.end > v.start && text[v.end - 1] === options.quote;
+    const at = closes ? v.end - 1 : v.end;
+    return { start: at, end: at };
+  },
+  variableFor: (letter) => SYSCONFIG_VARIABLES[letter] ?? null,
+};

@@ -5,7 +5,12 @@
  */
 import type { ArgToken, SourceText, Span } from '../source.js';
 
-export type DialectName = 'debian' | 'sysconfig';
+/**
+ * Every file format mchard reads. `debian` and `sysconfig` are the distributions' option files; the rest
+ * are the other places memcached is configured (issue 8): systemd units and drop-ins, OpenRC `conf.d`,
+ * FreeBSD `rc.conf`, docker-compose, supervisord, and a bare argument vector.
+ */
+export type DialectName = 'debian' | 'sysconfig' | 'systemd' | 'openrc' | 'rcconf' | 'compose' | 'supervisord' | 'argv';
 
 /**
  * A dialect-level observation. `kind` says what it is; rules pick the kinds they report. The catalogue:
@@ -43,4 +48,24 @@ export interface ParsedConfig {
   readonly notes: readonly DialectNote[];
   /** The file printed back from the parse tree; byte-identical to the input when nothing was edited. */
   print(): string;
+}
+
+/**
+ * A dialect as the rest of mchard uses it. One module per dialect exports one of these; `index.ts`
+ * lists them. The fix editors live apart (`src/fix/editors.ts`) so `lint` never loads them.
+ */
+export interface Dialect {
+  readonly name: DialectName;
+  /** What the files are, for help and reports: "Debian /etc/memcached.conf". */
+  readonly title: string;
+  /** The user a fix makes memcached run as when the file names none. */
+  readonly defaultUser: string;
+  parse(source: SourceText): ParsedConfig;
+  /** Where an option that is not in the file yet goes. */
+  insertionPoint(config: ParsedConfig): Span;
+  /**
+   * The variable whose value the service's fixed command line passes as option `-letter`'s argument
+   * (sysconfig: `-p ${PORT}`), so a fix sets the variable instead of adding the option; null if none.
+   */
+  variableFor?(letter: string): string | null;
 }

@@ -5,7 +5,8 @@ import type { ListenEntry } from '../memcached/listen.js';
 import { applyOptions, type Failure } from '../memcached/settings.js';
 import type { Span } from '../source.js';
 import { classifyAddress, parseCidrs, type AddressClass, type ClassifiedListener } from './exposure.js';
-import type { Fix, RuleContext } from './types.js';
+import type { Fix, FixIntent, RuleContext } from './types.js';
+import { dialectOf } from '../dialects/index.js';
 
 /** Every occurrence of an option, in argv order. */
 export function occurrences(ctx: RuleContext, letter: string): OptionEvent[] {
@@ -35,19 +36,26 @@ export function bindLoopbackFix(ctx: RuleContext): Fix {
 }
 
 export function disableUdpFix(ctx: RuleContext): Fix {
-  return { safety: 'safe', description: 'disable UDP with -U 0', intents: [{ kind: 'set-option', letter: 'U', value: '0', replace: lastOccurrence(ctx, 'U') }] };
+  return { safety: 'safe', description: 'disable UDP with -U 0', intents: setOptionIntents(ctx, 'U', '0') };
 }
 
 export function setUserFix(ctx: RuleContext): Fix {
   const user = ctx.defaultUser();
-  if (ctx.config.dialect === 'sysconfig') {
-    const inOptions = lastOccurrence(ctx, 'u');
-    const intents: Fix['intents'] = [{ kind: 'set-variable', key: 'USER', value: user }];
-    // -u inside OPTIONS overrides USER (it comes later on the command line), so it must go too.
-    if (inOptions && ctx.config.argv[inOptions.index]?.origin === 'file') intents.push({ kind: 'remove-option', option: inOptions });
-    return { safety: 'safe', description: `run as ${user}`, intents };
-  }
-  return { safety: 'safe', description: `run as ${user}`, intents: [{ kind: 'set-option', letter: 'u', value: user, replace: lastOccurrence(ctx, 'u') }] };
+  return { safety: 'safe', description: `run as ${user}`, intents: setOptionIntents(ctx, 'u', user) };
+}
+
+/**
+ * Intents that give option `-letter` the value `value`. When the service's fixed command line takes that
+ * option from a variable (sysconfig's `-u ${USER}`), the variable is set, and an occurrence written in
+ * the file itself (inside OPTIONS, which comes later and wins) is removed; otherwise the option is set.
+ */
+export function setOptionIntents(ctx: RuleContext, letter: string, value: string): FixIntent[] {
+  const variable = dialectOf(ctx.config.dialect).variableFor?.(letter) ?? null;
+  const last = lastOccurrence(ctx, letter);
+  if (variable === null) return [{ kind: 'set-option', letter, value, replace: last }];
+  const intents: FixIntent[] = [{ kind: 'set-variable', key: variable, value }];
+  if (last && fromFile(ctx, last)) intents.push({ kind: 'remove-option', option: last });
+  return intents;
 }
 
 /** Whether the option came from the file (rather than the unit's fixed text or the wrapper). */

@@ -4,8 +4,7 @@
  */
 import type { SourceText, Span } from '../source.js';
 import type { DialectName, ParsedConfig } from '../dialects/types.js';
-import { parseConfig } from '../dialects/index.js';
-import type { SysconfigConfig } from '../dialects/sysconfig.js';
+import { dialectOf, parseConfig } from '../dialects/index.js';
 import { analyze, type MemcachedModel } from '../memcached/model.js';
 import type { OptionEvent } from '../memcached/getopt.js';
 import type { HostFacts } from '../memcached/startup.js';
@@ -109,26 +108,12 @@ export function makeContext(
     spanOf: (ev) => unionSpan(letterSpan(ev), ev.valueIndex !== null && ev.valueIndex !== ev.index ? tokenSpan(ev.valueIndex) : null),
     valueSpanOf: (ev) => tokenSpan(ev.valueIndex),
     insertionPoint: () => insertionPoint(config),
-    defaultUser: () => options.fixUser ?? (config.dialect === 'sysconfig' ? 'memcached' : 'memcache'),
+    defaultUser: () => options.fixUser ?? dialectOf(config.dialect).defaultUser,
     report: sink,
   };
 }
 
-/** Where a missing option goes: Debian, after the last line the wrapper keeps; sysconfig, the end of OPTIONS' value. */
+/** Where a missing option goes, in the file's dialect. */
 export function insertionPoint(config: ParsedConfig): Span {
-  const text = config.source.text;
-  if (config.dialect === 'sysconfig') {
-    // Inside OPTIONS' value, before a closing quote; without OPTIONS, the end of the file.
-    const options = (config as SysconfigConfig).environment.get('OPTIONS');
-    if (!options) return { start: text.length, end: text.length };
-    const v = options.valueSpan;
-    const closes = options.quote !== null && v.end > v.start && text[v.end - 1] === options.quote;
-    const at = closes ? v.end - 1 : v.end;
-    return { start: at, end: at };
-  }
-  const last = config.argv.filter((t) => t.span).at(-1);
-  if (!last?.span) return { start: text.length, end: text.length };
-  const nl = text.indexOf('\n', last.span.end);
-  const at = nl === -1 ? text.length : nl + 1;
-  return { start: at, end: at };
+  return dialectOf(config.dialect).insertionPoint(config);
 }

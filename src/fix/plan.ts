@@ -11,12 +11,9 @@
  */
 import { SourceText } from '../source.js';
 import type { DialectName } from '../dialects/types.js';
-import type { DebianConfig } from '../dialects/debian.js';
-import type { SysconfigConfig } from '../dialects/sysconfig.js';
 import { lintSource, type LintResult, type LintSettings } from '../engine/lint.js';
 import type { Finding, FixIntent } from '../engine/types.js';
-import { editDebian } from './edit-debian.js';
-import { editSysconfig } from './edit-sysconfig.js';
+import { editorFor } from './editors.js';
 import { composeOrigin, identityOrigin } from './text-edit.js';
 import { intentKey } from './words.js';
 import type { EditAttempt } from './types.js';
@@ -74,9 +71,7 @@ function applyRule(result: LintResult, dialect: DialectName, findings: Finding[]
     }
   }
   const label = { ruleId: findings[0].ruleId, slug: findings[0].slug };
-  return dialect === 'debian'
-    ? editDebian(result.config as DebianConfig, result.model, intents, label, fresh)
-    : editSysconfig(result.config as SysconfigConfig, result.model, intents, label);
+  return editorFor(dialect)(result.config, result.model, intents, label, fresh);
 }
 
 export function planFix(source: SourceText, dialect: DialectName, settings: LintSettings, maxRounds = 5): FixPlan {

@@ -1,5 +1,6 @@
 /** A rule's documentation rendered as text (for `mchard explain`) and Markdown (SARIF help, docs pages). */
 import type { Rule } from '../engine/types.js';
+import { DOC_LANGUAGE } from '../dialects/detect.js';
 
 /** Control characters in an example (MC001's NUL bytes) shown as `\xNN`, so they are visible and never reach a terminal raw. */
 const visible = (s: string) =>
@@ -7,7 +8,7 @@ const visible = (s: string) =>
 
 export function ruleHelpMarkdown(r: Rule): string {
   const d = r.docs;
-  const lang = d.example.dialect === 'sysconfig' ? 'sh' : 'text';
+  const lang = DOC_LANGUAGE[d.example.dialect];
   return [
     `# ${r.id} ${r.slug}`,
     '',

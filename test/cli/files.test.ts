@@ -64,14 +64,14 @@ describe('loadFile', () => {
   });
   afterAll(() => tmp.cleanup());
 
-  it('chooses the dialect from the path, then the content, unless told', () => {
-    expect(loadFile(tmp.write('sysconfig/memcached', 'PORT=1\n')).dialect).toBe('sysconfig');
-    expect(loadFile(tmp.write('a/memcached.conf', '-l 127.0.0.1\n')).dialect).toBe('debian');
-    expect(loadFile(tmp.write('b/memcached.conf', 'PORT="1"\nUSER="memcached"\n')).dialect).toBe('sysconfig');
-    expect(loadFile(tmp.write('c/memcached.conf', 'PORT="1"\n'), 'debian').dialect).toBe('debian');
+  it('chooses the dialect from the path, then the content, unless told', async () => {
+    expect((await loadFile(tmp.write('sysconfig/memcached', 'PORT=1\n'))).dialect).toBe('sysconfig');
+    expect((await loadFile(tmp.write('a/memcached.conf', '-l 127.0.0.1\n'))).dialect).toBe('debian');
+    expect((await loadFile(tmp.write('b/memcached.conf', 'PORT="1"\nUSER="memcached"\n'))).dialect).toBe('sysconfig');
+    expect((await loadFile(tmp.write('c/memcached.conf', 'PORT="1"\n'), 'debian')).dialect).toBe('debian');
   });
 
-  it('throws InputError for a file it cannot read', () => {
-    expect(() => loadFile(tmp.join('missing.conf'))).toThrow(InputError);
+  it('throws InputError for a file it cannot read', async () => {
+    await expect(loadFile(tmp.join('missing.conf'))).rejects.toThrow(InputError);
   });
 });

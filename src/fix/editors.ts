@@ -1,0 +1,30 @@
+/**
+ * The fix editor of each dialect: fix intents → an edit of the file in its own syntax, or the reason it
+ * cannot be written faithfully. Kept apart from the dialects so `lint` never loads an editor.
+ */
+import type { DialectName, ParsedConfig } from '../dialects/types.js';
+import type { DebianConfig } from '../dialects/debian.js';
+import type { SysconfigConfig } from '../dialects/sysconfig.js';
+import type { MemcachedModel } from '../memcached/model.js';
+import type { FixIntent } from '../engine/types.js';
+import { editDebian } from './edit-debian.js';
+import { editSysconfig } from './edit-sysconfig.js';
+import type { BatchLabel, EditAttempt } from './types.js';
+
+export type Editor = (
+  config: ParsedConfig,
+  model: MemcachedModel,
+  intents: readonly FixIntent[],
+  label: BatchLabel,
+  /** 0-based lines an earlier fix of the same run wrote. */
+  fresh: ReadonlySet<number>,
+) => EditAttempt;
+
+const EDITORS: Partial<Record<DialectName, Editor>> = {
+  debian: (config, model, intents, label, fresh) => editDebian(config as DebianConfig, model, intents, label, fresh),
+  sysconfig: (config, model, intents, label) => editSysconfig(config as SysconfigConfig, model, intents, label),
+};
+
+export function editorFor(dialect: DialectName): Editor {
+  return EDITORS[dialect] ?? (() => ({ ok: false, reason: `mchard cannot edit ${dialect} files yet` }));
+}

@@ -1,0 +1,121 @@
+/**
+ * What a running process really listens on, read from the kernel's socket tables: the process's socket
+ * inodes (the links in /proc/PID/fd) matched to /proc/net/{tcp,tcp6,udp,udp6,unix}. Nothing is sent
+ * anywhere; this is `ss -lntup` for one process, without needing `ss`.
+ */
+import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import ipaddr from 'ipaddr.js';
+import type { Listener } from '../memcached/startup.js';
+
+export type HeldSocket =
+  | { transport: 'tcp' | 'udp'; address: string; port: number }
+  | { transport: 'unix'; path: string; mode: string | null };
+
+/** The inodes of the sockets a process holds open; empty when the process is gone or not readable. */
+export function socketInodes(pid: number, proc = '/proc'): Set<string> {
+  const out = new Set<string>();
+  let fds: string[];
+  try {
+    fds = readdirSync(`${proc}/${pid}/fd`);
+  } catch {
+    return out;
+  }
+  for (const fd of fds) {
+    try {
+      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`${proc}/${pid}/fd/${fd}`));
+      if (m) out.add(m[1]);
+    } catch {
+      // the descriptor closed meanwhile
+    }
+  }
+  return out;
+}
+
+/** /proc/net/tcp writes an address as 32-bit words in host (little-endian) order, in hex. */
+export function procAddress(hex: string): string {
+  const bytes: number[] = [];
+  for (let w = 0; w < hex.length; w += 8) {
+    const word = hex.slice(w, w + 8);
+    for (let b = 6; b >= 0; b -= 2) bytes.push(parseInt(word.slice(b, b + 2), 16));
+  }
+  const addr = ipaddr.fromByteArray(bytes);
+  // A v4-mapped address (::ffff:127.0.0.1) is the IPv4 address it carries.
+  return addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress() ? (addr as ipaddr.IPv6).toIPv4Address().toString() : addr.toString();
+}
+
+function readTable(path: string): string[][] {
+  try {
+    return readFileSync(path, 'utf8')
+      .split('\n')
+      .slice(1)
+      .filter((l) => l.trim() !== '')
+      .map((l) => l.trim().split(/\s+/));
+  } catch {
+    return []; // no IPv6 table on a kernel without IPv6
+  }
+}
+
+const TCP_LISTEN = '0A';
+const UNIX_ACCEPTCON = 0x10000;
+
+/** Listening TCP sockets, bound UDP sockets and listening unix sockets among `inodes`. */
+export function listeningSockets(inodes: ReadonlySet<string>, proc = '/proc'): HeldSocket[] {
+  const out: HeldSocket[] = [];
+  for (const [file, transport] of [['tcp', 'tcp'], ['tcp6', 'tcp'], ['udp', 'udp'], ['udp6', 'udp']] as const) {
+    for (const f of readTable(`${proc}/net/${file}`)) {
+      if (!inodes.has(f[9])) continue;
+      if (transport === 'tcp' && f[3] !== TCP_LISTEN) continue;
+      const [addr, port] = f[1].split(':');
+      out.push({ transport, address: procAddress(addr), port: parseInt(port, 16) });
+    }
+  }
+  for (const f of readTable(`${proc}/net/unix`)) {
+    // Num RefCount Protocol Flags Type St Inode Path
+    if (!inodes.has(f[6]) || f[7] === undefined || (parseInt(f[3], 16) & UNIX_ACCEPTCON) === 0) continue;
+    let mode: string | null = null;
+    try {
+      mode = `0${(statSync(f[7]).mode & 0o777).toString(8).padStart(3, '0')}`;
+    } catch {
+      // the socket file was removed while the process still listens
+    }
+    out.push({ transport: 'unix', path: f[7], mode });
+  }
+  return out;
+}
+
+/** What process `pid` listens on. */
+export function processSockets(pid: number, proc = '/proc'): HeldSocket[] {
+  return listeningSockets(socketInodes(pid, proc), proc);
+}
+
+/** One line per socket, the same for a held socket and a predicted listener: `tcp 127.0.0.1:11211`, `unix /run/m.sock`. */
+export function socketKey(s: HeldSocket): string {
+  if (s.transport === 'unix') return `unix ${s.path}`;
+  return `${s.transport} ${s.address.includes(':') ? `[${s.address}]` : s.address}:${s.port}`;
+}
+
+export function listenerKey(l: Listener): string {
+  if (l.transport === 'unix') return `unix ${l.path}`;
+  const raw = l.address ?? l.host ?? '?';
+  const address = ipaddr.isValid(raw) ? ipaddr.parse(raw).toString() : raw;
+  return socketKey({ transport: l.transport, address, port: l.port });
+}
+
+export interface ListenerComparison {
+  /** Predicted but not held. */
+  missing: string[];
+  /** Held but not predicted. */
+  unexpected: string[];
+  matched: string[];
+}
+
+/** The predicted listeners against the sockets a process holds, as `socketKey` lines. */
+export function compareListeners(predicted: readonly Listener[], held: readonly HeldSocket[]): ListenerComparison {
+  const want = new Set(predicted.map(listenerKey));
+  const have = new Set(held.map(socketKey));
+  return {
+    missing: [...want].filter((k) => !have.has(k)).sort(),
+    unexpected: [...have].filter((k) => !want.has(k)).sort(),
+    matched: [...want].filter((k) => have.has(k)).sort(),
+  };
+}
