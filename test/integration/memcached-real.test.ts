@@ -16,6 +16,7 @@ import { analyze } from '../../src/memcached/model.js';
 import type { HostFacts, Listener } from '../../src/memcached/startup.js';
 import { parseVersion, type Version } from '../../src/memcached/version.js';
 import { argv } from '../helpers/argv.js';
+import { processSockets } from '../../src/system/sockets.js';
 
 const BIN = '/usr/bin/memcached';
 const isRoot = process.getuid?.() === 0;
@@ -172,54 +173,9 @@ interface Observed {
   stderr: string;
 }
 
-function socketInodes(pid: number): Set<string> {
-  const out = new Set<string>();
-  for (const fd of fs.readdirSync(`/proc/${pid}/fd`)) {
-    try {
-      const m = /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${pid}/fd/${fd}`));
-      if (m) out.add(m[1]);
-    } catch {
-      // the descriptor closed meanwhile
-    }
-  }
-  return out;
-}
-
-/** /proc/net/tcp keeps addresses as host-order (little-endian) 32-bit words in hex. */
-function procAddress(hex: string): string {
-  const bytes: number[] = [];
-  for (let w = 0; w < hex.length; w += 8) {
-    const word = hex.slice(w, w + 8);
-    for (let b = 6; b >= 0; b -= 2) bytes.push(parseInt(word.slice(b, b + 2), 16));
-  }
-  return ipaddr.fromByteArray(bytes).toString();
-}
-
-function inetSockets(inodes: Set<string>): string[] {
-  const out: string[] = [];
-  for (const [file, transport] of [['tcp', 'tcp'], ['tcp6', 'tcp'], ['udp', 'udp'], ['udp6', 'udp']] as const) {
-    const lines = fs.readFileSync(`/proc/net/${file}`, 'utf8').trim().split('\n').slice(1);
-    for (const line of lines) {
-      const f = line.trim().split(/\s+/);
-      const [addr, port] = f[1].split(':');
-      const listening = transport === 'udp' || f[3] === '0A';
-      if (listening && inodes.has(f[9])) out.push(`${transport} ${procAddress(addr)}:${parseInt(port, 16)}`);
-    }
-  }
-  return out;
-}
-
-function unixSockets(inodes: Set<string>): string[] {
-  const out: string[] = [];
-  const lines = fs.readFileSync('/proc/net/unix', 'utf8').trim().split('\n').slice(1);
-  for (const line of lines) {
-    const f = line.trim().split(/\s+/);
-    // Num RefCount Protocol Flags Type St Inode Path; __SO_ACCEPTCON (0x10000) marks a listening socket
-    if (!inodes.has(f[6]) || f[7] === undefined || (parseInt(f[3], 16) & 0x10000) === 0) continue;
-    const mode = fs.statSync(f[7]).mode & 0o777;
-    out.push(`unix ${f[7]} 0${mode.toString(8).padStart(3, '0')}`);
-  }
-  return out;
+/** A held socket as the test compares it: `tcp 127.0.0.1:PORT`, `unix PATH MODE`. */
+function heldSockets(pid: number): string[] {
+  return processSockets(pid).map((s) => (s.transport === 'unix' ? `unix ${s.path} ${s.mode}` : `${s.transport} ${s.address}:${s.port}`));
 }
 
 /** Children still alive, killed in afterAll should a case be interrupted. */
@@ -238,8 +194,7 @@ function runReal(args: string[]): Promise<Observed> {
       if (settled || child.pid === undefined) return;
       settled = true;
       try {
-        const inodes = socketInodes(child.pid);
-        sockets = [...inetSockets(inodes), ...unixSockets(inodes)];
+        sockets = heldSockets(child.pid);
       } catch (e) {
         stderr += `\n(reading sockets failed: ${String(e)})`;
       }
