@@ -9,7 +9,9 @@ export const rule: Rule = {
   docs: {
     what:
       'Reports a configuration file that cannot be read at all: it is binary (holds NUL bytes), is not valid UTF-8, ' +
-      'or cannot be opened. The finding points at the start of the file and no other rule runs on it.',
+      'or cannot be opened. The finding points at the start of the file and no other rule runs on it. It also reports a file ' +
+      'that its service cannot read as it should: a Compose file that is not valid YAML or has no memcached service, a ' +
+      'supervisord file that configparser rejects or whose `command=` cannot be expanded or split.',
     why:
       'Neither the Debian wrapper nor systemd reads such a file the way an administrator expects it: systemd refuses an ' +
       'environment file that is not valid UTF-8, and a file the service cannot open leaves the Debian wrapper with no options ' +
@@ -25,6 +27,9 @@ export const rule: Rule = {
       'Debian memcached package: /usr/share/memcached/scripts/systemd-memcached-wrapper',
     ],
   },
-  // Reported by the command line when it reads the file; there is nothing to check on a parsed file.
-  check() {},
+  // Unreadable files are reported by the command line when it reads them; here, what a dialect could not
+  // read as its service would (invalid YAML in a Compose file, a supervisord file configparser rejects).
+  check(ctx) {
+    for (const n of ctx.config.notes) if (n.kind === 'parse-error') ctx.report({ span: n.span, message: n.message });
+  },
 };

@@ -1,5 +1,6 @@
 import type { Rule } from '../src/engine/types.js';
 import { bindLoopbackFix, describeListener, occurrences } from '../src/engine/helpers.js';
+import { containerVerdict } from '../src/dialects/container-reach.js';
 
 export const rule: Rule = {
   id: 'MC101',
@@ -32,11 +33,14 @@ export const rule: Rule = {
     if (wild.length === 0) return;
     const ls = occurrences(ctx, 'l');
     const fix = bindLoopbackFix(ctx);
+    // In a container the wildcard is the container's own network: what counts is what Compose publishes,
+    // and -l 127.0.0.1 would cut memcached off from every client (published ports included): no fix.
+    const box = containerVerdict(ctx.config, wild.map((c) => c.listener));
+    const judged = (message: string) => (box ? { message: `${message} ${box.where}`, severity: box.severity } : { message, fix });
     if (s.inter === null) {
       ctx.report({
-        span: ctx.insertionPoint(),
-        message: `no -l option: memcached listens on every interface (${wild.map(describeListener).join(', ')})`,
-        fix,
+        span: ctx.insertionPoint('l'),
+        ...judged(`no -l option: memcached listens on every interface (${wild.map(describeListener).join(', ')})`),
       });
       return;
     }
@@ -44,8 +48,7 @@ export const rule: Rule = {
     const culprit = ls.find((o) => [...entries].some((e) => e !== undefined && (o.value ?? '').includes(e))) ?? ls.at(-1)!;
     ctx.report({
       span: ctx.spanOf(culprit),
-      message: `-l ${[...entries].join(',')} listens on every interface (${wild.map(describeListener).join(', ')})`,
-      fix,
+      ...judged(`-l ${[...entries].join(',')} listens on every interface (${wild.map(describeListener).join(', ')})`),
     });
   },
 };

@@ -25,6 +25,7 @@ export const rule: Rule = {
   check(ctx) {
     for (const o of occurrences(ctx, 'c')) {
       if (emptyFromUnit(ctx, o)) continue; // an empty MAXCONN is MC907's
+      if (ctx.config.argv[o.valueIndex ?? -1]?.exact === false) continue; // the value depends on the host: nothing to judge
       const d = atoiDetail(o.value ?? '');
       if (d.value > 0) continue;
       const what = d.digits ? `is ${d.value}` : `is not a number (atoi reads it as 0)`;

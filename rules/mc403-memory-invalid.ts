@@ -37,6 +37,7 @@ export const rule: Rule = {
   check(ctx) {
     const o = lastOccurrence(ctx, 'm');
     if (!o || emptyFromUnit(ctx, o)) return; // an empty CACHESIZE is MC907's
+    if (ctx.config.argv[o.valueIndex ?? -1]?.exact === false) return; // the value depends on the host (%(ENV_X)s, ${VAR}): nothing to judge
     const s = ctx.model.applied.settings;
     const d = atoiDetail(o.value ?? '');
     const shown = describeOption(ctx, o);

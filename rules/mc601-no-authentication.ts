@@ -1,4 +1,5 @@
 import type { Rule } from '../src/engine/types.js';
+import { containerVerdict } from '../src/dialects/container-reach.js';
 import { exposedListenerList } from '../src/engine/helpers.js';
 
 export const rule: Rule = {
@@ -37,10 +38,12 @@ export const rule: Rule = {
     // Decision: the wildcard counts as public (it includes every public address of the machine).
     const pub = ctx.exposure.listeners.some((c) => c.cls === 'public' || c.cls === 'wildcard');
     const list = pub ? exposedListenerList(ctx, (c) => c.cls === 'public' || c.cls === 'wildcard') : exposedListenerList(ctx);
+    // In a container, who can reach it depends on what Compose publishes (only the Compose network: a warning).
+    const box = containerVerdict(ctx.config, ctx.exposure.listeners.map((c) => c.listener));
     ctx.report({
       span: ctx.insertionPoint(),
-      message: `neither -S nor -Y: any client that can reach ${list} can read, change and delete every item without authenticating`,
-      severity: pub ? 'error' : 'warning',
+      message: `neither -S nor -Y: any client that can reach ${list} can read, change and delete every item without authenticating${box ? ` (${box.where})` : ''}`,
+      severity: box ? (box.reach === 'host' ? 'error' : 'warning') : pub ? 'error' : 'warning',
     });
   },
 };

@@ -75,6 +75,7 @@ export const rule: Rule = {
         continue;
       }
       if (!CHECKED_ON_READ.has(o.spec.short)) continue;
+      if (ctx.config.argv[o.valueIndex ?? -1]?.exact === false) continue; // the value depends on the host: nothing to judge
       const f = ownFailure(ctx, o);
       if (!f) continue;
       reported.add(o);
@@ -83,7 +84,7 @@ export const rule: Rule = {
     // -I bounds, checked after all options are read; the winning -I only.
     const I = lastOccurrence(ctx, 'I');
     const size = ctx.model.applied.settings.itemSizeMax;
-    if (I && (size < 1024 || size > 1024 * 1024 * 1024)) {
+    if (I && !(I.valueIndex !== null && ctx.config.argv[I.valueIndex]?.exact === false) && (size < 1024 || size > 1024 * 1024 * 1024)) {
       reported.add(I);
       const reason = size < 1024 ? 'Item max size cannot be less than 1024 bytes' : 'Cannot set item size limit higher than a gigabyte';
       ctx.report({ span: ctx.spanOf(I), message: `${describeOption(ctx, I)}${itemSizeHint(I.value ?? '', size)}: memcached exits 64 ("${reason}")` });
@@ -99,6 +100,7 @@ export const rule: Rule = {
     const st = ctx.model.startup;
     if (st.ok || !st.option || reported.has(st.option)) return;
     const o = st.option;
+    if (ctx.config.argv[o.valueIndex ?? -1]?.exact === false) return; // a failure caused by a host-dependent value is only a guess
     const letter = o.spec.short;
     if (OWNED_ELSEWHERE.has(letter) || isIncompatibilityFailure(st.reason)) return;
     if (/1\/2 of memory max/.test(st.reason)) return; // MC403 memory-invalid

@@ -1,5 +1,19 @@
 import type { Rule } from '../src/engine/types.js';
 import { fromFile, occurrences } from '../src/engine/helpers.js';
+import type { SystemdConfig } from '../src/dialects/systemd.js';
+
+/** Service managers other than systemd that expect memcached to stay in the foreground. */
+const SUPERVISED: Partial<Record<string, { field: string; consequence: string }>> = {
+  supervisord: {
+    field: 'command=',
+    consequence:
+      'supervisord expects its program to stay in the foreground, so the forking parent exits at once, supervisord restarts it ("exited too quickly"), each restart fails to bind the port the unsupervised daemon still holds, and the program ends FATAL',
+  },
+  compose: {
+    field: 'command:',
+    consequence: 'memcached is the container\'s main process, so the forking parent exits, the container stops and takes the daemonized memcached with it',
+  },
+};
 
 export const rule: Rule = {
   id: 'MC901',
@@ -31,16 +45,27 @@ export const rule: Rule = {
   },
   check(ctx) {
     if (!ctx.model.applied.settings.daemonize) return;
+    // OpenRC's start-stop-daemon and FreeBSD's rc.subr pass -d themselves and expect memcached to fork.
+    if (ctx.config.dialect === 'openrc' || ctx.config.dialect === 'rcconf') return;
+    // A bare command line is not run by a service manager: -d is how it is meant to go to the background.
+    if (ctx.config.dialect === 'argv') return;
+    // A systemd unit of Type=forking expects exactly that fork; other types do not.
+    const unitType = ctx.config.dialect === 'systemd' ? ((ctx.config as SystemdConfig).serviceType ?? 'simple') : null;
+    if (unitType === 'forking') return;
+    const supervised = unitType !== null
+      ? { field: 'ExecStart=', consequence: `the unit is Type=${unitType}, so systemd takes the exit of the forking parent for the end of the service and stops the daemonized memcached with it (only Type=forking expects the fork)` }
+      : SUPERVISED[ctx.config.dialect];
     const debian = ctx.config.dialect === 'debian';
     const consequence = debian
       ? 'the Debian unit is Type=simple, so systemd takes the exit of the forking parent for the end of the service, stops it, and Restart=always restarts it in a loop until the start rate limit marks the unit failed'
-      : 'the memcached unit is Type=simple, so systemd takes the exit of the forking parent for the end of the service and stops the daemonized memcached with it';
+      : (supervised?.consequence ??
+        'the memcached unit is Type=simple, so systemd takes the exit of the forking parent for the end of the service and stops the daemonized memcached with it');
     const where = (written: string, word: string, clustered: boolean) =>
       debian
         ? clustered
           ? `the "d" in "${word}" is not at the start of the line, so the wrapper does not drop it`
           : `${written} not at the start of a line is passed through by the wrapper`
-        : `${written} in OPTIONS is passed to memcached`;
+        : `${written} in ${supervised?.field ?? 'OPTIONS'} is passed to memcached`;
     const ds = occurrences(ctx, 'd').filter((o) => fromFile(ctx, o));
     const shown = ds.length > 0 ? ds : [ctx.model.applied.setBy.daemonize].filter((o) => o !== undefined);
     for (const o of shown) {

@@ -52,79 +52,152 @@ export function splitLines(text: string): { start: number; text: string; eol: '\
   return out;
 }
 
-/** The wrapper's comment removal, keeping each surviving character's offset. */
-function stripComments(text: string, start: number): SourcedChar[] {
-  const removed = new Array<boolean>(text.length).fill(false);
-  for (const m of text.matchAll(/(?<!\\)#[^#]*/g)) {
-    for (let k = m.index!; k < m.index! + m[0].length; k++) removed[k] = true;
+const COMMENT = /(?<!\\)#[^#]*/g;
+const NO_CHARS: SourcedChar[] = [];
+
+/**
+ * The part of a line the wrapper keeps: comments removed (the substitution above), then trimmed. Given as
+ * ranges of the line, `[from0, to0, from1, to1, ...]`, so a comment line costs no per-character objects.
+ */
+function keptRanges(text: string): number[] {
+  const r: number[] = [];
+  let pos = 0;
+  if (text.includes('#')) {
+    COMMENT.lastIndex = 0;
+    for (let m = COMMENT.exec(text); m; m = COMMENT.exec(text)) {
+      if (m.index > pos) r.push(pos, m.index);
+      pos = m.index + m[0].length;
+    }
   }
+  if (pos < text.length) r.push(pos, text.length);
+  // Trim Perl's whitespace at both ends, across the pieces.
+  let first = 0;
+  while (first < r.length) {
+    while (r[first] < r[first + 1] && PERL_SPACE.has(text[r[first]])) r[first]++;
+    if (r[first] < r[first + 1]) break;
+    first += 2;
+  }
+  let last = r.length - 2;
+  while (last >= first) {
+    while (r[last + 1] > r[last] && PERL_SPACE.has(text[r[last + 1] - 1])) r[last + 1]--;
+    if (r[last + 1] > r[last]) break;
+    last -= 2;
+  }
+  return first === 0 && last === r.length - 2 ? r : r.slice(first, last + 2);
+}
+
+function keptString(text: string, ranges: number[]): string {
+  if (ranges.length === 2) return text.slice(ranges[0], ranges[1]);
+  let s = '';
+  for (let k = 0; k < ranges.length; k += 2) s += text.slice(ranges[k], ranges[k + 1]);
+  return s;
+}
+
+function keptChars(text: string, start: number, ranges: number[]): SourcedChar[] {
   const out: SourcedChar[] = [];
-  for (let k = 0; k < text.length; k++) if (!removed[k]) out.push({ ch: text[k], offset: start + k });
+  for (let k = 0; k < ranges.length; k += 2) for (let i = ranges[k]; i < ranges[k + 1]; i++) out.push({ ch: text[i], offset: start + i });
   return out;
 }
 
-function trim(chars: SourcedChar[]): SourcedChar[] {
-  let a = 0;
-  let b = chars.length;
-  while (a < b && PERL_SPACE.has(chars[a].ch)) a++;
-  while (b > a && PERL_SPACE.has(chars[b - 1].ch)) b--;
-  return chars.slice(a, b);
+/** What the wrapper makes of one line. */
+interface LineVerdict {
+  kind: DebianLine['kind'];
+  /** The kept text (empty for blank, comment and "0" lines) and its ranges in the line. */
+  str: string;
+  ranges: number[];
 }
 
-function spanOfChars(chars: SourcedChar[]): Span | null {
-  const offs = chars.map((c) => c.offset).filter((o): o is number => o !== null);
-  return offs.length ? { start: Math.min(...offs), end: Math.max(...offs) + 1 } : null;
+/** The wrapper's loop body for one line; notes go to `notes` when given. */
+function readLine(start: number, text: string, notes: DialectNote[] | null): LineVerdict {
+  const ranges = keptRanges(text);
+  const str = keptString(text, ranges);
+  const lineSpan = ranges.length ? { start: start + ranges[0], end: start + ranges[ranges.length - 1] } : { start, end: start + text.length };
+  if (str === '' || str === '0') {
+    if (str === '0') notes?.push({ kind: 'ignored-line', span: lineSpan, message: 'a line that is just "0" is skipped by the wrapper (Perl treats it as false)' });
+    return { kind: text.trim() === '' ? 'blank' : str === '0' ? 'ignored' : 'comment', str: '', ranges: [] };
+  }
+  if (str[0] === '-' && (str[1] === 'd' || str[1] === 'h')) {
+    notes?.push({
+      kind: 'dropped-option-line',
+      span: lineSpan,
+      message: `the wrapper drops every line starting "-${str[1]}"${str.length > 2 ? `, including the rest of it ("${str}")` : ''}`,
+      data: { letter: str[1], rest: str.slice(2).trim() },
+    });
+    return { kind: 'dropped', str, ranges };
+  }
+  if (str[0] !== '-') {
+    const m = /^(.*?)[ \t\n\r\f\v]+(.*)$/s.exec(str);
+    if (m && m[1] !== '0') {
+      if (m[1] === 'logfile') {
+        notes?.push({ kind: 'logfile', span: lineSpan, message: 'logfile is honoured only by the SysV start script; under systemd output goes to the journal', data: { path: m[2] } });
+      } else {
+        notes?.push({ kind: 'ignored-line', span: lineSpan, message: `the wrapper silently ignores this line ("${m[1]}" is not an option)`, data: { directive: m[1] } });
+      }
+      return { kind: 'ignored', str, ranges };
+    }
+    return { kind: 'stray', str, ranges };
+  }
+  return { kind: 'option', str, ranges };
+}
+
+/** Calls `fn` for each line of `text`, as splitLines would list them, without building the list. */
+function forEachLine(text: string, fn: (start: number, line: string, eol: '\n' | '') => void): void {
+  let start = 0;
+  for (;;) {
+    const nl = text.indexOf('\n', start);
+    if (nl === -1) {
+      if (start < text.length || start === 0) fn(start, text.slice(start), '');
+      return;
+    }
+    fn(start, text.slice(start, nl), '\n');
+    start = nl + 1;
+  }
+}
+
+/** Every line with what the wrapper makes of it (built when asked for: `lint` never needs them). */
+function debianLines(text: string): DebianLine[] {
+  const lines: DebianLine[] = [];
+  forEachLine(text, (start, line, eol) => {
+    const v = readLine(start, line, null);
+    lines.push({ start, text: line, eol, kind: v.kind, kept: v.ranges.length ? keptChars(line, start, v.ranges) : NO_CHARS });
+  });
+  return lines;
+}
+
+/**
+ * The command line's parameters: the kept lines joined with single spaces, as one string with each
+ * character's file offset (-1 for a space the wrapper put between two lines).
+ */
+interface Params {
+  text: string;
+  offsets: number[];
+}
+
+function spanOfRange(offsets: number[], from: number, to: number): Span | null {
+  let start = -1;
+  let end = -1;
+  for (let i = from; i < to; i++) {
+    const o = offsets[i];
+    if (o < 0) continue;
+    if (start < 0 || o < start) start = o;
+    if (o + 1 > end) end = o + 1;
+  }
+  return start < 0 ? null : { start, end };
 }
 
 export function parseDebian(source: SourceText): DebianConfig {
   const notes: DialectNote[] = [];
-  const lines: DebianLine[] = [];
-  const keptLines: DebianLine[] = [];
-  for (const raw of splitLines(source.text)) {
-    const line: DebianLine = { ...raw, kind: 'blank', kept: [] };
-    lines.push(line);
-    const kept = trim(stripComments(raw.text, raw.start));
-    const str = kept.map((c) => c.ch).join('');
-    const lineSpan = spanOfChars(kept) ?? { start: raw.start, end: raw.start + raw.text.length };
-    if (str === '' || str === '0') {
-      line.kind = raw.text.trim() === '' ? 'blank' : str === '0' ? 'ignored' : 'comment';
-      if (str === '0') notes.push({ kind: 'ignored-line', span: lineSpan, message: 'a line that is just "0" is skipped by the wrapper (Perl treats it as false)' });
-      continue;
-    }
-    line.kept = kept;
-    if (/^-[dh]/.test(str)) {
-      line.kind = 'dropped';
-      notes.push({
-        kind: 'dropped-option-line',
-        span: lineSpan,
-        message: `the wrapper drops every line starting "-${str[1]}"${str.length > 2 ? `, including the rest of it ("${str}")` : ''}`,
-        data: { letter: str[1], rest: str.slice(2).trim() },
-      });
-      continue;
-    }
-    if (str[0] !== '-') {
-      const m = /^(.*?)[ \t\n\r\f\v]+(.*)$/s.exec(str);
-      if (m && m[1] !== '0') {
-        line.kind = 'ignored';
-        if (m[1] === 'logfile') {
-          notes.push({ kind: 'logfile', span: lineSpan, message: 'logfile is honoured only by the SysV start script; under systemd output goes to the journal', data: { path: m[2] } });
-        } else {
-          notes.push({ kind: 'ignored-line', span: lineSpan, message: `the wrapper silently ignores this line ("${m[1]}" is not an option)`, data: { directive: m[1] } });
-        }
-        continue;
-      }
-      line.kind = 'stray';
-    } else {
-      line.kind = 'option';
-    }
-    keptLines.push(line);
-  }
+  const kept: { start: number; text: string; verdict: LineVerdict }[] = [];
+  forEachLine(source.text, (start, text) => {
+    const v = readLine(start, text, notes);
+    if (v.kind === 'option' || v.kind === 'stray') kept.push({ start, text, verdict: v });
+  });
 
   let argv: ArgToken[] = [];
   let argvExact = true;
   let launchFailure: LaunchFailure | null = null;
   let shellEvaluated = false;
-  if (keptLines.length === 0) {
+  if (kept.length === 0) {
     argv = [
       { value: '-u', span: null, origin: 'wrapper', exact: true, note: 'appended by the wrapper for an empty configuration' },
       { value: 'root', span: null, origin: 'wrapper', exact: true, note: 'appended by the wrapper for an empty configuration' },
@@ -132,30 +205,38 @@ export function parseDebian(source: SourceText): DebianConfig {
     notes.push({ kind: 'root-default', span: { start: 0, end: 0 }, message: 'the file sets no option, so the wrapper starts memcached with "-u root"' });
   } else {
     // The wrapper runs exec "/usr/bin/memcached " . join(" ", @lines).
-    const params: SourcedChar[] = [];
-    keptLines.forEach((l, k) => {
-      if (k > 0) params.push({ ch: ' ', offset: null });
-      params.push(...l.kept);
-    });
-    for (const l of keptLines) {
-      const chars = [...new Set(l.kept.map((c) => c.ch).filter((ch) => PERL_SHELL_METACHARS.includes(ch)))];
-      if (chars.length) {
-        const dangerous = chars.filter((ch) => DANGEROUS_METACHARS.includes(ch));
-        notes.push({
-          kind: 'shell-line',
-          span: spanOfChars(l.kept)!,
-          message: `this line holds ${chars.map((c) => `"${c}"`).join(' ')}, so the wrapper runs the whole command line through /bin/sh as root`,
-          data: { chars, dangerous },
-        });
+    const params: Params = { text: '', offsets: [] };
+    const parts: string[] = [];
+    kept.forEach((l, k) => {
+      if (k > 0) {
+        parts.push(' ');
+        params.offsets.push(-1);
       }
-    }
-    const decision = perlExecDecision(params);
+      parts.push(l.verdict.str);
+      const r = l.verdict.ranges;
+      for (let j = 0; j < r.length; j += 2) for (let i = r[j]; i < r[j + 1]; i++) params.offsets.push(l.start + i);
+      const str = l.verdict.str;
+      const chars: string[] = [];
+      for (let i = 0; i < str.length; i++) if (PERL_SHELL_METACHARS.includes(str[i]) && !chars.includes(str[i])) chars.push(str[i]);
+      if (chars.length === 0) return;
+      const dangerous = chars.filter((ch) => DANGEROUS_METACHARS.includes(ch));
+      notes.push({
+        kind: 'shell-line',
+        span: { start: l.start + r[0], end: l.start + r[r.length - 1] },
+        message: `this line holds ${chars.map((c) => `"${c}"`).join(' ')}, so the wrapper runs the whole command line through /bin/sh as root`,
+        data: { chars, dangerous },
+      });
+    });
+    params.text = parts.join('');
+    const decision = perlExecDecision(params.text);
     if (decision.stripped) {
-      notes.push({ kind: 'shell-redirect', span: spanOfChars(decision.stripped)!, message: 'Perl strips a trailing "2>&1" itself; memcached never sees it' });
+      notes.push({ kind: 'shell-redirect', span: spanOfRange(params.offsets, decision.stripped[0], decision.stripped[1])!, message: 'Perl strips a trailing "2>&1" itself; memcached never sees it' });
     }
     if (decision.shell) {
       shellEvaluated = true;
-      const sh = parseShellCommand(decision.chars);
+      const chars: SourcedChar[] = [];
+      for (let i = 0; i < decision.end; i++) chars.push({ ch: params.text[i], offset: params.offsets[i] < 0 ? null : params.offsets[i] });
+      const sh = parseShellCommand(chars);
       argv = sh.words.map((w) => ({
         value: w.value,
         span: w.span,
@@ -177,59 +258,70 @@ export function parseDebian(source: SourceText): DebianConfig {
         launchFailure = { exitCode: 2, reason: `/bin/sh: ${sh.syntaxError.message}; memcached never starts`, span: sh.syntaxError.span };
       }
     } else {
-      argv = splitWords(decision.chars);
+      argv = splitWords(params, decision.end);
     }
   }
 
+  return debianConfig(source, { argv, argvExact, launchFailure, notes, shellEvaluated });
+}
+
+/**
+ * The parse result. Built here rather than inside parseDebian: closures created there would keep the
+ * whole parse's working data (every kept line, every character offset) alive as long as the result.
+ */
+function debianConfig(
+  source: SourceText,
+  parts: Pick<DebianConfig, 'argv' | 'argvExact' | 'launchFailure' | 'notes' | 'shellEvaluated'>,
+): DebianConfig {
+  let lines: DebianLine[] | undefined;
+  const allLines = () => (lines ??= debianLines(source.text));
   return {
     dialect: 'debian',
     source,
-    argv,
-    argvExact,
-    launchFailure,
-    notes,
-    lines,
-    shellEvaluated,
-    print: () => lines.map((l) => l.text + l.eol).join(''),
+    argv: parts.argv,
+    argvExact: parts.argvExact,
+    launchFailure: parts.launchFailure,
+    notes: parts.notes,
+    shellEvaluated: parts.shellEvaluated,
+    get lines() {
+      return allLines();
+    },
+    print: () => allLines().map((l) => l.text + l.eol).join(''),
   };
 }
 
 /**
  * Perl's `exec STRING` (doio.c): scanning the command, the first metacharacter sends it to /bin/sh,
  * except a trailing newline (removed) and a final " 2>&1" (Perl dups stderr itself and strips it).
+ * Returns how much of the parameters memcached gets (`end`) and the range Perl stripped, if any.
  */
-function perlExecDecision(params: SourcedChar[]): { shell: boolean; chars: SourcedChar[]; stripped?: SourcedChar[] } {
-  for (let k = 0; k < params.length; k++) {
-    const ch = params[k].ch;
+function perlExecDecision(params: string): { shell: boolean; end: number; stripped?: [number, number] } {
+  const n = params.length;
+  for (let k = 0; k < n; k++) {
+    const ch = params[k];
     if (ch === ' ' || !PERL_SHELL_METACHARS.includes(ch)) continue;
-    if (ch === '\n' && k === params.length - 1) return { shell: false, chars: params.slice(0, k) };
+    if (ch === '\n' && k === n - 1) return { shell: false, end: k };
     // "/usr/bin/memcached " precedes params, so s[-2] always exists; at k=1 it is that trailing space.
-    const prev2 = k >= 2 ? params[k - 2].ch : ' ';
-    if (ch === '>' && params[k + 1]?.ch === '&' && params[k + 2]?.ch === '1' && k >= 1 && params[k - 1].ch === '2' && PERL_SPACE.has(prev2)) {
-      const after = params.slice(k + 3);
-      if (after.length === 0 || PERL_SPACE.has(after[0].ch)) {
-        if (after.every((c) => PERL_SPACE.has(c.ch))) {
-          return { shell: false, chars: params.slice(0, Math.max(0, k - 2)), stripped: params.slice(k - 1, k + 3) };
-        }
-      }
+    const prev2 = k >= 2 ? params[k - 2] : ' ';
+    if (ch === '>' && params[k + 1] === '&' && params[k + 2] === '1' && k >= 1 && params[k - 1] === '2' && PERL_SPACE.has(prev2)) {
+      let rest = k + 3;
+      while (rest < n && PERL_SPACE.has(params[rest])) rest++;
+      if (rest === n) return { shell: false, end: Math.max(0, k - 2), stripped: [k - 1, k + 3] };
     }
-    return { shell: true, chars: params };
+    return { shell: true, end: n };
   }
-  return { shell: false, chars: params };
+  return { shell: false, end: n };
 }
 
-function splitWords(chars: SourcedChar[]): ArgToken[] {
+function splitWords(params: Params, end: number): ArgToken[] {
   const out: ArgToken[] = [];
-  let cur: SourcedChar[] = [];
-  const flush = () => {
-    if (cur.length) out.push({ value: cur.map((c) => c.ch).join(''), span: spanOfChars(cur), origin: 'file', exact: true });
-    cur = [];
-  };
-  for (const c of chars) {
-    if (PERL_SPACE.has(c.ch)) flush();
-    else cur.push(c);
+  let k = 0;
+  while (k < end) {
+    while (k < end && PERL_SPACE.has(params.text[k])) k++;
+    const from = k;
+    while (k < end && !PERL_SPACE.has(params.text[k])) k++;
+    if (k > from) out.push({ value: params.text.slice(from, k), span: spanOfRange(params.offsets, from, k), origin: 'file', exact: true });
   }
-  flush();
   return out;
 }
 

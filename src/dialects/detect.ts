@@ -19,7 +19,7 @@ export const DOC_LANGUAGE: Readonly<Record<DialectName, string>> = {
 };
 
 /** Dialects that detection may choose; a dialect joins when its module lands (issue 8 work in progress). */
-const DETECTABLE = new Set<DialectName>(['debian', 'sysconfig']);
+const DETECTABLE = new Set<DialectName>(['compose', 'supervisord', 'debian', 'sysconfig', 'openrc', 'rcconf', 'systemd']);
 
 export function isDialect(name: string): name is DialectName {
   return (DIALECTS as readonly string[]).includes(name);
@@ -57,7 +57,11 @@ export function dialectFromContent(text: string): DialectName | null {
   for (const [re, name] of BY_CONTENT) if (DETECTABLE.has(name) && re.test(text)) return name;
   let sys = 0;
   let deb = 0;
-  for (const line of text.split('\n')) {
+  // One line at a time, not text.split('\n'): a 50 MB file would hold a million strings at once.
+  for (let at = 0; at !== -1; ) {
+    const nl = text.indexOf('\n', at);
+    const line = text.slice(at, nl === -1 ? text.length : nl);
+    at = nl === -1 ? -1 : nl + 1;
     if (SYSCONFIG_LINE.test(line)) sys++;
     else if (DEBIAN_LINE.test(line)) deb++;
   }

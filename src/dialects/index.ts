@@ -11,12 +11,12 @@ import { sysconfigDialect } from './sysconfig.js';
 const LOADERS: Record<DialectName, () => Promise<Dialect>> = {
   debian: async () => debianDialect,
   sysconfig: async () => sysconfigDialect,
-  systemd: async () => notYet('systemd'),
-  openrc: async () => notYet('openrc'),
-  rcconf: async () => notYet('rcconf'),
-  compose: async () => notYet('compose'),
-  supervisord: async () => notYet('supervisord'),
-  argv: async () => notYet('argv'),
+  systemd: async () => (await import('./systemd.js')).systemdDialect,
+  openrc: async () => (await import('./openrc.js')).openrcDialect,
+  rcconf: async () => (await import('./rcconf.js')).rcconfDialect,
+  compose: async () => (await import('./compose.js')).composeDialect,
+  supervisord: async () => (await import('./supervisord.js')).supervisordDialect,
+  argv: async () => (await import('./argv.js')).argvDialect,
 };
 
 function notYet(name: DialectName): never {

@@ -72,6 +72,11 @@ export function parseShellCommand(chars: SourcedChar[]): ShellResult {
     while (i < n) {
       const c = at(i);
       if (BLANK.has(c) || ';&|<>()'.includes(c)) break;
+      if (c === '\\' && at(i + 1) === '\n') {
+        // A line continuation: removed before the line is split into words.
+        i += 2;
+        continue;
+      }
       if (c === '\\') {
         unquoted = true;
         if (i + 1 < n) {
@@ -106,7 +111,7 @@ export function parseShellCommand(chars: SourcedChar[]): ShellResult {
             break;
           }
           if (d === '\\' && k + 1 < n && '$`"\\\n'.includes(at(k + 1))) {
-            value += at(k + 1);
+            if (at(k + 1) !== '\n') value += at(k + 1);
             k += 2;
             continue;
           }
@@ -220,6 +225,10 @@ export function parseShellCommand(chars: SourcedChar[]): ShellResult {
       if (pendingIoNumber) res.words.pop();
       pendingIoNumber = false;
       res.redirects.push({ text: chars.slice(from, i).map((x) => x.ch).join(''), span: spanOf(chars, from, i) });
+      continue;
+    }
+    if (c === '\\' && at(i + 1) === '\n') {
+      i += 2;
       continue;
     }
     const w = readWord();

@@ -46,6 +46,18 @@ export interface ParsedConfig {
   /** Set when the wrapper or shell fails before memcached runs (shell syntax error). */
   readonly launchFailure: LaunchFailure | null;
   readonly notes: readonly DialectNote[];
+  /**
+   * The user the service manager starts memcached as, when the file decides it (supervisord's `user=`,
+   * Compose's `user:` or the image's `USER`); `root` when it starts memcached as root. Omitted: the
+   * service starts memcached as root and leaves the privilege drop to `-u` (Debian, sysconfig).
+   */
+  readonly startsAs?: string;
+  /**
+   * Set when the file does not decide memcached's command line (a systemd unit that runs a wrapper or
+   * takes its options from a file mchard cannot read): why, for notes. The option rules (MC1xx–MC8xx)
+   * then stay quiet rather than judge an argument vector that is not memcached's.
+   */
+  readonly argvUnknown?: string | null;
   /** The file printed back from the parse tree; byte-identical to the input when nothing was edited. */
   print(): string;
 }
@@ -61,8 +73,8 @@ export interface Dialect {
   /** The user a fix makes memcached run as when the file names none. */
   readonly defaultUser: string;
   parse(source: SourceText): ParsedConfig;
-  /** Where an option that is not in the file yet goes. */
-  insertionPoint(config: ParsedConfig): Span;
+  /** Where an option that is not in the file yet goes (`letter`: that option, when the dialect has a variable for it). */
+  insertionPoint(config: ParsedConfig, letter?: string): Span;
   /**
    * The variable whose value the service's fixed command line passes as option `-letter`'s argument
    * (sysconfig: `-p ${PORT}`), so a fix sets the variable instead of adding the option; null if none.

@@ -189,7 +189,7 @@ const UNIT_VARIABLES: Record<string, string> = { p: 'PORT', u: 'USER', m: 'CACHE
 
 /** An option as the file shows it: `-p 80`, `--port=80`, or `PORT="80"` when a sysconfig unit built it from a variable. */
 export function describeOption(ctx: RuleContext, o: OptionEvent): string {
-  const variable = UNIT_VARIABLES[o.spec.short];
+  const variable = dialectOf(ctx.config.dialect).variableFor?.(o.spec.short) ?? UNIT_VARIABLES[o.spec.short];
   if (ctx.config.argv[o.index]?.origin === 'unit' && variable) {
     const valueTok = o.valueIndex === null ? undefined : ctx.config.argv[o.valueIndex];
     if (valueTok && valueTok.span === null && valueTok.origin === 'unit') return `${variable} (not set)`;

@@ -11,6 +11,7 @@ import { diffArrays } from 'diff';
 import { decodeConfig } from '../../src/input.js';
 import { SourceText } from '../../src/source.js';
 import { chooseDialect } from '../../src/dialects/detect.js';
+import { loadDialect } from '../../src/dialects/index.js';
 import { parseDebian } from '../../src/dialects/debian.js';
 import { parseSysconfig } from '../../src/dialects/sysconfig.js';
 import type { DialectName } from '../../src/dialects/types.js';
@@ -25,7 +26,7 @@ function linesOf(text: string): string[] {
 }
 
 const isComment = (dialect: DialectName, line: string) =>
-  dialect === 'debian' ? /^[ \t]*#/.test(line) : /^[ \t]*[#;]/.test(line);
+  dialect === 'debian' || dialect === 'compose' ? /^[ \t]*#/.test(line) : /^[ \t]*[#;]/.test(line);
 
 export function checkFix(text: string, dialect: DialectName, path = dialect === 'debian' ? '/srv/memcached.conf' : '/srv/sysconfig/memcached'): void {
   const plan = fixText(text, dialect, {}, path);
@@ -35,6 +36,10 @@ export function checkFix(text: string, dialect: DialectName, path = dialect === 
   if (dialect === 'debian') {
     const before = parseDebian(new SourceText(path, text));
     const after = parseDebian(new SourceText(path, fixed));
+    if (!before.launchFailure) expect(after.launchFailure).toBeNull();
+  } else if (dialect === 'compose' || dialect === 'supervisord' || dialect === 'systemd' || dialect === 'openrc' || dialect === 'rcconf') {
+    const before = lintText(text, { dialect, path }).config;
+    const after = lintText(fixed, { dialect, path }).config;
     if (!before.launchFailure) expect(after.launchFailure).toBeNull();
   } else {
     const before = parseSysconfig(new SourceText(path, text));
@@ -91,7 +96,19 @@ export function checkFix(text: string, dialect: DialectName, path = dialect === 
     // The line diff may pair identical lines differently: a copy of an original line is not new text.
     if (a.includes(l)) continue;
     const body = l.replace(/\r?\n$/, '');
-    if (dialect === 'debian') {
+    if (dialect === 'compose') {
+      // The edited or added `command:` line, or an item of a block list.
+      const ok = /^[ ]*command: \S/.test(body) || /^[ ]*- \S/.test(body);
+      expect({ path, added: body, ok }).toEqual({ path, added: body, ok: true });
+    } else if (dialect === 'systemd') {
+      // A `# mchard:` note above ExecStart=, or the edited ExecStart= line or one of its continuation lines.
+      const ok = /^# mchard: .* in ExecStart= \(MC\d+\)\r?$/.test(body) || /^[ \t]*ExecStart[ \t]*=/.test(body) || /^[ \t]+\S/.test(body);
+      expect({ path, added: body, ok }).toEqual({ path, added: body, ok: true });
+    } else if (dialect === 'supervisord') {
+      // A `; mchard:` note, or the edited command= line or one of its continuation lines.
+      const ok = /^; mchard: .* in command= \(MC\d+\)\r?$/.test(body) || /^[ \t]*command[ \t]*[=:]/.test(body) || /^[ \t]+\S/.test(body);
+      expect({ path, added: body, ok }).toEqual({ path, added: body, ok: true });
+    } else if (dialect === 'debian') {
       const ok = (/^# /.test(body) && debianKept(body) === '' && (body.includes('# mchard:') || body.startsWith('# mchard:'))) || /^-/.test(debianKept(body));
       expect({ path, added: body, ok }).toEqual({ path, added: body, ok: true });
     } else {
@@ -140,6 +157,29 @@ describe('fix on samples/', () => {
     for (const s of sampleFiles.filter((x) => x.rel.includes('insecure'))) {
       expect({ s: s.rel, changed: fixText(readFileSync(s.file, 'utf8'), s.dialect, {}, s.file).changed }).toEqual({ s: s.rel, changed: true });
     }
+  });
+});
+
+/** Compose and supervisord files of the corpus (issue 8), by the dialect detection picks for them. */
+const otherFiles = existsSync(join(corpusRoot, 'other'))
+  ? readdirSync(join(corpusRoot, 'other'))
+      .sort()
+      .map((f) => ({ rel: `other/${f}`, file: join(corpusRoot, 'other', f) }))
+      .map((x) => ({ ...x, dialect: chooseDialect(x.file, readFileSync(x.file, 'utf8')) }))
+      .filter((x) => ['compose', 'supervisord', 'systemd', 'openrc', 'rcconf'].includes(x.dialect) && !templates.has(x.rel))
+  : [];
+
+beforeAll(async () => {
+  await loadDialect('compose');
+  await loadDialect('supervisord');
+  await loadDialect('systemd');
+  await loadDialect('openrc');
+  await loadDialect('rcconf');
+});
+
+(otherFiles.length ? describe : describe.skip)('fix on the corpus Compose and supervisord files', () => {
+  it.each(otherFiles)('$rel', ({ file, dialect }) => {
+    checkFix(decodeConfig(file, readFileSync(file)).text, dialect, file);
   });
 });
 
@@ -196,6 +236,42 @@ const sysFile = fc
     return final ? t : t.replace(/\r?\n$/, '');
   });
 
+const composeWord = fc
+  .array(fc.constantFrom('-m 64', '-l 0.0.0.0', '-l 127.0.0.1', '-U 0', '-vv', '-vd', '-d', '-A', '-u root', '-X', '-c 1024', '-p 11211', '-s /tmp/m.sock', '-a 0777'), { maxLength: 4 })
+  .map((ps) => ps.join(' ').split(' ').filter(Boolean));
+const composeFile = fc
+  .tuple(
+    composeWord,
+    fc.constantFrom('flow-double', 'flow-single', 'block', 'string', 'none'),
+    fc.constantFrom('', '    ports: ["11211:11211"]\n', '    ports:\n      - "127.0.0.1:11211:11211"\n', '    expose: [11211]\n'),
+    fc.constantFrom('', '  # the cache\n'),
+  )
+  .map(([ws, style, ports, comment]) => {
+    const q = (w: string, c: string) => `${c}${w}${c}`;
+    const cmd =
+      style === 'none' ? '' :
+      style === 'flow-double' ? `    command: [${ws.map((w) => q(w, '"')).join(', ')}] # options\n` :
+      style === 'flow-single' ? `    command: [${ws.map((w) => q(w, "'")).join(', ')}]\n` :
+      style === 'block' ? (ws.length ? `    command:\n${ws.map((w) => `      - "${w}"\n`).join('')}` : '') :
+      `    command: memcached ${ws.join(' ')}\n`;
+    return `services:\n${comment}  cache:\n    image: memcached:1.6\n${cmd}${ports}  web:\n    image: nginx\n`;
+  });
+const supervisordFile = fc
+  .tuple(composeWord, composeWord, fc.constantFrom('', 'user=memcache\n', 'user=root\n'), fc.constantFrom('', ' ; note', '  '), fc.constantFrom('\n', '\r\n'))
+  .map(([a, b, user, tail, eol]) =>
+    `; managed by hand\n[program:memcached]\ncommand=/usr/bin/memcached ${a.join(' ')}${tail}\n${b.length ? `    ${b.join(' ')}\n` : ''}${user}autorestart=true\n`.replace(/\n/g, eol),
+  );
+
+describe('fix on generated Compose and supervisord files', () => {
+  it('Compose', () => {
+    fc.assert(fc.property(composeFile, (text) => checkFix(text, 'compose', '/srv/app/docker-compose.yml')), { numRuns: Number(process.env.MCHARD_FIX_RUNS ?? 200) });
+  });
+
+  it('supervisord', () => {
+    fc.assert(fc.property(supervisordFile, (text) => checkFix(text, 'supervisord', '/etc/supervisor/conf.d/memcached.conf')), { numRuns: Number(process.env.MCHARD_FIX_RUNS ?? 200) });
+  });
+});
+
 describe('fix on generated files', () => {
   it('Debian', () => {
     fc.assert(fc.property(debianFile, (text) => checkFix(text, 'debian')), { numRuns: Number(process.env.MCHARD_FIX_RUNS ?? 300) });
@@ -203,5 +279,58 @@ describe('fix on generated files', () => {
 
   it('sysconfig', () => {
     fc.assert(fc.property(sysFile, (text) => checkFix(text, 'sysconfig')), { numRuns: Number(process.env.MCHARD_FIX_RUNS ?? 300) });
+  });
+});
+
+// ---- OpenRC conf.d and FreeBSD rc.conf (generated) ----
+
+/** The variables every real conf.d sets (without them the init scripts' command line is broken). */
+const OPENRC_BASE = 'PORT="11211"\nUDPPORT="${PORT}"\nMEMUSAGE="64"\nMAXCONN="1024"\nMEMCACHED_RUNAS="memcached"\nLISTENON=""\n';
+const SH_VALUES: Record<string, string[]> = {
+  PORT: ['11211', '21211'],
+  UDPPORT: ['0', '11211', '${PORT}'],
+  LISTENON: ['', '127.0.0.1', '0.0.0.0', '10.0.0.5', '127.0.0.1,0.0.0.0'],
+  MEMUSAGE: ['64', '1024'],
+  MAXCONN: ['1024', '512'],
+  MEMCACHED_RUNAS: ['memcached', 'root'],
+};
+const optPieces = ['-l 0.0.0.0', '-l 127.0.0.1', '-U 0', '-U 11211', '-A', '-vv', '-v', '-X', '-c 512', '-u root', '-a 0777', '-vd'];
+// A "--" is fine at the end of MISC_OPTS, but in memcached_flags it would hide the rc.d script's own -u.
+const shOpts = fc.array(fc.constantFrom(...optPieces, '--'), { maxLength: 4 }).map((ws) => ws.join(' '));
+const rcOpts = fc.array(fc.constantFrom(...optPieces), { maxLength: 4 }).map((ws) => ws.join(' '));
+const shQuote = fc.constantFrom('"', '"', "'");
+const openrcLine = fc.oneof(
+  {
+    weight: 6,
+    arbitrary: fc
+      .tuple(fc.constantFrom(...Object.keys(SH_VALUES)), fc.nat(), shQuote)
+      .map(([k, n, q]) => {
+        const v = SH_VALUES[k][n % SH_VALUES[k].length];
+        const qq = v.includes('$') ? '"' : q;
+        return `${k}=${qq}${v}${qq}`;
+      }),
+  },
+  { weight: 3, arbitrary: fc.tuple(shOpts, shQuote).map(([v, q]) => `MISC_OPTS=${q}${v}${q}`) },
+  { weight: 2, arbitrary: fc.constantFrom('# comment', '', '#SOCKET="/run/m.sock"', 'MEMCACHED_BINARY="/usr/bin/memcached"', 'PIDBASE="/run/memcached/memcached"') },
+);
+const rcLine = fc.oneof(
+  { weight: 4, arbitrary: fc.tuple(rcOpts, shQuote).map(([v, q]) => `memcached_flags=${q}${v}${q}`) },
+  { weight: 2, arbitrary: fc.constantFrom('memcached_user="root"', 'memcached_user="nobody"', 'memcached_user="www"', 'memcached_enable="YES"', 'memcached_enable="NO"') },
+  { weight: 2, arbitrary: fc.constantFrom('hostname="web1"', 'ifconfig_em0="DHCP"', '# comment', '', 'sshd_enable="YES"') },
+);
+const shFile = (line: fc.Arbitrary<string>) =>
+  // No CRLF: sh keeps the "\r" in every value, so such a file cannot be fixed cleanly (the differential tests cover it).
+  fc.tuple(fc.array(fc.tuple(line, fc.constant('\n')), { maxLength: 10 }), fc.boolean()).map(([ls, final]) => {
+    const t = ls.map(([l, e]) => l + e).join('');
+    return final ? t : t.replace(/\r?\n$/, '');
+  });
+
+describe('fix on generated OpenRC and rc.conf files', () => {
+  it('OpenRC', () => {
+    fc.assert(fc.property(shFile(openrcLine), (text) => checkFix(OPENRC_BASE + text, 'openrc', '/etc/conf.d/memcached')), { numRuns: Number(process.env.MCHARD_FIX_RUNS ?? 200) });
+  });
+
+  it('rc.conf', () => {
+    fc.assert(fc.property(shFile(rcLine), (text) => checkFix(text, 'rcconf', '/etc/rc.conf')), { numRuns: Number(process.env.MCHARD_FIX_RUNS ?? 200) });
   });
 });

@@ -1,0 +1,268 @@
+/**
+ * The docker-compose dialect: a service of a Compose file that runs memcached, read the way Docker
+ * Compose v2 (compose-go) does.
+ *
+ * - A service runs memcached when its `image:` names memcached, or its `entrypoint:`/`command:` starts
+ *   with a program named `memcached`. The first such service is checked; the others get a note.
+ * - The official image (`memcached`, docker-library/memcached) has `ENTRYPOINT ["docker-entrypoint.sh"]`,
+ *   `CMD ["memcached"]` and `USER memcache`; its entrypoint prepends `memcached` when the first argument
+ *   starts with `-`. So `command: ["-m", "128"]` is `memcached -m 128`, no `command:` is plain
+ *   `memcached`, and memcached runs as `memcache` (not root: `-u` is neither needed nor honoured)
+ *   unless `user:` says otherwise. An `entrypoint:` replaces the image's and then starts the argv.
+ * - `command:` as a list is one argument per item; as a string it is split by go-shellwords (no shell:
+ *   `;`, `|`, `>` end the parsing and the rest is dropped). `$VAR`, `${VAR}` and friends are
+ *   interpolated by Compose from the shell and `.env` (host-dependent: the argument is inexact); `$$`
+ *   is a literal `$`.
+ * - Reachability: memcached binds the container's own network namespace; `ports:` publishes it on the
+ *   host (all interfaces unless a host IP is given), `expose:` or nothing leaves it reachable only from
+ *   containers on the same Compose network, `network_mode: host` binds the host's interfaces directly.
+ *   This is recorded in a `container-reach` note (see `container-reach.ts`) that the exposure rules read.
+ */
+import { CST, isMap, isScalar, isSeq, parseDocument, Parser, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import type { ArgToken, SourceText, Span } from '../source.js';
+import type { Dialect, DialectNote, LaunchFailure, ParsedConfig } from './types.js';
+import { goShellwords, interpolate, scalarChars } from './compose-words.js';
+import { tokenOf, valueOf, type SrcChar } from './sourced.js';
+import type { PublishedPort, ReachData } from './container-reach.js';
+
+export interface ComposeService {
+  readonly name: string;
+  readonly keySpan: Span;
+  /** The service's mapping node (the editor adds `command:` to it). */
+  readonly node: YAMLMap;
+  readonly image: string | null;
+  /** The `command:` node, when the service has one. */
+  readonly command: Node | null;
+  readonly entrypoint: Node | null;
+  /** Where memcached's argv comes from: the command (after `memcached` or the official entrypoint), or the entrypoint. */
+  readonly argvFrom: 'command' | 'entrypoint' | 'image';
+  /** Index of the first `command:` word memcached receives (1 when the command starts with `memcached`). */
+  readonly commandSkip: number;
+}
+
+export interface ComposeConfig extends ParsedConfig {
+  readonly dialect: 'compose';
+  readonly document: Document | null;
+  readonly service: ComposeService | null;
+}
+
+const OFFICIAL_IMAGE = /^(?:(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)\/)?(?:library\/)?memcached(?::[^@\s]*)?(?:@\S+)?$/;
+const isMemcachedWord = (w: string) => /(^|\/)memcached$/.test(w);
+
+function spanOf(node: Node | null | undefined): Span | null {
+  const r = node?.range;
+  return r ? { start: r[0], end: r[1] } : null;
+}
+
+interface Words {
+  tokens: ArgToken[];
+  error: { reason: string; span: Span | null } | null;
+  notes: DialectNote[];
+}
+
+/** A `command:`/`entrypoint:` node as Compose turns it into words. */
+function commandWords(node: Node, text: string, key: string): Words {
+  const notes: DialectNote[] = [];
+  const sp = spanOf(node);
+  const fromScalar = (s: Scalar): { chars: SrcChar[]; err: string | null } => {
+    const range = spanOf(s)!;
+    const value = typeof s.value === 'string' ? s.value : text.slice(range.start, range.end);
+    if (typeof s.value !== 'string' && s.value !== null) {
+      notes.push({ kind: 'non-string', span: range, message: `${key} item ${text.slice(range.start, range.end)} is not a YAML string; Compose's schema wants strings (quote it)` });
+    }
+    const chars = scalarChars(text, range, String(s.type ?? 'PLAIN'), value === null ? '' : value);
+    const it = interpolate(chars);
+    return { chars: it.chars, err: it.error };
+  };
+  if (isSeq(node)) {
+    const tokens: ArgToken[] = [];
+    for (const item of node.items) {
+      if (!isScalar(item)) return { tokens, error: { reason: `Compose refuses the file: ${key} items must be strings`, span: spanOf(item as Node) ?? sp }, notes };
+      const { chars, err } = fromScalar(item);
+      if (err) return { tokens, error: { reason: `Compose refuses the file: ${err}`, span: spanOf(item) }, notes };
+      tokens.push(tokenOf(chars, text, 'Compose'));
+    }
+    return { tokens, error: null, notes };
+  }
+  if (isScalar(node)) {
+    if (node.value === null) return { tokens: [], error: null, notes };
+    const { chars, err } = fromScalar(node);
+    if (err) return { tokens: [], error: { reason: `Compose refuses the file: ${err}`, span: sp }, notes };
+    const split = goShellwords(chars);
+    if (split.error) return { tokens: [], error: { reason: `Compose refuses the file: '${key}' ${split.error}`, span: sp }, notes };
+    if (split.dropped) {
+      const dsp = split.dropped.map((c) => c.span).filter((s): s is Span => !!s);
+      notes.push({
+        kind: 'dropped-text',
+        span: dsp.length ? { start: dsp[0].start, end: dsp[dsp.length - 1].end } : sp!,
+        message: `Compose does not run a shell: it stops splitting ${key} at ${JSON.stringify(split.dropped[0].ch)} and silently drops ${JSON.stringify(valueOf(split.dropped))}`,
+      });
+    }
+    return { tokens: split.words.map((w, i) => tokenOf(w, text, 'Compose', split.raws[i])), error: null, notes };
+  }
+  return { tokens: [], error: { reason: `Compose refuses the file: ${key} must be a string or a list of strings`, span: sp }, notes };
+}
+
+function scalarString(node: unknown): string | null {
+  return isScalar(node) && node.value !== null && node.value !== undefined ? String(node.value) : null;
+}
+
+/** `ports:` entries: the host address each publishes on, and the container port(s). */
+function publishedPorts(node: unknown, text: string): PublishedPort[] {
+  if (!isSeq(node)) return [];
+  const out: PublishedPort[] = [];
+  for (const item of node.items) {
+    const span = spanOf(item as Node) ?? { start: 0, end: 0 };
+    if (isMap(item)) {
+      const target = scalarString(item.get('target', true));
+      const hostIp = scalarString(item.get('host_ip', true));
+      const protocol = scalarString(item.get('protocol', true)) ?? 'tcp';
+      if (target) out.push({ hostIp: hostIp ?? null, container: target, protocol, text: text.slice(span.start, span.end), span });
+      continue;
+    }
+    const v = scalarString(item);
+    if (v === null) continue;
+    // [HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]; an IPv6 host address is in brackets.
+    const m = /^(?:(\[[^\]]*\]|[^:]*):)??(?:([^:]*):)?([^:/]+)(?:\/(\w+))?$/.exec(v);
+    if (!m) continue;
+    const ip = m[1] !== undefined ? m[1].replace(/^\[|\]$/g, '') : null;
+    out.push({ hostIp: ip === '' ? null : ip, container: m[3], protocol: m[4] ?? 'tcp', text: v, span });
+  }
+  return out;
+}
+
+export function parseCompose(source: SourceText): ComposeConfig {
+  const text = source.text;
+  const tokens = [...new Parser().parse(text)];
+  const printed = tokens.map((t) => CST.stringify(t)).join('');
+  const print = () => printed;
+  const notes: DialectNote[] = [];
+  let launchFailure: LaunchFailure | null = null;
+  const fail = (reason: string, span: Span | null) => {
+    launchFailure ??= { exitCode: -1, reason, span };
+    notes.push({ kind: 'parse-error', span: span ?? { start: 0, end: 0 }, message: reason });
+  };
+  const base = { dialect: 'compose' as const, source, print };
+
+  let doc: Document | null = null;
+  try {
+    doc = parseDocument(text, { keepSourceTokens: true, uniqueKeys: true, prettyErrors: false });
+  } catch (e) {
+    fail(`the file is not valid YAML (${(e as Error).message}), so Compose refuses it`, null);
+  }
+  if (doc && doc.errors.length > 0) {
+    const err = doc.errors[0];
+    fail(`the file is not valid YAML (${err.message.split('\n')[0]}), so Compose refuses it`, { start: err.pos[0], end: Math.max(err.pos[0], err.pos[1]) });
+  }
+  const services = doc && !launchFailure ? doc.get('services', true) : null;
+  const found: ComposeService[] = [];
+  const words = new Map<ComposeService, Words>();
+  if (isMap(services)) {
+    for (const pair of services.items as Pair<Node, Node>[]) {
+      const name = scalarString(pair.key);
+      if (name === null || !isMap(pair.value)) continue;
+      const node = pair.value as YAMLMap;
+      const image = scalarString(node.get('image', true));
+      const command = (node.get('command', true) as Node | undefined) ?? null;
+      const entrypoint = (node.get('entrypoint', true) as Node | undefined) ?? null;
+      const cmd = command ? commandWords(command, text, 'command') : { tokens: [], error: null, notes: [] };
+      const ep = entrypoint ? commandWords(entrypoint, text, 'entrypoint') : null;
+      const official = image !== null && OFFICIAL_IMAGE.test(image);
+      let svc: ComposeService | null = null;
+      const common = { name, keySpan: spanOf(pair.key)!, node, image, command, entrypoint };
+      if (ep && ep.tokens.length > 0) {
+        if (isMemcachedWord(ep.tokens[0].value)) svc = { ...common, argvFrom: 'entrypoint', commandSkip: 0 };
+      } else if (cmd.tokens.length > 0 && isMemcachedWord(cmd.tokens[0].value)) {
+        svc = { ...common, argvFrom: 'command', commandSkip: 1 };
+      } else if (official || (image !== null && /memcached/.test(image))) {
+        const first = cmd.tokens[0]?.value;
+        if (first === undefined || first.startsWith('-')) svc = { ...common, argvFrom: command ? 'command' : 'image', commandSkip: 0 };
+        else if (!cmd.error) {
+          notes.push({ kind: 'not-memcached', span: spanOf(command) ?? common.keySpan, message: `service ${name} uses the memcached image but runs ${JSON.stringify(first)}, so mchard cannot tell memcached's options` });
+        }
+      }
+      if (cmd.error || ep?.error) {
+        if (svc || (image && /memcached/.test(image))) svc ??= { ...common, argvFrom: 'command', commandSkip: 0 };
+      }
+      if (svc) {
+        found.push(svc);
+        const tokensOut = svc.argvFrom === 'entrypoint' ? [...ep!.tokens.slice(1), ...cmd.tokens] : cmd.tokens.slice(svc.commandSkip);
+        words.set(svc, { tokens: tokensOut, error: cmd.error ?? ep?.error ?? null, notes: [...cmd.notes, ...(ep?.notes ?? [])] });
+      }
+    }
+  } else if (doc && !launchFailure) {
+    fail('the file has no services: mapping, so it starts no memcached', null);
+  }
+
+  const service = found[0] ?? null;
+  for (const other of found.slice(1)) {
+    notes.push({ kind: 'other-service', span: other.keySpan, message: `service ${other.name} also runs memcached; mchard checks only ${service!.name} (the first one)`, data: { service: other.name } });
+  }
+  let argv: ArgToken[] = [];
+  let startsAs: string | undefined;
+  if (!service) {
+    if (!launchFailure) fail('no service of the file runs memcached (by image, entrypoint or command)', null);
+  } else {
+    const w = words.get(service)!;
+    notes.push(...w.notes);
+    if (w.error) fail(w.error.reason, w.error.span);
+    argv = w.tokens;
+    for (const t of argv.filter((t) => !t.exact)) notes.push({ kind: 'host-dependent', span: t.span ?? service.keySpan, message: `the argument ${t.note}`, data: { value: t.value } });
+    const node = service.node;
+    const official = service.image !== null && OFFICIAL_IMAGE.test(service.image);
+    const userNode = node.get('user', true) as Node | undefined;
+    const user = scalarString(userNode);
+    if (user !== null) {
+      const name = user.split(':')[0];
+      startsAs = name === '0' || name === 'root' ? 'root' : name;
+      notes.push({ kind: 'starts-as', span: spanOf(userNode)!, message: startsAs === 'root' ? 'the container runs memcached as root' : `the container runs memcached as ${name}, so it is not root and ignores -u`, data: { user: startsAs } });
+    } else if (official) {
+      startsAs = 'memcache';
+      notes.push({ kind: 'starts-as', span: spanOf(node.get('image', true) as Node) ?? service.keySpan, message: 'the official memcached image runs as user memcache (USER memcache), so memcached is not root and ignores -u', data: { user: 'memcache' } });
+    }
+    // Where the container's port can be reached from.
+    const mode = scalarString(node.get('network_mode', true));
+    const portsNode = node.get('ports', true) as Node | undefined;
+    const exposeNode = node.get('expose', true) as Node | undefined;
+    const published = publishedPorts(portsNode, text);
+    const reach: ReachData = mode === 'host' ? { mode: 'host', published: [] } : { mode: 'container', published };
+    const reachSpan = spanOf(portsNode) ?? spanOf(exposeNode) ?? service.keySpan;
+    notes.push({
+      kind: 'container-reach',
+      span: reachSpan,
+      message:
+        mode === 'host'
+          ? `network_mode: host: memcached binds the host's own interfaces`
+          : published.length
+            ? `ports: publishes ${published.map((p) => p.text).join(', ')} on the host`
+            : `no ports: are published: memcached is reachable only from containers on the same Compose network${exposeNode ? ' (expose: does not publish)' : ''}`,
+      data: reach as unknown as Record<string, unknown>,
+    });
+  }
+  notes.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+  return {
+    ...base,
+    argv,
+    argvExact: argv.every((t) => t.exact),
+    launchFailure,
+    notes,
+    ...(startsAs !== undefined ? { startsAs } : {}),
+    document: doc,
+    service,
+  };
+}
+
+export const composeDialect: Dialect = {
+  name: 'compose',
+  title: 'docker-compose service command:',
+  defaultUser: 'memcache',
+  parse: parseCompose,
+  /** The end of the last `command:` word that memcached receives; without a command, the service key. */
+  insertionPoint(config) {
+    const c = config as ComposeConfig;
+    const last = c.argv.filter((t) => t.span).at(-1);
+    const cmd = c.service?.command?.range;
+    const at = last?.span ? last.span.end : cmd ? cmd[1] : (c.service?.keySpan.end ?? config.source.text.length);
+    return { start: at, end: at };
+  },
+};

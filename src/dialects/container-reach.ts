@@ -1,0 +1,82 @@
+/**
+ * Where a memcached inside a container can be reached from, as the compose dialect records it in its
+ * `container-reach` note. memcached binds the container's own network namespace, so its listen address
+ * alone says little: what reaches the host's networks is what `ports:` publishes. The exposure rules
+ * (MC101, MC601) read this through `containerReach()`. Free of the YAML library.
+ */
+import type { Span } from '../source.js';
+import type { ParsedConfig } from './types.js';
+
+export interface PublishedPort {
+  /** The host address it is published on; null: every interface of the host. */
+  readonly hostIp: string | null;
+  /** The container port or range (`11211`, `11211-11212`). */
+  readonly container: string;
+  readonly protocol: string;
+  readonly text: string;
+  readonly span: Span;
+}
+
+export interface ReachData {
+  /** `host`: network_mode: host, memcached binds the host's interfaces itself. */
+  readonly mode: 'container' | 'host';
+  readonly published: readonly PublishedPort[];
+}
+
+export interface ContainerReach {
+  /** `none`: only containers on the Compose network; `loopback`: published on the host's loopback only; `host`: published on (or bound to) the host's interfaces. */
+  readonly reach: 'none' | 'loopback' | 'host';
+  /** The `ports:` entries that publish memcached's port. */
+  readonly ports: readonly PublishedPort[];
+  readonly span: Span;
+}
+
+function covers(range: string, port: number): boolean {
+  const m = /^(\d+)(?:-(\d+))?$/.exec(range.trim());
+  if (!m) return true; // a variable or something unusual: assume it may be memcached's
+  const lo = Number(m[1]);
+  const hi = m[2] ? Number(m[2]) : lo;
+  return port >= lo && port <= hi;
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i;
+
+/** How far the container's memcached reaches, for the ports it listens on; null when the file is not a container service. */
+export function containerReach(config: ParsedConfig, ports: readonly { port: number; transport: 'tcp' | 'udp' }[]): ContainerReach | null {
+  const note = config.notes.find((n) => n.kind === 'container-reach');
+  if (!note) return null;
+  const data = note.data as unknown as ReachData;
+  if (data.mode === 'host') return { reach: 'host', ports: [], span: note.span };
+  const hits = data.published.filter((p) => ports.some((l) => l.transport === p.protocol && covers(p.container, l.port)));
+  if (hits.length === 0) return { reach: 'none', ports: [], span: note.span };
+  return { reach: hits.every((p) => p.hostIp !== null && LOOPBACK.test(p.hostIp)) ? 'loopback' : 'host', ports: hits, span: note.span };
+}
+
+/**
+ * For the exposure rules: how a wildcard or non-loopback listener inside a container should be judged.
+ * `host`: published on the host's interfaces (as serious as a host listener); `loopback`: only the
+ * host itself; `none`: only containers on the same Compose network.
+ */
+export function containerVerdict(
+  config: ParsedConfig,
+  listeners: readonly { transport: string; port?: number }[],
+): { reach: ContainerReach['reach']; severity: 'error' | 'warning' | 'info'; where: string } | null {
+  const ports = listeners.flatMap((l) => (l.transport === 'tcp' || l.transport === 'udp') && typeof l.port === 'number' ? [{ port: l.port, transport: l.transport as 'tcp' | 'udp' }] : []);
+  const r = containerReach(config, ports);
+  if (!r) return null;
+  const shown = r.ports.map((p) => p.text).join(', ');
+  switch (r.reach) {
+    case 'host':
+      return {
+        reach: r.reach,
+        severity: 'error',
+        where: r.ports.length
+          ? `inside the container, and ports: publishes it on ${r.ports.some((p) => p.hostIp === null) ? "every interface of the host" : 'the host'} (${shown}); publish it as "127.0.0.1:HOST:CONTAINER" or drop the ports: entry`
+          : 'and network_mode: host puts it on every interface of the host',
+      };
+    case 'loopback':
+      return { reach: r.reach, severity: 'info', where: `inside the container; ports: publishes it only on the host's loopback (${shown})` };
+    case 'none':
+      return { reach: r.reach, severity: 'info', where: 'inside the container; no ports: entry publishes it, so only containers on the same Compose network reach it' };
+  }
+}

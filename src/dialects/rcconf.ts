@@ -1,0 +1,226 @@
+/**
+ * The FreeBSD dialect: `/etc/rc.conf` (or `rc.conf.local`, `rc.conf.d/memcached`) as the memcached rc.d
+ * script of the ports tree reads it. rc.subr sources the file with `sh`; every variable that is not the
+ * script's is kept and ignored.
+ *
+ * Followed (facts only, in our words): freebsd-ports `databases/memcached/files/memcached.in` at
+ * 50aecb67a606, and rc.subr's `run_rc_command` (freebsd-src `libexec/rc/rc.subr`):
+ * - defaults, applied after the file: memcached_enable="NO" and memcached_user="nobody", each only when
+ *   the variable is unset (`: ${var="..."}`, so an empty value stays empty);
+ * - `command_args` is `-d -u ${memcached_user} -P ${pidfile} `, pidfile `/var/run/memcached/memcached.pid`;
+ * - rc.subr builds `$command $rc_flags $command_args`, where rc_flags is memcached_flags: the flags come
+ *   *before* the script's arguments, so a `-u` or `-P` in memcached_flags is overridden;
+ * - the script does not unset memcached_user, so rc.subr runs that string as
+ *   `su -m USER -c 'sh -c "..."'` (unless USER is the user rc runs as, root) and the whole text is read
+ *   again by the shell: quotes and `;`, `#`, `|`, `&` inside memcached_flags are shell syntax there;
+ * - the service starts at boot only when memcached_enable is YES, TRUE, ON or 1 (any case);
+ * - with memcached_profiles="a b", the script starts one instance per profile whose
+ *   `memcached_<p>_enable` (else memcached_enable) is yes, with `memcached_<p>_flags` (when non-empty,
+ *   else memcached_flags) and the pid file `/var/run/memcached/memcached.<p>.pid`; the instance without a
+ *   profile is not started then. mchard checks one profile (the first enabled one) and notes the others.
+ */
+import type { ArgToken, SourceText, Span } from '../source.js';
+import type { Dialect, DialectNote, LaunchFailure, ParsedConfig } from './types.js';
+import { parseShellCommand, type SourcedChar } from './shell.js';
+import { parseShVars, printLines, show, spanOfChars, splitFields, type ShAssignment, type ShVarsFile } from './sh-vars.js';
+import { pointInValue } from './openrc.js';
+
+export interface RcconfOptions {
+  /** The profile to check (one of memcached_profiles); the first enabled one when omitted. */
+  profile?: string;
+}
+
+export interface RcconfConfig extends ParsedConfig {
+  readonly dialect: 'rcconf';
+  readonly vars: ShVarsFile;
+  /** The profile whose instance the argv is for, or null without profiles. */
+  readonly profile: string | null;
+  readonly profiles: readonly string[];
+  /** The variable whose words reach memcached as flags (memcached_flags or memcached_<p>_flags). */
+  readonly flagsVariable: string;
+  /** Whether rc starts this instance at boot. */
+  readonly enabled: boolean;
+  /** The value of memcached_user after the script's default. */
+  readonly user: string;
+}
+
+const YES = /^(yes|true|on|1)$/i;
+const NO = /^(no|false|off|0)$/i;
+/** Characters the three shells of `su -m USER -c 'sh -c "..."'` do not all read alike. */
+const NESTED_SPECIAL = /['"\\$`!]/;
+const PIDDIR = '/var/run/memcached';
+
+export function parseRcconf(source: SourceText, opts: RcconfOptions = {}): RcconfConfig {
+  const vars = parseShVars(source.text);
+  const env = vars.env;
+  const notes: DialectNote[] = [...vars.notes];
+  const val = (name: string) => env.get(name)?.value;
+  const whole: Span = { start: 0, end: 0 };
+
+  const profiles = splitFields(env.get('memcached_profiles')?.chars ?? []).map((f) => f.map((c) => c.ch).join(''));
+  const enableOf = (p: string | null) => (p !== null && val(`memcached_${p}_enable`)) || val('memcached_enable');
+  let profile: string | null = null;
+  if (profiles.length) {
+    profile = opts.profile !== undefined && profiles.includes(opts.profile) ? opts.profile : (profiles.find((p) => YES.test(enableOf(p) ?? '')) ?? profiles[0]);
+    const others = profiles.filter((p) => p !== profile);
+    notes.push({
+      kind: 'profiles',
+      span: env.get('memcached_profiles')!.span,
+      message:
+        `memcached_profiles starts one memcached per enabled profile and none without a profile; mchard checks profile ${show(profile)}` +
+        (others.length ? ` (not checked: ${others.map((p) => show(p)).join(', ')})` : ''),
+      data: { profile, others },
+    });
+  }
+
+  // Enabled at boot?
+  const enableName = profile !== null && val(`memcached_${profile}_enable`) ? `memcached_${profile}_enable` : 'memcached_enable';
+  const enableValue = val(enableName) ?? 'NO';
+  const enabled = YES.test(enableValue);
+  if (!enabled) {
+    const a = env.get(enableName);
+    notes.push({
+      kind: 'not-enabled',
+      span: a?.span ?? whole,
+      message: !a
+        ? `${enableName} is not set in this file, so unless another rc.conf file sets it to YES, rc does not start memcached at boot`
+        : NO.test(enableValue)
+          ? `${enableName}=${show(enableValue)}: rc does not start memcached at boot (only "service memcached onestart" does)`
+          : `${enableName}=${show(enableValue)} is neither yes nor no: rc warns and does not start memcached at boot`,
+      data: { key: enableName, value: enableValue },
+    });
+  }
+
+  // The flags: the profile's when non-empty (the script's `${memcached_<p>_flags:-${memcached_flags}}`).
+  const profileFlags = profile !== null ? env.get(`memcached_${profile}_flags`) : undefined;
+  const flags = profileFlags && profileFlags.value !== '' ? profileFlags : env.get('memcached_flags');
+  const flagsVariable = profileFlags && profileFlags.value !== '' ? profileFlags.name : 'memcached_flags';
+  const userAsg = env.get('memcached_user');
+  const user = userAsg ? userAsg.value : 'nobody';
+  const pidfile = profile !== null ? `${PIDDIR}/memcached.${profile}.pid` : `${PIDDIR}/memcached.pid`;
+  // rc.subr drops `su` when the user is the one rc runs as (root at boot).
+  const viaSu = user !== '' && user !== 'root';
+
+  let exact = vars.exact && vars.syntaxError === null;
+  const inexactBecause = (a: ShAssignment | undefined) => {
+    if (a && !a.exact) exact = false;
+  };
+  inexactBecause(flags);
+  inexactBecause(userAsg);
+  if (profile !== null && flags && flags.name === 'memcached_flags' && /["'\\$`}]/.test(flags.value)) {
+    exact = false;
+    notes.push({
+      kind: 'nested-shell',
+      span: flags.valueSpan,
+      message: `for profile ${show(profile)} the script copies memcached_flags with eval into \${memcached_${profile}_flags:-...}, which reads its quotes, backslashes, "$" and "}" once more`,
+    });
+  }
+  if (viaSu) {
+    for (const a of [flags, userAsg]) {
+      if (a && NESTED_SPECIAL.test(a.value)) {
+        exact = false;
+        notes.push({
+          kind: 'nested-shell',
+          span: a.valueSpan,
+          message: `rc.subr starts memcached with su -m ${user} -c 'sh -c "..."', so the value of ${a.name} is read by three shells in turn; mchard does not follow its quotes, backslashes, "$" and "!" through them`,
+          data: { key: a.name },
+        });
+      }
+    }
+  }
+
+  // The command line rc.subr evaluates: `<flags> -d -u <user> -P <pidfile> `. Each character points into
+  // `pool` (its source range, or null for the script's own text), so words map back to the file.
+  const pool: ({ start: number; end: number } | null)[] = [];
+  const chars: SourcedChar[] = [];
+  const put = (ch: string, src: { start: number; end: number } | null) => {
+    chars.push({ ch, offset: pool.length });
+    pool.push(src);
+  };
+  const putText = (s: string) => [...s].forEach((ch) => put(ch, null));
+  for (const c of flags?.chars ?? []) put(c.ch, c);
+  putText(' -d -u ');
+  const userStart = chars.length;
+  if (userAsg) for (const c of userAsg.chars) put(c.ch, c);
+  else putText(user);
+  const userEnd = chars.length;
+  putText(` -P ${pidfile} `);
+
+  const sh = parseShellCommand(chars);
+  const fromPool = (span: Span | null) => (span ? pool.slice(span.start, span.end).filter((p): p is { start: number; end: number } => p !== null) : []);
+  const argv: ArgToken[] = sh.words.map((w) => {
+    const srcs = fromPool(w.span);
+    const span = spanOfChars(srcs);
+    const inUser = w.span !== null && w.span.start >= userStart && w.span.end <= userEnd;
+    if (!span) {
+      const isUserFlag = w.value === '-u' && w.span !== null && w.span.end === userStart - 1;
+      const note = inUser ? 'memcached_user is not set, so the rc.d script uses its default, nobody' : undefined;
+      return { value: w.value, span: isUserFlag && userAsg ? userAsg.span : null, origin: 'unit' as const, exact: w.exact, ...(note ? { note } : {}) };
+    }
+    const shown = source.slice(span);
+    const note = !w.exact ? `depends on the host: ${w.inexact}` : shown !== w.value ? `the shell reads ${show(shown)} as ${show(w.value)}` : undefined;
+    return { value: w.value, span, origin: 'file' as const, exact: w.exact && exact, ...(note ? { note } : {}) };
+  });
+  if (!sh.words.every((w) => w.exact) || sh.extraCommands.length) exact = false;
+
+  const mapped = (s: Span | null): Span => spanOfChars(fromPool(s)) ?? flags?.valueSpan ?? whole;
+  for (const r of sh.redirects) {
+    notes.push({ kind: 'shell-redirect', span: mapped(r.span), message: `"${r.text.trim()}" in ${flagsVariable} is a shell redirection, not an argument for memcached`, data: { text: r.text } });
+  }
+  for (const e of sh.extraCommands) {
+    notes.push({
+      kind: 'shell-extra-command',
+      span: mapped(e.span),
+      message: `after "${e.operator}" in ${flagsVariable} rc runs further commands (as root at boot), and the rc.d script's own -d -u ${user} -P ... no longer reach memcached`,
+      data: { operator: e.operator },
+    });
+  }
+  for (const h of sh.hostDependent) notes.push({ kind: 'host-dependent', span: mapped(h.span), message: `the argument depends on the host: ${h.what}`, data: { what: h.what } });
+
+  let launchFailure: LaunchFailure | null = null;
+  if (profile !== null && /[*?[]/.test(profile)) exact = false;
+  if (vars.syntaxError) {
+    launchFailure = { exitCode: 2, reason: `sh: ${vars.syntaxError.message}: rc cannot source the file, so memcached (and every later service) is not configured`, span: vars.syntaxError.span };
+  } else if (profile !== null && !/^[A-Za-z0-9_]+$/.test(profile)) {
+    // The script evals `${memcached_<profile>_enable:-...}`: a profile that is not a name part is a bad substitution.
+    launchFailure = { exitCode: 2, reason: `the profile ${show(profile)} cannot be part of a variable name, so the rc.d script fails ("Bad substitution") before starting memcached`, span: env.get('memcached_profiles')!.valueSpan };
+  } else if (sh.syntaxError) {
+    launchFailure = { exitCode: 2, reason: `sh: ${sh.syntaxError.message} in the command rc.subr builds from ${flagsVariable}; memcached never starts`, span: mapped(sh.syntaxError.span) };
+  }
+  if (launchFailure) exact = false;
+
+  notes.sort((x, y) => x.span.start - y.span.start);
+  return {
+    dialect: 'rcconf',
+    vars,
+    profile,
+    profiles,
+    flagsVariable,
+    enabled,
+    user,
+    source,
+    argv,
+    argvExact: exact,
+    launchFailure,
+    notes,
+    // su -m USER starts memcached as that user, so its -u is neither needed nor honoured.
+    ...(viaSu ? { startsAs: user } : {}),
+    print: () => printLines(vars.lines),
+  };
+}
+
+/** FreeBSD `rc.conf`, read by the memcached rc.d script of the ports tree. */
+export const rcconfDialect: Dialect = {
+  name: 'rcconf',
+  title: 'FreeBSD rc.conf (memcached_flags, memcached_user)',
+  defaultUser: 'nobody',
+  parse: (source) => parseRcconf(source),
+  /** memcached_user for -u; otherwise inside the flags' value; otherwise the end of the file. */
+  insertionPoint(config, letter) {
+    const c = config as RcconfConfig;
+    const text = c.source.text;
+    const target = (letter === 'u' && c.vars.env.get('memcached_user')) || c.vars.env.get(c.flagsVariable);
+    return target ? pointInValue(text, target) : { start: text.length, end: text.length };
+  },
+  variableFor: (letter) => (letter === 'u' ? 'memcached_user' : null),
+};

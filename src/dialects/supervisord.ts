@@ -1,0 +1,317 @@
+/**
+ * The supervisord dialect: a `[program:NAME]` section whose `command=` runs memcached, read the way
+ * supervisor 4 does it.
+ *
+ * - The file is read by `configparser` with supervisor's settings (see `configparser.ts`): `=` or `:`
+ *   separates a name from its value, `;`/`#` after whitespace starts a comment, indented lines continue
+ *   a value, a later option of the same name wins.
+ * - `command=` is expanded with Python's `%` operator (supervisor/options.py `expand()`): `%%` is `%`,
+ *   `%(name)s` is one of `here` (the file's directory), `program_name`, `group_name`, `host_node_name`,
+ *   `process_num`, `numprocs`, or `ENV_X` (from the section's or `[supervisord]`'s `environment=`, else
+ *   supervisord's own environment, which depends on the host). A name it does not know, or another `%`
+ *   sequence, makes supervisord refuse the file.
+ * - The expanded text is split with `shlex.split()` (supervisor/process.py `get_execv_args`, see
+ *   `pyshlex.ts`); the first word is the program, the rest is memcached's argv.
+ * - `user=` makes supervisord (running as root) switch to that user before exec, so memcached does not
+ *   start as root; without it memcached starts as root, or as `[supervisord]`'s `user=` if supervisord
+ *   itself drops to one.
+ * The program chosen is the first `[program:...]` section whose command runs a file named `memcached`;
+ * other ones are reported in a note.
+ */
+import type { ArgToken, SourceText, Span } from '../source.js';
+import type { Dialect, DialectNote, LaunchFailure, ParsedConfig } from './types.js';
+import { parseIni, type IniFile, type IniLine, type IniOption, type IniSection } from './configparser.js';
+import { pyShlexSplit } from './pyshlex.js';
+import { spreadChars, tokenOf, valueOf, type SrcChar } from './sourced.js';
+
+export interface SupervisordProgram {
+  /** The section name, `program:memcached`. */
+  readonly section: string;
+  readonly name: string;
+  readonly command: IniOption | null;
+  readonly user: IniOption | null;
+  /** The command's words, argv[0] included, or null when supervisord cannot expand or split it. */
+  readonly words: readonly ArgToken[] | null;
+}
+
+export interface SupervisordConfig extends ParsedConfig {
+  readonly dialect: 'supervisord';
+  readonly lines: readonly IniLine[];
+  readonly ini: IniFile;
+  /** The program that runs memcached (null when none does). */
+  readonly program: SupervisordProgram | null;
+}
+
+interface Expanded {
+  chars: SrcChar[];
+  error: string | null;
+}
+
+/** Python's `s % expansions` for a supervisord value, keeping where each character came from. */
+export function expandPercent(chars: readonly SrcChar[], lookup: (name: string) => { value: string; dep?: string } | null, label: string): Expanded {
+  const out: SrcChar[] = [];
+  const text = valueOf(chars);
+  const bad = (why: string): Expanded => ({ chars: out, error: `Format string ${pyRepr(text)} for ${pyRepr(label)} ${why}` });
+  for (let k = 0; k < chars.length; k++) {
+    if (chars[k].ch !== '%') {
+      out.push(chars[k]);
+      continue;
+    }
+    const next = chars[k + 1]?.ch;
+    if (next === '%') {
+      out.push({ ch: '%', span: mergeSpan(chars[k], chars[k + 1]) });
+      k++;
+      continue;
+    }
+    if (next !== '(') return bad(next === undefined ? 'is badly formatted: incomplete format' : 'is badly formatted: a "%" that is not "%%" or "%(name)s"');
+    let e = k + 2;
+    let depth = 1;
+    while (e < chars.length && depth > 0) {
+      if (chars[e].ch === '(') depth++;
+      else if (chars[e].ch === ')') depth--;
+      if (depth > 0) e++;
+    }
+    if (e >= chars.length) return bad('is badly formatted: incomplete format key');
+    const name = valueOf(chars.slice(k + 2, e));
+    const conv = chars[e + 1]?.ch;
+    if (conv !== 's') return bad(conv === undefined ? 'is badly formatted: incomplete format' : `is badly formatted: only %(name)s is supported here`);
+    const found = lookup(name);
+    if (!found) return { chars: out, error: `Format string ${pyRepr(text)} for ${pyRepr(label)} contains names ('${name}') which cannot be expanded` };
+    const span = mergeSpan(chars[k], chars[e + 1]);
+    out.push(...spreadChars(found.value, span, found.dep));
+    k = e + 1;
+  }
+  return { chars: out, error: null };
+}
+
+function mergeSpan(a: SrcChar, b: SrcChar): Span | null {
+  if (!a.span || !b.span) return a.span ?? b.span;
+  return { start: Math.min(a.span.start, b.span.start), end: Math.max(a.span.end, b.span.end) };
+}
+
+function pyRepr(s: string): string {
+  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
+}
+
+/**
+ * supervisor's `dict_of_key_value_pairs` for `environment=`: `KEY=value,KEY2="value 2"` (shlex with
+ * `=` and `,` as separators). Good enough for the ENV_ names a command uses; values holding `%(...)s`
+ * are taken as host-dependent.
+ */
+export function environmentPairs(value: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const words: string[] = [];
+  let cur = '';
+  let has = false;
+  let q: string | null = null;
+  for (let k = 0; k < value.length; k++) {
+    const c = value[k];
+    if (q) {
+      if (c === q) q = null;
+      else if (c === '\\' && q === '"' && (value[k + 1] === '"' || value[k + 1] === '\\')) cur += value[++k];
+      else cur += c;
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      q = c;
+      has = true;
+    } else if (c === '=' || c === ',') {
+      if (has || cur) words.push(cur);
+      words.push(c);
+      cur = '';
+      has = false;
+    } else if (/\s/.test(c)) {
+      if (has || cur) words.push(cur);
+      cur = '';
+      has = false;
+    } else {
+      cur += c;
+      has = true;
+    }
+  }
+  if (has || cur) words.push(cur);
+  const toks = words.filter((w) => w !== ',');
+  for (let i = 0; i + 2 < toks.length + 1; i += 3) {
+    if (toks[i + 1] !== '=') break;
+    out.set(toks[i], toks[i + 2] ?? '');
+  }
+  return out;
+}
+
+const isMemcachedProgram = (word: string) => /(^|\/)memcached$/.test(word);
+
+function option(ini: IniFile, section: IniSection, key: string): IniOption | null {
+  return section.options.get(key) ?? ini.sections.get('DEFAULT')?.options.get(key) ?? null;
+}
+
+function dirOf(path: string): string {
+  const norm = path.replace(/\\/g, '/');
+  const i = norm.lastIndexOf('/');
+  return i <= 0 ? (i === 0 ? '/' : '.') : norm.slice(0, i);
+}
+
+export function parseSupervisord(source: SourceText): SupervisordConfig {
+  const text = source.text;
+  const ini = parseIni(text);
+  const notes: DialectNote[] = [];
+  let launchFailure: LaunchFailure | null = null;
+  const fail = (reason: string, span: Span | null, exitCode = 2) => {
+    launchFailure ??= { exitCode, reason, span };
+    notes.push({ kind: 'parse-error', span: span ?? { start: 0, end: 0 }, message: reason });
+  };
+  if (ini.error) fail(`supervisord cannot read the file (${ini.error.message}) and refuses to start`, ini.error.span);
+
+  const daemon = ini.sections.get('supervisord');
+  const daemonEnv = daemon ? option(ini, daemon, 'environment') : null;
+  const daemonUser = daemon ? option(ini, daemon, 'user') : null;
+
+  // Every program section, with its command expanded and split.
+  const groups = new Map<string, string>();
+  for (const s of ini.sections.values()) {
+    if (!s.name.startsWith('group:')) continue;
+    const list = option(ini, s, 'programs');
+    for (const p of (list?.value ?? '').split(/[,\s]+/).filter(Boolean)) groups.set(p, s.name.slice('group:'.length));
+  }
+  const programs: { prog: SupervisordProgram; error: { reason: string; span: Span | null } | null }[] = [];
+  for (const s of ini.sections.values()) {
+    if (!s.name.startsWith('program:')) continue;
+    const name = s.name.slice('program:'.length);
+    const command = option(ini, s, 'command');
+    const user = option(ini, s, 'user');
+    const envOpt = option(ini, s, 'environment');
+    const env = new Map<string, { value: string; dep?: string }>();
+    for (const o of [daemonEnv, envOpt]) {
+      if (!o) continue;
+      const dep = o.value.includes('%(') ? `environment= refers to ${o.value.match(/%\([^)]*\)s/)?.[0]}` : undefined;
+      for (const [k, v] of environmentPairs(o.value)) env.set(k, { value: v, ...(dep ? { dep } : {}) });
+    }
+    const numprocs = /^\d+$/.test(option(ini, s, 'numprocs')?.value ?? '') ? option(ini, s, 'numprocs')!.value : '1';
+    const start = /^\d+$/.test(option(ini, s, 'numprocs_start')?.value ?? '') ? option(ini, s, 'numprocs_start')!.value : '0';
+    const lookup = (key: string): { value: string; dep?: string } | null => {
+      if (key.startsWith('ENV_')) {
+        const v = env.get(key.slice(4));
+        if (v) return v;
+        return { value: `%(${key})s`, dep: `%(${key})s is the environment variable ${key.slice(4)} of supervisord (supervisord refuses the file if it is not set)` };
+      }
+      switch (key) {
+        case 'here':
+          return { value: dirOf(source.path), dep: '%(here)s is the directory of the file as supervisord reads it' };
+        case 'program_name':
+          return { value: name };
+        case 'group_name':
+          return { value: groups.get(name) ?? name };
+        case 'host_node_name':
+          return { value: '%(host_node_name)s', dep: '%(host_node_name)s is the host name' };
+        case 'process_num':
+          return { value: String(Number(start)) };
+        case 'numprocs':
+          return { value: String(Number(numprocs)) };
+      }
+      return null;
+    };
+    let words: ArgToken[] | null = null;
+    let error: { reason: string; span: Span | null } | null = null;
+    if (command) {
+      const exp = expandPercent(command.chars, lookup, `${s.name}.command`);
+      const cmdSpan = { start: command.valueStart, end: Math.max(command.valueStart, ...command.chars.map((c) => c.span?.end ?? 0)) };
+      if (exp.error) error = { reason: `supervisord refuses the file: ${exp.error}`, span: cmdSpan };
+      else {
+        const sh = pyShlexSplit(exp.chars);
+        if (sh.error) error = { reason: `supervisord cannot split the command ("can't parse command: ${sh.error}"), so the program never starts`, span: cmdSpan };
+        else {
+          words = sh.words.map((w, i) => tokenOf(w, text, 'supervisord', sh.raws[i]));
+          if (words.length === 0) error = { reason: 'the command is empty ("command is empty"), so the program never starts', span: cmdSpan };
+        }
+      }
+    } else {
+      error = { reason: `supervisord refuses the file: program section ${s.name} does not specify a command`, span: s.headers[0] };
+    }
+    programs.push({ prog: { section: s.name, name, command, user, words }, error });
+  }
+
+  const runsMemcached = (p: SupervisordProgram) => !!p.words && isMemcachedProgram(p.words[0].value);
+  const mentionsMemcached = (p: SupervisordProgram) => /memcached/.test(p.command?.value ?? '') || p.name === 'memcached';
+  const chosen = programs.find((p) => runsMemcached(p.prog)) ?? programs.find((p) => !p.prog.words && mentionsMemcached(p.prog)) ?? null;
+  for (const p of programs) {
+    if (p === chosen || !runsMemcached(p.prog)) continue;
+    notes.push({
+      kind: 'other-program',
+      span: ini.sections.get(p.prog.section)!.headers[0],
+      message: `[${p.prog.section}] also runs memcached; mchard checks only [${chosen!.prog.section}] (lint the other one with a file of its own)`,
+      data: { section: p.prog.section },
+    });
+  }
+
+  let argv: ArgToken[] = [];
+  let startsAs = 'root';
+  if (!chosen) {
+    if (ini.error) return finish();
+    const why = programs.length === 0 ? 'the file has no [program:...] section' : 'no [program:...] section of the file runs memcached';
+    fail(`${why}: supervisord does not start memcached from this file`, null, -1);
+  } else {
+    const p = chosen.prog;
+    if (chosen.error) fail(chosen.error.reason, chosen.error.span, chosen.error.reason.startsWith('supervisord refuses') ? 2 : -1);
+    argv = (p.words ?? []).slice(1);
+    const dep = (p.words ?? []).filter((w) => !w.exact);
+    for (const w of dep) notes.push({ kind: 'host-dependent', span: w.span ?? { start: 0, end: 0 }, message: `the argument ${w.note}`, data: { value: w.value } });
+    const userOpt = p.user ?? daemonUser;
+    if (userOpt) {
+      const u = expandPercent(userOpt.chars, () => null, 'user');
+      const name = u.error ? userOpt.value : valueOf(u.chars);
+      startsAs = name === '0' ? 'root' : name;
+      notes.push({
+        kind: 'starts-as',
+        span: userOpt.nameSpan,
+        message: startsAs === 'root'
+          ? 'supervisord starts memcached as root'
+          : `supervisord switches to user ${name} before starting memcached${p.user ? '' : ' ([supervisord] user=: supervisord itself runs as that user)'}, so memcached does not run as root and ignores -u`,
+        data: { user: startsAs },
+      });
+    }
+    const section = ini.sections.get(p.section)!;
+    const autostart = option(ini, section, 'autostart');
+    if (autostart && /^(false|no|off|0)$/i.test(autostart.value)) {
+      notes.push({ kind: 'not-autostarted', span: autostart.nameSpan, message: 'autostart is off: supervisord starts memcached only when asked (supervisorctl start)' });
+    }
+  }
+  return finish();
+
+  function finish(): SupervisordConfig {
+    notes.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+    return {
+    dialect: 'supervisord',
+    source,
+    argv,
+    argvExact: argv.every((t) => t.exact) && (chosen?.prog.words ?? []).every((t) => t.exact),
+    launchFailure,
+    notes,
+    startsAs,
+    lines: ini.lines,
+    ini,
+    program: chosen?.prog ?? null,
+    print: () => ini.lines.map((l) => l.text + l.eol).join(''),
+    };
+  }
+}
+
+/** The text span of the value of `command=` (first to last character), or null. */
+export function commandSpan(config: SupervisordConfig): Span | null {
+  const c = config.program?.command;
+  if (!c) return null;
+  const spans = c.chars.map((ch) => ch.span).filter((s): s is Span => s !== null);
+  if (spans.length === 0) return { start: c.valueStart, end: c.valueStart };
+  return { start: spans[0].start, end: spans[spans.length - 1].end };
+}
+
+export const supervisordDialect: Dialect = {
+  name: 'supervisord',
+  title: 'supervisord [program:memcached] command=',
+  defaultUser: 'memcache',
+  parse: parseSupervisord,
+  /** A missing option goes at the end of `command=` (the end of its last line). */
+  insertionPoint(config) {
+    const sp = commandSpan(config as SupervisordConfig);
+    const at = sp ? sp.end : config.source.text.length;
+    return { start: at, end: at };
+  },
+};

@@ -1,0 +1,446 @@
+/**
+ * The systemd dialect: a service unit (`memcached.service`) or a drop-in (`memcached.service.d/*.conf`),
+ * read as systemd v252 reads it, and memcached's argument vector as the unit's `ExecStart=` gives it.
+ *
+ * From `[Service]`: `ExecStart=` (an empty assignment resets the list; prefixes `-@:+!`; quoting and C
+ * escapes; `%` specifiers; `$NAME`/`${NAME}` expanded at start from `Environment=` and `EnvironmentFile=`,
+ * files overriding `Environment=` and later files earlier ones), `Environment=`, `EnvironmentFile=` (a
+ * readable file is parsed with the sysconfig dialect's EnvironmentFile parser; an unreadable one makes the
+ * variables it might set unknown), `User=`/`DynamicUser=` (memcached then starts unprivileged and needs no
+ * `-u`), `Type=`.
+ *
+ * When `ExecStart=` does not run memcached itself (Debian's `systemd-memcached-wrapper`, a container
+ * runtime, a shell) or its arguments depend on variables mchard cannot read, the unit does not decide
+ * memcached's command line: `argvUnknown` says why and the option rules stay quiet.
+ */
+import { readFileSync } from 'node:fs';
+import { SourceText, type ArgToken, type Span } from '../source.js';
+import type { Dialect, DialectNote, LaunchFailure, ParsedConfig } from './types.js';
+import { parseSysconfig } from './sysconfig.js';
+import { parseUnitSyntax, type UnitAssignment, type UnitSyntax } from './systemd-unit.js';
+import { charsText, expandSpecifiers, extractWord, replaceEnvWord, type EnvLookup, type EnvValue, type SChar, type UnitName } from './systemd-exec.js';
+
+export interface ExecWord {
+  /** The word's source text, quotes included (for a word over continued lines, first to last character). */
+  readonly span: Span;
+  /** After unquoting, unescaping and specifiers; before `$` expansion. */
+  readonly value: string;
+  /** Why the value may differ on the host (a specifier), or null. */
+  readonly inexact: string | null;
+}
+
+export interface ExecCommand {
+  readonly assignment: UnitAssignment;
+  readonly prefixes: string;
+  readonly program: ExecWord;
+  /** Words after the program (argv[0] first when the `@` prefix is used). */
+  readonly words: readonly ExecWord[];
+}
+
+export interface EnvFileRef {
+  readonly assignment: UnitAssignment;
+  readonly path: string;
+  readonly optional: boolean;
+  /** read: its variables are known; skipped: optional and unloadable; unknown: cannot be read here. */
+  readonly state: 'read' | 'skipped' | 'unknown' | 'failed';
+  readonly variables: ReadonlyMap<string, string>;
+  readonly reason?: string;
+}
+
+export interface EnvAssignment {
+  readonly name: string;
+  readonly value: string;
+  readonly assignment: UnitAssignment;
+  /** Source text of the `NAME=value` word. */
+  readonly span: Span;
+}
+
+/** Where each argument memcached receives came from in `ExecStart=`. */
+export interface TokenSource {
+  /** Index into `exec.words`. */
+  readonly word: number;
+  /** The variable the argument came out of (`$OPTIONS`, `${PORT}`), or null for literal text. */
+  readonly variable: string | null;
+}
+
+export interface SystemdConfig extends ParsedConfig {
+  readonly dialect: 'systemd';
+  readonly unit: UnitName;
+  readonly dropIn: boolean;
+  readonly syntax: UnitSyntax;
+  /** `Type=` as written (last one), or null: systemd's default, simple. */
+  readonly serviceType: string | null;
+  readonly user: string | null;
+  readonly environment: ReadonlyMap<string, EnvAssignment>;
+  readonly environmentFiles: readonly EnvFileRef[];
+  /** Every `ExecStart=` in the file, in order (for the editor). */
+  readonly execAssignments: readonly UnitAssignment[];
+  /** The ExecStart= command list after every assignment (more than one only for Type=oneshot). */
+  readonly execCommands: readonly ExecCommand[];
+  /** The command that runs memcached (the first), or null. */
+  readonly exec: ExecCommand | null;
+  readonly tokenSources: readonly TokenSource[];
+  /** Why this file does not decide memcached's command line, or null. */
+  readonly argvUnknown: string | null;
+}
+
+/** Reading an `EnvironmentFile=`; tests inject their own. */
+export type FileReader = (path: string) => string | null;
+
+export interface SystemdOptions {
+  readFile?: FileReader;
+}
+
+const defaultReader: FileReader = (path) => {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+};
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Variables the service manager itself may set for the service. */
+const MANAGER_VARIABLES = /^(PATH|LANG|LANGUAGE|LC_[A-Z_]+|TERM|INVOCATION_ID|JOURNAL_STREAM|MAINPID|MANAGERPID|NOTIFY_SOCKET|WATCHDOG_\w+|LISTEN_\w+|HOME|SHELL|USER|LOGNAME|[A-Z]+_DIRECTORY|SYSTEMD_\w+)$/;
+const PROGRAM = /(^|\/)memcached$/;
+const DEBIAN_WRAPPER = /(^|\/)systemd-memcached-wrapper$/;
+
+export function unitNameOf(path: string): UnitName {
+  const norm = path.replace(/\\/g, '/');
+  const dropIn = /([^/]+\.service)\.d\/[^/]+\.conf$/.exec(norm);
+  if (dropIn) return { name: dropIn[1], guessed: false };
+  const base = norm.slice(norm.lastIndexOf('/') + 1);
+  if (/\.service$/.test(base)) return { name: base, guessed: false };
+  return { name: 'memcached.service', guessed: true };
+}
+
+function show(s: string, max = 60): string {
+  return JSON.stringify(s.length > max ? s.slice(0, max - 1) + '…' : s);
+}
+
+/** One `ExecStart=` value: its commands (a `;` separates several), or why systemd rejects it. */
+function parseExec(asg: UnitAssignment, unit: UnitName, notes: DialectNote[]): { commands: ExecCommand[]; error: string | null } {
+  const cs = asg.valueChars;
+  const commands: ExecCommand[] = [];
+  let p = 0;
+  const word = (from: number) => {
+    const r = extractWord(cs, from);
+    if (r.ok && r.word && r.relaxed) {
+      notes.push({ kind: 'exec-escape', span: { start: r.word.start, end: r.word.end }, message: 'systemd does not know this backslash escape and keeps the backslash ("Ignoring unknown escape sequences")' });
+    }
+    return r;
+  };
+  const toWord = (w: { chars: SChar[]; start: number; end: number; eightBit: boolean }): ExecWord | { error: string } => {
+    const spec = expandSpecifiers(w.chars, unit);
+    if (spec.unknown) return { error: `unknown specifier ${spec.unknown}` };
+    return { span: { start: w.start, end: w.end }, value: charsText(spec.chars), inexact: spec.inexact ?? (w.eightBit ? 'an escape gives a byte that is not valid UTF-8' : null) };
+  };
+  for (;;) {
+    const first = word(p);
+    // systemd logs a first word it cannot read and ignores the rest of the line.
+    if (!first.ok) return { commands, error: null };
+    if (!first.word) return { commands, error: null };
+    p = first.rest;
+    let raw = first.word;
+    if (charsText(raw.chars) === ';') continue;
+    let k = 0;
+    let prefixes = '';
+    while (k < raw.chars.length && '-@:+!'.includes(raw.chars[k].ch)) {
+      const c = raw.chars[k].ch;
+      if (c === '!' && prefixes.includes('!') && !prefixes.includes('!!')) prefixes += '!';
+      else if (prefixes.includes(c)) break;
+      else prefixes += c;
+      k++;
+    }
+    raw = { ...raw, chars: raw.chars.slice(k) };
+    // With the "-" prefix systemd ignores the rest of a line it cannot read (earlier commands stay).
+    const fail = (error: string) => ({ commands, error: prefixes.includes('-') ? null : error });
+    const program = toWord(raw);
+    if ('error' in program) return fail(program.error);
+    if (program.value === '') return fail('an empty path in the command line');
+    if (/[\x00-\x1f\x7f"'\\]/.test(program.value)) return fail('the executable name contains special characters');
+    if (!program.value.startsWith('/') && (program.value.includes('/') || program.value === '.' || program.value === '..')) {
+      return fail('the executable is neither a file name nor an absolute path');
+    }
+    const words: ExecWord[] = [];
+    let semicolon = false;
+    while (p < cs.length) {
+      if (cs[p].ch === ';' && (p + 1 >= cs.length || ' \t\n\r'.includes(cs[p + 1].ch))) {
+        p++;
+        while (p < cs.length && ' \t\n\r'.includes(cs[p].ch)) p++;
+        semicolon = true;
+        break;
+      }
+      if (cs[p].ch === '\\' && cs[p + 1]?.ch === ';' && (p + 2 >= cs.length || ' \t\n\r'.includes(cs[p + 2].ch))) {
+        words.push({ span: { start: cs[p].at, end: cs[p + 1].at + 1 }, value: ';', inexact: null });
+        p += 2;
+        while (p < cs.length && ' \t\n\r'.includes(cs[p].ch)) p++;
+        continue;
+      }
+      const r = word(p);
+      if (!r.ok) return fail(r.reason);
+      if (!r.word) break;
+      p = r.rest;
+      const w = toWord(r.word);
+      if ('error' in w) return fail(w.error);
+      words.push(w);
+    }
+    if (prefixes.includes('@') && words.length === 0) return fail('the "@" prefix needs an argv[0] after the path');
+    commands.push({ assignment: asg, prefixes, program, words });
+    if (!semicolon) return { commands, error: null };
+  }
+}
+
+/** `Environment=`: assignments split like command-line words (quotes, C escapes), specifiers resolved. */
+function parseEnvironment(asg: UnitAssignment, unit: UnitName, env: Map<string, EnvAssignment>, notes: DialectNote[]): void {
+  let p = 0;
+  for (;;) {
+    const r = extractWord(asg.valueChars, p, true);
+    if (!r.ok) {
+      notes.push({ kind: 'environment-syntax', span: asg.valueSpan, message: `systemd ignores the rest of this Environment= line: ${r.reason}` });
+      return;
+    }
+    if (!r.word) return;
+    p = r.rest;
+    const spec = expandSpecifiers(r.word.chars, unit);
+    const text = charsText(spec.chars);
+    const eq = text.indexOf('=');
+    const span = { start: r.word.start, end: r.word.end };
+    if (spec.unknown || eq <= 0 || !ENV_NAME.test(text.slice(0, eq)) || /[\x00-\x08\x0b-\x1f\x7f]/.test(text)) {
+      notes.push({ kind: 'environment-invalid', span, message: `systemd ignores ${show(text)}: not a valid NAME=value assignment` });
+      continue;
+    }
+    const name = text.slice(0, eq);
+    env.set(name, { name, value: text.slice(eq + 1), assignment: asg, span });
+  }
+}
+
+function readEnvFile(asg: UnitAssignment, unit: UnitName, read: FileReader): EnvFileRef {
+  const spec = expandSpecifiers(asg.valueChars, unit);
+  const raw = charsText(spec.chars);
+  const optional = raw.startsWith('-');
+  const path = optional ? raw.slice(1) : raw;
+  const base = { assignment: asg, path, optional, variables: new Map<string, string>() };
+  if (spec.inexact) return { ...base, state: 'unknown', reason: `the path depends on the host (${spec.inexact})` };
+  if (!path.startsWith('/')) return { ...base, state: 'skipped', reason: 'the path is not absolute, so systemd ignores the setting' };
+  if (/[*?[]/.test(path)) return { ...base, state: 'unknown', reason: 'the path is a glob pattern' };
+  const text = read(path);
+  if (text === null) return { ...base, state: 'unknown', reason: 'mchard cannot read it here' };
+  const parsed = parseSysconfig(new SourceText(path, text));
+  if (parsed.loadError) {
+    return { ...base, state: optional ? 'skipped' : 'failed', reason: parsed.loadError.reason };
+  }
+  const variables = new Map<string, string>();
+  for (const [k, a] of parsed.environment) variables.set(k, a.value);
+  return { ...base, state: 'read', variables };
+}
+
+export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): SystemdConfig {
+  const read = opts.readFile ?? defaultReader;
+  const unit = unitNameOf(source.path);
+  const dropIn = /\.service\.d\/[^/]+\.conf$/.test(source.path.replace(/\\/g, '/'));
+  const syntax = parseUnitSyntax(source.text);
+  const notes: DialectNote[] = [];
+  let launchFailure: LaunchFailure | null = null;
+  let argvUnknown: string | null = null;
+
+  for (const issue of syntax.issues) {
+    if (issue.kind === 'line-without-equals') {
+      notes.push({ kind: 'line-without-equals', span: issue.span, message: `this line has no "=", so systemd ignores it (${show(issue.text, 40)})`, data: { text: issue.text } });
+    } else if (issue.kind === 'missing-key') {
+      notes.push({ kind: 'invalid-name', span: issue.span, message: 'there is no name before "=", so systemd ignores this line', data: { key: '', reason: 'empty' } });
+    } else {
+      notes.push({ kind: 'outside-section', span: issue.span, message: 'this assignment comes before any [Section] header, so systemd ignores it' });
+    }
+  }
+  if (syntax.fatal) {
+    launchFailure = { exitCode: -1, reason: `systemd cannot load the unit: invalid section header ${show(syntax.fatal.text)}`, span: syntax.fatal.span };
+  }
+
+  let commands: ExecCommand[] = [];
+  const execAssignments: UnitAssignment[] = [];
+  let execError: { reason: string; span: Span } | null = null;
+  const env = new Map<string, EnvAssignment>();
+  let files: EnvFileRef[] = [];
+  let user: string | null = null;
+  let dynamicUser = false;
+  let serviceType: string | null = null;
+  let restart = 'no';
+  for (const a of syntax.assignments) {
+    if (a.section !== 'Service') continue;
+    switch (a.key) {
+      case 'ExecStart': {
+        execAssignments.push(a);
+        if (a.value === '') {
+          commands = [];
+          break;
+        }
+        const r = parseExec(a, unit, notes);
+        commands.push(...r.commands);
+        if (r.error) {
+          notes.push({ kind: 'exec-syntax', span: a.valueSpan, message: `systemd rejects this ExecStart= (${r.error})` });
+          execError ??= { reason: r.error, span: a.valueSpan };
+        }
+        break;
+      }
+      case 'Environment':
+        if (a.value === '') env.clear();
+        else parseEnvironment(a, unit, env, notes);
+        break;
+      case 'EnvironmentFile':
+        if (a.value === '') files = [];
+        else files.push(readEnvFile(a, unit, read));
+        break;
+      case 'User':
+        user = a.value === '' ? null : charsText(expandSpecifiers(a.valueChars, unit).chars);
+        break;
+      case 'DynamicUser':
+        dynamicUser = /^(1|yes|y|true|t|on)$/i.test(a.value);
+        break;
+      case 'Type':
+        serviceType = a.value === '' ? null : a.value;
+        break;
+      case 'Restart':
+        restart = a.value === '' ? 'no' : a.value;
+        break;
+    }
+  }
+  if (execError && !launchFailure) {
+    launchFailure = { exitCode: -1, reason: `systemd cannot load the unit: ${execError.reason} in ExecStart=`, span: execError.span };
+  }
+  const type = serviceType ?? 'simple';
+  if (!launchFailure && commands.length > 1 && type !== 'oneshot') {
+    launchFailure = { exitCode: -1, reason: `the unit has ${commands.length} ExecStart= commands, which systemd refuses for Type=${type} ("only allowed for Type=oneshot services")`, span: commands[1].assignment.valueSpan };
+  }
+  if (!launchFailure && type === 'oneshot' && (restart === 'always' || restart === 'on-success')) {
+    launchFailure = { exitCode: -1, reason: `systemd refuses Restart=${restart} for Type=oneshot services`, span: null };
+  }
+  if (!launchFailure && commands.length === 0 && !dropIn) {
+    launchFailure = { exitCode: -1, reason: 'the unit has no ExecStart=, so systemd refuses to load it', span: null };
+  }
+  const exec = commands[0] ?? null;
+  if (!exec && dropIn) argvUnknown = 'this drop-in does not set ExecStart=: the command line is in the unit it extends';
+
+  for (const f of files) {
+    if (f.state === 'failed' && !launchFailure) {
+      launchFailure = { exitCode: -1, reason: `systemd cannot load ${f.path} (${f.reason}): "Failed to load environment files", memcached never starts`, span: f.assignment.valueSpan };
+    }
+    if (f.state !== 'read') {
+      notes.push({ kind: 'environment-file', span: f.assignment.valueSpan, message: `${f.path}${f.optional ? ' (optional)' : ''}: ${f.reason}`, data: { path: f.path, state: f.state } });
+    }
+  }
+
+  const lookup: EnvLookup = (name) => {
+    for (let k = files.length - 1; k >= 0; k--) {
+      const f = files[k];
+      if (f.state === 'unknown') return 'unknown';
+      const v = f.variables.get(name);
+      if (v !== undefined) return { value: v, from: f.path };
+    }
+    const e = env.get(name);
+    if (e) return { value: e.value, from: `Environment= (line ${e.assignment.line})` };
+    if (user && (name === 'USER' || name === 'LOGNAME')) return { value: user, from: `User= (systemd sets $${name})` };
+    if (MANAGER_VARIABLES.test(name)) return 'unknown';
+    return 'unset';
+  };
+
+  const argv: ArgToken[] = [];
+  const tokenSources: TokenSource[] = [];
+  const unknownVars: string[] = [];
+  let argvExact = true;
+  if (exec && !argvUnknown) {
+    const program = exec.program.value;
+    if (DEBIAN_WRAPPER.test(program)) {
+      const conf = exec.words[0]?.value ?? '/etc/memcached.conf';
+      argvUnknown = `the unit runs Debian's wrapper, which reads memcached's options from ${conf}: lint that file (mchard lint ${conf})`;
+      notes.push({ kind: 'delegated', span: exec.program.span, message: argvUnknown, data: { path: conf } });
+    } else if (!PROGRAM.test(program)) {
+      argvUnknown = `ExecStart= runs ${show(program)}, not memcached, so the unit does not show memcached's options`;
+      notes.push({ kind: 'other-program', span: exec.program.span, message: argvUnknown, data: { program } });
+    } else {
+      const expand = !exec.prefixes.includes(':');
+      const skip = exec.prefixes.includes('@') ? 1 : 0;
+      exec.words.forEach((w, wi) => {
+        if (wi < skip) return;
+        const raw = source.slice(w.span);
+        const verbatim = raw === w.value;
+        const push = (value: string, variable: string | null, exact: boolean, note?: string) => {
+          argv.push({ value, span: w.span, origin: 'file', exact, ...(note ? { note } : {}) });
+          tokenSources.push({ word: wi, variable });
+          argvExact &&= exact;
+        };
+        const plainNote = w.inexact ?? (verbatim ? undefined : `systemd reads ${show(raw)} as ${show(w.value)}`);
+        if (!expand || !w.value.includes('$')) {
+          push(w.value, null, w.inexact === null, plainNote);
+          return;
+        }
+        const r = replaceEnvWord(w.value, lookup);
+        if (r.kind === 'split') {
+          if (r.lookup === 'unknown') unknownVars.push(r.name);
+          else if (r.lookup === 'unset') {
+            notes.push({ kind: 'unset-variable', span: w.span, message: `$${r.name} is not set, so this word gives memcached no argument at all`, data: { name: r.name } });
+          } else {
+            const from = (r.lookup as EnvValue).from;
+            for (const v of r.words) push(v, r.name, w.inexact === null, `from $${r.name} (${from})`);
+          }
+          return;
+        }
+        unknownVars.push(...r.unknown);
+        for (const name of r.unset) {
+          notes.push({ kind: 'unset-variable', span: w.span, message: `\${${name}} is not set, so systemd puts an empty string in its place`, data: { name } });
+        }
+        const from = r.names.filter((n) => !r.unset.includes(n));
+        push(r.value, r.names.length === 1 ? r.names[0] : r.names.length ? r.names.join(',') : null, w.inexact === null, from.length || r.value !== raw ? `systemd reads ${show(raw)} as ${show(r.value)}` : plainNote);
+      });
+      if (unknownVars.length) {
+        const names = [...new Set(unknownVars)];
+        const unknownFiles = files.filter((f) => f.state === 'unknown').map((f) => f.path);
+        argvUnknown = `memcached's options depend on ${names.map((n) => `$${n}`).join(', ')}, which ${unknownFiles.length ? `may be set in ${unknownFiles.join(', ')}, which mchard cannot read here` : 'the service manager sets'}${unknownFiles.length ? `: lint that file (mchard lint --dialect sysconfig ${unknownFiles[0]})` : ''}`;
+        notes.push({ kind: 'unknown-variable', span: exec.assignment.valueSpan, message: argvUnknown, data: { names, files: unknownFiles } });
+      }
+    }
+  }
+  if (argvUnknown) argvExact = false;
+
+  let startsAs: string | undefined;
+  if (user !== null) startsAs = user === '0' ? 'root' : user;
+  else if (dynamicUser) startsAs = unit.name.replace(/\.service$/, '').replace(/@.*$/, '');
+
+  notes.sort((x, y) => x.span.start - y.span.start || x.span.end - y.span.end);
+  return {
+    dialect: 'systemd',
+    source,
+    argv,
+    argvExact,
+    launchFailure,
+    notes,
+    ...(startsAs !== undefined ? { startsAs } : {}),
+    unit,
+    dropIn,
+    syntax,
+    serviceType,
+    user,
+    environment: env,
+    environmentFiles: files,
+    execAssignments,
+    execCommands: commands,
+    exec,
+    tokenSources,
+    argvUnknown,
+    print: () => syntax.lines.map((l) => l.text + l.eol).join(''),
+  };
+}
+
+export const systemdDialect: Dialect = {
+  name: 'systemd',
+  title: 'systemd service unit or drop-in',
+  /** Debian's and Ubuntu's memcached user (the RHEL unit takes its user from /etc/sysconfig/memcached). */
+  defaultUser: 'memcache',
+  parse: (source) => parseSystemd(source),
+  /** The end of the ExecStart= value that runs memcached (after `$OPTIONS`, so an added option wins). */
+  insertionPoint(config) {
+    const exec = (config as SystemdConfig).exec;
+    const at = exec ? exec.assignment.valueSpan.end : config.source.text.length;
+    return { start: at, end: at };
+  },
+};

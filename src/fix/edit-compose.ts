@@ -1,0 +1,264 @@
+/**
+ * Fix intents → edits of the memcached service's `command:` in a Compose file, in the file's own YAML:
+ * - a list (`["-m", "128"]` or a block `- -m` list): items are replaced, removed or added one by one,
+ *   each in the quoting style of its neighbours (digits are always quoted, so they stay strings);
+ * - a string (`memcached -m 64`): the words change inside the scalar, as in a command line;
+ * - no `command:` (the image's default `memcached`): a `command: ["-U", "0"]` line is added after the
+ *   service's `image:` line, indented like the service's other keys.
+ * Comments are never touched: an edit that would remove a line holding one is refused. The result is
+ * parsed again: memcached must get exactly the intended argv, and everything else in the file must mean
+ * what it meant, or the edit is refused. The editor uses the YAML tree the dialect already built (no
+ * YAML library is loaded here).
+ */
+import { isDeepStrictEqual } from 'node:util';
+import { SourceText } from '../source.js';
+import type { ComposeConfig } from '../dialects/compose.js';
+import { dialectOf } from '../dialects/index.js';
+import type { MemcachedModel } from '../memcached/model.js';
+import type { OptionEvent } from '../memcached/getopt.js';
+import type { FixIntent } from '../engine/types.js';
+import { applyEdits, dominantEol, EditConflict, type CharEdit, type LineInsert } from './text-edit.js';
+import { ExpectedWords, occupancy, optionWords, PLAIN_WORD, sameWords } from './words.js';
+import { CannotEdit, finishClusters, mergeDeletions, removeOption, replaceOption, type WordEditContext } from './word-edits.js';
+import type { BatchLabel, EditAttempt } from './types.js';
+
+type Style = 'QUOTE_DOUBLE' | 'QUOTE_SINGLE' | 'PLAIN';
+
+/** A list item in a YAML quoting style that Compose reads back as the same string. */
+export function encodeItem(word: string, style: Style): string {
+  if (style === 'QUOTE_SINGLE') return `'${word.replace(/'/g, "''")}'`;
+  if (style === 'PLAIN' && PLAIN_WORD.test(word) && !/^[0-9.+-]*$/.test(word.replace(/^-+[A-Za-z]/, 'x')) && !/^[-?:,]$/.test(word) && !/^(true|false|null|yes|no|on|off|~)$/i.test(word)) return word;
+  return JSON.stringify(word);
+}
+
+export function editCompose(config: ComposeConfig, model: MemcachedModel, intents: readonly FixIntent[], label: BatchLabel): EditAttempt {
+  try {
+    return { ok: true, output: build(config, model, intents, label) };
+  } catch (e) {
+    if (e instanceof CannotEdit || e instanceof EditConflict) return { ok: false, reason: e.message };
+    throw e;
+  }
+}
+
+interface Plan {
+  /** Per argv index: the new value, or null when removed; untouched indices are absent. */
+  set: Map<number, string | null>;
+  /** Words added after an argv index (-1: before the first). */
+  after: Map<number, string[]>;
+}
+
+/** The word-level change of the intents, for list items (one argv word per item). */
+function planWords(config: ComposeConfig, model: MemcachedModel, intents: readonly FixIntent[]): Plan {
+  const argv = config.argv;
+  const set = new Map<number, string | null>();
+  const after = new Map<number, string[]>();
+  const current = (i: number) => (set.has(i) ? set.get(i)! : argv[i].value);
+  const add = (i: number, words: string[]) => after.set(i, [...(after.get(i) ?? []), ...words]);
+  const remove = (ev: OptionEvent) => {
+    const occ = occupancy(ev, argv);
+    if (occ.kind === 'words') for (let i = occ.first; i <= occ.last; i++) set.set(i, null);
+    else {
+      const w = current(occ.word);
+      if (w === null) return;
+      const cut = occ.kind === 'letter' ? w.slice(0, occ.k) + w.slice(occ.k + 1) : w.slice(0, occ.k);
+      set.set(occ.word, cut === '-' ? null : cut);
+      if (occ.kind === 'tail' && occ.valueWord !== null) set.set(occ.valueWord, null);
+    }
+    return occ.kind === 'words' ? occ.first : occ.word;
+  };
+  for (const intent of intents) {
+    if (intent.kind === 'remove-option') {
+      remove(intent.option);
+      continue;
+    }
+    if (intent.kind !== 'set-option') throw new CannotEdit(`a ${intent.kind} change does not apply to Compose files`);
+    const words = optionWords(intent.letter, intent.value);
+    if (!words.every((w) => PLAIN_WORD.test(w))) throw new CannotEdit(`"${words.join(' ')}" cannot be written safely in command:`);
+    const last = model.applied.options.filter((o) => o.spec.short === intent.letter).at(-1);
+    const target = intent.replace ?? last;
+    if (target && target.value === intent.value && target === last) continue;
+    const occ = target ? occupancy(target, argv) : null;
+    if (target && occ?.kind === 'words') {
+      // Same place, word for word: `-l 0.0.0.0` → `-l 127.0.0.1`.
+      const n = occ.last - occ.first + 1;
+      for (let j = 0; j < n; j++) set.set(occ.first + j, j < words.length ? words[j] : null);
+      if (words.length > n) add(occ.last, words.slice(n));
+    } else if (target) add(remove(target)!, words);
+    else {
+      const dd = argv.findIndex((t) => t.value === '--');
+      add(dd === -1 ? argv.length - 1 : dd - 1, words);
+    }
+  }
+  return { set, after };
+}
+
+function expectedOf(config: ComposeConfig, plan: Plan): string[] {
+  const out: string[] = [...(plan.after.get(-1) ?? [])];
+  config.argv.forEach((t, i) => {
+    const v = plan.set.has(i) ? plan.set.get(i)! : t.value;
+    if (v !== null) out.push(v);
+    out.push(...(plan.after.get(i) ?? []));
+  });
+  return out;
+}
+
+function build(config: ComposeConfig, model: MemcachedModel, intents: readonly FixIntent[], label: BatchLabel) {
+  const text = config.source.text;
+  const svc = config.service;
+  if (!svc || config.launchFailure) throw new CannotEdit('Compose would not start memcached from this file as it is');
+  if (svc.argvFrom === 'entrypoint') throw new CannotEdit("memcached's options start in entrypoint:, which mchard does not edit");
+  const eol = dominantEol(text);
+  const edits: CharEdit[] = [];
+  const inserts: LineInsert[] = [];
+  let expected: string[];
+  const cmd = svc.command as (typeof svc.command & { type?: string; items?: unknown[]; flow?: boolean; range?: [number, number, number] }) | null;
+  const lineStart = (o: number) => text.lastIndexOf('\n', o - 1) + 1;
+  const lineEnd = (o: number) => {
+    const n = text.indexOf('\n', o);
+    return n === -1 ? text.length : n + 1;
+  };
+
+  if (!cmd || (cmd as { value?: unknown }).value === null) {
+    // No command: the image's default, `memcached` with no option.
+    const plan = planWords(config, model, intents);
+    expected = expectedOf(config, plan);
+    if (expected.length === 0) return applyEdits(text, [], [], eol);
+    const node = svc.node as unknown as { flow?: boolean; items: { key: { range?: number[] }; value?: { range?: number[] } | null }[] };
+    if (node.flow) throw new CannotEdit('the service is a flow mapping ({...}); mchard does not add keys to it');
+    const first = node.items[0]?.key?.range;
+    if (!first) throw new CannotEdit('the service has no key to align command: with');
+    const indent = text.slice(lineStart(first[0]), first[0]);
+    if (!/^[ ]*$/.test(indent)) throw new CannotEdit('the service keys are not indented with spaces only');
+    const list = `[${expected.map((w) => encodeItem(w, 'QUOTE_DOUBLE')).join(', ')}]`;
+    const line = `${indent}command: ${list}  # mchard: added command: (${label.ruleId})`;
+    if (cmd) {
+      // `command:` with an empty value: write the list after the colon.
+      const r = (cmd as { range?: number[] }).range!;
+      edits.push({ start: r[0], end: r[0], text: list });
+    } else {
+      const anchor = node.items.find((p) => (p.key as { value?: unknown }).value === 'image') ?? node.items[node.items.length - 1];
+      const end = anchor.value?.range?.[2] ?? anchor.key.range![1];
+      const at = text[end - 1] === '\n' ? end : lineEnd(end);
+      inserts.push({ at: at > text.length ? text.length : at, lines: [line] });
+    }
+  } else if (cmd.items) {
+    const plan = planWords(config, model, intents);
+    expected = expectedOf(config, plan);
+    const items = cmd.items as { range: [number, number, number]; type?: string }[];
+    const skip = svc.commandSkip;
+    const styles = items.map((it) => (it.type === 'QUOTE_SINGLE' || it.type === 'PLAIN' ? it.type : 'QUOTE_DOUBLE') as Style);
+    const styleNear = (i: number): Style => styles[Math.min(Math.max(i + skip, 0), styles.length - 1)] ?? 'QUOTE_DOUBLE';
+    const itemOf = (i: number) => items[i + skip];
+    if (cmd.flow) {
+      const open = cmd.range![0];
+      const close = text.lastIndexOf(']', cmd.range![1]);
+      const body = text.slice(open, close + 1);
+      if (body.includes('#')) throw new CannotEdit('the command list holds a comment; mchard does not rewrite it');
+      for (const [i, v] of plan.set) {
+        const it = itemOf(i).range;
+        if (v !== null) edits.push({ start: it[0], end: it[1], text: encodeItem(v, styleNear(i)) });
+        else {
+          const k = i + skip;
+          const next = items[k + 1];
+          if (next) edits.push({ start: it[0], end: next.range[0], text: '' });
+          else {
+            const prevEnd = k > 0 ? items[k - 1].range[1] : open + 1;
+            edits.push({ start: prevEnd, end: it[1], text: '' });
+          }
+        }
+      }
+      for (const [i, words] of plan.after) {
+        const enc = words.map((w) => encodeItem(w, styleNear(i))).join(', ');
+        if (i + skip < 0 || items.length === 0) edits.push({ start: open + 1, end: open + 1, text: items.length ? `${enc}, ` : enc });
+        else edits.push({ start: itemOf(i).range[1], end: itemOf(i).range[1], text: `, ${enc}` });
+      }
+    } else {
+      for (const [i, v] of plan.set) {
+        const it = itemOf(i).range;
+        if (v !== null) {
+          edits.push({ start: it[0], end: it[1], text: encodeItem(v, styleNear(i)) });
+          continue;
+        }
+        const ls = lineStart(it[0]);
+        const le = lineEnd(it[1]);
+        const rest = text.slice(it[1], le);
+        if (!/^[ \t]*\r?\n?$/.test(rest) || !/^[ \t]*-[ \t]+$/.test(text.slice(ls, it[0]))) {
+          throw new CannotEdit('a command item to remove shares its line with other text (a comment); mchard does not remove it');
+        }
+        edits.push({ start: ls, end: le, text: '' });
+      }
+      for (const [i, words] of plan.after) {
+        const ref = itemOf(Math.max(i, 0 - skip)) ?? items[0];
+        if (!ref) throw new CannotEdit('the command list is empty');
+        const prefix = text.slice(lineStart(ref.range[0]), ref.range[0]);
+        if (!/^[ \t]*-[ \t]+$/.test(prefix)) throw new CannotEdit('the command items do not start their own lines');
+        const newLines = words.map((w) => `${prefix}${encodeItem(w, styleNear(i))}`);
+        const at = i + skip < 0 ? lineStart(ref.range[0]) : lineEnd(ref.range[1]);
+        inserts.push({ at: Math.min(at, text.length), lines: newLines });
+      }
+    }
+  } else {
+    // A string: the words change inside the scalar, like a command line.
+    const r = cmd.range!;
+    const type = (cmd as { type?: string }).type;
+    if (/[\r\n]/.test(text.slice(r[0], r[1]))) throw new CannotEdit('the command string spans several lines; mchard does not rewrite it');
+    const inner = type === 'PLAIN' ? { lo: r[0], hi: r[1] } : { lo: r[0] + 1, hi: r[1] - 1 };
+    const argv = config.argv;
+    const ex = new ExpectedWords(argv.map((t) => t.value));
+    const ctx: WordEditContext = { text, argv, hashComments: true, expected: ex, edits: [], clusters: new Map(), region: () => inner };
+    for (const intent of intents) {
+      if (intent.kind === 'remove-option') removeOption(ctx, intent.option, 'removed');
+      else if (intent.kind === 'set-option') {
+        const words = optionWords(intent.letter, intent.value);
+        if (type === 'QUOTE_SINGLE' && words.some((w) => w.includes("'"))) throw new CannotEdit('cannot write a quote inside the command string');
+        const last = model.applied.options.filter((o) => o.spec.short === intent.letter).at(-1);
+        const target = intent.replace ?? last;
+        if (target && target.value === intent.value && target === last) continue;
+        if (target) replaceOption(ctx, target, words, 'replaced');
+        else {
+          const lastTok = argv.at(-1)?.span ?? null;
+          const at = lastTok ? lastTok.end : inner.hi;
+          ctx.edits.push({ start: at, end: at, text: (lastTok ? ' ' : at > inner.lo ? ' ' : '') + words.join(' '), desc: 'added' });
+          ex.insertAfter(argv.length - 1, words);
+        }
+      } else throw new CannotEdit(`a ${intent.kind} change does not apply to Compose files`);
+    }
+    finishClusters(ctx);
+    edits.push(...mergeDeletions(ctx.edits).map(({ start, end, text: t }) => ({ start, end, text: t })));
+    expected = ex.result();
+  }
+
+  // No option left: drop a one-line `command:` altogether (the image's default is plain `memcached`).
+  if (expected.length === 0 && cmd && svc.argvFrom !== 'image' && svc.commandSkip === 0) {
+    const r = cmd.range!;
+    const ls = lineStart(r[0]);
+    const le = lineEnd(r[1]);
+    if (!/^[ ]*command:[ ]*$/.test(text.slice(ls, r[0])) || !/^[ \t]*\r?\n?$/.test(text.slice(r[1], le)) || /[\r\n]/.test(text.slice(r[0], r[1]))) {
+      throw new CannotEdit('the command would be left without options, and its line holds more than command:');
+    }
+    edits.length = 0;
+    inserts.length = 0;
+    edits.push({ start: ls, end: le, text: '' });
+  }
+  const output = applyEdits(text, mergeDeletions(edits), inserts, eol);
+  check(config, output.text, expected);
+  return output;
+}
+
+/** The edited file must give memcached `expected` and mean the same everywhere else. */
+function check(config: ComposeConfig, edited: string, expected: string[]): void {
+  // The compose module is loaded (it parsed `config`); importing it here would load YAML for every fix.
+  const after = dialectOf('compose').parse(new SourceText(config.source.path, edited)) as ComposeConfig;
+  if (after.launchFailure) throw new CannotEdit(`Compose would not start the edited service: ${after.launchFailure.reason}`);
+  if (after.service?.name !== config.service!.name) throw new CannotEdit('the edit would change which service runs memcached');
+  const got = after.argv.map((t) => t.value);
+  if (!sameWords(got, expected)) throw new CannotEdit(`the edited command: would give memcached "${got.join(' ')}" instead of "${expected.join(' ')}"`);
+  const strip = (c: ComposeConfig) => {
+    const js = c.document!.toJS() as { services: Record<string, Record<string, unknown>> };
+    delete js.services[c.service!.name].command;
+    return js;
+  };
+  if (!isDeepStrictEqual(strip(config), strip(after))) throw new CannotEdit('the edit would change more of the file than the command');
+  if (after.startsAs !== config.startsAs) throw new CannotEdit('the edit would change the user memcached runs as');
+}
+

@@ -1,0 +1,156 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { parseDocument } from 'yaml';
+import { SourceText } from '../../src/source.js';
+import { parseCompose } from '../../src/dialects/compose.js';
+import { goShellwords, interpolate, scalarChars } from '../../src/dialects/compose-words.js';
+import { literalChars, valueOf } from '../../src/dialects/sourced.js';
+import { chooseDialect } from '../../src/dialects/detect.js';
+import { loadDialect } from '../../src/dialects/index.js';
+import { findings, lintText } from '../helpers/lint.js';
+import { SHARED } from '../helpers/paths.js';
+
+const PATH = '/srv/app/docker-compose.yml';
+const parse = (text: string) => parseCompose(new SourceText(PATH, text));
+const argvOf = (text: string) => parse(text).argv.map((t) => t.value);
+const lint = (text: string) => lintText(text, { dialect: 'compose', path: PATH });
+const corpus = (name: string) => readFileSync(join(SHARED, 'corpus', 'other', name), 'utf8');
+const svc = (body: string) => `services:\n  cache:\n${body.replace(/^/gm, '    ')}\n`;
+const split = (s: string) => goShellwords(literalChars(s, 0)).words.map(valueOf);
+
+beforeAll(async () => {
+  await loadDialect('compose');
+});
+
+describe('compose dialect: which argv memcached gets', () => {
+  it('official image: command items follow the entrypoint rule, no command is bare memcached', () => {
+    expect(argvOf(svc('image: memcached:1.6\ncommand: ["-m", "128"]'))).toEqual(['-m', '128']);
+    expect(argvOf(svc('image: memcached:1.6\ncommand: memcached -m 64 -l "127.0.0.1"'))).toEqual(['-m', '64', '-l', '127.0.0.1']);
+    expect(argvOf(svc('image: memcached\ncommand:\n  - -U\n  - "0"'))).toEqual(['-U', '0']);
+    const bare = parse(svc('image: docker.io/library/memcached:alpine'));
+    expect(bare.argv).toEqual([]);
+    expect(bare.launchFailure).toBeNull();
+    // An entrypoint replaces the image's; it starts the argv.
+    expect(argvOf(svc('image: alpine\nentrypoint: ["/usr/bin/memcached", "-v"]\ncommand: ["-m", "8"]'))).toEqual(['-v', '-m', '8']);
+  });
+
+  it('gives each word its exact place in the file', () => {
+    const c = parse(svc(`image: memcached\ncommand: ['-l', "127.0.0.1", -m, '6''4']`));
+    const shown = c.argv.map((t) => c.source.slice(t.span!));
+    expect(shown).toEqual(['-l', '127.0.0.1', '-m', "6''4"]);
+    expect(c.argv[3].value).toBe("6'4");
+  });
+
+  it('decodes one-line scalars with offsets exactly as the YAML library does', () => {
+    const scalar = fc.oneof(
+      fc.string({ maxLength: 8 }).map((s) => JSON.stringify(s)),
+      fc.string({ maxLength: 8 }).map((s) => `'${s.replace(/'/g, "''")}'`),
+      fc.constantFrom('-m', '64', 'a b', '"\\t\\x41\\u00e9"', '"\\\\"'),
+    );
+    fc.assert(
+      fc.property(scalar, (s) => {
+        const text = `k: ${s}\n`;
+        const doc = parseDocument(text);
+        fc.pre(doc.errors.length === 0);
+        const node = doc.get('k', true) as { range: number[]; type: string; value: unknown };
+        fc.pre(typeof node.value === 'string');
+        const chars = scalarChars(text, { start: node.range[0], end: node.range[1] }, node.type, node.value as string);
+        expect(valueOf(chars)).toBe(node.value);
+        for (const c of chars) expect(c.span!.start).toBeGreaterThanOrEqual(node.range[0]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('splits a string command like go-shellwords v1.0.12 (no shell)', () => {
+    expect(split(`memcached -l "127.0.0.1" -m '64'`)).toEqual(['memcached', '-l', '127.0.0.1', '-m', '64']);
+    expect(split('a\\ b "c\\"d" \'e\\f\' ""')).toEqual(['a b', 'c"d', 'e\\f', '']);
+    // Backslash escapes any character inside double quotes (unlike POSIX sh).
+    expect(split('"a\\b"')).toEqual(['ab']);
+    // An unquoted ; & | < > ends the parsing; the rest is dropped.
+    const r = goShellwords(literalChars('memcached -m 64; rm -rf /', 0));
+    expect(r.words.map(valueOf)).toEqual(['memcached', '-m', '64']);
+    expect(valueOf(r.dropped!)).toBe('; rm -rf /');
+    expect(goShellwords(literalChars('memcached "open', 0)).error).toBe('invalid command line string');
+    expect(goShellwords(literalChars('memcached (x)', 0)).error).toBe('invalid command line string');
+  });
+
+  it('interpolates like Compose: $$ is $, variables depend on the host, defaults are the guess', () => {
+    const it = (s: string) => interpolate(literalChars(s, 0));
+    expect(valueOf(it('a$$b').chars)).toBe('a$b');
+    const d = it('${MEM:-64}');
+    expect(valueOf(d.chars)).toBe('64');
+    expect(d.chars.every((c) => c.dep)).toBe(true);
+    expect(valueOf(it('$PORT').chars)).toBe('$PORT');
+    expect(it('${}').error).toMatch(/Invalid template/);
+    expect(it('$ x').error).toMatch(/Invalid template/);
+    const c = parse(svc('image: memcached\ncommand: ["-m", "${MEM:-64}", "-P", "/run/$$x"]'));
+    expect(c.argv.map((t) => [t.value, t.exact])).toEqual([['-m', true], ['64', false], ['-P', true], ['/run/$x', true]]);
+    expect(c.argvExact).toBe(false);
+  });
+
+  it('notes text Compose drops and services it does not check', () => {
+    const c = parse(svc('image: memcached\ncommand: memcached -m 64 > /log') + '  other:\n    image: memcached:1.5\n');
+    expect(c.argv.map((t) => t.value)).toEqual(['-m', '64']);
+    expect(c.notes.map((n) => n.kind)).toEqual(expect.arrayContaining(['dropped-text', 'other-service']));
+  });
+
+  it('turns invalid YAML, a bad command and a file without memcached into MC001, never a crash', () => {
+    const cases: [string, RegExp][] = [
+      ['services:\n  cache:\n    image: memcached\n    command: [\n', /not valid YAML/],
+      ['services:\n  a: 1\n  a: 2\n', /not valid YAML/],
+      [svc('image: memcached\ncommand: memcached -l "127.0.0.1'), /invalid command line string/],
+      [svc('image: memcached\ncommand: ["-m", "${"]'), /Invalid template/],
+      ['services:\n  web:\n    image: nginx\n', /no service of the file runs memcached/],
+      ['just: a map\n', /no services: mapping/],
+      ['', /no services: mapping/],
+    ];
+    for (const [text, re] of cases) {
+      const r = lint(text);
+      expect({ text, mc001: findings(r, 'MC001').map((f) => f.message) }).toEqual({ text, mc001: [expect.stringMatching(re)] });
+      expect(r.config.print()).toBe(text);
+    }
+  });
+});
+
+describe('compose dialect: user and reachability', () => {
+  it('the official image runs as memcache unless user: says otherwise', () => {
+    const a = lint(svc('image: memcached:1.6\ncommand: ["-m", "64"]'));
+    expect(a.config.startsAs).toBe('memcache');
+    expect(a.model.runsAs).toBe('memcache');
+    expect(findings(a, 'MC202')).toEqual([]);
+    const root = lint(svc('image: memcached:1.6\nuser: "0:0"\ncommand: ["-m", "64"]'));
+    expect(root.config.startsAs).toBe('root');
+    expect(findings(root, 'MC202')).toHaveLength(1);
+  });
+
+  it('a published port is exposure (corpus 089); expose: alone stays on the Compose network (corpus 090)', () => {
+    const pub = lintText(corpus('089-massgov-openmass-docker-compose.memcached.yaml'), { dialect: 'compose', path: PATH });
+    const [m101] = findings(pub, 'MC101');
+    expect(m101.severity).toBe('error');
+    expect(m101.message).toMatch(/ports: publishes it on every interface of the host \(11211\)/);
+    expect(m101.fix).toBeNull();
+    expect(findings(pub, 'MC601')[0].severity).toBe('error');
+
+    const net = lintText(corpus('090-department-of-veterans-affairs-va.gov-cms-docker-compose.memcached.yaml'), { dialect: 'compose', path: PATH });
+    expect(net.config.argv.map((t) => t.value)).toEqual(['-m', '1024']);
+    expect(findings(net, 'MC101').map((f) => [f.severity, f.fix])).toEqual([['info', null]]);
+    expect(findings(net, 'MC101')[0].message).toMatch(/only containers on the same Compose network/);
+    expect(findings(net, 'MC601')[0].severity).toBe('warning');
+  });
+
+  it('publishing on the host loopback, or another port than memcached\'s, is not exposure', () => {
+    const lo = lint(svc('image: memcached\ncommand: ["-U", "0"]\nports:\n  - "127.0.0.1:11211:11211"'));
+    expect(findings(lo, 'MC101').map((f) => f.severity)).toEqual(['info']);
+    const other = lint(svc('image: memcached\ncommand: ["-U", "0"]\nports:\n  - "8080:80"'));
+    expect(findings(other, 'MC101')[0].message).toMatch(/no ports: entry publishes it/);
+    const host = lint(svc('image: memcached\ncommand: ["-U", "0"]\nnetwork_mode: host'));
+    expect(findings(host, 'MC101')[0].severity).toBe('error');
+  });
+
+  it('is detected by path and content', () => {
+    expect(chooseDialect('/x/docker-compose.yml', '')).toBe('compose');
+    expect(chooseDialect('/x/memcached.yaml', 'version: "3"\nservices:\n  a: {}\n')).toBe('compose');
+  });
+});

@@ -1,0 +1,131 @@
+/** The OpenRC conf.d dialect: sh assignments read losslessly, the init scripts' command lines, and what the rules report. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { SourceText } from '../../src/source.js';
+import { loadDialect } from '../../src/dialects/index.js';
+import { chooseDialect } from '../../src/dialects/detect.js';
+import { openrcScriptOf, parseOpenrc } from '../../src/dialects/openrc.js';
+import { findings, lintText, pointedText } from '../helpers/lint.js';
+import { SHARED } from '../helpers/paths.js';
+
+const parse = (text: string, script?: 'gentoo' | 'alpine', path = '/etc/conf.d/memcached') => parseOpenrc(new SourceText(path, text), script ? { script } : {});
+const words = (text: string, script?: 'gentoo' | 'alpine') => parse(text, script).argv.map((a) => a.value);
+const lint = (text: string) => lintText(text, { dialect: 'openrc', path: '/etc/conf.d/memcached' });
+const BASE = 'MEMUSAGE="64"\nMEMCACHED_RUNAS="memcached"\nMAXCONN="1024"\nPORT="11211"\n';
+
+beforeAll(async () => {
+  await loadDialect('openrc');
+});
+
+describe('openrc: reading the file', () => {
+  it('is detected from its path and its variables', () => {
+    expect(chooseDialect('/etc/conf.d/memcached', '')).toBe('openrc');
+    expect(chooseDialect('/etc/conf.d/memcached.sessions', '')).toBe('openrc');
+    expect(chooseDialect('x/087-alpinelinux-aports-memcached.confd', '')).toBe('openrc');
+    expect(chooseDialect('/tmp/x', 'LISTENON="127.0.0.1"\n')).toBe('openrc');
+  });
+
+  it('prints every file back byte for byte', () => {
+    const piece = fc.constantFrom('PORT="1"', "X='a b'", 'Y=$X', '# c', '', ' \t', 'A=1 B=2', 'MISC_OPTS="-v \\\n-A"', 'Z="unterminated', '\r', 'é=1', 'if true; then X=1; fi');
+    fc.assert(fc.property(fc.array(fc.tuple(piece, fc.constantFrom('\n', '\r\n', '')), { maxLength: 8 }), (ls) => {
+      const text = ls.map(([a, b]) => a + b).join('');
+      expect(parse(text).print()).toBe(text);
+    }));
+  });
+
+  it('builds the Gentoo command line from the stock file (086)', () => {
+    const text = readFileSync(join(SHARED, 'corpus/other/086-gentoo-gentoo-memcached.confd'), 'utf8');
+    const c = parse(text);
+    expect(c.script).toBe('gentoo');
+    expect(c.argvExact).toBe(true);
+    expect(c.argv.map((a) => a.value)).toEqual(['-d', '-p', '11211', '-U', '11211', '-m', '64', '-c', '1024', '-u', 'memcached', '-P', '/var/run/memcached/memcached.pid']);
+    // -U's value comes from ${PORT} inside UDPPORT's assignment.
+    const u = c.argv[4];
+    expect(text.slice(u.span!.start, u.span!.end)).toBe('${PORT}');
+    expect(u.note).toContain('"${PORT}" as "11211"');
+    expect(text.slice(c.argv[3].span!.start, c.argv[3].span!.end)).toBe('UDPPORT="${PORT}"');
+    expect(c.argv[3].origin).toBe('unit');
+  });
+
+  it('builds the Alpine command line (087): -l for a non-empty LISTENON, pid file with the port', () => {
+    const text = readFileSync(join(SHARED, 'corpus/other/087-alpinelinux-aports-memcached.confd'), 'utf8');
+    const c = parse(text);
+    expect(c.script).toBe('alpine');
+    expect(c.argv.map((a) => a.value)).toEqual(['-d', '-p', '11211', '-U', '11211', '-l', '127.0.0.1', '-m', '64', '-c', '1024', '-u', 'memcached', '-P', '/var/run/memcached/memcached-11211.pid']);
+  });
+
+  it('chooses the script by whether the file mentions SOCKET', () => {
+    expect(openrcScriptOf('#SOCKET="/x"\n')).toBe('gentoo');
+    expect(openrcScriptOf('PORT=1\n')).toBe('alpine');
+  });
+
+  it('Gentoo: SOCKET replaces the network options; Alpine ignores it and says so', () => {
+    const text = `${BASE}SOCKET="/run/m.sock"\nSOCKET_MASK="0700"\nLISTENON="0.0.0.0"\n`;
+    expect(words(text, 'gentoo').slice(0, 5)).toEqual(['-d', '-s', '/run/m.sock', '-a', '0700']);
+    const a = parse(text, 'alpine');
+    expect(a.argv.map((x) => x.value)).toContain('-l');
+    expect(a.notes.map((n) => n.kind)).toContain('ignored-variable');
+  });
+
+  it('splits unquoted ${VAR}: an empty PORT makes -p take -U as its value; a blank LISTENON still adds -l', () => {
+    expect(words('PORT=""\nUDPPORT="0"\n', 'alpine').slice(0, 4)).toEqual(['-d', '-p', '-U', '0']);
+    const c = parse(`${BASE}UDPPORT="0"\nLISTENON=" "\n`, 'alpine');
+    expect(c.argv.map((a) => a.value).slice(5, 8)).toEqual(['-l', '-m', '64']);
+    expect(c.argv[1].note).toBeUndefined();
+    expect(parse('PORT=""\n').argv[1].note).toContain('-p takes the next one');
+  });
+
+  it('splits MISC_OPTS into words with their spans, and a glob there depends on the host', () => {
+    const text = `${BASE}MISC_OPTS="-vv  -o modern"\n`;
+    const c = parse(text);
+    const last = c.argv.slice(-3);
+    expect(last.map((a) => [a.value, text.slice(a.span!.start, a.span!.end), a.origin])).toEqual([['-vv', '-vv', 'file'], ['-o', '-o', 'file'], ['modern', 'modern', 'file']]);
+    expect(parse(`${BASE}MISC_OPTS="-o a*"\n`).argvExact).toBe(false);
+  });
+
+  it('expands ${VAR:-x}, and a variable the file never sets depends on the environment', () => {
+    expect(words(`${BASE}UDPPORT="\${NOPE:-0}"\n`)).toContain('0');
+    const c = parse(`${BASE}UDPPORT="$NOPE"\n`);
+    expect(c.argvExact).toBe(false);
+    expect(c.notes.find((n) => n.kind === 'host-dependent')?.message).toContain('NOPE is not set in this file');
+  });
+
+  it('notes shell commands it does not run, and an unterminated quote stops the service', () => {
+    const c = parse(`${BASE}[ -f /x ] && PORT=1\n`);
+    expect(c.argvExact).toBe(false);
+    expect(c.notes.map((n) => n.kind)).toContain('shell-command');
+    const bad = parse(`${BASE}MISC_OPTS="-v\n`);
+    expect(bad.launchFailure?.reason).toContain('Unterminated quoted string');
+  });
+
+  it('an instance conf.d/memcached.NAME gets its own pid file', () => {
+    expect(parse('PORT=1\n', 'gentoo', '/etc/conf.d/memcached.sessions').argv.at(-1)?.value).toBe('/run/memcached/memcached.sessions.pid');
+    expect(parse('PORT=1\n', 'alpine', '/etc/conf.d/memcached.sessions').argv.at(-1)?.value).toBe('/var/run/memcached/memcached-1.sessions.pid');
+  });
+});
+
+describe('openrc: what the rules report, and where', () => {
+  const gentoo = readFileSync(join(SHARED, 'corpus/other/086-gentoo-gentoo-memcached.confd'), 'utf8');
+
+  it('MC101 points at LISTENON="" and MC110 at UDPPORT="${PORT}"', () => {
+    const r = lint(gentoo);
+    const l = findings(r, 'MC101');
+    expect(l).toHaveLength(1);
+    expect(gentoo.split('\n')[l[0].line - 1]).toBe('LISTENON=""');
+    const u = findings(r, 'MC110');
+    expect(u.map((f) => pointedText(r, f))).toEqual(['UDPPORT="${PORT}"']);
+  });
+
+  it('does not report the -d the init script passes (start-stop-daemon expects the fork)', () => {
+    expect(findings(lint(gentoo), 'MC901')).toEqual([]);
+  });
+
+  it('MC201 names MEMCACHED_RUNAS for a root user', () => {
+    const r = lint(`${BASE}LISTENON="127.0.0.1"\nUDPPORT="0"\n`.replace('"memcached"', '"root"'));
+    const f = findings(r, 'MC201');
+    expect(f).toHaveLength(1);
+    expect(f[0].message).toContain('MEMCACHED_RUNAS="root"');
+    expect(pointedText(r, f[0])).toContain('MEMCACHED_RUNAS="root"');
+  });
+});

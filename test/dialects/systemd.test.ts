@@ -1,0 +1,160 @@
+/**
+ * The systemd dialect: ExecStart= words and their spans, `$`/`${}` expansion from Environment= and
+ * EnvironmentFile= (read through the sysconfig parser), unknown and unset variables, User=, Type=,
+ * drop-ins, and units that do not run memcached. The unit syntax itself is checked against systemd 252
+ * in test/integration/systemd-parse.test.ts.
+ */
+import { SourceText } from '../../src/source.js';
+import { parseSystemd, type SystemdOptions } from '../../src/dialects/systemd.js';
+import { splitRelaxUnquote, replaceEnvWord } from '../../src/dialects/systemd-exec.js';
+import { splitWordsRelaxUnquote } from '../../src/dialects/sysconfig.js';
+import { chooseDialect } from '../../src/dialects/detect.js';
+import { loadDialect } from '../../src/dialects/index.js';
+import { lintText, findings } from '../helpers/lint.js';
+import fc from 'fast-check';
+
+const files = (map: Record<string, string>): SystemdOptions => ({ readFile: (p) => map[p] ?? null });
+const parse = (text: string, opts: SystemdOptions = files({}), path = '/etc/systemd/system/memcached.service') => parseSystemd(new SourceText(path, text), opts);
+const unit = (service: string) => `[Unit]\nDescription=memcached\n\n[Service]\n${service}\n\n[Install]\nWantedBy=multi-user.target\n`;
+const lint = (text: string, path = '/etc/systemd/system/memcached.service') => lintText(text, { dialect: 'systemd', path });
+
+beforeAll(async () => {
+  await loadDialect('systemd');
+});
+
+describe('ExecStart=', () => {
+  it('gives memcached its arguments, each spanning its word, quotes and escapes resolved', () => {
+    const text = unit(`ExecStart=/usr/bin/memcached -l "127.0.0.1" \\\n    -U 0 -o 'ssl_ciphers=A B' \\x2dv`);
+    const c = parse(text);
+    expect(c.argv.map((t) => t.value)).toEqual(['-l', '127.0.0.1', '-U', '0', '-o', 'ssl_ciphers=A B', '-v']);
+    expect(c.argv.map((t) => text.slice(t.span!.start, t.span!.end))).toEqual(['-l', '"127.0.0.1"', '-U', '0', '-o', "'ssl_ciphers=A B'", '\\x2dv']);
+    expect(c.argv[1].note).toContain('"127.0.0.1"');
+    expect(c.argvExact).toBe(true);
+    expect(c.print()).toBe(text);
+  });
+
+  it('a drop-in resets ExecStart= with an empty assignment; the last command runs', () => {
+    const text = '[Service]\nExecStart=\nExecStart=/usr/bin/memcached -l 127.0.0.1\n';
+    const c = parse(text, files({}), '/etc/systemd/system/memcached.service.d/override.conf');
+    expect(c.dropIn).toBe(true);
+    expect(c.unit.name).toBe('memcached.service');
+    expect(c.argv.map((t) => t.value)).toEqual(['-l', '127.0.0.1']);
+    const envOnly = parse('[Service]\nEnvironment=OPTIONS=-v\n', files({}), '/etc/systemd/system/memcached.service.d/o.conf');
+    expect(envOnly.argvUnknown).toMatch(/drop-in does not set ExecStart/);
+    expect(envOnly.launchFailure).toBeNull();
+  });
+
+  it('two commands in a Type=simple unit fail to load', () => {
+    const c = parse(unit('ExecStart=/usr/bin/memcached -v\nExecStart=/usr/bin/memcached -l 0.0.0.0'));
+    expect(c.launchFailure?.reason).toMatch(/only allowed for Type=oneshot/);
+  });
+
+  it('resolves %% and name specifiers from the file name, marking the guessable ones', () => {
+    const c = parse(unit('ExecStart=/usr/bin/memcached -P /run/%N/%p.pid -o %%x'), files({}), '/etc/systemd/system/memcached.service');
+    expect(c.argv.map((t) => t.value)).toEqual(['-P', '/run/memcached/memcached.pid', '-o', '%x']);
+    const inst = parse(unit('ExecStart=/usr/bin/memcached -p %i'), files({}), '/etc/systemd/system/memcached@.service');
+    expect(inst.argv[1]).toMatchObject({ value: '', exact: false });
+    const home = parse(unit('ExecStart=/usr/bin/memcached -s %h/m.sock'));
+    expect(home.argv[1]).toMatchObject({ value: '%h/m.sock', exact: false });
+  });
+});
+
+describe('variables', () => {
+  it('$NAME splits, ${NAME} is one word, $$ is a dollar; EnvironmentFile= overrides Environment=', () => {
+    const text = unit(
+      'Environment="OPTIONS=-l 0.0.0.0 -U 11211" PORT=1\nEnvironmentFile=/etc/sysconfig/memcached\nExecStart=/usr/bin/memcached -p ${PORT} -u ${USER} -P /run/$$x $OPTIONS',
+    );
+    const c = parse(text, files({ '/etc/sysconfig/memcached': 'PORT="11211"\nUSER=memcache\n' }));
+    expect(c.argv.map((t) => t.value)).toEqual(['-p', '11211', '-u', 'memcache', '-P', '/run/$x', '-l', '0.0.0.0', '-U', '11211']);
+    expect(c.tokenSources.map((s) => s.variable)).toEqual([null, 'PORT', null, 'USER', null, null, 'OPTIONS', 'OPTIONS', 'OPTIONS', 'OPTIONS']);
+    expect(c.argv[7].note).toContain('Environment= (line 5)');
+    expect(c.argvUnknown).toBeNull();
+  });
+
+  it('a variable from a file mchard cannot read makes the command line unknown, and the option rules stay quiet', () => {
+    const text = unit('EnvironmentFile=-/etc/sysconfig/memcached\nExecStart=/usr/bin/memcached -u $USER -p $PORT $OPTIONS');
+    const c = parse(text);
+    expect(c.argvUnknown).toMatch(/\$USER, \$PORT, \$OPTIONS.*\/etc\/sysconfig\/memcached/);
+    expect(c.notes.map((n) => n.kind)).toContain('unknown-variable');
+    expect(lint(text).findings.filter((f) => /^MC[1-8]/.test(f.ruleId))).toEqual([]);
+  });
+
+  it('an unset $NAME gives no argument, an unset ${NAME} an empty one', () => {
+    const c = parse(unit('ExecStart=/usr/bin/memcached -p $PORT -m ${MEM} -v'));
+    expect(c.argv.map((t) => t.value)).toEqual(['-p', '-m', '', '-v']);
+    expect(c.notes.filter((n) => n.kind === 'unset-variable')).toHaveLength(2);
+  });
+
+  it('the ":" prefix turns expansion off; "${X:-d}" is not syntax in v252', () => {
+    expect(parse(unit('ExecStart=:/usr/bin/memcached -l $IP')).argv.map((t) => t.value)).toEqual(['-l', '$IP']);
+    expect(replaceEnvWord('${X:-d}${Y}', (n) => (n === 'Y' ? { value: 'y', from: '' } : 'unset'))).toMatchObject({ value: '${X:-d}y' });
+  });
+
+  it('splits a $NAME value as the sysconfig dialect does (the same systemd function)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('a', ' ', '\t', "'", '"', '\\', '-') }), (v) => {
+        expect(splitRelaxUnquote(v)).toEqual(splitWordsRelaxUnquote(v).map((w) => w.value));
+      }),
+    );
+  });
+});
+
+describe('who memcached runs as', () => {
+  it('User= starts memcached unprivileged: no -u needed, and -u root is not root', () => {
+    const r = lint(unit('User=memcache\nExecStart=/usr/bin/memcached -l 127.0.0.1 -U 0'));
+    expect(r.config.startsAs).toBe('memcache');
+    expect(r.model.runsAs).toBe('memcache');
+    expect(findings(r, 'MC202')).toEqual([]);
+    expect(findings(lint(unit('ExecStart=/usr/bin/memcached -l 127.0.0.1 -U 0')), 'MC202')).toHaveLength(1);
+    expect(findings(lint(unit('User=memcache\nExecStart=/usr/bin/memcached -u root -l 127.0.0.1')), 'MC201')).toEqual([]);
+    expect(findings(lint(unit('User=root\nExecStart=/usr/bin/memcached -u root -l 127.0.0.1')), 'MC201')).toHaveLength(1);
+  });
+
+  it('User= also sets $USER for the command line', () => {
+    expect(parse(unit('User=memcache\nExecStart=/usr/bin/memcached -u $USER')).argv.map((t) => t.value)).toEqual(['-u', 'memcache']);
+  });
+});
+
+describe('-d and Type=', () => {
+  it('MC901 reports -d unless the unit is Type=forking', () => {
+    expect(findings(lint(unit('ExecStart=/usr/bin/memcached -d -u memcache -l 127.0.0.1')), 'MC901')[0]?.message).toMatch(/Type=simple/);
+    expect(findings(lint(unit('Type=notify\nExecStart=/usr/bin/memcached -d -u memcache -l 127.0.0.1')), 'MC901')[0]?.message).toMatch(/Type=notify/);
+    expect(findings(lint(unit('Type=forking\nExecStart=/usr/bin/memcached -d -u memcache -l 127.0.0.1')), 'MC901')).toEqual([]);
+  });
+});
+
+describe('units that do not run memcached', () => {
+  it("Debian's wrapper delegates to the configuration file", () => {
+    const c = parse(unit('ExecStart=/usr/share/memcached/scripts/systemd-memcached-wrapper /etc/memcached.conf'));
+    expect(c.argvUnknown).toMatch(/mchard lint \/etc\/memcached\.conf/);
+    expect(c.notes.find((n) => n.kind === 'delegated')?.data?.path).toBe('/etc/memcached.conf');
+    expect(c.launchFailure).toBeNull();
+  });
+
+  it('another program is a note, not a crash', () => {
+    for (const exec of ['ExecStart=/bin/sh -c "memcached -l 0.0.0.0"', 'ExecStart=/usr/bin/docker run memcached -m 64']) {
+      const c = parse(unit(exec));
+      expect(c.argvUnknown).toMatch(/not memcached/);
+      expect(lint(unit(exec)).findings.filter((f) => /^MC[1-8]/.test(f.ruleId))).toEqual([]);
+    }
+  });
+});
+
+describe('syntax notes', () => {
+  it('MC903 reports a line systemd ignores', () => {
+    const r = lint(unit('ExecStart=/usr/bin/memcached -l 127.0.0.1 -U 0 -u memcache\n-l 0.0.0.0'));
+    expect(findings(r, 'MC903').map((f) => f.message)).toEqual([expect.stringContaining('has no "="')]);
+  });
+
+  it('an unterminated section header makes the unit fail to load', () => {
+    expect(parse('[Service\nExecStart=/usr/bin/memcached\n').launchFailure).not.toBeNull();
+  });
+});
+
+describe('detection', () => {
+  it('by path and by content', () => {
+    expect(chooseDialect('/etc/systemd/system/memcached.service', '')).toBe('systemd');
+    expect(chooseDialect('/etc/systemd/system/memcached.service.d/override.conf', '[Service]\n')).toBe('systemd');
+    expect(chooseDialect('unit.txt', '[Service]\nExecStart=/usr/bin/memcached\n')).toBe('systemd');
+  });
+});

@@ -1,0 +1,109 @@
+/**
+ * Differential test of the supervisord dialect against Python itself. The Python side reproduces what
+ * supervisor 4 does with a `[program:memcached]` section, with the standard library only:
+ * `configparser.RawConfigParser(inline_comment_prefixes=(';', '#'), strict=False)` (supervisor's
+ * `UnhosedConfigParser` settings), `read_string`, the `command` value, Python's `%` operator with the
+ * expansions supervisor defines for a program (`program_name`, `group_name`, `here`, `process_num`,
+ * `numprocs`, `ENV_X` from the section's `environment=`), then `shlex.split()` as `get_execv_args()`
+ * does. mchard's argv (program word included) must be identical, word for word, and so must the
+ * outcome when Python raises (configparser, `%` or shlex errors).
+ */
+import { execFileSync } from 'node:child_process';
+import fc from 'fast-check';
+import { SourceText } from '../../src/source.js';
+import { parseSupervisord } from '../../src/dialects/supervisord.js';
+
+const PYTHON = String.raw`
+import configparser, json, shlex, sys
+out = []
+for text in json.load(sys.stdin):
+    try:
+        p = configparser.RawConfigParser(inline_comment_prefixes=(';', '#'), strict=False)
+        p.read_string(text)
+        sec = 'program:memcached'
+        env = {}
+        if p.has_option(sec, 'environment'):
+            for pair in p.get(sec, 'environment').split(','):
+                k, _, v = pair.partition('=')
+                env['ENV_' + k.strip()] = v.strip()
+        exp = {'program_name': 'memcached', 'group_name': 'memcached', 'here': '/srv/conf.d',
+               'process_num': 0, 'numprocs': 1}
+        exp.update(env)
+        cmd = p.get(sec, 'command') % exp
+        out.append({'ok': True, 'argv': shlex.split(cmd)})
+    except Exception as e:
+        out.append({'ok': False, 'error': type(e).__name__})
+print(json.dumps(out))
+`;
+
+function python(texts: string[]): ({ ok: true; argv: string[] } | { ok: false; error: string })[] {
+  return JSON.parse(execFileSync('python3', ['-c', PYTHON], { input: JSON.stringify(texts), encoding: 'utf8' }));
+}
+
+function mchard(text: string): { ok: true; argv: string[] } | { ok: false } {
+  const c = parseSupervisord(new SourceText('/srv/conf.d/memcached.conf', text));
+  if (c.launchFailure || !c.program?.words) return { ok: false };
+  return { ok: true, argv: c.program.words.map((w) => w.value) };
+}
+
+const word = fc.constantFrom(
+  '-m', '64', '-l', '127.0.0.1', '-p', '11211', '-U', '0', '-vv', '-c', '1024', '-u', 'memcache',
+  '"-l 0.0.0.0"', "'-m'", '"a b"', "'x y'", '-l"127.0.0.1"', '\\-A', '"\\"q\\""', '"a\\b"', "'a\\b'", '""', "''",
+  '%(program_name)s', '%%', '50%%', '%(ENV_MEM)s', '"%(ENV_MEM)s"', '%(here)s/m.sock', 'x;y', 'x#y', 'a=b', 'a:b',
+);
+const sep = fc.constantFrom(' ', '  ', '\t');
+const commandText = fc.array(fc.tuple(word, sep), { minLength: 0, maxLength: 7 }).map((ws) => ws.map(([w, s]) => w + s).join('').trimEnd());
+/** The command written on one line, or broken over indented continuation lines (maybe with a blank line). */
+const commandLines = fc.tuple(commandText, commandText, fc.constantFrom('', '  ', '\t'), fc.boolean()).map(([a, b, ind, blank]) =>
+  b === '' || ind === '' ? `${a} ${b}` : `${a}\n${blank ? '\n' : ''}${ind}${b}`,
+);
+const trailer = fc.constantFrom('', ' ; a comment', ' # another', ';glued', '#glued', '  ');
+const delim = fc.constantFrom('=', ' = ', ':', ' : ', '=  ');
+const file = fc
+  .tuple(
+    fc.constantFrom('', '[supervisord]\nnodaemon=true\n\n', '; header comment\n'),
+    delim,
+    fc.constantFrom('/usr/bin/memcached', 'memcached', '"/usr/bin/memcached"'),
+    commandLines,
+    trailer,
+    fc.constantFrom('', 'environment=MEM=128\n', 'autostart=true\n', 'command=/usr/bin/memcached -v\n'),
+    fc.constantFrom('\n', '\r\n'),
+  )
+  .map(([head, d, prog, cmd, tail, extra, eol]) =>
+    `${head}[program:memcached]\n${extra.startsWith('command') ? extra : ''}command${d}${prog} ${cmd}${tail}\n${extra.startsWith('command') ? '' : extra}user=memcache\n`.replace(/\n/g, eol),
+  );
+
+describe('supervisord dialect against Python (configparser + % + shlex)', () => {
+  it('gives the same argv, or fails where Python raises, for generated files', () => {
+    const texts = fc.sample(file, { numRuns: 600, seed: 8 });
+    const refs = python(texts);
+    let compared = 0;
+    texts.forEach((text, k) => {
+      const ref = refs[k];
+      const ours = mchard(text);
+      // %(ENV_MEM)s without environment= is supervisord's own environment: host-dependent, not comparable.
+      if (ref.ok === false && ref.error === 'KeyError' && text.includes('ENV_MEM') && !text.includes('environment=')) return;
+      compared++;
+      if (ref.ok) expect({ text, argv: ours.ok ? ours.argv : null }).toEqual({ text, argv: ref.argv });
+      else expect({ text, ok: ours.ok, ref: ref.error }).toEqual({ text, ok: false, ref: ref.error });
+    });
+    expect(compared).toBeGreaterThan(400);
+  });
+
+  it('agrees on the corpus-style files and their quirks', () => {
+    const texts = [
+      '[program:memcached]\ncommand=/usr/bin/memcached -m 64 -p 11211 -u memcache -l 127.0.0.1\nuser:root',
+      '[program:memcached]\ncommand = memcached -l 127.0.0.1;comment -m 64 ; real comment\n',
+      '[program:memcached]\ncommand=memcached\n  -m 64\n\n  -l "127.0.0.1"\n',
+      '[program:memcached]\ncommand=memcached -m "unclosed\n',
+      '[program:memcached]\ncommand=memcached -m 64%\n',
+      '  [program:memcached]\n  command=memcached -U 0\n',
+    ];
+    const refs = python(texts);
+    texts.forEach((text, k) => {
+      const ref = refs[k];
+      const ours = mchard(text);
+      expect({ text, ours: ours.ok ? ours.argv : 'error' }).toEqual({ text, ours: ref.ok ? ref.argv : 'error' });
+    });
+  });
+});
