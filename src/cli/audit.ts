@@ -1,9 +1,135 @@
-/** `mchard audit`: placeholder until the command lands (issue 8). */
-import { UsageError } from './args.js';
+/**
+ * `mchard audit [FILE...]`: checks the memcached processes running on this machine (see src/audit/).
+ * Output and exit status as for `lint`: 0 when nothing reaches --fail-on, 1 when something does, 2 for
+ * usage errors and unreadable configuration files (the processes are still audited).
+ */
+import { COMMON_OPTIONS, parseCommandArgs, UsageError } from './args.js';
+import { parseLintFlags, RANK, SHARED_LINT_OPTIONS } from './lint-flags.js';
+import { OptionResolver, systemFiles } from './files.js';
+import { ConfigError, type ProjectConfig } from '../engine/config.js';
+import type { Rule, Severity } from '../engine/types.js';
+import { formatReport } from '../report/index.js';
+import { useColor } from '../report/color.js';
+import type { FileReport } from '../report/types.js';
+import { auditProcesses } from '../audit/run.js';
+import { auditRecord, auditSummaryText } from '../audit/present.js';
+import { RULES } from '../../rules/index.js';
+import { VERSION } from '../version.js';
 import type { Io } from './io.js';
 
-export const AUDIT_HELP = 'Usage: mchard audit [options] [FILE...]\n';
+const OPTIONS = {
+  ...COMMON_OPTIONS,
+  ...SHARED_LINT_OPTIONS,
+  pid: { type: 'string', multiple: true },
+  probe: { type: 'boolean' },
+} as const;
 
-export async function runAudit(_argv: string[], _io: Io): Promise<number> {
-  throw new UsageError('audit is not implemented yet');
+export const AUDIT_HELP = `Usage: mchard audit [options] [FILE...]
+
+Checks the memcached processes running on this machine: runs the rules on the
+arguments each process really got, lists the sockets it really holds (from /proc),
+and compares it with the configuration file that would start it now (drift:
+restart needed). FILE... are the candidate configuration files (default: the
+system's); a process run by memcached.service or memcached@NAME.service is tied
+to that unit's file. Nothing is sent anywhere unless --probe is given.
+
+Options:
+  --pid PID[,PID...]                audit only these processes (repeatable)
+  --probe                           also connect to each listener at its own bound
+                                    address (a wildcard one at loopback) and send
+                                    "version" (TCP) or "stats" (UDP): shows what
+                                    answers without authentication, and measures
+                                    UDP amplification; traffic stays on this machine
+  --format text|json|sarif|github   output format (default text)
+  --fail-on error|warning|info      lowest severity that fails (default error)
+  --config FILE                     use this .mchardrc
+  --disable ID[,ID...]              turn rules off (repeatable)
+  --dialect debian|sysconfig|...    the candidate files' format (default: detected)
+  --memcached-version X.Y.Z         memcached release whose behaviour applies
+                                    (default: each process's own binary, -V)
+  --trusted-network CIDR            private network where listening is fine (repeatable)
+  -q, --quiet                       report errors only
+  --color / --no-color              colour (default: on a terminal, unless NO_COLOR)
+
+Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or read errors.
+`;
+
+export function parsePids(values: readonly string[] | undefined): number[] | undefined {
+  if (!values) return undefined;
+  const out: number[] = [];
+  for (const item of values.flatMap((v) => v.split(','))) {
+    const t = item.trim();
+    if (!/^[1-9]\d{0,9}$/.test(t)) throw new UsageError(`--pid must be process IDs separated by commas (got "${item}")`);
+    out.push(Number(t));
+  }
+  if (out.length === 0) throw new UsageError('--pid needs at least one process ID');
+  return [...new Set(out)];
+}
+
+export async function runAudit(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS);
+  if (values.help) {
+    io.out(AUDIT_HELP);
+    return 0;
+  }
+  if (positionals.includes('-')) throw new UsageError('audit reads configuration files by path; "-" (standard input) is not supported');
+  // The shared flags, validated as for lint; audit needs no file, so the path list is its own.
+  const { format, failOnFlag, dialect, version, trusted, disabled } = parseLintFlags(values, positionals.length ? positionals : ['(none)'], RULES);
+  const pids = parsePids(values.pid);
+  const files = positionals.length ? positionals : systemFiles();
+
+  const resolver = new OptionResolver(RULES, { config: values.config, version, trustedNetworks: trusted });
+  let cfg: ProjectConfig | null;
+  try {
+    cfg = values.config ? resolver.projectConfig(values.config) : null;
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    io.err(`mchard: ${e.message}\n`);
+    return 2;
+  }
+  const failOn: Severity = failOnFlag ?? cfg?.failOn ?? 'error';
+  const severities = new Map(cfg?.severities ?? []);
+  for (const id of disabled) severities.set(id, 'off');
+
+  const { audits, errors } = await auditProcesses({
+    rules: RULES,
+    files,
+    dialect,
+    pids,
+    probe: values.probe === true,
+    optionsFor: (path) => resolver.ruleOptions(path, cfg),
+    severities,
+  });
+  for (const e of errors) io.err(`mchard: ${e.message}\n`);
+  if (pids) {
+    const missing = pids.filter((p) => !audits.some((a) => a.process.pid === p));
+    if (missing.length) {
+      io.err(`mchard: --pid ${missing.join(',')}: no running memcached process with ${missing.length === 1 ? 'that ID' : 'those IDs'}\n`);
+      return 2;
+    }
+  }
+
+  const reports: FileReport[] = audits.map((a) => ({
+    path: a.path,
+    dialect: 'argv',
+    findings: values.quiet ? a.findings.filter((f) => f.severity === 'error') : a.findings,
+  }));
+  const color = useColor({ color: values.color, noColor: values['no-color'] }, io.stdoutStream);
+  const input = { files: reports, rules: RULES as Rule[], color, toolVersion: VERSION };
+  if (format === 'json') {
+    const doc = JSON.parse(formatReport('json', input)) as { files: Record<string, unknown>[] };
+    doc.files.forEach((f, i) => (f.process = auditRecord(audits[i])));
+    io.out(JSON.stringify(doc, null, 2) + '\n');
+  } else if (format === 'text') {
+    // The tally counts processes, not files.
+    const text = formatReport('text', input).replace(
+      / in (\d+) files?(\)?(?:\x1b\[[0-9;]*m)*)\n$/,
+      (_m, n: string, tail: string) => ` in ${n} process${n === '1' ? '' : 'es'}${tail}\n`,
+    );
+    io.out(audits.length === 0 ? 'no running memcached process found\n' : auditSummaryText(audits) + text);
+  } else {
+    io.out(formatReport(format, input));
+  }
+  if (errors.length) return 2;
+  return reports.some((r) => r.findings.some((f) => RANK[f.severity] >= RANK[failOn])) ? 1 : 0;
 }

@@ -1,0 +1,47 @@
+import type { Rule } from '../src/engine/types.js';
+import { classifyAddress } from '../src/engine/exposure.js';
+import { socketKey } from '../src/system/sockets.js';
+
+export const rule: Rule = {
+  id: 'MC952',
+  slug: 'answers-without-auth',
+  severity: 'error',
+  summary: 'a network-reachable memcached listener answered a probe without authentication',
+  fixable: null,
+  scope: 'audit',
+  docs: {
+    what:
+      '`mchard audit --probe` only. Connects to each TCP socket the process holds at its own bound address (a wildcard ' +
+      'socket at 127.0.0.1 or ::1, so no traffic leaves the machine) and sends the text command `version`. Reports ' +
+      'each socket bound to a non-loopback address that replied `VERSION ...`: anyone who reaches it is served without ' +
+      'credentials. With `-Y` memcached replies `CLIENT_ERROR unauthenticated`, and with SASL it refuses the text ' +
+      'protocol; neither is reported.',
+    why:
+      'It is the "telnet to the port from another machine" check of the hardening guides, made by mchard on the machine ' +
+      'itself: not a prediction from the options but the server answering.',
+    example: {
+      dialect: 'argv',
+      bad: '-u memcache -m 64 -l 10.0.0.5 -U 0\n',
+      good: '-u memcache -m 64 -l 10.0.0.5 -U 0 -Y /etc/memcached/auth\n',
+    },
+    fix: 'None: bind loopback, or add `-Y FILE` (or SASL) in the configuration file and restart the service.',
+    references: [
+      'memcached protocol.txt: version; Authentication',
+      'memcached(1): -Y, --auth-file; -S, --enable-sasl',
+    ],
+  },
+  check(ctx) {
+    const a = ctx.audit;
+    if (!a?.probes) return;
+    for (const p of a.probes) {
+      if (p.transport !== 'tcp' || !p.answered) continue;
+      const held = a.held.find((s) => socketKey(s) === p.socket);
+      if (!held || held.transport === 'unix' || classifyAddress(held.address) === 'loopback') continue;
+      const target = p.target.includes(':') ? `[${p.target}]:${p.port}` : `${p.target}:${p.port}`;
+      ctx.report({
+        span: null,
+        message: `${p.socket} answered "version" without authentication (probed at ${target}, reply "${p.reply}")`,
+      });
+    }
+  },
+};

@@ -1,0 +1,53 @@
+import type { Rule } from '../src/engine/types.js';
+import { classifyAddress } from '../src/engine/exposure.js';
+import { socketKey } from '../src/system/sockets.js';
+
+export const rule: Rule = {
+  id: 'MC953',
+  slug: 'udp-amplifier',
+  severity: 'error',
+  summary: 'a running memcached holds a network-reachable UDP socket, usable for amplification attacks',
+  fixable: null,
+  scope: 'audit',
+  docs: {
+    what:
+      '`mchard audit` only. Reports the UDP sockets a running memcached holds on a non-loopback address. From the socket ' +
+      'table alone the finding is reasoned (memcached answers UDP requests from any source address without a ' +
+      'handshake). With `--probe`, mchard sends a `stats` request in a memcached UDP frame to the socket (a wildcard ' +
+      'socket at loopback) and reports the bytes that came back against the bytes sent; a socket that does not answer ' +
+      'the probe is then not reported.',
+    why:
+      'A spoofed-source UDP request of a few bytes makes memcached send kilobytes to the victim: exposed memcached UDP ' +
+      'ports powered the record reflection attacks of 2018 (CVE-2018-1000115).',
+    example: {
+      dialect: 'argv',
+      bad: '-u memcache -m 64 -p 11211 -U 11211\n',
+      good: '-u memcache -m 64 -p 11211 -U 0\n',
+    },
+    fix: 'None on the process: set `-U 0` in the configuration file (`mchard fix` does, see MC110) and restart the service.',
+    references: ['CVE-2018-1000115', 'memcached protocol.txt: UDP protocol', 'memcached 1.5.6 release notes: UDP disabled by default'],
+  },
+  check(ctx) {
+    const a = ctx.audit;
+    if (!a) return;
+    const udp = a.held.filter((s) => s.transport === 'udp' && classifyAddress(s.address) !== 'loopback');
+    if (udp.length === 0) return;
+    const keys = udp.map(socketKey);
+    if (!a.probes) {
+      ctx.report({
+        span: null,
+        message: `${keys.join(', ')} ${keys.length === 1 ? 'is a' : 'are'} network-reachable UDP socket${keys.length === 1 ? '' : 's'}: memcached answers any source address without a handshake, so ${keys.length === 1 ? 'it is' : 'they are'} amplification-capable (reasoned from the socket table; --probe measures it)`,
+      });
+      return;
+    }
+    const measured: string[] = [];
+    for (const key of keys) {
+      const p = a.probes.find((x) => x.socket === key);
+      if (!p?.answered || !p.bytesSent) continue;
+      const factor = (p.bytesReceived ?? 0) / p.bytesSent;
+      measured.push(`${key} answered a ${p.bytesSent}-byte "stats" request with ${p.bytesReceived} bytes in ${p.datagrams} datagram${p.datagrams === 1 ? '' : 's'} (${factor.toFixed(0)}x)`);
+    }
+    if (measured.length === 0) return;
+    ctx.report({ span: null, message: `amplification-capable UDP: ${measured.join('; ')}` });
+  },
+};

@@ -1,0 +1,52 @@
+/**
+ * Which configuration file would start a running process. In order: the file of the systemd unit that
+ * runs it (decided by the caller); else, among the candidate files, the one whose argument vector equals
+ * the process's; else the one whose `-P` pidfile holds its pid; else the one naming a TCP/UDP port or a
+ * unix socket the process holds.
+ */
+import { readFileSync } from 'node:fs';
+import type { HeldSocket } from '../system/sockets.js';
+import type { Expectation, FileMatch, ProcessInfo } from './types.js';
+
+function sameWords(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((w, i) => w === b[i]);
+}
+
+function pidFileHolds(path: string, pid: number): boolean {
+  try {
+    return readFileSync(path, 'utf8').trim() === String(pid);
+  } catch {
+    return false;
+  }
+}
+
+/** How many of the file's predicted ports and socket paths the process holds. */
+function sharedListeners(e: Expectation, held: readonly HeldSocket[]): number {
+  const have = new Set(held.map((s) => (s.transport === 'unix' ? `unix ${s.path}` : `${s.transport} ${s.port}`)));
+  const want = new Set(
+    e.listeners
+      .map((l) => (l.transport === 'unix' ? `unix ${l.path}` : `${l.transport} ${l.port}`))
+      // Port 0 is an ephemeral port: it names nothing the process could be recognised by.
+      .filter((k) => !/ 0$/.test(k)),
+  );
+  let n = 0;
+  for (const k of want) if (have.has(k)) n++;
+  return n;
+}
+
+export function matchProcess(p: ProcessInfo, held: readonly HeldSocket[], candidates: readonly Expectation[]): FileMatch | null {
+  const byArgv = candidates.find((e) => sameWords(e.words, p.words));
+  if (byArgv) return { expectation: byArgv, method: 'argv' };
+  const byPid = candidates.find((e) => e.pidFile !== null && pidFileHolds(e.pidFile, p.pid));
+  if (byPid) return { expectation: byPid, method: 'pidfile' };
+  let best: Expectation | null = null;
+  let bestCount = 0;
+  for (const e of candidates) {
+    const n = sharedListeners(e, held);
+    if (n > bestCount) {
+      best = e;
+      bestCount = n;
+    }
+  }
+  return best ? { expectation: best, method: 'listener' } : null;
+}

@@ -1,0 +1,119 @@
+/**
+ * `--probe`: talk to each held TCP/UDP socket at its own bound address (a wildcard socket at loopback),
+ * so nothing leaves the machine. TCP gets the text command `version`: a `VERSION x.y.z` reply means the
+ * listener serves clients without authentication (with `-Y` it says `CLIENT_ERROR unauthenticated`; with
+ * SASL the text protocol is refused). UDP gets `stats` in a UDP frame: a reply proves the socket answers
+ * an unauthenticated, handshake-less request, and its size against the request's is the amplification.
+ */
+import { connect } from 'node:net';
+import { createSocket } from 'node:dgram';
+import { randomInt } from 'node:crypto';
+import ipaddr from 'ipaddr.js';
+import { socketKey, type HeldSocket } from '../system/sockets.js';
+import type { ProbeResult } from './types.js';
+
+type NetSocket = Extract<HeldSocket, { transport: 'tcp' | 'udp' }>;
+
+/** The address a probe of this socket connects to, or null when it cannot be addressed (link-local). */
+export function probeTarget(address: string): string | null {
+  if (address === '0.0.0.0') return '127.0.0.1';
+  if (address === '::') return '::1';
+  const a = ipaddr.parse(address);
+  if (a.kind() === 'ipv6' && a.range() === 'linkLocal') return null;
+  return address;
+}
+
+function firstLine(text: string): string {
+  return text.split(/\r?\n/)[0].slice(0, 200);
+}
+
+export function probeTcp(target: string, port: number, timeoutMs: number): Promise<Pick<ProbeResult, 'reached' | 'answered' | 'reply' | 'error'>> {
+  return new Promise((resolve) => {
+    let reached = false;
+    let data = '';
+    let done = false;
+    const sock = connect({ host: target, port });
+    const finish = (error: string | null) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      sock.destroy();
+      const reply = data === '' ? null : firstLine(data);
+      resolve({ reached, answered: reply !== null && /^VERSION /.test(reply), reply, error: reply === null ? error : null });
+    };
+    const timer = setTimeout(() => finish(reached ? `no reply within ${timeoutMs} ms` : `no connection within ${timeoutMs} ms`), timeoutMs);
+    sock.on('connect', () => {
+      reached = true;
+      sock.write('version\r\n');
+    });
+    sock.on('data', (chunk) => {
+      data += chunk.toString('latin1');
+      if (data.includes('\n')) finish(null);
+    });
+    sock.on('error', (e: NodeJS.ErrnoException) => finish(e.code ?? e.message));
+    sock.on('close', () => finish(reached ? 'connection closed without a reply' : 'connection refused'));
+  });
+}
+
+/** The 8-byte memcached UDP frame header: request id, sequence 0, 1 datagram, reserved. */
+function udpFrame(id: number, payload: string): Buffer {
+  const h = Buffer.alloc(8);
+  h.writeUInt16BE(id, 0);
+  h.writeUInt16BE(1, 4);
+  return Buffer.concat([h, Buffer.from(payload, 'latin1')]);
+}
+
+export function probeUdp(target: string, port: number, timeoutMs: number): Promise<Pick<ProbeResult, 'reached' | 'answered' | 'reply' | 'error' | 'bytesSent' | 'bytesReceived' | 'datagrams'>> {
+  return new Promise((resolve) => {
+    const id = randomInt(1, 65536);
+    const request = udpFrame(id, 'stats\r\n');
+    const sock = createSocket(target.includes(':') ? 'udp6' : 'udp4');
+    let received = 0;
+    let datagrams = 0;
+    let expected = Infinity;
+    let first: string | null = null;
+    let done = false;
+    const finish = (error: string | null) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      sock.close();
+      resolve({
+        reached: datagrams > 0,
+        answered: first !== null && /^STAT /.test(first),
+        reply: first,
+        error: datagrams > 0 ? null : error,
+        bytesSent: request.length,
+        bytesReceived: received,
+        datagrams,
+      });
+    };
+    const timer = setTimeout(() => finish(`no reply within ${timeoutMs} ms`), timeoutMs);
+    sock.on('message', (msg) => {
+      if (msg.length < 8 || msg.readUInt16BE(0) !== id) return;
+      datagrams++;
+      received += msg.length;
+      expected = msg.readUInt16BE(4);
+      if (msg.readUInt16BE(2) === 0) first = firstLine(msg.subarray(8).toString('latin1'));
+      if (datagrams >= expected) finish(null);
+    });
+    sock.on('error', (e: NodeJS.ErrnoException) => finish(e.code ?? e.message));
+    sock.send(request, port, target);
+  });
+}
+
+/** Probes every held TCP/UDP socket, in parallel. */
+export async function probeSockets(held: readonly HeldSocket[], timeoutMs = 1500): Promise<ProbeResult[]> {
+  const nets = held.filter((s): s is NetSocket => s.transport !== 'unix');
+  return Promise.all(
+    nets.map(async (s) => {
+      const target = probeTarget(s.address);
+      const base = { socket: socketKey(s), transport: s.transport, target: target ?? s.address, port: s.port };
+      if (target === null) {
+        return { ...base, reached: false, answered: false, reply: null, error: 'link-local address: not probed (it needs an interface scope)' };
+      }
+      const r = s.transport === 'tcp' ? await probeTcp(target, s.port, timeoutMs) : await probeUdp(target, s.port, timeoutMs);
+      return { ...base, ...r };
+    }),
+  );
+}

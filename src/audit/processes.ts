@@ -1,0 +1,109 @@
+/**
+ * Finding the memcached processes of this machine in /proc: a process running a binary named `memcached`.
+ * Kernel threads and zombies have an empty cmdline and are skipped.
+ */
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { ProcessInfo } from './types.js';
+import { unitOfCgroup } from './unit.js';
+
+function read(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/** /proc/PID/cmdline: NUL-terminated words. */
+export function parseCmdline(raw: string): string[] {
+  if (raw === '') return [];
+  const words = raw.split('\0');
+  if (words.at(-1) === '') words.pop();
+  return words;
+}
+
+/** The effective UID from /proc/PID/status (`Uid: real effective saved fs`). */
+export function effectiveUid(status: string): number | null {
+  const m = /^Uid:\s+\d+\s+(\d+)/m.exec(status);
+  return m ? Number(m[1]) : null;
+}
+
+/** User names by UID, from /etc/passwd. */
+export function passwdNames(path = '/etc/passwd'): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const line of (read(path) ?? '').split('\n')) {
+    const f = line.split(':');
+    if (f.length >= 3 && /^\d+$/.test(f[2]) && !out.has(Number(f[2]))) out.set(Number(f[2]), f[0]);
+  }
+  return out;
+}
+
+/**
+ * When a process started: field 22 of /proc/PID/stat (clock ticks since boot) plus the boot time from
+ * /proc/stat. Linux reports ticks at USER_HZ, 100 on every mainstream architecture.
+ */
+export function startTime(stat: string, procStat: string, ticksPerSecond = 100): number | null {
+  // The command name (field 2) is in parentheses and may hold spaces: count fields after the last ')'.
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(rest[19]);
+  const boot = /^btime\s+(\d+)/m.exec(procStat);
+  if (!Number.isFinite(ticks) || !boot) return null;
+  return Number(boot[1]) * 1000 + Math.round((ticks * 1000) / ticksPerSecond);
+}
+
+/**
+ * A memcached process runs the memcached binary: /proc/PID/exe (` (deleted)` after an upgrade replaced it)
+ * names it. `comm` alone is not enough: a script run through its #! line (/etc/init.d/memcached) has the
+ * script's name as `comm`. When the link cannot be read, argv[0] decides.
+ */
+export function isMemcached(exe: string | null, argv0: string): boolean {
+  if (exe !== null) return basename(exe.replace(/ \(deleted\)$/, '')) === 'memcached';
+  return basename(argv0) === 'memcached';
+}
+
+/** One process, or null when it is not (or no longer) a memcached process. */
+export function readProcess(pid: number, proc = '/proc', users = passwdNames()): ProcessInfo | null {
+  const words = parseCmdline(read(`${proc}/${pid}/cmdline`) ?? '');
+  if (words.length === 0) return null;
+  let exe: string | null = null;
+  try {
+    exe = readlinkSync(`${proc}/${pid}/exe`);
+  } catch {
+    // not ours to read, or the process ended
+  }
+  if (!isMemcached(exe, words[0])) return null;
+  const uid = effectiveUid(read(`${proc}/${pid}/status`) ?? '');
+  const stat = read(`${proc}/${pid}/stat`);
+  const procStat = read(`${proc}/stat`);
+  return {
+    pid,
+    argv0: words[0],
+    words: words.slice(1),
+    uid,
+    user: uid === null ? null : (users.get(uid) ?? null),
+    exe,
+    unit: unitOfCgroup(read(`${proc}/${pid}/cgroup`) ?? ''),
+    startedAt: stat && procStat ? startTime(stat, procStat) : null,
+  };
+}
+
+/** Every memcached process, by pid; with `pids`, only those (a pid that is not memcached is left out). */
+export function findMemcachedProcesses(proc = '/proc', pids?: readonly number[]): ProcessInfo[] {
+  const users = passwdNames();
+  let list: number[];
+  if (pids) list = [...pids];
+  else {
+    try {
+      list = readdirSync(proc).filter((e) => /^\d+$/.test(e)).map(Number);
+    } catch {
+      list = [];
+    }
+  }
+  const out: ProcessInfo[] = [];
+  for (const pid of list.sort((a, b) => a - b)) {
+    const p = readProcess(pid, proc, users);
+    if (p) out.push(p);
+  }
+  return out;
+}

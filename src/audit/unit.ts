@@ -1,0 +1,27 @@
+/**
+ * The systemd unit that runs a process, from /proc/PID/cgroup, and the configuration file that unit
+ * reads: `memcached.service` reads Debian's /etc/memcached.conf or RHEL's /etc/sysconfig/memcached;
+ * Debian's template `memcached@NAME.service` reads /etc/memcached_NAME.conf.
+ */
+import { existsSync } from 'node:fs';
+
+const UNIT = /^memcached(@[^/]+)?\.service$/;
+
+/** The memcached unit among the process's cgroup paths (v2 `0::/system.slice/x.service`, or v1), or null. */
+export function unitOfCgroup(cgroup: string): string | null {
+  for (const line of cgroup.split('\n')) {
+    const path = line.split(':').slice(2).join(':');
+    for (const part of path.split('/').reverse()) {
+      if (UNIT.test(part)) return part;
+    }
+  }
+  return null;
+}
+
+/** The file the unit reads, if it exists under `root` (default /etc). */
+export function unitConfigFile(unit: string, root = '/etc'): string | null {
+  const m = UNIT.exec(unit);
+  if (!m) return null;
+  const candidates = m[1] ? [`${root}/memcached_${m[1].slice(1)}.conf`] : [`${root}/memcached.conf`, `${root}/sysconfig/memcached`];
+  return candidates.find((p) => existsSync(p)) ?? null;
+}

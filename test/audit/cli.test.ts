@@ -1,0 +1,70 @@
+/** `mchard audit` on the command line: flags, usage errors (one line, exit 2), and exit statuses. */
+import { run, TempDir, errorLines, NO_STACK } from '../cli/helpers.js';
+import { freePorts, haveMemcached, startMemcached, stopAll, type Started } from './memcached.js';
+
+describe('mchard audit: usage', () => {
+  it('shows its help', async () => {
+    const r = await run(['audit', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^Usage: mchard audit \[options\] \[FILE\.\.\.\]/);
+    expect(r.out).toContain('--probe');
+    expect(r.out).toContain('--pid PID[,PID...]');
+  });
+
+  it.each([
+    [['--pid', 'abc'], 'mchard: --pid must be process IDs separated by commas (got "abc")'],
+    [['--pid', '12,-3'], 'mchard: --pid must be process IDs separated by commas (got "-3")'],
+    [['--format', 'xml'], 'mchard: --format must be one of text, json, sarif, github (got "xml")'],
+    [['--fail-on', 'never'], 'mchard: --fail-on must be one of error, warning, info (got "never")'],
+    [['--disable', 'MC999'], 'mchard: --disable: unknown rule "MC999"'],
+    [['-'], 'mchard: audit reads configuration files by path; "-" (standard input) is not supported'],
+  ])('%j is a usage error', async (args, message) => {
+    const r = await run(['audit', ...args]);
+    expect(r.code).toBe(2);
+    expect(errorLines(r.err)).toEqual([message]);
+    expect(r.err).not.toMatch(NO_STACK);
+  });
+
+  it('a --pid that is not a running memcached is an error naming it', async () => {
+    const r = await run(['audit', '--pid', String(process.pid)]);
+    expect(r.code).toBe(2);
+    expect(errorLines(r.err)).toEqual([`mchard: --pid ${process.pid}: no running memcached process with that ID`]);
+  });
+});
+
+(haveMemcached ? describe : describe.skip)('mchard audit: exit status and flags on a real process', () => {
+  let m: Started;
+  let tmp: TempDir;
+  beforeAll(async () => {
+    tmp = new TempDir();
+    const [p] = freePorts(1, 55000, 59999);
+    // Loopback only, but with -vv (MC502, a warning) and no -U 0 (MC111 is info on 1.6.18).
+    m = await startMemcached(['-u', 'nobody', '-l', '127.0.0.1', '-p', String(p), '-vv'], 1);
+  });
+  afterAll(async () => {
+    await stopAll();
+    tmp.cleanup();
+  });
+
+  it('exit 0 under the default threshold, 1 with --fail-on warning, 0 again with the rule disabled', async () => {
+    const file = tmp.write('none.conf', '-u nobody\n-l 127.0.0.1\n-p 1\n');
+    const base = ['audit', '--pid', String(m.pid), file];
+    const plain = await run(base);
+    expect(plain.code).toBe(0);
+    expect(plain.out).toContain('MC502');
+    expect(plain.out).toMatch(/1 warning, \d+ infos? in 1 process\n$/);
+    expect((await run([...base, '--fail-on', 'warning'])).code).toBe(1);
+    expect((await run([...base, '--fail-on', 'warning', '--disable', 'MC502'])).code).toBe(0);
+    const quiet = await run([...base, '-q']);
+    expect(quiet.out).not.toContain('MC502');
+  });
+
+  it('an unreadable FILE is a one-line error naming it (exit 2), and the process is still reported', async () => {
+    const missing = tmp.join('missing.conf');
+    const r = await run(['audit', '--format', 'json', '--pid', String(m.pid), missing]);
+    expect(r.code).toBe(2);
+    expect(errorLines(r.err)).toEqual([`mchard: ${missing}: no such file`]);
+    const doc = JSON.parse(r.out);
+    expect(doc.files.map((f: { process: { pid: number } }) => f.process.pid)).toEqual([m.pid]);
+  });
+});
