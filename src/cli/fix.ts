@@ -3,7 +3,10 @@
  * diff, asks before writing (or not, with --yes), and writes safely. Exit status: 0 when the files end
  * without a fixable finding and nothing at or above --fail-on remains, 1 when findings remain that
  * mchard cannot fix or changes were not written (refused, no terminal to ask on, --dry-run), 2 for
- * usage errors, unreadable files, failed host checks and failed writes.
+ * usage errors, unreadable files, failed host checks and failed writes, 3 when the restarted service did
+ * not run the fixed file and the original was put back (or could not be: said loudly).
+ * Once a file a service on this machine reads is written, the service is restarted and verified
+ * (src/service/).
  */
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -26,6 +29,7 @@ import type { FileReport } from '../report/types.js';
 import { RULES } from '../../rules/index.js';
 import { VERSION } from '../version.js';
 import type { Io } from './io.js';
+import type { Machine } from '../service/machine.js';
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
@@ -39,6 +43,7 @@ const OPTIONS = {
   'no-backup': { type: 'boolean' },
   restart: { type: 'boolean' },
   'no-restart': { type: 'boolean' },
+  service: { type: 'string' },
 } as const;
 
 export const FIX_HELP = `Usage: mchard fix [options] [FILE...]
@@ -58,9 +63,14 @@ Options:
   --no-backup                       do not keep FILE.mchard-backup
   --no-host-checks                  skip the checks that the listen addresses and
                                     the user exist here (file for another machine)
-  --restart / --no-restart          --restart: the file is the one this machine's
-                                    service uses (host checks apply); restarting
-                                    the service itself is not done yet
+  --restart                         after writing a file this machine's service
+                                    reads, restart the service without asking,
+                                    verify it runs the new file, roll back if not
+  --no-restart                      never restart (default: ask on a terminal;
+                                    --yes restarts)
+  --service NAME                    the service that reads FILE: a systemd unit,
+                                    an init script, memcached@NAME for Debian's
+                                    /etc/memcached_NAME.conf (default: from FILE)
   --format text|json|sarif|github   format of the report of remaining findings
   --fail-on error|warning|info      lowest remaining severity that fails (default error)
   --config FILE                     use this .mchardrc
@@ -73,17 +83,27 @@ Options:
 
 Without --yes and without a terminal to ask on, nothing is written.
 
+After a restart mchard checks, within 15 s, that the service runs a new
+memcached holding exactly the listeners the file asks for (no wildcard or UDP
+it does not ask for) and that each answers "version". If not, it puts the
+original file back, restarts the service with it and exits 3.
+
 Exit status: 0 fixed (or nothing to fix), 1 findings remain that mchard cannot
 fix, or changes not written (refused, no terminal, --dry-run with changes),
-2 usage, read, host-check or write errors.
+2 usage, read, host-check or write errors, 3 the restarted service did not run
+the fixed file: the original was put back (or could not be: see the message).
 `;
 
 
-/** What tests can replace: the confirmation prompt and the safe-write hook. */
+/** What tests can replace: the confirmation prompt, the safe-write hook, the machine the service runs on. */
 export interface FixHooks {
   confirm?: (message: string) => Promise<boolean>;
   beforeRename?: SafeWriteOptions['beforeRename'];
+  service?: { machine?: Machine; verifyTimeoutMs?: number; commandTimeoutMs?: number };
 }
+
+const VERIFY_TIMEOUT_MS = 15_000;
+const COMMAND_TIMEOUT_MS = 90_000;
 
 interface FileState {
   path: string;
@@ -92,6 +112,7 @@ interface FileState {
   failOn: Severity;
   written: boolean;
   notWritten: boolean;
+  backup: string | null;
 }
 
 function parseListen(values: string[] | undefined): string[] | undefined {
@@ -147,6 +168,12 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
   const fixUser = parseUser(values.user);
   const fixPort = parsePort(values.port);
   if (paths.includes('-')) throw new UsageError('fix writes files in place; it cannot fix standard input (use mchard lint for that)');
+  if (values.service !== undefined) {
+    const problem = (await import('../service/target.js')).serviceNameProblem(values.service);
+    if (problem) throw new UsageError(problem);
+    if (paths.length !== 1) throw new UsageError('--service names the service of one file; give exactly one FILE');
+    if (values['no-restart']) throw new UsageError('--service and --no-restart contradict each other');
+  }
 
   const color = useColor({ color: values.color, noColor: values['no-color'] }, io.stdoutStream);
   const c = paint(color);
@@ -184,7 +211,7 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
       options: resolver.ruleOptions(path, cfg, { fixUser, fixListen, fixPort }),
       severities,
     });
-    states.push({ path, bytes: file.bytes, plan, failOn: failOnFlag ?? cfg?.failOn ?? 'error', written: false, notWritten: false });
+    states.push({ path, bytes: file.bytes, plan, failOn: failOnFlag ?? cfg?.failOn ?? 'error', written: false, notWritten: false, backup: null });
   }
 
   // The diffs, and what each file's fixes do.
@@ -203,7 +230,7 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
   if (!values['no-host-checks']) {
     let failed = false;
     for (const s of changed) {
-      if (!values.restart && !servicePath(s.path)) continue;
+      if (!values.restart && values.service === undefined && !servicePath(s.path)) continue;
       for (const p of hostCheckProblems(s.plan.before.model, s.plan.after.model)) {
         io.err(`mchard: ${s.path}: ${p}\n`);
         failed = true;
@@ -233,7 +260,8 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
         try {
           const r = await safeWrite(s.path, s.bytes, s.plan.text, { backup: !values['no-backup'], beforeRename: hooks.beforeRename });
           s.written = true;
-          const where = r.target !== s.path ? ` (through the link to ${r.target})` : '';
+          s.backup = r.backup;
+          const where = r.target !== resolve(s.path) ? ` (through the link to ${r.target})` : '';
           say(`${c.green('wrote')} ${s.path}${where}${r.backup ? `; backup in ${r.backup}` : ''}\n`);
         } catch (e) {
           if (!(e instanceof WriteError)) throw e;
@@ -244,15 +272,50 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
       }
     }
   }
-  if (values.restart) say('note: --restart: restarting the service is not implemented yet; restart it yourself (systemctl restart memcached)\n');
+
+  // The service that reads a written file: restart it, prove the new file is live, or roll back.
+  let restarts = new Map<string, string>();
+  const written = states.filter((s) => s.written);
+  if (written.length) {
+    const { restartAfterWrite } = await import('../service/after-write.js');
+    const { Progress } = await import('../service/progress.js');
+    const { realMachine } = await import('../service/machine.js');
+    const ask = hooks.confirm ?? (io.stdinIsTTY ? async (message: string) => (await import('../fix/confirm.js')).confirm(message) : null);
+    restarts = await restartAfterWrite(
+      written.map((s) => ({
+        path: s.path,
+        written: Buffer.from(s.plan.text, 'utf8'),
+        original: s.bytes,
+        backup: s.backup,
+        before: s.plan.before.model,
+        after: s.plan.after.model,
+      })),
+      {
+        decision: values['no-restart'] ? 'never' : values.restart || values.yes ? 'restart' : 'ask',
+        explicit: values.restart === true || values.service !== undefined,
+        service: values.service,
+        ask,
+        say,
+        err: io.err,
+        progress: new Progress({ write: say, tty: format === 'text' && io.stdoutStream.isTTY === true, color }),
+        machine: hooks.service?.machine ?? realMachine(),
+        verifyTimeoutMs: hooks.service?.verifyTimeoutMs ?? VERIFY_TIMEOUT_MS,
+        commandTimeoutMs: hooks.service?.commandTimeoutMs ?? COMMAND_TIMEOUT_MS,
+      },
+    );
+  }
 
   // The report: what remains once the fixes are in.
+  // A file whose fixes were rolled back holds the original again, and its findings are the original's.
+  const rolledBack = (s: FileState) => s.written && restarts.has(s.path) && restarts.get(s.path) !== 'verified';
   for (const s of states) {
-    const findings = values.quiet ? s.plan.after.findings.filter((f) => f.severity === 'error') : s.plan.after.findings;
+    const now = rolledBack(s) ? s.plan.before.findings : s.plan.after.findings;
+    const findings = values.quiet ? now.filter((f) => f.severity === 'error') : now;
     reports.push({ path: s.path, dialect: s.plan.dialect, findings });
   }
   io.out(formatReport(format, { files: reports, rules: RULES as Rule[], color, toolVersion: VERSION }));
 
+  if (states.some(rolledBack)) return 3;
   if (status === 2) return 2;
   if (values['dry-run']) return changed.length ? 1 : 0;
   if (states.some((s) => s.notWritten)) return 1;

@@ -106,7 +106,7 @@ function syncDir(dir: string): void {
  * Replaces the file at `path` (which mchard read as `original`) with `text`. Throws WriteError, leaving the
  * original as it was, when the folder is not writable, the file changed since it was read, or any step fails.
  */
-export async function safeWrite(path: string, original: Uint8Array, text: string, opts: SafeWriteOptions = {}): Promise<WriteResult> {
+export async function safeWrite(path: string, original: Uint8Array, text: string | Uint8Array, opts: SafeWriteOptions = {}): Promise<WriteResult> {
   let target: string;
   try {
     target = realpathSync(path);
@@ -138,7 +138,7 @@ export async function safeWrite(path: string, original: Uint8Array, text: string
   };
   unchanged();
 
-  const temp = writeTemp(dir, name, Buffer.from(text, 'utf8'), mode, st.uid, st.gid);
+  const temp = writeTemp(dir, name, typeof text === 'string' ? Buffer.from(text, 'utf8') : text, mode, st.uid, st.gid);
   let backupTemp: string | null = null;
   try {
     if (opts.backup !== false) backupTemp = writeTemp(dir, `${name}${BACKUP_SUFFIX}`, original, mode, st.uid, st.gid);

@@ -1,0 +1,110 @@
+/**
+ * Talking to the service manager about one service: the restart and stop commands, which process is the
+ * service now, and the service's own account of a failure (the journal, or the log file the Debian start
+ * script writes memcached's output to).
+ */
+import type { Machine } from './machine.js';
+import { outputOf, type CommandResult } from './runner.js';
+import type { ServiceTarget } from './target.js';
+
+/** The command that does `action` (restart, stop) to the service, as an argument array. */
+export function serviceCommand(t: ServiceTarget, action: 'restart' | 'stop', m: Machine): string[] {
+  switch (t.manager) {
+    case 'systemd':
+      return ['systemctl', action, t.name];
+    case 'openrc':
+      return ['rc-service', t.name, action];
+    case 'sysv': {
+      const extra = t.instance ? [t.instance] : [];
+      // `service` runs the script with a clean environment, as at boot; the script itself when there is no `service`.
+      return m.which('service') ? ['service', t.name, action, ...extra] : [t.script!, action, ...extra];
+    }
+  }
+}
+
+export async function runServiceCommand(t: ServiceTarget, action: 'restart' | 'stop', m: Machine, timeoutMs: number): Promise<CommandResult> {
+  const [file, ...args] = serviceCommand(t, action, m);
+  return m.runner.run(file, args, { timeoutMs });
+}
+
+export interface ServiceState {
+  /** The memcached process that is the service, or null. */
+  pid: number | null;
+  /** The manager's own word: systemd's ActiveState; null for SysV and OpenRC. */
+  activeState: string | null;
+  /** The service has stopped for good: nothing will start it again without being asked. */
+  down: boolean;
+}
+
+function parsePid(text: string | null): number | null {
+  const n = Number((text ?? '').trim().split(/\s+/)[0]);
+  return Number.isInteger(n) && n > 0 ? n : null;
+}
+
+/** A pid that is a live memcached, else null (a stale pid file can name a process that reused the number). */
+function liveMemcached(pid: number | null, m: Machine): number | null {
+  if (pid === null) return null;
+  const name = m.processName(pid);
+  return name === 'memcached' ? pid : null;
+}
+
+/**
+ * Which process is the service now. systemd: `systemctl show -p ActiveState,MainPID`. SysV and OpenRC: the
+ * first pid file (the script's, then `extraPidFiles` such as the file's own `-P`) naming a live memcached.
+ */
+export async function serviceState(t: ServiceTarget, m: Machine, extraPidFiles: readonly string[] = []): Promise<ServiceState> {
+  if (t.manager === 'systemd') {
+    const r = await m.runner.run('systemctl', ['show', '--property=ActiveState,MainPID', t.name], { timeoutMs: 15_000 });
+    const props = new Map(r.stdout.split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] as const));
+    const activeState = props.get('ActiveState') ?? null;
+    const pid = activeState === 'active' ? liveMemcached(parsePid(props.get('MainPID') ?? null), m) : null;
+    return { pid, activeState, down: activeState === 'failed' || activeState === 'inactive' };
+  }
+  for (const file of [...t.pidFiles, ...extraPidFiles]) {
+    const pid = liveMemcached(parsePid(m.readText(file)), m);
+    if (pid !== null) return { pid, activeState: null, down: false };
+  }
+  return { pid: null, activeState: null, down: true };
+}
+
+/** The `logfile` the Debian start script sends memcached's output to (the last such line), or null. */
+export function debianLogfile(text: string): string | null {
+  let found: string | null = null;
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/(?<!\\)#[^#]*/g, '').trim();
+    const m = /^logfile\s+(\S.*)$/.exec(line);
+    if (m) found = m[1].trim();
+  }
+  return found;
+}
+
+/** Where the service's own error messages are, captured before a restart so only new ones are quoted. */
+export interface ErrorSource {
+  sinceMs: number;
+  logfile: string | null;
+  logLength: number;
+}
+
+export function errorSource(m: Machine, logfile: string | null): ErrorSource {
+  return { sinceMs: m.now(), logfile, logLength: logfile ? Buffer.byteLength(m.readText(logfile) ?? '') : 0 };
+}
+
+/**
+ * The service's own words about what went wrong since `src` was taken: the journal under systemd, the new
+ * part of the log file under SysV and OpenRC; the restart command's output when there is nothing else.
+ */
+export async function errorExcerpt(t: ServiceTarget, m: Machine, src: ErrorSource, command: CommandResult | null, maxLines = 12): Promise<string> {
+  const lines: string[] = [];
+  if (t.manager === 'systemd') {
+    const since = `@${Math.floor(src.sinceMs / 1000)}`;
+    const r = await m.runner.run('journalctl', ['--unit', t.name, '--since', since, '--no-pager', '--output', 'cat', '--lines', String(maxLines)], { timeoutMs: 15_000 });
+    if (r.exitCode === 0) lines.push(...r.stdout.split('\n').filter((l) => l.trim() && !/^-- /.test(l)));
+  } else if (src.logfile) {
+    const all = Buffer.from(m.readText(src.logfile) ?? '');
+    // A log rotated meanwhile starts again from the beginning.
+    const fresh = all.length >= src.logLength ? all.subarray(src.logLength) : all;
+    lines.push(...fresh.toString('utf8').split('\n').filter((l) => l.trim()));
+  }
+  if (lines.length === 0 && command && command.exitCode !== 0) lines.push(...outputOf(command, maxLines).split('\n').filter((l) => l.trim()));
+  return lines.slice(-maxLines).join('\n');
+}

@@ -1,0 +1,93 @@
+/**
+ * What the service code needs to know about this machine, behind one interface: files, processes, the
+ * sockets a process holds, name resolution, commands and the clock. `realMachine()` reads the real one;
+ * tests give a fake with a fake command runner.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { lookup } from 'node:dns/promises';
+import { delimiter, join } from 'node:path';
+import { processSockets, type HeldSocket } from '../system/sockets.js';
+import { execaRunner, type CommandRunner } from './runner.js';
+
+export interface Machine {
+  runner: CommandRunner;
+  exists(path: string): boolean;
+  /** A file's text, or null when it cannot be read. */
+  readText(path: string): string | null;
+  /** The names in a folder (empty when unreadable). */
+  list(dir: string): string[];
+  /** The full path of a program on PATH (or the usual sbin folders), or null. */
+  which(program: string): string | null;
+  /** The command name of a live process (/proc/PID/comm), or null when there is no such process (or a zombie). */
+  processName(pid: number): string | null;
+  /** The sockets a process listens on. */
+  sockets(pid: number): HeldSocket[];
+  /** Whether the kernel has IPv6 (memcached skips the `::` wildcard without it). */
+  hasIPv6(): boolean;
+  /** The numeric addresses a listen host name resolves to. */
+  resolve(host: string): Promise<string[]>;
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const SBIN = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+
+export function realMachine(runner: CommandRunner = execaRunner): Machine {
+  return {
+    runner,
+    exists: (path) => existsSync(path),
+    readText: (path) => {
+      try {
+        return readFileSync(path, 'utf8');
+      } catch {
+        return null;
+      }
+    },
+    list: (dir) => {
+      try {
+        return readdirSync(dir);
+      } catch {
+        return [];
+      }
+    },
+    which: (program) => {
+      const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), ...SBIN];
+      for (const d of dirs) {
+        const p = join(d, program);
+        try {
+          if (statSync(p).isFile()) return p;
+        } catch {
+          // not here
+        }
+      }
+      return null;
+    },
+    processName: (pid) => {
+      try {
+        // A zombie (dead, not yet reaped) still has a name; it is no longer running.
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        if (/\)\s+[ZX]\s/.test(stat)) return null;
+        return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+      } catch {
+        return null;
+      }
+    },
+    sockets: (pid) => processSockets(pid),
+    hasIPv6: () => {
+      try {
+        return readFileSync('/proc/net/if_inet6', 'utf8').trim() !== '';
+      } catch {
+        return false;
+      }
+    },
+    resolve: async (host) => {
+      try {
+        return (await lookup(host, { all: true })).map((a) => a.address);
+      } catch {
+        return [];
+      }
+    },
+    now: () => Date.now(),
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+  };
+}

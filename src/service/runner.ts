@@ -1,0 +1,92 @@
+/**
+ * Running the service manager's commands: an interface the service code calls, so tests can answer in
+ * its place, and the real one over execa. A command is a program and an argument array, never a shell
+ * string; it never throws for a failing command, it reports how it ended.
+ */
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface CommandResult {
+  /** The program and its arguments, for messages. */
+  command: string[];
+  /** Exit status; null when the program could not be run, was killed or timed out. */
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  /** Why the program did not run or did not end by itself (not found, timeout, signal). */
+  failure: string | null;
+}
+
+export interface RunOptions {
+  timeoutMs?: number;
+}
+
+export interface CommandRunner {
+  run(file: string, args: readonly string[], opts?: RunOptions): Promise<CommandResult>;
+}
+
+/** `systemctl restart memcached.service` as a person would type it (for messages only). */
+export function shown(command: readonly string[]): string {
+  return command.map((w) => (/^[A-Za-z0-9@%+=:,./_-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+/** The output a person wants to see when a command failed: stderr, else stdout, trimmed to a few lines. */
+export function outputOf(r: CommandResult, maxLines = 10): string {
+  const text = (r.stderr.trim() || r.stdout.trim()).split('\n');
+  return text.slice(-maxLines).join('\n');
+}
+
+/** Whether the command ran and exited 0. */
+export function succeeded(r: CommandResult): boolean {
+  return r.exitCode === 0;
+}
+
+const DEFAULT_TIMEOUT_MS = 90_000;
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8').replace(/\n$/, '');
+  } catch {
+    return '';
+  }
+}
+
+/** execa hands any file descriptor to spawn(); its types only list the standard ones. */
+const descriptor = (fd: number) => fd as unknown as 'inherit';
+
+export const execaRunner: CommandRunner = {
+  async run(file, args, opts = {}) {
+    const { execa } = await import('execa');
+    const timeout = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    // Output goes to files, not pipes: a daemon that an init script starts may keep the descriptors it
+    // inherited, and a pipe would then stay open (and the command seem to run) as long as the daemon lives.
+    const dir = mkdtempSync(join(tmpdir(), 'mchard-cmd-'));
+    const outFd = openSync(join(dir, 'stdout'), 'w', 0o600);
+    const errFd = openSync(join(dir, 'stderr'), 'w', 0o600);
+    let r;
+    try {
+      r = await execa(file, [...args], {
+        reject: false,
+        timeout,
+        stdin: 'ignore',
+        stdout: descriptor(outFd),
+        stderr: descriptor(errFd),
+        // Service scripts then print in the C locale, which the messages quoted to the user expect.
+        env: { LANG: 'C', LC_ALL: 'C' },
+      });
+    } finally {
+      closeSync(outFd);
+      closeSync(errFd);
+    }
+    const stdout = readText(join(dir, 'stdout'));
+    const stderr = readText(join(dir, 'stderr'));
+    rmSync(dir, { recursive: true, force: true });
+    let failure: string | null = null;
+    if (r.timedOut) failure = `timed out after ${Math.round(timeout / 1000)} s`;
+    else if (r.exitCode === undefined && r.signal) failure = `killed by ${r.signal}`;
+    else if (r.exitCode === undefined) failure = r.shortMessage ?? 'could not be run';
+    return { command: [file, ...args], exitCode: r.exitCode ?? null, stdout, stderr, timedOut: r.timedOut === true, failure };
+  },
+};

@@ -1,0 +1,128 @@
+/**
+ * Which service on this machine reads a configuration file, and under which service manager:
+ * - /etc/memcached.conf: systemd `memcached.service`, the SysV script `memcached`, OpenRC `memcached`;
+ * - /etc/memcached_NAME.conf (Debian's instances): `memcached@NAME.service`, the SysV script's instance
+ *   NAME (`/etc/init.d/memcached restart NAME`), OpenRC `memcached.NAME`;
+ * - /etc/sysconfig/memcached (RHEL): `memcached.service`, the SysV script `memcached`.
+ * A service counts only when it exists here (a loaded unit, an init script). `--service NAME` names it
+ * instead, for any file. Every other file (a configuration repository, a copy) has no service.
+ */
+import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Machine } from './machine.js';
+
+export type ManagerName = 'systemd' | 'sysv' | 'openrc';
+
+export interface ServiceTarget {
+  manager: ManagerName;
+  /** The systemd unit, the OpenRC service, or the SysV script's name. */
+  name: string;
+  /** The Debian SysV script's instance (`memcached_NAME`), else null. */
+  instance: string | null;
+  /** The SysV script. */
+  script: string | null;
+  /** Pid files the service manager or the start script writes (SysV, OpenRC), most specific first. */
+  pidFiles: string[];
+  /** How messages name it: `memcached.service`, `memcached (instance server1)`. */
+  label: string;
+}
+
+export type TargetResult = { target: ServiceTarget; reason?: undefined } | { target: null; reason: string };
+
+const SERVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9@_.:-]*$/;
+const SYSV_SCRIPTS = ['/etc/init.d', '/etc/rc.d/init.d'];
+
+/** Validates a `--service` value; returns a message when it is not a service name. */
+export function serviceNameProblem(name: string): string | null {
+  if (!SERVICE_NAME.test(name) || name.includes('..')) return `--service: "${name}" is not a service name`;
+  return null;
+}
+
+/** systemd when it runs as the init system (sd_booted: /run/systemd/system), OpenRC when it has booted, else SysV. */
+export function detectManager(m: Machine): ManagerName | null {
+  if (m.exists('/run/systemd/system') && m.which('systemctl')) return 'systemd';
+  if (m.exists('/run/openrc/softlevel') && m.which('rc-service')) return 'openrc';
+  if (SYSV_SCRIPTS.some((d) => m.exists(d))) return 'sysv';
+  return null;
+}
+
+type FileKind = { kind: 'main' } | { kind: 'instance'; name: string } | { kind: 'sysconfig' };
+
+function kindOfPath(path: string): FileKind | null {
+  if (path === '/etc/memcached.conf') return { kind: 'main' };
+  if (path === '/etc/sysconfig/memcached') return { kind: 'sysconfig' };
+  const m = /^\/etc\/memcached_([^/]+)\.conf$/.exec(path);
+  return m ? { kind: 'instance', name: m[1] } : null;
+}
+
+/** The kind of service file `path` is, as given or once links are followed. */
+export function serviceFileKind(path: string): FileKind | null {
+  const abs = resolve(path);
+  const direct = kindOfPath(abs);
+  if (direct) return direct;
+  try {
+    return kindOfPath(realpathSync(abs));
+  } catch {
+    return null;
+  }
+}
+
+/** An instance named in `--service`: `memcached@NAME` or `memcached_NAME`. */
+function instanceOf(service: string): string | null {
+  const m = /^memcached[@_]([^.@]+)(\.service)?$/.exec(service);
+  return m ? m[1] : null;
+}
+
+async function systemdTarget(m: Machine, unit: string): Promise<TargetResult> {
+  const r = await m.runner.run('systemctl', ['show', '--property=LoadState', '--value', unit], { timeoutMs: 15_000 });
+  const state = r.stdout.trim();
+  if (r.exitCode !== 0 || state !== 'loaded') return { target: null, reason: `systemd has no unit ${unit}${state && state !== 'loaded' ? ` (${state})` : ''}` };
+  return { target: { manager: 'systemd', name: unit, instance: null, script: null, pidFiles: [], label: unit } };
+}
+
+function sysvTarget(m: Machine, scriptName: string, instance: string | null, file: FileKind | null): TargetResult {
+  const script = SYSV_SCRIPTS.map((d) => `${d}/${scriptName}`).find((p) => m.exists(p));
+  if (!script) return { target: null, reason: `there is no init script ${SYSV_SCRIPTS[0]}/${scriptName}` };
+  if (file?.kind === 'main' && scriptName === 'memcached' && m.list('/etc').some((n) => /^memcached_.+\.conf$/.test(n))) {
+    // Debian's script starts one instance per /etc/memcached_*.conf when any exists, and then never reads /etc/memcached.conf.
+    return { target: null, reason: `${script} starts the /etc/memcached_*.conf instances and does not read /etc/memcached.conf while they exist` };
+  }
+  const base = instance ? `memcached_${instance}` : scriptName;
+  const pidFiles = [`/var/run/${base}.pid`, ...(instance ? [] : [`/var/run/${scriptName}/${scriptName}.pid`])];
+  const label = instance ? `${scriptName} (instance ${instance})` : scriptName;
+  return { target: { manager: 'sysv', name: scriptName, instance, script, pidFiles, label } };
+}
+
+function openrcTarget(m: Machine, name: string): TargetResult {
+  if (!m.exists(`/etc/init.d/${name}`)) return { target: null, reason: `OpenRC has no service ${name} (/etc/init.d/${name})` };
+  // OpenRC's start-stop-daemon records the pid file it was given under /run/openrc/options.
+  const recorded = m.readText(`/run/openrc/options/${name}/pidfile`)?.trim();
+  const pidFiles = [...(recorded ? [recorded] : []), `/run/memcached/${name}.pid`, `/run/${name}.pid`];
+  return { target: { manager: 'openrc', name, instance: null, script: `/etc/init.d/${name}`, pidFiles, label: name } };
+}
+
+/**
+ * The service that reads `path` on this machine, or why there is none. `service` (from `--service`)
+ * names the unit, script or instance, and makes any file the service's.
+ */
+export async function serviceFor(path: string, service: string | undefined, m: Machine): Promise<TargetResult> {
+  const file = serviceFileKind(path);
+  if (!service && !file) {
+    return { target: null, reason: 'no service on this machine reads it (only /etc/memcached.conf, /etc/memcached_NAME.conf and /etc/sysconfig/memcached are, or name one with --service)' };
+  }
+  const manager = detectManager(m);
+  if (!manager) return { target: null, reason: 'no service manager found (systemd is not running, there is no OpenRC and no /etc/init.d)' };
+  const instance = service ? instanceOf(service) : file?.kind === 'instance' ? file.name : null;
+  switch (manager) {
+    case 'systemd': {
+      let unit: string;
+      if (service) unit = /\.(service|target|socket)$/.test(service) ? service : `${service}.service`;
+      else unit = instance ? `memcached@${instance}.service` : 'memcached.service';
+      return systemdTarget(m, unit);
+    }
+    case 'openrc':
+      return openrcTarget(m, instance ? `memcached.${instance}` : (service ?? 'memcached'));
+    case 'sysv':
+      return sysvTarget(m, service && !instance ? service.replace(/\.service$/, '') : 'memcached', instance, service ? null : file);
+  }
+}

@@ -1,0 +1,200 @@
+/** The systemd path with a fake command runner: which unit, the commands, verification, rollback, the journal. */
+import { jest } from '@jest/globals';
+import { run as model } from '../helpers/argv.js';
+import { Progress } from '../../src/service/progress.js';
+import { restartService, type RestartRequest } from '../../src/service/restart.js';
+import { serviceFor, type ServiceTarget } from '../../src/service/target.js';
+import { FakeMachine, versionServer } from './fake-machine.js';
+
+function systemdMachine(): FakeMachine {
+  const m = new FakeMachine();
+  m.paths.add('/run/systemd/system');
+  m.on((c) => (c[0] === 'systemctl' && c[1] === 'show' && c[2] === '--property=LoadState' ? { stdout: ['memcached.service', 'memcached@cache1.service'].includes(c[4]) ? 'loaded' : 'not-found' } : undefined));
+  return m;
+}
+
+/** The unit's state as `systemctl show -p ActiveState,MainPID` reports it, changed by what the test does. */
+function unitState(m: FakeMachine, state: () => { active: string; pid: number }) {
+  m.on((c) => {
+    if (c[0] !== 'systemctl' || c[1] !== 'show' || c[2] !== '--property=ActiveState,MainPID') return undefined;
+    const s = state();
+    return { stdout: `MainPID=${s.pid}\nActiveState=${s.active}` };
+  });
+}
+
+function progress() {
+  let out = '';
+  return { p: new Progress({ write: (t) => void (out += t), tty: false, color: false }), out: () => out };
+}
+
+describe('systemd: which unit reads a file', () => {
+  it('maps /etc/memcached.conf to memcached.service and a Debian instance to memcached@NAME.service', async () => {
+    const m = systemdMachine();
+    expect((await serviceFor('/etc/memcached.conf', undefined, m)).target).toMatchObject({ manager: 'systemd', name: 'memcached.service' });
+    expect((await serviceFor('/etc/memcached_cache1.conf', undefined, m)).target).toMatchObject({ manager: 'systemd', name: 'memcached@cache1.service' });
+    expect(m.calls).toContainEqual(['systemctl', 'show', '--property=LoadState', '--value', 'memcached@cache1.service']);
+  });
+
+  it('a unit systemd does not have means no service, with the reason', async () => {
+    const m = systemdMachine();
+    const r = await serviceFor('/etc/memcached_other.conf', undefined, m);
+    expect(r).toEqual({ target: null, reason: 'systemd has no unit memcached@other.service (not-found)' });
+  });
+
+  it('--service names the unit (".service" added) and makes any file the service\'s', async () => {
+    const m = systemdMachine();
+    expect((await serviceFor('/srv/repo/memcached.conf', 'memcached', m)).target?.name).toBe('memcached.service');
+    expect((await serviceFor('/srv/repo/memcached.conf', 'memcached@cache1', m)).target?.name).toBe('memcached@cache1.service');
+  });
+
+  it('a file elsewhere has no service without --service, and no command is run', async () => {
+    const m = systemdMachine();
+    const r = await serviceFor('/srv/repo/memcached.conf', undefined, m);
+    expect(r.target).toBeNull();
+    expect(r.reason).toMatch(/no service on this machine reads it/);
+    expect(m.calls).toEqual([]);
+  });
+
+  it('systemd counts only when it is the running init system (/run/systemd/system)', async () => {
+    const m = systemdMachine();
+    m.paths.delete('/run/systemd/system');
+    m.paths.add('/etc/init.d');
+    m.paths.add('/etc/init.d/memcached');
+    expect((await serviceFor('/etc/memcached.conf', undefined, m)).target?.manager).toBe('sysv');
+  });
+});
+
+describe('systemd: restart, verify, roll back', () => {
+  const target: ServiceTarget = { manager: 'systemd', name: 'memcached.service', instance: null, script: null, pidFiles: [], label: 'memcached.service' };
+  let server: Awaited<ReturnType<typeof versionServer>>;
+  beforeEach(async () => {
+    server = await versionServer();
+  });
+  afterEach(() => server.close());
+
+  function request(port: number): RestartRequest {
+    return {
+      path: '/etc/memcached.conf',
+      target,
+      written: Buffer.from(`-u memcache\n-l 127.0.0.1\n-p ${port}\n-U 0\n`),
+      original: Buffer.from(`-u root\n-l 127.0.0.1\n-p ${port}\n-U ${port}\n`),
+      backup: '/etc/memcached.conf.mchard-backup',
+      after: model(['-u', 'memcache', '-l', '127.0.0.1', '-p', String(port), '-U', '0']),
+      before: model(['-u', 'root', '-l', '127.0.0.1', '-p', String(port), '-U', String(port)]),
+    };
+  }
+
+  it('restarts with systemctl, finds MainPID, and proves the listeners and the version answer', async () => {
+    const m = systemdMachine();
+    let pid = 100;
+    unitState(m, () => ({ active: 'active', pid }));
+    m.processes.set(100, { name: 'memcached', sockets: [{ transport: 'tcp', address: '127.0.0.1', port: server.port }, { transport: 'udp', address: '127.0.0.1', port: server.port }] });
+    m.processes.set(200, { name: 'memcached', sockets: [{ transport: 'tcp', address: '127.0.0.1', port: server.port }] });
+    m.on((c) => (c.join(' ') === 'systemctl restart memcached.service' ? ((pid = 200), {}) : undefined));
+    const restore = jest.fn(async (_p: string, _c: Uint8Array, _o: Uint8Array) => undefined);
+    const { p, out } = progress();
+    const r = await restartService(request(server.port), { machine: m, progress: p, verifyTimeoutMs: 5000, commandTimeoutMs: 1000, restore });
+    expect(r.status).toBe('verified');
+    expect(m.actions()).toEqual(['systemctl restart memcached.service']);
+    expect(restore).not.toHaveBeenCalled();
+    expect(out()).toContain(`ok: restart memcached.service: systemctl restart memcached.service`);
+    expect(out()).toContain(`it listens on exactly tcp 127.0.0.1:${server.port}`);
+    expect(out()).toContain(`tcp 127.0.0.1:${server.port} answers: VERSION 1.6.18`);
+  });
+
+  it('a unit that fails: quotes the journal, puts the original back, restarts and verifies it', async () => {
+    const m = systemdMachine();
+    let state = { active: 'active', pid: 100 };
+    let restarts = 0;
+    unitState(m, () => state);
+    const oldSockets = [{ transport: 'tcp' as const, address: '127.0.0.1', port: server.port }, { transport: 'udp' as const, address: '127.0.0.1', port: server.port }];
+    m.processes.set(100, { name: 'memcached', sockets: oldSockets });
+    m.processes.set(300, { name: 'memcached', sockets: oldSockets });
+    m.on((c) => {
+      if (c.join(' ') !== 'systemctl restart memcached.service') return undefined;
+      restarts++;
+      m.processes.delete(100);
+      state = restarts === 1 ? { active: 'failed', pid: 0 } : { active: 'active', pid: 300 };
+      return {};
+    });
+    m.on((c) => (c[0] === 'journalctl' ? { stdout: 'failed to listen on TCP port 11211: Cannot assign requested address' } : undefined));
+    const restore = jest.fn(async (_p: string, _c: Uint8Array, _o: Uint8Array) => undefined);
+    const { p, out } = progress();
+    const req = request(server.port);
+    const r = await restartService(req, { machine: m, progress: p, verifyTimeoutMs: 5000, commandTimeoutMs: 1000, restore });
+    expect(r.status).toBe('rolled-back');
+    expect(r.summary).toBe('memcached.service did not run the fixed file; the original is back and memcached.service runs it again');
+    expect(r.serviceError).toContain('Cannot assign requested address');
+    expect(restore).toHaveBeenCalledWith('/etc/memcached.conf', req.written, req.original);
+    expect(m.actions()).toEqual([
+      'systemctl restart memcached.service',
+      `journalctl --unit memcached.service --since @${Math.floor(1_700_000_000_000 / 1000)} --no-pager --output cat --lines 12`,
+      'systemctl reset-failed memcached.service',
+      'systemctl restart memcached.service',
+    ]);
+    expect(out()).toContain('failed: verify that memcached.service runs /etc/memcached.conf');
+    expect(out()).toContain('the service is failed');
+    expect(out()).toMatch(/memcached.service said:\n {4}failed to listen on TCP port 11211/);
+  });
+
+  it('a listener the file does not ask for (UDP left on) fails the check, by name', async () => {
+    const m = systemdMachine();
+    let pid = 100;
+    unitState(m, () => ({ active: 'active', pid }));
+    const both = [{ transport: 'tcp' as const, address: '127.0.0.1', port: server.port }, { transport: 'udp' as const, address: '127.0.0.1', port: server.port }];
+    m.processes.set(100, { name: 'memcached', sockets: both });
+    m.processes.set(200, { name: 'memcached', sockets: both });
+    m.processes.set(300, { name: 'memcached', sockets: both });
+    m.on((c) => (c.join(' ') === 'systemctl restart memcached.service' ? ((pid = pid === 100 ? 200 : 300), {}) : undefined));
+    const { p, out } = progress();
+    const r = await restartService(request(server.port), { machine: m, progress: p, verifyTimeoutMs: 5000, commandTimeoutMs: 1000, restore: jest.fn(async () => undefined) });
+    expect(r.status).toBe('rolled-back');
+    expect(out()).toContain(`listens on UDP 127.0.0.1:${server.port} though the file turns UDP off`);
+  });
+
+  it('a unit that never comes up times out; when the original does not come back either, the rollback fails loudly', async () => {
+    const m = systemdMachine();
+    let state = { active: 'active', pid: 100 };
+    unitState(m, () => state);
+    m.processes.set(100, { name: 'memcached', sockets: [] });
+    m.on((c) => {
+      if (c.join(' ') !== 'systemctl restart memcached.service') return undefined;
+      m.processes.delete(100);
+      state = { active: 'activating', pid: 0 };
+      return {};
+    });
+    const { p } = progress();
+    const r = await restartService(request(server.port), { machine: m, progress: p, verifyTimeoutMs: 3000, commandTimeoutMs: 1000, restore: jest.fn(async () => undefined) });
+    expect(r.status).toBe('rollback-failed');
+    expect(r.summary).toMatch(/^ROLLBACK FAILED: the original file is back, but memcached.service does not run it \(the service is activating after 3 s\)/);
+  });
+
+  it('a restart command that fails is a failure too; the original cannot be put back: says where the backup is', async () => {
+    const m = systemdMachine();
+    unitState(m, () => ({ active: 'active', pid: 100 }));
+    m.processes.set(100, { name: 'memcached', sockets: [] });
+    m.on((c) => (c[1] === 'restart' ? { exitCode: 1, stderr: 'Job for memcached.service failed because the control process exited with error code.' } : undefined));
+    m.on((c) => (c[0] === 'journalctl' ? { stdout: '' } : undefined));
+    const { p, out } = progress();
+    const restore = jest.fn(async () => {
+      throw new Error('read-only file system');
+    });
+    const r = await restartService(request(server.port), { machine: m, progress: p, verifyTimeoutMs: 3000, commandTimeoutMs: 1000, restore });
+    expect(r.status).toBe('rollback-failed');
+    expect(r.summary).toContain('Copy /etc/memcached.conf.mchard-backup over it');
+    expect(r.serviceError).toContain('Job for memcached.service failed');
+    expect(out()).toContain('failed: restart memcached.service: systemctl restart memcached.service: exit status 1');
+    expect(m.actions().filter((a) => a.includes('restart'))).toHaveLength(1);
+  });
+
+  it('a unit that was not running before is stopped again after the rollback, as it was found', async () => {
+    const m = systemdMachine();
+    let state = { active: 'inactive', pid: 0 };
+    unitState(m, () => state);
+    m.on((c) => (c[1] === 'restart' ? ((state = { active: 'failed', pid: 0 }), {}) : undefined));
+    const { p } = progress();
+    const r = await restartService(request(server.port), { machine: m, progress: p, verifyTimeoutMs: 3000, commandTimeoutMs: 1000, restore: jest.fn(async () => undefined) });
+    expect(r.status).toBe('rolled-back');
+    expect(m.actions().filter((a) => a.startsWith('systemctl'))).toEqual(['systemctl restart memcached.service', 'systemctl stop memcached.service']);
+  });
+});
