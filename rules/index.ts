@@ -48,6 +48,10 @@ import { rule as mc906EnvfileVariableReference } from './mc906-envfile-variable-
 import { rule as mc907RequiredVariableMissing } from './mc907-required-variable-missing.js';
 import { rule as mc908OptionsOverrideVariable } from './mc908-options-override-variable.js';
 import { rule as mc909ShellSyntaxMismatch } from './mc909-shell-syntax-mismatch.js';
+import { rule as mc950ConfigDrift } from './mc950-config-drift.js';
+import { rule as mc951ListenerReachable } from './mc951-listener-reachable.js';
+import { rule as mc952AnswersWithoutAuth } from './mc952-answers-without-auth.js';
+import { rule as mc953UdpAmplifier } from './mc953-udp-amplifier.js';
 
 export const RULES: readonly Rule[] = [
   mc001ParseError,
@@ -98,4 +102,8 @@ export const RULES: readonly Rule[] = [
   mc907RequiredVariableMissing,
   mc908OptionsOverrideVariable,
   mc909ShellSyntaxMismatch,
+  mc950ConfigDrift,
+  mc951ListenerReachable,
+  mc952AnswersWithoutAuth,
+  mc953UdpAmplifier,
 ];

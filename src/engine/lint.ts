@@ -7,9 +7,10 @@ import type { DialectName, ParsedConfig } from '../dialects/types.js';
 import { dialectOf, parseConfig } from '../dialects/index.js';
 import { analyze, type MemcachedModel } from '../memcached/model.js';
 import type { OptionEvent } from '../memcached/getopt.js';
-import type { HostFacts } from '../memcached/startup.js';
+import { SERVICE_HOST, type HostFacts } from '../memcached/startup.js';
 import { assessExposure } from './exposure.js';
 import { findSuppressions, isSuppressed } from './suppressions.js';
+import type { AuditFacts } from '../audit/types.js';
 import type { Finding, FindingInput, Rule, RuleContext, RuleOptions, Severity } from './types.js';
 
 export interface LintSettings {
@@ -18,6 +19,8 @@ export interface LintSettings {
   /** Per rule ID: a severity, or 'off'. */
   severities?: ReadonlyMap<string, Severity | 'off'>;
   host?: HostFacts;
+  /** A running process's observations; without them the audit-scope rules are skipped. */
+  audit?: AuditFacts;
 }
 
 export interface LintResult {
@@ -27,7 +30,12 @@ export interface LintResult {
 }
 
 export function analyzeConfig(config: ParsedConfig, options: RuleOptions, host?: HostFacts): MemcachedModel {
-  const model = analyze(config.argv, { version: options.version, host });
+  // A service manager that starts memcached as another user (supervisord's user=, a container's USER):
+  // memcached is not root, so -u is neither needed nor honoured, and it runs as that user.
+  const startsAs = config.startsAs;
+  const started = startsAs === undefined ? host : { ...(host ?? SERVICE_HOST), root: startsAs === 'root' };
+  const analyzed = analyze(config.argv, { version: options.version, host: started });
+  const model = startsAs !== undefined && startsAs !== 'root' ? { ...analyzed, runsAs: startsAs } : analyzed;
   if (config.launchFailure) {
     const f = config.launchFailure;
     return { ...model, runsAs: null, startup: { ok: false, warnings: [], exitCode: f.exitCode, reason: f.reason, option: null, certain: true } };
@@ -41,10 +49,20 @@ export function lintSource(source: SourceText, dialect: DialectName, settings: L
   const exposure = assessExposure(model.listeners, settings.options.trustedNetworks);
   const raw: { rule: Rule; input: FindingInput }[] = [];
   const severities = settings.severities ?? new Map();
+  // A file its service cannot read at all (a dialect's parse-error note: invalid YAML, no memcached in it)
+  // has nothing else to check: only MC001 runs, as for a file mchard cannot read.
+  const unreadable = config.notes.some((n) => n.kind === 'parse-error');
+  // One context for every rule of the file (its sink reports for the rule running): building one per
+  // rule cost a dozen closures per rule per file, which shows when a run lints thousands of files.
+  let current: Rule | undefined;
+  const ctx = makeContext(config, model, exposure, settings.options, (input) => raw.push({ rule: current!, input }), settings.audit);
   for (const rule of settings.rules) {
     if (severities.get(rule.id) === 'off') continue;
+    if (unreadable && rule.id !== 'MC001') continue;
     if (rule.dialects && !rule.dialects.includes(dialect)) continue;
-    const ctx = makeContext(config, model, exposure, settings.options, (input) => raw.push({ rule, input }));
+    if (config.argvUnknown && /^MC[1-8]\d\d$/.test(rule.id)) continue;
+    if (rule.scope === 'audit' && !settings.audit) continue;
+    current = rule;
     rule.check(ctx);
   }
   const sups = findSuppressions(source);
@@ -73,7 +91,8 @@ export function lintSource(source: SourceText, dialect: DialectName, settings: L
       });
     }
   }
-  findings.sort((a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId));
+  // Rule IDs are ASCII: a code-unit comparison, not localeCompare (whose first call loads ICU's collator, ~5 ms).
+  findings.sort((a, b) => a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
   return { config, model, findings };
 }
 
@@ -89,6 +108,7 @@ export function makeContext(
   exposure: RuleContext['exposure'],
   options: RuleOptions,
   sink: (f: FindingInput) => void,
+  audit?: AuditFacts,
 ): RuleContext {
   const tokenSpan = (index: number | null): Span | null => (index === null ? null : (config.argv[index]?.span ?? null));
   const letterSpan = (ev: OptionEvent): Span | null => {
@@ -107,13 +127,14 @@ export function makeContext(
     options,
     spanOf: (ev) => unionSpan(letterSpan(ev), ev.valueIndex !== null && ev.valueIndex !== ev.index ? tokenSpan(ev.valueIndex) : null),
     valueSpanOf: (ev) => tokenSpan(ev.valueIndex),
-    insertionPoint: () => insertionPoint(config),
+    insertionPoint: (letter) => insertionPoint(config, letter),
     defaultUser: () => options.fixUser ?? dialectOf(config.dialect).defaultUser,
     report: sink,
+    audit,
   };
 }
 
 /** Where a missing option goes, in the file's dialect. */
-export function insertionPoint(config: ParsedConfig): Span {
-  return dialectOf(config.dialect).insertionPoint(config);
+export function insertionPoint(config: ParsedConfig, letter?: string): Span {
+  return dialectOf(config.dialect).insertionPoint(config, letter);
 }

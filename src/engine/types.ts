@@ -8,6 +8,7 @@ import type { MemcachedModel } from '../memcached/model.js';
 import type { OptionEvent } from '../memcached/getopt.js';
 import type { Version } from '../memcached/version.js';
 import type { Exposure } from './exposure.js';
+import type { AuditFacts } from '../audit/types.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
@@ -95,7 +96,9 @@ export interface RuleContext {
   /** Just the value's span. */
   valueSpanOf(option: OptionEvent): Span | null;
   /** Where an option that is missing would be added (a zero-width span). */
-  insertionPoint(): Span;
+  insertionPoint(letter?: string): Span;
+  /** What `mchard audit` observed about the running process (set only for audit runs). */
+  readonly audit?: AuditFacts;
   /** The user name a fix should set: `--user`, else the distribution's (`memcache` / `memcached`). */
   defaultUser(): string;
   report(finding: FindingInput): void;
@@ -110,6 +113,8 @@ export interface Rule {
   fixable: 'safe' | 'unsafe' | null;
   /** Restrict to one dialect; omitted: all. */
   dialects?: DialectName[];
+  /** `audit`: the rule reads a running process (`ctx.audit`); `lint` and `fix` skip it. */
+  scope?: 'audit';
   docs: RuleDocs;
   check(ctx: RuleContext): void;
 }
