@@ -17,14 +17,18 @@ export interface Range {
 }
 
 export class SourceText {
-  private readonly lineStarts: number[];
+  /** Offset of each line's first character: a typed array sized by a first count, 4 bytes a line. */
+  private readonly lineStarts: Uint32Array;
 
   constructor(
     readonly path: string,
     readonly text: string,
   ) {
-    const starts = [0];
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    let count = 1;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
+    const starts = new Uint32Array(count);
+    let k = 1;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts[k++] = i + 1;
     this.lineStarts = starts;
   }
 

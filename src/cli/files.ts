@@ -56,6 +56,7 @@ export async function loadFile(path: string, dialect?: DialectName): Promise<Loa
 /** Caches `.mchardrc` lookups per folder and `memcached -V` per run. */
 export class OptionResolver {
   private configs = new Map<string, ProjectConfig | null>();
+  private found = new Map<string, string | null>();
   private installed: Version | null | undefined;
 
   constructor(
@@ -70,7 +71,7 @@ export class OptionResolver {
   }
 
   private lookup(dir: string): ProjectConfig | null {
-    const found = findConfig(dir);
+    const found = findConfig(dir, this.found);
     return found ? this.cached(found) : null;
   }
 

@@ -33,16 +33,33 @@ export class ConfigError extends Error {}
 
 export const CONFIG_NAME = '.mchardrc';
 
-/** The nearest `.mchardrc` at or above `dir`, or null. */
-export function findConfig(dir: string): string | null {
+/**
+ * The nearest `.mchardrc` at or above `dir`, or null. With `cache` (folder -> answer), folders already
+ * looked at are not looked at again: linting a thousand files in sibling folders checks their common
+ * ancestors once.
+ */
+export function findConfig(dir: string, cache?: Map<string, string | null>): string | null {
   let d = resolve(dir);
+  const seen: string[] = [];
+  let found: string | null = null;
   for (;;) {
+    const known = cache?.get(d);
+    if (known !== undefined) {
+      found = known;
+      break;
+    }
+    seen.push(d);
     const p = join(d, CONFIG_NAME);
-    if (existsSync(p)) return p;
+    if (existsSync(p)) {
+      found = p;
+      break;
+    }
     const up = dirname(d);
-    if (up === d) return null;
+    if (up === d) break;
     d = up;
   }
+  if (cache) for (const s of seen) cache.set(s, found);
+  return found;
 }
 
 const TOP_KEYS = new Set(['fail-on', 'memcached-version', 'trusted-networks', 'maxconn-low', 'maxconn-high']);

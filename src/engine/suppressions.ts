@@ -16,34 +16,48 @@ export interface Suppression {
   used: Set<string>;
 }
 
+const MARK = 'mchard-disable';
 const DIRECTIVE = /^[ \t]*[#;][ \t]*mchard-(disable-next-line|disable)\b[ \t]*([^\r\n]*?)[ \t\r]*$/;
 
 export function findSuppressions(source: SourceText): Suppression[] {
   const out: Suppression[] = [];
-  const lines = source.text.split('\n');
+  const text = source.text;
+  const count = source.lineCount;
+  /** Line `n` (1-based) without its newline. */
+  const lineText = (n: number): string => {
+    const start = source.lineStart(n);
+    const nl = text.indexOf('\n', start);
+    return text.slice(start, nl === -1 ? text.length : nl);
+  };
   const isCommentOrBlank = (l: string) => /^[ \t\r]*([#;].*)?$/.test(l);
-  for (let i = 0; i < lines.length; i++) {
-    const m = DIRECTIVE.exec(lines[i]);
-    if (!m) continue;
-    const spec = m[2].split(/[ \t]--(?:[ \t]|$)/)[0];
-    const rules = spec.split(/[\s,]+/).filter(Boolean);
-    let target: number | null = null;
-    if (m[1] === 'disable-next-line') {
-      for (let j = i + 1; j < lines.length; j++) {
-        if (!isCommentOrBlank(lines[j]) || j === lines.length - 1) {
-          target = isCommentOrBlank(lines[j]) ? null : j + 1;
-          break;
+  // Only lines that mention "mchard-disable" can hold a directive: find those, not every line.
+  for (let at = text.indexOf(MARK); at !== -1; ) {
+    const n = source.position(at).line;
+    const line = lineText(n);
+    const m = DIRECTIVE.exec(line);
+    if (m) {
+      const spec = m[2].split(/[ \t]--(?:[ \t]|$)/)[0];
+      const rules = spec.split(/[\s,]+/).filter(Boolean);
+      let target: number | null = null;
+      if (m[1] === 'disable-next-line') {
+        for (let j = n + 1; j <= count; j++) {
+          const next = lineText(j);
+          if (!isCommentOrBlank(next) || j === count) {
+            target = isCommentOrBlank(next) ? null : j;
+            break;
+          }
         }
       }
+      const start = source.lineStart(n);
+      out.push({
+        scope: m[1] === 'disable' ? 'file' : 'next-line',
+        rules,
+        targetLine: target,
+        span: { start, end: start + line.replace(/\r$/, '').length },
+        used: new Set(),
+      });
     }
-    const start = source.lineStart(i + 1);
-    out.push({
-      scope: m[1] === 'disable' ? 'file' : 'next-line',
-      rules,
-      targetLine: target,
-      span: { start, end: start + lines[i].replace(/\r$/, '').length },
-      used: new Set(),
-    });
+    at = n < count ? text.indexOf(MARK, source.lineStart(n + 1)) : -1;
   }
   return out;
 }

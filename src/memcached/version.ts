@@ -18,10 +18,17 @@ export function compareVersions(a: Version, b: Version): number {
   return 0;
 }
 
+/** The version literals of the option table and the rules, parsed once (atLeast runs for every option of every file). */
+const LITERALS = new Map<string, Version>();
+
 /** True when `v` is `since` or newer. */
 export function atLeast(v: Version, since: string): boolean {
-  const s = parseVersion(since);
-  if (!s) throw new Error(`bad version literal ${since}`);
+  let s = LITERALS.get(since);
+  if (!s) {
+    const parsed = parseVersion(since);
+    if (!parsed) throw new Error(`bad version literal ${since}`);
+    LITERALS.set(since, (s = parsed));
+  }
   return compareVersions(v, s) >= 0;
 }
 

@@ -1,0 +1,50 @@
+/**
+ * The benchmark still runs: `node bench/run.mjs --smoke` runs every case once on small inputs. This
+ * checks that it ran them all and printed a well-formed line for each, never the timings themselves
+ * (timings belong to `npm run bench` on a quiet machine, not to CI).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureBuilt, ROOT } from '../cli/helpers.js';
+
+const CASES = ['lint 1 file', 'inspect 1 file', '--version', 'lint 500 files', 'lint 1 MB file', 'lint 2 MB file', 'lint 4 MB file'];
+const TIME = String.raw`\d+(\.\d+)? (ms|s)`;
+const LINE = new RegExp(String.raw`^(?<case>.+?)\s{2,}(?<mchard>${TIME})\s+(?<base>${TIME})\s+(?<ratio>\d+\.\d\dx)\s+(?<rss>\d+\.\d MB|n/a)\s+(?<perMb>${TIME}|-)\s+-\s+ran$`);
+
+let run: { status: number | null; stdout: string; stderr: string };
+
+beforeAll(() => {
+  ensureBuilt();
+  const r = spawnSync(process.execPath, [join(ROOT, 'bench', 'run.mjs'), '--smoke'], { cwd: ROOT, encoding: 'utf8', timeout: 240_000 });
+  run = { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}, 300_000);
+
+describe('bench/run.mjs --smoke', () => {
+  it('exits 0 with nothing on standard error', () => {
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+  });
+
+  it('names the machine it ran on', () => {
+    expect(run.stdout).toMatch(/^machine: \d+ CPUs \(nproc\), .+, node v\d+\.\d+\.\d+, load average /m);
+  });
+
+  it('prints one well-formed line per case, every case, in order', () => {
+    const rows = run.stdout.split('\n').filter((l) => LINE.test(l));
+    expect(rows.map((l) => LINE.exec(l)!.groups!.case)).toEqual(CASES);
+    expect(run.stdout).not.toMatch(/FAILED/);
+  });
+
+  it('reports peak memory when GNU time is installed', () => {
+    const rss = run.stdout.split('\n').filter((l) => LINE.test(l)).map((l) => LINE.exec(l)!.groups!.rss);
+    if (existsSync('/usr/bin/time')) expect(rss.every((r) => r !== 'n/a')).toBe(true);
+    else expect(rss.every((r) => r === 'n/a')).toBe(true);
+  });
+
+  it('gives a time per MB for the large files only', () => {
+    const perMb = Object.fromEntries(run.stdout.split('\n').filter((l) => LINE.test(l)).map((l) => [LINE.exec(l)!.groups!.case, LINE.exec(l)!.groups!.perMb]));
+    expect(perMb['lint 1 file']).toBe('-');
+    expect(perMb['lint 4 MB file']).toMatch(new RegExp(`^${TIME}$`));
+  });
+});
