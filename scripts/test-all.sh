@@ -26,6 +26,7 @@ fi
 npm ci --no-audit --no-fund
 node scripts/gen-rules-index.mjs --check
 node scripts/gen-docs.mjs --check
+node scripts/gen-rule-pages.mjs --check
 npx tsc --noEmit
 # Jest's own summary, then one plain closing line that any CI reader understands.
 results="$(mktemp)"

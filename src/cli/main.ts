@@ -43,8 +43,14 @@ const COMMANDS: Record<string, () => Promise<{ run: Command; help: string }>> = 
     const m = await import('./fix.js');
     return { run: m.runFix, help: m.FIX_HELP };
   },
-  rules: async () => ({ run: (await import('./rules.js')).runRules, help: 'Usage: mchard rules [--format text|json]\n' }),
-  explain: async () => ({ run: (await import('./rules.js')).runExplain, help: 'Usage: mchard explain RULE\n' }),
+  rules: async () => {
+    const m = await import('./rules.js');
+    return { run: m.runRules, help: m.RULES_HELP };
+  },
+  explain: async () => {
+    const m = await import('./rules.js');
+    return { run: m.runExplain, help: m.EXPLAIN_HELP };
+  },
 };
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {

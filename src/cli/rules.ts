@@ -4,10 +4,13 @@ import { ruleHelpText } from '../report/rule-doc.js';
 import { oneOf, parseCommandArgs, UsageError } from './args.js';
 import type { Io } from './io.js';
 
+export const RULES_HELP = 'Usage: mchard rules [--format text|json]\n\nLists every rule: ID, slug, default severity, whether mchard fix can fix it.\n';
+export const EXPLAIN_HELP = "Usage: mchard explain RULE\n\nPrints a rule's documentation. RULE is an ID (MC101) or a slug (listen-all-interfaces).\n";
+
 export async function runRules(argv: string[], io: Io): Promise<number> {
   const { values } = parseCommandArgs(argv, { format: { type: 'string', short: 'f' }, help: { type: 'boolean', short: 'h' } });
   if (values.help) {
-    io.out('Usage: mchard rules [--format text|json]\n\nLists every rule: ID, slug, default severity, whether mchard fix can fix it.\n');
+    io.out(RULES_HELP);
     return 0;
   }
   const format = oneOf('format', values.format, ['text', 'json'] as const, 'text');
@@ -24,7 +27,7 @@ export async function runRules(argv: string[], io: Io): Promise<number> {
 export async function runExplain(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, { help: { type: 'boolean', short: 'h' } });
   if (values.help) {
-    io.out('Usage: mchard explain RULE\n\nPrints a rule\'s documentation. RULE is an ID (MC101) or a slug (listen-all-interfaces).\n');
+    io.out(EXPLAIN_HELP);
     return 0;
   }
   if (positionals.length !== 1) throw new UsageError('explain needs exactly one rule ID or slug');
