@@ -48,6 +48,10 @@ import { rule as mc906EnvfileVariableReference } from './mc906-envfile-variable-
 import { rule as mc907RequiredVariableMissing } from './mc907-required-variable-missing.js';
 import { rule as mc908OptionsOverrideVariable } from './mc908-options-override-variable.js';
 import { rule as mc909ShellSyntaxMismatch } from './mc909-shell-syntax-mismatch.js';
+import { rule as mc910OptionsNotInFile } from './mc910-options-not-in-file.js';
+import { rule as mc911NotStartedByService } from './mc911-not-started-by-service.js';
+import { rule as mc912FlagsRunShellCommands } from './mc912-flags-run-shell-commands.js';
+import { rule as mc913UnitVariableUnset } from './mc913-unit-variable-unset.js';
 import { rule as mc950ConfigDrift } from './mc950-config-drift.js';
 import { rule as mc951ListenerReachable } from './mc951-listener-reachable.js';
 import { rule as mc952AnswersWithoutAuth } from './mc952-answers-without-auth.js';
@@ -102,6 +106,10 @@ export const RULES: readonly Rule[] = [
   mc907RequiredVariableMissing,
   mc908OptionsOverrideVariable,
   mc909ShellSyntaxMismatch,
+  mc910OptionsNotInFile,
+  mc911NotStartedByService,
+  mc912FlagsRunShellCommands,
+  mc913UnitVariableUnset,
   mc950ConfigDrift,
   mc951ListenerReachable,
   mc952AnswersWithoutAuth,

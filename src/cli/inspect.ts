@@ -70,6 +70,12 @@ function inspectionText(r: Inspection, color: boolean): string {
   const c = paint(color);
   const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
   const lines = [c.bold(`${r.path}`) + c.dim(` (${r.dialect}, memcached ${r.memcachedVersion})`)];
+  if (r.startup.ok === null) {
+    // The file does not show memcached's command line: nothing below it would be a prediction.
+    for (const what of ['command', 'user   ', 'listens']) lines.push(`  ${what}   ${c.yellow('unknown')}`);
+    lines.push(`  starts    ${c.yellow('unknown')}: ${r.startup.reason}`);
+    return `${lines.join('\n')}\n`;
+  }
   lines.push(`  command   memcached ${r.argv.map(quote).join(' ')}${r.argvExact ? '' : c.yellow('   (depends on the host: shell expansion)')}`);
   lines.push(`  user      ${r.runsAs ?? c.dim('(none: memcached refuses to start as root without -u)')}`);
   if (r.listeners.length === 0) lines.push(`  listens   ${c.yellow('nothing')}`);

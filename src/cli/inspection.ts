@@ -14,7 +14,8 @@ export interface Inspection {
   argv: string[];
   argvExact: boolean;
   runsAs: string | null;
-  startup: { ok: true } | { ok: false; exitCode: number; reason: string; certain: boolean };
+  /** `ok: null`: the file does not decide memcached's command line (`argvUnknown`), so nothing is predicted. */
+  startup: { ok: true } | { ok: false; exitCode: number; reason: string; certain: boolean } | { ok: null; reason: string };
   listeners: InspectListener[];
   warnings: string[];
   settings: Record<string, unknown>;
@@ -23,15 +24,16 @@ export interface Inspection {
 export function inspectionOf(path: string, config: ParsedConfig, model: MemcachedModel): Inspection {
   const s = model.applied.settings;
   const st = model.startup;
+  const unknown = config.argvUnknown ?? null;
   return {
     path,
     dialect: config.dialect,
     memcachedVersion: formatVersion(model.version),
     argv: config.argv.map((a) => a.value),
     argvExact: config.argvExact,
-    runsAs: st.ok ? model.runsAs : null,
-    startup: st.ok ? { ok: true } : { ok: false, exitCode: st.exitCode, reason: st.reason, certain: st.certain },
-    listeners: st.ok
+    runsAs: st.ok && !unknown ? model.runsAs : null,
+    startup: unknown ? { ok: null, reason: unknown } : st.ok ? { ok: true } : { ok: false, exitCode: st.exitCode, reason: st.reason, certain: st.certain },
+    listeners: st.ok && !unknown
       ? model.listeners.map((l) =>
           l.transport === 'unix'
             ? { transport: 'unix' as const, path: l.path, mode: l.mode }

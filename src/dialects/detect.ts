@@ -18,9 +18,6 @@ export const DOC_LANGUAGE: Readonly<Record<DialectName, string>> = {
   argv: 'text',
 };
 
-/** Dialects that detection may choose; a dialect joins when its module lands (issue 8 work in progress). */
-const DETECTABLE = new Set<DialectName>(['compose', 'supervisord', 'debian', 'sysconfig', 'openrc', 'rcconf', 'systemd']);
-
 export function isDialect(name: string): name is DialectName {
   return (DIALECTS as readonly string[]).includes(name);
 }
@@ -37,7 +34,7 @@ const BY_PATH: readonly [RegExp, DialectName][] = [
 
 export function dialectFromPath(path: string): DialectName | null {
   const norm = path.replace(/\\/g, '/');
-  for (const [re, name] of BY_PATH) if (DETECTABLE.has(name) && re.test(norm)) return name;
+  for (const [re, name] of BY_PATH) if (re.test(norm)) return name;
   return null;
 }
 
@@ -54,7 +51,7 @@ const SYSCONFIG_LINE = /^[ \t]*(export[ \t]+)?[A-Za-z_][A-Za-z0-9_]*[ \t]*=/;
 const DEBIAN_LINE = /^[ \t]*-/;
 
 export function dialectFromContent(text: string): DialectName | null {
-  for (const [re, name] of BY_CONTENT) if (DETECTABLE.has(name) && re.test(text)) return name;
+  for (const [re, name] of BY_CONTENT) if (re.test(text)) return name;
   let sys = 0;
   let deb = 0;
   // One line at a time, not text.split('\n'): a 50 MB file would hold a million strings at once.

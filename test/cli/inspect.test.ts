@@ -35,6 +35,24 @@ describe('mchard inspect --format json', () => {
     expect(j.settings).toMatchObject({ port: 11211, udpPort: 0, listen: '127.0.0.1', user: 'memcache', memoryMB: 64, pidFile: '/var/run/memcached/memcached.pid' });
   });
 
+  it('a unit that runs another program: nothing predicted, the reason given (JSON and text)', async () => {
+    const tmp = new TempDir();
+    try {
+      const path = tmp.write('memcached.service', '[Service]\nExecStart=/opt/systemd-docker run memcached:1.6 -m 64\n');
+      const j = await inspectJson(path);
+      expect(j.dialect).toBe('systemd');
+      expect(j.startup.ok).toBeNull();
+      expect(j.startup.reason).toContain('/opt/systemd-docker');
+      expect(j.listeners).toEqual([]);
+      expect(j.runsAs).toBeNull();
+      const t = await run(['inspect', path]);
+      expect(t.out).toMatch(/listens +unknown/);
+      expect(t.out).toMatch(/starts +unknown: .*systemd-docker/);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
   it('without host checks by default for a file outside /etc (same answer)', async () => {
     const path = sample('debian-default.conf');
     expect(await inspectJson(path)).toEqual(await inspectJson(path, '--no-host-checks'));
