@@ -29,15 +29,7 @@ function build(config: ArgvConfig, model: MemcachedModel, intents: readonly FixI
   const argv = config.argv;
   if (config.launchFailure) throw new CannotEdit('the command line does not parse (unterminated quote)');
   const expected = new ExpectedWords(argv.map((t) => t.value));
-  const ctx: WordEditContext = {
-    text,
-    argv,
-    hashComments: true,
-    expected,
-    edits: [],
-    clusters: new Map(),
-    region: () => ({ lo: config.program ? config.program.span.end : 0, hi: text.length }),
-  };
+  const ctx: WordEditContext = { text, argv, hashComments: true, expected, edits: [], clusters: new Map(), region: () => ({ lo: config.program ? config.program.span.end : 0, hi: text.length }) };
   const append = (words: string[]) => {
     const dd = argv.findIndex((t) => t.value === '--');
     if (dd !== -1) {

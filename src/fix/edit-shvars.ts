@@ -19,7 +19,7 @@ import type { OptionEvent } from '../memcached/getopt.js';
 import type { FixIntent } from '../engine/types.js';
 import { applyEdits, dominantEol, EditConflict, type CharEdit, type LineInsert } from './text-edit.js';
 import { ExpectedWords, optionWords, PLAIN_WORD, sameWords, shownOption } from './words.js';
-import { CannotEdit, finishClusters, mergeDeletions, removeOption, replaceOption, type WordEditContext } from './word-edits.js';
+import { appendOptionWords, CannotEdit, finishClusters, mergeDeletions, removeOption, replaceOption, type WordEditContext } from './word-edits.js';
 import type { BatchLabel, EditAttempt } from './types.js';
 
 export type ShVarsConfig = ParsedConfig & { readonly vars: ShVarsFile };
@@ -113,23 +113,7 @@ function build<C extends ShVarsConfig>(config: C, model: MemcachedModel, intents
     optionsTouched = true;
     addedOptions = [...addedOptions, ...words];
     if (!opts) return;
-    const dd = [...optIdx].find((i) => argv[i].value === '--');
-    if (dd !== undefined) {
-      // memcached ignores everything after "--": add before it.
-      const sp = argv[dd].span!;
-      ctx.edits.push({ start: sp.start, end: sp.start, text: words.join(' ') + ' ', desc: 'added' });
-      expected.insertAfter([...optIdx].filter((i) => i < dd).at(-1) ?? -1, words);
-      return;
-    }
-    const last = [...optIdx].at(-1);
-    if (last !== undefined) {
-      const sp = argv[last].span!;
-      ctx.edits.push({ start: sp.end, end: sp.end, text: ' ' + words.join(' '), desc: 'added' });
-      expected.insertAfter(last, words);
-    } else {
-      ctx.edits.push({ start: optRegion.lo, end: optRegion.lo, text: words.join(' '), desc: 'added' });
-      expected.insertAfter(-1, words);
-    }
+    appendOptionWords(ctx, [...optIdx], optRegion.lo, words);
   };
 
   const fromUnit = (ev: OptionEvent) => argv[ev.index]?.origin === 'unit';

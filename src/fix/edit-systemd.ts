@@ -56,15 +56,7 @@ function build(config: SystemdConfig, model: MemcachedModel, intents: readonly F
   };
   const value = exec?.assignment.valueSpan ?? { start: 0, end: 0 };
   const expected = new ExpectedWords(config.argv.map((t) => t.value));
-  const ctx: WordEditContext = {
-    text,
-    argv,
-    hashComments: false,
-    expected,
-    edits: [],
-    clusters: new Map(),
-    region: () => ({ lo: value.start, hi: value.end }),
-  };
+  const ctx: WordEditContext = { text, argv, hashComments: false, expected, edits: [], clusters: new Map(), region: () => ({ lo: value.start, hi: value.end }) };
   const descs: string[] = [];
   const charEdits: CharEdit[] = [];
   const lineInserts: LineInsert[] = [];

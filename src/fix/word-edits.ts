@@ -201,3 +201,26 @@ export function mergeDeletions<T extends { start: number; end: number; text: str
   return out;
 }
 
+
+/**
+ * Adds option words at the end of a run of option words (`indexes`, in argv order): before a `--`, since
+ * memcached ignores what follows it; else after the last word; else at `regionStart` (an empty value).
+ */
+export function appendOptionWords(ctx: WordEditContext, indexes: readonly number[], regionStart: number, words: string[]): void {
+  const dd = indexes.find((i) => ctx.argv[i].value === '--');
+  if (dd !== undefined) {
+    const sp = ctx.argv[dd].span!;
+    ctx.edits.push({ start: sp.start, end: sp.start, text: words.join(' ') + ' ', desc: 'added' });
+    ctx.expected.insertAfter(indexes.filter((i) => i < dd).at(-1) ?? -1, words);
+    return;
+  }
+  const last = indexes.at(-1);
+  if (last !== undefined) {
+    const sp = ctx.argv[last].span!;
+    ctx.edits.push({ start: sp.end, end: sp.end, text: ' ' + words.join(' '), desc: 'added' });
+    ctx.expected.insertAfter(last, words);
+  } else {
+    ctx.edits.push({ start: regionStart, end: regionStart, text: words.join(' '), desc: 'added' });
+    ctx.expected.insertAfter(-1, words);
+  }
+}
