@@ -1,14 +1,34 @@
 #!/usr/bin/env node
-// Bundles the CLI into dist/ with esbuild: one entry file plus lazily loaded chunks, so `lint` and
-// `inspect` never load what only `fix` needs. The bundle is a build output; src/ stays the source.
+// Bundles the CLI into dist/ with esbuild, as a few CommonJS files ("groups") that share modules:
 //
-//   node scripts/build.mjs [--outdir DIR] [--metafile FILE]
+//   dist/mchard.js     the core: dispatch, lint, inspect, rules/explain, the Debian and sysconfig
+//                      dialects, every rule, the reports. All that `lint` and `inspect` ever load.
+//   dist/dialects.js   the other dialects but Compose (systemd, OpenRC, rc.conf, supervisord, argv)
+//   dist/compose.js    the Compose dialect and the YAML parser
+//   dist/audit.js      `mchard audit`
+//   dist/fix.js        `mchard fix` (enquirer, execa, diff, src/fix, src/service)
 //
-// --outdir builds somewhere else than dist/ (tests); --metafile writes esbuild's metafile (which output
-// chunk holds which module, and which chunks each chunk imports, statically or dynamically) as JSON.
+// Why groups, not esbuild's automatic chunks: its splitting made 16 ES module chunks on lint's path,
+// each resolved, read and linked on every start, and Node.js 20 cannot cache the compiled code of an
+// ES module. The core is one CommonJS script that bin/mchard.js compiles with V8's code cache, written
+// here after a warm-up run (dist/mchard.js.cache, see bin/mchard.js).
+//
+// Every module is in exactly one group, so state and classes (UsageError, InputError, the dialect
+// registry) exist once. A group imports another group's module through a stub that reads the other
+// group's registry (`modules`, keyed by the module's path); a dynamic import() of such a module loads
+// the other group's file only then. A module belongs to the first group, in the order of GROUPS, that
+// reaches it from its roots, so the core never imports another group statically.
+//
+//   node scripts/build.mjs [--outdir DIR] [--metafile FILE] [--no-code-cache]
+//
+// --outdir builds somewhere else than dist/ (tests); --metafile writes one JSON object, group name →
+// esbuild's metafile of that group (which modules the group's file holds, what it requires);
+// --no-code-cache skips the warm-up run (the CLI works without the cache, only starts slower).
 import { build } from 'esbuild';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -19,24 +39,136 @@ const flag = (name) => {
 };
 const outdir = resolve(flag('--outdir') ?? join(root, 'dist'));
 const metafile = flag('--metafile');
+const codeCache = !process.argv.includes('--no-code-cache');
 
-rmSync(outdir, { recursive: true, force: true });
-const result = await build({
-  entryPoints: { mchard: join(root, 'src/cli/entry.ts') },
-  outdir,
+/** The groups, in order of precedence, each with the modules it starts from (paths relative to root). */
+const GROUPS = [
+  { name: 'core', file: 'mchard.js', roots: ['src/cli/main.ts', 'src/cli/lint.ts', 'src/cli/inspect.ts', 'src/cli/rules.ts'] },
+  {
+    name: 'dialects',
+    file: 'dialects.js',
+    roots: ['systemd', 'openrc', 'rcconf', 'supervisord', 'argv'].map((d) => `src/dialects/${d}.ts`),
+  },
+  { name: 'compose', file: 'compose.js', roots: ['src/dialects/compose.ts'] },
+  { name: 'audit', file: 'audit.js', roots: ['src/cli/audit.ts'] },
+  { name: 'fix', file: 'fix.js', roots: ['src/cli/fix.ts'] },
+];
+
+const common = {
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
   // Not minified: measured, minifying saves about 1% of a lint's start-up (V8's cost follows the number
   // of tokens more than bytes), and readable stack traces under MCHARD_DEBUG are worth more.
   minify: false,
-  sourcemap: false,
   legalComments: 'none',
   define: { __MCHARD_VERSION__: JSON.stringify(pkg.version) },
-  banner: { js: "import { createRequire as __mchardRequire } from 'node:module'; const require = __mchardRequire(import.meta.url);" },
-  metafile: metafile !== undefined,
   logLevel: 'warning',
+};
+
+// 1. The module graph: one esbuild pass over every root, to know each module's imports.
+const graph = await build({
+  ...common,
+  entryPoints: GROUPS.flatMap((g) => g.roots).map((r) => join(root, r)),
+  outdir: join(outdir, '.graph'),
+  format: 'esm',
+  splitting: true,
+  write: false,
+  metafile: true,
+  absWorkingDir: root,
+  logLevel: 'silent',
 });
-if (metafile) writeFileSync(resolve(metafile), JSON.stringify(result.metafile));
+const inputs = graph.metafile.inputs;
+/** importer → (specifier as written → resolved module path) */
+const resolved = new Map(Object.entries(inputs).map(([k, v]) => [k, new Map(v.imports.filter((i) => !i.external).map((i) => [i.original, i.path]))]));
+
+// 2. Which group each module belongs to.
+const groupOf = new Map();
+for (const g of GROUPS) {
+  const todo = [...g.roots];
+  while (todo.length) {
+    const m = todo.pop();
+    if (groupOf.has(m)) continue;
+    groupOf.set(m, g);
+    for (const i of inputs[m].imports) {
+      if (i.external) continue;
+      // A dynamic import of another group's root stays that group's, whatever the order.
+      if (i.kind === 'dynamic-import' && GROUPS.some((o) => o !== g && o.roots.includes(i.path))) continue;
+      todo.push(i.path);
+    }
+  }
+}
+for (const m of Object.keys(inputs)) if (!groupOf.has(m)) throw new Error(`build: ${m} belongs to no group`);
+
+/** Per group, the modules other groups import from it: its registry. */
+const exported = new Map(GROUPS.map((g) => [g, new Set()]));
+for (const [m, v] of Object.entries(inputs)) {
+  for (const i of v.imports) if (!i.external && groupOf.get(i.path) !== groupOf.get(m)) exported.get(groupOf.get(i.path)).add(i.path);
+}
+
+// 3. One CommonJS file per group.
+const buildId = randomBytes(6).toString('hex');
+rmSync(outdir, { recursive: true, force: true });
+mkdirSync(outdir, { recursive: true });
+// dist/ is CommonJS, whatever package.json says about the rest.
+writeFileSync(join(outdir, 'package.json'), '{ "type": "commonjs" }\n');
+const metas = {};
+for (const g of GROUPS) {
+  const names = [...exported.get(g)].sort();
+  // The group's entry: its registry, and for the core the CLI's `main`.
+  const entry = [
+    ...names.map((m, k) => `import * as m${k} from ${JSON.stringify(join(root, m))};`),
+    ...g.roots.filter((r) => !names.includes(r)).map((r) => `import ${JSON.stringify(join(root, r))};`),
+    `export const modules = { ${names.map((m, k) => `${JSON.stringify(m)}: m${k}`).join(', ')} };`,
+    g.name === 'core' ? `export { main } from ${JSON.stringify(join(root, 'src/cli/main.ts'))};` : '',
+  ].join('\n');
+  const result = await build({
+    ...common,
+    stdin: { contents: entry, resolveDir: root, sourcefile: `<${g.name} group>`, loader: 'js' },
+    outfile: join(outdir, g.file),
+    format: 'cjs',
+    // import() of another group's module becomes a require() of its file, when the import runs.
+    supported: { 'dynamic-import': false },
+    absWorkingDir: root,
+    metafile: true,
+    // A build id for the code cache (bin/mchard.js); import.meta.url for src/host.ts's createRequire.
+    banner: { js: `// mchard ${pkg.version} build ${buildId}\nvar __mchardModuleUrl = require("node:url").pathToFileURL(__filename).href;` },
+    define: { ...common.define, 'import.meta.url': '__mchardModuleUrl' },
+    logOverride: { 'empty-import-meta': 'error' },
+    plugins: [
+      {
+        name: 'mchard-groups',
+        setup(b) {
+          b.onResolve({ filter: /.*/ }, (args) => {
+            if (args.namespace === 'mchard-stub') return { path: args.path, external: true };
+            if (!args.importer || args.importer.startsWith('<')) return undefined;
+            const target = resolved.get(relative(root, args.importer))?.get(args.path);
+            const other = target && groupOf.get(target);
+            if (!other || other === g) return undefined;
+            return { path: target, namespace: 'mchard-stub', pluginData: other };
+          });
+          b.onLoad({ filter: /.*/, namespace: 'mchard-stub' }, (args) => ({
+            // Getters, so the bindings stay live; __esModule, so a default import means `default`.
+            contents: [
+              `const ns = require(${JSON.stringify(`./${args.pluginData.file}`)}).modules[${JSON.stringify(args.path)}];`,
+              `Object.defineProperty(exports, '__esModule', { value: true });`,
+              `for (const key of Object.keys(ns)) if (key !== '__esModule') Object.defineProperty(exports, key, { enumerable: true, get: () => ns[key] });`,
+            ].join('\n'),
+            loader: 'js',
+            resolveDir: outdir,
+          }));
+        },
+      },
+    ],
+  });
+  metas[g.name] = result.metafile;
+}
+if (metafile) writeFileSync(resolve(metafile), JSON.stringify(metas));
+
+// 4. The core's code cache: bin/mchard.js runs lint and inspect once on sample files, then writes the
+// compiled code (the functions that ran included) beside the bundle.
+if (codeCache) {
+  const warm = `require(${JSON.stringify(join(root, 'bin', 'mchard.js'))}).writeCodeCache(${JSON.stringify(outdir)}, ${JSON.stringify(join(root, 'samples'))})`;
+  const r = spawnSync(process.execPath, ['-e', warm], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`build: writing the code cache failed: ${r.stderr || r.error}`);
+}

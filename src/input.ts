@@ -2,7 +2,7 @@
  * Reading a configuration file completely and strictly: the whole file or nothing, valid UTF-8 only, no
  * binary data. Every failure is an InputError whose message names the file and the problem in one line.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { SourceText } from './source.js';
 
 export class InputError extends Error {
@@ -37,10 +37,9 @@ export function readConfig(path: string): SourceText {
 export function readConfigBytes(path: string): { bytes: Buffer; source: SourceText } {
   let bytes: Buffer;
   try {
-    if (statSync(path).isDirectory()) throw new InputError(path, 'is a directory, not a file');
+    // No stat first: reading a directory fails with EISDIR, which describeFsError names.
     bytes = readFileSync(path);
   } catch (e) {
-    if (e instanceof InputError) throw e;
     throw new InputError(path, describeFsError(e));
   }
   return { bytes, source: decodeConfig(path, bytes) };

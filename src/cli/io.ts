@@ -6,9 +6,37 @@ export interface Io {
   stdinIsTTY: boolean;
 }
 
+/**
+ * Writes to a standard stream. Once the reader has gone (EPIPE: `mchard lint | head` after head exits),
+ * the rest of the output is dropped, quietly: the command still finishes and exits with its own status,
+ * as if its output had been read. Any other write error stays fatal, as it was.
+ */
+function writerTo(stream: () => NodeJS.WriteStream): (text: string) => void {
+  let watched = false;
+  let gone = false;
+  return (text) => {
+    if (gone) return;
+    const s = stream();
+    if (!watched) {
+      watched = true;
+      s.on('error', (e: NodeJS.ErrnoException) => {
+        if (e.code !== 'EPIPE') throw e;
+        gone = true;
+      });
+    }
+    s.write(text);
+  };
+}
+
+// Getters: process.stdin and process.stdout are created on first use, and most commands never read
+// standard input (making its stream costs a start-up a millisecond or two).
 export const processIo: Io = {
-  out: (t) => void process.stdout.write(t),
-  err: (t) => void process.stderr.write(t),
-  stdoutStream: process.stdout,
-  stdinIsTTY: process.stdin.isTTY === true,
+  out: writerTo(() => process.stdout),
+  err: writerTo(() => process.stderr),
+  get stdoutStream() {
+    return process.stdout;
+  },
+  get stdinIsTTY() {
+    return process.stdin.isTTY === true;
+  },
 };

@@ -7,12 +7,11 @@ import { COMMON_OPTIONS, parseCommandArgs, UsageError } from './args.js';
 import { parseLintFlags, RANK, SHARED_LINT_OPTIONS } from './lint-flags.js';
 import { loadFile, OptionResolver } from './files.js';
 import { lintSource } from '../engine/lint.js';
-import { ConfigError } from '../engine/config.js';
+import { ConfigError, type ProjectConfig } from '../engine/config.js';
 import { type Finding, type Severity, type Rule } from '../engine/types.js';
 import { InputError } from '../input.js';
-import { formatReport } from '../report/index.js';
+import { reportWriter } from '../report/index.js';
 import { useColor } from '../report/color.js';
-import type { FileReport } from '../report/types.js';
 import { RULES } from '../../rules/index.js';
 import { VERSION } from '../version.js';
 import type { Io } from './io.js';
@@ -49,18 +48,27 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
   if (paths.includes('-') && !dialect) throw new UsageError('reading standard input needs --dialect debian|sysconfig');
 
   const resolver = new OptionResolver(RULES, { config: values.config, version, trustedNetworks: trusted });
-  const reports: FileReport[] = [];
-  let status = 0;
-  let failing = false;
+  // Every file's .mchardrc first: an invalid one ends the run with nothing on standard output, so no
+  // file may be reported before it is known that none is invalid.
+  const configs: (ProjectConfig | null)[] = [];
+  let invalid: ConfigError | null = null;
   for (const path of paths) {
-    let cfg;
     try {
-      cfg = resolver.projectConfig(path);
+      configs.push(resolver.projectConfig(path));
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
-      io.err(`mchard: ${e.message}\n`);
-      return 2;
+      invalid = e;
+      break;
     }
+  }
+  const color = useColor({ color: values.color, noColor: values['no-color'] }, io.stdoutStream);
+  // The report goes out file by file (text, github), unless an invalid .mchardrc means none at all.
+  const report = reportWriter(format, { rules: RULES as Rule[], color, toolVersion: VERSION }, invalid ? () => {} : (t) => io.out(t));
+  let status = 0;
+  let failing = false;
+  for (let k = 0; k < configs.length; k++) {
+    const path = paths[k];
+    const cfg = configs[k];
     // The threshold applies per file: the flag, else the file's own .mchardrc, else error.
     const failOn: Severity = failOnFlag ?? cfg?.failOn ?? 'error';
     let file;
@@ -69,7 +77,7 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       io.err(`mchard: ${e.message}\n`);
-      reports.push({ path, dialect: dialect ?? null, findings: [parseErrorFinding(e.reason)] });
+      report.file({ path, dialect: dialect ?? null, findings: [parseErrorFinding(e.reason)] });
       status = 2;
       continue;
     }
@@ -81,11 +89,14 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
       severities,
     });
     const findings = values.quiet ? result.findings.filter((f) => f.severity === 'error') : result.findings;
-    reports.push({ path, dialect: file.dialect, findings });
+    report.file({ path, dialect: file.dialect, findings });
     if (findings.some((f) => RANK[f.severity] >= RANK[failOn])) failing = true;
   }
-  const color = useColor({ color: values.color, noColor: values['no-color'] }, io.stdoutStream);
-  io.out(formatReport(format, { files: reports, rules: RULES as Rule[], color, toolVersion: VERSION }));
+  if (invalid) {
+    io.err(`mchard: ${invalid.message}\n`);
+    return 2;
+  }
+  report.end();
   if (status === 2) return 2;
   return failing ? 1 : 0;
 }

@@ -187,46 +187,47 @@ function spanOfRange(offsets: number[], from: number, to: number): Span | null {
 
 export function parseDebian(source: SourceText): DebianConfig {
   const notes: DialectNote[] = [];
-  const kept: { start: number; text: string; verdict: LineVerdict }[] = [];
+  // The wrapper runs exec "/usr/bin/memcached " . join(" ", @lines): the kept lines are joined as they
+  // come, so no line's verdict outlives its line (a 50 MB file has a million lines).
+  const params: Params = { text: '', offsets: [] };
+  const parts: string[] = [];
+  // Notes on shell metacharacters come after every line's own notes, as the wrapper's two passes go.
+  const shellNotes: DialectNote[] = [];
   forEachLine(source.text, (start, text) => {
     const v = readLine(start, text, notes);
-    if (v.kind === 'option' || v.kind === 'stray') kept.push({ start, text, verdict: v });
+    if (v.kind !== 'option' && v.kind !== 'stray') return;
+    if (parts.length > 0) {
+      parts.push(' ');
+      params.offsets.push(-1);
+    }
+    parts.push(v.str);
+    const r = v.ranges;
+    for (let j = 0; j < r.length; j += 2) for (let i = r[j]; i < r[j + 1]; i++) params.offsets.push(start + i);
+    const str = v.str;
+    const chars: string[] = [];
+    for (let i = 0; i < str.length; i++) if (PERL_SHELL_METACHARS.includes(str[i]) && !chars.includes(str[i])) chars.push(str[i]);
+    if (chars.length === 0) return;
+    const dangerous = chars.filter((ch) => DANGEROUS_METACHARS.includes(ch));
+    shellNotes.push({
+      kind: 'shell-line',
+      span: { start: start + r[0], end: start + r[r.length - 1] },
+      message: `this line holds ${chars.map((c) => `"${c}"`).join(' ')}, so the wrapper runs the whole command line through /bin/sh as root`,
+      data: { chars, dangerous },
+    });
   });
+  for (const n of shellNotes) notes.push(n);
 
   let argv: ArgToken[] = [];
   let argvExact = true;
   let launchFailure: LaunchFailure | null = null;
   let shellEvaluated = false;
-  if (kept.length === 0) {
+  if (parts.length === 0) {
     argv = [
       { value: '-u', span: null, origin: 'wrapper', exact: true, note: 'appended by the wrapper for an empty configuration' },
       { value: 'root', span: null, origin: 'wrapper', exact: true, note: 'appended by the wrapper for an empty configuration' },
     ];
     notes.push({ kind: 'root-default', span: { start: 0, end: 0 }, message: 'the file sets no option, so the wrapper starts memcached with "-u root"' });
   } else {
-    // The wrapper runs exec "/usr/bin/memcached " . join(" ", @lines).
-    const params: Params = { text: '', offsets: [] };
-    const parts: string[] = [];
-    kept.forEach((l, k) => {
-      if (k > 0) {
-        parts.push(' ');
-        params.offsets.push(-1);
-      }
-      parts.push(l.verdict.str);
-      const r = l.verdict.ranges;
-      for (let j = 0; j < r.length; j += 2) for (let i = r[j]; i < r[j + 1]; i++) params.offsets.push(l.start + i);
-      const str = l.verdict.str;
-      const chars: string[] = [];
-      for (let i = 0; i < str.length; i++) if (PERL_SHELL_METACHARS.includes(str[i]) && !chars.includes(str[i])) chars.push(str[i]);
-      if (chars.length === 0) return;
-      const dangerous = chars.filter((ch) => DANGEROUS_METACHARS.includes(ch));
-      notes.push({
-        kind: 'shell-line',
-        span: { start: l.start + r[0], end: l.start + r[r.length - 1] },
-        message: `this line holds ${chars.map((c) => `"${c}"`).join(' ')}, so the wrapper runs the whole command line through /bin/sh as root`,
-        data: { chars, dangerous },
-      });
-    });
     params.text = parts.join('');
     const decision = perlExecDecision(params.text);
     if (decision.stripped) {

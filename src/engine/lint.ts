@@ -47,15 +47,38 @@ export function lintSource(source: SourceText, dialect: DialectName, settings: L
   const config = parseConfig(source, dialect);
   const model = analyzeConfig(config, settings.options, settings.host);
   const exposure = assessExposure(model.listeners, settings.options.trustedNetworks);
-  const raw: { rule: Rule; input: FindingInput }[] = [];
   const severities = settings.severities ?? new Map();
   // A file its service cannot read at all (a dialect's parse-error note: invalid YAML, no memcached in it)
   // has nothing else to check: only MC001 runs, as for a file mchard cannot read.
   const unreadable = config.notes.some((n) => n.kind === 'parse-error');
+  const sups = findSuppressions(source);
+  // Each report becomes its finding at once (or is dropped, when suppressed): a file with forty thousand
+  // findings never holds a second list of what the rules reported.
+  const findings: Finding[] = [];
+  let current: Rule | undefined;
+  const report = (input: FindingInput) => {
+    const rule = current!;
+    const range = input.span ? source.range(input.span) : { line: 1, column: 1, endLine: 1, endColumn: 1 };
+    if (isSuppressed(sups, rule.id, rule.slug, range.line)) return;
+    const configured = severities.get(rule.id);
+    const severity = configured && configured !== 'off' ? configured : (input.severity ?? rule.severity);
+    // Every field written out, not `...range`: a literal of known shape keeps its fields in the object.
+    findings.push({
+      ruleId: rule.id,
+      slug: rule.slug,
+      severity,
+      message: input.message,
+      line: range.line,
+      column: range.column,
+      endLine: range.endLine,
+      endColumn: range.endColumn,
+      span: input.span,
+      fix: input.fix ?? null,
+    });
+  };
   // One context for every rule of the file (its sink reports for the rule running): building one per
   // rule cost a dozen closures per rule per file, which shows when a run lints thousands of files.
-  let current: Rule | undefined;
-  const ctx = makeContext(config, model, exposure, settings.options, (input) => raw.push({ rule: current!, input }), settings.audit);
+  const ctx = makeContext(config, model, exposure, settings.options, report, settings.audit);
   for (const rule of settings.rules) {
     if (severities.get(rule.id) === 'off') continue;
     if (unreadable && rule.id !== 'MC001') continue;
@@ -64,15 +87,6 @@ export function lintSource(source: SourceText, dialect: DialectName, settings: L
     if (rule.scope === 'audit' && !settings.audit) continue;
     current = rule;
     rule.check(ctx);
-  }
-  const sups = findSuppressions(source);
-  const findings: Finding[] = [];
-  for (const { rule, input } of raw) {
-    const range = input.span ? source.range(input.span) : { line: 1, column: 1, endLine: 1, endColumn: 1 };
-    if (isSuppressed(sups, rule.id, rule.slug, range.line)) continue;
-    const configured = severities.get(rule.id);
-    const severity = configured && configured !== 'off' ? configured : (input.severity ?? rule.severity);
-    findings.push({ ruleId: rule.id, slug: rule.slug, severity, message: input.message, ...range, span: input.span, fix: input.fix ?? null });
   }
   const unused = settings.rules.find((r) => r.id === 'MC002');
   if (unused && severities.get('MC002') !== 'off') {

@@ -1,24 +1,26 @@
 /** GitHub Actions workflow commands: `::error file=...,line=...,col=...::message`. */
+import type { Finding } from '../engine/types.js';
 import type { ReportInput } from './types.js';
 
 const escData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 const escProp = (s: string) => escData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 
+/** One finding's workflow command, without its newline. */
+export function githubLine(path: string, f: Finding): string {
+  const cmd = f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warning' : 'notice';
+  const props = [
+    `file=${escProp(path)}`,
+    `line=${f.line}`,
+    `col=${f.column}`,
+    `endLine=${f.endLine}`,
+    `endColumn=${f.endColumn}`,
+    `title=${escProp(`${f.ruleId} ${f.slug}`)}`,
+  ].join(',');
+  return `::${cmd} ${props}::${escData(`${f.message} (${f.ruleId})`)}`;
+}
+
 export function formatGithub(input: ReportInput): string {
   const out: string[] = [];
-  for (const file of input.files) {
-    for (const f of file.findings) {
-      const cmd = f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warning' : 'notice';
-      const props = [
-        `file=${escProp(file.path)}`,
-        `line=${f.line}`,
-        `col=${f.column}`,
-        `endLine=${f.endLine}`,
-        `endColumn=${f.endColumn}`,
-        `title=${escProp(`${f.ruleId} ${f.slug}`)}`,
-      ].join(',');
-      out.push(`::${cmd} ${props}::${escData(`${f.message} (${f.ruleId})`)}`);
-    }
-  }
+  for (const file of input.files) for (const f of file.findings) out.push(githubLine(file.path, f));
   return out.length ? out.join('\n') + '\n' : '';
 }

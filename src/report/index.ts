@@ -1,9 +1,10 @@
-/** Choosing an output format. */
-import { formatText } from './text.js';
+/** Choosing an output format, and writing a report as it is made. */
+import { formatText, textFindingLine, textSummaryLine } from './text.js';
 import { formatJson } from './json.js';
 import { formatSarif } from './sarif.js';
-import { formatGithub } from './github.js';
-import type { ReportInput } from './types.js';
+import { formatGithub, githubLine } from './github.js';
+import { paint } from './color.js';
+import { count, type FileReport, type ReportInput, type Summary } from './types.js';
 
 export const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -15,4 +16,61 @@ export function formatReport(format: Format, input: ReportInput): string {
     case 'sarif': return formatSarif(input);
     case 'github': return formatGithub(input);
   }
+}
+
+/** A report written file by file: `file()` for each file in order, then `end()` once. */
+export interface ReportWriter {
+  file(report: FileReport): void;
+  end(): void;
+}
+
+/** Output is handed to `write` in pieces of about this many characters. */
+const PIECE = 1 << 16;
+
+/**
+ * Writes the same text as formatReport, as the files come. Text and GitHub output go out a file at a
+ * time, so a run keeps neither every finding of ten thousand files nor one string of all their lines;
+ * JSON and SARIF are one document, made at the end from the files kept until then.
+ */
+export function reportWriter(format: Format, input: Omit<ReportInput, 'files'>, write: (text: string) => void): ReportWriter {
+  if (format === 'json' || format === 'sarif') {
+    const files: FileReport[] = [];
+    return { file: (r) => void files.push(r), end: () => write(formatReport(format, { ...input, files })) };
+  }
+  let pending: string[] = [];
+  let size = 0;
+  const line = (l: string) => {
+    pending.push(l);
+    size += l.length + 1;
+    if (size >= PIECE) flush();
+  };
+  const flush = () => {
+    if (pending.length) write(pending.join('\n') + '\n');
+    pending = [];
+    size = 0;
+  };
+  if (format === 'github') {
+    return {
+      file: (r) => {
+        for (const f of r.findings) line(githubLine(r.path, f));
+      },
+      end: flush,
+    };
+  }
+  const c = paint(input.color);
+  const summary: Summary = { errors: 0, warnings: 0, infos: 0 };
+  let files = 0;
+  return {
+    file: (r) => {
+      files++;
+      for (const f of r.findings) {
+        count(summary, f.severity);
+        line(textFindingLine(r.path, f, c));
+      }
+    },
+    end: () => {
+      line(textSummaryLine(summary, files, c));
+      flush();
+    },
+  };
 }

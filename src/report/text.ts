@@ -1,20 +1,27 @@
 /** Text output: one finding a line, `path:line:col  severity  ID  message  (slug)`, then a summary line. */
 import { paint } from './color.js';
-import { summarize, type ReportInput } from './types.js';
+import { summarize, type ReportInput, type Summary } from './types.js';
+import type { Finding } from '../engine/types.js';
+
+type Paint = ReturnType<typeof paint>;
+
+/** One finding's line, without its newline. */
+export function textFindingLine(path: string, f: Finding, c: Paint): string {
+  const sev = f.severity === 'error' ? c.red(f.severity) : f.severity === 'warning' ? c.yellow(f.severity) : c.blue(f.severity);
+  return `${c.bold(`${path}:${f.line}:${f.column}`)}  ${sev}  ${f.ruleId}  ${f.message}  ${c.dim(`(${f.slug})`)}`;
+}
+
+/** The last line: how many findings of each severity in how many files. */
+export function textSummaryLine(s: Summary, files: number, c: Paint): string {
+  const plural = (k: number, w: string) => `${k} ${w}${k === 1 ? '' : 's'}`;
+  const tally = `${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}, ${plural(s.infos, 'info')} in ${plural(files, 'file')}`;
+  return s.errors + s.warnings + s.infos === 0 ? c.green(`no problems found (${tally})`) : tally;
+}
 
 export function formatText(input: ReportInput): string {
   const c = paint(input.color);
   const lines: string[] = [];
-  for (const file of input.files) {
-    for (const f of file.findings) {
-      const sev = f.severity === 'error' ? c.red(f.severity) : f.severity === 'warning' ? c.yellow(f.severity) : c.blue(f.severity);
-      lines.push(`${c.bold(`${file.path}:${f.line}:${f.column}`)}  ${sev}  ${f.ruleId}  ${f.message}  ${c.dim(`(${f.slug})`)}`);
-    }
-  }
-  const s = summarize(input.files);
-  const n = input.files.length;
-  const plural = (k: number, w: string) => `${k} ${w}${k === 1 ? '' : 's'}`;
-  const tally = `${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}, ${plural(s.infos, 'info')} in ${plural(n, 'file')}`;
-  lines.push(s.errors + s.warnings + s.infos === 0 ? c.green(`no problems found (${tally})`) : tally);
+  for (const file of input.files) for (const f of file.findings) lines.push(textFindingLine(file.path, f, c));
+  lines.push(textSummaryLine(summarize(input.files), input.files.length, c));
   return lines.join('\n') + '\n';
 }

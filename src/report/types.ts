@@ -23,7 +23,7 @@ export function summarize(files: FileReport[]): Summary {
   return s;
 }
 
-function count(s: Summary, sev: Severity) {
+export function count(s: Summary, sev: Severity): void {
   if (sev === 'error') s.errors++;
   else if (sev === 'warning') s.warnings++;
   else s.infos++;

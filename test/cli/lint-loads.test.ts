@@ -1,19 +1,18 @@
 /**
  * `lint` and `inspect` never load what only `fix` needs (enquirer, execa, diff, src/fix), and linting a
  * Debian file never loads YAML. Proven twice on a bundle built for the test (scripts/build.mjs with
- * --metafile): statically, by walking the static imports from each command's chunk in esbuild's
- * metafile, and at run time, by running the built CLI under a module hook that records every file it
- * loads. Each check has a control that must see the fix-only modules (fix's chunk, `fix --dry-run`), so
- * a walk or a hook that saw nothing would fail.
+ * --metafile, one esbuild metafile per group file): statically, by the modules each group file holds
+ * and the group files it can require; and at run time, by running the built CLI with a hook that
+ * records every group file it loads. Each check has a control that must see the fix-only modules (fix's
+ * group, `fix --dry-run`), so a walk or a hook that saw nothing would fail.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, join } from 'node:path';
 import { ROOT, TempDir } from './helpers.js';
 
 interface Metafile {
-  outputs: Record<string, { entryPoint?: string; imports: { path: string; kind: string; external?: boolean }[]; inputs: Record<string, unknown> }>;
+  outputs: Record<string, { imports: { path: string; kind: string; external?: boolean }[]; inputs: Record<string, unknown> }>;
 }
 
 /** Modules only `fix` may load. */
@@ -22,7 +21,8 @@ const YAML = /^node_modules\/yaml\//;
 
 let tmp: TempDir;
 let out: string;
-let meta: Metafile;
+/** group file name (mchard.js, fix.js, ...) → its modules, and the group files it may require */
+let groups: Map<string, { modules: string[]; requires: string[] }>;
 
 beforeAll(() => {
   tmp = new TempDir('mchard-loads-');
@@ -30,74 +30,71 @@ beforeAll(() => {
   const metaPath = tmp.join('meta.json');
   // cwd ROOT: the metafile names modules relative to it (src/..., node_modules/...).
   execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--outdir', out, '--metafile', metaPath], { cwd: ROOT, stdio: 'pipe' });
-  meta = JSON.parse(readFileSync(metaPath, 'utf8')) as Metafile;
+  const metas = JSON.parse(readFileSync(metaPath, 'utf8')) as Record<string, Metafile>;
+  groups = new Map();
+  for (const meta of Object.values(metas)) {
+    for (const [file, o] of Object.entries(meta.outputs)) {
+      groups.set(basename(file), {
+        modules: Object.keys(o.inputs),
+        requires: o.imports.filter((i) => i.external && i.path.startsWith('./')).map((i) => basename(i.path)),
+      });
+    }
+  }
 }, 180_000);
 afterAll(() => tmp?.cleanup());
 
-function chunkOf(entry: string): string {
-  const key = Object.keys(meta.outputs).find((k) => meta.outputs[k].entryPoint === entry);
-  if (!key) throw new Error(`no output chunk for ${entry}`);
-  return key;
-}
+describe('the group files of the bundle', () => {
+  it('the core, all that lint and inspect load, holds no fix-only module and no YAML', () => {
+    const core = groups.get('mchard.js')!;
+    for (const m of ['src/cli/lint.ts', 'src/cli/inspect.ts', 'src/dialects/debian.ts', 'src/dialects/sysconfig.ts', 'src/engine/lint.ts']) expect(core.modules).toContain(m);
+    expect(core.modules.filter((m) => FIX_ONLY.test(m) || YAML.test(m))).toEqual([]);
+  });
 
-/** Chunks reached from `start` through static imports only (or through dynamic ones too). */
-function closure(start: string[], withDynamic = false): Set<string> {
-  const seen = new Set<string>();
-  const todo = [...start];
-  while (todo.length) {
-    const c = todo.pop()!;
-    if (seen.has(c)) continue;
-    seen.add(c);
-    for (const i of meta.outputs[c].imports) {
-      if (i.external) continue;
-      if (i.kind === 'import-statement' || (withDynamic && i.kind === 'dynamic-import')) todo.push(i.path);
-    }
-  }
-  return seen;
-}
-
-function modulesIn(chunks: Iterable<string>): string[] {
-  const mods: string[] = [];
-  for (const c of chunks) mods.push(...Object.keys(meta.outputs[c].inputs));
-  return mods;
-}
-
-describe('the static import graph of the bundle', () => {
-  it.each(['src/cli/lint.ts', 'src/cli/inspect.ts'])('%s reaches no fix-only module and no YAML', (entry) => {
-    const mods = modulesIn(closure([chunkOf('src/cli/entry.ts'), chunkOf(entry)]));
-    expect(mods).toContain(entry);
-    expect(mods).toContain('src/dialects/debian.ts');
-    expect(mods.filter((m) => FIX_ONLY.test(m) || YAML.test(m))).toEqual([]);
+  it('every module is in exactly one group file', () => {
+    const all = [...groups.values()].flatMap((g) => g.modules.filter((m) => !m.startsWith('mchard-stub:') && !m.startsWith('<')));
+    expect(all.length).toBeGreaterThan(100);
+    expect(new Set(all).size).toBe(all.length);
   });
 
   it('control: everything fix may load does reach enquirer, execa and diff', () => {
-    const mods = modulesIn(closure([chunkOf('src/cli/fix.ts')], true));
+    const seen = new Set<string>();
+    const todo = ['fix.js'];
+    while (todo.length) {
+      const f = todo.pop()!;
+      if (seen.has(f)) continue;
+      seen.add(f);
+      todo.push(...groups.get(f)!.requires);
+    }
+    const mods = [...seen].flatMap((f) => groups.get(f)!.modules);
     for (const pkg of ['enquirer', 'execa', 'diff']) expect(mods.some((m) => m.startsWith(`node_modules/${pkg}/`))).toBe(true);
   });
 });
 
 describe('what the built CLI loads when it runs', () => {
-  /** Runs the test's bundle under a load hook; returns the modules in the chunks it loaded. */
+  /** Runs the test's bundle with a hook on CommonJS loading; returns the modules of the group files it loaded. */
   function loadedModules(args: string[], cwd: string): string[] {
     const log = tmp.join(`loaded-${Math.random().toString(36).slice(2)}.txt`);
     writeFileSync(log, '');
-    const hooks = tmp.write('hooks.mjs', "import { appendFileSync } from 'node:fs';\nexport async function load(url, context, next) {\n  appendFileSync(process.env.MCHARD_LOADED, url + '\\n');\n  return next(url, context);\n}\n");
-    const register = tmp.write('register.mjs', `import { register } from 'node:module';\nregister(${JSON.stringify(`file://${hooks}`)});\n`);
+    const hook = tmp.write(
+      'hook.cjs',
+      "const Module = require('node:module');\nconst { appendFileSync } = require('node:fs');\nconst load = Module.prototype.load;\nModule.prototype.load = function (filename) {\n  appendFileSync(process.env.MCHARD_LOADED, filename + '\\n');\n  return load.call(this, filename);\n};\n",
+    );
+    // The executable's own loader, pointed at the test's bundle; the core is loaded by it, not by require.
+    const run = `const core = require(${JSON.stringify(join(ROOT, 'bin', 'mchard.js'))}).loadCore(${JSON.stringify(out)}); require('node:fs').appendFileSync(process.env.MCHARD_LOADED, ${JSON.stringify(join(out, 'mchard.js'))} + '\\n'); core.exports.main(JSON.parse(process.env.MCHARD_ARGS)).then((c) => { process.exitCode = c; });`;
     try {
-      execFileSync(process.execPath, ['--import', register, join(out, 'mchard.js'), ...args], {
+      execFileSync(process.execPath, ['--require', hook, '-e', run], {
         cwd,
-        env: { ...process.env, MCHARD_LOADED: log, NO_COLOR: '1' },
+        // The arguments in the environment: `node -e CODE inspect` would start Node.js's debugger.
+        env: { ...process.env, MCHARD_LOADED: log, MCHARD_ARGS: JSON.stringify(args), NO_COLOR: '1' },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
     } catch (e) {
       // lint exits 1 when it finds something: that is a normal run here.
       if ((e as { status?: number }).status !== 1) throw e;
     }
-    const files = readFileSync(log, 'utf8').split('\n').filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
-    const byFile = new Map(Object.keys(meta.outputs).map((k) => [join(ROOT, k), k]));
-    const chunks = files.map((f) => byFile.get(f)).filter((k): k is string => k !== undefined);
-    expect(chunks.length).toBeGreaterThan(1);
-    return modulesIn(chunks);
+    const files = readFileSync(log, 'utf8').split('\n').filter((f) => f.startsWith(out + '/'));
+    expect(files).toContain(join(out, 'mchard.js'));
+    return files.flatMap((f) => groups.get(basename(f))?.modules ?? []);
   }
 
   it.each(['lint', 'inspect', 'lint --format sarif'])('mchard %s on a Debian file loads no fix-only module and no YAML', (cmd) => {
