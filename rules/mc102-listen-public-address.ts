@@ -1,12 +1,24 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/engine/rule.js';
 import { bindLoopbackFix, classifiedEntries, listenEntrySpan } from '../src/engine/helpers.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC102',
   slug: 'listen-public-address',
   severity: 'error',
   summary: 'memcached listens on a public address',
-  fixable: 'safe',
+  since: '0.1.0',
+  phase: 'settings',
+  dialects: 'all',
+  sources: [
+    { kind: 'memcached-doc', title: 'memcached(1): -l, --listen' },
+    { kind: 'memcached-doc', title: 'memcached wiki: ConfiguringServer, section networking', url: 'https://github.com/memcached/memcached/wiki/ConfiguringServer#networking' },
+    { kind: 'cve', id: 'CVE-2018-1000115' },
+  ],
+  fix: {
+    safety: 'safe',
+    why: 'Clients on other machines lose access: that is the hardening itself (give the addresses they use with `mchard fix --listen` to keep a private network).',
+    build: (ctx, _state: true) => bindLoopbackFix(ctx),
+  },
   docs: {
     what:
       'Reports every `-l` entry whose address is a public unicast IPv4 or IPv6 address (not loopback, private, ' +
@@ -20,22 +32,16 @@ export const rule: Rule = {
       good: '-u memcache\n-m 64\n-p 11211\n-l 127.0.0.1\n',
     },
     fix: 'Replaces the `-l` option (or adds one) with `-l 127.0.0.1`, or with the addresses given to `mchard fix --listen`.',
-    references: [
-      'memcached(1): -l, --listen',
-      'https://github.com/memcached/memcached/wiki/ConfiguringServer#networking',
-      'CVE-2018-1000115 (memcached UDP amplification)',
-    ],
   },
   check(ctx) {
     const publicOnes = classifiedEntries(ctx).filter((c) => c.cls === 'public');
     if (publicOnes.length === 0) return;
-    const fix = bindLoopbackFix(ctx);
     for (const { entry } of publicOnes) {
       ctx.report({
         span: listenEntrySpan(ctx, entry),
         message: `-l ${entry.text} binds the public address ${entry.host}: anyone on the internet who reaches it can read, change and flush the cache`,
-        fix,
+        fix: true,
       });
     }
   },
-};
+});

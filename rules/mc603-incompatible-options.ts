@@ -1,4 +1,5 @@
-import type { Rule, RuleContext } from '../src/engine/types.js';
+import { defineRule } from '../src/engine/rule.js';
+import type { RuleContext } from '../src/engine/rule.js';
 import type { OptionEvent } from '../src/memcached/getopt.js';
 import type { Span } from '../src/source.js';
 import { baseTcpPort, baseUdpPort, isIncompatibilityFailure, lastOccurrence, listenEntrySpan } from '../src/engine/helpers.js';
@@ -12,12 +13,20 @@ interface Clash {
 
 const VALID_PROTOCOLS = new Set(['auto', 'binary', 'ascii']);
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC603',
   slug: 'incompatible-options',
   severity: 'error',
   summary: 'a combination of options memcached refuses at start',
-  fixable: null,
+  since: '0.1.0',
+  phase: 'settings',
+  dialects: 'all',
+  sources: [
+    { kind: 'memcached-source', file: 'memcached.c', at: 'main()', detail: 'the SASL, auth-file, port and TLS checks after option parsing (EX_USAGE, 64)' },
+    { kind: 'memcached-source', file: 'memcached.c', at: 'server_sockets()', detail: "\"'notls' option is valid only when SSL is enabled\" (exit 71)" },
+    { kind: 'memcached-doc', title: 'memcached(1): -S, -Y, -B, -Z, -l' },
+  ],
+  fix: null,
   docs: {
     what:
       'Reports option combinations that make memcached exit at start, each at the option responsible: SASL (`-S`) ' +
@@ -35,11 +44,6 @@ export const rule: Rule = {
       good: '-u memcache\n-m 64\n-l 127.0.0.1\n-S\n-B binary\n',
     },
     fix: 'None: which of the two options to give up is a decision about the clients.',
-    references: [
-      'memcached.c main(): the SASL, auth-file, port and TLS checks after option parsing (EX_USAGE, 64)',
-      'memcached.c server_sockets(): "\'notls\' option is valid only when SSL is enabled" (exit 71)',
-      'memcached(1): -S, -Y, -B, -Z, -l',
-    ],
   },
   check(ctx) {
     const reported = new Set<string>();
@@ -56,7 +60,7 @@ export const rule: Rule = {
       });
     }
   },
-};
+});
 
 function clashes(ctx: RuleContext): Clash[] {
   const s = ctx.model.applied.settings;

@@ -1,4 +1,5 @@
-import type { Rule, RuleContext } from '../src/engine/types.js';
+import { defineRule } from '../src/engine/rule.js';
+import type { RuleContext } from '../src/engine/rule.js';
 import type { OptionEvent } from '../src/memcached/getopt.js';
 import { describeOption, isIncompatibilityFailure, lastOccurrence, listenEntrySpan, networkEnabled, ownFailure, subOptionSpan, subOptionText } from '../src/engine/helpers.js';
 import { isKnownSubOption, splitSubOptions, subOptionFailure } from '../src/memcached/extended.js';
@@ -36,12 +37,20 @@ function readAs(o: OptionEvent): string {
   return d.rest !== '' || !d.digits ? ` (memcached reads it as ${d.value})` : '';
 }
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC806',
   slug: 'invalid-value',
   severity: 'error',
   summary: 'a value memcached refuses at start',
-  fixable: null,
+  since: '0.1.0',
+  phase: 'settings',
+  dialects: 'all',
+  sources: [
+    { kind: 'memcached-doc', title: 'memcached(1); `memcached -h` lists the values each option takes' },
+    { kind: 'memcached-source', file: 'memcached.c', at: 'main()', detail: 'the option switch and the checks after it (exit 1 and EX_USAGE 64)' },
+    { kind: 'memcached-source', file: 'memcached.c', at: 'server_sockets()', detail: 'listener syntax errors (exit 71)' },
+  ],
+  fix: null,
   docs: {
     what:
       'Reports option values memcached refuses, with the exit status it gives: `-B` other than `auto`, `binary`, ' +
@@ -61,11 +70,6 @@ export const rule: Rule = {
       good: '-u memcache\n-m 64\n-l 127.0.0.1\n-t 4\n-o hash_algorithm=murmur3\n',
     },
     fix: 'None: the right value depends on the machine and the workload.',
-    references: [
-      'memcached(1); `memcached -h` lists the values each option takes',
-      'memcached.c main(): the option switch and the checks after it (exit 1 and EX_USAGE 64)',
-      'memcached.c server_sockets(): listener syntax errors (exit 71)',
-    ],
   },
   check(ctx) {
     const reported = new Set<OptionEvent>();
@@ -115,7 +119,7 @@ export const rule: Rule = {
     const hint = letter === 'I' ? itemSizeHint(o.value ?? '', ctx.model.applied.settings.itemSizeMax) : '';
     ctx.report({ span: ctx.spanOf(o), message: `${describeOption(ctx, o)}${hint}: memcached ${exits(st.exitCode)} (${quoteReason(st.reason)})` });
   },
-};
+});
 
 /** How memcached read an `-I` value, when that is not what it looks like. */
 function itemSizeHint(value: string, size: number): string {

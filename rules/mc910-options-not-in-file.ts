@@ -1,14 +1,21 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/engine/rule.js';
 
 /** Notes that say where memcached's options really come from, when this file does not decide them. */
 const ELSEWHERE = new Set(['delegated', 'other-program', 'unknown-variable', 'not-memcached']);
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC910',
   slug: 'options-not-in-file',
   severity: 'info',
   summary: "the file does not decide memcached's command line, so its options were not checked",
-  fixable: null,
+  since: '0.1.0',
+  phase: 'dialect',
+  dialects: 'all',
+  sources: [
+    { kind: 'manual', page: 'systemd.service(5)', section: 'ExecStart=' },
+    { kind: 'manual', page: 'systemd.exec(5)', section: 'EnvironmentFile=' },
+  ],
+  fix: null,
   docs: {
     what:
       "Reports a file whose service does not show memcached's options: a systemd unit that runs Debian's wrapper (the options are in " +
@@ -24,7 +31,6 @@ export const rule: Rule = {
       good: '[Service]\nUser=memcache\nExecStart=/usr/bin/memcached -l 127.0.0.1 -U 0\n',
     },
     fix: 'None: lint the file the finding names (for example `mchard lint /etc/memcached.conf`).',
-    references: ['systemd.service(5): ExecStart=', 'systemd.exec(5): EnvironmentFile='],
   },
   check(ctx) {
     const reason = ctx.config.argvUnknown;
@@ -32,4 +38,4 @@ export const rule: Rule = {
     const note = ctx.config.notes.find((n) => ELSEWHERE.has(n.kind));
     ctx.report({ span: note?.span ?? null, message: `${reason} (the listener, user and option checks were skipped)` });
   },
-};
+});

@@ -1,13 +1,21 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/engine/rule.js';
 import { describeReach, reachableSockets } from '../src/audit/reach.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC951',
   slug: 'listener-reachable',
   severity: 'error',
   summary: 'a running memcached holds a socket that other machines can reach',
-  fixable: null,
-  scope: 'audit',
+  since: '0.1.0',
+  phase: 'audit',
+  dialects: 'all',
+  sources: [
+    { kind: 'manual', page: 'proc(5)', section: '/proc/net/tcp, /proc/PID/fd' },
+    { kind: 'manual', page: 'ss(8)' },
+    { kind: 'manual', page: 'netstat(8)' },
+    { kind: 'memcached-doc', title: 'memcached wiki: ConfiguringServer, section networking', url: 'https://github.com/memcached/memcached/wiki/ConfiguringServer#networking' },
+  ],
+  fix: null,
   docs: {
     what:
       '`mchard audit` only. Reads the sockets a running memcached really holds (its descriptors in /proc/PID/fd matched ' +
@@ -24,11 +32,6 @@ export const rule: Rule = {
       good: '-u memcache -m 64 -p 11211 -U 0 -l 127.0.0.1\n',
     },
     fix: 'None: bind loopback or a unix socket in the configuration file (`mchard fix`), then restart the service.',
-    references: [
-      'proc(5): /proc/net/tcp, /proc/PID/fd',
-      'ss(8), netstat(8)',
-      'https://github.com/memcached/memcached/wiki/ConfiguringServer#networking',
-    ],
   },
   check(ctx) {
     const a = ctx.audit;
@@ -41,4 +44,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

@@ -95,6 +95,7 @@ export class OptionResolver {
       trustedNetworks: [...(cfg?.trustedNetworks ?? []), ...(this.flags.trustedNetworks ?? [])],
       maxconnLow: cfg?.maxconnLow ?? base.maxconnLow,
       maxconnHigh: cfg?.maxconnHigh ?? base.maxconnHigh,
+      requireReason: cfg?.requireReason ?? false,
       ...extra,
     };
   }

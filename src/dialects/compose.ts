@@ -20,7 +20,7 @@
  */
 import { CST, isMap, isScalar, isSeq, parseDocument, Parser, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import type { ArgToken, SourceText, Span } from '../source.js';
-import type { Dialect, DialectNote, LaunchFailure, ParsedConfig } from './types.js';
+import type { Dialect, LaunchFailure, Note, ParseErrorNote, ParsedConfig } from './types.js';
 import { goShellwords, interpolate, scalarChars } from './compose-words.js';
 import { tokenOf, valueOf, type SrcChar } from './sourced.js';
 import type { PublishedPort, ReachData } from './container-reach.js';
@@ -40,7 +40,24 @@ export interface ComposeService {
   readonly commandSkip: number;
 }
 
-export interface ComposeConfig extends ParsedConfig {
+/**
+ * What the Compose dialect notes: a file Compose cannot read or without memcached (`parse-error`), a
+ * `command:` item that is not a string, text Compose drops while splitting a string command, a service
+ * of the memcached image that runs something else, another service running memcached, an argument that
+ * depends on the environment (`value`), the user the container runs memcached as, and where the
+ * container's port can be reached from (`container-reach`: `mode`, `published`).
+ */
+export type ComposeNote =
+  | ParseErrorNote
+  | Note<'non-string'>
+  | Note<'dropped-text'>
+  | Note<'not-memcached'>
+  | (Note<'other-service'> & { readonly service: string })
+  | (Note<'host-dependent'> & { readonly value: string })
+  | (Note<'starts-as'> & { readonly user: string })
+  | (Note<'container-reach'> & ReachData);
+
+export interface ComposeConfig extends ParsedConfig<ComposeNote> {
   readonly dialect: 'compose';
   readonly document: Document | null;
   readonly service: ComposeService | null;
@@ -57,12 +74,12 @@ function spanOf(node: Node | null | undefined): Span | null {
 interface Words {
   tokens: ArgToken[];
   error: { reason: string; span: Span | null } | null;
-  notes: DialectNote[];
+  notes: ComposeNote[];
 }
 
 /** A `command:`/`entrypoint:` node as Compose turns it into words. */
 function commandWords(node: Node, text: string, key: string): Words {
-  const notes: DialectNote[] = [];
+  const notes: ComposeNote[] = [];
   const sp = spanOf(node);
   const fromScalar = (s: Scalar): { chars: SrcChar[]; err: string | null } => {
     const range = spanOf(s)!;
@@ -136,7 +153,7 @@ export function parseCompose(source: SourceText): ComposeConfig {
   const tokens = [...new Parser().parse(text)];
   const printed = tokens.map((t) => CST.stringify(t)).join('');
   const print = () => printed;
-  const notes: DialectNote[] = [];
+  const notes: ComposeNote[] = [];
   let launchFailure: LaunchFailure | null = null;
   const fail = (reason: string, span: Span | null) => {
     launchFailure ??= { exitCode: -1, reason, span };
@@ -152,7 +169,9 @@ export function parseCompose(source: SourceText): ComposeConfig {
   }
   if (doc && doc.errors.length > 0) {
     const err = doc.errors[0];
-    fail(`the file is not valid YAML (${err.message.split('\n')[0]}), so Compose refuses it`, { start: err.pos[0], end: Math.max(err.pos[0], err.pos[1]) });
+    // The YAML library can place an error one character past the end of the text (an unclosed flow sequence).
+    const at = (n: number) => Math.min(Math.max(n, 0), text.length);
+    fail(`the file is not valid YAML (${err.message.split('\n')[0]}), so Compose refuses it`, { start: at(err.pos[0]), end: at(Math.max(err.pos[0], err.pos[1])) });
   }
   const services = doc && !launchFailure ? doc.get('services', true) : null;
   const found: ComposeService[] = [];
@@ -196,7 +215,7 @@ export function parseCompose(source: SourceText): ComposeConfig {
 
   const service = found[0] ?? null;
   for (const other of found.slice(1)) {
-    notes.push({ kind: 'other-service', span: other.keySpan, message: `service ${other.name} also runs memcached; mchard checks only ${service!.name} (the first one)`, data: { service: other.name } });
+    notes.push({ kind: 'other-service', span: other.keySpan, message: `service ${other.name} also runs memcached; mchard checks only ${service!.name} (the first one)`, service: other.name });
   }
   let argv: ArgToken[] = [];
   let startsAs: string | undefined;
@@ -207,7 +226,7 @@ export function parseCompose(source: SourceText): ComposeConfig {
     notes.push(...w.notes);
     if (w.error) fail(w.error.reason, w.error.span);
     argv = w.tokens;
-    for (const t of argv.filter((t) => !t.exact)) notes.push({ kind: 'host-dependent', span: t.span ?? service.keySpan, message: `the argument ${t.note}`, data: { value: t.value } });
+    for (const t of argv.filter((t) => !t.exact)) notes.push({ kind: 'host-dependent', span: t.span ?? service.keySpan, message: `the argument ${t.note}`, value: t.value });
     const node = service.node;
     const official = service.image !== null && OFFICIAL_IMAGE.test(service.image);
     const userNode = node.get('user', true) as Node | undefined;
@@ -215,10 +234,10 @@ export function parseCompose(source: SourceText): ComposeConfig {
     if (user !== null) {
       const name = user.split(':')[0];
       startsAs = name === '0' || name === 'root' ? 'root' : name;
-      notes.push({ kind: 'starts-as', span: spanOf(userNode)!, message: startsAs === 'root' ? 'the container runs memcached as root' : `the container runs memcached as ${name}, so it is not root and ignores -u`, data: { user: startsAs } });
+      notes.push({ kind: 'starts-as', span: spanOf(userNode)!, message: startsAs === 'root' ? 'the container runs memcached as root' : `the container runs memcached as ${name}, so it is not root and ignores -u`, user: startsAs });
     } else if (official) {
       startsAs = 'memcache';
-      notes.push({ kind: 'starts-as', span: spanOf(node.get('image', true) as Node) ?? service.keySpan, message: 'the official memcached image runs as user memcache (USER memcache), so memcached is not root and ignores -u', data: { user: 'memcache' } });
+      notes.push({ kind: 'starts-as', span: spanOf(node.get('image', true) as Node) ?? service.keySpan, message: 'the official memcached image runs as user memcache (USER memcache), so memcached is not root and ignores -u', user: 'memcache' });
     }
     // Where the container's port can be reached from.
     const mode = scalarString(node.get('network_mode', true));
@@ -236,7 +255,7 @@ export function parseCompose(source: SourceText): ComposeConfig {
           : published.length
             ? `ports: publishes ${published.map((p) => p.text).join(', ')} on the host`
             : `no ports: are published: memcached is reachable only from containers on the same Compose network${exposeNode ? ' (expose: does not publish)' : ''}`,
-      data: reach as unknown as Record<string, unknown>,
+      ...reach,
     });
   }
   notes.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
@@ -256,6 +275,7 @@ export const composeDialect: Dialect = {
   name: 'compose',
   title: 'docker-compose service command:',
   defaultUser: 'memcache',
+  commentChars: '#',
   parse: parseCompose,
   /** The end of the last `command:` word that memcached receives; without a command, the service key. */
   insertionPoint(config) {

@@ -6,6 +6,7 @@
  */
 import type { Span } from '../source.js';
 import type { ParsedConfig } from './types.js';
+import type { ComposeConfig } from './compose.js';
 
 export interface PublishedPort {
   /** The host address it is published on; null: every interface of the host. */
@@ -43,9 +44,10 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i;
 
 /** How far the container's memcached reaches, for the ports it listens on; null when the file is not a container service. */
 export function containerReach(config: ParsedConfig, ports: readonly { port: number; transport: 'tcp' | 'udp' }[]): ContainerReach | null {
-  const note = config.notes.find((n) => n.kind === 'container-reach');
-  if (!note) return null;
-  const data = note.data as unknown as ReachData;
+  if (config.dialect !== 'compose') return null;
+  const note = (config as ComposeConfig).notes.find((n) => n.kind === 'container-reach');
+  if (note?.kind !== 'container-reach') return null;
+  const data: ReachData = note;
   if (data.mode === 'host') return { reach: 'host', ports: [], span: note.span };
   const hits = data.published.filter((p) => ports.some((l) => l.transport === p.protocol && covers(p.container, l.port)));
   if (hits.length === 0) return { reach: 'none', ports: [], span: note.span };

@@ -9,7 +9,7 @@
  * first word is `0`, and keep everything else. `-u root` is appended only when nothing was kept.
  */
 import { SourceText, type ArgToken, type Span } from '../source.js';
-import type { Dialect, DialectNote, LaunchFailure, ParsedConfig } from './types.js';
+import type { Dialect, LaunchFailure, Note, ParsedConfig } from './types.js';
 import { parseShellCommand, type SourcedChar } from './shell.js';
 
 export interface DebianLine {
@@ -23,7 +23,28 @@ export interface DebianLine {
   kept: SourcedChar[];
 }
 
-export interface DebianConfig extends ParsedConfig {
+/**
+ * What the Debian dialect notes about a file, one variant per kind:
+ * - `ignored-line`: a non-option line the wrapper drops (`directive`: its first word; null for a line "0");
+ * - `dropped-option-line`: a line starting `-d`/`-h`, removed by the wrapper with the rest of the line;
+ * - `logfile`: a `logfile PATH` line, honoured only by the SysV script;
+ * - `shell-line`: a line holding shell metacharacters (`chars`; `dangerous`: those that change what runs);
+ * - `shell-extra-command`: text after `;`, `&`, `|` that the shell runs as root;
+ * - `shell-redirect`: a redirection memcached never sees (`text`; absent for the "2>&1" Perl strips);
+ * - `host-dependent`: a glob, `$VAR` or command substitution (`what`);
+ * - `root-default`: the file sets no option, so the wrapper appends `-u root`.
+ */
+export type DebianNote =
+  | (Note<'ignored-line'> & { readonly directive: string | null })
+  | (Note<'dropped-option-line'> & { readonly letter: string; readonly rest: string })
+  | (Note<'logfile'> & { readonly path: string })
+  | (Note<'shell-line'> & { readonly chars: readonly string[]; readonly dangerous: readonly string[] })
+  | (Note<'shell-extra-command'> & { readonly operator: string })
+  | (Note<'shell-redirect'> & { readonly text?: string })
+  | (Note<'host-dependent'> & { readonly what: string })
+  | Note<'root-default'>;
+
+export interface DebianConfig extends ParsedConfig<DebianNote> {
   readonly dialect: 'debian';
   readonly lines: readonly DebianLine[];
   /** True when the command line goes through /bin/sh. */
@@ -108,12 +129,12 @@ interface LineVerdict {
 }
 
 /** The wrapper's loop body for one line; notes go to `notes` when given. */
-function readLine(start: number, text: string, notes: DialectNote[] | null): LineVerdict {
+function readLine(start: number, text: string, notes: DebianNote[] | null): LineVerdict {
   const ranges = keptRanges(text);
   const str = keptString(text, ranges);
   const lineSpan = ranges.length ? { start: start + ranges[0], end: start + ranges[ranges.length - 1] } : { start, end: start + text.length };
   if (str === '' || str === '0') {
-    if (str === '0') notes?.push({ kind: 'ignored-line', span: lineSpan, message: 'a line that is just "0" is skipped by the wrapper (Perl treats it as false)' });
+    if (str === '0') notes?.push({ kind: 'ignored-line', span: lineSpan, message: 'a line that is just "0" is skipped by the wrapper (Perl treats it as false)', directive: null });
     return { kind: text.trim() === '' ? 'blank' : str === '0' ? 'ignored' : 'comment', str: '', ranges: [] };
   }
   if (str[0] === '-' && (str[1] === 'd' || str[1] === 'h')) {
@@ -121,7 +142,8 @@ function readLine(start: number, text: string, notes: DialectNote[] | null): Lin
       kind: 'dropped-option-line',
       span: lineSpan,
       message: `the wrapper drops every line starting "-${str[1]}"${str.length > 2 ? `, including the rest of it ("${str}")` : ''}`,
-      data: { letter: str[1], rest: str.slice(2).trim() },
+      letter: str[1],
+      rest: str.slice(2).trim(),
     });
     return { kind: 'dropped', str, ranges };
   }
@@ -129,9 +151,9 @@ function readLine(start: number, text: string, notes: DialectNote[] | null): Lin
     const m = /^(.*?)[ \t\n\r\f\v]+(.*)$/s.exec(str);
     if (m && m[1] !== '0') {
       if (m[1] === 'logfile') {
-        notes?.push({ kind: 'logfile', span: lineSpan, message: 'logfile is honoured only by the SysV start script; under systemd output goes to the journal', data: { path: m[2] } });
+        notes?.push({ kind: 'logfile', span: lineSpan, message: 'logfile is honoured only by the SysV start script; under systemd output goes to the journal', path: m[2] });
       } else {
-        notes?.push({ kind: 'ignored-line', span: lineSpan, message: `the wrapper silently ignores this line ("${m[1]}" is not an option)`, data: { directive: m[1] } });
+        notes?.push({ kind: 'ignored-line', span: lineSpan, message: `the wrapper silently ignores this line ("${m[1]}" is not an option)`, directive: m[1] });
       }
       return { kind: 'ignored', str, ranges };
     }
@@ -186,13 +208,13 @@ function spanOfRange(offsets: number[], from: number, to: number): Span | null {
 }
 
 export function parseDebian(source: SourceText): DebianConfig {
-  const notes: DialectNote[] = [];
+  const notes: DebianNote[] = [];
   // The wrapper runs exec "/usr/bin/memcached " . join(" ", @lines): the kept lines are joined as they
   // come, so no line's verdict outlives its line (a 50 MB file has a million lines).
   const params: Params = { text: '', offsets: [] };
   const parts: string[] = [];
   // Notes on shell metacharacters come after every line's own notes, as the wrapper's two passes go.
-  const shellNotes: DialectNote[] = [];
+  const shellNotes: DebianNote[] = [];
   forEachLine(source.text, (start, text) => {
     const v = readLine(start, text, notes);
     if (v.kind !== 'option' && v.kind !== 'stray') return;
@@ -212,7 +234,8 @@ export function parseDebian(source: SourceText): DebianConfig {
       kind: 'shell-line',
       span: { start: start + r[0], end: start + r[r.length - 1] },
       message: `this line holds ${chars.map((c) => `"${c}"`).join(' ')}, so the wrapper runs the whole command line through /bin/sh as root`,
-      data: { chars, dangerous },
+      chars,
+      dangerous,
     });
   });
   for (const n of shellNotes) notes.push(n);
@@ -247,13 +270,13 @@ export function parseDebian(source: SourceText): DebianConfig {
       }));
       argvExact = sh.words.every((w) => w.exact) && sh.extraCommands.length === 0;
       for (const r of sh.redirects) {
-        notes.push({ kind: 'shell-redirect', span: r.span ?? { start: 0, end: 0 }, message: `"${r.text.trim()}" is a shell redirection, not an argument for memcached`, data: { text: r.text } });
+        notes.push({ kind: 'shell-redirect', span: r.span ?? { start: 0, end: 0 }, message: `"${r.text.trim()}" is a shell redirection, not an argument for memcached`, text: r.text });
       }
       for (const e of sh.extraCommands) {
-        notes.push({ kind: 'shell-extra-command', span: e.span ?? { start: 0, end: 0 }, message: `after "${e.operator}" the shell runs further commands as root`, data: { operator: e.operator } });
+        notes.push({ kind: 'shell-extra-command', span: e.span ?? { start: 0, end: 0 }, message: `after "${e.operator}" the shell runs further commands as root`, operator: e.operator });
       }
       for (const h of sh.hostDependent) {
-        notes.push({ kind: 'host-dependent', span: h.span ?? { start: 0, end: 0 }, message: `the argument depends on the host: ${h.what}`, data: { what: h.what } });
+        notes.push({ kind: 'host-dependent', span: h.span ?? { start: 0, end: 0 }, message: `the argument depends on the host: ${h.what}`, what: h.what });
       }
       if (sh.syntaxError) {
         launchFailure = { exitCode: 2, reason: `/bin/sh: ${sh.syntaxError.message}; memcached never starts`, span: sh.syntaxError.span };
@@ -331,6 +354,7 @@ export const debianDialect: Dialect = {
   name: 'debian',
   title: 'Debian /etc/memcached.conf',
   defaultUser: 'memcache',
+  commentChars: '#',
   parse: parseDebian,
   /** A missing option goes on its own line after the last line the wrapper keeps. */
   insertionPoint(config) {

@@ -23,7 +23,7 @@
  * `extract_first_word(EXTRACT_RELAX|EXTRACT_UNQUOTE)` on whitespace (zero or more arguments).
  */
 import type { ArgToken, SourceText, Span } from '../source.js';
-import type { Dialect, DialectNote, LaunchFailure, ParsedConfig } from './types.js';
+import type { Dialect, LaunchFailure, Note, ParsedConfig } from './types.js';
 
 /** Which `ExecStart=` line consumes the file. */
 export type SysconfigUnit = 'braced' | 'unbraced';
@@ -75,7 +75,32 @@ export interface SysconfigAssignment {
   readonly effective: boolean;
 }
 
-export interface SysconfigConfig extends ParsedConfig {
+/** Why a shell sourcing the file would read it differently from systemd. */
+export type ShellMismatch = 'semicolon-comment' | 'comment' | 'unquoted-whitespace' | 'literal-quotes' | 'command-substitution' | 'space-around-equals';
+
+/**
+ * What the sysconfig dialect notes about a file, one variant per kind (`key`: the variable concerned):
+ * - `text-after-quote`: text systemd glues onto a value after its closing quote (`comment`: it starts with `#`);
+ * - `export`: `export KEY=...`, which systemd drops (`span`: the keyword);
+ * - `variable-reference`: `$NAME`/`${NAME}` in a value, which systemd does not expand;
+ * - `line-without-equals`, `invalid-name`: lines and assignments systemd ignores;
+ * - `invalid-value`: a value systemd refuses (`utf8`) or drops (`too-long`);
+ * - `shell-mismatch`: text systemd and a shell read differently (`reason`);
+ * - `comment-continuation`: a line systemd 252 reads as part of a comment ending in a backslash;
+ * - `duplicate-key`: a later assignment of the same name (`first`: the earlier one).
+ */
+export type SysconfigNote =
+  | (Note<'text-after-quote'> & { readonly key: string; readonly text: string; readonly afterWhitespace: boolean; readonly comment: boolean })
+  | (Note<'export'> & { readonly key: string })
+  | (Note<'variable-reference'> & { readonly name: string; readonly key: string })
+  | (Note<'line-without-equals'> & { readonly text: string })
+  | (Note<'invalid-name'> & { readonly key: string; readonly reason: 'characters' | 'empty' | 'utf8' | 'bom' | 'leading-digit' })
+  | (Note<'invalid-value'> & { readonly key: string; readonly reason: 'utf8' | 'too-long' })
+  | (Note<'shell-mismatch'> & { readonly reason: ShellMismatch; readonly key?: string })
+  | (Note<'comment-continuation'> & { readonly text: string })
+  | (Note<'duplicate-key'> & { readonly key: string; readonly first: Span });
+
+export interface SysconfigConfig extends ParsedConfig<SysconfigNote> {
   readonly dialect: 'sysconfig';
   readonly unit: SysconfigUnit;
   readonly lines: readonly SysconfigLine[];
@@ -144,7 +169,7 @@ interface RawAssignment {
 
 interface EnvFileParse {
   assignments: RawAssignment[];
-  notes: DialectNote[];
+  notes: SysconfigNote[];
 }
 
 function utf8Length(s: string): number {
@@ -189,7 +214,7 @@ function show(s: string, max = 40): string {
  */
 function parseEnvFile(text: string): EnvFileParse {
   const assignments: RawAssignment[] = [];
-  const notes: DialectNote[] = [];
+  const notes: SysconfigNote[] = [];
 
   type State =
     | 'PRE_KEY' | 'KEY' | 'PRE_VALUE' | 'VALUE' | 'VALUE_ESCAPE' | 'SINGLE_QUOTE_VALUE'
@@ -276,7 +301,7 @@ function parseEnvFile(text: string): EnvFileParse {
         span: { start, end: start + body.length },
         message:
           'systemd v252 (Debian 12, RHEL 9) reads this line as part of the comment above, which ends in a backslash; systemd v254 and later read it as a line of its own',
-        data: { text: body },
+        text: body,
       });
     }
     swallowStart = -1;
@@ -290,7 +315,7 @@ function parseEnvFile(text: string): EnvFileParse {
         kind: 'shell-mismatch',
         span: { start: commentStart, end: commentStart + body.length },
         message: 'systemd reads a line starting with ";" as a comment, but a shell sourcing the file reports a syntax error',
-        data: { reason: 'semicolon-comment' },
+        reason: 'semicolon-comment',
       });
     }
     commentStart = -1;
@@ -305,7 +330,7 @@ function parseEnvFile(text: string): EnvFileParse {
       message: line.startsWith('=')
         ? 'this line starts with "=" and has no name before it, so systemd ignores it'
         : `this line has no "=", so systemd ignores it (${show(line)})`,
-      data: { text: line },
+      text: line,
     });
     keyStart = -1;
     keyLen = 0;
@@ -555,7 +580,7 @@ function splitLines(text: string): SysconfigLine[] {
 }
 
 /** How a POSIX shell sourcing the file would read an unquoted value, where that differs from systemd. */
-function shellNotesForUnquoted(text: string, a: RawAssignment, key: string, notes: DialectNote[]): void {
+function shellNotesForUnquoted(text: string, a: RawAssignment, key: string, notes: SysconfigNote[]): void {
   const raw = text.slice(a.valueStart, a.valueEnd);
   const base = a.valueStart;
   let inS = false;
@@ -592,7 +617,7 @@ function shellNotesForUnquoted(text: string, a: RawAssignment, key: string, note
         kind: 'shell-mismatch',
         span: { start: base + k, end: base + k + body.length },
         message: `systemd keeps ${show(body)} as part of the value of ${key}, while a shell reads it as a comment`,
-        data: { reason: 'comment', key },
+        reason: 'comment', key,
       });
       break;
     }
@@ -617,7 +642,7 @@ function shellNotesForUnquoted(text: string, a: RawAssignment, key: string, note
       kind: 'shell-mismatch',
       span: { start: base + commandStart, end: base + commandStart + cmd.length },
       message: `the value of ${key} is not quoted: systemd keeps the whole text, while a shell would set ${key} to the first word and run ${show(cmd)} as a command`,
-      data: { reason: 'unquoted-whitespace', key },
+      reason: 'unquoted-whitespace', key,
     });
   }
   if (firstQuote !== -1) {
@@ -625,13 +650,13 @@ function shellNotesForUnquoted(text: string, a: RawAssignment, key: string, note
       kind: 'shell-mismatch',
       span: { start: base + firstQuote, end: base + Math.max(lastQuote, firstQuote) + 1 },
       message: `quotes inside the unquoted value of ${key} stay part of the value for systemd, while a shell removes them`,
-      data: { reason: 'literal-quotes', key },
+      reason: 'literal-quotes', key,
     });
   }
 }
 
 /** `$VAR`, `${VAR}`, `$(...)` and backticks in a value: a shell would expand them, systemd does not. */
-function expansionNotes(a: RawAssignment, key: string, notes: DialectNote[]): void {
+function expansionNotes(a: RawAssignment, key: string, notes: SysconfigNote[]): void {
   const cs = a.chars;
   const live = (k: number) => cs[k].ctx === 'u' || cs[k].ctx === 'd';
   /** Reports the command substitution from cs[k] to cs[e] (or the end of the value when unclosed). */
@@ -641,7 +666,7 @@ function expansionNotes(a: RawAssignment, key: string, notes: DialectNote[]): vo
       kind: 'shell-mismatch',
       span: { start: cs[k].start, end },
       message: `systemd keeps the ${what} in the value of ${key} as literal text; a shell would run it`,
-      data: { reason: 'command-substitution', key },
+      reason: 'command-substitution', key,
     });
   };
   for (let k = 0; k < cs.length; k++) {
@@ -681,7 +706,7 @@ function expansionNotes(a: RawAssignment, key: string, notes: DialectNote[]): vo
       kind: 'variable-reference',
       span: { start: cs[k].start, end: cs[e].end },
       message: `systemd does not expand ${show(cs.slice(k, e + 1).map((x) => x.ch).join(''))} in ${key}: the value keeps the text literally`,
-      data: { name, key },
+      name, key,
     });
     k = e;
   }
@@ -728,7 +753,7 @@ export function parseSysconfig(source: SourceText, opts: SysconfigOptions = {}):
         kind: 'invalid-value',
         span: { start: bad.start, end: bad.end },
         message: `the value of ${key} is not valid UTF-8, so systemd rejects the whole file`,
-        data: { key, reason: 'utf8' },
+        key, reason: 'utf8',
       });
       if (!loadError) loadError = { reason: `the value of ${key} is not valid UTF-8, so systemd refuses the whole file`, span: { start: bad.start, end: bad.end } };
     }
@@ -742,10 +767,10 @@ export function parseSysconfig(source: SourceText, opts: SysconfigOptions = {}):
           kind: 'export',
           span: { start: a.keySpan.start, end: nameAt },
           message: `systemd does not understand "export": it reads the name ${show(key)}, which is invalid, and drops the assignment of ${exportMatch[1]}`,
-          data: { key: exportMatch[1] },
+          key: exportMatch[1],
         });
       } else {
-        let reason = 'characters';
+        let reason: 'characters' | 'empty' | 'utf8' | 'bom' | 'leading-digit' = 'characters';
         let message = `${show(key)} is not a valid variable name, so systemd drops this assignment`;
         if (key === '') {
           reason = 'empty';
@@ -762,7 +787,7 @@ export function parseSysconfig(source: SourceText, opts: SysconfigOptions = {}):
         } else if (key === 'export') {
           message = 'the name "export" followed by "=" is dropped by systemd: it is not a valid variable name';
         }
-        notes.push({ kind: 'invalid-name', span: a.keySpan, message, data: { key, reason } });
+        notes.push({ kind: 'invalid-name', span: a.keySpan, message, key, reason });
       }
     }
     const tooLong = utf8Length(value) > ARG_MAX - 3 || utf8Length(key) + 1 + utf8Length(value) > ARG_MAX - 1;
@@ -771,7 +796,7 @@ export function parseSysconfig(source: SourceText, opts: SysconfigOptions = {}):
         kind: 'invalid-value',
         span: { start: a.valueStart, end: a.valueEnd },
         message: `the value of ${key} is longer than the environment allows (ARG_MAX), so systemd drops it`,
-        data: { key, reason: 'too-long' },
+        key, reason: 'too-long',
       });
     }
     nameOk = nameOk && !tooLong;
@@ -787,7 +812,7 @@ export function parseSysconfig(source: SourceText, opts: SysconfigOptions = {}):
         message: a.gluedAfterWhitespace
           ? `systemd drops the space after the closing quote and appends ${show(glued)} to the value of ${label} (a "#" here is not a comment)`
           : `${show(glued)} after the closing quote is appended to the value of ${label}`,
-        data: { key: label, text: glued, afterWhitespace: a.gluedAfterWhitespace, comment: glued.startsWith('#') },
+        key: label, text: glued, afterWhitespace: a.gluedAfterWhitespace, comment: glued.startsWith('#'),
       });
     }
     // Spaces around "=".
@@ -802,7 +827,7 @@ export function parseSysconfig(source: SourceText, opts: SysconfigOptions = {}):
         message: keyTrailingWs
           ? `systemd ignores the whitespace around "=", but a shell would run ${show(label)} as a command instead of assigning it`
           : `systemd ignores the whitespace after "=", but a shell would set ${label} to an empty value and run the rest as a command`,
-        data: { reason: 'space-around-equals', key: label },
+        reason: 'space-around-equals', key: label,
       });
     }
     if (a.quote === null && a.valueEnd > a.valueStart) shellNotesForUnquoted(text, a, label, notes);
@@ -847,7 +872,7 @@ export function parseSysconfig(source: SourceText, opts: SysconfigOptions = {}):
       kind: 'duplicate-key',
       span: { start: a.keySpan.start, end: Math.max(a.valueEnd, a.eq + 1) },
       message: `${a.key} is assigned again here; systemd uses the last assignment (line ${source.position(raws[lastPush.get(a.key)!].keySpan.start).line})`,
-      data: { key: a.key, first: { start: f.keySpan.start, end: Math.max(f.valueEnd, f.eq + 1) } },
+      key: a.key, first: { start: f.keySpan.start, end: Math.max(f.valueEnd, f.eq + 1) },
     });
   });
 
@@ -944,6 +969,7 @@ export const sysconfigDialect: Dialect = {
   name: 'sysconfig',
   title: 'RHEL/Fedora /etc/sysconfig/memcached',
   defaultUser: 'memcached',
+  commentChars: '#;',
   parse: (source) => parseSysconfig(source),
   /** Inside OPTIONS' value, before a closing quote; without OPTIONS, the end of the file. */
   insertionPoint(config) {

@@ -15,7 +15,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { SourceText, type ArgToken, type Span } from '../source.js';
-import type { Dialect, DialectNote, LaunchFailure, ParsedConfig } from './types.js';
+import type { Dialect, LaunchFailure, Note, ParsedConfig } from './types.js';
 import { parseSysconfig } from './sysconfig.js';
 import { parseUnitSyntax, type UnitAssignment, type UnitSyntax } from './systemd-unit.js';
 import { charsText, expandSpecifiers, extractWord, replaceEnvWord, type EnvLookup, type EnvValue, type SChar, type UnitName } from './systemd-exec.js';
@@ -63,7 +63,29 @@ export interface TokenSource {
   readonly variable: string | null;
 }
 
-export interface SystemdConfig extends ParsedConfig {
+/**
+ * What the systemd dialect notes: unit syntax systemd ignores or rejects (`line-without-equals`,
+ * `invalid-name`, `outside-section`, `exec-syntax`, `exec-escape`, `environment-syntax`,
+ * `environment-invalid`), an `EnvironmentFile=` it does not read here (`environment-file`), a unit whose
+ * command line is not memcached's (`delegated`: Debian's wrapper and its file; `other-program`), and
+ * variables of `ExecStart=` nothing sets (`unset-variable`) or set in a file mchard cannot read
+ * (`unknown-variable`).
+ */
+export type SystemdNote =
+  | (Note<'line-without-equals'> & { readonly text: string })
+  | (Note<'invalid-name'> & { readonly key: string; readonly reason: 'empty' })
+  | Note<'outside-section'>
+  | Note<'exec-syntax'>
+  | Note<'exec-escape'>
+  | Note<'environment-syntax'>
+  | Note<'environment-invalid'>
+  | (Note<'environment-file'> & { readonly path: string; readonly state: string })
+  | (Note<'delegated'> & { readonly path: string })
+  | (Note<'other-program'> & { readonly program: string })
+  | (Note<'unset-variable'> & { readonly name: string })
+  | (Note<'unknown-variable'> & { readonly names: readonly string[]; readonly files: readonly string[] });
+
+export interface SystemdConfig extends ParsedConfig<SystemdNote> {
   readonly dialect: 'systemd';
   readonly unit: UnitName;
   readonly dropIn: boolean;
@@ -119,7 +141,7 @@ function show(s: string, max = 60): string {
 }
 
 /** One `ExecStart=` value: its commands (a `;` separates several), or why systemd rejects it. */
-function parseExec(asg: UnitAssignment, unit: UnitName, notes: DialectNote[]): { commands: ExecCommand[]; error: string | null } {
+function parseExec(asg: UnitAssignment, unit: UnitName, notes: SystemdNote[]): { commands: ExecCommand[]; error: string | null } {
   const cs = asg.valueChars;
   const commands: ExecCommand[] = [];
   let p = 0;
@@ -192,7 +214,7 @@ function parseExec(asg: UnitAssignment, unit: UnitName, notes: DialectNote[]): {
 }
 
 /** `Environment=`: assignments split like command-line words (quotes, C escapes), specifiers resolved. */
-function parseEnvironment(asg: UnitAssignment, unit: UnitName, env: Map<string, EnvAssignment>, notes: DialectNote[]): void {
+function parseEnvironment(asg: UnitAssignment, unit: UnitName, env: Map<string, EnvAssignment>, notes: SystemdNote[]): void {
   let p = 0;
   for (;;) {
     const r = extractWord(asg.valueChars, p, true);
@@ -240,15 +262,15 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
   const unit = unitNameOf(source.path);
   const dropIn = /\.service\.d\/[^/]+\.conf$/.test(source.path.replace(/\\/g, '/'));
   const syntax = parseUnitSyntax(source.text);
-  const notes: DialectNote[] = [];
+  const notes: SystemdNote[] = [];
   let launchFailure: LaunchFailure | null = null;
   let argvUnknown: string | null = null;
 
   for (const issue of syntax.issues) {
     if (issue.kind === 'line-without-equals') {
-      notes.push({ kind: 'line-without-equals', span: issue.span, message: `this line has no "=", so systemd ignores it (${show(issue.text, 40)})`, data: { text: issue.text } });
+      notes.push({ kind: 'line-without-equals', span: issue.span, message: `this line has no "=", so systemd ignores it (${show(issue.text, 40)})`, text: issue.text });
     } else if (issue.kind === 'missing-key') {
-      notes.push({ kind: 'invalid-name', span: issue.span, message: 'there is no name before "=", so systemd ignores this line', data: { key: '', reason: 'empty' } });
+      notes.push({ kind: 'invalid-name', span: issue.span, message: 'there is no name before "=", so systemd ignores this line', key: '', reason: 'empty' });
     } else {
       notes.push({ kind: 'outside-section', span: issue.span, message: 'this assignment comes before any [Section] header, so systemd ignores it' });
     }
@@ -326,7 +348,7 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
       launchFailure = { exitCode: -1, reason: `systemd cannot load ${f.path} (${f.reason}): "Failed to load environment files", memcached never starts`, span: f.assignment.valueSpan };
     }
     if (f.state !== 'read') {
-      notes.push({ kind: 'environment-file', span: f.assignment.valueSpan, message: `${f.path}${f.optional ? ' (optional)' : ''}: ${f.reason}`, data: { path: f.path, state: f.state } });
+      notes.push({ kind: 'environment-file', span: f.assignment.valueSpan, message: `${f.path}${f.optional ? ' (optional)' : ''}: ${f.reason}`, path: f.path, state: f.state });
     }
   }
 
@@ -353,10 +375,10 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
     if (DEBIAN_WRAPPER.test(program)) {
       const conf = exec.words[0]?.value ?? '/etc/memcached.conf';
       argvUnknown = `the unit runs Debian's wrapper, which reads memcached's options from ${conf}: lint that file (mchard lint ${conf})`;
-      notes.push({ kind: 'delegated', span: exec.program.span, message: argvUnknown, data: { path: conf } });
+      notes.push({ kind: 'delegated', span: exec.program.span, message: argvUnknown, path: conf });
     } else if (!PROGRAM.test(program)) {
       argvUnknown = `ExecStart= runs ${show(program)}, not memcached, so the unit does not show memcached's options`;
-      notes.push({ kind: 'other-program', span: exec.program.span, message: argvUnknown, data: { program } });
+      notes.push({ kind: 'other-program', span: exec.program.span, message: argvUnknown, program });
     } else {
       const expand = !exec.prefixes.includes(':');
       const skip = exec.prefixes.includes('@') ? 1 : 0;
@@ -378,7 +400,7 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
         if (r.kind === 'split') {
           if (r.lookup === 'unknown') unknownVars.push(r.name);
           else if (r.lookup === 'unset') {
-            notes.push({ kind: 'unset-variable', span: w.span, message: `$${r.name} is not set, so this word gives memcached no argument at all`, data: { name: r.name } });
+            notes.push({ kind: 'unset-variable', span: w.span, message: `$${r.name} is not set, so this word gives memcached no argument at all`, name: r.name });
           } else {
             const from = (r.lookup as EnvValue).from;
             for (const v of r.words) push(v, r.name, w.inexact === null, `from $${r.name} (${from})`);
@@ -387,7 +409,7 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
         }
         unknownVars.push(...r.unknown);
         for (const name of r.unset) {
-          notes.push({ kind: 'unset-variable', span: w.span, message: `\${${name}} is not set, so systemd puts an empty string in its place`, data: { name } });
+          notes.push({ kind: 'unset-variable', span: w.span, message: `\${${name}} is not set, so systemd puts an empty string in its place`, name });
         }
         const from = r.names.filter((n) => !r.unset.includes(n));
         push(r.value, r.names.length === 1 ? r.names[0] : r.names.length ? r.names.join(',') : null, w.inexact === null, from.length || r.value !== raw ? `systemd reads ${show(raw)} as ${show(r.value)}` : plainNote);
@@ -396,7 +418,7 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
         const names = [...new Set(unknownVars)];
         const unknownFiles = files.filter((f) => f.state === 'unknown').map((f) => f.path);
         argvUnknown = `memcached's options depend on ${names.map((n) => `$${n}`).join(', ')}, which ${unknownFiles.length ? `may be set in ${unknownFiles.join(', ')}, which mchard cannot read here` : 'the service manager sets'}${unknownFiles.length ? `: lint that file (mchard lint --dialect sysconfig ${unknownFiles[0]})` : ''}`;
-        notes.push({ kind: 'unknown-variable', span: exec.assignment.valueSpan, message: argvUnknown, data: { names, files: unknownFiles } });
+        notes.push({ kind: 'unknown-variable', span: exec.assignment.valueSpan, message: argvUnknown, names, files: unknownFiles });
       }
     }
   }
@@ -436,6 +458,7 @@ export const systemdDialect: Dialect = {
   title: 'systemd service unit or drop-in',
   /** Debian's and Ubuntu's memcached user (the RHEL unit takes its user from /etc/sysconfig/memcached). */
   defaultUser: 'memcache',
+  commentChars: '#;',
   parse: (source) => parseSystemd(source),
   /** The end of the ExecStart= value that runs memcached (after `$OPTIONS`, so an added option wins). */
   insertionPoint(config) {

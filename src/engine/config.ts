@@ -7,6 +7,7 @@
  *   trusted-networks = 10.0.0.0/8, 192.168.0.0/16
  *   maxconn-low = 64
  *   maxconn-high = 65536
+ *   require-reason = true            (a suppression directive needs " -- reason")
  *   [rules]
  *   MC301 = off
  *   listen-private-address = error
@@ -17,6 +18,7 @@ import { parse as parseIni } from 'ini';
 import { parseVersion, type Version } from '../memcached/version.js';
 import { parseCidrs } from './exposure.js';
 import { SEVERITIES, type Rule, type Severity } from './types.js';
+import { ruleNamed } from './suppressions.js';
 import { describeFsError } from '../input.js';
 
 export interface ProjectConfig {
@@ -27,6 +29,7 @@ export interface ProjectConfig {
   maxconnLow?: number;
   maxconnHigh?: number;
   severities: Map<string, Severity | 'off'>;
+  requireReason?: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -62,7 +65,14 @@ export function findConfig(dir: string, cache?: Map<string, string | null>): str
   return found;
 }
 
-const TOP_KEYS = new Set(['fail-on', 'memcached-version', 'trusted-networks', 'maxconn-low', 'maxconn-high']);
+const TOP_KEYS = new Set([
+  'fail-on',
+  'memcached-version',
+  'trusted-networks',
+  'maxconn-low',
+  'maxconn-high',
+  'require-reason',
+]);
 
 export function loadConfig(path: string, rules: readonly Rule[]): ProjectConfig {
   let text: string;
@@ -82,7 +92,7 @@ export function parseConfigText(path: string, text: string, rules: readonly Rule
     if (key === 'rules') {
       if (typeof value !== 'object' || value === null) throw bad('[rules] must be a section');
       for (const [name, sev] of Object.entries(value as Record<string, unknown>)) {
-        const rule = rules.find((r) => r.id === name.toUpperCase() || r.slug === name);
+        const rule = ruleNamed(rules, name);
         if (!rule) throw bad(`unknown rule "${name}" in [rules]`);
         const v = String(sev).trim().toLowerCase();
         if (v !== 'off' && !(SEVERITIES as readonly string[]).includes(v)) {
@@ -94,7 +104,12 @@ export function parseConfigText(path: string, text: string, rules: readonly Rule
     }
     if (typeof value === 'object') throw bad(`unknown section [${key}]`);
     if (!TOP_KEYS.has(key)) throw bad(`unknown key "${key}"`);
+    // ini reads `true`/`false` as booleans.
     const v = String(value).trim();
+    const bool = () => {
+      if (v !== 'true' && v !== 'false') throw bad(`${key}: "${v}" is not true or false`);
+      return v === 'true';
+    };
     switch (key) {
       case 'fail-on':
         if (!(SEVERITIES as readonly string[]).includes(v)) throw bad(`fail-on: "${v}" is not one of error, warning, info`);
@@ -116,6 +131,9 @@ export function parseConfigText(path: string, text: string, rules: readonly Rule
         cfg.trustedNetworks = list;
         break;
       }
+      case 'require-reason':
+        cfg.requireReason = bool();
+        break;
       case 'maxconn-low':
       case 'maxconn-high': {
         if (!/^\d+$/.test(v)) throw bad(`${key}: "${v}" is not a whole number`);

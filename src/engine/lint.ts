@@ -1,17 +1,19 @@
 /**
- * Linting one file: dialect parse → memcached model → every enabled rule → suppressions → severities
- * from the configuration → findings sorted by position.
+ * Linting one file: dialect parse → memcached model → the rules that apply → suppressions → severities
+ * from the configuration → findings sorted by position. Which rules run is decided from what each rule
+ * declares (its phase and dialects, rule.ts), never from its ID.
  */
-import type { SourceText, Span } from '../source.js';
+import { SourceText, type Span } from '../source.js';
 import type { DialectName, ParsedConfig } from '../dialects/types.js';
 import { dialectOf, parseConfig } from '../dialects/index.js';
 import { analyze, type MemcachedModel } from '../memcached/model.js';
 import type { OptionEvent } from '../memcached/getopt.js';
 import { SERVICE_HOST, type HostFacts } from '../memcached/startup.js';
-import { assessExposure } from './exposure.js';
-import { findSuppressions, isSuppressed } from './suppressions.js';
+import { assessExposure, type Exposure } from './exposure.js';
+import { findDirectives, isSuppressed, sameReading, type Directives } from './suppressions.js';
 import type { AuditFacts } from '../audit/types.js';
-import type { Finding, FindingInput, Rule, RuleContext, RuleOptions, Severity } from './types.js';
+import type { Finding, RuleOptions, Severity } from './types.js';
+import { appliesTo, PHASES, validateReport, type FindingInput, type FixContext, type FixHost, type Rule, type RuleContext } from './rule.js';
 
 export interface LintSettings {
   rules: readonly Rule[];
@@ -19,14 +21,31 @@ export interface LintSettings {
   /** Per rule ID: a severity, or 'off'. */
   severities?: ReadonlyMap<string, Severity | 'off'>;
   host?: HostFacts;
-  /** A running process's observations; without them the audit-scope rules are skipped. */
+  /** A running process's observations; without them the audit-phase rules are skipped. */
   audit?: AuditFacts;
 }
 
 export interface LintResult {
   config: ParsedConfig;
   model: MemcachedModel;
+  exposure: Exposure;
   findings: Finding[];
+  directives: Directives;
+}
+
+/** Whether the engine runs a rule on this file, from its declaration alone. */
+export function ruleRuns(
+  rule: Rule,
+  file: { dialect: DialectName; unreadable: boolean; argvUnknown: boolean; audit: boolean },
+  severities: ReadonlyMap<string, Severity | 'off'>,
+): boolean {
+  if (severities.get(rule.id) === 'off') return false;
+  if (!appliesTo(rule, file.dialect)) return false;
+  const phase = PHASES[rule.phase];
+  if (file.unreadable && !phase.onUnreadable) return false;
+  if (file.argvUnknown && !phase.whenArgvUnknown) return false;
+  if (phase.needsAudit && !file.audit) return false;
+  return true;
 }
 
 export function analyzeConfig(config: ParsedConfig, options: RuleOptions, host?: HostFacts): MemcachedModel {
@@ -47,19 +66,33 @@ export function lintSource(source: SourceText, dialect: DialectName, settings: L
   const config = parseConfig(source, dialect);
   const model = analyzeConfig(config, settings.options, settings.host);
   const exposure = assessExposure(model.listeners, settings.options.trustedNetworks);
-  const severities = settings.severities ?? new Map();
+  const severities = settings.severities ?? new Map<string, Severity | 'off'>();
   // A file its service cannot read at all (a dialect's parse-error note: invalid YAML, no memcached in it)
-  // has nothing else to check: only MC001 runs, as for a file mchard cannot read.
-  const unreadable = config.notes.some((n) => n.kind === 'parse-error');
-  const sups = findSuppressions(source);
+  // has nothing but itself to check: only the file-phase rules run on it.
+  const file = {
+    dialect,
+    unreadable: config.notes.some((n) => n.kind === 'parse-error'),
+    argvUnknown: !!config.argvUnknown,
+    audit: settings.audit !== undefined,
+  };
+  const reader = dialectOf(dialect);
+  const found = findDirectives(source, settings.rules, {
+    commentChars: reader.commentChars,
+    requireReason: settings.options.requireReason ?? false,
+    trailingCommentIsComment: (span) => sameReading((text) => reader.parse(new SourceText(source.path, text)), config, span),
+  });
+  const ran = new Set<string>();
+  const directives: Directives = { list: found.list, problems: found.problems, ran, dialect };
   // Each report becomes its finding at once (or is dropped, when suppressed): a file with forty thousand
   // findings never holds a second list of what the rules reported.
   const findings: Finding[] = [];
+  const textLength = source.text.length;
   let current: Rule | undefined;
-  const report = (input: FindingInput) => {
+  const report = (input: FindingInput<unknown>) => {
     const rule = current!;
+    validateReport(rule, input, textLength);
     const range = input.span ? source.range(input.span) : { line: 1, column: 1, endLine: 1, endColumn: 1 };
-    if (isSuppressed(sups, rule.id, rule.slug, range.line)) return;
+    if (isSuppressed(found.list, rule.id, range.line, input.span)) return;
     const configured = severities.get(rule.id);
     const severity = configured && configured !== 'off' ? configured : (input.severity ?? rule.severity);
     // Every field written out, not `...range`: a literal of known shape keeps its fields in the object.
@@ -73,41 +106,24 @@ export function lintSource(source: SourceText, dialect: DialectName, settings: L
       endLine: range.endLine,
       endColumn: range.endColumn,
       span: input.span,
-      fix: input.fix ?? null,
+      fix: input.fix !== undefined ? { safety: rule.fix!.safety, state: input.fix } : null,
     });
   };
   // One context for every rule of the file (its sink reports for the rule running): building one per
   // rule cost a dozen closures per rule per file, which shows when a run lints thousands of files.
-  const ctx = makeContext(config, model, exposure, settings.options, report, settings.audit);
-  for (const rule of settings.rules) {
-    if (severities.get(rule.id) === 'off') continue;
-    if (unreadable && rule.id !== 'MC001') continue;
-    if (rule.dialects && !rule.dialects.includes(dialect)) continue;
-    if (config.argvUnknown && /^MC[1-8]\d\d$/.test(rule.id)) continue;
-    if (rule.scope === 'audit' && !settings.audit) continue;
-    current = rule;
-    rule.check(ctx);
-  }
-  const unused = settings.rules.find((r) => r.id === 'MC002');
-  if (unused && severities.get('MC002') !== 'off') {
-    for (const s of sups) {
-      const idle = s.rules.filter((r) => !s.used.has(r));
-      if (idle.length === 0) continue;
-      const configured = severities.get('MC002');
-      findings.push({
-        ruleId: 'MC002',
-        slug: unused.slug,
-        severity: configured && configured !== 'off' ? configured : unused.severity,
-        message: `suppression of ${idle.join(', ')} silences nothing${s.scope === 'next-line' && s.targetLine === null ? ' (no line follows it)' : ''}`,
-        ...source.range(s.span),
-        span: s.span,
-        fix: { safety: 'safe', description: 'remove the unused suppression comment', intents: [{ kind: 'drop-text', span: s.span }] },
-      });
+  const ctx = makeContext(config, model, exposure, settings.options, report, directives, settings.audit);
+  // Every phase but the file phase first: the file-phase rules judge the directives by what the others reported.
+  for (const last of [false, true]) {
+    for (const rule of settings.rules) {
+      if (PHASES[rule.phase].last !== last || !ruleRuns(rule, file, severities)) continue;
+      current = rule;
+      ran.add(rule.id);
+      rule.check(ctx);
     }
   }
   // Rule IDs are ASCII: a code-unit comparison, not localeCompare (whose first call loads ICU's collator, ~5 ms).
   findings.sort((a, b) => a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
-  return { config, model, findings };
+  return { config, model, exposure, findings, directives };
 }
 
 function unionSpan(a: Span | null, b: Span | null): Span | null {
@@ -119,11 +135,13 @@ function unionSpan(a: Span | null, b: Span | null): Span | null {
 export function makeContext(
   config: ParsedConfig,
   model: MemcachedModel,
-  exposure: RuleContext['exposure'],
+  exposure: Exposure,
   options: RuleOptions,
-  sink: (f: FindingInput) => void,
+  sink: (f: FindingInput<unknown>) => void,
+  directives: Directives,
   audit?: AuditFacts,
-): RuleContext {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+): RuleContext<any, any> {
   const tokenSpan = (index: number | null): Span | null => (index === null ? null : (config.argv[index]?.span ?? null));
   const letterSpan = (ev: OptionEvent): Span | null => {
     const tok = config.argv[ev.index];
@@ -139,6 +157,7 @@ export function makeContext(
     model,
     exposure,
     options,
+    directives,
     spanOf: (ev) => unionSpan(letterSpan(ev), ev.valueIndex !== null && ev.valueIndex !== ev.index ? tokenSpan(ev.valueIndex) : null),
     valueSpanOf: (ev) => tokenSpan(ev.valueIndex),
     insertionPoint: (letter) => insertionPoint(config, letter),
@@ -146,6 +165,18 @@ export function makeContext(
     report: sink,
     audit,
   };
+}
+
+/**
+ * What a rule's fix reads for one lint result: the context its check had, without `report`, and the host
+ * when host checks apply. Only `mchard fix` asks for it.
+ */
+export function fixContextOf(result: LintResult, settings: LintSettings, host: FixHost | null): FixContext {
+  const refuse = () => {
+    throw new Error('internal: a fix builder reported a finding');
+  };
+  const ctx = makeContext(result.config, result.model, result.exposure, settings.options, refuse, result.directives, settings.audit);
+  return { ...ctx, host };
 }
 
 /** Where a missing option goes, in the file's dialect. */

@@ -1,22 +1,32 @@
 /**
- * Planning the fix of one file: lint, take the fixes the findings offer, write them into the file in its
- * dialect, lint again, and repeat until no fixable finding is left (at most `maxRounds` rounds), so fixes
- * that depend on one another settle (binding to loopback makes "add -X" unnecessary; dropping `export`
- * makes OPTIONS count).
+ * Planning the fix of one file: lint, build the fixes the findings offer (each rule's `fix.build`, which
+ * only `mchard fix` calls), write them into the file in its dialect, lint again, and repeat until no
+ * fixable finding is left (at most `maxRounds` rounds), so fixes that depend on one another settle
+ * (binding to loopback makes "add -X" unnecessary; dropping `export` makes OPTIONS count).
  *
- * Within a round the rules take turns, each on a fresh lint of the text as it stands: the dialect rules
- * first (MC9xx: what the file means at all), then the command-line ones (MC8xx), then the rest by ID. One
- * rule's fixes are applied together; an edit that cannot be written faithfully is refused and its
- * finding stays, with the reason.
+ * Within a round the rules take turns, each on a fresh lint of the text as it stands, in an order that
+ * comes from what they declare and what they found, never from their IDs: by phase (dialect, then
+ * command line, then settings, then mchard's own comments; see PHASES), then the most severe finding
+ * first, then the earliest in the file, then the finding's message. One rule's fixes are applied
+ * together; an edit that cannot be written faithfully is refused and its finding stays, with the reason.
+
  */
 import { SourceText } from '../source.js';
 import type { DialectName } from '../dialects/types.js';
-import { lintSource, type LintResult, type LintSettings } from '../engine/lint.js';
-import type { Finding, FixIntent } from '../engine/types.js';
+import { fixContextOf, lintSource, type LintResult, type LintSettings } from '../engine/lint.js';
+import type { Finding, FixIntent, Severity } from '../engine/types.js';
+import { PHASES, type FixHost, type FixProposal, type Rule } from '../engine/rule.js';
 import { editorFor } from './editors.js';
+import { editComments, isCommentIntent } from './comment-edit.js';
+import { dialectOf } from '../dialects/index.js';
 import { composeOrigin, identityOrigin } from './text-edit.js';
 import { intentKey } from './words.js';
 import type { EditAttempt } from './types.js';
+
+export interface FixSettings extends LintSettings {
+  /** What a fix may ask about this machine, when host checks apply to the file; null otherwise. */
+  fixHost?: FixHost | null;
+}
 
 export interface AppliedFix {
   ruleId: string;
@@ -44,38 +54,65 @@ export interface FixPlan {
   /** Lint of the original and of the fixed text. */
   before: LintResult;
   after: LintResult;
-  /** Findings of the fixed text that still offer a fix (fixes that failed or did not settle). */
+  /** Findings of the fixed text that still offer a fix (failed, or did not settle). */
   unfixed: Finding[];
   rounds: number;
   /** 1-based lines of the original that the fixes changed or removed; every other line is in the result unchanged. */
   touchedLines: number[];
 }
 
-/** Rule order inside a round: MC9xx (dialect), MC8xx (command line), then the rest by ID. */
-function priority(ruleId: string): number {
-  const n = Number(/\d+/.exec(ruleId)?.[0] ?? 0);
-  if (n >= 900) return n - 2000;
-  if (n >= 800) return n - 1000;
-  return n;
+const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
+
+interface Group {
+  rule: Rule;
+  findings: Finding[];
 }
 
-function applyRule(result: LintResult, dialect: DialectName, findings: Finding[], fresh: ReadonlySet<number>): EditAttempt {
+/** The fixable findings of a lint, by rule, in the order their fixes apply. */
+function groups(result: LintResult, rules: readonly Rule[]): Group[] {
+  const byRule = new Map<string, Group>();
+  for (const f of result.findings) {
+    if (!f.fix) continue;
+    let g = byRule.get(f.ruleId);
+    if (!g) {
+      const rule = rules.find((r) => r.id === f.ruleId);
+      if (!rule?.fix) continue;
+      g = { rule, findings: [] };
+      byRule.set(f.ruleId, g);
+    }
+    g.findings.push(f);
+  }
+  const key = (g: Group) => ({
+    phase: PHASES[g.rule.phase].fixOrder ?? Infinity,
+    rank: Math.max(...g.findings.map((f) => RANK[f.severity])),
+    at: Math.min(...g.findings.map((f) => f.span?.start ?? -1)),
+    message: g.findings.map((f) => f.message).sort()[0],
+  });
+  const keyed = [...byRule.values()].map((g) => ({ g, k: key(g) }));
+  keyed.sort((a, b) => a.k.phase - b.k.phase || b.k.rank - a.k.rank || a.k.at - b.k.at || (a.k.message < b.k.message ? -1 : a.k.message > b.k.message ? 1 : 0));
+  return keyed.map((x) => x.g);
+}
+
+function applyProposals(result: LintResult, dialect: DialectName, label: { ruleId: string; slug: string }, proposals: FixProposal[], fresh: ReadonlySet<number>): EditAttempt {
   const seen = new Set<string>();
   const intents: FixIntent[] = [];
-  for (const f of findings) {
-    for (const i of f.fix!.intents) {
+  for (const p of proposals) {
+    for (const i of p.intents) {
       const key = intentKey(i);
       if (seen.has(key)) continue;
       seen.add(key);
       intents.push(i);
     }
   }
-  const label = { ruleId: findings[0].ruleId, slug: findings[0].slug };
+  // mchard's own comments are edited the same way in every dialect; everything else by the dialect's editor.
+  if (intents.length > 0 && intents.every(isCommentIntent)) return editComments(result.config, intents, (s) => dialectOf(dialect).parse(s));
+  if (intents.some(isCommentIntent)) return { ok: false, reason: 'internal: a fix mixes comment edits with option edits' };
   return editorFor(dialect)(result.config, result.model, intents, label, fresh);
 }
 
-export function planFix(source: SourceText, dialect: DialectName, settings: LintSettings, maxRounds = 5): FixPlan {
+export function planFix(source: SourceText, dialect: DialectName, settings: FixSettings, maxRounds = 5): FixPlan {
   const lint = (text: string) => lintSource(new SourceText(source.path, text), dialect, settings);
+  const host = settings.fixHost ?? null;
   const before = lintSource(source, dialect, settings);
   let current = before;
   let text = source.text;
@@ -85,26 +122,34 @@ export function planFix(source: SourceText, dialect: DialectName, settings: Lint
   let rounds = 0;
 
   for (let round = 1; round <= maxRounds; round++) {
-    const rules = [...new Set(current.findings.filter((f) => f.fix).map((f) => f.ruleId))].sort((a, b) => priority(a) - priority(b) || a.localeCompare(b));
-    if (rules.length === 0) break;
+    const order = groups(current, settings.rules);
+    if (order.length === 0) break;
     rounds = round;
     let progressed = false;
-    for (const ruleId of rules) {
-      const findings = current.findings.filter((f) => f.ruleId === ruleId && f.fix);
+    for (const { rule } of order) {
+      // The findings of this rule on the text as it stands now (an earlier fix of the round may have changed them).
+      const findings = current.findings.filter((f) => f.ruleId === rule.id && f.fix);
       if (findings.length === 0) continue;
+      const ctx = fixContextOf(current, settings, host);
+      const proposals: FixProposal[] = [];
+      for (const f of findings) {
+        const proposal = rule.fix!.build(ctx, f.fix!.state);
+        if (proposal) proposals.push(proposal);
+      }
+      if (proposals.length === 0) continue;
       const fresh = new Set(origin.flatMap((o, k) => (o === null ? [k] : [])));
-      const attempt = applyRule(current, dialect, findings, fresh);
-      const description = [...new Set(findings.map((f) => f.fix!.description))].join('; ');
+      const attempt = applyProposals(current, dialect, { ruleId: rule.id, slug: rule.slug }, proposals, fresh);
+      const description = [...new Set(proposals.map((p) => p.description))].join('; ');
       if (!attempt.ok) {
-        failures.set(ruleId, { ruleId, slug: findings[0].slug, description, reason: attempt.reason });
+        failures.set(rule.id, { ruleId: rule.id, slug: rule.slug, description, reason: attempt.reason });
         continue;
       }
       if (attempt.output.text === text) continue;
       text = attempt.output.text;
       origin = composeOrigin(origin, attempt.output.origin);
       current = lint(text);
-      applied.push({ ruleId, slug: findings[0].slug, description, round });
-      failures.delete(ruleId);
+      applied.push({ ruleId: rule.id, slug: rule.slug, description, round });
+      failures.delete(rule.id);
       progressed = true;
     }
     if (!progressed) break;

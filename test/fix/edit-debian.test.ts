@@ -138,7 +138,7 @@ describe('Debian: several fixes on one line', () => {
   it('comments the line out once and lists every change in one note', () => {
     const p = fixText('-m 64 -p 11211 -u root -l 0.0.0.0 -A -vv\n');
     expect(p.text).toBe(
-      '# -m 64 -p 11211 -u root -l 0.0.0.0 -A -vv  # mchard: -l 0.0.0.0 replaced (MC101 listen-all-interfaces), -u root replaced (MC201 runs-as-root), -A removed (MC501 shutdown-command-enabled), -v removed (MC502 verbose-logging)\n' +
+      '# -m 64 -p 11211 -u root -l 0.0.0.0 -A -vv  # mchard: -u root replaced (MC201 runs-as-root), -l 0.0.0.0 replaced (MC101 listen-all-interfaces), -A removed (MC501 shutdown-command-enabled), -v removed (MC502 verbose-logging)\n' +
         '-m 64 -p 11211 -u memcache -l 127.0.0.1 -v\n-U 0\n',
     );
   });

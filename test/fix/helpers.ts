@@ -7,13 +7,20 @@ import { SourceText } from '../../src/source.js';
 import { defaultRuleOptions } from '../../src/engine/defaults.js';
 import type { RuleOptions } from '../../src/engine/types.js';
 import type { DialectName } from '../../src/dialects/types.js';
-import { planFix, type FixPlan } from '../../src/fix/plan.js';
+import { planFix, type FixPlan, type FixSettings } from '../../src/fix/plan.js';
 import { RULES } from '../../rules/index.js';
 import { ROOT } from '../helpers/paths.js';
 
-export function fixText(text: string, dialect: DialectName = 'debian', options: Partial<RuleOptions> = {}, path?: string): FixPlan {
+/** Plans the fix of a text with every rule (`fix`: further fix settings). */
+export function fixText(
+  text: string,
+  dialect: DialectName = 'debian',
+  options: Partial<RuleOptions> = {},
+  path?: string,
+  fix: Partial<Omit<FixSettings, 'rules' | 'options'>> = {},
+): FixPlan {
   const p = path ?? (dialect === 'debian' ? '/srv/test/memcached.conf' : '/srv/test/sysconfig/memcached');
-  return planFix(new SourceText(p, text), dialect, { rules: RULES, options: { ...defaultRuleOptions(), ...options } });
+  return planFix(new SourceText(p, text), dialect, { rules: RULES, options: { ...defaultRuleOptions(), ...options }, ...fix });
 }
 
 /**
