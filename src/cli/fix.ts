@@ -22,6 +22,7 @@ import { InputError, readConfigBytes } from '../input.js';
 import { isSystemPath } from '../host.js';
 import { planFix, type FixPlan } from '../fix/plan.js';
 import { hostCheckProblems } from '../fix/host-checks.js';
+import { hostAccess } from '../fix/host-access.js';
 import { safeWrite, WriteError, type SafeWriteOptions } from '../fix/write.js';
 import { formatReport } from '../report/index.js';
 import { paint, useColor } from '../report/color.js';
@@ -40,6 +41,8 @@ const OPTIONS = {
   user: { type: 'string' },
   port: { type: 'string' },
   'no-host-checks': { type: 'boolean' },
+  'host-checks': { type: 'boolean' },
+  'unsafe-fixes': { type: 'boolean' },
   'no-backup': { type: 'boolean' },
   restart: { type: 'boolean' },
   'no-restart': { type: 'boolean' },
@@ -60,9 +63,16 @@ Options:
   --user NAME                       run as NAME (default memcache on Debian,
                                     memcached on RHEL)
   --port N                          move TCP off the default port 11211 to N
+                                    (an unsafe fix: needs --unsafe-fixes)
+  --unsafe-fixes                    also apply the fixes that can change what the
+                                    service does for its clients or whether it
+                                    starts (mchard rules shows which are unsafe)
   --no-backup                       do not keep FILE.mchard-backup
   --no-host-checks                  skip the checks that the listen addresses and
                                     the user exist here (file for another machine)
+  --host-checks                     make those checks for a file outside /etc too
+                                    (they also decide whether switching -u root
+                                    to a service user is safe)
   --restart                         after writing a file this machine's service
                                     reads, restart the service without asking,
                                     verify it runs the new file, roll back if not
@@ -81,7 +91,9 @@ Options:
   -q, --quiet                       report errors only
   --color / --no-color              colour (default: on a terminal, unless NO_COLOR)
 
-Without --yes and without a terminal to ask on, nothing is written.
+Without --yes and without a terminal to ask on, nothing is written. Unsafe fixes
+are held back (and listed) unless --unsafe-fixes is given; switching -u root to
+a service user is safe when the host checks show the user can run memcached.
 
 After a restart mchard checks, within 15 s, that the service runs a new
 memcached holding exactly the listeners the file asks for (no wildcard or UDP
@@ -163,6 +175,7 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
   }
   const { format, failOnFlag, dialect, version, trusted, disabled, paths } = parseLintFlags(values, positionals, RULES);
   if (values.restart && values['no-restart']) throw new UsageError('--restart and --no-restart contradict each other');
+  if (values['host-checks'] && values['no-host-checks']) throw new UsageError('--host-checks and --no-host-checks contradict each other');
   if (values.yes && values['dry-run']) throw new UsageError('--yes and --dry-run contradict each other');
   const fixListen = parseListen(values.listen);
   const fixUser = parseUser(values.user);
@@ -175,6 +188,9 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
     if (values['no-restart']) throw new UsageError('--service and --no-restart contradict each other');
   }
 
+  // Host checks: for a file this machine's service reads (or --host-checks), never with --no-host-checks.
+  const hostChecksApply = (path: string) =>
+    !values['no-host-checks'] && (values['host-checks'] === true || values.restart === true || values.service !== undefined || servicePath(path));
   const color = useColor({ color: values.color, noColor: values['no-color'] }, io.stdoutStream);
   const c = paint(color);
   // Machine-readable formats keep stdout for the report; the diff and messages go to stderr.
@@ -210,6 +226,10 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
       rules: RULES,
       options: resolver.ruleOptions(path, cfg, { fixUser, fixListen, fixPort }),
       severities,
+      unsafeFixes: values['unsafe-fixes'] === true || cfg?.unsafeFixes === true,
+      extendSafeFixes: cfg?.extendSafeFixes,
+      extendUnsafeFixes: cfg?.extendUnsafeFixes,
+      fixHost: hostChecksApply(path) ? hostAccess() : null,
     });
     states.push({ path, bytes: file.bytes, plan, failOn: failOnFlag ?? cfg?.failOn ?? 'error', written: false, notWritten: false, backup: null });
   }
@@ -222,15 +242,16 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
       for (const a of s.plan.applied) say(`  ${c.green('fixed')}  ${a.ruleId}  ${a.description}\n`);
     }
     for (const f of s.plan.failed) say(`  ${c.yellow('not fixed')}  ${f.ruleId}  ${f.description}: ${f.reason}\n`);
+    for (const h of s.plan.heldBack) say(`  ${c.yellow('not fixed')}  ${h.ruleId}  ${h.description}: unsafe, ${h.reason} (run with --unsafe-fixes)\n`);
   }
   const changed = states.filter((s) => s.plan.changed);
   if (changed.length === 0 && states.length > 0) say(c.green(`nothing to fix in ${states.map((s) => s.path).join(', ')}\n`));
 
   // Host checks: what a file this machine's service reads newly asks for must exist here.
-  if (!values['no-host-checks']) {
+  {
     let failed = false;
     for (const s of changed) {
-      if (!values.restart && values.service === undefined && !servicePath(s.path)) continue;
+      if (!hostChecksApply(s.path)) continue;
       for (const p of hostCheckProblems(s.plan.before.model, s.plan.after.model)) {
         io.err(`mchard: ${s.path}: ${p}\n`);
         failed = true;

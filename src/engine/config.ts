@@ -8,6 +8,9 @@
  *   maxconn-low = 64
  *   maxconn-high = 65536
  *   require-reason = true            (a suppression directive needs " -- reason")
+ *   unsafe-fixes = true              (mchard fix applies unsafe fixes, as --unsafe-fixes)
+ *   extend-safe-fixes = MC201        (these rules' fixes count as safe)
+ *   extend-unsafe-fixes = MC101      (these rules' fixes count as unsafe)
  *   [rules]
  *   MC301 = off
  *   listen-private-address = error
@@ -30,6 +33,10 @@ export interface ProjectConfig {
   maxconnHigh?: number;
   severities: Map<string, Severity | 'off'>;
   requireReason?: boolean;
+  unsafeFixes?: boolean;
+  /** Rule IDs. */
+  extendSafeFixes?: Set<string>;
+  extendUnsafeFixes?: Set<string>;
 }
 
 export class ConfigError extends Error {}
@@ -72,6 +79,9 @@ const TOP_KEYS = new Set([
   'maxconn-low',
   'maxconn-high',
   'require-reason',
+  'unsafe-fixes',
+  'extend-safe-fixes',
+  'extend-unsafe-fixes',
 ]);
 
 export function loadConfig(path: string, rules: readonly Rule[]): ProjectConfig {
@@ -110,6 +120,16 @@ export function parseConfigText(path: string, text: string, rules: readonly Rule
       if (v !== 'true' && v !== 'false') throw bad(`${key}: "${v}" is not true or false`);
       return v === 'true';
     };
+    const fixRules = () => {
+      const ids = new Set<string>();
+      for (const name of v.split(/[\s,]+/).filter(Boolean)) {
+        const rule = ruleNamed(rules, name);
+        if (!rule) throw bad(`${key}: unknown rule "${name}"`);
+        if (!rule.fix) throw bad(`${key}: ${rule.id} has no fix`);
+        ids.add(rule.id);
+      }
+      return ids;
+    };
     switch (key) {
       case 'fail-on':
         if (!(SEVERITIES as readonly string[]).includes(v)) throw bad(`fail-on: "${v}" is not one of error, warning, info`);
@@ -134,6 +154,15 @@ export function parseConfigText(path: string, text: string, rules: readonly Rule
       case 'require-reason':
         cfg.requireReason = bool();
         break;
+      case 'unsafe-fixes':
+        cfg.unsafeFixes = bool();
+        break;
+      case 'extend-safe-fixes':
+        cfg.extendSafeFixes = fixRules();
+        break;
+      case 'extend-unsafe-fixes':
+        cfg.extendUnsafeFixes = fixRules();
+        break;
       case 'maxconn-low':
       case 'maxconn-high': {
         if (!/^\d+$/.test(v)) throw bad(`${key}: "${v}" is not a whole number`);
@@ -143,5 +172,7 @@ export function parseConfigText(path: string, text: string, rules: readonly Rule
       }
     }
   }
+  const both = [...(cfg.extendSafeFixes ?? [])].filter((id) => cfg.extendUnsafeFixes?.has(id));
+  if (both.length) throw bad(`${both.join(', ')} ${both.length > 1 ? 'are' : 'is'} in both extend-safe-fixes and extend-unsafe-fixes`);
   return cfg;
 }

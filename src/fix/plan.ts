@@ -9,13 +9,18 @@
  * command line, then settings, then mchard's own comments; see PHASES), then the most severe finding
  * first, then the earliest in the file, then the finding's message. One rule's fixes are applied
  * together; an edit that cannot be written faithfully is refused and its finding stays, with the reason.
-
+ *
+ * Fix safety: a rule's fix declares whether it is safe (it changes only what the rule is about) or unsafe
+ * (it can change what the service does for its clients, or whether it starts), possibly per case. Unsafe
+ * fixes are applied only with `unsafeFixes` (`--unsafe-fixes`); `.mchardrc` can count a rule's fixes as
+ * safe or unsafe whatever it declares (`extend-safe-fixes`, `extend-unsafe-fixes`). A fix held back as
+ * unsafe is recorded in the plan with the reason.
  */
 import { SourceText } from '../source.js';
 import type { DialectName } from '../dialects/types.js';
 import { fixContextOf, lintSource, type LintResult, type LintSettings } from '../engine/lint.js';
 import type { Finding, FixIntent, Severity } from '../engine/types.js';
-import { PHASES, type FixHost, type FixProposal, type Rule } from '../engine/rule.js';
+import { PHASES, type FixContext, type FixHost, type FixProposal, type Rule, type SafetyDecision } from '../engine/rule.js';
 import { editorFor } from './editors.js';
 import { editComments, isCommentIntent } from './comment-edit.js';
 import { dialectOf } from '../dialects/index.js';
@@ -24,6 +29,12 @@ import { intentKey } from './words.js';
 import type { EditAttempt } from './types.js';
 
 export interface FixSettings extends LintSettings {
+  /** `--unsafe-fixes`: apply the fixes that are unsafe too. */
+  unsafeFixes?: boolean;
+  /** Rule IDs whose fixes count as safe (`extend-safe-fixes` in `.mchardrc`). */
+  extendSafeFixes?: ReadonlySet<string>;
+  /** Rule IDs whose fixes count as unsafe (`extend-unsafe-fixes` in `.mchardrc`). */
+  extendUnsafeFixes?: ReadonlySet<string>;
   /** What a fix may ask about this machine, when host checks apply to the file; null otherwise. */
   fixHost?: FixHost | null;
 }
@@ -42,6 +53,15 @@ export interface FailedFix {
   reason: string;
 }
 
+/** A fix `mchard fix` did not apply because it is unsafe and unsafe fixes were not asked for. */
+export interface HeldBackFix {
+  ruleId: string;
+  slug: string;
+  description: string;
+  /** Why it is unsafe here (what it can break). */
+  reason: string;
+}
+
 export interface FixPlan {
   path: string;
   dialect: DialectName;
@@ -51,10 +71,12 @@ export interface FixPlan {
   changed: boolean;
   applied: AppliedFix[];
   failed: FailedFix[];
+  /** Fixes held back as unsafe (run with --unsafe-fixes to apply them), one per rule and description. */
+  heldBack: HeldBackFix[];
   /** Lint of the original and of the fixed text. */
   before: LintResult;
   after: LintResult;
-  /** Findings of the fixed text that still offer a fix (failed, or did not settle). */
+  /** Findings of the fixed text that still offer a fix (held back, failed, or did not settle). */
   unfixed: Finding[];
   rounds: number;
   /** 1-based lines of the original that the fixes changed or removed; every other line is in the result unchanged. */
@@ -62,6 +84,14 @@ export interface FixPlan {
 }
 
 const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
+
+/** The safety of one finding's fix, after the rule's own case decision and `.mchardrc`. */
+export function fixSafety(rule: Rule, ctx: FixContext, state: unknown, settings: FixSettings): SafetyDecision {
+  const decl = rule.fix!;
+  if (settings.extendSafeFixes?.has(rule.id)) return { safety: 'safe', reason: 'extend-safe-fixes in .mchardrc counts it as safe' };
+  if (settings.extendUnsafeFixes?.has(rule.id)) return { safety: 'unsafe', reason: 'extend-unsafe-fixes in .mchardrc counts it as unsafe' };
+  return decl.depends ? decl.depends.decide(ctx, state) : { safety: decl.safety, reason: decl.why };
+}
 
 interface Group {
   rule: Rule;
@@ -133,8 +163,11 @@ export function planFix(source: SourceText, dialect: DialectName, settings: FixS
       const ctx = fixContextOf(current, settings, host);
       const proposals: FixProposal[] = [];
       for (const f of findings) {
-        const proposal = rule.fix!.build(ctx, f.fix!.state);
-        if (proposal) proposals.push(proposal);
+        const state = f.fix!.state;
+        const proposal = rule.fix!.build(ctx, state);
+        if (!proposal) continue;
+        if (!settings.unsafeFixes && fixSafety(rule, ctx, state, settings).safety === 'unsafe') continue;
+        proposals.push(proposal);
       }
       if (proposals.length === 0) continue;
       const fresh = new Set(origin.flatMap((o, k) => (o === null ? [k] : [])));
@@ -156,6 +189,20 @@ export function planFix(source: SourceText, dialect: DialectName, settings: FixS
   }
 
   const unfixed = current.findings.filter((f) => f.fix);
+  // What is held back: the unsafe fixes the fixed text still offers.
+  const heldBack = new Map<string, HeldBackFix>();
+  if (!settings.unsafeFixes) {
+    const ctx = fixContextOf(current, settings, host);
+    for (const f of unfixed) {
+      const rule = settings.rules.find((r) => r.id === f.ruleId);
+      if (!rule?.fix) continue;
+      const safety = fixSafety(rule, ctx, f.fix!.state, settings);
+      const proposal = safety.safety === 'unsafe' ? rule.fix.build(ctx, f.fix!.state) : null;
+      if (!proposal) continue;
+      const key = `${rule.id}|${proposal.description}|${safety.reason}`;
+      if (!heldBack.has(key)) heldBack.set(key, { ruleId: rule.id, slug: rule.slug, description: proposal.description, reason: safety.reason });
+    }
+  }
   const kept = new Set(origin.filter((o): o is number => o !== null));
   const originalLines = identityOrigin(source.text).length;
   const touchedLines: number[] = [];
@@ -168,6 +215,7 @@ export function planFix(source: SourceText, dialect: DialectName, settings: FixS
     changed: text !== source.text,
     applied,
     failed: [...failures.values()].filter((f) => unfixed.some((u) => u.ruleId === f.ruleId)),
+    heldBack: [...heldBack.values()],
     before,
     after: current,
     unfixed,

@@ -52,8 +52,10 @@ describe('the README example rule', () => {
     expect(lint(rule.docs.example.good).findings).toEqual([]);
   });
 
-  it('its fix removes -k', () => {
-    const plan = () => planFix(new SourceText('/srv/memcached.conf', rule.docs.example.bad), 'debian', { rules: [rule], options: defaultRuleOptions() });
-    expect(plan().text).toBe('-u memcache\n-l 127.0.0.1\n-U 0\n# mchard: -k removed (MC599 example-lock-memory)\n');
+  it('its fix is held back without --unsafe-fixes and removes -k with it', () => {
+    const plan = (unsafeFixes: boolean) =>
+      planFix(new SourceText('/srv/memcached.conf', rule.docs.example.bad), 'debian', { rules: [rule], options: defaultRuleOptions(), unsafeFixes });
+    expect(plan(false).heldBack.map((h) => h.ruleId)).toEqual(['MC599']);
+    expect(plan(true).text).toBe('-u memcache\n-l 127.0.0.1\n-U 0\n# mchard: -k removed (MC599 example-lock-memory)\n');
   });
 });

@@ -11,7 +11,10 @@ import { planFix, type FixPlan, type FixSettings } from '../../src/fix/plan.js';
 import { RULES } from '../../rules/index.js';
 import { ROOT } from '../helpers/paths.js';
 
-/** Plans the fix of a text with every rule (`fix`: further fix settings). */
+/**
+ * Plans the fix of a text with every rule. Unsafe fixes are applied too (`unsafeFixes`, as `--unsafe-fixes`)
+ * unless `fix` says otherwise: these tests are about what the fixes write; test/fix/safety.test.ts is about which apply.
+ */
 export function fixText(
   text: string,
   dialect: DialectName = 'debian',
@@ -20,7 +23,7 @@ export function fixText(
   fix: Partial<Omit<FixSettings, 'rules' | 'options'>> = {},
 ): FixPlan {
   const p = path ?? (dialect === 'debian' ? '/srv/test/memcached.conf' : '/srv/test/sysconfig/memcached');
-  return planFix(new SourceText(p, text), dialect, { rules: RULES, options: { ...defaultRuleOptions(), ...options }, ...fix });
+  return planFix(new SourceText(p, text), dialect, { rules: RULES, options: { ...defaultRuleOptions(), ...options }, unsafeFixes: true, ...fix });
 }
 
 /**

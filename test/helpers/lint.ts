@@ -1,5 +1,6 @@
 import { SourceText } from '../../src/source.js';
 import { fixContextOf, lintSource, type LintResult, type LintSettings } from '../../src/engine/lint.js';
+import { fixSafety } from '../../src/fix/plan.js';
 import type { FixProposal, FixSafety } from '../../src/engine/rule.js';
 import { defaultRuleOptions } from '../../src/engine/defaults.js';
 import type { Finding, Rule, RuleOptions } from '../../src/engine/types.js';
@@ -33,8 +34,7 @@ export function fixOf(f: Finding): (FixProposal & { safety: FixSafety }) | null 
   const rule = from.settings.rules.find((r) => r.id === f.ruleId)!;
   const ctx = fixContextOf(from.result, from.settings, null);
   const proposal = rule.fix!.build(ctx, f.fix.state);
-  const safety = rule.fix!.depends ? rule.fix!.depends.decide(ctx, f.fix.state).safety : rule.fix!.safety;
-  return proposal && { ...proposal, safety };
+  return proposal && { ...proposal, safety: fixSafety(rule, ctx, f.fix.state, from.settings).safety };
 }
 
 /** The findings of one rule. */

@@ -99,7 +99,7 @@ d('the single executable', () => {
 
   it('fix --yes rewrites a file and keeps a backup (the diff and fix modules are inside the executable)', () => {
     tmp.write('fixme.conf', readFileSync(join(SAMPLES, 'insecure-debian.conf')));
-    const r = sea(['fix', '--yes', '--no-host-checks', 'fixme.conf']);
+    const r = sea(['fix', '--yes', '--unsafe-fixes', '--no-host-checks', 'fixme.conf']);
     expect(r.err).toBe('');
     expect(r.out).toMatch(/^\+-l 127\.0\.0\.1$/m);
     expect(r.out).toMatch(/^wrote fixme\.conf\b.*; backup in \S*fixme\.conf\.mchard-backup$/m);

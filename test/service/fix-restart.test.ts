@@ -67,7 +67,7 @@ describe('mchard fix: restarting the service', () => {
   it('--yes writes and restarts, and the verified restart exits 0', async () => {
     const { path } = insecure();
     const m = machine('tcp-only');
-    const r = await fix(['--yes', '--no-host-checks', '--service', 'memcached', path], { service: { machine: m, verifyTimeoutMs: 3000 } });
+    const r = await fix(['--yes', '--unsafe-fixes', '--no-host-checks', '--service', 'memcached', path], { service: { machine: m, verifyTimeoutMs: 3000 } });
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(m.actions()).toEqual(['systemctl restart memcached.service']);
@@ -78,7 +78,7 @@ describe('mchard fix: restarting the service', () => {
   it('a failed restart puts the original back byte for byte, restarts it, and exits 3', async () => {
     const { path, text } = insecure();
     const m = machine('fail');
-    const r = await fix(['--yes', '--no-host-checks', '--service', 'memcached', path], { service: { machine: m, verifyTimeoutMs: 3000 } });
+    const r = await fix(['--yes', '--unsafe-fixes', '--no-host-checks', '--service', 'memcached', path], { service: { machine: m, verifyTimeoutMs: 3000 } });
     expect(r.code).toBe(3);
     expect(readFileSync(path, 'utf8')).toBe(text);
     expect(m.actions().filter((a) => a.startsWith('systemctl'))).toEqual(['systemctl restart memcached.service', 'systemctl reset-failed memcached.service', 'systemctl restart memcached.service']);
@@ -91,7 +91,7 @@ describe('mchard fix: restarting the service', () => {
   it('--no-restart writes and does not restart', async () => {
     const { path } = insecure();
     const m = machine('tcp-only');
-    const r = await fix(['--yes', '--no-restart', '--no-host-checks', path], { service: { machine: m } });
+    const r = await fix(['--yes', '--unsafe-fixes', '--no-restart', '--no-host-checks', path], { service: { machine: m } });
     expect(r.code).toBe(0);
     expect(m.actions()).toEqual([]);
   });
@@ -104,7 +104,7 @@ describe('mchard fix: restarting the service', () => {
       asked.push(q);
       return q.startsWith('Write');
     };
-    const r = await fix(['--no-host-checks', '--service', 'memcached', path], { confirm, service: { machine: m } }, true);
+    const r = await fix(['--unsafe-fixes', '--no-host-checks', '--service', 'memcached', path], { confirm, service: { machine: m } }, true);
     expect(asked).toEqual([`Write these changes to ${path}?`, `Restart memcached.service now so that it runs the fixed ${path}?`]);
     expect(m.actions()).toEqual([]);
     expect(r.out).toContain('not restarted: memcached.service runs the old');
@@ -115,7 +115,7 @@ describe('mchard fix: restarting the service', () => {
     const { path } = insecure();
     const m = machine('tcp-only');
     m.paths.add('/etc/init.d');
-    const r = await fix(['--yes', '--restart', '--no-host-checks', path], { service: { machine: m } });
+    const r = await fix(['--yes', '--unsafe-fixes', '--restart', '--no-host-checks', path], { service: { machine: m } });
     expect(r.code).toBe(0);
     expect(m.calls).toEqual([]);
     expect(r.out.split('\n').filter((l) => l.startsWith('not restarted'))).toEqual([`not restarted: ${path}: no service on this machine reads it (only /etc/memcached.conf, /etc/memcached_NAME.conf and /etc/sysconfig/memcached are, or name one with --service)`]);
