@@ -14,7 +14,7 @@
  */
 import type { Span } from '../source.js';
 import type { Note } from './types.js';
-import { splitLines } from './debian.js';
+import { splitLines } from './debian-lines.js';
 
 /** What reading a shell variables file notes: a command mchard does not run, a value that depends on the host (`key`). */
 export type ShVarsNote = Note<'shell-command'> | (Note<'host-dependent'> & { readonly key: string });

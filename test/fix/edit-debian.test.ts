@@ -2,7 +2,8 @@
 import { SourceText } from '../../src/source.js';
 import { parseDebian } from '../../src/dialects/debian.js';
 import { analyze } from '../../src/memcached/model.js';
-import { editDebian, debianKept } from '../../src/fix/edit-debian.js';
+import { editDebian } from '../../src/fix/edit-debian.js';
+import { keptText as debianKept } from '../../src/dialects/debian-lines.js';
 import type { FixIntent } from '../../src/engine/types.js';
 import { fixText } from './helpers.js';
 import { lintText } from '../helpers/lint.js';
