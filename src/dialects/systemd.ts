@@ -16,7 +16,7 @@
 import { readFileSync } from 'node:fs';
 import { SourceText, type ArgToken, type Span } from '../source.js';
 import type { Dialect, LaunchFailure, Note, ParsedConfig } from './types.js';
-import { parseSysconfig } from './sysconfig.js';
+import { readEnvironmentFile } from './envfile.js';
 import { parseUnitSyntax, type UnitAssignment, type UnitSyntax } from './systemd-unit.js';
 import { charsText, expandSpecifiers, extractWord, replaceEnvWord, type EnvLookup, type EnvValue, type SChar, type UnitName } from './systemd-exec.js';
 
@@ -248,7 +248,7 @@ function readEnvFile(asg: UnitAssignment, unit: UnitName, read: FileReader): Env
   if (/[*?[]/.test(path)) return { ...base, state: 'unknown', reason: 'the path is a glob pattern' };
   const text = read(path);
   if (text === null) return { ...base, state: 'unknown', reason: 'mchard cannot read it here' };
-  const parsed = parseSysconfig(new SourceText(path, text));
+  const parsed = readEnvironmentFile(new SourceText(path, text));
   if (parsed.loadError) {
     return { ...base, state: optional ? 'skipped' : 'failed', reason: parsed.loadError.reason };
   }
