@@ -26,6 +26,3 @@ export interface ConfigByDialect {
 
 /** The configuration of any of the dialects `D`, discriminated by `dialect`. */
 export type ConfigOf<D extends DialectName> = ConfigByDialect[D];
-
-/** Any dialect's note, discriminated by `kind`. */
-export type AnyNote = ConfigByDialect[DialectName]['notes'][number];

@@ -19,10 +19,6 @@ const LOADERS: Record<DialectName, () => Promise<Dialect>> = {
   argv: async () => (await import('./argv.js')).argvDialect,
 };
 
-function notYet(name: DialectName): never {
-  throw new Error(`the ${name} dialect is not implemented yet`);
-}
-
 const loaded = new Map<DialectName, Dialect>([
   ['debian', debianDialect],
   ['sysconfig', sysconfigDialect],

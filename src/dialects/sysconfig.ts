@@ -16,16 +16,9 @@ export type { ShellMismatch } from './envfile.js';
 /** The sysconfig dialect's notes are those of its environment file. */
 export type SysconfigNote = EnvFileNote;
 export type SysconfigAssignment = EnvAssignment;
-export type SysconfigLine = EnvFileLine;
 
 /** Which `ExecStart=` line consumes the file. */
 export type SysconfigUnit = 'braced' | 'unbraced';
-
-/** The command lines of the two unit styles (for messages and documentation). */
-export const SYSCONFIG_EXEC_START: Readonly<Record<SysconfigUnit, string>> = {
-  braced: '/usr/bin/memcached -p ${PORT} -u ${USER} -m ${CACHESIZE} -c ${MAXCONN} $OPTIONS',
-  unbraced: '/usr/bin/memcached -u $USER -p $PORT -m $CACHESIZE -c $MAXCONN $OPTIONS',
-};
 
 export interface SysconfigOptions {
   /**

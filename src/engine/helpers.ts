@@ -8,6 +8,7 @@ import { classifyAddress, parseCidrs, type AddressClass, type ClassifiedListener
 import type { FixIntent } from './types.js';
 import type { FixProposal, RuleContext } from './rule.js';
 import { dialectOf } from '../dialects/index.js';
+import { SYSCONFIG_VARIABLES } from '../dialects/sysconfig.js';
 
 /** What the helpers read: a rule's context in its check or its fix, whatever its dialects (no `report`). */
 type Reader = Omit<RuleContext, 'report'>;
@@ -189,11 +190,9 @@ export function baseUdpPort(ctx: Reader): number {
   return followedPorts(ctx.model.applied.settings, ctx.model.version).udp;
 }
 
-const UNIT_VARIABLES: Record<string, string> = { p: 'PORT', u: 'USER', m: 'CACHESIZE', c: 'MAXCONN' };
-
 /** An option as the file shows it: `-p 80`, `--port=80`, or `PORT="80"` when a sysconfig unit built it from a variable. */
 export function describeOption(ctx: Reader, o: OptionEvent): string {
-  const variable = dialectOf(ctx.config.dialect).variableFor?.(o.spec.short) ?? UNIT_VARIABLES[o.spec.short];
+  const variable = dialectOf(ctx.config.dialect).variableFor?.(o.spec.short) ?? SYSCONFIG_VARIABLES[o.spec.short];
   if (ctx.config.argv[o.index]?.origin === 'unit' && variable) {
     const valueTok = o.valueIndex === null ? undefined : ctx.config.argv[o.valueIndex];
     if (valueTok && valueTok.span === null && valueTok.origin === 'unit') return `${variable} (not set)`;

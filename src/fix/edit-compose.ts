@@ -20,7 +20,7 @@ import type { FixIntent } from '../engine/types.js';
 import { applyEdits, dominantEol, EditConflict, type CharEdit, type LineInsert } from './text-edit.js';
 import { ExpectedWords, occupancy, optionWords, PLAIN_WORD, sameWords } from './words.js';
 import { CannotEdit, finishClusters, mergeDeletions, removeOption, replaceOption, type WordEditContext } from './word-edits.js';
-import type { BatchLabel, EditAttempt } from './types.js';
+import type { EditAttempt, EditSession } from './types.js';
 
 type Style = 'QUOTE_DOUBLE' | 'QUOTE_SINGLE' | 'PLAIN';
 
@@ -31,9 +31,9 @@ export function encodeItem(word: string, style: Style): string {
   return JSON.stringify(word);
 }
 
-export function editCompose(config: ComposeConfig, model: MemcachedModel, intents: readonly FixIntent[], label: BatchLabel): EditAttempt {
+export function editCompose(session: EditSession<ComposeConfig>): EditAttempt {
   try {
-    return { ok: true, output: build(config, model, intents, label) };
+    return { ok: true, output: build(session) };
   } catch (e) {
     if (e instanceof CannotEdit || e instanceof EditConflict) return { ok: false, reason: e.message };
     throw e;
@@ -102,7 +102,7 @@ function expectedOf(config: ComposeConfig, plan: Plan): string[] {
   return out;
 }
 
-function build(config: ComposeConfig, model: MemcachedModel, intents: readonly FixIntent[], label: BatchLabel) {
+function build({ config, model, intents, label }: EditSession<ComposeConfig>) {
   const text = config.source.text;
   const svc = config.service;
   if (!svc || config.launchFailure) throw new CannotEdit('Compose would not start memcached from this file as it is');

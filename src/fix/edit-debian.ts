@@ -15,11 +15,10 @@ import { parseDebian, type DebianConfig, type DebianLine } from '../dialects/deb
 import { commentSafe, keptText, lineParts } from '../dialects/debian-lines.js';
 import type { MemcachedModel } from '../memcached/model.js';
 import type { OptionEvent } from '../memcached/getopt.js';
-import type { FixIntent } from '../engine/types.js';
 import { applyEdits, dominantEol, EditConflict, lineIndexOf, type CharEdit, type LineInsert } from './text-edit.js';
 import { ExpectedWords, optionWords, PLAIN_WORD, sameWords, shownOption } from './words.js';
 import { CannotEdit, finishClusters, mergeDeletions, removeOption, replaceOption, type WordEditContext } from './word-edits.js';
-import type { BatchLabel, EditAttempt } from './types.js';
+import type { EditAttempt, EditSession } from './types.js';
 
 /** Options an added option is best placed next to, in order of preference. */
 const RELATED: Record<string, string[]> = {
@@ -40,15 +39,9 @@ function bodyOf(line: DebianLine): { body: string; cr: string } {
  * `fresh`: 0-based indexes of lines an earlier fix of the same run wrote. A fresh option line right after
  * its fresh commented-out original is edited in place, its note extended, rather than commented out again.
  */
-export function editDebian(
-  config: DebianConfig,
-  model: MemcachedModel,
-  intents: readonly FixIntent[],
-  label: BatchLabel,
-  fresh: ReadonlySet<number> = new Set(),
-): EditAttempt {
+export function editDebian(session: EditSession<DebianConfig>): EditAttempt {
   try {
-    return { ok: true, output: build(config, model, intents, label, fresh) };
+    return { ok: true, output: build(session) };
   } catch (e) {
     if (e instanceof CannotEdit || e instanceof EditConflict) return { ok: false, reason: e.message };
     throw e;
@@ -58,7 +51,7 @@ export function editDebian(
 /** A commented-out line with its note, as this editor writes it. */
 const COMMENTED_OUT = /^# .*  # mchard: .*\)$/;
 
-function build(config: DebianConfig, model: MemcachedModel, intents: readonly FixIntent[], label: BatchLabel, fresh: ReadonlySet<number>) {
+function build({ config, model, intents, label, fresh }: EditSession<DebianConfig>) {
   const text = config.source.text;
   const lines = config.lines;
   const argv = config.argv;

@@ -137,7 +137,7 @@ function applyProposals(result: LintResult, dialect: DialectName, label: { ruleI
   // mchard's own comments are edited the same way in every dialect; everything else by the dialect's editor.
   if (intents.length > 0 && intents.every(isCommentIntent)) return editComments(result.config, intents, (s) => dialectOf(dialect).parse(s));
   if (intents.some(isCommentIntent)) return { ok: false, reason: 'internal: a fix mixes comment edits with option edits' };
-  return editorFor(dialect)(result.config, result.model, intents, label, fresh);
+  return editorFor(dialect)({ config: result.config, model: result.model, intents, label, fresh });
 }
 
 export function planFix(source: SourceText, dialect: DialectName, settings: FixSettings, maxRounds = 5): FixPlan {

@@ -15,7 +15,7 @@ const SAFE = '-m 64\n-p 11211\n-u memcache\n-l 127.0.0.1\n-U 0\n';
 function edit(text: string, make: (ev: ReturnType<typeof analyze>['applied']['options']) => FixIntent[]) {
   const config = parseDebian(new SourceText('/x.conf', text));
   const model = analyze(config.argv);
-  return editDebian(config, model, make(model.applied.options), { ruleId: 'MC999', slug: 'test' });
+  return editDebian({ config, model, intents: make(model.applied.options), label: { ruleId: 'MC999', slug: 'test' }, fresh: new Set() });
 }
 
 describe('Debian: removing a dangerous option', () => {
