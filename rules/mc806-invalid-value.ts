@@ -1,7 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
 import type { RuleContext } from '../src/engine/rule.js';
 import type { OptionEvent } from '../src/memcached/getopt.js';
-import { describeOption, isIncompatibilityFailure, lastOccurrence, listenEntrySpan, networkEnabled, ownFailure, subOptionSpan, subOptionText } from '../src/engine/helpers.js';
+import { describeOption, lastOccurrence, listenEntrySpan, networkEnabled, ownFailure, subOptionSpan, subOptionText } from '../src/engine/helpers.js';
 import { isKnownSubOption, splitSubOptions, subOptionFailure } from '../src/memcached/extended.js';
 import { DEFAULT_VERSION } from '../src/memcached/model.js';
 import { atoiDetail } from '../src/memcached/numbers.js';
@@ -17,8 +17,8 @@ const OWNED_ELSEWHERE = new Set([
   'u', // MC201 / MC202 / MC805
   'l', // listener failures: MC1xx, MC203, MC302; entry syntax below
 ]);
-/** `-l` entry errors that other rules report: TLS prefixes and -Y (MC603), ports (MC302). */
-const ENTRY_OWNED = /valid only when SSL|ascii authentication|Invalid port/;
+/** `-l` entry errors MC302 reports (a port); those refused because of another option are the model's refusals (MC603). */
+const ENTRY_OWNED = /Invalid port/;
 
 function quoteReason(reason: string): string {
   return `"${reason.replace(/^ERROR: /, '').replace(/\.$/, '')}"`;
@@ -96,7 +96,7 @@ export const rule = defineRule({
     // -l entries memcached cannot parse (it parses them only when it opens network listeners).
     if (networkEnabled(ctx)) {
       for (const e of ctx.model.entries) {
-        if (!e.error || ENTRY_OWNED.test(e.error)) continue;
+        if (!e.error || ENTRY_OWNED.test(e.error) || ctx.model.refusals.some((r) => r.entry === e)) continue;
         ctx.report({ span: listenEntrySpan(ctx, e), message: `-l entry "${e.text}" is malformed: memcached exits 71 (${quoteReason(e.error)})` });
       }
     }
@@ -106,7 +106,8 @@ export const rule = defineRule({
     const o = st.option;
     if (ctx.config.argv[o.valueIndex ?? -1]?.exact === false) return; // a failure caused by a host-dependent value is only a guess
     const letter = o.spec.short;
-    if (OWNED_ELSEWHERE.has(letter) || isIncompatibilityFailure(st.reason)) return;
+    // A combination memcached refuses is MC603's (the model's refusals; a listener's failure adds where it listens).
+    if (OWNED_ELSEWHERE.has(letter) || ctx.model.refusals.some((r) => st.reason.startsWith(r.reason))) return;
     if (/1\/2 of memory max/.test(st.reason)) return; // MC403 memory-invalid
     if (st.exitCode === 0) {
       ctx.report({ span: ctx.spanOf(o), message: `${st.reason}: the service stops at once (exit 0)` });

@@ -167,24 +167,6 @@ export function subOptionSpan(ctx: Reader, o: OptionEvent, sub: { name: string; 
   return valuePartSpan(ctx, o, sub.offset, sub.offset + Math.max(1, subOptionText(sub).length));
 }
 
-/**
- * Whether a start-up failure reason is one of the option combinations memcached refuses (rule MC603) rather
- * than a bad value of a single option (MC806): SASL or ascii auth with the wrong protocol or with UDP, TLS
- * without a TCP port or certificate, a TLS listener prefix without `-Z`, a binary listener with `-Y`.
- */
-export function isIncompatibilityFailure(reason: string): boolean {
-  return [
-    /while using SASL/,
-    /while using binary SASL authentication/,
-    /while using ascii authentication tokens/,
-    /UDP with ascii authentication/,
-    /enable SSL without a TCP port/,
-    /Error loading the certificate chain/,
-    /option is valid only when SSL is enabled/,
-    /binary protocol when ascii authentication/,
-  ].some((re) => re.test(reason));
-}
-
 /** The UDP port memcached uses before `-l` entry ports; before 1.5.6, `-p N` without `-U` moved UDP to N too. */
 export function baseUdpPort(ctx: Reader): number {
   return followedPorts(ctx.model.applied.settings, ctx.model.version).udp;

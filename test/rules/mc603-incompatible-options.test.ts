@@ -82,3 +82,20 @@ describe('MC603 incompatible-options', () => {
     expect(findings(lintText(`-u memcache\n-l 127.0.0.1,notls:127.0.0.1:11212\n-Z\n${CERT}`), 'MC603')).toHaveLength(0);
   });
 });
+
+describe('MC603 words the model\'s start-up verdicts, it does not re-derive them', () => {
+  it.each([
+    '-u memcache\n-l 127.0.0.1\n-S\n-B ascii\n-U 11211\n',
+    '-u memcache\n-l 127.0.0.1\n-Y /etc/memcached/auth\n-B binary\n-U 11211\n',
+    '-u memcache\n-p 0\n-Z\n',
+    '-u memcache\n-l notls:127.0.0.1\n-Y /etc/memcached/auth\n-U 0\n-l proto[binary]:127.0.0.2\n',
+  ])('one finding per refusal of the model, and memcached stops at the first of them: %j', (text) => {
+    const r = lintText(text);
+    expect(r.model.refusals.length).toBeGreaterThan(0);
+    // Each finding quotes memcached's own message for its refusal.
+    const core = (reason: string) => reason.replace(/^ERROR: /, '').replace(/ \(.*$|[.:].*$/, '');
+    expect(findings(r, 'MC603').map((f) => f.message)).toEqual(r.model.refusals.map((x) => expect.stringContaining(core(x.reason))));
+    // And the start-up failure the model predicts is the first refusal memcached meets.
+    expect(r.model.startup).toMatchObject({ ok: false, reason: expect.stringContaining(core(r.model.refusals[0].reason)) });
+  });
+});
