@@ -17,11 +17,11 @@ const COLUMNS = ['file', 'repo', 'path', 'commit', 'blob', 'category', 'template
 const REQUIRED = COLUMNS; // every column is required; "unknown" / "none" are explicit values
 const CATEGORIES = new Set([
   'ansible', 'erb', 'other-templates', 'dockerfile', 'kubernetes', 'helm', 'compose', 'upstart', 'sysv',
-  'supervisord', 'debian', 'systemd', 'openrc', 'rcconf',
+  'supervisord', 'debian', 'systemd', 'openrc', 'rcconf', 'other',
 ]);
 const READERS = new Set([
   'debian-wrapper', 'systemd-environmentfile', 'systemd-unit', 'openrc-init', 'freebsd-rc', 'upstart', 'sysvinit-sh',
-  'supervisord', 'runit', 'docker-build', 'kubernetes', 'helm', 'compose', 'unknown',
+  'supervisord', 'runit', 'shell-source', 'application', 'docker-build', 'kubernetes', 'helm', 'compose', 'unknown',
 ]);
 
 type Row = Record<string, string>;
@@ -76,8 +76,8 @@ function checkFixtures(dir: string): string[] {
     for (const c of REQUIRED) if (!row[c] || row[c].trim() !== row[c]) problems.push(`${f}: column ${c} is empty or padded`);
     if (listed.has(f)) problems.push(`${f}: listed twice`);
     listed.add(f);
-    const source = `${row.repo}\t${row.path}`;
-    if (sources.has(source)) problems.push(`${f}: ${row.repo} ${row.path} collected twice`);
+    const source = `${row.repo}\t${row.path}\t${row.commit}`;
+    if (sources.has(source)) problems.push(`${f}: ${row.repo} ${row.path} at ${row.commit} collected twice`);
     sources.add(source);
     if (!files.has(f)) {
       problems.push(`${f}: listed but not in the folder`);
@@ -106,7 +106,7 @@ describe('test/fixtures/real', () => {
     expect(checkFixtures(DIR)).toEqual([]);
   });
 
-  it('holds at least 39 files', () => {
-    expect(listFixtures(DIR).length).toBeGreaterThanOrEqual(39);
+  it('holds at least 70 files', () => {
+    expect(listFixtures(DIR).length).toBeGreaterThanOrEqual(70);
   });
 });
