@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { CodeAction, Diagnostic, TextDocumentEdit, TextEdit } from 'vscode-languageserver-protocol/node';
+import { DidChangeWatchedFilesNotification, type CodeAction, type Diagnostic, type TextDocumentEdit, type TextEdit } from 'vscode-languageserver-protocol/node';
 import { ensureBuilt, ROOT, runBin, TempDir } from '../cli/helpers.js';
 import { fileUri, LspSession } from './client.js';
 
@@ -247,6 +247,22 @@ describe('mchard lsp --stdio', () => {
     expect(bad).toHaveLength(1);
     expect(bad[0]).toMatchObject({ severity: 1, source: 'mchard', range: { start: { line: 0, character: 0 } } });
     expect(bad[0].message).toContain(`${join(dir, '.mchardrc')}: unknown rule "MC999"`);
+  });
+
+  it('.mchardrc is watched: a change to it re-lints the open documents', async () => {
+    await started();
+    const uri = fileUri(tmp.join('w', 'etc', 'memcached.conf'));
+    const rc = tmp.write('w/.mchardrc', '[rules]\n');
+    await session.open(uri, DEBIAN);
+    expect((await session.diagnosticsOf(uri, 1)).find((d) => d.code === 'MC101')?.severity).toBe(1);
+    expect(session.registrations).toEqual([
+      expect.objectContaining({ method: 'workspace/didChangeWatchedFiles', registerOptions: { watchers: [{ globPattern: '**/.mchardrc' }] } }),
+    ]);
+    tmp.write('w/.mchardrc', '[rules]\nMC101 = info\n');
+    await session.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: fileUri(rc), type: 2 }] });
+    // The same version, linted again with the new severity.
+    const again = await session.diagnostics(uri, (p) => p.version === 1 && p.diagnostics.some((d) => d.code === 'MC101' && d.severity === 3));
+    expect(again.diagnostics.length).toBeGreaterThan(0);
   });
 
   it('a document mchard does not read gets no diagnostics, whatever it holds', async () => {
