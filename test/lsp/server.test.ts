@@ -4,7 +4,7 @@
  * code actions whose edits give exactly what `mchard fix` writes, suppressions and `.mchardrc`,
  * documents mchard does not read, hostile documents, shutdown and exit.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DidChangeWatchedFilesNotification, type CodeAction, type Diagnostic, type TextDocumentEdit, type TextEdit } from 'vscode-languageserver-protocol/node';
@@ -156,6 +156,8 @@ describe('mchard lsp --stdio', () => {
     const fixed = apply(DEBIAN, edits);
     expect(fixed).toBe(fixWrites('etc/memcached.conf', DEBIAN));
     expect(lintIds('etc/memcached.conf', fixed)).not.toContain('MC101');
+    // The JSON-RPC messages of this session, for a transcript (MCHARD_LSP_TRANSCRIPT=FILE).
+    if (process.env.MCHARD_LSP_TRANSCRIPT) writeFileSync(process.env.MCHARD_LSP_TRANSCRIPT, session.wire.map((m) => `${m.dir} ${JSON.stringify(m.message)}`).join('\n') + '\n');
   });
 
   it('the quick fix keeps CRLF and non-ASCII text as mchard fix does', async () => {
@@ -275,6 +277,20 @@ describe('mchard lsp --stdio', () => {
     const deb = fileUri(tmp.join('j', 'etc', 'memcached.conf'));
     await session.open(deb, DEBIAN);
     expect((await session.diagnosticsOf(deb, 1)).length).toBeGreaterThan(0);
+  });
+
+  // Flip to it() when the hardening branch's host-file access (LintSettings.hostFiles, none by default)
+  // is on main: today the systemd dialect reads an EnvironmentFile= the unit names, for the server too.
+  it.failing('a unit naming an EnvironmentFile= on this host: the server does not read it', async () => {
+    await started();
+    const env = tmp.write('o/secret.env', 'OPTIONS="-l 0.0.0.0 --secret-token-XYZ"\n');
+    const unit = `[Service]\nEnvironmentFile=${env}\nExecStart=/usr/bin/memcached $OPTIONS\n`;
+    const uri = fileUri(tmp.join('o', 'memcached.service'));
+    await session.open(uri, unit);
+    const diags = await session.diagnosticsOf(uri, 1);
+    expect(diags.map((d) => d.code)).toContain('MC910');
+    expect(diags.map((d) => d.code)).not.toContain('MC101');
+    for (const d of diags) expect(d.message).not.toContain('XYZ');
   });
 
   it('an unsaved buffer (untitled:) is read by its content, with no .mchardrc', async () => {
