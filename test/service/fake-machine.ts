@@ -14,7 +14,7 @@ export class FakeMachine implements Machine {
   files = new Map<string, string>();
   paths = new Set<string>();
   programs = new Set<string>(['systemctl', 'journalctl', 'service', 'rc-service']);
-  processes = new Map<number, { name: string; sockets: HeldSocket[] }>();
+  processes = new Map<number, { name: string; sockets: HeldSocket[]; words?: string[]; user?: string }>();
   calls: string[][] = [];
   clock = 1_700_000_000_000;
   ipv6 = true;
@@ -45,6 +45,10 @@ export class FakeMachine implements Machine {
   which = (program: string) => (this.programs.has(program) ? `/usr/bin/${program}` : null);
   processName = (pid: number) => this.processes.get(pid)?.name ?? null;
   sockets = (pid: number) => this.processes.get(pid)?.sockets ?? [];
+  processArgs = (pid: number) => {
+    const p = this.processes.get(pid);
+    return p?.words ? { words: p.words, user: p.user ?? null } : null;
+  };
   hasIPv6 = () => this.ipv6;
   resolve = async (host: string) => this.hosts.get(host) ?? [];
   now = () => this.clock;
