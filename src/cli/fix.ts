@@ -348,6 +348,7 @@ async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interr
   const ask = async (message: string): Promise<Answer> => {
     if (hooks.confirm) {
       const a = await hooks.confirm(message);
+      if (a === 'interrupted' && !interrupts.stopped) interrupts.record('SIGINT');
       return a === true ? 'yes' : a === false ? 'no' : a;
     }
     const { confirm } = await import('../fix/confirm.js');
@@ -442,7 +443,7 @@ function report(reports: readonly (FileState | FileReport)[], run: FixRun, io: I
     const now = onDisk(r);
     // -q hides findings, never changes the exit status (decided from every finding).
     const findings = run.values.quiet ? now.filter((f) => f.severity === 'error') : now;
-    return { path: r.path, dialect: r.plan.dialect, findings, ...(run.format === 'json' ? { fix: outcomeOf(r) } : {}) };
+    return { path: r.path, dialect: r.plan.dialect, findings, hidden: now.length - findings.length, ...(run.format === 'json' ? { fix: outcomeOf(r) } : {}) };
   });
   io.out(formatReport(run.format, { files, rules: RULES as Rule[], color, toolVersion: VERSION }));
 }

@@ -91,7 +91,7 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
     // -q hides findings from the output only: the exit status is decided from all of them.
     if (result.findings.some((f) => RANK[f.severity] >= RANK[failOn])) failing = true;
     const findings = values.quiet ? result.findings.filter((f) => f.severity === 'error') : result.findings;
-    report.file({ path, dialect: file.dialect, findings });
+    report.file({ path, dialect: file.dialect, findings, hidden: result.findings.length - findings.length });
   }
   if (invalid) {
     io.err(`mchard: ${invalid.message}\n`);

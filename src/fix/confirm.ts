@@ -26,6 +26,7 @@ export interface ConfirmOptions {
 
 interface PromptState {
   status: 'pending' | 'submitted' | 'cancelled';
+  closed: boolean;
   input: string;
   size: number;
   prompt: string;
@@ -42,6 +43,7 @@ interface ConfirmPrompt {
   clear(lines?: number): void;
   write(text: string): void;
   restore(): void;
+  emit(event: string, ...args: unknown[]): boolean;
 }
 type ConfirmCtor = new (options: Record<string, unknown>) => ConfirmPrompt;
 
@@ -61,6 +63,16 @@ async function mchardConfirm(): Promise<ConfirmCtor> {
     cursorHide(): void {
       this.stdout.write(HIDE_CURSOR);
       this.on('close', () => this.stdout.write(SHOW_CURSOR));
+    }
+
+    /** The cursor stays where the line ends: after the question, or after the answer. */
+    override restore(): void {}
+
+    /** The answer's line ends (enquirer computes it from the terminal's width, which a pseudo-terminal may give as 0). */
+    async close(): Promise<void> {
+      this.state.closed = true;
+      this.stdout.write('\n');
+      this.emit('close');
     }
 
     async render(): Promise<void> {

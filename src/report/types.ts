@@ -6,6 +6,8 @@ export interface FileReport {
   path: string;
   dialect: DialectName | null;
   findings: Finding[];
+  /** Findings left out of `findings` by -q (shown in the text summary, so it never reads "no problems found"). */
+  hidden?: number;
   /** What `mchard fix` did to the file (fix's JSON output only); the findings are then those of the file on disk. */
   fix?: FixFileOutcome;
 }

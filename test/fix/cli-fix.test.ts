@@ -52,7 +52,7 @@ describe('mchard fix: writing or not', () => {
     const r = await run([f], { tty: false });
     expect(r.code).toBe(1);
     expect(r.out).toContain('+# mchard: -A removed (MC501 shutdown-command-enabled)');
-    expect(r.out).toContain('not written: no terminal to confirm; use --yes\n');
+    expect(r.out).toContain(`not written: ${f} (no terminal to confirm; use --yes): 4 errors, 1 warning, 6 infos remain\n`);
     expect(readFileSync(f, 'utf8')).toBe(INSECURE);
     expect(existsSync(`${f}.mchard-backup`)).toBe(false);
   });
