@@ -188,7 +188,7 @@ export async function restartService(req: RestartRequest, s: RestartSettings, st
     const first = await restartStep(req, s, action, req.after, found.pid, `${action} ${label}`, changed && ints ? () => ints.stopped : undefined);
     if (first.verify?.ok && !(changed && ints?.stopped)) {
       phase = 'done';
-      return { status: 'verified', summary: `${label} runs the ${changed ? 'fixed ' : ''}${req.path}`, serviceError: '', restored: false };
+      return { status: 'verified', summary: `${label} runs ${changed ? 'the fixed ' : ''}${req.path}`, serviceError: '', restored: false };
     }
     const interrupted = ints?.stopped === true && (first.verify === null ? first.command.exitCode === 0 : first.verify.cancelled || first.verify.ok);
     // The file did not work (or a signal came): say why, in the service's own words.

@@ -11,76 +11,16 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { lockSystemService } from '../helpers/system-lock.js';
 import { buildCli } from '../fix/helpers.js';
+import { BACKUP, CONF, freePort, INIT, inNs, memcachedSockets, serviceTestsMissing, ServiceSession, sh, userOf, waitFor } from '../helpers/debian-service.js';
 
-const CONF = '/etc/memcached.conf';
-const BACKUP = `${CONF}.mchard-backup`;
-const INIT = '/etc/init.d/memcached';
-const missing = [
-  !existsSync('/usr/bin/memcached') && '/usr/bin/memcached (apt-get install memcached)',
-  !existsSync(INIT) && INIT,
-  process.getuid?.() !== 0 && 'root',
-  spawnSync('ss', ['-V']).status !== 0 && 'ss (iproute2)',
-  spawnSync('perl', ['-v']).status !== 0 && 'perl',
-  spawnSync('id', ['memcache']).status !== 0 && 'the "memcache" user',
-].filter(Boolean);
+const missing = serviceTestsMissing();
 const d = missing.length ? describe.skip : describe;
 if (missing.length) console.warn(`skipping the real service restart test: needs ${missing.join(', ')}`);
 
-let release: () => void = () => undefined;
+const session = new ServiceSession();
 let cli = '';
 let dir = '';
-let saved: Buffer | null = null;
-let backupExisted = false;
-let wasRunning = false;
-
-function sh(cmd: string, args: string[]) {
-  return spawnSync(cmd, args, { encoding: 'utf8', timeout: 60_000, env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C' } });
-}
-
-/** `cmd args` inside network namespace `ns` (or here). */
-function inNs(ns: string | null, cmd: string, args: string[]): [string, string[]] {
-  return ns ? ['ip', ['netns', 'exec', ns, cmd, ...args]] : [cmd, args];
-}
-
-/** The memcached processes' listening sockets, as `ss` shows them: netid, local address, pid. */
-function memcachedSockets(ns: string | null = null): { netid: string; local: string; pid: number }[] {
-  return sh(...inNs(ns, 'ss', ['-Hlntup']))
-    .stdout.split('\n')
-    .filter((l) => l.includes('"memcached"'))
-    .map((l) => {
-      const f = l.trim().split(/\s+/);
-      return { netid: f[0], local: f[4], pid: Number(/pid=(\d+)/.exec(l)?.[1]) };
-    });
-}
-
-async function waitFor<T>(what: string, probe: () => T | null, timeoutMs = 10_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v !== null) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function userOf(pid: number): string {
-  return sh('ps', ['-o', 'user=', '-p', String(pid)]).stdout.trim();
-}
-
-function serviceRunning(): boolean {
-  return memcachedSockets().length > 0 || sh(INIT, ['status']).status === 0;
-}
-
-/** A port in 50000–54999 nothing listens on (TCP or UDP). */
-function freePort(): number {
-  const used = sh('ss', ['-Hlntu']).stdout;
-  for (;;) {
-    const p = 50000 + Math.floor(Math.random() * 5000);
-    if (!used.includes(`:${p} `)) return p;
-  }
-}
 
 function mchard(args: string[], ns: string | null = null) {
   const [cmd, argv] = inNs(ns, process.execPath, [cli, ...args]);
@@ -95,32 +35,23 @@ function mchard(args: string[], ns: string | null = null) {
 
 beforeAll(async () => {
   if (missing.length) return;
-  release = await lockSystemService();
+  await session.begin();
   cli = await buildCli();
   dir = mkdtempSync(join(tmpdir(), 'mchard-service-'));
   chmodSync(dir, 0o755);
-  saved = existsSync(CONF) ? readFileSync(CONF) : null;
-  backupExisted = existsSync(BACKUP);
-  wasRunning = serviceRunning();
-  if (wasRunning) sh(INIT, ['stop']);
 }, 120_000);
 
 afterEach(() => {
   if (missing.length) return;
-  sh(INIT, ['stop']);
+  session.reset();
 });
 
 afterAll(() => {
   if (missing.length) return;
   try {
-    sh(INIT, ['stop']);
-    if (saved) writeFileSync(CONF, saved);
-    else rmSync(CONF, { force: true });
-    if (!backupExisted) rmSync(BACKUP, { force: true });
-    if (wasRunning) sh(INIT, ['start']);
+    session.restore();
   } finally {
     rmSync(dir, { recursive: true, force: true });
-    release();
   }
 }, 120_000);
 

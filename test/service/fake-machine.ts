@@ -27,6 +27,12 @@ export class FakeMachine implements Machine {
     return this;
   }
 
+  /** Sees every command before the other handlers (to act on it, such as sending a signal, and answer nothing). */
+  watch(handler: (command: string[]) => void): this {
+    this.handlers.unshift((c) => void handler(c));
+    return this;
+  }
+
   runner = {
     run: async (file: string, args: readonly string[]): Promise<CommandResult> => {
       const command = [file, ...args];
