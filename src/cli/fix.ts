@@ -189,12 +189,13 @@ function onDisk(s: FileState): Finding[] {
   return s.written ? s.plan.after.findings : s.plan.before.findings;
 }
 
-/** "4 errors, 1 warning": the findings of a file by severity. */
-function tally(findings: readonly Finding[]): string {
+/** "4 errors, 1 warning remain": the findings of a file by severity; `would` for what a dry run leaves. */
+function tally(findings: readonly Finding[], would = false): string {
   const n = { error: 0, warning: 0, info: 0 };
   for (const f of findings) n[f.severity]++;
   const parts = (['error', 'warning', 'info'] as const).filter((k) => n[k] > 0).map((k) => `${n[k]} ${k}${n[k] === 1 ? '' : 's'}`);
-  return parts.length ? `${parts.join(', ')} remain${parts.length === 1 && n.error + n.warning + n.info === 1 ? 's' : ''}` : 'no findings remain';
+  const verb = would ? 'would remain' : findings.length === 1 ? 'remains' : 'remain';
+  return `${parts.length ? parts.join(', ') : 'no findings'} ${verb}`;
 }
 
 /**
@@ -372,6 +373,7 @@ async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interr
     }
     if (values['dry-run']) {
       notWritten(s, 'not-written', 'dry run');
+      say(`  after the fixes: ${tally(s.plan.after.findings, true)}\n`);
       continue;
     }
     if (!mayAsk) {
