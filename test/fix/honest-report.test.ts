@@ -5,14 +5,13 @@
  * changes the exit status; `--dry-run` exits like lint when an error would remain; an unreadable file is
  * never "no problems found"; `--format json` says what was changed, written, fixed and not fixed.
  */
-import { EventEmitter } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runFix, type FixHooks } from '../../src/cli/fix.js';
 import { runLint } from '../../src/cli/lint.js';
 import type { Io } from '../../src/cli/io.js';
-import type { SignalSource } from '../../src/fix/interrupt.js';
+import { Signals } from '../helpers/signals.js';
+import { runFixCaptured, tempFolderPerTest } from './helpers.js';
 
 /** Four errors (MC101, MC201, MC501, MC601), a warning (MC502). */
 const INSECURE = '# app servers\n-m 1024\n-p 11211\n-u root\n-l 0.0.0.0\n-vv\n-A\n';
@@ -23,37 +22,12 @@ const CLEAN = '-m 64\n-p 11211\n-u memcache\n-l 127.0.0.1\n-U 0\n';
 /** Nothing mchard can fix, one error it cannot fix (MC401: -c is not a number). */
 const UNFIXABLE_ERROR = '-m 64\n-p 11211\n-u memcache\n-l 127.0.0.1\n-U 0\n-c lots\n';
 
-let dir = '';
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'mchard-honest-'));
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-function put(name: string, text: string): string {
-  const p = join(dir, name);
-  writeFileSync(p, text);
-  return p;
-}
-
-async function run(args: string[], opts: { tty?: boolean; hooks?: FixHooks } = {}) {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), stdoutStream: { isTTY: false }, stdinIsTTY: opts.tty ?? false };
-  const code = await runFix(['--no-color', ...args], io, opts.hooks);
-  return { code, out, err };
-}
+const tmp = tempFolderPerTest('mchard-honest-');
+const put = tmp.put;
+const run = (args: string[], opts: { tty?: boolean; hooks?: FixHooks } = {}) => runFixCaptured(['--no-color', ...args], opts);
 
 /** The text report's last line. */
 const summary = (out: string) => out.trimEnd().split('\n').at(-1);
-
-class Signals extends EventEmitter implements SignalSource {
-  override on(event: string, fn: () => void): this {
-    return super.on(event, fn);
-  }
-  override off(event: string, fn: () => void): this {
-    return super.off(event, fn);
-  }
-}
 
 describe('the report describes the file on disk', () => {
   it('answered no: "not written", the original\'s 4 errors, exit 1', async () => {
@@ -89,12 +63,12 @@ describe('the report describes the file on disk', () => {
   });
 
   it('--yes on an unreadable file: its one error, never "no problems found" (exit 2)', async () => {
-    const r = await run(['--yes', join(dir, 'missing.conf')]);
+    const r = await run(['--yes', join(tmp.path, 'missing.conf')]);
     expect(r.out).not.toMatch(/no problems found/);
-    expect(r.out).toContain(`${join(dir, 'missing.conf')}:1:1  error  MC001  cannot read the file: no such file  (parse-error)`);
+    expect(r.out).toContain(`${join(tmp.path, 'missing.conf')}:1:1  error  MC001  cannot read the file: no such file  (parse-error)`);
     expect(summary(r.out)).toBe('1 error, 0 warnings, 0 infos in 1 file');
     expect(r.code).toBe(2);
-    const json = JSON.parse((await run(['--yes', '--format', 'json', join(dir, 'missing.conf')])).out);
+    const json = JSON.parse((await run(['--yes', '--format', 'json', join(tmp.path, 'missing.conf')])).out);
     expect(json.files[0]).toMatchObject({ changed: false, written: false, restart: null, findings: [{ ruleId: 'MC001' }] });
   });
 });

@@ -5,7 +5,9 @@
  * keeps /etc/memcached.conf, its backups and whether the service ran, and puts all of it back at the end.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { lockSystemService } from './system-lock.js';
 
 export const CONF = '/etc/memcached.conf';
@@ -138,4 +140,34 @@ export class ServiceSession {
       this.release();
     }
   }
+}
+
+/**
+ * Registers the hooks of a real-service test file: the session (lock, saved state) and a private build of
+ * the CLI before all, the service reset after each test, everything put back after all. `missing` non-empty:
+ * nothing is done (the tests are skipped).
+ */
+export function useServiceSession(missing: readonly string[], tempPrefix: string, build: () => Promise<string>): { readonly cli: string; readonly dir: string } {
+  const session = new ServiceSession();
+  const state = { cli: '', dir: '' };
+  beforeAll(async () => {
+    if (missing.length) return;
+    await session.begin();
+    state.cli = await build();
+    state.dir = mkdtempSync(join(tmpdir(), tempPrefix));
+    chmodSync(state.dir, 0o755);
+  }, 120_000);
+  afterEach(() => {
+    if (missing.length) return;
+    session.reset();
+  });
+  afterAll(() => {
+    if (missing.length) return;
+    try {
+      session.restore();
+    } finally {
+      rmSync(state.dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+  return state;
 }

@@ -16,11 +16,10 @@
  */
 import { jest } from '@jest/globals';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, chmodSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { buildCli } from '../fix/helpers.js';
-import { CONF, descendants, freePort, INIT, memcachedSockets, serviceTestsMissing, ServiceSession, sh, userOf, waitFor } from '../helpers/debian-service.js';
+import { CONF, descendants, freePort, INIT, memcachedSockets, serviceTestsMissing, useServiceSession, sh, userOf, waitFor } from '../helpers/debian-service.js';
 
 const missing = serviceTestsMissing();
 const d = missing.length ? describe.skip : describe;
@@ -28,42 +27,18 @@ if (missing.length) console.warn(`skipping the real signal tests: needs ${missin
 
 jest.setTimeout(120_000);
 
-const session = new ServiceSession();
-let cli = '';
-let dir = '';
-
-beforeAll(async () => {
-  if (missing.length) return;
-  await session.begin();
-  cli = await buildCli();
-  dir = mkdtempSync(join(tmpdir(), 'mchard-signals-'));
-  chmodSync(dir, 0o755);
-}, 120_000);
-
-afterEach(() => {
-  if (missing.length) return;
-  session.reset();
-});
-
-afterAll(() => {
-  if (missing.length) return;
-  try {
-    session.restore();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}, 120_000);
+const t = useServiceSession(missing, 'mchard-signals-', buildCli);
 
 const ENV = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', NO_COLOR: '1', LANG: 'C' };
 
 function mchard(args: string[]) {
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 120_000, cwd: '/', env: ENV });
+  const r = spawnSync(process.execPath, [t.cli, ...args], { encoding: 'utf8', timeout: 120_000, cwd: '/', env: ENV });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
 /** Root, UDP on, loopback only: starts, and mchard's fix (memcache, -U 0) starts too. */
 function insecure(port: number): string {
-  return `# root and UDP on purpose (loopback only)\nlogfile ${dir}/memcached.log\n-m 64\n-p ${port}\n-u root\n-l 127.0.0.1\n-U ${port}\n`;
+  return `# root and UDP on purpose (loopback only)\nlogfile ${t.dir}/memcached.log\n-m 64\n-p ${port}\n-u root\n-l 127.0.0.1\n-U ${port}\n`;
 }
 
 async function startWith(text: string, port: number) {
@@ -89,7 +64,7 @@ interface Running {
 
 /** Starts `mchard ARGS` in a process group of its own (as a shell runs a foreground job). */
 function start(args: string[]): Running {
-  const child = spawn(process.execPath, [cli, ...args], { cwd: '/', env: ENV, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [t.cli, ...args], { cwd: '/', env: ENV, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.on('data', (b: Buffer) => void (out += b.toString()));
@@ -152,7 +127,7 @@ d('signals during the restart: the original is back and runs, then mchard exits 
 
   it('SIGINT during the verification of a fix memcached cannot start with: rolled back, exit 130', async () => {
     const port = freePort();
-    const original = `# runs as root\nlogfile ${dir}/memcached.log\n-m 64\n-p ${port}\n-u root\n-l 127.0.0.1\n-U 0\n`;
+    const original = `# runs as root\nlogfile ${t.dir}/memcached.log\n-m 64\n-p ${port}\n-u root\n-l 127.0.0.1\n-U 0\n`;
     const before = await startWith(original, port);
     // A user this machine lacks: memcached exits at once, and the verification waits for it to come up.
     const m = start(['fix', '--yes', '--no-color', '--no-host-checks', '--user', 'mchard_no_such_user', CONF]);

@@ -8,22 +8,18 @@
  * service as found. Needs root, the memcached package (init script), ss, perl; skipped otherwise.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { buildCli } from '../fix/helpers.js';
-import { BACKUP, CONF, freePort, INIT, inNs, memcachedSockets, serviceTestsMissing, ServiceSession, sh, userOf, waitFor } from '../helpers/debian-service.js';
+import { BACKUP, CONF, freePort, INIT, inNs, memcachedSockets, serviceTestsMissing, useServiceSession, sh, userOf, waitFor } from '../helpers/debian-service.js';
 
 const missing = serviceTestsMissing();
 const d = missing.length ? describe.skip : describe;
 if (missing.length) console.warn(`skipping the real service restart test: needs ${missing.join(', ')}`);
 
-const session = new ServiceSession();
-let cli = '';
-let dir = '';
+const t = useServiceSession(missing, 'mchard-service-', buildCli);
 
 function mchard(args: string[], ns: string | null = null) {
-  const [cmd, argv] = inNs(ns, process.execPath, [cli, ...args]);
+  const [cmd, argv] = inNs(ns, process.execPath, [t.cli, ...args]);
   const r = spawnSync(cmd, argv, {
     encoding: 'utf8',
     timeout: 120_000,
@@ -32,28 +28,6 @@ function mchard(args: string[], ns: string | null = null) {
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
-
-beforeAll(async () => {
-  if (missing.length) return;
-  await session.begin();
-  cli = await buildCli();
-  dir = mkdtempSync(join(tmpdir(), 'mchard-service-'));
-  chmodSync(dir, 0o755);
-}, 120_000);
-
-afterEach(() => {
-  if (missing.length) return;
-  session.reset();
-});
-
-afterAll(() => {
-  if (missing.length) return;
-  try {
-    session.restore();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}, 120_000);
 
 /** Writes /etc/memcached.conf, starts the service with Debian's init script, and waits until it listens on `port`. */
 async function startWith(text: string, port: number, ns: string | null = null) {
@@ -69,7 +43,7 @@ async function startWith(text: string, port: number, ns: string | null = null) {
 d('mchard fix restarts the real service', () => {
   it('an insecure /etc/memcached.conf, fixed with --yes: memcached listens on 127.0.0.1 TCP only, no UDP, as memcache', async () => {
     const port = freePort();
-    const insecure = `# insecure on purpose: root, UDP, verbose (loopback only)\nlogfile ${dir}/memcached.log\n-m 64\n-p ${port}\n-u root\n-l 127.0.0.1\n-U ${port}\n-vv\n`;
+    const insecure = `# insecure on purpose: root, UDP, verbose (loopback only)\nlogfile ${t.dir}/memcached.log\n-m 64\n-p ${port}\n-u root\n-l 127.0.0.1\n-U ${port}\n-vv\n`;
     const before = await startWith(insecure, port);
     // It really was insecure: root, and UDP on.
     expect(before.map((s) => s.netid).sort()).toEqual(['tcp', 'udp']);
@@ -89,7 +63,7 @@ d('mchard fix restarts the real service', () => {
   it('a fix memcached cannot start with is rolled back: the original file byte for byte, memcached running it again, exit 3', async () => {
     const port = freePort();
     // Works as it is (loopback, TCP only) but runs as root; the fix makes it switch to a user this machine lacks.
-    const original = `# runs as root\nlogfile ${dir}/memcached.log\n-m 64\n-p ${port}\n-u root\n-l 127.0.0.1\n-U 0\n`;
+    const original = `# runs as root\nlogfile ${t.dir}/memcached.log\n-m 64\n-p ${port}\n-u root\n-l 127.0.0.1\n-U 0\n`;
     const before = await startWith(original, port);
     const r = mchard(['fix', '--yes', '--no-host-checks', '--user', 'mchard_no_such_user', CONF]);
     expect(r.code).toBe(3);
@@ -119,7 +93,7 @@ afterAll(() => {
 (netnsOk ? describe : describe.skip)('mchard fix restarts the real service (network namespace)', () => {
   it('--listen 192.0.2.1 --no-host-checks: memcached cannot bind, the original comes back and runs, exit 3', async () => {
     const port = freePort();
-    const original = `# everything, but the namespace has only lo\nlogfile ${dir}/memcached.log\n-m 64\n-p ${port}\n-u memcache\n-l 0.0.0.0\n-U 0\n`;
+    const original = `# everything, but the namespace has only lo\nlogfile ${t.dir}/memcached.log\n-m 64\n-p ${port}\n-u memcache\n-l 0.0.0.0\n-U 0\n`;
     const before = await startWith(original, port, NS);
     expect(before.map(({ netid, local }) => ({ netid, local }))).toEqual([{ netid: 'tcp', local: `0.0.0.0:${port}` }]);
     const r = mchard(['fix', '--yes', '--no-host-checks', '--listen', '192.0.2.1', CONF], NS);

@@ -2,13 +2,12 @@
  * `mchard fix` and the restart, in process, on a fake machine (systemd, fake runner): when it restarts,
  * asks, or does not, and the exit status 3 with the original file back byte for byte after a failure.
  */
-import { EventEmitter } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runFix, type FixHooks } from '../../src/cli/fix.js';
 import type { Io } from '../../src/cli/io.js';
-import type { SignalSource } from '../../src/fix/interrupt.js';
+import { Signals } from '../helpers/signals.js';
 import { FakeMachine, versionServer } from './fake-machine.js';
 
 let dir = '';
@@ -132,16 +131,6 @@ describe('mchard fix: restarting the service', () => {
     expect(readFileSync(path, 'utf8')).toBe(text);
   });
 });
-
-/** Signals for runFix, delivered by the test (a fake of the process's). */
-class Signals extends EventEmitter implements SignalSource {
-  override on(event: string, fn: () => void): this {
-    return super.on(event, fn);
-  }
-  override off(event: string, fn: () => void): this {
-    return super.off(event, fn);
-  }
-}
 
 describe('mchard fix: signals during the restart (fake systemd)', () => {
   it('a signal during the restart command: the command finishes, the original goes back, the service runs it again; exit 130', async () => {
