@@ -45,9 +45,10 @@ function inTerminal(
   answer: string | null,
   timeoutMs = 20000,
   atPrompt?: (child: ChildProcess) => void,
+  stdoutTo?: string,
 ): Promise<{ code: number | null; out: string; prompted: boolean }> {
   return new Promise((resolve, reject) => {
-    const cmd = [process.execPath, cli, ...args].map(q).join(' ');
+    const cmd = [process.execPath, cli, ...args].map(q).join(' ') + (stdoutTo ? ` > ${q(stdoutTo)}` : '');
     const child = spawn('script', ['-qefc', cmd, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', TERM: 'xterm' } });
     let out = '';
     let prompted = false;
@@ -121,6 +122,18 @@ function inTerminal(
     expect(readFileSync(a, 'utf8')).toBe(INSECURE);
     expect(readFileSync(b, 'utf8')).toBe(INSECURE);
     expect(readdirSync(dir).sort()).toEqual(['a.conf', 'b.conf']);
+  });
+
+  it('--format json: the diff and the question go to the terminal on stderr; stdout holds only the JSON report', async () => {
+    const f = join(dir, 'memcached.conf');
+    writeFileSync(f, INSECURE);
+    const report = join(dir, 'report.json');
+    const r = await inTerminal(['fix', '--format', 'json', '--no-color', f], 'n', 20000, undefined, report);
+    expect(r.prompted).toBe(true);
+    expect(r.out).toContain(`✖ Write these changes to ${f}? · no`);
+    const json = JSON.parse(readFileSync(report, 'utf8'));
+    expect(json.files[0]).toMatchObject({ path: f, changed: true, written: false, notFixed: expect.arrayContaining([expect.objectContaining({ reason: 'answered no' })]) });
+    expect(r.code).toBe(1);
   });
 
   it('SIGTERM while a question is shown: the prompt ends, nothing is written, exit 143', async () => {

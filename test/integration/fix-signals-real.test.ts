@@ -16,8 +16,8 @@
  */
 import { jest } from '@jest/globals';
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { buildCli } from '../fix/helpers.js';
 import { CONF, descendants, freePort, INIT, memcachedSockets, serviceTestsMissing, useServiceSession, sh, userOf, waitFor } from '../helpers/debian-service.js';
 
@@ -50,9 +50,11 @@ async function startWith(text: string, port: number) {
   });
 }
 
-/** What the temporary folder holds of mchard's command output (named or not yet removed). */
-function commandLeftovers(): string[] {
-  return readdirSync(tmpdir()).filter((n) => /mchard-cmd/.test(n));
+/** A temporary folder of mchard's own (TMPDIR), to see what it leaves there. */
+function privateTmp(): string {
+  const p = join(t.dir, `tmp-${Date.now()}`);
+  mkdirSync(p);
+  return p;
 }
 
 interface Running {
@@ -63,8 +65,8 @@ interface Running {
 }
 
 /** Starts `mchard ARGS` in a process group of its own (as a shell runs a foreground job). */
-function start(args: string[]): Running {
-  const child = spawn(process.execPath, [t.cli, ...args], { cwd: '/', env: ENV, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+function start(args: string[], env: Record<string, string> = {}): Running {
+  const child = spawn(process.execPath, [t.cli, ...args], { cwd: '/', env: { ...ENV, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.on('data', (b: Buffer) => void (out += b.toString()));
@@ -101,9 +103,9 @@ d('signals during the restart: the original is back and runs, then mchard exits 
     const original = insecure(port);
     const before = await startWith(original, port);
     expect(userOf(before[0].pid)).toBe('root');
-    const leftBefore = commandLeftovers();
+    const tmp = privateTmp();
 
-    const m = start(['fix', '--yes', '--no-color', CONF]);
+    const m = start(['fix', '--yes', '--no-color', CONF], { TMPDIR: tmp });
     await duringRestart(m);
     process.kill(to === 'group' ? -m.pid : m.pid, sig);
     const r = await m.done;
@@ -121,7 +123,8 @@ d('signals during the restart: the original is back and runs, then mchard exits 
     expect(after[0].pid).not.toBe(before[0].pid);
     // The report is the file on disk: the original's errors.
     expect(r.out).toMatch(/MC201/);
-    expect(commandLeftovers()).toEqual(leftBefore);
+    // Nothing left in the temporary folder (the commands' output went to files without a name).
+    expect(readdirSync(tmp)).toEqual([]);
     expect(readdirSync('/etc').filter((n) => /^\.memcached\.conf\.mchard-/.test(n))).toEqual([]);
   });
 
