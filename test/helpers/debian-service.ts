@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { lockSystemService } from './system-lock.js';
 
 export const CONF = '/etc/memcached.conf';
@@ -144,7 +144,8 @@ export class ServiceSession {
 
 /**
  * Registers the hooks of a real-service test file: the session (lock, saved state) and a private build of
- * the CLI before all, the service reset after each test, everything put back after all. `missing` non-empty:
+ * the CLI before all, the service reset after each test, everything put back (and the build removed)
+ * after all. `missing` non-empty:
  * nothing is done (the tests are skipped).
  */
 export function useServiceSession(missing: readonly string[], tempPrefix: string, build: () => Promise<string>): { readonly cli: string; readonly dir: string } {
@@ -167,6 +168,7 @@ export function useServiceSession(missing: readonly string[], tempPrefix: string
       session.restore();
     } finally {
       rmSync(state.dir, { recursive: true, force: true });
+      if (state.cli) rmSync(dirname(state.cli), { recursive: true, force: true });
     }
   }, 120_000);
   return state;
