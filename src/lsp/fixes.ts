@@ -28,6 +28,11 @@ export function fixSafety(f: Finding): 'safe' | 'unsafe' | null {
   return f.fix ? f.fix.safety : null;
 }
 
+/** What a finding's fix does, in a few words, before it is planned (titles of actions resolved later). */
+export function fixDescription(f: Finding): string {
+  return f.fix?.description ?? `fix ${f.ruleId}`;
+}
+
 function sameSpan(a: Span | null, b: Span | null): boolean {
   return a === b || (a !== null && b !== null && a.start === b.start && a.end === b.end);
 }

@@ -29,10 +29,30 @@ import type { FixPlan } from '../fix/plan.js';
 import { VERSION } from '../version.js';
 import { lintDocument, type DocumentLint, type DocumentPlace } from './analysis.js';
 import { diagnosticsOf, findingRange, isFindingData } from './diagnostics.js';
-import { fixSafety, planFindingFix, planSafeFixes, textEdits } from './fixes.js';
+import { fixDescription, fixSafety, planFindingFix, planSafeFixes, textEdits } from './fixes.js';
 
 /** The code action kind of "fix every safe problem in this file" (editors run it on save when asked). */
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.mchard`;
+
+/**
+ * Above this many characters, a client that resolves code actions gets them without their edits, which
+ * are planned only when one is chosen (codeAction/resolve): planning lints the document a few times, and
+ * editors ask for code actions at every cursor move.
+ */
+export const LAZY_PLAN_CHARS = 64 * 1024;
+
+/** What a code action to be resolved carries: the document version it was made for, and which action. */
+interface ActionData {
+  uri: string;
+  version: number;
+  /** A finding's index, or 'all' for fix all. */
+  target: number | 'all';
+}
+
+function isActionData(v: unknown): v is ActionData {
+  const d = v as ActionData;
+  return typeof d === 'object' && d !== null && typeof d.uri === 'string' && Number.isInteger(d.version) && (d.target === 'all' || Number.isInteger(d.target));
+}
 
 /** Quiet time after a change before the document is linted again: longer for long documents. */
 export function debounceMs(length: number): number {
@@ -79,6 +99,7 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
   const states = new Map<string, DocState>();
   let versionedEdits = false;
   let disabledSupport = false;
+  let resolveEdits = false;
   let watchConfig = false;
   let shutDown = false;
 
@@ -135,12 +156,13 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
     const caps = params.capabilities;
     versionedEdits = caps.workspace?.workspaceEdit?.documentChanges === true;
     disabledSupport = caps.textDocument?.codeAction?.disabledSupport === true;
+    resolveEdits = caps.textDocument?.codeAction?.resolveSupport?.properties.includes('edit') === true;
     watchConfig = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     return {
       capabilities: {
         positionEncoding: 'utf-16',
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: true },
       },
       serverInfo: { name: 'mchard', version: VERSION },
     };
@@ -189,17 +211,20 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
     return index === -1 ? null : { finding: lint.findings[index], index };
   }
 
-  function findingAction(doc: TextDocument, lint: Linted, finding: Finding, diagnostic: Diagnostic): CodeAction | null {
+  const findingTitle = (finding: Finding, safety: 'safe' | 'unsafe', description: string) =>
+    safety === 'safe' ? `mchard: ${description} (${finding.ruleId})` : `mchard, unsafe fix (review before use): ${description} (${finding.ruleId})`;
+
+  function findingAction(doc: TextDocument, lint: Linted, finding: Finding, diagnostic: Diagnostic | undefined): CodeAction | null {
     const safety = fixSafety(finding);
     if (!safety) return null;
     const plan = planFindingFix(lint, finding);
     const description = plan.applied.map((a) => a.description).join('; ') || plan.failed.map((f) => f.description).join('; ');
-    const title = safety === 'safe' ? `mchard: ${description} (${finding.ruleId})` : `mchard, unsafe fix (review before use): ${description} (${finding.ruleId})`;
+    const title = findingTitle(finding, safety, description);
     if (!plan.changed) {
       if (!disabledSupport || plan.failed.length === 0) return null;
-      return { title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], disabled: { reason: plan.failed.map((f) => f.reason).join('; ') } };
+      return { title, kind: CodeActionKind.QuickFix, diagnostics: diagnostic && [diagnostic], disabled: { reason: plan.failed.map((f) => f.reason).join('; ') } };
     }
-    return { title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: safety === 'safe', edit: workspaceEdit(doc, lint, plan) };
+    return { title, kind: CodeActionKind.QuickFix, diagnostics: diagnostic && [diagnostic], isPreferred: safety === 'safe', edit: workspaceEdit(doc, lint, plan) };
   }
 
   function fixAllAction(doc: TextDocument, lint: Linted): CodeAction | null {
@@ -207,6 +232,20 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
     if (!plan.changed) return null;
     const n = plan.applied.length;
     return { title: `mchard: fix all safe problems in this file (${n} rule${n === 1 ? '' : 's'})`, kind: FIX_ALL_KIND, edit: workspaceEdit(doc, lint, plan) };
+  }
+
+  /** The same actions, unplanned: their edits come with codeAction/resolve. */
+  function lazyFindingAction(doc: TextDocument, lint: Linted, finding: Finding, index: number, diagnostic: Diagnostic): CodeAction | null {
+    const safety = fixSafety(finding);
+    if (!safety) return null;
+    const data: ActionData = { uri: doc.uri, version: lint.version, target: index };
+    return { title: findingTitle(finding, safety, fixDescription(finding)), kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: safety === 'safe', data };
+  }
+
+  function lazyFixAllAction(doc: TextDocument, lint: Linted): CodeAction | null {
+    if (!lint.findings.some((f) => fixSafety(f) === 'safe')) return null;
+    const data: ActionData = { uri: doc.uri, version: lint.version, target: 'all' };
+    return { title: 'mchard: fix all safe problems in this file', kind: FIX_ALL_KIND, data };
   }
 
   /** A cached action of this lint, or the one `make` builds; a failure is logged and gives none. */
@@ -228,6 +267,7 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
     const lint = await lintNow(doc);
     if (!lint || lint.outcome !== 'linted' || documents.get(doc.uri)?.version !== lint.version) return [];
     const st = stateOf(doc.uri);
+    const lazy = resolveEdits && lint.source.text.length > LAZY_PLAN_CHARS;
     const only = params.context.only;
     const wants = (kind: string) => !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
     const out: CodeAction[] = [];
@@ -235,15 +275,41 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
       for (const d of params.context.diagnostics) {
         const hit = findingOf(doc, lint, d);
         if (!hit) continue;
-        const action = cached(st, hit.index, () => findingAction(doc, lint, hit.finding, d));
+        const action = lazy ? lazyFindingAction(doc, lint, hit.finding, hit.index, d) : cached(st, hit.index, () => findingAction(doc, lint, hit.finding, d));
         if (action) out.push(action);
       }
     }
     if (wants(FIX_ALL_KIND)) {
-      const action = cached(st, 'all', () => fixAllAction(doc, lint));
+      const action = lazy ? lazyFixAllAction(doc, lint) : cached(st, 'all', () => fixAllAction(doc, lint));
       if (action) out.push(action);
     }
     return out;
+  });
+
+  // The edit of an action listed without one. For a document changed since, the action comes back
+  // without an edit (the client applies nothing) and a message says why.
+  connection.onCodeActionResolve(async (action: CodeAction): Promise<CodeAction> => {
+    const data = action.data;
+    if (!isActionData(data)) return action;
+    const doc = documents.get(data.uri);
+    const lint = doc && !shutDown ? await lintNow(doc) : undefined;
+    if (!doc || !lint || lint.outcome !== 'linted' || lint.version !== data.version || documents.get(doc.uri)?.version !== lint.version) {
+      void connection.window.showWarningMessage('mchard: the document changed since this fix was offered; ask for the fix again');
+      return action;
+    }
+    const st = stateOf(doc.uri);
+    const planned =
+      data.target === 'all'
+        ? cached(st, 'all', () => fixAllAction(doc, lint))
+        : lint.findings[data.target]
+          ? cached(st, data.target, () => findingAction(doc, lint, lint.findings[data.target as number], action.diagnostics?.[0]))
+          : null;
+    if (!planned?.edit) {
+      const reason = planned?.disabled?.reason ?? 'nothing to change';
+      void connection.window.showWarningMessage(`mchard: ${action.title}: not applied: ${reason}`);
+      return action;
+    }
+    return { ...action, edit: planned.edit };
   });
 
   connection.onShutdown(() => {

@@ -7,9 +7,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { DidChangeWatchedFilesNotification, type CodeAction, type Diagnostic, type TextDocumentEdit, type TextEdit } from 'vscode-languageserver-protocol/node';
+import { CodeActionResolveRequest, DidChangeWatchedFilesNotification, type CodeAction, type Diagnostic, type TextDocumentEdit, type TextEdit } from 'vscode-languageserver-protocol/node';
 import { ensureBuilt, ROOT, runBin, TempDir } from '../cli/helpers.js';
-import { fileUri, LspSession } from './client.js';
+import { CLIENT_CAPABILITIES, fileUri, LspSession } from './client.js';
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
 const DOCS = `https://github.com/mchard/mchard/blob/v${pkg.version}/docs/rules`;
@@ -79,7 +79,7 @@ describe('mchard lsp --stdio', () => {
     const r = await session.initialize();
     expect(r.serverInfo).toEqual({ name: 'mchard', version: pkg.version });
     expect(r.capabilities.textDocumentSync).toMatchObject({ openClose: true, change: 2 });
-    expect(r.capabilities.codeActionProvider).toEqual({ codeActionKinds: ['quickfix', 'source.fixAll.mchard'] });
+    expect(r.capabilities.codeActionProvider).toEqual({ codeActionKinds: ['quickfix', 'source.fixAll.mchard'], resolveProvider: true });
     expect(r.capabilities.positionEncoding).toBe('utf-16');
   });
 
@@ -208,6 +208,32 @@ describe('mchard lsp --stdio', () => {
     expect(lintIds('etc/memcached.conf', fixed)).toEqual(['MC805']);
   });
 
+  it('a large document, with a client that resolves code actions: actions listed without edits, planned on resolve', async () => {
+    session = LspSession.start({ cwd: tmp.path });
+    const caps = structuredClone(CLIENT_CAPABILITIES);
+    caps.textDocument!.codeAction!.resolveSupport = { properties: ['edit'] };
+    await session.initialize(caps);
+    // 70 KiB: above the 64 KiB from which planning waits for resolve.
+    const text = '# padding line for a large memcached configuration file, kept as it is\n'.repeat(1000) + '-m 64\n-p 11300\n-u memcache\n-vv\n-l 0.0.0.0\n-U 0\n';
+    const uri = fileUri(tmp.join('r', 'etc', 'memcached.conf'));
+    await session.open(uri, text);
+    const diags = await session.diagnosticsOf(uri, 1);
+    const mc101 = diags.find((d) => d.code === 'MC101')!;
+    const listed = await session.codeActions(uri, mc101.range, [mc101]);
+    expect(listed.map((a) => [a.title, a.kind, a.edit])).toEqual([
+      ['mchard: listen on 127.0.0.1 only (MC101)', 'quickfix', undefined],
+      ['mchard: fix all safe problems in this file', 'source.fixAll.mchard', undefined],
+    ]);
+    const quick = await session.conn.sendRequest(CodeActionResolveRequest.type, listed[0]);
+    // Only MC101's fix: -vv (MC502) stays.
+    expect(apply(text, editsOf(quick, uri))).toBe(text.replace('-l 0.0.0.0\n', '# -l 0.0.0.0  # mchard: -l 0.0.0.0 replaced (MC101 listen-all-interfaces)\n-l 127.0.0.1\n'));
+    const all = await session.conn.sendRequest(CodeActionResolveRequest.type, listed[1]);
+    expect(apply(text, editsOf(all, uri))).toBe(fixWrites('etc/memcached.conf', text));
+    // Resolved after a change: no edit.
+    await session.change(uri, 2, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '#' }]);
+    expect((await session.conn.sendRequest(CodeActionResolveRequest.type, listed[1])).edit).toBeUndefined();
+  });
+
   it('code actions only for mchard diagnostics of the current version; none for a stale or foreign one', async () => {
     await started();
     const uri = fileUri(tmp.join('h', 'etc', 'memcached.conf'));
@@ -320,6 +346,11 @@ describe('mchard lsp --stdio', () => {
     const e = await session.diagnosticsOf(esc, 1);
     expect(e.length).toBeGreaterThan(0);
     for (const d of e) expect(d.message).not.toMatch(/[\x00-\x1f\x7f-\x9f\u202e]/);
+    // YAML nested 200,000 deep (the parser's recursion overflows the stack): one diagnostic, no crash.
+    const deep = fileUri(tmp.join('k5', 'docker-compose.yml'));
+    await session.open(deep, `services:\n  memcached:\n    image: memcached\n    command: ${'['.repeat(200_000)}\n`);
+    const dd = await session.diagnosticsOf(deep, 1);
+    expect(dd).toEqual([expect.objectContaining({ severity: 1, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } })]);
     // Still serving: a code action request and a new document.
     expect(await session.codeActions(esc, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, [], ['source.fixAll.mchard'])).toEqual(expect.any(Array));
     const after = fileUri(tmp.join('k4', 'etc', 'memcached.conf'));
