@@ -9,7 +9,7 @@
  * findings outside the subset are reported without their fix. They are still reported, so suppressions
  * are used and severities apply exactly as in `mchard fix`.
  */
-import { diffChars, diffLines } from 'diff';
+import { diffChars, diffLines, type ChangeObject } from 'diff';
 import type { TextEdit } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Span } from '../source.js';
@@ -110,17 +110,9 @@ function trimmed(before: string, after: string, p: Piece): Piece {
   return { a0, a1, b0, b1 };
 }
 
-/** The pieces of one changed hunk: character by character when it is small, else the hunk less its common ends. */
-function hunkPieces(before: string, after: string, hunk: Piece, out: Piece[]): void {
-  const old = before.slice(hunk.a0, hunk.a1);
-  const neu = after.slice(hunk.b0, hunk.b1);
-  const parts = old.length <= CHAR_DIFF_LIMIT && neu.length <= CHAR_DIFF_LIMIT ? diffChars(old, neu, { timeout: DIFF_TIMEOUT_MS }) : undefined;
-  if (!parts) {
-    out.push(trimmed(before, after, hunk));
-    return;
-  }
-  let a = hunk.a0;
-  let b = hunk.b0;
+/** The changed pieces of a diff's parts (removed and added runs, grouped), at offsets from `a` and `b`. */
+function changedPieces(parts: readonly ChangeObject<string>[], a: number, b: number): Piece[] {
+  const out: Piece[] = [];
   let cur: Piece | null = null;
   for (const part of parts) {
     const n = part.value.length;
@@ -138,6 +130,15 @@ function hunkPieces(before: string, after: string, hunk: Piece, out: Piece[]): v
     }
   }
   if (cur) out.push(cur);
+  return out;
+}
+
+/** The pieces of one changed hunk: character by character when it is small, else the hunk less its common ends. */
+function hunkPieces(before: string, after: string, hunk: Piece): Piece[] {
+  const old = before.slice(hunk.a0, hunk.a1);
+  const neu = after.slice(hunk.b0, hunk.b1);
+  const parts = old.length <= CHAR_DIFF_LIMIT && neu.length <= CHAR_DIFF_LIMIT ? diffChars(old, neu, { timeout: DIFF_TIMEOUT_MS }) : undefined;
+  return parts ? changedPieces(parts, hunk.a0, hunk.b0) : [trimmed(before, after, hunk)];
 }
 
 /**
@@ -146,31 +147,10 @@ function hunkPieces(before: string, after: string, hunk: Piece, out: Piece[]): v
  */
 export function replacements(before: string, after: string): Replacement[] {
   if (before === after) return [];
-  const pieces: Piece[] = [];
   const lines = diffLines(before, after, { timeout: DIFF_TIMEOUT_MS });
-  if (!lines) {
-    pieces.push(trimmed(before, after, { a0: 0, a1: before.length, b0: 0, b1: after.length }));
-  } else {
-    let a = 0;
-    let b = 0;
-    let hunk: Piece | null = null;
-    for (const part of lines) {
-      const n = part.value.length;
-      if (part.added || part.removed) {
-        hunk ??= { a0: a, a1: a, b0: b, b1: b };
-        if (part.added) b += n;
-        else a += n;
-        hunk.a1 = a;
-        hunk.b1 = b;
-      } else {
-        if (hunk) hunkPieces(before, after, hunk, pieces);
-        hunk = null;
-        a += n;
-        b += n;
-      }
-    }
-    if (hunk) hunkPieces(before, after, hunk, pieces);
-  }
+  const pieces = lines
+    ? changedPieces(lines, 0, 0).flatMap((hunk) => hunkPieces(before, after, hunk))
+    : [trimmed(before, after, { a0: 0, a1: before.length, b0: 0, b1: after.length })];
   // Widen each piece over the common text around it until no boundary splits a character or a CRLF; two
   // pieces that then touch become one (the text between them is the same in both).
   const out: Piece[] = [];

@@ -29,7 +29,10 @@ import {
   type PublishDiagnosticsParams,
   type Range,
   type TextDocumentContentChangeEvent,
+  type TextDocumentEdit,
+  type TextEdit,
 } from 'vscode-languageserver-protocol/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { BIN } from '../cli/helpers.js';
 
 export interface WireMessage {
@@ -184,6 +187,21 @@ export class LspSession {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
     this.conn.dispose();
   }
+}
+
+/** The text edits of a code action for one document (documentChanges or changes). */
+export function editsOf(action: CodeAction, uri: string): TextEdit[] {
+  const e = action.edit!;
+  if (e.documentChanges) {
+    const d = e.documentChanges.find((c) => 'textDocument' in c && c.textDocument.uri === uri) as TextDocumentEdit | undefined;
+    return (d?.edits ?? []) as TextEdit[];
+  }
+  return e.changes?.[uri] ?? [];
+}
+
+/** Edits applied to a text, as an editor applies them (through LSP positions). */
+export function applyEdits(text: string, edits: TextEdit[]): string {
+  return TextDocument.applyEdits(TextDocument.create('file:///x', 'x', 1, text), edits);
 }
 
 export function fileUri(path: string): string {

@@ -8,11 +8,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { CodeAction, Diagnostic, TextDocumentEdit, TextEdit } from 'vscode-languageserver-protocol/node';
+import type { Diagnostic } from 'vscode-languageserver-protocol/node';
 import { ensureBuilt, ROOT, runBin, TempDir } from '../cli/helpers.js';
 import { SHARED } from '../helpers/paths.js';
-import { fileUri, LspSession } from './client.js';
+import { applyEdits, editsOf, fileUri, LspSession } from './client.js';
 
 interface RealFile {
   /** Where the copy is, in the folder, and where it was in its repository. */
@@ -43,12 +42,7 @@ afterAll(() => {
   tmp?.cleanup();
 });
 
-function editsOf(action: CodeAction, uri: string): TextEdit[] {
-  const d = action.edit!.documentChanges!.find((c) => 'textDocument' in c && c.textDocument.uri === uri) as TextDocumentEdit;
-  return d.edits as TextEdit[];
-}
-
-const apply = (text: string, edits: TextEdit[]) => TextDocument.applyEdits(TextDocument.create('file:///x', 'x', 1, text), edits);
+const apply = applyEdits;
 
 interface LintJson {
   files: { path: string; findings: { ruleId: string; severity: string; message: string; slug: string }[] }[];

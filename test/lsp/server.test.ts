@@ -6,10 +6,9 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TextDocument } from 'vscode-languageserver-textdocument';
-import { CodeActionResolveRequest, DidChangeWatchedFilesNotification, type CodeAction, type Diagnostic, type TextDocumentEdit, type TextEdit } from 'vscode-languageserver-protocol/node';
+import { CodeActionResolveRequest, DidChangeWatchedFilesNotification, type Diagnostic } from 'vscode-languageserver-protocol/node';
 import { ensureBuilt, ROOT, runBin, TempDir } from '../cli/helpers.js';
-import { CLIENT_CAPABILITIES, fileUri, LspSession } from './client.js';
+import { applyEdits, CLIENT_CAPABILITIES, editsOf, fileUri, LspSession } from './client.js';
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
 const DOCS = `https://github.com/mchard/mchard/blob/v${pkg.version}/docs/rules`;
@@ -31,19 +30,7 @@ async function started(): Promise<LspSession> {
   return session;
 }
 
-/** The text edits of a code action for one document (documentChanges or changes). */
-function editsOf(action: CodeAction, uri: string): TextEdit[] {
-  const e = action.edit!;
-  if (e.documentChanges) {
-    const d = e.documentChanges.find((c) => 'textDocument' in c && c.textDocument.uri === uri) as TextDocumentEdit | undefined;
-    return (d?.edits ?? []) as TextEdit[];
-  }
-  return e.changes?.[uri] ?? [];
-}
-
-function apply(text: string, edits: TextEdit[]): string {
-  return TextDocument.applyEdits(TextDocument.create('file:///x', 'x', 1, text), edits);
-}
+const apply = applyEdits;
 
 /** What `mchard fix --yes` writes for this text at this relative path (a copy in its own folder). */
 function fixWrites(rel: string, text: string): string {
