@@ -73,8 +73,10 @@ export function settingsFor(place: DocumentPlace): LintSettings {
     rules: RULES,
     options: resolver.ruleOptions(place.file ?? place.path, cfg),
     severities: new Map(cfg?.severities ?? []),
-    // No `host`: as `lint`, rules judge the file for the service, not this machine. Other host files a
-    // unit names (EnvironmentFile=) are never read here: see the hardening branch's `hostFiles`.
+    // No `host`: as `lint`, rules judge the file for the service, not this machine. No `hostFiles`
+    // either, once LintSettings has it (the hardening branch): the host files a unit names
+    // (EnvironmentFile=) are then never read for an editor's document. Until then the systemd dialect
+    // reads a readable one, as lint does.
   };
 }
 

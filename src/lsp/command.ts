@@ -15,9 +15,10 @@ exactly as "mchard fix" writes them; an unsafe fix is offered only for its own
 finding, titled as unsafe.
 
 The nearest .mchardrc above a document's file and suppression comments apply as
-for lint. The server reads nothing else from the host and runs nothing: no
-EnvironmentFile= a unit names, no "memcached -V" (set memcached-version in
-.mchardrc for a release other than the newest). Documents larger than 1 MiB
+for lint. The server runs no program, not even "memcached -V" (set
+memcached-version in .mchardrc for a release other than the newest); besides
+the documents it reads the .mchardrc files above them and, as lint does, a
+readable EnvironmentFile= a systemd unit names. Documents larger than 1 MiB
 are not linted.
 
 Options:
