@@ -111,7 +111,22 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
     }
     return s;
   };
-  const logFailure = (what: string, e: unknown) => connection.console.error(`mchard: ${what}: ${(e as Error)?.stack ?? String(e)}`);
+  const logFailure = (what: string, e: unknown) => {
+    try {
+      connection.console.error(`mchard: ${what}: ${(e as Error)?.stack ?? String(e)}`);
+    } catch {
+      // The connection is gone: nobody is left to tell.
+    }
+  };
+  const warn = (message: string) => {
+    try {
+      connection.window.showWarningMessage(message);
+    } catch (e) {
+      logFailure('showing a message', e);
+    }
+  };
+  // A promise nobody awaited that fails is a bug to log, not a reason to end the server (Node.js's default).
+  process.on('unhandledRejection', (e) => logFailure('unexpected failure', e));
 
   /** Lints the document's current version (once), publishes its diagnostics, and returns the lint. */
   function lintNow(doc: TextDocument, force = false): Promise<DocumentLint | undefined> {
@@ -294,7 +309,7 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
     const doc = documents.get(data.uri);
     const lint = doc && !shutDown ? await lintNow(doc) : undefined;
     if (!doc || !lint || lint.outcome !== 'linted' || lint.version !== data.version || documents.get(doc.uri)?.version !== lint.version) {
-      void connection.window.showWarningMessage('mchard: the document changed since this fix was offered; ask for the fix again');
+      warn('mchard: the document changed since this fix was offered; ask for the fix again');
       return action;
     }
     const st = stateOf(doc.uri);
@@ -306,7 +321,7 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
           : null;
     if (!planned?.edit) {
       const reason = planned?.disabled?.reason ?? 'nothing to change';
-      void connection.window.showWarningMessage(`mchard: ${action.title}: not applied: ${reason}`);
+      warn(`mchard: ${action.title}: not applied: ${reason}`);
       return action;
     }
     return { ...action, edit: planned.edit };
