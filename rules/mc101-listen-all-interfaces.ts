@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
-import { bindLoopbackFix, describeListener, occurrences } from '../src/engine/helpers.js';
+import { BIND_LOOPBACK, describeListener, LISTEN_SOURCES, occurrences } from '../src/engine/helpers.js';
 import { containerVerdict } from '../src/dialects/container-reach.js';
 
 export const rule = defineRule({
@@ -11,14 +11,9 @@ export const rule = defineRule({
   phase: 'settings',
   dialects: 'all',
   sources: [
-    { kind: 'memcached-doc', title: 'memcached(1): -l, --listen' },
-    { kind: 'memcached-doc', title: 'memcached wiki: ConfiguringServer, section networking', url: 'https://github.com/memcached/memcached/wiki/ConfiguringServer#networking' },
+    ...LISTEN_SOURCES,
   ],
-  fix: {
-    safety: 'safe',
-    why: 'Clients on other machines lose access: that is the hardening itself (give the addresses they use with `mchard fix --listen` to keep a private network).',
-    build: (ctx, _state: true) => bindLoopbackFix(ctx),
-  },
+  fix: BIND_LOOPBACK,
   docs: {
     what:
       'Reports a configuration with no `-l` at all (memcached then binds `0.0.0.0` and `::`, every IPv4 and IPv6 interface) ' +

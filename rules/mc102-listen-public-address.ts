@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
-import { bindLoopbackFix, classifiedEntries, listenEntrySpan } from '../src/engine/helpers.js';
+import { BIND_LOOPBACK, classifiedEntries, LISTEN_SOURCES, listenEntrySpan } from '../src/engine/helpers.js';
 
 export const rule = defineRule({
   id: 'MC102',
@@ -10,15 +10,10 @@ export const rule = defineRule({
   phase: 'settings',
   dialects: 'all',
   sources: [
-    { kind: 'memcached-doc', title: 'memcached(1): -l, --listen' },
-    { kind: 'memcached-doc', title: 'memcached wiki: ConfiguringServer, section networking', url: 'https://github.com/memcached/memcached/wiki/ConfiguringServer#networking' },
+    ...LISTEN_SOURCES,
     { kind: 'cve', id: 'CVE-2018-1000115' },
   ],
-  fix: {
-    safety: 'safe',
-    why: 'Clients on other machines lose access: that is the hardening itself (give the addresses they use with `mchard fix --listen` to keep a private network).',
-    build: (ctx, _state: true) => bindLoopbackFix(ctx),
-  },
+  fix: BIND_LOOPBACK,
   docs: {
     what:
       'Reports every `-l` entry whose address is a public unicast IPv4 or IPv6 address (not loopback, private, ' +

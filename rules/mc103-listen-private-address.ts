@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
-import { classifiedEntries, listenEntrySpan } from '../src/engine/helpers.js';
+import { classifiedEntries, LISTEN_SOURCES, listenEntrySpan } from '../src/engine/helpers.js';
 
 export const rule = defineRule({
   id: 'MC103',
@@ -10,8 +10,7 @@ export const rule = defineRule({
   phase: 'settings',
   dialects: 'all',
   sources: [
-    { kind: 'memcached-doc', title: 'memcached(1): -l, --listen' },
-    { kind: 'memcached-doc', title: 'memcached wiki: ConfiguringServer, section networking', url: 'https://github.com/memcached/memcached/wiki/ConfiguringServer#networking' },
+    ...LISTEN_SOURCES,
     { kind: 'reference', title: 'RFC 1918, RFC 4193 (unique-local), RFC 4291 (link-local)' },
   ],
   fix: null,

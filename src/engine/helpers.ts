@@ -6,7 +6,8 @@ import { applyOptions, type Failure } from '../memcached/settings.js';
 import type { Span } from '../source.js';
 import { classifyAddress, parseCidrs, type AddressClass, type ClassifiedListener } from './exposure.js';
 import type { FixIntent } from './types.js';
-import type { FixProposal, RuleContext } from './rule.js';
+import type { FixDeclaration, FixProposal, RuleContext, RuleSource } from './rule.js';
+import type { DialectName } from '../dialects/types.js';
 import { dialectOf } from '../dialects/index.js';
 import { SYSCONFIG_VARIABLES } from '../dialects/sysconfig.js';
 
@@ -39,6 +40,19 @@ export function bindLoopbackFix(ctx: Reader): FixProposal {
   intents.push({ kind: 'set-option', letter: 'l', value: addrs.join(','), replace: ls.at(-1) });
   return { description: `listen on ${addrs.join(', ')} only`, intents };
 }
+
+/** The fix of the rules about listening beyond loopback (MC101, MC102): bind loopback, or the `--listen` addresses. */
+export const BIND_LOOPBACK: FixDeclaration<DialectName, true> = {
+  safety: 'safe',
+  why: 'Clients on other machines lose access: that is the hardening itself (give the addresses they use with `mchard fix --listen` to keep a private network).',
+  build: (ctx) => bindLoopbackFix(ctx),
+};
+
+/** Where memcached's listen addresses are documented (the MC1xx rules about them cite these). */
+export const LISTEN_SOURCES: readonly RuleSource[] = [
+  { kind: 'memcached-doc', title: 'memcached(1): -l, --listen' },
+  { kind: 'memcached-doc', title: 'memcached wiki: ConfiguringServer, section networking', url: 'https://github.com/memcached/memcached/wiki/ConfiguringServer#networking' },
+];
 
 export function disableUdpFix(ctx: Reader): FixProposal {
   return { description: 'disable UDP with -U 0', intents: setOptionIntents(ctx, 'U', '0') };

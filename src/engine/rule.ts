@@ -207,7 +207,8 @@ export interface FixDeclaration<D extends DialectName = DialectName, S = never> 
 /** Every dialect, for a rule that applies to all of them. */
 export type AllDialects = 'all';
 
-export interface RuleDefinition<D extends DialectName, S> {
+/** What every rule declares whatever its dialects and fix state. */
+interface RuleIdentity {
   /** Stable ID, `MCnnn`. It names the rule; nothing depends on its number. */
   readonly id: string;
   /** Stable kebab-case name; works wherever the ID does. */
@@ -218,27 +219,22 @@ export interface RuleDefinition<D extends DialectName, S> {
   readonly since: string;
   readonly sources: readonly RuleSource[];
   readonly phase: Phase;
+  readonly docs: RuleDocs;
+}
+
+export interface RuleDefinition<D extends DialectName, S> extends RuleIdentity {
   /** The dialects the rule applies to; the engine skips it for any other. */
   readonly dialects: AllDialects | readonly D[];
   readonly fix: FixDeclaration<D, S> | null;
-  readonly docs: RuleDocs;
   check(ctx: RuleContext<D, S>): void;
 }
 
 /** A rule as the engine, the fixer and the reports hold it (its types erased). */
-export interface Rule {
-  readonly id: string;
-  readonly slug: string;
-  readonly severity: Severity;
-  readonly summary: string;
-  readonly since: string;
-  readonly sources: readonly RuleSource[];
-  readonly phase: Phase;
+export interface Rule extends RuleIdentity {
   readonly dialects: AllDialects | readonly DialectName[];
   // `any` (not unknown): the rule's own state type is erased here; only its own check and build see it.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly fix: FixDeclaration<any, any> | null;
-  readonly docs: RuleDocs;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   check(ctx: RuleContext<any, any>): void;
 }
