@@ -6,11 +6,15 @@
 import { loadDialect } from '../dialects/index.js';
 import { argvFromWords } from '../dialects/argv.js';
 import type { DialectName, ParsedConfig } from '../dialects/types.js';
+import { parseVersion } from '../memcached/version.js';
 import { lintSource } from '../engine/lint.js';
 import type { Finding, Rule, RuleOptions, Severity } from '../engine/types.js';
 import { InputError } from '../input.js';
 import { processSockets, type HeldSocket } from '../system/sockets.js';
-import { binaryVersion } from './binary.js';
+import { processVersion } from './binary.js';
+import { namespaceNetworks } from '../system/interfaces.js';
+import { describeNamespace } from '../system/namespaces.js';
+import type { VersionReport } from '../system/binary-version.js';
 import { expectationOf } from './expect.js';
 import { matchProcess } from './match.js';
 import { probeSockets } from './probe.js';
@@ -18,7 +22,7 @@ import { findMemcachedProcesses } from './processes.js';
 import { hostNetworks } from './reach.js';
 import { unitConfigFile } from './unit.js';
 import { driftOf } from './drift.js';
-import type { AuditFacts, Expectation, FileMatch, ProbeResult, ProcessInfo } from './types.js';
+import type { AuditFacts, Expectation, FileMatch, HostNetwork, ProbeResult, ProcessInfo } from './types.js';
 
 export interface AuditRequest {
   rules: readonly Rule[];
@@ -44,6 +48,10 @@ export interface ProcessAudit {
   held: HeldSocket[];
   match: FileMatch | null;
   probes: ProbeResult[] | null;
+  /** The memcached version of the process's binary, and where it came from (nothing is run). */
+  version: VersionReport;
+  /** The interfaces of the process's network namespace. */
+  networks: HostNetwork[];
   config: ParsedConfig;
   findings: Finding[];
 }
@@ -71,7 +79,8 @@ export async function auditProcesses(req: AuditRequest): Promise<AuditOutcome> {
   const proc = req.proc ?? '/proc';
   const errors: InputError[] = [];
   const candidates = await loadCandidates(req, errors);
-  const networks = hostNetworks();
+  const own = hostNetworks();
+  const nsNetworks = new Map<number, HostNetwork[]>();
   await loadDialect('argv');
   const audits: ProcessAudit[] = [];
   for (const p of findMemcachedProcesses(proc, req.pids)) {
@@ -88,14 +97,24 @@ export async function auditProcesses(req: AuditRequest): Promise<AuditOutcome> {
     } else {
       match = matchProcess(p, held, candidates);
     }
-    const probes = req.probe ? await probeSockets(held, req.probeTimeoutMs) : null;
+    // A process in another network namespace: its interfaces, read from /proc/PID/net, once per namespace.
+    const net = p.namespaces.net;
+    const foreign = net.own === false ? net : null;
+    let networks = own;
+    if (foreign) {
+      const id = foreign.inode!;
+      if (!nsNetworks.has(id)) nsNetworks.set(id, namespaceNetworks(p.pid, proc));
+      networks = nsNetworks.get(id)!;
+    }
+    const probes = req.probe ? await probeSockets(held, req.probeTimeoutMs, foreign ? describeNamespace(foreign) : null) : null;
     const path = `${proc}/${p.pid}/cmdline`;
     const base = req.optionsFor(path);
-    const version = binaryVersion(p.exe);
+    const versionReport = processVersion(p, probes, proc);
+    const version = versionReport.version === null ? null : parseVersion(versionReport.version);
     const options: RuleOptions = version && !base.versionExplicit ? { ...base, version, versionExplicit: true } : base;
     // argv[0] is shown when it names memcached (the dialect skips it); otherwise it would read as an option.
     const config = argvFromWords(/^(?:\S*\/)?memcached$/.test(p.argv0) ? [p.argv0, ...p.words] : p.words, path);
-    const facts: AuditFacts = { process: p, held, match, networks, probes, drift: match ? driftOf(match, p, held) : null };
+    const facts: AuditFacts = { process: p, held, match, networks, probes, foreignNet: foreign, drift: match ? driftOf(match, p, held) : null };
     // memcached honours -u only when started as root; a process still running as root was started so.
     const startedAsRoot = p.uid === 0 || (p.user !== null && p.words.some((w) => w === p.user));
     const result = lintSource(config.source, 'argv', {
@@ -105,7 +124,7 @@ export async function auditProcesses(req: AuditRequest): Promise<AuditOutcome> {
       host: { root: startedAsRoot },
       audit: facts,
     });
-    audits.push({ path, process: p, held, match, probes, config: result.config, findings: result.findings });
+    audits.push({ path, process: p, held, match, probes, version: versionReport, networks, config: result.config, findings: result.findings });
   }
   return { audits, errors };
 }

@@ -40,13 +40,17 @@ Options:
                                     "version" (TCP) or "stats" (UDP): shows what
                                     answers without authentication, and measures
                                     UDP amplification; traffic stays on this machine
+                                    (a process in another network namespace is
+                                    not probed)
   --format text|json|sarif|github   output format (default text)
   --fail-on error|warning|info      lowest severity that fails (default error)
   --config FILE                     use this .mchardrc
   --disable ID[,ID...]              turn rules off (repeatable)
   --dialect debian|sysconfig|...    the candidate files' format (default: detected)
   --memcached-version X.Y.Z         memcached release whose behaviour applies
-                                    (default: each process's own binary, -V)
+                                    (default: each process's own: its --probe
+                                    reply, the package database, or the version
+                                    string in its binary; never by running it)
   --trusted-network CIDR            private network where listening is fine (repeatable)
   -q, --quiet                       report errors only
   --color / --no-color              colour (default: on a terminal, unless NO_COLOR)
