@@ -1,6 +1,7 @@
 import type { Rule } from '../src/engine/types.js';
 import { classifyAddress } from '../src/engine/exposure.js';
 import { socketKey } from '../src/system/sockets.js';
+import { firewallFor } from '../src/audit/firewall/findings.js';
 
 export const rule: Rule = {
   id: 'MC953',
@@ -16,7 +17,7 @@ export const rule: Rule = {
       'handshake). With `--probe`, mchard sends a `stats` request in a memcached UDP frame to the socket (a wildcard ' +
       'socket at loopback) and reports the bytes that came back against the bytes sent; a socket that does not answer ' +
       'the probe is then not reported. A socket `--probe` does not send to (one in another network namespace, or on a ' +
-      'link-local address) is reported as reasoned from the table.',
+      'link-local address) is reported as reasoned from the table. A socket the packet filter closes to new datagrams is not reported.',
     why:
       'A spoofed-source UDP request of a few bytes makes memcached send kilobytes to the victim: exposed memcached UDP ' +
       'ports powered the record reflection attacks of 2018 (CVE-2018-1000115).',
@@ -31,7 +32,8 @@ export const rule: Rule = {
   check(ctx) {
     const a = ctx.audit;
     if (!a) return;
-    const udp = a.held.filter((s) => s.transport === 'udp' && classifyAddress(s.address) !== 'loopback');
+    // A socket the packet filter closes to new datagrams is not reachable.
+    const udp = a.held.filter((s) => s.transport === 'udp' && classifyAddress(s.address) !== 'loopback' && firewallFor(a, s)?.verdict !== 'closed');
     if (udp.length === 0) return;
     const keys = udp.map(socketKey);
     // Sockets --probe did not send to (another network namespace, link-local) are judged from the table.

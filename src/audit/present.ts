@@ -43,6 +43,8 @@ export function auditRecord(a: ProcessAudit) {
       mnt: { inode: a.process.namespaces.mnt.inode, own: a.process.namespaces.mnt.own },
     },
     version: a.version,
+    firewall: a.firewall?.map((f) => ({ socket: f.socket, verdict: f.verdict, from: f.from, reason: f.reason, accepted: f.accepted })) ?? null,
+    firewallSuggestion: a.suggestion,
     file: a.match ? { path: a.match.expectation.path, dialect: a.match.expectation.dialect, method: a.match.method } : null,
     ...(a.match ? {} : { note: NO_MATCH_NOTE }),
     probes: a.probes,
@@ -59,10 +61,21 @@ export function auditSummaryText(audits: readonly ProcessAudit[]): string {
     if (mnt.own === false) lines.push(`  mount namespace: ${describeNamespace(mnt)}, not mchard's (its paths name files in its own file system)`);
     const v = a.version;
     lines.push(`  version: ${v.version === null ? shown(v.detail) : `${v.version} (${v.source === 'probe' ? 'its reply to --probe' : v.source === 'package' ? 'package database' : 'read from the binary'}: ${shown(v.detail)})`}`);
-    lines.push(`  listens on: ${a.held.length ? a.held.map((s) => shown(socketKey(s))).join(', ') : 'nothing'}`);
+    if (a.held.length === 0) lines.push('  listens on: nothing');
+    a.held.forEach((s, i) => {
+      const key = socketKey(s);
+      const fw = a.firewall?.find((f) => f.socket === key);
+      const beside = fw ? `  firewall: ${fw.verdict}${fw.verdict === 'open' || fw.verdict === 'restricted' ? ` (from ${fw.from.join(', ')})` : ''}` : '';
+      lines.push(`${i === 0 ? '  listens on: ' : '              '}${shown(key)}${shown(beside)}`);
+      if (fw && (fw.verdict === 'unknown' || fw.verdict === 'closed')) lines.push(`                ${shown(fw.reason)}`);
+    });
     lines.push(a.match ? `  file: ${shown(a.match.expectation.path)} (matched by ${METHOD_TEXT[a.match.method]})` : `  file: ${NO_MATCH_NOTE}`);
     for (const r of a.probes ?? []) {
       lines.push(`  probe ${shown(r.socket)}${r.probed ? ` at ${r.target}` : ''}: ${r.reply !== null ? `"${shown(r.reply)}"` : shown(r.error ?? 'no reply')}`);
+    }
+    if (a.suggestion) {
+      lines.push('  suggested packet-filter rules (not applied):');
+      for (const l of a.suggestion.trimEnd().split('\n')) lines.push(`    ${shown(l.replace(/\t/g, '  '))}`);
     }
   }
   return lines.join('\n') + '\n\n';

@@ -5,6 +5,7 @@
  */
 import type { HeldSocket } from '../system/sockets.js';
 import type { Namespace } from '../system/namespaces.js';
+import type { SocketFirewall } from './firewall/verdict.js';
 import type { Drift } from './drift.js';
 import type { Listener, Startup } from '../memcached/startup.js';
 import type { DialectName } from '../dialects/types.js';
@@ -104,6 +105,11 @@ export interface AuditFacts {
   networks: HostNetwork[];
   /** `--probe` results; null when not probing. */
   probes: ProbeResult[] | null;
+  /**
+   * The packet filter's verdict for each held TCP/UDP socket not bound to loopback (src/audit/firewall/);
+   * null when the filter was not evaluated.
+   */
+  firewall?: SocketFirewall[] | null;
   /** The network namespace the sockets and `networks` belong to, when it is not mchard's own (else null). */
   foreignNet?: Namespace | null;
   /**

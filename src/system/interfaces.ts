@@ -89,3 +89,12 @@ export function namespaceNetworks(pid: number | 'self', proc = '/proc'): Interfa
   }
   return [...out, ...inet6Networks(read(`${net}/if_inet6`))];
 }
+
+/** Every interface name of the namespace /proc/PID/net shows (from `dev`), with or without an address. */
+export function interfaceNames(pid: number | 'self', proc = '/proc'): string[] {
+  return read(`${proc}/${pid}/net/dev`)
+    .split('\n')
+    .slice(2)
+    .map((l) => l.split(':')[0].trim())
+    .filter((n) => n !== '');
+}

@@ -7,9 +7,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { createRequire } from 'node:module';
 import { digest } from './binary-version.js';
 import { notRootControlled } from './trusted-path.js';
+import { runToolDetailed } from './run-tool.js';
 
 export const DPKG_QUERY = '/usr/bin/dpkg-query';
 export const RPM = '/usr/bin/rpm';
@@ -17,16 +17,9 @@ export const RPM = '/usr/bin/rpm';
 /** Runs a tool and returns its standard output, or null when it fails, times out or says nothing. */
 export type ToolRunner = (tool: string, args: string[]) => string | null;
 
-const CLEAN_ENV = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' };
-
 export const runTool: ToolRunner = (tool, args) => {
-  try {
-    // Loaded here: node:child_process pulls in net, dgram and streams, milliseconds of every lint's start.
-    const { execFileSync } = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
-    return execFileSync(tool, args, { encoding: 'utf8', env: CLEAN_ENV, timeout: 5000, maxBuffer: 8 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
-  } catch {
-    return null;
-  }
+  const r = runToolDetailed(tool, args);
+  return 'stdout' in r ? r.stdout : null;
 };
 
 export interface PackageFacts {

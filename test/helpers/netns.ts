@@ -10,14 +10,14 @@ export const haveNetns = spawnSync('ip', ['netns', 'list'], { stdio: 'ignore' })
 
 export const ip = (...args: string[]): string => execFileSync('ip', args, { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
 
-/** X such that 10.250.X.0/30 is used by no interface of this machine. */
-export function freeSubnet(): number {
+/** X such that `${net}.X.0` (10.250.X.0/30 by default) is used by no interface of this machine. */
+export function freeSubnet(net = '10.250'): number {
   const used = ip('-o', '-4', 'addr', 'show');
   for (let i = 0; i < 100; i++) {
     const x = 1 + Math.floor(Math.random() * 254);
-    if (!used.includes(`10.250.${x}.`)) return x;
+    if (!used.includes(`${net}.${x}.`)) return x;
   }
-  throw new Error('no free 10.250.X.0/30 subnet');
+  throw new Error(`no free ${net}.X.0 subnet`);
 }
 
 export interface VethEnd {
@@ -29,9 +29,9 @@ export interface VethEnd {
 
 export interface Veth {
   subnet: number;
-  /** 10.250.X.1 */
+  /** 10.250.X.1 (or 10.251.X.1) */
   left: VethEnd;
-  /** 10.250.X.2 */
+  /** 10.250.X.2 (or 10.251.X.2) */
   right: VethEnd;
 }
 
@@ -48,9 +48,13 @@ export class TestNetworks {
     return name;
   }
 
-  /** A veth pair from `left` (null: this namespace) to `right`, addressed 10.250.X.1/30 and .2/30, both up. */
-  veth(left: string | null, leftIf: string, right: string, rightIf: string): Veth {
-    const subnet = freeSubnet();
+  /**
+   * A veth pair from `left` (null: this namespace) to `right`, addressed 10.250.X.1/30 and .2/30 (or, with
+   * `bits` 24, 10.251.X.1/24 and .2/24), both up.
+   */
+  veth(left: string | null, leftIf: string, right: string, rightIf: string, bits: 30 | 24 = 30): Veth {
+    const net = bits === 30 ? '10.250' : '10.251';
+    const subnet = freeSubnet(net);
     if (left === null) {
       ip('link', 'add', leftIf, 'type', 'veth', 'peer', 'name', rightIf);
       this.hostLinks.push(leftIf);
@@ -59,8 +63,8 @@ export class TestNetworks {
     }
     ip(...(left === null ? [] : ['-n', left]), 'link', 'set', rightIf, 'netns', right);
     const end = (ns: string | null, ifname: string, host: number): VethEnd => {
-      const address = `10.250.${subnet}.${host}`;
-      ip(...(ns === null ? [] : ['-n', ns]), 'addr', 'add', `${address}/30`, 'dev', ifname);
+      const address = `${net}.${subnet}.${host}`;
+      ip(...(ns === null ? [] : ['-n', ns]), 'addr', 'add', `${address}/${bits}`, 'dev', ifname);
       ip(...(ns === null ? [] : ['-n', ns]), 'link', 'set', ifname, 'up');
       return { ns, ifname, address };
     };
