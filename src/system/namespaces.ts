@@ -74,3 +74,8 @@ export function describeNamespace(ns: Namespace): string {
   const id = ns.inode === null ? `${ns.kind}:[?]` : `${ns.kind}:[${ns.inode}]`;
   return ns.name ? `"${ns.name}" (${id})` : id;
 }
+
+/** Namespaces not read (a process described by other means): neither known nor compared. */
+export function unreadNamespaces(): { net: Namespace; mnt: Namespace } {
+  return { net: { kind: 'net', inode: null, own: null, name: null }, mnt: { kind: 'mnt', inode: null, own: null, name: null } };
+}
