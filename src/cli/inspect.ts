@@ -52,7 +52,7 @@ export async function runInspect(argv: string[], io: Io): Promise<number> {
       const hostChecks = values['no-host-checks'] ? false : values['host-checks'] || isSystemPath(path);
       const config = parseConfig(file.source, file.dialect);
       const model = analyzeConfig(config, options, hostChecks ? thisHost() : SERVICE_HOST);
-      results.push(inspectionOf(path, config, model));
+      results.push({ ...inspectionOf(path, config, model), memcachedVersionSource: resolver.versionSource(path, null) });
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       io.err(`mchard: ${e.message}\n`);
@@ -70,6 +70,8 @@ function inspectionText(r: Inspection, color: boolean): string {
   const c = paint(color);
   const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
   const lines = [c.bold(`${r.path}`) + c.dim(` (${r.dialect}, memcached ${r.memcachedVersion})`)];
+  // Where the version comes from, when the installed memcached was consulted (a file under /etc).
+  if (r.memcachedVersionSource?.includes('installed')) lines.push(`  version   ${r.memcachedVersion}: ${r.memcachedVersionSource}`);
   if (r.startup.ok === null) {
     // The file does not show memcached's command line: nothing below it would be a prediction.
     for (const what of ['command', 'user   ', 'listens']) lines.push(`  ${what}   ${c.yellow('unknown')}`);
