@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every mchard test on a fresh Debian machine: installs what the tests use (the real memcached
 # package with Debian's wrapper and init script, iproute2 for ss and ip netns, pre-commit, git, hyperfine
-# and GNU time for the benchmark's smoke run, ansible for the fleet example), the npm packages, builds, and runs
+# and GNU time for the benchmark's smoke run, ansible for the fleet example, acl and attr for the safe write's
+# ACL and extended-attribute tests and for fix itself), the npm packages, builds, and runs
 # the type check and the whole jest suite, integration tests included.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +16,8 @@ command -v perl >/dev/null 2>&1 || need+=(perl)
 command -v hyperfine >/dev/null 2>&1 || need+=(hyperfine)
 [ -x /usr/bin/time ] || need+=(time)
 command -v ansible-playbook >/dev/null 2>&1 || need+=(ansible)
+command -v setfacl >/dev/null 2>&1 && command -v getfacl >/dev/null 2>&1 || need+=(acl)
+[ -x /usr/bin/getfattr ] && [ -x /usr/bin/setfattr ] || need+=(attr)
 if [ "${#need[@]}" -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

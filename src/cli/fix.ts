@@ -22,7 +22,7 @@ import { InputError, readConfigBytes } from '../input.js';
 import { isSystemPath } from '../host.js';
 import { planFix, type FixPlan } from '../fix/plan.js';
 import { hostCheckProblems } from '../fix/host-checks.js';
-import { safeWrite, WriteError, type SafeWriteOptions } from '../fix/write.js';
+import { checkWritable, lockForWrite, safeWrite, WriteError, type HeldFile, type SafeWriteOptions } from '../fix/write.js';
 import { formatReport } from '../report/index.js';
 import { paint, useColor } from '../report/color.js';
 import type { FileReport } from '../report/types.js';
@@ -41,6 +41,7 @@ const OPTIONS = {
   port: { type: 'string' },
   'no-host-checks': { type: 'boolean' },
   'no-backup': { type: 'boolean' },
+  'follow-symlinks': { type: 'boolean' },
   restart: { type: 'boolean' },
   'no-restart': { type: 'boolean' },
   service: { type: 'string' },
@@ -60,7 +61,9 @@ Options:
   --user NAME                       run as NAME (default memcache on Debian,
                                     memcached on RHEL)
   --port N                          move TCP off the default port 11211 to N
-  --no-backup                       do not keep FILE.mchard-backup
+  --no-backup                       do not keep a backup (FILE.mchard-backup-TIME)
+  --follow-symlinks                 write through a symbolic link that leads out
+                                    of the folder named on the command line
   --no-host-checks                  skip the checks that the listen addresses and
                                     the user exist here (file for another machine)
   --restart                         after writing a file this machine's service
@@ -99,6 +102,8 @@ the fixed file: the original was put back (or could not be: see the message).
 export interface FixHooks {
   confirm?: (message: string) => Promise<boolean>;
   beforeRename?: SafeWriteOptions['beforeRename'];
+  /** How long to wait for another mchard fixing the same file (default 60 s). */
+  lockTimeoutMs?: number;
   service?: { machine?: Machine; verifyTimeoutMs?: number; commandTimeoutMs?: number };
 }
 
@@ -113,6 +118,8 @@ interface FileState {
   written: boolean;
   notWritten: boolean;
   backup: string | null;
+  /** Written through a symbolic link out of the tree named on the command line (--follow-symlinks): that tree. */
+  outsideTree: string | null;
 }
 
 function parseListen(values: string[] | undefined): string[] | undefined {
@@ -156,6 +163,16 @@ function servicePath(path: string): boolean {
 }
 
 export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Promise<number> {
+  // The files this run may write stay locked until it is done with them (restart and rollback included).
+  const held: HeldFile[] = [];
+  try {
+    return await fixFiles(argv, io, hooks, held);
+  } finally {
+    for (const h of held) h.release();
+  }
+}
+
+async function fixFiles(argv: string[], io: Io, hooks: FixHooks, held: HeldFile[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS);
   if (values.help) {
     io.out(FIX_HELP);
@@ -183,6 +200,8 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
   let status = 0;
   const states: FileState[] = [];
   const reports: FileReport[] = [];
+  const followSymlinks = values['follow-symlinks'] === true;
+  const mayWrite = !values['dry-run'] && (values.yes === true || io.stdinIsTTY || hooks.confirm !== undefined);
 
   for (const path of paths) {
     let cfg;
@@ -192,6 +211,17 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
       if (!(e instanceof ConfigError)) throw e;
       io.err(`mchard: ${e.message}\n`);
       return 2;
+    }
+    // Links out of the tree, hard links and non-files are refused before anything is read; a run that may
+    // write takes the file's lock first, so what it reads is what it replaces.
+    try {
+      if (mayWrite) held.push(await lockForWrite(path, { followSymlinks, lockTimeoutMs: hooks.lockTimeoutMs, onWait: (m) => io.err(`mchard: ${path}: ${m}\n`) }));
+      else checkWritable(path, { followSymlinks });
+    } catch (e) {
+      if (!(e instanceof WriteError)) throw e;
+      io.err(`mchard: ${e.message}; not fixed\n`);
+      status = 2;
+      continue;
     }
     let file;
     try {
@@ -211,7 +241,7 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
       options: resolver.ruleOptions(path, cfg, { fixUser, fixListen, fixPort }),
       severities,
     });
-    states.push({ path, bytes: file.bytes, plan, failOn: failOnFlag ?? cfg?.failOn ?? 'error', written: false, notWritten: false, backup: null });
+    states.push({ path, bytes: file.bytes, plan, failOn: failOnFlag ?? cfg?.failOn ?? 'error', written: false, notWritten: false, backup: null, outsideTree: null });
   }
 
   // The diffs, and what each file's fixes do.
@@ -258,9 +288,10 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
           continue;
         }
         try {
-          const r = await safeWrite(s.path, s.bytes, s.plan.text, { backup: !values['no-backup'], beforeRename: hooks.beforeRename });
+          const r = await safeWrite(s.path, s.bytes, s.plan.text, { backup: !values['no-backup'], beforeRename: hooks.beforeRename, followSymlinks });
           s.written = true;
           s.backup = r.backup;
+          s.outsideTree = r.outsideTree;
           const where = r.target !== resolve(s.path) ? ` (through the link to ${r.target})` : '';
           say(`${c.green('wrote')} ${s.path}${where}${r.backup ? `; backup in ${r.backup}` : ''}\n`);
         } catch (e) {
@@ -275,7 +306,19 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
 
   // The service that reads a written file: restart it, prove the new file is live, or roll back.
   let restarts = new Map<string, string>();
-  const written = states.filter((s) => s.written);
+  // A file reached through a link out of the tree named on the command line never has a service restarted
+  // because of where the link leads: only the name as given (or --service) decides.
+  const written: FileState[] = [];
+  for (const s of states.filter((x) => x.written)) {
+    if (s.outsideTree && values.service === undefined) {
+      const { serviceFileKind, serviceFileKindAsGiven } = await import('../service/target.js');
+      if (!serviceFileKindAsGiven(s.path)) {
+        if (serviceFileKind(s.path)) say(`not restarted: ${s.path} was written through a symbolic link out of ${s.outsideTree}; mchard restarts no service for a file reached that way\n`);
+        continue;
+      }
+    }
+    written.push(s);
+  }
   if (written.length) {
     const { restartAfterWrite } = await import('../service/after-write.js');
     const { Progress } = await import('../service/progress.js');

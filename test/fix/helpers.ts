@@ -1,5 +1,5 @@
 /** Shared helpers of the fix tests: planning a fix of a text, and a private build of the CLI. */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -36,4 +36,12 @@ export async function buildCli(): Promise<string> {
     logLevel: 'silent',
   });
   return join(out, 'mchard.js');
+}
+
+/** Bundles a test's helper program (a TypeScript entry point) into a private folder readable by every user; returns the file to run with node. */
+export async function buildProgram(entry: string): Promise<string> {
+  const out = mkdtempSync(join(tmpdir(), 'mchard-build-'));
+  chmodSync(out, 0o755);
+  await build({ entryPoints: { program: entry }, outdir: out, bundle: true, format: 'esm', platform: 'node', target: 'node20', outExtension: { '.js': '.mjs' }, logLevel: 'silent' });
+  return join(out, 'program.mjs');
 }

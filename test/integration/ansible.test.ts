@@ -10,14 +10,15 @@
  * memcached package (its init script) and ss; skipped with a message otherwise.
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lockSystemService } from '../helpers/system-lock.js';
 import { ensureSea, SEA } from '../helpers/sea.js';
 import { ROOT, TempDir } from '../cli/helpers.js';
 
 const CONF = '/etc/memcached.conf';
-const BACKUP = `${CONF}.mchard-backup`;
+/** The backups of CONF mchard keeps beside it (FILE.mchard-backup, FILE.mchard-backup-TIME). */
+const backupsOfConf = () => readdirSync('/etc').filter((n) => n.startsWith('memcached.conf.mchard-backup')).map((n) => `/etc/${n}`);
 const INIT = '/etc/init.d/memcached';
 const PLAYBOOK = join(ROOT, 'examples', 'ansible', 'harden-memcached.yml');
 
@@ -85,7 +86,7 @@ function freePort(): number {
 let release: (() => void) | undefined;
 let tmp: TempDir;
 let port = 0;
-let saved: { conf: Buffer | null; backup: Buffer | null; running: boolean } | undefined;
+let saved: { conf: Buffer | null; backups: string[]; running: boolean } | undefined;
 
 function playbook(): Promise<{ code: number; out: string; seconds: number }> {
   const env: NodeJS.ProcessEnv = {
@@ -139,7 +140,7 @@ d('the Ansible playbook, against localhost with the real memcached service', () 
     release = await lockSystemService();
     saved = {
       conf: existsSync(CONF) ? readFileSync(CONF) : null,
-      backup: existsSync(BACKUP) ? readFileSync(BACKUP) : null,
+      backups: backupsOfConf(),
       running: running(),
     };
     tmp = new TempDir('mchard-ansible-');
@@ -159,7 +160,6 @@ d('the Ansible playbook, against localhost with the real memcached service', () 
         '',
       ].join('\n'),
     );
-    rmSync(BACKUP, { force: true });
     if (saved.running) init('stop');
     init('start');
     before = (await waitFor((ls) => ls.some((l) => l.port === port && l.proto === 'udp'))).filter((l) => l.port === port);
@@ -174,8 +174,8 @@ d('the Ansible playbook, against localhost with the real memcached service', () 
         if (running()) init('stop');
         if (saved.conf) writeFileSync(CONF, saved.conf);
         else rmSync(CONF, { force: true });
-        if (saved.backup) writeFileSync(BACKUP, saved.backup);
-        else rmSync(BACKUP, { force: true });
+        // The backups mchard made here go; those that were there before stay.
+        for (const b of backupsOfConf()) if (!saved.backups.includes(b)) rmSync(b, { force: true });
         if (saved.running) init('start');
       }
       tmp?.cleanup();
@@ -222,7 +222,7 @@ d('the Ansible playbook, against localhost with the real memcached service', () 
     expect(fixed.path).toBe(CONF);
     expect(fixed.severities).not.toContain('error');
     expect(fixed.ids).not.toEqual(expect.arrayContaining(['MC101']));
-    expect(readFileSync(join(dir, 'fix.log'), 'utf8')).toMatch(/^wrote \/etc\/memcached\.conf; backup in \/etc\/memcached\.conf\.mchard-backup$/m);
+    expect(readFileSync(join(dir, 'fix.log'), 'utf8')).toMatch(/^wrote \/etc\/memcached\.conf; backup in \/etc\/memcached\.conf\.mchard-backup-\d{8}T\d{6}Z(-\d+)?$/m);
     expect(first.out).toMatch(/"msg": "\d+ findings before, \d+ after the fix; configuration changed"/);
   });
 

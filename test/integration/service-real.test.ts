@@ -8,14 +8,15 @@
  * service as found. Needs root, the memcached package (init script), ss, perl; skipped otherwise.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lockSystemService } from '../helpers/system-lock.js';
 import { buildCli } from '../fix/helpers.js';
 
 const CONF = '/etc/memcached.conf';
-const BACKUP = `${CONF}.mchard-backup`;
+/** The backups of CONF mchard keeps beside it (FILE.mchard-backup, FILE.mchard-backup-TIME). */
+const backupsOfConf = () => readdirSync('/etc').filter((n) => n.startsWith('memcached.conf.mchard-backup')).map((n) => `/etc/${n}`);
 const INIT = '/etc/init.d/memcached';
 const missing = [
   !existsSync('/usr/bin/memcached') && '/usr/bin/memcached (apt-get install memcached)',
@@ -32,7 +33,7 @@ let release: () => void = () => undefined;
 let cli = '';
 let dir = '';
 let saved: Buffer | null = null;
-let backupExisted = false;
+let backupsBefore: string[] = [];
 let wasRunning = false;
 
 function sh(cmd: string, args: string[]) {
@@ -100,7 +101,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mchard-service-'));
   chmodSync(dir, 0o755);
   saved = existsSync(CONF) ? readFileSync(CONF) : null;
-  backupExisted = existsSync(BACKUP);
+  backupsBefore = backupsOfConf();
   wasRunning = serviceRunning();
   if (wasRunning) sh(INIT, ['stop']);
 }, 120_000);
@@ -116,7 +117,7 @@ afterAll(() => {
     sh(INIT, ['stop']);
     if (saved) writeFileSync(CONF, saved);
     else rmSync(CONF, { force: true });
-    if (!backupExisted) rmSync(BACKUP, { force: true });
+    for (const b of backupsOfConf()) if (!backupsBefore.includes(b)) rmSync(b, { force: true });
     if (wasRunning) sh(INIT, ['start']);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -152,7 +153,9 @@ d('mchard fix restarts the real service', () => {
     expect(after.map(({ netid, local }) => ({ netid, local }))).toEqual([{ netid: 'tcp', local: `127.0.0.1:${port}` }]);
     expect(after[0].pid).not.toBe(before[0].pid);
     expect(userOf(after[0].pid)).toBe('memcache');
-    expect(readFileSync(BACKUP, 'utf8')).toBe(insecure);
+    const backup = /backup in (\S+)$/m.exec(r.out)?.[1];
+    expect(backup).toMatch(/^\/etc\/memcached\.conf\.mchard-backup-\d{8}T\d{6}Z(-\d+)?$/);
+    expect(readFileSync(backup!, 'utf8')).toBe(insecure);
   });
 
   it('a fix memcached cannot start with is rolled back: the original file byte for byte, memcached running it again, exit 3', async () => {
