@@ -215,21 +215,26 @@ describe('backups', () => {
     if (!isRoot) return console.warn('skipping: chattr +i needs root');
     const f = file('memcached.conf', 'original\n');
     chmodSync(f.path, 0o640);
+    // An ACL and a user attribute, which the copy must carry too.
+    const dump = (p: string) => spawnSync('getfattr', ['--absolute-names', '--dump', '--match=-', '--encoding=hex', '--', p], { encoding: 'utf8' }).stdout.replace(/^# file: .*\n/, '');
+    spawnSync('setfacl', ['-m', 'u:nobody:r', f.path]);
+    spawnSync('setfattr', ['-n', 'user.origin', '-v', 'kept', f.path]);
+    const attrs = dump(f.path);
     if (spawnSync('chattr', ['+i', f.path]).status !== 0) return console.warn('skipping: chattr +i is not available here');
-    let seen: { text: string; mode: number; linked: boolean } | null = null;
+    let seen: { text: string; mode: number; linked: boolean; attrs: string } | null = null;
     const err = await safeWrite(f.path, f.bytes, 'fixed\n', {
       onStep: (s) => {
         if (s !== 'backup-placed') return;
         const b = backupsIn(dir)[0];
         const st = statSync(join(dir, b));
-        seen = { text: readFileSync(join(dir, b), 'utf8'), mode: st.mode & 0o7777, linked: st.ino === statSync(f.path).ino };
+        seen = { text: readFileSync(join(dir, b), 'utf8'), mode: st.mode & 0o7777, linked: st.ino === statSync(f.path).ino, attrs: dump(join(dir, b)) };
       },
     }).catch((e) => e);
     spawnSync('chattr', ['-i', f.path]);
     expect(err).toBeInstanceOf(WriteError);
     expect(err.message).toMatch(/cannot replace the file \(permission denied\); the original is unchanged/);
-    // An immutable file cannot be hard-linked: the backup was a copy with the original's content and mode.
-    expect(seen).toEqual({ text: 'original\n', mode: 0o640, linked: false });
+    // An immutable file cannot be hard-linked: the backup was a copy with the original's content, mode, ACL and attributes.
+    expect(seen).toEqual({ text: 'original\n', mode: 0o640, linked: false, attrs });
     expect(readdirSync(dir)).toEqual(['memcached.conf']);
     expect(readFileSync(f.path, 'utf8')).toBe('original\n');
   });
