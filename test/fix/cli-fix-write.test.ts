@@ -3,15 +3,15 @@
  * on the command line (and --follow-symlinks), a hard-linked file, another mchard holding the file, and a
  * restart that never follows a link: a repository file linking to /etc/memcached.conf restarts nothing.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, linkSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runFix, type FixHooks } from '../../src/cli/fix.js';
 import type { Io } from '../../src/cli/io.js';
 import { FakeMachine } from '../service/fake-machine.js';
 import { lockSystemService } from '../helpers/system-lock.js';
-import { buildProgram } from './helpers.js';
+import { buildProgram, standInEtc, startLockHolder } from './helpers.js';
 import { ROOT } from '../helpers/paths.js';
 
 const INSECURE = '# app servers\n-m 1024\n-p 11211\n-u root\n-l 0.0.0.0\n-vv\n-A\n';
@@ -42,11 +42,7 @@ describe('symbolic links', () => {
   let etc = '';
   let repo = '';
   beforeEach(() => {
-    etc = join(dir, 'etc');
-    repo = join(dir, 'repo');
-    mkdirSync(etc);
-    mkdirSync(repo);
-    writeFileSync(join(etc, 'memcached.conf'), INSECURE);
+    ({ etc, repo } = standInEtc(dir, INSECURE));
     symlinkSync(join(etc, 'memcached.conf'), join(repo, 'memcached.conf'));
   });
 
@@ -142,8 +138,7 @@ describe('another mchard fixing the same file', () => {
   it('waits, says for whom, and after its bound reports it and writes nothing (exit 2)', async () => {
     const f = join(dir, 'memcached.conf');
     writeFileSync(f, INSECURE);
-    holder = spawn(process.execPath, [program, f, '30000'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise((resolve) => holder!.stdout!.once('data', resolve));
+    holder = await startLockHolder(program, f, 30_000);
     const r = await run(['--yes', f], { lockTimeoutMs: 500 });
     expect(r.code).toBe(2);
     expect(r.err).toBe(
@@ -155,8 +150,7 @@ describe('another mchard fixing the same file', () => {
   it('--dry-run does not wait for the lock: it writes nothing', async () => {
     const f = join(dir, 'memcached.conf');
     writeFileSync(f, INSECURE);
-    holder = spawn(process.execPath, [program, f, '30000'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise((resolve) => holder!.stdout!.once('data', resolve));
+    holder = await startLockHolder(program, f, 30_000);
     const r = await run(['--dry-run', f], { lockTimeoutMs: 500 });
     expect(r.code).toBe(1);
     expect(r.err).toBe('');

@@ -4,12 +4,12 @@
  * by a later process, a lock from another host, an unreadable lock file, a lock removed behind mchard's
  * back. Concurrent `mchard fix` runs: test/integration/fix-concurrent.test.ts.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { safeWrite, WriteError } from '../../src/fix/write.js';
-import { buildProgram } from './helpers.js';
+import { buildProgram, startLockHolder } from './helpers.js';
 import { ROOT } from '../helpers/paths.js';
 
 let holderProgram = '';
@@ -29,15 +29,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Starts a process that takes the lock and holds it for `holdMs`; resolves once it holds it. */
-async function holder(holdMs: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [holderProgram, path, String(holdMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => d.toString().includes('locked') && resolve());
-    child.on('exit', (code) => reject(new Error(`the lock holder exited (${code})`)));
-  });
-  return child;
-}
+const holder = (holdMs: number) => startLockHolder(holderProgram, path, holdMs);
 
 const exited = (c: ChildProcess) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r(null) : c.once('exit', r)));
 

@@ -15,6 +15,7 @@ import { checkWritable, lockForWrite, safeWrite, WriteError, BACKUP_SUFFIX } fro
 import { backupNames, backupStamp, isBackupName, tempOwner } from '../../src/fix/names.js';
 import { parse as parseYaml } from 'yaml';
 import { ROOT } from '../helpers/paths.js';
+import { standInEtc } from './helpers.js';
 
 const isRoot = process.getuid?.() === 0;
 let dir = '';
@@ -271,12 +272,8 @@ describe('symbolic links', () => {
   let etc = '';
   let repo = '';
   beforeEach(() => {
-    // A stand-in for /etc beside a repository checkout.
-    etc = join(dir, 'etc');
-    repo = join(dir, 'repo');
-    mkdirSync(etc);
-    mkdirSync(join(repo, 'sub'), { recursive: true });
-    writeFileSync(join(etc, 'memcached.conf'), '-l 0.0.0.0\n');
+    ({ etc, repo } = standInEtc(dir, '-l 0.0.0.0\n'));
+    mkdirSync(join(repo, 'sub'));
   });
 
   it('a link inside the file\'s folder tree is followed; the link stays a link', async () => {
