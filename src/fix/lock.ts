@@ -7,8 +7,8 @@
  *
  * A lock whose holder is dead (no such process, a pid reused by a process started later, or a previous
  * boot) is taken over: it is renamed away and removed only when the renamed file is the very file judged
- * dead (same inode), otherwise it is put back. A holder on another host or in another pid namespace
- * cannot be judged: the lock is reported, never broken. The holder checks that its lock is still in place
+ * dead (same inode), otherwise it is put back. A holder on another machine (another boot id and host
+ * name) or in another pid namespace cannot be judged: the lock is reported, never broken. The holder checks that its lock is still in place
  * before it replaces the file (`stillHeld`).
  */
 import {
@@ -98,14 +98,21 @@ function removeQuietly(path: string): void {
   }
 }
 
-type HolderState = 'dead' | 'alive' | 'elsewhere';
+type HolderState = 'dead' | 'alive' | 'other-host' | 'other-pidns';
 
-/** Whether the process a lock names still runs. */
+/**
+ * Whether the process a lock names still runs. The boot id tells the machine (its running kernel) better
+ * than the host name, which provisioning may change: the same boot id is this machine whatever its name;
+ * another boot id with this host name is an earlier boot, so the holder is gone.
+ */
 export function holderState(h: Identity): HolderState {
   const me = selfIdentity();
-  if (h.host !== me.host) return 'elsewhere';
-  if (h.boot && me.boot && h.boot !== me.boot) return 'dead';
-  if (h.pidns && me.pidns && h.pidns !== me.pidns) return 'elsewhere';
+  if (h.boot && me.boot) {
+    if (h.boot !== me.boot) return h.host === me.host ? 'dead' : 'other-host';
+  } else if (h.host !== me.host) {
+    return 'other-host';
+  }
+  if (h.pidns && me.pidns && h.pidns !== me.pidns) return 'other-pidns';
   if (me.start !== null) {
     // /proc is there: a process with this pid that started at another time is another process.
     const now = startTime(h.pid);
@@ -161,9 +168,8 @@ function describe(o: Observed, lockPath: string): string {
   const h = o.holder;
   if (!h) return `${lockPath} exists and does not name a running mchard; remove it if no mchard runs`;
   const state = holderState(h);
-  if (state === 'elsewhere') {
-    return `the lock ${lockPath} is held by pid ${h.pid} on ${h.host === selfIdentity().host ? 'this host in another pid namespace' : `host ${h.host}`}; remove it if no mchard runs there`;
-  }
+  if (state === 'other-host') return `the lock ${lockPath} is held by pid ${h.pid} on host ${h.host}; remove it if no mchard runs there`;
+  if (state === 'other-pidns') return `the lock ${lockPath} is held by pid ${h.pid} in another pid namespace (a container?); remove it if no mchard runs there`;
   return `another mchard (pid ${h.pid}) is fixing it`;
 }
 

@@ -4,7 +4,7 @@
  * by a later process, a lock from another host, an unreadable lock file, a lock removed behind mchard's
  * back. Concurrent `mchard fix` runs: test/integration/fix-concurrent.test.ts.
  */
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -90,12 +90,43 @@ describe('the lock', () => {
     expect(existsSync(LOCK())).toBe(false);
   });
 
-  it('a lock from another host is reported, never broken', async () => {
-    writeFileSync(LOCK(), identity(process.pid, ownStart()).replace(`host ${hostname()}`, 'host other-host.example'));
+  it('a lock from another machine (another boot id and host name) is reported, never broken', async () => {
+    const other = identity(process.pid, ownStart()).replace(/^boot .*$/m, 'boot 00000000-0000-0000-0000-000000000000').replace(`host ${hostname()}`, 'host other-host.example');
+    writeFileSync(LOCK(), other);
     const err = await safeWrite(path, ORIGINAL, 'fixed\n', { lockTimeoutMs: 300 }).catch((e) => e);
     expect(err.message).toBe(`${path}: the lock ${LOCK()} is held by pid ${process.pid} on host other-host.example; remove it if no mchard runs there; waited 0.3 s`);
     expect(existsSync(LOCK())).toBe(true);
     expect(readFileSync(path)).toEqual(ORIGINAL);
+  });
+
+  it('a lock from this machine under its earlier host name (renamed since) is judged by its pid: dead, taken over', async () => {
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    writeFileSync(LOCK(), identity(Number(dead), '1').replace(`host ${hostname()}`, 'host before-provisioning'));
+    await expect(safeWrite(path, ORIGINAL, 'fixed\n', { lockTimeoutMs: 2000 })).resolves.toBeTruthy();
+  });
+
+  it('a lock from an earlier boot of this host is dead', async () => {
+    writeFileSync(LOCK(), identity(process.pid, ownStart()).replace(/^boot .*$/m, 'boot 00000000-0000-0000-0000-000000000000'));
+    await expect(safeWrite(path, ORIGINAL, 'fixed\n', { lockTimeoutMs: 2000 })).resolves.toBeTruthy();
+  });
+
+  it('a lock held in another pid namespace (a real one, unshare --pid) is reported, never broken', async () => {
+    if (process.getuid?.() !== 0 || spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'true']).status !== 0) {
+      return console.warn('skipped: needs root and unshare --pid');
+    }
+    const child = spawn('unshare', ['--pid', '--fork', '--kill-child', '--mount-proc', process.execPath, holderProgram, path, '30000'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      await new Promise((resolve) => child.stdout!.once('data', resolve));
+      // Inside its namespace the holder is pid 1, which here is init: only the namespace tells them apart.
+      expect(readFileSync(LOCK(), 'utf8')).toMatch(/^pid 1$/m);
+      const err = await safeWrite(path, ORIGINAL, 'fixed\n', { lockTimeoutMs: 300 }).catch((e) => e);
+      expect(err.message).toBe(`${path}: the lock ${LOCK()} is held by pid 1 in another pid namespace (a container?); remove it if no mchard runs there; waited 0.3 s`);
+      expect(existsSync(LOCK())).toBe(true);
+      expect(readFileSync(path)).toEqual(ORIGINAL);
+    } finally {
+      child.kill('SIGKILL');
+      await exited(child);
+    }
   });
 
   it('a lock file mchard cannot read counts as held for 10 s, then as dead', async () => {
