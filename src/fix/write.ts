@@ -127,14 +127,14 @@ interface Located {
 
 /** Where `path` leads, and whether a symbolic link on the way leaves the tree named on the command line. */
 function locate(path: string, scope: WriteScope): Located {
-  const abs = resolve(path);
   const treeGiven = scope.tree ?? dirname(path);
   const treeAbs = resolve(treeGiven);
   let target: string;
   let treeReal: string;
   try {
-    target = realpathSync(abs);
-    treeReal = realpathSync(treeAbs);
+    // The kernel's resolution (realpath(3)), as reading the file does: `a/../x` is x beside where the link a leads, not ./x.
+    target = realpathSync.native(path);
+    treeReal = realpathSync.native(treeGiven);
   } catch (e) {
     throw new WriteError(path, fsReason(e));
   }
@@ -143,7 +143,7 @@ function locate(path: string, scope: WriteScope): Located {
     const cwd = process.cwd();
     let cwdReal = cwd;
     try {
-      cwdReal = realpathSync(cwd);
+      cwdReal = realpathSync.native(cwd);
     } catch {
       // keep the name
     }
@@ -157,7 +157,14 @@ function locate(path: string, scope: WriteScope): Located {
   }
   if (!isInside(target, treeReal)) {
     const where = treeReal === treeAbs ? treeAbs : `${treeAbs} (${treeReal})`;
-    return { target, outsideTree: treeReal, outsideReason: `is a symbolic link to ${target}, outside ${where}, the folder named on the command line` };
+    let link = false;
+    try {
+      link = lstatSync(path).isSymbolicLink();
+    } catch {
+      // gone meanwhile: the later checks say so
+    }
+    const leads = link ? `is a symbolic link to ${target}` : `leads through a symbolic link to ${target}`;
+    return { target, outsideTree: treeReal, outsideReason: `${leads}, outside ${where}, the folder named on the command line` };
   }
   return { target, outsideTree: null, outsideReason: null };
 }

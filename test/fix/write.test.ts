@@ -344,6 +344,12 @@ describe('symbolic links', () => {
       expect(err.message).toBe(
         `conf/memcached.conf: conf leads through a symbolic link to ${etc}, outside the current folder ${repo}; mchard does not follow it there without --follow-symlinks`,
       );
+      // `..` after a folder link is resolved as the kernel does: it climbs from where the link leads.
+      mkdirSync(join(etc, 'sub'));
+      symlinkSync(join(etc, 'sub'), join(repo, 'a'));
+      writeFileSync(join(repo, 'memcached.conf'), 'the repository file\n');
+      await expect(safeWrite('a/../memcached.conf', Buffer.from('-l 0.0.0.0\n'), 'x\n')).rejects.toThrow(/^a\/\.\.\/memcached\.conf: a\/\.\. leads through a symbolic link to .*\/etc, outside the current folder/);
+      expect(readFileSync(join(repo, 'memcached.conf'), 'utf8')).toBe('the repository file\n');
       // Named by its full path, the folder is what the user named.
       expect(checkWritable(join(repo, 'conf', 'memcached.conf')).outsideTree).toBeNull();
     } finally {
