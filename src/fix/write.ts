@@ -204,8 +204,8 @@ interface Checked extends Located {
   stat: BigIntStats;
 }
 
-/** The checks that do not need the file's content: where it leads, a regular file, no other hard links. Throws WriteError. */
-function check(path: string, scope: WriteScope): Checked {
+/** The checks that do not need the file's content: where it leads, a regular file, no other hard links (unless `hardLinks` is false). Throws WriteError. */
+function check(path: string, scope: WriteScope, hardLinks = true): Checked {
   const loc = locate(path, scope);
   if (loc.outsideReason && !scope.followSymlinks) {
     throw new WriteError(path, `${loc.outsideReason}; mchard does not follow it there without --follow-symlinks`);
@@ -217,6 +217,7 @@ function check(path: string, scope: WriteScope): Checked {
     throw new WriteError(path, fsReason(e));
   }
   if (!st.isFile()) throw new WriteError(path, notAFile(st));
+  if (!hardLinks) return { ...loc, stat: st };
   const others = Number(st.nlink) - 1 - backupLinksTo(dirname(loc.target), basename(loc.target), st).length;
   if (others > 0) {
     throw new WriteError(
@@ -228,9 +229,13 @@ function check(path: string, scope: WriteScope): Checked {
   return { ...loc, stat: st };
 }
 
-/** Whether mchard would write `path`: throws WriteError with the reason when it would not (links, file type, hard links). */
+/**
+ * What is checked before mchard reads a file it may fix: where it leads (a symbolic link out of the tree
+ * needs `followSymlinks`) and that it is a regular file. Throws WriteError with the reason. (Hard links
+ * are refused when the file is written: its findings and diff are still shown.)
+ */
 export function checkWritable(path: string, scope: WriteScope = {}): { target: string; outsideTree: string | null } {
-  const c = check(path, scope);
+  const c = check(path, scope, false);
   return { target: c.target, outsideTree: c.outsideReason ? c.outsideTree : null };
 }
 
@@ -262,7 +267,7 @@ const locksByTarget = new Map<string, LockEntry>();
 const heldByPath = new Map<string, HeldFile & { scope: WriteScope }>();
 
 /**
- * Checks `path` (links, file type, hard links) and takes its lock, waiting for another mchard up to
+ * Checks `path` (checkWritable) and takes its lock, waiting for another mchard up to
  * `lockTimeoutMs`. Hold it from before reading the file until done with it (restart and rollback
  * included); a `safeWrite` of the same path meanwhile uses it and the scope given here.
  */

@@ -94,7 +94,7 @@ describe('a restart never follows a link out of the tree', () => {
       const m = systemdMachine();
       const r = await run(['--yes', '--no-host-checks', '--follow-symlinks', link], { service: { machine: m, verifyTimeoutMs: 500 } });
       expect(r.out).toContain(`wrote ${link} (through the link to /etc/memcached.conf)`);
-      expect(r.out).toContain(`not restarted: ${link} was written through a symbolic link out of ${dir}; mchard restarts no service for a file reached that way`);
+      expect(r.out).toContain(`not restarted: ${link} was reached through a symbolic link out of ${dir}; mchard restarts no service for a file reached that way`);
       expect(m.actions()).toEqual([]);
       expect(r.code).toBe(0);
       // The name as given decides: /etc/memcached.conf itself is the service's file, and its service is restarted.
@@ -114,13 +114,15 @@ describe('a restart never follows a link out of the tree', () => {
 });
 
 describe('hard links', () => {
-  it.each([[['--yes']], [['--dry-run']]])('a hard-linked file is refused (%j): exit 2, both names unchanged', async (mode) => {
+  it('a hard-linked file: its diff is shown, the write is refused with the reason (exit 2), both names unchanged', async () => {
     const f = join(dir, 'memcached.conf');
     writeFileSync(f, INSECURE);
     linkSync(f, join(dir, 'other-name.conf'));
-    const r = await run([...mode, f]);
+    const r = await run(['--yes', f]);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(new RegExp(`^mchard: ${f}: has 2 hard links: .* \\(find them with: find / -xdev -samefile ${f}\\); not fixed\\n$`));
+    expect(r.out).toContain('+-l 127.0.0.1');
+    expect(r.err).toMatch(new RegExp(`^mchard: ${f}: has 2 hard links: .* \\(find them with: find / -xdev -samefile ${f}\\)\n`));
+    expect(r.out).toContain(`not written: ${f} (the write failed)`);
     expect(readFileSync(join(dir, 'other-name.conf'), 'utf8')).toBe(INSECURE);
     expect(readdirSync(dir).sort()).toEqual(['memcached.conf', 'other-name.conf']);
   });
