@@ -303,6 +303,7 @@ async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interr
     // A link out of the tree named on the command line is refused before anything is read; a run that may
     // write takes the file's lock first, so what it reads is what it replaces (src/fix/write.ts).
     let outsideTree: string | null;
+    let file;
     try {
       if (mayWrite) {
         const h = await lockForWrite(path, { followSymlinks, lockTimeoutMs: hooks.lockTimeoutMs, onWait: (m) => io.err(`mchard: ${path}: ${m}\n`) });
@@ -311,18 +312,9 @@ async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interr
       } else {
         outsideTree = checkWritable(path, { followSymlinks }).outsideTree;
       }
-    } catch (e) {
-      if (!(e instanceof WriteError)) throw e;
-      io.err(`mchard: ${e.message}; not fixed\n`);
-      reports.push({ path, dialect: dialect ?? null, findings: [parseErrorFinding(e.reason)] });
-      status = 2;
-      continue;
-    }
-    let file;
-    try {
       file = readConfigBytes(path);
     } catch (e) {
-      if (!(e instanceof InputError)) throw e;
+      if (!(e instanceof WriteError) && !(e instanceof InputError)) throw e;
       io.err(`mchard: ${e.message}; not fixed\n`);
       reports.push({ path, dialect: dialect ?? null, findings: [parseErrorFinding(e.reason)] });
       status = 2;
