@@ -175,7 +175,8 @@ describe('kill -9 of mchard fix --yes at random moments', () => {
     const fixed = readFileSync(join(dir, NAME), 'utf8');
     expect(fixed).not.toBe(INSECURE);
     // The first third of a run is Node.js starting; kill anywhere from there to a little after the end.
-    const span = Math.max(whole.ms, 200);
+    // The machine's load changes how long a run takes: every complete run below measures it again.
+    let span = Math.max(whole.ms, 200);
     putOriginal(dir);
 
     const counts = { original: 0, fixed: 0, killedAfterExit: 0, staleLock: 0, staleTemps: 0 };
@@ -192,6 +193,7 @@ describe('kill -9 of mchard fix --yes at random moments', () => {
       if (i % 20 === 0) {
         // A complete run after the kills: it must not wait for a dead lock, and it leaves nothing behind.
         const complete = await run(null);
+        span = Math.max(complete.ms, 200);
         const end = inspect(dir, fixed, originalAttrs);
         if (complete.code !== 0 || !/^wrote /m.test(complete.out) || complete.ms > 10_000 || end.hidden.length || end.content !== 'fixed' || end.badBackups.length) {
           problems.push(`complete run after kill ${i}: ${complete.code} in ${complete.ms} ms: ${complete.out}\n${JSON.stringify(end)}`);
@@ -201,7 +203,8 @@ describe('kill -9 of mchard fix --yes at random moments', () => {
     }
     console.log(`kill -9 of mchard fix: ${JSON.stringify(counts)}, backups kept: ${readdirSync(dir).filter((n) => isBackupName(NAME, n)).length}`);
     expect(problems).toEqual([]);
-    // The kills did land while the file was being written, not only before or after.
+    // The kills landed while mchard held the file, and some after the rename too.
     expect(counts.staleLock).toBeGreaterThan(0);
+    expect(counts.fixed).toBeGreaterThan(0);
   }, 900000);
 });
