@@ -21,6 +21,8 @@ command -v hyperfine >/dev/null 2>&1 || need+=(hyperfine)
 [ -x /usr/bin/time ] || need+=(time)
 command -v ansible-playbook >/dev/null 2>&1 || need+=(ansible)
 command -v nvim >/dev/null 2>&1 || need+=(neovim)
+command -v setfacl >/dev/null 2>&1 && command -v getfacl >/dev/null 2>&1 || need+=(acl)
+[ -x /usr/bin/getfattr ] && [ -x /usr/bin/setfattr ] || need+=(attr)
 if [ "${#need[@]}" -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

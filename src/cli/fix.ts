@@ -24,7 +24,7 @@ import { InputError, readConfigBytes } from '../input.js';
 import { isSystemPath } from '../host.js';
 import { planFix, type FailedFix, type FixPlan } from '../fix/plan.js';
 import { hostCheckProblems } from '../fix/host-checks.js';
-import { safeWrite, WriteError, type SafeWriteOptions } from '../fix/write.js';
+import { checkWritable, lockForWrite, safeWrite, WriteError, type HeldFile, type SafeWriteOptions } from '../fix/write.js';
 import { Interrupts, type SignalSource } from '../fix/interrupt.js';
 import type { Answer } from '../fix/confirm.js';
 import { formatReport } from '../report/index.js';
@@ -46,6 +46,7 @@ const OPTIONS = {
   port: { type: 'string' },
   'no-host-checks': { type: 'boolean' },
   'no-backup': { type: 'boolean' },
+  'follow-symlinks': { type: 'boolean' },
   restart: { type: 'boolean' },
   'no-restart': { type: 'boolean' },
   start: { type: 'boolean' },
@@ -67,7 +68,9 @@ Options:
   --user NAME                       run as NAME (default memcache on Debian,
                                     memcached on RHEL)
   --port N                          move TCP off the default port 11211 to N
-  --no-backup                       do not keep FILE.mchard-backup
+  --no-backup                       do not keep a backup (FILE.mchard-backup-TIME)
+  --follow-symlinks                 write through a symbolic link that leads out
+                                    of the folder named on the command line
   --no-host-checks                  skip the checks that the listen addresses and
                                     the user exist here (file for another machine)
   --restart                         after writing a file this machine's service
@@ -122,6 +125,8 @@ export interface FixHooks {
   /** Answers a question; true and false stand for "yes" and "no". */
   confirm?: (message: string) => Promise<boolean | Answer>;
   beforeRename?: SafeWriteOptions['beforeRename'];
+  /** How long to wait for another mchard fixing the same file (default 60 s). */
+  lockTimeoutMs?: number;
   service?: { machine?: Machine; verifyTimeoutMs?: number; commandTimeoutMs?: number };
   /** Where signals come from (default: the process), and how the process ends at once (default: process.exit). */
   signals?: SignalSource;
@@ -142,6 +147,8 @@ interface FileState {
   /** Why the changes are not on disk (null: written, or nothing to change). */
   notWritten: { kind: NotFixedKind; reason: string } | null;
   restart: RestartReport | null;
+  /** Reached through a symbolic link out of the tree named on the command line (--follow-symlinks): that tree. */
+  outsideTree: string | null;
 }
 
 function parseListen(values: string[] | undefined): string[] | undefined {
@@ -250,9 +257,12 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
 
   // Signals are caught for the whole run: mchard decides when it may stop (src/fix/interrupt.ts).
   const interrupts = new Interrupts({ source: hooks.signals, say: io.err, exit: hooks.exit ?? ((code) => process.exit(code)) }).install();
+  // The files this run may write stay locked until it is done with them (restart and rollback included).
+  const held: HeldFile[] = [];
   try {
-    return await fixFiles({ values, paths, format, failOnFlag, dialect, version, trusted, disabled, fixListen, fixUser, fixPort }, io, hooks, interrupts);
+    return await fixFiles({ values, paths, format, failOnFlag, dialect, version, trusted, disabled, fixListen, fixUser, fixPort }, io, hooks, interrupts, held);
   } finally {
+    for (const h of held) h.release();
     interrupts.uninstall();
   }
 }
@@ -267,7 +277,7 @@ interface FixRun extends Omit<ReturnType<typeof parseLintFlags>, 'paths'> {
   fixPort?: number;
 }
 
-async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interrupts): Promise<number> {
+async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interrupts, held: HeldFile[]): Promise<number> {
   const { values, paths, format, failOnFlag, dialect, version, trusted, disabled } = run;
   const color = useColor({ color: values.color, noColor: values['no-color'] }, io.stdoutStream);
   const c = paint(color);
@@ -278,6 +288,8 @@ async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interr
   const states: FileState[] = [];
   /** The report, in the order of the files given: unreadable files keep their place. */
   const reports: (FileState | FileReport)[] = [];
+  const followSymlinks = values['follow-symlinks'] === true;
+  const mayWrite = !values['dry-run'] && (values.yes === true || io.stdinIsTTY || hooks.confirm !== undefined);
 
   for (const path of paths) {
     let cfg;
@@ -288,11 +300,21 @@ async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interr
       io.err(`mchard: ${e.message}\n`);
       return 2;
     }
+    // A link out of the tree named on the command line is refused before anything is read; a run that may
+    // write takes the file's lock first, so what it reads is what it replaces (src/fix/write.ts).
+    let outsideTree: string | null;
     let file;
     try {
+      if (mayWrite) {
+        const h = await lockForWrite(path, { followSymlinks, lockTimeoutMs: hooks.lockTimeoutMs, onWait: (m) => io.err(`mchard: ${path}: ${m}\n`) });
+        held.push(h);
+        outsideTree = h.outsideTree;
+      } else {
+        outsideTree = checkWritable(path, { followSymlinks }).outsideTree;
+      }
       file = readConfigBytes(path);
     } catch (e) {
-      if (!(e instanceof InputError)) throw e;
+      if (!(e instanceof WriteError) && !(e instanceof InputError)) throw e;
       io.err(`mchard: ${e.message}; not fixed\n`);
       reports.push({ path, dialect: dialect ?? null, findings: [parseErrorFinding(e.reason)] });
       status = 2;
@@ -307,7 +329,7 @@ async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interr
       options: resolver.ruleOptions(path, cfg, { fixUser: run.fixUser, fixListen: run.fixListen, fixPort: run.fixPort }),
       severities,
     });
-    const s: FileState = { path, bytes: file.bytes, plan, failOn: failOnFlag ?? cfg?.failOn ?? 'error', written: false, backup: null, notWritten: null, restart: null };
+    const s: FileState = { path, bytes: file.bytes, plan, failOn: failOnFlag ?? cfg?.failOn ?? 'error', written: false, backup: null, notWritten: null, restart: null, outsideTree };
     states.push(s);
     reports.push(s);
   }
@@ -365,7 +387,7 @@ async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interr
     }
     showChanges(s);
     if (!s.plan.changed) {
-      if (service) {
+      if (service && (await restartMayFollow(s, run, say))) {
         const { afterUnchanged } = await import('../service/after-write.js');
         s.restart = await afterUnchanged(serviceFile(s), service, values['dry-run'] === true);
       }
@@ -392,7 +414,7 @@ async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interr
       }
     }
     try {
-      const r = await safeWrite(s.path, s.bytes, s.plan.text, { backup: !values['no-backup'], beforeRename: hooks.beforeRename });
+      const r = await safeWrite(s.path, s.bytes, s.plan.text, { backup: !values['no-backup'], beforeRename: hooks.beforeRename, followSymlinks });
       s.written = true;
       s.backup = r.backup;
       const where = r.target !== resolve(s.path) ? ` (through the link to ${r.target})` : '';
@@ -405,7 +427,7 @@ async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interr
       continue;
     }
     // The service that reads the file: restart it, prove the new file is live, or roll back.
-    if (service) {
+    if (service && (await restartMayFollow(s, run, say))) {
       const { afterWrite } = await import('../service/after-write.js');
       s.restart = await afterWrite(serviceFile(s), service);
       if (s.restart?.restored) {
@@ -448,6 +470,23 @@ function report(reports: readonly (FileState | FileReport)[], run: FixRun, io: I
     return { path: r.path, dialect: r.plan.dialect, findings, hidden: now.length - findings.length, ...(run.format === 'json' ? { fix: outcomeOf(r) } : {}) };
   });
   io.out(formatReport(run.format, { files, rules: RULES as Rule[], color, toolVersion: VERSION }));
+}
+
+/**
+ * A file reached through a symbolic link out of the tree named on the command line (--follow-symlinks)
+ * never has a service restarted because of where the link leads: only the name as given (or --service)
+ * makes it a service's file.
+ */
+async function restartMayFollow(s: FileState, run: FixRun, say: (t: string) => void): Promise<boolean> {
+  if (!s.outsideTree || run.values.service !== undefined) return true;
+  const { serviceFileKind, serviceFileKindAsGiven } = await import('../service/target.js');
+  if (serviceFileKindAsGiven(s.path)) return true;
+  if (serviceFileKind(s.path)) {
+    const reason = `${s.path} was reached through a symbolic link out of ${s.outsideTree}; mchard restarts no service for a file reached that way`;
+    say(`not restarted: ${reason}\n`);
+    s.restart = { service: null, outcome: 'not-restarted', reason, restored: false };
+  }
+  return false;
 }
 
 function serviceFile(s: FileState): ServiceFile {

@@ -5,7 +5,7 @@
  * changes the exit status; `--dry-run` exits like lint when an error would remain; an unreadable file is
  * never "no problems found"; `--format json` says what was changed, written, fixed and not fixed.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runFix, type FixHooks } from '../../src/cli/fix.js';
 import { runLint } from '../../src/cli/lint.js';
@@ -118,7 +118,7 @@ describe('questions', () => {
     expect(r.code).toBe(code);
     expect(readFileSync(a, 'utf8')).not.toBe(INSECURE);
     expect(readFileSync(b, 'utf8')).toBe(INSECURE);
-    expect(existsSync(`${b}.mchard-backup`)).toBe(false);
+    expect(readdirSync(tmp.path).filter((n) => n.startsWith('b.conf.mchard-backup'))).toEqual([]);
     const json = JSON.parse(r.out);
     expect(json.files.map((f: { written: boolean }) => f.written)).toEqual([true, false]);
     expect(json.files[1].notFixed[0]).toMatchObject({ kind: 'not-written', reason: `interrupted (${sig})` });
@@ -181,7 +181,7 @@ describe('--format json', () => {
     expect(r.code).toBe(1);
     const json = JSON.parse(r.out);
     const [fa, fb, fc] = json.files;
-    expect(fa).toMatchObject({ path: a, changed: true, written: true, backup: `${a}.mchard-backup`, restart: null, notFixed: [] });
+    expect(fa).toMatchObject({ path: a, changed: true, written: true, backup: expect.stringMatching(/\/a\.conf\.mchard-backup-\d{8}T\d{6}Z$/), restart: null, notFixed: [] });
     expect(fa.fixed.map((x: { ruleId: string }) => x.ruleId)).toEqual(['MC101', 'MC111', 'MC201', 'MC501', 'MC502']);
     expect(fa.fixed[0]).toEqual({ ruleId: 'MC101', slug: 'listen-all-interfaces', description: 'listen on 127.0.0.1 only' });
     expect(fa.findings.map((x: { ruleId: string }) => x.ruleId)).toEqual(['MC301']);

@@ -11,7 +11,8 @@ import { dirname, join } from 'node:path';
 import { lockSystemService } from './system-lock.js';
 
 export const CONF = '/etc/memcached.conf';
-export const BACKUP = `${CONF}.mchard-backup`;
+/** The backups mchard fix keeps of CONF (FILE.mchard-backup-TIME, -2 within one second). */
+export const BACKUP = /^\/etc\/memcached\.conf\.mchard-backup-\d{8}T\d{6}Z(-\d+)?$/;
 export const INIT = '/etc/init.d/memcached';
 
 /** What the real-service tests need and this machine lacks (empty: they can run). */

@@ -57,7 +57,9 @@ d('mchard fix restarts the real service', () => {
     expect(after.map(({ netid, local }) => ({ netid, local }))).toEqual([{ netid: 'tcp', local: `127.0.0.1:${port}` }]);
     expect(after[0].pid).not.toBe(before[0].pid);
     expect(userOf(after[0].pid)).toBe('memcache');
-    expect(readFileSync(BACKUP, 'utf8')).toBe(insecure);
+    const backup = /backup in (\S+)$/m.exec(r.out)?.[1];
+    expect(backup).toMatch(BACKUP);
+    expect(readFileSync(backup!, 'utf8')).toBe(insecure);
   });
 
   it('a fix memcached cannot start with is rolled back: the original file byte for byte, memcached running it again, exit 3', async () => {
