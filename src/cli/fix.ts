@@ -14,7 +14,7 @@ import { isIP } from 'node:net';
 import { COMMON_OPTIONS, parseCommandArgs, UsageError } from './args.js';
 import { parseLintFlags, RANK, SHARED_LINT_OPTIONS } from './lint-flags.js';
 import { OptionResolver } from './files.js';
-import { chooseDialect } from '../dialects/detect.js';
+import { detectDialect, type DialectChoice } from '../dialects/detect.js';
 import { loadDialect } from '../dialects/index.js';
 import { ConfigError } from '../engine/config.js';
 import { type Finding, type Rule, type Severity } from '../engine/types.js';
@@ -75,7 +75,10 @@ Options:
   --fail-on error|warning|info      lowest remaining severity that fails (default error)
   --config FILE                     use this .mchardrc
   --disable ID[,ID...]              turn rules off (repeatable)
-  --dialect debian|sysconfig        the file's format (default: from path and content)
+  --dialect NAME                    the file's format (debian, sysconfig, systemd,
+                                    openrc, rcconf, compose, supervisord, argv);
+                                    a file whose format is only known from its
+                                    content is fixed only with --dialect
   --memcached-version X.Y.Z         memcached release whose behaviour applies
   --trusted-network CIDR            private network where listening is fine (repeatable)
   -q, --quiet                       report errors only
@@ -109,6 +112,9 @@ interface FileState {
   path: string;
   bytes: Buffer;
   plan: FixPlan;
+  detection: DialectChoice;
+  /** The format was decided from the content alone, without --dialect: linted, never written. */
+  guessed: boolean;
   failOn: Severity;
   written: boolean;
   notWritten: boolean;
@@ -183,6 +189,7 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
   let status = 0;
   const states: FileState[] = [];
   const reports: FileReport[] = [];
+  const refusals: FileReport[] = [];
 
   for (const path of paths) {
     let cfg;
@@ -204,27 +211,45 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
     }
     const severities = new Map(cfg?.severities ?? []);
     for (const id of disabled) severities.set(id, 'off');
-    const fileDialect = chooseDialect(path, file.source.text, dialect);
-    await loadDialect(fileDialect);
-    const plan = planFix(file.source, fileDialect, {
+    const detection = detectDialect(path, file.source.text, dialect);
+    if (detection.refused) {
+      // Never written, never guessed at: a refusal in the report, status 2.
+      io.err(`mchard: ${path}: ${detection.message}; not fixed\n`);
+      refusals.push({ path, dialect: null, findings: [], detection });
+      status = 2;
+      continue;
+    }
+    await loadDialect(detection.dialect);
+    const plan = planFix(file.source, detection.dialect, {
       rules: RULES,
       options: resolver.ruleOptions(path, cfg, { fixUser, fixListen, fixPort }),
       severities,
     });
-    states.push({ path, bytes: file.bytes, plan, failOn: failOnFlag ?? cfg?.failOn ?? 'error', written: false, notWritten: false, backup: null });
+    const guessed = detection.reason === 'content';
+    states.push({ path, bytes: file.bytes, plan, detection, guessed, failOn: failOnFlag ?? cfg?.failOn ?? 'error', written: false, notWritten: false, backup: null });
   }
 
   // The diffs, and what each file's fixes do.
   const { unifiedDiff } = await import('../fix/diff.js');
   for (const s of states) {
+    if (s.guessed) {
+      // A format decided from the content alone is linted, not edited: a wrong guess would corrupt the file.
+      if (s.plan.changed) {
+        const d = s.detection;
+        say(`  ${c.yellow('not fixed')}  ${s.path}: the format was guessed from the content (${d.because}); pass --dialect ${d.dialect} if ${d.readBy} reads it\n`);
+        s.notWritten = true;
+      }
+      continue;
+    }
     if (s.plan.changed) {
       say(unifiedDiff(s.path, s.plan.original, s.plan.text, color));
       for (const a of s.plan.applied) say(`  ${c.green('fixed')}  ${a.ruleId}  ${a.description}\n`);
     }
     for (const f of s.plan.failed) say(`  ${c.yellow('not fixed')}  ${f.ruleId}  ${f.description}: ${f.reason}\n`);
   }
-  const changed = states.filter((s) => s.plan.changed);
-  if (changed.length === 0 && states.length > 0) say(c.green(`nothing to fix in ${states.map((s) => s.path).join(', ')}\n`));
+  const changed = states.filter((s) => s.plan.changed && !s.guessed);
+  const settled = states.filter((s) => !s.plan.changed);
+  if (changed.length === 0 && settled.length > 0) say(c.green(`nothing to fix in ${settled.map((s) => s.path).join(', ')}\n`));
 
   // Host checks: what a file this machine's service reads newly asks for must exist here.
   if (!values['no-host-checks']) {
@@ -308,11 +333,14 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
   // The report: what remains once the fixes are in.
   // A file whose fixes were rolled back holds the original again, and its findings are the original's.
   const rolledBack = (s: FileState) => s.written && restarts.has(s.path) && restarts.get(s.path) !== 'verified';
+  // A file that was not written because its format was only guessed still has the original's findings.
+  const unchanged = (s: FileState) => rolledBack(s) || s.guessed;
   for (const s of states) {
-    const now = rolledBack(s) ? s.plan.before.findings : s.plan.after.findings;
+    const now = unchanged(s) ? s.plan.before.findings : s.plan.after.findings;
     const findings = values.quiet ? now.filter((f) => f.severity === 'error') : now;
-    reports.push({ path: s.path, dialect: s.plan.dialect, findings });
+    reports.push({ path: s.path, dialect: s.plan.dialect, findings, detection: s.detection });
   }
+  reports.push(...refusals);
   io.out(formatReport(format, { files: reports, rules: RULES as Rule[], color, toolVersion: VERSION }));
 
   if (states.some(rolledBack)) return 3;
@@ -320,5 +348,5 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
   if (values['dry-run']) return changed.length ? 1 : 0;
   if (states.some((s) => s.notWritten)) return 1;
   const remaining = (s: FileState, f: Finding) => f.fix !== null || RANK[f.severity] >= RANK[s.failOn];
-  return states.some((s) => s.plan.after.findings.some((f) => remaining(s, f))) ? 1 : 0;
+  return states.some((s) => (s.guessed ? s.plan.before : s.plan.after).findings.some((f) => remaining(s, f))) ? 1 : 0;
 }

@@ -1,7 +1,34 @@
 /**
- * Choosing a file's dialect: an explicit `--dialect`, else its path, else its content, else Debian's.
- * Detection never loads a dialect's module: it is a few regular expressions per dialect.
+ * Which program reads a file, decided before anything else and said out loud.
+ *
+ * The order, each step with its reason:
+ *   1. `flag`: an explicit `--dialect` decides.
+ *   2. `path`: a service's well-known path decides whatever the file holds (`/etc/memcached.conf` is read
+ *      by Debian's wrapper even when it holds `KEY = value` lines, which the wrapper skips). The same paths
+ *      inside a repository (`etc/memcached.conf`, `files/etc/sysconfig/memcached`) decide too, unless the
+ *      content is unmistakably another format (a shell script, a supervisord program, ...): then the file
+ *      is refused, because the repository does not show what it really becomes.
+ *   3. `name`: a file name that belongs to one format only (`*.service`, `docker-compose.yml`, `*.confd`,
+ *      `rc.conf`, `supervisord.conf`, `*.sysconfig`, `Dockerfile`).
+ *   4. `content`: a signature only one format has (`[program:x]`, `[Service]`, `services:` running
+ *      memcached, FreeBSD's `memcached_flags=`, OpenRC's `MEMUSAGE=`, RHEL's `PORT=`/`USER=`/`CACHESIZE=`...,
+ *      Debian's stock header). Such a file is linted, but `fix` does not write it without `--dialect`.
+ *   5. `name` again, for names several formats share (`memcached.conf`, `memcached-RedHat.conf.j2`,
+ *      `ubuntu_memcached.conf`): they decide only when the content agrees (option lines for Debian,
+ *      assignments for sysconfig) or says nothing.
+ *   Anything else is refused: the option-file heuristic (counting `KEY=` lines against `-x` lines) is a
+ *   guess, and a guess is not good enough to lint, let alone fix. A refusal says what the file looks like
+ *   when that can be told (a Dockerfile, a Kubernetes manifest, an Upstart job, ...) and how to force a
+ *   dialect.
+ *
+ * Template suffixes (`.j2`, `.jinja`, `.jinja2`, `.erb`, `.epp`, `.tmpl`, `.tpl`, `.template`) and backup
+ * suffixes (`.bak`, `.dpkg-dist`, `.rpmsave`, ...) are stripped to find the name the file is installed
+ * under; a template is recorded as such (`template`) for the template layer.
+ *
+ * Detection never loads a dialect's module: it is a few regular expressions over the path and at most the
+ * first MiB of the text.
  */
+import { resolve } from 'node:path';
 import type { DialectName } from './types.js';
 
 export const DIALECTS: readonly DialectName[] = ['debian', 'sysconfig', 'systemd', 'openrc', 'rcconf', 'compose', 'supervisord', 'argv'];
@@ -22,51 +49,567 @@ export function isDialect(name: string): name is DialectName {
   return (DIALECTS as readonly string[]).includes(name);
 }
 
-/** Path patterns, tried in order; a file named `memcached.conf` is left to its content. */
-const BY_PATH: readonly [RegExp, DialectName][] = [
-  [/(^|\/)sysconfig\/memcached[^/]*$/, 'sysconfig'],
-  [/\.service$|\.service\.d\/[^/]+\.conf$/, 'systemd'],
-  [/(^|\/)conf\.d\/memcached[^/]*$|(^|\/)[^/]*memcached[^/]*\.confd$/, 'openrc'],
-  [/(^|\/)rc\.conf(\.local)?$|(^|\/)rc\.conf\.d\/memcached[^/]*$/, 'rcconf'],
-  [/(^|\/)(docker-)?compose[^/]*\.ya?ml$/, 'compose'],
-  [/(^|\/)supervisord?[^/]*\.(conf|ini)$|(^|\/)supervisor\/conf\.d\/[^/]+\.(conf|ini)$/, 'supervisord'],
+/** The program that reads a file of each dialect. */
+export const READ_BY: Readonly<Record<DialectName, string>> = {
+  debian: "Debian's systemd-memcached-wrapper",
+  sysconfig: "systemd, as the EnvironmentFile= of memcached.service (RHEL, Fedora)",
+  systemd: 'systemd, as a service unit',
+  openrc: "OpenRC's memcached init script (Gentoo, Alpine)",
+  rcconf: "FreeBSD's rc.d/memcached script",
+  compose: 'Docker Compose',
+  supervisord: 'supervisord',
+  argv: 'memcached itself (a bare command line)',
+};
+
+/** What mchard reads, for refusals. */
+export const WHAT_MCHARD_READS =
+  "mchard reads Debian's /etc/memcached.conf, /etc/sysconfig/memcached, systemd units, OpenRC conf.d files, FreeBSD rc.conf, Compose files and supervisord programs";
+
+export type DetectReason = 'flag' | 'path' | 'name' | 'content';
+/** `certain`: the flag or the service's own path; `high`: a name or signature only one format has. */
+export type DetectConfidence = 'certain' | 'high';
+
+export interface TemplateInfo {
+  /** The suffix stripped: `.j2`, `.erb`, ... */
+  readonly suffix: string;
+  /** The engine the suffix names, or null when it does not say (`.tmpl`, `.tpl`, `.template`). */
+  readonly engine: 'jinja2' | 'erb' | 'epp' | null;
+  /** The file's name once rendered (`memcached.conf` for `memcached.conf.j2`). */
+  readonly target: string;
+}
+
+interface DetectionBase {
+  readonly path: string;
+  /** How the decision (or the refusal's "looks like") was reached; null when nothing could be told. */
+  readonly reason: DetectReason | null;
+  /** What decided, for people: `path /etc/memcached.conf`, `name memcached.service`, `content: a [program:x] section`. */
+  readonly because: string;
+  /** Set when the path or name says the file is a template (`.j2`, `.erb`, ...). */
+  readonly template: TemplateInfo | null;
+}
+
+export interface DialectChoice extends DetectionBase {
+  readonly refused: false;
+  readonly dialect: DialectName;
+  readonly reason: DetectReason;
+  readonly confidence: DetectConfidence;
+  /** The program that reads the file: "Debian's systemd-memcached-wrapper". */
+  readonly readBy: string;
+  /** What the content looks like when it is not what the reader expects (said, not acted on). */
+  readonly caveat: string | null;
+  /** One sentence: "path /etc/memcached.conf: read by Debian's systemd-memcached-wrapper". */
+  readonly explanation: string;
+}
+
+export interface DialectRefusal extends DetectionBase {
+  readonly refused: true;
+  /** What the file looks like, when mchard can tell: "a Dockerfile", "an Upstart job". */
+  readonly looksLike: string | null;
+  /** Dialects `--dialect` could force, when the file resembles one. */
+  readonly candidates: readonly DialectName[];
+  /** One line, without the path: "not read: it looks like a Dockerfile (name Dockerfile); mchard reads ...; pass --dialect NAME ...". */
+  readonly message: string;
+}
+
+export type Detection = DialectChoice | DialectRefusal;
+
+// ---- Names: template and backup suffixes ----
+
+const TEMPLATE_SUFFIXES: readonly [RegExp, TemplateInfo['engine']][] = [
+  [/\.(j2|jinja2?)$/i, 'jinja2'],
+  [/\.erb$/i, 'erb'],
+  [/\.epp$/i, 'epp'],
+  [/\.(tmpl|tpl|template)$/i, null],
+];
+const BACKUP_SUFFIX = /(\.(bak|orig|old|save|dpkg-(dist|old|new)|ucf-(dist|old|new)|rpm(new|save|orig)|mchard-backup|example|sample|dist)|~)$/i;
+
+interface Target {
+  /** The path with backup and template suffixes stripped, `/`-separated. */
+  readonly path: string;
+  readonly base: string;
+  readonly template: TemplateInfo | null;
+  /** The path as it was given (normalised), for messages. */
+  readonly shown: string;
+  /** True for a file of this machine's own configuration (under /etc, /usr/local/etc, /lib/systemd, ...). */
+  readonly system: boolean;
+}
+
+function targetOf(path: string): Target {
+  const norm = path.replace(/\\/g, '/');
+  const abs = norm === '-' ? '-' : resolve(norm).replace(/\\/g, '/');
+  let p = abs;
+  while (BACKUP_SUFFIX.test(p) && p.replace(BACKUP_SUFFIX, '').split('/').pop() !== '') p = p.replace(BACKUP_SUFFIX, '');
+  let template: TemplateInfo | null = null;
+  for (const [re, engine] of TEMPLATE_SUFFIXES) {
+    const m = re.exec(p);
+    if (m && p.length > m[0].length && !p.endsWith('/' + m[0])) {
+      p = p.slice(0, -m[0].length);
+      template = { suffix: m[0], engine, target: p.slice(p.lastIndexOf('/') + 1) };
+      break;
+    }
+  }
+  const system = /^\/(etc|usr\/local\/etc|lib\/systemd|usr\/lib\/systemd|run\/systemd)\//.test(abs);
+  return { path: p, base: p.slice(p.lastIndexOf('/') + 1), template, shown: norm, system };
+}
+
+/** The path without a template suffix (`memcached@.service.erb` → `memcached@.service`), not resolved. */
+export function withoutTemplateSuffix(path: string): string {
+  for (const [re] of TEMPLATE_SUFFIXES) {
+    const m = re.exec(path);
+    if (m && path.length > m[0].length && !path.endsWith('/' + m[0])) return path.slice(0, -m[0].length);
+  }
+  return path;
+}
+
+/** The name a file is installed under: its path without backup and template suffixes (`memcached@.service.erb` → `memcached@.service`). */
+export function installedName(path: string): string {
+  return targetOf(path).base;
+}
+
+// ---- Paths ----
+
+interface PathRule {
+  readonly re: RegExp;
+  /** The dialect, or null: the path belongs to a format mchard refuses. */
+  readonly dialect: DialectName | null;
+  /** The system path this stands for, for messages. */
+  readonly installed: string;
+  /** For refusals: what a file at this path is. */
+  readonly looksLike?: string;
+}
+
+const PATH_RULES: readonly PathRule[] = [
+  { re: /(^|\/)etc\/memcached\.conf$/, dialect: 'debian', installed: '/etc/memcached.conf' },
+  { re: /(^|\/)etc\/memcached_[^/]+\.conf$/, dialect: 'debian', installed: '/etc/memcached_NAME.conf' },
+  { re: /(^|\/)sysconfig\/memcached[^/]*$/, dialect: 'sysconfig', installed: '/etc/sysconfig/memcached' },
+  // OpenRC names its files after the service, without `.conf` (`/etc/conf.d/memcached.sessions` is an instance).
+  { re: /(^|\/)conf\.d\/memcached(\.(?!conf$)[^/]+)?$/, dialect: 'openrc', installed: '/etc/conf.d/memcached' },
+  { re: /(^|\/)etc\/rc\.conf(\.local)?$/, dialect: 'rcconf', installed: '/etc/rc.conf' },
+  { re: /(^|\/)rc\.conf\.d\/memcached[^/]*$/, dialect: 'rcconf', installed: '/etc/rc.conf.d/memcached' },
+  { re: /(^|\/)systemd\/(system|user)\/[^/]+\.service$/, dialect: 'systemd', installed: '/etc/systemd/system/NAME.service' },
+  { re: /(^|\/)[^/]+\.service\.d\/[^/]+\.conf$/, dialect: 'systemd', installed: '/etc/systemd/system/NAME.service.d/NAME.conf' },
+  { re: /(^|\/)supervisor\/conf\.d\/[^/]+\.conf$/, dialect: 'supervisord', installed: '/etc/supervisor/conf.d/NAME.conf' },
+  { re: /(^|\/)supervisord\.d\/[^/]+\.(ini|conf)$/, dialect: 'supervisord', installed: '/etc/supervisord.d/NAME.ini' },
+  { re: /(^|\/)(etc|supervisor)\/supervisord\.conf$/, dialect: 'supervisord', installed: '/etc/supervisord.conf' },
+  { re: /(^|\/)init\/[^/]+\.conf$/, dialect: null, installed: '/etc/init/memcached.conf', looksLike: 'an Upstart job' },
+  { re: /(^|\/)init\.d\/[^/]+$/, dialect: null, installed: '/etc/init.d/memcached', looksLike: 'a SysV init script' },
+  { re: /(^|\/)rc\.d\/[^/]+$/, dialect: null, installed: '/usr/local/etc/rc.d/memcached', looksLike: 'an rc.d script' },
+  { re: /(^|\/)sv\/[^/]+\/run$/, dialect: null, installed: '/etc/sv/memcached/run', looksLike: 'a runit run script' },
+  {
+    re: /(^|\/)etc\/default\/memcached[^/]*$/,
+    dialect: null,
+    installed: '/etc/default/memcached',
+    looksLike: "an /etc/default file (read by an init script or a unit's EnvironmentFile=, whose command line decides what it means)",
+  },
+  { re: /(^|\/)(tasks|handlers|defaults|vars|meta)\/[^/]+\.ya?ml$/, dialect: null, installed: 'roles/NAME/tasks/main.yml', looksLike: 'an Ansible role file (tasks, handlers or variables)' },
+  { re: /(^|\/)(group|host)_vars\/[^/]+$/, dialect: null, installed: 'group_vars/NAME', looksLike: 'Ansible inventory variables' },
 ];
 
-export function dialectFromPath(path: string): DialectName | null {
-  const norm = path.replace(/\\/g, '/');
-  for (const [re, name] of BY_PATH) if (re.test(norm)) return name;
+// ---- Names ----
+
+interface NameRule {
+  readonly re: RegExp;
+  readonly dialect: DialectName | null;
+  readonly looksLike?: string;
+}
+
+/** Names only one format uses: they decide. */
+const STRONG_NAMES: readonly NameRule[] = [
+  { re: /^[^/]+\.service$/, dialect: 'systemd' },
+  { re: /^(docker-)?compose[^/]*\.ya?ml$/i, dialect: 'compose' },
+  { re: /^supervisord\.conf$/, dialect: 'supervisord' },
+  { re: /^[^/]*memcached[^/]*\.confd$/, dialect: 'openrc' },
+  { re: /^rc\.conf(\.local)?$/, dialect: 'rcconf' },
+  { re: /^[^/]*\.sysconfig$/, dialect: 'sysconfig' },
+  { re: /^(Dockerfile|Containerfile)([.-][^/]*)?$|\.(dockerfile|containerfile)$/i, dialect: null, looksLike: 'a Dockerfile' },
+  { re: /^values([.-][^/]*)?\.ya?ml$/, dialect: null, looksLike: 'a Helm values file' },
+  { re: /^Chart\.ya?ml$/, dialect: null, looksLike: 'a Helm chart definition' },
+  { re: /\.pp$/, dialect: null, looksLike: 'a Puppet manifest' },
+  { re: /\.rb$/, dialect: null, looksLike: 'a Ruby file (a Chef recipe or attributes)' },
+  { re: /^Vagrantfile$/, dialect: null, looksLike: 'a Vagrantfile' },
+  { re: /\.(sh|bash)$/, dialect: null, looksLike: 'a shell script' },
+  { re: /\.(py|pl|js|ts|php|go|c|h|md|rst|txt|json|html|xml|toml)$/i, dialect: null },
+];
+
+/** Names several formats share: they decide only with the content's agreement. Tried in order. */
+const WEAK_NAMES: readonly { re: RegExp; dialect: DialectName | 'suse'; what: string }[] = [
+  { re: /suse/i, dialect: 'suse', what: "SUSE's /etc/sysconfig/memcached" },
+  { re: /redhat|rhel|centos|fedora|rocky|almalinux|amazon|sysconfig/i, dialect: 'sysconfig', what: "RHEL's /etc/sysconfig/memcached" },
+  { re: /debian|ubuntu/i, dialect: 'debian', what: "Debian's /etc/memcached.conf" },
+  { re: /alpine|gentoo|openrc/i, dialect: 'openrc', what: "OpenRC's /etc/conf.d/memcached" },
+  { re: /freebsd|(^|[^a-z])rc\.?conf/i, dialect: 'rcconf', what: "FreeBSD's rc.conf" },
+  { re: /systemd|(^|[^a-z])unit([^a-z]|$)/i, dialect: 'systemd', what: 'a systemd unit' },
+  { re: /supervisor/i, dialect: 'supervisord', what: 'a supervisord program' },
+  { re: /^memcached([_-][^/]*)?\.conf$/, dialect: 'debian', what: "Debian's /etc/memcached.conf" },
+];
+
+// ---- Content ----
+
+/** A content signature: a format only one program reads (`dialect`), or one mchard refuses (`dialect: null`). */
+interface Signature {
+  readonly dialect: DialectName | null;
+  /** "a [program:memcached] section", "a Dockerfile". */
+  readonly what: string;
+  /** True for signatures of formats that are KEY=value files (the wrapper skips their lines; not a contradiction of its path). */
+  readonly assignments?: boolean;
+  /** The format family, when it is one of mchard's dialects even though this file is refused (a Compose file without memcached). */
+  readonly family?: DialectName;
+}
+
+const SNIFF_LIMIT = 1 << 20;
+
+const RHEL_VARS = ['PORT', 'USER', 'MAXCONN', 'CACHESIZE', 'OPTIONS'];
+const OPENRC_VARS = /^[ \t]*(MEMUSAGE|LISTENON|MEMCACHED_RUNAS|UDPPORT|MISC_OPTS|MEMCACHED_BINARY|PIDBASE)[ \t]*=/m;
+const ASSIGNMENT = /^[ \t]*(export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*=/;
+const OPTION_LINE = /^[ \t]*-/;
+const SHELL_CODE = /^[ \t]*(if[ \t]+\[|if[ \t]+test[ \t]|then$|fi$|else$|elif[ \t]|for[ \t]+\w+[ \t]+in[ \t]|while[ \t].*;[ \t]*do$|do$|done$|case[ \t].*[ \t]in$|esac$|[A-Za-z_]\w*[ \t]*\(\)[ \t]*\{?$|function[ \t]+\w+|\.[ \t]+\/|source[ \t]+\S)/;
+const UPSTART = /^[ \t]*(start on[ \t]|stop on[ \t]|respawn([ \t]|$)|exec[ \t]|script$|end script$|pre-start[ \t]|post-start[ \t]|pre-stop[ \t]|post-stop[ \t]|expect[ \t]+(fork|daemon|stop)|description[ \t]+"|instance[ \t]|console[ \t]|setuid[ \t]|env[ \t]+\w+=)/;
+const DOCKER_INSTRUCTION = /^[ \t]*(RUN|CMD|ENTRYPOINT|COPY|ADD|EXPOSE|ENV|USER|WORKDIR|LABEL|VOLUME|ARG|HEALTHCHECK|STOPSIGNAL|SHELL|ONBUILD|MAINTAINER)[ \t]/i;
+const ANSIBLE_MODULE = /^[ \t]+(-[ \t]+)?(ansible\.builtin\.\w+|apt|yum|dnf|package|template|copy|file|lineinfile|blockinfile|service|systemd|command|shell|become|when|notify|with_items|loop|register|include_tasks|import_tasks|include_role|tasks|roles|handlers|vars|gather_facts)[ \t]*:/m;
+
+interface Sniffed {
+  readonly signature: Signature | null;
+  /** Lines that assign a variable (`KEY=value`, `KEY = value`) and lines that start with `-`. */
+  readonly assignments: number;
+  readonly options: number;
+  readonly names: ReadonlySet<string>;
+}
+
+function countLines(text: string): { assignments: number; options: number; names: Set<string>; shell: number; upstart: number } {
+  let assignments = 0;
+  let options = 0;
+  let shell = 0;
+  let upstart = 0;
+  const names = new Set<string>();
+  // One line at a time, not text.split('\n'): a big file would hold a million strings at once.
+  for (let at = 0; at !== -1; ) {
+    const nl = text.indexOf('\n', at);
+    const line = text.slice(at, nl === -1 ? text.length : nl).replace(/\r$/, '');
+    at = nl === -1 ? -1 : nl + 1;
+    const a = ASSIGNMENT.exec(line);
+    if (a) {
+      assignments++;
+      names.add(a[2]);
+    } else if (OPTION_LINE.test(line)) options++;
+    if (SHELL_CODE.test(line)) shell++;
+    if (UPSTART.test(line)) upstart++;
+  }
+  return { assignments, options, names, shell, upstart };
+}
+
+/** The first instruction (after comments, parser directives and ARG lines) is FROM, and another instruction follows. */
+function isDockerfile(text: string): boolean {
+  let from = false;
+  for (const raw of text.split('\n', 400)) {
+    const line = raw.replace(/\r$/, '').trim();
+    if (line === '' || line.startsWith('#')) continue;
+    if (!from) {
+      if (/^ARG[ \t]/i.test(line)) continue;
+      if (!/^FROM[ \t]+\S/i.test(line)) return false;
+      from = true;
+      continue;
+    }
+    if (DOCKER_INSTRUCTION.test(line) || /^FROM[ \t]/i.test(line)) return true;
+  }
+  return false;
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A Compose file's services mention memcached (an image, a command, an entrypoint). */
+function composeRunsMemcached(text: string): boolean {
+  return /^[ \t]+(image|command|entrypoint)[ \t]*:.*memcached/m.test(text) || /^[ \t]+-[ \t]*["']?(\S*\/)?memcached["']?[ \t]*$/m.test(text);
+}
+
+function sniff(full: string): Sniffed {
+  const text = full.length > SNIFF_LIMIT ? full.slice(0, SNIFF_LIMIT) : full;
+  const lines = countLines(text);
+  const base = { assignments: lines.assignments, options: lines.options, names: lines.names };
+  const sig = (dialect: DialectName | null, what: string, assignments = false, family?: DialectName): Sniffed => ({
+    ...base,
+    signature: { dialect, what, assignments, family: family ?? dialect ?? undefined },
+  });
+  const first = /^[^\n]*/.exec(text)![0].replace(/\r$/, '');
+
+  // Programs and scripts first: they mention variables and options of every other format.
+  if (first.startsWith('#!')) {
+    const interp = first.slice(2).trim();
+    if (/openrc-run/.test(interp)) return sig(null, 'an OpenRC init script');
+    if (/^### BEGIN INIT INFO/m.test(text) || (/^[ \t]*case[ \t]+"?\$\{?1\}?"?[ \t]+in/m.test(text) && /^[ \t]*'?start'?\)/m.test(text))) return sig(null, 'a SysV init script');
+    if (/^[ \t]*\.[ \t]+\/etc\/rc\.subr/m.test(text)) return sig(null, 'an rc.d script');
+    if (/(^|\/)(env[ \t]+)?(ba|da|k|z|a)?sh\b/.test(interp)) return sig(null, 'a shell script');
+    return sig(null, `a script (${first.slice(0, 40)})`);
+  }
+  if (/^### BEGIN INIT INFO/m.test(text)) return sig(null, 'a SysV init script');
+  if (lines.upstart >= 2 && /^[ \t]*(start on|stop on|respawn|pre-start|post-stop|end script|expect[ \t]+(fork|daemon))\b/m.test(text)) return sig(null, 'an Upstart job');
+  if (isDockerfile(text)) return sig(null, 'a Dockerfile');
+
+  // YAML documents.
+  if (/^apiVersion:[ \t]*\S/m.test(text) && /^kind:[ \t]*\S/m.test(text)) {
+    return sig(null, /\{\{-?[ \t]*(\.Values|include|template|\.Release)/.test(text) ? 'a Helm chart template (a Kubernetes manifest)' : 'a Kubernetes manifest');
+  }
+  if (/\{\{-?[ \t]*(\.Values|\.Release|include[ \t]+")/.test(text)) return sig(null, 'a Helm chart template');
+  if (/^services:[ \t]*(#.*)?\r?$/m.test(text)) {
+    return composeRunsMemcached(text) ? sig('compose', 'a Compose services: mapping that runs memcached') : sig(null, 'a Compose file with no memcached service', false, 'compose');
+  }
+  if (/^-[ \t]+(hosts|import_playbook)[ \t]*:/m.test(text) || (/^-[ \t]+name[ \t]*:/m.test(text) && ANSIBLE_MODULE.test(text))) {
+    return sig(null, 'an Ansible playbook or task file');
+  }
+  if ((/^image:[ \t]*\r?$/m.test(text) && /^[ \t]+repository:[ \t]*\S/m.test(text)) || /^replicaCount:[ \t]*\d/m.test(text)) {
+    return sig(null, 'a Helm values file');
+  }
+
+  // INI-style files of service managers.
+  {
+    const program = /^[ \t]*\[program:([^\]\n]+)\][ \t]*\r?$/m.exec(text);
+    if (program) return sig('supervisord', `a [program:${program[1].slice(0, 40)}] section`);
+    const section = /^[ \t]*\[(Service|Unit|Install)\][ \t]*\r?$/m.exec(text);
+    if (section) return sig('systemd', `a [${section[1]}] section`);
+    if (/^[ \t]*\[(supervisord|supervisorctl|include|unix_http_server)\][ \t]*\r?$/m.test(text)) return sig('supervisord', "supervisord's own sections");
+  }
+
+  // Other applications' formats.
+  if (/^\s*[{[]/.test(text) && isJson(text)) return sig(null, 'a JSON file (a client\'s or an application\'s settings)');
+  {
+    const section = /^[ \t]*\[([^\]\n]{1,60})\][ \t]*\r?$/m.exec(text);
+    if (section) return sig(null, `an INI file with [section] headers ([${section[1]}]: an application's configuration)`);
+  }
+
+  // Shell code without a #! line (a fragment sourced by a script).
+  if (lines.shell >= 2) return sig(null, 'shell code (a fragment of a script)');
+
+  // Variable files: whose variables they are tells which program reads them.
+  const rc = /^[ \t]*(memcached_(enable|flags|user|profiles))[ \t]*=/m.exec(text);
+  if (rc) return sig('rcconf', `FreeBSD's ${rc[1]}= variable`, true);
+  const openrc = OPENRC_VARS.exec(text);
+  if (openrc) return sig('openrc', `OpenRC's ${openrc[1]}= variable`, true);
+  // RHEL's before SUSE's: a template may hold both, one per OS family, and the RHEL one is what mchard reads.
+  const rhel = RHEL_VARS.filter((n) => lines.names.has(n));
+  if (rhel.length >= 2) return sig('sysconfig', `RHEL's ${rhel.map((n) => `${n}=`).join(', ')} variables`, true);
+  if (lines.names.has('MEMCACHED_PARAMS')) return sig(null, "SUSE's /etc/sysconfig/memcached (MEMCACHED_PARAMS=), read by SUSE's own memcached.service", true, 'sysconfig');
+  if (lines.names.has('ENABLE_MEMCACHED')) return sig(null, "Debian's /etc/default/memcached (ENABLE_MEMCACHED=, read by the SysV init script; the options are in /etc/memcached.conf)", true);
+
+  // Debian's stock file says who reads it.
+  if (/^#[ \t]*This configuration file is read by the start-memcached script/m.test(text) || /^#[ \t]*memcached default config file/m.test(text)) {
+    return sig('debian', "Debian's stock header (\"read by the start-memcached script\")");
+  }
+  return { ...base, signature: null };
+}
+
+/** What the option-file heuristic would guess; null when the file has neither kind of line. */
+function guessOf(s: Sniffed): 'debian' | 'sysconfig' | null {
+  if (s.assignments === 0 && s.options === 0) return null;
+  return s.assignments > s.options ? 'sysconfig' : 'debian';
+}
+
+const GUESS_LOOKS: Record<'debian' | 'sysconfig', string> = {
+  debian: "memcached options, one or more a line (as Debian's /etc/memcached.conf holds them)",
+  sysconfig: 'KEY=value assignments (as /etc/sysconfig/memcached holds them)',
+};
+
+// ---- Deciding ----
+
+function describeTarget(t: Target, matched: string, installed: string): string {
+  const tmpl = t.template ? ` (${templateWords(t.template)} of ${installed})` : '';
+  if (t.system) return `path ${t.shown}${tmpl}`;
+  const rel = matched.replace(/^\//, '');
+  return `path ${rel}${t.template ? t.template.suffix : ''}${tmpl || ` (installed as ${installed})`}`;
+}
+
+const ENGINE_NAME = { jinja2: 'a Jinja2', erb: 'an ERB', epp: 'a Puppet EPP' } as const;
+const templateWords = (t: TemplateInfo) => (t.engine ? `${ENGINE_NAME[t.engine]} template` : 'a template');
+
+/** `name memcached.conf.j2 (a Jinja2 template)`. */
+function nameText(t: Target): string {
+  if (!t.template) return `name ${t.base}`;
+  return `name ${t.base}${t.template.suffix} (${templateWords(t.template)})`;
+}
+
+function choice(t: Target, dialect: DialectName, reason: DetectReason, confidence: DetectConfidence, because: string, caveat: string | null = null): DialectChoice {
+  const readBy = READ_BY[dialect];
+  return {
+    refused: false,
+    path: t.shown,
+    dialect,
+    reason,
+    confidence,
+    readBy,
+    because,
+    caveat,
+    template: t.template,
+    explanation: `${because}: read by ${readBy}${caveat ? `; ${caveat}` : ''}`,
+  };
+}
+
+function refusal(t: Target, looksLike: string | null, reason: DetectReason | null, because: string, candidates: readonly DialectName[] = [], detail?: string): DialectRefusal {
+  const force = candidates.length
+    ? `pass ${candidates.map((d) => `--dialect ${d}`).join(' or ')} if that is what reads it`
+    : 'pass --dialect NAME to read it as one of them';
+  const what = detail ?? (looksLike ? `it looks like ${looksLike} (${because})` : `mchard cannot tell which program reads it${because ? ` (${because})` : ''}`);
+  return {
+    refused: true,
+    path: t.shown,
+    looksLike,
+    reason,
+    because,
+    template: t.template,
+    candidates,
+    message: `not read: ${what}; ${WHAT_MCHARD_READS}; ${force}`,
+  };
+}
+
+/** What a file's content says when its path or name decided otherwise (for a caveat). */
+function caveatFor(dialect: DialectName, s: Sniffed): string | null {
+  if (dialect === 'debian') {
+    if (s.signature && s.signature.dialect !== 'debian') {
+      return `it looks like ${s.signature.what}, not memcached options: the wrapper reads it line by line all the same, and skips every line that does not start with "-" and holds a space`;
+    }
+    if (s.assignments > 0 && s.assignments >= s.options) {
+      return `it holds KEY=value assignments, as /etc/sysconfig/memcached does: the wrapper does not read them as settings (a line with a space after the name is skipped, one without is passed to memcached as a word)`;
+    }
+    return null;
+  }
+  if (s.signature && s.signature.dialect !== dialect) return `it looks like ${s.signature.what}`;
+  if (dialect === 'sysconfig' && s.options > s.assignments) return 'it holds option lines, not KEY=value assignments: systemd ignores lines without "="';
+  if (dialect === 'sysconfig') {
+    const foreign = foreignVariables(s);
+    if (foreign.length) {
+      return `it also sets ${foreign.map((n) => `${n}=`).join(', ')}, which the packaged memcached.service does not read: if a unit of its own reads ${foreign.length === 1 ? 'it' : 'them'}, mchard does not see what ${foreign.length === 1 ? 'it does' : 'they do'}`;
+    }
+  }
   return null;
 }
 
-/** Content signatures of the formats that are not option files, tried before the option-file heuristic. */
-const BY_CONTENT: readonly [RegExp, DialectName][] = [
-  [/^[ \t]*\[program:[^\]\n]+\][ \t]*\r?$/m, 'supervisord'],
-  [/^[ \t]*\[(Unit|Service|Install)\][ \t]*\r?$/m, 'systemd'],
-  [/^services:[ \t]*\r?$/m, 'compose'],
-  [/^[ \t]*memcached_(enable|flags|user|profiles)=/m, 'rcconf'],
-  [/^[ \t]*(MEMUSAGE|LISTENON|MEMCACHED_RUNAS|UDPPORT|MISC_OPTS)=/m, 'openrc'],
-];
-
-const SYSCONFIG_LINE = /^[ \t]*(export[ \t]+)?[A-Za-z_][A-Za-z0-9_]*[ \t]*=/;
-const DEBIAN_LINE = /^[ \t]*-/;
-
-export function dialectFromContent(text: string): DialectName | null {
-  for (const [re, name] of BY_CONTENT) if (re.test(text)) return name;
-  let sys = 0;
-  let deb = 0;
-  // One line at a time, not text.split('\n'): a 50 MB file would hold a million strings at once.
-  for (let at = 0; at !== -1; ) {
-    const nl = text.indexOf('\n', at);
-    const line = text.slice(at, nl === -1 ? text.length : nl);
-    at = nl === -1 ? -1 : nl + 1;
-    if (SYSCONFIG_LINE.test(line)) sys++;
-    else if (DEBIAN_LINE.test(line)) deb++;
-  }
-  if (sys === 0 && deb === 0) return null;
-  return sys > deb ? 'sysconfig' : 'debian';
+/** Variables a sysconfig file sets that RHEL's packaged unit does not read (shown at most five). */
+function foreignVariables(s: Sniffed): string[] {
+  return [...s.names].filter((n) => !RHEL_VARS.includes(n)).slice(0, 5);
 }
 
-/** The dialect for a file: an explicit choice, else the path, else the content, else Debian's. */
-export function chooseDialect(path: string, text: string, explicit?: DialectName): DialectName {
-  return explicit ?? dialectFromPath(path) ?? dialectFromContent(text) ?? 'debian';
+/**
+ * A file taken for RHEL's /etc/sysconfig/memcached by its name, which sets variables but none of those
+ * RHEL's unit reads: another distribution's unit or script reads it (PLD's LISTEN=, MEMCACHED_OPTS=).
+ */
+function otherSysconfig(t: Target, s: Sniffed, because: string): DialectRefusal | null {
+  if (s.names.size === 0 || RHEL_VARS.some((n) => s.names.has(n))) return null;
+  const names = foreignVariables(s).map((n) => `${n}=`).join(', ');
+  return refusal(t, `another distribution's /etc/sysconfig/memcached (${names}: none of PORT, USER, MAXCONN, CACHESIZE, OPTIONS, which RHEL's memcached.service reads)`, 'content', because, ['sysconfig']);
+}
+
+/**
+ * Which program reads the file at `path` holding `text`: a dialect with the reason and confidence, or a
+ * refusal. `explicit` (`--dialect`) decides when given.
+ */
+export function detectDialect(path: string, text: string, explicit?: DialectName): Detection {
+  const t = targetOf(path);
+  if (explicit) return choice(t, explicit, 'flag', 'certain', `--dialect ${explicit}`);
+  const s = sniff(text);
+
+  // 1. A service's well-known path.
+  if (path !== '-') {
+    for (const rule of PATH_RULES) {
+      const m = rule.re.exec(t.path);
+      if (!m) continue;
+      const because = describeTarget(t, m[0], rule.installed);
+      if (rule.dialect === null) return refusal(t, rule.looksLike ?? null, 'path', because);
+      // /etc/sysconfig/memcached holding SUSE's variables is read by SUSE's unit, not RHEL's.
+      if (rule.dialect === 'sysconfig' && s.signature && s.signature.dialect === null && s.signature.assignments) {
+        return refusal(t, s.signature.what, 'content', `content, at ${because}`);
+      }
+      // In a repository, a file unmistakably of another format is not what the path suggests.
+      if (!t.system && s.signature && s.signature.family !== rule.dialect && !s.signature.assignments) {
+        return refusal(t, s.signature.what, 'content', because, [rule.dialect], `its ${because} says ${READ_BY[rule.dialect]} reads it, but it looks like ${s.signature.what}`);
+      }
+      return choice(t, rule.dialect, 'path', 'certain', because, caveatFor(rule.dialect, s));
+    }
+  }
+
+  // 2. A name only one format uses.
+  if (path !== '-') {
+    for (const rule of STRONG_NAMES) {
+      if (!rule.re.test(t.base)) continue;
+      const because = nameText(t);
+      if (rule.dialect === null) {
+        if (!rule.looksLike) break; // a name that says nothing about memcached's formats: try the content
+        return refusal(t, rule.looksLike, 'name', because);
+      }
+      if (rule.dialect === 'sysconfig' && s.signature && s.signature.dialect === null && s.signature.assignments) {
+        return refusal(t, s.signature.what, 'content', `content, with ${because}`);
+      }
+      if (rule.dialect === 'sysconfig') {
+        const other = otherSysconfig(t, s, because);
+        if (other) return other;
+      }
+      if (s.signature && s.signature.family !== rule.dialect && !(s.signature.assignments && rule.dialect === 'sysconfig')) {
+        return refusal(t, s.signature.what, 'content', because, [rule.dialect], `its ${because} says ${READ_BY[rule.dialect]} reads it, but it looks like ${s.signature.what}`);
+      }
+      return choice(t, rule.dialect, 'name', 'high', because, caveatFor(rule.dialect, s));
+    }
+  }
+
+  // 3. Content only one format has (it beats a name several formats share: supervisord programs kept
+  //    in conf.d/memcached.conf are supervisord's).
+  const weak = path === '-' ? undefined : WEAK_NAMES.find((w) => w.re.test(t.base));
+  if (s.signature) {
+    if (s.signature.dialect === null) return refusal(t, s.signature.what, 'content', 'content');
+    if (weak && weak.dialect === s.signature.dialect) {
+      return choice(t, s.signature.dialect, 'name', 'high', `${nameText(t)} and content: ${s.signature.what}`);
+    }
+    const note = weak ? ` (the name ${t.base} alone would suggest ${weak.what})` : '';
+    return choice(t, s.signature.dialect, 'content', 'high', `content: ${s.signature.what}${note}`);
+  }
+
+  // 4. A name several formats share, when the content agrees or says nothing.
+  const guess = guessOf(s);
+  if (weak) {
+    const because = nameText(t);
+    if (weak.dialect === 'suse') return refusal(t, weak.what, 'name', because);
+    if (weak.dialect !== 'debian' && weak.dialect !== 'sysconfig') {
+      // An OpenRC, rc.conf, unit or supervisord name without that format's signature: nothing confirms it.
+      return refusal(t, null, 'name', because, [weak.dialect], `its ${because} suggests ${weak.what}, but nothing in it is that format's`);
+    }
+    if (weak.dialect === 'sysconfig') {
+      const other = otherSysconfig(t, s, because);
+      if (other) return other;
+    }
+    if (guess === null || guess === weak.dialect) {
+      const holds = guess === 'debian' ? ', and it holds option lines' : guess === 'sysconfig' ? ', and it holds KEY=value assignments' : '';
+      return choice(t, weak.dialect, 'name', 'high', `${because}${holds}`, caveatFor(weak.dialect, s));
+    }
+    return refusal(t, GUESS_LOOKS[guess], 'content', because, [weak.dialect, guess],
+      `its ${because} suggests ${weak.what}, but it holds ${GUESS_LOOKS[guess]}: where it is installed decides which program reads it`);
+  }
+
+  // 5. The option-file heuristic is a guess: refuse, saying what it looks like.
+  if (guess) return refusal(t, GUESS_LOOKS[guess], 'content', 'content', [guess]);
+  if (/^\s*$/.test(text)) return refusal(t, null, null, 'the file is empty and its name does not say what reads it');
+  return refusal(t, null, null, '');
+}
+
+/**
+ * The dialect for a file, or null when mchard refuses it. Kept for callers that only need the name;
+ * `detectDialect` says why.
+ */
+export function chooseDialect(path: string, text: string, explicit?: DialectName): DialectName | null {
+  const d = detectDialect(path, text, explicit);
+  return d.refused ? null : d.dialect;
+}
+
+/** The JSON fields lint and inspect report for a file's dialect. */
+export function detectionFields(d: Detection): Record<string, unknown> {
+  if (d.refused) return { dialect: null, refused: { looksLike: d.looksLike, reason: d.reason, message: d.message, ...(d.template ? { template: d.template } : {}) } };
+  return {
+    dialect: d.dialect,
+    dialectReason: d.reason,
+    dialectConfidence: d.confidence,
+    readBy: d.readBy,
+    detection: d.explanation,
+    ...(d.template ? { template: d.template } : {}),
+  };
 }

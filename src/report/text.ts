@@ -11,10 +11,11 @@ export function textFindingLine(path: string, f: Finding, c: Paint): string {
   return `${c.bold(`${path}:${f.line}:${f.column}`)}  ${sev}  ${f.ruleId}  ${f.message}  ${c.dim(`(${f.slug})`)}`;
 }
 
-/** The last line: how many findings of each severity in how many files. */
-export function textSummaryLine(s: Summary, files: number, c: Paint): string {
+/** The last line: how many findings of each severity in how many files (and how many files were not read). */
+export function textSummaryLine(s: Summary, files: number, c: Paint, refused = 0): string {
   const plural = (k: number, w: string) => `${k} ${w}${k === 1 ? '' : 's'}`;
   const tally = `${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}, ${plural(s.infos, 'info')} in ${plural(files, 'file')}`;
+  if (refused > 0) return `${tally}; ${c.yellow(`${plural(refused, 'file')} not read`)}`;
   return s.errors + s.warnings + s.infos === 0 ? c.green(`no problems found (${tally})`) : tally;
 }
 
@@ -22,6 +23,7 @@ export function formatText(input: ReportInput): string {
   const c = paint(input.color);
   const lines: string[] = [];
   for (const file of input.files) for (const f of file.findings) lines.push(textFindingLine(file.path, f, c));
-  lines.push(textSummaryLine(summarize(input.files), input.files.length, c));
+  const refused = input.files.filter((f) => f.detection?.refused).length;
+  lines.push(textSummaryLine(summarize(input.files), input.files.length - refused, c, refused));
   return lines.join('\n') + '\n';
 }
