@@ -417,11 +417,14 @@ const GUESS_LOOKS: Record<'debian' | 'sysconfig', string> = {
 // ---- Deciding ----
 
 function describeTarget(t: Target, matched: string, installed: string): string {
-  const tmpl = t.template ? ` (${templateWords(t.template)} of ${installed})` : '';
+  const tmpl = t.template ? `, ${templateWords(t.template)} of ${installed}` : '';
   if (t.system) return `path ${t.shown}${tmpl}`;
   const rel = matched.replace(/^\//, '');
-  return `path ${rel}${t.template ? t.template.suffix : ''}${tmpl || ` (installed as ${installed})`}`;
+  return `path ${rel}${t.template ? t.template.suffix : ''}${tmpl || `, installed as ${installed}`}`;
 }
+
+/** A description used mid-sentence: closed by a comma when it holds one. */
+const clause = (because: string) => (because.includes(',') ? `${because},` : because);
 
 const ENGINE_NAME = { jinja2: 'a Jinja2', erb: 'an ERB', epp: 'a Puppet EPP' } as const;
 const templateWords = (t: TemplateInfo) => (t.engine ? `${ENGINE_NAME[t.engine]} template` : 'a template');
@@ -429,7 +432,7 @@ const templateWords = (t: TemplateInfo) => (t.engine ? `${ENGINE_NAME[t.engine]}
 /** `name memcached.conf.j2 (a Jinja2 template)`. */
 function nameText(t: Target): string {
   if (!t.template) return `name ${t.base}`;
-  return `name ${t.base}${t.template.suffix} (${templateWords(t.template)})`;
+  return `name ${t.base}${t.template.suffix}, ${templateWords(t.template)}`;
 }
 
 function choice(t: Target, dialect: DialectName, reason: DetectReason, confidence: DetectConfidence, because: string, caveat: string | null = null): DialectChoice {
@@ -468,11 +471,12 @@ function refusal(t: Target, looksLike: string | null, reason: DetectReason | nul
 /** What a file's content says when its path or name decided otherwise (for a caveat). */
 function caveatFor(dialect: DialectName, s: Sniffed): string | null {
   if (dialect === 'debian') {
-    if (s.signature && s.signature.dialect !== 'debian') {
-      return `it looks like ${s.signature.what}, not memcached options: the wrapper reads it line by line all the same, and skips every line that does not start with "-" and holds a space`;
+    if (s.signature?.assignments || (!s.signature && s.assignments > 0 && s.assignments >= s.options)) {
+      const what = s.signature ? s.signature.what : 'KEY=value assignments';
+      return `it holds ${what}, as an environment file does, not memcached options: the wrapper does not read them as settings (it skips each line that holds a space and passes the others to memcached as words)`;
     }
-    if (s.assignments > 0 && s.assignments >= s.options) {
-      return `it holds KEY=value assignments, as /etc/sysconfig/memcached does: the wrapper does not read them as settings (a line with a space after the name is skipped, one without is passed to memcached as a word)`;
+    if (s.signature && s.signature.dialect !== 'debian') {
+      return `it looks like ${s.signature.what}, not memcached options: the wrapper reads it line by line all the same (it skips each line that does not start with "-" and holds a space, and passes the rest to memcached)`;
     }
     return null;
   }
@@ -524,7 +528,7 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
       }
       // In a repository, a file unmistakably of another format is not what the path suggests.
       if (!t.system && s.signature && s.signature.family !== rule.dialect && !s.signature.assignments) {
-        return refusal(t, s.signature.what, 'content', because, [rule.dialect], `its ${because} says ${READ_BY[rule.dialect]} reads it, but it looks like ${s.signature.what}`);
+        return refusal(t, s.signature.what, 'content', because, [rule.dialect], `its ${clause(because)} says ${READ_BY[rule.dialect]} reads it, but it looks like ${s.signature.what}`);
       }
       return choice(t, rule.dialect, 'path', 'certain', because, caveatFor(rule.dialect, s));
     }
@@ -547,7 +551,7 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
         if (other) return other;
       }
       if (s.signature && s.signature.family !== rule.dialect && !(s.signature.assignments && rule.dialect === 'sysconfig')) {
-        return refusal(t, s.signature.what, 'content', because, [rule.dialect], `its ${because} says ${READ_BY[rule.dialect]} reads it, but it looks like ${s.signature.what}`);
+        return refusal(t, s.signature.what, 'content', because, [rule.dialect], `its ${clause(because)} says ${READ_BY[rule.dialect]} reads it, but it looks like ${s.signature.what}`);
       }
       return choice(t, rule.dialect, 'name', 'high', because, caveatFor(rule.dialect, s));
     }
@@ -572,7 +576,7 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
     if (weak.dialect === 'suse') return refusal(t, weak.what, 'name', because);
     if (weak.dialect !== 'debian' && weak.dialect !== 'sysconfig') {
       // An OpenRC, rc.conf, unit or supervisord name without that format's signature: nothing confirms it.
-      return refusal(t, null, 'name', because, [weak.dialect], `its ${because} suggests ${weak.what}, but nothing in it is that format's`);
+      return refusal(t, null, 'name', because, [weak.dialect], `its ${clause(because)} suggests ${weak.what}, but nothing in it is that format's`);
     }
     if (weak.dialect === 'sysconfig') {
       const other = otherSysconfig(t, s, because);
@@ -583,7 +587,7 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
       return choice(t, weak.dialect, 'name', 'high', `${because}${holds}`, caveatFor(weak.dialect, s));
     }
     return refusal(t, GUESS_LOOKS[guess], 'content', because, [weak.dialect, guess],
-      `its ${because} suggests ${weak.what}, but it holds ${GUESS_LOOKS[guess]}: where it is installed decides which program reads it`);
+      `its ${clause(because)} suggests ${weak.what}, but it holds ${GUESS_LOOKS[guess]}: where it is installed decides which program reads it`);
   }
 
   // 5. The option-file heuristic is a guess: refuse, saying what it looks like.
