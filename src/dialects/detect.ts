@@ -314,6 +314,14 @@ function isDockerfile(text: string): boolean {
   return false;
 }
 
+/**
+ * Text from the file, made safe to show: control characters (C0, DEL, C1) and the characters that
+ * reorder text on a terminal are written as escapes, so a file cannot drive the terminal of whoever lints it.
+ */
+function printable(s: string): string {
+  return s.replace(/[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 function isJson(text: string): boolean {
   try {
     JSON.parse(text);
@@ -345,7 +353,7 @@ function sniff(full: string): Sniffed {
     if (/^### BEGIN INIT INFO/m.test(text) || (/^[ \t]*case[ \t]+"?\$\{?1\}?"?[ \t]+in/m.test(text) && /^[ \t]*'?start'?\)/m.test(text))) return sig(null, 'a SysV init script');
     if (/^[ \t]*\.[ \t]+\/etc\/rc\.subr/m.test(text)) return sig(null, 'an rc.d script');
     if (/(^|\/)(env[ \t]+)?(ba|da|k|z|a)?sh\b/.test(interp)) return sig(null, 'a shell script');
-    return sig(null, `a script (${first.slice(0, 40)})`);
+    return sig(null, `a script (${printable(first.slice(0, 40))})`);
   }
   if (/^### BEGIN INIT INFO/m.test(text)) return sig(null, 'a SysV init script');
   if (lines.upstart >= 2 && /^[ \t]*(start on|stop on|respawn|pre-start|post-stop|end script|expect[ \t]+(fork|daemon))\b/m.test(text)) return sig(null, 'an Upstart job');
@@ -369,7 +377,7 @@ function sniff(full: string): Sniffed {
   // INI-style files of service managers.
   {
     const program = /^[ \t]*\[program:([^\]\n]+)\][ \t]*\r?$/m.exec(text);
-    if (program) return sig('supervisord', `a [program:${program[1].slice(0, 40)}] section`);
+    if (program) return sig('supervisord', `a [program:${printable(program[1].slice(0, 40))}] section`);
     const section = /^[ \t]*\[(Service|Unit|Install)\][ \t]*\r?$/m.exec(text);
     if (section) return sig('systemd', `a [${section[1]}] section`);
     if (/^[ \t]*\[(supervisord|supervisorctl|include|unix_http_server)\][ \t]*\r?$/m.test(text)) return sig('supervisord', "supervisord's own sections");
@@ -379,7 +387,7 @@ function sniff(full: string): Sniffed {
   if (/^\s*[{[]/.test(text) && isJson(text)) return sig(null, 'a JSON file (a client\'s or an application\'s settings)');
   {
     const section = /^[ \t]*\[([^\]\n]{1,60})\][ \t]*\r?$/m.exec(text);
-    if (section) return sig(null, `an INI file with [section] headers ([${section[1]}]: an application's configuration)`);
+    if (section) return sig(null, `an INI file with [section] headers ([${printable(section[1])}]: an application's configuration)`);
   }
 
   // Shell code without a #! line (a fragment sourced by a script).

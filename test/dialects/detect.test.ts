@@ -193,3 +193,20 @@ describe('chooseDialect (the name only)', () => {
     expect(chooseDialect('/r/Dockerfile', 'FROM x\nRUN y\n')).toBeNull();
   });
 });
+
+describe('text from the file in messages', () => {
+  it('never carries a control character to a terminal', () => {
+    const cases = [
+      ['/r/start', '#!/usr/bin/\x1b[2Jperl\x07\nprint 1;\n'],
+      ['/r/prog.ini', '[program:evil\x1b[2J\x07]\ncommand=memcached\n'],
+      ['/r/app.conf', '[sec\u202etion]\nkey = value\n'],
+    ];
+    for (const [path, text] of cases) {
+      const d = detectDialect(path, text);
+      const shown = d.refused ? d.message : d.explanation;
+      expect({ path, shown }).toEqual({ path, shown: expect.not.stringMatching(/[\x00-\x1f\x7f-\x9f\u202a-\u202e]/) });
+      // The character is shown, escaped (the file text did reach the message).
+      expect({ path, shown }).toEqual({ path, shown: expect.stringMatching(/\\u(001b|202e)/) });
+    }
+  });
+});
