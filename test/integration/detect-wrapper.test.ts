@@ -21,7 +21,7 @@ import { detectDialect } from '../../src/dialects/detect.js';
 import { parseDebian } from '../../src/dialects/debian.js';
 import { decodeConfig } from '../../src/input.js';
 import { listeningSockets, socketInodes } from '../../src/system/sockets.js';
-import { SHARED } from '../helpers/paths.js';
+import { ROOT, SHARED } from '../helpers/paths.js';
 
 const WRAPPER = '/usr/share/memcached/scripts/systemd-memcached-wrapper';
 const usable =
@@ -154,6 +154,30 @@ d("a key = value file at /etc/memcached.conf is read as Debian's wrapper reads i
     const uidMemcache = Number(spawnSync('id', ['-u', 'memcache'], { encoding: 'utf8' }).stdout.trim());
     expect(fixed).toEqual({ exit: null, uid: uidMemcache, listeners: ['tcp 127.0.0.1:11211'] });
     expect(await predicted(file)).toMatchObject({ exit: null, uid: uidMemcache, listeners: ['tcp 127.0.0.1:11211'], runsAs: 'memcache' });
+  });
+});
+
+d("real files mchard reads as the wrapper's (test/fixtures/real): mchard's argument vector is the wrapper's", () => {
+  const root = join(ROOT, 'test', 'fixtures', 'real');
+  const rows = existsSync(join(root, 'MANIFEST.tsv'))
+    ? readFileSync(join(root, 'MANIFEST.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'))
+    : [];
+  // Rendered files only: what the wrapper makes of an unrendered template is not what runs.
+  const TEMPLATE = /\{\{|\{%|<%|%\(|\$\{/;
+
+  it('each one, placed at its repository path', () => {
+    let compared = 0;
+    for (const [file, , path] of rows) {
+      const text = readFileSync(join(root, file), 'utf8');
+      const placed = tmp.write(join('real', file.replace(/\//g, '_'), path), text);
+      const d = detectDialect(placed, text);
+      if (d.refused || d.dialect !== 'debian' || TEMPLATE.test(text)) continue;
+      const cfg = parseDebian(decodeConfig(placed, readFileSync(placed)));
+      if (cfg.launchFailure || !cfg.argvExact) continue;
+      expect({ file, argv: cfg.argv.map((a) => a.value) }).toEqual({ file, argv: wrapperArgv(placed) });
+      compared++;
+    }
+    if (rows.length) expect(compared).toBeGreaterThanOrEqual(3);
   });
 });
 
