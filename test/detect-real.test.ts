@@ -1,5 +1,5 @@
 /**
- * Every real file mchard has (samples/, ../shared/corpus/, test/fixtures/real/), put at the path it has
+ * Every real file mchard has (samples/, ../shared/corpus/, test/fixtures/real/, test/fixtures/detect/), put at the path it has
  * in its repository inside a temporary folder (so detection sees `etc/memcached.conf`,
  * `roles/x/templates/memcached.conf.j2`, `templates/default/...`), is either read in the dialect of
  * the program that really reads it, or refused: no finding ever comes from a dialect that does not read
@@ -65,6 +65,17 @@ const realFiles: RealFile[] = manifest(join(REAL_ROOT, 'MANIFEST.tsv')).map((m) 
   return { source: join(REAL_ROOT, m.file), original: m.path, name: `real ${m.file}`, expected, why };
 });
 
+// ---- test/fixtures/detect: a few more real files (Ansible, a Jinja2 unit template), same columns ----
+
+const DETECT_ROOT = join(ROOT, 'test', 'fixtures', 'detect');
+const detectFiles: RealFile[] = manifest(join(DETECT_ROOT, 'MANIFEST.tsv')).map((m) => ({
+  source: join(DETECT_ROOT, m.file),
+  original: m.path,
+  name: `detect ${m.file}`,
+  expected: READER[m.reader] ?? 'refused',
+  why: `manifest: reader ${m.reader}, installed as ${m.installed_as}`,
+}));
+
 // ---- ../shared/corpus: its style column, and this table for the rest ----
 
 const SHARED_TABLE: Record<string, [Expected, string]> = {
@@ -125,7 +136,7 @@ const sampleFiles: RealFile[] = readdirSync(join(ROOT, 'samples'))
     return { source: join(ROOT, 'samples', f), original: `samples/${f}`, name: `samples/${f}`, expected, why };
   });
 
-const ALL = [...sampleFiles, ...sharedFiles, ...realFiles];
+const ALL = [...sampleFiles, ...sharedFiles, ...realFiles, ...detectFiles];
 if (realFiles.length === 0) console.warn('detect-real: test/fixtures/real/MANIFEST.tsv is missing: only samples/ and the shared corpus are checked');
 
 /** Copies every file to its repository path, each in a folder of its own; returns the new paths in order. */

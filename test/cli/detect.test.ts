@@ -9,17 +9,19 @@ import { run, TempDir, errorLines } from './helpers.js';
 import { runFix } from '../../src/cli/fix.js';
 import type { Io } from '../../src/cli/io.js';
 import { sarifErrors } from '../report/sarif-schema.js';
-import { SHARED } from '../helpers/paths.js';
+import { ROOT, SHARED } from '../helpers/paths.js';
 
 const DEBIAN_BAD = '-m 64\n-p 11211\n-u root\n-l 0.0.0.0\n';
+/** Real files (test/fixtures/real, test/fixtures/detect, ../shared/corpus: provenance in their MANIFEST.tsv), at realistic paths. */
+const real = (rel: string) => readFileSync(join(ROOT, 'test', 'fixtures', rel), 'utf8');
 const OTHERS: Record<string, [string, RegExp]> = {
-  'app/Dockerfile': ['FROM memcached:1.6-alpine\nUSER root\nCMD ["memcached", "-l", "0.0.0.0", "-u", "root"]\n', /a Dockerfile/],
-  'k8s/memcached.yaml': ['apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: memcached\nspec:\n  template:\n    spec:\n      containers:\n        - name: memcached\n          image: memcached:1.6\n          args: ["-l", "0.0.0.0"]\n', /a Kubernetes manifest/],
-  'chart/values.yaml': ['replicaCount: 1\nimage:\n  repository: memcached\n  tag: 1.6\nextraArgs: ["-l", "0.0.0.0"]\n', /a Helm values file/],
+  'app/Dockerfile': [real('real/dockerfile/052-docker-library-memcached-Dockerfile'), /a Dockerfile/],
+  'k8s/memcached-deployment.yaml': [real('real/kubernetes/061-femiwiki-kubernetes-memcached-deployment.yaml'), /a Kubernetes manifest/],
+  'chart/values.yaml': [real('real/helm/062-bitnami-charts-values.yaml'), /a Helm values file/],
   'upstart/memcached.conf': [readFileSync(join(SHARED, 'corpus/other/088-CameronNemo-upstart-jobs-memcached.conf'), 'utf8'), /an Upstart job/],
-  'etc/init.d/memcached': ['#!/bin/sh\n### BEGIN INIT INFO\n# Provides: memcached\n### END INIT INFO\nDAEMON=/usr/bin/memcached\ncase "$1" in\n  start) $DAEMON -d -l 0.0.0.0 -u root ;;\nesac\n', /a SysV init script/],
-  'bin/start-cache.conf': ['#!/bin/bash\nexec memcached -l 0.0.0.0 -u root\n', /a shell script/],
-  'site.yml': ['- hosts: cache\n  tasks:\n    - name: configure memcached\n      lineinfile:\n        path: /etc/memcached.conf\n        line: "-l 0.0.0.0"\n', /an Ansible playbook or task file/],
+  'etc/init.d/memcached': [real('real/sysv/095-joglomedia-LEMPer-memcached'), /a SysV init script/],
+  'runit/memcached.sh': [real('real/other/107-owncloud-administration-memcached.sh'), /a shell script/],
+  'molecule/default/converge.yml': [real('detect/ansible-converge.yml'), /an Ansible playbook or task file/],
 };
 
 let tmp: TempDir;
@@ -77,7 +79,7 @@ describe('lint: refuse rather than guess', () => {
 
   it('sarif stays valid: the refusal is a notification, the findings are results', async () => {
     const good = tmp.write('etc/memcached.conf', DEBIAN_BAD);
-    const k8s = tmp.write('k8s/memcached.yaml', OTHERS['k8s/memcached.yaml'][0]);
+    const k8s = tmp.write('k8s/memcached-deployment.yaml', OTHERS['k8s/memcached-deployment.yaml'][0]);
     const r = await run(['lint', good, k8s, '--format', 'sarif']);
     expect(r.code).toBe(2);
     const log = JSON.parse(r.out);
