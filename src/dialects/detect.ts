@@ -115,13 +115,38 @@ export type Detection = DialectChoice | DialectRefusal;
 
 // ---- Names: template and backup suffixes ----
 
-const TEMPLATE_SUFFIXES: readonly [RegExp, TemplateInfo['engine']][] = [
-  [/\.(j2|jinja2?)$/i, 'jinja2'],
-  [/\.erb$/i, 'erb'],
-  [/\.epp$/i, 'epp'],
-  [/\.(tmpl|tpl|template)$/i, null],
-];
-const BACKUP_SUFFIX = /(\.(bak|orig|old|save|dpkg-(dist|old|new)|ucf-(dist|old|new)|rpm(new|save|orig)|mchard-backup|example|sample|dist)|~)$/i;
+/** Template suffixes (lower case) and the engine each names; null: the suffix does not say. */
+const TEMPLATE_SUFFIXES: ReadonlyMap<string, TemplateInfo['engine']> = new Map([
+  ['.j2', 'jinja2'],
+  ['.jinja', 'jinja2'],
+  ['.jinja2', 'jinja2'],
+  ['.erb', 'erb'],
+  ['.epp', 'epp'],
+  ['.tmpl', null],
+  ['.tpl', null],
+  ['.template', null],
+]);
+const BACKUP_SUFFIXES: ReadonlySet<string> = new Set([
+  '.bak', '.orig', '.old', '.save', '.dpkg-dist', '.dpkg-old', '.dpkg-new', '.ucf-dist', '.ucf-old', '.ucf-new',
+  '.rpmnew', '.rpmsave', '.rpmorig', '.mchard-backup', '.example', '.sample', '.dist',
+]);
+
+/** The file name's last `.suffix` (lower case), or '' when the name has none or is only that suffix. */
+function suffixOf(path: string): string {
+  const slash = path.lastIndexOf('/');
+  const dot = path.lastIndexOf('.');
+  return dot > slash + 1 ? path.slice(dot).toLowerCase() : '';
+}
+
+/** The path without backup suffixes (`memcached.conf.dpkg-dist`, `memcached.conf~`). */
+function withoutBackupSuffix(path: string): string {
+  let p = path;
+  for (;;) {
+    if (p.endsWith('~') && p.length > 1 && !p.endsWith('/~')) p = p.slice(0, -1);
+    else if (BACKUP_SUFFIXES.has(suffixOf(p))) p = p.slice(0, p.lastIndexOf('.'));
+    else return p;
+  }
+}
 
 interface Target {
   /** The path with backup and template suffixes stripped, `/`-separated. */
@@ -137,16 +162,13 @@ interface Target {
 function targetOf(path: string): Target {
   const norm = path.replace(/\\/g, '/');
   const abs = norm === '-' ? '-' : resolve(norm).replace(/\\/g, '/');
-  let p = abs;
-  while (BACKUP_SUFFIX.test(p) && p.replace(BACKUP_SUFFIX, '').split('/').pop() !== '') p = p.replace(BACKUP_SUFFIX, '');
+  let p = withoutBackupSuffix(abs);
   let template: TemplateInfo | null = null;
-  for (const [re, engine] of TEMPLATE_SUFFIXES) {
-    const m = re.exec(p);
-    if (m && p.length > m[0].length && !p.endsWith('/' + m[0])) {
-      p = p.slice(0, -m[0].length);
-      template = { suffix: m[0], engine, target: p.slice(p.lastIndexOf('/') + 1) };
-      break;
-    }
+  const suffix = suffixOf(p);
+  if (TEMPLATE_SUFFIXES.has(suffix)) {
+    const written = p.slice(p.length - suffix.length);
+    p = p.slice(0, -suffix.length);
+    template = { suffix: written, engine: TEMPLATE_SUFFIXES.get(suffix)!, target: p.slice(p.lastIndexOf('/') + 1) };
   }
   const system = /^\/(etc|usr\/local\/etc|lib\/systemd|usr\/lib\/systemd|run\/systemd)\//.test(abs);
   return { path: p, base: p.slice(p.lastIndexOf('/') + 1), template, shown: norm, system };
@@ -154,11 +176,8 @@ function targetOf(path: string): Target {
 
 /** The path without a template suffix (`memcached@.service.erb` → `memcached@.service`), not resolved. */
 export function withoutTemplateSuffix(path: string): string {
-  for (const [re] of TEMPLATE_SUFFIXES) {
-    const m = re.exec(path);
-    if (m && path.length > m[0].length && !path.endsWith('/' + m[0])) return path.slice(0, -m[0].length);
-  }
-  return path;
+  const suffix = suffixOf(path);
+  return TEMPLATE_SUFFIXES.has(suffix) ? path.slice(0, -suffix.length) : path;
 }
 
 /** The name a file is installed under: its path without backup and template suffixes (`memcached@.service.erb` → `memcached@.service`). */
@@ -209,6 +228,7 @@ const PATH_RULES: readonly PathRule[] = [
 
 interface NameRule {
   readonly re: RegExp;
+  /** The dialect, or null: a format mchard refuses, named by `looksLike`. */
   readonly dialect: DialectName | null;
   readonly looksLike?: string;
 }
@@ -228,7 +248,6 @@ const STRONG_NAMES: readonly NameRule[] = [
   { re: /\.rb$/, dialect: null, looksLike: 'a Ruby file (a Chef recipe or attributes)' },
   { re: /^Vagrantfile$/, dialect: null, looksLike: 'a Vagrantfile' },
   { re: /\.(sh|bash)$/, dialect: null, looksLike: 'a shell script' },
-  { re: /\.(py|pl|js|ts|php|go|c|h|md|rst|txt|json|html|xml|toml)$/i, dialect: null },
 ];
 
 /** Names several formats share: they decide only with the content's agreement. Tried in order. */
@@ -259,13 +278,12 @@ interface Signature {
 const SNIFF_LIMIT = 1 << 20;
 
 const RHEL_VARS = ['PORT', 'USER', 'MAXCONN', 'CACHESIZE', 'OPTIONS'];
-const OPENRC_VARS = /^[ \t]*(MEMUSAGE|LISTENON|MEMCACHED_RUNAS|UDPPORT|MISC_OPTS|MEMCACHED_BINARY|PIDBASE)[ \t]*=/m;
+const OPENRC_VARS = ['MEMUSAGE', 'LISTENON', 'MEMCACHED_RUNAS', 'UDPPORT', 'MISC_OPTS', 'MEMCACHED_BINARY', 'PIDBASE'];
+const RCCONF_VARS = ['memcached_enable', 'memcached_flags', 'memcached_user', 'memcached_profiles'];
 const ASSIGNMENT = /^[ \t]*(export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*=/;
-const OPTION_LINE = /^[ \t]*-/;
 const SHELL_CODE = /^[ \t]*(if[ \t]+\[|if[ \t]+test[ \t]|then$|fi$|else$|elif[ \t]|for[ \t]+\w+[ \t]+in[ \t]|while[ \t].*;[ \t]*do$|do$|done$|case[ \t].*[ \t]in$|esac$|[A-Za-z_]\w*[ \t]*\(\)[ \t]*\{?$|function[ \t]+\w+|\.[ \t]+\/|source[ \t]+\S)/;
 const UPSTART = /^[ \t]*(start on[ \t]|stop on[ \t]|respawn([ \t]|$)|exec[ \t]|script$|end script$|pre-start[ \t]|post-start[ \t]|pre-stop[ \t]|post-stop[ \t]|expect[ \t]+(fork|daemon|stop)|description[ \t]+"|instance[ \t]|console[ \t]|setuid[ \t]|env[ \t]+\w+=)/;
 const DOCKER_INSTRUCTION = /^[ \t]*(RUN|CMD|ENTRYPOINT|COPY|ADD|EXPOSE|ENV|USER|WORKDIR|LABEL|VOLUME|ARG|HEALTHCHECK|STOPSIGNAL|SHELL|ONBUILD|MAINTAINER)[ \t]/i;
-const ANSIBLE_MODULE = /^[ \t]+(-[ \t]+)?(ansible\.builtin\.\w+|apt|yum|dnf|package|template|copy|file|lineinfile|blockinfile|service|systemd|command|shell|become|when|notify|with_items|loop|register|include_tasks|import_tasks|include_role|tasks|roles|handlers|vars|gather_facts)[ \t]*:/m;
 
 interface Sniffed {
   readonly signature: Signature | null;
@@ -275,43 +293,129 @@ interface Sniffed {
   readonly names: ReadonlySet<string>;
 }
 
-function countLines(text: string): { assignments: number; options: number; names: Set<string>; shell: number; upstart: number } {
-  let assignments = 0;
-  let options = 0;
-  let shell = 0;
-  let upstart = 0;
-  const names = new Set<string>();
+/** What one pass over the lines finds; the signatures are decided from it. */
+interface Features {
+  assignments: number;
+  options: number;
+  names: Set<string>;
+  shell: number;
+  upstart: number;
+  upstartStrong: boolean;
+  beginInitInfo: boolean;
+  caseOnFirstArgument: boolean;
+  startBranch: boolean;
+  rcSubr: boolean;
+  /** 0: no instruction yet; 1: the first instruction was FROM; 2: FROM and another instruction; -1: not a Dockerfile. */
+  docker: number;
+  apiVersion: boolean;
+  kind: boolean;
+  services: boolean;
+  playbook: boolean;
+  dashName: boolean;
+  ansibleModule: boolean;
+  imageKey: boolean;
+  repository: boolean;
+  replicaCount: boolean;
+  program: string | null;
+  systemdSection: string | null;
+  supervisorSection: boolean;
+  otherSection: string | null;
+  debianHeader: boolean;
+}
+
+const UPSTART_STRONG = /^[ \t]*(start on|stop on|respawn|pre-start|post-stop|end script|expect[ \t]+(fork|daemon))\b/;
+const ANSIBLE_LINE = /^[ \t]+(-[ \t]+)?(ansible\.builtin\.\w+|apt|yum|dnf|package|template|copy|file|lineinfile|blockinfile|service|systemd|command|shell|become|when|notify|with_items|loop|register|include_tasks|import_tasks|include_role|tasks|roles|handlers|vars|gather_facts|hosts)[ \t]*:/;
+const YAML_TOP = /^(apiVersion|kind|services|image|replicaCount):[ \t]*(.*)$/;
+const SECTION = /^[ \t]*\[([^\]\n]{1,60})\][ \t]*$/;
+const SUPERVISOR_SECTION = /^(supervisord|supervisorctl|include|unix_http_server|inet_http_server|rpcinterface:.*|group:.*|eventlistener:.*)$/;
+/** The first lines of Debian's packaged /etc/memcached.conf (either says whose file it is). */
+const DEBIAN_HEADER = ['# memcached default config file', '# This configuration file is read by the start-memcached script'] as const;
+
+/**
+ * One pass over the lines (at most the first MiB): comment and blank lines, most of a distribution's
+ * file, cost a character test; a regular expression runs only on the lines that can match it.
+ */
+function scan(text: string): Features {
+  const f: Features = {
+    assignments: 0, options: 0, names: new Set(), shell: 0, upstart: 0, upstartStrong: false, beginInitInfo: false,
+    caseOnFirstArgument: false, startBranch: false, rcSubr: false, docker: 0, apiVersion: false, kind: false, services: false,
+    playbook: false, dashName: false, ansibleModule: false, imageKey: false, repository: false, replicaCount: false,
+    program: null, systemdSection: null, supervisorSection: false, otherSection: null, debianHeader: false,
+  };
   // One line at a time, not text.split('\n'): a big file would hold a million strings at once.
   for (let at = 0; at !== -1; ) {
     const nl = text.indexOf('\n', at);
-    const line = text.slice(at, nl === -1 ? text.length : nl).replace(/\r$/, '');
+    let end = nl === -1 ? text.length : nl;
+    if (end > at && text.charCodeAt(end - 1) === 13) end--;
+    const start = at;
     at = nl === -1 ? -1 : nl + 1;
-    const a = ASSIGNMENT.exec(line);
-    if (a) {
-      assignments++;
-      names.add(a[2]);
-    } else if (OPTION_LINE.test(line)) options++;
-    if (SHELL_CODE.test(line)) shell++;
-    if (UPSTART.test(line)) upstart++;
-  }
-  return { assignments, options, names, shell, upstart };
-}
-
-/** The first instruction (after comments, parser directives and ARG lines) is FROM, and another instruction follows. */
-function isDockerfile(text: string): boolean {
-  let from = false;
-  for (const raw of text.split('\n', 400)) {
-    const line = raw.replace(/\r$/, '').trim();
-    if (line === '' || line.startsWith('#')) continue;
-    if (!from) {
-      if (/^ARG[ \t]/i.test(line)) continue;
-      if (!/^FROM[ \t]+\S/i.test(line)) return false;
-      from = true;
+    let first = start;
+    while (first < end && (text.charCodeAt(first) === 32 || text.charCodeAt(first) === 9)) first++;
+    if (first === end) continue;
+    const c = text.charCodeAt(first);
+    if (c === 35 /* # */) {
+      if (text.startsWith('### BEGIN INIT INFO', first)) f.beginInitInfo = true;
+      else if (text.startsWith(DEBIAN_HEADER[0], start) || text.startsWith(DEBIAN_HEADER[1], start)) f.debianHeader = true;
       continue;
     }
-    if (DOCKER_INSTRUCTION.test(line) || /^FROM[ \t]/i.test(line)) return true;
+    const line = text.slice(start, end);
+    // A Dockerfile: the first instruction (after comments, parser directives and ARGs) is FROM, another follows.
+    if (f.docker === 0) {
+      if (/^[ \t]*FROM[ \t]+\S/i.test(line)) f.docker = 1;
+      else if (!/^[ \t]*ARG[ \t]/i.test(line)) f.docker = -1;
+    } else if (f.docker === 1 && (DOCKER_INSTRUCTION.test(line) || /^[ \t]*FROM[ \t]/i.test(line))) f.docker = 2;
+    if (c === 91 /* [ */) {
+      const m = SECTION.exec(line);
+      if (!m) continue;
+      const name = m[1];
+      if (name.startsWith('program:')) f.program ??= name.slice('program:'.length);
+      else if (name === 'Service' || name === 'Unit' || name === 'Install') f.systemdSection ??= name;
+      else if (SUPERVISOR_SECTION.test(name)) f.supervisorSection = true;
+      else f.otherSection ??= name;
+      continue;
+    }
+    if (c === 45 /* - */) {
+      f.options++;
+      // `-m 64` is an option; only `- key:` (a YAML list item) is looked at further.
+      const next = text.charCodeAt(first + 1);
+      if (next !== 32 && next !== 9) continue;
+      if (first === start) {
+        if (/^-[ \t]+(hosts|import_playbook)[ \t]*:/.test(line)) f.playbook = true;
+        else if (/^-[ \t]+name[ \t]*:/.test(line)) f.dashName = true;
+      } else if (ANSIBLE_LINE.test(line)) f.ansibleModule = true;
+      continue;
+    }
+    // Otherwise only a letter, `_`, `.` or a quote starts what is looked for.
+    if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46 || c === 39 || c === 34)) continue;
+    const a = ASSIGNMENT.exec(line);
+    if (a) {
+      f.assignments++;
+      f.names.add(a[2]);
+    }
+    if (SHELL_CODE.test(line)) f.shell++;
+    if (UPSTART.test(line)) {
+      f.upstart++;
+      if (UPSTART_STRONG.test(line)) f.upstartStrong = true;
+    }
+    if (c === 46 && /^[ \t]*\.[ \t]+\/etc\/rc\.subr/.test(line)) f.rcSubr = true;
+    if (/^[ \t]*case[ \t]+"?\$\{?1\}?"?[ \t]+in/.test(line)) f.caseOnFirstArgument = true;
+    if (/^[ \t]*'?start'?\)/.test(line)) f.startBranch = true;
+    if (first === start) {
+      const y = YAML_TOP.exec(line);
+      if (y) {
+        const rest = y[2].trim();
+        if (y[1] === 'apiVersion') f.apiVersion ||= rest !== '';
+        else if (y[1] === 'kind') f.kind ||= rest !== '';
+        else if (y[1] === 'services') f.services ||= rest === '' || rest.startsWith('#');
+        else if (y[1] === 'image') f.imageKey ||= rest === '';
+        else f.replicaCount ||= /^\d/.test(rest);
+      }
+    } else {
+      if (/^[ \t]+repository:[ \t]*\S/.test(line)) f.repository = true;
+      if (ANSIBLE_LINE.test(line)) f.ansibleModule = true;
+    }
   }
-  return false;
+  return f;
 }
 
 /**
@@ -338,76 +442,63 @@ function composeRunsMemcached(text: string): boolean {
 
 function sniff(full: string): Sniffed {
   const text = full.length > SNIFF_LIMIT ? full.slice(0, SNIFF_LIMIT) : full;
-  const lines = countLines(text);
-  const base = { assignments: lines.assignments, options: lines.options, names: lines.names };
+  const f = scan(text);
+  const base = { assignments: f.assignments, options: f.options, names: f.names };
   const sig = (dialect: DialectName | null, what: string, assignments = false, family?: DialectName): Sniffed => ({
     ...base,
     signature: { dialect, what, assignments, family: family ?? dialect ?? undefined },
   });
-  const first = /^[^\n]*/.exec(text)![0].replace(/\r$/, '');
+  const nl = text.indexOf('\n');
+  const firstLine = (nl === -1 ? text : text.slice(0, nl)).replace(/\r$/, '');
+  const helm = text.includes('{{') && /\{\{-?[ \t]*(\.Values|\.Release|include[ \t]+"|template[ \t]+")/.test(text);
 
   // Programs and scripts first: they mention variables and options of every other format.
-  if (first.startsWith('#!')) {
-    const interp = first.slice(2).trim();
+  if (firstLine.startsWith('#!')) {
+    const interp = firstLine.slice(2).trim();
     if (/openrc-run/.test(interp)) return sig(null, 'an OpenRC init script');
-    if (/^### BEGIN INIT INFO/m.test(text) || (/^[ \t]*case[ \t]+"?\$\{?1\}?"?[ \t]+in/m.test(text) && /^[ \t]*'?start'?\)/m.test(text))) return sig(null, 'a SysV init script');
-    if (/^[ \t]*\.[ \t]+\/etc\/rc\.subr/m.test(text)) return sig(null, 'an rc.d script');
+    if (f.beginInitInfo || (f.caseOnFirstArgument && f.startBranch)) return sig(null, 'a SysV init script');
+    if (f.rcSubr) return sig(null, 'an rc.d script');
     if (/(^|\/)(env[ \t]+)?(ba|da|k|z|a)?sh\b/.test(interp)) return sig(null, 'a shell script');
-    return sig(null, `a script (${printable(first.slice(0, 40))})`);
+    return sig(null, `a script (${printable(firstLine.slice(0, 40))})`);
   }
-  if (/^### BEGIN INIT INFO/m.test(text)) return sig(null, 'a SysV init script');
-  if (lines.upstart >= 2 && /^[ \t]*(start on|stop on|respawn|pre-start|post-stop|end script|expect[ \t]+(fork|daemon))\b/m.test(text)) return sig(null, 'an Upstart job');
-  if (isDockerfile(text)) return sig(null, 'a Dockerfile');
+  if (f.beginInitInfo) return sig(null, 'a SysV init script');
+  if (f.upstart >= 2 && f.upstartStrong) return sig(null, 'an Upstart job');
+  if (f.docker === 2) return sig(null, 'a Dockerfile');
 
   // YAML documents.
-  if (/^apiVersion:[ \t]*\S/m.test(text) && /^kind:[ \t]*\S/m.test(text)) {
-    return sig(null, /\{\{-?[ \t]*(\.Values|include|template|\.Release)/.test(text) ? 'a Helm chart template (a Kubernetes manifest)' : 'a Kubernetes manifest');
-  }
-  if (/\{\{-?[ \t]*(\.Values|\.Release|include[ \t]+")/.test(text)) return sig(null, 'a Helm chart template');
-  if (/^services:[ \t]*(#.*)?\r?$/m.test(text)) {
+  if (f.apiVersion && f.kind) return sig(null, helm ? 'a Helm chart template (a Kubernetes manifest)' : 'a Kubernetes manifest');
+  if (helm) return sig(null, 'a Helm chart template');
+  if (f.services) {
     return composeRunsMemcached(text) ? sig('compose', 'a Compose services: mapping that runs memcached') : sig(null, 'a Compose file with no memcached service', false, 'compose');
   }
-  if (/^-[ \t]+(hosts|import_playbook)[ \t]*:/m.test(text) || (/^-[ \t]+name[ \t]*:/m.test(text) && ANSIBLE_MODULE.test(text))) {
-    return sig(null, 'an Ansible playbook or task file');
-  }
-  if ((/^image:[ \t]*\r?$/m.test(text) && /^[ \t]+repository:[ \t]*\S/m.test(text)) || /^replicaCount:[ \t]*\d/m.test(text)) {
-    return sig(null, 'a Helm values file');
-  }
+  if (f.playbook || (f.dashName && f.ansibleModule)) return sig(null, 'an Ansible playbook or task file');
+  if ((f.imageKey && f.repository) || f.replicaCount) return sig(null, 'a Helm values file');
 
   // INI-style files of service managers.
-  {
-    const program = /^[ \t]*\[program:([^\]\n]+)\][ \t]*\r?$/m.exec(text);
-    if (program) return sig('supervisord', `a [program:${printable(program[1].slice(0, 40))}] section`);
-    const section = /^[ \t]*\[(Service|Unit|Install)\][ \t]*\r?$/m.exec(text);
-    if (section) return sig('systemd', `a [${section[1]}] section`);
-    if (/^[ \t]*\[(supervisord|supervisorctl|include|unix_http_server)\][ \t]*\r?$/m.test(text)) return sig('supervisord', "supervisord's own sections");
-  }
+  if (f.program !== null) return sig('supervisord', `a [program:${printable(f.program.slice(0, 40))}] section`);
+  if (f.systemdSection !== null) return sig('systemd', `a [${f.systemdSection}] section`);
+  if (f.supervisorSection) return sig('supervisord', "supervisord's own sections");
 
   // Other applications' formats.
-  if (/^\s*[{[]/.test(text) && isJson(text)) return sig(null, 'a JSON file (a client\'s or an application\'s settings)');
-  {
-    const section = /^[ \t]*\[([^\]\n]{1,60})\][ \t]*\r?$/m.exec(text);
-    if (section) return sig(null, `an INI file with [section] headers ([${printable(section[1])}]: an application's configuration)`);
-  }
+  if (/^\s*[{[]/.test(text) && isJson(text)) return sig(null, "a JSON file (a client's or an application's settings)");
+  if (f.otherSection !== null) return sig(null, `an INI file with [section] headers ([${printable(f.otherSection)}]: an application's configuration)`);
 
   // Shell code without a #! line (a fragment sourced by a script).
-  if (lines.shell >= 2) return sig(null, 'shell code (a fragment of a script)');
+  if (f.shell >= 2) return sig(null, 'shell code (a fragment of a script)');
 
   // Variable files: whose variables they are tells which program reads them.
-  const rc = /^[ \t]*(memcached_(enable|flags|user|profiles))[ \t]*=/m.exec(text);
-  if (rc) return sig('rcconf', `FreeBSD's ${rc[1]}= variable`, true);
-  const openrc = OPENRC_VARS.exec(text);
-  if (openrc) return sig('openrc', `OpenRC's ${openrc[1]}= variable`, true);
+  const rc = RCCONF_VARS.find((n) => f.names.has(n));
+  if (rc) return sig('rcconf', `FreeBSD's ${rc}= variable`, true);
+  const openrc = OPENRC_VARS.find((n) => f.names.has(n));
+  if (openrc) return sig('openrc', `OpenRC's ${openrc}= variable`, true);
   // RHEL's before SUSE's: a template may hold both, one per OS family, and the RHEL one is what mchard reads.
-  const rhel = RHEL_VARS.filter((n) => lines.names.has(n));
+  const rhel = RHEL_VARS.filter((n) => f.names.has(n));
   if (rhel.length >= 2) return sig('sysconfig', `RHEL's ${rhel.map((n) => `${n}=`).join(', ')} variables`, true);
-  if (lines.names.has('MEMCACHED_PARAMS')) return sig(null, "SUSE's /etc/sysconfig/memcached (MEMCACHED_PARAMS=), read by SUSE's own memcached.service", true, 'sysconfig');
-  if (lines.names.has('ENABLE_MEMCACHED')) return sig(null, "Debian's /etc/default/memcached (ENABLE_MEMCACHED=, read by the SysV init script; the options are in /etc/memcached.conf)", true);
+  if (f.names.has('MEMCACHED_PARAMS')) return sig(null, "SUSE's /etc/sysconfig/memcached (MEMCACHED_PARAMS=), read by SUSE's own memcached.service", true, 'sysconfig');
+  if (f.names.has('ENABLE_MEMCACHED')) return sig(null, "Debian's /etc/default/memcached (ENABLE_MEMCACHED=, read by the SysV init script; the options are in /etc/memcached.conf)", true);
 
   // Debian's stock file says who reads it.
-  if (/^#[ \t]*This configuration file is read by the start-memcached script/m.test(text) || /^#[ \t]*memcached default config file/m.test(text)) {
-    return sig('debian', "Debian's stock header (\"read by the start-memcached script\")");
-  }
+  if (f.debianHeader) return sig('debian', "Debian's stock header (\"read by the start-memcached script\")");
   return { ...base, signature: null };
 }
 
@@ -437,7 +528,7 @@ const clause = (because: string) => (because.includes(',') ? `${because},` : bec
 const ENGINE_NAME = { jinja2: 'a Jinja2', erb: 'an ERB', epp: 'a Puppet EPP' } as const;
 const templateWords = (t: TemplateInfo) => (t.engine ? `${ENGINE_NAME[t.engine]} template` : 'a template');
 
-/** `name memcached.conf.j2 (a Jinja2 template)`. */
+/** `name memcached.conf.j2, a Jinja2 template`. */
 function nameText(t: Target): string {
   if (!t.template) return `name ${t.base}`;
   return `name ${t.base}${t.template.suffix}, ${templateWords(t.template)}`;
@@ -547,10 +638,7 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
     for (const rule of STRONG_NAMES) {
       if (!rule.re.test(t.base)) continue;
       const because = nameText(t);
-      if (rule.dialect === null) {
-        if (!rule.looksLike) break; // a name that says nothing about memcached's formats: try the content
-        return refusal(t, rule.looksLike, 'name', because);
-      }
+      if (rule.dialect === null) return refusal(t, rule.looksLike ?? null, 'name', because);
       if (rule.dialect === 'sysconfig' && s.signature && s.signature.dialect === null && s.signature.assignments) {
         return refusal(t, s.signature.what, 'content', `content, with ${because}`);
       }
