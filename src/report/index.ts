@@ -62,6 +62,7 @@ export function reportWriter(format: Format, input: Omit<ReportInput, 'files'>, 
   const summary: Summary = { errors: 0, warnings: 0, infos: 0 };
   let files = 0;
   let refused = 0;
+  let hidden = 0;
   return {
     file: (r) => {
       if (r.detection?.refused) {
@@ -69,13 +70,14 @@ export function reportWriter(format: Format, input: Omit<ReportInput, 'files'>, 
         return;
       }
       files++;
+      hidden += r.hidden ?? 0;
       for (const f of r.findings) {
         count(summary, f.severity);
         line(textFindingLine(r.path, f, c));
       }
     },
     end: () => {
-      line(textSummaryLine(summary, files, c, refused));
+      line(textSummaryLine(summary, files, c, hidden, refused));
       flush();
     },
   };

@@ -1,7 +1,8 @@
 /**
  * JSON output: `{"files": [{path, dialect, dialectReason, dialectConfidence, readBy, detection, findings: [...]}],
  * "summary": {errors, warnings, infos, refused}}`. A file mchard did not read has `dialect: null`, a
- * `refused` object (`looksLike`, `reason`, `message`) and no findings.
+ * `refused` object (`looksLike`, `reason`, `message`) and no findings. For `mchard fix`, each file also
+ * says `changed`, `written`, `backup`, `fixed`, `notFixed` and `restart`.
  */
 import { detectionFields } from '../dialects/detect.js';
 import { summarize, type ReportInput } from './types.js';
@@ -11,6 +12,7 @@ export function formatJson(input: ReportInput): string {
     path: f.path,
     dialect: f.dialect,
     ...(f.detection ? detectionFields(f.detection) : {}),
+    ...(f.fix ?? {}),
     findings: f.findings.map((x) => ({
       ruleId: x.ruleId,
       slug: x.slug,
