@@ -6,8 +6,9 @@
  * Exit status, first that applies: 128 + the signal's number when interrupted (130 SIGINT or Ctrl-C at a
  * prompt, 143 SIGTERM, 129 SIGHUP); 3 when a restarted service did not run the fixed file (the original
  * was put back, or could not be: said loudly); 2 for unreadable files, files mchard refuses to read,
- * failed host checks and failed writes (usage errors too); 1 when changes were not written (answered no, no terminal, --dry-run with
- * changes) or a finding remains that mchard could fix or that reaches --fail-on; 0 otherwise.
+ * failed host checks and failed writes (usage errors too); 1 when changes were not written (answered
+ * no, no terminal, --dry-run with changes, a format only its content told) or a finding remains that
+ * mchard could fix or that reaches --fail-on; 0 otherwise.
  */
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
