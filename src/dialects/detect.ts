@@ -151,6 +151,10 @@ function withoutBackupSuffix(path: string): string {
 interface Target {
   /** The path with backup and template suffixes stripped, `/`-separated. */
   readonly path: string;
+  /** Its last four components, from a `/` (all of it when shorter): what the path rules look at. */
+  readonly tail: string;
+  /** The name of the folder the file is in. */
+  readonly dir: string;
   readonly base: string;
   readonly template: TemplateInfo | null;
   /** The path as it was given (normalised), for messages. */
@@ -161,7 +165,8 @@ interface Target {
 
 function targetOf(path: string): Target {
   const norm = path.replace(/\\/g, '/');
-  const abs = norm === '-' ? '-' : resolve(norm).replace(/\\/g, '/');
+  // An absolute path without `.`, `..` or doubled slashes is already what resolve() would return.
+  const abs = norm === '-' || (norm.startsWith('/') && !/\/\.{0,2}(\/|$)/.test(norm.slice(1))) ? norm : resolve(norm).replace(/\\/g, '/');
   let p = withoutBackupSuffix(abs);
   let template: TemplateInfo | null = null;
   const suffix = suffixOf(p);
@@ -171,7 +176,14 @@ function targetOf(path: string): Target {
     template = { suffix: written, engine: TEMPLATE_SUFFIXES.get(suffix)!, target: p.slice(p.lastIndexOf('/') + 1) };
   }
   const system = /^\/(etc|usr\/local\/etc|lib\/systemd|usr\/lib\/systemd|run\/systemd)\//.test(abs);
-  return { path: p, base: p.slice(p.lastIndexOf('/') + 1), template, shown: norm, system };
+  // The path rules look at most at the last three components: matching them on that tail keeps a long
+  // absolute path from costing each rule a scan of it.
+  let cut = p.length;
+  for (let k = 0; k < 4 && cut > 0; k++) cut = p.lastIndexOf('/', cut - 1);
+  const tail = cut > 0 ? p.slice(cut) : p;
+  const slash = p.lastIndexOf('/');
+  const dir = slash > 0 ? p.slice(p.lastIndexOf('/', slash - 1) + 1, slash) : '';
+  return { path: p, tail, dir, base: p.slice(slash + 1), template, shown: norm, system };
 }
 
 /** The path without a template suffix (`memcached@.service.erb` → `memcached@.service`), not resolved. */
@@ -188,6 +200,8 @@ export function installedName(path: string): string {
 // ---- Paths ----
 
 interface PathRule {
+  /** Whether the rule can apply to a file in folder `dir` named `base` (a cheap test before `re`). */
+  readonly may: (dir: string, base: string) => boolean;
   readonly re: RegExp;
   /** The dialect, or null: the path belongs to a format mchard refuses. */
   readonly dialect: DialectName | null;
@@ -197,31 +211,40 @@ interface PathRule {
   readonly looksLike?: string;
 }
 
+const inDir = (...names: string[]) => (dir: string) => names.includes(dir);
+
 const PATH_RULES: readonly PathRule[] = [
-  { re: /(^|\/)etc\/memcached\.conf$/, dialect: 'debian', installed: '/etc/memcached.conf' },
-  { re: /(^|\/)etc\/memcached_[^/]+\.conf$/, dialect: 'debian', installed: '/etc/memcached_NAME.conf' },
-  { re: /(^|\/)sysconfig\/memcached[^/]*$/, dialect: 'sysconfig', installed: '/etc/sysconfig/memcached' },
+  { may: inDir('etc'), re: /(^|\/)etc\/memcached\.conf$/, dialect: 'debian', installed: '/etc/memcached.conf' },
+  { may: inDir('etc'), re: /(^|\/)etc\/memcached_[^/]+\.conf$/, dialect: 'debian', installed: '/etc/memcached_NAME.conf' },
+  { may: inDir('sysconfig'), re: /(^|\/)sysconfig\/memcached[^/]*$/, dialect: 'sysconfig', installed: '/etc/sysconfig/memcached' },
   // OpenRC names its files after the service, without `.conf` (`/etc/conf.d/memcached.sessions` is an instance).
-  { re: /(^|\/)conf\.d\/memcached(\.(?!conf$)[^/]+)?$/, dialect: 'openrc', installed: '/etc/conf.d/memcached' },
-  { re: /(^|\/)etc\/rc\.conf(\.local)?$/, dialect: 'rcconf', installed: '/etc/rc.conf' },
-  { re: /(^|\/)rc\.conf\.d\/memcached[^/]*$/, dialect: 'rcconf', installed: '/etc/rc.conf.d/memcached' },
-  { re: /(^|\/)systemd\/(system|user)\/[^/]+\.service$/, dialect: 'systemd', installed: '/etc/systemd/system/NAME.service' },
-  { re: /(^|\/)[^/]+\.service\.d\/[^/]+\.conf$/, dialect: 'systemd', installed: '/etc/systemd/system/NAME.service.d/NAME.conf' },
-  { re: /(^|\/)supervisor\/conf\.d\/[^/]+\.conf$/, dialect: 'supervisord', installed: '/etc/supervisor/conf.d/NAME.conf' },
-  { re: /(^|\/)supervisord\.d\/[^/]+\.(ini|conf)$/, dialect: 'supervisord', installed: '/etc/supervisord.d/NAME.ini' },
-  { re: /(^|\/)(etc|supervisor)\/supervisord\.conf$/, dialect: 'supervisord', installed: '/etc/supervisord.conf' },
-  { re: /(^|\/)init\/[^/]+\.conf$/, dialect: null, installed: '/etc/init/memcached.conf', looksLike: 'an Upstart job' },
-  { re: /(^|\/)init\.d\/[^/]+$/, dialect: null, installed: '/etc/init.d/memcached', looksLike: 'a SysV init script' },
-  { re: /(^|\/)rc\.d\/[^/]+$/, dialect: null, installed: '/usr/local/etc/rc.d/memcached', looksLike: 'an rc.d script' },
-  { re: /(^|\/)sv\/[^/]+\/run$/, dialect: null, installed: '/etc/sv/memcached/run', looksLike: 'a runit run script' },
+  { may: inDir('conf.d'), re: /(^|\/)conf\.d\/memcached(\.(?!conf$)[^/]+)?$/, dialect: 'openrc', installed: '/etc/conf.d/memcached' },
+  { may: inDir('etc'), re: /(^|\/)etc\/rc\.conf(\.local)?$/, dialect: 'rcconf', installed: '/etc/rc.conf' },
+  { may: inDir('rc.conf.d'), re: /(^|\/)rc\.conf\.d\/memcached[^/]*$/, dialect: 'rcconf', installed: '/etc/rc.conf.d/memcached' },
+  { may: inDir('system', 'user'), re: /(^|\/)systemd\/(system|user)\/[^/]+\.service$/, dialect: 'systemd', installed: '/etc/systemd/system/NAME.service' },
+  { may: (dir) => dir.endsWith('.service.d'), re: /(^|\/)[^/]+\.service\.d\/[^/]+\.conf$/, dialect: 'systemd', installed: '/etc/systemd/system/NAME.service.d/NAME.conf' },
+  { may: inDir('conf.d'), re: /(^|\/)supervisor\/conf\.d\/[^/]+\.conf$/, dialect: 'supervisord', installed: '/etc/supervisor/conf.d/NAME.conf' },
+  { may: inDir('supervisord.d'), re: /(^|\/)supervisord\.d\/[^/]+\.(ini|conf)$/, dialect: 'supervisord', installed: '/etc/supervisord.d/NAME.ini' },
+  { may: inDir('etc', 'supervisor'), re: /(^|\/)(etc|supervisor)\/supervisord\.conf$/, dialect: 'supervisord', installed: '/etc/supervisord.conf' },
+  { may: inDir('init'), re: /(^|\/)init\/[^/]+\.conf$/, dialect: null, installed: '/etc/init/memcached.conf', looksLike: 'an Upstart job' },
+  { may: inDir('init.d'), re: /(^|\/)init\.d\/[^/]+$/, dialect: null, installed: '/etc/init.d/memcached', looksLike: 'a SysV init script' },
+  { may: inDir('rc.d'), re: /(^|\/)rc\.d\/[^/]+$/, dialect: null, installed: '/usr/local/etc/rc.d/memcached', looksLike: 'an rc.d script' },
+  { may: (_dir, base) => base === 'run', re: /(^|\/)sv\/[^/]+\/run$/, dialect: null, installed: '/etc/sv/memcached/run', looksLike: 'a runit run script' },
   {
+    may: inDir('default'),
     re: /(^|\/)etc\/default\/memcached[^/]*$/,
     dialect: null,
     installed: '/etc/default/memcached',
     looksLike: "an /etc/default file (read by an init script or a unit's EnvironmentFile=, whose command line decides what it means)",
   },
-  { re: /(^|\/)(tasks|handlers|defaults|vars|meta)\/[^/]+\.ya?ml$/, dialect: null, installed: 'roles/NAME/tasks/main.yml', looksLike: 'an Ansible role file (tasks, handlers or variables)' },
-  { re: /(^|\/)(group|host)_vars\/[^/]+$/, dialect: null, installed: 'group_vars/NAME', looksLike: 'Ansible inventory variables' },
+  {
+    may: inDir('tasks', 'handlers', 'defaults', 'vars', 'meta'),
+    re: /(^|\/)(tasks|handlers|defaults|vars|meta)\/[^/]+\.ya?ml$/,
+    dialect: null,
+    installed: 'roles/NAME/tasks/main.yml',
+    looksLike: 'an Ansible role file (tasks, handlers or variables)',
+  },
+  { may: inDir('group_vars', 'host_vars'), re: /(^|\/)(group|host)_vars\/[^/]+$/, dialect: null, installed: 'group_vars/NAME', looksLike: 'Ansible inventory variables' },
 ];
 
 // ---- Names ----
@@ -389,8 +412,10 @@ function scan(text: string): Features {
     if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46 || c === 39 || c === 34)) continue;
     const a = ASSIGNMENT.exec(line);
     if (a) {
+      // NAME=value: neither shell control flow, an Upstart stanza nor a YAML key.
       f.assignments++;
       f.names.add(a[2]);
+      continue;
     }
     if (SHELL_CODE.test(line)) f.shell++;
     if (UPSTART.test(line)) {
@@ -443,9 +468,10 @@ function composeRunsMemcached(text: string): boolean {
 function sniff(full: string): Sniffed {
   const text = full.length > SNIFF_LIMIT ? full.slice(0, SNIFF_LIMIT) : full;
   const f = scan(text);
-  const base = { assignments: f.assignments, options: f.options, names: f.names };
   const sig = (dialect: DialectName | null, what: string, assignments = false, family?: DialectName): Sniffed => ({
-    ...base,
+    assignments: f.assignments,
+    options: f.options,
+    names: f.names,
     signature: { dialect, what, assignments, family: family ?? dialect ?? undefined },
   });
   const nl = text.indexOf('\n');
@@ -499,7 +525,7 @@ function sniff(full: string): Sniffed {
 
   // Debian's stock file says who reads it.
   if (f.debianHeader) return sig('debian', "Debian's stock header (\"read by the start-memcached script\")");
-  return { ...base, signature: null };
+  return { assignments: f.assignments, options: f.options, names: f.names, signature: null };
 }
 
 /** What the option-file heuristic would guess; null when the file has neither kind of line. */
@@ -617,7 +643,8 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
   // 1. A service's well-known path.
   if (path !== '-') {
     for (const rule of PATH_RULES) {
-      const m = rule.re.exec(t.path);
+      if (!rule.may(t.dir, t.base)) continue;
+      const m = rule.re.exec(t.tail);
       if (!m) continue;
       const because = describeTarget(t, m[0], rule.installed);
       if (rule.dialect === null) return refusal(t, rule.looksLike ?? null, 'path', because);
