@@ -1,6 +1,7 @@
 /** How an audited process is shown: a few text lines per process, and its record in the JSON output. */
 import { socketKey } from '../system/sockets.js';
 import type { ProcessAudit } from './run.js';
+import { shellQuote, shorten, visible } from '../report/visible.js';
 
 export const NO_MATCH_NOTE = 'no configuration file matches: audited on its argument vector alone (no drift check)';
 
@@ -11,10 +12,10 @@ const METHOD_TEXT = {
   listener: 'a port or socket it holds',
 } as const;
 
-/** Shell-style quoting, for showing a command line. */
-function quote(w: string): string {
-  return /^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
-}
+/** Shell-style quoting, for showing a command line: any user's process arguments, so controls are escaped (`$'\x1b'`). */
+const quote = (w: string) => shellQuote(shorten(w, 300, 200));
+/** A value from a process or a probe reply, shown on one line. */
+const v = (s: string) => visible(shorten(s, 300, 200));
 
 export function auditRecord(a: ProcessAudit) {
   return {
@@ -35,11 +36,11 @@ export function auditSummaryText(audits: readonly ProcessAudit[]): string {
   const lines: string[] = [];
   for (const a of audits) {
     const p = a.process;
-    lines.push(`memcached pid ${p.pid}${p.user ? ` (user ${p.user})` : ''}${p.unit ? ` [${p.unit}]` : ''}: ${[p.argv0, ...p.words].map(quote).join(' ')}`);
-    lines.push(`  listens on: ${a.held.length ? a.held.map(socketKey).join(', ') : 'nothing'}`);
-    lines.push(a.match ? `  file: ${a.match.expectation.path} (matched by ${METHOD_TEXT[a.match.method]})` : `  file: ${NO_MATCH_NOTE}`);
+    lines.push(`memcached pid ${p.pid}${p.user ? ` (user ${v(p.user)})` : ''}${p.unit ? ` [${v(p.unit)}]` : ''}: ${[p.argv0, ...p.words].map(quote).join(' ')}`);
+    lines.push(`  listens on: ${a.held.length ? a.held.map((h) => v(socketKey(h))).join(', ') : 'nothing'}`);
+    lines.push(a.match ? `  file: ${v(a.match.expectation.path)} (matched by ${METHOD_TEXT[a.match.method]})` : `  file: ${NO_MATCH_NOTE}`);
     for (const r of a.probes ?? []) {
-      lines.push(`  probe ${r.socket} at ${r.target}: ${r.reply !== null ? `"${r.reply}"` : (r.error ?? 'no reply')}`);
+      lines.push(`  probe ${v(r.socket)} at ${v(r.target)}: ${r.reply !== null ? `"${v(r.reply)}"` : v(r.error ?? 'no reply')}`);
     }
   }
   return lines.join('\n') + '\n\n';

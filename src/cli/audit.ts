@@ -9,6 +9,7 @@ import { OptionResolver, systemFiles } from './files.js';
 import { ConfigError, type ProjectConfig } from '../engine/config.js';
 import type { Rule, Severity } from '../engine/types.js';
 import { formatReport } from '../report/index.js';
+import { safeJson } from '../report/visible.js';
 import { useColor } from '../report/color.js';
 import type { FileReport } from '../report/types.js';
 import { auditProcesses } from '../audit/run.js';
@@ -119,7 +120,7 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
   if (format === 'json') {
     const doc = JSON.parse(formatReport('json', input)) as { files: Record<string, unknown>[] };
     doc.files.forEach((f, i) => (f.process = auditRecord(audits[i])));
-    io.out(JSON.stringify(doc, null, 2) + '\n');
+    io.out(safeJson(doc) + '\n');
   } else if (format === 'text') {
     // The tally counts processes, not files.
     const text = formatReport('text', input).replace(

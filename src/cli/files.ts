@@ -1,7 +1,7 @@
 /** Which files a command works on, and reading each in its dialect with the options that apply to it. */
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { readConfig } from '../input.js';
+import { readConfig, type ReadLimits } from '../input.js';
 import { chooseDialect, DIALECTS, isDialect } from '../dialects/detect.js';
 import { loadDialect } from '../dialects/index.js';
 import type { DialectName } from '../dialects/types.js';
@@ -46,8 +46,8 @@ export interface LoadedFile {
 }
 
 /** Reads a file strictly and loads the module of its dialect, so it can be parsed. */
-export async function loadFile(path: string, dialect?: DialectName): Promise<LoadedFile> {
-  const source = readConfig(path);
+export async function loadFile(path: string, dialect?: DialectName, limits: ReadLimits = {}): Promise<LoadedFile> {
+  const source = readConfig(path, limits);
   const chosen = chooseDialect(path, source.text, dialect);
   await loadDialect(chosen);
   return { path, source, dialect: chosen };

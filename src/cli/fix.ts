@@ -11,14 +11,16 @@
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isIP } from 'node:net';
-import { COMMON_OPTIONS, parseCommandArgs, UsageError } from './args.js';
+import { COMMON_OPTIONS, parseCommandArgs, parseMaxFileSize, UsageError } from './args.js';
 import { parseLintFlags, RANK, SHARED_LINT_OPTIONS } from './lint-flags.js';
 import { OptionResolver } from './files.js';
 import { chooseDialect } from '../dialects/detect.js';
 import { loadDialect } from '../dialects/index.js';
 import { ConfigError } from '../engine/config.js';
 import { type Finding, type Rule, type Severity } from '../engine/types.js';
-import { InputError, readConfigBytes } from '../input.js';
+import { readConfigBytes } from '../input.js';
+import { perFile } from './per-file.js';
+import { visible } from '../report/visible.js';
 import { isSystemPath } from '../host.js';
 import { planFix, type FixPlan } from '../fix/plan.js';
 import { hostCheckProblems } from '../fix/host-checks.js';
@@ -80,6 +82,7 @@ Options:
   --trusted-network CIDR            private network where listening is fine (repeatable)
   -q, --quiet                       report errors only
   --color / --no-color              colour (default: on a terminal, unless NO_COLOR)
+  --max-file-size SIZE              largest file read (default 1M; K, M, G suffixes)
 
 Without --yes and without a terminal to ask on, nothing is written.
 
@@ -167,6 +170,7 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
   const fixListen = parseListen(values.listen);
   const fixUser = parseUser(values.user);
   const fixPort = parsePort(values.port);
+  const maxBytes = parseMaxFileSize(values['max-file-size']);
   if (paths.includes('-')) throw new UsageError('fix writes files in place; it cannot fix standard input (use mchard lint for that)');
   if (values.service !== undefined) {
     const problem = (await import('../service/target.js')).serviceNameProblem(values.service);
@@ -193,24 +197,30 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
       io.err(`mchard: ${e.message}\n`);
       return 2;
     }
-    let file;
-    try {
-      file = readConfigBytes(path);
-    } catch (e) {
-      if (!(e instanceof InputError)) throw e;
-      io.err(`mchard: ${e.message}; not fixed\n`);
+    // Anything that goes wrong inside one file is that file's one-line error; the others go on.
+    const done = await perFile(
+      path,
+      io,
+      async () => {
+        const file = readConfigBytes(path, { maxBytes });
+        const severities = new Map(cfg?.severities ?? []);
+        for (const id of disabled) severities.set(id, 'off');
+        const fileDialect = chooseDialect(path, file.source.text, dialect);
+        await loadDialect(fileDialect);
+        const plan = planFix(file.source, fileDialect, {
+          rules: RULES,
+          options: resolver.ruleOptions(path, cfg, { fixUser, fixListen, fixPort }),
+          severities,
+        });
+        return { file, plan };
+      },
+      '; not fixed',
+    );
+    if (!done.ok) {
       status = 2;
       continue;
     }
-    const severities = new Map(cfg?.severities ?? []);
-    for (const id of disabled) severities.set(id, 'off');
-    const fileDialect = chooseDialect(path, file.source.text, dialect);
-    await loadDialect(fileDialect);
-    const plan = planFix(file.source, fileDialect, {
-      rules: RULES,
-      options: resolver.ruleOptions(path, cfg, { fixUser, fixListen, fixPort }),
-      severities,
-    });
+    const { file, plan } = done.value;
     states.push({ path, bytes: file.bytes, plan, failOn: failOnFlag ?? cfg?.failOn ?? 'error', written: false, notWritten: false, backup: null });
   }
 
@@ -219,12 +229,12 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
   for (const s of states) {
     if (s.plan.changed) {
       say(unifiedDiff(s.path, s.plan.original, s.plan.text, color));
-      for (const a of s.plan.applied) say(`  ${c.green('fixed')}  ${a.ruleId}  ${a.description}\n`);
+      for (const a of s.plan.applied) say(`  ${c.green('fixed')}  ${a.ruleId}  ${visible(a.description)}\n`);
     }
-    for (const f of s.plan.failed) say(`  ${c.yellow('not fixed')}  ${f.ruleId}  ${f.description}: ${f.reason}\n`);
+    for (const f of s.plan.failed) say(`  ${c.yellow('not fixed')}  ${f.ruleId}  ${visible(f.description)}: ${visible(f.reason)}\n`);
   }
   const changed = states.filter((s) => s.plan.changed);
-  if (changed.length === 0 && states.length > 0) say(c.green(`nothing to fix in ${states.map((s) => s.path).join(', ')}\n`));
+  if (changed.length === 0 && states.length > 0) say(c.green(`nothing to fix in ${states.map((s) => visible(s.path)).join(', ')}\n`));
 
   // Host checks: what a file this machine's service reads newly asks for must exist here.
   if (!values['no-host-checks']) {
@@ -232,7 +242,7 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
     for (const s of changed) {
       if (!values.restart && values.service === undefined && !servicePath(s.path)) continue;
       for (const p of hostCheckProblems(s.plan.before.model, s.plan.after.model)) {
-        io.err(`mchard: ${s.path}: ${p}\n`);
+        io.err(`mchard: ${visible(s.path)}: ${visible(p)}\n`);
         failed = true;
       }
     }
@@ -253,7 +263,7 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
       const ask = hooks.confirm ?? (async (message: string) => (await import('../fix/confirm.js')).confirm(message));
       for (const s of changed) {
         if (!values.yes && !(await ask(`Write these changes to ${s.path}?`))) {
-          say(`not written: ${s.path}\n`);
+          say(`not written: ${visible(s.path)}\n`);
           s.notWritten = true;
           continue;
         }
@@ -261,11 +271,11 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
           const r = await safeWrite(s.path, s.bytes, s.plan.text, { backup: !values['no-backup'], beforeRename: hooks.beforeRename });
           s.written = true;
           s.backup = r.backup;
-          const where = r.target !== resolve(s.path) ? ` (through the link to ${r.target})` : '';
-          say(`${c.green('wrote')} ${s.path}${where}${r.backup ? `; backup in ${r.backup}` : ''}\n`);
+          const where = r.target !== resolve(s.path) ? ` (through the link to ${visible(r.target)})` : '';
+          say(`${c.green('wrote')} ${visible(s.path)}${where}${r.backup ? `; backup in ${visible(r.backup)}` : ''}\n`);
         } catch (e) {
           if (!(e instanceof WriteError)) throw e;
-          io.err(`mchard: ${e.message}\n`);
+          io.err(`mchard: ${visible(e.message)}\n`);
           s.notWritten = true;
           status = 2;
         }

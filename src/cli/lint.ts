@@ -3,13 +3,13 @@
  * 0 when nothing reaches --fail-on, 1 when something does, 2 for usage errors, unreadable files and
  * internal errors (the other files are still linted).
  */
-import { COMMON_OPTIONS, parseCommandArgs, UsageError } from './args.js';
+import { COMMON_OPTIONS, parseCommandArgs, parseMaxFileSize, UsageError } from './args.js';
 import { parseLintFlags, RANK, SHARED_LINT_OPTIONS } from './lint-flags.js';
 import { loadFile, OptionResolver } from './files.js';
 import { lintSource } from '../engine/lint.js';
 import { ConfigError, type ProjectConfig } from '../engine/config.js';
 import { type Finding, type Severity, type Rule } from '../engine/types.js';
-import { InputError } from '../input.js';
+import { perFile } from './per-file.js';
 import { reportWriter } from '../report/index.js';
 import { useColor } from '../report/color.js';
 import { RULES } from '../../rules/index.js';
@@ -34,6 +34,7 @@ Options:
   --trusted-network CIDR            private network where listening is fine (repeatable)
   -q, --quiet                       report errors only
   --color / --no-color              colour (default: on a terminal, unless NO_COLOR)
+  --max-file-size SIZE              largest file read (default 1M; K, M, G suffixes)
 
 Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or read errors.
 `;
@@ -46,6 +47,7 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
   }
   const { format, failOnFlag, dialect, version, trusted, disabled, paths } = parseLintFlags(values, positionals, RULES);
   if (paths.includes('-') && !dialect) throw new UsageError('reading standard input needs --dialect debian|sysconfig');
+  const maxBytes = parseMaxFileSize(values['max-file-size']);
 
   const resolver = new OptionResolver(RULES, { config: values.config, version, trustedNetworks: trusted });
   // Every file's .mchardrc first: an invalid one ends the run with nothing on standard output, so no
@@ -71,24 +73,24 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
     const cfg = configs[k];
     // The threshold applies per file: the flag, else the file's own .mchardrc, else error.
     const failOn: Severity = failOnFlag ?? cfg?.failOn ?? 'error';
-    let file;
-    try {
-      file = await loadFile(path, dialect);
-    } catch (e) {
-      if (!(e instanceof InputError)) throw e;
-      io.err(`mchard: ${e.message}\n`);
-      report.file({ path, dialect: dialect ?? null, findings: [parseErrorFinding(e.reason)] });
+    // Anything that goes wrong inside one file is that file's one-line error; the others go on.
+    const done = await perFile(path, io, async () => {
+      const file = await loadFile(path, dialect, { maxBytes });
+      const severities = new Map(cfg?.severities ?? []);
+      for (const id of disabled) severities.set(id, 'off');
+      const result = lintSource(file.source, file.dialect, {
+        rules: RULES,
+        options: resolver.ruleOptions(path, cfg),
+        severities,
+      });
+      return { file, findings: values.quiet ? result.findings.filter((f) => f.severity === 'error') : result.findings };
+    });
+    if (!done.ok) {
+      report.file({ path, dialect: dialect ?? null, findings: [parseErrorFinding(done.internal ? done.reason : `cannot read the file: ${done.reason}`)] });
       status = 2;
       continue;
     }
-    const severities = new Map(cfg?.severities ?? []);
-    for (const id of disabled) severities.set(id, 'off');
-    const result = lintSource(file.source, file.dialect, {
-      rules: RULES,
-      options: resolver.ruleOptions(path, cfg),
-      severities,
-    });
-    const findings = values.quiet ? result.findings.filter((f) => f.severity === 'error') : result.findings;
+    const { file, findings } = done.value;
     report.file({ path, dialect: file.dialect, findings });
     if (findings.some((f) => RANK[f.severity] >= RANK[failOn])) failing = true;
   }
@@ -101,12 +103,12 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
   return failing ? 1 : 0;
 }
 
-function parseErrorFinding(reason: string): Finding {
+function parseErrorFinding(message: string): Finding {
   return {
     ruleId: 'MC001',
     slug: 'parse-error',
     severity: 'error',
-    message: `cannot read the file: ${reason}`,
+    message,
     line: 1,
     column: 1,
     endLine: 1,

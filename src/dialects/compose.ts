@@ -24,6 +24,30 @@ import type { Dialect, DialectNote, LaunchFailure, ParsedConfig } from './types.
 import { goShellwords, interpolate, scalarChars } from './compose-words.js';
 import { tokenOf, valueOf, type SrcChar } from './sourced.js';
 import type { PublishedPort, ReachData } from './container-reach.js';
+import { InputError } from '../input.js';
+
+/**
+ * Deepest nesting of collections read. Compose files nest a handful of levels; the YAML library's printer
+ * and composer recurse once per level and run out of stack a few thousand levels down, so deeper files are
+ * refused before they reach it (Compose's own go-yaml stops at 10,000).
+ */
+export const MAX_YAML_DEPTH = 500;
+
+/** The deepest nesting of collections in the CST, measured without recursion. */
+export function yamlDepth(tokens: readonly CST.Token[]): number {
+  let max = 0;
+  const stack: { token: CST.Token | null | undefined; depth: number }[] = tokens.map((token) => ({ token, depth: 0 }));
+  while (stack.length) {
+    const { token, depth } = stack.pop()!;
+    if (!token || typeof token !== 'object') continue;
+    const t = token as { type: string; value?: CST.Token; items?: { key?: CST.Token | null; value?: CST.Token | null }[] };
+    const inner = t.type === 'block-map' || t.type === 'block-seq' || t.type === 'flow-collection' ? depth + 1 : depth;
+    if (inner > max) max = inner;
+    if (t.type === 'document' && t.value) stack.push({ token: t.value, depth: inner });
+    if (Array.isArray(t.items)) for (const it of t.items) stack.push({ token: it.key, depth: inner }, { token: it.value, depth: inner });
+  }
+  return max;
+}
 
 export interface ComposeService {
   readonly name: string;
@@ -134,6 +158,8 @@ function publishedPorts(node: unknown, text: string): PublishedPort[] {
 export function parseCompose(source: SourceText): ComposeConfig {
   const text = source.text;
   const tokens = [...new Parser().parse(text)];
+  const depth = yamlDepth(tokens);
+  if (depth > MAX_YAML_DEPTH) throw new InputError(source.path, `YAML nested ${depth} levels deep; mchard reads at most ${MAX_YAML_DEPTH} levels (a Compose file needs a handful)`);
   const printed = tokens.map((t) => CST.stringify(t)).join('');
   const print = () => printed;
   const notes: DialectNote[] = [];

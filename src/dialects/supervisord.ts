@@ -229,9 +229,11 @@ export function parseSupervisord(source: SourceText): SupervisordConfig {
     programs.push({ prog: { section: s.name, name, command, user, words }, error });
   }
 
-  const runsMemcached = (p: SupervisordProgram) => !!p.words && isMemcachedProgram(p.words[0].value);
+  // An empty command= splits into no words at all: no program to look at (supervisord: "command is empty").
+  const hasWords = (p: SupervisordProgram) => !!p.words && p.words.length > 0;
+  const runsMemcached = (p: SupervisordProgram) => hasWords(p) && isMemcachedProgram(p.words![0].value);
   const mentionsMemcached = (p: SupervisordProgram) => /memcached/.test(p.command?.value ?? '') || p.name === 'memcached';
-  const chosen = programs.find((p) => runsMemcached(p.prog)) ?? programs.find((p) => !p.prog.words && mentionsMemcached(p.prog)) ?? null;
+  const chosen = programs.find((p) => runsMemcached(p.prog)) ?? programs.find((p) => !hasWords(p.prog) && mentionsMemcached(p.prog)) ?? null;
   for (const p of programs) {
     if (p === chosen || !runsMemcached(p.prog)) continue;
     notes.push({

@@ -4,6 +4,7 @@
  * the prompt (Ctrl-C, end of input) counts as no.
  */
 import type { Readable, Writable } from 'node:stream';
+import { visible } from '../report/visible.js';
 
 export interface ConfirmStreams {
   stdin?: Readable;
@@ -23,7 +24,8 @@ export async function confirm(message: string, streams: ConfirmStreams = {}): Pr
   if (!Confirm) throw new Error('enquirer has no Confirm prompt');
   const prompt = new Confirm({
     name: 'write',
-    message,
+    // The question names a file: enquirer writes it to the terminal itself, past mchard's own guard.
+    message: visible(message),
     initial: false,
     ...(streams.stdin ? { stdin: streams.stdin } : {}),
     ...(streams.stdout ? { stdout: streams.stdout } : {}),

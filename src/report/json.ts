@@ -1,5 +1,6 @@
 /** JSON output: `{"files": [{path, dialect, findings: [...]}], "summary": {errors, warnings, infos}}`. */
 import { summarize, type ReportInput } from './types.js';
+import { safeJson } from './visible.js';
 
 export function formatJson(input: ReportInput): string {
   const files = input.files.map((f) => ({
@@ -17,5 +18,5 @@ export function formatJson(input: ReportInput): string {
       fixable: x.fix !== null,
     })),
   }));
-  return JSON.stringify({ files, summary: summarize(input.files) }, null, 2) + '\n';
+  return safeJson({ files, summary: summarize(input.files) }) + '\n';
 }
