@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every mchard test on a fresh Debian machine: installs what the tests use (the real memcached
 # package with Debian's wrapper and init script, iproute2 for ss and ip netns, pre-commit, git, hyperfine
-# and GNU time for the benchmark's smoke run, ansible for the fleet example), the npm packages, builds, and runs
+# and GNU time for the benchmark's smoke run, strace to see every file mchard opens, python3 for the
+# pseudo-terminal test, ansible for the fleet example), the npm packages, builds, and runs
 # the type check and the whole jest suite, integration tests included.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,8 @@ command -v pre-commit >/dev/null 2>&1 || need+=(pre-commit)
 command -v git >/dev/null 2>&1 || need+=(git)
 command -v perl >/dev/null 2>&1 || need+=(perl)
 command -v hyperfine >/dev/null 2>&1 || need+=(hyperfine)
+command -v strace >/dev/null 2>&1 || need+=(strace)
+command -v python3 >/dev/null 2>&1 || need+=(python3)
 [ -x /usr/bin/time ] || need+=(time)
 command -v ansible-playbook >/dev/null 2>&1 || need+=(ansible)
 if [ "${#need[@]}" -gt 0 ]; then

@@ -10,6 +10,7 @@
  * device whose open has side effects (a watchdog, a tape) is never opened at all.
  */
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { SourceText } from './source.js';
 import { visible } from './report/visible.js';
 
@@ -210,4 +211,52 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
     i += need + 1;
   }
   return -1;
+}
+
+/**
+ * Which other host files reading a configuration file may open: a systemd unit's `EnvironmentFile=`
+ * (the only place a dialect reads another file). Linting a file from a repository must not make mchard
+ * read `/etc/shadow` or a pipe because the file names it, so a file outside this host's own
+ * configuration (not under /etc, no --host-checks) reads nothing else: `read` says why. With host
+ * checks, only regular files of bounded size are read, and a value from a file the user did not name on
+ * the command line is never shown (`mayShow`): messages say "a value from FILE" instead.
+ */
+export interface HostFileAccess {
+  /** The text of a file the configuration names, or why it was not read (one phrase). */
+  read(path: string): { text: string } | { unread: string };
+  /** Whether values from this file may appear in messages (the user named it). */
+  mayShow(path: string): boolean;
+}
+
+/** The largest file another file names that is read: environment files are a few lines. */
+export const MAX_NAMED_FILE_SIZE = 64 * 1024;
+
+/** No host file is read: the default, and the rule for a file that is not this host's configuration. */
+export const NO_HOST_FILES: HostFileAccess = {
+  read: () => ({ unread: 'a file outside /etc names it, and mchard reads such files only with --host-checks' }),
+  mayShow: () => false,
+};
+
+/**
+ * The access for one linted file: host files are read when the file is this host's configuration (its
+ * path is under /etc) or host checks are asked for (`hostChecks` true), never when they are refused
+ * (`hostChecks` false). `named` are the paths given on the command line: their values may be shown;
+ * `showAll` shows every value (audit: the unit of a running process is this host's own, and the
+ * process's arguments are public in /proc anyway).
+ */
+export function hostFileAccess(linted: string, hostChecks: boolean | undefined, named: readonly string[] = [], showAll = false): HostFileAccess {
+  const own = linted !== '-' && resolvePath(linted).startsWith('/etc/');
+  if (hostChecks === false || (!own && hostChecks !== true)) {
+    return hostChecks === false
+      ? { read: () => ({ unread: 'host checks are off (--no-host-checks)' }), mayShow: () => false }
+      : NO_HOST_FILES;
+  }
+  const shown = new Set(named.filter((p) => p !== '-').map((p) => resolvePath(p)));
+  return {
+    read: (path) => {
+      const r = readNamedHostFile(path, MAX_NAMED_FILE_SIZE);
+      return 'text' in r ? r : { unread: `mchard cannot read it here: ${r.error}` };
+    },
+    mayShow: (path) => showAll || shown.has(resolvePath(path)),
+  };
 }

@@ -3,7 +3,7 @@
  * Output and exit status as for `lint`: 0 when nothing reaches --fail-on, 1 when something does, 2 for
  * usage errors and unreadable configuration files (the processes are still audited).
  */
-import { COMMON_OPTIONS, parseCommandArgs, UsageError } from './args.js';
+import { COMMON_OPTIONS, parseCommandArgs, parseMaxFileSize, UsageError } from './args.js';
 import { parseLintFlags, RANK, SHARED_LINT_OPTIONS } from './lint-flags.js';
 import { OptionResolver, systemFiles } from './files.js';
 import { ConfigError, type ProjectConfig } from '../engine/config.js';
@@ -100,6 +100,7 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
     probe: values.probe === true,
     optionsFor: (path) => resolver.ruleOptions(path, cfg),
     severities,
+    maxBytes: parseMaxFileSize(values['max-file-size']),
   });
   for (const e of errors) io.err(`mchard: ${e.message}\n`);
   if (pids) {

@@ -18,7 +18,8 @@ import { chooseDialect } from '../dialects/detect.js';
 import { loadDialect } from '../dialects/index.js';
 import { ConfigError } from '../engine/config.js';
 import { type Finding, type Rule, type Severity } from '../engine/types.js';
-import { readConfigBytes } from '../input.js';
+import { hostFileAccess, readConfigBytes } from '../input.js';
+import { hiddenValues, redact } from '../report/redact.js';
 import { perFile } from './per-file.js';
 import { visible } from '../report/visible.js';
 import { isSystemPath } from '../host.js';
@@ -64,7 +65,8 @@ Options:
   --port N                          move TCP off the default port 11211 to N
   --no-backup                       do not keep FILE.mchard-backup
   --no-host-checks                  skip the checks that the listen addresses and
-                                    the user exist here (file for another machine)
+                                    the user exist here (file for another machine),
+                                    and read no host file a unit names
   --restart                         after writing a file this machine's service
                                     reads, restart the service without asking,
                                     verify it runs the new file, roll back if not
@@ -211,6 +213,7 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
           rules: RULES,
           options: resolver.ruleOptions(path, cfg, { fixUser, fixListen, fixPort }),
           severities,
+          hostFiles: hostFileAccess(path, values['no-host-checks'] ? false : undefined, paths),
         });
         return { file, plan };
       },
@@ -231,7 +234,8 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
       say(unifiedDiff(s.path, s.plan.original, s.plan.text, color));
       for (const a of s.plan.applied) say(`  ${c.green('fixed')}  ${a.ruleId}  ${visible(a.description)}\n`);
     }
-    for (const f of s.plan.failed) say(`  ${c.yellow('not fixed')}  ${f.ruleId}  ${visible(f.description)}: ${visible(f.reason)}\n`);
+    const hidden = hiddenValues(s.plan.before.config.argv);
+    for (const f of s.plan.failed) say(`  ${c.yellow('not fixed')}  ${f.ruleId}  ${visible(f.description)}: ${visible(redact(f.reason, hidden))}\n`);
   }
   const changed = states.filter((s) => s.plan.changed);
   if (changed.length === 0 && states.length > 0) say(c.green(`nothing to fix in ${states.map((s) => visible(s.path)).join(', ')}\n`));

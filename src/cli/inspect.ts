@@ -9,8 +9,9 @@ import { analyzeConfig } from '../engine/lint.js';
 import { thisHost, isSystemPath } from '../host.js';
 import { SERVICE_HOST } from '../memcached/startup.js';
 import { paint, useColor } from '../report/color.js';
-import { safeJson, shellQuote, shorten, visible } from '../report/visible.js';
+import { boundedMessage, safeJson, shellQuote, shorten, visible } from '../report/visible.js';
 import { perFile } from './per-file.js';
+import { hostFileAccess } from '../input.js';
 import { inspectionOf, type Inspection } from './inspection.js';
 import type { Io } from './io.js';
 
@@ -26,8 +27,9 @@ Options:
   --dialect debian|sysconfig  the file's format (default: from path and content)
   --memcached-version X.Y.Z  the memcached release whose behaviour applies
   --host-checks / --no-host-checks
-                            check users and addresses against this machine
-                            (default: only for files under /etc)
+                            check users and addresses against this machine,
+                            and read the host files a unit names
+                            (EnvironmentFile=) (default: only for files under /etc)
   --color / --no-color      colour (default: on a terminal, unless NO_COLOR)
   --max-file-size SIZE      largest file read (default 1M; K, M, G suffixes)
   -                         read standard input
@@ -53,7 +55,8 @@ export async function runInspect(argv: string[], io: Io): Promise<number> {
       const file = await loadFile(path, dialect, { maxBytes });
       const options = resolver.ruleOptions(path, null);
       const hostChecks = values['no-host-checks'] ? false : values['host-checks'] || isSystemPath(path);
-      const config = parseConfig(file.source, file.dialect);
+      const flag = values['no-host-checks'] ? false : values['host-checks'] ? true : undefined;
+      const config = parseConfig(file.source, file.dialect, { hostFiles: hostFileAccess(path, flag, positionals) });
       const model = analyzeConfig(config, options, hostChecks ? thisHost() : SERVICE_HOST);
       return inspectionOf(path, config, model);
     });
@@ -74,12 +77,14 @@ export async function runInspect(argv: string[], io: Io): Promise<number> {
 function inspectionText(r: Inspection, color: boolean): string {
   const c = paint(color);
   const v = (s: string) => visible(shorten(s, 300, 200));
+  /** mchard's own sentences, which may quote values: long values cut, the sentence kept. */
+  const said = (s: string) => visible(boundedMessage(s));
   const quote = (a: string) => shellQuote(shorten(a, 300, 200));
   const lines = [c.bold(v(r.path)) + c.dim(` (${v(r.dialect)}, memcached ${r.memcachedVersion})`)];
   if (r.startup.ok === null) {
     // The file does not show memcached's command line: nothing below it would be a prediction.
     for (const what of ['command', 'user   ', 'listens']) lines.push(`  ${what}   ${c.yellow('unknown')}`);
-    lines.push(`  starts    ${c.yellow('unknown')}: ${v(r.startup.reason)}`);
+    lines.push(`  starts    ${c.yellow('unknown')}: ${said(r.startup.reason)}`);
     return `${lines.join('\n')}\n`;
   }
   lines.push(`  command   memcached ${r.argv.map(quote).join(' ')}${r.argvExact ? '' : c.yellow('   (depends on the host: shell expansion)')}`);
@@ -97,7 +102,7 @@ function inspectionText(r: Inspection, color: boolean): string {
     }
   });
   if (r.startup.ok) lines.push(`  starts    ${c.green('yes')}`);
-  else lines.push(`  starts    ${c.red(`no: exits with status ${r.startup.exitCode}`)}: ${v(r.startup.reason)}`);
-  for (const w of r.warnings) lines.push(`  note      ${v(w)}`);
+  else lines.push(`  starts    ${c.red(`no: exits with status ${r.startup.exitCode}`)}: ${said(r.startup.reason)}`);
+  for (const w of r.warnings) lines.push(`  note      ${said(w)}`);
   return lines.join('\n') + '\n';
 }

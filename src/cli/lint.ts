@@ -10,13 +10,14 @@ import { lintSource } from '../engine/lint.js';
 import { ConfigError, type ProjectConfig } from '../engine/config.js';
 import { type Finding, type Severity, type Rule } from '../engine/types.js';
 import { perFile } from './per-file.js';
+import { hostFileAccess } from '../input.js';
 import { reportWriter } from '../report/index.js';
 import { useColor } from '../report/color.js';
 import { RULES } from '../../rules/index.js';
 import { VERSION } from '../version.js';
 import type { Io } from './io.js';
 
-const OPTIONS = { ...COMMON_OPTIONS, ...SHARED_LINT_OPTIONS } as const;
+const OPTIONS = { ...COMMON_OPTIONS, ...SHARED_LINT_OPTIONS, 'host-checks': { type: 'boolean' }, 'no-host-checks': { type: 'boolean' } } as const;
 
 export const LINT_HELP = `Usage: mchard lint [options] [FILE...]
 
@@ -35,6 +36,8 @@ Options:
   -q, --quiet                       report errors only
   --color / --no-color              colour (default: on a terminal, unless NO_COLOR)
   --max-file-size SIZE              largest file read (default 1M; K, M, G suffixes)
+  --host-checks / --no-host-checks  read the host files a unit names (EnvironmentFile=)
+                                    (default: only for files under /etc)
 
 Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or read errors.
 `;
@@ -48,6 +51,8 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
   const { format, failOnFlag, dialect, version, trusted, disabled, paths } = parseLintFlags(values, positionals, RULES);
   if (paths.includes('-') && !dialect) throw new UsageError('reading standard input needs --dialect debian|sysconfig');
   const maxBytes = parseMaxFileSize(values['max-file-size']);
+  if (values['host-checks'] && values['no-host-checks']) throw new UsageError('--host-checks and --no-host-checks contradict each other');
+  const hostChecks = values['no-host-checks'] ? false : values['host-checks'] ? true : undefined;
 
   const resolver = new OptionResolver(RULES, { config: values.config, version, trustedNetworks: trusted });
   // Every file's .mchardrc first: an invalid one ends the run with nothing on standard output, so no
@@ -82,6 +87,7 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
         rules: RULES,
         options: resolver.ruleOptions(path, cfg),
         severities,
+        hostFiles: hostFileAccess(path, hostChecks, paths),
       });
       return { file, findings: values.quiet ? result.findings.filter((f) => f.severity === 'error') : result.findings };
     });
