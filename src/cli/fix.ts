@@ -231,7 +231,7 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
   const { unifiedDiff } = await import('../fix/diff.js');
   for (const s of states) {
     if (s.plan.changed) {
-      say(unifiedDiff(s.path, s.plan.original, s.plan.text, color));
+      say(unifiedDiff(s.path, s.plan.original, s.plan.text, color, s.plan.origin));
       for (const a of s.plan.applied) say(`  ${c.green('fixed')}  ${a.ruleId}  ${visible(a.description)}\n`);
     }
     const hidden = hiddenValues(s.plan.before.config.argv);
