@@ -21,6 +21,7 @@ import { type Finding, type Rule, type Severity } from '../engine/types.js';
 import { hostFileAccess, readConfigBytes } from '../input.js';
 import { hiddenValues, redact } from '../report/redact.js';
 import { perFile } from './per-file.js';
+import { currentFile } from './io.js';
 import { visible } from '../report/visible.js';
 import { isSystemPath } from '../host.js';
 import { planFix, type FixPlan } from '../fix/plan.js';
@@ -118,6 +119,8 @@ interface FileState {
   written: boolean;
   notWritten: boolean;
   backup: string | null;
+  /** The diff to show (made with the plan, so a failure there is the file's own error). */
+  diff: string | null;
 }
 
 function parseListen(values: string[] | undefined): string[] | undefined {
@@ -215,7 +218,8 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
           severities,
           hostFiles: hostFileAccess(path, values['no-host-checks'] ? false : undefined, paths),
         });
-        return { file, plan };
+        const diff = plan.changed ? (await import('../fix/diff.js')).unifiedDiff(path, plan.original, plan.text, color, plan.origin) : null;
+        return { file, plan, diff };
       },
       '; not fixed',
     );
@@ -223,15 +227,14 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
       status = 2;
       continue;
     }
-    const { file, plan } = done.value;
-    states.push({ path, bytes: file.bytes, plan, failOn: failOnFlag ?? cfg?.failOn ?? 'error', written: false, notWritten: false, backup: null });
+    const { file, plan, diff } = done.value;
+    states.push({ path, bytes: file.bytes, plan, failOn: failOnFlag ?? cfg?.failOn ?? 'error', written: false, notWritten: false, backup: null, diff });
   }
 
   // The diffs, and what each file's fixes do.
-  const { unifiedDiff } = await import('../fix/diff.js');
   for (const s of states) {
-    if (s.plan.changed) {
-      say(unifiedDiff(s.path, s.plan.original, s.plan.text, color, s.plan.origin));
+    if (s.diff !== null) {
+      say(s.diff);
       for (const a of s.plan.applied) say(`  ${c.green('fixed')}  ${a.ruleId}  ${visible(a.description)}\n`);
     }
     const hidden = hiddenValues(s.plan.before.config.argv);
@@ -271,6 +274,7 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
           s.notWritten = true;
           continue;
         }
+        currentFile.path = s.path;
         try {
           const r = await safeWrite(s.path, s.bytes, s.plan.text, { backup: !values['no-backup'], beforeRename: hooks.beforeRename });
           s.written = true;

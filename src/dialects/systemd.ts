@@ -288,7 +288,7 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
           break;
         }
         const r = parseExec(a, unit, notes);
-        commands.push(...r.commands);
+        for (const cmd of r.commands) commands.push(cmd);
         if (r.error) {
           notes.push({ kind: 'exec-syntax', span: a.valueSpan, message: `systemd rejects this ExecStart= (${r.error})` });
           execError ??= { reason: r.error, span: a.valueSpan };
@@ -397,7 +397,7 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
           }
           return;
         }
-        unknownVars.push(...r.unknown);
+        for (const n of r.unknown) unknownVars.push(n);
         for (const name of r.unset) {
           notes.push({ kind: 'unset-variable', span: w.span, message: `\${${name}} is not set, so systemd puts an empty string in its place`, data: { name } });
         }

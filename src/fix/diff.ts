@@ -120,7 +120,9 @@ function hunksOf(runs: Run[], lineOf: (side: 'old' | 'new', k: number) => string
     // 1-based starts; an empty side names the line before it.
     const oldStart = oldLines === 0 ? h.oldStart : h.oldStart + 1;
     const newStart = newLines === 0 ? h.newStart : h.newStart + 1;
-    out.push(`@@ -${oldStart},${oldLines} +${newStart},${newLines} @@`, ...h.lines);
+    out.push(`@@ -${oldStart},${oldLines} +${newStart},${newLines} @@`);
+    // One by one: a hunk of a million lines is too many arguments for a spread.
+    for (const l of h.lines) out.push(l);
     open = null;
   };
   for (let r = 0; r < runs.length; r++) {
