@@ -58,7 +58,7 @@ export function readConfigBytes(path: string, limits: ReadLimits = {}): { bytes:
 }
 
 /** What a file that is not a regular file is, for a message. */
-export function fileKind(st: Stats): string | null {
+export function fileKind(st: Pick<Stats, 'isFile' | 'isDirectory' | 'isFIFO' | 'isCharacterDevice' | 'isBlockDevice' | 'isSocket'>): string | null {
   if (st.isFile()) return null;
   if (st.isDirectory()) return 'is a directory, not a file';
   if (st.isFIFO()) return 'is a named pipe (FIFO), not a regular file';

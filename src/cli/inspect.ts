@@ -58,7 +58,7 @@ export async function runInspect(argv: string[], io: Io): Promise<number> {
       const flag = values['no-host-checks'] ? false : values['host-checks'] ? true : undefined;
       const config = parseConfig(file.source, file.dialect, { hostFiles: hostFileAccess(path, flag, positionals) });
       const model = analyzeConfig(config, options, hostChecks ? thisHost() : SERVICE_HOST);
-      return inspectionOf(path, config, model);
+      return { ...inspectionOf(path, config, model), memcachedVersionSource: resolver.versionSource(path, null) };
     });
     if (done.ok) results.push(done.value);
     else status = 2;
@@ -81,6 +81,8 @@ function inspectionText(r: Inspection, color: boolean): string {
   const said = (s: string) => visible(boundedMessage(s));
   const quote = (a: string) => shellQuote(shorten(a, 300, 200));
   const lines = [c.bold(v(r.path)) + c.dim(` (${v(r.dialect)}, memcached ${r.memcachedVersion})`)];
+  // Where the version comes from, when the installed memcached was consulted (a file under /etc).
+  if (r.memcachedVersionSource?.includes('installed')) lines.push(`  version   ${r.memcachedVersion}: ${said(r.memcachedVersionSource)}`);
   if (r.startup.ok === null) {
     // The file does not show memcached's command line: nothing below it would be a prediction.
     for (const what of ['command', 'user   ', 'listens']) lines.push(`  ${what}   ${c.yellow('unknown')}`);

@@ -12,6 +12,8 @@ export interface Inspection {
   path: string;
   dialect: string;
   memcachedVersion: string;
+  /** Where `memcachedVersion` comes from (a flag, a `.mchardrc`, the installed binary and how, the default). */
+  memcachedVersionSource?: string;
   argv: string[];
   argvExact: boolean;
   runsAs: string | null;

@@ -33,7 +33,7 @@ Options:
   --dialect debian|sysconfig        the file's format (default: from path and content)
   --memcached-version X.Y.Z         memcached release whose behaviour applies
   --trusted-network CIDR            private network where listening is fine (repeatable)
-  -q, --quiet                       report errors only
+  -q, --quiet                       report errors only (the exit status is the same)
   --color / --no-color              colour (default: on a terminal, unless NO_COLOR)
   --max-file-size SIZE              largest file read (default 1M; K, M, G suffixes)
   --host-checks / --no-host-checks  read the host files a unit names (EnvironmentFile=)
@@ -89,16 +89,18 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
         severities,
         hostFiles: hostFileAccess(path, hostChecks, paths),
       });
-      return { file, findings: values.quiet ? result.findings.filter((f) => f.severity === 'error') : result.findings };
+      return { file, result };
     });
     if (!done.ok) {
-      report.file({ path, dialect: dialect ?? null, findings: [parseErrorFinding(done.internal ? done.reason : `cannot read the file: ${done.reason}`)] });
+      report.file({ path, dialect: dialect ?? null, findings: [parseErrorFinding(done.reason, done.internal)] });
       status = 2;
       continue;
     }
-    const { file, findings } = done.value;
-    report.file({ path, dialect: file.dialect, findings });
-    if (findings.some((f) => RANK[f.severity] >= RANK[failOn])) failing = true;
+    const { file, result } = done.value;
+    // -q hides findings from the output only: the exit status is decided from all of them.
+    if (result.findings.some((f) => RANK[f.severity] >= RANK[failOn])) failing = true;
+    const findings = values.quiet ? result.findings.filter((f) => f.severity === 'error') : result.findings;
+    report.file({ path, dialect: file.dialect, findings, hidden: result.findings.length - findings.length });
   }
   if (invalid) {
     io.err(`mchard: ${invalid.message}\n`);
@@ -109,12 +111,16 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
   return failing ? 1 : 0;
 }
 
-function parseErrorFinding(message: string): Finding {
+/**
+ * The MC001 finding that stands for a file that cannot be read (or whose check failed inside mchard:
+ * `internal`, the reason said as it is), so every format reports it.
+ */
+export function parseErrorFinding(reason: string, internal = false): Finding {
   return {
     ruleId: 'MC001',
     slug: 'parse-error',
     severity: 'error',
-    message,
+    message: internal ? reason : `cannot read the file: ${reason}`,
     line: 1,
     column: 1,
     endLine: 1,

@@ -1,23 +1,26 @@
 /**
  * examples/ansible/harden-memcached.yml, for real: ansible-playbook runs it against localhost
  * (connection: local) where Debian's memcached package runs an insecure /etc/memcached.conf (root, every
- * interface, UDP, -A) through its init script. The playbook ships the single executable, lints, fixes,
- * restarts memcached and gathers the reports; then memcached must run as memcache, listen on 127.0.0.1
- * TCP only with no UDP, and the reports must be on the "controller". A second run changes nothing.
+ * interface, UDP, -A) through its init script. The playbook ships the single executable, lints, fixes
+ * (mchard restarts memcached and verifies it) and gathers the reports; then memcached must run as
+ * memcache, listen on 127.0.0.1 TCP only with no UDP, and the reports must be on the "controller". The
+ * play keys on fix's JSON report and restarts nothing itself: the memcached mchard verified is the one
+ * running after the play. A second run changes nothing.
  *
  * Holds the system-service lock for its whole run, and puts /etc/memcached.conf (byte for byte), its
  * backup and the service's state back as they were. Needs root, Linux x86-64, ansible-playbook, the
  * memcached package (its init script) and ss; skipped with a message otherwise.
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lockSystemService } from '../helpers/system-lock.js';
 import { ensureSea, SEA } from '../helpers/sea.js';
 import { ROOT, TempDir } from '../cli/helpers.js';
 
 const CONF = '/etc/memcached.conf';
-const BACKUP = `${CONF}.mchard-backup`;
+/** The backups of CONF mchard keeps beside it (FILE.mchard-backup, FILE.mchard-backup-TIME). */
+const backupsOfConf = () => readdirSync('/etc').filter((n) => n.startsWith('memcached.conf.mchard-backup')).map((n) => `/etc/${n}`);
 const INIT = '/etc/init.d/memcached';
 const PLAYBOOK = join(ROOT, 'examples', 'ansible', 'harden-memcached.yml');
 
@@ -85,7 +88,7 @@ function freePort(): number {
 let release: (() => void) | undefined;
 let tmp: TempDir;
 let port = 0;
-let saved: { conf: Buffer | null; backup: Buffer | null; running: boolean } | undefined;
+let saved: { conf: Buffer | null; backups: string[]; running: boolean } | undefined;
 
 function playbook(): Promise<{ code: number; out: string; seconds: number }> {
   const env: NodeJS.ProcessEnv = {
@@ -132,6 +135,7 @@ d('the Ansible playbook, against localhost with the real memcached service', () 
   let first: { code: number; out: string; seconds: number };
   let before: Listener[];
   let userBefore = '';
+  let pidAfterFirst = 0;
 
   beforeAll(async () => {
     const ms = await ensureSea();
@@ -139,7 +143,7 @@ d('the Ansible playbook, against localhost with the real memcached service', () 
     release = await lockSystemService();
     saved = {
       conf: existsSync(CONF) ? readFileSync(CONF) : null,
-      backup: existsSync(BACKUP) ? readFileSync(BACKUP) : null,
+      backups: backupsOfConf(),
       running: running(),
     };
     tmp = new TempDir('mchard-ansible-');
@@ -159,7 +163,6 @@ d('the Ansible playbook, against localhost with the real memcached service', () 
         '',
       ].join('\n'),
     );
-    rmSync(BACKUP, { force: true });
     if (saved.running) init('stop');
     init('start');
     before = (await waitFor((ls) => ls.some((l) => l.port === port && l.proto === 'udp'))).filter((l) => l.port === port);
@@ -174,8 +177,8 @@ d('the Ansible playbook, against localhost with the real memcached service', () 
         if (running()) init('stop');
         if (saved.conf) writeFileSync(CONF, saved.conf);
         else rmSync(CONF, { force: true });
-        if (saved.backup) writeFileSync(BACKUP, saved.backup);
-        else rmSync(BACKUP, { force: true });
+        // The backups mchard made here go; those that were there before stay.
+        for (const b of backupsOfConf()) if (!saved.backups.includes(b)) rmSync(b, { force: true });
         if (saved.running) init('start');
       }
       tmp?.cleanup();
@@ -191,7 +194,8 @@ d('the Ansible playbook, against localhost with the real memcached service', () 
 
   it('runs to the end, shipping mchard and fixing the configuration', () => {
     expect(first.out).toMatch(/^TASK \[Fix what mchard can fix\] \**\nchanged: \[localhost\]/m);
-    expect(first.out).toMatch(/^RUNNING HANDLER \[Restart memcached\] \**\nchanged: \[localhost\]/m);
+    // mchard restarted memcached; the play restarts nothing itself.
+    expect(first.out).not.toMatch(/RUNNING HANDLER|restarted/);
     expect(recap(first.out)).toMatchObject({ failed: 0, unreachable: 0 });
     expect(first.code).toBe(0);
     const shipped = tmp.join('host', 'bin', 'mchard');
@@ -202,6 +206,7 @@ d('the Ansible playbook, against localhost with the real memcached service', () 
   it('leaves memcached running as memcache, on 127.0.0.1 over TCP only, with no UDP', async () => {
     const after = await waitFor((ls) => ls.some((l) => l.port === port && l.address === '127.0.0.1'));
     const mine = after.filter((l) => l.port === port);
+    pidAfterFirst = mine[0].pid;
     expect(mine.map(({ proto, address }) => ({ proto, address }))).toEqual([{ proto: 'tcp', address: '127.0.0.1' }]);
     expect(after.filter((l) => l.proto === 'udp')).toEqual([]);
     expect(userOf(mine[0].pid)).toBe('memcache');
@@ -222,17 +227,33 @@ d('the Ansible playbook, against localhost with the real memcached service', () 
     expect(fixed.path).toBe(CONF);
     expect(fixed.severities).not.toContain('error');
     expect(fixed.ids).not.toEqual(expect.arrayContaining(['MC101']));
-    expect(readFileSync(join(dir, 'fix.log'), 'utf8')).toMatch(/^wrote \/etc\/memcached\.conf; backup in \/etc\/memcached\.conf\.mchard-backup$/m);
-    expect(first.out).toMatch(/"msg": "\d+ findings before, \d+ after the fix; configuration changed"/);
+    const log = readFileSync(join(dir, 'fix.log'), 'utf8');
+    expect(log).toMatch(/^wrote \/etc\/memcached\.conf; backup in \/etc\/memcached\.conf\.mchard-backup-\d{8}T\d{6}Z(-\d+)?$/m);
+    expect(log).toMatch(/^restarted: memcached runs the fixed \/etc\/memcached\.conf$/m);
+    expect(first.out).toMatch(/"msg": "\d+ findings before, \d+ after the fix; configuration changed; service restart: verified"/);
+  });
+
+  it('the fix report says what was written and that mchard\'s restart was verified; nothing restarted memcached after it', () => {
+    const dir = tmp.join('reports', 'localhost');
+    const report = JSON.parse(readFileSync(join(dir, 'fix.json'), 'utf8')) as {
+      files: { path: string; changed: boolean; written: boolean; backup: string | null; fixed: { ruleId: string }[]; restart: { service: string; outcome: string } | null }[];
+    };
+    const [f] = report.files;
+    expect(f).toMatchObject({ path: CONF, changed: true, written: true, backup: expect.stringMatching(/^\/etc\/memcached\.conf\.mchard-backup-\d{8}T\d{6}Z(-\d+)?$/), restart: { service: 'memcached', outcome: 'verified' } });
+    expect(f.fixed.map((x) => x.ruleId)).toEqual(expect.arrayContaining(['MC101', 'MC110', 'MC201', 'MC501']));
+    // The process mchard verified is the one running now: no second restart after mchard's.
+    const verified = Number(/memcached is running \(pid (\d+)\)/.exec(readFileSync(join(dir, 'fix.log'), 'utf8'))?.[1]);
+    expect(memcachedSockets().filter((l) => l.port === port).map((l) => l.pid)).toEqual([verified]);
   });
 
   it('changes nothing when run again on the hardened host', async () => {
     const again = await playbook();
     expect(again.code).toBe(0);
     expect(recap(again.out)).toMatchObject({ changed: 0, failed: 0 });
-    expect(again.out).toMatch(/"msg": "\d+ findings before, \d+ after the fix; nothing to change"/);
+    expect(again.out).toMatch(/"msg": "\d+ findings before, \d+ after the fix; nothing to change; no service restart"/);
     const pid = memcachedSockets().find((l) => l.port === port)?.pid;
     expect(pid).toBeDefined();
+    expect(pid).toBe(pidAfterFirst);
     expect(userOf(pid!)).toBe('memcache');
   });
 });
