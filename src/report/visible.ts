@@ -25,8 +25,15 @@ const UNSAFE_SOURCE =
   '\\u00a0\\u1680\\u2000-\\u200a\\u202f\\u205f\\u3000' +
   '\\u034f\\u115f\\u1160\\u17b4\\u17b5\\u180b-\\u180f\\u3164\\uffa0\\ufe00-\\ufe0f\\u{e0100}-\\u{e01ef}';
 
-const UNSAFE = new RegExp(`[${UNSAFE_SOURCE}]`, 'u');
-const UNSAFE_ALL = new RegExp(`[${UNSAFE_SOURCE}]`, 'gu');
+// Built on first use (each costs a fraction of a millisecond, which every start-up would pay), and only
+// for text that is not plain printable ASCII: the usual path, and `--version`, never build them.
+let unsafeOne: RegExp | null = null;
+let unsafeAll: RegExp | null = null;
+const UNSAFE = { test: (s: string) => (unsafeOne ??= new RegExp(`[${UNSAFE_SOURCE}]`, 'u')).test(s) };
+const unsafeGlobal = () => (unsafeAll ??= new RegExp(`[${UNSAFE_SOURCE}]`, 'gu'));
+/** Printable ASCII only (one line); with line breaks and tabs (a block). Nothing in them is unsafe. */
+const PLAIN_LINE = /^[\x20-\x7e]*$/;
+const PLAIN_BLOCK = /^[\x20-\x7e\n\t]*$/;
 
 const SHORT: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
@@ -42,13 +49,13 @@ export function escapeChar(ch: string): string {
 
 /** Whether a string holds anything `visible` would escape. */
 export function hasUnsafe(s: string): boolean {
-  return UNSAFE.test(s);
+  return !PLAIN_LINE.test(s) && UNSAFE.test(s);
 }
 
 /** A one-line value (a path, a word, a message): every unsafe character escaped, newlines and tabs included. */
 export function visible(s: string): string {
-  if (!UNSAFE.test(s)) return s;
-  return s.replace(UNSAFE_ALL, escapeChar);
+  if (PLAIN_LINE.test(s) || !UNSAFE.test(s)) return s;
+  return s.replace(unsafeGlobal(), escapeChar);
 }
 
 /**
@@ -56,8 +63,8 @@ export function visible(s: string): string {
  * the line breaks (LF, and a CR right before one) and tabs kept, since they are the layout.
  */
 export function visibleBlock(s: string): string {
-  if (!UNSAFE.test(s)) return s;
-  return s.replace(UNSAFE_ALL, (ch, at: number, all: string) => {
+  if (PLAIN_BLOCK.test(s) || !UNSAFE.test(s)) return s;
+  return s.replace(unsafeGlobal(), (ch, at: number, all: string) => {
     if (ch === '\n' || ch === '\t') return ch;
     if (ch === '\r' && all[at + 1] === '\n') return ch;
     return escapeChar(ch);
@@ -73,15 +80,16 @@ export function visibleBlock(s: string): string {
  * overwrite a line or reorder text.
  */
 export function guardTerminal(s: string): string {
-  if (!UNSAFE.test(s)) return s;
-  return s.replace(OWN_OR_UNSAFE, (m: string, at: number, all: string) => {
+  if (PLAIN_BLOCK.test(s) || !UNSAFE.test(s)) return s;
+  ownOrUnsafe ??= new RegExp(`\\x1b\\[[0-9]{1,2}(?:;[0-9]{1,2})*m|\\r\\x1b\\[2K|[${UNSAFE_SOURCE}]`, 'gu');
+  return s.replace(ownOrUnsafe, (m: string, at: number, all: string) => {
     if (m.length > 1) return m; // one of mchard's own sequences
     if (m === '\n' || m === '\t') return m;
     if (m === '\r' && all[at + 1] === '\n') return m;
     return escapeChar(m);
   });
 }
-const OWN_OR_UNSAFE = new RegExp(`\\x1b\\[[0-9]{1,2}(?:;[0-9]{1,2})*m|\\r\\x1b\\[2K|[${UNSAFE_SOURCE}]`, 'gu');
+let ownOrUnsafe: RegExp | null = null;
 
 /**
  * A long value cut for a message: its first `keep` characters, a visible ellipsis and its length, so a
@@ -126,8 +134,8 @@ export function boundedMessage(message: string): string {
 /** A word shown as the shell would need it: bare, in single quotes, or in `$'...'` with escapes when it holds unsafe characters. */
 export function shellQuote(w: string): string {
   if (/^[\w@%+=:,./-]+$/.test(w)) return w;
-  if (!UNSAFE.test(w)) return `'${w.replace(/'/g, `'\\''`)}'`;
-  const body = w.replace(/[\\']/g, (c) => `\\${c}`).replace(UNSAFE_ALL, (ch) => {
+  if (!hasUnsafe(w)) return `'${w.replace(/'/g, `'\\''`)}'`;
+  const body = w.replace(/[\\']/g, (c) => `\\${c}`).replace(unsafeGlobal(), (ch) => {
     const cp = ch.codePointAt(0)!;
     if (SHORT[ch]) return SHORT[ch];
     if (cp <= 0xff) return `\\x${cp.toString(16).padStart(2, '0')}`;
@@ -137,9 +145,6 @@ export function shellQuote(w: string): string {
   return `$'${body}'`;
 }
 
-/** Characters JSON.stringify leaves raw that a terminal would act on (DEL, C1, bidi, separators...). */
-const JSON_UNSAFE = new RegExp(`[${UNSAFE_SOURCE}]`, 'gu');
-
 /**
  * JSON.stringify, with every character `visible` escapes written as a `\uXXXX` escape (JSON.stringify
  * already does so below U+0020; this adds DEL, the C1 controls, bidirectional and other format
@@ -148,8 +153,8 @@ const JSON_UNSAFE = new RegExp(`[${UNSAFE_SOURCE}]`, 'gu');
  */
 export function safeJson(value: unknown, indent = 2): string {
   const text = JSON.stringify(value, null, indent);
-  if (!UNSAFE.test(text)) return text;
-  return text.replace(JSON_UNSAFE, (ch) => {
+  if (PLAIN_BLOCK.test(text) || !UNSAFE.test(text)) return text;
+  return text.replace(unsafeGlobal(), (ch) => {
     // Characters below U+0020 only appear as JSON's own layout (newlines of the indentation).
     if (ch === '\n') return ch;
     let out = '';
