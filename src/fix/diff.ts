@@ -12,22 +12,11 @@
 import { createTwoFilesPatch, diffArrays } from 'diff';
 import { paint } from '../report/color.js';
 import { visible } from '../report/visible.js';
+import { lineStartOffsets as lineStarts } from './text-edit.js';
 
 const CONTEXT = 3;
 /** A changed block longer than this is shown as removed then added, without a line-by-line comparison. */
 const REFINE_LIMIT = 2000;
-
-/** Offsets of each line's start, and the text's length at the end (lines keep their "\n"). */
-function lineStarts(text: string): Uint32Array {
-  let count = 0;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
-  const lines = text.length === 0 ? 0 : text.endsWith('\n') ? count : count + 1;
-  const starts = new Uint32Array(lines + 1);
-  let k = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && k < lines + 1; i = text.indexOf('\n', i + 1)) starts[k++] = i + 1;
-  starts[lines] = text.length;
-  return starts;
-}
 
 /** A run of the alignment: lines [oldFrom, oldTo) of the original and [newFrom, newTo) of the fixed text. */
 interface Run {

@@ -57,7 +57,7 @@ export function dominantEol(text: string): '\n' | '\r\n' {
 }
 
 /** Offsets of each line's start, and the text's length after the last (lines as `rawLines` counts them). */
-function lineStartOffsets(text: string): Uint32Array {
+export function lineStartOffsets(text: string): Uint32Array {
   let count = 0;
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
   const n = text.length === 0 ? 0 : text.endsWith('\n') ? count : count + 1;
