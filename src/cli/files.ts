@@ -1,8 +1,8 @@
 /** Which files a command works on, and reading each in its dialect with the options that apply to it. */
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { readConfig, type ReadLimits } from '../input.js';
-import { chooseDialect, DIALECTS, isDialect } from '../dialects/detect.js';
+import { InputError, readConfig, type ReadLimits } from '../input.js';
+import { detectDialect, DIALECTS, isDialect, type DialectChoice, type DialectRefusal } from '../dialects/detect.js';
 import { loadDialect } from '../dialects/index.js';
 import type { DialectName } from '../dialects/types.js';
 import type { SourceText } from '../source.js';
@@ -43,14 +43,28 @@ export interface LoadedFile {
   path: string;
   source: SourceText;
   dialect: DialectName;
+  /** Which program reads the file, and why mchard thinks so. */
+  detection: DialectChoice;
 }
 
-/** Reads a file strictly and loads the module of its dialect, so it can be parsed. */
+/**
+ * A file mchard does not read: no dialect claims it with confidence (a Dockerfile, an Upstart job, a file
+ * whose format could only be guessed). An InputError, so every caller that reports unreadable files one
+ * line each reports it too; lint, inspect and fix tell it apart and report a refusal, not an error finding.
+ */
+export class RefusedError extends InputError {
+  constructor(readonly refusal: DialectRefusal) {
+    super(refusal.path, refusal.message);
+  }
+}
+
+/** Reads a file strictly, decides which program reads it, and loads the module of its dialect, so it can be parsed. */
 export async function loadFile(path: string, dialect?: DialectName, limits: ReadLimits = {}): Promise<LoadedFile> {
   const source = readConfig(path, limits);
-  const chosen = chooseDialect(path, source.text, dialect);
-  await loadDialect(chosen);
-  return { path, source, dialect: chosen };
+  const detection = detectDialect(path, source.text, dialect);
+  if (detection.refused) throw new RefusedError(detection);
+  await loadDialect(detection.dialect);
+  return { path, source, dialect: detection.dialect, detection };
 }
 
 /** Caches `.mchardrc` lookups per folder and the installed memcached's version per run. */

@@ -5,18 +5,19 @@
  *
  * Exit status, first that applies: 128 + the signal's number when interrupted (130 SIGINT or Ctrl-C at a
  * prompt, 143 SIGTERM, 129 SIGHUP); 3 when a restarted service did not run the fixed file (the original
- * was put back, or could not be: said loudly); 2 for unreadable files, failed host checks and failed
- * writes (usage errors too); 1 when changes were not written (answered no, no terminal, --dry-run with
- * changes) or a finding remains that mchard could fix or that reaches --fail-on; 0 otherwise.
+ * was put back, or could not be: said loudly); 2 for unreadable files, files mchard refuses to read,
+ * failed host checks and failed writes (usage errors too); 1 when changes were not written (answered
+ * no, no terminal, --dry-run with changes, a format only its content told) or a finding remains that
+ * mchard could fix or that reaches --fail-on; 0 otherwise.
  */
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isIP } from 'node:net';
 import { COMMON_OPTIONS, parseCommandArgs, parseMaxFileSize, UsageError } from './args.js';
 import { parseLintFlags, RANK, SHARED_LINT_OPTIONS } from './lint-flags.js';
-import { OptionResolver } from './files.js';
+import { OptionResolver, RefusedError } from './files.js';
 import { parseErrorFinding } from './lint.js';
-import { chooseDialect } from '../dialects/detect.js';
+import { detectDialect, type DialectChoice } from '../dialects/detect.js';
 import { loadDialect } from '../dialects/index.js';
 import { ConfigError } from '../engine/config.js';
 import { type Finding, type Rule, type Severity } from '../engine/types.js';
@@ -92,7 +93,11 @@ Options:
   --fail-on error|warning|info      lowest remaining severity that fails (default error)
   --config FILE                     use this .mchardrc
   --disable ID[,ID...]              turn rules off (repeatable)
-  --dialect debian|sysconfig        the file's format (default: from path and content)
+  --dialect NAME                    the file's format (debian, sysconfig, systemd,
+                                    openrc, rcconf, compose, supervisord, argv);
+                                    a file whose format is only known from its
+                                    content is fixed only with --dialect; a file
+                                    no format claims is not read (exit 2)
   --memcached-version X.Y.Z         memcached release whose behaviour applies
   --trusted-network CIDR            private network where listening is fine (repeatable)
   -q, --quiet                       report errors only (the exit status is the same)
@@ -120,7 +125,8 @@ the findings of the file as it is on disk.
 
 Exit status (the first that applies): 128+N interrupted by signal N; 3 the
 restarted service did not run the fixed file (the original was put back, or
-could not be: see the message); 2 usage, read, host-check or write errors;
+could not be: see the message); 2 usage, read, host-check or write errors,
+or a file not read (its format unknown);
 1 changes not written (answered no, no terminal, --dry-run with changes), or
 a finding remains that mchard could fix or that reaches --fail-on (--dry-run:
 after the fixes it would make); 0 otherwise.
@@ -146,6 +152,9 @@ interface FileState {
   path: string;
   bytes: Buffer;
   plan: FixPlan;
+  detection: DialectChoice;
+  /** The format was decided from the content alone, without --dialect: linted, never written. */
+  guessed: boolean;
   failOn: Severity;
   /** The fixed text is on disk (written by this run, not put back since). */
   written: boolean;
@@ -318,6 +327,7 @@ async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interr
     let file;
     let plan: FixPlan;
     let diff: string | null;
+    let detection: DialectChoice;
     try {
       if (mayWrite) {
         const h = await lockForWrite(path, { followSymlinks, lockTimeoutMs: hooks.lockTimeoutMs, onWait: (m) => io.err(`mchard: ${visible(path)}: ${visible(m)}\n`) });
@@ -329,9 +339,12 @@ async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interr
       file = readConfigBytes(path, { maxBytes: run.maxBytes });
       const severities = new Map(cfg?.severities ?? []);
       for (const id of disabled) severities.set(id, 'off');
-      const fileDialect = chooseDialect(path, file.source.text, dialect);
-      await loadDialect(fileDialect);
-      plan = planFix(file.source, fileDialect, {
+      const detected = detectDialect(path, file.source.text, dialect);
+      // Never written, never guessed at: a refusal in the report, status 2.
+      if (detected.refused) throw new RefusedError(detected);
+      detection = detected;
+      await loadDialect(detection.dialect);
+      plan = planFix(file.source, detection.dialect, {
         rules: RULES,
         options: resolver.ruleOptions(path, cfg, { fixUser: run.fixUser, fixListen: run.fixListen, fixPort: run.fixPort }),
         severities,
@@ -339,7 +352,10 @@ async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interr
       });
       diff = plan.changed ? (await import('../fix/diff.js')).unifiedDiff(path, plan.original, plan.text, color, plan.origin) : null;
     } catch (e) {
-      if (e instanceof WriteError || e instanceof InputError) {
+      if (e instanceof RefusedError) {
+        io.err(`mchard: ${visible(e.message)}; not fixed\n`);
+        reports.push({ path, dialect: null, findings: [], detection: e.refusal });
+      } else if (e instanceof WriteError || e instanceof InputError) {
         io.err(`mchard: ${visible(e.message)}; not fixed\n`);
         reports.push({ path, dialect: dialect ?? null, findings: [parseErrorFinding(e.reason)] });
       } else {
@@ -351,11 +367,13 @@ async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interr
       status = 2;
       continue;
     }
-    const s: FileState = { path, bytes: file.bytes, plan, failOn: failOnFlag ?? cfg?.failOn ?? 'error', written: false, backup: null, notWritten: null, restart: null, outsideTree, diff };
+    const guessed = detection.reason === 'content';
+    const s: FileState = { path, bytes: file.bytes, plan, detection, guessed, failOn: failOnFlag ?? cfg?.failOn ?? 'error', written: false, backup: null, notWritten: null, restart: null, outsideTree, diff };
     states.push(s);
     reports.push(s);
   }
-  const changed = states.filter((s) => s.plan.changed);
+  // A format decided from the content alone is linted, not edited: a wrong guess would corrupt the file.
+  const changed = states.filter((s) => s.plan.changed && !s.guessed);
   /** A file's diff and what its fixes do: shown right before its question. Text from the file is escaped. */
   const showChanges = (s: FileState) => {
     if (s.diff !== null) {
@@ -388,7 +406,8 @@ async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interr
     }
   }
 
-  if (changed.length === 0 && states.length > 0) say(c.green(`nothing to fix in ${states.map((s) => visible(s.path)).join(', ')}\n`));
+  const settled = states.filter((s) => !s.plan.changed);
+  if (changed.length === 0 && settled.length > 0) say(c.green(`nothing to fix in ${settled.map((s) => visible(s.path)).join(', ')}\n`));
   const mayAsk = values.yes || io.stdinIsTTY || hooks.confirm !== undefined;
   const ask = async (message: string): Promise<Answer> => {
     if (hooks.confirm) {
@@ -406,6 +425,12 @@ async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interr
     currentFile.path = s.path;
     if (interrupts.stopped) {
       if (s.plan.changed) s.notWritten = { kind: 'not-written', reason: `interrupted (${interrupts.signal})` };
+      continue;
+    }
+    if (s.guessed && s.plan.changed) {
+      const d = s.detection;
+      s.notWritten = { kind: 'not-written', reason: `the format was guessed from the content; pass --dialect ${d.dialect}` };
+      say(`  ${c.yellow('not fixed')}  ${visible(s.path)}: the format was guessed from the content (${visible(d.because)}); pass --dialect ${d.dialect} if ${d.readBy} reads it\n`);
       continue;
     }
     showChanges(s);
@@ -475,7 +500,7 @@ async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interr
   if (values['dry-run']) {
     // What would change, or what would remain after the fixes.
     const restartWanted = states.some((s) => s.restart?.outcome === 'not-restarted' && s.restart.reason.startsWith('dry run'));
-    return changed.length || restartWanted || states.some((s) => failing(s, s.plan.after.findings)) ? 1 : 0;
+    return changed.length || restartWanted || states.some((s) => failing(s, s.guessed ? s.plan.before.findings : s.plan.after.findings)) ? 1 : 0;
   }
   if (states.some((s) => s.notWritten)) return 1;
   return states.some((s) => failing(s, onDisk(s))) ? 1 : 0;
@@ -490,7 +515,7 @@ function report(reports: readonly (FileState | FileReport)[], run: FixRun, io: I
     const now = onDisk(r);
     // -q hides findings, never changes the exit status (decided from every finding).
     const findings = run.values.quiet ? now.filter((f) => f.severity === 'error') : now;
-    return { path: r.path, dialect: r.plan.dialect, findings, hidden: now.length - findings.length, ...(run.format === 'json' ? { fix: outcomeOf(r) } : {}) };
+    return { path: r.path, dialect: r.plan.dialect, findings, hidden: now.length - findings.length, detection: r.detection, ...(run.format === 'json' ? { fix: outcomeOf(r) } : {}) };
   });
   io.out(formatReport(run.format, { files, rules: RULES as Rule[], color, toolVersion: VERSION }));
 }

@@ -3,7 +3,7 @@
  * runs as, every listener, and whether it starts. Never writes anything.
  */
 import { COMMON_OPTIONS, oneOf, parseCommandArgs, parseMaxFileSize, UsageError } from './args.js';
-import { loadFile, parseDialectFlag, parseVersionFlag, OptionResolver } from './files.js';
+import { loadFile, parseDialectFlag, parseVersionFlag, OptionResolver, RefusedError } from './files.js';
 import { parseConfig } from '../dialects/index.js';
 import { analyzeConfig } from '../engine/lint.js';
 import { thisHost, isSystemPath } from '../host.js';
@@ -12,7 +12,8 @@ import { paint, useColor } from '../report/color.js';
 import { boundedMessage, safeJson, shellQuote, shorten, visible } from '../report/visible.js';
 import { perFile } from './per-file.js';
 import { hostFileAccess } from '../input.js';
-import { inspectionOf, type Inspection } from './inspection.js';
+import type { DialectChoice } from '../dialects/detect.js';
+import { inspectionOf, refusedInspection, type Inspection, type RefusedInspection } from './inspection.js';
 import type { Io } from './io.js';
 
 const OPTIONS = { ...COMMON_OPTIONS, 'host-checks': { type: 'boolean' }, 'no-host-checks': { type: 'boolean' } } as const;
@@ -24,7 +25,10 @@ service hands it, the user it runs as, every listener, and whether it starts.
 
 Options:
   --format text|json        output format (default text)
-  --dialect debian|sysconfig  the file's format (default: from path and content)
+  --dialect NAME            the file's format: debian, sysconfig, systemd, openrc,
+                            rcconf, compose, supervisord, argv (default: from its
+                            path, name, then content; a file no format claims is
+                            not read, exit status 2)
   --memcached-version X.Y.Z  the memcached release whose behaviour applies
   --host-checks / --no-host-checks
                             check users and addresses against this machine,
@@ -48,7 +52,8 @@ export async function runInspect(argv: string[], io: Io): Promise<number> {
   const resolver = new OptionResolver([], { config: values.config, version });
   const color = useColor({ color: values.color, noColor: values['no-color'] }, io.stdoutStream);
   const maxBytes = parseMaxFileSize(values['max-file-size']);
-  const results: Inspection[] = [];
+  const results: (Inspection | RefusedInspection)[] = [];
+  const choices = new Map<Inspection, DialectChoice>();
   let status = 0;
   for (const path of positionals) {
     const done = await perFile(path, io, async () => {
@@ -58,15 +63,24 @@ export async function runInspect(argv: string[], io: Io): Promise<number> {
       const flag = values['no-host-checks'] ? false : values['host-checks'] ? true : undefined;
       const config = parseConfig(file.source, file.dialect, { hostFiles: hostFileAccess(path, flag, positionals) });
       const model = analyzeConfig(config, options, hostChecks ? thisHost() : SERVICE_HOST);
-      return { ...inspectionOf(path, config, model), memcachedVersionSource: resolver.versionSource(path, null) };
+      const inspection = { ...inspectionOf(path, config, model, file.detection), memcachedVersionSource: resolver.versionSource(path, null) };
+      choices.set(inspection, file.detection);
+      return inspection;
     });
     if (done.ok) results.push(done.value);
-    else status = 2;
+    else {
+      // A refusal is part of the JSON answer (the file was looked at); the text shows it on standard error only.
+      if (done.error instanceof RefusedError && format === 'json') results.push(refusedInspection(path, done.error.refusal));
+      status = 2;
+    }
   }
   // Nothing on standard output when no file could be read (the errors are on standard error).
   if (results.length === 0) return status;
   if (format === 'json') io.out(safeJson(results.length === 1 && positionals.length === 1 ? results[0] : results) + '\n');
-  else io.out(results.map((r) => inspectionText(r, color)).join('\n'));
+  else {
+    const shown = results.filter((r): r is Inspection => r.dialect !== null);
+    if (shown.length) io.out(shown.map((r) => inspectionText(r, choices.get(r)!, color)).join('\n'));
+  }
   return status;
 }
 
@@ -74,13 +88,16 @@ export async function runInspect(argv: string[], io: Io): Promise<number> {
  * The text form. Every value from the file (path, words, user, addresses, reasons) is shown through
  * `visible`/`shellQuote`, long ones shortened: the text goes to a terminal.
  */
-function inspectionText(r: Inspection, color: boolean): string {
+function inspectionText(r: Inspection, d: DialectChoice, color: boolean): string {
   const c = paint(color);
   const v = (s: string) => visible(shorten(s, 300, 200));
   /** mchard's own sentences, which may quote values: long values cut, the sentence kept. */
   const said = (s: string) => visible(boundedMessage(s));
   const quote = (a: string) => shellQuote(shorten(a, 300, 200));
   const lines = [c.bold(v(r.path)) + c.dim(` (${v(r.dialect)}, memcached ${r.memcachedVersion})`)];
+  const guessed = d.reason === 'content' ? c.dim('  (decided from the content alone: fix needs --dialect)') : '';
+  lines.push(`  read by   ${said(d.readBy)} (${said(d.because)})${guessed}`);
+  if (d.caveat) lines.push(`  note      ${c.yellow(said(d.caveat))}`);
   // Where the version comes from, when the installed memcached was consulted (a file under /etc).
   if (r.memcachedVersionSource?.includes('installed')) lines.push(`  version   ${r.memcachedVersion}: ${said(r.memcachedVersionSource)}`);
   if (r.startup.ok === null) {

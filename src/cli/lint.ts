@@ -5,7 +5,7 @@
  */
 import { COMMON_OPTIONS, parseCommandArgs, parseMaxFileSize, UsageError } from './args.js';
 import { parseLintFlags, RANK, SHARED_LINT_OPTIONS } from './lint-flags.js';
-import { loadFile, OptionResolver } from './files.js';
+import { loadFile, OptionResolver, RefusedError } from './files.js';
 import { lintSource } from '../engine/lint.js';
 import { ConfigError, type ProjectConfig } from '../engine/config.js';
 import { type Finding, type Severity, type Rule } from '../engine/types.js';
@@ -30,7 +30,10 @@ Options:
   --fail-on error|warning|info      lowest severity that fails (default error)
   --config FILE                     use this .mchardrc (default: nearest above each file)
   --disable ID[,ID...]              turn rules off (repeatable)
-  --dialect debian|sysconfig        the file's format (default: from path and content)
+  --dialect NAME                    the file's format: debian, sysconfig, systemd,
+                                    openrc, rcconf, compose, supervisord, argv
+                                    (default: from its path, name, then content;
+                                    a file no format claims is not read)
   --memcached-version X.Y.Z         memcached release whose behaviour applies
   --trusted-network CIDR            private network where listening is fine (repeatable)
   -q, --quiet                       report errors only (the exit status is the same)
@@ -39,7 +42,8 @@ Options:
   --host-checks / --no-host-checks  read the host files a unit names (EnvironmentFile=)
                                     (default: only for files under /etc)
 
-Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or read errors.
+Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or read errors,
+or a file not read (its format unknown; the other files are still linted).
 `;
 
 export async function runLint(argv: string[], io: Io): Promise<number> {
@@ -92,7 +96,9 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
       return { file, result };
     });
     if (!done.ok) {
-      report.file({ path, dialect: dialect ?? null, findings: [parseErrorFinding(done.reason, done.internal)] });
+      // A refused file is a refusal in every format, not an error finding about memcached.
+      if (done.error instanceof RefusedError) report.file({ path, dialect: null, findings: [], detection: done.error.refusal });
+      else report.file({ path, dialect: dialect ?? null, findings: [parseErrorFinding(done.reason, done.internal)] });
       status = 2;
       continue;
     }
@@ -100,7 +106,7 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
     // -q hides findings from the output only: the exit status is decided from all of them.
     if (result.findings.some((f) => RANK[f.severity] >= RANK[failOn])) failing = true;
     const findings = values.quiet ? result.findings.filter((f) => f.severity === 'error') : result.findings;
-    report.file({ path, dialect: file.dialect, findings, hidden: result.findings.length - findings.length });
+    report.file({ path, dialect: file.dialect, findings, hidden: result.findings.length - findings.length, detection: file.detection });
   }
   if (invalid) {
     io.err(`mchard: ${invalid.message}\n`);

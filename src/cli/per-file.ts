@@ -8,7 +8,7 @@ import { InputError } from '../input.js';
 import { boundedMessage, visible } from '../report/visible.js';
 import { currentFile, type Io } from './io.js';
 
-export type FileOutcome<T> = { ok: true; value: T } | { ok: false; reason: string; internal: boolean };
+export type FileOutcome<T> = { ok: true; value: T } | { ok: false; reason: string; internal: boolean; error: unknown };
 
 /** Why a file failed, as its one line says it (without the path). */
 export function failureReason(e: unknown): { reason: string; internal: boolean } {
@@ -31,7 +31,7 @@ export async function perFile<T>(path: string, io: Io, work: () => Promise<T> | 
     const { reason, internal } = failureReason(e);
     io.err(`mchard: ${visible(path)}: ${reason}${suffix}\n`);
     if (internal && process.env.MCHARD_DEBUG) io.err(`${(e as Error)?.stack}\n`);
-    return { ok: false, reason, internal };
+    return { ok: false, reason, internal, error: e };
   } finally {
     currentFile.path = previous;
   }

@@ -44,7 +44,7 @@ describe('auditProcesses', () => {
     writeFileSync(`${proc}/stat`, 'btime 1700000000\n');
     const conf = tmp.write('etc/memcached.conf', '-m 64\n-p 11211\n-u memcache\n-l 127.0.0.1\n');
     // A FILE argument is only a candidate: the unit's own file wins.
-    const other = tmp.write('other.conf', '-m 64\n-p 11211\n-u root\n');
+    const other = tmp.write('memcached_other.conf', '-m 64\n-p 11211\n-u root\n');
     const out = await auditProcesses({ rules: RULES, files: [other], probe: false, optionsFor: () => defaultRuleOptions(), proc, etc });
     expect(out.errors).toEqual([]);
     expect(out.audits).toHaveLength(1);

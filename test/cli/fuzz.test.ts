@@ -32,11 +32,9 @@ function seeds(): Map<DialectName, Uint8Array[]> {
   }
   for (const f of files) {
     const bytes = readFileSync(f);
-    try {
-      out.get(chooseDialect(f, bytes.toString('utf8')))?.push(bytes);
-    } catch {
-      // a file no dialect claims: not a seed
-    }
+    // A file no dialect claims (refused) is not a seed.
+    const d = chooseDialect(f, bytes.toString('utf8'));
+    if (d) out.get(d)?.push(bytes);
   }
   const byHand: Partial<Record<DialectName, string[]>> = {
     argv: ['-l 0.0.0.0 -U 11211 -u root', "-m 64 -o 'ssl_chain_cert=/x y' -vv", '--listen=127.0.0.1 --port=11211 -A'],

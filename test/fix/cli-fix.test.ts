@@ -62,10 +62,10 @@ describe('mchard fix: writing or not', () => {
   });
 
   it('asks on a terminal: yes writes, no does not (exit 1)', async () => {
-    const a = put('a.conf', INSECURE);
-    const b = put('b.conf', INSECURE);
+    const a = put('memcached_a.conf', INSECURE);
+    const b = put('memcached_b.conf', INSECURE);
     const asked: string[] = [];
-    const r = await run([a, b], { tty: true, hooks: { confirm: async (m) => (asked.push(m), m.includes('a.conf')) } });
+    const r = await run([a, b], { tty: true, hooks: { confirm: async (m) => (asked.push(m), m.includes('memcached_a.conf')) } });
     expect(asked).toEqual([`Write these changes to ${a}?`, `Write these changes to ${b}?`]);
     expect(r.code).toBe(1);
     expect(r.out).toContain(`not written: ${b}`);

@@ -50,12 +50,9 @@ describe('the aligned diff equals the general one', () => {
       } catch {
         continue;
       }
-      let dialect;
-      try {
-        dialect = chooseDialect(path, source.text);
-      } catch {
-        continue;
-      }
+      // A file mchard refuses has no fix to compare.
+      const dialect = chooseDialect(path, source.text);
+      if (!dialect) continue;
       const plan = fixText(source.text, dialect, {}, path);
       if (!plan.changed) continue;
       const { aligned, general } = bothDiffs(path, plan.original, plan.text, plan.origin);

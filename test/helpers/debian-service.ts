@@ -53,6 +53,16 @@ export function memcachedSockets(ns: string | null = null): MemcachedSocket[] {
     });
 }
 
+/**
+ * Every socket of the memcached process(es) listening on `port`: the service's own, whatever other
+ * memcached processes (other tests, other checkouts) hold on this machine at the same time.
+ */
+export function serviceSockets(port: number, ns: string | null = null): MemcachedSocket[] {
+  const all = memcachedSockets(ns);
+  const pids = new Set(all.filter((s) => s.local.endsWith(`:${port}`)).map((s) => s.pid));
+  return all.filter((s) => pids.has(s.pid));
+}
+
 export async function waitFor<T>(what: string, probe: () => T | null, timeoutMs = 10_000, everyMs = 100): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
