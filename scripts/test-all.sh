@@ -18,6 +18,8 @@ command -v perl >/dev/null 2>&1 || need+=(perl)
 # ps and kill: the signal tests find the init script mchard runs and wait for it to end.
 command -v ps >/dev/null 2>&1 && [ -x /usr/bin/kill ] || need+=(procps)
 command -v hyperfine >/dev/null 2>&1 || need+=(hyperfine)
+command -v strace >/dev/null 2>&1 || need+=(strace)
+command -v python3 >/dev/null 2>&1 || need+=(python3)
 [ -x /usr/bin/time ] || need+=(time)
 command -v ansible-playbook >/dev/null 2>&1 || need+=(ansible)
 command -v nvim >/dev/null 2>&1 || need+=(neovim)

@@ -83,4 +83,10 @@ export interface ArgToken {
   readonly exact: boolean;
   /** Set when the text in `span` is not the value verbatim (quotes removed, variable expanded). */
   readonly note?: string;
+  /**
+   * Set when the value came from a host file the user did not name (a unit's `EnvironmentFile=` read
+   * under host checks): that file's path. The value is used, never shown: messages say "a value from
+   * FILE" (src/report/redact.ts).
+   */
+  readonly hiddenFrom?: string;
 }

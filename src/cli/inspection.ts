@@ -3,6 +3,7 @@ import type { ParsedConfig } from '../dialects/types.js';
 import type { DialectChoice, DetectConfidence, DetectReason, DialectRefusal, TemplateInfo } from '../dialects/detect.js';
 import type { MemcachedModel } from '../memcached/model.js';
 import { formatVersion } from '../memcached/version.js';
+import { hiddenValues, redactDeep } from '../report/redact.js';
 
 export type InspectListener =
   | { transport: 'tcp' | 'udp'; address: string | null; port: number; host?: string; tls?: boolean }
@@ -44,7 +45,16 @@ export function refusedInspection(path: string, r: DialectRefusal): RefusedInspe
   return { path, dialect: null, refused: { looksLike: r.looksLike, reason: r.reason, message: r.message } };
 }
 
+/** The inspection, with every value from a host file the user did not name shown as "(a value from FILE)". */
 export function inspectionOf(path: string, config: ParsedConfig, model: MemcachedModel, detection: DialectChoice): Inspection {
+  const hidden = hiddenValues(config.argv);
+  const r = inspectionOfAll(path, config, model, detection);
+  if (hidden.length === 0) return r;
+  const argv = config.argv.map((a) => (a.hiddenFrom ? `(a value from ${a.hiddenFrom})` : a.value));
+  return { ...redactDeep(r, hidden), path, argv };
+}
+
+function inspectionOfAll(path: string, config: ParsedConfig, model: MemcachedModel, detection: DialectChoice): Inspection {
   const s = model.applied.settings;
   const st = model.startup;
   const unknown = config.argvUnknown ?? null;

@@ -4,7 +4,7 @@
  * file never pays for the YAML parser. `loadDialect` must be awaited before `parseConfig` on those.
  */
 import type { SourceText } from '../source.js';
-import type { Dialect, DialectName, ParsedConfig } from './types.js';
+import type { Dialect, DialectName, ParseContext, ParsedConfig } from './types.js';
 import { debianDialect } from './debian.js';
 import { sysconfigDialect } from './sysconfig.js';
 
@@ -49,6 +49,6 @@ export function dialectOf(name: DialectName): Dialect {
   return d;
 }
 
-export function parseConfig(source: SourceText, dialect: DialectName): ParsedConfig {
-  return dialectOf(dialect).parse(source);
+export function parseConfig(source: SourceText, dialect: DialectName, context?: ParseContext): ParsedConfig {
+  return dialectOf(dialect).parse(source, context);
 }

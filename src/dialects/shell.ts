@@ -90,7 +90,14 @@ export function parseShellCommand(chars: SourcedChar[]): ShellResult {
       }
       if (c === "'") {
         unquoted = true;
-        const close = chars.findIndex((x, k) => k > i && x.ch === "'");
+        // Searched from here on (findIndex from the start made a line of quotes quadratic).
+        let close = -1;
+        for (let k = i + 1; k < n; k++) {
+          if (chars[k].ch === "'") {
+            close = k;
+            break;
+          }
+        }
         if (close === -1) {
           res.syntaxError = { message: 'Syntax error: Unterminated quoted string', span: spanOf(chars, i, n) };
           i = n;

@@ -11,6 +11,9 @@ import { SERVICE_HOST, type HostFacts } from '../memcached/startup.js';
 import { assessExposure } from './exposure.js';
 import { findSuppressions, isSuppressed } from './suppressions.js';
 import type { AuditFacts } from '../audit/types.js';
+import type { HostFileAccess } from '../input.js';
+import { boundedMessage } from '../report/visible.js';
+import { hiddenValues, redact } from '../report/redact.js';
 import type { Finding, FindingInput, Rule, RuleContext, RuleOptions, Severity } from './types.js';
 
 export interface LintSettings {
@@ -21,6 +24,8 @@ export interface LintSettings {
   host?: HostFacts;
   /** A running process's observations; without them the audit-scope rules are skipped. */
   audit?: AuditFacts;
+  /** Other host files the file names (a unit's EnvironmentFile=) that may be read; default none. */
+  hostFiles?: HostFileAccess;
 }
 
 export interface LintResult {
@@ -44,8 +49,11 @@ export function analyzeConfig(config: ParsedConfig, options: RuleOptions, host?:
 }
 
 export function lintSource(source: SourceText, dialect: DialectName, settings: LintSettings): LintResult {
-  const config = parseConfig(source, dialect);
+  const config = parseConfig(source, dialect, { hostFiles: settings.hostFiles });
   const model = analyzeConfig(config, settings.options, settings.host);
+  // Every message passes here: values from a host file the user did not name are hidden, long values cut.
+  const hidden = hiddenValues(config.argv);
+  const shown = (text: string) => boundedMessage(hidden.length ? redact(text, hidden) : text);
   const exposure = assessExposure(model.listeners, settings.options.trustedNetworks);
   const severities = settings.severities ?? new Map();
   // A file its service cannot read at all (a dialect's parse-error note: invalid YAML, no memcached in it)
@@ -67,13 +75,13 @@ export function lintSource(source: SourceText, dialect: DialectName, settings: L
       ruleId: rule.id,
       slug: rule.slug,
       severity,
-      message: input.message,
+      message: shown(input.message),
       line: range.line,
       column: range.column,
       endLine: range.endLine,
       endColumn: range.endColumn,
       span: input.span,
-      fix: input.fix ?? null,
+      fix: input.fix ? (hidden.length ? { ...input.fix, description: shown(input.fix.description) } : input.fix) : null,
     });
   };
   // One context for every rule of the file (its sink reports for the rule running): building one per

@@ -49,6 +49,8 @@ export interface FixPlan {
   rounds: number;
   /** 1-based lines of the original that the fixes changed or removed; every other line is in the result unchanged. */
   touchedLines: number[];
+  /** For each line of `text`: the 0-based line of the original it is an unchanged copy of, or null (the diff's alignment). */
+  origin: (number | null)[];
 }
 
 /** Rule order inside a round: MC9xx (dialect), MC8xx (command line), then the rest by ID. */
@@ -92,7 +94,9 @@ export function planFix(source: SourceText, dialect: DialectName, settings: Lint
     for (const ruleId of rules) {
       const findings = current.findings.filter((f) => f.ruleId === ruleId && f.fix);
       if (findings.length === 0) continue;
-      const fresh = new Set(origin.flatMap((o, k) => (o === null ? [k] : [])));
+      // Lines the fixes wrote (a plain loop: flatMap made an array per line of a multi-megabyte file).
+      const fresh = new Set<number>();
+      for (let k = 0; k < origin.length; k++) if (origin[k] === null) fresh.add(k);
       const attempt = applyRule(current, dialect, findings, fresh);
       const description = [...new Set(findings.map((f) => f.fix!.description))].join('; ');
       if (!attempt.ok) {
@@ -111,10 +115,11 @@ export function planFix(source: SourceText, dialect: DialectName, settings: Lint
   }
 
   const unfixed = current.findings.filter((f) => f.fix);
-  const kept = new Set(origin.filter((o): o is number => o !== null));
   const originalLines = identityOrigin(source.text).length;
+  const kept = new Uint8Array(originalLines);
+  for (const o of origin) if (o !== null) kept[o] = 1;
   const touchedLines: number[] = [];
-  for (let k = 0; k < originalLines; k++) if (!kept.has(k)) touchedLines.push(k + 1);
+  for (let k = 0; k < originalLines; k++) if (!kept[k]) touchedLines.push(k + 1);
   return {
     path: source.path,
     dialect,
@@ -128,5 +133,6 @@ export function planFix(source: SourceText, dialect: DialectName, settings: Lint
     unfixed,
     rounds,
     touchedLines,
+    origin,
   };
 }
