@@ -32,6 +32,7 @@ export const rule: Rule = {
     references: ['memcached(1): -p, --port', 'https://github.com/memcached/memcached/wiki/ConfiguringServer'],
   },
   check(ctx) {
+    if (ctx.model.unknownOf('listeners')) return; // the file does not decide it (template or host): MC914 or the host notes say so
     const s = ctx.model.applied.settings;
     if (s.socketpath !== null) return;
     const base = baseTcpPort(ctx);

@@ -34,6 +34,8 @@ const files = existsSync(root)
       expect(f.line).toBeLessThanOrEqual(source.lineCount);
     }
     const summary = result.findings.map((f) => `${f.line}:${f.column} ${f.severity} ${f.ruleId} ${f.message}`);
-    expect({ dialect, startup: result.model.startup.ok ? 'starts' : `exit ${result.model.startup.exitCode}`, findings: summary }).toMatchSnapshot();
+    const st = result.model.startup;
+    const startup = st.unknown ? `unknown (${st.unknown.depends})` : st.ok ? 'starts' : `exit ${st.exitCode}`;
+    expect({ dialect, startup, findings: summary }).toMatchSnapshot();
   });
 });

@@ -69,16 +69,26 @@ export async function runInspect(argv: string[], io: Io): Promise<number> {
 function inspectionText(r: Inspection, color: boolean): string {
   const c = paint(color);
   const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
-  const lines = [c.bold(`${r.path}`) + c.dim(` (${r.dialect}, memcached ${r.memcachedVersion})`)];
-  if (r.startup.ok === null) {
+  const unknownLine = (u: { depends: string; reason: string; decide: string }) =>
+    `${c.yellow('unknown')}: ${u.depends === 'template' ? 'depends on the template' : u.depends === 'host' ? 'depends on the host' : 'not in this file'} (${u.reason}); ${u.depends === 'file' ? '' : `${u.decide} decides`}`.replace(/; $/, '');
+  const head = c.bold(`${r.path}`) + c.dim(` (${r.dialect}${r.template ? `, ${r.template.language} template` : ''}, memcached ${r.memcachedVersion})`);
+  const lines = [head];
+  if (r.startup.ok === null && r.unknown.startup?.depends === 'file') {
     // The file does not show memcached's command line: nothing below it would be a prediction.
     for (const what of ['command', 'user   ', 'listens']) lines.push(`  ${what}   ${c.yellow('unknown')}`);
     lines.push(`  starts    ${c.yellow('unknown')}: ${r.startup.reason}`);
     return `${lines.join('\n')}\n`;
   }
-  lines.push(`  command   memcached ${r.argv.map(quote).join(' ')}${r.argvExact ? '' : c.yellow('   (depends on the host: shell expansion)')}`);
-  lines.push(`  user      ${r.runsAs ?? c.dim('(none: memcached refuses to start as root without -u)')}`);
-  if (r.listeners.length === 0) lines.push(`  listens   ${c.yellow('nothing')}`);
+  const depends = r.argvExact ? '' : r.template ? '   (depends on the template)' : '   (depends on the host: shell expansion)';
+  lines.push(`  command   memcached ${r.argv.map(quote).join(' ')}${c.yellow(depends)}`);
+  if (r.template?.templated.length) {
+    const shown = r.template.templated.map((t) => `${t.argument}${t.line ? ` (line ${t.line})` : ''}`);
+    lines.push(`  templated ${shown.join(', ')}`);
+  }
+  if (r.template?.conditionalLines.length) lines.push(`  cond      lines ${r.template.conditionalLines.join(', ')} render only under a template condition`);
+  lines.push(`  user      ${userLine(r, c, unknownLine)}`);
+  if (r.unknown.listeners) lines.push(`  listens   ${unknownLine(r.unknown.listeners)}`);
+  else if (r.listeners.length === 0) lines.push(`  listens   ${c.yellow('nothing')}${r.startup.ok === false ? ' (memcached does not start)' : ''}`);
   r.listeners.forEach((l, i) => {
     const head = i === 0 ? '  listens   ' : '            ';
     if (l.transport === 'unix') lines.push(`${head}unix ${l.path} (mode ${l.mode})`);
@@ -90,9 +100,28 @@ function inspectionText(r: Inspection, color: boolean): string {
       lines.push(head + (wild || l.transport === 'udp' ? c.red(text) : text));
     }
   });
-  if (r.startup.ok) lines.push(`  starts    ${c.green('yes')}`);
-  else lines.push(`  starts    ${c.red(`no: exits with status ${r.startup.exitCode}`)}: ${r.startup.reason}`);
+  if (r.startup.ok === true) lines.push(`  starts    ${c.green('yes')}`);
+  else if (r.startup.ok === false) lines.push(`  starts    ${c.red(`no: exits with status ${r.startup.exitCode}`)}: ${r.startup.reason}`);
+  else if (r.unknown.startup) {
+    const w = r.startup.asWritten;
+    // A template's text as written is no rendering: what it would do says nothing.
+    const as = !w || r.unknown.startup.depends === 'template' ? '' : w.ok ? ' (as written it starts)' : ` (as written it exits with status ${w.exitCode}: ${w.reason})`;
+    lines.push(`  starts    ${unknownLine(r.unknown.startup)}${as}`);
+  }
   for (const w of r.warnings) lines.push(`  note      ${w}`);
   return lines.join('\n') + '\n';
 }
 
+/** The user line: the user memcached runs as, the one it switches to before failing, or why there is none. */
+function userLine(r: Inspection, c: ReturnType<typeof paint>, unknownLine: (u: { depends: string; reason: string; decide: string }) => string): string {
+  if (r.unknown.user) return unknownLine(r.unknown.user);
+  if (r.runsAs) return r.runsAs;
+  const user = typeof r.settings.user === 'string' && r.settings.user !== '' ? r.settings.user : null;
+  if (r.startup.ok === false) {
+    if (r.dropsTo) return `${r.dropsTo} ${c.dim(`(memcached switches to it, then fails to start: exit ${r.startup.exitCode}, ${r.startup.reason})`)}`;
+    if (user) return `${user} ${c.dim(`(not reached: memcached exits with status ${r.startup.exitCode} before it switches users)`)}`;
+    return c.dim('(none: no -u, and memcached, started as root, refuses to run without it)');
+  }
+  if (r.startup.ok === null) return user ? `${user} ${c.dim('(if memcached starts)')}` : c.dim('(none)');
+  return c.dim('(none: memcached is not started as root, so it keeps the user it was started as)');
+}

@@ -34,6 +34,8 @@ export interface LaunchFailure {
   readonly exitCode: number;
   readonly reason: string;
   readonly span: Span | null;
+  /** Set when the failure holds only for some renderings of a template (the text that causes it is conditional). */
+  readonly unknown?: { readonly reason: string; readonly decide: string };
 }
 
 export interface ParsedConfig {
