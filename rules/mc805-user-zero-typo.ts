@@ -43,7 +43,7 @@ export const rule: Rule = {
         };
     ctx.report({
       span: ctx.spanOf(u),
-      message: `${u.written} 0 makes memcached switch to a user named "0", which no realistic system has (adduser and useradd refuse names made of digits; memcached exits 67): -U 0 (capital U) turns UDP off`,
+      message: `${u.written} 0 makes memcached switch to a user named "0", which no realistic system has (adduser and useradd refuse names made of digits): exit 67: -U 0 (capital U) turns UDP off`,
       fix,
     });
   },

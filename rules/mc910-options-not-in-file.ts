@@ -49,7 +49,8 @@ function reportUndecided(ctx: RuleContext): void {
     ['who may connect to its unix socket', m.applied.settings.socketpath !== null ? m.unknownOf('access') : null],
     ['the user it runs as', m.unknownOf('runsAs')],
     ['whether clients must authenticate', m.unknownOf('sasl', 'authFile')],
-    ['whether it starts', m.startup.unknown ?? null],
+    // Only what the file's own arguments leave open (the host's own facts are not "options not in the file").
+    ['whether it starts', m.startup.unknown?.index !== undefined ? m.startup.unknown : null],
   ];
   const groups = new Map<string, { u: Unknown; what: string[] }>();
   for (const [what, u] of asks) {

@@ -54,7 +54,7 @@ export function analyze(argv: readonly ArgToken[], opts: ModelOptions = {}): Mem
   const known = <K extends keyof Settings>(key: K) => certainty.known(key);
   const listenersUnknown = certainty.firstUnknown(LISTENER_SETTINGS);
   const userUnknown = host.root ? certainty.firstUnknown(['username']) : null;
-  const startup = certainStartup(start.startup, applied, certainty, argv);
+  const startup = certainStartup(start.startup, applied, certainty, argv, start.hostUnknowns);
   const unknownOf = (...what: (keyof Settings | 'listeners' | 'runsAs')[]): Unknown | null => {
     for (const w of what) {
       const u = w === 'listeners' ? listenersUnknown : w === 'runsAs' ? userUnknown : certainty.firstUnknown([w]);
@@ -84,7 +84,7 @@ export function analyze(argv: readonly ArgToken[], opts: ModelOptions = {}): Mem
  * option; for one after: nothing unknown at all, apart from the pid file and verbosity). Starting is
  * certain when nothing is unknown.
  */
-function certainStartup(st: Startup, applied: Applied, c: Certainty, argv: readonly ArgToken[]): Startup {
+function certainStartup(st: Startup, applied: Applied, c: Certainty, argv: readonly ArgToken[], hostUnknowns: readonly Unknown[]): Startup {
   const listen = listenFromPathname(applied, c, argv);
   const globSpan = listen ? argv[listen.valueIndex].span : null;
   const sameGlob = (i: number) => globSpan !== null && argv[i]?.unknown?.pathname === true && argv[i].span?.start === globSpan.start;
@@ -100,7 +100,7 @@ function certainStartup(st: Startup, applied: Applied, c: Certainty, argv: reado
   }
   const other = c.anyUnknown();
   const mark = (u: Unknown): Startup => ({ ...st, certain: false, unknown: u }) as Startup;
-  if (st.ok) return other ? mark(other.unknown) : st;
+  if (st.ok) return other ? mark(other.unknown) : hostUnknowns.length ? mark(hostUnknowns[0]) : st;
   const cause = st.option ? c.optionUnknown(st.option) : st.index !== undefined && st.index !== null ? (c.at(st.index)?.unknown ?? null) : null;
   if (cause) return mark(cause);
   if (!other) return st;
