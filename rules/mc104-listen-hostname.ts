@@ -33,7 +33,7 @@ export const rule: Rule = {
       ctx.report({ span: ctx.spanOf(st.option), message: `-l ${st.option.value}: memcached exits 71 (${st.reason})` });
       return;
     }
-    if (ctx.model.unknownOf('listeners')) return; // the file does not decide it (template or host): MC914 or the host notes say so
+    if (ctx.model.unknownOf('listeners')) return; // the file does not decide it (template or host): MC910 says so
     for (const { entry, cls } of classifiedEntries(ctx)) {
       if (cls !== 'hostname' || entry.host === null || entry.host.toLowerCase() === 'localhost') continue;
       ctx.report({

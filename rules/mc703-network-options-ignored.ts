@@ -28,7 +28,7 @@ export const rule: Rule = {
     ],
   },
   check(ctx) {
-    if (ctx.model.unknownOf('socketpath')) return; // the file does not decide it (template or host): MC914 or the host notes say so
+    if (ctx.model.unknownOf('socketpath')) return; // the file does not decide it (template or host): MC910 says so
     const s = ctx.model.applied.settings;
     if (s.socketpath === null) return;
     const sock = lastOccurrence(ctx, 's');
