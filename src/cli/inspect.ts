@@ -96,7 +96,7 @@ function inspectionText(r: Inspection, color: boolean): string {
       const host = l.address ?? l.host ?? '?';
       const shown = host.includes(':') ? `[${host}]` : host;
       const wild = l.address === '0.0.0.0' || l.address === '::';
-      const text = `${l.transport.toUpperCase()} ${shown}:${l.port}${wild ? ' (every interface)' : ''}${l.host ? ' (resolved at start)' : ''}`;
+      const text = `${l.transport.toUpperCase()} ${shown}:${l.port}${wild ? ' (every interface)' : ''}${l.host ? ' (resolved at start)' : ''}${r.startup.ok === null ? ' (if it starts)' : ''}`;
       lines.push(head + (wild || l.transport === 'udp' ? c.red(text) : text));
     }
   });

@@ -125,8 +125,9 @@ export function inspectionOf(path: string, config: ParsedConfig, model: Memcache
     runsAs: st.ok && known && model.runsAsKnown.known ? (model.runsAs === null ? null : show(model.runsAs)) : null,
     dropsTo,
     startup,
+    // Where it listens when it starts: shown when the file decides it, even if whether it starts is unknown.
     listeners:
-      st.ok && known && model.listenersKnown.known
+      !argvUnknown && (st.ok || st.unknown) && model.listenersKnown.known
         ? model.listeners.map((l) =>
             l.transport === 'unix'
               ? { transport: 'unix' as const, path: show(l.path), mode: l.mode }

@@ -378,10 +378,10 @@ function overlaps(a: Span, b: Span): boolean {
   return a.start < b.end && b.start < a.end;
 }
 
-function describeTag(lang: TemplateLanguage, t: TemplateTag): string {
-  if (lang === 'erb') return `<%${t.kind === 'expr' ? '=' : ''} ${t.body} %>`;
-  if (lang === 'jinja') return t.kind === 'expr' ? `{{ ${t.body} }}` : `{% ${t.body} %}`;
-  return `{{ ${t.body} }}`;
+/** A tag as written (shortened when long), for messages. */
+function describeTag(src: SourceText, t: TemplateTag): string {
+  const text = src.text.slice(t.start, t.end).replace(/\s*\n\s*/g, ' ');
+  return text.length > 60 ? `${text.slice(0, 45)}…${text.slice(-12)}` : text;
 }
 
 function makeInfo(original: SourceText, language: TemplateLanguage, detectedBy: 'suffix' | 'content', tags: TemplateTag[], m: Masked): TemplateInfo {
@@ -425,9 +425,9 @@ function makeInfo(original: SourceText, language: TemplateLanguage, detectedBy: 
     conditionalAt,
     touches(span: Span): TemplateUnknown | null {
       const t = tags.find((x) => overlaps(span, x) || (span.start === span.end && span.start > x.start && span.start < x.end));
-      if (t) return { reason: `${describeTag(language, t)} (line ${lineNo(original, t.start)})`, decide: 'the rendered file' };
+      if (t) return { reason: `${describeTag(original, t)} (line ${lineNo(original, t.start)})`, decide: 'the rendered file' };
       const b = blocks.find((x) => overlaps(span, x.body));
-      if (b) return { reason: `rendered only as ${describeTag(language, b.open)} at line ${lineNo(original, b.open.start)} decides`, decide: 'the rendered file' };
+      if (b) return { reason: `rendered only as ${describeTag(original, b.open)} at line ${lineNo(original, b.open.start)} decides`, decide: 'the rendered file' };
       return null;
     },
     restore: (masked, edited, origin) => restoreEdit(info, m.text, masked, edited, origin),
@@ -464,17 +464,17 @@ function restoreEdit(
   const frozen = (l: { start: number; end: number }): string | null => {
     const span = { start: l.start, end: l.end };
     const tag = info.tags.find((t) => overlaps(span, t));
-    if (tag) return `${where(l.start)} holds the template tag ${describeTag(info.language, tag)}, which mchard never edits`;
+    if (tag) return `${where(l.start)} holds the template tag ${describeTag(info.original, tag)}, which mchard never edits`;
     if (info.protectedSpans.some((p) => overlaps(span, p))) return `${where(l.start)} holds whitespace a template tag trims`;
     const b = info.blocks.find((x) => overlaps(span, x.body));
-    if (b) return `${where(l.start)} is inside ${describeTag(info.language, b.open)} (line ${lineNo(src, b.open.start)}): whether it renders depends on the template`;
+    if (b) return `${where(l.start)} is inside ${describeTag(info.original, b.open)} (line ${lineNo(src, b.open.start)}): whether it renders depends on the template`;
     return null;
   };
   /** Why a new line may not go in before masked line index k (k = before.length: the end), or null. */
   const noInsert = (k: number): string | null => {
     const at = k < before.length ? before[k].start : masked.length;
     const b = info.blocks.find((x) => at > x.body.start && at <= x.body.end);
-    if (b) return `the new line would go inside ${describeTag(info.language, b.open)} (line ${lineNo(src, b.open.start)}), so only some renderings would get it`;
+    if (b) return `the new line would go inside ${describeTag(info.original, b.open)} (line ${lineNo(src, b.open.start)}), so only some renderings would get it`;
     const trims = info.protectedSpans.find((p) => at > p.start && at < p.end) ?? info.tags.find((t) => (t.trimBefore && t.start === at) || (t.trimAfter && t.end === at));
     if (trims) return `the new line would go where a template tag trims whitespace (${where(at)}), so it would be joined to another line`;
     return null;
@@ -511,7 +511,7 @@ function restoreEdit(
   for (let k = 0; k < before.length; k++) {
     if (kept.has(k)) continue;
     const why = frozen(before[k]);
-    if (why) return { ok: false, reason: why.replace(/^(line \d+) holds/, '$1, which holds').replace(/^(line \d+) is inside/, '$1 is inside') + ' (the edit would remove or change it)' };
+    if (why) return { ok: false, reason: `the edit would change or remove ${why.replace(/^(line \d+) holds/, '$1, which holds').replace(/, which mchard never edits$/, '')}` };
   }
   const text = out.join('');
   // Every tag must be in the result byte for byte, in order.
@@ -519,7 +519,7 @@ function restoreEdit(
   for (const t of info.tags) {
     const tagText = src.text.slice(t.start, t.end);
     const k = text.indexOf(tagText, at);
-    if (k === -1) return { ok: false, reason: `the edit would change the template tag ${describeTag(info.language, t)} (${where(t.start)})` };
+    if (k === -1) return { ok: false, reason: `the edit would change the template tag ${describeTag(info.original, t)} (${where(t.start)})` };
     at = k + tagText.length;
   }
   return { ok: true, text, origin: outOrigin };
@@ -535,7 +535,7 @@ function annotate(config: ParsedConfig, info: TemplateInfo, dialect: DialectName
     let tok: ArgToken = t;
     if (at !== -1) {
       const tg = info.maskTag(t.value[at]) ?? undefined;
-      const what = tg ? describeTag(info.language, tg) : 'a template expression';
+      const what = tg ? describeTag(info.original, tg) : 'a template expression';
       const opaque = tg && (tg.kind === 'include' || tg.kind === 'stmt');
       tok = {
         ...tok,
@@ -550,7 +550,7 @@ function annotate(config: ParsedConfig, info: TemplateInfo, dialect: DialectName
         tok = {
           ...tok,
           exact: false,
-          conditional: { reason: `${describeTag(info.language, b.open)} at line ${lineNo(src, b.open.start)} decides whether line ${lineNo(src, t.span.start)} renders`, decide: 'the rendered file' },
+          conditional: { reason: `${describeTag(info.original, b.open)} at line ${lineNo(src, b.open.start)} decides whether line ${lineNo(src, t.span.start)} renders`, decide: 'the rendered file' },
         };
       }
     }
@@ -575,8 +575,8 @@ function annotate(config: ParsedConfig, info: TemplateInfo, dialect: DialectName
         span,
         origin: 'file',
         exact: false,
-        note: `depends on the template: ${describeTag(info.language, t)}`,
-        unknown: { kind: 'opaque', depends: 'template', reason: `${describeTag(info.language, t)} (line ${lineNo(src, t.start)})`, decide: 'the rendered file', at: 0 },
+        note: `depends on the template: ${describeTag(info.original, t)}`,
+        unknown: { kind: 'opaque', depends: 'template', reason: `${describeTag(info.original, t)} (line ${lineNo(src, t.start)})`, decide: 'the rendered file', at: 0 },
       });
     }
   }
