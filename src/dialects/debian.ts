@@ -257,7 +257,8 @@ export function parseDebian(source: SourceText): DebianConfig {
       // dash refuses the line, or fails before running memcached: it prints "sh: 1: MESSAGE" and exits 2.
       const shFailure = sh.syntaxError ?? sh.runtimeError;
       if (shFailure) {
-        launchFailure = { exitCode: 2, reason: `/bin/sh: sh: 1: ${shFailure.message} (memcached never starts)`, span: shFailure.span };
+        const after = shFailure.exitCode === null ? '; sh goes on with the commands after it, whose status the wrapper exits with' : '';
+        launchFailure = { exitCode: shFailure.exitCode ?? 2, reason: `/bin/sh: sh: 1: ${shFailure.message} (memcached never starts${after})`, span: shFailure.span, ...(shFailure.exitCode === null ? { certain: false } : {}) };
       }
     } else {
       argv = splitWords(params, decision.end);

@@ -39,6 +39,12 @@ export interface ShellWord {
 export interface ShellFailure {
   message: string;
   span: Span | null;
+  /**
+   * sh's exit status: 2 for a syntax error or a failed expansion (a non-interactive shell exits); after a
+   * failed redirection only the command fails (status 2) and sh goes on with the commands after it, whose
+   * status then decides (null).
+   */
+  exitCode: number | null;
 }
 
 export interface ShellResult {
@@ -1162,29 +1168,33 @@ function wordsOf(p: DashParser, w: Word, res: ShellResult): ShellWord[] {
 function runtimeFailure(p: DashParser, cmd: SimpleCommand, res: ShellResult): ShellFailure | null {
   for (const w of cmd.words) {
     const bad = w.expansions.find((e) => e.bad);
-    if (bad) return { message: 'Bad substitution', span: p.spanOf(bad.from, bad.to) };
+    if (bad) return { message: 'Bad substitution', span: p.spanOf(bad.from, bad.to), exitCode: 2 };
   }
   for (const r of cmd.redirs) {
     const t = r.target;
     if (!t) continue;
     const span = p.spanOf(r.from, t.to);
     const bad = t.expansions.find((e) => e.bad);
-    if (bad) return { message: 'Bad substitution', span: p.spanOf(bad.from, bad.to) };
+    if (bad) return { message: 'Bad substitution', span: p.spanOf(bad.from, bad.to), exitCode: 2 };
     if (t.expansions.length) {
       res.hostDependent.push({ what: `the redirection's target depends on ${describeExpansion(t.expansions[0])}`, span });
       continue;
     }
     const text = t.chars.map((c) => c.ch).join('');
+    if (t.chars[0]?.ch === '~' && !t.chars[0].quoted) {
+      res.hostDependent.push({ what: `the redirection's target starts with "~": the home directory of the user running the wrapper`, span });
+      continue;
+    }
     if (r.kind === '>&' || r.kind === '<&') {
       if (text === '-' || /^[0-2]$/.test(text)) continue;
       // fds 3-9 are closed: Perl marks its own descriptors close-on-exec and systemd passes only 0-2.
-      if (/^[3-9]$/.test(text)) return { message: `${text}: Bad file descriptor`, span };
-      return { message: 'Syntax error: Bad fd number', span };
+      if (/^[3-9]$/.test(text)) return { message: `${text}: Bad file descriptor`, span, exitCode: 2 };
+      return { message: 'Syntax error: Bad fd number', span, exitCode: 2 };
     }
     if (r.kind === '<' && !text.startsWith('/')) {
       // A relative name is looked up in /: one that no realistic top-level name can be does not exist.
       const head = text.split('/')[0];
-      if (!/^[A-Za-z.]/.test(head) && !STANDARD_ROOT_NAMES.includes(head)) return { message: `cannot open ${text}: No such file`, span };
+      if (!/^[A-Za-z.]/.test(head) && !STANDARD_ROOT_NAMES.includes(head)) return { message: `cannot open ${text}: No such file`, span, exitCode: 2 };
       res.hostDependent.push({ what: `"<${text}" reads a file in the wrapper's working directory, /, which may or may not exist`, span });
     } else if (r.kind === '<') {
       res.hostDependent.push({ what: `"<${text}" reads a file that may or may not exist on the host`, span });
@@ -1208,7 +1218,7 @@ export function parseShellCommand(chars: SourcedChar[], opts: ShellOptions = {})
     p.parseFirst();
   } catch (e) {
     if (!(e instanceof SyntaxError_)) throw e;
-    res.syntaxError = { message: e.message, span: p.spanOf(e.at, input.length) ?? p.spanOf(prefix.length, input.length) };
+    res.syntaxError = { message: e.message, span: p.spanOf(e.at, input.length) ?? p.spanOf(prefix.length, input.length), exitCode: 2 };
     return res;
   }
   const first = p.first;
@@ -1218,5 +1228,12 @@ export function parseShellCommand(chars: SourcedChar[], opts: ShellOptions = {})
   const op = OPERATOR_TEXT[first.endToken];
   if (op) res.extraCommands.push({ operator: op, span: p.spanOf(first.endAt, input.length) });
   res.runtimeError = runtimeFailure(p, first.cmd, res);
+  // A failed redirection fails only the command: sh goes on with what follows it (";", "||", a pipeline, the next
+  // line). A failed expansion makes sh exit at once, unless the command runs in a child (a pipeline, "&").
+  if (res.runtimeError) {
+    const more = first.endToken !== 'EOF';
+    const inChild = op === '|' || op === '&';
+    if (res.runtimeError.message === 'Bad substitution' ? inChild : more) res.runtimeError.exitCode = null;
+  }
   return res;
 }

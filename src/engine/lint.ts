@@ -40,7 +40,7 @@ export function analyzeConfig(config: ParsedConfig, options: RuleOptions, host?:
   if (config.launchFailure) {
     const f = config.launchFailure;
     const unknown = f.unknown ? { depends: 'template' as const, ...f.unknown } : undefined;
-    return { ...model, runsAs: null, startup: { ok: false, warnings: [], exitCode: f.exitCode, reason: f.reason, option: null, certain: !unknown, ...(unknown ? { unknown } : {}) } };
+    return { ...model, runsAs: null, startup: { ok: false, warnings: [], exitCode: f.exitCode, reason: f.reason, option: null, certain: !unknown && f.certain !== false, ...(unknown ? { unknown } : {}) } };
   }
   return model;
 }

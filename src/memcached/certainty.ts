@@ -169,7 +169,8 @@ export class Certainty {
   private directly(key: keyof Settings): Unknown | null {
     const deciders = this.deciders(key);
     // A one-way flag set by a certain occurrence stays set.
-    if (ONE_WAY.has(key) && deciders.some((d) => !this.optionUnknown(d))) return null;
+    // (whether the option is there is what counts, not its value: `-p {{ port }}` gives TCP a port)
+    if (ONE_WAY.has(key) && deciders.some((d) => !this.tokens[d.index])) return null;
     for (const d of deciders) {
       const u = this.optionUnknown(d);
       if (u) return u;
@@ -180,7 +181,8 @@ export class Certainty {
   /** An opaque piece that may set the setting again (after its last occurrence, or anywhere when it accumulates or is unset). */
   private overridable(key: keyof Settings): Unknown | null {
     const deciders = this.deciders(key);
-    if (ONE_WAY.has(key) && deciders.some((d) => !this.optionUnknown(d))) return null;
+    // (whether the option is there is what counts, not its value: `-p {{ port }}` gives TCP a port)
+    if (ONE_WAY.has(key) && deciders.some((d) => !this.tokens[d.index])) return null;
     const accumulates = key === 'inter' || key === 'verbose' || deciders.some((d) => d.spec.short === 'o');
     const last = deciders.length && !accumulates ? Math.max(...deciders.map((d) => d.index)) : -1;
     return this.opaqueAfter(last);
