@@ -79,6 +79,12 @@ export interface TemplateInfo {
   conditionalAt(offset: number): TemplateBlock | null;
   /** Whether a span touches a tag or a block body (what is there depends on the template). */
   touches(span: Span): TemplateUnknown | null;
+  /** A tag / a block body / a protected span overlapping [start, end), or null (logarithmic lookups). */
+  overlappingTag(start: number, end: number): TemplateTag | null;
+  overlappingBlock(start: number, end: number): TemplateBlock | null;
+  overlappingProtected(start: number, end: number): Span | null;
+  /** The block a tag opens. */
+  blockOf(open: TemplateTag): TemplateBlock | null;
   /** Turns an edit of the masked text back into the template, or says why it cannot be made safely. */
   restore(masked: string, edited: string, origin: readonly (number | null)[]): RestoredEdit;
 }
@@ -94,15 +100,26 @@ const SUFFIX: readonly [RegExp, TemplateLanguage | 'brace'][] = [
   [/\.(tmpl|tpl|gotmpl)$/i, 'brace'],
 ];
 
-const ERB_TAG = /<%[^%][\s\S]*?%>/;
-const JINJA_STMT = /\{%[\s\S]*?%\}|\{#[\s\S]*?#\}/;
-const BRACES = /\{\{[\s\S]*?\}\}/;
 const GO_ACTION = /\{\{-?\s*(?:\.|\$|\/\*|end\b|range\b|with\b|define\b|template\b|block\b|else\b|if\s+\.|if\s+\$|if\s+(?:eq|ne|and|or|not)\b)/;
 
+/** Whether `open` occurs and `close` follows it somewhere (one pass: no regular expression backtracks on a huge file). */
+function pair(text: string, open: string, close: string): boolean {
+  const k = text.indexOf(open);
+  return k !== -1 && text.indexOf(close, k + open.length) !== -1;
+}
+
+const hasErb = (text: string) => {
+  let k = text.indexOf('<%');
+  while (k !== -1 && text[k + 2] === '%') k = text.indexOf('<%', k + 3);
+  return k !== -1 && text.indexOf('%>', k + 2) !== -1;
+};
+const hasJinjaStatement = (text: string) => pair(text, '{%', '%}') || pair(text, '{#', '#}');
+const hasBraces = (text: string) => pair(text, '{{', '}}');
+
 function byContent(text: string): TemplateLanguage | null {
-  if (ERB_TAG.test(text)) return 'erb';
-  if (JINJA_STMT.test(text)) return 'jinja';
-  if (BRACES.test(text)) return GO_ACTION.test(text) ? 'go' : 'jinja';
+  if (hasErb(text)) return 'erb';
+  if (hasJinjaStatement(text)) return 'jinja';
+  if (hasBraces(text)) return GO_ACTION.test(text) ? 'go' : 'jinja';
   return null;
 }
 
@@ -115,7 +132,7 @@ export function detectTemplate(path: string, text: string): { language: Template
   for (const [re, lang] of SUFFIX) {
     if (!re.test(path)) continue;
     if (lang !== 'brace') return { language: lang, by: 'suffix' };
-    return { language: JINJA_STMT.test(text) ? 'jinja' : GO_ACTION.test(text) || !BRACES.test(text) ? 'go' : 'jinja', by: 'suffix' };
+    return { language: hasJinjaStatement(text) ? 'jinja' : GO_ACTION.test(text) || !hasBraces(text) ? 'go' : 'jinja', by: 'suffix' };
   }
   if (path.startsWith('/etc/')) return null;
   const lang = byContent(text);
@@ -299,6 +316,42 @@ function pairBlocks(tags: readonly TemplateTag[], length: number): TemplateBlock
   return blocks;
 }
 
+/**
+ * Spans (possibly nested) sorted by start, answering "which one overlaps this span" in O(log n): a template
+ * with a hundred thousand tags stays linear to lint.
+ */
+class SpanIndex<T> {
+  private readonly items: { span: Span; item: T }[];
+  /** For each position, the index (up to it) of the item whose span ends last. */
+  private readonly reach: number[] = [];
+
+  constructor(list: readonly T[], spanOf: (t: T) => Span) {
+    this.items = list.map((item) => ({ span: spanOf(item), item })).sort((a, b) => a.span.start - b.span.start);
+    let best = -1;
+    this.items.forEach((x, k) => {
+      if (best === -1 || x.span.end > this.items[best].span.end) best = k;
+      this.reach.push(best);
+    });
+  }
+
+  /** An item whose span overlaps [start, end) (end > start), or null. */
+  overlapping(start: number, end: number): T | null {
+    let lo = 0;
+    let hi = this.items.length - 1;
+    let last = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.items[mid].span.start < end) {
+        last = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    if (last === -1) return null;
+    const x = this.items[this.reach[last]];
+    return x.span.end > start ? x.item : null;
+  }
+}
+
 // ---- Masking -----------------------------------------------------------------------------------------
 
 function lineBounds(text: string, at: number): { start: number; end: number } {
@@ -308,15 +361,16 @@ function lineBounds(text: string, at: number): { start: number; end: number } {
 }
 
 /** Whether a tag is alone on its line(s): nothing but blanks and other non-rendering tags around it. */
-function standalone(text: string, tag: TemplateTag, tags: readonly TemplateTag[]): boolean {
+function standalone(text: string, tag: TemplateTag, tags: readonly TemplateTag[], k: number): boolean {
   const a = lineBounds(text, tag.start);
   const b = lineBounds(text, Math.max(tag.start, tag.end - 1));
   let rest = text.slice(a.start, tag.start) + text.slice(tag.end, b.end);
-  // Other stmt/comment tags on the same lines do not count as text.
-  for (const o of tags) {
-    if (o.start === tag.start || (o.kind !== 'stmt' && o.kind !== 'comment') || o.end <= a.start || o.start >= b.end) continue;
-    rest = rest.replace(text.slice(o.start, o.end), '');
-  }
+  // Other stmt/comment tags on the same lines do not count as text (the tags are in order: look at neighbours).
+  const drop = (o: TemplateTag) => {
+    if (o.kind === 'stmt' || o.kind === 'comment') rest = rest.replace(text.slice(o.start, o.end), '');
+  };
+  for (let j = k - 1; j >= 0 && tags[j].end > a.start; j--) drop(tags[j]);
+  for (let j = k + 1; j < tags.length && tags[j].start < b.end; j++) drop(tags[j]);
   return rest.trim() === '';
 }
 
@@ -331,8 +385,8 @@ function mask(text: string, tags: readonly TemplateTag[], language: TemplateLang
   const trimmed: Span[] = [];
   tags.forEach((t, k) => {
     // Ansible's `comment` filter renders comment lines ("# ..."): alone on its line it is a comment.
-    const comment = t.kind === 'expr' && language === 'jinja' && /\|\s*comment\b/.test(t.body) && standalone(text, { ...t, kind: 'comment' }, tags);
-    const renders = !comment && (t.kind === 'expr' || t.kind === 'include' || (t.kind === 'stmt' && !standalone(text, t, tags) && t.role !== 'none'));
+    const comment = t.kind === 'expr' && language === 'jinja' && /\|\s*comment\b/.test(t.body) && standalone(text, { ...t, kind: 'comment' }, tags, k);
+    const renders = !comment && (t.kind === 'expr' || t.kind === 'include' || (t.kind === 'stmt' && !standalone(text, t, tags, k) && t.role !== 'none'));
     const ch = String.fromCharCode(MASK_BASE + (k % MASK_COUNT));
     for (let i = t.start; i < t.end; i++) {
       if (renders) out[i] = ch;
@@ -389,15 +443,12 @@ function makeInfo(original: SourceText, language: TemplateLanguage, detectedBy: 
   const protectedSpans: Span[] = [...tags.map((t) => ({ start: t.start, end: t.end })), ...m.trimmed];
   const byChar = new Map<string, TemplateTag>();
   tags.forEach((t, k) => byChar.set(String.fromCharCode(MASK_BASE + (k % MASK_COUNT)), t));
-  const tagAt = (offset: number): TemplateTag | null => {
-    for (const t of tags) if (offset >= t.start && offset < t.end) return t;
-    return null;
-  };
-  const conditionalAt = (offset: number): TemplateBlock | null => {
-    let best: TemplateBlock | null = null;
-    for (const b of blocks) if (offset >= b.body.start && offset < b.body.end && (!best || b.body.start > best.body.start)) best = b;
-    return best;
-  };
+  const tagIndex = new SpanIndex(tags, (t) => t);
+  const blockIndex = new SpanIndex(blocks, (b) => b.body);
+  const protectedIndex = new SpanIndex(protectedSpans, (p) => p);
+  const blockOf = new Map(blocks.map((b) => [b.open, b]));
+  const tagAt = (offset: number): TemplateTag | null => tagIndex.overlapping(offset, offset + 1);
+  const conditionalAt = (offset: number): TemplateBlock | null => blockIndex.overlapping(offset, offset + 1);
   const info: TemplateInfo = {
     language,
     detectedBy,
@@ -424,13 +475,20 @@ function makeInfo(original: SourceText, language: TemplateLanguage, detectedBy: 
     maskTag: (ch) => byChar.get(ch) ?? null,
     conditionalAt,
     touches(span: Span): TemplateUnknown | null {
-      const t = tags.find((x) => overlaps(span, x) || (span.start === span.end && span.start > x.start && span.start < x.end));
+      const t = span.end > span.start ? tagIndex.overlapping(span.start, span.end) : (() => {
+        const x = tagAt(span.start);
+        return x && x.start < span.start ? x : null;
+      })();
       if (t) return { reason: `${describeTag(original, t)} (line ${lineNo(original, t.start)})`, decide: 'the rendered file' };
-      const b = blocks.find((x) => overlaps(span, x.body));
+      const b = span.end > span.start ? blockIndex.overlapping(span.start, span.end) : null;
       if (b) return { reason: `rendered only as ${describeTag(original, b.open)} at line ${lineNo(original, b.open.start)} decides`, decide: 'the rendered file' };
       return null;
     },
     restore: (masked, edited, origin) => restoreEdit(info, m.text, masked, edited, origin),
+    overlappingTag: (start, end) => tagIndex.overlapping(start, end),
+    overlappingBlock: (start, end) => blockIndex.overlapping(start, end),
+    overlappingProtected: (start, end) => protectedIndex.overlapping(start, end),
+    blockOf: (open) => blockOf.get(open) ?? null,
   };
   return info;
 }
@@ -462,20 +520,25 @@ function restoreEdit(
   const where = (offset: number) => `line ${lineNo(src, offset)}`;
   /** Why a line of the masked text may not change, or null. */
   const frozen = (l: { start: number; end: number }): string | null => {
-    const span = { start: l.start, end: l.end };
-    const tag = info.tags.find((t) => overlaps(span, t));
+    const tag = info.overlappingTag(l.start, l.end);
     if (tag) return `${where(l.start)} holds the template tag ${describeTag(info.original, tag)}, which mchard never edits`;
-    if (info.protectedSpans.some((p) => overlaps(span, p))) return `${where(l.start)} holds whitespace a template tag trims`;
-    const b = info.blocks.find((x) => overlaps(span, x.body));
+    if (info.overlappingProtected(l.start, l.end)) return `${where(l.start)} holds whitespace a template tag trims`;
+    const b = info.overlappingBlock(l.start, l.end);
     if (b) return `${where(l.start)} is inside ${describeTag(info.original, b.open)} (line ${lineNo(src, b.open.start)}): whether it renders depends on the template`;
     return null;
   };
   /** Why a new line may not go in before masked line index k (k = before.length: the end), or null. */
   const noInsert = (k: number): string | null => {
     const at = k < before.length ? before[k].start : masked.length;
-    const b = info.blocks.find((x) => at > x.body.start && at <= x.body.end);
+    const b = at > 0 ? info.overlappingBlock(at - 1, at) : null;
     if (b) return `the new line would go inside ${describeTag(info.original, b.open)} (line ${lineNo(src, b.open.start)}), so only some renderings would get it`;
-    const trims = info.protectedSpans.find((p) => at > p.start && at < p.end) ?? info.tags.find((t) => (t.trimBefore && t.start === at) || (t.trimAfter && t.end === at));
+    const tagBefore = at > 0 ? info.overlappingTag(at - 1, at) : null;
+    const tagAfter = info.overlappingTag(at, at + 1);
+    const inside = at > 0 ? info.overlappingProtected(at - 1, at) : null;
+    const trims =
+      (inside && inside.end > at ? inside : null) ??
+      (tagAfter?.trimBefore && tagAfter.start === at ? tagAfter : null) ??
+      (tagBefore?.trimAfter && tagBefore.end === at ? tagBefore : null);
     if (trims) return `the new line would go where a template tag trims whitespace (${where(at)}), so it would be joined to another line`;
     return null;
   };
@@ -559,15 +622,19 @@ function annotate(config: ParsedConfig, info: TemplateInfo, dialect: DialectName
   // A tag that renders text but no argument shows (an include, a control tag on a line the dialect dropped):
   // outside Debian's line-by-line reading it may stand for anything, so an opaque piece goes at the end.
   if (dialect !== 'debian' && dialect !== 'argv') {
+    const args = new SpanIndex(argv.filter((a) => a.span), (a) => a.span!);
+    const notes = new SpanIndex(config.notes, (n) => n.span);
+    const any = (span: Span) => args.overlapping(span.start, Math.max(span.end, span.start + 1)) !== null;
+    const noted = (span: Span) => notes.overlapping(span.start, Math.max(span.end, span.start + 1)) !== null;
     for (const t of info.tags) {
       if (t.kind === 'comment' || (t.kind === 'stmt' && t.role === 'none')) continue;
       const span = { start: t.start, end: t.end };
-      const inArg = argv.some((a) => a.span && overlaps(a.span, span));
-      const inNote = config.notes.some((n) => overlaps(n.span, span));
+      const inArg = any(span);
+      const inNote = noted(span);
       if (t.kind !== 'expr' && t.role !== 'none') {
         // A block: its lines may be assignments that hide earlier ones, which a line-by-line reading cannot show.
-        const b = info.blocks.find((x) => x.open === t);
-        const bodyHasArg = b && (argv.some((a) => a.span && overlaps(a.span, b.body)) || config.notes.some((n) => overlaps(n.span, b.body)));
+        const b = info.blockOf(t);
+        const bodyHasArg = b && (any(b.body) || noted(b.body));
         if (!bodyHasArg) continue;
       } else if (inArg || !inNote) continue;
       argv.push({

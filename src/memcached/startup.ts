@@ -301,7 +301,8 @@ function beforeSockets(s: Settings, version: Version, host: HostFacts, warnings:
     const user = host.root ? s.username : null;
     const found = SASL_CONFIG_FILES.map((f) => host.visibleTo?.(f, user) ?? host.fileExists?.(f));
     const reason = `Error initializing sasl.: no SASL configuration (${SASL_CONFIG_FILES.join(', ')}) and no SASL_CONF_PATH`;
-    if (found.every((f) => f === false)) return failure(1, reason, byKey('sasl'), false);
+    // The host answered for both places: certain (unless the unit sets SASL_CONF_PATH, which saslConfPath says).
+    if (found.every((f) => f === false)) return failure(1, reason, byKey('sasl'));
     if (!found.includes(true)) {
       warnings.push(`-S exits 1 at start-up unless a SASL configuration exists (${SASL_CONFIG_FILES.join(' or ')}, or $SASL_CONF_PATH)`);
       pending.push({ depends: 'host', reason: `whether a SASL configuration (${SASL_CONFIG_FILES.join(' or ')}) exists for -S`, decide: ON_HOST });
