@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every mchard test on a fresh Debian machine: installs what the tests use (the real memcached
-# package with Debian's wrapper and init script, iproute2 for ss and ip netns, pre-commit, git, hyperfine
-# and GNU time for the benchmark's smoke run, ansible for the fleet example), the npm packages, builds, and runs
-# the type check and the whole jest suite, integration tests included.
+# package with Debian's wrapper and init script, iproute2 for ss and ip netns, procps for ps and kill,
+# pre-commit, git, hyperfine and GNU time for the benchmark's smoke run, ansible for the fleet example,
+# neovim as a real LSP client of mchard lsp), the npm packages, builds, and runs the type check and the
+# whole jest suite, integration tests included.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,9 +13,12 @@ command -v ss >/dev/null 2>&1 || need+=(iproute2)
 command -v pre-commit >/dev/null 2>&1 || need+=(pre-commit)
 command -v git >/dev/null 2>&1 || need+=(git)
 command -v perl >/dev/null 2>&1 || need+=(perl)
+# ps and kill: the signal tests find the init script mchard runs and wait for it to end.
+command -v ps >/dev/null 2>&1 && [ -x /usr/bin/kill ] || need+=(procps)
 command -v hyperfine >/dev/null 2>&1 || need+=(hyperfine)
 [ -x /usr/bin/time ] || need+=(time)
 command -v ansible-playbook >/dev/null 2>&1 || need+=(ansible)
+command -v nvim >/dev/null 2>&1 || need+=(neovim)
 if [ "${#need[@]}" -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

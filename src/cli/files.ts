@@ -61,7 +61,8 @@ export class OptionResolver {
 
   constructor(
     private readonly rules: readonly Rule[],
-    private readonly flags: { config?: string; version?: Version; trustedNetworks?: string[] },
+    /** `installedVersion: false`: never ask this machine's memcached (`memcached -V`) for its version (the language server). */
+    private readonly flags: { config?: string; version?: Version; trustedNetworks?: string[]; installedVersion?: boolean },
   ) {}
 
   projectConfig(path: string): ProjectConfig | null {
@@ -84,7 +85,7 @@ export class OptionResolver {
   ruleOptions(path: string, cfg: ProjectConfig | null, extra: Partial<RuleOptions> = {}): RuleOptions {
     const base = defaultRuleOptions();
     let version = this.flags.version ?? cfg?.version;
-    if (!version && isSystemPath(path)) {
+    if (!version && isSystemPath(path) && this.flags.installedVersion !== false) {
       if (this.installed === undefined) this.installed = installedVersion();
       version = this.installed ?? undefined;
     }

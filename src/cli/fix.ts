@@ -1,12 +1,13 @@
 /**
- * `mchard fix [FILE...]`: applies the rules' fixes to each file in its own dialect, shows the unified
- * diff, asks before writing (or not, with --yes), and writes safely. Exit status: 0 when the files end
- * without a fixable finding and nothing at or above --fail-on remains, 1 when findings remain that
- * mchard cannot fix or changes were not written (refused, no terminal to ask on, --dry-run), 2 for
- * usage errors, unreadable files, failed host checks and failed writes, 3 when the restarted service did
- * not run the fixed file and the original was put back (or could not be: said loudly).
- * Once a file a service on this machine reads is written, the service is restarted and verified
- * (src/service/).
+ * `mchard fix [FILE...]`: applies the rules' fixes to each file in its own dialect and, file by file,
+ * shows the unified diff, asks (or not, with --yes), writes safely, and restarts and verifies the service
+ * that reads the file (src/service/). The report at the end describes the files as they are on disk.
+ *
+ * Exit status, first that applies: 128 + the signal's number when interrupted (130 SIGINT or Ctrl-C at a
+ * prompt, 143 SIGTERM, 129 SIGHUP); 3 when a restarted service did not run the fixed file (the original
+ * was put back, or could not be: said loudly); 2 for unreadable files, failed host checks and failed
+ * writes (usage errors too); 1 when changes were not written (answered no, no terminal, --dry-run with
+ * changes) or a finding remains that mchard could fix or that reaches --fail-on; 0 otherwise.
  */
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -14,22 +15,26 @@ import { isIP } from 'node:net';
 import { COMMON_OPTIONS, parseCommandArgs, UsageError } from './args.js';
 import { parseLintFlags, RANK, SHARED_LINT_OPTIONS } from './lint-flags.js';
 import { OptionResolver } from './files.js';
+import { parseErrorFinding } from './lint.js';
 import { chooseDialect } from '../dialects/detect.js';
 import { loadDialect } from '../dialects/index.js';
 import { ConfigError } from '../engine/config.js';
 import { type Finding, type Rule, type Severity } from '../engine/types.js';
 import { InputError, readConfigBytes } from '../input.js';
 import { isSystemPath } from '../host.js';
-import { planFix, type FixPlan } from '../fix/plan.js';
+import { planFix, type FailedFix, type FixPlan } from '../fix/plan.js';
 import { hostCheckProblems } from '../fix/host-checks.js';
 import { safeWrite, WriteError, type SafeWriteOptions } from '../fix/write.js';
+import { Interrupts, type SignalSource } from '../fix/interrupt.js';
+import type { Answer } from '../fix/confirm.js';
 import { formatReport } from '../report/index.js';
 import { paint, useColor } from '../report/color.js';
-import type { FileReport } from '../report/types.js';
+import type { FileReport, FixFileOutcome, NotFixedKind } from '../report/types.js';
 import { RULES } from '../../rules/index.js';
 import { VERSION } from '../version.js';
 import type { Io } from './io.js';
 import type { Machine } from '../service/machine.js';
+import type { AfterWriteOptions, RestartReport, ServiceFile } from '../service/after-write.js';
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
@@ -43,18 +48,20 @@ const OPTIONS = {
   'no-backup': { type: 'boolean' },
   restart: { type: 'boolean' },
   'no-restart': { type: 'boolean' },
+  start: { type: 'boolean' },
   service: { type: 'string' },
 } as const;
 
 export const FIX_HELP = `Usage: mchard fix [options] [FILE...]
 
 Fixes what the rules can fix, in each file's own syntax, and leaves every other
-line as it was. Shows the diff and asks before writing. With no FILE, fixes the
-system files that exist: /etc/memcached.conf, /etc/memcached_*.conf,
+line as it was. For each file: shows the diff, asks, writes, then restarts the
+service that reads the file and verifies it. With no FILE, fixes the system
+files that exist: /etc/memcached.conf, /etc/memcached_*.conf,
 /etc/sysconfig/memcached.
 
 Options:
-  -y, --yes                         write without asking
+  -y, --yes                         write without asking (and restart)
   -n, --dry-run                     show the diff, write nothing
   --listen ADDR[,ADDR...]           bind to these addresses (default 127.0.0.1)
   --user NAME                       run as NAME (default memcache on Debian,
@@ -68,38 +75,57 @@ Options:
                                     verify it runs the new file, roll back if not
   --no-restart                      never restart (default: ask on a terminal;
                                     --yes restarts)
+  --start                           start a service that is not running (default:
+                                    it stays stopped; the file is only inspected)
   --service NAME                    the service that reads FILE: a systemd unit,
                                     an init script, memcached@NAME for Debian's
                                     /etc/memcached_NAME.conf (default: from FILE)
-  --format text|json|sarif|github   format of the report of remaining findings
+  --format text|json|sarif|github   format of the report of the files on disk
   --fail-on error|warning|info      lowest remaining severity that fails (default error)
   --config FILE                     use this .mchardrc
   --disable ID[,ID...]              turn rules off (repeatable)
   --dialect debian|sysconfig        the file's format (default: from path and content)
   --memcached-version X.Y.Z         memcached release whose behaviour applies
   --trusted-network CIDR            private network where listening is fine (repeatable)
-  -q, --quiet                       report errors only
+  -q, --quiet                       report errors only (the exit status is the same)
   --color / --no-color              colour (default: on a terminal, unless NO_COLOR)
 
-Without --yes and without a terminal to ask on, nothing is written.
+Without --yes and without a terminal to ask on, nothing is written. Ctrl-C at a
+question stops the whole command: nothing more is written.
 
 After a restart mchard checks, within 15 s, that the service runs a new
 memcached holding exactly the listeners the file asks for (no wildcard or UDP
 it does not ask for) and that each answers "version". If not, it puts the
-original file back, restarts the service with it and exits 3.
+original file back, restarts the service with it and exits 3. A service that
+was not running stays stopped (unless --start). A file already clean whose
+running service differs from it gets the restart offered (made with --yes).
 
-Exit status: 0 fixed (or nothing to fix), 1 findings remain that mchard cannot
-fix, or changes not written (refused, no terminal, --dry-run with changes),
-2 usage, read, host-check or write errors, 3 the restarted service did not run
-the fixed file: the original was put back (or could not be: see the message).
+A signal (Ctrl-C, SIGTERM, SIGHUP) after a write first puts the original back
+and restarts the service with it, then exits 128 + the signal's number (130,
+143, 129); a second signal is reported, a third stops mchard at once and says
+where the backup is.
+
+--format json gives, for each file: changed, written, backup, fixed,
+notFixed (with the reasons), restart (null, or service, outcome, reason) and
+the findings of the file as it is on disk.
+
+Exit status (the first that applies): 128+N interrupted by signal N; 3 the
+restarted service did not run the fixed file (the original was put back, or
+could not be: see the message); 2 usage, read, host-check or write errors;
+1 changes not written (answered no, no terminal, --dry-run with changes), or
+a finding remains that mchard could fix or that reaches --fail-on (--dry-run:
+after the fixes it would make); 0 otherwise.
 `;
 
-
-/** What tests can replace: the confirmation prompt, the safe-write hook, the machine the service runs on. */
+/** What tests can replace: the questions, the safe-write hook, the machine the service runs on, signals. */
 export interface FixHooks {
-  confirm?: (message: string) => Promise<boolean>;
+  /** Answers a question; true and false stand for "yes" and "no". */
+  confirm?: (message: string) => Promise<boolean | Answer>;
   beforeRename?: SafeWriteOptions['beforeRename'];
   service?: { machine?: Machine; verifyTimeoutMs?: number; commandTimeoutMs?: number };
+  /** Where signals come from (default: the process), and how the process ends at once (default: process.exit). */
+  signals?: SignalSource;
+  exit?: (code: number) => void;
 }
 
 const VERIFY_TIMEOUT_MS = 15_000;
@@ -110,9 +136,12 @@ interface FileState {
   bytes: Buffer;
   plan: FixPlan;
   failOn: Severity;
+  /** The fixed text is on disk (written by this run, not put back since). */
   written: boolean;
-  notWritten: boolean;
   backup: string | null;
+  /** Why the changes are not on disk (null: written, or nothing to change). */
+  notWritten: { kind: NotFixedKind; reason: string } | null;
+  restart: RestartReport | null;
 }
 
 function parseListen(values: string[] | undefined): string[] | undefined {
@@ -155,6 +184,49 @@ function servicePath(path: string): boolean {
   }
 }
 
+/** The findings of the file as it is on disk now. */
+function onDisk(s: FileState): Finding[] {
+  return s.written ? s.plan.after.findings : s.plan.before.findings;
+}
+
+/** "4 errors, 1 warning remain": the findings of a file by severity; `would` for what a dry run leaves. */
+function tally(findings: readonly Finding[], would = false): string {
+  const n = { error: 0, warning: 0, info: 0 };
+  for (const f of findings) n[f.severity]++;
+  const parts = (['error', 'warning', 'info'] as const).filter((k) => n[k] > 0).map((k) => `${n[k]} ${k}${n[k] === 1 ? '' : 's'}`);
+  const verb = would ? 'would remain' : findings.length === 1 ? 'remains' : 'remain';
+  return `${parts.length ? parts.join(', ') : 'no findings'} ${verb}`;
+}
+
+/**
+ * Fixes the plan held back as unsafe. The rule contract (issue 14 §3) makes FixPlan record them as
+ * `heldBack`; until then there are none.
+ */
+function heldBack(plan: FixPlan): FailedFix[] {
+  return (plan as FixPlan & { heldBack?: FailedFix[] }).heldBack ?? [];
+}
+
+/** The JSON `fix` record of a file. */
+function outcomeOf(s: FileState): FixFileOutcome {
+  const entry = (a: { ruleId: string; slug: string; description: string }) => ({ ruleId: a.ruleId, slug: a.slug, description: a.description });
+  const notFixed: FixFileOutcome['notFixed'] = [
+    ...s.plan.failed.map((f) => ({ ...entry(f), kind: 'refused' as const, reason: f.reason })),
+    ...heldBack(s.plan).map((f) => ({ ...entry(f), kind: 'unsafe' as const, reason: f.reason })),
+  ];
+  if (!s.written && s.plan.changed) {
+    const why = s.notWritten ?? { kind: 'not-written' as const, reason: 'not written' };
+    for (const a of s.plan.applied) notFixed.push({ ...entry(a), kind: why.kind, reason: why.reason });
+  }
+  return {
+    changed: s.plan.changed,
+    written: s.written,
+    backup: s.backup,
+    fixed: s.written ? s.plan.applied.map(entry) : [],
+    notFixed,
+    restart: s.restart ? { service: s.restart.service, outcome: s.restart.outcome, reason: s.restart.reason } : null,
+  };
+}
+
 export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS);
   if (values.help) {
@@ -163,6 +235,7 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
   }
   const { format, failOnFlag, dialect, version, trusted, disabled, paths } = parseLintFlags(values, positionals, RULES);
   if (values.restart && values['no-restart']) throw new UsageError('--restart and --no-restart contradict each other');
+  if (values.start && values['no-restart']) throw new UsageError('--start and --no-restart contradict each other');
   if (values.yes && values['dry-run']) throw new UsageError('--yes and --dry-run contradict each other');
   const fixListen = parseListen(values.listen);
   const fixUser = parseUser(values.user);
@@ -175,14 +248,36 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
     if (values['no-restart']) throw new UsageError('--service and --no-restart contradict each other');
   }
 
+  // Signals are caught for the whole run: mchard decides when it may stop (src/fix/interrupt.ts).
+  const interrupts = new Interrupts({ source: hooks.signals, say: io.err, exit: hooks.exit ?? ((code) => process.exit(code)) }).install();
+  try {
+    return await fixFiles({ values, paths, format, failOnFlag, dialect, version, trusted, disabled, fixListen, fixUser, fixPort }, io, hooks, interrupts);
+  } finally {
+    interrupts.uninstall();
+  }
+}
+
+type Parsed = ReturnType<typeof parseCommandArgs<typeof OPTIONS>>['values'];
+
+interface FixRun extends Omit<ReturnType<typeof parseLintFlags>, 'paths'> {
+  values: Parsed;
+  paths: string[];
+  fixListen?: string[];
+  fixUser?: string;
+  fixPort?: number;
+}
+
+async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interrupts): Promise<number> {
+  const { values, paths, format, failOnFlag, dialect, version, trusted, disabled } = run;
   const color = useColor({ color: values.color, noColor: values['no-color'] }, io.stdoutStream);
   const c = paint(color);
-  // Machine-readable formats keep stdout for the report; the diff and messages go to stderr.
+  // Machine-readable formats keep stdout for the report; the diff, messages and questions go to stderr.
   const say = format === 'text' ? io.out : io.err;
   const resolver = new OptionResolver(RULES, { config: values.config, version, trustedNetworks: trusted });
   let status = 0;
   const states: FileState[] = [];
-  const reports: FileReport[] = [];
+  /** The report, in the order of the files given: unreadable files keep their place. */
+  const reports: (FileState | FileReport)[] = [];
 
   for (const path of paths) {
     let cfg;
@@ -199,6 +294,7 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       io.err(`mchard: ${e.message}; not fixed\n`);
+      reports.push({ path, dialect: dialect ?? null, findings: [parseErrorFinding(e.reason)] });
       status = 2;
       continue;
     }
@@ -208,117 +304,193 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
     await loadDialect(fileDialect);
     const plan = planFix(file.source, fileDialect, {
       rules: RULES,
-      options: resolver.ruleOptions(path, cfg, { fixUser, fixListen, fixPort }),
+      options: resolver.ruleOptions(path, cfg, { fixUser: run.fixUser, fixListen: run.fixListen, fixPort: run.fixPort }),
       severities,
     });
-    states.push({ path, bytes: file.bytes, plan, failOn: failOnFlag ?? cfg?.failOn ?? 'error', written: false, notWritten: false, backup: null });
+    const s: FileState = { path, bytes: file.bytes, plan, failOn: failOnFlag ?? cfg?.failOn ?? 'error', written: false, backup: null, notWritten: null, restart: null };
+    states.push(s);
+    reports.push(s);
   }
-
-  // The diffs, and what each file's fixes do.
+  const changed = states.filter((s) => s.plan.changed);
   const { unifiedDiff } = await import('../fix/diff.js');
-  for (const s of states) {
+  /** A file's diff and what its fixes do: shown right before its question. */
+  const showChanges = (s: FileState) => {
     if (s.plan.changed) {
       say(unifiedDiff(s.path, s.plan.original, s.plan.text, color));
       for (const a of s.plan.applied) say(`  ${c.green('fixed')}  ${a.ruleId}  ${a.description}\n`);
     }
     for (const f of s.plan.failed) say(`  ${c.yellow('not fixed')}  ${f.ruleId}  ${f.description}: ${f.reason}\n`);
-  }
-  const changed = states.filter((s) => s.plan.changed);
-  if (changed.length === 0 && states.length > 0) say(c.green(`nothing to fix in ${states.map((s) => s.path).join(', ')}\n`));
+  };
+  const notWritten = (s: FileState, kind: NotFixedKind, reason: string, shown = reason) => {
+    s.notWritten = { kind, reason };
+    say(`not written: ${s.path} (${shown}): ${tally(onDisk(s))}\n`);
+  };
 
-  // Host checks: what a file this machine's service reads newly asks for must exist here.
+  // Host checks: what a file this machine's service reads newly asks for must exist here. One failure
+  // and nothing is written.
   if (!values['no-host-checks']) {
-    let failed = false;
+    const problems: string[] = [];
     for (const s of changed) {
       if (!values.restart && values.service === undefined && !servicePath(s.path)) continue;
-      for (const p of hostCheckProblems(s.plan.before.model, s.plan.after.model)) {
-        io.err(`mchard: ${s.path}: ${p}\n`);
-        failed = true;
-      }
+      for (const p of hostCheckProblems(s.plan.before.model, s.plan.after.model)) problems.push(`${s.path}: ${p}`);
     }
-    if (failed) {
+    if (problems.length) {
+      for (const s of states) showChanges(s);
+      for (const p of problems) io.err(`mchard: ${p}\n`);
       io.err('mchard: nothing was written; fix the host, choose other values (--listen, --user), or use --no-host-checks for a file meant for another machine\n');
+      for (const s of changed) s.notWritten = { kind: 'not-written', reason: 'host checks failed' };
+      report(reports, run, io, color);
       return 2;
     }
   }
 
-  if (values['dry-run']) {
-    if (changed.length) say('dry run: nothing was written\n');
-  } else if (changed.length) {
-    const mayAsk = values.yes || io.stdinIsTTY || hooks.confirm !== undefined;
+  if (changed.length === 0 && states.length > 0) say(c.green(`nothing to fix in ${states.map((s) => s.path).join(', ')}\n`));
+  const mayAsk = values.yes || io.stdinIsTTY || hooks.confirm !== undefined;
+  const ask = async (message: string): Promise<Answer> => {
+    if (hooks.confirm) {
+      const a = await hooks.confirm(message);
+      if (a === 'interrupted' && !interrupts.stopped) interrupts.record('SIGINT');
+      return a === true ? 'yes' : a === false ? 'no' : a;
+    }
+    const { confirm } = await import('../fix/confirm.js');
+    return confirm(message, { color, interrupts, ...(format === 'text' ? {} : { stdout: process.stderr }) });
+  };
+  const service = await serviceOptions(run, io, hooks, interrupts, say, color, format === 'text' && io.stdoutStream.isTTY === true, io.stdinIsTTY || hooks.confirm !== undefined ? ask : null);
+
+  // File by file: the diff, the question, the write, the service.
+  for (const s of states) {
+    if (interrupts.stopped) {
+      if (s.plan.changed) s.notWritten = { kind: 'not-written', reason: `interrupted (${interrupts.signal})` };
+      continue;
+    }
+    showChanges(s);
+    if (!s.plan.changed) {
+      if (service) {
+        const { afterUnchanged } = await import('../service/after-write.js');
+        s.restart = await afterUnchanged(serviceFile(s), service, values['dry-run'] === true);
+      }
+      continue;
+    }
+    if (values['dry-run']) {
+      notWritten(s, 'not-written', 'dry run');
+      say(`  after the fixes: ${tally(s.plan.after.findings, true)}\n`);
+      continue;
+    }
     if (!mayAsk) {
-      say('not written: no terminal to confirm; use --yes\n');
-      for (const s of changed) s.notWritten = true;
-    } else {
-      const ask = hooks.confirm ?? (async (message: string) => (await import('../fix/confirm.js')).confirm(message));
-      for (const s of changed) {
-        if (!values.yes && !(await ask(`Write these changes to ${s.path}?`))) {
-          say(`not written: ${s.path}\n`);
-          s.notWritten = true;
-          continue;
-        }
-        try {
-          const r = await safeWrite(s.path, s.bytes, s.plan.text, { backup: !values['no-backup'], beforeRename: hooks.beforeRename });
-          s.written = true;
-          s.backup = r.backup;
-          const where = r.target !== resolve(s.path) ? ` (through the link to ${r.target})` : '';
-          say(`${c.green('wrote')} ${s.path}${where}${r.backup ? `; backup in ${r.backup}` : ''}\n`);
-        } catch (e) {
-          if (!(e instanceof WriteError)) throw e;
-          io.err(`mchard: ${e.message}\n`);
-          s.notWritten = true;
-          status = 2;
-        }
+      notWritten(s, 'not-written', 'no terminal to confirm; use --yes');
+      continue;
+    }
+    if (!values.yes) {
+      const answer = await ask(`Write these changes to ${s.path}?`);
+      if (answer === 'interrupted') {
+        notWritten(s, 'not-written', `interrupted (${interrupts.signal ?? 'SIGINT'})`);
+        continue;
+      }
+      if (answer === 'no') {
+        notWritten(s, 'not-written', 'answered no');
+        continue;
+      }
+    }
+    try {
+      const r = await safeWrite(s.path, s.bytes, s.plan.text, { backup: !values['no-backup'], beforeRename: hooks.beforeRename });
+      s.written = true;
+      s.backup = r.backup;
+      const where = r.target !== resolve(s.path) ? ` (through the link to ${r.target})` : '';
+      say(`${c.green('wrote')} ${s.path}${where}${r.backup ? `; backup in ${r.backup}` : ''}\n`);
+    } catch (e) {
+      if (!(e instanceof WriteError)) throw e;
+      io.err(`mchard: ${e.message}\n`);
+      status = 2;
+      notWritten(s, 'not-written', `write failed: ${e.reason}`, 'the write failed');
+      continue;
+    }
+    // The service that reads the file: restart it, prove the new file is live, or roll back.
+    if (service) {
+      const { afterWrite } = await import('../service/after-write.js');
+      s.restart = await afterWrite(serviceFile(s), service);
+      if (s.restart?.restored) {
+        s.written = false;
+        s.notWritten = { kind: 'rolled-back', reason: s.restart.reason };
       }
     }
   }
-
-  // The service that reads a written file: restart it, prove the new file is live, or roll back.
-  let restarts = new Map<string, string>();
-  const written = states.filter((s) => s.written);
-  if (written.length) {
-    const { restartAfterWrite } = await import('../service/after-write.js');
-    const { Progress } = await import('../service/progress.js');
-    const { realMachine } = await import('../service/machine.js');
-    const ask = hooks.confirm ?? (io.stdinIsTTY ? async (message: string) => (await import('../fix/confirm.js')).confirm(message) : null);
-    restarts = await restartAfterWrite(
-      written.map((s) => ({
-        path: s.path,
-        written: Buffer.from(s.plan.text, 'utf8'),
-        original: s.bytes,
-        backup: s.backup,
-        before: s.plan.before.model,
-        after: s.plan.after.model,
-      })),
-      {
-        decision: values['no-restart'] ? 'never' : values.restart || values.yes ? 'restart' : 'ask',
-        explicit: values.restart === true || values.service !== undefined,
-        service: values.service,
-        ask,
-        say,
-        err: io.err,
-        progress: new Progress({ write: say, tty: format === 'text' && io.stdoutStream.isTTY === true, color }),
-        machine: hooks.service?.machine ?? realMachine(),
-        verifyTimeoutMs: hooks.service?.verifyTimeoutMs ?? VERIFY_TIMEOUT_MS,
-        commandTimeoutMs: hooks.service?.commandTimeoutMs ?? COMMAND_TIMEOUT_MS,
-      },
-    );
+  if (values['dry-run'] && changed.length) say('dry run: nothing was written\n');
+  if (interrupts.stopped) {
+    const kept = states.filter((s) => s.written).map((s) => s.path);
+    const rest = kept.length ? `${kept.join(', ')} ${kept.length === 1 ? 'holds' : 'hold'} the fixes; every other file is as it was` : 'every file is as it was';
+    io.err(`mchard: stopped by ${interrupts.signal} (exit status ${interrupts.exitCode}): ${rest}\n`);
   }
 
-  // The report: what remains once the fixes are in.
-  // A file whose fixes were rolled back holds the original again, and its findings are the original's.
-  const rolledBack = (s: FileState) => s.written && restarts.has(s.path) && restarts.get(s.path) !== 'verified';
-  for (const s of states) {
-    const now = rolledBack(s) ? s.plan.before.findings : s.plan.after.findings;
-    const findings = values.quiet ? now.filter((f) => f.severity === 'error') : now;
-    reports.push({ path: s.path, dialect: s.plan.dialect, findings });
-  }
-  io.out(formatReport(format, { files: reports, rules: RULES as Rule[], color, toolVersion: VERSION }));
+  report(reports, run, io, color);
 
-  if (states.some(rolledBack)) return 3;
+  if (interrupts.stopped) return interrupts.exitCode;
+  if (states.some((s) => s.restart && ['rolled-back', 'rollback-failed', 'failed'].includes(s.restart.outcome))) return 3;
   if (status === 2) return 2;
-  if (values['dry-run']) return changed.length ? 1 : 0;
+  const failing = (s: FileState, findings: readonly Finding[]) => findings.some((f) => f.fix !== null || RANK[f.severity] >= RANK[s.failOn]);
+  if (values['dry-run']) {
+    // What would change, or what would remain after the fixes.
+    const restartWanted = states.some((s) => s.restart?.outcome === 'not-restarted' && s.restart.reason.startsWith('dry run'));
+    return changed.length || restartWanted || states.some((s) => failing(s, s.plan.after.findings)) ? 1 : 0;
+  }
   if (states.some((s) => s.notWritten)) return 1;
-  const remaining = (s: FileState, f: Finding) => f.fix !== null || RANK[f.severity] >= RANK[s.failOn];
-  return states.some((s) => s.plan.after.findings.some((f) => remaining(s, f))) ? 1 : 0;
+  return states.some((s) => failing(s, onDisk(s))) ? 1 : 0;
+}
+
+/** The report of the files as they are on disk: findings (only errors with -q), and for JSON what fix did. */
+function report(reports: readonly (FileState | FileReport)[], run: FixRun, io: Io, color: boolean): void {
+  const files: FileReport[] = reports.map((r) => {
+    if (!('plan' in r)) {
+      return run.format === 'json' ? { ...r, fix: { changed: false, written: false, backup: null, fixed: [], notFixed: [], restart: null } } : r;
+    }
+    const now = onDisk(r);
+    // -q hides findings, never changes the exit status (decided from every finding).
+    const findings = run.values.quiet ? now.filter((f) => f.severity === 'error') : now;
+    return { path: r.path, dialect: r.plan.dialect, findings, hidden: now.length - findings.length, ...(run.format === 'json' ? { fix: outcomeOf(r) } : {}) };
+  });
+  io.out(formatReport(run.format, { files, rules: RULES as Rule[], color, toolVersion: VERSION }));
+}
+
+function serviceFile(s: FileState): ServiceFile {
+  return {
+    path: s.path,
+    dialect: s.plan.dialect,
+    written: Buffer.from(s.written ? s.plan.text : s.plan.original, 'utf8'),
+    original: s.bytes,
+    backup: s.backup,
+    before: s.plan.before.model,
+    after: s.written ? s.plan.after.model : s.plan.before.model,
+    exact: s.plan.before.config.argvExact,
+  };
+}
+
+/** How the service that reads a file is handled, or null when no file could involve one. */
+async function serviceOptions(
+  run: FixRun,
+  io: Io,
+  hooks: FixHooks,
+  interrupts: Interrupts,
+  say: (t: string) => void,
+  color: boolean,
+  tty: boolean,
+  ask: ((message: string) => Promise<Answer>) | null,
+): Promise<AfterWriteOptions | null> {
+  const { values, paths } = run;
+  // Only a file under /etc (or --service/--restart) can have a service: nothing else loads the service code.
+  if (values.service === undefined && !values.restart && !paths.some(servicePath)) return null;
+  const { Progress } = await import('../service/progress.js');
+  const { realMachine } = await import('../service/machine.js');
+  return {
+    decision: values['no-restart'] ? 'never' : values.restart || values.yes ? 'restart' : 'ask',
+    explicit: values.restart === true || values.service !== undefined,
+    service: values.service,
+    start: values.start === true,
+    ask,
+    say,
+    err: io.err,
+    progress: new Progress({ write: say, tty, color }),
+    machine: hooks.service?.machine ?? realMachine(),
+    verifyTimeoutMs: hooks.service?.verifyTimeoutMs ?? VERIFY_TIMEOUT_MS,
+    commandTimeoutMs: hooks.service?.commandTimeoutMs ?? COMMAND_TIMEOUT_MS,
+    interrupts,
+  };
 }

@@ -7,7 +7,8 @@ export interface Io {
 }
 
 /**
- * Writes to a standard stream. Once the reader has gone (EPIPE: `mchard lint | head` after head exits),
+ * Writes to a standard stream. Once the reader has gone (EPIPE: `mchard lint | head` after head exits;
+ * EIO: the terminal was closed),
  * the rest of the output is dropped, quietly: the command still finishes and exits with its own status,
  * as if its output had been read. Any other write error stays fatal, as it was.
  */
@@ -20,7 +21,8 @@ function writerTo(stream: () => NodeJS.WriteStream): (text: string) => void {
     if (!watched) {
       watched = true;
       s.on('error', (e: NodeJS.ErrnoException) => {
-        if (e.code !== 'EPIPE') throw e;
+        // EIO: the terminal hung up (SIGHUP), while `mchard fix` may still be rolling a service back.
+        if (e.code !== 'EPIPE' && e.code !== 'EIO') throw e;
         gone = true;
       });
     }

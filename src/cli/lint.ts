@@ -32,7 +32,7 @@ Options:
   --dialect debian|sysconfig        the file's format (default: from path and content)
   --memcached-version X.Y.Z         memcached release whose behaviour applies
   --trusted-network CIDR            private network where listening is fine (repeatable)
-  -q, --quiet                       report errors only
+  -q, --quiet                       report errors only (the exit status is the same)
   --color / --no-color              colour (default: on a terminal, unless NO_COLOR)
 
 Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or read errors.
@@ -88,9 +88,10 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
       options: resolver.ruleOptions(path, cfg),
       severities,
     });
+    // -q hides findings from the output only: the exit status is decided from all of them.
+    if (result.findings.some((f) => RANK[f.severity] >= RANK[failOn])) failing = true;
     const findings = values.quiet ? result.findings.filter((f) => f.severity === 'error') : result.findings;
-    report.file({ path, dialect: file.dialect, findings });
-    if (findings.some((f) => RANK[f.severity] >= RANK[failOn])) failing = true;
+    report.file({ path, dialect: file.dialect, findings, hidden: result.findings.length - findings.length });
   }
   if (invalid) {
     io.err(`mchard: ${invalid.message}\n`);
@@ -101,7 +102,8 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
   return failing ? 1 : 0;
 }
 
-function parseErrorFinding(reason: string): Finding {
+/** The MC001 finding that stands for a file that cannot be read, so every format reports it. */
+export function parseErrorFinding(reason: string): Finding {
   return {
     ruleId: 'MC001',
     slug: 'parse-error',

@@ -60,16 +60,18 @@ export function reportWriter(format: Format, input: Omit<ReportInput, 'files'>, 
   const c = paint(input.color);
   const summary: Summary = { errors: 0, warnings: 0, infos: 0 };
   let files = 0;
+  let hidden = 0;
   return {
     file: (r) => {
       files++;
+      hidden += r.hidden ?? 0;
       for (const f of r.findings) {
         count(summary, f.severity);
         line(textFindingLine(r.path, f, c));
       }
     },
     end: () => {
-      line(textSummaryLine(summary, files, c));
+      line(textSummaryLine(summary, files, c, hidden));
       flush();
     },
   };

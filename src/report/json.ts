@@ -1,10 +1,14 @@
-/** JSON output: `{"files": [{path, dialect, findings: [...]}], "summary": {errors, warnings, infos}}`. */
+/**
+ * JSON output: `{"files": [{path, dialect, findings: [...]}], "summary": {errors, warnings, infos}}`. For
+ * `mchard fix`, each file also says `changed`, `written`, `backup`, `fixed`, `notFixed` and `restart`.
+ */
 import { summarize, type ReportInput } from './types.js';
 
 export function formatJson(input: ReportInput): string {
   const files = input.files.map((f) => ({
     path: f.path,
     dialect: f.dialect,
+    ...(f.fix ?? {}),
     findings: f.findings.map((x) => ({
       ruleId: x.ruleId,
       slug: x.slug,

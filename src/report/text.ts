@@ -11,10 +11,11 @@ export function textFindingLine(path: string, f: Finding, c: Paint): string {
   return `${c.bold(`${path}:${f.line}:${f.column}`)}  ${sev}  ${f.ruleId}  ${f.message}  ${c.dim(`(${f.slug})`)}`;
 }
 
-/** The last line: how many findings of each severity in how many files. */
-export function textSummaryLine(s: Summary, files: number, c: Paint): string {
+/** The last line: how many findings of each severity in how many files (and how many -q left out). */
+export function textSummaryLine(s: Summary, files: number, c: Paint, hidden = 0): string {
   const plural = (k: number, w: string) => `${k} ${w}${k === 1 ? '' : 's'}`;
   const tally = `${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}, ${plural(s.infos, 'info')} in ${plural(files, 'file')}`;
+  if (hidden > 0) return `${tally}; ${plural(hidden, 'finding')} below error not shown (-q)`;
   return s.errors + s.warnings + s.infos === 0 ? c.green(`no problems found (${tally})`) : tally;
 }
 
@@ -22,6 +23,6 @@ export function formatText(input: ReportInput): string {
   const c = paint(input.color);
   const lines: string[] = [];
   for (const file of input.files) for (const f of file.findings) lines.push(textFindingLine(file.path, f, c));
-  lines.push(textSummaryLine(summarize(input.files), input.files.length, c));
+  lines.push(textSummaryLine(summarize(input.files), input.files.length, c, input.files.reduce((n, f) => n + (f.hidden ?? 0), 0)));
   return lines.join('\n') + '\n';
 }

@@ -6,6 +6,39 @@ export interface FileReport {
   path: string;
   dialect: DialectName | null;
   findings: Finding[];
+  /** Findings left out of `findings` by -q (shown in the text summary, so it never reads "no problems found"). */
+  hidden?: number;
+  /** What `mchard fix` did to the file (fix's JSON output only); the findings are then those of the file on disk. */
+  fix?: FixFileOutcome;
+}
+
+/** A fix by rule, as `mchard fix` reports it. */
+export interface FixEntry {
+  ruleId: string;
+  slug: string;
+  description: string;
+}
+
+/**
+ * Why a fix is not in the file on disk: refused (the editor could not write it faithfully), unsafe (held
+ * back without --unsafe-fixes), not-written (answered no, no terminal, dry run, host checks, a failed
+ * write, interrupted), rolled-back (the service did not run the fixed file, or a signal came).
+ */
+export type NotFixedKind = 'refused' | 'unsafe' | 'not-written' | 'rolled-back';
+
+export interface FixFileOutcome {
+  /** The fixes change the file's text (there is a diff), whether or not it was written. */
+  changed: boolean;
+  /** The fixed text is on disk now, written by this run (false once a rollback put the original back). */
+  written: boolean;
+  /** The backup of the original this run kept, or null. */
+  backup: string | null;
+  /** The fixes now in the file on disk. */
+  fixed: FixEntry[];
+  /** Fixes that are not in the file on disk, with the reason. */
+  notFixed: (FixEntry & { kind: NotFixedKind; reason: string })[];
+  /** The service that reads the file: null when none on this machine does. */
+  restart: { service: string | null; outcome: 'verified' | 'rolled-back' | 'rollback-failed' | 'not-restarted' | 'failed'; reason: string } | null;
 }
 
 export interface ReportInput {

@@ -7,8 +7,10 @@ import type { Machine } from './machine.js';
 import { outputOf, type CommandResult } from './runner.js';
 import type { ServiceTarget } from './target.js';
 
-/** The command that does `action` (restart, stop) to the service, as an argument array. */
-export function serviceCommand(t: ServiceTarget, action: 'restart' | 'stop', m: Machine): string[] {
+export type ServiceAction = 'restart' | 'start' | 'stop';
+
+/** The command that does `action` to the service, as an argument array. */
+export function serviceCommand(t: ServiceTarget, action: ServiceAction, m: Machine): string[] {
   switch (t.manager) {
     case 'systemd':
       return ['systemctl', action, t.name];
@@ -22,7 +24,7 @@ export function serviceCommand(t: ServiceTarget, action: 'restart' | 'stop', m: 
   }
 }
 
-export async function runServiceCommand(t: ServiceTarget, action: 'restart' | 'stop', m: Machine, timeoutMs: number): Promise<CommandResult> {
+export async function runServiceCommand(t: ServiceTarget, action: ServiceAction, m: Machine, timeoutMs: number): Promise<CommandResult> {
   const [file, ...args] = serviceCommand(t, action, m);
   return m.runner.run(file, args, { timeoutMs });
 }

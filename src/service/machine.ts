@@ -8,6 +8,7 @@ import { lookup } from 'node:dns/promises';
 import { delimiter, join } from 'node:path';
 import { processSockets, type HeldSocket } from '../system/sockets.js';
 import { execaRunner, type CommandRunner } from './runner.js';
+import { effectiveUid, parseCmdline, passwdNames } from '../audit/processes.js';
 
 export interface Machine {
   runner: CommandRunner;
@@ -22,6 +23,8 @@ export interface Machine {
   processName(pid: number): string | null;
   /** The sockets a process listens on. */
   sockets(pid: number): HeldSocket[];
+  /** A live process's arguments (without argv[0]) and effective user name, or null when it cannot be read. */
+  processArgs(pid: number): { words: string[]; user: string | null } | null;
   /** Whether the kernel has IPv6 (memcached skips the `::` wildcard without it). */
   hasIPv6(): boolean;
   /** The numeric addresses a listen host name resolves to. */
@@ -73,6 +76,16 @@ export function realMachine(runner: CommandRunner = execaRunner): Machine {
       }
     },
     sockets: (pid) => processSockets(pid),
+    processArgs: (pid) => {
+      try {
+        const words = parseCmdline(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+        if (words.length === 0) return null;
+        const uid = effectiveUid(readFileSync(`/proc/${pid}/status`, 'utf8'));
+        return { words: words.slice(1), user: uid === null ? null : (passwdNames().get(uid) ?? null) };
+      } catch {
+        return null;
+      }
+    },
     hasIPv6: () => {
       try {
         return readFileSync('/proc/net/if_inet6', 'utf8').trim() !== '';

@@ -3,7 +3,8 @@
  * its place, and the real one over execa. A command is a program and an argument array, never a shell
  * string; it never throws for a failing command, it reports how it ended.
  */
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, unlinkSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -45,12 +46,33 @@ export function succeeded(r: CommandResult): boolean {
 
 const DEFAULT_TIMEOUT_MS = 90_000;
 
-function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8').replace(/\n$/, '');
-  } catch {
-    return '';
+/**
+ * A file for a command's output that has no name: created in the temporary folder and unlinked at once,
+ * so nothing is left behind however mchard ends (even killed with SIGKILL), while the open descriptor
+ * keeps it readable.
+ */
+function anonymousFile(): number {
+  const path = join(tmpdir(), `.mchard-cmd-${process.pid}-${randomBytes(6).toString('hex')}`);
+  const fd = openSync(path, 'wx+', 0o600);
+  unlinkSync(path);
+  return fd;
+}
+
+/** Output kept of a command: its last 64 KiB (messages quote a few lines of it). */
+const KEEP_BYTES = 64 * 1024;
+
+/** What a command wrote to a descriptor (its last KEEP_BYTES), without the final newline. */
+function readBack(fd: number): string {
+  const size = fstatSync(fd).size;
+  const start = Math.max(0, size - KEEP_BYTES);
+  const buf = Buffer.alloc(size - start);
+  let off = 0;
+  while (off < buf.length) {
+    const n = readSync(fd, buf, off, buf.length - off, start + off);
+    if (n === 0) break;
+    off += n;
   }
+  return buf.subarray(0, off).toString('utf8').replace(/\n$/, '');
 }
 
 /** execa hands any file descriptor to spawn(); its types only list the standard ones. */
@@ -62,10 +84,11 @@ export const execaRunner: CommandRunner = {
     const timeout = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     // Output goes to files, not pipes: a daemon that an init script starts may keep the descriptors it
     // inherited, and a pipe would then stay open (and the command seem to run) as long as the daemon lives.
-    const dir = mkdtempSync(join(tmpdir(), 'mchard-cmd-'));
-    const outFd = openSync(join(dir, 'stdout'), 'w', 0o600);
-    const errFd = openSync(join(dir, 'stderr'), 'w', 0o600);
+    const outFd = anonymousFile();
+    const errFd = anonymousFile();
     let r;
+    let stdout = '';
+    let stderr = '';
     try {
       r = await execa(file, [...args], {
         reject: false,
@@ -75,14 +98,16 @@ export const execaRunner: CommandRunner = {
         stderr: descriptor(errFd),
         // Service scripts then print in the C locale, which the messages quoted to the user expect.
         env: { LANG: 'C', LC_ALL: 'C' },
+        // A session of its own: Ctrl-C at mchard's terminal reaches mchard (which finishes or rolls back),
+        // never a service script half-way through a restart.
+        detached: true,
       });
+      stdout = readBack(outFd);
+      stderr = readBack(errFd);
     } finally {
       closeSync(outFd);
       closeSync(errFd);
     }
-    const stdout = readText(join(dir, 'stdout'));
-    const stderr = readText(join(dir, 'stderr'));
-    rmSync(dir, { recursive: true, force: true });
     let failure: string | null = null;
     if (r.timedOut) failure = `timed out after ${Math.round(timeout / 1000)} s`;
     else if (r.exitCode === undefined && r.signal) failure = `killed by ${r.signal}`;

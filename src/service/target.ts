@@ -85,7 +85,13 @@ function sysvTarget(m: Machine, scriptName: string, instance: string | null, fil
   if (!script) return { target: null, reason: `there is no init script ${SYSV_SCRIPTS[0]}/${scriptName}` };
   if (file?.kind === 'main' && scriptName === 'memcached' && m.list('/etc').some((n) => /^memcached_.+\.conf$/.test(n))) {
     // Debian's script starts one instance per /etc/memcached_*.conf when any exists, and then never reads /etc/memcached.conf.
-    return { target: null, reason: `${script} starts the /etc/memcached_*.conf instances and does not read /etc/memcached.conf while they exist` };
+    const instances = m.list('/etc').filter((n) => /^memcached_.+\.conf$/.test(n)).sort().map((n) => `/etc/${n}`);
+    return {
+      target: null,
+      reason:
+        `${script} starts the instances ${instances.join(', ')} and does not read /etc/memcached.conf while they exist, so no service runs this file: ` +
+        `fix the instances instead (mchard fix ${instances.join(' ')}), or move them out of /etc and restart memcached (service memcached restart)`,
+    };
   }
   const base = instance ? `memcached_${instance}` : scriptName;
   const pidFiles = [`/var/run/${base}.pid`, ...(instance ? [] : [`/var/run/${scriptName}/${scriptName}.pid`])];

@@ -20,6 +20,8 @@ export interface VerifyOptions {
   pollMs?: number;
   /** How long a SysV/OpenRC service may look stopped before it counts as failed (the start script forks first). */
   graceMs?: number;
+  /** Checked between polls: true stops the verification at once (a signal arrived), as not verified. */
+  cancelled?: () => boolean;
 }
 
 export interface VerifyResult {
@@ -30,6 +32,8 @@ export interface VerifyResult {
   /** What is wrong, one line each (empty when ok). */
   problems: string[];
   elapsedMs: number;
+  /** The verification was stopped by `cancelled`, not failed. */
+  cancelled: boolean;
 }
 
 function isWildcard(address: string): boolean {
@@ -85,12 +89,21 @@ export async function verifyService(t: ServiceTarget, model: MemcachedModel, m: 
   const s = model.applied.settings;
   const extraPidFiles = s.pidFile ? [s.pidFile] : [];
   const { listeners: expected, problems: resolveProblems } = await expectedListeners(model, m);
-  const done = (ok: boolean, pid: number | null, passed: string[], problems: string[]): VerifyResult => ({ ok, pid, passed, problems, elapsedMs: m.now() - start });
+  const done = (ok: boolean, pid: number | null, passed: string[], problems: string[], cancelled = false): VerifyResult => ({
+    ok,
+    pid,
+    passed,
+    problems,
+    elapsedMs: m.now() - start,
+    cancelled,
+  });
+  const stop = () => done(false, null, [], ['the verification was interrupted'], true);
   if (resolveProblems.length) return done(false, null, [], resolveProblems);
 
   let last = 'the service did not start';
   let downSince: number | null = null;
   for (;;) {
+    if (opts.cancelled?.()) return stop();
     const state = await serviceState(t, m, extraPidFiles);
     if (state.pid !== null && state.pid === opts.oldPid) {
       last = `the service is still the process from before the restart (pid ${state.pid})`;
@@ -112,6 +125,7 @@ export async function verifyService(t: ServiceTarget, model: MemcachedModel, m: 
           if (problems.length) return done(false, pid, passed, problems);
           passed.push(expected.length ? `it listens on exactly ${again.matched.join(', ')}` : 'it listens on nothing, as the file says');
           for (const l of expected) {
+            if (opts.cancelled?.()) return stop();
             const where = probeAddress(l);
             if (!where) continue;
             const r = await askVersion(where, {

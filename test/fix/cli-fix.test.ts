@@ -1,33 +1,16 @@
 /** `mchard fix` in-process: exit statuses, dry run, no terminal, confirmation, host checks, formats, usage errors. */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runFix, type FixHooks } from '../../src/cli/fix.js';
+import { runFixCaptured, tempFolderPerTest } from './helpers.js';
 import { main, MAIN_HELP } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/io.js';
 
 const INSECURE = '# app servers\n-m 1024\n-p 11211\n-u root\n-l 0.0.0.0\n-vv\n-A\n';
 const CLEAN = '-m 64\n-p 11211\n-u memcache\n-l 127.0.0.1\n-U 0\n';
 
-let dir = '';
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'mchard-fixcli-'));
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-function put(name: string, text: string): string {
-  const p = join(dir, name);
-  writeFileSync(p, text);
-  return p;
-}
-
-async function run(args: string[], opts: { tty?: boolean; hooks?: FixHooks } = {}) {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), stdoutStream: { isTTY: false }, stdinIsTTY: opts.tty ?? false };
-  const code = await runFix(args, io, opts.hooks);
-  return { code, out, err };
-}
+const tmp = tempFolderPerTest('mchard-fixcli-');
+const put = tmp.put;
+const run = runFixCaptured;
 
 describe('mchard fix: writing or not', () => {
   it('--dry-run shows the diff, writes nothing and exits 1 when there are changes', async () => {
@@ -52,7 +35,7 @@ describe('mchard fix: writing or not', () => {
     const r = await run([f], { tty: false });
     expect(r.code).toBe(1);
     expect(r.out).toContain('+# mchard: -A removed (MC501 shutdown-command-enabled)');
-    expect(r.out).toContain('not written: no terminal to confirm; use --yes\n');
+    expect(r.out).toContain(`not written: ${f} (no terminal to confirm; use --yes): 4 errors, 1 warning, 6 infos remain\n`);
     expect(readFileSync(f, 'utf8')).toBe(INSECURE);
     expect(existsSync(`${f}.mchard-backup`)).toBe(false);
   });
@@ -112,7 +95,7 @@ describe('mchard fix: writing or not', () => {
   });
 
   it('an unreadable file is an error (exit 2) and is not written', async () => {
-    const r = await run(['--yes', join(dir, 'missing.conf')]);
+    const r = await run(['--yes', join(tmp.path, 'missing.conf')]);
     expect(r.code).toBe(2);
     expect(r.err).toContain('missing.conf: no such file; not fixed');
     const bin = put('bin.conf', '-m 64\n\0\n');
@@ -132,7 +115,7 @@ describe('mchard fix: options', () => {
   });
 
   it('sysconfig files, by path', async () => {
-    const sub = join(dir, 'sysconfig');
+    const sub = join(tmp.path, 'sysconfig');
     const { mkdirSync } = await import('node:fs');
     mkdirSync(sub);
     const f = join(sub, 'memcached');

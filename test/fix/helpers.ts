@@ -1,5 +1,5 @@
 /** Shared helpers of the fix tests: planning a fix of a text, and a private build of the CLI. */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -10,6 +10,8 @@ import type { DialectName } from '../../src/dialects/types.js';
 import { planFix, type FixPlan } from '../../src/fix/plan.js';
 import { RULES } from '../../rules/index.js';
 import { ROOT } from '../helpers/paths.js';
+import { runFix, type FixHooks } from '../../src/cli/fix.js';
+import type { Io } from '../../src/cli/io.js';
 
 export function fixText(text: string, dialect: DialectName = 'debian', options: Partial<RuleOptions> = {}, path?: string): FixPlan {
   const p = path ?? (dialect === 'debian' ? '/srv/test/memcached.conf' : '/srv/test/sysconfig/memcached');
@@ -36,4 +38,32 @@ export async function buildCli(): Promise<string> {
     logLevel: 'silent',
   });
   return join(out, 'mchard.js');
+}
+
+/** A fresh temporary folder for each test of the file (removed after it), and a way to put files in it. */
+export function tempFolderPerTest(prefix: string): { readonly path: string; put(name: string, text: string): string } {
+  const state = { path: '' };
+  beforeEach(() => {
+    state.path = mkdtempSync(join(tmpdir(), prefix));
+  });
+  afterEach(() => rmSync(state.path, { recursive: true, force: true }));
+  return {
+    get path() {
+      return state.path;
+    },
+    put(name: string, text: string): string {
+      const p = join(state.path, name);
+      writeFileSync(p, text);
+      return p;
+    },
+  };
+}
+
+/** `mchard fix ARGS` in process, its output captured; `tty`: standard input is a terminal. */
+export async function runFixCaptured(args: string[], opts: { tty?: boolean; hooks?: FixHooks } = {}) {
+  let out = '';
+  let err = '';
+  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), stdoutStream: { isTTY: false }, stdinIsTTY: opts.tty ?? false };
+  const code = await runFix(args, io, opts.hooks);
+  return { code, out, err };
 }

@@ -3,7 +3,7 @@
  * prompt and answers y or n. Also: no terminal at all (it must not hang), --dry-run, and the bundle
  * loading `diff` and `enquirer` only for `fix`.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -24,12 +24,31 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 afterAll(() => cli && rmSync(dirname(cli), { recursive: true, force: true }));
 
+/** The node process among the descendants of `pid`. */
+function nodeBelow(pid: number): number {
+  const rows = spawnSync('ps', ['-e', '-o', 'pid=,ppid=,comm='], { encoding: 'utf8' }).stdout.trim().split('\n').map((l) => l.trim().split(/\s+/));
+  const below = new Set([pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [p, pp] of rows) if (below.has(Number(pp)) && !below.has(Number(p))) grew = Boolean(below.add(Number(p)));
+  }
+  const found = rows.find(([p, , comm]) => below.has(Number(p)) && Number(p) !== pid && comm === 'node');
+  if (!found) throw new Error(`no node process below ${pid}`);
+  return Number(found[0]);
+}
+
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-/** Runs the CLI in a pseudo-terminal; answers `answer` once the prompt shows. */
-function inTerminal(args: string[], answer: string | null, timeoutMs = 20000): Promise<{ code: number | null; out: string; prompted: boolean }> {
+/** Runs the CLI in a pseudo-terminal; answers `answer` (or calls `atPrompt`) once the prompt shows. */
+function inTerminal(
+  args: string[],
+  answer: string | null,
+  timeoutMs = 20000,
+  atPrompt?: (child: ChildProcess) => void,
+  stdoutTo?: string,
+): Promise<{ code: number | null; out: string; prompted: boolean }> {
   return new Promise((resolve, reject) => {
-    const cmd = [process.execPath, cli, ...args].map(q).join(' ');
+    const cmd = [process.execPath, cli, ...args].map(q).join(' ') + (stdoutTo ? ` > ${q(stdoutTo)}` : '');
     const child = spawn('script', ['-qefc', cmd, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', TERM: 'xterm' } });
     let out = '';
     let prompted = false;
@@ -42,6 +61,7 @@ function inTerminal(args: string[], answer: string | null, timeoutMs = 20000): P
       if (!prompted && out.includes('Write these changes to')) {
         prompted = true;
         if (answer !== null) child.stdin.write(answer);
+        atPrompt?.(child);
       }
     });
     child.stderr.on('data', (d: Buffer) => void (out += d.toString()));
@@ -69,9 +89,63 @@ function inTerminal(args: string[], answer: string | null, timeoutMs = 20000): P
     writeFileSync(f, INSECURE);
     const r = await inTerminal(['fix', '--no-color', f], 'n');
     expect(r.prompted).toBe(true);
-    expect(r.out).toContain(`not written: ${f}`);
+    expect(r.out).toContain(`not written: ${f} (answered no): 4 errors, 1 warning, 6 infos remain`);
+    expect(r.out).toMatch(/\n4 errors, 1 warning, 6 infos in 1 file\r?\n$/);
     expect(r.code).toBe(1);
     expect(readFileSync(f, 'utf8')).toBe(INSECURE);
+  });
+
+  it('the question and its answer read as words: "[y/N]", then "yes" or "no" (never true/false, no ✔ for no)', async () => {
+    const f = join(dir, 'memcached.conf');
+    writeFileSync(f, INSECURE);
+    const no = await inTerminal(['fix', '--no-color', f], 'n');
+    expect(no.out).toContain(`? Write these changes to ${f}? [y/N] `);
+    expect(no.out).toContain(`✖ Write these changes to ${f}? · no\r\n`);
+    expect(no.out).not.toMatch(/false|true|\(y\/N\)|✔/);
+    const yes = await inTerminal(['fix', '--no-color', f], 'y');
+    expect(yes.out).toContain(`✔ Write these changes to ${f}? · yes\r\n`);
+    expect(yes.out).not.toMatch(/false|true/);
+  });
+
+  it('Ctrl-C at the first of two questions: exit 130, both files untouched, no second question', async () => {
+    const a = join(dir, 'a.conf');
+    const b = join(dir, 'b.conf');
+    writeFileSync(a, INSECURE);
+    writeFileSync(b, INSECURE);
+    const r = await inTerminal(['fix', '--no-color', a, b], '\x03');
+    expect(r.prompted).toBe(true);
+    expect(r.code).toBe(130);
+    expect(r.out).toContain(`✖ Write these changes to ${a}? · interrupted`);
+    expect(r.out).not.toContain(`Write these changes to ${b}`);
+    expect(r.out).not.toContain(`--- ${b}`);
+    expect(r.out).toContain('mchard: stopped by SIGINT (exit status 130): every file is as it was');
+    expect(readFileSync(a, 'utf8')).toBe(INSECURE);
+    expect(readFileSync(b, 'utf8')).toBe(INSECURE);
+    expect(readdirSync(dir).sort()).toEqual(['a.conf', 'b.conf']);
+  });
+
+  it('--format json: the diff and the question go to the terminal on stderr; stdout holds only the JSON report', async () => {
+    const f = join(dir, 'memcached.conf');
+    writeFileSync(f, INSECURE);
+    const report = join(dir, 'report.json');
+    const r = await inTerminal(['fix', '--format', 'json', '--no-color', f], 'n', 20000, undefined, report);
+    expect(r.prompted).toBe(true);
+    expect(r.out).toContain(`✖ Write these changes to ${f}? · no`);
+    const json = JSON.parse(readFileSync(report, 'utf8'));
+    expect(json.files[0]).toMatchObject({ path: f, changed: true, written: false, notFixed: expect.arrayContaining([expect.objectContaining({ reason: 'answered no' })]) });
+    expect(r.code).toBe(1);
+  });
+
+  it('SIGTERM while a question is shown: the prompt ends, nothing is written, exit 143', async () => {
+    const a = join(dir, 'a.conf');
+    writeFileSync(a, INSECURE);
+    const r = await inTerminal(['fix', '--no-color', a], null, 20000, (child) => {
+      // The CLI runs under script(1) (through a shell or not): signal the node process below it, not script.
+      process.kill(nodeBelow(child.pid!), 'SIGTERM');
+    });
+    expect(r.code).toBe(143);
+    expect(r.out).toContain(`✖ Write these changes to ${a}? · interrupted`);
+    expect(readFileSync(a, 'utf8')).toBe(INSECURE);
   });
 
   it('Enter takes the default, which is no', async () => {
@@ -101,7 +175,7 @@ describe('mchard fix without a terminal', () => {
     expect(r.signal).toBeNull();
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('+-l 127.0.0.1');
-    expect(r.stdout).toContain('not written: no terminal to confirm; use --yes\n');
+    expect(r.stdout).toContain(`not written: ${f} (no terminal to confirm; use --yes): 4 errors, 1 warning, 6 infos remain\n`);
     expect(readFileSync(f, 'utf8')).toBe(INSECURE);
   });
 

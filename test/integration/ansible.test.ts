@@ -1,9 +1,11 @@
 /**
  * examples/ansible/harden-memcached.yml, for real: ansible-playbook runs it against localhost
  * (connection: local) where Debian's memcached package runs an insecure /etc/memcached.conf (root, every
- * interface, UDP, -A) through its init script. The playbook ships the single executable, lints, fixes,
- * restarts memcached and gathers the reports; then memcached must run as memcache, listen on 127.0.0.1
- * TCP only with no UDP, and the reports must be on the "controller". A second run changes nothing.
+ * interface, UDP, -A) through its init script. The playbook ships the single executable, lints, fixes
+ * (mchard restarts memcached and verifies it) and gathers the reports; then memcached must run as
+ * memcache, listen on 127.0.0.1 TCP only with no UDP, and the reports must be on the "controller". The
+ * play keys on fix's JSON report and restarts nothing itself: the memcached mchard verified is the one
+ * running after the play. A second run changes nothing.
  *
  * Holds the system-service lock for its whole run, and puts /etc/memcached.conf (byte for byte), its
  * backup and the service's state back as they were. Needs root, Linux x86-64, ansible-playbook, the
@@ -132,6 +134,7 @@ d('the Ansible playbook, against localhost with the real memcached service', () 
   let first: { code: number; out: string; seconds: number };
   let before: Listener[];
   let userBefore = '';
+  let pidAfterFirst = 0;
 
   beforeAll(async () => {
     const ms = await ensureSea();
@@ -191,7 +194,8 @@ d('the Ansible playbook, against localhost with the real memcached service', () 
 
   it('runs to the end, shipping mchard and fixing the configuration', () => {
     expect(first.out).toMatch(/^TASK \[Fix what mchard can fix\] \**\nchanged: \[localhost\]/m);
-    expect(first.out).toMatch(/^RUNNING HANDLER \[Restart memcached\] \**\nchanged: \[localhost\]/m);
+    // mchard restarted memcached; the play restarts nothing itself.
+    expect(first.out).not.toMatch(/RUNNING HANDLER|restarted/);
     expect(recap(first.out)).toMatchObject({ failed: 0, unreachable: 0 });
     expect(first.code).toBe(0);
     const shipped = tmp.join('host', 'bin', 'mchard');
@@ -202,6 +206,7 @@ d('the Ansible playbook, against localhost with the real memcached service', () 
   it('leaves memcached running as memcache, on 127.0.0.1 over TCP only, with no UDP', async () => {
     const after = await waitFor((ls) => ls.some((l) => l.port === port && l.address === '127.0.0.1'));
     const mine = after.filter((l) => l.port === port);
+    pidAfterFirst = mine[0].pid;
     expect(mine.map(({ proto, address }) => ({ proto, address }))).toEqual([{ proto: 'tcp', address: '127.0.0.1' }]);
     expect(after.filter((l) => l.proto === 'udp')).toEqual([]);
     expect(userOf(mine[0].pid)).toBe('memcache');
@@ -222,17 +227,33 @@ d('the Ansible playbook, against localhost with the real memcached service', () 
     expect(fixed.path).toBe(CONF);
     expect(fixed.severities).not.toContain('error');
     expect(fixed.ids).not.toEqual(expect.arrayContaining(['MC101']));
-    expect(readFileSync(join(dir, 'fix.log'), 'utf8')).toMatch(/^wrote \/etc\/memcached\.conf; backup in \/etc\/memcached\.conf\.mchard-backup$/m);
-    expect(first.out).toMatch(/"msg": "\d+ findings before, \d+ after the fix; configuration changed"/);
+    const log = readFileSync(join(dir, 'fix.log'), 'utf8');
+    expect(log).toMatch(/^wrote \/etc\/memcached\.conf; backup in \/etc\/memcached\.conf\.mchard-backup$/m);
+    expect(log).toMatch(/^restarted: memcached runs the fixed \/etc\/memcached\.conf$/m);
+    expect(first.out).toMatch(/"msg": "\d+ findings before, \d+ after the fix; configuration changed; service restart: verified"/);
+  });
+
+  it('the fix report says what was written and that mchard\'s restart was verified; nothing restarted memcached after it', () => {
+    const dir = tmp.join('reports', 'localhost');
+    const report = JSON.parse(readFileSync(join(dir, 'fix.json'), 'utf8')) as {
+      files: { path: string; changed: boolean; written: boolean; backup: string | null; fixed: { ruleId: string }[]; restart: { service: string; outcome: string } | null }[];
+    };
+    const [f] = report.files;
+    expect(f).toMatchObject({ path: CONF, changed: true, written: true, backup: BACKUP, restart: { service: 'memcached', outcome: 'verified' } });
+    expect(f.fixed.map((x) => x.ruleId)).toEqual(expect.arrayContaining(['MC101', 'MC110', 'MC201', 'MC501']));
+    // The process mchard verified is the one running now: no second restart after mchard's.
+    const verified = Number(/memcached is running \(pid (\d+)\)/.exec(readFileSync(join(dir, 'fix.log'), 'utf8'))?.[1]);
+    expect(memcachedSockets().filter((l) => l.port === port).map((l) => l.pid)).toEqual([verified]);
   });
 
   it('changes nothing when run again on the hardened host', async () => {
     const again = await playbook();
     expect(again.code).toBe(0);
     expect(recap(again.out)).toMatchObject({ changed: 0, failed: 0 });
-    expect(again.out).toMatch(/"msg": "\d+ findings before, \d+ after the fix; nothing to change"/);
+    expect(again.out).toMatch(/"msg": "\d+ findings before, \d+ after the fix; nothing to change; no service restart"/);
     const pid = memcachedSockets().find((l) => l.port === port)?.pid;
     expect(pid).toBeDefined();
+    expect(pid).toBe(pidAfterFirst);
     expect(userOf(pid!)).toBe('memcache');
   });
 });

@@ -8,82 +8,18 @@
  * service as found. Needs root, the memcached package (init script), ss, perl; skipped otherwise.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { lockSystemService } from '../helpers/system-lock.js';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { buildCli } from '../fix/helpers.js';
+import { BACKUP, CONF, freePort, INIT, inNs, memcachedSockets, serviceTestsMissing, useServiceSession, sh, userOf, waitFor } from '../helpers/debian-service.js';
 
-const CONF = '/etc/memcached.conf';
-const BACKUP = `${CONF}.mchard-backup`;
-const INIT = '/etc/init.d/memcached';
-const missing = [
-  !existsSync('/usr/bin/memcached') && '/usr/bin/memcached (apt-get install memcached)',
-  !existsSync(INIT) && INIT,
-  process.getuid?.() !== 0 && 'root',
-  spawnSync('ss', ['-V']).status !== 0 && 'ss (iproute2)',
-  spawnSync('perl', ['-v']).status !== 0 && 'perl',
-  spawnSync('id', ['memcache']).status !== 0 && 'the "memcache" user',
-].filter(Boolean);
+const missing = serviceTestsMissing();
 const d = missing.length ? describe.skip : describe;
 if (missing.length) console.warn(`skipping the real service restart test: needs ${missing.join(', ')}`);
 
-let release: () => void = () => undefined;
-let cli = '';
-let dir = '';
-let saved: Buffer | null = null;
-let backupExisted = false;
-let wasRunning = false;
-
-function sh(cmd: string, args: string[]) {
-  return spawnSync(cmd, args, { encoding: 'utf8', timeout: 60_000, env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C' } });
-}
-
-/** `cmd args` inside network namespace `ns` (or here). */
-function inNs(ns: string | null, cmd: string, args: string[]): [string, string[]] {
-  return ns ? ['ip', ['netns', 'exec', ns, cmd, ...args]] : [cmd, args];
-}
-
-/** The memcached processes' listening sockets, as `ss` shows them: netid, local address, pid. */
-function memcachedSockets(ns: string | null = null): { netid: string; local: string; pid: number }[] {
-  return sh(...inNs(ns, 'ss', ['-Hlntup']))
-    .stdout.split('\n')
-    .filter((l) => l.includes('"memcached"'))
-    .map((l) => {
-      const f = l.trim().split(/\s+/);
-      return { netid: f[0], local: f[4], pid: Number(/pid=(\d+)/.exec(l)?.[1]) };
-    });
-}
-
-async function waitFor<T>(what: string, probe: () => T | null, timeoutMs = 10_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v !== null) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function userOf(pid: number): string {
-  return sh('ps', ['-o', 'user=', '-p', String(pid)]).stdout.trim();
-}
-
-function serviceRunning(): boolean {
-  return memcachedSockets().length > 0 || sh(INIT, ['status']).status === 0;
-}
-
-/** A port in 50000–54999 nothing listens on (TCP or UDP). */
-function freePort(): number {
-  const used = sh('ss', ['-Hlntu']).stdout;
-  for (;;) {
-    const p = 50000 + Math.floor(Math.random() * 5000);
-    if (!used.includes(`:${p} `)) return p;
-  }
-}
+const t = useServiceSession(missing, 'mchard-service-', buildCli);
 
 function mchard(args: string[], ns: string | null = null) {
-  const [cmd, argv] = inNs(ns, process.execPath, [cli, ...args]);
+  const [cmd, argv] = inNs(ns, process.execPath, [t.cli, ...args]);
   const r = spawnSync(cmd, argv, {
     encoding: 'utf8',
     timeout: 120_000,
@@ -92,37 +28,6 @@ function mchard(args: string[], ns: string | null = null) {
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
-
-beforeAll(async () => {
-  if (missing.length) return;
-  release = await lockSystemService();
-  cli = await buildCli();
-  dir = mkdtempSync(join(tmpdir(), 'mchard-service-'));
-  chmodSync(dir, 0o755);
-  saved = existsSync(CONF) ? readFileSync(CONF) : null;
-  backupExisted = existsSync(BACKUP);
-  wasRunning = serviceRunning();
-  if (wasRunning) sh(INIT, ['stop']);
-}, 120_000);
-
-afterEach(() => {
-  if (missing.length) return;
-  sh(INIT, ['stop']);
-});
-
-afterAll(() => {
-  if (missing.length) return;
-  try {
-    sh(INIT, ['stop']);
-    if (saved) writeFileSync(CONF, saved);
-    else rmSync(CONF, { force: true });
-    if (!backupExisted) rmSync(BACKUP, { force: true });
-    if (wasRunning) sh(INIT, ['start']);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-    release();
-  }
-}, 120_000);
 
 /** Writes /etc/memcached.conf, starts the service with Debian's init script, and waits until it listens on `port`. */
 async function startWith(text: string, port: number, ns: string | null = null) {
@@ -138,7 +43,7 @@ async function startWith(text: string, port: number, ns: string | null = null) {
 d('mchard fix restarts the real service', () => {
   it('an insecure /etc/memcached.conf, fixed with --yes: memcached listens on 127.0.0.1 TCP only, no UDP, as memcache', async () => {
     const port = freePort();
-    const insecure = `# insecure on purpose: root, UDP, verbose (loopback only)\nlogfile ${dir}/memcached.log\n-m 64\n-p ${port}\n-u root\n-l 127.0.0.1\n-U ${port}\n-vv\n`;
+    const insecure = `# insecure on purpose: root, UDP, verbose (loopback only)\nlogfile ${t.dir}/memcached.log\n-m 64\n-p ${port}\n-u root\n-l 127.0.0.1\n-U ${port}\n-vv\n`;
     const before = await startWith(insecure, port);
     // It really was insecure: root, and UDP on.
     expect(before.map((s) => s.netid).sort()).toEqual(['tcp', 'udp']);
@@ -158,7 +63,7 @@ d('mchard fix restarts the real service', () => {
   it('a fix memcached cannot start with is rolled back: the original file byte for byte, memcached running it again, exit 3', async () => {
     const port = freePort();
     // Works as it is (loopback, TCP only) but runs as root; the fix makes it switch to a user this machine lacks.
-    const original = `# runs as root\nlogfile ${dir}/memcached.log\n-m 64\n-p ${port}\n-u root\n-l 127.0.0.1\n-U 0\n`;
+    const original = `# runs as root\nlogfile ${t.dir}/memcached.log\n-m 64\n-p ${port}\n-u root\n-l 127.0.0.1\n-U 0\n`;
     const before = await startWith(original, port);
     const r = mchard(['fix', '--yes', '--no-host-checks', '--user', 'mchard_no_such_user', CONF]);
     expect(r.code).toBe(3);
@@ -188,7 +93,7 @@ afterAll(() => {
 (netnsOk ? describe : describe.skip)('mchard fix restarts the real service (network namespace)', () => {
   it('--listen 192.0.2.1 --no-host-checks: memcached cannot bind, the original comes back and runs, exit 3', async () => {
     const port = freePort();
-    const original = `# everything, but the namespace has only lo\nlogfile ${dir}/memcached.log\n-m 64\n-p ${port}\n-u memcache\n-l 0.0.0.0\n-U 0\n`;
+    const original = `# everything, but the namespace has only lo\nlogfile ${t.dir}/memcached.log\n-m 64\n-p ${port}\n-u memcache\n-l 0.0.0.0\n-U 0\n`;
     const before = await startWith(original, port, NS);
     expect(before.map(({ netid, local }) => ({ netid, local }))).toEqual([{ netid: 'tcp', local: `0.0.0.0:${port}` }]);
     const r = mchard(['fix', '--yes', '--no-host-checks', '--listen', '192.0.2.1', CONF], NS);

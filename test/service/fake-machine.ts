@@ -14,7 +14,7 @@ export class FakeMachine implements Machine {
   files = new Map<string, string>();
   paths = new Set<string>();
   programs = new Set<string>(['systemctl', 'journalctl', 'service', 'rc-service']);
-  processes = new Map<number, { name: string; sockets: HeldSocket[] }>();
+  processes = new Map<number, { name: string; sockets: HeldSocket[]; words?: string[]; user?: string }>();
   calls: string[][] = [];
   clock = 1_700_000_000_000;
   ipv6 = true;
@@ -24,6 +24,12 @@ export class FakeMachine implements Machine {
   /** Answers commands: the first handler that returns something wins; unanswered commands exit 0 with no output. */
   on(handler: Handler): this {
     this.handlers.push(handler);
+    return this;
+  }
+
+  /** Sees every command before the other handlers (to act on it, such as sending a signal, and answer nothing). */
+  watch(handler: (command: string[]) => void): this {
+    this.handlers.unshift((c) => void handler(c));
     return this;
   }
 
@@ -45,6 +51,10 @@ export class FakeMachine implements Machine {
   which = (program: string) => (this.programs.has(program) ? `/usr/bin/${program}` : null);
   processName = (pid: number) => this.processes.get(pid)?.name ?? null;
   sockets = (pid: number) => this.processes.get(pid)?.sockets ?? [];
+  processArgs = (pid: number) => {
+    const p = this.processes.get(pid);
+    return p?.words ? { words: p.words, user: p.user ?? null } : null;
+  };
   hasIPv6 = () => this.ipv6;
   resolve = async (host: string) => this.hosts.get(host) ?? [];
   now = () => this.clock;

@@ -166,7 +166,7 @@ describe('systemd: restart, verify, roll back', () => {
     const { p } = progress();
     const r = await restartService(request(server.port), { machine: m, progress: p, verifyTimeoutMs: 3000, commandTimeoutMs: 1000, restore: jest.fn(async () => undefined) });
     expect(r.status).toBe('rollback-failed');
-    expect(r.summary).toMatch(/^ROLLBACK FAILED: the original file is back, but memcached.service does not run it \(the service is activating after 3 s\)/);
+    expect(r.summary).toMatch(/^ROLLBACK FAILED: memcached.service did not run the fixed file; the original file is back, but memcached.service does not run it \(the service is activating after 3 s\)/);
   });
 
   it('a restart command that fails is a failure too; the original cannot be put back: says where the backup is', async () => {
@@ -181,20 +181,48 @@ describe('systemd: restart, verify, roll back', () => {
     });
     const r = await restartService(request(server.port), { machine: m, progress: p, verifyTimeoutMs: 3000, commandTimeoutMs: 1000, restore });
     expect(r.status).toBe('rollback-failed');
-    expect(r.summary).toContain('Copy /etc/memcached.conf.mchard-backup over it');
+    expect(r.summary).toContain('Copy /etc/memcached.conf.mchard-backup over /etc/memcached.conf and restart memcached.service');
     expect(r.serviceError).toContain('Job for memcached.service failed');
     expect(out()).toContain('failed: restart memcached.service: systemctl restart memcached.service: exit status 1');
     expect(m.actions().filter((a) => a.includes('restart'))).toHaveLength(1);
   });
 
-  it('a unit that was not running before is stopped again after the rollback, as it was found', async () => {
+  it('a unit that was not running stays stopped: nothing is run, the fixed file is judged by inspection', async () => {
+    const m = systemdMachine();
+    unitState(m, () => ({ active: 'inactive', pid: 0 }));
+    const { p } = progress();
+    const restore = jest.fn(async () => undefined);
+    const r = await restartService(request(server.port), { machine: m, progress: p, verifyTimeoutMs: 3000, commandTimeoutMs: 1000, restore });
+    expect(r.status).toBe('not-restarted');
+    expect(r.summary).toBe(
+      `memcached.service is not running and stays stopped (--start starts it); when it starts, it reads the fixed /etc/memcached.conf: by inspection, memcached starts as memcache, listening on tcp 127.0.0.1:${server.port}`,
+    );
+    expect(m.actions()).toEqual([]);
+    expect(restore).not.toHaveBeenCalled();
+  });
+
+  it('a stopped unit and a fixed file that would not start: the original goes back, the unit is not touched', async () => {
+    const m = systemdMachine();
+    unitState(m, () => ({ active: 'failed', pid: 0 }));
+    const { p } = progress();
+    const restore = jest.fn(async () => undefined);
+    const req = { ...request(server.port), after: model(['-u', 'memcache', '-l', '127.0.0.1', '-p', String(server.port), '-U', '0', '-c', 'x']) };
+    const r = await restartService(req, { machine: m, progress: p, verifyTimeoutMs: 3000, commandTimeoutMs: 1000, restore });
+    expect(r.status).toBe('rolled-back');
+    expect(r.summary).toMatch(/^memcached.service is not running and stays stopped; the fixed file would not start it \(memcached would exit 1 /);
+    expect(restore).toHaveBeenCalledTimes(1);
+    expect(m.actions()).toEqual([]);
+  });
+
+  it('--start: a unit that was not running is started; when the fixed file fails, the original goes back and it is stopped again', async () => {
     const m = systemdMachine();
     let state = { active: 'inactive', pid: 0 };
     unitState(m, () => state);
-    m.on((c) => (c[1] === 'restart' ? ((state = { active: 'failed', pid: 0 }), {}) : undefined));
+    m.on((c) => (c[1] === 'start' ? ((state = { active: 'failed', pid: 0 }), {}) : undefined));
     const { p } = progress();
-    const r = await restartService(request(server.port), { machine: m, progress: p, verifyTimeoutMs: 3000, commandTimeoutMs: 1000, restore: jest.fn(async () => undefined) });
+    const r = await restartService(request(server.port), { machine: m, progress: p, verifyTimeoutMs: 3000, commandTimeoutMs: 1000, start: true, restore: jest.fn(async () => undefined) });
     expect(r.status).toBe('rolled-back');
-    expect(m.actions().filter((a) => a.startsWith('systemctl'))).toEqual(['systemctl restart memcached.service', 'systemctl stop memcached.service']);
+    expect(r.summary).toBe('memcached.service did not run the fixed file; the original is back, and memcached.service, which was not running before, is stopped again');
+    expect(m.actions().filter((a) => a.startsWith('systemctl'))).toEqual(['systemctl start memcached.service', 'systemctl stop memcached.service']);
   });
 });
