@@ -17,9 +17,9 @@
 import { SourceText, type ArgToken, type Span } from '../source.js';
 import type { DialectName, ParsedConfig } from './types.js';
 
-export type TemplateLanguage = 'jinja' | 'erb' | 'go';
+export type TemplateLanguage = 'jinja' | 'erb' | 'epp' | 'go';
 
-export const TEMPLATE_TITLES: Readonly<Record<TemplateLanguage, string>> = { jinja: 'Jinja2', erb: 'ERB', go: 'Go template' };
+export const TEMPLATE_TITLES: Readonly<Record<TemplateLanguage, string>> = { jinja: 'Jinja2', erb: 'ERB', epp: 'Puppet EPP', go: 'Go template' };
 
 /** The first character of the private-use range the masks use. */
 const MASK_BASE = 0xe000;
@@ -97,6 +97,7 @@ export type RestoredEdit = { ok: true; text: string; origin: (number | null)[] }
 const SUFFIX: readonly [RegExp, TemplateLanguage | 'brace'][] = [
   [/\.(j2|jinja2?)$/i, 'jinja'],
   [/\.erb$/i, 'erb'],
+  [/\.epp$/i, 'epp'],
   [/\.(tmpl|tpl|gotmpl)$/i, 'brace'],
 ];
 
@@ -232,7 +233,14 @@ function rubyBalance(code: string): { net: number; middle: boolean } {
   return { net, middle: stmts.length > 0 && RUBY_MIDDLE.test(stmts[0]) };
 }
 
-function scanErb(text: string): TemplateTag[] {
+/** Puppet EPP code opens blocks with "{" and closes them with "}" (`<% if $x { -%>` ... `<% } -%>`). */
+function puppetBalance(code: string): { net: number; middle: boolean } {
+  const bare = code.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, '""').replace(/#[^\n]*/g, '');
+  const net = (bare.match(/\{/g)?.length ?? 0) - (bare.match(/\}/g)?.length ?? 0);
+  return { net, middle: /^\}\s*(else|elsif)\b/.test(bare.trim()) };
+}
+
+function scanErb(text: string, epp = false): TemplateTag[] {
   const tags: TemplateTag[] = [];
   let i = 0;
   while (i < text.length) {
@@ -253,9 +261,9 @@ function scanErb(text: string): TemplateTag[] {
     const body = inner.trim();
     let role: TemplateTag['role'] = 'none';
     if (kind === 'stmt') {
-      const b = rubyBalance(body);
+      const b = epp ? puppetBalance(body) : rubyBalance(body);
       role = b.net > 0 ? 'open' : b.net < 0 ? 'close' : b.middle ? 'middle' : 'none';
-    } else if (kind === 'expr' && rubyBalance(body).net > 0) {
+    } else if (kind === 'expr' && (epp ? puppetBalance(body) : rubyBalance(body)).net > 0) {
       role = 'open';
     }
     tags.push({ start: k, end, kind: kind === 'expr' && /\b(render|ERB\.new|template)\b/.test(body) ? 'include' : kind, role, body, trimBefore, trimAfter });
@@ -298,7 +306,7 @@ function scanGo(text: string): TemplateTag[] {
 }
 
 function scanTags(text: string, language: TemplateLanguage): TemplateTag[] {
-  return language === 'erb' ? scanErb(text) : language === 'go' ? scanGo(text) : scanJinja(text);
+  return language === 'erb' || language === 'epp' ? scanErb(text, language === 'epp') : language === 'go' ? scanGo(text) : scanJinja(text);
 }
 
 function pairBlocks(tags: readonly TemplateTag[], length: number): TemplateBlock[] {
@@ -395,7 +403,7 @@ function mask(text: string, tags: readonly TemplateTag[], language: TemplateLang
     // Whitespace the tag trims is rendered away: the lines around it join (a space keeps the offsets).
     if (t.trimAfter) {
       let j = t.end;
-      if (language === 'erb') {
+      if (language === 'erb' || language === 'epp') {
         if (text[j] === '\r' && text[j + 1] === '\n') j++;
         if (text[j] === '\n') {
           trimmed.push({ start: t.end, end: j + 1 });
@@ -411,7 +419,7 @@ function mask(text: string, tags: readonly TemplateTag[], language: TemplateLang
     }
     if (t.trimBefore) {
       let j = t.start;
-      const ws = language === 'erb' ? /[ \t]/ : /\s/;
+      const ws = language === 'erb' || language === 'epp' ? /[ \t]/ : /\s/;
       while (j > 0 && ws.test(text[j - 1])) j--;
       if (j < t.start) {
         trimmed.push({ start: j, end: t.start });
