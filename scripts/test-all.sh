@@ -19,6 +19,11 @@ command -v hyperfine >/dev/null 2>&1 || need+=(hyperfine)
 [ -x /usr/bin/time ] || need+=(time)
 command -v ansible-playbook >/dev/null 2>&1 || need+=(ansible)
 command -v nvim >/dev/null 2>&1 || need+=(neovim)
+# dash (the /bin/sh differential), unshare (private network and mount namespaces), useradd/userdel (a user
+# the host-check tests create): essential on Debian, listed for slimmer images.
+[ -x /bin/dash ] || need+=(dash)
+command -v unshare >/dev/null 2>&1 || need+=(util-linux)
+command -v useradd >/dev/null 2>&1 || need+=(passwd)
 if [ "${#need[@]}" -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
