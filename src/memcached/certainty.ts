@@ -78,7 +78,8 @@ function unknownInOptionLetters(value: string, at: number, version: Version): bo
 }
 
 /** The words getopt should see: an argument whose option letters are unknown becomes a plain word. */
-export function getoptWords(argv: readonly ArgToken[], version: Version): ArgToken[] {
+export function getoptWords(argv: readonly ArgToken[], version: Version): readonly ArgToken[] {
+  if (argv.every((t) => t.exact !== false && !t.unknown)) return argv;
   return argv.map((t) => {
     const u = fromArg(t);
     if (!u || !t.value.startsWith('-') || !unknownInOptionLetters(t.value, u.at, version)) return t;
@@ -94,7 +95,7 @@ export interface CertaintyInput {
 }
 
 export class Certainty {
-  /** Per argv index: what is unknown about it, or null. */
+  /** Per argv index: what is unknown about it, or null (empty when nothing is: `clean`). */
   readonly tokens: (TokenState | null)[];
   /** Indexes of the opaque pieces, ascending. */
   readonly opaque: number[];
@@ -102,6 +103,13 @@ export class Certainty {
 
   constructor(private readonly input: CertaintyInput) {
     const { argv, parsed } = input;
+    if (argv.every((t) => t.exact !== false && !t.unknown && !t.conditional)) {
+      // Every argument is a certain literal: nothing to work out.
+      this.tokens = [];
+      this.opaque = [];
+      this.clean = true;
+      return;
+    }
     for (const ev of parsed.events) {
       if (ev.kind !== 'option') continue;
       this.consumed.set(ev.index, ev);
@@ -120,7 +128,12 @@ export class Certainty {
       return null;
     });
     this.opaque = this.tokens.flatMap((s, i) => (s?.kind === 'opaque' ? [i] : []));
+    this.clean = this.tokens.every((s) => s === null);
   }
+
+  /** Nothing about the arguments is unknown (the common case: every answer is "known", at once). */
+  readonly clean: boolean;
+  private readonly memo = new Map<string, Unknown | null>();
 
   private isValue(i: number): boolean {
     const ev = this.consumed.get(i);
@@ -129,6 +142,7 @@ export class Certainty {
 
   /** What is unknown about an option occurrence (its word or its value), or null. */
   optionUnknown(ev: OptionEvent): Unknown | null {
+    if (this.clean) return null;
     for (const i of ev.valueIndex !== null && ev.valueIndex !== ev.index ? [ev.index, ev.valueIndex] : [ev.index]) {
       const s = this.tokens[i];
       if (s) return s.unknown;
@@ -161,6 +175,7 @@ export class Certainty {
 
   known<K extends keyof Settings>(key: K): Known<Settings[K]> {
     const value = this.input.applied.settings[key];
+    if (this.clean) return { known: true, value };
     const u = this.directly(key) ?? this.overridable(key);
     return u ? { known: false, value, unknown: u } : { known: true, value };
   }
@@ -190,6 +205,15 @@ export class Certainty {
 
   /** The first of several settings that is unknown (one its own occurrences make unknown first), or null. */
   firstUnknown(keys: readonly (keyof Settings)[]): Unknown | null {
+    if (this.clean) return null;
+    const id = keys.join(',');
+    if (this.memo.has(id)) return this.memo.get(id)!;
+    const u = this.firstUnknownOf(keys);
+    this.memo.set(id, u);
+    return u;
+  }
+
+  private firstUnknownOf(keys: readonly (keyof Settings)[]): Unknown | null {
     for (const k of keys) {
       const u = this.directly(k);
       if (u) return u;
@@ -203,6 +227,7 @@ export class Certainty {
 
   /** Any argument that matters for start-up and is not certain, or null (pid file and verbosity do not matter). */
   anyUnknown(skip?: (index: number) => boolean): { index: number; unknown: Unknown } | null {
+    if (this.clean) return null;
     for (let i = 0; i < this.tokens.length; i++) {
       const s = this.tokens[i];
       if (!s || skip?.(i)) continue;
