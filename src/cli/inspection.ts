@@ -1,5 +1,6 @@
 /** The inspect result as a plain object (the JSON shape of `mchard inspect --format json`). */
 import type { ParsedConfig } from '../dialects/types.js';
+import type { DialectChoice, DetectConfidence, DetectReason, DialectRefusal, TemplateInfo } from '../dialects/detect.js';
 import type { MemcachedModel, Unknown } from '../memcached/model.js';
 import { formatVersion } from '../memcached/version.js';
 import { templateOf } from '../dialects/template.js';
@@ -19,7 +20,16 @@ export interface InspectUnknown {
 export interface Inspection {
   path: string;
   dialect: string;
+  /** How the dialect was decided: `flag`, `path`, `name` or `content`. */
+  dialectReason: DetectReason;
+  dialectConfidence: DetectConfidence;
+  /** The program that reads the file: "Debian's systemd-memcached-wrapper". */
+  readBy: string;
+  /** The decision in one sentence, with what the content looks like when it surprises its reader. */
+  detection: string;
   memcachedVersion: string;
+  /** Where `memcachedVersion` comes from (a flag, a `.mchardrc`, the installed binary and how, the default). */
+  memcachedVersionSource?: string;
   argv: string[];
   argvExact: boolean;
   /** The user memcached runs as once started; null when it does not start or the user is unknown. */
@@ -37,8 +47,17 @@ export interface Inspection {
   listeners: InspectListener[];
   warnings: string[];
   settings: Record<string, unknown>;
-  /** For a template: its language and the arguments whose value it decides (as written in the file). */
-  template?: { language: string; detectedBy: string; templated: { argument: string; line: number | null; kind: string }[]; conditionalLines: number[] };
+  /**
+   * For a template: what its name says (`suffix`, `engine`, `target`, from the detection), the language its
+   * tags are read as, how that was told, the arguments whose value it decides and the lines it renders only
+   * under a condition.
+   */
+  template?: Partial<TemplateInfo> & {
+    language?: string;
+    detectedBy?: string;
+    templated?: { argument: string; line: number | null; kind: string }[];
+    conditionalLines?: number[];
+  };
   /** What is unknown, by field (`user`, `listeners`, `startup`, and each setting), with what would decide it. */
   unknown: Record<string, InspectUnknown>;
 }
@@ -53,7 +72,18 @@ const SETTING_FIELDS: [string, keyof Settings][] = [
 
 const toInspect = (u: Unknown): InspectUnknown => ({ depends: u.depends, reason: u.reason, decide: u.decide });
 
-export function inspectionOf(path: string, config: ParsedConfig, model: MemcachedModel): Inspection {
+/** A file inspect did not read (the JSON shape of a refusal). */
+export interface RefusedInspection {
+  path: string;
+  dialect: null;
+  refused: { looksLike: string | null; reason: DetectReason | null; message: string };
+}
+
+export function refusedInspection(path: string, r: DialectRefusal): RefusedInspection {
+  return { path, dialect: null, refused: { looksLike: r.looksLike, reason: r.reason, message: r.message } };
+}
+
+export function inspectionOf(path: string, config: ParsedConfig, model: MemcachedModel, detection: DialectChoice): Inspection {
   const s = model.applied.settings;
   const st = model.startup;
   const tpl = templateOf(config);
@@ -119,6 +149,11 @@ export function inspectionOf(path: string, config: ParsedConfig, model: Memcache
   const result: Inspection = {
     path,
     dialect: config.dialect,
+    dialectReason: detection.reason,
+    dialectConfidence: detection.confidence,
+    readBy: detection.readBy,
+    detection: detection.explanation,
+    ...(detection.template ? { template: { ...detection.template } } : {}),
     memcachedVersion: formatVersion(model.version),
     argv: config.argv.filter((a) => !(a.value === '' && a.unknown?.kind === 'opaque' && a.unknown.at === 0 && a.span && tpl)).map((a) => show(a.value)),
     argvExact: config.argvExact,
@@ -141,6 +176,7 @@ export function inspectionOf(path: string, config: ParsedConfig, model: Memcache
   if (tpl) {
     const lineOf = (offset: number | undefined) => (offset === undefined ? null : tpl.original.position(offset).line);
     result.template = {
+      ...result.template,
       language: tpl.language,
       detectedBy: tpl.detectedBy,
       templated: config.argv

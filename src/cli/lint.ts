@@ -5,7 +5,7 @@
  */
 import { COMMON_OPTIONS, parseCommandArgs, UsageError } from './args.js';
 import { parseLintFlags, RANK, SHARED_LINT_OPTIONS } from './lint-flags.js';
-import { loadFile, OptionResolver } from './files.js';
+import { loadFile, OptionResolver, RefusedError } from './files.js';
 import { lintSource } from '../engine/lint.js';
 import { ConfigError, type ProjectConfig } from '../engine/config.js';
 import { type Finding, type Severity, type Rule } from '../engine/types.js';
@@ -29,13 +29,17 @@ Options:
   --fail-on error|warning|info      lowest severity that fails (default error)
   --config FILE                     use this .mchardrc (default: nearest above each file)
   --disable ID[,ID...]              turn rules off (repeatable)
-  --dialect debian|sysconfig        the file's format (default: from path and content)
+  --dialect NAME                    the file's format: debian, sysconfig, systemd,
+                                    openrc, rcconf, compose, supervisord, argv
+                                    (default: from its path, name, then content;
+                                    a file no format claims is not read)
   --memcached-version X.Y.Z         memcached release whose behaviour applies
   --trusted-network CIDR            private network where listening is fine (repeatable)
   -q, --quiet                       report errors only (the exit status is the same)
   --color / --no-color              colour (default: on a terminal, unless NO_COLOR)
 
-Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or read errors.
+Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or read errors,
+or a file not read (its format unknown; the other files are still linted).
 `;
 
 export async function runLint(argv: string[], io: Io): Promise<number> {
@@ -77,7 +81,9 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       io.err(`mchard: ${e.message}\n`);
-      report.file({ path, dialect: dialect ?? null, findings: [parseErrorFinding(e.reason)] });
+      // A refused file is a refusal in every format, not an error finding about memcached.
+      if (e instanceof RefusedError) report.file({ path, dialect: null, findings: [], detection: e.refusal });
+      else report.file({ path, dialect: dialect ?? null, findings: [parseErrorFinding(e.reason)] });
       status = 2;
       continue;
     }
@@ -91,7 +97,7 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
     // -q hides findings from the output only: the exit status is decided from all of them.
     if (result.findings.some((f) => RANK[f.severity] >= RANK[failOn])) failing = true;
     const findings = values.quiet ? result.findings.filter((f) => f.severity === 'error') : result.findings;
-    report.file({ path, dialect: file.dialect, findings, hidden: result.findings.length - findings.length });
+    report.file({ path, dialect: file.dialect, findings, hidden: result.findings.length - findings.length, detection: file.detection });
   }
   if (invalid) {
     io.err(`mchard: ${invalid.message}\n`);

@@ -98,7 +98,7 @@ const SUFFIX: readonly [RegExp, TemplateLanguage | 'brace'][] = [
   [/\.(j2|jinja2?)$/i, 'jinja'],
   [/\.erb$/i, 'erb'],
   [/\.epp$/i, 'epp'],
-  [/\.(tmpl|tpl|gotmpl)$/i, 'brace'],
+  [/\.(tmpl|tpl|gotmpl|template)$/i, 'brace'],
 ];
 
 const GO_ACTION = /\{\{-?\s*(?:\.|\$|\/\*|end\b|range\b|with\b|define\b|template\b|block\b|else\b|if\s+\.|if\s+\$|if\s+(?:eq|ne|and|or|not)\b)/;

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeConfig } from '../../src/input.js';
 import { loadAllDialects, parseConfig } from '../../src/dialects/index.js';
-import { chooseDialect } from '../../src/dialects/detect.js';
+import { chooseDialect, detectDialect, type DialectChoice } from '../../src/dialects/detect.js';
 import { templateOf } from '../../src/dialects/template.js';
 import { planFix } from '../../src/fix/plan.js';
 import { analyzeConfig } from '../../src/engine/lint.js';
@@ -59,7 +59,8 @@ function cases(): Case[] {
     for (const f of readdirSync(d)) {
       const text = readFileSync(join(d, f), 'utf8');
       if (!/\{\{|\{%|<%/.test(text)) continue;
-      out.push({ file: join(d, f), path: f, dialect: chooseDialect(f, text) });
+      const dialect = chooseDialect(f, text);
+      if (dialect) out.push({ file: join(d, f), path: f, dialect });
     }
   }
   return out;
@@ -100,12 +101,12 @@ describe('real templates', () => {
     expect(templateOf(parseConfig(decodeConfig(c.path, Buffer.from(plan.text)), c.dialect))?.tags.length).toBe(tpl!.tags.length);
     // inspect: templated values listed; anything the template decides is "unknown", never a guess
     const model = analyzeConfig(config, settings.options);
-    const j = inspectionOf(c.path, config, model);
+    const j = inspectionOf(c.path, config, model, detectDialect(c.path, source.text, c.dialect) as DialectChoice);
     expect(j.template?.language).toBe(tpl!.language);
     const templatedArgs = config.argv.some((a) => a.unknown?.depends === 'template' || a.conditional);
     if (templatedArgs) {
       expect(j.argvExact).toBe(false);
-      expect(j.template!.templated.length + j.template!.conditionalLines.length).toBeGreaterThan(0);
+      expect(j.template!.templated!.length + j.template!.conditionalLines!.length).toBeGreaterThan(0);
     }
     if (model.startup.unknown?.depends === 'template') expect(j.startup.ok).toBeNull();
     if (!model.runsAsKnown.known) expect(j.unknown.user).toBeDefined();

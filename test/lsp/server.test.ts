@@ -306,11 +306,16 @@ describe('mchard lsp --stdio', () => {
     for (const d of diags) expect(d.message).not.toContain('XYZ');
   });
 
-  it('an unsaved buffer (untitled:) is read by its content, with no .mchardrc', async () => {
+  it('an unsaved buffer (untitled:) is read by its content, with no .mchardrc, when the content tells its format', async () => {
     await started();
+    // Debian's stock header says who reads the file: read, diagnostics.
     const uri = 'untitled:Untitled-1';
-    await session.open(uri, DEBIAN);
+    await session.open(uri, `# memcached default config file\n${DEBIAN}`);
     expect((await session.diagnosticsOf(uri, 1)).map((d) => d.code)).toContain('MC101');
+    // Option lines alone only let mchard guess the format: not read, as lint refuses it.
+    const bare = 'untitled:Untitled-2';
+    await session.open(bare, DEBIAN);
+    expect(await session.diagnosticsOf(bare, 1)).toEqual([]);
   });
 
   it('a huge document and documents with control characters: one diagnostic each, the server keeps serving', async () => {
