@@ -694,8 +694,17 @@ export function parseTemplate(
     const why = info.touches(launchFailure.span);
     if (why) launchFailure = { ...launchFailure, unknown: { reason: why.reason, decide: why.decide } };
   }
+  // The dialect's notes speak of the masked text: give them the tags back (messages, and strings in `data`).
+  const un = (v: unknown): unknown => (typeof v === 'string' ? info.unmask(v) : Array.isArray(v) ? v.map(un) : v);
+  const notes = inner.notes.map((n) => ({
+    ...n,
+    message: info.unmask(n.message),
+    ...(n.data ? { data: Object.fromEntries(Object.entries(n.data).map(([k, v]) => [k, un(v)])) } : {}),
+  }));
   const wrapped = Object.create(inner) as TemplatedConfig;
   Object.defineProperties(wrapped, {
+    notes: { value: notes, enumerable: true },
+    ...(inner.argvUnknown ? { argvUnknown: { value: info.unmask(inner.argvUnknown), enumerable: true } } : {}),
     argv: { value: argv, enumerable: true },
     argvExact: { value: inner.argvExact && argv.every((a) => a.exact), enumerable: true },
     launchFailure: { value: launchFailure, enumerable: true },

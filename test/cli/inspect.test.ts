@@ -221,7 +221,7 @@ describe('mchard inspect: what the user line and unknowns say (issue 12)', () =>
       expect(j.startup).toMatchObject({ ok: false, exitCode: 71, stage: 'after-drop' });
       // without -u the line says that is the reason
       const none = tmp.write('none.conf', '-l 127.0.0.1\n-U 0\n');
-      expect((await run(['inspect', none])).out).toMatch(/user +\(none: no -u, and memcached, started as root, refuses to run without it\)/);
+      expect((await run(['inspect', '--dialect', 'debian', none])).out).toMatch(/user +\(none: no -u, and memcached, started as root, refuses to run without it\)/);
     } finally {
       tmp.cleanup();
     }

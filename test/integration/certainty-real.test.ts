@@ -45,7 +45,8 @@ function wrapperRun(config: string, prefix: string[] = []): Promise<Real> {
       running = true;
       child.kill('SIGTERM');
     }, 1500);
-    child.on('exit', (code) => {
+    // 'close', not 'exit': memcached's message may still be in the pipe when the process has exited.
+    child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ status: running ? 'running' : (code ?? -1), stderr });
     });
@@ -59,7 +60,9 @@ interface Inspected {
 }
 
 function inspect(path: string, flags: string[] = [], prefix: string[] = []): Inspected {
-  const [cmd, ...args] = [...prefix, process.execPath, BIN, 'inspect', '--format', 'json', ...flags, path];
+  // The files have test names, not the service's path: say which program reads them.
+  const dialect = flags.includes('--dialect') ? [] : ['--dialect', 'debian'];
+  const [cmd, ...args] = [...prefix, process.execPath, BIN, 'inspect', '--format', 'json', ...dialect, ...flags, path];
   const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 30000, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
   if (r.status !== 0) throw new Error(`mchard inspect failed (${r.status}): ${r.stderr}`);
   return JSON.parse(r.stdout) as Inspected;
