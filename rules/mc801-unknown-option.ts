@@ -82,6 +82,7 @@ export const rule: Rule = {
     const seenLongWords = new Set<number>();
     for (const ev of ctx.model.parsed.events) {
       if (ev.kind !== 'error' || ev.error === 'missing-argument') continue;
+      if (ctx.model.certainty.at(ev.index)) continue; // a word the template or the host decides
       const word = ctx.config.argv[ev.index]?.value ?? '';
       if (longless && word.startsWith('--')) {
         // Before 1.5.0 memcached used plain getopt(): "--port=1" is "-", "p" with value "ort=1"... One finding per word.

@@ -94,21 +94,31 @@ function inspectionText(r: Inspection, d: DialectChoice, color: boolean): string
   /** mchard's own sentences, which may quote values: long values cut, the sentence kept. */
   const said = (s: string) => visible(boundedMessage(s));
   const quote = (a: string) => shellQuote(shorten(a, 300, 200));
-  const lines = [c.bold(v(r.path)) + c.dim(` (${v(r.dialect)}, memcached ${r.memcachedVersion})`)];
+  const unknownLine = (u: { depends: string; reason: string; decide: string }) =>
+    `${c.yellow('unknown')}: ${u.depends === 'template' ? 'depends on the template' : u.depends === 'host' ? 'depends on the host' : 'not in this file'} (${said(u.reason)}); ${u.depends === 'file' ? '' : `${said(u.decide)} decides`}`.replace(/; $/, '');
+  const lang = r.template?.language ? `, ${r.template.language} template` : '';
+  const lines = [c.bold(v(r.path)) + c.dim(` (${v(r.dialect)}${lang}, memcached ${r.memcachedVersion})`)];
   const guessed = d.reason === 'content' ? c.dim('  (decided from the content alone: fix needs --dialect)') : '';
   lines.push(`  read by   ${said(d.readBy)} (${said(d.because)})${guessed}`);
   if (d.caveat) lines.push(`  note      ${c.yellow(said(d.caveat))}`);
   // Where the version comes from, when the installed memcached was consulted (a file under /etc).
   if (r.memcachedVersionSource?.includes('installed')) lines.push(`  version   ${r.memcachedVersion}: ${said(r.memcachedVersionSource)}`);
-  if (r.startup.ok === null) {
+  if (r.startup.ok === null && r.unknown.startup?.depends === 'file') {
     // The file does not show memcached's command line: nothing below it would be a prediction.
     for (const what of ['command', 'user   ', 'listens']) lines.push(`  ${what}   ${c.yellow('unknown')}`);
     lines.push(`  starts    ${c.yellow('unknown')}: ${said(r.startup.reason)}`);
     return `${lines.join('\n')}\n`;
   }
-  lines.push(`  command   memcached ${r.argv.map(quote).join(' ')}${r.argvExact ? '' : c.yellow('   (depends on the host: shell expansion)')}`);
-  lines.push(`  user      ${r.runsAs !== null ? v(r.runsAs) : c.dim('(none: memcached refuses to start as root without -u)')}`);
-  if (r.listeners.length === 0) lines.push(`  listens   ${c.yellow('nothing')}`);
+  const depends = r.argvExact ? '' : r.template?.language ? '   (depends on the template)' : '   (depends on the host: shell expansion)';
+  lines.push(`  command   memcached ${r.argv.map(quote).join(' ')}${c.yellow(depends)}`);
+  if (r.template?.templated?.length) {
+    const shown = r.template.templated.map((t) => `${v(t.argument)}${t.line ? ` (line ${t.line})` : ''}`);
+    lines.push(`  templated ${shown.join(', ')}`);
+  }
+  if (r.template?.conditionalLines?.length) lines.push(`  cond      lines ${r.template.conditionalLines.join(', ')} render only under a template condition`);
+  lines.push(`  user      ${userLine(r, c, unknownLine, v, said)}`);
+  if (r.unknown.listeners) lines.push(`  listens   ${unknownLine(r.unknown.listeners)}`);
+  else if (r.listeners.length === 0) lines.push(`  listens   ${c.yellow('nothing')}${r.startup.ok === false ? ' (memcached does not start)' : ''}`);
   r.listeners.forEach((l, i) => {
     const head = i === 0 ? '  listens   ' : '            ';
     if (l.transport === 'unix') lines.push(`${head}unix ${v(l.path)} (mode ${l.mode})`);
@@ -116,12 +126,38 @@ function inspectionText(r: Inspection, d: DialectChoice, color: boolean): string
       const host = l.address ?? l.host ?? '?';
       const shown = host.includes(':') ? `[${host}]` : host;
       const wild = l.address === '0.0.0.0' || l.address === '::';
-      const text = `${l.transport.toUpperCase()} ${v(shown)}:${l.port}${wild ? ' (every interface)' : ''}${l.host ? ' (resolved at start)' : ''}`;
+      const text = `${l.transport.toUpperCase()} ${v(shown)}:${l.port}${wild ? ' (every interface)' : ''}${l.host ? ' (resolved at start)' : ''}${r.startup.ok === null ? ' (if it starts)' : ''}`;
       lines.push(head + (wild || l.transport === 'udp' ? c.red(text) : text));
     }
   });
-  if (r.startup.ok) lines.push(`  starts    ${c.green('yes')}`);
-  else lines.push(`  starts    ${c.red(`no: exits with status ${r.startup.exitCode}`)}: ${said(r.startup.reason)}`);
+  if (r.startup.ok === true) lines.push(`  starts    ${c.green('yes')}`);
+  else if (r.startup.ok === false) lines.push(`  starts    ${c.red(`no: exits with status ${r.startup.exitCode}`)}: ${said(r.startup.reason)}`);
+  else if (r.unknown.startup) {
+    const w = r.startup.asWritten;
+    // A template's text as written is no rendering: what it would do says nothing.
+    const as = !w || r.unknown.startup.depends === 'template' ? '' : w.ok ? ' (as written it starts)' : ` (as written it exits with status ${w.exitCode}: ${said(w.reason ?? "")})`;
+    lines.push(`  starts    ${unknownLine(r.unknown.startup)}${as}`);
+  }
   for (const w of r.warnings) lines.push(`  note      ${said(w)}`);
   return lines.join('\n') + '\n';
+}
+
+/** The user line: the user memcached runs as, the one it switches to before failing, or why there is none. */
+function userLine(
+  r: Inspection,
+  c: ReturnType<typeof paint>,
+  unknownLine: (u: { depends: string; reason: string; decide: string }) => string,
+  v: (s: string) => string,
+  said: (s: string) => string,
+): string {
+  if (r.unknown.user) return unknownLine(r.unknown.user);
+  if (r.runsAs) return v(r.runsAs);
+  const user = typeof r.settings.user === 'string' && r.settings.user !== '' ? v(r.settings.user) : null;
+  if (r.startup.ok === false) {
+    if (r.dropsTo) return `${v(r.dropsTo)} ${c.dim(`(memcached switches to it, then fails to start: exit ${r.startup.exitCode}, ${said(r.startup.reason)})`)}`;
+    if (user) return `${user} ${c.dim(`(not reached: memcached exits with status ${r.startup.exitCode} before it switches users)`)}`;
+    return c.dim('(none: no -u, and memcached, started as root, refuses to run without it)');
+  }
+  if (r.startup.ok === null) return user ? `${user} ${c.dim('(if memcached starts)')}` : c.dim('(none)');
+  return c.dim('(none: memcached is not started as root, so it keeps the user it was started as)');
 }

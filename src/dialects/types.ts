@@ -41,6 +41,10 @@ export interface LaunchFailure {
   readonly exitCode: number;
   readonly reason: string;
   readonly span: Span | null;
+  /** False when the exit status is not certain (memcached never starts, but later shell commands set the status). */
+  readonly certain?: boolean;
+  /** Set when the failure holds only for some renderings of a template (the text that causes it is conditional). */
+  readonly unknown?: { readonly reason: string; readonly decide: string };
 }
 
 export interface ParsedConfig {

@@ -14,6 +14,7 @@ import type { AuditFacts } from '../audit/types.js';
 import type { HostFileAccess } from '../input.js';
 import { boundedMessage } from '../report/visible.js';
 import { hiddenValues, redact } from '../report/redact.js';
+import { templateOf, type TemplateInfo } from '../dialects/template.js';
 import type { Finding, FindingInput, Rule, RuleContext, RuleOptions, Severity } from './types.js';
 
 export interface LintSettings {
@@ -43,7 +44,8 @@ export function analyzeConfig(config: ParsedConfig, options: RuleOptions, host?:
   const model = startsAs !== undefined && startsAs !== 'root' ? { ...analyzed, runsAs: startsAs } : analyzed;
   if (config.launchFailure) {
     const f = config.launchFailure;
-    return { ...model, runsAs: null, startup: { ok: false, warnings: [], exitCode: f.exitCode, reason: f.reason, option: null, certain: true } };
+    const unknown = f.unknown ? { depends: 'template' as const, ...f.unknown } : undefined;
+    return { ...model, runsAs: null, startup: { ok: false, warnings: [], exitCode: f.exitCode, reason: f.reason, option: null, certain: !unknown && f.certain !== false, ...(unknown ? { unknown } : {}) } };
   }
   return model;
 }
@@ -64,12 +66,16 @@ export function lintSource(source: SourceText, dialect: DialectName, settings: L
   // findings never holds a second list of what the rules reported.
   const findings: Finding[] = [];
   let current: Rule | undefined;
-  const report = (input: FindingInput) => {
+  const tpl = templateOf(config);
+  const report = (given: FindingInput) => {
     const rule = current!;
+    // In a template, a finding about text the template decides holds only for some renderings: a note.
+    const t = tpl ? templateFinding(tpl, given, given.severity ?? rule.severity) : null;
+    const input = t?.finding ?? given;
     const range = input.span ? source.range(input.span) : { line: 1, column: 1, endLine: 1, endColumn: 1 };
     if (isSuppressed(sups, rule.id, rule.slug, range.line)) return;
     const configured = severities.get(rule.id);
-    const severity = configured && configured !== 'off' ? configured : (input.severity ?? rule.severity);
+    const severity = t?.note ? 'info' : configured && configured !== 'off' ? configured : (input.severity ?? rule.severity);
     // Every field written out, not `...range`: a literal of known shape keeps its fields in the object.
     findings.push({
       ruleId: rule.id,
@@ -116,6 +122,19 @@ export function lintSource(source: SourceText, dialect: DialectName, settings: L
   // Rule IDs are ASCII: a code-unit comparison, not localeCompare (whose first call loads ICU's collator, ~5 ms).
   findings.sort((a, b) => a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
   return { config, model, findings };
+}
+
+/**
+ * A finding on a template: its message with every masked tag shown as written; one whose span touches a
+ * template tag or lies in a block the template renders only under a condition becomes a note saying so,
+ * without a fix.
+ */
+function templateFinding(tpl: TemplateInfo, f: FindingInput, severity: Severity): { finding: FindingInput; note: boolean } {
+  const message = tpl.unmask(f.message);
+  // A note already (MC910 naming what the template decides): nothing to downgrade.
+  const why = severity !== 'info' && f.span && f.span.end > f.span.start ? tpl.touches(f.span) : null;
+  if (!why) return { finding: message === f.message ? f : { ...f, message }, note: false };
+  return { finding: { span: f.span, message: `depends on the template (${why.reason}): ${message}`, severity: 'info' }, note: true };
 }
 
 function unionSpan(a: Span | null, b: Span | null): Span | null {

@@ -14,7 +14,8 @@ import type { DialectName } from '../dialects/types.js';
 import { lintSource, type LintResult, type LintSettings } from '../engine/lint.js';
 import type { Finding, FixIntent } from '../engine/types.js';
 import { editorFor } from './editors.js';
-import { composeOrigin, identityOrigin } from './text-edit.js';
+import { composeOrigin, identityOrigin, type EditOutput } from './text-edit.js';
+import { TEMPLATE_TITLES, templateOf } from '../dialects/template.js';
 import { intentKey } from './words.js';
 import type { EditAttempt } from './types.js';
 
@@ -76,6 +77,14 @@ function applyRule(result: LintResult, dialect: DialectName, findings: Finding[]
   return editorFor(dialect)(result.config, result.model, intents, label, fresh);
 }
 
+/** An editor's output for this round's text: as it is, or, for a template, turned back into the template. */
+function restoreTemplate(current: LintResult, output: EditOutput): { ok: true; text: string; origin: (number | null)[] } | { ok: false; reason: string } {
+  const tpl = templateOf(current.config);
+  if (!tpl) return { ok: true, text: output.text, origin: output.origin };
+  const r = tpl.restore(current.config.source.text, output.text, output.origin);
+  return r.ok ? r : { ok: false, reason: `${r.reason} (a ${TEMPLATE_TITLES[tpl.language]} template: mchard edits only its literal lines)` };
+}
+
 export function planFix(source: SourceText, dialect: DialectName, settings: LintSettings, maxRounds = 5): FixPlan {
   const lint = (text: string) => lintSource(new SourceText(source.path, text), dialect, settings);
   const before = lintSource(source, dialect, settings);
@@ -103,9 +112,15 @@ export function planFix(source: SourceText, dialect: DialectName, settings: Lint
         failures.set(ruleId, { ruleId, slug: findings[0].slug, description, reason: attempt.reason });
         continue;
       }
-      if (attempt.output.text === text) continue;
-      text = attempt.output.text;
-      origin = composeOrigin(origin, attempt.output.origin);
+      // A template: the editor worked on the masked text; every tag must come back unchanged and untouched.
+      const output = restoreTemplate(current, attempt.output);
+      if (!output.ok) {
+        failures.set(ruleId, { ruleId, slug: findings[0].slug, description, reason: output.reason });
+        continue;
+      }
+      if (output.text === text) continue;
+      text = output.text;
+      origin = composeOrigin(origin, output.origin);
       current = lint(text);
       applied.push({ ruleId, slug: findings[0].slug, description, round });
       failures.delete(ruleId);
