@@ -29,6 +29,7 @@ export const rule = defineRule({
     fix: 'Replaces the `-l` option (or adds one) with `-l 127.0.0.1`, or with the addresses given to `mchard fix --listen`.',
   },
   check(ctx) {
+    if (ctx.model.unknownOf('listeners')) return; // the file does not decide it (template or host): MC910 says so
     const s = ctx.model.applied.settings;
     if (s.socketpath !== null) return;
     const wild = ctx.exposure.listeners.filter((c) => c.cls === 'wildcard');

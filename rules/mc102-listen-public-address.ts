@@ -29,6 +29,7 @@ export const rule = defineRule({
     fix: 'Replaces the `-l` option (or adds one) with `-l 127.0.0.1`, or with the addresses given to `mchard fix --listen`.',
   },
   check(ctx) {
+    if (ctx.model.unknownOf('listeners')) return; // the file does not decide it (template or host): MC910 says so
     const publicOnes = classifiedEntries(ctx).filter((c) => c.cls === 'public');
     if (publicOnes.length === 0) return;
     for (const { entry } of publicOnes) {

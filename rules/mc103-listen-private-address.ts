@@ -32,6 +32,7 @@ export const rule = defineRule({
       'same machine; otherwise add the network to `trusted-networks` and consider `-S`/`-Y` and a firewall.',
   },
   check(ctx) {
+    if (ctx.model.unknownOf('listeners')) return; // the file does not decide it (template or host): MC910 says so
     const configured = ctx.options.trustedNetworks;
     const trusted = configured.length ? `the trusted networks (${configured.join(', ')})` : 'the trusted networks (none are configured)';
     for (const { entry, cls } of classifiedEntries(ctx)) {

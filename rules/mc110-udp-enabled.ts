@@ -48,6 +48,7 @@ export const rule = defineRule({
     fix: 'Sets `-U 0` (replacing the existing `-U`, or adding one). When `-U N` was given without `-p`, also adds `-p N` so that TCP stays on port N.',
   },
   check(ctx) {
+    if (ctx.model.unknownOf('listeners')) return; // the file does not decide it (template or host): MC910 says so
     const s = ctx.model.applied.settings;
     if (s.socketpath !== null) return; // -s turns every network listener off (MC703)
     const udp = baseUdpPort(ctx);

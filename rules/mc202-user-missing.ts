@@ -37,6 +37,7 @@ export const rule = defineRule({
     fix: 'Adds `-u memcache` on Debian or sets `USER="memcached"` on sysconfig files (or the user given with `mchard fix --user`).',
   },
   check(ctx) {
+    if (ctx.model.unknownOf('username')) return; // the file does not decide it (template or host): MC910 says so
     const s = ctx.model.applied.settings;
     if (s.username !== null && s.username !== '') return;
     // A successful start without -u means memcached was not started as root (no privilege drop happens).

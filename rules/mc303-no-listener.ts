@@ -29,6 +29,7 @@ export const rule = defineRule({
     fix: 'None: give a TCP port with `-p`, or a unix socket with `-s`.',
   },
   check(ctx) {
+    if (ctx.model.unknownOf('listeners')) return; // the file does not decide it (template or host): MC910 says so
     const s = ctx.model.applied.settings;
     if (s.socketpath !== null || baseTcpPort(ctx) !== 0 || baseUdpPort(ctx) !== 0) return;
     const opt = ctx.model.applied.setBy.port;

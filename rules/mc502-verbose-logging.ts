@@ -38,6 +38,7 @@ export const rule = defineRule({
     fix: 'Keeps the first `-v` and removes the others (a repeated letter inside `-vv` is taken out of the cluster), leaving verbosity 1 (errors and warnings).',
   },
   check(ctx) {
+    if (ctx.model.unknownOf('verbose')) return; // the file does not decide it (template or host): MC910 says so
     const level = ctx.model.applied.settings.verbose;
     if (level < 2) return;
     const vs = occurrences(ctx, 'v');

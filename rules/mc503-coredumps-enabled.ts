@@ -28,6 +28,7 @@ export const rule = defineRule({
     fix: 'None: core dumps are sometimes wanted while debugging; remove `-r` once done.',
   },
   check(ctx) {
+    if (ctx.model.unknownOf('coreDumps')) return; // the file does not decide it (template or host): MC910 says so
     if (!ctx.model.applied.settings.coreDumps) return;
     const first = occurrences(ctx, 'r')[0];
     if (!first) return;

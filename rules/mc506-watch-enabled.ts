@@ -31,6 +31,7 @@ export const rule = defineRule({
     fix: 'None: `watch` is a debugging aid some operators use; add `-W` if yours do not.',
   },
   check(ctx) {
+    if (ctx.model.unknownOf('watchEnabled', 'listeners')) return; // the file does not decide it (template or host): MC910 says so
     const s = ctx.model.applied.settings;
     if (!s.watchEnabled || !ctx.exposure.networkExposed || !atLeast(ctx.model.version, '1.5.21')) return;
     ctx.report({

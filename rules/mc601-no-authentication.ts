@@ -36,6 +36,7 @@ export const rule = defineRule({
       '(SASL, binary protocol only, UDP off), and prefer TLS (`-Z`) so the credentials do not cross the network in clear.',
   },
   check(ctx) {
+    if (ctx.model.unknownOf('sasl', 'authFile', 'listeners')) return; // the file does not decide it (template or host): MC910 says so
     const s = ctx.model.applied.settings;
     if (s.sasl || s.authFile !== null || !ctx.exposure.networkExposed) return;
     // Decision: the wildcard counts as public (it includes every public address of the machine).

@@ -39,6 +39,7 @@ export const rule = defineRule({
   },
   // The model lists every combination memcached refuses (src/memcached/startup.ts); this rule only words them.
   check(ctx) {
+    if (ctx.model.certainty.anyUnknown()) return; // a clash the template or the host may resolve: not certain
     for (const r of ctx.model.refusals) {
       const { span, message } = describe(ctx, r);
       ctx.report({ span, message });

@@ -31,6 +31,7 @@ export const rule = defineRule({
     fix: 'None: add `-Z` once clients speak TLS, or remove the `ssl_*` sub-options.',
   },
   check(ctx) {
+    if (ctx.model.unknownOf('sslEnabled', 'extended')) return; // the file does not decide it (template or host): MC910 says so
     if (ctx.model.applied.settings.sslEnabled) return;
     for (const o of occurrences(ctx, 'o')) {
       // Sub-options memcached refuses are MC806's: they stop the start before -Z matters.

@@ -36,6 +36,7 @@ export const rule = defineRule({
     fix: 'None: remove `ssl_min_version` (or set it to 2 or 3) once the clients support TLS 1.2.',
   },
   check(ctx) {
+    if (ctx.model.unknownOf('sslEnabled', 'extended')) return; // the file does not decide it (template or host): MC910 says so
     const s = ctx.model.applied.settings;
     const sub = s.extended.get('ssl_min_version');
     if (!sub || sub.value === null) return;

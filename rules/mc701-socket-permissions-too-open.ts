@@ -56,6 +56,7 @@ export const rule = defineRule({
       'group and using `-a 0770` — which this rule still reports as a warning, to suppress once reviewed.',
   },
   check(ctx) {
+    if (ctx.model.unknownOf('socketpath', 'access')) return; // the file does not decide it (template or host): MC910 says so
     const s = ctx.model.applied.settings;
     if (s.socketpath === null) return;
     const a = lastOccurrence(ctx, 'a');

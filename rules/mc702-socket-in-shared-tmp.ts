@@ -31,6 +31,7 @@ export const rule = defineRule({
     fix: 'None: move the socket to a directory owned by the memcached user, such as `/run/memcached` (Debian creates it through tmpfiles.d).',
   },
   check(ctx) {
+    if (ctx.model.unknownOf('socketpath')) return; // the file does not decide it (template or host): MC910 says so
     const path = ctx.model.applied.settings.socketpath;
     if (path === null) return;
     const o = lastOccurrence(ctx, 's');

@@ -47,11 +47,11 @@ export const rule = defineRule({
   },
   check(ctx) {
     const u = lastOccurrence(ctx, 'u');
-    if (!u || u.value !== '0' || !fromFile(ctx, u)) return;
+    if (!u || u.value !== '0' || !fromFile(ctx, u) || ctx.model.unknownOf('username')) return;
     const others = occurrences(ctx, 'u').filter((o) => o !== u && (o.value ?? '') !== '');
     ctx.report({
       span: ctx.spanOf(u),
-      message: `${u.written} 0 makes memcached switch to a user named "0", which normally does not exist (exit 67): -U 0 (capital U) turns UDP off`,
+      message: `${u.written} 0 makes memcached switch to a user named "0", which no realistic system has (adduser and useradd refuse names made of digits): exit 67: -U 0 (capital U) turns UDP off`,
       fix: { option: u, others: others.length > 0 },
     });
   },

@@ -17,6 +17,9 @@
  *   host (all interfaces unless a host IP is given), `expose:` or nothing leaves it reachable only from
  *   containers on the same Compose network, `network_mode: host` binds the host's interfaces directly.
  *   This is recorded in a `container-reach` note (see `container-reach.ts`) that the exposure rules read.
+ * - Any other image (or one built with `build:`) has an ENTRYPOINT, CMD, USER and environment mchard cannot
+ *   see, so unless the file's own `entrypoint:` runs memcached, memcached's arguments are unknown
+ *   (`argvUnknown`): the option rules stay quiet, MC910 says where the options are, fix adds nothing.
  */
 import { CST, isMap, isScalar, isSeq, parseDocument, Parser, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import type { ArgToken, SourceText, Span } from '../source.js';
@@ -24,6 +27,63 @@ import type { Dialect, LaunchFailure, Note, ParseErrorNote, ParsedConfig } from 
 import { goShellwords, interpolate, scalarChars } from './compose-words.js';
 import { tokenOf, valueOf, type SrcChar } from './sourced.js';
 import type { PublishedPort, ReachData } from './container-reach.js';
+import { InputError } from '../input.js';
+
+/**
+ * Deepest nesting of collections read. Compose files nest a handful of levels; the YAML library's parser,
+ * composer and printer recurse once per level and run out of stack a few thousand levels down, so deeper
+ * files are refused before they reach it (Compose's own go-yaml stops at 10,000).
+ */
+export const MAX_YAML_DEPTH = 500;
+
+/**
+ * An upper bound of a YAML text's nesting, from the text alone (the parser itself recurses, so the bound
+ * must come before it): flow brackets still open (outside quotes and comments), and for each line its
+ * indentation plus the block indicators (`-`, `?`, `:` followed by a space) on it, since every block level
+ * costs at least one of those characters. Ordinary files are far below the limit.
+ */
+export function yamlNestingBound(text: string): number {
+  let max = 0;
+  let flow = 0;
+  let lineStart = true;
+  let indent = 0;
+  let indicators = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\n') {
+      lineStart = true;
+      indent = 0;
+      indicators = 0;
+      continue;
+    }
+    if (lineStart && (c === ' ' || c === '\t')) {
+      indent++;
+      continue;
+    }
+    if (lineStart) {
+      lineStart = false;
+      // Indentation counts where something follows it (not on blank or comment lines).
+      if (c !== '#' && c !== '\r' && indent > max) max = indent;
+    }
+    if ((c === '-' || c === '?' || c === ':') && (i + 1 === text.length || text[i + 1] === ' ' || text[i + 1] === '\t' || text[i + 1] === '\n' || text[i + 1] === '\r')) {
+      indicators++;
+      if (indent + indicators > max) max = indent + indicators;
+    } else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]))) {
+      const nl = text.indexOf('\n', i);
+      i = (nl === -1 ? text.length : nl) - 1;
+    } else if (c === '"' || c === "'") {
+      // A quoted scalar on this line: brackets inside it are text.
+      let j = i + 1;
+      while (j < text.length && text[j] !== c && text[j] !== '\n') j += c === '"' && text[j] === '\\' ? 2 : 1;
+      i = text[j] === '\n' ? j - 1 : j;
+    } else if (c === '[' || c === '{') {
+      flow++;
+      if (flow > max) max = flow;
+    } else if ((c === ']' || c === '}') && flow > 0) flow--;
+  }
+  return max;
+}
+
 
 export interface ComposeService {
   readonly name: string;
@@ -44,8 +104,10 @@ export interface ComposeService {
  * What the Compose dialect notes: a file Compose cannot read or without memcached (`parse-error`), a
  * `command:` item that is not a string, text Compose drops while splitting a string command, a service
  * of the memcached image that runs something else, another service running memcached, an argument that
- * depends on the environment (`value`), the user the container runs memcached as, and where the
- * container's port can be reached from (`container-reach`: `mode`, `published`).
+ * depends on the environment (`value`), the user the container runs memcached as, where the
+ * container's port can be reached from (`container-reach`: `mode`, `published`), and a service whose
+ * image mchard does not know, so that the image decides memcached's options (`delegated`: `image`, null
+ * for an image built from `build:`).
  */
 export type ComposeNote =
   | ParseErrorNote
@@ -55,7 +117,8 @@ export type ComposeNote =
   | (Note<'other-service'> & { readonly service: string })
   | (Note<'host-dependent'> & { readonly value: string })
   | (Note<'starts-as'> & { readonly user: string })
-  | (Note<'container-reach'> & ReachData);
+  | (Note<'container-reach'> & ReachData)
+  | (Note<'delegated'> & { readonly image: string | null });
 
 export interface ComposeConfig extends ParsedConfig<ComposeNote> {
   readonly dialect: 'compose';
@@ -150,6 +213,10 @@ function publishedPorts(node: unknown, text: string): PublishedPort[] {
 
 export function parseCompose(source: SourceText): ComposeConfig {
   const text = source.text;
+  const depth = yamlNestingBound(text);
+  if (depth > MAX_YAML_DEPTH) {
+    throw new InputError(source.path, `YAML nested up to ${depth} levels deep; mchard reads at most ${MAX_YAML_DEPTH} levels (a Compose file needs a handful)`);
+  }
   const tokens = [...new Parser().parse(text)];
   const printed = tokens.map((t) => CST.stringify(t)).join('');
   const print = () => printed;
@@ -219,11 +286,26 @@ export function parseCompose(source: SourceText): ComposeConfig {
   }
   let argv: ArgToken[] = [];
   let startsAs: string | undefined;
-  if (!service) {
+  let argvUnknown: string | null = null;
+  if (service && service.argvFrom !== 'entrypoint' && !(service.image !== null && OFFICIAL_IMAGE.test(service.image))) {
+    // An image mchard does not know (or one built here): its own ENTRYPOINT, CMD and environment decide
+    // what memcached runs with and as whom, and command: only feeds that entrypoint. Nothing in this file
+    // decides memcached's argument vector, so it is unknown: no option is judged, and fix adds nothing.
+    const imageNode = service.node.get('image', true) as Node | undefined;
+    const what = service.image !== null ? `image ${JSON.stringify(service.image)}` : 'an image built from build:';
+    argvUnknown =
+      `service ${service.name} runs ${what}, which mchard does not know: the image's own command and environment decide memcached's options and user` +
+      (service.command ? ', and command: only feeds its entrypoint' : '') +
+      `; unknown (an entrypoint: that runs memcached would decide them in this file)`;
+    notes.push({ kind: 'delegated', span: spanOf(imageNode) ?? service.keySpan, message: argvUnknown, image: service.image });
+    const w = words.get(service)!;
+    notes.push(...w.notes);
+    if (w.error) fail(w.error.reason, w.error.span);
+  } else if (!service) {
     if (!launchFailure) fail('no service of the file runs memcached (by image, entrypoint or command)', null);
   } else {
     const w = words.get(service)!;
-    notes.push(...w.notes);
+    for (const n of w.notes) notes.push(n);
     if (w.error) fail(w.error.reason, w.error.span);
     argv = w.tokens;
     for (const t of argv.filter((t) => !t.exact)) notes.push({ kind: 'host-dependent', span: t.span ?? service.keySpan, message: `the argument ${t.note}`, value: t.value });
@@ -262,10 +344,11 @@ export function parseCompose(source: SourceText): ComposeConfig {
   return {
     ...base,
     argv,
-    argvExact: argv.every((t) => t.exact),
+    argvExact: !argvUnknown && argv.every((t) => t.exact),
     launchFailure,
     notes,
     ...(startsAs !== undefined ? { startsAs } : {}),
+    ...(argvUnknown ? { argvUnknown } : {}),
     document: doc,
     service,
   };

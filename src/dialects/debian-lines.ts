@@ -10,6 +10,7 @@
  */
 import type { DebianNote } from './debian.js';
 import type { SourcedChar } from './shell.js';
+import { isMaskChar } from './template.js';
 
 export interface DebianLine {
   /** Offset of the line's first character. */
@@ -104,6 +105,9 @@ export function readLine(start: number, text: string, notes: DebianNote[] | null
     if (str === '0') notes?.push({ kind: 'ignored-line', span: lineSpan, message: 'a line that is just "0" is skipped by the wrapper (Perl treats it as false)', directive: null });
     return { kind: text.trim() === '' ? 'blank' : str === '0' ? 'ignored' : 'comment', str: '', ranges: [] };
   }
+  // A line that starts with a template tag (or whose option letter is one): what the wrapper makes of the
+  // rendered line depends on the template, so it is kept and its words are unknown.
+  if (isMaskChar(str[0]) || (str[0] === '-' && isMaskChar(str[1]))) return { kind: 'option', str, ranges };
   if (str[0] === '-' && (str[1] === 'd' || str[1] === 'h')) {
     notes?.push({
       kind: 'dropped-option-line',

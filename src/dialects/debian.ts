@@ -8,7 +8,7 @@
  */
 import { SourceText, type ArgToken, type Span } from '../source.js';
 import type { Dialect, LaunchFailure, Note, ParsedConfig } from './types.js';
-import { parseShellCommand, type SourcedChar } from './shell.js';
+import { parseShellCommand, type ShellWord, type SourcedChar } from './shell.js';
 import { debianLines, forEachLine, PERL_SPACE, readLine, type DebianLine } from './debian-lines.js';
 
 export type { DebianLine } from './debian-lines.js';
@@ -120,15 +120,10 @@ export function parseDebian(source: SourceText): DebianConfig {
       shellEvaluated = true;
       const chars: SourcedChar[] = [];
       for (let i = 0; i < decision.end; i++) chars.push({ ch: params.text[i], offset: params.offsets[i] < 0 ? null : params.offsets[i] });
-      const sh = parseShellCommand(chars);
-      argv = sh.words.map((w) => ({
-        value: w.value,
-        span: w.span,
-        origin: 'file' as const,
-        exact: w.exact,
-        ...(w.inexact ? { note: `depends on the host: ${w.inexact}` } : w.unquoted ? { note: 'quotes and backslashes removed by /bin/sh' } : {}),
-      }));
-      argvExact = sh.words.every((w) => w.exact) && sh.extraCommands.length === 0;
+      const sh = parseShellCommand(chars, { commandName: '/usr/bin/memcached' });
+      argv = sh.words.map((w) => shellToken(w));
+      // Commands after ";" or "&&" run after memcached: they do not change its arguments.
+      argvExact = sh.words.every((w) => w.exact) && sh.hostDependent.length === 0;
       for (const r of sh.redirects) {
         notes.push({ kind: 'shell-redirect', span: r.span ?? { start: 0, end: 0 }, message: `"${r.text.trim()}" is a shell redirection, not an argument for memcached`, text: r.text });
       }
@@ -138,8 +133,11 @@ export function parseDebian(source: SourceText): DebianConfig {
       for (const h of sh.hostDependent) {
         notes.push({ kind: 'host-dependent', span: h.span ?? { start: 0, end: 0 }, message: `the argument depends on the host: ${h.what}`, what: h.what });
       }
-      if (sh.syntaxError) {
-        launchFailure = { exitCode: 2, reason: `/bin/sh: ${sh.syntaxError.message}; memcached never starts`, span: sh.syntaxError.span };
+      // dash refuses the line, or fails before running memcached: it prints "sh: 1: MESSAGE" and exits 2.
+      const shFailure = sh.syntaxError ?? sh.runtimeError;
+      if (shFailure) {
+        const after = shFailure.exitCode === null ? '; sh goes on with the commands after it, whose status the wrapper exits with' : '';
+        launchFailure = { exitCode: shFailure.exitCode ?? 2, reason: `/bin/sh: sh: 1: ${shFailure.message} (memcached never starts${after})`, span: shFailure.span, ...(shFailure.exitCode === null ? { certain: false } : {}) };
       }
     } else {
       argv = splitWords(params, decision.end);
@@ -197,6 +195,21 @@ function perlExecDecision(params: string): { shell: boolean; end: number; stripp
   return { shell: false, end: n };
 }
 
+/** An argument /bin/sh gives memcached, with what depends on the host. */
+function shellToken(w: ShellWord): ArgToken {
+  if (!w.exact) {
+    return {
+      value: w.value,
+      span: w.span,
+      origin: 'file',
+      exact: false,
+      note: `depends on the host: ${w.inexact}`,
+      unknown: { kind: w.kind ?? 'value', depends: 'host', reason: w.inexact ?? 'shell expansion', decide: 'the host memcached runs on', at: w.unknownAt ?? 0, ...(w.pathname ? { pathname: true } : {}) },
+    };
+  }
+  return { value: w.value, span: w.span, origin: 'file', exact: true, ...(w.unquoted ? { note: 'quotes and backslashes removed by /bin/sh' } : {}) };
+}
+
 function splitWords(params: Params, end: number): ArgToken[] {
   const out: ArgToken[] = [];
   let k = 0;
@@ -219,7 +232,8 @@ export const debianDialect: Dialect = {
   /** A missing option goes on its own line after the last line the wrapper keeps. */
   insertionPoint(config) {
     const text = config.source.text;
-    const last = config.argv.filter((t) => t.span).at(-1);
+    // After the last argument every rendering of a template has (not inside a block, not a template piece).
+    const last = config.argv.filter((t) => t.span && !t.conditional && t.unknown?.depends !== 'template').at(-1);
     if (!last?.span) return { start: text.length, end: text.length };
     const nl = text.indexOf('\n', last.span.end);
     const at = nl === -1 ? text.length : nl + 1;

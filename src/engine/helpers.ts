@@ -158,6 +158,17 @@ export function exposedListenerList(ctx: Reader, filter: (c: ClassifiedListener)
   return all.length > max ? `${all.slice(0, max).join(', ')} and ${all.length - max} more` : all.join(', ');
 }
 
+/** Whether a token's file text is its value verbatim, remembered per token (a cluster of 100,000 letters asks once per letter). */
+const verbatimTokens = new WeakMap<object, boolean>();
+function verbatim(ctx: Reader, tok: NonNullable<Reader['config']['argv'][number]>): boolean {
+  let v = verbatimTokens.get(tok);
+  if (v === undefined) {
+    v = tok.span !== null && tok.span.end - tok.span.start === tok.value.length && ctx.config.source.slice(tok.span) === tok.value;
+    verbatimTokens.set(tok, v);
+  }
+  return v;
+}
+
 /**
  * The span of argv word `index`, narrowed to the letter at `clusterOffset` inside a cluster (`-vx`) when the
  * file holds the word verbatim; the whole word for the first letter, as `ctx.spanOf` does.
@@ -165,7 +176,7 @@ export function exposedListenerList(ctx: Reader, filter: (c: ClassifiedListener)
 export function wordLetterSpan(ctx: Reader, index: number, clusterOffset: number): Span | null {
   const tok = ctx.config.argv[index];
   if (!tok?.span) return null;
-  if (clusterOffset > 1 && ctx.config.source.slice(tok.span) === tok.value) {
+  if (clusterOffset > 1 && verbatim(ctx, tok)) {
     return { start: tok.span.start + clusterOffset, end: tok.span.start + clusterOffset + 1 };
   }
   return tok.span;

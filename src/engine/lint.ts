@@ -12,6 +12,10 @@ import { SERVICE_HOST, type HostFacts } from '../memcached/startup.js';
 import { assessExposure, type Exposure } from './exposure.js';
 import { findDirectives, isSuppressed, sameReading, type Directives } from './suppressions.js';
 import type { AuditFacts } from '../audit/types.js';
+import type { HostFileAccess } from '../input.js';
+import { boundedMessage } from '../report/visible.js';
+import { hiddenValues, redact } from '../report/redact.js';
+import { dialectReading, templateOf, type TemplateInfo } from '../dialects/template.js';
 import type { Finding, RuleOptions, Severity } from './types.js';
 import { appliesTo, PHASES, validateReport, type FindingInput, type FixContext, type FixHost, type Rule, type RuleContext } from './rule.js';
 
@@ -23,6 +27,8 @@ export interface LintSettings {
   host?: HostFacts;
   /** A running process's observations; without them the audit-phase rules are skipped. */
   audit?: AuditFacts;
+  /** Other host files the file names (a unit's EnvironmentFile=) that may be read; default none. */
+  hostFiles?: HostFileAccess;
 }
 
 export interface LintResult {
@@ -57,14 +63,18 @@ export function analyzeConfig(config: ParsedConfig, options: RuleOptions, host?:
   const model = startsAs !== undefined && startsAs !== 'root' ? { ...analyzed, runsAs: startsAs } : analyzed;
   if (config.launchFailure) {
     const f = config.launchFailure;
-    return { ...model, runsAs: null, startup: { ok: false, warnings: [], exitCode: f.exitCode, reason: f.reason, option: null, certain: true } };
+    const unknown = f.unknown ? { depends: 'template' as const, ...f.unknown } : undefined;
+    return { ...model, runsAs: null, startup: { ok: false, warnings: [], exitCode: f.exitCode, reason: f.reason, option: null, certain: !unknown && f.certain !== false, ...(unknown ? { unknown } : {}) } };
   }
   return model;
 }
 
 export function lintSource(source: SourceText, dialect: DialectName, settings: LintSettings): LintResult {
-  const config = parseConfig(source, dialect);
+  const context = { hostFiles: settings.hostFiles };
+  const config = parseConfig(source, dialect, context);
   const model = analyzeConfig(config, settings.options, settings.host);
+  // Every message passes here: values from a host file the user did not name are hidden, long values cut.
+  const shown = shownFor(config);
   const exposure = assessExposure(model.listeners, settings.options.trustedNetworks);
   const severities = settings.severities ?? new Map<string, Severity | 'off'>();
   // A file its service cannot read at all (a dialect's parse-error note: invalid YAML, no memcached in it)
@@ -79,7 +89,8 @@ export function lintSource(source: SourceText, dialect: DialectName, settings: L
   const found = findDirectives(source, settings.rules, {
     commentChars: reader.commentChars,
     requireReason: settings.options.requireReason ?? false,
-    trailingCommentIsComment: (span) => sameReading((text) => reader.parse(new SourceText(source.path, text)), config, span),
+    // Compared as the dialect reads the text (a template's masked text, without the template layer's marks).
+    trailingCommentIsComment: (span) => sameReading((text) => reader.parse(new SourceText(source.path, text), context), dialectReading(config), span),
   });
   const ran = new Set<string>();
   const directives: Directives = { list: found.list, problems: found.problems, ran, dialect };
@@ -88,24 +99,29 @@ export function lintSource(source: SourceText, dialect: DialectName, settings: L
   const findings: Finding[] = [];
   const textLength = source.text.length;
   let current: Rule | undefined;
-  const report = (input: FindingInput<unknown>) => {
+  const tpl = templateOf(config);
+  const report = (given: FindingInput<unknown>) => {
     const rule = current!;
-    validateReport(rule, input, textLength);
+    validateReport(rule, given, textLength);
+    // In a template, a finding about text the template decides holds only for some renderings: a note, without a fix.
+    const t = tpl ? templateFinding(tpl, given, given.severity ?? rule.severity) : null;
+    const input = t?.finding ?? given;
     const range = input.span ? source.range(input.span) : { line: 1, column: 1, endLine: 1, endColumn: 1 };
     if (isSuppressed(found.list, rule.id, range.line, input.span)) return;
     const configured = severities.get(rule.id);
-    const severity = configured && configured !== 'off' ? configured : (input.severity ?? rule.severity);
+    const severity = t?.note ? 'info' : configured && configured !== 'off' ? configured : (input.severity ?? rule.severity);
     // Every field written out, not `...range`: a literal of known shape keeps its fields in the object.
     findings.push({
       ruleId: rule.id,
       slug: rule.slug,
       severity,
-      message: input.message,
+      message: shown(input.message),
       line: range.line,
       column: range.column,
       endLine: range.endLine,
       endColumn: range.endColumn,
       span: input.span,
+      // The fix's description is built (and shown through shownFor) only by mchard fix.
       fix: input.fix !== undefined ? { safety: rule.fix!.safety, state: input.fix } : null,
     });
   };
@@ -124,6 +140,28 @@ export function lintSource(source: SourceText, dialect: DialectName, settings: L
   // Rule IDs are ASCII: a code-unit comparison, not localeCompare (whose first call loads ICU's collator, ~5 ms).
   findings.sort((a, b) => a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
   return { config, model, exposure, findings, directives };
+}
+
+/**
+ * A finding on a template: its message with every masked tag shown as written; one whose span touches a
+ * template tag or lies in a block the template renders only under a condition becomes a note saying so,
+ * without a fix.
+ */
+function templateFinding(tpl: TemplateInfo, f: FindingInput<unknown>, severity: Severity): { finding: FindingInput<unknown>; note: boolean } {
+  const message = tpl.unmask(f.message);
+  // A note already (MC910 naming what the template decides): nothing to downgrade.
+  const why = severity !== 'info' && f.span && f.span.end > f.span.start ? tpl.touches(f.span) : null;
+  if (!why) return { finding: message === f.message ? f : { ...f, message }, note: false };
+  return { finding: { span: f.span, message: `depends on the template (${why.reason}): ${message}`, severity: 'info' }, note: true };
+}
+
+/**
+ * How a text about this file is shown (a finding's message, a fix's description): the values a unit took from
+ * a host file the user did not name hidden, long values cut.
+ */
+export function shownFor(config: ParsedConfig): (text: string) => string {
+  const hidden = hiddenValues(config.argv);
+  return (text) => boundedMessage(hidden.length ? redact(text, hidden) : text);
 }
 
 function unionSpan(a: Span | null, b: Span | null): Span | null {

@@ -17,14 +17,15 @@
  * unsafe is recorded in the plan with the reason.
  */
 import { SourceText } from '../source.js';
-import type { DialectName } from '../dialects/types.js';
-import { fixContextOf, lintSource, type LintResult, type LintSettings } from '../engine/lint.js';
+import type { DialectName, ParseContext } from '../dialects/types.js';
+import { fixContextOf, lintSource, shownFor, type LintResult, type LintSettings } from '../engine/lint.js';
 import type { Finding, FixIntent, Severity } from '../engine/types.js';
 import { PHASES, type FixContext, type FixHost, type FixProposal, type Rule, type SafetyDecision } from '../engine/rule.js';
 import { editorFor } from './editors.js';
 import { editComments, isCommentIntent } from './comment-edit.js';
 import { dialectOf } from '../dialects/index.js';
-import { composeOrigin, identityOrigin } from './text-edit.js';
+import { composeOrigin, identityOrigin, type EditOutput } from './text-edit.js';
+import { dialectReading, TEMPLATE_TITLES, templateOf } from '../dialects/template.js';
 import { intentKey } from './words.js';
 import type { EditAttempt } from './types.js';
 
@@ -81,6 +82,8 @@ export interface FixPlan {
   rounds: number;
   /** 1-based lines of the original that the fixes changed or removed; every other line is in the result unchanged. */
   touchedLines: number[];
+  /** For each line of `text`: the 0-based line of the original it is an unchanged copy of, or null (the diff's alignment). */
+  origin: (number | null)[];
 }
 
 const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
@@ -123,7 +126,14 @@ function groups(result: LintResult, rules: readonly Rule[]): Group[] {
   return keyed.map((x) => x.g);
 }
 
-function applyProposals(result: LintResult, dialect: DialectName, label: { ruleId: string; slug: string }, proposals: FixProposal[], fresh: ReadonlySet<number>): EditAttempt {
+function applyProposals(
+  result: LintResult,
+  dialect: DialectName,
+  parseContext: ParseContext,
+  label: { ruleId: string; slug: string },
+  proposals: FixProposal[],
+  fresh: ReadonlySet<number>,
+): EditAttempt {
   const seen = new Set<string>();
   const intents: FixIntent[] = [];
   for (const p of proposals) {
@@ -135,14 +145,24 @@ function applyProposals(result: LintResult, dialect: DialectName, label: { ruleI
     }
   }
   // mchard's own comments are edited the same way in every dialect; everything else by the dialect's editor.
-  if (intents.length > 0 && intents.every(isCommentIntent)) return editComments(result.config, intents, (s) => dialectOf(dialect).parse(s));
+  // A template's comments are compared as the dialect reads its masked text (the result is restored like any other edit).
+  if (intents.length > 0 && intents.every(isCommentIntent)) return editComments(dialectReading(result.config), intents, (s) => dialectOf(dialect).parse(s, parseContext));
   if (intents.some(isCommentIntent)) return { ok: false, reason: 'internal: a fix mixes comment edits with option edits' };
   return editorFor(dialect)({ config: result.config, model: result.model, intents, label, fresh });
+}
+
+/** An editor's output for this round's text: as it is, or, for a template, turned back into the template. */
+function restoreTemplate(current: LintResult, output: EditOutput): { ok: true; text: string; origin: (number | null)[] } | { ok: false; reason: string } {
+  const tpl = templateOf(current.config);
+  if (!tpl) return { ok: true, text: output.text, origin: output.origin };
+  const r = tpl.restore(current.config.source.text, output.text, output.origin);
+  return r.ok ? r : { ok: false, reason: `${r.reason} (a ${TEMPLATE_TITLES[tpl.language]} template: mchard edits only its literal lines)` };
 }
 
 export function planFix(source: SourceText, dialect: DialectName, settings: FixSettings, maxRounds = 5): FixPlan {
   const lint = (text: string) => lintSource(new SourceText(source.path, text), dialect, settings);
   const host = settings.fixHost ?? null;
+  const parseContext: ParseContext = { hostFiles: settings.hostFiles };
   const before = lintSource(source, dialect, settings);
   let current = before;
   let text = source.text;
@@ -170,16 +190,25 @@ export function planFix(source: SourceText, dialect: DialectName, settings: FixS
         proposals.push(proposal);
       }
       if (proposals.length === 0) continue;
-      const fresh = new Set(origin.flatMap((o, k) => (o === null ? [k] : [])));
-      const attempt = applyProposals(current, dialect, { ruleId: rule.id, slug: rule.slug }, proposals, fresh);
-      const description = [...new Set(proposals.map((p) => p.description))].join('; ');
+      // Lines the fixes wrote (a plain loop: flatMap made an array per line of a multi-megabyte file).
+      const fresh = new Set<number>();
+      for (let k = 0; k < origin.length; k++) if (origin[k] === null) fresh.add(k);
+      const attempt = applyProposals(current, dialect, parseContext, { ruleId: rule.id, slug: rule.slug }, proposals, fresh);
+      const shown = shownFor(current.config);
+      const description = [...new Set(proposals.map((p) => shown(p.description)))].join('; ');
       if (!attempt.ok) {
-        failures.set(rule.id, { ruleId: rule.id, slug: rule.slug, description, reason: attempt.reason });
+        failures.set(rule.id, { ruleId: rule.id, slug: rule.slug, description, reason: shown(attempt.reason) });
         continue;
       }
-      if (attempt.output.text === text) continue;
-      text = attempt.output.text;
-      origin = composeOrigin(origin, attempt.output.origin);
+      // A template: the editor worked on the masked text; every tag must come back unchanged and untouched.
+      const output = restoreTemplate(current, attempt.output);
+      if (!output.ok) {
+        failures.set(rule.id, { ruleId: rule.id, slug: rule.slug, description, reason: shown(output.reason) });
+        continue;
+      }
+      if (output.text === text) continue;
+      text = output.text;
+      origin = composeOrigin(origin, output.origin);
       current = lint(text);
       applied.push({ ruleId: rule.id, slug: rule.slug, description, round });
       failures.delete(rule.id);
@@ -193,20 +222,24 @@ export function planFix(source: SourceText, dialect: DialectName, settings: FixS
   const heldBack = new Map<string, HeldBackFix>();
   if (!settings.unsafeFixes) {
     const ctx = fixContextOf(current, settings, host);
+    const shown = shownFor(current.config);
     for (const f of unfixed) {
       const rule = settings.rules.find((r) => r.id === f.ruleId);
       if (!rule?.fix) continue;
       const safety = fixSafety(rule, ctx, f.fix!.state, settings);
       const proposal = safety.safety === 'unsafe' ? rule.fix.build(ctx, f.fix!.state) : null;
       if (!proposal) continue;
-      const key = `${rule.id}|${proposal.description}|${safety.reason}`;
-      if (!heldBack.has(key)) heldBack.set(key, { ruleId: rule.id, slug: rule.slug, description: proposal.description, reason: safety.reason });
+      const description = shown(proposal.description);
+      const reason = shown(safety.reason);
+      const key = `${rule.id}|${description}|${reason}`;
+      if (!heldBack.has(key)) heldBack.set(key, { ruleId: rule.id, slug: rule.slug, description, reason });
     }
   }
-  const kept = new Set(origin.filter((o): o is number => o !== null));
   const originalLines = identityOrigin(source.text).length;
+  const kept = new Uint8Array(originalLines);
+  for (const o of origin) if (o !== null) kept[o] = 1;
   const touchedLines: number[] = [];
-  for (let k = 0; k < originalLines; k++) if (!kept.has(k)) touchedLines.push(k + 1);
+  for (let k = 0; k < originalLines; k++) if (!kept[k]) touchedLines.push(k + 1);
   return {
     path: source.path,
     dialect,
@@ -221,5 +254,6 @@ export function planFix(source: SourceText, dialect: DialectName, settings: FixS
     unfixed,
     rounds,
     touchedLines,
+    origin,
   };
 }

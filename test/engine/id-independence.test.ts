@@ -61,7 +61,9 @@ for (const p of [...files(join(ROOT, 'samples')), ...files(join(SHARED, 'corpus'
   let dialect: DialectName;
   try {
     text = decodeConfig(p, readFileSync(p)).text;
-    dialect = chooseDialect(p, text, undefined);
+    const chosen = chooseDialect(p, text, undefined);
+    if (!chosen) continue; // a refused file: the command line reports it before any rule runs
+    dialect = chosen;
   } catch {
     continue; // unreadable bytes: the command line reports those before any rule runs
   }

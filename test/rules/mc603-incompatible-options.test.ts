@@ -1,5 +1,10 @@
 import { lintText, findings, pointedText } from '../helpers/lint.js';
 import { parseVersion } from '../../src/memcached/version.js';
+import { loadDialect } from '../../src/dialects/index.js';
+
+beforeAll(async () => {
+  await loadDialect('systemd');
+});
 
 const CERT = '-o ssl_chain_cert=/etc/memcached/cert.pem,ssl_key=/etc/memcached/key.pem\n';
 
@@ -85,12 +90,14 @@ describe('MC603 incompatible-options', () => {
 
 describe('MC603 words the model\'s start-up verdicts, it does not re-derive them', () => {
   it.each([
-    '-u memcache\n-l 127.0.0.1\n-S\n-B ascii\n-U 11211\n',
-    '-u memcache\n-l 127.0.0.1\n-Y /etc/memcached/auth\n-B binary\n-U 11211\n',
-    '-u memcache\n-p 0\n-Z\n',
-    '-u memcache\n-l notls:127.0.0.1\n-Y /etc/memcached/auth\n-U 0\n-l proto[binary]:127.0.0.2\n',
-  ])('one finding per refusal of the model, and memcached stops at the first of them: %j', (text) => {
-    const r = lintText(text);
+    ['-u memcache\n-l 127.0.0.1\n-S\n-B ascii\n-U 11211\n', 'debian'],
+    ['-u memcache\n-l 127.0.0.1\n-Y /etc/memcached/auth\n-B binary\n-U 11211\n', 'debian'],
+    ['-u memcache\n-p 0\n-Z\n', 'debian'],
+    // In a unit: systemd does not glob. In Debian's file (and a bare command line) "[binary]" is a glob a shell
+    // may expand, so the listener depends on the host there and MC603 stays quiet.
+    ['[Service]\nExecStart=/usr/bin/memcached -u memcache -l notls:127.0.0.1 -Y /etc/memcached/auth -U 0 -l proto[binary]:127.0.0.2\n', 'systemd'],
+  ] as const)('one finding per refusal of the model, and memcached stops at the first of them: %j (%s)', (text, dialect) => {
+    const r = lintText(text, { dialect, ...(dialect === 'systemd' ? { path: '/etc/systemd/system/memcached.service' } : {}) });
     expect(r.model.refusals.length).toBeGreaterThan(0);
     // Each finding quotes memcached's own message for its refusal.
     const core = (reason: string) => reason.replace(/^ERROR: /, '').replace(/ \(.*$|[.:].*$/, '');
