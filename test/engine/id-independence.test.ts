@@ -1,6 +1,6 @@
 /**
- * Behaviour never hangs on a rule's number. Every file of samples/ and the shared corpus, and every rule's
- * documented examples, are linted and fixed twice: with the real rules, and with the rule IDs replaced by a
+ * Behaviour never hangs on a rule's number. Every file of samples/, the shared corpus and test/fixtures that
+ * mchard reads (templates included), and every rule's documented examples, are linted and fixed twice: with the real rules, and with the rule IDs replaced by a
  * random permutation of themselves (MC101 may become MC953, MC001 may become MC505) and the rule list
  * reversed (IDs written in a file, as in a suppression comment, are renamed alike). Modulo the renaming,
  * the findings, the fixed texts, the fixes applied (in their order), failed and held back must be the same.
@@ -55,8 +55,11 @@ interface Input {
 }
 
 const inputs: Input[] = [];
-for (const p of [...files(join(ROOT, 'samples')), ...files(join(SHARED, 'corpus'))]) {
-  if (p.endsWith('.tsv')) continue;
+// The real files of test/fixtures too: templates (Jinja2, ERB, EPP), whose findings pass the template layer of
+// the report sink, and the formats detection reads from their names and content.
+const FIXTURES = [...files(join(ROOT, 'test/fixtures/real')), ...files(join(ROOT, 'test/fixtures/detect'))];
+for (const p of [...files(join(ROOT, 'samples')), ...files(join(SHARED, 'corpus')), ...FIXTURES]) {
+  if (p.endsWith('.tsv') || p.endsWith('.md')) continue;
   let text: string;
   let dialect: DialectName;
   try {
@@ -67,7 +70,7 @@ for (const p of [...files(join(ROOT, 'samples')), ...files(join(SHARED, 'corpus'
   } catch {
     continue; // unreadable bytes: the command line reports those before any rule runs
   }
-  inputs.push({ name: p.slice(p.indexOf(p.includes('/corpus/') ? 'corpus/' : 'samples/')), path: p, text, dialect });
+  inputs.push({ name: p.slice(p.indexOf(p.includes('/corpus/') ? 'corpus/' : p.includes('/fixtures/') ? 'fixtures/' : 'samples/')), path: p, text, dialect });
 }
 // And every rule's documented examples (the only place bare command lines, the argv dialect, occur).
 for (const r of RULES) {
@@ -105,6 +108,8 @@ beforeAll(async () => {
 
 it('has files to check in every dialect', () => {
   expect(inputs.length).toBeGreaterThan(80);
+  // Templates among them (their findings go through the template layer of the report sink).
+  expect(inputs.filter((i) => /\.(j2|erb|epp|tmpl)$/.test(i.path)).length).toBeGreaterThan(10);
   expect(new Set(inputs.map((i) => i.dialect)).size).toBe(8);
 });
 
