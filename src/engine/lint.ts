@@ -1,7 +1,9 @@
 /**
  * Linting one file: dialect parse → memcached model → the rules that apply → suppressions → severities
  * from the configuration → findings sorted by position. Which rules run is decided from what each rule
- * declares (its phase and dialects, rule.ts), never from its ID.
+ * declares (its phase and dialects, rule.ts), never from its ID. Every report passes one sink: the
+ * contract's check of the report, then (in a template) a finding about text the template decides becomes
+ * a note without a fix, then suppressions and severities, and the message is shown through `shownFor`.
  */
 import { SourceText, type Span } from '../source.js';
 import type { DialectName, ParsedConfig } from '../dialects/types.js';
