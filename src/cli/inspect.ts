@@ -13,8 +13,9 @@ import { paint, useColor } from '../report/color.js';
 import type { DialectChoice } from '../dialects/detect.js';
 import { inspectionOf, refusedInspection, type Inspection, type RefusedInspection } from './inspection.js';
 import type { Io } from './io.js';
+import { resolveTargets, TARGET_OPTIONS } from './targets.js';
 
-const OPTIONS = { ...COMMON_OPTIONS, 'host-checks': { type: 'boolean' }, 'no-host-checks': { type: 'boolean' } } as const;
+const OPTIONS = { ...COMMON_OPTIONS, 'host-checks': { type: 'boolean' }, 'no-host-checks': { type: 'boolean' }, verbose: TARGET_OPTIONS.verbose, 'stdin-filename': TARGET_OPTIONS['stdin-filename'] } as const;
 
 export const INSPECT_HELP = `Usage: mchard inspect [options] FILE...
 
@@ -31,19 +32,29 @@ Options:
   --host-checks / --no-host-checks
                             check users and addresses against this machine
                             (default: only for files under /etc)
-  --color / --no-color      colour (default: on a terminal, unless NO_COLOR)
-  -                         read standard input
+  --color[=WHEN], --no-color
+                            colour: auto (the default: on a terminal, unless
+                            NO_COLOR is set or TERM=dumb), always, never
+  -                         read standard input (its format from its content)
+  --stdin-filename PATH     the path standard input stands for, in detection and
+                            the output
+  -v, --verbose             say which files a FOLDER argument passed over, and why
+
+A FILE may be a folder: the configuration files under it, found by their paths
+as "mchard lint FOLDER" finds them.
 `;
 
 export async function runInspect(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, OPTIONS);
+  const { values, positionals: given } = parseCommandArgs(argv, OPTIONS);
   if (values.help) {
     io.out(INSPECT_HELP);
     return 0;
   }
-  if (positionals.length === 0) throw new UsageError('inspect needs a FILE (or - for standard input)');
+  if (given.length === 0 && values['stdin-filename'] === undefined) throw new UsageError('inspect needs a FILE (or - for standard input)');
   const format = oneOf('format', values.format, ['text', 'json'] as const, 'text');
   const dialect = parseDialectFlag(values.dialect);
+  // Folders are searched for configuration files; `-` takes its --stdin-filename name.
+  const positionals = resolveTargets(given, given, { ...values, dialect }, io, 'inspect');
   const version = parseVersionFlag(values['memcached-version']);
   const resolver = new OptionResolver([], { config: values.config, version });
   const color = useColor({ color: values.color, noColor: values['no-color'] }, io.stdoutStream);

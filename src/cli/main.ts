@@ -1,5 +1,6 @@
 /** The `mchard` program: dispatches to a command; usage errors exit 2, internal errors too, never a stack trace. */
 import { UsageError } from './args.js';
+import { suggestion } from '../suggest.js';
 import { processIo, type Io } from './io.js';
 import { VERSION } from '../version.js';
 
@@ -58,6 +59,14 @@ const COMMANDS: Record<string, () => Promise<{ run: Command; help: string }>> = 
   },
 };
 
+/** The message for a command mchard does not have, with the nearest one when there is one. */
+function unknownCommand(cmd: string): string {
+  const hint = suggestion(cmd, [...Object.keys(COMMANDS), 'help']);
+  if (hint) return `unknown command "${cmd}" (${hint})`;
+  if (cmd.startsWith('-')) return `unknown option ${cmd.split('=')[0]} before the command: options follow it (mchard COMMAND [options]; try mchard --help)`;
+  return `unknown command "${cmd}" (try mchard --help)`;
+}
+
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
@@ -80,12 +89,12 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return 0;
       }
       const load = COMMANDS[rest[0]];
-      if (!load) throw new UsageError(`unknown command "${rest[0]}"`);
+      if (!load) throw new UsageError(unknownCommand(rest[0]));
       io.out((await load()).help);
       return 0;
     }
     const load = COMMANDS[cmd];
-    if (!load) throw new UsageError(`unknown command "${cmd}" (try mchard --help)`);
+    if (!load) throw new UsageError(unknownCommand(cmd));
     return await (await load()).run(rest, io);
   } catch (e) {
     if (e instanceof UsageError) {

@@ -7,6 +7,7 @@
  *   trusted-networks = 10.0.0.0/8, 192.168.0.0/16
  *   maxconn-low = 64
  *   maxconn-high = 65536
+ *   doc-links = false                (text output: no links to the rules' documentation)
  *   [rules]
  *   MC301 = off
  *   listen-private-address = error
@@ -18,6 +19,7 @@ import { parseVersion, type Version } from '../memcached/version.js';
 import { parseCidrs } from './exposure.js';
 import { SEVERITIES, type Rule, type Severity } from './types.js';
 import { describeFsError } from '../input.js';
+import { didYouMean, ruleNames } from '../suggest.js';
 
 export interface ProjectConfig {
   path: string | null;
@@ -27,6 +29,8 @@ export interface ProjectConfig {
   maxconnLow?: number;
   maxconnHigh?: number;
   severities: Map<string, Severity | 'off'>;
+  /** `doc-links = false`: the text report does not end with the rules' documentation links. */
+  docLinks?: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -62,7 +66,7 @@ export function findConfig(dir: string, cache?: Map<string, string | null>): str
   return found;
 }
 
-const TOP_KEYS = new Set(['fail-on', 'memcached-version', 'trusted-networks', 'maxconn-low', 'maxconn-high']);
+const TOP_KEYS = new Set(['fail-on', 'memcached-version', 'trusted-networks', 'maxconn-low', 'maxconn-high', 'doc-links']);
 
 export function loadConfig(path: string, rules: readonly Rule[]): ProjectConfig {
   let text: string;
@@ -83,7 +87,7 @@ export function parseConfigText(path: string, text: string, rules: readonly Rule
       if (typeof value !== 'object' || value === null) throw bad('[rules] must be a section');
       for (const [name, sev] of Object.entries(value as Record<string, unknown>)) {
         const rule = rules.find((r) => r.id === name.toUpperCase() || r.slug === name);
-        if (!rule) throw bad(`unknown rule "${name}" in [rules]`);
+        if (!rule) throw bad(`unknown rule "${name}" in [rules]${didYouMean(name, ruleNames(rules))}`);
         const v = String(sev).trim().toLowerCase();
         if (v !== 'off' && !(SEVERITIES as readonly string[]).includes(v)) {
           throw bad(`rule ${name}: "${String(sev)}" is not one of error, warning, info, off`);
@@ -92,8 +96,8 @@ export function parseConfigText(path: string, text: string, rules: readonly Rule
       }
       continue;
     }
-    if (typeof value === 'object') throw bad(`unknown section [${key}]`);
-    if (!TOP_KEYS.has(key)) throw bad(`unknown key "${key}"`);
+    if (typeof value === 'object') throw bad(`unknown section [${key}]${didYouMean(key, ['rules'])}`);
+    if (!TOP_KEYS.has(key)) throw bad(`unknown key "${key}"${didYouMean(key, [...TOP_KEYS])}`);
     const v = String(value).trim();
     switch (key) {
       case 'fail-on':
@@ -116,6 +120,11 @@ export function parseConfigText(path: string, text: string, rules: readonly Rule
         cfg.trustedNetworks = list;
         break;
       }
+      case 'doc-links':
+        // ini reads true/false as booleans; String() gives them back as written.
+        if (v !== 'true' && v !== 'false') throw bad(`doc-links: "${v}" is not true or false`);
+        cfg.docLinks = v === 'true';
+        break;
       case 'maxconn-low':
       case 'maxconn-high': {
         if (!/^\d+$/.test(v)) throw bad(`${key}: "${v}" is not a whole number`);
