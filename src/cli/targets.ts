@@ -41,6 +41,9 @@ export interface TargetFlags {
   dialect?: DialectName;
 }
 
+/** Formats whose content signature is a few variable names or option lines. */
+const VARIABLE_FILES: ReadonlySet<DialectName> = new Set(['debian', 'sysconfig', 'openrc', 'rcconf']);
+
 /** Folders a walk never enters: version control's and npm's. */
 const SKIPPED_FOLDERS: ReadonlySet<string> = new Set(['.git', '.hg', '.svn', '.bzr', '_darcs', 'CVS', '.jj', '.pijul', '.fossil', 'node_modules']);
 
@@ -80,6 +83,9 @@ function passOver(path: string, kind: ConfigPathKind | null, flags: TargetFlags,
   }
   const d = detectDialect(path, text, flags.dialect);
   if (d.refused) return keep ? null : d.message.replace(/;.*$/s, '');
+  // A file of no configuration path (a hook's broad pattern) whose variables alone would make it an
+  // option or environment file: too weak a sign in a file nobody named (an application's .env, a script).
+  if (kind === null && d.reason === 'content' && VARIABLE_FILES.has(d.dialect)) return `its format would be taken from its content alone (${d.because})`;
   if (kind !== 'memcached' && !holdsMemcached(d.dialect, text)) return `holds no memcached (read as ${d.dialect}: nothing in it runs memcached)`;
   return null;
 }

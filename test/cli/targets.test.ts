@@ -140,12 +140,14 @@ describe('hook mode (--hook): files named by a pattern, not by the user', () => 
     repo = repository(tmp, tmp.write('outside/memcached.conf', INSECURE));
     tmp.write('repo/deploy/stack.yml', COMPOSE);
     tmp.write('repo/etc/memcached_binary.conf', Buffer.from('-u memcache\n\0\0\0'));
+    // An application's environment file: RHEL's variable names, but no configuration path says so.
+    tmp.write('repo/config/app.env', 'PORT=8080\nUSER=app\nOPTIONS=--cache memcached.internal:11211\n');
   });
   afterAll(() => tmp.cleanup());
   const at = (p: string) => join(repo, p);
 
   it('passes over unrelated YAML, units, Compose files and fix\'s backups silently (exit 0)', async () => {
-    const unrelated = ['.github/workflows/ci.yml', 'units/nginx.service', 'db/docker-compose.yml', 'etc/supervisor/conf.d/nginx.conf', 'freebsd/etc/rc.conf', 'README.md', 'Dockerfile', 'etc/init/memcached.conf', 'etc/memcached.conf.mchard-backup-20260101T000000Z', 'etc/.memcached.conf.mchard-lock'];
+    const unrelated = ['.github/workflows/ci.yml', 'units/nginx.service', 'db/docker-compose.yml', 'etc/supervisor/conf.d/nginx.conf', 'freebsd/etc/rc.conf', 'README.md', 'Dockerfile', 'etc/init/memcached.conf', 'etc/memcached.conf.mchard-backup-20260101T000000Z', 'etc/.memcached.conf.mchard-lock', 'config/app.env'];
     const r = await run(['lint', '--hook', ...unrelated.map(at)]);
     expect(r).toEqual({ code: 0, out: 'no problems found (0 errors, 0 warnings, 0 infos in 0 files)\n', err: '' });
     // The same files named without --hook are refused or linted as they are.
