@@ -8,13 +8,14 @@
  * nothing but mchard lands under the prefix's node_modules. Needs git and npm, no internet.
  */
 import { execFile, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { builtinModules } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { ROOT, SAMPLES, TempDir } from '../cli/helpers.js';
 import { startRegistry, type Registry } from '../helpers/npm-registry.js';
 import { LspSession } from '../lsp/client.js';
+import { copyCheckout } from '../helpers/checkout.js';
 
 const missing = ['git', 'npm'].filter((c) => spawnSync(c, ['--version'], { stdio: 'ignore' }).status !== 0);
 if (missing.length) console.warn(`skipping the npm package test: ${missing.join(' and ')} not installed`);
@@ -58,13 +59,8 @@ function ok(r: SpawnSyncReturns<string>, what: string): string {
 }
 
 /** The working tree as a fresh clone would have it, with this checkout's node_modules for `prepare`. */
-function copyCheckout(to: string): void {
-  const files = ok(sh('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], ROOT), 'git ls-files').split('\0');
-  for (const f of files) {
-    if (!f || !existsSync(join(ROOT, f)) || lstatSync(join(ROOT, f)).isDirectory()) continue;
-    mkdirSync(dirname(join(to, f)), { recursive: true });
-    copyFileSync(join(ROOT, f), join(to, f));
-  }
+function checkoutWithModules(to: string): void {
+  copyCheckout(to);
   symlinkSync(join(ROOT, 'node_modules'), join(to, 'node_modules'));
 }
 
@@ -77,7 +73,7 @@ d('npm pack, then npm install of the tarball into an empty prefix', () => {
   beforeAll(async () => {
     tmp = new TempDir('mchard-package-');
     const checkout = tmp.join('checkout');
-    copyCheckout(checkout);
+    checkoutWithModules(checkout);
     expect(existsSync(join(checkout, 'dist'))).toBe(false);
     // .npmrc (foreground-scripts=false) keeps the prepare output off stdout, so --json stays parseable.
     const out = ok(sh('npm', ['pack', '--json', '--pack-destination', tmp.path], checkout), 'npm pack');
