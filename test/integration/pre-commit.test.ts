@@ -37,7 +37,7 @@ const describeIfTools = missing.length ? describe.skip : describe;
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
-const SECTION = README.slice(README.indexOf('## Use it as a pre-commit hook'), README.indexOf('## Editor integration'));
+const SECTION = README.slice(README.indexOf('## Use it as a pre-commit hook'), README.indexOf('## Use it in GitHub Actions'));
 const [CLONE_SNIPPET, LOCAL_SNIPPET] = [...SECTION.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]);
 const PLACEHOLDER = '/opt/mchard';
 
