@@ -119,7 +119,11 @@ export function walkFolder(root: string, flags: TargetFlags = {}): { files: stri
         skipped.push({ path: p, why: 'a symbolic link (a folder walk follows none; name the file to check it)' });
         continue;
       }
-      if (!e.isFile()) continue;
+      if (!e.isFile()) {
+        // A named pipe, a socket, a device: never opened (a pipe with no writer would hang the walk).
+        skipped.push({ path: p, why: 'not a regular file' });
+        continue;
+      }
       const why = passOver(p, kind, flags, false);
       if (why) skipped.push({ path: p, why });
       else files.push(p);
