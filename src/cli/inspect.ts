@@ -15,7 +15,7 @@ import { hostFileAccess } from '../input.js';
 import type { DialectChoice } from '../dialects/detect.js';
 import { inspectionOf, refusedInspection, type Inspection, type RefusedInspection } from './inspection.js';
 import type { Io } from './io.js';
-import { resolveTargets, TARGET_OPTIONS } from './targets.js';
+import { isFolder, resolveTargets, TARGET_OPTIONS } from './targets.js';
 
 const OPTIONS = { ...COMMON_OPTIONS, 'host-checks': { type: 'boolean' }, 'no-host-checks': { type: 'boolean' }, verbose: TARGET_OPTIONS.verbose, 'stdin-filename': TARGET_OPTIONS['stdin-filename'] } as const;
 
@@ -87,7 +87,9 @@ export async function runInspect(argv: string[], io: Io): Promise<number> {
   }
   // Nothing on standard output when no file could be read (the errors are on standard error).
   if (results.length === 0) return status;
-  if (format === 'json') io.out(safeJson(results.length === 1 && positionals.length === 1 ? results[0] : results) + '\n');
+  // One FILE named: one object; several, or a folder (however many files it held): an array.
+  const single = results.length === 1 && positionals.length === 1 && given.length <= 1 && !given.some(isFolder);
+  if (format === 'json') io.out(safeJson(single ? results[0] : results) + '\n');
   else {
     const shown = results.filter((r): r is Inspection => r.dialect !== null);
     if (shown.length) io.out(shown.map((r) => inspectionText(r, choices.get(r)!, color)).join('\n'));

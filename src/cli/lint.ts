@@ -6,7 +6,7 @@
 import { COMMON_OPTIONS, parseCommandArgs, parseMaxFileSize, UsageError } from './args.js';
 import { parseLintFlags, RANK, SHARED_LINT_OPTIONS } from './lint-flags.js';
 import { resolveTargets, SYSTEM_PATHS_HELP, TARGET_OPTIONS, TARGETS_HELP } from './targets.js';
-import { DOC_LINKS_HELP, DOC_LINKS_OPTIONS, docLinksWanted } from './doc-links.js';
+import { DOC_LINKS_HELP, DOC_LINKS_OPTIONS, docLinksFrom } from './doc-links.js';
 import { loadFile, OptionResolver, RefusedError } from './files.js';
 import { lintSource } from '../engine/lint.js';
 import { ConfigError, type ProjectConfig } from '../engine/config.js';
@@ -89,7 +89,7 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
   }
   const color = useColor({ color: values.color, noColor: values['no-color'] }, io.stdoutStream);
   // The report goes out file by file (text, github), unless an invalid .mchardrc means none at all.
-  const report = reportWriter(format, { rules: RULES as Rule[], color, toolVersion: VERSION, docLinks: docLinksWanted(values, paths, RULES) }, invalid ? () => {} : (t) => io.out(t));
+  const report = reportWriter(format, { rules: RULES as Rule[], color, toolVersion: VERSION, docLinks: docLinksFrom(values, configs) }, invalid ? () => {} : (t) => io.out(t));
   let status = 0;
   let failing = false;
   for (let k = 0; k < configs.length; k++) {

@@ -261,6 +261,15 @@ export function systemConfigFiles(root = ''): string[] {
 
 // ---- Putting it together ----
 
+/** Whether a FILE argument names a folder (one not there, or not reachable, is reported as the file it was given as). */
+export function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The files a command works on, from its FILE arguments (`given`, empty when none was given) and the
  * paths the shared flags resolved (`paths`: the FILEs, or the system files). Folders are walked, hook
@@ -302,13 +311,7 @@ export function resolveTargets(given: string[], paths: readonly string[], flags:
       out.push(p);
       continue;
     }
-    let isDir = false;
-    try {
-      isDir = statSync(p).isDirectory();
-    } catch {
-      // Not there, or not reachable: the command reports it as the file it was given as.
-    }
-    if (isDir) {
+    if (isFolder(p)) {
       const { files, skipped } = walkFolder(p, flags);
       for (const s of skipped) sayVerbose(io, flags, `passed over ${s.path}: ${s.why}`);
       if (files.length === 0) io.err(`mchard: ${p}: no memcached configuration found under it (${skipped.length} file${skipped.length === 1 ? '' : 's'} passed over${flags.verbose ? '' : '; -v says which'})\n`);

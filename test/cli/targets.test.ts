@@ -120,7 +120,9 @@ describe('mchard lint FOLDER', () => {
     expect(readFileSync(join(repo, 'etc/memcached.conf'))).toEqual(before);
   });
 
-  it('inspect FOLDER inspects each file found', async () => {
+  it('inspect FOLDER inspects each file found, as a JSON array even when it holds one', async () => {
+    const one = await run(['inspect', '--format', 'json', join(repo, 'units')]);
+    expect(JSON.parse(one.out)).toEqual([expect.objectContaining({ path: join(repo, 'units/memcached.service'), dialect: 'systemd' })]);
     const r = await run(['inspect', '--format', 'json', join(repo, 'etc')]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out).map((i: { path: string }) => i.path.slice(repo.length + 1))).toEqual([
