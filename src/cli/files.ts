@@ -2,11 +2,12 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { InputError, readConfig, type ReadLimits } from '../input.js';
+import { readsStdin } from './targets.js';
 import { detectDialect, DIALECTS, isDialect, type DialectChoice, type DialectRefusal } from '../dialects/detect.js';
 import { loadDialect } from '../dialects/index.js';
 import type { DialectName } from '../dialects/types.js';
 import type { SourceText } from '../source.js';
-import { UsageError } from './args.js';
+import { oneOf, UsageError } from './args.js';
 import { findConfig, loadConfig, type ProjectConfig } from '../engine/config.js';
 import type { Rule, RuleOptions } from '../engine/types.js';
 import { defaultRuleOptions } from '../engine/defaults.js';
@@ -28,7 +29,7 @@ export function systemFiles(root = '/etc'): string[] {
 
 export function parseDialectFlag(value: string | undefined): DialectName | undefined {
   if (value === undefined) return undefined;
-  if (!isDialect(value)) throw new UsageError(`--dialect must be one of ${DIALECTS.join(', ')} (got "${value}")`);
+  if (!isDialect(value)) return oneOf('dialect', value, DIALECTS, 'debian');
   return value;
 }
 
@@ -60,7 +61,7 @@ export class RefusedError extends InputError {
 
 /** Reads a file strictly, decides which program reads it, and loads the module of its dialect, so it can be parsed. */
 export async function loadFile(path: string, dialect?: DialectName, limits: ReadLimits = {}): Promise<LoadedFile> {
-  const source = readConfig(path, limits);
+  const source = readConfig(readsStdin(path) ? '-' : path, limits);
   const detection = detectDialect(path, source.text, dialect);
   if (detection.refused) throw new RefusedError(detection);
   await loadDialect(detection.dialect);

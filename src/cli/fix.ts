@@ -15,6 +15,8 @@ import { resolve } from 'node:path';
 import { isIP } from 'node:net';
 import { COMMON_OPTIONS, parseCommandArgs, parseMaxFileSize, UsageError } from './args.js';
 import { parseLintFlags, RANK, SHARED_LINT_OPTIONS } from './lint-flags.js';
+import { changedSince, contentsOf, FIX_TARGETS_HELP, resolveTargets, TARGET_OPTIONS } from './targets.js';
+import { DOC_LINKS_HELP, DOC_LINKS_OPTIONS, docLinksWanted } from './doc-links.js';
 import { OptionResolver, RefusedError } from './files.js';
 import { parseErrorFinding } from './lint.js';
 import { detectDialect, type DialectChoice } from '../dialects/detect.js';
@@ -59,15 +61,20 @@ const OPTIONS = {
   'no-restart': { type: 'boolean' },
   start: { type: 'boolean' },
   service: { type: 'string' },
+  hook: TARGET_OPTIONS.hook,
+  verbose: TARGET_OPTIONS.verbose,
+  ...DOC_LINKS_OPTIONS,
 } as const;
 
 export const FIX_HELP = `Usage: mchard fix [options] [FILE...]
 
 Fixes what the rules can fix, in each file's own syntax, and leaves every other
 line as it was. For each file: shows the diff, asks, writes, then restarts the
-service that reads the file and verifies it. With no FILE, fixes the system
-files that exist: /etc/memcached.conf, /etc/memcached_*.conf,
-/etc/sysconfig/memcached.
+service that reads the file and verifies it. With no FILE, fixes the files on
+this host's system paths that exist ("mchard help lint" lists them) but the
+package's own units (/lib/systemd/system, /usr/lib/systemd/system). A FILE may
+be a folder: the configuration files under it, found by their paths as
+"mchard lint FOLDER" finds them.
 
 Options:
   -y, --yes                         write without asking (and restart)
@@ -111,7 +118,8 @@ Options:
   --memcached-version X.Y.Z         memcached release whose behaviour applies
   --trusted-network CIDR            private network where listening is fine (repeatable)
   -q, --quiet                       report errors only (the exit status is the same)
-  --color / --no-color              colour (default: on a terminal, unless NO_COLOR)
+${FIX_TARGETS_HELP}${DOC_LINKS_HELP}  --color[=WHEN], --no-color        colour: auto (the default: on a terminal, unless
+                                    NO_COLOR is set or TERM=dumb), always, never
   --max-file-size SIZE              largest file read (default 1M; K, M, G suffixes)
 
 Without --yes and without a terminal to ask on, nothing is written. Ctrl-C at a
@@ -261,7 +269,10 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
     io.out(FIX_HELP);
     return 0;
   }
-  const { format, failOnFlag, dialect, version, trusted, disabled, paths } = parseLintFlags(values, positionals, RULES);
+  const { format, failOnFlag, dialect, version, trusted, disabled, paths: named } = parseLintFlags(values, positionals, RULES);
+  const paths = resolveTargets(positionals, named, { ...values, dialect }, io, 'fix');
+  // As a pre-commit hook: never restart anything, never judge the file against this host.
+  if (values.hook) Object.assign(values, { 'no-restart': true, 'no-host-checks': true });
   if (values.restart && values['no-restart']) throw new UsageError('--restart and --no-restart contradict each other');
   if (values['host-checks'] && values['no-host-checks']) throw new UsageError('--host-checks and --no-host-checks contradict each other');
   if (values.start && values['no-restart']) throw new UsageError('--start and --no-restart contradict each other');
@@ -283,7 +294,10 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
   // The files this run may write stay locked until it is done with them (restart and rollback included).
   const held: HeldFile[] = [];
   try {
-    return await fixFiles({ values, paths, format, failOnFlag, dialect, version, trusted, disabled, fixListen, fixUser, fixPort, maxBytes }, io, hooks, interrupts, held);
+    const before = values.hook ? contentsOf(paths) : null;
+    const status = await fixFiles({ values, paths, format, failOnFlag, dialect, version, trusted, disabled, fixListen, fixUser, fixPort, maxBytes }, io, hooks, interrupts, held);
+    // As a hook: a file this run changed fails the commit (review and stage it), as Ruff's fixing hook does.
+    return before && status === 0 && changedSince(before) ? 1 : status;
   } finally {
     for (const h of held) h.release();
     interrupts.uninstall();
@@ -530,7 +544,7 @@ function report(reports: readonly (FileState | FileReport)[], run: FixRun, io: I
     const findings = run.values.quiet ? now.filter((f) => f.severity === 'error') : now;
     return { path: r.path, dialect: r.plan.dialect, findings, hidden: now.length - findings.length, detection: r.detection, ...(run.format === 'json' ? { fix: outcomeOf(r) } : {}) };
   });
-  io.out(formatReport(run.format, { files, rules: RULES as Rule[], color, toolVersion: VERSION }));
+  io.out(formatReport(run.format, { files, rules: RULES as Rule[], color, toolVersion: VERSION, docLinks: docLinksWanted(run.values, run.paths, RULES) }));
 }
 
 /**

@@ -4,6 +4,7 @@ import { describeSource, fixLabel } from '../engine/rule.js';
 import { ruleHelpText } from '../report/rule-doc.js';
 import { oneOf, parseCommandArgs, UsageError } from './args.js';
 import type { Io } from './io.js';
+import { ruleNames, suggestion } from '../suggest.js';
 
 export const RULES_HELP = 'Usage: mchard rules [--format text|json]\n\nLists every rule: ID, slug, default severity, whether mchard fix can fix it (safely or not).\n';
 export const EXPLAIN_HELP = "Usage: mchard explain RULE\n\nPrints a rule's documentation. RULE is an ID (MC101) or a slug (listen-all-interfaces).\n";
@@ -47,7 +48,7 @@ export async function runExplain(argv: string[], io: Io): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('explain needs exactly one rule ID or slug');
   const name = positionals[0];
   const rule = RULES.find((r) => r.id === name.toUpperCase() || r.slug === name);
-  if (!rule) throw new UsageError(`unknown rule "${name}" (mchard rules lists them)`);
+  if (!rule) throw new UsageError(`unknown rule "${name}" (${suggestion(name, ruleNames(RULES)) ?? 'mchard rules lists them'})`);
   io.out(ruleHelpText(rule));
   return 0;
 }

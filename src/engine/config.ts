@@ -11,6 +11,7 @@
  *   unsafe-fixes = true              (mchard fix applies unsafe fixes, as --unsafe-fixes)
  *   extend-safe-fixes = MC201        (these rules' fixes count as safe)
  *   extend-unsafe-fixes = MC101      (these rules' fixes count as unsafe)
+ *   doc-links = false                (text output: no links to the rules' documentation)
  *   [rules]
  *   MC301 = off
  *   listen-private-address = error
@@ -24,6 +25,7 @@ import { SEVERITIES, type Rule, type Severity } from './types.js';
 import { ruleNamed } from './suppressions.js';
 import { decodeConfig, InputError, readRegularFile } from '../input.js';
 import { boundedMessage, visible } from '../report/visible.js';
+import { didYouMean, ruleNames } from '../suggest.js';
 
 export interface ProjectConfig {
   path: string | null;
@@ -38,6 +40,8 @@ export interface ProjectConfig {
   /** Rule IDs. */
   extendSafeFixes?: Set<string>;
   extendUnsafeFixes?: Set<string>;
+  /** `doc-links = false`: the text report does not end with the rules' documentation links. */
+  docLinks?: boolean;
 }
 
 /** An unusable `.mchardrc`; the message quotes its keys and values, so it is made safe to show. */
@@ -91,6 +95,7 @@ const TOP_KEYS = new Set([
   'unsafe-fixes',
   'extend-safe-fixes',
   'extend-unsafe-fixes',
+  'doc-links',
 ]);
 
 export function loadConfig(path: string, rules: readonly Rule[]): ProjectConfig {
@@ -114,7 +119,7 @@ export function parseConfigText(path: string, text: string, rules: readonly Rule
       if (typeof value !== 'object' || value === null) throw bad('[rules] must be a section');
       for (const [name, sev] of Object.entries(value as Record<string, unknown>)) {
         const rule = ruleNamed(rules, name);
-        if (!rule) throw bad(`unknown rule "${name}" in [rules]`);
+        if (!rule) throw bad(`unknown rule "${name}" in [rules]${didYouMean(name, ruleNames(rules))}`);
         const v = String(sev).trim().toLowerCase();
         if (v !== 'off' && !(SEVERITIES as readonly string[]).includes(v)) {
           throw bad(`rule ${name}: "${String(sev)}" is not one of error, warning, info, off`);
@@ -123,8 +128,8 @@ export function parseConfigText(path: string, text: string, rules: readonly Rule
       }
       continue;
     }
-    if (typeof value === 'object') throw bad(`unknown section [${key}]`);
-    if (!TOP_KEYS.has(key)) throw bad(`unknown key "${key}"`);
+    if (typeof value === 'object') throw bad(`unknown section [${key}]${didYouMean(key, ['rules'])}`);
+    if (!TOP_KEYS.has(key)) throw bad(`unknown key "${key}"${didYouMean(key, [...TOP_KEYS])}`);
     // ini reads `true`/`false` as booleans.
     const v = String(value).trim();
     const bool = () => {
@@ -173,6 +178,9 @@ export function parseConfigText(path: string, text: string, rules: readonly Rule
         break;
       case 'extend-unsafe-fixes':
         cfg.extendUnsafeFixes = fixRules();
+        break;
+      case 'doc-links':
+        cfg.docLinks = bool();
         break;
       case 'maxconn-low':
       case 'maxconn-high': {

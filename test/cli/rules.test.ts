@@ -113,7 +113,9 @@ describe('mchard explain', () => {
     const r = await run(['explain', 'MC9999']);
     expect(r.code).toBe(2);
     expect(r.out).toBe('');
-    expect(errorLines(r.err)).toEqual(['mchard: unknown rule "MC9999" (mchard rules lists them)']);
+    expect(errorLines(r.err)).toEqual(['mchard: unknown rule "MC9999" (did you mean MC909?)']);
+    const far = await run(['explain', 'nothing-like-a-rule']);
+    expect(errorLines(far.err)).toEqual(['mchard: unknown rule "nothing-like-a-rule" (mchard rules lists them)']);
   });
 
   it('needs exactly one rule', async () => {
