@@ -40,11 +40,15 @@ export interface Inspection {
    * switch); null when it has none or the failure comes before the switch.
    */
   dropsTo: string | null;
-  /** `ok: null`: the file does not decide it (the reason says on what it depends). */
+  /**
+   * `ok: null`: the file does not decide it (the reason says on what it depends). `stage: 'launch'`: the
+   * service fails before memcached runs (the wrapper's /bin/sh, systemd, the init script); `exitCode` is -1
+   * where no program exits (systemd refuses to load the unit), and `settings` is empty.
+   */
   startup:
     | { ok: true }
-    | { ok: false; exitCode: number; reason: string; certain: boolean; stage?: string }
-    | { ok: null; reason: string; depends?: InspectUnknown['depends']; decide?: string; asWritten?: { ok: boolean; exitCode?: number; reason?: string } };
+    | { ok: false; exitCode: number; reason: string; certain: boolean; stage?: 'launch' | 'read' | 'checks' | 'drop' | 'after-drop' }
+    | { ok: null; reason: string; depends?: InspectUnknown['depends']; decide?: string; asWritten?: { ok: boolean; exitCode?: number; reason?: string }; stage?: 'launch' };
   listeners: InspectListener[];
   warnings: string[];
   settings: Record<string, unknown>;
@@ -100,8 +104,13 @@ function inspectionOfAll(path: string, config: ParsedConfig, model: MemcachedMod
   const show = (text: string) => (tpl ? tpl.unmask(text) : text);
   const argvUnknown = config.argvUnknown ?? null;
   const unknown: Record<string, InspectUnknown> = {};
+  // The service fails before memcached runs (stage `launch`): memcached reads no option, so there are no
+  // settings; where only some renderings fail, the others' options are not known (the parse stopped there).
+  const launch = config.launchFailure ?? null;
   if (argvUnknown) {
     for (const f of ['user', 'listeners', 'startup']) unknown[f] = { depends: 'file', reason: argvUnknown, decide: 'the file that holds the options' };
+  } else if (launch?.unknown) {
+    for (const f of ['user', 'listeners', 'startup']) unknown[f] = { depends: 'template', reason: launch.unknown.reason, decide: launch.unknown.decide };
   } else {
     if (!model.runsAsKnown.known) unknown.user = toInspect(model.runsAsKnown.unknown);
     if (!model.listenersKnown.known) unknown.listeners = toInspect(model.listenersKnown.unknown);
@@ -132,7 +141,12 @@ function inspectionOfAll(path: string, config: ParsedConfig, model: MemcachedMod
     pidFile: s.pidFile === null ? null : show(s.pidFile),
     extended: Object.fromEntries([...s.extended.values()].map((x) => [x.name, x.value === null ? null : show(x.value)])),
   };
-  if (!argvUnknown) {
+  if (!argvUnknown && launch?.unknown) {
+    for (const [field] of SETTING_FIELDS) {
+      settings[field] = 'unknown';
+      unknown[`settings.${field}`] = { ...unknown.startup };
+    }
+  } else if (!argvUnknown && !launch) {
     for (const [field, key] of SETTING_FIELDS) {
       const k = model.known(key);
       if (!k.known) {
@@ -146,7 +160,15 @@ function inspectionOfAll(path: string, config: ParsedConfig, model: MemcachedMod
   const dropsTo = !argvUnknown && model.runsAsKnown.known && model.runsAs !== null && reachesDrop ? show(model.runsAs) : null;
   let startup: Inspection['startup'];
   if (argvUnknown) startup = { ok: null, reason: argvUnknown };
-  else if (st.unknown) {
+  else if (launch?.unknown) {
+    startup = {
+      ok: null,
+      reason: `depends on the template: ${show(launch.unknown.reason)}: some renderings make the service fail before memcached runs (${show(launch.reason)})`,
+      depends: 'template',
+      decide: launch.unknown.decide,
+      stage: 'launch',
+    };
+  } else if (st.unknown) {
     startup = {
       ok: null,
       reason: `depends on ${st.unknown.depends === 'template' ? 'the template' : 'the host'}: ${show(st.unknown.reason)}`,
@@ -180,7 +202,8 @@ function inspectionOfAll(path: string, config: ParsedConfig, model: MemcachedMod
           )
         : [],
     warnings: st.warnings.map(show),
-    settings,
+    // No settings where memcached never runs (the defaults would read as what it does).
+    settings: launch && !launch.unknown ? {} : settings,
     unknown,
   };
   if (tpl) {

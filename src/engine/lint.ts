@@ -44,7 +44,7 @@ export interface LintResult {
 /** Whether the engine runs a rule on this file, from its declaration alone. */
 export function ruleRuns(
   rule: Rule,
-  file: { dialect: DialectName; unreadable: boolean; argvUnknown: boolean; audit: boolean },
+  file: { dialect: DialectName; unreadable: boolean; argvUnknown: boolean; launchFails?: boolean; audit: boolean },
   severities: ReadonlyMap<string, Severity | 'off'>,
 ): boolean {
   if (severities.get(rule.id) === 'off') return false;
@@ -52,8 +52,14 @@ export function ruleRuns(
   const phase = PHASES[rule.phase];
   if (file.unreadable && !phase.onUnreadable) return false;
   if (file.argvUnknown && !phase.whenArgvUnknown) return false;
+  if (file.launchFails && !phase.whenLaunchFails) return false;
   if (phase.needsAudit && !file.audit) return false;
   return true;
+}
+
+/** The service fails before memcached runs, whatever a template renders: memcached never starts. */
+export function certainLaunchFailure(config: ParsedConfig): boolean {
+  return !!config.launchFailure && !config.launchFailure.unknown;
 }
 
 export function analyzeConfig(config: ParsedConfig, options: RuleOptions, host?: HostFacts): MemcachedModel {
@@ -64,9 +70,21 @@ export function analyzeConfig(config: ParsedConfig, options: RuleOptions, host?:
   const analyzed = analyze(config.argv, { version: options.version, host: started });
   const model = startsAs !== undefined && startsAs !== 'root' ? { ...analyzed, runsAs: startsAs } : analyzed;
   if (config.launchFailure) {
+    // Stage 'launch': the program that starts memcached (the wrapper's /bin/sh, systemd, an init script)
+    // fails first. memcached never runs: it opens no listener and switches to no user. Where only some
+    // renderings of a template fail, what the others do is not known either: the parse stopped at the
+    // failure, so the argument vector is not theirs.
     const f = config.launchFailure;
     const unknown = f.unknown ? { depends: 'template' as const, ...f.unknown } : undefined;
-    return { ...model, runsAs: null, startup: { ok: false, warnings: [], exitCode: f.exitCode, reason: f.reason, option: null, certain: !unknown && f.certain !== false, ...(unknown ? { unknown } : {}) } };
+    const none = unknown ? { known: false as const, unknown } : { known: true as const };
+    return {
+      ...model,
+      listeners: [],
+      runsAs: null,
+      listenersKnown: { ...none, value: [] },
+      runsAsKnown: { ...none, value: null },
+      startup: { ok: false, warnings: [], exitCode: f.exitCode, reason: f.reason, option: null, certain: !unknown && f.certain !== false, stage: 'launch', ...(unknown ? { unknown } : {}) },
+    };
   }
   return model;
 }
@@ -85,6 +103,10 @@ export function lintSource(source: SourceText, dialect: DialectName, settings: L
     dialect,
     unreadable: config.notes.some((n) => n.kind === 'parse-error'),
     argvUnknown: !!config.argvUnknown,
+    // The service fails before memcached runs (a /bin/sh syntax error, a unit systemd refuses): memcached
+    // never reads the command line, so no rule judges it. Where only some renderings of a template fail,
+    // the parse stopped at the failure all the same: the argument vector is none of the renderings'.
+    launchFails: !!config.launchFailure,
     audit: settings.audit !== undefined,
   };
   const reader = dialectOf(dialect);
