@@ -2,7 +2,7 @@
  * Linting one file: dialect parse → memcached model → every enabled rule → suppressions → severities
  * from the configuration → findings sorted by position.
  */
-import type { SourceText, Span } from '../source.js';
+import type { Range, SourceText, Span } from '../source.js';
 import type { DialectName, ParsedConfig } from '../dialects/types.js';
 import { dialectOf, parseConfig } from '../dialects/index.js';
 import { analyze, type MemcachedModel } from '../memcached/model.js';
@@ -58,7 +58,7 @@ export function lintSource(source: SourceText, dialect: DialectName, settings: L
   let current: Rule | undefined;
   const report = (input: FindingInput) => {
     const rule = current!;
-    const range = input.span ? source.range(input.span) : { line: 1, column: 1, endLine: 1, endColumn: 1 };
+    const range = input.span ? visibleRange(source, input.span) : { line: 1, column: 1, endLine: 1, endColumn: 1 };
     if (isSuppressed(sups, rule.id, rule.slug, range.line)) return;
     const configured = severities.get(rule.id);
     const severity = configured && configured !== 'off' ? configured : (input.severity ?? rule.severity);
@@ -74,6 +74,7 @@ export function lintSource(source: SourceText, dialect: DialectName, settings: L
       endColumn: range.endColumn,
       span: input.span,
       fix: input.fix ?? null,
+      caseSeverity: input.severity ?? rule.severity,
     });
   };
   // One context for every rule of the file (its sink reports for the rule running): building one per
@@ -108,6 +109,26 @@ export function lintSource(source: SourceText, dialect: DialectName, settings: L
   // Rule IDs are ASCII: a code-unit comparison, not localeCompare (whose first call loads ICU's collator, ~5 ms).
   findings.sort((a, b) => a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
   return { config, model, findings };
+}
+
+/**
+ * The lines and columns of a span, never past the last line of the file. The offset at the very end of a
+ * file that ends with a newline (where a missing option is appended) has no line of its own: editors,
+ * GitHub and GitLab count the file's lines without it. Such a position is reported at the end of the
+ * last line instead, so every report names a line that exists.
+ */
+export function visibleRange(source: SourceText, span: Span): Range {
+  const r = source.range(span);
+  const text = source.text;
+  const count = source.lineCount;
+  if (count < 2 || text.charCodeAt(text.length - 1) !== 10 || r.endLine < count) return r;
+  const last = count - 1;
+  const start = source.lineStart(last);
+  // The last line's length without its line ending (\n or \r\n).
+  const end = text.length - 1 - (text.charCodeAt(text.length - 2) === 13 ? 1 : 0);
+  const col = end - start + 1;
+  if (r.line >= count) return { line: last, column: col, endLine: last, endColumn: col };
+  return { line: r.line, column: r.column, endLine: last, endColumn: col };
 }
 
 function unionSpan(a: Span | null, b: Span | null): Span | null {

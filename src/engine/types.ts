@@ -67,6 +67,12 @@ export interface Finding {
   endColumn: number;
   span: Span | null;
   fix: Fix | null;
+  /**
+   * The severity the rule gave this case (its default, or the one it reported for the case), before
+   * `.mchardrc` and flags change it: what the case means, for reports that rank by it (SARIF's
+   * security-severity). Absent on findings not made by a rule's check.
+   */
+  caseSeverity?: Severity;
 }
 
 /** Settings the rules read, from `.mchardrc` and the command line. */
