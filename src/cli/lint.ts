@@ -4,13 +4,16 @@
  * internal errors (the other files are still linted).
  */
 import { COMMON_OPTIONS, parseCommandArgs, UsageError } from './args.js';
-import { parseLintFlags, RANK, SHARED_LINT_OPTIONS } from './lint-flags.js';
+import { BASELINE_OUTPUT_HELP, parseLintFlags, RANK, SHARED_LINT_OPTIONS } from './lint-flags.js';
+import { finishBaseline, openBaseline, openReportSink } from './report-output.js';
 import { loadFile, OptionResolver } from './files.js';
 import { lintSource } from '../engine/lint.js';
 import { ConfigError, type ProjectConfig } from '../engine/config.js';
 import { type Finding, type Severity, type Rule } from '../engine/types.js';
 import { InputError } from '../input.js';
-import { reportWriter } from '../report/index.js';
+import { needsIdentity, reportWriter } from '../report/index.js';
+import { withSubjects } from '../report/fingerprint.js';
+import { fileKey } from '../engine/baseline.js';
 import { useColor } from '../report/color.js';
 import { RULES } from '../../rules/index.js';
 import { VERSION } from '../version.js';
@@ -25,7 +28,9 @@ exist: /etc/memcached.conf, /etc/memcached_*.conf, /etc/sysconfig/memcached.
 "-" reads standard input (give --dialect).
 
 Options:
-  --format text|json|sarif|github   output format (default text)
+  --format text|json|sarif|github|gitlab
+                                    output format (default text; gitlab: Code
+                                    Quality report)
   --fail-on error|warning|info      lowest severity that fails (default error)
   --config FILE                     use this .mchardrc (default: nearest above each file)
   --disable ID[,ID...]              turn rules off (repeatable)
@@ -34,8 +39,9 @@ Options:
   --trusted-network CIDR            private network where listening is fine (repeatable)
   -q, --quiet                       report errors only (the exit status is the same)
   --color / --no-color              colour (default: on a terminal, unless NO_COLOR)
-
-Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or read errors.
+${BASELINE_OUTPUT_HELP}
+Exit status: 0 clean, 1 findings at or above --fail-on (not counting those the
+baseline records), 2 usage or read errors, or an unusable baseline.
 `;
 
 export async function runLint(argv: string[], io: Io): Promise<number> {
@@ -44,7 +50,7 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
     io.out(LINT_HELP);
     return 0;
   }
-  const { format, failOnFlag, dialect, version, trusted, disabled, paths } = parseLintFlags(values, positionals, RULES);
+  const { format, failOnFlag, dialect, version, trusted, disabled, paths, baseline: baselineFlag, sarifCategory, output } = parseLintFlags(values, positionals, RULES);
   if (paths.includes('-') && !dialect) throw new UsageError('reading standard input needs --dialect debian|sysconfig');
 
   const resolver = new OptionResolver(RULES, { config: values.config, version, trustedNetworks: trusted });
@@ -61,9 +67,20 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
       break;
     }
   }
-  const color = useColor({ color: values.color, noColor: values['no-color'] }, io.stdoutStream);
-  // The report goes out file by file (text, github), unless an invalid .mchardrc means none at all.
-  const report = reportWriter(format, { rules: RULES as Rule[], color, toolVersion: VERSION }, invalid ? () => {} : (t) => io.out(t));
+  if (invalid) {
+    io.err(`mchard: ${invalid.message}\n`);
+    return 2;
+  }
+  const { run: baseline, ok: baselineOk } = openBaseline(baselineFlag, io);
+  if (!baselineOk) return 2;
+  const sink = openReportSink(io, output);
+  if (!sink) return 2;
+  // A file written with --output is never coloured; standard output is, on a terminal.
+  const color = output === null && useColor({ color: values.color, noColor: values['no-color'] }, io.stdoutStream);
+  // Findings need their identities for fingerprints (sarif, gitlab) and to match a baseline's subjects.
+  const identify = needsIdentity(format) || baseline !== null;
+  // The report goes out file by file (text, github).
+  const report = reportWriter(format, { rules: RULES as Rule[], color, toolVersion: VERSION, sarifCategory }, (t) => sink.write(t));
   let status = 0;
   let failing = false;
   for (let k = 0; k < configs.length; k++) {
@@ -77,7 +94,7 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       io.err(`mchard: ${e.message}\n`);
-      report.file({ path, dialect: dialect ?? null, findings: [parseErrorFinding(e.reason)] });
+      report.file({ path, dialect: dialect ?? null, findings: [parseErrorFinding(e.reason)], notRead: { kind: 'unreadable', reason: e.reason } });
       status = 2;
       continue;
     }
@@ -88,16 +105,18 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
       options: resolver.ruleOptions(path, cfg),
       severities,
     });
+    const all = identify ? withSubjects(result) : result.findings;
+    // The baseline hides what it records, before the exit status is decided.
+    const reported = baseline ? baseline.filter(fileKey(baseline.baseline, path), all) : all;
     // -q hides findings from the output only: the exit status is decided from all of them.
-    if (result.findings.some((f) => RANK[f.severity] >= RANK[failOn])) failing = true;
-    const findings = values.quiet ? result.findings.filter((f) => f.severity === 'error') : result.findings;
-    report.file({ path, dialect: file.dialect, findings, hidden: result.findings.length - findings.length });
+    if (reported.some((f) => RANK[f.severity] >= RANK[failOn])) failing = true;
+    const findings = values.quiet ? reported.filter((f) => f.severity === 'error') : reported;
+    report.file({ path, dialect: file.dialect, findings, hidden: reported.length - findings.length });
   }
-  if (invalid) {
-    io.err(`mchard: ${invalid.message}\n`);
-    return 2;
-  }
-  report.end();
+  const outcome = baseline && baselineFlag ? finishBaseline(baseline, baselineFlag, format, io) : null;
+  if (baseline && !outcome) status = 2;
+  report.end({ baseline: outcome });
+  if (!sink.commit()) return 2;
   if (status === 2) return 2;
   return failing ? 1 : 0;
 }

@@ -1,6 +1,7 @@
 /**
  * JSON output: `{"files": [{path, dialect, findings: [...]}], "summary": {errors, warnings, infos}}`. For
- * `mchard fix`, each file also says `changed`, `written`, `backup`, `fixed`, `notFixed` and `restart`.
+ * `mchard fix`, each file also says `changed`, `written`, `backup`, `fixed`, `notFixed` and `restart`. With
+ * --baseline, `baseline`: `{path, suppressed, stale: [{file, ruleId, recorded, found, reason}], written}`.
  */
 import { summarize, type ReportInput } from './types.js';
 
@@ -21,5 +22,7 @@ export function formatJson(input: ReportInput): string {
       fixable: x.fix !== null,
     })),
   }));
-  return JSON.stringify({ files, summary: summarize(input.files) }, null, 2) + '\n';
+  const b = input.baseline;
+  const baseline = b ? { baseline: { path: b.path, suppressed: b.suppressed, stale: b.stale, written: b.written } } : {};
+  return JSON.stringify({ files, summary: summarize(input.files), ...baseline }, null, 2) + '\n';
 }

@@ -2,6 +2,7 @@
 import { paint } from './color.js';
 import { summarize, type ReportInput, type Summary } from './types.js';
 import type { Finding } from '../engine/types.js';
+import { baselineTextLines } from '../engine/baseline.js';
 
 type Paint = ReturnType<typeof paint>;
 
@@ -23,6 +24,7 @@ export function formatText(input: ReportInput): string {
   const c = paint(input.color);
   const lines: string[] = [];
   for (const file of input.files) for (const f of file.findings) lines.push(textFindingLine(file.path, f, c));
+  lines.push(...baselineTextLines(input.baseline));
   lines.push(textSummaryLine(summarize(input.files), input.files.length, c, input.files.reduce((n, f) => n + (f.hidden ?? 0), 0)));
   return lines.join('\n') + '\n';
 }

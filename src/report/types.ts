@@ -1,11 +1,20 @@
 /** What every output format receives: one entry per file, findings already sorted and filtered. */
 import type { DialectName } from '../dialects/types.js';
 import type { Finding, Rule, Severity } from '../engine/types.js';
+import type { BaselineOutcome } from '../engine/baseline.js';
+import type { ReportFinding } from './fingerprint.js';
 
 export interface FileReport {
   path: string;
   dialect: DialectName | null;
-  findings: Finding[];
+  /** Findings (with their subjects when the report needs identities: SARIF, GitLab, baselines). */
+  findings: ReportFinding[];
+  /**
+   * The file was not examined: it could not be read, or mchard refused it (a format it does not read).
+   * The text and JSON reports show the MC001 finding that stands for it; SARIF makes it a tool execution
+   * notification, not an alert, and GitLab leaves it out (neither is a finding about memcached).
+   */
+  notRead?: { kind: 'unreadable' | 'refused'; reason: string };
   /** Findings left out of `findings` by -q (shown in the text summary, so it never reads "no problems found"). */
   hidden?: number;
   /** What `mchard fix` did to the file (fix's JSON output only); the findings are then those of the file on disk. */
@@ -46,6 +55,10 @@ export interface ReportInput {
   rules: readonly Rule[];
   color: boolean;
   toolVersion: string;
+  /** SARIF `runs[].automationDetails.id` (--sarif-category). */
+  sarifCategory?: string;
+  /** What the baseline did in this run (--baseline), or absent. */
+  baseline?: BaselineOutcome | null;
 }
 
 export type Summary = { errors: number; warnings: number; infos: number };

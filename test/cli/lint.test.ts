@@ -5,6 +5,7 @@
  */
 import { jest } from '@jest/globals';
 import { chmodSync, readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { TEST_RULES, probeOf } from './test-rules.js';
 import { run, TempDir, errorLines } from './helpers.js';
 import { sarifErrors } from '../report/sarif-schema.js';
@@ -159,7 +160,7 @@ describe('sarif and github formats', () => {
     const r = await run(['lint', bad, '--format', 'xml']);
     expect(r.code).toBe(2);
     expect(r.out).toBe('');
-    expect(errorLines(r.err)).toEqual(['mchard: --format must be one of text, json, sarif, github (got "xml")']);
+    expect(errorLines(r.err)).toEqual(['mchard: --format must be one of text, json, sarif, github, gitlab (got "xml")']);
   });
 });
 
@@ -301,13 +302,26 @@ describe('unreadable files', () => {
     expect((await run(['lint', clean, missing, '--fail-on', 'info'])).code).toBe(2);
   });
 
-  it('in sarif, the unreadable file is a result and the log stays valid', async () => {
+  it('in sarif, the unreadable file is a tool execution notification, not an alert, and the log stays valid', async () => {
     const missing = dir.join('missing.conf');
     const r = await run(['lint', clean, missing, '--format', 'sarif']);
     expect(r.code).toBe(2);
     const log = JSON.parse(r.out);
     expect(sarifErrors(log)).toEqual([]);
-    expect(log.runs[0].results).toEqual([expect.objectContaining({ ruleId: 'MC001', level: 'error' })]);
+    expect(log.runs[0].results).toEqual([]);
+    expect(log.runs[0].invocations).toEqual([
+      expect.objectContaining({
+        executionSuccessful: false,
+        toolExecutionNotifications: [
+          expect.objectContaining({
+            level: 'error',
+            descriptor: { id: 'unreadable' },
+            message: { text: `cannot read ${missing}: no such file` },
+            locations: [{ physicalLocation: { artifactLocation: { uri: pathToFileURL(missing).href } } }],
+          }),
+        ],
+      }),
+    ]);
   });
 
   it('a file without read permission (the real test runs the executable as nobody: bin.test.ts)', async () => {

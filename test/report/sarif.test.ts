@@ -81,6 +81,11 @@ describe('sarif report', () => {
           },
         },
       ],
+      partialFingerprints: {
+        primaryLocationLineHash: expect.stringMatching(/^[0-9a-f]{16}:1$/),
+        'mchard/v1': expect.stringMatching(/^[0-9a-f]{64}:1$/),
+      },
+      properties: { 'security-severity': '8.2' },
     });
     expect(results.map((r: { level: string; ruleIndex: number }) => [r.level, r.ruleIndex])).toEqual([
       ['error', 0],
