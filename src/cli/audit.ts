@@ -8,6 +8,7 @@ import { BASELINE_OUTPUT_HELP, parseLintFlags, RANK, SHARED_LINT_OPTIONS } from 
 import { finishBaseline, openBaseline, openReportSink } from './report-output.js';
 import { processKey } from '../engine/baseline.js';
 import { withSubjects } from '../report/fingerprint.js';
+import { getopt } from '../memcached/getopt.js';
 import { OptionResolver, systemFiles } from './files.js';
 import { ConfigError, type ProjectConfig } from '../engine/config.js';
 import type { Rule, Severity } from '../engine/types.js';
@@ -127,8 +128,8 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
   const identify = needsIdentity(format) || baseline !== null;
   let failing = false;
   const reports: FileReport[] = audits.map((a) => {
-    // Without the model, a finding's subject is the argument words it points at.
-    const all = identify ? withSubjects({ config: a.config, model: null, findings: a.findings }) : a.findings;
+    // The subjects as for a file: the options as memcached's getopt reads the process's arguments.
+    const all = identify ? withSubjects({ config: a.config, model: { parsed: getopt(a.config.argv, resolver.ruleOptions(a.path, cfg).version) }, findings: a.findings }) : a.findings;
     const key = processKey({ unit: a.process.unit, matchedFile: a.match?.expectation.path ?? null, command: [a.process.argv0, ...a.process.words].join(' ') });
     const kept = baseline ? baseline.filter(key, all) : all;
     if (kept.some((f) => RANK[f.severity] >= RANK[failOn])) failing = true;
