@@ -144,7 +144,7 @@ function main() {
   writeFileSync(one, ONE_FILE);
   const fleet = writeFleet(dir, fleetSize);
   const bigs = bigSizes.map((mb) => {
-    const p = join(dir, `big-${mb}MB.conf`);
+    const p = join(dir, `memcached_big-${mb}MB.conf`);
     writeBigFile(p, Math.round(mb * MB));
     return { mb, path: p };
   });

@@ -7,6 +7,7 @@
 //   dist/compose.js    the Compose dialect and the YAML parser
 //   dist/audit.js      `mchard audit`
 //   dist/fix.js        `mchard fix` (enquirer, execa, diff, src/fix, src/service)
+//   dist/lsp.js        `mchard lsp` (vscode-languageserver, src/lsp); it uses fix's planner from fix.js
 //
 // Why groups, not esbuild's automatic chunks: its splitting made 16 ES module chunks on lint's path,
 // each resolved, read and linked on every start, and Node.js 20 cannot cache the compiled code of an
@@ -52,6 +53,8 @@ const GROUPS = [
   { name: 'compose', file: 'compose.js', roots: ['src/dialects/compose.ts'] },
   { name: 'audit', file: 'audit.js', roots: ['src/cli/audit.ts'] },
   { name: 'fix', file: 'fix.js', roots: ['src/cli/fix.ts'] },
+  // After fix: the planner and the editors stay fix's, so `fix` never loads the LSP library.
+  { name: 'lsp', file: 'lsp.js', roots: ['src/lsp/command.ts'] },
 ];
 
 const common = {

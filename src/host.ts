@@ -1,8 +1,10 @@
 /** Facts about this machine, for predictions about the service that reads a file under /etc. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
-import { createRequire } from 'node:module';
 import type { HostFacts } from './memcached/startup.js';
+import { binaryVersionReport } from './system/memcached-version.js';
+import type { VersionReport } from './system/binary-version.js';
+import { notRootControlled } from './system/trusted-path.js';
 import { parseVersion, type Version } from './memcached/version.js';
 
 function passwdUsers(path = '/etc/passwd'): Set<string> | null {
@@ -40,15 +42,32 @@ export function isSystemPath(path: string): boolean {
   return path.startsWith('/etc/');
 }
 
-/** `memcached -V` of the installed binary, or null. */
-export function installedVersion(): Version | null {
+/** Where the service's memcached is installed: the packages' path first, then a source build's. */
+export const INSTALLED_BINARIES = ['/usr/bin/memcached', '/usr/sbin/memcached', '/usr/local/bin/memcached'];
+
+export interface InstalledVersion {
+  version: Version | null;
+  report: VersionReport;
+}
+
+/**
+ * The installed memcached's version, for linting this machine's own files. Nothing is run: the binary at
+ * a fixed system path, only when root controls it and every directory above it, is looked up in the
+ * package database or has its version string read from its bytes (src/system/memcached-version.ts). A
+ * `memcached` on PATH or in the current folder is never considered.
+ */
+export function installedVersion(candidates: readonly string[] = INSTALLED_BINARIES): InstalledVersion {
+  const path = candidates.find((p) => existsSync(p));
+  if (path === undefined) return { version: null, report: { version: null, source: null, detail: `unknown: no memcached at ${candidates.join(', ')}` } };
+  const unsafe = notRootControlled(path);
+  if (unsafe) return { version: null, report: { version: null, source: null, detail: `unknown: ${path} is not believed: ${unsafe}` } };
+  let real: string;
   try {
-    // Loaded here, not at the top: node:child_process pulls in net, dgram and streams, ~5 ms of every lint's start.
-    const { execFileSync } = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
-    const out = execFileSync('memcached', ['-V'], { encoding: 'utf8', timeout: 2000, stdio: ['ignore', 'pipe', 'ignore'] });
-    const m = /memcached\s+(\d+\.\d+\.\d+)/.exec(out);
-    return m ? parseVersion(m[1]) : null;
-  } catch {
-    return null;
+    real = realpathSync(path);
+  } catch (e) {
+    return { version: null, report: { version: null, source: null, detail: `unknown: ${path}: ${(e as NodeJS.ErrnoException).code ?? 'gone'}` } };
   }
+  // The resolved path, for the package database too: a link's owner says nothing about the file it names.
+  const report = binaryVersionReport({ open: real, follow: false, packagePath: real, label: path });
+  return { version: report.version === null ? null : parseVersion(report.version), report };
 }

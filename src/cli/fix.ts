@@ -5,9 +5,10 @@
  *
  * Exit status, first that applies: 128 + the signal's number when interrupted (130 SIGINT or Ctrl-C at a
  * prompt, 143 SIGTERM, 129 SIGHUP); 3 when a restarted service did not run the fixed file (the original
- * was put back, or could not be: said loudly); 2 for unreadable files, failed host checks and failed
- * writes (usage errors too); 1 when changes were not written (answered no, no terminal, --dry-run with
- * changes) or a finding remains that mchard could fix or that reaches --fail-on; 0 otherwise.
+ * was put back, or could not be: said loudly); 2 for unreadable files, files mchard refuses to read,
+ * failed host checks and failed writes (usage errors too); 1 when changes were not written (answered
+ * no, no terminal, --dry-run with changes, a format only its content told) or a finding remains that
+ * mchard could fix or that reaches --fail-on; 0 otherwise.
  */
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -20,7 +21,7 @@ import type { LintResult } from '../engine/lint.js';
 import { withSubjects, type ReportFinding } from '../report/fingerprint.js';
 import { OptionResolver } from './files.js';
 import { parseErrorFinding } from './lint.js';
-import { chooseDialect } from '../dialects/detect.js';
+import { detectDialect, type DialectChoice } from '../dialects/detect.js';
 import { loadDialect } from '../dialects/index.js';
 import { ConfigError } from '../engine/config.js';
 import { type Finding, type Rule, type Severity } from '../engine/types.js';
@@ -28,7 +29,7 @@ import { InputError, readConfigBytes } from '../input.js';
 import { isSystemPath } from '../host.js';
 import { planFix, type FailedFix, type FixPlan } from '../fix/plan.js';
 import { hostCheckProblems } from '../fix/host-checks.js';
-import { safeWrite, WriteError, type SafeWriteOptions } from '../fix/write.js';
+import { checkWritable, lockForWrite, safeWrite, WriteError, type HeldFile, type SafeWriteOptions } from '../fix/write.js';
 import { Interrupts, type SignalSource } from '../fix/interrupt.js';
 import type { Answer } from '../fix/confirm.js';
 import { formatReport, needsIdentity } from '../report/index.js';
@@ -50,6 +51,7 @@ const OPTIONS = {
   port: { type: 'string' },
   'no-host-checks': { type: 'boolean' },
   'no-backup': { type: 'boolean' },
+  'follow-symlinks': { type: 'boolean' },
   restart: { type: 'boolean' },
   'no-restart': { type: 'boolean' },
   start: { type: 'boolean' },
@@ -71,7 +73,9 @@ Options:
   --user NAME                       run as NAME (default memcache on Debian,
                                     memcached on RHEL)
   --port N                          move TCP off the default port 11211 to N
-  --no-backup                       do not keep FILE.mchard-backup
+  --no-backup                       do not keep a backup (FILE.mchard-backup-TIME)
+  --follow-symlinks                 write through a symbolic link that leads out
+                                    of the folder named on the command line
   --no-host-checks                  skip the checks that the listen addresses and
                                     the user exist here (file for another machine)
   --restart                         after writing a file this machine's service
@@ -89,7 +93,11 @@ Options:
   --fail-on error|warning|info      lowest remaining severity that fails (default error)
   --config FILE                     use this .mchardrc
   --disable ID[,ID...]              turn rules off (repeatable)
-  --dialect debian|sysconfig        the file's format (default: from path and content)
+  --dialect NAME                    the file's format (debian, sysconfig, systemd,
+                                    openrc, rcconf, compose, supervisord, argv);
+                                    a file whose format is only known from its
+                                    content is fixed only with --dialect; a file
+                                    no format claims is not read (exit 2)
   --memcached-version X.Y.Z         memcached release whose behaviour applies
   --trusted-network CIDR            private network where listening is fine (repeatable)
   -q, --quiet                       report errors only (the exit status is the same)
@@ -121,7 +129,8 @@ the findings of the file as it is on disk.
 
 Exit status (the first that applies): 128+N interrupted by signal N; 3 the
 restarted service did not run the fixed file (the original was put back, or
-could not be: see the message); 2 usage, read, host-check or write errors;
+could not be: see the message); 2 usage, read, host-check or write errors,
+or a file not read (its format unknown);
 1 changes not written (answered no, no terminal, --dry-run with changes), or
 a finding remains that mchard could fix or that reaches --fail-on (--dry-run:
 after the fixes it would make); 0 otherwise.
@@ -132,6 +141,8 @@ export interface FixHooks {
   /** Answers a question; true and false stand for "yes" and "no". */
   confirm?: (message: string) => Promise<boolean | Answer>;
   beforeRename?: SafeWriteOptions['beforeRename'];
+  /** How long to wait for another mchard fixing the same file (default 60 s). */
+  lockTimeoutMs?: number;
   service?: { machine?: Machine; verifyTimeoutMs?: number; commandTimeoutMs?: number };
   /** Where signals come from (default: the process), and how the process ends at once (default: process.exit). */
   signals?: SignalSource;
@@ -145,6 +156,9 @@ interface FileState {
   path: string;
   bytes: Buffer;
   plan: FixPlan;
+  detection: DialectChoice;
+  /** The format was decided from the content alone, without --dialect: linted, never written. */
+  guessed: boolean;
   failOn: Severity;
   /** The fixed text is on disk (written by this run, not put back since). */
   written: boolean;
@@ -152,6 +166,8 @@ interface FileState {
   /** Why the changes are not on disk (null: written, or nothing to change). */
   notWritten: { kind: NotFixedKind; reason: string } | null;
   restart: RestartReport | null;
+  /** Reached through a symbolic link out of the tree named on the command line (--follow-symlinks): that tree. */
+  outsideTree: string | null;
 }
 
 function parseListen(values: string[] | undefined): string[] | undefined {
@@ -260,9 +276,12 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
 
   // Signals are caught for the whole run: mchard decides when it may stop (src/fix/interrupt.ts).
   const interrupts = new Interrupts({ source: hooks.signals, say: io.err, exit: hooks.exit ?? ((code) => process.exit(code)) }).install();
+  // The files this run may write stay locked until it is done with them (restart and rollback included).
+  const held: HeldFile[] = [];
   try {
-    return await fixFiles({ values, paths, format, failOnFlag, dialect, version, trusted, disabled, fixListen, fixUser, fixPort, baseline, sarifCategory, output }, io, hooks, interrupts);
+    return await fixFiles({ values, paths, format, failOnFlag, dialect, version, trusted, disabled, fixListen, fixUser, fixPort, baseline, sarifCategory, output }, io, hooks, interrupts, held);
   } finally {
+    for (const h of held) h.release();
     interrupts.uninstall();
   }
 }
@@ -287,7 +306,7 @@ interface ReportTarget {
   failed: boolean;
 }
 
-async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interrupts): Promise<number> {
+async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interrupts, held: HeldFile[]): Promise<number> {
   // The baseline and the output file are checked before anything is written.
   const { run: baseline, ok } = openBaseline(run.baseline, io);
   if (!ok) return 2;
@@ -295,7 +314,7 @@ async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interr
   if (!sink) return 2;
   const target: ReportTarget = { sink, baseline, kept: new Map(), failed: false };
   try {
-    const status = await fixEachFile(run, io, hooks, interrupts, target);
+    const status = await fixEachFile(run, io, hooks, interrupts, held, target);
     if (!sink.commit() || target.failed) return status === 0 || status === 1 ? 2 : status;
     return status;
   } finally {
@@ -303,7 +322,7 @@ async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interr
   }
 }
 
-async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interrupts, target: ReportTarget): Promise<number> {
+async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interrupts, held: HeldFile[], target: ReportTarget): Promise<number> {
   const { values, paths, format, failOnFlag, dialect, version, trusted, disabled } = run;
   const color = run.output === null && useColor({ color: values.color, noColor: values['no-color'] }, io.stdoutStream);
   const c = paint(color);
@@ -314,6 +333,8 @@ async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Int
   const states: FileState[] = [];
   /** The report, in the order of the files given: unreadable files keep their place. */
   const reports: (FileState | FileReport)[] = [];
+  const followSymlinks = values['follow-symlinks'] === true;
+  const mayWrite = !values['dry-run'] && (values.yes === true || io.stdinIsTTY || hooks.confirm !== undefined);
 
   for (const path of paths) {
     let cfg;
@@ -324,11 +345,21 @@ async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Int
       io.err(`mchard: ${e.message}\n`);
       return 2;
     }
+    // A link out of the tree named on the command line is refused before anything is read; a run that may
+    // write takes the file's lock first, so what it reads is what it replaces (src/fix/write.ts).
+    let outsideTree: string | null;
     let file;
     try {
+      if (mayWrite) {
+        const h = await lockForWrite(path, { followSymlinks, lockTimeoutMs: hooks.lockTimeoutMs, onWait: (m) => io.err(`mchard: ${path}: ${m}\n`) });
+        held.push(h);
+        outsideTree = h.outsideTree;
+      } else {
+        outsideTree = checkWritable(path, { followSymlinks }).outsideTree;
+      }
       file = readConfigBytes(path);
     } catch (e) {
-      if (!(e instanceof InputError)) throw e;
+      if (!(e instanceof WriteError) && !(e instanceof InputError)) throw e;
       io.err(`mchard: ${e.message}; not fixed\n`);
       reports.push({ path, dialect: dialect ?? null, findings: [parseErrorFinding(e.reason)], notRead: { kind: 'unreadable', reason: e.reason } });
       status = 2;
@@ -336,18 +367,27 @@ async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Int
     }
     const severities = new Map(cfg?.severities ?? []);
     for (const id of disabled) severities.set(id, 'off');
-    const fileDialect = chooseDialect(path, file.source.text, dialect);
-    await loadDialect(fileDialect);
-    const plan = planFix(file.source, fileDialect, {
+    const detection = detectDialect(path, file.source.text, dialect);
+    if (detection.refused) {
+      // Never written, never guessed at: a refusal in the report, status 2.
+      io.err(`mchard: ${path}: ${detection.message}; not fixed\n`);
+      reports.push({ path, dialect: null, findings: [], detection });
+      status = 2;
+      continue;
+    }
+    await loadDialect(detection.dialect);
+    const plan = planFix(file.source, detection.dialect, {
       rules: RULES,
       options: resolver.ruleOptions(path, cfg, { fixUser: run.fixUser, fixListen: run.fixListen, fixPort: run.fixPort }),
       severities,
     });
-    const s: FileState = { path, bytes: file.bytes, plan, failOn: failOnFlag ?? cfg?.failOn ?? 'error', written: false, backup: null, notWritten: null, restart: null };
+    const guessed = detection.reason === 'content';
+    const s: FileState = { path, bytes: file.bytes, plan, detection, guessed, failOn: failOnFlag ?? cfg?.failOn ?? 'error', written: false, backup: null, notWritten: null, restart: null, outsideTree };
     states.push(s);
     reports.push(s);
   }
-  const changed = states.filter((s) => s.plan.changed);
+  // A format decided from the content alone is linted, not edited: a wrong guess would corrupt the file.
+  const changed = states.filter((s) => s.plan.changed && !s.guessed);
   const { unifiedDiff } = await import('../fix/diff.js');
   /** A file's diff and what its fixes do: shown right before its question. */
   const showChanges = (s: FileState) => {
@@ -380,7 +420,8 @@ async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Int
     }
   }
 
-  if (changed.length === 0 && states.length > 0) say(c.green(`nothing to fix in ${states.map((s) => s.path).join(', ')}\n`));
+  const settled = states.filter((s) => !s.plan.changed);
+  if (changed.length === 0 && settled.length > 0) say(c.green(`nothing to fix in ${settled.map((s) => s.path).join(', ')}\n`));
   const mayAsk = values.yes || io.stdinIsTTY || hooks.confirm !== undefined;
   const ask = async (message: string): Promise<Answer> => {
     if (hooks.confirm) {
@@ -399,9 +440,15 @@ async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Int
       if (s.plan.changed) s.notWritten = { kind: 'not-written', reason: `interrupted (${interrupts.signal})` };
       continue;
     }
+    if (s.guessed && s.plan.changed) {
+      const d = s.detection;
+      s.notWritten = { kind: 'not-written', reason: `the format was guessed from the content; pass --dialect ${d.dialect}` };
+      say(`  ${c.yellow('not fixed')}  ${s.path}: the format was guessed from the content (${d.because}); pass --dialect ${d.dialect} if ${d.readBy} reads it\n`);
+      continue;
+    }
     showChanges(s);
     if (!s.plan.changed) {
-      if (service) {
+      if (service && (await restartMayFollow(s, run, say))) {
         const { afterUnchanged } = await import('../service/after-write.js');
         s.restart = await afterUnchanged(serviceFile(s), service, values['dry-run'] === true);
       }
@@ -428,7 +475,7 @@ async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Int
       }
     }
     try {
-      const r = await safeWrite(s.path, s.bytes, s.plan.text, { backup: !values['no-backup'], beforeRename: hooks.beforeRename });
+      const r = await safeWrite(s.path, s.bytes, s.plan.text, { backup: !values['no-backup'], beforeRename: hooks.beforeRename, followSymlinks });
       s.written = true;
       s.backup = r.backup;
       const where = r.target !== resolve(s.path) ? ` (through the link to ${r.target})` : '';
@@ -441,7 +488,7 @@ async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Int
       continue;
     }
     // The service that reads the file: restart it, prove the new file is live, or roll back.
-    if (service) {
+    if (service && (await restartMayFollow(s, run, say))) {
       const { afterWrite } = await import('../service/after-write.js');
       s.restart = await afterWrite(serviceFile(s), service);
       if (s.restart?.restored) {
@@ -466,7 +513,9 @@ async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Int
   if (values['dry-run']) {
     // What would change, or what would remain after the fixes (what the baseline records left out).
     const restartWanted = states.some((s) => s.restart?.outcome === 'not-restarted' && s.restart.reason.startsWith('dry run'));
-    const after = (s: FileState) => (target.baseline ? target.baseline.match(fileKey(target.baseline.baseline, s.path), identified(s.plan.after, true)) : s.plan.after.findings);
+    // A file whose dialect was guessed from its content is linted, never written: what remains is the original's.
+    const remains = (s: FileState) => (s.guessed ? s.plan.before : s.plan.after);
+    const after = (s: FileState) => (target.baseline ? target.baseline.match(fileKey(target.baseline.baseline, s.path), identified(remains(s), true)) : remains(s).findings);
     return changed.length || restartWanted || states.some((s) => failing(s, after(s))) ? 1 : 0;
   }
   if (states.some((s) => s.notWritten)) return 1;
@@ -493,11 +542,28 @@ function report(reports: readonly (FileState | FileReport)[], run: FixRun, io: I
     target.kept.set(r, now);
     // -q hides findings, never changes the exit status (decided from every finding).
     const findings = run.values.quiet ? now.filter((f) => f.severity === 'error') : now;
-    return { path: r.path, dialect: r.plan.dialect, findings, hidden: now.length - findings.length, ...(run.format === 'json' ? { fix: outcomeOf(r) } : {}) };
+    return { path: r.path, dialect: r.plan.dialect, findings, hidden: now.length - findings.length, detection: r.detection, ...(run.format === 'json' ? { fix: outcomeOf(r) } : {}) };
   });
   const outcome = target.baseline && run.baseline ? finishBaseline(target.baseline, run.baseline, run.format, io) : null;
   if (target.baseline && !outcome) target.failed = true;
   target.sink.write(formatReport(run.format, { files, rules: RULES as Rule[], color, toolVersion: VERSION, sarifCategory: run.sarifCategory, baseline: outcome }));
+}
+
+/**
+ * A file reached through a symbolic link out of the tree named on the command line (--follow-symlinks)
+ * never has a service restarted because of where the link leads: only the name as given (or --service)
+ * makes it a service's file.
+ */
+async function restartMayFollow(s: FileState, run: FixRun, say: (t: string) => void): Promise<boolean> {
+  if (!s.outsideTree || run.values.service !== undefined) return true;
+  const { serviceFileKind, serviceFileKindAsGiven } = await import('../service/target.js');
+  if (serviceFileKindAsGiven(s.path)) return true;
+  if (serviceFileKind(s.path)) {
+    const reason = `${s.path} was reached through a symbolic link out of ${s.outsideTree}; mchard restarts no service for a file reached that way`;
+    say(`not restarted: ${reason}\n`);
+    s.restart = { service: null, outcome: 'not-restarted', reason, restored: false };
+  }
+  return false;
 }
 
 function serviceFile(s: FileState): ServiceFile {

@@ -3,14 +3,15 @@
  * runs as, every listener, and whether it starts. Never writes anything.
  */
 import { COMMON_OPTIONS, oneOf, parseCommandArgs, UsageError } from './args.js';
-import { loadFile, parseDialectFlag, parseVersionFlag, OptionResolver } from './files.js';
+import { loadFile, parseDialectFlag, parseVersionFlag, OptionResolver, RefusedError } from './files.js';
 import { parseConfig } from '../dialects/index.js';
 import { analyzeConfig } from '../engine/lint.js';
 import { thisHost, isSystemPath } from '../host.js';
 import { SERVICE_HOST } from '../memcached/startup.js';
 import { InputError } from '../input.js';
 import { paint, useColor } from '../report/color.js';
-import { inspectionOf, type Inspection } from './inspection.js';
+import type { DialectChoice } from '../dialects/detect.js';
+import { inspectionOf, refusedInspection, type Inspection, type RefusedInspection } from './inspection.js';
 import type { Io } from './io.js';
 
 const OPTIONS = { ...COMMON_OPTIONS, 'host-checks': { type: 'boolean' }, 'no-host-checks': { type: 'boolean' } } as const;
@@ -22,7 +23,10 @@ service hands it, the user it runs as, every listener, and whether it starts.
 
 Options:
   --format text|json        output format (default text)
-  --dialect debian|sysconfig  the file's format (default: from path and content)
+  --dialect NAME            the file's format: debian, sysconfig, systemd, openrc,
+                            rcconf, compose, supervisord, argv (default: from its
+                            path, name, then content; a file no format claims is
+                            not read, exit status 2)
   --memcached-version X.Y.Z  the memcached release whose behaviour applies
   --host-checks / --no-host-checks
                             check users and addresses against this machine
@@ -43,7 +47,8 @@ export async function runInspect(argv: string[], io: Io): Promise<number> {
   const version = parseVersionFlag(values['memcached-version']);
   const resolver = new OptionResolver([], { config: values.config, version });
   const color = useColor({ color: values.color, noColor: values['no-color'] }, io.stdoutStream);
-  const results: Inspection[] = [];
+  const results: (Inspection | RefusedInspection)[] = [];
+  const choices = new Map<Inspection, DialectChoice>();
   let status = 0;
   for (const path of positionals) {
     try {
@@ -52,24 +57,36 @@ export async function runInspect(argv: string[], io: Io): Promise<number> {
       const hostChecks = values['no-host-checks'] ? false : values['host-checks'] || isSystemPath(path);
       const config = parseConfig(file.source, file.dialect);
       const model = analyzeConfig(config, options, hostChecks ? thisHost() : SERVICE_HOST);
-      results.push(inspectionOf(path, config, model));
+      const inspection = { ...inspectionOf(path, config, model, file.detection), memcachedVersionSource: resolver.versionSource(path, null) };
+      choices.set(inspection, file.detection);
+      results.push(inspection);
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       io.err(`mchard: ${e.message}\n`);
+      // A refusal is part of the JSON answer (the file was looked at); the text shows it on standard error only.
+      if (e instanceof RefusedError && format === 'json') results.push(refusedInspection(path, e.refusal));
       status = 2;
     }
   }
   // Nothing on standard output when no file could be read (the errors are on standard error).
   if (results.length === 0) return status;
   if (format === 'json') io.out(JSON.stringify(results.length === 1 && positionals.length === 1 ? results[0] : results, null, 2) + '\n');
-  else io.out(results.map((r) => inspectionText(r, color)).join('\n'));
+  else {
+    const shown = results.filter((r): r is Inspection => r.dialect !== null);
+    if (shown.length) io.out(shown.map((r) => inspectionText(r, choices.get(r)!, color)).join('\n'));
+  }
   return status;
 }
 
-function inspectionText(r: Inspection, color: boolean): string {
+function inspectionText(r: Inspection, d: DialectChoice, color: boolean): string {
   const c = paint(color);
   const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
   const lines = [c.bold(`${r.path}`) + c.dim(` (${r.dialect}, memcached ${r.memcachedVersion})`)];
+  const guessed = d.reason === 'content' ? c.dim('  (decided from the content alone: fix needs --dialect)') : '';
+  lines.push(`  read by   ${d.readBy} (${d.because})${guessed}`);
+  if (d.caveat) lines.push(`  note      ${c.yellow(d.caveat)}`);
+  // Where the version comes from, when the installed memcached was consulted (a file under /etc).
+  if (r.memcachedVersionSource?.includes('installed')) lines.push(`  version   ${r.memcachedVersion}: ${r.memcachedVersionSource}`);
   if (r.startup.ok === null) {
     // The file does not show memcached's command line: nothing below it would be a prediction.
     for (const what of ['command', 'user   ', 'listens']) lines.push(`  ${what}   ${c.yellow('unknown')}`);

@@ -1,5 +1,6 @@
 /** The inspect result as a plain object (the JSON shape of `mchard inspect --format json`). */
 import type { ParsedConfig } from '../dialects/types.js';
+import type { DialectChoice, DetectConfidence, DetectReason, DialectRefusal, TemplateInfo } from '../dialects/detect.js';
 import type { MemcachedModel } from '../memcached/model.js';
 import { formatVersion } from '../memcached/version.js';
 
@@ -10,7 +11,18 @@ export type InspectListener =
 export interface Inspection {
   path: string;
   dialect: string;
+  /** How the dialect was decided: `flag`, `path`, `name` or `content`. */
+  dialectReason: DetectReason;
+  dialectConfidence: DetectConfidence;
+  /** The program that reads the file: "Debian's systemd-memcached-wrapper". */
+  readBy: string;
+  /** The decision in one sentence, with what the content looks like when it surprises its reader. */
+  detection: string;
+  /** Set when the path or name says the file is a template. */
+  template?: TemplateInfo;
   memcachedVersion: string;
+  /** Where `memcachedVersion` comes from (a flag, a `.mchardrc`, the installed binary and how, the default). */
+  memcachedVersionSource?: string;
   argv: string[];
   argvExact: boolean;
   runsAs: string | null;
@@ -21,13 +33,29 @@ export interface Inspection {
   settings: Record<string, unknown>;
 }
 
-export function inspectionOf(path: string, config: ParsedConfig, model: MemcachedModel): Inspection {
+/** A file inspect did not read (the JSON shape of a refusal). */
+export interface RefusedInspection {
+  path: string;
+  dialect: null;
+  refused: { looksLike: string | null; reason: DetectReason | null; message: string };
+}
+
+export function refusedInspection(path: string, r: DialectRefusal): RefusedInspection {
+  return { path, dialect: null, refused: { looksLike: r.looksLike, reason: r.reason, message: r.message } };
+}
+
+export function inspectionOf(path: string, config: ParsedConfig, model: MemcachedModel, detection: DialectChoice): Inspection {
   const s = model.applied.settings;
   const st = model.startup;
   const unknown = config.argvUnknown ?? null;
   return {
     path,
     dialect: config.dialect,
+    dialectReason: detection.reason,
+    dialectConfidence: detection.confidence,
+    readBy: detection.readBy,
+    detection: detection.explanation,
+    ...(detection.template ? { template: detection.template } : {}),
     memcachedVersion: formatVersion(model.version),
     argv: config.argv.map((a) => a.value),
     argvExact: config.argvExact,

@@ -6,7 +6,7 @@
 import { COMMON_OPTIONS, parseCommandArgs, UsageError } from './args.js';
 import { BASELINE_OUTPUT_HELP, parseLintFlags, RANK, SHARED_LINT_OPTIONS } from './lint-flags.js';
 import { finishBaseline, openBaseline, openReportSink } from './report-output.js';
-import { loadFile, OptionResolver } from './files.js';
+import { loadFile, OptionResolver, RefusedError } from './files.js';
 import { lintSource } from '../engine/lint.js';
 import { ConfigError, type ProjectConfig } from '../engine/config.js';
 import { type Finding, type Severity, type Rule } from '../engine/types.js';
@@ -34,14 +34,18 @@ Options:
   --fail-on error|warning|info      lowest severity that fails (default error)
   --config FILE                     use this .mchardrc (default: nearest above each file)
   --disable ID[,ID...]              turn rules off (repeatable)
-  --dialect debian|sysconfig        the file's format (default: from path and content)
+  --dialect NAME                    the file's format: debian, sysconfig, systemd,
+                                    openrc, rcconf, compose, supervisord, argv
+                                    (default: from its path, name, then content;
+                                    a file no format claims is not read)
   --memcached-version X.Y.Z         memcached release whose behaviour applies
   --trusted-network CIDR            private network where listening is fine (repeatable)
   -q, --quiet                       report errors only (the exit status is the same)
   --color / --no-color              colour (default: on a terminal, unless NO_COLOR)
 ${BASELINE_OUTPUT_HELP}
 Exit status: 0 clean, 1 findings at or above --fail-on (not counting those the
-baseline records), 2 usage or read errors, or an unusable baseline.
+baseline records), 2 usage or read errors, an unusable baseline, or a file not
+read (its format unknown; the other files are still linted).
 `;
 
 export async function runLint(argv: string[], io: Io): Promise<number> {
@@ -94,7 +98,9 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       io.err(`mchard: ${e.message}\n`);
-      report.file({ path, dialect: dialect ?? null, findings: [parseErrorFinding(e.reason)], notRead: { kind: 'unreadable', reason: e.reason } });
+      // A refused file is a refusal in every format, not an error finding about memcached.
+      if (e instanceof RefusedError) report.file({ path, dialect: null, findings: [], detection: e.refusal });
+      else report.file({ path, dialect: dialect ?? null, findings: [parseErrorFinding(e.reason)], notRead: { kind: 'unreadable', reason: e.reason } });
       status = 2;
       continue;
     }
@@ -111,7 +117,7 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
     // -q hides findings from the output only: the exit status is decided from all of them.
     if (reported.some((f) => RANK[f.severity] >= RANK[failOn])) failing = true;
     const findings = values.quiet ? reported.filter((f) => f.severity === 'error') : reported;
-    report.file({ path, dialect: file.dialect, findings, hidden: reported.length - findings.length });
+    report.file({ path, dialect: file.dialect, findings, hidden: reported.length - findings.length, detection: file.detection });
   }
   const outcome = baseline && baselineFlag ? finishBaseline(baseline, baselineFlag, format, io) : null;
   if (baseline && !outcome) status = 2;

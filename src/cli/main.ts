@@ -14,6 +14,7 @@ Commands:
   audit [FILE...]     check the memcached processes running on this machine
   rules               list the rules
   explain RULE        show a rule's documentation
+  lsp --stdio         run the language server, for editors
   help [COMMAND]      show help
 
 Options:
@@ -50,6 +51,10 @@ const COMMANDS: Record<string, () => Promise<{ run: Command; help: string }>> = 
   explain: async () => {
     const m = await import('./rules.js');
     return { run: m.runExplain, help: m.EXPLAIN_HELP };
+  },
+  lsp: async () => {
+    const m = await import('../lsp/command.js');
+    return { run: m.runLsp, help: m.LSP_HELP };
   },
 };
 

@@ -17,6 +17,9 @@
  *   host (all interfaces unless a host IP is given), `expose:` or nothing leaves it reachable only from
  *   containers on the same Compose network, `network_mode: host` binds the host's interfaces directly.
  *   This is recorded in a `container-reach` note (see `container-reach.ts`) that the exposure rules read.
+ * - Any other image (or one built with `build:`) has an ENTRYPOINT, CMD, USER and environment mchard cannot
+ *   see, so unless the file's own `entrypoint:` runs memcached, memcached's arguments are unknown
+ *   (`argvUnknown`): the option rules stay quiet, MC910 says where the options are, fix adds nothing.
  */
 import { CST, isMap, isScalar, isSeq, parseDocument, Parser, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import type { ArgToken, SourceText, Span } from '../source.js';
@@ -200,7 +203,22 @@ export function parseCompose(source: SourceText): ComposeConfig {
   }
   let argv: ArgToken[] = [];
   let startsAs: string | undefined;
-  if (!service) {
+  let argvUnknown: string | null = null;
+  if (service && service.argvFrom !== 'entrypoint' && !(service.image !== null && OFFICIAL_IMAGE.test(service.image))) {
+    // An image mchard does not know (or one built here): its own ENTRYPOINT, CMD and environment decide
+    // what memcached runs with and as whom, and command: only feeds that entrypoint. Nothing in this file
+    // decides memcached's argument vector, so it is unknown: no option is judged, and fix adds nothing.
+    const imageNode = service.node.get('image', true) as Node | undefined;
+    const what = service.image !== null ? `image ${JSON.stringify(service.image)}` : 'an image built from build:';
+    argvUnknown =
+      `service ${service.name} runs ${what}, which mchard does not know: the image's own command and environment decide memcached's options and user` +
+      (service.command ? ', and command: only feeds its entrypoint' : '') +
+      `; unknown (an entrypoint: that runs memcached would decide them in this file)`;
+    notes.push({ kind: 'delegated', span: spanOf(imageNode) ?? service.keySpan, message: argvUnknown, data: { image: service.image } });
+    const w = words.get(service)!;
+    notes.push(...w.notes);
+    if (w.error) fail(w.error.reason, w.error.span);
+  } else if (!service) {
     if (!launchFailure) fail('no service of the file runs memcached (by image, entrypoint or command)', null);
   } else {
     const w = words.get(service)!;
@@ -243,10 +261,11 @@ export function parseCompose(source: SourceText): ComposeConfig {
   return {
     ...base,
     argv,
-    argvExact: argv.every((t) => t.exact),
+    argvExact: !argvUnknown && argv.every((t) => t.exact),
     launchFailure,
     notes,
     ...(startsAs !== undefined ? { startsAs } : {}),
+    ...(argvUnknown ? { argvUnknown } : {}),
     document: doc,
     service,
   };

@@ -18,6 +18,7 @@ import { SourceText, type ArgToken, type Span } from '../source.js';
 import type { Dialect, DialectNote, LaunchFailure, ParsedConfig } from './types.js';
 import { parseSysconfig } from './sysconfig.js';
 import { parseUnitSyntax, type UnitAssignment, type UnitSyntax } from './systemd-unit.js';
+import { withoutTemplateSuffix } from './detect.js';
 import { charsText, expandSpecifiers, extractWord, replaceEnvWord, type EnvLookup, type EnvValue, type SChar, type UnitName } from './systemd-exec.js';
 
 export interface ExecWord {
@@ -106,7 +107,8 @@ const PROGRAM = /(^|\/)memcached$/;
 const DEBIAN_WRAPPER = /(^|\/)systemd-memcached-wrapper$/;
 
 export function unitNameOf(path: string): UnitName {
-  const norm = path.replace(/\\/g, '/');
+  // A template of a unit (`memcached@.service.j2`) is named after the unit it renders.
+  const norm = withoutTemplateSuffix(path.replace(/\\/g, '/'));
   const dropIn = /([^/]+\.service)\.d\/[^/]+\.conf$/.exec(norm);
   if (dropIn) return { name: dropIn[1], guessed: false };
   const base = norm.slice(norm.lastIndexOf('/') + 1);
@@ -238,7 +240,7 @@ function readEnvFile(asg: UnitAssignment, unit: UnitName, read: FileReader): Env
 export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): SystemdConfig {
   const read = opts.readFile ?? defaultReader;
   const unit = unitNameOf(source.path);
-  const dropIn = /\.service\.d\/[^/]+\.conf$/.test(source.path.replace(/\\/g, '/'));
+  const dropIn = /\.service\.d\/[^/]+\.conf$/.test(withoutTemplateSuffix(source.path.replace(/\\/g, '/')));
   const syntax = parseUnitSyntax(source.text);
   const notes: DialectNote[] = [];
   let launchFailure: LaunchFailure | null = null;
@@ -344,6 +346,20 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
     return 'unset';
   };
 
+  // Debian's wrapper, even where the rest of its ExecStart= does not parse as systemd reads it: in a
+  // template (`/etc/memcached_<%= @name %>.conf`) the expression is rendered before systemd sees it, and
+  // whatever the line holds after the program, the options are in the file the wrapper reads.
+  if (!exec && !argvUnknown) {
+    const wrapper = wrapperAssignment(execAssignments, source.text);
+    if (wrapper) {
+      argvUnknown = wrapperReason(wrapper.conf);
+      notes.push({ kind: 'delegated', span: wrapper.programSpan, message: argvUnknown, data: { path: wrapper.conf } });
+      if (wrapper.templated && launchFailure?.span && launchFailure.span.start >= wrapper.assignment.valueSpan.start && launchFailure.span.end <= wrapper.assignment.valueSpan.end) {
+        launchFailure = null;
+      }
+    }
+  }
+
   const argv: ArgToken[] = [];
   const tokenSources: TokenSource[] = [];
   const unknownVars: string[] = [];
@@ -351,8 +367,15 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
   if (exec && !argvUnknown) {
     const program = exec.program.value;
     if (DEBIAN_WRAPPER.test(program)) {
-      const conf = exec.words[0]?.value ?? '/etc/memcached.conf';
-      argvUnknown = `the unit runs Debian's wrapper, which reads memcached's options from ${conf}: lint that file (mchard lint ${conf})`;
+      // A word that depends on the unit's name (`/etc/memcached_%i.conf` in a template unit) is shown as written.
+      // The wrapper reads its one argument's file; with none or several it reads /etc/memcached.conf.
+      const args = exec.prefixes.includes('@') ? exec.words.slice(1) : exec.words;
+      const raw = args.length ? source.slice({ start: args[0].span.start, end: args[args.length - 1].span.end }) : '';
+      // In a template, an expression with spaces (`{{ name }}`) is one word once rendered.
+      const templated = args.length > 1 && TEMPLATE_EXPRESSION.test(raw);
+      const first = args.length === 1 ? args[0] : null;
+      const conf = templated ? raw : !first ? '/etc/memcached.conf' : first.inexact ? source.slice(first.span) : first.value;
+      argvUnknown = wrapperReason(conf);
       notes.push({ kind: 'delegated', span: exec.program.span, message: argvUnknown, data: { path: conf } });
     } else if (!PROGRAM.test(program)) {
       argvUnknown = `ExecStart= runs ${show(program)}, not memcached, so the unit does not show memcached's options`;
@@ -429,6 +452,36 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
     argvUnknown,
     print: () => syntax.lines.map((l) => l.text + l.eol).join(''),
   };
+}
+
+const TEMPLATE_EXPRESSION = /<%|%>|\{\{|\}\}|\{%|%\}/;
+
+/** MC910's words for a unit that runs Debian's wrapper. */
+function wrapperReason(conf: string): string {
+  const expr = /<%|%>|\{\{|\{%|%[a-zA-Z]/.test(conf);
+  return `the unit runs Debian's wrapper, which reads memcached's options from ${conf}${expr ? ' (once the unit is rendered and instantiated)' : ''}: lint that file${expr ? '' : ` (mchard lint ${conf})`}`;
+}
+
+/**
+ * The ExecStart= that runs Debian's wrapper, read from its raw text: the first word after systemd's
+ * prefixes, and the second as written (the file the wrapper reads; its default without one).
+ */
+function wrapperAssignment(assignments: readonly UnitAssignment[], text: string): { assignment: UnitAssignment; programSpan: Span; conf: string; templated: boolean } | null {
+  let last: UnitAssignment[] = [];
+  for (const a of assignments) last = a.value === '' ? [] : [...last, a];
+  for (const a of last) {
+    const raw = text.slice(a.valueSpan.start, a.valueSpan.end);
+    const m = /^([-@:+!]*)(\S+)(?:[ \t]+(.*?))?[ \t]*$/s.exec(raw);
+    if (!m || !DEBIAN_WRAPPER.test(m[2])) continue;
+    const start = a.valueSpan.start + m[1].length;
+    return {
+      assignment: a,
+      programSpan: { start, end: start + m[2].length },
+      conf: m[3] && !m[1].includes('@') ? m[3] : '/etc/memcached.conf',
+      templated: TEMPLATE_EXPRESSION.test(raw),
+    };
+  }
+  return null;
 }
 
 export const systemdDialect: Dialect = {

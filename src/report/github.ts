@@ -19,8 +19,16 @@ export function githubLine(path: string, f: Finding): string {
   return `::${cmd} ${props}::${escData(`${f.message} (${f.ruleId})`)}`;
 }
 
+/** A refused file's workflow command: an error annotation on the file, titled as a refusal, not a rule. */
+export function githubRefusalLine(path: string, message: string): string {
+  return `::error file=${escProp(path)},title=${escProp('mchard did not read this file')}::${escData(message)}`;
+}
+
 export function formatGithub(input: ReportInput): string {
   const out: string[] = [];
-  for (const file of input.files) for (const f of file.findings) out.push(githubLine(file.path, f));
+  for (const file of input.files) {
+    if (file.detection?.refused) out.push(githubRefusalLine(file.path, file.detection.message));
+    for (const f of file.findings) out.push(githubLine(file.path, f));
+  }
   return out.length ? out.join('\n') + '\n' : '';
 }

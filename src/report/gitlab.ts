@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import { isAbsolute, relative, sep } from 'node:path';
 import { identities, reportPath } from './fingerprint.js';
 import { caseScore, riskOf } from './security.js';
-import type { ReportInput } from './types.js';
+import { notReadOf, type ReportInput } from './types.js';
 
 export type GitlabSeverity = 'info' | 'minor' | 'major' | 'critical' | 'blocker';
 
@@ -42,7 +42,7 @@ export function gitlabIssues(input: ReportInput, cwd = process.cwd()): GitlabIss
   const byId = new Map(input.rules.map((r) => [r.id, r]));
   const out: GitlabIssue[] = [];
   for (const file of input.files) {
-    if (file.notRead) continue;
+    if (notReadOf(file)) continue;
     const ids = identities(file.path, file.findings);
     file.findings.forEach((f, k) => {
       const rule = byId.get(f.ruleId);

@@ -1,14 +1,18 @@
 /**
- * JSON output: `{"files": [{path, dialect, findings: [...]}], "summary": {errors, warnings, infos}}`. For
- * `mchard fix`, each file also says `changed`, `written`, `backup`, `fixed`, `notFixed` and `restart`. With
- * --baseline, `baseline`: `{path, suppressed, stale: [{file, ruleId, recorded, found, reason}], written}`.
+ * JSON output: `{"files": [{path, dialect, dialectReason, dialectConfidence, readBy, detection, findings: [...]}],
+ * "summary": {errors, warnings, infos, refused}}`. A file mchard did not read has `dialect: null`, a
+ * `refused` object (`looksLike`, `reason`, `message`) and no findings. For `mchard fix`, each file also
+ * says `changed`, `written`, `backup`, `fixed`, `notFixed` and `restart`. With --baseline, `baseline`:
+ * `{path, suppressed, stale: [{file, ruleId, recorded, found, reason}], written}`.
  */
+import { detectionFields } from '../dialects/detect.js';
 import { summarize, type ReportInput } from './types.js';
 
 export function formatJson(input: ReportInput): string {
   const files = input.files.map((f) => ({
     path: f.path,
     dialect: f.dialect,
+    ...(f.detection ? detectionFields(f.detection) : {}),
     ...(f.fix ?? {}),
     findings: f.findings.map((x) => ({
       ruleId: x.ruleId,
@@ -22,7 +26,8 @@ export function formatJson(input: ReportInput): string {
       fixable: x.fix !== null,
     })),
   }));
+  const refused = input.files.filter((f) => f.detection?.refused).length;
   const b = input.baseline;
   const baseline = b ? { baseline: { path: b.path, suppressed: b.suppressed, stale: b.stale, written: b.written } } : {};
-  return JSON.stringify({ files, summary: summarize(input.files), ...baseline }, null, 2) + '\n';
+  return JSON.stringify({ files, summary: { ...summarize(input.files), refused }, ...baseline }, null, 2) + '\n';
 }

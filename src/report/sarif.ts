@@ -30,7 +30,7 @@ import { ruleHelpMarkdown, ruleHelpText } from './rule-doc.js';
 import { PROJECT_URL, ruleDocUrl } from './rule-link.js';
 import { caseScore, riskOf, scoreText } from './security.js';
 import { identities, reportPath } from './fingerprint.js';
-import type { ReportInput } from './types.js';
+import { notReadOf, type ReportInput } from './types.js';
 
 const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
 const PROBLEM = { error: 'error', warning: 'warning', info: 'recommendation' } as const;
@@ -85,12 +85,15 @@ export function formatSarif(input: ReportInput, opts: SarifOptions = {}): string
   const results: Result[] = [];
   const notifications: Notification[] = [];
   for (const file of input.files) {
-    if (file.notRead) {
+    const notRead = notReadOf(file);
+    if (notRead) {
+      const looksLike = file.detection?.refused ? file.detection.looksLike : null;
       notifications.push({
         level: 'error',
-        message: { text: `${file.notRead.kind === 'refused' ? 'not read' : 'cannot read'} ${file.path}: ${file.notRead.reason}` },
+        message: { text: `${file.path}: ${notRead.reason}` },
         locations: [{ physicalLocation: { artifactLocation: { uri: uriOf(file.path) } } }],
-        descriptor: { id: file.notRead.kind },
+        descriptor: { id: notRead.kind },
+        ...(looksLike ? { properties: { looksLike } } : {}),
       });
       continue;
     }
@@ -129,7 +132,7 @@ export function formatSarif(input: ReportInput, opts: SarifOptions = {}): string
       descriptor: { id: 'results-truncated' },
     });
   }
-  const failed = input.files.some((f) => f.notRead);
+  const failed = input.files.some((f) => notReadOf(f) !== null);
   const invocation: Invocation = {
     executionSuccessful: !failed,
     workingDirectory: { uri: pathToFileURL((opts.cwd ?? process.cwd()).replace(/\/?$/, '/')).href },

@@ -12,11 +12,18 @@ export function textFindingLine(path: string, f: Finding, c: Paint): string {
   return `${c.bold(`${path}:${f.line}:${f.column}`)}  ${sev}  ${f.ruleId}  ${f.message}  ${c.dim(`(${f.slug})`)}`;
 }
 
-/** The last line: how many findings of each severity in how many files (and how many -q left out). */
-export function textSummaryLine(s: Summary, files: number, c: Paint, hidden = 0): string {
+/**
+ * The last line: how many findings of each severity in how many files, how many -q left out, and how
+ * many files mchard did not read (never "no problems found" when something was left out).
+ */
+export function textSummaryLine(s: Summary, files: number, c: Paint, hidden = 0, refused = 0): string {
   const plural = (k: number, w: string) => `${k} ${w}${k === 1 ? '' : 's'}`;
   const tally = `${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}, ${plural(s.infos, 'info')} in ${plural(files, 'file')}`;
-  if (hidden > 0) return `${tally}; ${plural(hidden, 'finding')} below error not shown (-q)`;
+  const notes = [
+    ...(hidden > 0 ? [`${plural(hidden, 'finding')} below error not shown (-q)`] : []),
+    ...(refused > 0 ? [c.yellow(`${plural(refused, 'file')} not read`)] : []),
+  ];
+  if (notes.length) return [tally, ...notes].join('; ');
   return s.errors + s.warnings + s.infos === 0 ? c.green(`no problems found (${tally})`) : tally;
 }
 
@@ -24,7 +31,9 @@ export function formatText(input: ReportInput): string {
   const c = paint(input.color);
   const lines: string[] = [];
   for (const file of input.files) for (const f of file.findings) lines.push(textFindingLine(file.path, f, c));
+  const refused = input.files.filter((f) => f.detection?.refused).length;
+  const hidden = input.files.reduce((n, f) => n + (f.hidden ?? 0), 0);
   lines.push(...baselineTextLines(input.baseline));
-  lines.push(textSummaryLine(summarize(input.files), input.files.length, c, input.files.reduce((n, f) => n + (f.hidden ?? 0), 0)));
+  lines.push(textSummaryLine(summarize(input.files), input.files.length - refused, c, hidden, refused));
   return lines.join('\n') + '\n';
 }

@@ -1,5 +1,6 @@
 /** What every output format receives: one entry per file, findings already sorted and filtered. */
 import type { DialectName } from '../dialects/types.js';
+import type { Detection } from '../dialects/detect.js';
 import type { Finding, Rule, Severity } from '../engine/types.js';
 import type { BaselineOutcome } from '../engine/baseline.js';
 import type { ReportFinding } from './fingerprint.js';
@@ -10,9 +11,14 @@ export interface FileReport {
   /** Findings (with their subjects when the report needs identities: SARIF, GitLab, baselines). */
   findings: ReportFinding[];
   /**
-   * The file was not examined: it could not be read, or mchard refused it (a format it does not read).
-   * The text and JSON reports show the MC001 finding that stands for it; SARIF makes it a tool execution
-   * notification, not an alert, and GitLab leaves it out (neither is a finding about memcached).
+   * Which program reads the file and why (a choice), or why mchard did not read it (a refusal: no
+   * findings, reported as a refusal in every format, never as an error finding about memcached).
+   */
+  detection?: Detection;
+  /**
+   * The file could not be read. The text and JSON reports show the MC001 finding that stands for it;
+   * SARIF makes it a tool execution notification, not an alert, and GitLab leaves it out (neither is a
+   * finding about memcached). A refusal (`detection.refused`) is treated the same way: see notReadOf.
    */
   notRead?: { kind: 'unreadable' | 'refused'; reason: string };
   /** Findings left out of `findings` by -q (shown in the text summary, so it never reads "no problems found"). */
@@ -59,6 +65,13 @@ export interface ReportInput {
   sarifCategory?: string;
   /** What the baseline did in this run (--baseline), or absent. */
   baseline?: BaselineOutcome | null;
+}
+
+/** Why a file was not examined (unreadable, or refused by the dialect detection), or null. */
+export function notReadOf(file: FileReport): { kind: 'unreadable' | 'refused'; reason: string } | null {
+  if (file.notRead) return file.notRead;
+  if (file.detection?.refused) return { kind: 'refused', reason: file.detection.message };
+  return null;
 }
 
 export type Summary = { errors: number; warnings: number; infos: number };

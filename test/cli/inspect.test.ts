@@ -85,8 +85,8 @@ describe('mchard inspect --format json', () => {
     expect(j.startup).toEqual({ ok: true });
   });
 
-  it('unix-socket-world.conf: a unix socket with its mode, no TCP', async () => {
-    const j = await inspectJson(sample('unix-socket-world.conf'));
+  it('unix-socket-world-debian.conf: a unix socket with its mode, no TCP', async () => {
+    const j = await inspectJson(sample('unix-socket-world-debian.conf'));
     expect(j.listeners).toEqual([{ transport: 'unix', path: '/tmp/memcached.sock', mode: '0777' }]);
   });
 

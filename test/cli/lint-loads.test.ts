@@ -1,6 +1,6 @@
 /**
- * `lint` and `inspect` never load what only `fix` needs (enquirer, execa, diff, src/fix), and linting a
- * Debian file never loads YAML. Proven twice on a bundle built for the test (scripts/build.mjs with
+ * `lint` and `inspect` never load what only `fix` needs (enquirer, execa, diff, src/fix) or what only
+ * `lsp` needs (vscode-languageserver, src/lsp), and linting a Debian file never loads YAML. Proven twice on a bundle built for the test (scripts/build.mjs with
  * --metafile, one esbuild metafile per group file): statically, by the modules each group file holds
  * and the group files it can require; and at run time, by running the built CLI with a hook that
  * records every group file it loads. Each check has a control that must see the fix-only modules (fix's
@@ -18,6 +18,8 @@ interface Metafile {
 /** Modules only `fix` may load. */
 const FIX_ONLY = /^node_modules\/(enquirer|execa|diff)\/|^src\/fix\//;
 const YAML = /^node_modules\/yaml\//;
+/** Modules only `lsp` may load: the language server and its protocol library. */
+const LSP_ONLY = /^node_modules\/vscode-(languageserver|jsonrpc)[^/]*\/|^src\/lsp\//;
 
 let tmp: TempDir;
 let out: string;
@@ -47,7 +49,16 @@ describe('the group files of the bundle', () => {
   it('the core, all that lint and inspect load, holds no fix-only module and no YAML', () => {
     const core = groups.get('mchard.js')!;
     for (const m of ['src/cli/lint.ts', 'src/cli/inspect.ts', 'src/dialects/debian.ts', 'src/dialects/sysconfig.ts', 'src/engine/lint.ts']) expect(core.modules).toContain(m);
-    expect(core.modules.filter((m) => FIX_ONLY.test(m) || YAML.test(m))).toEqual([]);
+    expect(core.modules.filter((m) => FIX_ONLY.test(m) || YAML.test(m) || LSP_ONLY.test(m))).toEqual([]);
+  });
+
+  it('the language server is its own group file, and fix never reaches it', () => {
+    const lsp = groups.get('lsp.js')!;
+    for (const m of ['src/lsp/server.ts', 'src/lsp/command.ts']) expect(lsp.modules).toContain(m);
+    expect(lsp.modules.some((m) => m.startsWith('node_modules/vscode-languageserver/'))).toBe(true);
+    const others = [...groups.entries()].filter(([f]) => f !== 'lsp.js').flatMap(([, g]) => g.modules);
+    expect(others.filter((m) => LSP_ONLY.test(m))).toEqual([]);
+    expect(groups.get('fix.js')!.requires).not.toContain('lsp.js');
   });
 
   it('every module is in exactly one group file', () => {
@@ -101,7 +112,7 @@ describe('what the built CLI loads when it runs', () => {
     const file = tmp.write('etc/memcached.conf', '-u root\n-l 0.0.0.0\n-m 64\n');
     const mods = loadedModules([...cmd.split(' '), file], tmp.path);
     expect(mods).toContain('src/engine/lint.ts');
-    expect(mods.filter((m) => FIX_ONLY.test(m) || YAML.test(m))).toEqual([]);
+    expect(mods.filter((m) => FIX_ONLY.test(m) || YAML.test(m) || LSP_ONLY.test(m))).toEqual([]);
   });
 
   it('control: fix --dry-run does load diff', () => {

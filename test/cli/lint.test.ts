@@ -94,18 +94,25 @@ describe('json format', () => {
     expect(r.code).toBe(1);
     const j = JSON.parse(r.out);
     expect(Object.keys(j)).toEqual(['files', 'summary']);
-    expect(j.summary).toEqual({ errors: 1, warnings: 1, infos: 1 });
+    expect(j.summary).toEqual({ errors: 1, warnings: 1, infos: 1, refused: 0 });
     expect(j.files).toHaveLength(2);
+    const readBy = {
+      dialect: 'debian',
+      dialectReason: 'name',
+      dialectConfidence: 'high',
+      readBy: "Debian's systemd-memcached-wrapper",
+      detection: "name memcached.conf, and it holds option lines: read by Debian's systemd-memcached-wrapper",
+    };
     expect(j.files[0]).toEqual({
       path: bad,
-      dialect: 'debian',
+      ...readBy,
       findings: [
         { ruleId: 'TST100', slug: 'test-wildcard', severity: 'error', message: 'listens on every interface, 0.0.0.0', line: 2, column: 4, endLine: 2, endColumn: 11, fixable: true },
         { ruleId: 'TST200', slug: 'test-verbose', severity: 'warning', message: '-vv logs every request', line: 3, column: 1, endLine: 3, endColumn: 4, fixable: false },
         { ruleId: 'TST300', slug: 'test-conn-limit', severity: 'info', message: 'connection limit set', line: 4, column: 1, endLine: 4, endColumn: 3, fixable: false },
       ],
     });
-    expect(j.files[1]).toEqual({ path: clean, dialect: 'debian', findings: [] });
+    expect(j.files[1]).toEqual({ path: clean, ...readBy, findings: [] });
   });
 
   it('names the dialect it read a file in', async () => {
@@ -325,7 +332,7 @@ describe('unreadable files', () => {
   });
 
   it('a file without read permission (the real test runs the executable as nobody: bin.test.ts)', async () => {
-    const p = dir.write('secret.conf', '-l 127.0.0.1\n');
+    const p = dir.write('secret/memcached.conf', '-l 127.0.0.1\n');
     chmodSync(p, 0o000);
     let readable = true;
     try {

@@ -1,0 +1,119 @@
+/**
+ * Linting one editor document the way `mchard lint` lints a file: which program reads it (or that
+ * mchard does not read it), the nearest `.mchardrc`, suppressions, the rules. Everything the editor
+ * sends is hostile input: the text is capped in size and checked as a file's bytes would be, nothing on
+ * the host is read because the text names it, nothing is executed, and any failure is this document's
+ * outcome, never the server's.
+ */
+import { SourceText } from '../source.js';
+import { decodeConfig, InputError } from '../input.js';
+import { detectDialect } from '../dialects/detect.js';
+import { loadDialect } from '../dialects/index.js';
+import type { DialectName } from '../dialects/types.js';
+import { lintSource, type LintResult, type LintSettings } from '../engine/lint.js';
+import { ConfigError, type ProjectConfig } from '../engine/config.js';
+import type { Finding } from '../engine/types.js';
+import { OptionResolver } from '../cli/files.js';
+import { RULES } from '../../rules/index.js';
+
+/** The largest document linted, in UTF-8 bytes (the CLI's default --max-file-size). */
+export const MAX_DOCUMENT_BYTES = 1 << 20;
+/** How much of the text the content detection looks at. */
+const SNIFF_CHARS = 1 << 20;
+
+/**
+ * Which program reads a document, decided as `lint` decides it: by its path, then its name, then its
+ * content. null: mchard does not read it (a refusal), and the document gets no diagnostics rather than
+ * guessed ones.
+ */
+export function readerOf(path: string, text: string): { dialect: DialectName; guessed: boolean } | null {
+  const d = detectDialect(path, text.length > SNIFF_CHARS ? text.slice(0, SNIFF_CHARS) : text);
+  // `guessed`: only the content told the format; fix does not write such a file without --dialect.
+  return d.refused ? null : { dialect: d.dialect, guessed: d.reason === 'content' };
+}
+
+/**
+ * The baseline's hook (issue 15 §2, `--baseline`): the findings a baseline records for this document are
+ * dropped here, once the baseline exists. Until then every finding stays.
+ */
+export function withoutBaselined(_path: string, findings: Finding[]): Finding[] {
+  return findings;
+}
+
+/** Where a document is: the path detection reads, and the file-system path `.mchardrc` is looked up from (file: URIs only). */
+export interface DocumentPlace {
+  /** For detection: the file-system path of a file: URI, else the URI's path (`Untitled-1`). */
+  readonly path: string;
+  /** The file on disk, or null (an unsaved buffer, a version in another scheme): no `.mchardrc` is read. */
+  readonly file: string | null;
+}
+
+export type DocumentLint =
+  /** mchard does not read this document: no diagnostics. */
+  | { readonly outcome: 'not-read'; readonly version: number }
+  /** Linted: the findings after suppressions, `.mchardrc` severities and the baseline. */
+  | {
+      readonly outcome: 'linted';
+      readonly version: number;
+      readonly dialect: DialectName;
+      /** Only the content told the format: diagnostics, but no fixes (as `mchard fix` without --dialect). */
+      readonly guessed: boolean;
+      readonly source: SourceText;
+      readonly settings: LintSettings;
+      readonly result: LintResult;
+      readonly findings: readonly Finding[];
+    }
+  /** Read by mchard, but it cannot lint it: too large, binary, or its `.mchardrc` is invalid. */
+  | { readonly outcome: 'unreadable' | 'config-error'; readonly version: number; readonly dialect: DialectName; readonly problem: string }
+  /** A failure inside mchard on this document (a bug): said on the document and in the log, never a crash. */
+  | { readonly outcome: 'failed'; readonly version: number; readonly problem: string };
+
+/** The lint settings for a document: its `.mchardrc` (found from its folder, as `lint` finds it), no host facts, nothing executed. */
+export function settingsFor(place: DocumentPlace): LintSettings {
+  // A new resolver for every lint: an edited .mchardrc counts on the next change, with nothing cached.
+  const resolver = new OptionResolver(RULES, { installedVersion: false });
+  const cfg: ProjectConfig | null = place.file ? resolver.projectConfig(place.file) : null;
+  return {
+    rules: RULES,
+    options: resolver.ruleOptions(place.file ?? place.path, cfg),
+    severities: new Map(cfg?.severities ?? []),
+    // No `host`: as `lint`, rules judge the file for the service, not this machine. No `hostFiles`
+    // either, once LintSettings has it (the hardening branch): the host files a unit names
+    // (EnvironmentFile=) are then never read for an editor's document. Until then the systemd dialect
+    // reads a readable one, as lint does.
+  };
+}
+
+export async function lintDocument(place: DocumentPlace, text: string, version: number): Promise<DocumentLint> {
+  try {
+    const reader = readerOf(place.path, text);
+    if (!reader) return { outcome: 'not-read', version };
+    const { dialect, guessed } = reader;
+    // The bytes a file with this text would hold, checked as `lint` checks a file's bytes (size, NUL bytes).
+    // Text.length counts UTF-16 units, at most 3 bytes each: only a long text is encoded to count.
+    const bytes = text.length * 3 > MAX_DOCUMENT_BYTES ? Buffer.byteLength(text, 'utf8') : 0;
+    if (bytes > MAX_DOCUMENT_BYTES) {
+      return { outcome: 'unreadable', version, dialect, problem: `the document is ${bytes} bytes, more than the ${MAX_DOCUMENT_BYTES} mchard reads` };
+    }
+    let source: SourceText;
+    try {
+      source = decodeConfig(place.path, Buffer.from(text, 'utf8'));
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      return { outcome: 'unreadable', version, dialect, problem: e.reason };
+    }
+    let settings: LintSettings;
+    try {
+      settings = settingsFor(place);
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      return { outcome: 'config-error', version, dialect, problem: e.message };
+    }
+    await loadDialect(dialect);
+    const result = lintSource(source, dialect, settings);
+    return { outcome: 'linted', version, dialect, guessed, source, settings, result, findings: withoutBaselined(place.file ?? place.path, result.findings) };
+  } catch (e) {
+    return { outcome: 'failed', version, problem: (e as Error)?.message ?? String(e) };
+  }
+}
+

@@ -1,0 +1,115 @@
+/**
+ * A document's lint as LSP diagnostics: code = the rule ID, codeDescription = the rule's page, source =
+ * mchard, severities mapped, ranges from the findings' spans. A span is a UTF-16 offset range into the
+ * text, and LSP positions count UTF-16 code units too, so the document converts offsets to positions
+ * with the editor's own idea of lines (`\n`, `\r\n` and a lone `\r` each end one).
+ */
+import { DiagnosticSeverity, DiagnosticTag, type Diagnostic, type Range } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Finding, Severity } from '../engine/types.js';
+import type { DocumentLint } from './analysis.js';
+import { fixSafety } from './fixes.js';
+
+// The rule pages' address is one constant for every output (SARIF's helpUri, the text output's link).
+export { RULE_DOCS_BASE, ruleDocUrl } from '../report/rule-link.js';
+import { ruleDocUrl } from '../report/rule-link.js';
+
+/** At most this many findings of one document become diagnostics; one more says how many were left out. */
+export const MAX_DIAGNOSTICS = 1000;
+
+const SEVERITY: Readonly<Record<Severity, DiagnosticSeverity>> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+};
+
+/** What a diagnostic carries for a code action: which lint it came from and which finding it is. */
+export interface FindingData {
+  /** The document version the finding was found in. */
+  readonly version: number;
+  /** The finding's index in that lint's findings. */
+  readonly index: number;
+  readonly ruleId: string;
+  /** The fix the finding offers: safe, unsafe, or none. */
+  readonly fix: 'safe' | 'unsafe' | null;
+}
+
+export function isFindingData(v: unknown): v is FindingData {
+  const d = v as FindingData;
+  return typeof d === 'object' && d !== null && Number.isInteger(d.version) && Number.isInteger(d.index) && typeof d.ruleId === 'string';
+}
+
+/**
+ * Text from the document inside a message, made visible: control characters, DEL, C1 controls and the
+ * bidirectional controls as escapes, so an editor drawing in a terminal never receives them raw. (The
+ * hardening branch's `visible()` replaces this when it lands.)
+ */
+export function shown(s: string): string {
+  return s.replace(/[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    const n = c.charCodeAt(0);
+    return n < 0x100 ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u${n.toString(16).padStart(4, '0')}`;
+  });
+}
+
+export function findingRange(doc: TextDocument, f: Finding): Range {
+  if (!f.span) return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  return { start: doc.positionAt(f.span.start), end: doc.positionAt(f.span.end) };
+}
+
+function findingDiagnostic(doc: TextDocument, f: Finding, data: FindingData): Diagnostic {
+  const d: Diagnostic = {
+    range: findingRange(doc, f),
+    severity: SEVERITY[f.severity],
+    code: f.ruleId,
+    codeDescription: { href: ruleDocUrl(f.ruleId) },
+    source: 'mchard',
+    message: `${shown(f.message)} (${f.slug})`,
+    data,
+  };
+  // An unused suppression comment is text that does nothing: editors fade it.
+  if (f.ruleId === 'MC002') d.tags = [DiagnosticTag.Unnecessary];
+  return d;
+}
+
+/** One diagnostic on the first character, for a document mchard reads but could not lint. */
+function documentDiagnostic(message: string, code?: string): Diagnostic {
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Error,
+    ...(code ? { code, codeDescription: { href: ruleDocUrl(code) } } : {}),
+    source: 'mchard',
+    message: shown(message),
+  };
+}
+
+export function diagnosticsOf(doc: TextDocument, lint: DocumentLint): Diagnostic[] {
+  switch (lint.outcome) {
+    case 'not-read':
+      return [];
+    case 'unreadable':
+      // As `lint` reports a file it cannot read: MC001.
+      return [documentDiagnostic(`cannot read the document: ${lint.problem} (parse-error)`, 'MC001')];
+    case 'config-error':
+      return [documentDiagnostic(`not linted: invalid configuration: ${lint.problem}`)];
+    case 'failed':
+      return [documentDiagnostic(`mchard could not lint this document: internal error: ${lint.problem}`)];
+    case 'linted': {
+      const out: Diagnostic[] = [];
+      const findings = lint.findings;
+      for (let k = 0; k < findings.length && k < MAX_DIAGNOSTICS; k++) {
+        const f = findings[k];
+        out.push(findingDiagnostic(doc, f, { version: lint.version, index: k, ruleId: f.ruleId, fix: fixSafety(f) }));
+      }
+      if (findings.length > MAX_DIAGNOSTICS) {
+        const next = findings[MAX_DIAGNOSTICS];
+        out.push({
+          range: findingRange(doc, next),
+          severity: DiagnosticSeverity.Information,
+          source: 'mchard',
+          message: `${findings.length - MAX_DIAGNOSTICS} more findings not shown (mchard lint lists them all)`,
+        });
+      }
+      return out;
+    }
+  }
+}
