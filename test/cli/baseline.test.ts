@@ -126,7 +126,7 @@ describe('mchard fix --baseline', () => {
   it('fixes everything, reports only what the baseline does not record, and the exit status follows', async () => {
     await run(['lint', '--baseline', base, '--update-baseline', conf]);
     // The warnings fix cannot fix (MC103, MC601) remain: with --fail-on warning, exit 1 without the baseline.
-    const plain = await runFixCaptured(['--yes', '--no-backup', '--fail-on', 'warning', '--format', 'json', dir.write('copy.conf', FILE)]);
+    const plain = await runFixCaptured(['--yes', '--no-backup', '--fail-on', 'warning', '--format', 'json', dir.write('memcached_copy.conf', FILE)]);
     expect(plain.code).toBe(1);
     const r = await runFixCaptured(['--yes', '--no-backup', '--fail-on', 'warning', '--format', 'json', '--baseline', base, conf]);
     expect(r.code).toBe(0);

@@ -323,7 +323,7 @@ describe('unreadable files', () => {
           expect.objectContaining({
             level: 'error',
             descriptor: { id: 'unreadable' },
-            message: { text: `cannot read ${missing}: no such file` },
+            message: { text: `${missing}: no such file` },
             locations: [{ physicalLocation: { artifactLocation: { uri: pathToFileURL(missing).href } } }],
           }),
         ],

@@ -193,10 +193,10 @@ describe('the run', () => {
         executionSuccessful: false,
         workingDirectory: { uri: 'file:///work/repo/' },
         toolExecutionNotifications: [
-          { level: 'error', message: { text: 'cannot read gone.conf: no such file' }, locations: [{ physicalLocation: { artifactLocation: { uri: 'gone.conf' } } }], descriptor: { id: 'unreadable' } },
+          { level: 'error', message: { text: 'gone.conf: no such file' }, locations: [{ physicalLocation: { artifactLocation: { uri: 'gone.conf' } } }], descriptor: { id: 'unreadable' } },
           {
             level: 'error',
-            message: { text: 'not read Dockerfile: a Dockerfile: mchard does not read this format' },
+            message: { text: 'Dockerfile: a Dockerfile: mchard does not read this format' },
             locations: [{ physicalLocation: { artifactLocation: { uri: 'Dockerfile' } } }],
             descriptor: { id: 'refused' },
           },
