@@ -71,7 +71,7 @@ describe('mchard audit: usage', () => {
 
   it('--baseline: a process is keyed by its command line (no unit, no file); recorded findings are not reported; --output', async () => {
     const base = tmp.join('audit-baseline.json');
-    const args = ['audit', '--pid', String(m.pid), '--fail-on', 'warning', tmp.write('none2.conf', '-u nobody\n-l 127.0.0.1\n-p 1\n')];
+    const args = ['audit', '--pid', String(m.pid), '--fail-on', 'warning', tmp.write('memcached_none2.conf', '-u nobody\n-l 127.0.0.1\n-p 1\n')];
     expect((await run(args)).code).toBe(1);
     const created = await run([...args, '--baseline', base, '--update-baseline']);
     expect(created.code).toBe(0);
