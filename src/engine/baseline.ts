@@ -30,6 +30,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { describeFsError } from '../input.js';
+import { safeJson, visible } from '../report/visible.js';
 import type { Finding } from './types.js';
 
 export const BASELINE_VERSION = 1;
@@ -295,7 +296,7 @@ export function serializeBaseline(files: BaselineFiles): string {
     }
     obj[file] = entry;
   }
-  return JSON.stringify({ version: BASELINE_VERSION, files: obj }, null, 2) + '\n';
+  return safeJson({ version: BASELINE_VERSION, files: obj }) + '\n';
 }
 
 /** How many entries (file and rule pairs) and findings a baseline holds. */
@@ -344,9 +345,9 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Text from the baseline shown in a message: control characters as \xNN, and at most 80 characters. */
+/** Text from the baseline shown in a message: control and format characters escaped, and at most 80 characters. */
 function printable(s: string): string {
-  const v = s.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  const v = visible(s);
   return v.length > 80 ? `${v.slice(0, 77)}...` : v;
 }
 

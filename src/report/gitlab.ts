@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { isAbsolute, relative, sep } from 'node:path';
 import { identities, reportPath } from './fingerprint.js';
 import { caseScore, riskOf } from './security.js';
+import { safeJson } from './visible.js';
 import { notReadOf, type ReportInput } from './types.js';
 
 export type GitlabSeverity = 'info' | 'minor' | 'major' | 'critical' | 'blocker';
@@ -66,5 +67,5 @@ export function gitlabIssues(input: ReportInput, cwd = process.cwd()): GitlabIss
 }
 
 export function formatGitlab(input: ReportInput, cwd?: string): string {
-  return JSON.stringify(gitlabIssues(input, cwd), null, 2) + '\n';
+  return safeJson(gitlabIssues(input, cwd)) + '\n';
 }

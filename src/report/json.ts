@@ -7,6 +7,7 @@
  */
 import { detectionFields } from '../dialects/detect.js';
 import { summarize, type ReportInput } from './types.js';
+import { safeJson } from './visible.js';
 
 export function formatJson(input: ReportInput): string {
   const files = input.files.map((f) => ({
@@ -29,5 +30,5 @@ export function formatJson(input: ReportInput): string {
   const refused = input.files.filter((f) => f.detection?.refused).length;
   const b = input.baseline;
   const baseline = b ? { baseline: { path: b.path, suppressed: b.suppressed, stale: b.stale, written: b.written } } : {};
-  return JSON.stringify({ files, summary: { ...summarize(input.files), refused }, ...baseline }, null, 2) + '\n';
+  return safeJson({ files, summary: { ...summarize(input.files), refused }, ...baseline }) + '\n';
 }

@@ -31,6 +31,7 @@ import { PROJECT_URL, ruleDocUrl } from './rule-link.js';
 import { caseScore, riskOf, scoreText } from './security.js';
 import { identities, reportPath } from './fingerprint.js';
 import { notReadOf, type ReportInput } from './types.js';
+import { safeJson } from './visible.js';
 
 const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
 const PROBLEM = { error: 'error', warning: 'warning', info: 'recommendation' } as const;
@@ -151,7 +152,7 @@ export function formatSarif(input: ReportInput, opts: SarifOptions = {}): string
       },
     ],
   };
-  return JSON.stringify(log, null, 2) + '\n';
+  return safeJson(log) + '\n';
 }
 
 /** `--sarif-category NAME` as `automationDetails.id`: with a final `/`, so GitHub takes all of it as the category. */

@@ -20,7 +20,7 @@ export interface FileReport {
    * SARIF makes it a tool execution notification, not an alert, and GitLab leaves it out (neither is a
    * finding about memcached). A refusal (`detection.refused`) is treated the same way: see notReadOf.
    */
-  notRead?: { kind: 'unreadable' | 'refused'; reason: string };
+  notRead?: { kind: 'unreadable' | 'refused' | 'failed'; reason: string };
   /** Findings left out of `findings` by -q (shown in the text summary, so it never reads "no problems found"). */
   hidden?: number;
   /** What `mchard fix` did to the file (fix's JSON output only); the findings are then those of the file on disk. */
@@ -68,7 +68,7 @@ export interface ReportInput {
 }
 
 /** Why a file was not examined (unreadable, or refused by the dialect detection), or null. */
-export function notReadOf(file: FileReport): { kind: 'unreadable' | 'refused'; reason: string } | null {
+export function notReadOf(file: FileReport): { kind: 'unreadable' | 'refused' | 'failed'; reason: string } | null {
   if (file.notRead) return file.notRead;
   if (file.detection?.refused) return { kind: 'refused', reason: file.detection.message };
   return null;
