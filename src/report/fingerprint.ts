@@ -14,7 +14,7 @@
  * (the occurrence, 1, 2, ...).
  */
 import { createHash } from 'node:crypto';
-import { isAbsolute, posix } from 'node:path';
+import { isAbsolute } from 'node:path';
 import type { ParsedConfig } from '../dialects/types.js';
 import type { MemcachedModel } from '../memcached/model.js';
 import type { Span } from '../source.js';
@@ -54,13 +54,20 @@ export function withSubjects(result: { config: ParsedConfig; model: Pick<Memcach
 }
 
 /**
- * The path as it goes into an identity and a report: relative paths normalised with forward slashes
- * and no leading `./`, absolute paths as they are. `-` (standard input) stays `-`.
+ * The path as it goes into an identity and a report: a relative path without `.` segments and with
+ * `dir/..` resolved (`./etc/../etc/memcached.conf` is `etc/memcached.conf`); every other character as it
+ * is (a backslash is part of a name here, and `//` stays). Absolute paths and `-` (standard input) as
+ * they are.
  */
 export function reportPath(path: string): string {
   if (path === '-' || isAbsolute(path)) return path;
-  const p = posix.normalize(path.replace(/\\/g, '/'));
-  return p === '.' ? p : p.replace(/^\.\//, '');
+  const out: string[] = [];
+  for (const seg of path.split('/')) {
+    if (seg === '.') continue;
+    if (seg === '..' && out.length > 0 && out[out.length - 1] !== '..' && out[out.length - 1] !== '') out.pop();
+    else out.push(seg);
+  }
+  return out.length ? out.join('/') : '.';
 }
 
 export interface Identity {

@@ -369,7 +369,10 @@ describe('internal errors', () => {
       ]);
       const sarif = await run(['lint', '--format', 'sarif', crash, bad]);
       expect(sarif.code).toBe(2);
-      expect((JSON.parse(sarif.out) as { runs: { results: unknown[] }[] }).runs[0].results).toHaveLength(4);
+      // The failed file is a tool execution notification, not an alert: three results, one notification.
+      const log = JSON.parse(sarif.out) as { runs: { results: unknown[]; invocations: { toolExecutionNotifications: { descriptor: { id: string } }[] }[] }[] };
+      expect(log.runs[0].results).toHaveLength(3);
+      expect(log.runs[0].invocations[0].toolExecutionNotifications.map((n) => n.descriptor.id)).toEqual(['failed']);
       const gh = await run(['lint', '--format', 'github', crash, bad]);
       expect(gh.code).toBe(2);
       expect(gh.out.split('\n').filter((l) => l.startsWith('::'))).toHaveLength(4);
