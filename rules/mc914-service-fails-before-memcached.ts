@@ -1,4 +1,4 @@
-import { defineRule } from '../src/engine/rule.js';
+import { correctness, defineRule } from '../src/engine/rule.js';
 import { launchFailureText } from '../src/memcached/launch.js';
 
 export const rule = defineRule({
@@ -6,6 +6,8 @@ export const rule = defineRule({
   slug: 'service-fails-before-memcached',
   severity: 'error',
   summary: 'the service fails before memcached runs: memcached never starts',
+  // memcached does not run: nothing it would do with the file (listeners, user) happens.
+  risk: correctness(),
   since: '0.2.0',
   phase: 'dialect',
   dialects: 'all',
