@@ -50,6 +50,7 @@ export const rule = defineRule({
       const where = launch.span ? null : ctx.config.notes.find((n) => ELSEWHERE.has(n.kind));
       ctx.report({
         span: launch.span ?? where?.span ?? null,
+        namesTemplate: true,
         message:
           `${launch.unknown.reason}: the template decides whether the service fails before memcached runs (${launch.reason}); ` +
           `the listener, user and option checks were skipped (${launch.unknown.decide} decides)`,
@@ -63,7 +64,7 @@ export const rule = defineRule({
       return;
     }
     const note = ctx.config.notes.find((n) => ELSEWHERE.has(n.kind));
-    ctx.report({ span: note?.span ?? null, message: `${reason} (the listener, user and option checks were skipped)` });
+    ctx.report({ span: note?.span ?? null, namesTemplate: true, message: `${reason} (the listener, user and option checks were skipped)` });
   },
 });
 
@@ -91,6 +92,7 @@ function reportUndecided(ctx: RuleContext): void {
     const who = u.depends === 'template' ? 'the template' : 'the host';
     ctx.report({
       span: tok?.span ?? null,
+      namesTemplate: true,
       message: `${u.reason}: ${who} decides ${what.join(', ')}; the checks that need ${what.length > 1 ? 'them' : 'it'} were skipped (${u.decide} decides)`,
     });
   }

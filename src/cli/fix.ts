@@ -261,7 +261,8 @@ function tally(findings: readonly Finding[], would = false): string {
  */
 function launchBlocks(s: FileState): string | null {
   const f = s.plan.before.config.launchFailure;
-  if (!f) return null;
+  // A file its service cannot read at all is MC001's (its own message says why nothing is fixed).
+  if (!f || s.plan.before.config.notes.some((n) => n.kind === 'parse-error')) return null;
   const at = f.span ? ` (line ${s.plan.before.config.source.position(f.span.start).line})` : '';
   if (f.unknown) {
     const reason = templateOf(s.plan.before.config)?.unmask(f.reason) ?? f.reason;

@@ -134,7 +134,7 @@ function inspectionText(r: Inspection, d: DialectChoice, color: boolean): string
     lines.push(`  command   ${c.dim('(memcached is not run)')}`);
     lines.push(`  user      ${c.dim('(none: memcached never runs)')}`);
     lines.push(`  listens   ${c.yellow('nothing')} (memcached never runs)`);
-    lines.push(`  starts    ${c.red('no')}: ${said(launchFailureText(r.startup))}`);
+    lines.push(`  starts    ${c.red('no')}: ${said(r.startup.unreadable ? `memcached is not run: ${r.startup.reason}` : launchFailureText(r.startup))}`);
     return `${lines.join('\n')}\n`;
   }
   const depends = r.argvExact ? '' : r.template?.language ? '   (depends on the template)' : '   (depends on the host: shell expansion)';

@@ -43,11 +43,12 @@ export interface Inspection {
   /**
    * `ok: null`: the file does not decide it (the reason says on what it depends). `stage: 'launch'`: the
    * service fails before memcached runs (the wrapper's /bin/sh, systemd, the init script); `exitCode` is -1
-   * where no program exits (systemd refuses to load the unit), and `settings` is empty.
+   * where no program exits (systemd refuses to load the unit), and `settings` is empty; `unreadable`: the
+   * service cannot read the file at all (MC001), so memcached is not run.
    */
   startup:
     | { ok: true }
-    | { ok: false; exitCode: number; reason: string; certain: boolean; stage?: 'launch' | 'read' | 'checks' | 'drop' | 'after-drop' }
+    | { ok: false; exitCode: number; reason: string; certain: boolean; stage?: 'launch' | 'read' | 'checks' | 'drop' | 'after-drop'; unreadable?: true }
     | { ok: null; reason: string; depends?: InspectUnknown['depends']; decide?: string; asWritten?: { ok: boolean; exitCode?: number; reason?: string }; stage?: 'launch' };
   listeners: InspectListener[];
   warnings: string[];
@@ -176,7 +177,12 @@ function inspectionOfAll(path: string, config: ParsedConfig, model: MemcachedMod
       decide: st.unknown.decide,
       asWritten: st.ok ? { ok: true } : { ok: false, exitCode: st.exitCode, reason: show(st.reason) },
     };
-  } else startup = st.ok ? { ok: true } : { ok: false, exitCode: st.exitCode, reason: show(st.reason), certain: st.certain, ...(st.stage ? { stage: st.stage } : {}) };
+  } else {
+    // A file its service cannot read at all (invalid YAML, no service that runs memcached): memcached is not
+    // run, but no program "fails before" it in the sense of MC914 (MC001 reports the file).
+    const unreadable = launch !== null && config.notes.some((n) => n.kind === 'parse-error');
+    startup = st.ok ? { ok: true } : { ok: false, exitCode: st.exitCode, reason: show(st.reason), certain: st.certain, ...(st.stage ? { stage: st.stage } : {}), ...(unreadable ? { unreadable: true as const } : {}) };
+  }
   const known = !argvUnknown && !st.unknown;
   const result: Inspection = {
     path,

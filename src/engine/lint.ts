@@ -128,7 +128,7 @@ export function lintSource(source: SourceText, dialect: DialectName, settings: L
     const rule = current!;
     validateReport(rule, given, textLength);
     // In a template, a finding about text the template decides holds only for some renderings: a note, without a fix.
-    const t = tpl ? templateFinding(tpl, given, given.severity ?? rule.severity) : null;
+    const t = tpl ? templateFinding(tpl, given) : null;
     const input = t?.finding ?? given;
     const range = input.span ? visibleRange(source, input.span) : { line: 1, column: 1, endLine: 1, endColumn: 1 };
     // A directive may name the line the finding is shown on or the line its position really is (the end
@@ -175,10 +175,12 @@ export function lintSource(source: SourceText, dialect: DialectName, settings: L
  * template tag or lies in a block the template renders only under a condition becomes a note saying so,
  * without a fix.
  */
-function templateFinding(tpl: TemplateInfo, f: FindingInput<unknown>, severity: Severity): { finding: FindingInput<unknown>; note: boolean } {
+function templateFinding(tpl: TemplateInfo, f: FindingInput<unknown>): { finding: FindingInput<unknown>; note: boolean } {
   const message = tpl.unmask(f.message);
-  // A note already (MC910 naming what the template decides): nothing to downgrade.
-  const why = severity !== 'info' && f.span && f.span.end > f.span.start ? tpl.touches(f.span) : null;
+  // A finding that names what the template decides (MC910) is that note already; any other claim about
+  // text a tag decides holds only for some renderings, an info finding's too (memcached_enable="<%= x %>"
+  // is not "neither yes nor no").
+  const why = !f.namesTemplate && f.span && f.span.end > f.span.start ? tpl.touches(f.span) : null;
   if (!why) return { finding: message === f.message ? f : { ...f, message }, note: false };
   return { finding: { span: f.span, message: `depends on the template (${why.reason}): ${message}`, severity: 'info' }, note: true };
 }

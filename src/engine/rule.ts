@@ -137,6 +137,12 @@ export interface FindingInput<S = never> {
   /** Overrides the rule's severity for this finding (rules whose severity depends on the case). */
   readonly severity?: Severity;
   readonly fix?: S;
+  /**
+   * The finding itself says what a template decides (MC910 names the tag): the engine does not turn it into
+   * a "depends on the template" note. Any other finding whose span touches a tag becomes one, an info
+   * finding included (its claim about the text holds only for some renderings).
+   */
+  readonly namesTemplate?: true;
 }
 
 /** What a rule's check can read. `D`: the dialects it applies to; `S`: its fix state. */
