@@ -15,8 +15,8 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, ensureBuilt } from '../cli/helpers.js';
+import { recordingWrapper, WRAPPER } from '../helpers/recording-wrapper.js';
 
-const WRAPPER = '/usr/share/memcached/scripts/systemd-memcached-wrapper';
 const wrapperUsable = existsSync(WRAPPER) && existsSync('/usr/bin/perl') && existsSync('/bin/dash') && process.getuid?.() === 0;
 if (!wrapperUsable) console.warn(`launch-failure-real: the wrapper cases need ${WRAPPER} (apt-get install memcached), perl, dash and root`);
 const analyze = spawnSync('systemd-analyze', ['--version'], { encoding: 'utf8' });
@@ -40,16 +40,7 @@ beforeAll(() => {
   chmodSync(dir, 0o755);
   if (!wrapperUsable) return;
   // The real wrapper, with memcached replaced by a recorder: whether memcached would have run, and with what.
-  recorded = join(dir, 'argv.out');
-  const recorder = join(dir, 'record');
-  writeFileSync(recorder, `#!/usr/bin/perl\nopen(my $o, '>', '${recorded}') or die;\nprint $o join("\\0", @ARGV);\n`);
-  chmodSync(recorder, 0o755);
-  const src = readFileSync(WRAPPER, 'utf8');
-  const patched = src.replace(/^my \$memcached = .*$/m, `my $memcached = "${recorder}";`);
-  expect(patched).not.toBe(src);
-  wrapper = join(dir, 'wrapper');
-  writeFileSync(wrapper, patched);
-  chmodSync(wrapper, 0o755);
+  ({ wrapper, recorded } = recordingWrapper(dir));
 }, 180_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
