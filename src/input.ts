@@ -9,7 +9,7 @@
  * error instead of filling the memory. The path is also looked at before it is opened (stat), so a
  * device whose open has side effects (a watchdog, a tape) is never opened at all.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { SourceText } from './source.js';
 import { visible } from './report/visible.js';
@@ -84,20 +84,23 @@ function tooBig(path: string, size: number | null, max: number): InputError {
  * The bytes of a regular file of at most `maxBytes`, or an InputError. Never blocks on a pipe, never
  * opens a device, never reads more than `maxBytes + 1` bytes.
  */
-export function readRegularFile(path: string, maxBytes: number): Buffer {
+export function readRegularFile(path: string, maxBytes: number, opts: { noFollow?: string } = {}): Buffer {
   let before: Stats;
   try {
-    before = statSync(path);
+    before = opts.noFollow ? lstatSync(path) : statSync(path);
   } catch (e) {
     throw new InputError(path, describeFsError(e));
   }
+  // `noFollow`: the file must not be a symbolic link (the reason says why), checked again when it is opened.
+  if (opts.noFollow && before.isSymbolicLink()) throw new InputError(path, `a symbolic link: ${opts.noFollow}`);
   const kind = fileKind(before);
   if (kind) throw new InputError(path, kind);
   if (before.size > maxBytes) throw tooBig(path, before.size, maxBytes);
   let fd: number;
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY | (opts.noFollow ? constants.O_NOFOLLOW : 0));
   } catch (e) {
+    if (opts.noFollow && (e as NodeJS.ErrnoException).code === 'ELOOP') throw new InputError(path, `a symbolic link: ${opts.noFollow}`);
     throw new InputError(path, describeFsError(e));
   }
   try {

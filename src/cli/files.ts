@@ -81,18 +81,18 @@ export class OptionResolver {
   ) {}
 
   projectConfig(path: string): ProjectConfig | null {
-    if (this.flags.config) return this.cached(this.flags.config);
+    if (this.flags.config) return this.cached(this.flags.config, false);
     if (path === '-') return this.lookup(process.cwd());
     return this.lookup(dirname(path));
   }
 
   private lookup(dir: string): ProjectConfig | null {
     const found = findConfig(dir, this.found);
-    return found ? this.cached(found) : null;
+    return found ? this.cached(found, true) : null;
   }
 
-  private cached(p: string): ProjectConfig {
-    if (!this.configs.has(p)) this.configs.set(p, loadConfig(p, this.rules));
+  private cached(p: string, found: boolean): ProjectConfig {
+    if (!this.configs.has(p)) this.configs.set(p, loadConfig(p, this.rules, found));
     return this.configs.get(p)!;
   }
 

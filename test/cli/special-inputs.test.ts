@@ -145,3 +145,32 @@ describe('the real executable', () => {
     expect(r.code).toBe(2);
   });
 });
+
+describe('a .mchardrc found above the files that is a symbolic link (a repository can point it anywhere)', () => {
+  it('is refused in one line that quotes nothing of its target; --config naming it follows it', () => {
+    const secret = tmp.write('secret-file', 'root:$y$j9T$s3cretHash:19000:0:99999:7:::\n');
+    const dir = tmp.join('linkedrc');
+    execFileSync('mkdir', ['-p', join(dir, 'etc')]);
+    copyFileSync(join(SAMPLES, 'insecure-debian.conf'), join(dir, 'etc', 'memcached.conf'));
+    execFileSync('ln', ['-s', secret, join(dir, '.mchardrc')]);
+    // inspect reads no .mchardrc at all.
+    expect(runQuick(['inspect', join(dir, 'etc', 'memcached.conf')]).err).toBe('');
+    for (const cmd of [['lint'], ['fix', '--dry-run']]) {
+      const r = runQuick([...cmd, join(dir, 'etc', 'memcached.conf')]);
+      expect(r.code).toBe(2);
+      expect(errorLines(r.err)).toEqual([
+        `mchard: ${join(dir, '.mchardrc')}: a symbolic link: a .mchardrc found above the files is read only as a regular file (name it with --config to use it)`,
+      ]);
+      expect(r.out + r.err).not.toMatch(/s3cret|root:/);
+    }
+    // A dangling link is found (and refused) too, rather than silently skipped.
+    execFileSync('ln', ['-sfn', join(dir, 'nowhere'), join(dir, '.mchardrc')]);
+    expect(runQuick(['lint', join(dir, 'etc', 'memcached.conf')]).err).toContain('.mchardrc: a symbolic link');
+    // Named by the user, a link is the user's choice: followed.
+    const real = tmp.write('real-rc', '[rules]\nMC101 = off\n');
+    execFileSync('ln', ['-sfn', real, join(dir, '.mchardrc')]);
+    const named = runQuick(['lint', '--format', 'json', '--config', join(dir, '.mchardrc'), join(dir, 'etc', 'memcached.conf')]);
+    expect(named.err).toBe('');
+    expect(named.out).not.toContain('"MC101"');
+  });
+});
