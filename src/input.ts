@@ -32,6 +32,11 @@ export interface ReadLimits {
   maxBytes?: number;
 }
 
+/** Whether `path` is this host's own configuration (under /etc), which its root controls. */
+export function isHostConfiguration(path: string): boolean {
+  return path !== '-' && resolvePath(path).startsWith('/etc/');
+}
+
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 export function decodeConfig(path: string, bytes: Uint8Array): SourceText {
@@ -248,7 +253,7 @@ export const NO_HOST_FILES: HostFileAccess = {
  * process's arguments are public in /proc anyway).
  */
 export function hostFileAccess(linted: string, hostChecks: boolean | undefined, named: readonly string[] = [], showAll = false): HostFileAccess {
-  const own = linted !== '-' && resolvePath(linted).startsWith('/etc/');
+  const own = isHostConfiguration(linted);
   if (hostChecks === false || (!own && hostChecks !== true)) {
     return hostChecks === false
       ? { read: () => ({ unread: 'host checks are off (--no-host-checks)' }), mayShow: () => false }

@@ -1,7 +1,8 @@
 /** Which files a command works on, and reading each in its dialect with the options that apply to it. */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { InputError, readConfig, type ReadLimits } from '../input.js';
+import { InputError, isHostConfiguration, readConfig, type ReadLimits } from '../input.js';
+import { isInside, locateInTree } from '../system/links.js';
 import { readsStdin } from './targets.js';
 import { detectDialect, DIALECTS, isDialect, type DialectChoice, type DialectRefusal } from '../dialects/detect.js';
 import { loadDialect } from '../dialects/index.js';
@@ -60,7 +61,26 @@ export class RefusedError extends InputError {
 }
 
 /** Reads a file strictly, decides which program reads it, and loads the module of its dialect, so it can be parsed. */
-export async function loadFile(path: string, dialect?: DialectName, limits: ReadLimits = {}): Promise<LoadedFile> {
+/**
+ * Reads, detects and loads the dialect of one file. `followLinks: false`: a file that is not this host's
+ * configuration is not read when a symbolic link on its way leads out of its folder (or, for a relative
+ * path, out of the current folder) to somewhere outside the current folder: a repository's `etc/memcached.conf -> /etc/shadow` would otherwise
+ * have a root-run mchard quote the host's file in its findings.
+ */
+export async function loadFile(path: string, dialect?: DialectName, limits: ReadLimits & { followLinks?: boolean } = {}): Promise<LoadedFile> {
+  if (limits.followLinks === false && !readsStdin(path) && !isHostConfiguration(path)) {
+    let outside: string | null = null;
+    try {
+      const loc = locateInTree(path);
+      // A link to elsewhere in the current folder's tree (a repository's etc/memcached.conf -> ../common/...,
+      // linted from the repository's top as CI and commit hooks do) is the repository's own file.
+      const cwd = realpathSync.native(process.cwd());
+      if (loc.outsideReason && !(cwd !== '/' && isInside(loc.target, cwd))) outside = loc.outsideReason;
+    } catch {
+      // Unreadable: readConfig says why.
+    }
+    if (outside) throw new InputError(path, `${outside}; mchard reads a file there only with --follow-symlinks (or --host-checks for this host's own configuration)`);
+  }
   const source = readConfig(readsStdin(path) ? '-' : path, limits);
   const detection = detectDialect(path, source.text, dialect);
   if (detection.refused) throw new RefusedError(detection);

@@ -174,3 +174,30 @@ describe('a .mchardrc found above the files that is a symbolic link (a repositor
     expect(named.out).not.toContain('"MC101"');
   });
 });
+
+describe('a file to lint that is a symbolic link out of its folder (a repository can point it at /etc/shadow)', () => {
+  it('is not read unless it stays in the current folder, is this host\'s configuration, or --follow-symlinks says so', () => {
+    const elsewhere = new TempDir('mchard-secret-');
+    try {
+      const secret = elsewhere.write('shadow', 'root:$y$j9T$s3cretHash:19000:0:99999:7:::\n');
+      execFileSync('mkdir', ['-p', tmp.join('repo', 'etc'), tmp.join('repo', 'common')]);
+      const link = tmp.join('repo', 'etc', 'memcached.conf');
+      execFileSync('ln', ['-sfn', secret, link]);
+      for (const cmd of [['lint'], ['inspect']]) {
+        const r = runQuick([...cmd, link]);
+        expect(r.code).toBe(2);
+        expect(r.err).toContain(`mchard: ${link}: is a symbolic link to ${secret}, outside ${tmp.join('repo', 'etc')}, the folder named on the command line; mchard reads a file there only with --follow-symlinks`);
+        expect(r.out + r.err).not.toMatch(/s3cret|root:/);
+      }
+      // Asked for: read (and its text is then the user's to see).
+      expect(runQuick(['lint', '--follow-symlinks', link]).out).toContain('root:');
+      // A link to the repository's own file, linted from the repository's top (as CI and hooks run): read.
+      tmp.write('repo/common/memcached.conf', '-u memcache\n-l 0.0.0.0\n-U 0\n');
+      execFileSync('ln', ['-sfn', '../common/memcached.conf', link]);
+      const inRepo = spawnSync(process.execPath, [BIN, 'lint', 'etc/memcached.conf'], { cwd: tmp.join('repo'), encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      expect(inRepo.stdout).toContain('MC101');
+    } finally {
+      elsewhere.cleanup();
+    }
+  });
+});
