@@ -1,6 +1,6 @@
 /** Which files a command works on, and reading each in its dialect with the options that apply to it. */
 import { existsSync, readdirSync, realpathSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { InputError, isHostConfiguration, readConfig, type ReadLimits } from '../input.js';
 import { isInside, locateInTree } from '../system/links.js';
 import { readsStdin } from './targets.js';
@@ -75,7 +75,13 @@ export async function loadFile(path: string, dialect?: DialectName, limits: Read
       // A link to elsewhere in the current folder's tree (a repository's etc/memcached.conf -> ../common/...,
       // linted from the repository's top as CI and commit hooks do) is the repository's own file.
       const cwd = realpathSync.native(process.cwd());
-      if (loc.outsideReason && !(cwd !== '/' && isInside(loc.target, cwd))) outside = loc.outsideReason;
+      const inCwd = cwd !== '/' && isInside(loc.target, cwd);
+      if (loc.outsideReason && !inCwd) outside = loc.outsideReason;
+      // A folder link on the way of an absolute path (repo/x/etc -> /etc): the file is elsewhere than named.
+      const lexical = resolve(dirname(path));
+      if (!outside && !inCwd && realpathSync.native(dirname(path)) !== lexical && !isInside(loc.target, lexical)) {
+        outside = `leads through a symbolic link to ${loc.target}, outside ${lexical}, the folder named on the command line`;
+      }
     } catch {
       // Unreadable: readConfig says why.
     }

@@ -196,6 +196,13 @@ describe('a file to lint that is a symbolic link out of its folder (a repository
       execFileSync('ln', ['-sfn', '../common/memcached.conf', link]);
       const inRepo = spawnSync(process.execPath, [BIN, 'lint', 'etc/memcached.conf'], { cwd: tmp.join('repo'), encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
       expect(inRepo.stdout).toContain('MC101');
+      // A folder link on the way of an absolute path (repo/x/etc -> the other folder) is caught as well.
+      execFileSync('mkdir', ['-p', tmp.join('repo', 'x')]);
+      execFileSync('ln', ['-sfn', elsewhere.path, tmp.join('repo', 'x', 'etc')]);
+      const viaFolder = runQuick(['lint', tmp.join('repo', 'x', 'etc', 'shadow')]);
+      expect(viaFolder.code).toBe(2);
+      expect(viaFolder.err).toContain(`leads through a symbolic link to ${secret}`);
+      expect(viaFolder.out + viaFolder.err).not.toMatch(/s3cret|root:/);
     } finally {
       elsewhere.cleanup();
     }
