@@ -32,6 +32,16 @@ export interface ReadLimits {
   maxBytes?: number;
 }
 
+/**
+ * Where only the host's root puts memcached's configuration and units (/etc, the packages' unit folders,
+ * FreeBSD's /usr/local/etc): links there are the host's own (merged /usr makes /lib a link to /usr/lib).
+ */
+export function isHostLocation(path: string): boolean {
+  if (path === '-') return false;
+  const p = resolvePath(path);
+  return ['/etc/', '/lib/systemd/', '/usr/lib/systemd/', '/usr/local/etc/'].some((d) => p.startsWith(d));
+}
+
 /** Whether `path` is this host's own configuration (under /etc), which its root controls. */
 export function isHostConfiguration(path: string): boolean {
   return path !== '-' && resolvePath(path).startsWith('/etc/');

@@ -1,7 +1,7 @@
 /** Which files a command works on, and reading each in its dialect with the options that apply to it. */
 import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { InputError, isHostConfiguration, readConfig, type ReadLimits } from '../input.js';
+import { InputError, isHostLocation, readConfig, type ReadLimits } from '../input.js';
 import { isInside, locateInTree } from '../system/links.js';
 import { readsStdin } from './targets.js';
 import { detectDialect, DIALECTS, isDialect, type DialectChoice, type DialectRefusal } from '../dialects/detect.js';
@@ -62,13 +62,13 @@ export class RefusedError extends InputError {
 
 /** Reads a file strictly, decides which program reads it, and loads the module of its dialect, so it can be parsed. */
 /**
- * Reads, detects and loads the dialect of one file. `followLinks: false`: a file that is not this host's
- * configuration is not read when a symbolic link on its way leads out of its folder (or, for a relative
+ * Reads, detects and loads the dialect of one file. `followLinks: false`: a file outside the host's own
+ * locations (isHostLocation) is not read when a symbolic link on its way leads out of its folder (or, for a relative
  * path, out of the current folder) to somewhere outside the current folder: a repository's `etc/memcached.conf -> /etc/shadow` would otherwise
  * have a root-run mchard quote the host's file in its findings.
  */
 export async function loadFile(path: string, dialect?: DialectName, limits: ReadLimits & { followLinks?: boolean } = {}): Promise<LoadedFile> {
-  if (limits.followLinks === false && !readsStdin(path) && !isHostConfiguration(path)) {
+  if (limits.followLinks === false && !readsStdin(path) && !isHostLocation(path)) {
     let outside: string | null = null;
     try {
       const loc = locateInTree(path);

@@ -35,8 +35,8 @@ Options:
                             check users and addresses against this machine,
                             and read the host files a unit names
                             (EnvironmentFile=) (default: only for files under /etc)
-  --follow-symlinks         read a file outside /etc through a symbolic link that
-                            leads out of its folder (refused by default)
+  --follow-symlinks         read a file outside the system's folders through a
+                            symbolic link out of its folder (refused by default)
   --color[=WHEN], --no-color
                             colour: auto (the default: on a terminal, unless
                             NO_COLOR is set or TERM=dumb), always, never

@@ -62,8 +62,8 @@ ${TARGETS_HELP}${DOC_LINKS_HELP}  --color[=WHEN], --no-color        colour: auto
   --max-file-size SIZE              largest file read (default 1M; K, M, G suffixes)
   --host-checks / --no-host-checks  read the host files a unit names (EnvironmentFile=)
                                     (default: only for files under /etc)
-  --follow-symlinks                 read a file outside /etc through a symbolic link
-                                    that leads out of its folder (refused by default)
+  --follow-symlinks                 read a file outside the system's folders through a
+                                    symbolic link out of its folder (refused by default)
 ${BASELINE_OUTPUT_HELP}
 Exit status: 0 clean, 1 findings at or above --fail-on (not counting those the
 baseline records), 2 usage or read errors, an unusable baseline, or a file not
