@@ -449,7 +449,9 @@ class DashParser {
       if (t === 'LP' && cmd.words.length === 1 && assignments === 0 && cmd.redirs.length === 0) {
         // `name ( )` starts a function definition.
         if (this.readtoken() !== 'RP') this.synexpect('RP');
-        const name = wordLiteral(cmd.words[0]);
+        // dash checks the word's raw text, quote marks included: any quoting (`\f`, `"f"`) makes a bad name.
+        const w0 = cmd.words[0];
+        const name = w0.quoted || w0.chars.some((c) => c.quoted) ? null : wordLiteral(w0);
         if (name === null || !goodname(name) || SPECIAL_BUILTINS.has(name)) this.fail('Bad function name', this.lastFrom);
         this.checkkwd = CHKNL | CHKKWD | CHKALIAS;
         this.command();
