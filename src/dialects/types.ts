@@ -4,6 +4,7 @@
  * rules report on (lines the service ignores, text systemd glues onto a value, ...).
  */
 import type { ArgToken, SourceText, Span } from '../source.js';
+import type { ImageInfo } from './images/index.js';
 
 /**
  * Every file format mchard reads. `debian` and `sysconfig` are the distributions' option files; the rest
@@ -58,6 +59,12 @@ export interface ParsedConfig {
    * then stay quiet rather than judge an argument vector that is not memcached's.
    */
   readonly argvUnknown?: string | null;
+  /**
+   * The container image that runs memcached, when the file names one (Compose `image:`, a Dockerfile's
+   * final `FROM`): its family and the release its tag names. An exact release is the version the model
+   * and the rules judge (it beats `.mchardrc`'s `memcached-version`: the file says what runs).
+   */
+  readonly image?: { readonly info: ImageInfo; readonly span: Span | null };
   /** The file printed back from the parse tree; byte-identical to the input when nothing was edited. */
   print(): string;
 }

@@ -34,7 +34,9 @@ export function analyzeConfig(config: ParsedConfig, options: RuleOptions, host?:
   // memcached is not root, so -u is neither needed nor honoured, and it runs as that user.
   const startsAs = config.startsAs;
   const started = startsAs === undefined ? host : { ...(host ?? SERVICE_HOST), root: startsAs === 'root' };
-  const analyzed = analyze(config.argv, { version: options.version, host: started });
+  // A container image whose tag names the release decides the version the file is judged for.
+  const imageVersion = config.image?.info.version.kind === 'exact' ? config.image.info.version.version : null;
+  const analyzed = analyze(config.argv, { version: imageVersion ?? options.version, host: started });
   const model = startsAs !== undefined && startsAs !== 'root' ? { ...analyzed, runsAs: startsAs } : analyzed;
   if (config.launchFailure) {
     const f = config.launchFailure;

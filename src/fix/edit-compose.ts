@@ -5,6 +5,7 @@
  * - a string (`memcached -m 64`): the words change inside the scalar, as in a command line;
  * - no `command:` (the image's default `memcached`): a `command: ["-U", "0"]` line is added after the
  *   service's `image:` line, indented like the service's other keys.
+ * Bitnami's image is edited in `environment:` instead (`edit-compose-env.ts`).
  * Comments are never touched: an edit that would remove a line holding one is refused. The result is
  * parsed again: memcached must get exactly the intended argv, and everything else in the file must mean
  * what it meant, or the edit is refused. The editor uses the YAML tree the dialect already built (no
@@ -21,6 +22,7 @@ import { applyEdits, dominantEol, EditConflict, type CharEdit, type LineInsert }
 import { ExpectedWords, occupancy, optionWords, PLAIN_WORD, sameWords } from './words.js';
 import { CannotEdit, finishClusters, mergeDeletions, removeOption, replaceOption, type WordEditContext } from './word-edits.js';
 import type { BatchLabel, EditAttempt } from './types.js';
+import { editBitnamiEnvironment } from './edit-compose-env.js';
 
 type Style = 'QUOTE_DOUBLE' | 'QUOTE_SINGLE' | 'PLAIN';
 
@@ -32,6 +34,8 @@ export function encodeItem(word: string, style: Style): string {
 }
 
 export function editCompose(config: ComposeConfig, model: MemcachedModel, intents: readonly FixIntent[], label: BatchLabel): EditAttempt {
+  // Bitnami's image takes memcached's options from environment: (its command is its start script).
+  if (config.service?.argvFrom === 'bitnami') return editBitnamiEnvironment(config, model, intents, label);
   try {
     return { ok: true, output: build(config, model, intents, label) };
   } catch (e) {
