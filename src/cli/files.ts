@@ -1,8 +1,8 @@
 /** Which files a command works on, and reading each in its dialect with the options that apply to it. */
-import { existsSync, readdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, existsSync, fstatSync, lstatSync, openSync, readdirSync, readSync, constants as fsConstants } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { InputError, readConfig } from '../input.js';
-import { detectDialect, DIALECTS, isDialect, type DialectChoice, type DialectRefusal } from '../dialects/detect.js';
+import { detectDialect, DIALECTS, isDialect, type Companions, type DialectChoice, type DialectRefusal } from '../dialects/detect.js';
 import { loadDialect } from '../dialects/index.js';
 import type { DialectName } from '../dialects/types.js';
 import type { SourceText } from '../source.js';
@@ -61,10 +61,38 @@ export class RefusedError extends InputError {
 /** Reads a file strictly, decides which program reads it, and loads the module of its dialect, so it can be parsed. */
 export async function loadFile(path: string, dialect?: DialectName): Promise<LoadedFile> {
   const source = readConfig(path);
-  const detection = detectDialect(path, source.text, dialect);
+  const detection = detectDialect(path, source.text, dialect, companionsOf(path));
   if (detection.refused) throw new RefusedError(detection);
   await loadDialect(detection.dialect);
   return { path, source, dialect: detection.dialect, detection };
+}
+
+/**
+ * Files beside `path` that tell what it is: for a Helm `values*.yaml`, the `Chart.yaml` of its folder
+ * (whether it is Bitnami's memcached chart or depends on it). Only a regular file of at most 64 KiB is
+ * read, never through a symbolic link; anything else counts as absent.
+ */
+export function companionsOf(path: string): Companions {
+  if (path === '-' || !/^values([.-][^/]*)?\.ya?ml$/.test(basename(path))) return {};
+  for (const name of ['Chart.yaml', 'Chart.yml']) {
+    const chart = join(dirname(path), name);
+    try {
+      if (!lstatSync(chart).isFile()) continue;
+      const fd = openSync(chart, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK);
+      try {
+        const st = fstatSync(fd);
+        if (!st.isFile() || st.size > 64 * 1024) continue;
+        const buf = Buffer.alloc(st.size);
+        const n = readSync(fd, buf, 0, st.size, 0);
+        return { chartYaml: buf.subarray(0, n).toString('utf8') };
+      } finally {
+        closeSync(fd);
+      }
+    } catch {
+      // no Chart.yaml there (or not readable): nothing beside the file says what it is
+    }
+  }
+  return {};
 }
 
 /** Caches `.mchardrc` lookups per folder and the installed memcached's version per run. */

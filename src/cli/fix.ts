@@ -15,7 +15,7 @@ import { resolve } from 'node:path';
 import { isIP } from 'node:net';
 import { COMMON_OPTIONS, parseCommandArgs, UsageError } from './args.js';
 import { parseLintFlags, RANK, SHARED_LINT_OPTIONS } from './lint-flags.js';
-import { OptionResolver } from './files.js';
+import { companionsOf, OptionResolver } from './files.js';
 import { parseErrorFinding } from './lint.js';
 import { detectDialect, type DialectChoice } from '../dialects/detect.js';
 import { loadDialect } from '../dialects/index.js';
@@ -331,7 +331,7 @@ async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interr
     }
     const severities = new Map(cfg?.severities ?? []);
     for (const id of disabled) severities.set(id, 'off');
-    const detection = detectDialect(path, file.source.text, dialect);
+    const detection = detectDialect(path, file.source.text, dialect, companionsOf(path));
     if (detection.refused) {
       // Never written, never guessed at: a refusal in the report, status 2.
       io.err(`mchard: ${path}: ${detection.message}; not fixed\n`);

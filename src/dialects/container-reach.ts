@@ -6,6 +6,7 @@
  */
 import type { Span } from '../source.js';
 import type { ParsedConfig } from './types.js';
+import { podVerdict, type PodReachData, type PodVerdict } from './pod-reach.js';
 
 export interface PublishedPort {
   /** The host address it is published on; null: every interface of the host. */
@@ -61,6 +62,13 @@ export function containerVerdict(
   config: ParsedConfig,
   listeners: readonly { transport: string; port?: number }[],
 ): { reach: ContainerReach['reach']; severity: 'error' | 'warning' | 'info'; where: string } | null {
+  const pod = podReachOf(config, listeners);
+  if (pod) {
+    // Kubernetes: only the node network and publication beyond the cluster are as serious as a host listener.
+    const published = pod.verdict === 'node-network' || pod.verdict === 'beyond-cluster';
+    return { reach: published ? 'host' : 'none', severity: published ? 'error' : 'info', where: pod.where };
+  }
+  if (config.notes.some((n) => n.kind === 'pod-reach')) return null;
   const ports = listeners.flatMap((l) => (l.transport === 'tcp' || l.transport === 'udp') && typeof l.port === 'number' ? [{ port: l.port, transport: l.transport as 'tcp' | 'udp' }] : []);
   const r = containerReach(config, ports);
   if (!r) return null;
@@ -79,4 +87,15 @@ export function containerVerdict(
     case 'none':
       return { reach: r.reach, severity: 'info', where: 'inside the container; no ports: entry publishes it, so only containers on the same Compose network reach it' };
   }
+}
+
+/**
+ * For a memcached in a Kubernetes pod (the `pod-reach` note of the Kubernetes and Helm dialects): who can
+ * connect to its listeners, from what the file publishes (see pod-reach.ts). Null for other files, and
+ * when no listener is on TCP or UDP.
+ */
+export function podReachOf(config: ParsedConfig, listeners: readonly { transport: string; port?: number }[]): PodVerdict | null {
+  const note = config.notes.find((n) => n.kind === 'pod-reach');
+  if (!note) return null;
+  return podVerdict(note.data as unknown as PodReachData, listeners);
 }

@@ -17,6 +17,8 @@ const LOADERS: Record<DialectName, () => Promise<Dialect>> = {
   compose: async () => (await import('./compose.js')).composeDialect,
   supervisord: async () => (await import('./supervisord.js')).supervisordDialect,
   argv: async () => (await import('./argv.js')).argvDialect,
+  kubernetes: async () => (await import('./kubernetes.js')).kubernetesDialect,
+  helm: async () => (await import('./helm.js')).helmDialect,
 };
 
 function notYet(name: DialectName): never {

@@ -11,7 +11,7 @@ import type { ImageInfo } from './images/index.js';
  * are the other places memcached is configured (issue 8): systemd units and drop-ins, OpenRC `conf.d`,
  * FreeBSD `rc.conf`, docker-compose, supervisord, and a bare argument vector.
  */
-export type DialectName = 'debian' | 'sysconfig' | 'systemd' | 'openrc' | 'rcconf' | 'compose' | 'supervisord' | 'argv';
+export type DialectName = 'debian' | 'sysconfig' | 'systemd' | 'openrc' | 'rcconf' | 'compose' | 'supervisord' | 'argv' | 'kubernetes' | 'helm';
 
 /**
  * A dialect-level observation. `kind` says what it is; rules pick the kinds they report. The catalogue:
@@ -65,6 +65,14 @@ export interface ParsedConfig {
    * and the rules judge (it beats `.mchardrc`'s `memcached-version`: the file says what runs).
    */
   readonly image?: { readonly info: ImageInfo; readonly span: Span | null };
+  /**
+   * Set when the file starts several memcached instances (a Kubernetes manifest with several memcached
+   * workloads): each instance's own reading of the same file, linted, inspected and fixed one by one. The
+   * file-level fields describe the first instance (`parts[0]`).
+   */
+  readonly parts?: readonly ParsedConfig[];
+  /** For one of several instances of a file: which (`Deployment cache, container memcached`). */
+  readonly partName?: string;
   /** The file printed back from the parse tree; byte-identical to the input when nothing was edited. */
   print(): string;
 }

@@ -27,6 +27,11 @@ export interface LintResult {
   config: ParsedConfig;
   model: MemcachedModel;
   findings: Finding[];
+  /**
+   * For a file that starts several memcached instances (`ParsedConfig.parts`): each one's result, its
+   * findings marked with its index (`findings` holds them all). `config` and `model` are the first's.
+   */
+  parts?: LintResult[];
 }
 
 export function analyzeConfig(config: ParsedConfig, options: RuleOptions, host?: HostFacts): MemcachedModel {
@@ -47,13 +52,51 @@ export function analyzeConfig(config: ParsedConfig, options: RuleOptions, host?:
 
 export function lintSource(source: SourceText, dialect: DialectName, settings: LintSettings): LintResult {
   const config = parseConfig(source, dialect);
+  const sups = findSuppressions(source);
+  const parts = config.parts && config.parts.length > 1 ? config.parts : null;
+  // A file that starts several memcached instances (a manifest with several memcached workloads): each is
+  // linted on its own model, its findings marked with its index; the suppressions are the file's.
+  const results = (parts ?? [config]).map((part, i) => lintPart(source, dialect, part, settings, sups, parts ? i : undefined));
+  const findings = results.flatMap((r) => r.findings);
+  const severities = settings.severities ?? new Map();
+  const unused = settings.rules.find((r) => r.id === 'MC002');
+  if (unused && severities.get('MC002') !== 'off') {
+    for (const s of sups) {
+      const idle = s.rules.filter((r) => !s.used.has(r));
+      if (idle.length === 0) continue;
+      const configured = severities.get('MC002');
+      findings.push({
+        ruleId: 'MC002',
+        slug: unused.slug,
+        severity: configured && configured !== 'off' ? configured : unused.severity,
+        message: `suppression of ${idle.join(', ')} silences nothing${s.scope === 'next-line' && s.targetLine === null ? ' (no line follows it)' : ''}`,
+        ...source.range(s.span),
+        span: s.span,
+        fix: { safety: 'safe', description: 'remove the unused suppression comment', intents: [{ kind: 'drop-text', span: s.span }] },
+      });
+    }
+  }
+  // Rule IDs are ASCII: a code-unit comparison, not localeCompare (whose first call loads ICU's collator, ~5 ms).
+  findings.sort((a, b) => a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) || (a.part ?? 0) - (b.part ?? 0));
+  if (!parts) return { config, model: results[0].model, findings };
+  return { config: parts[0], model: results[0].model, findings, parts: results };
+}
+
+/** One memcached instance of a file: its model and its rules' findings (without MC002, which is the file's). */
+function lintPart(
+  source: SourceText,
+  dialect: DialectName,
+  config: ParsedConfig,
+  settings: LintSettings,
+  sups: ReturnType<typeof findSuppressions>,
+  part: number | undefined,
+): LintResult {
   const model = analyzeConfig(config, settings.options, settings.host);
   const exposure = assessExposure(model.listeners, settings.options.trustedNetworks);
   const severities = settings.severities ?? new Map();
   // A file its service cannot read at all (a dialect's parse-error note: invalid YAML, no memcached in it)
   // has nothing else to check: only MC001 runs, as for a file mchard cannot read.
   const unreadable = config.notes.some((n) => n.kind === 'parse-error');
-  const sups = findSuppressions(source);
   // Each report becomes its finding at once (or is dropped, when suppressed): a file with forty thousand
   // findings never holds a second list of what the rules reported.
   const findings: Finding[] = [];
@@ -76,6 +119,7 @@ export function lintSource(source: SourceText, dialect: DialectName, settings: L
       endColumn: range.endColumn,
       span: input.span,
       fix: input.fix ?? null,
+      ...(part !== undefined ? { part } : {}),
     });
   };
   // One context for every rule of the file (its sink reports for the rule running): building one per
@@ -90,25 +134,6 @@ export function lintSource(source: SourceText, dialect: DialectName, settings: L
     current = rule;
     rule.check(ctx);
   }
-  const unused = settings.rules.find((r) => r.id === 'MC002');
-  if (unused && severities.get('MC002') !== 'off') {
-    for (const s of sups) {
-      const idle = s.rules.filter((r) => !s.used.has(r));
-      if (idle.length === 0) continue;
-      const configured = severities.get('MC002');
-      findings.push({
-        ruleId: 'MC002',
-        slug: unused.slug,
-        severity: configured && configured !== 'off' ? configured : unused.severity,
-        message: `suppression of ${idle.join(', ')} silences nothing${s.scope === 'next-line' && s.targetLine === null ? ' (no line follows it)' : ''}`,
-        ...source.range(s.span),
-        span: s.span,
-        fix: { safety: 'safe', description: 'remove the unused suppression comment', intents: [{ kind: 'drop-text', span: s.span }] },
-      });
-    }
-  }
-  // Rule IDs are ASCII: a code-unit comparison, not localeCompare (whose first call loads ICU's collator, ~5 ms).
-  findings.sort((a, b) => a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
   return { config, model, findings };
 }
 

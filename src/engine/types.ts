@@ -67,6 +67,11 @@ export interface Finding {
   endColumn: number;
   span: Span | null;
   fix: Fix | null;
+  /**
+   * For a file that starts several memcached instances (`ParsedConfig.parts`): the index of the instance
+   * the finding is about. Absent for a file with one.
+   */
+  part?: number;
 }
 
 /** Settings the rules read, from `.mchardrc` and the command line. */

@@ -71,7 +71,9 @@ function applyRule(result: LintResult, dialect: DialectName, findings: Finding[]
     }
   }
   const label = { ruleId: findings[0].ruleId, slug: findings[0].slug };
-  return editorFor(dialect)(result.config, result.model, intents, label, fresh);
+  // One memcached instance of a file with several: its own reading and model.
+  const part = findings[0].part !== undefined ? result.parts?.[findings[0].part] : undefined;
+  return editorFor(dialect)(part?.config ?? result.config, part?.model ?? result.model, intents, label, fresh);
 }
 
 export function planFix(source: SourceText, dialect: DialectName, settings: LintSettings, maxRounds = 5): FixPlan {
@@ -90,22 +92,26 @@ export function planFix(source: SourceText, dialect: DialectName, settings: Lint
     rounds = round;
     let progressed = false;
     for (const ruleId of rules) {
-      const findings = current.findings.filter((f) => f.ruleId === ruleId && f.fix);
-      if (findings.length === 0) continue;
-      const fresh = new Set(origin.flatMap((o, k) => (o === null ? [k] : [])));
-      const attempt = applyRule(current, dialect, findings, fresh);
-      const description = [...new Set(findings.map((f) => f.fix!.description))].join('; ');
-      if (!attempt.ok) {
-        failures.set(ruleId, { ruleId, slug: findings[0].slug, description, reason: attempt.reason });
-        continue;
+      // A file with several memcached instances: each instance's findings in turn, on a fresh lint.
+      const partCount = current.parts?.length ?? 1;
+      for (let p = 0; p < partCount; p++) {
+        const findings = current.findings.filter((f) => f.ruleId === ruleId && f.fix && (f.part ?? 0) === p);
+        if (findings.length === 0) continue;
+        const fresh = new Set(origin.flatMap((o, k) => (o === null ? [k] : [])));
+        const attempt = applyRule(current, dialect, findings, fresh);
+        const description = [...new Set(findings.map((f) => f.fix!.description))].join('; ');
+        if (!attempt.ok) {
+          failures.set(ruleId, { ruleId, slug: findings[0].slug, description, reason: attempt.reason });
+          continue;
+        }
+        if (attempt.output.text === text) continue;
+        text = attempt.output.text;
+        origin = composeOrigin(origin, attempt.output.origin);
+        current = lint(text);
+        applied.push({ ruleId, slug: findings[0].slug, description, round });
+        failures.delete(ruleId);
+        progressed = true;
       }
-      if (attempt.output.text === text) continue;
-      text = attempt.output.text;
-      origin = composeOrigin(origin, attempt.output.origin);
-      current = lint(text);
-      applied.push({ ruleId, slug: findings[0].slug, description, round });
-      failures.delete(ruleId);
-      progressed = true;
     }
     if (!progressed) break;
   }

@@ -125,9 +125,9 @@ describe('refused by name', () => {
   it('Dockerfiles, Kubernetes manifests, Helm values, Upstart jobs, SysV scripts, shell scripts, Ansible files', () => {
     expect(looks('/r/Dockerfile', 'FROM memcached:1.6\nCMD ["memcached", "-l", "0.0.0.0"]\n')).toBe('a Dockerfile');
     expect(looks('/r/build/memcached.df', '# syntax=docker/dockerfile:1\nARG V=1.6\nFROM memcached:${V}\nEXPOSE 11211\n')).toBe('a Dockerfile');
-    expect(looks('/r/k8s/memcached.yaml', 'apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - args: ["-m", "64"]\n')).toBe('a Kubernetes manifest');
+    expect(looks('/r/k8s/memcached.yaml', 'apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - args: ["-m", "64"]\n')).toBe('a Kubernetes manifest with no container that runs memcached');
     expect(looks('/r/chart/templates/deployment.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ include "x.fullname" . }}\n')).toBe('a Helm chart template (a Kubernetes manifest)');
-    expect(looks('/r/chart/values.yaml', 'memcached:\n  args: ["-l", "0.0.0.0"]\n')).toBe('a Helm values file');
+    expect(looks('/r/chart/values.yaml', 'memcached:\n  args: ["-l", "0.0.0.0"]\n')).toBe("a Helm values file of a chart mchard does not read (it reads only Bitnami's memcached chart)");
     expect(looks('/r/helm/memcached.yaml', 'replicaCount: 1\nimage:\n  repository: memcached\n  tag: 1.6\n')).toBe('a Helm values file');
     expect(looks('/etc/init/memcached.conf', 'start on runlevel [2345]\nexec memcached\n')).toBe('an Upstart job');
     expect(looks('/r/memcached.conf', 'description "memcached"\nstart on filesystem\nrespawn\nexec /usr/bin/memcached -l 0.0.0.0\n')).toBe('an Upstart job');
