@@ -55,11 +55,14 @@ export async function runInspect(argv: string[], io: Io): Promise<number> {
       const file = await loadFile(path, dialect);
       const options = resolver.ruleOptions(path, null);
       const hostChecks = values['no-host-checks'] ? false : values['host-checks'] || isSystemPath(path);
-      const config = parseConfig(file.source, file.dialect);
-      const model = analyzeConfig(config, options, hostChecks ? thisHost() : SERVICE_HOST);
-      const inspection = { ...inspectionOf(path, config, model, file.detection), memcachedVersionSource: resolver.versionSource(path, null) };
-      choices.set(inspection, file.detection);
-      results.push(inspection);
+      const parsed = parseConfig(file.source, file.dialect);
+      // A manifest with several memcached workloads: one inspection each.
+      for (const config of parsed.parts ?? [parsed]) {
+        const model = analyzeConfig(config, options, hostChecks ? thisHost() : SERVICE_HOST);
+        const inspection = { ...inspectionOf(path, config, model, file.detection), memcachedVersionSource: resolver.versionSource(path, null) };
+        choices.set(inspection, file.detection);
+        results.push(inspection);
+      }
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       io.err(`mchard: ${e.message}\n`);
@@ -84,6 +87,7 @@ function inspectionText(r: Inspection, d: DialectChoice, color: boolean): string
   const lines = [c.bold(`${r.path}`) + c.dim(` (${r.dialect}, memcached ${r.memcachedVersion})`)];
   const guessed = d.reason === 'content' ? c.dim('  (decided from the content alone: fix needs --dialect)') : '';
   lines.push(`  read by   ${d.readBy} (${d.because})${guessed}`);
+  if (r.workload) lines.push(`  workload  ${r.workload}`);
   if (d.caveat) lines.push(`  note      ${c.yellow(d.caveat)}`);
   // Where the version comes from, when the installed memcached was consulted (a file under /etc).
   if (r.memcachedVersionSource?.includes('installed')) lines.push(`  version   ${r.memcachedVersion}: ${r.memcachedVersionSource}`);
@@ -91,6 +95,7 @@ function inspectionText(r: Inspection, d: DialectChoice, color: boolean): string
     // The file does not show memcached's command line: nothing below it would be a prediction.
     for (const what of ['command', 'user   ', 'listens']) lines.push(`  ${what}   ${c.yellow('unknown')}`);
     lines.push(`  starts    ${c.yellow('unknown')}: ${r.startup.reason}`);
+    lines.push(...exposureLines(r, c));
     return `${lines.join('\n')}\n`;
   }
   lines.push(`  command   memcached ${r.argv.map(quote).join(' ')}${r.argvExact ? '' : c.yellow('   (depends on the host: shell expansion)')}`);
@@ -108,8 +113,29 @@ function inspectionText(r: Inspection, d: DialectChoice, color: boolean): string
     }
   });
   if (r.startup.ok) lines.push(`  starts    ${c.green('yes')}`);
+  else if (r.startup.exitCode < 0) lines.push(`  starts    ${c.red('no')}: ${r.startup.reason}`);
   else lines.push(`  starts    ${c.red(`no: exits with status ${r.startup.exitCode}`)}: ${r.startup.reason}`);
+  lines.push(...exposureLines(r, c));
   for (const w of r.warnings) lines.push(`  note      ${w}`);
   return lines.join('\n') + '\n';
+}
+
+/** Kubernetes and Helm: who can connect (from this file only), and the change that would restrict it. */
+function exposureLines(r: Inspection, c: ReturnType<typeof paint>): string[] {
+  if (!r.exposure) return [];
+  const e = r.exposure;
+  const head: Record<string, string> = {
+    'node-network': c.red('node network'),
+    'beyond-cluster': c.red('published beyond the cluster'),
+    'cluster-wide': c.yellow('cluster-wide'),
+    restricted: 'restricted to named peers',
+    closed: c.green('closed'),
+  };
+  const out = [`  reach     ${head[e.verdict]}: ${e.reason}`];
+  if (e.suggestion) {
+    out.push('  suggest   (not applied: a Service or NetworkPolicy change is yours to make)');
+    for (const l of e.suggestion.split('\n')) out.push(`            ${l}`);
+  }
+  return out;
 }
 

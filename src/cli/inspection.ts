@@ -3,6 +3,8 @@ import type { ParsedConfig } from '../dialects/types.js';
 import type { DialectChoice, DetectConfidence, DetectReason, DialectRefusal, TemplateInfo } from '../dialects/detect.js';
 import type { MemcachedModel } from '../memcached/model.js';
 import { formatVersion } from '../memcached/version.js';
+import { podReachOf } from '../dialects/container-reach.js';
+import type { PodVerdictKind } from '../dialects/pod-reach.js';
 
 export type InspectListener =
   | { transport: 'tcp' | 'udp'; address: string | null; port: number; host?: string; tls?: boolean }
@@ -31,6 +33,14 @@ export interface Inspection {
   listeners: InspectListener[];
   warnings: string[];
   settings: Record<string, unknown>;
+  /** For a file with several memcached instances (a Kubernetes manifest): which one this is. */
+  workload?: string;
+  /**
+   * Kubernetes and Helm: who can connect, from what the file publishes (its Services, NetworkPolicies,
+   * hostNetwork, hostPort), for memcached's listeners (the default port when the options are unknown);
+   * `suggestion`: the Service or NetworkPolicy change that would restrict it, for review (never written).
+   */
+  exposure?: { verdict: PodVerdictKind; reason: string; fromThisFileOnly: true; suggestion: string | null };
 }
 
 /** A file inspect did not read (the JSON shape of a refusal). */
@@ -48,6 +58,8 @@ export function inspectionOf(path: string, config: ParsedConfig, model: Memcache
   const s = model.applied.settings;
   const st = model.startup;
   const unknown = config.argvUnknown ?? null;
+  const reachable = unknown ? [{ transport: 'tcp', port: 11211 }] : model.listeners;
+  const pod = podReachOf(config, reachable);
   return {
     path,
     dialect: config.dialect,
@@ -94,5 +106,7 @@ export function inspectionOf(path: string, config: ParsedConfig, model: Memcache
       pidFile: s.pidFile,
       extended: Object.fromEntries([...s.extended.values()].map((x) => [x.name, x.value])),
     },
+    ...(config.partName ? { workload: config.partName } : {}),
+    ...(pod ? { exposure: { verdict: pod.verdict, reason: unknown ? `if it listens on the default port 11211: ${pod.where}` : pod.where, fromThisFileOnly: true as const, suggestion: pod.suggestion } } : {}),
   };
 }

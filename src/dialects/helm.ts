@@ -324,7 +324,7 @@ export function parseHelm(source: SourceText): HelmConfig {
       argvUnknown = `${title}: the container runs ${JSON.stringify(start.program)}, not the image's start script, so mchard cannot tell memcached's options`;
       notes.push({ kind: 'other-program', span: spanOf(argsNode) ?? spanOf(commandNode) ?? anchor, message: argvUnknown });
     } else {
-      argv = start.argv.map(({ from: _from, ...t }) => t);
+      argv = [...start.argv];
       const itemSources = (list: 'command' | 'args', n: number): TokenSource[] => Array.from({ length: n }, (_, k) => ({ kind: 'item', list, index: k }));
       const programSources = hasCommand ? [...itemSources('command', cmdTokens.length), ...itemSources('args', argTokens.length)] : argsNode ? itemSources('args', argTokens.length) : argTokens.map(() => ({ kind: 'script' }) as TokenSource);
       const fromCommand = start.argv.filter((a) => a.from.kind === 'command').length;
@@ -371,10 +371,10 @@ export function parseHelm(source: SourceText): HelmConfig {
   if (gen === '6+' && seqItems(get('service', 'extraPorts')).length) unknowns.push('service.extraPorts');
   const policies: PolicyFacts[] = [];
   const npNode = get('networkPolicy');
-  if (gen === '6+' && (npNode !== null || pairOf(node, 'networkPolicy') !== null || generationOf(node).why.includes('assumed'))) {
+  if (gen === '6+') {
     // Charts 6.10.0 and later render it unless networkPolicy.enabled: false; older 6.x charts have none.
     const enabled = npNode !== null ? boolOf(field(npNode, 'enabled')) !== false : null;
-    if (enabled === null) unknowns.push('whether the chart renders its NetworkPolicy (charts 6.10.0 and later do by default, admitting any source unless networkPolicy.allowExternal: false)');
+    if (enabled === null) unknowns.push('whether the chart renders its NetworkPolicy: charts 6.10.0 and later do unless networkPolicy.enabled: false, admitting any source unless networkPolicy.allowExternal: false');
     else if (enabled) {
       const allowExternal = boolOf(field(npNode, 'allowExternal')) !== false;
       const peers: PolicyPeer[] | null = allowExternal

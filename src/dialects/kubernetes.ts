@@ -83,6 +83,8 @@ export interface KubeWorkload {
   readonly sources: readonly TokenSource[];
   /** The container's span (findings about the container point here). */
   readonly span: Span;
+  /** Its place among the memcached instances of the file (`parts`). */
+  readonly index: number;
 }
 
 export interface KubeConfig extends ParsedConfig {
@@ -307,7 +309,7 @@ function securityOf(pod: YAMLMap, container: YAMLMap): { runAsUser: { value: num
 
 const UNKNOWN_USER = "(the image's USER: unknown)";
 
-function readWorkload(ctx: Ctx, obj: KObject, pod: { spec: YAMLMap; labels: Record<string, string> }, container: YAMLMap, source: SourceText): KubeConfig | null {
+function readWorkload(ctx: Ctx, obj: KObject, pod: { spec: YAMLMap; labels: Record<string, string> }, container: YAMLMap, source: SourceText, index: number): KubeConfig | null {
   const text = ctx.text;
   const notes: DialectNote[] = [];
   let launchFailure: LaunchFailure | null = null;
@@ -377,7 +379,7 @@ function readWorkload(ctx: Ctx, obj: KObject, pod: { spec: YAMLMap; labels: Reco
     if (start.runs === 'other') {
       delegated(`the container runs ${JSON.stringify(start.program)} from ${imageInfo!.title}, not memcached's start script, so mchard cannot tell memcached's options`, 'other-program');
     } else {
-      argv = start.argv.map(({ from: _from, ...t }) => t);
+      argv = [...start.argv];
       // Where each argument comes from: the command's words after the program, a variable, or the script.
       const programSources: TokenSource[] = hasCommand ? [...itemSources('command', 0, cmdTokens.length), ...itemSources('args', 0, argTokens.length)] : itemSources('args', 0, argTokens.length);
       // The command's words memcached gets are the program's after its first (run.sh or memcached); all
@@ -512,6 +514,7 @@ function readWorkload(ctx: Ctx, obj: KObject, pod: { spec: YAMLMap; labels: Reco
     via,
     sources,
     span: cspan,
+    index,
   };
   return {
     dialect: 'kubernetes',
@@ -567,7 +570,7 @@ export function parseKubernetes(source: SourceText): KubeConfig {
     if (!pod) continue;
     for (const c of seqItems(field(pod.spec, 'containers'))) {
       if (!isMap(c)) continue;
-      const part = readWorkload(ctx, obj, pod, c, source);
+      const part = readWorkload(ctx, obj, pod, c, source, parts.length);
       if (part) parts.push({ ...part, print, documents });
     }
   }

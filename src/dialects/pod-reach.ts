@@ -288,7 +288,9 @@ function portVerdict(data: PodReachData, port: number, protocol: Protocol): { ve
     span: data.span,
     where: data.policies.length
       ? `inside the pod; ${policyNames(adm)} admit${adm.policies.length === 1 ? 's' : ''} any source to ${what}, so every pod in the cluster can connect${alsoIn}`
-      : `inside the pod; no NetworkPolicy in this file selects the pod, so every pod in the cluster can connect${alsoIn} (from this file only: a NetworkPolicy elsewhere in the namespace may restrict it)`,
+      : data.helm
+        ? `inside the pod; the chart renders no NetworkPolicy that restricts it, so every pod in the cluster can connect${alsoIn} (from these values only: a NetworkPolicy outside the chart may restrict it)`
+        : `inside the pod; no NetworkPolicy in this file selects the pod, so every pod in the cluster can connect${alsoIn} (from this file only: a NetworkPolicy elsewhere in the namespace may restrict it)`,
   };
 }
 
@@ -351,7 +353,7 @@ function suggestion(data: PodReachData, verdict: PodVerdictKind, ports: string[]
   }
   if (data.labels && Object.keys(data.labels).length) {
     const name = data.workload.split(' ').pop()!.replace(/[^a-z0-9.-]/gi, '-').toLowerCase();
-    lines.push('# and admit only the pods that use memcached (label them), with a NetworkPolicy such as:');
+    lines.push(`# ${lines.length ? 'and ' : ''}admit only the pods that use memcached (label them), with a NetworkPolicy such as:`);
     lines.push('apiVersion: networking.k8s.io/v1', 'kind: NetworkPolicy', 'metadata:', `  name: ${name}-clients`);
     if (data.namespace) lines.push(`  namespace: ${yamlKey(data.namespace)}`);
     lines.push('spec:', '  podSelector:', '    matchLabels:');

@@ -16,6 +16,7 @@ import { SourceText } from '../source.js';
 import type { ComposeConfig, ComposeEnvVar } from '../dialects/compose.js';
 import { dialectOf } from '../dialects/index.js';
 import type { BitnamiArg } from '../dialects/images/bitnami.js';
+import type { SrcChar } from '../dialects/sourced.js';
 import { getopt, type OptionEvent } from '../memcached/getopt.js';
 import type { MemcachedModel } from '../memcached/model.js';
 import type { FixIntent } from '../engine/types.js';
@@ -60,13 +61,33 @@ function build(config: ComposeConfig, model: MemcachedModel, intents: readonly F
   if (!start || start.runs !== 'memcached' || start.via !== 'run.sh') throw new CannotEdit("the service does not run memcached through the image's run.sh; mchard edits only its MEMCACHED_* variables");
   if (config.argvUnknown) throw new CannotEdit(config.argvUnknown);
   const vars = svc.environment!.vars;
-  const argv = config.argv as readonly BitnamiArg[];
   const text = config.source.text;
+  const setVars = planBitnamiVariables(config.argv as readonly BitnamiArg[], vars.get(EXTRA)?.chars, model, intents, { command: 'command:', file: 'environment:', kind: 'Compose files' });
+  if (setVars.size === 0) return applyEdits(text, [], [], dominantEol(text));
+
+  const output = writeVariables(config, vars, setVars, label);
+  check(config, output.text, setVars, intents, model);
+  return output;
+}
+
+/**
+ * Which of Bitnami's variables an edit sets (a value) or removes (null) so memcached gets what the intents
+ * ask: the planning of the edit, the same for every file that sets the container's environment (Compose's
+ * `environment:`, a Kubernetes container's `env`, the Helm chart's `extraEnvVars`). `argv` is the start
+ * script's vector with each argument's origin; `extraChars` the characters of MEMCACHED_EXTRA_FLAGS as
+ * the file sets it; `where` names the file's places for messages.
+ */
+export function planBitnamiVariables(
+  argv: readonly BitnamiArg[],
+  extraChars: readonly SrcChar[] | null | undefined,
+  model: MemcachedModel,
+  intents: readonly FixIntent[],
+  where: { command: string; file: string; kind: string },
+): Map<string, string | null> {
 
   // The words of MEMCACHED_EXTRA_FLAGS (argv indices) and the new list, word by word.
   const extraIdx = argv.flatMap((a, i) => (a.from.kind === 'env' && a.from.name === EXTRA ? [i] : []));
-  const extraVar = vars.get(EXTRA);
-  if (extraVar?.chars && extraVar.chars.some((c, k) => c.ch === '\n' && extraVar.chars!.slice(k + 1).some((d) => d.ch.trim() !== ''))) {
+  if (extraChars && extraChars.some((c, k) => c.ch === '\n' && extraChars.slice(k + 1).some((d) => d.ch.trim() !== ''))) {
     throw new CannotEdit('MEMCACHED_EXTRA_FLAGS spans several lines (run.sh reads only the first); mchard does not rewrite it');
   }
   if (extraIdx.some((i) => !argv[i].exact)) throw new CannotEdit('MEMCACHED_EXTRA_FLAGS depends on the host; mchard does not rewrite it');
@@ -87,8 +108,8 @@ function build(config: ComposeConfig, model: MemcachedModel, intents: readonly F
   const refuse = (i: number, what: string): never => {
     const a = argv[i];
     if (a?.from.kind === 'script') throw new CannotEdit(`${what}: ${a.from.what}; mchard does not change the image's start script`);
-    if (a?.from.kind === 'command') throw new CannotEdit(`${what} is in command:, which mchard does not edit for Bitnami's image`);
-    throw new CannotEdit(`${what} cannot be changed in environment:`);
+    if (a?.from.kind === 'command') throw new CannotEdit(`${what} is in ${where.command}, which mchard does not edit for Bitnami's image`);
+    throw new CannotEdit(`${what} cannot be changed in ${where.file}`);
   };
   const shown = (ev: OptionEvent) => `${ev.written}${ev.value !== null ? ` ${ev.value}` : ''}`;
   const wordsOf = (ev: OptionEvent): number[] => {
@@ -137,7 +158,7 @@ function build(config: ComposeConfig, model: MemcachedModel, intents: readonly F
     } else if (intent.kind === 'set-option') {
       const words = optionWords(intent.letter, intent.value);
       if (!words.every((w) => PLAIN_WORD.test(w))) throw new CannotEdit(`"${words.join(' ')}" cannot be written safely in MEMCACHED_EXTRA_FLAGS`);
-      if (intent.letter === 'u') throw new CannotEdit("run.sh always passes -u memcached (MEMCACHED_DAEMON_USER is fixed); the container's user: decides who memcached runs as");
+      if (intent.letter === 'u') throw new CannotEdit(`run.sh always passes -u memcached (MEMCACHED_DAEMON_USER is fixed); the container's user decides who memcached runs as`);
       const last = model.applied.options.filter((o) => o.spec.short === intent.letter).at(-1);
       const target = intent.replace ?? last;
       if (target && target.value === intent.value && target === last) continue;
@@ -161,7 +182,7 @@ function build(config: ComposeConfig, model: MemcachedModel, intents: readonly F
       appended.push(...words);
       extraChanged = true;
     } else {
-      throw new CannotEdit(`a ${intent.kind} change does not apply to Compose files`);
+      throw new CannotEdit(`a ${intent.kind} change does not apply to ${where.kind}`);
     }
   }
   finishCuts();
@@ -169,11 +190,7 @@ function build(config: ComposeConfig, model: MemcachedModel, intents: readonly F
     const list = [...extraIdx.map((i) => extra.get(i)).filter((w): w is string => w !== null && w !== undefined).flatMap((w) => w.split(' ')), ...appended];
     setVars.set(EXTRA, list.length ? list.join(' ') : null);
   }
-  if (setVars.size === 0) return applyEdits(text, [], [], dominantEol(text));
-
-  const output = writeVariables(config, vars, setVars, label);
-  check(config, output.text, setVars, intents, model);
-  return output;
+  return setVars;
 }
 
 function writeVariables(config: ComposeConfig, vars: ReadonlyMap<string, ComposeEnvVar>, setVars: ReadonlyMap<string, string | null>, label: BatchLabel) {

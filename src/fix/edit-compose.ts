@@ -12,7 +12,7 @@
  * YAML library is loaded here).
  */
 import { isDeepStrictEqual } from 'node:util';
-import { SourceText } from '../source.js';
+import { SourceText, type ArgToken } from '../source.js';
 import type { ComposeConfig } from '../dialects/compose.js';
 import { dialectOf } from '../dialects/index.js';
 import type { MemcachedModel } from '../memcached/model.js';
@@ -44,15 +44,15 @@ export function editCompose(config: ComposeConfig, model: MemcachedModel, intent
   }
 }
 
-interface Plan {
+export interface Plan {
   /** Per argv index: the new value, or null when removed; untouched indices are absent. */
   set: Map<number, string | null>;
   /** Words added after an argv index (-1: before the first). */
   after: Map<number, string[]>;
 }
 
-/** The word-level change of the intents, for list items (one argv word per item). */
-function planWords(config: ComposeConfig, model: MemcachedModel, intents: readonly FixIntent[]): Plan {
+/** The word-level change of the intents, for list items (one argv word per item); Kubernetes' lists too. */
+export function planWords(config: { readonly argv: readonly ArgToken[] }, model: MemcachedModel, intents: readonly FixIntent[]): Plan {
   const argv = config.argv;
   const set = new Map<number, string | null>();
   const after = new Map<number, string[]>();
@@ -96,7 +96,7 @@ function planWords(config: ComposeConfig, model: MemcachedModel, intents: readon
   return { set, after };
 }
 
-function expectedOf(config: ComposeConfig, plan: Plan): string[] {
+export function expectedOf(config: { readonly argv: readonly ArgToken[] }, plan: Plan): string[] {
   const out: string[] = [...(plan.after.get(-1) ?? [])];
   config.argv.forEach((t, i) => {
     const v = plan.set.has(i) ? plan.set.get(i)! : t.value;

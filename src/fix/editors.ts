@@ -22,6 +22,9 @@ import type { OpenrcConfig } from '../dialects/openrc.js';
 import { editRcconf } from './edit-rcconf.js';
 import type { RcconfConfig } from '../dialects/rcconf.js';
 import type { BatchLabel, EditAttempt } from './types.js';
+import { editKubernetes } from './edit-kubernetes.js';
+import type { KubeConfig } from '../dialects/kubernetes.js';
+import type { HelmConfig } from '../dialects/helm.js';
 
 export type Editor = (
   config: ParsedConfig,
@@ -41,6 +44,8 @@ const EDITORS: Partial<Record<DialectName, Editor>> = {
   rcconf: (config, model, intents, label) => editRcconf(config as RcconfConfig, model, intents, label),
   argv: (config, model, intents, label) => editArgv(config as ArgvConfig, model, intents, label),
   systemd: (config, model, intents, label) => editSystemd(config as SystemdConfig, model, intents, label),
+  kubernetes: (config, model, intents, label) => editKubernetes(config as KubeConfig, model, intents, label),
+  helm: (config, model, intents, label) => editKubernetes(config as HelmConfig, model, intents, label),
 };
 
 export function editorFor(dialect: DialectName): Editor {
