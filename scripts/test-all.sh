@@ -18,9 +18,16 @@ command -v perl >/dev/null 2>&1 || need+=(perl)
 # ps and kill: the signal tests find the init script mchard runs and wait for it to end.
 command -v ps >/dev/null 2>&1 && [ -x /usr/bin/kill ] || need+=(procps)
 command -v hyperfine >/dev/null 2>&1 || need+=(hyperfine)
+command -v strace >/dev/null 2>&1 || need+=(strace)
+command -v python3 >/dev/null 2>&1 || need+=(python3)
 [ -x /usr/bin/time ] || need+=(time)
 command -v ansible-playbook >/dev/null 2>&1 || need+=(ansible)
 command -v nvim >/dev/null 2>&1 || need+=(neovim)
+# dash (the /bin/sh differential), unshare (private network and mount namespaces), useradd/userdel (a user
+# the host-check tests create): essential on Debian, listed for slimmer images.
+[ -x /bin/dash ] || need+=(dash)
+command -v unshare >/dev/null 2>&1 || need+=(util-linux)
+command -v useradd >/dev/null 2>&1 || need+=(passwd)
 command -v setfacl >/dev/null 2>&1 && command -v getfacl >/dev/null 2>&1 || need+=(acl)
 [ -x /usr/bin/getfattr ] && [ -x /usr/bin/setfattr ] || need+=(attr)
 # go: the Kubernetes $(VAR) expansion is checked against Kubernetes' own Go code (test/fixtures/kubernetes-expansion).

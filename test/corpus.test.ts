@@ -48,6 +48,8 @@ const files = existsSync(root)
       expect({ refused: detection.looksLike, reason: detection.reason, candidates: detection.candidates }).toMatchSnapshot();
       return;
     }
-    expect({ dialect, reason: detection.reason, startup: result.model.startup.ok ? 'starts' : `exit ${result.model.startup.exitCode}`, findings: summary }).toMatchSnapshot();
+    const st = result.model.startup;
+    const startup = st.unknown ? `unknown (${st.unknown.depends})` : st.ok ? 'starts' : `exit ${st.exitCode}`;
+    expect({ dialect, reason: detection.reason, startup, findings: summary }).toMatchSnapshot();
   });
 });

@@ -2,17 +2,15 @@
 import { socketKey } from '../system/sockets.js';
 import { describeNamespace } from '../system/namespaces.js';
 import type { ProcessAudit } from './run.js';
+import { shellQuote, shorten, visible } from '../report/visible.js';
 
 /**
  * Text that came from outside (process arguments, probe replies, paths, namespace names) as it is printed:
- * control characters, DEL and bidirectional overrides become visible escapes. The one place audit's human
- * output goes through; to be replaced by the project-wide escaping function when it lands.
+ * the project-wide escaping (src/report/visible.ts), long values shortened. The one place audit's human
+ * output goes through.
  */
 export function shown(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (ch) => {
-    const c = ch.charCodeAt(0);
-    return c <= 0xff ? `\\x${c.toString(16).padStart(2, '0')}` : `\\u${c.toString(16).padStart(4, '0')}`;
-  });
+  return visible(shorten(text, 300, 200));
 }
 
 export const NO_MATCH_NOTE = 'no configuration file matches: audited on its argument vector alone (no drift check)';
@@ -24,10 +22,8 @@ const METHOD_TEXT = {
   listener: 'a port or socket it holds',
 } as const;
 
-/** Shell-style quoting, for showing a command line. */
-function quote(w: string): string {
-  return /^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
-}
+/** Shell-style quoting, for showing a command line: controls escaped in `$'...'`, long words shortened. */
+const quote = (w: string) => shellQuote(shorten(w, 300, 200));
 
 export function auditRecord(a: ProcessAudit) {
   return {
@@ -56,7 +52,7 @@ export function auditSummaryText(audits: readonly ProcessAudit[]): string {
   for (const a of audits) {
     const p = a.process;
     const { net, mnt } = p.namespaces;
-    lines.push(`memcached pid ${p.pid}${p.user ? ` (user ${shown(p.user)})` : ''}${p.unit ? ` [${shown(p.unit)}]` : ''}: ${[p.argv0, ...p.words].map((w) => shown(quote(w))).join(' ')}`);
+    lines.push(`memcached pid ${p.pid}${p.user ? ` (user ${shown(p.user)})` : ''}${p.unit ? ` [${shown(p.unit)}]` : ''}: ${[p.argv0, ...p.words].map(quote).join(' ')}`);
     if (net.own === false) lines.push(`  network namespace: ${shown(describeNamespace(net))}, not mchard's (sockets and interfaces read from /proc/${p.pid}/net)`);
     if (mnt.own === false) lines.push(`  mount namespace: ${describeNamespace(mnt)}, not mchard's (its paths name files in its own file system)`);
     const v = a.version;

@@ -9,7 +9,8 @@ import type { DialectName, ParsedConfig } from '../dialects/types.js';
 import { parseVersion } from '../memcached/version.js';
 import { lintSource } from '../engine/lint.js';
 import type { Finding, Rule, RuleOptions, Severity } from '../engine/types.js';
-import { InputError } from '../input.js';
+import { hostFileAccess, InputError } from '../input.js';
+import { failureReason } from '../cli/per-file.js';
 import { processSockets, socketKey, type HeldSocket } from '../system/sockets.js';
 import { suggestRules } from './firewall/suggest.js';
 import { processVersion } from './binary.js';
@@ -53,6 +54,8 @@ export interface AuditRequest {
   allow?: string[];
   /** Where the systemd units' files live (default /etc). */
   etc?: string;
+  /** Largest configuration file read (--max-file-size). */
+  maxBytes?: number;
 }
 
 export interface ProcessAudit {
@@ -84,10 +87,10 @@ async function loadCandidates(req: AuditRequest, errors: InputError[]): Promise<
   const out: Expectation[] = [];
   for (const path of req.files) {
     try {
-      out.push(await expectationOf(path, req.optionsFor(path), req.dialect));
+      out.push(await expectationOf(path, req.optionsFor(path), req.dialect, { hostFiles: hostFileAccess(path, undefined, req.files), maxBytes: req.maxBytes }));
     } catch (e) {
-      if (!(e instanceof InputError)) throw e;
-      errors.push(e);
+      // One file's failure (a bug included) is that file's one line; the processes are still audited.
+      errors.push(e instanceof InputError ? e : new InputError(path, failureReason(e).reason));
     }
   }
   return out;
@@ -165,12 +168,24 @@ export async function auditProcesses(req: AuditRequest): Promise<AuditOutcome> {
   await loadDialect('argv');
   const audits: ProcessAudit[] = [];
   for (const p of findMemcachedProcesses(proc, req.pids)) {
+    // One process's failure (a bug included) is that process's one line; the others are still audited.
+    try {
+      audits.push(await auditOne(p));
+    } catch (e) {
+      errors.push(e instanceof InputError ? e : new InputError(`${proc}/${p.pid}/cmdline`, failureReason(e).reason));
+    }
+  }
+  return { audits, errors };
+
+  async function auditOne(p: ProcessInfo): Promise<ProcessAudit> {
     const held = processSockets(p.pid, proc);
     let match: FileMatch | null = null;
     const unitFile = p.unit ? unitConfigFile(p.unit, req.etc) : null;
     if (unitFile) {
       try {
-        match = { expectation: await expectationOf(unitFile, req.optionsFor(unitFile)), method: 'systemd-unit' };
+        // The unit of a running process is this host's own configuration: the files it names are read.
+        const hostFiles = hostFileAccess(unitFile, true, [], true);
+        match = { expectation: await expectationOf(unitFile, req.optionsFor(unitFile), undefined, { hostFiles, maxBytes: req.maxBytes }), method: 'systemd-unit' };
       } catch (e) {
         if (!(e instanceof InputError)) throw e;
         errors.push(e);
@@ -208,7 +223,6 @@ export async function auditProcesses(req: AuditRequest): Promise<AuditOutcome> {
     });
     const pairs = (firewall ?? []).map((f) => ({ socket: held.find((s): s is NetSocket => s.transport !== 'unix' && socketKey(s) === f.socket)!, firewall: f }));
     const suggestion = suggestRules(pairs, req.allow ?? base.trustedNetworks, p.pid);
-    audits.push({ path, process: p, held, match, probes, version: versionReport, networks, firewall, suggestion, config: result.config, findings: result.findings });
+    return { path, process: p, held, match, probes, version: versionReport, networks, firewall, suggestion, config: result.config, findings: result.findings };
   }
-  return { audits, errors };
 }

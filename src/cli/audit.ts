@@ -3,12 +3,13 @@
  * Output and exit status as for `lint`: 0 when nothing reaches --fail-on, 1 when something does, 2 for
  * usage errors and unreadable configuration files (the processes are still audited).
  */
-import { COMMON_OPTIONS, parseCommandArgs, UsageError } from './args.js';
+import { COMMON_OPTIONS, parseCommandArgs, parseMaxFileSize, UsageError } from './args.js';
 import { parseLintFlags, RANK, SHARED_LINT_OPTIONS } from './lint-flags.js';
 import { OptionResolver, systemFiles } from './files.js';
 import { ConfigError, type ProjectConfig } from '../engine/config.js';
 import type { Rule, Severity } from '../engine/types.js';
 import { formatReport } from '../report/index.js';
+import { safeJson } from '../report/visible.js';
 import { useColor } from '../report/color.js';
 import type { FileReport } from '../report/types.js';
 import { auditProcesses } from '../audit/run.js';
@@ -150,6 +151,7 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
     allow,
     optionsFor: (path) => resolver.ruleOptions(path, cfg),
     severities,
+    maxBytes: parseMaxFileSize(values['max-file-size']),
   });
   for (const e of errors) io.err(`mchard: ${e.message}\n`);
   if (pids) {
@@ -170,7 +172,7 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
   if (format === 'json') {
     const doc = JSON.parse(formatReport('json', input)) as { files: Record<string, unknown>[] };
     doc.files.forEach((f, i) => (f.process = auditRecord(audits[i])));
-    io.out(JSON.stringify(doc, null, 2) + '\n');
+    io.out(safeJson(doc) + '\n');
   } else if (format === 'text') {
     // The tally counts processes, not files.
     const text = formatReport('text', input).replace(

@@ -1,7 +1,7 @@
 /** Which files a command works on, and reading each in its dialect with the options that apply to it. */
 import { closeSync, existsSync, fstatSync, lstatSync, openSync, readdirSync, readSync, constants as fsConstants } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { InputError, readConfig } from '../input.js';
+import { InputError, readConfig, type ReadLimits } from '../input.js';
 import { detectDialect, DIALECTS, isDialect, type Companions, type DialectChoice, type DialectRefusal } from '../dialects/detect.js';
 import { loadDialect } from '../dialects/index.js';
 import type { DialectName } from '../dialects/types.js';
@@ -59,8 +59,8 @@ export class RefusedError extends InputError {
 }
 
 /** Reads a file strictly, decides which program reads it, and loads the module of its dialect, so it can be parsed. */
-export async function loadFile(path: string, dialect?: DialectName): Promise<LoadedFile> {
-  const source = readConfig(path);
+export async function loadFile(path: string, dialect?: DialectName, limits: ReadLimits = {}): Promise<LoadedFile> {
+  const source = readConfig(path, limits);
   const detection = detectDialect(path, source.text, dialect, companionsOf(path));
   if (detection.refused) throw new RefusedError(detection);
   await loadDialect(detection.dialect);

@@ -13,15 +13,19 @@
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isIP } from 'node:net';
-import { COMMON_OPTIONS, parseCommandArgs, UsageError } from './args.js';
+import { COMMON_OPTIONS, parseCommandArgs, parseMaxFileSize, UsageError } from './args.js';
 import { parseLintFlags, RANK, SHARED_LINT_OPTIONS } from './lint-flags.js';
-import { companionsOf, OptionResolver } from './files.js';
+import { companionsOf, OptionResolver, RefusedError } from './files.js';
 import { parseErrorFinding } from './lint.js';
 import { detectDialect, type DialectChoice } from '../dialects/detect.js';
 import { loadDialect } from '../dialects/index.js';
 import { ConfigError } from '../engine/config.js';
 import { type Finding, type Rule, type Severity } from '../engine/types.js';
-import { InputError, readConfigBytes } from '../input.js';
+import { hostFileAccess, InputError, readConfigBytes } from '../input.js';
+import { failureReason } from './per-file.js';
+import { currentFile } from './io.js';
+import { visible } from '../report/visible.js';
+import { hiddenValues, redact } from '../report/redact.js';
 import { isSystemPath } from '../host.js';
 import { planFix, type FailedFix, type FixPlan } from '../fix/plan.js';
 import { hostCheckProblems } from '../fix/host-checks.js';
@@ -73,7 +77,8 @@ Options:
   --follow-symlinks                 write through a symbolic link that leads out
                                     of the folder named on the command line
   --no-host-checks                  skip the checks that the listen addresses and
-                                    the user exist here (file for another machine)
+                                    the user exist here (file for another machine),
+                                    and read no host file a unit names
   --restart                         after writing a file this machine's service
                                     reads, restart the service without asking,
                                     verify it runs the new file, roll back if not
@@ -97,6 +102,7 @@ Options:
   --trusted-network CIDR            private network where listening is fine (repeatable)
   -q, --quiet                       report errors only (the exit status is the same)
   --color / --no-color              colour (default: on a terminal, unless NO_COLOR)
+  --max-file-size SIZE              largest file read (default 1M; K, M, G suffixes)
 
 Without --yes and without a terminal to ask on, nothing is written. Ctrl-C at a
 question stops the whole command: nothing more is written.
@@ -158,6 +164,8 @@ interface FileState {
   restart: RestartReport | null;
   /** Reached through a symbolic link out of the tree named on the command line (--follow-symlinks): that tree. */
   outsideTree: string | null;
+  /** The diff to show, made with the plan (so a failure there is the file's own error), or null. */
+  diff: string | null;
 }
 
 function parseListen(values: string[] | undefined): string[] | undefined {
@@ -256,6 +264,7 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
   const fixListen = parseListen(values.listen);
   const fixUser = parseUser(values.user);
   const fixPort = parsePort(values.port);
+  const maxBytes = parseMaxFileSize(values['max-file-size']);
   if (paths.includes('-')) throw new UsageError('fix writes files in place; it cannot fix standard input (use mchard lint for that)');
   if (values.service !== undefined) {
     const problem = (await import('../service/target.js')).serviceNameProblem(values.service);
@@ -269,7 +278,7 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
   // The files this run may write stay locked until it is done with them (restart and rollback included).
   const held: HeldFile[] = [];
   try {
-    return await fixFiles({ values, paths, format, failOnFlag, dialect, version, trusted, disabled, fixListen, fixUser, fixPort }, io, hooks, interrupts, held);
+    return await fixFiles({ values, paths, format, failOnFlag, dialect, version, trusted, disabled, fixListen, fixUser, fixPort, maxBytes }, io, hooks, interrupts, held);
   } finally {
     for (const h of held) h.release();
     interrupts.uninstall();
@@ -284,6 +293,7 @@ interface FixRun extends Omit<ReturnType<typeof parseLintFlags>, 'paths'> {
   fixListen?: string[];
   fixUser?: string;
   fixPort?: number;
+  maxBytes: number;
 }
 
 async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interrupts, held: HeldFile[]): Promise<number> {
@@ -311,59 +321,71 @@ async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interr
     }
     // A link out of the tree named on the command line is refused before anything is read; a run that may
     // write takes the file's lock first, so what it reads is what it replaces (src/fix/write.ts).
-    let outsideTree: string | null;
+    // Anything that goes wrong inside one file (a bug included) is that file's one-line error.
+    currentFile.path = path;
+    let outsideTree: string | null = null;
     let file;
+    let plan: FixPlan;
+    let diff: string | null;
+    let detection: DialectChoice;
     try {
       if (mayWrite) {
-        const h = await lockForWrite(path, { followSymlinks, lockTimeoutMs: hooks.lockTimeoutMs, onWait: (m) => io.err(`mchard: ${path}: ${m}\n`) });
+        const h = await lockForWrite(path, { followSymlinks, lockTimeoutMs: hooks.lockTimeoutMs, onWait: (m) => io.err(`mchard: ${visible(path)}: ${visible(m)}\n`) });
         held.push(h);
         outsideTree = h.outsideTree;
       } else {
         outsideTree = checkWritable(path, { followSymlinks }).outsideTree;
       }
-      file = readConfigBytes(path);
-    } catch (e) {
-      if (!(e instanceof WriteError) && !(e instanceof InputError)) throw e;
-      io.err(`mchard: ${e.message}; not fixed\n`);
-      reports.push({ path, dialect: dialect ?? null, findings: [parseErrorFinding(e.reason)] });
-      status = 2;
-      continue;
-    }
-    const severities = new Map(cfg?.severities ?? []);
-    for (const id of disabled) severities.set(id, 'off');
-    const detection = detectDialect(path, file.source.text, dialect, companionsOf(path));
-    if (detection.refused) {
+      file = readConfigBytes(path, { maxBytes: run.maxBytes });
+      const severities = new Map(cfg?.severities ?? []);
+      for (const id of disabled) severities.set(id, 'off');
+      const detected = detectDialect(path, file.source.text, dialect, companionsOf(path));
       // Never written, never guessed at: a refusal in the report, status 2.
-      io.err(`mchard: ${path}: ${detection.message}; not fixed\n`);
-      reports.push({ path, dialect: null, findings: [], detection });
+      if (detected.refused) throw new RefusedError(detected);
+      detection = detected;
+      await loadDialect(detection.dialect);
+      plan = planFix(file.source, detection.dialect, {
+        rules: RULES,
+        options: resolver.ruleOptions(path, cfg, { fixUser: run.fixUser, fixListen: run.fixListen, fixPort: run.fixPort }),
+        severities,
+        hostFiles: hostFileAccess(path, values['no-host-checks'] ? false : undefined, paths),
+      });
+      diff = plan.changed ? (await import('../fix/diff.js')).unifiedDiff(path, plan.original, plan.text, color, plan.origin) : null;
+    } catch (e) {
+      if (e instanceof RefusedError) {
+        io.err(`mchard: ${visible(e.message)}; not fixed\n`);
+        reports.push({ path, dialect: null, findings: [], detection: e.refusal });
+      } else if (e instanceof WriteError || e instanceof InputError) {
+        io.err(`mchard: ${visible(e.message)}; not fixed\n`);
+        reports.push({ path, dialect: dialect ?? null, findings: [parseErrorFinding(e.reason)] });
+      } else {
+        const { reason } = failureReason(e);
+        io.err(`mchard: ${visible(path)}: ${reason}; not fixed\n`);
+        if (process.env.MCHARD_DEBUG) io.err(`${(e as Error)?.stack}\n`);
+        reports.push({ path, dialect: dialect ?? null, findings: [parseErrorFinding(reason, true)] });
+      }
       status = 2;
       continue;
     }
-    await loadDialect(detection.dialect);
-    const plan = planFix(file.source, detection.dialect, {
-      rules: RULES,
-      options: resolver.ruleOptions(path, cfg, { fixUser: run.fixUser, fixListen: run.fixListen, fixPort: run.fixPort }),
-      severities,
-    });
     const guessed = detection.reason === 'content';
-    const s: FileState = { path, bytes: file.bytes, plan, detection, guessed, failOn: failOnFlag ?? cfg?.failOn ?? 'error', written: false, backup: null, notWritten: null, restart: null, outsideTree };
+    const s: FileState = { path, bytes: file.bytes, plan, detection, guessed, failOn: failOnFlag ?? cfg?.failOn ?? 'error', written: false, backup: null, notWritten: null, restart: null, outsideTree, diff };
     states.push(s);
     reports.push(s);
   }
   // A format decided from the content alone is linted, not edited: a wrong guess would corrupt the file.
   const changed = states.filter((s) => s.plan.changed && !s.guessed);
-  const { unifiedDiff } = await import('../fix/diff.js');
-  /** A file's diff and what its fixes do: shown right before its question. */
+  /** A file's diff and what its fixes do: shown right before its question. Text from the file is escaped. */
   const showChanges = (s: FileState) => {
-    if (s.plan.changed) {
-      say(unifiedDiff(s.path, s.plan.original, s.plan.text, color));
-      for (const a of s.plan.applied) say(`  ${c.green('fixed')}  ${a.ruleId}  ${a.description}\n`);
+    if (s.diff !== null) {
+      say(s.diff);
+      for (const a of s.plan.applied) say(`  ${c.green('fixed')}  ${a.ruleId}  ${visible(a.description)}\n`);
     }
-    for (const f of s.plan.failed) say(`  ${c.yellow('not fixed')}  ${f.ruleId}  ${f.description}: ${f.reason}\n`);
+    const hidden = hiddenValues(s.plan.before.config.argv);
+    for (const f of s.plan.failed) say(`  ${c.yellow('not fixed')}  ${f.ruleId}  ${visible(f.description)}: ${visible(redact(f.reason, hidden))}\n`);
   };
   const notWritten = (s: FileState, kind: NotFixedKind, reason: string, shown = reason) => {
     s.notWritten = { kind, reason };
-    say(`not written: ${s.path} (${shown}): ${tally(onDisk(s))}\n`);
+    say(`not written: ${visible(s.path)} (${visible(shown)}): ${tally(onDisk(s))}\n`);
   };
 
   // Host checks: what a file this machine's service reads newly asks for must exist here. One failure
@@ -372,7 +394,7 @@ async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interr
     const problems: string[] = [];
     for (const s of changed) {
       if (!values.restart && values.service === undefined && !servicePath(s.path)) continue;
-      for (const p of hostCheckProblems(s.plan.before.model, s.plan.after.model)) problems.push(`${s.path}: ${p}`);
+      for (const p of hostCheckProblems(s.plan.before.model, s.plan.after.model)) problems.push(`${visible(s.path)}: ${visible(p)}`);
     }
     if (problems.length) {
       for (const s of states) showChanges(s);
@@ -385,7 +407,7 @@ async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interr
   }
 
   const settled = states.filter((s) => !s.plan.changed);
-  if (changed.length === 0 && settled.length > 0) say(c.green(`nothing to fix in ${settled.map((s) => s.path).join(', ')}\n`));
+  if (changed.length === 0 && settled.length > 0) say(c.green(`nothing to fix in ${settled.map((s) => visible(s.path)).join(', ')}\n`));
   const mayAsk = values.yes || io.stdinIsTTY || hooks.confirm !== undefined;
   const ask = async (message: string): Promise<Answer> => {
     if (hooks.confirm) {
@@ -400,6 +422,7 @@ async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interr
 
   // File by file: the diff, the question, the write, the service.
   for (const s of states) {
+    currentFile.path = s.path;
     if (interrupts.stopped) {
       if (s.plan.changed) s.notWritten = { kind: 'not-written', reason: `interrupted (${interrupts.signal})` };
       continue;
@@ -407,7 +430,7 @@ async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interr
     if (s.guessed && s.plan.changed) {
       const d = s.detection;
       s.notWritten = { kind: 'not-written', reason: `the format was guessed from the content; pass --dialect ${d.dialect}` };
-      say(`  ${c.yellow('not fixed')}  ${s.path}: the format was guessed from the content (${d.because}); pass --dialect ${d.dialect} if ${d.readBy} reads it\n`);
+      say(`  ${c.yellow('not fixed')}  ${visible(s.path)}: the format was guessed from the content (${visible(d.because)}); pass --dialect ${d.dialect} if ${d.readBy} reads it\n`);
       continue;
     }
     showChanges(s);
@@ -442,11 +465,11 @@ async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interr
       const r = await safeWrite(s.path, s.bytes, s.plan.text, { backup: !values['no-backup'], beforeRename: hooks.beforeRename, followSymlinks });
       s.written = true;
       s.backup = r.backup;
-      const where = r.target !== resolve(s.path) ? ` (through the link to ${r.target})` : '';
-      say(`${c.green('wrote')} ${s.path}${where}${r.backup ? `; backup in ${r.backup}` : ''}\n`);
+      const where = r.target !== resolve(s.path) ? ` (through the link to ${visible(r.target)})` : '';
+      say(`${c.green('wrote')} ${visible(s.path)}${where}${r.backup ? `; backup in ${visible(r.backup)}` : ''}\n`);
     } catch (e) {
       if (!(e instanceof WriteError)) throw e;
-      io.err(`mchard: ${e.message}\n`);
+      io.err(`mchard: ${visible(e.message)}\n`);
       status = 2;
       notWritten(s, 'not-written', `write failed: ${e.reason}`, 'the write failed');
       continue;
@@ -463,7 +486,7 @@ async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interr
   }
   if (values['dry-run'] && changed.length) say('dry run: nothing was written\n');
   if (interrupts.stopped) {
-    const kept = states.filter((s) => s.written).map((s) => s.path);
+    const kept = states.filter((s) => s.written).map((s) => visible(s.path));
     const rest = kept.length ? `${kept.join(', ')} ${kept.length === 1 ? 'holds' : 'hold'} the fixes; every other file is as it was` : 'every file is as it was';
     io.err(`mchard: stopped by ${interrupts.signal} (exit status ${interrupts.exitCode}): ${rest}\n`);
   }
@@ -508,7 +531,7 @@ async function restartMayFollow(s: FileState, run: FixRun, say: (t: string) => v
   if (serviceFileKindAsGiven(s.path)) return true;
   if (serviceFileKind(s.path)) {
     const reason = `${s.path} was reached through a symbolic link out of ${s.outsideTree}; mchard restarts no service for a file reached that way`;
-    say(`not restarted: ${reason}\n`);
+    say(`not restarted: ${visible(reason)}\n`);
     s.restart = { service: null, outcome: 'not-restarted', reason, restored: false };
   }
   return false;

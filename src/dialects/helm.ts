@@ -38,6 +38,8 @@ import { podVerdict, type PodReachData, type PolicyFacts, type PolicyPeer, type 
 import { boolOf, charsOf, field, intOf, pairOf, pairSpan, readEnv, scalarText, seqItems, spanOf, str, stringMap, type EnvEntry } from './k8s-yaml.js';
 import { kubeExpand, serviceLinkVariable } from './k8s-expand.js';
 import type { TokenSource } from './kubernetes.js';
+import { MAX_YAML_DEPTH, yamlNestingBound } from './compose.js';
+import { InputError } from '../input.js';
 
 /** The generation of the chart's templates, from the keys the values use. */
 export type ChartGeneration = '6+' | '4-5' | '<4';
@@ -98,6 +100,9 @@ function templated(chars: readonly SrcChar[], what: string): SrcChar[] {
 
 export function parseHelm(source: SourceText): HelmConfig {
   const text = source.text;
+  // The YAML library recurses once per nesting level: a file nested deeper than any values file is refused first.
+  const depth = yamlNestingBound(text);
+  if (depth > MAX_YAML_DEPTH) throw new InputError(source.path, `YAML nested up to ${depth} levels deep; mchard reads at most ${MAX_YAML_DEPTH} levels (a values file needs a few dozen)`);
   const printed = [...new Parser().parse(text)].map((t) => CST.stringify(t)).join('');
   const print = () => printed;
   const notes: DialectNote[] = [];

@@ -29,6 +29,8 @@ import type { ArgToken, SourceText, Span } from '../source.js';
 import type { Dialect, DialectNote, LaunchFailure, ParsedConfig } from './types.js';
 import { tokenOf } from './sourced.js';
 import { memcachedImageName } from './detect.js';
+import { MAX_YAML_DEPTH, yamlNestingBound } from './compose.js';
+import { InputError } from '../input.js';
 import { identifyImage, type ImageInfo } from './images/index.js';
 import { officialEntrypoint, isMemcachedProgram, OFFICIAL_USER } from './images/official.js';
 import { bitnamiStart, BITNAMI_VARIABLES, type BitnamiArg } from './images/bitnami.js';
@@ -535,6 +537,9 @@ function readWorkload(ctx: Ctx, obj: KObject, pod: { spec: YAMLMap; labels: Reco
 
 export function parseKubernetes(source: SourceText): KubeConfig {
   const text = source.text;
+  // The YAML library recurses once per nesting level: a file nested deeper than any manifest is refused first.
+  const depth = yamlNestingBound(text);
+  if (depth > MAX_YAML_DEPTH) throw new InputError(source.path, `YAML nested up to ${depth} levels deep; mchard reads at most ${MAX_YAML_DEPTH} levels (a manifest needs a few dozen)`);
   const printed = [...new Parser().parse(text)].map((t) => CST.stringify(t)).join('');
   const print = () => printed;
   const failed = (reason: string, span: Span | null, documents: readonly Document[] = []): KubeConfig => ({

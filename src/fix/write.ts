@@ -30,7 +30,7 @@ import {
   unlinkSync, writeSync, type BigIntStats,
 } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { describeFsError } from '../input.js';
+import { describeFsError, fileKind } from '../input.js';
 import { FileLock, LockError, pidAlive } from './lock.js';
 import { BACKUP_SUFFIX, backupNames, isBackupName, tempName, tempOwner } from './names.js';
 import { applyXattrs, readXattrs, systemXattrTools, xattrDifferences, XattrError, type Xattrs, type XattrTools } from './xattrs.js';
@@ -191,13 +191,9 @@ function backupLinksTo(dir: string, name: string, st: { ino: number | bigint; de
   return out.sort();
 }
 
+/** What the file is when it is not a regular file, in the words reading uses (src/input.ts). */
 function notAFile(st: BigIntStats): string {
-  if (st.isDirectory()) return 'is a directory, not a file';
-  if (st.isFIFO()) return 'is a FIFO, not a regular file';
-  if (st.isCharacterDevice()) return 'is a character device, not a regular file';
-  if (st.isBlockDevice()) return 'is a block device, not a regular file';
-  if (st.isSocket()) return 'is a socket, not a regular file';
-  return 'not a regular file';
+  return fileKind(st) ?? 'is not a regular file';
 }
 
 interface Checked extends Located {

@@ -78,9 +78,8 @@ export function settingsFor(place: DocumentPlace): LintSettings {
     options: resolver.ruleOptions(place.file ?? place.path, cfg),
     severities: new Map(cfg?.severities ?? []),
     // No `host`: as `lint`, rules judge the file for the service, not this machine. No `hostFiles`
-    // either, once LintSettings has it (the hardening branch): the host files a unit names
-    // (EnvironmentFile=) are then never read for an editor's document. Until then the systemd dialect
-    // reads a readable one, as lint does.
+    // either: the host files a unit names (EnvironmentFile=) are never read for an editor's document
+    // (the unit's MC910 says which variables depend on them).
   };
 }
 

@@ -6,6 +6,7 @@
  */
 import { detectionFields } from '../dialects/detect.js';
 import { summarize, type ReportInput } from './types.js';
+import { safeJson } from './visible.js';
 
 export function formatJson(input: ReportInput): string {
   const files = input.files.map((f) => ({
@@ -26,5 +27,5 @@ export function formatJson(input: ReportInput): string {
     })),
   }));
   const refused = input.files.filter((f) => f.detection?.refused).length;
-  return JSON.stringify({ files, summary: { ...summarize(input.files), refused } }, null, 2) + '\n';
+  return safeJson({ files, summary: { ...summarize(input.files), refused } }) + '\n';
 }

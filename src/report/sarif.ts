@@ -9,6 +9,7 @@ import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ruleHelpMarkdown, ruleHelpText } from './rule-doc.js';
 import type { ReportInput } from './types.js';
+import { safeJson } from './visible.js';
 
 const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
 
@@ -71,5 +72,5 @@ export function formatSarif(input: ReportInput): string {
       },
     ],
   };
-  return JSON.stringify(log, null, 2) + '\n';
+  return safeJson(log) + '\n';
 }

@@ -1,5 +1,10 @@
-/** Text output: one finding a line, `path:line:col  severity  ID  message  (slug)`, then a summary line. */
+/**
+ * Text output: one finding a line, `path:line:col  severity  ID  message  (slug)`, then a summary line.
+ * The path and the message come from outside (a file name, values quoted from the file): they are shown
+ * through `visible` here, the one place every text finding line is made.
+ */
 import { paint } from './color.js';
+import { visible } from './visible.js';
 import { summarize, type ReportInput, type Summary } from './types.js';
 import type { Finding } from '../engine/types.js';
 
@@ -8,7 +13,7 @@ type Paint = ReturnType<typeof paint>;
 /** One finding's line, without its newline. */
 export function textFindingLine(path: string, f: Finding, c: Paint): string {
   const sev = f.severity === 'error' ? c.red(f.severity) : f.severity === 'warning' ? c.yellow(f.severity) : c.blue(f.severity);
-  return `${c.bold(`${path}:${f.line}:${f.column}`)}  ${sev}  ${f.ruleId}  ${f.message}  ${c.dim(`(${f.slug})`)}`;
+  return `${c.bold(`${visible(path)}:${f.line}:${f.column}`)}  ${sev}  ${f.ruleId}  ${visible(f.message)}  ${c.dim(`(${f.slug})`)}`;
 }
 
 /**

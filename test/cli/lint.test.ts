@@ -336,14 +336,30 @@ describe('unreadable files', () => {
 });
 
 describe('internal errors', () => {
-  it('are one line on stderr, exit 2, no stack trace', async () => {
+  it('are the failing file\'s one line on stderr, exit 2, no stack trace; the other files keep their findings in every format', async () => {
     const crash = tmp.write('crash/memcached.conf', '#crash\n-l 0.0.0.0\n');
     const saved = process.env.MCHARD_DEBUG;
     delete process.env.MCHARD_DEBUG;
     try {
-      const r = await run(['lint', crash]);
+      const line = `mchard: ${crash}: internal error while checking this file (TypeError: test rule crashed); please report it`;
+      const r = await run(['lint', crash, bad]);
       expect(r.code).toBe(2);
-      expect(errorLines(r.err)).toEqual(['mchard: internal error: test rule crashed']);
+      expect(errorLines(r.err)).toEqual([line]);
+      expect(r.out).toContain(`${bad}:2:4  error  TST100`);
+      const json = await run(['lint', '--format', 'json', bad, crash]);
+      expect(json.code).toBe(2);
+      const doc = JSON.parse(json.out) as { files: { path: string; findings: { ruleId: string }[] }[] };
+      expect(doc.files.map((f) => [f.path, f.findings.map((x) => x.ruleId)])).toEqual([
+        [bad, ['TST100', 'TST200', 'TST300']],
+        [crash, ['MC001']],
+      ]);
+      const sarif = await run(['lint', '--format', 'sarif', crash, bad]);
+      expect(sarif.code).toBe(2);
+      expect((JSON.parse(sarif.out) as { runs: { results: unknown[] }[] }).runs[0].results).toHaveLength(4);
+      const gh = await run(['lint', '--format', 'github', crash, bad]);
+      expect(gh.code).toBe(2);
+      expect(gh.out.split('\n').filter((l) => l.startsWith('::'))).toHaveLength(4);
+      for (const x of [json, sarif, gh]) expect(errorLines(x.err)).toEqual([line]);
     } finally {
       if (saved !== undefined) process.env.MCHARD_DEBUG = saved;
     }

@@ -180,7 +180,7 @@ describe('kubernetes: several memcached workloads in one file', () => {
     expect(parse(ds).workload?.kind).toBe('DaemonSet');
     const tmpl = `apiVersion: template.openshift.io/v1\nkind: Template\nmetadata:\n  name: t\nparameters:\n  - name: MEM\nobjects:\n  - ${deployment(`${OFFICIAL}\nargs: ["-m", "\${MEM}"]`).replace(/\n/g, '\n    ').trimEnd()}\n`;
     const t = lint(tmpl);
-    expect(t.config.workload?.title).toBe('Deployment cache, container memcached');
+    expect((t.config as KubeConfig).workload?.title).toBe('Deployment cache, container memcached');
     expect(podReachOf(t.config, t.model.listeners)?.where).toMatch(/OpenShift template's parameters/);
   });
 });

@@ -181,7 +181,7 @@ describe('--format json', () => {
     expect(r.code).toBe(1);
     const json = JSON.parse(r.out);
     const [fa, fb, fc] = json.files;
-    expect(fa).toMatchObject({ path: a, changed: true, written: true, backup: expect.stringMatching(/\/a\.conf\.mchard-backup-\d{8}T\d{6}Z$/), restart: null, notFixed: [] });
+    expect(fa).toMatchObject({ path: a, changed: true, written: true, backup: expect.stringMatching(/\/memcached_a\.conf\.mchard-backup-\d{8}T\d{6}Z$/), restart: null, notFixed: [] });
     expect(fa.fixed.map((x: { ruleId: string }) => x.ruleId)).toEqual(['MC101', 'MC111', 'MC201', 'MC501', 'MC502']);
     expect(fa.fixed[0]).toEqual({ ruleId: 'MC101', slug: 'listen-all-interfaces', description: 'listen on 127.0.0.1 only' });
     expect(fa.findings.map((x: { ruleId: string }) => x.ruleId)).toEqual(['MC301']);

@@ -124,7 +124,7 @@ describe('safeWrite', () => {
     await expect(safeWrite(join(dir, 'missing'), Buffer.from(''), 'x')).rejects.toThrow(/no such file/);
     const fifo = join(dir, 'fifo');
     expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
-    await expect(safeWrite(fifo, Buffer.from(''), 'x')).rejects.toThrow(/is a FIFO, not a regular file/);
+    await expect(safeWrite(fifo, Buffer.from(''), 'x')).rejects.toThrow(/is a named pipe \(FIFO\), not a regular file/);
   });
 
   it('reports a read-only folder without touching the file (chattr +i, or chmod when not root)', async () => {

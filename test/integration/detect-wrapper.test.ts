@@ -20,7 +20,7 @@ import type { Io } from '../../src/cli/io.js';
 import { detectDialect } from '../../src/dialects/detect.js';
 import { parseDebian } from '../../src/dialects/debian.js';
 import { decodeConfig } from '../../src/input.js';
-import { listeningSockets, socketInodes } from '../../src/system/sockets.js';
+import { processSockets } from '../../src/system/sockets.js';
 import { ROOT, SHARED } from '../helpers/paths.js';
 
 const WRAPPER = '/usr/share/memcached/scripts/systemd-memcached-wrapper';
@@ -94,12 +94,12 @@ async function realVerdict(file: string): Promise<Verdict> {
       await sleep(100);
       if (exit !== undefined) return { exit, uid: null, listeners: [] };
       const pid = memcachedUnder(child.pid!);
-      if (pid === null || listeningSockets(socketInodes(pid), `/proc/${pid}`).length === 0) continue;
+      if (pid === null || processSockets(pid).length === 0) continue;
       await sleep(300);
       if (exit !== undefined) return { exit, uid: null, listeners: [] };
       const uid = Number(/^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
       // The namespace's own socket tables, seen through the process.
-      const held = listeningSockets(socketInodes(pid), `/proc/${pid}`);
+      const held = processSockets(pid);
       const listeners = held.map((x) => (x.transport === 'unix' ? `unix ${x.path}` : `${x.transport} ${x.address}:${x.port}`)).sort();
       return { exit: null, uid, listeners };
     }

@@ -292,9 +292,8 @@ describe('mchard lsp --stdio', () => {
     expect((await session.diagnosticsOf(deb, 1)).length).toBeGreaterThan(0);
   });
 
-  // Flip to it() when the hardening branch's host-file access (LintSettings.hostFiles, none by default)
-  // is on main: today the systemd dialect reads an EnvironmentFile= the unit names, for the server too.
-  it.failing('a unit naming an EnvironmentFile= on this host: the server does not read it', async () => {
+  // Host-file access (LintSettings.hostFiles) is none by default: the server never reads a file a document names.
+  it('a unit naming an EnvironmentFile= on this host: the server does not read it', async () => {
     await started();
     const env = tmp.write('o/secret.env', 'OPTIONS="-l 0.0.0.0 --secret-token-XYZ"\n');
     const unit = `[Service]\nEnvironmentFile=${env}\nExecStart=/usr/bin/memcached $OPTIONS\n`;
