@@ -524,6 +524,8 @@ function sniff(full: string): Sniffed {
   if (f.bitnamiRepository && !f.apiVersion) return sig('helm', "the values of Bitnami's memcached chart (an image repository: bitnami/memcached)");
   if (f.apiVersion && f.kind) {
     if (helm) return sig(null, 'a Helm chart template (a Kubernetes manifest)');
+    // KuberDock's predefined applications look like manifests, but KuberDock fills in their $NAME|...$ fields.
+    if (/^kuberdock:/m.test(text)) return sig(null, 'a KuberDock predefined application (KuberDock fills in its $NAME|default:...$ fields)');
     return manifestRunsMemcached(text)
       ? sig('kubernetes', 'a Kubernetes manifest (apiVersion:, kind:) with a container that runs memcached')
       : sig(null, 'a Kubernetes manifest with no container that runs memcached', false, 'kubernetes');

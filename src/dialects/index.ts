@@ -58,7 +58,9 @@ export function dialectOf(name: DialectName): Dialect {
  */
 export function parseConfig(source: SourceText, dialect: DialectName, context?: ParseContext): ParsedConfig {
   const d = dialectOf(dialect);
-  const tpl = detectTemplate(source.path, source.text);
+  // Helm values are data: a "{{ ... }}" in them is a string the chart renders through tpl, which the
+  // helm dialect marks as unknown itself; the file is no template.
+  const tpl = dialect === 'helm' ? null : detectTemplate(source.path, source.text);
   if (tpl) return parseTemplate(source, tpl, dialect, (s) => d.parse(s, context));
   return d.parse(source, context);
 }

@@ -355,6 +355,7 @@ function readWorkload(ctx: Ctx, obj: KObject, pod: { spec: YAMLMap; labels: Reco
   let argvUnknown: string | null = null;
   let via: KubeWorkload['via'] = 'unknown';
   let startsAs: string | undefined;
+  let startsAsUnknown: { reason: string; decide: string } | undefined;
   const sec = securityOf(pod.spec, container);
   if (sec.runAsUser && sec.runAsUser.value === null) fail(`Kubernetes refuses the object: runAsUser ${sec.runAsUser.raw} is not an integer`, sec.runAsUser.span);
   const uid = sec.runAsUser?.value ?? null;
@@ -446,6 +447,7 @@ function readWorkload(ctx: Ctx, obj: KObject, pod: { spec: YAMLMap; labels: Reco
       notes.push({ kind: 'starts-as', span: imageSpan, message: 'the official memcached image runs as user memcache (USER memcache), so memcached is not root and ignores -u', data: { user: OFFICIAL_USER } });
     } else {
       startsAs = UNKNOWN_USER;
+      startsAsUnknown = { reason: `${imageInfo ? imageInfo.title : 'the image'} runs as its own USER, which the file does not show`, decide: 'runAsUser in the securityContext' };
       notes.push({ kind: 'starts-as', span: imageSpan, message: `the user is the image's USER, which the file does not show (runAsUser would decide it)`, data: { user: null } });
     }
     if (family === 'official') {
@@ -527,6 +529,7 @@ function readWorkload(ctx: Ctx, obj: KObject, pod: { spec: YAMLMap; labels: Reco
     launchFailure,
     notes,
     ...(startsAs !== undefined ? { startsAs } : {}),
+    ...(startsAsUnknown ? { startsAsUnknown } : {}),
     ...(argvUnknown ? { argvUnknown } : {}),
     ...(imageInfo ? { image: { info: imageInfo, span: spanOf(imageNode) } } : {}),
     partName: title,

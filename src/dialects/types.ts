@@ -65,6 +65,12 @@ export interface ParsedConfig {
    */
   readonly startsAs?: string;
   /**
+   * Set when the service starts memcached as a user the file does not show (a container image mchard does
+   * not know, with no runAsUser): what it depends on and what would decide it. `startsAs` is then a
+   * placeholder for a user that is not root.
+   */
+  readonly startsAsUnknown?: { readonly reason: string; readonly decide: string };
+  /**
    * Set when the file does not decide memcached's command line (a systemd unit that runs a wrapper or
    * takes its options from a file mchard cannot read): why, for notes. The option rules (MC1xx–MC8xx)
    * then stay quiet rather than judge an argument vector that is not memcached's.

@@ -45,12 +45,27 @@ export function analyzeConfig(config: ParsedConfig, options: RuleOptions, host?:
   // memcached is not root, so -u is neither needed nor honoured, and it runs as that user.
   const startsAs = config.startsAs;
   const started = startsAs === undefined ? host : { ...(host ?? SERVICE_HOST), root: startsAs === 'root' };
-  const analyzed = analyze(config.argv, { version: options.version, host: started });
+  // A container image whose tag names the release decides the version the file is judged for.
+  const imageVersion = config.image?.info.version.kind === 'exact' ? config.image.info.version.version : null;
+  const analyzed = analyze(config.argv, { version: imageVersion ?? options.version, host: started });
   const model = startsAs !== undefined && startsAs !== 'root' ? { ...analyzed, runsAs: startsAs } : analyzed;
   if (config.launchFailure) {
     const f = config.launchFailure;
     const unknown = f.unknown ? { depends: 'template' as const, ...f.unknown } : undefined;
     return { ...model, runsAs: null, startup: { ok: false, warnings: [], exitCode: f.exitCode, reason: f.reason, option: null, certain: !unknown && f.certain !== false, ...(unknown ? { unknown } : {}) } };
+  }
+  if (config.startsAsUnknown) {
+    // A container whose user the file does not show (an image mchard does not know, no runAsUser): who
+    // memcached runs as is unknown, and without -u so is whether it starts (memcached refuses to run as root).
+    const u = { depends: 'host' as const, reason: config.startsAsUnknown.reason, decide: config.startsAsUnknown.decide };
+    const noU = model.applied.settings.username === null;
+    return {
+      ...model,
+      runsAs: null,
+      runsAsKnown: { known: false, value: null, unknown: u },
+      unknownOf: (...what) => (what.includes('runsAs') ? u : null) ?? model.unknownOf(...what),
+      startup: noU && model.startup.ok ? { ...model.startup, unknown: u } : model.startup,
+    };
   }
   return model;
 }

@@ -127,9 +127,12 @@ describe('kubernetes: who memcached runs as', () => {
 
   it("an image mchard does not know, run with command: memcached: its user is unknown, so no root finding is guessed", () => {
     const r = lint(deployment('name: m\nimage: registry.example.com/cache:1\ncommand: ["memcached", "-m", "64"]'));
-    expect(r.model.runsAs).toMatch(/unknown/);
+    expect(r.model.runsAsKnown).toMatchObject({ known: false, unknown: { reason: expect.stringMatching(/runs as its own USER, which the file does not show/) } });
+    // Without -u, whether it starts depends on that user too (as root memcached refuses to run).
+    expect(r.model.startup).toMatchObject({ ok: true, unknown: { decide: 'runAsUser in the securityContext' } });
     expect(findings(r, 'MC202')).toEqual([]);
     expect(findings(r, 'MC201')).toEqual([]);
+    expect(findings(r, 'MC910')[0].message).toMatch(/runs as its own USER/);
   });
 });
 
