@@ -33,9 +33,9 @@ import type { ArgToken, SourceText, Span } from '../source.js';
 import type { Dialect, DialectNote, LaunchFailure, ParsedConfig } from './types.js';
 import { spreadChars, tokenOf, type SrcChar } from './sourced.js';
 import { identifyImage, type ImageInfo } from './images/index.js';
-import { bitnamiStart, type BitnamiArg, type EnvValue } from './images/bitnami.js';
-import { podVerdict, type PodReachData, type PolicyFacts, type PolicyPeer, type ServiceFacts } from './pod-reach.js';
-import { boolOf, charsOf, field, intOf, pairOf, pairSpan, readEnv, scalarText, seqItems, spanOf, str, stringMap, type EnvEntry } from './k8s-yaml.js';
+import { bitnamiStart, type EnvValue } from './images/bitnami.js';
+import { type PodReachData, type PolicyFacts, type PolicyPeer, type ServiceFacts } from './pod-reach.js';
+import { boolOf, charsOf, field, insertionAfterItems, intOf, pairOf, pairSpan, readBitnamiStart, readEnv, refusedReading, scalarText, seqItems, spanOf, str, stringMap, withExposure, type EnvEntry } from './k8s-yaml.js';
 import { kubeExpand, serviceLinkVariable } from './k8s-expand.js';
 import type { TokenSource } from './kubernetes.js';
 import { MAX_YAML_DEPTH, yamlNestingBound } from './compose.js';
@@ -111,17 +111,7 @@ export function parseHelm(source: SourceText): HelmConfig {
     launchFailure ??= { exitCode, reason, span };
     notes.push({ kind: 'launch-failure', span: span ?? { start: 0, end: 0 }, message: reason });
   };
-  const failed = (reason: string, span: Span | null, document: Document | null): HelmConfig => ({
-    dialect: 'helm',
-    source,
-    print,
-    argv: [],
-    argvExact: true,
-    launchFailure: { exitCode: -1, reason, span },
-    notes: [{ kind: 'parse-error', span: span ?? { start: 0, end: 0 }, message: reason }],
-    document,
-    values: null,
-  });
+  const failed = (reason: string, span: Span | null, document: Document | null): HelmConfig => ({ dialect: 'helm', source, print, ...refusedReading(reason, span), document, values: null });
   let doc: Document;
   try {
     doc = parseDocument(text, { keepSourceTokens: true, uniqueKeys: false, prettyErrors: false, version: '1.1' });
@@ -329,26 +319,15 @@ export function parseHelm(source: SourceText): HelmConfig {
       argvUnknown = `${title}: the container runs ${JSON.stringify(start.program)}, not the image's start script, so mchard cannot tell memcached's options`;
       notes.push({ kind: 'other-program', span: spanOf(argsNode) ?? spanOf(commandNode) ?? anchor, message: argvUnknown });
     } else {
-      argv = [...start.argv];
       const itemSources = (list: 'command' | 'args', n: number): TokenSource[] => Array.from({ length: n }, (_, k) => ({ kind: 'item', list, index: k }));
       const programSources = hasCommand ? [...itemSources('command', cmdTokens.length), ...itemSources('args', argTokens.length)] : argsNode ? itemSources('args', argTokens.length) : argTokens.map(() => ({ kind: 'script' }) as TokenSource);
-      const fromCommand = start.argv.filter((a) => a.from.kind === 'command').length;
-      let w = fromCommand === programSources.length ? 0 : 1;
-      sources = start.argv.map((a: BitnamiArg) => (a.from.kind === 'env' ? { kind: 'env', name: a.from.name } : a.from.kind === 'command' ? (programSources[w++] ?? { kind: 'script' }) : { kind: 'script' }));
-      if (start.failure && !launchFailure) {
-        launchFailure = { exitCode: start.failure.exitCode ?? -1, reason: start.failure.reason, span: start.failure.span };
-        notes.push({ kind: 'image-refuses', span: start.failure.span ?? imageSpan, message: start.failure.reason });
-      }
-      if (start.argvUnknown) {
-        argvUnknown = `${title}: ${start.argvUnknown}`;
-        const u = start.unknown.find((x) => x.span) ?? start.unknown[0];
-        notes.push({ kind: 'unknown-variable', span: u?.span ?? imageSpan, message: argvUnknown });
-      }
-      if (start.sasl.on === null) notes.push({ kind: 'auth-unknown', span: start.sasl.span ?? anchor, message: start.sasl.why });
-      const IGNORED = new Set(['env-ignored', 'extra-flags-first-line', 'ignored-variable', 'sasl-skipped']);
-      for (const n of start.notes) notes.push({ kind: IGNORED.has(n.kind) ? 'ignored-setting' : n.kind, span: n.span ?? imageSpan, message: n.message, data: { detail: n.kind } });
-      startsAs = start.startsAs ?? undefined;
-      notes.push({ kind: 'starts-as', span: start.userSpan ?? anchor, message: start.startsAs === 'root' ? start.userWhy : `${start.userWhy}: memcached is not root and ignores -u`, data: { user: start.startsAs } });
+      const b = readBitnamiStart(start, title, imageSpan, programSources);
+      argv = b.argv;
+      sources = b.sources;
+      launchFailure ??= b.launchFailure;
+      argvUnknown = b.argvUnknown;
+      startsAs = b.startsAs;
+      notes.push(...b.notes);
     }
   }
   for (const t of argv.filter((t) => !t.exact)) notes.push({ kind: 'host-dependent', span: t.span ?? anchor, message: `the argument ${t.note}`, data: { value: t.value } });
@@ -413,18 +392,7 @@ export function parseHelm(source: SourceText): HelmConfig {
     helm: true,
   };
   notes.push({ kind: 'pod-reach', span: anchor, message: `the chart's Service (${serviceType}) and ${policies.length ? 'NetworkPolicy' : 'no NetworkPolicy'}`, data: reach as unknown as Record<string, unknown> });
-  if (argvUnknown) {
-    const v = podVerdict(reach, [{ transport: 'tcp', port: containerPort }]);
-    if (v && (v.verdict === 'node-network' || v.verdict === 'beyond-cluster')) {
-      argvUnknown = `${argvUnknown}. If it listens on port ${containerPort}: memcached is ${v.where.replace(/^and /, '')}`;
-      for (let k = notes.length - 1; k >= 0; k--) {
-        if (['delegated', 'other-program', 'unknown-variable'].includes(notes[k].kind)) {
-          notes[k] = { ...notes[k], message: argvUnknown };
-          break;
-        }
-      }
-    }
-  }
+  if (argvUnknown) argvUnknown = withExposure(argvUnknown, reach, containerPort, notes);
   notes.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
   return {
     dialect: 'helm',
@@ -461,12 +429,6 @@ export const helmDialect: Dialect = {
   parse: parseHelm,
   /** The end of the last `args` item memcached receives; else the end of the image's repository. */
   insertionPoint(config) {
-    const c = config as HelmConfig;
-    const v = c.values;
-    const last = c.argv.map((t, i) => ({ t, s: v?.sources[i] })).filter((x) => x.s?.kind === 'item' && x.t.span).at(-1);
-    if (last) return { start: last.t.span!.end, end: last.t.span!.end };
-    const img = c.image?.span;
-    const at = img ? img.end : 0;
-    return { start: at, end: at };
+    return insertionAfterItems(config.argv, (config as HelmConfig).values?.sources, config.image?.span?.end ?? 0);
   },
 };

@@ -12,7 +12,11 @@ import type { Span } from '../source.js';
 import { scalarChars } from './compose-words.js';
 import { spreadChars, valueOf, type SrcChar } from './sourced.js';
 import { kubeExpand, serviceLinkVariable, type EnvBinding } from './k8s-expand.js';
-import type { EnvValue } from './images/bitnami.js';
+import type { BitnamiArg, BitnamiStart, EnvValue } from './images/bitnami.js';
+import type { ArgToken } from '../source.js';
+import type { DialectNote, LaunchFailure } from './types.js';
+import type { TokenSource } from './kubernetes.js';
+import { podVerdict, type PodReachData } from './pod-reach.js';
 
 export function spanOf(node: unknown): Span | null {
   const r = (node as Node | null | undefined)?.range;
@@ -293,6 +297,85 @@ export function readWords(node: unknown, key: string, text: string, env: Environ
 /** The characters of a value the file does not show, kept as written with why. */
 export function unknownChars(text: string, span: Span | null, why: string): SrcChar[] {
   return spreadChars(text, span, why);
+}
+
+/** The reading of a file its reader refuses as a whole (invalid YAML, no memcached): a parse-error note, no argv. */
+export function refusedReading(reason: string, span: Span | null): { argv: []; argvExact: true; launchFailure: LaunchFailure; notes: DialectNote[] } {
+  return { argv: [], argvExact: true, launchFailure: { exitCode: -1, reason, span }, notes: [{ kind: 'parse-error', span: span ?? { start: 0, end: 0 }, message: reason }] };
+}
+
+/** What a container of Bitnami's image gives memcached, as a dialect records it. */
+export interface BitnamiReading {
+  readonly argv: BitnamiArg[];
+  readonly sources: TokenSource[];
+  readonly launchFailure: LaunchFailure | null;
+  readonly argvUnknown: string | null;
+  readonly startsAs: string | undefined;
+  readonly notes: DialectNote[];
+}
+
+/**
+ * A start of Bitnami's image (images/bitnami.ts) as the Kubernetes and Helm dialects record it: the vector
+ * with where each argument comes from (`programSources`: the place of each word of the container's
+ * program), the image's refusal, what stays unknown, SASL left undecided, what the image ignores (MC903),
+ * and the user. `title` names the container for messages.
+ */
+export function readBitnamiStart(start: Extract<BitnamiStart, { runs: 'memcached' }>, title: string, anchor: Span, programSources: readonly TokenSource[]): BitnamiReading {
+  const notes: DialectNote[] = [];
+  // The program's words memcached gets are those after its first (run.sh or memcached); all of them when
+  // the image refuses the command before running it.
+  const fromCommand = start.argv.filter((a) => a.from.kind === 'command').length;
+  let word = fromCommand === programSources.length ? 0 : 1;
+  const sources = start.argv.map((a): TokenSource => (a.from.kind === 'env' ? { kind: 'env', name: a.from.name } : a.from.kind === 'command' ? (programSources[word++] ?? { kind: 'script' }) : { kind: 'script' }));
+  let launchFailure: LaunchFailure | null = null;
+  if (start.failure) {
+    launchFailure = { exitCode: start.failure.exitCode ?? -1, reason: start.failure.reason, span: start.failure.span };
+    notes.push({ kind: 'image-refuses', span: start.failure.span ?? anchor, message: start.failure.reason });
+  }
+  let argvUnknown: string | null = null;
+  if (start.argvUnknown) {
+    const u = start.unknown.find((x) => x.span) ?? start.unknown[0];
+    argvUnknown = `${title}: ${start.argvUnknown}`;
+    notes.push({ kind: 'unknown-variable', span: u?.span ?? anchor, message: argvUnknown });
+  }
+  if (start.sasl.on === null) notes.push({ kind: 'auth-unknown', span: start.sasl.span ?? anchor, message: start.sasl.why });
+  const IGNORED = new Set(['env-ignored', 'extra-flags-first-line', 'ignored-variable', 'sasl-skipped']);
+  for (const n of start.notes) notes.push({ kind: IGNORED.has(n.kind) ? 'ignored-setting' : n.kind, span: n.span ?? anchor, message: n.message, data: { detail: n.kind } });
+  notes.push({
+    kind: 'starts-as',
+    span: start.userSpan ?? anchor,
+    message: start.startsAs === null ? `the user memcached runs as is unknown: ${start.userWhy}` : start.startsAs === 'root' ? start.userWhy : `${start.userWhy}: memcached is not root and ignores -u`,
+    data: { user: start.startsAs },
+  });
+  return { argv: [...start.argv], sources, launchFailure, argvUnknown, startsAs: start.startsAs ?? undefined, notes };
+}
+
+/**
+ * When memcached's options are unknown, what the file publishes is still known: the reason, completed with
+ * where memcached would be reachable if it listens on `port` (only when that is the node network or beyond
+ * the cluster), also in the note that carries the reason.
+ */
+export function withExposure(argvUnknown: string, reach: PodReachData, port: number, notes: DialectNote[]): string {
+  const v = podVerdict(reach, [{ transport: 'tcp', port }]);
+  if (!v || (v.verdict !== 'node-network' && v.verdict !== 'beyond-cluster')) return argvUnknown;
+  const said = `${argvUnknown}. If it listens on ${port === 11211 ? 'the default port 11211' : `port ${port}`}: memcached is ${v.where.replace(/^and /, '')}`;
+  for (let k = notes.length - 1; k >= 0; k--) {
+    if (['delegated', 'other-program', 'unknown-variable'].includes(notes[k].kind)) {
+      notes[k] = { ...notes[k], message: said };
+      break;
+    }
+  }
+  return said;
+}
+
+/** Where an option that is not in the file goes: after the last argument a list item gives, else after the image. */
+export function insertionAfterItems(argv: readonly ArgToken[], sources: readonly TokenSource[] | undefined, fallback: number): Span {
+  let last: ArgToken | null = null;
+  argv.forEach((t, i) => {
+    if (sources?.[i]?.kind === 'item' && t.span) last = t;
+  });
+  const at = last ? (last as ArgToken).span!.end : fallback;
+  return { start: at, end: at };
 }
 
 export { valueOf };

@@ -33,8 +33,8 @@ import { MAX_YAML_DEPTH, yamlNestingBound } from './compose.js';
 import { InputError } from '../input.js';
 import { identifyImage, type ImageInfo } from './images/index.js';
 import { officialEntrypoint, isMemcachedProgram, OFFICIAL_USER } from './images/official.js';
-import { bitnamiStart, BITNAMI_VARIABLES, type BitnamiArg } from './images/bitnami.js';
-import { podVerdict, type PodPort, type PodReachData, type PolicyFacts, type PolicyPeer, type PolicyPortFacts, type PolicyRule, type Protocol, type ServiceFacts, type ServicePort } from './pod-reach.js';
+import { bitnamiStart, BITNAMI_VARIABLES } from './images/bitnami.js';
+import { type PodPort, type PodReachData, type PolicyFacts, type PolicyPeer, type PolicyPortFacts, type PolicyRule, type Protocol, type ServiceFacts, type ServicePort } from './pod-reach.js';
 import {
   boolOf,
   buildEnvironment,
@@ -52,6 +52,10 @@ import {
   spanOf,
   str,
   stringMap,
+  insertionAfterItems,
+  readBitnamiStart,
+  refusedReading,
+  withExposure,
   type Environment,
 } from './k8s-yaml.js';
 
@@ -382,37 +386,15 @@ function readWorkload(ctx: Ctx, obj: KObject, pod: { spec: YAMLMap; labels: Reco
     if (start.runs === 'other') {
       delegated(`the container runs ${JSON.stringify(start.program)} from ${imageInfo!.title}, not memcached's start script, so mchard cannot tell memcached's options`, 'other-program');
     } else {
-      argv = [...start.argv];
       // Where each argument comes from: the command's words after the program, a variable, or the script.
       const programSources: TokenSource[] = hasCommand ? [...itemSources('command', 0, cmdTokens.length), ...itemSources('args', 0, argTokens.length)] : itemSources('args', 0, argTokens.length);
-      // The command's words memcached gets are the program's after its first (run.sh or memcached); all
-      // of them when the image refuses the command before running it.
-      const fromCommand = start.argv.filter((a) => a.from.kind === 'command').length;
-      let commandWord = fromCommand === programSources.length ? 0 : 1;
-      sources = start.argv.map((a: BitnamiArg) => {
-        if (a.from.kind === 'env') return { kind: 'env', name: a.from.name };
-        if (a.from.kind === 'command') return programSources[commandWord++] ?? { kind: 'script' };
-        return { kind: 'script' };
-      });
-      if (start.failure && !launchFailure) {
-        launchFailure = { exitCode: start.failure.exitCode ?? -1, reason: start.failure.reason, span: start.failure.span };
-        notes.push({ kind: 'image-refuses', span: start.failure.span ?? imageSpan, message: start.failure.reason });
-      }
-      if (start.argvUnknown) {
-        const u = start.unknown.find((x) => x.span) ?? start.unknown[0];
-        argvUnknown = `${title}: ${start.argvUnknown}`;
-        notes.push({ kind: 'unknown-variable', span: u?.span ?? imageSpan, message: argvUnknown });
-      }
-      if (start.sasl.on === null) notes.push({ kind: 'auth-unknown', span: start.sasl.span ?? imageSpan, message: start.sasl.why });
-      const IGNORED = new Set(['env-ignored', 'extra-flags-first-line', 'ignored-variable', 'sasl-skipped']);
-      for (const n of start.notes) notes.push({ kind: IGNORED.has(n.kind) ? 'ignored-setting' : n.kind, span: n.span ?? imageSpan, message: n.message, data: { detail: n.kind } });
-      startsAs = start.startsAs ?? UNKNOWN_USER;
-      notes.push({
-        kind: 'starts-as',
-        span: start.userSpan ?? imageSpan,
-        message: start.startsAs === null ? `the user memcached runs as is unknown: ${start.userWhy}` : start.startsAs === 'root' ? start.userWhy : `${start.userWhy}: memcached is not root and ignores -u`,
-        data: { user: start.startsAs },
-      });
+      const b = readBitnamiStart(start, title, imageSpan, programSources);
+      argv = b.argv;
+      sources = b.sources;
+      launchFailure ??= b.launchFailure;
+      argvUnknown = b.argvUnknown;
+      startsAs = b.startsAs ?? UNKNOWN_USER;
+      notes.push(...b.notes);
     }
   } else if (hasCommand) {
     if (runsMemcachedProgram) {
@@ -490,17 +472,8 @@ function readWorkload(ctx: Ctx, obj: KObject, pod: { spec: YAMLMap; labels: Reco
     unknowns,
   };
   notes.push({ kind: 'pod-reach', span: reach.span, message: `${reach.workload}: ${services.length} Service(s) and ${policies.length} NetworkPolic${policies.length === 1 ? 'y' : 'ies'} of this file select the pod`, data: reach as unknown as Record<string, unknown> });
-  if (argvUnknown) {
-    // The options are unknown, but what the file publishes is not: say it for the default port.
-    const v = podVerdict(reach, [{ transport: 'tcp', port: 11211 }]);
-    if (v && (v.verdict === 'node-network' || v.verdict === 'beyond-cluster')) argvUnknown = `${argvUnknown}. If it listens on the default port 11211: memcached is ${v.where.replace(/^and /, '')}`;
-    for (let k = notes.length - 1; k >= 0; k--) {
-      if (['delegated', 'other-program', 'unknown-variable'].includes(notes[k].kind)) {
-        notes[k] = { ...notes[k], message: argvUnknown };
-        break;
-      }
-    }
-  }
+  // The options are unknown, but what the file publishes is not: say it for the default port.
+  if (argvUnknown) argvUnknown = withExposure(argvUnknown, reach, 11211, notes);
   notes.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
 
   const workload: KubeWorkload = {
@@ -545,17 +518,7 @@ export function parseKubernetes(source: SourceText): KubeConfig {
   if (depth > MAX_YAML_DEPTH) throw new InputError(source.path, `YAML nested up to ${depth} levels deep; mchard reads at most ${MAX_YAML_DEPTH} levels (a manifest needs a few dozen)`);
   const printed = [...new Parser().parse(text)].map((t) => CST.stringify(t)).join('');
   const print = () => printed;
-  const failed = (reason: string, span: Span | null, documents: readonly Document[] = []): KubeConfig => ({
-    dialect: 'kubernetes',
-    source,
-    print,
-    argv: [],
-    argvExact: true,
-    launchFailure: { exitCode: -1, reason, span },
-    notes: [{ kind: 'parse-error', span: span ?? { start: 0, end: 0 }, message: reason }],
-    documents,
-    workload: null,
-  });
+  const failed = (reason: string, span: Span | null, documents: readonly Document[] = []): KubeConfig => ({ dialect: 'kubernetes', source, print, ...refusedReading(reason, span), documents, workload: null });
   let documents: Document[];
   try {
     const parsed = parseAllDocuments(text, { keepSourceTokens: true, uniqueKeys: false, prettyErrors: false, version: '1.1' });
@@ -597,12 +560,8 @@ export const kubernetesDialect: Dialect = {
    * end of the container's image value (where an `args:` list would go).
    */
   insertionPoint(config) {
-    const c = config as KubeConfig;
-    const w = c.workload;
-    const lastItem = c.argv.map((t, i) => ({ t, s: w?.sources[i] })).filter((x) => x.s?.kind === 'item' && x.t.span).at(-1);
-    if (lastItem) return { start: lastItem.t.span!.end, end: lastItem.t.span!.end };
+    const w = (config as KubeConfig).workload;
     const img = w ? spanOf(field(w.container, 'image')) : null;
-    const at = img ? img.end : (w?.span.start ?? 0);
-    return { start: at, end: at };
+    return insertionAfterItems(config.argv, w?.sources, img ? img.end : (w?.span.start ?? 0));
   },
 };

@@ -6,8 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run, TempDir } from './helpers.js';
-import { runFix } from '../../src/cli/fix.js';
-import type { Io } from '../../src/cli/io.js';
+import { runFixCaptured } from '../fix/helpers.js';
 import { ROOT } from '../helpers/paths.js';
 
 const real = (rel: string) => readFileSync(join(ROOT, 'test', 'fixtures', 'real', rel), 'utf8');
@@ -17,13 +16,7 @@ beforeEach(() => {
 });
 afterEach(() => tmp.cleanup());
 
-async function fix(args: string[]) {
-  let out = '';
-  let err = '';
-  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), stdoutStream: { isTTY: false }, stdinIsTTY: false };
-  const code = await runFix(args, io, {});
-  return { code, out, err };
-}
+const fix = (args: string[]) => runFixCaptured(args);
 
 const TWO = `apiVersion: apps/v1
 kind: Deployment
