@@ -4,7 +4,7 @@
  */
 import type { DialectName } from './types.js';
 
-export const DIALECTS: readonly DialectName[] = ['debian', 'sysconfig', 'systemd', 'openrc', 'rcconf', 'compose', 'supervisord', 'argv'];
+export const DIALECTS: readonly DialectName[] = ['debian', 'sysconfig', 'systemd', 'openrc', 'rcconf', 'compose', 'dockerfile', 'supervisord', 'argv'];
 
 /** The language of a fenced example of the dialect in the docs. */
 export const DOC_LANGUAGE: Readonly<Record<DialectName, string>> = {
@@ -14,6 +14,7 @@ export const DOC_LANGUAGE: Readonly<Record<DialectName, string>> = {
   openrc: 'sh',
   rcconf: 'sh',
   compose: 'yaml',
+  dockerfile: 'dockerfile',
   supervisord: 'ini',
   argv: 'text',
 };
@@ -29,6 +30,7 @@ const BY_PATH: readonly [RegExp, DialectName][] = [
   [/(^|\/)conf\.d\/memcached[^/]*$|(^|\/)[^/]*memcached[^/]*\.confd$/, 'openrc'],
   [/(^|\/)rc\.conf(\.local)?$|(^|\/)rc\.conf\.d\/memcached[^/]*$/, 'rcconf'],
   [/(^|\/)(docker-)?compose[^/]*\.ya?ml$/, 'compose'],
+  [/(^|\/)(Dockerfile|Containerfile)([.-][^/]*)?$|\.(dockerfile|containerfile)$/i, 'dockerfile'],
   [/(^|\/)supervisord?[^/]*\.(conf|ini)$|(^|\/)supervisor\/conf\.d\/[^/]+\.(conf|ini)$/, 'supervisord'],
 ];
 
@@ -50,7 +52,17 @@ const BY_CONTENT: readonly [RegExp, DialectName][] = [
 const SYSCONFIG_LINE = /^[ \t]*(export[ \t]+)?[A-Za-z_][A-Za-z0-9_]*[ \t]*=/;
 const DEBIAN_LINE = /^[ \t]*-/;
 
+/**
+ * A Dockerfile: its first instruction (after parser directives, comments and ARGs) is FROM, and another
+ * instruction follows.
+ */
+export function looksLikeDockerfile(text: string): boolean {
+  const m = /^(?:[ \t]*(?:#[^\n]*)?\r?\n|[ \t]*ARG[ \t][^\n]*\n)*[ \t]*FROM[ \t]+\S[^\n]*\n/i.exec(text.slice(0, 65536));
+  return m !== null && /^[ \t]*(RUN|CMD|ENTRYPOINT|COPY|ADD|EXPOSE|ENV|USER|WORKDIR|LABEL|VOLUME|ARG|HEALTHCHECK|STOPSIGNAL|SHELL|ONBUILD|MAINTAINER|FROM)[ \t]/im.test(text.slice(m[0].length, 65536));
+}
+
 export function dialectFromContent(text: string): DialectName | null {
+  if (looksLikeDockerfile(text)) return 'dockerfile';
   for (const [re, name] of BY_CONTENT) if (re.test(text)) return name;
   let sys = 0;
   let deb = 0;

@@ -15,6 +15,7 @@ const LOADERS: Record<DialectName, () => Promise<Dialect>> = {
   openrc: async () => (await import('./openrc.js')).openrcDialect,
   rcconf: async () => (await import('./rcconf.js')).rcconfDialect,
   compose: async () => (await import('./compose.js')).composeDialect,
+  dockerfile: async () => (await import('./dockerfile.js')).dockerfileDialect,
   supervisord: async () => (await import('./supervisord.js')).supervisordDialect,
   argv: async () => (await import('./argv.js')).argvDialect,
 };

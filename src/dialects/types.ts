@@ -11,7 +11,7 @@ import type { ImageInfo } from './images/index.js';
  * are the other places memcached is configured (issue 8): systemd units and drop-ins, OpenRC `conf.d`,
  * FreeBSD `rc.conf`, docker-compose, supervisord, and a bare argument vector.
  */
-export type DialectName = 'debian' | 'sysconfig' | 'systemd' | 'openrc' | 'rcconf' | 'compose' | 'supervisord' | 'argv';
+export type DialectName = 'debian' | 'sysconfig' | 'systemd' | 'openrc' | 'rcconf' | 'compose' | 'dockerfile' | 'supervisord' | 'argv';
 
 /**
  * A dialect-level observation. `kind` says what it is; rules pick the kinds they report. The catalogue:

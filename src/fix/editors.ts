@@ -22,6 +22,8 @@ import type { OpenrcConfig } from '../dialects/openrc.js';
 import { editRcconf } from './edit-rcconf.js';
 import type { RcconfConfig } from '../dialects/rcconf.js';
 import type { BatchLabel, EditAttempt } from './types.js';
+import { editDockerfile } from './edit-dockerfile.js';
+import type { DockerfileConfig } from '../dialects/dockerfile.js';
 
 export type Editor = (
   config: ParsedConfig,
@@ -36,6 +38,7 @@ const EDITORS: Partial<Record<DialectName, Editor>> = {
   debian: (config, model, intents, label, fresh) => editDebian(config as DebianConfig, model, intents, label, fresh),
   sysconfig: (config, model, intents, label) => editSysconfig(config as SysconfigConfig, model, intents, label),
   compose: (config, model, intents, label) => editCompose(config as ComposeConfig, model, intents, label),
+  dockerfile: (config, model, intents, label) => editDockerfile(config as DockerfileConfig, model, intents, label),
   supervisord: (config, model, intents, label) => editSupervisord(config as SupervisordConfig, model, intents, label),
   openrc: (config, model, intents, label) => editOpenrc(config as OpenrcConfig, model, intents, label),
   rcconf: (config, model, intents, label) => editRcconf(config as RcconfConfig, model, intents, label),
