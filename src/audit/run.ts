@@ -92,7 +92,7 @@ export async function auditProcesses(req: AuditRequest): Promise<AuditOutcome> {
     const path = `${proc}/${p.pid}/cmdline`;
     const base = req.optionsFor(path);
     const version = binaryVersion(p.exe);
-    const options: RuleOptions = version && !base.versionExplicit ? { ...base, version, versionExplicit: true } : base;
+    const options: RuleOptions = version && !base.versionExplicit ? { ...base, version, versionExplicit: true, versionSource: `the running binary ${p.exe}` } : base;
     // argv[0] is shown when it names memcached (the dialect skips it); otherwise it would read as an option.
     const config = argvFromWords(/^(?:\S*\/)?memcached$/.test(p.argv0) ? [p.argv0, ...p.words] : p.words, path);
     const facts: AuditFacts = { process: p, held, match, networks, probes, drift: match ? driftOf(match, p, held) : null };

@@ -85,14 +85,17 @@ export class OptionResolver {
   ruleOptions(path: string, cfg: ProjectConfig | null, extra: Partial<RuleOptions> = {}): RuleOptions {
     const base = defaultRuleOptions();
     let version = this.flags.version ?? cfg?.version;
+    let versionSource = this.flags.version ? '--memcached-version' : cfg?.version ? '.mchardrc memcached-version' : undefined;
     if (!version && isSystemPath(path) && this.flags.installedVersion !== false) {
       if (this.installed === undefined) this.installed = installedVersion();
       version = this.installed ?? undefined;
+      if (version) versionSource = 'the installed memcached';
     }
     return {
       ...base,
       version: version ?? base.version,
       versionExplicit: version !== undefined,
+      ...(versionSource ? { versionSource } : {}),
       trustedNetworks: [...(cfg?.trustedNetworks ?? []), ...(this.flags.trustedNetworks ?? [])],
       maxconnLow: cfg?.maxconnLow ?? base.maxconnLow,
       maxconnHigh: cfg?.maxconnHigh ?? base.maxconnHigh,
