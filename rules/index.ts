@@ -58,6 +58,7 @@ import { rule as mc950ConfigDrift } from './mc950-config-drift.js';
 import { rule as mc951ListenerReachable } from './mc951-listener-reachable.js';
 import { rule as mc952AnswersWithoutAuth } from './mc952-answers-without-auth.js';
 import { rule as mc953UdpAmplifier } from './mc953-udp-amplifier.js';
+import { rule as mc954FirewallAllowsUdp } from './mc954-firewall-allows-udp.js';
 
 export const RULES: readonly Rule[] = [
   mc001ParseError,
@@ -118,4 +119,5 @@ export const RULES: readonly Rule[] = [
   mc951ListenerReachable,
   mc952AnswersWithoutAuth,
   mc953UdpAmplifier,
+  mc954FirewallAllowsUdp,
 ];

@@ -27,6 +27,7 @@ export const rule: Rule = {
     ],
   },
   check(ctx) {
+    if (ctx.model.unknownOf('listeners')) return; // the file does not decide it (template or host): MC910 says so
     const s = ctx.model.applied.settings;
     if (s.socketpath !== null) return;
     const wild = ctx.exposure.listeners.filter((c) => c.cls === 'wildcard');

@@ -27,6 +27,7 @@ export const rule: Rule = {
     ],
   },
   check(ctx) {
+    if (ctx.model.unknownOf('listeners')) return; // the file does not decide it (template or host): MC910 says so
     const publicOnes = classifiedEntries(ctx).filter((c) => c.cls === 'public');
     if (publicOnes.length === 0) return;
     const fix = bindLoopbackFix(ctx);

@@ -27,6 +27,13 @@ export const rule: Rule = {
     ],
   },
   check(ctx) {
+    // A listen value no realistic host resolves (`$LISTEN` passed literally, a name /bin/sh made of `*`): certain.
+    const st = ctx.model.startup;
+    if (!st.ok && st.certain && !st.unknown && st.exitCode === 71 && st.option?.spec.short === 'l' && /getaddrinfo/.test(st.reason)) {
+      ctx.report({ span: ctx.spanOf(st.option), message: `-l ${st.option.value}: memcached exits 71 (${st.reason})` });
+      return;
+    }
+    if (ctx.model.unknownOf('listeners')) return; // the file does not decide it (template or host): MC910 says so
     for (const { entry, cls } of classifiedEntries(ctx)) {
       if (cls !== 'hostname' || entry.host === null || entry.host.toLowerCase() === 'localhost') continue;
       ctx.report({

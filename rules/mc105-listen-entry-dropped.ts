@@ -27,6 +27,7 @@ export const rule: Rule = {
     ],
   },
   check(ctx) {
+    if (ctx.model.unknownOf('inter')) return; // the file does not decide it (template or host): MC910 says so
     const s = ctx.model.applied.settings;
     const opts = { sslEnabled: s.sslEnabled, authFile: s.authFile !== null, version: ctx.model.version };
     const earlier = ctx.model.applied.listenParts;

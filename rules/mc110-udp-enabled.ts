@@ -30,6 +30,7 @@ export const rule: Rule = {
     ],
   },
   check(ctx) {
+    if (ctx.model.unknownOf('listeners')) return; // the file does not decide it (template or host): MC910 says so
     const s = ctx.model.applied.settings;
     if (s.socketpath !== null) return; // -s turns every network listener off (MC703)
     const udp = baseUdpPort(ctx);

@@ -30,6 +30,8 @@ export const rule: Rule = {
     ],
   },
   check(ctx) {
+    // Whether UDP is off does not depend on where memcached listens; before 1.5.6 -p also moved UDP.
+    if (ctx.model.unknownOf('udpport', 'socketpath', ...(atLeast(ctx.options.version, '1.5.6') ? [] : ['port' as const]))) return;
     const s = ctx.model.applied.settings;
     if (s.socketpath !== null) return;
     if (baseUdpPort(ctx) !== 0) return; // MC110

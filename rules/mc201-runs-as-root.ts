@@ -38,6 +38,7 @@ export const rule: Rule = {
     ],
   },
   check(ctx) {
+    if (ctx.model.unknownOf('runsAs')) return; // the file does not decide it (template or host): MC910 says so
     if (ctx.model.runsAs !== 'root') return;
     const opt = ctx.model.applied.setBy.username;
     if (!opt) return;

@@ -30,6 +30,7 @@ export const rule: Rule = {
     ],
   },
   check(ctx) {
+    if (ctx.model.unknownOf('username')) return; // the file does not decide it (template or host): MC910 says so
     const s = ctx.model.applied.settings;
     if (s.username !== null && s.username !== '') return;
     // A successful start without -u means memcached was not started as root (no privilege drop happens).

@@ -32,12 +32,15 @@ export const rule: Rule = {
     references: ['memcached(1): -p, --port', 'https://github.com/memcached/memcached/wiki/ConfiguringServer'],
   },
   check(ctx) {
+    if (ctx.model.unknownOf('listeners')) return; // the file does not decide it (template or host): MC910 says so
     const s = ctx.model.applied.settings;
     if (s.socketpath !== null) return;
     const base = baseTcpPort(ctx);
     if (!base) return;
     const setBy = ctx.model.applied.setBy;
-    const opt = s.tcpSpecified ? setBy.port : s.udpSpecified ? setBy.udpport : undefined;
+    // Only a non-zero -U without -p moves TCP to its port; -U 0 leaves TCP on the default 11211.
+    const udpMovedTcp = !s.tcpSpecified && s.udpSpecified && s.udpport !== 0 && base === s.udpport;
+    const opt = s.tcpSpecified ? setBy.port : udpMovedTcp ? setBy.udpport : undefined;
     const sites: { span: Span | null; what: string; fixable: boolean }[] = [];
     const entries = ctx.model.entries.length ? ctx.model.entries : [null];
     let viaBase = false;

@@ -33,6 +33,7 @@ export const rule: Rule = {
     for (const letter of ['p', 'U'] as const) {
       const o = lastOccurrence(ctx, letter);
       if (!o || emptyFromUnit(ctx, o)) continue; // an empty PORT is MC907's
+      if (ctx.model.optionUnknown(o)) continue; // its value is not decided by the file
       const value = o.value ?? '';
       const r = strtol(value, 10);
       const shown = describeOption(ctx, o);
@@ -72,7 +73,7 @@ export const rule: Rule = {
       }
     }
     // The -l list is parsed only when memcached opens TCP or UDP sockets.
-    const entries = networkEnabled(ctx) ? ctx.model.entries : [];
+    const entries = networkEnabled(ctx) && !ctx.model.unknownOf('listeners') ? ctx.model.entries : [];
     for (const e of entries) {
       if (e.error?.startsWith('Invalid port number')) {
         ctx.report({ span: listenEntrySpan(ctx, e), message: `-l ${e.text} has an invalid port: memcached exits 71 (${e.error})` });

@@ -23,6 +23,7 @@ export const rule: Rule = {
     references: ['memcached(1): -p, --port; -s, --unix-socket', 'memcached.c main(): "if (settings.port && server_sockets(...))"'],
   },
   check(ctx) {
+    if (ctx.model.unknownOf('listeners')) return; // the file does not decide it (template or host): MC910 says so
     const s = ctx.model.applied.settings;
     if (s.socketpath !== null || baseTcpPort(ctx) !== 0 || baseUdpPort(ctx) !== 0) return;
     const opt = ctx.model.applied.setBy.port;

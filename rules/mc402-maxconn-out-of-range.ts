@@ -30,7 +30,7 @@ export const rule: Rule = {
   },
   check(ctx) {
     const o = lastOccurrence(ctx, 'c');
-    if (!o) return;
+    if (!o || ctx.model.optionUnknown(o)) return;
     const n = ctx.model.applied.settings.maxconns;
     if (n <= 0) return; // MC401
     const { maxconnLow: low, maxconnHigh: high } = ctx.options;

@@ -32,7 +32,7 @@ export const rule: Rule = {
   check(ctx) {
     for (const letter of ATOI_OPTIONS) {
       const o = lastOccurrence(ctx, letter);
-      if (!o || o.value === null) continue;
+      if (!o || o.value === null || ctx.model.optionUnknown(o)) continue;
       const d = atoiDetail(o.value);
       if (!d.digits || d.rest.trim() === '') continue;
       if (letter === 'm' && misleadingMemoryUnit(d.rest) !== null) continue; // MC403

@@ -32,10 +32,14 @@ export const rule: Rule = {
     const first = all[0];
     if (!first) return;
     const removable = all.filter((o) => fromFile(ctx, o));
-    const exposed = ctx.exposure.networkExposed;
-    const who = exposed
-      ? `any client that can reach ${exposedListenerList(ctx)}`
-      : 'any local user or process that can reach the listener';
+    if (ctx.model.unknownOf('shutdownCommand')) return;
+    const reach = ctx.model.unknownOf('listeners');
+    const exposed = !reach && ctx.exposure.networkExposed;
+    const who = reach
+      ? `any client that can reach its listeners (where it listens depends on ${reach.reason})`
+      : exposed
+        ? `any client that can reach ${exposedListenerList(ctx)}`
+        : 'any local user or process that can reach the listener';
     ctx.report({
       span: ctx.spanOf(first),
       message: `${first.written} enables the ascii "shutdown" command: ${who} can stop memcached without authenticating`,

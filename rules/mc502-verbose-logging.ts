@@ -27,6 +27,7 @@ export const rule: Rule = {
     ],
   },
   check(ctx) {
+    if (ctx.model.unknownOf('verbose')) return; // the file does not decide it (template or host): MC910 says so
     const level = ctx.model.applied.settings.verbose;
     if (level < 2) return;
     const vs = occurrences(ctx, 'v');

@@ -25,6 +25,7 @@ export const rule: Rule = {
     ],
   },
   check(ctx) {
+    if (ctx.model.unknownOf('coreDumps')) return; // the file does not decide it (template or host): MC910 says so
     if (!ctx.model.applied.settings.coreDumps) return;
     const first = occurrences(ctx, 'r')[0];
     if (!first) return;

@@ -28,6 +28,7 @@ export const rule: Rule = {
     ],
   },
   check(ctx) {
+    if (ctx.model.unknownOf('dumpEnabled', 'listeners')) return; // the file does not decide it (template or host): MC910 says so
     const s = ctx.model.applied.settings;
     if (!s.dumpEnabled || !ctx.exposure.networkExposed || !atLeast(ctx.model.version, '1.4.34')) return;
     ctx.report({

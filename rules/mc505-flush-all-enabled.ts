@@ -27,6 +27,7 @@ export const rule: Rule = {
     ],
   },
   check(ctx) {
+    if (ctx.model.unknownOf('flushEnabled', 'listeners')) return; // the file does not decide it (template or host): MC910 says so
     const s = ctx.model.applied.settings;
     if (!s.flushEnabled || !ctx.exposure.networkExposed || !atLeast(ctx.model.version, '1.4.17')) return;
     ctx.report({

@@ -28,6 +28,7 @@ export const rule: Rule = {
     ],
   },
   check(ctx) {
+    if (ctx.model.unknownOf('watchEnabled', 'listeners')) return; // the file does not decide it (template or host): MC910 says so
     const s = ctx.model.applied.settings;
     if (!s.watchEnabled || !ctx.exposure.networkExposed || !atLeast(ctx.model.version, '1.5.21')) return;
     ctx.report({

@@ -33,6 +33,7 @@ export const rule: Rule = {
     ],
   },
   check(ctx) {
+    if (ctx.model.unknownOf('sasl', 'authFile', 'listeners')) return; // the file does not decide it (template or host): MC910 says so
     const s = ctx.model.applied.settings;
     if (s.sasl || s.authFile !== null || !ctx.exposure.networkExposed) return;
     // Decision: the wildcard counts as public (it includes every public address of the machine).

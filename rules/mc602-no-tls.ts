@@ -30,6 +30,7 @@ export const rule: Rule = {
     ],
   },
   check(ctx) {
+    if (ctx.model.unknownOf('sslEnabled', 'listeners')) return; // the file does not decide it (template or host): MC910 says so
     if (!atLeast(ctx.model.version, '1.5.13')) return;
     const s = ctx.model.applied.settings;
     const clear = (c: (typeof ctx.exposure.listeners)[number]) => c.cls !== 'loopback' && c.listener.transport === 'tcp' && !c.listener.tls;

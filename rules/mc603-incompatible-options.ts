@@ -42,6 +42,7 @@ export const rule: Rule = {
     ],
   },
   check(ctx) {
+    if (ctx.model.certainty.anyUnknown()) return; // a clash the template or the host may resolve: not certain
     const reported = new Set<string>();
     for (const c of clashes(ctx)) {
       reported.add(c.reason);

@@ -28,6 +28,7 @@ export const rule: Rule = {
     ],
   },
   check(ctx) {
+    if (ctx.model.unknownOf('sslEnabled', 'extended')) return; // the file does not decide it (template or host): MC910 says so
     if (ctx.model.applied.settings.sslEnabled) return;
     for (const o of occurrences(ctx, 'o')) {
       // Sub-options memcached refuses are MC806's: they stop the start before -Z matters.

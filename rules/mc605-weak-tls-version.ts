@@ -33,6 +33,7 @@ export const rule: Rule = {
     ],
   },
   check(ctx) {
+    if (ctx.model.unknownOf('sslEnabled', 'extended')) return; // the file does not decide it (template or host): MC910 says so
     const s = ctx.model.applied.settings;
     const sub = s.extended.get('ssl_min_version');
     if (!sub || sub.value === null) return;

@@ -34,6 +34,7 @@ export const rule: Rule = {
     ],
   },
   check(ctx) {
+    if (ctx.model.unknownOf('sslEnabled', 'extended', 'listeners')) return; // the file does not decide it (template or host): MC910 says so
     const s = ctx.model.applied.settings;
     if (!s.sslEnabled) return;
     const entries = s.socketpath === null ? ctx.model.entries.filter((e) => e.error === null) : [];

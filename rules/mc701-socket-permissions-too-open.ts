@@ -38,6 +38,7 @@ export const rule: Rule = {
     ],
   },
   check(ctx) {
+    if (ctx.model.unknownOf('socketpath', 'access')) return; // the file does not decide it (template or host): MC910 says so
     const s = ctx.model.applied.settings;
     if (s.socketpath === null) return;
     const a = lastOccurrence(ctx, 'a');

@@ -28,6 +28,7 @@ export const rule: Rule = {
     ],
   },
   check(ctx) {
+    if (ctx.model.unknownOf('socketpath')) return; // the file does not decide it (template or host): MC910 says so
     const path = ctx.model.applied.settings.socketpath;
     if (path === null) return;
     const o = lastOccurrence(ctx, 's');

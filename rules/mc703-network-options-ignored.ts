@@ -28,6 +28,7 @@ export const rule: Rule = {
     ],
   },
   check(ctx) {
+    if (ctx.model.unknownOf('socketpath')) return; // the file does not decide it (template or host): MC910 says so
     const s = ctx.model.applied.settings;
     if (s.socketpath === null) return;
     const sock = lastOccurrence(ctx, 's');
@@ -35,7 +36,7 @@ export const rule: Rule = {
     for (const o of ctx.model.applied.options) {
       const letter = o.spec.short;
       if (letter !== 'l' && letter !== 'p' && letter !== 'U') continue;
-      if (!fromFile(ctx, o)) continue; // the unit's fixed -p ${PORT}: nothing to change in OPTIONS
+      if (!fromFile(ctx, o) || ctx.model.optionUnknown(o)) continue; // the unit's fixed -p ${PORT}: nothing to change in OPTIONS
       if (letter !== 'l' && atoi(o.value ?? '') === 0) continue;
       ctx.report({
         span: ctx.spanOf(o),

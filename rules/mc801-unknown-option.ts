@@ -20,6 +20,8 @@ function suggestion(name: string, ctx: RuleContext): string {
   const known = OPTIONS.filter((o) => o.long !== null && atLeast(ctx.model.version, o.since));
   let best: { long: string; d: number } | null = null;
   for (const o of known) {
+    // The distance is at least the difference in length: skip the quadratic table for a 100 KB word.
+    if (Math.abs(name.length - o.long!.length) > 2) continue;
     const d = distance(name, o.long!);
     if (d <= 2 && (!best || d < best.d)) best = { long: o.long!, d };
   }
@@ -80,6 +82,7 @@ export const rule: Rule = {
     const seenLongWords = new Set<number>();
     for (const ev of ctx.model.parsed.events) {
       if (ev.kind !== 'error' || ev.error === 'missing-argument') continue;
+      if (ctx.model.certainty.at(ev.index)) continue; // a word the template or the host decides
       const word = ctx.config.argv[ev.index]?.value ?? '';
       if (longless && word.startsWith('--')) {
         // Before 1.5.0 memcached used plain getopt(): "--port=1" is "-", "p" with value "ort=1"... One finding per word.

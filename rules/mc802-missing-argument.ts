@@ -33,13 +33,14 @@ export const rule: Rule = {
   check(ctx) {
     for (const ev of ctx.model.parsed.events) {
       if (ev.kind === 'error' && ev.error === 'missing-argument') {
+        if (ctx.model.certainty.at(ev.index)) continue; // a word the template or the host decides
         ctx.report({
           span: wordLetterSpan(ctx, ev.index, ev.clusterOffset),
           message: `${ev.written} needs a value but nothing follows it: memcached exits 1 before starting ("${ev.message}")`,
         });
         continue;
       }
-      if (ev.kind !== 'option' || ev.valueIndex === null || ev.valueIndex === ev.index || !fromFile(ctx, ev)) continue;
+      if (ev.kind !== 'option' || ev.valueIndex === null || ev.valueIndex === ev.index || !fromFile(ctx, ev) || ctx.model.optionUnknown(ev)) continue;
       const v = ev.rawValue ?? '';
       // A value word that is an option memcached knows (not a negative number such as -p -1).
       const m = /^-(-[a-z][a-z-]*|[A-Za-z])/.exec(v);

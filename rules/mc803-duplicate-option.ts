@@ -33,7 +33,7 @@ export const rule: Rule = {
   check(ctx) {
     const byLetter = new Map<string, OptionEvent[]>();
     for (const o of ctx.model.applied.options) {
-      if (o.spec.arg !== 'required' || ACCUMULATE.has(o.spec.short)) continue;
+      if (o.spec.arg !== 'required' || ACCUMULATE.has(o.spec.short) || ctx.model.optionUnknown(o)) continue;
       const list = byLetter.get(o.spec.short) ?? [];
       list.push(o);
       byLetter.set(o.spec.short, list);

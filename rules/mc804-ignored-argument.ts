@@ -2,10 +2,31 @@ import type { Rule, RuleContext } from '../src/engine/types.js';
 import type { IgnoredEvent, OptionEvent } from '../src/memcached/getopt.js';
 import type { Span } from '../src/source.js';
 
+/**
+ * The option events by the word they start in (the last one) and by the word they took as a value (the
+ * first), built once per file: scanning every event for every ignored group made a file of many ignored
+ * words quadratic.
+ */
+const eventIndex = new WeakMap<object, { lastAt: Map<number, OptionEvent>; firstValue: Map<number, OptionEvent> }>();
+function eventsOf(ctx: RuleContext) {
+  const events = ctx.model.parsed.events;
+  let ix = eventIndex.get(events);
+  if (!ix) {
+    ix = { lastAt: new Map(), firstValue: new Map() };
+    for (const e of events) {
+      if (e.kind !== 'option') continue;
+      ix.lastAt.set(e.index, e);
+      if (e.valueIndex !== null && e.valueIndex !== e.index && !ix.firstValue.has(e.valueIndex)) ix.firstValue.set(e.valueIndex, e);
+    }
+    eventIndex.set(events, ix);
+  }
+  return ix;
+}
+
 /** The flag (no-value option) that ends argv word `index` (`-r`, the `k` of `-vk`, `--enable-coredumps`), if any. */
 function flagEnding(ctx: RuleContext, index: number): OptionEvent | undefined {
   const word = ctx.config.argv[index]?.value ?? '';
-  const last = ctx.model.parsed.events.filter((e): e is OptionEvent => e.kind === 'option' && e.index === index).at(-1);
+  const last = eventsOf(ctx).lastAt.get(index);
   if (!last || last.valueIndex !== null) return undefined;
   return last.written.startsWith('--') || last.clusterOffset === word.length - 1 ? last : undefined;
 }
@@ -43,7 +64,8 @@ export const rule: Rule = {
     ],
   },
   check(ctx) {
-    const ignored = ctx.model.parsed.events.filter((e): e is IgnoredEvent => e.kind === 'ignored');
+    // Words the template or the host decides are not known to be ignored.
+    const ignored = ctx.model.parsed.events.filter((e): e is IgnoredEvent => e.kind === 'ignored' && !ctx.model.certainty.at(e.index));
     const source = ctx.config.source;
     const lineOf = (i: number): number | null => {
       const sp = ctx.config.argv[i]?.span;
@@ -87,9 +109,7 @@ function describe(ctx: RuleContext, g: IgnoredEvent[], words: string[]): string 
     return `memcached ignores ${quote(words)}: a lone "-" is not an option`;
   }
   // `-p -l 127.0.0.1`: -p took "-l" as its value, so the address is left over.
-  const swallower = ctx.model.parsed.events.find(
-    (e): e is OptionEvent => e.kind === 'option' && e.valueIndex === first.index - 1 && e.valueIndex !== e.index,
-  );
+  const swallower = eventsOf(ctx).firstValue.get(first.index - 1);
   if (swallower && /^-./.test(swallower.rawValue ?? '')) {
     return `memcached ignores ${quote(words)}: ${swallower.written} took the option "${swallower.rawValue}" before it as its value`;
   }

@@ -31,7 +31,7 @@ export const rule: Rule = {
   },
   check(ctx) {
     const u = lastOccurrence(ctx, 'u');
-    if (!u || u.value !== '0' || !fromFile(ctx, u)) return;
+    if (!u || u.value !== '0' || !fromFile(ctx, u) || ctx.model.unknownOf('username')) return;
     const others = occurrences(ctx, 'u').filter((o) => o !== u && (o.value ?? '') !== '');
     const setU0 = { kind: 'set-option' as const, letter: 'U', value: '0', replace: lastOccurrence(ctx, 'U') };
     const fix: Fix = others.length
@@ -43,7 +43,7 @@ export const rule: Rule = {
         };
     ctx.report({
       span: ctx.spanOf(u),
-      message: `${u.written} 0 makes memcached switch to a user named "0", which normally does not exist (exit 67): -U 0 (capital U) turns UDP off`,
+      message: `${u.written} 0 makes memcached switch to a user named "0", which no realistic system has (adduser and useradd refuse names made of digits): exit 67: -U 0 (capital U) turns UDP off`,
       fix,
     });
   },

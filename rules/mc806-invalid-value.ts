@@ -74,6 +74,7 @@ export const rule: Rule = {
     for (const n of ctx.config.notes) if (n.kind === 'image-refuses') ctx.report({ span: n.span, message: n.message });
     const reported = new Set<OptionEvent>();
     for (const o of ctx.model.applied.options) {
+      if (ctx.model.optionUnknown(o)) continue; // its value is not decided by the file
       if (o.spec.short === 'o') {
         if (checkSubOptions(ctx, o)) reported.add(o);
         continue;
@@ -88,13 +89,13 @@ export const rule: Rule = {
     // -I bounds, checked after all options are read; the winning -I only.
     const I = lastOccurrence(ctx, 'I');
     const size = ctx.model.applied.settings.itemSizeMax;
-    if (I && !(I.valueIndex !== null && ctx.config.argv[I.valueIndex]?.exact === false) && (size < 1024 || size > 1024 * 1024 * 1024)) {
+    if (I && !ctx.model.unknownOf('itemSizeMax') && !(I.valueIndex !== null && ctx.config.argv[I.valueIndex]?.exact === false) && (size < 1024 || size > 1024 * 1024 * 1024)) {
       reported.add(I);
       const reason = size < 1024 ? 'Item max size cannot be less than 1024 bytes' : 'Cannot set item size limit higher than a gigabyte';
       ctx.report({ span: ctx.spanOf(I), message: `${describeOption(ctx, I)}${itemSizeHint(I.value ?? '', size)}: memcached exits 64 ("${reason}")` });
     }
     // -l entries memcached cannot parse (it parses them only when it opens network listeners).
-    if (networkEnabled(ctx)) {
+    if (networkEnabled(ctx) && !ctx.model.unknownOf('listeners')) {
       for (const e of ctx.model.entries) {
         if (!e.error || ENTRY_OWNED.test(e.error)) continue;
         ctx.report({ span: listenEntrySpan(ctx, e), message: `-l entry "${e.text}" is malformed: memcached exits 71 (${quoteReason(e.error)})` });
@@ -102,7 +103,7 @@ export const rule: Rule = {
     }
     // The start-up failure, when no other rule owns it.
     const st = ctx.model.startup;
-    if (st.ok || !st.option || reported.has(st.option)) return;
+    if (st.ok || st.unknown || !st.option || reported.has(st.option)) return;
     const o = st.option;
     if (ctx.config.argv[o.valueIndex ?? -1]?.exact === false) return; // a failure caused by a host-dependent value is only a guess
     const letter = o.spec.short;

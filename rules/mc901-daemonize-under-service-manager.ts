@@ -66,7 +66,8 @@ export const rule: Rule = {
           ? `the "d" in "${word}" is not at the start of the line, so the wrapper does not drop it`
           : `${written} not at the start of a line is passed through by the wrapper`
         : `${written} in ${supervised?.field ?? 'OPTIONS'} is passed to memcached`;
-    const ds = occurrences(ctx, 'd').filter((o) => fromFile(ctx, o));
+    const ds = occurrences(ctx, 'd').filter((o) => fromFile(ctx, o) && !ctx.model.optionUnknown(o));
+    if (ds.length === 0 && ctx.model.unknownOf('daemonize')) return;
     const shown = ds.length > 0 ? ds : [ctx.model.applied.setBy.daemonize].filter((o) => o !== undefined);
     for (const o of shown) {
       const clustered = o.clusterOffset > 1;

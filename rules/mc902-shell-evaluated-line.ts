@@ -54,12 +54,30 @@ export const rule: Rule = {
     // Only a trailing "2>&1" holds metacharacters yet Perl execs directly: then no shell is involved.
     if (!config.shellEvaluated) return;
     const notes = config.notes;
+    // The notes that explain a line, by where they start: each line looks only at its own (a loop over
+    // every note for every line made a file of many shell lines quadratic).
+    const explaining = notes
+      .map((n, k) => ({ n, k }))
+      .filter(({ n }) => n.kind === 'shell-extra-command' || n.kind === 'shell-redirect' || n.kind === 'host-dependent')
+      .sort((a, b) => a.n.span.start - b.n.span.start || a.k - b.k);
+    const inside = (outer: Span) => {
+      let lo = 0;
+      let hi = explaining.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (explaining[mid].n.span.start < outer.start) lo = mid + 1;
+        else hi = mid;
+      }
+      const out: { n: (typeof notes)[number]; k: number }[] = [];
+      for (let i = lo; i < explaining.length && within(outer, explaining[i].n.span); i++) out.push(explaining[i]);
+      // In the notes' own order, as before.
+      return out.sort((a, b) => a.k - b.k).map((x) => x.n);
+    };
     for (const note of notes.filter((n) => n.kind === 'shell-line')) {
       const chars = (note.data?.chars as string[] | undefined) ?? [];
       const dangerous = (note.data?.dangerous as string[] | undefined) ?? [];
       const details: string[] = [];
-      for (const n of notes) {
-        if (!within(note.span, n.span)) continue;
+      for (const n of inside(note.span)) {
         if (n.kind === 'shell-extra-command') {
           const end = Math.min(n.span.end, note.span.end);
           const op = String(n.data?.operator ?? '');

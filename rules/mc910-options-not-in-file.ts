@@ -1,4 +1,5 @@
-import type { Rule } from '../src/engine/types.js';
+import type { Rule, RuleContext } from '../src/engine/types.js';
+import type { Unknown } from '../src/memcached/model.js';
 
 /** Notes that say where memcached's options really come from, when this file does not decide them. */
 const ELSEWHERE = new Set(['delegated', 'other-program', 'unknown-variable', 'not-memcached']);
@@ -17,19 +18,55 @@ export const rule: Rule = {
       '(MC1xx to MC8xx) are skipped for such a file rather than guessed; this finding says so and names where the options are.',
     why:
       'A clean result for a file that was never really checked is worse than no result: it reads as "hardened". Saying where the ' +
-      'options live points the check at the file that matters.',
+      'options live points the check at the file that matters. The same holds for a template (Jinja2, ERB, Go): where ' +
+      'memcached listens, the user it runs as, whether clients authenticate and whether it starts can depend on the values ' +
+      'the template is rendered with; then this finding names the template expression that decides it, and the checks it ' +
+      'would need wait for the rendered file.',
     example: {
       dialect: 'systemd',
       bad: '[Service]\nExecStart=/usr/share/memcached/scripts/systemd-memcached-wrapper /etc/memcached.conf\n',
       good: '[Service]\nUser=memcache\nExecStart=/usr/bin/memcached -l 127.0.0.1 -U 0\n',
     },
     fix: 'None: lint the file the finding names (for example `mchard lint /etc/memcached.conf`).',
-    references: ['systemd.service(5): ExecStart=', 'systemd.exec(5): EnvironmentFile='],
+    references: ['systemd.service(5): ExecStart=', 'systemd.exec(5): EnvironmentFile=', 'Jinja2 template designer documentation', 'ERB (Ruby standard library)'],
   },
   check(ctx) {
     const reason = ctx.config.argvUnknown;
-    if (!reason) return;
+    if (!reason) {
+      reportUndecided(ctx);
+      return;
+    }
     const note = ctx.config.notes.find((n) => ELSEWHERE.has(n.kind));
     ctx.report({ span: note?.span ?? null, message: `${reason} (the listener, user and option checks were skipped)` });
   },
 };
+
+/** The things the file leaves to the template (or the host) that the checks would need, one finding per deciding argument. */
+function reportUndecided(ctx: RuleContext): void {
+  const m = ctx.model;
+  const asks: [string, Unknown | null][] = [
+    ['where memcached listens', m.unknownOf('socketpath', 'inter', 'port', 'udpport', 'sslEnabled')],
+    ['who may connect to its unix socket', m.applied.settings.socketpath !== null ? m.unknownOf('access') : null],
+    ['the user it runs as', m.unknownOf('runsAs')],
+    ['whether clients must authenticate', m.unknownOf('sasl', 'authFile')],
+    // Only what the file's own arguments leave open (the host's own facts are not "options not in the file").
+    ['whether it starts', m.startup.unknown?.index !== undefined ? m.startup.unknown : null],
+  ];
+  const groups = new Map<string, { u: Unknown; what: string[] }>();
+  for (const [what, u] of asks) {
+    if (!u) continue;
+    const key = `${u.index ?? ''}:${u.reason}`;
+    const g = groups.get(key) ?? { u, what: [] };
+    g.what.push(what);
+    groups.set(key, g);
+  }
+  for (const { u, what } of groups.values()) {
+    const tok = u.index === undefined ? undefined : ctx.config.argv[u.index];
+    const who = u.depends === 'template' ? 'the template' : 'the host';
+    ctx.report({
+      span: tok?.span ?? null,
+      message: `${u.reason}: ${who} decides ${what.join(', ')}; the checks that need ${what.length > 1 ? 'them' : 'it'} were skipped (${u.decide} decides)`,
+    });
+  }
+}
+

@@ -1,5 +1,7 @@
 import type { Rule } from '../src/engine/types.js';
 import { describeReach, reachableSockets } from '../src/audit/reach.js';
+import { cidrList, firewallFor, openFrom, splitByTrust } from '../src/audit/firewall/findings.js';
+import { socketKey } from '../src/system/sockets.js';
 
 export const rule: Rule = {
   id: 'MC951',
@@ -11,10 +13,16 @@ export const rule: Rule = {
   docs: {
     what:
       '`mchard audit` only. Reads the sockets a running memcached really holds (its descriptors in /proc/PID/fd matched ' +
-      'to /proc/net/tcp, tcp6, udp and udp6) and reports each bound address other than loopback: a wildcard bind ' +
-      '(`0.0.0.0`, `::`) is reachable from every network the host is on; a specific address from the network of the ' +
-      'interface that carries it. Error for the wildcard and public addresses, warning for private ones; addresses ' +
-      'inside `--trusted-network` are not reported. Nothing is sent: this is reasoning from the socket table.',
+      "to its own network namespace's /proc/PID/net/tcp, tcp6, udp and udp6) and reports each bound address other than " +
+      'loopback: a wildcard bind (`0.0.0.0`, `::`) is reachable from every network the host (or the namespace the ' +
+      'process is in, which the message names) is on; a specific address from the network of the interface that ' +
+      'carries it. Error for the wildcard and public addresses, warning for private ones; addresses inside ' +
+      '`--trusted-network` are not reported. Nothing is sent: this is reasoning from the socket table. When the packet ' +
+      "filter could be evaluated (root, nftables and legacy iptables of the process's namespace, or `--ruleset FILE`), " +
+      'the finding follows its verdict for each socket: `open` keeps the severity above; `restricted` names the source ' +
+      'ranges the filter lets in, a warning for those outside `trusted-networks` and an info for those inside; `closed` ' +
+      'is an info (bound to the network, but the filter drops new connections); `unknown` keeps the severity and says ' +
+      'what could not be evaluated.',
     why:
       'What the process holds is what an attacker meets, whatever the file says now. It is the "netstat -plunt" step ' +
       'that every memcached hardening guide ends with, done by mchard for each process.',
@@ -23,9 +31,12 @@ export const rule: Rule = {
       bad: '-u memcache -m 64 -p 11211 -U 0\n',
       good: '-u memcache -m 64 -p 11211 -U 0 -l 127.0.0.1\n',
     },
-    fix: 'None: bind loopback or a unix socket in the configuration file (`mchard fix`), then restart the service.',
+    fix:
+      'None: bind loopback or a unix socket in the configuration file (`mchard fix`), then restart the service; or restrict ' +
+      'the port in the packet filter (audit prints nftables rules for it; mchard never changes the filter).',
     references: [
-      'proc(5): /proc/net/tcp, /proc/PID/fd',
+      'proc(5): /proc/PID/net/tcp, /proc/PID/fd, /proc/PID/ns/net',
+      'libnftables-json(5); nft(8); iptables-save(8)',
       'ss(8), netstat(8)',
       'https://github.com/memcached/memcached/wiki/ConfiguringServer#networking',
     ],
@@ -33,12 +44,35 @@ export const rule: Rule = {
   check(ctx) {
     const a = ctx.audit;
     if (!a) return;
-    for (const r of reachableSockets(a.held, a.networks, ctx.options.trustedNetworks)) {
-      ctx.report({
-        span: null,
-        severity: r.cls === 'wildcard' || r.cls === 'public' ? 'error' : 'warning',
-        message: describeReach(r, a.networks),
-      });
+    const trusted = ctx.options.trustedNetworks;
+    for (const r of reachableSockets(a.held, a.networks, trusted)) {
+      // Sockets the packet filter treats alike are reported together.
+      const groups = new Map<string, typeof r.sockets>();
+      for (const s of r.sockets) {
+        const f = firewallFor(a, s);
+        const k = f ? `${f.verdict} ${f.verdict === 'open' ? openFrom(f) : f.verdict === 'restricted' ? f.sources.toCidrs().join(',') : f.reason}` : '';
+        groups.set(k, [...(groups.get(k) ?? []), s]);
+      }
+      for (const sockets of groups.values()) {
+        const reach = describeReach({ ...r, sockets }, a.networks, a.foreignNet ?? null);
+        const severity = r.cls === 'wildcard' || r.cls === 'public' ? 'error' : 'warning';
+        const f = firewallFor(a, sockets[0]);
+        const keys = sockets.map(socketKey).join(', ');
+        if (!f) ctx.report({ span: null, severity, message: reach });
+        else if (f.verdict === 'open') ctx.report({ span: null, severity, message: `${reach}; the packet filter accepts new connections from ${openFrom(f)}` });
+        else if (f.verdict === 'unknown') ctx.report({ span: null, severity, message: `${reach}; packet filter unknown: ${f.reason}` });
+        else if (f.verdict === 'closed') {
+          ctx.report({ span: null, severity: 'info', message: `${keys} ${sockets.length === 1 ? 'is' : 'are'} bound to the network, but the packet filter drops new connections (${f.reason})` });
+        } else {
+          const { outside, inside } = splitByTrust(f, trusted);
+          if (!outside.isEmpty()) {
+            ctx.report({ span: null, severity: 'warning', message: `${keys}: the packet filter accepts new connections from ${cidrList(outside)}, outside the trusted networks` });
+          }
+          if (!inside.isEmpty()) {
+            ctx.report({ span: null, severity: 'info', message: `${keys}: the packet filter accepts new connections from ${cidrList(inside)}, inside the trusted networks` });
+          }
+        }
+      }
     }
   },
 };

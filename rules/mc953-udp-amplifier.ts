@@ -1,6 +1,7 @@
 import type { Rule } from '../src/engine/types.js';
 import { classifyAddress } from '../src/engine/exposure.js';
 import { socketKey } from '../src/system/sockets.js';
+import { firewallFor } from '../src/audit/firewall/findings.js';
 
 export const rule: Rule = {
   id: 'MC953',
@@ -15,7 +16,8 @@ export const rule: Rule = {
       'table alone the finding is reasoned (memcached answers UDP requests from any source address without a ' +
       'handshake). With `--probe`, mchard sends a `stats` request in a memcached UDP frame to the socket (a wildcard ' +
       'socket at loopback) and reports the bytes that came back against the bytes sent; a socket that does not answer ' +
-      'the probe is then not reported.',
+      'the probe is then not reported. A socket `--probe` does not send to (one in another network namespace, or on a ' +
+      'link-local address) is reported as reasoned from the table. A socket the packet filter closes to new datagrams is not reported.',
     why:
       'A spoofed-source UDP request of a few bytes makes memcached send kilobytes to the victim: exposed memcached UDP ' +
       'ports powered the record reflection attacks of 2018 (CVE-2018-1000115).',
@@ -30,16 +32,20 @@ export const rule: Rule = {
   check(ctx) {
     const a = ctx.audit;
     if (!a) return;
-    const udp = a.held.filter((s) => s.transport === 'udp' && classifyAddress(s.address) !== 'loopback');
+    // A socket the packet filter closes to new datagrams is not reachable.
+    const udp = a.held.filter((s) => s.transport === 'udp' && classifyAddress(s.address) !== 'loopback' && firewallFor(a, s)?.verdict !== 'closed');
     if (udp.length === 0) return;
     const keys = udp.map(socketKey);
-    if (!a.probes) {
+    // Sockets --probe did not send to (another network namespace, link-local) are judged from the table.
+    const reasoned = a.probes ? keys.filter((k) => a.probes!.find((x) => x.socket === k)?.probed === false) : keys;
+    if (reasoned.length) {
+      const n = reasoned.length;
       ctx.report({
         span: null,
-        message: `${keys.join(', ')} ${keys.length === 1 ? 'is a' : 'are'} network-reachable UDP socket${keys.length === 1 ? '' : 's'}: memcached answers any source address without a handshake, so ${keys.length === 1 ? 'it is' : 'they are'} amplification-capable (reasoned from the socket table; --probe measures it)`,
+        message: `${reasoned.join(', ')} ${n === 1 ? 'is a' : 'are'} network-reachable UDP socket${n === 1 ? '' : 's'}: memcached answers any source address without a handshake, so ${n === 1 ? 'it is' : 'they are'} amplification-capable (reasoned from the socket table; ${a.probes ? 'not probed' : '--probe measures it'})`,
       });
-      return;
     }
+    if (!a.probes) return;
     const measured: string[] = [];
     for (const key of keys) {
       const p = a.probes.find((x) => x.socket === key);

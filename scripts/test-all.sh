@@ -1,24 +1,35 @@
 #!/usr/bin/env bash
-# Runs every mchard test on a fresh Debian machine: installs what the tests use (the real memcached
-# package with Debian's wrapper and init script, iproute2 for ss and ip netns, procps for ps and kill,
-# pre-commit, git, hyperfine and GNU time for the benchmark's smoke run, ansible for the fleet example,
-# neovim as a real LSP client of mchard lsp), the npm packages, builds, and runs the type check and the
-# whole jest suite, integration tests included.
+# Runs every mchard test on a fresh Debian machine: installs the Debian packages the tests use when they
+# are missing (the list below: the real memcached with Debian's wrapper and init script, and the real
+# programs the integration tests check mchard against), the npm packages, builds, and runs the type check
+# and the whole jest suite, integration tests included.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
 [ -x /usr/bin/memcached ] && [ -f /usr/share/memcached/scripts/systemd-memcached-wrapper ] || need+=(memcached)
 command -v ss >/dev/null 2>&1 || need+=(iproute2)
+[ -x /usr/sbin/nft ] || need+=(nftables)
+[ -x /usr/sbin/iptables-legacy-restore ] || need+=(iptables)
+command -v cc >/dev/null 2>&1 && [ -f /usr/include/stdio.h ] || need+=(gcc libc6-dev)
 command -v pre-commit >/dev/null 2>&1 || need+=(pre-commit)
 command -v git >/dev/null 2>&1 || need+=(git)
 command -v perl >/dev/null 2>&1 || need+=(perl)
 # ps and kill: the signal tests find the init script mchard runs and wait for it to end.
 command -v ps >/dev/null 2>&1 && [ -x /usr/bin/kill ] || need+=(procps)
 command -v hyperfine >/dev/null 2>&1 || need+=(hyperfine)
+command -v strace >/dev/null 2>&1 || need+=(strace)
+command -v python3 >/dev/null 2>&1 || need+=(python3)
 [ -x /usr/bin/time ] || need+=(time)
 command -v ansible-playbook >/dev/null 2>&1 || need+=(ansible)
 command -v nvim >/dev/null 2>&1 || need+=(neovim)
+# dash (the /bin/sh differential), unshare (private network and mount namespaces), useradd/userdel (a user
+# the host-check tests create): essential on Debian, listed for slimmer images.
+[ -x /bin/dash ] || need+=(dash)
+command -v unshare >/dev/null 2>&1 || need+=(util-linux)
+command -v useradd >/dev/null 2>&1 || need+=(passwd)
+command -v setfacl >/dev/null 2>&1 && command -v getfacl >/dev/null 2>&1 || need+=(acl)
+[ -x /usr/bin/getfattr ] && [ -x /usr/bin/setfattr ] || need+=(attr)
 if [ "${#need[@]}" -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -1,17 +1,35 @@
 /**
- * Reading a configuration file completely and strictly: the whole file or nothing, valid UTF-8 only, no
- * binary data. Every failure is an InputError whose message names the file and the problem in one line.
+ * Reading a configuration file completely and strictly: the whole file or nothing, a regular file only,
+ * at most a size limit, valid UTF-8 only, no binary data. Every failure is an InputError whose message
+ * names the file and the problem in one line.
+ *
+ * A file is opened without blocking (O_NONBLOCK: a named pipe with no writer cannot hang the run), its
+ * type is checked on the open descriptor (fstat: what was opened is what is read, whatever happens to the
+ * path meanwhile), and it is read in pieces up to the limit, so /dev/zero or a growing file ends in an
+ * error instead of filling the memory. The path is also looked at before it is opened (stat), so a
+ * device whose open has side effects (a watchdog, a tape) is never opened at all.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { SourceText } from './source.js';
+import { visible } from './report/visible.js';
 
 export class InputError extends Error {
   constructor(
     readonly path: string,
     readonly reason: string,
   ) {
-    super(`${path}: ${reason}`);
+    // The path is shown with its control characters escaped: the message goes to a terminal.
+    super(`${visible(path)}: ${reason}`);
   }
+}
+
+/** 1 MiB: memcached's configuration files are a few KiB (the largest of ~90 real ones is 2 KiB). */
+export const DEFAULT_MAX_FILE_SIZE = 1 << 20;
+
+export interface ReadLimits {
+  /** Largest file (and standard input) accepted, in bytes. */
+  maxBytes?: number;
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -28,28 +46,131 @@ export function decodeConfig(path: string, bytes: Uint8Array): SourceText {
   return new SourceText(path, text);
 }
 
-export function readConfig(path: string): SourceText {
-  if (path === '-') return decodeConfig('-', readStdin());
-  return readConfigBytes(path).source;
+export function readConfig(path: string, limits: ReadLimits = {}): SourceText {
+  if (path === '-') return decodeConfig('-', readStdin(limits.maxBytes ?? DEFAULT_MAX_FILE_SIZE));
+  return readConfigBytes(path, limits).source;
 }
 
 /** Reads a file completely and strictly, keeping its bytes (fix compares them again before writing). */
-export function readConfigBytes(path: string): { bytes: Buffer; source: SourceText } {
-  let bytes: Buffer;
-  try {
-    // No stat first: reading a directory fails with EISDIR, which describeFsError names.
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new InputError(path, describeFsError(e));
-  }
+export function readConfigBytes(path: string, limits: ReadLimits = {}): { bytes: Buffer; source: SourceText } {
+  const bytes = readRegularFile(path, limits.maxBytes ?? DEFAULT_MAX_FILE_SIZE);
   return { bytes, source: decodeConfig(path, bytes) };
 }
 
-function readStdin(): Buffer {
+/** What a file that is not a regular file is, for a message. */
+export function fileKind(st: Pick<Stats, 'isFile' | 'isDirectory' | 'isFIFO' | 'isCharacterDevice' | 'isBlockDevice' | 'isSocket'>): string | null {
+  if (st.isFile()) return null;
+  if (st.isDirectory()) return 'is a directory, not a file';
+  if (st.isFIFO()) return 'is a named pipe (FIFO), not a regular file';
+  if (st.isCharacterDevice()) return 'is a character device, not a regular file';
+  if (st.isBlockDevice()) return 'is a block device, not a regular file';
+  if (st.isSocket()) return 'is a socket, not a regular file';
+  return 'is not a regular file';
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1 << 30 && n % (1 << 30) === 0) return `${n / (1 << 30)} GiB`;
+  if (n >= 1 << 20 && n % (1 << 20) === 0) return `${n / (1 << 20)} MiB`;
+  if (n >= 1 << 10 && n % (1 << 10) === 0) return `${n / (1 << 10)} KiB`;
+  return `${n} bytes`;
+}
+
+function tooBig(path: string, size: number | null, max: number): InputError {
+  const what = size === null ? 'more than' : `${size} bytes, more than`;
+  return new InputError(path, `${what} the ${formatBytes(max)} limit for a configuration file (--max-file-size raises it)`);
+}
+
+/**
+ * The bytes of a regular file of at most `maxBytes`, or an InputError. Never blocks on a pipe, never
+ * opens a device, never reads more than `maxBytes + 1` bytes.
+ */
+export function readRegularFile(path: string, maxBytes: number): Buffer {
+  let before: Stats;
   try {
-    return readFileSync(0);
+    before = statSync(path);
+  } catch (e) {
+    throw new InputError(path, describeFsError(e));
+  }
+  const kind = fileKind(before);
+  if (kind) throw new InputError(path, kind);
+  if (before.size > maxBytes) throw tooBig(path, before.size, maxBytes);
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+  } catch (e) {
+    throw new InputError(path, describeFsError(e));
+  }
+  try {
+    const st = fstatSync(fd);
+    const now = fileKind(st);
+    if (now) throw new InputError(path, now);
+    if (st.size > maxBytes) throw tooBig(path, st.size, maxBytes);
+    return readAll(fd, path, maxBytes, st.size);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Reads a descriptor to its end, failing once more than `maxBytes` arrive. */
+function readAll(fd: number, path: string, maxBytes: number, sizeHint: number): Buffer {
+  // One read of the known size (plus one byte to see a file that grew) is the usual case.
+  let buf = Buffer.allocUnsafe(Math.min(maxBytes, sizeHint) + 1);
+  let len = 0;
+  for (;;) {
+    if (len === buf.length) {
+      if (len > maxBytes) throw tooBig(path, null, maxBytes);
+      const next = Buffer.allocUnsafe(Math.min(maxBytes + 1, Math.max(buf.length * 2, 64 * 1024)));
+      buf.copy(next, 0, 0, len);
+      buf = next;
+    }
+    let n: number;
+    try {
+      n = readSync(fd, buf, len, buf.length - len, null);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      // Standard input left non-blocking by whoever shares it: wait a little for the data.
+      if (code === 'EAGAIN' || code === 'EWOULDBLOCK') {
+        pause(10);
+        continue;
+      }
+      throw new InputError(path, describeFsError(e));
+    }
+    if (n === 0) break;
+    len += n;
+    if (len > maxBytes) throw tooBig(path, null, maxBytes);
+  }
+  return buf.subarray(0, len);
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+function pause(ms: number): void {
+  Atomics.wait(sleeper, 0, 0, ms);
+}
+
+/** Standard input: a file, a pipe or a terminal, read to its end, at most `maxBytes`. */
+function readStdin(maxBytes: number): Buffer {
+  let st: Stats | null = null;
+  try {
+    st = fstatSync(0);
   } catch (e) {
     throw new InputError('-', describeFsError(e));
+  }
+  if (st.isDirectory()) throw new InputError('-', 'standard input is a directory');
+  if (st.isFile() && st.size > maxBytes) throw tooBig('-', st.size, maxBytes);
+  return readAll(0, '-', maxBytes, st.isFile() ? st.size : 64 * 1024);
+}
+
+/**
+ * A file another file names (a systemd unit's `EnvironmentFile=`, memcached's `-P` pid file), read only
+ * when it is a regular file of at most `maxBytes`: its text, or why it was not read.
+ */
+export function readNamedHostFile(path: string, maxBytes: number): { text: string } | { error: string } {
+  try {
+    const bytes = readRegularFile(path, maxBytes);
+    return { text: decodeConfig(path, bytes).text };
+  } catch (e) {
+    if (e instanceof InputError) return { error: e.reason };
+    throw e;
   }
 }
 
@@ -62,7 +183,9 @@ export function describeFsError(e: unknown): string {
     case 'ENOTDIR': return 'a component of the path is not a directory';
     case 'ELOOP': return 'too many levels of symbolic links';
     case 'EAGAIN': return 'resource temporarily unavailable';
-    default: return (e as Error)?.message ?? String(e);
+    case 'ENXIO': return 'is a socket or a device that cannot be opened, not a regular file';
+    case 'ENAMETOOLONG': return 'the path is too long';
+    default: return visible((e as Error)?.message ?? String(e));
   }
 }
 
@@ -88,4 +211,52 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
     i += need + 1;
   }
   return -1;
+}
+
+/**
+ * Which other host files reading a configuration file may open: a systemd unit's `EnvironmentFile=`
+ * (the only place a dialect reads another file). Linting a file from a repository must not make mchard
+ * read `/etc/shadow` or a pipe because the file names it, so a file outside this host's own
+ * configuration (not under /etc, no --host-checks) reads nothing else: `read` says why. With host
+ * checks, only regular files of bounded size are read, and a value from a file the user did not name on
+ * the command line is never shown (`mayShow`): messages say "a value from FILE" instead.
+ */
+export interface HostFileAccess {
+  /** The text of a file the configuration names, or why it was not read (one phrase). */
+  read(path: string): { text: string } | { unread: string };
+  /** Whether values from this file may appear in messages (the user named it). */
+  mayShow(path: string): boolean;
+}
+
+/** The largest file another file names that is read: environment files are a few lines. */
+export const MAX_NAMED_FILE_SIZE = 64 * 1024;
+
+/** No host file is read: the default, and the rule for a file that is not this host's configuration. */
+export const NO_HOST_FILES: HostFileAccess = {
+  read: () => ({ unread: 'a file outside /etc names it, and mchard reads such files only with --host-checks' }),
+  mayShow: () => false,
+};
+
+/**
+ * The access for one linted file: host files are read when the file is this host's configuration (its
+ * path is under /etc) or host checks are asked for (`hostChecks` true), never when they are refused
+ * (`hostChecks` false). `named` are the paths given on the command line: their values may be shown;
+ * `showAll` shows every value (audit: the unit of a running process is this host's own, and the
+ * process's arguments are public in /proc anyway).
+ */
+export function hostFileAccess(linted: string, hostChecks: boolean | undefined, named: readonly string[] = [], showAll = false): HostFileAccess {
+  const own = linted !== '-' && resolvePath(linted).startsWith('/etc/');
+  if (hostChecks === false || (!own && hostChecks !== true)) {
+    return hostChecks === false
+      ? { read: () => ({ unread: 'host checks are off (--no-host-checks)' }), mayShow: () => false }
+      : NO_HOST_FILES;
+  }
+  const shown = new Set(named.filter((p) => p !== '-').map((p) => resolvePath(p)));
+  return {
+    read: (path) => {
+      const r = readNamedHostFile(path, MAX_NAMED_FILE_SIZE);
+      return 'text' in r ? r : { unread: `mchard cannot read it here: ${r.error}` };
+    },
+    mayShow: (path) => showAll || shown.has(resolvePath(path)),
+  };
 }

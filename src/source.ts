@@ -73,14 +73,48 @@ export type ArgOrigin =
   /** fixed text of the service's command line (the unit's `-p` in `-p ${PORT}`) */
   | 'unit';
 
+/**
+ * What is not known about an argument, and what would decide it: the host it runs on (shell expansion,
+ * pathname expansion, a variable of the environment) or the template the file is rendered from.
+ */
+export interface ArgUnknown {
+  /**
+   * `value`: one argument whose text is not known from `at` on. `opaque`: a piece that may stand for any
+   * number of arguments, none included (an unquoted `$VAR`, a template expression where an option goes).
+   */
+  readonly kind: 'value' | 'opaque';
+  readonly depends: 'host' | 'template';
+  /** What it depends on, for messages: `{{ memcached_port }} (line 4)`, `parameter expansion`. */
+  readonly reason: string;
+  /** What would decide it: `the rendered file`, `the host memcached runs on`. */
+  readonly decide: string;
+  /** Index in `value` of the first character that is not known (0: none of it is). */
+  readonly at: number;
+  /** A file name from pathname expansion (a name in `/`, or a path): never an option on a realistic host. */
+  readonly pathname?: boolean;
+}
+
 /** One element of memcached's argv (without argv[0]), with the place it came from. */
 export interface ArgToken {
   readonly value: string;
   /** The text in the file this argument was made from; for unit/wrapper arguments, the spot they relate to. */
   readonly span: Span | null;
   readonly origin: ArgOrigin;
-  /** False when the value depends on the host (shell globbing, `$VAR`, command substitution). */
+  /**
+   * False when the argument is not certain whatever the host and the template: its value depends on the
+   * host (shell globbing, `$VAR`, command substitution) or the template, or it may be absent.
+   */
   readonly exact: boolean;
   /** Set when the text in `span` is not the value verbatim (quotes removed, variable expanded). */
   readonly note?: string;
+  /**
+   * Set when the value came from a host file the user did not name (a unit's `EnvironmentFile=` read
+   * under host checks): that file's path. The value is used, never shown: messages say "a value from
+   * FILE" (src/report/redact.ts).
+   */
+  readonly hiddenFrom?: string;
+  /** What is not known about it (absent: nothing, or only `exact: false` from a dialect that says no more). */
+  readonly unknown?: ArgUnknown;
+  /** The argument may be absent: a template renders its line only under a condition (or repeats it). */
+  readonly conditional?: { readonly reason: string; readonly decide: string };
 }

@@ -1,11 +1,14 @@
 /**
  * Every file of the shared corpus is read, parsed, inspected and linted without a crash, prints back
  * byte for byte, and its findings are kept as a snapshot so any change in what mchard says shows in review.
+ * Its dialect is detected from the path it has in its repository (MANIFEST.tsv), as it would be in a
+ * checkout; a file mchard refuses is snapshotted as the refusal, and still parsed (as Debian's) to prove
+ * no input crashes a dialect.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeConfig } from '../src/input.js';
-import { chooseDialect } from '../src/dialects/detect.js';
+import { detectDialect } from '../src/dialects/detect.js';
 import { loadDialect } from '../src/dialects/index.js';
 import { lintSource } from '../src/engine/lint.js';
 import { defaultRuleOptions } from '../src/engine/defaults.js';
@@ -13,6 +16,12 @@ import { RULES } from '../rules/index.js';
 import { SHARED } from './helpers/paths.js';
 
 const root = join(SHARED, 'corpus');
+/** Each file's path in its repository, from the manifest. */
+const original = new Map<string, string>(
+  existsSync(join(root, 'MANIFEST.tsv'))
+    ? readFileSync(join(root, 'MANIFEST.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => [l.split('\t')[0], l.split('\t')[2]] as [string, string])
+    : [],
+);
 const files = existsSync(root)
   ? ['debian', 'sysconfig', 'other'].flatMap((d) => (existsSync(join(root, d)) ? readdirSync(join(root, d)).sort().map((f) => join(d, f)) : []))
   : [];
@@ -25,7 +34,8 @@ const files = existsSync(root)
   it.each(files)('%s: reads, round-trips and lints without a crash', async (rel) => {
     const bytes = readFileSync(join(root, rel));
     const source = decodeConfig(rel, bytes);
-    const dialect = chooseDialect(rel, source.text);
+    const detection = detectDialect(join('/srv/checkout', original.get(rel) ?? rel), source.text);
+    const dialect = detection.refused ? 'debian' : detection.dialect;
     await loadDialect(dialect);
     const result = lintSource(source, dialect, { rules: RULES, options: defaultRuleOptions() });
     expect(Buffer.from(result.config.print(), 'utf8').equals(bytes)).toBe(true);
@@ -34,6 +44,12 @@ const files = existsSync(root)
       expect(f.line).toBeLessThanOrEqual(source.lineCount);
     }
     const summary = result.findings.map((f) => `${f.line}:${f.column} ${f.severity} ${f.ruleId} ${f.message}`);
-    expect({ dialect, startup: result.model.startup.ok ? 'starts' : `exit ${result.model.startup.exitCode}`, findings: summary }).toMatchSnapshot();
+    if (detection.refused) {
+      expect({ refused: detection.looksLike, reason: detection.reason, candidates: detection.candidates }).toMatchSnapshot();
+      return;
+    }
+    const st = result.model.startup;
+    const startup = st.unknown ? `unknown (${st.unknown.depends})` : st.ok ? 'starts' : `exit ${st.exitCode}`;
+    expect({ dialect, reason: detection.reason, startup, findings: summary }).toMatchSnapshot();
   });
 });

@@ -8,11 +8,17 @@ import type { DialectName } from '../dialects/types.js';
 import { analyzeConfig } from '../engine/lint.js';
 import type { RuleOptions } from '../engine/types.js';
 import { loadFile } from '../cli/files.js';
+import type { HostFileAccess } from '../input.js';
 import type { Expectation } from './types.js';
 
-export async function expectationOf(path: string, options: RuleOptions, dialect?: DialectName): Promise<Expectation> {
-  const file = await loadFile(path, dialect);
-  const config = parseConfig(file.source, file.dialect);
+export async function expectationOf(
+  path: string,
+  options: RuleOptions,
+  dialect?: DialectName,
+  read: { hostFiles?: HostFileAccess; maxBytes?: number } = {},
+): Promise<Expectation> {
+  const file = await loadFile(path, dialect, { maxBytes: read.maxBytes });
+  const config = parseConfig(file.source, file.dialect, { hostFiles: read.hostFiles });
   const model = analyzeConfig(config, options);
   let modifiedAt: number | null = null;
   try {

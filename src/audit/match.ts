@@ -4,7 +4,7 @@
  * the process's; else the one whose `-P` pidfile holds its pid; else the one naming a TCP/UDP port or a
  * unix socket the process holds.
  */
-import { readFileSync } from 'node:fs';
+import { readNamedHostFile } from '../input.js';
 import type { HeldSocket } from '../system/sockets.js';
 import type { Expectation, FileMatch, ProcessInfo } from './types.js';
 
@@ -12,12 +12,10 @@ function sameWords(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((w, i) => w === b[i]);
 }
 
+/** Whether the `-P` pid file a configuration file names holds the pid: read only if it is a small regular file. */
 function pidFileHolds(path: string, pid: number): boolean {
-  try {
-    return readFileSync(path, 'utf8').trim() === String(pid);
-  } catch {
-    return false;
-  }
+  const r = readNamedHostFile(path, 4096);
+  return 'text' in r && r.text.trim() === String(pid);
 }
 
 /** How many of the file's predicted ports and socket paths the process holds. */

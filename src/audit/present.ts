@@ -1,6 +1,17 @@
 /** How an audited process is shown: a few text lines per process, and its record in the JSON output. */
 import { socketKey } from '../system/sockets.js';
+import { describeNamespace } from '../system/namespaces.js';
 import type { ProcessAudit } from './run.js';
+import { shellQuote, shorten, visible } from '../report/visible.js';
+
+/**
+ * Text that came from outside (process arguments, probe replies, paths, namespace names) as it is printed:
+ * the project-wide escaping (src/report/visible.ts), long values shortened. The one place audit's human
+ * output goes through.
+ */
+export function shown(text: string): string {
+  return visible(shorten(text, 300, 200));
+}
 
 export const NO_MATCH_NOTE = 'no configuration file matches: audited on its argument vector alone (no drift check)';
 
@@ -11,10 +22,8 @@ const METHOD_TEXT = {
   listener: 'a port or socket it holds',
 } as const;
 
-/** Shell-style quoting, for showing a command line. */
-function quote(w: string): string {
-  return /^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
-}
+/** Shell-style quoting, for showing a command line: controls escaped in `$'...'`, long words shortened. */
+const quote = (w: string) => shellQuote(shorten(w, 300, 200));
 
 export function auditRecord(a: ProcessAudit) {
   return {
@@ -25,6 +34,13 @@ export function auditRecord(a: ProcessAudit) {
     unit: a.process.unit,
     command: [a.process.argv0, ...a.process.words],
     sockets: a.held.map(socketKey),
+    namespaces: {
+      net: { inode: a.process.namespaces.net.inode, name: a.process.namespaces.net.name, own: a.process.namespaces.net.own },
+      mnt: { inode: a.process.namespaces.mnt.inode, own: a.process.namespaces.mnt.own },
+    },
+    version: a.version,
+    firewall: a.firewall?.map((f) => ({ socket: f.socket, verdict: f.verdict, from: f.from, reason: f.reason, accepted: f.accepted })) ?? null,
+    firewallSuggestion: a.suggestion,
     file: a.match ? { path: a.match.expectation.path, dialect: a.match.expectation.dialect, method: a.match.method } : null,
     ...(a.match ? {} : { note: NO_MATCH_NOTE }),
     probes: a.probes,
@@ -35,11 +51,27 @@ export function auditSummaryText(audits: readonly ProcessAudit[]): string {
   const lines: string[] = [];
   for (const a of audits) {
     const p = a.process;
-    lines.push(`memcached pid ${p.pid}${p.user ? ` (user ${p.user})` : ''}${p.unit ? ` [${p.unit}]` : ''}: ${[p.argv0, ...p.words].map(quote).join(' ')}`);
-    lines.push(`  listens on: ${a.held.length ? a.held.map(socketKey).join(', ') : 'nothing'}`);
-    lines.push(a.match ? `  file: ${a.match.expectation.path} (matched by ${METHOD_TEXT[a.match.method]})` : `  file: ${NO_MATCH_NOTE}`);
+    const { net, mnt } = p.namespaces;
+    lines.push(`memcached pid ${p.pid}${p.user ? ` (user ${shown(p.user)})` : ''}${p.unit ? ` [${shown(p.unit)}]` : ''}: ${[p.argv0, ...p.words].map(quote).join(' ')}`);
+    if (net.own === false) lines.push(`  network namespace: ${shown(describeNamespace(net))}, not mchard's (sockets and interfaces read from /proc/${p.pid}/net)`);
+    if (mnt.own === false) lines.push(`  mount namespace: ${describeNamespace(mnt)}, not mchard's (its paths name files in its own file system)`);
+    const v = a.version;
+    lines.push(`  version: ${v.version === null ? shown(v.detail) : `${v.version} (${v.source === 'probe' ? 'its reply to --probe' : v.source === 'package' ? 'package database' : 'read from the binary'}: ${shown(v.detail)})`}`);
+    if (a.held.length === 0) lines.push('  listens on: nothing');
+    a.held.forEach((s, i) => {
+      const key = socketKey(s);
+      const fw = a.firewall?.find((f) => f.socket === key);
+      const beside = fw ? `  firewall: ${fw.verdict}${fw.verdict === 'open' || fw.verdict === 'restricted' ? ` (from ${fw.from.join(', ')})` : ''}` : '';
+      lines.push(`${i === 0 ? '  listens on: ' : '              '}${shown(key)}${shown(beside)}`);
+      if (fw && (fw.verdict === 'unknown' || fw.verdict === 'closed')) lines.push(`                ${shown(fw.reason)}`);
+    });
+    lines.push(a.match ? `  file: ${shown(a.match.expectation.path)} (matched by ${METHOD_TEXT[a.match.method]})` : `  file: ${NO_MATCH_NOTE}`);
     for (const r of a.probes ?? []) {
-      lines.push(`  probe ${r.socket} at ${r.target}: ${r.reply !== null ? `"${r.reply}"` : (r.error ?? 'no reply')}`);
+      lines.push(`  probe ${shown(r.socket)}${r.probed ? ` at ${r.target}` : ''}: ${r.reply !== null ? `"${shown(r.reply)}"` : shown(r.error ?? 'no reply')}`);
+    }
+    if (a.suggestion) {
+      lines.push('  suggested packet-filter rules (not applied):');
+      for (const l of a.suggestion.trimEnd().split('\n')) lines.push(`    ${shown(l.replace(/\t/g, '  '))}`);
     }
   }
   return lines.join('\n') + '\n\n';

@@ -102,18 +102,23 @@ export function probeUdp(target: string, port: number, timeoutMs: number): Promi
   });
 }
 
-/** Probes every held TCP/UDP socket, in parallel. */
-export async function probeSockets(held: readonly HeldSocket[], timeoutMs = 1500): Promise<ProbeResult[]> {
+/**
+ * Probes every held TCP/UDP socket, in parallel. `foreign` names the process's network namespace when it
+ * is not mchard's: its sockets are then not probed at all. Dialled from here, the same address and port
+ * would reach whatever listens on them in mchard's namespace (127.0.0.1 is another loopback there), and
+ * entering the namespace needs setns, which mchard does not do.
+ */
+export async function probeSockets(held: readonly HeldSocket[], timeoutMs = 1500, foreign: string | null = null): Promise<ProbeResult[]> {
   const nets = held.filter((s): s is NetSocket => s.transport !== 'unix');
   return Promise.all(
-    nets.map(async (s) => {
+    nets.map(async (s): Promise<ProbeResult> => {
       const target = probeTarget(s.address);
       const base = { socket: socketKey(s), transport: s.transport, target: target ?? s.address, port: s.port };
-      if (target === null) {
-        return { ...base, reached: false, answered: false, reply: null, error: 'link-local address: not probed (it needs an interface scope)' };
-      }
+      const skip = (error: string): ProbeResult => ({ ...base, probed: false, reached: false, answered: false, reply: null, error });
+      if (foreign !== null) return skip(`not probed: in network namespace ${foreign}, not mchard's (mchard probes only inside its own)`);
+      if (target === null) return skip('link-local address: not probed (it needs an interface scope)');
       const r = s.transport === 'tcp' ? await probeTcp(target, s.port, timeoutMs) : await probeUdp(target, s.port, timeoutMs);
-      return { ...base, ...r };
+      return { ...base, probed: true, ...r };
     }),
   );
 }

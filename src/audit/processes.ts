@@ -6,6 +6,7 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { ProcessInfo } from './types.js';
 import { unitOfCgroup } from './unit.js';
+import { netnsNames, processNamespaces } from '../system/namespaces.js';
 
 function read(path: string): string | null {
   try {
@@ -63,7 +64,7 @@ export function isMemcached(exe: string | null, argv0: string): boolean {
 }
 
 /** One process, or null when it is not (or no longer) a memcached process. */
-export function readProcess(pid: number, proc = '/proc', users = passwdNames()): ProcessInfo | null {
+export function readProcess(pid: number, proc = '/proc', users = passwdNames(), netns: ReadonlyMap<number, string> = netnsNames()): ProcessInfo | null {
   const words = parseCmdline(read(`${proc}/${pid}/cmdline`) ?? '');
   if (words.length === 0) return null;
   let exe: string | null = null;
@@ -85,12 +86,14 @@ export function readProcess(pid: number, proc = '/proc', users = passwdNames()):
     exe,
     unit: unitOfCgroup(read(`${proc}/${pid}/cgroup`) ?? ''),
     startedAt: stat && procStat ? startTime(stat, procStat) : null,
+    namespaces: processNamespaces(pid, proc, netns),
   };
 }
 
 /** Every memcached process, by pid; with `pids`, only those (a pid that is not memcached is left out). */
 export function findMemcachedProcesses(proc = '/proc', pids?: readonly number[]): ProcessInfo[] {
   const users = passwdNames();
+  const netns = netnsNames();
   let list: number[];
   if (pids) list = [...pids];
   else {
@@ -102,7 +105,7 @@ export function findMemcachedProcesses(proc = '/proc', pids?: readonly number[])
   }
   const out: ProcessInfo[] = [];
   for (const pid of list.sort((a, b) => a - b)) {
-    const p = readProcess(pid, proc, users);
+    const p = readProcess(pid, proc, users, netns);
     if (p) out.push(p);
   }
   return out;

@@ -8,6 +8,7 @@ import ipaddr from 'ipaddr.js';
 import { classifyAddress, parseCidrs, type AddressClass } from '../engine/exposure.js';
 import { socketKey, type HeldSocket } from '../system/sockets.js';
 import type { HostNetwork } from './types.js';
+import { describeNamespace, type Namespace } from '../system/namespaces.js';
 
 /** This machine's interface addresses and their networks. */
 export function hostNetworks(): HostNetwork[] {
@@ -62,14 +63,20 @@ export function reachableSockets(held: readonly HeldSocket[], networks: readonly
   return [...groups.values()];
 }
 
-/** "reachable from every network this host is on (eth0 10.0.0.0/24)" / "reachable from the network of 10.0.0.5 (10.0.0.0/24 on eth0)". */
-export function describeReach(r: Reach, networks: readonly HostNetwork[]): string {
+/**
+ * "reachable from every network this host is on (eth0 10.0.0.0/24)" / "reachable from the network of
+ * 10.0.0.5 (10.0.0.0/24 on eth0)"; for a process in another network namespace (`ns`), the networks are that
+ * namespace's, and the message names it.
+ */
+export function describeReach(r: Reach, networks: readonly HostNetwork[], ns: Namespace | null = null): string {
   const list = r.sockets.map(socketKey).join(', ');
+  const inNs = ns ? ` in network namespace ${describeNamespace(ns)}` : '';
   if (r.address === 'wildcard') {
     const external = networks.filter((n) => !n.internal && classifyAddress(n.address) !== 'loopback');
     const where = external.length ? ` (${external.map((n) => `${n.name} ${n.network}`).join(', ')})` : ' (none besides loopback right now, and any added later)';
-    return `${list} ${r.sockets.length === 1 ? 'is' : 'are'} bound to the wildcard address: reachable from every network this host is on${where}`;
+    const scope = ns ? `every network of network namespace ${describeNamespace(ns)}` : 'every network this host is on';
+    return `${list} ${r.sockets.length === 1 ? 'is' : 'are'} bound to the wildcard address: reachable from ${scope}${where}`;
   }
   const net = r.network ? ` (${r.network.network} on ${r.network.name})` : '';
-  return `${list} ${r.sockets.length === 1 ? 'is' : 'are'} reachable from the network of ${r.address}${net}`;
+  return `${list} ${r.sockets.length === 1 ? 'is' : 'are'} reachable from the network of ${r.address}${net}${inNs}`;
 }

@@ -6,11 +6,23 @@
 import { loadDialect } from '../dialects/index.js';
 import { argvFromWords } from '../dialects/argv.js';
 import type { DialectName, ParsedConfig } from '../dialects/types.js';
+import { parseVersion } from '../memcached/version.js';
 import { lintSource } from '../engine/lint.js';
 import type { Finding, Rule, RuleOptions, Severity } from '../engine/types.js';
-import { InputError } from '../input.js';
-import { processSockets, type HeldSocket } from '../system/sockets.js';
-import { binaryVersion } from './binary.js';
+import { hostFileAccess, InputError } from '../input.js';
+import { failureReason } from '../cli/per-file.js';
+import { processSockets, socketKey, type HeldSocket } from '../system/sockets.js';
+import { suggestRules } from './firewall/suggest.js';
+import { processVersion } from './binary.js';
+import { interfaceNames, namespaceNetworks } from '../system/interfaces.js';
+import { classifyAddress } from '../engine/exposure.js';
+import ipaddr from 'ipaddr.js';
+import type { Ruleset } from './firewall/ruleset.js';
+import { readNamespaceRuleset } from './firewall/read.js';
+import { hostDnatTo, socketVerdict, unknownVerdict, type SocketFirewall } from './firewall/verdict.js';
+import type { NetSocket } from './reach.js';
+import { describeNamespace } from '../system/namespaces.js';
+import type { VersionReport } from '../system/binary-version.js';
 import { expectationOf } from './expect.js';
 import { matchProcess } from './match.js';
 import { probeSockets } from './probe.js';
@@ -18,7 +30,7 @@ import { findMemcachedProcesses } from './processes.js';
 import { hostNetworks } from './reach.js';
 import { unitConfigFile } from './unit.js';
 import { driftOf } from './drift.js';
-import type { AuditFacts, Expectation, FileMatch, ProbeResult, ProcessInfo } from './types.js';
+import type { AuditFacts, Expectation, FileMatch, HostNetwork, ProbeResult, ProcessInfo } from './types.js';
 
 export interface AuditRequest {
   rules: readonly Rule[];
@@ -33,8 +45,17 @@ export interface AuditRequest {
   optionsFor(path: string): RuleOptions;
   severities?: ReadonlyMap<string, Severity | 'off'>;
   proc?: string;
+  /**
+   * The packet filter: a saved ruleset (`--ruleset FILE`) used for every process, `live` to read each
+   * process's namespace's own, or `off`.
+   */
+  firewall?: Ruleset | 'live' | 'off';
+  /** Networks the suggested nftables rules allow (`--allow`); default: the trusted networks. */
+  allow?: string[];
   /** Where the systemd units' files live (default /etc). */
   etc?: string;
+  /** Largest configuration file read (--max-file-size). */
+  maxBytes?: number;
 }
 
 export interface ProcessAudit {
@@ -44,6 +65,14 @@ export interface ProcessAudit {
   held: HeldSocket[];
   match: FileMatch | null;
   probes: ProbeResult[] | null;
+  /** The memcached version of the process's binary, and where it came from (nothing is run). */
+  version: VersionReport;
+  /** The interfaces of the process's network namespace. */
+  networks: HostNetwork[];
+  /** The packet filter's verdict per held TCP/UDP socket (null: not evaluated). */
+  firewall: SocketFirewall[] | null;
+  /** nftables rules that would restrict the open or too-wide listeners (never applied), or null. */
+  suggestion: string | null;
   config: ParsedConfig;
   findings: Finding[];
 }
@@ -58,29 +87,105 @@ async function loadCandidates(req: AuditRequest, errors: InputError[]): Promise<
   const out: Expectation[] = [];
   for (const path of req.files) {
     try {
-      out.push(await expectationOf(path, req.optionsFor(path), req.dialect));
+      out.push(await expectationOf(path, req.optionsFor(path), req.dialect, { hostFiles: hostFileAccess(path, undefined, req.files), maxBytes: req.maxBytes }));
     } catch (e) {
-      if (!(e instanceof InputError)) throw e;
-      errors.push(e);
+      // One file's failure (a bug included) is that file's one line; the processes are still audited.
+      errors.push(e instanceof InputError ? e : new InputError(path, failureReason(e).reason));
     }
   }
   return out;
+}
+
+/** Whether one of the addresses is on a network of the host's own interfaces (not loopback). */
+function hostRoutesTo(hostNets: readonly HostNetwork[], addresses: readonly string[]): boolean {
+  return addresses.some((a) => {
+    if (!ipaddr.isValid(a)) return false;
+    const addr = ipaddr.parse(a);
+    return hostNets.some((n) => {
+      if (n.internal) return false;
+      try {
+        const [net, bits] = ipaddr.parseCIDR(n.network);
+        return net.kind() === addr.kind() && addr.match(net, bits) && !(addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).range() === 'linkLocal');
+      } catch {
+        return false;
+      }
+    });
+  });
+}
+
+/**
+ * The packet filter's verdict for each TCP/UDP socket the process holds that is not bound to loopback:
+ * under the saved ruleset, or under the live one of the process's own network namespace (read once per
+ * namespace).
+ */
+function firewallOf(
+  req: AuditRequest,
+  p: ProcessInfo,
+  held: readonly HeldSocket[],
+  networks: readonly HostNetwork[],
+  hostNets: readonly HostNetwork[],
+  proc: string,
+  cache: Map<string, { ruleset: Ruleset } | { unavailable: string }>,
+): SocketFirewall[] | null {
+  const mode = req.firewall ?? 'live';
+  if (mode === 'off') return null;
+  const sockets = held.filter((s): s is NetSocket => s.transport !== 'unix' && classifyAddress(s.address) !== 'loopback');
+  if (sockets.length === 0) return [];
+  let source: { ruleset: Ruleset } | { unavailable: string };
+  if (mode === 'live') {
+    const net = p.namespaces.net;
+    const own = net.own !== false;
+    const key = own ? 'own' : String(net.inode);
+    if (!cache.has(key)) cache.set(key, readNamespaceRuleset({ pid: p.pid, own, inode: net.inode, label: describeNamespace(net) }, { proc }));
+    source = cache.get(key)!;
+  } else source = { ruleset: mode };
+  if ('unavailable' in source) return sockets.map((s) => unknownVerdict(s, source.unavailable));
+  const ns = { interfaces: interfaceNames(p.pid, proc), addresses: networks.map((n) => n.address) };
+  const verdicts = sockets.map((s) => socketVerdict(source.ruleset, s, ns));
+  // In another namespace (a container): the host may also forward packets to it through destination NAT.
+  // Only a namespace the host routes to (a container on a host bridge) can get packets the host forwards.
+  if (mode === 'live' && p.namespaces.net.own === false && hostRoutesTo(hostNets, ns.addresses)) {
+    if (!cache.has('own')) cache.set('own', readNamespaceRuleset({ pid: process.pid, own: true, inode: null, label: "mchard's" }, { proc }));
+    const host = cache.get('own')!;
+    verdicts.forEach((v, i) => {
+      if (v.verdict === 'closed') return;
+      const why = 'unavailable' in host ? `the host's packet filter cannot be read (${host.unavailable})` : hostDnatTo(host.ruleset, sockets[i], ns.addresses);
+      if (why === null) return;
+      const path = 'unavailable' in host ? why : `the host forwards packets to it through destination NAT ${why}; that path (the host's prerouting and forward chains) is not evaluated`;
+      verdicts[i] = { ...v, verdict: 'unknown', reason: `${v.reason}; ${path}` };
+    });
+  }
+  return verdicts;
 }
 
 export async function auditProcesses(req: AuditRequest): Promise<AuditOutcome> {
   const proc = req.proc ?? '/proc';
   const errors: InputError[] = [];
   const candidates = await loadCandidates(req, errors);
-  const networks = hostNetworks();
+  const own = hostNetworks();
+  const nsNetworks = new Map<number, HostNetwork[]>();
+  const rulesets = new Map<string, { ruleset: Ruleset } | { unavailable: string }>();
   await loadDialect('argv');
   const audits: ProcessAudit[] = [];
   for (const p of findMemcachedProcesses(proc, req.pids)) {
+    // One process's failure (a bug included) is that process's one line; the others are still audited.
+    try {
+      audits.push(await auditOne(p));
+    } catch (e) {
+      errors.push(e instanceof InputError ? e : new InputError(`${proc}/${p.pid}/cmdline`, failureReason(e).reason));
+    }
+  }
+  return { audits, errors };
+
+  async function auditOne(p: ProcessInfo): Promise<ProcessAudit> {
     const held = processSockets(p.pid, proc);
     let match: FileMatch | null = null;
     const unitFile = p.unit ? unitConfigFile(p.unit, req.etc) : null;
     if (unitFile) {
       try {
-        match = { expectation: await expectationOf(unitFile, req.optionsFor(unitFile)), method: 'systemd-unit' };
+        // The unit of a running process is this host's own configuration: the files it names are read.
+        const hostFiles = hostFileAccess(unitFile, true, [], true);
+        match = { expectation: await expectationOf(unitFile, req.optionsFor(unitFile), undefined, { hostFiles, maxBytes: req.maxBytes }), method: 'systemd-unit' };
       } catch (e) {
         if (!(e instanceof InputError)) throw e;
         errors.push(e);
@@ -88,14 +193,25 @@ export async function auditProcesses(req: AuditRequest): Promise<AuditOutcome> {
     } else {
       match = matchProcess(p, held, candidates);
     }
-    const probes = req.probe ? await probeSockets(held, req.probeTimeoutMs) : null;
+    // A process in another network namespace: its interfaces, read from /proc/PID/net, once per namespace.
+    const net = p.namespaces.net;
+    const foreign = net.own === false ? net : null;
+    let networks = own;
+    if (foreign) {
+      const id = foreign.inode!;
+      if (!nsNetworks.has(id)) nsNetworks.set(id, namespaceNetworks(p.pid, proc));
+      networks = nsNetworks.get(id)!;
+    }
+    const probes = req.probe ? await probeSockets(held, req.probeTimeoutMs, foreign ? describeNamespace(foreign) : null) : null;
     const path = `${proc}/${p.pid}/cmdline`;
     const base = req.optionsFor(path);
-    const version = binaryVersion(p.exe);
-    const options: RuleOptions = version && !base.versionExplicit ? { ...base, version, versionExplicit: true, versionSource: `the running binary ${p.exe}` } : base;
+    const versionReport = processVersion(p, probes, proc);
+    const version = versionReport.version === null ? null : parseVersion(versionReport.version);
+    const options: RuleOptions = version && !base.versionExplicit ? { ...base, version, versionExplicit: true, versionSource: `the running memcached (${versionReport.detail})` } : base;
     // argv[0] is shown when it names memcached (the dialect skips it); otherwise it would read as an option.
     const config = argvFromWords(/^(?:\S*\/)?memcached$/.test(p.argv0) ? [p.argv0, ...p.words] : p.words, path);
-    const facts: AuditFacts = { process: p, held, match, networks, probes, drift: match ? driftOf(match, p, held) : null };
+    const firewall = firewallOf(req, p, held, networks, own, proc, rulesets);
+    const facts: AuditFacts = { process: p, held, match, networks, probes, firewall, foreignNet: foreign, drift: match ? driftOf(match, p, held) : null };
     // memcached honours -u only when started as root; a process still running as root was started so.
     const startedAsRoot = p.uid === 0 || (p.user !== null && p.words.some((w) => w === p.user));
     const result = lintSource(config.source, 'argv', {
@@ -105,7 +221,8 @@ export async function auditProcesses(req: AuditRequest): Promise<AuditOutcome> {
       host: { root: startedAsRoot },
       audit: facts,
     });
-    audits.push({ path, process: p, held, match, probes, config: result.config, findings: result.findings });
+    const pairs = (firewall ?? []).map((f) => ({ socket: held.find((s): s is NetSocket => s.transport !== 'unix' && socketKey(s) === f.socket)!, firewall: f }));
+    const suggestion = suggestRules(pairs, req.allow ?? base.trustedNetworks, p.pid);
+    return { path, process: p, held, match, probes, version: versionReport, networks, firewall, suggestion, config: result.config, findings: result.findings };
   }
-  return { audits, errors };
 }

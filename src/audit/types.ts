@@ -4,6 +4,8 @@
  * `--probe`, measured by talking to the process's own listening addresses.
  */
 import type { HeldSocket } from '../system/sockets.js';
+import type { Namespace } from '../system/namespaces.js';
+import type { SocketFirewall } from './firewall/verdict.js';
 import type { Drift } from './drift.js';
 import type { Listener, Startup } from '../memcached/startup.js';
 import type { DialectName } from '../dialects/types.js';
@@ -24,6 +26,11 @@ export interface ProcessInfo {
   unit: string | null;
   /** When the process started, in milliseconds since the epoch (null when /proc does not say). */
   startedAt: number | null;
+  /**
+   * Its network namespace (whose socket tables and interfaces it sees) and mount namespace (whose files its
+   * paths name), each compared with mchard's.
+   */
+  namespaces: { net: Namespace; mnt: Namespace };
 }
 
 /**
@@ -71,6 +78,11 @@ export interface ProbeResult {
   /** Where the probe connected: the bound address itself, or loopback for a wildcard. */
   target: string;
   port: number;
+  /**
+   * False when nothing was sent: a link-local address, or a socket in another network namespace (mchard
+   * probes a listener only from inside its own namespace, and does not enter other namespaces).
+   */
+  probed: boolean;
   /** TCP: the connection was accepted; UDP: a reply arrived. */
   reached: boolean;
   /** The listener served the request without authentication (`VERSION ...` / `STAT ...`). */
@@ -93,6 +105,13 @@ export interface AuditFacts {
   networks: HostNetwork[];
   /** `--probe` results; null when not probing. */
   probes: ProbeResult[] | null;
+  /**
+   * The packet filter's verdict for each held TCP/UDP socket not bound to loopback (src/audit/firewall/);
+   * null when the filter was not evaluated.
+   */
+  firewall?: SocketFirewall[] | null;
+  /** The network namespace the sockets and `networks` belong to, when it is not mchard's own (else null). */
+  foreignNet?: Namespace | null;
   /**
    * How the process differs from `match`'s file (null: no match, or no difference). Computed by the audit
    * run, not by the rule, so the rules lint loads never pull in the word-diff library.

@@ -3,12 +3,13 @@
  * Output and exit status as for `lint`: 0 when nothing reaches --fail-on, 1 when something does, 2 for
  * usage errors and unreadable configuration files (the processes are still audited).
  */
-import { COMMON_OPTIONS, parseCommandArgs, UsageError } from './args.js';
+import { COMMON_OPTIONS, parseCommandArgs, parseMaxFileSize, UsageError } from './args.js';
 import { parseLintFlags, RANK, SHARED_LINT_OPTIONS } from './lint-flags.js';
 import { OptionResolver, systemFiles } from './files.js';
 import { ConfigError, type ProjectConfig } from '../engine/config.js';
 import type { Rule, Severity } from '../engine/types.js';
 import { formatReport } from '../report/index.js';
+import { safeJson } from '../report/visible.js';
 import { useColor } from '../report/color.js';
 import type { FileReport } from '../report/types.js';
 import { auditProcesses } from '../audit/run.js';
@@ -16,12 +17,22 @@ import { auditRecord, auditSummaryText } from '../audit/present.js';
 import { RULES } from '../../rules/index.js';
 import { VERSION } from '../version.js';
 import type { Io } from './io.js';
+import { parseCidrs } from '../engine/exposure.js';
+import { readBinary } from '../system/binary-version.js';
+import { rulesetFromText } from '../audit/firewall/read.js';
+import { RulesetError, type Ruleset } from '../audit/firewall/ruleset.js';
+
+/** A saved ruleset is read whole; a large one with big sets is a few MiB. */
+const MAX_RULESET_BYTES = 64 * 1024 * 1024;
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
   ...SHARED_LINT_OPTIONS,
   pid: { type: 'string', multiple: true },
   probe: { type: 'boolean' },
+  ruleset: { type: 'string' },
+  allow: { type: 'string', multiple: true },
+  'no-firewall': { type: 'boolean' },
 } as const;
 
 export const AUDIT_HELP = `Usage: mchard audit [options] [FILE...]
@@ -31,7 +42,12 @@ arguments each process really got, lists the sockets it really holds (from /proc
 and compares it with the configuration file that would start it now (drift:
 restart needed). FILE... are the candidate configuration files (default: the
 system's); a process run by memcached.service or memcached@NAME.service is tied
-to that unit's file. Nothing is sent anywhere unless --probe is given.
+to that unit's file. For each socket not bound to loopback it evaluates the
+packet filter (nftables, and legacy iptables where loaded): whether a new
+connection is accepted from anywhere (open), from listed sources (restricted),
+from nowhere (closed), or cannot be told (unknown), and prints nftables rules that
+would restrict an open listener (never applied). Nothing is sent anywhere unless
+--probe is given.
 
 Options:
   --pid PID[,PID...]                audit only these processes (repeatable)
@@ -40,13 +56,23 @@ Options:
                                     "version" (TCP) or "stats" (UDP): shows what
                                     answers without authentication, and measures
                                     UDP amplification; traffic stays on this machine
+                                    (a process in another network namespace is
+                                    not probed)
+  --ruleset FILE                    evaluate this saved packet filter ("nft -j list
+                                    ruleset" JSON, or iptables-save output) instead
+                                    of each process's namespace's live one
+  --allow CIDR                      networks the suggested nftables rules let in
+                                    (repeatable; default: the trusted networks)
+  --no-firewall                     do not read or evaluate the packet filter
   --format text|json|sarif|github   output format (default text)
   --fail-on error|warning|info      lowest severity that fails (default error)
   --config FILE                     use this .mchardrc
   --disable ID[,ID...]              turn rules off (repeatable)
   --dialect debian|sysconfig|...    the candidate files' format (default: detected)
   --memcached-version X.Y.Z         memcached release whose behaviour applies
-                                    (default: each process's own binary, -V)
+                                    (default: each process's own: its --probe
+                                    reply, the package database, or the version
+                                    string in its binary; never by running it)
   --trusted-network CIDR            private network where listening is fine (repeatable)
   -q, --quiet                       report errors only
   --color / --no-color              colour (default: on a terminal, unless NO_COLOR)
@@ -76,6 +102,30 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
   // The shared flags, validated as for lint; audit needs no file, so the path list is its own.
   const { format, failOnFlag, dialect, version, trusted, disabled } = parseLintFlags(values, positionals.length ? positionals : ['(none)'], RULES);
   const pids = parsePids(values.pid);
+  const allow = values.allow?.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+  if (allow) {
+    try {
+      parseCidrs(allow);
+    } catch (e) {
+      throw new UsageError(`--allow: ${(e as Error).message}`);
+    }
+  }
+  if (values.ruleset !== undefined && values['no-firewall']) throw new UsageError('--ruleset and --no-firewall contradict each other');
+  let firewall: Ruleset | 'live' | 'off' = values['no-firewall'] ? 'off' : 'live';
+  if (values.ruleset !== undefined) {
+    const read = readBinary(values.ruleset, true, MAX_RULESET_BYTES);
+    if ('error' in read) {
+      io.err(`mchard: ${read.error}\n`);
+      return 2;
+    }
+    try {
+      firewall = rulesetFromText(read.bytes.toString('utf8'), values.ruleset);
+    } catch (e) {
+      if (!(e instanceof RulesetError)) throw e;
+      io.err(`mchard: ${values.ruleset}: ${e.message}\n`);
+      return 2;
+    }
+  }
   const files = positionals.length ? positionals : systemFiles();
 
   const resolver = new OptionResolver(RULES, { config: values.config, version, trustedNetworks: trusted });
@@ -97,8 +147,11 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
     dialect,
     pids,
     probe: values.probe === true,
+    firewall,
+    allow,
     optionsFor: (path) => resolver.ruleOptions(path, cfg),
     severities,
+    maxBytes: parseMaxFileSize(values['max-file-size']),
   });
   for (const e of errors) io.err(`mchard: ${e.message}\n`);
   if (pids) {
@@ -119,7 +172,7 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
   if (format === 'json') {
     const doc = JSON.parse(formatReport('json', input)) as { files: Record<string, unknown>[] };
     doc.files.forEach((f, i) => (f.process = auditRecord(audits[i])));
-    io.out(JSON.stringify(doc, null, 2) + '\n');
+    io.out(safeJson(doc) + '\n');
   } else if (format === 'text') {
     // The tally counts processes, not files.
     const text = formatReport('text', input).replace(

@@ -1,8 +1,8 @@
 /** Which files a command works on, and reading each in its dialect with the options that apply to it. */
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { readConfig } from '../input.js';
-import { chooseDialect, DIALECTS, isDialect } from '../dialects/detect.js';
+import { InputError, readConfig, type ReadLimits } from '../input.js';
+import { detectDialect, DIALECTS, isDialect, type DialectChoice, type DialectRefusal } from '../dialects/detect.js';
 import { loadDialect } from '../dialects/index.js';
 import type { DialectName } from '../dialects/types.js';
 import type { SourceText } from '../source.js';
@@ -11,7 +11,7 @@ import { findConfig, loadConfig, type ProjectConfig } from '../engine/config.js'
 import type { Rule, RuleOptions } from '../engine/types.js';
 import { defaultRuleOptions } from '../engine/defaults.js';
 import { parseVersion, type Version } from '../memcached/version.js';
-import { installedVersion, isSystemPath } from '../host.js';
+import { installedVersion, isSystemPath, type InstalledVersion } from '../host.js';
 
 /** The system configuration files that exist: /etc/memcached.conf, /etc/memcached_*.conf, /etc/sysconfig/memcached. */
 export function systemFiles(root = '/etc'): string[] {
@@ -43,25 +43,39 @@ export interface LoadedFile {
   path: string;
   source: SourceText;
   dialect: DialectName;
+  /** Which program reads the file, and why mchard thinks so. */
+  detection: DialectChoice;
 }
 
-/** Reads a file strictly and loads the module of its dialect, so it can be parsed. */
-export async function loadFile(path: string, dialect?: DialectName): Promise<LoadedFile> {
-  const source = readConfig(path);
-  const chosen = chooseDialect(path, source.text, dialect);
-  await loadDialect(chosen);
-  return { path, source, dialect: chosen };
+/**
+ * A file mchard does not read: no dialect claims it with confidence (a Dockerfile, an Upstart job, a file
+ * whose format could only be guessed). An InputError, so every caller that reports unreadable files one
+ * line each reports it too; lint, inspect and fix tell it apart and report a refusal, not an error finding.
+ */
+export class RefusedError extends InputError {
+  constructor(readonly refusal: DialectRefusal) {
+    super(refusal.path, refusal.message);
+  }
 }
 
-/** Caches `.mchardrc` lookups per folder and `memcached -V` per run. */
+/** Reads a file strictly, decides which program reads it, and loads the module of its dialect, so it can be parsed. */
+export async function loadFile(path: string, dialect?: DialectName, limits: ReadLimits = {}): Promise<LoadedFile> {
+  const source = readConfig(path, limits);
+  const detection = detectDialect(path, source.text, dialect);
+  if (detection.refused) throw new RefusedError(detection);
+  await loadDialect(detection.dialect);
+  return { path, source, dialect: detection.dialect, detection };
+}
+
+/** Caches `.mchardrc` lookups per folder and the installed memcached's version per run. */
 export class OptionResolver {
   private configs = new Map<string, ProjectConfig | null>();
   private found = new Map<string, string | null>();
-  private installed: Version | null | undefined;
+  private installed: InstalledVersion | undefined;
 
   constructor(
     private readonly rules: readonly Rule[],
-    /** `installedVersion: false`: never ask this machine's memcached (`memcached -V`) for its version (the language server). */
+    /** `installedVersion: false`: never look up the installed memcached's version (the language server). */
     private readonly flags: { config?: string; version?: Version; trustedNetworks?: string[]; installedVersion?: boolean },
   ) {}
 
@@ -81,15 +95,34 @@ export class OptionResolver {
     return this.configs.get(p)!;
   }
 
+  private installedFor(): InstalledVersion {
+    this.installed ??= installedVersion();
+    return this.installed;
+  }
+
+  /**
+   * Where the version the rules apply to `path` comes from: `--memcached-version`, the `.mchardrc`, the
+   * installed memcached (and how its version was found, or why it is unknown), or mchard's default.
+   */
+  versionSource(path: string, cfg: ProjectConfig | null): string {
+    if (this.flags.version) return '--memcached-version';
+    if (cfg?.version) return `memcached-version in ${cfg.path}`;
+    if (isSystemPath(path)) {
+      const r = this.installedFor().report;
+      if (r.version !== null) return `installed: ${r.detail}`;
+      return `default; the installed version is ${r.detail}`;
+    }
+    return 'default (newest known)';
+  }
+
   /** Target version: the flag, else the config's, else the installed one for system files, else the newest. */
   ruleOptions(path: string, cfg: ProjectConfig | null, extra: Partial<RuleOptions> = {}): RuleOptions {
     const base = defaultRuleOptions();
     let version = this.flags.version ?? cfg?.version;
-    let versionSource = this.flags.version ? '--memcached-version' : cfg?.version ? '.mchardrc memcached-version' : undefined;
+    let versionSource = version ? this.versionSource(path, cfg) : undefined;
     if (!version && isSystemPath(path) && this.flags.installedVersion !== false) {
-      if (this.installed === undefined) this.installed = installedVersion();
-      version = this.installed ?? undefined;
-      if (version) versionSource = 'the installed memcached';
+      version = this.installedFor().version ?? undefined;
+      if (version) versionSource = `the installed memcached (${this.installedFor().report.detail})`;
     }
     return {
       ...base,

@@ -5,26 +5,31 @@
  *
  * Exit status, first that applies: 128 + the signal's number when interrupted (130 SIGINT or Ctrl-C at a
  * prompt, 143 SIGTERM, 129 SIGHUP); 3 when a restarted service did not run the fixed file (the original
- * was put back, or could not be: said loudly); 2 for unreadable files, failed host checks and failed
- * writes (usage errors too); 1 when changes were not written (answered no, no terminal, --dry-run with
- * changes) or a finding remains that mchard could fix or that reaches --fail-on; 0 otherwise.
+ * was put back, or could not be: said loudly); 2 for unreadable files, files mchard refuses to read,
+ * failed host checks and failed writes (usage errors too); 1 when changes were not written (answered
+ * no, no terminal, --dry-run with changes, a format only its content told) or a finding remains that
+ * mchard could fix or that reaches --fail-on; 0 otherwise.
  */
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isIP } from 'node:net';
-import { COMMON_OPTIONS, parseCommandArgs, UsageError } from './args.js';
+import { COMMON_OPTIONS, parseCommandArgs, parseMaxFileSize, UsageError } from './args.js';
 import { parseLintFlags, RANK, SHARED_LINT_OPTIONS } from './lint-flags.js';
-import { OptionResolver } from './files.js';
+import { OptionResolver, RefusedError } from './files.js';
 import { parseErrorFinding } from './lint.js';
-import { chooseDialect } from '../dialects/detect.js';
+import { detectDialect, type DialectChoice } from '../dialects/detect.js';
 import { loadDialect } from '../dialects/index.js';
 import { ConfigError } from '../engine/config.js';
 import { type Finding, type Rule, type Severity } from '../engine/types.js';
-import { InputError, readConfigBytes } from '../input.js';
+import { hostFileAccess, InputError, readConfigBytes } from '../input.js';
+import { failureReason } from './per-file.js';
+import { currentFile } from './io.js';
+import { visible } from '../report/visible.js';
+import { hiddenValues, redact } from '../report/redact.js';
 import { isSystemPath } from '../host.js';
 import { planFix, type FailedFix, type FixPlan } from '../fix/plan.js';
 import { hostCheckProblems } from '../fix/host-checks.js';
-import { safeWrite, WriteError, type SafeWriteOptions } from '../fix/write.js';
+import { checkWritable, lockForWrite, safeWrite, WriteError, type HeldFile, type SafeWriteOptions } from '../fix/write.js';
 import { Interrupts, type SignalSource } from '../fix/interrupt.js';
 import type { Answer } from '../fix/confirm.js';
 import { formatReport } from '../report/index.js';
@@ -46,6 +51,7 @@ const OPTIONS = {
   port: { type: 'string' },
   'no-host-checks': { type: 'boolean' },
   'no-backup': { type: 'boolean' },
+  'follow-symlinks': { type: 'boolean' },
   restart: { type: 'boolean' },
   'no-restart': { type: 'boolean' },
   start: { type: 'boolean' },
@@ -67,9 +73,12 @@ Options:
   --user NAME                       run as NAME (default memcache on Debian,
                                     memcached on RHEL)
   --port N                          move TCP off the default port 11211 to N
-  --no-backup                       do not keep FILE.mchard-backup
+  --no-backup                       do not keep a backup (FILE.mchard-backup-TIME)
+  --follow-symlinks                 write through a symbolic link that leads out
+                                    of the folder named on the command line
   --no-host-checks                  skip the checks that the listen addresses and
-                                    the user exist here (file for another machine)
+                                    the user exist here (file for another machine),
+                                    and read no host file a unit names
   --restart                         after writing a file this machine's service
                                     reads, restart the service without asking,
                                     verify it runs the new file, roll back if not
@@ -84,11 +93,16 @@ Options:
   --fail-on error|warning|info      lowest remaining severity that fails (default error)
   --config FILE                     use this .mchardrc
   --disable ID[,ID...]              turn rules off (repeatable)
-  --dialect debian|sysconfig        the file's format (default: from path and content)
+  --dialect NAME                    the file's format (debian, sysconfig, systemd,
+                                    openrc, rcconf, compose, supervisord, argv);
+                                    a file whose format is only known from its
+                                    content is fixed only with --dialect; a file
+                                    no format claims is not read (exit 2)
   --memcached-version X.Y.Z         memcached release whose behaviour applies
   --trusted-network CIDR            private network where listening is fine (repeatable)
   -q, --quiet                       report errors only (the exit status is the same)
   --color / --no-color              colour (default: on a terminal, unless NO_COLOR)
+  --max-file-size SIZE              largest file read (default 1M; K, M, G suffixes)
 
 Without --yes and without a terminal to ask on, nothing is written. Ctrl-C at a
 question stops the whole command: nothing more is written.
@@ -111,7 +125,8 @@ the findings of the file as it is on disk.
 
 Exit status (the first that applies): 128+N interrupted by signal N; 3 the
 restarted service did not run the fixed file (the original was put back, or
-could not be: see the message); 2 usage, read, host-check or write errors;
+could not be: see the message); 2 usage, read, host-check or write errors,
+or a file not read (its format unknown);
 1 changes not written (answered no, no terminal, --dry-run with changes), or
 a finding remains that mchard could fix or that reaches --fail-on (--dry-run:
 after the fixes it would make); 0 otherwise.
@@ -122,6 +137,8 @@ export interface FixHooks {
   /** Answers a question; true and false stand for "yes" and "no". */
   confirm?: (message: string) => Promise<boolean | Answer>;
   beforeRename?: SafeWriteOptions['beforeRename'];
+  /** How long to wait for another mchard fixing the same file (default 60 s). */
+  lockTimeoutMs?: number;
   service?: { machine?: Machine; verifyTimeoutMs?: number; commandTimeoutMs?: number };
   /** Where signals come from (default: the process), and how the process ends at once (default: process.exit). */
   signals?: SignalSource;
@@ -135,6 +152,9 @@ interface FileState {
   path: string;
   bytes: Buffer;
   plan: FixPlan;
+  detection: DialectChoice;
+  /** The format was decided from the content alone, without --dialect: linted, never written. */
+  guessed: boolean;
   failOn: Severity;
   /** The fixed text is on disk (written by this run, not put back since). */
   written: boolean;
@@ -142,6 +162,10 @@ interface FileState {
   /** Why the changes are not on disk (null: written, or nothing to change). */
   notWritten: { kind: NotFixedKind; reason: string } | null;
   restart: RestartReport | null;
+  /** Reached through a symbolic link out of the tree named on the command line (--follow-symlinks): that tree. */
+  outsideTree: string | null;
+  /** The diff to show, made with the plan (so a failure there is the file's own error), or null. */
+  diff: string | null;
 }
 
 function parseListen(values: string[] | undefined): string[] | undefined {
@@ -240,6 +264,7 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
   const fixListen = parseListen(values.listen);
   const fixUser = parseUser(values.user);
   const fixPort = parsePort(values.port);
+  const maxBytes = parseMaxFileSize(values['max-file-size']);
   if (paths.includes('-')) throw new UsageError('fix writes files in place; it cannot fix standard input (use mchard lint for that)');
   if (values.service !== undefined) {
     const problem = (await import('../service/target.js')).serviceNameProblem(values.service);
@@ -250,9 +275,12 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
 
   // Signals are caught for the whole run: mchard decides when it may stop (src/fix/interrupt.ts).
   const interrupts = new Interrupts({ source: hooks.signals, say: io.err, exit: hooks.exit ?? ((code) => process.exit(code)) }).install();
+  // The files this run may write stay locked until it is done with them (restart and rollback included).
+  const held: HeldFile[] = [];
   try {
-    return await fixFiles({ values, paths, format, failOnFlag, dialect, version, trusted, disabled, fixListen, fixUser, fixPort }, io, hooks, interrupts);
+    return await fixFiles({ values, paths, format, failOnFlag, dialect, version, trusted, disabled, fixListen, fixUser, fixPort, maxBytes }, io, hooks, interrupts, held);
   } finally {
+    for (const h of held) h.release();
     interrupts.uninstall();
   }
 }
@@ -265,9 +293,10 @@ interface FixRun extends Omit<ReturnType<typeof parseLintFlags>, 'paths'> {
   fixListen?: string[];
   fixUser?: string;
   fixPort?: number;
+  maxBytes: number;
 }
 
-async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interrupts): Promise<number> {
+async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interrupts, held: HeldFile[]): Promise<number> {
   const { values, paths, format, failOnFlag, dialect, version, trusted, disabled } = run;
   const color = useColor({ color: values.color, noColor: values['no-color'] }, io.stdoutStream);
   const c = paint(color);
@@ -278,6 +307,8 @@ async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interr
   const states: FileState[] = [];
   /** The report, in the order of the files given: unreadable files keep their place. */
   const reports: (FileState | FileReport)[] = [];
+  const followSymlinks = values['follow-symlinks'] === true;
+  const mayWrite = !values['dry-run'] && (values.yes === true || io.stdinIsTTY || hooks.confirm !== undefined);
 
   for (const path of paths) {
     let cfg;
@@ -288,42 +319,73 @@ async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interr
       io.err(`mchard: ${e.message}\n`);
       return 2;
     }
+    // A link out of the tree named on the command line is refused before anything is read; a run that may
+    // write takes the file's lock first, so what it reads is what it replaces (src/fix/write.ts).
+    // Anything that goes wrong inside one file (a bug included) is that file's one-line error.
+    currentFile.path = path;
+    let outsideTree: string | null = null;
     let file;
+    let plan: FixPlan;
+    let diff: string | null;
+    let detection: DialectChoice;
     try {
-      file = readConfigBytes(path);
+      if (mayWrite) {
+        const h = await lockForWrite(path, { followSymlinks, lockTimeoutMs: hooks.lockTimeoutMs, onWait: (m) => io.err(`mchard: ${visible(path)}: ${visible(m)}\n`) });
+        held.push(h);
+        outsideTree = h.outsideTree;
+      } else {
+        outsideTree = checkWritable(path, { followSymlinks }).outsideTree;
+      }
+      file = readConfigBytes(path, { maxBytes: run.maxBytes });
+      const severities = new Map(cfg?.severities ?? []);
+      for (const id of disabled) severities.set(id, 'off');
+      const detected = detectDialect(path, file.source.text, dialect);
+      // Never written, never guessed at: a refusal in the report, status 2.
+      if (detected.refused) throw new RefusedError(detected);
+      detection = detected;
+      await loadDialect(detection.dialect);
+      plan = planFix(file.source, detection.dialect, {
+        rules: RULES,
+        options: resolver.ruleOptions(path, cfg, { fixUser: run.fixUser, fixListen: run.fixListen, fixPort: run.fixPort }),
+        severities,
+        hostFiles: hostFileAccess(path, values['no-host-checks'] ? false : undefined, paths),
+      });
+      diff = plan.changed ? (await import('../fix/diff.js')).unifiedDiff(path, plan.original, plan.text, color, plan.origin) : null;
     } catch (e) {
-      if (!(e instanceof InputError)) throw e;
-      io.err(`mchard: ${e.message}; not fixed\n`);
-      reports.push({ path, dialect: dialect ?? null, findings: [parseErrorFinding(e.reason)] });
+      if (e instanceof RefusedError) {
+        io.err(`mchard: ${visible(e.message)}; not fixed\n`);
+        reports.push({ path, dialect: null, findings: [], detection: e.refusal });
+      } else if (e instanceof WriteError || e instanceof InputError) {
+        io.err(`mchard: ${visible(e.message)}; not fixed\n`);
+        reports.push({ path, dialect: dialect ?? null, findings: [parseErrorFinding(e.reason)] });
+      } else {
+        const { reason } = failureReason(e);
+        io.err(`mchard: ${visible(path)}: ${reason}; not fixed\n`);
+        if (process.env.MCHARD_DEBUG) io.err(`${(e as Error)?.stack}\n`);
+        reports.push({ path, dialect: dialect ?? null, findings: [parseErrorFinding(reason, true)] });
+      }
       status = 2;
       continue;
     }
-    const severities = new Map(cfg?.severities ?? []);
-    for (const id of disabled) severities.set(id, 'off');
-    const fileDialect = chooseDialect(path, file.source.text, dialect);
-    await loadDialect(fileDialect);
-    const plan = planFix(file.source, fileDialect, {
-      rules: RULES,
-      options: resolver.ruleOptions(path, cfg, { fixUser: run.fixUser, fixListen: run.fixListen, fixPort: run.fixPort }),
-      severities,
-    });
-    const s: FileState = { path, bytes: file.bytes, plan, failOn: failOnFlag ?? cfg?.failOn ?? 'error', written: false, backup: null, notWritten: null, restart: null };
+    const guessed = detection.reason === 'content';
+    const s: FileState = { path, bytes: file.bytes, plan, detection, guessed, failOn: failOnFlag ?? cfg?.failOn ?? 'error', written: false, backup: null, notWritten: null, restart: null, outsideTree, diff };
     states.push(s);
     reports.push(s);
   }
-  const changed = states.filter((s) => s.plan.changed);
-  const { unifiedDiff } = await import('../fix/diff.js');
-  /** A file's diff and what its fixes do: shown right before its question. */
+  // A format decided from the content alone is linted, not edited: a wrong guess would corrupt the file.
+  const changed = states.filter((s) => s.plan.changed && !s.guessed);
+  /** A file's diff and what its fixes do: shown right before its question. Text from the file is escaped. */
   const showChanges = (s: FileState) => {
-    if (s.plan.changed) {
-      say(unifiedDiff(s.path, s.plan.original, s.plan.text, color));
-      for (const a of s.plan.applied) say(`  ${c.green('fixed')}  ${a.ruleId}  ${a.description}\n`);
+    if (s.diff !== null) {
+      say(s.diff);
+      for (const a of s.plan.applied) say(`  ${c.green('fixed')}  ${a.ruleId}  ${visible(a.description)}\n`);
     }
-    for (const f of s.plan.failed) say(`  ${c.yellow('not fixed')}  ${f.ruleId}  ${f.description}: ${f.reason}\n`);
+    const hidden = hiddenValues(s.plan.before.config.argv);
+    for (const f of s.plan.failed) say(`  ${c.yellow('not fixed')}  ${f.ruleId}  ${visible(f.description)}: ${visible(redact(f.reason, hidden))}\n`);
   };
   const notWritten = (s: FileState, kind: NotFixedKind, reason: string, shown = reason) => {
     s.notWritten = { kind, reason };
-    say(`not written: ${s.path} (${shown}): ${tally(onDisk(s))}\n`);
+    say(`not written: ${visible(s.path)} (${visible(shown)}): ${tally(onDisk(s))}\n`);
   };
 
   // Host checks: what a file this machine's service reads newly asks for must exist here. One failure
@@ -332,7 +394,7 @@ async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interr
     const problems: string[] = [];
     for (const s of changed) {
       if (!values.restart && values.service === undefined && !servicePath(s.path)) continue;
-      for (const p of hostCheckProblems(s.plan.before.model, s.plan.after.model)) problems.push(`${s.path}: ${p}`);
+      for (const p of hostCheckProblems(s.plan.before.model, s.plan.after.model)) problems.push(`${visible(s.path)}: ${visible(p)}`);
     }
     if (problems.length) {
       for (const s of states) showChanges(s);
@@ -344,7 +406,8 @@ async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interr
     }
   }
 
-  if (changed.length === 0 && states.length > 0) say(c.green(`nothing to fix in ${states.map((s) => s.path).join(', ')}\n`));
+  const settled = states.filter((s) => !s.plan.changed);
+  if (changed.length === 0 && settled.length > 0) say(c.green(`nothing to fix in ${settled.map((s) => visible(s.path)).join(', ')}\n`));
   const mayAsk = values.yes || io.stdinIsTTY || hooks.confirm !== undefined;
   const ask = async (message: string): Promise<Answer> => {
     if (hooks.confirm) {
@@ -359,13 +422,20 @@ async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interr
 
   // File by file: the diff, the question, the write, the service.
   for (const s of states) {
+    currentFile.path = s.path;
     if (interrupts.stopped) {
       if (s.plan.changed) s.notWritten = { kind: 'not-written', reason: `interrupted (${interrupts.signal})` };
       continue;
     }
+    if (s.guessed && s.plan.changed) {
+      const d = s.detection;
+      s.notWritten = { kind: 'not-written', reason: `the format was guessed from the content; pass --dialect ${d.dialect}` };
+      say(`  ${c.yellow('not fixed')}  ${visible(s.path)}: the format was guessed from the content (${visible(d.because)}); pass --dialect ${d.dialect} if ${d.readBy} reads it\n`);
+      continue;
+    }
     showChanges(s);
     if (!s.plan.changed) {
-      if (service) {
+      if (service && (await restartMayFollow(s, run, say))) {
         const { afterUnchanged } = await import('../service/after-write.js');
         s.restart = await afterUnchanged(serviceFile(s), service, values['dry-run'] === true);
       }
@@ -392,20 +462,20 @@ async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interr
       }
     }
     try {
-      const r = await safeWrite(s.path, s.bytes, s.plan.text, { backup: !values['no-backup'], beforeRename: hooks.beforeRename });
+      const r = await safeWrite(s.path, s.bytes, s.plan.text, { backup: !values['no-backup'], beforeRename: hooks.beforeRename, followSymlinks });
       s.written = true;
       s.backup = r.backup;
-      const where = r.target !== resolve(s.path) ? ` (through the link to ${r.target})` : '';
-      say(`${c.green('wrote')} ${s.path}${where}${r.backup ? `; backup in ${r.backup}` : ''}\n`);
+      const where = r.target !== resolve(s.path) ? ` (through the link to ${visible(r.target)})` : '';
+      say(`${c.green('wrote')} ${visible(s.path)}${where}${r.backup ? `; backup in ${visible(r.backup)}` : ''}\n`);
     } catch (e) {
       if (!(e instanceof WriteError)) throw e;
-      io.err(`mchard: ${e.message}\n`);
+      io.err(`mchard: ${visible(e.message)}\n`);
       status = 2;
       notWritten(s, 'not-written', `write failed: ${e.reason}`, 'the write failed');
       continue;
     }
     // The service that reads the file: restart it, prove the new file is live, or roll back.
-    if (service) {
+    if (service && (await restartMayFollow(s, run, say))) {
       const { afterWrite } = await import('../service/after-write.js');
       s.restart = await afterWrite(serviceFile(s), service);
       if (s.restart?.restored) {
@@ -416,7 +486,7 @@ async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interr
   }
   if (values['dry-run'] && changed.length) say('dry run: nothing was written\n');
   if (interrupts.stopped) {
-    const kept = states.filter((s) => s.written).map((s) => s.path);
+    const kept = states.filter((s) => s.written).map((s) => visible(s.path));
     const rest = kept.length ? `${kept.join(', ')} ${kept.length === 1 ? 'holds' : 'hold'} the fixes; every other file is as it was` : 'every file is as it was';
     io.err(`mchard: stopped by ${interrupts.signal} (exit status ${interrupts.exitCode}): ${rest}\n`);
   }
@@ -430,7 +500,7 @@ async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interr
   if (values['dry-run']) {
     // What would change, or what would remain after the fixes.
     const restartWanted = states.some((s) => s.restart?.outcome === 'not-restarted' && s.restart.reason.startsWith('dry run'));
-    return changed.length || restartWanted || states.some((s) => failing(s, s.plan.after.findings)) ? 1 : 0;
+    return changed.length || restartWanted || states.some((s) => failing(s, s.guessed ? s.plan.before.findings : s.plan.after.findings)) ? 1 : 0;
   }
   if (states.some((s) => s.notWritten)) return 1;
   return states.some((s) => failing(s, onDisk(s))) ? 1 : 0;
@@ -445,9 +515,26 @@ function report(reports: readonly (FileState | FileReport)[], run: FixRun, io: I
     const now = onDisk(r);
     // -q hides findings, never changes the exit status (decided from every finding).
     const findings = run.values.quiet ? now.filter((f) => f.severity === 'error') : now;
-    return { path: r.path, dialect: r.plan.dialect, findings, hidden: now.length - findings.length, ...(run.format === 'json' ? { fix: outcomeOf(r) } : {}) };
+    return { path: r.path, dialect: r.plan.dialect, findings, hidden: now.length - findings.length, detection: r.detection, ...(run.format === 'json' ? { fix: outcomeOf(r) } : {}) };
   });
   io.out(formatReport(run.format, { files, rules: RULES as Rule[], color, toolVersion: VERSION }));
+}
+
+/**
+ * A file reached through a symbolic link out of the tree named on the command line (--follow-symlinks)
+ * never has a service restarted because of where the link leads: only the name as given (or --service)
+ * makes it a service's file.
+ */
+async function restartMayFollow(s: FileState, run: FixRun, say: (t: string) => void): Promise<boolean> {
+  if (!s.outsideTree || run.values.service !== undefined) return true;
+  const { serviceFileKind, serviceFileKindAsGiven } = await import('../service/target.js');
+  if (serviceFileKindAsGiven(s.path)) return true;
+  if (serviceFileKind(s.path)) {
+    const reason = `${s.path} was reached through a symbolic link out of ${s.outsideTree}; mchard restarts no service for a file reached that way`;
+    say(`not restarted: ${visible(reason)}\n`);
+    s.restart = { service: null, outcome: 'not-restarted', reason, restored: false };
+  }
+  return false;
 }
 
 function serviceFile(s: FileState): ServiceFile {

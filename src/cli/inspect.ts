@@ -2,15 +2,18 @@
  * `mchard inspect FILE...`: what memcached will actually do with a file: the argument vector, the user it
  * runs as, every listener, and whether it starts. Never writes anything.
  */
-import { COMMON_OPTIONS, oneOf, parseCommandArgs, UsageError } from './args.js';
-import { loadFile, parseDialectFlag, parseVersionFlag, OptionResolver } from './files.js';
+import { COMMON_OPTIONS, oneOf, parseCommandArgs, parseMaxFileSize, UsageError } from './args.js';
+import { loadFile, parseDialectFlag, parseVersionFlag, OptionResolver, RefusedError } from './files.js';
 import { parseConfig } from '../dialects/index.js';
 import { analyzeConfig } from '../engine/lint.js';
 import { thisHost, isSystemPath } from '../host.js';
 import { SERVICE_HOST } from '../memcached/startup.js';
-import { InputError } from '../input.js';
 import { paint, useColor } from '../report/color.js';
-import { inspectionOf, type Inspection } from './inspection.js';
+import { boundedMessage, safeJson, shellQuote, shorten, visible } from '../report/visible.js';
+import { perFile } from './per-file.js';
+import { hostFileAccess } from '../input.js';
+import type { DialectChoice } from '../dialects/detect.js';
+import { inspectionOf, refusedInspection, type Inspection, type RefusedInspection } from './inspection.js';
 import type { Io } from './io.js';
 
 const OPTIONS = { ...COMMON_OPTIONS, 'host-checks': { type: 'boolean' }, 'no-host-checks': { type: 'boolean' } } as const;
@@ -22,12 +25,17 @@ service hands it, the user it runs as, every listener, and whether it starts.
 
 Options:
   --format text|json        output format (default text)
-  --dialect debian|sysconfig  the file's format (default: from path and content)
+  --dialect NAME            the file's format: debian, sysconfig, systemd, openrc,
+                            rcconf, compose, supervisord, argv (default: from its
+                            path, name, then content; a file no format claims is
+                            not read, exit status 2)
   --memcached-version X.Y.Z  the memcached release whose behaviour applies
   --host-checks / --no-host-checks
-                            check users and addresses against this machine
-                            (default: only for files under /etc)
+                            check users and addresses against this machine,
+                            and read the host files a unit names
+                            (EnvironmentFile=) (default: only for files under /etc)
   --color / --no-color      colour (default: on a terminal, unless NO_COLOR)
+  --max-file-size SIZE      largest file read (default 1M; K, M, G suffixes)
   -                         read standard input
 `;
 
@@ -43,56 +51,113 @@ export async function runInspect(argv: string[], io: Io): Promise<number> {
   const version = parseVersionFlag(values['memcached-version']);
   const resolver = new OptionResolver([], { config: values.config, version });
   const color = useColor({ color: values.color, noColor: values['no-color'] }, io.stdoutStream);
-  const results: Inspection[] = [];
+  const maxBytes = parseMaxFileSize(values['max-file-size']);
+  const results: (Inspection | RefusedInspection)[] = [];
+  const choices = new Map<Inspection, DialectChoice>();
   let status = 0;
   for (const path of positionals) {
-    try {
-      const file = await loadFile(path, dialect);
+    const done = await perFile(path, io, async () => {
+      const file = await loadFile(path, dialect, { maxBytes });
       const options = resolver.ruleOptions(path, null);
       const hostChecks = values['no-host-checks'] ? false : values['host-checks'] || isSystemPath(path);
-      const config = parseConfig(file.source, file.dialect);
+      const flag = values['no-host-checks'] ? false : values['host-checks'] ? true : undefined;
+      const config = parseConfig(file.source, file.dialect, { hostFiles: hostFileAccess(path, flag, positionals) });
       const model = analyzeConfig(config, options, hostChecks ? thisHost() : SERVICE_HOST);
-      results.push(inspectionOf(path, config, model));
-    } catch (e) {
-      if (!(e instanceof InputError)) throw e;
-      io.err(`mchard: ${e.message}\n`);
+      const inspection = { ...inspectionOf(path, config, model, file.detection), memcachedVersionSource: resolver.versionSource(path, null) };
+      choices.set(inspection, file.detection);
+      return inspection;
+    });
+    if (done.ok) results.push(done.value);
+    else {
+      // A refusal is part of the JSON answer (the file was looked at); the text shows it on standard error only.
+      if (done.error instanceof RefusedError && format === 'json') results.push(refusedInspection(path, done.error.refusal));
       status = 2;
     }
   }
   // Nothing on standard output when no file could be read (the errors are on standard error).
   if (results.length === 0) return status;
-  if (format === 'json') io.out(JSON.stringify(results.length === 1 && positionals.length === 1 ? results[0] : results, null, 2) + '\n');
-  else io.out(results.map((r) => inspectionText(r, color)).join('\n'));
+  if (format === 'json') io.out(safeJson(results.length === 1 && positionals.length === 1 ? results[0] : results) + '\n');
+  else {
+    const shown = results.filter((r): r is Inspection => r.dialect !== null);
+    if (shown.length) io.out(shown.map((r) => inspectionText(r, choices.get(r)!, color)).join('\n'));
+  }
   return status;
 }
 
-function inspectionText(r: Inspection, color: boolean): string {
+/**
+ * The text form. Every value from the file (path, words, user, addresses, reasons) is shown through
+ * `visible`/`shellQuote`, long ones shortened: the text goes to a terminal.
+ */
+function inspectionText(r: Inspection, d: DialectChoice, color: boolean): string {
   const c = paint(color);
-  const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
-  const lines = [c.bold(`${r.path}`) + c.dim(` (${r.dialect}, memcached ${r.memcachedVersion})`)];
-  if (r.startup.ok === null) {
+  const v = (s: string) => visible(shorten(s, 300, 200));
+  /** mchard's own sentences, which may quote values: long values cut, the sentence kept. */
+  const said = (s: string) => visible(boundedMessage(s));
+  const quote = (a: string) => shellQuote(shorten(a, 300, 200));
+  const unknownLine = (u: { depends: string; reason: string; decide: string }) =>
+    `${c.yellow('unknown')}: ${u.depends === 'template' ? 'depends on the template' : u.depends === 'host' ? 'depends on the host' : 'not in this file'} (${said(u.reason)}); ${u.depends === 'file' ? '' : `${said(u.decide)} decides`}`.replace(/; $/, '');
+  const lang = r.template?.language ? `, ${r.template.language} template` : '';
+  const lines = [c.bold(v(r.path)) + c.dim(` (${v(r.dialect)}${lang}, memcached ${r.memcachedVersion})`)];
+  const guessed = d.reason === 'content' ? c.dim('  (decided from the content alone: fix needs --dialect)') : '';
+  lines.push(`  read by   ${said(d.readBy)} (${said(d.because)})${guessed}`);
+  if (d.caveat) lines.push(`  note      ${c.yellow(said(d.caveat))}`);
+  // Where the version comes from, when the installed memcached was consulted (a file under /etc).
+  if (r.memcachedVersionSource?.includes('installed')) lines.push(`  version   ${r.memcachedVersion}: ${said(r.memcachedVersionSource)}`);
+  if (r.startup.ok === null && r.unknown.startup?.depends === 'file') {
     // The file does not show memcached's command line: nothing below it would be a prediction.
     for (const what of ['command', 'user   ', 'listens']) lines.push(`  ${what}   ${c.yellow('unknown')}`);
-    lines.push(`  starts    ${c.yellow('unknown')}: ${r.startup.reason}`);
+    lines.push(`  starts    ${c.yellow('unknown')}: ${said(r.startup.reason)}`);
     return `${lines.join('\n')}\n`;
   }
-  lines.push(`  command   memcached ${r.argv.map(quote).join(' ')}${r.argvExact ? '' : c.yellow('   (depends on the host: shell expansion)')}`);
-  lines.push(`  user      ${r.runsAs ?? c.dim('(none: memcached refuses to start as root without -u)')}`);
-  if (r.listeners.length === 0) lines.push(`  listens   ${c.yellow('nothing')}`);
+  const depends = r.argvExact ? '' : r.template?.language ? '   (depends on the template)' : '   (depends on the host: shell expansion)';
+  lines.push(`  command   memcached ${r.argv.map(quote).join(' ')}${c.yellow(depends)}`);
+  if (r.template?.templated?.length) {
+    const shown = r.template.templated.map((t) => `${v(t.argument)}${t.line ? ` (line ${t.line})` : ''}`);
+    lines.push(`  templated ${shown.join(', ')}`);
+  }
+  if (r.template?.conditionalLines?.length) lines.push(`  cond      lines ${r.template.conditionalLines.join(', ')} render only under a template condition`);
+  lines.push(`  user      ${userLine(r, c, unknownLine, v, said)}`);
+  if (r.unknown.listeners) lines.push(`  listens   ${unknownLine(r.unknown.listeners)}`);
+  else if (r.listeners.length === 0) lines.push(`  listens   ${c.yellow('nothing')}${r.startup.ok === false ? ' (memcached does not start)' : ''}`);
   r.listeners.forEach((l, i) => {
     const head = i === 0 ? '  listens   ' : '            ';
-    if (l.transport === 'unix') lines.push(`${head}unix ${l.path} (mode ${l.mode})`);
+    if (l.transport === 'unix') lines.push(`${head}unix ${v(l.path)} (mode ${l.mode})`);
     else {
       const host = l.address ?? l.host ?? '?';
       const shown = host.includes(':') ? `[${host}]` : host;
       const wild = l.address === '0.0.0.0' || l.address === '::';
-      const text = `${l.transport.toUpperCase()} ${shown}:${l.port}${wild ? ' (every interface)' : ''}${l.host ? ' (resolved at start)' : ''}`;
+      const text = `${l.transport.toUpperCase()} ${v(shown)}:${l.port}${wild ? ' (every interface)' : ''}${l.host ? ' (resolved at start)' : ''}${r.startup.ok === null ? ' (if it starts)' : ''}`;
       lines.push(head + (wild || l.transport === 'udp' ? c.red(text) : text));
     }
   });
-  if (r.startup.ok) lines.push(`  starts    ${c.green('yes')}`);
-  else lines.push(`  starts    ${c.red(`no: exits with status ${r.startup.exitCode}`)}: ${r.startup.reason}`);
-  for (const w of r.warnings) lines.push(`  note      ${w}`);
+  if (r.startup.ok === true) lines.push(`  starts    ${c.green('yes')}`);
+  else if (r.startup.ok === false) lines.push(`  starts    ${c.red(`no: exits with status ${r.startup.exitCode}`)}: ${said(r.startup.reason)}`);
+  else if (r.unknown.startup) {
+    const w = r.startup.asWritten;
+    // A template's text as written is no rendering: what it would do says nothing.
+    const as = !w || r.unknown.startup.depends === 'template' ? '' : w.ok ? ' (as written it starts)' : ` (as written it exits with status ${w.exitCode}: ${said(w.reason ?? "")})`;
+    lines.push(`  starts    ${unknownLine(r.unknown.startup)}${as}`);
+  }
+  for (const w of r.warnings) lines.push(`  note      ${said(w)}`);
   return lines.join('\n') + '\n';
 }
 
+/** The user line: the user memcached runs as, the one it switches to before failing, or why there is none. */
+function userLine(
+  r: Inspection,
+  c: ReturnType<typeof paint>,
+  unknownLine: (u: { depends: string; reason: string; decide: string }) => string,
+  v: (s: string) => string,
+  said: (s: string) => string,
+): string {
+  if (r.unknown.user) return unknownLine(r.unknown.user);
+  if (r.runsAs) return v(r.runsAs);
+  const user = typeof r.settings.user === 'string' && r.settings.user !== '' ? v(r.settings.user) : null;
+  if (r.startup.ok === false) {
+    if (r.dropsTo) return `${v(r.dropsTo)} ${c.dim(`(memcached switches to it, then fails to start: exit ${r.startup.exitCode}, ${said(r.startup.reason)})`)}`;
+    if (user) return `${user} ${c.dim(`(not reached: memcached exits with status ${r.startup.exitCode} before it switches users)`)}`;
+    return c.dim('(none: no -u, and memcached, started as root, refuses to run without it)');
+  }
+  if (r.startup.ok === null) return user ? `${user} ${c.dim('(if memcached starts)')}` : c.dim('(none)');
+  return c.dim('(none: memcached is not started as root, so it keeps the user it was started as)');
+}

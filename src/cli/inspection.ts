@@ -1,70 +1,199 @@
 /** The inspect result as a plain object (the JSON shape of `mchard inspect --format json`). */
 import type { ParsedConfig } from '../dialects/types.js';
-import type { MemcachedModel } from '../memcached/model.js';
+import type { DialectChoice, DetectConfidence, DetectReason, DialectRefusal, TemplateInfo } from '../dialects/detect.js';
+import type { MemcachedModel, Unknown } from '../memcached/model.js';
 import { formatVersion } from '../memcached/version.js';
+import { hiddenValues, redactDeep } from '../report/redact.js';
+import { templateOf } from '../dialects/template.js';
+import type { Settings } from '../memcached/settings.js';
 
 export type InspectListener =
   | { transport: 'tcp' | 'udp'; address: string | null; port: number; host?: string; tls?: boolean }
   | { transport: 'unix'; path: string; mode: string };
 
+/** Something the file does not decide: what it depends on and what would decide it. */
+export interface InspectUnknown {
+  depends: 'template' | 'host' | 'file';
+  reason: string;
+  decide: string;
+}
+
 export interface Inspection {
   path: string;
   dialect: string;
+  /** How the dialect was decided: `flag`, `path`, `name` or `content`. */
+  dialectReason: DetectReason;
+  dialectConfidence: DetectConfidence;
+  /** The program that reads the file: "Debian's systemd-memcached-wrapper". */
+  readBy: string;
+  /** The decision in one sentence, with what the content looks like when it surprises its reader. */
+  detection: string;
   memcachedVersion: string;
+  /** Where `memcachedVersion` comes from (a flag, a `.mchardrc`, the installed binary and how, the default). */
+  memcachedVersionSource?: string;
   argv: string[];
   argvExact: boolean;
+  /** The user memcached runs as once started; null when it does not start or the user is unknown. */
   runsAs: string | null;
-  /** `ok: null`: the file does not decide memcached's command line (`argvUnknown`), so nothing is predicted. */
-  startup: { ok: true } | { ok: false; exitCode: number; reason: string; certain: boolean } | { ok: null; reason: string };
+  /**
+   * The user memcached switches to with `-u` when started as root (even when start-up fails after the
+   * switch); null when it has none or the failure comes before the switch.
+   */
+  dropsTo: string | null;
+  /** `ok: null`: the file does not decide it (the reason says on what it depends). */
+  startup:
+    | { ok: true }
+    | { ok: false; exitCode: number; reason: string; certain: boolean; stage?: string }
+    | { ok: null; reason: string; depends?: InspectUnknown['depends']; decide?: string; asWritten?: { ok: boolean; exitCode?: number; reason?: string } };
   listeners: InspectListener[];
   warnings: string[];
   settings: Record<string, unknown>;
+  /**
+   * For a template: what its name says (`suffix`, `engine`, `target`, from the detection), the language its
+   * tags are read as, how that was told, the arguments whose value it decides and the lines it renders only
+   * under a condition.
+   */
+  template?: Partial<TemplateInfo> & {
+    language?: string;
+    detectedBy?: string;
+    templated?: { argument: string; line: number | null; kind: string }[];
+    conditionalLines?: number[];
+  };
+  /** What is unknown, by field (`user`, `listeners`, `startup`, and each setting), with what would decide it. */
+  unknown: Record<string, InspectUnknown>;
 }
 
-export function inspectionOf(path: string, config: ParsedConfig, model: MemcachedModel): Inspection {
+const SETTING_FIELDS: [string, keyof Settings][] = [
+  ['port', 'port'], ['udpPort', 'udpport'], ['listen', 'inter'], ['unixSocket', 'socketpath'], ['unixMask', 'access'], ['user', 'username'],
+  ['memoryMB', 'memoryMB'], ['maxConnections', 'maxconns'], ['threads', 'threads'], ['verbose', 'verbose'], ['maxItemSize', 'itemSizeMax'],
+  ['protocol', 'protocol'], ['sasl', 'sasl'], ['authFile', 'authFile'], ['tls', 'sslEnabled'], ['shutdownCommand', 'shutdownCommand'],
+  ['flushAll', 'flushEnabled'], ['dumping', 'dumpEnabled'], ['watch', 'watchEnabled'], ['daemonize', 'daemonize'], ['coreDumps', 'coreDumps'],
+  ['pidFile', 'pidFile'], ['extended', 'extended'],
+];
+
+const toInspect = (u: Unknown): InspectUnknown => ({ depends: u.depends, reason: u.reason, decide: u.decide });
+
+/** A file inspect did not read (the JSON shape of a refusal). */
+export interface RefusedInspection {
+  path: string;
+  dialect: null;
+  refused: { looksLike: string | null; reason: DetectReason | null; message: string };
+}
+
+export function refusedInspection(path: string, r: DialectRefusal): RefusedInspection {
+  return { path, dialect: null, refused: { looksLike: r.looksLike, reason: r.reason, message: r.message } };
+}
+
+/** The inspection, with every value from a host file the user did not name shown as "(a value from FILE)". */
+export function inspectionOf(path: string, config: ParsedConfig, model: MemcachedModel, detection: DialectChoice): Inspection {
+  const hidden = hiddenValues(config.argv);
+  const r = inspectionOfAll(path, config, model, detection);
+  if (hidden.length === 0) return r;
+  const argv = config.argv.map((a) => (a.hiddenFrom ? `(a value from ${a.hiddenFrom})` : a.value));
+  return { ...redactDeep(r, hidden), path, argv };
+}
+
+function inspectionOfAll(path: string, config: ParsedConfig, model: MemcachedModel, detection: DialectChoice): Inspection {
   const s = model.applied.settings;
   const st = model.startup;
-  const unknown = config.argvUnknown ?? null;
-  return {
+  const tpl = templateOf(config);
+  const show = (text: string) => (tpl ? tpl.unmask(text) : text);
+  const argvUnknown = config.argvUnknown ?? null;
+  const unknown: Record<string, InspectUnknown> = {};
+  if (argvUnknown) {
+    for (const f of ['user', 'listeners', 'startup']) unknown[f] = { depends: 'file', reason: argvUnknown, decide: 'the file that holds the options' };
+  } else {
+    if (!model.runsAsKnown.known) unknown.user = toInspect(model.runsAsKnown.unknown);
+    if (!model.listenersKnown.known) unknown.listeners = toInspect(model.listenersKnown.unknown);
+    if (st.unknown) unknown.startup = toInspect(st.unknown);
+  }
+  const settings: Record<string, unknown> = {
+    port: s.port,
+    udpPort: s.udpport,
+    listen: s.inter === null ? null : show(s.inter),
+    unixSocket: s.socketpath === null ? null : show(s.socketpath),
+    unixMask: `0${(s.access & 0o777).toString(8).padStart(3, '0')}`,
+    user: s.username === null ? null : show(s.username),
+    memoryMB: s.memoryMB,
+    maxConnections: s.maxconns,
+    threads: s.threads,
+    verbose: s.verbose,
+    maxItemSize: s.itemSizeMax,
+    protocol: s.protocol,
+    sasl: s.sasl,
+    authFile: s.authFile === null ? null : show(s.authFile),
+    tls: s.sslEnabled,
+    shutdownCommand: s.shutdownCommand,
+    flushAll: s.flushEnabled,
+    dumping: s.dumpEnabled,
+    watch: s.watchEnabled,
+    daemonize: s.daemonize,
+    coreDumps: s.coreDumps,
+    pidFile: s.pidFile === null ? null : show(s.pidFile),
+    extended: Object.fromEntries([...s.extended.values()].map((x) => [x.name, x.value === null ? null : show(x.value)])),
+  };
+  if (!argvUnknown) {
+    for (const [field, key] of SETTING_FIELDS) {
+      const k = model.known(key);
+      if (!k.known) {
+        settings[field] = 'unknown';
+        unknown[`settings.${field}`] = toInspect(k.unknown);
+      }
+    }
+  }
+  // The user memcached switches to: known when -u is, and only when start-up gets as far as the switch.
+  const reachesDrop = st.ok || st.stage === 'after-drop';
+  const dropsTo = !argvUnknown && model.runsAsKnown.known && model.runsAs !== null && reachesDrop ? show(model.runsAs) : null;
+  let startup: Inspection['startup'];
+  if (argvUnknown) startup = { ok: null, reason: argvUnknown };
+  else if (st.unknown) {
+    startup = {
+      ok: null,
+      reason: `depends on ${st.unknown.depends === 'template' ? 'the template' : 'the host'}: ${show(st.unknown.reason)}`,
+      depends: st.unknown.depends,
+      decide: st.unknown.decide,
+      asWritten: st.ok ? { ok: true } : { ok: false, exitCode: st.exitCode, reason: show(st.reason) },
+    };
+  } else startup = st.ok ? { ok: true } : { ok: false, exitCode: st.exitCode, reason: show(st.reason), certain: st.certain, ...(st.stage ? { stage: st.stage } : {}) };
+  const known = !argvUnknown && !st.unknown;
+  const result: Inspection = {
     path,
     dialect: config.dialect,
+    dialectReason: detection.reason,
+    dialectConfidence: detection.confidence,
+    readBy: detection.readBy,
+    detection: detection.explanation,
+    ...(detection.template ? { template: { ...detection.template } } : {}),
     memcachedVersion: formatVersion(model.version),
-    argv: config.argv.map((a) => a.value),
+    argv: config.argv.filter((a) => !(a.value === '' && a.unknown?.kind === 'opaque' && a.unknown.at === 0 && a.span && tpl)).map((a) => show(a.value)),
     argvExact: config.argvExact,
-    runsAs: st.ok && !unknown ? model.runsAs : null,
-    startup: unknown ? { ok: null, reason: unknown } : st.ok ? { ok: true } : { ok: false, exitCode: st.exitCode, reason: st.reason, certain: st.certain },
-    listeners: st.ok && !unknown
-      ? model.listeners.map((l) =>
-          l.transport === 'unix'
-            ? { transport: 'unix' as const, path: l.path, mode: l.mode }
-            : { transport: l.transport, address: l.address, port: l.port, ...(l.host ? { host: l.host } : {}), ...(l.tls ? { tls: true } : {}) },
-        )
-      : [],
-    warnings: st.warnings,
-    settings: {
-      port: s.port,
-      udpPort: s.udpport,
-      listen: s.inter,
-      unixSocket: s.socketpath,
-      unixMask: `0${(s.access & 0o777).toString(8).padStart(3, '0')}`,
-      user: s.username,
-      memoryMB: s.memoryMB,
-      maxConnections: s.maxconns,
-      threads: s.threads,
-      verbose: s.verbose,
-      maxItemSize: s.itemSizeMax,
-      protocol: s.protocol,
-      sasl: s.sasl,
-      authFile: s.authFile,
-      tls: s.sslEnabled,
-      shutdownCommand: s.shutdownCommand,
-      flushAll: s.flushEnabled,
-      dumping: s.dumpEnabled,
-      watch: s.watchEnabled,
-      daemonize: s.daemonize,
-      coreDumps: s.coreDumps,
-      pidFile: s.pidFile,
-      extended: Object.fromEntries([...s.extended.values()].map((x) => [x.name, x.value])),
-    },
+    runsAs: st.ok && known && model.runsAsKnown.known ? (model.runsAs === null ? null : show(model.runsAs)) : null,
+    dropsTo,
+    startup,
+    // Where it listens when it starts: shown when the file decides it, even if whether it starts is unknown.
+    listeners:
+      !argvUnknown && (st.ok || st.unknown) && model.listenersKnown.known
+        ? model.listeners.map((l) =>
+            l.transport === 'unix'
+              ? { transport: 'unix' as const, path: show(l.path), mode: l.mode }
+              : { transport: l.transport, address: l.address, port: l.port, ...(l.host ? { host: show(l.host) } : {}), ...(l.tls ? { tls: true } : {}) },
+          )
+        : [],
+    warnings: st.warnings.map(show),
+    settings,
+    unknown,
   };
+  if (tpl) {
+    const lineOf = (offset: number | undefined) => (offset === undefined ? null : tpl.original.position(offset).line);
+    result.template = {
+      ...result.template,
+      language: tpl.language,
+      detectedBy: tpl.detectedBy,
+      templated: config.argv
+        .filter((a) => a.unknown?.depends === 'template')
+        .map((a) => ({ argument: show(a.value) || show(tpl.original.slice(a.span ?? { start: 0, end: 0 })), line: lineOf(a.span?.start), kind: a.unknown!.kind })),
+      conditionalLines: [...new Set(config.argv.filter((a) => a.conditional && a.span).map((a) => lineOf(a.span!.start)!))],
+    };
+  }
+  return result;
 }

@@ -1,3 +1,9 @@
+/**
+ * The file a command is working on, for the message of a failure that escapes every per-file handler
+ * (src/cli/main.ts). Commands set it as they go (`src/cli/per-file.ts`).
+ */
+export const currentFile: { path: string | null } = { path: null };
+
 /** Where a command writes: real streams in the program, buffers in tests. */
 export interface Io {
   out(text: string): void;

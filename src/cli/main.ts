@@ -1,7 +1,12 @@
-/** The `mchard` program: dispatches to a command; usage errors exit 2, internal errors too, never a stack trace. */
+/**
+ * The `mchard` program: dispatches to a command; usage errors exit 2, internal errors too, never a stack
+ * trace. Everything a command writes to standard output and error passes `guardTerminal` here, so no
+ * control character from a file, a process or a probe reaches a terminal raw, whatever the command.
+ */
 import { UsageError } from './args.js';
-import { processIo, type Io } from './io.js';
+import { currentFile, processIo, type Io } from './io.js';
 import { VERSION } from '../version.js';
+import { guardTerminal, visible, shorten } from '../report/visible.js';
 
 export const MAIN_HELP = `Usage: mchard COMMAND [options] [FILE...]
 
@@ -58,8 +63,24 @@ const COMMANDS: Record<string, () => Promise<{ run: Command; help: string }>> = 
   },
 };
 
-export async function main(argv: string[], io: Io = processIo): Promise<number> {
+/** The streams of a run, each write passed through the terminal guard. */
+export function guardedIo(io: Io): Io {
+  return {
+    out: (text) => io.out(guardTerminal(text)),
+    err: (text) => io.err(guardTerminal(text)),
+    get stdoutStream() {
+      return io.stdoutStream;
+    },
+    get stdinIsTTY() {
+      return io.stdinIsTTY;
+    },
+  };
+}
+
+export async function main(argv: string[], rawIo: Io = processIo): Promise<number> {
+  const io = guardedIo(rawIo);
   const [cmd, ...rest] = argv;
+  currentFile.path = null;
   try {
     if (cmd === undefined) {
       // A usage error: the help goes to standard error, so it never lands in redirected output.
@@ -92,7 +113,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       io.err(`mchard: ${e.message}\n`);
       return 2;
     }
-    io.err(`mchard: internal error: ${(e as Error)?.message ?? String(e)}\n`);
+    // A failure no command caught: say which file was being worked on, in one line.
+    const where = currentFile.path !== null ? ` while processing ${visible(currentFile.path)}` : '';
+    io.err(`mchard: internal error${where}: ${visible(shorten(String((e as Error)?.message ?? e), 300))}\n`);
     if (process.env.MCHARD_DEBUG) io.err(`${(e as Error)?.stack}\n`);
     return 2;
   }

@@ -6,7 +6,7 @@
  * Kept apart from `compose.ts` and free of the YAML library so the editor can reuse it.
  */
 import type { Span } from '../source.js';
-import { literalChars, spreadChars, valueOf, type SrcChar } from './sourced.js';
+import { appendAll, literalChars, spreadChars, valueOf, type SrcChar } from './sourced.js';
 
 export type ScalarStyle = 'PLAIN' | 'QUOTE_SINGLE' | 'QUOTE_DOUBLE' | 'BLOCK_LITERAL' | 'BLOCK_FOLDED' | string;
 
@@ -109,9 +109,9 @@ export function interpolate(chars: readonly SrcChar[]): Interpolated {
       if (m[2] === ':-' || m[2] === '-') {
         const inner = interpolate(chars.slice(k + 2 + m[1].length + m[2].length, e));
         if (inner.error) return { chars: out, error: inner.error, variables };
-        variables.push(...inner.variables);
-        out.push(...inner.chars.map((x) => ({ ...x, dep: `${dep} (when it is unset${m[2] === ':-' ? ' or empty' : ''}, "${valueOf(inner.chars)}")` })));
-      } else out.push(...spreadChars(valueOf(whole), span, dep));
+        appendAll(variables, inner.variables);
+        appendAll(out, inner.chars.map((x) => ({ ...x, dep: `${dep} (when it is unset${m[2] === ':-' ? ' or empty' : ''}, "${valueOf(inner.chars)}")` })));
+      } else appendAll(out, spreadChars(valueOf(whole), span, dep));
       k = e;
       continue;
     }
@@ -119,7 +119,7 @@ export function interpolate(chars: readonly SrcChar[]): Interpolated {
     if (!name) return { chars: out, error: `Invalid template: ${JSON.stringify(text)}`, variables };
     variables.push(name[0]);
     const whole = chars.slice(k, k + 1 + name[0].length);
-    out.push(...spreadChars(valueOf(whole), join(whole[0].span, whole[whole.length - 1].span), `$${name[0]} is the variable ${name[0]} from the shell or the .env file of the project`));
+    appendAll(out, spreadChars(valueOf(whole), join(whole[0].span, whole[whole.length - 1].span), `$${name[0]} is the variable ${name[0]} from the shell or the .env file of the project`));
     k += name[0].length;
   }
   return { chars: out, error: null, variables };

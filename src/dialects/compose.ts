@@ -35,6 +35,63 @@ import { tokenOf, valueOf, type SrcChar } from './sourced.js';
 import type { PublishedPort, ReachData } from './container-reach.js';
 import { identifyImage, type ImageInfo } from './images/index.js';
 import { bitnamiStart, type BitnamiStart, type EnvValue } from './images/bitnami.js';
+import { InputError } from '../input.js';
+
+/**
+ * Deepest nesting of collections read. Compose files nest a handful of levels; the YAML library's parser,
+ * composer and printer recurse once per level and run out of stack a few thousand levels down, so deeper
+ * files are refused before they reach it (Compose's own go-yaml stops at 10,000).
+ */
+export const MAX_YAML_DEPTH = 500;
+
+/**
+ * An upper bound of a YAML text's nesting, from the text alone (the parser itself recurses, so the bound
+ * must come before it): flow brackets still open (outside quotes and comments), and for each line its
+ * indentation plus the block indicators (`-`, `?`, `:` followed by a space) on it, since every block level
+ * costs at least one of those characters. Ordinary files are far below the limit.
+ */
+export function yamlNestingBound(text: string): number {
+  let max = 0;
+  let flow = 0;
+  let lineStart = true;
+  let indent = 0;
+  let indicators = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\n') {
+      lineStart = true;
+      indent = 0;
+      indicators = 0;
+      continue;
+    }
+    if (lineStart && (c === ' ' || c === '\t')) {
+      indent++;
+      continue;
+    }
+    if (lineStart) {
+      lineStart = false;
+      // Indentation counts where something follows it (not on blank or comment lines).
+      if (c !== '#' && c !== '\r' && indent > max) max = indent;
+    }
+    if ((c === '-' || c === '?' || c === ':') && (i + 1 === text.length || text[i + 1] === ' ' || text[i + 1] === '\t' || text[i + 1] === '\n' || text[i + 1] === '\r')) {
+      indicators++;
+      if (indent + indicators > max) max = indent + indicators;
+    } else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]))) {
+      const nl = text.indexOf('\n', i);
+      i = (nl === -1 ? text.length : nl) - 1;
+    } else if (c === '"' || c === "'") {
+      // A quoted scalar on this line: brackets inside it are text.
+      let j = i + 1;
+      while (j < text.length && text[j] !== c && text[j] !== '\n') j += c === '"' && text[j] === '\\' ? 2 : 1;
+      i = text[j] === '\n' ? j - 1 : j;
+    } else if (c === '[' || c === '{') {
+      flow++;
+      if (flow > max) max = flow;
+    } else if ((c === ']' || c === '}') && flow > 0) flow--;
+  }
+  return max;
+}
+
 
 export interface ComposeService {
   readonly name: string;
@@ -237,6 +294,10 @@ function publishedPorts(node: unknown, text: string): PublishedPort[] {
 
 export function parseCompose(source: SourceText): ComposeConfig {
   const text = source.text;
+  const depth = yamlNestingBound(text);
+  if (depth > MAX_YAML_DEPTH) {
+    throw new InputError(source.path, `YAML nested up to ${depth} levels deep; mchard reads at most ${MAX_YAML_DEPTH} levels (a Compose file needs a handful)`);
+  }
   const tokens = [...new Parser().parse(text)];
   const printed = tokens.map((t) => CST.stringify(t)).join('');
   const print = () => printed;
@@ -355,7 +416,7 @@ export function parseCompose(source: SourceText): ComposeConfig {
     if (!launchFailure) fail('no service of the file runs memcached (by image, entrypoint or command)', null);
   } else {
     const w = words.get(service)!;
-    notes.push(...w.notes);
+    for (const n of w.notes) notes.push(n);
     if (w.error) fail(w.error.reason, w.error.span);
     argv = w.tokens;
     for (const t of argv.filter((t) => !t.exact)) notes.push({ kind: 'host-dependent', span: t.span ?? service.keySpan, message: `the argument ${t.note}`, data: { value: t.value } });

@@ -17,7 +17,7 @@
  *   header nor `name=value` is a parsing error reported after the whole file is read.
  */
 import type { Span } from '../source.js';
-import { literalChars, type SrcChar } from './sourced.js';
+import { appendAll, literalChars, type SrcChar } from './sourced.js';
 
 export interface IniLine {
   readonly start: number;
@@ -205,7 +205,7 @@ function finish(sections: Map<string, Building>): Map<string, IniSection> {
     const chars: SrcChar[] = [];
     b.pieces.forEach((p, k) => {
       if (k > 0) chars.push({ ch: '\n', span: null });
-      chars.push(...p);
+      appendAll(chars, p);
     });
     while (chars.length > 0 && isPySpace(chars[chars.length - 1].ch)) chars.pop();
     o = { ...b.opt, chars, value: chars.map((c) => c.ch).join('') };

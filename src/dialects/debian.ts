@@ -10,7 +10,8 @@
  */
 import { SourceText, type ArgToken, type Span } from '../source.js';
 import type { Dialect, DialectNote, LaunchFailure, ParsedConfig } from './types.js';
-import { parseShellCommand, type SourcedChar } from './shell.js';
+import { parseShellCommand, type ShellWord, type SourcedChar } from './shell.js';
+import { isMaskChar } from './template.js';
 
 export interface DebianLine {
   /** Offset of the line's first character. */
@@ -116,6 +117,9 @@ function readLine(start: number, text: string, notes: DialectNote[] | null): Lin
     if (str === '0') notes?.push({ kind: 'ignored-line', span: lineSpan, message: 'a line that is just "0" is skipped by the wrapper (Perl treats it as false)' });
     return { kind: text.trim() === '' ? 'blank' : str === '0' ? 'ignored' : 'comment', str: '', ranges: [] };
   }
+  // A line that starts with a template tag (or whose option letter is one): what the wrapper makes of the
+  // rendered line depends on the template, so it is kept and its words are unknown.
+  if (isMaskChar(str[0]) || (str[0] === '-' && isMaskChar(str[1]))) return { kind: 'option', str, ranges };
   if (str[0] === '-' && (str[1] === 'd' || str[1] === 'h')) {
     notes?.push({
       kind: 'dropped-option-line',
@@ -237,15 +241,10 @@ export function parseDebian(source: SourceText): DebianConfig {
       shellEvaluated = true;
       const chars: SourcedChar[] = [];
       for (let i = 0; i < decision.end; i++) chars.push({ ch: params.text[i], offset: params.offsets[i] < 0 ? null : params.offsets[i] });
-      const sh = parseShellCommand(chars);
-      argv = sh.words.map((w) => ({
-        value: w.value,
-        span: w.span,
-        origin: 'file' as const,
-        exact: w.exact,
-        ...(w.inexact ? { note: `depends on the host: ${w.inexact}` } : w.unquoted ? { note: 'quotes and backslashes removed by /bin/sh' } : {}),
-      }));
-      argvExact = sh.words.every((w) => w.exact) && sh.extraCommands.length === 0;
+      const sh = parseShellCommand(chars, { commandName: '/usr/bin/memcached' });
+      argv = sh.words.map((w) => shellToken(w));
+      // Commands after ";" or "&&" run after memcached: they do not change its arguments.
+      argvExact = sh.words.every((w) => w.exact) && sh.hostDependent.length === 0;
       for (const r of sh.redirects) {
         notes.push({ kind: 'shell-redirect', span: r.span ?? { start: 0, end: 0 }, message: `"${r.text.trim()}" is a shell redirection, not an argument for memcached`, data: { text: r.text } });
       }
@@ -255,8 +254,11 @@ export function parseDebian(source: SourceText): DebianConfig {
       for (const h of sh.hostDependent) {
         notes.push({ kind: 'host-dependent', span: h.span ?? { start: 0, end: 0 }, message: `the argument depends on the host: ${h.what}`, data: { what: h.what } });
       }
-      if (sh.syntaxError) {
-        launchFailure = { exitCode: 2, reason: `/bin/sh: ${sh.syntaxError.message}; memcached never starts`, span: sh.syntaxError.span };
+      // dash refuses the line, or fails before running memcached: it prints "sh: 1: MESSAGE" and exits 2.
+      const shFailure = sh.syntaxError ?? sh.runtimeError;
+      if (shFailure) {
+        const after = shFailure.exitCode === null ? '; sh goes on with the commands after it, whose status the wrapper exits with' : '';
+        launchFailure = { exitCode: shFailure.exitCode ?? 2, reason: `/bin/sh: sh: 1: ${shFailure.message} (memcached never starts${after})`, span: shFailure.span, ...(shFailure.exitCode === null ? { certain: false } : {}) };
       }
     } else {
       argv = splitWords(params, decision.end);
@@ -314,6 +316,21 @@ function perlExecDecision(params: string): { shell: boolean; end: number; stripp
   return { shell: false, end: n };
 }
 
+/** An argument /bin/sh gives memcached, with what depends on the host. */
+function shellToken(w: ShellWord): ArgToken {
+  if (!w.exact) {
+    return {
+      value: w.value,
+      span: w.span,
+      origin: 'file',
+      exact: false,
+      note: `depends on the host: ${w.inexact}`,
+      unknown: { kind: w.kind ?? 'value', depends: 'host', reason: w.inexact ?? 'shell expansion', decide: 'the host memcached runs on', at: w.unknownAt ?? 0, ...(w.pathname ? { pathname: true } : {}) },
+    };
+  }
+  return { value: w.value, span: w.span, origin: 'file', exact: true, ...(w.unquoted ? { note: 'quotes and backslashes removed by /bin/sh' } : {}) };
+}
+
 function splitWords(params: Params, end: number): ArgToken[] {
   const out: ArgToken[] = [];
   let k = 0;
@@ -335,7 +352,8 @@ export const debianDialect: Dialect = {
   /** A missing option goes on its own line after the last line the wrapper keeps. */
   insertionPoint(config) {
     const text = config.source.text;
-    const last = config.argv.filter((t) => t.span).at(-1);
+    // After the last argument every rendering of a template has (not inside a block, not a template piece).
+    const last = config.argv.filter((t) => t.span && !t.conditional && t.unknown?.depends !== 'template').at(-1);
     if (!last?.span) return { start: text.length, end: text.length };
     const nl = text.indexOf('\n', last.span.end);
     const at = nl === -1 ? text.length : nl + 1;

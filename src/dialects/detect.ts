@@ -1,7 +1,34 @@
 /**
- * Choosing a file's dialect: an explicit `--dialect`, else its path, else its content, else Debian's.
- * Detection never loads a dialect's module: it is a few regular expressions per dialect.
+ * Which program reads a file, decided before anything else and said out loud.
+ *
+ * The order, each step with its reason:
+ *   1. `flag`: an explicit `--dialect` decides.
+ *   2. `path`: a service's well-known path decides whatever the file holds (`/etc/memcached.conf` is read
+ *      by Debian's wrapper even when it holds `KEY = value` lines, which the wrapper skips). The same paths
+ *      inside a repository (`etc/memcached.conf`, `files/etc/sysconfig/memcached`) decide too, unless the
+ *      content is unmistakably another format (a shell script, a supervisord program, ...): then the file
+ *      is refused, because the repository does not show what it really becomes.
+ *   3. `name`: a file name that belongs to one format only (`*.service`, `docker-compose.yml`, `*.confd`,
+ *      `rc.conf`, `supervisord.conf`, `*.sysconfig`, `Dockerfile`).
+ *   4. `content`: a signature only one format has (`[program:x]`, `[Service]`, `services:` running
+ *      memcached, FreeBSD's `memcached_flags=`, OpenRC's `MEMUSAGE=`, RHEL's `PORT=`/`USER=`/`CACHESIZE=`...,
+ *      Debian's stock header). Such a file is linted, but `fix` does not write it without `--dialect`.
+ *   5. `name` again, for names several formats share (`memcached.conf`, `memcached-RedHat.conf.j2`,
+ *      `ubuntu_memcached.conf`): they decide only when the content agrees (option lines for Debian,
+ *      assignments for sysconfig) or says nothing.
+ *   Anything else is refused: the option-file heuristic (counting `KEY=` lines against `-x` lines) is a
+ *   guess, and a guess is not good enough to lint, let alone fix. A refusal says what the file looks like
+ *   when that can be told (a Dockerfile, a Kubernetes manifest, an Upstart job, ...) and how to force a
+ *   dialect.
+ *
+ * Template suffixes (`.j2`, `.jinja`, `.jinja2`, `.erb`, `.epp`, `.tmpl`, `.tpl`, `.template`) and backup
+ * suffixes (`.bak`, `.dpkg-dist`, `.rpmsave`, ...) are stripped to find the name the file is installed
+ * under; a template is recorded as such (`template`) for the template layer.
+ *
+ * Detection never loads a dialect's module: it is a few regular expressions over the path and at most the
+ * first MiB of the text.
  */
+import { resolve } from 'node:path';
 import type { DialectName } from './types.js';
 
 export const DIALECTS: readonly DialectName[] = ['debian', 'sysconfig', 'systemd', 'openrc', 'rcconf', 'compose', 'dockerfile', 'supervisord', 'argv'];
@@ -23,62 +50,711 @@ export function isDialect(name: string): name is DialectName {
   return (DIALECTS as readonly string[]).includes(name);
 }
 
-/** Path patterns, tried in order; a file named `memcached.conf` is left to its content. */
-const BY_PATH: readonly [RegExp, DialectName][] = [
-  [/(^|\/)sysconfig\/memcached[^/]*$/, 'sysconfig'],
-  [/\.service$|\.service\.d\/[^/]+\.conf$/, 'systemd'],
-  [/(^|\/)conf\.d\/memcached[^/]*$|(^|\/)[^/]*memcached[^/]*\.confd$/, 'openrc'],
-  [/(^|\/)rc\.conf(\.local)?$|(^|\/)rc\.conf\.d\/memcached[^/]*$/, 'rcconf'],
-  [/(^|\/)(docker-)?compose[^/]*\.ya?ml$/, 'compose'],
-  [/(^|\/)(Dockerfile|Containerfile)([.-][^/]*)?$|\.(dockerfile|containerfile)$/i, 'dockerfile'],
-  [/(^|\/)supervisord?[^/]*\.(conf|ini)$|(^|\/)supervisor\/conf\.d\/[^/]+\.(conf|ini)$/, 'supervisord'],
+/** The program that reads a file of each dialect. */
+export const READ_BY: Readonly<Record<DialectName, string>> = {
+  debian: "Debian's systemd-memcached-wrapper",
+  sysconfig: "systemd, as the EnvironmentFile= of memcached.service (RHEL, Fedora)",
+  systemd: 'systemd, as a service unit',
+  openrc: "OpenRC's memcached init script (Gentoo, Alpine)",
+  rcconf: "FreeBSD's rc.d/memcached script",
+  compose: 'Docker Compose',
+  dockerfile: 'Docker (the command of the image the Dockerfile builds)',
+  supervisord: 'supervisord',
+  argv: 'memcached itself (a bare command line)',
+};
+
+/** What mchard reads, for refusals. */
+export const WHAT_MCHARD_READS =
+  "mchard reads Debian's /etc/memcached.conf, /etc/sysconfig/memcached, systemd units, OpenRC conf.d files, FreeBSD rc.conf, Compose files, Dockerfiles that run memcached and supervisord programs";
+
+export type DetectReason = 'flag' | 'path' | 'name' | 'content';
+/** `certain`: the flag or the service's own path; `high`: a name or signature only one format has. */
+export type DetectConfidence = 'certain' | 'high';
+
+export interface TemplateInfo {
+  /** The suffix stripped: `.j2`, `.erb`, ... */
+  readonly suffix: string;
+  /** The engine the suffix names, or null when it does not say (`.tmpl`, `.tpl`, `.template`). */
+  readonly engine: 'jinja2' | 'erb' | 'epp' | null;
+  /** The file's name once rendered (`memcached.conf` for `memcached.conf.j2`). */
+  readonly target: string;
+}
+
+interface DetectionBase {
+  readonly path: string;
+  /** How the decision (or the refusal's "looks like") was reached; null when nothing could be told. */
+  readonly reason: DetectReason | null;
+  /** What decided, for people: `path /etc/memcached.conf`, `name memcached.service`, `content: a [program:x] section`. */
+  readonly because: string;
+  /** Set when the path or name says the file is a template (`.j2`, `.erb`, ...). */
+  readonly template: TemplateInfo | null;
+}
+
+export interface DialectChoice extends DetectionBase {
+  readonly refused: false;
+  readonly dialect: DialectName;
+  readonly reason: DetectReason;
+  readonly confidence: DetectConfidence;
+  /** The program that reads the file: "Debian's systemd-memcached-wrapper". */
+  readonly readBy: string;
+  /** What the content looks like when it is not what the reader expects (said, not acted on). */
+  readonly caveat: string | null;
+  /** One sentence: "path /etc/memcached.conf: read by Debian's systemd-memcached-wrapper". */
+  readonly explanation: string;
+}
+
+export interface DialectRefusal extends DetectionBase {
+  readonly refused: true;
+  /** What the file looks like, when mchard can tell: "a Dockerfile", "an Upstart job". */
+  readonly looksLike: string | null;
+  /** Dialects `--dialect` could force, when the file resembles one. */
+  readonly candidates: readonly DialectName[];
+  /** One line, without the path: "not read: it looks like a Dockerfile (name Dockerfile); mchard reads ...; pass --dialect NAME ...". */
+  readonly message: string;
+}
+
+export type Detection = DialectChoice | DialectRefusal;
+
+// ---- Names: template and backup suffixes ----
+
+/** Template suffixes (lower case) and the engine each names; null: the suffix does not say. */
+const TEMPLATE_SUFFIXES: ReadonlyMap<string, TemplateInfo['engine']> = new Map([
+  ['.j2', 'jinja2'],
+  ['.jinja', 'jinja2'],
+  ['.jinja2', 'jinja2'],
+  ['.erb', 'erb'],
+  ['.epp', 'epp'],
+  ['.tmpl', null],
+  ['.tpl', null],
+  ['.template', null],
+]);
+const BACKUP_SUFFIXES: ReadonlySet<string> = new Set([
+  '.bak', '.orig', '.old', '.save', '.dpkg-dist', '.dpkg-old', '.dpkg-new', '.ucf-dist', '.ucf-old', '.ucf-new',
+  '.rpmnew', '.rpmsave', '.rpmorig', '.mchard-backup', '.example', '.sample', '.dist',
+]);
+
+/** The file name's last `.suffix` (lower case), or '' when the name has none or is only that suffix. */
+function suffixOf(path: string): string {
+  const slash = path.lastIndexOf('/');
+  const dot = path.lastIndexOf('.');
+  return dot > slash + 1 ? path.slice(dot).toLowerCase() : '';
+}
+
+/** The path without backup suffixes (`memcached.conf.dpkg-dist`, `memcached.conf~`). */
+function withoutBackupSuffix(path: string): string {
+  let p = path;
+  for (;;) {
+    if (p.endsWith('~') && p.length > 1 && !p.endsWith('/~')) p = p.slice(0, -1);
+    else if (BACKUP_SUFFIXES.has(suffixOf(p))) p = p.slice(0, p.lastIndexOf('.'));
+    else return p;
+  }
+}
+
+interface Target {
+  /** The path with backup and template suffixes stripped, `/`-separated. */
+  readonly path: string;
+  /** Its last four components, from a `/` (all of it when shorter): what the path rules look at. */
+  readonly tail: string;
+  /** The name of the folder the file is in. */
+  readonly dir: string;
+  readonly base: string;
+  readonly template: TemplateInfo | null;
+  /** The path as it was given (normalised), for messages. */
+  readonly shown: string;
+  /** True for a file of this machine's own configuration (under /etc, /usr/local/etc, /lib/systemd, ...). */
+  readonly system: boolean;
+}
+
+function targetOf(path: string): Target {
+  const norm = path.replace(/\\/g, '/');
+  // An absolute path without `.`, `..` or doubled slashes is already what resolve() would return.
+  const abs = norm === '-' || (norm.startsWith('/') && !/\/\.{0,2}(\/|$)/.test(norm.slice(1))) ? norm : resolve(norm).replace(/\\/g, '/');
+  let p = withoutBackupSuffix(abs);
+  let template: TemplateInfo | null = null;
+  const suffix = suffixOf(p);
+  if (TEMPLATE_SUFFIXES.has(suffix)) {
+    const written = p.slice(p.length - suffix.length);
+    p = p.slice(0, -suffix.length);
+    template = { suffix: written, engine: TEMPLATE_SUFFIXES.get(suffix)!, target: p.slice(p.lastIndexOf('/') + 1) };
+  }
+  const system = /^\/(etc|usr\/local\/etc|lib\/systemd|usr\/lib\/systemd|run\/systemd)\//.test(abs);
+  // The path rules look at most at the last three components: matching them on that tail keeps a long
+  // absolute path from costing each rule a scan of it.
+  let cut = p.length;
+  for (let k = 0; k < 4 && cut > 0; k++) cut = p.lastIndexOf('/', cut - 1);
+  const tail = cut > 0 ? p.slice(cut) : p;
+  const slash = p.lastIndexOf('/');
+  const dir = slash > 0 ? p.slice(p.lastIndexOf('/', slash - 1) + 1, slash) : '';
+  return { path: p, tail, dir, base: p.slice(slash + 1), template, shown: norm, system };
+}
+
+/** The path without a template suffix (`memcached@.service.erb` → `memcached@.service`), not resolved. */
+export function withoutTemplateSuffix(path: string): string {
+  const suffix = suffixOf(path);
+  return TEMPLATE_SUFFIXES.has(suffix) ? path.slice(0, -suffix.length) : path;
+}
+
+/** The name a file is installed under: its path without backup and template suffixes (`memcached@.service.erb` → `memcached@.service`). */
+export function installedName(path: string): string {
+  return targetOf(path).base;
+}
+
+// ---- Paths ----
+
+interface PathRule {
+  /** Whether the rule can apply to a file in folder `dir` named `base` (a cheap test before `re`). */
+  readonly may: (dir: string, base: string) => boolean;
+  readonly re: RegExp;
+  /** The dialect, or null: the path belongs to a format mchard refuses. */
+  readonly dialect: DialectName | null;
+  /** The system path this stands for, for messages. */
+  readonly installed: string;
+  /** For refusals: what a file at this path is. */
+  readonly looksLike?: string;
+}
+
+const inDir = (...names: string[]) => (dir: string) => names.includes(dir);
+
+const PATH_RULES: readonly PathRule[] = [
+  { may: inDir('etc'), re: /(^|\/)etc\/memcached\.conf$/, dialect: 'debian', installed: '/etc/memcached.conf' },
+  { may: inDir('etc'), re: /(^|\/)etc\/memcached_[^/]+\.conf$/, dialect: 'debian', installed: '/etc/memcached_NAME.conf' },
+  { may: inDir('sysconfig'), re: /(^|\/)sysconfig\/memcached[^/]*$/, dialect: 'sysconfig', installed: '/etc/sysconfig/memcached' },
+  // OpenRC names its files after the service, without `.conf` (`/etc/conf.d/memcached.sessions` is an instance).
+  { may: inDir('conf.d'), re: /(^|\/)conf\.d\/memcached(\.(?!conf$)[^/]+)?$/, dialect: 'openrc', installed: '/etc/conf.d/memcached' },
+  { may: inDir('etc'), re: /(^|\/)etc\/rc\.conf(\.local)?$/, dialect: 'rcconf', installed: '/etc/rc.conf' },
+  { may: inDir('rc.conf.d'), re: /(^|\/)rc\.conf\.d\/memcached[^/]*$/, dialect: 'rcconf', installed: '/etc/rc.conf.d/memcached' },
+  { may: inDir('system', 'user'), re: /(^|\/)systemd\/(system|user)\/[^/]+\.service$/, dialect: 'systemd', installed: '/etc/systemd/system/NAME.service' },
+  { may: (dir) => dir.endsWith('.service.d'), re: /(^|\/)[^/]+\.service\.d\/[^/]+\.conf$/, dialect: 'systemd', installed: '/etc/systemd/system/NAME.service.d/NAME.conf' },
+  { may: inDir('conf.d'), re: /(^|\/)supervisor\/conf\.d\/[^/]+\.conf$/, dialect: 'supervisord', installed: '/etc/supervisor/conf.d/NAME.conf' },
+  { may: inDir('supervisord.d'), re: /(^|\/)supervisord\.d\/[^/]+\.(ini|conf)$/, dialect: 'supervisord', installed: '/etc/supervisord.d/NAME.ini' },
+  { may: inDir('etc', 'supervisor'), re: /(^|\/)(etc|supervisor)\/supervisord\.conf$/, dialect: 'supervisord', installed: '/etc/supervisord.conf' },
+  { may: inDir('init'), re: /(^|\/)init\/[^/]+\.conf$/, dialect: null, installed: '/etc/init/memcached.conf', looksLike: 'an Upstart job' },
+  { may: inDir('init.d'), re: /(^|\/)init\.d\/[^/]+$/, dialect: null, installed: '/etc/init.d/memcached', looksLike: 'a SysV init script' },
+  { may: inDir('rc.d'), re: /(^|\/)rc\.d\/[^/]+$/, dialect: null, installed: '/usr/local/etc/rc.d/memcached', looksLike: 'an rc.d script' },
+  { may: (_dir, base) => base === 'run', re: /(^|\/)sv\/[^/]+\/run$/, dialect: null, installed: '/etc/sv/memcached/run', looksLike: 'a runit run script' },
+  {
+    may: inDir('default'),
+    re: /(^|\/)etc\/default\/memcached[^/]*$/,
+    dialect: null,
+    installed: '/etc/default/memcached',
+    looksLike: "an /etc/default file (read by an init script or a unit's EnvironmentFile=, whose command line decides what it means)",
+  },
+  {
+    may: inDir('tasks', 'handlers', 'defaults', 'vars', 'meta'),
+    re: /(^|\/)(tasks|handlers|defaults|vars|meta)\/[^/]+\.ya?ml$/,
+    dialect: null,
+    installed: 'roles/NAME/tasks/main.yml',
+    looksLike: 'an Ansible role file (tasks, handlers or variables)',
+  },
+  { may: inDir('group_vars', 'host_vars'), re: /(^|\/)(group|host)_vars\/[^/]+$/, dialect: null, installed: 'group_vars/NAME', looksLike: 'Ansible inventory variables' },
 ];
 
-export function dialectFromPath(path: string): DialectName | null {
-  const norm = path.replace(/\\/g, '/');
-  for (const [re, name] of BY_PATH) if (re.test(norm)) return name;
+// ---- Names ----
+
+interface NameRule {
+  readonly re: RegExp;
+  /** The dialect, or null: a format mchard refuses, named by `looksLike`. */
+  readonly dialect: DialectName | null;
+  readonly looksLike?: string;
+}
+
+/** Names only one format uses: they decide. */
+const STRONG_NAMES: readonly NameRule[] = [
+  { re: /^[^/]+\.service$/, dialect: 'systemd' },
+  { re: /^(docker-)?compose[^/]*\.ya?ml$/i, dialect: 'compose' },
+  { re: /^supervisord\.conf$/, dialect: 'supervisord' },
+  { re: /^[^/]*memcached[^/]*\.confd$/, dialect: 'openrc' },
+  { re: /^rc\.conf(\.local)?$/, dialect: 'rcconf' },
+  { re: /^[^/]*\.sysconfig$/, dialect: 'sysconfig' },
+  { re: /^(Dockerfile|Containerfile)([.-][^/]*)?$|\.(dockerfile|containerfile)$/i, dialect: 'dockerfile' },
+  { re: /^values([.-][^/]*)?\.ya?ml$/, dialect: null, looksLike: 'a Helm values file' },
+  { re: /^Chart\.ya?ml$/, dialect: null, looksLike: 'a Helm chart definition' },
+  { re: /\.pp$/, dialect: null, looksLike: 'a Puppet manifest' },
+  { re: /\.rb$/, dialect: null, looksLike: 'a Ruby file (a Chef recipe or attributes)' },
+  { re: /^Vagrantfile$/, dialect: null, looksLike: 'a Vagrantfile' },
+  { re: /\.(sh|bash)$/, dialect: null, looksLike: 'a shell script' },
+];
+
+/** Names several formats share: they decide only with the content's agreement. Tried in order. */
+const WEAK_NAMES: readonly { re: RegExp; dialect: DialectName | 'suse'; what: string }[] = [
+  { re: /suse/i, dialect: 'suse', what: "SUSE's /etc/sysconfig/memcached" },
+  { re: /redhat|rhel|centos|fedora|rocky|almalinux|amazon|sysconfig/i, dialect: 'sysconfig', what: "RHEL's /etc/sysconfig/memcached" },
+  { re: /debian|ubuntu/i, dialect: 'debian', what: "Debian's /etc/memcached.conf" },
+  { re: /alpine|gentoo|openrc/i, dialect: 'openrc', what: "OpenRC's /etc/conf.d/memcached" },
+  { re: /freebsd|(^|[^a-z])rc\.?conf/i, dialect: 'rcconf', what: "FreeBSD's rc.conf" },
+  { re: /systemd|(^|[^a-z])unit([^a-z]|$)/i, dialect: 'systemd', what: 'a systemd unit' },
+  { re: /supervisor/i, dialect: 'supervisord', what: 'a supervisord program' },
+  { re: /^memcached([_-][^/]*)?\.conf$/, dialect: 'debian', what: "Debian's /etc/memcached.conf" },
+];
+
+// ---- Content ----
+
+/** A content signature: a format only one program reads (`dialect`), or one mchard refuses (`dialect: null`). */
+interface Signature {
+  readonly dialect: DialectName | null;
+  /** "a [program:memcached] section", "a Dockerfile". */
+  readonly what: string;
+  /** True for signatures of formats that are KEY=value files (the wrapper skips their lines; not a contradiction of its path). */
+  readonly assignments?: boolean;
+  /** The format family, when it is one of mchard's dialects even though this file is refused (a Compose file without memcached). */
+  readonly family?: DialectName;
+}
+
+const SNIFF_LIMIT = 1 << 20;
+
+const RHEL_VARS = ['PORT', 'USER', 'MAXCONN', 'CACHESIZE', 'OPTIONS'];
+const OPENRC_VARS = ['MEMUSAGE', 'LISTENON', 'MEMCACHED_RUNAS', 'UDPPORT', 'MISC_OPTS', 'MEMCACHED_BINARY', 'PIDBASE'];
+const RCCONF_VARS = ['memcached_enable', 'memcached_flags', 'memcached_user', 'memcached_profiles'];
+const ASSIGNMENT = /^[ \t]*(export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*=/;
+const SHELL_CODE = /^[ \t]*(if[ \t]+\[|if[ \t]+test[ \t]|then$|fi$|else$|elif[ \t]|for[ \t]+\w+[ \t]+in[ \t]|while[ \t].*;[ \t]*do$|do$|done$|case[ \t].*[ \t]in$|esac$|[A-Za-z_]\w*[ \t]*\(\)[ \t]*\{?$|function[ \t]+\w+|\.[ \t]+\/|source[ \t]+\S)/;
+const UPSTART = /^[ \t]*(start on[ \t]|stop on[ \t]|respawn([ \t]|$)|exec[ \t]|script$|end script$|pre-start[ \t]|post-start[ \t]|pre-stop[ \t]|post-stop[ \t]|expect[ \t]+(fork|daemon|stop)|description[ \t]+"|instance[ \t]|console[ \t]|setuid[ \t]|env[ \t]+\w+=)/;
+const DOCKER_INSTRUCTION = /^[ \t]*(RUN|CMD|ENTRYPOINT|COPY|ADD|EXPOSE|ENV|USER|WORKDIR|LABEL|VOLUME|ARG|HEALTHCHECK|STOPSIGNAL|SHELL|ONBUILD|MAINTAINER)[ \t]/i;
+
+interface Sniffed {
+  readonly signature: Signature | null;
+  /** Lines that assign a variable (`KEY=value`, `KEY = value`) and lines that start with `-`. */
+  readonly assignments: number;
+  readonly options: number;
+  readonly names: ReadonlySet<string>;
+}
+
+/** What one pass over the lines finds; the signatures are decided from it. */
+interface Features {
+  assignments: number;
+  options: number;
+  names: Set<string>;
+  shell: number;
+  upstart: number;
+  upstartStrong: boolean;
+  beginInitInfo: boolean;
+  caseOnFirstArgument: boolean;
+  startBranch: boolean;
+  rcSubr: boolean;
+  /** 0: no instruction yet; 1: the first instruction was FROM; 2: FROM and another instruction; -1: not a Dockerfile. */
+  docker: number;
+  apiVersion: boolean;
+  kind: boolean;
+  services: boolean;
+  playbook: boolean;
+  dashName: boolean;
+  ansibleModule: boolean;
+  imageKey: boolean;
+  repository: boolean;
+  replicaCount: boolean;
+  program: string | null;
+  systemdSection: string | null;
+  supervisorSection: boolean;
+  otherSection: string | null;
+  debianHeader: boolean;
+}
+
+const UPSTART_STRONG = /^[ \t]*(start on|stop on|respawn|pre-start|post-stop|end script|expect[ \t]+(fork|daemon))\b/;
+const ANSIBLE_LINE = /^[ \t]+(-[ \t]+)?(ansible\.builtin\.\w+|apt|yum|dnf|package|template|copy|file|lineinfile|blockinfile|service|systemd|command|shell|become|when|notify|with_items|loop|register|include_tasks|import_tasks|include_role|tasks|roles|handlers|vars|gather_facts|hosts)[ \t]*:/;
+const YAML_TOP = /^(apiVersion|kind|services|image|replicaCount):[ \t]*(.*)$/;
+const SECTION = /^[ \t]*\[([^\]\n]{1,60})\][ \t]*$/;
+const SUPERVISOR_SECTION = /^(supervisord|supervisorctl|include|unix_http_server|inet_http_server|rpcinterface:.*|group:.*|eventlistener:.*)$/;
+/** The first lines of Debian's packaged /etc/memcached.conf (either says whose file it is). */
+const DEBIAN_HEADER = ['# memcached default config file', '# This configuration file is read by the start-memcached script'] as const;
+
+/**
+ * One pass over the lines (at most the first MiB): comment and blank lines, most of a distribution's
+ * file, cost a character test; a regular expression runs only on the lines that can match it.
+ */
+function scan(text: string): Features {
+  const f: Features = {
+    assignments: 0, options: 0, names: new Set(), shell: 0, upstart: 0, upstartStrong: false, beginInitInfo: false,
+    caseOnFirstArgument: false, startBranch: false, rcSubr: false, docker: 0, apiVersion: false, kind: false, services: false,
+    playbook: false, dashName: false, ansibleModule: false, imageKey: false, repository: false, replicaCount: false,
+    program: null, systemdSection: null, supervisorSection: false, otherSection: null, debianHeader: false,
+  };
+  // One line at a time, not text.split('\n'): a big file would hold a million strings at once.
+  for (let at = 0; at !== -1; ) {
+    const nl = text.indexOf('\n', at);
+    let end = nl === -1 ? text.length : nl;
+    if (end > at && text.charCodeAt(end - 1) === 13) end--;
+    const start = at;
+    at = nl === -1 ? -1 : nl + 1;
+    let first = start;
+    while (first < end && (text.charCodeAt(first) === 32 || text.charCodeAt(first) === 9)) first++;
+    if (first === end) continue;
+    const c = text.charCodeAt(first);
+    if (c === 35 /* # */) {
+      if (text.startsWith('### BEGIN INIT INFO', first)) f.beginInitInfo = true;
+      else if (text.startsWith(DEBIAN_HEADER[0], start) || text.startsWith(DEBIAN_HEADER[1], start)) f.debianHeader = true;
+      continue;
+    }
+    const line = text.slice(start, end);
+    // A Dockerfile: the first instruction (after comments, parser directives and ARGs) is FROM, another follows.
+    if (f.docker === 0) {
+      if (/^[ \t]*FROM[ \t]+\S/i.test(line)) f.docker = 1;
+      else if (!/^[ \t]*ARG[ \t]/i.test(line)) f.docker = -1;
+    } else if (f.docker === 1 && (DOCKER_INSTRUCTION.test(line) || /^[ \t]*FROM[ \t]/i.test(line))) f.docker = 2;
+    if (c === 91 /* [ */) {
+      const m = SECTION.exec(line);
+      if (!m) continue;
+      const name = m[1];
+      if (name.startsWith('program:')) f.program ??= name.slice('program:'.length);
+      else if (name === 'Service' || name === 'Unit' || name === 'Install') f.systemdSection ??= name;
+      else if (SUPERVISOR_SECTION.test(name)) f.supervisorSection = true;
+      else f.otherSection ??= name;
+      continue;
+    }
+    if (c === 45 /* - */) {
+      f.options++;
+      // `-m 64` is an option; only `- key:` (a YAML list item) is looked at further.
+      const next = text.charCodeAt(first + 1);
+      if (next !== 32 && next !== 9) continue;
+      if (first === start) {
+        if (/^-[ \t]+(hosts|import_playbook)[ \t]*:/.test(line)) f.playbook = true;
+        else if (/^-[ \t]+name[ \t]*:/.test(line)) f.dashName = true;
+      } else if (ANSIBLE_LINE.test(line)) f.ansibleModule = true;
+      continue;
+    }
+    // Otherwise only a letter, `_`, `.` or a quote starts what is looked for.
+    if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46 || c === 39 || c === 34)) continue;
+    const a = ASSIGNMENT.exec(line);
+    if (a) {
+      // NAME=value: neither shell control flow, an Upstart stanza nor a YAML key.
+      f.assignments++;
+      f.names.add(a[2]);
+      continue;
+    }
+    if (SHELL_CODE.test(line)) f.shell++;
+    if (UPSTART.test(line)) {
+      f.upstart++;
+      if (UPSTART_STRONG.test(line)) f.upstartStrong = true;
+    }
+    if (c === 46 && /^[ \t]*\.[ \t]+\/etc\/rc\.subr/.test(line)) f.rcSubr = true;
+    if (/^[ \t]*case[ \t]+"?\$\{?1\}?"?[ \t]+in/.test(line)) f.caseOnFirstArgument = true;
+    if (/^[ \t]*'?start'?\)/.test(line)) f.startBranch = true;
+    if (first === start) {
+      const y = YAML_TOP.exec(line);
+      if (y) {
+        const rest = y[2].trim();
+        if (y[1] === 'apiVersion') f.apiVersion ||= rest !== '';
+        else if (y[1] === 'kind') f.kind ||= rest !== '';
+        else if (y[1] === 'services') f.services ||= rest === '' || rest.startsWith('#');
+        else if (y[1] === 'image') f.imageKey ||= rest === '';
+        else f.replicaCount ||= /^\d/.test(rest);
+      }
+    } else {
+      if (/^[ \t]+repository:[ \t]*\S/.test(line)) f.repository = true;
+      if (ANSIBLE_LINE.test(line)) f.ansibleModule = true;
+    }
+  }
+  return f;
+}
+
+/**
+ * Text from the file, made safe to show: control characters (C0, DEL, C1) and the characters that
+ * reorder text on a terminal are written as escapes, so a file cannot drive the terminal of whoever lints it.
+ */
+function printable(s: string): string {
+  return s.replace(/[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A Dockerfile runs memcached when a CMD or ENTRYPOINT names it, or a FROM names a memcached image (the
+ * official one, Bitnami's, or another whose name says memcached). Continuation lines are joined first.
+ */
+export function dockerfileRunsMemcached(text: string): boolean {
+  const joined = text.replace(/[\\`][ \t]*\r?\n/g, ' ');
+  return /^[ \t]*(CMD|ENTRYPOINT)[ \t][^\n]*memcached/im.test(joined) || /^[ \t]*FROM[ \t]+(--\S+[ \t]+)*\S*memcached\S*/im.test(joined);
+}
+
+/** A Compose file's services mention memcached (an image, a command, an entrypoint). */
+function composeRunsMemcached(text: string): boolean {
+  return /^[ \t]+(image|command|entrypoint)[ \t]*:.*memcached/m.test(text) || /^[ \t]+-[ \t]*["']?(\S*\/)?memcached["']?[ \t]*$/m.test(text);
+}
+
+function sniff(full: string): Sniffed {
+  const text = full.length > SNIFF_LIMIT ? full.slice(0, SNIFF_LIMIT) : full;
+  const f = scan(text);
+  const sig = (dialect: DialectName | null, what: string, assignments = false, family?: DialectName): Sniffed => ({
+    assignments: f.assignments,
+    options: f.options,
+    names: f.names,
+    signature: { dialect, what, assignments, family: family ?? dialect ?? undefined },
+  });
+  const nl = text.indexOf('\n');
+  const firstLine = (nl === -1 ? text : text.slice(0, nl)).replace(/\r$/, '');
+  const helm = text.includes('{{') && /\{\{-?[ \t]*(\.Values|\.Release|include[ \t]+"|template[ \t]+")/.test(text);
+
+  // Programs and scripts first: they mention variables and options of every other format.
+  if (firstLine.startsWith('#!')) {
+    const interp = firstLine.slice(2).trim();
+    if (/openrc-run/.test(interp)) return sig(null, 'an OpenRC init script');
+    if (f.beginInitInfo || (f.caseOnFirstArgument && f.startBranch)) return sig(null, 'a SysV init script');
+    if (f.rcSubr) return sig(null, 'an rc.d script');
+    if (/(^|\/)(env[ \t]+)?(ba|da|k|z|a)?sh\b/.test(interp)) return sig(null, 'a shell script');
+    return sig(null, `a script (${printable(firstLine.slice(0, 40))})`);
+  }
+  if (f.beginInitInfo) return sig(null, 'a SysV init script');
+  if (f.upstart >= 2 && f.upstartStrong) return sig(null, 'an Upstart job');
+  if (f.docker === 2) {
+    return dockerfileRunsMemcached(text) ? sig('dockerfile', 'a Dockerfile that runs memcached') : sig(null, 'a Dockerfile that does not run memcached', false, 'dockerfile');
+  }
+
+  // YAML documents.
+  if (f.apiVersion && f.kind) return sig(null, helm ? 'a Helm chart template (a Kubernetes manifest)' : 'a Kubernetes manifest');
+  if (helm) return sig(null, 'a Helm chart template');
+  if (f.services) {
+    return composeRunsMemcached(text) ? sig('compose', 'a Compose services: mapping that runs memcached') : sig(null, 'a Compose file with no memcached service', false, 'compose');
+  }
+  if (f.playbook || (f.dashName && f.ansibleModule)) return sig(null, 'an Ansible playbook or task file');
+  if ((f.imageKey && f.repository) || f.replicaCount) return sig(null, 'a Helm values file');
+
+  // INI-style files of service managers.
+  if (f.program !== null) return sig('supervisord', `a [program:${printable(f.program.slice(0, 40))}] section`);
+  if (f.systemdSection !== null) return sig('systemd', `a [${f.systemdSection}] section`);
+  if (f.supervisorSection) return sig('supervisord', "supervisord's own sections");
+
+  // Other applications' formats.
+  if (/^\s*[{[]/.test(text) && isJson(text)) return sig(null, "a JSON file (a client's or an application's settings)");
+  if (f.otherSection !== null) return sig(null, `an INI file with [section] headers ([${printable(f.otherSection)}]: an application's configuration)`);
+
+  // Shell code without a #! line (a fragment sourced by a script).
+  if (f.shell >= 2) return sig(null, 'shell code (a fragment of a script)');
+
+  // Variable files: whose variables they are tells which program reads them.
+  const rc = RCCONF_VARS.find((n) => f.names.has(n));
+  if (rc) return sig('rcconf', `FreeBSD's ${rc}= variable`, true);
+  const openrc = OPENRC_VARS.find((n) => f.names.has(n));
+  if (openrc) return sig('openrc', `OpenRC's ${openrc}= variable`, true);
+  // RHEL's before SUSE's: a template may hold both, one per OS family, and the RHEL one is what mchard reads.
+  const rhel = RHEL_VARS.filter((n) => f.names.has(n));
+  if (rhel.length >= 2) return sig('sysconfig', `RHEL's ${rhel.map((n) => `${n}=`).join(', ')} variables`, true);
+  if (f.names.has('MEMCACHED_PARAMS')) return sig(null, "SUSE's /etc/sysconfig/memcached (MEMCACHED_PARAMS=), read by SUSE's own memcached.service", true, 'sysconfig');
+  if (f.names.has('ENABLE_MEMCACHED')) return sig(null, "Debian's /etc/default/memcached (ENABLE_MEMCACHED=, read by the SysV init script; the options are in /etc/memcached.conf)", true);
+
+  // Debian's stock file says who reads it.
+  if (f.debianHeader) return sig('debian', "Debian's stock header (\"read by the start-memcached script\")");
+  return { assignments: f.assignments, options: f.options, names: f.names, signature: null };
+}
+
+/** What the option-file heuristic would guess; null when the file has neither kind of line. */
+function guessOf(s: Sniffed): 'debian' | 'sysconfig' | null {
+  if (s.assignments === 0 && s.options === 0) return null;
+  return s.assignments > s.options ? 'sysconfig' : 'debian';
+}
+
+const GUESS_LOOKS: Record<'debian' | 'sysconfig', string> = {
+  debian: "memcached options, one or more a line (as Debian's /etc/memcached.conf holds them)",
+  sysconfig: 'KEY=value assignments (as /etc/sysconfig/memcached holds them)',
+};
+
+// ---- Deciding ----
+
+function describeTarget(t: Target, matched: string, installed: string): string {
+  const tmpl = t.template ? `, ${templateWords(t.template)} of ${installed}` : '';
+  if (t.system) return `path ${t.shown}${tmpl}`;
+  const rel = matched.replace(/^\//, '');
+  return `path ${rel}${t.template ? t.template.suffix : ''}${tmpl || `, installed as ${installed}`}`;
+}
+
+/** A description used mid-sentence: closed by a comma when it holds one. */
+const clause = (because: string) => (because.includes(',') ? `${because},` : because);
+
+const ENGINE_NAME = { jinja2: 'a Jinja2', erb: 'an ERB', epp: 'a Puppet EPP' } as const;
+const templateWords = (t: TemplateInfo) => (t.engine ? `${ENGINE_NAME[t.engine]} template` : 'a template');
+
+/** `name memcached.conf.j2, a Jinja2 template`. */
+function nameText(t: Target): string {
+  if (!t.template) return `name ${t.base}`;
+  return `name ${t.base}${t.template.suffix}, ${templateWords(t.template)}`;
+}
+
+function choice(t: Target, dialect: DialectName, reason: DetectReason, confidence: DetectConfidence, because: string, caveat: string | null = null): DialectChoice {
+  const readBy = READ_BY[dialect];
+  return {
+    refused: false,
+    path: t.shown,
+    dialect,
+    reason,
+    confidence,
+    readBy,
+    because,
+    caveat,
+    template: t.template,
+    explanation: `${because}: read by ${readBy}${caveat ? `; ${caveat}` : ''}`,
+  };
+}
+
+function refusal(t: Target, looksLike: string | null, reason: DetectReason | null, because: string, candidates: readonly DialectName[] = [], detail?: string): DialectRefusal {
+  const force = candidates.length
+    ? `pass ${candidates.map((d) => `--dialect ${d}`).join(' or ')} if that is what reads it`
+    : 'pass --dialect NAME to read it as one of them';
+  const what = detail ?? (looksLike ? `it looks like ${looksLike} (${because})` : `mchard cannot tell which program reads it${because ? ` (${because})` : ''}`);
+  return {
+    refused: true,
+    path: t.shown,
+    looksLike,
+    reason,
+    because,
+    template: t.template,
+    candidates,
+    message: `not read: ${what}; ${WHAT_MCHARD_READS}; ${force}`,
+  };
+}
+
+/** What a file's content says when its path or name decided otherwise (for a caveat). */
+function caveatFor(dialect: DialectName, s: Sniffed): string | null {
+  if (dialect === 'debian') {
+    if (s.signature?.assignments || (!s.signature && s.assignments > 0 && s.assignments >= s.options)) {
+      const what = s.signature ? s.signature.what : 'KEY=value assignments';
+      return `it holds ${what}, as an environment file does, not memcached options: the wrapper does not read them as settings (it skips each line that holds a space and passes the others to memcached as words)`;
+    }
+    if (s.signature && s.signature.dialect !== 'debian') {
+      return `it looks like ${s.signature.what}, not memcached options: the wrapper reads it line by line all the same (it skips each line that does not start with "-" and holds a space, and passes the rest to memcached)`;
+    }
+    return null;
+  }
+  if (s.signature && s.signature.dialect !== dialect) return `it looks like ${s.signature.what}`;
+  if (dialect === 'sysconfig' && s.options > s.assignments) return 'it holds option lines, not KEY=value assignments: systemd ignores lines without "="';
+  if (dialect === 'sysconfig') {
+    const foreign = foreignVariables(s);
+    if (foreign.length) {
+      return `it also sets ${foreign.map((n) => `${n}=`).join(', ')}, which the packaged memcached.service does not read: if a unit of its own reads ${foreign.length === 1 ? 'it' : 'them'}, mchard does not see what ${foreign.length === 1 ? 'it does' : 'they do'}`;
+    }
+  }
   return null;
 }
 
-/** Content signatures of the formats that are not option files, tried before the option-file heuristic. */
-const BY_CONTENT: readonly [RegExp, DialectName][] = [
-  [/^[ \t]*\[program:[^\]\n]+\][ \t]*\r?$/m, 'supervisord'],
-  [/^[ \t]*\[(Unit|Service|Install)\][ \t]*\r?$/m, 'systemd'],
-  [/^services:[ \t]*\r?$/m, 'compose'],
-  [/^[ \t]*memcached_(enable|flags|user|profiles)=/m, 'rcconf'],
-  [/^[ \t]*(MEMUSAGE|LISTENON|MEMCACHED_RUNAS|UDPPORT|MISC_OPTS)=/m, 'openrc'],
-];
-
-const SYSCONFIG_LINE = /^[ \t]*(export[ \t]+)?[A-Za-z_][A-Za-z0-9_]*[ \t]*=/;
-const DEBIAN_LINE = /^[ \t]*-/;
+/** Variables a sysconfig file sets that RHEL's packaged unit does not read (shown at most five). */
+function foreignVariables(s: Sniffed): string[] {
+  return [...s.names].filter((n) => !RHEL_VARS.includes(n)).slice(0, 5);
+}
 
 /**
- * A Dockerfile: its first instruction (after parser directives, comments and ARGs) is FROM, and another
- * instruction follows.
+ * A file taken for RHEL's /etc/sysconfig/memcached by its name, which sets variables but none of those
+ * RHEL's unit reads: another distribution's unit or script reads it (PLD's LISTEN=, MEMCACHED_OPTS=).
  */
-export function looksLikeDockerfile(text: string): boolean {
-  const m = /^(?:[ \t]*(?:#[^\n]*)?\r?\n|[ \t]*ARG[ \t][^\n]*\n)*[ \t]*FROM[ \t]+\S[^\n]*\n/i.exec(text.slice(0, 65536));
-  return m !== null && /^[ \t]*(RUN|CMD|ENTRYPOINT|COPY|ADD|EXPOSE|ENV|USER|WORKDIR|LABEL|VOLUME|ARG|HEALTHCHECK|STOPSIGNAL|SHELL|ONBUILD|MAINTAINER|FROM)[ \t]/im.test(text.slice(m[0].length, 65536));
+function otherSysconfig(t: Target, s: Sniffed, because: string): DialectRefusal | null {
+  if (s.names.size === 0 || RHEL_VARS.some((n) => s.names.has(n))) return null;
+  const names = foreignVariables(s).map((n) => `${n}=`).join(', ');
+  return refusal(t, `another distribution's /etc/sysconfig/memcached (${names}: none of PORT, USER, MAXCONN, CACHESIZE, OPTIONS, which RHEL's memcached.service reads)`, 'content', because, ['sysconfig']);
 }
 
-export function dialectFromContent(text: string): DialectName | null {
-  if (looksLikeDockerfile(text)) return 'dockerfile';
-  for (const [re, name] of BY_CONTENT) if (re.test(text)) return name;
-  let sys = 0;
-  let deb = 0;
-  // One line at a time, not text.split('\n'): a 50 MB file would hold a million strings at once.
-  for (let at = 0; at !== -1; ) {
-    const nl = text.indexOf('\n', at);
-    const line = text.slice(at, nl === -1 ? text.length : nl);
-    at = nl === -1 ? -1 : nl + 1;
-    if (SYSCONFIG_LINE.test(line)) sys++;
-    else if (DEBIAN_LINE.test(line)) deb++;
+/**
+ * Which program reads the file at `path` holding `text`: a dialect with the reason and confidence, or a
+ * refusal. `explicit` (`--dialect`) decides when given.
+ */
+export function detectDialect(path: string, text: string, explicit?: DialectName): Detection {
+  const t = targetOf(path);
+  if (explicit) return choice(t, explicit, 'flag', 'certain', `--dialect ${explicit}`);
+  const s = sniff(text);
+
+  // 1. A service's well-known path.
+  if (path !== '-') {
+    for (const rule of PATH_RULES) {
+      if (!rule.may(t.dir, t.base)) continue;
+      const m = rule.re.exec(t.tail);
+      if (!m) continue;
+      const because = describeTarget(t, m[0], rule.installed);
+      if (rule.dialect === null) return refusal(t, rule.looksLike ?? null, 'path', because);
+      // /etc/sysconfig/memcached holding SUSE's variables is read by SUSE's unit, not RHEL's.
+      if (rule.dialect === 'sysconfig' && s.signature && s.signature.dialect === null && s.signature.assignments) {
+        return refusal(t, s.signature.what, 'content', `content, at ${because}`);
+      }
+      // In a repository, a file unmistakably of another format is not what the path suggests.
+      if (!t.system && s.signature && s.signature.family !== rule.dialect && !s.signature.assignments) {
+        return refusal(t, s.signature.what, 'content', because, [rule.dialect], `its ${clause(because)} says ${READ_BY[rule.dialect]} reads it, but it looks like ${s.signature.what}`);
+      }
+      return choice(t, rule.dialect, 'path', 'certain', because, caveatFor(rule.dialect, s));
+    }
   }
-  if (sys === 0 && deb === 0) return null;
-  return sys > deb ? 'sysconfig' : 'debian';
+
+  // 2. A name only one format uses.
+  if (path !== '-') {
+    for (const rule of STRONG_NAMES) {
+      if (!rule.re.test(t.base)) continue;
+      const because = nameText(t);
+      if (rule.dialect === null) return refusal(t, rule.looksLike ?? null, 'name', because);
+      // A Dockerfile is read only when it runs memcached; any other Dockerfile is refused by its name.
+      if (rule.dialect === 'dockerfile' && s.signature?.dialect !== 'dockerfile' && !dockerfileRunsMemcached(text.length > SNIFF_LIMIT ? text.slice(0, SNIFF_LIMIT) : text)) {
+        const what = 'a Dockerfile that does not run memcached';
+        return refusal(t, what, 'name', because, [], `it is ${what} (${because})`);
+      }
+      if (rule.dialect === 'sysconfig' && s.signature && s.signature.dialect === null && s.signature.assignments) {
+        return refusal(t, s.signature.what, 'content', `content, with ${because}`);
+      }
+      if (rule.dialect === 'sysconfig') {
+        const other = otherSysconfig(t, s, because);
+        if (other) return other;
+      }
+      if (s.signature && s.signature.family !== rule.dialect && !(s.signature.assignments && rule.dialect === 'sysconfig')) {
+        return refusal(t, s.signature.what, 'content', because, [rule.dialect], `its ${clause(because)} says ${READ_BY[rule.dialect]} reads it, but it looks like ${s.signature.what}`);
+      }
+      return choice(t, rule.dialect, 'name', 'high', because, caveatFor(rule.dialect, s));
+    }
+  }
+
+  // 3. Content only one format has (it beats a name several formats share: supervisord programs kept
+  //    in conf.d/memcached.conf are supervisord's).
+  const weak = path === '-' ? undefined : WEAK_NAMES.find((w) => w.re.test(t.base));
+  if (s.signature) {
+    if (s.signature.dialect === null) return refusal(t, s.signature.what, 'content', 'content');
+    if (weak && weak.dialect === s.signature.dialect) {
+      return choice(t, s.signature.dialect, 'name', 'high', `${nameText(t)} and content: ${s.signature.what}`);
+    }
+    const note = weak ? ` (the name ${t.base} alone would suggest ${weak.what})` : '';
+    return choice(t, s.signature.dialect, 'content', 'high', `content: ${s.signature.what}${note}`);
+  }
+
+  // 4. A name several formats share, when the content agrees or says nothing.
+  const guess = guessOf(s);
+  if (weak) {
+    const because = nameText(t);
+    if (weak.dialect === 'suse') return refusal(t, weak.what, 'name', because);
+    if (weak.dialect !== 'debian' && weak.dialect !== 'sysconfig') {
+      // An OpenRC, rc.conf, unit or supervisord name without that format's signature: nothing confirms it.
+      return refusal(t, null, 'name', because, [weak.dialect], `its ${clause(because)} suggests ${weak.what}, but nothing in it is that format's`);
+    }
+    if (weak.dialect === 'sysconfig') {
+      const other = otherSysconfig(t, s, because);
+      if (other) return other;
+    }
+    if (guess === null || guess === weak.dialect) {
+      const holds = guess === 'debian' ? ', and it holds option lines' : guess === 'sysconfig' ? ', and it holds KEY=value assignments' : '';
+      return choice(t, weak.dialect, 'name', 'high', `${because}${holds}`, caveatFor(weak.dialect, s));
+    }
+    return refusal(t, GUESS_LOOKS[guess], 'content', because, [weak.dialect, guess],
+      `its ${clause(because)} suggests ${weak.what}, but it holds ${GUESS_LOOKS[guess]}: where it is installed decides which program reads it`);
+  }
+
+  // 5. The option-file heuristic is a guess: refuse, saying what it looks like.
+  if (guess) return refusal(t, GUESS_LOOKS[guess], 'content', 'content', [guess]);
+  if (/^\s*$/.test(text)) return refusal(t, null, null, 'the file is empty and its name does not say what reads it');
+  return refusal(t, null, null, '');
 }
 
-/** The dialect for a file: an explicit choice, else the path, else the content, else Debian's. */
-export function chooseDialect(path: string, text: string, explicit?: DialectName): DialectName {
-  return explicit ?? dialectFromPath(path) ?? dialectFromContent(text) ?? 'debian';
+/**
+ * The dialect for a file, or null when mchard refuses it. Kept for callers that only need the name;
+ * `detectDialect` says why.
+ */
+export function chooseDialect(path: string, text: string, explicit?: DialectName): DialectName | null {
+  const d = detectDialect(path, text, explicit);
+  return d.refused ? null : d.dialect;
+}
+
+/** The JSON fields lint and inspect report for a file's dialect. */
+export function detectionFields(d: Detection): Record<string, unknown> {
+  if (d.refused) return { dialect: null, refused: { looksLike: d.looksLike, reason: d.reason, message: d.message, ...(d.template ? { template: d.template } : {}) } };
+  return {
+    dialect: d.dialect,
+    dialectReason: d.reason,
+    dialectConfidence: d.confidence,
+    readBy: d.readBy,
+    detection: d.explanation,
+    ...(d.template ? { template: d.template } : {}),
+  };
 }

@@ -4,9 +4,10 @@
  * file never pays for the YAML parser. `loadDialect` must be awaited before `parseConfig` on those.
  */
 import type { SourceText } from '../source.js';
-import type { Dialect, DialectName, ParsedConfig } from './types.js';
+import type { Dialect, DialectName, ParseContext, ParsedConfig } from './types.js';
 import { debianDialect } from './debian.js';
 import { sysconfigDialect } from './sysconfig.js';
+import { detectTemplate, parseTemplate } from './template.js';
 
 const LOADERS: Record<DialectName, () => Promise<Dialect>> = {
   debian: async () => debianDialect,
@@ -40,7 +41,11 @@ export async function loadDialect(name: DialectName): Promise<Dialect> {
 
 /** Loads every dialect (tests, `mchard rules`). */
 export async function loadAllDialects(): Promise<Dialect[]> {
-  return Promise.all((Object.keys(LOADERS) as DialectName[]).map(loadDialect));
+  // One after the other: modules that dialects share (the container images' models) are then linked once
+  // (jest's ES module loader fails on two dynamic imports linking the same module at the same time).
+  const out: Dialect[] = [];
+  for (const name of Object.keys(LOADERS) as DialectName[]) out.push(await loadDialect(name));
+  return out;
 }
 
 /** A dialect already loaded; throws for one that was not awaited with `loadDialect`. */
@@ -50,6 +55,13 @@ export function dialectOf(name: DialectName): Dialect {
   return d;
 }
 
-export function parseConfig(source: SourceText, dialect: DialectName): ParsedConfig {
-  return dialectOf(dialect).parse(source);
+/**
+ * Parses a file in its dialect. A template (by its name's suffix, or its content outside /etc) is parsed
+ * through the template layer: its literal parts in the dialect, what the template decides marked unknown.
+ */
+export function parseConfig(source: SourceText, dialect: DialectName, context?: ParseContext): ParsedConfig {
+  const d = dialectOf(dialect);
+  const tpl = detectTemplate(source.path, source.text);
+  if (tpl) return parseTemplate(source, tpl, dialect, (s) => d.parse(s, context));
+  return d.parse(source, context);
 }

@@ -121,10 +121,18 @@ export function parseShVars(text: string): ShVarsFile {
   let i = 0;
   let exact = true;
   let syntaxError: ShVarsFile['syntaxError'] = null;
+  // Lines counted on from the last question (assignments come in order): counting from the start each
+  // time made a file of many assignments quadratic.
+  let seenOffset = 0;
+  let seenLine = 1;
   const lineOf = (offset: number) => {
-    let line = 1;
-    for (let k = text.indexOf('\n'); k !== -1 && k < offset; k = text.indexOf('\n', k + 1)) line++;
-    return line;
+    if (offset < seenOffset) {
+      seenOffset = 0;
+      seenLine = 1;
+    }
+    for (let k = text.indexOf('\n', seenOffset); k !== -1 && k < offset; k = text.indexOf('\n', k + 1)) seenLine++;
+    seenOffset = offset;
+    return seenLine;
   };
 
   /** Index just past the `${...}` starting at k (k points at `$`); throws when `}` is missing. */
@@ -257,7 +265,7 @@ export function parseShVars(text: string): ShVarsFile {
           }
           if (d === '$') {
             const e = expand(k, false);
-            chars.push(...e.chars);
+            for (const x of e.chars) chars.push(x);
             mark(e.inexact);
             k = e.end;
             continue;
@@ -278,7 +286,7 @@ export function parseShVars(text: string): ShVarsFile {
       if (c === '$') {
         const e = expand(i, true);
         if (!e.literal) unquotedExpansion = true;
-        chars.push(...e.chars);
+        for (const x of e.chars) chars.push(x);
         mark(e.inexact);
         i = e.end;
         continue;
@@ -393,7 +401,7 @@ export function parseShVars(text: string): ShVarsFile {
           message: `${show(text.slice(cmdStart, e))} is a shell command, not an assignment; mchard does not run it, so variables it changes are not accounted for`,
         });
       } else {
-        assignments.push(...pending);
+        for (const a of pending) assignments.push(a);
       }
     }
   } catch (e) {

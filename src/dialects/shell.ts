@@ -1,8 +1,15 @@
 /**
- * Enough of a POSIX shell (dash, Debian's /bin/sh) to know what argv a `sh -c "memcached ..."` command
- * line gives memcached: quoting, expansions, redirections, command separators and the syntax errors dash
- * stops on. Expansions, globs and tildes depend on the host; the words they touch are marked inexact and
- * keep their literal text as the best guess.
+ * dash (Debian's /bin/sh) as far as mchard needs it: what a `sh -c "memcached ..."` command line gives
+ * memcached, and where dash refuses the line. The reader follows dash 0.5.12's parser (parser.c): its
+ * tokens, reserved words in command position, the word reader with its quoting and `${...}`, `$(...)`,
+ * `$((...))` and backquote substitutions (each parsed as dash does, so an error inside one is an error of
+ * the line), redirections, here-documents and compound commands. A syntax error anywhere in the first
+ * complete command means nothing runs: dash prints "Syntax error: ..." and exits 2.
+ *
+ * Words that expansions touch depend on the host: a quoted expansion is one argument whose text is not
+ * known ("value"); an unquoted one is split into fields and may stand for any number of arguments
+ * ("opaque"). Pathname expansion happens in the wrapper's working directory, which under systemd is `/`;
+ * see {@link expandInRoot} for what mchard claims about it.
  */
 import type { Span } from '../source.js';
 
@@ -15,11 +22,29 @@ export interface SourcedChar {
 export interface ShellWord {
   value: string;
   span: Span | null;
+  /** False when the argument depends on the host (an expansion, a glob that may match). */
   exact: boolean;
   /** What makes it inexact, for messages. */
   inexact?: string;
   /** True when quotes or backslashes were removed. */
   unquoted: boolean;
+  /** For an inexact word: one argument with unknown text (`value`), or any number of arguments (`opaque`). */
+  kind?: 'value' | 'opaque';
+  /** Index in `value` of the first character that depends on the host. */
+  unknownAt?: number;
+  /** A name pathname expansion produced (a file in `/`, or a path): never an option on a realistic host. */
+  pathname?: boolean;
+}
+
+export interface ShellFailure {
+  message: string;
+  span: Span | null;
+  /**
+   * sh's exit status: 2 for a syntax error or a failed expansion (a non-interactive shell exits); after a
+   * failed redirection only the command fails (status 2) and sh goes on with the commands after it, whose
+   * status then decides (null).
+   */
+  exitCode: number | null;
 }
 
 export interface ShellResult {
@@ -29,217 +54,1186 @@ export interface ShellResult {
   /** Text run as further commands after `;`, `&`, `|`, `&&`, `||`. */
   extraCommands: { operator: string; span: Span | null }[];
   /** dash refuses the line: nothing runs, sh exits 2. */
-  syntaxError: { message: string; span: Span | null } | null;
+  syntaxError: ShellFailure | null;
+  /** The line parses, but dash fails before running memcached (exit 2): a bad substitution or redirection. */
+  runtimeError: ShellFailure | null;
   hostDependent: { what: string; span: Span | null }[];
 }
 
-const BLANK = new Set([' ', '\t', '\n']);
-const NAME_START = /[A-Za-z_]/;
-const NAME_CHAR = /[A-Za-z0-9_]/;
-const SPECIAL_PARAM = /[@*#?$!\-0-9]/;
-
-function spanOf(chars: SourcedChar[], from: number, to: number): Span | null {
-  let start: number | null = null;
-  let end: number | null = null;
-  for (let i = from; i < to; i++) {
-    const o = chars[i].offset;
-    if (o === null) continue;
-    if (start === null || o < start) start = o;
-    if (end === null || o + 1 > end) end = o + 1;
-  }
-  return start === null || end === null ? null : { start, end };
+export interface ShellOptions {
+  /** The command the characters are arguments of (it matters: `NAME ()` defines a function when NAME is a name). */
+  commandName?: string;
 }
 
-export function parseShellCommand(chars: SourcedChar[]): ShellResult {
-  const res: ShellResult = { words: [], redirects: [], extraCommands: [], syntaxError: null, hostDependent: [] };
-  let i = 0;
-  const n = chars.length;
-  const at = (k: number) => (k < n ? chars[k].ch : '');
+// ---- Tokens ------------------------------------------------------------------------------------------
 
-  /** Reads one word starting at i; returns null at a blank/operator. */
-  const readWord = (): { word: ShellWord; from: number; to: number } | null => {
-    const from = i;
-    let value = '';
-    let exact = true;
-    let inexact: string | undefined;
-    let unquoted = false;
-    const markInexact = (what: string, a: number, b: number) => {
-      exact = false;
-      inexact ??= what;
-      res.hostDependent.push({ what, span: spanOf(chars, a, b) });
-    };
-    if (at(i) === '~') markInexact('tilde expansion (the home directory of the user running the wrapper)', i, i + 1);
-    while (i < n) {
-      const c = at(i);
-      if (BLANK.has(c) || ';&|<>()'.includes(c)) break;
-      if (c === '\\' && at(i + 1) === '\n') {
-        // A line continuation: removed before the line is split into words.
-        i += 2;
-        continue;
-      }
-      if (c === '\\') {
-        unquoted = true;
-        if (i + 1 < n) {
-          value += at(i + 1);
-          i += 2;
-        } else {
-          value += '\\';
-          i++;
-        }
-        continue;
-      }
-      if (c === "'") {
-        unquoted = true;
-        const close = chars.findIndex((x, k) => k > i && x.ch === "'");
-        if (close === -1) {
-          res.syntaxError = { message: 'Syntax error: Unterminated quoted string', span: spanOf(chars, i, n) };
-          i = n;
-          break;
-        }
-        for (let k = i + 1; k < close; k++) value += chars[k].ch;
-        i = close + 1;
-        continue;
-      }
-      if (c === '"') {
-        unquoted = true;
-        let k = i + 1;
-        let closed = false;
-        while (k < n) {
-          const d = at(k);
-          if (d === '"') {
-            closed = true;
-            break;
-          }
-          if (d === '\\' && k + 1 < n && '$`"\\\n'.includes(at(k + 1))) {
-            if (at(k + 1) !== '\n') value += at(k + 1);
-            k += 2;
-            continue;
-          }
-          if (d === '$' || d === '`') {
-            const end = skipExpansion(k);
-            if (end > k + 1 || d === '`') {
-              markInexact(d === '`' ? 'command substitution' : 'parameter expansion', k, end);
-              for (let q = k; q < end; q++) value += at(q);
-              k = end;
-              continue;
-            }
-          }
-          value += d;
-          k++;
-        }
-        if (!closed) {
-          res.syntaxError = { message: 'Syntax error: Unterminated quoted string', span: spanOf(chars, i, n) };
-          i = n;
-          break;
-        }
-        i = k + 1;
-        continue;
-      }
-      if (c === '$' || c === '`') {
-        const end = skipExpansion(i);
-        if (end > i + 1 || c === '`') {
-          markInexact(c === '`' ? 'command substitution' : 'parameter expansion', i, end);
-          for (let q = i; q < end; q++) value += at(q);
-          i = end;
-          continue;
-        }
-      }
-      if (c === '*' || c === '?' || c === '[') {
-        markInexact('pathname expansion (glob) in the service\'s working directory', i, i + 1);
-      }
-      value += c;
-      i++;
-    }
-    if (i === from) return null;
-    return { word: { value, span: spanOf(chars, from, i), exact, inexact, unquoted }, from, to: i };
-  };
+type Tok =
+  | 'EOF' | 'NL' | 'SEMI' | 'BACKGND' | 'AND' | 'OR' | 'PIPE' | 'LP' | 'RP' | 'ENDCASE' | 'REDIR' | 'WORD' | 'NOT'
+  | 'case' | 'do' | 'done' | 'elif' | 'else' | 'esac' | 'fi' | 'for' | 'if' | 'in' | 'then' | 'until' | 'while' | '{' | '}';
 
-  /** Index just past a `$...` or backtick expansion starting at k (k+1 when `$` is literal). */
-  const skipExpansion = (k: number): number => {
-    if (at(k) === '`') {
-      let q = k + 1;
-      while (q < n && at(q) !== '`') q += at(q) === '\\' ? 2 : 1;
-      return Math.min(q + 1, n);
-    }
-    const d = at(k + 1);
-    if (d === '{' || d === '(') {
-      const open = d;
-      const close = d === '{' ? '}' : ')';
-      let depth = 0;
-      let q = k + 1;
-      while (q < n) {
-        if (at(q) === open) depth++;
-        else if (at(q) === close) {
-          depth--;
-          if (depth === 0) return q + 1;
-        }
-        q++;
-      }
-      return n;
-    }
-    if (NAME_START.test(d)) {
-      let q = k + 1;
-      while (q < n && NAME_CHAR.test(at(q))) q++;
-      return q;
-    }
-    if (d !== '' && SPECIAL_PARAM.test(d)) return k + 2;
-    return k + 1;
-  };
+const TOKNAME: Record<Tok, string> = {
+  EOF: 'end of file', NL: 'newline', SEMI: '";"', BACKGND: '"&"', AND: '"&&"', OR: '"||"', PIPE: '"|"', LP: '"("', RP: '")"',
+  ENDCASE: '";;"', REDIR: 'redirection', WORD: 'word', NOT: '"!"',
+  case: '"case"', do: '"do"', done: '"done"', elif: '"elif"', else: '"else"', esac: '"esac"', fi: '"fi"', for: '"for"', if: '"if"',
+  in: '"in"', then: '"then"', until: '"until"', while: '"while"', '{': '"{"', '}': '"}"',
+};
 
-  let pendingIoNumber = false;
-  while (i < n) {
-    const c = at(i);
-    if (BLANK.has(c)) {
-      i++;
-      continue;
-    }
-    if (c === '#') {
-      // A word starting with # begins a comment to the end of the line.
-      break;
-    }
-    if (c === ';' || c === '&' || c === '|') {
-      let op = c;
-      if ((c === '&' || c === '|' || c === ';') && at(i + 1) === c) op = c + c;
-      res.extraCommands.push({ operator: op, span: spanOf(chars, i, n) });
-      break;
-    }
-    if (c === '(' || c === ')') {
-      res.syntaxError = { message: `Syntax error: "${c}" unexpected`, span: spanOf(chars, i, i + 1) };
-      break;
-    }
-    if (c === '<' || c === '>') {
-      const from = i;
-      let op = c;
-      const d = at(i + 1);
-      if ((c === '>' && (d === '>' || d === '|' || d === '&')) || (c === '<' && (d === '<' || d === '>' || d === '&'))) op += d;
-      i += op.length;
-      if (op === '<<' && at(i) === '-') i++;
-      while (i < n && BLANK.has(at(i))) i++;
-      const target = readWord();
-      if (!target) {
-        // dash names what it found instead of the file name: the end of the string, or the next operator.
-        const found = i >= n ? 'end of file' : `"${at(i)}${at(i + 1) === at(i) ? at(i) : ''}"`;
-        res.syntaxError = { message: `Syntax error: ${found} unexpected`, span: spanOf(chars, from, i) };
+/** Tokens that end a list (mktokens' second column). */
+const ENDS_LIST = new Set<Tok>(['EOF', 'RP', 'ENDCASE', 'do', 'done', 'elif', 'else', 'esac', 'fi', 'then', '}']);
+const KEYWORDS: ReadonlyMap<string, Tok> = new Map(
+  (['!', 'case', 'do', 'done', 'elif', 'else', 'esac', 'fi', 'for', 'if', 'in', 'then', 'until', 'while', '{', '}'] as const).map((k) => [k, k === '!' ? 'NOT' : k] as [string, Tok]),
+);
+/** dash's special built-ins, which cannot be function names. */
+const SPECIAL_BUILTINS = new Set(['.', ':', 'break', 'continue', 'eval', 'exec', 'exit', 'export', 'readonly', 'return', 'set', 'shift', 'times', 'trap', 'unset']);
+
+const CHKALIAS = 1;
+const CHKKWD = 2;
+const CHKNL = 4;
+const CHKEOFMARK = 8;
+
+class SyntaxError_ extends Error {
+  constructor(
+    message: string,
+    readonly at: number,
+  ) {
+    super(message);
+  }
+}
+
+// ---- Syntax classes (mksyntax.c) ---------------------------------------------------------------------
+
+type Syntax = 'base' | 'dq' | 'sq' | 'ari';
+type Cls = 'NL' | 'WORD' | 'CTL' | 'BACK' | 'SQUOTE' | 'DQUOTE' | 'ENDQUOTE' | 'BQUOTE' | 'VAR' | 'ENDVAR' | 'LP' | 'RP' | 'SPCL' | 'EOF';
+
+function classOf(syntax: Syntax, c: string): Cls {
+  if (c === '') return 'EOF';
+  if (c === '\n') return 'NL';
+  switch (syntax) {
+    case 'base':
+      if (c === '\\') return 'BACK';
+      if (c === "'") return 'SQUOTE';
+      if (c === '"') return 'DQUOTE';
+      if (c === '`') return 'BQUOTE';
+      if (c === '$') return 'VAR';
+      if (c === '}') return 'ENDVAR';
+      if ('<>();&| \t'.includes(c)) return 'SPCL';
+      return 'WORD';
+    case 'dq':
+      if (c === '\\') return 'BACK';
+      if (c === '"') return 'ENDQUOTE';
+      if (c === '`') return 'BQUOTE';
+      if (c === '$') return 'VAR';
+      if (c === '}') return 'ENDVAR';
+      if ('!*?[=~:/-]'.includes(c)) return 'CTL';
+      return 'WORD';
+    case 'sq':
+      if (c === "'") return 'ENDQUOTE';
+      if ('!*?[=~:/-]\\'.includes(c)) return 'CTL';
+      return 'WORD';
+    case 'ari':
+      if (c === '\\') return 'BACK';
+      if (c === '`') return 'BQUOTE';
+      if (c === '$') return 'VAR';
+      if (c === '}') return 'ENDVAR';
+      if (c === '(') return 'LP';
+      if (c === ')') return 'RP';
+      return 'WORD';
+  }
+}
+
+const isDigit = (c: string) => c >= '0' && c <= '9';
+const isName = (c: string) => c === '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+const isInName = (c: string) => isName(c) || isDigit(c);
+const isSpecial = (c: string) => c !== '' && (isDigit(c) || '#?$!-*@'.includes(c));
+
+// ${...} subtypes (parser.h)
+const VSNORMAL = 0x1;
+const VSTRIMRIGHT = 0x6;
+const VSTRIMLEFT = 0x8;
+const VSLENGTH = 0xa;
+const VSNUL = 0x10;
+const VSTYPE = 0x0f;
+const TYPES = '}-+?=';
+
+interface SynFrame {
+  syntax: Syntax;
+  varnest: number;
+  parenlevel: number;
+  dblquote: boolean;
+  innerdq: boolean;
+  dqvarnest: number;
+  varpushed: boolean;
+}
+
+// ---- Words -------------------------------------------------------------------------------------------
+
+interface ValueChar {
+  ch: string;
+  /** Index into the parser's input. */
+  at: number;
+  quoted: boolean;
+  glob: boolean;
+}
+
+interface Expansion {
+  kind: 'parameter' | 'command' | 'arithmetic';
+  quoted: boolean;
+  /** Input indexes [from, to). */
+  from: number;
+  to: number;
+  /** Index in the value where it sits. */
+  valueAt: number;
+  /** dash will say "Bad substitution" when it expands this. */
+  bad: boolean;
+}
+
+interface Word {
+  from: number;
+  to: number;
+  chars: ValueChar[];
+  expansions: Expansion[];
+  quoted: boolean;
+}
+
+type RedirKind = '<' | '>' | '>>' | '>|' | '>&' | '<&' | '<>' | '<<';
+
+interface Redir {
+  kind: RedirKind;
+  from: number;
+  target: Word | null;
+}
+
+interface SimpleCommand {
+  words: Word[];
+  redirs: Redir[];
+}
+
+// ---- The parser --------------------------------------------------------------------------------------
+
+class DashParser {
+  private pos = 0;
+  private tokpushback = false;
+  private lasttoken: Tok = 'EOF';
+  private lastFrom = 0;
+  private checkkwd = 0;
+  private word: Word | null = null;
+  private quoteflag = false;
+  private redir: Redir | null = null;
+  private heredocs: { mark: string; striptabs: boolean; quoted: boolean }[] = [];
+  /** Depth of `$(...)` / backquote parsing: only the outermost simple commands are memcached's. */
+  private substDepth = 0;
+  first: { cmd: SimpleCommand; endToken: Tok; endAt: number } | null = null;
+
+  constructor(private readonly input: SourcedChar[]) {}
+
+  private get n(): number {
+    return this.input.length;
+  }
+
+  private pgetc(): string {
+    const c = this.pos < this.n ? this.input[this.pos].ch : '';
+    this.pos++;
+    return c;
+  }
+
+  private pungetc(): void {
+    this.pos--;
+  }
+
+  /** pgetc, skipping backslash-newline pairs (line continuations). */
+  private pgetcEatBnl(): string {
+    let c: string;
+    while ((c = this.pgetc()) === '\\') {
+      if (this.pgetc() !== '\n') {
+        this.pungetc();
         break;
       }
-      if (pendingIoNumber) res.words.pop();
-      pendingIoNumber = false;
-      res.redirects.push({ text: chars.slice(from, i).map((x) => x.ch).join(''), span: spanOf(chars, from, i) });
+    }
+    return c;
+  }
+
+  private fail(message: string, at = Math.min(this.pos, this.n)): never {
+    throw new SyntaxError_(`Syntax error: ${message}`, at);
+  }
+
+  private synexpect(expected: Tok | null): never {
+    const got = TOKNAME[this.lasttoken];
+    this.fail(expected === null ? `${got} unexpected` : `${got} unexpected (expecting ${TOKNAME[expected]})`, this.lastFrom);
+  }
+
+  // -- Grammar (parser.c: list, andor, pipeline, command, simplecmd) --
+
+  /** The first complete command (dash parses and runs one at a time); returns false at the end of input. */
+  parseFirst(): void {
+    this.checkkwd = 0;
+    this.list(1);
+  }
+
+  private list(nlflag: number): void {
+    const chknl = nlflag & 1 ? 0 : CHKNL;
+    let any = false;
+    for (;;) {
+      this.checkkwd = chknl | CHKKWD | CHKALIAS;
+      let tok = this.readtoken();
+      if (tok === 'NL') {
+        this.parseheredoc();
+        return;
+      }
+      if (tok === 'EOF') {
+        this.parseheredoc();
+        this.tokpushback = true;
+        this.lasttoken = 'EOF';
+        return;
+      }
+      this.tokpushback = true;
+      if (nlflag === 2 && ENDS_LIST.has(tok)) return;
+      nlflag |= 2;
+      any = true;
+      this.andor();
+      tok = this.readtoken();
+      switch (tok) {
+        case 'EOF':
+          this.parseheredoc();
+          this.tokpushback = true;
+          this.lasttoken = 'EOF';
+          return;
+        case 'NL':
+          this.tokpushback = true;
+          break;
+        case 'BACKGND':
+        case 'SEMI':
+          break;
+        default:
+          if (!chknl) this.synexpect(null);
+          this.tokpushback = true;
+          return;
+      }
+      void any;
+    }
+  }
+
+  private andor(): void {
+    this.pipeline();
+    for (;;) {
+      const t = this.readtoken();
+      if (t !== 'AND' && t !== 'OR') {
+        this.tokpushback = true;
+        return;
+      }
+      this.checkkwd = CHKNL | CHKKWD | CHKALIAS;
+      this.pipeline();
+    }
+  }
+
+  private pipeline(): void {
+    if (this.readtoken() === 'NOT') this.checkkwd = CHKKWD | CHKALIAS;
+    else this.tokpushback = true;
+    this.command();
+    if (this.readtoken() === 'PIPE') {
+      do {
+        this.checkkwd = CHKNL | CHKKWD | CHKALIAS;
+        this.command();
+      } while (this.readtoken() === 'PIPE');
+    }
+    this.tokpushback = true;
+  }
+
+  private command(): void {
+    let t: Tok;
+    switch (this.readtoken()) {
+      case 'if':
+        this.list(0);
+        if (this.readtoken() !== 'then') this.synexpect('then');
+        this.list(0);
+        while (this.readtoken() === 'elif') {
+          this.list(0);
+          if (this.readtoken() !== 'then') this.synexpect('then');
+          this.list(0);
+        }
+        if (this.lasttoken === 'else') this.list(0);
+        else this.tokpushback = true;
+        t = 'fi';
+        break;
+      case 'while':
+      case 'until':
+        this.list(0);
+        if (this.readtoken() !== 'do') this.synexpect('do');
+        this.list(0);
+        t = 'done';
+        break;
+      case 'for': {
+        if (this.readtoken() !== 'WORD' || this.quoteflag || !goodname(this.wordText())) this.fail('Bad for loop variable', this.lastFrom);
+        this.checkkwd = CHKNL | CHKKWD | CHKALIAS;
+        if (this.readtoken() === 'in') {
+          while (this.readtoken() === 'WORD');
+          if (this.lasttoken !== 'NL' && this.lasttoken !== 'SEMI') this.synexpect(null);
+        } else if (this.lasttoken !== 'SEMI') {
+          this.tokpushback = true;
+        }
+        this.checkkwd = CHKNL | CHKKWD | CHKALIAS;
+        if (this.readtoken() !== 'do') this.synexpect('do');
+        this.list(0);
+        t = 'done';
+        break;
+      }
+      case 'case': {
+        if (this.readtoken() !== 'WORD') this.synexpect('WORD');
+        this.checkkwd = CHKNL | CHKKWD | CHKALIAS;
+        if (this.readtoken() !== 'in') this.synexpect('in');
+        for (;;) {
+          this.checkkwd = CHKNL | CHKKWD;
+          t = this.readtoken();
+          if (t === 'esac') break;
+          if (this.lasttoken === 'LP') this.readtoken();
+          while (this.readtoken() === 'PIPE') this.readtoken();
+          if (this.lasttoken !== 'RP') this.synexpect('RP');
+          this.list(2);
+          this.checkkwd = CHKNL | CHKKWD;
+          t = this.readtoken();
+          if (t === 'esac') break;
+          if (t !== 'ENDCASE') this.synexpect('ENDCASE');
+        }
+        this.redirectsAfter();
+        return;
+      }
+      case 'LP':
+        this.list(0);
+        t = 'RP';
+        break;
+      case '{':
+        this.list(0);
+        t = '}';
+        break;
+      case 'WORD':
+      case 'REDIR':
+        this.tokpushback = true;
+        this.simplecmd();
+        return;
+      default:
+        this.synexpect(null);
+    }
+    if (this.readtoken() !== t) this.synexpect(t);
+    this.redirectsAfter();
+  }
+
+  private redirectsAfter(): void {
+    this.checkkwd = CHKKWD | CHKALIAS;
+    while (this.readtoken() === 'REDIR') this.parsefname();
+    this.tokpushback = true;
+  }
+
+  private simplecmd(): void {
+    const cmd: SimpleCommand = { words: [], redirs: [] };
+    let checkAssign = true;
+    let assignments = 0;
+    for (;;) {
+      this.checkkwd = CHKALIAS;
+      const t = this.readtoken();
+      if (t === 'WORD') {
+        const w = this.word!;
+        if (checkAssign && isAssignment(w)) assignments++;
+        else {
+          cmd.words.push(w);
+          checkAssign = false;
+        }
+        continue;
+      }
+      if (t === 'REDIR') {
+        cmd.redirs.push(this.parsefname());
+        continue;
+      }
+      if (t === 'LP' && cmd.words.length === 1 && assignments === 0 && cmd.redirs.length === 0) {
+        // `name ( )` starts a function definition.
+        if (this.readtoken() !== 'RP') this.synexpect('RP');
+        const name = wordLiteral(cmd.words[0]);
+        if (name === null || !goodname(name) || SPECIAL_BUILTINS.has(name)) this.fail('Bad function name', this.lastFrom);
+        this.checkkwd = CHKNL | CHKKWD | CHKALIAS;
+        this.command();
+        return;
+      }
+      this.tokpushback = true;
+      break;
+    }
+    if (this.substDepth === 0 && this.first === null) this.first = { cmd, endToken: this.lasttoken, endAt: this.lastFrom };
+  }
+
+  private parsefname(): Redir {
+    const r = this.redir!;
+    if (r.kind === '<<') this.checkkwd = CHKEOFMARK;
+    if (this.readtoken() !== 'WORD') this.synexpect(null);
+    r.target = this.word!;
+    if (r.kind === '<<') {
+      this.heredocs.push({ mark: r.target.chars.map((c) => c.ch).join(''), striptabs: this.heredocStrip, quoted: this.quoteflag });
+    }
+    return r;
+  }
+
+  private heredocStrip = false;
+
+  /**
+   * Here-document bodies start after the next newline and run to the delimiter line or the end. With an
+   * unquoted delimiter dash reads the body as double-quoted text, so its substitutions are parsed (and can
+   * be syntax errors); with a quoted one the body is plain text.
+   */
+  private parseheredoc(): void {
+    const docs = this.heredocs;
+    this.heredocs = [];
+    for (const doc of docs) {
+      if (!doc.quoted) {
+        this.readWord(this.pgetcEatBnl(), this.pos - 1, doc);
+        continue;
+      }
+      for (;;) {
+        if (this.pos >= this.n) break;
+        if (this.atDelimiter(doc)) break;
+        let c: string;
+        while ((c = this.pgetc()) !== '\n' && c !== '');
+        if (c === '') {
+          this.pungetc();
+          break;
+        }
+      }
+    }
+  }
+
+  /** At a line start: whether the line is the delimiter (then it is consumed, with its newline). */
+  private atDelimiter(doc: { mark: string; striptabs: boolean }): boolean {
+    let k = this.pos;
+    if (doc.striptabs) while (k < this.n && this.input[k].ch === '\t') k++;
+    for (const ch of doc.mark) {
+      if (k >= this.n || this.input[k].ch !== ch) return false;
+      k++;
+    }
+    if (k < this.n && this.input[k].ch !== '\n') return false;
+    this.pos = Math.min(k + 1, this.n);
+    return true;
+  }
+
+  private wordText(): string {
+    return this.word ? this.word.chars.map((c) => c.ch).join('') : '';
+  }
+
+  // -- Tokens (readtoken, xxreadtoken) --
+
+  private readtoken(): Tok {
+    let kwd = this.checkkwd;
+    let t = this.xxreadtoken();
+    if (kwd & CHKNL) {
+      while (t === 'NL') {
+        this.parseheredoc();
+        this.checkkwd = 0;
+        t = this.xxreadtoken();
+      }
+    }
+    kwd |= this.checkkwd;
+    this.checkkwd = 0;
+    if (t !== 'WORD' || this.quoteflag) return t;
+    if (kwd & CHKKWD && this.word!.expansions.length === 0) {
+      const k = KEYWORDS.get(this.wordText());
+      if (k) {
+        this.lasttoken = k;
+        return k;
+      }
+    }
+    return t;
+  }
+
+  private xxreadtoken(): Tok {
+    if (this.tokpushback) {
+      this.tokpushback = false;
+      return this.lasttoken;
+    }
+    for (;;) {
+      const from = this.pos;
+      let c = this.pgetcEatBnl();
+      const at = this.pos - 1;
+      const ret = (t: Tok): Tok => {
+        this.lastFrom = at;
+        return (this.lasttoken = t);
+      };
+      switch (c) {
+        case ' ':
+        case '\t':
+          continue;
+        case '#':
+          while ((c = this.pgetc()) !== '\n' && c !== '');
+          this.pungetc();
+          continue;
+        case '\n':
+          return ret('NL');
+        case '':
+          return ret('EOF');
+        case '&':
+          if (this.pgetcEatBnl() === '&') return ret('AND');
+          this.pungetc();
+          return ret('BACKGND');
+        case '|':
+          if (this.pgetcEatBnl() === '|') return ret('OR');
+          this.pungetc();
+          return ret('PIPE');
+        case ';':
+          if (this.pgetcEatBnl() === ';') return ret('ENDCASE');
+          this.pungetc();
+          return ret('SEMI');
+        case '(':
+          return ret('LP');
+        case ')':
+          return ret('RP');
+      }
+      void from;
+      const t = this.readWord(c, at);
+      this.lastFrom = at;
+      return (this.lasttoken = t);
+    }
+  }
+
+  // -- The word reader (readtoken1) --
+
+  private readWord(firstc: string, start: number, heredoc?: { mark: string; striptabs: boolean }): Tok {
+    let c = firstc;
+    if (heredoc) {
+      this.pungetc();
+      if (this.atDelimiter(heredoc)) return 'WORD';
+      c = this.pgetcEatBnl();
+    }
+    const stack: SynFrame[] = [frame(heredoc ? 'dq' : 'base')];
+    let syn = stack[0];
+    const chars: ValueChar[] = [];
+    const expansions: Expansion[] = [];
+    let quotef = 0;
+    /** Open top-level expansion (inside which every character belongs to it). */
+    let open: Expansion | null = null;
+    let depth = 0;
+    const push = (f: SynFrame) => {
+      stack.push(f);
+      syn = f;
+    };
+    const pop = () => {
+      stack.pop();
+      syn = stack[stack.length - 1];
+    };
+    const put = (ch: string, quoted: boolean) => {
+      if (depth > 0) return; // inside an expansion: its text is kept from the input below
+      chars.push({ ch, at: this.pos - 1, quoted, glob: !quoted && syn.syntax === 'base' && (ch === '*' || ch === '?' || ch === '[') });
+    };
+    const beginExp = (kind: Expansion['kind'], from: number) => {
+      if (depth === 0) open = { kind, quoted: syn.dblquote, from, to: from, valueAt: chars.length, bad: false };
+      depth++;
+    };
+    const endExp = () => {
+      depth--;
+      if (depth === 0 && open) {
+        open.to = this.pos;
+        expansions.push(open);
+        // The expansion's own text is the best guess at its value.
+        for (let k = open.from; k < open.to && k < this.n; k++) chars.push({ ch: this.input[k].ch, at: k, quoted: true, glob: false });
+        open = null;
+      }
+    };
+    const markBad = () => {
+      if (open) open.bad = true;
+    };
+    const getTop = () => (syn.syntax === 'sq' ? this.pgetc() : this.pgetcEatBnl());
+
+    for (;;) {
+      const cls = classOf(syn.syntax, c);
+      let end = false;
+      switch (cls) {
+        case 'NL':
+          if (syn.syntax === 'base' && !syn.varnest) {
+            end = true;
+            break;
+          }
+          put(c, true);
+          if (heredoc && this.atDelimiter(heredoc)) {
+            c = '';
+            end = true;
+          }
+          break;
+        case 'WORD':
+          put(c, syn.syntax !== 'base');
+          break;
+        case 'CTL':
+          put(c, true);
+          break;
+        case 'BACK': {
+          c = this.pgetc();
+          if (c === '') {
+            put('\\', false);
+            this.pungetc();
+          } else {
+            if (syn.dblquote && c !== '\\' && c !== '`' && c !== '$' && (c !== '"' || (heredoc && !syn.varnest)) && (c !== '}' || !syn.varnest)) put('\\', true);
+            put(c, true);
+            quotef++;
+          }
+          break;
+        }
+        case 'SQUOTE':
+          syn.syntax = 'sq';
+          break;
+        case 'DQUOTE':
+          syn.syntax = 'dq';
+          syn.dblquote = true;
+          if (syn.varnest) syn.innerdq = !syn.innerdq;
+          break;
+        case 'ENDQUOTE':
+          if (heredoc && !syn.varnest) {
+            put(c, true);
+            break;
+          }
+          if (syn.dqvarnest === 0) {
+            syn.syntax = 'base';
+            syn.dblquote = false;
+          }
+          quotef++;
+          if (c === '"' && syn.varnest) syn.innerdq = !syn.innerdq;
+          break;
+        case 'VAR':
+          this.parsesub(syn, push, beginExp, endExp, markBad, put);
+          break;
+        case 'ENDVAR':
+          if (!syn.innerdq && syn.varnest > 0) {
+            syn.varnest--;
+            if (!syn.varnest && syn.varpushed) pop();
+            else if (syn.dqvarnest > 0) syn.dqvarnest--;
+            endExp();
+          } else {
+            put(c, syn.syntax !== 'base');
+          }
+          break;
+        case 'LP':
+          syn.parenlevel++;
+          break;
+        case 'RP':
+          if (syn.parenlevel > 0) {
+            syn.parenlevel--;
+          } else if (this.pgetcEatBnl() === ')') {
+            pop();
+            endExp();
+          } else {
+            this.pungetc();
+          }
+          break;
+        case 'BQUOTE':
+          if (this.checkkwd & CHKEOFMARK) {
+            put('`', false);
+            break;
+          }
+          beginExp('command', this.pos - 1);
+          this.parsebackq(true, syn.dblquote);
+          endExp();
+          break;
+        case 'EOF':
+          end = true;
+          break;
+        default:
+          if (syn.varnest === 0) end = true;
+          else put(c, true);
+      }
+      if (end) break;
+      c = getTop();
+    }
+    if (syn.syntax === 'ari') this.fail("Missing '))'");
+    if (syn.syntax !== 'base' && !heredoc) this.fail('Unterminated quoted string');
+    if (syn.varnest !== 0) this.fail("Missing '}'");
+    if (heredoc) {
+      if (c === '') this.pos = Math.min(this.pos, this.n);
+      return 'WORD';
+    }
+    const w: Word = { from: start, to: Math.min(this.pos - (c === '' ? 0 : 1), this.n), chars, expansions, quoted: quotef > 0 };
+    if ((c === '>' || c === '<') && quotef === 0 && expansions.length === 0 && chars.length <= 1 && (chars.length === 0 || isDigit(chars[0].ch))) {
+      this.parseredir(c, start);
+      return 'REDIR';
+    }
+    if (c !== '') this.pungetc();
+    else this.pos = Math.min(this.pos, this.n);
+    this.quoteflag = quotef > 0;
+    this.word = w;
+    return 'WORD';
+  }
+
+  private parseredir(c: string, from: number): void {
+    let kind: RedirKind;
+    if (c === '>') {
+      const d = this.pgetcEatBnl();
+      if (d === '>') kind = '>>';
+      else if (d === '|') kind = '>|';
+      else if (d === '&') kind = '>&';
+      else {
+        kind = '>';
+        this.pungetc();
+      }
+    } else {
+      const d = this.pgetcEatBnl();
+      if (d === '<') {
+        kind = '<<';
+        if (this.pgetcEatBnl() === '-') this.heredocStrip = true;
+        else {
+          this.heredocStrip = false;
+          this.pungetc();
+        }
+      } else if (d === '&') kind = '<&';
+      else if (d === '>') kind = '<>';
+      else {
+        kind = '<';
+        this.pungetc();
+      }
+    }
+    this.redir = { kind, from, target: null };
+  }
+
+  /** After a `$`: `$name`, `${...}`, `$(...)`, `$((...))`, or a literal `$`. */
+  private parsesub(
+    syn: SynFrame,
+    push: (f: SynFrame) => void,
+    beginExp: (kind: Expansion['kind'], from: number) => void,
+    endExp: () => void,
+    markBad: () => void,
+    put: (ch: string, quoted: boolean) => void,
+  ): void {
+    const dollar = this.pos - 1;
+    let c = this.pgetcEatBnl();
+    if (this.checkkwd & CHKEOFMARK || (c !== '(' && c !== '{' && !isName(c) && !isSpecial(c))) {
+      put('$', syn.syntax !== 'base');
+      this.pungetc();
+      return;
+    }
+    if (c === '(') {
+      if (this.pgetcEatBnl() === '(') {
+        beginExp('arithmetic', dollar);
+        const f = frame('ari');
+        f.dblquote = true;
+        push(f);
+      } else {
+        this.pungetc();
+        beginExp('command', dollar);
+        this.parsebackq(false, syn.dblquote);
+        endExp();
+      }
+      return;
+    }
+    beginExp('parameter', dollar);
+    let newsyn: Syntax = syn.syntax;
+    let subtype = VSNORMAL;
+    if (c === '{') {
+      c = this.pgetcEatBnl();
+      subtype = 0;
+    }
+    let badsub = false;
+    for (let again = true; again; ) {
+      again = false;
+      if (isName(c)) {
+        do c = this.pgetcEatBnl();
+        while (isInName(c));
+      } else if (isDigit(c)) {
+        do c = this.pgetcEatBnl();
+        while ((subtype <= 0 || subtype >= VSLENGTH) && isDigit(c));
+      } else if (c !== '}') {
+        let cc = c;
+        c = this.pgetcEatBnl();
+        if (!subtype && cc === '#') {
+          subtype = VSLENGTH;
+          if (c === '_' || /^[A-Za-z0-9]$/.test(c)) {
+            again = true;
+            continue;
+          }
+          cc = c;
+          c = this.pgetcEatBnl();
+          if (cc === '}' || c !== '}') {
+            this.pungetc();
+            subtype = 0;
+            c = cc;
+            cc = '#';
+          }
+        }
+        if (!isSpecial(cc)) {
+          if (subtype === VSLENGTH) subtype = 0;
+          badsub = true;
+        }
+      } else {
+        badsub = true;
+      }
+    }
+    if (!badsub && subtype === 0) {
+      const cc = c;
+      if (c === '%' || c === '#') {
+        subtype = c === '#' ? VSTRIMLEFT : VSTRIMRIGHT;
+        c = this.pgetcEatBnl();
+        if (c === cc) subtype++;
+        else this.pungetc();
+        newsyn = 'base';
+      } else {
+        if (c === ':') {
+          subtype = VSNUL;
+          c = this.pgetcEatBnl();
+        }
+        const p = TYPES.indexOf(c);
+        if (p >= 0 && c !== '') subtype |= p + VSNORMAL;
+      }
+    } else {
+      if (!badsub && subtype === VSLENGTH && c !== '}') subtype = 0;
+      this.pungetc();
+    }
+    if ((subtype & VSTYPE) === 0) markBad();
+    if (newsyn === 'ari') newsyn = 'dq';
+    let top = syn;
+    if ((newsyn !== syn.syntax || syn.innerdq) && subtype !== VSNORMAL) {
+      top = frame(newsyn);
+      top.varpushed = true;
+      top.dblquote = newsyn !== 'base';
+      push(top);
+    }
+    if (subtype !== VSNORMAL) {
+      top.varnest++;
+      if (top.dblquote) top.dqvarnest++;
+    } else {
+      endExp();
+    }
+  }
+
+  /** `$(...)` (on this input) or a backquoted command (its text, unescaped, parsed on its own). */
+  private parsebackq(oldstyle: boolean, dblquote: boolean): void {
+    const savedWord = this.word;
+    const savedQuote = this.quoteflag;
+    const savedDocs = this.heredocs;
+    this.heredocs = [];
+    if (oldstyle) {
+      const body: SourcedChar[] = [];
+      for (;;) {
+        let pc = this.pgetcEatBnl();
+        const at = this.pos - 1;
+        if (pc === '`') break;
+        if (pc === '') this.fail('EOF in backquote substitution');
+        if (pc === '\\') {
+          pc = this.pgetc();
+          if (pc !== '\\' && pc !== '`' && pc !== '$' && (!dblquote || pc !== '"')) body.push({ ch: '\\', offset: this.input[at]?.offset ?? null });
+          if (pc === '') {
+            this.pungetc();
+            continue;
+          }
+        }
+        body.push({ ch: pc, offset: this.input[this.pos - 1]?.offset ?? null });
+      }
+      const sub = new DashParser(body);
+      sub.substDepth = 1;
+      try {
+        sub.list(2);
+      } catch (e) {
+        if (e instanceof SyntaxError_) throw new SyntaxError_(e.message, this.pos - 1);
+        throw e;
+      }
+    } else {
+      this.substDepth++;
+      this.list(2);
+      if (this.readtoken() !== 'RP') this.synexpect('RP');
+      this.substDepth--;
+      // dash reads the bodies of here-documents opened inside $(...) from an empty string: they are empty.
+      this.heredocs = [];
+    }
+    this.parseheredoc();
+    this.heredocs = savedDocs;
+    this.word = savedWord;
+    this.quoteflag = savedQuote;
+    this.tokpushback = false;
+  }
+
+  spanOf(from: number, to: number): Span | null {
+    let start: number | null = null;
+    let end: number | null = null;
+    for (let i = Math.max(0, from); i < to && i < this.n; i++) {
+      const o = this.input[i].offset;
+      if (o === null) continue;
+      if (start === null || o < start) start = o;
+      if (end === null || o + 1 > end) end = o + 1;
+    }
+    return start === null || end === null ? null : { start, end };
+  }
+
+  textOf(from: number, to: number): string {
+    let s = '';
+    for (let i = Math.max(0, from); i < to && i < this.n; i++) s += this.input[i].ch;
+    return s;
+  }
+}
+
+function frame(syntax: Syntax): SynFrame {
+  return { syntax, varnest: 0, parenlevel: 0, dblquote: syntax === 'dq', innerdq: false, dqvarnest: 0, varpushed: false };
+}
+
+function goodname(name: string): boolean {
+  return name.length > 0 && isName(name[0]) && [...name].every(isInName);
+}
+
+function isAssignment(w: Word): boolean {
+  // NAME=... with an unquoted name: dash's isassignment() on the word text.
+  let k = 0;
+  if (k >= w.chars.length || w.chars[k].quoted || !isName(w.chars[k].ch)) return false;
+  if (w.expansions.some((e) => e.valueAt === 0)) return false;
+  while (k < w.chars.length && !w.chars[k].quoted && isInName(w.chars[k].ch)) k++;
+  return k < w.chars.length && w.chars[k].ch === '=' && !w.chars[k].quoted && !w.expansions.some((e) => e.valueAt <= k);
+}
+
+/** The word's text when nothing in it expands; null otherwise. */
+function wordLiteral(w: Word): string | null {
+  return w.expansions.length ? null : w.chars.map((c) => c.ch).join('');
+}
+
+// ---- Pathname expansion ------------------------------------------------------------------------------
+
+/**
+ * The names `/` holds on every realistic Debian or Ubuntu system (installed, cloud image or container).
+ * Other names may exist besides them (this machine's `/` has several); see {@link expandInRoot}.
+ */
+export const STANDARD_ROOT_NAMES: readonly string[] = [
+  'bin', 'boot', 'dev', 'etc', 'home', 'lib', 'lib32', 'lib64', 'libx32', 'lost+found', 'media', 'mnt', 'opt', 'proc', 'root', 'run',
+  'sbin', 'srv', 'sys', 'tmp', 'usr', 'var',
+];
+
+/** One element of a glob pattern. */
+type PatternItem = { lit: string } | { any: true } | { one: true } | { set: (ch: string) => boolean };
+
+function compilePattern(chars: readonly ValueChar[]): PatternItem[] | null {
+  const out: PatternItem[] = [];
+  let magic = false;
+  for (let k = 0; k < chars.length; k++) {
+    const c = chars[k];
+    if (!c.glob) {
+      out.push({ lit: c.ch });
       continue;
     }
-    if (c === '\\' && at(i + 1) === '\n') {
-      i += 2;
+    if (c.ch === '*') {
+      magic = true;
+      out.push({ any: true });
+    } else if (c.ch === '?') {
+      magic = true;
+      out.push({ one: true });
+    } else {
+      // A bracket expression needs its closing "]" (not as the first member); otherwise "[" is literal.
+      let j = k + 1;
+      let negate = false;
+      if (j < chars.length && !chars[j].quoted && (chars[j].ch === '!' || chars[j].ch === '^')) {
+        negate = true;
+        j++;
+      }
+      const members: ValueChar[] = [];
+      let close = -1;
+      for (let q = j; q < chars.length; q++) {
+        if (chars[q].ch === ']' && !chars[q].quoted && q > j) {
+          close = q;
+          break;
+        }
+        members.push(chars[q]);
+      }
+      if (close === -1) {
+        out.push({ lit: '[' });
+        continue;
+      }
+      magic = true;
+      const test = bracketTest(members);
+      out.push({ set: (ch) => test(ch) !== negate });
+      k = close;
+    }
+  }
+  return magic ? out : null;
+}
+
+function bracketTest(members: ValueChar[]): (ch: string) => boolean {
+  const singles = new Set<string>();
+  const ranges: [string, string][] = [];
+  const classes: RegExp[] = [];
+  const CLASSES: Record<string, RegExp> = {
+    alpha: /[A-Za-z]/, digit: /[0-9]/, alnum: /[A-Za-z0-9]/, upper: /[A-Z]/, lower: /[a-z]/, space: /[ \t\n\v\f\r]/,
+    punct: /[!-/:-@[-`{-~]/, xdigit: /[0-9A-Fa-f]/, blank: /[ \t]/, print: /[ -~]/, graph: /[!-~]/, cntrl: /[\0-\x1f\x7f]/,
+  };
+  for (let k = 0; k < members.length; k++) {
+    const m = members[k];
+    if (m.ch === '[' && !m.quoted && members[k + 1]?.ch === ':') {
+      const rest = members.slice(k + 2).map((x) => x.ch).join('');
+      const e = rest.indexOf(':]');
+      if (e > 0 && CLASSES[rest.slice(0, e)]) {
+        classes.push(CLASSES[rest.slice(0, e)]);
+        k += 2 + e + 1;
+        continue;
+      }
+    }
+    if (members[k + 1]?.ch === '-' && !members[k + 1].quoted && k + 2 < members.length) {
+      ranges.push([m.ch, members[k + 2].ch]);
+      k += 2;
       continue;
     }
-    const w = readWord();
-    if (!w) {
-      i++;
+    singles.add(m.ch);
+  }
+  return (ch) => singles.has(ch) || ranges.some(([a, b]) => ch >= a && ch <= b) || classes.some((re) => re.test(ch));
+}
+
+function matches(items: PatternItem[], name: string, i = 0, j = 0): boolean {
+  for (; i < items.length; i++) {
+    const it = items[i];
+    if ('any' in it) {
+      for (let k = j; k <= name.length; k++) if (matches(items, name, i + 1, k)) return true;
+      return false;
+    }
+    if (j >= name.length) return false;
+    if ('one' in it) j++;
+    else if ('lit' in it) {
+      if (name[j] !== it.lit) return false;
+      j++;
+    } else {
+      if (!it.set(name[j])) return false;
+      j++;
+    }
+  }
+  return j === name.length;
+}
+
+/** Whether the pattern's first element can match a letter or a leading dot (the start of a realistic name in `/`). */
+function couldMatchRealisticName(items: PatternItem[]): boolean {
+  const first = items[0];
+  if (!first) return false;
+  if ('lit' in first) return /[A-Za-z.]/.test(first.lit);
+  if ('set' in first) return [...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'].some((ch) => first.set(ch));
+  return true;
+}
+
+export type RootExpansion =
+  /** No realistic `/` holds a matching name: the word stays as written (certain). */
+  | { kind: 'literal' }
+  /** It matches standard names: the word becomes names in `/`, at least these (sorted as dash sorts). */
+  | { kind: 'names'; names: string[] }
+  /** It matches no standard name but could match a site-specific one: host-dependent. */
+  | { kind: 'host' };
+
+/**
+ * What mchard claims about pathname expansion in `/`, the working directory systemd gives the Debian
+ * wrapper (and so `/bin/sh`):
+ * - a pattern that matches one of the names every Debian `/` holds ({@link STANDARD_ROOT_NAMES}) expands to
+ *   names in `/` on every realistic host (which ones besides these depends on the host);
+ * - a pattern that matches none of them and whose first character can only be something other than a
+ *   letter or a dot (`[::1]`, `127.0.0.*`, `-l*`) matches nothing on any realistic host, because
+ *   top-level directory names start with a letter (or a dot, for hidden ones): it stays as written;
+ * - any other pattern (`a*`: `/app` exists on some hosts) depends on the host.
+ * A pattern with a `/` looks into other directories and always depends on the host.
+ */
+export function expandInRoot(items: PatternItem[] | null, hasSlash: boolean): RootExpansion {
+  if (!items) return { kind: 'literal' };
+  if (hasSlash) return { kind: 'host' };
+  const leadingDot = 'lit' in items[0] && (items[0] as { lit: string }).lit === '.';
+  const names = STANDARD_ROOT_NAMES.filter((n) => (leadingDot || n[0] !== '.') && matches(items, n)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  if (names.length) return { kind: 'names', names };
+  return couldMatchRealisticName(items) ? { kind: 'host' } : { kind: 'literal' };
+}
+
+// ---- From the parse to memcached's argv ---------------------------------------------------------------
+
+function describeExpansion(e: Expansion): string {
+  const what = e.kind === 'command' ? 'command substitution' : e.kind === 'arithmetic' ? 'arithmetic expansion' : 'parameter expansion';
+  return e.quoted ? what : `${what} (unquoted: the result is split into any number of arguments)`;
+}
+
+function wordsOf(p: DashParser, w: Word, res: ShellResult): ShellWord[] {
+  const value = w.chars.map((c) => c.ch).join('');
+  const span = p.spanOf(w.from, w.to);
+  const unquoted = w.quoted;
+  if (w.expansions.length) {
+    const e = w.expansions[0];
+    const opaque = w.expansions.some((x) => !x.quoted);
+    for (const x of w.expansions) res.hostDependent.push({ what: describeExpansion(x), span: p.spanOf(x.from, x.to) });
+    return [{ value, span, exact: false, inexact: describeExpansion(e), unquoted, kind: opaque ? 'opaque' : 'value', unknownAt: e.valueAt }];
+  }
+  if (w.chars.length && w.chars[0].ch === '~' && !w.chars[0].quoted) {
+    const what = 'tilde expansion (the home directory of the user running the wrapper)';
+    res.hostDependent.push({ what, span: p.spanOf(w.from, w.from + 1) });
+    return [{ value, span, exact: false, inexact: what, unquoted, kind: 'value', unknownAt: 0 }];
+  }
+  const items = compilePattern(w.chars);
+  if (!items) return [{ value, span, exact: true, unquoted }];
+  const globAt = w.chars.findIndex((c) => c.glob);
+  const exp = expandInRoot(items, w.chars.some((c) => c.ch === '/'));
+  if (exp.kind === 'literal') return [{ value, span, exact: true, unquoted }];
+  if (exp.kind === 'host') {
+    const what = `pathname expansion (glob): "${value}" may match names of the wrapper's working directory, /, on some hosts`;
+    res.hostDependent.push({ what, span });
+    return [{ value, span, exact: false, inexact: what, unquoted, kind: 'value', unknownAt: globAt, pathname: true }];
+  }
+  const what = `pathname expansion (glob): "${value}" becomes the names in the wrapper's working directory, / (${exp.names.slice(0, 4).join(', ')}${exp.names.length > 4 ? ', ...' : ''}; which others depends on the host)`;
+  res.hostDependent.push({ what, span });
+  return exp.names.map((name) => ({ value: name, span, exact: false, inexact: what, unquoted: true, kind: 'value' as const, unknownAt: 0, pathname: true }));
+}
+
+/**
+ * The failure dash meets while running the first command, before memcached starts (exit 2), when it is
+ * certain; redirections whose outcome depends on the host are added to `hostDependent`. dash expands the
+ * arguments first, then performs the redirections in order; it does not glob a redirection's file name.
+ */
+function runtimeFailure(p: DashParser, cmd: SimpleCommand, res: ShellResult): ShellFailure | null {
+  for (const w of cmd.words) {
+    const bad = w.expansions.find((e) => e.bad);
+    if (bad) return { message: 'Bad substitution', span: p.spanOf(bad.from, bad.to), exitCode: 2 };
+  }
+  for (const r of cmd.redirs) {
+    const t = r.target;
+    if (!t) continue;
+    const span = p.spanOf(r.from, t.to);
+    const bad = t.expansions.find((e) => e.bad);
+    if (bad) return { message: 'Bad substitution', span: p.spanOf(bad.from, bad.to), exitCode: 2 };
+    if (t.expansions.length) {
+      res.hostDependent.push({ what: `the redirection's target depends on ${describeExpansion(t.expansions[0])}`, span });
       continue;
     }
-    res.words.push(w.word);
-    // dash reads an all-digit word directly followed by < or > as the redirection's descriptor number.
-    pendingIoNumber = /^\d+$/.test(w.word.value) && !w.word.unquoted && (at(i) === '<' || at(i) === '>');
-    if (res.syntaxError) break;
+    const text = t.chars.map((c) => c.ch).join('');
+    if (t.chars[0]?.ch === '~' && !t.chars[0].quoted) {
+      res.hostDependent.push({ what: `the redirection's target starts with "~": the home directory of the user running the wrapper`, span });
+      continue;
+    }
+    if (r.kind === '>&' || r.kind === '<&') {
+      if (text === '-' || /^[0-2]$/.test(text)) continue;
+      // fds 3-9 are closed: Perl marks its own descriptors close-on-exec and systemd passes only 0-2.
+      if (/^[3-9]$/.test(text)) return { message: `${text}: Bad file descriptor`, span, exitCode: 2 };
+      return { message: 'Syntax error: Bad fd number', span, exitCode: 2 };
+    }
+    if (r.kind === '<' && !text.startsWith('/')) {
+      // A relative name is looked up in /: one that no realistic top-level name can be does not exist.
+      const head = text.split('/')[0];
+      if (!/^[A-Za-z.]/.test(head) && !STANDARD_ROOT_NAMES.includes(head)) return { message: `cannot open ${text}: No such file`, span, exitCode: 2 };
+      res.hostDependent.push({ what: `"<${text}" reads a file in the wrapper's working directory, /, which may or may not exist`, span });
+    } else if (r.kind === '<') {
+      res.hostDependent.push({ what: `"<${text}" reads a file that may or may not exist on the host`, span });
+    }
+  }
+  return null;
+}
+
+const OPERATOR_TEXT: Partial<Record<Tok, string>> = { SEMI: ';', BACKGND: '&', AND: '&&', OR: '||', PIPE: '|', ENDCASE: ';;' };
+
+/**
+ * Parses `sh -c "COMMAND CHARS"` as dash does: `words` are the arguments the first simple command (COMMAND,
+ * the wrapper's `/usr/bin/memcached`) gets.
+ */
+export function parseShellCommand(chars: SourcedChar[], opts: ShellOptions = {}): ShellResult {
+  const res: ShellResult = { words: [], redirects: [], extraCommands: [], syntaxError: null, runtimeError: null, hostDependent: [] };
+  const prefix: SourcedChar[] = [...`${opts.commandName ?? '/usr/bin/memcached'} `].map((ch) => ({ ch, offset: null }));
+  const input = [...prefix, ...chars];
+  const p = new DashParser(input);
+  try {
+    p.parseFirst();
+  } catch (e) {
+    if (!(e instanceof SyntaxError_)) throw e;
+    res.syntaxError = { message: e.message, span: p.spanOf(e.at, input.length) ?? p.spanOf(prefix.length, input.length), exitCode: 2 };
+    return res;
+  }
+  const first = p.first;
+  if (!first) return res;
+  for (const w of first.cmd.words.slice(1)) res.words.push(...wordsOf(p, w, res));
+  for (const r of first.cmd.redirs) res.redirects.push({ text: p.textOf(r.from, r.target?.to ?? r.from), span: p.spanOf(r.from, r.target?.to ?? r.from) });
+  const op = OPERATOR_TEXT[first.endToken];
+  if (op) res.extraCommands.push({ operator: op, span: p.spanOf(first.endAt, input.length) });
+  res.runtimeError = runtimeFailure(p, first.cmd, res);
+  // A failed redirection fails only the command: sh goes on with what follows it (";", "||", a pipeline, the next
+  // line). A failed expansion makes sh exit at once, unless the command runs in a child (a pipeline, "&").
+  if (res.runtimeError) {
+    const more = first.endToken !== 'EOF';
+    const inChild = op === '|' || op === '&';
+    if (res.runtimeError.message === 'Bad substitution' ? inChild : more) res.runtimeError.exitCode = null;
   }
   return res;
 }

@@ -41,6 +41,14 @@ export function joinSpans(chars: readonly SrcChar[]): Span | null {
 export const valueOf = (chars: readonly SrcChar[]): string => chars.map((c) => c.ch).join('');
 
 /**
+ * `target.push(...items)` without the spread: a spread passes every item as an argument, and a value of a
+ * hundred thousand characters overflows the call stack.
+ */
+export function appendAll<T>(target: T[], items: readonly T[]): void {
+  for (let k = 0; k < items.length; k++) target.push(items[k]);
+}
+
+/**
  * A word of memcached's argv from its characters: exact unless a character depends on the host; the note
  * says how the file text differs from the value (quotes removed, expansion).
  */

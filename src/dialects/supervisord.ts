@@ -22,7 +22,7 @@ import type { ArgToken, SourceText, Span } from '../source.js';
 import type { Dialect, DialectNote, LaunchFailure, ParsedConfig } from './types.js';
 import { parseIni, type IniFile, type IniLine, type IniOption, type IniSection } from './configparser.js';
 import { pyShlexSplit } from './pyshlex.js';
-import { spreadChars, tokenOf, valueOf, type SrcChar } from './sourced.js';
+import { appendAll, spreadChars, tokenOf, valueOf, type SrcChar } from './sourced.js';
 
 export interface SupervisordProgram {
   /** The section name, `program:memcached`. */
@@ -78,7 +78,7 @@ export function expandPercent(chars: readonly SrcChar[], lookup: (name: string) 
     const found = lookup(name);
     if (!found) return { chars: out, error: `Format string ${pyRepr(text)} for ${pyRepr(label)} contains names ('${name}') which cannot be expanded` };
     const span = mergeSpan(chars[k], chars[e + 1]);
-    out.push(...spreadChars(found.value, span, found.dep));
+    appendAll(out, spreadChars(found.value, span, found.dep));
     k = e + 1;
   }
   return { chars: out, error: null };
@@ -213,7 +213,9 @@ export function parseSupervisord(source: SourceText): SupervisordConfig {
     let error: { reason: string; span: Span | null } | null = null;
     if (command) {
       const exp = expandPercent(command.chars, lookup, `${s.name}.command`);
-      const cmdSpan = { start: command.valueStart, end: Math.max(command.valueStart, ...command.chars.map((c) => c.span?.end ?? 0)) };
+      let cmdEnd = command.valueStart;
+      for (const c of command.chars) if ((c.span?.end ?? 0) > cmdEnd) cmdEnd = c.span!.end;
+      const cmdSpan = { start: command.valueStart, end: cmdEnd };
       if (exp.error) error = { reason: `supervisord refuses the file: ${exp.error}`, span: cmdSpan };
       else {
         const sh = pyShlexSplit(exp.chars);
@@ -229,9 +231,11 @@ export function parseSupervisord(source: SourceText): SupervisordConfig {
     programs.push({ prog: { section: s.name, name, command, user, words }, error });
   }
 
-  const runsMemcached = (p: SupervisordProgram) => !!p.words && isMemcachedProgram(p.words[0].value);
+  // An empty command= splits into no words at all: no program to look at (supervisord: "command is empty").
+  const hasWords = (p: SupervisordProgram) => !!p.words && p.words.length > 0;
+  const runsMemcached = (p: SupervisordProgram) => hasWords(p) && isMemcachedProgram(p.words![0].value);
   const mentionsMemcached = (p: SupervisordProgram) => /memcached/.test(p.command?.value ?? '') || p.name === 'memcached';
-  const chosen = programs.find((p) => runsMemcached(p.prog)) ?? programs.find((p) => !p.prog.words && mentionsMemcached(p.prog)) ?? null;
+  const chosen = programs.find((p) => runsMemcached(p.prog)) ?? programs.find((p) => !hasWords(p.prog) && mentionsMemcached(p.prog)) ?? null;
   for (const p of programs) {
     if (p === chosen || !runsMemcached(p.prog)) continue;
     notes.push({

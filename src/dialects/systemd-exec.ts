@@ -237,6 +237,8 @@ export interface EnvValue {
   readonly value: string;
   /** Where the value comes from, for notes: `Environment= (line 7)`, `/etc/sysconfig/memcached`. */
   readonly from: string;
+  /** The value comes from a file the user did not name: used, never shown. */
+  readonly hidden?: boolean;
 }
 
 /** How the environment answers a name: a value, unset, or unknown (a file mchard cannot read may set it). */

@@ -5,19 +5,22 @@
  * From `[Service]`: `ExecStart=` (an empty assignment resets the list; prefixes `-@:+!`; quoting and C
  * escapes; `%` specifiers; `$NAME`/`${NAME}` expanded at start from `Environment=` and `EnvironmentFile=`,
  * files overriding `Environment=` and later files earlier ones), `Environment=`, `EnvironmentFile=` (a
- * readable file is parsed with the sysconfig dialect's EnvironmentFile parser; an unreadable one makes the
- * variables it might set unknown), `User=`/`DynamicUser=` (memcached then starts unprivileged and needs no
+ * file is read only as the parse context's host-file access allows: never for a unit outside /etc
+ * without --host-checks, and then only a bounded regular file; it is parsed with the sysconfig dialect's
+ * EnvironmentFile parser; a file not read makes the variables it might set unknown, and a value from a
+ * file the user did not name is used but never shown), `User=`/`DynamicUser=` (memcached then starts unprivileged and needs no
  * `-u`), `Type=`.
  *
  * When `ExecStart=` does not run memcached itself (Debian's `systemd-memcached-wrapper`, a container
  * runtime, a shell) or its arguments depend on variables mchard cannot read, the unit does not decide
  * memcached's command line: `argvUnknown` says why and the option rules stay quiet.
  */
-import { readFileSync } from 'node:fs';
 import { SourceText, type ArgToken, type Span } from '../source.js';
-import type { Dialect, DialectNote, LaunchFailure, ParsedConfig } from './types.js';
+import type { Dialect, DialectNote, LaunchFailure, ParseContext, ParsedConfig } from './types.js';
+import { NO_HOST_FILES, type HostFileAccess } from '../input.js';
 import { parseSysconfig } from './sysconfig.js';
 import { parseUnitSyntax, type UnitAssignment, type UnitSyntax } from './systemd-unit.js';
+import { withoutTemplateSuffix } from './detect.js';
 import { charsText, expandSpecifiers, extractWord, replaceEnvWord, type EnvLookup, type EnvValue, type SChar, type UnitName } from './systemd-exec.js';
 
 export interface ExecWord {
@@ -41,10 +44,12 @@ export interface EnvFileRef {
   readonly assignment: UnitAssignment;
   readonly path: string;
   readonly optional: boolean;
-  /** read: its variables are known; skipped: optional and unloadable; unknown: cannot be read here. */
+  /** read: its variables are known; skipped: optional and unloadable; unknown: not read (see `reason`). */
   readonly state: 'read' | 'skipped' | 'unknown' | 'failed';
   readonly variables: ReadonlyMap<string, string>;
   readonly reason?: string;
+  /** Whether its values may be shown (the user named the file); otherwise "a value from PATH". */
+  readonly shown?: boolean;
 }
 
 export interface EnvAssignment {
@@ -84,20 +89,26 @@ export interface SystemdConfig extends ParsedConfig {
   readonly argvUnknown: string | null;
 }
 
-/** Reading an `EnvironmentFile=`; tests inject their own. */
+/** Reading an `EnvironmentFile=`; tests inject their own (null: cannot be read; values are shown). */
 export type FileReader = (path: string) => string | null;
 
 export interface SystemdOptions {
   readFile?: FileReader;
+  /** Which host files may be read and shown (default: none; `readFile` overrides it). */
+  hostFiles?: HostFileAccess;
 }
 
-const defaultReader: FileReader = (path) => {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return null;
-  }
-};
+function accessOf(opts: SystemdOptions): HostFileAccess {
+  const inject = opts.readFile;
+  if (!inject) return opts.hostFiles ?? NO_HOST_FILES;
+  return {
+    read: (path) => {
+      const text = inject(path);
+      return text === null ? { unread: 'mchard cannot read it here' } : { text };
+    },
+    mayShow: () => true,
+  };
+}
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Variables the service manager itself may set for the service. */
@@ -106,7 +117,8 @@ const PROGRAM = /(^|\/)memcached$/;
 const DEBIAN_WRAPPER = /(^|\/)systemd-memcached-wrapper$/;
 
 export function unitNameOf(path: string): UnitName {
-  const norm = path.replace(/\\/g, '/');
+  // A template of a unit (`memcached@.service.j2`) is named after the unit it renders.
+  const norm = withoutTemplateSuffix(path.replace(/\\/g, '/'));
   const dropIn = /([^/]+\.service)\.d\/[^/]+\.conf$/.exec(norm);
   if (dropIn) return { name: dropIn[1], guessed: false };
   const base = norm.slice(norm.lastIndexOf('/') + 1);
@@ -215,7 +227,7 @@ function parseEnvironment(asg: UnitAssignment, unit: UnitName, env: Map<string, 
   }
 }
 
-function readEnvFile(asg: UnitAssignment, unit: UnitName, read: FileReader): EnvFileRef {
+function readEnvFile(asg: UnitAssignment, unit: UnitName, access: HostFileAccess): EnvFileRef {
   const spec = expandSpecifiers(asg.valueChars, unit);
   const raw = charsText(spec.chars);
   const optional = raw.startsWith('-');
@@ -224,21 +236,23 @@ function readEnvFile(asg: UnitAssignment, unit: UnitName, read: FileReader): Env
   if (spec.inexact) return { ...base, state: 'unknown', reason: `the path depends on the host (${spec.inexact})` };
   if (!path.startsWith('/')) return { ...base, state: 'skipped', reason: 'the path is not absolute, so systemd ignores the setting' };
   if (/[*?[]/.test(path)) return { ...base, state: 'unknown', reason: 'the path is a glob pattern' };
-  const text = read(path);
-  if (text === null) return { ...base, state: 'unknown', reason: 'mchard cannot read it here' };
-  const parsed = parseSysconfig(new SourceText(path, text));
+  const got = access.read(path);
+  if ('unread' in got) return { ...base, state: 'unknown', reason: got.unread };
+  const shown = access.mayShow(path);
+  const parsed = parseSysconfig(new SourceText(path, got.text));
   if (parsed.loadError) {
-    return { ...base, state: optional ? 'skipped' : 'failed', reason: parsed.loadError.reason };
+    // The parse error may quote the file: shown only for a file the user named.
+    return { ...base, state: optional ? 'skipped' : 'failed', reason: shown ? parsed.loadError.reason : 'systemd cannot parse it', shown };
   }
   const variables = new Map<string, string>();
   for (const [k, a] of parsed.environment) variables.set(k, a.value);
-  return { ...base, state: 'read', variables };
+  return { ...base, state: 'read', variables, shown };
 }
 
 export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): SystemdConfig {
-  const read = opts.readFile ?? defaultReader;
+  const read = accessOf(opts);
   const unit = unitNameOf(source.path);
-  const dropIn = /\.service\.d\/[^/]+\.conf$/.test(source.path.replace(/\\/g, '/'));
+  const dropIn = /\.service\.d\/[^/]+\.conf$/.test(withoutTemplateSuffix(source.path.replace(/\\/g, '/')));
   const syntax = parseUnitSyntax(source.text);
   const notes: DialectNote[] = [];
   let launchFailure: LaunchFailure | null = null;
@@ -276,7 +290,7 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
           break;
         }
         const r = parseExec(a, unit, notes);
-        commands.push(...r.commands);
+        for (const cmd of r.commands) commands.push(cmd);
         if (r.error) {
           notes.push({ kind: 'exec-syntax', span: a.valueSpan, message: `systemd rejects this ExecStart= (${r.error})` });
           execError ??= { reason: r.error, span: a.valueSpan };
@@ -335,7 +349,7 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
       const f = files[k];
       if (f.state === 'unknown') return 'unknown';
       const v = f.variables.get(name);
-      if (v !== undefined) return { value: v, from: f.path };
+      if (v !== undefined) return { value: v, from: f.path, ...(f.shown === false ? { hidden: true } : {}) };
     }
     const e = env.get(name);
     if (e) return { value: e.value, from: `Environment= (line ${e.assignment.line})` };
@@ -344,6 +358,20 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
     return 'unset';
   };
 
+  // Debian's wrapper, even where the rest of its ExecStart= does not parse as systemd reads it: in a
+  // template (`/etc/memcached_<%= @name %>.conf`) the expression is rendered before systemd sees it, and
+  // whatever the line holds after the program, the options are in the file the wrapper reads.
+  if (!exec && !argvUnknown) {
+    const wrapper = wrapperAssignment(execAssignments, source.text);
+    if (wrapper) {
+      argvUnknown = wrapperReason(wrapper.conf);
+      notes.push({ kind: 'delegated', span: wrapper.programSpan, message: argvUnknown, data: { path: wrapper.conf } });
+      if (wrapper.templated && launchFailure?.span && launchFailure.span.start >= wrapper.assignment.valueSpan.start && launchFailure.span.end <= wrapper.assignment.valueSpan.end) {
+        launchFailure = null;
+      }
+    }
+  }
+
   const argv: ArgToken[] = [];
   const tokenSources: TokenSource[] = [];
   const unknownVars: string[] = [];
@@ -351,8 +379,15 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
   if (exec && !argvUnknown) {
     const program = exec.program.value;
     if (DEBIAN_WRAPPER.test(program)) {
-      const conf = exec.words[0]?.value ?? '/etc/memcached.conf';
-      argvUnknown = `the unit runs Debian's wrapper, which reads memcached's options from ${conf}: lint that file (mchard lint ${conf})`;
+      // A word that depends on the unit's name (`/etc/memcached_%i.conf` in a template unit) is shown as written.
+      // The wrapper reads its one argument's file; with none or several it reads /etc/memcached.conf.
+      const args = exec.prefixes.includes('@') ? exec.words.slice(1) : exec.words;
+      const raw = args.length ? source.slice({ start: args[0].span.start, end: args[args.length - 1].span.end }) : '';
+      // In a template, an expression with spaces (`{{ name }}`) is one word once rendered.
+      const templated = args.length > 1 && TEMPLATE_EXPRESSION.test(raw);
+      const first = args.length === 1 ? args[0] : null;
+      const conf = templated ? raw : !first ? '/etc/memcached.conf' : first.inexact ? source.slice(first.span) : first.value;
+      argvUnknown = wrapperReason(conf);
       notes.push({ kind: 'delegated', span: exec.program.span, message: argvUnknown, data: { path: conf } });
     } else if (!PROGRAM.test(program)) {
       argvUnknown = `ExecStart= runs ${show(program)}, not memcached, so the unit does not show memcached's options`;
@@ -364,8 +399,8 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
         if (wi < skip) return;
         const raw = source.slice(w.span);
         const verbatim = raw === w.value;
-        const push = (value: string, variable: string | null, exact: boolean, note?: string) => {
-          argv.push({ value, span: w.span, origin: 'file', exact, ...(note ? { note } : {}) });
+        const push = (value: string, variable: string | null, exact: boolean, note?: string, hiddenFrom?: string) => {
+          argv.push({ value, span: w.span, origin: 'file', exact, ...(note ? { note } : {}), ...(hiddenFrom ? { hiddenFrom } : {}) });
           tokenSources.push({ word: wi, variable });
           argvExact &&= exact;
         };
@@ -380,22 +415,31 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
           else if (r.lookup === 'unset') {
             notes.push({ kind: 'unset-variable', span: w.span, message: `$${r.name} is not set, so this word gives memcached no argument at all`, data: { name: r.name } });
           } else {
-            const from = (r.lookup as EnvValue).from;
-            for (const v of r.words) push(v, r.name, w.inexact === null, `from $${r.name} (${from})`);
+            const { from, hidden } = r.lookup as EnvValue;
+            for (const v of r.words) push(v, r.name, w.inexact === null, `from $${r.name} (${from})`, hidden ? from : undefined);
           }
           return;
         }
-        unknownVars.push(...r.unknown);
+        for (const n of r.unknown) unknownVars.push(n);
         for (const name of r.unset) {
           notes.push({ kind: 'unset-variable', span: w.span, message: `\${${name}} is not set, so systemd puts an empty string in its place`, data: { name } });
         }
         const from = r.names.filter((n) => !r.unset.includes(n));
-        push(r.value, r.names.length === 1 ? r.names[0] : r.names.length ? r.names.join(',') : null, w.inexact === null, from.length || r.value !== raw ? `systemd reads ${show(raw)} as ${show(r.value)}` : plainNote);
+        // A value from a file the user did not name is used but never shown, in the note either.
+        const hiddenIn = from.map((n) => lookup(n)).find((l): l is EnvValue => typeof l === 'object' && l.hidden === true);
+        const readAs = hiddenIn ? `a value from ${hiddenIn.from}` : show(r.value);
+        push(r.value, r.names.length === 1 ? r.names[0] : r.names.length ? r.names.join(',') : null, w.inexact === null, from.length || r.value !== raw ? `systemd reads ${show(raw)} as ${readAs}` : plainNote, hiddenIn?.from);
       });
       if (unknownVars.length) {
         const names = [...new Set(unknownVars)];
-        const unknownFiles = files.filter((f) => f.state === 'unknown').map((f) => f.path);
-        argvUnknown = `memcached's options depend on ${names.map((n) => `$${n}`).join(', ')}, which ${unknownFiles.length ? `may be set in ${unknownFiles.join(', ')}, which mchard cannot read here` : 'the service manager sets'}${unknownFiles.length ? `: lint that file (mchard lint --dialect sysconfig ${unknownFiles[0]})` : ''}`;
+        const unread = files.filter((f) => f.state === 'unknown');
+        const unknownFiles = unread.map((f) => f.path);
+        // Which variables are unknown, which files mchard did not read and why, and what would decide them.
+        argvUnknown = `memcached's options depend on ${names.map((n) => `$${n}`).join(', ')}, which ${
+          unknownFiles.length
+            ? `may be set in ${unknownFiles.join(', ')} (EnvironmentFile=), which mchard did not read (${unread[0].reason}): their values decide memcached's options; lint that file (mchard lint --dialect sysconfig ${unknownFiles[0]})`
+            : 'the service manager sets'
+        }`;
         notes.push({ kind: 'unknown-variable', span: exec.assignment.valueSpan, message: argvUnknown, data: { names, files: unknownFiles } });
       }
     }
@@ -431,12 +475,42 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
   };
 }
 
+const TEMPLATE_EXPRESSION = /<%|%>|\{\{|\}\}|\{%|%\}/;
+
+/** MC910's words for a unit that runs Debian's wrapper. */
+function wrapperReason(conf: string): string {
+  const expr = /<%|%>|\{\{|\{%|%[a-zA-Z]/.test(conf);
+  return `the unit runs Debian's wrapper, which reads memcached's options from ${conf}${expr ? ' (once the unit is rendered and instantiated)' : ''}: lint that file${expr ? '' : ` (mchard lint ${conf})`}`;
+}
+
+/**
+ * The ExecStart= that runs Debian's wrapper, read from its raw text: the first word after systemd's
+ * prefixes, and the second as written (the file the wrapper reads; its default without one).
+ */
+function wrapperAssignment(assignments: readonly UnitAssignment[], text: string): { assignment: UnitAssignment; programSpan: Span; conf: string; templated: boolean } | null {
+  let last: UnitAssignment[] = [];
+  for (const a of assignments) last = a.value === '' ? [] : [...last, a];
+  for (const a of last) {
+    const raw = text.slice(a.valueSpan.start, a.valueSpan.end);
+    const m = /^([-@:+!]*)(\S+)(?:[ \t]+(.*?))?[ \t]*$/s.exec(raw);
+    if (!m || !DEBIAN_WRAPPER.test(m[2])) continue;
+    const start = a.valueSpan.start + m[1].length;
+    return {
+      assignment: a,
+      programSpan: { start, end: start + m[2].length },
+      conf: m[3] && !m[1].includes('@') ? m[3] : '/etc/memcached.conf',
+      templated: TEMPLATE_EXPRESSION.test(raw),
+    };
+  }
+  return null;
+}
+
 export const systemdDialect: Dialect = {
   name: 'systemd',
   title: 'systemd service unit or drop-in',
   /** Debian's and Ubuntu's memcached user (the RHEL unit takes its user from /etc/sysconfig/memcached). */
   defaultUser: 'memcache',
-  parse: (source) => parseSystemd(source),
+  parse: (source, context?: ParseContext) => parseSystemd(source, { hostFiles: context?.hostFiles }),
   /** The end of the ExecStart= value that runs memcached (after `$OPTIONS`, so an added option wins). */
   insertionPoint(config) {
     const exec = (config as SystemdConfig).exec;

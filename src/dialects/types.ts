@@ -5,6 +5,13 @@
  */
 import type { ArgToken, SourceText, Span } from '../source.js';
 import type { ImageInfo } from './images/index.js';
+import type { HostFileAccess } from '../input.js';
+
+/** What a dialect may use besides the file's own text. */
+export interface ParseContext {
+  /** Other host files the file names (a unit's `EnvironmentFile=`): which may be read and shown. Default: none. */
+  readonly hostFiles?: HostFileAccess;
+}
 
 /**
  * Every file format mchard reads. `debian` and `sysconfig` are the distributions' option files; the rest
@@ -35,6 +42,10 @@ export interface LaunchFailure {
   readonly exitCode: number;
   readonly reason: string;
   readonly span: Span | null;
+  /** False when the exit status is not certain (memcached never starts, but later shell commands set the status). */
+  readonly certain?: boolean;
+  /** Set when the failure holds only for some renderings of a template (the text that causes it is conditional). */
+  readonly unknown?: { readonly reason: string; readonly decide: string };
 }
 
 export interface ParsedConfig {
@@ -79,7 +90,7 @@ export interface Dialect {
   readonly title: string;
   /** The user a fix makes memcached run as when the file names none. */
   readonly defaultUser: string;
-  parse(source: SourceText): ParsedConfig;
+  parse(source: SourceText, context?: ParseContext): ParsedConfig;
   /** Where an option that is not in the file yet goes (`letter`: that option, when the dialect has a variable for it). */
   insertionPoint(config: ParsedConfig, letter?: string): Span;
   /**

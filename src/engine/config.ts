@@ -11,13 +11,14 @@
  *   MC301 = off
  *   listen-private-address = error
  */
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse as parseIni } from 'ini';
 import { parseVersion, type Version } from '../memcached/version.js';
 import { parseCidrs } from './exposure.js';
 import { SEVERITIES, type Rule, type Severity } from './types.js';
-import { describeFsError } from '../input.js';
+import { decodeConfig, InputError, readRegularFile } from '../input.js';
+import { boundedMessage, visible } from '../report/visible.js';
 
 export interface ProjectConfig {
   path: string | null;
@@ -29,7 +30,15 @@ export interface ProjectConfig {
   severities: Map<string, Severity | 'off'>;
 }
 
-export class ConfigError extends Error {}
+/** An unusable `.mchardrc`; the message quotes its keys and values, so it is made safe to show. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(visible(boundedMessage(message)));
+  }
+}
+
+/** The largest `.mchardrc` read: a few lines are usual. */
+const MAX_CONFIG_SIZE = 1 << 20;
 
 export const CONFIG_NAME = '.mchardrc';
 
@@ -67,9 +76,11 @@ const TOP_KEYS = new Set(['fail-on', 'memcached-version', 'trusted-networks', 'm
 export function loadConfig(path: string, rules: readonly Rule[]): ProjectConfig {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    // As strictly as a configuration file: a regular file, bounded, never a pipe that would hang the run.
+    text = decodeConfig(path, readRegularFile(path, MAX_CONFIG_SIZE)).text;
   } catch (e) {
-    throw new ConfigError(`${path}: ${describeFsError(e)}`);
+    if (e instanceof InputError) throw new ConfigError(`${path}: ${e.reason}`);
+    throw e;
   }
   return parseConfigText(path, text, rules);
 }

@@ -143,10 +143,21 @@ export function exposedListenerList(ctx: RuleContext, filter: (c: ClassifiedList
  * The span of argv word `index`, narrowed to the letter at `clusterOffset` inside a cluster (`-vx`) when the
  * file holds the word verbatim; the whole word for the first letter, as `ctx.spanOf` does.
  */
+/** Whether a token's file text is its value verbatim, remembered per token (a cluster of 100,000 letters asks once per letter). */
+const verbatimTokens = new WeakMap<object, boolean>();
+function verbatim(ctx: RuleContext, tok: NonNullable<RuleContext['config']['argv'][number]>): boolean {
+  let v = verbatimTokens.get(tok);
+  if (v === undefined) {
+    v = tok.span !== null && tok.span.end - tok.span.start === tok.value.length && ctx.config.source.slice(tok.span) === tok.value;
+    verbatimTokens.set(tok, v);
+  }
+  return v;
+}
+
 export function wordLetterSpan(ctx: RuleContext, index: number, clusterOffset: number): Span | null {
   const tok = ctx.config.argv[index];
   if (!tok?.span) return null;
-  if (clusterOffset > 1 && ctx.config.source.slice(tok.span) === tok.value) {
+  if (clusterOffset > 1 && verbatim(ctx, tok)) {
     return { start: tok.span.start + clusterOffset, end: tok.span.start + clusterOffset + 1 };
   }
   return tok.span;

@@ -11,6 +11,10 @@ import { SERVICE_HOST, type HostFacts } from '../memcached/startup.js';
 import { assessExposure } from './exposure.js';
 import { findSuppressions, isSuppressed } from './suppressions.js';
 import type { AuditFacts } from '../audit/types.js';
+import type { HostFileAccess } from '../input.js';
+import { boundedMessage } from '../report/visible.js';
+import { hiddenValues, redact } from '../report/redact.js';
+import { templateOf, type TemplateInfo } from '../dialects/template.js';
 import type { Finding, FindingInput, Rule, RuleContext, RuleOptions, Severity } from './types.js';
 
 export interface LintSettings {
@@ -21,6 +25,8 @@ export interface LintSettings {
   host?: HostFacts;
   /** A running process's observations; without them the audit-scope rules are skipped. */
   audit?: AuditFacts;
+  /** Other host files the file names (a unit's EnvironmentFile=) that may be read; default none. */
+  hostFiles?: HostFileAccess;
 }
 
 export interface LintResult {
@@ -40,14 +46,18 @@ export function analyzeConfig(config: ParsedConfig, options: RuleOptions, host?:
   const model = startsAs !== undefined && startsAs !== 'root' ? { ...analyzed, runsAs: startsAs } : analyzed;
   if (config.launchFailure) {
     const f = config.launchFailure;
-    return { ...model, runsAs: null, startup: { ok: false, warnings: [], exitCode: f.exitCode, reason: f.reason, option: null, certain: true } };
+    const unknown = f.unknown ? { depends: 'template' as const, ...f.unknown } : undefined;
+    return { ...model, runsAs: null, startup: { ok: false, warnings: [], exitCode: f.exitCode, reason: f.reason, option: null, certain: !unknown && f.certain !== false, ...(unknown ? { unknown } : {}) } };
   }
   return model;
 }
 
 export function lintSource(source: SourceText, dialect: DialectName, settings: LintSettings): LintResult {
-  const config = parseConfig(source, dialect);
+  const config = parseConfig(source, dialect, { hostFiles: settings.hostFiles });
   const model = analyzeConfig(config, settings.options, settings.host);
+  // Every message passes here: values from a host file the user did not name are hidden, long values cut.
+  const hidden = hiddenValues(config.argv);
+  const shown = (text: string) => boundedMessage(hidden.length ? redact(text, hidden) : text);
   const exposure = assessExposure(model.listeners, settings.options.trustedNetworks);
   const severities = settings.severities ?? new Map();
   // A file its service cannot read at all (a dialect's parse-error note: invalid YAML, no memcached in it)
@@ -58,24 +68,28 @@ export function lintSource(source: SourceText, dialect: DialectName, settings: L
   // findings never holds a second list of what the rules reported.
   const findings: Finding[] = [];
   let current: Rule | undefined;
-  const report = (input: FindingInput) => {
+  const tpl = templateOf(config);
+  const report = (given: FindingInput) => {
     const rule = current!;
+    // In a template, a finding about text the template decides holds only for some renderings: a note.
+    const t = tpl ? templateFinding(tpl, given, given.severity ?? rule.severity) : null;
+    const input = t?.finding ?? given;
     const range = input.span ? source.range(input.span) : { line: 1, column: 1, endLine: 1, endColumn: 1 };
     if (isSuppressed(sups, rule.id, rule.slug, range.line)) return;
     const configured = severities.get(rule.id);
-    const severity = configured && configured !== 'off' ? configured : (input.severity ?? rule.severity);
+    const severity = t?.note ? 'info' : configured && configured !== 'off' ? configured : (input.severity ?? rule.severity);
     // Every field written out, not `...range`: a literal of known shape keeps its fields in the object.
     findings.push({
       ruleId: rule.id,
       slug: rule.slug,
       severity,
-      message: input.message,
+      message: shown(input.message),
       line: range.line,
       column: range.column,
       endLine: range.endLine,
       endColumn: range.endColumn,
       span: input.span,
-      fix: input.fix ?? null,
+      fix: input.fix ? (hidden.length ? { ...input.fix, description: shown(input.fix.description) } : input.fix) : null,
     });
   };
   // One context for every rule of the file (its sink reports for the rule running): building one per
@@ -110,6 +124,19 @@ export function lintSource(source: SourceText, dialect: DialectName, settings: L
   // Rule IDs are ASCII: a code-unit comparison, not localeCompare (whose first call loads ICU's collator, ~5 ms).
   findings.sort((a, b) => a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
   return { config, model, findings };
+}
+
+/**
+ * A finding on a template: its message with every masked tag shown as written; one whose span touches a
+ * template tag or lies in a block the template renders only under a condition becomes a note saying so,
+ * without a fix.
+ */
+function templateFinding(tpl: TemplateInfo, f: FindingInput, severity: Severity): { finding: FindingInput; note: boolean } {
+  const message = tpl.unmask(f.message);
+  // A note already (MC910 naming what the template decides): nothing to downgrade.
+  const why = severity !== 'info' && f.span && f.span.end > f.span.start ? tpl.touches(f.span) : null;
+  if (!why) return { finding: message === f.message ? f : { ...f, message }, note: false };
+  return { finding: { span: f.span, message: `depends on the template (${why.reason}): ${message}`, severity: 'info' }, note: true };
 }
 
 function unionSpan(a: Span | null, b: Span | null): Span | null {

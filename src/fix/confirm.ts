@@ -11,6 +11,7 @@
  */
 import type { Readable, Writable } from 'node:stream';
 import { paint } from '../report/color.js';
+import { visible } from '../report/visible.js';
 import type { Interrupts } from './interrupt.js';
 
 export type Answer = 'yes' | 'no' | 'interrupted';
@@ -108,7 +109,8 @@ export async function confirm(message: string, opts: ConfirmOptions = {}): Promi
   const Prompt = await mchardConfirm();
   const prompt = new Prompt({
     name: 'confirm',
-    message,
+    // The question names a file: the prompt writes it to the terminal itself, past mchard's own guard.
+    message: visible(message),
     initial: false,
     color: opts.color ?? false,
     stdin: input,

@@ -128,6 +128,20 @@ function build(config: SysconfigConfig, model: MemcachedModel, intents: readonly
     appendOptionWords(ctx, [...optIdx], optRegion.lo, words);
   };
 
+  // The assignment holding an offset: assignments do not overlap, so it can only be the last one starting
+  // at or before it, found by binary search (a find() per intent made a file of many assignments quadratic).
+  const byStart = [...config.assignments].sort((a, b) => a.keySpan.start - b.keySpan.start);
+  const assignmentAt = (pos: number, holds: (a: (typeof byStart)[number]) => boolean) => {
+    let lo = 0;
+    let hi = byStart.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (byStart[mid].keySpan.start <= pos) lo = mid + 1;
+      else hi = mid;
+    }
+    const near = byStart[lo - 1];
+    return near && holds(near) ? near : undefined;
+  };
   for (const intent of intents) {
     switch (intent.kind) {
       case 'set-variable':
@@ -166,7 +180,7 @@ function build(config: SysconfigConfig, model: MemcachedModel, intents: readonly
       }
       case 'drop-text': {
         charEdits.push(dropText(config, intent.span));
-        const asg = config.assignments.find((a) => a.keySpan.start <= intent.span.start && intent.span.start < Math.max(a.keySpan.end, a.valueSpan.end));
+        const asg = assignmentAt(intent.span.start, (a) => a.keySpan.start <= intent.span.start && intent.span.start < Math.max(a.keySpan.end, a.valueSpan.end));
         if (asg) {
           const name = asg.key.replace(/^export[ \t]+/, '');
           skipKeys.add(name);
@@ -177,7 +191,7 @@ function build(config: SysconfigConfig, model: MemcachedModel, intents: readonly
       case 'move-comment': {
         const glued = text.slice(intent.span.start, intent.span.end);
         if (!glued.startsWith('#') || /[\r\n]/.test(glued)) throw new CannotEdit('the text after the quote is not a one-line comment');
-        const asg = config.assignments.find((a) => a.valueSpan.start <= intent.span.start && intent.span.start < a.valueSpan.end);
+        const asg = assignmentAt(intent.span.start, (a) => a.valueSpan.start <= intent.span.start && intent.span.start < a.valueSpan.end);
         if (!asg) throw new CannotEdit('no assignment holds the comment');
         let s = intent.span.start;
         while (s > asg.valueSpan.start && (text[s - 1] === ' ' || text[s - 1] === '\t')) s--;

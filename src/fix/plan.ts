@@ -14,7 +14,8 @@ import type { DialectName } from '../dialects/types.js';
 import { lintSource, type LintResult, type LintSettings } from '../engine/lint.js';
 import type { Finding, FixIntent } from '../engine/types.js';
 import { editorFor } from './editors.js';
-import { composeOrigin, identityOrigin } from './text-edit.js';
+import { composeOrigin, identityOrigin, type EditOutput } from './text-edit.js';
+import { TEMPLATE_TITLES, templateOf } from '../dialects/template.js';
 import { intentKey } from './words.js';
 import type { EditAttempt } from './types.js';
 
@@ -49,6 +50,8 @@ export interface FixPlan {
   rounds: number;
   /** 1-based lines of the original that the fixes changed or removed; every other line is in the result unchanged. */
   touchedLines: number[];
+  /** For each line of `text`: the 0-based line of the original it is an unchanged copy of, or null (the diff's alignment). */
+  origin: (number | null)[];
 }
 
 /** Rule order inside a round: MC9xx (dialect), MC8xx (command line), then the rest by ID. */
@@ -74,6 +77,14 @@ function applyRule(result: LintResult, dialect: DialectName, findings: Finding[]
   return editorFor(dialect)(result.config, result.model, intents, label, fresh);
 }
 
+/** An editor's output for this round's text: as it is, or, for a template, turned back into the template. */
+function restoreTemplate(current: LintResult, output: EditOutput): { ok: true; text: string; origin: (number | null)[] } | { ok: false; reason: string } {
+  const tpl = templateOf(current.config);
+  if (!tpl) return { ok: true, text: output.text, origin: output.origin };
+  const r = tpl.restore(current.config.source.text, output.text, output.origin);
+  return r.ok ? r : { ok: false, reason: `${r.reason} (a ${TEMPLATE_TITLES[tpl.language]} template: mchard edits only its literal lines)` };
+}
+
 export function planFix(source: SourceText, dialect: DialectName, settings: LintSettings, maxRounds = 5): FixPlan {
   const lint = (text: string) => lintSource(new SourceText(source.path, text), dialect, settings);
   const before = lintSource(source, dialect, settings);
@@ -92,16 +103,24 @@ export function planFix(source: SourceText, dialect: DialectName, settings: Lint
     for (const ruleId of rules) {
       const findings = current.findings.filter((f) => f.ruleId === ruleId && f.fix);
       if (findings.length === 0) continue;
-      const fresh = new Set(origin.flatMap((o, k) => (o === null ? [k] : [])));
+      // Lines the fixes wrote (a plain loop: flatMap made an array per line of a multi-megabyte file).
+      const fresh = new Set<number>();
+      for (let k = 0; k < origin.length; k++) if (origin[k] === null) fresh.add(k);
       const attempt = applyRule(current, dialect, findings, fresh);
       const description = [...new Set(findings.map((f) => f.fix!.description))].join('; ');
       if (!attempt.ok) {
         failures.set(ruleId, { ruleId, slug: findings[0].slug, description, reason: attempt.reason });
         continue;
       }
-      if (attempt.output.text === text) continue;
-      text = attempt.output.text;
-      origin = composeOrigin(origin, attempt.output.origin);
+      // A template: the editor worked on the masked text; every tag must come back unchanged and untouched.
+      const output = restoreTemplate(current, attempt.output);
+      if (!output.ok) {
+        failures.set(ruleId, { ruleId, slug: findings[0].slug, description, reason: output.reason });
+        continue;
+      }
+      if (output.text === text) continue;
+      text = output.text;
+      origin = composeOrigin(origin, output.origin);
       current = lint(text);
       applied.push({ ruleId, slug: findings[0].slug, description, round });
       failures.delete(ruleId);
@@ -111,10 +130,11 @@ export function planFix(source: SourceText, dialect: DialectName, settings: Lint
   }
 
   const unfixed = current.findings.filter((f) => f.fix);
-  const kept = new Set(origin.filter((o): o is number => o !== null));
   const originalLines = identityOrigin(source.text).length;
+  const kept = new Uint8Array(originalLines);
+  for (const o of origin) if (o !== null) kept[o] = 1;
   const touchedLines: number[] = [];
-  for (let k = 0; k < originalLines; k++) if (!kept.has(k)) touchedLines.push(k + 1);
+  for (let k = 0; k < originalLines; k++) if (!kept[k]) touchedLines.push(k + 1);
   return {
     path: source.path,
     dialect,
@@ -128,5 +148,6 @@ export function planFix(source: SourceText, dialect: DialectName, settings: Lint
     unfixed,
     rounds,
     touchedLines,
+    origin,
   };
 }

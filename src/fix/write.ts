@@ -1,20 +1,41 @@
 /**
- * Writing a fixed file safely:
- * - a symbolic link is followed to the file it names, which is replaced (the link stays a link);
- * - the new text goes to a temporary file in the same folder, is flushed to disk (fsync), gets the
- *   original's mode, owner and group (fchmod/fchown), and is renamed over the original, so a reader
- *   sees the old file or the new one, never half of either;
- * - a backup of the original goes beside it (`FILE.mchard-backup`), written the same way;
- * - just before the rename the original is read again: if it is not byte for byte what mchard read and
- *   fixed, nothing is written and the temporary files are removed;
- * - a folder mchard cannot create files in is reported before the original is touched.
+ * Writing a fixed file safely, keeping everything mchard did not mean to change.
+ *
+ * - Where: a symbolic link is followed only while it stays inside the folder tree named on the command
+ *   line (`tree`; for a FILE argument, the folder that holds it as written, at its real location; a
+ *   relative argument inside the current folder must also really be inside it). A link out of that tree
+ *   is refused unless `followSymlinks` (--follow-symlinks); the result says when one was followed.
+ * - What: a regular file only; a file with other hard links is refused (replacing it would leave the other
+ *   names with the old, insecure content, and writing into the shared inode instead is not atomic).
+ * - Who: an advisory lock (`.NAME.mchard-lock`, src/fix/lock.ts) is held from before mchard reads the file
+ *   until it is done with it (`lockForWrite`, released by the caller), or for the write alone when
+ *   `safeWrite` takes it itself; a second mchard waits, bounded, then reports the holder.
+ * - How: the new text goes to a temporary file in the same folder (`.NAME.mchard-tmp-PID-HEX8`), created
+ *   0600, given the original's owner and group, exactly its extended attributes (ACL, SELinux label,
+ *   user.*, trusted.*; see xattrs.ts) and then its mode, flushed (fsync), checked (mode, owner and
+ *   attributes equal the original's, so permissions are never wider), and renamed over the original: a
+ *   reader, or a crash at any moment, sees the old file or the new one, never half of either.
+ * - Just before the rename the file is checked again (same bytes, inode, change time and owner, and the
+ *   lock still ours); otherwise nothing is written and the temporary file is removed.
+ * - Backup: the original itself (a hard link to its inode, so it keeps every attribute and its time
+ *   stamps; a copy made like the new file where hard links are impossible) under a new name
+ *   `NAME.mchard-backup-YYYYMMDDTHHMMSSZ` (names.ts), placed just before the rename and removed again if
+ *   the rename fails; earlier backups are never touched.
+ * - Leftovers: temporary files of dead mchard processes for this file (exact name, dead pid, regular
+ *   file) are removed once the lock is held; a backup link left by a run killed just before its rename is
+ *   recognised and used as this run's backup.
  */
 import {
-  closeSync, fchmodSync, fchownSync, fstatSync, fsyncSync, lstatSync, openSync, readFileSync, realpathSync, renameSync, unlinkSync, writeSync,
+  closeSync, existsSync, fchmodSync, fchownSync, fstatSync, fsyncSync, linkSync, lstatSync, openSync, readdirSync, readFileSync, realpathSync, renameSync,
+  unlinkSync, writeSync, type BigIntStats,
 } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { basename, dirname, join } from 'node:path';
-import { describeFsError } from '../input.js';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { describeFsError, fileKind } from '../input.js';
+import { FileLock, LockError, pidAlive } from './lock.js';
+import { BACKUP_SUFFIX, backupNames, isBackupName, tempName, tempOwner } from './names.js';
+import { applyXattrs, readXattrs, systemXattrTools, xattrDifferences, XattrError, type Xattrs, type XattrTools } from './xattrs.js';
+
+export { BACKUP_SUFFIX };
 
 export class WriteError extends Error {
   constructor(
@@ -25,27 +46,55 @@ export class WriteError extends Error {
   }
 }
 
-export interface SafeWriteOptions {
-  /** Keep the original as `FILE.mchard-backup` (default true). */
+/** Which symbolic links mchard may follow to the file it writes. */
+export interface WriteScope {
+  /** Follow a link that leads out of the tree (--follow-symlinks). */
+  followSymlinks?: boolean;
+  /** The folder named on the command line (when a folder was); default: the folder holding the file, as written. */
+  tree?: string;
+}
+
+export type WriteStep = 'locked' | 'temp-created' | 'temp-ready' | 'checked' | 'backup-placed' | 'renamed';
+
+export interface LockOptions extends WriteScope {
+  /** How long to wait for another mchard holding the file (default 60 s). */
+  lockTimeoutMs?: number;
+  /** Told once when another mchard holds the file and this one waits. */
+  onWait?: (message: string) => void;
+}
+
+export interface SafeWriteOptions extends LockOptions {
+  /** Keep the original as a backup beside it (default true). */
   backup?: boolean;
   /**
-   * Runs once the temporary file is complete, before the original is read again and replaced. Tests use it
-   * to change the original behind mchard's back.
+   * Runs once the temporary file is complete, before the original is checked again and replaced. Tests use
+   * it to change the original behind mchard's back.
    */
   beforeRename?: (info: { target: string; temp: string }) => void | Promise<void>;
+  /** Test hook: called as each step is reached (the crash tests stop the process there). */
+  onStep?: (step: WriteStep) => void;
+  /** Test hook: the getfattr and setfattr to use (null: not installed). */
+  xattrTools?: XattrTools;
 }
 
 export interface WriteResult {
   /** The file that was replaced (the link's target for a symbolic link). */
   target: string;
   backup: string | null;
+  /** Set when a symbolic link out of the tree named on the command line was followed (--follow-symlinks): that tree. */
+  outsideTree: string | null;
 }
 
-export const BACKUP_SUFFIX = '.mchard-backup';
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+/** A file mchard holds the lock of, from before it reads it until it is done. */
+export interface HeldFile {
+  /** As given. */
+  path: string;
+  target: string;
+  outsideTree: string | null;
+  release(): void;
 }
+
+export const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
 
 function fsReason(e: unknown): string {
   const code = (e as NodeJS.ErrnoException)?.code;
@@ -55,29 +104,8 @@ function fsReason(e: unknown): string {
   return describeFsError(e);
 }
 
-/** Writes `bytes` to a new temporary file beside `target` with the given mode and owner; returns its path. */
-function writeTemp(dir: string, name: string, bytes: Uint8Array, mode: number, uid: number, gid: number): string {
-  const temp = join(dir, `.${name}.mchard-${process.pid}-${randomBytes(4).toString('hex')}`);
-  let fd: number;
-  try {
-    fd = openSync(temp, 'wx', 0o600);
-  } catch (e) {
-    throw new WriteError(dir, `cannot create a file in this folder (${fsReason(e)}); the original is unchanged`);
-  }
-  try {
-    let off = 0;
-    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
-    const st = fstatSync(fd);
-    if (st.uid !== uid || st.gid !== gid) fchownSync(fd, uid, gid);
-    fchmodSync(fd, mode);
-    fsyncSync(fd);
-  } catch (e) {
-    closeSync(fd);
-    removeQuietly(temp);
-    throw new WriteError(temp, `cannot write the new file (${fsReason(e)}); the original is unchanged`);
-  }
-  closeSync(fd);
-  return temp;
+function isInside(child: string, parent: string): boolean {
+  return child === parent || child.startsWith(parent.endsWith('/') ? parent : `${parent}/`);
 }
 
 function removeQuietly(path: string | null): void {
@@ -87,6 +115,320 @@ function removeQuietly(path: string | null): void {
   } catch {
     // already gone
   }
+}
+
+interface Located {
+  target: string;
+  /** The tree a link led out of, or null. */
+  outsideTree: string | null;
+  /** Why following it needs --follow-symlinks. */
+  outsideReason: string | null;
+}
+
+/** Where `path` leads, and whether a symbolic link on the way leaves the tree named on the command line. */
+function locate(path: string, scope: WriteScope): Located {
+  const treeGiven = scope.tree ?? dirname(path);
+  const treeAbs = resolve(treeGiven);
+  let target: string;
+  let treeReal: string;
+  try {
+    // The kernel's resolution (realpath(3)), as reading the file does: `a/../x` is x beside where the link a leads, not ./x.
+    target = realpathSync.native(path);
+    treeReal = realpathSync.native(treeGiven);
+  } catch (e) {
+    throw new WriteError(path, fsReason(e));
+  }
+  if (!isAbsolute(treeGiven)) {
+    // A relative argument inside the current folder names something in it: a folder link on the way must not lead out.
+    const cwd = process.cwd();
+    let cwdReal = cwd;
+    try {
+      cwdReal = realpathSync.native(cwd);
+    } catch {
+      // keep the name
+    }
+    if (isInside(treeAbs, cwd) && !isInside(treeReal, cwdReal)) {
+      return {
+        target,
+        outsideTree: cwdReal,
+        outsideReason: `${treeGiven} leads through a symbolic link to ${treeReal}, outside the current folder ${cwdReal}`,
+      };
+    }
+  }
+  if (!isInside(target, treeReal)) {
+    const where = treeReal === treeAbs ? treeAbs : `${treeAbs} (${treeReal})`;
+    let link = false;
+    try {
+      link = lstatSync(path).isSymbolicLink();
+    } catch {
+      // gone meanwhile: the later checks say so
+    }
+    const leads = link ? `is a symbolic link to ${target}` : `leads through a symbolic link to ${target}`;
+    return { target, outsideTree: treeReal, outsideReason: `${leads}, outside ${where}, the folder named on the command line` };
+  }
+  return { target, outsideTree: null, outsideReason: null };
+}
+
+/** Names in `dir` that are mchard backups of `name` and hard links to the file `st` describes. */
+function backupLinksTo(dir: string, name: string, st: { ino: number | bigint; dev: number | bigint; nlink: number | bigint }): string[] {
+  if (Number(st.nlink) < 2) return [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  for (const n of names) {
+    if (!isBackupName(name, n)) continue;
+    try {
+      const b = lstatSync(join(dir, n), { bigint: true });
+      if (b.isFile() && b.ino === BigInt(st.ino) && b.dev === BigInt(st.dev)) out.push(n);
+    } catch {
+      // gone
+    }
+  }
+  return out.sort();
+}
+
+/** What the file is when it is not a regular file, in the words reading uses (src/input.ts). */
+function notAFile(st: BigIntStats): string {
+  return fileKind(st) ?? 'is not a regular file';
+}
+
+interface Checked extends Located {
+  stat: BigIntStats;
+}
+
+/** The checks that do not need the file's content: where it leads, a regular file, no other hard links (unless `hardLinks` is false). Throws WriteError. */
+function check(path: string, scope: WriteScope, hardLinks = true): Checked {
+  const loc = locate(path, scope);
+  if (loc.outsideReason && !scope.followSymlinks) {
+    throw new WriteError(path, `${loc.outsideReason}; mchard does not follow it there without --follow-symlinks`);
+  }
+  let st: BigIntStats;
+  try {
+    st = lstatSync(loc.target, { bigint: true });
+  } catch (e) {
+    throw new WriteError(path, fsReason(e));
+  }
+  if (!st.isFile()) throw new WriteError(path, notAFile(st));
+  if (!hardLinks) return { ...loc, stat: st };
+  const others = Number(st.nlink) - 1 - backupLinksTo(dirname(loc.target), basename(loc.target), st).length;
+  if (others > 0) {
+    throw new WriteError(
+      path,
+      `has ${others + 1} hard links: the other name${others > 1 ? 's' : ''} would keep the old content if mchard replaced this one, ` +
+        `and writing into the shared file is not atomic; mchard does not fix hard-linked files (find them with: find / -xdev -samefile ${loc.target})`,
+    );
+  }
+  return { ...loc, stat: st };
+}
+
+/**
+ * What is checked before mchard reads a file it may fix: where it leads (a symbolic link out of the tree
+ * needs `followSymlinks`) and that it is a regular file. Throws WriteError with the reason. (Hard links
+ * are refused when the file is written: its findings and diff are still shown.)
+ */
+export function checkWritable(path: string, scope: WriteScope = {}): { target: string; outsideTree: string | null } {
+  const c = check(path, scope, false);
+  return { target: c.target, outsideTree: c.outsideReason ? c.outsideTree : null };
+}
+
+/** Removes this file's temporary files left by mchard processes that no longer run (exact names, regular files only). */
+function removeStaleTemps(dir: string, name: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    const pid = tempOwner(name, n);
+    if (pid === null || pid === process.pid || pidAlive(pid)) continue;
+    const p = join(dir, n);
+    try {
+      if (lstatSync(p).isFile()) unlinkSync(p);
+    } catch {
+      // gone, or not ours to remove
+    }
+  }
+}
+
+interface LockEntry {
+  lock: FileLock;
+  refs: number;
+}
+const locksByTarget = new Map<string, LockEntry>();
+const heldByPath = new Map<string, HeldFile & { scope: WriteScope }>();
+
+/**
+ * Checks `path` (checkWritable) and takes its lock, waiting for another mchard up to
+ * `lockTimeoutMs`. Hold it from before reading the file until done with it (restart and rollback
+ * included); a `safeWrite` of the same path meanwhile uses it and the scope given here.
+ */
+export async function lockForWrite(path: string, opts: LockOptions = {}): Promise<HeldFile> {
+  const abs = resolve(path);
+  const already = heldByPath.get(abs);
+  if (already) return already;
+  const scope: WriteScope = { followSymlinks: opts.followSymlinks, tree: opts.tree };
+  const c = checkWritable(path, scope);
+  const dir = dirname(c.target);
+  const name = basename(c.target);
+  let entry = locksByTarget.get(c.target);
+  if (!entry) {
+    let lock: FileLock;
+    try {
+      lock = await FileLock.acquire(dir, name, { timeoutMs: opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, onWait: opts.onWait });
+    } catch (e) {
+      if (e instanceof LockError) throw new WriteError(path, e.message);
+      throw new WriteError(dir, `cannot create a file in this folder (${fsReason(e)}); the original is unchanged`);
+    }
+    entry = { lock, refs: 0 };
+    locksByTarget.set(c.target, entry);
+    removeStaleTemps(dir, name);
+  }
+  entry.refs++;
+  const lockEntry = entry;
+  let released = false;
+  const held = {
+    path,
+    target: c.target,
+    outsideTree: c.outsideTree,
+    scope,
+    release: () => {
+      if (released) return;
+      released = true;
+      heldByPath.delete(abs);
+      if (--lockEntry.refs === 0) {
+        lockEntry.lock.release();
+        locksByTarget.delete(c.target);
+      }
+    },
+  };
+  heldByPath.set(abs, held);
+  return held;
+}
+
+interface Meta {
+  mode: number;
+  uid: number;
+  gid: number;
+  attrs: Xattrs;
+}
+
+/**
+ * Writes `bytes` to a new temporary file beside the original, with exactly the original's owner, group,
+ * extended attributes and mode, flushed to disk; returns its path. Throws WriteError (and leaves nothing)
+ * when any of it cannot be done exactly.
+ */
+function makeTemp(path: string, dir: string, name: string, bytes: Uint8Array, meta: Meta, tools: XattrTools, step: (s: WriteStep) => void): string {
+  const temp = join(dir, tempName(name));
+  let fd: number;
+  try {
+    fd = openSync(temp, 'wx', 0o600);
+  } catch (e) {
+    throw new WriteError(dir, `cannot create a file in this folder (${fsReason(e)}); the original is unchanged`);
+  }
+  let stage = 'write the new file';
+  try {
+    step('temp-created');
+    let off = 0;
+    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+    stage = 'give the new file the original owner and group';
+    const st = fstatSync(fd);
+    if (st.uid !== meta.uid || st.gid !== meta.gid) fchownSync(fd, meta.uid, meta.gid);
+    // Exactly the original's attributes: a new file may have inherited the folder's default ACL or been
+    // labelled by policy. Then the mode, last: setting or removing an access ACL rewrites the group bits.
+    stage = 'give the new file the same ACLs and extended attributes';
+    applyXattrs(temp, meta.attrs, readXattrs(temp, tools), tools);
+    stage = 'give the new file the original mode';
+    fchmodSync(fd, meta.mode);
+    stage = 'flush the new file to disk';
+    fsyncSync(fd);
+    stage = 'check the new file';
+    const after = fstatSync(fd);
+    if ((after.mode & 0o7777) !== meta.mode || after.uid !== meta.uid || after.gid !== meta.gid) {
+      throw new XattrError(
+        `the new file has mode ${(after.mode & 0o7777).toString(8)} owner ${after.uid}:${after.gid}, not ${meta.mode.toString(8)} ${meta.uid}:${meta.gid}`,
+      );
+    }
+    const differ = xattrDifferences(meta.attrs, readXattrs(temp, tools));
+    if (differ.length) throw new XattrError(`the new file's extended attributes differ from the original's (${differ.join(', ')})`);
+  } catch (e) {
+    closeSync(fd);
+    removeQuietly(temp);
+    if (e instanceof XattrError) throw new WriteError(path, `${e.message}; nothing was written`);
+    throw new WriteError(temp, `cannot ${stage} (${fsReason(e)}); the original is unchanged`);
+  }
+  closeSync(fd);
+  return temp;
+}
+
+function linkUnsupported(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'EMLINK' || code === 'EACCES';
+}
+
+/**
+ * Puts a backup of the original (the file at `target`, checked to hold `original`) beside it under a new
+ * name; returns its path and whether this call created it.
+ */
+function placeBackup(
+  path: string,
+  target: string,
+  st: BigIntStats,
+  original: Uint8Array,
+  meta: Meta,
+  tools: XattrTools,
+  step: (s: WriteStep) => void,
+): { backup: string; created: boolean } {
+  const dir = dirname(target);
+  const name = basename(target);
+  // A run stopped between placing its backup and the rename left a backup name on this very file: it is this run's backup.
+  const leftover = backupLinksTo(dir, name, st)[0];
+  if (leftover) return { backup: join(dir, leftover), created: false };
+  const at = new Date();
+  let linkable = true;
+  for (const candidate of backupNames(name, at)) {
+    const b = join(dir, candidate);
+    try {
+      linkSync(target, b);
+      return { backup: b, created: true };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      if (linkUnsupported(e)) {
+        linkable = false;
+        break;
+      }
+      throw new WriteError(dir, `cannot create the backup (${fsReason(e)}); the original is unchanged`);
+    }
+  }
+  // No hard link to the original possible (file system, or fs.protected_hardlinks for a file this user does not own): a copy made like the new file.
+  const copy = makeTemp(path, dir, name, original, meta, tools, step);
+  for (const candidate of backupNames(name, at)) {
+    const b = join(dir, candidate);
+    try {
+      if (linkable) {
+        linkSync(copy, b);
+        removeQuietly(copy);
+      } else {
+        // Under the lock no other mchard names backups of this file; another program could, in this instant only.
+        if (existsSync(b)) continue;
+        renameSync(copy, b);
+      }
+      return { backup: b, created: true };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      if (linkable && linkUnsupported(e)) {
+        linkable = false;
+        continue;
+      }
+      removeQuietly(copy);
+      throw new WriteError(dir, `cannot create the backup (${fsReason(e)}); the original is unchanged`);
+    }
+  }
+  throw new Error('unreachable');
 }
 
 function syncDir(dir: string): void {
@@ -102,63 +444,88 @@ function syncDir(dir: string): void {
   }
 }
 
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+}
+
+const CHANGED = 'the file changed since mchard read it; nothing was written (run mchard fix again)';
+
 /**
  * Replaces the file at `path` (which mchard read as `original`) with `text`. Throws WriteError, leaving the
- * original as it was, when the folder is not writable, the file changed since it was read, or any step fails.
+ * original as it was, when the file may not or cannot be replaced exactly (see the top of this file).
  */
 export async function safeWrite(path: string, original: Uint8Array, text: string | Uint8Array, opts: SafeWriteOptions = {}): Promise<WriteResult> {
-  let target: string;
+  const already = heldByPath.get(resolve(path));
+  const held = already ?? (await lockForWrite(path, opts));
   try {
-    target = realpathSync(path);
-  } catch (e) {
-    throw new WriteError(path, fsReason(e));
+    return await writeHeld(held, heldByPath.get(resolve(path))?.scope ?? {}, original, typeof text === 'string' ? Buffer.from(text, 'utf8') : text, opts);
+  } finally {
+    if (!already) held.release();
   }
-  const st = lstatSync(target);
-  if (!st.isFile()) throw new WriteError(path, 'not a regular file');
+}
+
+async function writeHeld(held: HeldFile, scope: WriteScope, original: Uint8Array, bytes: Uint8Array, opts: SafeWriteOptions): Promise<WriteResult> {
+  const path = held.path;
+  const step = (s: WriteStep) => opts.onStep?.(s);
+  const tools = opts.xattrTools ?? systemXattrTools();
+  step('locked');
+
+  // The file as it is now, under the lock: still the same file, still what mchard read.
+  const first = check(path, scope);
+  if (first.target !== held.target) throw new WriteError(path, CHANGED);
+  const target = first.target;
   const dir = dirname(target);
   const name = basename(target);
-  const mode = st.mode & 0o7777;
-
-  const unchanged = () => {
-    let now: Buffer;
-    try {
-      now = readFileSync(target);
-    } catch (e) {
-      throw new WriteError(path, `cannot read the file again (${fsReason(e)}); nothing was written`);
-    }
-    let stillTarget = false;
-    try {
-      stillTarget = realpathSync(path) === target;
-    } catch {
-      stillTarget = false;
-    }
-    if (!stillTarget || !sameBytes(now, original)) {
-      throw new WriteError(path, 'the file changed since mchard read it; nothing was written (run mchard fix again)');
-    }
-  };
-  unchanged();
-
-  const temp = writeTemp(dir, name, typeof text === 'string' ? Buffer.from(text, 'utf8') : text, mode, st.uid, st.gid);
-  let backupTemp: string | null = null;
+  let now: Buffer;
+  let attrs: Xattrs;
   try {
-    if (opts.backup !== false) backupTemp = writeTemp(dir, `${name}${BACKUP_SUFFIX}`, original, mode, st.uid, st.gid);
+    now = readFileSync(target);
+  } catch (e) {
+    throw new WriteError(path, `cannot read the file again (${fsReason(e)}); nothing was written`);
+  }
+  if (!sameBytes(now, original)) throw new WriteError(path, CHANGED);
+  try {
+    attrs = readXattrs(target, tools);
+  } catch (e) {
+    if (e instanceof XattrError) throw new WriteError(path, `${e.message}; nothing was written`);
+    throw e;
+  }
+  const st = first.stat;
+  const meta: Meta = { mode: Number(st.mode) & 0o7777, uid: Number(st.uid), gid: Number(st.gid), attrs };
+
+  const temp = makeTemp(path, dir, name, bytes, meta, tools, step);
+  let placed: { backup: string; created: boolean } | null = null;
+  try {
+    step('temp-ready');
     await opts.beforeRename?.({ target, temp });
-    unchanged();
-    const backup = backupTemp ? join(dir, `${name}${BACKUP_SUFFIX}`) : null;
+    // Again, just before the rename: the same inode, unchanged since it was first looked at (bytes, owner,
+    // mode, attributes all move the change time), and the lock still this process's.
+    const again = check(path, scope);
+    let bytesNow: Buffer;
     try {
-      if (backupTemp && backup) {
-        renameSync(backupTemp, backup);
-        backupTemp = null;
-      }
+      bytesNow = readFileSync(target);
+    } catch {
+      throw new WriteError(path, CHANGED);
+    }
+    if (again.target !== target || again.stat.ino !== st.ino || again.stat.dev !== st.dev || again.stat.ctimeNs !== st.ctimeNs || !sameBytes(bytesNow, original)) {
+      throw new WriteError(path, CHANGED);
+    }
+    const lock = locksByTarget.get(target)?.lock;
+    if (!lock?.stillHeld()) throw new WriteError(path, "mchard's lock on the file was removed by another process; nothing was written");
+    step('checked');
+    if (opts.backup !== false) placed = placeBackup(path, target, st, original, meta, tools, step);
+    step('backup-placed');
+    try {
       renameSync(temp, target);
     } catch (e) {
       throw new WriteError(path, `cannot replace the file (${fsReason(e)}); the original is unchanged`);
     }
+    step('renamed');
     syncDir(dir);
-    return { target, backup };
+    return { target, backup: placed?.backup ?? null, outsideTree: held.outsideTree };
   } catch (e) {
     removeQuietly(temp);
-    removeQuietly(backupTemp);
+    if (placed?.created) removeQuietly(placed.backup);
     throw e;
   }
 }

@@ -7,7 +7,7 @@
  */
 import { SourceText } from '../source.js';
 import { decodeConfig, InputError } from '../input.js';
-import { dialectFromContent, dialectFromPath } from '../dialects/detect.js';
+import { detectDialect } from '../dialects/detect.js';
 import { loadDialect } from '../dialects/index.js';
 import type { DialectName } from '../dialects/types.js';
 import { lintSource, type LintResult, type LintSettings } from '../engine/lint.js';
@@ -23,11 +23,13 @@ const SNIFF_CHARS = 1 << 20;
 
 /**
  * Which program reads a document, decided as `lint` decides it: by its path, then its name, then its
- * content. null: mchard does not read it, and the document gets no diagnostics rather than guessed ones.
- * This is the one line to switch to `detectDialect` (its refusals included) when it lands.
+ * content. null: mchard does not read it (a refusal), and the document gets no diagnostics rather than
+ * guessed ones.
  */
-export function readerOf(path: string, text: string): DialectName | null {
-  return dialectFromPath(path) ?? dialectFromContent(text.length > SNIFF_CHARS ? text.slice(0, SNIFF_CHARS) : text);
+export function readerOf(path: string, text: string): { dialect: DialectName; guessed: boolean } | null {
+  const d = detectDialect(path, text.length > SNIFF_CHARS ? text.slice(0, SNIFF_CHARS) : text);
+  // `guessed`: only the content told the format; fix does not write such a file without --dialect.
+  return d.refused ? null : { dialect: d.dialect, guessed: d.reason === 'content' };
 }
 
 /**
@@ -54,6 +56,8 @@ export type DocumentLint =
       readonly outcome: 'linted';
       readonly version: number;
       readonly dialect: DialectName;
+      /** Only the content told the format: diagnostics, but no fixes (as `mchard fix` without --dialect). */
+      readonly guessed: boolean;
       readonly source: SourceText;
       readonly settings: LintSettings;
       readonly result: LintResult;
@@ -74,16 +78,16 @@ export function settingsFor(place: DocumentPlace): LintSettings {
     options: resolver.ruleOptions(place.file ?? place.path, cfg),
     severities: new Map(cfg?.severities ?? []),
     // No `host`: as `lint`, rules judge the file for the service, not this machine. No `hostFiles`
-    // either, once LintSettings has it (the hardening branch): the host files a unit names
-    // (EnvironmentFile=) are then never read for an editor's document. Until then the systemd dialect
-    // reads a readable one, as lint does.
+    // either: the host files a unit names (EnvironmentFile=) are never read for an editor's document
+    // (the unit's MC910 says which variables depend on them).
   };
 }
 
 export async function lintDocument(place: DocumentPlace, text: string, version: number): Promise<DocumentLint> {
   try {
-    const dialect = readerOf(place.path, text);
-    if (!dialect) return { outcome: 'not-read', version };
+    const reader = readerOf(place.path, text);
+    if (!reader) return { outcome: 'not-read', version };
+    const { dialect, guessed } = reader;
     // The bytes a file with this text would hold, checked as `lint` checks a file's bytes (size, NUL bytes).
     // Text.length counts UTF-16 units, at most 3 bytes each: only a long text is encoded to count.
     const bytes = text.length * 3 > MAX_DOCUMENT_BYTES ? Buffer.byteLength(text, 'utf8') : 0;
@@ -106,7 +110,7 @@ export async function lintDocument(place: DocumentPlace, text: string, version: 
     }
     await loadDialect(dialect);
     const result = lintSource(source, dialect, settings);
-    return { outcome: 'linted', version, dialect, source, settings, result, findings: withoutBaselined(place.file ?? place.path, result.findings) };
+    return { outcome: 'linted', version, dialect, guessed, source, settings, result, findings: withoutBaselined(place.file ?? place.path, result.findings) };
   } catch (e) {
     return { outcome: 'failed', version, problem: (e as Error)?.message ?? String(e) };
   }

@@ -17,9 +17,9 @@ finding, titled as unsafe.
 The nearest .mchardrc above a document's file and suppression comments apply as
 for lint. The server runs no program, not even "memcached -V" (set
 memcached-version in .mchardrc for a release other than the newest); besides
-the documents it reads the .mchardrc files above them and, as lint does, a
-readable EnvironmentFile= a systemd unit names. Documents larger than 1 MiB
-are not linted.
+the documents it reads only the .mchardrc files above them, never a file a
+document names (a unit's EnvironmentFile=). Documents larger than 1 MiB are
+not linted.
 
 Options:
   --stdio            speak the protocol on standard input and output (required)

@@ -10,6 +10,7 @@ import type { Finding, Severity } from '../engine/types.js';
 import { VERSION } from '../version.js';
 import type { DocumentLint } from './analysis.js';
 import { fixSafety } from './fixes.js';
+import { visible } from '../report/visible.js';
 
 /** The project's repository: rule pages are `docs/rules/ID.md` there, at the tag of the running version. */
 export const RULE_DOCS_BASE = 'https://github.com/mchard/mchard/blob';
@@ -45,15 +46,11 @@ export function isFindingData(v: unknown): v is FindingData {
 }
 
 /**
- * Text from the document inside a message, made visible: control characters, DEL, C1 controls and the
- * bidirectional controls as escapes, so an editor drawing in a terminal never receives them raw. (The
- * hardening branch's `visible()` replaces this when it lands.)
+ * Text from the document inside a message, made visible with the project-wide escaping
+ * (src/report/visible.ts), so an editor drawing in a terminal never receives a control character raw.
  */
 export function shown(s: string): string {
-  return s.replace(/[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
-    const n = c.charCodeAt(0);
-    return n < 0x100 ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u${n.toString(16).padStart(4, '0')}`;
-  });
+  return visible(s);
 }
 
 export function findingRange(doc: TextDocument, f: Finding): Range {

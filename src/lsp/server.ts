@@ -281,6 +281,8 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
     if (!doc || shutDown) return [];
     const lint = await lintNow(doc);
     if (!lint || lint.outcome !== 'linted' || documents.get(doc.uri)?.version !== lint.version) return [];
+    // A format only the content told is not edited, as `mchard fix` does not write it without --dialect.
+    if (lint.guessed) return [];
     const st = stateOf(doc.uri);
     const lazy = resolveEdits && lint.source.text.length > LAZY_PLAN_CHARS;
     const only = params.context.only;

@@ -7,6 +7,7 @@ import { atof, atoi, octal, atoiDetail } from './numbers.js';
 import type { OptionEvent, GetoptResult } from './getopt.js';
 import { splitSubOptions, subOptionFailure, subOptionChunkMax, type SubOption } from './extended.js';
 import { atLeast, type Version } from './version.js';
+import type { Unknown } from './certainty.js';
 
 export type Protocol = 'auto' | 'binary' | 'ascii';
 
@@ -117,8 +118,17 @@ export interface Failure {
   reason: string;
   /** The option responsible, when one is. */
   option: OptionEvent | null;
-  /** False when the outcome depends on facts about the host mchard could not establish. */
+  /** False when the outcome depends on facts about the host mchard could not establish, or on the template. */
   certain: boolean;
+  /** The argv index of the word that causes it, when no option event does (a getopt error). */
+  index?: number | null;
+  /** Set when the outcome depends on something the file does not decide: what, and what would decide it. */
+  unknown?: Unknown;
+  /**
+   * When it happens: while reading the options (`read`), in the checks after them (`checks`), at the
+   * privilege drop (`drop`), or after memcached has switched to its user (`after-drop`).
+   */
+  stage?: 'read' | 'checks' | 'drop' | 'after-drop';
 }
 
 /** An `-l` value memcached dropped because it is a substring of what was already accumulated. */
@@ -151,8 +161,8 @@ export function applyOptions(parsed: GetoptResult, version: Version): Applied {
   const options: OptionEvent[] = [];
   let failure: Failure | null = null;
   let exitsEarly: OptionEvent | null = null;
-  const fail = (exitCode: number, reason: string, option: OptionEvent | null) => {
-    if (!failure && !exitsEarly) failure = { exitCode, reason, option, certain: true };
+  const fail = (exitCode: number, reason: string, option: OptionEvent | null, index: number | null = option?.index ?? null) => {
+    if (!failure && !exitsEarly) failure = { exitCode, reason, option, certain: true, index, stage: 'read' };
   };
   const set = <K extends keyof Settings>(key: K, value: Settings[K], o: OptionEvent) => {
     s[key] = value;
@@ -162,7 +172,7 @@ export function applyOptions(parsed: GetoptResult, version: Version): Applied {
   for (const ev of parsed.events) {
     if (ev.kind === 'ignored') continue;
     if (ev.kind === 'error') {
-      fail(1, `${ev.message} (memcached then prints: Illegal argument "?")`, null);
+      fail(1, `${ev.message} (memcached then prints: Illegal argument "?")`, null, ev.index);
       continue;
     }
     options.push(ev);

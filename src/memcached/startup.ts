@@ -8,6 +8,7 @@ import type { Applied, Failure, Settings } from './settings.js';
 import type { OptionEvent } from './getopt.js';
 import { atLeast, type Version } from './version.js';
 import { safeStrtoul } from './numbers.js';
+import type { Unknown } from './certainty.js';
 
 /** Facts about the machine memcached starts on. Each answer may be `undefined`: not known. */
 export interface HostFacts {
@@ -23,6 +24,37 @@ export interface HostFacts {
   readonly unprivilegedPortStart?: number;
   /** Whether a file exists (the SASL configuration, the `-Y` file). */
   fileExists?(path: string): boolean | undefined;
+  /**
+   * Whether `user` (memcached after its privilege drop: that user's uid and primary group only, as
+   * memcached calls setgroups(0)) can see `path` (access(F_OK): search permission on every directory on
+   * the way). `null` user: memcached keeps running as root.
+   */
+  visibleTo?(path: string, user: string | null): boolean | undefined;
+  /**
+   * Whether `user` can create a unix socket at `path`: write and search permission on its directory and
+   * search permission above it, and no other kind of file already there. `reason` says what stops it.
+   */
+  socketCreatable?(path: string, user: string | null): { ok: boolean; reason: string } | undefined;
+  /** Whether the host's SASL library looks for its configuration through SASL_CONF_PATH (set for the service). */
+  readonly saslConfPath?: string;
+}
+
+/**
+ * User names made of digits only exist on no realistic system: Debian's adduser refuses them "to avoid
+ * ambiguity with numerical UIDs", as do shadow's useradd (since 4.14) and systemd-sysusers. memcached looks
+ * `-u 0` up by name with getpwnam("0"), which does not read it as uid 0.
+ */
+export function unrealisticUserName(name: string): boolean {
+  return /^[0-9]+$/.test(name);
+}
+
+/**
+ * A host name getaddrinfo resolves on no realistic host: DNS names and /etc/hosts entries are letters,
+ * digits, "-", "_" and "." (white space, "#", "$", quotes and the like appear when a shell or systemd left a
+ * variable or comment in the value: systemd's EnvironmentFile= passes `$LISTEN` literally).
+ */
+export function unresolvableHostName(host: string): boolean {
+  return !/^[A-Za-z0-9._-]+$/.test(host);
 }
 
 export const SERVICE_HOST: HostFacts = { root: true };
@@ -31,8 +63,12 @@ export type Listener =
   | { transport: 'tcp' | 'udp'; address: string | null; host: string | null; port: number; tls: boolean; entry: ListenEntry | null }
   | { transport: 'unix'; path: string; mode: string };
 
+/**
+ * Whether memcached starts. `certain: false` with `unknown` set: the outcome depends on the template or the
+ * host (the fields then give the outcome as the file is written, the best guess).
+ */
 export type Startup =
-  | { ok: true; warnings: string[] }
+  | { ok: true; warnings: string[]; certain?: boolean; unknown?: Unknown }
   | ({ ok: false; warnings: string[] } & Failure);
 
 export interface StartupResult {
@@ -42,7 +78,17 @@ export interface StartupResult {
   entries: ListenEntry[];
   /** The user memcached ends up running as (null: unknown / not started as root and no drop). */
   runsAs: string | null;
+  /**
+   * Facts only the host memcached runs on decides, which the start-up went past assuming the usual answer
+   * (the address is this machine's, the user exists): with them the outcome is not certain.
+   */
+  hostUnknowns: Unknown[];
 }
+
+/** Users that exist wherever the memcached service is installed (the distributions' own, and the standard ones). */
+const USUAL_USERS = new Set(['root', 'nobody', 'daemon', 'memcache', 'memcached']);
+
+const ON_HOST = 'the host memcached runs on (inspect --host-checks there)';
 
 const ITEM_SIZE_MIN = 1024;
 const ITEM_SIZE_MAX = 1024 * 1024 * 1024;
@@ -54,6 +100,11 @@ function isIPv4(text: string): boolean {
 function isIPv6(text: string): boolean {
   return text.includes(':') && /^[0-9a-fA-F:.]+(%[\w.-]+)?$/.test(text);
 }
+/** 127.0.0.0/8 and ::1: loopback, which every Linux machine has. */
+function isLoopback(text: string): boolean {
+  return /^127\./.test(text) || text === '::1';
+}
+
 /** 0.0.0.0 or ::, which bind on any machine. */
 function isUnspecified(text: string): boolean {
   return isIPv4(text) ? text.split('.').every((p) => Number(p) === 0) : /^[0:]+$/.test(text);
@@ -79,11 +130,14 @@ export function evaluateStartup(applied: Applied, version: Version, host: HostFa
   const s = applied.settings;
   const warnings: string[] = [];
   const byKey = (k: keyof Settings): OptionEvent | null => applied.setBy[k] ?? null;
+  const pending: Unknown[] = [];
   const result = (failure: Failure | null, listeners: Listener[], entries: ListenEntry[], runsAs: string | null): StartupResult => ({
-    startup: failure ? { ok: false, warnings, ...failure } : { ok: true, warnings },
+    // A failure after a check whose answer was assumed (not known) is not certain: that check may fail first.
+    startup: failure ? { ok: false, warnings, ...failure, certain: failure.certain && (pending.length === 0 || failure.stage === 'read' || failure.stage === 'checks') } : { ok: true, warnings },
     listeners,
     entries,
     runsAs,
+    hostUnknowns: pending,
   });
   const entries = s.inter !== null ? parseListenList(s.inter, { sslEnabled: s.sslEnabled, authFile: s.authFile !== null, version }) : [];
   const runsAs = host.root ? (s.username && s.username !== '' ? s.username : null) : null;
@@ -97,12 +151,13 @@ export function evaluateStartup(applied: Applied, version: Version, host: HostFa
   if (applied.failure) return result(applied.failure, listeners, entries, runsAs);
 
   if (s.largePages) warnings.push('-L fails with exit 1 when transparent huge pages are set to [never] on the host');
+  const staged = (stage: Failure['stage'], f: Failure | null): Failure | null => (f ? { ...f, stage } : null);
   const failure =
-    optionChecks(s, version, byKey) ??
-    privilegeChecks(s, version, host, byKey) ??
-    beforeSockets(s, version, host, warnings, byKey) ??
-    (s.socketpath !== null ? unixSocketCheck(s, warnings, byKey) : networkChecks(s, version, entries, host, warnings, byKey)) ??
-    maxconnsCheck(s, listeners, byKey);
+    staged('checks', optionChecks(s, version, byKey)) ??
+    staged('drop', privilegeChecks(s, version, host, byKey, pending)) ??
+    staged('after-drop', beforeSockets(s, version, host, warnings, byKey, pending)) ??
+    staged('after-drop', s.socketpath !== null ? unixSocketCheck(s, version, host, warnings, byKey, pending) : networkChecks(s, version, entries, host, warnings, byKey, pending)) ??
+    staged('after-drop', maxconnsCheck(s, listeners, byKey));
   return result(failure, listeners, entries, runsAs);
 }
 
@@ -217,15 +272,19 @@ export function slabSizesError(list: string, chunkSize: number, chunkMax: number
 }
 
 /** The privilege drop: as root memcached needs `-u`, and the user must exist. */
-function privilegeChecks(s: Settings, version: Version, host: HostFacts, byKey: ByKey): Failure | null {
+function privilegeChecks(s: Settings, version: Version, host: HostFacts, byKey: ByKey, pending: Unknown[]): Failure | null {
   if (!host.root) return null;
   if (s.username === null || s.username === '') {
     // Message changed in 1.6.35 (commit d5bff0314).
     const msg = atLeast(version, '1.6.35') ? "must add '-u root' to start as root" : "can't run as root without the -u switch";
     return failure(64, msg, byKey('username'));
   }
-  const exists = host.userExists?.(s.username);
-  if (exists === false) return failure(67, `can't find the user ${s.username} to switch to`, byKey('username'));
+  const exists = host.userExists?.(s.username) ?? (unrealisticUserName(s.username) ? false : undefined);
+  if (exists === false) {
+    const why = unrealisticUserName(s.username) && host.userExists?.(s.username) === undefined ? ' (no realistic system has a user named by digits only; memcached looks the name up, it does not read it as a uid)' : '';
+    return failure(67, `can't find the user ${s.username} to switch to${why}`, byKey('username'));
+  }
+  if (exists === undefined && !USUAL_USERS.has(s.username)) pending.push({ depends: 'host', reason: `whether the user ${s.username} exists`, decide: ON_HOST });
   // With RLIMIT_NOFILE at 3 there is no descriptor left for getpwnam() to read /etc/passwd.
   if (s.maxconns <= 3) return failure(67, `-c ${s.maxconns} leaves getpwnam() no file descriptor: "can't find the user ${s.username} to switch to"`, byKey('maxconns'), false);
   return null;
@@ -235,19 +294,27 @@ function privilegeChecks(s: Settings, version: Version, host: HostFacts, byKey: 
 const SASL_CONFIG_FILES = ['/etc/sasl/memcached.conf', '/etc/sasl2/memcached.conf'];
 
 /** What happens between the privilege drop and the listening sockets. */
-function beforeSockets(s: Settings, version: Version, host: HostFacts, warnings: string[], byKey: ByKey): Failure | null {
-  if (s.sasl) {
-    // Without a configuration file the getconf callback fails and so does sasl_server_init() (verified on 1.6.18).
-    const found = SASL_CONFIG_FILES.map((f) => host.fileExists?.(f));
+function beforeSockets(s: Settings, version: Version, host: HostFacts, warnings: string[], byKey: ByKey, pending: Unknown[]): Failure | null {
+  if (s.sasl && host.saslConfPath === undefined) {
+    // Without a configuration file the getconf callback fails and so does sasl_server_init() (verified on
+    // 1.6.18). memcached looks after its privilege drop, with access(F_OK), so the -u user must see it.
+    const user = host.root ? s.username : null;
+    const found = SASL_CONFIG_FILES.map((f) => host.visibleTo?.(f, user) ?? host.fileExists?.(f));
     const reason = `Error initializing sasl.: no SASL configuration (${SASL_CONFIG_FILES.join(', ')}) and no SASL_CONF_PATH`;
-    if (found.every((f) => f === false)) return failure(1, reason, byKey('sasl'), false);
-    if (!found.includes(true)) warnings.push(`-S exits 1 at start-up unless a SASL configuration exists (${SASL_CONFIG_FILES.join(' or ')}, or $SASL_CONF_PATH)`);
+    // The host answered for both places: certain (unless the unit sets SASL_CONF_PATH, which saslConfPath says).
+    if (found.every((f) => f === false)) return failure(1, reason, byKey('sasl'));
+    if (!found.includes(true)) {
+      warnings.push(`-S exits 1 at start-up unless a SASL configuration exists (${SASL_CONFIG_FILES.join(' or ')}, or $SASL_CONF_PATH)`);
+      pending.push({ depends: 'host', reason: `whether a SASL configuration (${SASL_CONFIG_FILES.join(' or ')}) exists for -S`, decide: ON_HOST });
+    }
   }
   if (s.authFile && followedPorts(s, version).udp !== 0) {
     return failure(64, 'Cannot use UDP with ascii authentication enabled (-U 0 to disable)', byKey('udpport') ?? byKey('authFile'));
   }
-  if (s.authFile !== null && host.fileExists?.(s.authFile) === false) {
-    return failure(1, `Could not stat authfile [${s.authFile}]`, byKey('authFile'));
+  if (s.authFile !== null) {
+    const exists = host.fileExists?.(s.authFile);
+    if (exists === false) return failure(1, `Could not stat authfile [${s.authFile}]`, byKey('authFile'));
+    if (exists === undefined) pending.push({ depends: 'host', reason: `whether the -Y file ${s.authFile} exists`, decide: ON_HOST });
   }
   // atof("nan") passes `factor <= 1.0`; slabs_init() then computes a zero chunk size and divides by it.
   if (Number.isNaN(s.factor)) return failure(136, 'a NaN -f makes slabs_init() divide by zero (SIGFPE)', byKey('factor'));
@@ -259,8 +326,22 @@ function beforeSockets(s: Settings, version: Version, host: HostFacts, warnings:
   return null;
 }
 
-function unixSocketCheck(s: Settings, warnings: string[], byKey: ByKey): Failure | null {
+function unixSocketCheck(s: Settings, version: Version, host: HostFacts, warnings: string[], byKey: ByKey, pending: Unknown[]): Failure | null {
   if (s.socketpath !== null && s.socketpath.length > 107) warnings.push('the unix socket path is longer than 107 bytes and is silently truncated');
+  if (s.socketpath !== null) {
+    // memcached binds the socket after switching to its user (relative paths are relative to /).
+    const user = host.root ? (s.username ?? null) : null;
+    const path = s.socketpath.slice(0, 107);
+    const can = host.socketCreatable?.(path.startsWith('/') ? path : `/${path}`, user);
+    if (can && !can.ok) {
+      const errno = /exists/.test(can.reason) ? 'Address already in use' : 'Permission denied';
+      return failure(71, `bind(): ${errno}: ${can.reason}; failed to listen on UNIX socket: ${path}`, byKey('socketpath'));
+    }
+    // The service's own socket directories exist with the right owner wherever it is installed.
+    if (!can && user !== null && user !== 'root' && !/^\/(var\/)?run\/memcached\/[^/]+$|^\/(var\/)?tmp\/[^/]+$/.test(path)) {
+      pending.push({ depends: 'host', reason: `whether the user ${user} can create ${path}`, decide: ON_HOST });
+    }
+  }
   if (s.maxconns < descriptorsBeforeSockets(s.threads) + 1) {
     return failure(71, `-c ${s.maxconns} leaves no file descriptor for the unix socket`, byKey('maxconns'), false);
   }
@@ -272,7 +353,7 @@ function unixSocketCheck(s: Settings, warnings: string[], byKey: ByKey): Failure
  * addresses not on this machine, and running out of descriptors (RLIMIT_NOFILE = -c) all end in exit 71,
  * except a failed dup() of a UDP socket for the worker threads (exit 1).
  */
-function networkChecks(s: Settings, version: Version, entries: ListenEntry[], host: HostFacts, warnings: string[], byKey: ByKey): Failure | null {
+function networkChecks(s: Settings, version: Version, entries: ListenEntry[], host: HostFacts, warnings: string[], byKey: ByKey, pending: Unknown[]): Failure | null {
   const ports = followedPorts(s, version);
   const runsUnprivileged = !host.root || s.username !== 'root';
   const unprivilegedStart = host.unprivilegedPortStart ?? 1024;
@@ -294,14 +375,21 @@ function networkChecks(s: Settings, version: Version, entries: ListenEntry[], ho
       }
       const h = e?.host ?? null;
       if (h !== null && (isIPv4(h) || isIPv6(h))) {
-        const local = isUnspecified(h) ? true : host.addressIsLocal?.(h);
+        const local = isUnspecified(h) || isLoopback(h) ? true : host.addressIsLocal?.(h);
         if (local === false) return failure(71, `bind(): Cannot assign requested address: ${h} is not an address of this machine`, opt);
-      } else if (h !== null && /[ \t\n\v\f\r#]/.test(h)) {
-        // No resolvable name holds white space or "#" (DNS refuses them and /etc/hosts treats "#" as a
-        // comment): `-l " 127.0.0.1"` before 1.6.32, or `127.0.0.1#` glued on by systemd, exits 71.
+        if (local === undefined && !pending.some((u) => u.reason.includes(` ${h} `))) {
+          pending.push({ depends: 'host', reason: `whether ${h} is an address of the machine memcached runs on`, decide: ON_HOST });
+        }
+      } else if (h !== null && unresolvableHostName(h)) {
+        // No resolvable name holds white space, "#" or "$" (DNS refuses them, /etc/hosts treats "#" as a
+        // comment): `-l " 127.0.0.1"` before 1.6.32, `127.0.0.1#` glued on by systemd, or `$LISTEN` passed
+        // literally by EnvironmentFile=, exits 71.
         return failure(71, `getaddrinfo(): Name or service not known: "${h}"; failed to listen on one of interface(s) ${s.inter}`, opt);
       } else if (h !== null) {
         warnings.push(`"${h}" is resolved when memcached starts; start-up fails with exit 71 if it does not resolve to an address of this machine`);
+        if (!/^(localhost|ip6-localhost|ip6-loopback)$/i.test(h) && !pending.some((u) => u.reason.includes(`"${h}"`))) {
+          pending.push({ depends: 'host', reason: `what "${h}" resolves to when memcached starts`, decide: ON_HOST });
+        }
       }
       for (let a = 0; a < (h === null ? 2 : 1); a++) {
         if (++fds > s.maxconns) return failure(71, `server_socket: Too many open files (-c ${s.maxconns})`, byKey('maxconns'), false);

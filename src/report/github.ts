@@ -1,8 +1,17 @@
-/** GitHub Actions workflow commands: `::error file=...,line=...,col=...::message`. */
+/**
+ * GitHub Actions workflow commands: `::error file=...,line=...,col=...::message`.
+ *
+ * Escaping as the runner unescapes (actions/toolkit `command.ts`, "Workflow commands for GitHub Actions"):
+ * in the message `%` → `%25`, CR → `%0D`, LF → `%0A`; in a property value also `:` → `%3A` and `,` →
+ * `%2C`. The runner decodes nothing else, so any other control character (ESC, which the log viewer
+ * renders, bidirectional overrides...) is shown as a visible escape (`\x1b`), like every output a person
+ * reads.
+ */
 import type { Finding } from '../engine/types.js';
 import type { ReportInput } from './types.js';
+import { visible } from './visible.js';
 
-const escData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+const escData = (s: string) => visible(s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A'));
 const escProp = (s: string) => escData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 
 /** One finding's workflow command, without its newline. */
@@ -19,8 +28,16 @@ export function githubLine(path: string, f: Finding): string {
   return `::${cmd} ${props}::${escData(`${f.message} (${f.ruleId})`)}`;
 }
 
+/** A refused file's workflow command: an error annotation on the file, titled as a refusal, not a rule. */
+export function githubRefusalLine(path: string, message: string): string {
+  return `::error file=${escProp(path)},title=${escProp('mchard did not read this file')}::${escData(message)}`;
+}
+
 export function formatGithub(input: ReportInput): string {
   const out: string[] = [];
-  for (const file of input.files) for (const f of file.findings) out.push(githubLine(file.path, f));
+  for (const file of input.files) {
+    if (file.detection?.refused) out.push(githubRefusalLine(file.path, file.detection.message));
+    for (const f of file.findings) out.push(githubLine(file.path, f));
+  }
   return out.length ? out.join('\n') + '\n' : '';
 }

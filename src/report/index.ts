@@ -2,7 +2,7 @@
 import { formatText, textFindingLine, textSummaryLine } from './text.js';
 import { formatJson } from './json.js';
 import { formatSarif } from './sarif.js';
-import { formatGithub, githubLine } from './github.js';
+import { formatGithub, githubLine, githubRefusalLine } from './github.js';
 import { paint } from './color.js';
 import { count, type FileReport, type ReportInput, type Summary } from './types.js';
 
@@ -52,6 +52,7 @@ export function reportWriter(format: Format, input: Omit<ReportInput, 'files'>, 
   if (format === 'github') {
     return {
       file: (r) => {
+        if (r.detection?.refused) line(githubRefusalLine(r.path, r.detection.message));
         for (const f of r.findings) line(githubLine(r.path, f));
       },
       end: flush,
@@ -60,9 +61,14 @@ export function reportWriter(format: Format, input: Omit<ReportInput, 'files'>, 
   const c = paint(input.color);
   const summary: Summary = { errors: 0, warnings: 0, infos: 0 };
   let files = 0;
+  let refused = 0;
   let hidden = 0;
   return {
     file: (r) => {
+      if (r.detection?.refused) {
+        refused++;
+        return;
+      }
       files++;
       hidden += r.hidden ?? 0;
       for (const f of r.findings) {
@@ -71,7 +77,7 @@ export function reportWriter(format: Format, input: Omit<ReportInput, 'files'>, 
       }
     },
     end: () => {
-      line(textSummaryLine(summary, files, c, hidden));
+      line(textSummaryLine(summary, files, c, hidden, refused));
       flush();
     },
   };

@@ -1,13 +1,18 @@
 /**
- * JSON output: `{"files": [{path, dialect, findings: [...]}], "summary": {errors, warnings, infos}}`. For
- * `mchard fix`, each file also says `changed`, `written`, `backup`, `fixed`, `notFixed` and `restart`.
+ * JSON output: `{"files": [{path, dialect, dialectReason, dialectConfidence, readBy, detection, findings: [...]}],
+ * "summary": {errors, warnings, infos, refused}}`. A file mchard did not read has `dialect: null`, a
+ * `refused` object (`looksLike`, `reason`, `message`) and no findings. For `mchard fix`, each file also
+ * says `changed`, `written`, `backup`, `fixed`, `notFixed` and `restart`.
  */
+import { detectionFields } from '../dialects/detect.js';
 import { summarize, type ReportInput } from './types.js';
+import { safeJson } from './visible.js';
 
 export function formatJson(input: ReportInput): string {
   const files = input.files.map((f) => ({
     path: f.path,
     dialect: f.dialect,
+    ...(f.detection ? detectionFields(f.detection) : {}),
     ...(f.fix ?? {}),
     findings: f.findings.map((x) => ({
       ruleId: x.ruleId,
@@ -21,5 +26,6 @@ export function formatJson(input: ReportInput): string {
       fixable: x.fix !== null,
     })),
   }));
-  return JSON.stringify({ files, summary: summarize(input.files) }, null, 2) + '\n';
+  const refused = input.files.filter((f) => f.detection?.refused).length;
+  return safeJson({ files, summary: { ...summarize(input.files), refused } }) + '\n';
 }

@@ -1,10 +1,8 @@
 /** A rule's documentation rendered as text (for `mchard explain`) and Markdown (SARIF help, docs pages). */
 import type { Rule } from '../engine/types.js';
 import { DOC_LANGUAGE } from '../dialects/detect.js';
-
-/** Control characters in an example (MC001's NUL bytes) shown as `\xNN`, so they are visible and never reach a terminal raw. */
-const visible = (s: string) =>
-  s.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+// Control characters in an example (MC001's NUL bytes) are shown as `\xNN`, never raw.
+import { visibleBlock as visible } from './visible.js';
 
 export function ruleHelpMarkdown(r: Rule): string {
   const d = r.docs;

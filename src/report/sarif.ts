@@ -1,9 +1,15 @@
-/** SARIF 2.1.0: one run, rule metadata with help text, one result per finding. */
-import type { Log, ReportingDescriptor, Result } from 'sarif';
+/**
+ * SARIF 2.1.0: one run, rule metadata with help text, one result per finding. A file mchard refused to
+ * read is not a result (it says nothing about memcached): it is a tool execution notification of the
+ * run's invocation (`descriptor.id` "refused", the file as its location), and the invocation is then
+ * not successful, as the exit status 2 says.
+ */
+import type { Invocation, Log, Notification, ReportingDescriptor, Result } from 'sarif';
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ruleHelpMarkdown, ruleHelpText } from './rule-doc.js';
 import type { ReportInput } from './types.js';
+import { safeJson } from './visible.js';
 
 const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
 
@@ -42,6 +48,18 @@ export function formatSarif(input: ReportInput): string {
       });
     }
   }
+  const notifications: Notification[] = [];
+  for (const file of input.files) {
+    if (!file.detection?.refused) continue;
+    notifications.push({
+      level: 'error',
+      message: { text: `${file.path}: ${file.detection.message}` },
+      locations: [{ physicalLocation: { artifactLocation: { uri: uriOf(file.path) } } }],
+      descriptor: { id: 'refused' },
+      ...(file.detection.looksLike ? { properties: { looksLike: file.detection.looksLike } } : {}),
+    });
+  }
+  const invocations: Invocation[] = notifications.length ? [{ executionSuccessful: false, toolExecutionNotifications: notifications }] : [];
   const log: Log = {
     version: '2.1.0',
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -49,9 +67,10 @@ export function formatSarif(input: ReportInput): string {
       {
         tool: { driver: { name: 'mchard', version: input.toolVersion, informationUri: 'https://github.com/mchard/mchard', rules } },
         results,
+        ...(invocations.length ? { invocations } : {}),
         columnKind: 'utf16CodeUnits',
       },
     ],
   };
-  return JSON.stringify(log, null, 2) + '\n';
+  return safeJson(log) + '\n';
 }

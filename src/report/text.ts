@@ -1,5 +1,10 @@
-/** Text output: one finding a line, `path:line:col  severity  ID  message  (slug)`, then a summary line. */
+/**
+ * Text output: one finding a line, `path:line:col  severity  ID  message  (slug)`, then a summary line.
+ * The path and the message come from outside (a file name, values quoted from the file): they are shown
+ * through `visible` here, the one place every text finding line is made.
+ */
 import { paint } from './color.js';
+import { visible } from './visible.js';
 import { summarize, type ReportInput, type Summary } from './types.js';
 import type { Finding } from '../engine/types.js';
 
@@ -8,14 +13,21 @@ type Paint = ReturnType<typeof paint>;
 /** One finding's line, without its newline. */
 export function textFindingLine(path: string, f: Finding, c: Paint): string {
   const sev = f.severity === 'error' ? c.red(f.severity) : f.severity === 'warning' ? c.yellow(f.severity) : c.blue(f.severity);
-  return `${c.bold(`${path}:${f.line}:${f.column}`)}  ${sev}  ${f.ruleId}  ${f.message}  ${c.dim(`(${f.slug})`)}`;
+  return `${c.bold(`${visible(path)}:${f.line}:${f.column}`)}  ${sev}  ${f.ruleId}  ${visible(f.message)}  ${c.dim(`(${f.slug})`)}`;
 }
 
-/** The last line: how many findings of each severity in how many files (and how many -q left out). */
-export function textSummaryLine(s: Summary, files: number, c: Paint, hidden = 0): string {
+/**
+ * The last line: how many findings of each severity in how many files, how many -q left out, and how
+ * many files mchard did not read (never "no problems found" when something was left out).
+ */
+export function textSummaryLine(s: Summary, files: number, c: Paint, hidden = 0, refused = 0): string {
   const plural = (k: number, w: string) => `${k} ${w}${k === 1 ? '' : 's'}`;
   const tally = `${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}, ${plural(s.infos, 'info')} in ${plural(files, 'file')}`;
-  if (hidden > 0) return `${tally}; ${plural(hidden, 'finding')} below error not shown (-q)`;
+  const notes = [
+    ...(hidden > 0 ? [`${plural(hidden, 'finding')} below error not shown (-q)`] : []),
+    ...(refused > 0 ? [c.yellow(`${plural(refused, 'file')} not read`)] : []),
+  ];
+  if (notes.length) return [tally, ...notes].join('; ');
   return s.errors + s.warnings + s.infos === 0 ? c.green(`no problems found (${tally})`) : tally;
 }
 
@@ -23,6 +35,8 @@ export function formatText(input: ReportInput): string {
   const c = paint(input.color);
   const lines: string[] = [];
   for (const file of input.files) for (const f of file.findings) lines.push(textFindingLine(file.path, f, c));
-  lines.push(textSummaryLine(summarize(input.files), input.files.length, c, input.files.reduce((n, f) => n + (f.hidden ?? 0), 0)));
+  const refused = input.files.filter((f) => f.detection?.refused).length;
+  const hidden = input.files.reduce((n, f) => n + (f.hidden ?? 0), 0);
+  lines.push(textSummaryLine(summarize(input.files), input.files.length - refused, c, hidden, refused));
   return lines.join('\n') + '\n';
 }

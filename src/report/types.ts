@@ -1,11 +1,17 @@
 /** What every output format receives: one entry per file, findings already sorted and filtered. */
 import type { DialectName } from '../dialects/types.js';
+import type { Detection } from '../dialects/detect.js';
 import type { Finding, Rule, Severity } from '../engine/types.js';
 
 export interface FileReport {
   path: string;
   dialect: DialectName | null;
   findings: Finding[];
+  /**
+   * Which program reads the file and why (a choice), or why mchard did not read it (a refusal: no
+   * findings, reported as a refusal in every format, never as an error finding about memcached).
+   */
+  detection?: Detection;
   /** Findings left out of `findings` by -q (shown in the text summary, so it never reads "no problems found"). */
   hidden?: number;
   /** What `mchard fix` did to the file (fix's JSON output only); the findings are then those of the file on disk. */

@@ -10,6 +10,7 @@ import type { MemcachedModel } from '../memcached/model.js';
 import type { DialectName } from '../dialects/types.js';
 import type { Machine } from './machine.js';
 import { expectedListeners } from './verify.js';
+import { unreadNamespaces } from '../system/namespaces.js';
 
 export interface FileFacts {
   path: string;
@@ -41,7 +42,7 @@ export async function runningDrift(file: FileFacts, pid: number, m: Machine): Pr
         modifiedAt: null,
       },
     },
-    { pid, argv0: 'memcached', words: args.words, uid: null, user: args.user, exe: null, unit: null, startedAt: null },
+    { pid, argv0: 'memcached', words: args.words, uid: null, user: args.user, exe: null, unit: null, startedAt: null, namespaces: unreadNamespaces() },
     held,
   );
   return d ? describeDrift(d) : null;

@@ -4,6 +4,7 @@
  * logs and CI read well. Details (what was proven, the service's error) follow as indented lines.
  */
 import { paint } from '../report/color.js';
+import { visible } from '../report/visible.js';
 
 export interface ProgressOptions {
   write(text: string): void;
@@ -26,13 +27,15 @@ export class Progress {
     this.now = opts.now ?? Date.now;
   }
 
-  start(label: string): Step {
+  /** Labels, details and lines name files and units and quote the service's own log: shown through `visible`. */
+  start(rawLabel: string): Step {
+    const label = visible(rawLabel);
     const began = this.now();
     if (this.opts.tty) this.opts.write(`  ${this.c.dim('…')} ${label}`);
     const end = (ok: boolean, detail?: string) => {
       const secs = ((this.now() - began) / 1000).toFixed(1);
       const mark = ok ? this.c.green(this.opts.tty ? '✓' : 'ok') : this.c.red(this.opts.tty ? '✗' : 'failed');
-      const tail = `${detail ? `: ${detail}` : ''} (${secs} s)`;
+      const tail = `${detail ? `: ${visible(detail)}` : ''} (${secs} s)`;
       if (this.opts.tty) this.opts.write(`\r\x1b[2K  ${mark} ${label}${tail}\n`);
       else this.opts.write(`${mark}: ${label}${tail}\n`);
     };
@@ -42,10 +45,10 @@ export class Progress {
   /** Indented detail lines under the last step. */
   detail(lines: readonly string[] | string): void {
     const list = typeof lines === 'string' ? lines.split('\n') : lines;
-    for (const l of list) if (l.trim()) this.opts.write(`    ${l}\n`);
+    for (const l of list) if (l.trim()) this.opts.write(`    ${visible(l)}\n`);
   }
 
   line(text: string): void {
-    this.opts.write(`${text}\n`);
+    this.opts.write(`${visible(text)}\n`);
   }
 }

@@ -4,6 +4,7 @@
  * string; it never throws for a failing command, it reports how it ended.
  */
 import { closeSync, fstatSync, openSync, readSync, unlinkSync } from 'node:fs';
+import { shellQuote } from '../report/visible.js';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +31,7 @@ export interface CommandRunner {
 
 /** `systemctl restart memcached.service` as a person would type it (for messages only). */
 export function shown(command: readonly string[]): string {
-  return command.map((w) => (/^[A-Za-z0-9@%+=:,./_-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ');
+  return command.map(shellQuote).join(' ');
 }
 
 /** The output a person wants to see when a command failed: stderr, else stdout, trimmed to a few lines. */

@@ -67,6 +67,11 @@ export function serviceFileKind(path: string): FileKind | null {
   }
 }
 
+/** The kind of service file `path` is as given, without following a symbolic link. */
+export function serviceFileKindAsGiven(path: string): FileKind | null {
+  return kindOfPath(resolve(path));
+}
+
 /** An instance named in `--service`: `memcached@NAME` or `memcached_NAME`. */
 function instanceOf(service: string): string | null {
   const m = /^memcached[@_]([^.@]+)(\.service)?$/.exec(service);

@@ -1,9 +1,11 @@
 /**
  * What a running process really listens on, read from the kernel's socket tables: the process's socket
- * inodes (the links in /proc/PID/fd) matched to /proc/net/{tcp,tcp6,udp,udp6,unix}. Nothing is sent
- * anywhere; this is `ss -lntup` for one process, without needing `ss`.
+ * inodes (the links in /proc/PID/fd) matched to /proc/PID/net/{tcp,tcp6,udp,udp6,unix}. Those are the
+ * tables of the process's own network namespace (/proc/net is only mchard's), so a memcached in a container
+ * or an `ip netns` namespace shows what it really holds there. Nothing is sent anywhere; this is `ss -lntup`
+ * for one process, without needing `ss`.
  */
-import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, readlinkSync, statSync, type Stats } from 'node:fs';
 import ipaddr from 'ipaddr.js';
 import type { Listener } from '../memcached/startup.js';
 
@@ -58,34 +60,76 @@ function readTable(path: string): string[][] {
 const TCP_LISTEN = '0A';
 const UNIX_ACCEPTCON = 0x10000;
 
-/** Listening TCP sockets, bound UDP sockets and listening unix sockets among `inodes`. */
-export function listeningSockets(inodes: ReadonlySet<string>, proc = '/proc'): HeldSocket[] {
+/**
+ * Listening TCP sockets, bound UDP sockets and listening unix sockets among `inodes`, from the socket tables
+ * in `net` (a process's /proc/PID/net). A unix socket's path is looked up under `root` (the process's
+ * /proc/PID/root), so its mode is the one of the file the process sees, in whatever mount namespace.
+ */
+export function listeningSockets(inodes: ReadonlySet<string>, net: string, root: string | null = null): HeldSocket[] {
   const out: HeldSocket[] = [];
   for (const [file, transport] of [['tcp', 'tcp'], ['tcp6', 'tcp'], ['udp', 'udp'], ['udp6', 'udp']] as const) {
-    for (const f of readTable(`${proc}/net/${file}`)) {
+    for (const f of readTable(`${net}/${file}`)) {
       if (!inodes.has(f[9])) continue;
       if (transport === 'tcp' && f[3] !== TCP_LISTEN) continue;
       const [addr, port] = f[1].split(':');
       out.push({ transport, address: procAddress(addr), port: parseInt(port, 16) });
     }
   }
-  for (const f of readTable(`${proc}/net/unix`)) {
+  for (const f of readTable(`${net}/unix`)) {
     // Num RefCount Protocol Flags Type St Inode Path
     if (!inodes.has(f[6]) || f[7] === undefined || (parseInt(f[3], 16) & UNIX_ACCEPTCON) === 0) continue;
-    let mode: string | null = null;
-    try {
-      mode = `0${(statSync(f[7]).mode & 0o777).toString(8).padStart(3, '0')}`;
-    } catch {
-      // the socket file was removed while the process still listens
-    }
+    // An abstract socket (`@name`) has no file; a removed one no longer has one.
+    const st = f[7].startsWith('/') ? (root === null ? statOrNull(f[7]) : statInRoot(root, f[7])) : null;
+    const mode = st ? `0${(st.mode & 0o777).toString(8).padStart(3, '0')}` : null;
     out.push({ transport: 'unix', path: f[7], mode });
   }
   return out;
 }
 
-/** What process `pid` listens on. */
+function statOrNull(path: string): Stats | null {
+  try {
+    return statSync(path);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * `path` as a process with root directory `root` (its /proc/PID/root) sees it. Walking /proc/PID/root
+ * resolves an absolute symbolic link against mchard's root, not the process's, so a path with a symbolic
+ * link in it is not followed: unknown (null).
+ */
+export function statInRoot(root: string, path: string): Stats | null {
+  let at = root;
+  for (const part of path.split('/').filter((p) => p !== '')) {
+    at = `${at}/${part}`;
+    const st = lstatOrNull(at);
+    if (!st || st.isSymbolicLink()) return null;
+  }
+  return lstatOrNull(at);
+}
+
+function lstatOrNull(path: string): Stats | null {
+  try {
+    return lstatSync(path);
+  } catch {
+    return null;
+  }
+}
+
+/** Whether the process sees the file system as mchard does: the same mount namespace and root directory. */
+function sameFileSystemView(pid: number, proc: string): boolean {
+  try {
+    return readlinkSync(`${proc}/${pid}/ns/mnt`) === readlinkSync(`${proc}/self/ns/mnt`) && readlinkSync(`${proc}/${pid}/root`) === '/';
+  } catch {
+    return true; // not readable: the paths are all there is to go by (the mode is then read here, as before)
+  }
+}
+
+/** What process `pid` listens on, in its own network namespace. */
 export function processSockets(pid: number, proc = '/proc'): HeldSocket[] {
-  return listeningSockets(socketInodes(pid, proc), proc);
+  const root = sameFileSystemView(pid, proc) ? null : `${proc}/${pid}/root`;
+  return listeningSockets(socketInodes(pid, proc), `${proc}/${pid}/net`, root);
 }
 
 /** One line per socket, the same for a held socket and a predicted listener: `tcp 127.0.0.1:11211`, `unix /run/m.sock`. */

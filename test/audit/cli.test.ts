@@ -47,7 +47,7 @@ describe('mchard audit: usage', () => {
   });
 
   it('exit 0 under the default threshold, 1 with --fail-on warning, 0 again with the rule disabled', async () => {
-    const file = tmp.write('none.conf', '-u nobody\n-l 127.0.0.1\n-p 1\n');
+    const file = tmp.write('memcached_none.conf', '-u nobody\n-l 127.0.0.1\n-p 1\n');
     const base = ['audit', '--pid', String(m.pid), file];
     const plain = await run(base);
     expect(plain.code).toBe(0);

@@ -4,13 +4,28 @@ import { lintSource, type LintResult } from '../../src/engine/lint.js';
 import { defaultRuleOptions } from '../../src/engine/defaults.js';
 import type { RuleOptions } from '../../src/engine/types.js';
 import type { HeldSocket } from '../../src/system/sockets.js';
+import type { Namespace } from '../../src/system/namespaces.js';
 import type { AuditFacts, HostNetwork, ProcessInfo } from '../../src/audit/types.js';
 import { RULES } from '../../rules/index.js';
 import { driftOf } from '../../src/audit/drift.js';
 
 export function proc(words: string[], extra: Partial<ProcessInfo> = {}): ProcessInfo {
-  return { pid: 4242, argv0: '/usr/bin/memcached', words, uid: 65534, user: 'nobody', exe: '/usr/bin/memcached', unit: null, startedAt: null, ...extra };
+  return {
+    pid: 4242,
+    argv0: '/usr/bin/memcached',
+    words,
+    uid: 65534,
+    user: 'nobody',
+    exe: '/usr/bin/memcached',
+    unit: null,
+    startedAt: null,
+    namespaces: { net: OWN_NET, mnt: OWN_MNT },
+    ...extra,
+  };
 }
+
+export const OWN_NET: Namespace = { kind: 'net', inode: 4026531840, own: true, name: null };
+export const OWN_MNT: Namespace = { kind: 'mnt', inode: 4026531841, own: true, name: null };
 
 export const tcp = (address: string, port: number): HeldSocket => ({ transport: 'tcp', address, port });
 export const udp = (address: string, port: number): HeldSocket => ({ transport: 'udp', address, port });

@@ -13,9 +13,9 @@ let sock: Expectation;
 beforeAll(async () => {
   tmp = new TempDir();
   const opts = defaultRuleOptions();
-  a = await expectationOf(tmp.write('a.conf', '-u nobody\n-l 127.0.0.1\n-p 55010\n'), opts);
-  b = await expectationOf(tmp.write('b.conf', '-u nobody\n-l 127.0.0.1\n-p 55011\n'), opts);
-  withPid = await expectationOf(tmp.write('c.conf', `-u nobody\n-p 55012\n-P ${tmp.join('c.pid')}\n`), opts);
+  a = await expectationOf(tmp.write('memcached_a.conf', '-u nobody\n-l 127.0.0.1\n-p 55010\n'), opts);
+  b = await expectationOf(tmp.write('memcached_b.conf', '-u nobody\n-l 127.0.0.1\n-p 55011\n'), opts);
+  withPid = await expectationOf(tmp.write('memcached_c.conf', `-u nobody\n-p 55012\n-P ${tmp.join('c.pid')}\n`), opts);
   sock = await expectationOf(tmp.write('sysconfig/memcached', 'PORT="0"\nUSER="nobody"\nOPTIONS="-s /run/mc-test.sock"\n'), opts);
 });
 afterAll(() => tmp.cleanup());

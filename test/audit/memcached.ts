@@ -82,6 +82,13 @@ export async function startMemcached(args: string[], sockets: number): Promise<S
   return settle(child, sockets);
 }
 
+/** memcached with these arguments inside the named network namespace (`ip netns exec` execs it: same pid). */
+export async function startInNetns(ns: string, args: string[], sockets: number): Promise<Started> {
+  const child = spawn('ip', ['netns', 'exec', ns, MEMCACHED, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  children.push(child);
+  return settle(child, sockets);
+}
+
 /** memcached as Debian's service starts it from `file`. */
 export async function startFromDebianFile(file: string, sockets: number): Promise<Started> {
   const child = spawn('/usr/bin/perl', [WRAPPER, file], { stdio: ['ignore', 'ignore', 'pipe'] });

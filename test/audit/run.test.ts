@@ -1,6 +1,6 @@
 /**
  * The audit pipeline on a fake /proc (a process in memcached.service's cgroup, its descriptors and the
- * socket tables) and a fake /etc: the systemd unit route, and the rule run on what the process holds.
+ * own socket tables in /proc/PID/net) and a fake /etc: the systemd unit route, and the rule run on what the process holds.
  */
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { auditProcesses } from '../../src/audit/run.js';
@@ -19,12 +19,12 @@ function fakeProc(root: string, pid: number, words: string[], cgroup: string, so
   writeFileSync(`${dir}/cgroup`, cgroup);
   sockets.forEach((s, i) => symlinkSync(`socket:[${s.inode}]`, `${dir}/fd/${i + 3}`));
   symlinkSync('/dev/null', `${dir}/fd/0`);
-  mkdirSync(`${root}/net`, { recursive: true });
+  mkdirSync(`${dir}/net`, { recursive: true });
   for (const table of ['tcp', 'tcp6', 'udp', 'udp6', 'unix']) {
     const rows = sockets
       .filter((s) => s.table === table)
       .map((s, i) => `   ${i}: ${s.local} 00000000:0000 ${s.st} 00000000:00000000 00:00000000 00000000     0        0 ${s.inode} 1 0000000000000000 100 0 0 10 0\n`);
-    writeFileSync(`${root}/net/${table}`, (table === 'unix' ? 'Num       RefCount Protocol Flags    Type St Inode Path\n' : HEADER) + rows.join(''));
+    writeFileSync(`${dir}/net/${table}`, (table === 'unix' ? 'Num       RefCount Protocol Flags    Type St Inode Path\n' : HEADER) + rows.join(''));
   }
 }
 
@@ -44,7 +44,7 @@ describe('auditProcesses', () => {
     writeFileSync(`${proc}/stat`, 'btime 1700000000\n');
     const conf = tmp.write('etc/memcached.conf', '-m 64\n-p 11211\n-u memcache\n-l 127.0.0.1\n');
     // A FILE argument is only a candidate: the unit's own file wins.
-    const other = tmp.write('other.conf', '-m 64\n-p 11211\n-u root\n');
+    const other = tmp.write('memcached_other.conf', '-m 64\n-p 11211\n-u root\n');
     const out = await auditProcesses({ rules: RULES, files: [other], probe: false, optionsFor: () => defaultRuleOptions(), proc, etc });
     expect(out.errors).toEqual([]);
     expect(out.audits).toHaveLength(1);

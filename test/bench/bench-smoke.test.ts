@@ -8,7 +8,18 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureBuilt, ROOT } from '../cli/helpers.js';
 
-const CASES = ['lint 1 file', 'inspect 1 file', '--version', 'lint 500 files', 'lint 1 MB file', 'lint 2 MB file', 'lint 4 MB file'];
+const CASES = [
+  'lint 1 file',
+  'inspect 1 file',
+  '--version',
+  'lint 500 files',
+  'lint 1 MB file',
+  'lint 2 MB file',
+  'lint 4 MB file',
+  'fix --dry-run 1 MB',
+  'fix --dry-run 2 MB',
+  'fix --dry-run 4 MB',
+];
 const TIME = String.raw`\d+(\.\d+)? (ms|s)`;
 const LINE = new RegExp(String.raw`^(?<case>.+?)\s{2,}(?<mchard>${TIME})\s+(?<base>${TIME})\s+(?<ratio>\d+\.\d\dx)\s+(?<rss>\d+\.\d MB|n/a)\s+(?<perMb>${TIME}|-)\s+-\s+ran$`);
 

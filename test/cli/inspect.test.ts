@@ -85,8 +85,8 @@ describe('mchard inspect --format json', () => {
     expect(j.startup).toEqual({ ok: true });
   });
 
-  it('unix-socket-world.conf: a unix socket with its mode, no TCP', async () => {
-    const j = await inspectJson(sample('unix-socket-world.conf'));
+  it('unix-socket-world-debian.conf: a unix socket with its mode, no TCP', async () => {
+    const j = await inspectJson(sample('unix-socket-world-debian.conf'));
     expect(j.listeners).toEqual([{ transport: 'unix', path: '/tmp/memcached.sock', mode: '0777' }]);
   });
 
@@ -205,5 +205,46 @@ describe('mchard inspect with bad input', () => {
     const r = await run(['inspect', sample('debian-default.conf'), '--format', 'sarif']);
     expect(r.code).toBe(2);
     expect(errorLines(r.err)).toHaveLength(1);
+  });
+});
+
+describe('mchard inspect: what the user line and unknowns say (issue 12)', () => {
+  it('a file with -u memcache that fails later, at bind: the user it switches to, and why it fails', async () => {
+    const tmp = new TempDir();
+    try {
+      const path = tmp.write('memcached.conf', '-u memcache\n-l 127.0.0.1\n-p 80\n-U 0\n');
+      const t = await run(['inspect', path]);
+      expect(t.out).toMatch(/user +memcache \(memcached switches to it, then fails to start: exit 71, bind\(\): Permission denied/);
+      expect(t.out).not.toContain('refuses to start as root without -u');
+      const j = JSON.parse((await run(['inspect', '--format', 'json', path])).out);
+      expect(j.dropsTo).toBe('memcache');
+      expect(j.startup).toMatchObject({ ok: false, exitCode: 71, stage: 'after-drop' });
+      // without -u the line says that is the reason
+      const none = tmp.write('none.conf', '-l 127.0.0.1\n-U 0\n');
+      expect((await run(['inspect', '--dialect', 'debian', none])).out).toMatch(/user +\(none: no -u, and memcached, started as root, refuses to run without it\)/);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
+  it('a template: which values are templated, and "unknown" where it cannot tell', async () => {
+    const tmp = new TempDir();
+    try {
+      const path = tmp.write('memcached.conf.j2', '-u {{ memcached_user }}\n-l {{ memcached_listen }}\n-p 11211\n{% if verbose %}\n-vv\n{% endif %}\n');
+      const t = await run(['inspect', path]);
+      expect(t.out).toContain('jinja template');
+      expect(t.out).toMatch(/templated +\{\{ memcached_user \}\} \(line 1\), \{\{ memcached_listen \}\} \(line 2\)/);
+      expect(t.out).toMatch(/user +unknown: depends on the template \(\{\{ memcached_user \}\}/);
+      expect(t.out).toMatch(/listens +unknown: depends on the template \(\{\{ memcached_listen \}\}/);
+      expect(t.out).toMatch(/starts +unknown: depends on the template/);
+      const j = JSON.parse((await run(['inspect', '--format', 'json', path])).out);
+      expect(j.template).toMatchObject({ language: 'jinja', conditionalLines: [5] });
+      expect(j.unknown.user.depends).toBe('template');
+      expect(j.settings.listen).toBe('unknown');
+      expect(j.settings.verbose).toBe('unknown');
+      expect(j.startup.ok).toBeNull();
+    } finally {
+      tmp.cleanup();
+    }
   });
 });

@@ -93,18 +93,25 @@ describe('json format', () => {
     expect(r.code).toBe(1);
     const j = JSON.parse(r.out);
     expect(Object.keys(j)).toEqual(['files', 'summary']);
-    expect(j.summary).toEqual({ errors: 1, warnings: 1, infos: 1 });
+    expect(j.summary).toEqual({ errors: 1, warnings: 1, infos: 1, refused: 0 });
     expect(j.files).toHaveLength(2);
+    const readBy = {
+      dialect: 'debian',
+      dialectReason: 'name',
+      dialectConfidence: 'high',
+      readBy: "Debian's systemd-memcached-wrapper",
+      detection: "name memcached.conf, and it holds option lines: read by Debian's systemd-memcached-wrapper",
+    };
     expect(j.files[0]).toEqual({
       path: bad,
-      dialect: 'debian',
+      ...readBy,
       findings: [
         { ruleId: 'TST100', slug: 'test-wildcard', severity: 'error', message: 'listens on every interface, 0.0.0.0', line: 2, column: 4, endLine: 2, endColumn: 11, fixable: true },
         { ruleId: 'TST200', slug: 'test-verbose', severity: 'warning', message: '-vv logs every request', line: 3, column: 1, endLine: 3, endColumn: 4, fixable: false },
         { ruleId: 'TST300', slug: 'test-conn-limit', severity: 'info', message: 'connection limit set', line: 4, column: 1, endLine: 4, endColumn: 3, fixable: false },
       ],
     });
-    expect(j.files[1]).toEqual({ path: clean, dialect: 'debian', findings: [] });
+    expect(j.files[1]).toEqual({ path: clean, ...readBy, findings: [] });
   });
 
   it('names the dialect it read a file in', async () => {
@@ -311,7 +318,7 @@ describe('unreadable files', () => {
   });
 
   it('a file without read permission (the real test runs the executable as nobody: bin.test.ts)', async () => {
-    const p = dir.write('secret.conf', '-l 127.0.0.1\n');
+    const p = dir.write('secret/memcached.conf', '-l 127.0.0.1\n');
     chmodSync(p, 0o000);
     let readable = true;
     try {
@@ -329,14 +336,30 @@ describe('unreadable files', () => {
 });
 
 describe('internal errors', () => {
-  it('are one line on stderr, exit 2, no stack trace', async () => {
+  it('are the failing file\'s one line on stderr, exit 2, no stack trace; the other files keep their findings in every format', async () => {
     const crash = tmp.write('crash/memcached.conf', '#crash\n-l 0.0.0.0\n');
     const saved = process.env.MCHARD_DEBUG;
     delete process.env.MCHARD_DEBUG;
     try {
-      const r = await run(['lint', crash]);
+      const line = `mchard: ${crash}: internal error while checking this file (TypeError: test rule crashed); please report it`;
+      const r = await run(['lint', crash, bad]);
       expect(r.code).toBe(2);
-      expect(errorLines(r.err)).toEqual(['mchard: internal error: test rule crashed']);
+      expect(errorLines(r.err)).toEqual([line]);
+      expect(r.out).toContain(`${bad}:2:4  error  TST100`);
+      const json = await run(['lint', '--format', 'json', bad, crash]);
+      expect(json.code).toBe(2);
+      const doc = JSON.parse(json.out) as { files: { path: string; findings: { ruleId: string }[] }[] };
+      expect(doc.files.map((f) => [f.path, f.findings.map((x) => x.ruleId)])).toEqual([
+        [bad, ['TST100', 'TST200', 'TST300']],
+        [crash, ['MC001']],
+      ]);
+      const sarif = await run(['lint', '--format', 'sarif', crash, bad]);
+      expect(sarif.code).toBe(2);
+      expect((JSON.parse(sarif.out) as { runs: { results: unknown[] }[] }).runs[0].results).toHaveLength(4);
+      const gh = await run(['lint', '--format', 'github', crash, bad]);
+      expect(gh.code).toBe(2);
+      expect(gh.out.split('\n').filter((l) => l.startsWith('::'))).toHaveLength(4);
+      for (const x of [json, sarif, gh]) expect(errorLines(x.err)).toEqual([line]);
     } finally {
       if (saved !== undefined) process.env.MCHARD_DEBUG = saved;
     }

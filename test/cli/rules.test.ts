@@ -128,7 +128,7 @@ describe('mchard lint with the real catalogue', () => {
   });
 
   it('sarif over every sample is a valid log carrying every rule with help text', async () => {
-    const samples = ['debian-default.conf', 'insecure-debian.conf', 'insecure-rhel.sysconfig', 'insecure-ubuntu-quirks.conf', 'unix-socket-world.conf'];
+    const samples = ['debian-default.conf', 'insecure-debian.conf', 'insecure-rhel.sysconfig', 'insecure-ubuntu-quirks.conf', 'unix-socket-world-debian.conf'];
     const r = await run(['lint', ...samples.map((s) => join(SAMPLES, s)), '--format', 'sarif']);
     expect([0, 1]).toContain(r.code);
     const log = JSON.parse(r.out);

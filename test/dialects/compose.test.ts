@@ -149,8 +149,46 @@ describe('compose dialect: user and reachability', () => {
     expect(findings(host, 'MC101')[0].severity).toBe('error');
   });
 
-  it('is detected by path and content', () => {
+  it('is detected by name, and by content when a service runs memcached', () => {
     expect(chooseDialect('/x/docker-compose.yml', '')).toBe('compose');
-    expect(chooseDialect('/x/memcached.yaml', 'version: "3"\nservices:\n  a: {}\n')).toBe('compose');
+    expect(chooseDialect('/x/memcached.yaml', 'version: "3"\nservices:\n  a:\n    image: memcached:1.6\n')).toBe('compose');
+    // A services: mapping that runs no memcached is a Compose file mchard has nothing to say about.
+    expect(chooseDialect('/x/memcached.yaml', 'version: "3"\nservices:\n  a: {}\n')).toBeNull();
+  });
+});
+
+describe('compose dialect: an image mchard does not know', () => {
+  const OPTION_RULE = /^MC[1-8]\d\d$/;
+
+  it("the image's own command decides: unknown, MC910 says where, no option finding, no predicted exit", () => {
+    for (const body of [
+      'image: tiredofit/memcached:1.6\nports:\n  - "11211:11211"',
+      'image: tiredofit/memcached:1.6\ncommand: ["-m", "64"]\nports:\n  - "11211:11211"',
+      'build: ./cache\ncommand: memcached -l 0.0.0.0\nports:\n  - "11211:11211"',
+      'image: registry.example.com/ops/memcached\ncommand: memcached -l 0.0.0.0 -u root',
+    ]) {
+      const r = lint(svc(body));
+      expect({ body, unknown: r.config.argvUnknown }).toEqual({ body, unknown: expect.stringMatching(/^service cache runs .*, which mchard does not know: the image's own command and environment decide memcached's options and user.*; unknown/) });
+      expect({ body, argv: r.config.argv }).toEqual({ body, argv: [] });
+      expect({ body, option: r.findings.filter((f) => OPTION_RULE.test(f.ruleId)).map((f) => f.ruleId) }).toEqual({ body, option: [] });
+      expect({ body, mc910: findings(r, 'MC910').length }).toEqual({ body, mc910: 1 });
+    }
+    // Before: an image with memcached in its name and no command was "memcached" with no -u: MC202 "exits 64" as a certainty.
+    // (Bitnami's image is known now: test/dialects/compose-bitnami.test.ts.)
+    const other = lint(svc('image: tiredofit/memcached:1.6'));
+    expect(findings(other, 'MC202')).toEqual([]);
+    expect(findings(other, 'MC910')[0].message).toContain('"tiredofit/memcached:1.6"');
+  });
+
+  it('an entrypoint: that runs memcached decides in the file, whatever the image', () => {
+    const r = lint(svc('image: bitnami/memcached:1.6\nentrypoint: ["memcached"]\ncommand: ["-l", "0.0.0.0", "-u", "memcache"]'));
+    expect(r.config.argvUnknown ?? null).toBeNull();
+    expect(r.config.argv.map((t) => t.value)).toEqual(['-l', '0.0.0.0', '-u', 'memcache']);
+  });
+
+  it('the official image is still read as its entrypoint does', () => {
+    for (const image of ['memcached', 'memcached:1.6-alpine', 'docker.io/library/memcached:1.6@sha256:abc']) {
+      expect({ image, unknown: lint(svc(`image: ${image}\ncommand: ["-m", "64"]`)).config.argvUnknown ?? null }).toEqual({ image, unknown: null });
+    }
   });
 });

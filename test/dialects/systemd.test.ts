@@ -131,6 +131,27 @@ describe('units that do not run memcached', () => {
     expect(c.launchFailure).toBeNull();
   });
 
+  it("a unit template (ERB, Jinja2) that runs Debian's wrapper: MC910 naming the file, never exposure findings", () => {
+    const OPTION_RULE = /^MC[1-8]\d\d$/;
+    const cases: [string, string, string][] = [
+      // The ERB expression holds "%>", which systemd would reject as a specifier; it is rendered before systemd reads the unit.
+      ['/srv/puppet/templates/memcached.service.erb', 'ExecStart=/usr/share/memcached/scripts/systemd-memcached-wrapper /etc/memcached_<%= @name %>.conf', '/etc/memcached_<%= @name %>.conf'],
+      ['/srv/ansible/templates/memcached.service.j2', 'ExecStart=/usr/share/memcached/scripts/systemd-memcached-wrapper /etc/memcached_{{ memcached_instance }}.conf', '/etc/memcached_{{ memcached_instance }}.conf'],
+      // mmickan/puppet-memcached templates/memcached_systemd.erb (installed as memcached@.service): the instance decides the file.
+      ['/srv/puppet/templates/memcached@.service.erb', 'ExecStartPre=/bin/chown <%= @user %>:<%= @group %> /run/memcached\nExecStart=/usr/share/memcached/scripts/systemd-memcached-wrapper /etc/memcached_%i.conf', '/etc/memcached_%i.conf'],
+      // With two arguments the wrapper ignores them and reads /etc/memcached.conf.
+      ['/etc/systemd/system/memcached.service', 'ExecStart=/usr/share/memcached/scripts/systemd-memcached-wrapper /etc/a.conf /etc/b.conf', '/etc/memcached.conf'],
+    ];
+    for (const [path, exec, conf] of cases) {
+      const r = lint(unit(exec), path);
+      expect({ path, launch: r.config.launchFailure, conf: r.config.notes.find((n) => n.kind === 'delegated')?.data?.path }).toEqual({ path, launch: null, conf });
+      expect({ path, option: r.findings.filter((f) => OPTION_RULE.test(f.ruleId)).map((f) => f.ruleId) }).toEqual({ path, option: [] });
+      expect({ path, mc910: findings(r, 'MC910').map((f) => f.message) }).toEqual({ path, mc910: [expect.stringContaining(`reads memcached's options from ${conf}`)] });
+    }
+    // A unit that is not a template and holds "%>" is rejected by systemd: that stays a launch failure.
+    expect(parse(unit('ExecStart=/usr/bin/memcached -l 127.0.0.1 -p 1%>')).launchFailure).not.toBeNull();
+  });
+
   it('another program is a note, not a crash', () => {
     for (const exec of ['ExecStart=/bin/sh -c "memcached -l 0.0.0.0"', 'ExecStart=/usr/bin/docker run memcached -m 64']) {
       const c = parse(unit(exec));

@@ -1,5 +1,5 @@
 /** `mchard fix` in-process: exit statuses, dry run, no terminal, confirmation, host checks, formats, usage errors. */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runFixCaptured, tempFolderPerTest } from './helpers.js';
 import { main, MAIN_HELP } from '../../src/cli/main.js';
@@ -37,15 +37,16 @@ describe('mchard fix: writing or not', () => {
     expect(r.out).toContain('+# mchard: -A removed (MC501 shutdown-command-enabled)');
     expect(r.out).toContain(`not written: ${f} (no terminal to confirm; use --yes): 4 errors, 1 warning, 6 infos remain\n`);
     expect(readFileSync(f, 'utf8')).toBe(INSECURE);
-    expect(existsSync(`${f}.mchard-backup`)).toBe(false);
+    expect(readdirSync(tmp.path)).toEqual(['memcached.conf']);
   });
 
   it('--yes writes, keeps a backup, and exits 0 when nothing fixable or failing remains', async () => {
     const f = put('memcached.conf', INSECURE);
     const r = await run(['--yes', f]);
     expect(r.code).toBe(0);
-    expect(r.out).toContain(`wrote ${f}; backup in ${f}.mchard-backup`);
-    expect(readFileSync(`${f}.mchard-backup`, 'utf8')).toBe(INSECURE);
+    const backup = new RegExp(`^wrote ${f}; backup in (${f}\\.mchard-backup-\\d{8}T\\d{6}Z)$`, 'm').exec(r.out)?.[1];
+    expect(backup).toBeDefined();
+    expect(readFileSync(backup!, 'utf8')).toBe(INSECURE);
     const fixed = readFileSync(f, 'utf8');
     expect(fixed).toContain('-u memcache\n');
     expect(fixed).toContain('-l 127.0.0.1\n');
@@ -57,14 +58,14 @@ describe('mchard fix: writing or not', () => {
   it('--no-backup', async () => {
     const f = put('memcached.conf', INSECURE);
     expect((await run(['--yes', '--no-backup', f])).code).toBe(0);
-    expect(existsSync(`${f}.mchard-backup`)).toBe(false);
+    expect(readdirSync(tmp.path)).toEqual(['memcached.conf']);
   });
 
   it('asks on a terminal: yes writes, no does not (exit 1)', async () => {
-    const a = put('a.conf', INSECURE);
-    const b = put('b.conf', INSECURE);
+    const a = put('memcached_a.conf', INSECURE);
+    const b = put('memcached_b.conf', INSECURE);
     const asked: string[] = [];
-    const r = await run([a, b], { tty: true, hooks: { confirm: async (m) => (asked.push(m), m.includes('a.conf')) } });
+    const r = await run([a, b], { tty: true, hooks: { confirm: async (m) => (asked.push(m), m.includes('memcached_a.conf')) } });
     expect(asked).toEqual([`Write these changes to ${a}?`, `Write these changes to ${b}?`]);
     expect(r.code).toBe(1);
     expect(r.out).toContain(`not written: ${b}`);

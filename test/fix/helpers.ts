@@ -1,5 +1,6 @@
 /** Shared helpers of the fix tests: planning a fix of a text, and a private build of the CLI. */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -38,6 +39,34 @@ export async function buildCli(): Promise<string> {
     logLevel: 'silent',
   });
   return join(out, 'mchard.js');
+}
+
+/** Bundles a test's helper program (a TypeScript entry point) into a private folder readable by every user; returns the file to run with node. */
+export async function buildProgram(entry: string): Promise<string> {
+  const out = mkdtempSync(join(tmpdir(), 'mchard-build-'));
+  chmodSync(out, 0o755);
+  await build({ entryPoints: { program: entry }, outdir: out, bundle: true, format: 'esm', platform: 'node', target: 'node20', outExtension: { '.js': '.mjs' }, logLevel: 'silent' });
+  return join(out, 'program.mjs');
+}
+
+/** Starts the bundled test/fix/lock-holder.ts on `path` for `holdMs`; resolves once it holds the lock. */
+export async function startLockHolder(program: string, path: string, holdMs: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [program, path, String(holdMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => d.toString().includes('locked') && resolve());
+    child.on('exit', (code) => reject(new Error(`the lock holder exited (${code})`)));
+  });
+  return child;
+}
+
+/** A stand-in for /etc (`dir/etc/memcached.conf` holding `text`) beside a repository checkout (`dir/repo`). */
+export function standInEtc(dir: string, text: string): { etc: string; repo: string } {
+  const etc = join(dir, 'etc');
+  const repo = join(dir, 'repo');
+  mkdirSync(etc);
+  mkdirSync(repo);
+  writeFileSync(join(etc, 'memcached.conf'), text);
+  return { etc, repo };
 }
 
 /** A fresh temporary folder for each test of the file (removed after it), and a way to put files in it. */

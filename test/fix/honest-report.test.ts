@@ -5,7 +5,7 @@
  * changes the exit status; `--dry-run` exits like lint when an error would remain; an unreadable file is
  * never "no problems found"; `--format json` says what was changed, written, fixed and not fixed.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runFix, type FixHooks } from '../../src/cli/fix.js';
 import { runLint } from '../../src/cli/lint.js';
@@ -75,8 +75,8 @@ describe('the report describes the file on disk', () => {
 
 describe('questions', () => {
   it('each file\'s diff comes right before its own question', async () => {
-    const a = put('a.conf', INSECURE);
-    const b = put('b.conf', INSECURE);
+    const a = put('memcached_a.conf', INSECURE);
+    const b = put('memcached_b.conf', INSECURE);
     let out = '';
     const seen: string[] = [];
     const io: Io = { out: (t) => void (out += t), err: (t) => void (out += t), stdoutStream: { isTTY: false }, stdinIsTTY: true };
@@ -92,8 +92,8 @@ describe('questions', () => {
   });
 
   it('Ctrl-C at the first of two questions stops everything: no second question, nothing written, exit 130', async () => {
-    const a = put('a.conf', INSECURE);
-    const b = put('b.conf', INSECURE);
+    const a = put('memcached_a.conf', INSECURE);
+    const b = put('memcached_b.conf', INSECURE);
     const asked: string[] = [];
     const r = await run([a, b], { tty: true, hooks: { confirm: async (q) => (asked.push(q), 'interrupted') } });
     expect(asked).toEqual([`Write these changes to ${a}?`]);
@@ -111,14 +111,14 @@ describe('questions', () => {
     ['SIGHUP', 129],
     ['SIGINT', 130],
   ])('%s during the first of two writes (--yes): that write completes, nothing further is written, exit %i', async (sig, code) => {
-    const a = put('a.conf', INSECURE);
-    const b = put('b.conf', INSECURE);
+    const a = put('memcached_a.conf', INSECURE);
+    const b = put('memcached_b.conf', INSECURE);
     const signals = new Signals();
     const r = await run(['--yes', '--format', 'json', a, b], { hooks: { signals, beforeRename: () => void signals.emit(sig) } });
     expect(r.code).toBe(code);
     expect(readFileSync(a, 'utf8')).not.toBe(INSECURE);
     expect(readFileSync(b, 'utf8')).toBe(INSECURE);
-    expect(existsSync(`${b}.mchard-backup`)).toBe(false);
+    expect(readdirSync(tmp.path).filter((n) => n.startsWith('b.conf.mchard-backup'))).toEqual([]);
     const json = JSON.parse(r.out);
     expect(json.files.map((f: { written: boolean }) => f.written)).toEqual([true, false]);
     expect(json.files[1].notFixed[0]).toMatchObject({ kind: 'not-written', reason: `interrupted (${sig})` });
@@ -127,7 +127,7 @@ describe('questions', () => {
   });
 
   it('a second signal where nothing is at stake ends mchard at once', async () => {
-    const f = put('a.conf', INSECURE);
+    const f = put('memcached_a.conf', INSECURE);
     const signals = new Signals();
     const exits: number[] = [];
     const r = await run(['--yes', f], {
@@ -162,26 +162,26 @@ describe('exit statuses: -q and --dry-run', () => {
   });
 
   it('--dry-run exits 1 when an error it cannot fix would remain, 0 when nothing would change or remain', async () => {
-    const err = await run(['--dry-run', put('err.conf', UNFIXABLE_ERROR)]);
+    const err = await run(['--dry-run', put('memcached_err.conf', UNFIXABLE_ERROR)]);
     expect(err.out).toContain('nothing to fix');
     expect(err.code).toBe(1);
-    expect((await run(['--dry-run', put('clean.conf', CLEAN)])).code).toBe(0);
-    expect((await run(['--dry-run', '--fail-on', 'warning', put('warn.conf', `${WARNS}-X\n`)])).code).toBe(1);
-    expect((await run(['--dry-run', put('warn2.conf', `${WARNS}-X\n`)])).code).toBe(0);
-    expect((await run(['--dry-run', put('insecure.conf', INSECURE)])).code).toBe(1);
+    expect((await run(['--dry-run', put('memcached_clean.conf', CLEAN)])).code).toBe(0);
+    expect((await run(['--dry-run', '--fail-on', 'warning', put('memcached_warn.conf', `${WARNS}-X\n`)])).code).toBe(1);
+    expect((await run(['--dry-run', put('memcached_warn2.conf', `${WARNS}-X\n`)])).code).toBe(0);
+    expect((await run(['--dry-run', put('memcached_insecure.conf', INSECURE)])).code).toBe(1);
   });
 });
 
 describe('--format json', () => {
   it('per file: changed, written, backup, fixed, notFixed with reasons, restart, and the findings on disk', async () => {
-    const a = put('a.conf', INSECURE);
-    const b = put('b.conf', INSECURE);
-    const c = put('c.conf', '-m 64\n-p 11211\n-u memcache\n-U 0\n-l 10.0.0.1 -h -l ::\n');
+    const a = put('memcached_a.conf', INSECURE);
+    const b = put('memcached_b.conf', INSECURE);
+    const c = put('memcached_c.conf', '-m 64\n-p 11211\n-u memcache\n-U 0\n-l 10.0.0.1 -h -l ::\n');
     const r = await run(['--format', 'json', a, b, c], { tty: true, hooks: { confirm: async (q) => !q.includes('b.conf') } });
     expect(r.code).toBe(1);
     const json = JSON.parse(r.out);
     const [fa, fb, fc] = json.files;
-    expect(fa).toMatchObject({ path: a, changed: true, written: true, backup: `${a}.mchard-backup`, restart: null, notFixed: [] });
+    expect(fa).toMatchObject({ path: a, changed: true, written: true, backup: expect.stringMatching(/\/memcached_a\.conf\.mchard-backup-\d{8}T\d{6}Z$/), restart: null, notFixed: [] });
     expect(fa.fixed.map((x: { ruleId: string }) => x.ruleId)).toEqual(['MC101', 'MC111', 'MC201', 'MC501', 'MC502']);
     expect(fa.fixed[0]).toEqual({ ruleId: 'MC101', slug: 'listen-all-interfaces', description: 'listen on 127.0.0.1 only' });
     expect(fa.findings.map((x: { ruleId: string }) => x.ruleId)).toEqual(['MC301']);
@@ -191,7 +191,7 @@ describe('--format json', () => {
     expect(fb.findings.filter((x: { severity: string }) => x.severity === 'error')).toHaveLength(4);
     expect(fc.notFixed).toContainEqual(expect.objectContaining({ ruleId: 'MC101', kind: 'refused', reason: expect.stringContaining('the edited file would give memcached') }));
     const count = (sev: string) => json.files.reduce((n: number, f: { findings: { severity: string }[] }) => n + f.findings.filter((x) => x.severity === sev).length, 0);
-    expect(json.summary).toEqual({ errors: count('error'), warnings: count('warning'), infos: count('info') });
+    expect(json.summary).toEqual({ errors: count('error'), warnings: count('warning'), infos: count('info'), refused: 0 });
     expect(json.summary.errors).toBeGreaterThanOrEqual(4);
   });
 
@@ -207,6 +207,6 @@ describe('--format json', () => {
     let out = '';
     const io: Io = { out: (t) => void (out += t), err: () => undefined, stdoutStream: {}, stdinIsTTY: false };
     await runLint(['--format', 'json', f], io);
-    expect(Object.keys(JSON.parse(out).files[0])).toEqual(['path', 'dialect', 'findings']);
+    expect(Object.keys(JSON.parse(out).files[0])).toEqual(['path', 'dialect', 'dialectReason', 'dialectConfidence', 'readBy', 'detection', 'findings']);
   });
 });

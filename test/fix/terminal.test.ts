@@ -108,8 +108,8 @@ function inTerminal(
   });
 
   it('Ctrl-C at the first of two questions: exit 130, both files untouched, no second question', async () => {
-    const a = join(dir, 'a.conf');
-    const b = join(dir, 'b.conf');
+    const a = join(dir, 'memcached_a.conf');
+    const b = join(dir, 'memcached_b.conf');
     writeFileSync(a, INSECURE);
     writeFileSync(b, INSECURE);
     const r = await inTerminal(['fix', '--no-color', a, b], '\x03');
@@ -121,7 +121,7 @@ function inTerminal(
     expect(r.out).toContain('mchard: stopped by SIGINT (exit status 130): every file is as it was');
     expect(readFileSync(a, 'utf8')).toBe(INSECURE);
     expect(readFileSync(b, 'utf8')).toBe(INSECURE);
-    expect(readdirSync(dir).sort()).toEqual(['a.conf', 'b.conf']);
+    expect(readdirSync(dir).sort()).toEqual(['memcached_a.conf', 'memcached_b.conf']);
   });
 
   it('--format json: the diff and the question go to the terminal on stderr; stdout holds only the JSON report', async () => {
@@ -137,7 +137,7 @@ function inTerminal(
   });
 
   it('SIGTERM while a question is shown: the prompt ends, nothing is written, exit 143', async () => {
-    const a = join(dir, 'a.conf');
+    const a = join(dir, 'memcached_a.conf');
     writeFileSync(a, INSECURE);
     const r = await inTerminal(['fix', '--no-color', a], null, 20000, (child) => {
       // The CLI runs under script(1) (through a shell or not): signal the node process below it, not script.

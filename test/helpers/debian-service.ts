@@ -11,7 +11,8 @@ import { dirname, join } from 'node:path';
 import { lockSystemService } from './system-lock.js';
 
 export const CONF = '/etc/memcached.conf';
-export const BACKUP = `${CONF}.mchard-backup`;
+/** The backups mchard fix keeps of CONF (FILE.mchard-backup-TIME, -2 within one second). */
+export const BACKUP = /^\/etc\/memcached\.conf\.mchard-backup-\d{8}T\d{6}Z(-\d+)?$/;
 export const INIT = '/etc/init.d/memcached';
 
 /** What the real-service tests need and this machine lacks (empty: they can run). */
@@ -50,6 +51,16 @@ export function memcachedSockets(ns: string | null = null): MemcachedSocket[] {
       const f = l.trim().split(/\s+/);
       return { netid: f[0], local: f[4], pid: Number(/pid=(\d+)/.exec(l)?.[1]) };
     });
+}
+
+/**
+ * Every socket of the memcached process(es) listening on `port`: the service's own, whatever other
+ * memcached processes (other tests, other checkouts) hold on this machine at the same time.
+ */
+export function serviceSockets(port: number, ns: string | null = null): MemcachedSocket[] {
+  const all = memcachedSockets(ns);
+  const pids = new Set(all.filter((s) => s.local.endsWith(`:${port}`)).map((s) => s.pid));
+  return all.filter((s) => pids.has(s.pid));
 }
 
 export async function waitFor<T>(what: string, probe: () => T | null, timeoutMs = 10_000, everyMs = 100): Promise<T> {

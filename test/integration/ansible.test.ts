@@ -12,14 +12,15 @@
  * memcached package (its init script) and ss; skipped with a message otherwise.
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lockSystemService } from '../helpers/system-lock.js';
 import { ensureSea, SEA } from '../helpers/sea.js';
 import { ROOT, TempDir } from '../cli/helpers.js';
 
 const CONF = '/etc/memcached.conf';
-const BACKUP = `${CONF}.mchard-backup`;
+/** The backups of CONF mchard keeps beside it (FILE.mchard-backup, FILE.mchard-backup-TIME). */
+const backupsOfConf = () => readdirSync('/etc').filter((n) => n.startsWith('memcached.conf.mchard-backup')).map((n) => `/etc/${n}`);
 const INIT = '/etc/init.d/memcached';
 const PLAYBOOK = join(ROOT, 'examples', 'ansible', 'harden-memcached.yml');
 
@@ -87,7 +88,7 @@ function freePort(): number {
 let release: (() => void) | undefined;
 let tmp: TempDir;
 let port = 0;
-let saved: { conf: Buffer | null; backup: Buffer | null; running: boolean } | undefined;
+let saved: { conf: Buffer | null; backups: string[]; running: boolean } | undefined;
 
 function playbook(): Promise<{ code: number; out: string; seconds: number }> {
   const env: NodeJS.ProcessEnv = {
@@ -142,7 +143,7 @@ d('the Ansible playbook, against localhost with the real memcached service', () 
     release = await lockSystemService();
     saved = {
       conf: existsSync(CONF) ? readFileSync(CONF) : null,
-      backup: existsSync(BACKUP) ? readFileSync(BACKUP) : null,
+      backups: backupsOfConf(),
       running: running(),
     };
     tmp = new TempDir('mchard-ansible-');
@@ -162,7 +163,6 @@ d('the Ansible playbook, against localhost with the real memcached service', () 
         '',
       ].join('\n'),
     );
-    rmSync(BACKUP, { force: true });
     if (saved.running) init('stop');
     init('start');
     before = (await waitFor((ls) => ls.some((l) => l.port === port && l.proto === 'udp'))).filter((l) => l.port === port);
@@ -177,8 +177,8 @@ d('the Ansible playbook, against localhost with the real memcached service', () 
         if (running()) init('stop');
         if (saved.conf) writeFileSync(CONF, saved.conf);
         else rmSync(CONF, { force: true });
-        if (saved.backup) writeFileSync(BACKUP, saved.backup);
-        else rmSync(BACKUP, { force: true });
+        // The backups mchard made here go; those that were there before stay.
+        for (const b of backupsOfConf()) if (!saved.backups.includes(b)) rmSync(b, { force: true });
         if (saved.running) init('start');
       }
       tmp?.cleanup();
@@ -228,7 +228,7 @@ d('the Ansible playbook, against localhost with the real memcached service', () 
     expect(fixed.severities).not.toContain('error');
     expect(fixed.ids).not.toEqual(expect.arrayContaining(['MC101']));
     const log = readFileSync(join(dir, 'fix.log'), 'utf8');
-    expect(log).toMatch(/^wrote \/etc\/memcached\.conf; backup in \/etc\/memcached\.conf\.mchard-backup$/m);
+    expect(log).toMatch(/^wrote \/etc\/memcached\.conf; backup in \/etc\/memcached\.conf\.mchard-backup-\d{8}T\d{6}Z(-\d+)?$/m);
     expect(log).toMatch(/^restarted: memcached runs the fixed \/etc\/memcached\.conf$/m);
     expect(first.out).toMatch(/"msg": "\d+ findings before, \d+ after the fix; configuration changed; service restart: verified"/);
   });
@@ -239,7 +239,7 @@ d('the Ansible playbook, against localhost with the real memcached service', () 
       files: { path: string; changed: boolean; written: boolean; backup: string | null; fixed: { ruleId: string }[]; restart: { service: string; outcome: string } | null }[];
     };
     const [f] = report.files;
-    expect(f).toMatchObject({ path: CONF, changed: true, written: true, backup: BACKUP, restart: { service: 'memcached', outcome: 'verified' } });
+    expect(f).toMatchObject({ path: CONF, changed: true, written: true, backup: expect.stringMatching(/^\/etc\/memcached\.conf\.mchard-backup-\d{8}T\d{6}Z(-\d+)?$/), restart: { service: 'memcached', outcome: 'verified' } });
     expect(f.fixed.map((x) => x.ruleId)).toEqual(expect.arrayContaining(['MC101', 'MC110', 'MC201', 'MC501']));
     // The process mchard verified is the one running now: no second restart after mchard's.
     const verified = Number(/memcached is running \(pid (\d+)\)/.exec(readFileSync(join(dir, 'fix.log'), 'utf8'))?.[1]);

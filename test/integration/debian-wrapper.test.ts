@@ -20,12 +20,10 @@ if (!usable) console.warn(`skipping the wrapper differential test: needs ${WRAPP
 
 let dir = '';
 let wrapper = '';
-let cwd = '';
 
 beforeAll(() => {
   if (!usable) return;
   dir = mkdtempSync(join(tmpdir(), 'mchard-wrapper-'));
-  cwd = mkdtempSync(join(tmpdir(), 'mchard-empty-cwd-'));
   const printer = join(dir, 'printargs');
   // Writes to a file, not stdout (a config may redirect stdout), NUL-separated so any argument survives.
   writeFileSync(printer, `#!/usr/bin/perl\nopen(my $o, '>', '${join(dir, 'argv.out')}') or die;\nprint $o join("\\0", @ARGV);\n`);
@@ -38,21 +36,24 @@ beforeAll(() => {
   chmodSync(wrapper, 0o755);
 });
 
-function realArgv(file: string): { status: number | null; argv: string[] } {
-  // Run in an empty folder with a fixed environment, so globs match nothing and nothing varies.
+function realArgv(file: string): { status: number | null; argv: string[]; ran?: boolean } {
+  // Run in / with a fixed environment, as systemd runs the wrapper (WorkingDirectory= defaults to /): that is
+  // where /bin/sh expands a glob, and mchard's claims about globs are about /.
   const out = join(dir, 'argv.out');
   rmSync(out, { force: true });
-  const r = spawnSync(wrapper, [file], { cwd, env: { PATH: '/usr/bin:/bin', LANG: 'C' }, encoding: 'utf8', timeout: 10000 });
-  if (!existsSync(out)) return { status: r.status, argv: [] };
+  const r = spawnSync(wrapper, [file], { cwd: '/', env: { PATH: '/usr/bin:/bin', LANG: 'C' }, encoding: 'utf8', timeout: 10000 });
+  if (!existsSync(out)) return { status: r.status, argv: [], ran: false };
   const text = readFileSync(out, 'utf8');
-  return { status: r.status, argv: text === '' ? [] : text.split('\0') };
+  return { status: r.status, argv: text === '' ? [] : text.split('\0'), ran: true };
 }
 
 function compare(file: string): 'compared' | 'inexact' | 'launch-failure' {
   const cfg = parseDebian(decodeConfig(file, readFileSync(file)));
   const real = realArgv(file);
   if (cfg.launchFailure) {
-    expect({ file, status: real.status }).toEqual({ file, status: cfg.launchFailure.exitCode });
+    // memcached never ran; the status is certain unless later shell commands decide it
+    expect({ file, ran: real.ran }).toEqual({ file, ran: false });
+    if (cfg.launchFailure.certain !== false) expect({ file, status: real.status }).toEqual({ file, status: cfg.launchFailure.exitCode });
     return 'launch-failure';
   }
   if (!cfg.argvExact) return 'inexact';
@@ -86,6 +87,8 @@ d('Debian wrapper differential', () => {
       '- l 10.0.0.1', '-c 1k', 'logfile /var/log/m.log', 'foo bar', '127.0.0.1', '0', '0 x', '00 y',
       '# comment', '#', '\\#', 'x#y\\#z', '-m 64#x', "'-l 127.0.0.1'", '"-p" "11212"', "-o 'ssl_ciphers=A B'", '"unterminated',
       '2>&1', '>/dev/null', '{a,b}', '-l proto[ascii]:127.0.0.1', 'tag_x_', '\\', '\\\\', 'é', '缓存',
+      // globs and brackets (decided against /), ";" with nothing to expand, shell syntax errors
+      '-l *', '-l [::1]', '-l [::1]:11211', '-l 127.0.0.*', '-l [b]in', '-l a*', '-l x; true', '-p 1 && true', '-l (x)', '-l x |', '$HOME', '"$x"', '-l ${x y}',
     );
     const sep = fc.constantFrom(' ', '  ', '\t', '');
     const line = fc.tuple(sep, fc.array(piece, { minLength: 0, maxLength: 4 }), sep).map(([a, ps, b]) => a + ps.join(' ') + b);
@@ -113,5 +116,47 @@ if (usable) {
     writeFileSync(f, '-m 64\n-p 11211\n-u memcache\n');
     expect(realArgv(f).argv).toEqual(['-m', '64', '-p', '11211', '-u', 'memcache']);
     expect(execFileSync('perl', ['-e', 'print 1'], { encoding: 'utf8' })).toBe('1');
+  });
+}
+
+if (usable) {
+  describe('what mchard claims about /bin/sh in /', () => {
+    it('-l * becomes -l NAME with NAME a file of / (never empty), and no realistic host resolves it', () => {
+      const f = join(dir, 'star.conf');
+      writeFileSync(f, '-u memcache\n-l *\n-U 0\n');
+      const real = realArgv(f);
+      const names = readdirSync('/').filter((n) => !n.startsWith('.')).sort();
+      expect(real.argv.slice(0, 3)).toEqual(['-u', 'memcache', '-l']);
+      expect(real.argv[3]).toBe(names[0]);
+      expect(real.argv.slice(3, 3 + names.length)).toEqual(names);
+      const cfg = parseDebian(decodeConfig(f, readFileSync(f)));
+      expect(cfg.argv[3]).toMatchObject({ value: 'bin', exact: false, unknown: { pathname: true } });
+    });
+
+    it('"[::1]" and "127.0.0.*" stay as written (no realistic / holds a matching name): exact', () => {
+      const f = join(dir, 'brackets.conf');
+      writeFileSync(f, '-u memcache\n-l [::1]:11211,127.0.0.*\n');
+      const cfg = parseDebian(decodeConfig(f, readFileSync(f)));
+      expect(cfg.argvExact).toBe(true);
+      expect(realArgv(f).argv).toEqual(cfg.argv.map((a) => a.value));
+    });
+
+    it('";" with nothing to expand is not host-dependent: the argv is exact and the real one', () => {
+      const f = join(dir, 'semi.conf');
+      writeFileSync(f, '-u memcache\n-l 127.0.0.1; true\n');
+      const cfg = parseDebian(decodeConfig(f, readFileSync(f)));
+      expect(cfg.argvExact).toBe(true);
+      expect(realArgv(f).argv).toEqual(['-u', 'memcache', '-l', '127.0.0.1']);
+    });
+
+    it('an ERB file read as it is: sh fails before memcached runs (exit 2), as mchard says', () => {
+      const f = join(dir, 'raw.erb.conf');
+      writeFileSync(f, '-d\n-P <%= @pidfile %>\n-m 64\n');
+      const cfg = parseDebian(decodeConfig(f, readFileSync(f)));
+      expect(cfg.launchFailure).toMatchObject({ exitCode: 2 });
+      expect(cfg.launchFailure?.reason).toContain('cannot open %=: No such file');
+      const r = realArgv(f);
+      expect(r).toEqual({ status: 2, argv: [], ran: false });
+    });
   });
 }

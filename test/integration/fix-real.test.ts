@@ -166,8 +166,9 @@ d('fixed files start a hardened memcached', () => {
 
   it.each(SYSCONFIG)('sysconfig: %s', async (_name, text) => {
     const port = freePort();
-    const sub = join(dir, `sysconfig-${port}`);
-    mkdirSync(sub);
+    // At a sysconfig/memcached path, so the path says who reads it.
+    const sub = join(dir, String(port), 'sysconfig');
+    mkdirSync(sub, { recursive: true });
     const file = join(sub, 'memcached');
     writeFileSync(file, text);
     // The RHEL user "memcached" does not exist on this Debian machine: use Debian's.

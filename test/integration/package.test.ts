@@ -86,8 +86,8 @@ d('npm pack, then npm install of the tarball into an empty prefix', () => {
     const globalrc = tmp.write('global-npmrc', '');
     await shAsync('npm', ['install', '--global', '--prefix', prefix, '--registry', `${registry.url}/`, '--cache', tmp.join('npm-cache'),
       '--userconfig', userrc, '--globalconfig', globalrc, '--no-audit', '--no-fund', '--no-update-notifier', tarball], tmp.path);
-    writeFileSync(tmp.join('insecure.conf'), readFileSync(join(SAMPLES, 'insecure-debian.conf')));
-    writeFileSync(tmp.join('default.conf'), readFileSync(join(SAMPLES, 'debian-default.conf')));
+    writeFileSync(tmp.join('insecure-debian.conf'), readFileSync(join(SAMPLES, 'insecure-debian.conf')));
+    writeFileSync(tmp.join('debian-default.conf'), readFileSync(join(SAMPLES, 'debian-default.conf')));
   }, 600_000);
 
   afterAll(async () => {
@@ -115,16 +115,16 @@ d('npm pack, then npm install of the tarball into an empty prefix', () => {
   });
 
   it('mchard lint finds the errors in an insecure file (exit 1) and none in the Debian default (exit 0)', () => {
-    const bad = mchard(['lint', 'insecure.conf']);
+    const bad = mchard(['lint', 'insecure-debian.conf']);
     expect(bad.code).toBe(1);
-    expect(bad.out).toMatch(/^insecure\.conf:12:1 {2}error {2}MC101 /m);
+    expect(bad.out).toMatch(/^insecure-debian\.conf:12:1 {2}error {2}MC101 /m);
     expect(bad.out).toMatch(/^4 errors, 1 warning, 6 infos in 1 file$/m);
-    const good = mchard(['lint', 'default.conf']);
+    const good = mchard(['lint', 'debian-default.conf']);
     expect(good).toMatchObject({ code: 0, err: '' });
   });
 
   it('mchard inspect shows what memcached would do', () => {
-    const r = mchard(['inspect', 'insecure.conf']);
+    const r = mchard(['inspect', 'insecure-debian.conf']);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^ {2}listens {3}TCP 0\.0\.0\.0:11211 \(every interface\)$/m);
     expect(r.out).toMatch(/^ {2}user {6}root$/m);

@@ -40,7 +40,7 @@ d('the single executable', () => {
     mkdirSync(tmp.join('bin'));
     exe = tmp.join('bin', 'mchard');
     copyFileSync(SEA, exe);
-    copyFileSync(join(SAMPLES, 'insecure-debian.conf'), tmp.join('insecure.conf'));
+    copyFileSync(join(SAMPLES, 'insecure-debian.conf'), tmp.join('insecure-debian.conf'));
     copyFileSync(join(SAMPLES, 'insecure-rhel.sysconfig'), tmp.join('memcached'));
     // The PATH of a server without Node.js: memcached (when installed here) and nothing else.
     mkdirSync(tmp.join('tools'));
@@ -69,14 +69,14 @@ d('the single executable', () => {
   });
 
   it.each([
-    ['lint (text)', ['lint', 'insecure.conf']],
-    ['lint (json)', ['lint', '--format', 'json', 'insecure.conf']],
+    ['lint (text)', ['lint', 'insecure-debian.conf']],
+    ['lint (json)', ['lint', '--format', 'json', 'insecure-debian.conf']],
     ['lint (sarif)', ['lint', '--format', 'sarif', 'memcached']],
-    ['inspect', ['inspect', 'insecure.conf']],
+    ['inspect', ['inspect', 'insecure-debian.conf']],
     ['rules', ['rules']],
     ['explain', ['explain', 'MC101']],
     ['an unknown command', ['lnt']],
-    ['a bad option', ['lint', '--format', 'xml', 'insecure.conf']],
+    ['a bad option', ['lint', '--format', 'xml', 'insecure-debian.conf']],
   ])('%s: the same output and exit status as the npm package', (_name, args) => {
     const r = sea(args);
     expect(r).toEqual(npmBin(args));
@@ -98,12 +98,13 @@ d('the single executable', () => {
   });
 
   it('fix --yes rewrites a file and keeps a backup (the diff and fix modules are inside the executable)', () => {
-    tmp.write('fixme.conf', readFileSync(join(SAMPLES, 'insecure-debian.conf')));
-    const r = sea(['fix', '--yes', '--no-host-checks', 'fixme.conf']);
+    tmp.write('memcached_fixme.conf', readFileSync(join(SAMPLES, 'insecure-debian.conf')));
+    const r = sea(['fix', '--yes', '--no-host-checks', 'memcached_fixme.conf']);
     expect(r.err).toBe('');
     expect(r.out).toMatch(/^\+-l 127\.0\.0\.1$/m);
-    expect(r.out).toMatch(/^wrote fixme\.conf\b.*; backup in \S*fixme\.conf\.mchard-backup$/m);
-    expect(readFileSync(tmp.join('fixme.conf.mchard-backup'), 'utf8')).toBe(readFileSync(join(SAMPLES, 'insecure-debian.conf'), 'utf8'));
-    expect(sea(['lint', '--quiet', 'fixme.conf'])).toMatchObject({ code: 0 });
+    const backup = /^wrote memcached_fixme\.conf\b.*; backup in (\S*memcached_fixme\.conf\.mchard-backup-\d{8}T\d{6}Z)$/m.exec(r.out)?.[1];
+    expect(backup).toBeDefined();
+    expect(readFileSync(backup!, 'utf8')).toBe(readFileSync(join(SAMPLES, 'insecure-debian.conf'), 'utf8'));
+    expect(sea(['lint', '--quiet', 'memcached_fixme.conf'])).toMatchObject({ code: 0 });
   });
 });

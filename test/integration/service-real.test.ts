@@ -10,7 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { buildCli } from '../fix/helpers.js';
-import { BACKUP, CONF, freePort, INIT, inNs, memcachedSockets, serviceTestsMissing, useServiceSession, sh, userOf, waitFor } from '../helpers/debian-service.js';
+import { BACKUP, CONF, freePort, INIT, inNs, memcachedSockets, serviceSockets, serviceTestsMissing, useServiceSession, sh, userOf, waitFor } from '../helpers/debian-service.js';
 
 const missing = serviceTestsMissing();
 const d = missing.length ? describe.skip : describe;
@@ -53,11 +53,13 @@ d('mchard fix restarts the real service', () => {
     expect({ code: r.code, err: r.err }).toEqual({ code: 0, err: '' });
     expect(r.out).toMatch(/restarted: memcached(\.service)? runs the fixed \/etc\/memcached.conf/);
 
-    const after = memcachedSockets();
+    const after = serviceSockets(port);
     expect(after.map(({ netid, local }) => ({ netid, local }))).toEqual([{ netid: 'tcp', local: `127.0.0.1:${port}` }]);
     expect(after[0].pid).not.toBe(before[0].pid);
     expect(userOf(after[0].pid)).toBe('memcache');
-    expect(readFileSync(BACKUP, 'utf8')).toBe(insecure);
+    const backup = /backup in (\S+)$/m.exec(r.out)?.[1];
+    expect(backup).toMatch(BACKUP);
+    expect(readFileSync(backup!, 'utf8')).toBe(insecure);
   });
 
   it('a fix memcached cannot start with is rolled back: the original file byte for byte, memcached running it again, exit 3', async () => {
@@ -70,7 +72,7 @@ d('mchard fix restarts the real service', () => {
     expect(r.out).toContain("can't find the user mchard_no_such_user to switch to");
     expect(r.err).toMatch(/did not run the fixed file; the original is back and memcached(\.service)? runs it again/);
     expect(readFileSync(CONF)).toEqual(Buffer.from(original));
-    const after = memcachedSockets();
+    const after = serviceSockets(port);
     expect(after.map(({ netid, local }) => ({ netid, local }))).toEqual([{ netid: 'tcp', local: `127.0.0.1:${port}` }]);
     expect(after[0].pid).not.toBe(before[0].pid);
     expect(userOf(after[0].pid)).toBe('root');
@@ -102,7 +104,7 @@ afterAll(() => {
     expect(r.err).toMatch(/did not run the fixed file; the original is back and memcached(\.service)? runs it again/);
     expect(r.code).toBe(3);
     expect(readFileSync(CONF)).toEqual(Buffer.from(original));
-    const after = memcachedSockets(NS);
+    const after = serviceSockets(port, NS);
     expect(after.map(({ netid, local }) => ({ netid, local }))).toEqual([{ netid: 'tcp', local: `0.0.0.0:${port}` }]);
     expect(after[0].pid).not.toBe(before[0].pid);
   });

@@ -293,9 +293,8 @@ describe('mchard lsp --stdio', () => {
     expect((await session.diagnosticsOf(deb, 1)).length).toBeGreaterThan(0);
   });
 
-  // Flip to it() when the hardening branch's host-file access (LintSettings.hostFiles, none by default)
-  // is on main: today the systemd dialect reads an EnvironmentFile= the unit names, for the server too.
-  it.failing('a unit naming an EnvironmentFile= on this host: the server does not read it', async () => {
+  // Host-file access (LintSettings.hostFiles) is none by default: the server never reads a file a document names.
+  it('a unit naming an EnvironmentFile= on this host: the server does not read it', async () => {
     await started();
     const env = tmp.write('o/secret.env', 'OPTIONS="-l 0.0.0.0 --secret-token-XYZ"\n');
     const unit = `[Service]\nEnvironmentFile=${env}\nExecStart=/usr/bin/memcached $OPTIONS\n`;
@@ -307,11 +306,16 @@ describe('mchard lsp --stdio', () => {
     for (const d of diags) expect(d.message).not.toContain('XYZ');
   });
 
-  it('an unsaved buffer (untitled:) is read by its content, with no .mchardrc', async () => {
+  it('an unsaved buffer (untitled:) is read by its content, with no .mchardrc, when the content tells its format', async () => {
     await started();
+    // Debian's stock header says who reads the file: read, diagnostics.
     const uri = 'untitled:Untitled-1';
-    await session.open(uri, DEBIAN);
+    await session.open(uri, `# memcached default config file\n${DEBIAN}`);
     expect((await session.diagnosticsOf(uri, 1)).map((d) => d.code)).toContain('MC101');
+    // Option lines alone only let mchard guess the format: not read, as lint refuses it.
+    const bare = 'untitled:Untitled-2';
+    await session.open(bare, DEBIAN);
+    expect(await session.diagnosticsOf(bare, 1)).toEqual([]);
   });
 
   it('a huge document and documents with control characters: one diagnostic each, the server keeps serving', async () => {

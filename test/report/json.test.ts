@@ -21,7 +21,7 @@ describe('json report', () => {
         },
         { path: 'clean.conf', dialect: 'debian', findings: [] },
       ],
-      summary: { errors: 1, warnings: 1, infos: 1 },
+      summary: { errors: 1, warnings: 1, infos: 1, refused: 0 },
     });
   });
 
@@ -34,6 +34,6 @@ describe('json report', () => {
   it('an unreadable file has a null dialect', () => {
     const j = JSON.parse(formatJson(input([{ path: 'x', dialect: null, findings: [] }])));
     expect(j.files[0].dialect).toBeNull();
-    expect(j.summary).toEqual({ errors: 0, warnings: 0, infos: 0 });
+    expect(j.summary).toEqual({ errors: 0, warnings: 0, infos: 0, refused: 0 });
   });
 });

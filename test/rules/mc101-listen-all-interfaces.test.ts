@@ -11,7 +11,19 @@ describe('MC101 listen-all-interfaces', () => {
     expect(f[0].message).toContain('TCP [::]:11211');
   });
 
-  it.each(['0.0.0.0', '*', '::', '[::]'])('reports -l %s at the option', (addr) => {
+  it('-l * in a sysconfig OPTIONS reaches memcached as its own wildcard', () => {
+    const r = lintText('PORT="11211"\nUSER="memcached"\nOPTIONS="-l *"\n', { dialect: 'sysconfig' });
+    expect(findings(r, 'MC101')).toHaveLength(1);
+  });
+
+  it('-l * on a Debian line is no wildcard: /bin/sh expands it to names in / and memcached exits 71 (MC104)', () => {
+    const r = lintText('-u memcache\n-l *\n');
+    expect(findings(r, 'MC101')).toHaveLength(0);
+    expect(r.model.startup).toMatchObject({ ok: false, exitCode: 71, certain: true });
+    expect(findings(r, 'MC104')[0].message).toContain('exits 71');
+  });
+
+  it.each(['0.0.0.0', '::', '[::]'])('reports -l %s at the option', (addr) => {
     const r = lintText(`-u memcache\n-l ${addr}\n`);
     const f = findings(r, 'MC101');
     expect(f).toHaveLength(1);

@@ -45,6 +45,20 @@ describe('MC301 default-port', () => {
     expect(f[0].fix).toBeNull();
   });
 
+  it('-U 0 does not move TCP: the finding is about the missing -p, not about -U 0 (issue 12)', () => {
+    const r = lintText('-u memcache\n-U 0\n-l 127.0.0.1\n');
+    const f = findings(r, 'MC301');
+    expect(f).toHaveLength(1);
+    expect(f[0].message).toContain('no -p option');
+    expect(f[0].message).not.toContain('-U 0 makes');
+    expect(r.model.listeners).toEqual([expect.objectContaining({ transport: 'tcp', port: 11211 })]);
+  });
+
+  it('a non-zero -U without -p moves TCP to its port, and says so', () => {
+    const f = findings(lintText('-u memcache\n-U 11211\n-l 127.0.0.1\n'), 'MC301');
+    expect(f[0].message).toContain('-U 11211 makes TCP listen on port 11211');
+  });
+
   it('accepts another port, TCP off, and unix sockets', () => {
     expect(findings(lintText('-u memcache\n-p 21211\n-l 127.0.0.1\n'), 'MC301')).toHaveLength(0);
     expect(findings(lintText('-u memcache\n-p 0\n-U 0\n'), 'MC301')).toHaveLength(0);

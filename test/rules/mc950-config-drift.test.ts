@@ -60,7 +60,7 @@ describe('MC950 config-drift', () => {
   });
 
   it('says when the file changed after the process started', async () => {
-    const match = await matchOf('-u nobody\n-p 11211\n-l 127.0.0.1\n', 'edited.conf');
+    const match = await matchOf('-u nobody\n-p 11211\n-l 127.0.0.1\n', 'memcached_edited.conf');
     const p = { ...proc(['-u', 'nobody', '-p', '11211']), startedAt: match.expectation.modifiedAt! - 60_000 };
     expect(findings(auditRun(facts(p, WILD, { match })), 'MC950')[0].message).toMatch(/\(the file changed after the process started\)$/);
     const later = { ...p, startedAt: match.expectation.modifiedAt! + 60_000 };

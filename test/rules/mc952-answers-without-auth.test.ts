@@ -10,6 +10,7 @@ const probe = (socket: string, target: string, port: number, reply: string | nul
   transport: 'tcp',
   target,
   port,
+  probed: true,
   reached: true,
   answered: reply !== null && reply.startsWith('VERSION '),
   reply,

@@ -10,6 +10,7 @@ const udpProbe = (socket: string, port: number, received: number, datagrams: num
   transport: 'udp',
   target: '127.0.0.1',
   port,
+  probed: true,
   reached: datagrams > 0,
   answered: datagrams > 0,
   reply: datagrams > 0 ? 'STAT pid 1' : null,

@@ -145,7 +145,7 @@ describe('mchard fix: signals during the restart (fake systemd)', () => {
     expect(r.err).toContain('mchard: SIGINT: putting the original');
     expect(r.err).toContain(`mchard: ${path}: interrupted (SIGINT); the original is back and memcached.service runs it again`);
     const [f] = JSON.parse(r.out).files;
-    expect(f).toMatchObject({ changed: true, written: false, backup: `${path}.mchard-backup`, fixed: [] });
+    expect(f).toMatchObject({ changed: true, written: false, backup: expect.stringMatching(/\/memcached\.conf\.mchard-backup-\d{8}T\d{6}Z$/), fixed: [] });
     expect(f.restart).toEqual({ service: 'memcached.service', outcome: 'rolled-back', reason: 'interrupted (SIGINT); the original is back and memcached.service runs it again' });
     expect(f.notFixed[0]).toMatchObject({ kind: 'rolled-back' });
     // The report is the original's (runs as root).
@@ -196,8 +196,10 @@ describe('mchard fix: signals during the restart (fake systemd)', () => {
     m.watch((c) => c[1] === 'restart' && ['SIGINT', 'SIGINT', 'SIGINT'].forEach((s) => signals.emit(s)));
     const r = await fix(['--yes', '--no-host-checks', '--service', 'memcached', path], { signals, exit: (c) => void exits.push(c), service: { machine: m, verifyTimeoutMs: 3000 } });
     expect(exits[0]).toBe(130);
+    const backup = /; backup in (\S+)$/m.exec(r.out)?.[1];
+    expect(backup).toMatch(/\/memcached\.conf\.mchard-backup-\d{8}T\d{6}Z$/);
     expect(r.err).toContain(
-      `STOPPED DURING THE ROLLBACK of ${path}. ${path} may still hold the fixed file, and memcached.service may be down or running it; the original is in ${path}.mchard-backup: cp -p ${path}.mchard-backup ${path} && systemctl restart memcached.service`,
+      `STOPPED DURING THE ROLLBACK of ${path}. ${path} may still hold the fixed file, and memcached.service may be down or running it; the original is in ${backup}: cp -p ${backup} ${path} && systemctl restart memcached.service`,
     );
   });
 });

@@ -1,0 +1,58 @@
+/**
+ * Values mchard used but must not show: those a systemd unit took from an `EnvironmentFile=` the user did
+ * not name (read under host checks, so a unit from a repository cannot make mchard print a line of
+ * /root/.credentials). Every message, fix description and inspect value passes `redact`, which puts
+ * "(a value from FILE)" in place of each such value.
+ *
+ * What counts as the value: the whole argument, and its parts between `,`, `:`, `=` and spaces (a `-l`
+ * list, `user:password`), each where it stands as a whole word. Option names (`-l`, `--listen`) and
+ * one-character values are left: they are memcached's vocabulary, not content of the file. A word of a
+ * message that happens to equal a hidden value is replaced too: hiding too much is the safe mistake.
+ */
+import type { ArgToken } from '../source.js';
+
+export interface HiddenValue {
+  readonly value: string;
+  readonly from: string;
+}
+
+const OPTION_WORD = /^(?:-[A-Za-z]|-v+|--[a-z][a-z-]*)$/;
+
+/** The values of an argument vector that must not be shown, longest first. */
+export function hiddenValues(argv: readonly ArgToken[]): HiddenValue[] {
+  const out = new Map<string, string>();
+  for (const t of argv) {
+    if (!t.hiddenFrom) continue;
+    for (const v of [t.value, ...t.value.split(/[,:=\s]+/)]) {
+      if (v.length < 2 || OPTION_WORD.test(v)) continue;
+      if (!out.has(v)) out.set(v, t.hiddenFrom);
+      const quoted = JSON.stringify(v).slice(1, -1);
+      if (quoted !== v && !out.has(quoted)) out.set(quoted, t.hiddenFrom);
+    }
+  }
+  return [...out].map(([value, from]) => ({ value, from })).sort((a, b) => b.value.length - a.value.length);
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** `text` with every hidden value, where it stands as a whole word, replaced by "(a value from FILE)". */
+export function redact(text: string, hidden: readonly HiddenValue[]): string {
+  let out = text;
+  for (const h of hidden) {
+    if (!out.includes(h.value)) continue;
+    out = out.replace(new RegExp(`(?<![A-Za-z0-9_])${escapeRe(h.value)}(?![A-Za-z0-9_])`, 'g'), `(a value from ${h.from})`);
+  }
+  return out;
+}
+
+/** Every string inside a plain value (inspect's JSON) redacted. */
+export function redactDeep<T>(value: T, hidden: readonly HiddenValue[]): T {
+  if (hidden.length === 0) return value;
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return redact(v, hidden);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
+}

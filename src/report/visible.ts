@@ -1,0 +1,164 @@
+/**
+ * Text from outside (file content, file names, other users' process arguments, probe replies) made safe
+ * to show on a terminal: every character that is invisible, moves the cursor, starts an escape sequence,
+ * reorders text or passes for a space is shown as a visible escape instead.
+ *
+ * Escaped (the choice, for every output a person reads):
+ * - C0 controls U+0000–U+001F (`\t`, `\n`, `\r`, otherwise `\xNN`: ESC is `\x1b`), DEL (`\x7f`) and the
+ *   C1 controls U+0080–U+009F (`\x9b`, which some terminals take for CSI);
+ * - the bidirectional formatting characters (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069) and
+ *   every other format character (Unicode category Cf: zero-width spaces and joiners, U+FEFF, soft
+ *   hyphen, invisible operators, the tag characters U+E0000–U+E007F that can smuggle hidden text);
+ * - the line and paragraph separators U+2028/U+2029, lone surrogates, noncharacters (U+FDD0–U+FDEF,
+ *   U+xFFFE/U+xFFFF), variation selectors and the fillers that render as nothing (Hangul fillers,
+ *   U+034F, U+17B4/U+17B5, the Mongolian selectors);
+ * - every space other than U+0020 (no-break space, en/em spaces, U+3000...): in a configuration file it
+ *   is not a word separator, so it must not look like one.
+ * Escapes use `\uNNNN` (`\u{NNNNN}` above U+FFFF) beyond U+00FF. A backslash is left as it is (paths and
+ * systemd escapes would double everywhere), so a literal `\x1b` in a file reads the same as an escaped
+ * ESC: ambiguous to the eye, harmless to the terminal. Everything else, letters of every script and
+ * emoji included, is shown as it is.
+ */
+
+const UNSAFE_SOURCE =
+  '\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}\\p{Cs}\\p{Noncharacter_Code_Point}' +
+  '\\u00a0\\u1680\\u2000-\\u200a\\u202f\\u205f\\u3000' +
+  '\\u034f\\u115f\\u1160\\u17b4\\u17b5\\u180b-\\u180f\\u3164\\uffa0\\ufe00-\\ufe0f\\u{e0100}-\\u{e01ef}';
+
+// Built on first use (each costs a fraction of a millisecond, which every start-up would pay), and only
+// for text that is not plain printable ASCII: the usual path, and `--version`, never build them.
+let unsafeOne: RegExp | null = null;
+let unsafeAll: RegExp | null = null;
+const UNSAFE = { test: (s: string) => (unsafeOne ??= new RegExp(`[${UNSAFE_SOURCE}]`, 'u')).test(s) };
+const unsafeGlobal = () => (unsafeAll ??= new RegExp(`[${UNSAFE_SOURCE}]`, 'gu'));
+/** Printable ASCII only (one line); with line breaks and tabs (a block). Nothing in them is unsafe. */
+const PLAIN_LINE = /^[\x20-\x7e]*$/;
+const PLAIN_BLOCK = /^[\x20-\x7e\n\t]*$/;
+
+const SHORT: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/** One character's visible escape. */
+export function escapeChar(ch: string): string {
+  const short = SHORT[ch];
+  if (short) return short;
+  const cp = ch.codePointAt(0)!;
+  if (cp <= 0xff) return `\\x${cp.toString(16).padStart(2, '0')}`;
+  if (cp <= 0xffff) return `\\u${cp.toString(16).padStart(4, '0')}`;
+  return `\\u{${cp.toString(16)}}`;
+}
+
+/** Whether a string holds anything `visible` would escape. */
+export function hasUnsafe(s: string): boolean {
+  return !PLAIN_LINE.test(s) && UNSAFE.test(s);
+}
+
+/** A one-line value (a path, a word, a message): every unsafe character escaped, newlines and tabs included. */
+export function visible(s: string): string {
+  if (PLAIN_LINE.test(s) || !UNSAFE.test(s)) return s;
+  return s.replace(unsafeGlobal(), escapeChar);
+}
+
+/**
+ * Several lines of text from outside (a diff, a service's log excerpt): unsafe characters escaped, but
+ * the line breaks (LF, and a CR right before one) and tabs kept, since they are the layout.
+ */
+export function visibleBlock(s: string): string {
+  if (PLAIN_BLOCK.test(s) || !UNSAFE.test(s)) return s;
+  return s.replace(unsafeGlobal(), (ch, at: number, all: string) => {
+    if (ch === '\n' || ch === '\t') return ch;
+    if (ch === '\r' && all[at + 1] === '\n') return ch;
+    return escapeChar(ch);
+  });
+}
+
+/**
+ * The last guard before bytes leave for a terminal (every command's standard output and error go
+ * through it, see src/cli/main.ts): like `visibleBlock`, but mchard's own terminal sequences pass: SGR
+ * colour and weight (`ESC [ digits m`) and the progress line's "carriage return, erase line". Text from
+ * outside reaches this point already escaped by `visible`; this guard makes sure that an output that
+ * forgot to escape can at worst change a colour, never clear the screen, set the clipboard, hide a link,
+ * overwrite a line or reorder text.
+ */
+export function guardTerminal(s: string): string {
+  if (PLAIN_BLOCK.test(s) || !UNSAFE.test(s)) return s;
+  ownOrUnsafe ??= new RegExp(`\\x1b\\[[0-9]{1,2}(?:;[0-9]{1,2})*m|\\r\\x1b\\[2K|[${UNSAFE_SOURCE}]`, 'gu');
+  return s.replace(ownOrUnsafe, (m: string, at: number, all: string) => {
+    if (m.length > 1) return m; // one of mchard's own sequences
+    if (m === '\n' || m === '\t') return m;
+    if (m === '\r' && all[at + 1] === '\n') return m;
+    return escapeChar(m);
+  });
+}
+let ownOrUnsafe: RegExp | null = null;
+
+/**
+ * A long value cut for a message: its first `keep` characters, a visible ellipsis and its length, so a
+ * 10 MB value never becomes 10 MB of output. Short values come back unchanged.
+ */
+export function shorten(s: string, max = 120, keep = 60): string {
+  if (s.length <= max) return s;
+  let cut = keep;
+  // Never split a surrogate pair.
+  const c = s.charCodeAt(cut - 1);
+  if (c >= 0xd800 && c <= 0xdbff) cut--;
+  return `${s.slice(0, cut)}…(${s.length} characters)`;
+}
+
+/** Longest run of non-space characters a finding's message keeps, and the longest message. */
+const MAX_RUN = 200;
+const MAX_MESSAGE = 2000;
+
+/**
+ * A message that quotes values from a file, bounded: every run of more than 200 non-space characters is
+ * shortened (`shorten`), and the whole message to 2,000 characters. Messages of ordinary files are far
+ * below both and come back unchanged.
+ */
+export function boundedMessage(message: string): string {
+  if (message.length <= MAX_RUN) return message;
+  // A scan from space to space (a regular expression for long runs overflows on a 10 MB one).
+  const spaces = /\s+/g;
+  const parts: string[] = [];
+  let at = 0;
+  for (let m = spaces.exec(message); ; m = spaces.exec(message)) {
+    const end = m ? m.index : message.length;
+    const run = message.slice(at, end);
+    parts.push(run.length > MAX_RUN ? shorten(run, MAX_RUN, 80) : run);
+    if (!m) break;
+    parts.push(m[0]);
+    at = m.index + m[0].length;
+  }
+  const out = parts.join('');
+  return out.length > MAX_MESSAGE ? shorten(out, MAX_MESSAGE, MAX_MESSAGE - 40) : out;
+}
+
+/** A word shown as the shell would need it: bare, in single quotes, or in `$'...'` with escapes when it holds unsafe characters. */
+export function shellQuote(w: string): string {
+  if (/^[\w@%+=:,./-]+$/.test(w)) return w;
+  if (!hasUnsafe(w)) return `'${w.replace(/'/g, `'\\''`)}'`;
+  const body = w.replace(/[\\']/g, (c) => `\\${c}`).replace(unsafeGlobal(), (ch) => {
+    const cp = ch.codePointAt(0)!;
+    if (SHORT[ch]) return SHORT[ch];
+    if (cp <= 0xff) return `\\x${cp.toString(16).padStart(2, '0')}`;
+    if (cp <= 0xffff) return `\\u${cp.toString(16).padStart(4, '0')}`;
+    return `\\U${cp.toString(16).padStart(8, '0')}`;
+  });
+  return `$'${body}'`;
+}
+
+/**
+ * JSON.stringify, with every character `visible` escapes written as a `\uXXXX` escape (JSON.stringify
+ * already does so below U+0020; this adds DEL, the C1 controls, bidirectional and other format
+ * characters, separators). The document parses to exactly the same values, and a terminal it is printed
+ * on sees no control character.
+ */
+export function safeJson(value: unknown, indent = 2): string {
+  const text = JSON.stringify(value, null, indent);
+  if (PLAIN_BLOCK.test(text) || !UNSAFE.test(text)) return text;
+  return text.replace(unsafeGlobal(), (ch) => {
+    // Characters below U+0020 only appear as JSON's own layout (newlines of the indentation).
+    if (ch === '\n') return ch;
+    let out = '';
+    for (let i = 0; i < ch.length; i++) out += `\\u${ch.charCodeAt(i).toString(16).padStart(4, '0')}`;
+    return out;
+  });
+}

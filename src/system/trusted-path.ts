@@ -1,0 +1,40 @@
+/**
+ * Whether a file is under root's sole control: the file and every directory on the way to it (symbolic
+ * links resolved) are owned by root and writable by no one else (group write only for group root). Only
+ * such a file may be run by mchard (the package tools) or believed about the installed memcached.
+ */
+import { lstatSync, realpathSync } from 'node:fs';
+
+/** The reason `path` is not root-controlled, or null when it is. */
+export function notRootControlled(path: string): string | null {
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch (e) {
+    return `${path}: ${(e as NodeJS.ErrnoException).code ?? 'cannot be resolved'}`;
+  }
+  const parts = real.split('/').filter((p) => p !== '');
+  const chain = ['/', ...parts.map((_, i) => '/' + parts.slice(0, i + 1).join('/'))];
+  for (const p of chain) {
+    let st;
+    try {
+      st = lstatSync(p);
+    } catch (e) {
+      return `${p}: ${(e as NodeJS.ErrnoException).code ?? 'cannot be read'}`;
+    }
+    if (st.uid !== 0) return `${p} is owned by uid ${st.uid}, not root`;
+    if (st.mode & 0o002) return `${p} is writable by every user`;
+    if (st.mode & 0o020 && st.gid !== 0) return `${p} is writable by group ${st.gid}`;
+  }
+  return null;
+}
+
+/** The first of `paths` that exists and is root-controlled, as its resolved path, or null. */
+export function rootControlledFile(path: string): string | null {
+  if (notRootControlled(path) !== null) return null;
+  try {
+    return realpathSync(path);
+  } catch {
+    return null;
+  }
+}

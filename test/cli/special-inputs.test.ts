@@ -1,0 +1,144 @@
+/**
+ * Special and huge inputs end in one clear error (issue 13 §4), through the built executable as a real
+ * process (a hang shows as a timeout, memory as the process's own peak): a real named pipe with no
+ * writer, the character devices /dev/zero, /dev/urandom and /dev/null, a directory, a file over the size
+ * limit and `--max-file-size` raising it, standard input over the limit, and a `.mchardrc` that is a pipe.
+ * Each bad file is one line naming it on standard error and exit status 2, and the good file given with
+ * it keeps its findings.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureBuilt, errorLines, runBin, SAMPLES, TempDir, BIN } from './helpers.js';
+import { readConfigBytes, InputError, DEFAULT_MAX_FILE_SIZE } from '../../src/input.js';
+
+let tmp: TempDir;
+let fifo: string;
+/** A copy of the insecure sample (fix --yes writes it). */
+let insecure: string;
+
+beforeAll(() => {
+  ensureBuilt();
+  tmp = new TempDir();
+  fifo = tmp.join('memcached.conf');
+  execFileSync('mkfifo', [fifo]);
+  execFileSync('mkdir', ['-p', tmp.join('good')]);
+  insecure = tmp.join('good', 'memcached.conf');
+  copyFileSync(join(SAMPLES, 'insecure-debian.conf'), insecure);
+}, 180_000);
+afterAll(() => tmp?.cleanup());
+
+/** Runs the executable with a deadline well below jest's, reporting a hang as a failure. */
+function runQuick(args: string[], input = '') {
+  const started = Date.now();
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: tmp.path, input, encoding: 'utf8', timeout: 15_000, env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, signal: r.signal, out: String(r.stdout), err: String(r.stderr), ms: Date.now() - started };
+}
+
+describe('a named pipe (FIFO) with no writer', () => {
+  it.each([
+    ['lint', ['lint']],
+    ['inspect', ['inspect']],
+    ['fix --dry-run', ['fix', '--dry-run']],
+    ['fix --yes', ['fix', '--yes', '--no-restart']],
+  ])('%s ends at once with one line naming it, exit 2; the other file is still handled', (_name, cmd) => {
+    copyFileSync(join(SAMPLES, 'insecure-debian.conf'), insecure);
+    const r = runQuick([...cmd, fifo, insecure]);
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(2);
+    expect(errorLines(r.err)).toEqual([expect.stringMatching(new RegExp(`^mchard: ${fifo}: is a named pipe \\(FIFO\\), not a regular file`))]);
+    expect(r.out).toContain(insecure);
+  });
+
+  it('as a .mchardrc: one line naming it, exit 2, no hang', () => {
+    const dir = tmp.join('rc');
+    execFileSync('mkdir', ['-p', dir]);
+    writeFileSync(join(dir, 'memcached.conf'), '-l 127.0.0.1\n');
+    execFileSync('mkfifo', [join(dir, '.mchardrc')]);
+    const r = runQuick(['lint', join(dir, 'memcached.conf')]);
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(2);
+    expect(errorLines(r.err)).toEqual([`mchard: ${join(dir, '.mchardrc')}: is a named pipe (FIFO), not a regular file`]);
+  });
+});
+
+describe('character devices and directories', () => {
+  it.each(['/dev/zero', '/dev/urandom', '/dev/null'])('%s is refused without reading it', (dev) => {
+    copyFileSync(join(SAMPLES, 'insecure-debian.conf'), insecure);
+    const r = runQuick(['lint', '--format', 'json', dev, insecure]);
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(2);
+    expect(errorLines(r.err)).toEqual([`mchard: ${dev}: is a character device, not a regular file`]);
+    const doc = JSON.parse(r.out) as { files: { path: string; findings: { ruleId: string }[] }[] };
+    expect(doc.files[0].findings.map((f) => f.ruleId)).toEqual(['MC001']);
+    expect(doc.files[1].findings.map((f) => f.ruleId)).toContain('MC101');
+    expect(r.ms).toBeLessThan(10_000);
+  });
+
+  it('a directory', () => {
+    const r = runQuick(['inspect', tmp.path]);
+    expect(r.code).toBe(2);
+    expect(errorLines(r.err)).toEqual([`mchard: ${tmp.path}: is a directory, not a file`]);
+  });
+});
+
+describe('the size limit', () => {
+  it('is 1 MiB: a file of exactly 1 MiB is read, one byte more is refused naming the limit and the flag', () => {
+    const ok = tmp.write('limit/ok.conf', `-l 127.0.0.1\n#${'x'.repeat(DEFAULT_MAX_FILE_SIZE - 15)}\n`);
+    const over = tmp.write('limit/over.conf', `-l 127.0.0.1\n#${'x'.repeat(DEFAULT_MAX_FILE_SIZE - 14)}\n`);
+    const a = runQuick(['lint', '--dialect', 'debian', ok]);
+    expect(a.err).toBe('');
+    const b = runQuick(['lint', '--dialect', 'debian', over]);
+    expect(b.code).toBe(2);
+    expect(errorLines(b.err)).toEqual([
+      `mchard: ${over}: 1048577 bytes, more than the 1 MiB limit for a configuration file (--max-file-size raises it)`,
+    ]);
+    const c = runQuick(['lint', '--dialect', 'debian', '--max-file-size', '2M', over]);
+    expect(c.err).toBe('');
+    expect(c.code).not.toBe(2);
+  });
+
+  it('--max-file-size takes bytes or K/M/G and refuses anything else', () => {
+    copyFileSync(join(SAMPLES, 'insecure-debian.conf'), insecure);
+    expect(runQuick(['lint', '--max-file-size', '10', insecure]).code).toBe(2);
+    expect(runQuick(['lint', '--max-file-size', '64K', insecure]).code).toBe(1);
+    const bad = runQuick(['lint', '--max-file-size', 'lots', insecure]);
+    expect(bad.code).toBe(2);
+    expect(errorLines(bad.err)).toEqual(['mchard: --max-file-size must be a size such as 1048576, 512K, 10M or 1G (got "lots")']);
+  });
+
+  it('applies to standard input (a pipe) too', () => {
+    const r = runQuick(['lint', '--dialect', 'debian', '-'], '#'.repeat(DEFAULT_MAX_FILE_SIZE + 10));
+    expect(r.code).toBe(2);
+    expect(errorLines(r.err)).toEqual(['mchard: -: more than the 1 MiB limit for a configuration file (--max-file-size raises it)']);
+    const ok = runQuick(['lint', '--dialect', 'debian', '-'], '-l 127.0.0.1\n');
+    expect(ok.err).toBe('');
+  });
+
+  it('reads no more than the limit from a file that is larger than its size says (the reader stops at limit + 1)', () => {
+    // /proc files report size 0 and hold more: the size check alone would let them through.
+    let threw: unknown = null;
+    try {
+      readConfigBytes('/proc/self/maps', { maxBytes: 16 });
+    } catch (e) {
+      threw = e;
+    }
+    expect(threw).toBeInstanceOf(InputError);
+    expect((threw as InputError).reason).toBe('more than the 16 bytes limit for a configuration file (--max-file-size raises it)');
+  });
+});
+
+describe('the real executable', () => {
+  it('never grows with /dev/zero: peak memory stays small (GNU time)', () => {
+    const time = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, BIN, 'lint', '/dev/zero'], { encoding: 'utf8', timeout: 15_000 });
+    if (time.error) return; // GNU time is installed by scripts/test-all.sh; without it this check is skipped
+    const kb = Number(String(time.stderr).trim().split('\n').at(-1));
+    expect(kb).toBeLessThan(200_000);
+    expect(time.status).toBe(2);
+  });
+
+  it('runBin agrees (the helper used by the other tests)', () => {
+    const r = runBin(['lint', '/dev/urandom']);
+    expect(r.code).toBe(2);
+  });
+});

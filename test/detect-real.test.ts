@@ -1,0 +1,203 @@
+/**
+ * Every real file mchard has (samples/, ../shared/corpus/, test/fixtures/real/, test/fixtures/detect/), put at the path it has
+ * in its repository inside a temporary folder (so detection sees `etc/memcached.conf`,
+ * `roles/x/templates/memcached.conf.j2`, `templates/default/...`), is either read in the dialect of
+ * the program that really reads it, or refused: no finding ever comes from a dialect that does not read
+ * that file. And `fix --yes` never writes a refused file, nor one whose format was told by its content
+ * alone (the copies' bytes are compared).
+ *
+ * The program that reads each file: test/fixtures/real/MANIFEST.tsv says it (`reader`, `installed_as`);
+ * the shared corpus's manifest has a `style` per file (debian, sysconfig, other), and the table below
+ * decides each file it does not settle, with a one-line reason.
+ */
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { run, TempDir } from './cli/helpers.js';
+import { runFix } from '../src/cli/fix.js';
+import type { Io } from '../src/cli/io.js';
+import type { DialectName } from '../src/dialects/types.js';
+import { ROOT, SHARED } from './helpers/paths.js';
+
+type Expected = DialectName | 'refused';
+
+interface RealFile {
+  /** Where the file is kept here. */
+  source: string;
+  /** Its path in its repository. */
+  original: string;
+  /** e.g. "shared other/088-…": for messages. */
+  name: string;
+  expected: Expected;
+  why: string;
+}
+
+function manifest(path: string): Record<string, string>[] {
+  if (!existsSync(path)) return [];
+  const [head, ...rows] = readFileSync(path, 'utf8').trim().split('\n');
+  const cols = head.split('\t');
+  return rows.map((r) => Object.fromEntries(r.split('\t').map((v, i) => [cols[i], v])));
+}
+
+// ---- test/fixtures/real: the manifest's reader decides ----
+
+const READER: Record<string, DialectName> = {
+  'debian-wrapper': 'debian',
+  'systemd-environmentfile': 'sysconfig',
+  'systemd-unit': 'systemd',
+  'openrc-init': 'openrc',
+  'freebsd-rc': 'rcconf',
+  supervisord: 'supervisord',
+  compose: 'compose',
+};
+
+/** Files of test/fixtures/real whose reader is not one of mchard's dialects although the column names a family mchard reads. */
+const REAL_EXCEPTIONS: Record<string, [Expected, string]> = {
+  'ansible/004-claranet-ansible-role-memcached-memcached.j2': ['refused', "an /etc/default file read by claranet's own memcached@.service ($OPTS), not by RHEL's packaged unit"],
+  'erb/026-sous-chefs-memcached-memcached.sysconfig.suse.erb': ['refused', "SUSE's /etc/sysconfig/memcached (MEMCACHED_PARAMS=): SUSE's unit reads it, not RHEL's"],
+  'debian/102-RAnLabNL-RAnLab-api-memcached.conf': ['debian', "Debian option lines under Debian's name; nothing installs it (reader unknown), so it is read as the wrapper would read it"],
+};
+
+const REAL_ROOT = join(ROOT, 'test', 'fixtures', 'real');
+const realFiles: RealFile[] = manifest(join(REAL_ROOT, 'MANIFEST.tsv')).map((m) => {
+  const exception = REAL_EXCEPTIONS[m.file];
+  const expected: Expected = exception ? exception[0] : (READER[m.reader] ?? 'refused');
+  const why = exception ? exception[1] : `manifest: reader ${m.reader}, installed as ${m.installed_as}`;
+  return { source: join(REAL_ROOT, m.file), original: m.path, name: `real ${m.file}`, expected, why };
+});
+
+// ---- test/fixtures/detect: a few more real files (Ansible, a Jinja2 unit template), same columns ----
+
+const DETECT_ROOT = join(ROOT, 'test', 'fixtures', 'detect');
+const detectFiles: RealFile[] = manifest(join(DETECT_ROOT, 'MANIFEST.tsv')).map((m) => ({
+  source: join(DETECT_ROOT, m.file),
+  original: m.path,
+  name: `detect ${m.file}`,
+  expected: READER[m.reader] ?? 'refused',
+  why: `manifest: reader ${m.reader}, installed as ${m.installed_as}`,
+}));
+
+// ---- ../shared/corpus: its style column, and this table for the rest ----
+
+const SHARED_TABLE: Record<string, [Expected, string]> = {
+  'sysconfig/069-nmg1986-memcached-memcached.conf': [
+    'debian',
+    "at etc/memcached.conf, the path Debian's wrapper reads whatever it holds (it skips these SUSE-style lines, with a caveat); the repository's own init script sources it instead",
+  ],
+  'sysconfig/076-pld-linux-memcached-memcached.sysconfig': ['refused', "PLD's LISTEN=, MEMCACHED_OPTS=: PLD's init script reads them, not RHEL's memcached.service"],
+  'other/079-cine0831-memcached-initscript-memcached.conf': ['refused', 'shell code sourced by its repository\'s init script (if/then/fi)'],
+  'other/080-theodesp-memcached-alpine-memcached.conf': ['supervisord', 'a supervisord configuration with [program:memcached]'],
+  'other/081-wlhyl-openstack-docker_keystone-memcached.conf': ['supervisord', 'a [program:memcached] section'],
+  'other/082-totten-bknix-memcached.conf': ['refused', 'a bash script at etc/memcached.conf, sourced by bknix\'s own scripts'],
+  'other/083-qth-jutil-memcached.service': ['systemd', 'a systemd unit'],
+  'other/084-pageboard-systemd-memcached.service': ['systemd', 'a systemd unit'],
+  'other/085-subdavis-selfhosted-memcached.service': ['systemd', 'a systemd unit'],
+  'other/086-gentoo-gentoo-memcached.confd': ['openrc', "Gentoo's conf.d file, read by its OpenRC init script"],
+  'other/087-alpinelinux-aports-memcached.confd': ['openrc', "Alpine's conf.d file, read by its OpenRC init script"],
+  'other/088-CameronNemo-upstart-jobs-memcached.conf': ['refused', 'an Upstart job'],
+  'other/089-massgov-openmass-docker-compose.memcached.yaml': ['compose', 'a ddev Compose file'],
+  'other/090-department-of-veterans-affairs-va.gov-cms-docker-compose.memcached.yaml': ['compose', 'a ddev Compose file'],
+  'other/091-dkalpakchi-Textinator-memcached.conf': ['supervisord', 'a supervisord configuration with [program:memcached]'],
+  'other/092-AlertaDengue-AlertaDengue-memcached.conf': ['supervisord', 'a [program:memcached] section'],
+  'other/093-rdo-common-memcached-memcached.service': ['systemd', 'a systemd unit'],
+};
+
+const SHARED_ROOT = join(SHARED, 'corpus');
+const sharedFiles: RealFile[] = manifest(join(SHARED_ROOT, 'MANIFEST.tsv')).map((m) => {
+  const row = SHARED_TABLE[m.file];
+  const byStyle: [Expected, string] | undefined =
+    m.style === 'debian' ? ['debian', "style debian: a Debian /etc/memcached.conf (or its template), read by Debian's wrapper"] : m.style === 'sysconfig' ? ['sysconfig', "style sysconfig: RHEL's /etc/sysconfig/memcached (or its template)"] : undefined;
+  const [expected, why] = row ?? byStyle ?? ['refused', `style ${m.style} and no row in the table`];
+  return { source: join(SHARED_ROOT, m.file), original: m.path, name: `shared ${m.file}`, expected, why };
+});
+
+// ---- samples/ ----
+
+const SAMPLE_TABLE: Record<string, [Expected, string]> = {
+  'debian-default.conf': ['debian', "Debian's packaged /etc/memcached.conf"],
+  'docker-compose.yml': ['compose', 'a Compose project with a memcached service'],
+  'fedora-default.sysconfig': ['sysconfig', "Fedora's packaged /etc/sysconfig/memcached"],
+  'freebsd-rc.conf': ['rcconf', "FreeBSD's rc.conf with memcached_* variables"],
+  'hardened-debian.conf': ['debian', 'a Debian option file'],
+  'insecure-centos-export.sysconfig': ['sysconfig', 'a CentOS /etc/sysconfig/memcached'],
+  'insecure-debian.conf': ['debian', 'a Debian option file'],
+  'insecure-memcached.confd': ['openrc', 'an OpenRC conf.d file'],
+  'insecure-memcached.service': ['systemd', 'a systemd unit'],
+  'insecure-rhel.sysconfig': ['sysconfig', 'a RHEL /etc/sysconfig/memcached'],
+  'insecure-ubuntu-quirks.conf': ['debian', 'an Ubuntu /etc/memcached.conf'],
+  'rhel7-default.sysconfig': ['sysconfig', "RHEL 7's packaged /etc/sysconfig/memcached"],
+  'supervisord-memcached.conf': ['supervisord', 'a supervisord program'],
+  'unix-socket-world-debian.conf': ['debian', 'a Debian option file'],
+};
+
+const sampleFiles: RealFile[] = readdirSync(join(ROOT, 'samples'))
+  .sort()
+  .map((f) => {
+    const [expected, why] = SAMPLE_TABLE[f] ?? ['refused', 'no row in the samples table'];
+    return { source: join(ROOT, 'samples', f), original: `samples/${f}`, name: `samples/${f}`, expected, why };
+  });
+
+const ALL = [...sampleFiles, ...sharedFiles, ...realFiles, ...detectFiles];
+if (realFiles.length === 0) console.warn('detect-real: test/fixtures/real/MANIFEST.tsv is missing: only samples/ and the shared corpus are checked');
+
+/** Copies every file to its repository path, each in a folder of its own; returns the new paths in order. */
+function materialise(tmp: TempDir): string[] {
+  return ALL.map((f, i) => {
+    const p = join(tmp.path, String(i).padStart(3, '0'), f.original);
+    mkdirSync(dirname(p), { recursive: true });
+    copyFileSync(f.source, p);
+    return p;
+  });
+}
+
+let tmp: TempDir;
+beforeEach(() => {
+  tmp = new TempDir('mchard-detect-real-');
+});
+afterEach(() => tmp.cleanup());
+
+describe('real files: read by the program that reads them, or refused', () => {
+  it('has every sample and the shared corpus (and the real fixtures when present)', () => {
+    expect(sampleFiles.length).toBeGreaterThanOrEqual(14);
+    if (existsSync(SHARED_ROOT)) expect(sharedFiles.length).toBeGreaterThanOrEqual(90);
+    for (const f of ALL) expect({ f: f.name, why: f.why }).toEqual({ f: f.name, why: expect.not.stringMatching(/no row/) });
+  });
+
+  it('lint: each file is in its reader\'s dialect, or refused with what it looks like; no finding from any other dialect', async () => {
+    const paths = materialise(tmp);
+    const r = await run(['lint', ...paths, '--format', 'json']);
+    const files = JSON.parse(r.out).files as { path: string; dialect: string | null; dialectReason?: string; refused?: { looksLike: string | null }; findings: { ruleId: string }[] }[];
+    expect(files).toHaveLength(ALL.length);
+    const wrong: string[] = [];
+    files.forEach((got, i) => {
+      const want = ALL[i];
+      expect(got.path).toBe(paths[i]);
+      const seen = got.refused ? 'refused' : got.dialect;
+      if (seen !== want.expected) wrong.push(`${want.name}: read as ${seen}, expected ${want.expected} (${want.why})`);
+      if (got.refused) {
+        // A refusal is not a finding about memcached, and says what it looks like when it can.
+        if (got.findings.length) wrong.push(`${want.name}: refused but has findings`);
+      }
+    });
+    expect(wrong).toEqual([]);
+    // Every format the corpora hold that mchard does not read is refused by name (it says what the file looks like).
+    const refusedUnnamed = files.filter((f, i) => f.refused && f.refused.looksLike === null).map((_, i) => ALL[i].name);
+    expect(refusedUnnamed).toEqual([]);
+  });
+
+  it('fix --yes writes neither a refused file nor one whose format the content alone told (bytes compared)', async () => {
+    const paths = materialise(tmp);
+    const lint = JSON.parse((await run(['lint', ...paths, '--format', 'json'])).out).files as { refused?: unknown; dialectReason?: string }[];
+    const before = paths.map((p) => readFileSync(p));
+    let out = '';
+    let err = '';
+    const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), stdoutStream: { isTTY: false }, stdinIsTTY: false };
+    const code = await runFix(['--yes', '--no-host-checks', '--no-restart', '--no-backup', ...paths], io, {});
+    expect(code).toBe(2); // refused files
+    const untouched = lint.map((f, i) => ({ f, i })).filter(({ f }) => f.refused || f.dialectReason === 'content');
+    expect(untouched.length).toBeGreaterThan(10);
+    for (const { i } of untouched) expect({ file: ALL[i].name, same: readFileSync(paths[i]).equals(before[i]) }).toEqual({ file: ALL[i].name, same: true });
+    // And fix did write the files it reads by path or name (the test would pass vacuously otherwise).
+    const written = lint.map((f, i) => ({ f, i })).filter(({ f, i }) => !f.refused && f.dialectReason !== 'content' && !readFileSync(paths[i]).equals(before[i]));
+    expect(written.length).toBeGreaterThan(20);
+  });
+});

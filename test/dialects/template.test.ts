@@ -1,0 +1,181 @@
+/**
+ * Templates (issue 12 §3): Jinja2, ERB and Go templates are detected, their literal parts linted through the
+ * file's own dialect, what they decide said to be unknown, and `fix` never changes a template tag.
+ */
+import fc from 'fast-check';
+import { SourceText } from '../../src/source.js';
+import { detectTemplate, isMaskChar, templateOf } from '../../src/dialects/template.js';
+import { loadAllDialects, parseConfig } from '../../src/dialects/index.js';
+import { lintSource } from '../../src/engine/lint.js';
+import { planFix } from '../../src/fix/plan.js';
+import { defaultRuleOptions } from '../../src/engine/defaults.js';
+import { RULES } from '../../rules/index.js';
+import type { DialectName } from '../../src/dialects/types.js';
+
+beforeAll(async () => {
+  await loadAllDialects();
+});
+
+const settings = () => ({ rules: RULES, options: defaultRuleOptions() });
+const lint = (path: string, text: string, dialect: DialectName = 'debian') => lintSource(new SourceText(path, text), dialect, settings());
+const plan = (path: string, text: string, dialect: DialectName = 'debian') => planFix(new SourceText(path, text), dialect, settings());
+const ids = (r: ReturnType<typeof lint>) => r.findings.map((f) => `${f.ruleId}:${f.severity}`);
+
+describe('detecting a template', () => {
+  it('by the suffix of its name', () => {
+    expect(detectTemplate('roles/m/templates/memcached.conf.j2', '-m 64\n')).toEqual({ language: 'jinja', by: 'suffix' });
+    expect(detectTemplate('templates/memcached.conf.erb', '-m 64\n')).toEqual({ language: 'erb', by: 'suffix' });
+    expect(detectTemplate('memcached.conf.tmpl', '-m {{ .Memory }}\n')).toEqual({ language: 'go', by: 'suffix' });
+    expect(detectTemplate('memcached.conf.tmpl', '{% if x %}-v{% endif %}\n')?.language).toBe('jinja');
+  });
+
+  it('by its content outside /etc, never inside it (the service reads /etc files as they are)', () => {
+    expect(detectTemplate('repo/memcached.conf', '-p {{ memcached_port }}\n')?.language).toBe('jinja');
+    expect(detectTemplate('repo/memcached.conf', '-p <%= @port %>\n')?.language).toBe('erb');
+    expect(detectTemplate('repo/memcached.conf', '-p {{ .Values.port }}\n')?.language).toBe('go');
+    expect(detectTemplate('/etc/memcached.conf', '-p {{ memcached_port }}\n')).toBeNull();
+    expect(detectTemplate('repo/memcached.conf', '-m 64\n-o a={b,c}\n')).toBeNull();
+  });
+});
+
+describe('masking keeps the file and its offsets', () => {
+  it('print() returns the original bytes and every masked run has the tag length', () => {
+    const text = '# {{ ansible_managed }}\n{% if x -%}\n-vv\n{%- endif %}\n-p {{ port }}\n<%# no %>\n';
+    const c = parseConfig(new SourceText('t.conf.j2', text), 'debian');
+    expect(c.print()).toBe(text);
+    expect(c.source.text.length).toBe(text.length);
+    const tpl = templateOf(c)!;
+    const p = c.argv.find((a) => a.value.split('').some(isMaskChar))!;
+    expect(tpl.unmask(p.value)).toBe('{{ port }}');
+  });
+
+  it('print() is the identity on arbitrary template text (property)', () => {
+    const piece = fc.constantFrom('{{ x }}', '{%- if a -%}', '{% endif %}', '{# c #}', '<%= @y %>', '<% end -%>', '-l ', '\n', ' ', '-p 1', '#', '"', '{{', '%}', '<%%');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }).map((a) => a.join('')), fc.constantFrom('a.j2', 'a.erb', 'a.tmpl'), (text, name) => {
+        const c = parseConfig(new SourceText(name, text), 'debian');
+        return c.print() === text && c.source.text.length === text.length;
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('what the template decides is unknown', () => {
+  const stouts = '-d\nlogfile {{ log }}\n-m {{ memory }}\n-p {{ port }}\n-u {{ user }}\n-l {{ listen }}\n-c {{ conns }}\n';
+
+  it('an expression in value position is a templated value, not an error (no MC802/MC806/MC302/MC403)', () => {
+    const r = lint('roles/m/templates/memcached.conf.j2', stouts);
+    expect(r.findings.filter((f) => f.severity !== 'info')).toEqual([]);
+    expect(ids(r)).not.toEqual(expect.arrayContaining([expect.stringMatching(/MC(802|806|302|403|101|202)/)]));
+    expect(r.model.unknownOf('listeners')?.reason).toContain('{{ listen }}');
+    expect(r.model.runsAsKnown.known).toBe(false);
+    expect(r.model.startup.unknown?.depends).toBe('template');
+    // MC910 says what the template decides.
+    expect(r.findings.filter((f) => f.ruleId === 'MC910').map((f) => f.message).join('\n')).toMatch(/\{\{ listen \}\}.*where memcached listens/);
+  });
+
+  it('reports what holds whatever renders: a literal -u root, a literal -U 11211, no -U at all', () => {
+    const r = lint('x/memcached.conf.j2', '-u root\n-U 11211\n-l {{ listen }}\n-p {{ port }}\n');
+    expect(r.findings.find((f) => f.ruleId === 'MC201')?.severity).toBe('error');
+    expect(r.model.known('udpport')).toEqual({ known: true, value: 11211 });
+    const none = lint('x/memcached.conf.j2', '-u memcache\n-l {{ listen }}\n');
+    expect(none.model.known('udpport').known).toBe(true);
+  });
+
+  it('a template piece where an option goes may set anything after it', () => {
+    const r = lint('x/memcached.conf.j2', '-u root\n{{ extra_options }}\n');
+    expect(r.model.known('username').known).toBe(false);
+    expect(r.findings.find((f) => f.ruleId === 'MC201')).toBeUndefined();
+    // before it, nothing it renders can undo a -A (a flag only switches on)
+    const a = lint('x/memcached.conf.j2', '-A\n-u memcache\n-l 127.0.0.1\n{{ extra_options }}\n');
+    expect(a.model.known('shutdownCommand')).toEqual({ known: true, value: true });
+    expect(a.findings.find((f) => f.ruleId === 'MC501')).toBeDefined();
+  });
+
+  it('an ERB option letter (-<%= @verbosity %>) is an opaque piece, not an unknown option', () => {
+    const r = lint('t/memcached.conf.erb', '-u memcache\n-l 127.0.0.1\n-<%= @verbosity %>\n');
+    expect(ids(r)).not.toContain('MC801:error');
+    expect(r.model.known('verbose').known).toBe(false);
+  });
+
+  it('lines inside {% if %} are conditional: their options may be absent', () => {
+    const r = lint('t/memcached.conf.j2', '-u memcache\n-l 127.0.0.1\n{% if debug %}\n-vv\n{% endif %}\n');
+    const vv = r.config.argv.find((a) => a.value === '-vv')!;
+    expect(vv.conditional?.reason).toContain('{% if debug %}');
+    expect(r.findings.find((f) => f.ruleId === 'MC502')).toBeUndefined();
+    expect(r.model.known('verbose').known).toBe(false);
+  });
+
+  it('an inline {% if %}# {% endif %}-d line depends on the template', () => {
+    const r = lint('t/memcached.conf.j2', '-u memcache\n-l 127.0.0.1\n{% if not daemon %}# {% endif %}-d\n');
+    expect(r.findings.filter((f) => f.severity === 'error' || f.severity === 'warning')).toEqual([]);
+    expect(r.model.known('daemonize').known).toBe(false);
+  });
+});
+
+describe('ERB and /bin/sh', () => {
+  const erb = '-d\n-P <%= @pidfile %>\n-m <%= scope.call_function("memcached::max_memory", [@max_memory]) %>\n-u <%= @user %>\n';
+
+  it('raw ERB characters are not taken for shell syntax: a rendered ERB file has no "<%"', () => {
+    // The same text read as a finished file goes through /bin/sh and fails (cannot open %=): exit 2.
+    const raw = lint('/etc/memcached.conf', erb);
+    expect(raw.model.startup).toMatchObject({ ok: false, exitCode: 2, certain: true });
+    const t = lint('modules/memcached/templates/memcached.conf.erb', erb);
+    expect(t.config.launchFailure).toBeNull();
+    expect(t.model.startup.ok === false && t.model.startup.exitCode === 2).toBe(false);
+    expect(t.findings.filter((f) => f.ruleId === 'MC902')).toEqual([]);
+  });
+
+  it('a failure the literal text causes whatever renders is reported: a "(" on an unconditional line', () => {
+    const t = lint('templates/memcached.conf.erb', '-u <%= @user %>\n-l 127.0.0.1 (local)\n');
+    expect(t.model.startup).toMatchObject({ ok: false, exitCode: 2, certain: true });
+    expect(t.model.startup.ok ? '' : t.model.startup.reason).toContain('Syntax error: "(" unexpected');
+  });
+
+  it('the same "(" on a line inside <% if %> holds only when that line renders', () => {
+    const t = lint('templates/memcached.conf.erb', '-u <%= @user %>\n<% if @local -%>\n-l 127.0.0.1 (local)\n<% end -%>\n');
+    expect(t.model.startup.unknown?.reason).toContain('<% if @local');
+  });
+});
+
+describe('fix and templates', () => {
+  it('never edits -a {{ memcached_permissions }} (the fix that left "-a 0700 memcached_permissions }}")', () => {
+    const text = '-u memcache\n-s /run/memcached/memcached.sock\n-a {{ memcached_permissions }}\n';
+    const p = plan('roles/m/templates/memcached.conf.j2', text);
+    expect(p.text).toContain('-a {{ memcached_permissions }}\n');
+    expect(p.text).not.toMatch(/0700 memcached_permissions/);
+  });
+
+  it('fixes literal lines and keeps every tag byte for byte', () => {
+    const text = '# {{ ansible_managed }}\n-u root\n-vv\n-l {{ memcached_listen }}\n-p {{ memcached_port }}\n';
+    const p = plan('roles/m/templates/memcached.conf.j2', text);
+    expect(p.applied.map((a) => a.ruleId)).toEqual(expect.arrayContaining(['MC201', 'MC502']));
+    for (const tag of ['# {{ ansible_managed }}\n', '-l {{ memcached_listen }}\n', '-p {{ memcached_port }}\n']) expect(p.text).toContain(tag);
+    expect(p.text).toContain('\n-u memcache\n');
+  });
+
+  it('refuses, with the reason, an edit of a line that holds a tag', () => {
+    const p = plan('t/memcached.conf.j2', '-u memcache\n-l 127.0.0.1\n-vv {# chatty on purpose #}\n');
+    expect(p.text).toContain('\n-vv {# chatty on purpose #}\n');
+    expect(p.failed.find((f) => f.ruleId === 'MC502')?.reason).toContain('holds the template tag {# chatty on purpose #}');
+  });
+
+  it('does not add an option inside a {% if %} block (only some renderings would get it)', () => {
+    const text = '-u memcache\n-l 127.0.0.1\n{% if pid %}\n-P /run/m.pid\n{% endif %}\n';
+    const p = plan('t/memcached.conf.j2', text);
+    // -U 0 goes after the last line every rendering has, before the block
+    expect(p.text).toBe('-u memcache\n-l 127.0.0.1\n-U 0\n{% if pid %}\n-P /run/m.pid\n{% endif %}\n');
+  });
+
+  it('refuses an editor output that changes a tag, whatever the editor (the generic check)', () => {
+    const c = parseConfig(new SourceText('t/memcached.conf.j2', '-u memcache\n-a {{ perms }}\n'), 'debian');
+    const tpl = templateOf(c)!;
+    const masked = c.source.text;
+    const lines = masked.split('\n');
+    const broken = [lines[0], `-a 0700 ${lines[1].slice(3, -2)}`, ''].join('\n');
+    const r = tpl.restore(masked, broken, [0, null, 2]);
+    expect(r).toMatchObject({ ok: false });
+    expect(tpl.restore(masked, `${lines[0]}\n${lines[1]}\n-U 0\n`, [0, 1, null])).toEqual({ ok: true, text: '-u memcache\n-a {{ perms }}\n-U 0\n', origin: [0, 1, null] });
+  });
+});
