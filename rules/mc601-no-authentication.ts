@@ -47,9 +47,10 @@ export const rule: Rule = {
       ctx.report({ span: undecided.span, message: `authentication is not decided by the file: ${undecided.message}${box ? ` (${box.where})` : ''}`, severity: 'info' });
       return;
     }
+    const bitnami = ctx.config.image?.info.family === 'bitnami' ? "; Bitnami's image turns SASL on when MEMCACHED_PASSWORD is set" : '';
     ctx.report({
       span: ctx.insertionPoint(),
-      message: `neither -S nor -Y: any client that can reach ${list} can read, change and delete every item without authenticating${box ? ` (${box.where})` : ''}`,
+      message: `neither -S nor -Y: any client that can reach ${list} can read, change and delete every item without authenticating${box ? ` (${box.where})` : ''}${bitnami}`,
       severity: box ? (box.reach === 'host' ? 'error' : 'warning') : pub ? 'error' : 'warning',
     });
   },

@@ -3,7 +3,8 @@
 //
 //   dist/mchard.js     the core: dispatch, lint, inspect, rules/explain, the Debian and sysconfig
 //                      dialects, every rule, the reports. All that `lint` and `inspect` ever load.
-//   dist/dialects.js   the other dialects but Compose (systemd, OpenRC, rc.conf, supervisord, argv)
+//   dist/dialects.js   the other dialects but the YAML ones (systemd, OpenRC, rc.conf, supervisord, argv,
+//                      Dockerfile, and the container images' models they share with Compose)
 //   dist/compose.js    the YAML dialects (Compose, Kubernetes, Helm values) and the YAML parser
 //   dist/audit.js      `mchard audit`
 //   dist/fix.js        `mchard fix` (enquirer, execa, diff, src/fix, src/service)
@@ -48,7 +49,7 @@ const GROUPS = [
   {
     name: 'dialects',
     file: 'dialects.js',
-    roots: ['systemd', 'openrc', 'rcconf', 'supervisord', 'argv'].map((d) => `src/dialects/${d}.ts`),
+    roots: ['systemd', 'openrc', 'rcconf', 'supervisord', 'argv', 'dockerfile'].map((d) => `src/dialects/${d}.ts`),
   },
   { name: 'compose', file: 'compose.js', roots: ['src/dialects/compose.ts', 'src/dialects/kubernetes.ts', 'src/dialects/helm.ts'] },
   { name: 'audit', file: 'audit.js', roots: ['src/cli/audit.ts'] },

@@ -147,11 +147,16 @@ export class OptionResolver {
   ruleOptions(path: string, cfg: ProjectConfig | null, extra: Partial<RuleOptions> = {}): RuleOptions {
     const base = defaultRuleOptions();
     let version = this.flags.version ?? cfg?.version;
-    if (!version && isSystemPath(path) && this.flags.installedVersion !== false) version = this.installedFor().version ?? undefined;
+    let versionSource = version ? this.versionSource(path, cfg) : undefined;
+    if (!version && isSystemPath(path) && this.flags.installedVersion !== false) {
+      version = this.installedFor().version ?? undefined;
+      if (version) versionSource = `the installed memcached (${this.installedFor().report.detail})`;
+    }
     return {
       ...base,
       version: version ?? base.version,
       versionExplicit: version !== undefined,
+      ...(versionSource ? { versionSource } : {}),
       trustedNetworks: [...(cfg?.trustedNetworks ?? []), ...(this.flags.trustedNetworks ?? [])],
       maxconnLow: cfg?.maxconnLow ?? base.maxconnLow,
       maxconnHigh: cfg?.maxconnHigh ?? base.maxconnHigh,

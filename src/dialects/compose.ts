@@ -440,7 +440,7 @@ export function parseCompose(source: SourceText): ComposeConfig {
       // What the image silently ignores is reported (MC903); the rest are notes.
       const IGNORED = new Set(['env-ignored', 'extra-flags-first-line', 'ignored-variable', 'sasl-skipped']);
       for (const n of start.notes) notes.push({ kind: IGNORED.has(n.kind) ? 'ignored-setting' : n.kind, span: n.span ?? anchor, message: n.message, data: { detail: n.kind } });
-      startsAs = start.startsAs ?? undefined;
+      startsAs = start.startsAs ?? `unknown (${start.userWhy})`;
       notes.push({
         kind: 'starts-as',
         span: start.userSpan ?? anchor,

@@ -22,6 +22,11 @@ export interface ReachData {
   /** `host`: network_mode: host, memcached binds the host's interfaces itself. */
   readonly mode: 'container' | 'host';
   readonly published: readonly PublishedPort[];
+  /**
+   * How to say where an unpublished port is reachable from (a Dockerfile: "whoever runs the image
+   * decides"); the Compose wording when absent.
+   */
+  readonly unpublished?: string;
 }
 
 export interface ContainerReach {
@@ -30,6 +35,8 @@ export interface ContainerReach {
   /** The `ports:` entries that publish memcached's port. */
   readonly ports: readonly PublishedPort[];
   readonly span: Span;
+  /** For `none`: the dialect's own wording of who can reach it. */
+  readonly unpublished?: string;
 }
 
 function covers(range: string, port: number): boolean {
@@ -49,7 +56,7 @@ export function containerReach(config: ParsedConfig, ports: readonly { port: num
   const data = note.data as unknown as ReachData;
   if (data.mode === 'host') return { reach: 'host', ports: [], span: note.span };
   const hits = data.published.filter((p) => ports.some((l) => l.transport === p.protocol && covers(p.container, l.port)));
-  if (hits.length === 0) return { reach: 'none', ports: [], span: note.span };
+  if (hits.length === 0) return { reach: 'none', ports: [], span: note.span, ...(data.unpublished ? { unpublished: data.unpublished } : {}) };
   return { reach: hits.every((p) => p.hostIp !== null && LOOPBACK.test(p.hostIp)) ? 'loopback' : 'host', ports: hits, span: note.span };
 }
 
@@ -85,7 +92,7 @@ export function containerVerdict(
     case 'loopback':
       return { reach: r.reach, severity: 'info', where: `inside the container; ports: publishes it only on the host's loopback (${shown})` };
     case 'none':
-      return { reach: r.reach, severity: 'info', where: 'inside the container; no ports: entry publishes it, so only containers on the same Compose network reach it' };
+      return { reach: r.reach, severity: 'info', where: r.unpublished ?? 'inside the container; no ports: entry publishes it, so only containers on the same Compose network reach it' };
   }
 }
 

@@ -31,7 +31,7 @@
 import { resolve } from 'node:path';
 import type { DialectName } from './types.js';
 
-export const DIALECTS: readonly DialectName[] = ['debian', 'sysconfig', 'systemd', 'openrc', 'rcconf', 'compose', 'supervisord', 'argv', 'kubernetes', 'helm'];
+export const DIALECTS: readonly DialectName[] = ['debian', 'sysconfig', 'systemd', 'openrc', 'rcconf', 'compose', 'dockerfile', 'supervisord', 'argv', 'kubernetes', 'helm'];
 
 /** The language of a fenced example of the dialect in the docs. */
 export const DOC_LANGUAGE: Readonly<Record<DialectName, string>> = {
@@ -41,6 +41,7 @@ export const DOC_LANGUAGE: Readonly<Record<DialectName, string>> = {
   openrc: 'sh',
   rcconf: 'sh',
   compose: 'yaml',
+  dockerfile: 'dockerfile',
   supervisord: 'ini',
   argv: 'text',
   kubernetes: 'yaml',
@@ -59,6 +60,7 @@ export const READ_BY: Readonly<Record<DialectName, string>> = {
   openrc: "OpenRC's memcached init script (Gentoo, Alpine)",
   rcconf: "FreeBSD's rc.d/memcached script",
   compose: 'Docker Compose',
+  dockerfile: 'Docker (the command of the image the Dockerfile builds)',
   supervisord: 'supervisord',
   argv: 'memcached itself (a bare command line)',
   kubernetes: 'Kubernetes (the API server, then the kubelet on the node)',
@@ -67,7 +69,7 @@ export const READ_BY: Readonly<Record<DialectName, string>> = {
 
 /** What mchard reads, for refusals. */
 export const WHAT_MCHARD_READS =
-  "mchard reads Debian's /etc/memcached.conf, /etc/sysconfig/memcached, systemd units, OpenRC conf.d files, FreeBSD rc.conf, Compose files, supervisord programs, Kubernetes manifests that run memcached and the values of Bitnami's memcached Helm chart";
+  "mchard reads Debian's /etc/memcached.conf, /etc/sysconfig/memcached, systemd units, OpenRC conf.d files, FreeBSD rc.conf, Compose files, Dockerfiles that run memcached, supervisord programs, Kubernetes manifests that run memcached and the values of Bitnami's memcached Helm chart";
 
 export type DetectReason = 'flag' | 'path' | 'name' | 'content';
 /** `certain`: the flag or the service's own path; `high`: a name or signature only one format has. */
@@ -268,7 +270,7 @@ const STRONG_NAMES: readonly NameRule[] = [
   { re: /^[^/]*memcached[^/]*\.confd$/, dialect: 'openrc' },
   { re: /^rc\.conf(\.local)?$/, dialect: 'rcconf' },
   { re: /^[^/]*\.sysconfig$/, dialect: 'sysconfig' },
-  { re: /^(Dockerfile|Containerfile)([.-][^/]*)?$|\.(dockerfile|containerfile)$/i, dialect: null, looksLike: 'a Dockerfile' },
+  { re: /^(Dockerfile|Containerfile)([.-][^/]*)?$|\.(dockerfile|containerfile)$/i, dialect: 'dockerfile' },
   // Read (as `helm`) only when they are the values of Bitnami's memcached chart: see helmValuesChoice.
   { re: /^values([.-][^/]*)?\.ya?ml$/, dialect: null, looksLike: "a Helm values file of a chart mchard does not read (it reads only Bitnami's memcached chart)" },
   { re: /^Chart\.ya?ml$/, dialect: null, looksLike: 'a Helm chart definition' },
@@ -488,6 +490,15 @@ function manifestRunsMemcached(text: string): boolean {
   return /^[ \t]*-[ \t]*["']?(\S*\/)?memcached["']?[ \t]*$/m.test(text) || /^[ \t]*(?:-[ \t]+)?command:[ \t]*\[[ \t]*["']?(\S*\/)?memcached["']?[ \t]*[,\]]/m.test(text);
 }
 
+/**
+ * A Dockerfile runs memcached when a CMD or ENTRYPOINT names it, or a FROM names a memcached image (the
+ * official one, Bitnami's, or another whose name says memcached). Continuation lines are joined first.
+ */
+export function dockerfileRunsMemcached(text: string): boolean {
+  const joined = text.replace(/[\\`][ \t]*\r?\n/g, ' ');
+  return /^[ \t]*(CMD|ENTRYPOINT)[ \t][^\n]*memcached/im.test(joined) || /^[ \t]*FROM[ \t]+(--\S+[ \t]+)*\S*memcached\S*/im.test(joined);
+}
+
 /** A Compose file's services mention memcached (an image, a command, an entrypoint). */
 function composeRunsMemcached(text: string): boolean {
   return /^[ \t]+(image|command|entrypoint)[ \t]*:.*memcached/m.test(text) || /^[ \t]+-[ \t]*["']?(\S*\/)?memcached["']?[ \t]*$/m.test(text);
@@ -517,7 +528,9 @@ function sniff(full: string): Sniffed {
   }
   if (f.beginInitInfo) return sig(null, 'a SysV init script');
   if (f.upstart >= 2 && f.upstartStrong) return sig(null, 'an Upstart job');
-  if (f.docker === 2) return sig(null, 'a Dockerfile');
+  if (f.docker === 2) {
+    return dockerfileRunsMemcached(text) ? sig('dockerfile', 'a Dockerfile that runs memcached') : sig(null, 'a Dockerfile that does not run memcached', false, 'dockerfile');
+  }
 
   // YAML documents.
   // The values of Bitnami's memcached chart (they may hold tpl strings such as "{{ .Values.x }}").
@@ -750,6 +763,11 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
       if (!rule.re.test(t.base)) continue;
       const because = nameText(t);
       if (rule.dialect === null) return refusal(t, rule.looksLike ?? null, 'name', because);
+      // A Dockerfile is read only when it runs memcached; any other Dockerfile is refused by its name.
+      if (rule.dialect === 'dockerfile' && s.signature?.dialect !== 'dockerfile' && !dockerfileRunsMemcached(text.length > SNIFF_LIMIT ? text.slice(0, SNIFF_LIMIT) : text)) {
+        const what = 'a Dockerfile that does not run memcached';
+        return refusal(t, what, 'name', because, [], `it is ${what} (${because})`);
+      }
       if (rule.dialect === 'sysconfig' && s.signature && s.signature.dialect === null && s.signature.assignments) {
         return refusal(t, s.signature.what, 'content', `content, with ${because}`);
       }

@@ -18,7 +18,18 @@ export interface ParseContext {
  * are the other places memcached is configured (issue 8): systemd units and drop-ins, OpenRC `conf.d`,
  * FreeBSD `rc.conf`, docker-compose, supervisord, and a bare argument vector.
  */
-export type DialectName = 'debian' | 'sysconfig' | 'systemd' | 'openrc' | 'rcconf' | 'compose' | 'supervisord' | 'argv' | 'kubernetes' | 'helm';
+export type DialectName =
+  | 'debian'
+  | 'sysconfig'
+  | 'systemd'
+  | 'openrc'
+  | 'rcconf'
+  | 'compose'
+  | 'dockerfile'
+  | 'supervisord'
+  | 'argv'
+  | 'kubernetes'
+  | 'helm';
 
 /**
  * A dialect-level observation. `kind` says what it is; rules pick the kinds they report. The catalogue:

@@ -80,6 +80,8 @@ export interface RuleOptions {
   version: Version;
   /** Whether the version was chosen by the user (config or flag) rather than defaulted. */
   versionExplicit: boolean;
+  /** Where an explicit version comes from, for messages: `--memcached-version`, `.mchardrc`, `the installed memcached`, `the running binary`. */
+  versionSource?: string;
   /** CIDRs in which a private listen address is acceptable (MC103). */
   trustedNetworks: string[];
   /** MC402 thresholds. */

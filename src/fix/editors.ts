@@ -25,6 +25,8 @@ import type { BatchLabel, EditAttempt } from './types.js';
 import { editKubernetes } from './edit-kubernetes.js';
 import type { KubeConfig } from '../dialects/kubernetes.js';
 import type { HelmConfig } from '../dialects/helm.js';
+import { editDockerfile } from './edit-dockerfile.js';
+import type { DockerfileConfig } from '../dialects/dockerfile.js';
 
 export type Editor = (
   config: ParsedConfig,
@@ -39,6 +41,7 @@ const EDITORS: Partial<Record<DialectName, Editor>> = {
   debian: (config, model, intents, label, fresh) => editDebian(config as DebianConfig, model, intents, label, fresh),
   sysconfig: (config, model, intents, label) => editSysconfig(config as SysconfigConfig, model, intents, label),
   compose: (config, model, intents, label) => editCompose(config as ComposeConfig, model, intents, label),
+  dockerfile: (config, model, intents, label) => editDockerfile(config as DockerfileConfig, model, intents, label),
   supervisord: (config, model, intents, label) => editSupervisord(config as SupervisordConfig, model, intents, label),
   openrc: (config, model, intents, label) => editOpenrc(config as OpenrcConfig, model, intents, label),
   rcconf: (config, model, intents, label) => editRcconf(config as RcconfConfig, model, intents, label),

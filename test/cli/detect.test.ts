@@ -15,7 +15,7 @@ const DEBIAN_BAD = '-m 64\n-p 11211\n-u root\n-l 0.0.0.0\n';
 /** Real files (test/fixtures/real, test/fixtures/detect, ../shared/corpus: provenance in their MANIFEST.tsv), at realistic paths. */
 const real = (rel: string) => readFileSync(join(ROOT, 'test', 'fixtures', rel), 'utf8');
 const OTHERS: Record<string, [string, RegExp]> = {
-  'app/Dockerfile': [real('real/dockerfile/052-docker-library-memcached-Dockerfile'), /a Dockerfile/],
+  'app/Dockerfile': [real('real/dockerfile/053-owncloud-administration-Dockerfile'), /a Dockerfile that does not run memcached/],
   // A manifest without memcached (the Service of sameersbn's pod) and another chart's values (tutor's own
   // memcached chart): the manifests and Bitnami chart values that run memcached are read (test/dialects/kubernetes-real.test.ts).
   'k8s/memcached-service.yaml': [real('real/kubernetes/055-sameersbn-docker-memcached-service.yml'), /a Kubernetes manifest with no container that runs memcached/],
@@ -74,7 +74,7 @@ describe('lint: refuse rather than guess', () => {
       readBy: "Debian's systemd-memcached-wrapper",
       detection: "path etc/memcached.conf, installed as /etc/memcached.conf: read by Debian's systemd-memcached-wrapper",
     });
-    expect(j.files[1]).toEqual({ path: docker, dialect: null, refused: { looksLike: 'a Dockerfile', reason: 'name', message: expect.stringMatching(/^not read: it looks like a Dockerfile/) }, findings: [] });
+    expect(j.files[1]).toEqual({ path: docker, dialect: null, refused: { looksLike: 'a Dockerfile that does not run memcached', reason: 'name', message: expect.stringMatching(/^not read: it is a Dockerfile that does not run memcached/) }, findings: [] });
     expect(JSON.stringify(j)).not.toContain('MC001');
     expect(j.summary.refused).toBe(1);
   });
@@ -131,11 +131,11 @@ describe('inspect: who reads the file, and why', () => {
     const both = await run(['inspect', f, docker, '--format', 'json']);
     expect(both.code).toBe(2);
     const arr = JSON.parse(both.out);
-    expect(arr[1]).toEqual({ path: docker, dialect: null, refused: { looksLike: 'a Dockerfile', reason: 'name', message: expect.any(String) } });
+    expect(arr[1]).toEqual({ path: docker, dialect: null, refused: { looksLike: 'a Dockerfile that does not run memcached', reason: 'name', message: expect.any(String) } });
     // In text, the refusal is the line on standard error only.
     const text = await run(['inspect', f, docker]);
     expect(text.out).not.toContain('Dockerfile');
-    expect(errorLines(text.err)).toEqual([expect.stringMatching(new RegExp(`^mchard: ${docker}: not read: it looks like a Dockerfile`))]);
+    expect(errorLines(text.err)).toEqual([expect.stringMatching(new RegExp(`^mchard: ${docker}: not read: it is a Dockerfile that does not run memcached`))]);
   });
 
   it('a file decided from its content alone says fix needs --dialect', async () => {
@@ -174,14 +174,14 @@ describe('fix never writes a refused or guessed file', () => {
   });
 
   it('compose with an image mchard does not know: fix adds no command: (bytes unchanged)', async () => {
-    const text = 'services:\n  cache:\n    image: sameersbn/memcached:1.5.6-2\n    ports:\n      - "11211:11211"\n';
+    const text = 'services:\n  cache:\n    image: tiredofit/memcached:1.6\n    ports:\n      - "11211:11211"\n';
     const f = tmp.write('docker-compose.yml', text);
     const r = await fix(['--yes', f]);
     expect(readFileSync(f, 'utf8')).toBe(text);
     expect(r.out).toContain('nothing to fix');
-    expect(r.out).toMatch(/MC910 .*sameersbn\/memcached:1\.5\.6-2.*the image's own command/);
+    expect(r.out).toMatch(/MC910 .*tiredofit\/memcached:1\.6.*the image's own command/);
     // The official image is still fixed in its own syntax.
-    const official = tmp.write('official/docker-compose.yml', text.replace('sameersbn/memcached:1.5.6-2', 'memcached:1.6'));
+    const official = tmp.write('official/docker-compose.yml', text.replace('tiredofit/memcached', 'memcached'));
     await fix(['--yes', official]);
     expect(readFileSync(official, 'utf8')).toContain('command:');
   });

@@ -91,8 +91,7 @@ describe('Bitnami environment in Compose', () => {
   it('env_file: is never read: the options are unknown (MC910), nothing is guessed', () => {
     const r = lint(svc('image: bitnami/memcached:1.6.39\nenv_file: memcached.env\nports: ["11211:11211"]'));
     expect(r.config.argvUnknown).toMatch(/env_file: memcached.env/);
-    // (and MC920: docker.io/bitnami's images moved to the legacy repository, which gets no updates)
-    expect(r.findings.map((f) => f.ruleId).sort()).toEqual(['MC910', 'MC920']);
+    expect(r.findings.map((f) => f.ruleId)).toEqual(['MC921', 'MC910']);
   });
 
   it("options as the command: Bitnami's entrypoint does not prepend memcached (MC806, exit 2)", () => {

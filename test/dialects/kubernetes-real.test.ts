@@ -141,14 +141,14 @@ const EXPECTED: Record<string, Expected> = {
     argv: ['-u', 'memcached', '-p', '11211', '-v'],
     runsAs: '1001',
     reach: 'cluster-wide',
-    findings: ['MC920 warning 75:18', ...CLUSTER_WIDE_DEFAULTS('75:65').filter((f) => !f.startsWith('MC301')), 'MC301 info 83:15'],
+    findings: ['MC921 warning 75:18', ...CLUSTER_WIDE_DEFAULTS('75:65').filter((f) => !f.startsWith('MC301')), 'MC301 info 83:15'],
     why: "rendered Bitnami chart 6.5.5: Bitnami's run.sh builds -u memcached -p $MEMCACHED_PORT_NUMBER -v, no MEMCACHED_PASSWORD so no -S (MC601), runAsUser 1001, a ClusterIP Service and no NetworkPolicy; docker.io/bitnami/memcached:1.6.21-debian-11-r9 moved to the legacy repository (MC920)",
   },
   'helm/062-bitnami-charts-values.yaml': {
     read: 'helm',
     argv: null,
     reach: 'cluster-wide',
-    findings: ['MC910 info 15:15', 'MC920 warning 15:15'],
+    findings: ['MC910 info 15:15', 'MC921 warning 15:15'],
     why: "chart 1.5.6's values: image 1.5.16-debian-9-r3 predates the start script mchard models (July 2020), so memcached's options are unknown; serviceType ClusterIP",
   },
   'helm/063-bitnami-charts-values.yaml': {
@@ -156,7 +156,7 @@ const EXPECTED: Record<string, Expected> = {
     argv: ['-u', 'memcached', '-p', '11211', '-v'],
     runsAs: '1001',
     reach: 'cluster-wide',
-    findings: ['MC301 info 53:15', 'MC920 warning 53:15', ...CLUSTER_WIDE_DEFAULTS('53:32').filter((f) => !f.startsWith('MC301'))],
+    findings: ['MC301 info 53:15', 'MC921 warning 53:15', ...CLUSTER_WIDE_DEFAULTS('53:32').filter((f) => !f.startsWith('MC301'))],
     why: 'chart 5.15.2: arguments [/run.sh], memcachedPassword empty (no -S), securityContext runAsUser 1001, no NetworkPolicy in the 5.x chart',
   },
   'helm/064-bitnami-charts-values.yaml': {
@@ -164,7 +164,7 @@ const EXPECTED: Record<string, Expected> = {
     argv: ['-u', 'memcached', '-p', '11211', '-v'],
     runsAs: '1001',
     reach: 'cluster-wide',
-    findings: ['MC920 warning 72:15', ...CLUSTER_WIDE_DEFAULTS('72:32').filter((f) => !f.startsWith('MC301')), 'MC301 info 144:14'],
+    findings: ['MC921 warning 72:15', ...CLUSTER_WIDE_DEFAULTS('72:32').filter((f) => !f.startsWith('MC301')), 'MC301 info 144:14'],
     why: 'chart 6.3.4: auth.enabled false, args [], containerPorts.memcached 11211 (MC301 points there), containerSecurityContext runAsUser 1001, ClusterIP',
   },
   'helm/065-bitnami-charts-values.yaml': {
@@ -172,7 +172,7 @@ const EXPECTED: Record<string, Expected> = {
     argv: ['-u', 'memcached', '-p', '11211', '-v'],
     runsAs: '1001',
     reach: 'cluster-wide',
-    findings: ['MC920 warning 88:15', ...CLUSTER_WIDE_DEFAULTS('88:32').filter((f) => !f.startsWith('MC301')), 'MC301 info 161:14'],
+    findings: ['MC921 warning 88:15', ...CLUSTER_WIDE_DEFAULTS('88:32').filter((f) => !f.startsWith('MC301')), 'MC301 info 161:14'],
     why: 'chart 7.9.7: networkPolicy.enabled true but allowExternal true, so the NetworkPolicy admits any source: cluster-wide; auth off',
   },
   'helm/066-zulip-docker-zulip-values.yaml': {
@@ -180,7 +180,7 @@ const EXPECTED: Record<string, Expected> = {
     argv: ['-u', 'memcached', '-p', '11211', '-v', '-S'],
     runsAs: '1001',
     reach: 'cluster-wide',
-    findings: ['MC301 info 254:17', 'MC920 warning 254:17', 'MC101 info 254:40', 'MC111 info 254:40', 'MC504 info 254:40', 'MC505 info 254:40', 'MC506 info 254:40', 'MC602 info 254:40'],
+    findings: ['MC301 info 254:17', 'MC921 warning 254:17', 'MC101 info 254:40', 'MC111 info 254:40', 'MC504 info 254:40', 'MC505 info 254:40', 'MC506 info 254:40', 'MC602 info 254:40'],
     why: "zulip's memcached: section: auth.enabled with a username, the password from the chart's Secret, so SASL (-S) and no MC601; bitnamilegacy/memcached:latest gets no updates (MC920)",
   },
   'helm/067-wunderio-drupal-project-k8s-values.yaml': {
