@@ -1,11 +1,18 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/engine/rule.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC001',
   slug: 'parse-error',
   severity: 'error',
   summary: 'the file cannot be read as its dialect',
-  fixable: null,
+  since: '0.1.0',
+  phase: 'file',
+  dialects: 'all',
+  sources: [
+    { kind: 'manual', page: 'systemd.exec(5)', section: 'EnvironmentFile= (the file must be valid UTF-8)' },
+    { kind: 'reference', title: 'Debian memcached package: /usr/share/memcached/scripts/systemd-memcached-wrapper' },
+  ],
+  fix: null,
   docs: {
     what:
       'Reports a configuration file that cannot be read at all: it is binary (holds NUL bytes), is not valid UTF-8, ' +
@@ -22,14 +29,10 @@ export const rule: Rule = {
       good: '-u memcache\n-m 64\n-l 127.0.0.1\n',
     },
     fix: 'None: restore the file from a backup or the package default (`/usr/share/memcached/memcached.conf.default` on Debian).',
-    references: [
-      'systemd.exec(5): EnvironmentFile= (the file must be valid UTF-8)',
-      'Debian memcached package: /usr/share/memcached/scripts/systemd-memcached-wrapper',
-    ],
   },
   // Unreadable files are reported by the command line when it reads them; here, what a dialect could not
   // read as its service would (invalid YAML in a Compose file, a supervisord file configparser rejects).
   check(ctx) {
     for (const n of ctx.config.notes) if (n.kind === 'parse-error') ctx.report({ span: n.span, message: n.message });
   },
-};
+});

@@ -1,13 +1,19 @@
-import type { Rule } from '../src/engine/types.js';
-import { bindLoopbackFix, describeListener, occurrences } from '../src/engine/helpers.js';
+import { defineRule } from '../src/engine/rule.js';
+import { BIND_LOOPBACK, describeListener, LISTEN_SOURCES, occurrences } from '../src/engine/helpers.js';
 import { containerVerdict } from '../src/dialects/container-reach.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC101',
   slug: 'listen-all-interfaces',
   severity: 'error',
   summary: 'memcached listens on every interface',
-  fixable: 'safe',
+  since: '0.1.0',
+  phase: 'settings',
+  dialects: 'all',
+  sources: [
+    ...LISTEN_SOURCES,
+  ],
+  fix: BIND_LOOPBACK,
   docs: {
     what:
       'Reports a configuration with no `-l` at all (memcached then binds `0.0.0.0` and `::`, every IPv4 and IPv6 interface) ' +
@@ -21,10 +27,6 @@ export const rule: Rule = {
       good: '-u memcache\n-m 64\n-p 11211\n-l 127.0.0.1\n',
     },
     fix: 'Replaces the `-l` option (or adds one) with `-l 127.0.0.1`, or with the addresses given to `mchard fix --listen`.',
-    references: [
-      'memcached(1): -l, --listen',
-      'https://github.com/memcached/memcached/wiki/ConfiguringServer#networking',
-    ],
   },
   check(ctx) {
     if (ctx.model.unknownOf('listeners')) return; // the file does not decide it (template or host): MC910 says so
@@ -33,11 +35,10 @@ export const rule: Rule = {
     const wild = ctx.exposure.listeners.filter((c) => c.cls === 'wildcard');
     if (wild.length === 0) return;
     const ls = occurrences(ctx, 'l');
-    const fix = bindLoopbackFix(ctx);
     // In a container the wildcard is the container's own network: what counts is what Compose publishes,
     // and -l 127.0.0.1 would cut memcached off from every client (published ports included): no fix.
     const box = containerVerdict(ctx.config, wild.map((c) => c.listener));
-    const judged = (message: string) => (box ? { message: `${message} ${box.where}`, severity: box.severity } : { message, fix });
+    const judged = (message: string) => (box ? { message: `${message} ${box.where}`, severity: box.severity } : { message, fix: true as const });
     if (s.inter === null) {
       ctx.report({
         span: ctx.insertionPoint('l'),
@@ -52,4 +53,4 @@ export const rule: Rule = {
       ...judged(`-l ${[...entries].join(',')} listens on every interface (${wild.map(describeListener).join(', ')})`),
     });
   },
-};
+});

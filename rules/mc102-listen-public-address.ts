@@ -1,12 +1,19 @@
-import type { Rule } from '../src/engine/types.js';
-import { bindLoopbackFix, classifiedEntries, listenEntrySpan } from '../src/engine/helpers.js';
+import { defineRule } from '../src/engine/rule.js';
+import { BIND_LOOPBACK, classifiedEntries, LISTEN_SOURCES, listenEntrySpan } from '../src/engine/helpers.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC102',
   slug: 'listen-public-address',
   severity: 'error',
   summary: 'memcached listens on a public address',
-  fixable: 'safe',
+  since: '0.1.0',
+  phase: 'settings',
+  dialects: 'all',
+  sources: [
+    ...LISTEN_SOURCES,
+    { kind: 'cve', id: 'CVE-2018-1000115' },
+  ],
+  fix: BIND_LOOPBACK,
   docs: {
     what:
       'Reports every `-l` entry whose address is a public unicast IPv4 or IPv6 address (not loopback, private, ' +
@@ -20,23 +27,17 @@ export const rule: Rule = {
       good: '-u memcache\n-m 64\n-p 11211\n-l 127.0.0.1\n',
     },
     fix: 'Replaces the `-l` option (or adds one) with `-l 127.0.0.1`, or with the addresses given to `mchard fix --listen`.',
-    references: [
-      'memcached(1): -l, --listen',
-      'https://github.com/memcached/memcached/wiki/ConfiguringServer#networking',
-      'CVE-2018-1000115 (memcached UDP amplification)',
-    ],
   },
   check(ctx) {
     if (ctx.model.unknownOf('listeners')) return; // the file does not decide it (template or host): MC910 says so
     const publicOnes = classifiedEntries(ctx).filter((c) => c.cls === 'public');
     if (publicOnes.length === 0) return;
-    const fix = bindLoopbackFix(ctx);
     for (const { entry } of publicOnes) {
       ctx.report({
         span: listenEntrySpan(ctx, entry),
         message: `-l ${entry.text} binds the public address ${entry.host}: anyone on the internet who reaches it can read, change and flush the cache`,
-        fix,
+        fix: true,
       });
     }
   },
-};
+});

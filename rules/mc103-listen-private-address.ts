@@ -1,12 +1,19 @@
-import type { Rule } from '../src/engine/types.js';
-import { classifiedEntries, listenEntrySpan } from '../src/engine/helpers.js';
+import { defineRule } from '../src/engine/rule.js';
+import { classifiedEntries, LISTEN_SOURCES, listenEntrySpan } from '../src/engine/helpers.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC103',
   slug: 'listen-private-address',
   severity: 'warning',
   summary: 'memcached listens on a private address outside the trusted networks',
-  fixable: null,
+  since: '0.1.0',
+  phase: 'settings',
+  dialects: 'all',
+  sources: [
+    ...LISTEN_SOURCES,
+    { kind: 'reference', title: 'RFC 1918, RFC 4193 (unique-local), RFC 4291 (link-local)' },
+  ],
+  fix: null,
   docs: {
     what:
       'Reports every `-l` entry whose address is private (RFC 1918, carrier-grade NAT), IPv6 unique-local or link-local, ' +
@@ -23,11 +30,6 @@ export const rule: Rule = {
     fix:
       'None: which address memcached should listen on depends on who its clients are. Bind loopback when they run on the ' +
       'same machine; otherwise add the network to `trusted-networks` and consider `-S`/`-Y` and a firewall.',
-    references: [
-      'memcached(1): -l, --listen',
-      'https://github.com/memcached/memcached/wiki/ConfiguringServer#networking',
-      'RFC 1918, RFC 4193 (unique-local), RFC 4291 (link-local)',
-    ],
   },
   check(ctx) {
     if (ctx.model.unknownOf('listeners')) return; // the file does not decide it (template or host): MC910 says so
@@ -41,4 +43,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

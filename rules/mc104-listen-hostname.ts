@@ -1,12 +1,19 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/engine/rule.js';
 import { classifiedEntries, listenEntrySpan } from '../src/engine/helpers.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC104',
   slug: 'listen-hostname',
   severity: 'warning',
   summary: 'an -l entry is a host name',
-  fixable: null,
+  since: '0.1.0',
+  phase: 'settings',
+  dialects: 'all',
+  sources: [
+    { kind: 'memcached-doc', title: 'memcached(1): -l, --listen' },
+    { kind: 'memcached-source', file: 'memcached.c', at: 'server_socket()', detail: 'getaddrinfo() with AI_PASSIVE' },
+  ],
+  fix: null,
   docs: {
     what:
       'Reports every `-l` entry that is a host name rather than a numeric address. `localhost` is accepted: it resolves ' +
@@ -21,10 +28,6 @@ export const rule: Rule = {
       good: '-u memcache\n-m 64\n-p 11211\n-l 127.0.0.1\n',
     },
     fix: 'None: replace the name with the address it should mean.',
-    references: [
-      'memcached(1): -l, --listen',
-      'memcached.c server_socket(): getaddrinfo() with AI_PASSIVE',
-    ],
   },
   check(ctx) {
     // A listen value no realistic host resolves (`$LISTEN` passed literally, a name /bin/sh made of `*`): certain.
@@ -42,4 +45,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

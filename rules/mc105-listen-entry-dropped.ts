@@ -1,12 +1,18 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/engine/rule.js';
 import { parseListenList } from '../src/memcached/listen.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC105',
   slug: 'listen-entry-dropped',
   severity: 'warning',
   summary: 'a later -l value is silently dropped',
-  fixable: null,
+  since: '0.1.0',
+  phase: 'settings',
+  dialects: 'all',
+  sources: [
+    { kind: 'memcached-source', file: 'memcached.c', at: "main(), case 'l'", detail: 'strstr(settings.inter, optarg) (memcached 1.4.25 and later)' },
+  ],
+  fix: null,
   docs: {
     what:
       'Reports an `-l` option that memcached ignores because its value occurs, as plain text, somewhere in the `-l` values ' +
@@ -22,9 +28,6 @@ export const rule: Rule = {
       good: '-u memcache\n-m 64\n-l 127.0.0.1\n-l 127.0.0.11\n',
     },
     fix: 'None: give the addresses in one `-l` option separated by commas, or put the shorter one first.',
-    references: [
-      'memcached.c main(), case \'l\': strstr(settings.inter, optarg) (memcached 1.4.25 and later)',
-    ],
   },
   check(ctx) {
     if (ctx.model.unknownOf('inter')) return; // the file does not decide it (template or host): MC910 says so
@@ -46,4 +49,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

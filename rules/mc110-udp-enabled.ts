@@ -1,13 +1,36 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/engine/rule.js';
 import { describeOption, baseUdpPort, boundPort, disableUdpFix } from '../src/engine/helpers.js';
 import { formatVersion } from '../src/memcached/version.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC110',
   slug: 'udp-enabled',
   severity: 'error',
   summary: 'memcached listens on UDP',
-  fixable: 'safe',
+  since: '0.1.0',
+  phase: 'settings',
+  dialects: 'all',
+  sources: [
+    { kind: 'reference', title: 'Cloudflare: Memcrashed - Major amplification attacks from UDP port 11211', url: 'https://blog.cloudflare.com/memcrashed-major-amplification-attacks-from-port-11211/' },
+    { kind: 'other-tool', tool: 'Metasploit', check: 'auxiliary/scanner/memcached/memcached_amp', url: 'https://github.com/rapid7/metasploit-framework/blob/master/modules/auxiliary/scanner/memcached/memcached_amp.rb' },
+    { kind: 'memcached-doc', title: 'memcached(1): -U, --udp-port' },
+    { kind: 'cve', id: 'CVE-2018-1000115' },
+    { kind: 'memcached-doc', title: 'memcached 1.5.6 release notes: UDP disabled by default' },
+  ],
+  fix: {
+    safety: 'safe',
+    why: 'Only UDP clients are affected, and hardly any client uses UDP; TCP stays on the port it had.',
+    build(ctx, state: { keepTcpOn: number | null }) {
+      const fix = disableUdpFix(ctx);
+      if (state.keepTcpOn === null) return fix;
+      // Keep TCP where it is: once -U is 0, TCP would fall back to 11211.
+      const p = String(state.keepTcpOn);
+      return {
+        description: `disable UDP with -U 0 and keep TCP on port ${p} with -p ${p}`,
+        intents: [...fix.intents, { kind: 'set-option', letter: 'p', value: p }],
+      };
+    },
+  },
   docs: {
     what:
       'Reports a configuration in which memcached opens a UDP socket: `-U` with a non-zero port, or no `-U` at all on a ' +
@@ -23,11 +46,6 @@ export const rule: Rule = {
       good: '-u memcache\n-m 64\n-p 11211\n-l 127.0.0.1\n-U 0\n',
     },
     fix: 'Sets `-U 0` (replacing the existing `-U`, or adding one). When `-U N` was given without `-p`, also adds `-p N` so that TCP stays on port N.',
-    references: [
-      'memcached(1): -U, --udp-port',
-      'CVE-2018-1000115',
-      'memcached 1.5.6 release notes: UDP disabled by default',
-    ],
   },
   check(ctx) {
     if (ctx.model.unknownOf('listeners')) return; // the file does not decide it (template or host): MC910 says so
@@ -43,24 +61,21 @@ export const rule: Rule = {
       ctx.report({
         span: ctx.insertionPoint(),
         message: `no -U 0: memcached ${formatVersion(ctx.model.version)} (before 1.5.6) opens UDP ${shown} ${where} by default, which attackers abuse for amplification attacks`,
-        fix: disableUdpFix(ctx),
+        fix: { keepTcpOn: null },
       });
       return;
     }
-    const fix = disableUdpFix(ctx);
     let alsoTcp = '';
+    let keepTcpOn: number | null = null;
     if (!s.tcpSpecified) {
       alsoTcp = ` (without -p it also moves TCP to port ${s.udpport})`;
-      // Keep TCP where it is: once -U is 0, TCP would fall back to 11211. (A port -p refuses is MC302's.)
-      if (s.udpport >= -1 && s.udpport <= 65535) {
-        fix.intents.push({ kind: 'set-option', letter: 'p', value: String(s.udpport) });
-        fix.description = `disable UDP with -U 0 and keep TCP on port ${s.udpport} with -p ${s.udpport}`;
-      }
+      // A port -p refuses is MC302's.
+      if (s.udpport >= -1 && s.udpport <= 65535) keepTcpOn = s.udpport;
     }
     ctx.report({
       span: ctx.spanOf(opt),
       message: `${describeOption(ctx, opt)} opens UDP ${shown} ${where}${alsoTcp}, and UDP is what attackers abuse for amplification attacks`,
-      fix,
+      fix: { keepTcpOn },
     });
   },
-};
+});

@@ -1,13 +1,25 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/engine/rule.js';
 import { baseUdpPort, disableUdpFix } from '../src/engine/helpers.js';
 import { atLeast, formatVersion } from '../src/memcached/version.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC111',
   slug: 'udp-not-explicitly-disabled',
   severity: 'info',
   summary: 'UDP is off only by default; no -U 0',
-  fixable: 'safe',
+  since: '0.1.0',
+  phase: 'settings',
+  dialects: 'all',
+  sources: [
+    { kind: 'memcached-doc', title: 'memcached(1): -U, --udp-port' },
+    { kind: 'memcached-doc', title: 'memcached 1.5.6 release notes: UDP disabled by default' },
+    { kind: 'reference', title: 'Red Hat solution 3369081: Preventing DDoS amplification attacks using memcached' },
+  ],
+  fix: {
+    safety: 'safe',
+    why: 'Nothing changes for clients: UDP is already off, `-U 0` only says so.',
+    build: (ctx, _state: true) => disableUdpFix(ctx),
+  },
   docs: {
     what:
       'Reports a configuration without an explicit `-U 0` whose UDP listener is off only because of memcached\'s default. ' +
@@ -23,11 +35,6 @@ export const rule: Rule = {
       good: '-u memcache\n-m 64\n-p 11211\n-l 127.0.0.1\n-U 0\n',
     },
     fix: 'Adds `-U 0`.',
-    references: [
-      'memcached(1): -U, --udp-port',
-      'memcached 1.5.6 release notes: UDP disabled by default',
-      'Red Hat solution 3369081: Preventing DDoS amplification attacks using memcached',
-    ],
   },
   check(ctx) {
     // Whether UDP is off does not depend on where memcached listens; before 1.5.6 -p also moved UDP.
@@ -44,7 +51,7 @@ export const rule: Rule = {
       message: old
         ? `no -U 0: UDP is off only because -p is 0, which memcached ${formatVersion(ctx.options.version)} (before 1.5.6) copies to the UDP port; any other -p opens UDP on that port`
         : 'no -U 0: UDP is off only because memcached 1.5.6 and later default to it; older releases open UDP 11211 on every listen address',
-      fix: disableUdpFix(ctx),
+      fix: true,
     });
   },
-};
+});

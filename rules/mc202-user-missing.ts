@@ -1,13 +1,25 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/engine/rule.js';
 import { setUserFix } from '../src/engine/helpers.js';
 import { atLeast } from '../src/memcached/version.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC202',
   slug: 'user-missing',
   severity: 'error',
   summary: 'started as root without a usable -u: memcached exits 64',
-  fixable: 'safe',
+  since: '0.1.0',
+  phase: 'settings',
+  dialects: 'all',
+  sources: [
+    { kind: 'memcached-doc', title: 'memcached(1): -u, --user' },
+    { kind: 'memcached-source', file: 'memcached.c', at: 'main()', detail: "\"can't run as root without the -u switch\" / \"must add '-u root' to start as root\" (EX_USAGE, 64)" },
+    { kind: 'reference', title: 'Debian memcached: systemd-memcached-wrapper (the "-u root" default applies only to an empty file)' },
+  ],
+  fix: {
+    safety: 'safe',
+    why: 'memcached does not start at all without it; with it, it starts as an unprivileged user (MC203 and the host checks of mchard fix tell when that user cannot).',
+    build: (ctx, _state: true) => setUserFix(ctx),
+  },
   docs: {
     what:
       'Reports a configuration that starts memcached as root with no `-u`, or with an empty one. On Debian that is any file ' +
@@ -23,11 +35,6 @@ export const rule: Rule = {
       good: '-m 64\n-p 11211\n-u memcache\n-l 127.0.0.1\n',
     },
     fix: 'Adds `-u memcache` on Debian or sets `USER="memcached"` on sysconfig files (or the user given with `mchard fix --user`).',
-    references: [
-      'memcached(1): -u, --user',
-      'memcached.c main(): "can\'t run as root without the -u switch" / "must add \'-u root\' to start as root" (EX_USAGE, 64)',
-      'Debian memcached: systemd-memcached-wrapper (the "-u root" default applies only to an empty file)',
-    ],
   },
   check(ctx) {
     if (ctx.model.unknownOf('username')) return; // the file does not decide it (template or host): MC910 says so
@@ -37,13 +44,12 @@ export const rule: Rule = {
     if (ctx.model.startup.ok) return;
     const text = atLeast(ctx.model.version, '1.6.35') ? "must add '-u root' to start as root" : "can't run as root without the -u switch";
     const opt = ctx.model.applied.setBy.username;
-    const fix = setUserFix(ctx);
     if (!opt) {
       const wrapper = ctx.config.dialect === 'debian' ? ' (the Debian wrapper adds -u root only to a file with no options at all)' : '';
       ctx.report({
         span: ctx.insertionPoint(),
         message: `no -u option: memcached is started as root and exits 64 ("${text}")${wrapper}`,
-        fix,
+        fix: true,
       });
       return;
     }
@@ -54,7 +60,7 @@ export const rule: Rule = {
       message: fromUnit
         ? `USER is empty or missing, so the unit passes -u "" and memcached, started as root, exits 64 ("${text}")`
         : `${opt.written} with an empty user counts as no -u: memcached, started as root, exits 64 ("${text}")`,
-      fix,
+      fix: true,
     });
   },
-};
+});

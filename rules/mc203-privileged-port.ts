@@ -1,13 +1,20 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/engine/rule.js';
 import type { Span } from '../src/source.js';
 import { describeOption, baseTcpPort, baseUdpPort, boundPort, listenEntrySpan } from '../src/engine/helpers.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC203',
   slug: 'privileged-port',
   severity: 'error',
   summary: 'a port below 1024 with a non-root user: memcached exits 71',
-  fixable: null,
+  since: '0.1.0',
+  phase: 'settings',
+  dialects: 'all',
+  sources: [
+    { kind: 'memcached-source', file: 'memcached.c', at: 'main()', detail: 'privileges are dropped before server_sockets()' },
+    { kind: 'reference', title: 'Debian memcached.service: CapabilityBoundingSet without CAP_NET_BIND_SERVICE' },
+  ],
+  fix: null,
   docs: {
     what:
       'Reports every TCP or UDP port below 1024 that memcached would bind (from `-p`, `-U`, or a `host:port` entry of ' +
@@ -21,10 +28,6 @@ export const rule: Rule = {
       good: '-u memcache\n-m 64\n-p 11211\n-l 127.0.0.1\n',
     },
     fix: 'None: choose a port of 1024 or above (and tell the clients).',
-    references: [
-      'memcached.c main(): privileges are dropped before server_sockets()',
-      'Debian memcached.service: CapabilityBoundingSet without CAP_NET_BIND_SERVICE',
-    ],
   },
   check(ctx) {
     if (ctx.model.unknownOf('runsAs', 'listeners')) return; // the file does not decide it (template or host): MC910 says so
@@ -62,4 +65,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

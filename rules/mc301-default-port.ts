@@ -1,18 +1,28 @@
-import type { Fix, Rule, RuleContext } from '../src/engine/types.js';
+import { defineRule } from '../src/engine/rule.js';
 import type { Span } from '../src/source.js';
 import { baseTcpPort, boundPort, describeOption, listenEntrySpan, setOptionIntents } from '../src/engine/helpers.js';
 
-function portFix(ctx: RuleContext, port: number): Fix {
-  const p = String(port);
-  return { safety: 'unsafe', description: `listen on TCP port ${p}`, intents: setOptionIntents(ctx, 'p', p) };
-}
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC301',
   slug: 'default-port',
   severity: 'info',
   summary: 'TCP listens on the default port 11211',
-  fixable: 'unsafe',
+  since: '0.1.0',
+  phase: 'settings',
+  dialects: 'all',
+  sources: [
+    { kind: 'memcached-doc', title: 'memcached(1): -p, --port' },
+    { kind: 'memcached-doc', title: 'memcached wiki: ConfiguringServer', url: 'https://github.com/memcached/memcached/wiki/ConfiguringServer' },
+  ],
+  fix: {
+    safety: 'unsafe',
+    why: 'Every client must be told the new port: until then none of them can connect.',
+    build(ctx, state: { port: number }) {
+      const p = String(state.port);
+      return { description: `listen on TCP port ${p}`, intents: setOptionIntents(ctx, 'p', p) };
+    },
+  },
   docs: {
     what:
       'Reports a TCP listener on port 11211, memcached\'s default: from `-p 11211`, from no `-p` at all, or from an `-l` ' +
@@ -27,9 +37,8 @@ export const rule: Rule = {
       good: '-u memcache\n-m 64\n-p 21211\n-l 127.0.0.1\n',
     },
     fix:
-      'Only with `mchard fix --port N`: sets `-p N` (`PORT="N"` on sysconfig files). Unsafe: every client must be told the ' +
-      'new port. Ports written in `-l host:11211` entries are left alone.',
-    references: ['memcached(1): -p, --port', 'https://github.com/memcached/memcached/wiki/ConfiguringServer'],
+      'Only with `mchard fix --port N --unsafe-fixes`: sets `-p N` (`PORT="N"` on sysconfig files). Ports written in ' +
+      '`-l host:11211` entries are left alone.',
   },
   check(ctx) {
     if (ctx.model.unknownOf('listeners')) return; // the file does not decide it (template or host): MC910 says so
@@ -62,8 +71,8 @@ export const rule: Rule = {
       ctx.report({
         span: site.span,
         message: `${site.what}, the first port scanners try for memcached (a different port is advice, not a security boundary)`,
-        ...(site.fixable && fixPort !== undefined ? { fix: portFix(ctx, fixPort) } : {}),
+        ...(site.fixable && fixPort !== undefined ? { fix: { port: fixPort } } : {}),
       });
     }
   },
-};
+});

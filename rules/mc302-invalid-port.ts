@@ -1,13 +1,20 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/engine/rule.js';
 import { describeOption, emptyFromUnit, lastOccurrence, listenEntrySpan, networkEnabled, valuePartSpan } from '../src/engine/helpers.js';
 import { atoi, strtol } from '../src/memcached/numbers.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC302',
   slug: 'invalid-port',
   severity: 'error',
   summary: 'a port that is not a number or is out of range',
-  fixable: null,
+  since: '0.1.0',
+  phase: 'settings',
+  dialects: 'all',
+  sources: [
+    { kind: 'memcached-doc', title: 'memcached(1): -p, --port; -U, --udp-port; -l, --listen' },
+    { kind: 'memcached-source', file: 'memcached.c', at: 'main()', detail: '"ERROR: Invalid port number" (EX_USAGE, 64); server_sockets(): "Invalid port number" (EX_OSERR, 71)' },
+  ],
+  fix: null,
   docs: {
     what:
       'Reports a `-p` or `-U` value that is not a number or lies outside 0–65535 (`-1`, an ephemeral port, is accepted), ' +
@@ -23,10 +30,6 @@ export const rule: Rule = {
       good: '-u memcache\n-m 64\n-p 11211\n-l 127.0.0.1\n',
     },
     fix: 'None: write the port as a decimal number between 1 and 65535.',
-    references: [
-      'memcached(1): -p, --port; -U, --udp-port; -l, --listen',
-      'memcached.c main(): "ERROR: Invalid port number" (EX_USAGE, 64); server_sockets(): "Invalid port number" (EX_OSERR, 71)',
-    ],
   },
   check(ctx) {
     const s = ctx.model.applied.settings;
@@ -87,4 +90,4 @@ export const rule: Rule = {
       }
     }
   },
-};
+});

@@ -1,12 +1,19 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/engine/rule.js';
 import { baseTcpPort, baseUdpPort, describeOption } from '../src/engine/helpers.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC303',
   slug: 'no-listener',
   severity: 'warning',
   summary: 'memcached runs with no listener at all',
-  fixable: null,
+  since: '0.1.0',
+  phase: 'settings',
+  dialects: 'all',
+  sources: [
+    { kind: 'memcached-doc', title: 'memcached(1): -p, --port; -s, --unix-socket' },
+    { kind: 'memcached-source', file: 'memcached.c', at: 'main()', detail: '"if (settings.port && server_sockets(...))"' },
+  ],
+  fix: null,
   docs: {
     what:
       'Reports a configuration whose effective TCP port is 0 (`-p 0`, or a `-p` value without digits), with UDP off and no ' +
@@ -20,7 +27,6 @@ export const rule: Rule = {
       good: '-u memcache\n-m 64\n-p 11211\n-l 127.0.0.1\n',
     },
     fix: 'None: give a TCP port with `-p`, or a unix socket with `-s`.',
-    references: ['memcached(1): -p, --port; -s, --unix-socket', 'memcached.c main(): "if (settings.port && server_sockets(...))"'],
   },
   check(ctx) {
     if (ctx.model.unknownOf('listeners')) return; // the file does not decide it (template or host): MC910 says so
@@ -32,4 +38,4 @@ export const rule: Rule = {
       message: `${opt ? describeOption(ctx, opt) : 'the configuration'} leaves memcached with TCP port 0, no UDP and no unix socket: it starts, but nobody can connect to it`,
     });
   },
-};
+});

@@ -1,13 +1,20 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/engine/rule.js';
 import { describeOption, emptyFromUnit, occurrences, valuePartSpan } from '../src/engine/helpers.js';
 import { atoiDetail } from '../src/memcached/numbers.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC401',
   slug: 'maxconn-invalid',
   severity: 'error',
   summary: '-c is not a positive number: memcached exits 1',
-  fixable: null,
+  since: '0.1.0',
+  phase: 'settings',
+  dialects: 'all',
+  sources: [
+    { kind: 'memcached-doc', title: 'memcached(1): -c, --conn-limit' },
+    { kind: 'memcached-source', file: 'memcached.c', at: "main(), case 'c'", detail: '"Maximum connections must be greater than 0"' },
+  ],
+  fix: null,
   docs: {
     what: 'Reports every `-c` (`MAXCONN` in sysconfig files) whose value is 0, negative, or not a number.',
     why:
@@ -20,7 +27,6 @@ export const rule: Rule = {
       good: '-u memcache\n-m 64\n-c 1024\n-l 127.0.0.1\n',
     },
     fix: 'None: set the number of simultaneous connections you expect (memcached\'s default is 1024).',
-    references: ['memcached(1): -c, --conn-limit', 'memcached.c main(), case \'c\': "Maximum connections must be greater than 0"'],
   },
   check(ctx) {
     for (const o of occurrences(ctx, 'c')) {
@@ -35,4 +41,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

@@ -1,12 +1,20 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/engine/rule.js';
 import { describeOption, lastOccurrence, valuePartSpan } from '../src/engine/helpers.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC402',
   slug: 'maxconn-out-of-range',
   severity: 'warning',
   summary: '-c is unusually low or high',
-  fixable: null,
+  since: '0.1.0',
+  phase: 'settings',
+  dialects: 'all',
+  sources: [
+    { kind: 'memcached-doc', title: 'memcached(1): -c, --conn-limit' },
+    { kind: 'memcached-source', file: 'memcached.c', at: 'main()', detail: 'setrlimit(RLIMIT_NOFILE) to maxconns' },
+    { kind: 'memcached-doc', title: 'memcached issue #218: unable to start when MAXCONN is above the open-file limit', url: 'https://github.com/memcached/memcached/issues/218' },
+  ],
+  fix: null,
   docs: {
     what:
       'Reports an effective `-c` (`MAXCONN`) below 64 or above 65536. Both thresholds can be changed with `maxconn-low` ' +
@@ -22,11 +30,6 @@ export const rule: Rule = {
       good: '-u memcache\n-m 64\n-c 1024\n-l 127.0.0.1\n',
     },
     fix: 'None: choose a connection limit between the thresholds (memcached\'s default is 1024).',
-    references: [
-      'memcached(1): -c, --conn-limit',
-      'memcached.c main(): setrlimit(RLIMIT_NOFILE) to maxconns',
-      'memcached issue #218 (MAXCONN above the open-file limit)',
-    ],
   },
   check(ctx) {
     const o = lastOccurrence(ctx, 'c');
@@ -51,4 +54,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

@@ -1,4 +1,4 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/engine/rule.js';
 import { describeOption, emptyFromUnit, lastOccurrence, misleadingMemoryUnit, valuePartSpan } from '../src/engine/helpers.js';
 import { atoiDetail } from '../src/memcached/numbers.js';
 
@@ -8,12 +8,19 @@ function formatBytes(n: number): string {
   return `${n} bytes`;
 }
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC403',
   slug: 'memory-invalid',
   severity: 'error',
   summary: '-m is not a plain number of megabytes, or too small',
-  fixable: null,
+  since: '0.1.0',
+  phase: 'settings',
+  dialects: 'all',
+  sources: [
+    { kind: 'memcached-doc', title: 'memcached(1): -m, --memory-limit' },
+    { kind: 'memcached-source', file: 'memcached.c', at: 'main()', detail: 'settings.maxbytes = ((size_t)atoi(optarg)) * 1024 * 1024; "Cannot set item size limit higher than 1/2 of memory max." (EX_USAGE, 64)' },
+  ],
+  fix: null,
   docs: {
     what:
       'Reports an effective `-m` (`CACHESIZE` in sysconfig files) that is not a number, is 0 or negative, carries a unit ' +
@@ -29,10 +36,6 @@ export const rule: Rule = {
       good: '-u memcache\n-m 2048\n-l 127.0.0.1\n',
     },
     fix: 'None: write the size as a number of megabytes (`-m 2048` for 2 GB).',
-    references: [
-      'memcached(1): -m, --memory-limit',
-      'memcached.c main(): settings.maxbytes = ((size_t)atoi(optarg)) * 1024 * 1024; "Cannot set item size limit higher than 1/2 of memory max." (EX_USAGE, 64)',
-    ],
   },
   check(ctx) {
     const o = lastOccurrence(ctx, 'm');
@@ -61,4 +64,4 @@ export const rule: Rule = {
       ctx.report({ span, message: `${shown} is ${d.value} MB${exit}` });
     }
   },
-};
+});

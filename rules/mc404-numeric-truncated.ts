@@ -1,16 +1,23 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/engine/rule.js';
 import { describeOption, lastOccurrence, misleadingMemoryUnit, valuePartSpan } from '../src/engine/helpers.js';
 import { atoiDetail } from '../src/memcached/numbers.js';
 
 /** The options memcached reads with atoi(). */
 const ATOI_OPTIONS = ['p', 'U', 'm', 'c', 't', 'R', 'n', 'b', 'N'] as const;
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC404',
   slug: 'numeric-truncated',
   severity: 'warning',
   summary: 'a number with trailing text that memcached silently drops',
-  fixable: null,
+  since: '0.1.0',
+  phase: 'settings',
+  dialects: 'all',
+  sources: [
+    { kind: 'memcached-doc', title: 'memcached(1)' },
+    { kind: 'manual', page: 'atoi(3)', section: '"no error checking"' },
+  ],
+  fix: null,
   docs: {
     what:
       'Reports the effective value of an option memcached reads with `atoi()` (`-p -U -m -c -t -R -n -b -N`) when digits ' +
@@ -27,7 +34,6 @@ export const rule: Rule = {
       good: '-u memcache\n-m 64\n-l 127.0.0.1\n',
     },
     fix: 'None: write the plain decimal number memcached should use.',
-    references: ['memcached(1)', 'atoi(3): "no error checking"'],
   },
   check(ctx) {
     for (const letter of ATOI_OPTIONS) {
@@ -43,4 +49,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

@@ -1,12 +1,27 @@
-import type { Rule } from '../src/engine/types.js';
+import type { OptionEvent } from '../src/memcached/getopt.js';
+import { defineRule } from '../src/engine/rule.js';
 import { exposedListenerList, fromFile, occurrences } from '../src/engine/helpers.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC501',
   slug: 'shutdown-command-enabled',
   severity: 'warning',
   summary: '-A lets any client stop memcached',
-  fixable: 'safe',
+  since: '0.1.0',
+  phase: 'settings',
+  dialects: 'all',
+  sources: [
+    { kind: 'memcached-doc', title: 'memcached(1): -A, --enable-shutdown' },
+    { kind: 'memcached-source', file: 'memcached.c', at: 'process_shutdown_command()', detail: 'refused unless settings.shutdown_command (-A)' },
+  ],
+  fix: {
+    safety: 'safe',
+    why: 'Only a client that stops memcached over the network loses that ability (a deploy script doing so should use the service manager).',
+    build: (_ctx, state: { options: readonly OptionEvent[] }) => ({
+      description: 'remove -A (disable the shutdown command)',
+      intents: state.options.map((option) => ({ kind: 'remove-option' as const, option })),
+    }),
+  },
   docs: {
     what:
       'Reports `-A` (`--enable-shutdown`), which enables the ascii `shutdown` command. The finding is a warning, and an ' +
@@ -21,10 +36,6 @@ export const rule: Rule = {
       good: '-u memcache\n-m 64\n-l 127.0.0.1\n',
     },
     fix: 'Removes every `-A` / `--enable-shutdown` (commented out with a note in the Debian file). Stop the service with systemctl instead.',
-    references: [
-      'memcached(1): -A, --enable-shutdown',
-      'memcached.c: settings.shutdown_command, process_shutdown_command()',
-    ],
   },
   check(ctx) {
     if (!ctx.model.applied.settings.shutdownCommand) return;
@@ -44,9 +55,7 @@ export const rule: Rule = {
       span: ctx.spanOf(first),
       message: `${first.written} enables the ascii "shutdown" command: ${who} can stop memcached without authenticating`,
       severity: exposed ? 'error' : 'warning',
-      fix: removable.length
-        ? { safety: 'safe', description: 'remove -A (disable the shutdown command)', intents: removable.map((option) => ({ kind: 'remove-option' as const, option })) }
-        : undefined,
+      fix: removable.length ? { options: removable } : undefined,
     });
   },
-};
+});

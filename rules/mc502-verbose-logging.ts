@@ -1,12 +1,27 @@
-import type { Rule } from '../src/engine/types.js';
+import type { OptionEvent } from '../src/memcached/getopt.js';
+import { defineRule } from '../src/engine/rule.js';
 import { fromFile, occurrences } from '../src/engine/helpers.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC502',
   slug: 'verbose-logging',
   severity: 'warning',
   summary: '-vv or more logs client commands and keys',
-  fixable: 'safe',
+  since: '0.1.0',
+  phase: 'settings',
+  dialects: 'all',
+  sources: [
+    { kind: 'memcached-doc', title: 'memcached(1): -v, -vv' },
+    { kind: 'memcached-source', file: 'memcached.c', at: "main(), case 'v'", detail: 'settings.verbose++' },
+  ],
+  fix: {
+    safety: 'safe',
+    why: 'Only the log changes: errors and warnings are still logged.',
+    build: (_ctx, state: { extra: readonly OptionEvent[] }) => ({
+      description: 'reduce the verbosity to a single -v',
+      intents: state.extra.map((option) => ({ kind: 'remove-option' as const, option })),
+    }),
+  },
   docs: {
     what:
       'Reports a verbosity level of 2 or more: `-vv`, `-vvv`, or `-v` given several times in any form (`-v -v`, ' +
@@ -21,10 +36,6 @@ export const rule: Rule = {
       good: '-u memcache\n-m 64\n-l 127.0.0.1\n-v\n',
     },
     fix: 'Keeps the first `-v` and removes the others (a repeated letter inside `-vv` is taken out of the cluster), leaving verbosity 1 (errors and warnings).',
-    references: [
-      'memcached(1): -v, -vv',
-      'memcached.c main(), case \'v\': settings.verbose++',
-    ],
   },
   check(ctx) {
     if (ctx.model.unknownOf('verbose')) return; // the file does not decide it (template or host): MC910 says so
@@ -41,9 +52,7 @@ export const rule: Rule = {
     ctx.report({
       span,
       message: `${shown} sets verbosity ${level}: memcached logs ${what} to the journal or log file`,
-      fix: extra.length === vs.length - 1
-        ? { safety: 'safe', description: 'reduce the verbosity to a single -v', intents: extra.map((option) => ({ kind: 'remove-option' as const, option })) }
-        : undefined,
+      fix: extra.length === vs.length - 1 ? { extra } : undefined,
     });
   },
-};
+});

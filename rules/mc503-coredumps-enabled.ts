@@ -1,12 +1,19 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/engine/rule.js';
 import { occurrences } from '../src/engine/helpers.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC503',
   slug: 'coredumps-enabled',
   severity: 'info',
   summary: '-r writes cached data into core files',
-  fixable: null,
+  since: '0.1.0',
+  phase: 'settings',
+  dialects: 'all',
+  sources: [
+    { kind: 'memcached-doc', title: 'memcached(1): -r, --enable-coredumps' },
+    { kind: 'memcached-source', file: 'memcached.c', at: 'main()', detail: 'setrlimit(RLIMIT_CORE) "failed to ensure corefile creation" (exit 71)' },
+  ],
+  fix: null,
   docs: {
     what: 'Reports `-r` (`--enable-coredumps`), which raises the core-file size limit to the maximum.',
     why:
@@ -19,10 +26,6 @@ export const rule: Rule = {
       good: '-u memcache\n-m 64\n-l 127.0.0.1\n',
     },
     fix: 'None: core dumps are sometimes wanted while debugging; remove `-r` once done.',
-    references: [
-      'memcached(1): -r, --enable-coredumps',
-      'memcached.c main(): setrlimit(RLIMIT_CORE) "failed to ensure corefile creation" (exit 71)',
-    ],
   },
   check(ctx) {
     if (ctx.model.unknownOf('coreDumps')) return; // the file does not decide it (template or host): MC910 says so
@@ -34,4 +37,4 @@ export const rule: Rule = {
       message: `${first.written} lets a crash write memcached's whole memory, every cached item included, into a core file`,
     });
   },
-};
+});

@@ -1,13 +1,24 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/engine/rule.js';
 import { exposedListenerList } from '../src/engine/helpers.js';
 import { atLeast } from '../src/memcached/version.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC504',
   slug: 'dumping-enabled',
   severity: 'info',
   summary: 'key dumps are allowed on a network-exposed instance',
-  fixable: 'safe',
+  since: '0.1.0',
+  phase: 'settings',
+  dialects: 'all',
+  sources: [
+    { kind: 'memcached-doc', title: 'memcached(1): -X, --disable-dumping' },
+    { kind: 'memcached-doc', title: 'memcached 1.4.34 release notes' },
+  ],
+  fix: {
+    safety: 'safe',
+    why: 'Only tools that list the keys (memcached-tool dump, lru_crawler metadump) stop working; clients that read and write items are not affected.',
+    build: (_ctx, _state: true) => ({ description: 'disable key dumps with -X', intents: [{ kind: 'set-option', letter: 'X', value: null }] }),
+  },
   docs: {
     what:
       'Reports a memcached that listens on a non-loopback address (the wildcard that memcached binds without `-l` ' +
@@ -22,10 +33,6 @@ export const rule: Rule = {
       good: '-u memcache\n-m 64\n-l 10.0.0.5\n-S\n-X\n',
     },
     fix: 'Adds `-X`.',
-    references: [
-      'memcached(1): -X, --disable-dumping',
-      'memcached 1.4.34 release notes',
-    ],
   },
   check(ctx) {
     if (ctx.model.unknownOf('dumpEnabled', 'listeners')) return; // the file does not decide it (template or host): MC910 says so
@@ -34,7 +41,7 @@ export const rule: Rule = {
     ctx.report({
       span: ctx.insertionPoint(),
       message: `no -X: any client that can reach ${exposedListenerList(ctx)} can list the cached keys with "stats cachedump" and "lru_crawler metadump"`,
-      fix: { safety: 'safe', description: 'disable key dumps with -X', intents: [{ kind: 'set-option', letter: 'X', value: null }] },
+      fix: true,
     });
   },
-};
+});

@@ -1,13 +1,20 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/engine/rule.js';
 import { exposedListenerList } from '../src/engine/helpers.js';
 import { atLeast } from '../src/memcached/version.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC505',
   slug: 'flush-all-enabled',
   severity: 'info',
   summary: 'flush_all is allowed on a network-exposed instance',
-  fixable: null,
+  since: '0.1.0',
+  phase: 'settings',
+  dialects: 'all',
+  sources: [
+    { kind: 'memcached-doc', title: 'memcached(1): -F, --disable-flush-all' },
+    { kind: 'memcached-doc', title: 'memcached 1.4.17 release notes' },
+  ],
+  fix: null,
   docs: {
     what:
       'Reports a memcached that listens on a non-loopback address (the wildcard that memcached binds without `-l` ' +
@@ -21,10 +28,6 @@ export const rule: Rule = {
       good: '-u memcache\n-m 64\n-l 10.0.0.5\n-S\n-F\n',
     },
     fix: 'None: some deployments (and client libraries\' tests) use `flush_all` on purpose; add `-F` if yours does not.',
-    references: [
-      'memcached(1): -F, --disable-flush-all',
-      'memcached 1.4.17 release notes',
-    ],
   },
   check(ctx) {
     if (ctx.model.unknownOf('flushEnabled', 'listeners')) return; // the file does not decide it (template or host): MC910 says so
@@ -35,4 +38,4 @@ export const rule: Rule = {
       message: `no -F: any client that can reach ${exposedListenerList(ctx)} can empty the whole cache with "flush_all"`,
     });
   },
-};
+});

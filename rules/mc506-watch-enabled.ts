@@ -1,13 +1,20 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/engine/rule.js';
 import { exposedListenerList } from '../src/engine/helpers.js';
 import { atLeast } from '../src/memcached/version.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC506',
   slug: 'watch-enabled',
   severity: 'info',
   summary: 'the watch command is allowed on a network-exposed instance',
-  fixable: null,
+  since: '0.1.0',
+  phase: 'settings',
+  dialects: 'all',
+  sources: [
+    { kind: 'memcached-doc', title: 'memcached(1): -W, --disable-watch' },
+    { kind: 'memcached-doc', title: 'memcached 1.5.21 release notes; doc/protocol.txt "watch"' },
+  ],
+  fix: null,
   docs: {
     what:
       'Reports a memcached that listens on a non-loopback address (the wildcard that memcached binds without `-l` ' +
@@ -22,10 +29,6 @@ export const rule: Rule = {
       good: '-u memcache\n-m 64\n-l 10.0.0.5\n-S\n-W\n',
     },
     fix: 'None: `watch` is a debugging aid some operators use; add `-W` if yours do not.',
-    references: [
-      'memcached(1): -W, --disable-watch',
-      'memcached 1.5.21 release notes; doc/protocol.txt "watch"',
-    ],
   },
   check(ctx) {
     if (ctx.model.unknownOf('watchEnabled', 'listeners')) return; // the file does not decide it (template or host): MC910 says so
@@ -36,4 +39,4 @@ export const rule: Rule = {
       message: `no -W: any client that can reach ${exposedListenerList(ctx)} can stream the keys other clients use with "watch"`,
     });
   },
-};
+});

@@ -1,13 +1,21 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/engine/rule.js';
 import { containerVerdict } from '../src/dialects/container-reach.js';
 import { exposedListenerList } from '../src/engine/helpers.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC601',
   slug: 'no-authentication',
   severity: 'warning',
   summary: 'a network-exposed memcached without authentication',
-  fixable: null,
+  since: '0.1.0',
+  phase: 'settings',
+  dialects: 'all',
+  sources: [
+    { kind: 'memcached-doc', title: 'memcached(1): -S, --enable-sasl; -Y, --auth-file' },
+    { kind: 'memcached-doc', title: 'memcached wiki: SASLHowto', url: 'https://github.com/memcached/memcached/wiki/SASLHowto' },
+    { kind: 'memcached-doc', title: 'memcached wiki: ConfiguringServer, section security', url: 'https://github.com/memcached/memcached/wiki/ConfiguringServer#security' },
+  ],
+  fix: null,
   docs: {
     what:
       'Reports a memcached that listens on a non-loopback address without `-S` (SASL, binary protocol) or `-Y` ' +
@@ -26,11 +34,6 @@ export const rule: Rule = {
       'None: authentication needs credentials and client support. Bind to loopback or a unix socket if remote ' +
       'clients are not needed; otherwise add `-Y FILE` (ascii protocol, memcached 1.5.15+, UDP off) or `-S` ' +
       '(SASL, binary protocol only, UDP off), and prefer TLS (`-Z`) so the credentials do not cross the network in clear.',
-    references: [
-      'memcached(1): -S, --enable-sasl; -Y, --auth-file',
-      'https://github.com/memcached/memcached/wiki/SASLHowto',
-      'https://github.com/memcached/memcached/wiki/ConfiguringServer#security',
-    ],
   },
   check(ctx) {
     if (ctx.model.unknownOf('sasl', 'authFile', 'listeners')) return; // the file does not decide it (template or host): MC910 says so
@@ -54,4 +57,4 @@ export const rule: Rule = {
       severity: box ? (box.reach === 'host' ? 'error' : 'warning') : pub ? 'error' : 'warning',
     });
   },
-};
+});

@@ -1,13 +1,20 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/engine/rule.js';
 import { exposedListenerList, listenEntrySpan } from '../src/engine/helpers.js';
 import { atLeast } from '../src/memcached/version.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC602',
   slug: 'no-tls',
   severity: 'info',
   summary: 'a network-exposed TCP listener without TLS',
-  fixable: null,
+  since: '0.1.0',
+  phase: 'settings',
+  dialects: 'all',
+  sources: [
+    { kind: 'memcached-doc', title: 'memcached(1): -Z, --enable-ssl; -o ssl_chain_cert, ssl_key' },
+    { kind: 'memcached-doc', title: 'memcached wiki: TLS', url: 'https://github.com/memcached/memcached/wiki/TLS' },
+  ],
+  fix: null,
   docs: {
     what:
       'Reports a memcached that listens over TCP on a non-loopback address (the wildcard that memcached binds ' +
@@ -24,10 +31,6 @@ export const rule: Rule = {
         '-o ssl_chain_cert=/etc/memcached/cert.pem,ssl_key=/etc/memcached/key.pem\n',
     },
     fix: 'None: TLS needs a certificate and key, and clients that speak TLS.',
-    references: [
-      'memcached(1): -Z, --enable-ssl; -o ssl_chain_cert, ssl_key',
-      'https://github.com/memcached/memcached/wiki/TLS',
-    ],
   },
   check(ctx) {
     if (ctx.model.unknownOf('sslEnabled', 'listeners')) return; // the file does not decide it (template or host): MC910 says so
@@ -48,4 +51,4 @@ export const rule: Rule = {
       ctx.report({ span: listenEntrySpan(ctx, e), message: `-l ${e.text} keeps ${these} in clear text although -Z is on` });
     }
   },
-};
+});

@@ -1,13 +1,20 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/engine/rule.js';
 import { occurrences, subOptionText, valuePartSpan } from '../src/engine/helpers.js';
 import { isTlsSubOption, splitSubOptions, subOptionFailure } from '../src/memcached/extended.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC604',
   slug: 'tls-options-ignored',
   severity: 'warning',
   summary: 'ssl_* sub-options without -Z are ignored',
-  fixable: null,
+  since: '0.1.0',
+  phase: 'settings',
+  dialects: 'all',
+  sources: [
+    { kind: 'memcached-doc', title: 'memcached(1): -Z, --enable-ssl; -o ssl_chain_cert, ssl_key, ssl_ca_cert, ssl_verify_mode, ssl_min_version' },
+    { kind: 'memcached-source', file: 'memcached.c', at: 'main()', detail: 'ssl_init() runs only when settings.ssl_enabled' },
+  ],
+  fix: null,
   docs: {
     what:
       'Reports each `-o` option whose value holds `ssl_*` sub-options (`ssl_chain_cert`, `ssl_key`, `ssl_ca_cert`, ' +
@@ -22,10 +29,6 @@ export const rule: Rule = {
       good: '-u memcache\n-m 64\n-l 10.0.0.5\n-Z\n-o ssl_chain_cert=/etc/memcached/cert.pem,ssl_key=/etc/memcached/key.pem\n',
     },
     fix: 'None: add `-Z` once clients speak TLS, or remove the `ssl_*` sub-options.',
-    references: [
-      'memcached(1): -Z, --enable-ssl; -o ssl_chain_cert, ssl_key, ssl_ca_cert, ssl_verify_mode, ssl_min_version',
-      'memcached.c main(): ssl_init() runs only when settings.ssl_enabled',
-    ],
   },
   check(ctx) {
     if (ctx.model.unknownOf('sslEnabled', 'extended')) return; // the file does not decide it (template or host): MC910 says so
@@ -42,4 +45,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

@@ -1,15 +1,22 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/engine/rule.js';
 import { subOptionSpan } from '../src/engine/helpers.js';
 import { safeStrtol } from '../src/memcached/numbers.js';
 
 const NAMES: Record<number, string> = { 0: 'TLS 1.0', 1: 'TLS 1.1' };
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC605',
   slug: 'weak-tls-version',
   severity: 'warning',
   summary: 'ssl_min_version allows TLS 1.0 or 1.1',
-  fixable: null,
+  since: '0.1.0',
+  phase: 'settings',
+  dialects: 'all',
+  sources: [
+    { kind: 'memcached-doc', title: 'memcached(1): -o ssl_min_version (0: TLSv1, 1: TLSv1.1, 2: TLSv1.2 (default), 3: TLSv1.3)' },
+    { kind: 'reference', title: 'RFC 8996: Deprecating TLS 1.0 and TLS 1.1' },
+  ],
+  fix: null,
   docs: {
     what:
       'Reports `-o ssl_min_version=0` (TLS 1.0) or `=1` (TLS 1.1), the effective value when `-o` sets it more than ' +
@@ -27,10 +34,6 @@ export const rule: Rule = {
         '-o ssl_chain_cert=/etc/memcached/cert.pem,ssl_key=/etc/memcached/key.pem\n',
     },
     fix: 'None: remove `ssl_min_version` (or set it to 2 or 3) once the clients support TLS 1.2.',
-    references: [
-      'memcached(1): -o ssl_min_version (0: TLSv1, 1: TLSv1.1, 2: TLSv1.2 (default), 3: TLSv1.3)',
-      'RFC 8996: Deprecating TLS 1.0 and TLS 1.1',
-    ],
   },
   check(ctx) {
     if (ctx.model.unknownOf('sslEnabled', 'extended')) return; // the file does not decide it (template or host): MC910 says so
@@ -46,4 +49,4 @@ export const rule: Rule = {
         (s.sslEnabled ? '' : ' (ignored while -Z is off)'),
     });
   },
-};
+});

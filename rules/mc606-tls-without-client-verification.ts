@@ -1,13 +1,21 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/engine/rule.js';
 import { listenEntrySpan, subOptionSpan } from '../src/engine/helpers.js';
 import { safeStrtol } from '../src/memcached/numbers.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC606',
   slug: 'tls-without-client-verification',
   severity: 'info',
   summary: 'TLS without client-certificate verification',
-  fixable: null,
+  since: '0.1.0',
+  phase: 'settings',
+  dialects: 'all',
+  sources: [
+    { kind: 'memcached-doc', title: 'memcached(1): -o ssl_verify_mode (0: none, 1: request, 2: require, 3: once), ssl_ca_cert' },
+    { kind: 'memcached-doc', title: 'memcached(1) 1.6.30+: -l btls:/mtls: listener prefixes' },
+    { kind: 'memcached-doc', title: 'memcached wiki: TLS', url: 'https://github.com/memcached/memcached/wiki/TLS' },
+  ],
+  fix: null,
   docs: {
     what:
       'Reports `-Z` when `ssl_verify_mode` is 0 or not set (its default is 0, no client certificate asked for), ' +
@@ -27,11 +35,6 @@ export const rule: Rule = {
         '-o ssl_chain_cert=/etc/memcached/cert.pem,ssl_key=/etc/memcached/key.pem,ssl_ca_cert=/etc/memcached/ca.pem,ssl_verify_mode=2\n',
     },
     fix: 'None: verification needs a CA and client certificates.',
-    references: [
-      'memcached(1): -o ssl_verify_mode (0: none, 1: request, 2: require, 3: once), ssl_ca_cert',
-      'memcached(1) 1.6.30+: -l btls:/mtls: listener prefixes',
-      'https://github.com/memcached/memcached/wiki/TLS',
-    ],
   },
   check(ctx) {
     if (ctx.model.unknownOf('sslEnabled', 'extended', 'listeners')) return; // the file does not decide it (template or host): MC910 says so
@@ -60,4 +63,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

@@ -1,4 +1,5 @@
-import type { Rule } from '../src/engine/types.js';
+import type { OptionEvent } from '../src/memcached/getopt.js';
+import { defineRule } from '../src/engine/rule.js';
 import { lastOccurrence } from '../src/engine/helpers.js';
 import { strtol } from '../src/memcached/numbers.js';
 
@@ -6,12 +7,34 @@ function mode(n: number): string {
   return `0${(n & 0o777).toString(8).padStart(3, '0')}`;
 }
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC701',
   slug: 'socket-permissions-too-open',
   severity: 'error',
   summary: 'the unix socket mask lets other users connect',
-  fixable: 'safe',
+  since: '0.1.0',
+  phase: 'settings',
+  dialects: 'all',
+  sources: [
+    { kind: 'memcached-doc', title: 'memcached(1): -a, --unix-mask' },
+    { kind: 'memcached-source', file: 'memcached.c', at: 'server_socket_unix()', detail: 'umask( ~(access_mask & 0777)) around bind()' },
+    { kind: 'manual', page: 'unix(7)', section: 'connecting to a stream socket requires write permission on it' },
+  ],
+  fix: {
+    safety: 'unsafe',
+    why: 'Clients that connect as another user or through the group (a web server) lose access to the socket.',
+    depends: {
+      when: 'the mask memcached reads is 0 (mode 000): no client but root could connect anyway',
+      decide: (_ctx, state: { option: OptionEvent; noAccess: boolean }) =>
+        state.noAccess
+          ? { safety: 'safe', reason: 'the socket has mode 000 now, so no client but root can connect to it anyway' }
+          : { safety: 'unsafe', reason: 'clients that connect as another user or through the group would lose access to the socket' },
+    },
+    build: (_ctx, state: { option: OptionEvent; noAccess: boolean }) => ({
+      description: 'set the socket mask to 0700',
+      intents: [{ kind: 'set-option', letter: 'a', value: '0700', replace: state.option }],
+    }),
+  },
   docs: {
     what:
       'With a unix socket (`-s`), reports an `-a` mask that gives other users access: an error when it has any ' +
@@ -31,11 +54,6 @@ export const rule: Rule = {
     fix:
       'Sets `-a 0700` (only the memcached user can connect). To let a web server connect, prefer putting it in a ' +
       'group and using `-a 0770` — which this rule still reports as a warning, to suppress once reviewed.',
-    references: [
-      'memcached(1): -a, --unix-mask',
-      'memcached.c server_socket_unix(): umask( ~(access_mask & 0777)) around bind()',
-      'unix(7): connecting to a stream socket requires write permission on it',
-    ],
   },
   check(ctx) {
     if (ctx.model.unknownOf('socketpath', 'access')) return; // the file does not decide it (template or host): MC910 says so
@@ -45,7 +63,7 @@ export const rule: Rule = {
     if (!a) return; // default 0700
     const m = s.access & 0o777;
     const text = a.value ?? '';
-    const fix = { safety: 'safe' as const, description: 'set the socket mask to 0700', intents: [{ kind: 'set-option' as const, letter: 'a', value: '0700', replace: a }] };
+    const fix = { option: a, noAccess: m === 0 };
     const read = strtol(text, 8);
     const readAs = !read.digits ? ' (not an octal number, so memcached reads 0)' : read.end < text.length ? ` (memcached reads only "${text.slice(0, read.end)}")` : '';
     if (m === 0) {
@@ -71,4 +89,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

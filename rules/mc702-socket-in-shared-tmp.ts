@@ -1,13 +1,21 @@
 import { posix } from 'node:path';
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/engine/rule.js';
 import { lastOccurrence } from '../src/engine/helpers.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC702',
   slug: 'socket-in-shared-tmp',
   severity: 'warning',
   summary: 'the unix socket is in /tmp or /var/tmp',
-  fixable: null,
+  since: '0.1.0',
+  phase: 'settings',
+  dialects: 'all',
+  sources: [
+    { kind: 'memcached-doc', title: 'memcached(1): -s, --unix-socket' },
+    { kind: 'manual', page: 'systemd.exec(5)', section: 'PrivateTmp=' },
+    { kind: 'reference', title: '/usr/lib/tmpfiles.d/memcached.conf (Debian): d /run/memcached 0755 memcache memcache -' },
+  ],
+  fix: null,
   docs: {
     what: 'Reports a unix socket path (`-s`) inside `/tmp` or `/var/tmp`.',
     why:
@@ -21,11 +29,6 @@ export const rule: Rule = {
       good: '-u memcache\n-m 64\n-s /run/memcached/memcached.sock\n',
     },
     fix: 'None: move the socket to a directory owned by the memcached user, such as `/run/memcached` (Debian creates it through tmpfiles.d).',
-    references: [
-      'memcached(1): -s, --unix-socket',
-      'systemd.exec(5): PrivateTmp=',
-      '/usr/lib/tmpfiles.d/memcached.conf (Debian): d /run/memcached 0755 memcache memcache -',
-    ],
   },
   check(ctx) {
     if (ctx.model.unknownOf('socketpath')) return; // the file does not decide it (template or host): MC910 says so
@@ -41,4 +44,4 @@ export const rule: Rule = {
       message: `-s ${path} puts the socket in ${dir.slice(0, -1)}, which every user can write to and which the service's PrivateTmp hides from clients outside the unit`,
     });
   },
-};
+});

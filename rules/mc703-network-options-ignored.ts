@@ -1,13 +1,20 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/engine/rule.js';
 import { describeOption, fromFile, lastOccurrence } from '../src/engine/helpers.js';
 import { atoi } from '../src/memcached/numbers.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC703',
   slug: 'network-options-ignored',
   severity: 'info',
   summary: '-l, -p or -U next to -s have no effect',
-  fixable: null,
+  since: '0.1.0',
+  phase: 'settings',
+  dialects: 'all',
+  sources: [
+    { kind: 'memcached-source', file: 'memcached.c', at: 'main()', detail: 'the unix socket branch `if (settings.socketpath != NULL)` skips server_sockets()' },
+    { kind: 'memcached-doc', title: 'memcached(1): -s, --unix-socket' },
+  ],
+  fix: null,
   docs: {
     what:
       'With a unix socket (`-s`), reports each `-l`, and each `-p` or `-U` that would open a port, given in the ' +
@@ -22,10 +29,6 @@ export const rule: Rule = {
       good: '-u memcache\n-m 64\n-s /run/memcached/memcached.sock\n',
     },
     fix: 'None: remove the network options, or `-s` if the network was meant.',
-    references: [
-      'memcached.c main(): the unix socket branch `if (settings.socketpath != NULL)` skips server_sockets()',
-      'memcached(1): -s, --unix-socket',
-    ],
   },
   check(ctx) {
     if (ctx.model.unknownOf('socketpath')) return; // the file does not decide it (template or host): MC910 says so
@@ -44,4 +47,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

@@ -1,4 +1,5 @@
-import type { Rule, RuleContext } from '../src/engine/types.js';
+import { defineRule } from '../src/engine/rule.js';
+import type { RuleContext } from '../src/engine/rule.js';
 import type { ErrorEvent } from '../src/memcached/getopt.js';
 import { wordLetterSpan } from '../src/engine/helpers.js';
 import { LONG_OPTIONS_SINCE, OPTIONS, optionByShort } from '../src/memcached/options.js';
@@ -49,12 +50,20 @@ function describe(ev: ErrorEvent, ctx: RuleContext): string {
   }
 }
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC801',
   slug: 'unknown-option',
   severity: 'error',
   summary: 'an option memcached does not know',
-  fixable: null,
+  since: '0.1.0',
+  phase: 'command-line',
+  dialects: 'all',
+  sources: [
+    { kind: 'memcached-doc', title: 'memcached(1); `memcached -h` lists the options of the installed version' },
+    { kind: 'manual', page: 'getopt_long(3)', section: 'error handling' },
+    { kind: 'memcached-source', file: 'memcached.c', at: 'main()', detail: 'default: "Illegal argument" → exit(EXIT_FAILURE)' },
+  ],
+  fix: null,
   docs: {
     what:
       'Reports every option memcached\'s getopt refuses: an unknown letter (`-x`, or a letter inside a cluster such ' +
@@ -72,10 +81,6 @@ export const rule: Rule = {
       good: '-u memcache\n-m 64\n-l 127.0.0.1\n',
     },
     fix: 'None: the right option depends on what was meant.',
-    references: [
-      'memcached(1); `memcached -h` lists the options of the installed version',
-      'getopt_long(3): error handling; memcached.c main(): default: "Illegal argument" → exit(EXIT_FAILURE)',
-    ],
   },
   check(ctx) {
     const longless = !atLeast(ctx.model.version, LONG_OPTIONS_SINCE);
@@ -97,4 +102,4 @@ export const rule: Rule = {
       ctx.report({ span: wordLetterSpan(ctx, ev.index, ev.clusterOffset), message: describe(ev, ctx) });
     }
   },
-};
+});

@@ -1,13 +1,20 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/engine/rule.js';
 import { fromFile, wordLetterSpan } from '../src/engine/helpers.js';
 import { optionByShort } from '../src/memcached/options.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC802',
   slug: 'missing-argument',
   severity: 'error',
   summary: 'an option without its value',
-  fixable: null,
+  since: '0.1.0',
+  phase: 'command-line',
+  dialects: 'all',
+  sources: [
+    { kind: 'manual', page: 'getopt(3)', section: 'an option with a required argument takes the next word, whatever it is' },
+    { kind: 'memcached-source', file: 'memcached.c', at: 'main()', detail: 'default: "Illegal argument" → exit(EXIT_FAILURE)' },
+  ],
+  fix: null,
   docs: {
     what:
       'Reports an option that needs a value but has none: the last word of the command line (`-l` alone on the ' +
@@ -25,10 +32,6 @@ export const rule: Rule = {
       good: '-u memcache\n-m 64\n-l 127.0.0.1\n',
     },
     fix: 'None: only the author knows the value that was meant.',
-    references: [
-      'getopt(3): an option with a required argument takes the next word, whatever it is',
-      'memcached.c main(): default: "Illegal argument" → exit(EXIT_FAILURE)',
-    ],
   },
   check(ctx) {
     for (const ev of ctx.model.parsed.events) {
@@ -52,4 +55,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

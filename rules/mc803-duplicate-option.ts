@@ -1,16 +1,29 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/engine/rule.js';
 import type { OptionEvent } from '../src/memcached/getopt.js';
 import { describeOption, fromFile, ownFailure } from '../src/engine/helpers.js';
 
 /** Options that accumulate (`-l`, `-o`) or count (`-v`) rather than being replaced by a later occurrence. */
 const ACCUMULATE = new Set(['l', 'o', 'v']);
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC803',
   slug: 'duplicate-option',
   severity: 'warning',
   summary: 'an option given twice: the last one wins',
-  fixable: 'safe',
+  since: '0.1.0',
+  phase: 'command-line',
+  dialects: 'all',
+  sources: [
+    { kind: 'memcached-source', file: 'memcached.c', at: 'main()', detail: 'each option assigns its settings field, so the last occurrence wins' },
+  ],
+  fix: {
+    safety: 'safe',
+    why: 'Nothing changes for memcached: the value it uses, the last one, stays.',
+    build: (ctx, state: { option: OptionEvent }) => ({
+      description: `remove the overridden ${describeOption(ctx, state.option)}`,
+      intents: [{ kind: 'remove-option', option: state.option }],
+    }),
+  },
   docs: {
     what:
       'Reports every occurrence of an option with a value that a later occurrence of the same option replaces: ' +
@@ -26,9 +39,6 @@ export const rule: Rule = {
       good: '-u memcache\n-l 127.0.0.1\n-m 1024\n',
     },
     fix: 'Removes the overridden occurrences (commented out with a note in the Debian file); the value memcached uses stays.',
-    references: [
-      'memcached.c main(): each option assigns its settings field, so the last occurrence wins',
-    ],
   },
   check(ctx) {
     const byLetter = new Map<string, OptionEvent[]>();
@@ -54,9 +64,9 @@ export const rule: Rule = {
           message: same
             ? `${describeOption(ctx, o)} is given again${where}: the repetition has no effect`
             : `${describeOption(ctx, o)} is overridden by ${describeOption(ctx, winner)}${where}: memcached uses ${winner.value}`,
-          fix: { safety: 'safe', description: `remove the overridden ${describeOption(ctx, o)}`, intents: [{ kind: 'remove-option', option: o }] },
+          fix: { option: o },
         });
       }
     }
   },
-};
+});

@@ -1,4 +1,5 @@
-import type { Rule, RuleContext } from '../src/engine/types.js';
+import { defineRule } from '../src/engine/rule.js';
+import type { RuleContext } from '../src/engine/rule.js';
 import type { IgnoredEvent, OptionEvent } from '../src/memcached/getopt.js';
 import type { Span } from '../src/source.js';
 
@@ -35,12 +36,19 @@ function quote(words: string[]): string {
   return `"${words.join(' ')}"`;
 }
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC804',
   slug: 'ignored-argument',
   severity: 'warning',
   summary: 'a word memcached silently ignores',
-  fixable: null,
+  since: '0.1.0',
+  phase: 'command-line',
+  dialects: 'all',
+  sources: [
+    { kind: 'manual', page: 'getopt_long(3)', section: 'permutation of non-option arguments; "--" ends option scanning' },
+    { kind: 'memcached-source', file: 'memcached.c', at: 'main()', detail: 'optind is never used after the getopt loop' },
+  ],
+  fix: null,
   docs: {
     what:
       'Reports words that reach memcached but that it never reads: words that are neither options nor the value ' +
@@ -58,10 +66,6 @@ export const rule: Rule = {
       good: '-u memcache\n-m 64\n-l 127.0.0.1\n',
     },
     fix: 'None: the intended option has to be written out.',
-    references: [
-      'getopt_long(3): permutation of non-option arguments; "--" ends option scanning',
-      'memcached.c main(): optind is never used after the getopt loop',
-    ],
   },
   check(ctx) {
     // Words the template or the host decides are not known to be ignored.
@@ -91,7 +95,7 @@ export const rule: Rule = {
       }
     }
   },
-};
+});
 
 function describe(ctx: RuleContext, g: IgnoredEvent[], words: string[]): string {
   const first = g[0];

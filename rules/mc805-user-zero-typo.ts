@@ -1,12 +1,33 @@
-import type { Fix, Rule } from '../src/engine/types.js';
+import type { OptionEvent } from '../src/memcached/getopt.js';
+import { defineRule, type FixProposal } from '../src/engine/rule.js';
 import { fromFile, lastOccurrence, occurrences } from '../src/engine/helpers.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC805',
   slug: 'user-zero-typo',
   severity: 'error',
   summary: '-u 0 where -U 0 was meant',
-  fixable: 'unsafe',
+  since: '0.1.0',
+  phase: 'command-line',
+  dialects: 'all',
+  sources: [
+    { kind: 'memcached-source', file: 'memcached.c', at: 'main()', detail: "getpwnam(settings.username) \u2026 \"can't find the user %s to switch to\" \u2192 exit(EX_NOUSER) (67)" },
+    { kind: 'memcached-doc', title: 'memcached(1): -u, --user; -U, --udp-port' },
+  ],
+  fix: {
+    safety: 'unsafe',
+    why: 'It guesses what was meant: if a user named "0" does exist, memcached then runs as another user, and UDP goes off.',
+    build(ctx, state: { option: OptionEvent; others: boolean }): FixProposal {
+      const u = state.option;
+      const setU0 = { kind: 'set-option' as const, letter: 'U', value: '0', replace: lastOccurrence(ctx, 'U') };
+      return state.others
+        ? { description: 'replace -u 0 with -U 0', intents: [{ kind: 'remove-option', option: u }, setU0] }
+        : {
+            description: `replace -u 0 with -U 0 and run as ${ctx.defaultUser()}`,
+            intents: [{ kind: 'set-option', letter: 'u', value: ctx.defaultUser(), replace: u }, setU0],
+          };
+    },
+  },
   docs: {
     what:
       'Reports `-u 0` (`--user=0`) when it is the `-u` memcached uses. It is almost always a mistyped `-U 0`, the ' +
@@ -22,29 +43,16 @@ export const rule: Rule = {
     },
     fix:
       'Replaces `-u 0` with `-U 0`. When no other `-u` is left, `-u` is set to the distribution\'s service user ' +
-      '(or `mchard fix --user`) instead of being removed, since memcached started as root needs one. Marked unsafe: ' +
-      'it guesses the intent.',
-    references: [
-      'memcached.c main(): getpwnam(settings.username) … "can\'t find the user %s to switch to" → exit(EX_NOUSER) (67)',
-      'memcached(1): -u, --user; -U, --udp-port',
-    ],
+      '(or `mchard fix --user`) instead of being removed, since memcached started as root needs one.',
   },
   check(ctx) {
     const u = lastOccurrence(ctx, 'u');
     if (!u || u.value !== '0' || !fromFile(ctx, u) || ctx.model.unknownOf('username')) return;
     const others = occurrences(ctx, 'u').filter((o) => o !== u && (o.value ?? '') !== '');
-    const setU0 = { kind: 'set-option' as const, letter: 'U', value: '0', replace: lastOccurrence(ctx, 'U') };
-    const fix: Fix = others.length
-      ? { safety: 'unsafe', description: 'replace -u 0 with -U 0', intents: [{ kind: 'remove-option', option: u }, setU0] }
-      : {
-          safety: 'unsafe',
-          description: `replace -u 0 with -U 0 and run as ${ctx.defaultUser()}`,
-          intents: [{ kind: 'set-option', letter: 'u', value: ctx.defaultUser(), replace: u }, setU0],
-        };
     ctx.report({
       span: ctx.spanOf(u),
       message: `${u.written} 0 makes memcached switch to a user named "0", which no realistic system has (adduser and useradd refuse names made of digits): exit 67: -U 0 (capital U) turns UDP off`,
-      fix,
+      fix: { option: u, others: others.length > 0 },
     });
   },
-};
+});

@@ -1,6 +1,7 @@
-import type { Rule, RuleContext } from '../src/engine/types.js';
+import { defineRule } from '../src/engine/rule.js';
+import type { RuleContext } from '../src/engine/rule.js';
 import type { OptionEvent } from '../src/memcached/getopt.js';
-import { describeOption, isIncompatibilityFailure, lastOccurrence, listenEntrySpan, networkEnabled, ownFailure, subOptionSpan, subOptionText } from '../src/engine/helpers.js';
+import { describeOption, lastOccurrence, listenEntrySpan, networkEnabled, ownFailure, subOptionSpan, subOptionText } from '../src/engine/helpers.js';
 import { isKnownSubOption, splitSubOptions, subOptionFailure } from '../src/memcached/extended.js';
 import { DEFAULT_VERSION } from '../src/memcached/model.js';
 import { atoiDetail } from '../src/memcached/numbers.js';
@@ -16,8 +17,8 @@ const OWNED_ELSEWHERE = new Set([
   'u', // MC201 / MC202 / MC805
   'l', // listener failures: MC1xx, MC203, MC302; entry syntax below
 ]);
-/** `-l` entry errors that other rules report: TLS prefixes and -Y (MC603), ports (MC302). */
-const ENTRY_OWNED = /valid only when SSL|ascii authentication|Invalid port/;
+/** `-l` entry errors MC302 reports (a port); those refused because of another option are the model's refusals (MC603). */
+const ENTRY_OWNED = /Invalid port/;
 
 function quoteReason(reason: string): string {
   return `"${reason.replace(/^ERROR: /, '').replace(/\.$/, '')}"`;
@@ -36,12 +37,20 @@ function readAs(o: OptionEvent): string {
   return d.rest !== '' || !d.digits ? ` (memcached reads it as ${d.value})` : '';
 }
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC806',
   slug: 'invalid-value',
   severity: 'error',
   summary: 'a value memcached refuses at start',
-  fixable: null,
+  since: '0.1.0',
+  phase: 'settings',
+  dialects: 'all',
+  sources: [
+    { kind: 'memcached-doc', title: 'memcached(1); `memcached -h` lists the values each option takes' },
+    { kind: 'memcached-source', file: 'memcached.c', at: 'main()', detail: 'the option switch and the checks after it (exit 1 and EX_USAGE 64)' },
+    { kind: 'memcached-source', file: 'memcached.c', at: 'server_sockets()', detail: 'listener syntax errors (exit 71)' },
+  ],
+  fix: null,
   docs: {
     what:
       'Reports option values memcached refuses, with the exit status it gives: `-B` other than `auto`, `binary`, ' +
@@ -63,11 +72,6 @@ export const rule: Rule = {
       good: '-u memcache\n-m 64\n-l 127.0.0.1\n-t 4\n-o hash_algorithm=murmur3\n',
     },
     fix: 'None: the right value depends on the machine and the workload.',
-    references: [
-      'memcached(1); `memcached -h` lists the values each option takes',
-      'memcached.c main(): the option switch and the checks after it (exit 1 and EX_USAGE 64)',
-      'memcached.c server_sockets(): listener syntax errors (exit 71)',
-    ],
   },
   check(ctx) {
     // What a container image's start script refuses before memcached runs (the dialect says so).
@@ -97,7 +101,7 @@ export const rule: Rule = {
     // -l entries memcached cannot parse (it parses them only when it opens network listeners).
     if (networkEnabled(ctx) && !ctx.model.unknownOf('listeners')) {
       for (const e of ctx.model.entries) {
-        if (!e.error || ENTRY_OWNED.test(e.error)) continue;
+        if (!e.error || ENTRY_OWNED.test(e.error) || ctx.model.refusals.some((r) => r.entry === e)) continue;
         ctx.report({ span: listenEntrySpan(ctx, e), message: `-l entry "${e.text}" is malformed: memcached exits 71 (${quoteReason(e.error)})` });
       }
     }
@@ -107,7 +111,8 @@ export const rule: Rule = {
     const o = st.option;
     if (ctx.config.argv[o.valueIndex ?? -1]?.exact === false) return; // a failure caused by a host-dependent value is only a guess
     const letter = o.spec.short;
-    if (OWNED_ELSEWHERE.has(letter) || isIncompatibilityFailure(st.reason)) return;
+    // A combination memcached refuses is MC603's (the model's refusals; a listener's failure adds where it listens).
+    if (OWNED_ELSEWHERE.has(letter) || ctx.model.refusals.some((r) => st.reason.startsWith(r.reason))) return;
     if (/1\/2 of memory max/.test(st.reason)) return; // MC403 memory-invalid
     if (st.exitCode === 0) {
       ctx.report({ span: ctx.spanOf(o), message: `${st.reason}: the service stops at once (exit 0)` });
@@ -120,7 +125,7 @@ export const rule: Rule = {
     const hint = letter === 'I' ? itemSizeHint(o.value ?? '', ctx.model.applied.settings.itemSizeMax) : '';
     ctx.report({ span: ctx.spanOf(o), message: `${describeOption(ctx, o)}${hint}: memcached ${exits(st.exitCode)} (${quoteReason(st.reason)})` });
   },
-};
+});
 
 /** How memcached read an `-I` value, when that is not what it looks like. */
 function itemSizeHint(value: string, size: number): string {

@@ -1,6 +1,6 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/engine/rule.js';
 import { fromFile, occurrences } from '../src/engine/helpers.js';
-import type { SystemdConfig } from '../src/dialects/systemd.js';
+import type { OptionEvent } from '../src/memcached/getopt.js';
 
 /** Service managers other than systemd that expect memcached to stay in the foreground. */
 const SUPERVISED: Partial<Record<string, { field: string; consequence: string }>> = {
@@ -15,12 +15,27 @@ const SUPERVISED: Partial<Record<string, { field: string; consequence: string }>
   },
 };
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC901',
   slug: 'daemonize-under-service-manager',
   severity: 'error',
   summary: '-d/--daemon reaches memcached although a service manager runs it',
-  fixable: 'safe',
+  since: '0.1.0',
+  phase: 'settings',
+  dialects: ['debian', 'sysconfig', 'systemd', 'compose', 'supervisord'],
+  sources: [
+    { kind: 'memcached-doc', title: 'memcached(1): -d, --daemon' },
+    { kind: 'manual', page: 'systemd.service(5)', section: 'Type=simple' },
+    { kind: 'reference', title: 'Debian memcached /usr/share/memcached/scripts/systemd-memcached-wrapper (drops lines matching /^-[dh]/)' },
+  ],
+  fix: {
+    safety: 'safe',
+    why: 'The service is broken with -d (the service manager stops or restarts it); without it memcached stays in the foreground, as its unit expects.',
+    build: (_ctx, state: { option: OptionEvent }) => ({
+      description: `remove ${state.option.clusterOffset > 1 ? 'the "d" from the option cluster' : state.option.written}`,
+      intents: [{ kind: 'remove-option', option: state.option }],
+    }),
+  },
   docs: {
     what:
       'Reports a `-d`/`--daemon` that actually reaches memcached. On Debian the wrapper drops every line that *starts* with `-d` ' +
@@ -37,20 +52,13 @@ export const rule: Rule = {
       good: '-u memcache\n-l 127.0.0.1\n-m 64\n',
     },
     fix: 'Removes the `-d` (or `--daemon`) from the line, leaving the other options of the line in place (for `-vd`, only the letter `d`).',
-    references: [
-      'memcached(1): -d, --daemon',
-      'systemd.service(5): Type=simple',
-      'Debian memcached /usr/share/memcached/scripts/systemd-memcached-wrapper (drops lines matching /^-[dh]/)',
-    ],
   },
   check(ctx) {
     if (!ctx.model.applied.settings.daemonize) return;
-    // OpenRC's start-stop-daemon and FreeBSD's rc.subr pass -d themselves and expect memcached to fork.
-    if (ctx.config.dialect === 'openrc' || ctx.config.dialect === 'rcconf') return;
-    // A bare command line is not run by a service manager: -d is how it is meant to go to the background.
-    if (ctx.config.dialect === 'argv') return;
+    // (Not openrc nor rcconf: OpenRC's start-stop-daemon and FreeBSD's rc.subr pass -d themselves and expect
+    // memcached to fork; not argv: a bare command line is not run by a service manager.)
     // A systemd unit of Type=forking expects exactly that fork; other types do not.
-    const unitType = ctx.config.dialect === 'systemd' ? ((ctx.config as SystemdConfig).serviceType ?? 'simple') : null;
+    const unitType = ctx.config.dialect === 'systemd' ? (ctx.config.serviceType ?? 'simple') : null;
     if (unitType === 'forking') return;
     const supervised = unitType !== null
       ? { field: 'ExecStart=', consequence: `the unit is Type=${unitType}, so systemd takes the exit of the forking parent for the end of the service and stops the daemonized memcached with it (only Type=forking expects the fork)` }
@@ -75,12 +83,8 @@ export const rule: Rule = {
       ctx.report({
         span: ctx.spanOf(o),
         message: `${clustered ? '-d' : o.written} makes memcached fork into the background: ${where(o.written, word, clustered)}; ${consequence}`,
-        fix: {
-          safety: 'safe',
-          description: `remove ${clustered ? 'the "d" from the option cluster' : o.written}`,
-          intents: [{ kind: 'remove-option', option: o }],
-        },
+        fix: { option: o },
       });
     }
   },
-};
+});

@@ -1,6 +1,5 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/engine/rule.js';
 import type { Span } from '../src/source.js';
-import type { DebianConfig } from '../src/dialects/debian.js';
 
 /** How a metacharacter in the message is shown: in double quotes, the double quote itself in single quotes. */
 const show = (c: string) => (c === '"' ? `'"'` : `"${c}"`);
@@ -8,7 +7,7 @@ const show = (c: string) => (c === '"' ? `'"'` : `"${c}"`);
 const within = (outer: Span, s: Span) => s.start >= outer.start && s.start < outer.end;
 
 /** What /bin/sh does to the characters that only change how the words are read. */
-function mildEffects(chars: string[]): string[] {
+function mildEffects(chars: readonly string[]): string[] {
   const out: string[] = [];
   if (chars.some((c) => c === '"' || c === "'")) out.push('the shell removes the quotes');
   if (chars.includes('\\')) out.push('the shell removes the backslashes');
@@ -18,13 +17,19 @@ function mildEffects(chars: string[]): string[] {
   return out;
 }
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC902',
   slug: 'shell-evaluated-line',
   severity: 'error',
   summary: 'a shell metacharacter makes the Debian wrapper run memcached through /bin/sh as root',
-  fixable: null,
+  since: '0.1.0',
+  phase: 'dialect',
   dialects: ['debian'],
+  sources: [
+    { kind: 'reference', title: 'Debian memcached /usr/share/memcached/scripts/systemd-memcached-wrapper (exec "$memcached $params")' },
+    { kind: 'manual', page: 'perlfunc(1)', section: 'exec — a single scalar argument with shell metacharacters is passed to /bin/sh -c' },
+  ],
+  fix: null,
   docs: {
     what:
       'Reports a line of `/etc/memcached.conf` that holds a shell metacharacter. Debian\'s wrapper joins the kept lines into one string ' +
@@ -43,14 +48,9 @@ export const rule: Rule = {
       good: '-u memcache\n-l 127.0.0.1\n-m 64\n',
     },
     fix: 'None: what the line was meant to say cannot be told from it. Write plain options, one or more per line, without quotes or shell syntax.',
-    references: [
-      'Debian memcached /usr/share/memcached/scripts/systemd-memcached-wrapper (exec "$memcached $params")',
-      'perlfunc(1): exec — a single scalar argument with shell metacharacters is passed to /bin/sh -c',
-    ],
   },
   check(ctx) {
-    if (ctx.config.dialect !== 'debian') return;
-    const config = ctx.config as DebianConfig;
+    const config = ctx.config;
     // Only a trailing "2>&1" holds metacharacters yet Perl execs directly: then no shell is involved.
     if (!config.shellEvaluated) return;
     const notes = config.notes;
@@ -73,14 +73,14 @@ export const rule: Rule = {
       // In the notes' own order, as before.
       return out.sort((a, b) => a.k - b.k).map((x) => x.n);
     };
-    for (const note of notes.filter((n) => n.kind === 'shell-line')) {
-      const chars = (note.data?.chars as string[] | undefined) ?? [];
-      const dangerous = (note.data?.dangerous as string[] | undefined) ?? [];
+    for (const note of notes) {
+      if (note.kind !== 'shell-line') continue;
+      const { chars, dangerous } = note;
       const details: string[] = [];
       for (const n of inside(note.span)) {
         if (n.kind === 'shell-extra-command') {
           const end = Math.min(n.span.end, note.span.end);
-          const op = String(n.data?.operator ?? '');
+          const op = n.operator;
           const rest = config.source.text.slice(n.span.start + op.length, end).trim();
           const later = n.span.end > note.span.end ? ' (and the lines after it)' : '';
           details.push(`after "${op}" the shell runs ${rest ? `"${rest}"` : 'what follows'}${later} as a separate command, as root`);
@@ -102,4 +102,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

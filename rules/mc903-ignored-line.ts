@@ -1,4 +1,4 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/engine/rule.js';
 import { OPTIONS } from '../src/memcached/options.js';
 
 /** The option a mistyped Debian directive probably meant (`l 127.0.0.1` → `-l`, `listen ...` → `--listen`). */
@@ -9,18 +9,25 @@ function meantOption(directive: string): string | null {
   return long ? `--${long.long}` : null;
 }
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC903',
   slug: 'ignored-line',
   severity: 'warning',
   summary: 'a line the service silently ignores',
-  fixable: null,
+  since: '0.1.0',
+  phase: 'dialect',
+  dialects: ['debian', 'sysconfig', 'systemd', 'compose', 'dockerfile', 'kubernetes', 'helm'],
+  sources: [
+    { kind: 'reference', title: 'Debian memcached /usr/share/memcached/scripts/systemd-memcached-wrapper (directive lines) and start-memcached' },
+    { kind: 'manual', page: 'systemd.exec(5)', section: 'EnvironmentFile= — lines without "=" are ignored' },
+  ],
+  fix: null,
   docs: {
     what:
       'Reports a line that the service reads and then silently throws away. Debian: a line that does not start with `-` and holds ' +
       'whitespace (`foo bar`, a mistyped `l 127.0.0.1`, `LOGFILE x`), other than `logfile PATH` (the stock file\'s own line), and a line ' +
       'that is just `0`. sysconfig: a line without `=` (systemd ignores it) and an assignment whose name is not a valid variable name ' +
-      '(systemd drops it; `export NAME=` lines are MC905\'s). Containers (Compose, Dockerfile): a setting the image ignores, such as ' +
+      '(systemd drops it; `export NAME=` lines are MC905\'s). Containers (Compose, Dockerfile, Kubernetes, Bitnami chart values): a setting the image ignores, such as ' +
       "`MEMCACHED_*` variables given to the official image (only Bitnami's reads them), the lines after the first of Bitnami's " +
       '`MEMCACHED_EXTRA_FLAGS`, a `MEMCACHED_PASSWORD` whose SASL setup never runs because the entrypoint is replaced, or a `CMD` ' +
       'that a shell-form `ENTRYPOINT` never passes on.',
@@ -34,16 +41,11 @@ export const rule: Rule = {
       good: '-u memcache\n-l 127.0.0.1\n-m 64\n',
     },
     fix: 'None: mchard cannot tell what the line was meant to say. Turn it into an option (Debian) or a `KEY="value"` assignment (sysconfig), or delete it.',
-    references: [
-      'Debian memcached /usr/share/memcached/scripts/systemd-memcached-wrapper (directive lines) and start-memcached',
-      'systemd.exec(5): EnvironmentFile= — lines without "=" are ignored',
-    ],
   },
   check(ctx) {
     for (const note of ctx.config.notes) {
-      if (ctx.config.dialect === 'debian') {
-        if (note.kind !== 'ignored-line') continue;
-        const directive = typeof note.data?.directive === 'string' ? note.data.directive : null;
+      if (note.kind === 'ignored-line') {
+        const directive = note.directive;
         if (directive === null) {
           ctx.report({ span: note.span, message: note.message });
           continue;
@@ -56,15 +58,12 @@ export const rule: Rule = {
             (meant ? ` (did you mean ${meant}?)` : '') +
             '; under the SysV script start-memcached refuses any directive but "logfile" and memcached does not start',
         });
-      } else {
-        if (note.kind === 'line-without-equals') {
-          const text = typeof note.data?.text === 'string' ? note.data.text : '';
-          const hint = text.startsWith('-') ? '; memcached options belong inside OPTIONS="..."' : '';
-          ctx.report({ span: note.span, message: `${note.message}${hint}` });
-        } else if (note.kind === 'invalid-name' || note.kind === 'ignored-setting') {
-          ctx.report({ span: note.span, message: note.message });
-        }
+      } else if (note.kind === 'line-without-equals') {
+        const hint = note.text.startsWith('-') ? '; memcached options belong inside OPTIONS="..."' : '';
+        ctx.report({ span: note.span, message: `${note.message}${hint}` });
+      } else if (note.kind === 'invalid-name' || note.kind === 'ignored-setting') {
+        ctx.report({ span: note.span, message: note.message });
       }
     }
   },
-};
+});

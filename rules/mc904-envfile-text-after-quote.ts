@@ -1,16 +1,28 @@
-import type { Rule } from '../src/engine/types.js';
-import type { SysconfigConfig } from '../src/dialects/sysconfig.js';
+import { defineRule } from '../src/engine/rule.js';
 import type { Span } from '../src/source.js';
 
 const overlaps = (a: Span, b: Span) => a.start < b.end && b.start < a.end;
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC904',
   slug: 'envfile-text-after-quote',
   severity: 'error',
   summary: 'text after a closing quote is glued onto the value',
-  fixable: 'safe',
+  since: '0.1.0',
+  phase: 'dialect',
   dialects: ['sysconfig'],
+  sources: [
+    { kind: 'manual', page: 'systemd.exec(5)', section: 'EnvironmentFile=' },
+    { kind: 'reference', title: 'systemd src/basic/env-file.c: parse_env_file_internal() (closing quote returns to PRE_VALUE)' },
+  ],
+  fix: {
+    safety: 'safe',
+    why: 'The value becomes what the file shows and a shell reads; memcached got a corrupted value before (usually it did not start).',
+    build: (_ctx, state: { key: string; span: Span; glued: string }) => ({
+      description: `move ${JSON.stringify(state.glued)} to a comment line above ${state.key}`,
+      intents: [{ kind: 'move-comment', key: state.key, span: state.span }],
+    }),
+  },
   docs: {
     what:
       'Reports text that follows the closing quote of a value in `/etc/sysconfig/memcached`, typically a trailing comment: ' +
@@ -26,19 +38,12 @@ export const rule: Rule = {
       good: 'PORT="11211"\nUSER="memcached"\nMAXCONN="1024"\nCACHESIZE="64"\n# loopback only\nOPTIONS="-l 127.0.0.1"\n',
     },
     fix: 'When the glued text is a comment (starts with `#`), moves it onto a comment line above the assignment. Other glued text is left alone: put it inside the quotes or delete it.',
-    references: [
-      'systemd.exec(5): EnvironmentFile=',
-      'systemd src/basic/env-file.c: parse_env_file_internal() (closing quote returns to PRE_VALUE)',
-    ],
   },
   check(ctx) {
-    if (ctx.config.dialect !== 'sysconfig') return;
-    const config = ctx.config as SysconfigConfig;
+    const config = ctx.config;
     for (const note of config.notes) {
       if (note.kind !== 'text-after-quote') continue;
-      const key = String(note.data?.key ?? '');
-      const glued = String(note.data?.text ?? config.source.slice(note.span));
-      const isComment = glued.startsWith('#');
+      const { key, text: glued, comment: isComment } = note;
       const asg = config.assignments.find((a) => a.valueSpan.start <= note.span.start && note.span.start < a.valueSpan.end);
       let message = `systemd appends ${JSON.stringify(glued)} to the value of ${key}${isComment ? ' (a "#" after a value is not a comment)' : ''}`;
       if (asg) message += `: ${key} becomes ${JSON.stringify(asg.value)}`;
@@ -68,10 +73,8 @@ export const rule: Rule = {
       ctx.report({
         span: note.span,
         message,
-        ...(isComment
-          ? { fix: { safety: 'safe' as const, description: `move ${JSON.stringify(glued)} to a comment line above ${key}`, intents: [{ kind: 'move-comment' as const, key, span: note.span }] } }
-          : {}),
+        ...(isComment ? { fix: { key, span: note.span, glued } } : {}),
       });
     }
   },
-};
+});

@@ -1,14 +1,29 @@
-import type { Rule } from '../src/engine/types.js';
-import type { SysconfigConfig } from '../src/dialects/sysconfig.js';
+import { defineRule } from '../src/engine/rule.js';
+import type { Span } from '../src/source.js';
 import { unsetVariableEffect } from '../src/engine/helpers.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC905',
   slug: 'envfile-export',
   severity: 'error',
   summary: '`export KEY=...`: systemd drops the assignment',
-  fixable: 'safe',
+  since: '0.1.0',
+  phase: 'dialect',
   dialects: ['sysconfig'],
+  sources: [
+    { kind: 'manual', page: 'systemd.exec(5)', section: 'EnvironmentFile=' },
+    { kind: 'reference', title: 'systemd src/core/execute.c: exec_context_load_environment() drops assignments with invalid names' },
+  ],
+  fix: {
+    safety: 'safe',
+    why:
+      'The assignment starts to count, as its author meant: memcached receives its value, which the next rounds of mchard fix ' +
+      'check like the rest of the file.',
+    build: (_ctx, state: { key: string; span: Span }) => ({
+      description: `drop "export" from the assignment of ${state.key}`,
+      intents: [{ kind: 'drop-text', span: state.span }],
+    }),
+  },
   docs: {
     what:
       'Reports an assignment written with the shell keyword `export` (`export OPTIONS="-l 127.0.0.1"`). systemd\'s `EnvironmentFile=` ' +
@@ -23,17 +38,12 @@ export const rule: Rule = {
       good: 'PORT="11211"\nUSER="memcached"\nMAXCONN="1024"\nCACHESIZE="64"\nOPTIONS="-l 127.0.0.1 -U 0"\n',
     },
     fix: 'Deletes the `export ` keyword, so the line is a plain assignment that both systemd and a shell accept.',
-    references: [
-      'systemd.exec(5): EnvironmentFile=',
-      'systemd src/core/execute.c: exec_context_load_environment() drops assignments with invalid names',
-    ],
   },
   check(ctx) {
-    if (ctx.config.dialect !== 'sysconfig') return;
-    const config = ctx.config as SysconfigConfig;
+    const config = ctx.config;
     for (const note of config.notes) {
       if (note.kind !== 'export') continue;
-      const key = String(note.data?.key ?? '');
+      const key = note.key;
       const other = config.environment.get(key);
       const effect = unsetVariableEffect(config.unit, key);
       let outcome: string;
@@ -42,8 +52,8 @@ export const rule: Rule = {
       ctx.report({
         span: note.span,
         message: `systemd does not understand "export": it reads the name "export ${key}", which is not a valid variable name, and drops the assignment; ${outcome}`,
-        fix: { safety: 'safe', description: `drop "export" from the assignment of ${key}`, intents: [{ kind: 'drop-text', span: note.span }] },
+        fix: { key, span: note.span },
       });
     }
   },
-};
+});

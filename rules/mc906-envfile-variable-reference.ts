@@ -1,15 +1,21 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/engine/rule.js';
 
 /** The variables the memcached unit's ExecStart= line reads. */
 const UNIT_READS = new Set(['PORT', 'USER', 'CACHESIZE', 'MAXCONN', 'OPTIONS']);
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC906',
   slug: 'envfile-variable-reference',
   severity: 'error',
   summary: '`$VAR` inside a sysconfig value: systemd does not expand it',
-  fixable: null,
+  since: '0.1.0',
+  phase: 'dialect',
   dialects: ['sysconfig'],
+  sources: [
+    { kind: 'manual', page: 'systemd.exec(5)', section: 'EnvironmentFile= (no variable expansion)' },
+    { kind: 'manual', page: 'systemd.service(5)', section: 'Command lines' },
+  ],
+  fix: null,
   docs: {
     what:
       'Reports a `$NAME` or `${NAME}` reference inside a value of `/etc/sysconfig/memcached` (unquoted or in double quotes), such as ' +
@@ -25,13 +31,11 @@ export const rule: Rule = {
       good: 'PORT="11211"\nUSER="memcached"\nMAXCONN="1024"\nCACHESIZE="64"\nOPTIONS="-l 127.0.0.1 -U 0"\n',
     },
     fix: 'None: write the value out in full.',
-    references: ['systemd.exec(5): EnvironmentFile= (no variable expansion)', 'systemd.service(5): Command lines'],
   },
   check(ctx) {
-    if (ctx.config.dialect !== 'sysconfig') return;
     for (const note of ctx.config.notes) {
       if (note.kind !== 'variable-reference') continue;
-      const key = String(note.data?.key ?? '');
+      const key = note.key;
       const ref = ctx.config.source.slice(note.span);
       const used = UNIT_READS.has(key);
       ctx.report({
@@ -43,4 +47,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

@@ -1,14 +1,35 @@
-import type { Fix, Rule } from '../src/engine/types.js';
-import type { SysconfigConfig } from '../src/dialects/sysconfig.js';
+import { defineRule } from '../src/engine/rule.js';
+import type { Span } from '../src/source.js';
 import { SYSCONFIG_REQUIRED, fromFile, lastOccurrence, occurrences, unsetVariableEffect } from '../src/engine/helpers.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC907',
   slug: 'required-variable-missing',
   severity: 'error',
   summary: '`PORT`, `USER`, `CACHESIZE` or `MAXCONN` missing or empty',
-  fixable: 'safe',
+  since: '0.1.0',
+  phase: 'dialect',
   dialects: ['sysconfig'],
+  sources: [
+    { kind: 'manual', page: 'systemd.service(5)', section: 'Command lines (${NAME} is always exactly one argument)' },
+    { kind: 'memcached-source', file: 'scripts/memcached.service', at: 'ExecStart=' },
+    { kind: 'reference', title: 'Fedora memcached package: memcached.sysconfig' },
+  ],
+  fix: {
+    safety: 'safe',
+    why: 'Without USER, CACHESIZE or MAXCONN memcached does not start at all; the fix gives it the distribution default.',
+    depends: {
+      when: 'the variable is PORT: the unit passes -p "" now, which turns TCP off, and PORT="11211" turns a TCP listener on',
+      decide: (_ctx, state: { key: string; value: string; exported: Span | null }) =>
+        state.key === 'PORT'
+          ? { safety: 'unsafe', reason: 'the unit passes -p "" now, which turns TCP off; setting PORT opens a TCP listener that is not there today' }
+          : { safety: 'safe', reason: `memcached does not start without ${state.key}` },
+    },
+    build: (_ctx, state: { key: string; value: string; exported: Span | null }) =>
+      state.exported
+        ? { description: `drop "export" so that systemd keeps ${state.key}`, intents: [{ kind: 'drop-text', span: state.exported }] }
+        : { description: `set ${state.key}="${state.value}"`, intents: [{ kind: 'set-variable', key: state.key, value: state.value }] },
+  },
   docs: {
     what:
       'Reports `PORT`, `USER`, `CACHESIZE` or `MAXCONN` missing from `/etc/sysconfig/memcached`, or set to an empty value. The ' +
@@ -27,14 +48,9 @@ export const rule: Rule = {
     fix:
       'Sets the variable to the distribution default: `PORT="11211"`, `USER="memcached"` (or the user given to `mchard fix --user`), ' +
       '`CACHESIZE="64"`, `MAXCONN="1024"`. When the variable is only missing because of an `export` keyword, drops the keyword instead.',
-    references: [
-      'systemd.service(5): Command lines (${NAME} is always exactly one argument)',
-      'memcached scripts/memcached.service; Fedora memcached.sysconfig',
-    ],
   },
   check(ctx) {
-    if (ctx.config.dialect !== 'sysconfig') return;
-    const config = ctx.config as SysconfigConfig;
+    const config = ctx.config;
     if (config.launchFailure) return;
     const skipped = config.loadError !== null; // the unbraced unit (EnvironmentFile=-) skips a file it cannot load
     for (const req of SYSCONFIG_REQUIRED) {
@@ -51,14 +67,9 @@ export const rule: Rule = {
         if (unitOcc) effect += unitOcc.value === null ? ' (there is none: memcached exits 1)' : ` (here ${JSON.stringify(unitOcc.value)})`;
         else effect += ` (here -${req.letter} itself is taken as the value of the option before it)`;
       }
-      const exported = config.notes.find((n) => n.kind === 'export' && n.data?.key === req.key);
+      const exported = config.notes.find((n) => n.kind === 'export' && n.key === req.key);
       const value = req.key === 'USER' ? ctx.defaultUser() : req.fallback;
-      let fix: Fix;
-      if (exported && !asg) {
-        fix = { safety: 'safe', description: `drop "export" so that systemd keeps ${req.key}`, intents: [{ kind: 'drop-text', span: exported.span }] };
-      } else {
-        fix = { safety: 'safe', description: `set ${req.key}="${value}"`, intents: [{ kind: 'set-variable', key: req.key, value }] };
-      }
+      const fix = { key: req.key, value, exported: exported && !asg ? exported.span : null };
 
       let state: string;
       if (skipped) state = `${req.key} is unset because systemd skips the whole file (${config.loadError!.reason})`;
@@ -69,4 +80,4 @@ export const rule: Rule = {
       ctx.report({ span, message: `${state}: ${effect}`, fix });
     }
   },
-};
+});

@@ -1,14 +1,19 @@
-import type { Rule } from '../src/engine/types.js';
-import type { SysconfigConfig } from '../src/dialects/sysconfig.js';
+import { defineRule } from '../src/engine/rule.js';
 import { SYSCONFIG_REQUIRED, describeOption, fromFile, occurrences } from '../src/engine/helpers.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC908',
   slug: 'options-override-variable',
   severity: 'warning',
   summary: '`OPTIONS` sets `-p`/`-u`/`-m`/`-c`, silently overriding `PORT`/`USER`/`CACHESIZE`/`MAXCONN`',
-  fixable: null,
+  since: '0.1.0',
+  phase: 'dialect',
   dialects: ['sysconfig'],
+  sources: [
+    { kind: 'memcached-source', file: 'scripts/memcached.service', at: 'ExecStart=' },
+    { kind: 'memcached-doc', title: 'memcached(1): a repeated option keeps its last value' },
+  ],
+  fix: null,
   docs: {
     what:
       'Reports a `-p`, `-u`, `-m` or `-c` (or their long forms) inside `OPTIONS`. The unit passes `-p ${PORT} -u ${USER} ' +
@@ -23,11 +28,9 @@ export const rule: Rule = {
       good: 'PORT="11311"\nUSER="memcached"\nMAXCONN="1024"\nCACHESIZE="64"\nOPTIONS="-l 127.0.0.1"\n',
     },
     fix: 'None: decide which value is meant, put it in the variable and remove the option from `OPTIONS`.',
-    references: ['memcached scripts/memcached.service: ExecStart=', 'memcached(1): a repeated option keeps its last value'],
   },
   check(ctx) {
-    if (ctx.config.dialect !== 'sysconfig') return;
-    const config = ctx.config as SysconfigConfig;
+    const config = ctx.config;
     for (const req of SYSCONFIG_REQUIRED) {
       const occ = occurrences(ctx, req.letter);
       const last = occ.at(-1);
@@ -44,4 +47,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

@@ -1,12 +1,18 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/engine/rule.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC909',
   slug: 'shell-syntax-mismatch',
   severity: 'warning',
   summary: 'sysconfig text that systemd and a shell read differently',
-  fixable: null,
+  since: '0.1.0',
+  phase: 'dialect',
   dialects: ['sysconfig'],
+  sources: [
+    { kind: 'manual', page: 'systemd.exec(5)', section: 'EnvironmentFile=' },
+    { kind: 'reference', title: 'POSIX shell command language: 2.9.1 Simple Commands (assignments), 2.3 Token Recognition (comments)' },
+  ],
+  fix: null,
   docs: {
     what:
       'Reports text in `/etc/sysconfig/memcached` that systemd\'s `EnvironmentFile=` parser and a POSIX shell read differently: ' +
@@ -24,16 +30,11 @@ export const rule: Rule = {
       good: 'PORT="11211"\nUSER="memcached"\nMAXCONN="1024"\nCACHESIZE="64"\nOPTIONS="-l 127.0.0.1 -U 0"\n',
     },
     fix: 'None: write `KEY="value"` without spaces around `=`, quote every value, and put comments on lines of their own.',
-    references: [
-      'systemd.exec(5): EnvironmentFile=',
-      'POSIX shell command language: 2.9.1 Simple Commands (assignments), 2.3 Token Recognition (comments)',
-    ],
   },
   check(ctx) {
-    if (ctx.config.dialect !== 'sysconfig') return;
     for (const note of ctx.config.notes) {
       if (note.kind !== 'shell-mismatch' && note.kind !== 'comment-continuation') continue;
       ctx.report({ span: note.span, message: note.message });
     }
   },
-};
+});

@@ -1,15 +1,24 @@
-import type { Rule, RuleContext } from '../src/engine/types.js';
+import { defineRule, type RuleContext } from '../src/engine/rule.js';
 import type { Unknown } from '../src/memcached/model.js';
 
 /** Notes that say where memcached's options really come from, when this file does not decide them. */
 const ELSEWHERE = new Set(['delegated', 'other-program', 'unknown-variable', 'not-memcached']);
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC910',
   slug: 'options-not-in-file',
   severity: 'info',
   summary: "the file does not decide memcached's command line, so its options were not checked",
-  fixable: null,
+  since: '0.1.0',
+  phase: 'dialect',
+  dialects: 'all',
+  sources: [
+    { kind: 'manual', page: 'systemd.service(5)', section: 'ExecStart=' },
+    { kind: 'manual', page: 'systemd.exec(5)', section: 'EnvironmentFile=' },
+    { kind: 'reference', title: 'Jinja2 template designer documentation', url: 'https://jinja.palletsprojects.com/en/stable/templates/' },
+    { kind: 'reference', title: 'ERB (Ruby standard library)', url: 'https://docs.ruby-lang.org/en/master/ERB.html' },
+  ],
+  fix: null,
   docs: {
     what:
       "Reports a file whose service does not show memcached's options: a systemd unit that runs Debian's wrapper (the options are in " +
@@ -28,7 +37,6 @@ export const rule: Rule = {
       good: '[Service]\nUser=memcache\nExecStart=/usr/bin/memcached -l 127.0.0.1 -U 0\n',
     },
     fix: 'None: lint the file the finding names (for example `mchard lint /etc/memcached.conf`).',
-    references: ['systemd.service(5): ExecStart=', 'systemd.exec(5): EnvironmentFile=', 'Jinja2 template designer documentation', 'ERB (Ruby standard library)'],
   },
   check(ctx) {
     const reason = ctx.config.argvUnknown;
@@ -39,7 +47,7 @@ export const rule: Rule = {
     const note = ctx.config.notes.find((n) => ELSEWHERE.has(n.kind));
     ctx.report({ span: note?.span ?? null, message: `${reason} (the listener, user and option checks were skipped)` });
   },
-};
+});
 
 /** The things the file leaves to the template (or the host) that the checks would need, one finding per deciding argument. */
 function reportUndecided(ctx: RuleContext): void {
@@ -69,4 +77,3 @@ function reportUndecided(ctx: RuleContext): void {
     });
   }
 }
-

@@ -1,13 +1,17 @@
-import type { Rule } from '../src/engine/types.js';
+import { noteRule } from '../src/engine/rule.js';
 
-const NOT_STARTED = new Set(['not-enabled', 'not-autostarted']);
-
-export const rule: Rule = {
+export const rule = noteRule({
   id: 'MC911',
   slug: 'not-started-by-service',
   severity: 'info',
   summary: 'the service manager does not start memcached from this file on its own',
-  fixable: null,
+  since: '0.1.0',
+  dialects: ['rcconf', 'supervisord'],
+  sources: [
+    { kind: 'manual', page: 'rc.conf(5)', section: '${name}_enable' },
+    { kind: 'reference', title: 'supervisord documentation: [program:x] autostart' },
+  ],
+  kinds: ['not-enabled', 'not-autostarted'],
   docs: {
     what:
       'Reports a FreeBSD `rc.conf` whose `memcached_enable` is not YES (rc does not start memcached at boot) and a supervisord program ' +
@@ -22,9 +26,5 @@ export const rule: Rule = {
       good: 'memcached_enable="YES"\nmemcached_flags="-l 127.0.0.1 -U 0"\n',
     },
     fix: 'None: enabling a service is a decision mchard leaves to you (`sysrc memcached_enable=YES`, `autostart=true`).',
-    references: ['rc.conf(5): ${name}_enable', 'supervisord documentation: [program:x] autostart'],
   },
-  check(ctx) {
-    for (const note of ctx.config.notes) if (NOT_STARTED.has(note.kind)) ctx.report({ span: note.span, message: note.message });
-  },
-};
+});

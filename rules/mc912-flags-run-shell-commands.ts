@@ -1,12 +1,17 @@
-import type { Rule } from '../src/engine/types.js';
+import { noteRule } from '../src/engine/rule.js';
 
-export const rule: Rule = {
+export const rule = noteRule({
   id: 'MC912',
   slug: 'flags-run-shell-commands',
   severity: 'error',
   summary: 'a `;`, `&` or `|` in the flags makes the init system run further commands as root',
-  fixable: null,
+  since: '0.1.0',
   dialects: ['rcconf'],
+  sources: [
+    { kind: 'reference', title: 'FreeBSD ports databases/memcached files/memcached.in' },
+    { kind: 'manual', page: 'rc.subr(8)', section: 'run_rc_command' },
+  ],
+  kinds: ['shell-extra-command'],
   docs: {
     what:
       "Reports a FreeBSD `memcached_flags` value holding an unquoted `;`, `&` or `|`. The rc.d script puts the flags into a command line " +
@@ -21,9 +26,5 @@ export const rule: Rule = {
       good: 'memcached_enable="YES"\nmemcached_flags="-l 127.0.0.1 -U 0"\n',
     },
     fix: 'None: mchard cannot know what the extra command was for. Move it out of the flags (into a script of its own) or quote the character.',
-    references: ['FreeBSD ports databases/memcached files/memcached.in', 'rc.subr(8): run_rc_command'],
   },
-  check(ctx) {
-    for (const note of ctx.config.notes) if (note.kind === 'shell-extra-command') ctx.report({ span: note.span, message: note.message });
-  },
-};
+});

@@ -1,12 +1,16 @@
-import type { Rule } from '../src/engine/types.js';
+import { noteRule } from '../src/engine/rule.js';
 
-export const rule: Rule = {
+export const rule = noteRule({
   id: 'MC913',
   slug: 'unit-variable-unset',
   severity: 'warning',
   summary: '`ExecStart=` uses a variable that nothing sets',
-  fixable: null,
+  since: '0.1.0',
   dialects: ['systemd'],
+  sources: [
+    { kind: 'manual', page: 'systemd.service(5)', section: 'Command lines — variable expansion' },
+  ],
+  kinds: ['unset-variable'],
   docs: {
     what:
       'Reports a `$VAR` or `${VAR}` in a unit\'s `ExecStart=` that neither `Environment=` nor a readable `EnvironmentFile=` sets. systemd ' +
@@ -20,9 +24,5 @@ export const rule: Rule = {
       good: '[Service]\nUser=memcache\nEnvironment=EXTRA=-v\nExecStart=/usr/bin/memcached -l 127.0.0.1 -U 0 $EXTRA\n',
     },
     fix: 'None: set the variable with `Environment=` or in the environment file, or remove it from `ExecStart=`.',
-    references: ['systemd.service(5): Command lines — variable expansion'],
   },
-  check(ctx) {
-    for (const note of ctx.config.notes) if (note.kind === 'unset-variable') ctx.report({ span: note.span, message: note.message });
-  },
-};
+});

@@ -1,4 +1,5 @@
-import type { Rule, RuleContext, Severity } from '../src/engine/types.js';
+import type { Severity } from '../src/engine/types.js';
+import { defineRule, type RuleContext } from '../src/engine/rule.js';
 import type { Span } from '../src/source.js';
 import { compareVersions, formatVersion, parseVersion, type Version } from '../src/memcached/version.js';
 import { olderThan, type ImageVersion } from '../src/dialects/images/index.js';
@@ -234,12 +235,21 @@ function affected(version: ImageVersion, vuln: Vulnerability): boolean | null {
   return null;
 }
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC920',
   slug: 'known-vulnerable-version',
   severity: 'error',
   summary: 'the memcached release has published vulnerabilities fixed in a later one',
-  fixable: null,
+  since: '0.2.0',
+  // It reads the image the dialect names, and judges also when the file does not show memcached's options.
+  phase: 'dialect',
+  dialects: 'all',
+  sources: [
+    ...VULNERABILITIES.flatMap((row) => row.cves.map((id) => ({ kind: 'cve' as const, id }))),
+    { kind: 'memcached-doc', title: 'memcached release notes', url: 'https://github.com/memcached/memcached/wiki/ReleaseNotes' },
+    { kind: 'reference', title: 'Debian, Ubuntu and Red Hat backport security fixes into older upstream versions: check the package changelog' },
+  ],
+  fix: null,
   docs: {
     what:
       'Reports a memcached release older than the fix of a published vulnerability (a CVE), for the release the file runs: a ' +
@@ -265,11 +275,6 @@ export const rule: Rule = {
       good: 'services:\n  cache:\n    image: memcached:1.6.45\n    command: ["-U", "0"]\n',
     },
     fix: 'None: upgrade memcached (the image tag, or the package) to the release the finding names or later.',
-    references: [
-      'CVE records: https://www.cve.org/ (CVE-2009-1255 to CVE-2023-46853 as listed in the rule)',
-      'memcached release notes: https://github.com/memcached/memcached/wiki/ReleaseNotes',
-      'Debian, Ubuntu and Red Hat backport security fixes into older upstream versions: check the package changelog',
-    ],
   },
   check(ctx) {
     const target = targetOf(ctx);
@@ -307,4 +312,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

@@ -1,14 +1,22 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/engine/rule.js';
 
 /** Bitnami's announcement of the catalog change (bitnami/containers#83267, also bitnami/charts#35164, 2025-07-16). */
 const ANNOUNCEMENT = 'https://github.com/bitnami/containers/issues/83267';
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC921',
   slug: 'image-not-updated',
   severity: 'warning',
   summary: 'the memcached image comes from a repository that no longer receives updates',
-  fixable: null,
+  since: '0.2.0',
+  phase: 'dialect',
+  dialects: ['compose', 'dockerfile', 'kubernetes', 'helm'],
+  sources: [
+    { kind: 'reference', title: 'Bitnami: Upcoming changes to the Bitnami catalog (effective August 28th, 2025)', url: ANNOUNCEMENT },
+    { kind: 'reference', title: 'Bitnami charts: the same announcement', url: 'https://github.com/bitnami/charts/issues/35164' },
+    { kind: 'reference', title: 'Bitnami: Bitnami content on AWS is being retired on June 10, 2026', url: 'https://github.com/bitnami/charts/issues/36537' },
+  ],
+  fix: null,
   docs: {
     what:
       "Reports a Bitnami memcached image from a place where it is no longer maintained for free, wherever the image is named: " +
@@ -31,10 +39,6 @@ export const rule: Rule = {
       good: 'services:\n  cache:\n    image: memcached:1.6.45\n    command: ["-U", "0"]\n',
     },
     fix: "None: move to a maintained image (the official `memcached` image, a Bitnami Secure Images subscription, or your own build) and set memcached's options for it.",
-    references: [
-      `Bitnami: Upcoming changes to the Bitnami catalog (effective August 28th, 2025): ${ANNOUNCEMENT}`,
-      'Bitnami: Bitnami content on AWS is being retired on June 10, 2026: https://github.com/bitnami/charts/issues/36537',
-    ],
   },
   check(ctx) {
     const image = ctx.config.image;
@@ -63,4 +67,4 @@ export const rule: Rule = {
         return;
     }
   },
-};
+});

@@ -1,4 +1,4 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/engine/rule.js';
 import type { Drift } from '../src/audit/drift.js';
 import { classifyAddress } from '../src/engine/exposure.js';
 
@@ -23,13 +23,20 @@ function parts(d: Drift, held: string[], predicted: string[]): string[] {
   return out;
 }
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC950',
   slug: 'config-drift',
   severity: 'warning',
   summary: 'the running memcached differs from what its configuration file would start now',
-  fixable: null,
-  scope: 'audit',
+  since: '0.1.0',
+  phase: 'audit',
+  dialects: 'all',
+  sources: [
+    { kind: 'memcached-doc', title: 'memcached reads its options only at start: memcached(1)' },
+    { kind: 'manual', page: 'systemctl(1)', section: 'restart' },
+    { kind: 'manual', page: 'proc(5)', section: '/proc/PID/cmdline, /proc/PID/fd, /proc/net/tcp' },
+  ],
+  fix: null,
   docs: {
     what:
       '`mchard audit` only. Compares a running memcached with the configuration file that starts it (found through the ' +
@@ -51,11 +58,6 @@ export const rule: Rule = {
     fix:
       'None: restart the service (`systemctl restart memcached`) once the file is right, then run `mchard audit` again. ' +
       'In the example, the file says `-l 127.0.0.1` and the running process (bad) was started before that line was added.',
-    references: [
-      'memcached reads its options only at start: memcached(1)',
-      'systemctl(1): restart',
-      'proc(5): /proc/PID/cmdline, /proc/PID/fd, /proc/net/tcp',
-    ],
   },
   check(ctx) {
     const a = ctx.audit;
@@ -72,4 +74,4 @@ export const rule: Rule = {
       message: `restart needed: ${d.path} would not start this process as it runs: ${parts(d, heldKeys, predicted).join('; ')}${when}`,
     });
   },
-};
+});

@@ -1,15 +1,26 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/engine/rule.js';
 import { describeReach, reachableSockets } from '../src/audit/reach.js';
 import { cidrList, firewallFor, openFrom, splitByTrust } from '../src/audit/firewall/findings.js';
 import { socketKey } from '../src/system/sockets.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC951',
   slug: 'listener-reachable',
   severity: 'error',
   summary: 'a running memcached holds a socket that other machines can reach',
-  fixable: null,
-  scope: 'audit',
+  since: '0.1.0',
+  phase: 'audit',
+  dialects: 'all',
+  sources: [
+    { kind: 'manual', page: 'proc(5)', section: '/proc/PID/net/tcp, /proc/PID/fd, /proc/PID/ns/net' },
+    { kind: 'manual', page: 'libnftables-json(5)' },
+    { kind: 'manual', page: 'nft(8)' },
+    { kind: 'manual', page: 'iptables-save(8)' },
+    { kind: 'manual', page: 'ss(8)' },
+    { kind: 'manual', page: 'netstat(8)' },
+    { kind: 'memcached-doc', title: 'memcached wiki: ConfiguringServer, section networking', url: 'https://github.com/memcached/memcached/wiki/ConfiguringServer#networking' },
+  ],
+  fix: null,
   docs: {
     what:
       '`mchard audit` only. Reads the sockets a running memcached really holds (its descriptors in /proc/PID/fd matched ' +
@@ -34,12 +45,6 @@ export const rule: Rule = {
     fix:
       'None: bind loopback or a unix socket in the configuration file (`mchard fix`), then restart the service; or restrict ' +
       'the port in the packet filter (audit prints nftables rules for it; mchard never changes the filter).',
-    references: [
-      'proc(5): /proc/PID/net/tcp, /proc/PID/fd, /proc/PID/ns/net',
-      'libnftables-json(5); nft(8); iptables-save(8)',
-      'ss(8), netstat(8)',
-      'https://github.com/memcached/memcached/wiki/ConfiguringServer#networking',
-    ],
   },
   check(ctx) {
     const a = ctx.audit;
@@ -75,4 +80,4 @@ export const rule: Rule = {
       }
     }
   },
-};
+});

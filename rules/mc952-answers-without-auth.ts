@@ -1,14 +1,22 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/engine/rule.js';
 import { classifyAddress } from '../src/engine/exposure.js';
 import { socketKey } from '../src/system/sockets.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC952',
   slug: 'answers-without-auth',
   severity: 'error',
   summary: 'a network-reachable memcached listener answered a probe without authentication',
-  fixable: null,
-  scope: 'audit',
+  since: '0.1.0',
+  phase: 'audit',
+  dialects: 'all',
+  sources: [
+    { kind: 'other-tool', tool: 'Nmap', check: 'memcached-info NSE script (sends "stats", reports "Authentication no")', url: 'https://nmap.org/nsedoc/scripts/memcached-info.html' },
+    { kind: 'other-tool', tool: 'Nuclei', check: 'network/misconfig/memcached-stats template', url: 'https://github.com/projectdiscovery/nuclei-templates/blob/main/network/misconfig/memcached-stats.yaml' },
+    { kind: 'memcached-doc', title: 'memcached protocol.txt: version; Authentication' },
+    { kind: 'memcached-doc', title: 'memcached(1): -Y, --auth-file; -S, --enable-sasl' },
+  ],
+  fix: null,
   docs: {
     what:
       '`mchard audit --probe` only. Connects to each TCP socket the process holds at its own bound address (a wildcard ' +
@@ -25,10 +33,6 @@ export const rule: Rule = {
       good: '-u memcache -m 64 -l 10.0.0.5 -U 0 -Y /etc/memcached/auth\n',
     },
     fix: 'None: bind loopback, or add `-Y FILE` (or SASL) in the configuration file and restart the service.',
-    references: [
-      'memcached protocol.txt: version; Authentication',
-      'memcached(1): -Y, --auth-file; -S, --enable-sasl',
-    ],
   },
   check(ctx) {
     const a = ctx.audit;
@@ -44,4 +48,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

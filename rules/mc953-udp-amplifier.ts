@@ -1,15 +1,23 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/engine/rule.js';
 import { classifyAddress } from '../src/engine/exposure.js';
 import { socketKey } from '../src/system/sockets.js';
 import { firewallFor } from '../src/audit/firewall/findings.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC953',
   slug: 'udp-amplifier',
   severity: 'error',
   summary: 'a running memcached holds a network-reachable UDP socket, usable for amplification attacks',
-  fixable: null,
-  scope: 'audit',
+  since: '0.1.0',
+  phase: 'audit',
+  dialects: 'all',
+  sources: [
+    { kind: 'other-tool', tool: 'Metasploit', check: 'auxiliary/scanner/memcached/memcached_amp (UDP "stats" probe, amplification factor)', url: 'https://github.com/rapid7/metasploit-framework/blob/master/modules/auxiliary/scanner/memcached/memcached_amp.rb' },
+    { kind: 'cve', id: 'CVE-2018-1000115' },
+    { kind: 'memcached-doc', title: 'memcached protocol.txt: UDP protocol' },
+    { kind: 'memcached-doc', title: 'memcached 1.5.6 release notes: UDP disabled by default' },
+  ],
+  fix: null,
   docs: {
     what:
       '`mchard audit` only. Reports the UDP sockets a running memcached holds on a non-loopback address. From the socket ' +
@@ -27,7 +35,6 @@ export const rule: Rule = {
       good: '-u memcache -m 64 -p 11211 -U 0\n',
     },
     fix: 'None on the process: set `-U 0` in the configuration file (`mchard fix` does, see MC110) and restart the service.',
-    references: ['CVE-2018-1000115', 'memcached protocol.txt: UDP protocol', 'memcached 1.5.6 release notes: UDP disabled by default'],
   },
   check(ctx) {
     const a = ctx.audit;
@@ -56,4 +63,4 @@ export const rule: Rule = {
     if (measured.length === 0) return;
     ctx.report({ span: null, message: `amplification-capable UDP: ${measured.join('; ')}` });
   },
-};
+});

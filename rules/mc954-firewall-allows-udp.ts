@@ -1,15 +1,22 @@
-import type { Rule } from '../src/engine/types.js';
+import { defineRule } from '../src/engine/rule.js';
 import { cidrList, firewallFor, splitByTrust } from '../src/audit/firewall/findings.js';
 import { classifyAddress } from '../src/engine/exposure.js';
 import { socketKey } from '../src/system/sockets.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'MC954',
   slug: 'firewall-allows-udp',
   severity: 'error',
   summary: 'the packet filter lets UDP reach memcached from outside the trusted networks',
-  fixable: null,
-  scope: 'audit',
+  since: '0.2.0',
+  phase: 'audit',
+  dialects: 'all',
+  sources: [
+    { kind: 'cve', id: 'CVE-2018-1000115' },
+    { kind: 'manual', page: 'libnftables-json(5)' },
+    { kind: 'memcached-doc', title: 'memcached protocol.txt: UDP protocol' },
+  ],
+  fix: null,
   docs: {
     what:
       '`mchard audit` only. For each UDP socket a running memcached holds on a non-loopback address, evaluates the ' +
@@ -26,7 +33,6 @@ export const rule: Rule = {
       good: '-u memcache -m 64 -l 10.0.0.5 -p 11211 -U 0\n',
     },
     fix: 'None on the filter (mchard never changes it; audit prints nftables rules that restrict the port). Set `-U 0` in the configuration file (`mchard fix`, MC110) and restart the service.',
-    references: ['CVE-2018-1000115', 'libnftables-json(5)', 'memcached protocol.txt: UDP protocol'],
   },
   check(ctx) {
     const a = ctx.audit;
@@ -43,4 +49,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

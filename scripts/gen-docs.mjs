@@ -11,19 +11,19 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tmp = mkdtempSync(join(tmpdir(), 'mchard-docs-'));
 try {
   await build({
-    stdin: { contents: "export { RULES } from './rules/index.ts';", resolveDir: root, loader: 'ts' },
+    stdin: { contents: "export { RULES } from './rules/index.ts'; export { fixLabel } from './src/engine/rule.ts';", resolveDir: root, loader: 'ts' },
     outfile: join(tmp, 'rules.mjs'),
     bundle: true,
     format: 'esm',
     platform: 'node',
     logLevel: 'warning',
   });
-  const { RULES } = await import(pathToFileURL(join(tmp, 'rules.mjs')).href);
+  const { RULES, fixLabel } = await import(pathToFileURL(join(tmp, 'rules.mjs')).href);
   const esc = (s) => s.replace(/\|/g, '\\|');
   const table = [
-    '| ID | slug | severity | fix | what it reports |',
-    '|---|---|---|---|---|',
-    ...RULES.map((r) => `| ${r.id} | ${r.slug} | ${r.severity} | ${r.fixable ?? '—'} | ${esc(r.summary)} |`),
+    '| ID | slug | severity | fix | since | what it reports |',
+    '|---|---|---|---|---|---|',
+    ...RULES.map((r) => `| ${r.id} | ${r.slug} | ${r.severity} | ${fixLabel(r) ?? '—'} | ${r.since} | ${esc(r.summary)} |`),
   ].join('\n');
   const readme = join(root, 'README.md');
   const current = readFileSync(readme, 'utf8');

@@ -75,7 +75,8 @@ Options:
                                     string in its binary; never by running it)
   --trusted-network CIDR            private network where listening is fine (repeatable)
   -q, --quiet                       report errors only
-  --color / --no-color              colour (default: on a terminal, unless NO_COLOR)
+  --color[=WHEN], --no-color        colour: auto (the default: on a terminal, unless
+                                    NO_COLOR is set or TERM=dumb), always, never
 
 Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or read errors.
 `;

@@ -1,12 +1,14 @@
 /** Which files a command works on, and reading each in its dialect with the options that apply to it. */
-import { closeSync, existsSync, fstatSync, lstatSync, openSync, readdirSync, readSync, constants as fsConstants } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { InputError, readConfig, type ReadLimits } from '../input.js';
-import { detectDialect, DIALECTS, isDialect, type Companions, type DialectChoice, type DialectRefusal } from '../dialects/detect.js';
+import { readsStdin } from './targets.js';
+import { detectDialect, DIALECTS, isDialect, type DialectChoice, type DialectRefusal } from '../dialects/detect.js';
+import { companionsOf } from './companions.js';
 import { loadDialect } from '../dialects/index.js';
 import type { DialectName } from '../dialects/types.js';
 import type { SourceText } from '../source.js';
-import { UsageError } from './args.js';
+import { oneOf, UsageError } from './args.js';
 import { findConfig, loadConfig, type ProjectConfig } from '../engine/config.js';
 import type { Rule, RuleOptions } from '../engine/types.js';
 import { defaultRuleOptions } from '../engine/defaults.js';
@@ -28,7 +30,7 @@ export function systemFiles(root = '/etc'): string[] {
 
 export function parseDialectFlag(value: string | undefined): DialectName | undefined {
   if (value === undefined) return undefined;
-  if (!isDialect(value)) throw new UsageError(`--dialect must be one of ${DIALECTS.join(', ')} (got "${value}")`);
+  if (!isDialect(value)) return oneOf('dialect', value, DIALECTS, 'debian');
   return value;
 }
 
@@ -60,39 +62,11 @@ export class RefusedError extends InputError {
 
 /** Reads a file strictly, decides which program reads it, and loads the module of its dialect, so it can be parsed. */
 export async function loadFile(path: string, dialect?: DialectName, limits: ReadLimits = {}): Promise<LoadedFile> {
-  const source = readConfig(path, limits);
+  const source = readConfig(readsStdin(path) ? '-' : path, limits);
   const detection = detectDialect(path, source.text, dialect, companionsOf(path));
   if (detection.refused) throw new RefusedError(detection);
   await loadDialect(detection.dialect);
   return { path, source, dialect: detection.dialect, detection };
-}
-
-/**
- * Files beside `path` that tell what it is: for a Helm `values*.yaml`, the `Chart.yaml` of its folder
- * (whether it is Bitnami's memcached chart or depends on it). Only a regular file of at most 64 KiB is
- * read, never through a symbolic link; anything else counts as absent.
- */
-export function companionsOf(path: string): Companions {
-  if (path === '-' || !/^values([.-][^/]*)?\.ya?ml$/.test(basename(path))) return {};
-  for (const name of ['Chart.yaml', 'Chart.yml']) {
-    const chart = join(dirname(path), name);
-    try {
-      if (!lstatSync(chart).isFile()) continue;
-      const fd = openSync(chart, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK);
-      try {
-        const st = fstatSync(fd);
-        if (!st.isFile() || st.size > 64 * 1024) continue;
-        const buf = Buffer.alloc(st.size);
-        const n = readSync(fd, buf, 0, st.size, 0);
-        return { chartYaml: buf.subarray(0, n).toString('utf8') };
-      } finally {
-        closeSync(fd);
-      }
-    } catch {
-      // no Chart.yaml there (or not readable): nothing beside the file says what it is
-    }
-  }
-  return {};
 }
 
 /** Caches `.mchardrc` lookups per folder and the installed memcached's version per run. */
@@ -160,6 +134,7 @@ export class OptionResolver {
       trustedNetworks: [...(cfg?.trustedNetworks ?? []), ...(this.flags.trustedNetworks ?? [])],
       maxconnLow: cfg?.maxconnLow ?? base.maxconnLow,
       maxconnHigh: cfg?.maxconnHigh ?? base.maxconnHigh,
+      requireReason: cfg?.requireReason ?? false,
       ...extra,
     };
   }

@@ -15,7 +15,10 @@ import { resolve } from 'node:path';
 import { isIP } from 'node:net';
 import { COMMON_OPTIONS, parseCommandArgs, parseMaxFileSize, UsageError } from './args.js';
 import { parseLintFlags, RANK, SHARED_LINT_OPTIONS } from './lint-flags.js';
-import { companionsOf, OptionResolver, RefusedError } from './files.js';
+import { changedSince, contentsOf, FIX_TARGETS_HELP, resolveTargets, TARGET_OPTIONS } from './targets.js';
+import { DOC_LINKS_HELP, DOC_LINKS_OPTIONS, docLinksWanted } from './doc-links.js';
+import { OptionResolver, RefusedError } from './files.js';
+import { companionsOf } from './companions.js';
 import { parseErrorFinding } from './lint.js';
 import { detectDialect, type DialectChoice } from '../dialects/detect.js';
 import { loadDialect } from '../dialects/index.js';
@@ -27,8 +30,9 @@ import { currentFile } from './io.js';
 import { visible } from '../report/visible.js';
 import { hiddenValues, redact } from '../report/redact.js';
 import { isSystemPath } from '../host.js';
-import { planFix, type FailedFix, type FixPlan } from '../fix/plan.js';
+import { planFix, type FixPlan } from '../fix/plan.js';
 import { hostCheckProblems } from '../fix/host-checks.js';
+import { hostAccess } from '../fix/host-access.js';
 import { checkWritable, lockForWrite, safeWrite, WriteError, type HeldFile, type SafeWriteOptions } from '../fix/write.js';
 import { Interrupts, type SignalSource } from '../fix/interrupt.js';
 import type { Answer } from '../fix/confirm.js';
@@ -50,21 +54,28 @@ const OPTIONS = {
   user: { type: 'string' },
   port: { type: 'string' },
   'no-host-checks': { type: 'boolean' },
+  'host-checks': { type: 'boolean' },
+  'unsafe-fixes': { type: 'boolean' },
   'no-backup': { type: 'boolean' },
   'follow-symlinks': { type: 'boolean' },
   restart: { type: 'boolean' },
   'no-restart': { type: 'boolean' },
   start: { type: 'boolean' },
   service: { type: 'string' },
+  hook: TARGET_OPTIONS.hook,
+  verbose: TARGET_OPTIONS.verbose,
+  ...DOC_LINKS_OPTIONS,
 } as const;
 
 export const FIX_HELP = `Usage: mchard fix [options] [FILE...]
 
 Fixes what the rules can fix, in each file's own syntax, and leaves every other
 line as it was. For each file: shows the diff, asks, writes, then restarts the
-service that reads the file and verifies it. With no FILE, fixes the system
-files that exist: /etc/memcached.conf, /etc/memcached_*.conf,
-/etc/sysconfig/memcached.
+service that reads the file and verifies it. With no FILE, fixes the files on
+this host's system paths that exist ("mchard help lint" lists them) but the
+package's own units (/lib/systemd/system, /usr/lib/systemd/system). A FILE may
+be a folder: the configuration files under it, found by their paths as
+"mchard lint FOLDER" finds them.
 
 Options:
   -y, --yes                         write without asking (and restart)
@@ -73,12 +84,19 @@ Options:
   --user NAME                       run as NAME (default memcache on Debian,
                                     memcached on RHEL)
   --port N                          move TCP off the default port 11211 to N
+                                    (an unsafe fix: needs --unsafe-fixes)
+  --unsafe-fixes                    also apply the fixes that can change what the
+                                    service does for its clients or whether it
+                                    starts (mchard rules shows which are unsafe)
   --no-backup                       do not keep a backup (FILE.mchard-backup-TIME)
   --follow-symlinks                 write through a symbolic link that leads out
                                     of the folder named on the command line
   --no-host-checks                  skip the checks that the listen addresses and
                                     the user exist here (file for another machine),
                                     and read no host file a unit names
+  --host-checks                     make those checks for a file outside /etc too
+                                    (they also decide whether switching -u root
+                                    to a service user is safe)
   --restart                         after writing a file this machine's service
                                     reads, restart the service without asking,
                                     verify it runs the new file, roll back if not
@@ -101,11 +119,14 @@ Options:
   --memcached-version X.Y.Z         memcached release whose behaviour applies
   --trusted-network CIDR            private network where listening is fine (repeatable)
   -q, --quiet                       report errors only (the exit status is the same)
-  --color / --no-color              colour (default: on a terminal, unless NO_COLOR)
+${FIX_TARGETS_HELP}${DOC_LINKS_HELP}  --color[=WHEN], --no-color        colour: auto (the default: on a terminal, unless
+                                    NO_COLOR is set or TERM=dumb), always, never
   --max-file-size SIZE              largest file read (default 1M; K, M, G suffixes)
 
 Without --yes and without a terminal to ask on, nothing is written. Ctrl-C at a
-question stops the whole command: nothing more is written.
+question stops the whole command: nothing more is written. Unsafe fixes are
+held back (and listed) unless --unsafe-fixes is given; switching -u root to a
+service user is safe when the host checks show the user can run memcached.
 
 After a restart mchard checks, within 15 s, that the service runs a new
 memcached holding exactly the listeners the file asks for (no wildcard or UDP
@@ -222,20 +243,12 @@ function tally(findings: readonly Finding[], would = false): string {
   return `${parts.length ? parts.join(', ') : 'no findings'} ${verb}`;
 }
 
-/**
- * Fixes the plan held back as unsafe. The rule contract (issue 14 §3) makes FixPlan record them as
- * `heldBack`; until then there are none.
- */
-function heldBack(plan: FixPlan): FailedFix[] {
-  return (plan as FixPlan & { heldBack?: FailedFix[] }).heldBack ?? [];
-}
-
 /** The JSON `fix` record of a file. */
 function outcomeOf(s: FileState): FixFileOutcome {
   const entry = (a: { ruleId: string; slug: string; description: string }) => ({ ruleId: a.ruleId, slug: a.slug, description: a.description });
   const notFixed: FixFileOutcome['notFixed'] = [
     ...s.plan.failed.map((f) => ({ ...entry(f), kind: 'refused' as const, reason: f.reason })),
-    ...heldBack(s.plan).map((f) => ({ ...entry(f), kind: 'unsafe' as const, reason: f.reason })),
+    ...s.plan.heldBack.map((f) => ({ ...entry(f), kind: 'unsafe' as const, reason: f.reason })),
   ];
   if (!s.written && s.plan.changed) {
     const why = s.notWritten ?? { kind: 'not-written' as const, reason: 'not written' };
@@ -257,8 +270,12 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
     io.out(FIX_HELP);
     return 0;
   }
-  const { format, failOnFlag, dialect, version, trusted, disabled, paths } = parseLintFlags(values, positionals, RULES);
+  const { format, failOnFlag, dialect, version, trusted, disabled, paths: named } = parseLintFlags(values, positionals, RULES);
+  const paths = resolveTargets(positionals, named, { ...values, dialect }, io, 'fix');
+  // As a pre-commit hook: never restart anything, never judge the file against this host.
+  if (values.hook) Object.assign(values, { 'no-restart': true, 'no-host-checks': true });
   if (values.restart && values['no-restart']) throw new UsageError('--restart and --no-restart contradict each other');
+  if (values['host-checks'] && values['no-host-checks']) throw new UsageError('--host-checks and --no-host-checks contradict each other');
   if (values.start && values['no-restart']) throw new UsageError('--start and --no-restart contradict each other');
   if (values.yes && values['dry-run']) throw new UsageError('--yes and --dry-run contradict each other');
   const fixListen = parseListen(values.listen);
@@ -278,7 +295,10 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
   // The files this run may write stay locked until it is done with them (restart and rollback included).
   const held: HeldFile[] = [];
   try {
-    return await fixFiles({ values, paths, format, failOnFlag, dialect, version, trusted, disabled, fixListen, fixUser, fixPort, maxBytes }, io, hooks, interrupts, held);
+    const before = values.hook ? contentsOf(paths) : null;
+    const status = await fixFiles({ values, paths, format, failOnFlag, dialect, version, trusted, disabled, fixListen, fixUser, fixPort, maxBytes }, io, hooks, interrupts, held);
+    // As a hook: a file this run changed fails the commit (review and stage it), as Ruff's fixing hook does.
+    return before && status === 0 && changedSince(before) ? 1 : status;
   } finally {
     for (const h of held) h.release();
     interrupts.uninstall();
@@ -298,6 +318,9 @@ interface FixRun extends Omit<ReturnType<typeof parseLintFlags>, 'paths'> {
 
 async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interrupts, held: HeldFile[]): Promise<number> {
   const { values, paths, format, failOnFlag, dialect, version, trusted, disabled } = run;
+  // Host checks: for a file this machine's service reads (or --host-checks), never with --no-host-checks.
+  const hostChecksApply = (path: string) =>
+    !values['no-host-checks'] && (values['host-checks'] === true || values.restart === true || values.service !== undefined || servicePath(path));
   const color = useColor({ color: values.color, noColor: values['no-color'] }, io.stdoutStream);
   const c = paint(color);
   // Machine-readable formats keep stdout for the report; the diff, messages and questions go to stderr.
@@ -348,7 +371,11 @@ async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interr
         rules: RULES,
         options: resolver.ruleOptions(path, cfg, { fixUser: run.fixUser, fixListen: run.fixListen, fixPort: run.fixPort }),
         severities,
-        hostFiles: hostFileAccess(path, values['no-host-checks'] ? false : undefined, paths),
+        hostFiles: hostFileAccess(path, values['no-host-checks'] ? false : values['host-checks'] ? true : undefined, paths),
+        unsafeFixes: values['unsafe-fixes'] === true || cfg?.unsafeFixes === true,
+        extendSafeFixes: cfg?.extendSafeFixes,
+        extendUnsafeFixes: cfg?.extendUnsafeFixes,
+        fixHost: hostChecksApply(path) ? hostAccess() : null,
       });
       diff = plan.changed ? (await import('../fix/diff.js')).unifiedDiff(path, plan.original, plan.text, color, plan.origin) : null;
     } catch (e) {
@@ -382,6 +409,7 @@ async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interr
     }
     const hidden = hiddenValues(s.plan.before.config.argv);
     for (const f of s.plan.failed) say(`  ${c.yellow('not fixed')}  ${f.ruleId}  ${visible(f.description)}: ${visible(redact(f.reason, hidden))}\n`);
+    for (const h of s.plan.heldBack) say(`  ${c.yellow('not fixed')}  ${h.ruleId}  ${visible(h.description)}: unsafe, ${visible(h.reason)} (run with --unsafe-fixes)\n`);
   };
   const notWritten = (s: FileState, kind: NotFixedKind, reason: string, shown = reason) => {
     s.notWritten = { kind, reason };
@@ -390,10 +418,10 @@ async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interr
 
   // Host checks: what a file this machine's service reads newly asks for must exist here. One failure
   // and nothing is written.
-  if (!values['no-host-checks']) {
+  {
     const problems: string[] = [];
     for (const s of changed) {
-      if (!values.restart && values.service === undefined && !servicePath(s.path)) continue;
+      if (!hostChecksApply(s.path)) continue;
       for (const p of hostCheckProblems(s.plan.before.model, s.plan.after.model)) problems.push(`${visible(s.path)}: ${visible(p)}`);
     }
     if (problems.length) {
@@ -517,7 +545,7 @@ function report(reports: readonly (FileState | FileReport)[], run: FixRun, io: I
     const findings = run.values.quiet ? now.filter((f) => f.severity === 'error') : now;
     return { path: r.path, dialect: r.plan.dialect, findings, hidden: now.length - findings.length, detection: r.detection, ...(run.format === 'json' ? { fix: outcomeOf(r) } : {}) };
   });
-  io.out(formatReport(run.format, { files, rules: RULES as Rule[], color, toolVersion: VERSION }));
+  io.out(formatReport(run.format, { files, rules: RULES as Rule[], color, toolVersion: VERSION, docLinks: docLinksWanted(run.values, run.paths, RULES) }));
 }
 
 /**

@@ -15,8 +15,9 @@ import { hostFileAccess } from '../input.js';
 import type { DialectChoice } from '../dialects/detect.js';
 import { inspectionOf, refusedInspection, type Inspection, type RefusedInspection } from './inspection.js';
 import type { Io } from './io.js';
+import { isFolder, resolveTargets, TARGET_OPTIONS } from './targets.js';
 
-const OPTIONS = { ...COMMON_OPTIONS, 'host-checks': { type: 'boolean' }, 'no-host-checks': { type: 'boolean' } } as const;
+const OPTIONS = { ...COMMON_OPTIONS, 'host-checks': { type: 'boolean' }, 'no-host-checks': { type: 'boolean' }, verbose: TARGET_OPTIONS.verbose, 'stdin-filename': TARGET_OPTIONS['stdin-filename'] } as const;
 
 export const INSPECT_HELP = `Usage: mchard inspect [options] FILE...
 
@@ -34,20 +35,30 @@ Options:
                             check users and addresses against this machine,
                             and read the host files a unit names
                             (EnvironmentFile=) (default: only for files under /etc)
-  --color / --no-color      colour (default: on a terminal, unless NO_COLOR)
+  --color[=WHEN], --no-color
+                            colour: auto (the default: on a terminal, unless
+                            NO_COLOR is set or TERM=dumb), always, never
   --max-file-size SIZE      largest file read (default 1M; K, M, G suffixes)
-  -                         read standard input
+  -                         read standard input (its format from its content)
+  --stdin-filename PATH     the path standard input stands for, in detection and
+                            the output
+  -v, --verbose             say which files a FOLDER argument passed over, and why
+
+A FILE may be a folder: the configuration files under it, found by their paths
+as "mchard lint FOLDER" finds them.
 `;
 
 export async function runInspect(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, OPTIONS);
+  const { values, positionals: given } = parseCommandArgs(argv, OPTIONS);
   if (values.help) {
     io.out(INSPECT_HELP);
     return 0;
   }
-  if (positionals.length === 0) throw new UsageError('inspect needs a FILE (or - for standard input)');
+  if (given.length === 0 && values['stdin-filename'] === undefined) throw new UsageError('inspect needs a FILE (or - for standard input)');
   const format = oneOf('format', values.format, ['text', 'json'] as const, 'text');
   const dialect = parseDialectFlag(values.dialect);
+  // Folders are searched for configuration files; `-` takes its --stdin-filename name.
+  const positionals = resolveTargets(given, given, { ...values, dialect }, io, 'inspect');
   const version = parseVersionFlag(values['memcached-version']);
   const resolver = new OptionResolver([], { config: values.config, version });
   const color = useColor({ color: values.color, noColor: values['no-color'] }, io.stdoutStream);
@@ -79,7 +90,9 @@ export async function runInspect(argv: string[], io: Io): Promise<number> {
   }
   // Nothing on standard output when no file could be read (the errors are on standard error).
   if (results.length === 0) return status;
-  if (format === 'json') io.out(safeJson(results.length === 1 && positionals.length === 1 ? results[0] : results) + '\n');
+  // One FILE named: one object; several, or a folder (however many files it held): an array.
+  const single = results.length === 1 && positionals.length === 1 && given.length <= 1 && !given.some(isFolder);
+  if (format === 'json') io.out(safeJson(single ? results[0] : results) + '\n');
   else {
     const shown = results.filter((r): r is Inspection => r.dialect !== null);
     if (shown.length) io.out(shown.map((r) => inspectionText(r, choices.get(r)!, color)).join('\n'));

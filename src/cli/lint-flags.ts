@@ -1,6 +1,8 @@
 /** The flags `lint` and `fix` share, validated once: format, threshold, dialect, version, networks, rules off. */
 import { oneOf, UsageError } from './args.js';
-import { parseDialectFlag, parseVersionFlag, systemFiles } from './files.js';
+import { didYouMean, ruleNames } from '../suggest.js';
+import { parseDialectFlag, parseVersionFlag } from './files.js';
+import { systemConfigFiles } from './targets.js';
 import { parseCidrs } from '../engine/exposure.js';
 import { SEVERITIES, type Rule, type Severity } from '../engine/types.js';
 import { FORMATS } from '../report/index.js';
@@ -42,12 +44,12 @@ export function parseLintFlags(
     const name = item.trim();
     if (!name) continue;
     const rule = rules.find((r) => r.id === name.toUpperCase() || r.slug === name);
-    if (!rule) throw new UsageError(`--disable: unknown rule "${name}"`);
+    if (!rule) throw new UsageError(`--disable: unknown rule "${name}"${didYouMean(name, ruleNames(rules))}`);
     disabled.add(rule.id);
   }
-  const paths = positionals.length ? positionals : systemFiles();
+  const paths = positionals.length ? positionals : systemConfigFiles();
   if (paths.length === 0) {
-    throw new UsageError('no FILE given and no system configuration found (/etc/memcached.conf, /etc/memcached_*.conf, /etc/sysconfig/memcached)');
+    throw new UsageError('no FILE given and no memcached configuration found on this host\'s system paths (mchard help lint lists them)');
   }
   return { format, failOnFlag, dialect, version, trusted, disabled, paths };
 }

@@ -5,6 +5,8 @@
  */
 import { COMMON_OPTIONS, parseCommandArgs, parseMaxFileSize, UsageError } from './args.js';
 import { parseLintFlags, RANK, SHARED_LINT_OPTIONS } from './lint-flags.js';
+import { resolveTargets, SYSTEM_PATHS_HELP, TARGET_OPTIONS, TARGETS_HELP } from './targets.js';
+import { DOC_LINKS_HELP, DOC_LINKS_OPTIONS, docLinksFrom } from './doc-links.js';
 import { loadFile, OptionResolver, RefusedError } from './files.js';
 import { lintSource } from '../engine/lint.js';
 import { ConfigError, type ProjectConfig } from '../engine/config.js';
@@ -17,13 +19,25 @@ import { RULES } from '../../rules/index.js';
 import { VERSION } from '../version.js';
 import type { Io } from './io.js';
 
-const OPTIONS = { ...COMMON_OPTIONS, ...SHARED_LINT_OPTIONS, 'host-checks': { type: 'boolean' }, 'no-host-checks': { type: 'boolean' } } as const;
+const OPTIONS = {
+  ...COMMON_OPTIONS,
+  ...SHARED_LINT_OPTIONS,
+  'host-checks': { type: 'boolean' },
+  'no-host-checks': { type: 'boolean' },
+  ...TARGET_OPTIONS,
+  ...DOC_LINKS_OPTIONS,
+} as const;
 
 export const LINT_HELP = `Usage: mchard lint [options] [FILE...]
 
-Checks memcached configuration files. With no FILE, lints the system files that
-exist: /etc/memcached.conf, /etc/memcached_*.conf, /etc/sysconfig/memcached.
-"-" reads standard input (give --dialect).
+Checks memcached configuration files. A FILE may be a folder: the files under
+it whose path says which program reads them (etc/memcached.conf,
+sysconfig/memcached, *.service, docker-compose.yml, supervisor/conf.d/*.conf,
+...) are checked, the others passed over (-v lists them). With no FILE, checks
+the files on this host's system paths that exist:
+${SYSTEM_PATHS_HELP}.
+"-" reads standard input: its format comes from its content, or from the path
+--stdin-filename gives it.
 
 Options:
   --format text|json|sarif|github   output format (default text)
@@ -37,7 +51,8 @@ Options:
   --memcached-version X.Y.Z         memcached release whose behaviour applies
   --trusted-network CIDR            private network where listening is fine (repeatable)
   -q, --quiet                       report errors only (the exit status is the same)
-  --color / --no-color              colour (default: on a terminal, unless NO_COLOR)
+${TARGETS_HELP}${DOC_LINKS_HELP}  --color[=WHEN], --no-color        colour: auto (the default: on a terminal, unless
+                                    NO_COLOR is set or TERM=dumb), always, never
   --max-file-size SIZE              largest file read (default 1M; K, M, G suffixes)
   --host-checks / --no-host-checks  read the host files a unit names (EnvironmentFile=)
                                     (default: only for files under /etc)
@@ -52,8 +67,8 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
     io.out(LINT_HELP);
     return 0;
   }
-  const { format, failOnFlag, dialect, version, trusted, disabled, paths } = parseLintFlags(values, positionals, RULES);
-  if (paths.includes('-') && !dialect) throw new UsageError('reading standard input needs --dialect debian|sysconfig');
+  const { format, failOnFlag, dialect, version, trusted, disabled, paths: named } = parseLintFlags(values, positionals, RULES);
+  const paths = resolveTargets(positionals, named, { ...values, dialect }, io, 'lint');
   const maxBytes = parseMaxFileSize(values['max-file-size']);
   if (values['host-checks'] && values['no-host-checks']) throw new UsageError('--host-checks and --no-host-checks contradict each other');
   const hostChecks = values['no-host-checks'] ? false : values['host-checks'] ? true : undefined;
@@ -74,7 +89,7 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
   }
   const color = useColor({ color: values.color, noColor: values['no-color'] }, io.stdoutStream);
   // The report goes out file by file (text, github), unless an invalid .mchardrc means none at all.
-  const report = reportWriter(format, { rules: RULES as Rule[], color, toolVersion: VERSION }, invalid ? () => {} : (t) => io.out(t));
+  const report = reportWriter(format, { rules: RULES as Rule[], color, toolVersion: VERSION, docLinks: docLinksFrom(values, configs) }, invalid ? () => {} : (t) => io.out(t));
   let status = 0;
   let failing = false;
   for (let k = 0; k < configs.length; k++) {

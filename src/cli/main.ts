@@ -4,6 +4,7 @@
  * control character from a file, a process or a probe reaches a terminal raw, whatever the command.
  */
 import { UsageError } from './args.js';
+import { suggestion } from '../suggest.js';
 import { currentFile, processIo, type Io } from './io.js';
 import { VERSION } from '../version.js';
 import { guardTerminal, visible, shorten } from '../report/visible.js';
@@ -63,6 +64,14 @@ const COMMANDS: Record<string, () => Promise<{ run: Command; help: string }>> = 
   },
 };
 
+/** The message for a command mchard does not have, with the nearest one when there is one. */
+function unknownCommand(cmd: string): string {
+  const hint = suggestion(cmd, [...Object.keys(COMMANDS), 'help']);
+  if (hint) return `unknown command "${cmd}" (${hint})`;
+  if (cmd.startsWith('-')) return `unknown option ${cmd.split('=')[0]} before the command: options follow it (mchard COMMAND [options]; try mchard --help)`;
+  return `unknown command "${cmd}" (try mchard --help)`;
+}
+
 /** The streams of a run, each write passed through the terminal guard. */
 export function guardedIo(io: Io): Io {
   return {
@@ -101,12 +110,12 @@ export async function main(argv: string[], rawIo: Io = processIo): Promise<numbe
         return 0;
       }
       const load = COMMANDS[rest[0]];
-      if (!load) throw new UsageError(`unknown command "${rest[0]}"`);
+      if (!load) throw new UsageError(unknownCommand(rest[0]));
       io.out((await load()).help);
       return 0;
     }
     const load = COMMANDS[cmd];
-    if (!load) throw new UsageError(`unknown command "${cmd}" (try mchard --help)`);
+    if (!load) throw new UsageError(unknownCommand(cmd));
     return await (await load()).run(rest, io);
   } catch (e) {
     if (e instanceof UsageError) {

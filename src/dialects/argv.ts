@@ -15,7 +15,7 @@
  * that ran the command did with them.
  */
 import { SourceText, type ArgToken, type Span } from '../source.js';
-import type { Dialect, DialectNote, LaunchFailure, ParsedConfig } from './types.js';
+import type { Dialect, LaunchFailure, Note, ParsedConfig } from './types.js';
 
 export interface ArgvWord {
   readonly value: string;
@@ -27,7 +27,13 @@ export interface ArgvWord {
   readonly unquoted: boolean;
 }
 
-export interface ArgvConfig extends ParsedConfig {
+/** What the argv dialect notes: argv[0] skipped, a word a shell would change (`what`), an unterminated quote. */
+export type ArgvNote =
+  | (Note<'program'> & { readonly program: string })
+  | (Note<'host-dependent'> & { readonly what: string })
+  | Note<'unterminated-quote'>;
+
+export interface ArgvConfig extends ParsedConfig<ArgvNote> {
   readonly dialect: 'argv';
   /** Every word of the text, argv[0] included when there is one. */
   readonly words: readonly ArgvWord[];
@@ -125,13 +131,13 @@ function scan(text: string): Scan {
 
 export function parseArgvText(source: SourceText): ArgvConfig {
   const { words, unterminated } = scan(source.text);
-  const notes: DialectNote[] = [];
+  const notes: ArgvNote[] = [];
   let program: ArgvWord | null = null;
   let rest = words;
   if (words.length && !words[0].shell && PROGRAM.test(words[0].value)) {
     program = words[0];
     rest = words.slice(1);
-    notes.push({ kind: 'program', span: program.span, message: `"${program.value}" is the program (argv[0]), not an option`, data: { program: program.value } });
+    notes.push({ kind: 'program', span: program.span, message: `"${program.value}" is the program (argv[0]), not an option`, program: program.value });
   }
   const argv: ArgToken[] = rest.map((w) => {
     const raw = source.slice(w.span);
@@ -143,7 +149,7 @@ export function parseArgvText(source: SourceText): ArgvConfig {
     return { value: w.value, span: w.span, origin: 'file' as const, exact: w.shell === null, ...(note ? { note } : {}) };
   });
   for (const w of rest) {
-    if (w.shell) notes.push({ kind: 'host-dependent', span: w.span, message: `a shell would apply ${w.shell} to this word; mchard reads it literally`, data: { what: w.shell } });
+    if (w.shell) notes.push({ kind: 'host-dependent', span: w.span, message: `a shell would apply ${w.shell} to this word; mchard reads it literally`, what: w.shell });
   }
   let launchFailure: LaunchFailure | null = null;
   if (unterminated) {
@@ -190,6 +196,7 @@ export const argvDialect: Dialect = {
   title: 'memcached command line',
   /** No distribution decides this; Debian's name, which the official Docker image shares. */
   defaultUser: 'memcache',
+  commentChars: '#',
   parse: (source) => parseArgvText(source),
   /** Just after the last word (or at the end of an empty text). */
   insertionPoint(config) {

@@ -29,12 +29,13 @@
  */
 import { CST, isMap, isScalar, isSeq, parseDocument, Parser, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import type { ArgToken, SourceText, Span } from '../source.js';
-import type { Dialect, DialectNote, LaunchFailure, ParsedConfig } from './types.js';
+import type { Dialect, LaunchFailure, Note, ParseErrorNote, ParsedConfig } from './types.js';
 import { goShellwords, interpolate, scalarChars } from './compose-words.js';
 import { tokenOf, valueOf, type SrcChar } from './sourced.js';
 import type { PublishedPort, ReachData } from './container-reach.js';
 import { identifyImage, type ImageInfo } from './images/index.js';
 import { bitnamiStart, type BitnamiStart, type EnvValue } from './images/bitnami.js';
+import { bitnamiNote, type ContainerImageNote } from './container-notes.js';
 import { InputError } from '../input.js';
 
 /**
@@ -124,7 +125,27 @@ export interface ComposeEnvVar extends EnvValue {
   readonly form: 'map' | 'list';
 }
 
-export interface ComposeConfig extends ParsedConfig {
+/**
+ * What the Compose dialect notes: a file Compose cannot read or without memcached (`parse-error`), a
+ * `command:` item that is not a string, text Compose drops while splitting a string command, a service
+ * of the memcached image that runs something else, another service running memcached, an argument that
+ * depends on the environment (`value`), the user the container runs memcached as, where the
+ * container's port can be reached from (`container-reach`: `mode`, `published`), and a service whose
+ * image mchard does not know, so that the image decides memcached's options (`delegated`: `image`, null
+ * for an image built from `build:`).
+ */
+export type ComposeNote =
+  | ParseErrorNote
+  | Note<'non-string'>
+  | Note<'dropped-text'>
+  | Note<'not-memcached'>
+  | (Note<'other-service'> & { readonly service: string })
+  | (Note<'container-reach'> & ReachData)
+  | (Note<'delegated'> & { readonly image: string | null })
+  // Bitnami's start script and the official image's settings (container-notes.ts).
+  | ContainerImageNote;
+
+export interface ComposeConfig extends ParsedConfig<ComposeNote> {
   readonly dialect: 'compose';
   readonly document: Document | null;
   readonly service: ComposeService | null;
@@ -148,12 +169,12 @@ function spanOf(node: Node | null | undefined): Span | null {
 interface Words {
   tokens: ArgToken[];
   error: { reason: string; span: Span | null } | null;
-  notes: DialectNote[];
+  notes: ComposeNote[];
 }
 
 /** A `command:`/`entrypoint:` node as Compose turns it into words. */
 function commandWords(node: Node, text: string, key: string): Words {
-  const notes: DialectNote[] = [];
+  const notes: ComposeNote[] = [];
   const sp = spanOf(node);
   const fromScalar = (s: Scalar): { chars: SrcChar[]; err: string | null } => {
     const range = spanOf(s)!;
@@ -225,9 +246,9 @@ function envValue(chars: readonly SrcChar[], variables: readonly string[], span:
  * runs in) or list form (`- KEY=value`; `- KEY` alone, the same). Values are interpolated like the rest of
  * the file. An invalid template is Compose's error for the whole file.
  */
-function environmentOf(node: unknown, text: string): { vars: Map<string, ComposeEnvVar>; error: { reason: string; span: Span | null } | null; notes: DialectNote[] } {
+function environmentOf(node: unknown, text: string): { vars: Map<string, ComposeEnvVar>; error: { reason: string; span: Span | null } | null; notes: ComposeNote[] } {
   const vars = new Map<string, ComposeEnvVar>();
-  const notes: DialectNote[] = [];
+  const notes: ComposeNote[] = [];
   const fromShell = (name: string) => `${name} is taken from the environment docker compose runs in (no value in the file)`;
   if (isMap(node)) {
     for (const pair of node.items as Pair<Node, Node | null>[]) {
@@ -301,7 +322,7 @@ export function parseCompose(source: SourceText): ComposeConfig {
   const tokens = [...new Parser().parse(text)];
   const printed = tokens.map((t) => CST.stringify(t)).join('');
   const print = () => printed;
-  const notes: DialectNote[] = [];
+  const notes: ComposeNote[] = [];
   let launchFailure: LaunchFailure | null = null;
   const fail = (reason: string, span: Span | null) => {
     launchFailure ??= { exitCode: -1, reason, span };
@@ -317,7 +338,9 @@ export function parseCompose(source: SourceText): ComposeConfig {
   }
   if (doc && doc.errors.length > 0) {
     const err = doc.errors[0];
-    fail(`the file is not valid YAML (${err.message.split('\n')[0]}), so Compose refuses it`, { start: err.pos[0], end: Math.max(err.pos[0], err.pos[1]) });
+    // The YAML library can place an error one character past the end of the text (an unclosed flow sequence).
+    const at = (n: number) => Math.min(Math.max(n, 0), text.length);
+    fail(`the file is not valid YAML (${err.message.split('\n')[0]}), so Compose refuses it`, { start: at(err.pos[0]), end: at(Math.max(err.pos[0], err.pos[1])) });
   }
   const services = doc && !launchFailure ? doc.get('services', true) : null;
   const found: ComposeService[] = [];
@@ -392,7 +415,7 @@ export function parseCompose(source: SourceText): ComposeConfig {
 
   const service = found[0] ?? null;
   for (const other of found.slice(1)) {
-    notes.push({ kind: 'other-service', span: other.keySpan, message: `service ${other.name} also runs memcached; mchard checks only ${service!.name} (the first one)`, data: { service: other.name } });
+    notes.push({ kind: 'other-service', span: other.keySpan, message: `service ${other.name} also runs memcached; mchard checks only ${service!.name} (the first one)`, service: other.name });
   }
   let argv: ArgToken[] = [];
   let startsAs: string | undefined;
@@ -408,7 +431,7 @@ export function parseCompose(source: SourceText): ComposeConfig {
       `service ${service.name} runs ${what}, which mchard does not know: the image's own command and environment decide memcached's options and user` +
       (service.command ? ', and command: only feeds its entrypoint' : '') +
       `; unknown (an entrypoint: that runs memcached would decide them in this file)`;
-    notes.push({ kind: 'delegated', span: spanOf(imageNode) ?? service.keySpan, message: argvUnknown, data: { image: service.image } });
+    notes.push({ kind: 'delegated', span: spanOf(imageNode) ?? service.keySpan, message: argvUnknown, image: service.image });
     const w = words.get(service)!;
     notes.push(...w.notes);
     if (w.error) fail(w.error.reason, w.error.span);
@@ -419,7 +442,7 @@ export function parseCompose(source: SourceText): ComposeConfig {
     for (const n of w.notes) notes.push(n);
     if (w.error) fail(w.error.reason, w.error.span);
     argv = w.tokens;
-    for (const t of argv.filter((t) => !t.exact)) notes.push({ kind: 'host-dependent', span: t.span ?? service.keySpan, message: `the argument ${t.note}`, data: { value: t.value } });
+    for (const t of argv.filter((t) => !t.exact)) notes.push({ kind: 'host-dependent', span: t.span ?? service.keySpan, message: `the argument ${t.note}`, value: t.value });
     const node = service.node;
     const official = service.imageInfo?.family === 'official';
     const userNode = node.get('user', true) as Node | undefined;
@@ -438,24 +461,23 @@ export function parseCompose(source: SourceText): ComposeConfig {
       }
       if (start.sasl.on === null) notes.push({ kind: 'auth-unknown', span: start.sasl.span ?? anchor, message: start.sasl.why });
       // What the image silently ignores is reported (MC903); the rest are notes.
-      const IGNORED = new Set(['env-ignored', 'extra-flags-first-line', 'ignored-variable', 'sasl-skipped']);
-      for (const n of start.notes) notes.push({ kind: IGNORED.has(n.kind) ? 'ignored-setting' : n.kind, span: n.span ?? anchor, message: n.message, data: { detail: n.kind } });
+      for (const n of start.notes) notes.push(bitnamiNote(n, n.span ?? anchor));
       startsAs = start.startsAs ?? `unknown (${start.userWhy})`;
       notes.push({
         kind: 'starts-as',
         span: start.userSpan ?? anchor,
         message: start.startsAs === null ? `the user memcached runs as is unknown: ${start.userWhy}` : start.startsAs === 'root' ? `${start.userWhy}` : `${start.userWhy}: memcached is not root and ignores -u`,
-        data: { user: start.startsAs },
+        user: start.startsAs,
       });
     } else if (start) {
       // (a Bitnami service whose command is not memcached is not selected)
     } else if (user !== null) {
       const name = user.split(':')[0];
       startsAs = name === '0' || name === 'root' ? 'root' : name;
-      notes.push({ kind: 'starts-as', span: spanOf(userNode)!, message: startsAs === 'root' ? 'the container runs memcached as root' : `the container runs memcached as ${name}, so it is not root and ignores -u`, data: { user: startsAs } });
+      notes.push({ kind: 'starts-as', span: spanOf(userNode)!, message: startsAs === 'root' ? 'the container runs memcached as root' : `the container runs memcached as ${name}, so it is not root and ignores -u`, user: startsAs });
     } else if (official) {
       startsAs = 'memcache';
-      notes.push({ kind: 'starts-as', span: spanOf(node.get('image', true) as Node) ?? service.keySpan, message: 'the official memcached image runs as user memcache (USER memcache), so memcached is not root and ignores -u', data: { user: 'memcache' } });
+      notes.push({ kind: 'starts-as', span: spanOf(node.get('image', true) as Node) ?? service.keySpan, message: 'the official memcached image runs as user memcache (USER memcache), so memcached is not root and ignores -u', user: 'memcache' });
     }
     if (official) {
       // Bitnami's variables mean nothing to the official image: its command is memcached's options.
@@ -488,7 +510,7 @@ export function parseCompose(source: SourceText): ComposeConfig {
           : published.length
             ? `ports: publishes ${published.map((p) => p.text).join(', ')} on the host`
             : `no ports: are published: memcached is reachable only from containers on the same Compose network${exposeNode ? ' (expose: does not publish)' : ''}`,
-      data: reach as unknown as Record<string, unknown>,
+      ...reach,
     });
   }
   notes.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
@@ -510,6 +532,7 @@ export const composeDialect: Dialect = {
   name: 'compose',
   title: 'docker-compose service command:',
   defaultUser: 'memcache',
+  commentChars: '#',
   parse: parseCompose,
   /** The end of the last `command:` word that memcached receives; without a command, the service key. */
   insertionPoint(config) {

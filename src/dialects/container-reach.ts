@@ -6,7 +6,8 @@
  */
 import type { Span } from '../source.js';
 import type { ParsedConfig } from './types.js';
-import { podVerdict, type PodReachData, type PodVerdict } from './pod-reach.js';
+import { podVerdict, type PodVerdict } from './pod-reach.js';
+import type { ContainerNote } from './container-notes.js';
 
 export interface PublishedPort {
   /** The host address it is published on; null: every interface of the host. */
@@ -51,9 +52,11 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i;
 
 /** How far the container's memcached reaches, for the ports it listens on; null when the file is not a container service. */
 export function containerReach(config: ParsedConfig, ports: readonly { port: number; transport: 'tcp' | 'udp' }[]): ContainerReach | null {
-  const note = config.notes.find((n) => n.kind === 'container-reach');
-  if (!note) return null;
-  const data = note.data as unknown as ReachData;
+  // Compose's ports:, and a Dockerfile (which publishes nothing).
+  if (config.dialect !== 'compose' && config.dialect !== 'dockerfile') return null;
+  const note = (config.notes as readonly ContainerNote[]).find((n) => n.kind === 'container-reach');
+  if (note?.kind !== 'container-reach') return null;
+  const data: ReachData = note;
   if (data.mode === 'host') return { reach: 'host', ports: [], span: note.span };
   const hits = data.published.filter((p) => ports.some((l) => l.transport === p.protocol && covers(p.container, l.port)));
   if (hits.length === 0) return { reach: 'none', ports: [], span: note.span, ...(data.unpublished ? { unpublished: data.unpublished } : {}) };
@@ -102,7 +105,8 @@ export function containerVerdict(
  * when no listener is on TCP or UDP.
  */
 export function podReachOf(config: ParsedConfig, listeners: readonly { transport: string; port?: number }[]): PodVerdict | null {
-  const note = config.notes.find((n) => n.kind === 'pod-reach');
-  if (!note) return null;
-  return podVerdict(note.data as unknown as PodReachData, listeners);
+  if (config.dialect !== 'kubernetes' && config.dialect !== 'helm') return null;
+  const note = (config.notes as readonly ContainerNote[]).find((n) => n.kind === 'pod-reach');
+  if (note?.kind !== 'pod-reach') return null;
+  return podVerdict(note.reach, listeners);
 }

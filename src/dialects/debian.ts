@@ -3,170 +3,48 @@
  * it, followed by Perl's one-string `exec`, which runs the line through /bin/sh when it holds a shell
  * metacharacter and otherwise splits it on whitespace.
  *
- * Per line, as the wrapper does: remove every `#` not preceded by a backslash up to the next `#`
- * (the Perl substitution `(?<!\\)\#[^\#]*` with an empty replacement), trim ASCII whitespace, skip empty lines and a line that is exactly `0` (Perl
- * falsiness), drop lines starting `-d` or `-h`, ignore non-dash lines containing whitespace unless their
- * first word is `0`, and keep everything else. `-u root` is appended only when nothing was kept.
+ * What the wrapper keeps of each line is debian-lines.ts (shared with the fix editor); here the kept
+ * lines are joined into the command line. `-u root` is appended only when nothing was kept.
  */
 import { SourceText, type ArgToken, type Span } from '../source.js';
-import type { Dialect, DialectNote, LaunchFailure, ParsedConfig } from './types.js';
+import type { Dialect, LaunchFailure, Note, ParsedConfig } from './types.js';
 import { parseShellCommand, type ShellWord, type SourcedChar } from './shell.js';
-import { isMaskChar } from './template.js';
+import { debianLines, forEachLine, PERL_SPACE, readLine, type DebianLine } from './debian-lines.js';
 
-export interface DebianLine {
-  /** Offset of the line's first character. */
-  start: number;
-  /** The line without its "\n" (a CR of a CRLF ending stays here, as in Perl). */
-  text: string;
-  eol: '\n' | '';
-  kind: 'blank' | 'comment' | 'option' | 'dropped' | 'ignored' | 'stray';
-  /** The part the wrapper keeps (comments removed, trimmed), with offsets. Empty for blank/comment lines. */
-  kept: SourcedChar[];
-}
+export type { DebianLine } from './debian-lines.js';
 
-export interface DebianConfig extends ParsedConfig {
+/**
+ * What the Debian dialect notes about a file, one variant per kind:
+ * - `ignored-line`: a non-option line the wrapper drops (`directive`: its first word; null for a line "0");
+ * - `dropped-option-line`: a line starting `-d`/`-h`, removed by the wrapper with the rest of the line;
+ * - `logfile`: a `logfile PATH` line, honoured only by the SysV script;
+ * - `shell-line`: a line holding shell metacharacters (`chars`; `dangerous`: those that change what runs);
+ * - `shell-extra-command`: text after `;`, `&`, `|` that the shell runs as root;
+ * - `shell-redirect`: a redirection memcached never sees (`text`; absent for the "2>&1" Perl strips);
+ * - `host-dependent`: a glob, `$VAR` or command substitution (`what`);
+ * - `root-default`: the file sets no option, so the wrapper appends `-u root`.
+ */
+export type DebianNote =
+  | (Note<'ignored-line'> & { readonly directive: string | null })
+  | (Note<'dropped-option-line'> & { readonly letter: string; readonly rest: string })
+  | (Note<'logfile'> & { readonly path: string })
+  | (Note<'shell-line'> & { readonly chars: readonly string[]; readonly dangerous: readonly string[] })
+  | (Note<'shell-extra-command'> & { readonly operator: string })
+  | (Note<'shell-redirect'> & { readonly text?: string })
+  | (Note<'host-dependent'> & { readonly what: string })
+  | Note<'root-default'>;
+
+export interface DebianConfig extends ParsedConfig<DebianNote> {
   readonly dialect: 'debian';
   readonly lines: readonly DebianLine[];
   /** True when the command line goes through /bin/sh. */
   readonly shellEvaluated: boolean;
 }
 
-/** Perl's `\s` on a byte string, and C isSPACE: ASCII whitespace only. */
-const PERL_SPACE = new Set([' ', '\t', '\n', '\r', '\f', '\v']);
 /** Characters that make Perl's exec hand the command to /bin/sh (doio.c, `do_exec3`). */
 export const PERL_SHELL_METACHARS = "$&*(){}[]'\";\\|?<>~`\n";
 /** The metacharacters that change what runs (rule MC902 reports these as errors). */
 export const DANGEROUS_METACHARS = ";|&$`<>()*?";
-
-export function splitLines(text: string): { start: number; text: string; eol: '\n' | '' }[] {
-  const out: { start: number; text: string; eol: '\n' | '' }[] = [];
-  let start = 0;
-  while (start <= text.length) {
-    const nl = text.indexOf('\n', start);
-    if (nl === -1) {
-      if (start < text.length || out.length === 0) out.push({ start, text: text.slice(start), eol: '' });
-      break;
-    }
-    out.push({ start, text: text.slice(start, nl), eol: '\n' });
-    start = nl + 1;
-  }
-  return out;
-}
-
-const COMMENT = /(?<!\\)#[^#]*/g;
-const NO_CHARS: SourcedChar[] = [];
-
-/**
- * The part of a line the wrapper keeps: comments removed (the substitution above), then trimmed. Given as
- * ranges of the line, `[from0, to0, from1, to1, ...]`, so a comment line costs no per-character objects.
- */
-function keptRanges(text: string): number[] {
-  const r: number[] = [];
-  let pos = 0;
-  if (text.includes('#')) {
-    COMMENT.lastIndex = 0;
-    for (let m = COMMENT.exec(text); m; m = COMMENT.exec(text)) {
-      if (m.index > pos) r.push(pos, m.index);
-      pos = m.index + m[0].length;
-    }
-  }
-  if (pos < text.length) r.push(pos, text.length);
-  // Trim Perl's whitespace at both ends, across the pieces.
-  let first = 0;
-  while (first < r.length) {
-    while (r[first] < r[first + 1] && PERL_SPACE.has(text[r[first]])) r[first]++;
-    if (r[first] < r[first + 1]) break;
-    first += 2;
-  }
-  let last = r.length - 2;
-  while (last >= first) {
-    while (r[last + 1] > r[last] && PERL_SPACE.has(text[r[last + 1] - 1])) r[last + 1]--;
-    if (r[last + 1] > r[last]) break;
-    last -= 2;
-  }
-  return first === 0 && last === r.length - 2 ? r : r.slice(first, last + 2);
-}
-
-function keptString(text: string, ranges: number[]): string {
-  if (ranges.length === 2) return text.slice(ranges[0], ranges[1]);
-  let s = '';
-  for (let k = 0; k < ranges.length; k += 2) s += text.slice(ranges[k], ranges[k + 1]);
-  return s;
-}
-
-function keptChars(text: string, start: number, ranges: number[]): SourcedChar[] {
-  const out: SourcedChar[] = [];
-  for (let k = 0; k < ranges.length; k += 2) for (let i = ranges[k]; i < ranges[k + 1]; i++) out.push({ ch: text[i], offset: start + i });
-  return out;
-}
-
-/** What the wrapper makes of one line. */
-interface LineVerdict {
-  kind: DebianLine['kind'];
-  /** The kept text (empty for blank, comment and "0" lines) and its ranges in the line. */
-  str: string;
-  ranges: number[];
-}
-
-/** The wrapper's loop body for one line; notes go to `notes` when given. */
-function readLine(start: number, text: string, notes: DialectNote[] | null): LineVerdict {
-  const ranges = keptRanges(text);
-  const str = keptString(text, ranges);
-  const lineSpan = ranges.length ? { start: start + ranges[0], end: start + ranges[ranges.length - 1] } : { start, end: start + text.length };
-  if (str === '' || str === '0') {
-    if (str === '0') notes?.push({ kind: 'ignored-line', span: lineSpan, message: 'a line that is just "0" is skipped by the wrapper (Perl treats it as false)' });
-    return { kind: text.trim() === '' ? 'blank' : str === '0' ? 'ignored' : 'comment', str: '', ranges: [] };
-  }
-  // A line that starts with a template tag (or whose option letter is one): what the wrapper makes of the
-  // rendered line depends on the template, so it is kept and its words are unknown.
-  if (isMaskChar(str[0]) || (str[0] === '-' && isMaskChar(str[1]))) return { kind: 'option', str, ranges };
-  if (str[0] === '-' && (str[1] === 'd' || str[1] === 'h')) {
-    notes?.push({
-      kind: 'dropped-option-line',
-      span: lineSpan,
-      message: `the wrapper drops every line starting "-${str[1]}"${str.length > 2 ? `, including the rest of it ("${str}")` : ''}`,
-      data: { letter: str[1], rest: str.slice(2).trim() },
-    });
-    return { kind: 'dropped', str, ranges };
-  }
-  if (str[0] !== '-') {
-    const m = /^(.*?)[ \t\n\r\f\v]+(.*)$/s.exec(str);
-    if (m && m[1] !== '0') {
-      if (m[1] === 'logfile') {
-        notes?.push({ kind: 'logfile', span: lineSpan, message: 'logfile is honoured only by the SysV start script; under systemd output goes to the journal', data: { path: m[2] } });
-      } else {
-        notes?.push({ kind: 'ignored-line', span: lineSpan, message: `the wrapper silently ignores this line ("${m[1]}" is not an option)`, data: { directive: m[1] } });
-      }
-      return { kind: 'ignored', str, ranges };
-    }
-    return { kind: 'stray', str, ranges };
-  }
-  return { kind: 'option', str, ranges };
-}
-
-/** Calls `fn` for each line of `text`, as splitLines would list them, without building the list. */
-function forEachLine(text: string, fn: (start: number, line: string, eol: '\n' | '') => void): void {
-  let start = 0;
-  for (;;) {
-    const nl = text.indexOf('\n', start);
-    if (nl === -1) {
-      if (start < text.length || start === 0) fn(start, text.slice(start), '');
-      return;
-    }
-    fn(start, text.slice(start, nl), '\n');
-    start = nl + 1;
-  }
-}
-
-/** Every line with what the wrapper makes of it (built when asked for: `lint` never needs them). */
-function debianLines(text: string): DebianLine[] {
-  const lines: DebianLine[] = [];
-  forEachLine(text, (start, line, eol) => {
-    const v = readLine(start, line, null);
-    lines.push({ start, text: line, eol, kind: v.kind, kept: v.ranges.length ? keptChars(line, start, v.ranges) : NO_CHARS });
-  });
-  return lines;
-}
 
 /**
  * The command line's parameters: the kept lines joined with single spaces, as one string with each
@@ -190,13 +68,13 @@ function spanOfRange(offsets: number[], from: number, to: number): Span | null {
 }
 
 export function parseDebian(source: SourceText): DebianConfig {
-  const notes: DialectNote[] = [];
+  const notes: DebianNote[] = [];
   // The wrapper runs exec "/usr/bin/memcached " . join(" ", @lines): the kept lines are joined as they
   // come, so no line's verdict outlives its line (a 50 MB file has a million lines).
   const params: Params = { text: '', offsets: [] };
   const parts: string[] = [];
   // Notes on shell metacharacters come after every line's own notes, as the wrapper's two passes go.
-  const shellNotes: DialectNote[] = [];
+  const shellNotes: DebianNote[] = [];
   forEachLine(source.text, (start, text) => {
     const v = readLine(start, text, notes);
     if (v.kind !== 'option' && v.kind !== 'stray') return;
@@ -216,7 +94,8 @@ export function parseDebian(source: SourceText): DebianConfig {
       kind: 'shell-line',
       span: { start: start + r[0], end: start + r[r.length - 1] },
       message: `this line holds ${chars.map((c) => `"${c}"`).join(' ')}, so the wrapper runs the whole command line through /bin/sh as root`,
-      data: { chars, dangerous },
+      chars,
+      dangerous,
     });
   });
   for (const n of shellNotes) notes.push(n);
@@ -246,13 +125,13 @@ export function parseDebian(source: SourceText): DebianConfig {
       // Commands after ";" or "&&" run after memcached: they do not change its arguments.
       argvExact = sh.words.every((w) => w.exact) && sh.hostDependent.length === 0;
       for (const r of sh.redirects) {
-        notes.push({ kind: 'shell-redirect', span: r.span ?? { start: 0, end: 0 }, message: `"${r.text.trim()}" is a shell redirection, not an argument for memcached`, data: { text: r.text } });
+        notes.push({ kind: 'shell-redirect', span: r.span ?? { start: 0, end: 0 }, message: `"${r.text.trim()}" is a shell redirection, not an argument for memcached`, text: r.text });
       }
       for (const e of sh.extraCommands) {
-        notes.push({ kind: 'shell-extra-command', span: e.span ?? { start: 0, end: 0 }, message: `after "${e.operator}" the shell runs further commands as root`, data: { operator: e.operator } });
+        notes.push({ kind: 'shell-extra-command', span: e.span ?? { start: 0, end: 0 }, message: `after "${e.operator}" the shell runs further commands as root`, operator: e.operator });
       }
       for (const h of sh.hostDependent) {
-        notes.push({ kind: 'host-dependent', span: h.span ?? { start: 0, end: 0 }, message: `the argument depends on the host: ${h.what}`, data: { what: h.what } });
+        notes.push({ kind: 'host-dependent', span: h.span ?? { start: 0, end: 0 }, message: `the argument depends on the host: ${h.what}`, what: h.what });
       }
       // dash refuses the line, or fails before running memcached: it prints "sh: 1: MESSAGE" and exits 2.
       const shFailure = sh.syntaxError ?? sh.runtimeError;
@@ -348,6 +227,7 @@ export const debianDialect: Dialect = {
   name: 'debian',
   title: 'Debian /etc/memcached.conf',
   defaultUser: 'memcache',
+  commentChars: '#',
   parse: parseDebian,
   /** A missing option goes on its own line after the last line the wrapper keeps. */
   insertionPoint(config) {

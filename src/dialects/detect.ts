@@ -30,6 +30,7 @@
  */
 import { resolve } from 'node:path';
 import type { DialectName } from './types.js';
+import { isMchardFile } from '../own-files.js';
 
 export const DIALECTS: readonly DialectName[] = ['debian', 'sysconfig', 'systemd', 'openrc', 'rcconf', 'compose', 'dockerfile', 'supervisord', 'argv', 'kubernetes', 'helm'];
 
@@ -627,9 +628,12 @@ function choice(t: Target, dialect: DialectName, reason: DetectReason, confidenc
 }
 
 function refusal(t: Target, looksLike: string | null, reason: DetectReason | null, because: string, candidates: readonly DialectName[] = [], detail?: string): DialectRefusal {
-  const force = candidates.length
-    ? `pass ${candidates.map((d) => `--dialect ${d}`).join(' or ')} if that is what reads it`
-    : 'pass --dialect NAME to read it as one of them';
+  const force =
+    (candidates.length
+      ? `pass ${candidates.map((d) => `--dialect ${d}`).join(' or ')} if that is what reads it`
+      : 'pass --dialect NAME to read it as one of them') +
+    // Standard input has no path: the path it stands for may decide (--stdin-filename).
+    (t.shown === '-' ? ', or --stdin-filename PATH to name the file it stands for' : '');
   const what = detail ?? (looksLike ? `it looks like ${looksLike} (${because})` : `mchard cannot tell which program reads it${because ? ` (${because})` : ''}`);
   return {
     refused: true,
@@ -841,4 +845,69 @@ export function detectionFields(d: Detection): Record<string, unknown> {
     detection: d.explanation,
     ...(d.template ? { template: d.template } : {}),
   };
+}
+
+// ---- Finding configuration files by their paths ----
+
+/**
+ * What a file's path alone says, for finding configuration files under a folder (`mchard lint DIR`), on
+ * this host's system paths and in the pre-commit hook, where mchard is not handed the file by name:
+ * - `memcached`: a path of memcached's own configuration (`etc/memcached.conf`, `sysconfig/memcached`,
+ *   `conf.d/memcached`, `rc.conf.d/memcached`, `memcached.service`, `memcached.service.d/*.conf`,
+ *   `supervisor/conf.d/memcached.conf`, `memcached-RedHat.conf.j2`, ...);
+ * - `shared`: a path of a format that holds other programs' configuration too (`rc.conf`, `*.service`,
+ *   `docker-compose.yml`, `supervisor/conf.d/*.conf`, `supervisord.conf`): it counts only when it holds
+ *   memcached (`holdsMemcached`);
+ * - null: not a path mchard reads, or one of a format mchard refuses by path (`/etc/init/*.conf`,
+ *   `init.d/*`, Ansible `tasks/`), or a copy: a backup suffix (`.bak`, `.dpkg-dist`, `~`, `.example`)
+ *   or one of mchard fix's own backups, locks and temporary files.
+ * Template suffixes count (`memcached.conf.j2` is a template of `memcached.conf`). Besides the paths and
+ * names that decide a format, a name that says memcached counts when it has no suffix, `.conf`, or a
+ * distribution's or format's word (`memcached`, `memcached_sessions.conf`, `centos_memcached`,
+ * `memcached.debian`), not another program's suffix (`memcached.ini` is PHP's, `memcached.md` a README).
+ */
+export type ConfigPathKind = 'memcached' | 'shared';
+
+export function configPathKind(path: string): ConfigPathKind | null {
+  const given = path.replace(/\\/g, '/');
+  if (isMchardFile(given.slice(given.lastIndexOf('/') + 1))) return null;
+  if (withoutBackupSuffix(given) !== given) return null;
+  const t = targetOf(given);
+  const named = /memcached/i.test(t.base) || /memcached/i.test(t.dir);
+  const kind = (dialect: DialectName | null): ConfigPathKind | null => (dialect === null ? null : named ? 'memcached' : 'shared');
+  for (const rule of PATH_RULES) if (rule.may(t.dir, t.base) && rule.re.test(t.tail)) return kind(rule.dialect);
+  for (const rule of STRONG_NAMES) if (rule.re.test(t.base)) return kind(rule.dialect);
+  if (!/memcached/i.test(t.base)) return null;
+  const weak = WEAK_NAMES.find((w) => w.re.test(t.base));
+  if (weak?.dialect === 'suse') return null;
+  const ext = suffixOf(t.base);
+  if (ext === '.conf' || t.base === 'memcached' || (ext === '' && weak)) return 'memcached';
+  // `memcached.debian`, `memcached.redhat`: the suffix is the distribution's word.
+  return ext && WEAK_NAMES.some((w) => w.dialect !== 'suse' && w.re.test(ext.slice(1))) ? 'memcached' : null;
+}
+
+/**
+ * Whether a file a format of several programs holds (a unit, a Compose file, supervisord programs,
+ * rc.conf) configures memcached at all: a service or program whose image, entrypoint or command runs
+ * memcached, a `memcached_*=` variable, or (other formats) a line that is not a comment naming memcached.
+ * A file that does not is another program's, and is passed over where mchard looks for files itself.
+ */
+export function holdsMemcached(dialect: DialectName, text: string): boolean {
+  const t = text.length > SNIFF_LIMIT ? text.slice(0, SNIFF_LIMIT) : text;
+  switch (dialect) {
+    case 'compose':
+      return composeRunsMemcached(t);
+    case 'kubernetes':
+      return manifestRunsMemcached(t);
+    case 'dockerfile':
+      return dockerfileRunsMemcached(t);
+    case 'helm':
+      return true; // read only as the values of Bitnami's memcached chart (its Chart.yaml or its image)
+    case 'supervisord':
+      return /^[ \t]*command[ \t]*[=:][^\n]*memcached/im.test(t);
+    case 'rcconf':
+      return /^[ \t]*memcached_\w+[ \t]*=/m.test(t);
+    default:
+      return /^[ \t]*[^#;\s][^\n]*memcached/im.test(t);
+  }
 }

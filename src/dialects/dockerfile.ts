@@ -24,7 +24,8 @@
  *   `ports:`, a Kubernetes Service), so the listener rules judge the container's own network.
  */
 import type { ArgToken, SourceText, Span } from '../source.js';
-import type { Dialect, DialectNote, LaunchFailure, ParsedConfig } from './types.js';
+import type { Dialect, LaunchFailure, ParsedConfig } from './types.js';
+import { bitnamiNote, type ContainerNote } from './container-notes.js';
 import { literalChars, joinSpans, tokenOf, valueOf, type SrcChar } from './sourced.js';
 import { parseShellCommand, type SourcedChar } from './shell.js';
 import { identifyImage, type ImageInfo } from './images/index.js';
@@ -68,7 +69,7 @@ export interface DockerArgvSource {
   readonly cmd: CommandForm | null;
 }
 
-export interface DockerfileConfig extends ParsedConfig {
+export interface DockerfileConfig extends ParsedConfig<ContainerNote> {
   readonly dialect: 'dockerfile';
   readonly instructions: readonly DockerInstruction[];
   readonly escape: string;
@@ -103,9 +104,9 @@ function physicalLines(text: string): PhysLine[] {
 }
 
 /** The parser directives and the instructions of a Dockerfile. */
-export function readInstructions(text: string): { escape: string; instructions: DockerInstruction[]; notes: DialectNote[] } {
+export function readInstructions(text: string): { escape: string; instructions: DockerInstruction[]; notes: ContainerNote[] } {
   const lines = physicalLines(text);
-  const notes: DialectNote[] = [];
+  const notes: ContainerNote[] = [];
   let escape = '\\';
   let k = 0;
   // Parser directives: only at the very top, before any blank line, other comment or instruction.
@@ -554,10 +555,10 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
     notes.push({ kind: 'expose', span: e.span, message: `EXPOSE ${e.text} documents the port; it publishes nothing (docker run -p decides, and -P publishes every exposed port on every interface of the host)` });
   }
   const reach: ReachData = { mode: 'container', published: [], unpublished: 'inside the container; a Dockerfile publishes nothing: whoever runs the image decides who reaches it (docker run -p, Compose ports:, a Kubernetes Service)' };
-  const reachNote = { kind: 'container-reach', span: exposed[0]?.span ?? fromSpan, message: reach.unpublished!, data: reach as unknown as Record<string, unknown> };
+  const reachNote: ContainerNote = { kind: 'container-reach', span: exposed[0]?.span ?? fromSpan, message: reach.unpublished!, ...reach };
   const image = imageInfo ? { info: imageInfo, span: fromSpan } : undefined;
   const startsAsOf = (u: typeof user) => (u.value === null ? `unknown (${u.why})` : /^(root|0+)(:.*)?$/.test(u.value) ? 'root' : u.value.split(':')[0]);
-  const userNote = (u: typeof user, what: string) => notes.push({ kind: 'starts-as', span: u.span ?? fromSpan, message: what, data: { user: u.value } });
+  const userNote = (u: typeof user, what: string) => notes.push({ kind: 'starts-as', span: u.span ?? fromSpan, message: what, user: u.value });
 
   // Bitnami's image: its start script builds the vector from ENV. A Dockerfile that builds Bitnami's
   // image itself (its ENTRYPOINT is Bitnami's entrypoint.sh) is read the same way, for the release its
@@ -592,8 +593,7 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
       launchFailure = { exitCode: start.failure.exitCode ?? -1, reason: start.failure.reason, span: start.failure.span };
       notes.push({ kind: 'image-refuses', span: start.failure.span ?? fromSpan, message: start.failure.reason });
     }
-    const IGNORED = new Set(['env-ignored', 'extra-flags-first-line', 'ignored-variable', 'sasl-skipped']);
-    for (const n of start.notes) notes.push({ kind: IGNORED.has(n.kind) ? 'ignored-setting' : n.kind, span: n.span ?? fromSpan, message: n.message });
+    for (const n of start.notes) notes.push(bitnamiNote(n, n.span ?? fromSpan));
     if (start.sasl.on === null) notes.push({ kind: 'auth-unknown', span: start.sasl.span ?? fromSpan, message: start.sasl.why });
     if (start.argvUnknown) notes.push({ kind: 'unknown-variable', span: start.unknown[0]?.span ?? fromSpan, message: start.argvUnknown });
     notes.push(reachNote);
@@ -737,7 +737,7 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
   }
 }
 
-function withNote(notes: DialectNote[], note: DialectNote): DialectNote[] {
+function withNote(notes: ContainerNote[], note: ContainerNote): ContainerNote[] {
   notes.push(note);
   return notes;
 }
@@ -746,6 +746,7 @@ export const dockerfileDialect: Dialect = {
   name: 'dockerfile',
   title: 'Dockerfile CMD/ENTRYPOINT',
   defaultUser: 'memcache',
+  commentChars: '#',
   parse: parseDockerfile,
   /** The end of the last word memcached receives; else the end of the instruction that feeds it; else the end of the file. */
   insertionPoint(config) {

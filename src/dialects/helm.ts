@@ -30,7 +30,8 @@
  */
 import { CST, isMap, isScalar, parseDocument, Parser, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
 import type { ArgToken, SourceText, Span } from '../source.js';
-import type { Dialect, DialectNote, LaunchFailure, ParsedConfig } from './types.js';
+import type { Dialect, LaunchFailure, ParsedConfig } from './types.js';
+import type { ContainerNote } from './container-notes.js';
 import { spreadChars, tokenOf, type SrcChar } from './sourced.js';
 import { identifyImage, type ImageInfo } from './images/index.js';
 import { bitnamiStart, type EnvValue } from './images/bitnami.js';
@@ -64,7 +65,7 @@ export interface HelmValues {
   readonly imageInfo: ImageInfo | null;
 }
 
-export interface HelmConfig extends ParsedConfig {
+export interface HelmConfig extends ParsedConfig<ContainerNote> {
   readonly dialect: 'helm';
   readonly document: Document | null;
   readonly values: HelmValues | null;
@@ -105,7 +106,7 @@ export function parseHelm(source: SourceText): HelmConfig {
   if (depth > MAX_YAML_DEPTH) throw new InputError(source.path, `YAML nested up to ${depth} levels deep; mchard reads at most ${MAX_YAML_DEPTH} levels (a values file needs a few dozen)`);
   const printed = [...new Parser().parse(text)].map((t) => CST.stringify(t)).join('');
   const print = () => printed;
-  const notes: DialectNote[] = [];
+  const notes: ContainerNote[] = [];
   let launchFailure: LaunchFailure | null = null;
   const fail = (reason: string, span: Span | null, exitCode = -1) => {
     launchFailure ??= { exitCode, reason, span };
@@ -330,7 +331,7 @@ export function parseHelm(source: SourceText): HelmConfig {
       notes.push(...b.notes);
     }
   }
-  for (const t of argv.filter((t) => !t.exact)) notes.push({ kind: 'host-dependent', span: t.span ?? anchor, message: `the argument ${t.note}`, data: { value: t.value } });
+  for (const t of argv.filter((t) => !t.exact)) notes.push({ kind: 'host-dependent', span: t.span ?? anchor, message: `the argument ${t.note}`, value: t.value });
 
   // The chart's Service and NetworkPolicy.
   const unknowns: string[] = [];
@@ -391,7 +392,7 @@ export function parseHelm(source: SourceText): HelmConfig {
     unknowns,
     helm: true,
   };
-  notes.push({ kind: 'pod-reach', span: anchor, message: `the chart's Service (${serviceType}) and ${policies.length ? 'NetworkPolicy' : 'no NetworkPolicy'}`, data: reach as unknown as Record<string, unknown> });
+  notes.push({ kind: 'pod-reach', span: anchor, message: `the chart's Service (${serviceType}) and ${policies.length ? 'NetworkPolicy' : 'no NetworkPolicy'}`, reach });
   if (argvUnknown) argvUnknown = withExposure(argvUnknown, reach, containerPort, notes);
   notes.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
   return {
@@ -426,6 +427,7 @@ export const helmDialect: Dialect = {
   name: 'helm',
   title: "values of Bitnami's memcached Helm chart",
   defaultUser: 'memcached',
+  commentChars: '#',
   parse: parseHelm,
   /** The end of the last `args` item memcached receives; else the end of the image's repository. */
   insertionPoint(config) {

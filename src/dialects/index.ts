@@ -23,10 +23,6 @@ const LOADERS: Record<DialectName, () => Promise<Dialect>> = {
   helm: async () => (await import('./helm.js')).helmDialect,
 };
 
-function notYet(name: DialectName): never {
-  throw new Error(`the ${name} dialect is not implemented yet`);
-}
-
 const loaded = new Map<DialectName, Dialect>([
   ['debian', debianDialect],
   ['sysconfig', sysconfigDialect],

@@ -14,7 +14,8 @@ import { spreadChars, valueOf, type SrcChar } from './sourced.js';
 import { kubeExpand, serviceLinkVariable, type EnvBinding } from './k8s-expand.js';
 import type { BitnamiArg, BitnamiStart, EnvValue } from './images/bitnami.js';
 import type { ArgToken } from '../source.js';
-import type { DialectNote, LaunchFailure } from './types.js';
+import type { LaunchFailure } from './types.js';
+import { bitnamiNote, type ContainerNote } from './container-notes.js';
 import type { TokenSource } from './kubernetes.js';
 import { podVerdict, type PodReachData } from './pod-reach.js';
 
@@ -300,7 +301,7 @@ export function unknownChars(text: string, span: Span | null, why: string): SrcC
 }
 
 /** The reading of a file its reader refuses as a whole (invalid YAML, no memcached): a parse-error note, no argv. */
-export function refusedReading(reason: string, span: Span | null): { argv: []; argvExact: true; launchFailure: LaunchFailure; notes: DialectNote[] } {
+export function refusedReading(reason: string, span: Span | null): { argv: []; argvExact: true; launchFailure: LaunchFailure; notes: ContainerNote[] } {
   return { argv: [], argvExact: true, launchFailure: { exitCode: -1, reason, span }, notes: [{ kind: 'parse-error', span: span ?? { start: 0, end: 0 }, message: reason }] };
 }
 
@@ -311,7 +312,7 @@ export interface BitnamiReading {
   readonly launchFailure: LaunchFailure | null;
   readonly argvUnknown: string | null;
   readonly startsAs: string | undefined;
-  readonly notes: DialectNote[];
+  readonly notes: ContainerNote[];
 }
 
 /**
@@ -321,7 +322,7 @@ export interface BitnamiReading {
  * and the user. `title` names the container for messages.
  */
 export function readBitnamiStart(start: Extract<BitnamiStart, { runs: 'memcached' }>, title: string, anchor: Span, programSources: readonly TokenSource[]): BitnamiReading {
-  const notes: DialectNote[] = [];
+  const notes: ContainerNote[] = [];
   // The program's words memcached gets are those after its first (run.sh or memcached); all of them when
   // the image refuses the command before running it.
   const fromCommand = start.argv.filter((a) => a.from.kind === 'command').length;
@@ -339,13 +340,12 @@ export function readBitnamiStart(start: Extract<BitnamiStart, { runs: 'memcached
     notes.push({ kind: 'unknown-variable', span: u?.span ?? anchor, message: argvUnknown });
   }
   if (start.sasl.on === null) notes.push({ kind: 'auth-unknown', span: start.sasl.span ?? anchor, message: start.sasl.why });
-  const IGNORED = new Set(['env-ignored', 'extra-flags-first-line', 'ignored-variable', 'sasl-skipped']);
-  for (const n of start.notes) notes.push({ kind: IGNORED.has(n.kind) ? 'ignored-setting' : n.kind, span: n.span ?? anchor, message: n.message, data: { detail: n.kind } });
+  for (const n of start.notes) notes.push(bitnamiNote(n, n.span ?? anchor));
   notes.push({
     kind: 'starts-as',
     span: start.userSpan ?? anchor,
     message: start.startsAs === null ? `the user memcached runs as is unknown: ${start.userWhy}` : start.startsAs === 'root' ? start.userWhy : `${start.userWhy}: memcached is not root and ignores -u`,
-    data: { user: start.startsAs },
+    user: start.startsAs,
   });
   return { argv: [...start.argv], sources, launchFailure, argvUnknown, startsAs: start.startsAs ?? undefined, notes };
 }
@@ -355,7 +355,7 @@ export function readBitnamiStart(start: Extract<BitnamiStart, { runs: 'memcached
  * where memcached would be reachable if it listens on `port` (only when that is the node network or beyond
  * the cluster), also in the note that carries the reason.
  */
-export function withExposure(argvUnknown: string, reach: PodReachData, port: number, notes: DialectNote[]): string {
+export function withExposure(argvUnknown: string, reach: PodReachData, port: number, notes: ContainerNote[]): string {
   const v = podVerdict(reach, [{ transport: 'tcp', port }]);
   if (!v || (v.verdict !== 'node-network' && v.verdict !== 'beyond-cluster')) return argvUnknown;
   const said = `${argvUnknown}. If it listens on ${port === 11211 ? 'the default port 11211' : `port ${port}`}: memcached is ${v.where.replace(/^and /, '')}`;

@@ -26,7 +26,8 @@
  */
 import { CST, isMap, parseAllDocuments, Parser, type Document, type Node, type YAMLMap } from 'yaml';
 import type { ArgToken, SourceText, Span } from '../source.js';
-import type { Dialect, DialectNote, LaunchFailure, ParsedConfig } from './types.js';
+import type { Dialect, LaunchFailure, ParsedConfig } from './types.js';
+import type { ContainerNote } from './container-notes.js';
 import { tokenOf } from './sourced.js';
 import { memcachedImageName } from './detect.js';
 import { MAX_YAML_DEPTH, yamlNestingBound } from './compose.js';
@@ -93,7 +94,7 @@ export interface KubeWorkload {
   readonly index: number;
 }
 
-export interface KubeConfig extends ParsedConfig {
+export interface KubeConfig extends ParsedConfig<ContainerNote> {
   readonly dialect: 'kubernetes';
   readonly documents: readonly Document[];
   readonly workload: KubeWorkload | null;
@@ -317,7 +318,7 @@ const UNKNOWN_USER = "(the image's USER: unknown)";
 
 function readWorkload(ctx: Ctx, obj: KObject, pod: { spec: YAMLMap; labels: Record<string, string> }, container: YAMLMap, source: SourceText, index: number): KubeConfig | null {
   const text = ctx.text;
-  const notes: DialectNote[] = [];
+  const notes: ContainerNote[] = [];
   let launchFailure: LaunchFailure | null = null;
   const fail = (reason: string, span: Span | null, exitCode = -1) => {
     launchFailure ??= { exitCode, reason, span };
@@ -365,9 +366,9 @@ function readWorkload(ctx: Ctx, obj: KObject, pod: { spec: YAMLMap; labels: Reco
   const uid = sec.runAsUser?.value ?? null;
   const imageSpan = spanOf(imageNode) ?? cspan;
   const itemSources = (list: 'command' | 'args', from: number, count: number): TokenSource[] => Array.from({ length: count }, (_, k) => ({ kind: 'item', list, index: from + k }));
-  const delegated = (why: string, kind = 'delegated') => {
+  const delegated = (why: string, kind: 'delegated' | 'other-program' = 'delegated') => {
     argvUnknown = `${title}: ${why}`;
-    notes.push({ kind, span: kind === 'other-program' ? (spanOf(commandNode) ?? spanOf(argsNode) ?? imageSpan) : imageSpan, message: argvUnknown, data: { image } });
+    notes.push({ kind, span: kind === 'other-program' ? (spanOf(commandNode) ?? spanOf(argsNode) ?? imageSpan) : imageSpan, message: argvUnknown, image });
   };
 
   if (family === 'bitnami') {
@@ -423,14 +424,14 @@ function readWorkload(ctx: Ctx, obj: KObject, pod: { spec: YAMLMap; labels: Reco
   if (via === 'command' || via === 'official') {
     if (uid !== null) {
       startsAs = uid === 0 ? 'root' : String(uid);
-      notes.push({ kind: 'starts-as', span: sec.runAsUser!.span!, message: uid === 0 ? 'runAsUser: 0 runs memcached as root' : `runAsUser: ${uid} runs memcached as uid ${uid}, so it is not root and ignores -u`, data: { user: startsAs } });
+      notes.push({ kind: 'starts-as', span: sec.runAsUser!.span!, message: uid === 0 ? 'runAsUser: 0 runs memcached as root' : `runAsUser: ${uid} runs memcached as uid ${uid}, so it is not root and ignores -u`, user: startsAs });
     } else if (family === 'official') {
       startsAs = OFFICIAL_USER;
-      notes.push({ kind: 'starts-as', span: imageSpan, message: 'the official memcached image runs as user memcache (USER memcache), so memcached is not root and ignores -u', data: { user: OFFICIAL_USER } });
+      notes.push({ kind: 'starts-as', span: imageSpan, message: 'the official memcached image runs as user memcache (USER memcache), so memcached is not root and ignores -u', user: OFFICIAL_USER });
     } else {
       startsAs = UNKNOWN_USER;
       startsAsUnknown = { reason: `${imageInfo ? imageInfo.title : 'the image'} runs as its own USER, which the file does not show`, decide: 'runAsUser in the securityContext' };
-      notes.push({ kind: 'starts-as', span: imageSpan, message: `the user is the image's USER, which the file does not show (runAsUser would decide it)`, data: { user: null } });
+      notes.push({ kind: 'starts-as', span: imageSpan, message: `the user is the image's USER, which the file does not show (runAsUser would decide it)`, user: null });
     }
     if (family === 'official') {
       const given = [...env.values.keys()].filter((k) => (BITNAMI_VARIABLES as readonly string[]).includes(k) || /^MEMCACHED_/.test(k));
@@ -453,7 +454,7 @@ function readWorkload(ctx: Ctx, obj: KObject, pod: { spec: YAMLMap; labels: Reco
       );
     }
   }
-  for (const t of argv.filter((t) => !t.exact)) notes.push({ kind: 'host-dependent', span: t.span ?? cspan, message: `the argument ${t.note}`, data: { value: t.value } });
+  for (const t of argv.filter((t) => !t.exact)) notes.push({ kind: 'host-dependent', span: t.span ?? cspan, message: `the argument ${t.note}`, value: t.value });
 
   // Who can connect: the pod's own settings and what the file's Services and NetworkPolicies do.
   const hostNet = pairOf(pod.spec, 'hostNetwork');
@@ -471,7 +472,7 @@ function readWorkload(ctx: Ctx, obj: KObject, pod: { spec: YAMLMap; labels: Reco
     span: spanOf(field(container, 'name')) ?? imageSpan,
     unknowns,
   };
-  notes.push({ kind: 'pod-reach', span: reach.span, message: `${reach.workload}: ${services.length} Service(s) and ${policies.length} NetworkPolic${policies.length === 1 ? 'y' : 'ies'} of this file select the pod`, data: reach as unknown as Record<string, unknown> });
+  notes.push({ kind: 'pod-reach', span: reach.span, message: `${reach.workload}: ${services.length} Service(s) and ${policies.length} NetworkPolic${policies.length === 1 ? 'y' : 'ies'} of this file select the pod`, reach });
   // The options are unknown, but what the file publishes is not: say it for the default port.
   if (argvUnknown) argvUnknown = withExposure(argvUnknown, reach, 11211, notes);
   notes.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
@@ -554,6 +555,7 @@ export const kubernetesDialect: Dialect = {
   name: 'kubernetes',
   title: 'Kubernetes manifest',
   defaultUser: 'memcache',
+  commentChars: '#',
   parse: parseKubernetes,
   /**
    * The end of the last argument the file writes in the container's command or args; without one, the

@@ -23,8 +23,8 @@
  * the pid file path.
  */
 import type { ArgToken, SourceText, Span } from '../source.js';
-import type { Dialect, DialectNote, LaunchFailure, ParsedConfig } from './types.js';
-import { parseShVars, printLines, show, spanOfChars, splitFields, type ShAssignment, type ShVarsFile, type ValueChar } from './sh-vars.js';
+import type { Dialect, LaunchFailure, Note, ParsedConfig } from './types.js';
+import { parseShVars, printLines, show, spanOfChars, splitFields, type ShAssignment, type ShVarsFile, type ShVarsNote, type ValueChar } from './sh-vars.js';
 
 export type OpenrcScript = 'gentoo' | 'alpine';
 
@@ -33,7 +33,10 @@ export interface OpenrcOptions {
   script?: OpenrcScript;
 }
 
-export interface OpenrcConfig extends ParsedConfig {
+/** What the OpenRC dialect notes: the shell file's notes, and a variable the init script does not read. */
+export type OpenrcNote = ShVarsNote | (Note<'ignored-variable'> & { readonly key: string });
+
+export interface OpenrcConfig extends ParsedConfig<OpenrcNote> {
   readonly dialect: 'openrc';
   readonly script: OpenrcScript;
   /** The instance name (`memcached.NAME`), empty for the main service. */
@@ -72,7 +75,7 @@ export function parseOpenrc(source: SourceText, opts: OpenrcOptions = {}): Openr
   const vars = parseShVars(source.text);
   const script = opts.script ?? openrcScriptOf(source.text);
   const instance = instanceOf(source.path);
-  const notes: DialectNote[] = [...vars.notes];
+  const notes: OpenrcNote[] = [...vars.notes];
   const env = vars.env;
   const argv: ArgToken[] = [];
   let exact = vars.exact && vars.syntaxError === null;
@@ -131,7 +134,7 @@ export function parseOpenrc(source: SourceText, opts: OpenrcOptions = {}): Openr
       kind: 'ignored-variable',
       span: env.get('SOCKET')!.span,
       message: "Alpine's init script does not read SOCKET: memcached listens on TCP (and UDP) as PORT, UDPPORT and LISTENON say",
-      data: { key: 'SOCKET' },
+      key: 'SOCKET',
     });
   }
   option('-m', 'MEMUSAGE');
@@ -185,6 +188,7 @@ export const openrcDialect: Dialect = {
   name: 'openrc',
   title: 'OpenRC /etc/conf.d/memcached (Gentoo, Alpine)',
   defaultUser: 'memcached',
+  commentChars: '#',
   parse: (source) => parseOpenrc(source),
   /** The variable that gives the option, when the script has one; else inside MISC_OPTS; else the end of the file. */
   insertionPoint(config, letter) {

@@ -20,9 +20,9 @@
  *   profile is not started then. mchard checks one profile (the first enabled one) and notes the others.
  */
 import type { ArgToken, SourceText, Span } from '../source.js';
-import type { Dialect, DialectNote, LaunchFailure, ParsedConfig } from './types.js';
+import type { Dialect, LaunchFailure, Note, ParsedConfig } from './types.js';
 import { parseShellCommand, type SourcedChar } from './shell.js';
-import { parseShVars, printLines, show, spanOfChars, splitFields, type ShAssignment, type ShVarsFile } from './sh-vars.js';
+import { parseShVars, printLines, show, spanOfChars, splitFields, type ShAssignment, type ShVarsFile, type ShVarsNote } from './sh-vars.js';
 import { pointInValue } from './openrc.js';
 
 export interface RcconfOptions {
@@ -30,7 +30,22 @@ export interface RcconfOptions {
   profile?: string;
 }
 
-export interface RcconfConfig extends ParsedConfig {
+/**
+ * What the rc.conf dialect notes, besides the shell file's own notes: the profile checked (`profiles`), an
+ * instance rc does not start at boot (`not-enabled`), values read by more than one shell (`nested-shell`),
+ * and what the flags do once the rc.d script's shell reads them (`shell-redirect`, `shell-extra-command`,
+ * a flag word that depends on the host: `host-dependent` with `what`).
+ */
+export type RcconfNote =
+  | ShVarsNote
+  | (Note<'profiles'> & { readonly profile: string | null; readonly others: readonly string[] })
+  | (Note<'not-enabled'> & { readonly key: string; readonly value: string | null })
+  | (Note<'nested-shell'> & { readonly key?: string })
+  | (Note<'shell-redirect'> & { readonly text: string })
+  | (Note<'shell-extra-command'> & { readonly operator: string })
+  | (Note<'host-dependent'> & { readonly what: string });
+
+export interface RcconfConfig extends ParsedConfig<RcconfNote> {
   readonly dialect: 'rcconf';
   readonly vars: ShVarsFile;
   /** The profile whose instance the argv is for, or null without profiles. */
@@ -53,7 +68,7 @@ const PIDDIR = '/var/run/memcached';
 export function parseRcconf(source: SourceText, opts: RcconfOptions = {}): RcconfConfig {
   const vars = parseShVars(source.text);
   const env = vars.env;
-  const notes: DialectNote[] = [...vars.notes];
+  const notes: RcconfNote[] = [...vars.notes];
   const val = (name: string) => env.get(name)?.value;
   const whole: Span = { start: 0, end: 0 };
 
@@ -69,7 +84,7 @@ export function parseRcconf(source: SourceText, opts: RcconfOptions = {}): Rccon
       message:
         `memcached_profiles starts one memcached per enabled profile and none without a profile; mchard checks profile ${show(profile)}` +
         (others.length ? ` (not checked: ${others.map((p) => show(p)).join(', ')})` : ''),
-      data: { profile, others },
+      profile, others,
     });
   }
 
@@ -87,7 +102,8 @@ export function parseRcconf(source: SourceText, opts: RcconfOptions = {}): Rccon
         : NO.test(enableValue)
           ? `${enableName}=${show(enableValue)}: rc does not start memcached at boot (only "service memcached onestart" does)`
           : `${enableName}=${show(enableValue)} is neither yes nor no: rc warns and does not start memcached at boot`,
-      data: { key: enableName, value: enableValue },
+      key: enableName,
+      value: enableValue ?? null,
     });
   }
 
@@ -123,7 +139,7 @@ export function parseRcconf(source: SourceText, opts: RcconfOptions = {}): Rccon
           kind: 'nested-shell',
           span: a.valueSpan,
           message: `rc.subr starts memcached with su -m ${user} -c 'sh -c "..."', so the value of ${a.name} is read by three shells in turn; mchard does not follow its quotes, backslashes, "$" and "!" through them`,
-          data: { key: a.name },
+          key: a.name,
         });
       }
     }
@@ -165,17 +181,17 @@ export function parseRcconf(source: SourceText, opts: RcconfOptions = {}): Rccon
 
   const mapped = (s: Span | null): Span => spanOfChars(fromPool(s)) ?? flags?.valueSpan ?? whole;
   for (const r of sh.redirects) {
-    notes.push({ kind: 'shell-redirect', span: mapped(r.span), message: `"${r.text.trim()}" in ${flagsVariable} is a shell redirection, not an argument for memcached`, data: { text: r.text } });
+    notes.push({ kind: 'shell-redirect', span: mapped(r.span), message: `"${r.text.trim()}" in ${flagsVariable} is a shell redirection, not an argument for memcached`, text: r.text });
   }
   for (const e of sh.extraCommands) {
     notes.push({
       kind: 'shell-extra-command',
       span: mapped(e.span),
       message: `after "${e.operator}" in ${flagsVariable} rc runs further commands (as root at boot), and the rc.d script's own -d -u ${user} -P ... no longer reach memcached`,
-      data: { operator: e.operator },
+      operator: e.operator,
     });
   }
-  for (const h of sh.hostDependent) notes.push({ kind: 'host-dependent', span: mapped(h.span), message: `the argument depends on the host: ${h.what}`, data: { what: h.what } });
+  for (const h of sh.hostDependent) notes.push({ kind: 'host-dependent', span: mapped(h.span), message: `the argument depends on the host: ${h.what}`, what: h.what });
 
   let launchFailure: LaunchFailure | null = null;
   if (profile !== null && /[*?[]/.test(profile)) exact = false;
@@ -214,6 +230,7 @@ export const rcconfDialect: Dialect = {
   name: 'rcconf',
   title: 'FreeBSD rc.conf (memcached_flags, memcached_user)',
   defaultUser: 'nobody',
+  commentChars: '#',
   parse: (source) => parseRcconf(source),
   /** memcached_user for -u; otherwise inside the flags' value; otherwise the end of the file. */
   insertionPoint(config, letter) {

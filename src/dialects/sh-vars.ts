@@ -13,8 +13,11 @@
  * at the whole `$NAME` text, so spans built from them cover the reference.
  */
 import type { Span } from '../source.js';
-import type { DialectNote } from './types.js';
-import { splitLines } from './debian.js';
+import type { Note } from './types.js';
+import { splitLines } from './debian-lines.js';
+
+/** What reading a shell variables file notes: a command mchard does not run, a value that depends on the host (`key`). */
+export type ShVarsNote = Note<'shell-command'> | (Note<'host-dependent'> & { readonly key: string });
 
 /** One character of a decoded value, with the source text that produced it. */
 export interface ValueChar {
@@ -52,7 +55,7 @@ export interface ShVarsFile {
   readonly assignments: readonly ShAssignment[];
   /** Name → the assignment that wins. */
   readonly env: ReadonlyMap<string, ShAssignment>;
-  readonly notes: DialectNote[];
+  readonly notes: ShVarsNote[];
   /** `sh` stops reading the file here (the service then fails to start). */
   readonly syntaxError: { readonly message: string; readonly span: Span } | null;
   /** False when some line is a command we do not evaluate (it may change any variable). */
@@ -114,7 +117,7 @@ export function spanOfChars(chars: readonly { start: number; end: number }[]): S
 }
 
 export function parseShVars(text: string): ShVarsFile {
-  const notes: DialectNote[] = [];
+  const notes: ShVarsNote[] = [];
   const assignments: ShAssignment[] = [];
   const env = new Map<string, ShAssignment>();
   const n = text.length;
@@ -412,7 +415,7 @@ export function parseShVars(text: string): ShVarsFile {
   for (const a of env.values()) a.effective = true;
   for (const a of assignments) {
     if (!a.exact) {
-      notes.push({ kind: 'host-dependent', span: a.valueSpan, message: `the value of ${a.name} depends on the host: ${a.inexact}`, data: { key: a.name } });
+      notes.push({ kind: 'host-dependent', span: a.valueSpan, message: `the value of ${a.name} depends on the host: ${a.inexact}`, key: a.name });
     }
   }
   notes.sort((x, y) => x.span.start - y.span.start);

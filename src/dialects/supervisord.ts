@@ -19,7 +19,7 @@
  * other ones are reported in a note.
  */
 import type { ArgToken, SourceText, Span } from '../source.js';
-import type { Dialect, DialectNote, LaunchFailure, ParsedConfig } from './types.js';
+import type { Dialect, LaunchFailure, Note, ParseErrorNote, ParsedConfig } from './types.js';
 import { parseIni, type IniFile, type IniLine, type IniOption, type IniSection } from './configparser.js';
 import { pyShlexSplit } from './pyshlex.js';
 import { appendAll, spreadChars, tokenOf, valueOf, type SrcChar } from './sourced.js';
@@ -34,7 +34,19 @@ export interface SupervisordProgram {
   readonly words: readonly ArgToken[] | null;
 }
 
-export interface SupervisordConfig extends ParsedConfig {
+/**
+ * What the supervisord dialect notes: a file supervisord cannot read (`parse-error`), another program that
+ * runs memcached (`other-program`), an argument that depends on the host (`value`), the user supervisord
+ * starts memcached as (`starts-as`), and `autostart=false` (`not-autostarted`).
+ */
+export type SupervisordNote =
+  | ParseErrorNote
+  | (Note<'other-program'> & { readonly section: string })
+  | (Note<'host-dependent'> & { readonly value: string })
+  | (Note<'starts-as'> & { readonly user: string })
+  | Note<'not-autostarted'>;
+
+export interface SupervisordConfig extends ParsedConfig<SupervisordNote> {
   readonly dialect: 'supervisord';
   readonly lines: readonly IniLine[];
   readonly ini: IniFile;
@@ -153,7 +165,7 @@ function dirOf(path: string): string {
 export function parseSupervisord(source: SourceText): SupervisordConfig {
   const text = source.text;
   const ini = parseIni(text);
-  const notes: DialectNote[] = [];
+  const notes: SupervisordNote[] = [];
   let launchFailure: LaunchFailure | null = null;
   const fail = (reason: string, span: Span | null, exitCode = 2) => {
     launchFailure ??= { exitCode, reason, span };
@@ -242,7 +254,7 @@ export function parseSupervisord(source: SourceText): SupervisordConfig {
       kind: 'other-program',
       span: ini.sections.get(p.prog.section)!.headers[0],
       message: `[${p.prog.section}] also runs memcached; mchard checks only [${chosen!.prog.section}] (lint the other one with a file of its own)`,
-      data: { section: p.prog.section },
+      section: p.prog.section,
     });
   }
 
@@ -257,7 +269,7 @@ export function parseSupervisord(source: SourceText): SupervisordConfig {
     if (chosen.error) fail(chosen.error.reason, chosen.error.span, chosen.error.reason.startsWith('supervisord refuses') ? 2 : -1);
     argv = (p.words ?? []).slice(1);
     const dep = (p.words ?? []).filter((w) => !w.exact);
-    for (const w of dep) notes.push({ kind: 'host-dependent', span: w.span ?? { start: 0, end: 0 }, message: `the argument ${w.note}`, data: { value: w.value } });
+    for (const w of dep) notes.push({ kind: 'host-dependent', span: w.span ?? { start: 0, end: 0 }, message: `the argument ${w.note}`, value: w.value });
     const userOpt = p.user ?? daemonUser;
     if (userOpt) {
       const u = expandPercent(userOpt.chars, () => null, 'user');
@@ -269,7 +281,7 @@ export function parseSupervisord(source: SourceText): SupervisordConfig {
         message: startsAs === 'root'
           ? 'supervisord starts memcached as root'
           : `supervisord switches to user ${name} before starting memcached${p.user ? '' : ' ([supervisord] user=: supervisord itself runs as that user)'}, so memcached does not run as root and ignores -u`,
-        data: { user: startsAs },
+        user: startsAs,
       });
     }
     const section = ini.sections.get(p.section)!;
@@ -311,6 +323,7 @@ export const supervisordDialect: Dialect = {
   name: 'supervisord',
   title: 'supervisord [program:memcached] command=',
   defaultUser: 'memcache',
+  commentChars: '#;',
   parse: parseSupervisord,
   /** A missing option goes at the end of `command=` (the end of its last line). */
   insertionPoint(config) {

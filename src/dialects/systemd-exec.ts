@@ -14,6 +14,7 @@
  *   `extract_first_word(EXTRACT_RELAX|EXTRACT_UNQUOTE)`; in other words `${NAME}` is replaced by the value
  *   and `$$` by `$`; `${NAME:-x}` is not syntax in v252 and stays literally.
  */
+import { splitWordsRelaxUnquote } from './envfile.js';
 
 /** A character of a logical line or value, with the offset of the source character it comes from. */
 export interface SChar {
@@ -252,41 +253,7 @@ export type EnvExpansion =
 
 /** `strv_split_full(value, WHITESPACE, EXTRACT_RELAX|EXTRACT_UNQUOTE)`: quotes honoured, escapes taken literally. */
 export function splitRelaxUnquote(value: string): string[] {
-  const out: string[] = [];
-  let p = 0;
-  for (;;) {
-    while (p < value.length && WHITESPACE.includes(value[p])) p++;
-    if (p >= value.length) return out;
-    let s = '';
-    let quote = '';
-    while (p < value.length) {
-      const c = value[p];
-      if (c === '\\') {
-        if (p + 1 >= value.length) {
-          p++;
-          break;
-        }
-        s += value[p + 1];
-        p += 2;
-        continue;
-      }
-      if (quote) {
-        if (c === quote) quote = '';
-        else s += c;
-        p++;
-        continue;
-      }
-      if (c === "'" || c === '"') {
-        quote = c;
-        p++;
-        continue;
-      }
-      if (WHITESPACE.includes(c)) break;
-      s += c;
-      p++;
-    }
-    out.push(s);
-  }
+  return splitWordsRelaxUnquote(value).map((w) => w.value);
 }
 
 export function replaceEnvWord(word: string, env: EnvLookup): EnvExpansion {

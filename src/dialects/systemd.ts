@@ -6,8 +6,8 @@
  * escapes; `%` specifiers; `$NAME`/`${NAME}` expanded at start from `Environment=` and `EnvironmentFile=`,
  * files overriding `Environment=` and later files earlier ones), `Environment=`, `EnvironmentFile=` (a
  * file is read only as the parse context's host-file access allows: never for a unit outside /etc
- * without --host-checks, and then only a bounded regular file; it is parsed with the sysconfig dialect's
- * EnvironmentFile parser; a file not read makes the variables it might set unknown, and a value from a
+ * without --host-checks, and then only a bounded regular file; it is parsed by systemd's environment-file
+ * reader, envfile.ts; a file not read makes the variables it might set unknown, and a value from a
  * file the user did not name is used but never shown), `User=`/`DynamicUser=` (memcached then starts unprivileged and needs no
  * `-u`), `Type=`.
  *
@@ -16,9 +16,9 @@
  * memcached's command line: `argvUnknown` says why and the option rules stay quiet.
  */
 import { SourceText, type ArgToken, type Span } from '../source.js';
-import type { Dialect, DialectNote, LaunchFailure, ParseContext, ParsedConfig } from './types.js';
+import type { Dialect, LaunchFailure, Note, ParseContext, ParsedConfig } from './types.js';
 import { NO_HOST_FILES, type HostFileAccess } from '../input.js';
-import { parseSysconfig } from './sysconfig.js';
+import { readEnvironmentFile } from './envfile.js';
 import { parseUnitSyntax, type UnitAssignment, type UnitSyntax } from './systemd-unit.js';
 import { withoutTemplateSuffix } from './detect.js';
 import { charsText, expandSpecifiers, extractWord, replaceEnvWord, type EnvLookup, type EnvValue, type SChar, type UnitName } from './systemd-exec.js';
@@ -68,7 +68,29 @@ export interface TokenSource {
   readonly variable: string | null;
 }
 
-export interface SystemdConfig extends ParsedConfig {
+/**
+ * What the systemd dialect notes: unit syntax systemd ignores or rejects (`line-without-equals`,
+ * `invalid-name`, `outside-section`, `exec-syntax`, `exec-escape`, `environment-syntax`,
+ * `environment-invalid`), an `EnvironmentFile=` it does not read here (`environment-file`), a unit whose
+ * command line is not memcached's (`delegated`: Debian's wrapper and its file; `other-program`), and
+ * variables of `ExecStart=` nothing sets (`unset-variable`) or set in a file mchard cannot read
+ * (`unknown-variable`).
+ */
+export type SystemdNote =
+  | (Note<'line-without-equals'> & { readonly text: string })
+  | (Note<'invalid-name'> & { readonly key: string; readonly reason: 'empty' })
+  | Note<'outside-section'>
+  | Note<'exec-syntax'>
+  | Note<'exec-escape'>
+  | Note<'environment-syntax'>
+  | Note<'environment-invalid'>
+  | (Note<'environment-file'> & { readonly path: string; readonly state: string })
+  | (Note<'delegated'> & { readonly path: string })
+  | (Note<'other-program'> & { readonly program: string })
+  | (Note<'unset-variable'> & { readonly name: string })
+  | (Note<'unknown-variable'> & { readonly names: readonly string[]; readonly files: readonly string[] });
+
+export interface SystemdConfig extends ParsedConfig<SystemdNote> {
   readonly dialect: 'systemd';
   readonly unit: UnitName;
   readonly dropIn: boolean;
@@ -131,7 +153,7 @@ function show(s: string, max = 60): string {
 }
 
 /** One `ExecStart=` value: its commands (a `;` separates several), or why systemd rejects it. */
-function parseExec(asg: UnitAssignment, unit: UnitName, notes: DialectNote[]): { commands: ExecCommand[]; error: string | null } {
+function parseExec(asg: UnitAssignment, unit: UnitName, notes: SystemdNote[]): { commands: ExecCommand[]; error: string | null } {
   const cs = asg.valueChars;
   const commands: ExecCommand[] = [];
   let p = 0;
@@ -204,7 +226,7 @@ function parseExec(asg: UnitAssignment, unit: UnitName, notes: DialectNote[]): {
 }
 
 /** `Environment=`: assignments split like command-line words (quotes, C escapes), specifiers resolved. */
-function parseEnvironment(asg: UnitAssignment, unit: UnitName, env: Map<string, EnvAssignment>, notes: DialectNote[]): void {
+function parseEnvironment(asg: UnitAssignment, unit: UnitName, env: Map<string, EnvAssignment>, notes: SystemdNote[]): void {
   let p = 0;
   for (;;) {
     const r = extractWord(asg.valueChars, p, true);
@@ -239,7 +261,7 @@ function readEnvFile(asg: UnitAssignment, unit: UnitName, access: HostFileAccess
   const got = access.read(path);
   if ('unread' in got) return { ...base, state: 'unknown', reason: got.unread };
   const shown = access.mayShow(path);
-  const parsed = parseSysconfig(new SourceText(path, got.text));
+  const parsed = readEnvironmentFile(new SourceText(path, got.text));
   if (parsed.loadError) {
     // The parse error may quote the file: shown only for a file the user named.
     return { ...base, state: optional ? 'skipped' : 'failed', reason: shown ? parsed.loadError.reason : 'systemd cannot parse it', shown };
@@ -254,15 +276,15 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
   const unit = unitNameOf(source.path);
   const dropIn = /\.service\.d\/[^/]+\.conf$/.test(withoutTemplateSuffix(source.path.replace(/\\/g, '/')));
   const syntax = parseUnitSyntax(source.text);
-  const notes: DialectNote[] = [];
+  const notes: SystemdNote[] = [];
   let launchFailure: LaunchFailure | null = null;
   let argvUnknown: string | null = null;
 
   for (const issue of syntax.issues) {
     if (issue.kind === 'line-without-equals') {
-      notes.push({ kind: 'line-without-equals', span: issue.span, message: `this line has no "=", so systemd ignores it (${show(issue.text, 40)})`, data: { text: issue.text } });
+      notes.push({ kind: 'line-without-equals', span: issue.span, message: `this line has no "=", so systemd ignores it (${show(issue.text, 40)})`, text: issue.text });
     } else if (issue.kind === 'missing-key') {
-      notes.push({ kind: 'invalid-name', span: issue.span, message: 'there is no name before "=", so systemd ignores this line', data: { key: '', reason: 'empty' } });
+      notes.push({ kind: 'invalid-name', span: issue.span, message: 'there is no name before "=", so systemd ignores this line', key: '', reason: 'empty' });
     } else {
       notes.push({ kind: 'outside-section', span: issue.span, message: 'this assignment comes before any [Section] header, so systemd ignores it' });
     }
@@ -340,7 +362,7 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
       launchFailure = { exitCode: -1, reason: `systemd cannot load ${f.path} (${f.reason}): "Failed to load environment files", memcached never starts`, span: f.assignment.valueSpan };
     }
     if (f.state !== 'read') {
-      notes.push({ kind: 'environment-file', span: f.assignment.valueSpan, message: `${f.path}${f.optional ? ' (optional)' : ''}: ${f.reason}`, data: { path: f.path, state: f.state } });
+      notes.push({ kind: 'environment-file', span: f.assignment.valueSpan, message: `${f.path}${f.optional ? ' (optional)' : ''}: ${f.reason}`, path: f.path, state: f.state });
     }
   }
 
@@ -365,7 +387,7 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
     const wrapper = wrapperAssignment(execAssignments, source.text);
     if (wrapper) {
       argvUnknown = wrapperReason(wrapper.conf);
-      notes.push({ kind: 'delegated', span: wrapper.programSpan, message: argvUnknown, data: { path: wrapper.conf } });
+      notes.push({ kind: 'delegated', span: wrapper.programSpan, message: argvUnknown, path: wrapper.conf });
       if (wrapper.templated && launchFailure?.span && launchFailure.span.start >= wrapper.assignment.valueSpan.start && launchFailure.span.end <= wrapper.assignment.valueSpan.end) {
         launchFailure = null;
       }
@@ -388,10 +410,10 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
       const first = args.length === 1 ? args[0] : null;
       const conf = templated ? raw : !first ? '/etc/memcached.conf' : first.inexact ? source.slice(first.span) : first.value;
       argvUnknown = wrapperReason(conf);
-      notes.push({ kind: 'delegated', span: exec.program.span, message: argvUnknown, data: { path: conf } });
+      notes.push({ kind: 'delegated', span: exec.program.span, message: argvUnknown, path: conf });
     } else if (!PROGRAM.test(program)) {
       argvUnknown = `ExecStart= runs ${show(program)}, not memcached, so the unit does not show memcached's options`;
-      notes.push({ kind: 'other-program', span: exec.program.span, message: argvUnknown, data: { program } });
+      notes.push({ kind: 'other-program', span: exec.program.span, message: argvUnknown, program });
     } else {
       const expand = !exec.prefixes.includes(':');
       const skip = exec.prefixes.includes('@') ? 1 : 0;
@@ -413,7 +435,7 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
         if (r.kind === 'split') {
           if (r.lookup === 'unknown') unknownVars.push(r.name);
           else if (r.lookup === 'unset') {
-            notes.push({ kind: 'unset-variable', span: w.span, message: `$${r.name} is not set, so this word gives memcached no argument at all`, data: { name: r.name } });
+            notes.push({ kind: 'unset-variable', span: w.span, message: `$${r.name} is not set, so this word gives memcached no argument at all`, name: r.name });
           } else {
             const { from, hidden } = r.lookup as EnvValue;
             for (const v of r.words) push(v, r.name, w.inexact === null, `from $${r.name} (${from})`, hidden ? from : undefined);
@@ -422,7 +444,7 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
         }
         for (const n of r.unknown) unknownVars.push(n);
         for (const name of r.unset) {
-          notes.push({ kind: 'unset-variable', span: w.span, message: `\${${name}} is not set, so systemd puts an empty string in its place`, data: { name } });
+          notes.push({ kind: 'unset-variable', span: w.span, message: `\${${name}} is not set, so systemd puts an empty string in its place`, name });
         }
         const from = r.names.filter((n) => !r.unset.includes(n));
         // A value from a file the user did not name is used but never shown, in the note either.
@@ -440,7 +462,7 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
             ? `may be set in ${unknownFiles.join(', ')} (EnvironmentFile=), which mchard did not read (${unread[0].reason}): their values decide memcached's options; lint that file (mchard lint --dialect sysconfig ${unknownFiles[0]})`
             : 'the service manager sets'
         }`;
-        notes.push({ kind: 'unknown-variable', span: exec.assignment.valueSpan, message: argvUnknown, data: { names, files: unknownFiles } });
+        notes.push({ kind: 'unknown-variable', span: exec.assignment.valueSpan, message: argvUnknown, names, files: unknownFiles });
       }
     }
   }
@@ -510,6 +532,7 @@ export const systemdDialect: Dialect = {
   title: 'systemd service unit or drop-in',
   /** Debian's and Ubuntu's memcached user (the RHEL unit takes its user from /etc/sysconfig/memcached). */
   defaultUser: 'memcache',
+  commentChars: '#;',
   parse: (source, context?: ParseContext) => parseSystemd(source, { hostFiles: context?.hostFiles }),
   /** The end of the ExecStart= value that runs memcached (after `$OPTIONS`, so an added option wins). */
   insertionPoint(config) {

@@ -671,6 +671,8 @@ function annotate(config: ParsedConfig, info: TemplateInfo, dialect: DialectName
 
 export interface TemplatedConfig extends ParsedConfig {
   readonly template: TemplateInfo;
+  /** The dialect's own reading of the masked text, without the template layer's marks. */
+  readonly dialectReading: ParsedConfig;
 }
 
 /**
@@ -694,13 +696,10 @@ export function parseTemplate(
     const why = info.touches(launchFailure.span);
     if (why) launchFailure = { ...launchFailure, unknown: { reason: why.reason, decide: why.decide } };
   }
-  // The dialect's notes speak of the masked text: give them the tags back (messages, and strings in `data`).
+  // The dialect's notes speak of the masked text: give them the tags back (the message and every other text
+  // field of the note; its kind is the dialect's vocabulary).
   const un = (v: unknown): unknown => (typeof v === 'string' ? info.unmask(v) : Array.isArray(v) ? v.map(un) : v);
-  const notes = inner.notes.map((n) => ({
-    ...n,
-    message: info.unmask(n.message),
-    ...(n.data ? { data: Object.fromEntries(Object.entries(n.data).map(([k, v]) => [k, un(v)])) } : {}),
-  }));
+  const notes = inner.notes.map((n) => Object.fromEntries(Object.entries(n).map(([k, v]) => [k, k === 'kind' ? v : un(v)])) as typeof n);
   const wrapped = Object.create(inner) as TemplatedConfig;
   Object.defineProperties(wrapped, {
     notes: { value: notes, enumerable: true },
@@ -709,9 +708,18 @@ export function parseTemplate(
     argvExact: { value: inner.argvExact && argv.every((a) => a.exact), enumerable: true },
     launchFailure: { value: launchFailure, enumerable: true },
     template: { value: info, enumerable: true },
+    dialectReading: { value: inner },
     print: { value: () => source.text },
   });
   return wrapped;
+}
+
+/**
+ * What the dialect itself reads in a configuration: for a template, its parse of the masked text (what a
+ * re-parse of an edited masked text is compared with); otherwise the configuration.
+ */
+export function dialectReading(config: ParsedConfig): ParsedConfig {
+  return (config as Partial<TemplatedConfig>).dialectReading ?? config;
 }
 
 /** The template of a parsed configuration, when it is one. */

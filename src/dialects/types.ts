@@ -32,21 +32,19 @@ export type DialectName =
   | 'helm';
 
 /**
- * A dialect-level observation. `kind` says what it is; rules pick the kinds they report. The catalogue:
- * - debian: `ignored-line` (non-option line the wrapper drops), `dropped-option-line` (a line starting
- *   `-d`/`-h`, removed by the wrapper), `shell-line` (the line holds a shell metacharacter; `data.chars`,
- *   `data.dangerous`), `shell-extra-command` (text after `;`, `&`, `|` that the shell runs as root),
- *   `shell-redirect`, `host-dependent` (glob, `$VAR`, command substitution), `root-default` (`-u root`
- *   appended for an empty file), `logfile` (a `logfile` line: honoured only by the SysV script).
- * - sysconfig: `text-after-quote`, `export`, `variable-reference`, `line-without-equals`,
- *   `invalid-name`, `shell-mismatch`, `comment-continuation`, `invalid-value`, `duplicate-key`.
+ * A dialect-level observation: what the service's reading of the file shows beyond the argument vector
+ * (a line it ignores, text glued onto a value, a shell metacharacter). Each dialect exports the union of
+ * its own notes (`DebianNote`, `SysconfigNote`, ...), one variant per `kind` with its own typed fields;
+ * rules switch on `kind`. This is what every variant has.
  */
-export interface DialectNote {
-  readonly kind: string;
+export interface Note<K extends string = string> {
+  readonly kind: K;
   readonly span: Span;
   readonly message: string;
-  readonly data?: Record<string, unknown>;
 }
+
+/** A file its service cannot read as it should (invalid YAML, no memcached in it): only file-level rules run. */
+export type ParseErrorNote = Note<'parse-error'>;
 
 /** How the service starts memcached, when that can fail before memcached even runs. */
 export interface LaunchFailure {
@@ -59,7 +57,7 @@ export interface LaunchFailure {
   readonly unknown?: { readonly reason: string; readonly decide: string };
 }
 
-export interface ParsedConfig {
+export interface ParsedConfig<N extends Note = Note> {
   readonly dialect: DialectName;
   readonly source: SourceText;
   /** memcached's argv without argv[0]. */
@@ -68,7 +66,7 @@ export interface ParsedConfig {
   readonly argvExact: boolean;
   /** Set when the wrapper or shell fails before memcached runs (shell syntax error). */
   readonly launchFailure: LaunchFailure | null;
-  readonly notes: readonly DialectNote[];
+  readonly notes: readonly N[];
   /**
    * The user the service manager starts memcached as, when the file decides it (supervisord's `user=`,
    * Compose's `user:` or the image's `USER`); `root` when it starts memcached as root. Omitted: the
@@ -115,6 +113,8 @@ export interface Dialect {
   readonly title: string;
   /** The user a fix makes memcached run as when the file names none. */
   readonly defaultUser: string;
+  /** The characters that start a comment line (`#`, or `#;` where `;` does too): where suppression directives go. */
+  readonly commentChars: string;
   parse(source: SourceText, context?: ParseContext): ParsedConfig;
   /** Where an option that is not in the file yet goes (`letter`: that option, when the dialect has a variable for it). */
   insertionPoint(config: ParsedConfig, letter?: string): Span;

@@ -7,6 +7,11 @@
  *   trusted-networks = 10.0.0.0/8, 192.168.0.0/16
  *   maxconn-low = 64
  *   maxconn-high = 65536
+ *   require-reason = true            (a suppression directive needs " -- reason")
+ *   unsafe-fixes = true              (mchard fix applies unsafe fixes, as --unsafe-fixes)
+ *   extend-safe-fixes = MC201        (these rules' fixes count as safe)
+ *   extend-unsafe-fixes = MC101      (these rules' fixes count as unsafe)
+ *   doc-links = false                (text output: no links to the rules' documentation)
  *   [rules]
  *   MC301 = off
  *   listen-private-address = error
@@ -17,8 +22,10 @@ import { parse as parseIni } from 'ini';
 import { parseVersion, type Version } from '../memcached/version.js';
 import { parseCidrs } from './exposure.js';
 import { SEVERITIES, type Rule, type Severity } from './types.js';
+import { ruleNamed } from './suppressions.js';
 import { decodeConfig, InputError, readRegularFile } from '../input.js';
 import { boundedMessage, visible } from '../report/visible.js';
+import { didYouMean, ruleNames } from '../suggest.js';
 
 export interface ProjectConfig {
   path: string | null;
@@ -28,6 +35,13 @@ export interface ProjectConfig {
   maxconnLow?: number;
   maxconnHigh?: number;
   severities: Map<string, Severity | 'off'>;
+  requireReason?: boolean;
+  unsafeFixes?: boolean;
+  /** Rule IDs. */
+  extendSafeFixes?: Set<string>;
+  extendUnsafeFixes?: Set<string>;
+  /** `doc-links = false`: the text report does not end with the rules' documentation links. */
+  docLinks?: boolean;
 }
 
 /** An unusable `.mchardrc`; the message quotes its keys and values, so it is made safe to show. */
@@ -71,7 +85,18 @@ export function findConfig(dir: string, cache?: Map<string, string | null>): str
   return found;
 }
 
-const TOP_KEYS = new Set(['fail-on', 'memcached-version', 'trusted-networks', 'maxconn-low', 'maxconn-high']);
+const TOP_KEYS = new Set([
+  'fail-on',
+  'memcached-version',
+  'trusted-networks',
+  'maxconn-low',
+  'maxconn-high',
+  'require-reason',
+  'unsafe-fixes',
+  'extend-safe-fixes',
+  'extend-unsafe-fixes',
+  'doc-links',
+]);
 
 export function loadConfig(path: string, rules: readonly Rule[]): ProjectConfig {
   let text: string;
@@ -93,8 +118,8 @@ export function parseConfigText(path: string, text: string, rules: readonly Rule
     if (key === 'rules') {
       if (typeof value !== 'object' || value === null) throw bad('[rules] must be a section');
       for (const [name, sev] of Object.entries(value as Record<string, unknown>)) {
-        const rule = rules.find((r) => r.id === name.toUpperCase() || r.slug === name);
-        if (!rule) throw bad(`unknown rule "${name}" in [rules]`);
+        const rule = ruleNamed(rules, name);
+        if (!rule) throw bad(`unknown rule "${name}" in [rules]${didYouMean(name, ruleNames(rules))}`);
         const v = String(sev).trim().toLowerCase();
         if (v !== 'off' && !(SEVERITIES as readonly string[]).includes(v)) {
           throw bad(`rule ${name}: "${String(sev)}" is not one of error, warning, info, off`);
@@ -103,9 +128,24 @@ export function parseConfigText(path: string, text: string, rules: readonly Rule
       }
       continue;
     }
-    if (typeof value === 'object') throw bad(`unknown section [${key}]`);
-    if (!TOP_KEYS.has(key)) throw bad(`unknown key "${key}"`);
+    if (typeof value === 'object') throw bad(`unknown section [${key}]${didYouMean(key, ['rules'])}`);
+    if (!TOP_KEYS.has(key)) throw bad(`unknown key "${key}"${didYouMean(key, [...TOP_KEYS])}`);
+    // ini reads `true`/`false` as booleans.
     const v = String(value).trim();
+    const bool = () => {
+      if (v !== 'true' && v !== 'false') throw bad(`${key}: "${v}" is not true or false`);
+      return v === 'true';
+    };
+    const fixRules = () => {
+      const ids = new Set<string>();
+      for (const name of v.split(/[\s,]+/).filter(Boolean)) {
+        const rule = ruleNamed(rules, name);
+        if (!rule) throw bad(`${key}: unknown rule "${name}"`);
+        if (!rule.fix) throw bad(`${key}: ${rule.id} has no fix`);
+        ids.add(rule.id);
+      }
+      return ids;
+    };
     switch (key) {
       case 'fail-on':
         if (!(SEVERITIES as readonly string[]).includes(v)) throw bad(`fail-on: "${v}" is not one of error, warning, info`);
@@ -127,6 +167,21 @@ export function parseConfigText(path: string, text: string, rules: readonly Rule
         cfg.trustedNetworks = list;
         break;
       }
+      case 'require-reason':
+        cfg.requireReason = bool();
+        break;
+      case 'unsafe-fixes':
+        cfg.unsafeFixes = bool();
+        break;
+      case 'extend-safe-fixes':
+        cfg.extendSafeFixes = fixRules();
+        break;
+      case 'extend-unsafe-fixes':
+        cfg.extendUnsafeFixes = fixRules();
+        break;
+      case 'doc-links':
+        cfg.docLinks = bool();
+        break;
       case 'maxconn-low':
       case 'maxconn-high': {
         if (!/^\d+$/.test(v)) throw bad(`${key}: "${v}" is not a whole number`);
@@ -136,5 +191,7 @@ export function parseConfigText(path: string, text: string, rules: readonly Rule
       }
     }
   }
+  const both = [...(cfg.extendSafeFixes ?? [])].filter((id) => cfg.extendUnsafeFixes?.has(id));
+  if (both.length) throw bad(`${both.join(', ')} ${both.length > 1 ? 'are' : 'is'} in both extend-safe-fixes and extend-unsafe-fixes`);
   return cfg;
 }

@@ -5,16 +5,22 @@ import type { ListenEntry } from '../memcached/listen.js';
 import { applyOptions, type Failure } from '../memcached/settings.js';
 import type { Span } from '../source.js';
 import { classifyAddress, parseCidrs, type AddressClass, type ClassifiedListener } from './exposure.js';
-import type { Fix, FixIntent, RuleContext } from './types.js';
+import type { FixIntent } from './types.js';
+import type { FixDeclaration, FixProposal, RuleContext, RuleSource } from './rule.js';
+import type { DialectName } from '../dialects/types.js';
 import { dialectOf } from '../dialects/index.js';
+import { SYSCONFIG_VARIABLES } from '../dialects/sysconfig.js';
+
+/** What the helpers read: a rule's context in its check or its fix, whatever its dialects (no `report`). */
+type Reader = Omit<RuleContext, 'report'>;
 
 /** Every occurrence of an option, in argv order. */
-export function occurrences(ctx: RuleContext, letter: string): OptionEvent[] {
+export function occurrences(ctx: Reader, letter: string): OptionEvent[] {
   return ctx.model.applied.options.filter((o) => o.spec.short === letter);
 }
 
 /** The occurrence that wins (memcached keeps the last one). */
-export function lastOccurrence(ctx: RuleContext, letter: string): OptionEvent | undefined {
+export function lastOccurrence(ctx: Reader, letter: string): OptionEvent | undefined {
   return occurrences(ctx, letter).at(-1);
 }
 
@@ -26,22 +32,35 @@ export function describeListener(c: ClassifiedListener): string {
 }
 
 /** The fix that binds memcached to loopback (or the `--listen` addresses): replaces every -l, or adds one. */
-export function bindLoopbackFix(ctx: RuleContext): Fix {
+export function bindLoopbackFix(ctx: Reader): FixProposal {
   const addrs = ctx.options.fixListen?.length ? ctx.options.fixListen : ['127.0.0.1'];
   const ls = ctx.model.applied.options.filter((o) => o.spec.short === 'l');
-  const intents: Fix['intents'] = [];
+  const intents: FixIntent[] = [];
   ls.slice(0, -1).forEach((o) => intents.push({ kind: 'remove-option', option: o }));
   intents.push({ kind: 'set-option', letter: 'l', value: addrs.join(','), replace: ls.at(-1) });
-  return { safety: 'safe', description: `listen on ${addrs.join(', ')} only`, intents };
+  return { description: `listen on ${addrs.join(', ')} only`, intents };
 }
 
-export function disableUdpFix(ctx: RuleContext): Fix {
-  return { safety: 'safe', description: 'disable UDP with -U 0', intents: setOptionIntents(ctx, 'U', '0') };
+/** The fix of the rules about listening beyond loopback (MC101, MC102): bind loopback, or the `--listen` addresses. */
+export const BIND_LOOPBACK: FixDeclaration<DialectName, true> = {
+  safety: 'safe',
+  why: 'Clients on other machines lose access: that is the hardening itself (give the addresses they use with `mchard fix --listen` to keep a private network).',
+  build: (ctx) => bindLoopbackFix(ctx),
+};
+
+/** Where memcached's listen addresses are documented (the MC1xx rules about them cite these). */
+export const LISTEN_SOURCES: readonly RuleSource[] = [
+  { kind: 'memcached-doc', title: 'memcached(1): -l, --listen' },
+  { kind: 'memcached-doc', title: 'memcached wiki: ConfiguringServer, section networking', url: 'https://github.com/memcached/memcached/wiki/ConfiguringServer#networking' },
+];
+
+export function disableUdpFix(ctx: Reader): FixProposal {
+  return { description: 'disable UDP with -U 0', intents: setOptionIntents(ctx, 'U', '0') };
 }
 
-export function setUserFix(ctx: RuleContext): Fix {
+export function setUserFix(ctx: Reader): FixProposal {
   const user = ctx.defaultUser();
-  return { safety: 'safe', description: `run as ${user}`, intents: setOptionIntents(ctx, 'u', user) };
+  return { description: `run as ${user}`, intents: setOptionIntents(ctx, 'u', user) };
 }
 
 /**
@@ -49,7 +68,7 @@ export function setUserFix(ctx: RuleContext): Fix {
  * option from a variable (sysconfig's `-u ${USER}`), the variable is set, and an occurrence written in
  * the file itself (inside OPTIONS, which comes later and wins) is removed; otherwise the option is set.
  */
-export function setOptionIntents(ctx: RuleContext, letter: string, value: string): FixIntent[] {
+export function setOptionIntents(ctx: Reader, letter: string, value: string): FixIntent[] {
   const variable = dialectOf(ctx.config.dialect).variableFor?.(letter) ?? null;
   const last = lastOccurrence(ctx, letter);
   if (variable === null) return [{ kind: 'set-option', letter, value, replace: last }];
@@ -59,14 +78,14 @@ export function setOptionIntents(ctx: RuleContext, letter: string, value: string
 }
 
 /** Whether the option came from the file (rather than the unit's fixed text or the wrapper). */
-export function fromFile(ctx: RuleContext, o: OptionEvent): boolean {
+export function fromFile(ctx: Reader, o: OptionEvent): boolean {
   return ctx.config.argv[o.index]?.origin === 'file';
 }
 
 // ---- Listen entries, ports and value positions (added for the MC1xx–MC4xx rules) ----
 
 /** The `-l` option an entry of the accumulated listen string came from. */
-export function listenOptionOf(ctx: RuleContext, entry: ListenEntry): OptionEvent | undefined {
+export function listenOptionOf(ctx: Reader, entry: ListenEntry): OptionEvent | undefined {
   let found: OptionEvent | undefined;
   for (const part of ctx.model.applied.listenParts) if (part.offset <= entry.offset) found = part.option;
   return found;
@@ -76,7 +95,7 @@ export function listenOptionOf(ctx: RuleContext, entry: ListenEntry): OptionEven
  * The span of `from`..`to` (offsets into the option's value as memcached sees it, after its
  * leading-whitespace strip) when the file holds the value verbatim; else the option's whole span.
  */
-export function valuePartSpan(ctx: RuleContext, o: OptionEvent, from = 0, to?: number): Span | null {
+export function valuePartSpan(ctx: Reader, o: OptionEvent, from = 0, to?: number): Span | null {
   const whole = ctx.spanOf(o);
   if (o.valueIndex === null || o.value === null || o.rawValue === null) return whole;
   const tok = ctx.config.argv[o.valueIndex];
@@ -89,7 +108,7 @@ export function valuePartSpan(ctx: RuleContext, o: OptionEvent, from = 0, to?: n
 }
 
 /** The span of one `-l` entry's text, narrowed inside its option where the file allows. */
-export function listenEntrySpan(ctx: RuleContext, entry: ListenEntry): Span | null {
+export function listenEntrySpan(ctx: Reader, entry: ListenEntry): Span | null {
   const o = listenOptionOf(ctx, entry);
   if (!o) return ctx.insertionPoint();
   const part = ctx.model.applied.listenParts.find((p) => p.option === o)!;
@@ -98,18 +117,18 @@ export function listenEntrySpan(ctx: RuleContext, entry: ListenEntry): Span | nu
 }
 
 /** The TCP port before `-l` entry ports: `-p`, or the `-U` value when `-U N` is given without `-p`. */
-export function baseTcpPort(ctx: RuleContext): number {
+export function baseTcpPort(ctx: Reader): number {
   return followedPorts(ctx.model.applied.settings, ctx.model.version).tcp;
 }
 
 /** Whether memcached opens any TCP or UDP socket at all (no `-s`, and a non-zero TCP or UDP port). */
-export function networkEnabled(ctx: RuleContext): boolean {
+export function networkEnabled(ctx: Reader): boolean {
   const ports = followedPorts(ctx.model.applied.settings, ctx.model.version);
   return ctx.model.applied.settings.socketpath === null && (ports.tcp !== 0 || ports.udp !== 0);
 }
 
 /** The `-l` entries memcached binds (those it accepts), each with its address class. */
-export function classifiedEntries(ctx: RuleContext): { entry: ListenEntry; cls: AddressClass }[] {
+export function classifiedEntries(ctx: Reader): { entry: ListenEntry; cls: AddressClass }[] {
   if (!networkEnabled(ctx)) return [];
   const trusted = parseCidrs(ctx.options.trustedNetworks);
   return ctx.model.entries
@@ -125,27 +144,23 @@ export function boundPort(port: number): number | null {
 }
 
 /** An option whose value was filled in by the unit from an unset/empty variable (rule MC907 reports those). */
-export function emptyFromUnit(ctx: RuleContext, o: OptionEvent): boolean {
+export function emptyFromUnit(ctx: Reader, o: OptionEvent): boolean {
   return (o.value ?? '') === '' && ctx.config.argv[o.index]?.origin === 'unit';
 }
 
 // ---- Exposure wording, cluster letters, `-o` sub-options, start-up failure kinds (added for the MC5xx–MC8xx rules) ----
 
 /** The network-exposed (non-loopback) listeners, named for a message, at most `max` of them ("…, and 2 more"). */
-export function exposedListenerList(ctx: RuleContext, filter: (c: ClassifiedListener) => boolean = () => true, max = 3): string {
+export function exposedListenerList(ctx: Reader, filter: (c: ClassifiedListener) => boolean = () => true, max = 3): string {
   const seen = new Set<string>();
   for (const c of ctx.exposure.listeners) if (c.cls !== 'loopback' && filter(c)) seen.add(describeListener(c));
   const all = [...seen];
   return all.length > max ? `${all.slice(0, max).join(', ')} and ${all.length - max} more` : all.join(', ');
 }
 
-/**
- * The span of argv word `index`, narrowed to the letter at `clusterOffset` inside a cluster (`-vx`) when the
- * file holds the word verbatim; the whole word for the first letter, as `ctx.spanOf` does.
- */
 /** Whether a token's file text is its value verbatim, remembered per token (a cluster of 100,000 letters asks once per letter). */
 const verbatimTokens = new WeakMap<object, boolean>();
-function verbatim(ctx: RuleContext, tok: NonNullable<RuleContext['config']['argv'][number]>): boolean {
+function verbatim(ctx: Reader, tok: NonNullable<Reader['config']['argv'][number]>): boolean {
   let v = verbatimTokens.get(tok);
   if (v === undefined) {
     v = tok.span !== null && tok.span.end - tok.span.start === tok.value.length && ctx.config.source.slice(tok.span) === tok.value;
@@ -154,7 +169,11 @@ function verbatim(ctx: RuleContext, tok: NonNullable<RuleContext['config']['argv
   return v;
 }
 
-export function wordLetterSpan(ctx: RuleContext, index: number, clusterOffset: number): Span | null {
+/**
+ * The span of argv word `index`, narrowed to the letter at `clusterOffset` inside a cluster (`-vx`) when the
+ * file holds the word verbatim; the whole word for the first letter, as `ctx.spanOf` does.
+ */
+export function wordLetterSpan(ctx: Reader, index: number, clusterOffset: number): Span | null {
   const tok = ctx.config.argv[index];
   if (!tok?.span) return null;
   if (clusterOffset > 1 && verbatim(ctx, tok)) {
@@ -169,38 +188,18 @@ export function subOptionText(sub: { name: string; value: string | null }): stri
 }
 
 /** The span of one `-o` sub-option inside its option's value (the option's span when the file does not hold it verbatim). */
-export function subOptionSpan(ctx: RuleContext, o: OptionEvent, sub: { name: string; value: string | null; offset: number }): Span | null {
+export function subOptionSpan(ctx: Reader, o: OptionEvent, sub: { name: string; value: string | null; offset: number }): Span | null {
   return valuePartSpan(ctx, o, sub.offset, sub.offset + Math.max(1, subOptionText(sub).length));
 }
 
-/**
- * Whether a start-up failure reason is one of the option combinations memcached refuses (rule MC603) rather
- * than a bad value of a single option (MC806): SASL or ascii auth with the wrong protocol or with UDP, TLS
- * without a TCP port or certificate, a TLS listener prefix without `-Z`, a binary listener with `-Y`.
- */
-export function isIncompatibilityFailure(reason: string): boolean {
-  return [
-    /while using SASL/,
-    /while using binary SASL authentication/,
-    /while using ascii authentication tokens/,
-    /UDP with ascii authentication/,
-    /enable SSL without a TCP port/,
-    /Error loading the certificate chain/,
-    /option is valid only when SSL is enabled/,
-    /binary protocol when ascii authentication/,
-  ].some((re) => re.test(reason));
-}
-
 /** The UDP port memcached uses before `-l` entry ports; before 1.5.6, `-p N` without `-U` moved UDP to N too. */
-export function baseUdpPort(ctx: RuleContext): number {
+export function baseUdpPort(ctx: Reader): number {
   return followedPorts(ctx.model.applied.settings, ctx.model.version).udp;
 }
 
-const UNIT_VARIABLES: Record<string, string> = { p: 'PORT', u: 'USER', m: 'CACHESIZE', c: 'MAXCONN' };
-
 /** An option as the file shows it: `-p 80`, `--port=80`, or `PORT="80"` when a sysconfig unit built it from a variable. */
-export function describeOption(ctx: RuleContext, o: OptionEvent): string {
-  const variable = dialectOf(ctx.config.dialect).variableFor?.(o.spec.short) ?? UNIT_VARIABLES[o.spec.short];
+export function describeOption(ctx: Reader, o: OptionEvent): string {
+  const variable = dialectOf(ctx.config.dialect).variableFor?.(o.spec.short) ?? SYSCONFIG_VARIABLES[o.spec.short];
   if (ctx.config.argv[o.index]?.origin === 'unit' && variable) {
     const valueTok = o.valueIndex === null ? undefined : ctx.config.argv[o.valueIndex];
     if (valueTok && valueTok.span === null && valueTok.origin === 'unit') return `${variable} (not set)`;
@@ -256,6 +255,6 @@ export function unsetVariableEffect(unit: 'braced' | 'unbraced', key: string): s
  * The failure an option causes on its own, checked where memcached reads it (`-t 0`, `-B foo`, `-f 1`, a bad
  * `-o` sub-option: the first of them), whatever the other options say; null when its value is accepted there.
  */
-export function ownFailure(ctx: RuleContext, o: OptionEvent): Failure | null {
+export function ownFailure(ctx: Reader, o: OptionEvent): Failure | null {
   return applyOptions({ events: [o], firstError: -1 }, ctx.model.version).failure;
 }

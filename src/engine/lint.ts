@@ -1,21 +1,25 @@
 /**
- * Linting one file: dialect parse → memcached model → every enabled rule → suppressions → severities
- * from the configuration → findings sorted by position.
+ * Linting one file: dialect parse → memcached model → the rules that apply → suppressions → severities
+ * from the configuration → findings sorted by position. Which rules run is decided from what each rule
+ * declares (its phase and dialects, rule.ts), never from its ID. Every report passes one sink: the
+ * contract's check of the report, then (in a template) a finding about text the template decides becomes
+ * a note without a fix, then suppressions and severities, and the message is shown through `shownFor`.
  */
-import type { SourceText, Span } from '../source.js';
+import { SourceText, type Span } from '../source.js';
 import type { DialectName, ParsedConfig } from '../dialects/types.js';
 import { dialectOf, parseConfig } from '../dialects/index.js';
 import { analyze, type MemcachedModel } from '../memcached/model.js';
 import type { OptionEvent } from '../memcached/getopt.js';
 import { SERVICE_HOST, type HostFacts } from '../memcached/startup.js';
-import { assessExposure } from './exposure.js';
-import { findSuppressions, isSuppressed } from './suppressions.js';
+import { assessExposure, type Exposure } from './exposure.js';
+import { findDirectives, isSuppressed, sameReading, type Directives } from './suppressions.js';
 import type { AuditFacts } from '../audit/types.js';
 import type { HostFileAccess } from '../input.js';
 import { boundedMessage } from '../report/visible.js';
 import { hiddenValues, redact } from '../report/redact.js';
-import { templateOf, type TemplateInfo } from '../dialects/template.js';
-import type { Finding, FindingInput, Rule, RuleContext, RuleOptions, Severity } from './types.js';
+import { dialectReading, templateOf, type TemplateInfo } from '../dialects/template.js';
+import type { Finding, RuleOptions, Severity } from './types.js';
+import { appliesTo, PHASES, validateReport, type FindingInput, type FixContext, type FixHost, type Rule, type RuleContext } from './rule.js';
 
 export interface LintSettings {
   rules: readonly Rule[];
@@ -23,7 +27,7 @@ export interface LintSettings {
   /** Per rule ID: a severity, or 'off'. */
   severities?: ReadonlyMap<string, Severity | 'off'>;
   host?: HostFacts;
-  /** A running process's observations; without them the audit-scope rules are skipped. */
+  /** A running process's observations; without them the audit-phase rules are skipped. */
   audit?: AuditFacts;
   /** Other host files the file names (a unit's EnvironmentFile=) that may be read; default none. */
   hostFiles?: HostFileAccess;
@@ -32,12 +36,29 @@ export interface LintSettings {
 export interface LintResult {
   config: ParsedConfig;
   model: MemcachedModel;
+  exposure: Exposure;
   findings: Finding[];
+  directives: Directives;
   /**
    * For a file that starts several memcached instances (`ParsedConfig.parts`): each one's result, its
-   * findings marked with its index (`findings` holds them all). `config` and `model` are the first's.
+   * findings marked with its index (`findings` holds them all). `config`, `model` and `exposure` are the first's.
    */
   parts?: LintResult[];
+}
+
+/** Whether the engine runs a rule on this file, from its declaration alone. */
+export function ruleRuns(
+  rule: Rule,
+  file: { dialect: DialectName; unreadable: boolean; argvUnknown: boolean; audit: boolean },
+  severities: ReadonlyMap<string, Severity | 'off'>,
+): boolean {
+  if (severities.get(rule.id) === 'off') return false;
+  if (!appliesTo(rule, file.dialect)) return false;
+  const phase = PHASES[rule.phase];
+  if (file.unreadable && !phase.onUnreadable) return false;
+  if (file.argvUnknown && !phase.whenArgvUnknown) return false;
+  if (phase.needsAudit && !file.audit) return false;
+  return true;
 }
 
 export function analyzeConfig(config: ParsedConfig, options: RuleOptions, host?: HostFacts): MemcachedModel {
@@ -71,71 +92,79 @@ export function analyzeConfig(config: ParsedConfig, options: RuleOptions, host?:
 }
 
 export function lintSource(source: SourceText, dialect: DialectName, settings: LintSettings): LintResult {
-  const config = parseConfig(source, dialect, { hostFiles: settings.hostFiles });
-  const sups = findSuppressions(source);
-  const parts = config.parts && config.parts.length > 1 ? config.parts : null;
-  // A file that starts several memcached instances (a manifest with several memcached workloads): each is
-  // linted on its own model, its findings marked with its index; the suppressions are the file's.
-  const results = (parts ?? [config]).map((part, i) => lintPart(source, dialect, part, settings, sups, parts ? i : undefined));
-  const findings = results.flatMap((r) => r.findings);
-  const severities = settings.severities ?? new Map();
-  const unused = settings.rules.find((r) => r.id === 'MC002');
-  if (unused && severities.get('MC002') !== 'off') {
-    for (const s of sups) {
-      const idle = s.rules.filter((r) => !s.used.has(r));
-      if (idle.length === 0) continue;
-      const configured = severities.get('MC002');
-      findings.push({
-        ruleId: 'MC002',
-        slug: unused.slug,
-        severity: configured && configured !== 'off' ? configured : unused.severity,
-        message: `suppression of ${idle.join(', ')} silences nothing${s.scope === 'next-line' && s.targetLine === null ? ' (no line follows it)' : ''}`,
-        ...source.range(s.span),
-        span: s.span,
-        fix: { safety: 'safe', description: 'remove the unused suppression comment', intents: [{ kind: 'drop-text', span: s.span }] },
-      });
-    }
-  }
-  // Rule IDs are ASCII: a code-unit comparison, not localeCompare (whose first call loads ICU's collator, ~5 ms).
-  findings.sort((a, b) => a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) || (a.part ?? 0) - (b.part ?? 0));
-  if (!parts) return { config, model: results[0].model, findings };
-  return { config: parts[0], model: results[0].model, findings, parts: results };
-}
-
-/** One memcached instance of a file: its model and its rules' findings (without MC002, which is the file's). */
-function lintPart(
-  source: SourceText,
-  dialect: DialectName,
-  config: ParsedConfig,
-  settings: LintSettings,
-  sups: ReturnType<typeof findSuppressions>,
-  part: number | undefined,
-): LintResult {
-  const model = analyzeConfig(config, settings.options, settings.host);
-  // Every message passes here: values from a host file the user did not name are hidden, long values cut.
-  const hidden = hiddenValues(config.argv);
-  const shown = (text: string) => boundedMessage(hidden.length ? redact(text, hidden) : text);
-  const exposure = assessExposure(model.listeners, settings.options.trustedNetworks);
-  const severities = settings.severities ?? new Map();
-  // A file its service cannot read at all (a dialect's parse-error note: invalid YAML, no memcached in it)
-  // has nothing else to check: only MC001 runs, as for a file mchard cannot read.
-  const unreadable = config.notes.some((n) => n.kind === 'parse-error');
+  const context = { hostFiles: settings.hostFiles };
+  const config = parseConfig(source, dialect, context);
+  const severities = settings.severities ?? new Map<string, Severity | 'off'>();
+  const reader = dialectOf(dialect);
+  const found = findDirectives(source, settings.rules, {
+    commentChars: reader.commentChars,
+    requireReason: settings.options.requireReason ?? false,
+    // Compared as the dialect reads the text (a template's masked text, without the template layer's marks).
+    trailingCommentIsComment: (span) => sameReading((text) => reader.parse(new SourceText(source.path, text), context), dialectReading(config), span),
+  });
+  const ran = new Set<string>();
+  const directives: Directives = { list: found.list, problems: found.problems, ran, dialect };
   // Each report becomes its finding at once (or is dropped, when suppressed): a file with forty thousand
   // findings never holds a second list of what the rules reported.
   const findings: Finding[] = [];
+  // A file that starts several memcached instances (a manifest with several memcached workloads): each is
+  // linted on its own model, its findings marked with its index; the directives are the file's.
+  const parts = config.parts && config.parts.length > 1 ? config.parts : null;
+  const instances = (parts ?? [config]).map((part, i) => lintInstance(source, part, settings, severities, directives, ran, findings, parts ? i : undefined));
+  // Every phase but the file phase first, in every instance: the file-phase rules judge the directives by
+  // what the others reported, once for the file.
+  for (const instance of instances) instance.run(false);
+  instances[0].run(true);
+  // Rule IDs are ASCII: a code-unit comparison, not localeCompare (whose first call loads ICU's collator, ~5 ms).
+  findings.sort((a, b) => a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) || (a.part ?? 0) - (b.part ?? 0));
+  const results = instances.map((x) => x.result);
+  if (!parts) return { ...results[0], findings };
+  return { ...results[0], findings, parts: results };
+}
+
+/**
+ * One memcached instance of a file: its model, exposure and rule context, and `run`, which runs the rules
+ * of the file phase (`last`) or of every other phase on it; its findings go to the file's list, marked with
+ * `part` when the file has several instances.
+ */
+function lintInstance(
+  source: SourceText,
+  config: ParsedConfig,
+  settings: LintSettings,
+  severities: ReadonlyMap<string, Severity | 'off'>,
+  directives: Directives,
+  ran: Set<string>,
+  all: Finding[],
+  part: number | undefined,
+): { result: LintResult; run: (last: boolean) => void } {
+  const model = analyzeConfig(config, settings.options, settings.host);
+  // Every message passes here: values from a host file the user did not name are hidden, long values cut.
+  const shown = shownFor(config);
+  const exposure = assessExposure(model.listeners, settings.options.trustedNetworks);
+  // A file its service cannot read at all (a dialect's parse-error note: invalid YAML, no memcached in it)
+  // has nothing but itself to check: only the file-phase rules run on it.
+  const file = {
+    dialect: directives.dialect,
+    unreadable: config.notes.some((n) => n.kind === 'parse-error'),
+    argvUnknown: !!config.argvUnknown,
+    audit: settings.audit !== undefined,
+  };
+  const findings: Finding[] = [];
+  const textLength = source.text.length;
   let current: Rule | undefined;
   const tpl = templateOf(config);
-  const report = (given: FindingInput) => {
+  const report = (given: FindingInput<unknown>) => {
     const rule = current!;
-    // In a template, a finding about text the template decides holds only for some renderings: a note.
+    validateReport(rule, given, textLength);
+    // In a template, a finding about text the template decides holds only for some renderings: a note, without a fix.
     const t = tpl ? templateFinding(tpl, given, given.severity ?? rule.severity) : null;
     const input = t?.finding ?? given;
     const range = input.span ? source.range(input.span) : { line: 1, column: 1, endLine: 1, endColumn: 1 };
-    if (isSuppressed(sups, rule.id, rule.slug, range.line)) return;
+    if (isSuppressed(directives.list, rule.id, range.line, input.span)) return;
     const configured = severities.get(rule.id);
     const severity = t?.note ? 'info' : configured && configured !== 'off' ? configured : (input.severity ?? rule.severity);
     // Every field written out, not `...range`: a literal of known shape keeps its fields in the object.
-    findings.push({
+    const finding: Finding = {
       ruleId: rule.id,
       slug: rule.slug,
       severity,
@@ -145,23 +174,25 @@ function lintPart(
       endLine: range.endLine,
       endColumn: range.endColumn,
       span: input.span,
-      fix: input.fix ? (hidden.length ? { ...input.fix, description: shown(input.fix.description) } : input.fix) : null,
-      ...(part !== undefined ? { part } : {}),
-    });
+      // The fix's description is built (and shown through shownFor) only by mchard fix.
+      fix: input.fix !== undefined ? { safety: rule.fix!.safety, state: input.fix } : null,
+    };
+    if (part !== undefined) finding.part = part;
+    findings.push(finding);
+    all.push(finding);
   };
-  // One context for every rule of the file (its sink reports for the rule running): building one per
+  // One context for every rule of the instance (its sink reports for the rule running): building one per
   // rule cost a dozen closures per rule per file, which shows when a run lints thousands of files.
-  const ctx = makeContext(config, model, exposure, settings.options, report, settings.audit);
-  for (const rule of settings.rules) {
-    if (severities.get(rule.id) === 'off') continue;
-    if (unreadable && rule.id !== 'MC001') continue;
-    if (rule.dialects && !rule.dialects.includes(dialect)) continue;
-    if (config.argvUnknown && /^MC[1-8]\d\d$/.test(rule.id)) continue;
-    if (rule.scope === 'audit' && !settings.audit) continue;
-    current = rule;
-    rule.check(ctx);
-  }
-  return { config, model, findings };
+  const ctx = makeContext(config, model, exposure, settings.options, report, directives, settings.audit);
+  const run = (last: boolean) => {
+    for (const rule of settings.rules) {
+      if (PHASES[rule.phase].last !== last || !ruleRuns(rule, file, severities)) continue;
+      current = rule;
+      ran.add(rule.id);
+      rule.check(ctx);
+    }
+  };
+  return { result: { config, model, exposure, findings, directives }, run };
 }
 
 /**
@@ -169,12 +200,21 @@ function lintPart(
  * template tag or lies in a block the template renders only under a condition becomes a note saying so,
  * without a fix.
  */
-function templateFinding(tpl: TemplateInfo, f: FindingInput, severity: Severity): { finding: FindingInput; note: boolean } {
+function templateFinding(tpl: TemplateInfo, f: FindingInput<unknown>, severity: Severity): { finding: FindingInput<unknown>; note: boolean } {
   const message = tpl.unmask(f.message);
   // A note already (MC910 naming what the template decides): nothing to downgrade.
   const why = severity !== 'info' && f.span && f.span.end > f.span.start ? tpl.touches(f.span) : null;
   if (!why) return { finding: message === f.message ? f : { ...f, message }, note: false };
   return { finding: { span: f.span, message: `depends on the template (${why.reason}): ${message}`, severity: 'info' }, note: true };
+}
+
+/**
+ * How a text about this file is shown (a finding's message, a fix's description): the values a unit took from
+ * a host file the user did not name hidden, long values cut.
+ */
+export function shownFor(config: ParsedConfig): (text: string) => string {
+  const hidden = hiddenValues(config.argv);
+  return (text) => boundedMessage(hidden.length ? redact(text, hidden) : text);
 }
 
 function unionSpan(a: Span | null, b: Span | null): Span | null {
@@ -186,11 +226,13 @@ function unionSpan(a: Span | null, b: Span | null): Span | null {
 export function makeContext(
   config: ParsedConfig,
   model: MemcachedModel,
-  exposure: RuleContext['exposure'],
+  exposure: Exposure,
   options: RuleOptions,
-  sink: (f: FindingInput) => void,
+  sink: (f: FindingInput<unknown>) => void,
+  directives: Directives,
   audit?: AuditFacts,
-): RuleContext {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+): RuleContext<any, any> {
   const tokenSpan = (index: number | null): Span | null => (index === null ? null : (config.argv[index]?.span ?? null));
   const letterSpan = (ev: OptionEvent): Span | null => {
     const tok = config.argv[ev.index];
@@ -206,6 +248,7 @@ export function makeContext(
     model,
     exposure,
     options,
+    directives,
     spanOf: (ev) => unionSpan(letterSpan(ev), ev.valueIndex !== null && ev.valueIndex !== ev.index ? tokenSpan(ev.valueIndex) : null),
     valueSpanOf: (ev) => tokenSpan(ev.valueIndex),
     insertionPoint: (letter) => insertionPoint(config, letter),
@@ -213,6 +256,18 @@ export function makeContext(
     report: sink,
     audit,
   };
+}
+
+/**
+ * What a rule's fix reads for one lint result: the context its check had, without `report`, and the host
+ * when host checks apply. Only `mchard fix` asks for it.
+ */
+export function fixContextOf(result: LintResult, settings: LintSettings, host: FixHost | null): FixContext {
+  const refuse = () => {
+    throw new Error('internal: a fix builder reported a finding');
+  };
+  const ctx = makeContext(result.config, result.model, result.exposure, settings.options, refuse, result.directives, settings.audit);
+  return { ...ctx, host };
 }
 
 /** Where a missing option goes, in the file's dialect. */

@@ -8,23 +8,21 @@
  */
 import { SourceText } from '../source.js';
 import { parseArgvText, type ArgvConfig } from '../dialects/argv.js';
-import type { MemcachedModel } from '../memcached/model.js';
-import type { FixIntent } from '../engine/types.js';
 import { applyEdits, dominantEol, EditConflict } from './text-edit.js';
 import { ExpectedWords, optionWords, PLAIN_WORD, sameWords, shownOption } from './words.js';
 import { CannotEdit, finishClusters, mergeDeletions, removeOption, replaceOption, type WordEditContext } from './word-edits.js';
-import type { BatchLabel, EditAttempt } from './types.js';
+import type { EditAttempt, EditSession } from './types.js';
 
-export function editArgv(config: ArgvConfig, model: MemcachedModel, intents: readonly FixIntent[], _label: BatchLabel): EditAttempt {
+export function editArgv(session: EditSession<ArgvConfig>): EditAttempt {
   try {
-    return { ok: true, output: build(config, model, intents) };
+    return { ok: true, output: build(session) };
   } catch (e) {
     if (e instanceof CannotEdit || e instanceof EditConflict) return { ok: false, reason: e.message };
     throw e;
   }
 }
 
-function build(config: ArgvConfig, model: MemcachedModel, intents: readonly FixIntent[]) {
+function build({ config, model, intents }: EditSession<ArgvConfig>) {
   const text = config.source.text;
   const argv = config.argv;
   if (config.launchFailure) throw new CannotEdit('the command line does not parse (unterminated quote)');

@@ -23,7 +23,7 @@ import type { FixIntent } from '../engine/types.js';
 import { applyEdits, dominantEol, type CharEdit, type LineInsert } from './text-edit.js';
 import { occupancy, optionWords, PLAIN_WORD } from './words.js';
 import { CannotEdit } from './word-edits.js';
-import type { BatchLabel, EditAttempt } from './types.js';
+import type { BatchLabel, EditAttempt, EditSession } from './types.js';
 
 /** The variable run.sh turns into each option. */
 const VARIABLE_OF: Readonly<Record<string, string>> = {
@@ -46,7 +46,7 @@ export function encodeEnvValue(value: string, style: string | undefined): string
   return JSON.stringify(escaped);
 }
 
-export function editBitnamiEnvironment(config: ComposeConfig, model: MemcachedModel, intents: readonly FixIntent[], label: BatchLabel): EditAttempt {
+export function editBitnamiEnvironment({ config, model, intents, label }: EditSession<ComposeConfig>): EditAttempt {
   try {
     return { ok: true, output: build(config, model, intents, label) };
   } catch (e) {

@@ -21,7 +21,7 @@ import type { FixIntent } from '../engine/types.js';
 import { applyEdits, dominantEol, EditConflict, type CharEdit, type LineInsert } from './text-edit.js';
 import { ExpectedWords, occupancy, optionWords, PLAIN_WORD, sameWords } from './words.js';
 import { CannotEdit, finishClusters, mergeDeletions, removeOption, replaceOption, type WordEditContext } from './word-edits.js';
-import type { BatchLabel, EditAttempt } from './types.js';
+import type { EditAttempt, EditSession } from './types.js';
 import { editBitnamiEnvironment } from './edit-compose-env.js';
 
 type Style = 'QUOTE_DOUBLE' | 'QUOTE_SINGLE' | 'PLAIN';
@@ -33,11 +33,11 @@ export function encodeItem(word: string, style: Style): string {
   return JSON.stringify(word);
 }
 
-export function editCompose(config: ComposeConfig, model: MemcachedModel, intents: readonly FixIntent[], label: BatchLabel): EditAttempt {
+export function editCompose(session: EditSession<ComposeConfig>): EditAttempt {
   // Bitnami's image takes memcached's options from environment: (its command is its start script).
-  if (config.service?.argvFrom === 'bitnami') return editBitnamiEnvironment(config, model, intents, label);
+  if (session.config.service?.argvFrom === 'bitnami') return editBitnamiEnvironment(session);
   try {
-    return { ok: true, output: build(config, model, intents, label) };
+    return { ok: true, output: build(session) };
   } catch (e) {
     if (e instanceof CannotEdit || e instanceof EditConflict) return { ok: false, reason: e.message };
     throw e;
@@ -106,7 +106,7 @@ export function expectedOf(config: { readonly argv: readonly ArgToken[] }, plan:
   return out;
 }
 
-function build(config: ComposeConfig, model: MemcachedModel, intents: readonly FixIntent[], label: BatchLabel) {
+function build({ config, model, intents, label }: EditSession<ComposeConfig>) {
   const text = config.source.text;
   const svc = config.service;
   if (!svc || config.launchFailure) throw new CannotEdit('Compose would not start memcached from this file as it is');

@@ -12,13 +12,13 @@
  */
 import { SourceText, type Span } from '../source.js';
 import { parseDebian, type DebianConfig, type DebianLine } from '../dialects/debian.js';
+import { commentSafe, keptText, lineParts } from '../dialects/debian-lines.js';
 import type { MemcachedModel } from '../memcached/model.js';
 import type { OptionEvent } from '../memcached/getopt.js';
-import type { FixIntent } from '../engine/types.js';
 import { applyEdits, dominantEol, EditConflict, lineIndexOf, type CharEdit, type LineInsert } from './text-edit.js';
 import { ExpectedWords, optionWords, PLAIN_WORD, sameWords, shownOption } from './words.js';
 import { CannotEdit, finishClusters, mergeDeletions, removeOption, replaceOption, type WordEditContext } from './word-edits.js';
-import type { BatchLabel, EditAttempt } from './types.js';
+import type { EditAttempt, EditSession } from './types.js';
 
 /** Options an added option is best placed next to, in order of preference. */
 const RELATED: Record<string, string[]> = {
@@ -31,35 +31,6 @@ const RELATED: Record<string, string[]> = {
   X: ['l', 'p'],
 };
 
-const PERL_SPACE = /^[ \t\n\r\f\v]+|[ \t\n\r\f\v]+$/g;
-
-/** What the wrapper keeps of a line: comments removed (`#` up to the next `#`, unless escaped), trimmed. */
-export function debianKept(line: string): string {
-  return line.replace(/(?<!\\)#[^#]*/g, '').replace(PERL_SPACE, '');
-}
-
-/** The end of the kept text inside the line, and where a trailing comment starts (-1: none). */
-function lineParts(body: string): { keptEnd: number; commentStart: number } {
-  const removed = new Array<boolean>(body.length).fill(false);
-  for (const m of body.matchAll(/(?<!\\)#[^#]*/g)) for (let k = m.index!; k < m.index! + m[0].length; k++) removed[k] = true;
-  let keptEnd = 0;
-  for (let k = 0; k < body.length; k++) if (!removed[k] && !' \t\n\r\f\v'.includes(body[k])) keptEnd = k + 1;
-  let commentStart = -1;
-  for (let k = keptEnd; k < body.length; k++) {
-    if (removed[k] && body[k] === '#') {
-      commentStart = k;
-      break;
-    }
-  }
-  return { keptEnd, commentStart };
-}
-
-/** Text made safe to sit inside a Debian comment: an escaped `\#` would end the comment, so it is split. */
-function commentSafe(text: string): string {
-  return text.replace(/\\#/g, '\\ #').replace(/[\r\n]/g, ' ');
-}
-
-
 function bodyOf(line: DebianLine): { body: string; cr: string } {
   return line.text.endsWith('\r') ? { body: line.text.slice(0, -1), cr: '\r' } : { body: line.text, cr: '' };
 }
@@ -68,15 +39,9 @@ function bodyOf(line: DebianLine): { body: string; cr: string } {
  * `fresh`: 0-based indexes of lines an earlier fix of the same run wrote. A fresh option line right after
  * its fresh commented-out original is edited in place, its note extended, rather than commented out again.
  */
-export function editDebian(
-  config: DebianConfig,
-  model: MemcachedModel,
-  intents: readonly FixIntent[],
-  label: BatchLabel,
-  fresh: ReadonlySet<number> = new Set(),
-): EditAttempt {
+export function editDebian(session: EditSession<DebianConfig>): EditAttempt {
   try {
-    return { ok: true, output: build(config, model, intents, label, fresh) };
+    return { ok: true, output: build(session) };
   } catch (e) {
     if (e instanceof CannotEdit || e instanceof EditConflict) return { ok: false, reason: e.message };
     throw e;
@@ -86,7 +51,7 @@ export function editDebian(
 /** A commented-out line with its note, as this editor writes it. */
 const COMMENTED_OUT = /^# .*  # mchard: .*\)$/;
 
-function build(config: DebianConfig, model: MemcachedModel, intents: readonly FixIntent[], label: BatchLabel, fresh: ReadonlySet<number>) {
+function build({ config, model, intents, label, fresh }: EditSession<DebianConfig>) {
   const text = config.source.text;
   const lines = config.lines;
   const argv = config.argv;
@@ -177,7 +142,7 @@ function build(config: DebianConfig, model: MemcachedModel, intents: readonly Fi
       // This run already replaced the line: change the new one in place and add to the note above it.
       const more = commentSafe(`, ${descs} ${tag}`);
       const prevEnd = prev.start + prevBody.length;
-      if (debianKept(newBody) === '') {
+      if (keptText(newBody) === '') {
         charEdits.push({ start: prevEnd, end: line.start + body.length, text: more });
       } else {
         charEdits.push({ start: prevEnd, end: prevEnd, text: more });
@@ -188,14 +153,14 @@ function build(config: DebianConfig, model: MemcachedModel, intents: readonly Fi
     const parts = lineParts(body);
     const comment = parts.commentStart >= 0 ? body.slice(parts.commentStart) : '';
     let replacement: string;
-    if (debianKept(newBody) === '') {
+    if (keptText(newBody) === '') {
       replacement = commentSafe(`# mchard: ${descs} ${tag}`) + (comment ? `  ${comment}` : '');
-      if (debianKept(replacement) !== '') throw new CannotEdit('the note would not be a comment');
+      if (keptText(replacement) !== '') throw new CannotEdit('the note would not be a comment');
     } else {
       const np = lineParts(newBody);
       const newLine = np.commentStart >= 0 ? newBody.slice(0, np.keptEnd) : newBody;
       const old = `# ${commentSafe(body)}  # mchard: ${commentSafe(descs)} ${tag}`;
-      if (debianKept(old) !== '') throw new CannotEdit('the line cannot be commented out safely');
+      if (keptText(old) !== '') throw new CannotEdit('the line cannot be commented out safely');
       replacement = `${old}${cr}\n${newLine}`;
     }
     charEdits.push({ start: line.start, end: line.start + body.length, text: replacement });

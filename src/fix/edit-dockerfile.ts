@@ -22,9 +22,9 @@ import { valueOf } from '../dialects/sourced.js';
 import { applyEdits, dominantEol, EditConflict, type CharEdit, type LineInsert } from './text-edit.js';
 import { ExpectedWords, occupancy, optionWords, PLAIN_WORD, sameWords } from './words.js';
 import { CannotEdit, finishClusters, mergeDeletions, removeOption, replaceOption, appendOptionWords, type WordEditContext } from './word-edits.js';
-import type { BatchLabel, EditAttempt } from './types.js';
+import type { BatchLabel, EditAttempt, EditSession } from './types.js';
 
-export function editDockerfile(config: DockerfileConfig, model: MemcachedModel, intents: readonly FixIntent[], label: BatchLabel): EditAttempt {
+export function editDockerfile({ config, model, intents, label }: EditSession<DockerfileConfig>): EditAttempt {
   try {
     return { ok: true, output: build(config, model, intents, label) };
   } catch (e) {

@@ -32,7 +32,7 @@ import { sameWords } from './words.js';
 import { CannotEdit, mergeDeletions } from './word-edits.js';
 import { expectedOf, planWords } from './edit-compose.js';
 import { planBitnamiVariables } from './edit-compose-env.js';
-import type { BatchLabel, EditAttempt } from './types.js';
+import type { BatchLabel, EditAttempt, EditSession } from './types.js';
 
 type Style = 'QUOTE_DOUBLE' | 'QUOTE_SINGLE' | 'PLAIN';
 
@@ -117,7 +117,7 @@ function envEntries(node: Node | null): Map<string, { entry: Node | null; value:
   return out;
 }
 
-export function editKubernetes(config: KubeConfig | HelmConfig, model: MemcachedModel, intents: readonly FixIntent[], label: BatchLabel): EditAttempt {
+export function editKubernetes({ config, model, intents, label }: EditSession<KubeConfig | HelmConfig>): EditAttempt {
   try {
     return { ok: true, output: build(config, model, intents, label) };
   } catch (e) {

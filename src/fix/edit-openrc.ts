@@ -5,16 +5,15 @@
  */
 import { SourceText } from '../source.js';
 import { OPENRC_OPTIONS, OPENRC_VARIABLES, parseOpenrc, type OpenrcConfig } from '../dialects/openrc.js';
-import type { MemcachedModel } from '../memcached/model.js';
-import type { FixIntent } from '../engine/types.js';
 import { editShVars } from './edit-shvars.js';
-import type { BatchLabel, EditAttempt } from './types.js';
+import type { EditAttempt, EditSession } from './types.js';
 
 const SERVICE_VARIABLES = new Set([...Object.values(OPENRC_VARIABLES), OPENRC_OPTIONS, 'PIDBASE', 'MEMCACHED_BINARY']);
 
-export function editOpenrc(config: OpenrcConfig, model: MemcachedModel, intents: readonly FixIntent[], label: BatchLabel): EditAttempt {
+export function editOpenrc(session: EditSession<OpenrcConfig>): EditAttempt {
+  const config = session.config;
   const gentoo = config.script === 'gentoo';
-  return editShVars(config, model, intents, label, {
+  return editShVars(session, {
     optionsVariable: OPENRC_OPTIONS,
     // Only Gentoo's script reads SOCKET and SOCKET_MASK.
     variableOf: (letter) => ('pUlmcu'.includes(letter) || (gentoo && 'sa'.includes(letter)) ? (OPENRC_VARIABLES[letter] ?? null) : null),

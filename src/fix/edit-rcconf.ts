@@ -5,13 +5,12 @@
  */
 import { SourceText } from '../source.js';
 import { parseRcconf, type RcconfConfig } from '../dialects/rcconf.js';
-import type { MemcachedModel } from '../memcached/model.js';
-import type { FixIntent } from '../engine/types.js';
 import { editShVars } from './edit-shvars.js';
-import type { BatchLabel, EditAttempt } from './types.js';
+import type { EditAttempt, EditSession } from './types.js';
 
-export function editRcconf(config: RcconfConfig, model: MemcachedModel, intents: readonly FixIntent[], label: BatchLabel): EditAttempt {
-  return editShVars(config, model, intents, label, {
+export function editRcconf(session: EditSession<RcconfConfig>): EditAttempt {
+  const config = session.config;
+  return editShVars(session, {
     optionsVariable: config.flagsVariable,
     variableOf: (letter) => (letter === 'u' ? 'memcached_user' : null),
     omittedWhenEmpty: () => null,

@@ -11,16 +11,15 @@
  * Every other line stays byte for byte. The result is parsed again: the variables, the option words and
  * the options memcached ends up with must be the intended ones, or the edit is refused.
  */
-import { SourceText, type Span } from '../source.js';
+import type { Span } from '../source.js';
 import type { ParsedConfig } from '../dialects/types.js';
 import { encodeShValue, type ShAssignment, type ShVarsFile } from '../dialects/sh-vars.js';
-import { analyze, type MemcachedModel } from '../memcached/model.js';
+import { analyze } from '../memcached/model.js';
 import type { OptionEvent } from '../memcached/getopt.js';
-import type { FixIntent } from '../engine/types.js';
 import { applyEdits, dominantEol, EditConflict, type CharEdit, type LineInsert } from './text-edit.js';
 import { ExpectedWords, optionWords, PLAIN_WORD, sameWords, shownOption } from './words.js';
 import { appendOptionWords, CannotEdit, finishClusters, mergeDeletions, removeOption, replaceOption, type WordEditContext } from './word-edits.js';
-import type { BatchLabel, EditAttempt } from './types.js';
+import type { EditAttempt, EditSession } from './types.js';
 
 export type ShVarsConfig = ParsedConfig & { readonly vars: ShVarsFile };
 
@@ -36,9 +35,9 @@ export interface ShVarsDialectEdits<C extends ShVarsConfig> {
   reparse(text: string): C;
 }
 
-export function editShVars<C extends ShVarsConfig>(config: C, model: MemcachedModel, intents: readonly FixIntent[], label: BatchLabel, spec: ShVarsDialectEdits<C>): EditAttempt {
+export function editShVars<C extends ShVarsConfig>(session: EditSession<C>, spec: ShVarsDialectEdits<C>): EditAttempt {
   try {
-    return { ok: true, output: build(config, model, intents, label, spec) };
+    return { ok: true, output: build(session, spec) };
   } catch (e) {
     if (e instanceof CannotEdit || e instanceof EditConflict) return { ok: false, reason: e.message };
     throw e;
@@ -48,7 +47,7 @@ export function editShVars<C extends ShVarsConfig>(config: C, model: MemcachedMo
 /** A `# mchard:` note line (one line). */
 const note = (text: string) => text.replace(/[\r\n]+/g, ' ');
 
-function build<C extends ShVarsConfig>(config: C, model: MemcachedModel, intents: readonly FixIntent[], label: BatchLabel, spec: ShVarsDialectEdits<C>) {
+function build<C extends ShVarsConfig>({ config, model, intents, label }: EditSession<C>, spec: ShVarsDialectEdits<C>) {
   const text = config.source.text;
   const argv = config.argv;
   const env = config.vars.env;
@@ -238,7 +237,3 @@ function dropText(config: ShVarsConfig, span: Span): CharEdit {
   return { start: span.start, end: span.end, text: '' };
 }
 
-/** A parse of edited text at the same path. */
-export function sourceLike(config: ParsedConfig, text: string): SourceText {
-  return new SourceText(config.source.path, text);
-}

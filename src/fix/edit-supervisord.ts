@@ -7,26 +7,24 @@
  */
 import { SourceText } from '../source.js';
 import { parseSupervisord, type SupervisordConfig } from '../dialects/supervisord.js';
-import type { MemcachedModel } from '../memcached/model.js';
-import type { FixIntent } from '../engine/types.js';
 import { applyEdits, dominantEol, EditConflict, type CharEdit, type LineInsert } from './text-edit.js';
 import { ExpectedWords, optionWords, PLAIN_WORD, sameWords, shownOption } from './words.js';
 import { CannotEdit, finishClusters, mergeDeletions, removeOption, replaceOption, type WordEditContext } from './word-edits.js';
-import type { BatchLabel, EditAttempt } from './types.js';
+import type { EditAttempt, EditSession } from './types.js';
 
 /** Words an edit may add: plain, and without `%` (supervisord's expansion) or comment characters. */
 const SAFE_WORD = (w: string) => PLAIN_WORD.test(w) && !/[%;#]/.test(w);
 
-export function editSupervisord(config: SupervisordConfig, model: MemcachedModel, intents: readonly FixIntent[], label: BatchLabel): EditAttempt {
+export function editSupervisord(session: EditSession<SupervisordConfig>): EditAttempt {
   try {
-    return { ok: true, output: build(config, model, intents, label) };
+    return { ok: true, output: build(session) };
   } catch (e) {
     if (e instanceof CannotEdit || e instanceof EditConflict) return { ok: false, reason: e.message };
     throw e;
   }
 }
 
-function build(config: SupervisordConfig, model: MemcachedModel, intents: readonly FixIntent[], label: BatchLabel) {
+function build({ config, model, intents, label }: EditSession<SupervisordConfig>) {
   const text = config.source.text;
   const program = config.program;
   const command = program?.command;

@@ -11,13 +11,11 @@
  */
 import { SourceText, type Span } from '../source.js';
 import { parseSysconfig, type SysconfigAssignment, type SysconfigConfig } from '../dialects/sysconfig.js';
-import type { MemcachedModel } from '../memcached/model.js';
 import type { OptionEvent } from '../memcached/getopt.js';
-import type { FixIntent } from '../engine/types.js';
 import { applyEdits, dominantEol, EditConflict, type CharEdit, type LineInsert } from './text-edit.js';
 import { ExpectedWords, optionWords, PLAIN_WORD, sameWords, shownOption } from './words.js';
 import { appendOptionWords, CannotEdit, finishClusters, mergeDeletions, removeOption, replaceOption, type WordEditContext } from './word-edits.js';
-import type { BatchLabel, EditAttempt } from './types.js';
+import type { EditAttempt, EditSession } from './types.js';
 
 /** The variables the unit turns into an option, by option letter. */
 const VARIABLE_OF: Record<string, string> = { p: 'PORT', u: 'USER', m: 'CACHESIZE', c: 'MAXCONN' };
@@ -48,16 +46,16 @@ function closingQuote(text: string, start: number, quote: '"' | "'"): number {
   return -1;
 }
 
-export function editSysconfig(config: SysconfigConfig, model: MemcachedModel, intents: readonly FixIntent[], label: BatchLabel): EditAttempt {
+export function editSysconfig(session: EditSession<SysconfigConfig>): EditAttempt {
   try {
-    return { ok: true, output: build(config, model, intents, label) };
+    return { ok: true, output: build(session) };
   } catch (e) {
     if (e instanceof CannotEdit || e instanceof EditConflict) return { ok: false, reason: e.message };
     throw e;
   }
 }
 
-function build(config: SysconfigConfig, model: MemcachedModel, intents: readonly FixIntent[], label: BatchLabel) {
+function build({ config, model, intents, label }: EditSession<SysconfigConfig>) {
   const text = config.source.text;
   const argv = config.argv;
   const eol = dominantEol(text);

@@ -12,17 +12,15 @@
  */
 import { SourceText, type Span } from '../source.js';
 import { parseSystemd, type SystemdConfig } from '../dialects/systemd.js';
-import type { MemcachedModel } from '../memcached/model.js';
 import type { OptionEvent } from '../memcached/getopt.js';
-import type { FixIntent } from '../engine/types.js';
 import { applyEdits, dominantEol, EditConflict, type CharEdit, type LineInsert } from './text-edit.js';
 import { ExpectedWords, optionWords, PLAIN_WORD, sameWords, shownOption } from './words.js';
 import { CannotEdit, finishClusters, mergeDeletions, removeOption, replaceOption, type WordEditContext } from './word-edits.js';
-import type { BatchLabel, EditAttempt } from './types.js';
+import type { EditAttempt, EditSession } from './types.js';
 
-export function editSystemd(config: SystemdConfig, model: MemcachedModel, intents: readonly FixIntent[], label: BatchLabel): EditAttempt {
+export function editSystemd(session: EditSession<SystemdConfig>): EditAttempt {
   try {
-    return { ok: true, output: build(config, model, intents, label) };
+    return { ok: true, output: build(session) };
   } catch (e) {
     if (e instanceof CannotEdit || e instanceof EditConflict) return { ok: false, reason: e.message };
     throw e;
@@ -35,7 +33,7 @@ function note(text: string): string {
   return one.endsWith('\\') ? `${one} ` : one;
 }
 
-function build(config: SystemdConfig, model: MemcachedModel, intents: readonly FixIntent[], label: BatchLabel) {
+function build({ config, model, intents, label }: EditSession<SystemdConfig>) {
   const text = config.source.text;
   const exec = config.exec;
   const needsExec = intents.some((i) => i.kind === 'set-option' || i.kind === 'remove-option');

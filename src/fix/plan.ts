@@ -1,23 +1,44 @@
 /**
- * Planning the fix of one file: lint, take the fixes the findings offer, write them into the file in its
- * dialect, lint again, and repeat until no fixable finding is left (at most `maxRounds` rounds), so fixes
- * that depend on one another settle (binding to loopback makes "add -X" unnecessary; dropping `export`
- * makes OPTIONS count).
+ * Planning the fix of one file: lint, build the fixes the findings offer (each rule's `fix.build`, which
+ * only `mchard fix` calls), write them into the file in its dialect, lint again, and repeat until no
+ * fixable finding is left (at most `maxRounds` rounds), so fixes that depend on one another settle
+ * (binding to loopback makes "add -X" unnecessary; dropping `export` makes OPTIONS count).
  *
- * Within a round the rules take turns, each on a fresh lint of the text as it stands: the dialect rules
- * first (MC9xx: what the file means at all), then the command-line ones (MC8xx), then the rest by ID. One
- * rule's fixes are applied together; an edit that cannot be written faithfully is refused and its
- * finding stays, with the reason.
+ * Within a round the rules take turns, each on a fresh lint of the text as it stands, in an order that
+ * comes from what they declare and what they found, never from their IDs: by phase (dialect, then
+ * command line, then settings, then mchard's own comments; see PHASES), then the most severe finding
+ * first, then the earliest in the file, then the finding's message. One rule's fixes are applied
+ * together; an edit that cannot be written faithfully is refused and its finding stays, with the reason.
+ *
+ * Fix safety: a rule's fix declares whether it is safe (it changes only what the rule is about) or unsafe
+ * (it can change what the service does for its clients, or whether it starts), possibly per case. Unsafe
+ * fixes are applied only with `unsafeFixes` (`--unsafe-fixes`); `.mchardrc` can count a rule's fixes as
+ * safe or unsafe whatever it declares (`extend-safe-fixes`, `extend-unsafe-fixes`). A fix held back as
+ * unsafe is recorded in the plan with the reason.
  */
 import { SourceText } from '../source.js';
-import type { DialectName } from '../dialects/types.js';
-import { lintSource, type LintResult, type LintSettings } from '../engine/lint.js';
-import type { Finding, FixIntent } from '../engine/types.js';
+import type { DialectName, ParseContext } from '../dialects/types.js';
+import { fixContextOf, lintSource, shownFor, type LintResult, type LintSettings } from '../engine/lint.js';
+import type { Finding, FixIntent, Severity } from '../engine/types.js';
+import { PHASES, type FixContext, type FixHost, type FixProposal, type Rule, type SafetyDecision } from '../engine/rule.js';
 import { editorFor } from './editors.js';
+import { editComments, isCommentIntent } from './comment-edit.js';
+import { dialectOf } from '../dialects/index.js';
 import { composeOrigin, identityOrigin, type EditOutput } from './text-edit.js';
-import { TEMPLATE_TITLES, templateOf } from '../dialects/template.js';
+import { dialectReading, TEMPLATE_TITLES, templateOf } from '../dialects/template.js';
 import { intentKey } from './words.js';
 import type { EditAttempt } from './types.js';
+
+export interface FixSettings extends LintSettings {
+  /** `--unsafe-fixes`: apply the fixes that are unsafe too. */
+  unsafeFixes?: boolean;
+  /** Rule IDs whose fixes count as safe (`extend-safe-fixes` in `.mchardrc`). */
+  extendSafeFixes?: ReadonlySet<string>;
+  /** Rule IDs whose fixes count as unsafe (`extend-unsafe-fixes` in `.mchardrc`). */
+  extendUnsafeFixes?: ReadonlySet<string>;
+  /** What a fix may ask about this machine, when host checks apply to the file; null otherwise. */
+  fixHost?: FixHost | null;
+}
 
 export interface AppliedFix {
   ruleId: string;
@@ -33,6 +54,15 @@ export interface FailedFix {
   reason: string;
 }
 
+/** A fix `mchard fix` did not apply because it is unsafe and unsafe fixes were not asked for. */
+export interface HeldBackFix {
+  ruleId: string;
+  slug: string;
+  description: string;
+  /** Why it is unsafe here (what it can break). */
+  reason: string;
+}
+
 export interface FixPlan {
   path: string;
   dialect: DialectName;
@@ -42,10 +72,12 @@ export interface FixPlan {
   changed: boolean;
   applied: AppliedFix[];
   failed: FailedFix[];
+  /** Fixes held back as unsafe (run with --unsafe-fixes to apply them), one per rule and description. */
+  heldBack: HeldBackFix[];
   /** Lint of the original and of the fixed text. */
   before: LintResult;
   after: LintResult;
-  /** Findings of the fixed text that still offer a fix (fixes that failed or did not settle). */
+  /** Findings of the fixed text that still offer a fix (held back, failed, or did not settle). */
   unfixed: Finding[];
   rounds: number;
   /** 1-based lines of the original that the fixes changed or removed; every other line is in the result unchanged. */
@@ -54,29 +86,69 @@ export interface FixPlan {
   origin: (number | null)[];
 }
 
-/** Rule order inside a round: MC9xx (dialect), MC8xx (command line), then the rest by ID. */
-function priority(ruleId: string): number {
-  const n = Number(/\d+/.exec(ruleId)?.[0] ?? 0);
-  if (n >= 900) return n - 2000;
-  if (n >= 800) return n - 1000;
-  return n;
+const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
+
+/** The safety of one finding's fix, after the rule's own case decision and `.mchardrc`. */
+export function fixSafety(rule: Rule, ctx: FixContext, state: unknown, settings: FixSettings): SafetyDecision {
+  const decl = rule.fix!;
+  if (settings.extendSafeFixes?.has(rule.id)) return { safety: 'safe', reason: 'extend-safe-fixes in .mchardrc counts it as safe' };
+  if (settings.extendUnsafeFixes?.has(rule.id)) return { safety: 'unsafe', reason: 'extend-unsafe-fixes in .mchardrc counts it as unsafe' };
+  return decl.depends ? decl.depends.decide(ctx, state) : { safety: decl.safety, reason: decl.why };
 }
 
-function applyRule(result: LintResult, dialect: DialectName, findings: Finding[], fresh: ReadonlySet<number>): EditAttempt {
+interface Group {
+  rule: Rule;
+  findings: Finding[];
+}
+
+/** The fixable findings of a lint, by rule, in the order their fixes apply. */
+function groups(result: LintResult, rules: readonly Rule[]): Group[] {
+  const byRule = new Map<string, Group>();
+  for (const f of result.findings) {
+    if (!f.fix) continue;
+    let g = byRule.get(f.ruleId);
+    if (!g) {
+      const rule = rules.find((r) => r.id === f.ruleId);
+      if (!rule?.fix) continue;
+      g = { rule, findings: [] };
+      byRule.set(f.ruleId, g);
+    }
+    g.findings.push(f);
+  }
+  const key = (g: Group) => ({
+    phase: PHASES[g.rule.phase].fixOrder ?? Infinity,
+    rank: Math.max(...g.findings.map((f) => RANK[f.severity])),
+    at: Math.min(...g.findings.map((f) => f.span?.start ?? -1)),
+    message: g.findings.map((f) => f.message).sort()[0],
+  });
+  const keyed = [...byRule.values()].map((g) => ({ g, k: key(g) }));
+  keyed.sort((a, b) => a.k.phase - b.k.phase || b.k.rank - a.k.rank || a.k.at - b.k.at || (a.k.message < b.k.message ? -1 : a.k.message > b.k.message ? 1 : 0));
+  return keyed.map((x) => x.g);
+}
+
+function applyProposals(
+  result: LintResult,
+  dialect: DialectName,
+  parseContext: ParseContext,
+  label: { ruleId: string; slug: string },
+  proposals: FixProposal[],
+  fresh: ReadonlySet<number>,
+): EditAttempt {
   const seen = new Set<string>();
   const intents: FixIntent[] = [];
-  for (const f of findings) {
-    for (const i of f.fix!.intents) {
+  for (const p of proposals) {
+    for (const i of p.intents) {
       const key = intentKey(i);
       if (seen.has(key)) continue;
       seen.add(key);
       intents.push(i);
     }
   }
-  const label = { ruleId: findings[0].ruleId, slug: findings[0].slug };
-  // One memcached instance of a file with several: its own reading and model.
-  const part = findings[0].part !== undefined ? result.parts?.[findings[0].part] : undefined;
-  return editorFor(dialect)(part?.config ?? result.config, part?.model ?? result.model, intents, label, fresh);
+  // mchard's own comments are edited the same way in every dialect; everything else by the dialect's editor.
+  // A template's comments are compared as the dialect reads its masked text (the result is restored like any other edit).
+  if (intents.length > 0 && intents.every(isCommentIntent)) return editComments(dialectReading(result.config), intents, (s) => dialectOf(dialect).parse(s, parseContext));
+  if (intents.some(isCommentIntent)) return { ok: false, reason: 'internal: a fix mixes comment edits with option edits' };
+  return editorFor(dialect)({ config: result.config, model: result.model, intents, label, fresh });
 }
 
 /** An editor's output for this round's text: as it is, or, for a template, turned back into the template. */
@@ -87,8 +159,10 @@ function restoreTemplate(current: LintResult, output: EditOutput): { ok: true; t
   return r.ok ? r : { ok: false, reason: `${r.reason} (a ${TEMPLATE_TITLES[tpl.language]} template: mchard edits only its literal lines)` };
 }
 
-export function planFix(source: SourceText, dialect: DialectName, settings: LintSettings, maxRounds = 5): FixPlan {
+export function planFix(source: SourceText, dialect: DialectName, settings: FixSettings, maxRounds = 5): FixPlan {
   const lint = (text: string) => lintSource(new SourceText(source.path, text), dialect, settings);
+  const host = settings.fixHost ?? null;
+  const parseContext: ParseContext = { hostFiles: settings.hostFiles };
   const before = lintSource(source, dialect, settings);
   let current = before;
   let text = source.text;
@@ -98,37 +172,51 @@ export function planFix(source: SourceText, dialect: DialectName, settings: Lint
   let rounds = 0;
 
   for (let round = 1; round <= maxRounds; round++) {
-    const rules = [...new Set(current.findings.filter((f) => f.fix).map((f) => f.ruleId))].sort((a, b) => priority(a) - priority(b) || a.localeCompare(b));
-    if (rules.length === 0) break;
+    const order = groups(current, settings.rules);
+    if (order.length === 0) break;
     rounds = round;
     let progressed = false;
-    for (const ruleId of rules) {
-      // A file with several memcached instances: each instance's findings in turn, on a fresh lint.
+    for (const { rule } of order) {
+      // A file with several memcached instances: each instance's findings in turn, each on its own reading
+      // and model (`LintResult.parts`), on the text as it stands after the previous one's fix.
       const partCount = current.parts?.length ?? 1;
       for (let p = 0; p < partCount; p++) {
-        const findings = current.findings.filter((f) => f.ruleId === ruleId && f.fix && (f.part ?? 0) === p);
+        // The findings of this rule on the text as it stands now (an earlier fix of the round may have changed them).
+        const findings = current.findings.filter((f) => f.ruleId === rule.id && f.fix && (f.part ?? 0) === p);
         if (findings.length === 0) continue;
+        const instance = current.parts?.[p] ?? current;
+        const ctx = fixContextOf(instance, settings, host);
+        const proposals: FixProposal[] = [];
+        for (const f of findings) {
+          const state = f.fix!.state;
+          const proposal = rule.fix!.build(ctx, state);
+          if (!proposal) continue;
+          if (!settings.unsafeFixes && fixSafety(rule, ctx, state, settings).safety === 'unsafe') continue;
+          proposals.push(proposal);
+        }
+        if (proposals.length === 0) continue;
         // Lines the fixes wrote (a plain loop: flatMap made an array per line of a multi-megabyte file).
         const fresh = new Set<number>();
         for (let k = 0; k < origin.length; k++) if (origin[k] === null) fresh.add(k);
-        const attempt = applyRule(current, dialect, findings, fresh);
-        const description = [...new Set(findings.map((f) => f.fix!.description))].join('; ');
+        const attempt = applyProposals(instance, dialect, parseContext, { ruleId: rule.id, slug: rule.slug }, proposals, fresh);
+        const shown = shownFor(instance.config);
+        const description = [...new Set(proposals.map((p) => shown(p.description)))].join('; ');
         if (!attempt.ok) {
-          failures.set(ruleId, { ruleId, slug: findings[0].slug, description, reason: attempt.reason });
+          failures.set(rule.id, { ruleId: rule.id, slug: rule.slug, description, reason: shown(attempt.reason) });
           continue;
         }
         // A template: the editor worked on the masked text; every tag must come back unchanged and untouched.
         const output = restoreTemplate(current, attempt.output);
         if (!output.ok) {
-          failures.set(ruleId, { ruleId, slug: findings[0].slug, description, reason: output.reason });
+          failures.set(rule.id, { ruleId: rule.id, slug: rule.slug, description, reason: shown(output.reason) });
           continue;
         }
         if (output.text === text) continue;
         text = output.text;
         origin = composeOrigin(origin, output.origin);
         current = lint(text);
-        applied.push({ ruleId, slug: findings[0].slug, description, round });
-        failures.delete(ruleId);
+        applied.push({ ruleId: rule.id, slug: rule.slug, description, round });
+        failures.delete(rule.id);
         progressed = true;
       }
     }
@@ -136,6 +224,30 @@ export function planFix(source: SourceText, dialect: DialectName, settings: Lint
   }
 
   const unfixed = current.findings.filter((f) => f.fix);
+  // What is held back: the unsafe fixes the fixed text still offers.
+  const heldBack = new Map<string, HeldBackFix>();
+  if (!settings.unsafeFixes) {
+    // Each instance's own context (a file with several memcached instances), built once.
+    const contexts = new Map<number, FixContext>();
+    const contextOf = (part: number) => {
+      let c = contexts.get(part);
+      if (!c) contexts.set(part, (c = fixContextOf(current.parts?.[part] ?? current, settings, host)));
+      return c;
+    };
+    const shown = shownFor(current.config);
+    for (const f of unfixed) {
+      const rule = settings.rules.find((r) => r.id === f.ruleId);
+      if (!rule?.fix) continue;
+      const ctx = contextOf(f.part ?? 0);
+      const safety = fixSafety(rule, ctx, f.fix!.state, settings);
+      const proposal = safety.safety === 'unsafe' ? rule.fix.build(ctx, f.fix!.state) : null;
+      if (!proposal) continue;
+      const description = shown(proposal.description);
+      const reason = shown(safety.reason);
+      const key = `${rule.id}|${description}|${reason}`;
+      if (!heldBack.has(key)) heldBack.set(key, { ruleId: rule.id, slug: rule.slug, description, reason });
+    }
+  }
   const originalLines = identityOrigin(source.text).length;
   const kept = new Uint8Array(originalLines);
   for (const o of origin) if (o !== null) kept[o] = 1;
@@ -149,6 +261,7 @@ export function planFix(source: SourceText, dialect: DialectName, settings: Lint
     changed: text !== source.text,
     applied,
     failed: [...failures.values()].filter((f) => unfixed.some((u) => u.ruleId === f.ruleId)),
+    heldBack: [...heldBack.values()],
     before,
     after: current,
     unfixed,

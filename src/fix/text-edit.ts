@@ -205,11 +205,6 @@ export function identityOrigin(text: string): (number | null)[] {
   return out;
 }
 
-/** Lines of a text without their "\n" (a "\r" stays), as SourceText counts them. */
-export function splitRawLines(text: string): string[] {
-  return rawLines(text).map((l) => text.slice(l.start, l.end).replace(/\n$/, ''));
-}
-
 /** Index of the line (sorted by start offset) that holds `offset`. */
 export function lineIndexOf(lines: readonly { start: number }[], offset: number): number {
   let lo = 0;

@@ -61,6 +61,8 @@ export function intentKey(i: FixIntent): string {
       return `drop-text|${i.span.start}|${i.span.end}`;
     case 'move-comment':
       return `move-comment|${i.key}|${i.span.start}|${i.span.end}`;
+    case 'edit-comment':
+      return `edit-comment|${i.span.start}|${i.span.end}|${i.text}`;
   }
 }
 

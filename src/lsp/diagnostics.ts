@@ -7,18 +7,10 @@
 import { DiagnosticSeverity, DiagnosticTag, type Diagnostic, type Range } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding, Severity } from '../engine/types.js';
-import { VERSION } from '../version.js';
+import { ruleDocUrl } from '../report/rule-link.js';
 import type { DocumentLint } from './analysis.js';
 import { fixSafety } from './fixes.js';
 import { visible } from '../report/visible.js';
-
-/** The project's repository: rule pages are `docs/rules/ID.md` there, at the tag of the running version. */
-export const RULE_DOCS_BASE = 'https://github.com/mchard/mchard/blob';
-
-/** The page of a rule's documentation for this version of mchard (`main` when run from source). */
-export function ruleDocUrl(ruleId: string, version: string = VERSION): string {
-  return `${RULE_DOCS_BASE}/${version === 'dev' ? 'main' : `v${version}`}/docs/rules/${ruleId}.md`;
-}
 
 /** At most this many findings of one document become diagnostics; one more says how many were left out. */
 export const MAX_DIAGNOSTICS = 1000;
@@ -100,7 +92,7 @@ export function diagnosticsOf(doc: TextDocument, lint: DocumentLint): Diagnostic
       const findings = lint.findings;
       for (let k = 0; k < findings.length && k < MAX_DIAGNOSTICS; k++) {
         const f = findings[k];
-        out.push(findingDiagnostic(doc, f, { version: lint.version, index: k, ruleId: f.ruleId, fix: fixSafety(f) }));
+        out.push(findingDiagnostic(doc, f, { version: lint.version, index: k, ruleId: f.ruleId, fix: fixSafety(f, lint) }));
       }
       if (findings.length > MAX_DIAGNOSTICS) {
         const next = findings[MAX_DIAGNOSTICS];

@@ -13,24 +13,30 @@ import { diffChars, diffLines, type ChangeObject } from 'diff';
 import type { TextEdit } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Span } from '../source.js';
-import type { LintSettings } from '../engine/lint.js';
+import { fixContextOf, type LintSettings } from '../engine/lint.js';
 import type { Finding, FindingInput, Rule } from '../engine/types.js';
-import { planFix, type FixPlan } from '../fix/plan.js';
+import { fixSafety as decideSafety, planFix, type FixPlan, type FixSettings } from '../fix/plan.js';
 import type { DocumentLint } from './analysis.js';
 
 type Linted = Extract<DocumentLint, { outcome: 'linted' }>;
 
 /**
- * The safety of the fix a finding offers, or null for none: the one function to switch when fixes carry
- * their safety from the rule contract (the `contract` branch: built in a separate step, decided per case).
+ * The safety of the fix a finding offers, or null for none: the rule's declared safety, or, given the
+ * document's lint, the safety the rule decides for this case (as `mchard fix` does, without host checks:
+ * an editor's document is not this machine's service file).
  */
-export function fixSafety(f: Finding): 'safe' | 'unsafe' | null {
-  return f.fix ? f.fix.safety : null;
+export function fixSafety(f: Finding, lint?: Linted): 'safe' | 'unsafe' | null {
+  if (!f.fix) return null;
+  const rule = lint?.settings.rules.find((r) => r.id === f.ruleId);
+  if (!lint || !rule?.fix) return f.fix.safety;
+  return decideSafety(rule, fixContextOf(lint.result, lint.settings, null), f.fix.state, lint.settings).safety;
 }
 
-/** What a finding's fix does, in a few words, before it is planned (titles of actions resolved later). */
-export function fixDescription(f: Finding): string {
-  return f.fix?.description ?? `fix ${f.ruleId}`;
+/** What a finding's fix does, in a few words (the rule builds it from the finding; titles of actions resolved later). */
+export function fixDescription(f: Finding, lint?: Linted): string {
+  const rule = lint && f.fix ? lint.settings.rules.find((r) => r.id === f.ruleId) : undefined;
+  const built = rule?.fix && lint ? rule.fix.build(fixContextOf(lint.result, lint.settings, null), f.fix!.state) : null;
+  return built?.description ?? `fix ${f.ruleId}`;
 }
 
 function sameSpan(a: Span | null, b: Span | null): boolean {
@@ -38,13 +44,13 @@ function sameSpan(a: Span | null, b: Span | null): boolean {
 }
 
 /** The rules, each reporting its findings without their fix unless `keep` says otherwise. */
-function keepingFixes(rules: readonly Rule[], keep: (rule: Rule, input: FindingInput) => boolean): Rule[] {
+function keepingFixes(rules: readonly Rule[], keep: (rule: Rule, input: FindingInput<unknown>) => boolean): Rule[] {
   return rules.map((rule) => ({
     ...rule,
     check: (ctx) =>
       rule.check({
         ...ctx,
-        report: (input) => {
+        report: (input: FindingInput<unknown>) => {
           if (!input.fix || keep(rule, input)) return ctx.report(input);
           const { fix: _dropped, ...rest } = input;
           return ctx.report(rest);
@@ -53,7 +59,7 @@ function keepingFixes(rules: readonly Rule[], keep: (rule: Rule, input: FindingI
   }));
 }
 
-function plan(lint: Linted, settings: LintSettings): FixPlan {
+function plan(lint: Linted, settings: FixSettings): FixPlan {
   return planFix(lint.source, lint.dialect, settings);
 }
 
@@ -62,7 +68,7 @@ function plan(lint: Linted, settings: LintSettings): FixPlan {
  * does without `--unsafe-fixes`).
  */
 export function planSafeFixes(lint: Linted): FixPlan {
-  return plan(lint, { ...lint.settings, rules: keepingFixes(lint.settings.rules, (_rule, input) => input.fix?.safety === 'safe') });
+  return plan(lint, { ...lint.settings, unsafeFixes: false });
 }
 
 /**
@@ -70,8 +76,8 @@ export function planSafeFixes(lint: Linted): FixPlan {
  * caller says which it offers.
  */
 export function planFindingFix(lint: Linted, finding: Finding): FixPlan {
-  const keep = (rule: Rule, input: FindingInput) => rule.id === finding.ruleId && sameSpan(input.span, finding.span) && input.message === finding.message;
-  return plan(lint, { ...lint.settings, rules: keepingFixes(lint.settings.rules, keep) });
+  const keep = (rule: Rule, input: FindingInput<unknown>) => rule.id === finding.ruleId && sameSpan(input.span, finding.span) && input.message === finding.message;
+  return plan(lint, { ...lint.settings, rules: keepingFixes(lint.settings.rules, keep), unsafeFixes: true });
 }
 
 /** A span of the old text and what replaces it. */

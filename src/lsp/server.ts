@@ -230,7 +230,7 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
     safety === 'safe' ? `mchard: ${description} (${finding.ruleId})` : `mchard, unsafe fix (review before use): ${description} (${finding.ruleId})`;
 
   function findingAction(doc: TextDocument, lint: Linted, finding: Finding, diagnostic: Diagnostic | undefined): CodeAction | null {
-    const safety = fixSafety(finding);
+    const safety = fixSafety(finding, lint);
     if (!safety) return null;
     const plan = planFindingFix(lint, finding);
     const description = plan.applied.map((a) => a.description).join('; ') || plan.failed.map((f) => f.description).join('; ');
@@ -251,14 +251,14 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
 
   /** The same actions, unplanned: their edits come with codeAction/resolve. */
   function lazyFindingAction(doc: TextDocument, lint: Linted, finding: Finding, index: number, diagnostic: Diagnostic): CodeAction | null {
-    const safety = fixSafety(finding);
+    const safety = fixSafety(finding, lint);
     if (!safety) return null;
     const data: ActionData = { uri: doc.uri, version: lint.version, target: index };
-    return { title: findingTitle(finding, safety, fixDescription(finding)), kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: safety === 'safe', data };
+    return { title: findingTitle(finding, safety, fixDescription(finding, lint)), kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: safety === 'safe', data };
   }
 
   function lazyFixAllAction(doc: TextDocument, lint: Linted): CodeAction | null {
-    if (!lint.findings.some((f) => fixSafety(f) === 'safe')) return null;
+    if (!lint.findings.some((f) => fixSafety(f, lint) === 'safe')) return null;
     const data: ActionData = { uri: doc.uri, version: lint.version, target: 'all' };
     return { title: 'mchard: fix all safe problems in this file', kind: FIX_ALL_KIND, data };
   }

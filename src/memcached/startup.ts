@@ -71,8 +71,21 @@ export type Startup =
   | { ok: true; warnings: string[]; certain?: boolean; unknown?: Unknown }
   | ({ ok: false; warnings: string[] } & Failure);
 
+/**
+ * A start-up refusal caused by a combination of options. memcached stops at the first failure; every
+ * refusal the configuration would meet is listed here (rule MC603 reports each), and the start-up checks
+ * take theirs from this list, so both say the same thing.
+ */
+export interface Refusal extends Failure {
+  readonly kind: 'sasl-protocol' | 'sasl-udp' | 'auth-protocol' | 'auth-udp' | 'ssl-no-tcp' | 'ssl-no-cert' | 'listener';
+  /** The `-l` entry memcached refuses (kind `listener`). */
+  readonly entry: ListenEntry | null;
+}
+
 export interface StartupResult {
   startup: Startup;
+  /** Every combination of options memcached refuses at start (it stops at the first one). */
+  refusals: Refusal[];
   /** The listeners the configuration asks for; memcached opens them only when `startup.ok`. */
   listeners: Listener[];
   entries: ListenEntry[];
@@ -130,16 +143,18 @@ export function evaluateStartup(applied: Applied, version: Version, host: HostFa
   const s = applied.settings;
   const warnings: string[] = [];
   const byKey = (k: keyof Settings): OptionEvent | null => applied.setBy[k] ?? null;
+  const entries = s.inter !== null ? parseListenList(s.inter, { sslEnabled: s.sslEnabled, authFile: s.authFile !== null, version }) : [];
+  const refusals = combinationRefusals(s, version, entries, byKey);
   const pending: Unknown[] = [];
   const result = (failure: Failure | null, listeners: Listener[], entries: ListenEntry[], runsAs: string | null): StartupResult => ({
     // A failure after a check whose answer was assumed (not known) is not certain: that check may fail first.
     startup: failure ? { ok: false, warnings, ...failure, certain: failure.certain && (pending.length === 0 || failure.stage === 'read' || failure.stage === 'checks') } : { ok: true, warnings },
+    refusals,
     listeners,
     entries,
     runsAs,
     hostUnknowns: pending,
   });
-  const entries = s.inter !== null ? parseListenList(s.inter, { sslEnabled: s.sslEnabled, authFile: s.authFile !== null, version }) : [];
   const runsAs = host.root ? (s.username && s.username !== '' ? s.username : null) : null;
   const listeners = computeListeners(s, version, entries);
 
@@ -151,17 +166,61 @@ export function evaluateStartup(applied: Applied, version: Version, host: HostFa
   if (applied.failure) return result(applied.failure, listeners, entries, runsAs);
 
   if (s.largePages) warnings.push('-L fails with exit 1 when transparent huge pages are set to [never] on the host');
+  // The first refusal of these kinds, as the failure it is (without the list's own fields).
+  const refused = (...kinds: Refusal['kind'][]): Failure | null => {
+    const r = refusals.find((x) => kinds.includes(x.kind));
+    return r ? { exitCode: r.exitCode, reason: r.reason, option: r.option, certain: r.certain } : null;
+  };
   const staged = (stage: Failure['stage'], f: Failure | null): Failure | null => (f ? { ...f, stage } : null);
   const failure =
-    staged('checks', optionChecks(s, version, byKey)) ??
+    staged('checks', optionChecks(s, version, byKey, refused)) ??
     staged('drop', privilegeChecks(s, version, host, byKey, pending)) ??
-    staged('after-drop', beforeSockets(s, version, host, warnings, byKey, pending)) ??
+    staged('after-drop', beforeSockets(s, version, host, warnings, byKey, pending, refused)) ??
     staged('after-drop', s.socketpath !== null ? unixSocketCheck(s, version, host, warnings, byKey, pending) : networkChecks(s, version, entries, host, warnings, byKey, pending)) ??
     staged('after-drop', maxconnsCheck(s, listeners, byKey));
   return result(failure, listeners, entries, runsAs);
 }
 
 type ByKey = (k: keyof Settings) => OptionEvent | null;
+type Refused = (...kinds: Refusal['kind'][]) => Failure | null;
+
+/** The incompatible listener entries (their errors, from parseListenList) that depend on another option. */
+const LISTENER_REFUSALS = [/option is valid only when SSL is enabled/, /binary protocol when ascii authentication/];
+
+/** Every refusal of this configuration's option combinations, in the order memcached would meet them. */
+function combinationRefusals(s: Settings, version: Version, entries: ListenEntry[], byKey: ByKey): Refusal[] {
+  const out: Refusal[] = [];
+  const add = (kind: Refusal['kind'], f: Failure, entry: ListenEntry | null = null) => out.push({ ...f, kind, entry });
+  // An invalid -B stops memcached as it reads it: no protocol combination is checked then.
+  const lastB = byKey('protocolSpecified');
+  const protocolValid = lastB === null || ['auto', 'binary', 'ascii'].includes(lastB.value ?? '');
+  const ports = followedPorts(s, version);
+  if (s.sasl) {
+    if (s.protocolSpecified && protocolValid && s.protocol !== 'binary') {
+      add('sasl-protocol', failure(64, 'ERROR: You cannot allow the ASCII protocol while using SASL.', byKey('protocol')));
+    }
+    if (s.udpport !== 0) add('sasl-udp', failure(64, 'ERROR: Cannot enable UDP while using binary SASL authentication.', byKey('udpport') ?? byKey('sasl')));
+  }
+  if (s.authFile && s.protocolSpecified && protocolValid && s.protocol !== 'ascii') {
+    add('auth-protocol', failure(64, 'ERROR: You cannot allow the BINARY protocol while using ascii authentication tokens.', byKey('protocol')));
+  }
+  if (s.sslEnabled) {
+    if (!ports.tcp) add('ssl-no-tcp', failure(64, 'ERROR: You cannot enable SSL without a TCP port.', byKey('sslEnabled')));
+    if (!s.extended.has('ssl_chain_cert') || !s.extended.has('ssl_key')) {
+      add('ssl-no-cert', failure(64, 'Error loading the certificate chain: -Z needs -o ssl_chain_cert=FILE,ssl_key=FILE', byKey('sslEnabled')));
+    }
+  }
+  if (s.authFile && ports.udp !== 0) {
+    add('auth-udp', failure(64, 'Cannot use UDP with ascii authentication enabled (-U 0 to disable)', byKey('udpport') ?? byKey('authFile')));
+  }
+  // memcached parses the -l list only when it opens network listeners.
+  if (s.socketpath === null && (ports.tcp !== 0 || ports.udp !== 0)) {
+    for (const e of entries) {
+      if (e.error && LISTENER_REFUSALS.some((re) => re.test(e.error!))) add('listener', failure(71, e.error, byKey('inter')), e);
+    }
+  }
+  return out;
+}
 
 function failure(exitCode: number, reason: string, option: OptionEvent | null, certain = true): Failure {
   return { exitCode, reason, option, certain };
@@ -188,7 +247,7 @@ function maxbytes(s: Settings): bigint {
 }
 
 /** The checks `main()` makes right after reading the options, in its order. */
-function optionChecks(s: Settings, version: Version, byKey: ByKey): Failure | null {
+function optionChecks(s: Settings, version: Version, byKey: ByKey, refused: Refused): Failure | null {
   if (s.napiIds > s.threads) {
     return failure(64, `Number of napi_ids(${s.napiIds}) cannot be greater than number of threads(${s.threads})`, byKey('napiIds'));
   }
@@ -208,24 +267,13 @@ function optionChecks(s: Settings, version: Version, byKey: ByKey): Failure | nu
   }
   if (s.hotLruPct + s.warmLruPct > 80) return failure(64, 'hot_lru_pct + warm_lru_pct cannot be more than 80% combined', byKey('extended'));
   if (s.tempLru && !s.lruMaintainer) return failure(64, 'temporary_ttl requires lru_maintainer to be enabled', byKey('extended'));
-  if (s.sasl) {
-    if (s.protocolSpecified && s.protocol !== 'binary') {
-      return failure(64, 'ERROR: You cannot allow the ASCII protocol while using SASL.', byKey('protocol'));
-    }
-    if (s.udpport !== 0) return failure(64, 'ERROR: Cannot enable UDP while using binary SASL authentication.', byKey('udpport') ?? byKey('sasl'));
-  }
-  if (s.authFile && s.protocolSpecified && s.protocol !== 'ascii') {
-    return failure(64, 'ERROR: You cannot allow the BINARY protocol while using ascii authentication tokens.', byKey('protocol'));
-  }
+  const protocols = refused('sasl-protocol', 'sasl-udp', 'auth-protocol');
+  if (protocols) return protocols;
   const port = followedPorts(s, version).tcp;
   // The range check arrived in 1.6.16; before it getaddrinfo kept the low 16 bits (70000 → 4464).
   if (port > 65535 && atLeast(version, '1.6.16')) return failure(64, `ERROR: Invalid port number ${port}.`, byKey('port') ?? byKey('udpport'));
-  if (s.sslEnabled) {
-    if (!port) return failure(64, 'ERROR: You cannot enable SSL without a TCP port.', byKey('sslEnabled'));
-    if (!s.extended.has('ssl_chain_cert') || !s.extended.has('ssl_key')) {
-      return failure(64, 'Error loading the certificate chain: -Z needs -o ssl_chain_cert=FILE,ssl_key=FILE', byKey('sslEnabled'));
-    }
-  }
+  const ssl = refused('ssl-no-tcp') ?? refused('ssl-no-cert');
+  if (ssl) return ssl;
   // RLIMIT_NOFILE is set to -c; as root this succeeds up to fs.nr_open (1048576 by default).
   if (s.maxconns > 1048576) {
     return failure(71, 'failed to set rlimit for open files. Try starting as root or requesting smaller maxconns value.', byKey('maxconns'), false);
@@ -294,7 +342,7 @@ function privilegeChecks(s: Settings, version: Version, host: HostFacts, byKey: 
 const SASL_CONFIG_FILES = ['/etc/sasl/memcached.conf', '/etc/sasl2/memcached.conf'];
 
 /** What happens between the privilege drop and the listening sockets. */
-function beforeSockets(s: Settings, version: Version, host: HostFacts, warnings: string[], byKey: ByKey, pending: Unknown[]): Failure | null {
+function beforeSockets(s: Settings, version: Version, host: HostFacts, warnings: string[], byKey: ByKey, pending: Unknown[], refused: Refused): Failure | null {
   if (s.sasl && host.saslConfPath === undefined) {
     // Without a configuration file the getconf callback fails and so does sasl_server_init() (verified on
     // 1.6.18). memcached looks after its privilege drop, with access(F_OK), so the -u user must see it.
@@ -308,9 +356,8 @@ function beforeSockets(s: Settings, version: Version, host: HostFacts, warnings:
       pending.push({ depends: 'host', reason: `whether a SASL configuration (${SASL_CONFIG_FILES.join(' or ')}) exists for -S`, decide: ON_HOST });
     }
   }
-  if (s.authFile && followedPorts(s, version).udp !== 0) {
-    return failure(64, 'Cannot use UDP with ascii authentication enabled (-U 0 to disable)', byKey('udpport') ?? byKey('authFile'));
-  }
+  const udp = refused('auth-udp');
+  if (udp) return udp;
   if (s.authFile !== null) {
     const exists = host.fileExists?.(s.authFile);
     if (exists === false) return failure(1, `Could not stat authfile [${s.authFile}]`, byKey('authFile'));

@@ -4,6 +4,7 @@ import { formatJson } from './json.js';
 import { formatSarif } from './sarif.js';
 import { formatGithub, githubLine, githubRefusalLine } from './github.js';
 import { paint } from './color.js';
+import { docLinkLines } from './doc-links.js';
 import { count, type FileReport, type ReportInput, type Summary } from './types.js';
 
 export const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
@@ -63,6 +64,7 @@ export function reportWriter(format: Format, input: Omit<ReportInput, 'files'>, 
   let files = 0;
   let refused = 0;
   let hidden = 0;
+  const seen = new Set<string>();
   return {
     file: (r) => {
       if (r.detection?.refused) {
@@ -73,10 +75,12 @@ export function reportWriter(format: Format, input: Omit<ReportInput, 'files'>, 
       hidden += r.hidden ?? 0;
       for (const f of r.findings) {
         count(summary, f.severity);
+        seen.add(f.ruleId);
         line(textFindingLine(r.path, f, c));
       }
     },
     end: () => {
+      if (input.docLinks) for (const l of docLinkLines(seen, c)) line(l);
       line(textSummaryLine(summary, files, c, hidden, refused));
       flush();
     },

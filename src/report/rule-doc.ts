@@ -1,5 +1,5 @@
 /** A rule's documentation rendered as text (for `mchard explain`) and Markdown (SARIF help, docs pages). */
-import type { Rule } from '../engine/types.js';
+import { describeSource, fixLabel, type Rule } from '../engine/rule.js';
 import { DOC_LANGUAGE } from '../dialects/detect.js';
 // Control characters in an example (MC001's NUL bytes) are shown as `\xNN`, never raw.
 import { visibleBlock as visible } from './visible.js';
@@ -10,7 +10,7 @@ export function ruleHelpMarkdown(r: Rule): string {
   return [
     `# ${r.id} ${r.slug}`,
     '',
-    `${r.summary}. Default severity: **${r.severity}**. Fix: ${r.fixable ? `${r.fixable}` : 'none'}.`,
+    `${r.summary}. Default severity: **${r.severity}**. Fix: ${fixLabel(r) ?? 'none'}. Since mchard ${r.since}; ${phaseWords(r)}.`,
     '',
     '## What it checks',
     '',
@@ -38,9 +38,10 @@ export function ruleHelpMarkdown(r: Rule): string {
     '',
     d.fix,
     '',
-    '## References',
+    ...(r.fix ? [safetyText(r), ''] : []),
+    '## Sources',
     '',
-    ...d.references.map((x) => `- ${x}`),
+    ...r.sources.map((x) => `- ${describeSource(x)}`),
     '',
   ].join('\n');
 }
@@ -49,7 +50,7 @@ export function ruleHelpText(r: Rule): string {
   const d = r.docs;
   const indent = (s: string) => visible(s).replace(/\n$/, '').split('\n').map((l) => `    ${l}`).join('\n');
   return [
-    `${r.id} ${r.slug} (${r.severity}${r.fixable ? `, fixable: ${r.fixable}` : ''})`,
+    `${r.id} ${r.slug} (${r.severity}${r.fix ? `, fixable: ${fixLabel(r)}` : ''})`,
     r.summary,
     '',
     'What it checks:',
@@ -66,11 +67,26 @@ export function ruleHelpText(r: Rule): string {
     '',
     'Fix:',
     wrap(d.fix),
+    ...(r.fix ? [wrap(safetyText(r))] : []),
     '',
-    'References:',
-    ...d.references.map((x) => `  - ${x}`),
+    'Sources:',
+    ...r.sources.map((x) => `  - ${describeSource(x)}`),
     '',
   ].join('\n');
+}
+
+/** The fix's safety in a sentence: what it can break, and the case in which that differs. */
+export function safetyText(r: Rule): string {
+  const f = r.fix!;
+  const base = `Safety: ${f.safety}. ${f.why}`;
+  if (!f.depends) return base;
+  return `${base} ${f.safety === 'safe' ? 'Unsafe' : 'Safe'} when ${f.depends.when}.`;
+}
+
+/** Which files the rule reads and when it runs, for the docs header. */
+function phaseWords(r: Rule): string {
+  const where = r.dialects === 'all' ? 'every dialect' : r.dialects.join(', ');
+  return `phase ${r.phase}; ${where}`;
 }
 
 function wrap(text: string, width = 78): string {

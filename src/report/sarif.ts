@@ -8,6 +8,7 @@ import type { Invocation, Log, Notification, ReportingDescriptor, Result } from 
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ruleHelpMarkdown, ruleHelpText } from './rule-doc.js';
+import { describeSource } from '../engine/rule.js';
 import type { ReportInput } from './types.js';
 import { safeJson } from './visible.js';
 
@@ -26,7 +27,15 @@ export function formatSarif(input: ReportInput): string {
     fullDescription: { text: r.docs.what.replace(/`/g, '') },
     help: { text: ruleHelpText(r), markdown: ruleHelpMarkdown(r) },
     defaultConfiguration: { level: LEVEL[r.severity] },
-    properties: { tags: ['security', 'memcached'], fixable: r.fixable ?? 'no' },
+    properties: {
+      tags: ['security', 'memcached'],
+      fixable: r.fix?.safety ?? 'no',
+      ...(r.fix?.depends ? { fixSafetyDependsOn: r.fix.depends.when } : {}),
+      since: r.since,
+      phase: r.phase,
+      dialects: r.dialects === 'all' ? ['all'] : [...r.dialects],
+      sources: r.sources.map(describeSource),
+    },
   }));
   const index = new Map(input.rules.map((r, i) => [r.id, i]));
   const results: Result[] = [];
@@ -37,6 +46,7 @@ export function formatSarif(input: ReportInput): string {
         ...(index.has(f.ruleId) ? { ruleIndex: index.get(f.ruleId) } : {}),
         level: LEVEL[f.severity],
         message: { text: f.message },
+        ...(f.fix ? { properties: { fixable: f.fix.safety } } : {}),
         locations: [
           {
             physicalLocation: {

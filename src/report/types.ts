@@ -52,6 +52,8 @@ export interface ReportInput {
   rules: readonly Rule[];
   color: boolean;
   toolVersion: string;
+  /** Text output: end with the documentation link of each rule reported (src/report/doc-links.ts). */
+  docLinks?: boolean;
 }
 
 export type Summary = { errors: number; warnings: number; infos: number };

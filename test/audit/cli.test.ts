@@ -16,7 +16,7 @@ describe('mchard audit: usage', () => {
     [['--pid', '12,-3'], 'mchard: --pid must be process IDs separated by commas (got "-3")'],
     [['--format', 'xml'], 'mchard: --format must be one of text, json, sarif, github (got "xml")'],
     [['--fail-on', 'never'], 'mchard: --fail-on must be one of error, warning, info (got "never")'],
-    [['--disable', 'MC999'], 'mchard: --disable: unknown rule "MC999"'],
+    [['--disable', 'MC999'], 'mchard: --disable: unknown rule "MC999" (did you mean MC909?)'],
     [['-'], 'mchard: audit reads configuration files by path; "-" (standard input) is not supported'],
   ])('%j is a usage error', async (args, message) => {
     const r = await run(['audit', ...args]);

@@ -38,7 +38,7 @@ describe('bin/mchard.js', () => {
     const r = runBin(['lnit']);
     expect(r.code).toBe(2);
     expect(r.out).toBe('');
-    expect(errorLines(r.err)).toEqual(['mchard: unknown command "lnit" (try mchard --help)']);
+    expect(errorLines(r.err)).toEqual(['mchard: unknown command "lnit" (did you mean lint?)']);
   });
 
   it('lint exits 1 on an error finding, with the finding on stdout', () => {
@@ -86,10 +86,13 @@ describe('bin/mchard.js', () => {
     expect(JSON.parse(elsewhere.out).files[0].findings.map((f: { ruleId: string }) => f.ruleId)).toContain('MC101');
   });
 
-  it('lint - without --dialect is a usage error', () => {
+  it('lint - decides the format from the content: bare option lines could be anyone\'s, so refused (exit 2)', () => {
     const r = runBin(['lint', '-'], { input: '-l 0.0.0.0\n' });
     expect(r.code).toBe(2);
-    expect(errorLines(r.err)).toEqual(['mchard: reading standard input needs --dialect debian|sysconfig']);
+    expect(errorLines(r.err)).toEqual([expect.stringMatching(/^mchard: -: not read: it looks like memcached options.*pass --dialect debian if that is what reads it, or --stdin-filename PATH/)]);
+    const named = runBin(['lint', '--stdin-filename', 'etc/memcached.conf', '-'], { input: '-u memcache\n-l 0.0.0.0\n' });
+    expect(named.code).toBe(1);
+    expect(named.out).toMatch(/^etc\/memcached\.conf:2:1  error  MC101 /m);
   });
 
   it('inspect - reads standard input', () => {
@@ -120,13 +123,15 @@ describe('bin/mchard.js', () => {
     expect(r.out).toMatch(new RegExp(`${good.replace(/[.]/g, '\\.')}:\\d+:\\d+  error  MC101`));
   });
 
-  it('a directory: one line, exit 2, no stack trace; inspect prints nothing', () => {
-    const l = runBin(['lint', tmp.path]);
-    expect(l.code).toBe(2);
-    expect(errorLines(l.err)).toEqual([`mchard: ${tmp.path}: is a directory, not a file`]);
-    const i = runBin(['inspect', tmp.path]);
-    expect(i).toMatchObject({ code: 2, out: '' });
-    expect(errorLines(i.err)).toEqual([`mchard: ${tmp.path}: is a directory, not a file`]);
+  it('a folder without configuration files: one line saying so, nothing checked, exit 0', () => {
+    const empty = tmp.write('empty/README.md', 'nothing here\n').replace(/\/README\.md$/, '');
+    const l = runBin(['lint', empty]);
+    expect(l.code).toBe(0);
+    expect(errorLines(l.err)).toEqual([`mchard: ${empty}: no memcached configuration found under it (0 files passed over; -v says which)`]);
+    expect(l.out).toBe('no problems found (0 errors, 0 warnings, 0 infos in 0 files)\n');
+    const i = runBin(['inspect', empty]);
+    expect(i).toMatchObject({ code: 0, out: '' });
+    expect(errorLines(i.err)).toEqual([`mchard: ${empty}: no memcached configuration found under it (0 files passed over; -v says which)`]);
   });
 
   it('sarif from the executable is valid, and all of a large report arrives through a pipe', () => {

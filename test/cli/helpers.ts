@@ -22,7 +22,7 @@ export interface RunResult {
 export interface RunOptions {
   /** Whether standard output is a terminal. */
   tty?: boolean;
-  /** Environment variables to set (undefined: unset) for the call; NO_COLOR and FORCE_COLOR are unset unless given. */
+  /** Environment variables to set (undefined: unset) for the call; NO_COLOR, FORCE_COLOR and TERM are unset unless given. */
   env?: Record<string, string | undefined>;
 }
 
@@ -47,7 +47,8 @@ export function captureIo(tty = false): Io & { stdout: string[]; stderr: string[
 export async function run(argv: string[], opts: RunOptions = {}): Promise<RunResult> {
   const { main } = await import('../../src/cli/main.js');
   const io = captureIo(opts.tty ?? false);
-  const env = { NO_COLOR: undefined, FORCE_COLOR: undefined, ...opts.env };
+  // Colour follows the test's own choices, never the terminal the tests run in (TERM=dumb turns it off).
+  const env = { NO_COLOR: undefined, FORCE_COLOR: undefined, TERM: undefined, ...opts.env };
   const saved = new Map<string, string | undefined>();
   for (const [k, v] of Object.entries(env)) {
     saved.set(k, process.env[k]);
@@ -127,7 +128,7 @@ export function runBin(
   args: string[],
   opts: { input?: string | Uint8Array; cwd?: string; env?: Record<string, string | undefined>; prefix?: string[] } = {},
 ): BinResult {
-  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...opts.env };
+  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, TERM: undefined, ...opts.env };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   const prefix = opts.prefix ?? [];
   const cmd = [...prefix, process.execPath, BIN, ...args];

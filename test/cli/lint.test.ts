@@ -8,7 +8,7 @@ import { chmodSync, readFileSync } from 'node:fs';
 import { TEST_RULES, probeOf } from './test-rules.js';
 import { run, TempDir, errorLines } from './helpers.js';
 import { sarifErrors } from '../report/sarif-schema.js';
-import { systemFiles } from '../../src/cli/files.js';
+import { systemConfigFiles } from '../../src/cli/targets.js';
 
 jest.unstable_mockModule('../../rules/index.js', () => ({ RULES: TEST_RULES }));
 
@@ -40,6 +40,10 @@ describe('text format', () => {
       `${bad}:2:4  error  TST100  listens on every interface, 0.0.0.0  (test-wildcard)`,
       `${bad}:3:1  warning  TST200  -vv logs every request  (test-verbose)`,
       `${bad}:4:1  info  TST300  connection limit set  (test-conn-limit)`,
+      'Rule documentation (also: mchard explain ID):',
+      '  TST100  https://github.com/mchard/mchard/blob/main/docs/rules/TST100.md',
+      '  TST200  https://github.com/mchard/mchard/blob/main/docs/rules/TST200.md',
+      '  TST300  https://github.com/mchard/mchard/blob/main/docs/rules/TST300.md',
       '1 error, 1 warning, 1 info in 1 file',
       '',
     ]);
@@ -263,7 +267,6 @@ describe('unreadable files', () => {
   let dir: TempDir;
   const cases: { name: string; make: () => string; reason: RegExp }[] = [
     { name: 'a missing file', make: () => dir.join('missing.conf'), reason: /no such file/ },
-    { name: 'a directory', make: () => dir.write('d/x', '') && dir.join('d'), reason: /is a directory/ },
     { name: 'binary data', make: () => dir.write('bin.conf', Buffer.from('-u memcache\n-m 64\0\0\n')), reason: /binary data \(NUL byte at offset 17\)/ },
     { name: 'invalid UTF-8', make: () => dir.write('latin1.conf', Buffer.from('# caf\xe9\n-l 127.0.0.1\n', 'latin1')), reason: /invalid UTF-8 at byte 5/ },
   ];
@@ -367,20 +370,13 @@ describe('internal errors', () => {
 });
 
 describe('which files', () => {
-  it('standard input needs --dialect', async () => {
-    const r = await run(['lint', '-']);
-    expect(r.code).toBe(2);
-    expect(r.out).toBe('');
-    expect(errorLines(r.err)).toEqual(['mchard: reading standard input needs --dialect debian|sysconfig']);
-  });
-
   it('with no FILE, lints the system files that exist', async () => {
-    const expected = systemFiles();
+    const expected = systemConfigFiles();
     const r = await run(['lint', '--format', 'json']);
     if (expected.length === 0) {
       expect(r.code).toBe(2);
       expect(errorLines(r.err)).toHaveLength(1);
-      expect(r.err).toMatch(/no FILE given and no system configuration found/);
+      expect(r.err).toMatch(/no FILE given and no memcached configuration found on this host's system paths/);
     } else {
       expect(r.code).not.toBe(2);
       expect(JSON.parse(r.out).files.map((f: { path: string }) => f.path)).toEqual(expected);

@@ -60,7 +60,7 @@ describe('mchard (dispatch, help, version)', () => {
     const r = await run(['help', 'frobnicate']);
     expect(r.code).toBe(2);
     expect(r.out).toBe('');
-    expect(errorLines(r.err)).toEqual(['mchard: unknown command "frobnicate"']);
+    expect(errorLines(r.err)).toEqual(['mchard: unknown command "frobnicate" (try mchard --help)']);
   });
 
   it('an unknown option is a one-line usage error, exit 2', async () => {

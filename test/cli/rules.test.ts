@@ -4,6 +4,8 @@
  */
 import { join } from 'node:path';
 import { RULES } from '../../rules/index.js';
+import { describeSource, fixLabel } from '../../src/engine/rule.js';
+import { safetyText } from '../../src/report/rule-doc.js';
 import { run, errorLines, SAMPLES } from './helpers.js';
 import { sarifErrors } from '../report/sarif-schema.js';
 
@@ -16,10 +18,12 @@ describe('mchard rules', () => {
     expect(r.err).toBe('');
     const lines = r.out.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^ID\s+SLUG\s+SEVERITY\s+FIX\s+SUMMARY$/);
-    expect(lines).toHaveLength(RULES.length + 1);
+    // The rules, a blank line and the legend of the FIX column.
+    expect(lines).toHaveLength(RULES.length + 3);
+    expect(lines.at(-1)).toMatch(/^FIX: safe, unsafe/);
     RULES.forEach((rule, i) => {
       const cols = lines[i + 1].split(/\s+/);
-      expect(cols.slice(0, 4)).toEqual([rule.id, rule.slug, rule.severity, rule.fixable ?? '-']);
+      expect(cols.slice(0, 4)).toEqual([rule.id, rule.slug, rule.severity, fixLabel(rule) ?? '-']);
       expect(lines[i + 1]).toContain(rule.summary);
     });
   });
@@ -28,7 +32,20 @@ describe('mchard rules', () => {
     const r = await run(['rules', '--format', 'json']);
     expect(r.code).toBe(0);
     const list = JSON.parse(r.out);
-    expect(list).toEqual(RULES.map((x) => ({ id: x.id, slug: x.slug, severity: x.severity, fixable: x.fixable, summary: x.summary })));
+    expect(list).toEqual(
+      RULES.map((x) => ({
+        id: x.id,
+        slug: x.slug,
+        severity: x.severity,
+        fixable: x.fix?.safety ?? null,
+        ...(x.fix?.depends ? { fixSafetyDependsOn: x.fix.depends.when } : {}),
+        summary: x.summary,
+        since: x.since,
+        phase: x.phase,
+        dialects: x.dialects,
+        sources: x.sources.map(describeSource),
+      })),
+    );
   });
 
   it('has unique IDs and slugs', () => {
@@ -47,7 +64,7 @@ describe('mchard explain', () => {
     expect(r.code).toBe(0);
     expect(r.err).toBe('');
     const out = r.out;
-    expect(out.split('\n')[0]).toBe(`${rule.id} ${rule.slug} (${rule.severity}${rule.fixable ? `, fixable: ${rule.fixable}` : ''})`);
+    expect(out.split('\n')[0]).toBe(`${rule.id} ${rule.slug} (${rule.severity}${rule.fix ? `, fixable: ${fixLabel(rule)}` : ''})`);
     expect(out.split('\n')[1]).toBe(rule.summary);
     const at = (heading: RegExp) => {
       const m = heading.exec(out);
@@ -59,7 +76,7 @@ describe('mchard explain', () => {
     const bad = at(new RegExp(`^Reported \\(${rule.docs.example.dialect}\\):$`, 'm'));
     const good = at(/^Accepted:$/m);
     const fix = at(/^Fix:$/m);
-    const refs = at(/^References:$/m);
+    const refs = at(/^Sources:$/m);
     expect([what, why, bad, good, fix, refs]).toEqual([...[what, why, bad, good, fix, refs]].sort((a, b) => a - b));
     // Each section holds the rule's own text (wrapped, backticks dropped).
     const section = (from: number, to: number) => out.slice(from, to).split('\n').slice(1).join('\n');
@@ -68,7 +85,7 @@ describe('mchard explain', () => {
     expect(rule.docs.fix.trim()).not.toBe('');
     expect(flat(section(what, why))).toBe(flat(rule.docs.what));
     expect(flat(section(why, bad))).toBe(flat(rule.docs.why));
-    expect(flat(section(fix, refs))).toBe(flat(rule.docs.fix));
+    expect(flat(section(fix, refs))).toBe(flat(rule.docs.fix + (rule.fix ? ` ${safetyText(rule)}` : '')));
     // The examples are printed indented, line by line; control characters (MC001's NULs) made visible.
     const shown = (text: string) =>
       text
@@ -80,7 +97,7 @@ describe('mchard explain', () => {
     expect(section(bad, good).replace(/\n+$/, '')).toBe(shown(rule.docs.example.bad));
     expect(section(good, fix).replace(/\n+$/, '')).toBe(shown(rule.docs.example.good));
     expect(rule.docs.example.bad).not.toBe(rule.docs.example.good);
-    for (const ref of rule.docs.references) expect(out).toContain(`  - ${ref}`);
+    for (const ref of rule.sources) expect(out).toContain(`  - ${describeSource(ref)}`);
     // Nothing raw that a terminal would interpret.
     expect(out).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
   });
@@ -96,7 +113,9 @@ describe('mchard explain', () => {
     const r = await run(['explain', 'MC9999']);
     expect(r.code).toBe(2);
     expect(r.out).toBe('');
-    expect(errorLines(r.err)).toEqual(['mchard: unknown rule "MC9999" (mchard rules lists them)']);
+    expect(errorLines(r.err)).toEqual(['mchard: unknown rule "MC9999" (did you mean MC909?)']);
+    const far = await run(['explain', 'nothing-like-a-rule']);
+    expect(errorLines(far.err)).toEqual(['mchard: unknown rule "nothing-like-a-rule" (mchard rules lists them)']);
   });
 
   it('needs exactly one rule', async () => {

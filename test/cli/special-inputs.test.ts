@@ -1,7 +1,7 @@
 /**
  * Special and huge inputs end in one clear error (issue 13 §4), through the built executable as a real
  * process (a hang shows as a timeout, memory as the process's own peak): a real named pipe with no
- * writer, the character devices /dev/zero, /dev/urandom and /dev/null, a directory, a file over the size
+ * writer, the character devices /dev/zero, /dev/urandom and /dev/null, a folder holding a pipe, a file over the size
  * limit and `--max-file-size` raising it, standard input over the limit, and a `.mchardrc` that is a pipe.
  * Each bad file is one line naming it on standard error and exit status 2, and the good file given with
  * it keeps its findings.
@@ -75,10 +75,13 @@ describe('character devices and directories', () => {
     expect(r.ms).toBeLessThan(10_000);
   });
 
-  it('a directory', () => {
-    const r = runQuick(['inspect', tmp.path]);
-    expect(r.code).toBe(2);
-    expect(errorLines(r.err)).toEqual([`mchard: ${tmp.path}: is a directory, not a file`]);
+  it('a directory is searched (issue 15 §7); the named pipe in it is passed over unopened, so nothing hangs', () => {
+    const r = runQuick(['inspect', '-v', tmp.path]);
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(0);
+    expect(errorLines(r.err)).toContain(`mchard: passed over ${fifo}: not a regular file`);
+    expect(r.out).toContain(insecure);
+    expect(r.ms).toBeLessThan(10_000);
   });
 });
 

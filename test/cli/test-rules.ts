@@ -12,12 +12,14 @@
  */
 import type { Rule, RuleDocs } from '../../src/engine/types.js';
 
+/** What every test rule declares besides its own: it reads the settings, in every dialect. */
+const base = { since: '0.1.0', sources: [{ kind: 'memcached-doc' as const, title: 'memcached(1)' }], phase: 'settings' as const, dialects: 'all' as const };
+
 const docs = (what: string): RuleDocs => ({
   what,
   why: 'It is a test rule.',
   example: { dialect: 'debian', bad: '-l 0.0.0.0\n-vv\n-c 10\n', good: '-l 127.0.0.1\n' },
   fix: 'Change the value.',
-  references: ['memcached(1)'],
 });
 
 export const TEST_RULES: readonly Rule[] = [
@@ -26,7 +28,12 @@ export const TEST_RULES: readonly Rule[] = [
     slug: 'test-wildcard',
     severity: 'error',
     summary: 'listens on 0.0.0.0 (test rule)',
-    fixable: 'safe',
+    ...base,
+    fix: {
+      safety: 'safe',
+      why: 'It is a test rule.',
+      build: () => ({ description: 'bind loopback', intents: [{ kind: 'set-option', letter: 'l', value: '127.0.0.1' }] }),
+    },
     docs: docs('Reports `0.0.0.0`.'),
     check(ctx) {
       for (const t of ctx.config.argv) {
@@ -34,7 +41,7 @@ export const TEST_RULES: readonly Rule[] = [
           ctx.report({
             span: t.span,
             message: 'listens on every interface, 0.0.0.0',
-            fix: { safety: 'safe', description: 'bind loopback', intents: [{ kind: 'set-option', letter: 'l', value: '127.0.0.1' }] },
+            fix: true,
           });
         }
       }
@@ -45,7 +52,8 @@ export const TEST_RULES: readonly Rule[] = [
     slug: 'test-verbose',
     severity: 'warning',
     summary: 'verbose logging (test rule)',
-    fixable: null,
+    ...base,
+    fix: null,
     docs: docs('Reports `-v`.'),
     check(ctx) {
       for (const t of ctx.config.argv) if (/^-v+$/.test(t.value)) ctx.report({ span: t.span, message: `${t.value} logs every request` });
@@ -56,7 +64,8 @@ export const TEST_RULES: readonly Rule[] = [
     slug: 'test-conn-limit',
     severity: 'info',
     summary: 'connection limit set (test rule)',
-    fixable: null,
+    ...base,
+    fix: null,
     docs: docs('Reports `-c`.'),
     check(ctx) {
       for (const t of ctx.config.argv) if (t.value === '-c') ctx.report({ span: t.span, message: 'connection limit set' });
@@ -67,7 +76,8 @@ export const TEST_RULES: readonly Rule[] = [
     slug: 'options-probe',
     severity: 'info',
     summary: 'reports its options (test rule)',
-    fixable: null,
+    ...base,
+    fix: null,
     docs: docs('Reports the options.'),
     check(ctx) {
       if (ctx.config.source.text.includes('#probe')) {
@@ -81,7 +91,8 @@ export const TEST_RULES: readonly Rule[] = [
     slug: 'test-crash',
     severity: 'error',
     summary: 'crashes (test rule)',
-    fixable: null,
+    ...base,
+    fix: null,
     docs: docs('Throws.'),
     check(ctx) {
       if (ctx.config.source.text.includes('#crash')) throw new TypeError('test rule crashed');

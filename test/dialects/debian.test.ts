@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { SourceText } from '../../src/source.js';
 import { parseDebian } from '../../src/dialects/debian.js';
+import { keptText, lineParts } from '../../src/dialects/debian-lines.js';
 
 const parse = (text: string) => parseDebian(new SourceText('/etc/memcached.conf', text));
 const argv = (text: string) => parse(text).argv.map((a) => a.value);
@@ -122,6 +123,32 @@ describe('Debian dialect: positions and round trip', () => {
         return p.argv.every((a) => a.span === null || (a.span.start >= 0 && a.span.end <= t.length && (a.note || t.slice(a.span.start, a.span.end) === a.value)));
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('the wrapper\'s line semantics (debian-lines.ts), shared by the parser and the fix editor', () => {
+  // The wrapper's own Perl, as a JavaScript oracle: s/(?<!\\)\#[^\#]*//g, then trim Perl's \s.
+  const perl = (line: string) => line.replace(/(?<!\\)#[^#]*/g, '').replace(/^[ \t\n\r\f\v]+|[ \t\n\r\f\v]+$/g, '');
+  const line = fc.string({ unit: fc.constantFrom('#', '\\', ' ', '\t', '\r', 'a', '-', 'l', '0'), maxLength: 24 });
+
+  it('keeps exactly what the Perl substitution keeps, for any line', () => {
+    fc.assert(fc.property(line, (l) => keptText(l) === perl(l)), { numRuns: 3000 });
+  });
+
+  it('places the end of the kept text and the trailing comment where the substitution does', () => {
+    fc.assert(
+      fc.property(line, (l) => {
+        const { keptEnd, commentStart } = lineParts(l);
+        // What is kept ends at keptEnd, and removing the comment from commentStart on keeps the same text.
+        expect(perl(l.slice(0, keptEnd))).toBe(perl(l));
+        if (commentStart >= 0) {
+          expect(commentStart).toBeGreaterThanOrEqual(keptEnd);
+          expect(l[commentStart]).toBe('#');
+          expect(perl(l.slice(0, commentStart))).toBe(perl(l));
+        }
+      }),
+      { numRuns: 3000 },
     );
   });
 });

@@ -78,7 +78,7 @@ describe('supervisord dialect: reading command=', () => {
     const c = parse('[program:web]\ncommand=nginx\n[program:cache1]\ncommand=memcached -p 1\n[program:cache2]\ncommand=/opt/bin/memcached -p 2\n');
     expect(c.program?.section).toBe('program:cache1');
     expect(c.argv.map((t) => t.value)).toEqual(['-p', '1']);
-    expect(c.notes.filter((n) => n.kind === 'other-program').map((n) => n.data?.section)).toEqual(['program:cache2']);
+    expect(c.notes.filter((n) => n.kind === 'other-program').map((n) => (n.kind === 'other-program' ? n.section : null))).toEqual(['program:cache2']);
   });
 
   it('prints every file back byte for byte', () => {

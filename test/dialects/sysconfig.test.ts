@@ -10,12 +10,15 @@ import {
   splitWordsRelaxUnquote,
   type SysconfigConfig,
   type SysconfigUnit,
+  type SysconfigNote,
 } from '../../src/dialects/sysconfig.js';
 
 const parse = (text: string, unit?: SysconfigUnit) => parseSysconfig(new SourceText('/etc/sysconfig/memcached', text), unit ? { unit } : {});
 const args = (c: SysconfigConfig) => c.argv.map((a) => a.value);
 const at = (c: SysconfigConfig, span: Span | null) => (span ? c.source.slice(span) : null);
-const notes = (c: SysconfigConfig, kind: string) => c.notes.filter((n) => n.kind === kind);
+const notes = <K extends SysconfigNote['kind']>(c: SysconfigConfig, kind: K) => c.notes.filter((n): n is Extract<SysconfigNote, { kind: K }> => n.kind === kind);
+/** A note's own fields (what it says beyond kind, span and message). */
+const dataOf = ({ kind: _k, span: _s, message: _m, ...rest }: SysconfigNote) => rest;
 const env = (c: SysconfigConfig, name: string) => c.environment.get(name)?.value;
 /** The argv tokens after the fixed -p/-u/-m/-c part of the braced unit. */
 const options = (c: SysconfigConfig) => c.argv.slice(8);
@@ -71,7 +74,7 @@ describe('sysconfig: EnvironmentFile= reading (systemd v252 env-file.c)', () => 
     expect(glued.note).toMatch(/"127\.0\.0\.1#"/);
     const [n] = notes(c, 'text-after-quote');
     expect(at(c, n.span)).toBe('# loopback only');
-    expect(n.data).toMatchObject({ key: 'OPTIONS', afterWhitespace: true, comment: true });
+    expect(dataOf(n)).toMatchObject({ key: 'OPTIONS', afterWhitespace: true, comment: true });
     expect(c.source.range(n.span)).toEqual({ line: 5, column: 24, endLine: 5, endColumn: 39 });
     // Quoted: no separate shell "comment" note for the same text.
     expect(notes(c, 'shell-mismatch')).toEqual([]);
@@ -87,7 +90,7 @@ describe('sysconfig: EnvironmentFile= reading (systemd v252 env-file.c)', () => 
   test('directly adjacent text after a quote is flagged without the whitespace mark', () => {
     const c = parse("OPTIONS='-l 'x\n");
     expect(env(c, 'OPTIONS')).toBe('-l x');
-    expect(notes(c, 'text-after-quote')[0].data).toMatchObject({ afterWhitespace: false, comment: false });
+    expect(dataOf(notes(c, 'text-after-quote')[0])).toMatchObject({ afterWhitespace: false, comment: false });
   });
 
   test('export KEY= is dropped: OPTIONS stays unset', () => {
@@ -96,7 +99,7 @@ describe('sysconfig: EnvironmentFile= reading (systemd v252 env-file.c)', () => 
     expect(args(c)).toEqual(['-p', '11211', '-u', 'memcached', '-m', '64', '-c', '1024']);
     const [n] = notes(c, 'export');
     expect(at(c, n.span)).toBe('export ');
-    expect(n.data).toEqual({ key: 'OPTIONS' });
+    expect(dataOf(n)).toEqual({ key: 'OPTIONS' });
     expect(notes(c, 'invalid-name')).toEqual([]);
     const a = c.assignments.find((x) => x.key === 'export OPTIONS')!;
     expect(a).toMatchObject({ valid: false, effective: false, value: '-l 127.0.0.1', quote: '"', line: 5 });
@@ -203,7 +206,7 @@ describe('sysconfig: EnvironmentFile= reading (systemd v252 env-file.c)', () => 
   test('comments start with # or ; at the start of a line only', () => {
     const c = parse('# comment\n  ; another\nPORT=1 ;not a comment\n');
     expect(env(c, 'PORT')).toBe('1 ;not a comment');
-    const [semi] = notes(c, 'shell-mismatch').filter((n) => n.data?.reason === 'semicolon-comment');
+    const [semi] = notes(c, 'shell-mismatch').filter((n) => n.reason === 'semicolon-comment');
     expect(at(c, semi.span)).toBe('; another');
     expect(c.assignments).toHaveLength(1);
   });
@@ -214,7 +217,7 @@ describe('sysconfig: EnvironmentFile= reading (systemd v252 env-file.c)', () => 
     expect(at(c, c.argv[0].span)).toBe('PORT=11411');
     const dups = notes(c, 'duplicate-key');
     expect(dups.map((n) => at(c, n.span))).toEqual(['PORT="11311"', 'PORT=11411']);
-    expect(dups[0].data).toEqual({ key: 'PORT', first: { start: 0, end: 12 } });
+    expect(dataOf(dups[0])).toEqual({ key: 'PORT', first: { start: 0, end: 12 } });
     expect(c.assignments.map((a) => a.effective)).toEqual([false, true, false, true]);
   });
 
@@ -254,7 +257,7 @@ describe('sysconfig: EnvironmentFile= reading (systemd v252 env-file.c)', () => 
   test('invalid names are dropped and noted', () => {
     const c = parse('1PORT=1\nMY-VAR=2\n==3\n\uFEFFX=4\nUSER NAME=5\nGOOD=6\n');
     const inv = notes(c, 'invalid-name');
-    expect(inv.map((n) => [at(c, n.span), n.data?.reason])).toEqual([
+    expect(inv.map((n) => [at(c, n.span), n.reason])).toEqual([
       ['1PORT', 'leading-digit'],
       ['MY-VAR', 'characters'],
       ['=', 'characters'],
@@ -267,7 +270,7 @@ describe('sysconfig: EnvironmentFile= reading (systemd v252 env-file.c)', () => 
   test('a byte-order mark hides the first assignment', () => {
     const c = parse('\uFEFFPORT="11211"\nUSER="memcached"\n');
     expect(c.environment.has('PORT')).toBe(false);
-    expect(notes(c, 'invalid-name')[0].data).toMatchObject({ reason: 'bom' });
+    expect(dataOf(notes(c, 'invalid-name')[0])).toMatchObject({ reason: 'bom' });
     expect(c.print()).toBe('\uFEFFPORT="11211"\nUSER="memcached"\n');
   });
 
@@ -296,7 +299,7 @@ describe('sysconfig: notes', () => {
     const c = parse('IP=127.0.0.1\nOPTIONS="-l $IP -c ${MAXCONN} \\$LITERAL"\n');
     expect(env(c, 'OPTIONS')).toBe('-l $IP -c ${MAXCONN} $LITERAL');
     const refs = notes(c, 'variable-reference');
-    expect(refs.map((n) => [at(c, n.span), n.data?.name])).toEqual([
+    expect(refs.map((n) => [at(c, n.span), n.name])).toEqual([
       ['$IP', 'IP'],
       ['${MAXCONN}', 'MAXCONN'],
     ]);
@@ -305,15 +308,15 @@ describe('sysconfig: notes', () => {
 
   test('command substitution is literal text', () => {
     const c = parse('OPTIONS="-l $(hostname -i)"\nUSER=`whoami`\n');
-    const subs = notes(c, 'shell-mismatch').filter((n) => n.data?.reason === 'command-substitution');
+    const subs = notes(c, 'shell-mismatch').filter((n) => n.reason === 'command-substitution');
     expect(subs.map((n) => at(c, n.span))).toEqual(['$(hostname -i)', '`whoami`']);
   });
 
   test('shell mismatch: spaces around "="', () => {
     const c = parse('USER  = "memcached"\nPORT= 11211\nCACHESIZE=\t\nMAXCONN =1024\n');
-    const m = notes(c, 'shell-mismatch').filter((n) => n.data?.reason === 'space-around-equals');
+    const m = notes(c, 'shell-mismatch').filter((n) => n.reason === 'space-around-equals');
     expect(m.map((n) => at(c, n.span))).toEqual(['  = ', '= ', ' =']);
-    expect(m.map((n) => n.data?.key)).toEqual(['USER', 'PORT', 'MAXCONN']);
+    expect(m.map((n) => n.key)).toEqual(['USER', 'PORT', 'MAXCONN']);
     expect(env(c, 'USER')).toBe('memcached');
     expect(env(c, 'PORT')).toBe('11211');
   });
@@ -322,7 +325,7 @@ describe('sysconfig: notes', () => {
     const c = parse('OPTIONS=-l 127.0.0.1 -U 0\n');
     expect(env(c, 'OPTIONS')).toBe('-l 127.0.0.1 -U 0');
     const [n] = notes(c, 'shell-mismatch');
-    expect(n.data).toMatchObject({ reason: 'unquoted-whitespace', key: 'OPTIONS' });
+    expect(dataOf(n)).toMatchObject({ reason: 'unquoted-whitespace', key: 'OPTIONS' });
     expect(at(c, n.span)).toBe('127.0.0.1 -U 0');
   });
 
@@ -330,7 +333,7 @@ describe('sysconfig: notes', () => {
     const c = parse('PORT=11211 # default port\nOPTIONS=-l 127.0.0.1 # loopback\nUSER=a#b\n');
     expect(env(c, 'PORT')).toBe('11211 # default port');
     const m = notes(c, 'shell-mismatch');
-    expect(m.map((n) => [n.data?.reason, at(c, n.span)])).toEqual([
+    expect(m.map((n) => [n.reason, at(c, n.span)])).toEqual([
       ['comment', '# default port'],
       ['unquoted-whitespace', '127.0.0.1'],
       ['comment', '# loopback'],
@@ -341,7 +344,7 @@ describe('sysconfig: notes', () => {
     const c = parse('OPTIONS=-o"a b"\n');
     expect(env(c, 'OPTIONS')).toBe('-o"a b"');
     const [n] = notes(c, 'shell-mismatch');
-    expect(n.data?.reason).toBe('literal-quotes');
+    expect(n.reason).toBe('literal-quotes');
     expect(at(c, n.span)).toBe('"a b"');
     expect(options(c).map((a) => a.value)).toEqual(['-oa b']);
   });
@@ -349,7 +352,7 @@ describe('sysconfig: notes', () => {
   test('invalid UTF-8 (an unpaired surrogate) in a value makes systemd reject the file', () => {
     const c = parse('PORT=11211\nUSER="mem\uD800"\n');
     const [n] = notes(c, 'invalid-value');
-    expect(n.data).toEqual({ key: 'USER', reason: 'utf8' });
+    expect(dataOf(n)).toEqual({ key: 'USER', reason: 'utf8' });
     expect(at(c, n.span)).toBe('\uD800');
     expect(c.loadError).not.toBeNull();
     expect(c.launchFailure).toMatchObject({ span: n.span });
@@ -362,7 +365,7 @@ describe('sysconfig: notes', () => {
 
   test('invalid UTF-8 in a name also rejects the file', () => {
     const c = parse('PORT=1\nK\uDC00=2\n');
-    expect(notes(c, 'invalid-name')[0].data).toEqual({ key: 'K\uDC00', reason: 'utf8' });
+    expect(dataOf(notes(c, 'invalid-name')[0])).toEqual({ key: 'K\uDC00', reason: 'utf8' });
     expect(c.launchFailure).toMatchObject({ span: { start: 8, end: 9 } });
   });
 
@@ -379,7 +382,7 @@ describe('sysconfig: notes', () => {
 
   test('an over-long value is dropped', () => {
     const c = parse(`OPTIONS="${'x'.repeat(2 * 1024 * 1024)}"\n`);
-    expect(notes(c, 'invalid-value')[0].data).toEqual({ key: 'OPTIONS', reason: 'too-long' });
+    expect(dataOf(notes(c, 'invalid-value')[0])).toEqual({ key: 'OPTIONS', reason: 'too-long' });
     expect(c.environment.has('OPTIONS')).toBe(false);
   });
 
@@ -490,7 +493,7 @@ describe('sysconfig: robustness', () => {
     const read = (name: string) => parse(readFileSync(join(corpusDir, corpus.find((f) => f.startsWith(name))!), 'utf8'));
     const spaces = read('078');
     expect(args(spaces)).toEqual(['-p', '11211', '-u', 'memcached', '-m', '64', '-c', '1024']);
-    expect(notes(spaces, 'shell-mismatch').map((n) => n.data?.reason)).toEqual(Array(5).fill('space-around-equals'));
+    expect(notes(spaces, 'shell-mismatch').map((n) => n.reason)).toEqual(Array(5).fill('space-around-equals'));
     const debianStyle = read('063');
     expect(notes(debianStyle, 'line-without-equals').length).toBeGreaterThan(5);
     expect(args(debianStyle)).toEqual(['-p', '', '-u', 'memcached', '-m', '128', '-c', '2048', '-p', '11211', '-l', '127.0.0.1', '-vvvv']);

@@ -127,7 +127,7 @@ describe('units that do not run memcached', () => {
   it("Debian's wrapper delegates to the configuration file", () => {
     const c = parse(unit('ExecStart=/usr/share/memcached/scripts/systemd-memcached-wrapper /etc/memcached.conf'));
     expect(c.argvUnknown).toMatch(/mchard lint \/etc\/memcached\.conf/);
-    expect(c.notes.find((n) => n.kind === 'delegated')?.data?.path).toBe('/etc/memcached.conf');
+    expect(c.notes.flatMap((n) => (n.kind === 'delegated' ? [n.path] : []))[0]).toBe('/etc/memcached.conf');
     expect(c.launchFailure).toBeNull();
   });
 
@@ -144,7 +144,7 @@ describe('units that do not run memcached', () => {
     ];
     for (const [path, exec, conf] of cases) {
       const r = lint(unit(exec), path);
-      expect({ path, launch: r.config.launchFailure, conf: r.config.notes.find((n) => n.kind === 'delegated')?.data?.path }).toEqual({ path, launch: null, conf });
+      expect({ path, launch: r.config.launchFailure, conf: (r.config.notes.find((n) => n.kind === 'delegated') as { path?: string } | undefined)?.path }).toEqual({ path, launch: null, conf });
       expect({ path, option: r.findings.filter((f) => OPTION_RULE.test(f.ruleId)).map((f) => f.ruleId) }).toEqual({ path, option: [] });
       expect({ path, mc910: findings(r, 'MC910').map((f) => f.message) }).toEqual({ path, mc910: [expect.stringContaining(`reads memcached's options from ${conf}`)] });
     }

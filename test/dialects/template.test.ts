@@ -18,7 +18,8 @@ beforeAll(async () => {
 
 const settings = () => ({ rules: RULES, options: defaultRuleOptions() });
 const lint = (path: string, text: string, dialect: DialectName = 'debian') => lintSource(new SourceText(path, text), dialect, settings());
-const plan = (path: string, text: string, dialect: DialectName = 'debian') => planFix(new SourceText(path, text), dialect, settings());
+// Unsafe fixes too: these tests are about what a fix may touch in a template (MC201's -u root is unsafe without host checks).
+const plan = (path: string, text: string, dialect: DialectName = 'debian') => planFix(new SourceText(path, text), dialect, { ...settings(), unsafeFixes: true });
 const ids = (r: ReturnType<typeof lint>) => r.findings.map((f) => `${f.ruleId}:${f.severity}`);
 
 describe('detecting a template', () => {
@@ -153,6 +154,31 @@ describe('fix and templates', () => {
     expect(p.applied.map((a) => a.ruleId)).toEqual(expect.arrayContaining(['MC201', 'MC502']));
     for (const tag of ['# {{ ansible_managed }}\n', '-l {{ memcached_listen }}\n', '-p {{ memcached_port }}\n']) expect(p.text).toContain(tag);
     expect(p.text).toContain('\n-u memcache\n');
+  });
+
+  it("removes an unused suppression (MC002) from a template and keeps every tag: the comment edit is judged on the dialect's reading of the masked text", () => {
+    const text = '# {{ ansible_managed }}\n-u memcache\n-l {{ memcached_listen }}\n-U 0\n# mchard-disable-next-line MC503\n-m 64\n';
+    expect(lint('roles/m/templates/memcached.conf.j2', text).findings.map((f) => f.ruleId)).toContain('MC002');
+    const p = plan('roles/m/templates/memcached.conf.j2', text);
+    expect(p.failed).toEqual([]);
+    expect(p.applied.map((a) => a.ruleId)).toEqual(['MC002']);
+    expect(p.text).toBe('# {{ ansible_managed }}\n-u memcache\n-l {{ memcached_listen }}\n-U 0\n-m 64\n');
+  });
+
+  it('a fixable finding inside a {% if %} block becomes a note that it depends on the template, without a fix (the engine\'s report sink)', () => {
+    const text = '-u memcache\n-l 127.0.0.1\n-U 0\n{% if small %}\n# mchard-disable-next-line MC503\n-m 64\n{% endif %}\n';
+    const f = lint('roles/m/templates/memcached.conf.j2', text).findings.find((x) => x.ruleId === 'MC002');
+    expect(f).toMatchObject({ severity: 'info', fix: null, message: expect.stringMatching(/^depends on the template \(.*\{% if small %\}.*\): /) });
+    // The same lines outside the block: a warning with its fix.
+    const plain = lint('roles/m/templates/memcached.conf.j2', text.replace('{% if small %}\n', '').replace('{% endif %}\n', ''));
+    expect(plain.findings.find((x) => x.ruleId === 'MC002')).toMatchObject({ severity: 'warning', fix: { safety: 'safe' } });
+  });
+
+  it('accepts a same-line directive in a template (its reading is compared without the template layer)', () => {
+    const text = '-u memcache\n-l {{ memcached_listen }}\n-U 0\n-vv # mchard-disable-line MC502 -- debugging this box\n';
+    const ids = lint('roles/m/templates/memcached.conf.j2', text).findings.map((f) => f.ruleId);
+    expect(ids).not.toContain('MC502');
+    expect(ids).not.toContain('MC003');
   });
 
   it('refuses, with the reason, an edit of a line that holds a tag', () => {

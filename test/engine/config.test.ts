@@ -9,8 +9,12 @@ const rule = (id: string, slug: string): Rule => ({
   slug,
   severity: 'error',
   summary: slug,
-  fixable: null,
-  docs: { what: '', why: '', example: { dialect: 'debian', bad: '', good: '' }, fix: '', references: [] },
+  since: '0.1.0',
+  sources: [],
+  phase: 'settings',
+  dialects: 'all',
+  fix: null,
+  docs: { what: '', why: '', example: { dialect: 'debian', bad: '', good: '' }, fix: '' },
   check() {},
 });
 const RULES = [rule('MC101', 'listen-all-interfaces'), rule('MC103', 'listen-private-address'), rule('MC301', 'default-port')];

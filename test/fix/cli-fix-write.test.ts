@@ -60,7 +60,8 @@ describe('symbolic links', () => {
 
   it('--follow-symlinks writes through it and says where', async () => {
     const link = join(repo, 'memcached.conf');
-    const r = await run(['--yes', '--follow-symlinks', link]);
+    // --unsafe-fixes: the file's -u root (MC201) is unsafe to fix outside /etc; this test is about the link.
+    const r = await run(['--yes', '--unsafe-fixes', '--follow-symlinks', link]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(new RegExp(`^wrote ${link} \\(through the link to ${etc}/memcached\\.conf\\); backup in ${etc}/memcached\\.conf\\.mchard-backup-`, 'm'));
     expect(readFileSync(join(etc, 'memcached.conf'), 'utf8')).not.toBe(INSECURE);
@@ -92,7 +93,8 @@ describe('a restart never follows a link out of the tree', () => {
       const link = join(dir, 'memcached.conf');
       symlinkSync('/etc/memcached.conf', link);
       const m = systemdMachine();
-      const r = await run(['--yes', '--no-host-checks', '--follow-symlinks', link], { service: { machine: m, verifyTimeoutMs: 500 } });
+      // --unsafe-fixes: without host checks the -u root fix (MC201) is unsafe; this test is about the restart.
+      const r = await run(['--yes', '--unsafe-fixes', '--no-host-checks', '--follow-symlinks', link], { service: { machine: m, verifyTimeoutMs: 500 } });
       expect(r.out).toContain(`wrote ${link} (through the link to /etc/memcached.conf)`);
       expect(r.out).toContain(`not restarted: ${link} was reached through a symbolic link out of ${dir}; mchard restarts no service for a file reached that way`);
       expect(m.actions()).toEqual([]);
@@ -101,7 +103,7 @@ describe('a restart never follows a link out of the tree', () => {
       writeFileSync('/etc/memcached.conf', INSECURE);
       const m2 = systemdMachine();
       // (The fake service never runs the new file: mchard rolls back, through the lock it still holds.)
-      const r2 = await run(['--yes', '--no-host-checks', '/etc/memcached.conf'], { service: { machine: m2, verifyTimeoutMs: 500 } });
+      const r2 = await run(['--yes', '--unsafe-fixes', '--no-host-checks', '/etc/memcached.conf'], { service: { machine: m2, verifyTimeoutMs: 500 } });
       expect(m2.actions()[0]).toBe('systemctl restart memcached.service');
       expect(r2.code).toBe(3);
       expect(readFileSync('/etc/memcached.conf', 'utf8')).toBe(INSECURE);

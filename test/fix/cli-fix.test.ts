@@ -42,7 +42,7 @@ describe('mchard fix: writing or not', () => {
 
   it('--yes writes, keeps a backup, and exits 0 when nothing fixable or failing remains', async () => {
     const f = put('memcached.conf', INSECURE);
-    const r = await run(['--yes', f]);
+    const r = await run(['--yes', '--unsafe-fixes', f]);
     expect(r.code).toBe(0);
     const backup = new RegExp(`^wrote ${f}; backup in (${f}\\.mchard-backup-\\d{8}T\\d{6}Z)$`, 'm').exec(r.out)?.[1];
     expect(backup).toBeDefined();
@@ -57,7 +57,7 @@ describe('mchard fix: writing or not', () => {
 
   it('--no-backup', async () => {
     const f = put('memcached.conf', INSECURE);
-    expect((await run(['--yes', '--no-backup', f])).code).toBe(0);
+    expect((await run(['--yes', '--unsafe-fixes', '--no-backup', f])).code).toBe(0);
     expect(readdirSync(tmp.path)).toEqual(['memcached.conf']);
   });
 
@@ -108,7 +108,7 @@ describe('mchard fix: writing or not', () => {
 describe('mchard fix: options', () => {
   it('--listen, --user, --port', async () => {
     const f = put('memcached.conf', INSECURE);
-    expect((await run(['--yes', '--no-host-checks', '--listen', '127.0.0.2,::1', '--user', 'nobody', '--port', '41211', f])).code).toBe(0);
+    expect((await run(['--yes', '--unsafe-fixes', '--no-host-checks', '--listen', '127.0.0.2,::1', '--user', 'nobody', '--port', '41211', f])).code).toBe(0);
     const fixed = readFileSync(f, 'utf8');
     expect(fixed).toContain('-l 127.0.0.2,::1\n');
     expect(fixed).toContain('-u nobody\n');
@@ -121,7 +121,7 @@ describe('mchard fix: options', () => {
     mkdirSync(sub);
     const f = join(sub, 'memcached');
     writeFileSync(f, 'PORT="11211"\nUSER="root"\nMAXCONN="1024"\nCACHESIZE="64"\nOPTIONS="-l 0.0.0.0 -U 11211"\n');
-    expect((await run(['--yes', f])).code).toBe(0);
+    expect((await run(['--yes', '--unsafe-fixes', f])).code).toBe(0);
     expect(readFileSync(f, 'utf8')).toBe(
       'PORT="11211"\n# mchard: USER was "root" (MC201)\nUSER="memcached"\nMAXCONN="1024"\nCACHESIZE="64"\n# mchard: replaced -l 0.0.0.0 with -l 127.0.0.1 in OPTIONS (MC101)\n# mchard: replaced -U 11211 with -U 0 in OPTIONS (MC110)\nOPTIONS="-l 127.0.0.1 -U 0"\n',
     );
@@ -173,7 +173,7 @@ describe('mchard fix: host checks', () => {
 
   it('a user that does not exist stops everything (exit 2)', async () => {
     const f = put('memcached.conf', INSECURE);
-    const r = await run(['--yes', '--restart', '--user', 'no_such_user_mchard', f]);
+    const r = await run(['--yes', '--unsafe-fixes', '--restart', '--user', 'no_such_user_mchard', f]);
     expect(r.code).toBe(2);
     expect(r.err).toContain('user "no_such_user_mchard" does not exist');
     expect(readFileSync(f, 'utf8')).toBe(INSECURE);
@@ -181,14 +181,14 @@ describe('mchard fix: host checks', () => {
 
   it('--no-host-checks skips them (a file for another machine)', async () => {
     const f = put('memcached.conf', INSECURE);
-    const r = await run(['--yes', '--restart', '--no-host-checks', '--listen', '198.51.100.77', '--user', 'no_such_user_mchard', f]);
+    const r = await run(['--yes', '--unsafe-fixes', '--restart', '--no-host-checks', '--listen', '198.51.100.77', '--user', 'no_such_user_mchard', f]);
     expect(r.code).toBe(0);
     expect(readFileSync(f, 'utf8')).toContain('-l 198.51.100.77\n');
   });
 
   it('a file outside /etc is not checked unless --restart', async () => {
     const f = put('memcached.conf', INSECURE);
-    expect((await run(['--yes', '--user', 'no_such_user_mchard', f])).code).toBe(0);
+    expect((await run(['--yes', '--unsafe-fixes', '--user', 'no_such_user_mchard', f])).code).toBe(0);
   });
 });
 
@@ -200,5 +200,48 @@ describe('mchard fix: registration', () => {
     expect(await main(['help', 'fix'], io)).toBe(0);
     expect(out).toContain('Usage: mchard fix');
     expect(out).toContain('--dry-run');
+  });
+});
+
+describe('mchard fix: unsafe fixes', () => {
+  it('holds an unsafe fix back, says why and how to apply it, and exits 1 while it remains', async () => {
+    const f = put('memcached.conf', INSECURE);
+    const r = await run(['--yes', f]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/^ {2}not fixed {2}MC201 {2}run as memcache: unsafe, host checks do not apply to this file .* \(run with --unsafe-fixes\)$/m);
+    const fixed = readFileSync(f, 'utf8');
+    expect(fixed).toContain('-l 127.0.0.1\n');
+    expect(fixed).toContain('-u root\n');
+  });
+
+  it('--unsafe-fixes applies it', async () => {
+    const f = put('memcached.conf', INSECURE);
+    const r = await run(['--yes', '--unsafe-fixes', f]);
+    expect(r.code).toBe(0);
+    expect(r.out).not.toContain('not fixed');
+    expect(readFileSync(f, 'utf8')).toContain('-u memcache\n');
+  });
+
+  it('--host-checks makes switching away from root safe when this machine shows the user can run memcached', async () => {
+    const f = put('memcached.conf', INSECURE);
+    const r = await run(['--yes', '--host-checks', '--user', 'nobody', f]);
+    expect(r.out).not.toContain('not fixed');
+    expect(readFileSync(f, 'utf8')).toContain('-u nobody\n');
+    expect(r.code).toBe(0);
+  });
+
+  it('.mchardrc: unsafe-fixes = true, and extend-safe-fixes per rule', async () => {
+    const a = put('memcached.conf', INSECURE);
+    writeFileSync(join(tmp.path, '.mchardrc'), 'extend-safe-fixes = runs-as-root\n');
+    expect((await run(['--yes', a])).code).toBe(0);
+    expect(readFileSync(a, 'utf8')).toContain('-u memcache\n');
+    writeFileSync(join(tmp.path, '.mchardrc'), 'unsafe-fixes = true\nextend-unsafe-fixes = MC101\n');
+    const b = put('memcached.conf', INSECURE);
+    expect((await run(['--yes', b])).code).toBe(0);
+    expect(readFileSync(b, 'utf8')).toContain('-l 127.0.0.1\n');
+  });
+
+  it('--host-checks and --no-host-checks contradict each other', async () => {
+    await expect(run(['--host-checks', '--no-host-checks', put('memcached.conf', CLEAN)])).rejects.toThrow('--host-checks and --no-host-checks contradict each other');
   });
 });

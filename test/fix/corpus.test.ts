@@ -15,7 +15,7 @@ import { loadDialect } from '../../src/dialects/index.js';
 import { parseDebian } from '../../src/dialects/debian.js';
 import { parseSysconfig } from '../../src/dialects/sysconfig.js';
 import type { DialectName } from '../../src/dialects/types.js';
-import { debianKept } from '../../src/fix/edit-debian.js';
+import { keptText as debianKept } from '../../src/dialects/debian-lines.js';
 import { fixText } from './helpers.js';
 import { lintText } from '../helpers/lint.js';
 import { ROOT, SHARED } from '../helpers/paths.js';

@@ -68,10 +68,10 @@ describe("Bitnami's environment: in Compose, fixed in its own variables", () => 
     const ev = (letter: string) => r.model.applied.options.find((o) => o.spec.short === letter)!;
     const label = { ruleId: 'MC000', slug: 'test' };
     const conf = r.config as ComposeConfig;
-    expect(editCompose(conf, r.model, [{ kind: 'remove-option', option: ev('p') }], label)).toEqual({ ok: false, reason: expect.stringMatching(/run.sh: -p \$MEMCACHED_PORT_NUMBER; mchard does not change the image's start script/) });
-    expect(editCompose(conf, r.model, [{ kind: 'set-option', letter: 'u', value: 'nobody' }], label)).toEqual({ ok: false, reason: expect.stringMatching(/MEMCACHED_DAEMON_USER is fixed/) });
+    expect(editCompose({ config: conf, model: r.model, intents: [{ kind: 'remove-option', option: ev('p') }], label, fresh: new Set() })).toEqual({ ok: false, reason: expect.stringMatching(/run.sh: -p \$MEMCACHED_PORT_NUMBER; mchard does not change the image's start script/) });
+    expect(editCompose({ config: conf, model: r.model, intents: [{ kind: 'set-option', letter: 'u', value: 'nobody' }], label, fresh: new Set() })).toEqual({ ok: false, reason: expect.stringMatching(/MEMCACHED_DAEMON_USER is fixed/) });
     // -p is the image's variable: set there.
-    const port = editCompose(conf, r.model, [{ kind: 'set-option', letter: 'p', value: '11311', replace: ev('p') }], label);
+    const port = editCompose({ config: conf, model: r.model, intents: [{ kind: 'set-option', letter: 'p', value: '11311', replace: ev('p') }], label, fresh: new Set() });
     expect(port.ok && port.output.text).toBe('services:\n  cache:\n    image: bitnami/memcached:1.6.39\n    environment:\n      MEMCACHED_PORT_NUMBER: "11311"  # mchard: added (MC000)\n');
     const multi = fix('services:\n  cache:\n    image: bitnami/memcached:1.6.39\n    environment:\n      MEMCACHED_EXTRA_FLAGS: |\n        -A\n        -X\n');
     expect(multi.failed.length).toBeGreaterThan(0);

@@ -2,7 +2,8 @@
 import { SourceText } from '../../src/source.js';
 import { parseDebian } from '../../src/dialects/debian.js';
 import { analyze } from '../../src/memcached/model.js';
-import { editDebian, debianKept } from '../../src/fix/edit-debian.js';
+import { editDebian } from '../../src/fix/edit-debian.js';
+import { keptText as debianKept } from '../../src/dialects/debian-lines.js';
 import type { FixIntent } from '../../src/engine/types.js';
 import { fixText } from './helpers.js';
 import { lintText } from '../helpers/lint.js';
@@ -14,7 +15,7 @@ const SAFE = '-m 64\n-p 11211\n-u memcache\n-l 127.0.0.1\n-U 0\n';
 function edit(text: string, make: (ev: ReturnType<typeof analyze>['applied']['options']) => FixIntent[]) {
   const config = parseDebian(new SourceText('/x.conf', text));
   const model = analyze(config.argv);
-  return editDebian(config, model, make(model.applied.options), { ruleId: 'MC999', slug: 'test' });
+  return editDebian({ config, model, intents: make(model.applied.options), label: { ruleId: 'MC999', slug: 'test' }, fresh: new Set() });
 }
 
 describe('Debian: removing a dangerous option', () => {
@@ -138,7 +139,7 @@ describe('Debian: several fixes on one line', () => {
   it('comments the line out once and lists every change in one note', () => {
     const p = fixText('-m 64 -p 11211 -u root -l 0.0.0.0 -A -vv\n');
     expect(p.text).toBe(
-      '# -m 64 -p 11211 -u root -l 0.0.0.0 -A -vv  # mchard: -l 0.0.0.0 replaced (MC101 listen-all-interfaces), -u root replaced (MC201 runs-as-root), -A removed (MC501 shutdown-command-enabled), -v removed (MC502 verbose-logging)\n' +
+      '# -m 64 -p 11211 -u root -l 0.0.0.0 -A -vv  # mchard: -u root replaced (MC201 runs-as-root), -l 0.0.0.0 replaced (MC101 listen-all-interfaces), -A removed (MC501 shutdown-command-enabled), -v removed (MC502 verbose-logging)\n' +
         '-m 64 -p 11211 -u memcache -l 127.0.0.1 -v\n-U 0\n',
     );
   });

@@ -18,7 +18,7 @@ const BASE = 'MEMUSAGE="64"\nMEMCACHED_RUNAS="memcached"\nMAXCONN="1024"\nPORT="
 function edit(text: string, make: (o: ReturnType<typeof analyze>['applied']['options']) => FixIntent[]) {
   const config = parseOpenrc(new SourceText(PATH, text));
   const model = analyze(config.argv);
-  return editOpenrc(config, model, make(model.applied.options), { ruleId: 'MC999', slug: 'test' });
+  return editOpenrc({ config, model, intents: make(model.applied.options), label: { ruleId: 'MC999', slug: 'test' }, fresh: new Set() });
 }
 
 beforeAll(async () => {

@@ -46,6 +46,6 @@ describe('rcconf fixes', () => {
     const config = parseRcconf(new SourceText(PATH, 'memcached_flags="-l 127.0.0.1 -U 0"\n'));
     const model = analyze(config.argv);
     const d = model.applied.options.find((o) => o.spec.short === 'd')!;
-    expect(editRcconf(config, model, [{ kind: 'remove-option', option: d }], { ruleId: 'MC999', slug: 't' })).toEqual({ ok: false, reason: '-d is not written in memcached_flags' });
+    expect(editRcconf({ config, model, intents: [{ kind: 'remove-option', option: d }], label: { ruleId: 'MC999', slug: 't' }, fresh: new Set() })).toEqual({ ok: false, reason: '-d is not written in memcached_flags' });
   });
 });

@@ -17,10 +17,10 @@ describe('supervisord editor', () => {
     expect(p.failed).toEqual([]);
     expect(p.text).toBe(
       '[program:memcached]\n' +
-        '; mchard: removed -d in command= (MC901)\n' +
-        '; mchard: replaced -l 0.0.0.0 with -l 127.0.0.1 in command= (MC101)\n' +
-        '; mchard: added -U 0 in command= (MC111)\n' +
         '; mchard: replaced -u root with -u memcache in command= (MC201)\n' +
+        '; mchard: replaced -l 0.0.0.0 with -l 127.0.0.1 in command= (MC101)\n' +
+        '; mchard: removed -d in command= (MC901)\n' +
+        '; mchard: added -U 0 in command= (MC111)\n' +
         'command=/usr/bin/memcached -m "64" -u memcache ; tuned\n' +
         '    -l 127.0.0.1 -v -U 0\n' +
         'autostart=true\n',

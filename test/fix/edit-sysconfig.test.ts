@@ -14,7 +14,7 @@ const fix = (text: string, options = {}) => fixText(text, 'sysconfig', options);
 function edit(text: string, make: (opts: ReturnType<typeof analyze>['applied']['options']) => FixIntent[]) {
   const config = parseSysconfig(new SourceText('/s', text));
   const model = analyze(config.argv);
-  return editSysconfig(config, model, make(model.applied.options), { ruleId: 'MC999', slug: 'test' });
+  return editSysconfig({ config, model, intents: make(model.applied.options), label: { ruleId: 'MC999', slug: 'test' }, fresh: new Set() });
 }
 
 describe('sysconfig: options inside OPTIONS', () => {

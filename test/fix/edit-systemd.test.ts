@@ -26,10 +26,11 @@ describe('fix of a unit', () => {
     expect(plan.text).toBe(
       unit(
         '# keep me\n' +
-          '# mchard: removed -d in ExecStart= (MC901)\n' +
+          // One note per fix, in the order the fixes apply (errors of the settings phase by position, then -d).
+          '# mchard: replaced -u root with -u memcache in ExecStart= (MC201)\n' +
           '# mchard: replaced -l 0.0.0.0 with -l 127.0.0.1 in ExecStart= (MC101)\n' +
           '# mchard: replaced -U 11211 with -U 0, added -p 11211 in ExecStart= (MC110)\n' +
-          '# mchard: replaced -u root with -u memcache in ExecStart= (MC201)\n' +
+          '# mchard: removed -d in ExecStart= (MC901)\n' +
           'ExecStart=/usr/bin/memcached -u memcache -m 64 \\\n    -l 127.0.0.1 -U 0 -v -p 11211',
       ),
     );

@@ -8,15 +8,25 @@ import { SourceText } from '../../src/source.js';
 import { defaultRuleOptions } from '../../src/engine/defaults.js';
 import type { RuleOptions } from '../../src/engine/types.js';
 import type { DialectName } from '../../src/dialects/types.js';
-import { planFix, type FixPlan } from '../../src/fix/plan.js';
+import { planFix, type FixPlan, type FixSettings } from '../../src/fix/plan.js';
 import { RULES } from '../../rules/index.js';
 import { ROOT } from '../helpers/paths.js';
 import { runFix, type FixHooks } from '../../src/cli/fix.js';
 import type { Io } from '../../src/cli/io.js';
 
-export function fixText(text: string, dialect: DialectName = 'debian', options: Partial<RuleOptions> = {}, path?: string): FixPlan {
+/**
+ * Plans the fix of a text with every rule. Unsafe fixes are applied too (`unsafeFixes`, as `--unsafe-fixes`)
+ * unless `fix` says otherwise: these tests are about what the fixes write; test/fix/safety.test.ts is about which apply.
+ */
+export function fixText(
+  text: string,
+  dialect: DialectName = 'debian',
+  options: Partial<RuleOptions> = {},
+  path?: string,
+  fix: Partial<Omit<FixSettings, 'rules' | 'options'>> = {},
+): FixPlan {
   const p = path ?? (dialect === 'debian' ? '/srv/test/memcached.conf' : '/srv/test/sysconfig/memcached');
-  return planFix(new SourceText(p, text), dialect, { rules: RULES, options: { ...defaultRuleOptions(), ...options } });
+  return planFix(new SourceText(p, text), dialect, { rules: RULES, options: { ...defaultRuleOptions(), ...options }, unsafeFixes: true, ...fix });
 }
 
 /**

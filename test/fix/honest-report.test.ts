@@ -24,7 +24,8 @@ const UNFIXABLE_ERROR = '-m 64\n-p 11211\n-u memcache\n-l 127.0.0.1\n-U 0\n-c lo
 
 const tmp = tempFolderPerTest('mchard-honest-');
 const put = tmp.put;
-const run = (args: string[], opts: { tty?: boolean; hooks?: FixHooks } = {}) => runFixCaptured(['--no-color', ...args], opts);
+// Every fix applies (--unsafe-fixes, -u root included): these tests are about what the report says.
+const run = (args: string[], opts: { tty?: boolean; hooks?: FixHooks } = {}) => runFixCaptured(['--no-color', '--unsafe-fixes', ...args], opts);
 
 /** The text report's last line. */
 const summary = (out: string) => out.trimEnd().split('\n').at(-1);
@@ -182,12 +183,13 @@ describe('--format json', () => {
     const json = JSON.parse(r.out);
     const [fa, fb, fc] = json.files;
     expect(fa).toMatchObject({ path: a, changed: true, written: true, backup: expect.stringMatching(/\/memcached_a\.conf\.mchard-backup-\d{8}T\d{6}Z$/), restart: null, notFixed: [] });
-    expect(fa.fixed.map((x: { ruleId: string }) => x.ruleId)).toEqual(['MC101', 'MC111', 'MC201', 'MC501', 'MC502']);
-    expect(fa.fixed[0]).toEqual({ ruleId: 'MC101', slug: 'listen-all-interfaces', description: 'listen on 127.0.0.1 only' });
+    // In the order the fixes applied (by phase, severity and position: src/fix/plan.ts).
+    expect(fa.fixed.map((x: { ruleId: string }) => x.ruleId)).toEqual(['MC201', 'MC101', 'MC501', 'MC502', 'MC111']);
+    expect(fa.fixed[1]).toEqual({ ruleId: 'MC101', slug: 'listen-all-interfaces', description: 'listen on 127.0.0.1 only' });
     expect(fa.findings.map((x: { ruleId: string }) => x.ruleId)).toEqual(['MC301']);
     expect(fb).toMatchObject({ path: b, changed: true, written: false, backup: null, fixed: [], restart: null });
     expect(fb.notFixed).toHaveLength(5);
-    expect(fb.notFixed[0]).toEqual({ ruleId: 'MC101', slug: 'listen-all-interfaces', description: 'listen on 127.0.0.1 only', kind: 'not-written', reason: 'answered no' });
+    expect(fb.notFixed[1]).toEqual({ ruleId: 'MC101', slug: 'listen-all-interfaces', description: 'listen on 127.0.0.1 only', kind: 'not-written', reason: 'answered no' });
     expect(fb.findings.filter((x: { severity: string }) => x.severity === 'error')).toHaveLength(4);
     expect(fc.notFixed).toContainEqual(expect.objectContaining({ ruleId: 'MC101', kind: 'refused', reason: expect.stringContaining('the edited file would give memcached') }));
     const count = (sev: string) => json.files.reduce((n: number, f: { findings: { severity: string }[] }) => n + f.findings.filter((x) => x.severity === sev).length, 0);

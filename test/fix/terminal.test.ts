@@ -76,7 +76,7 @@ function inTerminal(
   it('asks, and writes when the answer is y', async () => {
     const f = join(dir, 'memcached.conf');
     writeFileSync(f, INSECURE);
-    const r = await inTerminal(['fix', '--no-color', f], 'y');
+    const r = await inTerminal(['fix', '--unsafe-fixes', '--no-color', f], 'y');
     expect(r.prompted).toBe(true);
     expect(r.out).toContain('+-l 127.0.0.1');
     expect(r.out).toContain(`wrote ${f}`);
@@ -159,7 +159,7 @@ function inTerminal(
   it('--yes does not ask', async () => {
     const f = join(dir, 'memcached.conf');
     writeFileSync(f, INSECURE);
-    const r = await inTerminal(['fix', '--yes', '--no-color', f], null);
+    const r = await inTerminal(['fix', '--yes', '--unsafe-fixes', '--no-color', f], null);
     expect(r.prompted).toBe(false);
     expect(r.code).toBe(0);
     expect(readFileSync(f, 'utf8')).not.toBe(INSECURE);
@@ -187,7 +187,7 @@ describe('mchard fix without a terminal', () => {
     expect(dry.status).toBe(1);
     expect(dry.stdout).toContain(`--- ${f}\toriginal`);
     expect(readFileSync(f, 'utf8')).toBe(INSECURE);
-    expect(spawnSync(process.execPath, [cli, 'fix', '--yes', f], { encoding: 'utf8', timeout: 20000, env }).status).toBe(0);
+    expect(spawnSync(process.execPath, [cli, 'fix', '--yes', '--unsafe-fixes', f], { encoding: 'utf8', timeout: 20000, env }).status).toBe(0);
     expect(spawnSync(process.execPath, [cli, 'fix', '--dry-run', f], { encoding: 'utf8', timeout: 20000, env }).status).toBe(0);
   });
 

@@ -1,6 +1,6 @@
 /**
  * Fixed files really start a hardened memcached. Insecure Debian and sysconfig files are fixed with
- * `mchard fix --yes --no-host-checks --port N`, then started the way their distribution does:
+ * `mchard fix --yes --unsafe-fixes --no-host-checks --port N` (every fix, the unsafe ones included), then started the way their distribution does:
  * - Debian: a copy of Debian's systemd-memcached-wrapper (its `$memcached` set to /usr/bin/memcached)
  *   with the fixed file;
  * - sysconfig: the unit's `ExecStart=/usr/bin/memcached -p ${PORT} -u ${USER} -m ${CACHESIZE} -c ${MAXCONN} $OPTIONS`
@@ -77,7 +77,7 @@ function freePort(): number {
 async function fix(path: string, args: string[]): Promise<{ code: number; out: string }> {
   let out = '';
   const io: Io = { out: (t) => void (out += t), err: (t) => void (out += t), stdoutStream: {}, stdinIsTTY: false };
-  const code = await runFix(['--yes', '--no-host-checks', '--no-color', ...args, path], io);
+  const code = await runFix(['--yes', '--unsafe-fixes', '--no-host-checks', '--no-color', ...args, path], io);
   return { code, out };
 }
 

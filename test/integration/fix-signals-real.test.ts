@@ -133,7 +133,7 @@ d('signals during the restart: the original is back and runs, then mchard exits 
     const original = `# runs as root\nlogfile ${t.dir}/memcached.log\n-m 64\n-p ${port}\n-u root\n-l 127.0.0.1\n-U 0\n`;
     const before = await startWith(original, port);
     // A user this machine lacks: memcached exits at once, and the verification waits for it to come up.
-    const m = start(['fix', '--yes', '--no-color', '--no-host-checks', '--user', 'mchard_no_such_user', CONF]);
+    const m = start(['fix', '--yes', '--unsafe-fixes', '--no-color', '--no-host-checks', '--user', 'mchard_no_such_user', CONF]);
     await afterRestartCommand(m);
     process.kill(-m.pid, 'SIGINT');
     const r = await m.done;

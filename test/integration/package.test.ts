@@ -2,14 +2,20 @@
  * The npm package, for real: this working tree is copied the way a git checkout has it (the files git
  * tracks or would track, so no dist/), `npm pack` builds it through `prepare`, the tarball is installed
  * into an empty prefix with `npm install --global --prefix`, and the installed `mchard` runs from
- * outside the checkout. The dependencies come from a registry on 127.0.0.1 (test/helpers/npm-registry.ts)
- * that serves what package-lock.json locks, so the test needs no internet. Needs git and npm.
+ * outside the checkout. npm is pointed at a registry on 127.0.0.1 (test/helpers/npm-registry.ts) that
+ * serves only what package-lock.json locks for run time: the bundle in dist/ holds every library mchard
+ * uses, so the package has no runtime dependency, the install asks that registry for nothing, and
+ * nothing but mchard lands under the prefix's node_modules. Needs git and npm, no internet.
  */
 import { execFile, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { builtinModules } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { ROOT, SAMPLES, TempDir } from '../cli/helpers.js';
 import { startRegistry, type Registry } from '../helpers/npm-registry.js';
+import { LspSession } from '../lsp/client.js';
+import { copyCheckout } from '../helpers/checkout.js';
 
 const missing = ['git', 'npm'].filter((c) => spawnSync(c, ['--version'], { stdio: 'ignore' }).status !== 0);
 if (missing.length) console.warn(`skipping the npm package test: ${missing.join(' and ')} not installed`);
@@ -20,7 +26,8 @@ let tmp: TempDir;
 let registry: Registry;
 let prefix = '';
 let tarball = '';
-let packed: { filename: string; size: number; files: { path: string }[] };
+let packed: { filename: string; size: number; unpackedSize: number; files: { path: string }[] };
+let installMs = 0;
 
 /** A clean environment: no npm_* variables from a surrounding `npm test`, node on the PATH. */
 function env(extraPath: string[] = []): NodeJS.ProcessEnv {
@@ -52,13 +59,8 @@ function ok(r: SpawnSyncReturns<string>, what: string): string {
 }
 
 /** The working tree as a fresh clone would have it, with this checkout's node_modules for `prepare`. */
-function copyCheckout(to: string): void {
-  const files = ok(sh('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], ROOT), 'git ls-files').split('\0');
-  for (const f of files) {
-    if (!f || !existsSync(join(ROOT, f)) || lstatSync(join(ROOT, f)).isDirectory()) continue;
-    mkdirSync(dirname(join(to, f)), { recursive: true });
-    copyFileSync(join(ROOT, f), join(to, f));
-  }
+function checkoutWithModules(to: string): void {
+  copyCheckout(to);
   symlinkSync(join(ROOT, 'node_modules'), join(to, 'node_modules'));
 }
 
@@ -71,7 +73,7 @@ d('npm pack, then npm install of the tarball into an empty prefix', () => {
   beforeAll(async () => {
     tmp = new TempDir('mchard-package-');
     const checkout = tmp.join('checkout');
-    copyCheckout(checkout);
+    checkoutWithModules(checkout);
     expect(existsSync(join(checkout, 'dist'))).toBe(false);
     // .npmrc (foreground-scripts=false) keeps the prepare output off stdout, so --json stays parseable.
     const out = ok(sh('npm', ['pack', '--json', '--pack-destination', tmp.path], checkout), 'npm pack');
@@ -84,8 +86,10 @@ d('npm pack, then npm install of the tarball into an empty prefix', () => {
     // No user or global npmrc: this machine's registry settings or credentials must play no part.
     const userrc = tmp.write('user-npmrc', '');
     const globalrc = tmp.write('global-npmrc', '');
+    const started = Date.now();
     await shAsync('npm', ['install', '--global', '--prefix', prefix, '--registry', `${registry.url}/`, '--cache', tmp.join('npm-cache'),
       '--userconfig', userrc, '--globalconfig', globalrc, '--no-audit', '--no-fund', '--no-update-notifier', tarball], tmp.path);
+    installMs = Date.now() - started;
     writeFileSync(tmp.join('insecure-debian.conf'), readFileSync(join(SAMPLES, 'insecure-debian.conf')));
     writeFileSync(tmp.join('debian-default.conf'), readFileSync(join(SAMPLES, 'debian-default.conf')));
   }, 600_000);
@@ -100,7 +104,36 @@ d('npm pack, then npm install of the tarball into an empty prefix', () => {
     expect(paths).toEqual(expect.arrayContaining(['bin/mchard.js', 'dist/mchard.js', 'README.md', 'package.json']));
     expect(paths.filter((p) => !/^(bin|dist)\/|^(README\.md|package\.json)$/.test(p))).toEqual([]);
     expect(paths.filter((p) => p.endsWith('.ts'))).toEqual([]);
-    console.log(`npm pack: ${packed.filename}, ${(packed.size / 1024).toFixed(0)} KiB, ${paths.length} files`);
+    console.log(`npm pack: ${packed.filename}, ${(packed.size / 1024).toFixed(0)} KiB, ${(packed.unpackedSize / 1024).toFixed(0)} KiB unpacked, ${paths.length} files`);
+  });
+
+  it('declares no runtime dependency: the bundle holds every library, so the install adds no package', () => {
+    const installed = JSON.parse(readFileSync(join(prefix, 'lib', 'node_modules', 'mchard', 'package.json'), 'utf8'));
+    for (const field of ['dependencies', 'optionalDependencies', 'peerDependencies', 'bundleDependencies', 'bundledDependencies']) {
+      expect([field, installed[field] ?? null]).toEqual([field, null]);
+    }
+    // npm asked the registry for nothing: no package came from anywhere.
+    expect(registry.requests).toEqual([]);
+    // Nothing but mchard under the prefix's node_modules, and nothing under mchard's own.
+    expect(readdirSync(join(prefix, 'lib', 'node_modules'))).toEqual(['mchard']);
+    expect(existsSync(join(prefix, 'lib', 'node_modules', 'mchard', 'node_modules'))).toBe(false);
+    const size = (dir: string): number =>
+      readdirSync(dir, { withFileTypes: true }).reduce((n, e) => n + (e.isDirectory() ? size(join(dir, e.name)) : lstatSync(join(dir, e.name)).size), 0);
+    console.log(`npm install --global of the tarball: ${installMs} ms, ${(size(join(prefix, 'lib', 'node_modules')) / 1024).toFixed(0)} KiB under PREFIX/lib/node_modules`);
+  });
+
+  it('the bundle requires nothing but Node.js\'s own modules', () => {
+    const dist = join(prefix, 'lib', 'node_modules', 'mchard', 'dist');
+    const required = new Set<string>();
+    for (const f of readdirSync(dist).filter((n) => n.endsWith('.js'))) {
+      // Code lines only: the bundled libraries' doc comments show require('enquirer') as usage.
+      const code = readFileSync(join(dist, f), 'utf8').split('\n').filter((l) => !/^\s*(\*|\/\/)/.test(l)).join('\n');
+      for (const m of code.matchAll(/\brequire\((["'])([^"']+)\1\)/g)) required.add(m[2]);
+    }
+    // The groups require each other (./fix.js); everything else must be one of Node.js's modules.
+    const outside = [...required].filter((m) => !m.startsWith('./') && !m.startsWith('node:') && !builtinModules.includes(m));
+    expect(outside).toEqual([]);
+    expect(required.size).toBeGreaterThan(5);
   });
 
   it('installs as a command linked into PREFIX/bin, with its engines and version', () => {
@@ -110,8 +143,6 @@ d('npm pack, then npm install of the tarball into an empty prefix', () => {
     const installed = JSON.parse(readFileSync(join(prefix, 'lib', 'node_modules', 'mchard', 'package.json'), 'utf8'));
     expect(installed.engines).toEqual({ node: '>=20.5.0' });
     expect(installed.version).toBe(pkg.version);
-    // Every dependency came from the loopback registry.
-    expect(registry.requests).toEqual(expect.arrayContaining(['/yaml', '/ini']));
   });
 
   it('mchard lint finds the errors in an insecure file (exit 1) and none in the Debian default (exit 0)', () => {
@@ -121,6 +152,33 @@ d('npm pack, then npm install of the tarball into an empty prefix', () => {
     expect(bad.out).toMatch(/^4 errors, 1 warning, 6 infos in 1 file$/m);
     const good = mchard(['lint', 'debian-default.conf']);
     expect(good).toMatchObject({ code: 0, err: '' });
+  });
+
+  it('mchard fix --dry-run shows the diff and writes nothing; audit --help works', () => {
+    const before = readFileSync(tmp.join('insecure-debian.conf'));
+    const r = mchard(['fix', '--dry-run', '--no-doc-links', 'insecure-debian.conf']);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('+-l 127.0.0.1');
+    expect(r.out).toContain('dry run: nothing was written');
+    expect(readFileSync(tmp.join('insecure-debian.conf'))).toEqual(before);
+    const audit = mchard(['audit', '--help']);
+    expect(audit).toMatchObject({ code: 0, err: '' });
+    expect(audit.out).toMatch(/^Usage: mchard audit\b/);
+  });
+
+  it('mchard lsp --stdio serves a real LSP client: diagnostics for an open document', async () => {
+    const lsp = LspSession.start({ bin: join(prefix, 'bin', 'mchard'), cwd: tmp.path });
+    try {
+      const init = await lsp.initialize();
+      expect(init.serverInfo?.name).toBe('mchard');
+      const uri = pathToFileURL(tmp.join('insecure-debian.conf')).href;
+      await lsp.open(uri, readFileSync(tmp.join('insecure-debian.conf'), 'utf8'));
+      const d = await lsp.diagnostics(uri, (p) => p.diagnostics.length > 0);
+      expect(d.diagnostics.map((x) => x.code)).toContain('MC101');
+    } finally {
+      const end = await lsp.shutdown();
+      expect(end.code).toBe(0);
+    }
   });
 
   it('mchard inspect shows what memcached would do', () => {
@@ -151,6 +209,6 @@ d('npm pack, then npm install of the tarball into an empty prefix', () => {
 
   it('an unknown command is one line on stderr and exit 2', () => {
     const r = mchard(['lnt']);
-    expect(r).toEqual({ code: 2, out: '', err: 'mchard: unknown command "lnt" (try mchard --help)\n' });
+    expect(r).toEqual({ code: 2, out: '', err: 'mchard: unknown command "lnt" (did you mean lint?)\n' });
   });
 });

@@ -99,7 +99,7 @@ d('the single executable', () => {
 
   it('fix --yes rewrites a file and keeps a backup (the diff and fix modules are inside the executable)', () => {
     tmp.write('memcached_fixme.conf', readFileSync(join(SAMPLES, 'insecure-debian.conf')));
-    const r = sea(['fix', '--yes', '--no-host-checks', 'memcached_fixme.conf']);
+    const r = sea(['fix', '--yes', '--unsafe-fixes', '--no-host-checks', 'memcached_fixme.conf']);
     expect(r.err).toBe('');
     expect(r.out).toMatch(/^\+-l 127\.0\.0\.1$/m);
     const backup = /^wrote memcached_fixme\.conf\b.*; backup in (\S*memcached_fixme\.conf\.mchard-backup-\d{8}T\d{6}Z)$/m.exec(r.out)?.[1];

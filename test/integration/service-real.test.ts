@@ -67,7 +67,7 @@ d('mchard fix restarts the real service', () => {
     // Works as it is (loopback, TCP only) but runs as root; the fix makes it switch to a user this machine lacks.
     const original = `# runs as root\nlogfile ${t.dir}/memcached.log\n-m 64\n-p ${port}\n-u root\n-l 127.0.0.1\n-U 0\n`;
     const before = await startWith(original, port);
-    const r = mchard(['fix', '--yes', '--no-host-checks', '--user', 'mchard_no_such_user', CONF]);
+    const r = mchard(['fix', '--yes', '--unsafe-fixes', '--no-host-checks', '--user', 'mchard_no_such_user', CONF]);
     expect(r.code).toBe(3);
     expect(r.out).toContain("can't find the user mchard_no_such_user to switch to");
     expect(r.err).toMatch(/did not run the fixed file; the original is back and memcached(\.service)? runs it again/);

@@ -8,7 +8,7 @@
  * each attack is there as visible text. JSON, SARIF and GitHub output keep the exact values.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureBuilt, BIN, TempDir } from '../cli/helpers.js';
 
@@ -141,9 +141,13 @@ d('a real pseudo-terminal receives no control character', () => {
   });
 
   it('JSON keeps the exact file name and values', () => {
-    const r = spawnSync(process.execPath, [BIN, 'lint', '--format', 'json', '--dialect', 'debian', evilFile], { encoding: 'utf8' });
+    // Without the OSC 8 line: its ";;" is a syntax error for /bin/sh (the wrapper runs these lines through it),
+    // so memcached would get no arguments and no finding would quote a value.
+    const file = join(dir, `memcached_json${ALL}.conf`);
+    writeFileSync(file, readFileSync(evilFile, 'utf8').replace(`-m 64${ATTACK.osc8}\n`, '-m 64\n'));
+    const r = spawnSync(process.execPath, [BIN, 'lint', '--format', 'json', '--dialect', 'debian', file], { encoding: 'utf8' });
     const doc = JSON.parse(r.stdout) as { files: { path: string; findings: { message: string }[] }[] };
-    expect(doc.files[0].path).toBe(evilFile);
+    expect(doc.files[0].path).toBe(file);
     expect(doc.files[0].findings.some((f) => f.message.includes(`0.0.0.0${ESC}]52`))).toBe(true);
   });
 });

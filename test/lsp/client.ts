@@ -109,11 +109,14 @@ export class LspSession {
     this.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   }
 
-  /** Starts `mchard lsp --stdio` (NODE_EXTRA_CA_CERTS unset: it only slows Node.js's start). */
-  static start(opts: { cwd?: string; args?: string[] } = {}): LspSession {
+  /**
+   * Starts `mchard lsp --stdio` (NODE_EXTRA_CA_CERTS unset: it only slows Node.js's start); `bin`: another
+   * mchard executable than this checkout's (an installed package's).
+   */
+  static start(opts: { cwd?: string; args?: string[]; bin?: string } = {}): LspSession {
     const env = { ...process.env };
     delete env.NODE_EXTRA_CA_CERTS;
-    const child = spawn(process.execPath, [BIN, 'lsp', '--stdio', ...(opts.args ?? [])], { cwd: opts.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [opts.bin ?? BIN, 'lsp', '--stdio', ...(opts.args ?? [])], { cwd: opts.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
     return new LspSession(child);
   }
 

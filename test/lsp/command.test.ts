@@ -15,7 +15,7 @@ describe('mchard lsp (command line)', () => {
     const cases: [string[], string][] = [
       [['lsp'], 'mchard: lsp needs --stdio: the protocol runs on standard input and output'],
       [['lsp', '--stdio', 'x.conf'], 'mchard: lsp takes no FILE (got "x.conf"); editors send the documents'],
-      [['lsp', '--socket=9000'], "mchard: Unknown option '--socket'"],
+      [['lsp', '--socket=9000'], 'mchard: unknown option --socket'],
     ];
     for (const [argv, line] of cases) {
       const r = await run(argv);

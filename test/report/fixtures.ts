@@ -1,5 +1,5 @@
 /** Findings and rules for the formatter tests, built by hand so the expected output is exact. */
-import type { Finding, Rule, Severity } from '../../src/engine/types.js';
+import type { Finding, FixSafety, Rule, Severity } from '../../src/engine/types.js';
 import type { FileReport, ReportInput } from '../../src/report/types.js';
 
 export function finding(ruleId: string, severity: Severity, message: string, at: [number, number, number, number], fixable = false): Finding {
@@ -14,27 +14,33 @@ export function finding(ruleId: string, severity: Severity, message: string, at:
     endLine,
     endColumn,
     span: null,
-    fix: fixable ? { safety: 'safe', description: 'fix it', intents: [] } : null,
+    fix: fixable ? { safety: 'safe', state: true } : null,
   };
 }
 
-export function rule(id: string, severity: Severity, fixable: Rule['fixable'] = null): Rule {
+/** A hand-built rule; its docs can be changed by the test (`Mutable`). */
+export function rule(id: string, severity: Severity, fixable: FixSafety | null = null): Omit<Rule, 'docs'> & { docs: Mutable<Rule['docs']> } {
   return {
     id,
     slug: `slug-${id.toLowerCase()}`,
     severity,
     summary: `summary of ${id}`,
-    fixable,
+    since: '0.1.0',
+    sources: [{ kind: 'memcached-doc', title: 'memcached(1)' }],
+    phase: 'settings',
+    dialects: 'all',
+    fix: fixable ? { safety: fixable, why: `What the fix of ${id} can break.`, build: () => null } : null,
     docs: {
       what: `What ${id} checks, with \`code\`.`,
       why: `Why ${id} matters.`,
       example: { dialect: 'debian', bad: '-l 0.0.0.0\n', good: '-l 127.0.0.1\n' },
       fix: `How ${id} is fixed.`,
-      references: ['memcached(1)'],
     },
     check() {},
   };
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 export const RULE_SET: Rule[] = [rule('MC101', 'error', 'safe'), rule('MC502', 'warning'), rule('MC301', 'info')];
 

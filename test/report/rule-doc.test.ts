@@ -24,8 +24,9 @@ describe('rule documentation', () => {
         '',
         'Fix:',
         '  How MC101 is fixed.',
+        '  Safety: safe. What the fix of MC101 can break.',
         '',
-        'References:',
+        'Sources:',
         '  - memcached(1)',
         '',
       ].join('\n'),
@@ -45,7 +46,7 @@ describe('rule documentation', () => {
     r.docs.example = { dialect: 'sysconfig', bad: 'export PORT=1\n', good: 'PORT=1\n' };
     const md = ruleHelpMarkdown(r);
     expect(md).toContain('# MC905 slug-mc905');
-    for (const h of ['## What it checks', '## Why it matters', '## Example (sysconfig)', '## Fix', '## References']) expect(md).toContain(`\n${h}\n`);
+    for (const h of ['## What it checks', '## Why it matters', '## Example (sysconfig)', '## Fix', '## Sources']) expect(md).toContain(`\n${h}\n`);
     expect(md).toContain('```sh\nexport PORT=1\n```');
     expect(md).toContain('```sh\nPORT=1\n```');
     expect(md).toContain('Fix: none.');

@@ -73,6 +73,8 @@ describe('sarif report', () => {
       ruleIndex: 0,
       level: 'error',
       message: { text: 'listens on every interface' },
+      // The finding offers a fix: its safety (mchard fix builds the edit; SARIF carries no edit).
+      properties: { fixable: 'safe' },
       locations: [
         {
           physicalLocation: {

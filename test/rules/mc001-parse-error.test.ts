@@ -16,7 +16,7 @@ describe('MC001 parse-error', () => {
 
   it('is never reported by lint itself: the command line emits it when reading fails', () => {
     expect(rule.severity).toBe('error');
-    expect(rule.fixable).toBeNull();
+    expect(rule.fix).toBeNull();
     expect(findings(lintText(rule.docs.example.good), 'MC001')).toHaveLength(0);
     expect(findings(lintText('-u memcache\n-l 127.0.0.1\n'), 'MC001')).toHaveLength(0);
   });

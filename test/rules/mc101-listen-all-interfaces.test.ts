@@ -1,4 +1,4 @@
-import { lintText, findings, pointedText } from '../helpers/lint.js';
+import { lintText, findings, pointedText, fixOf } from '../helpers/lint.js';
 
 describe('MC101 listen-all-interfaces', () => {
   it('reports a Debian file without -l at the spot where -l would go', () => {
@@ -44,6 +44,6 @@ describe('MC101 listen-all-interfaces', () => {
 
   it('offers a fix that binds loopback', () => {
     const f = findings(lintText('-u memcache\n-l 0.0.0.0\n'), 'MC101')[0];
-    expect(f.fix?.intents).toEqual([expect.objectContaining({ kind: 'set-option', letter: 'l', value: '127.0.0.1' })]);
+    expect(fixOf(f)?.intents).toEqual([expect.objectContaining({ kind: 'set-option', letter: 'l', value: '127.0.0.1' })]);
   });
 });

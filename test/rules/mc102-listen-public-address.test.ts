@@ -1,4 +1,4 @@
-import { lintText, findings, pointedText } from '../helpers/lint.js';
+import { lintText, findings, pointedText, fixOf } from '../helpers/lint.js';
 
 describe('MC102 listen-public-address', () => {
   it('reports a public IPv4 address at the -l value', () => {
@@ -42,7 +42,7 @@ describe('MC102 listen-public-address', () => {
 
   it('offers the loopback fix', () => {
     const f = findings(lintText('-u memcache\n-l 93.184.216.34\n'), 'MC102')[0];
-    expect(f.fix?.safety).toBe('safe');
-    expect(f.fix?.intents).toEqual([expect.objectContaining({ kind: 'set-option', letter: 'l', value: '127.0.0.1' })]);
+    expect(fixOf(f)?.safety).toBe('safe');
+    expect(fixOf(f)?.intents).toEqual([expect.objectContaining({ kind: 'set-option', letter: 'l', value: '127.0.0.1' })]);
   });
 });

@@ -1,4 +1,4 @@
-import { lintText, findings, pointedText } from '../helpers/lint.js';
+import { lintText, findings, pointedText, fixOf } from '../helpers/lint.js';
 import { parseVersion } from '../../src/memcached/version.js';
 
 describe('MC110 udp-enabled', () => {
@@ -10,7 +10,7 @@ describe('MC110 udp-enabled', () => {
     expect(f[0].line).toBe(4);
     expect(pointedText(r, f[0])).toBe('-U 11211');
     expect(f[0].message).toContain('opens UDP port 11211 on the -l addresses (127.0.0.1)');
-    expect(f[0].fix?.intents).toEqual([expect.objectContaining({ kind: 'set-option', letter: 'U', value: '0' })]);
+    expect(fixOf(f[0])?.intents).toEqual([expect.objectContaining({ kind: 'set-option', letter: 'U', value: '0' })]);
   });
 
   it('says that -U N without -p moves TCP too, and keeps TCP on N in the fix', () => {
@@ -18,7 +18,7 @@ describe('MC110 udp-enabled', () => {
     const f = findings(r, 'MC110');
     expect(f).toHaveLength(1);
     expect(f[0].message).toContain('also moves TCP to port 31400');
-    expect(f[0].fix?.intents).toEqual([
+    expect(fixOf(f[0])?.intents).toEqual([
       expect.objectContaining({ kind: 'set-option', letter: 'U', value: '0' }),
       expect.objectContaining({ kind: 'set-option', letter: 'p', value: '31400' }),
     ]);

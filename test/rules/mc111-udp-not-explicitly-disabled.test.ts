@@ -1,4 +1,4 @@
-import { lintText, findings } from '../helpers/lint.js';
+import { lintText, findings, fixOf } from '../helpers/lint.js';
 import { parseVersion } from '../../src/memcached/version.js';
 
 describe('MC111 udp-not-explicitly-disabled', () => {
@@ -11,7 +11,7 @@ describe('MC111 udp-not-explicitly-disabled', () => {
     expect(f[0].column).toBe(1);
     expect(f[0].message).toContain('no -U 0');
     expect(f[0].message).toContain('1.5.6');
-    expect(f[0].fix?.intents).toEqual([expect.objectContaining({ kind: 'set-option', letter: 'U', value: '0' })]);
+    expect(fixOf(f[0])?.intents).toEqual([expect.objectContaining({ kind: 'set-option', letter: 'U', value: '0' })]);
   });
 
   it('is a warning before 1.5.6, where UDP is off only because -p 0 is copied to it', () => {

@@ -1,4 +1,4 @@
-import { lintText, findings, pointedText } from '../helpers/lint.js';
+import { lintText, findings, pointedText, fixOf } from '../helpers/lint.js';
 
 describe('MC201 runs-as-root', () => {
   it('reports -u root at the option', () => {
@@ -10,7 +10,7 @@ describe('MC201 runs-as-root', () => {
     expect(f[0].column).toBe(1);
     expect(pointedText(r, f[0])).toBe('-u root');
     expect(f[0].message).toContain('-u root keeps memcached running as root');
-    expect(f[0].fix?.intents).toEqual([expect.objectContaining({ kind: 'set-option', letter: 'u', value: 'memcache' })]);
+    expect(fixOf(f[0])?.intents).toEqual([expect.objectContaining({ kind: 'set-option', letter: 'u', value: 'memcache' })]);
   });
 
   it('reports the long form and the last of several -u options (the last one wins)', () => {
@@ -29,7 +29,7 @@ describe('MC201 runs-as-root', () => {
     expect(f[0].column).toBe(1);
     expect(f[0].span).toBeNull();
     expect(f[0].message).toContain('the Debian wrapper starts memcached with -u root');
-    expect(f[0].fix?.intents).toEqual([{ kind: 'set-option', letter: 'u', value: 'memcache' }]);
+    expect(fixOf(f[0])?.intents).toEqual([{ kind: 'set-option', letter: 'u', value: 'memcache' }]);
   });
 
   it('reports USER="root" in a sysconfig file, with a USER fix', () => {
@@ -38,7 +38,7 @@ describe('MC201 runs-as-root', () => {
     expect(f).toHaveLength(1);
     expect(f[0].line).toBe(2);
     expect(f[0].message).toContain('USER="root"');
-    expect(f[0].fix?.intents).toEqual([{ kind: 'set-variable', key: 'USER', value: 'memcached' }]);
+    expect(fixOf(f[0])?.intents).toEqual([{ kind: 'set-variable', key: 'USER', value: 'memcached' }]);
   });
 
   it('accepts an unprivileged user, and -u 0 is not root (a user named "0")', () => {

@@ -1,4 +1,4 @@
-import { lintText, findings, pointedText } from '../helpers/lint.js';
+import { lintText, findings, pointedText, fixOf } from '../helpers/lint.js';
 import { parseVersion } from '../../src/memcached/version.js';
 
 describe('MC202 user-missing', () => {
@@ -11,7 +11,7 @@ describe('MC202 user-missing', () => {
     expect(f[0].column).toBe(1);
     expect(f[0].message).toContain('exits 64');
     expect(f[0].message).toContain("must add '-u root' to start as root");
-    expect(f[0].fix?.intents).toEqual([expect.objectContaining({ kind: 'set-option', letter: 'u', value: 'memcache' })]);
+    expect(fixOf(f[0])?.intents).toEqual([expect.objectContaining({ kind: 'set-option', letter: 'u', value: 'memcache' })]);
   });
 
   it("quotes the pre-1.6.36 message for older versions", () => {
@@ -33,7 +33,7 @@ describe('MC202 user-missing', () => {
     expect(f).toHaveLength(1);
     expect(f[0].line).toBe(2);
     expect(f[0].message).toContain('USER is empty or missing');
-    expect(f[0].fix?.intents).toEqual([{ kind: 'set-variable', key: 'USER', value: 'memcached' }]);
+    expect(fixOf(f[0])?.intents).toEqual([{ kind: 'set-variable', key: 'USER', value: 'memcached' }]);
   });
 
   it('accepts a file with -u, and leaves the empty Debian file to MC201', () => {

@@ -1,4 +1,4 @@
-import { lintText, findings, pointedText } from '../helpers/lint.js';
+import { lintText, findings, pointedText, fixOf } from '../helpers/lint.js';
 
 describe('MC301 default-port', () => {
   it('reports -p 11211 as advice, with no fix unless --port is given', () => {
@@ -22,8 +22,8 @@ describe('MC301 default-port', () => {
   it('offers -p N with --port, replacing the existing -p', () => {
     const r = lintText('-u memcache\n-p 11211\n-l 127.0.0.1\n', { options: { fixPort: 21211 } });
     const f = findings(r, 'MC301')[0];
-    expect(f.fix?.safety).toBe('unsafe');
-    expect(f.fix?.intents).toEqual([expect.objectContaining({ kind: 'set-option', letter: 'p', value: '21211' })]);
+    expect(fixOf(f)?.safety).toBe('unsafe');
+    expect(fixOf(f)?.intents).toEqual([expect.objectContaining({ kind: 'set-option', letter: 'p', value: '21211' })]);
   });
 
   it('sets PORT in a sysconfig file', () => {
@@ -34,7 +34,7 @@ describe('MC301 default-port', () => {
     const f = findings(r, 'MC301');
     expect(f).toHaveLength(1);
     expect(f[0].line).toBe(1);
-    expect(f[0].fix?.intents).toEqual([{ kind: 'set-variable', key: 'PORT', value: '21211' }]);
+    expect(fixOf(f[0])?.intents).toEqual([{ kind: 'set-variable', key: 'PORT', value: '21211' }]);
   });
 
   it('reports an explicit :11211 in an -l entry, without a fix', () => {

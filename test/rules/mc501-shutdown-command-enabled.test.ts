@@ -1,4 +1,4 @@
-import { lintText, findings, pointedText } from '../helpers/lint.js';
+import { lintText, findings, pointedText, fixOf } from '../helpers/lint.js';
 
 describe('MC501 shutdown-command-enabled', () => {
   it('reports -A as an error when memcached listens on every interface (no -l)', () => {
@@ -30,8 +30,8 @@ describe('MC501 shutdown-command-enabled', () => {
     expect(f[0].line).toBe(3);
     expect(f[0].column).toBe(3);
     expect(pointedText(r, f[0])).toBe('A');
-    expect(f[0].fix?.intents).toHaveLength(2);
-    expect(f[0].fix?.intents.every((i) => i.kind === 'remove-option')).toBe(true);
+    expect(fixOf(f[0])?.intents).toHaveLength(2);
+    expect(fixOf(f[0])?.intents.every((i) => i.kind === 'remove-option')).toBe(true);
   });
 
   it('accepts a file without -A', () => {

@@ -1,4 +1,4 @@
-import { lintText, findings, pointedText } from '../helpers/lint.js';
+import { lintText, findings, pointedText, fixOf } from '../helpers/lint.js';
 
 describe('MC502 verbose-logging', () => {
   it('reports -vv and offers to remove the second v', () => {
@@ -10,7 +10,7 @@ describe('MC502 verbose-logging', () => {
     expect(pointedText(r, f[0])).toBe('-vv');
     expect(f[0].message).toContain('verbosity 2');
     expect(f[0].message).toContain('client command');
-    const intents = f[0].fix!.intents;
+    const intents = fixOf(f[0])!.intents;
     expect(intents).toHaveLength(1);
     expect(intents[0]).toEqual(expect.objectContaining({ kind: 'remove-option' }));
     expect(intents[0].kind === 'remove-option' && intents[0].option.clusterOffset).toBe(2);
@@ -31,7 +31,7 @@ describe('MC502 verbose-logging', () => {
     expect(f).toHaveLength(1);
     expect(f[0].message).toContain('verbosity 3');
     expect(f[0].message).toContain('internal state');
-    expect(f[0].fix!.intents).toHaveLength(2);
+    expect(fixOf(f[0])!.intents).toHaveLength(2);
   });
 
   it('accepts a single -v, and --verbose=2 (which counts once)', () => {

@@ -1,4 +1,4 @@
-import { lintText, findings } from '../helpers/lint.js';
+import { lintText, findings, fixOf } from '../helpers/lint.js';
 import { parseVersion } from '../../src/memcached/version.js';
 
 describe('MC504 dumping-enabled', () => {
@@ -11,7 +11,7 @@ describe('MC504 dumping-enabled', () => {
     expect(f[0].column).toBe(1);
     expect(f[0].message).toContain('TCP 10.0.0.5:11211');
     expect(f[0].message).toContain('stats cachedump');
-    expect(f[0].fix?.intents).toEqual([{ kind: 'set-option', letter: 'X', value: null }]);
+    expect(fixOf(f[0])?.intents).toEqual([{ kind: 'set-option', letter: 'X', value: null }]);
   });
 
   it('accepts -X, loopback-only and unix-socket-only instances', () => {

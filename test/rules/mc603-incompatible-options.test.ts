@@ -1,5 +1,10 @@
 import { lintText, findings, pointedText } from '../helpers/lint.js';
 import { parseVersion } from '../../src/memcached/version.js';
+import { loadDialect } from '../../src/dialects/index.js';
+
+beforeAll(async () => {
+  await loadDialect('systemd');
+});
 
 const CERT = '-o ssl_chain_cert=/etc/memcached/cert.pem,ssl_key=/etc/memcached/key.pem\n';
 
@@ -80,5 +85,24 @@ describe('MC603 incompatible-options', () => {
     expect(findings(lintText('-u memcache\n-l 127.0.0.1\n-S\n-B binary\n'), 'MC603')).toHaveLength(0);
     expect(findings(lintText('-u memcache\n-l 127.0.0.1\n-Y /etc/memcached/auth\n-B ascii\n'), 'MC603')).toHaveLength(0);
     expect(findings(lintText(`-u memcache\n-l 127.0.0.1,notls:127.0.0.1:11212\n-Z\n${CERT}`), 'MC603')).toHaveLength(0);
+  });
+});
+
+describe('MC603 words the model\'s start-up verdicts, it does not re-derive them', () => {
+  it.each([
+    ['-u memcache\n-l 127.0.0.1\n-S\n-B ascii\n-U 11211\n', 'debian'],
+    ['-u memcache\n-l 127.0.0.1\n-Y /etc/memcached/auth\n-B binary\n-U 11211\n', 'debian'],
+    ['-u memcache\n-p 0\n-Z\n', 'debian'],
+    // In a unit: systemd does not glob. In Debian's file (and a bare command line) "[binary]" is a glob a shell
+    // may expand, so the listener depends on the host there and MC603 stays quiet.
+    ['[Service]\nExecStart=/usr/bin/memcached -u memcache -l notls:127.0.0.1 -Y /etc/memcached/auth -U 0 -l proto[binary]:127.0.0.2\n', 'systemd'],
+  ] as const)('one finding per refusal of the model, and memcached stops at the first of them: %j (%s)', (text, dialect) => {
+    const r = lintText(text, { dialect, ...(dialect === 'systemd' ? { path: '/etc/systemd/system/memcached.service' } : {}) });
+    expect(r.model.refusals.length).toBeGreaterThan(0);
+    // Each finding quotes memcached's own message for its refusal.
+    const core = (reason: string) => reason.replace(/^ERROR: /, '').replace(/ \(.*$|[.:].*$/, '');
+    expect(findings(r, 'MC603').map((f) => f.message)).toEqual(r.model.refusals.map((x) => expect.stringContaining(core(x.reason))));
+    // And the start-up failure the model predicts is the first refusal memcached meets.
+    expect(r.model.startup).toMatchObject({ ok: false, reason: expect.stringContaining(core(r.model.refusals[0].reason)) });
   });
 });

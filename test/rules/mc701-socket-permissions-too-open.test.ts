@@ -1,4 +1,4 @@
-import { lintText, findings, pointedText } from '../helpers/lint.js';
+import { lintText, findings, pointedText, fixOf } from '../helpers/lint.js';
 
 const SOCK = '-s /run/memcached/memcached.sock\n';
 
@@ -12,7 +12,7 @@ describe('MC701 socket-permissions-too-open', () => {
     expect(pointedText(r, f[0])).toBe('-a 0777');
     expect(f[0].message).toContain('mode 0777');
     expect(f[0].message).toContain('every local user');
-    expect(f[0].fix?.intents).toEqual([expect.objectContaining({ kind: 'set-option', letter: 'a', value: '0700' })]);
+    expect(fixOf(f[0])?.intents).toEqual([expect.objectContaining({ kind: 'set-option', letter: 'a', value: '0700' })]);
   });
 
   it('reads the mask as octal with or without a leading 0 (-a 666)', () => {

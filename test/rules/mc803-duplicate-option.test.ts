@@ -1,4 +1,4 @@
-import { lintText, findings, pointedText } from '../helpers/lint.js';
+import { lintText, findings, pointedText, fixOf } from '../helpers/lint.js';
 
 describe('MC803 duplicate-option', () => {
   it('reports the overridden occurrence and names the winning value', () => {
@@ -10,7 +10,7 @@ describe('MC803 duplicate-option', () => {
     expect(pointedText(r, f[0])).toBe('-m 64');
     expect(f[0].message).toContain('overridden by -m 1024 on line 4');
     expect(f[0].message).toContain('memcached uses 1024');
-    expect(f[0].fix?.intents).toEqual([expect.objectContaining({ kind: 'remove-option' })]);
+    expect(fixOf(f[0])?.intents).toEqual([expect.objectContaining({ kind: 'remove-option' })]);
   });
 
   it('treats long and short forms as the same option', () => {

@@ -1,4 +1,4 @@
-import { lintText, findings, pointedText } from '../helpers/lint.js';
+import { lintText, findings, pointedText, fixOf } from '../helpers/lint.js';
 
 describe('MC805 user-zero-typo', () => {
   it('reports -u 0 (exit 67) and replaces it with -U 0, keeping the earlier -u', () => {
@@ -11,18 +11,18 @@ describe('MC805 user-zero-typo', () => {
     expect(f[0].message).toContain('user named "0"');
     expect(f[0].message).toContain('exit 67');
     expect(f[0].message).toContain('-U 0');
-    const intents = f[0].fix!.intents;
+    const intents = fixOf(f[0])!.intents;
     expect(intents).toEqual([
       expect.objectContaining({ kind: 'remove-option' }),
       expect.objectContaining({ kind: 'set-option', letter: 'U', value: '0' }),
     ]);
-    expect(f[0].fix!.safety).toBe('unsafe');
+    expect(fixOf(f[0])!.safety).toBe('unsafe');
   });
 
   it('sets the service user instead of removing the only -u', () => {
     const f = findings(lintText('-u 0\n-l 127.0.0.1\n'), 'MC805');
     expect(f).toHaveLength(1);
-    expect(f[0].fix!.intents).toEqual([
+    expect(fixOf(f[0])!.intents).toEqual([
       expect.objectContaining({ kind: 'set-option', letter: 'u', value: 'memcache' }),
       expect.objectContaining({ kind: 'set-option', letter: 'U', value: '0' }),
     ]);

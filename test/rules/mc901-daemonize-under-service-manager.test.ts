@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { lintText, findings, pointedText } from '../helpers/lint.js';
+import { lintText, findings, pointedText, fixOf } from '../helpers/lint.js';
 
 const debianDefault = readFileSync(new URL('../../samples/debian-default.conf', import.meta.url), 'utf8');
 
@@ -13,7 +13,7 @@ describe('MC901 daemonize-under-service-manager', () => {
     expect(pointedText(r, f[0])).toBe('-d');
     expect(f[0].message).toContain('fork');
     expect(f[0].message).toContain('Restart=always');
-    expect(f[0].fix?.intents).toEqual([expect.objectContaining({ kind: 'remove-option', option: expect.objectContaining({ written: '-d' }) })]);
+    expect(fixOf(f[0])?.intents).toEqual([expect.objectContaining({ kind: 'remove-option', option: expect.objectContaining({ written: '-d' }) })]);
   });
 
   it('points at the letter d in a -vd cluster and hands the option event to the fix', () => {
@@ -23,7 +23,7 @@ describe('MC901 daemonize-under-service-manager', () => {
     expect(f[0].line).toBe(3);
     expect(pointedText(r, f[0])).toBe('d');
     expect(f[0].message).toContain('"-vd"');
-    const intent = f[0].fix?.intents[0];
+    const intent = fixOf(f[0])?.intents[0];
     expect(intent?.kind).toBe('remove-option');
     if (intent?.kind === 'remove-option') {
       expect(intent.option.spec.short).toBe('d');

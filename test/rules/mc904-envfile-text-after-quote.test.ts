@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { lintText, findings, pointedText } from '../helpers/lint.js';
+import { lintText, findings, pointedText, fixOf } from '../helpers/lint.js';
 
 const fedoraDefault = readFileSync(new URL('../../samples/fedora-default.sysconfig', import.meta.url), 'utf8');
 const head = 'PORT="11211"\nUSER="memcached"\nMAXCONN="1024"\nCACHESIZE="64"\n';
@@ -16,7 +16,7 @@ describe('MC904 envfile-text-after-quote', () => {
     expect(f[0].message).toContain('"-l 127.0.0.1# loopback only"');
     expect(f[0].message).toContain('"127.0.0.1#"');
     expect(f[0].message).toContain('exits 71');
-    expect(f[0].fix?.intents).toEqual([{ kind: 'move-comment', key: 'OPTIONS', span: f[0].span }]);
+    expect(fixOf(f[0])?.intents).toEqual([{ kind: 'move-comment', key: 'OPTIONS', span: f[0].span }]);
   });
 
   it('reports a second quoted string glued onto the value, without a fix', () => {
@@ -34,7 +34,7 @@ describe('MC904 envfile-text-after-quote', () => {
     expect(f).toHaveLength(1);
     expect(f[0].line).toBe(2);
     expect(f[0].message).toContain('"memcached# service account"');
-    expect(f[0].fix?.intents[0]).toEqual(expect.objectContaining({ kind: 'move-comment', key: 'USER' }));
+    expect(fixOf(f[0])?.intents[0]).toEqual(expect.objectContaining({ kind: 'move-comment', key: 'USER' }));
   });
 
   it('accepts comments on their own line and the Fedora default file', () => {

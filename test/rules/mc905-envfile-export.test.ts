@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { lintText, findings, pointedText } from '../helpers/lint.js';
+import { lintText, findings, pointedText, fixOf } from '../helpers/lint.js';
 
 const fedoraDefault = readFileSync(new URL('../../samples/fedora-default.sysconfig', import.meta.url), 'utf8');
 const head = 'PORT="11211"\nUSER="memcached"\nMAXCONN="1024"\nCACHESIZE="64"\n';
@@ -15,7 +15,7 @@ describe('MC905 envfile-export', () => {
     expect(pointedText(r, f[0])).toBe('export ');
     expect(f[0].message).toContain('"export OPTIONS"');
     expect(f[0].message).toContain('OPTIONS is unset');
-    expect(f[0].fix?.intents).toEqual([{ kind: 'drop-text', span: f[0].span }]);
+    expect(fixOf(f[0])?.intents).toEqual([{ kind: 'drop-text', span: f[0].span }]);
   });
 
   it('says what a dropped PORT means', () => {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { lintText, findings, pointedText } from '../helpers/lint.js';
+import { lintText, findings, pointedText, fixOf } from '../helpers/lint.js';
 
 const fedoraDefault = readFileSync(new URL('../../samples/fedora-default.sysconfig', import.meta.url), 'utf8');
 const sys = (text: string, options = {}) => lintText(text, { dialect: 'sysconfig', options });
@@ -14,12 +14,12 @@ describe('MC907 required-variable-missing', () => {
     expect(pointedText(r, f[0])).toBe('USER=""');
     expect(f[0].message).toContain('USER is empty');
     expect(f[0].message).toContain('exits 64');
-    expect(f[0].fix?.intents).toEqual([{ kind: 'set-variable', key: 'USER', value: 'memcached' }]);
+    expect(fixOf(f[0])?.intents).toEqual([{ kind: 'set-variable', key: 'USER', value: 'memcached' }]);
   });
 
   it('uses the --user of mchard fix for USER', () => {
     const f = findings(sys('PORT="11211"\nUSER=\nMAXCONN="1024"\nCACHESIZE="64"\nOPTIONS=""\n', { fixUser: 'cache' }), 'MC907');
-    expect(f[0].fix?.intents).toEqual([{ kind: 'set-variable', key: 'USER', value: 'cache' }]);
+    expect(fixOf(f[0])?.intents).toEqual([{ kind: 'set-variable', key: 'USER', value: 'cache' }]);
   });
 
   it('reports a missing PORT at the start of the file: TCP is silently off', () => {
@@ -30,7 +30,7 @@ describe('MC907 required-variable-missing', () => {
     expect(f[0].column).toBe(1);
     expect(f[0].message).toContain('PORT is not set');
     expect(f[0].message).toContain('TCP silently off');
-    expect(f[0].fix?.intents).toEqual([{ kind: 'set-variable', key: 'PORT', value: '11211' }]);
+    expect(fixOf(f[0])?.intents).toEqual([{ kind: 'set-variable', key: 'PORT', value: '11211' }]);
   });
 
   it('reports missing CACHESIZE (exit 64) and MAXCONN (exit 1) with their defaults', () => {
@@ -40,9 +40,9 @@ describe('MC907 required-variable-missing', () => {
     const cache = f.find((x) => x.message.startsWith('CACHESIZE'))!;
     const conn = f.find((x) => x.message.startsWith('MAXCONN'))!;
     expect(cache.message).toContain('exits 64');
-    expect(cache.fix?.intents).toEqual([{ kind: 'set-variable', key: 'CACHESIZE', value: '64' }]);
+    expect(fixOf(cache)?.intents).toEqual([{ kind: 'set-variable', key: 'CACHESIZE', value: '64' }]);
     expect(conn.message).toContain('exits 1');
-    expect(conn.fix?.intents).toEqual([{ kind: 'set-variable', key: 'MAXCONN', value: '1024' }]);
+    expect(fixOf(conn)?.intents).toEqual([{ kind: 'set-variable', key: 'MAXCONN', value: '1024' }]);
   });
 
   it('reports a USER lost to "export" and fixes it by dropping the keyword', () => {
@@ -51,7 +51,7 @@ describe('MC907 required-variable-missing', () => {
     expect(f).toHaveLength(1);
     expect(f[0].line).toBe(2);
     expect(f[0].message).toContain('export USER');
-    expect(f[0].fix?.intents).toEqual([{ kind: 'drop-text', span: { start: 13, end: 20 } }]);
+    expect(fixOf(f[0])?.intents).toEqual([{ kind: 'drop-text', span: { start: 13, end: 20 } }]);
   });
 
   it('stays quiet when OPTIONS supplies the option after the empty variable, except for MAXCONN', () => {

@@ -68,7 +68,7 @@ describe('mchard fix: restarting the service', () => {
   it('--yes writes and restarts, and the verified restart exits 0', async () => {
     const { path } = insecure();
     const m = machine('tcp-only');
-    const r = await fix(['--yes', '--no-host-checks', '--service', 'memcached', path], { service: { machine: m, verifyTimeoutMs: 3000 } });
+    const r = await fix(['--yes', '--unsafe-fixes', '--no-host-checks', '--service', 'memcached', path], { service: { machine: m, verifyTimeoutMs: 3000 } });
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(m.actions()).toEqual(['systemctl restart memcached.service']);
@@ -79,7 +79,7 @@ describe('mchard fix: restarting the service', () => {
   it('a failed restart puts the original back byte for byte, restarts it, and exits 3', async () => {
     const { path, text } = insecure();
     const m = machine('fail');
-    const r = await fix(['--yes', '--no-host-checks', '--service', 'memcached', path], { service: { machine: m, verifyTimeoutMs: 3000 } });
+    const r = await fix(['--yes', '--unsafe-fixes', '--no-host-checks', '--service', 'memcached', path], { service: { machine: m, verifyTimeoutMs: 3000 } });
     expect(r.code).toBe(3);
     expect(readFileSync(path, 'utf8')).toBe(text);
     expect(m.actions().filter((a) => a.startsWith('systemctl'))).toEqual(['systemctl restart memcached.service', 'systemctl reset-failed memcached.service', 'systemctl restart memcached.service']);
@@ -92,7 +92,7 @@ describe('mchard fix: restarting the service', () => {
   it('--no-restart writes and does not restart', async () => {
     const { path } = insecure();
     const m = machine('tcp-only');
-    const r = await fix(['--yes', '--no-restart', '--no-host-checks', path], { service: { machine: m } });
+    const r = await fix(['--yes', '--unsafe-fixes', '--no-restart', '--no-host-checks', path], { service: { machine: m } });
     expect(r.code).toBe(0);
     expect(m.actions()).toEqual([]);
   });
@@ -105,7 +105,7 @@ describe('mchard fix: restarting the service', () => {
       asked.push(q);
       return q.startsWith('Write');
     };
-    const r = await fix(['--no-host-checks', '--service', 'memcached', path], { confirm, service: { machine: m } }, true);
+    const r = await fix(['--unsafe-fixes', '--no-host-checks', '--service', 'memcached', path], { confirm, service: { machine: m } }, true);
     expect(asked).toEqual([`Write these changes to ${path}?`, `Restart memcached.service now so that it runs the fixed ${path}?`]);
     expect(m.actions()).toEqual([]);
     expect(r.out).toContain('not restarted: memcached.service runs the old');
@@ -116,7 +116,7 @@ describe('mchard fix: restarting the service', () => {
     const { path } = insecure();
     const m = machine('tcp-only');
     m.paths.add('/etc/init.d');
-    const r = await fix(['--yes', '--restart', '--no-host-checks', path], { service: { machine: m } });
+    const r = await fix(['--yes', '--unsafe-fixes', '--restart', '--no-host-checks', path], { service: { machine: m } });
     expect(r.code).toBe(0);
     expect(m.calls).toEqual([]);
     expect(r.out.split('\n').filter((l) => l.startsWith('not restarted'))).toEqual([`not restarted: ${path}: no service on this machine reads it (only /etc/memcached.conf, /etc/memcached_NAME.conf and /etc/sysconfig/memcached are, or name one with --service)`]);
@@ -138,7 +138,7 @@ describe('mchard fix: signals during the restart (fake systemd)', () => {
     const m = machine('tcp-only');
     const signals = new Signals();
     m.watch((c) => c[1] === 'restart' && m.calls.filter((x) => x[1] === 'restart').length === 1 && signals.emit('SIGINT'));
-    const r = await fix(['--yes', '--no-host-checks', '--format', 'json', '--service', 'memcached', path], { signals, service: { machine: m, verifyTimeoutMs: 3000 } });
+    const r = await fix(['--yes', '--unsafe-fixes', '--no-host-checks', '--format', 'json', '--service', 'memcached', path], { signals, service: { machine: m, verifyTimeoutMs: 3000 } });
     expect(r.code).toBe(130);
     expect(readFileSync(path, 'utf8')).toBe(text);
     expect(m.actions().filter((a) => a.startsWith('systemctl'))).toEqual(['systemctl restart memcached.service', 'systemctl reset-failed memcached.service', 'systemctl restart memcached.service']);
@@ -164,7 +164,7 @@ describe('mchard fix: signals during the restart (fake systemd)', () => {
       if (restarts === 1) signals.emit('SIGTERM');
       if (restarts === 2) signals.emit('SIGINT');
     });
-    const r = await fix(['--yes', '--no-host-checks', '--service', 'memcached', path], { signals, exit: (c) => void exits.push(c), service: { machine: m, verifyTimeoutMs: 3000 } });
+    const r = await fix(['--yes', '--unsafe-fixes', '--no-host-checks', '--service', 'memcached', path], { signals, exit: (c) => void exits.push(c), service: { machine: m, verifyTimeoutMs: 3000 } });
     expect(r.err).toMatch(/mchard: SIGINT again: still putting memcached.service back as it was \(restarting it with the original .*\); one more signal stops mchard at once/);
     expect(exits).toEqual([]);
     expect(r.code).toBe(143);
@@ -183,7 +183,7 @@ describe('mchard fix: signals during the restart (fake systemd)', () => {
         signals2.emit('SIGTERM');
       }
     });
-    const r2 = await fix(['--yes', '--no-host-checks', '--service', 'memcached', again.path], { signals: signals2, exit: (c) => void exits.push(c), service: { machine: m2, verifyTimeoutMs: 3000 } });
+    const r2 = await fix(['--yes', '--unsafe-fixes', '--no-host-checks', '--service', 'memcached', again.path], { signals: signals2, exit: (c) => void exits.push(c), service: { machine: m2, verifyTimeoutMs: 3000 } });
     expect(exits).toEqual([143]);
     expect(r2.err).toContain(`mchard: SIGTERM: STOPPED DURING THE ROLLBACK of ${again.path}. The original is back in ${again.path}, but memcached.service may be down or still running the fixed file: systemctl restart memcached.service`);
   });
@@ -194,7 +194,7 @@ describe('mchard fix: signals during the restart (fake systemd)', () => {
     const signals = new Signals();
     const exits: number[] = [];
     m.watch((c) => c[1] === 'restart' && ['SIGINT', 'SIGINT', 'SIGINT'].forEach((s) => signals.emit(s)));
-    const r = await fix(['--yes', '--no-host-checks', '--service', 'memcached', path], { signals, exit: (c) => void exits.push(c), service: { machine: m, verifyTimeoutMs: 3000 } });
+    const r = await fix(['--yes', '--unsafe-fixes', '--no-host-checks', '--service', 'memcached', path], { signals, exit: (c) => void exits.push(c), service: { machine: m, verifyTimeoutMs: 3000 } });
     expect(exits[0]).toBe(130);
     const backup = /; backup in (\S+)$/m.exec(r.out)?.[1];
     expect(backup).toMatch(/\/memcached\.conf\.mchard-backup-\d{8}T\d{6}Z$/);
@@ -223,7 +223,7 @@ describe('mchard fix: a service that is not running stays stopped', () => {
   it('--yes writes the file and leaves the service stopped; the new file is judged by inspection', async () => {
     const { path } = insecure();
     const m = stopped();
-    const r = await fix(['--yes', '--no-host-checks', '--format', 'json', '--service', 'memcached', path], { service: { machine: m } });
+    const r = await fix(['--yes', '--unsafe-fixes', '--no-host-checks', '--format', 'json', '--service', 'memcached', path], { service: { machine: m } });
     expect(r.code).toBe(0);
     expect(m.actions()).toEqual([]);
     expect(r.err).toContain(`not restarted: memcached.service is not running and stays stopped (--start starts it); when it starts, it reads the fixed ${path}: by inspection, memcached starts as memcache, listening on tcp 127.0.0.1:${server.port}`);
@@ -234,7 +234,7 @@ describe('mchard fix: a service that is not running stays stopped', () => {
   it('--start starts it and verifies it', async () => {
     const { path } = insecure();
     const m = stopped();
-    const r = await fix(['--yes', '--start', '--no-host-checks', '--service', 'memcached', path], { service: { machine: m, verifyTimeoutMs: 3000 } });
+    const r = await fix(['--yes', '--unsafe-fixes', '--start', '--no-host-checks', '--service', 'memcached', path], { service: { machine: m, verifyTimeoutMs: 3000 } });
     expect(r.code).toBe(0);
     expect(m.actions()).toEqual(['systemctl start memcached.service']);
     expect(r.out).toContain(`restarted: memcached.service runs the fixed ${path}`);

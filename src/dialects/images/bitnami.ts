@@ -115,8 +115,11 @@ export interface BitnamiUnknown {
   readonly span: Span | null;
 }
 
+/** What the start-script model notes: settings the image ignores, and what depends on the environment. */
+export type BitnamiNoteKind = 'env-ignored' | 'extra-flags-first-line' | 'ignored-variable' | 'sasl-skipped' | 'host-dependent' | 'validation-unknown';
+
 export interface BitnamiNote {
-  readonly kind: string;
+  readonly kind: BitnamiNoteKind;
   readonly message: string;
   readonly span: Span | null;
 }
