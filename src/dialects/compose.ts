@@ -105,9 +105,11 @@ export interface ComposeService {
   readonly entrypoint: Node | null;
   /**
    * Where memcached's argv comes from: the command (after `memcached` or the official entrypoint), the
-   * entrypoint, the official image's default, or Bitnami's start script (from `environment:`).
+   * entrypoint, the official image's default, or Bitnami's start script (from `environment:`); `other`:
+   * a memcached image whose command runs another program (a shell that may start memcached), so the
+   * options are unknown.
    */
-  readonly argvFrom: 'command' | 'entrypoint' | 'image' | 'bitnami';
+  readonly argvFrom: 'command' | 'entrypoint' | 'image' | 'bitnami' | 'other';
   /** Index of the first `command:` word memcached receives (1 when the command starts with `memcached`). */
   readonly commandSkip: number;
   /** The image, when the reference can be read. */
@@ -344,6 +346,9 @@ export function parseCompose(source: SourceText): ComposeConfig {
   }
   const services = doc && !launchFailure ? doc.get('services', true) : null;
   const found: ComposeService[] = [];
+  // Services of a memcached image that run another program (`sh -c '... exec memcached'`): the one
+  // read, with unknown options, when no service runs memcached itself.
+  const others: { svc: ComposeService; program: string }[] = [];
   const words = new Map<ComposeService, Words>();
   if (isMap(services)) {
     for (const pair of services.items as Pair<Node, Node>[]) {
@@ -382,6 +387,7 @@ export function parseCompose(source: SourceText): ComposeConfig {
         });
         if (start.runs === 'other' && !error) {
           notes.push({ kind: 'not-memcached', span: spanOf(command) ?? spanOf(entrypoint) ?? common.keySpan, message: `service ${name} uses ${imageInfo.title} but runs ${JSON.stringify(start.program)}, so mchard cannot tell memcached's options` });
+          others.push({ svc: { ...common, argvFrom: 'other', commandSkip: 0 }, program: start.program });
         } else {
           svc = { ...common, argvFrom: 'bitnami', commandSkip: 0, environment: { node: envNode ?? null, vars: env.vars }, bitnami: start };
           found.push(svc);
@@ -398,6 +404,7 @@ export function parseCompose(source: SourceText): ComposeConfig {
         if (first === undefined || first.startsWith('-')) svc = { ...common, argvFrom: command ? 'command' : 'image', commandSkip: 0 };
         else if (!cmd.error) {
           notes.push({ kind: 'not-memcached', span: spanOf(command) ?? common.keySpan, message: `service ${name} uses the memcached image but runs ${JSON.stringify(first)}, so mchard cannot tell memcached's options` });
+          others.push({ svc: { ...common, argvFrom: 'other', commandSkip: 0 }, program: first });
         }
       }
       if (cmd.error || ep?.error) {
@@ -413,15 +420,23 @@ export function parseCompose(source: SourceText): ComposeConfig {
     fail('the file has no services: mapping, so it starts no memcached', null);
   }
 
-  const service = found[0] ?? null;
+  const other = found.length === 0 ? (others[0] ?? null) : null;
+  const service = found[0] ?? other?.svc ?? null;
   for (const other of found.slice(1)) {
     notes.push({ kind: 'other-service', span: other.keySpan, message: `service ${other.name} also runs memcached; mchard checks only ${service!.name} (the first one)`, service: other.name });
   }
   let argv: ArgToken[] = [];
   let startsAs: string | undefined;
   let argvUnknown: string | null = null;
-  const unknownImage = service && service.argvFrom !== 'entrypoint' && service.argvFrom !== 'bitnami' && service.imageInfo?.family !== 'official';
-  if (service && unknownImage) {
+  const unknownImage = service && service.argvFrom !== 'entrypoint' && service.argvFrom !== 'bitnami' && service.argvFrom !== 'other' && service.imageInfo?.family !== 'official';
+  if (service && other) {
+    // The memcached image running another program, which may start memcached (zulip's `sh -euc '...
+    // exec memcached -S'`): memcached runs, with options and a user this file does not decide.
+    const shell = /^(\S*\/)?(sh|bash|dash|ash|busybox)$/.test(other.program);
+    argvUnknown =
+      `service ${service.name} runs ${JSON.stringify(other.program)} in ${service.image !== null ? `the image ${JSON.stringify(service.image)}` : 'its image'}, ` +
+      `${shell ? 'a shell whose script mchard does not evaluate' : 'a program mchard does not read'}, not memcached directly, so mchard cannot tell memcached's options or user`;
+  } else if (service && unknownImage) {
     // An image mchard does not know (or one built here): its own ENTRYPOINT, CMD and environment decide
     // what memcached runs with and as whom, and command: only feeds that entrypoint. Nothing in this file
     // decides memcached's argument vector, so it is unknown: no option is judged, and fix adds nothing.

@@ -9,7 +9,7 @@ import { literalChars, valueOf } from '../../src/dialects/sourced.js';
 import { chooseDialect } from '../../src/dialects/detect.js';
 import { loadDialect } from '../../src/dialects/index.js';
 import { findings, lintText } from '../helpers/lint.js';
-import { SHARED } from '../helpers/paths.js';
+import { ROOT, SHARED } from '../helpers/paths.js';
 
 const PATH = '/srv/app/docker-compose.yml';
 const parse = (text: string) => parseCompose(new SourceText(PATH, text));
@@ -184,6 +184,22 @@ describe('compose dialect: an image mchard does not know', () => {
     const r = lint(svc('image: bitnami/memcached:1.6\nentrypoint: ["memcached"]\ncommand: ["-l", "0.0.0.0", "-u", "memcache"]'));
     expect(r.config.argvUnknown ?? null).toBeNull();
     expect(r.config.argv.map((t) => t.value)).toEqual(['-l', '0.0.0.0', '-u', 'memcache']);
+  });
+
+  it("the memcached image running a shell (zulip's compose.yaml, test/fixtures/real/compose/082): memcached runs, with options the file does not decide", () => {
+    // Before: "no service of the file runs memcached" (MC001, an error) and inspect's "starts: no".
+    const text = readFileSync(join(ROOT, 'test', 'fixtures', 'real', 'compose', '082-zulip-docker-zulip-compose.yaml'), 'utf8');
+    const r = lintText(text, { dialect: 'compose', path: '/srv/zulip/compose.yaml' });
+    expect(findings(r, 'MC001')).toEqual([]);
+    expect(r.config.argvUnknown).toMatch(/service memcached runs "sh" in the image "memcached:alpine", a shell whose script mchard does not evaluate/);
+    expect(r.findings.map((f) => `${f.ruleId} ${f.severity} ${f.line}:${f.column}`)).toEqual(['MC910 info 19:7']);
+    expect(r.config.launchFailure).toBeNull();
+    // A service that runs memcached itself is still the one read.
+    const both = lint(svc('image: memcached:1.6\ncommand: ["sh", "-c", "exec memcached -m 64"]') + '  cache2:\n    image: memcached:1.6\n    command: ["-m", "64"]\n');
+    expect(both.config.argvUnknown ?? null).toBeNull();
+    expect(both.config.argv.map((t) => t.value)).toEqual(['-m', '64']);
+    // Another program in the memcached image (not a shell) is said as such.
+    expect(lint(svc('image: memcached:1.6\ncommand: ["/usr/local/bin/healthcheck"]')).config.argvUnknown).toMatch(/a program mchard does not read/);
   });
 
   it('the official image is still read as its entrypoint does', () => {
