@@ -417,7 +417,17 @@ export function parseCompose(source: SourceText): ComposeConfig {
       }
     }
   } else if (doc && !launchFailure) {
-    fail('the file has no services: mapping, so it starts no memcached', null);
+    // Compose's legacy version 1 format: service definitions at the top level (sameersbn's example file).
+    const root = doc.contents;
+    const legacy = isMap(root)
+      ? (root.items as Pair<Node, Node>[]).filter((p) => isMap(p.value) && ['image', 'build', 'command'].some((k) => (p.value as YAMLMap).has(k))).map((p) => scalarString(p.key))
+      : [];
+    fail(
+      legacy.length
+        ? `the file has no services: mapping: it is in Compose's legacy version 1 format (services at the top level: ${legacy.join(', ')}), which the Compose Specification that docker compose reads does not have; only the docker-compose 1.x tool, unsupported since June 2023, ran it`
+        : 'the file has no services: mapping, so it starts no memcached',
+      null,
+    );
   }
 
   const other = found.length === 0 ? (others[0] ?? null) : null;

@@ -202,6 +202,16 @@ describe('compose dialect: an image mchard does not know', () => {
     expect(lint(svc('image: memcached:1.6\ncommand: ["/usr/local/bin/healthcheck"]')).config.argvUnknown).toMatch(/a program mchard does not read/);
   });
 
+  it("the other real Compose files: sameersbn's version 1 file (083) and tiredofit's image (084)", () => {
+    const real = (name: string) => readFileSync(join(ROOT, 'test', 'fixtures', 'real', 'compose', name), 'utf8');
+    const v1 = lintText(real('083-sameersbn-docker-memcached-docker-compose.yml'), { dialect: 'compose', path: '/srv/memcached/docker-compose.yml' });
+    expect(v1.findings.map((f) => `${f.ruleId} ${f.severity}`)).toEqual(['MC001 error']);
+    expect(v1.findings[0].message).toMatch(/legacy version 1 format \(services at the top level: Memcached\).*docker-compose 1\.x tool/);
+    const tired = lintText(real('084-tiredofit-docker-memcached-docker-compose.yml'), { dialect: 'compose', path: '/srv/memcached/examples/docker-compose.yml' });
+    expect(tired.findings.map((f) => `${f.ruleId} ${f.severity} ${f.line}:${f.column}`)).toEqual(['MC910 info 5:12']);
+    expect(tired.config.argvUnknown).toMatch(/"tiredofit\/memcached", which mchard does not know/);
+  });
+
   it('the official image is still read as its entrypoint does', () => {
     for (const image of ['memcached', 'memcached:1.6-alpine', 'docker.io/library/memcached:1.6@sha256:abc']) {
       expect({ image, unknown: lint(svc(`image: ${image}\ncommand: ["-m", "64"]`)).config.argvUnknown ?? null }).toEqual({ image, unknown: null });
