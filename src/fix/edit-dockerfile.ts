@@ -16,13 +16,13 @@ import { SourceText, type ArgToken } from '../source.js';
 import type { DockerfileConfig, ExecItem } from '../dialects/dockerfile.js';
 import { dialectOf } from '../dialects/index.js';
 import type { MemcachedModel } from '../memcached/model.js';
-import type { OptionEvent } from '../memcached/getopt.js';
 import type { FixIntent } from '../engine/types.js';
 import { valueOf } from '../dialects/sourced.js';
 import { applyEdits, dominantEol, EditConflict, type CharEdit, type LineInsert } from './text-edit.js';
-import { ExpectedWords, occupancy, optionWords, PLAIN_WORD, sameWords } from './words.js';
+import { ExpectedWords, optionWords, PLAIN_WORD, sameWords } from './words.js';
 import { CannotEdit, finishClusters, mergeDeletions, removeOption, replaceOption, appendOptionWords, type WordEditContext } from './word-edits.js';
 import type { BatchLabel, EditAttempt, EditSession } from './types.js';
+import { expectedOf, planWords } from './list-words.js';
 
 export function editDockerfile({ config, model, intents, label }: EditSession<DockerfileConfig>): EditAttempt {
   try {
@@ -31,11 +31,6 @@ export function editDockerfile({ config, model, intents, label }: EditSession<Do
     if (e instanceof CannotEdit || e instanceof EditConflict) return { ok: false, reason: e.message };
     throw e;
   }
-}
-
-interface Plan {
-  set: Map<number, string | null>;
-  after: Map<number, string[]>;
 }
 
 function describe(intent: FixIntent, argv: readonly ArgToken[]): string {
@@ -62,7 +57,7 @@ function build(config: DockerfileConfig, model: MemcachedModel, intents: readonl
 
   if (src.form === null) {
     // The image's default command runs (the official image's `memcached`): add a CMD at the end.
-    const plan = planWords(config, model, intents);
+    const plan = planWords(config, model, intents, { format: 'a Dockerfile', place: 'the command' });
     expected = expectedOf(config, plan);
     if (expected.length === 0) return applyEdits(text, [], [], eol);
     if (!expected.every((w) => PLAIN_WORD.test(w))) throw new CannotEdit(`"${expected.join(' ')}" cannot be written safely`);
@@ -70,7 +65,7 @@ function build(config: DockerfileConfig, model: MemcachedModel, intents: readonl
     if (text.length > 0 && !text.endsWith('\n')) edits.push({ start: text.length, end: text.length, text: eol + lines.join(eol) + eol });
     else inserts.push({ at: text.length, lines });
   } else if (src.form.form === 'exec' && src.script === null) {
-    const plan = planWords(config, model, intents);
+    const plan = planWords(config, model, intents, { format: 'a Dockerfile', place: 'the command' });
     expected = expectedOf(config, plan);
     const itemOf = itemsByToken(config);
     const holder = src.form;
@@ -151,63 +146,6 @@ function itemsByToken(config: DockerfileConfig): (i: number) => ExecItem {
     if (!it) throw new CannotEdit(`"${config.argv[i]?.value}" is not an item of the command in the file`);
     return it;
   };
-}
-
-/** Word-level changes on memcached's argv (as for Compose lists). */
-function planWords(config: DockerfileConfig, model: MemcachedModel, intents: readonly FixIntent[]): Plan {
-  const argv = config.argv;
-  const set = new Map<number, string | null>();
-  const after = new Map<number, string[]>();
-  const add = (i: number, words: string[]) => after.set(i, [...(after.get(i) ?? []), ...words]);
-  const letters = new Map<number, Set<number>>();
-  const remove = (ev: OptionEvent): number => {
-    const occ = occupancy(ev, argv);
-    if (occ.kind === 'words') {
-      for (let i = occ.first; i <= occ.last; i++) set.set(i, null);
-      return occ.first;
-    }
-    const w = argv[occ.word].value;
-    if (occ.kind === 'letter') letters.set(occ.word, (letters.get(occ.word) ?? new Set()).add(occ.k));
-    const gone = letters.get(occ.word) ?? new Set<number>();
-    const end = occ.kind === 'tail' ? occ.k : w.length;
-    const cut = [...w.slice(0, end)].filter((_, k) => !gone.has(k)).join('');
-    set.set(occ.word, cut === '-' ? null : cut);
-    if (occ.kind === 'tail' && occ.valueWord !== null) set.set(occ.valueWord, null);
-    return occ.word;
-  };
-  for (const intent of intents) {
-    if (intent.kind === 'remove-option') {
-      remove(intent.option);
-      continue;
-    }
-    if (intent.kind !== 'set-option') throw new CannotEdit(`a ${intent.kind} change does not apply to a Dockerfile`);
-    const words = optionWords(intent.letter, intent.value);
-    if (!words.every((w) => PLAIN_WORD.test(w))) throw new CannotEdit(`"${words.join(' ')}" cannot be written safely in the command`);
-    const last = model.applied.options.filter((o) => o.spec.short === intent.letter).at(-1);
-    const target = intent.replace ?? last;
-    if (target && target.value === intent.value && target === last) continue;
-    const occ = target ? occupancy(target, argv) : null;
-    if (target && occ?.kind === 'words') {
-      const n = occ.last - occ.first + 1;
-      for (let j = 0; j < n; j++) set.set(occ.first + j, j < words.length ? words[j] : null);
-      if (words.length > n) add(occ.last, words.slice(n));
-    } else if (target) add(remove(target), words);
-    else {
-      const dd = argv.findIndex((t) => t.value === '--');
-      add(dd === -1 ? argv.length - 1 : dd - 1, words);
-    }
-  }
-  return { set, after };
-}
-
-function expectedOf(config: DockerfileConfig, plan: Plan): string[] {
-  const out: string[] = [...(plan.after.get(-1) ?? [])];
-  config.argv.forEach((t, i) => {
-    const v = plan.set.has(i) ? plan.set.get(i)! : t.value;
-    if (v !== null) out.push(v);
-    out.push(...(plan.after.get(i) ?? []));
-  });
-  return out;
 }
 
 /** The edited file must give memcached `expected` and read the same everywhere else. */

@@ -30,7 +30,7 @@ import type { FixIntent } from '../engine/types.js';
 import { applyEdits, dominantEol, EditConflict, type CharEdit, type LineInsert } from './text-edit.js';
 import { sameWords } from './words.js';
 import { CannotEdit, mergeDeletions } from './word-edits.js';
-import { expectedOf, planWords } from './edit-compose.js';
+import { expectedOf, planWords } from './list-words.js';
 import { planBitnamiVariables } from './edit-compose-env.js';
 import type { BatchLabel, EditAttempt, EditSession } from './types.js';
 
@@ -153,7 +153,7 @@ function build(config: KubeConfig | HelmConfig, model: MemcachedModel, intents: 
   if (t.via === 'bitnami') return buildBitnami(t, model, intents, label);
   if (t.via !== 'command' && t.via !== 'official') throw new CannotEdit("the file does not decide memcached's options");
 
-  const plan = planWords(t, model, intents);
+  const plan = planWords(t, model, intents, { format: 'Kubernetes manifests', place: `the container's ${t.argsKey}` });
   const expected = expectedOf(t, plan);
   if (sameWords(expected, t.argv.map((a) => a.value))) return applyEdits(text, [], [], eol);
   const edits: CharEdit[] = [];
