@@ -297,6 +297,12 @@ function buildBitnami(t: Target, model: MemcachedModel, intents: readonly FixInt
     }
     const r = range(v.value);
     if (v.value && r && /\$/.test(text.slice(r[0], r[1]))) throw new CannotEdit(`${name}'s value is expanded by the kubelet ($(VAR)); mchard does not rewrite it`);
+    // MEMCACHED_EXTRA_FLAGS left with no word keeps its entry, empty (run.sh passes nothing for an empty
+    // value): a later fix of the same run writes its words there, next to the file's own comments.
+    if (value === null && name === 'MEMCACHED_EXTRA_FLAGS' && v.value && r && !/[\r\n]/.test(text.slice(r[0], r[1]))) {
+      edits.push({ start: r[0], end: r[1], text: '""' });
+      continue;
+    }
     if (value === null) {
       const er = range(v.entry)!;
       const ls = lineStartOf(text, er[0]);
