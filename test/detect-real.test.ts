@@ -50,6 +50,7 @@ const READER: Record<string, DialectName> = {
   compose: 'compose',
   kubernetes: 'kubernetes',
   helm: 'helm',
+  'docker-build': 'dockerfile',
 };
 
 /** Files of test/fixtures/real whose reader is not one of mchard's dialects although the column names a family mchard reads. */
@@ -69,6 +70,11 @@ const REAL_EXCEPTIONS: Record<string, [Expected, string]> = {
   'other-templates/074-bitnami-charts-networkpolicy.yaml': ['refused', 'a Helm chart template, not its rendering'],
   'other-templates/075-slack-kubernetes-twemproxy-memcache-memcached-rc.yaml': ['refused', 'a Helm chart template, not its rendering'],
   'other-templates/077-fluxcd-flux-memcached.yaml': ['refused', 'a Helm chart template, not its rendering'],
+  // Dockerfiles whose FROM, CMD and ENTRYPOINT do not name memcached: a script of the image starts it (an
+  // entrypoint.sh, runit, s6), which mchard does not read: refused rather than guessed.
+  'dockerfile/049-romeOz-docker-memcached-Dockerfile': ['refused', 'ENTRYPOINT entrypoint.sh on ubuntu:xenial; the script runs memcached'],
+  'dockerfile/053-owncloud-administration-Dockerfile': ['refused', 'CMD /sbin/my_init (runit) on phusion/baseimage'],
+  'dockerfile/109-tiredofit-docker-memcached-Dockerfile': ['refused', "FROM tiredofit/alpine; an s6 run script starts memcached"],
 };
 
 const REAL_ROOT = join(ROOT, 'test', 'fixtures', 'real');

@@ -530,7 +530,7 @@ function sniff(full: string): Sniffed {
   if (f.beginInitInfo) return sig(null, 'a SysV init script');
   if (f.upstart >= 2 && f.upstartStrong) return sig(null, 'an Upstart job');
   if (f.docker === 2) {
-    return dockerfileRunsMemcached(text) ? sig('dockerfile', 'a Dockerfile that runs memcached') : sig(null, 'a Dockerfile that does not run memcached', false, 'dockerfile');
+    return dockerfileRunsMemcached(text) ? sig('dockerfile', 'a Dockerfile that runs memcached') : sig(null, 'a Dockerfile whose FROM, CMD and ENTRYPOINT do not name memcached', false, 'dockerfile');
   }
 
   // YAML documents.
@@ -769,7 +769,7 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
       if (rule.dialect === null) return refusal(t, rule.looksLike ?? null, 'name', because);
       // A Dockerfile is read only when it runs memcached; any other Dockerfile is refused by its name.
       if (rule.dialect === 'dockerfile' && s.signature?.dialect !== 'dockerfile' && !dockerfileRunsMemcached(text.length > SNIFF_LIMIT ? text.slice(0, SNIFF_LIMIT) : text)) {
-        const what = 'a Dockerfile that does not run memcached';
+        const what = 'a Dockerfile whose FROM, CMD and ENTRYPOINT do not name memcached';
         return refusal(t, what, 'name', because, [], `it is ${what} (${because})`);
       }
       if (rule.dialect === 'sysconfig' && s.signature && s.signature.dialect === null && s.signature.assignments) {

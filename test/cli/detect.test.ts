@@ -15,7 +15,7 @@ const DEBIAN_BAD = '-m 64\n-p 11211\n-u root\n-l 0.0.0.0\n';
 /** Real files (test/fixtures/real, test/fixtures/detect, ../shared/corpus: provenance in their MANIFEST.tsv), at realistic paths. */
 const real = (rel: string) => readFileSync(join(ROOT, 'test', 'fixtures', rel), 'utf8');
 const OTHERS: Record<string, [string, RegExp]> = {
-  'app/Dockerfile': [real('real/dockerfile/053-owncloud-administration-Dockerfile'), /a Dockerfile that does not run memcached/],
+  'app/Dockerfile': [real('real/dockerfile/053-owncloud-administration-Dockerfile'), /a Dockerfile whose FROM, CMD and ENTRYPOINT do not name memcached/],
   // A manifest without memcached (the Service of sameersbn's pod) and another chart's values (tutor's own
   // memcached chart): the manifests and Bitnami chart values that run memcached are read (test/dialects/kubernetes-real.test.ts).
   'k8s/memcached-service.yaml': [real('real/kubernetes/055-sameersbn-docker-memcached-service.yml'), /a Kubernetes manifest with no container that runs memcached/],
@@ -74,7 +74,7 @@ describe('lint: refuse rather than guess', () => {
       readBy: "Debian's systemd-memcached-wrapper",
       detection: "path etc/memcached.conf, installed as /etc/memcached.conf: read by Debian's systemd-memcached-wrapper",
     });
-    expect(j.files[1]).toEqual({ path: docker, dialect: null, refused: { looksLike: 'a Dockerfile that does not run memcached', reason: 'name', message: expect.stringMatching(/^not read: it is a Dockerfile that does not run memcached/) }, findings: [] });
+    expect(j.files[1]).toEqual({ path: docker, dialect: null, refused: { looksLike: 'a Dockerfile whose FROM, CMD and ENTRYPOINT do not name memcached', reason: 'name', message: expect.stringMatching(/^not read: it is a Dockerfile whose FROM, CMD and ENTRYPOINT do not name memcached/) }, findings: [] });
     expect(JSON.stringify(j)).not.toContain('MC001');
     expect(j.summary.refused).toBe(1);
   });
@@ -131,11 +131,11 @@ describe('inspect: who reads the file, and why', () => {
     const both = await run(['inspect', f, docker, '--format', 'json']);
     expect(both.code).toBe(2);
     const arr = JSON.parse(both.out);
-    expect(arr[1]).toEqual({ path: docker, dialect: null, refused: { looksLike: 'a Dockerfile that does not run memcached', reason: 'name', message: expect.any(String) } });
+    expect(arr[1]).toEqual({ path: docker, dialect: null, refused: { looksLike: 'a Dockerfile whose FROM, CMD and ENTRYPOINT do not name memcached', reason: 'name', message: expect.any(String) } });
     // In text, the refusal is the line on standard error only.
     const text = await run(['inspect', f, docker]);
     expect(text.out).not.toContain('Dockerfile');
-    expect(errorLines(text.err)).toEqual([expect.stringMatching(new RegExp(`^mchard: ${docker}: not read: it is a Dockerfile that does not run memcached`))]);
+    expect(errorLines(text.err)).toEqual([expect.stringMatching(new RegExp(`^mchard: ${docker}: not read: it is a Dockerfile whose FROM, CMD and ENTRYPOINT do not name memcached`))]);
   });
 
   it('a file decided from its content alone says fix needs --dialect', async () => {

@@ -101,7 +101,7 @@ describe('mchard lint FOLDER', () => {
     expect(over('etc/supervisor/conf.d/nginx.conf')).toMatch(/holds no memcached/);
     expect(over('freebsd/etc/rc.conf')).toMatch(/holds no memcached/);
     expect(over('upstart/memcached.conf')).toMatch(/not read: .*an Upstart job/);
-    expect(over('web/Dockerfile')).toMatch(/a Dockerfile that does not run memcached/);
+    expect(over('web/Dockerfile')).toMatch(/a Dockerfile whose FROM, CMD and ENTRYPOINT do not name memcached/);
     expect(over('etc/memcached_outside.conf')).toMatch(/a symbolic link/);
     // Never looked at: not a configuration path, a refused path, fix's own files, copies, VCS, node_modules.
     for (const p of ['README.md', '.github/workflows/ci.yml', 'etc/init/memcached.conf', 'etc/memcached.conf.bak', '.git/memcached.conf', 'vendor/node_modules/x/memcached.conf', 'linked-folder']) {

@@ -124,8 +124,8 @@ describe('refused by name', () => {
 
   it('Dockerfiles, Kubernetes manifests, Helm values, Upstart jobs, SysV scripts, shell scripts, Ansible files', () => {
     // A Dockerfile is read when it runs memcached (the dockerfile dialect); any other is refused.
-    expect(looks('/r/Dockerfile', 'FROM nginx:1.27\nCMD ["nginx", "-g", "daemon off;"]\n')).toBe('a Dockerfile that does not run memcached');
-    expect(looks('/r/build/app.df', '# syntax=docker/dockerfile:1\nARG V=1.27\nFROM nginx:${V}\nEXPOSE 80\n')).toBe('a Dockerfile that does not run memcached');
+    expect(looks('/r/Dockerfile', 'FROM nginx:1.27\nCMD ["nginx", "-g", "daemon off;"]\n')).toBe('a Dockerfile whose FROM, CMD and ENTRYPOINT do not name memcached');
+    expect(looks('/r/build/app.df', '# syntax=docker/dockerfile:1\nARG V=1.27\nFROM nginx:${V}\nEXPOSE 80\n')).toBe('a Dockerfile whose FROM, CMD and ENTRYPOINT do not name memcached');
     expect(chosen(detectDialect('/r/Dockerfile', 'FROM memcached:1.6\nCMD ["memcached", "-l", "0.0.0.0"]\n'))).toMatchObject({ dialect: 'dockerfile', reason: 'name' });
     expect(chosen(detectDialect('/r/build/memcached.df', '# syntax=docker/dockerfile:1\nARG V=1.6\nFROM memcached:${V}\nEXPOSE 11211\n'))).toMatchObject({ dialect: 'dockerfile', reason: 'content' });
     expect(looks('/r/k8s/memcached.yaml', 'apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - args: ["-m", "64"]\n')).toBe('a Kubernetes manifest with no container that runs memcached');
@@ -159,7 +159,7 @@ describe('refused by name', () => {
   it('one line: the file is named by the caller, the message says what mchard reads and how to force it', () => {
     const r = refused(detectDialect('/r/Dockerfile', 'FROM nginx\nCMD nginx\n'));
     expect(r.message).not.toMatch(/\n/);
-    expect(r.message).toMatch(/^not read: it is a Dockerfile that does not run memcached \(name Dockerfile\); mchard reads Debian's \/etc\/memcached\.conf, .*Dockerfiles that run memcached.*; pass --dialect NAME to read it as one of them$/);
+    expect(r.message).toMatch(/^not read: it is a Dockerfile whose FROM, CMD and ENTRYPOINT do not name memcached \(name Dockerfile\); mchard reads Debian's \/etc\/memcached\.conf, .*Dockerfiles that run memcached.*; pass --dialect NAME to read it as one of them$/);
   });
 });
 

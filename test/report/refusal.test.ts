@@ -17,7 +17,7 @@ const input = { files, rules: RULE_SET, color: false, toolVersion: '1.2.3' };
 describe('a refused file in the reports', () => {
   it('is refused (the fixture)', () => {
     expect(refusal.refused).toBe(true);
-    expect(refusal.looksLike).toBe('a Dockerfile that does not run memcached');
+    expect(refusal.looksLike).toBe('a Dockerfile whose FROM, CMD and ENTRYPOINT do not name memcached');
   });
 
   it('json: a refused entry with what it looks like, dialect null, no findings; the read file says who reads it', () => {
@@ -25,7 +25,7 @@ describe('a refused file in the reports', () => {
     expect(j.files[1]).toEqual({
       path: '/srv/app/Dockerfile',
       dialect: null,
-      refused: { looksLike: 'a Dockerfile that does not run memcached', reason: 'name', message: refusal.message },
+      refused: { looksLike: 'a Dockerfile whose FROM, CMD and ENTRYPOINT do not name memcached', reason: 'name', message: refusal.message },
       findings: [],
     });
     expect(j.files[0]).toMatchObject({ dialect: 'debian', dialectReason: 'path', dialectConfidence: 'certain', readBy: "Debian's systemd-memcached-wrapper" });
@@ -45,7 +45,7 @@ describe('a refused file in the reports', () => {
             message: { text: `/srv/app/Dockerfile: ${refusal.message}` },
             locations: [{ physicalLocation: { artifactLocation: { uri: 'file:///srv/app/Dockerfile' } } }],
             descriptor: { id: 'refused' },
-            properties: { looksLike: 'a Dockerfile that does not run memcached' },
+            properties: { looksLike: 'a Dockerfile whose FROM, CMD and ENTRYPOINT do not name memcached' },
           },
         ],
       },
@@ -56,7 +56,7 @@ describe('a refused file in the reports', () => {
 
   it('github: one error annotation on the file, titled as a refusal, not a rule', () => {
     const out = formatReport('github', input).trim().split('\n');
-    expect(out.at(-1)).toMatch(/^::error file=\/srv\/app\/Dockerfile,title=mchard did not read this file::not read: it is a Dockerfile that does not run memcached/);
+    expect(out.at(-1)).toMatch(/^::error file=\/srv\/app\/Dockerfile,title=mchard did not read this file::not read: it is a Dockerfile whose FROM, CMD and ENTRYPOINT do not name memcached/);
     expect(out.at(-1)).not.toMatch(/MC\d{3}/);
   });
 
