@@ -1,5 +1,5 @@
 import type { Severity } from '../src/engine/types.js';
-import { defineRule, type RuleContext } from '../src/engine/rule.js';
+import { defineRule, security, type RuleContext } from '../src/engine/rule.js';
 import type { Span } from '../src/source.js';
 import { compareVersions, formatVersion, parseVersion, type Version } from '../src/memcached/version.js';
 import { olderThan, type ImageVersion } from '../src/dialects/images/index.js';
@@ -239,6 +239,11 @@ export const rule = defineRule({
   id: 'MC920',
   slug: 'known-vulnerable-version',
   severity: 'error',
+  // A published vulnerability the configuration exposes, in an upstream build: remote crashes and heap
+  // overflows reachable by one request (CVE-2016-8704/8705/8706 and CVE-2023-46852 are scored 9.8 by NVD,
+  // most others 7.5): high. A warning (a distribution may have backported the fix, or the file does not
+  // show whether the feature is used): medium; the info of vulnerabilities not exposed: low.
+  risk: security(8.1, { warning: 5.9, info: 2.0 }),
   summary: 'the memcached release has published vulnerabilities fixed in a later one',
   since: '0.2.0',
   // It reads the image the dialect names, and judges also when the file does not show memcached's options.

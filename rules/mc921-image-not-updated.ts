@@ -1,4 +1,4 @@
-import { defineRule } from '../src/engine/rule.js';
+import { defineRule, security } from '../src/engine/rule.js';
 
 /** Bitnami's announcement of the catalog change (bitnami/containers#83267, also bitnami/charts#35164, 2025-07-16). */
 const ANNOUNCEMENT = 'https://github.com/bitnami/containers/issues/83267';
@@ -7,6 +7,10 @@ export const rule = defineRule({
   id: 'MC921',
   slug: 'image-not-updated',
   severity: 'warning',
+  // An image that gets no rebuilds keeps every vulnerability found after its last build, of memcached and
+  // of its base system, with no fix to pull: medium (the vulnerabilities themselves are MC920's). A
+  // bitnamisecure tag other than latest needs a subscription: a supply question more than a risk (low).
+  risk: security(5.3, { info: 2.0 }),
   summary: 'the memcached image comes from a repository that no longer receives updates',
   since: '0.2.0',
   phase: 'dialect',

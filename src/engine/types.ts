@@ -47,6 +47,12 @@ export interface Finding {
    * the finding is about. Absent for a file with one.
    */
   part?: number;
+  /**
+   * The severity the rule gave this case (its default, or the one it reported for the case), before
+   * `.mchardrc` and flags change it: what the case means, for reports that rank by it (SARIF's
+   * security-severity). Absent on findings not made by a rule's check.
+   */
+  caseSeverity?: Severity;
 }
 
 /** A finding's fix, as `lint` knows it: the rule's declared safety and the state its fix builds from. */

@@ -1,8 +1,10 @@
 /**
  * JSON output: `{"files": [{path, dialect, dialectReason, dialectConfidence, readBy, detection, findings: [...]}],
  * "summary": {errors, warnings, infos, refused}}`. A file mchard did not read has `dialect: null`, a
- * `refused` object (`looksLike`, `reason`, `message`) and no findings. For `mchard fix`, each file also
- * says `changed`, `written`, `backup`, `fixed`, `notFixed` and `restart`.
+ * `refused` object (`looksLike`, `reason`, `message`) and no findings. A finding of a file that starts
+ * several memcached instances has `part`, the instance's index. For `mchard fix`, each file also
+ * says `changed`, `written`, `backup`, `fixed`, `notFixed` and `restart`. With --baseline, `baseline`:
+ * `{path, suppressed, stale: [{file, ruleId, recorded, found, reason}], written}`.
  */
 import { detectionFields } from '../dialects/detect.js';
 import { summarize, type ReportInput } from './types.js';
@@ -24,8 +26,12 @@ export function formatJson(input: ReportInput): string {
       endLine: x.endLine,
       endColumn: x.endColumn,
       fixable: x.fix !== null,
+      // Which memcached instance of a file that starts several (a manifest with several workloads).
+      ...(x.part !== undefined ? { part: x.part } : {}),
     })),
   }));
   const refused = input.files.filter((f) => f.detection?.refused).length;
-  return safeJson({ files, summary: { ...summarize(input.files), refused } }) + '\n';
+  const b = input.baseline;
+  const baseline = b ? { baseline: { path: b.path, suppressed: b.suppressed, stale: b.stale, written: b.written } } : {};
+  return safeJson({ files, summary: { ...summarize(input.files), refused }, ...baseline }) + '\n';
 }

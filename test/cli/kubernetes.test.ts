@@ -60,6 +60,17 @@ describe('kubernetes through the commands', () => {
     expect(r.out).toMatch(new RegExp(`${f}:30:\\d+  warning  MC502`));
   });
 
+  it('lint --format json: each finding says which workload (part) it is about', async () => {
+    const f = tmp.write('k8s/caches.yaml', TWO);
+    const r = await run(['lint', '--format', 'json', f]);
+    const found = JSON.parse(r.out).files[0].findings as { ruleId: string; line: number; part?: number }[];
+    expect(found.filter((x) => x.ruleId === 'MC101').map((x) => [x.line < 20 ? 'sessions' : 'pages', x.part])).toEqual([
+      ['sessions', 0],
+      ['pages', 1],
+    ]);
+    expect(found.every((x) => x.part === 0 || x.part === 1)).toBe(true);
+  });
+
   it('inspect: one entry per workload, with who can reach it and a suggestion never applied', async () => {
     const f = tmp.write('k8s/caches.yaml', TWO);
     const text = await run(['inspect', f]);
