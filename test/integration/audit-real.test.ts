@@ -67,7 +67,9 @@ describeReal('mchard audit on real processes', () => {
 
     // Hardened: nothing at all, and tied to its file by its argument vector.
     const hf = by.get(hardened.pid)!;
-    expect(hf.findings).toEqual([]);
+    // Only MC920's note: the running binary (Debian's 1.6.18) predates fixes whose features it does not use (an info).
+    expect(hf.findings.filter((x) => x.ruleId !== 'MC920')).toEqual([]);
+    expect(hf.findings.every((x) => x.ruleId !== 'MC920' || x.severity === 'info')).toBe(true);
     expect(hf.process.sockets).toEqual([`tcp 127.0.0.1:${h}`]);
     expect(hf.process.file).toEqual({ path: files.hardened, dialect: 'debian', method: 'argv' });
     expect(hf.path).toBe(`/proc/${hardened.pid}/cmdline`);
