@@ -492,12 +492,18 @@ function manifestRunsMemcached(text: string): boolean {
 }
 
 /**
- * A Dockerfile runs memcached when a CMD or ENTRYPOINT names it, or a FROM names a memcached image (the
- * official one, Bitnami's, or another whose name says memcached). Continuation lines are joined first.
+ * A Dockerfile runs memcached when a CMD or ENTRYPOINT names the program, or a FROM names a memcached image
+ * (the official one, Bitnami's, or another repository named memcached; not memcached-exporter). Continuation
+ * lines are joined first.
  */
 export function dockerfileRunsMemcached(text: string): boolean {
   const joined = text.replace(/[\\`][ \t]*\r?\n/g, ' ');
-  return /^[ \t]*(CMD|ENTRYPOINT)[ \t][^\n]*memcached/im.test(joined) || /^[ \t]*FROM[ \t]+(--\S+[ \t]+)*\S*memcached\S*/im.test(joined);
+  // A memcached image by name (not memcached-exporter: the test manifests use too).
+  const from = /^[ \t]*FROM[ \t]+(?:--\S+[ \t]+)*(\S+)/gim;
+  for (let m = from.exec(joined); m; m = from.exec(joined)) if (memcachedImageName(m[1])) return true;
+  // The memcached program as a word of CMD or ENTRYPOINT, or a folder of its scripts (Bitnami's
+  // /opt/bitnami/scripts/memcached/run.sh); not memcached_exporter, memcached-tool.
+  return /^[ \t]*(CMD|ENTRYPOINT)[ \t][^\n]*[\s"'\/\[,]memcached(?=[\s"',\]\/]|$)/im.test(joined);
 }
 
 /** A Compose file's services mention memcached (an image, a command, an entrypoint). */
