@@ -36,6 +36,7 @@ import type { PublishedPort, ReachData } from './container-reach.js';
 import { identifyImage, type ImageInfo } from './images/index.js';
 import { bitnamiStart, type BitnamiStart, type EnvValue } from './images/bitnami.js';
 import { bitnamiNote, type ContainerImageNote } from './container-notes.js';
+import { memcachedImageName } from './detect.js';
 import { InputError } from '../input.js';
 
 /**
@@ -399,7 +400,7 @@ export function parseCompose(source: SourceText): ComposeConfig {
         if (isMemcachedWord(ep.tokens[0].value)) svc = { ...common, argvFrom: 'entrypoint', commandSkip: 0 };
       } else if (cmd.tokens.length > 0 && isMemcachedWord(cmd.tokens[0].value)) {
         svc = { ...common, argvFrom: 'command', commandSkip: 1 };
-      } else if (official || (image !== null && /memcached/.test(image))) {
+      } else if (official || (image !== null && memcachedImageName(image))) {
         const first = cmd.tokens[0]?.value;
         if (first === undefined || first.startsWith('-')) svc = { ...common, argvFrom: command ? 'command' : 'image', commandSkip: 0 };
         else if (!cmd.error) {
@@ -408,7 +409,7 @@ export function parseCompose(source: SourceText): ComposeConfig {
         }
       }
       if (cmd.error || ep?.error) {
-        if (svc || (image && /memcached/.test(image))) svc ??= { ...common, argvFrom: 'command', commandSkip: 0 };
+        if (svc || (image && memcachedImageName(image))) svc ??= { ...common, argvFrom: 'command', commandSkip: 0 };
       }
       if (svc) {
         found.push(svc);

@@ -508,7 +508,10 @@ export function dockerfileRunsMemcached(text: string): boolean {
 
 /** A Compose file's services mention memcached (an image, a command, an entrypoint). */
 function composeRunsMemcached(text: string): boolean {
-  return /^[ \t]+(image|command|entrypoint)[ \t]*:.*memcached/m.test(text) || /^[ \t]+-[ \t]*["']?(\S*\/)?memcached["']?[ \t]*$/m.test(text);
+  // An image named memcached (not memcached-exporter), or the memcached program in a command or entrypoint.
+  const image = /^[ \t]+image[ \t]*:[ \t]*["']?([^"'\s#]+)/gm;
+  for (let m = image.exec(text); m; m = image.exec(text)) if (memcachedImageName(m[1])) return true;
+  return /^[ \t]+(command|entrypoint)[ \t]*:[^\n]*(^|[\s"'\/\[,])memcached(?=[\s"',\]]|$)/m.test(text) || /^[ \t]+-[ \t]*["']?(\S*\/)?memcached["']?[ \t]*$/m.test(text);
 }
 
 function sniff(full: string): Sniffed {

@@ -212,6 +212,17 @@ describe('compose dialect: an image mchard does not know', () => {
     expect(tired.config.argvUnknown).toMatch(/"tiredofit\/memcached", which mchard does not know/);
   });
 
+  it("memcached's exporter is not memcached: not read as a service that runs it", () => {
+    // Before: MC910 "service exporter runs image prom/memcached-exporter ... decide memcached's options".
+    const exporter = 'services:\n  exporter:\n    image: prom/memcached-exporter:v0.14.2\n    command: ["--memcached.address=cache:11211"]\n';
+    expect(findings(lint(exporter), 'MC910')).toEqual([]);
+    expect(findings(lint(exporter), 'MC001').map((f) => f.message)).toEqual([expect.stringMatching(/no service of the file runs memcached/)]);
+    // Beside a real memcached service, that one is read.
+    const both = lint(exporter + '  cache:\n    image: memcached:1.6.38\n    command: ["-U", "0"]\n');
+    expect(both.config.argv.map((t) => t.value)).toEqual(['-U', '0']);
+    expect(chooseDialect('/srv/app/stack.yml', exporter)).toBeNull();
+  });
+
   it('the official image is still read as its entrypoint does', () => {
     for (const image of ['memcached', 'memcached:1.6-alpine', 'docker.io/library/memcached:1.6@sha256:abc']) {
       expect({ image, unknown: lint(svc(`image: ${image}\ncommand: ["-m", "64"]`)).config.argvUnknown ?? null }).toEqual({ image, unknown: null });
