@@ -32,6 +32,8 @@ command -v setfacl >/dev/null 2>&1 && command -v getfacl >/dev/null 2>&1 || need
 [ -x /usr/bin/getfattr ] && [ -x /usr/bin/setfattr ] || need+=(attr)
 # systemd's own loader (systemd-analyze verify, systemd --test): units systemd refuses; never started as PID 1.
 command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
+# go: the Kubernetes $(VAR) expansion is checked against Kubernetes' own Go code (test/fixtures/kubernetes-expansion).
+command -v go >/dev/null 2>&1 || need+=(golang-go)
 if [ "${#need[@]}" -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
