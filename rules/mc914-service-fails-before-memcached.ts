@@ -26,7 +26,10 @@ export const rule = defineRule({
       'wrapper hands a line with shell characters to rejects it (a syntax error such as an unbalanced `(` or quote, or `;;` from ' +
       'a pasted terminal hyperlink) or fails before running the command (`${x y}`, a redirection from a missing file); ' +
       'systemd refuses to load the unit (an invalid section header, two `ExecStart=` for `Type=simple`, an environment file it ' +
-      'cannot read); OpenRC or FreeBSD\'s rc cannot source the file; a bare command line has an unterminated quote. The finding ' +
+      'cannot read); OpenRC or FreeBSD\'s rc cannot source the file; a bare command line has an unterminated quote; in a container, ' +
+      "the image's own start script refuses the settings (Bitnami's setup.sh exits 1 for a `MEMCACHED_PORT_NUMBER` outside " +
+      "1024–65535, its entrypoint hands a command that starts with an option to bash's `exec`: exit 2) or the kubelet refuses " +
+      'the container (`runAsNonRoot` with a user it cannot check). The finding ' +
       'points where the program fails and gives its message and exit status. No listener, user or option finding is reported ' +
       'for such a file: memcached never reads its command line, so nothing it would do with it happens.',
     why:
