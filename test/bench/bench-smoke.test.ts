@@ -10,8 +10,14 @@ import { ensureBuilt, ROOT } from '../cli/helpers.js';
 
 const CASES = [
   'lint 1 file',
+  'lint 1 file, no code cache',
+  'lint 1 file, cache made at 1st run',
+  'lint 1 file --format sarif',
   'inspect 1 file',
   '--version',
+  'pre-commit: 1 file',
+  'pre-commit: 10 files',
+  'pre-commit: 100 files',
   'lint 500 files',
   'lint 1 MB file',
   'lint 2 MB file',
@@ -27,7 +33,12 @@ let run: { status: number | null; stdout: string; stderr: string };
 
 beforeAll(() => {
   ensureBuilt();
-  const r = spawnSync(process.execPath, [join(ROOT, 'bench', 'run.mjs'), '--smoke'], { cwd: ROOT, encoding: 'utf8', timeout: 240_000 });
+  const r = spawnSync(process.execPath, [join(ROOT, 'bench', 'run.mjs'), '--smoke'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 240_000,
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS ?? '/etc/ssl/certs/ca-certificates.crt' },
+  });
   run = { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }, 300_000);
 
@@ -39,6 +50,16 @@ describe('bench/run.mjs --smoke', () => {
 
   it('names the machine it ran on', () => {
     expect(run.stdout).toMatch(/^machine: \d+ CPUs \(nproc\), .+, node v\d+\.\d+\.\d+, load average /m);
+  });
+
+  it('says which start-time variables it removed, for node -e 0 and mchard alike', () => {
+    expect(run.stdout).toMatch(/^environment: the same for node -e 0 and mchard; removed for both: /m);
+    // The test runs it with NODE_EXTRA_CA_CERTS set (below), so the line must name it.
+    expect(run.stdout).toMatch(/^environment: .*removed for both: [^(]*NODE_EXTRA_CA_CERTS/m);
+  });
+
+  it('says why the single executable is not measured in a smoke run', () => {
+    expect(run.stdout).toMatch(/^single executable: lint 1 file\s+-.*skipped: smoke run/m);
   });
 
   it('prints one well-formed line per case, every case, in order', () => {
