@@ -27,7 +27,7 @@
 // --no-code-cache skips the warm-up run (the CLI works without the cache, only starts slower).
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -110,7 +110,10 @@ for (const [m, v] of Object.entries(inputs)) {
 }
 
 // 3. One CommonJS file per group.
-const buildId = randomBytes(6).toString('hex');
+// The build id in each file's first line: a placeholder now, the hash of all the group files at the end
+// (bin/mchard.js keys the code cache by it).
+const BUILD_ID_PLACEHOLDER = 'b'.repeat(16);
+const buildId = BUILD_ID_PLACEHOLDER;
 rmSync(outdir, { recursive: true, force: true });
 mkdirSync(outdir, { recursive: true });
 // dist/ is CommonJS, whatever package.json says about the rest.
@@ -168,7 +171,24 @@ for (const g of GROUPS) {
 }
 if (metafile) writeFileSync(resolve(metafile), JSON.stringify(metas));
 
-// 4. The core's code cache: bin/mchard.js runs lint and inspect once on sample files, then writes the
+// The build id: a hash of the files as built (same sources, same esbuild: same id). The core must be
+// ASCII: bin/mchard.js reads it as latin1, which needs no decoding (esbuild escapes the rest).
+{
+  const files = GROUPS.map((g) => join(outdir, g.file));
+  const bytes = files.map((f) => readFileSync(f));
+  if (bytes[0].some((b) => b > 0x7f)) throw new Error(`build: ${files[0]} is not ASCII`);
+  const hash = createHash('sha256');
+  for (const b of bytes) hash.update(b);
+  const id = hash.digest('hex').slice(0, BUILD_ID_PLACEHOLDER.length);
+  files.forEach((f, k) => {
+    const at = bytes[k].indexOf(BUILD_ID_PLACEHOLDER);
+    if (at === -1 || at > bytes[k].indexOf(10)) throw new Error(`build: no build id in the first line of ${f}`);
+    bytes[k].write(id, at, 'latin1');
+    writeFileSync(f, bytes[k]);
+  });
+}
+
+// 5. The core's code cache: bin/mchard.js runs lint and inspect once on sample files, then writes the
 // compiled code (the functions that ran included) beside the bundle.
 if (codeCache) {
   const warm = `require(${JSON.stringify(join(root, 'bin', 'mchard.js'))}).writeCodeCache(${JSON.stringify(outdir)}, ${JSON.stringify(join(root, 'samples'))})`;
