@@ -1,9 +1,11 @@
-import { defineRule } from '../src/engine/rule.js';
+import { correctness, defineRule } from '../src/engine/rule.js';
 
 export const rule = defineRule({
   id: 'MC001',
   slug: 'parse-error',
   severity: 'error',
+  // the file cannot be read as its dialect
+  risk: correctness(),
   summary: 'the file cannot be read as its dialect',
   since: '0.1.0',
   phase: 'file',

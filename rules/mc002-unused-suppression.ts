@@ -1,5 +1,5 @@
 import type { Span } from '../src/source.js';
-import { appliesTo, defineRule, type Rule } from '../src/engine/rule.js';
+import { appliesTo, correctness, defineRule, type Rule } from '../src/engine/rule.js';
 import type { Directive } from '../src/engine/suppressions.js';
 
 /** The fix's state: the directive's comment, and the names to keep (null: remove the comment). */
@@ -19,6 +19,8 @@ export const rule = defineRule({
   id: 'MC002',
   slug: 'unused-suppression',
   severity: 'warning',
+  // an unused suppression comment
+  risk: correctness(),
   summary: 'a suppression comment silences nothing',
   since: '0.2.0',
   phase: 'file',

@@ -1,9 +1,11 @@
-import { defineRule } from '../src/engine/rule.js';
+import { correctness, defineRule } from '../src/engine/rule.js';
 
 export const rule = defineRule({
   id: 'MC003',
   slug: 'invalid-suppression',
   severity: 'warning',
+  // a suppression directive that cannot work
+  risk: correctness(),
   summary: 'a comment starting with mchard- that is not a suppression mchard can apply',
   since: '0.2.0',
   phase: 'file',

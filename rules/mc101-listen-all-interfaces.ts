@@ -1,4 +1,4 @@
-import { defineRule } from '../src/engine/rule.js';
+import { defineRule, security } from '../src/engine/rule.js';
 import { BIND_LOOPBACK, describeListener, LISTEN_SOURCES, occurrences } from '../src/engine/helpers.js';
 import { containerVerdict } from '../src/dialects/container-reach.js';
 
@@ -6,6 +6,8 @@ export const rule = defineRule({
   id: 'MC101',
   slug: 'listen-all-interfaces',
   severity: 'error',
+  // every interface: anyone on any network the host is on reaches an unauthenticated cache
+  risk: security(8.2),
   summary: 'memcached listens on every interface',
   since: '0.1.0',
   phase: 'settings',

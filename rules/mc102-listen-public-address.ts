@@ -1,10 +1,12 @@
-import { defineRule } from '../src/engine/rule.js';
+import { defineRule, security } from '../src/engine/rule.js';
 import { BIND_LOOPBACK, classifiedEntries, LISTEN_SOURCES, listenEntrySpan } from '../src/engine/helpers.js';
 
 export const rule = defineRule({
   id: 'MC102',
   slug: 'listen-public-address',
   severity: 'error',
+  // a public address: reachable from the internet unless a firewall says otherwise
+  risk: security(8.6),
   summary: 'memcached listens on a public address',
   since: '0.1.0',
   phase: 'settings',

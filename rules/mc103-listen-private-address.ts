@@ -1,10 +1,12 @@
-import { defineRule } from '../src/engine/rule.js';
+import { defineRule, security } from '../src/engine/rule.js';
 import { classifiedEntries, LISTEN_SOURCES, listenEntrySpan } from '../src/engine/helpers.js';
 
 export const rule = defineRule({
   id: 'MC103',
   slug: 'listen-private-address',
   severity: 'warning',
+  // a private address outside the trusted networks: reachable from the local network
+  risk: security(5.3),
   summary: 'memcached listens on a private address outside the trusted networks',
   since: '0.1.0',
   phase: 'settings',

@@ -1,10 +1,12 @@
-import { defineRule } from '../src/engine/rule.js';
+import { defineRule, security } from '../src/engine/rule.js';
 import { classifiedEntries, listenEntrySpan } from '../src/engine/helpers.js';
 
 export const rule = defineRule({
   id: 'MC104',
   slug: 'listen-hostname',
   severity: 'warning',
+  // a host name: which interfaces listen depends on DNS at start-up
+  risk: security(4.3),
   summary: 'an -l entry is a host name',
   since: '0.1.0',
   phase: 'settings',

@@ -1,10 +1,12 @@
-import { defineRule } from '../src/engine/rule.js';
+import { defineRule, security } from '../src/engine/rule.js';
 import { parseListenList } from '../src/memcached/listen.js';
 
 export const rule = defineRule({
   id: 'MC105',
   slug: 'listen-entry-dropped',
   severity: 'warning',
+  // an -l silently dropped: listeners differ from what the file shows
+  risk: security(3.1),
   summary: 'a later -l value is silently dropped',
   since: '0.1.0',
   phase: 'settings',

@@ -1,4 +1,4 @@
-import { defineRule } from '../src/engine/rule.js';
+import { defineRule, security } from '../src/engine/rule.js';
 import { describeOption, baseUdpPort, boundPort, disableUdpFix } from '../src/engine/helpers.js';
 import { formatVersion } from '../src/memcached/version.js';
 
@@ -6,6 +6,8 @@ export const rule = defineRule({
   id: 'MC110',
   slug: 'udp-enabled',
   severity: 'error',
+  // UDP: a reflection/amplification source (the 2018 attacks, CVE-2018-1000115)
+  risk: security(7.5),
   summary: 'memcached listens on UDP',
   since: '0.1.0',
   phase: 'settings',

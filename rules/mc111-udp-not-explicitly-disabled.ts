@@ -1,4 +1,4 @@
-import { defineRule } from '../src/engine/rule.js';
+import { defineRule, security } from '../src/engine/rule.js';
 import { baseUdpPort, disableUdpFix } from '../src/engine/helpers.js';
 import { atLeast, formatVersion } from '../src/memcached/version.js';
 
@@ -6,6 +6,8 @@ export const rule = defineRule({
   id: 'MC111',
   slug: 'udp-not-explicitly-disabled',
   severity: 'info',
+  // UDP off only by the release's default: older releases open it
+  risk: security(2.0),
   summary: 'UDP is off only by default; no -U 0',
   since: '0.1.0',
   phase: 'settings',

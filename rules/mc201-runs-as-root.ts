@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { defineRule, type FixContext, type FixProposal, type SafetyDecision } from '../src/engine/rule.js';
+import { defineRule, security, type FixContext, type FixProposal, type SafetyDecision } from '../src/engine/rule.js';
 import { baseTcpPort, baseUdpPort, boundPort, describeOption, setUserFix } from '../src/engine/helpers.js';
 
 /** setUserFix, except that Debian's own `-u root` (no place in the file) is added to, not replaced. */
@@ -54,6 +54,8 @@ export const rule = defineRule({
   id: 'MC201',
   slug: 'runs-as-root',
   severity: 'error',
+  // runs as root: a memory-corruption bug in memcached is a root compromise
+  risk: security(7.8),
   summary: 'memcached keeps running as root',
   since: '0.1.0',
   phase: 'settings',

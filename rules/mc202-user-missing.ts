@@ -1,4 +1,4 @@
-import { defineRule } from '../src/engine/rule.js';
+import { correctness, defineRule } from '../src/engine/rule.js';
 import { setUserFix } from '../src/engine/helpers.js';
 import { atLeast } from '../src/memcached/version.js';
 
@@ -6,6 +6,8 @@ export const rule = defineRule({
   id: 'MC202',
   slug: 'user-missing',
   severity: 'error',
+  // exits 64
+  risk: correctness(),
   summary: 'started as root without a usable -u: memcached exits 64',
   since: '0.1.0',
   phase: 'settings',

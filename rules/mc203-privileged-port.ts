@@ -1,4 +1,4 @@
-import { defineRule } from '../src/engine/rule.js';
+import { correctness, defineRule } from '../src/engine/rule.js';
 import type { Span } from '../src/source.js';
 import { describeOption, baseTcpPort, baseUdpPort, boundPort, listenEntrySpan } from '../src/engine/helpers.js';
 
@@ -6,6 +6,8 @@ export const rule = defineRule({
   id: 'MC203',
   slug: 'privileged-port',
   severity: 'error',
+  // exits 71
+  risk: correctness(),
   summary: 'a port below 1024 with a non-root user: memcached exits 71',
   since: '0.1.0',
   phase: 'settings',

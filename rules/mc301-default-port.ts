@@ -1,4 +1,4 @@
-import { defineRule } from '../src/engine/rule.js';
+import { defineRule, security } from '../src/engine/rule.js';
 import type { Span } from '../src/source.js';
 import { baseTcpPort, boundPort, describeOption, listenEntrySpan, setOptionIntents } from '../src/engine/helpers.js';
 
@@ -7,6 +7,8 @@ export const rule = defineRule({
   id: 'MC301',
   slug: 'default-port',
   severity: 'info',
+  // the default port: found first by scanners; not a boundary
+  risk: security(2.0),
   summary: 'TCP listens on the default port 11211',
   since: '0.1.0',
   phase: 'settings',

@@ -1,4 +1,4 @@
-import { defineRule } from '../src/engine/rule.js';
+import { correctness, defineRule } from '../src/engine/rule.js';
 import { describeOption, emptyFromUnit, lastOccurrence, listenEntrySpan, networkEnabled, valuePartSpan } from '../src/engine/helpers.js';
 import { atoi, strtol } from '../src/memcached/numbers.js';
 
@@ -6,6 +6,7 @@ export const rule = defineRule({
   id: 'MC302',
   slug: 'invalid-port',
   severity: 'error',
+  risk: correctness(),
   summary: 'a port that is not a number or is out of range',
   since: '0.1.0',
   phase: 'settings',

@@ -1,10 +1,11 @@
-import { defineRule } from '../src/engine/rule.js';
+import { correctness, defineRule } from '../src/engine/rule.js';
 import { baseTcpPort, baseUdpPort, describeOption } from '../src/engine/helpers.js';
 
 export const rule = defineRule({
   id: 'MC303',
   slug: 'no-listener',
   severity: 'warning',
+  risk: correctness(),
   summary: 'memcached runs with no listener at all',
   since: '0.1.0',
   phase: 'settings',

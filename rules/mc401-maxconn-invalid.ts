@@ -1,4 +1,4 @@
-import { defineRule } from '../src/engine/rule.js';
+import { correctness, defineRule } from '../src/engine/rule.js';
 import { describeOption, emptyFromUnit, occurrences, valuePartSpan } from '../src/engine/helpers.js';
 import { atoiDetail } from '../src/memcached/numbers.js';
 
@@ -6,6 +6,7 @@ export const rule = defineRule({
   id: 'MC401',
   slug: 'maxconn-invalid',
   severity: 'error',
+  risk: correctness(),
   summary: '-c is not a positive number: memcached exits 1',
   since: '0.1.0',
   phase: 'settings',

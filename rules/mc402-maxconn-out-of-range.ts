@@ -1,10 +1,11 @@
-import { defineRule } from '../src/engine/rule.js';
+import { correctness, defineRule } from '../src/engine/rule.js';
 import { describeOption, lastOccurrence, valuePartSpan } from '../src/engine/helpers.js';
 
 export const rule = defineRule({
   id: 'MC402',
   slug: 'maxconn-out-of-range',
   severity: 'warning',
+  risk: correctness(),
   summary: '-c is unusually low or high',
   since: '0.1.0',
   phase: 'settings',

@@ -1,4 +1,4 @@
-import { defineRule } from '../src/engine/rule.js';
+import { correctness, defineRule } from '../src/engine/rule.js';
 import { describeOption, emptyFromUnit, lastOccurrence, misleadingMemoryUnit, valuePartSpan } from '../src/engine/helpers.js';
 import { atoiDetail } from '../src/memcached/numbers.js';
 
@@ -12,6 +12,7 @@ export const rule = defineRule({
   id: 'MC403',
   slug: 'memory-invalid',
   severity: 'error',
+  risk: correctness(),
   summary: '-m is not a plain number of megabytes, or too small',
   since: '0.1.0',
   phase: 'settings',

@@ -1,4 +1,4 @@
-import { defineRule } from '../src/engine/rule.js';
+import { correctness, defineRule } from '../src/engine/rule.js';
 import { describeOption, lastOccurrence, misleadingMemoryUnit, valuePartSpan } from '../src/engine/helpers.js';
 import { atoiDetail } from '../src/memcached/numbers.js';
 
@@ -9,6 +9,7 @@ export const rule = defineRule({
   id: 'MC404',
   slug: 'numeric-truncated',
   severity: 'warning',
+  risk: correctness(),
   summary: 'a number with trailing text that memcached silently drops',
   since: '0.1.0',
   phase: 'settings',

@@ -1,11 +1,13 @@
 import type { OptionEvent } from '../src/memcached/getopt.js';
-import { defineRule } from '../src/engine/rule.js';
+import { defineRule, security } from '../src/engine/rule.js';
 import { exposedListenerList, fromFile, occurrences } from '../src/engine/helpers.js';
 
 export const rule = defineRule({
   id: 'MC501',
   slug: 'shutdown-command-enabled',
   severity: 'warning',
+  // shutdown: a local denial of service; from the network (error) a remote one
+  risk: security(5.5, { error: 7.5 }),
   summary: '-A lets any client stop memcached',
   since: '0.1.0',
   phase: 'settings',

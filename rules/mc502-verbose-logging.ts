@@ -1,11 +1,13 @@
 import type { OptionEvent } from '../src/memcached/getopt.js';
-import { defineRule } from '../src/engine/rule.js';
+import { defineRule, security } from '../src/engine/rule.js';
 import { fromFile, occurrences } from '../src/engine/helpers.js';
 
 export const rule = defineRule({
   id: 'MC502',
   slug: 'verbose-logging',
   severity: 'warning',
+  // keys and commands in the logs: cached data leaks to whoever reads them
+  risk: security(4.3),
   summary: '-vv or more logs client commands and keys',
   since: '0.1.0',
   phase: 'settings',

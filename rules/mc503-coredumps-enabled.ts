@@ -1,10 +1,12 @@
-import { defineRule } from '../src/engine/rule.js';
+import { defineRule, security } from '../src/engine/rule.js';
 import { occurrences } from '../src/engine/helpers.js';
 
 export const rule = defineRule({
   id: 'MC503',
   slug: 'coredumps-enabled',
   severity: 'info',
+  // cached data in core files
+  risk: security(3.3),
   summary: '-r writes cached data into core files',
   since: '0.1.0',
   phase: 'settings',

@@ -1,4 +1,4 @@
-import { defineRule } from '../src/engine/rule.js';
+import { defineRule, security } from '../src/engine/rule.js';
 import { exposedListenerList } from '../src/engine/helpers.js';
 import { atLeast } from '../src/memcached/version.js';
 
@@ -6,6 +6,8 @@ export const rule = defineRule({
   id: 'MC506',
   slug: 'watch-enabled',
   severity: 'info',
+  // anyone reaching it streams other clients' keys
+  risk: security(5.3),
   summary: 'the watch command is allowed on a network-exposed instance',
   since: '0.1.0',
   phase: 'settings',

@@ -1,4 +1,4 @@
-import { defineRule } from '../src/engine/rule.js';
+import { defineRule, security } from '../src/engine/rule.js';
 import { containerVerdict } from '../src/dialects/container-reach.js';
 import { exposedListenerList } from '../src/engine/helpers.js';
 
@@ -6,6 +6,8 @@ export const rule = defineRule({
   id: 'MC601',
   slug: 'no-authentication',
   severity: 'warning',
+  // No authentication on a network-exposed listener: read, change, delete every item (high); on a public address, the wildcard or a port Compose publishes on the host (the rule's error case): critical.
+  risk: security(7.5, { error: 9.1 }),
   summary: 'a network-exposed memcached without authentication',
   since: '0.1.0',
   phase: 'settings',

@@ -1,4 +1,4 @@
-import { defineRule } from '../src/engine/rule.js';
+import { defineRule, security } from '../src/engine/rule.js';
 import { exposedListenerList, listenEntrySpan } from '../src/engine/helpers.js';
 import { atLeast } from '../src/memcached/version.js';
 
@@ -6,6 +6,8 @@ export const rule = defineRule({
   id: 'MC602',
   slug: 'no-tls',
   severity: 'info',
+  // clear text on the network: keys, values, credentials readable in transit
+  risk: security(4.8),
   summary: 'a network-exposed TCP listener without TLS',
   since: '0.1.0',
   phase: 'settings',

@@ -1,4 +1,4 @@
-import { defineRule } from '../src/engine/rule.js';
+import { correctness, defineRule } from '../src/engine/rule.js';
 import type { RuleContext } from '../src/engine/rule.js';
 import type { OptionEvent } from '../src/memcached/getopt.js';
 import type { Refusal } from '../src/memcached/startup.js';
@@ -9,6 +9,8 @@ export const rule = defineRule({
   id: 'MC603',
   slug: 'incompatible-options',
   severity: 'error',
+  // memcached refuses to start
+  risk: correctness(),
   summary: 'a combination of options memcached refuses at start',
   since: '0.1.0',
   phase: 'settings',

@@ -1,4 +1,4 @@
-import { defineRule } from '../src/engine/rule.js';
+import { defineRule, security } from '../src/engine/rule.js';
 import { occurrences, subOptionText, valuePartSpan } from '../src/engine/helpers.js';
 import { isTlsSubOption, splitSubOptions, subOptionFailure } from '../src/memcached/extended.js';
 
@@ -6,6 +6,8 @@ export const rule = defineRule({
   id: 'MC604',
   slug: 'tls-options-ignored',
   severity: 'warning',
+  // TLS settings without -Z: the file reads as encrypted, the traffic is not
+  risk: security(5.9),
   summary: 'ssl_* sub-options without -Z are ignored',
   since: '0.1.0',
   phase: 'settings',

@@ -1,4 +1,4 @@
-import { defineRule } from '../src/engine/rule.js';
+import { defineRule, security } from '../src/engine/rule.js';
 import { subOptionSpan } from '../src/engine/helpers.js';
 import { safeStrtol } from '../src/memcached/numbers.js';
 
@@ -8,6 +8,8 @@ export const rule = defineRule({
   id: 'MC605',
   slug: 'weak-tls-version',
   severity: 'warning',
+  // TLS 1.0/1.1 allowed
+  risk: security(5.3),
   summary: 'ssl_min_version allows TLS 1.0 or 1.1',
   since: '0.1.0',
   phase: 'settings',

@@ -1,4 +1,4 @@
-import { defineRule } from '../src/engine/rule.js';
+import { defineRule, security } from '../src/engine/rule.js';
 import { listenEntrySpan, subOptionSpan } from '../src/engine/helpers.js';
 import { safeStrtol } from '../src/memcached/numbers.js';
 
@@ -6,6 +6,8 @@ export const rule = defineRule({
   id: 'MC606',
   slug: 'tls-without-client-verification',
   severity: 'info',
+  // TLS without client certificates: anyone completes the handshake
+  risk: security(3.7),
   summary: 'TLS without client-certificate verification',
   since: '0.1.0',
   phase: 'settings',

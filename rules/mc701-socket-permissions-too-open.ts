@@ -1,5 +1,5 @@
 import type { OptionEvent } from '../src/memcached/getopt.js';
-import { defineRule } from '../src/engine/rule.js';
+import { defineRule, security } from '../src/engine/rule.js';
 import { lastOccurrence } from '../src/engine/helpers.js';
 import { strtol } from '../src/memcached/numbers.js';
 
@@ -11,6 +11,8 @@ export const rule = defineRule({
   id: 'MC701',
   slug: 'socket-permissions-too-open',
   severity: 'error',
+  // other local users connect to the unix socket: every item, no authentication
+  risk: security(5.5),
   summary: 'the unix socket mask lets other users connect',
   since: '0.1.0',
   phase: 'settings',

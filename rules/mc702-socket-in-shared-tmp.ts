@@ -1,11 +1,13 @@
 import { posix } from 'node:path';
-import { defineRule } from '../src/engine/rule.js';
+import { defineRule, security } from '../src/engine/rule.js';
 import { lastOccurrence } from '../src/engine/helpers.js';
 
 export const rule = defineRule({
   id: 'MC702',
   slug: 'socket-in-shared-tmp',
   severity: 'warning',
+  // the socket in a world-writable folder: others can take its name first
+  risk: security(4.7),
   summary: 'the unix socket is in /tmp or /var/tmp',
   since: '0.1.0',
   phase: 'settings',

@@ -1,4 +1,4 @@
-import { defineRule } from '../src/engine/rule.js';
+import { correctness, defineRule } from '../src/engine/rule.js';
 import { describeOption, fromFile, lastOccurrence } from '../src/engine/helpers.js';
 import { atoi } from '../src/memcached/numbers.js';
 
@@ -6,6 +6,7 @@ export const rule = defineRule({
   id: 'MC703',
   slug: 'network-options-ignored',
   severity: 'info',
+  risk: correctness(),
   summary: '-l, -p or -U next to -s have no effect',
   since: '0.1.0',
   phase: 'settings',

@@ -1,4 +1,4 @@
-import { defineRule } from '../src/engine/rule.js';
+import { correctness, defineRule } from '../src/engine/rule.js';
 import type { RuleContext } from '../src/engine/rule.js';
 import type { ErrorEvent } from '../src/memcached/getopt.js';
 import { wordLetterSpan } from '../src/engine/helpers.js';
@@ -54,6 +54,7 @@ export const rule = defineRule({
   id: 'MC801',
   slug: 'unknown-option',
   severity: 'error',
+  risk: correctness(),
   summary: 'an option memcached does not know',
   since: '0.1.0',
   phase: 'command-line',

@@ -1,4 +1,4 @@
-import { defineRule } from '../src/engine/rule.js';
+import { correctness, defineRule } from '../src/engine/rule.js';
 import { fromFile, wordLetterSpan } from '../src/engine/helpers.js';
 import { optionByShort } from '../src/memcached/options.js';
 
@@ -6,6 +6,7 @@ export const rule = defineRule({
   id: 'MC802',
   slug: 'missing-argument',
   severity: 'error',
+  risk: correctness(),
   summary: 'an option without its value',
   since: '0.1.0',
   phase: 'command-line',

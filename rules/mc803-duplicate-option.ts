@@ -1,4 +1,4 @@
-import { defineRule } from '../src/engine/rule.js';
+import { correctness, defineRule } from '../src/engine/rule.js';
 import type { OptionEvent } from '../src/memcached/getopt.js';
 import { describeOption, fromFile, ownFailure } from '../src/engine/helpers.js';
 
@@ -9,6 +9,7 @@ export const rule = defineRule({
   id: 'MC803',
   slug: 'duplicate-option',
   severity: 'warning',
+  risk: correctness(),
   summary: 'an option given twice: the last one wins',
   since: '0.1.0',
   phase: 'command-line',

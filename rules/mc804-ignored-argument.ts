@@ -1,4 +1,4 @@
-import { defineRule } from '../src/engine/rule.js';
+import { correctness, defineRule } from '../src/engine/rule.js';
 import type { RuleContext } from '../src/engine/rule.js';
 import type { IgnoredEvent, OptionEvent } from '../src/memcached/getopt.js';
 import type { Span } from '../src/source.js';
@@ -40,6 +40,7 @@ export const rule = defineRule({
   id: 'MC804',
   slug: 'ignored-argument',
   severity: 'warning',
+  risk: correctness(),
   summary: 'a word memcached silently ignores',
   since: '0.1.0',
   phase: 'command-line',

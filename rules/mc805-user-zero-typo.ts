@@ -1,11 +1,13 @@
 import type { OptionEvent } from '../src/memcached/getopt.js';
-import { defineRule, type FixProposal } from '../src/engine/rule.js';
+import { correctness, defineRule, type FixProposal } from '../src/engine/rule.js';
 import { fromFile, lastOccurrence, occurrences } from '../src/engine/helpers.js';
 
 export const rule = defineRule({
   id: 'MC805',
   slug: 'user-zero-typo',
   severity: 'error',
+  // exits 67 (the UDP it meant to close is MC110's)
+  risk: correctness(),
   summary: '-u 0 where -U 0 was meant',
   since: '0.1.0',
   phase: 'command-line',

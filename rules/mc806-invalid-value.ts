@@ -1,4 +1,4 @@
-import { defineRule } from '../src/engine/rule.js';
+import { correctness, defineRule } from '../src/engine/rule.js';
 import type { RuleContext } from '../src/engine/rule.js';
 import type { OptionEvent } from '../src/memcached/getopt.js';
 import { describeOption, lastOccurrence, listenEntrySpan, networkEnabled, ownFailure, subOptionSpan, subOptionText } from '../src/engine/helpers.js';
@@ -41,6 +41,7 @@ export const rule = defineRule({
   id: 'MC806',
   slug: 'invalid-value',
   severity: 'error',
+  risk: correctness(),
   summary: 'a value memcached refuses at start',
   since: '0.1.0',
   phase: 'settings',

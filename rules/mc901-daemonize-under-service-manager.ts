@@ -1,4 +1,4 @@
-import { defineRule } from '../src/engine/rule.js';
+import { correctness, defineRule } from '../src/engine/rule.js';
 import { fromFile, occurrences } from '../src/engine/helpers.js';
 import type { OptionEvent } from '../src/memcached/getopt.js';
 
@@ -19,6 +19,7 @@ export const rule = defineRule({
   id: 'MC901',
   slug: 'daemonize-under-service-manager',
   severity: 'error',
+  risk: correctness(),
   summary: '-d/--daemon reaches memcached although a service manager runs it',
   since: '0.1.0',
   phase: 'settings',

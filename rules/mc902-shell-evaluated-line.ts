@@ -1,4 +1,4 @@
-import { defineRule } from '../src/engine/rule.js';
+import { defineRule, security } from '../src/engine/rule.js';
 import type { Span } from '../src/source.js';
 
 /** How a metacharacter in the message is shown: in double quotes, the double quote itself in single quotes. */
@@ -21,6 +21,8 @@ export const rule = defineRule({
   id: 'MC902',
   slug: 'shell-evaluated-line',
   severity: 'error',
+  // the root-run wrapper hands the line to /bin/sh: whoever writes it runs commands as root
+  risk: security(7.2),
   summary: 'a shell metacharacter makes the Debian wrapper run memcached through /bin/sh as root',
   since: '0.1.0',
   phase: 'dialect',

@@ -1,4 +1,4 @@
-import { defineRule } from '../src/engine/rule.js';
+import { correctness, defineRule } from '../src/engine/rule.js';
 import { OPTIONS } from '../src/memcached/options.js';
 
 /** The option a mistyped Debian directive probably meant (`l 127.0.0.1` → `-l`, `listen ...` → `--listen`). */
@@ -13,6 +13,7 @@ export const rule = defineRule({
   id: 'MC903',
   slug: 'ignored-line',
   severity: 'warning',
+  risk: correctness(),
   summary: 'a line the service silently ignores',
   since: '0.1.0',
   phase: 'dialect',

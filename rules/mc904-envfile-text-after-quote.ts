@@ -1,4 +1,4 @@
-import { defineRule } from '../src/engine/rule.js';
+import { correctness, defineRule } from '../src/engine/rule.js';
 import type { Span } from '../src/source.js';
 
 const overlaps = (a: Span, b: Span) => a.start < b.end && b.start < a.end;
@@ -7,6 +7,7 @@ export const rule = defineRule({
   id: 'MC904',
   slug: 'envfile-text-after-quote',
   severity: 'error',
+  risk: correctness(),
   summary: 'text after a closing quote is glued onto the value',
   since: '0.1.0',
   phase: 'dialect',

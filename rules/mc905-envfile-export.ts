@@ -1,4 +1,4 @@
-import { defineRule } from '../src/engine/rule.js';
+import { correctness, defineRule } from '../src/engine/rule.js';
 import type { Span } from '../src/source.js';
 import { unsetVariableEffect } from '../src/engine/helpers.js';
 
@@ -6,6 +6,7 @@ export const rule = defineRule({
   id: 'MC905',
   slug: 'envfile-export',
   severity: 'error',
+  risk: correctness(),
   summary: '`export KEY=...`: systemd drops the assignment',
   since: '0.1.0',
   phase: 'dialect',

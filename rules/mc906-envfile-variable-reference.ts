@@ -1,4 +1,4 @@
-import { defineRule } from '../src/engine/rule.js';
+import { correctness, defineRule } from '../src/engine/rule.js';
 
 /** The variables the memcached unit's ExecStart= line reads. */
 const UNIT_READS = new Set(['PORT', 'USER', 'CACHESIZE', 'MAXCONN', 'OPTIONS']);
@@ -7,6 +7,7 @@ export const rule = defineRule({
   id: 'MC906',
   slug: 'envfile-variable-reference',
   severity: 'error',
+  risk: correctness(),
   summary: '`$VAR` inside a sysconfig value: systemd does not expand it',
   since: '0.1.0',
   phase: 'dialect',

@@ -1,4 +1,4 @@
-import { defineRule } from '../src/engine/rule.js';
+import { correctness, defineRule } from '../src/engine/rule.js';
 import type { Span } from '../src/source.js';
 import { SYSCONFIG_REQUIRED, fromFile, lastOccurrence, occurrences, unsetVariableEffect } from '../src/engine/helpers.js';
 
@@ -6,6 +6,7 @@ export const rule = defineRule({
   id: 'MC907',
   slug: 'required-variable-missing',
   severity: 'error',
+  risk: correctness(),
   summary: '`PORT`, `USER`, `CACHESIZE` or `MAXCONN` missing or empty',
   since: '0.1.0',
   phase: 'dialect',

@@ -1,10 +1,11 @@
-import { defineRule } from '../src/engine/rule.js';
+import { correctness, defineRule } from '../src/engine/rule.js';
 import { SYSCONFIG_REQUIRED, describeOption, fromFile, occurrences } from '../src/engine/helpers.js';
 
 export const rule = defineRule({
   id: 'MC908',
   slug: 'options-override-variable',
   severity: 'warning',
+  risk: correctness(),
   summary: '`OPTIONS` sets `-p`/`-u`/`-m`/`-c`, silently overriding `PORT`/`USER`/`CACHESIZE`/`MAXCONN`',
   since: '0.1.0',
   phase: 'dialect',

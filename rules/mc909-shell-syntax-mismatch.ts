@@ -1,9 +1,10 @@
-import { defineRule } from '../src/engine/rule.js';
+import { correctness, defineRule } from '../src/engine/rule.js';
 
 export const rule = defineRule({
   id: 'MC909',
   slug: 'shell-syntax-mismatch',
   severity: 'warning',
+  risk: correctness(),
   summary: 'sysconfig text that systemd and a shell read differently',
   since: '0.1.0',
   phase: 'dialect',

@@ -1,4 +1,4 @@
-import { defineRule, type RuleContext } from '../src/engine/rule.js';
+import { correctness, defineRule, type RuleContext } from '../src/engine/rule.js';
 import type { Unknown } from '../src/memcached/model.js';
 
 /** Notes that say where memcached's options really come from, when this file does not decide them. */
@@ -8,6 +8,7 @@ export const rule = defineRule({
   id: 'MC910',
   slug: 'options-not-in-file',
   severity: 'info',
+  risk: correctness(),
   summary: "the file does not decide memcached's command line, so its options were not checked",
   since: '0.1.0',
   phase: 'dialect',

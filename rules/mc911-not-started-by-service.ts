@@ -1,9 +1,10 @@
-import { noteRule } from '../src/engine/rule.js';
+import { correctness, noteRule } from '../src/engine/rule.js';
 
 export const rule = noteRule({
   id: 'MC911',
   slug: 'not-started-by-service',
   severity: 'info',
+  risk: correctness(),
   summary: 'the service manager does not start memcached from this file on its own',
   since: '0.1.0',
   dialects: ['rcconf', 'supervisord'],

@@ -1,9 +1,11 @@
-import { noteRule } from '../src/engine/rule.js';
+import { noteRule, security } from '../src/engine/rule.js';
 
 export const rule = noteRule({
   id: 'MC912',
   slug: 'flags-run-shell-commands',
   severity: 'error',
+  // rc evaluates the flags with a shell as root: further commands run as root
+  risk: security(7.2),
   summary: 'a `;`, `&` or `|` in the flags makes the init system run further commands as root',
   since: '0.1.0',
   dialects: ['rcconf'],

@@ -1,9 +1,10 @@
-import { noteRule } from '../src/engine/rule.js';
+import { correctness, noteRule } from '../src/engine/rule.js';
 
 export const rule = noteRule({
   id: 'MC913',
   slug: 'unit-variable-unset',
   severity: 'warning',
+  risk: correctness(),
   summary: '`ExecStart=` uses a variable that nothing sets',
   since: '0.1.0',
   dialects: ['systemd'],

@@ -1,4 +1,4 @@
-import { defineRule } from '../src/engine/rule.js';
+import { correctness, defineRule } from '../src/engine/rule.js';
 import type { Drift } from '../src/audit/drift.js';
 import { classifyAddress } from '../src/engine/exposure.js';
 
@@ -27,6 +27,8 @@ export const rule = defineRule({
   id: 'MC950',
   slug: 'config-drift',
   severity: 'warning',
+  // a restart is needed; what runs is judged by the other audit rules
+  risk: correctness(),
   summary: 'the running memcached differs from what its configuration file would start now',
   since: '0.1.0',
   phase: 'audit',

@@ -1,4 +1,4 @@
-import { defineRule } from '../src/engine/rule.js';
+import { defineRule, security } from '../src/engine/rule.js';
 import { describeReach, reachableSockets } from '../src/audit/reach.js';
 import { cidrList, firewallFor, openFrom, splitByTrust } from '../src/audit/firewall/findings.js';
 import { socketKey } from '../src/system/sockets.js';
@@ -7,6 +7,8 @@ export const rule = defineRule({
   id: 'MC951',
   slug: 'listener-reachable',
   severity: 'error',
+  // a live socket on the wildcard or a public address; a private one (warning)
+  risk: security(8.2, { warning: 6.5 }),
   summary: 'a running memcached holds a socket that other machines can reach',
   since: '0.1.0',
   phase: 'audit',

@@ -1,4 +1,4 @@
-import { defineRule } from '../src/engine/rule.js';
+import { defineRule, security } from '../src/engine/rule.js';
 import { classifyAddress } from '../src/engine/exposure.js';
 import { socketKey } from '../src/system/sockets.js';
 
@@ -6,6 +6,8 @@ export const rule = defineRule({
   id: 'MC952',
   slug: 'answers-without-auth',
   severity: 'error',
+  // a live listener reachable from the network answered without authentication
+  risk: security(9.3),
   summary: 'a network-reachable memcached listener answered a probe without authentication',
   since: '0.1.0',
   phase: 'audit',

@@ -1,4 +1,4 @@
-import { defineRule } from '../src/engine/rule.js';
+import { defineRule, security } from '../src/engine/rule.js';
 import { classifyAddress } from '../src/engine/exposure.js';
 import { socketKey } from '../src/system/sockets.js';
 import { firewallFor } from '../src/audit/firewall/findings.js';
@@ -7,6 +7,8 @@ export const rule = defineRule({
   id: 'MC953',
   slug: 'udp-amplifier',
   severity: 'error',
+  // a live UDP socket reachable from the network: an amplifier now
+  risk: security(8.6),
   summary: 'a running memcached holds a network-reachable UDP socket, usable for amplification attacks',
   since: '0.1.0',
   phase: 'audit',

@@ -1,4 +1,4 @@
-import { defineRule } from '../src/engine/rule.js';
+import { defineRule, security } from '../src/engine/rule.js';
 import { cidrList, firewallFor, splitByTrust } from '../src/audit/firewall/findings.js';
 import { classifyAddress } from '../src/engine/exposure.js';
 import { socketKey } from '../src/system/sockets.js';
@@ -7,6 +7,8 @@ export const rule = defineRule({
   id: 'MC954',
   slug: 'firewall-allows-udp',
   severity: 'error',
+  // the packet filter lets UDP to a live UDP listener through: an amplifier for whoever can reach it
+  risk: security(7.5),
   summary: 'the packet filter lets UDP reach memcached from outside the trusted networks',
   since: '0.2.0',
   phase: 'audit',

@@ -4,11 +4,15 @@
  * usage errors and unreadable configuration files (the processes are still audited).
  */
 import { COMMON_OPTIONS, parseCommandArgs, parseMaxFileSize, UsageError } from './args.js';
-import { parseLintFlags, RANK, SHARED_LINT_OPTIONS } from './lint-flags.js';
+import { BASELINE_OUTPUT_HELP, parseLintFlags, RANK, SHARED_LINT_OPTIONS } from './lint-flags.js';
+import { finishBaseline, openBaseline, openReportSink } from './report-output.js';
+import { processKey } from '../engine/baseline.js';
+import { withSubjects } from '../report/fingerprint.js';
+import { getopt } from '../memcached/getopt.js';
 import { OptionResolver, systemFiles } from './files.js';
 import { ConfigError, type ProjectConfig } from '../engine/config.js';
 import type { Rule, Severity } from '../engine/types.js';
-import { formatReport } from '../report/index.js';
+import { formatReport, needsIdentity } from '../report/index.js';
 import { safeJson } from '../report/visible.js';
 import { useColor } from '../report/color.js';
 import type { FileReport } from '../report/types.js';
@@ -64,7 +68,8 @@ Options:
   --allow CIDR                      networks the suggested nftables rules let in
                                     (repeatable; default: the trusted networks)
   --no-firewall                     do not read or evaluate the packet filter
-  --format text|json|sarif|github   output format (default text)
+  --format text|json|sarif|github|gitlab
+                                    output format (default text)
   --fail-on error|warning|info      lowest severity that fails (default error)
   --config FILE                     use this .mchardrc
   --disable ID[,ID...]              turn rules off (repeatable)
@@ -77,6 +82,9 @@ Options:
   -q, --quiet                       report errors only
   --color[=WHEN], --no-color        colour: auto (the default: on a terminal, unless
                                     NO_COLOR is set or TERM=dumb), always, never
+${BASELINE_OUTPUT_HELP}
+In a baseline a process is keyed by its systemd unit, else the configuration
+file it was matched to, else its command line (process:...).
 
 Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or read errors.
 `;
@@ -101,7 +109,11 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
   }
   if (positionals.includes('-')) throw new UsageError('audit reads configuration files by path; "-" (standard input) is not supported');
   // The shared flags, validated as for lint; audit needs no file, so the path list is its own.
-  const { format, failOnFlag, dialect, version, trusted, disabled } = parseLintFlags(values, positionals.length ? positionals : ['(none)'], RULES);
+  const { format, failOnFlag, dialect, version, trusted, disabled, baseline: baselineFlag, sarifCategory, output } = parseLintFlags(
+    values,
+    positionals.length ? positionals : ['(none)'],
+    RULES,
+  );
   const pids = parsePids(values.pid);
   const allow = values.allow?.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
   if (allow) {
@@ -139,6 +151,8 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
     return 2;
   }
   const failOn: Severity = failOnFlag ?? cfg?.failOn ?? 'error';
+  const { run: baseline, ok: baselineOk } = openBaseline(baselineFlag, io);
+  if (!baselineOk) return 2;
   const severities = new Map(cfg?.severities ?? []);
   for (const id of disabled) severities.set(id, 'off');
 
@@ -163,27 +177,37 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
     }
   }
 
-  const reports: FileReport[] = audits.map((a) => ({
-    path: a.path,
-    dialect: 'argv',
-    findings: values.quiet ? a.findings.filter((f) => f.severity === 'error') : a.findings,
-  }));
-  const color = useColor({ color: values.color, noColor: values['no-color'] }, io.stdoutStream);
-  const input = { files: reports, rules: RULES as Rule[], color, toolVersion: VERSION };
+  const sink = openReportSink(io, output);
+  if (!sink) return 2;
+  const identify = needsIdentity(format) || baseline !== null;
+  let failing = false;
+  const reports: FileReport[] = audits.map((a) => {
+    // The subjects as for a file: the options as memcached's getopt reads the process's arguments.
+    const all = identify ? withSubjects({ config: a.config, model: { parsed: getopt(a.config.argv, resolver.ruleOptions(a.path, cfg).version) }, findings: a.findings }) : a.findings;
+    const key = processKey({ unit: a.process.unit, matchedFile: a.match?.expectation.path ?? null, command: [a.process.argv0, ...a.process.words].join(' ') });
+    const kept = baseline ? baseline.filter(key, all) : all;
+    if (kept.some((f) => RANK[f.severity] >= RANK[failOn])) failing = true;
+    return { path: a.path, dialect: 'argv', findings: values.quiet ? kept.filter((f) => f.severity === 'error') : kept };
+  });
+  const outcome = baseline && baselineFlag ? finishBaseline(baseline, baselineFlag, format, io) : null;
+  const color = output === null && useColor({ color: values.color, noColor: values['no-color'] }, io.stdoutStream);
+  const input = { files: reports, rules: RULES as Rule[], color, toolVersion: VERSION, sarifCategory, baseline: outcome };
+  const out = (t: string) => sink.write(t);
   if (format === 'json') {
     const doc = JSON.parse(formatReport('json', input)) as { files: Record<string, unknown>[] };
     doc.files.forEach((f, i) => (f.process = auditRecord(audits[i])));
-    io.out(safeJson(doc) + '\n');
+    out(safeJson(doc) + '\n');
   } else if (format === 'text') {
     // The tally counts processes, not files.
     const text = formatReport('text', input).replace(
       / in (\d+) files?(\)?(?:\x1b\[[0-9;]*m)*)\n$/,
       (_m, n: string, tail: string) => ` in ${n} process${n === '1' ? '' : 'es'}${tail}\n`,
     );
-    io.out(audits.length === 0 ? 'no running memcached process found\n' : auditSummaryText(audits) + text);
+    out(audits.length === 0 ? 'no running memcached process found\n' : auditSummaryText(audits) + text);
   } else {
-    io.out(formatReport(format, input));
+    out(formatReport(format, input));
   }
+  if (!sink.commit() || (baseline && !outcome)) return 2;
   if (errors.length) return 2;
-  return reports.some((r) => r.findings.some((f) => RANK[f.severity] >= RANK[failOn])) ? 1 : 0;
+  return failing ? 1 : 0;
 }

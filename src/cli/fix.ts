@@ -14,9 +14,13 @@ import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isIP } from 'node:net';
 import { COMMON_OPTIONS, parseCommandArgs, parseMaxFileSize, UsageError } from './args.js';
-import { parseLintFlags, RANK, SHARED_LINT_OPTIONS } from './lint-flags.js';
+import { BASELINE_OUTPUT_HELP, parseLintFlags, RANK, SHARED_LINT_OPTIONS } from './lint-flags.js';
 import { changedSince, contentsOf, FIX_TARGETS_HELP, resolveTargets, TARGET_OPTIONS } from './targets.js';
 import { DOC_LINKS_HELP, DOC_LINKS_OPTIONS, docLinksWanted } from './doc-links.js';
+import { finishBaseline, openBaseline, openReportSink, type ReportSink } from './report-output.js';
+import { BaselineRun, fileKey } from '../engine/baseline.js';
+import type { LintResult } from '../engine/lint.js';
+import { withSubjects, type ReportFinding } from '../report/fingerprint.js';
 import { OptionResolver, RefusedError } from './files.js';
 import { parseErrorFinding } from './lint.js';
 import { detectDialect, type DialectChoice } from '../dialects/detect.js';
@@ -35,7 +39,7 @@ import { hostAccess } from '../fix/host-access.js';
 import { checkWritable, lockForWrite, safeWrite, WriteError, type HeldFile, type SafeWriteOptions } from '../fix/write.js';
 import { Interrupts, type SignalSource } from '../fix/interrupt.js';
 import type { Answer } from '../fix/confirm.js';
-import { formatReport } from '../report/index.js';
+import { formatReport, needsIdentity } from '../report/index.js';
 import { paint, useColor } from '../report/color.js';
 import type { FileReport, FixFileOutcome, NotFixedKind } from '../report/types.js';
 import { RULES } from '../../rules/index.js';
@@ -106,7 +110,8 @@ Options:
   --service NAME                    the service that reads FILE: a systemd unit,
                                     an init script, memcached@NAME for Debian's
                                     /etc/memcached_NAME.conf (default: from FILE)
-  --format text|json|sarif|github   format of the report of the files on disk
+  --format text|json|sarif|github|gitlab
+                                    format of the report of the files on disk
   --fail-on error|warning|info      lowest remaining severity that fails (default error)
   --config FILE                     use this .mchardrc
   --disable ID[,ID...]              turn rules off (repeatable)
@@ -121,6 +126,11 @@ Options:
 ${FIX_TARGETS_HELP}${DOC_LINKS_HELP}  --color[=WHEN], --no-color        colour: auto (the default: on a terminal, unless
                                     NO_COLOR is set or TERM=dumb), always, never
   --max-file-size SIZE              largest file read (default 1M; K, M, G suffixes)
+${BASELINE_OUTPUT_HELP}
+With --baseline, the report and the exit status leave out the findings FILE
+records (fix still fixes them); --update-baseline records the files as they are
+on disk after the run. --output takes only the final report: the diff, the
+questions and the messages stay on the terminal.
 
 Without --yes and without a terminal to ask on, nothing is written. Ctrl-C at a
 question stops the whole command: nothing more is written. Unsafe fixes are
@@ -269,7 +279,7 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
     io.out(FIX_HELP);
     return 0;
   }
-  const { format, failOnFlag, dialect, version, trusted, disabled, paths: named } = parseLintFlags(values, positionals, RULES);
+  const { format, failOnFlag, dialect, version, trusted, disabled, paths: named, baseline, sarifCategory, output } = parseLintFlags(values, positionals, RULES);
   const paths = resolveTargets(positionals, named, { ...values, dialect }, io, 'fix');
   // As a pre-commit hook: never restart anything, never judge the file against this host.
   if (values.hook) Object.assign(values, { 'no-restart': true, 'no-host-checks': true });
@@ -295,7 +305,7 @@ export async function runFix(argv: string[], io: Io, hooks: FixHooks = {}): Prom
   const held: HeldFile[] = [];
   try {
     const before = values.hook ? contentsOf(paths) : null;
-    const status = await fixFiles({ values, paths, format, failOnFlag, dialect, version, trusted, disabled, fixListen, fixUser, fixPort, maxBytes }, io, hooks, interrupts, held);
+    const status = await fixFiles({ values, paths, format, failOnFlag, dialect, version, trusted, disabled, fixListen, fixUser, fixPort, maxBytes, baseline, sarifCategory, output }, io, hooks, interrupts, held);
     // As a hook: a file this run changed fails the commit (review and stage it), as Ruff's fixing hook does.
     return before && status === 0 && changedSince(before) ? 1 : status;
   } finally {
@@ -315,12 +325,38 @@ interface FixRun extends Omit<ReturnType<typeof parseLintFlags>, 'paths'> {
   maxBytes: number;
 }
 
+/** Where the final report goes and the run's baseline (report() applies it to what is reported). */
+interface ReportTarget {
+  sink: ReportSink;
+  baseline: BaselineRun | null;
+  /** The findings reported for each file, after the baseline (exit status). */
+  kept: Map<FileState, ReportFinding[]>;
+  /** Exit status 2: the baseline could not be written. */
+  failed: boolean;
+}
+
 async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interrupts, held: HeldFile[]): Promise<number> {
+  // The baseline and the output file are checked before anything is written.
+  const { run: baseline, ok } = openBaseline(run.baseline, io);
+  if (!ok) return 2;
+  const sink = openReportSink(io, run.output);
+  if (!sink) return 2;
+  const target: ReportTarget = { sink, baseline, kept: new Map(), failed: false };
+  try {
+    const status = await fixEachFile(run, io, hooks, interrupts, held, target);
+    if (!sink.commit() || target.failed) return status === 0 || status === 1 ? 2 : status;
+    return status;
+  } finally {
+    sink.abort();
+  }
+}
+
+async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interrupts, held: HeldFile[], target: ReportTarget): Promise<number> {
   const { values, paths, format, failOnFlag, dialect, version, trusted, disabled } = run;
   // Host checks: for a file this machine's service reads (or --host-checks), never with --no-host-checks.
   const hostChecksApply = (path: string) =>
     !values['no-host-checks'] && (values['host-checks'] === true || values.restart === true || values.service !== undefined || servicePath(path));
-  const color = useColor({ color: values.color, noColor: values['no-color'] }, io.stdoutStream);
+  const color = run.output === null && useColor({ color: values.color, noColor: values['no-color'] }, io.stdoutStream);
   const c = paint(color);
   // Machine-readable formats keep stdout for the report; the diff, messages and questions go to stderr.
   const say = format === 'text' ? io.out : io.err;
@@ -383,12 +419,12 @@ async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interr
         reports.push({ path, dialect: null, findings: [], detection: e.refusal });
       } else if (e instanceof WriteError || e instanceof InputError) {
         io.err(`mchard: ${visible(e.message)}; not fixed\n`);
-        reports.push({ path, dialect: dialect ?? null, findings: [parseErrorFinding(e.reason)] });
+        reports.push({ path, dialect: dialect ?? null, findings: [parseErrorFinding(e.reason)], notRead: { kind: 'unreadable', reason: e.reason } });
       } else {
         const { reason } = failureReason(e);
         io.err(`mchard: ${visible(path)}: ${reason}; not fixed\n`);
         if (process.env.MCHARD_DEBUG) io.err(`${(e as Error)?.stack}\n`);
-        reports.push({ path, dialect: dialect ?? null, findings: [parseErrorFinding(reason, true)] });
+        reports.push({ path, dialect: dialect ?? null, findings: [parseErrorFinding(reason, true)], notRead: { kind: 'failed', reason } });
       }
       status = 2;
       continue;
@@ -428,7 +464,7 @@ async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interr
       for (const p of problems) io.err(`mchard: ${p}\n`);
       io.err('mchard: nothing was written; fix the host, choose other values (--listen, --user), or use --no-host-checks for a file meant for another machine\n');
       for (const s of changed) s.notWritten = { kind: 'not-written', reason: 'host checks failed' };
-      report(reports, run, io, color);
+      report(reports, run, io, color, target);
       return 2;
     }
   }
@@ -518,33 +554,49 @@ async function fixFiles(run: FixRun, io: Io, hooks: FixHooks, interrupts: Interr
     io.err(`mchard: stopped by ${interrupts.signal} (exit status ${interrupts.exitCode}): ${rest}\n`);
   }
 
-  report(reports, run, io, color);
+  report(reports, run, io, color, target);
 
   if (interrupts.stopped) return interrupts.exitCode;
   if (states.some((s) => s.restart && ['rolled-back', 'rollback-failed', 'failed'].includes(s.restart.outcome))) return 3;
   if (status === 2) return 2;
   const failing = (s: FileState, findings: readonly Finding[]) => findings.some((f) => f.fix !== null || RANK[f.severity] >= RANK[s.failOn]);
   if (values['dry-run']) {
-    // What would change, or what would remain after the fixes.
+    // What would change, or what would remain after the fixes (what the baseline records left out).
     const restartWanted = states.some((s) => s.restart?.outcome === 'not-restarted' && s.restart.reason.startsWith('dry run'));
-    return changed.length || restartWanted || states.some((s) => failing(s, s.guessed ? s.plan.before.findings : s.plan.after.findings)) ? 1 : 0;
+    // A file whose dialect was guessed from its content is linted, never written: what remains is the original's.
+    const remains = (s: FileState) => (s.guessed ? s.plan.before : s.plan.after);
+    const after = (s: FileState) => (target.baseline ? target.baseline.match(fileKey(target.baseline.baseline, s.path), identified(remains(s), true)) : remains(s).findings);
+    return changed.length || restartWanted || states.some((s) => failing(s, after(s))) ? 1 : 0;
   }
   if (states.some((s) => s.notWritten)) return 1;
-  return states.some((s) => failing(s, onDisk(s))) ? 1 : 0;
+  return states.some((s) => failing(s, target.kept.get(s) ?? onDisk(s))) ? 1 : 0;
 }
 
-/** The report of the files as they are on disk: findings (only errors with -q), and for JSON what fix did. */
-function report(reports: readonly (FileState | FileReport)[], run: FixRun, io: Io, color: boolean): void {
+/** A lint's findings, with their subjects when `identify`. */
+function identified(result: LintResult, identify: boolean): ReportFinding[] {
+  return identify ? withSubjects(result) : result.findings;
+}
+
+/**
+ * The report of the files as they are on disk: findings (without those the baseline records; only errors
+ * with -q), and for JSON what fix did. Written to standard output or --output.
+ */
+function report(reports: readonly (FileState | FileReport)[], run: FixRun, io: Io, color: boolean, target: ReportTarget): void {
+  const identify = needsIdentity(run.format) || target.baseline !== null;
   const files: FileReport[] = reports.map((r) => {
     if (!('plan' in r)) {
       return run.format === 'json' ? { ...r, fix: { changed: false, written: false, backup: null, fixed: [], notFixed: [], restart: null } } : r;
     }
-    const now = onDisk(r);
+    const disk = identified(r.written ? r.plan.after : r.plan.before, identify);
+    const now = target.baseline ? target.baseline.filter(fileKey(target.baseline.baseline, r.path), disk) : disk;
+    target.kept.set(r, now);
     // -q hides findings, never changes the exit status (decided from every finding).
     const findings = run.values.quiet ? now.filter((f) => f.severity === 'error') : now;
     return { path: r.path, dialect: r.plan.dialect, findings, hidden: now.length - findings.length, detection: r.detection, ...(run.format === 'json' ? { fix: outcomeOf(r) } : {}) };
   });
-  io.out(formatReport(run.format, { files, rules: RULES as Rule[], color, toolVersion: VERSION, docLinks: docLinksWanted(run.values, run.paths, RULES) }));
+  const outcome = target.baseline && run.baseline ? finishBaseline(target.baseline, run.baseline, run.format, io) : null;
+  if (target.baseline && !outcome) target.failed = true;
+  target.sink.write(formatReport(run.format, { files, rules: RULES as Rule[], color, toolVersion: VERSION, sarifCategory: run.sarifCategory, baseline: outcome, docLinks: docLinksWanted(run.values, run.paths, RULES) }));
 }
 
 /**

@@ -1,4 +1,8 @@
-/** The flags `lint` and `fix` share, validated once: format, threshold, dialect, version, networks, rules off. */
+/**
+ * The flags `lint`, `fix` and `audit` share, validated once: format, threshold, dialect, version,
+ * networks, rules off, the baseline, the SARIF category and the output file.
+ */
+import { resolve } from 'node:path';
 import { oneOf, UsageError } from './args.js';
 import { didYouMean, ruleNames } from '../suggest.js';
 import { parseDialectFlag, parseVersionFlag } from './files.js';
@@ -12,7 +16,29 @@ export const SHARED_LINT_OPTIONS = {
   disable: { type: 'string', multiple: true },
   'trusted-network': { type: 'string', multiple: true },
   quiet: { type: 'boolean', short: 'q' },
+  baseline: { type: 'string' },
+  'update-baseline': { type: 'boolean' },
+  'prune-baseline': { type: 'boolean' },
+  'sarif-category': { type: 'string' },
+  output: { type: 'string', short: 'o' },
 } as const;
+
+/** The help lines of those flags, for each command's help. */
+export const BASELINE_OUTPUT_HELP = `  --baseline FILE                   report only findings not recorded in FILE
+                                    (and the entries of FILE that no longer occur)
+  --update-baseline                 write FILE with the current findings (creates it)
+  --prune-baseline                  remove from FILE what no longer occurs; adds nothing
+  --sarif-category NAME             SARIF runs[].automationDetails.id (code scanning
+                                    category; with --format sarif)
+  -o, --output FILE                 write the report to FILE (whole or not at all)
+                                    instead of standard output
+`;
+
+export interface BaselineFlag {
+  path: string;
+  /** null: only read it; update: record the current findings; prune: remove what no longer occurs. */
+  write: 'update' | 'prune' | null;
+}
 
 /** Severity order for thresholds. */
 export const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
@@ -25,6 +51,11 @@ export function parseLintFlags(
     'memcached-version'?: string;
     'trusted-network'?: string[];
     disable?: string[];
+    baseline?: string;
+    'update-baseline'?: boolean;
+    'prune-baseline'?: boolean;
+    'sarif-category'?: string;
+    output?: string;
   },
   positionals: string[],
   rules: readonly Rule[],
@@ -51,5 +82,31 @@ export function parseLintFlags(
   if (paths.length === 0) {
     throw new UsageError('no FILE given and no memcached configuration found on this host\'s system paths (mchard help lint lists them)');
   }
-  return { format, failOnFlag, dialect, version, trusted, disabled, paths };
+  const baseline = parseBaselineFlags(values);
+  const sarifCategory = values['sarif-category'];
+  if (sarifCategory !== undefined) {
+    if (format !== 'sarif') throw new UsageError('--sarif-category applies to --format sarif');
+    if (sarifCategory.trim() === '' || /[\x00-\x1f\x7f]/.test(sarifCategory)) throw new UsageError('--sarif-category must be a non-empty name without control characters');
+  }
+  const output = values.output === undefined || values.output === '-' ? null : values.output;
+  if (values.output === '') throw new UsageError('--output needs a file name ("-" for standard output)');
+  if (output !== null) {
+    const target = resolve(output);
+    const clash = paths.find((p) => p !== '-' && resolve(p) === target);
+    if (clash) throw new UsageError(`--output ${output} would overwrite ${clash}, a file being checked`);
+    if (baseline && resolve(baseline.path) === target) throw new UsageError('--output and --baseline name the same file');
+  }
+  return { format, failOnFlag, dialect, version, trusted, disabled, paths, baseline, sarifCategory, output };
+}
+
+export function parseBaselineFlags(values: { baseline?: string; 'update-baseline'?: boolean; 'prune-baseline'?: boolean }): BaselineFlag | null {
+  const update = values['update-baseline'] === true;
+  const prune = values['prune-baseline'] === true;
+  if (update && prune) throw new UsageError('--update-baseline and --prune-baseline contradict each other');
+  if (values.baseline === undefined) {
+    if (update || prune) throw new UsageError(`--${update ? 'update' : 'prune'}-baseline needs --baseline FILE`);
+    return null;
+  }
+  if (values.baseline === '' || values.baseline === '-') throw new UsageError('--baseline needs a file name');
+  return { path: values.baseline, write: update ? 'update' : prune ? 'prune' : null };
 }

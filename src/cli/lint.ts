@@ -4,16 +4,19 @@
  * internal errors (the other files are still linted).
  */
 import { COMMON_OPTIONS, parseCommandArgs, parseMaxFileSize, UsageError } from './args.js';
-import { parseLintFlags, RANK, SHARED_LINT_OPTIONS } from './lint-flags.js';
+import { BASELINE_OUTPUT_HELP, parseLintFlags, RANK, SHARED_LINT_OPTIONS } from './lint-flags.js';
 import { resolveTargets, SYSTEM_PATHS_HELP, TARGET_OPTIONS, TARGETS_HELP } from './targets.js';
 import { DOC_LINKS_HELP, DOC_LINKS_OPTIONS, docLinksFrom } from './doc-links.js';
+import { finishBaseline, openBaseline, openReportSink } from './report-output.js';
 import { loadFile, OptionResolver, RefusedError } from './files.js';
 import { lintSource } from '../engine/lint.js';
 import { ConfigError, type ProjectConfig } from '../engine/config.js';
 import { type Finding, type Severity, type Rule } from '../engine/types.js';
 import { perFile } from './per-file.js';
 import { hostFileAccess } from '../input.js';
-import { reportWriter } from '../report/index.js';
+import { needsIdentity, reportWriter } from '../report/index.js';
+import { withSubjects } from '../report/fingerprint.js';
+import { fileKey } from '../engine/baseline.js';
 import { useColor } from '../report/color.js';
 import { RULES } from '../../rules/index.js';
 import { VERSION } from '../version.js';
@@ -40,7 +43,9 @@ ${SYSTEM_PATHS_HELP}.
 --stdin-filename gives it.
 
 Options:
-  --format text|json|sarif|github   output format (default text)
+  --format text|json|sarif|github|gitlab
+                                    output format (default text; gitlab: Code
+                                    Quality report)
   --fail-on error|warning|info      lowest severity that fails (default error)
   --config FILE                     use this .mchardrc (default: nearest above each file)
   --disable ID[,ID...]              turn rules off (repeatable)
@@ -56,9 +61,10 @@ ${TARGETS_HELP}${DOC_LINKS_HELP}  --color[=WHEN], --no-color        colour: auto
   --max-file-size SIZE              largest file read (default 1M; K, M, G suffixes)
   --host-checks / --no-host-checks  read the host files a unit names (EnvironmentFile=)
                                     (default: only for files under /etc)
-
-Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or read errors,
-or a file not read (its format unknown; the other files are still linted).
+${BASELINE_OUTPUT_HELP}
+Exit status: 0 clean, 1 findings at or above --fail-on (not counting those the
+baseline records), 2 usage or read errors, an unusable baseline, or a file not
+read (its format unknown; the other files are still linted).
 `;
 
 export async function runLint(argv: string[], io: Io): Promise<number> {
@@ -67,7 +73,7 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
     io.out(LINT_HELP);
     return 0;
   }
-  const { format, failOnFlag, dialect, version, trusted, disabled, paths: named } = parseLintFlags(values, positionals, RULES);
+  const { format, failOnFlag, dialect, version, trusted, disabled, paths: named, baseline: baselineFlag, sarifCategory, output } = parseLintFlags(values, positionals, RULES);
   const paths = resolveTargets(positionals, named, { ...values, dialect }, io, 'lint');
   const maxBytes = parseMaxFileSize(values['max-file-size']);
   if (values['host-checks'] && values['no-host-checks']) throw new UsageError('--host-checks and --no-host-checks contradict each other');
@@ -87,9 +93,20 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
       break;
     }
   }
-  const color = useColor({ color: values.color, noColor: values['no-color'] }, io.stdoutStream);
-  // The report goes out file by file (text, github), unless an invalid .mchardrc means none at all.
-  const report = reportWriter(format, { rules: RULES as Rule[], color, toolVersion: VERSION, docLinks: docLinksFrom(values, configs) }, invalid ? () => {} : (t) => io.out(t));
+  if (invalid) {
+    io.err(`mchard: ${invalid.message}\n`);
+    return 2;
+  }
+  const { run: baseline, ok: baselineOk } = openBaseline(baselineFlag, io);
+  if (!baselineOk) return 2;
+  const sink = openReportSink(io, output);
+  if (!sink) return 2;
+  // A file written with --output is never coloured; standard output is, on a terminal.
+  const color = output === null && useColor({ color: values.color, noColor: values['no-color'] }, io.stdoutStream);
+  // Findings need their identities for fingerprints (sarif, gitlab) and to match a baseline's subjects.
+  const identify = needsIdentity(format) || baseline !== null;
+  // The report goes out file by file (text, github).
+  const report = reportWriter(format, { rules: RULES as Rule[], color, toolVersion: VERSION, sarifCategory, docLinks: docLinksFrom(values, configs) }, (t) => sink.write(t));
   let status = 0;
   let failing = false;
   for (let k = 0; k < configs.length; k++) {
@@ -113,21 +130,26 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
     if (!done.ok) {
       // A refused file is a refusal in every format, not an error finding about memcached.
       if (done.error instanceof RefusedError) report.file({ path, dialect: null, findings: [], detection: done.error.refusal });
-      else report.file({ path, dialect: dialect ?? null, findings: [parseErrorFinding(done.reason, done.internal)] });
+      else {
+        const notRead = { kind: done.internal ? ('failed' as const) : ('unreadable' as const), reason: done.reason };
+        report.file({ path, dialect: dialect ?? null, findings: [parseErrorFinding(done.reason, done.internal)], notRead });
+      }
       status = 2;
       continue;
     }
     const { file, result } = done.value;
+    const all = identify ? withSubjects(result) : result.findings;
+    // The baseline hides what it records, before the exit status is decided.
+    const reported = baseline ? baseline.filter(fileKey(baseline.baseline, path), all) : all;
     // -q hides findings from the output only: the exit status is decided from all of them.
-    if (result.findings.some((f) => RANK[f.severity] >= RANK[failOn])) failing = true;
-    const findings = values.quiet ? result.findings.filter((f) => f.severity === 'error') : result.findings;
-    report.file({ path, dialect: file.dialect, findings, hidden: result.findings.length - findings.length, detection: file.detection });
+    if (reported.some((f) => RANK[f.severity] >= RANK[failOn])) failing = true;
+    const findings = values.quiet ? reported.filter((f) => f.severity === 'error') : reported;
+    report.file({ path, dialect: file.dialect, findings, hidden: reported.length - findings.length, detection: file.detection });
   }
-  if (invalid) {
-    io.err(`mchard: ${invalid.message}\n`);
-    return 2;
-  }
-  report.end();
+  const outcome = baseline && baselineFlag ? finishBaseline(baseline, baselineFlag, format, io) : null;
+  if (baseline && !outcome) status = 2;
+  report.end({ baseline: outcome });
+  if (!sink.commit()) return 2;
   if (status === 2) return 2;
   return failing ? 1 : 0;
 }

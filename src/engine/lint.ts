@@ -5,7 +5,7 @@
  * contract's check of the report, then (in a template) a finding about text the template decides becomes
  * a note without a fix, then suppressions and severities, and the message is shown through `shownFor`.
  */
-import { SourceText, type Span } from '../source.js';
+import { SourceText, type Range, type Span } from '../source.js';
 import type { DialectName, ParsedConfig } from '../dialects/types.js';
 import { dialectOf, parseConfig } from '../dialects/index.js';
 import { analyze, type MemcachedModel } from '../memcached/model.js';
@@ -108,8 +108,11 @@ export function lintSource(source: SourceText, dialect: DialectName, settings: L
     // In a template, a finding about text the template decides holds only for some renderings: a note, without a fix.
     const t = tpl ? templateFinding(tpl, given, given.severity ?? rule.severity) : null;
     const input = t?.finding ?? given;
-    const range = input.span ? source.range(input.span) : { line: 1, column: 1, endLine: 1, endColumn: 1 };
-    if (isSuppressed(found.list, rule.id, range.line, input.span)) return;
+    const range = input.span ? visibleRange(source, input.span) : { line: 1, column: 1, endLine: 1, endColumn: 1 };
+    // A directive may name the line the finding is shown on or the line its position really is (the end
+    // of a file, where a missing option goes, is shown on the last line).
+    const at = input.span ? source.range(input.span).line : 1;
+    if (isSuppressed(found.list, rule.id, range.line, input.span) || (at !== range.line && isSuppressed(found.list, rule.id, at, input.span))) return;
     const configured = severities.get(rule.id);
     const severity = t?.note ? 'info' : configured && configured !== 'off' ? configured : (input.severity ?? rule.severity);
     // Every field written out, not `...range`: a literal of known shape keeps its fields in the object.
@@ -125,6 +128,7 @@ export function lintSource(source: SourceText, dialect: DialectName, settings: L
       span: input.span,
       // The fix's description is built (and shown through shownFor) only by mchard fix.
       fix: input.fix !== undefined ? { safety: rule.fix!.safety, state: input.fix } : null,
+      caseSeverity: input.severity ?? rule.severity,
     });
   };
   // One context for every rule of the file (its sink reports for the rule running): building one per
@@ -164,6 +168,26 @@ function templateFinding(tpl: TemplateInfo, f: FindingInput<unknown>, severity: 
 export function shownFor(config: ParsedConfig): (text: string) => string {
   const hidden = hiddenValues(config.argv);
   return (text) => boundedMessage(hidden.length ? redact(text, hidden) : text);
+}
+
+/**
+ * The lines and columns of a span, never past the last line of the file. The offset at the very end of a
+ * file that ends with a newline (where a missing option is appended) has no line of its own: editors,
+ * GitHub and GitLab count the file's lines without it. Such a position is reported at the end of the
+ * last line instead, so every report names a line that exists.
+ */
+export function visibleRange(source: SourceText, span: Span): Range {
+  const r = source.range(span);
+  const text = source.text;
+  const count = source.lineCount;
+  if (count < 2 || text.charCodeAt(text.length - 1) !== 10 || r.endLine < count) return r;
+  const last = count - 1;
+  const start = source.lineStart(last);
+  // The last line's length without its line ending (\n or \r\n).
+  const end = text.length - 1 - (text.charCodeAt(text.length - 2) === 13 ? 1 : 0);
+  const col = end - start + 1;
+  if (r.line >= count) return { line: last, column: col, endLine: last, endColumn: col };
+  return { line: r.line, column: r.column, endLine: last, endColumn: col };
 }
 
 function unionSpan(a: Span | null, b: Span | null): Span | null {

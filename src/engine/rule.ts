@@ -204,6 +204,34 @@ export interface FixDeclaration<D extends DialectName = DialectName, S = never> 
   build(ctx: FixContext<D>, state: S): FixProposal | null;
 }
 
+/**
+ * What a rule's findings mean for security, for reports that rank alerts (SARIF's `security-severity`,
+ * GitLab's severity):
+ * - `security`: about who can reach memcached, what they can do or read, or what runs as root. A score on
+ *   GitHub's scale (critical 9.0–10.0, high 7.0–8.9, medium 4.0–6.9, low 0.1–3.9) for the rule's default
+ *   case, and `cases`: the score of a case the rule reports with another severity (a worse or milder one).
+ * - `correctness`: memcached does not start, or does something other than the file says; the security
+ *   consequence, if any, is reported by the exposure rules from the model.
+ * Each rule argues its score in a comment beside the declaration.
+ */
+export interface RuleRisk {
+  readonly kind: 'security' | 'correctness';
+  /** security: the score of the rule's default case. */
+  readonly score?: number;
+  /** security: the score of a case the rule reports with another severity. */
+  readonly cases?: Partial<Record<Severity, number>>;
+}
+
+/** A security rule's risk: its default case's score, and the scores of cases reported with another severity. */
+export function security(score: number, cases?: Partial<Record<Severity, number>>): RuleRisk {
+  return { kind: 'security', score, ...(cases ? { cases } : {}) };
+}
+
+/** A correctness rule's risk (no security score: ranked by its severity). */
+export function correctness(): RuleRisk {
+  return { kind: 'correctness' };
+}
+
 /** Every dialect, for a rule that applies to all of them. */
 export type AllDialects = 'all';
 
@@ -214,6 +242,8 @@ interface RuleIdentity {
   /** Stable kebab-case name; works wherever the ID does. */
   readonly slug: string;
   readonly severity: Severity;
+  /** What a finding of the rule means for security: how reports that rank alerts rank it (SARIF, GitLab). */
+  readonly risk: RuleRisk;
   readonly summary: string;
   /** The mchard version that added the rule. */
   readonly since: string;
@@ -279,6 +309,12 @@ export function defineRule<const D extends DialectName = DialectName, S = never>
     for (const d of def.dialects) if (!ALL_DIALECTS.includes(d)) bad(`unknown dialect "${d}"`);
   }
   if (def.sources.length === 0) bad('no sources');
+  const scoreOk = (n: unknown) => typeof n === 'number' && n >= 0.1 && n <= 10 && Math.round(n * 10) === n * 10;
+  if (def.risk?.kind === 'security') {
+    if (!scoreOk(def.risk.score)) bad(`security score ${String(def.risk.score)} is not 0.1–10.0 with one decimal`);
+    for (const v of Object.values(def.risk.cases ?? {})) if (!scoreOk(v)) bad(`case score ${String(v)} is not 0.1–10.0 with one decimal`);
+  } else if (def.risk?.kind !== 'correctness') bad('no risk (security(score) or correctness())');
+  else if (def.risk.score !== undefined || def.risk.cases) bad('a correctness rule has no security score');
   for (const s of def.sources) if (s.kind === 'cve' && !/^CVE-\d{4}-\d{4,}$/.test(s.id)) bad(`"${s.id}" is not a CVE ID`);
   for (const [k, v] of Object.entries(def.docs)) if (typeof v === 'string' && v.trim() === '') bad(`empty docs.${k}`);
   if (def.fix) {

@@ -42,6 +42,12 @@ export interface Finding {
   span: Span | null;
   /** The fix the finding offers, or null. Its edits are built only by `mchard fix` (the rule's `fix.build`). */
   fix: FindingFix | null;
+  /**
+   * The severity the rule gave this case (its default, or the one it reported for the case), before
+   * `.mchardrc` and flags change it: what the case means, for reports that rank by it (SARIF's
+   * security-severity). Absent on findings not made by a rule's check.
+   */
+  caseSeverity?: Severity;
 }
 
 /** A finding's fix, as `lint` knows it: the rule's declared safety and the state its fix builds from. */

@@ -14,6 +14,9 @@ import { lintSource, type LintResult, type LintSettings } from '../engine/lint.j
 import { ConfigError, type ProjectConfig } from '../engine/config.js';
 import type { Finding } from '../engine/types.js';
 import { OptionResolver } from '../cli/files.js';
+import { BaselineError, BaselineRun, fileKey, readBaseline } from '../engine/baseline.js';
+import { withSubjects } from '../report/fingerprint.js';
+import { visible } from '../report/visible.js';
 import { RULES } from '../../rules/index.js';
 
 /** The largest document linted, in UTF-8 bytes (the CLI's default --max-file-size). */
@@ -33,11 +36,23 @@ export function readerOf(path: string, text: string): { dialect: DialectName; gu
 }
 
 /**
- * The baseline's hook (issue 15 §2, `--baseline`): the findings a baseline records for this document are
- * dropped here, once the baseline exists. Until then every finding stays.
+ * The findings a baseline records for this document dropped, as `lint --baseline FILE` drops them (the
+ * same file keys, counts and subjects). The baseline is read again on every lint (it is small, and
+ * `mchard lint --update-baseline` may rewrite it at any time). An unusable baseline hides nothing: every
+ * finding stays and `problem` says why, for the editor to show.
  */
-export function withoutBaselined(_path: string, findings: Finding[]): Finding[] {
-  return findings;
+export function withoutBaselined(baselinePath: string | null, file: string | null, result: LintResult): { findings: Finding[]; problem: string | null } {
+  if (!baselinePath || !file) return { findings: [...result.findings], problem: null };
+  let run: BaselineRun;
+  try {
+    run = new BaselineRun(readBaseline(baselinePath));
+  } catch (e) {
+    if (e instanceof BaselineError) return { findings: [...result.findings], problem: visible(e.message) };
+    throw e;
+  }
+  const subjected = withSubjects(result);
+  const kept = new Set(run.match(fileKey(run.baseline, file), subjected));
+  return { findings: result.findings.filter((_, i) => kept.has(subjected[i])), problem: null };
 }
 
 /** Where a document is: the path detection reads, and the file-system path `.mchardrc` is looked up from (file: URIs only). */
@@ -62,6 +77,8 @@ export type DocumentLint =
       readonly settings: LintSettings;
       readonly result: LintResult;
       readonly findings: readonly Finding[];
+      /** The baseline could not be used (it hides nothing then): the one line that says why. */
+      readonly baselineProblem: string | null;
     }
   /** Read by mchard, but it cannot lint it: too large, binary, or its `.mchardrc` is invalid. */
   | { readonly outcome: 'unreadable' | 'config-error'; readonly version: number; readonly dialect: DialectName; readonly problem: string }
@@ -83,7 +100,7 @@ export function settingsFor(place: DocumentPlace): LintSettings {
   };
 }
 
-export async function lintDocument(place: DocumentPlace, text: string, version: number): Promise<DocumentLint> {
+export async function lintDocument(place: DocumentPlace, text: string, version: number, baseline: string | null = null): Promise<DocumentLint> {
   try {
     const reader = readerOf(place.path, text);
     if (!reader) return { outcome: 'not-read', version };
@@ -110,7 +127,8 @@ export async function lintDocument(place: DocumentPlace, text: string, version: 
     }
     await loadDialect(dialect);
     const result = lintSource(source, dialect, settings);
-    return { outcome: 'linted', version, dialect, guessed, source, settings, result, findings: withoutBaselined(place.file ?? place.path, result.findings) };
+    const { findings, problem } = withoutBaselined(baseline, place.file, result);
+    return { outcome: 'linted', version, dialect, guessed, source, settings, result, findings, baselineProblem: problem };
   } catch (e) {
     return { outcome: 'failed', version, problem: (e as Error)?.message ?? String(e) };
   }

@@ -21,13 +21,20 @@ the documents it reads only the .mchardrc files above them, never a file a
 document names (a unit's EnvironmentFile=). Documents larger than 1 MiB are
 not linted.
 
+A baseline (see "mchard lint --baseline") hides the findings it records, as
+for lint: give it with --baseline FILE or the client's initializationOptions
+{"baseline": "FILE"} (a relative path is taken from the workspace folder). It
+is read again on every lint; an unusable one hides nothing and the editor
+shows why.
+
 Options:
   --stdio            speak the protocol on standard input and output (required)
+  --baseline FILE    hide the findings this baseline records
 
 See README.md, "Editor integration", for VS Code, Neovim and Helix.
 `;
 
-const OPTIONS = { stdio: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
+const OPTIONS = { stdio: { type: 'boolean' }, baseline: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
 
 export async function runLsp(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS);
@@ -38,7 +45,8 @@ export async function runLsp(argv: string[], io: Io): Promise<number> {
   if (positionals.length) throw new UsageError(`lsp takes no FILE (got "${positionals[0]}"); editors send the documents`);
   if (!values.stdio) throw new UsageError('lsp needs --stdio: the protocol runs on standard input and output');
   if (io.stdinIsTTY) io.err('mchard lsp: speaking the Language Server Protocol on standard input and output; start it from an editor\n');
-  const connection = startServer(process.stdin, process.stdout);
+  if (values.baseline === '') throw new UsageError('--baseline needs a file name');
+  const connection = startServer(process.stdin, process.stdout, { baseline: values.baseline ?? null });
   // The connection ends the process itself (the exit notification, or standard input closed); until then
   // the open streams keep it running.
   return new Promise<number>((resolve) => connection.onExit(() => resolve(0)));

@@ -7,12 +7,15 @@
  * Nothing a document holds can stop the server: each lint's failure is that document's diagnostic and a
  * log message, each handler's failure a log message and an empty answer.
  */
+import { basename, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { format } from 'node:util';
 import {
   CodeActionKind,
   createConnection,
   DidChangeWatchedFilesNotification,
+  MessageType,
+  ShowMessageNotification,
   TextDocuments,
   TextDocumentSyncKind,
   type CodeAction,
@@ -89,7 +92,26 @@ function sameRange(a: Range, b: Range): boolean {
   return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
 }
 
-export function startServer(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): Connection {
+/** How the server was started: `baseline`, the file given with `mchard lsp --baseline FILE`. */
+export interface ServerOptions {
+  readonly baseline?: string | null;
+}
+
+/**
+ * The baseline file a session uses: `--baseline` first, else the client's `initializationOptions.baseline`;
+ * a relative path is taken from the first workspace folder (or the root URI), else the server's folder.
+ */
+export function baselineFor(given: string | null | undefined, params: { initializationOptions?: unknown; workspaceFolders?: { uri: string }[] | null; rootUri?: string | null }): string | null {
+  const fromClient = (params.initializationOptions as { baseline?: unknown } | null | undefined)?.baseline;
+  const path = given ?? (typeof fromClient === 'string' && fromClient !== '' ? fromClient : null);
+  if (path === null) return null;
+  if (isAbsolute(path)) return path;
+  const root = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? null;
+  const rootPath = root ? placeOf(root).file : null;
+  return resolve(rootPath ?? process.cwd(), path);
+}
+
+export function startServer(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, options: ServerOptions = {}): Connection {
   const connection = createConnection(input, output);
   // Whatever writes to the console (a library's warning) goes to the client's log: standard output is the protocol's.
   const toLog = (...args: unknown[]) => connection.console.log(format(...args));
@@ -102,6 +124,9 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
   let resolveEdits = false;
   let watchConfig = false;
   let shutDown = false;
+  let baseline: string | null = null;
+  /** Baseline problems already shown (each once, not on every keystroke). */
+  const baselineWarned = new Set<string>();
 
   const stateOf = (uri: string): DocState => {
     let s = states.get(uri);
@@ -118,12 +143,10 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
       // The connection is gone: nobody is left to tell.
     }
   };
+  // A notification (window/showMessage), not showWarningMessage's request: every client handles it, and
+  // nothing waits for an answer.
   const warn = (message: string) => {
-    try {
-      connection.window.showWarningMessage(message);
-    } catch (e) {
-      logFailure('showing a message', e);
-    }
+    connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message }).catch((e) => logFailure('showing a message', e));
   };
   // A promise nobody awaited that fails is a bug to log, not a reason to end the server (Node.js's default).
   process.on('unhandledRejection', (e) => logFailure('unexpected failure', e));
@@ -137,7 +160,11 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
     if (!force && st.running?.version === doc.version) return st.running.promise;
     const version = doc.version;
     const promise = (async () => {
-      const lint = await lintDocument(placeOf(doc.uri), doc.getText(), version);
+      const lint = await lintDocument(placeOf(doc.uri), doc.getText(), version, baseline);
+      if (lint.outcome === 'linted' && lint.baselineProblem && !baselineWarned.has(lint.baselineProblem)) {
+        baselineWarned.add(lint.baselineProblem);
+        warn(`mchard: the baseline is not used (every finding is shown): ${lint.baselineProblem}`);
+      }
       // Closed, or changed since: this lint is of a text that no longer exists.
       if (states.get(doc.uri) !== st || documents.get(doc.uri)?.version !== version) return undefined;
       st.lint = lint;
@@ -173,6 +200,7 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
     disabledSupport = caps.textDocument?.codeAction?.disabledSupport === true;
     resolveEdits = caps.textDocument?.codeAction?.resolveSupport?.properties.includes('edit') === true;
     watchConfig = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    baseline = baselineFor(options.baseline, params);
     return {
       capabilities: {
         positionEncoding: 'utf-16',
@@ -187,11 +215,14 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
     connection.console.info(`mchard ${VERSION} language server`);
     // An edited .mchardrc changes every open document's findings.
     if (watchConfig) {
-      connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/.mchardrc' }] }).catch((e) => logFailure('watching .mchardrc', e));
+      // So is the baseline (mchard lint --update-baseline rewrites it).
+      const watchers = [{ globPattern: '**/.mchardrc' }, ...(baseline ? [{ globPattern: `**/${basename(baseline).replace(/[[\]{}*?]/g, '[$&]')}` }] : [])];
+      connection.client.register(DidChangeWatchedFilesNotification.type, { watchers }).catch((e) => logFailure('watching .mchardrc', e));
     }
   });
 
   connection.onDidChangeWatchedFiles(() => {
+    baselineWarned.clear();
     for (const doc of documents.all()) schedule(doc, 0);
   });
 

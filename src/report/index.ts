@@ -3,11 +3,13 @@ import { formatText, textFindingLine, textSummaryLine } from './text.js';
 import { formatJson } from './json.js';
 import { formatSarif } from './sarif.js';
 import { formatGithub, githubLine, githubRefusalLine } from './github.js';
+import { formatGitlab } from './gitlab.js';
+import { baselineTextLines } from '../engine/baseline.js';
 import { paint } from './color.js';
 import { docLinkLines } from './doc-links.js';
 import { count, type FileReport, type ReportInput, type Summary } from './types.js';
 
-export const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
+export const FORMATS = ['text', 'json', 'sarif', 'github', 'gitlab'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export function formatReport(format: Format, input: ReportInput): string {
@@ -16,13 +18,23 @@ export function formatReport(format: Format, input: ReportInput): string {
     case 'json': return formatJson(input);
     case 'sarif': return formatSarif(input);
     case 'github': return formatGithub(input);
+    case 'gitlab': return formatGitlab(input);
   }
 }
 
-/** A report written file by file: `file()` for each file in order, then `end()` once. */
+/** The formats whose findings need their identities (subjects): fingerprints. */
+export function needsIdentity(format: Format): boolean {
+  return format === 'sarif' || format === 'gitlab';
+}
+
+
+/**
+ * A report written file by file: `file()` for each file in order, then `end()` once, with what is known
+ * only at the end (the baseline's outcome).
+ */
 export interface ReportWriter {
   file(report: FileReport): void;
-  end(): void;
+  end(final?: Pick<ReportInput, 'baseline'>): void;
 }
 
 /** Output is handed to `write` in pieces of about this many characters. */
@@ -34,9 +46,9 @@ const PIECE = 1 << 16;
  * JSON and SARIF are one document, made at the end from the files kept until then.
  */
 export function reportWriter(format: Format, input: Omit<ReportInput, 'files'>, write: (text: string) => void): ReportWriter {
-  if (format === 'json' || format === 'sarif') {
+  if (format === 'json' || format === 'sarif' || format === 'gitlab') {
     const files: FileReport[] = [];
-    return { file: (r) => void files.push(r), end: () => write(formatReport(format, { ...input, files })) };
+    return { file: (r) => void files.push(r), end: (final) => write(formatReport(format, { ...input, ...final, files })) };
   }
   let pending: string[] = [];
   let size = 0;
@@ -79,7 +91,8 @@ export function reportWriter(format: Format, input: Omit<ReportInput, 'files'>, 
         line(textFindingLine(r.path, f, c));
       }
     },
-    end: () => {
+    end: (final) => {
+      for (const l of baselineTextLines(final?.baseline ?? input.baseline)) line(l);
       if (input.docLinks) for (const l of docLinkLines(seen, c)) line(l);
       line(textSummaryLine(summary, files, c, hidden, refused));
       flush();

@@ -2,7 +2,8 @@
  * JSON output: `{"files": [{path, dialect, dialectReason, dialectConfidence, readBy, detection, findings: [...]}],
  * "summary": {errors, warnings, infos, refused}}`. A file mchard did not read has `dialect: null`, a
  * `refused` object (`looksLike`, `reason`, `message`) and no findings. For `mchard fix`, each file also
- * says `changed`, `written`, `backup`, `fixed`, `notFixed` and `restart`.
+ * says `changed`, `written`, `backup`, `fixed`, `notFixed` and `restart`. With --baseline, `baseline`:
+ * `{path, suppressed, stale: [{file, ruleId, recorded, found, reason}], written}`.
  */
 import { detectionFields } from '../dialects/detect.js';
 import { summarize, type ReportInput } from './types.js';
@@ -27,5 +28,7 @@ export function formatJson(input: ReportInput): string {
     })),
   }));
   const refused = input.files.filter((f) => f.detection?.refused).length;
-  return safeJson({ files, summary: { ...summarize(input.files), refused } }) + '\n';
+  const b = input.baseline;
+  const baseline = b ? { baseline: { path: b.path, suppressed: b.suppressed, stale: b.stale, written: b.written } } : {};
+  return safeJson({ files, summary: { ...summarize(input.files), refused }, ...baseline }) + '\n';
 }

@@ -1,86 +1,188 @@
 /**
- * SARIF 2.1.0: one run, rule metadata with help text, one result per finding. A file mchard refused to
- * read is not a result (it says nothing about memcached): it is a tool execution notification of the
- * run's invocation (`descriptor.id` "refused", the file as its location), and the invocation is then
- * not successful, as the exit status 2 says.
+ * SARIF 2.1.0 for GitHub code scanning (and any SARIF consumer): one run, the rules with their help,
+ * links and security ranking, one result per finding.
+ *
+ * What GitHub's ingestion rules ("SARIF support for code scanning") require and this writes:
+ * - `$schema`, `version` 2.1.0, `runs[]`; `tool.driver` with `name`, `version`, `informationUri`, `rules[]`.
+ * - Each rule: `id`, `name` (the slug), `shortDescription.text` and `fullDescription.text` (at most 1024
+ *   characters), `help.text` and `help.markdown`, `helpUri` (the rule's page at this version's tag),
+ *   `defaultConfiguration.level`, and `properties`: `tags` (`security` for the rules that are about
+ *   security, else `correctness`; at most 20), `precision`, and `security-severity` (a string holding a
+ *   number; critical 9.0–10.0, high 7.0–8.9, medium 4.0–6.9, low 0.1–3.9; src/report/security.ts) or,
+ *   for correctness rules, `problem.severity`.
+ * - Each result: `ruleId`, `ruleIndex`, `level`, `message.text`, one location with `artifactLocation.uri`
+ *   and a full region (`startLine`, `startColumn`, `endLine`, `endColumn`) naming lines that exist, and
+ *   `partialFingerprints`. GitHub uses only the `primaryLocationLineHash` key, so that key carries
+ *   mchard's own identity (rule, file, subject; never the line: src/report/fingerprint.ts), in the shape
+ *   GitHub's own hashes have (16 hex digits, `:`, the occurrence); `mchard/v1` carries the full hash.
+ *   (codeql-action's upload-sarif keeps a `primaryLocationLineHash` it finds, and logs that it differs
+ *   from the hash of the line it would have computed.)
+ * - At most 25,000 results a run (GitHub rejects more): past that, the most severe are kept and a
+ *   notification says how many were left out.
+ * - `automationDetails.id` from --sarif-category (a `/` is appended, so GitHub reads it as the category).
+ * - Files not examined (unreadable, refused) are not results: they are tool execution notifications of
+ *   the run's invocation, whose `executionSuccessful` is then false (as exit status 2 says).
  */
 import type { Invocation, Log, Notification, ReportingDescriptor, Result } from 'sarif';
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ruleHelpMarkdown, ruleHelpText } from './rule-doc.js';
 import { describeSource } from '../engine/rule.js';
-import type { ReportInput } from './types.js';
+import { PROJECT_URL, ruleDocUrl } from './rule-link.js';
+import { caseScore, riskOf, scoreText } from './security.js';
+import { identities, reportPath } from './fingerprint.js';
+import { notReadOf, type ReportInput } from './types.js';
 import { safeJson } from './visible.js';
 
 const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
+const PROBLEM = { error: 'error', warning: 'warning', info: 'recommendation' } as const;
+
+/** GitHub's documented limits. */
+export const GITHUB_LIMITS = { resultsPerRun: 25_000, descriptionLength: 1024, nameLength: 255, tagsPerRule: 20 } as const;
 
 function uriOf(path: string): string {
   if (path === '-') return 'stdin';
-  return isAbsolute(path) ? pathToFileURL(path).href : path.split('/').map(encodeURIComponent).join('/');
+  const p = reportPath(path);
+  return isAbsolute(p) ? pathToFileURL(p).href : p.split('/').map(encodeURIComponent).join('/');
 }
 
-export function formatSarif(input: ReportInput): string {
-  const rules: ReportingDescriptor[] = input.rules.map((r) => ({
-    id: r.id,
-    name: r.slug,
-    shortDescription: { text: r.summary },
-    fullDescription: { text: r.docs.what.replace(/`/g, '') },
-    help: { text: ruleHelpText(r), markdown: ruleHelpMarkdown(r) },
-    defaultConfiguration: { level: LEVEL[r.severity] },
-    properties: {
-      tags: ['security', 'memcached'],
-      fixable: r.fix?.safety ?? 'no',
-      ...(r.fix?.depends ? { fixSafetyDependsOn: r.fix.depends.when } : {}),
-      since: r.since,
-      phase: r.phase,
-      dialects: r.dialects === 'all' ? ['all'] : [...r.dialects],
-      sources: r.sources.map(describeSource),
-    },
-  }));
+/** Text cut to `max` characters at a word, ending in "…". */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${space > max / 2 ? cut.slice(0, space) : cut}…`;
+}
+
+export interface SarifOptions {
+  /** The most results one run may hold (GitHub: 25,000). */
+  maxResults?: number;
+  /** The working folder (for `invocations[].workingDirectory`); default the process's. */
+  cwd?: string;
+}
+
+export function formatSarif(input: ReportInput, opts: SarifOptions = {}): string {
+  const maxResults = opts.maxResults ?? GITHUB_LIMITS.resultsPerRun;
+  const rules: ReportingDescriptor[] = input.rules.map((r) => {
+    const risk = riskOf(r);
+    const security = risk.kind === 'security';
+    return {
+      id: r.id,
+      name: clip(r.slug, GITHUB_LIMITS.nameLength),
+      shortDescription: { text: clip(r.summary, GITHUB_LIMITS.descriptionLength) },
+      fullDescription: { text: clip(r.docs.what.replace(/`/g, ''), GITHUB_LIMITS.descriptionLength) },
+      helpUri: ruleDocUrl(r.id, input.toolVersion),
+      help: { text: ruleHelpText(r), markdown: ruleHelpMarkdown(r) },
+      defaultConfiguration: { level: LEVEL[r.severity] },
+      properties: {
+        tags: security ? ['security', 'memcached'] : ['correctness', 'memcached'],
+        precision: 'high',
+        ...(security ? { 'security-severity': scoreText(risk.score!) } : { 'problem.severity': PROBLEM[r.severity] }),
+        fixable: r.fix?.safety ?? 'no',
+        ...(r.fix?.depends ? { fixSafetyDependsOn: r.fix.depends.when } : {}),
+        since: r.since,
+        phase: r.phase,
+        dialects: r.dialects === 'all' ? ['all'] : [...r.dialects],
+        sources: r.sources.map(describeSource),
+      },
+    };
+  });
   const index = new Map(input.rules.map((r, i) => [r.id, i]));
+  const byId = new Map(input.rules.map((r) => [r.id, r]));
   const results: Result[] = [];
+  const notifications: Notification[] = [];
   for (const file of input.files) {
-    for (const f of file.findings) {
+    const notRead = notReadOf(file);
+    if (notRead) {
+      const looksLike = file.detection?.refused ? file.detection.looksLike : null;
+      notifications.push({
+        level: 'error',
+        message: { text: `${file.path}: ${notRead.reason}` },
+        locations: [{ physicalLocation: { artifactLocation: { uri: uriOf(file.path) } } }],
+        descriptor: { id: notRead.kind },
+        ...(looksLike ? { properties: { looksLike } } : {}),
+      });
+      continue;
+    }
+    const ids = identities(file.path, file.findings);
+    file.findings.forEach((f, k) => {
+      const rule = byId.get(f.ruleId);
+      const score = rule ? caseScore(riskOf(rule), f.caseSeverity) : undefined;
+      const { hash, occurrence } = ids[k];
       results.push({
         ruleId: f.ruleId,
         ...(index.has(f.ruleId) ? { ruleIndex: index.get(f.ruleId) } : {}),
         level: LEVEL[f.severity],
         message: { text: f.message },
-        ...(f.fix ? { properties: { fixable: f.fix.safety } } : {}),
         locations: [
           {
             physicalLocation: {
               artifactLocation: { uri: uriOf(file.path) },
-              region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: Math.max(f.endColumn, f.column) },
+              region: region(f),
             },
           },
         ],
+        partialFingerprints: { primaryLocationLineHash: `${hash.slice(0, 16)}:${occurrence}`, 'mchard/v1': `${hash}:${occurrence}` },
+        ...(f.fix || score !== undefined
+          ? {
+              properties: {
+                // The finding offers a fix: its safety (mchard fix builds the edit; SARIF carries no edit).
+                ...(f.fix ? { fixable: f.fix.safety } : {}),
+                ...(score !== undefined ? { 'security-severity': scoreText(score) } : {}),
+              },
+            }
+          : {}),
       });
-    }
-  }
-  const notifications: Notification[] = [];
-  for (const file of input.files) {
-    if (!file.detection?.refused) continue;
-    notifications.push({
-      level: 'error',
-      message: { text: `${file.path}: ${file.detection.message}` },
-      locations: [{ physicalLocation: { artifactLocation: { uri: uriOf(file.path) } } }],
-      descriptor: { id: 'refused' },
-      ...(file.detection.looksLike ? { properties: { looksLike: file.detection.looksLike } } : {}),
     });
   }
-  const invocations: Invocation[] = notifications.length ? [{ executionSuccessful: false, toolExecutionNotifications: notifications }] : [];
+  let kept = results;
+  if (results.length > maxResults) {
+    // The most severe first (stable, so the files' order is kept within a severity).
+    const order = results.map((r, i) => [r, i] as const).sort((a, b) => sevRank(b[0]) - sevRank(a[0]) || a[1] - b[1]);
+    const keep = new Set(order.slice(0, maxResults).map(([, i]) => i));
+    kept = results.filter((_, i) => keep.has(i));
+    notifications.push({
+      level: 'warning',
+      message: { text: `${results.length - maxResults} of ${results.length} results were left out: GitHub code scanning accepts at most ${maxResults} results a run (the most severe are kept)` },
+      descriptor: { id: 'results-truncated' },
+    });
+  }
+  const failed = input.files.some((f) => notReadOf(f) !== null);
+  const invocation: Invocation = {
+    executionSuccessful: !failed,
+    workingDirectory: { uri: pathToFileURL((opts.cwd ?? process.cwd()).replace(/\/?$/, '/')).href },
+    ...(notifications.length ? { toolExecutionNotifications: notifications } : {}),
+  };
   const log: Log = {
     version: '2.1.0',
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     runs: [
       {
-        tool: { driver: { name: 'mchard', version: input.toolVersion, informationUri: 'https://github.com/mchard/mchard', rules } },
-        results,
-        ...(invocations.length ? { invocations } : {}),
+        tool: { driver: { name: 'mchard', version: input.toolVersion, informationUri: PROJECT_URL, rules } },
+        ...(input.sarifCategory ? { automationDetails: { id: sarifCategoryId(input.sarifCategory) } } : {}),
+        invocations: [invocation],
+        results: kept,
         columnKind: 'utf16CodeUnits',
       },
     ],
   };
   return safeJson(log) + '\n';
+}
+
+/** `--sarif-category NAME` as `automationDetails.id`: with a final `/`, so GitHub takes all of it as the category. */
+export function sarifCategoryId(category: string): string {
+  return category.endsWith('/') ? category : `${category}/`;
+}
+
+function sevRank(r: Result): number {
+  return r.level === 'error' ? 3 : r.level === 'warning' ? 2 : 1;
+}
+
+/** A finding's region: 1-based, never before line 1 or column 1, never ending before it starts. */
+function region(f: { line: number; column: number; endLine: number; endColumn: number }) {
+  const startLine = Math.max(1, f.line);
+  const startColumn = Math.max(1, f.column);
+  const endLine = Math.max(startLine, f.endLine);
+  const endColumn = endLine === startLine ? Math.max(startColumn, f.endColumn) : Math.max(1, f.endColumn);
+  return { startLine, startColumn, endLine, endColumn };
 }

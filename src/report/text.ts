@@ -8,6 +8,7 @@ import { docLinkLines } from './doc-links.js';
 import { visible } from './visible.js';
 import { summarize, type ReportInput, type Summary } from './types.js';
 import type { Finding } from '../engine/types.js';
+import { baselineTextLines } from '../engine/baseline.js';
 
 type Paint = ReturnType<typeof paint>;
 
@@ -38,6 +39,7 @@ export function formatText(input: ReportInput): string {
   for (const file of input.files) for (const f of file.findings) lines.push(textFindingLine(file.path, f, c));
   const refused = input.files.filter((f) => f.detection?.refused).length;
   const hidden = input.files.reduce((n, f) => n + (f.hidden ?? 0), 0);
+  lines.push(...baselineTextLines(input.baseline));
   if (input.docLinks) lines.push(...docLinkLines(input.files.flatMap((f) => f.findings.map((x) => x.ruleId)), c));
   lines.push(textSummaryLine(summarize(input.files), input.files.length - refused, c, hidden, refused));
   return lines.join('\n') + '\n';

@@ -2,16 +2,25 @@
 import type { DialectName } from '../dialects/types.js';
 import type { Detection } from '../dialects/detect.js';
 import type { Finding, Rule, Severity } from '../engine/types.js';
+import type { BaselineOutcome } from '../engine/baseline.js';
+import type { ReportFinding } from './fingerprint.js';
 
 export interface FileReport {
   path: string;
   dialect: DialectName | null;
-  findings: Finding[];
+  /** Findings (with their subjects when the report needs identities: SARIF, GitLab, baselines). */
+  findings: ReportFinding[];
   /**
    * Which program reads the file and why (a choice), or why mchard did not read it (a refusal: no
    * findings, reported as a refusal in every format, never as an error finding about memcached).
    */
   detection?: Detection;
+  /**
+   * The file could not be read. The text and JSON reports show the MC001 finding that stands for it;
+   * SARIF makes it a tool execution notification, not an alert, and GitLab leaves it out (neither is a
+   * finding about memcached). A refusal (`detection.refused`) is treated the same way: see notReadOf.
+   */
+  notRead?: { kind: 'unreadable' | 'refused' | 'failed'; reason: string };
   /** Findings left out of `findings` by -q (shown in the text summary, so it never reads "no problems found"). */
   hidden?: number;
   /** What `mchard fix` did to the file (fix's JSON output only); the findings are then those of the file on disk. */
@@ -54,6 +63,17 @@ export interface ReportInput {
   toolVersion: string;
   /** Text output: end with the documentation link of each rule reported (src/report/doc-links.ts). */
   docLinks?: boolean;
+  /** SARIF `runs[].automationDetails.id` (--sarif-category). */
+  sarifCategory?: string;
+  /** What the baseline did in this run (--baseline), or absent. */
+  baseline?: BaselineOutcome | null;
+}
+
+/** Why a file was not examined (unreadable, or refused by the dialect detection), or null. */
+export function notReadOf(file: FileReport): { kind: 'unreadable' | 'refused' | 'failed'; reason: string } | null {
+  if (file.notRead) return file.notRead;
+  if (file.detection?.refused) return { kind: 'refused', reason: file.detection.message };
+  return null;
 }
 
 export type Summary = { errors: number; warnings: number; infos: number };

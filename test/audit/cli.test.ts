@@ -1,4 +1,5 @@
 /** `mchard audit` on the command line: flags, usage errors (one line, exit 2), and exit statuses. */
+import { readFileSync } from 'node:fs';
 import { run, TempDir, errorLines, NO_STACK } from '../cli/helpers.js';
 import { freePorts, haveMemcached, startMemcached, stopAll, type Started } from './memcached.js';
 
@@ -14,7 +15,7 @@ describe('mchard audit: usage', () => {
   it.each([
     [['--pid', 'abc'], 'mchard: --pid must be process IDs separated by commas (got "abc")'],
     [['--pid', '12,-3'], 'mchard: --pid must be process IDs separated by commas (got "-3")'],
-    [['--format', 'xml'], 'mchard: --format must be one of text, json, sarif, github (got "xml")'],
+    [['--format', 'xml'], 'mchard: --format must be one of text, json, sarif, github, gitlab (got "xml")'],
     [['--fail-on', 'never'], 'mchard: --fail-on must be one of error, warning, info (got "never")'],
     [['--disable', 'MC999'], 'mchard: --disable: unknown rule "MC999" (did you mean MC909?)'],
     [['-'], 'mchard: audit reads configuration files by path; "-" (standard input) is not supported'],
@@ -66,5 +67,21 @@ describe('mchard audit: usage', () => {
     expect(errorLines(r.err)).toEqual([`mchard: ${missing}: no such file`]);
     const doc = JSON.parse(r.out);
     expect(doc.files.map((f: { process: { pid: number } }) => f.process.pid)).toEqual([m.pid]);
+  });
+
+  it('--baseline: a process is keyed by its command line (no unit, no file); recorded findings are not reported; --output', async () => {
+    const base = tmp.join('audit-baseline.json');
+    const args = ['audit', '--pid', String(m.pid), '--fail-on', 'warning', tmp.write('memcached_none2.conf', '-u nobody\n-l 127.0.0.1\n-p 1\n')];
+    expect((await run(args)).code).toBe(1);
+    const created = await run([...args, '--baseline', base, '--update-baseline']);
+    expect(created.code).toBe(0);
+    const keys = Object.keys(JSON.parse(readFileSync(base, 'utf8')).files);
+    expect(keys).toHaveLength(1);
+    expect(keys[0]).toMatch(/^process:\S*memcached -u nobody -l 127\.0\.0\.1 -p \d+ -vv$/);
+    expect(JSON.parse(readFileSync(base, 'utf8')).files[keys[0]].MC502).toEqual({ count: 1, subjects: ['-v -v'] });
+    const out = tmp.join('audit.sarif');
+    const again = await run([...args, '--baseline', base, '--format', 'sarif', '--output', out]);
+    expect([again.code, again.out]).toEqual([0, '']);
+    expect(JSON.parse(readFileSync(out, 'utf8')).runs[0].results).toEqual([]);
   });
 });

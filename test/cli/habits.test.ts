@@ -52,7 +52,7 @@ describe('mistyped commands, options, rules and values', () => {
     [['lint', '-f'], 'mchard: --format needs a value'],
     [['lint', '--config', '--quiet'], 'mchard: --config needs a value (for a value that starts with "-", write --config=VALUE)'],
     [['fix', '--yes=1', 'x'], 'mchard: --yes takes no value'],
-    [['lint', '--format', 'jsn', 'x'], 'mchard: --format must be one of text, json, sarif, github (got "jsn"; did you mean json?)'],
+    [['lint', '--format', 'jsn', 'x'], 'mchard: --format must be one of text, json, sarif, github, gitlab (got "jsn"; did you mean json?)'],
     [['lint', '--fail-on', 'eror', 'x'], 'mchard: --fail-on must be one of error, warning, info (got "eror"; did you mean error?)'],
     [['lint', '--dialect', 'debain', 'x'], 'mchard: --dialect must be one of debian, sysconfig, systemd, openrc, rcconf, compose, supervisord, argv (got "debain"; did you mean debian?)'],
     [['lint', '--disable', 'listen-all-interface', 'x'], 'mchard: --disable: unknown rule "listen-all-interface" (did you mean listen-all-interfaces?)'],

@@ -5,6 +5,7 @@
  */
 import { jest } from '@jest/globals';
 import { chmodSync, readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { TEST_RULES, probeOf } from './test-rules.js';
 import { run, TempDir, errorLines } from './helpers.js';
 import { sarifErrors } from '../report/sarif-schema.js';
@@ -170,7 +171,7 @@ describe('sarif and github formats', () => {
     const r = await run(['lint', bad, '--format', 'xml']);
     expect(r.code).toBe(2);
     expect(r.out).toBe('');
-    expect(errorLines(r.err)).toEqual(['mchard: --format must be one of text, json, sarif, github (got "xml")']);
+    expect(errorLines(r.err)).toEqual(['mchard: --format must be one of text, json, sarif, github, gitlab (got "xml")']);
   });
 });
 
@@ -311,13 +312,26 @@ describe('unreadable files', () => {
     expect((await run(['lint', clean, missing, '--fail-on', 'info'])).code).toBe(2);
   });
 
-  it('in sarif, the unreadable file is a result and the log stays valid', async () => {
+  it('in sarif, the unreadable file is a tool execution notification, not an alert, and the log stays valid', async () => {
     const missing = dir.join('missing.conf');
     const r = await run(['lint', clean, missing, '--format', 'sarif']);
     expect(r.code).toBe(2);
     const log = JSON.parse(r.out);
     expect(sarifErrors(log)).toEqual([]);
-    expect(log.runs[0].results).toEqual([expect.objectContaining({ ruleId: 'MC001', level: 'error' })]);
+    expect(log.runs[0].results).toEqual([]);
+    expect(log.runs[0].invocations).toEqual([
+      expect.objectContaining({
+        executionSuccessful: false,
+        toolExecutionNotifications: [
+          expect.objectContaining({
+            level: 'error',
+            descriptor: { id: 'unreadable' },
+            message: { text: `${missing}: no such file` },
+            locations: [{ physicalLocation: { artifactLocation: { uri: pathToFileURL(missing).href } } }],
+          }),
+        ],
+      }),
+    ]);
   });
 
   it('a file without read permission (the real test runs the executable as nobody: bin.test.ts)', async () => {
@@ -358,7 +372,10 @@ describe('internal errors', () => {
       ]);
       const sarif = await run(['lint', '--format', 'sarif', crash, bad]);
       expect(sarif.code).toBe(2);
-      expect((JSON.parse(sarif.out) as { runs: { results: unknown[] }[] }).runs[0].results).toHaveLength(4);
+      // The failed file is a tool execution notification, not an alert: three results, one notification.
+      const log = JSON.parse(sarif.out) as { runs: { results: unknown[]; invocations: { toolExecutionNotifications: { descriptor: { id: string } }[] }[] }[] };
+      expect(log.runs[0].results).toHaveLength(3);
+      expect(log.runs[0].invocations[0].toolExecutionNotifications.map((n) => n.descriptor.id)).toEqual(['failed']);
       const gh = await run(['lint', '--format', 'github', crash, bad]);
       expect(gh.code).toBe(2);
       expect(gh.out.split('\n').filter((l) => l.startsWith('::'))).toHaveLength(4);

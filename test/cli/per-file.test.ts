@@ -36,8 +36,12 @@ describe('fix: a file whose check fails inside mchard', () => {
         expect(doc.files[0].findings.map((f) => f.ruleId)).toEqual(['MC001']);
         expect(doc.files[1].findings.map((f) => f.ruleId)).toContain('TST100');
       } else if (format === 'sarif') {
-        const doc = JSON.parse(r.out) as { runs: { results: { ruleId: string }[] }[] };
-        expect(doc.runs[0].results.map((x) => x.ruleId)).toEqual(expect.arrayContaining(['MC001', 'TST100']));
+        // The failed file is a tool execution notification (not an alert); the other file's findings are results.
+        const doc = JSON.parse(r.out) as { runs: { results: { ruleId: string }[]; invocations: { executionSuccessful: boolean; toolExecutionNotifications: { descriptor: { id: string } }[] }[] }[] };
+        expect(doc.runs[0].results.map((x) => x.ruleId)).toContain('TST100');
+        expect(doc.runs[0].results.map((x) => x.ruleId)).not.toContain('MC001');
+        expect(doc.runs[0].invocations[0].executionSuccessful).toBe(false);
+        expect(doc.runs[0].invocations[0].toolExecutionNotifications.map((n) => n.descriptor.id)).toEqual(['failed']);
       } else if (format === 'github') {
         expect(r.out).toMatch(/^::error file=.*crash.*MC001/m);
         expect(r.out).toMatch(/^::error file=.*bad.*TST100/m);

@@ -9,6 +9,7 @@ const rule = (id: string, slug: string): Rule => ({
   slug,
   severity: 'error',
   summary: slug,
+  risk: { kind: 'correctness' },
   since: '0.1.0',
   sources: [],
   phase: 'settings',

@@ -31,6 +31,7 @@ const BASE = {
   slug: 'test-rule',
   severity: 'warning' as const,
   summary: 'a test rule',
+  risk: { kind: 'correctness' as const },
   since: '0.1.0',
   sources: [{ kind: 'memcached-doc' as const, title: 'memcached(1)' }],
   docs: DOCS,
@@ -74,6 +75,12 @@ describe('defineRule refuses a declaration that breaks the contract', () => {
     ['a CVE that is not a CVE ID', { id: 'MC990', phase: 'settings', dialects: 'all', fix: null, check, sources: [{ kind: 'cve', id: 'CVE-18' }] }],
     ['no sources', { id: 'MC990', phase: 'settings', dialects: 'all', fix: null, check, sources: [] }],
     ['a version that is not one', { id: 'MC990', phase: 'settings', dialects: 'all', fix: null, check, since: 'next' }],
+    ['no risk', { id: 'MC990', phase: 'settings', dialects: 'all', fix: null, check, risk: undefined }],
+    ['a risk of unknown kind', { id: 'MC990', phase: 'settings', dialects: 'all', fix: null, check, risk: { kind: 'style' } }],
+    ['a security score off the scale', { id: 'MC990', phase: 'settings', dialects: 'all', fix: null, check, risk: { kind: 'security', score: 11 } }],
+    ['a security score with two decimals', { id: 'MC990', phase: 'settings', dialects: 'all', fix: null, check, risk: { kind: 'security', score: 7.25 } }],
+    ['a case score off the scale', { id: 'MC990', phase: 'settings', dialects: 'all', fix: null, check, risk: { kind: 'security', score: 5, cases: { error: 0 } } }],
+    ['a correctness rule with a score', { id: 'MC990', phase: 'settings', dialects: 'all', fix: null, check, risk: { kind: 'correctness', score: 5 } }],
   ])('%s', (_what, def) => {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     expect(() => defineRule({ ...BASE, ...(def as any) })).toThrow(RuleContractError);

@@ -116,7 +116,8 @@ describe('mchard-disable-line: a trailing comment on the line it silences', () =
 describe('a finding about something missing can be silenced without disabling the rule for the file', () => {
   it('a mchard-disable-next-line in the comments after the last option covers the insertion point there', () => {
     const base = '-u memcache\n-m 64\n-p 21211\n-l 127.0.0.1\n';
-    expect(ids(base)).toContain('5:MC111');
+    // Shown at the end of the last line (the insertion point, past it, has no line of its own).
+    expect(ids(base)).toContain('4:MC111');
     const text = `${base}# UDP is off by default in 1.6\n# mchard-disable-next-line MC111 -- memcached 1.6 only here\n`;
     expect(ids(text).filter((x) => /MC111|MC002|MC003/.test(x))).toEqual([]);
   });
@@ -124,8 +125,13 @@ describe('a finding about something missing can be silenced without disabling th
   it('it does not cover a missing option whose insertion point is elsewhere, nor other lines', () => {
     // The directive sits before the first option line: its run of comments ends there, far from the end.
     const text = '# mchard-disable-next-line MC111\n-u memcache\n-m 64\n-p 21211\n-l 127.0.0.1\n';
-    expect(ids(text)).toContain('6:MC111');
+    expect(ids(text)).toContain('5:MC111');
     expect(messages(text, 'MC002')).toEqual(['suppression of MC111 silences nothing']);
+  });
+
+  it('a directive for the last line, where the finding is shown, covers it too', () => {
+    const text = '-u memcache\n-m 64\n-p 21211\n# mchard-disable-next-line MC111 -- UDP is off in 1.6\n-l 127.0.0.1\n';
+    expect(ids(text).filter((x) => /MC111|MC002/.test(x))).toEqual([]);
   });
 
   it('sysconfig: the insertion point is inside OPTIONS, a real line, which the directive above it covers', () => {

@@ -16,6 +16,8 @@ import {
   InitializedNotification,
   InitializeRequest,
   PublishDiagnosticsNotification,
+  ShowMessageNotification,
+  type ShowMessageParams,
   RegistrationRequest,
   type Registration,
   ShutdownRequest,
@@ -82,6 +84,8 @@ export class LspSession {
   stderr = '';
   /** What the server registered (client/registerCapability). */
   readonly registrations: Registration[] = [];
+  /** window/showMessage notifications the server sent. */
+  readonly messages: ShowMessageParams[] = [];
   private waiters: { test: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
   private exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
@@ -96,6 +100,7 @@ export class LspSession {
     // The server's own requests (client/registerCapability) are answered as a client does.
     this.conn = createProtocolConnection(new StreamMessageReader(fromServer), new StreamMessageWriter(toServer));
     this.conn.onRequest(RegistrationRequest.type, (p) => void this.registrations.push(...p.registrations));
+    this.conn.onNotification(ShowMessageNotification.type, (p) => void this.messages.push(p));
     this.conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
       this.published.push(p);
       this.waiters = this.waiters.filter((w) => {
@@ -120,8 +125,15 @@ export class LspSession {
     return new LspSession(child);
   }
 
-  async initialize(capabilities: ClientCapabilities = CLIENT_CAPABILITIES, rootUri: string | null = null): Promise<InitializeResult> {
-    const r = await this.conn.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri, capabilities, clientInfo: { name: 'mchard-test' } });
+  async initialize(capabilities: ClientCapabilities = CLIENT_CAPABILITIES, rootUri: string | null = null, initializationOptions?: unknown): Promise<InitializeResult> {
+    const r = await this.conn.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri,
+      ...(rootUri ? { workspaceFolders: [{ uri: rootUri, name: 'root' }] } : {}),
+      capabilities,
+      clientInfo: { name: 'mchard-test' },
+      ...(initializationOptions !== undefined ? { initializationOptions } : {}),
+    });
     await this.conn.sendNotification(InitializedNotification.type, {});
     return r;
   }

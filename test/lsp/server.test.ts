@@ -280,6 +280,38 @@ describe('mchard lsp --stdio', () => {
     expect(again.diagnostics.length).toBeGreaterThan(0);
   });
 
+  it('a baseline hides what it records, as lint --baseline does; the client may name it; an unusable one hides nothing', async () => {
+    // The baseline is made by the CLI from the file as committed: MC101 and the others recorded.
+    const file = tmp.write('b/etc/memcached.conf', DEBIAN);
+    const base = tmp.join('b', 'mchard-baseline.json');
+    expect(runBin(['lint', '--baseline', base, '--update-baseline', file], { cwd: tmp.path }).code).toBe(0);
+    const uri = fileUri(file);
+    const withNew = DEBIAN + '-vv\n';
+    // Given on the command line.
+    session = LspSession.start({ cwd: tmp.path, args: ['--baseline', base] });
+    await session.initialize();
+    await session.open(uri, withNew);
+    expect((await session.diagnosticsOf(uri, 1)).map((d) => d.code)).toEqual(['MC502']);
+    expect(lintIds('etc/memcached.conf', withNew)).toEqual(expect.arrayContaining(['MC101', 'MC502']));
+    session.kill();
+    // Named by the client, relative to the workspace folder.
+    session = LspSession.start({ cwd: tmp.path });
+    await session.initialize(CLIENT_CAPABILITIES, fileUri(tmp.join('b')), { baseline: 'mchard-baseline.json' });
+    await session.open(uri, withNew);
+    expect((await session.diagnosticsOf(uri, 1)).map((d) => d.code)).toEqual(['MC502']);
+    expect(session.registrations[0].registerOptions).toEqual({ watchers: [{ globPattern: '**/.mchardrc' }, { globPattern: '**/mchard-baseline.json' }] });
+    // Broken: every finding shows, and the editor is told why (once).
+    writeFileSync(base, '{"version": 2, "files": {}}');
+    await session.change(uri, 2, [{ text: withNew + '\n' }]);
+    const all = (await session.diagnosticsOf(uri, 2)).map((d) => d.code);
+    expect(all).toEqual(expect.arrayContaining(['MC101', 'MC502']));
+    await session.change(uri, 3, [{ text: withNew }]);
+    await session.diagnosticsOf(uri, 3);
+    const warned = session.messages.filter((m) => m.message.includes('baseline'));
+    expect(warned).toHaveLength(1);
+    expect(warned[0].message).toContain(`${base}: not a valid mchard baseline: version 2 is not supported`);
+  });
+
   it('a document mchard does not read gets no diagnostics, whatever it holds', async () => {
     await started();
     const dockerfile = 'FROM debian:12\nRUN apt-get install -y memcached\nCMD ["memcached", "-u", "root", "-l", "0.0.0.0"]\n';

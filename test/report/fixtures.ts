@@ -19,12 +19,13 @@ export function finding(ruleId: string, severity: Severity, message: string, at:
 }
 
 /** A hand-built rule; its docs can be changed by the test (`Mutable`). */
-export function rule(id: string, severity: Severity, fixable: FixSafety | null = null): Omit<Rule, 'docs'> & { docs: Mutable<Rule['docs']> } {
+export function rule(id: string, severity: Severity, fixable: FixSafety | null = null, risk: Rule['risk'] = { kind: 'correctness' }): Omit<Rule, 'docs'> & { docs: Mutable<Rule['docs']> } {
   return {
     id,
     slug: `slug-${id.toLowerCase()}`,
     severity,
     summary: `summary of ${id}`,
+    risk,
     since: '0.1.0',
     sources: [{ kind: 'memcached-doc', title: 'memcached(1)' }],
     phase: 'settings',
@@ -42,7 +43,7 @@ export function rule(id: string, severity: Severity, fixable: FixSafety | null =
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-export const RULE_SET: Rule[] = [rule('MC101', 'error', 'safe'), rule('MC502', 'warning'), rule('MC301', 'info')];
+export const RULE_SET: Rule[] = [rule('MC101', 'error', 'safe', { kind: 'security', score: 8.2 }), rule('MC502', 'warning'), rule('MC301', 'info')];
 
 export const FILES: FileReport[] = [
   {

@@ -39,6 +39,7 @@ describe('a refused file in the reports', () => {
     expect(log.runs[0].invocations).toEqual([
       {
         executionSuccessful: false,
+        workingDirectory: { uri: expect.stringMatching(/^file:\/\/\/.*\/$/) },
         toolExecutionNotifications: [
           {
             level: 'error',
@@ -50,8 +51,8 @@ describe('a refused file in the reports', () => {
         ],
       },
     ]);
-    // Without a refusal the log has no invocation, as before.
-    expect(JSON.parse(formatReport('sarif', { ...input, files: [read] })).runs[0].invocations).toBeUndefined();
+    // Without a refusal the invocation is successful and has no notification.
+    expect(JSON.parse(formatReport('sarif', { ...input, files: [read] })).runs[0].invocations).toEqual([{ executionSuccessful: true, workingDirectory: expect.anything() }]);
   });
 
   it('github: one error annotation on the file, titled as a refusal, not a rule', () => {

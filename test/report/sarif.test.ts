@@ -73,8 +73,6 @@ describe('sarif report', () => {
       ruleIndex: 0,
       level: 'error',
       message: { text: 'listens on every interface' },
-      // The finding offers a fix: its safety (mchard fix builds the edit; SARIF carries no edit).
-      properties: { fixable: 'safe' },
       locations: [
         {
           physicalLocation: {
@@ -83,6 +81,12 @@ describe('sarif report', () => {
           },
         },
       ],
+      partialFingerprints: {
+        primaryLocationLineHash: expect.stringMatching(/^[0-9a-f]{16}:1$/),
+        'mchard/v1': expect.stringMatching(/^[0-9a-f]{64}:1$/),
+      },
+      // The finding offers a fix (its safety; mchard fix builds the edit) and ranks by the case's risk.
+      properties: { fixable: 'safe', 'security-severity': '8.2' },
     });
     expect(results.map((r: { level: string; ruleIndex: number }) => [r.level, r.ruleIndex])).toEqual([
       ['error', 0],

@@ -41,8 +41,8 @@ describe('text report', () => {
 });
 
 describe('formatReport', () => {
-  it('offers text, json, sarif and github', () => {
-    expect(FORMATS).toEqual(['text', 'json', 'sarif', 'github']);
+  it('offers text, json, sarif, github and gitlab', () => {
+    expect(FORMATS).toEqual(['text', 'json', 'sarif', 'github', 'gitlab']);
     for (const f of FORMATS) expect(typeof formatReport(f, input())).toBe('string');
     expect(formatReport('text', input())).toBe(formatText(input()));
   });

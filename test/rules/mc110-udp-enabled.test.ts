@@ -28,8 +28,8 @@ describe('MC110 udp-enabled', () => {
     const r = lintText('-u memcache\n-p 11300\n-l 127.0.0.1\n', { options: { version: parseVersion('1.4.15')! } });
     const f = findings(r, 'MC110');
     expect(f).toHaveLength(1);
-    expect(f[0].line).toBe(4);
-    expect(f[0].column).toBe(1);
+    expect(f[0].line).toBe(3);
+    expect(f[0].column).toBe(13);
     expect(f[0].message).toContain('memcached 1.4.15 (before 1.5.6) opens UDP port 11300');
   });
 

@@ -20,7 +20,7 @@ describe('MC111 udp-not-explicitly-disabled', () => {
     const f = findings(lintText('-u memcache\n-p 0\n-l 127.0.0.1\n', { options: { version: parseVersion('1.4.15')! } }), 'MC111');
     expect(f).toHaveLength(1);
     expect(f[0].severity).toBe('warning');
-    expect(f[0].line).toBe(4);
+    expect(f[0].line).toBe(3);
     expect(f[0].message).toContain('memcached 1.4.15 (before 1.5.6)');
   });
 

@@ -7,8 +7,9 @@ describe('MC202 user-missing', () => {
     const f = findings(r, 'MC202');
     expect(f).toHaveLength(1);
     expect(f[0].severity).toBe('error');
-    expect(f[0].line).toBe(4);
-    expect(f[0].column).toBe(1);
+    // The end of the file, reported at the end of its last line (line 4 does not exist).
+    expect(f[0].line).toBe(3);
+    expect(f[0].column).toBe(13);
     expect(f[0].message).toContain('exits 64');
     expect(f[0].message).toContain("must add '-u root' to start as root");
     expect(fixOf(f[0])?.intents).toEqual([expect.objectContaining({ kind: 'set-option', letter: 'u', value: 'memcache' })]);

@@ -15,7 +15,7 @@ describe('MC301 default-port', () => {
   it('reports a file without -p where -p would go', () => {
     const f = findings(lintText('-u memcache\n-l 127.0.0.1\n'), 'MC301');
     expect(f).toHaveLength(1);
-    expect(f[0].line).toBe(3);
+    expect(f[0].line).toBe(2);
     expect(f[0].message).toContain('no -p option');
   });
 

@@ -7,7 +7,7 @@ describe('MC505 flush-all-enabled', () => {
     const f = findings(r, 'MC505');
     expect(f).toHaveLength(1);
     expect(f[0].severity).toBe('info');
-    expect(f[0].line).toBe(3);
+    expect(f[0].line).toBe(2); // the end of the last line: where the missing option goes
     expect(f[0].message).toContain('flush_all');
     expect(f[0].message).toContain('TCP 0.0.0.0:11211');
     expect(f[0].fix).toBeNull();

@@ -7,7 +7,7 @@ describe('MC506 watch-enabled', () => {
     const f = findings(r, 'MC506');
     expect(f).toHaveLength(1);
     expect(f[0].severity).toBe('info');
-    expect(f[0].line).toBe(3);
+    expect(f[0].line).toBe(2); // the end of the last line: where the missing option goes
     expect(f[0].message).toContain('"watch"');
     expect(f[0].message).toContain('TCP 10.0.0.5:11211');
   });

@@ -6,7 +6,7 @@ describe('MC601 no-authentication', () => {
     const f = findings(r, 'MC601');
     expect(f).toHaveLength(1);
     expect(f[0].severity).toBe('error');
-    expect(f[0].line).toBe(3);
+    expect(f[0].line).toBe(2); // the end of the last line: where the missing option goes
     expect(f[0].message).toContain('neither -S nor -Y');
     expect(f[0].message).toContain('TCP 0.0.0.0:11211');
   });

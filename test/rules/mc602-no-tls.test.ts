@@ -9,7 +9,7 @@ describe('MC602 no-tls', () => {
     const f = findings(r, 'MC602');
     expect(f).toHaveLength(1);
     expect(f[0].severity).toBe('info');
-    expect(f[0].line).toBe(3);
+    expect(f[0].line).toBe(2); // the end of the last line: where the missing option goes
     expect(f[0].message).toContain('no -Z');
     expect(f[0].message).toContain('TCP 10.0.0.5:11211');
   });

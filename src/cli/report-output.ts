@@ -1,0 +1,107 @@
+/**
+ * Where a command's report goes (standard output, or --output FILE written whole or not at all) and the
+ * baseline of the run (--baseline, --update-baseline, --prune-baseline), shared by lint, fix and audit.
+ * Messages always go to standard error.
+ */
+import { AtomicFile, AtomicWriteError, writeFileAtomic } from './write-atomic.js';
+import {
+  BaselineError,
+  BaselineRun,
+  baselineSize,
+  readBaseline,
+  serializeBaseline,
+  staleLine,
+  type BaselineOutcome,
+} from '../engine/baseline.js';
+import type { BaselineFlag } from './lint-flags.js';
+import type { Format } from '../report/index.js';
+import type { Io } from './io.js';
+
+export interface ReportSink {
+  write(text: string): void;
+  /** Makes the report the output file's content (nothing to do on standard output). False: it could not be written. */
+  commit(): boolean;
+  /** The run produced no report: the output file stays as it was. */
+  abort(): void;
+}
+
+/** The report's destination; null (with the reason on standard error) when --output cannot be created. */
+export function openReportSink(io: Io, output: string | null): ReportSink | null {
+  if (output === null) return { write: (t) => io.out(t), commit: () => true, abort: () => {} };
+  let file: AtomicFile;
+  try {
+    file = new AtomicFile(output);
+  } catch (e) {
+    if (!(e instanceof AtomicWriteError)) throw e;
+    io.err(`mchard: --output ${e.message}\n`);
+    return null;
+  }
+  let failed = false;
+  return {
+    write: (t) => {
+      if (failed) return;
+      try {
+        file.write(t);
+      } catch (e) {
+        if (!(e instanceof AtomicWriteError)) throw e;
+        failed = true;
+        io.err(`mchard: --output ${e.message}\n`);
+      }
+    },
+    commit: () => {
+      if (failed) return false;
+      try {
+        file.commit();
+        return true;
+      } catch (e) {
+        if (!(e instanceof AtomicWriteError)) throw e;
+        io.err(`mchard: --output ${e.message}\n`);
+        return false;
+      }
+    },
+    abort: () => file.abort(),
+  };
+}
+
+/** The baseline of the run, or null without --baseline. A file that cannot be used: one line and null. */
+export function openBaseline(flag: BaselineFlag | null, io: Io): { run: BaselineRun | null; ok: boolean } {
+  if (!flag) return { run: null, ok: true };
+  try {
+    return { run: new BaselineRun(readBaseline(flag.path, flag.write === 'update'), flag.write === 'update'), ok: true };
+  } catch (e) {
+    if (!(e instanceof BaselineError)) throw e;
+    io.err(`mchard: ${e.message}\n`);
+    return { run: null, ok: false };
+  }
+}
+
+/**
+ * The baseline's outcome at the end of a run; with --update-baseline or --prune-baseline, the file is
+ * written first (what it removed is then no longer stale). Stale entries are shown on standard error for
+ * the formats that have no place for them (sarif, github, gitlab); text and JSON reports show them.
+ * Null when the baseline could not be written (said on standard error).
+ */
+export function finishBaseline(run: BaselineRun, flag: BaselineFlag, format: Format, io: Io): BaselineOutcome | null {
+  let outcome: BaselineOutcome;
+  if (flag.write) {
+    const next = run.next(flag.write);
+    const size = baselineSize(next);
+    try {
+      writeFileAtomic(flag.path, serializeBaseline(next));
+    } catch (e) {
+      if (!(e instanceof AtomicWriteError)) throw e;
+      io.err(`mchard: baseline ${e.message}\n`);
+      return null;
+    }
+    const removed = run.stale().length;
+    io.err(
+      `mchard: ${run.baseline.created ? 'created' : 'wrote'} ${flag.path}: ${size.entries} entr${size.entries === 1 ? 'y' : 'ies'}, ${size.findings} finding${size.findings === 1 ? '' : 's'}` +
+        `${removed ? `; ${removed} stale entr${removed === 1 ? 'y' : 'ies'} removed` : ''}\n`,
+    );
+    outcome = { ...run.outcome({ mode: flag.write, ...size }), stale: [] };
+  } else {
+    outcome = run.outcome();
+  }
+  if (format !== 'text' && format !== 'json') for (const s of outcome.stale) io.err(`mchard: ${staleLine(outcome.path, s)}\n`);
+  return outcome;
+}

@@ -1,0 +1,117 @@
+/**
+ * Writing a whole file so that it is either the old one or the complete new one: a temporary file in the
+ * same folder (created exclusively, never through an existing name), written as the text comes, flushed
+ * to disk, then renamed over the target. A run that fails or stops first leaves the old file (or none)
+ * and removes its temporary file. The rename replaces a symbolic link at the target rather than
+ * following it, so a link planted in a shared folder never redirects the write. An existing file keeps
+ * its permission bits.
+ */
+import { closeSync, fchmodSync, fsyncSync, lstatSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { describeFsError } from '../input.js';
+
+export class AtomicWriteError extends Error {
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+  ) {
+    super(`${path}: cannot write: ${reason}`);
+  }
+}
+
+/** Temporary files not yet committed, removed if the process exits first. */
+const pending = new Set<string>();
+let hooked = false;
+
+export class AtomicFile {
+  private fd: number | null = null;
+  private readonly tmp: string;
+  private mode: number | null = null;
+  private done = false;
+
+  constructor(readonly path: string) {
+    try {
+      const st = lstatSync(path);
+      if (st.isDirectory()) throw new AtomicWriteError(path, 'is a directory');
+      if (st.isFile()) this.mode = st.mode & 0o7777;
+    } catch (e) {
+      if (e instanceof AtomicWriteError) throw e;
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new AtomicWriteError(path, describeFsError(e));
+    }
+    this.tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+    try {
+      this.fd = openSync(this.tmp, 'wx', 0o666);
+    } catch (e) {
+      throw new AtomicWriteError(path, describeFsError(e));
+    }
+    pending.add(this.tmp);
+    if (!hooked) {
+      hooked = true;
+      process.on('exit', () => {
+        for (const t of pending) {
+          try {
+            unlinkSync(t);
+          } catch {
+            // already gone
+          }
+        }
+      });
+    }
+  }
+
+  write(text: string): void {
+    if (this.fd === null) throw new AtomicWriteError(this.path, 'already closed');
+    const buf = Buffer.from(text, 'utf8');
+    try {
+      for (let off = 0; off < buf.length; ) off += writeSync(this.fd, buf, off, buf.length - off);
+    } catch (e) {
+      this.abort();
+      throw new AtomicWriteError(this.path, describeFsError(e));
+    }
+  }
+
+  /** Makes the new content the file's: flush, close, rename. */
+  commit(): void {
+    if (this.done) return;
+    if (this.fd === null) throw new AtomicWriteError(this.path, 'already closed');
+    try {
+      if (this.mode !== null) fchmodSync(this.fd, this.mode);
+      fsyncSync(this.fd);
+      closeSync(this.fd);
+      this.fd = null;
+      renameSync(this.tmp, this.path);
+      pending.delete(this.tmp);
+      this.done = true;
+    } catch (e) {
+      this.abort();
+      throw new AtomicWriteError(this.path, describeFsError(e));
+    }
+  }
+
+  /** Drops the new content: the target stays as it was. */
+  abort(): void {
+    if (this.done) return;
+    this.done = true;
+    if (this.fd !== null) {
+      try {
+        closeSync(this.fd);
+      } catch {
+        // closed
+      }
+      this.fd = null;
+    }
+    try {
+      unlinkSync(this.tmp);
+    } catch {
+      // already gone
+    }
+    pending.delete(this.tmp);
+  }
+}
+
+export function writeFileAtomic(path: string, text: string): void {
+  const f = new AtomicFile(path);
+  f.write(text);
+  f.commit();
+}

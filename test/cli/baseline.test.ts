@@ -1,0 +1,172 @@
+/**
+ * Baselines through the commands: the round trip (create, a new finding reported, a fixed finding
+ * reported as stale, prune), what does not break an entry, fix and JSON, and an unusable baseline.
+ */
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { run, TempDir, errorLines } from './helpers.js';
+import { runFixCaptured } from '../fix/helpers.js';
+
+const FILE = [
+  '# app servers',
+  '-u memcache',
+  '-m 64',
+  '-p 11211',
+  '-U 0',
+  '-l 10.0.0.1',
+  '-vv',
+  '-A',
+  '',
+].join('\n');
+
+let dir: TempDir;
+let conf: string;
+let base: string;
+beforeEach(() => {
+  dir = new TempDir('mchard-bl-');
+  conf = dir.write('hosts/web/memcached.conf', FILE);
+  base = dir.join('mchard-baseline.json');
+});
+afterEach(() => dir.cleanup());
+
+const edit = (from: string, to: string) => writeFileSync(conf, readFileSync(conf, 'utf8').replace(from, to));
+const baselineJson = () => JSON.parse(readFileSync(base, 'utf8'));
+
+describe('the round trip', () => {
+  it('create, report nothing, a new finding, a fixed finding as stale, prune', async () => {
+    // Without a baseline: findings, exit 1 (MC501 is an error on a private address).
+    const before = await run(['lint', conf]);
+    expect(before.code).toBe(1);
+
+    // 1. Create: every finding recorded, none reported, exit 0.
+    const created = await run(['lint', '--baseline', base, '--update-baseline', conf]);
+    expect(created.code).toBe(0);
+    expect(errorLines(created.err)).toEqual([`mchard: created ${base}: 9 entries, 9 findings`]);
+    expect(created.out).toContain('9 findings recorded in the baseline not shown');
+    const b = baselineJson();
+    expect(Object.keys(b)).toEqual(['version', 'files']);
+    expect(Object.keys(b.files)).toEqual(['hosts/web/memcached.conf']);
+    expect(b.files['hosts/web/memcached.conf']).toEqual({
+      MC103: { count: 1, subjects: ['-l 10.0.0.1'] },
+      MC301: { count: 1, subjects: ['-p 11211'] },
+      MC501: { count: 1, subjects: ['-A'] },
+      MC502: { count: 1, subjects: ['-v -v'] },
+      MC504: { count: 1 },
+      MC505: { count: 1 },
+      MC506: { count: 1 },
+      MC601: { count: 1 },
+      MC602: { count: 1 },
+    });
+    const again = await run(['lint', '--baseline', base, conf]);
+    expect([again.code, again.err]).toEqual([0, '']);
+    expect(again.out).toBe(`${base}: 9 findings recorded in the baseline not shown\nno problems found (0 errors, 0 warnings, 0 infos in 1 file)\n`);
+
+    // 2. A new finding of a recorded rule, beyond the count: reported (the new address, not the old one).
+    edit('-l 10.0.0.1\n', '-l 10.0.0.1\n-l 10.0.0.2\n');
+    const added = await run(['lint', '--baseline', base, '--fail-on', 'warning', conf]);
+    expect(added.code).toBe(1);
+    expect(added.out).toMatch(/memcached\.conf:7:4 {2}warning {2}MC103 {2}-l 10\.0\.0\.2 binds/);
+    expect(added.out).not.toContain('-l 10.0.0.1 binds');
+
+    // 3. A fixed finding: its entry is reported as stale, one line; the exit status does not change.
+    edit('-vv\n', '');
+    const fixed = await run(['lint', '--baseline', base, conf]);
+    expect(fixed.code).toBe(0);
+    expect(fixed.out).toContain(`${base}: stale entry hosts/web/memcached.conf MC502: no longer occurs (1 recorded); remove it with --prune-baseline\n`);
+    const json = JSON.parse((await run(['lint', '--baseline', base, '--format', 'json', conf])).out);
+    expect(json.baseline).toEqual({
+      path: base,
+      suppressed: 8,
+      stale: [{ file: 'hosts/web/memcached.conf', ruleId: 'MC502', recorded: 1, found: 0, reason: 'fixed' }],
+      written: null,
+    });
+    expect(json.files[0].findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(['MC103']);
+
+    // 4. Prune: the stale entry goes, the new finding is not added.
+    const pruned = await run(['lint', '--baseline', base, '--prune-baseline', conf]);
+    expect(errorLines(pruned.err)).toEqual([`mchard: wrote ${base}: 8 entries, 8 findings; 1 stale entry removed`]);
+    expect(pruned.out).toContain('MC103');
+    const after = baselineJson().files['hosts/web/memcached.conf'];
+    expect(after).not.toHaveProperty('MC502');
+    expect(after.MC103).toEqual({ count: 1, subjects: ['-l 10.0.0.1'] });
+    expect((await run(['lint', '--baseline', base, conf])).out).not.toContain('stale');
+  });
+
+  it('moving lines and editing other lines never breaks an entry', async () => {
+    await run(['lint', '--baseline', base, '--update-baseline', conf]);
+    writeFileSync(conf, ['-A', '# moved around', '-vv', '-U 0', '-p 11211', '-m 128', '-u memcache', '   -l   10.0.0.1', ''].join('\n'));
+    const r = await run(['lint', '--baseline', base, conf]);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(`${base}: 9 findings recorded in the baseline not shown\nno problems found (0 errors, 0 warnings, 0 infos in 1 file)\n`);
+  });
+
+  it('entries of files not linted in this run are kept; those of files that are gone are stale and pruned', async () => {
+    const other = dir.write('other/memcached.conf', FILE);
+    await run(['lint', '--baseline', base, '--update-baseline', conf, other]);
+    await run(['lint', '--baseline', base, '--prune-baseline', conf]);
+    expect(Object.keys(baselineJson().files)).toEqual(['hosts/web/memcached.conf', 'other/memcached.conf']);
+    rmSync(other);
+    const r = await run(['lint', '--baseline', base, conf]);
+    expect(r.out).toContain('stale entry other/memcached.conf MC103: the file no longer exists (1 recorded)');
+    await run(['lint', '--baseline', base, '--prune-baseline', conf]);
+    expect(Object.keys(baselineJson().files)).toEqual(['hosts/web/memcached.conf']);
+  });
+
+  it('with sarif, stale entries go to standard error, one line each', async () => {
+    await run(['lint', '--baseline', base, '--update-baseline', conf]);
+    edit('-vv\n', '');
+    const r = await run(['lint', '--baseline', base, '--format', 'sarif', conf]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).runs[0].results).toEqual([]);
+    expect(errorLines(r.err)).toEqual([`mchard: ${base}: stale entry hosts/web/memcached.conf MC502: no longer occurs (1 recorded); remove it with --prune-baseline`]);
+  });
+});
+
+describe('mchard fix --baseline', () => {
+  it('fixes everything, reports only what the baseline does not record, and the exit status follows', async () => {
+    await run(['lint', '--baseline', base, '--update-baseline', conf]);
+    // The warnings fix cannot fix (MC103, MC601) remain: with --fail-on warning, exit 1 without the baseline.
+    const plain = await runFixCaptured(['--yes', '--no-backup', '--fail-on', 'warning', '--format', 'json', dir.write('memcached_copy.conf', FILE)]);
+    expect(plain.code).toBe(1);
+    const r = await runFixCaptured(['--yes', '--no-backup', '--fail-on', 'warning', '--format', 'json', '--baseline', base, conf]);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.out);
+    expect(doc.files[0].written).toBe(true);
+    expect(doc.files[0].findings).toEqual([]);
+    // What fix removed or added (-vv, -A; -X) is stale now.
+    expect(doc.baseline.stale.map((s: { ruleId: string }) => s.ruleId)).toEqual(["MC501", "MC502", "MC504"]);
+  });
+
+  it('--dry-run: the exit status counts what would remain after the fixes, less the baseline', async () => {
+    const r0 = await runFixCaptured(['--dry-run', conf]);
+    expect(r0.code).toBe(1);
+    await run(['lint', '--baseline', base, '--update-baseline', conf]);
+    const r = await runFixCaptured(['--dry-run', '--baseline', base, conf]);
+    // Changes that are not written still make it 1.
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('not shown');
+  });
+});
+
+describe('an unusable baseline', () => {
+  it.each([
+    ['{"version": 1, "files": {"a": {"MC101": {"count": -1}}}}', 'not a valid mchard baseline: "a" MC101: "count" must be a whole number of at least 1'],
+    ['{ nope', 'not a valid mchard baseline: invalid JSON'],
+  ])('%s: one line, exit 2, nothing on standard output', async (text, problem) => {
+    writeFileSync(base, text);
+    for (const cmd of [['lint'], ['fix', '--dry-run']]) {
+      const r = await run([...cmd, '--baseline', base, conf]);
+      expect(r.code).toBe(2);
+      expect(r.out).toBe('');
+      expect(errorLines(r.err)).toHaveLength(1);
+      expect(r.err).toContain(`mchard: ${base}: ${problem}`);
+    }
+  });
+
+  it('a missing baseline is an error unless it is being created; the flags need --baseline and exclude each other', async () => {
+    const r = await run(['lint', '--baseline', join(dir.path, 'nope.json'), conf]);
+    expect([r.code, r.err]).toEqual([2, `mchard: ${join(dir.path, 'nope.json')}: cannot read the baseline: no such file (create it with --update-baseline)\n`]);
+    expect((await run(['lint', '--update-baseline', conf])).err).toBe('mchard: --update-baseline needs --baseline FILE\n');
+    expect((await run(['lint', '--baseline', base, '--update-baseline', '--prune-baseline', conf])).err).toBe('mchard: --update-baseline and --prune-baseline contradict each other\n');
+  });
+});
