@@ -65,6 +65,8 @@ const common = {
   // of tokens more than bytes), and readable stack traces under MCHARD_DEBUG are worth more.
   minify: false,
   legalComments: 'none',
+  // Every character beyond ASCII escaped in the code (esbuild's default, said aloud: bin/mchard.js reads the core as latin1).
+  charset: 'ascii',
   define: { __MCHARD_VERSION__: JSON.stringify(pkg.version) },
   logLevel: 'warning',
 };
@@ -171,12 +173,16 @@ for (const g of GROUPS) {
 }
 if (metafile) writeFileSync(resolve(metafile), JSON.stringify(metas));
 
-// The build id: a hash of the files as built (same sources, same esbuild: same id). The core must be
-// ASCII: bin/mchard.js reads it as latin1, which needs no decoding (esbuild escapes the rest).
+// The build id: a hash of the files as built (same sources, same esbuild: same id). The core is made
+// ASCII: bin/mchard.js reads it as latin1, which needs no decoding.
 {
   const files = GROUPS.map((g) => join(outdir, g.file));
   const bytes = files.map((f) => readFileSync(f));
-  if (bytes[0].some((b) => b > 0x7f)) throw new Error(`build: ${files[0]} is not ASCII`);
+  // esbuild escapes every character beyond ASCII in code (charset ascii), but keeps some comments (on
+  // class fields) as written: their characters become \uXXXX text, which in a comment changes nothing.
+  if (bytes[0].some((b) => b > 0x7f)) {
+    bytes[0] = Buffer.from(bytes[0].toString('utf8').replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`), 'latin1');
+  }
   const hash = createHash('sha256');
   for (const b of bytes) hash.update(b);
   const id = hash.digest('hex').slice(0, BUILD_ID_PLACEHOLDER.length);
