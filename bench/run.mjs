@@ -7,8 +7,13 @@
  * slows both alike and the ratio of the medians stays meaningful. Peak memory comes from one extra run
  * under GNU time (`/usr/bin/time -v`, "Maximum resident set size"). One line per case:
  *
- *   case, mchard's median, the baseline's median, the ratio, peak RSS, time per MB, target, verdict
+ *   case, mchard's median, the baseline's median, the ratio, the CPU ratio, peak RSS, time per MB,
+ *   target, verdict
  *
+ * The verdicts judge the ratio of wall-time medians, as issue 18 sets its targets. The CPU ratio (mean
+ * user + system time per run, mchard's over the baseline's, from /proc/self/stat's children times) is
+ * shown beside it: on a machine that other work keeps busy, wall time stretches with the waiting and a
+ * longer run waits more, while CPU time stays close to what a quiet machine would see.
  * The targets are issue 18's. Both sides run with the same environment, cleaned the same way: every
  * variable that makes Node.js do work when it starts (NODE_EXTRA_CA_CERTS reads a certificate bundle at
  * every start; NODE_OPTIONS can preload modules; the others in START_TIME below) is removed for the
@@ -73,12 +78,31 @@ const BIN = resolve(option('--bin') ?? join(ROOT, 'bin', 'mchard.js'));
 // ---------------------------------------------------------------------------------------------------
 // Measuring
 
+/**
+ * CPU time (user + system) of this process's waited-for children so far, in clock ticks (Linux: fields
+ * cutime and cstime of /proc/self/stat); null elsewhere. Each run's difference is whole ticks, but their
+ * sum over a case is exact to a tick, so a case's mean CPU time per run is precise.
+ */
+function childrenCpuTicks() {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[13]) + Number(fields[14]);
+  } catch {
+    return null;
+  }
+}
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+
 /** One run of a command: [file, ...argv], with ENV plus `extra` (mchard's side only). */
 function runOnce(cmd, cwd, extra) {
+  const c0 = childrenCpuTicks();
   const t0 = process.hrtime.bigint();
   const r = spawnSync(cmd[0], cmd.slice(1), { cwd, env: { ...ENV, ...extra }, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 30 });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  return { ms, status: r.status, signal: r.signal, error: r.error, out: r.stdout?.length ?? 0, err: r.stderr ? String(r.stderr) : '' };
+  const c1 = childrenCpuTicks();
+  const cpu = c0 === null || c1 === null ? null : (c1 - c0) * TICK_MS;
+  return { ms, cpu, status: r.status, signal: r.signal, error: r.error, out: r.stdout?.length ?? 0, err: r.stderr ? String(r.stderr) : '' };
 }
 
 function median(xs) {
@@ -105,6 +129,7 @@ function measure(c, dir) {
   const mchard = c.cmd ?? [NODE, c.bin ?? BIN, ...c.args];
   const baseline = [NODE, '-e', '0'];
   const times = { mchard: [], base: [] };
+  const cpu = { mchard: 0, base: 0, known: true };
   for (let k = 0; k < c.warmup + c.pairs; k++) {
     const order = k % 2 === 0 ? ['base', 'mchard'] : ['mchard', 'base'];
     for (const which of order) {
@@ -116,10 +141,20 @@ function measure(c, dir) {
         if (r.out === 0 && !c.silentOk) throw new Error('printed nothing');
         if (r.err !== '' && !c.stderrOk) throw new Error(`printed on standard error: ${r.err.split('\n')[0]}`);
       }
-      if (k >= c.warmup) times[which].push(r.ms);
+      if (k >= c.warmup) {
+        times[which].push(r.ms);
+        if (r.cpu === null) cpu.known = false;
+        else cpu[which] += r.cpu;
+      }
     }
   }
-  return { mchard: median(times.mchard), base: median(times.base), rss: peakRss(mchard, c.cwd, c.env, dir) };
+  return {
+    mchard: median(times.mchard),
+    base: median(times.base),
+    // Mean CPU time per run, each side: less disturbed by other work on the machine than wall time.
+    cpu: cpu.known && cpu.base > 0 ? { mchard: cpu.mchard / c.pairs, base: cpu.base / c.pairs } : null,
+    rss: peakRss(mchard, c.cwd, c.env, dir),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -130,6 +165,7 @@ const COLS = [
   ['mchard', 11],
   ['node -e 0', 11],
   ['ratio', 8],
+  ['CPU ratio', 11],
   ['peak RSS', 10],
   ['per MB', 11],
   ['target (issue 18)', 62],
@@ -309,6 +345,8 @@ function main() {
       '(every NODE_* variable, OPENSSL_CONF, SSL_CERT_FILE, SSL_CERT_DIR, LD_PRELOAD)',
   );
   out(`pairs: ${startupPairs} per start-up case (medians), order alternated in each pair; inputs in ${dir}`);
+  const busy = () => loadavg()[0] > cpus().length;
+  if (!smoke && busy()) out(`warning: the machine is busy (load average ${load()} on ${cpus().length} CPUs): wall-time ratios and verdicts are unreliable; see the CPU ratio`);
   out(row(COLS.map((c) => c[0])));
   let failed = 0;
   let missed = 0;
@@ -317,7 +355,7 @@ function main() {
   const notes = [];
   for (const c of cases) {
     if (c.skipped) {
-      out(row([c.name, '-', '-', '-', '-', '-', '-', `skipped: ${c.skipped}`]));
+      out(row([c.name, '-', '-', '-', '-', '-', '-', '-', `skipped: ${c.skipped}`]));
       continue;
     }
     if (c.note) notes.push(`${c.name}: ${c.note}`);
@@ -326,7 +364,7 @@ function main() {
       m = measure(c, dir);
     } catch (e) {
       failed++;
-      out(row([c.name, 'FAILED', '', '', '', '', '', e.message]));
+      out(row([c.name, 'FAILED', '', '', '', '', '', '', e.message]));
       continue;
     }
     const rec = { ...m, mb: c.mb, fix: c.fix === true };
@@ -340,6 +378,7 @@ function main() {
         fmtMs(m.mchard),
         fmtMs(m.base),
         `${(m.mchard / m.base).toFixed(2)}x`,
+        m.cpu ? `${(m.cpu.mchard / m.cpu.base).toFixed(2)}x` : 'n/a',
         fmtMb(m.rss),
         c.mb ? `${fmtMs(m.mchard / c.mb)}` : '-',
         verdict ? verdict.target : '-',
@@ -348,7 +387,7 @@ function main() {
     );
   }
   for (const n of notes) out(`note: ${n}`);
-  if (!smoke) out(`targets: ${checked - missed} met, ${missed} not met; load average at the end ${load()}`);
+  if (!smoke) out(`targets: ${checked - missed} met, ${missed} not met; load average at the end ${load()}${busy() ? ' (busy: the verdicts are unreliable)' : ''}`);
   if (!keep) rmSync(dir, { recursive: true, force: true });
   if (failed) {
     process.stderr.write(`bench: ${failed} case(s) failed to run\n`);

@@ -11,8 +11,9 @@
 // - beside the bundle, dist/mchard.js.cache, written by the build after a warm-up run of lint and
 //   inspect (writeCodeCache below) for the Node.js that ran the build; trusted as the bundle is;
 // - the user's cache folder ($XDG_CACHE_HOME/mchard, else ~/.cache/mchard), for any other Node.js (a
-//   registry install, a second Node.js version): written after the first lint or inspect that ran
-//   without a cache, one file per build and Node.js version, core-BUILD-node-VERSION-ARCH.cache.
+//   registry install, a second Node.js version) or V8 flags that make V8 reject the build's cache:
+//   written after the first lint or inspect that ran without a cache V8 took, one file per build and
+//   Node.js version, core-BUILD-node-VERSION-ARCH.cache; looked for first.
 //
 // A cache from the user's folder is read only when it is a regular file owned by the user running
 // mchard and writable by no one else (not a symbolic link), and its folder is the user's too; it is
@@ -171,10 +172,24 @@ function loadCore(dist = DIST, cache = 'all', env = process.env) {
   const file = join(dist, 'mchard.js');
   // latin1: the bundle is ASCII (esbuild escapes everything else), and a one-byte string needs no decoding.
   const source = fs.readFileSync(file, 'latin1');
-  /** Where the cache that was offered to V8 came from: 'beside', 'user' or null. */
+  /** Where the cache that was offered to V8 came from: 'user', 'beside' or null. */
   let from = null;
   let cachedData;
-  if (cache !== 'none') {
+  // The user's cache first: there is one only when the cache beside the bundle is missing, for another
+  // Node.js, or rejected by V8 (other V8 flags), and looking costs one failed open() otherwise.
+  const dir = cache === 'all' ? userCacheDir(env) : null;
+  if (dir) {
+    const data = readUserCache(dir, userCacheName(source));
+    const header = cacheHeader(source, true);
+    if (data && data.toString('latin1', 0, header.length) === header) {
+      verifyChecksums();
+      cachedData = data.subarray(header.length);
+      from = 'user';
+    } else if (data) {
+      debug('a cache of another build or Node.js in the user folder: not used');
+    }
+  }
+  if (!cachedData && cache !== 'none') {
     try {
       const data = fs.readFileSync(`${file}.cache`);
       const header = cacheHeader(source);
@@ -184,18 +199,6 @@ function loadCore(dist = DIST, cache = 'all', env = process.env) {
       }
     } catch {
       // no cache beside the bundle (built with --no-code-cache, or not shipped)
-    }
-  }
-  const dir = cache === 'all' ? userCacheDir(env) : null;
-  if (!cachedData && dir) {
-    const data = readUserCache(dir, userCacheName(source));
-    const header = cacheHeader(source, true);
-    if (data && data.toString('latin1', 0, header.length) === header) {
-      verifyChecksums();
-      cachedData = data.subarray(header.length);
-      from = 'user';
-    } else if (data) {
-      debug('a cache of another build or Node.js in the user folder: not used');
     }
   }
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData });

@@ -27,7 +27,7 @@ const CASES = [
   'fix --dry-run 4 MB',
 ];
 const TIME = String.raw`\d+(\.\d+)? (ms|s)`;
-const LINE = new RegExp(String.raw`^(?<case>.+?)\s{2,}(?<mchard>${TIME})\s+(?<base>${TIME})\s+(?<ratio>\d+\.\d\dx)\s+(?<rss>\d+\.\d MB|n/a)\s+(?<perMb>${TIME}|-)\s+-\s+ran$`);
+const LINE = new RegExp(String.raw`^(?<case>.+?)\s{2,}(?<mchard>${TIME})\s+(?<base>${TIME})\s+(?<ratio>\d+\.\d\dx)\s+(?<cpu>\d+\.\d\dx|n/a)\s+(?<rss>\d+\.\d MB|n/a)\s+(?<perMb>${TIME}|-)\s+-\s+ran$`);
 
 let run: { status: number | null; stdout: string; stderr: string };
 
@@ -66,6 +66,12 @@ describe('bench/run.mjs --smoke', () => {
     const rows = run.stdout.split('\n').filter((l) => LINE.test(l));
     expect(rows.map((l) => LINE.exec(l)!.groups!.case)).toEqual(CASES);
     expect(run.stdout).not.toMatch(/FAILED/);
+  });
+
+  it('gives the CPU ratio beside the wall-time ratio on Linux', () => {
+    const cpu = run.stdout.split('\n').filter((l) => LINE.test(l)).map((l) => LINE.exec(l)!.groups!.cpu);
+    expect(cpu.length).toBe(CASES.length);
+    if (process.platform === 'linux') expect(cpu.filter((c) => c === 'n/a')).toEqual([]);
   });
 
   it('reports peak memory when GNU time is installed', () => {

@@ -76,6 +76,23 @@ describe('the code cache in the user folder', () => {
     expect(JSON.parse(execFileSync(process.execPath, ['-e', code], { env: envOf({}), encoding: 'utf8' }))).toEqual({ from: 'beside', rejected: false });
   });
 
+  it('the cache beside the bundle rejected by V8 (other V8 flags): a cache in the user folder is made, then used', () => {
+    const withPkg = tmp.join('with-shipped');
+    cpSync(join(ROOT, 'bin'), join(withPkg, 'bin'), { recursive: true });
+    cpSync(join(ROOT, 'dist'), join(withPkg, 'dist'), { recursive: true });
+    const shippedBin = join(withPkg, 'bin', 'mchard.js');
+    const xdg = tmp.join('flags');
+    const flags = ['--max-old-space-size=300'];
+    const where = () => {
+      const code = `const c = require(${JSON.stringify(shippedBin)}).loadCore(); process.stdout.write(JSON.stringify({ from: c.from, rejected: c.script.cachedDataRejected }));`;
+      return JSON.parse(execFileSync(process.execPath, [...flags, '-e', code], { env: envOf({ XDG_CACHE_HOME: xdg }), encoding: 'utf8' }));
+    };
+    expect(where()).toEqual({ from: null, rejected: true });
+    const r = spawnSync(process.execPath, [...flags, shippedBin, 'lint', conf], { env: envOf({ XDG_CACHE_HOME: xdg }), encoding: 'utf8' });
+    expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ ...expected, stderr: '' });
+    expect(where()).toEqual({ from: 'user', rejected: false });
+  });
+
   it('is created by the first lint: private file in a private folder, the same output', () => {
     const xdg = tmp.join('created');
     expect(probe({ XDG_CACHE_HOME: xdg })).toEqual({ from: null, wants: true });
