@@ -247,7 +247,7 @@ function main() {
   });
   const fresh = installWithoutShippedCache(dir);
   // The single executable: built only when measured for real (it takes seconds, and 100 MB).
-  const sea = !wanted('single executable') ? { exe: null, why: 'not selected' } : option('--sea') ? { exe: resolve(option('--sea')), why: null } : smoke ? { exe: null, why: 'smoke run (npm run bench builds it)' } : buildSea();
+  const sea = !wanted('single executable: lint 1 file') ? { exe: null, why: 'not selected' } : option('--sea') ? { exe: resolve(option('--sea')), why: null } : smoke ? { exe: null, why: 'smoke run (npm run bench builds it)' } : buildSea();
 
   const startup = (c) => ({ pairs: startupPairs, warmup: startupWarmup, ...c });
   const cases = [
