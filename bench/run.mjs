@@ -7,8 +7,8 @@
  * slows both alike and the ratio of the medians stays meaningful. Peak memory comes from one extra run
  * under GNU time (`/usr/bin/time -v`, "Maximum resident set size"). One line per case:
  *
- *   case, mchard's median, the baseline's median, the ratio, the CPU ratio, peak RSS, time per MB,
- *   target, verdict
+ *   case, mchard's median, the baseline's median, the ratio, mchard's mean CPU time (and its ratio),
+ *   peak RSS, time per MB, target, verdict
  *
  * The verdicts judge the ratio of wall-time medians, as issue 18 sets its targets. The CPU ratio (mean
  * user + system time per run, mchard's over the baseline's, from /proc/self/stat's children times) is
@@ -165,7 +165,7 @@ const COLS = [
   ['mchard', 11],
   ['node -e 0', 11],
   ['ratio', 8],
-  ['CPU ratio', 11],
+  ['CPU (ratio)', 21],
   ['peak RSS', 10],
   ['per MB', 11],
   ['target (issue 18)', 62],
@@ -378,7 +378,7 @@ function main() {
         fmtMs(m.mchard),
         fmtMs(m.base),
         `${(m.mchard / m.base).toFixed(2)}x`,
-        m.cpu ? `${(m.cpu.mchard / m.cpu.base).toFixed(2)}x` : 'n/a',
+        m.cpu ? `${fmtMs(m.cpu.mchard)} (${(m.cpu.mchard / m.cpu.base).toFixed(2)}x)` : 'n/a',
         fmtMb(m.rss),
         c.mb ? `${fmtMs(m.mchard / c.mb)}` : '-',
         verdict ? verdict.target : '-',

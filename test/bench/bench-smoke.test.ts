@@ -27,7 +27,7 @@ const CASES = [
   'fix --dry-run 4 MB',
 ];
 const TIME = String.raw`\d+(\.\d+)? (ms|s)`;
-const LINE = new RegExp(String.raw`^(?<case>.+?)\s{2,}(?<mchard>${TIME})\s+(?<base>${TIME})\s+(?<ratio>\d+\.\d\dx)\s+(?<cpu>\d+\.\d\dx|n/a)\s+(?<rss>\d+\.\d MB|n/a)\s+(?<perMb>${TIME}|-)\s+-\s+ran$`);
+const LINE = new RegExp(String.raw`^(?<case>.+?)\s{2,}(?<mchard>${TIME})\s+(?<base>${TIME})\s+(?<ratio>\d+\.\d\dx)\s+(?<cpu>${TIME} \(\d+\.\d\dx\)|n/a)\s+(?<rss>\d+\.\d MB|n/a)\s+(?<perMb>${TIME}|-)\s+-\s+ran$`);
 
 let run: { status: number | null; stdout: string; stderr: string };
 
