@@ -9,7 +9,7 @@
  * error instead of filling the memory. The path is also looked at before it is opened (stat), so a
  * device whose open has side effects (a watchdog, a tape) is never opened at all.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { SourceText } from './source.js';
 import { visible } from './report/visible.js';
@@ -30,6 +30,21 @@ export const DEFAULT_MAX_FILE_SIZE = 1 << 20;
 export interface ReadLimits {
   /** Largest file (and standard input) accepted, in bytes. */
   maxBytes?: number;
+}
+
+/**
+ * Where only the host's root puts memcached's configuration and units (/etc, the packages' unit folders,
+ * FreeBSD's /usr/local/etc): links there are the host's own (merged /usr makes /lib a link to /usr/lib).
+ */
+export function isHostLocation(path: string): boolean {
+  if (path === '-') return false;
+  const p = resolvePath(path);
+  return ['/etc/', '/lib/systemd/', '/usr/lib/systemd/', '/usr/local/etc/'].some((d) => p.startsWith(d));
+}
+
+/** Whether `path` is this host's own configuration (under /etc), which its root controls. */
+export function isHostConfiguration(path: string): boolean {
+  return path !== '-' && resolvePath(path).startsWith('/etc/');
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -84,20 +99,23 @@ function tooBig(path: string, size: number | null, max: number): InputError {
  * The bytes of a regular file of at most `maxBytes`, or an InputError. Never blocks on a pipe, never
  * opens a device, never reads more than `maxBytes + 1` bytes.
  */
-export function readRegularFile(path: string, maxBytes: number): Buffer {
+export function readRegularFile(path: string, maxBytes: number, opts: { noFollow?: string } = {}): Buffer {
   let before: Stats;
   try {
-    before = statSync(path);
+    before = opts.noFollow ? lstatSync(path) : statSync(path);
   } catch (e) {
     throw new InputError(path, describeFsError(e));
   }
+  // `noFollow`: the file must not be a symbolic link (the reason says why), checked again when it is opened.
+  if (opts.noFollow && before.isSymbolicLink()) throw new InputError(path, `a symbolic link: ${opts.noFollow}`);
   const kind = fileKind(before);
   if (kind) throw new InputError(path, kind);
   if (before.size > maxBytes) throw tooBig(path, before.size, maxBytes);
   let fd: number;
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY | (opts.noFollow ? constants.O_NOFOLLOW : 0));
   } catch (e) {
+    if (opts.noFollow && (e as NodeJS.ErrnoException).code === 'ELOOP') throw new InputError(path, `a symbolic link: ${opts.noFollow}`);
     throw new InputError(path, describeFsError(e));
   }
   try {
@@ -245,7 +263,7 @@ export const NO_HOST_FILES: HostFileAccess = {
  * process's arguments are public in /proc anyway).
  */
 export function hostFileAccess(linted: string, hostChecks: boolean | undefined, named: readonly string[] = [], showAll = false): HostFileAccess {
-  const own = linted !== '-' && resolvePath(linted).startsWith('/etc/');
+  const own = isHostConfiguration(linted);
   if (hostChecks === false || (!own && hostChecks !== true)) {
     return hostChecks === false
       ? { read: () => ({ unread: 'host checks are off (--no-host-checks)' }), mayShow: () => false }

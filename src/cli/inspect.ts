@@ -17,7 +17,7 @@ import { inspectionOf, refusedInspection, type Inspection, type RefusedInspectio
 import type { Io } from './io.js';
 import { isFolder, resolveTargets, TARGET_OPTIONS } from './targets.js';
 
-const OPTIONS = { ...COMMON_OPTIONS, 'host-checks': { type: 'boolean' }, 'no-host-checks': { type: 'boolean' }, verbose: TARGET_OPTIONS.verbose, 'stdin-filename': TARGET_OPTIONS['stdin-filename'] } as const;
+const OPTIONS = { ...COMMON_OPTIONS, 'host-checks': { type: 'boolean' }, 'no-host-checks': { type: 'boolean' }, 'follow-symlinks': { type: 'boolean' }, verbose: TARGET_OPTIONS.verbose, 'stdin-filename': TARGET_OPTIONS['stdin-filename'] } as const;
 
 export const INSPECT_HELP = `Usage: mchard inspect [options] FILE...
 
@@ -35,6 +35,8 @@ Options:
                             check users and addresses against this machine,
                             and read the host files a unit names
                             (EnvironmentFile=) (default: only for files under /etc)
+  --follow-symlinks         read a file outside the system's folders through a
+                            symbolic link out of its folder (refused by default)
   --color[=WHEN], --no-color
                             colour: auto (the default: on a terminal, unless
                             NO_COLOR is set or TERM=dumb), always, never
@@ -68,7 +70,7 @@ export async function runInspect(argv: string[], io: Io): Promise<number> {
   let status = 0;
   for (const path of positionals) {
     const done = await perFile(path, io, async () => {
-      const file = await loadFile(path, dialect, { maxBytes });
+      const file = await loadFile(path, dialect, { maxBytes, followLinks: values['follow-symlinks'] === true || values['host-checks'] === true });
       const options = resolver.ruleOptions(path, null);
       const hostChecks = values['no-host-checks'] ? false : values['host-checks'] || isSystemPath(path);
       const flag = values['no-host-checks'] ? false : values['host-checks'] ? true : undefined;

@@ -27,6 +27,7 @@ const OPTIONS = {
   ...SHARED_LINT_OPTIONS,
   'host-checks': { type: 'boolean' },
   'no-host-checks': { type: 'boolean' },
+  'follow-symlinks': { type: 'boolean' },
   ...TARGET_OPTIONS,
   ...DOC_LINKS_OPTIONS,
 } as const;
@@ -61,6 +62,8 @@ ${TARGETS_HELP}${DOC_LINKS_HELP}  --color[=WHEN], --no-color        colour: auto
   --max-file-size SIZE              largest file read (default 1M; K, M, G suffixes)
   --host-checks / --no-host-checks  read the host files a unit names (EnvironmentFile=)
                                     (default: only for files under /etc)
+  --follow-symlinks                 read a file outside the system's folders through a
+                                    symbolic link out of its folder (refused by default)
 ${BASELINE_OUTPUT_HELP}
 Exit status: 0 clean, 1 findings at or above --fail-on (not counting those the
 baseline records), 2 usage or read errors, an unusable baseline, or a file not
@@ -116,7 +119,7 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
     const failOn: Severity = failOnFlag ?? cfg?.failOn ?? 'error';
     // Anything that goes wrong inside one file is that file's one-line error; the others go on.
     const done = await perFile(path, io, async () => {
-      const file = await loadFile(path, dialect, { maxBytes });
+      const file = await loadFile(path, dialect, { maxBytes, followLinks: values['follow-symlinks'] === true || hostChecks === true });
       const severities = new Map(cfg?.severities ?? []);
       for (const id of disabled) severities.set(id, 'off');
       const result = lintSource(file.source, file.dialect, {

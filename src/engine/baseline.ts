@@ -27,6 +27,7 @@
  * subjects of the recorded findings (a finding about a missing option has none). MC001 (a file that
  * cannot be read) is never recorded and never hidden: a file mchard cannot read is always reported.
  */
+import { jsonProblem } from '../json-error.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { describeFsError } from '../input.js';
@@ -104,10 +105,11 @@ export function readBaseline(path: string, mayCreate = false): Baseline {
 export function parseBaseline(path: string, text: string): BaselineFiles {
   const bad = (what: string) => new BaselineError(path, `not a valid mchard baseline: ${what}`);
   let data: unknown;
+  const json = text.replace(/^\uFEFF/, '');
   try {
-    data = JSON.parse(text.replace(/^\uFEFF/, ''));
+    data = JSON.parse(json);
   } catch (e) {
-    throw bad(`invalid JSON (${(e as Error).message.replace(/\s+/g, ' ')})`);
+    throw bad(jsonProblem(e, json));
   }
   if (!isObject(data)) throw bad('the top level must be an object');
   for (const k of Object.keys(data)) if (k !== 'version' && k !== 'files') throw bad(`unknown key "${printable(k)}"`);

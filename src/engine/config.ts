@@ -16,7 +16,7 @@
  *   MC301 = off
  *   listen-private-address = error
  */
-import { existsSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse as parseIni } from 'ini';
 import { parseVersion, type Version } from '../memcached/version.js';
@@ -73,7 +73,8 @@ export function findConfig(dir: string, cache?: Map<string, string | null>): str
     }
     seen.push(d);
     const p = join(d, CONFIG_NAME);
-    if (existsSync(p)) {
+    // Whatever is there, a symbolic link too (even a dangling one): loadConfig decides whether it is read.
+    if (lexists(p)) {
       found = p;
       break;
     }
@@ -83,6 +84,15 @@ export function findConfig(dir: string, cache?: Map<string, string | null>): str
   }
   if (cache) for (const s of seen) cache.set(s, found);
   return found;
+}
+
+function lexists(p: string): boolean {
+  try {
+    lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const TOP_KEYS = new Set([
@@ -98,11 +108,18 @@ const TOP_KEYS = new Set([
   'doc-links',
 ]);
 
-export function loadConfig(path: string, rules: readonly Rule[]): ProjectConfig {
+/**
+ * Reads a `.mchardrc`. `found`: it was found above the linted files rather than named with --config. A
+ * repository decides what is found there, so such a file is read only as a regular file, never through a
+ * symbolic link: a link to /etc/shadow would otherwise have its lines quoted back in "unknown key" errors
+ * by a mchard running as root in CI or a commit hook.
+ */
+export function loadConfig(path: string, rules: readonly Rule[], found = false): ProjectConfig {
   let text: string;
   try {
     // As strictly as a configuration file: a regular file, bounded, never a pipe that would hang the run.
-    text = decodeConfig(path, readRegularFile(path, MAX_CONFIG_SIZE)).text;
+    const noFollow = found ? 'a .mchardrc found above the files is read only as a regular file (name it with --config to use it)' : undefined;
+    text = decodeConfig(path, readRegularFile(path, MAX_CONFIG_SIZE, { noFollow })).text;
   } catch (e) {
     if (e instanceof InputError) throw new ConfigError(`${path}: ${e.reason}`);
     throw e;

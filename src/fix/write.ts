@@ -31,6 +31,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { describeFsError, fileKind } from '../input.js';
+import { locateInTree, type Located } from '../system/links.js';
 import { FileLock, LockError, pidAlive } from './lock.js';
 import { BACKUP_SUFFIX, backupNames, isBackupName, tempName, tempOwner } from './names.js';
 import { applyXattrs, readXattrs, systemXattrTools, xattrDifferences, XattrError, type Xattrs, type XattrTools } from './xattrs.js';
@@ -104,10 +105,6 @@ function fsReason(e: unknown): string {
   return describeFsError(e);
 }
 
-function isInside(child: string, parent: string): boolean {
-  return child === parent || child.startsWith(parent.endsWith('/') ? parent : `${parent}/`);
-}
-
 function removeQuietly(path: string | null): void {
   if (!path) return;
   try {
@@ -117,56 +114,13 @@ function removeQuietly(path: string | null): void {
   }
 }
 
-interface Located {
-  target: string;
-  /** The tree a link led out of, or null. */
-  outsideTree: string | null;
-  /** Why following it needs --follow-symlinks. */
-  outsideReason: string | null;
-}
-
 /** Where `path` leads, and whether a symbolic link on the way leaves the tree named on the command line. */
 function locate(path: string, scope: WriteScope): Located {
-  const treeGiven = scope.tree ?? dirname(path);
-  const treeAbs = resolve(treeGiven);
-  let target: string;
-  let treeReal: string;
   try {
-    // The kernel's resolution (realpath(3)), as reading the file does: `a/../x` is x beside where the link a leads, not ./x.
-    target = realpathSync.native(path);
-    treeReal = realpathSync.native(treeGiven);
+    return locateInTree(path, scope.tree);
   } catch (e) {
     throw new WriteError(path, fsReason(e));
   }
-  if (!isAbsolute(treeGiven)) {
-    // A relative argument inside the current folder names something in it: a folder link on the way must not lead out.
-    const cwd = process.cwd();
-    let cwdReal = cwd;
-    try {
-      cwdReal = realpathSync.native(cwd);
-    } catch {
-      // keep the name
-    }
-    if (isInside(treeAbs, cwd) && !isInside(treeReal, cwdReal)) {
-      return {
-        target,
-        outsideTree: cwdReal,
-        outsideReason: `${treeGiven} leads through a symbolic link to ${treeReal}, outside the current folder ${cwdReal}`,
-      };
-    }
-  }
-  if (!isInside(target, treeReal)) {
-    const where = treeReal === treeAbs ? treeAbs : `${treeAbs} (${treeReal})`;
-    let link = false;
-    try {
-      link = lstatSync(path).isSymbolicLink();
-    } catch {
-      // gone meanwhile: the later checks say so
-    }
-    const leads = link ? `is a symbolic link to ${target}` : `leads through a symbolic link to ${target}`;
-    return { target, outsideTree: treeReal, outsideReason: `${leads}, outside ${where}, the folder named on the command line` };
-  }
-  return { target, outsideTree: null, outsideReason: null };
 }
 
 /** Names in `dir` that are mchard backups of `name` and hard links to the file `st` describes. */

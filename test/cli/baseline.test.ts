@@ -2,7 +2,7 @@
  * Baselines through the commands: the round trip (create, a new finding reported, a fixed finding
  * reported as stale, prune), what does not break an entry, fix and JSON, and an unusable baseline.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run, TempDir, errorLines } from './helpers.js';
 import { runFixCaptured } from '../fix/helpers.js';
@@ -151,7 +151,8 @@ describe('mchard fix --baseline', () => {
 describe('an unusable baseline', () => {
   it.each([
     ['{"version": 1, "files": {"a": {"MC101": {"count": -1}}}}', 'not a valid mchard baseline: "a" MC101: "count" must be a whole number of at least 1'],
-    ['{ nope', 'not a valid mchard baseline: invalid JSON'],
+    ['{ nope', 'not a valid mchard baseline: invalid JSON at line 1, column 3'],
+    ['{"version": 1,\n "files": {\n', 'not a valid mchard baseline: invalid JSON at line 3, column 1'],
   ])('%s: one line, exit 2, nothing on standard output', async (text, problem) => {
     writeFileSync(base, text);
     for (const cmd of [['lint'], ['fix', '--dry-run']]) {
@@ -160,6 +161,19 @@ describe('an unusable baseline', () => {
       expect(r.out).toBe('');
       expect(errorLines(r.err)).toHaveLength(1);
       expect(r.err).toContain(`mchard: ${base}: ${problem}`);
+    }
+  });
+
+  it('a baseline that links to another file never quotes that file back (it may be /etc/shadow)', async () => {
+    const secret = join(dir.path, 'secret');
+    writeFileSync(secret, 'root:$y$j9T$s3cret:19000:0:99999:7:::\n');
+    const link = join(dir.path, 'linked-baseline.json');
+    symlinkSync(secret, link);
+    for (const cmd of [['lint'], ['fix', '--dry-run']]) {
+      const r = await run([...cmd, '--baseline', link, conf]);
+      expect(r.code).toBe(2);
+      expect(r.err).toBe(`mchard: ${link}: not a valid mchard baseline: invalid JSON\n`);
+      expect(r.err + r.out).not.toMatch(/root|s3cret|\$y\$/);
     }
   });
 

@@ -145,3 +145,66 @@ describe('the real executable', () => {
     expect(r.code).toBe(2);
   });
 });
+
+describe('a .mchardrc found above the files that is a symbolic link (a repository can point it anywhere)', () => {
+  it('is refused in one line that quotes nothing of its target; --config naming it follows it', () => {
+    const secret = tmp.write('secret-file', 'root:$y$j9T$s3cretHash:19000:0:99999:7:::\n');
+    const dir = tmp.join('linkedrc');
+    execFileSync('mkdir', ['-p', join(dir, 'etc')]);
+    copyFileSync(join(SAMPLES, 'insecure-debian.conf'), join(dir, 'etc', 'memcached.conf'));
+    execFileSync('ln', ['-s', secret, join(dir, '.mchardrc')]);
+    // inspect reads no .mchardrc at all.
+    expect(runQuick(['inspect', join(dir, 'etc', 'memcached.conf')]).err).toBe('');
+    for (const cmd of [['lint'], ['fix', '--dry-run']]) {
+      const r = runQuick([...cmd, join(dir, 'etc', 'memcached.conf')]);
+      expect(r.code).toBe(2);
+      expect(errorLines(r.err)).toEqual([
+        `mchard: ${join(dir, '.mchardrc')}: a symbolic link: a .mchardrc found above the files is read only as a regular file (name it with --config to use it)`,
+      ]);
+      expect(r.out + r.err).not.toMatch(/s3cret|root:/);
+    }
+    // A dangling link is found (and refused) too, rather than silently skipped.
+    execFileSync('ln', ['-sfn', join(dir, 'nowhere'), join(dir, '.mchardrc')]);
+    expect(runQuick(['lint', join(dir, 'etc', 'memcached.conf')]).err).toContain('.mchardrc: a symbolic link');
+    // Named by the user, a link is the user's choice: followed.
+    const real = tmp.write('real-rc', '[rules]\nMC101 = off\n');
+    execFileSync('ln', ['-sfn', real, join(dir, '.mchardrc')]);
+    const named = runQuick(['lint', '--format', 'json', '--config', join(dir, '.mchardrc'), join(dir, 'etc', 'memcached.conf')]);
+    expect(named.err).toBe('');
+    expect(named.out).not.toContain('"MC101"');
+  });
+});
+
+describe('a file to lint that is a symbolic link out of its folder (a repository can point it at /etc/shadow)', () => {
+  it('is not read unless it stays in the current folder, is this host\'s configuration, or --follow-symlinks says so', () => {
+    const elsewhere = new TempDir('mchard-secret-');
+    try {
+      const secret = elsewhere.write('shadow', 'root:$y$j9T$s3cretHash:19000:0:99999:7:::\n');
+      execFileSync('mkdir', ['-p', tmp.join('repo', 'etc'), tmp.join('repo', 'common')]);
+      const link = tmp.join('repo', 'etc', 'memcached.conf');
+      execFileSync('ln', ['-sfn', secret, link]);
+      for (const cmd of [['lint'], ['inspect']]) {
+        const r = runQuick([...cmd, link]);
+        expect(r.code).toBe(2);
+        expect(r.err).toContain(`mchard: ${link}: is a symbolic link to ${secret}, outside ${tmp.join('repo', 'etc')}, the folder named on the command line; mchard reads a file there only with --follow-symlinks`);
+        expect(r.out + r.err).not.toMatch(/s3cret|root:/);
+      }
+      // Asked for: read (and its text is then the user's to see).
+      expect(runQuick(['lint', '--follow-symlinks', link]).out).toContain('root:');
+      // A link to the repository's own file, linted from the repository's top (as CI and hooks run): read.
+      tmp.write('repo/common/memcached.conf', '-u memcache\n-l 0.0.0.0\n-U 0\n');
+      execFileSync('ln', ['-sfn', '../common/memcached.conf', link]);
+      const inRepo = spawnSync(process.execPath, [BIN, 'lint', 'etc/memcached.conf'], { cwd: tmp.join('repo'), encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      expect(inRepo.stdout).toContain('MC101');
+      // A folder link on the way of an absolute path (repo/x/etc -> the other folder) is caught as well.
+      execFileSync('mkdir', ['-p', tmp.join('repo', 'x')]);
+      execFileSync('ln', ['-sfn', elsewhere.path, tmp.join('repo', 'x', 'etc')]);
+      const viaFolder = runQuick(['lint', tmp.join('repo', 'x', 'etc', 'shadow')]);
+      expect(viaFolder.code).toBe(2);
+      expect(viaFolder.err).toContain(`leads through a symbolic link to ${secret}`);
+      expect(viaFolder.out + viaFolder.err).not.toMatch(/s3cret|root:/);
+    } finally {
+      elsewhere.cleanup();
+    }
+  });
+});

@@ -7,6 +7,7 @@
  * argument vector and a clean environment. An unreadable filter is not an error: the reason is returned,
  * and the verdicts are "unknown".
  */
+import { jsonProblem } from '../../json-error.js';
 import { closeSync, existsSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { notRootControlled } from '../../system/trusted-path.js';
 import { runToolDetailed } from '../../system/run-tool.js';
@@ -124,7 +125,7 @@ export function rulesetFromText(text: string, name: string): Ruleset {
     try {
       doc = JSON.parse(text);
     } catch (e) {
-      throw new RulesetError(`not valid JSON (${(e as Error).message})`);
+      throw new RulesetError(`not valid nft JSON: ${jsonProblem(e, text)}`);
     }
     return rulesetFromNftJson(doc, name);
   }

@@ -129,7 +129,9 @@ describeReal('mchard audit --ruleset', () => {
   it('a malformed or unreadable ruleset is one line and exit 2; contradicting flags are usage errors', async () => {
     const cases: [string, string, RegExp][] = [
       ['bad.json', '{"nftables": [{"rule": {"family": "inet", "table": "t", "chain": "nope", "expr": []}}]}', /^mchard: .*bad\.json: a rule in chain inet t nope, which the ruleset does not define$/],
-      ['notjson.json', '{"nftables": [', /^mchard: .*notjson\.json: not valid JSON \(/],
+      ['notjson.json', '{"nftables": [', /^mchard: .*notjson\.json: not valid nft JSON: invalid JSON: the text ends before the JSON value does$/],
+      // The text of the file is never quoted back (a link could make it another file).
+      ['secret.json', '{ s3cretvalue', /^mchard: .*secret\.json: not valid nft JSON: invalid JSON at line 1, column 3$/],
       ['other.txt', 'table inet filter {\n}\n', /^mchard: .*other\.txt: neither "nft -j list ruleset" JSON nor iptables-save output$/],
       ['bad.v4', '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -s\nCOMMIT\n', /^mchard: .*bad\.v4: line 3: -s without a value$/],
     ];
