@@ -26,7 +26,8 @@ export interface FdSink {
  * Writes to a standard stream's file descriptor, synchronously, without creating Node.js's stream
  * (process.stdout loads the stream, net and tty modules: milliseconds of every start). On Linux Node.js
  * writes pipes, files and terminals synchronously anyway, so the order and completeness of the output are
- * the same.
+ * the same, also beside a prompt that writes to process.stdout itself (fix). Elsewhere (`direct`
+ * false: macOS writes pipes asynchronously) everything goes through the stream, as before.
  *
  * A descriptor in non-blocking mode (a parent process set O_NONBLOCK on a pipe it shares) answers EAGAIN
  * when the pipe is full: what was not written, and everything after it, then goes through the Node.js
@@ -37,7 +38,7 @@ export interface FdSink {
  * the rest of the output is dropped, quietly: the command still finishes and exits with its own status,
  * as if its output had been read. Any other write error of the stream stays fatal, as it was.
  */
-export function fdWriter(fd: number, sink: FdSink): (text: string) => void {
+export function fdWriter(fd: number, sink: FdSink, direct = true): (text: string) => void {
   let gone = false;
   let stream: ReturnType<FdSink['stream']> | null = null;
   const viaStream = (data: string | Uint8Array) => {
@@ -53,7 +54,7 @@ export function fdWriter(fd: number, sink: FdSink): (text: string) => void {
   };
   return (text) => {
     if (gone || text === '') return;
-    if (stream) return viaStream(text);
+    if (stream || !direct) return viaStream(text);
     let data = Buffer.from(text, 'utf8');
     while (data.length > 0) {
       let n: number;
@@ -90,13 +91,15 @@ function isTerminal(fd: number): boolean {
 const lazyRequire = (id: string): unknown => createRequire(import.meta.url)(id);
 
 const stdoutTTY = { known: false, value: false };
+/** Whether Node.js's own standard streams are synchronous for files, pipes and terminals alike. */
+const DIRECT = process.platform === 'linux';
 
 // Getters: process.stdin is created on first use, and most commands never read standard input (making
 // its stream costs a start-up a millisecond or two); process.stdout and process.stderr only when a
 // write must fall back to them (fdWriter).
 export const processIo: Io = {
-  out: fdWriter(1, { writeSync, stream: () => process.stdout }),
-  err: fdWriter(2, { writeSync, stream: () => process.stderr }),
+  out: fdWriter(1, { writeSync, stream: () => process.stdout }, DIRECT),
+  err: fdWriter(2, { writeSync, stream: () => process.stderr }, DIRECT),
   stdoutStream: {
     get isTTY() {
       if (!stdoutTTY.known) Object.assign(stdoutTTY, { known: true, value: isTerminal(1) });

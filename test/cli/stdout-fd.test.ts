@@ -78,6 +78,15 @@ describe('fdWriter', () => {
     }
   });
 
+  it('not direct (not Linux): everything goes through the stream', () => {
+    const s = fakeSink((d) => d.length);
+    const w = fdWriter(1, s.sink, false);
+    w('a\n');
+    w('b\n');
+    expect(s.calls()).toBe(0);
+    expect(s.streamed).toEqual(['a\n', 'b\n']);
+  });
+
   it('EINTR is retried; another error (a closed descriptor) hands the text to the stream', () => {
     const s = fakeSink((d, call) => {
       if (call === 0) throw errno('EINTR');
