@@ -30,7 +30,7 @@
 'use strict';
 const fs = require('node:fs');
 const Module = require('node:module');
-const { isAbsolute, join } = require('node:path');
+const { dirname, isAbsolute, join } = require('node:path');
 const { Script } = require('node:vm');
 
 const DIST = join(__dirname, '..', 'dist');
@@ -110,6 +110,22 @@ function readUserCache(dir, name) {
 function writeUserCache(dir, name, data) {
   let tmp = null;
   try {
+    // Folders are made only inside one of the user's own (root running with another user's HOME must
+    // not leave root's folders in it).
+    let existing = dir;
+    for (;;) {
+      try {
+        fs.lstatSync(existing);
+        break;
+      } catch (e) {
+        if (!e || e.code !== 'ENOENT' || dirname(existing) === existing) throw e;
+        existing = dirname(existing);
+      }
+    }
+    if (fs.statSync(existing).uid !== process.geteuid()) {
+      debug(`${existing} is not this user's: no cache written`);
+      return false;
+    }
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const folder = fs.lstatSync(dir);
     if (!folder.isDirectory() || !ownedAndPrivate(folder)) {

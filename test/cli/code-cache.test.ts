@@ -210,6 +210,14 @@ describe('the code cache in the user folder', () => {
     expect(readFileSync(blocker, 'utf8')).toBe('x');
   });
 
+  (isRoot ? it : it.skip)("as root with another user's HOME: no folder of root's is made in it", () => {
+    const home = tmp.join('users-home');
+    mkdirSync(home);
+    chownSync(home, 65534, 65534);
+    expect(lint({ HOME: home })).toEqual({ ...expected, stderr: '' });
+    expect(readdirSync(home)).toEqual([]);
+  });
+
   const hasSetpriv = spawnSync('setpriv', ['--version']).status === 0;
   (isRoot && hasSetpriv ? it : it.skip)('a home the user cannot write (as nobody, HOME=/): same output, nothing printed', () => {
     chmodSync(tmp.path, 0o755);
