@@ -44,6 +44,9 @@ export const rule = defineRule({
     if (s.username !== null && s.username !== '') return;
     // A successful start without -u means memcached was not started as root (no privilege drop happens).
     if (ctx.model.startup.ok) return;
+    // Started as another user (supervisord's user=, a container's USER or runAsUser): -u is not needed, and a
+    // start-up failure is another option's (an -l value the host decides, say), not the missing -u.
+    if (ctx.config.startsAs !== undefined && ctx.config.startsAs !== 'root') return;
     const text = atLeast(ctx.model.version, '1.6.35') ? "must add '-u root' to start as root" : "can't run as root without the -u switch";
     const opt = ctx.model.applied.setBy.username;
     if (!opt) {

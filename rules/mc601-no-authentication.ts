@@ -46,9 +46,16 @@ export const rule = defineRule({
     const list = pub ? exposedListenerList(ctx, (c) => c.cls === 'public' || c.cls === 'wildcard') : exposedListenerList(ctx);
     // In a container, who can reach it depends on what Compose publishes (only the Compose network: a warning).
     const box = containerVerdict(ctx.config, ctx.exposure.listeners.map((c) => c.listener));
+    // The file does not decide whether SASL is on (Bitnami's MEMCACHED_PASSWORD from the shell or a secret).
+    const undecided = ctx.config.notes.find((n) => n.kind === 'auth-unknown');
+    if (undecided) {
+      ctx.report({ span: undecided.span, message: `authentication is not decided by the file: ${undecided.message}${box ? ` (${box.where})` : ''}`, severity: 'info' });
+      return;
+    }
+    const bitnami = ctx.config.image?.info.family === 'bitnami' ? "; Bitnami's image turns SASL on when MEMCACHED_PASSWORD is set" : '';
     ctx.report({
       span: ctx.insertionPoint(),
-      message: `neither -S nor -Y: any client that can reach ${list} can read, change and delete every item without authenticating${box ? ` (${box.where})` : ''}`,
+      message: `neither -S nor -Y: any client that can reach ${list} can read, change and delete every item without authenticating${box ? ` (${box.where})` : ''}${bitnami}`,
       severity: box ? (box.reach === 'host' ? 'error' : 'warning') : pub ? 'error' : 'warning',
     });
   },

@@ -13,6 +13,20 @@ const SUPERVISED: Partial<Record<string, { field: string; consequence: string }>
     field: 'command:',
     consequence: 'memcached is the container\'s main process, so the forking parent exits, the container stops and takes the daemonized memcached with it',
   },
+  dockerfile: {
+    field: 'the image\'s command',
+    consequence: 'memcached is the container\'s main process, so the forking parent exits, the container stops and takes the daemonized memcached with it',
+  },
+  kubernetes: {
+    field: 'the container\'s command or args',
+    consequence:
+      'memcached is the container\'s main process, so the forking parent exits, the container stops and takes the daemonized memcached with it; under restartPolicy: Always (a Deployment\'s, a StatefulSet\'s) the kubelet restarts it again and again (CrashLoopBackOff)',
+  },
+  helm: {
+    field: 'the chart\'s values',
+    consequence:
+      'memcached is the container\'s main process, so the forking parent exits, the container stops and takes the daemonized memcached with it; under restartPolicy: Always (a Deployment\'s, a StatefulSet\'s) the kubelet restarts it again and again (CrashLoopBackOff)',
+  },
 };
 
 export const rule = defineRule({
@@ -23,7 +37,7 @@ export const rule = defineRule({
   summary: '-d/--daemon reaches memcached although a service manager runs it',
   since: '0.1.0',
   phase: 'settings',
-  dialects: ['debian', 'sysconfig', 'systemd', 'compose', 'supervisord'],
+  dialects: ['debian', 'sysconfig', 'systemd', 'compose', 'supervisord', 'dockerfile', 'kubernetes', 'helm'],
   sources: [
     { kind: 'memcached-doc', title: 'memcached(1): -d, --daemon' },
     { kind: 'manual', page: 'systemd.service(5)', section: 'Type=simple' },
@@ -41,7 +55,8 @@ export const rule = defineRule({
     what:
       'Reports a `-d`/`--daemon` that actually reaches memcached. On Debian the wrapper drops every line that *starts* with `-d` ' +
       '(the stock file has such a line, and it is harmless), but passes through `-d` anywhere else: a clustered `-vd`, a line such as ' +
-      '`-m 64 -d`, or the long form `--daemon`. In a sysconfig file every `-d` inside `OPTIONS` reaches memcached.',
+      '`-m 64 -d`, or the long form `--daemon`. In a sysconfig file every `-d` inside `OPTIONS` reaches memcached. In a container ' +
+      "(Compose, a Dockerfile, a Kubernetes manifest, the Bitnami chart's values) memcached is the main process, so any `-d` counts.",
     why:
       'Both the Debian unit and the upstream/Fedora unit run memcached as a `Type=simple` service: the process systemd starts is the ' +
       'service. With `-d` memcached forks, and the process systemd started exits right away; systemd considers the service finished and ' +

@@ -17,7 +17,7 @@ export const rule = defineRule({
   summary: 'a line the service silently ignores',
   since: '0.1.0',
   phase: 'dialect',
-  dialects: ['debian', 'sysconfig', 'systemd'],
+  dialects: ['debian', 'sysconfig', 'systemd', 'compose', 'dockerfile', 'kubernetes', 'helm'],
   sources: [
     { kind: 'reference', title: 'Debian memcached /usr/share/memcached/scripts/systemd-memcached-wrapper (directive lines) and start-memcached' },
     { kind: 'manual', page: 'systemd.exec(5)', section: 'EnvironmentFile= — lines without "=" are ignored' },
@@ -28,7 +28,10 @@ export const rule = defineRule({
       'Reports a line that the service reads and then silently throws away. Debian: a line that does not start with `-` and holds ' +
       'whitespace (`foo bar`, a mistyped `l 127.0.0.1`, `LOGFILE x`), other than `logfile PATH` (the stock file\'s own line), and a line ' +
       'that is just `0`. sysconfig: a line without `=` (systemd ignores it) and an assignment whose name is not a valid variable name ' +
-      '(systemd drops it; `export NAME=` lines are MC905\'s).',
+      '(systemd drops it; `export NAME=` lines are MC905\'s). Containers (Compose, Dockerfile, Kubernetes, Bitnami chart values): a setting the image ignores, such as ' +
+      "`MEMCACHED_*` variables given to the official image (only Bitnami's reads them), the lines after the first of Bitnami's " +
+      '`MEMCACHED_EXTRA_FLAGS`, a `MEMCACHED_PASSWORD` whose SASL setup never runs because the entrypoint is replaced, or a `CMD` ' +
+      'that a shell-form `ENTRYPOINT` never passes on.',
     why:
       'Whatever the line was meant to do does not happen, and nothing says so: memcached starts without the setting. On Debian the SysV ' +
       'script `start-memcached` is stricter than the systemd wrapper and dies on any directive other than `logfile`, so the same file ' +
@@ -59,7 +62,7 @@ export const rule = defineRule({
       } else if (note.kind === 'line-without-equals') {
         const hint = note.text.startsWith('-') ? '; memcached options belong inside OPTIONS="..."' : '';
         ctx.report({ span: note.span, message: `${note.message}${hint}` });
-      } else if (note.kind === 'invalid-name') {
+      } else if (note.kind === 'invalid-name' || note.kind === 'ignored-setting') {
         ctx.report({ span: note.span, message: note.message });
       }
     }

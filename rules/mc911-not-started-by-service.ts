@@ -7,16 +7,18 @@ export const rule = noteRule({
   risk: correctness(),
   summary: 'the service manager does not start memcached from this file on its own',
   since: '0.1.0',
-  dialects: ['rcconf', 'supervisord'],
+  dialects: ['rcconf', 'supervisord', 'helm'],
   sources: [
     { kind: 'manual', page: 'rc.conf(5)', section: '${name}_enable' },
     { kind: 'reference', title: 'supervisord documentation: [program:x] autostart' },
+    { kind: 'reference', title: 'Helm: Charts, the condition field of dependencies (memcached.enabled)', url: 'https://helm.sh/docs/topics/charts/#the-chart-file' },
   ],
   kinds: ['not-enabled', 'not-autostarted'],
   docs: {
     what:
       'Reports a FreeBSD `rc.conf` whose `memcached_enable` is not YES (rc does not start memcached at boot) and a supervisord program ' +
-      'with `autostart=false` (supervisord starts it only on `supervisorctl start`). The other findings still describe what memcached ' +
+      'with `autostart=false` (supervisord starts it only on `supervisorctl start`), and the values of a parent chart with ' +
+      '`memcached.enabled: false` (the memcached subchart is not installed). The other findings still describe what memcached ' +
       'does when it is started by hand.',
     why:
       'A hardened configuration that never runs protects nothing, and a memcached started by hand from a shell often runs with other ' +

@@ -3,8 +3,9 @@
 //
 //   dist/mchard.js     the core: dispatch, lint, inspect, rules/explain, the Debian and sysconfig
 //                      dialects, every rule, the reports. All that `lint` and `inspect` ever load.
-//   dist/dialects.js   the other dialects but Compose (systemd, OpenRC, rc.conf, supervisord, argv)
-//   dist/compose.js    the Compose dialect and the YAML parser
+//   dist/dialects.js   the other dialects but the YAML ones (systemd, OpenRC, rc.conf, supervisord, argv,
+//                      Dockerfile, and the container images' models they share with Compose)
+//   dist/compose.js    the YAML dialects (Compose, Kubernetes, Helm values) and the YAML parser
 //   dist/audit.js      `mchard audit`
 //   dist/fix.js        `mchard fix` (enquirer, execa, diff, src/fix, src/service)
 //   dist/lsp.js        `mchard lsp` (vscode-languageserver, src/lsp); it uses fix's planner from fix.js
@@ -48,9 +49,9 @@ const GROUPS = [
   {
     name: 'dialects',
     file: 'dialects.js',
-    roots: ['systemd', 'openrc', 'rcconf', 'supervisord', 'argv'].map((d) => `src/dialects/${d}.ts`),
+    roots: ['systemd', 'openrc', 'rcconf', 'supervisord', 'argv', 'dockerfile'].map((d) => `src/dialects/${d}.ts`),
   },
-  { name: 'compose', file: 'compose.js', roots: ['src/dialects/compose.ts'] },
+  { name: 'compose', file: 'compose.js', roots: ['src/dialects/compose.ts', 'src/dialects/kubernetes.ts', 'src/dialects/helm.ts'] },
   { name: 'audit', file: 'audit.js', roots: ['src/cli/audit.ts'] },
   { name: 'fix', file: 'fix.js', roots: ['src/cli/fix.ts'] },
   // After fix: the planner and the editors stay fix's, so `fix` never loads the LSP library.

@@ -48,6 +48,9 @@ const READER: Record<string, DialectName> = {
   'freebsd-rc': 'rcconf',
   supervisord: 'supervisord',
   compose: 'compose',
+  kubernetes: 'kubernetes',
+  helm: 'helm',
+  'docker-build': 'dockerfile',
 };
 
 /** Files of test/fixtures/real whose reader is not one of mchard's dialects although the column names a family mchard reads. */
@@ -55,6 +58,23 @@ const REAL_EXCEPTIONS: Record<string, [Expected, string]> = {
   'ansible/004-claranet-ansible-role-memcached-memcached.j2': ['refused', "an /etc/default file read by claranet's own memcached@.service ($OPTS), not by RHEL's packaged unit"],
   'erb/026-sous-chefs-memcached-memcached.sysconfig.suse.erb': ['refused', "SUSE's /etc/sysconfig/memcached (MEMCACHED_PARAMS=): SUSE's unit reads it, not RHEL's"],
   'debian/102-RAnLabNL-RAnLab-api-memcached.conf': ['debian', "Debian option lines under Debian's name; nothing installs it (reader unknown), so it is read as the wrapper would read it"],
+  // Kubernetes objects that start no memcached (a Service alone), and Helm files other than the values of
+  // Bitnami's memcached chart (other charts' values, chart templates): refused.
+  'kubernetes/055-sameersbn-docker-memcached-service.yml': ['refused', 'a Service alone: no container runs memcached'],
+  'kubernetes/059-fluxcd-flux-memcache-svc.yaml': ['refused', 'a Service alone: no container runs memcached'],
+  'helm/073-jangaraj-mimir-chunks-cache-svc-headless.yaml': ['refused', 'a rendered headless Service alone: no container runs memcached'],
+  'helm/067-wunderio-drupal-project-k8s-values.yaml': ['refused', "a drupal chart's values (its memcached: section is for a fork of Bitnami's chart with another image)"],
+  'helm/068-slack-kubernetes-twemproxy-memcache-values.yaml': ['refused', "values of slack's own memcached chart"],
+  'helm/069-lgfa29-tutor-helm-chart-values.yaml': ['refused', "values of tutor's own memcached chart"],
+  'helm/070-fluxcd-flux-values.yaml': ['refused', "values of the flux chart (its memcached: section feeds flux's own template)"],
+  'other-templates/074-bitnami-charts-networkpolicy.yaml': ['refused', 'a Helm chart template, not its rendering'],
+  'other-templates/075-slack-kubernetes-twemproxy-memcache-memcached-rc.yaml': ['refused', 'a Helm chart template, not its rendering'],
+  'other-templates/077-fluxcd-flux-memcached.yaml': ['refused', 'a Helm chart template, not its rendering'],
+  // Dockerfiles whose FROM, CMD and ENTRYPOINT do not name memcached: a script of the image starts it (an
+  // entrypoint.sh, runit, s6), which mchard does not read: refused rather than guessed.
+  'dockerfile/049-romeOz-docker-memcached-Dockerfile': ['refused', 'ENTRYPOINT entrypoint.sh on ubuntu:xenial; the script runs memcached'],
+  'dockerfile/053-owncloud-administration-Dockerfile': ['refused', 'CMD /sbin/my_init (runit) on phusion/baseimage'],
+  'dockerfile/109-tiredofit-docker-memcached-Dockerfile': ['refused', "FROM tiredofit/alpine; an s6 run script starts memcached"],
 };
 
 const REAL_ROOT = join(ROOT, 'test', 'fixtures', 'real');

@@ -207,7 +207,7 @@ export async function auditProcesses(req: AuditRequest): Promise<AuditOutcome> {
     const base = req.optionsFor(path);
     const versionReport = processVersion(p, probes, proc);
     const version = versionReport.version === null ? null : parseVersion(versionReport.version);
-    const options: RuleOptions = version && !base.versionExplicit ? { ...base, version, versionExplicit: true } : base;
+    const options: RuleOptions = version && !base.versionExplicit ? { ...base, version, versionExplicit: true, versionSource: `the running memcached (${versionReport.detail})` } : base;
     // argv[0] is shown when it names memcached (the dialect skips it); otherwise it would read as an option.
     const config = argvFromWords(/^(?:\S*\/)?memcached$/.test(p.argv0) ? [p.argv0, ...p.words] : p.words, path);
     const firewall = firewallOf(req, p, held, networks, own, proc, rulesets);

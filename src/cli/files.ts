@@ -5,6 +5,7 @@ import { InputError, isHostLocation, readConfig, type ReadLimits } from '../inpu
 import { isInside, locateInTree } from '../system/links.js';
 import { readsStdin } from './targets.js';
 import { detectDialect, DIALECTS, isDialect, type DialectChoice, type DialectRefusal } from '../dialects/detect.js';
+import { companionsOf } from './companions.js';
 import { loadDialect } from '../dialects/index.js';
 import type { DialectName } from '../dialects/types.js';
 import type { SourceText } from '../source.js';
@@ -88,7 +89,7 @@ export async function loadFile(path: string, dialect?: DialectName, limits: Read
     if (outside) throw new InputError(path, `${outside}; mchard reads a file there only with --follow-symlinks (or --host-checks for this host's own configuration)`);
   }
   const source = readConfig(readsStdin(path) ? '-' : path, limits);
-  const detection = detectDialect(path, source.text, dialect);
+  const detection = detectDialect(path, source.text, dialect, companionsOf(path));
   if (detection.refused) throw new RefusedError(detection);
   await loadDialect(detection.dialect);
   return { path, source, dialect: detection.dialect, detection };
@@ -146,11 +147,16 @@ export class OptionResolver {
   ruleOptions(path: string, cfg: ProjectConfig | null, extra: Partial<RuleOptions> = {}): RuleOptions {
     const base = defaultRuleOptions();
     let version = this.flags.version ?? cfg?.version;
-    if (!version && isSystemPath(path) && this.flags.installedVersion !== false) version = this.installedFor().version ?? undefined;
+    let versionSource = version ? this.versionSource(path, cfg) : undefined;
+    if (!version && isSystemPath(path) && this.flags.installedVersion !== false) {
+      version = this.installedFor().version ?? undefined;
+      if (version) versionSource = `the installed memcached (${this.installedFor().report.detail})`;
+    }
     return {
       ...base,
       version: version ?? base.version,
       versionExplicit: version !== undefined,
+      ...(versionSource ? { versionSource } : {}),
       trustedNetworks: [...(cfg?.trustedNetworks ?? []), ...(this.flags.trustedNetworks ?? [])],
       maxconnLow: cfg?.maxconnLow ?? base.maxconnLow,
       maxconnHigh: cfg?.maxconnHigh ?? base.maxconnHigh,

@@ -22,6 +22,7 @@ import { BaselineRun, fileKey } from '../engine/baseline.js';
 import type { LintResult } from '../engine/lint.js';
 import { withSubjects, type ReportFinding } from '../report/fingerprint.js';
 import { OptionResolver, RefusedError } from './files.js';
+import { companionsOf } from './companions.js';
 import { parseErrorFinding } from './lint.js';
 import { detectDialect, type DialectChoice } from '../dialects/detect.js';
 import { loadDialect } from '../dialects/index.js';
@@ -397,7 +398,7 @@ async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Int
       file = readConfigBytes(path, { maxBytes: run.maxBytes });
       const severities = new Map(cfg?.severities ?? []);
       for (const id of disabled) severities.set(id, 'off');
-      const detected = detectDialect(path, file.source.text, dialect);
+      const detected = detectDialect(path, file.source.text, dialect, companionsOf(path));
       // Never written, never guessed at: a refusal in the report, status 2.
       if (detected.refused) throw new RefusedError(detected);
       detection = detected;

@@ -74,13 +74,16 @@ export async function runInspect(argv: string[], io: Io): Promise<number> {
       const options = resolver.ruleOptions(path, null);
       const hostChecks = values['no-host-checks'] ? false : values['host-checks'] || isSystemPath(path);
       const flag = values['no-host-checks'] ? false : values['host-checks'] ? true : undefined;
-      const config = parseConfig(file.source, file.dialect, { hostFiles: hostFileAccess(path, flag, positionals) });
-      const model = analyzeConfig(config, options, hostChecks ? thisHost() : SERVICE_HOST);
-      const inspection = { ...inspectionOf(path, config, model, file.detection), memcachedVersionSource: resolver.versionSource(path, null) };
-      choices.set(inspection, file.detection);
-      return inspection;
+      const parsed = parseConfig(file.source, file.dialect, { hostFiles: hostFileAccess(path, flag, positionals) });
+      // A manifest with several memcached workloads: one inspection each.
+      return (parsed.parts ?? [parsed]).map((config) => {
+        const model = analyzeConfig(config, options, hostChecks ? thisHost() : SERVICE_HOST);
+        const inspection = { ...inspectionOf(path, config, model, file.detection), memcachedVersionSource: resolver.versionSource(path, null) };
+        choices.set(inspection, file.detection);
+        return inspection;
+      });
     });
-    if (done.ok) results.push(done.value);
+    if (done.ok) results.push(...done.value);
     else {
       // A refusal is part of the JSON answer (the file was looked at); the text shows it on standard error only.
       if (done.error instanceof RefusedError && format === 'json') results.push(refusedInspection(path, done.error.refusal));
@@ -115,6 +118,7 @@ function inspectionText(r: Inspection, d: DialectChoice, color: boolean): string
   const lines = [c.bold(v(r.path)) + c.dim(` (${v(r.dialect)}${lang}, memcached ${r.memcachedVersion})`)];
   const guessed = d.reason === 'content' ? c.dim('  (decided from the content alone: fix needs --dialect)') : '';
   lines.push(`  read by   ${said(d.readBy)} (${said(d.because)})${guessed}`);
+  if (r.workload) lines.push(`  workload  ${said(r.workload)}`);
   if (d.caveat) lines.push(`  note      ${c.yellow(said(d.caveat))}`);
   // Where the version comes from, when the installed memcached was consulted (a file under /etc).
   if (r.memcachedVersionSource?.includes('installed')) lines.push(`  version   ${r.memcachedVersion}: ${said(r.memcachedVersionSource)}`);
@@ -122,6 +126,7 @@ function inspectionText(r: Inspection, d: DialectChoice, color: boolean): string
     // The file does not show memcached's command line: nothing below it would be a prediction.
     for (const what of ['command', 'user   ', 'listens']) lines.push(`  ${what}   ${c.yellow('unknown')}`);
     lines.push(`  starts    ${c.yellow('unknown')}: ${said(r.startup.reason)}`);
+    lines.push(...exposureLines(r, c, said));
     return `${lines.join('\n')}\n`;
   }
   const depends = r.argvExact ? '' : r.template?.language ? '   (depends on the template)' : '   (depends on the host: shell expansion)';
@@ -146,6 +151,7 @@ function inspectionText(r: Inspection, d: DialectChoice, color: boolean): string
     }
   });
   if (r.startup.ok === true) lines.push(`  starts    ${c.green('yes')}`);
+  else if (r.startup.ok === false && r.startup.exitCode < 0) lines.push(`  starts    ${c.red('no')}: ${said(r.startup.reason)}`);
   else if (r.startup.ok === false) lines.push(`  starts    ${c.red(`no: exits with status ${r.startup.exitCode}`)}: ${said(r.startup.reason)}`);
   else if (r.unknown.startup) {
     const w = r.startup.asWritten;
@@ -153,8 +159,28 @@ function inspectionText(r: Inspection, d: DialectChoice, color: boolean): string
     const as = !w || r.unknown.startup.depends === 'template' ? '' : w.ok ? ' (as written it starts)' : ` (as written it exits with status ${w.exitCode}: ${said(w.reason ?? "")})`;
     lines.push(`  starts    ${unknownLine(r.unknown.startup)}${as}`);
   }
+  lines.push(...exposureLines(r, c, said));
   for (const w of r.warnings) lines.push(`  note      ${said(w)}`);
   return lines.join('\n') + '\n';
+}
+
+/** Kubernetes and Helm: who can connect (from this file only), and the change that would restrict it. */
+function exposureLines(r: Inspection, c: ReturnType<typeof paint>, said: (s: string) => string): string[] {
+  if (!r.exposure) return [];
+  const e = r.exposure;
+  const head: Record<string, string> = {
+    'node-network': c.red('node network'),
+    'beyond-cluster': c.red('published beyond the cluster'),
+    'cluster-wide': c.yellow('cluster-wide'),
+    restricted: 'restricted to named peers',
+    closed: c.green('closed'),
+  };
+  const out = [`  reach     ${head[e.verdict]}: ${said(e.reason)}`];
+  if (e.suggestion) {
+    out.push('  suggest   (not applied: a Service or NetworkPolicy change is yours to make)');
+    for (const l of e.suggestion.split('\n')) out.push(`            ${visible(l)}`);
+  }
+  return out;
 }
 
 /** The user line: the user memcached runs as, the one it switches to before failing, or why there is none. */

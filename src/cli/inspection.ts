@@ -6,6 +6,8 @@ import { formatVersion } from '../memcached/version.js';
 import { hiddenValues, redactDeep } from '../report/redact.js';
 import { templateOf } from '../dialects/template.js';
 import type { Settings } from '../memcached/settings.js';
+import { podReachOf } from '../dialects/container-reach.js';
+import type { PodVerdictKind } from '../dialects/pod-reach.js';
 
 export type InspectListener =
   | { transport: 'tcp' | 'udp'; address: string | null; port: number; host?: string; tls?: boolean }
@@ -61,6 +63,14 @@ export interface Inspection {
   };
   /** What is unknown, by field (`user`, `listeners`, `startup`, and each setting), with what would decide it. */
   unknown: Record<string, InspectUnknown>;
+  /** For a file with several memcached instances (a Kubernetes manifest): which one this is. */
+  workload?: string;
+  /**
+   * Kubernetes and Helm: who can connect, from what the file publishes (its Services, NetworkPolicies,
+   * hostNetwork, hostPort), for memcached's listeners (the default port when the options are unknown);
+   * `suggestion`: the Service or NetworkPolicy change that would restrict it, for review (never written).
+   */
+  exposure?: { verdict: PodVerdictKind; reason: string; fromThisFileOnly: true; suggestion: string | null };
 }
 
 const SETTING_FIELDS: [string, keyof Settings][] = [
@@ -156,6 +166,8 @@ function inspectionOfAll(path: string, config: ParsedConfig, model: MemcachedMod
     };
   } else startup = st.ok ? { ok: true } : { ok: false, exitCode: st.exitCode, reason: show(st.reason), certain: st.certain, ...(st.stage ? { stage: st.stage } : {}) };
   const known = !argvUnknown && !st.unknown;
+  // Kubernetes and Helm: who can connect to its listeners (to the default port when they are unknown).
+  const pod = podReachOf(config, argvUnknown ? [{ transport: 'tcp', port: 11211 }] : model.listeners);
   const result: Inspection = {
     path,
     dialect: config.dialect,
@@ -182,6 +194,10 @@ function inspectionOfAll(path: string, config: ParsedConfig, model: MemcachedMod
     warnings: st.warnings.map(show),
     settings,
     unknown,
+    ...(config.partName ? { workload: config.partName } : {}),
+    ...(pod
+      ? { exposure: { verdict: pod.verdict, reason: argvUnknown ? `if it listens on the default port 11211: ${pod.where}` : pod.where, fromThisFileOnly: true as const, suggestion: pod.suggestion } }
+      : {}),
   };
   if (tpl) {
     const lineOf = (offset: number | undefined) => (offset === undefined ? null : tpl.original.position(offset).line);

@@ -24,6 +24,7 @@ import { isMchardFile } from '../own-files.js';
 import { configPathKind, detectDialect, holdsMemcached, type ConfigPathKind } from '../dialects/detect.js';
 import type { DialectName } from '../dialects/types.js';
 import { InputError, readConfig } from '../input.js';
+import { companionsOf } from './companions.js';
 import { UsageError } from './args.js';
 import type { Io } from './io.js';
 
@@ -81,7 +82,7 @@ function passOver(path: string, kind: ConfigPathKind | null, flags: TargetFlags,
     if (!(e instanceof InputError) || keep) return null;
     return `cannot be read as a configuration file (${e.reason})`;
   }
-  const d = detectDialect(path, text, flags.dialect);
+  const d = detectDialect(path, text, flags.dialect, companionsOf(path));
   if (d.refused) return keep ? null : d.message.replace(/;.*$/s, '');
   // A file of no configuration path (a hook's broad pattern) whose variables alone would make it an
   // option or environment file: too weak a sign in a file nobody named (an application's .env, a script).

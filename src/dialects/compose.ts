@@ -17,6 +17,12 @@
  *   host (all interfaces unless a host IP is given), `expose:` or nothing leaves it reachable only from
  *   containers on the same Compose network, `network_mode: host` binds the host's interfaces directly.
  *   This is recorded in a `container-reach` note (see `container-reach.ts`) that the exposure rules read.
+ * - Bitnami's image (`bitnami/memcached`, `bitnamilegacy/memcached`, ...) takes its options from
+ *   `MEMCACHED_*` variables: `environment:` (map or list form, interpolated like the rest of the file, a
+ *   `${VAR:-default}` default taken as the guess and marked so) goes through the model of its start script
+ *   (`images/bitnami.ts`), which gives the argument vector, the user (1001) and SASL (on only with a
+ *   non-empty `MEMCACHED_PASSWORD`). `env_file:` is never read: a variable the file does not set may be
+ *   set there, so the ones that decide the options are unknown.
  * - Any other image (or one built with `build:`) has an ENTRYPOINT, CMD, USER and environment mchard cannot
  *   see, so unless the file's own `entrypoint:` runs memcached, memcached's arguments are unknown
  *   (`argvUnknown`): the option rules stay quiet, MC910 says where the options are, fix adds nothing.
@@ -27,6 +33,10 @@ import type { Dialect, LaunchFailure, Note, ParseErrorNote, ParsedConfig } from 
 import { goShellwords, interpolate, scalarChars } from './compose-words.js';
 import { tokenOf, valueOf, type SrcChar } from './sourced.js';
 import type { PublishedPort, ReachData } from './container-reach.js';
+import { identifyImage, type ImageInfo } from './images/index.js';
+import { bitnamiStart, type BitnamiStart, type EnvValue } from './images/bitnami.js';
+import { bitnamiNote, type ContainerImageNote } from './container-notes.js';
+import { memcachedImageName } from './detect.js';
 import { InputError } from '../input.js';
 
 /**
@@ -94,10 +104,28 @@ export interface ComposeService {
   /** The `command:` node, when the service has one. */
   readonly command: Node | null;
   readonly entrypoint: Node | null;
-  /** Where memcached's argv comes from: the command (after `memcached` or the official entrypoint), or the entrypoint. */
-  readonly argvFrom: 'command' | 'entrypoint' | 'image';
+  /**
+   * Where memcached's argv comes from: the command (after `memcached` or the official entrypoint), the
+   * entrypoint, the official image's default, or Bitnami's start script (from `environment:`); `other`:
+   * a memcached image whose command runs another program (a shell that may start memcached), so the
+   * options are unknown.
+   */
+  readonly argvFrom: 'command' | 'entrypoint' | 'image' | 'bitnami' | 'other';
   /** Index of the first `command:` word memcached receives (1 when the command starts with `memcached`). */
   readonly commandSkip: number;
+  /** The image, when the reference can be read. */
+  readonly imageInfo: ImageInfo | null;
+  /** For Bitnami's image: the `environment:` node and each variable in it. */
+  readonly environment?: { readonly node: Node | null; readonly vars: ReadonlyMap<string, ComposeEnvVar> };
+  /** For Bitnami's image: what its start script runs. */
+  readonly bitnami?: BitnamiStart;
+}
+
+/** A variable of `environment:`, with its node (the editor changes its value). */
+export interface ComposeEnvVar extends EnvValue {
+  /** The map pair's value node, or the list item. */
+  readonly node: Node | null;
+  readonly form: 'map' | 'list';
 }
 
 /**
@@ -115,10 +143,10 @@ export type ComposeNote =
   | Note<'dropped-text'>
   | Note<'not-memcached'>
   | (Note<'other-service'> & { readonly service: string })
-  | (Note<'host-dependent'> & { readonly value: string })
-  | (Note<'starts-as'> & { readonly user: string })
   | (Note<'container-reach'> & ReachData)
-  | (Note<'delegated'> & { readonly image: string | null });
+  | (Note<'delegated'> & { readonly image: string | null })
+  // Bitnami's start script and the official image's settings (container-notes.ts).
+  | ContainerImageNote;
 
 export interface ComposeConfig extends ParsedConfig<ComposeNote> {
   readonly dialect: 'compose';
@@ -126,7 +154,14 @@ export interface ComposeConfig extends ParsedConfig<ComposeNote> {
   readonly service: ComposeService | null;
 }
 
-const OFFICIAL_IMAGE = /^(?:(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)\/)?(?:library\/)?memcached(?::[^@\s]*)?(?:@\S+)?$/;
+/** The image a service names, identified; a reference built from variables keeps its family, but not its release. */
+function imageOf(node: Node | undefined, image: string | null, text: string): ImageInfo | null {
+  if (image === null) return null;
+  const it = isScalar(node) ? interpolatedScalar(node, text) : null;
+  const info = identifyImage(it && !it.error ? valueOf(it.chars) : image);
+  const dep = it?.chars.find((c) => c.dep)?.dep;
+  return info && dep ? { ...info, version: { kind: 'unknown', why: `the reference depends on the host: ${dep}` } } : info;
+}
 const isMemcachedWord = (w: string) => /(^|\/)memcached$/.test(w);
 
 function spanOf(node: Node | null | undefined): Span | null {
@@ -187,6 +222,76 @@ function scalarString(node: unknown): string | null {
   return isScalar(node) && node.value !== null && node.value !== undefined ? String(node.value) : null;
 }
 
+/** One scalar's characters, interpolated as Compose does; null with the error when the template is invalid. */
+function interpolatedScalar(node: Scalar, text: string): { chars: SrcChar[]; error: string | null; variables: string[] } {
+  const range = spanOf(node)!;
+  const value = typeof node.value === 'string' ? node.value : text.slice(range.start, range.end);
+  const it = interpolate(scalarChars(text, range, String(node.type ?? 'PLAIN'), node.value === null ? '' : value));
+  return { chars: it.chars, error: it.error, variables: it.variables };
+}
+
+/** A value built from a variable without a default (`${X}`, `$X`): the file does not decide it. */
+function bareVariable(chars: readonly SrcChar[]): string | null {
+  return chars.find((c) => c.dep && c.ch === '$' && !/when it is unset/.test(c.dep))?.dep ?? null;
+}
+
+/** A known value, or unknown when a variable without default decides it; `dep` for a default's guess. */
+function envValue(chars: readonly SrcChar[], variables: readonly string[], span: Span | null, raw: string, node: Node | null, form: 'map' | 'list'): ComposeEnvVar {
+  const bare = bareVariable(chars);
+  if (bare) return { chars: null, text: raw, why: bare, span, node, form };
+  // A variable whose default is empty leaves no character to carry the dependency.
+  const dep = chars.find((c) => c.dep)?.dep ?? (variables.length ? `${variables.map((v) => `\${${v}}`).join(', ')} from the shell or the .env file of the project (empty by default)` : undefined);
+  return { chars, span, node, form, ...(dep ? { dep } : {}) };
+}
+
+/**
+ * `environment:` in map form (`KEY: value`; `KEY:` alone takes the variable from the environment Compose
+ * runs in) or list form (`- KEY=value`; `- KEY` alone, the same). Values are interpolated like the rest of
+ * the file. An invalid template is Compose's error for the whole file.
+ */
+function environmentOf(node: unknown, text: string): { vars: Map<string, ComposeEnvVar>; error: { reason: string; span: Span | null } | null; notes: ComposeNote[] } {
+  const vars = new Map<string, ComposeEnvVar>();
+  const notes: ComposeNote[] = [];
+  const fromShell = (name: string) => `${name} is taken from the environment docker compose runs in (no value in the file)`;
+  if (isMap(node)) {
+    for (const pair of node.items as Pair<Node, Node | null>[]) {
+      const name = scalarString(pair.key);
+      if (name === null) continue;
+      const keySpan = spanOf(pair.key);
+      const v = pair.value;
+      const span = keySpan && spanOf(v) ? { start: keySpan.start, end: spanOf(v)!.end } : keySpan;
+      if (v === null || (isScalar(v) && v.value === null && !/\S/.test(text.slice(spanOf(v)?.start ?? 0, spanOf(v)?.end ?? 0)))) {
+        vars.set(name, { chars: null, text: `$${name}`, why: fromShell(name), span, node: v ?? null, form: 'map' });
+        continue;
+      }
+      if (!isScalar(v)) return { vars, error: { reason: `Compose refuses the file: environment value of ${name} must be a string, number, boolean or null`, span: spanOf(v) }, notes };
+      if (typeof v.value !== 'string') notes.push({ kind: 'non-string', span: spanOf(v)!, message: `environment value of ${name} is a YAML ${typeof v.value}, which Compose turns into text: quote it to be sure of the text` });
+      const { chars, error, variables } = interpolatedScalar(v, text);
+      if (error) return { vars, error: { reason: `Compose refuses the file: ${error}`, span: spanOf(v) }, notes };
+      const r = spanOf(v)!;
+      vars.set(name, envValue(chars, variables, span, text.slice(r.start, r.end), v, 'map'));
+    }
+  } else if (isSeq(node)) {
+    for (const item of node.items as Node[]) {
+      if (!isScalar(item) || item.value === null) continue;
+      const { chars, error, variables } = interpolatedScalar(item, text);
+      const r = spanOf(item)!;
+      if (error) return { vars, error: { reason: `Compose refuses the file: ${error}`, span: r }, notes };
+      const eq = chars.findIndex((c) => c.ch === '=');
+      if (eq === -1) {
+        const name = valueOf(chars);
+        vars.set(name, { chars: null, text: `$${name}`, why: fromShell(name), span: r, node: item, form: 'list' });
+        continue;
+      }
+      const name = valueOf(chars.slice(0, eq));
+      vars.set(name, envValue(chars.slice(eq + 1), variables, r, text.slice(r.start, r.end), item, 'list'));
+    }
+  } else if (node !== undefined && node !== null && !(isScalar(node) && node.value === null)) {
+    return { vars, error: { reason: 'Compose refuses the file: environment must be a mapping or a list', span: spanOf(node as Node) }, notes };
+  }
+  return { vars, error: null, notes };
+}
+
 /** `ports:` entries: the host address each publishes on, and the container port(s). */
 function publishedPorts(node: unknown, text: string): PublishedPort[] {
   if (!isSeq(node)) return [];
@@ -242,6 +347,9 @@ export function parseCompose(source: SourceText): ComposeConfig {
   }
   const services = doc && !launchFailure ? doc.get('services', true) : null;
   const found: ComposeService[] = [];
+  // Services of a memcached image that run another program (`sh -c '... exec memcached'`): the one
+  // read, with unknown options, when no service runs memcached itself.
+  const others: { svc: ComposeService; program: string }[] = [];
   const words = new Map<ComposeService, Words>();
   if (isMap(services)) {
     for (const pair of services.items as Pair<Node, Node>[]) {
@@ -253,41 +361,93 @@ export function parseCompose(source: SourceText): ComposeConfig {
       const entrypoint = (node.get('entrypoint', true) as Node | undefined) ?? null;
       const cmd = command ? commandWords(command, text, 'command') : { tokens: [], error: null, notes: [] };
       const ep = entrypoint ? commandWords(entrypoint, text, 'entrypoint') : null;
-      const official = image !== null && OFFICIAL_IMAGE.test(image);
+      const imageNode = node.get('image', true) as Node | undefined;
+      const imageInfo = imageOf(imageNode, image, text);
+      const official = imageInfo?.family === 'official';
       let svc: ComposeService | null = null;
-      const common = { name, keySpan: spanOf(pair.key)!, node, image, command, entrypoint };
+      const common = { name, keySpan: spanOf(pair.key)!, node, image, command, entrypoint, imageInfo };
+      const wordNotes = [...cmd.notes, ...(ep?.notes ?? [])];
+      if (imageInfo?.family === 'bitnami') {
+        // Bitnami's image: its start script decides, from the environment, the command and the user.
+        const envNode = node.get('environment', true) as Node | undefined;
+        const env = environmentOf(envNode, text);
+        const envFile = node.get('env_file', true) as Node | undefined;
+        const userNode = node.get('user', true) as Node | undefined;
+        const userText = isScalar(userNode) ? interpolatedScalar(userNode, text) : null;
+        const userBare = userText ? bareVariable(userText.chars) : null;
+        const error = cmd.error ?? ep?.error ?? env.error;
+        const start = bitnamiStart({
+          image: imageInfo,
+          env: env.vars,
+          otherSources: envFile ? [{ what: `env_file: ${text.slice(spanOf(envFile)!.start, spanOf(envFile)!.end).replace(/\s+/g, ' ')}`, span: spanOf(envFile) }] : [],
+          program: ep && ep.tokens.length > 0 ? [...ep.tokens, ...cmd.tokens] : command ? cmd.tokens : null,
+          entrypointReplaced: !!ep && ep.tokens.length > 0,
+          user: userText ? { value: userBare ? null : valueOf(userText.chars), span: spanOf(userNode), ...(userBare ? { why: userBare } : {}) } : null,
+          text,
+          anchor: spanOf(imageNode),
+        });
+        if (start.runs === 'other' && !error) {
+          notes.push({ kind: 'not-memcached', span: spanOf(command) ?? spanOf(entrypoint) ?? common.keySpan, message: `service ${name} uses ${imageInfo.title} but runs ${JSON.stringify(start.program)}, so mchard cannot tell memcached's options` });
+          others.push({ svc: { ...common, argvFrom: 'other', commandSkip: 0 }, program: start.program });
+        } else {
+          svc = { ...common, argvFrom: 'bitnami', commandSkip: 0, environment: { node: envNode ?? null, vars: env.vars }, bitnami: start };
+          found.push(svc);
+          words.set(svc, { tokens: start.runs === 'memcached' ? [...start.argv] : [], error, notes: [...wordNotes, ...env.notes] });
+        }
+        continue;
+      }
       if (ep && ep.tokens.length > 0) {
         if (isMemcachedWord(ep.tokens[0].value)) svc = { ...common, argvFrom: 'entrypoint', commandSkip: 0 };
       } else if (cmd.tokens.length > 0 && isMemcachedWord(cmd.tokens[0].value)) {
         svc = { ...common, argvFrom: 'command', commandSkip: 1 };
-      } else if (official || (image !== null && /memcached/.test(image))) {
+      } else if (official || (image !== null && memcachedImageName(image))) {
         const first = cmd.tokens[0]?.value;
         if (first === undefined || first.startsWith('-')) svc = { ...common, argvFrom: command ? 'command' : 'image', commandSkip: 0 };
         else if (!cmd.error) {
           notes.push({ kind: 'not-memcached', span: spanOf(command) ?? common.keySpan, message: `service ${name} uses the memcached image but runs ${JSON.stringify(first)}, so mchard cannot tell memcached's options` });
+          others.push({ svc: { ...common, argvFrom: 'other', commandSkip: 0 }, program: first });
         }
       }
       if (cmd.error || ep?.error) {
-        if (svc || (image && /memcached/.test(image))) svc ??= { ...common, argvFrom: 'command', commandSkip: 0 };
+        if (svc || (image && memcachedImageName(image))) svc ??= { ...common, argvFrom: 'command', commandSkip: 0 };
       }
       if (svc) {
         found.push(svc);
         const tokensOut = svc.argvFrom === 'entrypoint' ? [...ep!.tokens.slice(1), ...cmd.tokens] : cmd.tokens.slice(svc.commandSkip);
-        words.set(svc, { tokens: tokensOut, error: cmd.error ?? ep?.error ?? null, notes: [...cmd.notes, ...(ep?.notes ?? [])] });
+        words.set(svc, { tokens: tokensOut, error: cmd.error ?? ep?.error ?? null, notes: wordNotes });
       }
     }
   } else if (doc && !launchFailure) {
-    fail('the file has no services: mapping, so it starts no memcached', null);
+    // Compose's legacy version 1 format: service definitions at the top level (sameersbn's example file).
+    const root = doc.contents;
+    const legacy = isMap(root)
+      ? (root.items as Pair<Node, Node>[]).filter((p) => isMap(p.value) && ['image', 'build', 'command'].some((k) => (p.value as YAMLMap).has(k))).map((p) => scalarString(p.key))
+      : [];
+    fail(
+      legacy.length
+        ? `the file has no services: mapping: it is in Compose's legacy version 1 format (services at the top level: ${legacy.join(', ')}), which the Compose Specification that docker compose reads does not have; only the docker-compose 1.x tool, unsupported since June 2023, ran it`
+        : 'the file has no services: mapping, so it starts no memcached',
+      null,
+    );
   }
 
-  const service = found[0] ?? null;
+  const other = found.length === 0 ? (others[0] ?? null) : null;
+  const service = found[0] ?? other?.svc ?? null;
   for (const other of found.slice(1)) {
     notes.push({ kind: 'other-service', span: other.keySpan, message: `service ${other.name} also runs memcached; mchard checks only ${service!.name} (the first one)`, service: other.name });
   }
   let argv: ArgToken[] = [];
   let startsAs: string | undefined;
   let argvUnknown: string | null = null;
-  if (service && service.argvFrom !== 'entrypoint' && !(service.image !== null && OFFICIAL_IMAGE.test(service.image))) {
+  const unknownImage = service && service.argvFrom !== 'entrypoint' && service.argvFrom !== 'bitnami' && service.argvFrom !== 'other' && service.imageInfo?.family !== 'official';
+  if (service && other) {
+    // The memcached image running another program, which may start memcached (zulip's `sh -euc '...
+    // exec memcached -S'`): memcached runs, with options and a user this file does not decide.
+    const shell = /^(\S*\/)?(sh|bash|dash|ash|busybox)$/.test(other.program);
+    argvUnknown =
+      `service ${service.name} runs ${JSON.stringify(other.program)} in ${service.image !== null ? `the image ${JSON.stringify(service.image)}` : 'its image'}, ` +
+      `${shell ? 'a shell whose script mchard does not evaluate' : 'a program mchard does not read'}, not memcached directly, so mchard cannot tell memcached's options or user`;
+  } else if (service && unknownImage) {
     // An image mchard does not know (or one built here): its own ENTRYPOINT, CMD and environment decide
     // what memcached runs with and as whom, and command: only feeds that entrypoint. Nothing in this file
     // decides memcached's argument vector, so it is unknown: no option is judged, and fix adds nothing.
@@ -310,10 +470,34 @@ export function parseCompose(source: SourceText): ComposeConfig {
     argv = w.tokens;
     for (const t of argv.filter((t) => !t.exact)) notes.push({ kind: 'host-dependent', span: t.span ?? service.keySpan, message: `the argument ${t.note}`, value: t.value });
     const node = service.node;
-    const official = service.image !== null && OFFICIAL_IMAGE.test(service.image);
+    const official = service.imageInfo?.family === 'official';
     const userNode = node.get('user', true) as Node | undefined;
     const user = scalarString(userNode);
-    if (user !== null) {
+    const start = service.bitnami;
+    if (start && start.runs === 'memcached') {
+      const anchor = service.keySpan;
+      if (start.failure && !w.error) {
+        launchFailure ??= { exitCode: start.failure.exitCode ?? -1, reason: start.failure.reason, span: start.failure.span };
+        notes.push({ kind: 'image-refuses', span: start.failure.span ?? anchor, message: start.failure.reason });
+      }
+      if (start.argvUnknown) {
+        argvUnknown = `service ${service.name}: ${start.argvUnknown}`;
+        const u = start.unknown.find((x) => x.span) ?? start.unknown[0];
+        notes.push({ kind: 'unknown-variable', span: u?.span ?? spanOf(node.get('image', true) as Node) ?? anchor, message: argvUnknown });
+      }
+      if (start.sasl.on === null) notes.push({ kind: 'auth-unknown', span: start.sasl.span ?? anchor, message: start.sasl.why });
+      // What the image silently ignores is reported (MC903); the rest are notes.
+      for (const n of start.notes) notes.push(bitnamiNote(n, n.span ?? anchor));
+      startsAs = start.startsAs ?? `unknown (${start.userWhy})`;
+      notes.push({
+        kind: 'starts-as',
+        span: start.userSpan ?? anchor,
+        message: start.startsAs === null ? `the user memcached runs as is unknown: ${start.userWhy}` : start.startsAs === 'root' ? `${start.userWhy}` : `${start.userWhy}: memcached is not root and ignores -u`,
+        user: start.startsAs,
+      });
+    } else if (start) {
+      // (a Bitnami service whose command is not memcached is not selected)
+    } else if (user !== null) {
       const name = user.split(':')[0];
       startsAs = name === '0' || name === 'root' ? 'root' : name;
       notes.push({ kind: 'starts-as', span: spanOf(userNode)!, message: startsAs === 'root' ? 'the container runs memcached as root' : `the container runs memcached as ${name}, so it is not root and ignores -u`, user: startsAs });
@@ -321,6 +505,21 @@ export function parseCompose(source: SourceText): ComposeConfig {
       startsAs = 'memcache';
       notes.push({ kind: 'starts-as', span: spanOf(node.get('image', true) as Node) ?? service.keySpan, message: 'the official memcached image runs as user memcache (USER memcache), so memcached is not root and ignores -u', user: 'memcache' });
     }
+    if (official) {
+      // Bitnami's variables mean nothing to the official image: its command is memcached's options.
+      const env = environmentOf(node.get('environment', true), text);
+      const given = [...env.vars.entries()].filter(([k]) => /^MEMCACHED_/.test(k));
+      if (given.length) {
+        notes.push({
+          kind: 'ignored-setting',
+          span: given[0][1].span ?? service.keySpan,
+          message: `the official memcached image ignores ${given.map(([k]) => k).join(', ')}: its command: is memcached's options, and only Bitnami's image reads MEMCACHED_* variables`,
+        });
+      }
+    }
+  }
+  if (service && !argvUnknown) {
+    const node = service.node;
     // Where the container's port can be reached from.
     const mode = scalarString(node.get('network_mode', true));
     const portsNode = node.get('ports', true) as Node | undefined;
@@ -349,6 +548,7 @@ export function parseCompose(source: SourceText): ComposeConfig {
     notes,
     ...(startsAs !== undefined ? { startsAs } : {}),
     ...(argvUnknown ? { argvUnknown } : {}),
+    ...(service?.imageInfo ? { image: { info: service.imageInfo, span: spanOf(service.node.get('image', true) as Node) } } : {}),
     document: doc,
     service,
   };

@@ -6,6 +6,9 @@
 import type { ArgvConfig } from './argv.js';
 import type { ComposeConfig } from './compose.js';
 import type { DebianConfig } from './debian.js';
+import type { DockerfileConfig } from './dockerfile.js';
+import type { HelmConfig } from './helm.js';
+import type { KubeConfig } from './kubernetes.js';
 import type { OpenrcConfig } from './openrc.js';
 import type { RcconfConfig } from './rcconf.js';
 import type { SupervisordConfig } from './supervisord.js';
@@ -20,8 +23,11 @@ export interface ConfigByDialect {
   openrc: OpenrcConfig;
   rcconf: RcconfConfig;
   compose: ComposeConfig;
+  dockerfile: DockerfileConfig;
   supervisord: SupervisordConfig;
   argv: ArgvConfig;
+  kubernetes: KubeConfig;
+  helm: HelmConfig;
 }
 
 /** The configuration of any of the dialects `D`, discriminated by `dialect`. */

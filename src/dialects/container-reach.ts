@@ -6,7 +6,8 @@
  */
 import type { Span } from '../source.js';
 import type { ParsedConfig } from './types.js';
-import type { ComposeConfig } from './compose.js';
+import { podVerdict, type PodVerdict } from './pod-reach.js';
+import type { ContainerNote } from './container-notes.js';
 
 export interface PublishedPort {
   /** The host address it is published on; null: every interface of the host. */
@@ -22,6 +23,11 @@ export interface ReachData {
   /** `host`: network_mode: host, memcached binds the host's interfaces itself. */
   readonly mode: 'container' | 'host';
   readonly published: readonly PublishedPort[];
+  /**
+   * How to say where an unpublished port is reachable from (a Dockerfile: "whoever runs the image
+   * decides"); the Compose wording when absent.
+   */
+  readonly unpublished?: string;
 }
 
 export interface ContainerReach {
@@ -30,6 +36,8 @@ export interface ContainerReach {
   /** The `ports:` entries that publish memcached's port. */
   readonly ports: readonly PublishedPort[];
   readonly span: Span;
+  /** For `none`: the dialect's own wording of who can reach it. */
+  readonly unpublished?: string;
 }
 
 function covers(range: string, port: number): boolean {
@@ -44,13 +52,14 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i;
 
 /** How far the container's memcached reaches, for the ports it listens on; null when the file is not a container service. */
 export function containerReach(config: ParsedConfig, ports: readonly { port: number; transport: 'tcp' | 'udp' }[]): ContainerReach | null {
-  if (config.dialect !== 'compose') return null;
-  const note = (config as ComposeConfig).notes.find((n) => n.kind === 'container-reach');
+  // Compose's ports:, and a Dockerfile (which publishes nothing).
+  if (config.dialect !== 'compose' && config.dialect !== 'dockerfile') return null;
+  const note = (config.notes as readonly ContainerNote[]).find((n) => n.kind === 'container-reach');
   if (note?.kind !== 'container-reach') return null;
   const data: ReachData = note;
   if (data.mode === 'host') return { reach: 'host', ports: [], span: note.span };
   const hits = data.published.filter((p) => ports.some((l) => l.transport === p.protocol && covers(p.container, l.port)));
-  if (hits.length === 0) return { reach: 'none', ports: [], span: note.span };
+  if (hits.length === 0) return { reach: 'none', ports: [], span: note.span, ...(data.unpublished ? { unpublished: data.unpublished } : {}) };
   return { reach: hits.every((p) => p.hostIp !== null && LOOPBACK.test(p.hostIp)) ? 'loopback' : 'host', ports: hits, span: note.span };
 }
 
@@ -63,6 +72,13 @@ export function containerVerdict(
   config: ParsedConfig,
   listeners: readonly { transport: string; port?: number }[],
 ): { reach: ContainerReach['reach']; severity: 'error' | 'warning' | 'info'; where: string } | null {
+  const pod = podReachOf(config, listeners);
+  if (pod) {
+    // Kubernetes: only the node network and publication beyond the cluster are as serious as a host listener.
+    const published = pod.verdict === 'node-network' || pod.verdict === 'beyond-cluster';
+    return { reach: published ? 'host' : 'none', severity: published ? 'error' : 'info', where: pod.where };
+  }
+  if (config.notes.some((n) => n.kind === 'pod-reach')) return null;
   const ports = listeners.flatMap((l) => (l.transport === 'tcp' || l.transport === 'udp') && typeof l.port === 'number' ? [{ port: l.port, transport: l.transport as 'tcp' | 'udp' }] : []);
   const r = containerReach(config, ports);
   if (!r) return null;
@@ -79,6 +95,18 @@ export function containerVerdict(
     case 'loopback':
       return { reach: r.reach, severity: 'info', where: `inside the container; ports: publishes it only on the host's loopback (${shown})` };
     case 'none':
-      return { reach: r.reach, severity: 'info', where: 'inside the container; no ports: entry publishes it, so only containers on the same Compose network reach it' };
+      return { reach: r.reach, severity: 'info', where: r.unpublished ?? 'inside the container; no ports: entry publishes it, so only containers on the same Compose network reach it' };
   }
+}
+
+/**
+ * For a memcached in a Kubernetes pod (the `pod-reach` note of the Kubernetes and Helm dialects): who can
+ * connect to its listeners, from what the file publishes (see pod-reach.ts). Null for other files, and
+ * when no listener is on TCP or UDP.
+ */
+export function podReachOf(config: ParsedConfig, listeners: readonly { transport: string; port?: number }[]): PodVerdict | null {
+  if (config.dialect !== 'kubernetes' && config.dialect !== 'helm') return null;
+  const note = (config.notes as readonly ContainerNote[]).find((n) => n.kind === 'pod-reach');
+  if (note?.kind !== 'pod-reach') return null;
+  return podVerdict(note.reach, listeners);
 }

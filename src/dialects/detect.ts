@@ -32,7 +32,7 @@ import { resolve } from 'node:path';
 import type { DialectName } from './types.js';
 import { isMchardFile } from '../own-files.js';
 
-export const DIALECTS: readonly DialectName[] = ['debian', 'sysconfig', 'systemd', 'openrc', 'rcconf', 'compose', 'supervisord', 'argv'];
+export const DIALECTS: readonly DialectName[] = ['debian', 'sysconfig', 'systemd', 'openrc', 'rcconf', 'compose', 'dockerfile', 'supervisord', 'argv', 'kubernetes', 'helm'];
 
 /** The language of a fenced example of the dialect in the docs. */
 export const DOC_LANGUAGE: Readonly<Record<DialectName, string>> = {
@@ -42,8 +42,11 @@ export const DOC_LANGUAGE: Readonly<Record<DialectName, string>> = {
   openrc: 'sh',
   rcconf: 'sh',
   compose: 'yaml',
+  dockerfile: 'dockerfile',
   supervisord: 'ini',
   argv: 'text',
+  kubernetes: 'yaml',
+  helm: 'yaml',
 };
 
 export function isDialect(name: string): name is DialectName {
@@ -58,13 +61,16 @@ export const READ_BY: Readonly<Record<DialectName, string>> = {
   openrc: "OpenRC's memcached init script (Gentoo, Alpine)",
   rcconf: "FreeBSD's rc.d/memcached script",
   compose: 'Docker Compose',
+  dockerfile: 'Docker (the command of the image the Dockerfile builds)',
   supervisord: 'supervisord',
   argv: 'memcached itself (a bare command line)',
+  kubernetes: 'Kubernetes (the API server, then the kubelet on the node)',
+  helm: "Helm, through the templates of Bitnami's memcached chart",
 };
 
 /** What mchard reads, for refusals. */
 export const WHAT_MCHARD_READS =
-  "mchard reads Debian's /etc/memcached.conf, /etc/sysconfig/memcached, systemd units, OpenRC conf.d files, FreeBSD rc.conf, Compose files and supervisord programs";
+  "mchard reads Debian's /etc/memcached.conf, /etc/sysconfig/memcached, systemd units, OpenRC conf.d files, FreeBSD rc.conf, Compose files, Dockerfiles that run memcached, supervisord programs, Kubernetes manifests that run memcached and the values of Bitnami's memcached Helm chart";
 
 export type DetectReason = 'flag' | 'path' | 'name' | 'content';
 /** `certain`: the flag or the service's own path; `high`: a name or signature only one format has. */
@@ -265,8 +271,9 @@ const STRONG_NAMES: readonly NameRule[] = [
   { re: /^[^/]*memcached[^/]*\.confd$/, dialect: 'openrc' },
   { re: /^rc\.conf(\.local)?$/, dialect: 'rcconf' },
   { re: /^[^/]*\.sysconfig$/, dialect: 'sysconfig' },
-  { re: /^(Dockerfile|Containerfile)([.-][^/]*)?$|\.(dockerfile|containerfile)$/i, dialect: null, looksLike: 'a Dockerfile' },
-  { re: /^values([.-][^/]*)?\.ya?ml$/, dialect: null, looksLike: 'a Helm values file' },
+  { re: /^(Dockerfile|Containerfile)([.-][^/]*)?$|\.(dockerfile|containerfile)$/i, dialect: 'dockerfile' },
+  // Read (as `helm`) only when they are the values of Bitnami's memcached chart: see helmValuesChoice.
+  { re: /^values([.-][^/]*)?\.ya?ml$/, dialect: null, looksLike: "a Helm values file of a chart mchard does not read (it reads only Bitnami's memcached chart)" },
   { re: /^Chart\.ya?ml$/, dialect: null, looksLike: 'a Helm chart definition' },
   { re: /\.pp$/, dialect: null, looksLike: 'a Puppet manifest' },
   { re: /\.rb$/, dialect: null, looksLike: 'a Ruby file (a Chef recipe or attributes)' },
@@ -339,6 +346,8 @@ interface Features {
   ansibleModule: boolean;
   imageKey: boolean;
   repository: boolean;
+  /** A `repository:` line naming Bitnami's memcached image (the values of Bitnami's chart). */
+  bitnamiRepository: boolean;
   replicaCount: boolean;
   program: string | null;
   systemdSection: string | null;
@@ -350,6 +359,7 @@ interface Features {
 const UPSTART_STRONG = /^[ \t]*(start on|stop on|respawn|pre-start|post-stop|end script|expect[ \t]+(fork|daemon))\b/;
 const ANSIBLE_LINE = /^[ \t]+(-[ \t]+)?(ansible\.builtin\.\w+|apt|yum|dnf|package|template|copy|file|lineinfile|blockinfile|service|systemd|command|shell|become|when|notify|with_items|loop|register|include_tasks|import_tasks|include_role|tasks|roles|handlers|vars|gather_facts|hosts)[ \t]*:/;
 const YAML_TOP = /^(apiVersion|kind|services|image|replicaCount):[ \t]*(.*)$/;
+const BITNAMI_REPOSITORY_LINE = /^[ \t]+repository:[ \t]*["']?(docker\.io\/)?(bitnami|bitnamilegacy|bitnamisecure)\/memcached["']?[ \t]*(#.*)?$/;
 const SECTION = /^[ \t]*\[([^\]\n]{1,60})\][ \t]*$/;
 const SUPERVISOR_SECTION = /^(supervisord|supervisorctl|include|unix_http_server|inet_http_server|rpcinterface:.*|group:.*|eventlistener:.*)$/;
 /** The first lines of Debian's packaged /etc/memcached.conf (either says whose file it is). */
@@ -363,7 +373,7 @@ function scan(text: string): Features {
   const f: Features = {
     assignments: 0, options: 0, names: new Set(), shell: 0, upstart: 0, upstartStrong: false, beginInitInfo: false,
     caseOnFirstArgument: false, startBranch: false, rcSubr: false, docker: 0, apiVersion: false, kind: false, services: false,
-    playbook: false, dashName: false, ansibleModule: false, imageKey: false, repository: false, replicaCount: false,
+    playbook: false, dashName: false, ansibleModule: false, imageKey: false, repository: false, bitnamiRepository: false, replicaCount: false,
     program: null, systemdSection: null, supervisorSection: false, otherSection: null, debianHeader: false,
   };
   // One line at a time, not text.split('\n'): a big file would hold a million strings at once.
@@ -437,7 +447,10 @@ function scan(text: string): Features {
         else f.replicaCount ||= /^\d/.test(rest);
       }
     } else {
-      if (/^[ \t]+repository:[ \t]*\S/.test(line)) f.repository = true;
+      if (/^[ \t]+repository:[ \t]*\S/.test(line)) {
+        f.repository = true;
+        if (BITNAMI_REPOSITORY_LINE.test(line)) f.bitnamiRepository = true;
+      }
       if (ANSIBLE_LINE.test(line)) f.ansibleModule = true;
     }
   }
@@ -461,9 +474,44 @@ function isJson(text: string): boolean {
   }
 }
 
+/**
+ * A repository named memcached (`memcached`, `bitnami/memcached`, `.../silta-memcached`), not an exporter
+ * or another tool with memcached in its name. The Kubernetes dialect uses the same test.
+ */
+export function memcachedImageName(image: string): boolean {
+  const path = image.split('@')[0].replace(/:[^/]*$/, '');
+  const last = path.slice(path.lastIndexOf('/') + 1).toLowerCase();
+  return /(^|[-_.])memcached$/.test(last);
+}
+
+/** A Kubernetes manifest holds a container that runs memcached: an image named memcached, or a command that is memcached. */
+function manifestRunsMemcached(text: string): boolean {
+  const image = /^[ \t]*(?:-[ \t]+)?image:[ \t]*["']?([^"'\s#]+)/gm;
+  for (let m = image.exec(text); m; m = image.exec(text)) if (memcachedImageName(m[1])) return true;
+  return /^[ \t]*-[ \t]*["']?(\S*\/)?memcached["']?[ \t]*$/m.test(text) || /^[ \t]*(?:-[ \t]+)?command:[ \t]*\[[ \t]*["']?(\S*\/)?memcached["']?[ \t]*[,\]]/m.test(text);
+}
+
+/**
+ * A Dockerfile runs memcached when a CMD or ENTRYPOINT names the program, or a FROM names a memcached image
+ * (the official one, Bitnami's, or another repository named memcached; not memcached-exporter). Continuation
+ * lines are joined first.
+ */
+export function dockerfileRunsMemcached(text: string): boolean {
+  const joined = text.replace(/[\\`][ \t]*\r?\n/g, ' ');
+  // A memcached image by name (not memcached-exporter: the test manifests use too).
+  const from = /^[ \t]*FROM[ \t]+(?:--\S+[ \t]+)*(\S+)/gim;
+  for (let m = from.exec(joined); m; m = from.exec(joined)) if (memcachedImageName(m[1])) return true;
+  // The memcached program as a word of CMD or ENTRYPOINT, or a folder of its scripts (Bitnami's
+  // /opt/bitnami/scripts/memcached/run.sh); not memcached_exporter, memcached-tool.
+  return /^[ \t]*(CMD|ENTRYPOINT)[ \t][^\n]*[\s"'\/\[,]memcached(?=[\s"',\]\/]|$)/im.test(joined);
+}
+
 /** A Compose file's services mention memcached (an image, a command, an entrypoint). */
 function composeRunsMemcached(text: string): boolean {
-  return /^[ \t]+(image|command|entrypoint)[ \t]*:.*memcached/m.test(text) || /^[ \t]+-[ \t]*["']?(\S*\/)?memcached["']?[ \t]*$/m.test(text);
+  // An image named memcached (not memcached-exporter), or the memcached program in a command or entrypoint.
+  const image = /^[ \t]+image[ \t]*:[ \t]*["']?([^"'\s#]+)/gm;
+  for (let m = image.exec(text); m; m = image.exec(text)) if (memcachedImageName(m[1])) return true;
+  return /^[ \t]+(command|entrypoint)[ \t]*:[^\n]*(^|[\s"'\/\[,])memcached(?=[\s"',\]]|$)/m.test(text) || /^[ \t]+-[ \t]*["']?(\S*\/)?memcached["']?[ \t]*$/m.test(text);
 }
 
 function sniff(full: string): Sniffed {
@@ -490,10 +538,21 @@ function sniff(full: string): Sniffed {
   }
   if (f.beginInitInfo) return sig(null, 'a SysV init script');
   if (f.upstart >= 2 && f.upstartStrong) return sig(null, 'an Upstart job');
-  if (f.docker === 2) return sig(null, 'a Dockerfile');
+  if (f.docker === 2) {
+    return dockerfileRunsMemcached(text) ? sig('dockerfile', 'a Dockerfile that runs memcached') : sig(null, 'a Dockerfile whose FROM, CMD and ENTRYPOINT do not name memcached', false, 'dockerfile');
+  }
 
   // YAML documents.
-  if (f.apiVersion && f.kind) return sig(null, helm ? 'a Helm chart template (a Kubernetes manifest)' : 'a Kubernetes manifest');
+  // The values of Bitnami's memcached chart (they may hold tpl strings such as "{{ .Values.x }}").
+  if (f.bitnamiRepository && !f.apiVersion) return sig('helm', "the values of Bitnami's memcached chart (an image repository: bitnami/memcached)");
+  if (f.apiVersion && f.kind) {
+    if (helm) return sig(null, 'a Helm chart template (a Kubernetes manifest)');
+    // KuberDock's predefined applications look like manifests, but KuberDock fills in their $NAME|...$ fields.
+    if (/^kuberdock:/m.test(text)) return sig(null, 'a KuberDock predefined application (KuberDock fills in its $NAME|default:...$ fields)');
+    return manifestRunsMemcached(text)
+      ? sig('kubernetes', 'a Kubernetes manifest (apiVersion:, kind:) with a container that runs memcached')
+      : sig(null, 'a Kubernetes manifest with no container that runs memcached', false, 'kubernetes');
+  }
   if (helm) return sig(null, 'a Helm chart template');
   if (f.services) {
     return composeRunsMemcached(text) ? sig('compose', 'a Compose services: mapping that runs memcached') : sig(null, 'a Compose file with no memcached service', false, 'compose');
@@ -635,14 +694,61 @@ function otherSysconfig(t: Target, s: Sniffed, because: string): DialectRefusal 
   return refusal(t, `another distribution's /etc/sysconfig/memcached (${names}: none of PORT, USER, MAXCONN, CACHESIZE, OPTIONS, which RHEL's memcached.service reads)`, 'content', because, ['sysconfig']);
 }
 
+/** Files beside the one detected that say what it is (read by the caller; detection does no I/O). */
+export interface Companions {
+  /** The text of the `Chart.yaml` in the same folder, for a `values*.yaml` file. */
+  readonly chartYaml?: string | null;
+}
+
+/** What a Chart.yaml says about Bitnami's memcached chart: it is that chart, it depends on it, or neither. */
+export function chartRelation(chartYaml: string): 'chart' | 'dependency' | null {
+  if (/^name:[ \t]*["']?memcached["']?[ \t]*(#.*)?\r?$/m.test(chartYaml) && /bitnami/i.test(chartYaml)) return 'chart';
+  // The entries of `dependencies:`, one text each: one names memcached from a Bitnami repository.
+  const entries: string[] = [];
+  let inDeps = false;
+  let cur: string | null = null;
+  for (const line of chartYaml.split(/\r?\n/)) {
+    if (/^dependencies:[ \t]*(#.*)?$/.test(line)) {
+      inDeps = true;
+      continue;
+    }
+    if (!inDeps) continue;
+    if (/^[^\s#-]/.test(line)) break;
+    if (/^[ \t]*-[ \t]/.test(line)) {
+      if (cur !== null) entries.push(cur);
+      cur = line.replace(/^[ \t]*-/, ' ');
+    } else if (cur !== null) cur += `\n${line}`;
+  }
+  if (cur !== null) entries.push(cur);
+  const dep = entries.some((e) => /^[ \t]*name:[ \t]*["']?memcached["']?[ \t]*(#.*)?$/m.test(e) && /^[ \t]*repository:.*bitnami/im.test(e));
+  return dep ? 'dependency' : null;
+}
+
+/**
+ * A `values*.yaml` file (or one whose content is the values of Bitnami's memcached chart): read as `helm`
+ * when the Chart.yaml beside it is Bitnami's memcached chart or depends on it, or when its content names
+ * Bitnami's memcached image as the chart's `image.repository`. Another chart's values are refused by name.
+ */
+function helmValuesChoice(t: Target, s: Sniffed, companions: Companions): Detection | null {
+  const named = /^values([.-][^/]*)?\.ya?ml$/.test(t.base);
+  if (!named) return null;
+  const chart = companions.chartYaml ? chartRelation(companions.chartYaml) : null;
+  if (chart === 'chart') return choice(t, 'helm', 'path', 'certain', `path ${t.base} beside the Chart.yaml of Bitnami's memcached chart`);
+  if (chart === 'dependency') return choice(t, 'helm', 'path', 'certain', `path ${t.base} beside a Chart.yaml that depends on Bitnami's memcached chart (its memcached: section)`);
+  if (s.signature?.dialect === 'helm') return choice(t, 'helm', 'name', 'high', `${nameText(t)} and content: ${s.signature.what}`);
+  return null;
+}
+
 /**
  * Which program reads the file at `path` holding `text`: a dialect with the reason and confidence, or a
- * refusal. `explicit` (`--dialect`) decides when given.
+ * refusal. `explicit` (`--dialect`) decides when given; `companions` are files beside it the caller read.
  */
-export function detectDialect(path: string, text: string, explicit?: DialectName): Detection {
+export function detectDialect(path: string, text: string, explicit?: DialectName, companions: Companions = {}): Detection {
   const t = targetOf(path);
   if (explicit) return choice(t, explicit, 'flag', 'certain', `--dialect ${explicit}`);
   const s = sniff(text);
+  const helmValues = helmValuesChoice(t, s, companions);
+  if (helmValues) return helmValues;
 
   // 1. A service's well-known path.
   if (path !== '-') {
@@ -670,6 +776,11 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
       if (!rule.re.test(t.base)) continue;
       const because = nameText(t);
       if (rule.dialect === null) return refusal(t, rule.looksLike ?? null, 'name', because);
+      // A Dockerfile is read only when it runs memcached; any other Dockerfile is refused by its name.
+      if (rule.dialect === 'dockerfile' && s.signature?.dialect !== 'dockerfile' && !dockerfileRunsMemcached(text.length > SNIFF_LIMIT ? text.slice(0, SNIFF_LIMIT) : text)) {
+        const what = 'a Dockerfile whose FROM, CMD and ENTRYPOINT do not name memcached';
+        return refusal(t, what, 'name', because, [], `it is ${what} (${because})`);
+      }
       if (rule.dialect === 'sysconfig' && s.signature && s.signature.dialect === null && s.signature.assignments) {
         return refusal(t, s.signature.what, 'content', `content, with ${because}`);
       }
@@ -795,6 +906,12 @@ export function holdsMemcached(dialect: DialectName, text: string): boolean {
   switch (dialect) {
     case 'compose':
       return composeRunsMemcached(t);
+    case 'kubernetes':
+      return manifestRunsMemcached(t);
+    case 'dockerfile':
+      return dockerfileRunsMemcached(t);
+    case 'helm':
+      return true; // read only as the values of Bitnami's memcached chart (its Chart.yaml or its image)
     case 'supervisord':
       return /^[ \t]*command[ \t]*[=:][^\n]*memcached/im.test(t);
     case 'rcconf':

@@ -16,8 +16,11 @@ const LOADERS: Record<DialectName, () => Promise<Dialect>> = {
   openrc: async () => (await import('./openrc.js')).openrcDialect,
   rcconf: async () => (await import('./rcconf.js')).rcconfDialect,
   compose: async () => (await import('./compose.js')).composeDialect,
+  dockerfile: async () => (await import('./dockerfile.js')).dockerfileDialect,
   supervisord: async () => (await import('./supervisord.js')).supervisordDialect,
   argv: async () => (await import('./argv.js')).argvDialect,
+  kubernetes: async () => (await import('./kubernetes.js')).kubernetesDialect,
+  helm: async () => (await import('./helm.js')).helmDialect,
 };
 
 const loaded = new Map<DialectName, Dialect>([
@@ -36,7 +39,11 @@ export async function loadDialect(name: DialectName): Promise<Dialect> {
 
 /** Loads every dialect (tests, `mchard rules`). */
 export async function loadAllDialects(): Promise<Dialect[]> {
-  return Promise.all((Object.keys(LOADERS) as DialectName[]).map(loadDialect));
+  // One after the other: modules that dialects share (the container images' models) are then linked once
+  // (jest's ES module loader fails on two dynamic imports linking the same module at the same time).
+  const out: Dialect[] = [];
+  for (const name of Object.keys(LOADERS) as DialectName[]) out.push(await loadDialect(name));
+  return out;
 }
 
 /** A dialect already loaded; throws for one that was not awaited with `loadDialect`. */
@@ -52,7 +59,9 @@ export function dialectOf(name: DialectName): Dialect {
  */
 export function parseConfig(source: SourceText, dialect: DialectName, context?: ParseContext): ParsedConfig {
   const d = dialectOf(dialect);
-  const tpl = detectTemplate(source.path, source.text);
+  // Helm values are data: a "{{ ... }}" in them is a string the chart renders through tpl, which the
+  // helm dialect marks as unknown itself; the file is no template.
+  const tpl = dialect === 'helm' ? null : detectTemplate(source.path, source.text);
   if (tpl) return parseTemplate(source, tpl, dialect, (s) => d.parse(s, context));
   return d.parse(source, context);
 }

@@ -4,6 +4,7 @@
  * rules report on (lines the service ignores, text systemd glues onto a value, ...).
  */
 import type { ArgToken, SourceText, Span } from '../source.js';
+import type { ImageInfo } from './images/index.js';
 import type { HostFileAccess } from '../input.js';
 
 /** What a dialect may use besides the file's own text. */
@@ -17,7 +18,18 @@ export interface ParseContext {
  * are the other places memcached is configured (issue 8): systemd units and drop-ins, OpenRC `conf.d`,
  * FreeBSD `rc.conf`, docker-compose, supervisord, and a bare argument vector.
  */
-export type DialectName = 'debian' | 'sysconfig' | 'systemd' | 'openrc' | 'rcconf' | 'compose' | 'supervisord' | 'argv';
+export type DialectName =
+  | 'debian'
+  | 'sysconfig'
+  | 'systemd'
+  | 'openrc'
+  | 'rcconf'
+  | 'compose'
+  | 'dockerfile'
+  | 'supervisord'
+  | 'argv'
+  | 'kubernetes'
+  | 'helm';
 
 /**
  * A dialect-level observation: what the service's reading of the file shows beyond the argument vector
@@ -62,11 +74,31 @@ export interface ParsedConfig<N extends Note = Note> {
    */
   readonly startsAs?: string;
   /**
+   * Set when the service starts memcached as a user the file does not show (a container image mchard does
+   * not know, with no runAsUser): what it depends on and what would decide it. `startsAs` is then a
+   * placeholder for a user that is not root.
+   */
+  readonly startsAsUnknown?: { readonly reason: string; readonly decide: string };
+  /**
    * Set when the file does not decide memcached's command line (a systemd unit that runs a wrapper or
    * takes its options from a file mchard cannot read): why, for notes. The option rules (MC1xx–MC8xx)
    * then stay quiet rather than judge an argument vector that is not memcached's.
    */
   readonly argvUnknown?: string | null;
+  /**
+   * The container image that runs memcached, when the file names one (Compose `image:`, a Dockerfile's
+   * final `FROM`): its family and the release its tag names. An exact release is the version the model
+   * and the rules judge (it beats `.mchardrc`'s `memcached-version`: the file says what runs).
+   */
+  readonly image?: { readonly info: ImageInfo; readonly span: Span | null };
+  /**
+   * Set when the file starts several memcached instances (a Kubernetes manifest with several memcached
+   * workloads): each instance's own reading of the same file, linted, inspected and fixed one by one. The
+   * file-level fields describe the first instance (`parts[0]`).
+   */
+  readonly parts?: readonly ParsedConfig[];
+  /** For one of several instances of a file: which (`Deployment cache, container memcached`). */
+  readonly partName?: string;
   /** The file printed back from the parse tree; byte-identical to the input when nothing was edited. */
   print(): string;
 }

@@ -39,6 +39,11 @@ export interface LintResult {
   exposure: Exposure;
   findings: Finding[];
   directives: Directives;
+  /**
+   * For a file that starts several memcached instances (`ParsedConfig.parts`): each one's result, its
+   * findings marked with its index (`findings` holds them all). `config`, `model` and `exposure` are the first's.
+   */
+  parts?: LintResult[];
 }
 
 /** Whether the engine runs a rule on this file, from its declaration alone. */
@@ -61,12 +66,27 @@ export function analyzeConfig(config: ParsedConfig, options: RuleOptions, host?:
   // memcached is not root, so -u is neither needed nor honoured, and it runs as that user.
   const startsAs = config.startsAs;
   const started = startsAs === undefined ? host : { ...(host ?? SERVICE_HOST), root: startsAs === 'root' };
-  const analyzed = analyze(config.argv, { version: options.version, host: started });
+  // A container image whose tag names the release decides the version the file is judged for.
+  const imageVersion = config.image?.info.version.kind === 'exact' ? config.image.info.version.version : null;
+  const analyzed = analyze(config.argv, { version: imageVersion ?? options.version, host: started });
   const model = startsAs !== undefined && startsAs !== 'root' ? { ...analyzed, runsAs: startsAs } : analyzed;
   if (config.launchFailure) {
     const f = config.launchFailure;
     const unknown = f.unknown ? { depends: 'template' as const, ...f.unknown } : undefined;
     return { ...model, runsAs: null, startup: { ok: false, warnings: [], exitCode: f.exitCode, reason: f.reason, option: null, certain: !unknown && f.certain !== false, ...(unknown ? { unknown } : {}) } };
+  }
+  if (config.startsAsUnknown) {
+    // A container whose user the file does not show (an image mchard does not know, no runAsUser): who
+    // memcached runs as is unknown, and without -u so is whether it starts (memcached refuses to run as root).
+    const u = { depends: 'host' as const, reason: config.startsAsUnknown.reason, decide: config.startsAsUnknown.decide };
+    const noU = model.applied.settings.username === null;
+    return {
+      ...model,
+      runsAs: null,
+      runsAsKnown: { known: false, value: null, unknown: u },
+      unknownOf: (...what) => (what.includes('runsAs') ? u : null) ?? model.unknownOf(...what),
+      startup: noU && model.startup.ok ? { ...model.startup, unknown: u } : model.startup,
+    };
   }
   return model;
 }
@@ -74,19 +94,7 @@ export function analyzeConfig(config: ParsedConfig, options: RuleOptions, host?:
 export function lintSource(source: SourceText, dialect: DialectName, settings: LintSettings): LintResult {
   const context = { hostFiles: settings.hostFiles };
   const config = parseConfig(source, dialect, context);
-  const model = analyzeConfig(config, settings.options, settings.host);
-  // Every message passes here: values from a host file the user did not name are hidden, long values cut.
-  const shown = shownFor(config);
-  const exposure = assessExposure(model.listeners, settings.options.trustedNetworks);
   const severities = settings.severities ?? new Map<string, Severity | 'off'>();
-  // A file its service cannot read at all (a dialect's parse-error note: invalid YAML, no memcached in it)
-  // has nothing but itself to check: only the file-phase rules run on it.
-  const file = {
-    dialect,
-    unreadable: config.notes.some((n) => n.kind === 'parse-error'),
-    argvUnknown: !!config.argvUnknown,
-    audit: settings.audit !== undefined,
-  };
   const reader = dialectOf(dialect);
   const found = findDirectives(source, settings.rules, {
     commentChars: reader.commentChars,
@@ -98,6 +106,49 @@ export function lintSource(source: SourceText, dialect: DialectName, settings: L
   const directives: Directives = { list: found.list, problems: found.problems, ran, dialect };
   // Each report becomes its finding at once (or is dropped, when suppressed): a file with forty thousand
   // findings never holds a second list of what the rules reported.
+  const findings: Finding[] = [];
+  // A file that starts several memcached instances (a manifest with several memcached workloads): each is
+  // linted on its own model, its findings marked with its index; the directives are the file's.
+  const parts = config.parts && config.parts.length > 1 ? config.parts : null;
+  const instances = (parts ?? [config]).map((part, i) => lintInstance(source, part, settings, severities, directives, ran, findings, parts ? i : undefined));
+  // Every phase but the file phase first, in every instance: the file-phase rules judge the directives by
+  // what the others reported, once for the file.
+  for (const instance of instances) instance.run(false);
+  instances[0].run(true);
+  // Rule IDs are ASCII: a code-unit comparison, not localeCompare (whose first call loads ICU's collator, ~5 ms).
+  findings.sort((a, b) => a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) || (a.part ?? 0) - (b.part ?? 0));
+  const results = instances.map((x) => x.result);
+  if (!parts) return { ...results[0], findings };
+  return { ...results[0], findings, parts: results };
+}
+
+/**
+ * One memcached instance of a file: its model, exposure and rule context, and `run`, which runs the rules
+ * of the file phase (`last`) or of every other phase on it; its findings go to the file's list, marked with
+ * `part` when the file has several instances.
+ */
+function lintInstance(
+  source: SourceText,
+  config: ParsedConfig,
+  settings: LintSettings,
+  severities: ReadonlyMap<string, Severity | 'off'>,
+  directives: Directives,
+  ran: Set<string>,
+  all: Finding[],
+  part: number | undefined,
+): { result: LintResult; run: (last: boolean) => void } {
+  const model = analyzeConfig(config, settings.options, settings.host);
+  // Every message passes here: values from a host file the user did not name are hidden, long values cut.
+  const shown = shownFor(config);
+  const exposure = assessExposure(model.listeners, settings.options.trustedNetworks);
+  // A file its service cannot read at all (a dialect's parse-error note: invalid YAML, no memcached in it)
+  // has nothing but itself to check: only the file-phase rules run on it.
+  const file = {
+    dialect: directives.dialect,
+    unreadable: config.notes.some((n) => n.kind === 'parse-error'),
+    argvUnknown: !!config.argvUnknown,
+    audit: settings.audit !== undefined,
+  };
   const findings: Finding[] = [];
   const textLength = source.text.length;
   let current: Rule | undefined;
@@ -112,11 +163,11 @@ export function lintSource(source: SourceText, dialect: DialectName, settings: L
     // A directive may name the line the finding is shown on or the line its position really is (the end
     // of a file, where a missing option goes, is shown on the last line).
     const at = input.span ? source.range(input.span).line : 1;
-    if (isSuppressed(found.list, rule.id, range.line, input.span) || (at !== range.line && isSuppressed(found.list, rule.id, at, input.span))) return;
+    if (isSuppressed(directives.list, rule.id, range.line, input.span) || (at !== range.line && isSuppressed(directives.list, rule.id, at, input.span))) return;
     const configured = severities.get(rule.id);
     const severity = t?.note ? 'info' : configured && configured !== 'off' ? configured : (input.severity ?? rule.severity);
     // Every field written out, not `...range`: a literal of known shape keeps its fields in the object.
-    findings.push({
+    const finding: Finding = {
       ruleId: rule.id,
       slug: rule.slug,
       severity,
@@ -129,23 +180,23 @@ export function lintSource(source: SourceText, dialect: DialectName, settings: L
       // The fix's description is built (and shown through shownFor) only by mchard fix.
       fix: input.fix !== undefined ? { safety: rule.fix!.safety, state: input.fix } : null,
       caseSeverity: input.severity ?? rule.severity,
-    });
+    };
+    if (part !== undefined) finding.part = part;
+    findings.push(finding);
+    all.push(finding);
   };
-  // One context for every rule of the file (its sink reports for the rule running): building one per
+  // One context for every rule of the instance (its sink reports for the rule running): building one per
   // rule cost a dozen closures per rule per file, which shows when a run lints thousands of files.
   const ctx = makeContext(config, model, exposure, settings.options, report, directives, settings.audit);
-  // Every phase but the file phase first: the file-phase rules judge the directives by what the others reported.
-  for (const last of [false, true]) {
+  const run = (last: boolean) => {
     for (const rule of settings.rules) {
       if (PHASES[rule.phase].last !== last || !ruleRuns(rule, file, severities)) continue;
       current = rule;
       ran.add(rule.id);
       rule.check(ctx);
     }
-  }
-  // Rule IDs are ASCII: a code-unit comparison, not localeCompare (whose first call loads ICU's collator, ~5 ms).
-  findings.sort((a, b) => a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
-  return { config, model, exposure, findings, directives };
+  };
+  return { result: { config, model, exposure, findings, directives }, run };
 }
 
 /**

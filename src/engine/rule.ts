@@ -277,7 +277,7 @@ export class RuleContractError extends Error {
   }
 }
 
-const ALL_DIALECTS: readonly DialectName[] = ['debian', 'sysconfig', 'systemd', 'openrc', 'rcconf', 'compose', 'supervisord', 'argv'];
+const ALL_DIALECTS: readonly DialectName[] = ['debian', 'sysconfig', 'systemd', 'openrc', 'rcconf', 'compose', 'dockerfile', 'supervisord', 'argv', 'kubernetes', 'helm'];
 
 /**
  * A rule's fix in a word, for tables: `safe`, `unsafe`, with `*` when the safety depends on the case (the

@@ -271,7 +271,8 @@ export function sameReading(parse: (text: string) => ParsedConfig, original: Par
   const text = original.source.text;
   const blanked = text.slice(0, span.start) + ' '.repeat(span.end - span.start) + text.slice(span.end);
   const other = parse(blanked);
-  const words = (c: ParsedConfig) => JSON.stringify(c.argv.map((t) => [t.value, t.origin, t.exact]));
+  // Every memcached instance of the file (a manifest with several workloads), not only the first.
+  const words = (c: ParsedConfig) => JSON.stringify((c.parts ?? [c]).map((p) => p.argv.map((t) => [t.value, t.origin, t.exact])));
   const notes = (c: ParsedConfig) => JSON.stringify(c.notes.map((n) => n.kind).sort());
   return (
     words(other) === words(original) &&

@@ -43,6 +43,11 @@ export interface Finding {
   /** The fix the finding offers, or null. Its edits are built only by `mchard fix` (the rule's `fix.build`). */
   fix: FindingFix | null;
   /**
+   * For a file that starts several memcached instances (`ParsedConfig.parts`): the index of the instance
+   * the finding is about. Absent for a file with one.
+   */
+  part?: number;
+  /**
    * The severity the rule gave this case (its default, or the one it reported for the case), before
    * `.mchardrc` and flags change it: what the case means, for reports that rank by it (SARIF's
    * security-severity). Absent on findings not made by a rule's check.
@@ -62,6 +67,8 @@ export interface RuleOptions {
   version: Version;
   /** Whether the version was chosen by the user (config or flag) rather than defaulted. */
   versionExplicit: boolean;
+  /** Where an explicit version comes from, for messages: `--memcached-version`, `.mchardrc`, `the installed memcached`, `the running binary`. */
+  versionSource?: string;
   /** CIDRs in which a private listen address is acceptable (MC103). */
   trustedNetworks: string[];
   /** MC402 thresholds. */

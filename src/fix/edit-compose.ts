@@ -5,6 +5,7 @@
  * - a string (`memcached -m 64`): the words change inside the scalar, as in a command line;
  * - no `command:` (the image's default `memcached`): a `command: ["-U", "0"]` line is added after the
  *   service's `image:` line, indented like the service's other keys.
+ * Bitnami's image is edited in `environment:` instead (`edit-compose-env.ts`).
  * Comments are never touched: an edit that would remove a line holding one is refused. The result is
  * parsed again: memcached must get exactly the intended argv, and everything else in the file must mean
  * what it meant, or the edit is refused. The editor uses the YAML tree the dialect already built (no
@@ -14,13 +15,14 @@ import { isDeepStrictEqual } from 'node:util';
 import { SourceText } from '../source.js';
 import type { ComposeConfig } from '../dialects/compose.js';
 import { dialectOf } from '../dialects/index.js';
-import type { MemcachedModel } from '../memcached/model.js';
-import type { OptionEvent } from '../memcached/getopt.js';
-import type { FixIntent } from '../engine/types.js';
 import { applyEdits, dominantEol, EditConflict, type CharEdit, type LineInsert } from './text-edit.js';
-import { ExpectedWords, occupancy, optionWords, PLAIN_WORD, sameWords } from './words.js';
+import { ExpectedWords, optionWords, PLAIN_WORD, sameWords } from './words.js';
 import { CannotEdit, finishClusters, mergeDeletions, removeOption, replaceOption, type WordEditContext } from './word-edits.js';
 import type { EditAttempt, EditSession } from './types.js';
+import { expectedOf, planWords } from './list-words.js';
+
+const COMPOSE_PLACE = { format: 'Compose files', place: 'command:' };
+import { editBitnamiEnvironment } from './edit-compose-env.js';
 
 type Style = 'QUOTE_DOUBLE' | 'QUOTE_SINGLE' | 'PLAIN';
 
@@ -32,74 +34,14 @@ export function encodeItem(word: string, style: Style): string {
 }
 
 export function editCompose(session: EditSession<ComposeConfig>): EditAttempt {
+  // Bitnami's image takes memcached's options from environment: (its command is its start script).
+  if (session.config.service?.argvFrom === 'bitnami') return editBitnamiEnvironment(session);
   try {
     return { ok: true, output: build(session) };
   } catch (e) {
     if (e instanceof CannotEdit || e instanceof EditConflict) return { ok: false, reason: e.message };
     throw e;
   }
-}
-
-interface Plan {
-  /** Per argv index: the new value, or null when removed; untouched indices are absent. */
-  set: Map<number, string | null>;
-  /** Words added after an argv index (-1: before the first). */
-  after: Map<number, string[]>;
-}
-
-/** The word-level change of the intents, for list items (one argv word per item). */
-function planWords(config: ComposeConfig, model: MemcachedModel, intents: readonly FixIntent[]): Plan {
-  const argv = config.argv;
-  const set = new Map<number, string | null>();
-  const after = new Map<number, string[]>();
-  const current = (i: number) => (set.has(i) ? set.get(i)! : argv[i].value);
-  const add = (i: number, words: string[]) => after.set(i, [...(after.get(i) ?? []), ...words]);
-  const remove = (ev: OptionEvent) => {
-    const occ = occupancy(ev, argv);
-    if (occ.kind === 'words') for (let i = occ.first; i <= occ.last; i++) set.set(i, null);
-    else {
-      const w = current(occ.word);
-      if (w === null) return;
-      const cut = occ.kind === 'letter' ? w.slice(0, occ.k) + w.slice(occ.k + 1) : w.slice(0, occ.k);
-      set.set(occ.word, cut === '-' ? null : cut);
-      if (occ.kind === 'tail' && occ.valueWord !== null) set.set(occ.valueWord, null);
-    }
-    return occ.kind === 'words' ? occ.first : occ.word;
-  };
-  for (const intent of intents) {
-    if (intent.kind === 'remove-option') {
-      remove(intent.option);
-      continue;
-    }
-    if (intent.kind !== 'set-option') throw new CannotEdit(`a ${intent.kind} change does not apply to Compose files`);
-    const words = optionWords(intent.letter, intent.value);
-    if (!words.every((w) => PLAIN_WORD.test(w))) throw new CannotEdit(`"${words.join(' ')}" cannot be written safely in command:`);
-    const last = model.applied.options.filter((o) => o.spec.short === intent.letter).at(-1);
-    const target = intent.replace ?? last;
-    if (target && target.value === intent.value && target === last) continue;
-    const occ = target ? occupancy(target, argv) : null;
-    if (target && occ?.kind === 'words') {
-      // Same place, word for word: `-l 0.0.0.0` → `-l 127.0.0.1`.
-      const n = occ.last - occ.first + 1;
-      for (let j = 0; j < n; j++) set.set(occ.first + j, j < words.length ? words[j] : null);
-      if (words.length > n) add(occ.last, words.slice(n));
-    } else if (target) add(remove(target)!, words);
-    else {
-      const dd = argv.findIndex((t) => t.value === '--');
-      add(dd === -1 ? argv.length - 1 : dd - 1, words);
-    }
-  }
-  return { set, after };
-}
-
-function expectedOf(config: ComposeConfig, plan: Plan): string[] {
-  const out: string[] = [...(plan.after.get(-1) ?? [])];
-  config.argv.forEach((t, i) => {
-    const v = plan.set.has(i) ? plan.set.get(i)! : t.value;
-    if (v !== null) out.push(v);
-    out.push(...(plan.after.get(i) ?? []));
-  });
-  return out;
 }
 
 function build({ config, model, intents, label }: EditSession<ComposeConfig>) {
@@ -120,7 +62,7 @@ function build({ config, model, intents, label }: EditSession<ComposeConfig>) {
 
   if (!cmd || (cmd as { value?: unknown }).value === null) {
     // No command: the image's default, `memcached` with no option.
-    const plan = planWords(config, model, intents);
+    const plan = planWords(config, model, intents, COMPOSE_PLACE);
     expected = expectedOf(config, plan);
     if (expected.length === 0) return applyEdits(text, [], [], eol);
     const node = svc.node as unknown as { flow?: boolean; items: { key: { range?: number[] }; value?: { range?: number[] } | null }[] };
@@ -142,7 +84,7 @@ function build({ config, model, intents, label }: EditSession<ComposeConfig>) {
       inserts.push({ at: at > text.length ? text.length : at, lines: [line] });
     }
   } else if (cmd.items) {
-    const plan = planWords(config, model, intents);
+    const plan = planWords(config, model, intents, COMPOSE_PLACE);
     expected = expectedOf(config, plan);
     const items = cmd.items as { range: [number, number, number]; type?: string }[];
     const skip = svc.commandSkip;

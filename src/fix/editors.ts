@@ -20,6 +20,11 @@ import type { OpenrcConfig } from '../dialects/openrc.js';
 import { editRcconf } from './edit-rcconf.js';
 import type { RcconfConfig } from '../dialects/rcconf.js';
 import type { EditAttempt, EditSession } from './types.js';
+import { editKubernetes } from './edit-kubernetes.js';
+import type { KubeConfig } from '../dialects/kubernetes.js';
+import type { HelmConfig } from '../dialects/helm.js';
+import { editDockerfile } from './edit-dockerfile.js';
+import type { DockerfileConfig } from '../dialects/dockerfile.js';
 
 export type Editor = (session: EditSession) => EditAttempt;
 
@@ -32,6 +37,9 @@ const EDITORS: Partial<Record<DialectName, Editor>> = {
   rcconf: (s) => editRcconf(s as EditSession<RcconfConfig>),
   argv: (s) => editArgv(s as EditSession<ArgvConfig>),
   systemd: (s) => editSystemd(s as EditSession<SystemdConfig>),
+  dockerfile: (s) => editDockerfile(s as EditSession<DockerfileConfig>),
+  kubernetes: (s) => editKubernetes(s as EditSession<KubeConfig>),
+  helm: (s) => editKubernetes(s as EditSession<HelmConfig>),
 };
 
 export function editorFor(dialect: DialectName): Editor {

@@ -177,42 +177,48 @@ export function planFix(source: SourceText, dialect: DialectName, settings: FixS
     rounds = round;
     let progressed = false;
     for (const { rule } of order) {
-      // The findings of this rule on the text as it stands now (an earlier fix of the round may have changed them).
-      const findings = current.findings.filter((f) => f.ruleId === rule.id && f.fix);
-      if (findings.length === 0) continue;
-      const ctx = fixContextOf(current, settings, host);
-      const proposals: FixProposal[] = [];
-      for (const f of findings) {
-        const state = f.fix!.state;
-        const proposal = rule.fix!.build(ctx, state);
-        if (!proposal) continue;
-        if (!settings.unsafeFixes && fixSafety(rule, ctx, state, settings).safety === 'unsafe') continue;
-        proposals.push(proposal);
+      // A file with several memcached instances: each instance's findings in turn, each on its own reading
+      // and model (`LintResult.parts`), on the text as it stands after the previous one's fix.
+      const partCount = current.parts?.length ?? 1;
+      for (let p = 0; p < partCount; p++) {
+        // The findings of this rule on the text as it stands now (an earlier fix of the round may have changed them).
+        const findings = current.findings.filter((f) => f.ruleId === rule.id && f.fix && (f.part ?? 0) === p);
+        if (findings.length === 0) continue;
+        const instance = current.parts?.[p] ?? current;
+        const ctx = fixContextOf(instance, settings, host);
+        const proposals: FixProposal[] = [];
+        for (const f of findings) {
+          const state = f.fix!.state;
+          const proposal = rule.fix!.build(ctx, state);
+          if (!proposal) continue;
+          if (!settings.unsafeFixes && fixSafety(rule, ctx, state, settings).safety === 'unsafe') continue;
+          proposals.push(proposal);
+        }
+        if (proposals.length === 0) continue;
+        // Lines the fixes wrote (a plain loop: flatMap made an array per line of a multi-megabyte file).
+        const fresh = new Set<number>();
+        for (let k = 0; k < origin.length; k++) if (origin[k] === null) fresh.add(k);
+        const attempt = applyProposals(instance, dialect, parseContext, { ruleId: rule.id, slug: rule.slug }, proposals, fresh);
+        const shown = shownFor(instance.config);
+        const description = [...new Set(proposals.map((p) => shown(p.description)))].join('; ');
+        if (!attempt.ok) {
+          failures.set(rule.id, { ruleId: rule.id, slug: rule.slug, description, reason: shown(attempt.reason) });
+          continue;
+        }
+        // A template: the editor worked on the masked text; every tag must come back unchanged and untouched.
+        const output = restoreTemplate(current, attempt.output);
+        if (!output.ok) {
+          failures.set(rule.id, { ruleId: rule.id, slug: rule.slug, description, reason: shown(output.reason) });
+          continue;
+        }
+        if (output.text === text) continue;
+        text = output.text;
+        origin = composeOrigin(origin, output.origin);
+        current = lint(text);
+        applied.push({ ruleId: rule.id, slug: rule.slug, description, round });
+        failures.delete(rule.id);
+        progressed = true;
       }
-      if (proposals.length === 0) continue;
-      // Lines the fixes wrote (a plain loop: flatMap made an array per line of a multi-megabyte file).
-      const fresh = new Set<number>();
-      for (let k = 0; k < origin.length; k++) if (origin[k] === null) fresh.add(k);
-      const attempt = applyProposals(current, dialect, parseContext, { ruleId: rule.id, slug: rule.slug }, proposals, fresh);
-      const shown = shownFor(current.config);
-      const description = [...new Set(proposals.map((p) => shown(p.description)))].join('; ');
-      if (!attempt.ok) {
-        failures.set(rule.id, { ruleId: rule.id, slug: rule.slug, description, reason: shown(attempt.reason) });
-        continue;
-      }
-      // A template: the editor worked on the masked text; every tag must come back unchanged and untouched.
-      const output = restoreTemplate(current, attempt.output);
-      if (!output.ok) {
-        failures.set(rule.id, { ruleId: rule.id, slug: rule.slug, description, reason: shown(output.reason) });
-        continue;
-      }
-      if (output.text === text) continue;
-      text = output.text;
-      origin = composeOrigin(origin, output.origin);
-      current = lint(text);
-      applied.push({ ruleId: rule.id, slug: rule.slug, description, round });
-      failures.delete(rule.id);
-      progressed = true;
     }
     if (!progressed) break;
   }
@@ -221,11 +227,18 @@ export function planFix(source: SourceText, dialect: DialectName, settings: FixS
   // What is held back: the unsafe fixes the fixed text still offers.
   const heldBack = new Map<string, HeldBackFix>();
   if (!settings.unsafeFixes) {
-    const ctx = fixContextOf(current, settings, host);
+    // Each instance's own context (a file with several memcached instances), built once.
+    const contexts = new Map<number, FixContext>();
+    const contextOf = (part: number) => {
+      let c = contexts.get(part);
+      if (!c) contexts.set(part, (c = fixContextOf(current.parts?.[part] ?? current, settings, host)));
+      return c;
+    };
     const shown = shownFor(current.config);
     for (const f of unfixed) {
       const rule = settings.rules.find((r) => r.id === f.ruleId);
       if (!rule?.fix) continue;
+      const ctx = contextOf(f.part ?? 0);
       const safety = fixSafety(rule, ctx, f.fix!.state, settings);
       const proposal = safety.safety === 'unsafe' ? rule.fix.build(ctx, f.fix!.state) : null;
       if (!proposal) continue;

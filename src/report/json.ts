@@ -1,7 +1,8 @@
 /**
  * JSON output: `{"files": [{path, dialect, dialectReason, dialectConfidence, readBy, detection, findings: [...]}],
  * "summary": {errors, warnings, infos, refused}}`. A file mchard did not read has `dialect: null`, a
- * `refused` object (`looksLike`, `reason`, `message`) and no findings. For `mchard fix`, each file also
+ * `refused` object (`looksLike`, `reason`, `message`) and no findings. A finding of a file that starts
+ * several memcached instances has `part`, the instance's index. For `mchard fix`, each file also
  * says `changed`, `written`, `backup`, `fixed`, `notFixed` and `restart`. With --baseline, `baseline`:
  * `{path, suppressed, stale: [{file, ruleId, recorded, found, reason}], written}`.
  */
@@ -25,6 +26,8 @@ export function formatJson(input: ReportInput): string {
       endLine: x.endLine,
       endColumn: x.endColumn,
       fixable: x.fix !== null,
+      // Which memcached instance of a file that starts several (a manifest with several workloads).
+      ...(x.part !== undefined ? { part: x.part } : {}),
     })),
   }));
   const refused = input.files.filter((f) => f.detection?.refused).length;

@@ -66,4 +66,20 @@ describe('auditProcesses', () => {
     expect(out.errors.map((e) => e.message)).toEqual([`${tmp.join('missing.conf')}: no such file`]);
     expect(out.audits).toHaveLength(1);
   });
+
+  it("judges known vulnerabilities (MC920) for the release of the binary the process runs, read from its bytes", async () => {
+    const proc = tmp.join('proc-vuln');
+    fakeProc(proc, 654, ['/usr/bin/memcached', '-m', '64', '-u', 'memcache', '-l', '127.0.0.1', '-U', '0'], '0::/user.slice\n', [
+      { table: 'tcp', local: '0100007F:2BCB', st: '0A', inode: 9101 },
+    ]);
+    writeFileSync(`${proc}/stat`, 'btime 1700000000\n');
+    const bin = tmp.write('bin/memcached', '\x7fELF junk\0memcached 1.4.25\0more');
+    symlinkSync(bin, `${proc}/654/exe`);
+    const out = await auditProcesses({ rules: RULES, files: [], probe: false, optionsFor: () => defaultRuleOptions(), proc, etc: tmp.join('etc-vuln') });
+    const f = out.audits[0].findings.filter((x) => x.ruleId === 'MC920');
+    // A version read from a binary may carry a distribution's backported fixes: warnings, not errors.
+    expect(f.filter((x) => x.severity === 'error')).toEqual([]);
+    expect(f.find((x) => x.message.includes('CVE-2016-8704'))?.severity).toBe('warning');
+    expect(f[0].message).toMatch(/memcached 1\.4\.25 \(the running memcached \(the version string in \/proc\/654\/exe's bytes/);
+  });
 });

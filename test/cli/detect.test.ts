@@ -15,9 +15,11 @@ const DEBIAN_BAD = '-m 64\n-p 11211\n-u root\n-l 0.0.0.0\n';
 /** Real files (test/fixtures/real, test/fixtures/detect, ../shared/corpus: provenance in their MANIFEST.tsv), at realistic paths. */
 const real = (rel: string) => readFileSync(join(ROOT, 'test', 'fixtures', rel), 'utf8');
 const OTHERS: Record<string, [string, RegExp]> = {
-  'app/Dockerfile': [real('real/dockerfile/052-docker-library-memcached-Dockerfile'), /a Dockerfile/],
-  'k8s/memcached-deployment.yaml': [real('real/kubernetes/061-femiwiki-kubernetes-memcached-deployment.yaml'), /a Kubernetes manifest/],
-  'chart/values.yaml': [real('real/helm/062-bitnami-charts-values.yaml'), /a Helm values file/],
+  'app/Dockerfile': [real('real/dockerfile/053-owncloud-administration-Dockerfile'), /a Dockerfile whose FROM, CMD and ENTRYPOINT do not name memcached/],
+  // A manifest without memcached (the Service of sameersbn's pod) and another chart's values (tutor's own
+  // memcached chart): the manifests and Bitnami chart values that run memcached are read (test/dialects/kubernetes-real.test.ts).
+  'k8s/memcached-service.yaml': [real('real/kubernetes/055-sameersbn-docker-memcached-service.yml'), /a Kubernetes manifest with no container that runs memcached/],
+  'chart/values.yaml': [real('real/helm/069-lgfa29-tutor-helm-chart-values.yaml'), /a Helm values file of a chart mchard does not read/],
   'upstart/memcached.conf': [readFileSync(join(SHARED, 'corpus/other/088-CameronNemo-upstart-jobs-memcached.conf'), 'utf8'), /an Upstart job/],
   'etc/init.d/memcached': [real('real/sysv/095-joglomedia-LEMPer-memcached'), /a SysV init script/],
   'runit/memcached.sh': [real('real/other/107-owncloud-administration-memcached.sh'), /a shell script/],
@@ -49,7 +51,7 @@ describe('lint: refuse rather than guess', () => {
     others.forEach((o, i) => {
       expect(lines[i].startsWith(`mchard: ${o.path}: not read: `)).toBe(true);
       expect(lines[i]).toMatch(o.looks);
-      expect(lines[i]).toMatch(/mchard reads Debian's \/etc\/memcached\.conf, .*supervisord programs; pass --dialect /);
+      expect(lines[i]).toMatch(/mchard reads Debian's \/etc\/memcached\.conf, .*supervisord programs, Kubernetes manifests that run memcached and the values of Bitnami's memcached Helm chart; pass --dialect /);
     });
     // The Debian file's findings are all there; nothing is said about the refused files on stdout.
     expect(r.out).toContain(`${good}:3:1  error  MC201`);
@@ -72,14 +74,14 @@ describe('lint: refuse rather than guess', () => {
       readBy: "Debian's systemd-memcached-wrapper",
       detection: "path etc/memcached.conf, installed as /etc/memcached.conf: read by Debian's systemd-memcached-wrapper",
     });
-    expect(j.files[1]).toEqual({ path: docker, dialect: null, refused: { looksLike: 'a Dockerfile', reason: 'name', message: expect.stringMatching(/^not read: it looks like a Dockerfile/) }, findings: [] });
+    expect(j.files[1]).toEqual({ path: docker, dialect: null, refused: { looksLike: 'a Dockerfile whose FROM, CMD and ENTRYPOINT do not name memcached', reason: 'name', message: expect.stringMatching(/^not read: it is a Dockerfile whose FROM, CMD and ENTRYPOINT do not name memcached/) }, findings: [] });
     expect(JSON.stringify(j)).not.toContain('MC001');
     expect(j.summary.refused).toBe(1);
   });
 
   it('sarif stays valid: the refusal is a notification, the findings are results', async () => {
     const good = tmp.write('etc/memcached.conf', DEBIAN_BAD);
-    const k8s = tmp.write('k8s/memcached-deployment.yaml', OTHERS['k8s/memcached-deployment.yaml'][0]);
+    const k8s = tmp.write('k8s/memcached-service.yaml', OTHERS['k8s/memcached-service.yaml'][0]);
     const r = await run(['lint', good, k8s, '--format', 'sarif']);
     expect(r.code).toBe(2);
     const log = JSON.parse(r.out);
@@ -129,11 +131,11 @@ describe('inspect: who reads the file, and why', () => {
     const both = await run(['inspect', f, docker, '--format', 'json']);
     expect(both.code).toBe(2);
     const arr = JSON.parse(both.out);
-    expect(arr[1]).toEqual({ path: docker, dialect: null, refused: { looksLike: 'a Dockerfile', reason: 'name', message: expect.any(String) } });
+    expect(arr[1]).toEqual({ path: docker, dialect: null, refused: { looksLike: 'a Dockerfile whose FROM, CMD and ENTRYPOINT do not name memcached', reason: 'name', message: expect.any(String) } });
     // In text, the refusal is the line on standard error only.
     const text = await run(['inspect', f, docker]);
     expect(text.out).not.toContain('Dockerfile');
-    expect(errorLines(text.err)).toEqual([expect.stringMatching(new RegExp(`^mchard: ${docker}: not read: it looks like a Dockerfile`))]);
+    expect(errorLines(text.err)).toEqual([expect.stringMatching(new RegExp(`^mchard: ${docker}: not read: it is a Dockerfile whose FROM, CMD and ENTRYPOINT do not name memcached`))]);
   });
 
   it('a file decided from its content alone says fix needs --dialect', async () => {
@@ -172,14 +174,14 @@ describe('fix never writes a refused or guessed file', () => {
   });
 
   it('compose with an image mchard does not know: fix adds no command: (bytes unchanged)', async () => {
-    const text = 'services:\n  cache:\n    image: bitnami/memcached:1.6\n    ports:\n      - "11211:11211"\n';
+    const text = 'services:\n  cache:\n    image: tiredofit/memcached:1.6\n    ports:\n      - "11211:11211"\n';
     const f = tmp.write('docker-compose.yml', text);
     const r = await fix(['--yes', f]);
     expect(readFileSync(f, 'utf8')).toBe(text);
     expect(r.out).toContain('nothing to fix');
-    expect(r.out).toMatch(/MC910 .*bitnami\/memcached:1\.6.*the image's own command/);
+    expect(r.out).toMatch(/MC910 .*tiredofit\/memcached:1\.6.*the image's own command/);
     // The official image is still fixed in its own syntax.
-    const official = tmp.write('official/docker-compose.yml', text.replace('bitnami/memcached', 'memcached'));
+    const official = tmp.write('official/docker-compose.yml', text.replace('tiredofit/memcached', 'memcached'));
     await fix(['--yes', official]);
     expect(readFileSync(official, 'utf8')).toContain('command:');
   });

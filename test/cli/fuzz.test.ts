@@ -16,18 +16,20 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { captureIo, SAMPLES, TempDir } from './helpers.js';
-import { SHARED } from '../helpers/paths.js';
+import { ROOT, SHARED } from '../helpers/paths.js';
 import { chooseDialect, DIALECTS } from '../../src/dialects/detect.js';
 import type { DialectName } from '../../src/dialects/types.js';
 
 const RUNS = Number(process.env.MCHARD_FUZZ_RUNS ?? 50);
 const SEED = Number(process.env.MCHARD_FUZZ_SEED ?? 20240613);
 
+const real = (rel: string) => readFileSync(join(ROOT, 'test', 'fixtures', 'real', rel), 'utf8');
+
 /** Seed texts per dialect: the samples and corpus files mchard reads in that dialect, and a few by hand. */
 function seeds(): Map<DialectName, Uint8Array[]> {
   const out = new Map<DialectName, Uint8Array[]>(DIALECTS.map((d) => [d, []]));
   const files: string[] = [];
-  for (const dir of [SAMPLES, join(SHARED, 'corpus', 'debian'), join(SHARED, 'corpus', 'sysconfig'), join(SHARED, 'corpus', 'other')]) {
+  for (const dir of [SAMPLES, join(SHARED, 'corpus', 'debian'), join(SHARED, 'corpus', 'sysconfig'), join(SHARED, 'corpus', 'other'), join(ROOT, 'test', 'fixtures', 'real', 'dockerfile')]) {
     if (existsSync(dir)) for (const f of readdirSync(dir).sort()) files.push(join(dir, f));
   }
   for (const f of files) {
@@ -39,8 +41,19 @@ function seeds(): Map<DialectName, Uint8Array[]> {
   const byHand: Partial<Record<DialectName, string[]>> = {
     argv: ['-l 0.0.0.0 -U 11211 -u root', "-m 64 -o 'ssl_chain_cert=/x y' -vv", '--listen=127.0.0.1 --port=11211 -A'],
     supervisord: ['[program:memcached]\ncommand=\n', '[program:memcached]\ncommand=/usr/bin/memcached -l %(here)s -u %(ENV_X)s\nuser=nobody\n'],
-    compose: ['services:\n  m:\n    image: memcached\n    command: ["-l", "0.0.0.0"]\n    ports: ["11211:11211"]\n'],
+    compose: [
+      'services:\n  m:\n    image: memcached\n    command: ["-l", "0.0.0.0"]\n    ports: ["11211:11211"]\n',
+      'services:\n  m:\n    image: bitnami/memcached:1.6.9\n    environment:\n      - MEMCACHED_EXTRA_FLAGS=-U 0 ${X:-}\n      MEMCACHED_PASSWORD: $$p\n    user: "0"\n',
+    ],
+    dockerfile: [
+      '# escape=`\nARG T=1.6.1\nFROM memcached:${T} AS a\nENV M=64\nCMD exec memcached -m $M `\n  -U 0\nFROM a\nEXPOSE 11211\n',
+      'FROM bitnami/memcached:1.6.39\nENV MEMCACHED_EXTRA_FLAGS="-vv -A" MEMCACHED_PORT_NUMBER=80\nUSER root\n',
+      'FROM alpine\nENTRYPOINT ["sh", "-c", "exec memcached -S"]\nCMD ["x"]\n',
+    ],
     systemd: ['[Service]\nEnvironment=A=1\nExecStart=/usr/bin/memcached -p ${A} $OPTIONS\n'],
+    // The real manifests and values mchard reads (test/fixtures/real, provenance in its MANIFEST.tsv).
+    kubernetes: ['kubernetes/056-dongweiming-lyanna-memcached.yaml', 'kubernetes/058-fluxcd-flux-memcache-dep.yaml', 'helm/118-davidcollom-manifests-memcached.yaml'].map(real),
+    helm: ['helm/065-bitnami-charts-values.yaml', 'helm/066-zulip-docker-zulip-values.yaml'].map(real),
   };
   for (const [d, texts] of Object.entries(byHand) as [DialectName, string[]][]) for (const t of texts) out.get(d)!.push(new TextEncoder().encode(t));
   return out;
@@ -103,8 +116,11 @@ const GOOD: Record<DialectName, string> = {
   openrc: 'LISTENON="0.0.0.0"\nMEMCACHED_RUNAS="memcached"\n',
   rcconf: 'memcached_enable="YES"\nmemcached_flags="-l 0.0.0.0 -u memcached"\n',
   compose: 'services:\n  m:\n    image: memcached\n    ports: ["11211:11211"]\n',
+  dockerfile: 'FROM memcached:1.6.21\nUSER root\nCMD ["memcached", "-u", "root"]\n',
   supervisord: '[program:memcached]\ncommand=/usr/bin/memcached -l 0.0.0.0\nuser=memcache\n',
   argv: '-l 0.0.0.0 -u memcache\n',
+  kubernetes: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: m\nspec:\n  hostNetwork: true\n  containers:\n    - name: m\n      image: memcached:1.6.21\n      args: ["-vv"]\n',
+  helm: 'image:\n  repository: bitnami/memcached\n  tag: 1.6.21\nservice:\n  type: LoadBalancer\n',
 };
 
 let tmp: TempDir;

@@ -54,7 +54,7 @@ describe('mistyped commands, options, rules and values', () => {
     [['fix', '--yes=1', 'x'], 'mchard: --yes takes no value'],
     [['lint', '--format', 'jsn', 'x'], 'mchard: --format must be one of text, json, sarif, github, gitlab (got "jsn"; did you mean json?)'],
     [['lint', '--fail-on', 'eror', 'x'], 'mchard: --fail-on must be one of error, warning, info (got "eror"; did you mean error?)'],
-    [['lint', '--dialect', 'debain', 'x'], 'mchard: --dialect must be one of debian, sysconfig, systemd, openrc, rcconf, compose, supervisord, argv (got "debain"; did you mean debian?)'],
+    [['lint', '--dialect', 'debain', 'x'], 'mchard: --dialect must be one of debian, sysconfig, systemd, openrc, rcconf, compose, dockerfile, supervisord, argv, kubernetes, helm (got "debain"; did you mean debian?)'],
     [['lint', '--disable', 'listen-all-interface', 'x'], 'mchard: --disable: unknown rule "listen-all-interface" (did you mean listen-all-interfaces?)'],
     [['lint', '--disable', 'MC1O1', 'x'], 'mchard: --disable: unknown rule "MC1O1" (did you mean MC101 or MC111?)'],
     [['explain', 'runs-as-rot'], 'mchard: unknown rule "runs-as-rot" (did you mean runs-as-root?)'],

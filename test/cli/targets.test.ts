@@ -41,6 +41,7 @@ function repository(tmp: TempDir, outside: string): string {
     '.github/workflows/ci.yml': WORKFLOW,
     'README.md': '# configuration\n',
     'Dockerfile': 'FROM memcached:1.6\nCMD ["memcached", "-l", "0.0.0.0"]\n',
+    'web/Dockerfile': 'FROM nginx:1.27\nCMD ["nginx", "-g", "daemon off;"]\n',
     'etc/memcached.conf.mchard-backup-20260101T000000Z': INSECURE,
     'etc/.memcached.conf.mchard-lock': '4242\n',
     'etc/.memcached.conf.mchard-tmp-4242-0123abcd': INSECURE,
@@ -66,6 +67,7 @@ describe('mchard lint FOLDER', () => {
   afterAll(() => tmp.cleanup());
 
   const FOUND = [
+    'Dockerfile',
     'app/docker-compose.yml',
     'etc/memcached.conf',
     'etc/memcached_sessions.conf',
@@ -86,7 +88,7 @@ describe('mchard lint FOLDER', () => {
     expect(r.err).toBe('');
     const j = JSON.parse(r.out);
     expect(j.files.map((f: { path: string }) => f.path.slice(repo.length + 1))).toEqual(FOUND);
-    expect(j.files.map((f: { dialect: string }) => f.dialect)).toEqual(['compose', 'debian', 'debian', 'supervisord', 'sysconfig', 'debian', 'systemd']);
+    expect(j.files.map((f: { dialect: string }) => f.dialect)).toEqual(['dockerfile', 'compose', 'debian', 'debian', 'supervisord', 'sysconfig', 'debian', 'systemd']);
     expect(j.summary.refused ?? 0).toBe(0);
   });
 
@@ -99,13 +101,14 @@ describe('mchard lint FOLDER', () => {
     expect(over('etc/supervisor/conf.d/nginx.conf')).toMatch(/holds no memcached/);
     expect(over('freebsd/etc/rc.conf')).toMatch(/holds no memcached/);
     expect(over('upstart/memcached.conf')).toMatch(/not read: .*an Upstart job/);
+    expect(over('web/Dockerfile')).toMatch(/a Dockerfile whose FROM, CMD and ENTRYPOINT do not name memcached/);
     expect(over('etc/memcached_outside.conf')).toMatch(/a symbolic link/);
     // Never looked at: not a configuration path, a refused path, fix's own files, copies, VCS, node_modules.
-    for (const p of ['README.md', 'Dockerfile', '.github/workflows/ci.yml', 'etc/init/memcached.conf', 'etc/memcached.conf.bak', '.git/memcached.conf', 'vendor/node_modules/x/memcached.conf', 'linked-folder']) {
+    for (const p of ['README.md', '.github/workflows/ci.yml', 'etc/init/memcached.conf', 'etc/memcached.conf.bak', '.git/memcached.conf', 'vendor/node_modules/x/memcached.conf', 'linked-folder']) {
       expect([p, lines.some((l) => l.includes(`${repo}/${p}`))]).toEqual([p, false]);
     }
     expect(lines.filter((l) => /mchard-(backup|lock|tmp)/.test(l))).toEqual([]);
-    expect(lines.at(-1)).toBe(`mchard: ${repo}: 7 files found`);
+    expect(lines.at(-1)).toBe(`mchard: ${repo}: 8 files found`);
     const rel = runBin(['lint', '--format', 'json', '.'], { cwd: repo });
     expect(JSON.parse(rel.out).files.map((f: { path: string }) => f.path)).toEqual(FOUND);
   });
@@ -149,7 +152,7 @@ describe('hook mode (--hook): files named by a pattern, not by the user', () => 
   const at = (p: string) => join(repo, p);
 
   it('passes over unrelated YAML, units, Compose files and fix\'s backups silently (exit 0)', async () => {
-    const unrelated = ['.github/workflows/ci.yml', 'units/nginx.service', 'db/docker-compose.yml', 'etc/supervisor/conf.d/nginx.conf', 'freebsd/etc/rc.conf', 'README.md', 'Dockerfile', 'etc/init/memcached.conf', 'etc/memcached.conf.mchard-backup-20260101T000000Z', 'etc/.memcached.conf.mchard-lock', 'config/app.env'];
+    const unrelated = ['.github/workflows/ci.yml', 'units/nginx.service', 'db/docker-compose.yml', 'etc/supervisor/conf.d/nginx.conf', 'freebsd/etc/rc.conf', 'README.md', 'web/Dockerfile', 'etc/init/memcached.conf', 'etc/memcached.conf.mchard-backup-20260101T000000Z', 'etc/.memcached.conf.mchard-lock', 'config/app.env'];
     const r = await run(['lint', '--hook', ...unrelated.map(at)]);
     expect(r).toEqual({ code: 0, out: 'no problems found (0 errors, 0 warnings, 0 infos in 0 files)\n', err: '' });
     // The same files named without --hook are refused or linted as they are.
@@ -224,7 +227,7 @@ describe('configPathKind: what a path alone says', () => {
     ['etc/init.d/memcached', null],
     ['etc/default/memcached', null],
     ['roles/x/tasks/docker-compose.yml', null],
-    ['Dockerfile', null],
+    ['Dockerfile', 'shared'],
     ['values.yaml', null],
     ['etc/memcached.conf.bak', null],
     ['etc/memcached.conf.dpkg-dist', null],

@@ -9,7 +9,7 @@ import { literalChars, valueOf } from '../../src/dialects/sourced.js';
 import { chooseDialect } from '../../src/dialects/detect.js';
 import { loadDialect } from '../../src/dialects/index.js';
 import { findings, lintText } from '../helpers/lint.js';
-import { SHARED } from '../helpers/paths.js';
+import { ROOT, SHARED } from '../helpers/paths.js';
 
 const PATH = '/srv/app/docker-compose.yml';
 const parse = (text: string) => parseCompose(new SourceText(PATH, text));
@@ -162,8 +162,8 @@ describe('compose dialect: an image mchard does not know', () => {
 
   it("the image's own command decides: unknown, MC910 says where, no option finding, no predicted exit", () => {
     for (const body of [
-      'image: bitnami/memcached:1.6\nports:\n  - "11211:11211"',
-      'image: bitnami/memcached:1.6\ncommand: ["-m", "64"]\nports:\n  - "11211:11211"',
+      'image: tiredofit/memcached:1.6\nports:\n  - "11211:11211"',
+      'image: tiredofit/memcached:1.6\ncommand: ["-m", "64"]\nports:\n  - "11211:11211"',
       'build: ./cache\ncommand: memcached -l 0.0.0.0\nports:\n  - "11211:11211"',
       'image: registry.example.com/ops/memcached\ncommand: memcached -l 0.0.0.0 -u root',
     ]) {
@@ -173,16 +173,54 @@ describe('compose dialect: an image mchard does not know', () => {
       expect({ body, option: r.findings.filter((f) => OPTION_RULE.test(f.ruleId)).map((f) => f.ruleId) }).toEqual({ body, option: [] });
       expect({ body, mc910: findings(r, 'MC910').length }).toEqual({ body, mc910: 1 });
     }
-    // Before: the bitnami image with no command was "memcached" with no -u: MC202 "exits 64" as a certainty.
-    const bitnami = lint(svc('image: bitnami/memcached:1.6'));
-    expect(findings(bitnami, 'MC202')).toEqual([]);
-    expect(findings(bitnami, 'MC910')[0].message).toContain('"bitnami/memcached:1.6"');
+    // Before: an image with memcached in its name and no command was "memcached" with no -u: MC202 "exits 64" as a certainty.
+    // (Bitnami's image is known now: test/dialects/compose-bitnami.test.ts.)
+    const other = lint(svc('image: tiredofit/memcached:1.6'));
+    expect(findings(other, 'MC202')).toEqual([]);
+    expect(findings(other, 'MC910')[0].message).toContain('"tiredofit/memcached:1.6"');
   });
 
   it('an entrypoint: that runs memcached decides in the file, whatever the image', () => {
     const r = lint(svc('image: bitnami/memcached:1.6\nentrypoint: ["memcached"]\ncommand: ["-l", "0.0.0.0", "-u", "memcache"]'));
     expect(r.config.argvUnknown ?? null).toBeNull();
     expect(r.config.argv.map((t) => t.value)).toEqual(['-l', '0.0.0.0', '-u', 'memcache']);
+  });
+
+  it("the memcached image running a shell (zulip's compose.yaml, test/fixtures/real/compose/082): memcached runs, with options the file does not decide", () => {
+    // Before: "no service of the file runs memcached" (MC001, an error) and inspect's "starts: no".
+    const text = readFileSync(join(ROOT, 'test', 'fixtures', 'real', 'compose', '082-zulip-docker-zulip-compose.yaml'), 'utf8');
+    const r = lintText(text, { dialect: 'compose', path: '/srv/zulip/compose.yaml' });
+    expect(findings(r, 'MC001')).toEqual([]);
+    expect(r.config.argvUnknown).toMatch(/service memcached runs "sh" in the image "memcached:alpine", a shell whose script mchard does not evaluate/);
+    expect(r.findings.map((f) => `${f.ruleId} ${f.severity} ${f.line}:${f.column}`)).toEqual(['MC910 info 19:7']);
+    expect(r.config.launchFailure).toBeNull();
+    // A service that runs memcached itself is still the one read.
+    const both = lint(svc('image: memcached:1.6\ncommand: ["sh", "-c", "exec memcached -m 64"]') + '  cache2:\n    image: memcached:1.6\n    command: ["-m", "64"]\n');
+    expect(both.config.argvUnknown ?? null).toBeNull();
+    expect(both.config.argv.map((t) => t.value)).toEqual(['-m', '64']);
+    // Another program in the memcached image (not a shell) is said as such.
+    expect(lint(svc('image: memcached:1.6\ncommand: ["/usr/local/bin/healthcheck"]')).config.argvUnknown).toMatch(/a program mchard does not read/);
+  });
+
+  it("the other real Compose files: sameersbn's version 1 file (083) and tiredofit's image (084)", () => {
+    const real = (name: string) => readFileSync(join(ROOT, 'test', 'fixtures', 'real', 'compose', name), 'utf8');
+    const v1 = lintText(real('083-sameersbn-docker-memcached-docker-compose.yml'), { dialect: 'compose', path: '/srv/memcached/docker-compose.yml' });
+    expect(v1.findings.map((f) => `${f.ruleId} ${f.severity}`)).toEqual(['MC001 error']);
+    expect(v1.findings[0].message).toMatch(/legacy version 1 format \(services at the top level: Memcached\).*docker-compose 1\.x tool/);
+    const tired = lintText(real('084-tiredofit-docker-memcached-docker-compose.yml'), { dialect: 'compose', path: '/srv/memcached/examples/docker-compose.yml' });
+    expect(tired.findings.map((f) => `${f.ruleId} ${f.severity} ${f.line}:${f.column}`)).toEqual(['MC910 info 5:12']);
+    expect(tired.config.argvUnknown).toMatch(/"tiredofit\/memcached", which mchard does not know/);
+  });
+
+  it("memcached's exporter is not memcached: not read as a service that runs it", () => {
+    // Before: MC910 "service exporter runs image prom/memcached-exporter ... decide memcached's options".
+    const exporter = 'services:\n  exporter:\n    image: prom/memcached-exporter:v0.14.2\n    command: ["--memcached.address=cache:11211"]\n';
+    expect(findings(lint(exporter), 'MC910')).toEqual([]);
+    expect(findings(lint(exporter), 'MC001').map((f) => f.message)).toEqual([expect.stringMatching(/no service of the file runs memcached/)]);
+    // Beside a real memcached service, that one is read.
+    const both = lint(exporter + '  cache:\n    image: memcached:1.6.38\n    command: ["-U", "0"]\n');
+    expect(both.config.argv.map((t) => t.value)).toEqual(['-U', '0']);
+    expect(chooseDialect('/srv/app/stack.yml', exporter)).toBeNull();
   });
 
   it('the official image is still read as its entrypoint does', () => {

@@ -123,11 +123,20 @@ describe('refused by name', () => {
   const looks = (path: string, text: string) => refused(detectDialect(path, text)).looksLike;
 
   it('Dockerfiles, Kubernetes manifests, Helm values, Upstart jobs, SysV scripts, shell scripts, Ansible files', () => {
-    expect(looks('/r/Dockerfile', 'FROM memcached:1.6\nCMD ["memcached", "-l", "0.0.0.0"]\n')).toBe('a Dockerfile');
-    expect(looks('/r/build/memcached.df', '# syntax=docker/dockerfile:1\nARG V=1.6\nFROM memcached:${V}\nEXPOSE 11211\n')).toBe('a Dockerfile');
-    expect(looks('/r/k8s/memcached.yaml', 'apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - args: ["-m", "64"]\n')).toBe('a Kubernetes manifest');
+    // A Dockerfile is read when it runs memcached (the dockerfile dialect); any other is refused.
+    expect(looks('/r/Dockerfile', 'FROM nginx:1.27\nCMD ["nginx", "-g", "daemon off;"]\n')).toBe('a Dockerfile whose FROM, CMD and ENTRYPOINT do not name memcached');
+    expect(looks('/r/build/app.df', '# syntax=docker/dockerfile:1\nARG V=1.27\nFROM nginx:${V}\nEXPOSE 80\n')).toBe('a Dockerfile whose FROM, CMD and ENTRYPOINT do not name memcached');
+    expect(chosen(detectDialect('/r/Dockerfile', 'FROM memcached:1.6\nCMD ["memcached", "-l", "0.0.0.0"]\n'))).toMatchObject({ dialect: 'dockerfile', reason: 'name' });
+    expect(chosen(detectDialect('/r/build/memcached.df', '# syntax=docker/dockerfile:1\nARG V=1.6\nFROM memcached:${V}\nEXPOSE 11211\n'))).toMatchObject({ dialect: 'dockerfile', reason: 'content' });
+    // memcached's exporter is not memcached (before: read, with an MC910 about "memcached's options").
+    expect(looks('/r/exporter/Dockerfile', 'FROM prom/memcached-exporter:v0.14.2\nEXPOSE 9150\n')).toBe('a Dockerfile whose FROM, CMD and ENTRYPOINT do not name memcached');
+    expect(looks('/r/Dockerfile', 'FROM quay.io/prometheus/memcached-exporter:v0.14.2 AS exp\nFROM alpine:3.20\nCOPY --from=exp /bin/memcached_exporter /bin/\nENTRYPOINT ["/bin/memcached_exporter"]\n')).toBe('a Dockerfile whose FROM, CMD and ENTRYPOINT do not name memcached');
+    // The program, or the folder of Bitnami's scripts, in CMD/ENTRYPOINT; shell form too.
+    expect(chosen(detectDialect('/r/Dockerfile', 'FROM alpine:3.20\nRUN apk add memcached\nCMD memcached -u memcached -U 0\n'))).toMatchObject({ dialect: 'dockerfile' });
+    expect(chosen(detectDialect('/r/Dockerfile', 'FROM docker.io/bitnami/minideb:bookworm\nENTRYPOINT [ "/opt/bitnami/scripts/memcached/entrypoint.sh" ]\n'))).toMatchObject({ dialect: 'dockerfile' });
+    expect(looks('/r/k8s/memcached.yaml', 'apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - args: ["-m", "64"]\n')).toBe('a Kubernetes manifest with no container that runs memcached');
     expect(looks('/r/chart/templates/deployment.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ include "x.fullname" . }}\n')).toBe('a Helm chart template (a Kubernetes manifest)');
-    expect(looks('/r/chart/values.yaml', 'memcached:\n  args: ["-l", "0.0.0.0"]\n')).toBe('a Helm values file');
+    expect(looks('/r/chart/values.yaml', 'memcached:\n  args: ["-l", "0.0.0.0"]\n')).toBe("a Helm values file of a chart mchard does not read (it reads only Bitnami's memcached chart)");
     expect(looks('/r/helm/memcached.yaml', 'replicaCount: 1\nimage:\n  repository: memcached\n  tag: 1.6\n')).toBe('a Helm values file');
     expect(looks('/etc/init/memcached.conf', 'start on runlevel [2345]\nexec memcached\n')).toBe('an Upstart job');
     expect(looks('/r/memcached.conf', 'description "memcached"\nstart on filesystem\nrespawn\nexec /usr/bin/memcached -l 0.0.0.0\n')).toBe('an Upstart job');
@@ -154,9 +163,9 @@ describe('refused by name', () => {
   });
 
   it('one line: the file is named by the caller, the message says what mchard reads and how to force it', () => {
-    const r = refused(detectDialect('/r/Dockerfile', 'FROM memcached\nCMD memcached\n'));
+    const r = refused(detectDialect('/r/Dockerfile', 'FROM nginx\nCMD nginx\n'));
     expect(r.message).not.toMatch(/\n/);
-    expect(r.message).toMatch(/^not read: it looks like a Dockerfile \(name Dockerfile\); mchard reads Debian's \/etc\/memcached\.conf, .*; pass --dialect NAME to read it as one of them$/);
+    expect(r.message).toMatch(/^not read: it is a Dockerfile whose FROM, CMD and ENTRYPOINT do not name memcached \(name Dockerfile\); mchard reads Debian's \/etc\/memcached\.conf, .*Dockerfiles that run memcached.*; pass --dialect NAME to read it as one of them$/);
   });
 });
 

@@ -116,7 +116,9 @@ describeNetns('mchard audit --probe against another machine (a network namespace
 
     // The hardened one answers its own loopback probe, but nothing else can reach it: no audit finding.
     expect(hd.process.probes).toEqual([expect.objectContaining({ socket: `tcp 127.0.0.1:${tcpH}`, target: '127.0.0.1', answered: true })]);
-    expect(hd.findings).toEqual([]);
+    // Only MC920's note: the running binary (Debian's 1.6.18) predates fixes whose features it does not use (an info).
+    expect(hd.findings.filter((x) => x.ruleId !== 'MC920')).toEqual([]);
+    expect(hd.findings.every((x) => x.ruleId !== 'MC920' || x.severity === 'info')).toBe(true);
 
     // What the audit calls reachable is what the other machine reaches: every held socket of both
     // processes, dialled from the namespace at the host's address on its port.

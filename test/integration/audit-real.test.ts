@@ -67,7 +67,9 @@ describeReal('mchard audit on real processes', () => {
 
     // Hardened: nothing at all, and tied to its file by its argument vector.
     const hf = by.get(hardened.pid)!;
-    expect(hf.findings).toEqual([]);
+    // Only MC920's note: the running binary (Debian's 1.6.18) predates fixes whose features it does not use (an info).
+    expect(hf.findings.filter((x) => x.ruleId !== 'MC920')).toEqual([]);
+    expect(hf.findings.every((x) => x.ruleId !== 'MC920' || x.severity === 'info')).toBe(true);
     expect(hf.process.sockets).toEqual([`tcp 127.0.0.1:${h}`]);
     expect(hf.process.file).toEqual({ path: files.hardened, dialect: 'debian', method: 'argv' });
     expect(hf.path).toBe(`/proc/${hardened.pid}/cmdline`);
@@ -112,7 +114,8 @@ describeReal('mchard audit on real processes', () => {
     expect(r.out).toContain(`memcached pid ${drifted.pid} (user nobody): /usr/bin/memcached -u nobody -m 64 -p ${ports[2]} -U 0`);
     expect(r.out).toContain(`  file: ${files.drifted} (matched by a port or socket it holds)`);
     expect(r.out).toMatch(new RegExp(`^/proc/${drifted.pid}/cmdline:1:1  error  MC950  restart needed`, 'm'));
-    expect(r.out).not.toMatch(new RegExp(`^/proc/${hardened.pid}/cmdline:`, 'm'));
+    // The hardened one: at most MC920's info (see above).
+    expect(r.out.split('\n').filter((l) => l.startsWith(`/proc/${hardened.pid}/cmdline:`) && !/  info  MC920  /.test(l))).toEqual([]);
   });
 
   it('without candidate files, a process is audited on its argv alone, without a drift check', async () => {
@@ -126,7 +129,8 @@ describeReal('mchard audit on real processes', () => {
   it('the hardened process alone is clean (exit 0)', async () => {
     const r = await run(['audit', '--no-firewall', '--pid', String(hardened.pid), files.hardened]);
     expect(r.code).toBe(0);
-    expect(r.out).toContain('no problems found');
+    expect(r.out).toMatch(/no problems found|0 errors, 0 warnings, 1 info/);
+    expect(r.out.split('\n').filter((l) => l.startsWith('/proc/') && !/  info  MC920  /.test(l))).toEqual([]);
   });
 
   it('SARIF and GitHub formats carry the same findings', async () => {

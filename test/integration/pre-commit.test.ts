@@ -88,7 +88,7 @@ describe('.pre-commit-hooks.yaml', () => {
       'etc/memcached.conf.mchard-backup', 'etc/memcached.conf.mchard-backup-20261205T101500Z', 'etc/memcached_a.conf.mchard-backup-20261205T101500Z-2',
       'etc/sysconfig/memcached.mchard-backup-20261205T101500Z', 'etc/.memcached.conf.mchard-lock', 'etc/.memcached.conf.mchard-tmp-4242-0123abcd',
       'etc/sysconfig/.memcached.mchard-tmp-4242-0123abcd', 'etc/.memcached.conf.mchard-4242-0123abcd', 'conf.d/.memcached.mchard-lock',
-      'README.md', 'docs/memcached.md', 'src/memcached.py', 'php/mods-available/memcached.ini', 'Dockerfile', '.github/workflows/ci.yml',
+      'README.md', 'docs/memcached.md', 'src/memcached.py', 'php/mods-available/memcached.ini', '.github/workflows/ci.yml',
       'values.yaml', 'k8s/memcached.yaml', 'memcached.env', 'scripts/memcached.sh',
     ];
     const picks = hookPicks(never);

@@ -8,7 +8,7 @@ import type { FileReport } from '../../src/report/types.js';
 import { sarifErrors } from './sarif-schema.js';
 import { FILES, RULE_SET } from './fixtures.js';
 
-const refusal = detectDialect('/srv/app/Dockerfile', 'FROM memcached:1.6\nCMD ["memcached", "-l", "0.0.0.0"]\n') as DialectRefusal;
+const refusal = detectDialect('/srv/app/Dockerfile', 'FROM nginx:1.27\nCMD ["nginx", "-g", "daemon off;"]\n') as DialectRefusal;
 const refused: FileReport = { path: '/srv/app/Dockerfile', dialect: null, findings: [], detection: refusal };
 const read: FileReport = { ...FILES[0], detection: detectDialect('/etc/memcached.conf', '-l 0.0.0.0\n') };
 const files = [read, refused];
@@ -17,7 +17,7 @@ const input = { files, rules: RULE_SET, color: false, toolVersion: '1.2.3' };
 describe('a refused file in the reports', () => {
   it('is refused (the fixture)', () => {
     expect(refusal.refused).toBe(true);
-    expect(refusal.looksLike).toBe('a Dockerfile');
+    expect(refusal.looksLike).toBe('a Dockerfile whose FROM, CMD and ENTRYPOINT do not name memcached');
   });
 
   it('json: a refused entry with what it looks like, dialect null, no findings; the read file says who reads it', () => {
@@ -25,7 +25,7 @@ describe('a refused file in the reports', () => {
     expect(j.files[1]).toEqual({
       path: '/srv/app/Dockerfile',
       dialect: null,
-      refused: { looksLike: 'a Dockerfile', reason: 'name', message: refusal.message },
+      refused: { looksLike: 'a Dockerfile whose FROM, CMD and ENTRYPOINT do not name memcached', reason: 'name', message: refusal.message },
       findings: [],
     });
     expect(j.files[0]).toMatchObject({ dialect: 'debian', dialectReason: 'path', dialectConfidence: 'certain', readBy: "Debian's systemd-memcached-wrapper" });
@@ -46,7 +46,7 @@ describe('a refused file in the reports', () => {
             message: { text: `/srv/app/Dockerfile: ${refusal.message}` },
             locations: [{ physicalLocation: { artifactLocation: { uri: 'file:///srv/app/Dockerfile' } } }],
             descriptor: { id: 'refused' },
-            properties: { looksLike: 'a Dockerfile' },
+            properties: { looksLike: 'a Dockerfile whose FROM, CMD and ENTRYPOINT do not name memcached' },
           },
         ],
       },
@@ -57,7 +57,7 @@ describe('a refused file in the reports', () => {
 
   it('github: one error annotation on the file, titled as a refusal, not a rule', () => {
     const out = formatReport('github', input).trim().split('\n');
-    expect(out.at(-1)).toMatch(/^::error file=\/srv\/app\/Dockerfile,title=mchard did not read this file::not read: it looks like a Dockerfile/);
+    expect(out.at(-1)).toMatch(/^::error file=\/srv\/app\/Dockerfile,title=mchard did not read this file::not read: it is a Dockerfile whose FROM, CMD and ENTRYPOINT do not name memcached/);
     expect(out.at(-1)).not.toMatch(/MC\d{3}/);
   });
 

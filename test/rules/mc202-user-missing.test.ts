@@ -1,5 +1,11 @@
 import { lintText, findings, pointedText, fixOf } from '../helpers/lint.js';
 import { parseVersion } from '../../src/memcached/version.js';
+import { loadDialect } from '../../src/dialects/index.js';
+
+beforeAll(async () => {
+  await loadDialect('kubernetes');
+  await loadDialect('supervisord');
+});
 
 describe('MC202 user-missing', () => {
   it('reports a Debian file with options but no -u where -u would go, with exit 64', () => {
@@ -41,5 +47,17 @@ describe('MC202 user-missing', () => {
     expect(findings(lintText('-m 64\n-u memcache\n-l 127.0.0.1\n'), 'MC202')).toHaveLength(0);
     expect(findings(lintText('-m 64\n-u root\n'), 'MC202')).toHaveLength(0);
     expect(findings(lintText('# only comments\n'), 'MC202')).toHaveLength(0);
+  });
+
+  it('says nothing when the service starts memcached as another user, even when it fails to start for another reason', () => {
+    // The official image runs as memcache; -l takes a value from a ConfigMap, so the start as written fails
+    // (exit 71), which is no reason to say memcached was started as root and exits 64.
+    const manifest =
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: cache\nspec:\n  containers:\n    - name: memcached\n      image: memcached:1.6.38\n' +
+      '      env:\n        - name: LISTEN\n          valueFrom:\n            configMapKeyRef: {name: cfg, key: listen}\n      args: ["-l", "$(LISTEN)", "-U", "0"]\n';
+    expect(findings(lintText(manifest, { dialect: 'kubernetes', path: '/srv/k8s/cache.yaml' }), 'MC202')).toEqual([]);
+    // supervisord's user= with an -l host name that does not resolve here.
+    const program = '[program:memcached]\ncommand=/usr/bin/memcached -l cache.invalid -U 0\nuser=memcache\n';
+    expect(findings(lintText(program, { dialect: 'supervisord', path: '/etc/supervisor/conf.d/memcached.conf' }), 'MC202')).toEqual([]);
   });
 });

@@ -1,5 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { lintText, findings, pointedText, fixOf } from '../helpers/lint.js';
+import { loadDialect } from '../../src/dialects/index.js';
+
+beforeAll(async () => {
+  for (const d of ['kubernetes', 'helm', 'dockerfile'] as const) await loadDialect(d);
+});
 
 const debianDefault = readFileSync(new URL('../../samples/debian-default.conf', import.meta.url), 'utf8');
 
@@ -57,5 +62,19 @@ describe('MC901 daemonize-under-service-manager', () => {
   it('accepts files without -d', () => {
     expect(findings(lintText('-u memcache\n-l 127.0.0.1\n-v\n'), 'MC901')).toHaveLength(0);
     expect(findings(lintText('PORT="11211"\nUSER="memcached"\nMAXCONN="1024"\nCACHESIZE="64"\nOPTIONS="-l 127.0.0.1,::1"\n', { dialect: 'sysconfig' }), 'MC901')).toHaveLength(0);
+  });
+
+  it("reports -d in a container's command line: a Kubernetes container's args, the Bitnami chart's values, a Dockerfile", () => {
+    const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: cache\nspec:\n  containers:\n    - name: memcached\n      image: memcached:1.6.38\n      args: ["-U", "0", "-d"]\n';
+    const k = lintText(pod, { dialect: 'kubernetes', path: '/srv/k8s/cache.yaml' });
+    const f = findings(k, 'MC901');
+    expect(f.map((x) => x.severity)).toEqual(['error']);
+    expect(pointedText(k, f[0])).toBe('-d');
+    expect(f[0].message).toMatch(/the container's command or args .*CrashLoopBackOff/);
+    expect(fixOf(f[0])?.intents).toEqual([expect.objectContaining({ kind: 'remove-option' })]);
+    const values = 'image:\n  registry: docker.io\n  repository: bitnami/memcached\n  tag: 1.6.39-debian-12-r0\nextraEnvVars:\n  - name: MEMCACHED_EXTRA_FLAGS\n    value: "-U 0 -d"\n';
+    expect(findings(lintText(values, { dialect: 'helm', path: '/srv/chart/values.yaml' }), 'MC901').map((x) => x.severity)).toEqual(['error']);
+    expect(findings(lintText('FROM memcached:1.6.38\nCMD ["-U", "0", "-d"]\n', { dialect: 'dockerfile', path: '/srv/app/Dockerfile' }), 'MC901')).toHaveLength(1);
+    expect(findings(lintText(pod.replace(', "-d"', ''), { dialect: 'kubernetes', path: '/srv/k8s/cache.yaml' }), 'MC901')).toEqual([]);
   });
 });

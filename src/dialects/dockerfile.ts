@@ -1,0 +1,758 @@
+/**
+ * The Dockerfile dialect: what memcached runs with in the image a Dockerfile builds, read the way
+ * BuildKit's Dockerfile frontend reads the file and Docker starts the container.
+ *
+ * - Lines: parser directives at the top (`# escape=` sets the escape character, `\` or a backtick);
+ *   an instruction continues on the next line when it ends with the escape character (blanks after it
+ *   allowed); comment lines and empty lines inside a continuation are dropped; here-documents of `RUN`,
+ *   `COPY` and `ADD` are skipped.
+ * - Stages: the last `FROM` is the image; `FROM stage` continues an earlier `FROM image AS stage`. Global
+ *   `ARG`s (before the first `FROM`) can build the image reference; their defaults are only defaults
+ *   (`--build-arg` changes them).
+ * - `ENV`, `USER`, `EXPOSE`, `ARG` have Docker's quoting and `$VAR`/`${VAR:-x}` substitution; `CMD` and
+ *   `ENTRYPOINT` have none: in exec form (a JSON array) the words are the program and its arguments; in
+ *   shell form they are `SHELL` (default `/bin/sh -c`) and the text, whose words are what `sh` makes of
+ *   them (the project's shell reader; `$VAR` takes the image's `ENV` value).
+ * - What runs: `ENTRYPOINT` + `CMD`, where a `CMD` inherited from the base image is dropped once the
+ *   stage sets `ENTRYPOINT`, and a shell-form `ENTRYPOINT` ignores `CMD`. The base image's own
+ *   ENTRYPOINT, CMD and USER count when mchard knows it (the official memcached image, Bitnami's, the
+ *   distributions' base images, which run as root); otherwise they are unknown.
+ * - The official image's entrypoint prepends `memcached` to a command starting with `-`; Bitnami's runs
+ *   its start script from `ENV MEMCACHED_*` (images/). `sh -c "exec memcached ..."` is read through.
+ * - Exposure: inside a container memcached binds the container's network; `EXPOSE` only documents the
+ *   port. Whoever runs the image publishes it (`docker run -p`, `-P` for every exposed port, Compose
+ *   `ports:`, a Kubernetes Service), so the listener rules judge the container's own network.
+ */
+import type { ArgToken, SourceText, Span } from '../source.js';
+import type { Dialect, LaunchFailure, ParsedConfig } from './types.js';
+import { bitnamiNote, type ContainerNote } from './container-notes.js';
+import { literalChars, joinSpans, tokenOf, valueOf, type SrcChar } from './sourced.js';
+import { parseShellCommand, type SourcedChar } from './shell.js';
+import { identifyImage, type ImageInfo } from './images/index.js';
+import { isMemcachedProgram, officialEntrypoint, OFFICIAL_USER } from './images/official.js';
+import { bitnamiStart, BITNAMI_UID, type EnvValue } from './images/bitnami.js';
+import type { ReachData } from './container-reach.js';
+
+export interface DockerInstruction {
+  /** The keyword in upper case. */
+  readonly keyword: string;
+  readonly keywordSpan: Span;
+  /** The arguments, continuation lines joined (without the escape and the line end), comment lines dropped. */
+  readonly args: readonly SrcChar[];
+  /** From the keyword to the end of its last line's text. */
+  readonly span: Span;
+}
+
+/** A CMD, ENTRYPOINT or SHELL as written: exec form (JSON array) or shell form. */
+export type CommandForm =
+  | { readonly form: 'exec'; readonly instr: DockerInstruction; readonly items: readonly ExecItem[]; readonly open: number; readonly close: number }
+  | { readonly form: 'shell'; readonly instr: DockerInstruction; readonly text: readonly SrcChar[] };
+
+export interface ExecItem {
+  readonly value: string;
+  /** The string's characters, each with its place (escapes span their whole sequence). */
+  readonly chars: readonly SrcChar[];
+  /** The JSON string token, quotes included. */
+  readonly span: Span;
+}
+
+/** What feeds memcached's argument vector, for the editor. */
+export interface DockerArgvSource {
+  /** The instruction whose words are memcached's options (after `skip` words), or null. */
+  readonly holder: 'CMD' | 'ENTRYPOINT' | null;
+  readonly form: CommandForm | null;
+  /** Words of the holder before memcached's first option (`memcached`, or `sh -c` for a script). */
+  readonly skip: number;
+  /** For a shell script (shell form or `sh -c`): the script's characters. */
+  readonly script: readonly SrcChar[] | null;
+  /** The options continue in CMD after ENTRYPOINT's (`ENTRYPOINT ["memcached"]` + `CMD ["-m", "64"]`). */
+  readonly cmd: CommandForm | null;
+}
+
+export interface DockerfileConfig extends ParsedConfig<ContainerNote> {
+  readonly dialect: 'dockerfile';
+  readonly instructions: readonly DockerInstruction[];
+  readonly escape: string;
+  /** Set when memcached's options come from the file's CMD/ENTRYPOINT. */
+  readonly argvSource: DockerArgvSource | null;
+  /** The final stage's instructions (the stage chain's, oldest first). */
+  readonly stageInstructions: readonly DockerInstruction[];
+}
+
+// ---- lines and instructions ----
+
+const DIRECTIVE = /^#[ \t]*([A-Za-z]+)[ \t]*=[ \t]*(.*?)[ \t]*$/;
+
+interface PhysLine {
+  start: number;
+  /** Without the line end ("\n" or "\r\n"). */
+  end: number;
+}
+
+function physicalLines(text: string): PhysLine[] {
+  const out: PhysLine[] = [];
+  let start = 0;
+  while (start <= text.length) {
+    const nl = text.indexOf('\n', start);
+    let end = nl === -1 ? text.length : nl;
+    if (end > start && text[end - 1] === '\r') end--;
+    out.push({ start, end });
+    if (nl === -1) break;
+    start = nl + 1;
+  }
+  return out;
+}
+
+/** The parser directives and the instructions of a Dockerfile. */
+export function readInstructions(text: string): { escape: string; instructions: DockerInstruction[]; notes: ContainerNote[] } {
+  const lines = physicalLines(text);
+  const notes: ContainerNote[] = [];
+  let escape = '\\';
+  let k = 0;
+  // Parser directives: only at the very top, before any blank line, other comment or instruction.
+  for (; k < lines.length; k++) {
+    const l = text.slice(lines[k].start, lines[k].end);
+    const m = DIRECTIVE.exec(l);
+    if (!m) break;
+    if (m[1].toLowerCase() === 'escape') {
+      if (m[2] === '`' || m[2] === '\\') escape = m[2];
+      else notes.push({ kind: 'parse-error', span: { start: lines[k].start, end: lines[k].end }, message: `invalid escape directive ${JSON.stringify(m[2])}: Docker accepts only \\ or \``});
+    }
+  }
+  const instructions: DockerInstruction[] = [];
+  const blank = (l: PhysLine) => /^[ \t]*$/.test(text.slice(l.start, l.end));
+  const comment = (l: PhysLine) => /^[ \t]*#/.test(text.slice(l.start, l.end));
+  /** The end of a line's text without a trailing escape (and the blanks after it), and whether it continues. */
+  const cont = (l: PhysLine): { end: number; continues: boolean } => {
+    let e = l.end;
+    while (e > l.start && (text[e - 1] === ' ' || text[e - 1] === '\t')) e--;
+    if (e > l.start && text[e - 1] === escape) return { end: e - 1, continues: true };
+    return { end: l.end, continues: false };
+  };
+  while (k < lines.length) {
+    const l = lines[k];
+    if (blank(l) || comment(l)) {
+      k++;
+      continue;
+    }
+    const lineText = text.slice(l.start, l.end);
+    const lead = /^[ \t]*/.exec(lineText)![0].length;
+    const kw = /^[A-Za-z]+/.exec(lineText.slice(lead));
+    const kwStart = l.start + lead;
+    const keyword = kw ? kw[0].toUpperCase() : '';
+    const kwEnd = kwStart + (kw ? kw[0].length : 0);
+    const args: SrcChar[] = [];
+    let c = cont(l);
+    let from = kwEnd;
+    while (from < c.end && (text[from] === ' ' || text[from] === '\t')) from++;
+    args.push(...literalChars(text.slice(from, c.end), from));
+    let last = l;
+    while (c.continues && k + 1 < lines.length) {
+      k++;
+      const next = lines[k];
+      if (comment(next) || blank(next)) continue;
+      c = cont(next);
+      args.push(...literalChars(text.slice(next.start, c.end), next.start));
+      last = next;
+    }
+    k++;
+    const instr: DockerInstruction = { keyword, keywordSpan: { start: kwStart, end: kwEnd }, args, span: { start: kwStart, end: Math.max(last.end, kwEnd) } };
+    instructions.push(instr);
+    // Here-documents (`RUN <<EOF`): their lines are not instructions.
+    if (keyword === 'RUN' || keyword === 'COPY' || keyword === 'ADD') {
+      const heres = [...valueOf(args).matchAll(/<<(-?)(["']?)([A-Za-z_][A-Za-z0-9_]*)\2/g)];
+      for (const h of heres) {
+        while (k < lines.length && text.slice(lines[k].start, lines[k].end).replace(h[1] ? /^\t*/ : /^/, '') !== h[3]) k++;
+        k++;
+      }
+    }
+  }
+  return { escape, instructions, notes };
+}
+
+// ---- words, quoting and substitution (ENV, ARG, USER, FROM, EXPOSE) ----
+
+/** A variable as the Dockerfile knows it: its value's characters, and what it depends on (a build argument). */
+interface Var {
+  readonly chars: readonly SrcChar[] | null;
+  readonly dep?: string;
+  readonly span: Span | null;
+}
+
+/** Splits on unquoted blanks, keeping quotes and escapes (Docker parses `ENV a="x y" b=c` so). */
+function rawWords(chars: readonly SrcChar[], escape: string): SrcChar[][] {
+  const words: SrcChar[][] = [];
+  let cur: SrcChar[] = [];
+  let quote: string | null = null;
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i];
+    if (quote === null && (c.ch === ' ' || c.ch === '\t')) {
+      if (cur.length) words.push(cur);
+      cur = [];
+      continue;
+    }
+    cur.push(c);
+    if (c.ch === escape && quote !== "'" && i + 1 < chars.length) {
+      cur.push(chars[++i]);
+      continue;
+    }
+    if (quote === null && (c.ch === '"' || c.ch === "'")) quote = c.ch;
+    else if (quote === c.ch) quote = null;
+  }
+  if (cur.length) words.push(cur);
+  return words;
+}
+
+/**
+ * One word with quotes removed, escapes applied and `$NAME`, `${NAME}`, `${NAME:-x}`, `${NAME:+x}` (and
+ * the forms without `:`) replaced, as BuildKit's shell lexer does. Characters from a build argument's
+ * default carry `dep`; an unknown variable leaves the word unknown (null).
+ */
+function processWord(chars: readonly SrcChar[], escape: string, lookup: (name: string) => Var | undefined): { chars: SrcChar[]; unknown: string | null } {
+  const out: SrcChar[] = [];
+  let unknown: string | null = null;
+  let i = 0;
+  const n = chars.length;
+  const at = (k: number) => (k < n ? chars[k].ch : '');
+  const expand = (): void => {
+    // at(i) === '$'
+    const start = i;
+    if (at(i + 1) === '{') {
+      let e = i + 2;
+      let depth = 1;
+      while (e < n) {
+        if (at(e) === '{') depth++;
+        else if (at(e) === '}' && --depth === 0) break;
+        e++;
+      }
+      const body = valueOf(chars.slice(i + 2, e));
+      const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+?])([\s\S]*))?$/.exec(body);
+      if (e >= n || !m) {
+        out.push(chars[i]);
+        i++;
+        return;
+      }
+      const v = lookup(m[1]);
+      const set = v !== undefined && (m[2]?.startsWith(':') ? !(v.chars !== null && v.chars.length === 0) : true);
+      const wordChars = chars.slice(i + 2 + m[1].length + (m[2]?.length ?? 0), e);
+      const span = joinSpans(chars.slice(start, e + 1));
+      if (v && v.chars === null) unknown ??= v.dep ?? `${m[1]} is not known`;
+      if (m[2] === ':-' || m[2] === '-') {
+        if (set && v!.chars) out.push(...v!.chars.map((c) => ({ ch: c.ch, span, ...(v!.dep ? { dep: v!.dep } : {}) })));
+        else if (!set) out.push(...processWord(wordChars, escape, lookup).chars);
+      } else if (m[2] === ':+' || m[2] === '+') {
+        if (set) out.push(...processWord(wordChars, escape, lookup).chars);
+      } else if (v?.chars) out.push(...v.chars.map((c) => ({ ch: c.ch, span, ...(v.dep ? { dep: v.dep } : {}) })));
+      i = e + 1;
+      return;
+    }
+    const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(valueOf(chars.slice(i + 1, Math.min(n, i + 200))));
+    if (!name) {
+      out.push(chars[i]);
+      i++;
+      return;
+    }
+    const v = lookup(name[0]);
+    const span = joinSpans(chars.slice(i, i + 1 + name[0].length));
+    if (v && v.chars === null) unknown ??= v.dep ?? `${name[0]} is not known`;
+    if (v?.chars) out.push(...v.chars.map((c) => ({ ch: c.ch, span, ...(v.dep ? { dep: v.dep } : {}) })));
+    i += 1 + name[0].length;
+  };
+  while (i < n) {
+    const c = at(i);
+    if (c === escape) {
+      if (i + 1 < n) out.push({ ...chars[i + 1], span: joinSpans(chars.slice(i, i + 2)) });
+      i += 2;
+      continue;
+    }
+    if (c === "'") {
+      i++;
+      while (i < n && at(i) !== "'") out.push(chars[i++]);
+      i++;
+      continue;
+    }
+    if (c === '"') {
+      i++;
+      while (i < n && at(i) !== '"') {
+        if (at(i) === escape && (at(i + 1) === '"' || at(i + 1) === '$' || at(i + 1) === escape)) {
+          out.push({ ...chars[i + 1], span: joinSpans(chars.slice(i, i + 2)) });
+          i += 2;
+        } else if (at(i) === '$') expand();
+        else out.push(chars[i++]);
+      }
+      i++;
+      continue;
+    }
+    if (c === '$') {
+      expand();
+      continue;
+    }
+    out.push(chars[i++]);
+  }
+  return { chars: out, unknown };
+}
+
+// ---- CMD, ENTRYPOINT, SHELL ----
+
+/** The JSON array of an exec form, with each string's characters; null when the text is not one (shell form). */
+function execForm(chars: readonly SrcChar[]): { items: ExecItem[]; open: number; close: number } | null {
+  const text = valueOf(chars);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(parsed) || !parsed.every((x) => typeof x === 'string')) return null;
+  const items: ExecItem[] = [];
+  let i = 0;
+  const ws = () => {
+    while (i < chars.length && /\s/.test(chars[i].ch)) i++;
+  };
+  ws();
+  const open = chars[i].span!.start;
+  i++;
+  for (;;) {
+    ws();
+    if (chars[i].ch === ']') break;
+    if (chars[i].ch === ',') {
+      i++;
+      continue;
+    }
+    // A JSON string.
+    const s = i;
+    i++;
+    const value: SrcChar[] = [];
+    while (chars[i].ch !== '"') {
+      if (chars[i].ch === '\\') {
+        const e = chars[i + 1].ch;
+        if (e === 'u') {
+          const code = parseInt(valueOf(chars.slice(i + 2, i + 6)), 16);
+          value.push({ ch: String.fromCharCode(code), span: joinSpans(chars.slice(i, i + 6)) });
+          i += 6;
+        } else {
+          const map: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', '/': '/', '\\': '\\', '"': '"' };
+          value.push({ ch: map[e] ?? e, span: joinSpans(chars.slice(i, i + 2)) });
+          i += 2;
+        }
+      } else value.push(chars[i++]);
+    }
+    i++;
+    items.push({ value: valueOf(value), chars: value, span: joinSpans(chars.slice(s, i))! });
+  }
+  const close = chars[i].span!.start;
+  if (items.length !== parsed.length || items.some((it, k) => it.value !== parsed[k])) return null;
+  return { items, open, close };
+}
+
+function commandOf(instr: DockerInstruction): CommandForm {
+  const e = execForm(instr.args);
+  return e ? { form: 'exec', instr, ...e } : { form: 'shell', instr, text: instr.args };
+}
+
+const SHELLS = /(^|\/)(sh|bash|ash|dash|zsh|ksh)$/;
+
+// ---- base images ----
+
+/** Docker Official Images of distributions: no ENTRYPOINT, and they run as root. */
+const DISTRIBUTIONS = new Set(['ubuntu', 'debian', 'alpine', 'busybox', 'centos', 'fedora', 'rockylinux', 'almalinux', 'amazonlinux', 'archlinux', 'oraclelinux', 'photon', 'mageia', 'clearlinux']);
+
+interface Base {
+  /** What the base image sets, when known. */
+  readonly entrypoint: readonly string[] | null;
+  readonly cmd: readonly string[] | null;
+  /** The user, or null when unknown. */
+  readonly user: string | null;
+  readonly known: boolean;
+  readonly why: string;
+}
+
+function baseOf(info: ImageInfo | null, ref: string, scratch: boolean): Base {
+  if (scratch) return { entrypoint: [], cmd: [], user: 'root', known: true, why: 'scratch' };
+  if (info?.family === 'official') return { entrypoint: ['docker-entrypoint.sh'], cmd: ['memcached'], user: OFFICIAL_USER, known: true, why: info.title };
+  if (info?.family === 'bitnami') return { entrypoint: ['/opt/bitnami/scripts/memcached/entrypoint.sh'], cmd: ['/opt/bitnami/scripts/memcached/run.sh'], user: String(BITNAMI_UID), known: true, why: info.title };
+  if (info && info.ref.registry === 'docker.io' && info.ref.path.startsWith('library/') && DISTRIBUTIONS.has(info.ref.path.slice('library/'.length))) {
+    return { entrypoint: [], cmd: null, user: 'root', known: true, why: `${info.ref.path.slice('library/'.length)} (a distribution's base image: no ENTRYPOINT, user root)` };
+  }
+  return { entrypoint: null, cmd: null, user: null, known: false, why: `base image ${ref}, which mchard does not know` };
+}
+
+// ---- the dialect ----
+
+export function parseDockerfile(source: SourceText): DockerfileConfig {
+  const text = source.text;
+  const { escape, instructions, notes } = readInstructions(text);
+  const print = () => text;
+  let launchFailure: LaunchFailure | null = null;
+  const fail = (reason: string, span: Span | null) => {
+    launchFailure ??= { exitCode: -1, reason, span };
+    notes.push({ kind: 'parse-error', span: span ?? { start: 0, end: 0 }, message: reason });
+  };
+  const result = (extra: Partial<DockerfileConfig> & { argv?: ArgToken[] }): DockerfileConfig => {
+    const argv = extra.argv ?? [];
+    notes.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+    return {
+      dialect: 'dockerfile',
+      source,
+      print,
+      argv,
+      argvExact: !extra.argvUnknown && argv.every((t) => t.exact),
+      launchFailure,
+      notes,
+      instructions,
+      escape,
+      argvSource: null,
+      stageInstructions: [],
+      ...extra,
+    };
+  };
+
+  // Stages.
+  const globalArgs = new Map<string, Var>();
+  interface Stage {
+    name: string | null;
+    from: DockerInstruction;
+    parent: Stage | null;
+    image: string;
+    instrs: DockerInstruction[];
+  }
+  const stages: Stage[] = [];
+  const argLookup = (scope: Map<string, Var>) => (name: string) => scope.get(name);
+  for (const instr of instructions) {
+    if (instr.keyword === 'FROM') {
+      const words = rawWords(instr.args, escape).filter((w) => !valueOf(w).startsWith('--'));
+      if (words.length === 0) {
+        fail('FROM without an image: Docker refuses the file', instr.span);
+        continue;
+      }
+      const img = processWord(words[0], escape, argLookup(globalArgs));
+      const image = valueOf(img.chars);
+      const asName = words.length >= 3 && valueOf(words[1]).toLowerCase() === 'as' ? valueOf(words[2]) : null;
+      const parent = stages.find((s) => s.name !== null && s.name.toLowerCase() === image.toLowerCase()) ?? null;
+      stages.push({ name: asName, from: instr, parent, image, instrs: [] });
+      if (img.unknown || img.chars.some((c) => c.dep)) {
+        notes.push({ kind: 'image-from-build-arg', span: instr.span, message: `the image reference depends on build arguments: ${img.unknown ?? img.chars.find((c) => c.dep)!.dep}` });
+      }
+      continue;
+    }
+    if (stages.length === 0) {
+      if (instr.keyword === 'ARG') {
+        for (const w of rawWords(instr.args, escape)) {
+          const v = valueOf(w);
+          const eq = v.indexOf('=');
+          const name = eq === -1 ? v : v.slice(0, eq);
+          const val = eq === -1 ? null : processWord(w.slice(eq + 1), escape, argLookup(globalArgs)).chars;
+          globalArgs.set(name, val === null ? { chars: null, dep: `build argument ${name} has no default (docker build --build-arg ${name}=... decides)`, span: instr.span } : { chars: val, dep: `build argument ${name} (default ${JSON.stringify(valueOf(val))}; --build-arg can change it)`, span: instr.span });
+        }
+      } else if (instr.keyword !== '') {
+        fail(`${instr.keyword} before the first FROM: Docker refuses the file (only ARG may come first)`, instr.span);
+      }
+      continue;
+    }
+    stages[stages.length - 1].instrs.push(instr);
+  }
+  if (launchFailure) return result({});
+  const final = stages.at(-1);
+  if (!final) {
+    fail('no FROM instruction: this is not a Dockerfile Docker can build', null);
+    return result({});
+  }
+
+  // The final stage's chain, oldest first, and its external base image.
+  const chain: Stage[] = [];
+  for (let s: Stage | null = final; s; s = s.parent) chain.unshift(s);
+  const root = chain[0];
+  const rootRef = root.image;
+  const info = identifyImage(rootRef);
+  const depNote = notes.find((n) => n.kind === 'image-from-build-arg' && n.span.start === root.from.span.start);
+  const imageInfo: ImageInfo | null = info && depNote ? { ...info, version: { kind: 'unknown', why: depNote.message } } : info;
+  const base = baseOf(imageInfo, rootRef, rootRef.toLowerCase() === 'scratch');
+  const fromSpan = root.from.span;
+
+  // Replay the chain: ENV, ARG, USER, CMD, ENTRYPOINT, SHELL, EXPOSE.
+  const env = new Map<string, Var>();
+  let user: { value: string | null; why: string; span: Span | null } = base.user !== null ? { value: base.user, why: `the base image (${base.why}) runs as ${base.user}`, span: fromSpan } : { value: null, why: `the user is set by the ${base.why}`, span: fromSpan };
+  let cmd: CommandForm | null = null;
+  let entrypoint: CommandForm | null = null;
+  let cmdFromBase = true;
+  let shell: string[] = ['/bin/sh', '-c'];
+  const exposed: { text: string; span: Span }[] = [];
+  const stageInstructions: DockerInstruction[] = [];
+  for (const stage of chain) {
+    const args = new Map<string, Var>();
+    let cmdSet = false;
+    const lookup = (name: string) => env.get(name) ?? args.get(name);
+    for (const instr of stage.instrs) {
+      stageInstructions.push(instr);
+      switch (instr.keyword) {
+        case 'ARG':
+          for (const w of rawWords(instr.args, escape)) {
+            const v = valueOf(w);
+            const eq = v.indexOf('=');
+            const name = eq === -1 ? v : v.slice(0, eq);
+            const g = globalArgs.get(name);
+            const val = eq === -1 ? (g?.chars ?? null) : processWord(w.slice(eq + 1), escape, lookup).chars;
+            args.set(name, val === null ? { chars: null, dep: `build argument ${name} has no default (docker build --build-arg ${name}=... decides)`, span: instr.span } : { chars: val, dep: `build argument ${name} (default ${JSON.stringify(valueOf(val))}; --build-arg can change it)`, span: instr.span });
+          }
+          break;
+        case 'ENV': {
+          const words = rawWords(instr.args, escape);
+          if (words.length === 0) break;
+          if (valueOf(words[0]).includes('=')) {
+            for (const w of words) {
+              const eq = w.findIndex((c) => c.ch === '=');
+              if (eq <= 0) continue;
+              const name = valueOf(w.slice(0, eq));
+              const p = processWord(w.slice(eq + 1), escape, lookup);
+              env.set(name, p.unknown ? { chars: null, dep: p.unknown, span: joinSpans(w) } : { chars: p.chars, span: joinSpans(w) });
+            }
+          } else {
+            // Legacy `ENV NAME value with spaces`.
+            const name = valueOf(words[0]);
+            const rest = instr.args.slice(words[0].length);
+            let k = 0;
+            while (k < rest.length && (rest[k].ch === ' ' || rest[k].ch === '\t')) k++;
+            const p = processWord(rest.slice(k), escape, lookup);
+            env.set(name, p.unknown ? { chars: null, dep: p.unknown, span: instr.span } : { chars: p.chars, span: instr.span });
+          }
+          break;
+        }
+        case 'USER': {
+          const p = processWord(instr.args, escape, lookup);
+          const dep = p.unknown ?? p.chars.find((c) => c.dep)?.dep;
+          user = dep ? { value: null, why: `USER depends on ${dep}`, span: instr.span } : { value: valueOf(p.chars).trim(), why: `USER ${valueOf(p.chars).trim()}`, span: instr.span };
+          break;
+        }
+        case 'CMD':
+          cmd = commandOf(instr);
+          cmdSet = true;
+          cmdFromBase = false;
+          break;
+        case 'ENTRYPOINT':
+          entrypoint = commandOf(instr);
+          if (!cmdSet) {
+            cmd = null;
+            cmdFromBase = false;
+          }
+          break;
+        case 'SHELL': {
+          const e = execForm(instr.args);
+          if (e) shell = e.items.map((it) => it.value);
+          break;
+        }
+        case 'EXPOSE':
+          for (const w of rawWords(instr.args, escape)) exposed.push({ text: valueOf(processWord(w, escape, lookup).chars), span: joinSpans(w)! });
+          break;
+      }
+    }
+  }
+
+  // The program that runs: ENTRYPOINT + CMD (the base image's where the file sets none).
+  const words = (c: CommandForm): { chars: SrcChar[]; fromShell: boolean }[] =>
+    c.form === 'exec' ? c.items.map((it) => ({ chars: [...it.chars], fromShell: false })) : [...shell.map((s) => ({ chars: [...literalChars(s, 0)].map((x) => ({ ch: x.ch, span: null })), fromShell: true })), { chars: [...c.text], fromShell: false }];
+
+  for (const e of exposed) {
+    notes.push({ kind: 'expose', span: e.span, message: `EXPOSE ${e.text} documents the port; it publishes nothing (docker run -p decides, and -P publishes every exposed port on every interface of the host)` });
+  }
+  const reach: ReachData = { mode: 'container', published: [], unpublished: 'inside the container; a Dockerfile publishes nothing: whoever runs the image decides who reaches it (docker run -p, Compose ports:, a Kubernetes Service)' };
+  const reachNote: ContainerNote = { kind: 'container-reach', span: exposed[0]?.span ?? fromSpan, message: reach.unpublished!, ...reach };
+  const image = imageInfo ? { info: imageInfo, span: fromSpan } : undefined;
+  const startsAsOf = (u: typeof user) => (u.value === null ? `unknown (${u.why})` : /^(root|0+)(:.*)?$/.test(u.value) ? 'root' : u.value.split(':')[0]);
+  const userNote = (u: typeof user, what: string) => notes.push({ kind: 'starts-as', span: u.span ?? fromSpan, message: what, user: u.value });
+
+  // Bitnami's image: its start script builds the vector from ENV. A Dockerfile that builds Bitnami's
+  // image itself (its ENTRYPOINT is Bitnami's entrypoint.sh) is read the same way, for the release its
+  // BITNAMI_IMAGE_VERSION or APP_VERSION names.
+  const bitnamiEntry = entrypoint?.form === 'exec' && entrypoint.items[0]?.value === '/opt/bitnami/scripts/memcached/entrypoint.sh';
+  if (bitnamiEntry && imageInfo?.family !== 'bitnami') {
+    const tagVar = env.get('BITNAMI_IMAGE_VERSION') ?? env.get('APP_VERSION');
+    const tag = tagVar?.chars ? valueOf(tagVar.chars) : 'latest';
+    const built = identifyImage(`bitnami/memcached:${/^[\w.-]+$/.test(tag) ? tag : 'latest'}`)!;
+    return readBitnami({ ...built, title: `Bitnami's memcached image (built by this file)` }, null, cmd);
+  }
+  if (imageInfo?.family === 'bitnami') return readBitnami(imageInfo, entrypoint, cmd);
+
+  function readBitnami(imageInfo: ImageInfo, entrypoint: CommandForm | null, cmd: CommandForm | null): DockerfileConfig {
+    const img = { info: imageInfo, span: fromSpan };
+    const envValues = new Map<string, EnvValue>([...env].map(([k, v]) => [k, { chars: v.chars, span: v.span, ...(v.chars === null ? { why: v.dep, text: `$${k}` } : {}), ...(v.dep ? { dep: v.dep } : {}) }]));
+    const tokens = (c: CommandForm | null) => (c ? words(c).map((w) => tokenOf(w.chars, text, 'Docker')) : []);
+    const start = bitnamiStart({
+      image: imageInfo,
+      env: envValues,
+      otherSources: [],
+      program: entrypoint ? [...tokens(entrypoint), ...tokens(cmd)] : cmd ? tokens(cmd) : null,
+      entrypointReplaced: entrypoint !== null,
+      user: user.span === fromSpan && imageInfo === image?.info ? null : { value: user.value, span: user.span, ...(user.value === null ? { why: user.why } : {}) },
+      text,
+      anchor: fromSpan,
+    });
+    if (start.runs === 'other') {
+      return result({ argvUnknown: `the image runs ${JSON.stringify(start.program)}, not memcached, so the file does not decide memcached's options`, image: img, notes: withNote(notes, { kind: 'not-memcached', span: (cmd ?? entrypoint)?.instr.span ?? fromSpan, message: `the image runs ${JSON.stringify(start.program)}` }) });
+    }
+    if (start.failure) {
+      launchFailure = { exitCode: start.failure.exitCode ?? -1, reason: start.failure.reason, span: start.failure.span };
+      notes.push({ kind: 'image-refuses', span: start.failure.span ?? fromSpan, message: start.failure.reason });
+    }
+    for (const n of start.notes) notes.push(bitnamiNote(n, n.span ?? fromSpan));
+    if (start.sasl.on === null) notes.push({ kind: 'auth-unknown', span: start.sasl.span ?? fromSpan, message: start.sasl.why });
+    if (start.argvUnknown) notes.push({ kind: 'unknown-variable', span: start.unknown[0]?.span ?? fromSpan, message: start.argvUnknown });
+    notes.push(reachNote);
+    userNote(user, start.userWhy);
+    return result({
+      argv: [...start.argv],
+      ...(start.argvUnknown ? { argvUnknown: start.argvUnknown } : {}),
+      startsAs: start.startsAs ?? `unknown (${start.userWhy})`,
+      image: img,
+      stageInstructions,
+    });
+  }
+
+  const entryWords = entrypoint ? words(entrypoint) : null;
+  const baseCmd = cmdFromBase && base.cmd !== null ? base.cmd : null;
+  // A base image mchard does not know may have an ENTRYPOINT that receives CMD. A CMD that names memcached
+  // itself is read all the same (an image's entrypoint that runs its arguments, as they usually do, gives
+  // memcached these words), and the assumption is said; any other CMD is left to the image.
+  let assumed = false;
+  if (entrypoint === null && !base.known) {
+    if (cmd === null) {
+      return result({ argvUnknown: `the ${base.why} decides what runs (the file sets neither ENTRYPOINT nor CMD)`, image, notes: withNote(notes, { kind: 'delegated', span: fromSpan, message: `the ${base.why} decides what runs` }) });
+    }
+    assumed = true;
+    notes.push({ kind: 'assumed-entrypoint', span: fromSpan, message: `assuming the ${base.why} has no ENTRYPOINT of its own, or one that runs its arguments unchanged` });
+  }
+  if (entrypoint?.form === 'shell' && cmd !== null) {
+    notes.push({ kind: 'ignored-setting', span: cmd.instr.span, message: `ENTRYPOINT in shell form runs "${shell.join(' ')} <text>" and never passes CMD on, so this CMD has no effect` });
+  }
+
+  // The official image's entrypoint with the file's (or the image's) CMD.
+  if (entrypoint === null && imageInfo?.family === 'official') {
+    const cmdWords = cmd ? words(cmd) : null;
+    if (cmd?.form === 'shell') {
+      // /bin/sh -c TEXT: docker-entrypoint.sh runs sh, which runs the text.
+      return fromScript(cmd, cmd.text, 'CMD', 2);
+    }
+    const tokens = cmdWords ? cmdWords.map((w) => tokenOf(w.chars, text, 'Docker')) : null;
+    const r = officialEntrypoint(tokens);
+    if (r.runs === 'other') return notMemcached(r.program, cmd!);
+    notes.push(reachNote);
+    userNote(user, user.span === fromSpan ? 'the official memcached image runs as user memcache (USER memcache), so memcached is not root and ignores -u' : `${user.why}`);
+    return result({
+      argv: [...r.argv],
+      startsAs: startsAsOf(user),
+      image,
+      argvSource: { holder: cmd ? 'CMD' : null, form: cmd, skip: r.skip, script: null, cmd: null },
+      stageInstructions,
+    });
+  }
+
+  // ENTRYPOINT (the file's, or the base image's when it has none) + CMD.
+  const program: { chars: SrcChar[]; fromShell: boolean }[] = entryWords ?? (base.entrypoint ?? []).map((w) => ({ chars: [...w].map((ch) => ({ ch, span: null })), fromShell: false }));
+  const cmdWords = entrypoint?.form === 'shell' ? [] : cmd ? words(cmd) : (baseCmd ?? []).map((w) => ({ chars: [...w].map((ch) => ({ ch, span: null })), fromShell: false }));
+  const all = [...program, ...cmdWords];
+  if (all.length === 0) return result({ argvUnknown: 'the image runs nothing (no ENTRYPOINT or CMD)', image, notes: withNote(notes, { kind: 'not-memcached', span: fromSpan, message: 'the image has no command' }) });
+  const first = valueOf(all[0].chars);
+  const holder: CommandForm | null = entryWords ? entrypoint : cmd;
+  const holderName = entryWords ? 'ENTRYPOINT' : 'CMD';
+  // sh -c SCRIPT (a shell form, or written out): the script's first command.
+  if (SHELLS.test(first) && all.length >= 3 && valueOf(all[1].chars) === '-c') {
+    const scriptHolder = entryWords && program.length >= 3 ? entrypoint! : cmd!;
+    const scriptChars = all[2].chars;
+    if (all.length > 3) notes.push({ kind: 'ignored-setting', span: (cmd ?? scriptHolder).instr.span, message: `the words after the script become the shell's $0, $1, ...: memcached gets them only if the script passes "$@" on` });
+    return fromScript(scriptHolder, scriptChars, entryWords && program.length >= 3 ? 'ENTRYPOINT' : 'CMD', scriptHolder.form === 'shell' ? shell.length : 2);
+  }
+  if (!isMemcachedProgram(first)) {
+    if (assumed) return result({ argvUnknown: `the ${base.why} may have an ENTRYPOINT that receives CMD, and CMD runs ${JSON.stringify(first)}, so the file does not decide what runs`, image, notes: withNote(notes, { kind: 'delegated', span: fromSpan, message: `the ${base.why} may have its own ENTRYPOINT` }) });
+    if (!holder) return result({ argvUnknown: `the ${base.why} decides what runs`, image, notes: withNote(notes, { kind: 'delegated', span: fromSpan, message: `the ${base.why} decides what runs` }) });
+    return notMemcached(first, holder);
+  }
+  const argv = all.slice(1).map((w) => tokenOf(w.chars, text, 'Docker'));
+  notes.push(reachNote);
+  userNote(user, user.value === null ? `the user memcached starts as is unknown: ${user.why}` : startsAsOf(user) === 'root' ? `${user.why}: memcached starts as root` : `${user.why}: memcached is not root and ignores -u`);
+  return result({
+    argv,
+    startsAs: startsAsOf(user),
+    image,
+    argvSource: { holder: holderName, form: holder, skip: entryWords ? 1 : 1, script: null, cmd: entryWords && cmd && cmd.form === 'exec' ? cmd : null },
+    stageInstructions,
+  });
+
+  function notMemcached(program: string, c: CommandForm): DockerfileConfig {
+    const msg = `the image runs ${JSON.stringify(program)}, a program mchard does not read (a script in the image), so memcached's options are not in this file`;
+    return result({ argvUnknown: msg, image, notes: withNote(notes, { kind: 'other-program', span: c.instr.span, message: msg }), stageInstructions });
+  }
+
+  /** A shell script (shell form, or `sh -c TEXT`): its first command's words, `exec` skipped. */
+  function fromScript(c: CommandForm, script: readonly SrcChar[], name: 'CMD' | 'ENTRYPOINT', skip: number): DockerfileConfig {
+    const sourced: SourcedChar[] = script.map((x) => ({ ch: x.ch, offset: x.span && x.span.end - x.span.start === 1 ? x.span.start : null }));
+    const sh = parseShellCommand(sourced);
+    if (sh.syntaxError) {
+      launchFailure = { exitCode: 2, reason: `/bin/sh: ${sh.syntaxError.message}; memcached never starts`, span: sh.syntaxError.span };
+      notes.push({ kind: 'parse-error', span: sh.syntaxError.span ?? c.instr.span, message: launchFailure.reason });
+      return result({ image, stageInstructions });
+    }
+    let ws = sh.words;
+    // `exec memcached ...`, and variable assignments before the command, are the shell's.
+    while (ws.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(ws[0].value) && ws[0].exact) ws = ws.slice(1);
+    if (ws[0]?.value === 'exec') ws = ws.slice(1);
+    if (!ws.length || !isMemcachedProgram(ws[0].value)) return notMemcached(ws[0]?.value ?? '', c);
+    for (const e of sh.extraCommands) notes.push({ kind: 'shell-extra-command', span: e.span ?? c.instr.span, message: `after "${e.operator}" the shell runs further commands in the container` });
+    for (const r of sh.redirects) notes.push({ kind: 'shell-redirect', span: r.span ?? c.instr.span, message: `"${r.text.trim()}" is a shell redirection, not an argument for memcached` });
+    // $VAR takes the image's ENV value (docker run -e can change it); an unknown one leaves the word unknown.
+    let unknown: string | null = null;
+    const argv: ArgToken[] = ws.slice(1).map((w) => {
+      if (w.exact) return { value: w.value, span: w.span, origin: 'file' as const, exact: true, ...(w.unquoted ? { note: 'quotes and backslashes removed by /bin/sh' } : {}) };
+      const raw = w.span ? text.slice(w.span.start, w.span.end) : w.value;
+      const simple = /^(?:[^$`"'\\*?[~]|\$[A-Za-z_][A-Za-z0-9_]*|\$\{[A-Za-z_][A-Za-z0-9_]*\})*$/.test(raw);
+      if (!simple) {
+        unknown ??= `the word ${JSON.stringify(raw)} depends on the container: ${w.inexact ?? 'shell expansion'}`;
+        return { value: w.value, span: w.span, origin: 'file' as const, exact: false, note: `depends on the container: ${w.inexact ?? 'shell expansion'}` };
+      }
+      let value = '';
+      let missing: string | null = null;
+      for (const m of raw.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?|[^$]+/g)) {
+        if (m[1] === undefined) value += m[0];
+        else {
+          const v = env.get(m[1]);
+          if (!v || v.chars === null) missing ??= m[1];
+          else value += valueOf(v.chars);
+        }
+      }
+      if (missing !== null) {
+        unknown ??= `$${missing} is not set by the Dockerfile (the base image or docker run -e sets it)`;
+        return { value: w.value, span: w.span, origin: 'file' as const, exact: false, note: `depends on the container: $${missing}` };
+      }
+      if (/\s/.test(value)) unknown ??= `${JSON.stringify(raw)} expands to several words`;
+      return { value, span: w.span, origin: 'file' as const, exact: true, note: `the shell expands ${raw} from ENV (docker run -e can change it)` };
+    });
+    notes.push(reachNote);
+    userNote(user, user.value === null ? `the user memcached starts as is unknown: ${user.why}` : startsAsOf(user) === 'root' ? `${user.why}: memcached starts as root` : `${user.why}: memcached is not root and ignores -u`);
+    return result({
+      argv,
+      ...(unknown ? { argvUnknown: `memcached's options are not decided by the file: ${unknown}` } : {}),
+      startsAs: startsAsOf(user),
+      image,
+      argvSource: { holder: name, form: c, skip, script, cmd: null },
+      stageInstructions,
+    });
+  }
+}
+
+function withNote(notes: ContainerNote[], note: ContainerNote): ContainerNote[] {
+  notes.push(note);
+  return notes;
+}
+
+export const dockerfileDialect: Dialect = {
+  name: 'dockerfile',
+  title: 'Dockerfile CMD/ENTRYPOINT',
+  defaultUser: 'memcache',
+  commentChars: '#',
+  parse: parseDockerfile,
+  /** The end of the last word memcached receives; else the end of the instruction that feeds it; else the end of the file. */
+  insertionPoint(config) {
+    const c = config as DockerfileConfig;
+    const last = c.argv.filter((t) => t.span && t.origin === 'file').at(-1);
+    const at = last?.span ? last.span.end : c.argvSource?.form ? c.argvSource.form.instr.span.end : config.source.text.length;
+    return { start: at, end: at };
+  },
+};

@@ -1,0 +1,436 @@
+/**
+ * The `helm` dialect: values for Bitnami's memcached chart (bitnami/charts `bitnami/memcached`), read the
+ * way the chart's templates turn them into the memcached container, its Service and its NetworkPolicy.
+ * Only this chart: the values of any other chart mean whatever its own templates make of them.
+ *
+ * Which values: the chart's own `values.yaml`, a user's override file for it, or the `memcached:` section
+ * of a parent chart that depends on it (zulip's chart). Values not set take the chart's defaults, which
+ * the chart's real `values.yaml` gives (checked against chart 1.5.6, 5.15.2, 6.3.4 and 7.9.7, and the
+ * history of bitnami/charts for when each key appeared). The file does not name the chart version, so
+ * the generation of the templates is told from the keys it uses:
+ * - 6.0.0 and later (`auth`, `args`, `extraEnvVars`, `containerPorts`, `containerSecurityContext`,
+ *   `networkPolicy`): env `MEMCACHED_PORT_NUMBER` from `containerPorts.memcached` (11211), with
+ *   `auth.enabled` `MEMCACHED_USERNAME` and the password from the chart's Secret (`auth.password`, else a
+ *   random one; `auth.existingPasswordSecret` names another), given as `MEMCACHED_PASSWORD_FILE` when
+ *   `auth.usePasswordFiles` (7.8.0 on); `command`/`args` as the container's; `extraEnvVars` appended,
+ *   `extraEnvVarsCM`/`extraEnvVarsSecret` as `envFrom`; `containerSecurityContext` (runAsUser 1001,
+ *   runAsNonRoot) when `enabled`; `hostNetwork` (7.9.1 on); the Service from `service.type`,
+ *   `service.ports.memcached`, `service.nodePorts.memcached`, `service.loadBalancerSourceRanges`; the
+ *   NetworkPolicy (6.10.0 on, enabled by default) that admits anyone to the port unless
+ *   `networkPolicy.allowExternal: false`, then only the chart's pods, pods labelled
+ *   `<fullname>-client: "true"` and `ingressPodMatchLabels`/`ingressNSMatchLabels`. `helm install` fails
+ *   when `auth.enabled` has no `auth.username`, and when it is combined with
+ *   `containerSecurityContext.readOnlyRootFilesystem` (the default from 6.14.0).
+ * - 4.x and 5.x (`arguments`, default `[/run.sh]`; `memcachedUsername`/`memcachedPassword`; `extraEnv`;
+ *   `securityContext`; `service.port`).
+ * - before 4.0.0 (`serviceType`; the Secret's password always passed, empty unless `memcachedPassword`).
+ * The container then runs Bitnami's image (images/bitnami.ts), and its exposure is judged like a
+ * manifest's (pod-reach.ts), with the chart's Service and NetworkPolicy. Values rendered through `tpl`
+ * (`extraEnvVars`, `args`) holding `{{ ... }}` are unknown until `helm install` renders them.
+ */
+import { CST, isMap, isScalar, parseDocument, Parser, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
+import type { ArgToken, SourceText, Span } from '../source.js';
+import type { Dialect, LaunchFailure, ParsedConfig } from './types.js';
+import type { ContainerNote } from './container-notes.js';
+import { spreadChars, tokenOf, type SrcChar } from './sourced.js';
+import { identifyImage, type ImageInfo } from './images/index.js';
+import { bitnamiStart, type EnvValue } from './images/bitnami.js';
+import { type PodReachData, type PolicyFacts, type PolicyPeer, type ServiceFacts } from './pod-reach.js';
+import { boolOf, charsOf, field, insertionAfterItems, intOf, pairOf, pairSpan, readBitnamiStart, readEnv, refusedReading, scalarText, seqItems, spanOf, str, stringMap, withExposure, type EnvEntry } from './k8s-yaml.js';
+import { kubeExpand, serviceLinkVariable } from './k8s-expand.js';
+import type { TokenSource } from './kubernetes.js';
+import { MAX_YAML_DEPTH, yamlNestingBound } from './compose.js';
+import { InputError } from '../input.js';
+
+/** The generation of the chart's templates, from the keys the values use. */
+export type ChartGeneration = '6+' | '4-5' | '<4';
+
+export interface HelmValues {
+  /** The mapping of the chart's values: the document, or the parent chart's `memcached:` section. */
+  readonly node: YAMLMap;
+  /** `memcached` for a parent chart's section, null for the chart's own values. */
+  readonly section: string | null;
+  readonly generation: ChartGeneration;
+  /** Why that generation. */
+  readonly generationWhy: string;
+  /** The list memcached's extra words are in (`args`, or `arguments` before 6.0.0), when set. */
+  readonly argsKey: 'args' | 'arguments';
+  readonly args: Node | null;
+  readonly command: Node | null;
+  /** `extraEnvVars` (or `extraEnv` before 6.0.0). */
+  readonly envKey: 'extraEnvVars' | 'extraEnv';
+  readonly env: Node | null;
+  /** Per argument of `argv`: where it comes from (an `args` item, an `extraEnvVars` variable, or the chart/script). */
+  readonly sources: readonly TokenSource[];
+  readonly imageInfo: ImageInfo | null;
+}
+
+export interface HelmConfig extends ParsedConfig<ContainerNote> {
+  readonly dialect: 'helm';
+  readonly document: Document | null;
+  readonly values: HelmValues | null;
+}
+
+/** A repository of Bitnami's memcached image, as the chart's `image.repository` names it. */
+const BITNAMI_REPOSITORY = /^(?:docker\.io\/)?(?:bitnami|bitnamilegacy|bitnamisecure)\/memcached$/;
+
+/** Whether a mapping holds the values of Bitnami's memcached chart (by its image repository). */
+export function isBitnamiChartValues(node: unknown): boolean {
+  const repo = scalarText(field(field(node, 'image'), 'repository'));
+  return repo !== null && BITNAMI_REPOSITORY.test(repo);
+}
+
+function generationOf(node: YAMLMap): { gen: ChartGeneration; why: string } {
+  const has = (k: string) => pairOf(node, k) !== null;
+  const g6 = ['auth', 'args', 'extraEnvVars', 'containerPorts', 'containerSecurityContext', 'podSecurityContext', 'networkPolicy', 'diagnosticMode'].filter(has);
+  if (g6.length) return { gen: '6+', why: `${g6[0]}: is a key of chart 6.0.0 and later` };
+  const g4 = ['arguments', 'extraEnv', 'memcachedUsername', 'memcachedPassword'].filter(has);
+  if (has('serviceType')) return { gen: '<4', why: 'serviceType: is a key of the chart before 4.0.0' };
+  if (g4.length) return { gen: '4-5', why: `${g4[0]}: is a key of chart 4.x and 5.x` };
+  return { gen: '6+', why: 'no key says which chart version; the current templates (6.0.0 and later) are assumed' };
+}
+
+const BITNAMI_DEFAULT_REPOSITORY = 'bitnami/memcached';
+
+/** `{{ ... }}` in a value the chart renders through tpl: unknown until helm renders it. */
+function templated(chars: readonly SrcChar[], what: string): SrcChar[] {
+  const text = chars.map((c) => c.ch).join('');
+  if (!text.includes('{{')) return [...chars];
+  return chars.map((c) => ({ ...c, dep: c.dep ?? `${what} holds a Helm template expression, which helm renders at install` }));
+}
+
+export function parseHelm(source: SourceText): HelmConfig {
+  const text = source.text;
+  // The YAML library recurses once per nesting level: a file nested deeper than any values file is refused first.
+  const depth = yamlNestingBound(text);
+  if (depth > MAX_YAML_DEPTH) throw new InputError(source.path, `YAML nested up to ${depth} levels deep; mchard reads at most ${MAX_YAML_DEPTH} levels (a values file needs a few dozen)`);
+  const printed = [...new Parser().parse(text)].map((t) => CST.stringify(t)).join('');
+  const print = () => printed;
+  const notes: ContainerNote[] = [];
+  let launchFailure: LaunchFailure | null = null;
+  const fail = (reason: string, span: Span | null, exitCode = -1) => {
+    launchFailure ??= { exitCode, reason, span };
+    notes.push({ kind: 'launch-failure', span: span ?? { start: 0, end: 0 }, message: reason });
+  };
+  const failed = (reason: string, span: Span | null, document: Document | null): HelmConfig => ({ dialect: 'helm', source, print, ...refusedReading(reason, span), document, values: null });
+  let doc: Document;
+  try {
+    doc = parseDocument(text, { keepSourceTokens: true, uniqueKeys: false, prettyErrors: false, version: '1.1' });
+  } catch (e) {
+    return failed(`the file is not valid YAML (${(e as Error).message.split('\n')[0]}), so helm refuses it`, null, null);
+  }
+  if (doc.errors.length) {
+    const err = doc.errors[0];
+    return failed(`the file is not valid YAML (${err.message.split('\n')[0]}), so helm refuses it`, { start: err.pos[0], end: Math.max(err.pos[0], err.pos[1]) }, doc);
+  }
+  const root = doc.contents;
+  if (!isMap(root)) return failed('the values are not a mapping', null, doc);
+  // The chart's own values, or a parent chart's memcached: section.
+  // (A parent chart may give the dependency an alias: the section whose image is Bitnami's memcached.)
+  let node: YAMLMap = root;
+  let section: string | null = null;
+  if (!isBitnamiChartValues(root)) {
+    const pairs = root.items as { key: unknown; value: unknown }[];
+    const found = pairs.find((p) => isMap(p.value) && isBitnamiChartValues(p.value)) ?? pairs.find((p) => scalarText(p.key) === 'memcached' && isMap(p.value));
+    if (found) {
+      node = found.value as YAMLMap;
+      section = scalarText(found.key);
+    }
+  }
+  const anchorNode = section ? pairOf(root, section)!.key : null;
+  const anchor: Span = (section ? spanOf(anchorNode) : spanOf(pairOf(node, 'image')?.key)) ?? { start: 0, end: 0 };
+  const { gen, why } = generationOf(node);
+  const global = field(root, 'global');
+  const get = (...path: string[]) => path.reduce<unknown>((n, k) => field(n, k), node) as Node | null;
+  const at = (...path: string[]) => {
+    const parent = path.slice(0, -1).reduce<unknown>((n, k) => field(n, k), node);
+    return pairSpan(pairOf(parent, path[path.length - 1]));
+  };
+
+  if (section) {
+    const enabled = boolOf(field(node, 'enabled'));
+    if (enabled === false) {
+      notes.push({ kind: 'not-enabled', span: at('enabled') ?? anchor, message: `${section}.enabled: false: the parent chart does not install the memcached subchart; the values below are checked as they would apply if it did` });
+    }
+  }
+
+  // The image: registry/repository:tag (global.imageRegistry wins over image.registry).
+  const registry = scalarText(field(global, 'imageRegistry')) || scalarText(get('image', 'registry')) || 'docker.io';
+  const repository = scalarText(get('image', 'repository')) ?? BITNAMI_DEFAULT_REPOSITORY;
+  const tag = scalarText(get('image', 'tag'));
+  const digest = scalarText(get('image', 'digest'));
+  const ref = `${registry}/${repository}${digest ? `@${digest}` : tag ? `:${tag}` : ''}`;
+  let imageInfo: ImageInfo | null = identifyImage(ref);
+  if (imageInfo && !tag && !digest) {
+    imageInfo = { ...imageInfo, version: { kind: 'unknown', why: "image.tag is not set: the chart's default tag, which depends on the chart version" } };
+  }
+  const imageSpan = spanOf(get('image', 'repository')) ?? spanOf(get('image')) ?? anchor;
+
+  // The container's environment, as the templates write it.
+  const entries: EnvEntry[] = [];
+  const fixed = (name: string, value: string, span: Span | null): EnvEntry => ({ name, chars: spreadChars(value, span), valueNode: null, from: null, span, node: null });
+  const portNode = gen === '6+' ? get('containerPorts', 'memcached') : null;
+  const containerPort = (portNode ? intOf(portNode) ?? Number(scalarText(portNode)) : 11211) || 11211;
+  if (gen === '6+') entries.push(fixed('MEMCACHED_PORT_NUMBER', String(containerPort), portNode ? spanOf(portNode) : null));
+  const authEnabled = gen === '6+' ? boolOf(get('auth', 'enabled')) === true : false;
+  let passwordEnv: EnvEntry | null = null;
+  if (gen === '6+' && authEnabled) {
+    const username = scalarText(get('auth', 'username')) ?? '';
+    if (username === '') fail('auth.enabled without auth.username: helm install fails ("Enabling authentication requires setting a valid admin username")', at('auth', 'enabled'));
+    entries.push(fixed('MEMCACHED_USERNAME', username, spanOf(get('auth', 'username'))));
+    const existing = scalarText(get('auth', 'existingPasswordSecret'));
+    const password = str(get('auth', 'password'));
+    const enabledSpan = at('auth', 'enabled');
+    if (existing) {
+      passwordEnv = { name: 'MEMCACHED_PASSWORD', chars: null, valueNode: null, from: `the key memcached-password of Secret ${existing} (auth.existingPasswordSecret)`, span: at('auth', 'existingPasswordSecret'), node: null };
+    } else if (password) {
+      passwordEnv = { name: 'MEMCACHED_PASSWORD', chars: charsOf(get('auth', 'password') as Scalar, text), valueNode: null, from: null, span: at('auth', 'password'), node: null };
+    } else {
+      // The chart's Secret holds randAlphaNum 10 when auth.password is empty: a password, never empty.
+      passwordEnv = fixed('MEMCACHED_PASSWORD', 'chart-generated-password', enabledSpan);
+    }
+    // With auth.usePasswordFiles (7.8.0 on) the same password is mounted as MEMCACHED_PASSWORD_FILE.
+    entries.push(passwordEnv);
+    const rorf = get('containerSecurityContext', 'readOnlyRootFilesystem');
+    const csEnabled = boolOf(get('containerSecurityContext', 'enabled')) !== false;
+    if (csEnabled && boolOf(rorf) === true) {
+      fail('auth.enabled with containerSecurityContext.readOnlyRootFilesystem: true: helm install fails ("Enabling authentication is not compatible with using a read-only filesystem")', at('containerSecurityContext', 'readOnlyRootFilesystem'));
+    } else if (csEnabled && rorf === null) {
+      notes.push({
+        kind: 'chart-version',
+        span: enabledSpan ?? anchor,
+        message: 'auth.enabled without containerSecurityContext.readOnlyRootFilesystem: false: charts 6.14.0 and later default it to true, and then helm install fails; set readOnlyRootFilesystem: false',
+      });
+    }
+  } else if (gen === '4-5') {
+    const user = scalarText(get('memcachedUsername'));
+    if (user) entries.push(fixed('MEMCACHED_USERNAME', user, spanOf(get('memcachedUsername'))));
+    const pw = str(get('memcachedPassword'));
+    if (pw) entries.push({ name: 'MEMCACHED_PASSWORD', chars: charsOf(get('memcachedPassword') as Scalar, text), valueNode: null, from: null, span: at('memcachedPassword'), node: null });
+  } else if (gen === '<4') {
+    entries.push(fixed('MEMCACHED_USERNAME', scalarText(get('memcachedUsername')) ?? '', spanOf(get('memcachedUsername'))));
+    const pw = str(get('memcachedPassword'));
+    entries.push(pw ? { name: 'MEMCACHED_PASSWORD', chars: charsOf(get('memcachedPassword') as Scalar, text), valueNode: null, from: null, span: at('memcachedPassword'), node: null } : fixed('MEMCACHED_PASSWORD', '', null));
+  }
+  const envKey = gen === '6+' ? 'extraEnvVars' : 'extraEnv';
+  const envNode = gen === '<4' ? null : get(envKey);
+  const extra = readEnv(envNode, text);
+  if (extra.problem) fail(extra.problem.reason.replace('Kubernetes refuses the object: env', `Kubernetes refuses the rendered container: ${envKey}`), extra.problem.span);
+  for (const e of extra.entries) entries.push(e.chars ? { ...e, chars: templated(e.chars, `${envKey} ${e.name}`) } : e);
+  const envFrom: { what: string; span: Span | null }[] = [];
+  if (gen === '6+') {
+    for (const [k, what] of [['extraEnvVarsCM', 'configMapRef'], ['extraEnvVarsSecret', 'secretRef']] as const) {
+      const v = scalarText(get(k));
+      if (v) envFrom.push({ what: `envFrom ${what} ${v} (${k})`, span: at(k) });
+    }
+  }
+  // The kubelet's environment (the chart sets enableServiceLinks: true by default).
+  const bindings = new Map<string, { kind: 'value'; chars: readonly SrcChar[] } | { kind: 'unknown'; why: string }>();
+  const values = new Map<string, EnvValue>();
+  const maybe = (name: string) => (envFrom.length ? `${envFrom.map((e) => e.what).join(', ')} may set it` : serviceLinkVariable(name, true) ? 'the kubelet sets it for a Service of the namespace when one has that name' : null);
+  for (const e of entries) {
+    if (e.chars === null) {
+      const why = `set from ${e.from}, which the file does not show`;
+      bindings.set(e.name, { kind: 'unknown', why });
+      values.set(e.name, { chars: null, text: `$(${e.name})`, why, span: e.span });
+      continue;
+    }
+    const x = kubeExpand(e.chars, (n) => bindings.get(n), maybe);
+    bindings.set(e.name, { kind: 'value', chars: x.chars });
+    const dep = x.chars.find((c) => c.dep)?.dep;
+    values.set(e.name, { chars: x.chars, span: e.span, ...(dep ? { dep } : {}) });
+  }
+
+  // command and args (tpl-rendered lists).
+  const argsKey = gen === '6+' ? 'args' : 'arguments';
+  const diagnostic = gen === '6+' && boolOf(get('diagnosticMode', 'enabled')) === true;
+  const commandNode = gen === '6+' ? get('command') : null;
+  let argsNode = gen === '<4' ? null : get(argsKey);
+  const words = (n: Node | null, key: string): { tokens: ArgToken[]; bad: boolean } => {
+    const tokens: ArgToken[] = [];
+    for (const item of seqItems(n)) {
+      if (!isScalar(item) || typeof item.value !== 'string') {
+        const sp = spanOf(item);
+        fail(`Kubernetes refuses the rendered container: ${key} item ${sp ? text.slice(sp.start, sp.end) : '?'} is not a string (quote it)`, sp);
+        return { tokens, bad: true };
+      }
+      const x = kubeExpand(templated(charsOf(item, text), `${key}`), (nm) => bindings.get(nm), maybe);
+      tokens.push(tokenOf(x.chars, text, 'Kubernetes'));
+    }
+    return { tokens, bad: false };
+  };
+  let cmdTokens = words(commandNode, 'command').tokens;
+  let argTokens = words(argsNode, argsKey).tokens;
+  // Before 6.0.0 arguments: defaults to [/run.sh]; the 6.x StatefulSet with persistence adds --memory-file.
+  if (gen === '4-5' && pairOf(node, 'arguments') === null) argTokens = [{ value: '/run.sh', span: anchor, origin: 'wrapper', exact: true }];
+  if (gen === '6+' && argTokens.length === 0 && scalarText(get('architecture')) === 'high-availability' && boolOf(get('persistence', 'enabled')) === true) {
+    argTokens = [
+      { value: '/run.sh', span: at('persistence', 'enabled'), origin: 'wrapper', exact: true },
+      { value: '--memory-file=/cache-state/memory_file', span: at('persistence', 'enabled'), origin: 'wrapper', exact: true },
+    ];
+    argsNode = null;
+  }
+  if (diagnostic) {
+    cmdTokens = [];
+    argTokens = [];
+  }
+
+  // The user: containerSecurityContext over podSecurityContext (6.0.0 on), securityContext before.
+  let uid: { value: string; span: Span | null } | null = null;
+  if (gen === '6+') {
+    const cs = boolOf(get('containerSecurityContext', 'enabled')) !== false;
+    const ps = boolOf(get('podSecurityContext', 'enabled')) !== false;
+    const c = cs ? get('containerSecurityContext', 'runAsUser') : null;
+    const p = ps ? get('podSecurityContext', 'runAsUser') : null;
+    // The chart's default containerSecurityContext.runAsUser is 1001, the image's own user.
+    const chosen = c ?? p;
+    if (chosen) uid = { value: scalarText(chosen) ?? '', span: spanOf(chosen) };
+    else if (cs && pairOf(field(node, 'containerSecurityContext'), 'runAsUser') === null) uid = { value: '1001', span: spanOf(get('containerSecurityContext')) };
+  } else {
+    const enabled = boolOf(get('securityContext', 'enabled')) !== false;
+    const u = enabled ? get('securityContext', 'runAsUser') : null;
+    uid = u ? { value: scalarText(u) ?? '', span: spanOf(u) } : enabled ? { value: '1001', span: spanOf(get('securityContext')) } : null;
+  }
+
+  let argv: ArgToken[] = [];
+  let sources: TokenSource[] = [];
+  let argvUnknown: string | null = null;
+  let startsAs: string | undefined;
+  const title = section ? `the chart's memcached (${section}: section)` : "the chart's memcached";
+  if (diagnostic) {
+    argvUnknown = `${title}: diagnosticMode.enabled runs "sleep infinity" instead of memcached`;
+    notes.push({ kind: 'other-program', span: at('diagnosticMode', 'enabled') ?? anchor, message: argvUnknown });
+  } else if (imageInfo?.family !== 'bitnami') {
+    argvUnknown = `${title}: image ${ref} is not Bitnami's, so the chart's values do not decide what it runs; unknown`;
+    notes.push({ kind: 'delegated', span: imageSpan, message: argvUnknown });
+  } else {
+    const hasCommand = cmdTokens.length > 0;
+    const program = hasCommand ? [...cmdTokens, ...argTokens] : argTokens.length ? argTokens : null;
+    const start = bitnamiStart({
+      image: imageInfo,
+      env: values,
+      otherSources: envFrom,
+      program,
+      entrypointReplaced: hasCommand,
+      user: uid,
+      text,
+      anchor: imageSpan,
+    });
+    if (start.runs === 'other') {
+      argvUnknown = `${title}: the container runs ${JSON.stringify(start.program)}, not the image's start script, so mchard cannot tell memcached's options`;
+      notes.push({ kind: 'other-program', span: spanOf(argsNode) ?? spanOf(commandNode) ?? anchor, message: argvUnknown });
+    } else {
+      const itemSources = (list: 'command' | 'args', n: number): TokenSource[] => Array.from({ length: n }, (_, k) => ({ kind: 'item', list, index: k }));
+      const programSources = hasCommand ? [...itemSources('command', cmdTokens.length), ...itemSources('args', argTokens.length)] : argsNode ? itemSources('args', argTokens.length) : argTokens.map(() => ({ kind: 'script' }) as TokenSource);
+      const b = readBitnamiStart(start, title, imageSpan, programSources);
+      argv = b.argv;
+      sources = b.sources;
+      launchFailure ??= b.launchFailure;
+      argvUnknown = b.argvUnknown;
+      startsAs = b.startsAs;
+      notes.push(...b.notes);
+    }
+  }
+  for (const t of argv.filter((t) => !t.exact)) notes.push({ kind: 'host-dependent', span: t.span ?? anchor, message: `the argument ${t.note}`, value: t.value });
+
+  // The chart's Service and NetworkPolicy.
+  const unknowns: string[] = [];
+  const serviceType = gen === '<4' ? (scalarText(get('serviceType')) ?? 'ClusterIP') : (scalarText(get('service', 'type')) ?? 'ClusterIP');
+  const servicePort = gen === '6+' ? (intOf(get('service', 'ports', 'memcached')) ?? 11211) : gen === '4-5' ? (intOf(get('service', 'port')) ?? 11211) : 11211;
+  const nodePort = gen === '6+' ? intOf(get('service', 'nodePorts', 'memcached')) : gen === '4-5' ? intOf(get('service', 'nodePort')) : null;
+  const annotations = stringMap(get('service', 'annotations')) ?? {};
+  const internalKey = Object.keys(annotations).find((k) => /load-balancer-internal|load-balancer-type|load-balancer-scheme/.test(k) && /^(true|internal)$/i.test(annotations[k]));
+  const serviceSpan = (gen === '<4' ? at('serviceType') : at('service', 'type')) ?? spanOf(get('service')) ?? anchor;
+  const service: ServiceFacts = {
+    name: section ? `<release>-${section}` : '<release>-memcached',
+    type: serviceType,
+    headless: gen === '4-5' && scalarText(get('architecture')) === 'high-availability' && serviceType === 'ClusterIP',
+    ports: [{ name: 'memcache', port: servicePort, targetPort: 'memcache', protocol: 'TCP', nodePort, span: serviceSpan }],
+    externalIPs: [],
+    sourceRanges: gen === '6+' && serviceType === 'LoadBalancer' ? seqItems(get('service', 'loadBalancerSourceRanges')).map(scalarText).filter((x): x is string => x !== null) : [],
+    internal: internalKey ? `${internalKey}: ${annotations[internalKey]}` : null,
+    nodePorts: true,
+    span: serviceSpan,
+    namespaceNote: null,
+  };
+  if (gen === '6+' && seqItems(get('service', 'extraPorts')).length) unknowns.push('service.extraPorts');
+  const policies: PolicyFacts[] = [];
+  const npNode = get('networkPolicy');
+  if (gen === '6+') {
+    // Charts 6.10.0 and later render it unless networkPolicy.enabled: false; older 6.x charts have none.
+    const enabled = npNode !== null ? boolOf(field(npNode, 'enabled')) !== false : null;
+    if (enabled === null) unknowns.push('whether the chart renders its NetworkPolicy: charts 6.10.0 and later do unless networkPolicy.enabled: false, admitting any source unless networkPolicy.allowExternal: false');
+    else if (enabled) {
+      const allowExternal = boolOf(field(npNode, 'allowExternal')) !== false;
+      const peers: PolicyPeer[] | null = allowExternal
+        ? null
+        : [
+            { kind: 'pods', text: "the chart's own pods" },
+            ...(boolOf(field(npNode, 'addExternalClientAccess')) !== false ? [{ kind: 'pods' as const, text: 'pods labelled <release>-memcached-client=true' }] : []),
+            ...(stringMap(field(npNode, 'ingressPodMatchLabels')) && Object.keys(stringMap(field(npNode, 'ingressPodMatchLabels'))!).length
+              ? [{ kind: 'pods' as const, text: `pods labelled ${Object.entries(stringMap(field(npNode, 'ingressPodMatchLabels'))!).map(([k, v]) => `${k}=${v}`).join(', ')}` }]
+              : []),
+            ...(stringMap(field(npNode, 'ingressNSMatchLabels')) && Object.keys(stringMap(field(npNode, 'ingressNSMatchLabels'))!).length
+              ? [{ kind: 'namespaces' as const, text: `pods in namespaces labelled ${Object.entries(stringMap(field(npNode, 'ingressNSMatchLabels'))!).map(([k, v]) => `${k}=${v}`).join(', ')}` }]
+              : []),
+          ];
+      policies.push({ name: section ? `<release>-${section}` : '<release>-memcached', rules: [{ peers, ports: [{ port: containerPort, endPort: null, protocol: 'TCP' }] }], span: pairSpan(pairOf(npNode, 'allowExternal')) ?? pairSpan(pairOf(npNode, 'enabled')) ?? spanOf(npNode)!, namespaceNote: null });
+      if (seqItems(field(npNode, 'extraIngress')).length) unknowns.push('networkPolicy.extraIngress rules');
+    }
+  }
+  if (seqItems(get('extraDeploy')).length) unknowns.push('the objects of extraDeploy');
+  const hostNetwork = gen === '6+' && boolOf(get('hostNetwork')) === true ? at('hostNetwork') : null;
+  const reach: PodReachData = {
+    workload: `values ${section ?? 'memcached'}`,
+    namespace: null,
+    labels: null,
+    hostNetwork,
+    ports: [{ container: 'memcached', name: 'memcache', containerPort, protocol: 'TCP', hostPort: null, hostIP: null, span: anchor }],
+    services: [service],
+    policies,
+    span: anchor,
+    unknowns,
+    helm: true,
+  };
+  notes.push({ kind: 'pod-reach', span: anchor, message: `the chart's Service (${serviceType}) and ${policies.length ? 'NetworkPolicy' : 'no NetworkPolicy'}`, reach });
+  if (argvUnknown) argvUnknown = withExposure(argvUnknown, reach, containerPort, notes);
+  notes.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+  return {
+    dialect: 'helm',
+    source,
+    print,
+    argv,
+    argvExact: !argvUnknown && argv.every((t) => t.exact),
+    launchFailure,
+    notes,
+    ...(startsAs !== undefined ? { startsAs } : {}),
+    ...(argvUnknown ? { argvUnknown } : {}),
+    ...(imageInfo ? { image: { info: imageInfo, span: imageSpan } } : {}),
+    document: doc,
+    values: {
+      node,
+      section,
+      generation: gen,
+      generationWhy: why,
+      argsKey,
+      args: argsNode,
+      command: commandNode,
+      envKey,
+      env: envNode,
+      sources,
+      imageInfo,
+    },
+  };
+}
+
+export const helmDialect: Dialect = {
+  name: 'helm',
+  title: "values of Bitnami's memcached Helm chart",
+  defaultUser: 'memcached',
+  commentChars: '#',
+  parse: parseHelm,
+  /** The end of the last `args` item memcached receives; else the end of the image's repository. */
+  insertionPoint(config) {
+    return insertionAfterItems(config.argv, (config as HelmConfig).values?.sources, config.image?.span?.end ?? 0);
+  },
+};

@@ -1,0 +1,173 @@
+/**
+ * Container images mchard knows, by their reference: which image family a reference names and which
+ * memcached release its tag says. Pure functions over the reference text; the dialects (Compose,
+ * Dockerfile, Kubernetes) find the reference and decide what runs.
+ *
+ * Families:
+ * - `official`: the Docker Official Image (docker-library/memcached): `ENTRYPOINT ["docker-entrypoint.sh"]`,
+ *   `CMD ["memcached"]`, `USER memcache` (uid 11211 in the current Dockerfiles). Its entrypoint prepends
+ *   `memcached` when the first argument starts with `-` (see `official.ts`). Tags: `1.6.45`, `1.6`, `1`,
+ *   `latest`, each also with `-alpine`, `-bookworm`, `-alpine3.22`..., and `alpine`, `bookworm`....
+ * - `bitnami`: Bitnami's image (bitnami/containers, `bitnami/memcached/1/debian-12`): configured through
+ *   `MEMCACHED_*` variables, `USER 1001` (see `bitnami.ts`). Published as `docker.io/bitnami/memcached`
+ *   until Bitnami's catalog change of August 28, 2025 moved every existing image to
+ *   `docker.io/bitnamilegacy/memcached` (no further updates); `docker.io/bitnamisecure/memcached` holds
+ *   the free hardened images (tag `latest` only); `public.ecr.aws/bitnami/memcached` was a mirror (retired
+ *   June 10, 2026). Tags: `1.6.39`, `1.6.39-debian-12-r3`, `1.6`, `1`, `latest`.
+ * - `unknown`: anything else. Its own ENTRYPOINT, CMD, USER and environment decide what runs; mchard
+ *   does not guess.
+ */
+import { compareVersions, parseVersion, type Version } from '../../memcached/version.js';
+
+export type ImageFamily = 'official' | 'bitnami' | 'unknown';
+
+/** Where a Bitnami image was published: it decides whether it still receives updates. */
+export type BitnamiChannel = 'bitnami' | 'bitnamilegacy' | 'bitnamisecure' | 'ecr-public';
+
+/** A reference split the way Docker's `distribution/reference` normalises it. */
+export interface ImageRef {
+  /** The reference as written (after the caller's variable substitution). */
+  readonly text: string;
+  /** `docker.io` when no registry is named. */
+  readonly registry: string;
+  /** The repository path inside the registry: `library/memcached`, `bitnami/memcached`. */
+  readonly path: string;
+  readonly tag: string | null;
+  readonly digest: string | null;
+}
+
+/**
+ * The memcached release an image runs, as far as its reference says:
+ * - `exact`: a tag naming a release (`1.6.21`, `1.6.21-alpine`, `1.6.21-debian-11-r5`);
+ * - `range`: a floating tag (`1.5`, `1.6`, `1`): whatever release of that series was newest when the image
+ *   was pulled, so at least `min` and at most `max` (null: the series is still released);
+ * - `unknown`: `latest`, a variant-only tag (`alpine`), a digest, no tag, or a tag mchard cannot read.
+ */
+export type ImageVersion =
+  | { readonly kind: 'exact'; readonly version: Version; readonly why: string }
+  | { readonly kind: 'range'; readonly min: Version; readonly max: Version | null; readonly why: string }
+  | { readonly kind: 'unknown'; readonly why: string };
+
+export interface ImageInfo {
+  readonly ref: ImageRef;
+  readonly family: ImageFamily;
+  /** For `bitnami`: where it was published. */
+  readonly channel: BitnamiChannel | null;
+  readonly version: ImageVersion;
+  /** For `bitnami`: the image revision of a `-rN` tag (`1.6.6-debian-10-r71` → 71), else null. */
+  readonly revision: number | null;
+  /** One phrase for messages: `the official memcached image`, `Bitnami's memcached image (bitnamilegacy)`. */
+  readonly title: string;
+}
+
+const DOCKER_HUB = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
+
+/** Splits a reference the way Docker does; null when it is not a reference at all (empty, spaces). */
+export function parseImageRef(text: string): ImageRef | null {
+  const t = text.trim();
+  if (t === '' || /\s/.test(t)) return null;
+  let rest = t;
+  let digest: string | null = null;
+  const at = rest.indexOf('@');
+  if (at !== -1) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+  }
+  let tag: string | null = null;
+  const colon = rest.lastIndexOf(':');
+  if (colon !== -1 && !rest.slice(colon + 1).includes('/')) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+  }
+  if (rest === '' || (tag !== null && tag === '')) return null;
+  const slash = rest.indexOf('/');
+  const first = slash === -1 ? '' : rest.slice(0, slash);
+  let registry = 'docker.io';
+  let path = rest;
+  if (slash !== -1 && (first.includes('.') || first.includes(':') || first === 'localhost')) {
+    registry = first.toLowerCase();
+    path = rest.slice(slash + 1);
+  }
+  if (DOCKER_HUB.has(registry)) {
+    registry = 'docker.io';
+    if (!path.includes('/')) path = `library/${path}`;
+  }
+  return { text: t, registry, path, tag, digest };
+}
+
+/** The last release of each closed series (memcached's release notes; endoflife.date lists them too). */
+const SERIES_END: Readonly<Record<string, string>> = { '1.4': '1.4.39', '1.5': '1.5.22' };
+
+function seriesRange(tag: string, why: string): ImageVersion {
+  const parts = tag.split('.').map(Number);
+  if (parts.length === 2) {
+    const key = `${parts[0]}.${parts[1]}`;
+    const end = SERIES_END[key];
+    return { kind: 'range', min: [parts[0], parts[1], 0], max: end ? parseVersion(end) : null, why };
+  }
+  return { kind: 'range', min: [parts[0], 0, 0], max: null, why };
+}
+
+/** `1.6.21`, `1.6.21-alpine`, `1.6.21-bookworm`, `1.6`, `1-alpine3.22`, `latest`, `alpine`. */
+function officialVersion(tag: string | null, digest: string | null): ImageVersion {
+  if (tag === null) return { kind: 'unknown', why: digest ? 'the image is named by digest only, which does not say the release' : 'no tag: Docker pulls latest, whatever release that was when the image was pulled' };
+  const m = /^(\d+(?:\.\d+){0,2})(?:-[a-z][a-z0-9.]*)?$/.exec(tag);
+  if (!m) return { kind: 'unknown', why: `tag ${tag} floats with the newest release` };
+  const v = m[1];
+  if (v.split('.').length === 3) return { kind: 'exact', version: parseVersion(v)!, why: `tag ${tag}` };
+  return seriesRange(v, `tag ${tag} floats with the newest ${v} release`);
+}
+
+/** `1.6.39`, `1.6.39-debian-12-r3`, `1.6.9-debian-10-r204`, `1.5.7-r16`, `1.6`, `1`, `latest`. */
+function bitnamiVersion(tag: string | null, digest: string | null): { version: ImageVersion; revision: number | null } {
+  if (tag === null) return { version: { kind: 'unknown', why: digest ? 'the image is named by digest only, which does not say the release' : 'no tag: Docker pulls latest, whatever release that was when the image was pulled' }, revision: null };
+  const m = /^(\d+(?:\.\d+){0,2})(?:-(?:debian|ol|rhel|photon|centos)-\d+)?(?:-r(\d+))?$/.exec(tag);
+  if (!m) return { version: { kind: 'unknown', why: `tag ${tag} floats with the newest release` }, revision: null };
+  const v = m[1];
+  const revision = m[2] !== undefined ? Number(m[2]) : null;
+  if (v.split('.').length === 3) return { version: { kind: 'exact', version: parseVersion(v)!, why: `tag ${tag}` }, revision };
+  return { version: seriesRange(v, `tag ${tag} floats with the newest ${v} release`), revision };
+}
+
+/** Which family a reference names, with its release. A reference mchard cannot parse is `unknown`. */
+export function identifyImage(text: string): ImageInfo | null {
+  const ref = parseImageRef(text);
+  if (!ref) return null;
+  const repo = `${ref.registry}/${ref.path}`;
+  // The Docker Official Image, and the two public mirrors that serve it under its own name.
+  if (repo === 'docker.io/library/memcached' || repo === 'public.ecr.aws/docker/library/memcached' || repo === 'mirror.gcr.io/library/memcached') {
+    return { ref, family: 'official', channel: null, version: officialVersion(ref.tag, ref.digest), revision: null, title: 'the official memcached image' };
+  }
+  const channel: BitnamiChannel | null =
+    repo === 'docker.io/bitnami/memcached'
+      ? 'bitnami'
+      : repo === 'docker.io/bitnamilegacy/memcached'
+        ? 'bitnamilegacy'
+        : repo === 'docker.io/bitnamisecure/memcached'
+          ? 'bitnamisecure'
+          : repo === 'public.ecr.aws/bitnami/memcached'
+            ? 'ecr-public'
+            : null;
+  if (channel) {
+    const { version, revision } = bitnamiVersion(ref.tag, ref.digest);
+    const where = channel === 'bitnami' ? '' : ` (${channel === 'ecr-public' ? 'public.ecr.aws/bitnami' : channel})`;
+    return { ref, family: 'bitnami', channel, version, revision, title: `Bitnami's memcached image${where}` };
+  }
+  return { ref, family: 'unknown', channel: null, version: { kind: 'unknown', why: `${ref.text} is not an image mchard knows` }, revision: null, title: `image ${ref.text}` };
+}
+
+/** The version a model should use: the exact release, else null (a range or unknown leaves the default). */
+export function exactVersion(v: ImageVersion): Version | null {
+  return v.kind === 'exact' ? v.version : null;
+}
+
+/** Whether every release the image can run is older than `fixed` (true), none is (false), or it depends (null). */
+export function olderThan(v: ImageVersion, fixed: Version): boolean | null {
+  if (v.kind === 'exact') return compareVersions(v.version, fixed) < 0;
+  if (v.kind === 'range') {
+    if (v.max !== null && compareVersions(v.max, fixed) < 0) return true;
+    if (compareVersions(v.min, fixed) >= 0) return false;
+    return null;
+  }
+  return null;
+}

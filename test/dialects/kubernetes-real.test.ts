@@ -1,0 +1,266 @@
+/**
+ * Real Kubernetes manifests, rendered charts and Helm values (test/fixtures/real, provenance in its
+ * MANIFEST.tsv), each with what a reviewer sees in it, checked by hand against the file and the notes:
+ * which program reads it (at its repository path), memcached's argument vector, the user, who can
+ * connect, and every finding with its severity and place.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SourceText } from '../../src/source.js';
+import { loadDialect } from '../../src/dialects/index.js';
+import { detectDialect } from '../../src/dialects/detect.js';
+import { podReachOf } from '../../src/dialects/container-reach.js';
+import type { DialectName } from '../../src/dialects/types.js';
+import { lintText } from '../helpers/lint.js';
+import { ROOT } from '../helpers/paths.js';
+
+const FIXTURES = join(ROOT, 'test', 'fixtures', 'real');
+const manifest = new Map(
+  readFileSync(join(FIXTURES, 'MANIFEST.tsv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split('\t'))
+    .map((c) => [c[0], { repo: c[1], path: c[2] }]),
+);
+
+interface Expected {
+  /** What detection says at the file's repository path: a dialect, or the refusal's "looks like". */
+  readonly read: DialectName | { refused: RegExp };
+  /** memcached's arguments; null: the file does not decide them (MC910). */
+  readonly argv?: readonly string[] | null;
+  readonly runsAs?: string | null;
+  readonly reach?: string;
+  /** Every finding, `RULE severity line:column`. */
+  readonly findings?: readonly string[];
+  /** Why, in a sentence: what the reviewer checked. */
+  readonly why: string;
+}
+
+const CLUSTER_WIDE_DEFAULTS = (at: string) => [`MC101 info ${at}`, `MC111 info ${at}`, `MC301 info ${at}`, `MC504 info ${at}`, `MC505 info ${at}`, `MC506 info ${at}`, `MC601 warning ${at}`, `MC602 info ${at}`];
+
+const EXPECTED: Record<string, Expected> = {
+  'kubernetes/054-sameersbn-docker-memcached-pod.yml': {
+    read: 'kubernetes',
+    argv: null,
+    reach: 'cluster-wide',
+    findings: ['MC910 info 10:14'],
+    why: "sameersbn/memcached (no tag) is not an image mchard knows: its entrypoint (-u nobody -vp 11211) decides, so only MC910; its Service is in another file (055), so this file alone publishes nothing beyond the cluster",
+  },
+  'kubernetes/055-sameersbn-docker-memcached-service.yml': {
+    read: { refused: /a Kubernetes manifest with no container that runs memcached/ },
+    why: 'a Service alone starts no memcached: refused, not linted',
+  },
+  'kubernetes/056-dongweiming-lyanna-memcached.yaml': {
+    read: 'kubernetes',
+    argv: ['-o', 'modern', '-v', '-I', '20m'],
+    runsAs: '1001',
+    reach: 'cluster-wide',
+    findings: CLUSTER_WIDE_DEFAULTS('27:14'),
+    why: 'command memcached -o modern -v -I 20m, runAsUser 1001; the headless Service adds nothing beyond the cluster, and no NetworkPolicy: every pod can connect (MC601 a warning, MC101 an info)',
+  },
+  'kubernetes/057-abdidarmawan007-k8s-single-memcahced-statefulset-memcached.yaml': {
+    read: 'kubernetes',
+    argv: null,
+    reach: 'cluster-wide',
+    findings: ['MC910 info 19:18'],
+    why: "Google's marketplace image gcr.io/cloud-marketplace/google/memcached:1.5 is not one mchard knows, and the container has no command: unknown; ClusterIP Service",
+  },
+  'kubernetes/058-fluxcd-flux-memcache-dep.yaml': {
+    read: 'kubernetes',
+    argv: ['-m 512', '-I 5m', '-p 11211'],
+    runsAs: '11211',
+    reach: 'cluster-wide',
+    findings: ['MC301 info 28:11', ...CLUSTER_WIDE_DEFAULTS('28:19').filter((f) => !f.startsWith('MC301'))],
+    why: 'each args item is one argument with a space inside ("-m 512": -m with " 512", which memcached reads as 512); -p 11211 is MC301 at its item; runAsUser 11211',
+  },
+  'kubernetes/059-fluxcd-flux-memcache-svc.yaml': {
+    read: { refused: /a Kubernetes manifest with no container that runs memcached/ },
+    why: 'the Service of 058, in a file of its own: refused',
+  },
+  'kubernetes/060-eth-easl-cloud-comp-arch-project-memcache-t1-cpuset.yaml': {
+    read: 'kubernetes',
+    argv: null,
+    reach: 'cluster-wide',
+    findings: ['MC910 info 12:16'],
+    why: 'the container runs /bin/sh -c "taskset ... ./memcached -t 1 -u memcache": a shell mchard does not evaluate, so unknown (MC910 points at the command)',
+  },
+  'kubernetes/061-femiwiki-kubernetes-memcached-deployment.yaml': {
+    read: 'kubernetes',
+    argv: [],
+    runsAs: 'memcache',
+    reach: 'cluster-wide',
+    findings: CLUSTER_WIDE_DEFAULTS('16:34'),
+    why: "the official image with no command or args: plain memcached as the image's user memcache, every interface of the pod, no Service or NetworkPolicy",
+  },
+  'kubernetes/119-iliadmitriev-taskcamp-memcached.yaml': {
+    read: 'kubernetes',
+    argv: [],
+    runsAs: '11211',
+    reach: 'cluster-wide',
+    findings: CLUSTER_WIDE_DEFAULTS('10:39'),
+    why: 'hardened Pod (runAsNonRoot with runAsUser 11211: the kubelet accepts it) with a ClusterIP Service: still every pod of the cluster can connect without authentication',
+  },
+  'kubernetes/120-sclorg-memcached-openshift-template.yml': {
+    read: 'kubernetes',
+    argv: null,
+    reach: 'cluster-wide',
+    findings: ['MC910 info 32:18'],
+    why: "an OpenShift Template: its DeploymentConfig's container runs modularitycontainers/memcached, an image mchard does not know; the empty env: is no error",
+  },
+  'kubernetes/121-oleq-neg-lab5_ambassador_memcache-memcached-shards.yaml': {
+    read: 'kubernetes',
+    argv: [],
+    runsAs: 'memcache',
+    reach: 'cluster-wide',
+    findings: CLUSTER_WIDE_DEFAULTS('19:27'),
+    why: 'StatefulSet of the official image (no tag) with no command: defaults, every pod can connect',
+  },
+  'helm/071-jangaraj-mimir-chunks-cache-statefulset.yaml': {
+    read: 'kubernetes',
+    argv: ['-m 8192', '-o', 'modern', '-I 1m', '-c 16384', '-v', '-u 11211'],
+    runsAs: '10001',
+    reach: 'cluster-wide',
+    findings: ['MC920 info 57:18', ...CLUSTER_WIDE_DEFAULTS('75:23')],
+    why: 'rendered chart: the pod runs as 10001, so "-u 11211" (an all-digit name) is ignored; the exporter sidecar (prom/memcached-exporter) is not memcached; memcached:1.6.19-alpine predates the proxy-mode fixes of 1.6.22, which -o modern does not turn on (MC920 info)',
+  },
+  'helm/072-goelankitt-mimir-results-cache-statefulset.yaml': {
+    read: 'kubernetes',
+    argv: ['-m 10', '-o', 'modern', '-I 1m', '-c 16384', '-v', '-u 11211'],
+    runsAs: '11211',
+    reach: 'cluster-wide',
+    findings: ['MC920 info 55:18', ...CLUSTER_WIDE_DEFAULTS('70:23')],
+    why: 'rendered chart with envFrom on the memcached container (mimir-minio-secret): unknown variables, but nothing in command/args refers to them; memcached:1.6.16-alpine predates the proxy-mode fixes of 1.6.22, proxy mode off (MC920 info)',
+  },
+  'helm/073-jangaraj-mimir-chunks-cache-svc-headless.yaml': {
+    read: { refused: /a Kubernetes manifest with no container that runs memcached/ },
+    why: 'the headless Service of 071 alone',
+  },
+  'helm/118-davidcollom-manifests-memcached.yaml': {
+    read: 'kubernetes',
+    argv: ['-u', 'memcached', '-p', '11211', '-v'],
+    runsAs: '1001',
+    reach: 'cluster-wide',
+    findings: ['MC920 info 75:18', 'MC921 warning 75:18', ...CLUSTER_WIDE_DEFAULTS('75:65').filter((f) => !f.startsWith('MC301')), 'MC301 info 83:15'],
+    why: "rendered Bitnami chart 6.5.5: Bitnami's run.sh builds -u memcached -p $MEMCACHED_PORT_NUMBER -v, no MEMCACHED_PASSWORD so no -S (MC601), runAsUser 1001, a ClusterIP Service and no NetworkPolicy; docker.io/bitnami/memcached:1.6.21-debian-11-r9 moved to the legacy repository (MC921); 1.6.21 predates the proxy-mode fixes of 1.6.22, proxy mode off (MC920 info)",
+  },
+  'helm/062-bitnami-charts-values.yaml': {
+    read: 'helm',
+    argv: null,
+    reach: 'cluster-wide',
+    findings: ['MC910 info 15:15', 'MC920 warning 15:15', 'MC920 warning 15:15', 'MC921 warning 15:15'],
+    why: "chart 1.5.6's values: image 1.5.16-debian-9-r3 predates the start script mchard models (July 2020), so memcached's options are unknown; serviceType ClusterIP; 1.5.16 predates the fixes of CVE-2021-37519 (-Y) and CVE-2019-15026 (unix socket), whose features the unknown options may use: warnings, not errors (MC920)",
+  },
+  'helm/063-bitnami-charts-values.yaml': {
+    read: 'helm',
+    argv: ['-u', 'memcached', '-p', '11211', '-v'],
+    runsAs: '1001',
+    reach: 'cluster-wide',
+    findings: ['MC301 info 53:15', 'MC921 warning 53:15', ...CLUSTER_WIDE_DEFAULTS('53:32').filter((f) => !f.startsWith('MC301'))],
+    why: 'chart 5.15.2: arguments [/run.sh], memcachedPassword empty (no -S), securityContext runAsUser 1001, no NetworkPolicy in the 5.x chart',
+  },
+  'helm/064-bitnami-charts-values.yaml': {
+    read: 'helm',
+    argv: ['-u', 'memcached', '-p', '11211', '-v'],
+    runsAs: '1001',
+    reach: 'cluster-wide',
+    findings: ['MC920 info 72:15', 'MC921 warning 72:15', ...CLUSTER_WIDE_DEFAULTS('72:32').filter((f) => !f.startsWith('MC301')), 'MC301 info 144:14'],
+    why: 'chart 6.3.4: auth.enabled false, args [], containerPorts.memcached 11211 (MC301 points there), containerSecurityContext runAsUser 1001, ClusterIP; 1.6.17 predates the proxy-mode fixes of 1.6.22, proxy mode off (MC920 info)',
+  },
+  'helm/065-bitnami-charts-values.yaml': {
+    read: 'helm',
+    argv: ['-u', 'memcached', '-p', '11211', '-v'],
+    runsAs: '1001',
+    reach: 'cluster-wide',
+    findings: ['MC921 warning 88:15', ...CLUSTER_WIDE_DEFAULTS('88:32').filter((f) => !f.startsWith('MC301')), 'MC301 info 161:14'],
+    why: 'chart 7.9.7: networkPolicy.enabled true but allowExternal true, so the NetworkPolicy admits any source: cluster-wide; auth off',
+  },
+  'helm/066-zulip-docker-zulip-values.yaml': {
+    read: 'helm',
+    argv: ['-u', 'memcached', '-p', '11211', '-v', '-S'],
+    runsAs: '1001',
+    reach: 'cluster-wide',
+    findings: ['MC301 info 254:17', 'MC921 warning 254:17', 'MC101 info 254:40', 'MC111 info 254:40', 'MC504 info 254:40', 'MC505 info 254:40', 'MC506 info 254:40', 'MC602 info 254:40'],
+    why: "zulip's memcached: section: auth.enabled with a username, the password from the chart's Secret, so SASL (-S) and no MC601; bitnamilegacy/memcached:latest gets no updates (MC921)",
+  },
+  'helm/067-wunderio-drupal-project-k8s-values.yaml': {
+    read: { refused: /Helm chart template|Helm values file/ },
+    why: "a drupal chart's values with a memcached section for a fork of the chart (image wunderio/silta-memcached): not Bitnami's chart, refused",
+  },
+  'helm/068-slack-kubernetes-twemproxy-memcache-values.yaml': {
+    read: { refused: /a Helm values file of a chart mchard does not read/ },
+    why: "slack's own memcached chart (imageTag, memcacheMemory): refused by name",
+  },
+  'helm/069-lgfa29-tutor-helm-chart-values.yaml': {
+    read: { refused: /a Helm values file of a chart mchard does not read/ },
+    why: "tutor's own memcached chart (image memcached:1.4.38): refused by name",
+  },
+  'helm/070-fluxcd-flux-values.yaml': {
+    read: { refused: /a Helm values file of a chart mchard does not read/ },
+    why: "flux's chart values: its memcached: section is flux's own template's",
+  },
+};
+
+beforeAll(async () => {
+  await loadDialect('kubernetes');
+  await loadDialect('helm');
+});
+
+describe('real Kubernetes manifests and Helm values', () => {
+  it('every kubernetes and helm fixture has reviewed expectations', () => {
+    const files = [...manifest.keys()].filter((f) => /^(kubernetes|helm)\//.test(f));
+    expect(files.sort()).toEqual(Object.keys(EXPECTED).sort());
+  });
+
+  for (const [file, want] of Object.entries(EXPECTED)) {
+    it(`${file}: ${want.why}`, () => {
+      const m = manifest.get(file)!;
+      const text = readFileSync(join(FIXTURES, file), 'utf8');
+      // Detection at the file's own path in its repository.
+      const d = detectDialect(`/src/${m.repo}/${m.path}`, text);
+      if (typeof want.read === 'object') {
+        expect(d.refused).toBe(true);
+        expect(d.refused && d.looksLike).toMatch(want.read.refused);
+        return;
+      }
+      expect(d.refused ? d.message : d.dialect).toBe(want.read);
+      const r = lintText(text, { dialect: want.read, path: `/src/${m.repo}/${m.path}` });
+      expect(r.config.argvUnknown ? null : r.config.argv.map((t) => t.value)).toEqual(want.argv);
+      if (want.runsAs !== undefined && want.argv !== null) expect(r.model.runsAs).toBe(want.runsAs);
+      const v = podReachOf(r.config, r.config.argvUnknown ? [{ transport: 'tcp', port: 11211 }] : r.model.listeners);
+      expect(v?.verdict).toBe(want.reach);
+      expect(r.findings.map((f) => `${f.ruleId} ${f.severity} ${f.line}:${f.column}`)).toEqual(want.findings);
+      // Nothing the file leaves open is predicted: no option finding when the options are unknown.
+      if (want.argv === null) expect(r.findings.filter((f) => /^MC[1-8]\d\d$/.test(f.ruleId))).toEqual([]);
+    });
+  }
+
+  it("zulip's values beside its Chart.yaml (a dependency on Bitnami's memcached chart) are read by their path", () => {
+    const chart = 'apiVersion: v2\nname: zulip\nversion: 1.11.52\ndependencies:\n  - name: memcached\n    repository: oci://registry-1.docker.io/bitnamicharts\n    tags:\n      - memcached\n    version: 8.1.5\n  - name: rabbitmq\n    repository: oci://registry-1.docker.io/bitnamicharts\n    version: 16.0.14\n';
+    const text = readFileSync(join(FIXTURES, 'helm/066-zulip-docker-zulip-values.yaml'), 'utf8');
+    const d = detectDialect('/src/zulip/docker-zulip/helm/zulip/values.yaml', text, undefined, { chartYaml: chart });
+    expect(d).toMatchObject({ refused: false, dialect: 'helm', reason: 'path', confidence: 'certain' });
+    // Another chart's Chart.yaml beside it says nothing for it: the content decides.
+    const other = detectDialect('/src/x/values.yaml', 'image:\n  repository: memcached\n', undefined, { chartYaml: 'name: memcached\nversion: 0.1.0\n' });
+    expect(other.refused).toBe(true);
+  });
+
+  it("the chart's own values.yaml beside Bitnami's Chart.yaml is read by its path", () => {
+    const cy = 'apiVersion: v2\nname: memcached\nversion: 7.9.7\nhome: https://bitnami.com\nsources:\n- https://github.com/bitnami/charts/tree/main/bitnami/memcached\n';
+    const d = detectDialect('/src/bitnami/charts/bitnami/memcached/values.yaml', 'auth:\n  enabled: false\n', undefined, { chartYaml: cy });
+    expect(d).toMatchObject({ refused: false, dialect: 'helm', reason: 'path' });
+    // Without it, a values.yaml that does not name Bitnami's image is refused by name.
+    expect(detectDialect('/src/bitnami/charts/bitnami/memcached/values.yaml', 'auth:\n  enabled: false\n').refused).toBe(true);
+  });
+
+  it('lint of real files keeps the source text: the configuration prints back byte for byte', () => {
+    for (const file of Object.keys(EXPECTED)) {
+      const want = EXPECTED[file];
+      if (typeof want.read === 'object') continue;
+      const text = readFileSync(join(FIXTURES, file), 'utf8');
+      const r = lintText(text, { dialect: want.read, path: `/x/${file}` });
+      expect(r.config.print()).toBe(text);
+      expect(r.config.source).toEqual(new SourceText(`/x/${file}`, text));
+    }
+  });
+});
