@@ -3,58 +3,250 @@
 // `npm ci`). CommonJS (bin/package.json), as the bundle is: an ES module entry costs Node.js its ES
 // module loader on every start.
 //
-// The core bundle, dist/mchard.js, is compiled with V8's code cache, dist/mchard.js.cache, written by
-// the build after a warm-up run of lint and inspect (writeCodeCache below): V8 then deserialises the
-// compiled code instead of parsing and compiling the bundle on each start. The cache belongs to one
-// build of the bundle and one Node.js binary: its first line names both, and a cache for another is not
-// even read. V8 checks its own version and flags as well and may still reject the cache
-// (script.cachedDataRejected); either way the bundle is then compiled from source, as if there were no
-// cache: slower, never different.
+// The core bundle, dist/mchard.js, is compiled with V8's code cache, so that V8 deserialises the
+// compiled code instead of parsing and compiling the bundle on each start. A cache belongs to one build
+// of the bundle (its first line names the build: a hash of the bundle's files) and one Node.js binary.
+// Two places hold one:
+//
+// - beside the bundle, dist/mchard.js.cache, written by the build after a warm-up run of lint and
+//   inspect (writeCodeCache below) for the Node.js that ran the build; trusted as the bundle is;
+// - the user's cache folder ($XDG_CACHE_HOME/mchard, else ~/.cache/mchard), for any other Node.js (a
+//   registry install, a second Node.js version) or V8 flags that make V8 reject the build's cache:
+//   written after the first lint or inspect that ran without a cache V8 took, one file per build and
+//   Node.js version, core-BUILD-node-VERSION-ARCH.cache; looked for first.
+//
+// A cache from the user's folder is read only when it is a regular file owned by the user running
+// mchard and writable by no one else (not a symbolic link), and its folder is the user's too; it is
+// written to a temporary file and renamed, so a reader never sees half of one. V8 of Node.js 20 does not
+// check a code cache's contents (a corrupt one can crash the process), so these caches carry V8's own
+// checksum, which V8 verifies when --verify-snapshot-checksum is set (set here, for this process only,
+// before the cache is read; the flag also enters V8's flag hash, so a cache made without it is never
+// taken for one made with it). Any cache V8 rejects (script.cachedDataRejected: another V8, other
+// flags, a bad checksum) leaves the bundle compiled from source, as if there were no cache: slower,
+// never different; the user's cache is then written again. No failure here (no home folder, a
+// read-only one, a full disk) stops mchard or prints anything; MCHARD_DEBUG=1 says what happened.
+//
+// MCHARD_CODE_CACHE=off compiles from source, with no cache read or written (benchmarks, debugging).
 'use strict';
-const { readFileSync, writeFileSync } = require('node:fs');
+const fs = require('node:fs');
 const Module = require('node:module');
-const { join } = require('node:path');
+const { dirname, isAbsolute, join } = require('node:path');
 const { Script } = require('node:vm');
 
 const DIST = join(__dirname, '..', 'dist');
+/** A cache larger than this is not a cache of mchard's (the real one is well under 2 MB). */
+const MAX_CACHE_BYTES = 64 * 1024 * 1024;
+/** Other builds' caches in the user's folder are removed once this old (when a new one is written). */
+const STALE_MS = 30 * 24 * 3600 * 1000;
 
-function cacheHeader(source) {
-  const build = /^\/\/ mchard \S+ build (\w+)/.exec(source);
-  return `mchard code cache: build ${build ? build[1] : '?'}, node ${process.version} ${process.arch}\n`;
+function debug(message) {
+  if (process.env.MCHARD_DEBUG) fs.writeSync(2, `mchard: code cache: ${message}\n`);
 }
 
-/** Compiles and runs dist/mchard.js as a CommonJS module; returns its exports and the compiled script. */
-function loadCore(dist = DIST, useCache = true) {
-  const file = join(dist, 'mchard.js');
-  const source = readFileSync(file, 'utf8');
-  let cachedData;
-  if (useCache) {
+function buildOf(source) {
+  const m = /^\/\/ mchard \S+ build (\w+)/.exec(source);
+  return m ? m[1] : '?';
+}
+
+/** The first line of a cache: which build and which Node.js it belongs to. */
+function cacheHeader(source, checked = false) {
+  return `mchard code cache: build ${buildOf(source)}, node ${process.version} ${process.arch}${checked ? ', checksum' : ''}\n`;
+}
+
+/** The user's cache folder for mchard, or null when there is none to use. */
+function userCacheDir(env = process.env) {
+  if (typeof process.geteuid !== 'function') return null;
+  if (env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME)) return join(env.XDG_CACHE_HOME, 'mchard');
+  if (env.HOME && isAbsolute(env.HOME)) return join(env.HOME, '.cache', 'mchard');
+  return null;
+}
+
+function userCacheName(source) {
+  return `core-${buildOf(source)}-node-${process.version}-${process.arch}.cache`;
+}
+
+/** Whether a file or folder (lstat/fstat) is the current user's own and writable by no one else. */
+function ownedAndPrivate(st) {
+  return st.uid === process.geteuid() && (st.mode & 0o022) === 0;
+}
+
+/** The bytes of a cache in the user's folder, when it can be trusted; null otherwise (with the reason under MCHARD_DEBUG). */
+function readUserCache(dir, name) {
+  let fd;
+  try {
+    const folder = fs.lstatSync(dir);
+    if (!folder.isDirectory() || !ownedAndPrivate(folder)) {
+      debug(`${dir} is not a folder of this user's that only they can write: not used`);
+      return null;
+    }
+    fd = fs.openSync(join(dir, name), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+  } catch (e) {
+    if (e && e.code !== 'ENOENT') debug(`${join(dir, name)}: ${e.code || e.message}`);
+    return null;
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile() || !ownedAndPrivate(st) || st.size > MAX_CACHE_BYTES) {
+      debug(`${join(dir, name)} is not a regular file of this user's that only they can write: not used`);
+      return null;
+    }
+    const data = Buffer.allocUnsafe(st.size);
+    let at = 0;
+    while (at < data.length) {
+      const n = fs.readSync(fd, data, at, data.length - at, at);
+      if (n === 0) break;
+      at += n;
+    }
+    return data.subarray(0, at);
+  } catch (e) {
+    debug(`${join(dir, name)}: ${e && (e.code || e.message)}`);
+    return null;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Writes a cache into the user's folder: a private temporary file, renamed into place. Never throws. */
+function writeUserCache(dir, name, data) {
+  let tmp = null;
+  try {
+    // Folders are made only inside one of the user's own (root running with another user's HOME must
+    // not leave root's folders in it).
+    let existing = dir;
+    for (;;) {
+      try {
+        fs.lstatSync(existing);
+        break;
+      } catch (e) {
+        if (!e || e.code !== 'ENOENT' || dirname(existing) === existing) throw e;
+        existing = dirname(existing);
+      }
+    }
+    if (fs.statSync(existing).uid !== process.geteuid()) {
+      debug(`${existing} is not this user's: no cache written`);
+      return false;
+    }
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const folder = fs.lstatSync(dir);
+    if (!folder.isDirectory() || !ownedAndPrivate(folder)) {
+      debug(`${dir} is not a folder of this user's that only they can write: no cache written`);
+      return false;
+    }
+    tmp = join(dir, `.${name}.${process.pid}.${Math.random().toString(36).slice(2)}`);
+    const fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
     try {
-      const cache = readFileSync(`${file}.cache`);
-      const header = cacheHeader(source);
-      if (cache.toString('latin1', 0, header.length) === header) cachedData = cache.subarray(header.length);
+      let at = 0;
+      while (at < data.length) at += fs.writeSync(fd, data, at, data.length - at);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, join(dir, name));
+    tmp = null;
+    removeStale(dir, name);
+    debug(`wrote ${join(dir, name)}`);
+    return true;
+  } catch (e) {
+    debug(`could not write a cache in ${dir}: ${e && (e.code || e.message)}`);
+    if (tmp) {
+      try {
+        fs.unlinkSync(tmp);
+      } catch {
+        // gone already
+      }
+    }
+    return false;
+  }
+}
+
+/** Removes other builds' caches (and leftover temporary files) not touched for STALE_MS. */
+function removeStale(dir, keep) {
+  const now = Date.now();
+  for (const entry of fs.readdirSync(dir)) {
+    if (entry === keep || !/^\.?core-\w+-node-.+\.cache(\.\d+\.\w+)?$/.test(entry)) continue;
+    try {
+      const st = fs.lstatSync(join(dir, entry));
+      if (st.isFile() && now - st.mtimeMs > STALE_MS) fs.unlinkSync(join(dir, entry));
     } catch {
-      // no cache (built with --no-code-cache): compile from source
+      // another mchard removed it
+    }
+  }
+}
+
+/** Sets V8's --verify-snapshot-checksum for this process (caches in the user's folder carry a checksum). */
+function verifyChecksums() {
+  require('node:v8').setFlagsFromString('--verify-snapshot-checksum');
+}
+
+/**
+ * Compiles and runs dist/mchard.js as a CommonJS module; returns its exports and the compiled script.
+ * `cache` is where the code cache comes from: 'all' (beside the bundle, else the user's folder),
+ * 'beside' (only beside the bundle: the build's warm-up reads none, the tests' builds) or 'none'.
+ */
+function loadCore(dist = DIST, cache = 'all', env = process.env) {
+  if (cache === true) cache = 'all';
+  if (cache === false || env.MCHARD_CODE_CACHE === 'off') cache = 'none';
+  const file = join(dist, 'mchard.js');
+  // latin1: the bundle is ASCII (esbuild escapes everything else), and a one-byte string needs no decoding.
+  const source = fs.readFileSync(file, 'latin1');
+  /** Where the cache that was offered to V8 came from: 'user', 'beside' or null. */
+  let from = null;
+  let cachedData;
+  // The user's cache first: there is one only when the cache beside the bundle is missing, for another
+  // Node.js, or rejected by V8 (other V8 flags), and looking costs one failed open() otherwise.
+  const dir = cache === 'all' ? userCacheDir(env) : null;
+  if (dir) {
+    const data = readUserCache(dir, userCacheName(source));
+    const header = cacheHeader(source, true);
+    if (data && data.toString('latin1', 0, header.length) === header) {
+      verifyChecksums();
+      cachedData = data.subarray(header.length);
+      from = 'user';
+    } else if (data) {
+      debug('a cache of another build or Node.js in the user folder: not used');
+    }
+  }
+  if (!cachedData && cache !== 'none') {
+    try {
+      const data = fs.readFileSync(`${file}.cache`);
+      const header = cacheHeader(source);
+      if (data.toString('latin1', 0, header.length) === header) {
+        cachedData = data.subarray(header.length);
+        from = 'beside';
+      }
+    } catch {
+      // no cache beside the bundle (built with --no-code-cache, or not shipped)
     }
   }
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData });
+  const rejected = cachedData !== undefined && script.cachedDataRejected === true;
+  if (rejected) debug(`V8 rejected the cache ${from === 'user' ? `in ${dir}` : `beside ${file}`}: compiled from source`);
   // In require's cache, so the other bundles' require('./mchard.js') share this instance of the core.
   const mod = new Module(file, module);
   mod.filename = file;
   mod.loaded = true;
   require.cache[file] = mod;
   script.runInThisContext()(mod.exports, Module.createRequire(file), mod, file, dist);
-  return { exports: mod.exports, script, file, header: cacheHeader(source) };
+  /** Whether the run should leave a cache in the user's folder: it had none that V8 took. */
+  const wantsUserCache = dir !== null && (from === null || rejected);
+  return { exports: mod.exports, script, file, header: cacheHeader(source), source, from: rejected ? null : from, wantsUserCache, dir };
 }
 
-/** The build's warm-up: runs lint and inspect on sample files, then writes the code cache. */
+/** After a run without a usable cache: the compiled code (the functions that ran included) into the user's folder. */
+function saveUserCache(core) {
+  if (!core.wantsUserCache) return false;
+  verifyChecksums();
+  const data = core.script.createCachedData();
+  return writeUserCache(core.dir, userCacheName(core.source), Buffer.concat([Buffer.from(cacheHeader(core.source, true), 'latin1'), data]));
+}
+
+/** The build's warm-up: runs lint and inspect on sample files, then writes the code cache beside the bundle. */
 async function writeCodeCache(dist, samples) {
-  const { exports, script, file, header } = loadCore(dist, false);
+  const { exports, script, file, header } = loadCore(dist, 'none');
   const quiet = { out() {}, err() {}, stdoutStream: {}, stdinIsTTY: false };
   for (const sample of ['insecure-debian.conf', 'insecure-rhel.sysconfig']) {
     for (const cmd of ['lint', 'inspect']) await exports.main([cmd, join(samples, sample)], quiet);
   }
-  writeFileSync(`${file}.cache`, Buffer.concat([Buffer.from(header, 'latin1'), script.createCachedData()]));
+  fs.writeFileSync(`${file}.cache`, Buffer.concat([Buffer.from(header, 'latin1'), script.createCachedData()]));
 }
 
 if (require.main === module) {
@@ -70,10 +262,13 @@ if (require.main === module) {
     process.exitCode = 2;
   }
   if (core) {
-    core.exports.main(process.argv.slice(2)).then((code) => {
+    const argv = process.argv.slice(2);
+    core.exports.main(argv).then((code) => {
       process.exitCode = code;
+      // The cache is made from a run of the commands it is for: their functions are then compiled too.
+      if (argv[0] === 'lint' || argv[0] === 'inspect') saveUserCache(core);
     });
   }
 }
 
-module.exports = { loadCore, writeCodeCache };
+module.exports = { loadCore, saveUserCache, writeCodeCache, userCacheDir, userCacheName };

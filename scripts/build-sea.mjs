@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Builds mchard as a single executable for servers without Node.js (`npm run build:sea`), with
 // Node.js's single executable applications: the CLI bundled by esbuild into one CommonJS file (no
-// chunks, no dynamic imports of files, dependencies included), made into a blob by
-// `node --experimental-sea-config`, and injected with postject into a copy of the node binary that
+// chunks, no dynamic imports of files, dependencies included) and a V8 code cache of it made by a
+// warm-up run, both carried as assets and loaded by a small main script (LOADER below), made into a blob
+// by `node --experimental-sea-config`, and injected with postject into a copy of the node binary that
 // runs this script. Output: build/sea/mchard, for this machine's OS and CPU (Linux x86-64 in CI).
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
@@ -24,14 +25,41 @@ function step(label, file, args) {
   return r.stdout;
 }
 
+/**
+ * The executable's main script: a loader that compiles the bundle (an asset) with a code cache made by a
+ * warm-up run (another asset), as bin/mchard.js does for the npm package. Node.js's own SEA code cache
+ * ("useCodeCache") holds only what compiling the script's top level makes: every function of a lint
+ * would still be compiled on each start. The cache comes from the Node.js binary the executable is made
+ * of (this one) and the same wrapper and file name; if V8 rejects it all the same, the bundle is
+ * compiled from source: slower, never different (MCHARD_DEBUG=1 says so).
+ */
+const LOADER = `'use strict';
+const { getAsset } = require('node:sea');
+const { Script } = require('node:vm');
+const source = getAsset('mchard.js', 'latin1');
+let cachedData;
+if (process.env.MCHARD_CODE_CACHE !== 'off') cachedData = Buffer.from(getAsset('mchard.cache'));
+const script = new Script(WRAP(source), { filename: 'mchard.js', cachedData });
+if (process.env.MCHARD_DEBUG) require('node:fs').writeSync(2, 'mchard: code cache: ' + (!cachedData ? 'off' : script.cachedDataRejected ? 'V8 rejected the cache: compiled from source' : 'used') + '\\n');
+const mod = { exports: {} };
+script.runInThisContext()(mod.exports, require, mod);
+mod.exports.main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});
+`;
+const WRAP = (source) => `(function (exports, require, module) {${source}\n})`;
+
 async function buildSea(work) {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const script = work('mchard.cjs');
+  const loader = work('loader.cjs');
+  const cache = work('mchard.cache');
   const blob = work('mchard.blob');
   const config = work('sea-config.json');
   const tmpExe = work('mchard');
   const result = await build({
-    entryPoints: [join(root, 'src/cli/entry.ts')],
+    // The CLI's main, exported (the loader calls it), with everything it may load inside.
+    stdin: { contents: `export { main } from ${JSON.stringify(join(root, 'src/cli/main.ts'))};`, resolveDir: root, sourcefile: '<sea>', loader: 'js' },
     outfile: script,
     bundle: true,
     splitting: false,
@@ -39,6 +67,8 @@ async function buildSea(work) {
     platform: 'node',
     target: 'node20',
     minify: true,
+    // ASCII: the loader reads it as latin1.
+    charset: 'ascii',
     legalComments: 'none',
     metafile: true,
     // A module's URL is the executable's: enough for createRequire(import.meta.url) of built-in
@@ -55,7 +85,25 @@ async function buildSea(work) {
       throw new Error(`"${imp.path}" is not bundled; the single executable can load only Node.js built-in modules`);
     }
   }
-  writeFileSync(config, JSON.stringify({ main: script, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true }));
+  // The warm-up: lint and inspect on samples, with this Node.js, then the compiled code as the cache.
+  const warm = [
+    `const { Script } = require('node:vm');`,
+    `const source = require('node:fs').readFileSync(${JSON.stringify(script)}, 'latin1');`,
+    `const s = new Script((${WRAP.toString()})(source), { filename: 'mchard.js' });`,
+    `const mod = { exports: {} };`,
+    `s.runInThisContext()(mod.exports, require, mod);`,
+    `const quiet = { out() {}, err() {}, stdoutStream: {}, stdinIsTTY: false };`,
+    `(async () => {`,
+    `  for (const f of ['insecure-debian.conf', 'insecure-rhel.sysconfig']) for (const c of ['lint', 'inspect']) await mod.exports.main([c, require('node:path').join(${JSON.stringify(join(root, 'samples'))}, f)], quiet);`,
+    `  require('node:fs').writeFileSync(${JSON.stringify(cache)}, s.createCachedData());`,
+    `})();`,
+  ].join('\n');
+  step('the code cache warm-up', process.execPath, ['-e', warm]);
+  writeFileSync(loader, LOADER.replace('WRAP(source)', `(${WRAP.toString()})(source)`));
+  writeFileSync(
+    config,
+    JSON.stringify({ main: loader, output: blob, disableExperimentalSEAWarning: true, useCodeCache: false, assets: { 'mchard.js': script, 'mchard.cache': cache } }),
+  );
   step('node --experimental-sea-config', process.execPath, ['--experimental-sea-config', config]);
   copyFileSync(process.execPath, tmpExe);
   chmodSync(tmpExe, 0o755);

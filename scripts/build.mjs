@@ -28,7 +28,7 @@
 // --no-code-cache skips the warm-up run (the CLI works without the cache, only starts slower).
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,6 +66,8 @@ const common = {
   // of tokens more than bytes), and readable stack traces under MCHARD_DEBUG are worth more.
   minify: false,
   legalComments: 'none',
+  // Every character beyond ASCII escaped in the code (esbuild's default, said aloud: bin/mchard.js reads the core as latin1).
+  charset: 'ascii',
   define: { __MCHARD_VERSION__: JSON.stringify(pkg.version) },
   logLevel: 'warning',
 };
@@ -111,7 +113,10 @@ for (const [m, v] of Object.entries(inputs)) {
 }
 
 // 3. One CommonJS file per group.
-const buildId = randomBytes(6).toString('hex');
+// The build id in each file's first line: a placeholder now, the hash of all the group files at the end
+// (bin/mchard.js keys the code cache by it).
+const BUILD_ID_PLACEHOLDER = 'b'.repeat(16);
+const buildId = BUILD_ID_PLACEHOLDER;
 rmSync(outdir, { recursive: true, force: true });
 mkdirSync(outdir, { recursive: true });
 // dist/ is CommonJS, whatever package.json says about the rest.
@@ -169,7 +174,28 @@ for (const g of GROUPS) {
 }
 if (metafile) writeFileSync(resolve(metafile), JSON.stringify(metas));
 
-// 4. The core's code cache: bin/mchard.js runs lint and inspect once on sample files, then writes the
+// The build id: a hash of the files as built (same sources, same esbuild: same id). The core is made
+// ASCII: bin/mchard.js reads it as latin1, which needs no decoding.
+{
+  const files = GROUPS.map((g) => join(outdir, g.file));
+  const bytes = files.map((f) => readFileSync(f));
+  // esbuild escapes every character beyond ASCII in code (charset ascii), but keeps some comments (on
+  // class fields) as written: their characters become \uXXXX text, which in a comment changes nothing.
+  if (bytes[0].some((b) => b > 0x7f)) {
+    bytes[0] = Buffer.from(bytes[0].toString('utf8').replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`), 'latin1');
+  }
+  const hash = createHash('sha256');
+  for (const b of bytes) hash.update(b);
+  const id = hash.digest('hex').slice(0, BUILD_ID_PLACEHOLDER.length);
+  files.forEach((f, k) => {
+    const at = bytes[k].indexOf(BUILD_ID_PLACEHOLDER);
+    if (at === -1 || at > bytes[k].indexOf(10)) throw new Error(`build: no build id in the first line of ${f}`);
+    bytes[k].write(id, at, 'latin1');
+    writeFileSync(f, bytes[k]);
+  });
+}
+
+// 5. The core's code cache: bin/mchard.js runs lint and inspect once on sample files, then writes the
 // compiled code (the functions that ran included) beside the bundle.
 if (codeCache) {
   const warm = `require(${JSON.stringify(join(root, 'bin', 'mchard.js'))}).writeCodeCache(${JSON.stringify(outdir)}, ${JSON.stringify(join(root, 'samples'))})`;

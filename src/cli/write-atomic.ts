@@ -8,8 +8,12 @@
  */
 import { closeSync, fchmodSync, fsyncSync, lstatSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { describeFsError } from '../input.js';
+
+// node:crypto is loaded when first needed: it pulls in Node.js's stream modules, milliseconds of every
+// start of a lint that never uses it (test/cli/lint-loads.test.ts).
+const crypto = (): typeof import('node:crypto') => createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
 
 export class AtomicWriteError extends Error {
   constructor(
@@ -39,7 +43,7 @@ export class AtomicFile {
       if (e instanceof AtomicWriteError) throw e;
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new AtomicWriteError(path, describeFsError(e));
     }
-    this.tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+    this.tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${crypto().randomBytes(6).toString('hex')}.tmp`);
     try {
       this.fd = openSync(this.tmp, 'wx', 0o666);
     } catch (e) {

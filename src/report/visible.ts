@@ -29,8 +29,40 @@ const UNSAFE_SOURCE =
 // for text that is not plain printable ASCII: the usual path, and `--version`, never build them.
 let unsafeOne: RegExp | null = null;
 let unsafeAll: RegExp | null = null;
+let unsafeInBlock: RegExp | null = null;
+let unsafeInBlockAll: RegExp | null = null;
 const UNSAFE = { test: (s: string) => (unsafeOne ??= new RegExp(`[${UNSAFE_SOURCE}]`, 'u')).test(s) };
 const unsafeGlobal = () => (unsafeAll ??= new RegExp(`[${UNSAFE_SOURCE}]`, 'gu'));
+/**
+ * The unsafe characters of a block: all but its layout, the line feeds and tabs a block keeps. Searching
+ * for these, not for every unsafe character, matters for large blocks with a few characters beyond ASCII
+ * (a SARIF log's rule help): every line feed would otherwise make the text look unsafe and cost a
+ * replacement callback (thousands per SARIF log, milliseconds of a run).
+ */
+// \p{Cc} is exactly U+0000–U+001F and U+007F–U+009F (a stable category): written out, less TAB and LF.
+const BLOCK_UNSAFE_SOURCE = `[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f${UNSAFE_SOURCE.replace('\\p{Cc}', '')}]`;
+/** Characters a block may hold that are not printable ASCII, LF or TAB: the only ones worth a closer look. */
+const NOT_PLAIN = /[^\x20-\x7e\n\t]/g;
+/**
+ * Whether a block holds an unsafe character other than its layout. A regular expression of Unicode
+ * properties is slow to run over a whole large text (milliseconds for a 250 kB SARIF log); this asks it
+ * only about the characters beyond printable ASCII, found by a plain scan.
+ */
+function blockHasUnsafe(s: string): boolean {
+  unsafeInBlock ??= new RegExp(BLOCK_UNSAFE_SOURCE, 'u');
+  NOT_PLAIN.lastIndex = 0;
+  for (let m = NOT_PLAIN.exec(s); m !== null; m = NOT_PLAIN.exec(s)) {
+    const at = m.index;
+    const hi = s.charCodeAt(at);
+    const lo = s.charCodeAt(at + 1);
+    // A surrogate pair is one character (one code point) to the regular expression.
+    const ch = hi >= 0xd800 && hi <= 0xdbff && lo >= 0xdc00 && lo <= 0xdfff ? s.slice(at, at + 2) : s[at];
+    if (unsafeInBlock.test(ch)) return true;
+    NOT_PLAIN.lastIndex = at + ch.length;
+  }
+  return false;
+}
+const unsafeInBlockGlobal = () => (unsafeInBlockAll ??= new RegExp(BLOCK_UNSAFE_SOURCE, 'gu'));
 /** Printable ASCII only (one line); with line breaks and tabs (a block). Nothing in them is unsafe. */
 const PLAIN_LINE = /^[\x20-\x7e]*$/;
 const PLAIN_BLOCK = /^[\x20-\x7e\n\t]*$/;
@@ -63,9 +95,8 @@ export function visible(s: string): string {
  * the line breaks (LF, and a CR right before one) and tabs kept, since they are the layout.
  */
 export function visibleBlock(s: string): string {
-  if (PLAIN_BLOCK.test(s) || !UNSAFE.test(s)) return s;
-  return s.replace(unsafeGlobal(), (ch, at: number, all: string) => {
-    if (ch === '\n' || ch === '\t') return ch;
+  if (PLAIN_BLOCK.test(s) || !blockHasUnsafe(s)) return s;
+  return s.replace(unsafeInBlockGlobal(), (ch, at: number, all: string) => {
     if (ch === '\r' && all[at + 1] === '\n') return ch;
     return escapeChar(ch);
   });
@@ -80,11 +111,10 @@ export function visibleBlock(s: string): string {
  * overwrite a line or reorder text.
  */
 export function guardTerminal(s: string): string {
-  if (PLAIN_BLOCK.test(s) || !UNSAFE.test(s)) return s;
-  ownOrUnsafe ??= new RegExp(`\\x1b\\[[0-9]{1,2}(?:;[0-9]{1,2})*m|\\r\\x1b\\[2K|[${UNSAFE_SOURCE}]`, 'gu');
+  if (PLAIN_BLOCK.test(s) || !blockHasUnsafe(s)) return s;
+  ownOrUnsafe ??= new RegExp(`\\x1b\\[[0-9]{1,2}(?:;[0-9]{1,2})*m|\\r\\x1b\\[2K|${BLOCK_UNSAFE_SOURCE}`, 'gu');
   return s.replace(ownOrUnsafe, (m: string, at: number, all: string) => {
     if (m.length > 1) return m; // one of mchard's own sequences
-    if (m === '\n' || m === '\t') return m;
     if (m === '\r' && all[at + 1] === '\n') return m;
     return escapeChar(m);
   });
@@ -153,10 +183,10 @@ export function shellQuote(w: string): string {
  */
 export function safeJson(value: unknown, indent = 2): string {
   const text = JSON.stringify(value, null, indent);
-  if (PLAIN_BLOCK.test(text) || !UNSAFE.test(text)) return text;
-  return text.replace(unsafeGlobal(), (ch) => {
-    // Characters below U+0020 only appear as JSON's own layout (newlines of the indentation).
-    if (ch === '\n') return ch;
+  // Characters below U+0020 only appear as JSON's own layout (newlines of the indentation): JSON.stringify
+  // escapes them in strings.
+  if (PLAIN_BLOCK.test(text) || !blockHasUnsafe(text)) return text;
+  return text.replace(unsafeInBlockGlobal(), (ch) => {
     let out = '';
     for (let i = 0; i < ch.length; i++) out += `\\u${ch.charCodeAt(i).toString(16).padStart(4, '0')}`;
     return out;

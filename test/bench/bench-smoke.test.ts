@@ -10,8 +10,14 @@ import { ensureBuilt, ROOT } from '../cli/helpers.js';
 
 const CASES = [
   'lint 1 file',
+  'lint 1 file, no code cache',
+  'lint 1 file, cache made at 1st run',
+  'lint 1 file --format sarif',
   'inspect 1 file',
   '--version',
+  'pre-commit: 1 file',
+  'pre-commit: 10 files',
+  'pre-commit: 100 files',
   'lint 500 files',
   'lint 1 MB file',
   'lint 2 MB file',
@@ -21,13 +27,18 @@ const CASES = [
   'fix --dry-run 4 MB',
 ];
 const TIME = String.raw`\d+(\.\d+)? (ms|s)`;
-const LINE = new RegExp(String.raw`^(?<case>.+?)\s{2,}(?<mchard>${TIME})\s+(?<base>${TIME})\s+(?<ratio>\d+\.\d\dx)\s+(?<rss>\d+\.\d MB|n/a)\s+(?<perMb>${TIME}|-)\s+-\s+ran$`);
+const LINE = new RegExp(String.raw`^(?<case>.+?)\s{2,}(?<mchard>${TIME})\s+(?<base>${TIME})\s+(?<ratio>\d+\.\d\dx)\s+(?<cpu>${TIME} \(\d+\.\d\dx\)|n/a)\s+(?<rss>\d+\.\d MB|n/a)\s+(?<perMb>${TIME}|-)\s+-\s+ran$`);
 
 let run: { status: number | null; stdout: string; stderr: string };
 
 beforeAll(() => {
   ensureBuilt();
-  const r = spawnSync(process.execPath, [join(ROOT, 'bench', 'run.mjs'), '--smoke'], { cwd: ROOT, encoding: 'utf8', timeout: 240_000 });
+  const r = spawnSync(process.execPath, [join(ROOT, 'bench', 'run.mjs'), '--smoke'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 240_000,
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS ?? '/etc/ssl/certs/ca-certificates.crt' },
+  });
   run = { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }, 300_000);
 
@@ -41,10 +52,26 @@ describe('bench/run.mjs --smoke', () => {
     expect(run.stdout).toMatch(/^machine: \d+ CPUs \(nproc\), .+, node v\d+\.\d+\.\d+, load average /m);
   });
 
+  it('says which start-time variables it removed, for node -e 0 and mchard alike', () => {
+    expect(run.stdout).toMatch(/^environment: the same for node -e 0 and mchard; removed for both: /m);
+    // The test runs it with NODE_EXTRA_CA_CERTS set (below), so the line must name it.
+    expect(run.stdout).toMatch(/^environment: .*removed for both: [^(]*NODE_EXTRA_CA_CERTS/m);
+  });
+
+  it('says why the single executable is not measured in a smoke run', () => {
+    expect(run.stdout).toMatch(/^single executable: lint 1 file\s+-.*skipped: smoke run/m);
+  });
+
   it('prints one well-formed line per case, every case, in order', () => {
     const rows = run.stdout.split('\n').filter((l) => LINE.test(l));
     expect(rows.map((l) => LINE.exec(l)!.groups!.case)).toEqual(CASES);
     expect(run.stdout).not.toMatch(/FAILED/);
+  });
+
+  it('gives the CPU ratio beside the wall-time ratio on Linux', () => {
+    const cpu = run.stdout.split('\n').filter((l) => LINE.test(l)).map((l) => LINE.exec(l)!.groups!.cpu);
+    expect(cpu.length).toBe(CASES.length);
+    if (process.platform === 'linux') expect(cpu.filter((c) => c === 'n/a')).toEqual([]);
   });
 
   it('reports peak memory when GNU time is installed', () => {

@@ -1,6 +1,9 @@
 /**
- * `lint` and `inspect` never load what only `fix` needs (enquirer, execa, diff, src/fix) or what only
- * `lsp` needs (vscode-languageserver, src/lsp), and linting a Debian file never loads YAML. Proven twice on a bundle built for the test (scripts/build.mjs with
+ * `lint` and `inspect` never load what only `fix` needs (enquirer, execa, diff, src/fix), what only
+ * `audit` needs (its group file: process and socket readers, probes, packet-filter readers) or what only
+ * `lsp` needs (vscode-languageserver, src/lsp), and linting a Debian file never loads YAML. Nor do they
+ * make Node.js's stream for standard output or load node:crypto: both pull in Node.js's stream stack
+ * (milliseconds of every start; output goes to the file descriptor, src/cli/io.ts). Proven twice on a bundle built for the test (scripts/build.mjs with
  * --metafile, one esbuild metafile per group file): statically, by the modules each group file holds
  * and the group files it can require; and at run time, by running the built CLI with a hook that
  * records every group file it loads. Each check has a control that must see the fix-only modules (fix's
@@ -20,6 +23,14 @@ const FIX_ONLY = /^node_modules\/(enquirer|execa|diff)\/|^src\/fix\//;
 const YAML = /^node_modules\/yaml\//;
 /** Modules only `lsp` may load: the language server and its protocol library. */
 const LSP_ONLY = /^node_modules\/vscode-(languageserver|jsonrpc)[^/]*\/|^src\/lsp\//;
+/**
+ * Modules only `audit` may load: src/audit/ and src/cli/audit.ts, but for the helpers of the audit-fed
+ * rules (MC951, MC953, MC954 live in rules/ with every other rule, so their checks are in the core's
+ * catalogue): reachability and the packet filter's verdicts, which read nothing themselves.
+ */
+const AUDIT_ONLY = (m: string) => (/^src\/audit\//.test(m) && !['src/audit/reach.ts', 'src/audit/firewall/space.ts', 'src/audit/firewall/findings.ts'].includes(m)) || m === 'src/cli/audit.ts';
+/** Node.js built-in modules that mean process.stdout was made or node:crypto loaded. */
+const HEAVY_BUILTINS = ['NativeModule net', 'NativeModule tty', 'NativeModule crypto', 'NativeModule stream'];
 
 let tmp: TempDir;
 let out: string;
@@ -46,10 +57,16 @@ beforeAll(() => {
 afterAll(() => tmp?.cleanup());
 
 describe('the group files of the bundle', () => {
-  it('the core, all that lint and inspect load, holds no fix-only module and no YAML', () => {
+  it('the core, all that lint and inspect load, holds no fix-only, audit-only or language-server module and no YAML', () => {
     const core = groups.get('mchard.js')!;
     for (const m of ['src/cli/lint.ts', 'src/cli/inspect.ts', 'src/dialects/debian.ts', 'src/dialects/sysconfig.ts', 'src/engine/lint.ts']) expect(core.modules).toContain(m);
-    expect(core.modules.filter((m) => FIX_ONLY.test(m) || YAML.test(m) || LSP_ONLY.test(m))).toEqual([]);
+    expect(core.modules.filter((m) => FIX_ONLY.test(m) || YAML.test(m) || LSP_ONLY.test(m) || AUDIT_ONLY(m))).toEqual([]);
+  });
+
+  it('control: the audit group file holds the audit command and its readers', () => {
+    const audit = groups.get('audit.js')!;
+    for (const m of ['src/cli/audit.ts', 'src/audit/run.ts', 'src/audit/processes.ts', 'src/audit/probe.ts']) expect(audit.modules).toContain(m);
+    expect(audit.modules.filter(AUDIT_ONLY).length).toBeGreaterThan(5);
   });
 
   it('the language server is its own group file, and fix never reaches it', () => {
@@ -83,12 +100,13 @@ describe('the group files of the bundle', () => {
 
 describe('what the built CLI loads when it runs', () => {
   /** Runs the test's bundle with a hook on CommonJS loading; returns the modules of the group files it loaded. */
+  let builtins: string[] = [];
   function loadedModules(args: string[], cwd: string): string[] {
     const log = tmp.join(`loaded-${Math.random().toString(36).slice(2)}.txt`);
     writeFileSync(log, '');
     const hook = tmp.write(
       'hook.cjs',
-      "const Module = require('node:module');\nconst { appendFileSync } = require('node:fs');\nconst load = Module.prototype.load;\nModule.prototype.load = function (filename) {\n  appendFileSync(process.env.MCHARD_LOADED, filename + '\\n');\n  return load.call(this, filename);\n};\n",
+      "const Module = require('node:module');\nconst { appendFileSync } = require('node:fs');\nconst load = Module.prototype.load;\nModule.prototype.load = function (filename) {\n  appendFileSync(process.env.MCHARD_LOADED, filename + '\\n');\n  return load.call(this, filename);\n};\nprocess.on('exit', () => appendFileSync(process.env.MCHARD_LOADED, process.moduleLoadList.map((m) => 'builtin:' + m + '\\n').join('')));\n",
     );
     // The executable's own loader, pointed at the test's bundle; the core is loaded by it, not by require.
     const run = `const core = require(${JSON.stringify(join(ROOT, 'bin', 'mchard.js'))}).loadCore(${JSON.stringify(out)}); require('node:fs').appendFileSync(process.env.MCHARD_LOADED, ${JSON.stringify(join(out, 'mchard.js'))} + '\\n'); core.exports.main(JSON.parse(process.env.MCHARD_ARGS)).then((c) => { process.exitCode = c; });`;
@@ -103,16 +121,36 @@ describe('what the built CLI loads when it runs', () => {
       // lint exits 1 when it finds something: that is a normal run here.
       if ((e as { status?: number }).status !== 1) throw e;
     }
-    const files = readFileSync(log, 'utf8').split('\n').filter((f) => f.startsWith(out + '/'));
+    const lines = readFileSync(log, 'utf8').split('\n');
+    builtins = lines.filter((l) => l.startsWith('builtin:')).map((l) => l.slice('builtin:'.length));
+    const files = lines.filter((f) => f.startsWith(out + '/'));
     expect(files).toContain(join(out, 'mchard.js'));
     return files.flatMap((f) => groups.get(basename(f))?.modules ?? []);
   }
 
-  it.each(['lint', 'inspect', 'lint --format sarif'])('mchard %s on a Debian file loads no fix-only module and no YAML', (cmd) => {
+  it.each(['lint', 'inspect', 'lint --format sarif'])('mchard %s on a Debian file loads no fix, audit or language-server module, no YAML, no stream stack', (cmd) => {
     const file = tmp.write('etc/memcached.conf', '-u root\n-l 0.0.0.0\n-m 64\n');
     const mods = loadedModules([...cmd.split(' '), file], tmp.path);
     expect(mods).toContain('src/engine/lint.ts');
-    expect(mods.filter((m) => FIX_ONLY.test(m) || YAML.test(m) || LSP_ONLY.test(m))).toEqual([]);
+    expect(mods.filter((m) => FIX_ONLY.test(m) || YAML.test(m) || LSP_ONLY.test(m) || AUDIT_ONLY(m))).toEqual([]);
+    // Standard output is a pipe here: written through its descriptor, no stream made; no crypto but for
+    // SARIF, whose results carry fingerprints (SHA-256).
+    expect(builtins).toContain('NativeModule fs');
+    const allowed = cmd.includes('sarif') ? ['NativeModule crypto', 'NativeModule stream'] : [];
+    expect(builtins.filter((b) => HEAVY_BUILTINS.includes(b) && !allowed.includes(b))).toEqual([]);
+    expect(builtins.filter((b) => b === 'NativeModule net' || b === 'NativeModule tty')).toEqual([]);
+  });
+
+  it('control: help audit does load the audit group file; a write to process.stdout loads the stream stack', () => {
+    const mods = loadedModules(['help', 'audit'], tmp.path);
+    expect(mods).toContain('src/cli/audit.ts');
+    expect(mods.filter(AUDIT_ONLY).length).toBeGreaterThan(5);
+    // The same hook sees the stream stack when a program does touch process.stdout (a pipe here).
+    const log = tmp.join('stdout-control.txt');
+    writeFileSync(log, '');
+    execFileSync(process.execPath, ['--require', tmp.join('hook.cjs'), '-e', "process.stdout.write('x')"], { env: { ...process.env, MCHARD_LOADED: log }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const seen = readFileSync(log, 'utf8').split('\n').filter((l) => l.startsWith('builtin:')).map((l) => l.slice('builtin:'.length));
+    expect(seen.filter((b) => HEAVY_BUILTINS.includes(b)).sort()).toEqual(['NativeModule net', 'NativeModule stream']);
   });
 
   it('control: fix --dry-run does load diff', () => {

@@ -68,6 +68,15 @@ d('the single executable', () => {
     expect(sea(['help', 'fix'])).toEqual(npmBin(['help', 'fix']));
   });
 
+  it("compiles its bundle from the warm code cache it carries (V8 takes it), and without it gives the same output", () => {
+    const run = (env: Record<string, string>) => spawnSync(exe, ['lint', 'insecure-debian.conf'], { cwd: tmp.path, env: { ...noNodeEnv, ...env }, encoding: 'utf8', timeout: 30_000 });
+    const used = run({ MCHARD_DEBUG: '1' });
+    expect(used.stderr).toBe('mchard: code cache: used\n');
+    const off = run({ MCHARD_DEBUG: '1', MCHARD_CODE_CACHE: 'off' });
+    expect(off.stderr).toBe('mchard: code cache: off\n');
+    expect([off.status, off.stdout]).toEqual([used.status, used.stdout]);
+  });
+
   it.each([
     ['lint (text)', ['lint', 'insecure-debian.conf']],
     ['lint (json)', ['lint', '--format', 'json', 'insecure-debian.conf']],

@@ -1,0 +1,236 @@
+/**
+ * The code cache for the Node.js that runs mchard (bin/mchard.js): on a copy of the built package
+ * without the build's own cache (as a registry install for another Node.js sees it), the first lint
+ * writes one into the user's cache folder, later runs use it, and a cache that is corrupt, not the
+ * user's, writable by others, a symbolic link, or in a folder that cannot be written never changes
+ * what mchard prints or its exit status, and never prints anything (MCHARD_DEBUG=1 says what happened).
+ * Which cache V8 compiled from is asked of loadCore itself (`from`: 'beside', 'user' or null).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, cpSync, existsSync, lstatSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureBuilt, ROOT, TempDir } from './helpers.js';
+
+let tmp: TempDir;
+let bin: string;
+let conf: string;
+let expected: { status: number | null; stdout: string };
+let buildId: string;
+const NAME = () => `core-${buildId}-node-${process.version}-${process.arch}.cache`;
+
+/** The environment of a run: only what is given, plus PATH (no HOME or XDG_CACHE_HOME unless given). */
+function envOf(extra: Record<string, string>): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, NO_COLOR: '1', ...extra };
+}
+
+function lint(extra: Record<string, string>, prefix: string[] = []) {
+  const cmd = [...prefix, process.execPath, bin, 'lint', conf];
+  const r = spawnSync(cmd[0], cmd.slice(1), { env: envOf(extra), encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Where loadCore took its code cache from, in a process with this environment. */
+function probe(extra: Record<string, string>): { from: string | null; rejected: boolean | undefined; wants: boolean } {
+  const code = `const c = require(${JSON.stringify(bin)}).loadCore(); process.stdout.write(JSON.stringify({ from: c.from, rejected: c.script.cachedDataRejected, wants: c.wantsUserCache }));`;
+  return JSON.parse(execFileSync(process.execPath, ['-e', code], { env: envOf(extra), encoding: 'utf8' }));
+}
+
+/** A fresh cache folder, with the cache made by one lint run. */
+function primed(name: string): { xdg: string; file: string } {
+  const xdg = tmp.join(name);
+  mkdirSync(xdg, { recursive: true });
+  expect(lint({ XDG_CACHE_HOME: xdg })).toEqual({ ...expected, stderr: '' });
+  const file = join(xdg, 'mchard', NAME());
+  expect(existsSync(file)).toBe(true);
+  return { xdg, file };
+}
+
+beforeAll(() => {
+  ensureBuilt();
+  tmp = new TempDir('mchard-code-cache-');
+  // The package as a registry install for another Node.js sees it: bin/ and dist/, no cache beside the bundle.
+  cpSync(join(ROOT, 'bin'), tmp.join('pkg', 'bin'), { recursive: true });
+  cpSync(join(ROOT, 'dist'), tmp.join('pkg', 'dist'), { recursive: true, filter: (src) => !src.endsWith('.cache') });
+  bin = tmp.join('pkg', 'bin', 'mchard.js');
+  buildId = /^\/\/ mchard \S+ build (\w+)/.exec(readFileSync(tmp.join('pkg', 'dist', 'mchard.js'), 'latin1'))![1];
+  conf = tmp.write('etc/memcached.conf', '-u root\n-l 0.0.0.0\n-m 64\n');
+  const off = spawnSync(process.execPath, [bin, 'lint', conf], { env: envOf({ MCHARD_CODE_CACHE: 'off' }), encoding: 'utf8' });
+  expected = { status: off.status, stdout: off.stdout };
+  expect(expected.status).toBe(1);
+  expect(expected.stdout).toContain('MC101');
+}, 180_000);
+afterAll(() => tmp?.cleanup());
+
+describe('the build id', () => {
+  it('is a hash of the built files: the same sources build the same id', () => {
+    expect(buildId).toMatch(/^[0-9a-f]{16}$/);
+    const again = tmp.join('rebuilt');
+    execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--outdir', again, '--no-code-cache'], { cwd: ROOT, stdio: 'pipe' });
+    expect(readFileSync(join(again, 'mchard.js'), 'latin1').split('\n')[0]).toBe(readFileSync(join(ROOT, 'dist', 'mchard.js'), 'latin1').split('\n')[0]);
+  }, 120_000);
+});
+
+describe('the code cache in the user folder', () => {
+  it('control: the built package uses the cache beside its bundle, made for this Node.js', () => {
+    const code = `const c = require(${JSON.stringify(join(ROOT, 'bin', 'mchard.js'))}).loadCore(); process.stdout.write(JSON.stringify({ from: c.from, rejected: c.script.cachedDataRejected }));`;
+    expect(JSON.parse(execFileSync(process.execPath, ['-e', code], { env: envOf({}), encoding: 'utf8' }))).toEqual({ from: 'beside', rejected: false });
+  });
+
+  it('the cache beside the bundle rejected by V8 (other V8 flags): a cache in the user folder is made, then used', () => {
+    const withPkg = tmp.join('with-shipped');
+    cpSync(join(ROOT, 'bin'), join(withPkg, 'bin'), { recursive: true });
+    cpSync(join(ROOT, 'dist'), join(withPkg, 'dist'), { recursive: true });
+    const shippedBin = join(withPkg, 'bin', 'mchard.js');
+    const xdg = tmp.join('flags');
+    const flags = ['--max-old-space-size=300'];
+    const where = () => {
+      const code = `const c = require(${JSON.stringify(shippedBin)}).loadCore(); process.stdout.write(JSON.stringify({ from: c.from, rejected: c.script.cachedDataRejected }));`;
+      return JSON.parse(execFileSync(process.execPath, [...flags, '-e', code], { env: envOf({ XDG_CACHE_HOME: xdg }), encoding: 'utf8' }));
+    };
+    expect(where()).toEqual({ from: null, rejected: true });
+    const r = spawnSync(process.execPath, [...flags, shippedBin, 'lint', conf], { env: envOf({ XDG_CACHE_HOME: xdg }), encoding: 'utf8' });
+    expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ ...expected, stderr: '' });
+    expect(where()).toEqual({ from: 'user', rejected: false });
+  });
+
+  it('is created by the first lint: private file in a private folder, the same output', () => {
+    const xdg = tmp.join('created');
+    expect(probe({ XDG_CACHE_HOME: xdg })).toEqual({ from: null, wants: true });
+    const r = lint({ XDG_CACHE_HOME: xdg, MCHARD_DEBUG: '1' });
+    expect(r.status).toBe(expected.status);
+    expect(r.stdout).toBe(expected.stdout);
+    const file = join(xdg, 'mchard', NAME());
+    expect(r.stderr).toBe(`mchard: code cache: wrote ${file}\n`);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(join(xdg, 'mchard')).mode & 0o777).toBe(0o700);
+    expect(readFileSync(file, 'latin1').split('\n')[0]).toBe(`mchard code cache: build ${buildId}, node ${process.version} ${process.arch}, checksum`);
+    // No temporary file left behind.
+    expect(readdirSync(join(xdg, 'mchard'))).toEqual([NAME()]);
+  });
+
+  it('falls back to HOME/.cache/mchard without XDG_CACHE_HOME', () => {
+    const home = tmp.join('home');
+    mkdirSync(home);
+    expect(lint({ HOME: home })).toEqual({ ...expected, stderr: '' });
+    expect(existsSync(join(home, '.cache', 'mchard', NAME()))).toBe(true);
+    expect(probe({ HOME: home })).toEqual({ from: 'user', rejected: false, wants: false });
+  });
+
+  it('is reused, not written again', () => {
+    const { xdg, file } = primed('reused');
+    const before = statSync(file);
+    expect(probe({ XDG_CACHE_HOME: xdg })).toEqual({ from: 'user', rejected: false, wants: false });
+    const r = lint({ XDG_CACHE_HOME: xdg, MCHARD_DEBUG: '1' });
+    expect(r).toEqual({ ...expected, stderr: '' });
+    const after = statSync(file);
+    expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+  });
+
+  it.each([
+    ['bytes flipped in the middle', (b: Buffer) => {
+      const at = b.indexOf(10) + Math.floor((b.length - b.indexOf(10)) / 2);
+      for (let k = 0; k < 16; k++) b[at + k] ^= 0xa5;
+      return b;
+    }],
+    ['bytes flipped near the start of the data', (b: Buffer) => {
+      const at = b.indexOf(10) + 1 + 40;
+      for (let k = 0; k < 4; k++) b[at + k] ^= 0xff;
+      return b;
+    }],
+    ['cut short', (b: Buffer) => b.subarray(0, Math.floor(b.length / 3))],
+    ['the right first line, then garbage', (b: Buffer) => Buffer.concat([b.subarray(0, b.indexOf(10) + 1), Buffer.alloc(200_000, 0x41)])],
+    ['empty', () => Buffer.alloc(0)],
+  ])('corrupt (%s): rejected, the same output, nothing printed, written again', (_, spoil) => {
+    const { xdg, file } = primed(`corrupt-${Math.random().toString(36).slice(2)}`);
+    writeFileSync(file, spoil(readFileSync(file)));
+    chmodSync(file, 0o600);
+    expect(probe({ XDG_CACHE_HOME: xdg }).from).toBe(null);
+    expect(lint({ XDG_CACHE_HOME: xdg })).toEqual({ ...expected, stderr: '' });
+    expect(probe({ XDG_CACHE_HOME: xdg })).toEqual({ from: 'user', rejected: false, wants: false });
+  });
+
+  it('a cache of another build is not read', () => {
+    const { xdg, file } = primed('other-build');
+    const b = readFileSync(file);
+    b.write('0000000000000000', b.indexOf('build ') + 6, 'latin1');
+    writeFileSync(file, b);
+    const r = probe({ XDG_CACHE_HOME: xdg });
+    expect(r.from).toBe(null);
+    expect(r.wants).toBe(true);
+  });
+
+  it('writable by others: not trusted (not read), replaced by a private one', () => {
+    const { xdg, file } = primed('writable');
+    chmodSync(file, 0o666);
+    expect(probe({ XDG_CACHE_HOME: xdg })).toEqual({ from: null, wants: true });
+    expect(lint({ XDG_CACHE_HOME: xdg })).toEqual({ ...expected, stderr: '' });
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(probe({ XDG_CACHE_HOME: xdg }).from).toBe('user');
+  });
+
+  it('group-writable, or in a folder others can write: not read', () => {
+    const a = primed('group-writable');
+    chmodSync(a.file, 0o620);
+    expect(probe({ XDG_CACHE_HOME: a.xdg }).from).toBe(null);
+    const b = primed('open-folder');
+    chmodSync(join(b.xdg, 'mchard'), 0o777);
+    expect(probe({ XDG_CACHE_HOME: b.xdg }).from).toBe(null);
+    // Nor written there.
+    rmSync(b.file);
+    expect(lint({ XDG_CACHE_HOME: b.xdg })).toEqual({ ...expected, stderr: '' });
+    expect(existsSync(b.file)).toBe(false);
+  });
+
+  it('a symbolic link in place of the cache is not followed', () => {
+    const { xdg, file } = primed('symlink');
+    const real = tmp.join('elsewhere.cache');
+    writeFileSync(real, readFileSync(file));
+    chmodSync(real, 0o600);
+    rmSync(file);
+    symlinkSync(real, file);
+    expect(probe({ XDG_CACHE_HOME: xdg }).from).toBe(null);
+    expect(lint({ XDG_CACHE_HOME: xdg })).toEqual({ ...expected, stderr: '' });
+    // Replaced by a file of its own; the link's target untouched.
+    expect(lstatSync(file).isFile()).toBe(true);
+    expect(readFileSync(real).equals(readFileSync(file))).toBe(false);
+  });
+
+  const isRoot = process.getuid?.() === 0;
+  (isRoot ? it : it.skip)("another user's file is not read (as root: a cache owned by nobody)", () => {
+    const { xdg, file } = primed('foreign');
+    chownSync(file, 65534, 65534);
+    expect(probe({ XDG_CACHE_HOME: xdg }).from).toBe(null);
+  });
+
+  it('no usable folder: no home, a relative XDG_CACHE_HOME, a file in the way: no cache, no message, same output', () => {
+    const blocker = tmp.write('not-a-folder', 'x');
+    for (const env of <Record<string, string>[]>[{}, { XDG_CACHE_HOME: 'relative/cache' }, { XDG_CACHE_HOME: blocker }, { HOME: join(blocker, 'home') }]) {
+      expect(lint(env)).toEqual({ ...expected, stderr: '' });
+    }
+    expect(readFileSync(blocker, 'utf8')).toBe('x');
+  });
+
+  (isRoot ? it : it.skip)("as root with another user's HOME: no folder of root's is made in it", () => {
+    const home = tmp.join('users-home');
+    mkdirSync(home);
+    chownSync(home, 65534, 65534);
+    expect(lint({ HOME: home })).toEqual({ ...expected, stderr: '' });
+    expect(readdirSync(home)).toEqual([]);
+  });
+
+  const hasSetpriv = spawnSync('setpriv', ['--version']).status === 0;
+  (isRoot && hasSetpriv ? it : it.skip)('a home the user cannot write (as nobody, HOME=/): same output, nothing printed', () => {
+    chmodSync(tmp.path, 0o755);
+    for (const p of [tmp.join('pkg'), tmp.join('etc')]) execFileSync('chmod', ['-R', 'a+rX', p]);
+    const r = lint({ HOME: '/' }, ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups']);
+    expect(r).toEqual({ ...expected, stderr: '' });
+    expect(existsSync('/.cache/mchard')).toBe(false);
+  });
+
+  it('MCHARD_CODE_CACHE=off reads and writes no cache', () => {
+    const xdg = tmp.join('off');
+    expect(probe({ XDG_CACHE_HOME: xdg, MCHARD_CODE_CACHE: 'off' })).toEqual({ from: null, wants: false });
+    expect(lint({ XDG_CACHE_HOME: xdg, MCHARD_CODE_CACHE: 'off' })).toEqual({ ...expected, stderr: '' });
+    expect(existsSync(join(xdg, 'mchard'))).toBe(false);
+  });
+});
