@@ -61,9 +61,7 @@ export const rule = defineRule({
       '`-N` above `-t`, `hot_lru_pct` + `warm_lru_pct` above 80, `temporary_ttl` without the LRU maintainer (64); ' +
       'a `-l` entry memcached cannot parse (`proto[`, `tag[`, `[v6` without their closing bracket; 71); and `-h`, ' +
       '`-V`, `-i`, which make memcached print something and exit 0 without serving. Ports, `-c`, `-m` and `-u` ' +
-      'have rules of their own. In a container, also what the image\'s own start script refuses before memcached runs: ' +
-      "Bitnami's setup.sh exits 1 for a `MEMCACHED_PORT_NUMBER` outside 1024–65535 or a size, connection or thread count " +
-      "that is not an integer, and its entrypoint hands a command that starts with an option to bash's `exec` (exit 2).",
+      'have rules of their own. What a container image\'s own start script refuses before memcached runs is MC914\'s.',
     why:
       'Each of these stops memcached before it serves anything, so the service does not start (or, for `-V`, ' +
       'stops at once and is restarted in a loop). memcached stops at the first; every one is reported.',
@@ -75,8 +73,6 @@ export const rule = defineRule({
     fix: 'None: the right value depends on the machine and the workload.',
   },
   check(ctx) {
-    // What a container image's start script refuses before memcached runs (the dialect says so).
-    for (const n of ctx.config.notes) if (n.kind === 'image-refuses') ctx.report({ span: n.span, message: n.message });
     const reported = new Set<OptionEvent>();
     for (const o of ctx.model.applied.options) {
       if (ctx.model.optionUnknown(o)) continue; // its value is not decided by the file

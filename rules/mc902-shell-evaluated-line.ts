@@ -90,8 +90,7 @@ export const rule = defineRule({
           details.push(n.message);
         }
       }
-      const lf = config.launchFailure;
-      if (lf?.span && within(note.span, lf.span)) details.push(lf.reason);
+      // A shell that fails on the line (a syntax error) is MC914's finding: memcached never starts.
       // Host-dependent notes already explain "~" and "[...]"; the mild effects cover the rest.
       const explained = details.length > 0 ? chars.filter((c) => c !== '~' && c !== '[' && c !== ']') : chars;
       if (dangerous.length === 0) details.push(...mildEffects(explained));

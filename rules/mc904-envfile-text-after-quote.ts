@@ -50,7 +50,8 @@ export const rule = defineRule({
       if (asg) message += `: ${key} becomes ${JSON.stringify(asg.value)}`;
       // What memcached receives from the glued text, when the unit passes this value on.
       const idx = config.argv.flatMap((t, k) => (t.origin === 'file' && t.span && asg && overlaps(t.span, note.span) ? [k] : []));
-      if (idx.length > 0) {
+      // A file with which the unit fails before memcached runs (MC914): memcached receives nothing.
+      if (idx.length > 0 && !config.launchFailure) {
         const consequences: string[] = [];
         for (const ev of ctx.model.parsed.events) {
           if (ev.kind === 'error' && idx.includes(ev.index)) {

@@ -31,7 +31,9 @@ export const rule = defineRule({
       'options live points the check at the file that matters. The same holds for a template (Jinja2, ERB, Go): where ' +
       'memcached listens, the user it runs as, whether clients authenticate and whether it starts can depend on the values ' +
       'the template is rendered with; then this finding names the template expression that decides it, and the checks it ' +
-      'would need wait for the rendered file.',
+      'would need wait for the rendered file. A template with which only some renderings make the service fail before ' +
+      'memcached runs (a `/bin/sh` syntax error on a line inside `{% if %}`, or one a tag may close) gets one ' +
+      'finding naming what decides it (MC914 reports a failure every rendering meets); the option checks then wait too.',
     example: {
       dialect: 'systemd',
       bad: '[Service]\nExecStart=/usr/share/memcached/scripts/systemd-memcached-wrapper /etc/memcached.conf\n',
@@ -41,12 +43,28 @@ export const rule = defineRule({
   },
   check(ctx) {
     const reason = ctx.config.argvUnknown;
+    const launch = ctx.config.launchFailure;
+    if (launch?.unknown) {
+      // Some renderings make the service fail before memcached runs (MC914 when all do). The parse stopped
+      // at the failure, so what the other renderings give memcached is not known either.
+      const where = launch.span ? null : ctx.config.notes.find((n) => ELSEWHERE.has(n.kind));
+      ctx.report({
+        span: launch.span ?? where?.span ?? null,
+        namesTemplate: true,
+        message:
+          `${launch.unknown.reason}: the template decides whether the service fails before memcached runs (${launch.reason}); ` +
+          `the listener, user and option checks were skipped (${launch.unknown.decide} decides)`,
+      });
+      return;
+    }
+    // The service certainly fails before memcached runs: MC914 says so, and no option is memcached's.
+    if (launch) return;
     if (!reason) {
       reportUndecided(ctx);
       return;
     }
     const note = ctx.config.notes.find((n) => ELSEWHERE.has(n.kind));
-    ctx.report({ span: note?.span ?? null, message: `${reason} (the listener, user and option checks were skipped)` });
+    ctx.report({ span: note?.span ?? null, namesTemplate: true, message: `${reason} (the listener, user and option checks were skipped)` });
   },
 });
 
@@ -74,6 +92,7 @@ function reportUndecided(ctx: RuleContext): void {
     const who = u.depends === 'template' ? 'the template' : 'the host';
     ctx.report({
       span: tok?.span ?? null,
+      namesTemplate: true,
       message: `${u.reason}: ${who} decides ${what.join(', ')}; the checks that need ${what.length > 1 ? 'them' : 'it'} were skipped (${u.decide} decides)`,
     });
   }

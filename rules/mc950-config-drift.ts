@@ -1,4 +1,5 @@
 import { correctness, defineRule } from '../src/engine/rule.js';
+import { launchFailureText } from '../src/memcached/launch.js';
 import type { Drift } from '../src/audit/drift.js';
 import { classifyAddress } from '../src/engine/exposure.js';
 
@@ -10,7 +11,7 @@ function reachableKey(key: string): boolean {
 
 function parts(d: Drift, held: string[], predicted: string[]): string[] {
   const out: string[] = [];
-  if (d.wouldFail) out.push(`the file as it is now would make memcached exit ${d.wouldFail.exitCode} (${d.wouldFail.reason})`);
+  if (d.wouldFail) out.push(d.wouldFail.launch ? `with the file as it is now, ${launchFailureText(d.wouldFail)}` : `the file as it is now would make memcached exit ${d.wouldFail.exitCode} (${d.wouldFail.reason})`);
   if (d.listeners) {
     out.push(`the file says ${predicted.length ? predicted.join(', ') : 'no listener'}, the process listens on ${held.length ? held.join(', ') : 'nothing'}`);
   }

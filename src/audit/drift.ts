@@ -9,8 +9,8 @@ import type { FileMatch, ProcessInfo } from './types.js';
 
 export interface Drift {
   path: string;
-  /** The file as it is now would make memcached exit. */
-  wouldFail: { exitCode: number; reason: string } | null;
+  /** The file as it is now would make memcached exit (`launch`: the service fails before memcached runs). */
+  wouldFail: { exitCode: number; reason: string; certain: boolean; launch: boolean } | null;
   /** Null when the listeners cannot be compared (the file would not start, names a host, or an ephemeral port). */
   listeners: ListenerComparison | null;
   user: { file: string; process: string } | null;
@@ -45,7 +45,7 @@ function wordDiff(file: string[], proc: string[]): Drift['words'] {
 /** The differences, or null when the process is what the file would start. */
 export function driftOf(match: FileMatch, p: ProcessInfo, held: readonly HeldSocket[]): Drift | null {
   const e = match.expectation;
-  const wouldFail = e.startup.ok ? null : { exitCode: e.startup.exitCode, reason: e.startup.reason };
+  const wouldFail = e.startup.ok ? null : { exitCode: e.startup.exitCode, reason: e.startup.reason, certain: e.startup.certain, launch: e.startup.stage === 'launch' };
   let listeners: ListenerComparison | null = null;
   const socketModes: Drift['socketModes'] = [];
   if (!wouldFail && comparable(match)) {
@@ -58,7 +58,8 @@ export function driftOf(match: FileMatch, p: ProcessInfo, held: readonly HeldSoc
     }
   }
   const user = !wouldFail && e.runsAs !== null && p.user !== null && e.runsAs !== p.user ? { file: e.runsAs, process: p.user } : null;
-  const words = e.exact ? wordDiff(e.words, p.words) : null;
+  // A file the service fails on before memcached runs gives memcached no words to compare.
+  const words = e.exact && !wouldFail?.launch ? wordDiff(e.words, p.words) : null;
   if (!wouldFail && !listeners && !user && socketModes.length === 0 && !words) return null;
   return {
     path: e.path,

@@ -10,6 +10,8 @@
  * no, no terminal, --dry-run with changes, a format only its content told) or a finding remains that
  * mchard could fix or that reaches --fail-on; 0 otherwise.
  */
+import { templateOf } from '../dialects/template.js';
+import { launchFailureText } from '../memcached/launch.js';
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isIP } from 'node:net';
@@ -143,7 +145,8 @@ memcached holding exactly the listeners the file asks for (no wildcard or UDP
 it does not ask for) and that each answers "version". If not, it puts the
 original file back, restarts the service with it and exits 3. A service that
 was not running stays stopped (unless --start). A file already clean whose
-running service differs from it gets the restart offered (made with --yes).
+running service differs from it gets the restart offered (made with --yes),
+unless the file certainly fails (the restart would only stop memcached).
 
 A signal (Ctrl-C, SIGTERM, SIGHUP) after a write first puts the original back
 and restarts the service with it, then exits 128 + the signal's number (130,
@@ -253,6 +256,22 @@ function tally(findings: readonly Finding[], would = false): string {
   return `${parts.length ? parts.join(', ') : 'no findings'} ${verb}`;
 }
 
+/**
+ * Why no fix is proposed for a file with which the service fails before memcached runs (MC914), or may
+ * (MC910, a template): memcached never reads its options, so no option rule ran. Null for other files.
+ */
+function launchBlocks(s: FileState): string | null {
+  const f = s.plan.before.config.launchFailure;
+  // A file its service cannot read at all is MC001's (its own message says why nothing is fixed).
+  if (!f || s.plan.before.config.notes.some((n) => n.kind === 'parse-error')) return null;
+  const at = f.span ? ` (line ${s.plan.before.config.source.position(f.span.start).line})` : '';
+  if (f.unknown) {
+    const reason = templateOf(s.plan.before.config)?.unmask(f.reason) ?? f.reason;
+    return `the template decides whether the service fails before memcached runs (${f.unknown.reason}: ${reason}); the options are checked and fixed in the rendered file`;
+  }
+  return `${launchFailureText(f)}; correct the file where it fails${at} first: memcached's options were not checked, so nothing is fixed`;
+}
+
 /** The JSON `fix` record of a file. */
 function outcomeOf(s: FileState): FixFileOutcome {
   const entry = (a: { ruleId: string; slug: string; description: string }) => ({ ruleId: a.ruleId, slug: a.slug, description: a.description });
@@ -260,6 +279,12 @@ function outcomeOf(s: FileState): FixFileOutcome {
     ...s.plan.failed.map((f) => ({ ...entry(f), kind: 'refused' as const, reason: f.reason })),
     ...s.plan.heldBack.map((f) => ({ ...entry(f), kind: 'unsafe' as const, reason: f.reason })),
   ];
+  const launch = launchBlocks(s);
+  if (launch) {
+    const rule = s.plan.before.config.launchFailure?.unknown ? 'MC910' : 'MC914';
+    const r = RULES.find((x) => x.id === rule)!;
+    notFixed.push({ ruleId: r.id, slug: r.slug, description: r.summary, kind: 'refused', reason: launch });
+  }
   if (!s.written && s.plan.changed) {
     const why = s.notWritten ?? { kind: 'not-written' as const, reason: 'not written' };
     for (const a of s.plan.applied) notFixed.push({ ...entry(a), kind: why.kind, reason: why.reason });
@@ -470,7 +495,13 @@ async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Int
     }
   }
 
-  const settled = states.filter((s) => !s.plan.changed);
+  // A file with which the service fails before memcached runs: no option rule judged it, so no fix is
+  // proposed; say why rather than "nothing to fix".
+  for (const s of states) {
+    const why = launchBlocks(s);
+    if (why) say(`  ${c.yellow('not fixed')}  ${visible(s.path)}: ${visible(redact(why, hiddenValues(s.plan.before.config.argv)))}\n`);
+  }
+  const settled = states.filter((s) => !s.plan.changed && !launchBlocks(s));
   if (changed.length === 0 && settled.length > 0) say(c.green(`nothing to fix in ${settled.map((s) => visible(s.path)).join(', ')}\n`));
   const mayAsk = values.yes || io.stdinIsTTY || hooks.confirm !== undefined;
   const ask = async (message: string): Promise<Answer> => {

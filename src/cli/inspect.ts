@@ -8,6 +8,7 @@ import { parseConfig } from '../dialects/index.js';
 import { analyzeConfig } from '../engine/lint.js';
 import { thisHost, isSystemPath } from '../host.js';
 import { SERVICE_HOST } from '../memcached/startup.js';
+import { launchFailureText } from '../memcached/launch.js';
 import { paint, useColor } from '../report/color.js';
 import { boundedMessage, safeJson, shellQuote, shorten, visible } from '../report/visible.js';
 import { perFile } from './per-file.js';
@@ -122,11 +123,25 @@ function inspectionText(r: Inspection, d: DialectChoice, color: boolean): string
   if (d.caveat) lines.push(`  note      ${c.yellow(said(d.caveat))}`);
   // Where the version comes from, when the installed memcached was consulted (a file under /etc).
   if (r.memcachedVersionSource?.includes('installed')) lines.push(`  version   ${r.memcachedVersion}: ${said(r.memcachedVersionSource)}`);
+  if (r.startup.ok === null && r.startup.stage === 'launch') {
+    // Some renderings of the template make the service fail before memcached runs: the options were not read.
+    for (const what of ['command', 'user   ', 'listens']) lines.push(`  ${what}   ${c.yellow('unknown')}: depends on the template`);
+    lines.push(`  starts    ${c.yellow('unknown')}: ${said(r.startup.reason)}; ${said(r.startup.decide ?? 'the rendered file')} decides`);
+    return `${lines.join('\n')}\n`;
+  }
   if (r.startup.ok === null && r.unknown.startup?.depends === 'file') {
     // The file does not show memcached's command line: nothing below it would be a prediction.
     for (const what of ['command', 'user   ', 'listens']) lines.push(`  ${what}   ${c.yellow('unknown')}`);
     lines.push(`  starts    ${c.yellow('unknown')}: ${said(r.startup.reason)}`);
     lines.push(...exposureLines(r, c, said));
+    return `${lines.join('\n')}\n`;
+  }
+  if (r.startup.ok === false && r.startup.stage === 'launch') {
+    // The program that starts memcached fails first: no command line reaches memcached, nothing below it happens.
+    lines.push(`  command   ${c.dim('(memcached is not run)')}`);
+    lines.push(`  user      ${c.dim('(none: memcached never runs)')}`);
+    lines.push(`  listens   ${c.yellow('nothing')} (memcached never runs)`);
+    lines.push(`  starts    ${c.red('no')}: ${said(r.startup.unreadable ? `memcached is not run: ${r.startup.reason}` : launchFailureText(r.startup))}`);
     return `${lines.join('\n')}\n`;
   }
   const depends = r.argvExact ? '' : r.template?.language ? '   (depends on the template)' : '   (depends on the host: shell expansion)';

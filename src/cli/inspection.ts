@@ -42,11 +42,16 @@ export interface Inspection {
    * switch); null when it has none or the failure comes before the switch.
    */
   dropsTo: string | null;
-  /** `ok: null`: the file does not decide it (the reason says on what it depends). */
+  /**
+   * `ok: null`: the file does not decide it (the reason says on what it depends). `stage: 'launch'`: the
+   * service fails before memcached runs (the wrapper's /bin/sh, systemd, the init script); `exitCode` is -1
+   * where no program exits (systemd refuses to load the unit), and `settings` is empty; `unreadable`: the
+   * service cannot read the file at all (MC001), so memcached is not run.
+   */
   startup:
     | { ok: true }
-    | { ok: false; exitCode: number; reason: string; certain: boolean; stage?: string }
-    | { ok: null; reason: string; depends?: InspectUnknown['depends']; decide?: string; asWritten?: { ok: boolean; exitCode?: number; reason?: string } };
+    | { ok: false; exitCode: number; reason: string; certain: boolean; stage?: 'launch' | 'read' | 'checks' | 'drop' | 'after-drop'; unreadable?: true }
+    | { ok: null; reason: string; depends?: InspectUnknown['depends']; decide?: string; asWritten?: { ok: boolean; exitCode?: number; reason?: string }; stage?: 'launch' };
   listeners: InspectListener[];
   warnings: string[];
   settings: Record<string, unknown>;
@@ -110,8 +115,13 @@ function inspectionOfAll(path: string, config: ParsedConfig, model: MemcachedMod
   const show = (text: string) => (tpl ? tpl.unmask(text) : text);
   const argvUnknown = config.argvUnknown ?? null;
   const unknown: Record<string, InspectUnknown> = {};
+  // The service fails before memcached runs (stage `launch`): memcached reads no option, so there are no
+  // settings; where only some renderings fail, the others' options are not known (the parse stopped there).
+  const launch = config.launchFailure ?? null;
   if (argvUnknown) {
     for (const f of ['user', 'listeners', 'startup']) unknown[f] = { depends: 'file', reason: argvUnknown, decide: 'the file that holds the options' };
+  } else if (launch?.unknown) {
+    for (const f of ['user', 'listeners', 'startup']) unknown[f] = { depends: 'template', reason: launch.unknown.reason, decide: launch.unknown.decide };
   } else {
     if (!model.runsAsKnown.known) unknown.user = toInspect(model.runsAsKnown.unknown);
     if (!model.listenersKnown.known) unknown.listeners = toInspect(model.listenersKnown.unknown);
@@ -142,7 +152,12 @@ function inspectionOfAll(path: string, config: ParsedConfig, model: MemcachedMod
     pidFile: s.pidFile === null ? null : show(s.pidFile),
     extended: Object.fromEntries([...s.extended.values()].map((x) => [x.name, x.value === null ? null : show(x.value)])),
   };
-  if (!argvUnknown) {
+  if (!argvUnknown && launch?.unknown) {
+    for (const [field] of SETTING_FIELDS) {
+      settings[field] = 'unknown';
+      unknown[`settings.${field}`] = { ...unknown.startup };
+    }
+  } else if (!argvUnknown && !launch) {
     for (const [field, key] of SETTING_FIELDS) {
       const k = model.known(key);
       if (!k.known) {
@@ -156,7 +171,15 @@ function inspectionOfAll(path: string, config: ParsedConfig, model: MemcachedMod
   const dropsTo = !argvUnknown && model.runsAsKnown.known && model.runsAs !== null && reachesDrop ? show(model.runsAs) : null;
   let startup: Inspection['startup'];
   if (argvUnknown) startup = { ok: null, reason: argvUnknown };
-  else if (st.unknown) {
+  else if (launch?.unknown) {
+    startup = {
+      ok: null,
+      reason: `depends on the template: ${show(launch.unknown.reason)}: some renderings make the service fail before memcached runs (${show(launch.reason)})`,
+      depends: 'template',
+      decide: launch.unknown.decide,
+      stage: 'launch',
+    };
+  } else if (st.unknown) {
     startup = {
       ok: null,
       reason: `depends on ${st.unknown.depends === 'template' ? 'the template' : 'the host'}: ${show(st.unknown.reason)}`,
@@ -164,7 +187,12 @@ function inspectionOfAll(path: string, config: ParsedConfig, model: MemcachedMod
       decide: st.unknown.decide,
       asWritten: st.ok ? { ok: true } : { ok: false, exitCode: st.exitCode, reason: show(st.reason) },
     };
-  } else startup = st.ok ? { ok: true } : { ok: false, exitCode: st.exitCode, reason: show(st.reason), certain: st.certain, ...(st.stage ? { stage: st.stage } : {}) };
+  } else {
+    // A file its service cannot read at all (invalid YAML, no service that runs memcached): memcached is not
+    // run, but no program "fails before" it in the sense of MC914 (MC001 reports the file).
+    const unreadable = launch !== null && config.notes.some((n) => n.kind === 'parse-error');
+    startup = st.ok ? { ok: true } : { ok: false, exitCode: st.exitCode, reason: show(st.reason), certain: st.certain, ...(st.stage ? { stage: st.stage } : {}), ...(unreadable ? { unreadable: true as const } : {}) };
+  }
   const known = !argvUnknown && !st.unknown;
   // Kubernetes and Helm: who can connect to its listeners (to the default port when they are unknown).
   const pod = podReachOf(config, argvUnknown ? [{ transport: 'tcp', port: 11211 }] : model.listeners);
@@ -192,7 +220,8 @@ function inspectionOfAll(path: string, config: ParsedConfig, model: MemcachedMod
           )
         : [],
     warnings: st.warnings.map(show),
-    settings,
+    // No settings where memcached never runs (the defaults would read as what it does).
+    settings: launch && !launch.unknown ? {} : settings,
     unknown,
     ...(config.partName ? { workload: config.partName } : {}),
     ...(pod

@@ -1,6 +1,6 @@
 /**
  * The notes the container dialects share (Compose's reading of an image, Dockerfile, Kubernetes, Helm
- * values): one variant per kind, with its own fields. Rules read `image-refuses` (MC806: the image's start
+ * values): one variant per kind, with its own fields. Rules read `image-refuses` (MC914, with the launch failure: the image's start
  * script refuses before memcached runs), `auth-unknown` (MC601: the file does not decide whether SASL is
  * on), `ignored-setting` (MC903: a setting the image ignores) and the kinds MC910 names. Types, and the one
  * function that turns a Bitnami start-script note into a dialect's note.

@@ -95,6 +95,8 @@ class SyntaxError_ extends Error {
   constructor(
     message: string,
     readonly at: number,
+    /** Where the text that decides the error ends: the unexpected token's end; omitted: the end of the input. */
+    readonly end?: number,
   ) {
     super(message);
   }
@@ -252,13 +254,15 @@ class DashParser {
     return c;
   }
 
-  private fail(message: string, at = Math.min(this.pos, this.n)): never {
-    throw new SyntaxError_(`Syntax error: ${message}`, at);
+  private fail(message: string, at = Math.min(this.pos, this.n), end?: number): never {
+    throw new SyntaxError_(`Syntax error: ${message}`, at, end);
   }
 
   private synexpect(expected: Tok | null): never {
     const got = TOKNAME[this.lasttoken];
-    this.fail(expected === null ? `${got} unexpected` : `${got} unexpected (expecting ${TOKNAME[expected]})`, this.lastFrom);
+    // A token dash did not expect: what follows it cannot change that (the parser never looks past it).
+    const end = this.lasttoken === 'EOF' ? undefined : Math.min(this.pos, this.n);
+    this.fail(expected === null ? `${got} unexpected` : `${got} unexpected (expecting ${TOKNAME[expected]})`, this.lastFrom, end);
   }
 
   // -- Grammar (parser.c: list, andor, pipeline, command, simplecmd) --
@@ -445,7 +449,9 @@ class DashParser {
       if (t === 'LP' && cmd.words.length === 1 && assignments === 0 && cmd.redirs.length === 0) {
         // `name ( )` starts a function definition.
         if (this.readtoken() !== 'RP') this.synexpect('RP');
-        const name = wordLiteral(cmd.words[0]);
+        // dash checks the word's raw text, quote marks included: any quoting (`\f`, `"f"`) makes a bad name.
+        const w0 = cmd.words[0];
+        const name = w0.quoted || w0.chars.some((c) => c.quoted) ? null : wordLiteral(w0);
         if (name === null || !goodname(name) || SPECIAL_BUILTINS.has(name)) this.fail('Bad function name', this.lastFrom);
         this.checkkwd = CHKNL | CHKKWD | CHKALIAS;
         this.command();
@@ -1137,7 +1143,8 @@ function wordsOf(p: DashParser, w: Word, res: ShellResult): ShellWord[] {
   if (w.expansions.length) {
     const e = w.expansions[0];
     const opaque = w.expansions.some((x) => !x.quoted);
-    for (const x of w.expansions) res.hostDependent.push({ what: describeExpansion(x), span: p.spanOf(x.from, x.to) });
+    // A bad substitution depends on nothing: sh fails on it (runtimeFailure).
+    for (const x of w.expansions) if (!x.bad) res.hostDependent.push({ what: describeExpansion(x), span: p.spanOf(x.from, x.to) });
     return [{ value, span, exact: false, inexact: describeExpansion(e), unquoted, kind: opaque ? 'opaque' : 'value', unknownAt: e.valueAt }];
   }
   if (w.chars.length && w.chars[0].ch === '~' && !w.chars[0].quoted) {
@@ -1218,7 +1225,7 @@ export function parseShellCommand(chars: SourcedChar[], opts: ShellOptions = {})
     p.parseFirst();
   } catch (e) {
     if (!(e instanceof SyntaxError_)) throw e;
-    res.syntaxError = { message: e.message, span: p.spanOf(e.at, input.length) ?? p.spanOf(prefix.length, input.length), exitCode: 2 };
+    res.syntaxError = { message: e.message, span: p.spanOf(e.at, e.end ?? input.length) ?? p.spanOf(prefix.length, input.length), exitCode: 2 };
     return res;
   }
   const first = p.first;

@@ -49,7 +49,7 @@ export interface LintResult {
 /** Whether the engine runs a rule on this file, from its declaration alone. */
 export function ruleRuns(
   rule: Rule,
-  file: { dialect: DialectName; unreadable: boolean; argvUnknown: boolean; audit: boolean },
+  file: { dialect: DialectName; unreadable: boolean; argvUnknown: boolean; launchFails?: boolean; audit: boolean },
   severities: ReadonlyMap<string, Severity | 'off'>,
 ): boolean {
   if (severities.get(rule.id) === 'off') return false;
@@ -57,8 +57,14 @@ export function ruleRuns(
   const phase = PHASES[rule.phase];
   if (file.unreadable && !phase.onUnreadable) return false;
   if (file.argvUnknown && !phase.whenArgvUnknown) return false;
+  if (file.launchFails && !phase.whenLaunchFails) return false;
   if (phase.needsAudit && !file.audit) return false;
   return true;
+}
+
+/** The service fails before memcached runs, whatever a template renders: memcached never starts. */
+export function certainLaunchFailure(config: ParsedConfig): boolean {
+  return !!config.launchFailure && !config.launchFailure.unknown;
 }
 
 export function analyzeConfig(config: ParsedConfig, options: RuleOptions, host?: HostFacts): MemcachedModel {
@@ -71,9 +77,21 @@ export function analyzeConfig(config: ParsedConfig, options: RuleOptions, host?:
   const analyzed = analyze(config.argv, { version: imageVersion ?? options.version, host: started });
   const model = startsAs !== undefined && startsAs !== 'root' ? { ...analyzed, runsAs: startsAs } : analyzed;
   if (config.launchFailure) {
+    // Stage 'launch': the program that starts memcached (the wrapper's /bin/sh, systemd, an init script)
+    // fails first. memcached never runs: it opens no listener and switches to no user. Where only some
+    // renderings of a template fail, what the others do is not known either: the parse stopped at the
+    // failure, so the argument vector is not theirs.
     const f = config.launchFailure;
     const unknown = f.unknown ? { depends: 'template' as const, ...f.unknown } : undefined;
-    return { ...model, runsAs: null, startup: { ok: false, warnings: [], exitCode: f.exitCode, reason: f.reason, option: null, certain: !unknown && f.certain !== false, ...(unknown ? { unknown } : {}) } };
+    const none = unknown ? { known: false as const, unknown } : { known: true as const };
+    return {
+      ...model,
+      listeners: [],
+      runsAs: null,
+      listenersKnown: { ...none, value: [] },
+      runsAsKnown: { ...none, value: null },
+      startup: { ok: false, warnings: [], exitCode: f.exitCode, reason: f.reason, option: null, certain: !unknown && f.certain !== false, stage: 'launch', ...(unknown ? { unknown } : {}) },
+    };
   }
   if (config.startsAsUnknown) {
     // A container whose user the file does not show (an image mchard does not know, no runAsUser): who
@@ -147,6 +165,10 @@ function lintInstance(
     dialect: directives.dialect,
     unreadable: config.notes.some((n) => n.kind === 'parse-error'),
     argvUnknown: !!config.argvUnknown,
+    // The service fails before memcached runs (a /bin/sh syntax error, a unit systemd refuses): memcached
+    // never reads the command line, so no rule judges it. Where only some renderings of a template fail,
+    // the parse stopped at the failure all the same: the argument vector is none of the renderings'.
+    launchFails: !!config.launchFailure,
     audit: settings.audit !== undefined,
   };
   const findings: Finding[] = [];
@@ -157,7 +179,7 @@ function lintInstance(
     const rule = current!;
     validateReport(rule, given, textLength);
     // In a template, a finding about text the template decides holds only for some renderings: a note, without a fix.
-    const t = tpl ? templateFinding(tpl, given, given.severity ?? rule.severity) : null;
+    const t = tpl ? templateFinding(tpl, given) : null;
     const input = t?.finding ?? given;
     const range = input.span ? visibleRange(source, input.span) : { line: 1, column: 1, endLine: 1, endColumn: 1 };
     // A directive may name the line the finding is shown on or the line its position really is (the end
@@ -204,10 +226,12 @@ function lintInstance(
  * template tag or lies in a block the template renders only under a condition becomes a note saying so,
  * without a fix.
  */
-function templateFinding(tpl: TemplateInfo, f: FindingInput<unknown>, severity: Severity): { finding: FindingInput<unknown>; note: boolean } {
+function templateFinding(tpl: TemplateInfo, f: FindingInput<unknown>): { finding: FindingInput<unknown>; note: boolean } {
   const message = tpl.unmask(f.message);
-  // A note already (MC910 naming what the template decides): nothing to downgrade.
-  const why = severity !== 'info' && f.span && f.span.end > f.span.start ? tpl.touches(f.span) : null;
+  // A finding that names what the template decides (MC910) is that note already; any other claim about
+  // text a tag decides holds only for some renderings, an info finding's too (memcached_enable="<%= x %>"
+  // is not "neither yes nor no").
+  const why = !f.namesTemplate && f.span && f.span.end > f.span.start ? tpl.touches(f.span) : null;
   if (!why) return { finding: message === f.message ? f : { ...f, message }, note: false };
   return { finding: { span: f.span, message: `depends on the template (${why.reason}): ${message}`, severity: 'info' }, note: true };
 }

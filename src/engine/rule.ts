@@ -38,9 +38,13 @@ import { SEVERITIES, type FixIntent, type RuleOptions, type Severity } from './t
  *   onto a value, the unit's variables). Runs on every readable file, also when the file does not decide
  *   memcached's command line (its findings are then the useful ones).
  * - `command-line`: getopt-level well-formedness of the argument vector (an unknown option, a missing
- *   value, an option given twice, a word memcached ignores). Skipped when the command line is unknown.
+ *   value, an option given twice, a word memcached ignores). Skipped when the command line is unknown, and
+ *   when the service fails before memcached runs (`config.launchFailure`: a shell syntax error, a unit
+ *   systemd refuses): memcached never reads that command line. Also when only some renderings of a
+ *   template fail so: the parse stopped at the failure, so the vector is none of the renderings'.
  * - `settings`: what memcached does with the command line (its listeners, user, limits, start-up). Skipped
- *   when the command line is unknown.
+ *   when the command line is unknown, and when the service fails before memcached runs, or may (as above:
+ *   nothing listens, no user is switched to, no exit status of memcached's own).
  * - `audit`: a running memcached process (`ctx.audit`); only `mchard audit` runs these.
  */
 export type Phase = 'file' | 'dialect' | 'command-line' | 'settings' | 'audit';
@@ -50,6 +54,11 @@ export interface PhasePolicy {
   readonly onUnreadable: boolean;
   /** Runs when the file does not decide memcached's command line (`config.argvUnknown`). */
   readonly whenArgvUnknown: boolean;
+  /**
+   * Runs when the service fails before memcached runs (`config.launchFailure`, also one only some renderings
+   * of a template meet): memcached never reads its command line, so nothing about it can be reported.
+   */
+  readonly whenLaunchFails: boolean;
   /** Runs only with a running process's observations (`mchard audit`). */
   readonly needsAudit: boolean;
   /** Runs after the other phases, on their reports (suppression directives are judged then). */
@@ -65,11 +74,12 @@ export interface PhasePolicy {
  * own comments last.
  */
 export const PHASES: Readonly<Record<Phase, PhasePolicy>> = {
-  file: { onUnreadable: true, whenArgvUnknown: true, needsAudit: false, last: true, fixOrder: 3 },
-  dialect: { onUnreadable: false, whenArgvUnknown: true, needsAudit: false, last: false, fixOrder: 0 },
-  'command-line': { onUnreadable: false, whenArgvUnknown: false, needsAudit: false, last: false, fixOrder: 1 },
-  settings: { onUnreadable: false, whenArgvUnknown: false, needsAudit: false, last: false, fixOrder: 2 },
-  audit: { onUnreadable: false, whenArgvUnknown: true, needsAudit: true, last: false, fixOrder: null },
+  file: { onUnreadable: true, whenArgvUnknown: true, whenLaunchFails: true, needsAudit: false, last: true, fixOrder: 3 },
+  dialect: { onUnreadable: false, whenArgvUnknown: true, whenLaunchFails: true, needsAudit: false, last: false, fixOrder: 0 },
+  'command-line': { onUnreadable: false, whenArgvUnknown: false, whenLaunchFails: false, needsAudit: false, last: false, fixOrder: 1 },
+  settings: { onUnreadable: false, whenArgvUnknown: false, whenLaunchFails: false, needsAudit: false, last: false, fixOrder: 2 },
+  // A running process's command line: memcached did run, whatever a file would do.
+  audit: { onUnreadable: false, whenArgvUnknown: true, whenLaunchFails: true, needsAudit: true, last: false, fixOrder: null },
 };
 
 export const PHASE_NAMES = Object.keys(PHASES) as Phase[];
@@ -127,6 +137,12 @@ export interface FindingInput<S = never> {
   /** Overrides the rule's severity for this finding (rules whose severity depends on the case). */
   readonly severity?: Severity;
   readonly fix?: S;
+  /**
+   * The finding itself says what a template decides (MC910 names the tag): the engine does not turn it into
+   * a "depends on the template" note. Any other finding whose span touches a tag becomes one, an info
+   * finding included (its claim about the text holds only for some renderings).
+   */
+  readonly namesTemplate?: true;
 }
 
 /** What a rule's check can read. `D`: the dialects it applies to; `S`: its fix state. */

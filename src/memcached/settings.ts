@@ -125,10 +125,11 @@ export interface Failure {
   /** Set when the outcome depends on something the file does not decide: what, and what would decide it. */
   unknown?: Unknown;
   /**
-   * When it happens: while reading the options (`read`), in the checks after them (`checks`), at the
+   * When it happens: before memcached runs at all (`launch`: the service's shell, systemd or init script
+   * fails first), while reading the options (`read`), in the checks after them (`checks`), at the
    * privilege drop (`drop`), or after memcached has switched to its user (`after-drop`).
    */
-  stage?: 'read' | 'checks' | 'drop' | 'after-drop';
+  stage?: 'launch' | 'read' | 'checks' | 'drop' | 'after-drop';
 }
 
 /** An `-l` value memcached dropped because it is a substring of what was already accumulated. */

@@ -7,12 +7,14 @@
  *   restart; for a file only a service reads (/etc/memcached.conf, ...) mchard says why it did not restart.
  * - already clean: when the service's running memcached differs from what the file starts now (drift, as
  *   `mchard audit` sees it), the restart is offered (and made with --yes), so an interrupted provisioning
- *   run converges when it is run again.
+ *   run converges when it is run again. Not when the file as it is certainly fails (memcached exits, or the
+ *   service fails before memcached runs): that restart would only stop the memcached that runs now.
  */
 import type { DialectName } from '../dialects/types.js';
 import type { Answer } from '../fix/confirm.js';
 import type { Interrupts } from '../fix/interrupt.js';
 import type { MemcachedModel } from '../memcached/model.js';
+import { launchFailureText } from '../memcached/launch.js';
 import { serviceState, type ServiceState } from './control.js';
 import { runningDrift } from './drift.js';
 import type { Machine } from './machine.js';
@@ -155,6 +157,14 @@ export async function afterUnchanged(f: ServiceFile, o: AfterWriteOptions, dryRu
   if (state.pid === null) return null;
   const drift = await runningDrift({ path: f.path, dialect: f.dialect, model: f.before, exact: f.exact }, state.pid, o.machine);
   if (!drift) return null;
+  const st = f.before.startup;
+  if (!st.ok && !st.unknown && (st.certain || st.stage === 'launch')) {
+    // The file as it is certainly fails: a restart would only stop the memcached that runs now.
+    const why = st.stage === 'launch' ? launchFailureText(st) : `memcached would exit ${st.exitCode} (${st.reason})`;
+    const reason = `${f.path} as it is would not start it (${why}); a restart would only stop the running memcached`;
+    o.say(`not restarted: ${target.label} (pid ${state.pid}) runs an earlier ${f.path}: ${reason}\n`);
+    return notRestarted(target.label, reason);
+  }
   o.say(`${target.label} (pid ${state.pid}) does not run ${f.path} as it is now; a restart loads it:\n${drift.map((l) => `  ${l}\n`).join('')}`);
   if (dryRun) {
     o.say(`dry run: ${target.label} was not restarted\n`);

@@ -5,6 +5,7 @@
  * wrote the file but never restarted the service (interrupted, or the restart declined) converges when
  * it is run again.
  */
+import { launchFailureText } from '../memcached/launch.js';
 import { driftOf, type Drift } from '../audit/drift.js';
 import type { MemcachedModel } from '../memcached/model.js';
 import type { DialectName } from '../dialects/types.js';
@@ -50,7 +51,7 @@ export async function runningDrift(file: FileFacts, pid: number, m: Machine): Pr
 
 export function describeDrift(d: Drift): string[] {
   const out: string[] = [];
-  if (d.wouldFail) out.push(`the file would make memcached exit ${d.wouldFail.exitCode} (${d.wouldFail.reason})`);
+  if (d.wouldFail) out.push(d.wouldFail.launch ? `with the file as it is now, ${launchFailureText(d.wouldFail)}` : `the file would make memcached exit ${d.wouldFail.exitCode} (${d.wouldFail.reason})`);
   if (d.listeners) {
     const file = [...d.listeners.matched, ...d.listeners.missing].sort();
     const proc = [...d.listeners.matched, ...d.listeners.unexpected].sort();

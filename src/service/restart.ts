@@ -11,6 +11,7 @@
  *   mchard at once and says what it leaves).
  * A restart for drift (the file unchanged, the running process different) has nothing to roll back to.
  */
+import { launchFailureText } from '../memcached/launch.js';
 import type { MemcachedModel } from '../memcached/model.js';
 import { safeWrite, WriteError } from '../fix/write.js';
 import type { Guard, Interrupts, StopSignal } from '../fix/interrupt.js';
@@ -87,7 +88,7 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 /** What inspection says memcached does with a file: "starts, listening on tcp 127.0.0.1:11211". */
 export function inspectionSummary(model: MemcachedModel): string {
-  if (!model.startup.ok) return `memcached would exit ${model.startup.exitCode} (${model.startup.reason})`;
+  if (!model.startup.ok) return model.startup.stage === 'launch' ? launchFailureText(model.startup) : `memcached would exit ${model.startup.exitCode} (${model.startup.reason})`;
   const ls = model.listeners.map(listenerKey);
   return `memcached starts${model.runsAs ? ` as ${model.runsAs}` : ''}, listening on ${ls.length ? ls.join(', ') : 'nothing'}`;
 }

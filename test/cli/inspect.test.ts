@@ -53,6 +53,48 @@ describe('mchard inspect --format json', () => {
     }
   });
 
+  it('the service fails before memcached runs: says so, with no command, user, listener or settings (JSON and text)', async () => {
+    const tmp = new TempDir();
+    try {
+      // A pasted terminal hyperlink: dash rejects the wrapper's line, so the options are never read.
+      const path = tmp.write('memcached.conf', '-u root\n-l 0.0.0.0\n-l 127.0.0.1 ;;\n');
+      const j = await inspectJson(path, '--dialect', 'debian');
+      expect(j.startup).toEqual({ ok: false, exitCode: 2, reason: '/bin/sh: sh: 1: Syntax error: ";;" unexpected (memcached never starts)', certain: true, stage: 'launch' });
+      expect({ listeners: j.listeners, runsAs: j.runsAs, dropsTo: j.dropsTo, settings: j.settings }).toEqual({ listeners: [], runsAs: null, dropsTo: null, settings: {} });
+      const t = await run(['inspect', '--dialect', 'debian', path]);
+      expect(t.out).toMatch(/command +\(memcached is not run\)/);
+      expect(t.out).toMatch(/user +\(none: memcached never runs\)/);
+      expect(t.out).toMatch(/listens +nothing \(memcached never runs\)/);
+      expect(t.out).toContain('starts    no: the service fails before memcached runs (exit status 2): /bin/sh: sh: 1: Syntax error: ";;" unexpected');
+      // systemd refusing the unit: no exit status is claimed.
+      const unit = tmp.write('memcached.service', '[Service]\nExecStart=/usr/bin/memcached -l 0.0.0.0\nExecStart=/usr/bin/memcached -l ::\n');
+      expect((await run(['inspect', unit])).out).toMatch(/starts +no: the service fails before memcached runs: the unit has 2 ExecStart= commands/);
+      // A Compose file with no memcached in it is not run at all: not "fails before".
+      const compose = tmp.write('docker-compose.yml', 'services:\n  web:\n    image: nginx\n');
+      const c = await run(['inspect', compose]);
+      expect(c.out).toMatch(/starts +no: memcached is not run: no service of the file runs memcached/);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
+  it('a template where only some renderings fail before memcached runs: unknown, per field', async () => {
+    const tmp = new TempDir();
+    try {
+      const path = tmp.write('memcached.conf.j2', '-u root\n-l 0.0.0.0\n{% if extra %}\n-c 1024)\n{% endif %}\n');
+      const j = await inspectJson(path, '--dialect', 'debian');
+      expect(j.startup).toMatchObject({ ok: null, depends: 'template', stage: 'launch' });
+      expect(j.unknown).toMatchObject({ user: { depends: 'template' }, listeners: { depends: 'template' }, 'settings.listen': { depends: 'template' } });
+      expect(j.settings.listen).toBe('unknown');
+      expect(j.listeners).toEqual([]);
+      const t = await run(['inspect', '--dialect', 'debian', path]);
+      expect(t.out).toMatch(/listens +unknown: depends on the template/);
+      expect(t.out).toMatch(/starts +unknown: depends on the template: .*some renderings make the service fail before memcached runs/);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
   it('without host checks by default for a file outside /etc (same answer)', async () => {
     const path = sample('debian-default.conf');
     expect(await inspectJson(path)).toEqual(await inspectJson(path, '--no-host-checks'));

@@ -94,19 +94,20 @@ describe('Bitnami environment in Compose', () => {
     expect(r.findings.map((f) => f.ruleId)).toEqual(['MC921', 'MC910']);
   });
 
-  it("options as the command: Bitnami's entrypoint does not prepend memcached (MC806, exit 2)", () => {
+  it("options as the command: Bitnami's entrypoint does not prepend memcached (MC914, exit 2)", () => {
     const r = lint(svc('image: bitnami/memcached:1.6.39\ncommand: ["-m", "64"]'));
-    const f = findings(r, 'MC806');
+    const f = findings(r, 'MC914');
     expect(f).toHaveLength(1);
     expect(f[0].message).toMatch(/exec/);
     expect(pointedText(r, f[0])).toBe('-m');
     expect(r.model.startup).toMatchObject({ ok: false, exitCode: 2 });
   });
 
-  it("setup.sh's refusals stop the container (MC806, exit 1)", () => {
+  it("setup.sh's refusals stop the container before memcached runs (MC914, exit 1)", () => {
     const r = lint(svc('image: bitnami/memcached:1.6.39\nenvironment:\n  MEMCACHED_PORT_NUMBER: "80"'));
-    expect(findings(r, 'MC806')[0].message).toMatch(/privileged port requested.*exits 1/);
-    expect(pointedText(r, findings(r, 'MC806')[0])).toBe('MEMCACHED_PORT_NUMBER: "80"');
+    expect(findings(r, 'MC914')[0].message).toMatch(/^the service fails before memcached runs \(exit status 1\): .*privileged port requested.*exits 1/);
+    expect(pointedText(r, findings(r, 'MC914')[0])).toBe('MEMCACHED_PORT_NUMBER: "80"');
+    expect(findings(r, 'MC806')).toEqual([]);
   });
 
   it('root in the container still runs memcached as memcached; memcached as the command runs as the container user', () => {

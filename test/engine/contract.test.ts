@@ -57,8 +57,8 @@ describe('every rule declares what the engine and the fixer need', () => {
     }
   });
 
-  it('every rule of the first release says so, and only the suppression rules, the image rules and the packet-filter rule are newer', () => {
-    expect(RULES.filter((r) => r.since !== '0.1.0').map((r) => r.id)).toEqual(['MC002', 'MC003', 'MC920', 'MC921', 'MC954']);
+  it('every rule of the first release says so, and only the suppression rules, MC914, the image rules and the packet-filter rule are newer', () => {
+    expect(RULES.filter((r) => r.since !== '0.1.0').map((r) => r.id)).toEqual(['MC002', 'MC003', 'MC914', 'MC920', 'MC921', 'MC954']);
   });
 });
 
@@ -133,6 +133,11 @@ describe('which rules run is decided by phase and dialects alone', () => {
   it('a command line the file does not decide: the file and dialect phases (and audit, from the process)', () => {
     const runs = PHASE_NAMES.filter((p) => ruleRuns(of(p), { ...file, argvUnknown: true, audit: true }, none));
     expect(runs).toEqual(['file', 'dialect', 'audit']);
+  });
+
+  it('the service fails before memcached runs: the file and dialect phases (and audit, from the process)', () => {
+    expect(PHASE_NAMES.filter((p) => ruleRuns(of(p), { ...file, launchFails: true }, none))).toEqual(['file', 'dialect']);
+    expect(PHASE_NAMES.filter((p) => ruleRuns(of(p), { ...file, launchFails: true, audit: true }, none))).toEqual(['file', 'dialect', 'audit']);
   });
 
   it('lint: every phase but audit; audit: every phase', () => {

@@ -126,6 +126,11 @@ d('/bin/sh (dash) differential', () => {
     ['-o "a', 'Syntax error: Unterminated quoted string'],
     ['-l $(case x in x) y)', 'Syntax error: ")" unexpected (expecting ";;")'],
     ['-l x >&3', '3: Bad file descriptor'],
+    // A quoted function name (found by the generator): dash checks the raw text, quote marks included.
+    [';\\f()', 'Syntax error: Bad function name'],
+    ['; "f"() { :; }', 'Syntax error: Bad function name'],
+    // The pasted terminal hyperlink of MC914's tests: ";;" outside a case.
+    ['-l \x1b]8;;http://127.0.0.1/\x1b\\127.0.0.1\x1b]8;;\x1b\\', 'Syntax error: ";;" unexpected'],
   ])('"%s": dash says "%s" and exits 2 without running the command', (l, message) => {
     const mine = parseShellCommand(chars(l), { commandName: printer });
     expect((mine.syntaxError ?? mine.runtimeError)?.message).toBe(message);

@@ -4,7 +4,7 @@
  * corpus, and on generated files, and must give exactly the argument vector mchard computes.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, chmodSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -12,8 +12,8 @@ import { decodeConfig } from '../../src/input.js';
 import { parseDebian } from '../../src/dialects/debian.js';
 import { chooseDialect } from '../../src/dialects/detect.js';
 import { ROOT, SHARED } from '../helpers/paths.js';
+import { recordingWrapper, WRAPPER } from '../helpers/recording-wrapper.js';
 
-const WRAPPER = '/usr/share/memcached/scripts/systemd-memcached-wrapper';
 const usable = existsSync(WRAPPER) && process.getuid?.() === 0 && existsSync('/usr/bin/perl');
 const d = usable ? describe : describe.skip;
 if (!usable) console.warn(`skipping the wrapper differential test: needs ${WRAPPER} (apt-get install memcached), perl and root`);
@@ -24,16 +24,7 @@ let wrapper = '';
 beforeAll(() => {
   if (!usable) return;
   dir = mkdtempSync(join(tmpdir(), 'mchard-wrapper-'));
-  const printer = join(dir, 'printargs');
-  // Writes to a file, not stdout (a config may redirect stdout), NUL-separated so any argument survives.
-  writeFileSync(printer, `#!/usr/bin/perl\nopen(my $o, '>', '${join(dir, 'argv.out')}') or die;\nprint $o join("\\0", @ARGV);\n`);
-  chmodSync(printer, 0o755);
-  const src = readFileSync(WRAPPER, 'utf8');
-  const patched = src.replace(/^my \$memcached = .*$/m, `my $memcached = "${printer}";`);
-  expect(patched).not.toBe(src);
-  wrapper = join(dir, 'wrapper');
-  writeFileSync(wrapper, patched);
-  chmodSync(wrapper, 0o755);
+  wrapper = recordingWrapper(dir).wrapper;
 });
 
 function realArgv(file: string): { status: number | null; argv: string[]; ran?: boolean } {

@@ -141,8 +141,14 @@ d('a real pseudo-terminal receives no control character', () => {
   });
 
   it('JSON keeps the exact file name and values', () => {
-    // Without the OSC 8 line: its ";;" is a syntax error for /bin/sh (the wrapper runs these lines through it),
-    // so memcached would get no arguments and no finding would quote a value.
+    // The whole file: the OSC 8 line's ";;" is a syntax error for /bin/sh (the wrapper runs these lines through
+    // it), so the service fails before memcached runs: one MC914 at that line, no finding about the options.
+    const whole = spawnSync(process.execPath, [BIN, 'lint', '--format', 'json', '--dialect', 'debian', evilFile], { encoding: 'utf8' });
+    const all = JSON.parse(whole.stdout) as { files: { path: string; findings: { ruleId: string; line: number; message: string }[] }[] };
+    expect(all.files[0].path).toBe(evilFile);
+    expect(all.files[0].findings.filter((f) => f.ruleId === 'MC914').map((f) => [f.line, f.message.includes('Syntax error: ";;" unexpected')])).toEqual([[6, true]]);
+    expect(all.files[0].findings.filter((f) => /^MC[1-8]\d\d$/.test(f.ruleId))).toEqual([]);
+    // Without the OSC 8 line memcached runs, and the findings quote the values exactly.
     const file = join(dir, `memcached_json${ALL}.conf`);
     writeFileSync(file, readFileSync(evilFile, 'utf8').replace(`-m 64${ATTACK.osc8}\n`, '-m 64\n'));
     const r = spawnSync(process.execPath, [BIN, 'lint', '--format', 'json', '--dialect', 'debian', file], { encoding: 'utf8' });

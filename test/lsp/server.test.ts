@@ -89,6 +89,22 @@ describe('mchard lsp --stdio', () => {
     expect(diags.map((d) => d.code).sort()).toEqual(lintIds('etc/memcached.conf', DEBIAN).sort());
   });
 
+  it('a line /bin/sh rejects: one MC914 at it, no option diagnostics, no fix action, as mchard lint says', async () => {
+    await started();
+    // -u root, -l 0.0.0.0 and -U 11300 would be MC201, MC101, MC110; a pasted hyperlink's ";;" stops the wrapper's shell first.
+    const text = '-m 64\n-u root\n-l 0.0.0.0\n-U 11300\n-l 127.0.0.1 ;;\n';
+    const uri = fileUri(tmp.join('launch', 'etc', 'memcached.conf'));
+    await session.open(uri, text);
+    const diags = await session.diagnosticsOf(uri, 1);
+    expect(diags.map((d) => d.code).sort()).toEqual(['MC902', 'MC914']);
+    expect(diags.map((d) => d.code).sort()).toEqual(lintIds('etc/memcached.conf', text).sort());
+    const mc914 = diags.find((d) => d.code === 'MC914')!;
+    expect(mc914).toMatchObject({ severity: 1, range: { start: { line: 4, character: 13 }, end: { line: 4, character: 15 } } });
+    expect(mc914.message).toContain('the service fails before memcached runs (exit status 2)');
+    const actions = await session.codeActions(uri, { start: { line: 0, character: 0 }, end: { line: 4, character: 15 } }, diags, ['quickfix', 'source.fixAll']);
+    expect(actions).toEqual([]);
+  });
+
   it('ranges count UTF-16 code units, on CRLF lines after non-ASCII text; a lone CR ends a line for the editor', async () => {
     await started();
     // "-P /run/memcached/é🚀.pid " is 26 UTF-16 code units (é one, 🚀 two), 25 code points, 29 bytes.

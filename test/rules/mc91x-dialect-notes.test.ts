@@ -31,6 +31,17 @@ describe('MC910 options-not-in-file', () => {
 });
 
 describe('MC911 not-started-by-service', () => {
+  it('in a template, a value a tag decides is not "neither yes nor no": the finding says the template decides', () => {
+    const r = lintText('memcached_enable="<%= @enabled %>"\nmemcached_flags="-l 127.0.0.1 -U 0"\n', { dialect: 'rcconf', path: 'templates/rc.conf.erb' });
+    const f = findings(r, 'MC911');
+    expect(f).toHaveLength(1);
+    expect(f[0].message).toMatch(/^depends on the template \(<%= @enabled %> \(line 1\)\): /);
+    // A literal value stays a plain finding.
+    const lit = findings(lintText('memcached_enable="NO"\nmemcached_flags="-l <%= @listen %> -U 0"\n', { dialect: 'rcconf', path: 'templates/rc.conf.erb' }), 'MC911');
+    expect(lit).toHaveLength(1);
+    expect(lit[0].message).not.toContain('depends on the template');
+  });
+
   it('reports memcached_enable other than YES, at the assignment', () => {
     const r = lintText('hostname="db1"\nmemcached_enable="NO"\nmemcached_flags="-l 127.0.0.1 -U 0"\n', { dialect: 'rcconf' });
     const f = findings(r, 'MC911');

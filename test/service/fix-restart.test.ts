@@ -299,6 +299,29 @@ describe('mchard fix: a clean file whose running service differs (drift)', () =>
     expect(m3.actions()).toEqual([]);
   });
 
+  it('a file that certainly fails is never restarted into: the running memcached keeps running', async () => {
+    const words = ['-m', '64', '-p', String(server.port), '-u', 'memcache', '-l', '127.0.0.1', '-U', '0'];
+    const path = join(dir, 'memcached.conf');
+    // dash rejects the line (a pasted terminal hyperlink's ";;"): the service fails before memcached runs.
+    writeFileSync(path, `-m 64\n-p ${server.port}\n-u memcache\n-l 127.0.0.1 ;;\n-U 0\n`);
+    const m = drifted(words);
+    const r = await fix(['--yes', '--format', 'json', '--service', 'memcached', path], { service: { machine: m, verifyTimeoutMs: 3000 } });
+    expect(m.actions()).toEqual([]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`not restarted: memcached.service (pid 100) runs an earlier ${path}: ${path} as it is would not start it (the service fails before memcached runs (exit status 2): /bin/sh: sh: 1: Syntax error: ";;" unexpected`);
+    expect(r.err).toContain('a restart would only stop the running memcached');
+    expect(r.err).toContain(`not fixed  ${path}: the service fails before memcached runs`);
+    const [f] = JSON.parse(r.out).files;
+    expect(f).toMatchObject({ changed: false, written: false, restart: { service: 'memcached.service', outcome: 'not-restarted' }, notFixed: [{ ruleId: 'MC914' }] });
+    // memcached itself would exit (no threads): the same.
+    writeFileSync(path, `-m 64\n-p ${server.port}\n-u memcache\n-l 127.0.0.1\n-U 0\n-t 0\n`);
+    const m2 = drifted(words);
+    const r2 = await fix(['--yes', '--service', 'memcached', path], { service: { machine: m2, verifyTimeoutMs: 3000 } });
+    expect(m2.actions()).toEqual([]);
+    expect(r2.out).toContain('memcached would exit 1');
+    expect(r2.out).toContain('a restart would only stop the running memcached');
+  });
+
   it('a service that runs the file as it is is left alone', async () => {
     const path = clean();
     const m = drifted(['-m', '64', '-p', String(server.port), '-u', 'memcache', '-l', '127.0.0.1', '-U', '0']);
