@@ -109,7 +109,9 @@ d('/bin/sh (dash) differential', () => {
       fc.property(line, (l) => {
         compare(l, counts);
       }),
-      { numRuns: 1500 },
+      // A fixed seed, so CI judges the same 1500 lines every run (a failure names the line); set
+      // MCHARD_DASH_SEED and MCHARD_DASH_RUNS to explore other lines.
+      { numRuns: Number(process.env.MCHARD_DASH_RUNS ?? 1500), seed: Number(process.env.MCHARD_DASH_SEED ?? 20261206) },
     );
     // Not vacuous: each kind of answer was compared many times.
     expect(counts.syntax).toBeGreaterThan(200);
