@@ -23,7 +23,6 @@ import type { KubeConfig, TokenSource } from '../dialects/kubernetes.js';
 import type { HelmConfig } from '../dialects/helm.js';
 import { dialectOf } from '../dialects/index.js';
 import type { BitnamiArg } from '../dialects/images/bitnami.js';
-import type { EnvValue } from '../dialects/images/bitnami.js';
 import { getopt, type OptionEvent } from '../memcached/getopt.js';
 import type { MemcachedModel } from '../memcached/model.js';
 import type { FixIntent } from '../engine/types.js';
@@ -48,6 +47,12 @@ export function encodeK8sString(word: string, style: Style | string | undefined)
   return JSON.stringify(escaped);
 }
 
+/** An `env` entry and its value scalar (null when it has no plain `value:`). */
+interface EnvEntry {
+  readonly entry: Node | null;
+  readonly value: Scalar | null;
+}
+
 /** What the editor needs of either dialect's reading. */
 interface Target {
   readonly kind: 'kubernetes' | 'helm';
@@ -63,7 +68,7 @@ interface Target {
   readonly env: Node | null;
   readonly envKey: string;
   /** The variables Bitnami's script reads, as the file sets them. */
-  readonly envValues: ReadonlyMap<string, { entry: Node | null; value: Scalar | null; chars: EnvValue['chars'] }>;
+  readonly envValues: ReadonlyMap<string, EnvEntry>;
 }
 
 function targetOf(config: KubeConfig | HelmConfig): Target {
@@ -104,15 +109,15 @@ function targetOf(config: KubeConfig | HelmConfig): Target {
 }
 
 /** An `env` list's entries by name (the last of a repeated name), with the value scalar to edit. */
-function envEntries(node: Node | null): Map<string, { entry: Node | null; value: Scalar | null; chars: EnvValue['chars'] }> {
-  const out = new Map<string, { entry: Node | null; value: Scalar | null; chars: EnvValue['chars'] }>();
+function envEntries(node: Node | null): Map<string, EnvEntry> {
+  const out = new Map<string, EnvEntry>();
   if (!isSeq(node)) return out;
   for (const item of node.items as Node[]) {
     if (!isMap(item)) continue;
     const name = item.get('name', true) as Scalar | undefined;
     if (!name || typeof name.value !== 'string') continue;
     const value = (item.get('value', true) as Scalar | undefined) ?? null;
-    out.set(name.value, { entry: item, value: value && isScalar(value) ? value : null, chars: null });
+    out.set(name.value, { entry: item, value: value && isScalar(value) ? value : null });
   }
   return out;
 }
