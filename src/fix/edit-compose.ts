@@ -15,9 +15,9 @@ import { isDeepStrictEqual } from 'node:util';
 import { SourceText } from '../source.js';
 import type { ComposeConfig } from '../dialects/compose.js';
 import { dialectOf } from '../dialects/index.js';
-import { applyEdits, dominantEol, EditConflict, lineEndAt, lineStartAt, type CharEdit, type LineInsert } from './text-edit.js';
+import { applyEdits, dominantEol, lineEndAt, lineStartAt, type CharEdit, type LineInsert } from './text-edit.js';
 import { ExpectedWords, optionWords, PLAIN_WORD, sameWords } from './words.js';
-import { CannotEdit, finishClusters, mergeDeletions, removeOption, replaceOption, type WordEditContext } from './word-edits.js';
+import { attempt, CannotEdit, finishClusters, mergeDeletions, removeOption, replaceOption, type WordEditContext } from './word-edits.js';
 import type { EditAttempt, EditSession } from './types.js';
 import { expectedOf, planWords } from './list-words.js';
 
@@ -36,12 +36,7 @@ export function encodeItem(word: string, style: Style): string {
 export function editCompose(session: EditSession<ComposeConfig>): EditAttempt {
   // Bitnami's image takes memcached's options from environment: (its command is its start script).
   if (session.config.service?.argvFrom === 'bitnami') return editBitnamiEnvironment(session);
-  try {
-    return { ok: true, output: build(session) };
-  } catch (e) {
-    if (e instanceof CannotEdit || e instanceof EditConflict) return { ok: false, reason: e.message };
-    throw e;
-  }
+  return attempt(() => build(session));
 }
 
 function build({ config, model, intents, label }: EditSession<ComposeConfig>) {

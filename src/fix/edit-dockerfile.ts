@@ -18,19 +18,14 @@ import { dialectOf } from '../dialects/index.js';
 import type { MemcachedModel } from '../memcached/model.js';
 import type { FixIntent } from '../engine/types.js';
 import { valueOf } from '../dialects/sourced.js';
-import { applyEdits, dominantEol, EditConflict, lineStartAt, type CharEdit, type LineInsert } from './text-edit.js';
+import { applyEdits, dominantEol, lineStartAt, type CharEdit, type LineInsert } from './text-edit.js';
 import { ExpectedWords, optionWords, PLAIN_WORD, sameWords } from './words.js';
-import { CannotEdit, finishClusters, mergeDeletions, removeOption, replaceOption, appendOptionWords, type WordEditContext } from './word-edits.js';
+import { appendOptionWords, attempt, CannotEdit, finishClusters, mergeDeletions, removeOption, replaceOption, type WordEditContext } from './word-edits.js';
 import type { BatchLabel, EditAttempt, EditSession } from './types.js';
 import { expectedOf, planWords } from './list-words.js';
 
 export function editDockerfile({ config, model, intents, label }: EditSession<DockerfileConfig>): EditAttempt {
-  try {
-    return { ok: true, output: build(config, model, intents, label) };
-  } catch (e) {
-    if (e instanceof CannotEdit || e instanceof EditConflict) return { ok: false, reason: e.message };
-    throw e;
-  }
+  return attempt(() => build(config, model, intents, label));
 }
 
 function describe(intent: FixIntent, argv: readonly ArgToken[]): string {

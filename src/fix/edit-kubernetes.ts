@@ -26,9 +26,9 @@ import type { BitnamiArg } from '../dialects/images/bitnami.js';
 import { getopt, type OptionEvent } from '../memcached/getopt.js';
 import type { MemcachedModel } from '../memcached/model.js';
 import type { FixIntent } from '../engine/types.js';
-import { applyEdits, dominantEol, EditConflict, lineEndAt, lineStartAt, type CharEdit, type LineInsert } from './text-edit.js';
+import { applyEdits, dominantEol, lineEndAt, lineStartAt, type CharEdit, type LineInsert } from './text-edit.js';
 import { sameWords } from './words.js';
-import { CannotEdit, mergeDeletions } from './word-edits.js';
+import { attempt, CannotEdit, mergeDeletions } from './word-edits.js';
 import { expectedOf, planWords } from './list-words.js';
 import { planBitnamiVariables } from './edit-compose-env.js';
 import type { BatchLabel, EditAttempt, EditSession } from './types.js';
@@ -123,12 +123,7 @@ function envEntries(node: Node | null): Map<string, EnvEntry> {
 }
 
 export function editKubernetes({ config, model, intents, label }: EditSession<KubeConfig | HelmConfig>): EditAttempt {
-  try {
-    return { ok: true, output: build(config, model, intents, label) };
-  } catch (e) {
-    if (e instanceof CannotEdit || e instanceof EditConflict) return { ok: false, reason: e.message };
-    throw e;
-  }
+  return attempt(() => build(config, model, intents, label));
 }
 
 const range = (n: unknown): [number, number, number] | null => ((n as Node | null)?.range as [number, number, number] | undefined) ?? null;
