@@ -45,7 +45,8 @@ function fixOf(f: Finding, lint: Linted | undefined): { rule: Rule; ctx: FixCont
   if (!lint || !f.fix) return null;
   const rule = lint.settings.rules.find((r) => r.id === f.ruleId);
   if (!rule?.fix) return null;
-  return { rule, ctx: fixContextOf(lint.result, lint.settings, null), settings: lint.settings };
+  // A file that starts several instances: the finding's own instance, as mchard fix plans it (src/fix/plan.ts).
+  return { rule, ctx: fixContextOf(lint.result.parts?.[f.part ?? 0] ?? lint.result, lint.settings, null), settings: lint.settings };
 }
 
 function sameSpan(a: Span | null, b: Span | null): boolean {
