@@ -16,7 +16,7 @@ import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isIP } from 'node:net';
 import { COMMON_OPTIONS, parseCommandArgs, parseMaxFileSize, UsageError } from './args.js';
-import { BASELINE_OUTPUT_HELP, parseLintFlags, RANK, SHARED_LINT_OPTIONS } from './lint-flags.js';
+import { BASELINE_OUTPUT_HELP, fileSeverities, parseLintFlags, RANK, SHARED_LINT_OPTIONS, shownFindings } from './lint-flags.js';
 import { changedSince, contentsOf, FIX_TARGETS_HELP, resolveTargets, TARGET_OPTIONS } from './targets.js';
 import { DOC_LINKS_HELP, DOC_LINKS_OPTIONS, docLinksWanted } from './doc-links.js';
 import { finishBaseline, openBaseline, openReportSink, type ReportSink } from './report-output.js';
@@ -421,8 +421,7 @@ async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Int
         outsideTree = checkWritable(path, { followSymlinks }).outsideTree;
       }
       file = readConfigBytes(path, { maxBytes: run.maxBytes });
-      const severities = new Map(cfg?.severities ?? []);
-      for (const id of disabled) severities.set(id, 'off');
+      const severities = fileSeverities(cfg, disabled);
       const detected = detectDialect(path, file.source.text, dialect, companionsOf(path));
       // Never written, never guessed at: a refusal in the report, status 2.
       if (detected.refused) throw new RefusedError(detected);
@@ -623,7 +622,7 @@ function report(reports: readonly (FileState | FileReport)[], run: FixRun, io: I
     const now = target.baseline ? target.baseline.filter(fileKey(target.baseline.baseline, r.path), disk) : disk;
     target.kept.set(r, now);
     // -q hides findings, never changes the exit status (decided from every finding).
-    const findings = run.values.quiet ? now.filter((f) => f.severity === 'error') : now;
+    const findings = shownFindings(now, run.values.quiet);
     return { path: r.path, dialect: r.plan.dialect, findings, hidden: now.length - findings.length, detection: r.detection, ...(run.format === 'json' ? { fix: outcomeOf(r) } : {}) };
   });
   const outcome = target.baseline && run.baseline ? finishBaseline(target.baseline, run.baseline, run.format, io) : null;

@@ -43,6 +43,18 @@ export interface BaselineFlag {
 /** Severity order for thresholds. */
 export const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
 
+/** The severities of one file's rules: its `.mchardrc`'s, with the rules --disable names turned off. */
+export function fileSeverities(cfg: { severities: ReadonlyMap<string, Severity | 'off'> } | null | undefined, disabled: ReadonlySet<string>): Map<string, Severity | 'off'> {
+  const severities = new Map(cfg?.severities ?? []);
+  for (const id of disabled) severities.set(id, 'off');
+  return severities;
+}
+
+/** The findings a report shows: with -q, the errors only (the exit status is decided from every finding). */
+export function shownFindings<T extends { severity: Severity }>(findings: T[], quiet: boolean | undefined): T[] {
+  return quiet ? findings.filter((f) => f.severity === 'error') : findings;
+}
+
 export function parseLintFlags(
   values: {
     format?: string;

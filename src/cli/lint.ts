@@ -4,7 +4,7 @@
  * internal errors (the other files are still linted).
  */
 import { COMMON_OPTIONS, parseCommandArgs, parseMaxFileSize, UsageError } from './args.js';
-import { BASELINE_OUTPUT_HELP, parseLintFlags, RANK, SHARED_LINT_OPTIONS } from './lint-flags.js';
+import { BASELINE_OUTPUT_HELP, fileSeverities, parseLintFlags, RANK, SHARED_LINT_OPTIONS, shownFindings } from './lint-flags.js';
 import { resolveTargets, SYSTEM_PATHS_HELP, TARGET_OPTIONS, TARGETS_HELP } from './targets.js';
 import { DOC_LINKS_HELP, DOC_LINKS_OPTIONS, docLinksFrom } from './doc-links.js';
 import { finishBaseline, openBaseline, openReportSink } from './report-output.js';
@@ -120,8 +120,7 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
     // Anything that goes wrong inside one file is that file's one-line error; the others go on.
     const done = await perFile(path, io, async () => {
       const file = await loadFile(path, dialect, { maxBytes, followLinks: values['follow-symlinks'] === true || hostChecks === true });
-      const severities = new Map(cfg?.severities ?? []);
-      for (const id of disabled) severities.set(id, 'off');
+      const severities = fileSeverities(cfg, disabled);
       const result = lintSource(file.source, file.dialect, {
         rules: RULES,
         options: resolver.ruleOptions(path, cfg),
@@ -146,7 +145,7 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
     const reported = baseline ? baseline.filter(fileKey(baseline.baseline, path), all) : all;
     // -q hides findings from the output only: the exit status is decided from all of them.
     if (reported.some((f) => RANK[f.severity] >= RANK[failOn])) failing = true;
-    const findings = values.quiet ? reported.filter((f) => f.severity === 'error') : reported;
+    const findings = shownFindings(reported, values.quiet);
     report.file({ path, dialect: file.dialect, findings, hidden: reported.length - findings.length, detection: file.detection });
   }
   const outcome = baseline && baselineFlag ? finishBaseline(baseline, baselineFlag, format, io) : null;

@@ -181,11 +181,11 @@ function lintInstance(
     // In a template, a finding about text the template decides holds only for some renderings: a note, without a fix.
     const t = tpl ? templateFinding(tpl, given) : null;
     const input = t?.finding ?? given;
-    const range = input.span ? visibleRange(source, input.span) : { line: 1, column: 1, endLine: 1, endColumn: 1 };
+    const at = input.span ? source.range(input.span) : null;
+    const range = at ? visibleRange(source, at) : { line: 1, column: 1, endLine: 1, endColumn: 1 };
     // A directive may name the line the finding is shown on or the line its position really is (the end
     // of a file, where a missing option goes, is shown on the last line).
-    const at = input.span ? source.range(input.span).line : 1;
-    if (isSuppressed(directives.list, rule.id, range.line, input.span) || (at !== range.line && isSuppressed(directives.list, rule.id, at, input.span))) return;
+    if (isSuppressed(directives.list, rule.id, range.line, input.span) || (at && at.line !== range.line && isSuppressed(directives.list, rule.id, at.line, input.span))) return;
     const configured = severities.get(rule.id);
     const severity = t?.note ? 'info' : configured && configured !== 'off' ? configured : (input.severity ?? rule.severity);
     // Every field written out, not `...range`: a literal of known shape keeps its fields in the object.
@@ -246,13 +246,12 @@ export function shownFor(config: ParsedConfig): (text: string) => string {
 }
 
 /**
- * The lines and columns of a span, never past the last line of the file. The offset at the very end of a
- * file that ends with a newline (where a missing option is appended) has no line of its own: editors,
- * GitHub and GitLab count the file's lines without it. Such a position is reported at the end of the
- * last line instead, so every report names a line that exists.
+ * A span's lines and columns (`r`, from source.range), never past the last line of the file. The offset
+ * at the very end of a file that ends with a newline (where a missing option is appended) has no line of
+ * its own: editors, GitHub and GitLab count the file's lines without it. Such a position is reported at
+ * the end of the last line instead, so every report names a line that exists.
  */
-export function visibleRange(source: SourceText, span: Span): Range {
-  const r = source.range(span);
+function visibleRange(source: SourceText, r: Range): Range {
   const text = source.text;
   const count = source.lineCount;
   if (count < 2 || text.charCodeAt(text.length - 1) !== 10 || r.endLine < count) return r;

@@ -14,6 +14,7 @@ import type { TextEdit } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Span } from '../source.js';
 import { fixContextOf, type LintSettings } from '../engine/lint.js';
+import type { FixContext } from '../engine/rule.js';
 import type { Finding, FindingInput, Rule } from '../engine/types.js';
 import { fixSafety as decideSafety, planFix, type FixPlan, type FixSettings } from '../fix/plan.js';
 import type { DocumentLint } from './analysis.js';
@@ -27,16 +28,25 @@ type Linted = Extract<DocumentLint, { outcome: 'linted' }>;
  */
 export function fixSafety(f: Finding, lint?: Linted): 'safe' | 'unsafe' | null {
   if (!f.fix) return null;
-  const rule = lint?.settings.rules.find((r) => r.id === f.ruleId);
-  if (!lint || !rule?.fix) return f.fix.safety;
-  return decideSafety(rule, fixContextOf(lint.result, lint.settings, null), f.fix.state, lint.settings).safety;
+  const fix = fixOf(f, lint);
+  if (!fix) return f.fix.safety;
+  return decideSafety(fix.rule, fix.ctx, f.fix.state, fix.settings).safety;
 }
 
 /** What a finding's fix does, in a few words (the rule builds it from the finding; titles of actions resolved later). */
 export function fixDescription(f: Finding, lint?: Linted): string {
-  const rule = lint && f.fix ? lint.settings.rules.find((r) => r.id === f.ruleId) : undefined;
-  const built = rule?.fix && lint ? rule.fix.build(fixContextOf(lint.result, lint.settings, null), f.fix!.state) : null;
+  const fix = fixOf(f, lint);
+  const built = fix ? fix.rule.fix!.build(fix.ctx, f.fix!.state) : null;
   return built?.description ?? `fix ${f.ruleId}`;
+}
+
+/** The rule of a finding's fix and what its fix reads (without host checks), given the document's lint; else null. */
+function fixOf(f: Finding, lint: Linted | undefined): { rule: Rule; ctx: FixContext; settings: LintSettings } | null {
+  if (!lint || !f.fix) return null;
+  const rule = lint.settings.rules.find((r) => r.id === f.ruleId);
+  if (!rule?.fix) return null;
+  // A file that starts several instances: the finding's own instance, as mchard fix plans it (src/fix/plan.ts).
+  return { rule, ctx: fixContextOf(lint.result.parts?.[f.part ?? 0] ?? lint.result, lint.settings, null), settings: lint.settings };
 }
 
 function sameSpan(a: Span | null, b: Span | null): boolean {

@@ -15,7 +15,7 @@
 import { createRequire } from 'node:module';
 import { isAbsolute, relative, sep } from 'node:path';
 import { identities, reportPath } from './fingerprint.js';
-import { caseScore, riskOf } from './security.js';
+import { caseScore } from './security.js';
 import { safeJson } from './visible.js';
 import { notReadOf, type ReportInput } from './types.js';
 
@@ -51,7 +51,7 @@ export function gitlabIssues(input: ReportInput, cwd = process.cwd()): GitlabIss
     const ids = identities(file.path, file.findings);
     file.findings.forEach((f, k) => {
       const rule = byId.get(f.ruleId);
-      const risk = rule ? riskOf(rule) : null;
+      const risk = rule ? rule.risk : null;
       const score = risk ? caseScore(risk, f.caseSeverity) : undefined;
       const severity: GitlabSeverity =
         f.severity === 'error' ? (score !== undefined && score >= 9 ? 'critical' : 'major') : f.severity === 'warning' ? 'minor' : 'info';

@@ -29,7 +29,7 @@ import { pathToFileURL } from 'node:url';
 import { ruleHelpMarkdown, ruleHelpText } from './rule-doc.js';
 import { describeSource } from '../engine/rule.js';
 import { PROJECT_URL, ruleDocUrl } from './rule-link.js';
-import { caseScore, riskOf, scoreText } from './security.js';
+import { caseScore, scoreText } from './security.js';
 import { identities, reportPath } from './fingerprint.js';
 import { notReadOf, type ReportInput } from './types.js';
 import { safeJson } from './visible.js';
@@ -64,7 +64,7 @@ export interface SarifOptions {
 export function formatSarif(input: ReportInput, opts: SarifOptions = {}): string {
   const maxResults = opts.maxResults ?? GITHUB_LIMITS.resultsPerRun;
   const rules: ReportingDescriptor[] = input.rules.map((r) => {
-    const risk = riskOf(r);
+    const risk = r.risk;
     const security = risk.kind === 'security';
     return {
       id: r.id,
@@ -107,7 +107,7 @@ export function formatSarif(input: ReportInput, opts: SarifOptions = {}): string
     const ids = identities(file.path, file.findings);
     file.findings.forEach((f, k) => {
       const rule = byId.get(f.ruleId);
-      const score = rule ? caseScore(riskOf(rule), f.caseSeverity) : undefined;
+      const score = rule ? caseScore(rule.risk, f.caseSeverity) : undefined;
       const { hash, occurrence } = ids[k];
       results.push({
         ruleId: f.ruleId,

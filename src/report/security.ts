@@ -5,13 +5,7 @@
  * the per-case score is written on the result as well, for other consumers and for people.
  */
 import type { RuleRisk } from '../engine/rule.js';
-import type { Rule, Severity } from '../engine/types.js';
-
-export type { RuleRisk };
-
-export function riskOf(rule: Pick<Rule, 'risk'>): RuleRisk {
-  return rule.risk;
-}
+import type { Severity } from '../engine/types.js';
 
 /** GitHub reads `security-severity` as a string holding a number with one decimal. */
 export function scoreText(score: number): string {
