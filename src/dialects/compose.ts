@@ -164,8 +164,9 @@ function imageOf(node: Node | undefined, image: string | null, text: string): Im
 }
 const isMemcachedWord = (w: string) => /(^|\/)memcached$/.test(w);
 
-function spanOf(node: Node | null | undefined): Span | null {
-  const r = node?.range;
+/** A YAML node's span in the text (the Kubernetes and Helm dialects read their nodes with it too). */
+export function spanOf(node: unknown): Span | null {
+  const r = (node as Node | null | undefined)?.range;
   return r ? { start: r[0], end: r[1] } : null;
 }
 
@@ -218,7 +219,8 @@ function commandWords(node: Node, text: string, key: string): Words {
   return { tokens: [], error: { reason: `Compose refuses the file: ${key} must be a string or a list of strings`, span: sp }, notes };
 }
 
-function scalarString(node: unknown): string | null {
+/** A scalar's value as text, whatever its type; null for null and collections. */
+export function scalarString(node: unknown): string | null {
   return isScalar(node) && node.value !== null && node.value !== undefined ? String(node.value) : null;
 }
 

@@ -10,6 +10,7 @@
 import { isMap, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { Span } from '../source.js';
 import { scalarChars } from './compose-words.js';
+import { scalarString, spanOf } from './compose.js';
 import { spreadChars, valueOf, type SrcChar } from './sourced.js';
 import { kubeExpand, serviceLinkVariable, type EnvBinding } from './k8s-expand.js';
 import type { BitnamiArg, BitnamiStart, EnvValue } from './images/bitnami.js';
@@ -19,10 +20,7 @@ import { bitnamiNote, type ContainerNote } from './container-notes.js';
 import type { TokenSource } from './kubernetes.js';
 import { podVerdict, type PodReachData } from './pod-reach.js';
 
-export function spanOf(node: unknown): Span | null {
-  const r = (node as Node | null | undefined)?.range;
-  return r ? { start: r[0], end: r[1] } : null;
-}
+export { spanOf };
 
 /** The value of `key` in a mapping, the last one when the key is repeated (as Kubernetes reads it). */
 export function field(map: unknown, key: string): Node | null {
@@ -75,9 +73,7 @@ export function str(node: unknown): string | null {
 }
 
 /** A scalar's value as text, whatever its type (for names and messages). */
-export function scalarText(node: unknown): string | null {
-  return isScalar(node) && node.value !== null && node.value !== undefined ? String(node.value) : null;
-}
+export const scalarText = scalarString;
 
 /** An integer value (a YAML int, or a string of digits where Kubernetes accepts an IntOrString). */
 export function intOf(node: unknown): number | null {

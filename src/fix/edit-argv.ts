@@ -8,18 +8,13 @@
  */
 import { SourceText } from '../source.js';
 import { parseArgvText, type ArgvConfig } from '../dialects/argv.js';
-import { applyEdits, dominantEol, EditConflict } from './text-edit.js';
+import { applyEdits, dominantEol } from './text-edit.js';
 import { ExpectedWords, optionWords, PLAIN_WORD, sameWords, shownOption } from './words.js';
-import { CannotEdit, finishClusters, mergeDeletions, removeOption, replaceOption, type WordEditContext } from './word-edits.js';
+import { attempt, CannotEdit, finishClusters, mergeDeletions, removeOption, replaceOption, type WordEditContext } from './word-edits.js';
 import type { EditAttempt, EditSession } from './types.js';
 
 export function editArgv(session: EditSession<ArgvConfig>): EditAttempt {
-  try {
-    return { ok: true, output: build(session) };
-  } catch (e) {
-    if (e instanceof CannotEdit || e instanceof EditConflict) return { ok: false, reason: e.message };
-    throw e;
-  }
+  return attempt(() => build(session));
 }
 
 function build({ config, model, intents }: EditSession<ArgvConfig>) {

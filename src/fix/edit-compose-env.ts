@@ -20,7 +20,7 @@ import type { SrcChar } from '../dialects/sourced.js';
 import { getopt, type OptionEvent } from '../memcached/getopt.js';
 import type { MemcachedModel } from '../memcached/model.js';
 import type { FixIntent } from '../engine/types.js';
-import { applyEdits, dominantEol, type CharEdit, type LineInsert } from './text-edit.js';
+import { applyEdits, dominantEol, lineEndAt, lineStartAt, type CharEdit, type LineInsert } from './text-edit.js';
 import { occupancy, optionWords, PLAIN_WORD } from './words.js';
 import { CannotEdit } from './word-edits.js';
 import type { BatchLabel, EditAttempt, EditSession } from './types.js';
@@ -199,11 +199,6 @@ function writeVariables(config: ComposeConfig, vars: ReadonlyMap<string, Compose
   const eol = dominantEol(text);
   const edits: CharEdit[] = [];
   const inserts: LineInsert[] = [];
-  const lineStart = (o: number) => text.lastIndexOf('\n', o - 1) + 1;
-  const lineEnd = (o: number) => {
-    const n = text.indexOf('\n', o);
-    return n === -1 ? text.length : n + 1;
-  };
   const envNode = svc.environment?.node as (Scalar & { items?: { key?: Scalar; value?: Scalar | null; range?: number[] }[]; flow?: boolean }) | null;
   const isList = envNode !== null && Array.isArray(envNode.items) && envNode.items.length > 0 && !('key' in (envNode.items[0] as object));
   const added: string[] = [];
@@ -218,8 +213,8 @@ function writeVariables(config: ComposeConfig, vars: ReadonlyMap<string, Compose
       if (value === null) {
         // The whole entry goes: its line must hold nothing else.
         const span = v.span!;
-        const ls = lineStart(span.start);
-        const le = lineEnd(span.end);
+        const ls = lineStartAt(text, span.start);
+        const le = lineEndAt(text, span.end);
         const before = text.slice(ls, span.start);
         const after = text.slice(r[1], le);
         if (!/^[ \t]*(-[ \t]+)?$/.test(before) || !/^[ \t]*\r?\n?$/.test(after)) throw new CannotEdit(`${name} shares its line with other text (a comment); mchard does not remove it`);
@@ -241,27 +236,27 @@ function writeVariables(config: ComposeConfig, vars: ReadonlyMap<string, Compose
       const lastItem = items[items.length - 1] as { key?: Scalar; value?: Scalar | null; range?: number[] };
       const first = (items[0] as { key?: Scalar; range?: number[] });
       const firstStart = (isList ? first.range : first.key?.range)![0];
-      const prefix = text.slice(lineStart(firstStart), firstStart);
+      const prefix = text.slice(lineStartAt(text, firstStart), firstStart);
       if (!/^[ ]*(-[ ]+)?$/.test(prefix)) throw new CannotEdit('the environment entries do not start their own lines');
       const endOf = isList ? lastItem.range![1] : (lastItem.value?.range?.[1] ?? lastItem.key!.range![1]);
       const lines = added.map((name) => (isList ? `${prefix}${encodeEnvValue(`${name}=${setVars.get(name)!}`, 'PLAIN')}${note}` : `${prefix}${name}: ${encodeEnvValue(setVars.get(name)!, 'QUOTE_DOUBLE')}${note}`));
-      inserts.push({ at: Math.min(lineEnd(endOf), text.length), lines });
+      inserts.push({ at: Math.min(lineEndAt(text, endOf), text.length), lines });
     } else {
       const node = svc.node as unknown as { flow?: boolean; items: { key: Scalar; value?: Scalar | null }[] };
       if (node.flow) throw new CannotEdit('the service is a flow mapping ({...}); mchard does not add keys to it');
       const firstKey = node.items[0]?.key?.range;
       if (!firstKey) throw new CannotEdit('the service has no key to align environment: with');
-      const indent = text.slice(lineStart(firstKey[0]), firstKey[0]);
+      const indent = text.slice(lineStartAt(text, firstKey[0]), firstKey[0]);
       if (!/^[ ]*$/.test(indent)) throw new CannotEdit('the service keys are not indented with spaces only');
       const lines = added.map((name) => `${indent}  ${name}: ${encodeEnvValue(setVars.get(name)!, 'QUOTE_DOUBLE')}${note}`);
       if (envNode) {
         // `environment:` with no value: the entries go on the lines after it.
         const r = envNode.range!;
-        inserts.push({ at: Math.min(lineEnd(r[0]), text.length), lines });
+        inserts.push({ at: Math.min(lineEndAt(text, r[0]), text.length), lines });
       } else {
         const anchor = node.items.find((p) => p.key?.value === 'image') ?? node.items[node.items.length - 1];
         const end = anchor.value?.range?.[2] ?? anchor.key.range![1];
-        const at = text[end - 1] === '\n' ? end : lineEnd(end);
+        const at = text[end - 1] === '\n' ? end : lineEndAt(text, end);
         inserts.push({ at: Math.min(at, text.length), lines: [`${indent}environment:`, ...lines] });
       }
     }

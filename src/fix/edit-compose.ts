@@ -15,9 +15,9 @@ import { isDeepStrictEqual } from 'node:util';
 import { SourceText } from '../source.js';
 import type { ComposeConfig } from '../dialects/compose.js';
 import { dialectOf } from '../dialects/index.js';
-import { applyEdits, dominantEol, EditConflict, type CharEdit, type LineInsert } from './text-edit.js';
+import { applyEdits, dominantEol, lineEndAt, lineStartAt, type CharEdit, type LineInsert } from './text-edit.js';
 import { ExpectedWords, optionWords, PLAIN_WORD, sameWords } from './words.js';
-import { CannotEdit, finishClusters, mergeDeletions, removeOption, replaceOption, type WordEditContext } from './word-edits.js';
+import { attempt, CannotEdit, finishClusters, mergeDeletions, removeOption, replaceOption, type WordEditContext } from './word-edits.js';
 import type { EditAttempt, EditSession } from './types.js';
 import { expectedOf, planWords } from './list-words.js';
 
@@ -36,12 +36,7 @@ export function encodeItem(word: string, style: Style): string {
 export function editCompose(session: EditSession<ComposeConfig>): EditAttempt {
   // Bitnami's image takes memcached's options from environment: (its command is its start script).
   if (session.config.service?.argvFrom === 'bitnami') return editBitnamiEnvironment(session);
-  try {
-    return { ok: true, output: build(session) };
-  } catch (e) {
-    if (e instanceof CannotEdit || e instanceof EditConflict) return { ok: false, reason: e.message };
-    throw e;
-  }
+  return attempt(() => build(session));
 }
 
 function build({ config, model, intents, label }: EditSession<ComposeConfig>) {
@@ -54,11 +49,6 @@ function build({ config, model, intents, label }: EditSession<ComposeConfig>) {
   const inserts: LineInsert[] = [];
   let expected: string[];
   const cmd = svc.command as (typeof svc.command & { type?: string; items?: unknown[]; flow?: boolean; range?: [number, number, number] }) | null;
-  const lineStart = (o: number) => text.lastIndexOf('\n', o - 1) + 1;
-  const lineEnd = (o: number) => {
-    const n = text.indexOf('\n', o);
-    return n === -1 ? text.length : n + 1;
-  };
 
   if (!cmd || (cmd as { value?: unknown }).value === null) {
     // No command: the image's default, `memcached` with no option.
@@ -69,7 +59,7 @@ function build({ config, model, intents, label }: EditSession<ComposeConfig>) {
     if (node.flow) throw new CannotEdit('the service is a flow mapping ({...}); mchard does not add keys to it');
     const first = node.items[0]?.key?.range;
     if (!first) throw new CannotEdit('the service has no key to align command: with');
-    const indent = text.slice(lineStart(first[0]), first[0]);
+    const indent = text.slice(lineStartAt(text, first[0]), first[0]);
     if (!/^[ ]*$/.test(indent)) throw new CannotEdit('the service keys are not indented with spaces only');
     const list = `[${expected.map((w) => encodeItem(w, 'QUOTE_DOUBLE')).join(', ')}]`;
     const line = `${indent}command: ${list}  # mchard: added command: (${label.ruleId})`;
@@ -80,7 +70,7 @@ function build({ config, model, intents, label }: EditSession<ComposeConfig>) {
     } else {
       const anchor = node.items.find((p) => (p.key as { value?: unknown }).value === 'image') ?? node.items[node.items.length - 1];
       const end = anchor.value?.range?.[2] ?? anchor.key.range![1];
-      const at = text[end - 1] === '\n' ? end : lineEnd(end);
+      const at = text[end - 1] === '\n' ? end : lineEndAt(text, end);
       inserts.push({ at: at > text.length ? text.length : at, lines: [line] });
     }
   } else if (cmd.items) {
@@ -121,8 +111,8 @@ function build({ config, model, intents, label }: EditSession<ComposeConfig>) {
           edits.push({ start: it[0], end: it[1], text: encodeItem(v, styleNear(i)) });
           continue;
         }
-        const ls = lineStart(it[0]);
-        const le = lineEnd(it[1]);
+        const ls = lineStartAt(text, it[0]);
+        const le = lineEndAt(text, it[1]);
         const rest = text.slice(it[1], le);
         if (!/^[ \t]*\r?\n?$/.test(rest) || !/^[ \t]*-[ \t]+$/.test(text.slice(ls, it[0]))) {
           throw new CannotEdit('a command item to remove shares its line with other text (a comment); mchard does not remove it');
@@ -132,10 +122,10 @@ function build({ config, model, intents, label }: EditSession<ComposeConfig>) {
       for (const [i, words] of plan.after) {
         const ref = itemOf(Math.max(i, 0 - skip)) ?? items[0];
         if (!ref) throw new CannotEdit('the command list is empty');
-        const prefix = text.slice(lineStart(ref.range[0]), ref.range[0]);
+        const prefix = text.slice(lineStartAt(text, ref.range[0]), ref.range[0]);
         if (!/^[ \t]*-[ \t]+$/.test(prefix)) throw new CannotEdit('the command items do not start their own lines');
         const newLines = words.map((w) => `${prefix}${encodeItem(w, styleNear(i))}`);
-        const at = i + skip < 0 ? lineStart(ref.range[0]) : lineEnd(ref.range[1]);
+        const at = i + skip < 0 ? lineStartAt(text, ref.range[0]) : lineEndAt(text, ref.range[1]);
         inserts.push({ at: Math.min(at, text.length), lines: newLines });
       }
     }
@@ -173,8 +163,8 @@ function build({ config, model, intents, label }: EditSession<ComposeConfig>) {
   // No option left: drop a one-line `command:` altogether (the image's default is plain `memcached`).
   if (expected.length === 0 && cmd && svc.argvFrom !== 'image' && svc.commandSkip === 0) {
     const r = cmd.range!;
-    const ls = lineStart(r[0]);
-    const le = lineEnd(r[1]);
+    const ls = lineStartAt(text, r[0]);
+    const le = lineEndAt(text, r[1]);
     if (!/^[ ]*command:[ ]*$/.test(text.slice(ls, r[0])) || !/^[ \t]*\r?\n?$/.test(text.slice(r[1], le)) || /[\r\n]/.test(text.slice(r[0], r[1]))) {
       throw new CannotEdit('the command would be left without options, and its line holds more than command:');
     }

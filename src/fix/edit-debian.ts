@@ -15,9 +15,9 @@ import { parseDebian, type DebianConfig, type DebianLine } from '../dialects/deb
 import { commentSafe, keptText, lineParts } from '../dialects/debian-lines.js';
 import type { MemcachedModel } from '../memcached/model.js';
 import type { OptionEvent } from '../memcached/getopt.js';
-import { applyEdits, dominantEol, EditConflict, lineIndexOf, type CharEdit, type LineInsert } from './text-edit.js';
+import { applyEdits, dominantEol, lineIndexOf, type CharEdit, type LineInsert } from './text-edit.js';
 import { ExpectedWords, optionWords, PLAIN_WORD, sameWords, shownOption } from './words.js';
-import { CannotEdit, finishClusters, mergeDeletions, removeOption, replaceOption, type WordEditContext } from './word-edits.js';
+import { attempt, CannotEdit, finishClusters, mergeDeletions, removeOption, replaceOption, type WordEditContext } from './word-edits.js';
 import type { EditAttempt, EditSession } from './types.js';
 
 /** Options an added option is best placed next to, in order of preference. */
@@ -40,12 +40,7 @@ function bodyOf(line: DebianLine): { body: string; cr: string } {
  * its fresh commented-out original is edited in place, its note extended, rather than commented out again.
  */
 export function editDebian(session: EditSession<DebianConfig>): EditAttempt {
-  try {
-    return { ok: true, output: build(session) };
-  } catch (e) {
-    if (e instanceof CannotEdit || e instanceof EditConflict) return { ok: false, reason: e.message };
-    throw e;
-  }
+  return attempt(() => build(session));
 }
 
 /** A commented-out line with its note, as this editor writes it. */

@@ -18,19 +18,14 @@ import { dialectOf } from '../dialects/index.js';
 import type { MemcachedModel } from '../memcached/model.js';
 import type { FixIntent } from '../engine/types.js';
 import { valueOf } from '../dialects/sourced.js';
-import { applyEdits, dominantEol, EditConflict, type CharEdit, type LineInsert } from './text-edit.js';
+import { applyEdits, dominantEol, lineStartAt, type CharEdit, type LineInsert } from './text-edit.js';
 import { ExpectedWords, optionWords, PLAIN_WORD, sameWords } from './words.js';
-import { CannotEdit, finishClusters, mergeDeletions, removeOption, replaceOption, appendOptionWords, type WordEditContext } from './word-edits.js';
+import { appendOptionWords, attempt, CannotEdit, finishClusters, mergeDeletions, removeOption, replaceOption, type WordEditContext } from './word-edits.js';
 import type { BatchLabel, EditAttempt, EditSession } from './types.js';
 import { expectedOf, planWords } from './list-words.js';
 
 export function editDockerfile({ config, model, intents, label }: EditSession<DockerfileConfig>): EditAttempt {
-  try {
-    return { ok: true, output: build(config, model, intents, label) };
-  } catch (e) {
-    if (e instanceof CannotEdit || e instanceof EditConflict) return { ok: false, reason: e.message };
-    throw e;
-  }
+  return attempt(() => build(config, model, intents, label));
 }
 
 function describe(intent: FixIntent, argv: readonly ArgToken[]): string {
@@ -51,7 +46,6 @@ function build(config: DockerfileConfig, model: MemcachedModel, intents: readonl
   const eol = dominantEol(text);
   const edits: CharEdit[] = [];
   const inserts: LineInsert[] = [];
-  const lineStart = (o: number) => text.lastIndexOf('\n', o - 1) + 1;
   const note = `# mchard: ${[...new Set(intents.map((i) => describe(i, config.argv)))].join(', ')} (${label.ruleId} ${label.slug})`;
   let expected: string[];
 
@@ -92,7 +86,7 @@ function build(config: DockerfileConfig, model: MemcachedModel, intents: readonl
     }
     // The note goes above each instruction an edit touches (the options may continue in CMD after ENTRYPOINT).
     const instrs = [holder.instr, ...(src.cmd ? [src.cmd.instr] : [])];
-    for (const instr of instrs) if (edits.some((e) => e.start >= instr.span.start && e.start <= instr.span.end)) inserts.push({ at: lineStart(instr.span.start), lines: [note] });
+    for (const instr of instrs) if (edits.some((e) => e.start >= instr.span.start && e.start <= instr.span.end)) inserts.push({ at: lineStartAt(text, instr.span.start), lines: [note] });
   } else {
     // A shell script: word edits, exact only when the words are written plainly.
     const script = src.script ?? (src.form.form === 'shell' ? src.form.text : null);
@@ -129,7 +123,7 @@ function build(config: DockerfileConfig, model: MemcachedModel, intents: readonl
     finishClusters(ctx);
     edits.push(...mergeDeletions(ctx.edits).map(({ start, end, text: t }) => ({ start, end, text: t })));
     expected = ex.result();
-    if (edits.length) inserts.push({ at: lineStart(src.form.instr.span.start), lines: [note] });
+    if (edits.length) inserts.push({ at: lineStartAt(text, src.form.instr.span.start), lines: [note] });
   }
   const output = applyEdits(text, mergeDeletions(edits), inserts, eol);
   check(config, output.text, expected);

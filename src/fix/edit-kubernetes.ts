@@ -23,13 +23,12 @@ import type { KubeConfig, TokenSource } from '../dialects/kubernetes.js';
 import type { HelmConfig } from '../dialects/helm.js';
 import { dialectOf } from '../dialects/index.js';
 import type { BitnamiArg } from '../dialects/images/bitnami.js';
-import type { EnvValue } from '../dialects/images/bitnami.js';
 import { getopt, type OptionEvent } from '../memcached/getopt.js';
 import type { MemcachedModel } from '../memcached/model.js';
 import type { FixIntent } from '../engine/types.js';
-import { applyEdits, dominantEol, EditConflict, type CharEdit, type LineInsert } from './text-edit.js';
+import { applyEdits, dominantEol, lineEndAt, lineStartAt, type CharEdit, type LineInsert } from './text-edit.js';
 import { sameWords } from './words.js';
-import { CannotEdit, mergeDeletions } from './word-edits.js';
+import { attempt, CannotEdit, mergeDeletions } from './word-edits.js';
 import { expectedOf, planWords } from './list-words.js';
 import { planBitnamiVariables } from './edit-compose-env.js';
 import type { BatchLabel, EditAttempt, EditSession } from './types.js';
@@ -48,6 +47,12 @@ export function encodeK8sString(word: string, style: Style | string | undefined)
   return JSON.stringify(escaped);
 }
 
+/** An `env` entry and its value scalar (null when it has no plain `value:`). */
+interface EnvEntry {
+  readonly entry: Node | null;
+  readonly value: Scalar | null;
+}
+
 /** What the editor needs of either dialect's reading. */
 interface Target {
   readonly kind: 'kubernetes' | 'helm';
@@ -63,7 +68,7 @@ interface Target {
   readonly env: Node | null;
   readonly envKey: string;
   /** The variables Bitnami's script reads, as the file sets them. */
-  readonly envValues: ReadonlyMap<string, { entry: Node | null; value: Scalar | null; chars: EnvValue['chars'] }>;
+  readonly envValues: ReadonlyMap<string, EnvEntry>;
 }
 
 function targetOf(config: KubeConfig | HelmConfig): Target {
@@ -104,33 +109,23 @@ function targetOf(config: KubeConfig | HelmConfig): Target {
 }
 
 /** An `env` list's entries by name (the last of a repeated name), with the value scalar to edit. */
-function envEntries(node: Node | null): Map<string, { entry: Node | null; value: Scalar | null; chars: EnvValue['chars'] }> {
-  const out = new Map<string, { entry: Node | null; value: Scalar | null; chars: EnvValue['chars'] }>();
+function envEntries(node: Node | null): Map<string, EnvEntry> {
+  const out = new Map<string, EnvEntry>();
   if (!isSeq(node)) return out;
   for (const item of node.items as Node[]) {
     if (!isMap(item)) continue;
     const name = item.get('name', true) as Scalar | undefined;
     if (!name || typeof name.value !== 'string') continue;
     const value = (item.get('value', true) as Scalar | undefined) ?? null;
-    out.set(name.value, { entry: item, value: value && isScalar(value) ? value : null, chars: null });
+    out.set(name.value, { entry: item, value: value && isScalar(value) ? value : null });
   }
   return out;
 }
 
 export function editKubernetes({ config, model, intents, label }: EditSession<KubeConfig | HelmConfig>): EditAttempt {
-  try {
-    return { ok: true, output: build(config, model, intents, label) };
-  } catch (e) {
-    if (e instanceof CannotEdit || e instanceof EditConflict) return { ok: false, reason: e.message };
-    throw e;
-  }
+  return attempt(() => build(config, model, intents, label));
 }
 
-const lineStartOf = (text: string, o: number) => text.lastIndexOf('\n', o - 1) + 1;
-const lineEndOf = (text: string, o: number) => {
-  const n = text.indexOf('\n', o);
-  return n === -1 ? text.length : n + 1;
-};
 const range = (n: unknown): [number, number, number] | null => ((n as Node | null)?.range as [number, number, number] | undefined) ?? null;
 
 function build(config: KubeConfig | HelmConfig, model: MemcachedModel, intents: readonly FixIntent[], label: BatchLabel) {
@@ -141,8 +136,8 @@ function build(config: KubeConfig | HelmConfig, model: MemcachedModel, intents: 
   if (drops.length) {
     if (drops.length !== intents.length) throw new CannotEdit('mixed edits');
     const edits: CharEdit[] = drops.map((d) => {
-      const ls = lineStartOf(text, d.span.start);
-      const le = lineEndOf(text, d.span.end);
+      const ls = lineStartAt(text, d.span.start);
+      const le = lineEndAt(text, d.span.end);
       return /^[ \t]*$/.test(text.slice(ls, d.span.start)) && /^[ \t]*\r?\n?$/.test(text.slice(d.span.end, le)) ? { start: ls, end: le, text: '' } : { start: d.span.start, end: d.span.end, text: '' };
     });
     return applyEdits(text, mergeDeletions(edits), [], eol);
@@ -190,8 +185,8 @@ function build(config: KubeConfig | HelmConfig, model: MemcachedModel, intents: 
       }
       continue;
     }
-    const ls = lineStartOf(text, r[0]);
-    const le = lineEndOf(text, r[1]);
+    const ls = lineStartAt(text, r[0]);
+    const le = lineEndAt(text, r[1]);
     if (!/^[ \t]*-[ \t]+$/.test(text.slice(ls, r[0])) || !/^[ \t]*\r?\n?$/.test(text.slice(r[1], le))) {
       throw new CannotEdit(`the item ${text.slice(r[0], r[1])} shares its line with other text (a comment); mchard does not remove it`);
     }
@@ -225,11 +220,11 @@ function addWords(t: Target, i: number, words: string[], edits: CharEdit[], inse
       else edits.push({ start: r[1], end: r[1], text: `, ${enc}` });
       return;
     }
-    const ls = lineStartOf(text, r[0]);
+    const ls = lineStartAt(text, r[0]);
     const prefix = text.slice(ls, r[0]);
     if (!/^[ \t]*-[ \t]+$/.test(prefix)) throw new CannotEdit(`the ${s.list} items do not start their own lines`);
     const lines = words.map((w) => `${prefix}${encodeK8sString(w, style)}`);
-    inserts.push({ at: Math.min(i < 0 ? ls : lineEndOf(text, r[1]), text.length), lines });
+    inserts.push({ at: Math.min(i < 0 ? ls : lineEndAt(text, r[1]), text.length), lines });
     return;
   }
   // No word of the file to put them next to.
@@ -242,9 +237,9 @@ function addWords(t: Target, i: number, words: string[], edits: CharEdit[], inse
       edits.push({ start: r[1], end: r[1], text: `, ${words.map((w) => encodeK8sString(w, 'QUOTE_DOUBLE')).join(', ')}` });
       return;
     }
-    const prefix = text.slice(lineStartOf(text, r[0]), r[0]);
+    const prefix = text.slice(lineStartAt(text, r[0]), r[0]);
     if (!/^[ \t]*-[ \t]+$/.test(prefix)) throw new CannotEdit('the command items do not start their own lines');
-    inserts.push({ at: Math.min(lineEndOf(text, r[1]), text.length), lines: words.map((w) => `${prefix}${encodeK8sString(w, 'QUOTE_DOUBLE')}`) });
+    inserts.push({ at: Math.min(lineEndAt(text, r[1]), text.length), lines: words.map((w) => `${prefix}${encodeK8sString(w, 'QUOTE_DOUBLE')}`) });
     return;
   }
   // The official image with no args (or `args: []`): a new list.
@@ -260,7 +255,7 @@ function addWords(t: Target, i: number, words: string[], edits: CharEdit[], inse
   const pairs = t.holder.items as { key: Node; value: Node | null }[];
   const firstKey = range(pairs[0]?.key);
   if (!firstKey) throw new CannotEdit('the container has no key to align args: with');
-  const indent = ' '.repeat(firstKey[0] - lineStartOf(text, firstKey[0]));
+  const indent = ' '.repeat(firstKey[0] - lineStartAt(text, firstKey[0]));
   if (args) {
     // `args:` with no value.
     const r = range(args)!;
@@ -270,7 +265,7 @@ function addWords(t: Target, i: number, words: string[], edits: CharEdit[], inse
   const anchor = pairs.find((p) => isScalar(p.key) && (p.key as Scalar).value === 'image') ?? pairs[pairs.length - 1];
   const end = range(anchor.value)?.[1] ?? range(anchor.key)![1];
   if (/[\r\n]/.test(text.slice(range(anchor.key)![0], end))) throw new CannotEdit('the line to add args: after is not a one-line key');
-  inserts.push({ at: Math.min(lineEndOf(text, end), text.length), lines: [`${indent}${t.argsKey}: ${list}  # mchard: added ${t.argsKey}: (${label.ruleId})`] });
+  inserts.push({ at: Math.min(lineEndAt(text, end), text.length), lines: [`${indent}${t.argsKey}: ${list}  # mchard: added ${t.argsKey}: (${label.ruleId})`] });
 }
 
 /** Bitnami's image: the variables of the container's env (the chart's extraEnvVars). */
@@ -305,8 +300,8 @@ function buildBitnami(t: Target, model: MemcachedModel, intents: readonly FixInt
     }
     if (value === null) {
       const er = range(v.entry)!;
-      const ls = lineStartOf(text, er[0]);
-      const le = lineEndOf(text, er[1] - 1);
+      const ls = lineStartAt(text, er[0]);
+      const le = lineEndAt(text, er[1] - 1);
       if (!/^[ \t]*-[ \t]+$/.test(text.slice(ls, er[0]))) throw new CannotEdit(`the env entry ${name} does not start its own line; mchard does not remove it`);
       if (/#/.test(text.slice(er[0], le))) throw new CannotEdit(`the env entry ${name} holds a comment; mchard does not remove it`);
       edits.push({ start: ls, end: le, text: '' });
@@ -331,11 +326,11 @@ function addEnvEntries(t: Target, added: [string, string][], edits: CharEdit[], 
     const first = env.items[0] as YAMLMap;
     const last = env.items[env.items.length - 1] as Node;
     const fr = range(first)!;
-    const prefix = text.slice(lineStartOf(text, fr[0]), fr[0]);
+    const prefix = text.slice(lineStartAt(text, fr[0]), fr[0]);
     if (!/^[ \t]*-[ \t]+$/.test(prefix)) throw new CannotEdit(`the ${t.envKey} entries do not start their own lines`);
     const inner = ' '.repeat(prefix.length);
     const lines = added.flatMap(([n, v]) => [`${prefix}name: ${n}${note}`, `${inner}value: ${encodeK8sString(v, 'QUOTE_DOUBLE')}`]);
-    inserts.push({ at: Math.min(lineEndOf(text, range(last)![1] - 1), text.length), lines });
+    inserts.push({ at: Math.min(lineEndAt(text, range(last)![1] - 1), text.length), lines });
     return;
   }
   if (env && isSeq(env) && env.flow) {
@@ -348,10 +343,10 @@ function addEnvEntries(t: Target, added: [string, string][], edits: CharEdit[], 
   const pairs = t.holder.items as { key: Node; value: Node | null }[];
   const firstKey = range(pairs[0]?.key);
   if (!firstKey) throw new CannotEdit(`no key to align ${t.envKey}: with`);
-  const indent = ' '.repeat(firstKey[0] - lineStartOf(text, firstKey[0]));
+  const indent = ' '.repeat(firstKey[0] - lineStartAt(text, firstKey[0]));
   const entryLines = added.flatMap(([n, v]) => [`${indent}  - name: ${n}${note}`, `${indent}    value: ${encodeK8sString(v, 'QUOTE_DOUBLE')}`]);
   if (env) {
-    inserts.push({ at: Math.min(lineEndOf(text, range(env)![0]), text.length), lines: entryLines });
+    inserts.push({ at: Math.min(lineEndAt(text, range(env)![0]), text.length), lines: entryLines });
     return;
   }
   const anchor = pairs.find((p) => isScalar(p.key) && (p.key as Scalar).value === 'image') ?? pairs[pairs.length - 1];
@@ -359,10 +354,10 @@ function addEnvEntries(t: Target, added: [string, string][], edits: CharEdit[], 
   if (lastLine === null || /[\r\n]/.test(text.slice(range(anchor.key)![0], lastLine))) {
     // After a nested mapping (the chart's `image:`): at its end.
     const end = range(anchor.value)![2] ?? range(anchor.value)![1];
-    inserts.push({ at: Math.min(text[end - 1] === '\n' ? end : lineEndOf(text, end), text.length), lines: [`${indent}${t.envKey}:`, ...entryLines] });
+    inserts.push({ at: Math.min(text[end - 1] === '\n' ? end : lineEndAt(text, end), text.length), lines: [`${indent}${t.envKey}:`, ...entryLines] });
     return;
   }
-  inserts.push({ at: Math.min(lineEndOf(text, lastLine), text.length), lines: [`${indent}${t.envKey}:`, ...entryLines] });
+  inserts.push({ at: Math.min(lineEndAt(text, lastLine), text.length), lines: [`${indent}${t.envKey}:`, ...entryLines] });
 }
 
 /** The documents as Kubernetes (or helm) reads them, without the edited lists and variables of the target. */

@@ -16,9 +16,9 @@ import type { ParsedConfig } from '../dialects/types.js';
 import { encodeShValue, type ShAssignment, type ShVarsFile } from '../dialects/sh-vars.js';
 import { analyze } from '../memcached/model.js';
 import type { OptionEvent } from '../memcached/getopt.js';
-import { applyEdits, dominantEol, EditConflict, type CharEdit, type LineInsert } from './text-edit.js';
+import { applyEdits, dominantEol, type CharEdit, type LineInsert } from './text-edit.js';
 import { ExpectedWords, optionWords, PLAIN_WORD, sameWords, shownOption } from './words.js';
-import { appendOptionWords, CannotEdit, finishClusters, mergeDeletions, removeOption, replaceOption, type WordEditContext } from './word-edits.js';
+import { appendOptionWords, attempt, CannotEdit, finishClusters, mergeDeletions, removeOption, replaceOption, type WordEditContext } from './word-edits.js';
 import type { EditAttempt, EditSession } from './types.js';
 
 export type ShVarsConfig = ParsedConfig & { readonly vars: ShVarsFile };
@@ -36,12 +36,7 @@ export interface ShVarsDialectEdits<C extends ShVarsConfig> {
 }
 
 export function editShVars<C extends ShVarsConfig>(session: EditSession<C>, spec: ShVarsDialectEdits<C>): EditAttempt {
-  try {
-    return { ok: true, output: build(session, spec) };
-  } catch (e) {
-    if (e instanceof CannotEdit || e instanceof EditConflict) return { ok: false, reason: e.message };
-    throw e;
-  }
+  return attempt(() => build(session, spec));
 }
 
 /** A `# mchard:` note line (one line). */

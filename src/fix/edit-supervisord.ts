@@ -7,21 +7,16 @@
  */
 import { SourceText } from '../source.js';
 import { parseSupervisord, type SupervisordConfig } from '../dialects/supervisord.js';
-import { applyEdits, dominantEol, EditConflict, type CharEdit, type LineInsert } from './text-edit.js';
+import { applyEdits, dominantEol, type CharEdit, type LineInsert } from './text-edit.js';
 import { ExpectedWords, optionWords, PLAIN_WORD, sameWords, shownOption } from './words.js';
-import { CannotEdit, finishClusters, mergeDeletions, removeOption, replaceOption, type WordEditContext } from './word-edits.js';
+import { attempt, CannotEdit, finishClusters, mergeDeletions, removeOption, replaceOption, type WordEditContext } from './word-edits.js';
 import type { EditAttempt, EditSession } from './types.js';
 
 /** Words an edit may add: plain, and without `%` (supervisord's expansion) or comment characters. */
 const SAFE_WORD = (w: string) => PLAIN_WORD.test(w) && !/[%;#]/.test(w);
 
 export function editSupervisord(session: EditSession<SupervisordConfig>): EditAttempt {
-  try {
-    return { ok: true, output: build(session) };
-  } catch (e) {
-    if (e instanceof CannotEdit || e instanceof EditConflict) return { ok: false, reason: e.message };
-    throw e;
-  }
+  return attempt(() => build(session));
 }
 
 function build({ config, model, intents, label }: EditSession<SupervisordConfig>) {

@@ -12,9 +12,9 @@
 import { SourceText, type Span } from '../source.js';
 import { parseSysconfig, type SysconfigAssignment, type SysconfigConfig } from '../dialects/sysconfig.js';
 import type { OptionEvent } from '../memcached/getopt.js';
-import { applyEdits, dominantEol, EditConflict, type CharEdit, type LineInsert } from './text-edit.js';
+import { applyEdits, dominantEol, type CharEdit, type LineInsert } from './text-edit.js';
 import { ExpectedWords, optionWords, PLAIN_WORD, sameWords, shownOption } from './words.js';
-import { appendOptionWords, CannotEdit, finishClusters, mergeDeletions, removeOption, replaceOption, type WordEditContext } from './word-edits.js';
+import { appendOptionWords, attempt, CannotEdit, finishClusters, mergeDeletions, removeOption, replaceOption, type WordEditContext } from './word-edits.js';
 import type { EditAttempt, EditSession } from './types.js';
 
 /** The variables the unit turns into an option, by option letter. */
@@ -47,12 +47,7 @@ function closingQuote(text: string, start: number, quote: '"' | "'"): number {
 }
 
 export function editSysconfig(session: EditSession<SysconfigConfig>): EditAttempt {
-  try {
-    return { ok: true, output: build(session) };
-  } catch (e) {
-    if (e instanceof CannotEdit || e instanceof EditConflict) return { ok: false, reason: e.message };
-    throw e;
-  }
+  return attempt(() => build(session));
 }
 
 function build({ config, model, intents, label }: EditSession<SysconfigConfig>) {

@@ -13,18 +13,13 @@
 import { SourceText, type Span } from '../source.js';
 import { parseSystemd, type SystemdConfig } from '../dialects/systemd.js';
 import type { OptionEvent } from '../memcached/getopt.js';
-import { applyEdits, dominantEol, EditConflict, type CharEdit, type LineInsert } from './text-edit.js';
+import { applyEdits, dominantEol, type CharEdit, type LineInsert } from './text-edit.js';
 import { ExpectedWords, optionWords, PLAIN_WORD, sameWords, shownOption } from './words.js';
-import { CannotEdit, finishClusters, mergeDeletions, removeOption, replaceOption, type WordEditContext } from './word-edits.js';
+import { attempt, CannotEdit, finishClusters, mergeDeletions, removeOption, replaceOption, type WordEditContext } from './word-edits.js';
 import type { EditAttempt, EditSession } from './types.js';
 
 export function editSystemd(session: EditSession<SystemdConfig>): EditAttempt {
-  try {
-    return { ok: true, output: build(session) };
-  } catch (e) {
-    if (e instanceof CannotEdit || e instanceof EditConflict) return { ok: false, reason: e.message };
-    throw e;
-  }
+  return attempt(() => build(session));
 }
 
 /** A `# mchard:` line: one line, never ending in a backslash. */

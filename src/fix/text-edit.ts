@@ -205,6 +205,17 @@ export function identityOrigin(text: string): (number | null)[] {
   return out;
 }
 
+/** The offset where the line holding `offset` starts. */
+export function lineStartAt(text: string, offset: number): number {
+  return text.lastIndexOf('\n', offset - 1) + 1;
+}
+
+/** The offset just past the line holding `offset` (after its "\n"), or the text's length on the last line. */
+export function lineEndAt(text: string, offset: number): number {
+  const n = text.indexOf('\n', offset);
+  return n === -1 ? text.length : n + 1;
+}
+
 /** Index of the line (sorted by start offset) that holds `offset`. */
 export function lineIndexOf(lines: readonly { start: number }[], offset: number): number {
   let lo = 0;

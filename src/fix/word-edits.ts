@@ -6,9 +6,21 @@
 import type { ArgToken } from '../source.js';
 import type { OptionEvent } from '../memcached/getopt.js';
 import { ExpectedWords, occupancy, PLAIN_WORD } from './words.js';
+import { EditConflict, type EditOutput } from './text-edit.js';
+import type { EditAttempt } from './types.js';
 
 /** A fix that cannot be expressed in the file; the finding stays, with this reason. */
 export class CannotEdit extends Error {}
+
+/** An editor's answer from its build: the output, or the reason when the build refuses (CannotEdit) or its edits collide (EditConflict). */
+export function attempt(build: () => EditOutput): EditAttempt {
+  try {
+    return { ok: true, output: build() };
+  } catch (e) {
+    if (e instanceof CannotEdit || e instanceof EditConflict) return { ok: false, reason: e.message };
+    throw e;
+  }
+}
 
 export interface DescribedEdit {
   start: number;
