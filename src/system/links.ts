@@ -26,11 +26,9 @@ export interface Located {
 export function locateInTree(path: string, tree?: string): Located {
   const treeGiven = tree ?? dirname(path);
   const treeAbs = resolve(treeGiven);
-  let target: string;
-  let treeReal: string;
   // The kernel's resolution (realpath(3)), as reading the file does: `a/../x` is x beside where the link a leads, not ./x.
-  target = realpathSync.native(path);
-  treeReal = realpathSync.native(treeGiven);
+  const target = realpathSync.native(path);
+  const treeReal = realpathSync.native(treeGiven);
   if (!isAbsolute(treeGiven)) {
     // A relative argument inside the current folder names something in it: a folder link on the way must not lead out.
     const cwd = process.cwd();
