@@ -1,8 +1,8 @@
 /** Which files a command works on, and reading each in its dialect with the options that apply to it. */
 import { existsSync, readdirSync, realpathSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { InputError, isHostLocation, readConfig, type ReadLimits } from '../input.js';
-import { isInside, locateInTree } from '../system/links.js';
+import { isInside, locateInTree, type Located } from '../system/links.js';
 import { readsStdin } from './targets.js';
 import { detectDialect, DIALECTS, isDialect, type DialectChoice, type DialectRefusal } from '../dialects/detect.js';
 import { companionsOf } from './companions.js';
@@ -61,33 +61,40 @@ export class RefusedError extends InputError {
   }
 }
 
-/** Reads a file strictly, decides which program reads it, and loads the module of its dialect, so it can be parsed. */
 /**
- * Reads, detects and loads the dialect of one file. `followLinks: false`: a file outside the host's own
- * locations (isHostLocation) is not read when a symbolic link on its way leads out of its folder (or, for a relative
- * path, out of the current folder) to somewhere outside the current folder: a repository's `etc/memcached.conf -> /etc/shadow` would otherwise
- * have a root-run mchard quote the host's file in its findings.
+ * Why a file to lint or inspect is not read through the symbolic links on its way, or null. A file outside
+ * the host's own locations (isHostLocation) whose link, or folder link, leads out of its folder (for a
+ * relative path, out of the current folder) to somewhere outside the current folder: a repository's
+ * `etc/memcached.conf -> /etc/shadow` would otherwise have a root-run mchard quote the host's file in its
+ * findings. A link to elsewhere in the current folder's tree (`-> ../common/...`, linted from the
+ * repository's top as CI and commit hooks do) is the repository's own file.
+ */
+function linkLeadsOut(path: string): string | null {
+  if (readsStdin(path) || isHostLocation(path)) return null;
+  let loc: Located;
+  let cwd: string;
+  try {
+    loc = locateInTree(path);
+    cwd = realpathSync.native(process.cwd());
+  } catch {
+    return null; // unreadable: readConfig says why
+  }
+  if (cwd !== '/' && isInside(loc.target, cwd)) return null;
+  if (loc.outsideReason) return loc.outsideReason;
+  // A folder link on the way of an absolute path (repo/x/etc -> /etc): the file is elsewhere than named.
+  if (loc.treeReal !== loc.treeAbs && !isInside(loc.target, loc.treeAbs)) {
+    return `leads through a symbolic link to ${loc.target}, outside ${loc.treeAbs}, the folder named on the command line`;
+  }
+  return null;
+}
+
+/**
+ * Reads a file strictly, decides which program reads it, and loads the module of its dialect, so it can be
+ * parsed. `followLinks: false`: refuse a file whose links lead out (linkLeadsOut).
  */
 export async function loadFile(path: string, dialect?: DialectName, limits: ReadLimits & { followLinks?: boolean } = {}): Promise<LoadedFile> {
-  if (limits.followLinks === false && !readsStdin(path) && !isHostLocation(path)) {
-    let outside: string | null = null;
-    try {
-      const loc = locateInTree(path);
-      // A link to elsewhere in the current folder's tree (a repository's etc/memcached.conf -> ../common/...,
-      // linted from the repository's top as CI and commit hooks do) is the repository's own file.
-      const cwd = realpathSync.native(process.cwd());
-      const inCwd = cwd !== '/' && isInside(loc.target, cwd);
-      if (loc.outsideReason && !inCwd) outside = loc.outsideReason;
-      // A folder link on the way of an absolute path (repo/x/etc -> /etc): the file is elsewhere than named.
-      const lexical = resolve(dirname(path));
-      if (!outside && !inCwd && realpathSync.native(dirname(path)) !== lexical && !isInside(loc.target, lexical)) {
-        outside = `leads through a symbolic link to ${loc.target}, outside ${lexical}, the folder named on the command line`;
-      }
-    } catch {
-      // Unreadable: readConfig says why.
-    }
-    if (outside) throw new InputError(path, `${outside}; mchard reads a file there only with --follow-symlinks (or --host-checks for this host's own configuration)`);
-  }
+  const outside = limits.followLinks === false ? linkLeadsOut(path) : null;
+  if (outside) throw new InputError(path, `${outside}; mchard reads a file there only with --follow-symlinks (or --host-checks for this host's own configuration)`);
   const source = readConfig(readsStdin(path) ? '-' : path, limits);
   const detection = detectDialect(path, source.text, dialect, companionsOf(path));
   if (detection.refused) throw new RefusedError(detection);

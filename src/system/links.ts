@@ -12,6 +12,9 @@ export function isInside(child: string, parent: string): boolean {
 
 export interface Located {
   target: string;
+  /** The tree named (absolute, as written) and where it really is. */
+  treeAbs: string;
+  treeReal: string;
   /** The tree a link led out of, or null. */
   outsideTree: string | null;
   /** Why following it needs --follow-symlinks. */
@@ -29,6 +32,7 @@ export function locateInTree(path: string, tree?: string): Located {
   // The kernel's resolution (realpath(3)), as reading the file does: `a/../x` is x beside where the link a leads, not ./x.
   const target = realpathSync.native(path);
   const treeReal = realpathSync.native(treeGiven);
+  const resolved = { target, treeAbs, treeReal };
   if (!isAbsolute(treeGiven)) {
     // A relative argument inside the current folder names something in it: a folder link on the way must not lead out.
     const cwd = process.cwd();
@@ -40,7 +44,7 @@ export function locateInTree(path: string, tree?: string): Located {
     }
     if (isInside(treeAbs, cwd) && !isInside(treeReal, cwdReal)) {
       return {
-        target,
+        ...resolved,
         outsideTree: cwdReal,
         outsideReason: `${treeGiven} leads through a symbolic link to ${treeReal}, outside the current folder ${cwdReal}`,
       };
@@ -55,7 +59,7 @@ export function locateInTree(path: string, tree?: string): Located {
       // gone meanwhile: the later checks say so
     }
     const leads = link ? `is a symbolic link to ${target}` : `leads through a symbolic link to ${target}`;
-    return { target, outsideTree: treeReal, outsideReason: `${leads}, outside ${where}, the folder named on the command line` };
+    return { ...resolved, outsideTree: treeReal, outsideReason: `${leads}, outside ${where}, the folder named on the command line` };
   }
-  return { target, outsideTree: null, outsideReason: null };
+  return { ...resolved, outsideTree: null, outsideReason: null };
 }
