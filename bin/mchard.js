@@ -183,8 +183,7 @@ function verifyChecksums() {
  * 'beside' (only beside the bundle: the build's warm-up reads none, the tests' builds) or 'none'.
  */
 function loadCore(dist = DIST, cache = 'all', env = process.env) {
-  if (cache === true) cache = 'all';
-  if (cache === false || env.MCHARD_CODE_CACHE === 'off') cache = 'none';
+  if (env.MCHARD_CODE_CACHE === 'off') cache = 'none';
   const file = join(dist, 'mchard.js');
   // latin1: the bundle is ASCII (esbuild escapes everything else), and a one-byte string needs no decoding.
   const source = fs.readFileSync(file, 'latin1');

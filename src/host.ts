@@ -1,7 +1,8 @@
 /** Facts about this machine, for predictions about the service that reads a file under /etc. */
-import { closeSync, existsSync, fstatSync, lstatSync, openSync, readSync, realpathSync, statSync, constants } from 'node:fs';
+import { existsSync, lstatSync, realpathSync, statSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { posix } from 'node:path';
+import { readRegularFile } from './input.js';
 import type { HostFacts } from './memcached/startup.js';
 import { binaryVersionReport } from './system/memcached-version.js';
 import type { VersionReport } from './system/binary-version.js';
@@ -11,36 +12,6 @@ import { parseVersion, type Version } from './memcached/version.js';
 /** The most of /etc/passwd mchard reads (a larger one is not a realistic passwd file: it reads nothing). */
 const PASSWD_LIMIT = 8 * 1024 * 1024;
 
-/**
- * A system file's text, read only when it is a regular file and at most `limit` bytes (no FIFO, device or
- * oversized file can make a lint hang or eat memory); null otherwise.
- */
-export function readRegularFile(path: string, limit: number): string | null {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
-  } catch {
-    return null;
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile() || st.size > limit) return null;
-    const buf = Buffer.alloc(Math.min(st.size, limit) + 1);
-    let n = 0;
-    for (;;) {
-      const k = readSync(fd, buf, n, buf.length - n, null);
-      if (k === 0) break;
-      n += k;
-      if (n > limit) return null;
-    }
-    return buf.subarray(0, n).toString('utf8');
-  } catch {
-    return null;
-  } finally {
-    closeSync(fd);
-  }
-}
-
 export interface PasswdEntry {
   name: string;
   uid: number;
@@ -49,8 +20,13 @@ export interface PasswdEntry {
 
 /** The users of a passwd file (name, uid, primary gid). */
 export function passwdEntries(path = '/etc/passwd'): Map<string, PasswdEntry> | null {
-  const text = readRegularFile(path, PASSWD_LIMIT);
-  if (text === null) return null;
+  let text: string;
+  try {
+    // A regular file of at most PASSWD_LIMIT bytes, not a link: no FIFO, device or huge file can make a lint hang or eat memory.
+    text = readRegularFile(path, PASSWD_LIMIT, { noFollow: 'not read' }).toString('utf8');
+  } catch {
+    return null;
+  }
   const out = new Map<string, PasswdEntry>();
   for (const line of text.split('\n')) {
     const f = line.split(':');
@@ -98,6 +74,17 @@ function unsearchable(path: string, id: PasswdEntry): string | null {
   return null;
 }
 
+/** Whether something (a link included) is at `path`: undefined when the file system does not say (EACCES, ...). */
+function pathExists(path: string): boolean | undefined {
+  try {
+    lstatSync(path);
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? false : undefined;
+  }
+}
+
 /**
  * This machine as the service sees it: memcached started as root; users from /etc/passwd; addresses from
  * the interfaces; what memcached's `-u` user may see and create (from the permission bits of the
@@ -124,25 +111,13 @@ export function thisHost(): HostFacts {
       addrs ??= localAddresses();
       return addrs.has(address.toLowerCase());
     },
-    fileExists: (path) => {
-      try {
-        lstatSync(path);
-        return true;
-      } catch (e) {
-        return (e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR' ? false : undefined;
-      }
-    },
+    fileExists: pathExists,
     visibleTo: (path, name) => {
       const id = identity(name);
       if (id === undefined) return undefined;
-      try {
-        lstatSync(path);
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        return code === 'ENOENT' || code === 'ENOTDIR' ? false : undefined;
-      }
-      if (id === null) return true;
-      return unsearchable(path, id) === null;
+      const exists = pathExists(path);
+      if (exists !== true) return exists;
+      return id === null || unsearchable(path, id) === null;
     },
     socketCreatable: (path, name) => {
       const id = identity(name);

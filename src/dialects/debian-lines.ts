@@ -26,18 +26,10 @@ export interface DebianLine {
 /** Perl's `\s` on a byte string, and C isSPACE: ASCII whitespace only. */
 export const PERL_SPACE = new Set([' ', '\t', '\n', '\r', '\f', '\v']);
 
+/** The lines of `text` (a last line without "\n" when there is text after the last "\n"; one empty line for ""). */
 export function splitLines(text: string): { start: number; text: string; eol: '\n' | '' }[] {
   const out: { start: number; text: string; eol: '\n' | '' }[] = [];
-  let start = 0;
-  while (start <= text.length) {
-    const nl = text.indexOf('\n', start);
-    if (nl === -1) {
-      if (start < text.length || out.length === 0) out.push({ start, text: text.slice(start), eol: '' });
-      break;
-    }
-    out.push({ start, text: text.slice(start, nl), eol: '\n' });
-    start = nl + 1;
-  }
+  forEachLine(text, (start, line, eol) => out.push({ start, text: line, eol }));
   return out;
 }
 

@@ -16,11 +16,10 @@
  */
 import type { ArgToken, ArgUnknown } from '../source.js';
 import type { GetoptResult, OptionEvent } from './getopt.js';
-import { optionByShort } from './options.js';
+import { LONG_OPTIONS_SINCE, optionByShort } from './options.js';
 import type { Applied, Settings } from './settings.js';
 import type { Version } from './version.js';
 import { atLeast } from './version.js';
-import { LONG_OPTIONS_SINCE, OPTIONS } from './options.js';
 
 export interface Unknown {
   readonly depends: 'template' | 'host';
@@ -243,6 +242,3 @@ export class Certainty {
     return this.tokens[i] ?? null;
   }
 }
-
-/** All option letters: an opaque piece may set any of them. */
-export const ALL_OPTIONS = OPTIONS;

@@ -327,9 +327,12 @@ function privilegeChecks(s: Settings, version: Version, host: HostFacts, byKey: 
     const msg = atLeast(version, '1.6.35') ? "must add '-u root' to start as root" : "can't run as root without the -u switch";
     return failure(64, msg, byKey('username'));
   }
-  const exists = host.userExists?.(s.username) ?? (unrealisticUserName(s.username) ? false : undefined);
+  const answer = host.userExists?.(s.username);
+  // Without an answer from the host, a name of digits only is taken for one no system has.
+  const assumedMissing = answer === undefined && unrealisticUserName(s.username);
+  const exists = assumedMissing ? false : answer;
   if (exists === false) {
-    const why = unrealisticUserName(s.username) && host.userExists?.(s.username) === undefined ? ' (no realistic system has a user named by digits only; memcached looks the name up, it does not read it as a uid)' : '';
+    const why = assumedMissing ? ' (no realistic system has a user named by digits only; memcached looks the name up, it does not read it as a uid)' : '';
     return failure(67, `can't find the user ${s.username} to switch to${why}`, byKey('username'));
   }
   if (exists === undefined && !USUAL_USERS.has(s.username)) pending.push({ depends: 'host', reason: `whether the user ${s.username} exists`, decide: ON_HOST });

@@ -25,14 +25,17 @@ const UNSAFE_SOURCE =
   '\\u00a0\\u1680\\u2000-\\u200a\\u202f\\u205f\\u3000' +
   '\\u034f\\u115f\\u1160\\u17b4\\u17b5\\u180b-\\u180f\\u3164\\uffa0\\ufe00-\\ufe0f\\u{e0100}-\\u{e01ef}';
 
-// Built on first use (each costs a fraction of a millisecond, which every start-up would pay), and only
-// for text that is not plain printable ASCII: the usual path, and `--version`, never build them.
-let unsafeOne: RegExp | null = null;
-let unsafeAll: RegExp | null = null;
-let unsafeInBlock: RegExp | null = null;
-let unsafeInBlockAll: RegExp | null = null;
-const UNSAFE = { test: (s: string) => (unsafeOne ??= new RegExp(`[${UNSAFE_SOURCE}]`, 'u')).test(s) };
-const unsafeGlobal = () => (unsafeAll ??= new RegExp(`[${UNSAFE_SOURCE}]`, 'gu'));
+/**
+ * A regular expression built on first use (each costs a fraction of a millisecond, which every start-up
+ * would pay), and only for text that is not plain printable ASCII: the usual path, and `--version`, never
+ * build them.
+ */
+function lazyRegExp(source: string, flags: string): () => RegExp {
+  let re: RegExp | null = null;
+  return () => (re ??= new RegExp(source, flags));
+}
+const unsafeOne = lazyRegExp(`[${UNSAFE_SOURCE}]`, 'u');
+const unsafeGlobal = lazyRegExp(`[${UNSAFE_SOURCE}]`, 'gu');
 /**
  * The unsafe characters of a block: all but its layout, the line feeds and tabs a block keeps. Searching
  * for these, not for every unsafe character, matters for large blocks with a few characters beyond ASCII
@@ -41,6 +44,8 @@ const unsafeGlobal = () => (unsafeAll ??= new RegExp(`[${UNSAFE_SOURCE}]`, 'gu')
  */
 // \p{Cc} is exactly U+0000–U+001F and U+007F–U+009F (a stable category): written out, less TAB and LF.
 const BLOCK_UNSAFE_SOURCE = `[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f${UNSAFE_SOURCE.replace('\\p{Cc}', '')}]`;
+const unsafeInBlockOne = lazyRegExp(BLOCK_UNSAFE_SOURCE, 'u');
+const unsafeInBlockGlobal = lazyRegExp(BLOCK_UNSAFE_SOURCE, 'gu');
 /** Characters a block may hold that are not printable ASCII, LF or TAB: the only ones worth a closer look. */
 const NOT_PLAIN = /[^\x20-\x7e\n\t]/g;
 /**
@@ -49,7 +54,7 @@ const NOT_PLAIN = /[^\x20-\x7e\n\t]/g;
  * only about the characters beyond printable ASCII, found by a plain scan.
  */
 function blockHasUnsafe(s: string): boolean {
-  unsafeInBlock ??= new RegExp(BLOCK_UNSAFE_SOURCE, 'u');
+  const unsafeInBlock = unsafeInBlockOne();
   NOT_PLAIN.lastIndex = 0;
   for (let m = NOT_PLAIN.exec(s); m !== null; m = NOT_PLAIN.exec(s)) {
     const at = m.index;
@@ -62,7 +67,6 @@ function blockHasUnsafe(s: string): boolean {
   }
   return false;
 }
-const unsafeInBlockGlobal = () => (unsafeInBlockAll ??= new RegExp(BLOCK_UNSAFE_SOURCE, 'gu'));
 /** Printable ASCII only (one line); with line breaks and tabs (a block). Nothing in them is unsafe. */
 const PLAIN_LINE = /^[\x20-\x7e]*$/;
 const PLAIN_BLOCK = /^[\x20-\x7e\n\t]*$/;
@@ -81,12 +85,12 @@ export function escapeChar(ch: string): string {
 
 /** Whether a string holds anything `visible` would escape. */
 export function hasUnsafe(s: string): boolean {
-  return !PLAIN_LINE.test(s) && UNSAFE.test(s);
+  return !PLAIN_LINE.test(s) && unsafeOne().test(s);
 }
 
 /** A one-line value (a path, a word, a message): every unsafe character escaped, newlines and tabs included. */
 export function visible(s: string): string {
-  if (PLAIN_LINE.test(s) || !UNSAFE.test(s)) return s;
+  if (PLAIN_LINE.test(s) || !unsafeOne().test(s)) return s;
   return s.replace(unsafeGlobal(), escapeChar);
 }
 
@@ -112,14 +116,13 @@ export function visibleBlock(s: string): string {
  */
 export function guardTerminal(s: string): string {
   if (PLAIN_BLOCK.test(s) || !blockHasUnsafe(s)) return s;
-  ownOrUnsafe ??= new RegExp(`\\x1b\\[[0-9]{1,2}(?:;[0-9]{1,2})*m|\\r\\x1b\\[2K|${BLOCK_UNSAFE_SOURCE}`, 'gu');
-  return s.replace(ownOrUnsafe, (m: string, at: number, all: string) => {
+  return s.replace(ownOrUnsafe(), (m: string, at: number, all: string) => {
     if (m.length > 1) return m; // one of mchard's own sequences
     if (m === '\r' && all[at + 1] === '\n') return m;
     return escapeChar(m);
   });
 }
-let ownOrUnsafe: RegExp | null = null;
+const ownOrUnsafe = lazyRegExp(`\\x1b\\[[0-9]{1,2}(?:;[0-9]{1,2})*m|\\r\\x1b\\[2K|${BLOCK_UNSAFE_SOURCE}`, 'gu');
 
 /**
  * A long value cut for a message: its first `keep` characters, a visible ellipsis and its length, so a

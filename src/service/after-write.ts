@@ -14,12 +14,11 @@ import type { DialectName } from '../dialects/types.js';
 import type { Answer } from '../fix/confirm.js';
 import type { Interrupts } from '../fix/interrupt.js';
 import type { MemcachedModel } from '../memcached/model.js';
-import { launchFailureText } from '../memcached/launch.js';
 import { serviceState, type ServiceState } from './control.js';
 import { runningDrift } from './drift.js';
 import type { Machine } from './machine.js';
 import type { Progress } from './progress.js';
-import { isStopped, pidFilesOf, restartService, type RestartStatus } from './restart.js';
+import { inspectionSummary, isStopped, pidFilesOf, restartService, type RestartStatus } from './restart.js';
 import { serviceFileKind, serviceFor, type ServiceTarget } from './target.js';
 
 export interface ServiceFile {
@@ -160,8 +159,7 @@ export async function afterUnchanged(f: ServiceFile, o: AfterWriteOptions, dryRu
   const st = f.before.startup;
   if (!st.ok && !st.unknown && (st.certain || st.stage === 'launch')) {
     // The file as it is certainly fails: a restart would only stop the memcached that runs now.
-    const why = st.stage === 'launch' ? launchFailureText(st) : `memcached would exit ${st.exitCode} (${st.reason})`;
-    const reason = `${f.path} as it is would not start it (${why}); a restart would only stop the running memcached`;
+    const reason = `${f.path} as it is would not start it (${inspectionSummary(f.before)}); a restart would only stop the running memcached`;
     o.say(`not restarted: ${target.label} (pid ${state.pid}) runs an earlier ${f.path}: ${reason}\n`);
     return notRestarted(target.label, reason);
   }
