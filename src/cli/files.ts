@@ -1,8 +1,8 @@
 /** Which files a command works on, and reading each in its dialect with the options that apply to it. */
-import { existsSync, readdirSync, realpathSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { InputError, isHostLocation, readConfig, type ReadLimits } from '../input.js';
-import { isInside, locateInTree, type Located } from '../system/links.js';
+import { isInside, locateInTree, rememberingFolders, type Located } from '../system/links.js';
 import { readsStdin } from './targets.js';
 import { detectDialect, DIALECTS, isDialect, type DialectChoice, type DialectRefusal } from '../dialects/detect.js';
 import { companionsOf } from './companions.js';
@@ -69,13 +69,16 @@ export class RefusedError extends InputError {
  * findings. A link to elsewhere in the current folder's tree (`-> ../common/...`, linted from the
  * repository's top as CI and commit hooks do) is the repository's own file.
  */
+/** Folders resolved by the reads of this process (a command reads each file once; the language server does not read files). */
+const folders = rememberingFolders();
+
 function linkLeadsOut(path: string): string | null {
   if (readsStdin(path) || isHostLocation(path)) return null;
   let loc: Located;
   let cwd: string;
   try {
-    loc = locateInTree(path);
-    cwd = realpathSync.native(process.cwd());
+    loc = locateInTree(path, undefined, folders);
+    cwd = folders(process.cwd());
   } catch {
     return null; // unreadable: readConfig says why
   }

@@ -88,8 +88,8 @@ export function findConfig(dir: string, cache?: Map<string, string | null>): str
 
 function lexists(p: string): boolean {
   try {
-    lstatSync(p);
-    return true;
+    // No exception for the usual answer (no such file): a thrown error costs its stack trace, per folder.
+    return lstatSync(p, { throwIfNoEntry: false }) !== undefined;
   } catch {
     return false;
   }

@@ -4,7 +4,7 @@
  * the host's files. Shared by the reader (src/cli/files.ts) and the safe write (src/fix/write.ts).
  */
 import { lstatSync, realpathSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, resolve } from 'node:path';
 
 export function isInside(child: string, parent: string): boolean {
   return child === parent || child.startsWith(parent.endsWith('/') ? parent : `${parent}/`);
@@ -26,19 +26,20 @@ export interface Located {
  * (`tree`, else the file's folder; for a relative path, also the current folder). Throws the file-system
  * error when the path or the tree cannot be resolved.
  */
-export function locateInTree(path: string, tree?: string): Located {
+export function locateInTree(path: string, tree?: string, folders?: FolderResolver): Located {
   const treeGiven = tree ?? dirname(path);
   const treeAbs = resolve(treeGiven);
+  const real = folders ?? realpathSync.native;
   // The kernel's resolution (realpath(3)), as reading the file does: `a/../x` is x beside where the link a leads, not ./x.
-  const target = realpathSync.native(path);
-  const treeReal = realpathSync.native(treeGiven);
+  const treeReal = real(treeGiven);
+  const target = folders && tree === undefined ? inFolder(path, treeReal) : realpathSync.native(path);
   const resolved = { target, treeAbs, treeReal };
   if (!isAbsolute(treeGiven)) {
     // A relative argument inside the current folder names something in it: a folder link on the way must not lead out.
     const cwd = process.cwd();
     let cwdReal = cwd;
     try {
-      cwdReal = realpathSync.native(cwd);
+      cwdReal = real(cwd);
     } catch {
       // keep the name
     }
@@ -62,4 +63,50 @@ export function locateInTree(path: string, tree?: string): Located {
     return { ...resolved, outsideTree: treeReal, outsideReason: `${leads}, outside ${where}, the folder named on the command line` };
   }
   return { ...resolved, outsideTree: null, outsideReason: null };
+}
+
+/** Resolves a folder as realpath(3) does; a FolderResolver may remember its answers. */
+export type FolderResolver = (folder: string) => string;
+
+/**
+ * realpath(3) of folders, remembered: for reading many files in one run, where each file's folder, and the
+ * current folder, would otherwise be resolved again for every file (a readlink per path component). A
+ * folder whose last component is no symbolic link (one lstat) is its parent's real path and its name; any
+ * other (a link, `.`, `..`, the root) is left to realpath(3). Names are taken as written, never normalised
+ * (`x/link/..` is not `x`). For reading only: the safe write resolves afresh (src/fix/write.ts calls
+ * locateInTree without one).
+ */
+export function rememberingFolders(): FolderResolver {
+  const known = new Map<string, string>();
+  const real = (folder: string): string => {
+    const key = folder.replace(/\/{2,}/g, '/');
+    let answer = known.get(key);
+    if (answer !== undefined) return answer;
+    const name = basename(key);
+    const parent = dirname(key);
+    // A trailing slash makes the kernel follow a link and insist on a folder: realpath(3) decides.
+    const plain = parent !== key && name !== '.' && name !== '..' && !key.endsWith('/');
+    const st = plain ? lstatSync(key) : null;
+    if (st && st.isDirectory()) {
+      const up = real(parent);
+      answer = up === '/' ? `/${name}` : `${up}/${name}`;
+    } else {
+      answer = realpathSync.native(key);
+    }
+    known.set(key, answer);
+    return answer;
+  };
+  return (folder) => real(isAbsolute(folder) ? folder : `${process.cwd()}/${folder}`);
+}
+
+/**
+ * Where `path` leads when its folder is `folderReal` (realpath(3) of dirname(path)): the folder's real
+ * path and the name, unless the name itself is a symbolic link (then realpath(3) of the whole path). One
+ * lstat instead of a readlink per component. Throws as realpath(3) would for a missing file.
+ */
+function inFolder(path: string, folderReal: string): string {
+  const name = basename(path);
+  const st = lstatSync(path);
+  if (st.isSymbolicLink() || name === '..' || name === '.' || name === '' || path.endsWith('/')) return realpathSync.native(path);
+  return folderReal === '/' ? `/${name}` : `${folderReal}/${name}`;
 }
