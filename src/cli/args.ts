@@ -1,5 +1,5 @@
-/** Command-line parsing shared by the commands (node:util parseArgs), and the usage error type. */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+/** Command-line parsing shared by the commands (node:util parseArgs's rules), and the usage error type. */
+import type { parseArgs, ParseArgsConfig } from 'node:util';
 import { didYouMean, suggestion } from '../suggest.js';
 import { boundedMessage, visible } from '../report/visible.js';
 import { DEFAULT_MAX_FILE_SIZE } from '../input.js';
@@ -36,13 +36,11 @@ export function parseMaxFileSize(value: string | undefined): number {
   return n;
 }
 
-export function parseCommandArgs<T extends OptionSpecs>(argv: string[], options: T) {
-  const args = prepareArgs(argv, options);
-  try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw new UsageError(usageMessage(e as Error & { code?: string }, options));
-  }
+/** What parseArgs({ args, options, allowPositionals: true, strict: true }) returns, typed by the options. */
+export type ParsedArgs<T extends OptionSpecs> = ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>>;
+
+export function parseCommandArgs<T extends OptionSpecs>(argv: string[], options: T): ParsedArgs<T> {
+  return readArgs(prepareArgs(argv, options), options) as ParsedArgs<T>;
 }
 
 export function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
@@ -91,23 +89,98 @@ function prepareArgs(argv: string[], options: OptionSpecs): string[] {
 }
 
 /**
- * parseArgs's message said in mchard's words: options by their long names only (never an undocumented
+ * The arguments read by node:util parseArgs's rules (strict, positionals allowed; Node.js 20's
+ * lib/internal/util/parse_args), without loading it: parseArgs and the internal modules it needs cost
+ * every start about 0.6 ms. test/cli/args.test.ts holds this to parseArgs itself on generated argument
+ * lists. A usage error is said in mchard's words: an option by its long name only (never an undocumented
  * short alias), and the nearest option for a mistyped one.
+ *
+ * The rules: `--` ends the options; `-x` is the option whose short name is x (its value the next argument
+ * when it takes one); `-xyz` is `-x -y -z` when x takes no value, else `-x yz`, and in a group, the first
+ * option that takes a value takes the rest of the group; `--name` takes the next argument as its value
+ * when it takes one, `--name=value` its value inline; anything else is a positional (`-` too). Then, in
+ * order: an unknown option, an option that takes a value without one, a value given to one that takes
+ * none, and a value taken from the next argument that looks like an option (`--format --quiet`) are
+ * errors. The last of a repeated option wins, unless it is `multiple` (all, in order).
  */
-function usageMessage(e: Error & { code?: string }, options: OptionSpecs): string {
-  const msg = String(e.message);
-  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-    const flag = (/^Unknown option '([^']*)'/.exec(msg)?.[1] ?? msg).split('=')[0];
-    const names = Object.keys(options).map((n) => `--${n}`);
-    return `unknown option ${flag}${flag.startsWith('--') ? didYouMean(flag, names) : ''}`;
-  }
-  if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-    const name = /--([A-Za-z0-9-]+)/.exec(msg)?.[1];
-    if (name) {
-      if (/does not take an argument/.test(msg)) return `--${name} takes no value`;
-      if (/ambiguous/.test(msg)) return `--${name} needs a value (for a value that starts with "-", write --${name}=VALUE)`;
-      return `--${name} needs a value`;
+export function readArgs(args: readonly string[], options: OptionSpecs): { values: Record<string, string | boolean | (string | boolean)[] | undefined>; positionals: string[] } {
+  const own = (name: string) => (Object.hasOwn(options, name) ? options[name] : undefined);
+  const longFor = (short: string): string => {
+    for (const name of Object.keys(options)) if (options[name].short === short) return name;
+    return short;
+  };
+  const takesValue = (name: string) => own(name)?.type === 'string';
+  const values: Record<string, string | boolean | (string | boolean)[] | undefined> = Object.create(null);
+  const positionals: string[] = [];
+  const queue = [...args];
+  while (queue.length > 0) {
+    const arg = queue.shift()!;
+    if (arg === '--') {
+      positionals.push(...queue);
+      break;
+    }
+    let name: string;
+    let raw: string;
+    let value: string | undefined;
+    let inline = false;
+    if (arg.length === 2 && arg[0] === '-' && arg[1] !== '-') {
+      name = longFor(arg[1]);
+      raw = arg;
+      if (takesValue(name) && queue.length > 0) value = queue.shift();
+    } else if (arg.length > 2 && arg[0] === '-' && arg[1] !== '-') {
+      name = longFor(arg[1]);
+      if (!takesValue(name)) {
+        // A group: each option in turn, until one that takes a value takes the rest.
+        const expanded: string[] = [];
+        for (let k = 1; k < arg.length; k++) {
+          if (takesValue(longFor(arg[k])) && k < arg.length - 1) {
+            expanded.push(`-${arg.slice(k)}`);
+            break;
+          }
+          expanded.push(`-${arg[k]}`);
+        }
+        queue.unshift(...expanded);
+        continue;
+      }
+      raw = `-${arg[1]}`;
+      value = arg.slice(2);
+      inline = true;
+    } else if (arg.length > 2 && arg.startsWith('--')) {
+      const eq = arg.indexOf('=', 3);
+      if (eq === -1) {
+        name = arg.slice(2);
+        raw = arg;
+        if (takesValue(name) && queue.length > 0) value = queue.shift();
+      } else {
+        name = arg.slice(2, eq);
+        raw = `--${name}`;
+        value = arg.slice(eq + 1);
+        inline = true;
+      }
+    } else {
+      positionals.push(arg);
+      continue;
+    }
+    const spec = own(name);
+    if (!spec) {
+      const names = Object.keys(options).map((n) => `--${n}`);
+      const flag = raw.split('=')[0];
+      throw new UsageError(`unknown option ${flag}${flag.startsWith('--') ? didYouMean(flag, names) : ''}`);
+    }
+    if (spec.type === 'string' && value === undefined) throw new UsageError(`--${name} needs a value`);
+    if (spec.type === 'boolean' && value !== undefined) throw new UsageError(`--${name} takes no value`);
+    if (!inline && value !== undefined && value.length > 1 && value[0] === '-') {
+      throw new UsageError(`--${name} needs a value (for a value that starts with "-", write --${name}=VALUE)`);
+    }
+    if (name === '__proto__') continue;
+    const got = value ?? true;
+    if (spec.multiple) {
+      const list = values[name];
+      if (Array.isArray(list)) list.push(got);
+      else values[name] = [got];
+    } else {
+      values[name] = got;
     }
   }
-  return msg.replace(/\. To specify a positional argument.*$/s, '');
+  return { values, positionals };
 }
