@@ -13,16 +13,13 @@
  * rule and file. Findings of one rule with the same subject in one file are told apart by their order
  * (the occurrence, 1, 2, ...).
  */
-import { createRequire } from 'node:module';
 import { isAbsolute } from 'node:path';
 import type { ParsedConfig } from '../dialects/types.js';
 import type { MemcachedModel } from '../memcached/model.js';
 import type { Span } from '../source.js';
 import type { Finding } from '../engine/types.js';
+import { sha256Hex } from './sha256.js';
 
-// node:crypto is loaded when first needed: it pulls in Node.js's stream modules, milliseconds of every
-// start of a lint that never uses it (test/cli/lint-loads.test.ts).
-const crypto = (): typeof import('node:crypto') => createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
 
 /** A finding as reports receive it: with its subject once something needs the finding's identity. */
 export type ReportFinding = Finding & { subject?: string };
@@ -86,7 +83,7 @@ export function identities(path: string, findings: readonly ReportFinding[]): Id
   const seen = new Map<string, number>();
   const p = reportPath(path);
   return findings.map((f) => {
-    const hash = crypto().createHash('sha256').update(JSON.stringify(['mchard/v1', f.ruleId, p, f.subject ?? ''])).digest('hex');
+    const hash = sha256Hex(JSON.stringify(['mchard/v1', f.ruleId, p, f.subject ?? '']));
     const occurrence = (seen.get(hash) ?? 0) + 1;
     seen.set(hash, occurrence);
     return { hash, occurrence };

@@ -12,16 +12,13 @@
  * absolute only for files outside it. A file mchard did not examine (unreadable, refused) is not an
  * issue; it is reported on standard error and in the exit status.
  */
-import { createRequire } from 'node:module';
 import { isAbsolute, relative, sep } from 'node:path';
 import { identities, reportPath } from './fingerprint.js';
 import { caseScore } from './security.js';
 import { safeJson } from './visible.js';
 import { notReadOf, type ReportInput } from './types.js';
+import { sha256Hex } from './sha256.js';
 
-// node:crypto is loaded when first needed: it pulls in Node.js's stream modules, milliseconds of every
-// start of a lint that never uses it (test/cli/lint-loads.test.ts).
-const crypto = (): typeof import('node:crypto') => createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
 
 export type GitlabSeverity = 'info' | 'minor' | 'major' | 'critical' | 'blocker';
 
@@ -61,7 +58,7 @@ export function gitlabIssues(input: ReportInput, cwd = process.cwd()): GitlabIss
         check_name: `mchard/${f.ruleId}`,
         description: `${f.message} (${f.ruleId} ${f.slug})`,
         categories: [risk?.kind === 'correctness' ? 'Bug Risk' : 'Security'],
-        fingerprint: crypto().createHash('sha256').update(`${ids[k].hash}:${ids[k].occurrence}`).digest('hex').slice(0, 32),
+        fingerprint: sha256Hex(`${ids[k].hash}:${ids[k].occurrence}`).slice(0, 32),
         severity,
         location: { path: gitlabPath(file.path, cwd), lines: { begin: Math.max(1, f.line), end: Math.max(1, f.line, f.endLine) } },
       });
