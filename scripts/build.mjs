@@ -130,6 +130,9 @@ for (const g of GROUPS) {
     ...g.roots.filter((r) => !names.includes(r)).map((r) => `import ${JSON.stringify(join(root, r))};`),
     `export const modules = { ${names.map((m, k) => `${JSON.stringify(m)}: m${k}`).join(', ')} };`,
     g.name === 'core' ? `export { main } from ${JSON.stringify(join(root, 'src/cli/main.ts'))};` : '',
+    // For the build's own use (6. below): the SARIF descriptors of the rules the package ships.
+    g.name === 'core' ? `export { prebuiltSarifRules } from ${JSON.stringify(join(root, 'src/report/sarif.ts'))};` : '',
+    g.name === 'core' ? `export { RULES } from ${JSON.stringify(join(root, 'rules/index.ts'))};` : '',
   ].join('\n');
   const result = await build({
     ...common,
@@ -144,7 +147,8 @@ for (const g of GROUPS) {
     // createRequire(import.meta.url), becomes the bundle's own path: createRequire takes either, and a
     // path costs no node:url at start-up.
     banner: { js: `// mchard ${pkg.version} build ${buildId}` },
-    define: { ...common.define, 'import.meta.url': '__filename' },
+    // __MCHARD_PREBUILT_SARIF__: the SARIF report may take the rules' descriptors the build wrote beside it.
+    define: { ...common.define, 'import.meta.url': '__filename', __MCHARD_PREBUILT_SARIF__: 'true' },
     logOverride: { 'empty-import-meta': 'error' },
     plugins: [
       {
@@ -197,7 +201,18 @@ if (metafile) writeFileSync(resolve(metafile), JSON.stringify(metas));
   });
 }
 
-// 5. The core's code cache: bin/mchard.js runs lint and inspect once on sample files, then writes the
+// 5. The SARIF descriptors of the rules the package ships (src/report/sarif.ts, prebuiltSarifRules): made
+// by the core as built, once here instead of on every SARIF report.
+{
+  const make = [
+    `const core = require(${JSON.stringify(join(root, 'bin', 'mchard.js'))}).loadCore(${JSON.stringify(outdir)}, 'none').exports;`,
+    `require('node:fs').writeFileSync(${JSON.stringify(join(outdir, 'sarif-rules.json'))}, core.prebuiltSarifRules(core.RULES, ${JSON.stringify(pkg.version)}));`,
+  ].join('\n');
+  const r = spawnSync(process.execPath, ['-e', make], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`build: writing sarif-rules.json failed: ${r.stderr || r.error}`);
+}
+
+// 6. The core's code cache: bin/mchard.js runs lint and inspect once on sample files, then writes the
 // compiled code (the functions that ran included) beside the bundle.
 if (codeCache) {
   const warm = `require(${JSON.stringify(join(root, 'bin', 'mchard.js'))}).writeCodeCache(${JSON.stringify(outdir)}, ${JSON.stringify(join(root, 'samples'))})`;

@@ -24,7 +24,8 @@
  *   the run's invocation, whose `executionSuccessful` is then false (as exit status 2 says).
  */
 import type { Invocation, Log, Notification, ReportingDescriptor, Result } from 'sarif';
-import { isAbsolute } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ruleHelpMarkdown, ruleHelpText } from './rule-doc.js';
 import { describeSource } from '../engine/rule.js';
@@ -32,6 +33,7 @@ import { PROJECT_URL, ruleDocUrl } from './rule-link.js';
 import { caseScore, scoreText } from './security.js';
 import { identities, reportPath } from './fingerprint.js';
 import { notReadOf, type ReportInput } from './types.js';
+import type { Rule } from '../engine/types.js';
 import { safeJson } from './visible.js';
 
 const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
@@ -61,32 +63,80 @@ export interface SarifOptions {
   cwd?: string;
 }
 
+/** A rule as SARIF describes it: its help (text and Markdown), links, level and security ranking. */
+export function ruleDescriptor(r: Rule, toolVersion: string): ReportingDescriptor {
+  const risk = r.risk;
+  const security = risk.kind === 'security';
+  return {
+    id: r.id,
+    name: clip(r.slug, GITHUB_LIMITS.nameLength),
+    shortDescription: { text: clip(r.summary, GITHUB_LIMITS.descriptionLength) },
+    fullDescription: { text: clip(r.docs.what.replace(/`/g, ''), GITHUB_LIMITS.descriptionLength) },
+    helpUri: ruleDocUrl(r.id, toolVersion),
+    help: { text: ruleHelpText(r), markdown: ruleHelpMarkdown(r) },
+    defaultConfiguration: { level: LEVEL[r.severity] },
+    properties: {
+      tags: security ? ['security', 'memcached'] : ['correctness', 'memcached'],
+      precision: 'high',
+      ...(security ? { 'security-severity': scoreText(risk.score!) } : { 'problem.severity': PROBLEM[r.severity] }),
+      fixable: r.fix?.safety ?? 'no',
+      ...(r.fix?.depends ? { fixSafetyDependsOn: r.fix.depends.when } : {}),
+      since: r.since,
+      phase: r.phase,
+      dialects: r.dialects === 'all' ? ['all'] : [...r.dialects],
+      sources: r.sources.map(describeSource),
+    },
+  };
+}
+
+/** Set by scripts/build.mjs in the npm package's bundles (not in the single executable, not in the sources). */
+declare const __MCHARD_PREBUILT_SARIF__: boolean | undefined;
+
+/** The file beside the bundle holding the descriptors of the rule set it ships (prebuiltSarifRules). */
+export const PREBUILT_SARIF_RULES = 'sarif-rules.json';
+
+/** How deep `tool.driver.rules` sits in the log safeJson writes (two spaces a level): its items' indentation. */
+const RULES_INDENT = ' '.repeat(10);
+
+/** The rules' descriptors as safeJson writes them at their place in the log (RULES_INDENT). */
+function descriptorsText(rules: readonly ReportingDescriptor[]): string {
+  return safeJson(rules).replace(/\n/g, `\n${RULES_INDENT}`);
+}
+
+/**
+ * The descriptors of the rule set the npm package ships, written by the build beside the bundle: a line
+ * saying which rules at which version, then their text as the log holds it. A SARIF report of a few
+ * files otherwise spends most of its time writing 80 rules' help texts and JSON.
+ */
+export function prebuiltSarifRules(rules: readonly Rule[], toolVersion: string): string {
+  return `${JSON.stringify({ version: toolVersion, ids: rules.map((r) => r.id) })}\n${descriptorsText(rules.map((r) => ruleDescriptor(r, toolVersion)))}`;
+}
+
+/**
+ * The rules' descriptors as text: the build's (PREBUILT_SARIF_RULES beside the bundle) when they are for
+ * exactly these rules, in this order, at this version; else made here. The build's file is trusted as the
+ * bundle beside it is (test/cli/sarif-prebuilt.test.ts holds it to what ruleDescriptor makes).
+ */
+function rulesText(rules: readonly Rule[], toolVersion: string): string {
+  if (typeof __MCHARD_PREBUILT_SARIF__ !== 'undefined' && __MCHARD_PREBUILT_SARIF__) {
+    try {
+      // In the bundle, import.meta.url is the bundle's own path (scripts/build.mjs).
+      const data = readFileSync(join(dirname(import.meta.url), PREBUILT_SARIF_RULES), 'utf8');
+      const nl = data.indexOf('\n');
+      const head = JSON.parse(data.slice(0, nl)) as { version?: unknown; ids?: unknown };
+      const ids = head.ids;
+      if (nl > 0 && head.version === toolVersion && Array.isArray(ids) && ids.length === rules.length && rules.every((r, k) => ids[k] === r.id)) {
+        return data.slice(nl + 1);
+      }
+    } catch {
+      // no file, or not one of this build's: made here
+    }
+  }
+  return descriptorsText(rules.map((r) => ruleDescriptor(r, toolVersion)));
+}
+
 export function formatSarif(input: ReportInput, opts: SarifOptions = {}): string {
   const maxResults = opts.maxResults ?? GITHUB_LIMITS.resultsPerRun;
-  const rules: ReportingDescriptor[] = input.rules.map((r) => {
-    const risk = r.risk;
-    const security = risk.kind === 'security';
-    return {
-      id: r.id,
-      name: clip(r.slug, GITHUB_LIMITS.nameLength),
-      shortDescription: { text: clip(r.summary, GITHUB_LIMITS.descriptionLength) },
-      fullDescription: { text: clip(r.docs.what.replace(/`/g, ''), GITHUB_LIMITS.descriptionLength) },
-      helpUri: ruleDocUrl(r.id, input.toolVersion),
-      help: { text: ruleHelpText(r), markdown: ruleHelpMarkdown(r) },
-      defaultConfiguration: { level: LEVEL[r.severity] },
-      properties: {
-        tags: security ? ['security', 'memcached'] : ['correctness', 'memcached'],
-        precision: 'high',
-        ...(security ? { 'security-severity': scoreText(risk.score!) } : { 'problem.severity': PROBLEM[r.severity] }),
-        fixable: r.fix?.safety ?? 'no',
-        ...(r.fix?.depends ? { fixSafetyDependsOn: r.fix.depends.when } : {}),
-        since: r.since,
-        phase: r.phase,
-        dialects: r.dialects === 'all' ? ['all'] : [...r.dialects],
-        sources: r.sources.map(describeSource),
-      },
-    };
-  });
   const index = new Map(input.rules.map((r, i) => [r.id, i]));
   const byId = new Map(input.rules.map((r) => [r.id, r]));
   const results: Result[] = [];
@@ -158,7 +208,8 @@ export function formatSarif(input: ReportInput, opts: SarifOptions = {}): string
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     runs: [
       {
-        tool: { driver: { name: 'mchard', version: input.toolVersion, informationUri: PROJECT_URL, rules } },
+        // The rules' descriptors go in as text (rulesText) where safeJson writes this empty list.
+        tool: { driver: { name: 'mchard', version: input.toolVersion, informationUri: PROJECT_URL, rules: [] } },
         ...(input.sarifCategory ? { automationDetails: { id: sarifCategoryId(input.sarifCategory) } } : {}),
         invocations: [invocation],
         results: kept,
@@ -166,7 +217,11 @@ export function formatSarif(input: ReportInput, opts: SarifOptions = {}): string
       },
     ],
   };
-  return safeJson(log) + '\n';
+  const text = safeJson(log);
+  const at = text.indexOf('\n          "rules": []');
+  if (at === -1) throw new Error('SARIF: the rules list is not where the log puts it');
+  const place = at + '\n          "rules": '.length;
+  return `${text.slice(0, place)}${rulesText(input.rules, input.toolVersion)}${text.slice(place + 2)}\n`;
 }
 
 /** `--sarif-category NAME` as `automationDetails.id`: with a final `/`, so GitHub takes all of it as the category. */
