@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { SourceText } from '../../src/source.js';
 import { parseDebian } from '../../src/dialects/debian.js';
 import { keptText, lineParts } from '../../src/dialects/debian-lines.js';
+import { defaultRuleOptions } from '../../src/engine/defaults.js';
 
 const parse = (text: string) => parseDebian(new SourceText('/etc/memcached.conf', text));
 const argv = (text: string) => parse(text).argv.map((a) => a.value);
@@ -162,13 +163,13 @@ describe('Debian dialect: memcached sent to the background by /bin/sh', () => {
     expect(config.startupUnknown?.reason).toMatch(/runs memcached in the background \("&"\)/);
     const bg = config.notes.find((n) => n.kind === 'host-dependent' && /in the background/.test(n.message));
     expect(bg && text.slice(bg.span.start, bg.span.end)).toBe('&');
-    const model = analyzeConfig(config, {});
+    const model = analyzeConfig(config, defaultRuleOptions());
     expect(model.startup).toEqual(expect.objectContaining({ ok: true, certain: false, unknown: expect.objectContaining({ depends: 'host' }) }));
   });
 
   it('a failure memcached would meet is not certain either', async () => {
     const { analyzeConfig } = await import('../../src/engine/lint.js');
-    const model = analyzeConfig(parse('-u memcache -l 127.0.0.1 -c 0 -B nonsense &\n'), {});
+    const model = analyzeConfig(parse('-u memcache -l 127.0.0.1 -c 0 -B nonsense &\n'), defaultRuleOptions());
     expect(model.startup.certain).toBe(false);
     expect(model.startup.unknown?.reason).toMatch(/background/);
   });
@@ -177,7 +178,7 @@ describe('Debian dialect: memcached sent to the background by /bin/sh', () => {
     const { analyzeConfig } = await import('../../src/engine/lint.js');
     const config = parse('-u memcache -l 127.0.0.1; true &\n');
     expect(config.startupUnknown).toBeUndefined();
-    expect(analyzeConfig(config, {}).startup).toEqual(expect.objectContaining({ ok: true }));
-    expect(analyzeConfig(config, {}).startup.unknown).toBeUndefined();
+    expect(analyzeConfig(config, defaultRuleOptions()).startup).toEqual(expect.objectContaining({ ok: true }));
+    expect(analyzeConfig(config, defaultRuleOptions()).startup.unknown).toBeUndefined();
   });
 });
