@@ -1265,6 +1265,10 @@ function runtimeFailure(p: DashParser, cmd: SimpleCommand, res: ShellResult): { 
       res.hostDependent.push({ what: `the redirection's target starts with "~": the home directory of the user running the wrapper`, span });
       continue;
     }
+    // An empty file name (`>''`) names no file: open("") fails with ENOENT on every host.
+    if (text === '' && r.kind !== '>&' && r.kind !== '<&') {
+      return { failure: { message: r.kind === '<' ? 'cannot open : No such file' : 'cannot create : Directory nonexistent', span, exitCode: 2 }, exits: false };
+    }
     if (r.kind === '>&' || r.kind === '<&') {
       if (text === '-' || /^[0-2]$/.test(text)) continue;
       // fds 3-9 are closed: Perl marks its own descriptors close-on-exec and systemd passes only 0-2.

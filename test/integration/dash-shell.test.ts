@@ -177,6 +177,10 @@ d('/bin/sh (dash) differential', () => {
     ['-l a >&3 <<EOF\n${x y}\nEOF', '3: Bad file descriptor', 2, 2],
     ['-l a <<EOF | :\n${x y}\nEOF', 'Bad substitution', null, 0],
     ['-l a >&3 >${x y}; :', 'Bad substitution', 2, 2],
+    // Found with seed 2 (">|''"): an empty file name names no file.
+    [">|''", 'cannot create : Directory nonexistent', 2, 2],
+    ['-l a 2>"" <>x', 'cannot create : Directory nonexistent', 2, 2],
+    ["<'' -l a; :", 'cannot open : No such file', null, 0],
   ])('%j: the command fails with "%s" (status %s; dash exits %s)', (l, message, status, dashStatus) => {
     const mine = parseShellCommand(chars(l), { commandName: printer });
     expect(mine.syntaxError).toBeNull();
