@@ -696,6 +696,19 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
     if (ws[0]?.value === 'exec') ws = ws.slice(1);
     if (!ws.length || !isMemcachedProgram(ws[0].value)) return notMemcached(ws[0]?.value ?? '', c);
     for (const e of sh.extraCommands) notes.push({ kind: 'shell-extra-command', span: e.span ?? c.instr.span, message: `after "${e.operator}" the shell runs further commands in the container` });
+    // `memcached ... &`: /bin/sh, the container's main process, does not wait for it. With nothing after the
+    // "&" sh exits at once and Docker stops the container, memcached with it; what follows (`wait`, a loop)
+    // may keep it running. Either way the line does not decide whether memcached serves.
+    let background: { startupUnknown?: { reason: string; decide: string } } = {};
+    if (sh.background) {
+      const after = sh.extraCommands.find((e) => e.operator === '&');
+      const rest = after?.span ? text.slice(after.span.start, after.span.end).replace(/^&/, '').trim() : null;
+      const reason =
+        rest === ''
+          ? `"&" runs memcached in the background and nothing follows: /bin/sh, the container's main process, exits at once (status 0) and the container stops, memcached with it; whether memcached answers at all before that is timing`
+          : `"&" runs memcached in the background: the container runs as long as /bin/sh, its main process, and what follows the "&" decides that`;
+      background = { startupUnknown: { reason, decide: `the ${name} line without the "&" (memcached in the foreground, as the container's main process)` } };
+    }
     for (const r of sh.redirects) notes.push({ kind: 'shell-redirect', span: r.span ?? c.instr.span, message: `"${r.text.trim()}" is a shell redirection, not an argument for memcached` });
     // $VAR takes the image's ENV value (docker run -e can change it); an unknown one leaves the word unknown.
     let unknown: string | null = null;
@@ -728,6 +741,7 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
     userNote(user, user.value === null ? `the user memcached starts as is unknown: ${user.why}` : startsAsOf(user) === 'root' ? `${user.why}: memcached starts as root` : `${user.why}: memcached is not root and ignores -u`);
     return result({
       argv,
+      ...background,
       ...(unknown ? { argvUnknown: `memcached's options are not decided by the file: ${unknown}` } : {}),
       startsAs: startsAsOf(user),
       image,

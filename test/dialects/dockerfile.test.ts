@@ -130,6 +130,20 @@ describe('Dockerfile reading rules', () => {
     expect(instructions.map((i) => i.keyword)).toEqual(['FROM', 'RUN', 'CMD']);
   });
 
+  it('memcached sent to the background by the shell form ("&"): the start-up is unknown, with why; without "&" it is not', () => {
+    // Nothing after the "&": /bin/sh, the container's main process, exits at once and the container stops.
+    const alone = parse('FROM memcached:1.6.21\nCMD memcached -m 64 &\n');
+    expect(alone.argv.map((a) => a.value)).toEqual(['-m', '64']);
+    expect(alone.startupUnknown?.reason).toMatch(/nothing follows: \/bin\/sh, the container's main process, exits at once/);
+    // Something after it (wait, a loop) decides how long the container runs.
+    const waited = parse('FROM memcached:1.6.21\nCMD memcached -m 64 & wait\n');
+    expect(waited.startupUnknown?.reason).toMatch(/what follows the "&" decides/);
+    expect(waited.startupUnknown?.decide).toMatch(/^the CMD line without the "&"/);
+    // Controls: the foreground command, and a "&&" list.
+    expect(parse('FROM memcached:1.6.21\nCMD memcached -m 64\n').startupUnknown).toBeUndefined();
+    expect(parse('FROM memcached:1.6.21\nCMD memcached -m 64 && echo done\n').startupUnknown).toBeUndefined();
+  });
+
   it('points each word at its place in the file', () => {
     const c = parse('FROM alpine\nENTRYPOINT ["memcached", "-l", "0.0.0.0"]\n');
     expect(c.argv.map((a) => c.source.slice(a.span!))).toEqual(['-l', '0.0.0.0']);
