@@ -22,7 +22,7 @@ import type { MemcachedModel } from '../memcached/model.js';
 import type { FixIntent } from '../engine/types.js';
 import { applyEdits, dominantEol, lineEndAt, lineStartAt, type CharEdit, type LineInsert } from './text-edit.js';
 import { occupancy, optionWords, PLAIN_WORD } from './words.js';
-import { CannotEdit } from './word-edits.js';
+import { attempt, CannotEdit } from './word-edits.js';
 import type { BatchLabel, EditAttempt, EditSession } from './types.js';
 
 /** The variable run.sh turns into each option. */
@@ -47,12 +47,8 @@ export function encodeEnvValue(value: string, style: string | undefined): string
 }
 
 export function editBitnamiEnvironment({ config, model, intents, label }: EditSession<ComposeConfig>): EditAttempt {
-  try {
-    return { ok: true, output: build(config, model, intents, label) };
-  } catch (e) {
-    if (e instanceof CannotEdit) return { ok: false, reason: e.message };
-    throw e;
-  }
+  // A refusal (CannotEdit) or colliding edits (EditConflict) is this file's "not fixed", as in every editor.
+  return attempt(() => build(config, model, intents, label));
 }
 
 function build(config: ComposeConfig, model: MemcachedModel, intents: readonly FixIntent[], label: BatchLabel) {
