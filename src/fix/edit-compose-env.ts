@@ -12,7 +12,7 @@
  * change its meaning.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { SourceText } from '../source.js';
+import { SourceText, type ArgToken } from '../source.js';
 import type { ComposeConfig, ComposeEnvVar } from '../dialects/compose.js';
 import { dialectOf } from '../dialects/index.js';
 import type { BitnamiArg } from '../dialects/images/bitnami.js';
@@ -283,8 +283,18 @@ function check(config: ComposeConfig, edited: string, setVars: ReadonlyMap<strin
   };
   if (!isDeepStrictEqual(strip(config), strip(after))) throw new CannotEdit('the edit would change more of the file than environment:');
   if (after.startsAs !== config.startsAs) throw new CannotEdit('the edit would change the user memcached runs as');
-  // What memcached gets: each set option has its value last; each removed option is gone.
-  const events = getopt(after.argv, model.version).events.filter((e): e is OptionEvent => e.kind === 'option');
+  checkOptionsApplied(after.argv, model, intents);
+}
+
+/**
+ * The re-check of what memcached gets from a file whose Bitnami variables were edited (Compose's
+ * `environment:`, a Kubernetes container's `env`, the chart's `extraEnvVars`): each option an intent sets
+ * comes last with its value; each option an intent removes occurs that many times fewer (unless the same
+ * batch sets it again). A variable taken out can leave the option in place (run.sh passes `-p 11211`
+ * without MEMCACHED_PORT_NUMBER): that removal did not happen, and the edit is refused.
+ */
+export function checkOptionsApplied(argv: readonly ArgToken[], model: MemcachedModel, intents: readonly FixIntent[]): void {
+  const events = getopt(argv, model.version).events.filter((e): e is OptionEvent => e.kind === 'option');
   const count = (letter: string, evs: readonly OptionEvent[]) => evs.filter((e) => e.spec.short === letter).length;
   for (const i of intents) {
     if (i.kind === 'set-option') {
