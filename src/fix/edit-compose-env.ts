@@ -21,7 +21,7 @@ import { getopt, type OptionEvent } from '../memcached/getopt.js';
 import type { MemcachedModel } from '../memcached/model.js';
 import type { FixIntent } from '../engine/types.js';
 import { applyEdits, dominantEol, lineEndAt, lineStartAt, type CharEdit, type LineInsert } from './text-edit.js';
-import { occupancy, optionWords, PLAIN_WORD } from './words.js';
+import { ClusterCuts, occupancy, optionWords, PLAIN_WORD } from './words.js';
 import { attempt, CannotEdit } from './word-edits.js';
 import type { BatchLabel, EditAttempt, EditSession } from './types.js';
 
@@ -113,27 +113,21 @@ export function planBitnamiVariables(
     if (occ.kind === 'words') return Array.from({ length: occ.last - occ.first + 1 }, (_, k) => occ.first + k);
     return occ.kind === 'tail' && occ.valueWord !== null ? [occ.word, occ.valueWord] : [occ.word];
   };
-  /** Letters taken out of a cluster word (`-vv` → offsets 1 and 2), applied together at the end. */
-  const cutLetters = new Map<number, Set<number>>();
-  const cutTails = new Map<number, number>();
+  /** Letters and tails taken out of a cluster word (`-vv` → offsets 1 and 2), applied together at the end. */
+  const cuts = new ClusterCuts();
   const removeFromExtra = (ev: OptionEvent) => {
     const occ = occupancy(ev, argv);
     if (occ.kind === 'words') for (let i = occ.first; i <= occ.last; i++) extra.set(i, null);
-    else if (occ.kind === 'letter') cutLetters.set(occ.word, (cutLetters.get(occ.word) ?? new Set()).add(occ.k));
     else {
-      cutTails.set(occ.word, Math.min(occ.k, cutTails.get(occ.word) ?? Infinity));
-      if (occ.valueWord !== null) extra.set(occ.valueWord, null);
+      cuts.add(occ);
+      if (occ.kind === 'tail' && occ.valueWord !== null) extra.set(occ.valueWord, null);
     }
     extraChanged = true;
   };
   const finishCuts = () => {
-    for (const i of new Set([...cutLetters.keys(), ...cutTails.keys()])) {
+    for (const i of cuts.words()) {
       const w = extra.get(i);
-      if (w === null || w === undefined) continue;
-      const tail = cutTails.get(i) ?? w.length;
-      const gone = cutLetters.get(i) ?? new Set<number>();
-      const kept = [...w.slice(0, tail)].filter((_, k) => !gone.has(k)).join('');
-      extra.set(i, kept === '-' ? null : kept);
+      if (w !== null && w !== undefined) extra.set(i, cuts.left(i, w));
     }
   };
 
