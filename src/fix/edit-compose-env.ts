@@ -12,9 +12,9 @@
  * change its meaning.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { SourceText, type ArgToken } from '../source.js';
+import type { ArgToken } from '../source.js';
 import type { ComposeConfig, ComposeEnvVar } from '../dialects/compose.js';
-import { dialectOf } from '../dialects/index.js';
+import { newServiceKey, rereadCompose } from './compose-service.js';
 import type { BitnamiArg } from '../dialects/images/bitnami.js';
 import type { SrcChar } from '../dialects/sourced.js';
 import { getopt, type OptionEvent } from '../memcached/getopt.js';
@@ -232,22 +232,14 @@ function writeVariables(config: ComposeConfig, vars: ReadonlyMap<string, Compose
       const lines = added.map((name) => (isList ? `${prefix}${encodeEnvValue(`${name}=${setVars.get(name)!}`, 'PLAIN')}${note}` : `${prefix}${name}: ${encodeEnvValue(setVars.get(name)!, 'QUOTE_DOUBLE')}${note}`));
       inserts.push({ at: Math.min(lineEndAt(text, endOf), text.length), lines });
     } else {
-      const node = svc.node as unknown as { flow?: boolean; items: { key: Scalar; value?: Scalar | null }[] };
-      if (node.flow) throw new CannotEdit('the service is a flow mapping ({...}); mchard does not add keys to it');
-      const firstKey = node.items[0]?.key?.range;
-      if (!firstKey) throw new CannotEdit('the service has no key to align environment: with');
-      const indent = text.slice(lineStartAt(text, firstKey[0]), firstKey[0]);
-      if (!/^[ ]*$/.test(indent)) throw new CannotEdit('the service keys are not indented with spaces only');
+      const { indent, at } = newServiceKey(config, 'environment:');
       const lines = added.map((name) => `${indent}  ${name}: ${encodeEnvValue(setVars.get(name)!, 'QUOTE_DOUBLE')}${note}`);
       if (envNode) {
         // `environment:` with no value: the entries go on the lines after it.
         const r = envNode.range!;
         inserts.push({ at: Math.min(lineEndAt(text, r[0]), text.length), lines });
       } else {
-        const anchor = node.items.find((p) => p.key?.value === 'image') ?? node.items[node.items.length - 1];
-        const end = anchor.value?.range?.[2] ?? anchor.key.range![1];
-        const at = text[end - 1] === '\n' ? end : lineEndAt(text, end);
-        inserts.push({ at: Math.min(at, text.length), lines: [`${indent}environment:`, ...lines] });
+        inserts.push({ at, lines: [`${indent}environment:`, ...lines] });
       }
     }
   }
@@ -256,27 +248,19 @@ function writeVariables(config: ComposeConfig, vars: ReadonlyMap<string, Compose
 
 /** The edited file must set exactly the intended variables and give memcached what the intents ask. */
 function check(config: ComposeConfig, edited: string, setVars: ReadonlyMap<string, string | null>, intents: readonly FixIntent[], model: MemcachedModel): void {
-  const after = dialectOf('compose').parse(new SourceText(config.source.path, edited)) as ComposeConfig;
-  if (after.launchFailure) throw new CannotEdit(`Compose would not start the edited service: ${after.launchFailure.reason}`);
+  const after = rereadCompose(config, edited, 'environment', 'environment:');
   if (after.argvUnknown) throw new CannotEdit(after.argvUnknown);
-  if (after.service?.name !== config.service!.name || !after.service.environment) throw new CannotEdit('the edit would change which service runs memcached');
+  if (!after.service!.environment) throw new CannotEdit('the edit would change which service runs memcached');
   const decoded = (vars: ReadonlyMap<string, ComposeEnvVar>) => new Map([...vars].map(([k, v]) => [k, v.chars ? v.chars.map((c) => c.ch).join('') : `?${v.text}`]));
   const want = decoded(config.service!.environment!.vars);
   for (const [k, v] of setVars) {
     if (v === null) want.delete(k);
     else want.set(k, v);
   }
-  const got = decoded(after.service.environment.vars);
+  const got = decoded(after.service!.environment.vars);
   if (!isDeepStrictEqual(new Map([...got].sort()), new Map([...want].sort()))) {
     throw new CannotEdit(`the edited environment: would read ${JSON.stringify(Object.fromEntries(got))} instead of ${JSON.stringify(Object.fromEntries(want))}`);
   }
-  const strip = (c: ComposeConfig) => {
-    const js = c.document!.toJS() as { services: Record<string, Record<string, unknown>> };
-    delete js.services[c.service!.name].environment;
-    return js;
-  };
-  if (!isDeepStrictEqual(strip(config), strip(after))) throw new CannotEdit('the edit would change more of the file than environment:');
-  if (after.startsAs !== config.startsAs) throw new CannotEdit('the edit would change the user memcached runs as');
   checkOptionsApplied(after.argv, model, intents);
 }
 
