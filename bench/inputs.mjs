@@ -32,6 +32,20 @@ logfile /var/log/memcached.log
 -vv
 `;
 
+/** One Compose file: a memcached service published on every interface, as many repositories have it. */
+export const COMPOSE_FILE = `services:
+  web:
+    image: nginx:1.25
+    ports:
+      - "8080:80"
+  cache:
+    image: memcached:1.6.21
+    command: memcached -m 256 -c 2048 -v
+    ports:
+      - "11211:11211"
+    restart: unless-stopped
+`;
+
 /** A fleet's files: mostly Debian, one in five sysconfig, in a few shapes with varying numbers. */
 function fleetFile(i) {
   const port = 11211 + (i % 7);

@@ -43,7 +43,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ONE_FILE, writeBigFile, writeFleet } from './inputs.mjs';
+import { COMPOSE_FILE, ONE_FILE, writeBigFile, writeFleet } from './inputs.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const NODE = process.execPath;
@@ -239,6 +239,8 @@ function main() {
 
   const one = join(dir, 'memcached.conf');
   writeFileSync(one, ONE_FILE);
+  const compose = join(dir, 'docker-compose.yml');
+  writeFileSync(compose, COMPOSE_FILE);
   const fleet = writeFleet(dir, fleetSize);
   const bigs = bigSizes.map((mb) => {
     const p = join(dir, `memcached_big-${mb}MB.conf`);
@@ -266,6 +268,9 @@ function main() {
     startup({ name: 'lint 1 file --format sarif', args: ['lint', '--format', 'sarif', one], ok: [1], check: ratioAtMost(1.4) }),
     startup({ name: 'inspect 1 file', args: ['inspect', one], ok: [0], check: ratioAtMost(1.3, ' (no target of its own: lint\'s)') }),
     startup({ name: '--version', args: ['--version'], ok: [0] }),
+    // No targets of issue 18's, shown because users run them: a Compose file (the YAML bundle) and fix.
+    startup({ name: 'lint 1 Compose file', args: ['lint', compose], ok: [1] }),
+    startup({ name: 'fix --dry-run 1 file', args: ['fix', '--dry-run', one], ok: [1] }),
     sea.exe
       ? startup({ name: 'single executable: lint 1 file', cmd: [sea.exe, 'lint', one], ok: [1], check: ratioAtMost(1.25) })
       : { name: 'single executable: lint 1 file', skipped: sea.why },

@@ -3,17 +3,20 @@
 // `npm ci`). CommonJS (bin/package.json), as the bundle is: an ES module entry costs Node.js its ES
 // module loader on every start.
 //
-// The core bundle, dist/mchard.js, is compiled with V8's code cache, so that V8 deserialises the
+// Each bundle (the core, dist/mchard.js, and the groups it loads when a command needs them: dialects.js,
+// compose.js, fix.js, audit.js, lsp.js) is compiled with V8's code cache, so that V8 deserialises the
 // compiled code instead of parsing and compiling the bundle on each start. A cache belongs to one build
-// of the bundle (its first line names the build: a hash of the bundle's files) and one Node.js binary.
+// of the bundles (their first line names the build: a hash of the bundles' files) and one Node.js binary.
 // Two places hold one:
 //
-// - beside the bundle, dist/mchard.js.cache, written by the build after a warm-up run of lint and
-//   inspect (writeCodeCache below) for the Node.js that ran the build; trusted as the bundle is;
+// - beside the bundle, dist/FILE.cache, written by the build after a warm-up run (writeCodeCache below:
+//   lint, inspect and SARIF for the core; the other dialects and fix for theirs) for the Node.js that ran
+//   the build; trusted as the bundle is;
 // - the user's cache folder ($XDG_CACHE_HOME/mchard, else ~/.cache/mchard), for any other Node.js (a
-//   registry install, a second Node.js version) or V8 flags that make V8 reject the build's cache:
-//   written after the first lint or inspect that ran without a cache V8 took, one file per build and
-//   Node.js version, core-BUILD-node-VERSION-ARCH.cache; looked for first.
+//   registry install, a second Node.js version), V8 flags that make V8 reject the build's cache, or a
+//   group the build's warm-up does not run (audit, lsp): written after the first lint, inspect, fix or
+//   audit that ran without a cache V8 took, one file per group, build, Node.js version and set of
+//   Node.js flags, GROUP-BUILD-node-VERSION-ARCH[-fFLAGS].cache; looked for first.
 //
 // A cache from the user's folder is read only when it is a regular file owned by the user running
 // mchard and writable by no one else (not a symbolic link), and its folder is the user's too; it is
@@ -61,8 +64,23 @@ function userCacheDir(env = process.env) {
   return null;
 }
 
-function userCacheName(source) {
-  return `core-${buildOf(source)}-node-${process.version}-${process.arch}.cache`;
+function userCacheName(source, base = 'core') {
+  return `${base}-${buildOf(source)}-node-${process.version}-${process.arch}${flagsTag()}.cache`;
+}
+
+/**
+ * The Node.js flags this process runs with, as a tag in cache names ('' without any): V8 rejects a cache
+ * made under other flags, so runs that alternate flags (NODE_OPTIONS set in one shell, not in another)
+ * keep one cache each instead of replacing each other's on every run. FNV-1a of the flags.
+ */
+function flagsTag() {
+  // Node.js's options but the code of -e/-p (which never changes V8's flags).
+  const argv = process.execArgv.filter((a, k, all) => !/^(-e|--eval|-p|--print)(=|$)/.test(a) && !/^(-e|--eval|-p|--print)$/.test(all[k - 1] ?? ''));
+  const flags = [...argv, process.env.NODE_OPTIONS || ''].join('\0');
+  if (flags === '' || flags === '\0') return '';
+  let h = 0x811c9dc5;
+  for (let i = 0; i < flags.length; i++) h = Math.imul(h ^ flags.charCodeAt(i), 0x01000193) >>> 0;
+  return `-f${h.toString(16).padStart(8, '0')}`;
 }
 
 /** Whether a file or folder (lstat/fstat) is the current user's own and writable by no one else. */
@@ -162,7 +180,7 @@ function writeUserCache(dir, name, data) {
 function removeStale(dir, keep) {
   const now = Date.now();
   for (const entry of fs.readdirSync(dir)) {
-    if (entry === keep || !/^\.?core-\w+-node-.+\.cache(\.\d+\.\w+)?$/.test(entry)) continue;
+    if (entry === keep || !/^\.?(core|dialects|compose|audit|fix|lsp)-\w+-node-.+\.cache(\.\d+\.\w+)?$/.test(entry)) continue;
     try {
       const st = fs.lstatSync(join(dir, entry));
       if (st.isFile() && now - st.mtimeMs > STALE_MS) fs.unlinkSync(join(dir, entry));
@@ -177,77 +195,149 @@ function verifyChecksums() {
   require('node:v8').setFlagsFromString('--verify-snapshot-checksum');
 }
 
+/** The bundle's files (scripts/build.mjs's groups); each is compiled with its own code cache. */
+const GROUP_FILES = new Set(['mchard.js', 'dialects.js', 'compose.js', 'audit.js', 'fix.js', 'lsp.js']);
+
+/** A group's name in cache file names: the core is "core", the others their file's name. */
+function cacheBase(file) {
+  const name = file.slice(file.lastIndexOf('/') + 1);
+  return name === 'mchard.js' ? 'core' : name.replace(/\.js$/, '');
+}
+
 /**
- * Compiles and runs dist/mchard.js as a CommonJS module; returns its exports and the compiled script.
- * `cache` is where the code cache comes from: 'all' (beside the bundle, else the user's folder),
- * 'beside' (only beside the bundle: the build's warm-up reads none, the tests' builds) or 'none'.
+ * Loads the package's bundles for one process: each group file is compiled (with its code cache when V8
+ * takes one) and run as a CommonJS module, once; a group's require('./other.js') of another group comes
+ * back here, so every group is compiled with its cache and exists once. `cache` is where code caches
+ * come from: 'all' (beside the bundle, else the user's folder), 'beside' (only beside the bundle: the
+ * build's warm-up reads none, the tests' builds) or 'none'.
+ */
+function makeLoader(dist = DIST, cache = 'all', env = process.env) {
+  if (env.MCHARD_CODE_CACHE === 'off') cache = 'none';
+  const dir = cache === 'all' ? userCacheDir(env) : null;
+  /** file → { exports, script, file, header, source, base, from, wantsUserCache } */
+  const loaded = new Map();
+
+  function requireFor(file) {
+    const plain = Module.createRequire(file);
+    const req = (id) => (typeof id === 'string' && id.startsWith('./') && GROUP_FILES.has(id.slice(2)) ? load(join(dist, id.slice(2))).exports : plain(id));
+    req.resolve = plain.resolve;
+    req.cache = plain.cache;
+    return req;
+  }
+
+  function load(file) {
+    const known = loaded.get(file);
+    if (known) return known;
+    const base = cacheBase(file);
+    // latin1: the bundles are ASCII (esbuild escapes everything else), and a one-byte string needs no decoding.
+    const source = fs.readFileSync(file, 'latin1');
+    /** Where the cache that was offered to V8 came from: 'user', 'beside' or null. */
+    let from = null;
+    let cachedData;
+    // The user's cache first: there is one only when the cache beside the bundle is missing, for another
+    // Node.js, or rejected by V8 (other V8 flags), and looking costs one failed open() otherwise.
+    if (dir) {
+      const data = readUserCache(dir, userCacheName(source, base));
+      const header = cacheHeader(source, true);
+      if (data && data.toString('latin1', 0, header.length) === header) {
+        verifyChecksums();
+        cachedData = data.subarray(header.length);
+        from = 'user';
+      } else if (data) {
+        debug(`a cache of another build or Node.js in the user folder: not used (${base})`);
+      }
+    }
+    if (!cachedData && cache !== 'none') {
+      try {
+        const data = fs.readFileSync(`${file}.cache`);
+        const header = cacheHeader(source);
+        if (data.toString('latin1', 0, header.length) === header) {
+          cachedData = data.subarray(header.length);
+          from = 'beside';
+        }
+      } catch {
+        // no cache beside the bundle (built with --no-code-cache, not shipped, or a group the build's warm-up does not run)
+      }
+    }
+    const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData });
+    const rejected = cachedData !== undefined && script.cachedDataRejected === true;
+    if (rejected) debug(`V8 rejected the cache ${from === 'user' ? `in ${dir}` : `beside ${file}`}: compiled from source`);
+    // In require's cache too, so anything that loads a group by Node.js's own require shares this instance.
+    const mod = new Module(file, module);
+    mod.filename = file;
+    mod.loaded = true;
+    require.cache[file] = mod;
+    const record = {
+      exports: mod.exports,
+      script,
+      file,
+      header: cacheHeader(source),
+      source,
+      base,
+      from: rejected ? null : from,
+      /** Whether the run should leave a cache in the user's folder: it had none that V8 took. */
+      wantsUserCache: dir !== null && (from === null || rejected),
+      dir,
+    };
+    loaded.set(file, record);
+    script.runInThisContext()(mod.exports, requireFor(file), mod, file, dist);
+    record.exports = mod.exports;
+    return record;
+  }
+
+  return { load, loaded, dist };
+}
+
+/**
+ * Compiles and runs dist/mchard.js (and, when it asks, the other groups) as CommonJS modules; returns the
+ * core's exports, its compiled script and where its cache came from, and the loader (which groups ran).
  */
 function loadCore(dist = DIST, cache = 'all', env = process.env) {
-  if (env.MCHARD_CODE_CACHE === 'off') cache = 'none';
-  const file = join(dist, 'mchard.js');
-  // latin1: the bundle is ASCII (esbuild escapes everything else), and a one-byte string needs no decoding.
-  const source = fs.readFileSync(file, 'latin1');
-  /** Where the cache that was offered to V8 came from: 'user', 'beside' or null. */
-  let from = null;
-  let cachedData;
-  // The user's cache first: there is one only when the cache beside the bundle is missing, for another
-  // Node.js, or rejected by V8 (other V8 flags), and looking costs one failed open() otherwise.
-  const dir = cache === 'all' ? userCacheDir(env) : null;
-  if (dir) {
-    const data = readUserCache(dir, userCacheName(source));
-    const header = cacheHeader(source, true);
-    if (data && data.toString('latin1', 0, header.length) === header) {
-      verifyChecksums();
-      cachedData = data.subarray(header.length);
-      from = 'user';
-    } else if (data) {
-      debug('a cache of another build or Node.js in the user folder: not used');
-    }
-  }
-  if (!cachedData && cache !== 'none') {
-    try {
-      const data = fs.readFileSync(`${file}.cache`);
-      const header = cacheHeader(source);
-      if (data.toString('latin1', 0, header.length) === header) {
-        cachedData = data.subarray(header.length);
-        from = 'beside';
-      }
-    } catch {
-      // no cache beside the bundle (built with --no-code-cache, or not shipped)
-    }
-  }
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData });
-  const rejected = cachedData !== undefined && script.cachedDataRejected === true;
-  if (rejected) debug(`V8 rejected the cache ${from === 'user' ? `in ${dir}` : `beside ${file}`}: compiled from source`);
-  // In require's cache, so the other bundles' require('./mchard.js') share this instance of the core.
-  const mod = new Module(file, module);
-  mod.filename = file;
-  mod.loaded = true;
-  require.cache[file] = mod;
-  script.runInThisContext()(mod.exports, Module.createRequire(file), mod, file, dist);
-  /** Whether the run should leave a cache in the user's folder: it had none that V8 took. */
-  const wantsUserCache = dir !== null && (from === null || rejected);
-  return { exports: mod.exports, script, file, header: cacheHeader(source), source, from: rejected ? null : from, wantsUserCache, dir };
+  const loader = makeLoader(dist, cache, env);
+  const core = loader.load(join(dist, 'mchard.js'));
+  return { ...core, loader };
 }
 
-/** After a run without a usable cache: the compiled code (the functions that ran included) into the user's folder. */
+/** The groups this process loaded, as file names (mchard.js first). */
+function loadedGroups(core) {
+  return [...core.loader.loaded.keys()].map((f) => f.slice(f.lastIndexOf('/') + 1));
+}
+
+/** After a run without a usable cache: each group's compiled code (the functions that ran included) into the user's folder. */
 function saveUserCache(core) {
-  if (!core.wantsUserCache) return false;
-  verifyChecksums();
-  const data = core.script.createCachedData();
-  return writeUserCache(core.dir, userCacheName(core.source), Buffer.concat([Buffer.from(cacheHeader(core.source, true), 'latin1'), data]));
+  let wrote = false;
+  for (const g of core.loader.loaded.values()) {
+    if (!g.wantsUserCache) continue;
+    verifyChecksums();
+    const data = g.script.createCachedData();
+    if (writeUserCache(g.dir, userCacheName(g.source, g.base), Buffer.concat([Buffer.from(cacheHeader(g.source, true), 'latin1'), data]))) wrote = true;
+  }
+  return wrote;
 }
 
-/** The build's warm-up: runs lint and inspect on sample files, then writes the code cache beside the bundle. */
+/**
+ * The build's warm-up: runs each group's commands on sample files, then writes each group's code cache
+ * beside it. The core's cache is taken right after the core's own commands (lint, inspect, SARIF): a
+ * cache holds every function compiled so far, and the core's must not carry what only fix or Compose
+ * run (it would cost every lint to deserialise). No command here writes anything or asks the host.
+ */
 async function writeCodeCache(dist, samples) {
-  const { exports, script, file, header } = loadCore(dist, 'none');
+  const core = loadCore(dist, 'none');
+  const { main } = core.exports;
   const quiet = { out() {}, err() {}, stdoutStream: {}, stdinIsTTY: false };
-  for (const sample of ['insecure-debian.conf', 'insecure-rhel.sysconfig']) {
-    for (const cmd of ['lint', 'inspect']) await exports.main([cmd, join(samples, sample)], quiet);
+  const sample = (name) => join(samples, name);
+  const write = (g) => fs.writeFileSync(`${g.file}.cache`, Buffer.concat([Buffer.from(g.header, 'latin1'), g.script.createCachedData()]));
+  for (const name of ['insecure-debian.conf', 'insecure-rhel.sysconfig']) {
+    for (const cmd of ['lint', 'inspect']) await main([cmd, sample(name)], quiet);
   }
   // SARIF, as code scanning runs it: its report, the rules' help and the fingerprints compiled too.
-  await exports.main(['lint', '--format', 'sarif', join(samples, 'insecure-debian.conf')], quiet);
-  fs.writeFileSync(`${file}.cache`, Buffer.concat([Buffer.from(header, 'latin1'), script.createCachedData()]));
+  await main(['lint', '--format', 'sarif', sample('insecure-debian.conf')], quiet);
+  write(core);
+  // The other dialects (systemd, OpenRC, rc.conf, supervisord; Compose and its YAML parser), then fix.
+  const others = ['insecure-memcached.service', 'insecure-memcached.confd', 'freebsd-rc.conf', 'supervisord-memcached.conf', 'docker-compose.yml'];
+  for (const name of others) for (const cmd of ['lint', 'inspect']) await main([cmd, sample(name)], quiet);
+  for (const name of ['insecure-debian.conf', 'insecure-rhel.sysconfig', 'docker-compose.yml', 'insecure-memcached.service']) await main(['fix', '--dry-run', sample(name)], quiet);
+  for (const g of core.loader.loaded.values()) if (g !== core.loader.loaded.get(core.file)) write(g);
 }
 
 if (require.main === module) {
@@ -266,10 +356,10 @@ if (require.main === module) {
     const argv = process.argv.slice(2);
     core.exports.main(argv).then((code) => {
       process.exitCode = code;
-      // The cache is made from a run of the commands it is for: their functions are then compiled too.
-      if (argv[0] === 'lint' || argv[0] === 'inspect') saveUserCache(core);
+      // A cache is made from a run of the commands it is for: their functions are then compiled too.
+      if (['lint', 'inspect', 'fix', 'audit'].includes(argv[0])) saveUserCache(core);
     });
   }
 }
 
-module.exports = { loadCore, saveUserCache, writeCodeCache, userCacheDir, userCacheName };
+module.exports = { loadCore, loadedGroups, saveUserCache, writeCodeCache, userCacheDir, userCacheName };

@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // Builds mchard as a single executable for servers without Node.js (`npm run build:sea`), with
-// Node.js's single executable applications: the CLI bundled by esbuild into one CommonJS file (no
-// chunks, no dynamic imports of files, dependencies included) and a V8 code cache of it made by a
-// warm-up run, both carried as assets and loaded by a small main script (LOADER below), made into a blob
-// by `node --experimental-sea-config`, and injected with postject into a copy of the node binary that
-// runs this script. Output: build/sea/mchard, for this machine's OS and CPU (Linux x86-64 in CI).
-import { build } from 'esbuild';
+// Node.js's single executable applications: the npm package's bundles (scripts/build.mjs --sea: the
+// same groups, minified, dependencies included, each with a V8 code cache made by the build's warm-up
+// run), carried as assets and loaded by a small main script (LOADER below) as bin/mchard.js loads them,
+// made into a blob by `node --experimental-sea-config`, and injected with postject into a copy of the
+// node binary that runs this script. Output: build/sea/mchard, for this machine's OS and CPU (Linux
+// x86-64 in CI).
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,85 +25,88 @@ function step(label, file, args) {
   return r.stdout;
 }
 
+/** The npm package's bundles (scripts/build.mjs's groups), each an asset of the executable. */
+const GROUP_FILES = ['mchard.js', 'dialects.js', 'compose.js', 'audit.js', 'fix.js', 'lsp.js'];
+
 /**
- * The executable's main script: a loader that compiles the bundle (an asset) with a code cache made by a
- * warm-up run (another asset), as bin/mchard.js does for the npm package. Node.js's own SEA code cache
+ * The executable's main script: a loader that runs the bundles (assets), each compiled with the code
+ * cache the build's warm-up made for it (another asset), as bin/mchard.js does for the npm package:
+ * the core first, another bundle when a command asks for it. Node.js's own SEA code cache
  * ("useCodeCache") holds only what compiling the script's top level makes: every function of a lint
- * would still be compiled on each start. The cache comes from the Node.js binary the executable is made
- * of (this one) and the same wrapper and file name; if V8 rejects it all the same, the bundle is
- * compiled from source: slower, never different (MCHARD_DEBUG=1 says so).
+ * would still be compiled on each start. The caches come from the Node.js binary the executable is made
+ * of (this one) and the same wrapper (V8 checks the source's length, not its name); if V8 rejects one
+ * all the same, that bundle is compiled from source: slower, never different (MCHARD_DEBUG=1 says so).
+ * A bundle's createRequire(import.meta.url) gets a path beside the executable: it loads only Node.js's
+ * own modules, and nothing is ever read from beside the executable.
  */
 const LOADER = `'use strict';
 const { getAsset } = require('node:sea');
 const { Script } = require('node:vm');
-const source = getAsset('mchard.js', 'latin1');
-let cachedData;
-if (process.env.MCHARD_CODE_CACHE !== 'off') cachedData = Buffer.from(getAsset('mchard.cache'));
-const script = new Script(WRAP(source), { filename: 'mchard.js', cachedData });
-if (process.env.MCHARD_DEBUG) require('node:fs').writeSync(2, 'mchard: code cache: ' + (!cachedData ? 'off' : script.cachedDataRejected ? 'V8 rejected the cache: compiled from source' : 'used') + '\\n');
-const mod = { exports: {} };
-script.runInThisContext()(mod.exports, require, mod);
-mod.exports.main(process.argv.slice(2)).then((code) => {
+const { dirname, join } = require('node:path');
+const GROUPS = new Set(GROUP_FILES);
+const loaded = new Map();
+const off = process.env.MCHARD_CODE_CACHE === 'off';
+const here = dirname(process.execPath);
+function debug(name, what) {
+  if (process.env.MCHARD_DEBUG) require('node:fs').writeSync(2, 'mchard: code cache' + (name === 'mchard.js' ? '' : ' (' + name + ')') + ': ' + what + '\\n');
+}
+function load(name) {
+  const known = loaded.get(name);
+  if (known) return known.exports;
+  const source = getAsset(name, 'latin1');
+  let cachedData;
+  if (!off) {
+    let data = null;
+    try {
+      data = Buffer.from(getAsset(name + '.cache'));
+    } catch {
+      // no cache for this bundle (one the warm-up does not run)
+    }
+    const build = /^\\/\\/ mchard \\S+ build (\\w+)/.exec(source);
+    const nl = data ? data.indexOf(10) : -1;
+    if (data && build && nl > 0 && data.toString('latin1', 0, nl).includes('build ' + build[1] + ',')) cachedData = data.subarray(nl + 1);
+  }
+  const script = new Script(WRAP(source), { filename: name, cachedData });
+  debug(name, off ? 'off' : !cachedData ? 'none' : script.cachedDataRejected ? 'V8 rejected the cache: compiled from source' : 'used');
+  const mod = { exports: {} };
+  loaded.set(name, mod);
+  const req = (id) => (typeof id === 'string' && id.startsWith('./') && GROUPS.has(id.slice(2)) ? load(id.slice(2)) : require(id));
+  const file = join(here, name);
+  script.runInThisContext()(mod.exports, req, mod, file, here);
+  return mod.exports;
+}
+load('mchard.js').main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 });
 `;
-const WRAP = (source) => `(function (exports, require, module) {${source}\n})`;
+// The wrapper bin/mchard.js compiles each bundle in, so the caches the build made fit.
+const WRAP = (source) => `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
 
 async function buildSea(work) {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-  const script = work('mchard.cjs');
+  const dist = work('dist');
   const loader = work('loader.cjs');
-  const cache = work('mchard.cache');
   const blob = work('mchard.blob');
   const config = work('sea-config.json');
   const tmpExe = work('mchard');
-  const result = await build({
-    // The CLI's main, exported (the loader calls it), with everything it may load inside.
-    stdin: { contents: `export { main } from ${JSON.stringify(join(root, 'src/cli/main.ts'))};`, resolveDir: root, sourcefile: '<sea>', loader: 'js' },
-    outfile: script,
-    bundle: true,
-    splitting: false,
-    format: 'cjs',
-    platform: 'node',
-    target: 'node20',
-    minify: true,
-    // ASCII: the loader reads it as latin1.
-    charset: 'ascii',
-    legalComments: 'none',
-    metafile: true,
-    // A module's "URL" is the executable's path: enough for createRequire(import.meta.url) of built-in
-    // modules (createRequire takes a path, and a path costs no node:url at start-up). Any other use of
-    // import.meta fails the build, as there are no files beside the executable.
-    define: { __MCHARD_VERSION__: JSON.stringify(pkg.version), 'import.meta.url': 'process.execPath' },
-    logOverride: { 'empty-import-meta': 'error' },
-    logLevel: 'silent',
-  });
-  // SEA's require() loads built-in modules only: nothing else may be left outside the bundle.
+  // The npm package's groups, minified, each with a code cache made by the build's warm-up with this Node.js.
+  step('scripts/build.mjs --sea', process.execPath, [join(root, 'scripts', 'build.mjs'), '--sea', '--outdir', dist]);
+  // SEA's require() loads built-in modules only: nothing else may be left outside the bundles.
   const builtins = new Set(builtinModules);
-  for (const imp of Object.values(result.metafile.outputs).flatMap((o) => o.imports)) {
-    if (!imp.path.startsWith('node:') && !builtins.has(imp.path)) {
-      throw new Error(`"${imp.path}" is not bundled; the single executable can load only Node.js built-in modules`);
+  const assets = {};
+  for (const name of GROUP_FILES) {
+    const text = readFileSync(join(dist, name), 'latin1');
+    for (const m of text.matchAll(/\brequire\("([^"]+)"\)/g)) {
+      const id = m[1];
+      if (!id.startsWith('node:') && !builtins.has(id) && !(id.startsWith('./') && GROUP_FILES.includes(id.slice(2)))) {
+        throw new Error(`"${id}" (required by ${name}) is not bundled; the single executable can load only Node.js built-in modules`);
+      }
     }
+    assets[name] = join(dist, name);
+    if (existsSync(join(dist, `${name}.cache`))) assets[`${name}.cache`] = join(dist, `${name}.cache`);
   }
-  // The warm-up: lint and inspect on samples, with this Node.js, then the compiled code as the cache.
-  const warm = [
-    `const { Script } = require('node:vm');`,
-    `const source = require('node:fs').readFileSync(${JSON.stringify(script)}, 'latin1');`,
-    `const s = new Script((${WRAP.toString()})(source), { filename: 'mchard.js' });`,
-    `const mod = { exports: {} };`,
-    `s.runInThisContext()(mod.exports, require, mod);`,
-    `const quiet = { out() {}, err() {}, stdoutStream: {}, stdinIsTTY: false };`,
-    `(async () => {`,
-    `  for (const f of ['insecure-debian.conf', 'insecure-rhel.sysconfig']) for (const c of ['lint', 'inspect']) await mod.exports.main([c, require('node:path').join(${JSON.stringify(join(root, 'samples'))}, f)], quiet);`,
-    `  require('node:fs').writeFileSync(${JSON.stringify(cache)}, s.createCachedData());`,
-    `})();`,
-  ].join('\n');
-  step('the code cache warm-up', process.execPath, ['-e', warm]);
-  writeFileSync(loader, LOADER.replace('WRAP(source)', `(${WRAP.toString()})(source)`));
-  writeFileSync(
-    config,
-    JSON.stringify({ main: loader, output: blob, disableExperimentalSEAWarning: true, useCodeCache: false, assets: { 'mchard.js': script, 'mchard.cache': cache } }),
-  );
+  writeFileSync(loader, LOADER.replace('WRAP(source)', `(${WRAP.toString()})(source)`).replace('GROUP_FILES', JSON.stringify(GROUP_FILES)));
+  writeFileSync(config, JSON.stringify({ main: loader, output: blob, disableExperimentalSEAWarning: true, useCodeCache: false, assets }));
   step('node --experimental-sea-config', process.execPath, ['--experimental-sea-config', config]);
   copyFileSync(process.execPath, tmpExe);
   chmodSync(tmpExe, 0o755);
@@ -142,5 +145,5 @@ try {
   process.stderr.write(`build-sea: ${first ? `${where}${first.text}` : e.message}\n`);
   process.exitCode = 2;
 } finally {
-  for (const f of made) rmSync(f, { force: true });
+  for (const f of made) rmSync(f, { force: true, recursive: true });
 }

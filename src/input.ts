@@ -30,6 +30,8 @@ export const DEFAULT_MAX_FILE_SIZE = 1 << 20;
 export interface ReadLimits {
   /** Largest file (and standard input) accepted, in bytes. */
   maxBytes?: number;
+  /** lstat(2) of the file taken by the caller in this run (readRegularFile's `known`). */
+  known?: Stats;
 }
 
 /**
@@ -68,7 +70,7 @@ export function readConfig(path: string, limits: ReadLimits = {}): SourceText {
 
 /** Reads a file completely and strictly, keeping its bytes (fix compares them again before writing). */
 export function readConfigBytes(path: string, limits: ReadLimits = {}): { bytes: Buffer; source: SourceText } {
-  const bytes = readRegularFile(path, limits.maxBytes ?? DEFAULT_MAX_FILE_SIZE);
+  const bytes = readRegularFile(path, limits.maxBytes ?? DEFAULT_MAX_FILE_SIZE, { known: limits.known });
   return { bytes, source: decodeConfig(path, bytes) };
 }
 
@@ -99,10 +101,12 @@ function tooBig(path: string, size: number | null, max: number): InputError {
  * The bytes of a regular file of at most `maxBytes`, or an InputError. Never blocks on a pipe, never
  * opens a device, never reads more than `maxBytes + 1` bytes.
  */
-export function readRegularFile(path: string, maxBytes: number, opts: { noFollow?: string } = {}): Buffer {
+export function readRegularFile(path: string, maxBytes: number, opts: { noFollow?: string; known?: Stats } = {}): Buffer {
   let before: Stats;
   try {
-    before = opts.noFollow ? lstatSync(path) : statSync(path);
+    // `known`: the caller's lstat of the path in this run, no symbolic link (so what stat would say);
+    // the descriptor is checked again once open.
+    before = opts.known && !opts.known.isSymbolicLink() ? opts.known : opts.noFollow ? lstatSync(path) : statSync(path);
   } catch (e) {
     throw new InputError(path, describeFsError(e));
   }

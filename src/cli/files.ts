@@ -1,4 +1,5 @@
 /** Which files a command works on, and reading each in its dialect with the options that apply to it. */
+import type { Stats } from 'node:fs';
 import { dirname } from 'node:path';
 import { InputError, isHostLocation, readConfig, type ReadLimits } from '../input.js';
 import { isInside, locateInTree, rememberingFolders, type Located } from '../system/links.js';
@@ -58,23 +59,24 @@ export class RefusedError extends InputError {
 /** Folders resolved by the reads of this process (a command reads each file once; the language server does not read files). */
 const folders = rememberingFolders();
 
-function linkLeadsOut(path: string): string | null {
-  if (readsStdin(path) || isHostLocation(path)) return null;
+function linkLeadsOut(path: string): { reason: string | null; stat?: Stats } {
+  if (readsStdin(path) || isHostLocation(path)) return { reason: null };
   let loc: Located;
   let cwd: string;
   try {
     loc = locateInTree(path, undefined, folders);
     cwd = folders(process.cwd());
   } catch {
-    return null; // unreadable: readConfig says why
+    return { reason: null }; // unreadable: readConfig says why
   }
-  if (cwd !== '/' && isInside(loc.target, cwd)) return null;
-  if (loc.outsideReason) return loc.outsideReason;
+  const stat = loc.fileStat;
+  if (cwd !== '/' && isInside(loc.target, cwd)) return { reason: null, stat };
+  if (loc.outsideReason) return { reason: loc.outsideReason };
   // A folder link on the way of an absolute path (repo/x/etc -> /etc): the file is elsewhere than named.
   if (loc.treeReal !== loc.treeAbs && !isInside(loc.target, loc.treeAbs)) {
-    return `leads through a symbolic link to ${loc.target}, outside ${loc.treeAbs}, the folder named on the command line`;
+    return { reason: `leads through a symbolic link to ${loc.target}, outside ${loc.treeAbs}, the folder named on the command line` };
   }
-  return null;
+  return { reason: null, stat };
 }
 
 /**
@@ -82,9 +84,9 @@ function linkLeadsOut(path: string): string | null {
  * parsed. `followLinks: false`: refuse a file whose links lead out (linkLeadsOut).
  */
 export async function loadFile(path: string, dialect?: DialectName, limits: ReadLimits & { followLinks?: boolean } = {}): Promise<LoadedFile> {
-  const outside = limits.followLinks === false ? linkLeadsOut(path) : null;
-  if (outside) throw new InputError(path, `${outside}; mchard reads a file there only with --follow-symlinks (or --host-checks for this host's own configuration)`);
-  const source = readConfig(readsStdin(path) ? '-' : path, limits);
+  const links = limits.followLinks === false ? linkLeadsOut(path) : { reason: null };
+  if (links.reason) throw new InputError(path, `${links.reason}; mchard reads a file there only with --follow-symlinks (or --host-checks for this host's own configuration)`);
+  const source = readConfig(readsStdin(path) ? '-' : path, { ...limits, known: links.stat });
   const detection = detectDialect(path, source.text, dialect, companionsOf(path));
   if (detection.refused) throw new RefusedError(detection);
   await loadDialect(detection.dialect);

@@ -3,7 +3,7 @@
  * point: `etc/memcached.conf -> /etc/shadow` must not make a root-run mchard read (lint) or write (fix)
  * the host's files. Shared by the reader (src/cli/files.ts) and the safe write (src/fix/write.ts).
  */
-import { lstatSync, realpathSync } from 'node:fs';
+import { lstatSync, realpathSync, type Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
 
 export function isInside(child: string, parent: string): boolean {
@@ -19,6 +19,8 @@ export interface Located {
   outsideTree: string | null;
   /** Why following it needs --follow-symlinks. */
   outsideReason: string | null;
+  /** lstat(2) of the file when it was taken here and it is no symbolic link (what stat(2) would say too). */
+  fileStat?: Stats;
 }
 
 /**
@@ -32,8 +34,9 @@ export function locateInTree(path: string, tree?: string, folders?: FolderResolv
   const real = folders ?? realpathSync.native;
   // The kernel's resolution (realpath(3)), as reading the file does: `a/../x` is x beside where the link a leads, not ./x.
   const treeReal = real(treeGiven);
-  const target = folders && tree === undefined ? inFolder(path, treeReal) : realpathSync.native(path);
-  const resolved = { target, treeAbs, treeReal };
+  const inside = folders && tree === undefined ? inFolder(path, treeReal) : { target: realpathSync.native(path) };
+  const target = inside.target;
+  const resolved = { target, treeAbs, treeReal, ...(inside.stat ? { fileStat: inside.stat } : {}) };
   if (!isAbsolute(treeGiven)) {
     // A relative argument inside the current folder names something in it: a folder link on the way must not lead out.
     const cwd = process.cwd();
@@ -104,9 +107,9 @@ export function rememberingFolders(): FolderResolver {
  * path and the name, unless the name itself is a symbolic link (then realpath(3) of the whole path). One
  * lstat instead of a readlink per component. Throws as realpath(3) would for a missing file.
  */
-function inFolder(path: string, folderReal: string): string {
+function inFolder(path: string, folderReal: string): { target: string; stat?: Stats } {
   const name = basename(path);
   const st = lstatSync(path);
-  if (st.isSymbolicLink() || name === '..' || name === '.' || name === '' || path.endsWith('/')) return realpathSync.native(path);
-  return folderReal === '/' ? `/${name}` : `${folderReal}/${name}`;
+  if (st.isSymbolicLink() || name === '..' || name === '.' || name === '' || path.endsWith('/')) return { target: realpathSync.native(path) };
+  return { target: folderReal === '/' ? `/${name}` : `${folderReal}/${name}`, stat: st };
 }

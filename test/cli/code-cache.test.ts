@@ -234,3 +234,65 @@ describe('the code cache in the user folder', () => {
     expect(existsSync(join(xdg, 'mchard'))).toBe(false);
   });
 });
+
+describe('the code caches of the other bundles (Compose and YAML, the other dialects, fix)', () => {
+  /** Runs mchard ARGS through the package's loader; which groups were compiled, and from which cache. */
+  function groups(binFile: string, args: string[], extra: Record<string, string>): Record<string, { from: string | null; rejected: boolean | undefined }> {
+    const code = [
+      `const b = require(${JSON.stringify(binFile)});`,
+      `const c = b.loadCore();`,
+      `const quiet = { out() {}, err() {}, stdoutStream: {}, stdinIsTTY: false };`,
+      `c.exports.main(JSON.parse(process.env.ARGS), quiet).then(() => {`,
+      `  const out = {};`,
+      `  for (const g of c.loader.loaded.values()) out[g.base] = { from: g.from, rejected: g.script.cachedDataRejected };`,
+      `  process.stdout.write(JSON.stringify(out));`,
+      `});`,
+    ].join('\n');
+    return JSON.parse(execFileSync(process.execPath, ['-e', code], { env: envOf({ ...extra, ARGS: JSON.stringify(args) }), encoding: 'utf8' }));
+  }
+
+  let compose: string;
+  beforeAll(() => {
+    compose = tmp.write('compose/docker-compose.yml', 'services:\n  cache:\n    image: memcached:1.6\n    command: memcached -u root -l 0.0.0.0\n    ports: ["11211:11211"]\n');
+  });
+
+  it('the build ships a cache for each group its warm-up runs, and V8 takes them', () => {
+    const shipped = join(ROOT, 'bin', 'mchard.js');
+    // Compose's reader uses the container images' model, which the other dialects' group holds.
+    const beside = { from: 'beside', rejected: false };
+    expect(groups(shipped, ['lint', compose], {})).toEqual({ core: beside, compose: beside, dialects: beside });
+    expect(groups(shipped, ['fix', '--dry-run', compose], {})).toMatchObject({ core: { from: 'beside' }, compose: { from: 'beside' }, fix: { from: 'beside', rejected: false } });
+  });
+
+  it('without them (another Node.js): the first run writes one per group it loaded, the next takes them; same output', () => {
+    const xdg = tmp.join('groups');
+    const run = () => spawnSync(process.execPath, [bin, 'lint', compose], { env: envOf({ XDG_CACHE_HOME: xdg }), encoding: 'utf8' });
+    const off = spawnSync(process.execPath, [bin, 'lint', compose], { env: envOf({ MCHARD_CODE_CACHE: 'off' }), encoding: 'utf8' });
+    expect(off.status).toBe(1);
+    const none = { from: null, rejected: undefined };
+    expect(groups(bin, ['lint', compose], { XDG_CACHE_HOME: tmp.join('groups-probe') })).toEqual({ core: none, compose: none, dialects: none });
+    const first = run();
+    expect({ status: first.status, stdout: first.stdout, stderr: first.stderr }).toEqual({ status: off.status, stdout: off.stdout, stderr: '' });
+    const named = (base: string) => `${base}-${buildId}-node-${process.version}-${process.arch}.cache`;
+    expect(readdirSync(join(xdg, 'mchard')).sort()).toEqual([named('compose'), NAME(), named('dialects')]);
+    const user = { from: 'user', rejected: false };
+    expect(groups(bin, ['lint', compose], { XDG_CACHE_HOME: xdg })).toEqual({ core: user, compose: user, dialects: user });
+    const second = run();
+    expect({ status: second.status, stdout: second.stdout, stderr: second.stderr }).toEqual({ status: off.status, stdout: off.stdout, stderr: '' });
+  });
+
+  it('runs under other Node.js flags keep a cache of their own: alternating runs rewrite nothing', () => {
+    const xdg = tmp.join('flag-sets');
+    const plain = { XDG_CACHE_HOME: xdg };
+    const flagged = { XDG_CACHE_HOME: xdg, NODE_OPTIONS: '--max-old-space-size=300' };
+    expect(lint(plain)).toEqual({ ...expected, stderr: '' });
+    expect(lint(flagged)).toEqual({ ...expected, stderr: '' });
+    const files = readdirSync(join(xdg, 'mchard')).sort();
+    expect(files).toHaveLength(2);
+    const stamps = () => files.map((f) => statSync(join(xdg, 'mchard', f)).mtimeMs);
+    const before = stamps();
+    for (const env of [plain, flagged, plain]) expect(lint(env)).toEqual({ ...expected, stderr: '' });
+    expect(stamps()).toEqual(before);
+    expect(probe(flagged)).toEqual({ from: 'user', rejected: false, wants: false });
+  });
+});

@@ -42,6 +42,8 @@ d('the single executable', () => {
     copyFileSync(SEA, exe);
     copyFileSync(join(SAMPLES, 'insecure-debian.conf'), tmp.join('insecure-debian.conf'));
     copyFileSync(join(SAMPLES, 'insecure-rhel.sysconfig'), tmp.join('memcached'));
+    copyFileSync(join(SAMPLES, 'docker-compose.yml'), tmp.join('docker-compose.yml'));
+    copyFileSync(join(SAMPLES, 'insecure-memcached.service'), tmp.join('memcached.service'));
     // The PATH of a server without Node.js: memcached (when installed here) and nothing else.
     mkdirSync(tmp.join('tools'));
     if (existsSync(MEMCACHED)) symlinkSync(MEMCACHED, tmp.join('tools', 'memcached'));
@@ -77,11 +79,23 @@ d('the single executable', () => {
     expect([off.status, off.stdout]).toEqual([used.status, used.stdout]);
   });
 
+  it('loads another bundle only when a command needs it, each compiled from the code cache it carries', () => {
+    const run = (args: string[]) => spawnSync(exe, args, { cwd: tmp.path, env: { ...noNodeEnv, MCHARD_DEBUG: '1' }, encoding: 'utf8', timeout: 30_000 }).stderr;
+    expect(run(['lint', 'docker-compose.yml'])).toBe('mchard: code cache: used\nmchard: code cache (compose.js): used\nmchard: code cache (dialects.js): used\n');
+    // fix holds every dialect's editor: it loads the other bundles too, each from its cache.
+    const fix = run(['fix', '--dry-run', '--no-host-checks', 'insecure-debian.conf']).split('\n').filter(Boolean);
+    expect(fix).toContain('mchard: code cache (fix.js): used');
+    expect(fix.filter((l) => !l.endsWith(': used'))).toEqual([]);
+  });
+
   it.each([
     ['lint (text)', ['lint', 'insecure-debian.conf']],
     ['lint (json)', ['lint', '--format', 'json', 'insecure-debian.conf']],
     ['lint (sarif)', ['lint', '--format', 'sarif', 'memcached']],
     ['inspect', ['inspect', 'insecure-debian.conf']],
+    ['lint (Compose: the YAML bundle)', ['lint', 'docker-compose.yml']],
+    ['lint (a systemd unit: the other dialects\' bundle)', ['lint', 'memcached.service']],
+    ['fix --dry-run (the fix bundle)', ['fix', '--dry-run', '--no-host-checks', 'docker-compose.yml']],
     ['rules', ['rules']],
     ['explain', ['explain', 'MC101']],
     ['an unknown command', ['lnt']],
