@@ -103,6 +103,10 @@ const SHARED_TABLE: Record<string, [Expected, string]> = {
     'debian',
     "at etc/memcached.conf, the path Debian's wrapper reads whatever it holds (it skips these SUSE-style lines, with a caveat); the repository's own init script sources it instead",
   ],
+  'sysconfig/075-OpenMandrivaAssociation-memcached-memcached.sysconfig': [
+    'refused',
+    "OpenMandriva's: every variable commented out, IPADDR= and THREADS= documented, no USER=: its memcached@.service (Environment= defaults, User=memcached) reads it, not RHEL's",
+  ],
   'sysconfig/076-pld-linux-memcached-memcached.sysconfig': ['refused', "PLD's LISTEN=, MEMCACHED_OPTS=: PLD's init script reads them, not RHEL's memcached.service"],
   'other/079-cine0831-memcached-initscript-memcached.conf': ['refused', 'shell code sourced by its repository\'s init script (if/then/fi)'],
   'other/080-theodesp-memcached-alpine-memcached.conf': ['supervisord', 'a supervisord configuration with [program:memcached]'],

@@ -74,16 +74,18 @@ function sayVerbose(io: Io, flags: TargetFlags, line: string): void {
  * when mchard will refuse or cannot read it (the hook: that must fail the commit).
  */
 function passOver(path: string, kind: ConfigPathKind | null, flags: TargetFlags, strict: boolean): string | null {
-  const keep = strict && kind === 'memcached';
+  // Kept whatever it holds (the lint reads it next, and says why it cannot or will not): no need to read
+  // and detect it twice (pre-commit hands the hook every file of a commit).
+  if (strict && kind === 'memcached') return null;
   let text: string;
   try {
     text = readConfig(path).text;
   } catch (e) {
-    if (!(e instanceof InputError) || keep) return null;
+    if (!(e instanceof InputError)) return null;
     return `cannot be read as a configuration file (${e.reason})`;
   }
   const d = detectDialect(path, text, flags.dialect, companionsOf(path));
-  if (d.refused) return keep ? null : d.message.replace(/;.*$/s, '');
+  if (d.refused) return d.message.replace(/;.*$/s, '');
   // A file of no configuration path (a hook's broad pattern) whose variables alone would make it an
   // option or environment file: too weak a sign in a file nobody named (an application's .env, a script).
   if (kind === null && d.reason === 'content' && VARIABLE_FILES.has(d.dialect)) return `its format would be taken from its content alone (${d.because})`;

@@ -102,6 +102,7 @@ export function parseDebian(source: SourceText): DebianConfig {
 
   let argv: ArgToken[] = [];
   let argvExact = true;
+  let startupUnknown: DebianConfig['startupUnknown'];
   let launchFailure: LaunchFailure | null = null;
   let shellEvaluated = false;
   if (parts.length === 0) {
@@ -133,6 +134,15 @@ export function parseDebian(source: SourceText): DebianConfig {
       for (const h of sh.hostDependent) {
         notes.push({ kind: 'host-dependent', span: h.span ?? { start: 0, end: 0 }, message: `the argument depends on the host: ${h.what}`, what: h.what });
       }
+      if (sh.background) {
+        // sh forks memcached and exits 0 at once: the service's main process is gone while memcached starts, and
+        // systemd (Type=simple) then stops what is left of the unit, memcached with it, and restarts it.
+        const what = '"&" runs memcached in the background: /bin/sh does not wait for it and exits at once, so the service\'s main process ends while memcached is still starting, and the service manager stops what is left of the unit (memcached with it); whether memcached serves, and for how long, is timing';
+        notes.push({ kind: 'host-dependent', span: sh.background.span ?? { start: 0, end: 0 }, message: what, what });
+        startupUnknown = { reason: 'the wrapper\'s /bin/sh runs memcached in the background ("&"), so whether it starts and keeps running depends on timing', decide: 'the line without the "&" (memcached must run in the foreground under the wrapper)' };
+      } else if (sh.mayFail.length && !sh.syntaxError && !sh.runtimeError) {
+        startupUnknown = { reason: `/bin/sh may fail before memcached runs: ${sh.mayFail[0].what}`, decide: 'the host memcached runs on' };
+      }
       // dash refuses the line, or fails before running memcached: it prints "sh: 1: MESSAGE" and exits 2.
       const shFailure = sh.syntaxError ?? sh.runtimeError;
       if (shFailure) {
@@ -144,7 +154,7 @@ export function parseDebian(source: SourceText): DebianConfig {
     }
   }
 
-  return debianConfig(source, { argv, argvExact, launchFailure, notes, shellEvaluated });
+  return debianConfig(source, { argv, argvExact, launchFailure, notes, shellEvaluated, ...(startupUnknown ? { startupUnknown } : {}) });
 }
 
 /**
@@ -153,7 +163,7 @@ export function parseDebian(source: SourceText): DebianConfig {
  */
 function debianConfig(
   source: SourceText,
-  parts: Pick<DebianConfig, 'argv' | 'argvExact' | 'launchFailure' | 'notes' | 'shellEvaluated'>,
+  parts: Pick<DebianConfig, 'argv' | 'argvExact' | 'launchFailure' | 'notes' | 'shellEvaluated' | 'startupUnknown'>,
 ): DebianConfig {
   let lines: DebianLine[] | undefined;
   const allLines = () => (lines ??= debianLines(source.text));
@@ -165,6 +175,7 @@ function debianConfig(
     launchFailure: parts.launchFailure,
     notes: parts.notes,
     shellEvaluated: parts.shellEvaluated,
+    ...(parts.startupUnknown ? { startupUnknown: parts.startupUnknown } : {}),
     get lines() {
       return allLines();
     },

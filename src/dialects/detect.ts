@@ -312,6 +312,7 @@ const RHEL_VARS = ['PORT', 'USER', 'MAXCONN', 'CACHESIZE', 'OPTIONS'];
 const OPENRC_VARS = ['MEMUSAGE', 'LISTENON', 'MEMCACHED_RUNAS', 'UDPPORT', 'MISC_OPTS', 'MEMCACHED_BINARY', 'PIDBASE'];
 const RCCONF_VARS = ['memcached_enable', 'memcached_flags', 'memcached_user', 'memcached_profiles'];
 const ASSIGNMENT = /^[ \t]*(export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*=/;
+const COMMENTED_ASSIGNMENT = /^([A-Z][A-Z0-9_]*)=("[^"]*"|'[^']*'|[^\s"']*)[ \t]*$/;
 const SHELL_CODE = /^[ \t]*(if[ \t]+\[|if[ \t]+test[ \t]|then$|fi$|else$|elif[ \t]|for[ \t]+\w+[ \t]+in[ \t]|while[ \t].*;[ \t]*do$|do$|done$|case[ \t].*[ \t]in$|esac$|[A-Za-z_]\w*[ \t]*\(\)[ \t]*\{?$|function[ \t]+\w+|\.[ \t]+\/|source[ \t]+\S)/;
 const UPSTART = /^[ \t]*(start on[ \t]|stop on[ \t]|respawn([ \t]|$)|exec[ \t]|script$|end script$|pre-start[ \t]|post-start[ \t]|pre-stop[ \t]|post-stop[ \t]|expect[ \t]+(fork|daemon|stop)|description[ \t]+"|instance[ \t]|console[ \t]|setuid[ \t]|env[ \t]+\w+=)/;
 const DOCKER_INSTRUCTION = /^[ \t]*(RUN|CMD|ENTRYPOINT|COPY|ADD|EXPOSE|ENV|USER|WORKDIR|LABEL|VOLUME|ARG|HEALTHCHECK|STOPSIGNAL|SHELL|ONBUILD|MAINTAINER)[ \t]/i;
@@ -322,6 +323,8 @@ interface Sniffed {
   readonly assignments: number;
   readonly options: number;
   readonly names: ReadonlySet<string>;
+  /** Variables named only in comments (`#IPADDR="127.0.0.1"`): the vocabulary a file documents. */
+  readonly commented: ReadonlySet<string>;
 }
 
 /** What one pass over the lines finds; the signatures are decided from it. */
@@ -329,6 +332,7 @@ interface Features {
   assignments: number;
   options: number;
   names: Set<string>;
+  commented: Set<string>;
   shell: number;
   upstart: number;
   upstartStrong: boolean;
@@ -371,7 +375,7 @@ const DEBIAN_HEADER = ['# memcached default config file', '# This configuration 
  */
 function scan(text: string): Features {
   const f: Features = {
-    assignments: 0, options: 0, names: new Set(), shell: 0, upstart: 0, upstartStrong: false, beginInitInfo: false,
+    assignments: 0, options: 0, names: new Set(), commented: new Set(), shell: 0, upstart: 0, upstartStrong: false, beginInitInfo: false,
     caseOnFirstArgument: false, startBranch: false, rcSubr: false, docker: 0, apiVersion: false, kind: false, services: false,
     playbook: false, dashName: false, ansibleModule: false, imageKey: false, repository: false, bitnamiRepository: false, replicaCount: false,
     program: null, systemdSection: null, supervisorSection: false, otherSection: null, debianHeader: false,
@@ -390,6 +394,16 @@ function scan(text: string): Features {
     if (c === 35 /* # */) {
       if (text.startsWith('### BEGIN INIT INFO', first)) f.beginInitInfo = true;
       else if (text.startsWith(DEBIAN_HEADER[0], start) || text.startsWith(DEBIAN_HEADER[1], start)) f.debianHeader = true;
+      else {
+        // `#NAME=value` or `# NAME="value"`: a variable the file documents (upper case only: not prose).
+        let k = first + 1;
+        while (k < end && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k++;
+        const u = text.charCodeAt(k);
+        if (u >= 65 && u <= 90) {
+          const m = COMMENTED_ASSIGNMENT.exec(text.slice(k, end));
+          if (m) f.commented.add(m[1]);
+        }
+      }
       continue;
     }
     const line = text.slice(start, end);
@@ -521,6 +535,7 @@ function sniff(full: string): Sniffed {
     assignments: f.assignments,
     options: f.options,
     names: f.names,
+    commented: f.commented,
     signature: { dialect, what, assignments, family: family ?? dialect ?? undefined },
   });
   const nl = text.indexOf('\n');
@@ -585,7 +600,7 @@ function sniff(full: string): Sniffed {
 
   // Debian's stock file says who reads it.
   if (f.debianHeader) return sig('debian', "Debian's stock header (\"read by the start-memcached script\")");
-  return { assignments: f.assignments, options: f.options, names: f.names, signature: null };
+  return { assignments: f.assignments, options: f.options, names: f.names, commented: f.commented, signature: null };
 }
 
 /** What the option-file heuristic would guess; null when the file has neither kind of line. */
@@ -685,11 +700,21 @@ function foreignVariables(s: Sniffed): string[] {
 }
 
 /**
- * A file taken for RHEL's /etc/sysconfig/memcached by its name, which sets variables but none of those
- * RHEL's unit reads: another distribution's unit or script reads it (PLD's LISTEN=, MEMCACHED_OPTS=).
+ * A file taken for RHEL's /etc/sysconfig/memcached by its path or name that another distribution's unit
+ * or script reads: it sets variables but none of those RHEL's unit reads (PLD's LISTEN=, MEMCACHED_OPTS=),
+ * or it sets none and its comments document variables RHEL's unit does not read and not USER=, which
+ * RHEL's file always has (OpenMandriva's file: every line commented, IPADDR= and THREADS= among them;
+ * its memcached@.service sets its own defaults and reads those). Judged by RHEL's unit, such a file gets
+ * errors about variables its own unit never asks for.
  */
 function otherSysconfig(t: Target, s: Sniffed, because: string): DialectRefusal | null {
-  if (s.names.size === 0 || RHEL_VARS.some((n) => s.names.has(n))) return null;
+  if (s.names.size === 0) {
+    const documented = [...s.commented].filter((n) => !RHEL_VARS.includes(n));
+    if (documented.length === 0 || s.commented.has('USER')) return null;
+    const names = documented.slice(0, 5).map((n) => `${n}=`).join(', ');
+    return refusal(t, `another distribution's /etc/sysconfig/memcached (every variable commented out, and its comments name ${names}, which RHEL's memcached.service does not read, and no USER=, which RHEL's file always has: another distribution's unit reads it, with defaults of its own)`, 'content', because, ['sysconfig']);
+  }
+  if (RHEL_VARS.some((n) => s.names.has(n))) return null;
   const names = foreignVariables(s).map((n) => `${n}=`).join(', ');
   return refusal(t, `another distribution's /etc/sysconfig/memcached (${names}: none of PORT, USER, MAXCONN, CACHESIZE, OPTIONS, which RHEL's memcached.service reads)`, 'content', because, ['sysconfig']);
 }
@@ -758,9 +783,14 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
       if (!m) continue;
       const because = describeTarget(t, m[0], rule.installed);
       if (rule.dialect === null) return refusal(t, rule.looksLike ?? null, 'path', because);
-      // /etc/sysconfig/memcached holding SUSE's variables is read by SUSE's unit, not RHEL's.
+      // /etc/sysconfig/memcached holding SUSE's variables is read by SUSE's unit, not RHEL's; PLD's and
+      // OpenMandriva's by theirs.
       if (rule.dialect === 'sysconfig' && s.signature && s.signature.dialect === null && s.signature.assignments) {
         return refusal(t, s.signature.what, 'content', `content, at ${because}`);
+      }
+      if (rule.dialect === 'sysconfig') {
+        const other = otherSysconfig(t, s, because);
+        if (other) return other;
       }
       // In a repository, a file unmistakably of another format is not what the path suggests.
       if (!t.system && s.signature && s.signature.family !== rule.dialect && !s.signature.assignments) {

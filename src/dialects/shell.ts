@@ -58,6 +58,17 @@ export interface ShellResult {
   /** The line parses, but dash fails before running memcached (exit 2): a bad substitution or redirection. */
   runtimeError: ShellFailure | null;
   hostDependent: { what: string; span: Span | null }[];
+  /**
+   * Set when the first command runs in the background (its and-or list ends with `&`, as in `memcached ... &`
+   * or `memcached ... | logger &`): sh does not wait for it, so whether and for how long it runs, and in what
+   * order its output appears, depend on timing, not on the line. `span`: the `&`.
+   */
+  background: { span: Span | null } | null;
+  /**
+   * What may keep sh from running the first command, on some hosts: a here-document whose expansion may
+   * fail (`$((...))`, `${x?}`), a file `<` reads that may not exist. Each is also in `hostDependent`.
+   */
+  mayFail: { what: string; span: Span | null }[];
 }
 
 export interface ShellOptions {
@@ -150,6 +161,8 @@ const isSpecial = (c: string) => c !== '' && (isDigit(c) || '#?$!-*@'.includes(c
 
 // ${...} subtypes (parser.h)
 const VSNORMAL = 0x1;
+const VSQUESTION = 0x4;
+const VSASSIGN = 0x5;
 const VSTRIMRIGHT = 0x6;
 const VSTRIMLEFT = 0x8;
 const VSLENGTH = 0xa;
@@ -187,6 +200,8 @@ interface Expansion {
   valueAt: number;
   /** dash will say "Bad substitution" when it expands this. */
   bad: boolean;
+  /** Its evaluation may fail on some hosts (arithmetic, `${x?}`): in a here-document that fails the command. */
+  mayFail: boolean;
 }
 
 interface Word {
@@ -203,6 +218,15 @@ interface Redir {
   kind: RedirKind;
   from: number;
   target: Word | null;
+  /** A here-document with an unquoted delimiter: the substitutions of its body, which sh expands as it performs the redirection. */
+  body?: Expansion[];
+}
+
+interface HereDoc {
+  mark: string;
+  striptabs: boolean;
+  quoted: boolean;
+  redir: Redir;
 }
 
 interface SimpleCommand {
@@ -221,7 +245,9 @@ class DashParser {
   private word: Word | null = null;
   private quoteflag = false;
   private redir: Redir | null = null;
-  private heredocs: { mark: string; striptabs: boolean; quoted: boolean }[] = [];
+  private heredocs: HereDoc[] = [];
+  /** The first command runs in the background: the `&` that ends its and-or list (an input index). */
+  backgroundAt: number | null = null;
   /** Depth of `$(...)` / backquote parsing: only the outermost simple commands are memcached's. */
   private substDepth = 0;
   first: { cmd: SimpleCommand; endToken: Tok; endAt: number } | null = null;
@@ -273,6 +299,21 @@ class DashParser {
     this.list(1);
   }
 
+  /**
+   * After parseFirst stopped at the end of a line: whether a command (or anything dash would read as one)
+   * follows on a later line.
+   */
+  laterCommand(): boolean {
+    this.tokpushback = false;
+    this.checkkwd = CHKNL;
+    try {
+      return this.readtoken() !== 'EOF';
+    } catch (e) {
+      if (e instanceof SyntaxError_) return true;
+      throw e;
+    }
+  }
+
   private list(nlflag: number): void {
     const chknl = nlflag & 1 ? 0 : CHKNL;
     let any = false;
@@ -293,8 +334,11 @@ class DashParser {
       if (nlflag === 2 && ENDS_LIST.has(tok)) return;
       nlflag |= 2;
       any = true;
+      const before = this.first;
       this.andor();
       tok = this.readtoken();
+      // The and-or list that holds the first command ends with "&": sh runs it in the background.
+      if (tok === 'BACKGND' && before === null && this.first !== null && this.backgroundAt === null) this.backgroundAt = this.lastFrom;
       switch (tok) {
         case 'EOF':
           this.parseheredoc();
@@ -469,7 +513,7 @@ class DashParser {
     if (this.readtoken() !== 'WORD') this.synexpect(null);
     r.target = this.word!;
     if (r.kind === '<<') {
-      this.heredocs.push({ mark: r.target.chars.map((c) => c.ch).join(''), striptabs: this.heredocStrip, quoted: this.quoteflag });
+      this.heredocs.push({ mark: r.target.chars.map((c) => c.ch).join(''), striptabs: this.heredocStrip, quoted: this.quoteflag, redir: r });
     }
     return r;
   }
@@ -595,11 +639,14 @@ class DashParser {
 
   // -- The word reader (readtoken1) --
 
-  private readWord(firstc: string, start: number, heredoc?: { mark: string; striptabs: boolean }): Tok {
+  private readWord(firstc: string, start: number, heredoc?: HereDoc): Tok {
     let c = firstc;
     if (heredoc) {
       this.pungetc();
-      if (this.atDelimiter(heredoc)) return 'WORD';
+      if (this.atDelimiter(heredoc)) {
+        heredoc.redir.body = [];
+        return 'WORD';
+      }
       c = this.pgetcEatBnl();
     }
     const stack: SynFrame[] = [frame(heredoc ? 'dq' : 'base')];
@@ -623,7 +670,8 @@ class DashParser {
       chars.push({ ch, at: this.pos - 1, quoted, glob: !quoted && syn.syntax === 'base' && (ch === '*' || ch === '?' || ch === '[') });
     };
     const beginExp = (kind: Expansion['kind'], from: number) => {
-      if (depth === 0) open = { kind, quoted: syn.dblquote, from, to: from, valueAt: chars.length, bad: false };
+      if (depth === 0) open = { kind, quoted: syn.dblquote, from, to: from, valueAt: chars.length, bad: false, mayFail: false };
+      if (kind === 'arithmetic' && open) open.mayFail = true;
       depth++;
     };
     const endExp = () => {
@@ -636,8 +684,10 @@ class DashParser {
         open = null;
       }
     };
-    const markBad = () => {
-      if (open) open.bad = true;
+    const markBad = (mayFail = false) => {
+      if (!open) return;
+      if (mayFail) open.mayFail = true;
+      else open.bad = true;
     };
     const getTop = () => (syn.syntax === 'sq' ? this.pgetc() : this.pgetcEatBnl());
 
@@ -744,6 +794,7 @@ class DashParser {
     if (syn.varnest !== 0) this.fail("Missing '}'");
     if (heredoc) {
       if (c === '') this.pos = Math.min(this.pos, this.n);
+      heredoc.redir.body = expansions;
       return 'WORD';
     }
     const w: Word = { from: start, to: Math.min(this.pos - (c === '' ? 0 : 1), this.n), chars, expansions, quoted: quotef > 0 };
@@ -794,7 +845,7 @@ class DashParser {
     push: (f: SynFrame) => void,
     beginExp: (kind: Expansion['kind'], from: number) => void,
     endExp: () => void,
-    markBad: () => void,
+    markBad: (mayFail?: boolean) => void,
     put: (ch: string, quoted: boolean) => void,
   ): void {
     const dollar = this.pos - 1;
@@ -881,6 +932,8 @@ class DashParser {
       this.pungetc();
     }
     if ((subtype & VSTYPE) === 0) markBad();
+    // `${x?}` / `${x:?}` fails when x is unset (or empty); `${1=y}` cannot assign to a positional parameter.
+    else if ((subtype & VSTYPE) === VSQUESTION || ((subtype & VSTYPE) === VSASSIGN && !isName(this.input[dollar + (this.input[dollar + 1]?.ch === '{' ? 2 : 1)]?.ch ?? ''))) markBad(true);
     if (newsyn === 'ari') newsyn = 'dq';
     let top = syn;
     if ((newsyn !== syn.syntax || syn.innerdq) && subtype !== VSNORMAL) {
@@ -1131,9 +1184,9 @@ export function expandInRoot(items: PatternItem[] | null, hasSlash: boolean): Ro
 
 // ---- From the parse to memcached's argv ---------------------------------------------------------------
 
-function describeExpansion(e: Expansion): string {
+function describeExpansion(e: Expansion, bare = false): string {
   const what = e.kind === 'command' ? 'command substitution' : e.kind === 'arithmetic' ? 'arithmetic expansion' : 'parameter expansion';
-  return e.quoted ? what : `${what} (unquoted: the result is split into any number of arguments)`;
+  return e.quoted || bare ? what : `${what} (unquoted: the result is split into any number of arguments)`;
 }
 
 function wordsOf(p: DashParser, w: Word, res: ShellResult): ShellWord[] {
@@ -1168,21 +1221,41 @@ function wordsOf(p: DashParser, w: Word, res: ShellResult): ShellWord[] {
 }
 
 /**
- * The failure dash meets while running the first command, before memcached starts (exit 2), when it is
- * certain; redirections whose outcome depends on the host are added to `hostDependent`. dash expands the
- * arguments first, then performs the redirections in order; it does not glob a redirection's file name.
+ * The failure dash meets while running the first command, before memcached starts, when it is certain;
+ * what may fail on some hosts is added to `hostDependent` (and `mayFail`). dash's order (eval.c,
+ * evalcommand): it expands the arguments, then every redirection's file name (expredir; a bad substitution
+ * in either makes a non-interactive sh exit), then performs the redirections in order (redirect.c: a
+ * here-document's body is expanded then, and a failure there, like a descriptor that is not open or a
+ * file that does not exist, fails only the command). It does not glob a redirection's file name.
+ * `exits`: sh itself exits on the failure (rather than going on with the commands after it).
  */
-function runtimeFailure(p: DashParser, cmd: SimpleCommand, res: ShellResult): ShellFailure | null {
+function runtimeFailure(p: DashParser, cmd: SimpleCommand, res: ShellResult): { failure: ShellFailure; exits: boolean } | null {
+  const badSubstitution = (e: Expansion): ShellFailure => ({ message: 'Bad substitution', span: p.spanOf(e.from, e.to), exitCode: 2 });
   for (const w of cmd.words) {
     const bad = w.expansions.find((e) => e.bad);
-    if (bad) return { message: 'Bad substitution', span: p.spanOf(bad.from, bad.to), exitCode: 2 };
+    if (bad) return { failure: badSubstitution(bad), exits: true };
   }
+  for (const r of cmd.redirs) {
+    const bad = r.target?.expansions.find((e) => e.bad);
+    if (bad) return { failure: badSubstitution(bad), exits: true };
+  }
+  const mayFail = (what: string, span: Span | null) => {
+    res.hostDependent.push({ what, span });
+    res.mayFail.push({ what, span });
+  };
   for (const r of cmd.redirs) {
     const t = r.target;
     if (!t) continue;
     const span = p.spanOf(r.from, t.to);
-    const bad = t.expansions.find((e) => e.bad);
-    if (bad) return { message: 'Bad substitution', span: p.spanOf(bad.from, bad.to), exitCode: 2 };
+    if (r.kind === '<<') {
+      for (const e of r.body ?? []) {
+        if (e.bad) return { failure: badSubstitution(e), exits: false };
+        const at = p.spanOf(e.from, e.to);
+        if (e.mayFail) mayFail(`the here-document holds ${describeExpansion(e, true)}, whose evaluation may fail; then sh does not run the command`, at);
+        else if (e.kind === 'command') res.hostDependent.push({ what: `the here-document holds a command substitution, which sh runs before the command`, span: at });
+      }
+      continue;
+    }
     if (t.expansions.length) {
       res.hostDependent.push({ what: `the redirection's target depends on ${describeExpansion(t.expansions[0])}`, span });
       continue;
@@ -1192,19 +1265,23 @@ function runtimeFailure(p: DashParser, cmd: SimpleCommand, res: ShellResult): Sh
       res.hostDependent.push({ what: `the redirection's target starts with "~": the home directory of the user running the wrapper`, span });
       continue;
     }
+    // An empty file name (`>''`) names no file: open("") fails with ENOENT on every host.
+    if (text === '' && r.kind !== '>&' && r.kind !== '<&') {
+      return { failure: { message: r.kind === '<' ? 'cannot open : No such file' : 'cannot create : Directory nonexistent', span, exitCode: 2 }, exits: false };
+    }
     if (r.kind === '>&' || r.kind === '<&') {
       if (text === '-' || /^[0-2]$/.test(text)) continue;
       // fds 3-9 are closed: Perl marks its own descriptors close-on-exec and systemd passes only 0-2.
-      if (/^[3-9]$/.test(text)) return { message: `${text}: Bad file descriptor`, span, exitCode: 2 };
-      return { message: 'Syntax error: Bad fd number', span, exitCode: 2 };
+      if (/^[3-9]$/.test(text)) return { failure: { message: `${text}: Bad file descriptor`, span, exitCode: 2 }, exits: false };
+      return { failure: { message: 'Syntax error: Bad fd number', span, exitCode: 2 }, exits: false };
     }
     if (r.kind === '<' && !text.startsWith('/')) {
       // A relative name is looked up in /: one that no realistic top-level name can be does not exist.
       const head = text.split('/')[0];
-      if (!/^[A-Za-z.]/.test(head) && !STANDARD_ROOT_NAMES.includes(head)) return { message: `cannot open ${text}: No such file`, span, exitCode: 2 };
-      res.hostDependent.push({ what: `"<${text}" reads a file in the wrapper's working directory, /, which may or may not exist`, span });
+      if (!/^[A-Za-z.]/.test(head) && !STANDARD_ROOT_NAMES.includes(head)) return { failure: { message: `cannot open ${text}: No such file`, span, exitCode: 2 }, exits: false };
+      mayFail(`"<${text}" reads a file in the wrapper's working directory, /, which may or may not exist`, span);
     } else if (r.kind === '<') {
-      res.hostDependent.push({ what: `"<${text}" reads a file that may or may not exist on the host`, span });
+      mayFail(`"<${text}" reads a file that may or may not exist on the host`, span);
     }
   }
   return null;
@@ -1217,7 +1294,7 @@ const OPERATOR_TEXT: Partial<Record<Tok, string>> = { SEMI: ';', BACKGND: '&', A
  * the wrapper's `/usr/bin/memcached`) gets.
  */
 export function parseShellCommand(chars: SourcedChar[], opts: ShellOptions = {}): ShellResult {
-  const res: ShellResult = { words: [], redirects: [], extraCommands: [], syntaxError: null, runtimeError: null, hostDependent: [] };
+  const res: ShellResult = { words: [], redirects: [], extraCommands: [], syntaxError: null, runtimeError: null, hostDependent: [], background: null, mayFail: [] };
   const prefix: SourcedChar[] = [...`${opts.commandName ?? '/usr/bin/memcached'} `].map((ch) => ({ ch, offset: null }));
   const input = [...prefix, ...chars];
   const p = new DashParser(input);
@@ -1234,13 +1311,16 @@ export function parseShellCommand(chars: SourcedChar[], opts: ShellOptions = {})
   for (const r of first.cmd.redirs) res.redirects.push({ text: p.textOf(r.from, r.target?.to ?? r.from), span: p.spanOf(r.from, r.target?.to ?? r.from) });
   const op = OPERATOR_TEXT[first.endToken];
   if (op) res.extraCommands.push({ operator: op, span: p.spanOf(first.endAt, input.length) });
-  res.runtimeError = runtimeFailure(p, first.cmd, res);
+  if (p.backgroundAt !== null) res.background = { span: p.spanOf(p.backgroundAt, p.backgroundAt + 1) };
+  const failed = runtimeFailure(p, first.cmd, res);
   // A failed redirection fails only the command: sh goes on with what follows it (";", "||", a pipeline, the next
   // line). A failed expansion makes sh exit at once, unless the command runs in a child (a pipeline, "&").
-  if (res.runtimeError) {
-    const more = first.endToken !== 'EOF';
-    const inChild = op === '|' || op === '&';
-    if (res.runtimeError.message === 'Bad substitution' ? inChild : more) res.runtimeError.exitCode = null;
+  if (failed) {
+    // After the line's end, sh reads the next line (a here-document's body and delimiter are not a command).
+    const more = first.endToken === 'NL' ? p.laterCommand() : first.endToken !== 'EOF';
+    const inChild = op === '|' || op === '&' || res.background !== null;
+    if (failed.exits ? inChild : more) failed.failure.exitCode = null;
+    res.runtimeError = failed.failure;
   }
   return res;
 }

@@ -1,6 +1,8 @@
 /**
  * Templates: configuration files kept as Ansible/Salt Jinja2 (`{{ }}`, `{% %}`, `{# #}`), Puppet/Chef ERB
- * (`<%= %>`, `<% %>`, `<%# %>`) or Go templates (`{{ .X }}`) rather than as finished files.
+ * (`<%= %>`, `<% %>`, `<%# %>`) or Go templates (`{{ .X }}`) rather than as finished files, or holding
+ * `%name%` placeholders that a deployment script substitutes (`-m %memcache_memory%`, replaced by sed or
+ * Ruby's gsub before the file is installed).
  *
  * mchard lints the literal parts through the file's own dialect. Every template tag is masked with
  * characters of the same length, so offsets stay true: an expression becomes a run of one private-use
@@ -17,9 +19,9 @@
 import { SourceText, type ArgToken, type Span } from '../source.js';
 import type { DialectName, ParsedConfig } from './types.js';
 
-export type TemplateLanguage = 'jinja' | 'erb' | 'epp' | 'go';
+export type TemplateLanguage = 'jinja' | 'erb' | 'epp' | 'go' | 'placeholder';
 
-export const TEMPLATE_TITLES: Readonly<Record<TemplateLanguage, string>> = { jinja: 'Jinja2', erb: 'ERB', epp: 'Puppet EPP', go: 'Go template' };
+export const TEMPLATE_TITLES: Readonly<Record<TemplateLanguage, string>> = { jinja: 'Jinja2', erb: 'ERB', epp: 'Puppet EPP', go: 'Go template', placeholder: '%name% placeholder' };
 
 /** The first character of the private-use range the masks use. */
 const MASK_BASE = 0xe000;
@@ -117,10 +119,38 @@ const hasErb = (text: string) => {
 const hasJinjaStatement = (text: string) => pair(text, '{%', '%}') || pair(text, '{#', '#}');
 const hasBraces = (text: string) => pair(text, '{{', '}}');
 
+/**
+ * A `%name%` placeholder standing as a whole value: after the line's start, a blank, `=` or a quote, and
+ * before the line's end, a blank, a quote or a comma. The name has at least two characters (`%i%` could be
+ * a systemd specifier followed by a percent sign).
+ */
+const PLACEHOLDER = /(?<=^|[\s="'])%[A-Za-z_][A-Za-z0-9_]+%(?=$|[\s"',])/gm;
+
+/** Whether a line is a comment in every format mchard reads (`#`, or `;` in INI files). */
+const isCommentLine = (line: string) => /^\s*[#;]/.test(line);
+
+/**
+ * Whether the file's values are `%name%` placeholders: at least one stands as a whole value on a line that
+ * is not a comment, and no other "%" appears on such a line (a "%" used otherwise, as a systemd specifier
+ * `%i` or a printf `%s`, makes the reading ambiguous, and the file is then read as it is).
+ */
+function hasPlaceholders(text: string): boolean {
+  if (!text.includes('%')) return false;
+  let found = false;
+  for (const line of text.split('\n')) {
+    if (!line.includes('%') || isCommentLine(line)) continue;
+    const rest = line.replace(PLACEHOLDER, '');
+    if (rest.includes('%')) return false;
+    found = true;
+  }
+  return found;
+}
+
 function byContent(text: string): TemplateLanguage | null {
   if (hasErb(text)) return 'erb';
   if (hasJinjaStatement(text)) return 'jinja';
   if (hasBraces(text)) return GO_ACTION.test(text) ? 'go' : 'jinja';
+  if (hasPlaceholders(text)) return 'placeholder';
   return null;
 }
 
@@ -305,7 +335,17 @@ function scanGo(text: string): TemplateTag[] {
   return tags;
 }
 
+/** Every whole-value `%name%` placeholder (in comments too: no fix may change one). */
+function scanPlaceholders(text: string): TemplateTag[] {
+  const tags: TemplateTag[] = [];
+  for (const m of text.matchAll(PLACEHOLDER)) {
+    tags.push({ start: m.index!, end: m.index! + m[0].length, kind: 'expr', role: 'none', body: m[0].slice(1, -1), trimBefore: false, trimAfter: false });
+  }
+  return tags;
+}
+
 function scanTags(text: string, language: TemplateLanguage): TemplateTag[] {
+  if (language === 'placeholder') return scanPlaceholders(text);
   return language === 'erb' || language === 'epp' ? scanErb(text, language === 'epp') : language === 'go' ? scanGo(text) : scanJinja(text);
 }
 

@@ -80,6 +80,13 @@ export interface ParsedConfig<N extends Note = Note> {
    */
   readonly startsAsUnknown?: { readonly reason: string; readonly decide: string };
   /**
+   * Set when the file does not decide whether memcached starts, whatever its options say: the program that
+   * starts it may not run it, or not for long (the Debian wrapper's /bin/sh runs it in the background, or
+   * may fail on a here-document or a file to read first). Why, and what would decide it; the start-up
+   * outcome is then unknown (it depends on the host).
+   */
+  readonly startupUnknown?: { readonly reason: string; readonly decide: string };
+  /**
    * Set when the file does not decide memcached's command line (a systemd unit that runs a wrapper or
    * takes its options from a file mchard cannot read): why, for notes. The option rules (MC1xx–MC8xx)
    * then stay quiet rather than judge an argument vector that is not memcached's.

@@ -10,7 +10,7 @@ import type { DialectName, ParsedConfig } from '../dialects/types.js';
 import { dialectOf, parseConfig } from '../dialects/index.js';
 import { analyze, type MemcachedModel } from '../memcached/model.js';
 import type { OptionEvent } from '../memcached/getopt.js';
-import { SERVICE_HOST, type HostFacts } from '../memcached/startup.js';
+import { SERVICE_HOST, type HostFacts, type Startup } from '../memcached/startup.js';
 import { assessExposure, type Exposure } from './exposure.js';
 import { findDirectives, isSuppressed, sameReading, type Directives } from './suppressions.js';
 import type { AuditFacts } from '../audit/types.js';
@@ -75,7 +75,11 @@ export function analyzeConfig(config: ParsedConfig, options: RuleOptions, host?:
   // A container image whose tag names the release decides the version the file is judged for.
   const imageVersion = config.image?.info.version.kind === 'exact' ? config.image.info.version.version : null;
   const analyzed = analyze(config.argv, { version: imageVersion ?? options.version, host: started });
-  const model = startsAs !== undefined && startsAs !== 'root' ? { ...analyzed, runsAs: startsAs } : analyzed;
+  const asUser = startsAs !== undefined && startsAs !== 'root' ? { ...analyzed, runsAs: startsAs } : analyzed;
+  // The program that starts memcached may not run it, or not for long (sh runs it in the background): whatever
+  // the options say, whether it starts depends on the host.
+  const su = config.startupUnknown;
+  const model: MemcachedModel = su ? { ...asUser, startup: { ...asUser.startup, certain: false, unknown: { depends: 'host', reason: su.reason, decide: su.decide } } as Startup } : asUser;
   if (config.launchFailure) {
     // Stage 'launch': the program that starts memcached (the wrapper's /bin/sh, systemd, an init script)
     // fails first. memcached never runs: it opens no listener and switches to no user. Where only some

@@ -15,6 +15,8 @@ const CASES = [
   'lint 1 file --format sarif',
   'inspect 1 file',
   '--version',
+  'lint 1 Compose file',
+  'fix --dry-run 1 file',
   'pre-commit: 1 file',
   'pre-commit: 10 files',
   'pre-commit: 100 files',

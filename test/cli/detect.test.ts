@@ -99,6 +99,30 @@ describe('lint: refuse rather than guess', () => {
     expect(JSON.parse(forced.out).files[0]).toMatchObject({ dialect: 'debian', dialectReason: 'flag', dialectConfidence: 'certain' });
   });
 
+  it("another distribution's default /etc/sysconfig/memcached at that very path is refused, not judged by RHEL's unit", async () => {
+    // PLD sets variables RHEL's unit does not read; OpenMandriva's file has every line commented out and
+    // documents IPADDR= and THREADS= (its memcached@.service has Environment= defaults of its own). Judged
+    // by RHEL's unit, both got four errors (-u "", -p "", -m "", -c "": "memcached does not start").
+    const corpus = (f: string) => readFileSync(join(SHARED, 'corpus/sysconfig', f), 'utf8');
+    for (const [name, text, says] of [
+      ['pld', corpus('076-pld-linux-memcached-memcached.sysconfig'), /LISTEN=, MEMCACHED_OPTS=/],
+      ['openmandriva', corpus('075-OpenMandrivaAssociation-memcached-memcached.sysconfig'), /every variable commented out, and its comments name IPADDR=, THREADS=/],
+    ] as const) {
+      const f = tmp.write(`${name}/etc/sysconfig/memcached`, text);
+      const r = await run(['lint', f, '--format', 'json']);
+      expect(r.code).toBe(2);
+      const entry = JSON.parse(r.out).files[0];
+      expect(entry.findings).toEqual([]);
+      expect(entry.refused.looksLike).toMatch(says);
+    }
+    // Controls: RHEL's own file with every line commented out (it has #USER=) is still RHEL's, and so is
+    // a RHEL file that also documents a variable of its own in a comment.
+    const rhel = readFileSync(join(ROOT, 'samples/rhel7-default.sysconfig'), 'utf8');
+    const commented = tmp.write('rhel/etc/sysconfig/memcached', rhel.replace(/^(?=[A-Z])/gm, '#'));
+    const extra = tmp.write('rhel2/etc/sysconfig/memcached', `${rhel}# THREADS="8" is not read by the unit\n#THREADS="8"\n`);
+    for (const f of [commented, extra]) expect(JSON.parse((await run(['lint', f, '--format', 'json'])).out).files[0]).toMatchObject({ dialect: 'sysconfig' });
+  });
+
   it("supervisord programs kept in conf.d/memcached.conf are supervisord's, not OpenRC's (no invalid-port, no memory-invalid)", async () => {
     const f = tmp.write('conf.d/memcached.conf', readFileSync(join(SHARED, 'corpus/other/081-wlhyl-openstack-docker_keystone-memcached.conf')));
     const r = await run(['lint', f, '--format', 'json']);

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { SourceText } from '../../src/source.js';
 import { parseDebian } from '../../src/dialects/debian.js';
 import { keptText, lineParts } from '../../src/dialects/debian-lines.js';
+import { defaultRuleOptions } from '../../src/engine/defaults.js';
 
 const parse = (text: string) => parseDebian(new SourceText('/etc/memcached.conf', text));
 const argv = (text: string) => parse(text).argv.map((a) => a.value);
@@ -150,5 +151,34 @@ describe('the wrapper\'s line semantics (debian-lines.ts), shared by the parser 
       }),
       { numRuns: 3000 },
     );
+  });
+});
+
+describe('Debian dialect: memcached sent to the background by /bin/sh', () => {
+  // sh forks memcached and exits 0 at once; under systemd (Type=simple) the unit's main process is gone
+  // while memcached starts, and what is left of the unit is stopped: the start-up outcome is timing.
+  it.each(['-u memcache\n-l 127.0.0.1 &\n', '-u memcache\n-l 127.0.0.1 | logger &\n-m 64\n', '-u memcache -l 127.0.0.1 && true &\n'])('%j: the start-up outcome is unknown, and why', async (text) => {
+    const { analyzeConfig } = await import('../../src/engine/lint.js');
+    const config = parse(text);
+    expect(config.startupUnknown?.reason).toMatch(/runs memcached in the background \("&"\)/);
+    const bg = config.notes.find((n) => n.kind === 'host-dependent' && /in the background/.test(n.message));
+    expect(bg && text.slice(bg.span.start, bg.span.end)).toBe('&');
+    const model = analyzeConfig(config, defaultRuleOptions());
+    expect(model.startup).toEqual(expect.objectContaining({ ok: true, certain: false, unknown: expect.objectContaining({ depends: 'host' }) }));
+  });
+
+  it('a failure memcached would meet is not certain either', async () => {
+    const { analyzeConfig } = await import('../../src/engine/lint.js');
+    const model = analyzeConfig(parse('-u memcache -l 127.0.0.1 -c 0 -B nonsense &\n'), defaultRuleOptions());
+    expect(model.startup.certain).toBe(false);
+    expect(model.startup.unknown?.reason).toMatch(/background/);
+  });
+
+  it('"&" after another command than memcached leaves its start-up as it was', async () => {
+    const { analyzeConfig } = await import('../../src/engine/lint.js');
+    const config = parse('-u memcache -l 127.0.0.1; true &\n');
+    expect(config.startupUnknown).toBeUndefined();
+    expect(analyzeConfig(config, defaultRuleOptions()).startup).toEqual(expect.objectContaining({ ok: true }));
+    expect(analyzeConfig(config, defaultRuleOptions()).startup.unknown).toBeUndefined();
   });
 });

@@ -44,10 +44,11 @@ function cases(): Case[] {
     for (const r of rows.slice(1)) {
       const template = r[col('template')];
       const dialect = READERS[r[col('reader')]];
-      // Jinja2, ERB, EPP and Go templates (a sed-style or Python %-placeholder is not a template language mchard reads).
-      if (!dialect || !['jinja2', 'erb', 'epp', 'go'].includes(template)) continue;
+      // Jinja2, ERB, EPP and Go templates, and %name% placeholders a script substitutes (a Python
+      // %(name)s format is not a template language mchard reads).
+      if (!dialect || !['jinja2', 'erb', 'epp', 'go', 'placeholder'].includes(template)) continue;
       // A template that holds no tag (Salt rendering a plain file) is a plain file.
-      if (!/\{\{|\{%|\{#|<%/.test(readFileSync(join(real, r[col('file')]), 'utf8'))) continue;
+      if (!/\{\{|\{%|\{#|<%|%[A-Za-z_]\w+%/.test(readFileSync(join(real, r[col('file')]), 'utf8'))) continue;
       // The repository path the file had (templates/...), which is what mchard sees in a checkout.
       out.push({ file: join(real, r[col('file')]), path: r[col('path')], dialect });
     }
@@ -73,8 +74,9 @@ beforeAll(async () => {
 });
 
 describe('real templates', () => {
-  it('there are many of them (Ansible, Puppet, Chef)', () => {
+  it('there are many of them (Ansible, Puppet, Chef, placeholder scripts)', () => {
     expect(all.length).toBeGreaterThanOrEqual(40);
+    expect(all.filter((c) => c.file.includes('101-heedley')).length).toBe(1);
   });
 
   it.each(all.map((c) => [c.path, c] as const))('%s: a template; fix keeps every tag; inspect says what the template decides', (_p, c) => {

@@ -11,6 +11,9 @@ import { planFix } from '../../src/fix/plan.js';
 import { defaultRuleOptions } from '../../src/engine/defaults.js';
 import { RULES } from '../../rules/index.js';
 import type { DialectName } from '../../src/dialects/types.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from '../helpers/paths.js';
 
 beforeAll(async () => {
   await loadAllDialects();
@@ -203,5 +206,91 @@ describe('fix and templates', () => {
     const r = tpl.restore(masked, broken, [0, null, 2]);
     expect(r).toMatchObject({ ok: false });
     expect(tpl.restore(masked, `${lines[0]}\n${lines[1]}\n-U 0\n`, [0, 1, null])).toEqual({ ok: true, text: '-u memcache\n-a {{ perms }}\n-U 0\n', origin: [0, 1, null] });
+  });
+});
+
+describe('%name% placeholders a deployment script substitutes', () => {
+  it('are recognised where every "%" on a non-comment line is a whole-value %name% token', () => {
+    expect(detectTemplate('conf/memcached.conf', '-m %memcache_memory%\n-p %memcache_port% \n-u nobody\n')).toEqual({ language: 'placeholder', by: 'content' });
+    expect(detectTemplate('sysconfig/memcached', 'PORT="%port%"\nOPTIONS="-l %listen_ip% -U 0"\n')?.language).toBe('placeholder');
+    expect(detectTemplate('conf/memcached.conf', '# 50% of the memory\n-m %memory%\n')?.language).toBe('placeholder');
+  });
+
+  it('are not recognised where "%" means something else or the reading is ambiguous', () => {
+    // under /etc the file is what the service reads
+    expect(detectTemplate('/etc/memcached.conf', '-m %memory%\n')).toBeNull();
+    // systemd specifiers, printf formats, a percent sign in a value
+    expect(detectTemplate('memcached@.service', '[Service]\nExecStart=/usr/bin/memcached -p %i -m %mem%\n')).toBeNull();
+    expect(detectTemplate('conf/memcached.conf', '-m %s\n')).toBeNull();
+    expect(detectTemplate('conf/memcached.conf', '-o slab_automove_ratio=50%\n')).toBeNull();
+    // a marker glued to other text, or one letter long
+    expect(detectTemplate('conf/memcached.conf', '-l 10.0.0.%host%\n')).toBeNull();
+    expect(detectTemplate('conf/memcached.conf', '-p %i%\n')).toBeNull();
+    // only in comments
+    expect(detectTemplate('conf/memcached.conf', '# -m %memory%\n-m 64\n')).toBeNull();
+  });
+
+  const text = '-d\nlogfile /var/log/memcached.log\n-m %memcache_memory%\n-p %memcache_port% \n-u root\n-l %listen%\n';
+
+  it('what a placeholder decides is unknown (a note, no fix); what the literal text decides is judged', () => {
+    const config = parseConfig(new SourceText('conf/memcached.conf', text), 'debian');
+    expect(templateOf(config)?.language).toBe('placeholder');
+    expect(config.argv.map((a) => (a.unknown?.depends === 'template' ? `?${a.unknown.reason}` : a.value))).toEqual([
+      '-m', '?%memcache_memory% (line 3)', '-p', '?%memcache_port% (line 4)', '-u', 'root', '-l', '?%listen% (line 6)',
+    ]);
+    const r = lint('conf/memcached.conf', text);
+    // -u root is literal: reported as an error, as in a plain file
+    expect(ids(r)).toContain('MC201:error');
+    // nothing judges a placeholder as a value (no invalid -m, no port, no listen address finding)
+    expect(r.findings.filter((f) => f.ruleId !== 'MC910' && f.ruleId !== 'MC201' && f.ruleId !== 'MC111').map((f) => f.ruleId)).toEqual([]);
+    const mc910 = r.findings.filter((f) => f.ruleId === 'MC910').map((f) => f.message);
+    expect(mc910.some((m) => m.includes('%listen% (line 6)') && m.includes('where memcached listens'))).toBe(true);
+  });
+
+  it('the start-up outcome is unknown unless the literal text decides it', async () => {
+    const { analyzeConfig } = await import('../../src/engine/lint.js');
+    const unknown = analyzeConfig(parseConfig(new SourceText('conf/memcached.conf', text), 'debian'), defaultRuleOptions());
+    expect(unknown.startup).toEqual(expect.objectContaining({ certain: false, unknown: expect.objectContaining({ depends: 'template' }) }));
+    // -B nonsense is literal and memcached refuses it while reading its options, before the placeholders matter
+    const refused = analyzeConfig(parseConfig(new SourceText('conf/memcached.conf', '-B nonsense\n-m %memory%\n'), 'debian'), defaultRuleOptions());
+    expect(refused.startup).toEqual(expect.objectContaining({ ok: false, exitCode: 64 }));
+    expect(refused.startup.unknown).toBeUndefined();
+  });
+
+  it('fix never changes a placeholder', () => {
+    const p = plan('conf/memcached.conf', text);
+    for (const tag of ['%memcache_memory%', '%memcache_port% ', '%listen%']) expect(p.text).toContain(tag);
+    expect(p.text.match(/%\w+%/g)).toEqual(['%memcache_memory%', '%memcache_port%', '%listen%']);
+    // the literal -u root is fixed
+    expect(p.text).not.toMatch(/^-u root$/m);
+    // where a fix would rewrite the option a placeholder gives a value (UDP), it leaves the line alone
+    const udp = plan('conf/memcached.conf', '-U %udp_port%\n-p %port%\n-u memcache\n-l 127.0.0.1\n');
+    expect(udp.text).toContain('-U %udp_port%\n');
+    expect(udp.text).toContain('-p %port%\n');
+  });
+});
+
+describe('%name% placeholders in a real file', () => {
+  // heedley/ubuntu-setup conf/memcached.conf: install.sh substitutes %memcache_memory% and %memcache_port%
+  // (Ruby gsub), then links the file to /etc/memcached.conf, where Debian's wrapper reads it.
+  const file = join(ROOT, 'test', 'fixtures', 'real', 'other-templates', '101-heedley-ubuntu-setup-memcached.conf');
+  const text = readFileSync(file, 'utf8');
+
+  it('is read as a placeholder template of /etc/memcached.conf: the placeholders are notes, the literal options judged', () => {
+    const r = lint('conf/memcached.conf', text);
+    expect(r.findings.map((f) => `${f.ruleId}:${f.severity}:${f.line}`)).toEqual(['MC910:info:23', 'MC910:info:26', 'MC111:info:36']);
+    expect(r.findings[0].message).toMatch(/^%memcache_memory% \(line 23\): the template decides whether it starts/);
+    expect(r.findings[1].message).toMatch(/^%memcache_port% \(line 26\): the template decides where memcached listens/);
+  });
+
+  it('fix keeps both placeholders and the line they are on, byte for byte', () => {
+    const p = plan('conf/memcached.conf', text);
+    expect(p.text).toContain('-m %memcache_memory%\n');
+    expect(p.text).toContain('-p %memcache_port% \n');
+  });
+
+  it('at /etc/memcached.conf the file is what the wrapper reads: the markers are values memcached refuses', () => {
+    const r = lint('/etc/memcached.conf', text);
+    expect(r.findings.some((f) => f.severity === 'error' && f.line === 23)).toBe(true);
   });
 });
