@@ -1,7 +1,7 @@
 /** How an audited process is shown: a few text lines per process, and its record in the JSON output. */
 import { socketKey } from '../system/sockets.js';
 import { describeNamespace } from '../system/namespaces.js';
-import type { ProcessAudit } from './run.js';
+import type { Candidate, ProcessAudit } from './run.js';
 import { shellQuote, shorten, visible } from '../report/visible.js';
 
 /**
@@ -75,4 +75,19 @@ export function auditSummaryText(audits: readonly ProcessAudit[]): string {
     }
   }
   return lines.join('\n') + '\n\n';
+}
+
+/** Where the candidate files came from: the FILE arguments, or this host's system paths (as lint and fix take them). */
+export type CandidateSource = 'arguments' | 'system-paths';
+
+/** The candidate files in the JSON output: where they came from, and each one read in its dialect or why not. */
+export function candidatesRecord(from: CandidateSource, candidates: readonly Candidate[]) {
+  return { from, files: candidates.map((c) => ({ path: c.path, dialect: c.dialect, error: c.error })) };
+}
+
+/** One line naming the candidate files (a process is tied to one of them, or to its systemd unit's file). */
+export function candidatesText(from: CandidateSource, candidates: readonly Candidate[]): string {
+  const where = from === 'arguments' ? 'the FILE arguments' : 'the system paths, as lint and fix take them';
+  const list = candidates.map((c) => `${shown(c.path)} (${c.dialect ?? 'not read: see the error above'})`);
+  return `configuration files considered (${where}): ${list.length ? list.join(', ') : 'none found'}\n`;
 }

@@ -77,20 +77,34 @@ export interface ProcessAudit {
   findings: Finding[];
 }
 
+/** A candidate configuration file as audit considered it: read in its dialect, or why it could not be. */
+export interface Candidate {
+  path: string;
+  dialect: DialectName | null;
+  /** Why it could not be read (also among the outcome's errors), or null. */
+  error: string | null;
+}
+
 export interface AuditOutcome {
   audits: ProcessAudit[];
+  /** Every candidate file, in the order given, read or not. */
+  candidates: Candidate[];
   /** Candidate files that could not be read (one line each, naming the file). */
   errors: InputError[];
 }
 
-async function loadCandidates(req: AuditRequest, errors: InputError[]): Promise<Expectation[]> {
+async function loadCandidates(req: AuditRequest, errors: InputError[], considered: Candidate[]): Promise<Expectation[]> {
   const out: Expectation[] = [];
   for (const path of req.files) {
     try {
-      out.push(await expectationOf(path, req.optionsFor(path), req.dialect, { hostFiles: hostFileAccess(path, undefined, req.files), maxBytes: req.maxBytes }));
+      const e = await expectationOf(path, req.optionsFor(path), req.dialect, { hostFiles: hostFileAccess(path, undefined, req.files), maxBytes: req.maxBytes });
+      out.push(e);
+      considered.push({ path, dialect: e.dialect, error: null });
     } catch (e) {
       // One file's failure (a bug included) is that file's one line; the processes are still audited.
-      errors.push(e instanceof InputError ? e : new InputError(path, failureReason(e).reason));
+      const err = e instanceof InputError ? e : new InputError(path, failureReason(e).reason);
+      errors.push(err);
+      considered.push({ path, dialect: null, error: err.reason });
     }
   }
   return out;
@@ -161,7 +175,8 @@ function firewallOf(
 export async function auditProcesses(req: AuditRequest): Promise<AuditOutcome> {
   const proc = req.proc ?? '/proc';
   const errors: InputError[] = [];
-  const candidates = await loadCandidates(req, errors);
+  const considered: Candidate[] = [];
+  const candidates = await loadCandidates(req, errors, considered);
   const own = hostNetworks();
   const nsNetworks = new Map<number, HostNetwork[]>();
   const rulesets = new Map<string, { ruleset: Ruleset } | { unavailable: string }>();
@@ -175,7 +190,7 @@ export async function auditProcesses(req: AuditRequest): Promise<AuditOutcome> {
       errors.push(e instanceof InputError ? e : new InputError(`${proc}/${p.pid}/cmdline`, failureReason(e).reason));
     }
   }
-  return { audits, errors };
+  return { audits, candidates: considered, errors };
 
   async function auditOne(p: ProcessInfo): Promise<ProcessAudit> {
     const held = processSockets(p.pid, proc);

@@ -9,7 +9,8 @@ import { finishBaseline, openBaseline, openReportSink } from './report-output.js
 import { processKey } from '../engine/baseline.js';
 import { withSubjects } from '../report/fingerprint.js';
 import { getopt } from '../memcached/getopt.js';
-import { OptionResolver, systemFiles } from './files.js';
+import { OptionResolver } from './files.js';
+import { SYSTEM_PATHS_HELP, systemConfigFiles } from './targets.js';
 import { ConfigError, type ProjectConfig } from '../engine/config.js';
 import type { Rule, Severity } from '../engine/types.js';
 import { formatReport, needsIdentity } from '../report/index.js';
@@ -17,7 +18,7 @@ import { safeJson } from '../report/visible.js';
 import { useColor } from '../report/color.js';
 import type { FileReport } from '../report/types.js';
 import { auditProcesses } from '../audit/run.js';
-import { auditRecord, auditSummaryText } from '../audit/present.js';
+import { auditRecord, auditSummaryText, candidatesRecord, candidatesText, type CandidateSource } from '../audit/present.js';
 import { RULES } from '../../rules/index.js';
 import { VERSION } from '../version.js';
 import type { Io } from './io.js';
@@ -44,14 +45,17 @@ export const AUDIT_HELP = `Usage: mchard audit [options] [FILE...]
 Checks the memcached processes running on this machine: runs the rules on the
 arguments each process really got, lists the sockets it really holds (from /proc),
 and compares it with the configuration file that would start it now (drift:
-restart needed). FILE... are the candidate configuration files (default: the
-system's); a process run by memcached.service or memcached@NAME.service is tied
-to that unit's file. For each socket not bound to loopback it evaluates the
-packet filter (nftables, and legacy iptables where loaded): whether a new
-connection is accepted from anywhere (open), from listed sources (restricted),
-from nowhere (closed), or cannot be told (unknown), and prints nftables rules that
-would restrict an open listener (never applied). Nothing is sent anywhere unless
---probe is given.
+restart needed). FILE... are the candidate configuration files; with no FILE,
+the files that exist on the system paths lint and fix read:
+${SYSTEM_PATHS_HELP}.
+The output names the files considered. A process run by memcached.service or
+memcached@NAME.service is tied to that unit's file; any other to the candidate
+with its argument vector, its -P pid file, or a port or socket it holds. For
+each socket not bound to loopback it evaluates the packet filter (nftables, and
+legacy iptables where loaded): whether a new connection is accepted from
+anywhere (open), from listed sources (restricted), from nowhere (closed), or
+cannot be told (unknown), and prints nftables rules that would restrict an open
+listener (never applied). Nothing is sent anywhere unless --probe is given.
 
 Options:
   --pid PID[,PID...]                audit only these processes (repeatable)
@@ -101,6 +105,15 @@ export function parsePids(values: readonly string[] | undefined): number[] | und
   return [...new Set(out)];
 }
 
+/**
+ * The candidate configuration files: the FILE arguments, else the files that exist on the system paths
+ * under `root` (the host: ''), the same list lint and fix read with no FILE (systemd units and drop-ins,
+ * OpenRC, rc.conf, supervisord, ...).
+ */
+export function auditCandidates(positionals: readonly string[], root = ''): { from: CandidateSource; files: string[] } {
+  return positionals.length ? { from: 'arguments', files: [...positionals] } : { from: 'system-paths', files: systemConfigFiles(root) };
+}
+
 export async function runAudit(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS);
   if (values.help) {
@@ -139,7 +152,7 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
       return 2;
     }
   }
-  const files = positionals.length ? positionals : systemFiles();
+  const { from, files } = auditCandidates(positionals);
 
   const resolver = new OptionResolver(RULES, { config: values.config, version, trustedNetworks: trusted });
   let cfg: ProjectConfig | null;
@@ -155,7 +168,7 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
   if (!baselineOk) return 2;
   const severities = fileSeverities(cfg, disabled);
 
-  const { audits, errors } = await auditProcesses({
+  const { audits, candidates, errors } = await auditProcesses({
     rules: RULES,
     files,
     dialect,
@@ -195,14 +208,14 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
   if (format === 'json') {
     const doc = JSON.parse(formatReport('json', input)) as { files: Record<string, unknown>[] };
     doc.files.forEach((f, i) => (f.process = auditRecord(audits[i])));
-    out(safeJson(doc) + '\n');
+    out(safeJson({ ...doc, candidates: candidatesRecord(from, candidates) }) + '\n');
   } else if (format === 'text') {
     // The tally counts processes, not files.
     const text = formatReport('text', input).replace(
       / in (\d+) files?(\)?(?:\x1b\[[0-9;]*m)*)\n$/,
       (_m, n: string, tail: string) => ` in ${n} process${n === '1' ? '' : 'es'}${tail}\n`,
     );
-    out(audits.length === 0 ? 'no running memcached process found\n' : auditSummaryText(audits) + text);
+    out(candidatesText(from, candidates) + (audits.length === 0 ? 'no running memcached process found\n' : auditSummaryText(audits) + text));
   } else {
     out(formatReport(format, input));
   }

@@ -1,5 +1,5 @@
 /** Which files a command works on, and reading each in its dialect with the options that apply to it. */
-import { existsSync, readdirSync, type Stats } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { dirname } from 'node:path';
 import { InputError, isHostLocation, readConfig, type ReadLimits } from '../input.js';
 import { isInside, locateInTree, rememberingFolders, type Located } from '../system/links.js';
@@ -15,19 +15,6 @@ import type { Rule, RuleOptions } from '../engine/types.js';
 import { defaultRuleOptions } from '../engine/defaults.js';
 import { parseVersion, type Version } from '../memcached/version.js';
 import { installedVersion, isSystemPath, type InstalledVersion } from '../host.js';
-
-/** The system configuration files that exist: /etc/memcached.conf, /etc/memcached_*.conf, /etc/sysconfig/memcached. */
-export function systemFiles(root = '/etc'): string[] {
-  const out: string[] = [];
-  if (existsSync(`${root}/memcached.conf`)) out.push(`${root}/memcached.conf`);
-  try {
-    for (const f of readdirSync(root).sort()) if (/^memcached_.+\.conf$/.test(f)) out.push(`${root}/${f}`);
-  } catch {
-    // no /etc: nothing to add
-  }
-  if (existsSync(`${root}/sysconfig/memcached`)) out.push(`${root}/sysconfig/memcached`);
-  return out;
-}
 
 export function parseDialectFlag(value: string | undefined): DialectName | undefined {
   if (value === undefined) return undefined;

@@ -14,7 +14,7 @@
  *   commit); any other file that mchard does not read, or that holds no memcached, is passed over
  *   silently, so a broad pattern does not fail commits of unrelated YAML or units.
  * - **No FILE**: the files that exist on this host's system paths, for every format (`SYSTEM_PLACES`);
- *   `-v` says which paths were checked.
+ *   `-v` says which paths were checked. `audit` with no FILE takes its candidate files from the same list.
  * - **Standard input** (`-`): with `--stdin-filename PATH`, read as if it were the file PATH: detection,
  *   the `.mchardrc` lookup and the report use PATH (`readsStdin` tells the reader).
  */
@@ -257,7 +257,7 @@ export function systemPlaces(root = '', flags: TargetFlags = {}): { place: Place
   });
 }
 
-/** The system configuration files that exist, for every format (lint's and fix's FILEs when none is given). */
+/** The system configuration files that exist, for every format (lint's and fix's FILEs, and audit's candidate files, when none is given). */
 export function systemConfigFiles(root = ''): string[] {
   return systemPlaces(root).flatMap((p) => p.files);
 }

@@ -12,17 +12,17 @@
  * change its meaning.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { SourceText } from '../source.js';
+import type { ArgToken } from '../source.js';
 import type { ComposeConfig, ComposeEnvVar } from '../dialects/compose.js';
-import { dialectOf } from '../dialects/index.js';
+import { newServiceKey, rereadCompose } from './compose-service.js';
 import type { BitnamiArg } from '../dialects/images/bitnami.js';
 import type { SrcChar } from '../dialects/sourced.js';
 import { getopt, type OptionEvent } from '../memcached/getopt.js';
 import type { MemcachedModel } from '../memcached/model.js';
 import type { FixIntent } from '../engine/types.js';
 import { applyEdits, dominantEol, lineEndAt, lineStartAt, type CharEdit, type LineInsert } from './text-edit.js';
-import { occupancy, optionWords, PLAIN_WORD } from './words.js';
-import { CannotEdit } from './word-edits.js';
+import { ClusterCuts, occupancy, optionWords, PLAIN_WORD } from './words.js';
+import { attempt, CannotEdit } from './word-edits.js';
 import type { BatchLabel, EditAttempt, EditSession } from './types.js';
 
 /** The variable run.sh turns into each option. */
@@ -47,12 +47,8 @@ export function encodeEnvValue(value: string, style: string | undefined): string
 }
 
 export function editBitnamiEnvironment({ config, model, intents, label }: EditSession<ComposeConfig>): EditAttempt {
-  try {
-    return { ok: true, output: build(config, model, intents, label) };
-  } catch (e) {
-    if (e instanceof CannotEdit) return { ok: false, reason: e.message };
-    throw e;
-  }
+  // A refusal (CannotEdit) or colliding edits (EditConflict) is this file's "not fixed", as in every editor.
+  return attempt(() => build(config, model, intents, label));
 }
 
 function build(config: ComposeConfig, model: MemcachedModel, intents: readonly FixIntent[], label: BatchLabel) {
@@ -117,27 +113,21 @@ export function planBitnamiVariables(
     if (occ.kind === 'words') return Array.from({ length: occ.last - occ.first + 1 }, (_, k) => occ.first + k);
     return occ.kind === 'tail' && occ.valueWord !== null ? [occ.word, occ.valueWord] : [occ.word];
   };
-  /** Letters taken out of a cluster word (`-vv` → offsets 1 and 2), applied together at the end. */
-  const cutLetters = new Map<number, Set<number>>();
-  const cutTails = new Map<number, number>();
+  /** Letters and tails taken out of a cluster word (`-vv` → offsets 1 and 2), applied together at the end. */
+  const cuts = new ClusterCuts();
   const removeFromExtra = (ev: OptionEvent) => {
     const occ = occupancy(ev, argv);
     if (occ.kind === 'words') for (let i = occ.first; i <= occ.last; i++) extra.set(i, null);
-    else if (occ.kind === 'letter') cutLetters.set(occ.word, (cutLetters.get(occ.word) ?? new Set()).add(occ.k));
     else {
-      cutTails.set(occ.word, Math.min(occ.k, cutTails.get(occ.word) ?? Infinity));
-      if (occ.valueWord !== null) extra.set(occ.valueWord, null);
+      cuts.add(occ);
+      if (occ.kind === 'tail' && occ.valueWord !== null) extra.set(occ.valueWord, null);
     }
     extraChanged = true;
   };
   const finishCuts = () => {
-    for (const i of new Set([...cutLetters.keys(), ...cutTails.keys()])) {
+    for (const i of cuts.words()) {
       const w = extra.get(i);
-      if (w === null || w === undefined) continue;
-      const tail = cutTails.get(i) ?? w.length;
-      const gone = cutLetters.get(i) ?? new Set<number>();
-      const kept = [...w.slice(0, tail)].filter((_, k) => !gone.has(k)).join('');
-      extra.set(i, kept === '-' ? null : kept);
+      if (w !== null && w !== undefined) extra.set(i, cuts.left(i, w));
     }
   };
 
@@ -242,22 +232,14 @@ function writeVariables(config: ComposeConfig, vars: ReadonlyMap<string, Compose
       const lines = added.map((name) => (isList ? `${prefix}${encodeEnvValue(`${name}=${setVars.get(name)!}`, 'PLAIN')}${note}` : `${prefix}${name}: ${encodeEnvValue(setVars.get(name)!, 'QUOTE_DOUBLE')}${note}`));
       inserts.push({ at: Math.min(lineEndAt(text, endOf), text.length), lines });
     } else {
-      const node = svc.node as unknown as { flow?: boolean; items: { key: Scalar; value?: Scalar | null }[] };
-      if (node.flow) throw new CannotEdit('the service is a flow mapping ({...}); mchard does not add keys to it');
-      const firstKey = node.items[0]?.key?.range;
-      if (!firstKey) throw new CannotEdit('the service has no key to align environment: with');
-      const indent = text.slice(lineStartAt(text, firstKey[0]), firstKey[0]);
-      if (!/^[ ]*$/.test(indent)) throw new CannotEdit('the service keys are not indented with spaces only');
+      const { indent, at } = newServiceKey(config, 'environment:');
       const lines = added.map((name) => `${indent}  ${name}: ${encodeEnvValue(setVars.get(name)!, 'QUOTE_DOUBLE')}${note}`);
       if (envNode) {
         // `environment:` with no value: the entries go on the lines after it.
         const r = envNode.range!;
         inserts.push({ at: Math.min(lineEndAt(text, r[0]), text.length), lines });
       } else {
-        const anchor = node.items.find((p) => p.key?.value === 'image') ?? node.items[node.items.length - 1];
-        const end = anchor.value?.range?.[2] ?? anchor.key.range![1];
-        const at = text[end - 1] === '\n' ? end : lineEndAt(text, end);
-        inserts.push({ at: Math.min(at, text.length), lines: [`${indent}environment:`, ...lines] });
+        inserts.push({ at, lines: [`${indent}environment:`, ...lines] });
       }
     }
   }
@@ -266,29 +248,31 @@ function writeVariables(config: ComposeConfig, vars: ReadonlyMap<string, Compose
 
 /** The edited file must set exactly the intended variables and give memcached what the intents ask. */
 function check(config: ComposeConfig, edited: string, setVars: ReadonlyMap<string, string | null>, intents: readonly FixIntent[], model: MemcachedModel): void {
-  const after = dialectOf('compose').parse(new SourceText(config.source.path, edited)) as ComposeConfig;
-  if (after.launchFailure) throw new CannotEdit(`Compose would not start the edited service: ${after.launchFailure.reason}`);
+  const after = rereadCompose(config, edited, 'environment', 'environment:');
   if (after.argvUnknown) throw new CannotEdit(after.argvUnknown);
-  if (after.service?.name !== config.service!.name || !after.service.environment) throw new CannotEdit('the edit would change which service runs memcached');
+  if (!after.service!.environment) throw new CannotEdit('the edit would change which service runs memcached');
   const decoded = (vars: ReadonlyMap<string, ComposeEnvVar>) => new Map([...vars].map(([k, v]) => [k, v.chars ? v.chars.map((c) => c.ch).join('') : `?${v.text}`]));
   const want = decoded(config.service!.environment!.vars);
   for (const [k, v] of setVars) {
     if (v === null) want.delete(k);
     else want.set(k, v);
   }
-  const got = decoded(after.service.environment.vars);
+  const got = decoded(after.service!.environment.vars);
   if (!isDeepStrictEqual(new Map([...got].sort()), new Map([...want].sort()))) {
     throw new CannotEdit(`the edited environment: would read ${JSON.stringify(Object.fromEntries(got))} instead of ${JSON.stringify(Object.fromEntries(want))}`);
   }
-  const strip = (c: ComposeConfig) => {
-    const js = c.document!.toJS() as { services: Record<string, Record<string, unknown>> };
-    delete js.services[c.service!.name].environment;
-    return js;
-  };
-  if (!isDeepStrictEqual(strip(config), strip(after))) throw new CannotEdit('the edit would change more of the file than environment:');
-  if (after.startsAs !== config.startsAs) throw new CannotEdit('the edit would change the user memcached runs as');
-  // What memcached gets: each set option has its value last; each removed option is gone.
-  const events = getopt(after.argv, model.version).events.filter((e): e is OptionEvent => e.kind === 'option');
+  checkOptionsApplied(after.argv, model, intents);
+}
+
+/**
+ * The re-check of what memcached gets from a file whose Bitnami variables were edited (Compose's
+ * `environment:`, a Kubernetes container's `env`, the chart's `extraEnvVars`): each option an intent sets
+ * comes last with its value; each option an intent removes occurs that many times fewer (unless the same
+ * batch sets it again). A variable taken out can leave the option in place (run.sh passes `-p 11211`
+ * without MEMCACHED_PORT_NUMBER): that removal did not happen, and the edit is refused.
+ */
+export function checkOptionsApplied(argv: readonly ArgToken[], model: MemcachedModel, intents: readonly FixIntent[]): void {
+  const events = getopt(argv, model.version).events.filter((e): e is OptionEvent => e.kind === 'option');
   const count = (letter: string, evs: readonly OptionEvent[]) => evs.filter((e) => e.spec.short === letter).length;
   for (const i of intents) {
     if (i.kind === 'set-option') {

@@ -11,10 +11,8 @@
  * what it meant, or the edit is refused. The editor uses the YAML tree the dialect already built (no
  * YAML library is loaded here).
  */
-import { isDeepStrictEqual } from 'node:util';
-import { SourceText } from '../source.js';
 import type { ComposeConfig } from '../dialects/compose.js';
-import { dialectOf } from '../dialects/index.js';
+import { newServiceKey, rereadCompose } from './compose-service.js';
 import { applyEdits, dominantEol, lineEndAt, lineStartAt, type CharEdit, type LineInsert } from './text-edit.js';
 import { ExpectedWords, optionWords, PLAIN_WORD, sameWords } from './words.js';
 import { attempt, CannotEdit, finishClusters, mergeDeletions, removeOption, replaceOption, type WordEditContext } from './word-edits.js';
@@ -55,12 +53,7 @@ function build({ config, model, intents, label }: EditSession<ComposeConfig>) {
     const plan = planWords(config, model, intents, COMPOSE_PLACE);
     expected = expectedOf(config, plan);
     if (expected.length === 0) return applyEdits(text, [], [], eol);
-    const node = svc.node as unknown as { flow?: boolean; items: { key: { range?: number[] }; value?: { range?: number[] } | null }[] };
-    if (node.flow) throw new CannotEdit('the service is a flow mapping ({...}); mchard does not add keys to it');
-    const first = node.items[0]?.key?.range;
-    if (!first) throw new CannotEdit('the service has no key to align command: with');
-    const indent = text.slice(lineStartAt(text, first[0]), first[0]);
-    if (!/^[ ]*$/.test(indent)) throw new CannotEdit('the service keys are not indented with spaces only');
+    const { indent, at } = newServiceKey(config, 'command:');
     const list = `[${expected.map((w) => encodeItem(w, 'QUOTE_DOUBLE')).join(', ')}]`;
     const line = `${indent}command: ${list}  # mchard: added command: (${label.ruleId})`;
     if (cmd) {
@@ -68,10 +61,7 @@ function build({ config, model, intents, label }: EditSession<ComposeConfig>) {
       const r = (cmd as { range?: number[] }).range!;
       edits.push({ start: r[0], end: r[0], text: list });
     } else {
-      const anchor = node.items.find((p) => (p.key as { value?: unknown }).value === 'image') ?? node.items[node.items.length - 1];
-      const end = anchor.value?.range?.[2] ?? anchor.key.range![1];
-      const at = text[end - 1] === '\n' ? end : lineEndAt(text, end);
-      inserts.push({ at: at > text.length ? text.length : at, lines: [line] });
+      inserts.push({ at, lines: [line] });
     }
   } else if (cmd.items) {
     const plan = planWords(config, model, intents, COMPOSE_PLACE);
@@ -179,18 +169,7 @@ function build({ config, model, intents, label }: EditSession<ComposeConfig>) {
 
 /** The edited file must give memcached `expected` and mean the same everywhere else. */
 function check(config: ComposeConfig, edited: string, expected: string[]): void {
-  // The compose module is loaded (it parsed `config`); importing it here would load YAML for every fix.
-  const after = dialectOf('compose').parse(new SourceText(config.source.path, edited)) as ComposeConfig;
-  if (after.launchFailure) throw new CannotEdit(`Compose would not start the edited service: ${after.launchFailure.reason}`);
-  if (after.service?.name !== config.service!.name) throw new CannotEdit('the edit would change which service runs memcached');
+  const after = rereadCompose(config, edited, 'command', 'the command');
   const got = after.argv.map((t) => t.value);
   if (!sameWords(got, expected)) throw new CannotEdit(`the edited command: would give memcached "${got.join(' ')}" instead of "${expected.join(' ')}"`);
-  const strip = (c: ComposeConfig) => {
-    const js = c.document!.toJS() as { services: Record<string, Record<string, unknown>> };
-    delete js.services[c.service!.name].command;
-    return js;
-  };
-  if (!isDeepStrictEqual(strip(config), strip(after))) throw new CannotEdit('the edit would change more of the file than the command');
-  if (after.startsAs !== config.startsAs) throw new CannotEdit('the edit would change the user memcached runs as');
 }
-

@@ -7,7 +7,7 @@ import type { ArgToken } from '../source.js';
 import type { MemcachedModel } from '../memcached/model.js';
 import type { OptionEvent } from '../memcached/getopt.js';
 import type { FixIntent } from '../engine/types.js';
-import { occupancy, optionWords, PLAIN_WORD } from './words.js';
+import { ClusterCuts, occupancy, optionWords, PLAIN_WORD } from './words.js';
 import { CannotEdit } from './word-edits.js';
 
 export interface Plan {
@@ -28,20 +28,15 @@ export function planWords(config: { readonly argv: readonly ArgToken[] }, model:
   const set = new Map<number, string | null>();
   const after = new Map<number, string[]>();
   const add = (i: number, words: string[]) => after.set(i, [...(after.get(i) ?? []), ...words]);
-  // Letters removed from a cluster, by their place in the word as written (several may go: `-dv`).
-  const letters = new Map<number, Set<number>>();
+  // Letters and tails removed from a cluster word (several may go: `-dv`), the word rewritten each time.
+  const cuts = new ClusterCuts();
   const remove = (ev: OptionEvent): number => {
     const occ = occupancy(ev, argv);
     if (occ.kind === 'words') {
       for (let i = occ.first; i <= occ.last; i++) set.set(i, null);
       return occ.first;
     }
-    const w = argv[occ.word].value;
-    if (occ.kind === 'letter') letters.set(occ.word, (letters.get(occ.word) ?? new Set()).add(occ.k));
-    const gone = letters.get(occ.word) ?? new Set<number>();
-    const end = occ.kind === 'tail' ? occ.k : w.length;
-    const cut = [...w.slice(0, end)].filter((_, k) => !gone.has(k)).join('');
-    set.set(occ.word, cut === '-' ? null : cut);
+    set.set(cuts.add(occ), cuts.left(occ.word, argv[occ.word].value));
     if (occ.kind === 'tail' && occ.valueWord !== null) set.set(occ.valueWord, null);
     return occ.word;
   };

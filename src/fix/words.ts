@@ -30,6 +30,35 @@ export function occupancy(ev: OptionEvent, argv: readonly { value: string }[]): 
   return { kind: 'tail', word: i, k: ev.clusterOffset, valueWord: v !== null && v !== i ? v : null };
 }
 
+/**
+ * Options taken out of cluster words (`-vv` → `-v`, `-vl 127.0.0.1` → `-v`), for the planners that
+ * rewrite whole words (list items, MEMCACHED_EXTRA_FLAGS): each word's removed letters and the earliest
+ * cut of its tail, so the removals of one batch combine in any order.
+ */
+export class ClusterCuts {
+  private readonly letters = new Map<number, Set<number>>();
+  private readonly tails = new Map<number, number>();
+
+  /** Records a letter or tail removal; returns its word's argv index. */
+  add(occ: Extract<Occupancy, { kind: 'letter' | 'tail' }>): number {
+    if (occ.kind === 'letter') this.letters.set(occ.word, (this.letters.get(occ.word) ?? new Set()).add(occ.k));
+    else this.tails.set(occ.word, Math.min(occ.k, this.tails.get(occ.word) ?? Infinity));
+    return occ.word;
+  }
+
+  /** The argv indices of the words cut. */
+  words(): number[] {
+    return [...new Set([...this.letters.keys(), ...this.tails.keys()])];
+  }
+
+  /** What is left of the word at `i` (as it was written, `word`): null when only "-" is. */
+  left(i: number, word: string): string | null {
+    const gone = this.letters.get(i) ?? new Set<number>();
+    const kept = [...word.slice(0, this.tails.get(i) ?? word.length)].filter((_, k) => !gone.has(k)).join('');
+    return kept === '-' ? null : kept;
+  }
+}
+
 /** How the option reads in a note: `-A`, `-l 0.0.0.0`, `--port=11211`, `-d` (a letter of `-vd`). */
 export function shownOption(ev: OptionEvent, argv: readonly { value: string }[]): string {
   if (ev.value === null) return ev.written;

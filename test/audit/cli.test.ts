@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { run, TempDir, errorLines, NO_STACK } from '../cli/helpers.js';
 import { freePorts, haveMemcached, startMemcached, stopAll, type Started } from './memcached.js';
+import { systemConfigFiles } from '../../src/cli/targets.js';
 
 describe('mchard audit: usage', () => {
   it('shows its help', async () => {
@@ -67,6 +68,33 @@ describe('mchard audit: usage', () => {
     expect(errorLines(r.err)).toEqual([`mchard: ${missing}: no such file`]);
     const doc = JSON.parse(r.out);
     expect(doc.files.map((f: { process: { pid: number } }) => f.process.pid)).toEqual([m.pid]);
+    expect(doc.candidates).toEqual({ from: 'arguments', files: [{ path: missing, dialect: null, error: 'no such file' }] });
+  });
+
+  it('names the FILEs it considered, read or not (text and JSON)', async () => {
+    const file = tmp.write('memcached_named.conf', '-u nobody\n-l 127.0.0.1\n-p 1\n');
+    const missing = tmp.join('missing2.conf');
+    const json = await run(['audit', '--format', 'json', '--pid', String(m.pid), file, missing]);
+    expect(JSON.parse(json.out).candidates).toEqual({
+      from: 'arguments',
+      files: [
+        { path: file, dialect: 'debian', error: null },
+        { path: missing, dialect: null, error: 'no such file' },
+      ],
+    });
+    const text = await run(['audit', '--pid', String(m.pid), file, missing]);
+    expect(text.out.split('\n')[0]).toBe(`configuration files considered (the FILE arguments): ${file} (debian), ${missing} (not read: see the error above)`);
+  });
+
+  it('with no FILE, considers the files on the system paths lint and fix read (every format), and says which', async () => {
+    const expected = systemConfigFiles();
+    const json = await run(['audit', '--format', 'json', '--pid', String(m.pid)]);
+    const doc = JSON.parse(json.out);
+    expect(doc.candidates.from).toBe('system-paths');
+    expect(doc.candidates.files.map((f: { path: string }) => f.path)).toEqual(expected);
+    const text = await run(['audit', '--pid', String(m.pid)]);
+    const listed = doc.candidates.files.map((f: { path: string; dialect: string | null }) => `${f.path} (${f.dialect ?? 'not read: see the error above'})`);
+    expect(text.out.split('\n')[0]).toBe(`configuration files considered (the system paths, as lint and fix take them): ${listed.length ? listed.join(', ') : 'none found'}`);
   });
 
   it('--baseline: a process is keyed by its command line (no unit, no file); recorded findings are not reported; --output', async () => {

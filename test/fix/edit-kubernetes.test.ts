@@ -11,7 +11,14 @@ import { diffLines } from 'diff';
 import { parseAllDocuments, isMap, isSeq, type Document } from 'yaml';
 import { fixText } from './helpers.js';
 import { loadDialect } from '../../src/dialects/index.js';
-import { encodeK8sString } from '../../src/fix/edit-kubernetes.js';
+import { editKubernetes, encodeK8sString } from '../../src/fix/edit-kubernetes.js';
+import { editCompose } from '../../src/fix/edit-compose.js';
+import { planFix } from '../../src/fix/plan.js';
+import { SourceText } from '../../src/source.js';
+import { defaultRuleOptions } from '../../src/engine/defaults.js';
+import { RULES } from '../../rules/index.js';
+import type { KubeConfig } from '../../src/dialects/kubernetes.js';
+import type { ComposeConfig } from '../../src/dialects/compose.js';
 import type { DialectName } from '../../src/dialects/types.js';
 import { lintText } from '../helpers/lint.js';
 import { ROOT } from '../helpers/paths.js';
@@ -100,6 +107,7 @@ function checkFixed(before: string, after: string, dialect: DialectName, edited:
 beforeAll(async () => {
   await loadDialect('kubernetes');
   await loadDialect('helm');
+  await loadDialect('compose');
 });
 
 describe('fix of real manifests and values', () => {
@@ -176,6 +184,34 @@ describe('kubernetes editor', () => {
     const added = fix(pod('image: bitnami/memcached:1.6.21'));
     expect(added.text).toBe(pod('image: bitnami/memcached:1.6.21\nenv:\n  - name: MEMCACHED_EXTRA_FLAGS  # mchard: added (MC111)\n    value: "-U 0 -X"'));
     expect(argvAfter(added.text)).toEqual(['-u', 'memcached', '-p', '11211', '-v', '-U', '0', '-X']);
+  });
+
+  it("Bitnami's image: the last word taken out of MEMCACHED_EXTRA_FLAGS leaves it empty, and that is the removal", () => {
+    const text = pod('image: bitnami/memcached:1.6.21\nenv:\n  - name: MEMCACHED_EXTRA_FLAGS\n    value: "-A"');
+    // MC501 alone: nothing is added to the variable in the same run, so -A is its only word.
+    const only = RULES.filter((r) => r.id === 'MC501');
+    const p = planFix(new SourceText('/srv/k8s/memcached.yaml', text), 'kubernetes', { rules: only, options: defaultRuleOptions(), unsafeFixes: true });
+    expect(p.failed).toEqual([]);
+    expect(p.applied.map((a) => a.ruleId)).toEqual(['MC501']);
+    expect(p.text).toBe(pod('image: bitnami/memcached:1.6.21\nenv:\n  - name: MEMCACHED_EXTRA_FLAGS\n    value: ""'));
+    expect(argvAfter(p.text)).toEqual(['-u', 'memcached', '-p', '11211', '-v']);
+  });
+
+  it("Bitnami's image: a removal that does not happen is refused by the re-check (the variable goes, run.sh still passes -p 11211)", async () => {
+    // MEMCACHED_PORT_NUMBER set in env: run.sh passes `-p $MEMCACHED_PORT_NUMBER`, and `-p 11211` without it.
+    // No rule asks to remove it today; the intent is written by hand, as MC803 would write it.
+    const text = pod('image: bitnami/memcached:1.6.21\nenv:\n  - name: MEMCACHED_PORT_NUMBER\n    value: "11211"\n  - name: MEMCACHED_EXTRA_FLAGS\n    value: "-U 0 -X"');
+    const r = lintText(text, { dialect: 'kubernetes', path: '/srv/k8s/memcached.yaml' });
+    const p = r.model.applied.options.find((o) => o.spec.short === 'p')!;
+    expect(p.value).toBe('11211');
+    const session = { config: r.config as KubeConfig, model: r.model, intents: [{ kind: 'remove-option' as const, option: p }], label: { ruleId: 'MC803', slug: 'duplicate-option' }, fresh: new Set<number>() };
+    const out = editKubernetes(session);
+    expect(out).toEqual({ ok: false, reason: 'the edited file would not remove -p' });
+    // Compose's editor of the same variables refuses it the same way (one re-check for both).
+    const compose = 'services:\n  cache:\n    image: bitnami/memcached:1.6.21\n    environment:\n      MEMCACHED_PORT_NUMBER: "11211"\n      MEMCACHED_EXTRA_FLAGS: "-U 0 -X"\n';
+    const c = lintText(compose, { dialect: 'compose', path: '/srv/app/docker-compose.yml' });
+    const cp = c.model.applied.options.find((o) => o.spec.short === 'p')!;
+    expect(editCompose({ ...session, config: c.config as ComposeConfig, model: c.model, intents: [{ kind: 'remove-option', option: cp }] })).toEqual({ ok: false, reason: 'the edited file would not remove -p' });
   });
 
   it('several memcached workloads in one file: each is fixed, each in its own container', () => {

@@ -24,6 +24,15 @@ describe('planWords', () => {
     expect(expectedOf(r.config, one)).toEqual(['-A', '-U', '0']);
   });
 
+  it('a letter and a tail of one cluster both go, in either order (-dvp 11211 without -d and -p: -v)', () => {
+    const r = lintText('services:\n  cache:\n    image: memcached:1.6.38\n    command: ["-dvp", "11211", "-U", "0"]\n', { dialect: 'compose', path: '/srv/app/docker-compose.yml' });
+    const ev = (letter: string) => r.model.applied.options.find((o) => o.spec.short === letter)!;
+    for (const order of [['d', 'p'], ['p', 'd']]) {
+      const plan = planWords(r.config, r.model, order.map((l) => ({ kind: 'remove-option' as const, option: ev(l) })), WHERE);
+      expect(expectedOf(r.config, plan)).toEqual(['-v', '-U', '0']);
+    }
+  });
+
   it('names the file and the place in a refusal', () => {
     const r = lintText('services:\n  cache:\n    image: memcached:1.6.38\n    command: ["-U", "0"]\n', { dialect: 'compose', path: '/srv/app/docker-compose.yml' });
     expect(() => planWords(r.config, r.model, [{ kind: 'set-option', letter: 'l', value: '$(x)' }], { format: 'Kubernetes manifests', place: "the container's args" })).toThrow(/cannot be written safely in the container's args/);

@@ -328,6 +328,27 @@ describe('mchard lsp --stdio', () => {
     expect(warned[0].message).toContain(`${base}: not a valid mchard baseline: version 2 is not supported`);
   });
 
+  it('a manifest of two memcached containers: each finding at its own container, its fix safety its own; no code action (the format is known only from the content)', async () => {
+    await started();
+    // Compose checks only the first memcached service; a Kubernetes manifest is the format whose instances are
+    // all linted (parts). The containers differ: the second sets -m twice (MC803), the first has two arguments.
+    const manifest = (name: string, args: string) =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\nspec:\n  selector:\n    matchLabels: {app: ${name}}\n  template:\n    metadata:\n      labels: {app: ${name}}\n    spec:\n      containers:\n        - name: memcached\n          image: memcached:1.6.38\n          args: ${args}\n`;
+    const text = `${manifest('small', '["-U", "0"]')}---\n${manifest('big', '["-U", "0", "-X", "-m64", "-m", "128"]')}`;
+    const uri = fileUri(tmp.join('k8s', 'memcached.yaml'));
+    await session.open(uri, text);
+    const diags = await session.diagnosticsOf(uri, 1);
+    expect(diags.map((d) => d.code).sort()).toEqual(lintIds('k8s/memcached.yaml', text).sort());
+    const mc803 = diags.filter((d) => d.code === 'MC803');
+    expect(mc803).toHaveLength(1);
+    // Line 31 (0-based 30) is the second container's args; -m64 starts at character 35 (inside its quotes).
+    expect(mc803[0]).toMatchObject({ range: { start: { line: 30, character: 35 } }, data: { ruleId: 'MC803', fix: 'safe' } });
+    // MC504 (no -X) is the first container's only: the second has -X.
+    expect(diags.filter((d) => d.code === 'MC504').map((d) => d.range.start.line)).toEqual([14]);
+    // As mchard fix does not write a format it only guessed without --dialect, the server offers no edit.
+    expect(await session.codeActions(uri, mc803[0].range, mc803, ['quickfix', 'source.fixAll'])).toEqual([]);
+  });
+
   it('a document mchard does not read gets no diagnostics, whatever it holds', async () => {
     await started();
     // (A Dockerfile that runs memcached is read now: the dockerfile dialect.)
