@@ -14,9 +14,10 @@
 //   the build; trusted as the bundle is;
 // - the user's cache folder ($XDG_CACHE_HOME/mchard, else ~/.cache/mchard), for any other Node.js (a
 //   registry install, a second Node.js version), V8 flags that make V8 reject the build's cache, or a
-//   group the build's warm-up does not run (audit, lsp): written after the first lint, inspect, fix or
-//   audit that ran without a cache V8 took, one file per group, build, Node.js version and set of
-//   Node.js flags, GROUP-BUILD-node-VERSION-ARCH[-fFLAGS].cache; looked for first.
+//   group the build's warm-up does not run (the language server): written after the first lint,
+//   inspect, fix or audit that ran without a cache V8 took (the language server's when it exits), one
+//   file per group, build, Node.js version and set of Node.js flags,
+//   GROUP-BUILD-node-VERSION-ARCH[-fFLAGS].cache; looked for first.
 //
 // A cache from the user's folder is read only when it is a regular file owned by the user running
 // mchard and writable by no one else (not a symbolic link), and its folder is the user's too; it is
@@ -354,6 +355,9 @@ if (require.main === module) {
   }
   if (core) {
     const argv = process.argv.slice(2);
+    // The language server ends the process itself (the exit notification): its caches are written then,
+    // with the functions of the whole session compiled.
+    if (argv[0] === 'lsp') process.once('exit', () => saveUserCache(core));
     core.exports.main(argv).then((code) => {
       process.exitCode = code;
       // A cache is made from a run of the commands it is for: their functions are then compiled too.

@@ -6,7 +6,7 @@
  * what mchard prints or its exit status, and never prints anything (MCHARD_DEBUG=1 says what happened).
  * Which cache V8 compiled from is asked of loadCore itself (`from`: 'beside', 'user' or null).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, cpSync, existsSync, lstatSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureBuilt, ROOT, TempDir } from './helpers.js';
@@ -280,6 +280,38 @@ describe('the code caches of the other bundles (Compose and YAML, the other dial
     const second = run();
     expect({ status: second.status, stdout: second.stdout, stderr: second.stderr }).toEqual({ status: off.status, stdout: off.stdout, stderr: '' });
   });
+
+  it("the language server's bundle (no cache beside it) gets one when the server exits, and the next session takes it", async () => {
+    const xdg = tmp.join('lsp');
+    const frame = (o: object) => {
+      const body = JSON.stringify(o);
+      return `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    };
+    /** initialize, its answer, then shutdown and exit, as an editor ends a session. */
+    const session = () =>
+      new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+        const p = spawn(process.execPath, [join(ROOT, 'bin', 'mchard.js'), 'lsp', '--stdio'], { env: envOf({ XDG_CACHE_HOME: xdg, MCHARD_DEBUG: '1' }) });
+        let stdout = '';
+        let stderr = '';
+        p.stderr.on('data', (d) => (stderr += d));
+        p.stdout.on('data', (d) => {
+          stdout += d;
+          if (stdout.includes('"id":1') && !stdout.includes('"id":2')) p.stdin.write(frame({ jsonrpc: '2.0', id: 2, method: 'shutdown' }));
+          if (stdout.includes('"id":2')) p.stdin.end(frame({ jsonrpc: '2.0', method: 'exit' }));
+        });
+        p.on('exit', (status) => resolve({ status, stdout, stderr }));
+        p.stdin.write(frame({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } }));
+      });
+    const lspCache = join(xdg, 'mchard', `lsp-${buildId}-node-${process.version}-${process.arch}.cache`);
+    const first = await session();
+    expect(first.status).toBe(0);
+    expect(first.stderr).toContain(`mchard: code cache: wrote ${lspCache}`);
+    const before = statSync(lspCache).mtimeMs;
+    const second = await session();
+    expect(second.status).toBe(0);
+    expect(second.stderr).not.toContain('lsp-');
+    expect(statSync(lspCache).mtimeMs).toBe(before);
+  }, 60_000);
 
   it('runs under other Node.js flags keep a cache of their own: alternating runs rewrite nothing', () => {
     const xdg = tmp.join('flag-sets');
