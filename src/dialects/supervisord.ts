@@ -260,7 +260,15 @@ export function parseSupervisord(source: SourceText): SupervisordConfig {
 
   let argv: ArgToken[] = [];
   let startsAs = 'root';
-  if (!chosen) {
+  let argvUnknown: string | null = null;
+  // A program named memcached (or whose command names it) that runs something else: a script that starts
+  // memcached (`command=/start-memcached.sh`). Its options are in the script, not in this file.
+  const script = chosen ? null : programs.find((p) => hasWords(p.prog) && mentionsMemcached(p.prog));
+  if (!chosen && script) {
+    const section = ini.sections.get(script.prog.section)!;
+    argvUnknown = `[${script.prog.section}] runs ${JSON.stringify(script.prog.words![0].value)}, a program mchard does not read (a script that starts memcached, say), so memcached's options are not in this file`;
+    notes.push({ kind: 'other-program', span: script.prog.command?.nameSpan ?? section.headers[0], message: argvUnknown, section: script.prog.section });
+  } else if (!chosen) {
     if (ini.error) return finish();
     const why = programs.length === 0 ? 'the file has no [program:...] section' : 'no [program:...] section of the file runs memcached';
     fail(`${why}: supervisord does not start memcached from this file`, null, -1);
@@ -298,7 +306,8 @@ export function parseSupervisord(source: SourceText): SupervisordConfig {
     dialect: 'supervisord',
     source,
     argv,
-    argvExact: argv.every((t) => t.exact) && (chosen?.prog.words ?? []).every((t) => t.exact),
+    argvExact: argvUnknown === null && argv.every((t) => t.exact) && (chosen?.prog.words ?? []).every((t) => t.exact),
+    ...(argvUnknown ? { argvUnknown } : {}),
     launchFailure,
     notes,
     startsAs,

@@ -7,7 +7,7 @@ import { inlineCommentStart } from '../../src/dialects/configparser.js';
 import { chooseDialect } from '../../src/dialects/detect.js';
 import { loadDialect } from '../../src/dialects/index.js';
 import { findings, lintText } from '../helpers/lint.js';
-import { SHARED } from '../helpers/paths.js';
+import { ROOT, SHARED } from '../helpers/paths.js';
 
 const parse = (text: string, path = '/etc/supervisor/conf.d/memcached.conf') => parseSupervisord(new SourceText(path, text));
 const argvOf = (text: string) => parse(text).argv.map((t) => t.value);
@@ -90,6 +90,23 @@ describe('supervisord dialect: reading command=', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('supervisord dialect: a program that runs a script', () => {
+  it("[program:memcached] command=/start-memcached.sh (a real file): the options are in the script, unknown here, not \"supervisord does not start memcached\"", () => {
+    const real = readFileSync(join(ROOT, 'test/fixtures/real/supervisord/092-apioo-fusio-docker-memcached.conf'), 'utf8');
+    const c = parse(real);
+    expect(c.launchFailure).toBeNull();
+    expect(c.argvUnknown).toMatch(/^\[program:memcached\] runs "\/start-memcached\.sh", a program mchard does not read/);
+    const r = lint(real);
+    expect(r.findings.map((f) => [f.ruleId, f.severity])).toEqual([['MC910', 'info']]);
+  });
+
+  it('a file whose programs neither run nor name memcached still says supervisord does not start it from this file', () => {
+    const c = parse('[program:web]\ncommand=/usr/sbin/nginx -g "daemon off;"\n');
+    expect(c.argvUnknown ?? null).toBeNull();
+    expect(c.launchFailure?.reason).toMatch(/no \[program:\.\.\.\] section of the file runs memcached/);
   });
 });
 
