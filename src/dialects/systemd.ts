@@ -302,6 +302,9 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
   let dynamicUser = false;
   let serviceType: string | null = null;
   let restart = 'no';
+  // A drop-in's ExecStart= before any empty ExecStart= is added to the commands of the unit it extends.
+  let execReset = false;
+  let addsToUnit: UnitAssignment | null = null;
   for (const a of syntax.assignments) {
     if (a.section !== 'Service') continue;
     switch (a.key) {
@@ -309,8 +312,10 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
         execAssignments.push(a);
         if (a.value === '') {
           commands = [];
+          execReset = true;
           break;
         }
+        if (dropIn && !execReset) addsToUnit ??= a;
         const r = parseExec(a, unit, notes);
         for (const cmd of r.commands) commands.push(cmd);
         if (r.error) {
@@ -347,6 +352,22 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
   const type = serviceType ?? 'simple';
   if (!launchFailure && commands.length > 1 && type !== 'oneshot') {
     launchFailure = { exitCode: -1, reason: `the unit has ${commands.length} ExecStart= commands, which systemd refuses for Type=${type} ("only allowed for Type=oneshot services")`, span: commands[1].assignment.valueSpan };
+  }
+  if (!launchFailure && addsToUnit && type !== 'oneshot') {
+    // Every packaged memcached unit (Debian's, RHEL's, Arch's, the templates) has an ExecStart= of its own.
+    const packaged = /^memcached(@[^/]*)?\.service$/.test(unit.name);
+    const why = `this drop-in's ExecStart= comes before any empty "ExecStart=", so systemd adds this command to the one ${unit.name} already has`;
+    launchFailure = packaged
+      ? { exitCode: -1, reason: `${why}, and with two commands it refuses the unit ("only allowed for Type=oneshot services"): reset it with an empty ExecStart= line first`, span: addsToUnit.valueSpan }
+      : {
+          exitCode: -1,
+          reason: `${why}, if it has one; with two commands systemd refuses the unit ("only allowed for Type=oneshot services")`,
+          span: addsToUnit.valueSpan,
+          unknown: {
+            reason: `whether ${unit.name} has an ExecStart= of its own, which this drop-in's command is added to`,
+            decide: `the unit it extends (systemctl cat ${unit.name}); an empty ExecStart= line before this one makes it replace the unit's command`,
+          },
+        };
   }
   if (!launchFailure && type === 'oneshot' && (restart === 'always' || restart === 'on-success')) {
     launchFailure = { exitCode: -1, reason: `systemd refuses Restart=${restart} for Type=oneshot services`, span: null };

@@ -44,6 +44,23 @@ describe('ExecStart=', () => {
     expect(envOnly.launchFailure).toBeNull();
   });
 
+  it("a drop-in's ExecStart= without an empty ExecStart= first is added to the unit's own: systemd refuses the unit", () => {
+    const at = '/etc/systemd/system/memcached.service.d/override.conf';
+    const c = parse('[Service]\nExecStart=/usr/bin/memcached -l 127.0.0.1 -u memcache\n', files({}), at);
+    expect(c.launchFailure?.reason).toMatch(/adds this command to the one memcached\.service already has.*only allowed for Type=oneshot/);
+    expect(c.launchFailure?.unknown).toBeUndefined();
+    const r = lint('[Service]\nExecStart=/usr/bin/memcached -l 127.0.0.1 -u memcache\n', at);
+    expect(r.model.startup.ok).toBe(false);
+    // For a unit that is not memcached's own package unit, what it already has decides.
+    const other = parse('[Service]\nExecStart=/usr/bin/memcached -l 127.0.0.1 -u memcache\n', files({}), '/etc/systemd/system/cache.service.d/override.conf');
+    expect(other.launchFailure?.unknown?.decide).toMatch(/systemctl cat cache\.service/);
+    // Reset first (the real drop-in 201), or Type=oneshot: no refusal.
+    expect(parse('[Service]\nExecStart=\nExecStart=/usr/bin/memcached -l 127.0.0.1\n', files({}), at).launchFailure).toBeNull();
+    expect(parse('[Service]\nType=oneshot\nExecStart=/usr/bin/memcached -l 127.0.0.1\n', files({}), at).launchFailure).toBeNull();
+    // In a whole unit a single ExecStart= is all there is.
+    expect(parse(unit('ExecStart=/usr/bin/memcached -l 127.0.0.1 -u memcache')).launchFailure).toBeNull();
+  });
+
   it('two commands in a Type=simple unit fail to load', () => {
     const c = parse(unit('ExecStart=/usr/bin/memcached -v\nExecStart=/usr/bin/memcached -l 0.0.0.0'));
     expect(c.launchFailure?.reason).toMatch(/only allowed for Type=oneshot/);
