@@ -398,6 +398,8 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
     if (e) return { value: e.value, from: `Environment= (line ${e.assignment.line})` };
     if (user && (name === 'USER' || name === 'LOGNAME')) return { value: user, from: `User= (systemd sets $${name})` };
     if (MANAGER_VARIABLES.test(name)) return 'unknown';
+    // The unit a drop-in extends may set it (RHEL's EnvironmentFile=/etc/sysconfig/memcached does).
+    if (dropIn) return 'unknown';
     return 'unset';
   };
 
@@ -481,7 +483,9 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
         argvUnknown = `memcached's options depend on ${names.map((n) => `$${n}`).join(', ')}, which ${
           unknownFiles.length
             ? `may be set in ${unknownFiles.join(', ')} (EnvironmentFile=), which mchard did not read (${unread[0].reason}): their values decide memcached's options; lint that file (mchard lint --dialect sysconfig ${unknownFiles[0]})`
-            : 'the service manager sets'
+            : dropIn
+              ? `the unit this drop-in extends may set (its Environment= or EnvironmentFile=, such as /etc/sysconfig/memcached) or the service manager sets: systemctl cat ${unit.name} shows them`
+              : 'the service manager sets'
         }`;
         notes.push({ kind: 'unknown-variable', span: exec.assignment.valueSpan, message: argvUnknown, names, files: unknownFiles });
       }

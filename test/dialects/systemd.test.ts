@@ -61,6 +61,21 @@ describe('ExecStart=', () => {
     expect(parse(unit('ExecStart=/usr/bin/memcached -l 127.0.0.1 -u memcache')).launchFailure).toBeNull();
   });
 
+  it("a drop-in's variables may come from the unit it extends (RHEL's EnvironmentFile=/etc/sysconfig/memcached): unknown, not unset", () => {
+    const at = '/etc/systemd/system/memcached.service.d/override.conf';
+    const text = '[Service]\nExecStart=\nExecStart=/usr/bin/memcached -p ${PORT} -u ${USER} -m ${CACHESIZE} -c ${MAXCONN} $OPTIONS -l 127.0.0.1\n';
+    const c = parse(text, files({}), at);
+    expect(c.notes.filter((n) => n.kind === 'unset-variable')).toEqual([]);
+    expect(c.argvUnknown).toMatch(/\$PORT.*\$OPTIONS.*the unit this drop-in extends/);
+    const r = lint(text, at);
+    expect(findings(r, 'MC913')).toEqual([]);
+    expect(r.findings.map((f) => f.ruleId)).toEqual(['MC910']);
+    // Set in the drop-in itself: known.
+    expect(parse('[Service]\nEnvironment=PORT=11311\nExecStart=\nExecStart=/usr/bin/memcached -p ${PORT} -u memcache\n', files({}), at).argv.map((t) => t.value)).toEqual(['-p', '11311', '-u', 'memcache']);
+    // In a whole unit an unset variable is still unset.
+    expect(parse(unit('ExecStart=/usr/bin/memcached -p ${PORT} -u memcache')).notes.filter((n) => n.kind === 'unset-variable').length).toBe(1);
+  });
+
   it('two commands in a Type=simple unit fail to load', () => {
     const c = parse(unit('ExecStart=/usr/bin/memcached -v\nExecStart=/usr/bin/memcached -l 0.0.0.0'));
     expect(c.launchFailure?.reason).toMatch(/only allowed for Type=oneshot/);
