@@ -494,8 +494,18 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
   if (argvUnknown) argvExact = false;
 
   let startsAs: string | undefined;
+  let startsAsUnknown: { reason: string; decide: string } | undefined;
   if (user !== null) startsAs = user === '0' ? 'root' : user;
   else if (dynamicUser) startsAs = unit.name.replace(/\.service$/, '').replace(/@.*$/, '');
+  else if (dropIn && exec && !argvUnknown) {
+    // The unit the drop-in extends decides who systemd starts memcached as: Debian's and RHEL's units start
+    // it as root (so -u decides), OpenMandriva's has User=memcached (so -u is ignored and none is needed).
+    startsAs = UNIT_USER;
+    startsAsUnknown = {
+      reason: `this drop-in does not set User=, so the user systemd starts memcached as is the one ${unit.name} sets, if any (root honours -u, another user ignores it)`,
+      decide: `the User= of ${unit.name} (systemctl cat ${unit.name})`,
+    };
+  }
 
   notes.sort((x, y) => x.span.start - y.span.start || x.span.end - y.span.end);
   return {
@@ -506,6 +516,7 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
     launchFailure,
     notes,
     ...(startsAs !== undefined ? { startsAs } : {}),
+    ...(startsAsUnknown ? { startsAsUnknown } : {}),
     unit,
     dropIn,
     syntax,
@@ -523,6 +534,9 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
 }
 
 const TEMPLATE_EXPRESSION = /<%|%>|\{\{|\}\}|\{%|%\}/;
+
+/** Who a drop-in without User= starts memcached as: the unit it extends decides (a placeholder, not root). */
+const UNIT_USER = "(the unit's User=: unknown)";
 
 /** MC910's words for a unit that runs Debian's wrapper. */
 function wrapperReason(conf: string): string {

@@ -76,6 +76,24 @@ describe('ExecStart=', () => {
     expect(parse(unit('ExecStart=/usr/bin/memcached -p ${PORT} -u memcache')).notes.filter((n) => n.kind === 'unset-variable').length).toBe(1);
   });
 
+  it("a drop-in without User= leaves the user to the unit it extends (OpenMandriva's memcached.service has User=memcached): unknown, not \"exits 64\"", () => {
+    const at = '/etc/systemd/system/memcached.service.d/override.conf';
+    const text = '[Service]\nExecStart=\nExecStart=/usr/bin/memcached -l 127.0.0.1 -U 0\n';
+    const r = lint(text, at);
+    expect(findings(r, 'MC202')).toEqual([]);
+    expect(r.model.runsAsKnown.known).toBe(false);
+    expect(r.model.startup.unknown?.decide).toMatch(/User= of memcached\.service \(systemctl cat memcached\.service\)/);
+    // With -u the user is still the unit's to decide: root honours -u, another user ignores it.
+    expect(lint('[Service]\nExecStart=\nExecStart=/usr/bin/memcached -l 127.0.0.1 -u memcache\n', at).model.runsAsKnown.known).toBe(false);
+    // User= or DynamicUser= in the drop-in decides it.
+    const withUser = lint('[Service]\nUser=memcache\nExecStart=\nExecStart=/usr/bin/memcached -l 127.0.0.1\n', at);
+    expect(withUser.model.runsAs).toBe('memcache');
+    expect(withUser.model.startup.ok).toBe(true);
+    expect(withUser.model.startup.unknown).toBeUndefined();
+    // A whole unit without User= starts memcached as root: no -u is still a certain exit 64.
+    expect(findings(lint(unit('ExecStart=/usr/bin/memcached -l 127.0.0.1 -U 0')), 'MC202').length).toBe(1);
+  });
+
   it('two commands in a Type=simple unit fail to load', () => {
     const c = parse(unit('ExecStart=/usr/bin/memcached -v\nExecStart=/usr/bin/memcached -l 0.0.0.0'));
     expect(c.launchFailure?.reason).toMatch(/only allowed for Type=oneshot/);
