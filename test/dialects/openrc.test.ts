@@ -100,8 +100,30 @@ describe('openrc: reading the file', () => {
   });
 
   it('an instance conf.d/memcached.NAME gets its own pid file', () => {
-    expect(parse('PORT=1\n', 'gentoo', '/etc/conf.d/memcached.sessions').argv.at(-1)?.value).toBe('/run/memcached/memcached.sessions.pid');
-    expect(parse('PORT=1\n', 'alpine', '/etc/conf.d/memcached.sessions').argv.at(-1)?.value).toBe('/var/run/memcached/memcached-1.sessions.pid');
+    const pid = (script: 'gentoo' | 'alpine') => {
+      const a = parse('PORT=1\nPIDBASE=\n', script, '/etc/conf.d/memcached.sessions').argv;
+      return a[a.findIndex((t) => t.value === '-P') + 1].value;
+    };
+    expect(pid('gentoo')).toBe('/run/memcached/memcached.sessions.pid');
+    expect(pid('alpine')).toBe('/var/run/memcached/memcached-1.sessions.pid');
+  });
+
+  it('an instance file keeps what /etc/conf.d/memcached sets (openrc-run sources it first): a variable it does not set is unknown, not "not set"', () => {
+    // /etc/conf.d/memcached.okupy as the Gentoo wiki's okupy page writes it (Project:Infrastructure/okupy).
+    const okupy = '# The user that will be running okupy\nMEMCACHED_RUNAS="okupy"\n# disable TCP/IP\nLISTENON=""\nPORT=""\n# enable UNIX socket (put correct path here as well)\nMISC_OPTS="-s /home/okupy/memcached.sock"\n';
+    const at = '/etc/conf.d/memcached.okupy';
+    const r = lintText(okupy, { dialect: 'openrc', path: at });
+    // MEMUSAGE and MAXCONN come from the main file: no "not a number, exits 64" (PORT="" is this file's own).
+    expect(r.findings.filter((f) => f.severity !== 'info' && /MEMUSAGE|MAXCONN/.test(f.message)).map((f) => [f.ruleId, f.message])).toEqual([]);
+    expect(findings(r, 'MC403')).toEqual([]);
+    expect(r.model.startup.certain).toBe(false);
+    const c = parseOpenrc(new SourceText(at, okupy), {});
+    expect(c.argvExact).toBe(false);
+    expect(c.argv.find((t) => t.value === '${MEMUSAGE}')?.unknown?.reason).toMatch(/MEMUSAGE is not set in this file, so it keeps the value \/etc\/conf\.d\/memcached gives it/);
+    // What the instance file sets is its own: MEMCACHED_RUNAS.
+    expect(c.argv[c.argv.findIndex((t) => t.value === '-u') + 1].value).toBe('okupy');
+    // The main file has nothing to inherit: an unset MEMUSAGE there is still empty (memcached exits 64).
+    expect(findings(lint('MEMCACHED_RUNAS="memcached"\nLISTENON="127.0.0.1"\nPORT="11211"\nUDPPORT="0"\nMAXCONN="1024"\n'), 'MC403').length).toBe(1);
   });
 });
 
