@@ -183,6 +183,16 @@ export function parseOpenrc(source: SourceText, opts: OpenrcOptions = {}): Openr
   else fields(OPENRC_OPTIONS);
 
   let launchFailure: LaunchFailure | null = null;
+  // Both scripts run start-stop-daemon --exec "${MEMCACHED_BINARY}" and give it no default: with it empty,
+  // OpenRC's start-stop-daemon execvp()s "" (ENOENT), reports "failed to start" and exits 1.
+  const binary = env.get('MEMCACHED_BINARY');
+  if (!inherited('MEMCACHED_BINARY') && (!binary || (binary.exact && binary.value === ''))) {
+    launchFailure = {
+      exitCode: 1,
+      reason: `MEMCACHED_BINARY is ${binary ? 'empty' : 'not set'}, so the init script runs start-stop-daemon --exec "", which cannot run memcached ("failed to start"): set MEMCACHED_BINARY="/usr/bin/memcached"`,
+      span: binary ? binary.span : null,
+    };
+  }
   if (vars.syntaxError) {
     launchFailure = {
       exitCode: 1,
