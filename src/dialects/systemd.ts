@@ -491,6 +491,8 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
       }
     }
   }
+  // A unit systemd refuses to load runs nothing: whatever its ExecStart= names, memcached does not start.
+  if (launchFailure && !launchFailure.unknown) argvUnknown = null;
   if (argvUnknown) argvExact = false;
 
   let startsAs: string | undefined;

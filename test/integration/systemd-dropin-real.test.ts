@@ -56,3 +56,24 @@ describe('a drop-in with ExecStart= against systemd-analyze and the packaged uni
     expect(r.findings.map((f) => f.ruleId)).not.toContain('MC914');
   });
 });
+
+describe('a real unit systemd refuses to load', () => {
+  maybe('202 (cyberty/my_script): a pasted shell prompt is an invalid section header; lint and inspect both say memcached does not start', () => {
+    const text = readFileSync(join(ROOT, 'test/fixtures/real/systemd/202-cyberty-my_script-memcached.service'), 'utf8');
+    writeFileSync(join(dir, 'memcached.service.d', 'override.conf'), '');
+    const unitDir = mkdtempSync(join(tmpdir(), `mchard-unit-${process.pid}-`));
+    try {
+      writeFileSync(join(unitDir, 'memcached.service'), text);
+      const real = spawnSync('systemd-analyze', ['verify', 'memcached.service'], { env: { ...process.env, SYSTEMD_UNIT_PATH: `${unitDir}:` }, encoding: 'utf8', timeout: 60_000 });
+      expect(real.status).not.toBe(0);
+      expect(real.stderr).toMatch(/Invalid section header/);
+    } finally {
+      rmSync(unitDir, { recursive: true, force: true });
+    }
+    const r = lintText(text, { dialect: 'systemd', path: '/usr/lib/systemd/system/memcached.service' });
+    expect(r.findings.map((f) => f.ruleId)).toEqual(['MC914']);
+    // Not "unknown: ExecStart= runs nginx": the unit never loads, whatever it runs.
+    expect(r.config.argvUnknown ?? null).toBeNull();
+    expect(r.model.startup).toMatchObject({ ok: false, certain: true, stage: 'launch' });
+  });
+});
