@@ -302,6 +302,7 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
   let dynamicUser = false;
   let serviceType: string | null = null;
   let restart = 'no';
+  let startTimeoutOff = false;
   // A drop-in's ExecStart= before any empty ExecStart= is added to the commands of the unit it extends.
   let execReset = false;
   let addsToUnit: UnitAssignment | null = null;
@@ -343,6 +344,10 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
         break;
       case 'Restart':
         restart = a.value === '' ? 'no' : a.value;
+        break;
+      case 'TimeoutSec':
+      case 'TimeoutStartSec':
+        startTimeoutOff = /^(0|infinity)$/i.test(a.value.trim());
         break;
     }
   }
@@ -495,6 +500,18 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
   if (launchFailure && !launchFailure.unknown) argvUnknown = null;
   if (argvUnknown) argvExact = false;
 
+  // Type=forking: systemd waits for ExecStart='s process to exit after forking. memcached forks only with -d
+  // (-d, a cluster such as -vd, --daemon): without it the start never completes, and when TimeoutStartSec=
+  // runs out systemd stops the unit, memcached with it (then Restart= may start it again).
+  let startupUnknown: { reason: string; decide: string } | undefined;
+  const mayDaemonize = argv.some((t) => /^-[A-Za-z]*d/.test(t.value) || t.value.startsWith('--daemon'));
+  if (!launchFailure && exec && !argvUnknown && argvExact && type === 'forking' && !startTimeoutOff && !mayDaemonize) {
+    startupUnknown = {
+      reason: 'Type=forking waits for memcached to fork, which it does only with -d: systemd stops it when the start times out (TimeoutStartSec=, 90 s by default), so it runs only until then (and again whenever Restart= starts it)',
+      decide: 'add -d to ExecStart=, or make the unit Type=simple',
+    };
+  }
+
   let startsAs: string | undefined;
   let startsAsUnknown: { reason: string; decide: string } | undefined;
   if (user !== null) startsAs = user === '0' ? 'root' : user;
@@ -519,6 +536,7 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
     notes,
     ...(startsAs !== undefined ? { startsAs } : {}),
     ...(startsAsUnknown ? { startsAsUnknown } : {}),
+    ...(startupUnknown ? { startupUnknown } : {}),
     unit,
     dropIn,
     syntax,

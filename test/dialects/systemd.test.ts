@@ -94,6 +94,22 @@ describe('ExecStart=', () => {
     expect(findings(lint(unit('ExecStart=/usr/bin/memcached -l 127.0.0.1 -U 0')), 'MC202').length).toBe(1);
   });
 
+  it('Type=forking without -d: memcached never forks, so systemd kills it when the start times out; the start-up is not "yes"', () => {
+    const r = lint(unit('Type=forking\nExecStart=/usr/bin/memcached -l 127.0.0.1 -u memcache -U 0'));
+    expect(r.model.startup.certain).toBe(false);
+    expect(r.model.startup.unknown?.reason).toMatch(/Type=forking waits for memcached to fork, which it does only with -d: systemd stops it when the start times out \(TimeoutStartSec=, 90 s by default\)/);
+    // With -d (alone or in a cluster), or a unit that never times out, or another Type: as before.
+    for (const service of [
+      'Type=forking\nExecStart=/usr/bin/memcached -d -l 127.0.0.1 -u memcache -U 0',
+      'Type=forking\nExecStart=/usr/bin/memcached -vd -l 127.0.0.1 -u memcache -U 0',
+      'Type=forking\nTimeoutStartSec=infinity\nExecStart=/usr/bin/memcached -l 127.0.0.1 -u memcache -U 0',
+      'ExecStart=/usr/bin/memcached -l 127.0.0.1 -u memcache -U 0',
+    ]) {
+      const ok = lint(unit(service));
+      expect({ service, ok: ok.model.startup.ok, unknown: ok.model.startup.unknown ?? null }).toEqual({ service, ok: true, unknown: null });
+    }
+  });
+
   it('two commands in a Type=simple unit fail to load', () => {
     const c = parse(unit('ExecStart=/usr/bin/memcached -v\nExecStart=/usr/bin/memcached -l 0.0.0.0'));
     expect(c.launchFailure?.reason).toMatch(/only allowed for Type=oneshot/);
