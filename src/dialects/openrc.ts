@@ -22,7 +22,7 @@
  * commented SOCKET lines), Alpine's otherwise. Without SOCKET set both give the same vector except for
  * the pid file path.
  */
-import type { ArgToken, SourceText, Span } from '../source.js';
+import type { ArgToken, ArgUnknown, SourceText, Span } from '../source.js';
 import type { Dialect, LaunchFailure, Note, ParsedConfig } from './types.js';
 import { parseShVars, printLines, show, spanOfChars, splitFields, type ShAssignment, type ShVarsFile, type ShVarsNote, type ValueChar } from './sh-vars.js';
 
@@ -113,7 +113,27 @@ export function parseOpenrc(source: SourceText, opts: OpenrcOptions = {}): Openr
     for (const f of fs) argv.push(token(f, a.inexact));
     return fs.length;
   };
+  // openrc-run sources /etc/conf.d/memcached before /etc/conf.d/memcached.NAME (the service's base name
+  // first, then the instance's), so a variable an instance file does not set keeps the main file's value.
+  const inherited = (name: string) => instance !== '' && !env.has(name);
+  const fromMain = (name: string): ArgUnknown => ({
+    kind: 'opaque',
+    depends: 'host',
+    reason: `${name} is not set in this file, so it keeps the value /etc/conf.d/memcached gives it (openrc-run sources that file before memcached.${instance})`,
+    decide: `/etc/conf.d/memcached on the host (mchard lint /etc/conf.d/memcached)`,
+    at: 0,
+  });
+  /** An unquoted `${name}` whose words come from the main file: any number of words, none known. */
+  const inheritedWords = (name: string) => {
+    exact = false;
+    argv.push({ value: `\${${name}}`, span: null, origin: 'file', exact: false, unknown: fromMain(name), note: `depends on the host: ${fromMain(name).reason}` });
+  };
   const option = (flag: string, name: string) => {
+    if (inherited(name)) {
+      fixed(flag, null);
+      inheritedWords(name);
+      return;
+    }
     const words = splitFields(env.get(name)?.chars ?? []).length;
     fixed(flag, name, words > 0 ? undefined : `${name} is ${env.has(name) ? 'empty' : 'not set'}, so \${${name}} gives no argument and ${flag} takes the next one as its value`);
     fields(name);
@@ -121,13 +141,17 @@ export function parseOpenrc(source: SourceText, opts: OpenrcOptions = {}): Openr
 
   argv.push({ value: '-d', span: null, origin: 'unit', exact: true, note: 'start-stop-daemon expects memcached to fork and write its pid file' });
   const socket = script === 'gentoo' && value('SOCKET') !== '';
-  if (socket) {
+  if (script === 'gentoo' && inherited('SOCKET')) {
+    // Whether the main file sets SOCKET decides the whole connection part (-s and -a, or -p, -U and -l).
+    inheritedWords('SOCKET');
+  } else if (socket) {
     option('-s', 'SOCKET');
     if (value('SOCKET_MASK') !== '') option('-a', 'SOCKET_MASK');
   } else {
     option('-p', 'PORT');
     option('-U', 'UDPPORT');
-    if (value('LISTENON') !== '') option('-l', 'LISTENON');
+    if (inherited('LISTENON')) inheritedWords('LISTENON');
+    else if (value('LISTENON') !== '') option('-l', 'LISTENON');
   }
   if (script === 'alpine' && value('SOCKET') !== '') {
     notes.push({
@@ -148,10 +172,27 @@ export function parseOpenrc(source: SourceText, opts: OpenrcOptions = {}): Openr
   if (pidbase && !pidbase.exact) exact = false;
   if (script === 'alpine' && env.get('PORT')?.exact === false) exact = false;
   argv.push({ value: '-P', span: pidbase?.span ?? null, origin: 'unit', exact: true });
-  argv.push({ value: pidfile, span: pidbase?.span ?? null, origin: 'unit', exact: pidbase?.exact ?? true, note: `the pid file the init script makes from PIDBASE${script === 'alpine' ? ' and PORT' : ''}` });
-  fields(OPENRC_OPTIONS);
+  if (inherited('PIDBASE') || (script === 'alpine' && inherited('PORT'))) {
+    const name = inherited('PIDBASE') ? 'PIDBASE' : 'PORT';
+    exact = false;
+    argv.push({ value: pidfile, span: null, origin: 'unit', exact: false, unknown: { ...fromMain(name), kind: 'value', pathname: true }, note: `the pid file the init script makes from PIDBASE${script === 'alpine' ? ' and PORT' : ''}` });
+  } else {
+    argv.push({ value: pidfile, span: pidbase?.span ?? null, origin: 'unit', exact: pidbase?.exact ?? true, note: `the pid file the init script makes from PIDBASE${script === 'alpine' ? ' and PORT' : ''}` });
+  }
+  if (inherited(OPENRC_OPTIONS)) inheritedWords(OPENRC_OPTIONS);
+  else fields(OPENRC_OPTIONS);
 
   let launchFailure: LaunchFailure | null = null;
+  // Both scripts run start-stop-daemon --exec "${MEMCACHED_BINARY}" and give it no default: with it empty,
+  // OpenRC's start-stop-daemon execvp()s "" (ENOENT), reports "failed to start" and exits 1.
+  const binary = env.get('MEMCACHED_BINARY');
+  if (!inherited('MEMCACHED_BINARY') && (!binary || (binary.exact && binary.value === ''))) {
+    launchFailure = {
+      exitCode: 1,
+      reason: `MEMCACHED_BINARY is ${binary ? 'empty' : 'not set'}, so the init script runs start-stop-daemon --exec "", which cannot run memcached ("failed to start"): set MEMCACHED_BINARY="/usr/bin/memcached"`,
+      span: binary ? binary.span : null,
+    };
+  }
   if (vars.syntaxError) {
     launchFailure = {
       exitCode: 1,

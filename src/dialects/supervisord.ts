@@ -8,8 +8,9 @@
  * - `command=` is expanded with Python's `%` operator (supervisor/options.py `expand()`): `%%` is `%`,
  *   `%(name)s` is one of `here` (the file's directory), `program_name`, `group_name`, `host_node_name`,
  *   `process_num`, `numprocs`, or `ENV_X` (from the section's or `[supervisord]`'s `environment=`, else
- *   supervisord's own environment, which depends on the host). A name it does not know, or another `%`
- *   sequence, makes supervisord refuse the file.
+ *   supervisord's own environment, which depends on the host). The rest of Python's printf syntax works
+ *   too (`%(process_num)02d`, supervisor's own example: process_num and numprocs are ints). A name it
+ *   does not know, a `%` without a name, or a conversion Python rejects makes supervisord refuse the file.
  * - The expanded text is split with `shlex.split()` (supervisor/process.py `get_execv_args`, see
  *   `pyshlex.ts`); the first word is the program, the rest is memcached's argv.
  * - `user=` makes supervisord (running as root) switch to that user before exec, so memcached does not
@@ -59,11 +60,23 @@ interface Expanded {
   error: string | null;
 }
 
-/** Python's `s % expansions` for a supervisord value, keeping where each character came from. */
-export function expandPercent(chars: readonly SrcChar[], lookup: (name: string) => { value: string; dep?: string } | null, label: string): Expanded {
+/** What an expansion name stands for: a string, or an int (`process_num`, `numprocs`), as supervisor passes them. */
+export interface Expansion {
+  value: string;
+  dep?: string;
+  int?: boolean;
+}
+
+/**
+ * Python's `s % expansions` for a supervisord value, keeping where each character came from: the whole
+ * `%(name)[flags][width][.precision][length]conversion` syntax, with `process_num` and `numprocs` ints
+ * (so `%(process_num)02d`, supervisor's own example, works) and every other name a string (so
+ * `%(program_name)d` is a TypeError supervisord reports as "badly formatted").
+ */
+export function expandPercent(chars: readonly SrcChar[], lookup: (name: string) => Expansion | null, label: string): Expanded {
   const out: SrcChar[] = [];
   const text = valueOf(chars);
-  const bad = (why: string): Expanded => ({ chars: out, error: `Format string ${pyRepr(text)} for ${pyRepr(label)} ${why}` });
+  const bad = (why: string): Expanded => ({ chars: out, error: `Format string ${pyRepr(text)} for ${pyRepr(label)} is badly formatted: ${why}` });
   for (let k = 0; k < chars.length; k++) {
     if (chars[k].ch !== '%') {
       out.push(chars[k]);
@@ -75,7 +88,8 @@ export function expandPercent(chars: readonly SrcChar[], lookup: (name: string) 
       k++;
       continue;
     }
-    if (next !== '(') return bad(next === undefined ? 'is badly formatted: incomplete format' : 'is badly formatted: a "%" that is not "%%" or "%(name)s"');
+    // Without a mapping key Python wants positional arguments, and supervisor passes a dict.
+    if (next !== '(') return bad(next === undefined ? 'incomplete format' : 'format requires a mapping');
     let e = k + 2;
     let depth = 1;
     while (e < chars.length && depth > 0) {
@@ -83,17 +97,108 @@ export function expandPercent(chars: readonly SrcChar[], lookup: (name: string) 
       else if (chars[e].ch === ')') depth--;
       if (depth > 0) e++;
     }
-    if (e >= chars.length) return bad('is badly formatted: incomplete format key');
+    if (e >= chars.length) return bad('incomplete format key');
     const name = valueOf(chars.slice(k + 2, e));
-    const conv = chars[e + 1]?.ch;
-    if (conv !== 's') return bad(conv === undefined ? 'is badly formatted: incomplete format' : `is badly formatted: only %(name)s is supported here`);
     const found = lookup(name);
     if (!found) return { chars: out, error: `Format string ${pyRepr(text)} for ${pyRepr(label)} contains names ('${name}') which cannot be expanded` };
-    const span = mergeSpan(chars[k], chars[e + 1]);
-    appendAll(out, spreadChars(found.value, span, found.dep));
-    k = e + 1;
+    // The conversion specifier after the key.
+    let j = e + 1;
+    let flags = '';
+    while (j < chars.length && '-+ #0'.includes(chars[j].ch)) flags += chars[j++].ch;
+    let width = '';
+    if (chars[j]?.ch === '*') return { chars: out, error: `Format string ${pyRepr(text)} for ${pyRepr(label)} is badly formatted: * wants int` };
+    while (j < chars.length && /[0-9]/.test(chars[j].ch)) width += chars[j++].ch;
+    let precision: string | null = null;
+    if (chars[j]?.ch === '.') {
+      j++;
+      if (chars[j]?.ch === '*') return bad('* wants int');
+      precision = '';
+      while (j < chars.length && /[0-9]/.test(chars[j].ch)) precision += chars[j++].ch;
+    }
+    while (j < chars.length && 'hlL'.includes(chars[j].ch)) j++;
+    const conv = chars[j]?.ch;
+    if (conv === undefined) return bad('incomplete format');
+    const formatted = pyFormat(found, conv, flags, width === '' ? 0 : Number(width), precision === null ? null : Number(precision || '0'));
+    if (formatted.error !== null) {
+      return formatted.error === 'unsupported'
+        ? bad(`unsupported format character '${conv}' (0x${conv.codePointAt(0)!.toString(16)}) at index ${j}`)
+        : bad(formatted.error);
+    }
+    appendAll(out, spreadChars(formatted.value, mergeSpan(chars[k], chars[j]), found.dep));
+    k = j;
   }
   return { chars: out, error: null };
+}
+
+/** One `%` conversion of Python's printf-style formatting, for a string or an int value. */
+function pyFormat(v: Expansion, conv: string, flags: string, width: number, precision: number | null): { value: string; error: string | null } {
+  const pad = (body: string, numeric: boolean): string => {
+    if (body.length >= width) return body;
+    if (flags.includes('-')) return body + ' '.repeat(width - body.length);
+    if (numeric && flags.includes('0')) {
+      const sign = /^[-+ ]/.test(body) ? body[0] : '';
+      const rest = body.slice(sign.length);
+      const prefix = /^0[xXo]/.test(rest) && flags.includes('#') ? rest.slice(0, 2) : '';
+      return sign + prefix + '0'.repeat(width - body.length) + rest.slice(prefix.length);
+    }
+    return ' '.repeat(width - body.length) + body;
+  };
+  const sign = (n: number): string => (n < 0 ? '-' : flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '');
+  switch (conv) {
+    case '%':
+      return { value: '%', error: null };
+    case 's':
+    case 'r':
+    case 'a': {
+      let body = conv === 's' || v.int ? v.value : pyRepr(v.value);
+      if (precision !== null) body = body.slice(0, precision);
+      return { value: pad(body, false), error: null };
+    }
+    case 'd':
+    case 'i':
+    case 'u':
+    case 'o':
+    case 'x':
+    case 'X': {
+      if (!v.int) return { value: '', error: `%${conv} format: ${conv === 'd' || conv === 'i' || conv === 'u' ? 'a real number' : 'an integer'} is required, not str` };
+      const n = Number(v.value);
+      let digits = Math.abs(n).toString(conv === 'o' ? 8 : conv === 'x' || conv === 'X' ? 16 : 10);
+      if (conv === 'X') digits = digits.toUpperCase();
+      if (precision !== null && digits.length < precision) digits = '0'.repeat(precision - digits.length) + digits;
+      const alt = flags.includes('#') ? (conv === 'o' ? '0o' : conv === 'x' ? '0x' : conv === 'X' ? '0X' : '') : '';
+      return { value: pad(sign(n) + alt + digits, true), error: null };
+    }
+    case 'c': {
+      if (v.int) return { value: pad(String.fromCodePoint(Number(v.value)), false), error: null };
+      if ([...v.value].length !== 1) return { value: '', error: '%c requires an int or a unicode character, not a string of length ' + [...v.value].length };
+      return { value: pad(v.value, false), error: null };
+    }
+    case 'e':
+    case 'E':
+    case 'f':
+    case 'F':
+    case 'g':
+    case 'G': {
+      if (!v.int) return { value: '', error: 'must be real number, not str' };
+      const n = Number(v.value);
+      const p = precision ?? 6;
+      let body: string;
+      const exp = (x: number, q: number) => x.toExponential(q).replace(/e([+-])(\d)$/, 'e$10$2');
+      if (conv === 'f' || conv === 'F') body = Math.abs(n).toFixed(p);
+      else if (conv === 'e' || conv === 'E') body = exp(Math.abs(n), p);
+      else {
+        const q = p === 0 ? 1 : p;
+        const x = n === 0 ? 0 : Math.floor(Math.log10(Math.abs(n)));
+        body = x >= -4 && x < q ? Math.abs(n).toFixed(Math.max(0, q - 1 - x)) : exp(Math.abs(n), q - 1);
+        if (!flags.includes('#')) body = body.replace(/\.?0+(?=e|$)/, (m) => (m.startsWith('.') || body.includes('.') ? '' : m));
+      }
+      // The alternate form always keeps the decimal point.
+      if (flags.includes('#') && !body.includes('.')) body = body.replace(/(?=e|$)/, '.');
+      if (conv === 'E' || conv === 'G') body = body.toUpperCase();
+      return { value: pad(sign(n) + body, true), error: null };
+    }
+  }
+  return { value: '', error: 'unsupported' };
 }
 
 function mergeSpan(a: SrcChar, b: SrcChar): Span | null {
@@ -199,7 +304,7 @@ export function parseSupervisord(source: SourceText): SupervisordConfig {
     }
     const numprocs = /^\d+$/.test(option(ini, s, 'numprocs')?.value ?? '') ? option(ini, s, 'numprocs')!.value : '1';
     const start = /^\d+$/.test(option(ini, s, 'numprocs_start')?.value ?? '') ? option(ini, s, 'numprocs_start')!.value : '0';
-    const lookup = (key: string): { value: string; dep?: string } | null => {
+    const lookup = (key: string): Expansion | null => {
       if (key.startsWith('ENV_')) {
         const v = env.get(key.slice(4));
         if (v) return v;
@@ -215,9 +320,9 @@ export function parseSupervisord(source: SourceText): SupervisordConfig {
         case 'host_node_name':
           return { value: '%(host_node_name)s', dep: '%(host_node_name)s is the host name' };
         case 'process_num':
-          return { value: String(Number(start)) };
+          return { value: String(Number(start)), int: true };
         case 'numprocs':
-          return { value: String(Number(numprocs)) };
+          return { value: String(Number(numprocs)), int: true };
       }
       return null;
     };

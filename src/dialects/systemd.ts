@@ -302,6 +302,10 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
   let dynamicUser = false;
   let serviceType: string | null = null;
   let restart = 'no';
+  let startTimeoutOff = false;
+  // A drop-in's ExecStart= before any empty ExecStart= is added to the commands of the unit it extends.
+  let execReset = false;
+  let addsToUnit: UnitAssignment | null = null;
   for (const a of syntax.assignments) {
     if (a.section !== 'Service') continue;
     switch (a.key) {
@@ -309,8 +313,10 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
         execAssignments.push(a);
         if (a.value === '') {
           commands = [];
+          execReset = true;
           break;
         }
+        if (dropIn && !execReset) addsToUnit ??= a;
         const r = parseExec(a, unit, notes);
         for (const cmd of r.commands) commands.push(cmd);
         if (r.error) {
@@ -339,6 +345,10 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
       case 'Restart':
         restart = a.value === '' ? 'no' : a.value;
         break;
+      case 'TimeoutSec':
+      case 'TimeoutStartSec':
+        startTimeoutOff = /^(0|infinity)$/i.test(a.value.trim());
+        break;
     }
   }
   if (execError && !launchFailure) {
@@ -347,6 +357,22 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
   const type = serviceType ?? 'simple';
   if (!launchFailure && commands.length > 1 && type !== 'oneshot') {
     launchFailure = { exitCode: -1, reason: `the unit has ${commands.length} ExecStart= commands, which systemd refuses for Type=${type} ("only allowed for Type=oneshot services")`, span: commands[1].assignment.valueSpan };
+  }
+  if (!launchFailure && addsToUnit && type !== 'oneshot') {
+    // Every packaged memcached unit (Debian's, RHEL's, Arch's, the templates) has an ExecStart= of its own.
+    const packaged = /^memcached(@[^/]*)?\.service$/.test(unit.name);
+    const why = `this drop-in's ExecStart= comes before any empty "ExecStart=", so systemd adds this command to the one ${unit.name} already has`;
+    launchFailure = packaged
+      ? { exitCode: -1, reason: `${why}, and with two commands it refuses the unit ("only allowed for Type=oneshot services"): reset it with an empty ExecStart= line first`, span: addsToUnit.valueSpan }
+      : {
+          exitCode: -1,
+          reason: `${why}, if it has one; with two commands systemd refuses the unit ("only allowed for Type=oneshot services")`,
+          span: addsToUnit.valueSpan,
+          unknown: {
+            reason: `whether ${unit.name} has an ExecStart= of its own, which this drop-in's command is added to`,
+            decide: `the unit it extends (systemctl cat ${unit.name}); an empty ExecStart= line before this one makes it replace the unit's command`,
+          },
+        };
   }
   if (!launchFailure && type === 'oneshot' && (restart === 'always' || restart === 'on-success')) {
     launchFailure = { exitCode: -1, reason: `systemd refuses Restart=${restart} for Type=oneshot services`, span: null };
@@ -377,6 +403,8 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
     if (e) return { value: e.value, from: `Environment= (line ${e.assignment.line})` };
     if (user && (name === 'USER' || name === 'LOGNAME')) return { value: user, from: `User= (systemd sets $${name})` };
     if (MANAGER_VARIABLES.test(name)) return 'unknown';
+    // The unit a drop-in extends may set it (RHEL's EnvironmentFile=/etc/sysconfig/memcached does).
+    if (dropIn) return 'unknown';
     return 'unset';
   };
 
@@ -460,17 +488,43 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
         argvUnknown = `memcached's options depend on ${names.map((n) => `$${n}`).join(', ')}, which ${
           unknownFiles.length
             ? `may be set in ${unknownFiles.join(', ')} (EnvironmentFile=), which mchard did not read (${unread[0].reason}): their values decide memcached's options; lint that file (mchard lint --dialect sysconfig ${unknownFiles[0]})`
-            : 'the service manager sets'
+            : dropIn
+              ? `the unit this drop-in extends may set (its Environment= or EnvironmentFile=, such as /etc/sysconfig/memcached) or the service manager sets: systemctl cat ${unit.name} shows them`
+              : 'the service manager sets'
         }`;
         notes.push({ kind: 'unknown-variable', span: exec.assignment.valueSpan, message: argvUnknown, names, files: unknownFiles });
       }
     }
   }
+  // A unit systemd refuses to load runs nothing: whatever its ExecStart= names, memcached does not start.
+  if (launchFailure && !launchFailure.unknown) argvUnknown = null;
   if (argvUnknown) argvExact = false;
 
+  // Type=forking: systemd waits for ExecStart='s process to exit after forking. memcached forks only with -d
+  // (-d, a cluster such as -vd, --daemon): without it the start never completes, and when TimeoutStartSec=
+  // runs out systemd stops the unit, memcached with it (then Restart= may start it again).
+  let startupUnknown: { reason: string; decide: string } | undefined;
+  const mayDaemonize = argv.some((t) => /^-[A-Za-z]*d/.test(t.value) || t.value.startsWith('--daemon'));
+  if (!launchFailure && exec && !argvUnknown && argvExact && type === 'forking' && !startTimeoutOff && !mayDaemonize) {
+    startupUnknown = {
+      reason: 'Type=forking waits for memcached to fork, which it does only with -d: systemd stops it when the start times out (TimeoutStartSec=, 90 s by default), so it runs only until then (and again whenever Restart= starts it)',
+      decide: 'add -d to ExecStart=, or make the unit Type=simple',
+    };
+  }
+
   let startsAs: string | undefined;
+  let startsAsUnknown: { reason: string; decide: string } | undefined;
   if (user !== null) startsAs = user === '0' ? 'root' : user;
   else if (dynamicUser) startsAs = unit.name.replace(/\.service$/, '').replace(/@.*$/, '');
+  else if (dropIn && exec && !argvUnknown) {
+    // The unit the drop-in extends decides who systemd starts memcached as: Debian's and RHEL's units start
+    // it as root (so -u decides), OpenMandriva's has User=memcached (so -u is ignored and none is needed).
+    startsAs = UNIT_USER;
+    startsAsUnknown = {
+      reason: `this drop-in does not set User=, so the user systemd starts memcached as is the one ${unit.name} sets, if any (root honours -u, another user ignores it)`,
+      decide: `the User= of ${unit.name} (systemctl cat ${unit.name})`,
+    };
+  }
 
   notes.sort((x, y) => x.span.start - y.span.start || x.span.end - y.span.end);
   return {
@@ -481,6 +535,8 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
     launchFailure,
     notes,
     ...(startsAs !== undefined ? { startsAs } : {}),
+    ...(startsAsUnknown ? { startsAsUnknown } : {}),
+    ...(startupUnknown ? { startupUnknown } : {}),
     unit,
     dropIn,
     syntax,
@@ -498,6 +554,9 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
 }
 
 const TEMPLATE_EXPRESSION = /<%|%>|\{\{|\}\}|\{%|%\}/;
+
+/** Who a drop-in without User= starts memcached as: the unit it extends decides (a placeholder, not root). */
+const UNIT_USER = "(the unit's User=: unknown)";
 
 /** MC910's words for a unit that runs Debian's wrapper. */
 function wrapperReason(conf: string): string {

@@ -12,7 +12,7 @@ import { SHARED } from '../helpers/paths.js';
 const parse = (text: string, script?: 'gentoo' | 'alpine', path = '/etc/conf.d/memcached') => parseOpenrc(new SourceText(path, text), script ? { script } : {});
 const words = (text: string, script?: 'gentoo' | 'alpine') => parse(text, script).argv.map((a) => a.value);
 const lint = (text: string) => lintText(text, { dialect: 'openrc', path: '/etc/conf.d/memcached' });
-const BASE = 'MEMUSAGE="64"\nMEMCACHED_RUNAS="memcached"\nMAXCONN="1024"\nPORT="11211"\n';
+const BASE = 'MEMCACHED_BINARY="/usr/bin/memcached"\nMEMUSAGE="64"\nMEMCACHED_RUNAS="memcached"\nMAXCONN="1024"\nPORT="11211"\n';
 
 beforeAll(async () => {
   await loadDialect('openrc');
@@ -100,8 +100,47 @@ describe('openrc: reading the file', () => {
   });
 
   it('an instance conf.d/memcached.NAME gets its own pid file', () => {
-    expect(parse('PORT=1\n', 'gentoo', '/etc/conf.d/memcached.sessions').argv.at(-1)?.value).toBe('/run/memcached/memcached.sessions.pid');
-    expect(parse('PORT=1\n', 'alpine', '/etc/conf.d/memcached.sessions').argv.at(-1)?.value).toBe('/var/run/memcached/memcached-1.sessions.pid');
+    const pid = (script: 'gentoo' | 'alpine') => {
+      const a = parse('PORT=1\nPIDBASE=\n', script, '/etc/conf.d/memcached.sessions').argv;
+      return a[a.findIndex((t) => t.value === '-P') + 1].value;
+    };
+    expect(pid('gentoo')).toBe('/run/memcached/memcached.sessions.pid');
+    expect(pid('alpine')).toBe('/var/run/memcached/memcached-1.sessions.pid');
+  });
+
+  it('without MEMCACHED_BINARY both init scripts run start-stop-daemon --exec "", which cannot start memcached', () => {
+    // Gentoo's memcached.init2 and Alpine's memcached.initd pass --exec "${MEMCACHED_BINARY}" and give it no default;
+    // OpenRC's start-stop-daemon then execvp("")s: ENOENT, "failed to start", exit 1.
+    const file = 'LISTENON="127.0.0.1"\nPORT="11211"\nUDPPORT="0"\nMEMUSAGE="64"\nMAXCONN="1024"\nMEMCACHED_RUNAS="memcached"\n';
+    for (const script of ['gentoo', 'alpine'] as const) {
+      const c = parse(file, script);
+      expect(c.launchFailure?.reason).toMatch(/MEMCACHED_BINARY is not set, so the init script runs start-stop-daemon --exec "", which cannot run memcached/);
+    }
+    expect(lint(file).model.startup.ok).toBe(false);
+    expect(parse(`MEMCACHED_BINARY=""\n${file}`).launchFailure?.reason).toMatch(/MEMCACHED_BINARY is empty/);
+    expect(parse(`MEMCACHED_BINARY="/usr/bin/memcached"\n${file}`).launchFailure).toBeNull();
+    // An instance file takes it from /etc/conf.d/memcached.
+    expect(parse(file, 'gentoo', '/etc/conf.d/memcached.sessions').launchFailure).toBeNull();
+    // The stock files set it.
+    expect(parse(readFileSync(join(SHARED, 'corpus/other/086-gentoo-gentoo-memcached.confd'), 'utf8')).launchFailure).toBeNull();
+  });
+
+  it('an instance file keeps what /etc/conf.d/memcached sets (openrc-run sources it first): a variable it does not set is unknown, not "not set"', () => {
+    // /etc/conf.d/memcached.okupy as the Gentoo wiki's okupy page writes it (Project:Infrastructure/okupy).
+    const okupy = '# The user that will be running okupy\nMEMCACHED_RUNAS="okupy"\n# disable TCP/IP\nLISTENON=""\nPORT=""\n# enable UNIX socket (put correct path here as well)\nMISC_OPTS="-s /home/okupy/memcached.sock"\n';
+    const at = '/etc/conf.d/memcached.okupy';
+    const r = lintText(okupy, { dialect: 'openrc', path: at });
+    // MEMUSAGE and MAXCONN come from the main file: no "not a number, exits 64" (PORT="" is this file's own).
+    expect(r.findings.filter((f) => f.severity !== 'info' && /MEMUSAGE|MAXCONN/.test(f.message)).map((f) => [f.ruleId, f.message])).toEqual([]);
+    expect(findings(r, 'MC403')).toEqual([]);
+    expect(r.model.startup.certain).toBe(false);
+    const c = parseOpenrc(new SourceText(at, okupy), {});
+    expect(c.argvExact).toBe(false);
+    expect(c.argv.find((t) => t.value === '${MEMUSAGE}')?.unknown?.reason).toMatch(/MEMUSAGE is not set in this file, so it keeps the value \/etc\/conf\.d\/memcached gives it/);
+    // What the instance file sets is its own: MEMCACHED_RUNAS.
+    expect(c.argv[c.argv.findIndex((t) => t.value === '-u') + 1].value).toBe('okupy');
+    // The main file has nothing to inherit: an unset MEMUSAGE there is still empty (memcached exits 64).
+    expect(findings(lint('MEMCACHED_BINARY="/usr/bin/memcached"\nMEMCACHED_RUNAS="memcached"\nLISTENON="127.0.0.1"\nPORT="11211"\nUDPPORT="0"\nMAXCONN="1024"\n'), 'MC403').length).toBe(1);
   });
 });
 

@@ -55,6 +55,19 @@ describe('supervisord dialect: reading command=', () => {
     expect(e.argv.map((t) => [t.value, t.exact])).toEqual([['-m', true], ['128', true]]);
   });
 
+  it('formats %(process_num)02d and the rest of Python\'s % syntax as supervisord does, not as a refusal', () => {
+    // supervisor's own documentation writes %(process_num)02d; process_num and numprocs are ints there.
+    const text = '[program:memcached]\nnumprocs=2\nprocess_name=%(program_name)s_%(process_num)02d\ncommand=/usr/bin/memcached -l 127.0.0.1 -u memcache -p 112%(process_num)02d -P /run/mc-%(process_num)d.pid\n';
+    const c = parse(text);
+    expect(c.launchFailure).toBeNull();
+    expect(c.argv.map((t) => t.value)).toEqual(['-l', '127.0.0.1', '-u', 'memcache', '-p', '11200', '-P', '/run/mc-0.pid']);
+    expect(lint(text).model.startup.ok).toBe(true);
+    // A string name under %d is Python's TypeError: supervisord refuses the file.
+    expect(parse('[program:memcached]\ncommand=memcached -p %(program_name)d\n').launchFailure?.reason).toMatch(
+      /badly formatted: %d format: a real number is required, not str/,
+    );
+  });
+
   it('reports what makes supervisord refuse the file or the command as a launch failure, never a crash', () => {
     const cases: [string, RegExp][] = [
       ['[program:memcached]\ncommand=memcached -m %(nope)s\n', /cannot be expanded/],

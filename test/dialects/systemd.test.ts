@@ -44,6 +44,72 @@ describe('ExecStart=', () => {
     expect(envOnly.launchFailure).toBeNull();
   });
 
+  it("a drop-in's ExecStart= without an empty ExecStart= first is added to the unit's own: systemd refuses the unit", () => {
+    const at = '/etc/systemd/system/memcached.service.d/override.conf';
+    const c = parse('[Service]\nExecStart=/usr/bin/memcached -l 127.0.0.1 -u memcache\n', files({}), at);
+    expect(c.launchFailure?.reason).toMatch(/adds this command to the one memcached\.service already has.*only allowed for Type=oneshot/);
+    expect(c.launchFailure?.unknown).toBeUndefined();
+    const r = lint('[Service]\nExecStart=/usr/bin/memcached -l 127.0.0.1 -u memcache\n', at);
+    expect(r.model.startup.ok).toBe(false);
+    // For a unit that is not memcached's own package unit, what it already has decides.
+    const other = parse('[Service]\nExecStart=/usr/bin/memcached -l 127.0.0.1 -u memcache\n', files({}), '/etc/systemd/system/cache.service.d/override.conf');
+    expect(other.launchFailure?.unknown?.decide).toMatch(/systemctl cat cache\.service/);
+    // Reset first (the real drop-in 201), or Type=oneshot: no refusal.
+    expect(parse('[Service]\nExecStart=\nExecStart=/usr/bin/memcached -l 127.0.0.1\n', files({}), at).launchFailure).toBeNull();
+    expect(parse('[Service]\nType=oneshot\nExecStart=/usr/bin/memcached -l 127.0.0.1\n', files({}), at).launchFailure).toBeNull();
+    // In a whole unit a single ExecStart= is all there is.
+    expect(parse(unit('ExecStart=/usr/bin/memcached -l 127.0.0.1 -u memcache')).launchFailure).toBeNull();
+  });
+
+  it("a drop-in's variables may come from the unit it extends (RHEL's EnvironmentFile=/etc/sysconfig/memcached): unknown, not unset", () => {
+    const at = '/etc/systemd/system/memcached.service.d/override.conf';
+    const text = '[Service]\nExecStart=\nExecStart=/usr/bin/memcached -p ${PORT} -u ${USER} -m ${CACHESIZE} -c ${MAXCONN} $OPTIONS -l 127.0.0.1\n';
+    const c = parse(text, files({}), at);
+    expect(c.notes.filter((n) => n.kind === 'unset-variable')).toEqual([]);
+    expect(c.argvUnknown).toMatch(/\$PORT.*\$OPTIONS.*the unit this drop-in extends/);
+    const r = lint(text, at);
+    expect(findings(r, 'MC913')).toEqual([]);
+    expect(r.findings.map((f) => f.ruleId)).toEqual(['MC910']);
+    // Set in the drop-in itself: known.
+    expect(parse('[Service]\nEnvironment=PORT=11311\nExecStart=\nExecStart=/usr/bin/memcached -p ${PORT} -u memcache\n', files({}), at).argv.map((t) => t.value)).toEqual(['-p', '11311', '-u', 'memcache']);
+    // In a whole unit an unset variable is still unset.
+    expect(parse(unit('ExecStart=/usr/bin/memcached -p ${PORT} -u memcache')).notes.filter((n) => n.kind === 'unset-variable').length).toBe(1);
+  });
+
+  it("a drop-in without User= leaves the user to the unit it extends (OpenMandriva's memcached.service has User=memcached): unknown, not \"exits 64\"", () => {
+    const at = '/etc/systemd/system/memcached.service.d/override.conf';
+    const text = '[Service]\nExecStart=\nExecStart=/usr/bin/memcached -l 127.0.0.1 -U 0\n';
+    const r = lint(text, at);
+    expect(findings(r, 'MC202')).toEqual([]);
+    expect(r.model.runsAsKnown.known).toBe(false);
+    expect(r.model.startup.unknown?.decide).toMatch(/User= of memcached\.service \(systemctl cat memcached\.service\)/);
+    // With -u the user is still the unit's to decide: root honours -u, another user ignores it.
+    expect(lint('[Service]\nExecStart=\nExecStart=/usr/bin/memcached -l 127.0.0.1 -u memcache\n', at).model.runsAsKnown.known).toBe(false);
+    // User= or DynamicUser= in the drop-in decides it.
+    const withUser = lint('[Service]\nUser=memcache\nExecStart=\nExecStart=/usr/bin/memcached -l 127.0.0.1\n', at);
+    expect(withUser.model.runsAs).toBe('memcache');
+    expect(withUser.model.startup.ok).toBe(true);
+    expect(withUser.model.startup.unknown).toBeUndefined();
+    // A whole unit without User= starts memcached as root: no -u is still a certain exit 64.
+    expect(findings(lint(unit('ExecStart=/usr/bin/memcached -l 127.0.0.1 -U 0')), 'MC202').length).toBe(1);
+  });
+
+  it('Type=forking without -d: memcached never forks, so systemd kills it when the start times out; the start-up is not "yes"', () => {
+    const r = lint(unit('Type=forking\nExecStart=/usr/bin/memcached -l 127.0.0.1 -u memcache -U 0'));
+    expect(r.model.startup.certain).toBe(false);
+    expect(r.model.startup.unknown?.reason).toMatch(/Type=forking waits for memcached to fork, which it does only with -d: systemd stops it when the start times out \(TimeoutStartSec=, 90 s by default\)/);
+    // With -d (alone or in a cluster), or a unit that never times out, or another Type: as before.
+    for (const service of [
+      'Type=forking\nExecStart=/usr/bin/memcached -d -l 127.0.0.1 -u memcache -U 0',
+      'Type=forking\nExecStart=/usr/bin/memcached -vd -l 127.0.0.1 -u memcache -U 0',
+      'Type=forking\nTimeoutStartSec=infinity\nExecStart=/usr/bin/memcached -l 127.0.0.1 -u memcache -U 0',
+      'ExecStart=/usr/bin/memcached -l 127.0.0.1 -u memcache -U 0',
+    ]) {
+      const ok = lint(unit(service));
+      expect({ service, ok: ok.model.startup.ok, unknown: ok.model.startup.unknown ?? null }).toEqual({ service, ok: true, unknown: null });
+    }
+  });
+
   it('two commands in a Type=simple unit fail to load', () => {
     const c = parse(unit('ExecStart=/usr/bin/memcached -v\nExecStart=/usr/bin/memcached -l 0.0.0.0'));
     expect(c.launchFailure?.reason).toMatch(/only allowed for Type=oneshot/);

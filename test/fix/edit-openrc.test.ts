@@ -13,7 +13,7 @@ import { SHARED } from '../helpers/paths.js';
 const PATH = '/etc/conf.d/memcached';
 const fix = (text: string, options = {}) => fixText(text, 'openrc', options, PATH);
 const argvOf = (text: string) => parseOpenrc(new SourceText(PATH, text)).argv.map((a) => a.value);
-const BASE = 'MEMUSAGE="64"\nMEMCACHED_RUNAS="memcached"\nMAXCONN="1024"\nPORT="11211"\n';
+const BASE = 'MEMCACHED_BINARY="/usr/bin/memcached"\nMEMUSAGE="64"\nMEMCACHED_RUNAS="memcached"\nMAXCONN="1024"\nPORT="11211"\n';
 
 function edit(text: string, make: (o: ReturnType<typeof analyze>['applied']['options']) => FixIntent[]) {
   const config = parseOpenrc(new SourceText(PATH, text));

@@ -28,7 +28,7 @@ describeReal('mchard audit with no FILE: the system paths of every format', () =
     ports = freePorts(2, 55000, 59999);
     dropInArgs = ['-u', 'nobody', '-m', '64', '-l', '127.0.0.1', '-p', String(ports[0]), '-U', '0'];
     root.write('etc/systemd/system/memcached.service.d/override.conf', `[Service]\nExecStart=\nExecStart=/usr/bin/memcached ${dropInArgs.join(' ')}\n`);
-    root.write('etc/conf.d/memcached', `MEMUSAGE="64"\nMEMCACHED_RUNAS="nobody"\nMAXCONN="1024"\nLISTENON="127.0.0.1"\nPORT="${ports[1]}"\nUDPPORT="0"\nMISC_OPTS=""\n`);
+    root.write('etc/conf.d/memcached', `MEMCACHED_BINARY="/usr/bin/memcached"\nMEMUSAGE="64"\nMEMCACHED_RUNAS="nobody"\nMAXCONN="1024"\nLISTENON="127.0.0.1"\nPORT="${ports[1]}"\nUDPPORT="0"\nMISC_OPTS=""\n`);
     // A Debian file of another instance: considered, tied to neither process.
     root.write('etc/memcached.conf', '-u memcache\n-m 64\n-l 127.0.0.1\n-p 1\n-U 0\n');
     dropIn = await startMemcached(dropInArgs, 1);

@@ -11,7 +11,7 @@
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { SourceText } from '../../src/source.js';
-import { parseSupervisord } from '../../src/dialects/supervisord.js';
+import { expandPercent, parseSupervisord } from '../../src/dialects/supervisord.js';
 
 const PYTHON = String.raw`
 import configparser, json, shlex, sys
@@ -49,7 +49,7 @@ function mchard(text: string): { ok: true; argv: string[] } | { ok: false } {
 const word = fc.constantFrom(
   '-m', '64', '-l', '127.0.0.1', '-p', '11211', '-U', '0', '-vv', '-c', '1024', '-u', 'memcache',
   '"-l 0.0.0.0"', "'-m'", '"a b"', "'x y'", '-l"127.0.0.1"', '\\-A', '"\\"q\\""', '"a\\b"', "'a\\b'", '""', "''",
-  '%(program_name)s', '%%', '50%%', '%(ENV_MEM)s', '"%(ENV_MEM)s"', '%(here)s/m.sock', 'x;y', 'x#y', 'a=b', 'a:b',
+  '%(program_name)s', '%(process_num)d', '1121%(process_num)02d', '%(numprocs)s', '%(program_name)d', '%(program_name)5s', '%%', '50%%', '%(ENV_MEM)s', '"%(ENV_MEM)s"', '%(here)s/m.sock', 'x;y', 'x#y', 'a=b', 'a:b',
 );
 const sep = fc.constantFrom(' ', '  ', '\t');
 const commandText = fc.array(fc.tuple(word, sep), { minLength: 0, maxLength: 7 }).map((ws) => ws.map(([w, s]) => w + s).join('').trimEnd());
@@ -98,6 +98,12 @@ describe('supervisord dialect against Python (configparser + % + shlex)', () => 
       '[program:memcached]\ncommand=memcached -m "unclosed\n',
       '[program:memcached]\ncommand=memcached -m 64%\n',
       '  [program:memcached]\n  command=memcached -U 0\n',
+      // Python's whole % syntax, as supervisor's expand() applies it: process_num and numprocs are ints.
+      '[program:memcached]\ncommand=memcached -p 1121%(process_num)d -P /run/mc%(process_num)02d.pid -c %(numprocs)x\n',
+      '[program:memcached]\ncommand=memcached -P "/run/%(program_name)-12s|" -t %(numprocs)+d -m %(process_num)5.3d -X %(numprocs)i%(numprocs)u%(numprocs)o\n',
+      '[program:memcached]\ncommand=memcached -p %(program_name)d\n',
+      '[program:memcached]\ncommand=memcached -p %(process_num)q\n',
+      '[program:memcached]\ncommand=memcached -p %(process_num)\n',
     ];
     const refs = python(texts);
     texts.forEach((text, k) => {
@@ -105,5 +111,40 @@ describe('supervisord dialect against Python (configparser + % + shlex)', () => 
       const ours = mchard(text);
       expect({ text, ours: ours.ok ? ours.argv : 'error' }).toEqual({ text, ours: ref.ok ? ref.argv : 'error' });
     });
+  });
+
+  it("formats every conversion of Python's % the way Python does, for supervisor's int and string names", () => {
+    // process_num and numprocs are ints in supervisor's expansions, every other name a string.
+    const made = execFileSync(
+      'python3',
+      [
+        '-c',
+        String.raw`
+import json
+out = []
+for key in ['process_num', 'numprocs', 'program_name']:
+    for fl in ['', '-', '0', '+', ' ', '#', '0#', '-0']:
+        for w in ['', '5']:
+            for pr in ['', '.3', '.0']:
+                for c in 'sdiuoxXeEfFgGrcq':
+                    s = '%(' + key + ')' + fl + w + pr + c
+                    try:
+                        out.append([s, True, s % {'process_num': 7, 'numprocs': 12, 'program_name': 'memcached'}])
+                    except Exception as e:
+                        out.append([s, False, str(e)])
+print(json.dumps(out))
+`,
+      ],
+      { encoding: 'utf8' },
+    );
+    const cases = JSON.parse(made) as [string, boolean, string][];
+    const lookup = (k: string) => (k === 'program_name' ? { value: 'memcached' } : { value: k === 'process_num' ? '7' : '12', int: true });
+    const differ = cases.flatMap(([spec, ok, value]) => {
+      const r = expandPercent([...spec].map((ch) => ({ ch, span: null })), lookup, 'program:memcached.command');
+      const ours = r.error ? null : r.chars.map((c) => c.ch).join('');
+      return ours === (ok ? value : null) ? [] : [{ spec, python: ok ? value : `error: ${value}`, ours: ours ?? r.error }];
+    });
+    expect(cases.length).toBeGreaterThan(1000);
+    expect(differ).toEqual([]);
   });
 });
