@@ -27,7 +27,7 @@
  *   see, so unless the file's own `entrypoint:` runs memcached, memcached's arguments are unknown
  *   (`argvUnknown`): the option rules stay quiet, MC910 says where the options are, fix adds nothing.
  */
-import { CST, isMap, isScalar, isSeq, parseDocument, Parser, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { CST, isAlias, isMap, isScalar, isSeq, parseDocument, Parser, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import type { ArgToken, SourceText, Span } from '../source.js';
 import type { Dialect, LaunchFailure, Note, ParseErrorNote, ParsedConfig } from './types.js';
 import { goShellwords, interpolate, scalarChars } from './compose-words.js';
@@ -119,6 +119,12 @@ export interface ComposeService {
   readonly environment?: { readonly node: Node | null; readonly vars: ReadonlyMap<string, ComposeEnvVar> };
   /** For Bitnami's image: what its start script runs. */
   readonly bitnami?: BitnamiStart;
+  /**
+   * The service's keys whose value comes from a YAML merge key (`<<: *defaults`), as Compose (go-yaml)
+   * merges them: the node lives at the anchor, shared with every service that merges it, so the editors
+   * leave it alone.
+   */
+  readonly merged: ReadonlySet<string>;
 }
 
 /** A variable of `environment:`, with its node (the editor changes its value). */
@@ -217,6 +223,33 @@ function commandWords(node: Node, text: string, key: string): Words {
     return { tokens: split.words.map((w, i) => tokenOf(w, text, 'Compose', split.raws[i])), error: null, notes };
   }
   return { tokens: [], error: { reason: `Compose refuses the file: ${key} must be a string or a list of strings`, span: sp }, notes };
+}
+
+/** The node an alias names, or the node itself. */
+function deref(doc: Document, node: unknown): unknown {
+  return isAlias(node) ? node.resolve(doc) : node;
+}
+
+/**
+ * A key of a mapping as Compose reads it: go-yaml applies YAML merge keys (`<<: *defaults`, `<<: [*a, *b]`),
+ * the mapping's own keys first, then each merged mapping in order (an earlier one wins), recursively.
+ * `merged` says the value came through a merge key.
+ */
+export function mergedGet(doc: Document, map: YAMLMap, key: string, depth = 0): { node: Node | undefined; merged: boolean } {
+  const own = map.items.find((p) => scalarString(p.key) === key && !isAlias(p.key));
+  if (own) return { node: (own.value ?? undefined) as Node | undefined, merged: false };
+  if (depth > 50) return { node: undefined, merged: false };
+  for (const p of map.items) {
+    if (!isScalar(p.key) || p.key.value !== '<<' || p.key.type !== 'PLAIN') continue;
+    const v = deref(doc, p.value);
+    const sources = isSeq(v) ? v.items.map((i) => deref(doc, i)) : [v];
+    for (const src of sources) {
+      if (!isMap(src)) continue;
+      const got = mergedGet(doc, src as YAMLMap, key, depth + 1);
+      if (got.node !== undefined) return { node: got.node, merged: true };
+    }
+  }
+  return { node: undefined, merged: false };
 }
 
 /** A scalar's value as text, whatever its type; null for null and collections. */
@@ -348,6 +381,14 @@ export function parseCompose(source: SourceText): ComposeConfig {
     fail(`the file is not valid YAML (${err.message.split('\n')[0]}), so Compose refuses it`, { start: at(err.pos[0]), end: at(Math.max(err.pos[0], err.pos[1])) });
   }
   const services = doc && !launchFailure ? doc.get('services', true) : null;
+  // The keys each service takes through a merge key, filled as they are read.
+  const mergedKeys = new Map<YAMLMap, Set<string>>();
+  const mergedOf = (m: YAMLMap) => mergedKeys.get(m) ?? mergedKeys.set(m, new Set()).get(m)!;
+  const get = (m: YAMLMap, key: string): Node | undefined => {
+    const r = mergedGet(doc!, m, key);
+    if (r.merged) mergedOf(m).add(key);
+    return r.node;
+  };
   const found: ComposeService[] = [];
   // Services of a memcached image that run another program (`sh -c '... exec memcached'`): the one
   // read, with unknown options, when no service runs memcached itself.
@@ -356,25 +397,28 @@ export function parseCompose(source: SourceText): ComposeConfig {
   if (isMap(services)) {
     for (const pair of services.items as Pair<Node, Node>[]) {
       const name = scalarString(pair.key);
-      if (name === null || !isMap(pair.value)) continue;
-      const node = pair.value as YAMLMap;
-      const image = scalarString(node.get('image', true));
-      const command = (node.get('command', true) as Node | undefined) ?? null;
-      const entrypoint = (node.get('entrypoint', true) as Node | undefined) ?? null;
+      // A service can be an alias of another mapping (`cache: *memcached`): the anchor's keys, all shared.
+      const value = deref(doc!, pair.value);
+      if (name === null || !isMap(value)) continue;
+      const node = value as YAMLMap;
+      if (value !== pair.value) mergedOf(node).add('*');
+      const image = scalarString(get(node, 'image'));
+      const command = (get(node, 'command') as Node | undefined) ?? null;
+      const entrypoint = (get(node, 'entrypoint') as Node | undefined) ?? null;
       const cmd = command ? commandWords(command, text, 'command') : { tokens: [], error: null, notes: [] };
       const ep = entrypoint ? commandWords(entrypoint, text, 'entrypoint') : null;
-      const imageNode = node.get('image', true) as Node | undefined;
+      const imageNode = get(node, 'image') as Node | undefined;
       const imageInfo = imageOf(imageNode, image, text);
       const official = imageInfo?.family === 'official';
       let svc: ComposeService | null = null;
-      const common = { name, keySpan: spanOf(pair.key)!, node, image, command, entrypoint, imageInfo };
+      const common = { name, keySpan: spanOf(pair.key)!, node, image, command, entrypoint, imageInfo, merged: mergedOf(node) as ReadonlySet<string> };
       const wordNotes = [...cmd.notes, ...(ep?.notes ?? [])];
       if (imageInfo?.family === 'bitnami') {
         // Bitnami's image: its start script decides, from the environment, the command and the user.
-        const envNode = node.get('environment', true) as Node | undefined;
+        const envNode = get(node, 'environment') as Node | undefined;
         const env = environmentOf(envNode, text);
-        const envFile = node.get('env_file', true) as Node | undefined;
-        const userNode = node.get('user', true) as Node | undefined;
+        const envFile = get(node, 'env_file') as Node | undefined;
+        const userNode = get(node, 'user') as Node | undefined;
         const userText = isScalar(userNode) ? interpolatedScalar(userNode, text) : null;
         const userBare = userText ? bareVariable(userText.chars) : null;
         const error = cmd.error ?? ep?.error ?? env.error;
@@ -453,7 +497,7 @@ export function parseCompose(source: SourceText): ComposeConfig {
     // An image mchard does not know (or one built here): its own ENTRYPOINT, CMD and environment decide
     // what memcached runs with and as whom, and command: only feeds that entrypoint. Nothing in this file
     // decides memcached's argument vector, so it is unknown: no option is judged, and fix adds nothing.
-    const imageNode = service.node.get('image', true) as Node | undefined;
+    const imageNode = get(service.node, 'image') as Node | undefined;
     const what = service.image !== null ? `image ${JSON.stringify(service.image)}` : 'an image built from build:';
     argvUnknown =
       `service ${service.name} runs ${what}, which mchard does not know: the image's own command and environment decide memcached's options and user` +
@@ -473,7 +517,7 @@ export function parseCompose(source: SourceText): ComposeConfig {
     for (const t of argv.filter((t) => !t.exact)) notes.push({ kind: 'host-dependent', span: t.span ?? service.keySpan, message: `the argument ${t.note}`, value: t.value });
     const node = service.node;
     const official = service.imageInfo?.family === 'official';
-    const userNode = node.get('user', true) as Node | undefined;
+    const userNode = get(node, 'user') as Node | undefined;
     const user = scalarString(userNode);
     const start = service.bitnami;
     if (start && start.runs === 'memcached') {
@@ -485,7 +529,7 @@ export function parseCompose(source: SourceText): ComposeConfig {
       if (start.argvUnknown) {
         argvUnknown = `service ${service.name}: ${start.argvUnknown}`;
         const u = start.unknown.find((x) => x.span) ?? start.unknown[0];
-        notes.push({ kind: 'unknown-variable', span: u?.span ?? spanOf(node.get('image', true) as Node) ?? anchor, message: argvUnknown });
+        notes.push({ kind: 'unknown-variable', span: u?.span ?? spanOf(get(node, 'image') as Node) ?? anchor, message: argvUnknown });
       }
       if (start.sasl.on === null) notes.push({ kind: 'auth-unknown', span: start.sasl.span ?? anchor, message: start.sasl.why });
       // What the image silently ignores is reported (MC903); the rest are notes.
@@ -505,11 +549,11 @@ export function parseCompose(source: SourceText): ComposeConfig {
       notes.push({ kind: 'starts-as', span: spanOf(userNode)!, message: startsAs === 'root' ? 'the container runs memcached as root' : `the container runs memcached as ${name}, so it is not root and ignores -u`, user: startsAs });
     } else if (official) {
       startsAs = 'memcache';
-      notes.push({ kind: 'starts-as', span: spanOf(node.get('image', true) as Node) ?? service.keySpan, message: 'the official memcached image runs as user memcache (USER memcache), so memcached is not root and ignores -u', user: 'memcache' });
+      notes.push({ kind: 'starts-as', span: spanOf(get(node, 'image') as Node) ?? service.keySpan, message: 'the official memcached image runs as user memcache (USER memcache), so memcached is not root and ignores -u', user: 'memcache' });
     }
     if (official) {
       // Bitnami's variables mean nothing to the official image: its command is memcached's options.
-      const env = environmentOf(node.get('environment', true), text);
+      const env = environmentOf(get(node, 'environment'), text);
       const given = [...env.vars.entries()].filter(([k]) => /^MEMCACHED_/.test(k));
       if (given.length) {
         notes.push({
@@ -523,9 +567,9 @@ export function parseCompose(source: SourceText): ComposeConfig {
   if (service && !argvUnknown) {
     const node = service.node;
     // Where the container's port can be reached from.
-    const mode = scalarString(node.get('network_mode', true));
-    const portsNode = node.get('ports', true) as Node | undefined;
-    const exposeNode = node.get('expose', true) as Node | undefined;
+    const mode = scalarString(get(node, 'network_mode'));
+    const portsNode = get(node, 'ports') as Node | undefined;
+    const exposeNode = get(node, 'expose') as Node | undefined;
     const published = publishedPorts(portsNode, text);
     const reach: ReachData = mode === 'host' ? { mode: 'host', published: [] } : { mode: 'container', published };
     const reachSpan = spanOf(portsNode) ?? spanOf(exposeNode) ?? service.keySpan;
@@ -550,7 +594,7 @@ export function parseCompose(source: SourceText): ComposeConfig {
     notes,
     ...(startsAs !== undefined ? { startsAs } : {}),
     ...(argvUnknown ? { argvUnknown } : {}),
-    ...(service?.imageInfo ? { image: { info: service.imageInfo, span: spanOf(service.node.get('image', true) as Node) } } : {}),
+    ...(service?.imageInfo ? { image: { info: service.imageInfo, span: spanOf(get(service.node, 'image') as Node) } } : {}),
     document: doc,
     service,
   };

@@ -229,3 +229,46 @@ describe('compose dialect: an image mchard does not know', () => {
     }
   });
 });
+
+describe('compose dialect: YAML merge keys (<<: *anchor), which Compose applies', () => {
+  const REAL = 'test/fixtures/real/compose/123-getsentry-self-hosted-docker-compose.yml';
+  const sentry = readFileSync(join(ROOT, REAL), 'utf8');
+
+  it("Sentry self-hosted's file (123): its services merge x- anchors; memcached is still read from its own keys", () => {
+    const c = lintText(sentry, { dialect: 'compose', path: '/srv/self-hosted/docker-compose.yml' });
+    expect(c.config.service!.name).toBe('memcached');
+    expect(c.config.argv.map((t) => t.value)).toEqual(['-I', '1M']);
+    expect([...c.config.service!.merged]).toEqual([]);
+    expect(findings(c, 'MC101').map((f) => f.severity)).toEqual(['info']);
+  });
+
+  // The same file with memcached's keys in an anchor, the way its Sentry services take theirs
+  // (x-sentry-defaults: &sentry_defaults ... web: <<: *sentry_defaults-feature-complete).
+  const anchored = sentry
+    .replace('x-restart-policy: &restart_policy\n', 'x-memcached-defaults: &memcached_defaults\n  image: "memcached:1.6.45-alpine"\n  command: ["-l", "127.0.0.1", "-U", "0"]\n  network_mode: host\nx-restart-policy: &restart_policy\n')
+    .replace('    <<: *restart_policy\n    image: "memcached:1.6.45-alpine"\n    command: ["-I", "${SENTRY_MAX_EXTERNAL_SOURCEMAP_SIZE:-1M}"]\n', '    <<: [*restart_policy, *memcached_defaults]\n');
+
+  it('image:, command: and network_mode: merged from an anchor are what the service runs with', () => {
+    expect(anchored).not.toBe(sentry);
+    const c = lintText(anchored, { dialect: 'compose', path: '/srv/self-hosted/docker-compose.yml' });
+    expect(c.config.launchFailure).toBeNull();
+    expect(c.config.service!.name).toBe('memcached');
+    expect(c.config.argv.map((t) => t.value)).toEqual(['-l', '127.0.0.1', '-U', '0']);
+    // The words keep their place in the file: at the anchor.
+    expect(anchored.slice(c.config.argv[1].span!.start, c.config.argv[1].span!.end)).toBe('127.0.0.1');
+    expect(findings(c, 'MC001')).toEqual([]);
+    expect(findings(c, 'MC101')).toEqual([]);
+    expect([...c.config.service!.merged].sort()).toEqual(['command', 'image', 'network_mode']);
+    const reach = c.config.notes.find((n) => n.kind === 'container-reach') as { mode?: string } | undefined;
+    expect(reach?.mode).toBe('host');
+  });
+
+  it("the service's own keys win over merged ones, and an earlier merged mapping over a later one", () => {
+    const text = 'x-a: &a\n  command: ["-p", "1"]\nx-b: &b\n  command: ["-p", "2"]\n  image: memcached\nservices:\n  cache:\n    <<: [*a, *b]\n';
+    expect(argvOf(text)).toEqual(['-p', '1']);
+    expect(argvOf(text.replace('<<: [*a, *b]', '<<: [*b, *a]'))).toEqual(['-p', '2']);
+    expect(argvOf(text + '    command: ["-p", "3"]\n')).toEqual(['-p', '3']);
+    // A whole service as an alias of an anchored mapping.
+    expect(argvOf('x-m: &m\n  image: memcached\n  command: ["-m", "8"]\nservices:\n  cache: *m\n')).toEqual(['-m', '8']);
+  });
+});

@@ -53,3 +53,18 @@ describe('compose editor', () => {
     expect(encodeItem("it's", 'QUOTE_SINGLE')).toBe("'it''s'");
   });
 });
+
+describe('compose editor and YAML merge keys', () => {
+  it('leaves a command: merged from an anchor alone (other services share it), and edits a command of its own', () => {
+    const text = 'x-m: &m\n  image: memcached:1.6\n  command: ["-m", "64"]\nservices:\n  cache:\n    <<: *m\n  other:\n    <<: *m\n';
+    const p = fix(text);
+    expect(p.text).toBe(text);
+    expect(JSON.stringify(p.failed)).toMatch(/merge key/);
+    const own = 'x-m: &m\n  image: memcached:1.6\nservices:\n  cache:\n    <<: *m\n    command: ["-m", "64"]\n';
+    const q = fix(own);
+    expect(q.failed).toEqual([]);
+    expect(argvAfter(q.text!)).toEqual(['-m', '64', '-U', '0', '-X']);
+    const alias = fix('x-m: &m\n  image: memcached:1.6\n  command: ["-m", "64"]\nservices:\n  cache: *m\n');
+    expect(JSON.stringify(alias.failed)).toMatch(/alias of a mapping/);
+  });
+});
