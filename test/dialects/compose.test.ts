@@ -272,3 +272,16 @@ describe('compose dialect: YAML merge keys (<<: *anchor), which Compose applies'
     expect(argvOf('x-m: &m\n  image: memcached\n  command: ["-m", "8"]\nservices:\n  cache: *m\n')).toEqual(['-m', '8']);
   });
 });
+
+describe("compose: DDEV's memcached add-on (test/fixtures/real/compose/124)", () => {
+  const text = readFileSync(join(ROOT, 'test/fixtures/real/compose/124-ddev-ddev-memcached-docker-compose.memcached.yaml'), 'utf8');
+
+  it('an image given as ${VAR:-memcached:1.6} is a memcached service to detect, as to the dialect', () => {
+    // Installed as .ddev/docker-compose.memcached.yaml (by name); by content under any other name.
+    expect(chooseDialect('/srv/site/.ddev/docker-compose.memcached.yaml', text)).toBe('compose');
+    expect(chooseDialect('/srv/site/cache.yaml', text)).toBe('compose');
+    const c = lintText(text, { dialect: 'compose', path: '/srv/site/.ddev/docker-compose.memcached.yaml' });
+    expect(c.config.argv.map((t) => t.value)).toEqual(['-m', '128']);
+    expect(findings(c, 'MC101')[0].message).toMatch(/no ports: entry publishes it/);
+  });
+});
