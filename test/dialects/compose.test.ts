@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { parseDocument } from 'yaml';
 import { SourceText } from '../../src/source.js';
-import { parseCompose } from '../../src/dialects/compose.js';
+import { parseCompose, type ComposeConfig } from '../../src/dialects/compose.js';
 import { goShellwords, interpolate, scalarChars } from '../../src/dialects/compose-words.js';
 import { literalChars, valueOf } from '../../src/dialects/sourced.js';
 import { chooseDialect } from '../../src/dialects/detect.js';
@@ -236,9 +236,9 @@ describe('compose dialect: YAML merge keys (<<: *anchor), which Compose applies'
 
   it("Sentry self-hosted's file (123): its services merge x- anchors; memcached is still read from its own keys", () => {
     const c = lintText(sentry, { dialect: 'compose', path: '/srv/self-hosted/docker-compose.yml' });
-    expect(c.config.service!.name).toBe('memcached');
+    expect((c.config as ComposeConfig).service!.name).toBe('memcached');
     expect(c.config.argv.map((t) => t.value)).toEqual(['-I', '1M']);
-    expect([...c.config.service!.merged]).toEqual([]);
+    expect([...(c.config as ComposeConfig).service!.merged]).toEqual([]);
     expect(findings(c, 'MC101').map((f) => f.severity)).toEqual(['info']);
   });
 
@@ -252,13 +252,13 @@ describe('compose dialect: YAML merge keys (<<: *anchor), which Compose applies'
     expect(anchored).not.toBe(sentry);
     const c = lintText(anchored, { dialect: 'compose', path: '/srv/self-hosted/docker-compose.yml' });
     expect(c.config.launchFailure).toBeNull();
-    expect(c.config.service!.name).toBe('memcached');
+    expect((c.config as ComposeConfig).service!.name).toBe('memcached');
     expect(c.config.argv.map((t) => t.value)).toEqual(['-l', '127.0.0.1', '-U', '0']);
     // The words keep their place in the file: at the anchor.
     expect(anchored.slice(c.config.argv[1].span!.start, c.config.argv[1].span!.end)).toBe('127.0.0.1');
     expect(findings(c, 'MC001')).toEqual([]);
     expect(findings(c, 'MC101')).toEqual([]);
-    expect([...c.config.service!.merged].sort()).toEqual(['command', 'image', 'network_mode']);
+    expect([...(c.config as ComposeConfig).service!.merged].sort()).toEqual(['command', 'image', 'network_mode']);
     const reach = c.config.notes.find((n) => n.kind === 'container-reach') as { mode?: string } | undefined;
     expect(reach?.mode).toBe('host');
   });
