@@ -517,7 +517,8 @@ export function dockerfileRunsMemcached(text: string): boolean {
   for (let m = from.exec(joined); m; m = from.exec(joined)) if (memcachedImageName(m[1])) return true;
   // The memcached program as a word of CMD or ENTRYPOINT, or a folder of its scripts (Bitnami's
   // /opt/bitnami/scripts/memcached/run.sh); not memcached_exporter, memcached-tool.
-  return /^[ \t]*(CMD|ENTRYPOINT)[ \t][^\n]*[\s"'\/\[,]memcached(?=[\s"',\]\/]|$)/im.test(joined);
+  // The program may follow the instruction's own blank directly (shell form: `CMD memcached -m 64`).
+  return /^[ \t]*(CMD|ENTRYPOINT)[ \t](?:[^\n]*[\s"'\/\[,])?memcached(?=[\s"',\]\/]|$)/im.test(joined);
 }
 
 /** A Compose file's services mention memcached (an image, a command, an entrypoint). */

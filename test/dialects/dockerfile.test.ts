@@ -144,6 +144,17 @@ describe('Dockerfile reading rules', () => {
     expect(parse('FROM memcached:1.6.21\nCMD memcached -m 64 && echo done\n').startupUnknown).toBeUndefined();
   });
 
+  it("shell-form CMD/ENTRYPOINT that starts with memcached is detected (uasi/vaporbin 125, tscolari/docker-memcached 126)", () => {
+    // "CMD memcached ..." and "ENTRYPOINT memcached": the program right after the instruction's blank.
+    for (const prefix of ['125', '126']) {
+      expect(chooseDialect('/srv/image/Dockerfile', real(prefix))).toBe('dockerfile');
+      expect(chooseDialect('/srv/image/memcached.Dockerfile', real(prefix))).toBe('dockerfile');
+    }
+    expect(chooseDialect('/srv/image/Dockerfile', 'FROM debian\nCMD memcached -m 64\n')).toBe('dockerfile');
+    // Not a program whose name only ends in memcached.
+    expect(chooseDialect('/srv/image/Dockerfile', 'FROM debian\nCMD pymemcached -m 64\n')).toBeNull();
+  });
+
   it('points each word at its place in the file', () => {
     const c = parse('FROM alpine\nENTRYPOINT ["memcached", "-l", "0.0.0.0"]\n');
     expect(c.argv.map((a) => c.source.slice(a.span!))).toEqual(['-l', '0.0.0.0']);
