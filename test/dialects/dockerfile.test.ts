@@ -155,6 +155,18 @@ describe('Dockerfile reading rules', () => {
     expect(chooseDialect('/srv/image/Dockerfile', 'FROM debian\nCMD pymemcached -m 64\n')).toBeNull();
   });
 
+  it("-d before \"&&\" in a shell-form CMD (uasi/vaporbin 125) is how the line goes on: no MC901, and no fix removes it", () => {
+    // CMD memcached -u nobody -d && bundle exec ruby app.rb -p 5000: /bin/sh is the main process; the forking
+    // parent exits 0, sh runs the app, which keeps the container and the daemon running.
+    const r = lint(real('125'));
+    expect(r.config.argv.map((a) => a.value)).toEqual(['-u', 'nobody', '-d']);
+    expect(findings(r, 'MC901')).toEqual([]);
+    expect(findings(lint('FROM debian\nCMD memcached -u nobody -d ; exec app\n'), 'MC901')).toEqual([]);
+    // Controls: memcached as the main process, and "||" (sh exits once the parent exits 0): -d stops the container.
+    expect(findings(lint('FROM debian\nCMD memcached -u nobody -d\n'), 'MC901')).toHaveLength(1);
+    expect(findings(lint('FROM debian\nCMD memcached -u nobody -d || echo failed\n'), 'MC901')).toHaveLength(1);
+  });
+
   it('points each word at its place in the file', () => {
     const c = parse('FROM alpine\nENTRYPOINT ["memcached", "-l", "0.0.0.0"]\n');
     expect(c.argv.map((a) => c.source.slice(a.span!))).toEqual(['-l', '0.0.0.0']);
