@@ -211,6 +211,7 @@ function userLine(
   const user = typeof r.settings.user === 'string' && r.settings.user !== '' ? v(r.settings.user) : null;
   if (r.startup.ok === false) {
     if (r.dropsTo) return `${v(r.dropsTo)} ${c.dim(`(memcached switches to it, then fails to start: exit ${r.startup.exitCode}, ${said(r.startup.reason)})`)}`;
+    if (r.startedAs) return `${v(r.startedAs)} ${c.dim(`(memcached is started as it, not as root, then fails to start: exit ${r.startup.exitCode})`)}`;
     if (user) return `${user} ${c.dim(`(not reached: memcached exits with status ${r.startup.exitCode} before it switches users)`)}`;
     return c.dim('(none: no -u, and memcached, started as root, refuses to run without it)');
   }

@@ -268,6 +268,21 @@ describe('mchard inspect: what the user line and unknowns say (issue 12)', () =>
     }
   });
 
+  it("a container that starts memcached as a user of its own and fails: that user, not 'started as root'", async () => {
+    const tmp = new TempDir();
+    try {
+      // The official image (USER memcache); an exec-form CMD does not expand ${MEM}, so -m gets the text and memcached exits 64.
+      const path = tmp.write('Dockerfile', 'FROM memcached:1.6\nARG MEM=64\nCMD ["memcached", "-m", "${MEM}"]\n');
+      const t = await run(['inspect', path]);
+      expect(t.out).toMatch(/starts +no: exits with status 64/);
+      expect(t.out).toMatch(/user +memcache \(memcached is started as it, not as root, then fails to start: exit 64\)/);
+      expect(t.out).not.toContain('started as root');
+      expect(JSON.parse((await run(['inspect', '--format', 'json', path])).out).startedAs).toBe('memcache');
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
   it('a template: which values are templated, and "unknown" where it cannot tell', async () => {
     const tmp = new TempDir();
     try {
