@@ -79,7 +79,10 @@ export async function runInspect(argv: string[], io: Io): Promise<number> {
       // A manifest with several memcached workloads: one inspection each.
       return (parsed.parts ?? [parsed]).map((config) => {
         const model = analyzeConfig(config, options, hostChecks ? thisHost() : SERVICE_HOST);
-        const inspection = { ...inspectionOf(path, config, model, file.detection), memcachedVersionSource: resolver.versionSource(path, null) };
+        // A container image whose tag names the release decides the version (engine/lint.ts), before any flag.
+        const image = config.image?.info.version.kind === 'exact' ? config.image.info : null;
+        const versionSource = image ? `the image ${image.ref.text} (${image.version.kind === 'exact' ? image.version.why : ''})` : resolver.versionSource(path, null);
+        const inspection = { ...inspectionOf(path, config, model, file.detection), memcachedVersionSource: versionSource };
         choices.set(inspection, file.detection);
         return inspection;
       });

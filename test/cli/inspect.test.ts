@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { readdirSync, statSync } from 'node:fs';
 import { run, errorLines, SAMPLES, TempDir } from './helpers.js';
+import { ROOT } from '../helpers/paths.js';
 
 const sample = (name: string) => join(SAMPLES, name);
 
@@ -281,6 +282,13 @@ describe('mchard inspect: what the user line and unknowns say (issue 12)', () =>
     } finally {
       tmp.cleanup();
     }
+  });
+
+  it("the version a container image's tag names is said to come from the image, not mchard's default (fixture compose/080)", async () => {
+    const path = join(ROOT, 'test', 'fixtures', 'real', 'compose', '080-ametnes-nesis-compose.yml');
+    const j = JSON.parse((await run(['inspect', '--format', 'json', path])).out);
+    expect(j.memcachedVersion).toBe('1.6.19');
+    expect(j.memcachedVersionSource).toBe('the image bitnami/memcached:1.6.19 (tag 1.6.19)');
   });
 
   it('a template: which values are templated, and "unknown" where it cannot tell', async () => {
