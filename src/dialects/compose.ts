@@ -327,26 +327,46 @@ function environmentOf(node: unknown, text: string): { vars: Map<string, Compose
   return { vars, error: null, notes };
 }
 
-/** `ports:` entries: the host address each publishes on, and the container port(s). */
+/**
+ * `ports:` entries: the host address each publishes on, and the container port(s), interpolated as Compose
+ * does (`"${MEMCACHED_BIND:-127.0.0.1}:11211:11211"`). A host address from a variable is the host's to
+ * decide (`hostIpDepends`): its default is the guess, and a variable without one may be unset (empty: every
+ * interface).
+ */
 function publishedPorts(node: unknown, text: string): PublishedPort[] {
   if (!isSeq(node)) return [];
   const out: PublishedPort[] = [];
+  const interpolated = (n: unknown): { value: string; dep: string | null; bare: boolean } | null => {
+    if (!isScalar(n) || n.value === null || n.value === undefined) return null;
+    const it = interpolatedScalar(n, text);
+    if (it.error) return { value: String(n.value), dep: null, bare: false };
+    const bare = bareVariable(it.chars);
+    const dep = it.chars.find((c) => c.dep)?.dep ?? (it.variables.length ? `\${${it.variables[0]}} from the shell or the .env file of the project (empty by default)` : null);
+    return { value: valueOf(it.chars), dep: bare ?? dep, bare: bare !== null };
+  };
   for (const item of node.items) {
     const span = spanOf(item as Node) ?? { start: 0, end: 0 };
     if (isMap(item)) {
-      const target = scalarString(item.get('target', true));
-      const hostIp = scalarString(item.get('host_ip', true));
+      const target = interpolated(item.get('target', true))?.value ?? null;
+      const host = interpolated(item.get('host_ip', true));
       const protocol = scalarString(item.get('protocol', true)) ?? 'tcp';
-      if (target) out.push({ hostIp: hostIp ?? null, container: target, protocol, text: text.slice(span.start, span.end), span });
+      const hostIp = host === null || host.bare || host.value === '' ? null : host.value;
+      if (target) out.push({ hostIp, container: target, protocol, text: text.slice(span.start, span.end), span, ...(host?.dep ? { hostIpDepends: host.dep } : {}) });
       continue;
     }
-    const v = scalarString(item);
-    if (v === null) continue;
+    if (!isScalar(item) || item.value === null || item.value === undefined) continue;
+    const it = interpolatedScalar(item, text);
+    const chars = it.error ? null : it.chars;
+    const v = chars ? valueOf(chars) : String(item.value);
     // [HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]; an IPv6 host address is in brackets.
     const m = /^(?:(\[[^\]]*\]|[^:]*):)??(?:([^:]*):)?([^:/]+)(?:\/(\w+))?$/.exec(v);
+    const raw = scalarString(item)!;
     if (!m) continue;
+    const ipDep = m[1] !== undefined && chars ? (chars.slice(0, m[1].length).find((c) => c.dep)?.dep ?? null) : null;
     const ip = m[1] !== undefined ? m[1].replace(/^\[|\]$/g, '') : null;
-    out.push({ hostIp: ip === '' ? null : ip, container: m[3], protocol: m[4] ?? 'tcp', text: v, span });
+    // A variable without a default stays as written: unknown, every interface while it is unset.
+    const bare = ipDep !== null && /^\$/.test(ip ?? '');
+    out.push({ hostIp: ip === '' || bare ? null : ip, container: m[3], protocol: m[4] ?? 'tcp', text: raw, span, ...(ipDep ? { hostIpDepends: ipDep } : {}) });
   }
   return out;
 }

@@ -285,3 +285,23 @@ describe("compose: DDEV's memcached add-on (test/fixtures/real/compose/124)", ()
     expect(findings(c, 'MC101')[0].message).toMatch(/no ports: entry publishes it/);
   });
 });
+
+describe('compose: ports: interpolated as Compose does', () => {
+  const reachOf = (ports: string) => lint(svc(`image: memcached:1.6\nports:\n  - "${ports}"`));
+  it('a host address or port from ${VAR:-default} publishes as its default says, and the host decides', () => {
+    // Was read as "no ports: entry publishes it": the default's colon broke the split.
+    const lo = reachOf('${MEMCACHED_BIND:-127.0.0.1}:11211:11211');
+    expect(findings(lo, 'MC101').map((f) => f.severity)).toEqual(['info']);
+    expect(findings(lo, 'MC101')[0].message).toMatch(/publishes it only on the host's loopback .*the host address depends on the host: \$\{MEMCACHED_BIND:-127\.0\.0\.1\}/);
+    // Laravel Sail's form: a host port from a variable, every interface.
+    const sail = reachOf('${FORWARD_MEMCACHED_PORT:-11211}:11211');
+    expect(findings(sail, 'MC101').map((f) => f.severity)).toEqual(['error']);
+    expect(findings(sail, 'MC101')[0].message).toMatch(/publishes it on every interface of the host/);
+    expect(reachOf('127.0.0.1:${MEMCACHED_PORT:-11211}:11211').config.notes.some((n) => n.kind === 'container-reach' && /publishes 127\.0\.0\.1:/.test(n.message))).toBe(true);
+    expect(findings(reachOf('127.0.0.1:${MEMCACHED_PORT:-11211}:11211'), 'MC101').map((f) => f.severity)).toEqual(['info']);
+    // A host address from a variable without a default: every interface while it is unset, so a warning.
+    const bare = reachOf('${BIND_IP}:11211:11211');
+    expect(findings(bare, 'MC101').map((f) => f.severity)).toEqual(['warning']);
+    expect(findings(bare, 'MC101')[0].message).toMatch(/every interface of the host unless the variable names an address/);
+  });
+});
