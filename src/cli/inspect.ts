@@ -218,6 +218,8 @@ function userLine(
     if (user) return `${user} ${c.dim(`(not reached: memcached exits with status ${r.startup.exitCode} before it switches users)`)}`;
     return c.dim('(none: no -u, and memcached, started as root, refuses to run without it)');
   }
-  if (r.startup.ok === null) return user ? `${user} ${c.dim('(if memcached starts)')}` : c.dim('(none)');
+  // A container started as a user of its own keeps it (memcached ignores -u when not root).
+  const shown = r.startedAs ? v(r.startedAs) : user;
+  if (r.startup.ok === null) return shown ? `${shown} ${c.dim('(if memcached starts)')}` : c.dim('(none)');
   return c.dim('(none: memcached is not started as root, so it keeps the user it was started as)');
 }

@@ -605,9 +605,21 @@ export function parseCompose(source: SourceText): ComposeConfig {
       ...reach,
     });
   }
+  // A service in profiles: docker compose up starts it only when one of them is enabled (COMPOSE_PROFILES,
+  // --profile) or the service is named on the command line: whether memcached runs is the host's to decide.
+  let startupUnknown: { reason: string; decide: string } | undefined;
+  const profilesNode = service ? get(service.node, 'profiles') : undefined;
+  const profiles = isSeq(profilesNode) ? profilesNode.items.map((i) => scalarString(i)).filter((p): p is string => p !== null && p !== '') : [];
+  if (service && profiles.length) {
+    startupUnknown = {
+      reason: `service ${service.name} is in the profile${profiles.length > 1 ? 's' : ''} ${profiles.join(', ')}: docker compose up starts it only when ${profiles.length > 1 ? 'one is' : 'it is'} enabled, or when the service is named on the command line`,
+      decide: `COMPOSE_PROFILES in the environment or the project's .env file, docker compose --profile ${profiles[0]}, or docker compose up ${service.name}`,
+    };
+  }
   notes.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
   return {
     ...base,
+    ...(startupUnknown ? { startupUnknown } : {}),
     argv,
     argvExact: !argvUnknown && argv.every((t) => t.exact),
     launchFailure,

@@ -286,6 +286,21 @@ describe("compose: DDEV's memcached add-on (test/fixtures/real/compose/124)", ()
   });
 });
 
+describe('compose: a service in profiles: (solution-libre/docker-dolibarr compose.yaml, fixture 129)', () => {
+  const text = readFileSync(join(ROOT, 'test/fixtures/real/compose/129-solution-libre-docker-dolibarr-compose.yaml'), 'utf8');
+
+  it('docker compose up starts it only when its profile is enabled: the start-up is the host\'s to decide', () => {
+    const c = parse(text);
+    expect(c.service!.name).toBe('memcached');
+    expect(c.startupUnknown?.reason).toMatch(/in the profile memcached: docker compose up starts it only when it is enabled/);
+    expect(c.startupUnknown?.decide).toMatch(/COMPOSE_PROFILES/);
+    // Its options still read as written (the official image's default command).
+    expect(c.argv).toEqual([]);
+    // Control: the same service without profiles: starts.
+    expect(parse(text.replace('    profiles:\n      - memcached\n', '')).startupUnknown).toBeUndefined();
+  });
+});
+
 describe('compose: ports: interpolated as Compose does', () => {
   const reachOf = (ports: string) => lint(svc(`image: memcached:1.6\nports:\n  - "${ports}"`));
   it('a host address or port from ${VAR:-default} publishes as its default says, and the host decides', () => {
