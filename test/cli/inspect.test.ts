@@ -291,6 +291,13 @@ describe('mchard inspect: what the user line and unknowns say (issue 12)', () =>
     expect(j.memcachedVersionSource).toBe('the image bitnami/memcached:1.6.19 (tag 1.6.19)');
   });
 
+  it("a start-up the host decides keeps the container's own user (fixture compose/129: a service in profiles:)", async () => {
+    const path = join(ROOT, 'test', 'fixtures', 'real', 'compose', '129-solution-libre-docker-dolibarr-compose.yaml');
+    const t = await run(['inspect', path]);
+    expect(t.out).toMatch(/starts +unknown: depends on the host \(service memcached is in the profile memcached/);
+    expect(t.out).toMatch(/user +memcache \(if memcached starts\)/);
+  });
+
   it('a template: which values are templated, and "unknown" where it cannot tell', async () => {
     const tmp = new TempDir();
     try {
