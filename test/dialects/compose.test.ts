@@ -280,6 +280,10 @@ describe("compose: DDEV's memcached add-on (test/fixtures/real/compose/124)", ()
     // Installed as .ddev/docker-compose.memcached.yaml (by name); by content under any other name.
     expect(chooseDialect('/srv/site/.ddev/docker-compose.memcached.yaml', text)).toBe('compose');
     expect(chooseDialect('/srv/site/cache.yaml', text)).toBe('compose');
+    // Docksal's service library (fixture 130) names its image the same way.
+    const docksal = readFileSync(join(ROOT, 'test/fixtures/real/compose/130-docksal-docksal-services.yml'), 'utf8');
+    expect(chooseDialect('/home/u/.docksal/stacks/services.yml', docksal)).toBe('compose');
+    expect(argvOf(docksal)).toEqual(['-m', '128']);
     const c = lintText(text, { dialect: 'compose', path: '/srv/site/.ddev/docker-compose.memcached.yaml' });
     expect(c.config.argv.map((t) => t.value)).toEqual(['-m', '128']);
     expect(findings(c, 'MC101')[0].message).toMatch(/no ports: entry publishes it/);
