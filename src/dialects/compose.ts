@@ -252,6 +252,14 @@ export function mergedGet(doc: Document, map: YAMLMap, key: string, depth = 0): 
   return { node: undefined, merged: false };
 }
 
+/** A service's `extends:` (`extends: base`, or `{service:, file:}`): the service it extends and the file, null for this one. */
+function extendsOf(node: YAMLMap): { service: string; file: string | null } | null {
+  const e = node.get('extends', true) as Node | undefined;
+  if (isScalar(e) && typeof e.value === 'string') return { service: e.value, file: null };
+  if (isMap(e)) return { service: scalarString(e.get('service', true)) ?? '?', file: scalarString(e.get('file', true)) };
+  return null;
+}
+
 /** A scalar's value as text, whatever its type; null for null and collections. */
 export function scalarString(node: unknown): string | null {
   return isScalar(node) && node.value !== null && node.value !== undefined ? String(node.value) : null;
@@ -413,6 +421,10 @@ export function parseCompose(source: SourceText): ComposeConfig {
   // Services of a memcached image that run another program (`sh -c '... exec memcached'`): the one
   // read, with unknown options, when no service runs memcached itself.
   const others: { svc: ComposeService; program: string }[] = [];
+  // Services that take their keys from another with extends: and are named after memcached (Docksal's
+  // stacks: `memcached: extends: {file: services.yml, service: memcached}`): read, with unknown options,
+  // when no service runs memcached by what this file shows.
+  const extendedOnly: ComposeService[] = [];
   const words = new Map<ComposeService, Words>();
   if (isMap(services)) {
     for (const pair of services.items as Pair<Node, Node>[]) {
@@ -423,6 +435,7 @@ export function parseCompose(source: SourceText): ComposeConfig {
       const node = value as YAMLMap;
       if (value !== pair.value) mergedOf(node).add('*');
       const image = scalarString(get(node, 'image'));
+      const ext = extendsOf(node);
       const command = (get(node, 'command') as Node | undefined) ?? null;
       const entrypoint = (get(node, 'entrypoint') as Node | undefined) ?? null;
       const cmd = command ? commandWords(command, text, 'command') : { tokens: [], error: null, notes: [] };
@@ -477,6 +490,9 @@ export function parseCompose(source: SourceText): ComposeConfig {
       if (cmd.error || ep?.error) {
         if (svc || (image && memcachedImageName(image))) svc ??= { ...common, argvFrom: 'command', commandSkip: 0 };
       }
+      if (!svc && ext && (/memcache/i.test(name) || /memcache/i.test(ext.service))) {
+        extendedOnly.push({ ...common, argvFrom: 'other', commandSkip: 0 });
+      }
       if (svc) {
         found.push(svc);
         const tokensOut = svc.argvFrom === 'entrypoint' ? [...ep!.tokens.slice(1), ...cmd.tokens] : cmd.tokens.slice(svc.commandSkip);
@@ -498,7 +514,8 @@ export function parseCompose(source: SourceText): ComposeConfig {
   }
 
   const other = found.length === 0 ? (others[0] ?? null) : null;
-  const service = found[0] ?? other?.svc ?? null;
+  const service = found[0] ?? other?.svc ?? (found.length === 0 ? (extendedOnly[0] ?? null) : null);
+  const ext = service ? extendsOf(service.node) : null;
   for (const other of found.slice(1)) {
     notes.push({ kind: 'other-service', span: other.keySpan, message: `service ${other.name} also runs memcached; mchard checks only ${service!.name} (the first one)`, service: other.name });
   }
@@ -506,7 +523,15 @@ export function parseCompose(source: SourceText): ComposeConfig {
   let startsAs: string | undefined;
   let argvUnknown: string | null = null;
   const unknownImage = service && service.argvFrom !== 'entrypoint' && service.argvFrom !== 'bitnami' && service.argvFrom !== 'other' && service.imageInfo?.family !== 'official';
-  if (service && other) {
+  if (service && ext) {
+    // extends: Compose takes every key the service does not set from the extended service (and merges
+    // ports:, expose:, environment:), in another file or this one: mchard does not follow it, so what
+    // memcached runs with, as whom and where it is published are not decided here.
+    argvUnknown =
+      `service ${service.name} extends service ${ext.service}${ext.file !== null ? ` of ${ext.file}` : ' of this file'}: Compose takes the keys this service does not set ` +
+      `(command:, entrypoint:, image:, user:, environment:) from there and adds its ports:, so memcached's options, user and reach are decided there, which mchard does not follow`;
+    notes.push({ kind: 'delegated', span: spanOf(get(service.node, 'extends')) ?? service.keySpan, message: argvUnknown, image: service.image });
+  } else if (service && other) {
     // The memcached image running another program, which may start memcached (zulip's `sh -euc '...
     // exec memcached -S'`): memcached runs, with options and a user this file does not decide.
     const shell = /^(\S*\/)?(sh|bash|dash|ash|busybox)$/.test(other.program);

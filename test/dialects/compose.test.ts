@@ -324,3 +324,26 @@ describe('compose: ports: interpolated as Compose does', () => {
     expect(findings(bare, 'MC101')[0].message).toMatch(/every interface of the host unless the variable names an address/);
   });
 });
+
+describe("compose: a service that extends another (Docksal's stack-acquia.yml, fixture 133)", () => {
+  const text = readFileSync(join(ROOT, 'test/fixtures/real/compose/133-docksal-docksal-stack-acquia.yml'), 'utf8');
+
+  it("takes its command from the extended service, which this file does not hold: options unknown, not the image's bare default", () => {
+    // services.yml (fixture 130) gives it command ["-m", "128"]; read alone, this file looked like bare `memcached`.
+    const c = parse(text);
+    expect(c.service!.name).toBe('memcached');
+    expect(c.argvUnknown).toMatch(/^service memcached extends service memcached of \$\{HOME\}\/\.docksal\/stacks\/services\.yml: Compose takes the keys/);
+    const r = lintText(text, { dialect: 'compose', path: '/home/u/.docksal/stacks/stack-acquia.yml' });
+    expect(findings(r, 'MC101')).toEqual([]);
+    expect(findings(r, 'MC910')).toHaveLength(1);
+  });
+
+  it('a service named memcached that only extends another is read as unknown, not "no service runs memcached" (MC001)', () => {
+    const only = 'services:\n  memcached:\n    extends:\n      file: common.yml\n      service: memcached\n    ports:\n      - "11211:11211"\n';
+    const r = lint(only);
+    expect(findings(r, 'MC001')).toEqual([]);
+    expect(r.config.argvUnknown).toMatch(/extends service memcached of common\.yml/);
+    // Control: a file with no memcached at all is still MC001.
+    expect(findings(lint('services:\n  web:\n    image: nginx\n'), 'MC001')).toHaveLength(1);
+  });
+});
