@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from '../helpers/paths.js';
 import { fixText } from './helpers.js';
 import { loadDialect } from '../../src/dialects/index.js';
 import { encodeItem } from '../../src/fix/edit-compose.js';
@@ -66,5 +69,14 @@ describe('compose editor and YAML merge keys', () => {
     expect(argvAfter(q.text!)).toEqual(['-m', '64', '-U', '0', '-X']);
     const alias = fix('x-m: &m\n  image: memcached:1.6\n  command: ["-m", "64"]\nservices:\n  cache: *m\n');
     expect(JSON.stringify(alias.failed)).toMatch(/alias of a mapping/);
+  });
+});
+
+describe('compose editor on a file that reuses its anchors a lot', () => {
+  it("fixes Sentry self-hosted's docker-compose.yml (fixture 123) instead of failing on the YAML library's alias bound", () => {
+    const text = readFileSync(join(ROOT, 'test/fixtures/real/compose/123-getsentry-self-hosted-docker-compose.yml'), 'utf8');
+    const p = fix(text);
+    expect(p.failed).toEqual([]);
+    expect(argvAfter(p.text!)).toEqual(['-I', '1M', '-U', '0', '-X']);
   });
 });
