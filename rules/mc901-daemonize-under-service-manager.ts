@@ -56,7 +56,9 @@ export const rule = defineRule({
       'Reports a `-d`/`--daemon` that actually reaches memcached. On Debian the wrapper drops every line that *starts* with `-d` ' +
       '(the stock file has such a line, and it is harmless), but passes through `-d` anywhere else: a clustered `-vd`, a line such as ' +
       '`-m 64 -d`, or the long form `--daemon`. In a sysconfig file every `-d` inside `OPTIONS` reaches memcached. In a container ' +
-      "(Compose, a Dockerfile, a Kubernetes manifest, the Bitnami chart's values) memcached is the main process, so any `-d` counts.",
+      "(Compose, a Dockerfile, a Kubernetes manifest, the Bitnami chart's values) memcached is the main process, so any `-d` counts, " +
+      'except in a shell-form Dockerfile command that goes on after memcached (`memcached -d && exec app`): there /bin/sh and the next ' +
+      'command keep the container running, and `-d` is what lets the shell reach it.',
     why:
       'Both the Debian unit and the upstream/Fedora unit run memcached as a `Type=simple` service: the process systemd starts is the ' +
       'service. With `-d` memcached forks, and the process systemd started exits right away; systemd considers the service finished and ' +
@@ -76,6 +78,11 @@ export const rule = defineRule({
     // A systemd unit of Type=forking expects exactly that fork; other types do not.
     const unitType = ctx.config.dialect === 'systemd' ? (ctx.config.serviceType ?? 'simple') : null;
     if (unitType === 'forking') return;
+    // A Dockerfile's shell-form command that goes on after memcached (`memcached -u nobody -d && bundle exec
+    // ruby app.rb`, uasi/vaporbin): /bin/sh is the container's main process, the forking parent's exit 0
+    // lets it run the next command, which keeps the container (and the daemon) running. There -d is what
+    // lets the line go on; without it the next command would wait for memcached to exit.
+    if (ctx.config.dialect === 'dockerfile' && ctx.config.notes.some((n) => n.kind === 'shell-extra-command' && ['&&', ';'].includes((n as { operator?: string }).operator ?? ''))) return;
     const supervised = unitType !== null
       ? { field: 'ExecStart=', consequence: `the unit is Type=${unitType}, so systemd takes the exit of the forking parent for the end of the service and stops the daemonized memcached with it (only Type=forking expects the fork)` }
       : SUPERVISED[ctx.config.dialect];

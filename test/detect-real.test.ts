@@ -75,6 +75,10 @@ const REAL_EXCEPTIONS: Record<string, [Expected, string]> = {
   'dockerfile/049-romeOz-docker-memcached-Dockerfile': ['refused', 'ENTRYPOINT entrypoint.sh on ubuntu:xenial; the script runs memcached'],
   'dockerfile/053-owncloud-administration-Dockerfile': ['refused', 'CMD /sbin/my_init (runit) on phusion/baseimage'],
   'dockerfile/109-tiredofit-docker-memcached-Dockerfile': ['refused', "FROM tiredofit/alpine; an s6 run script starts memcached"],
+  'dockerfile/134-tolstoyevsky-mmb-Dockerfile': ['refused', 'ENTRYPOINT /entrypoint.sh; the script turns PORT, BIND ... into options and runs memcached'],
+  'dockerfile/135-luislavena-dockerfiles-Dockerfile': ['refused', 'CMD /start.sh; the script runs memcached in the background and waits'],
+  'dockerfile/137-parsa-epfl-cloudsuite-client-Dockerfile': ['refused', "CloudSuite's memcached load tester, a client: no memcached server"],
+  'kubernetes/136-EDITD-kubetools-k8s_services.yml': ['refused', 'NodePort Services alone: no container runs memcached'],
 };
 
 const REAL_ROOT = join(ROOT, 'test', 'fixtures', 'real');

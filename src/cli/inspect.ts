@@ -79,7 +79,10 @@ export async function runInspect(argv: string[], io: Io): Promise<number> {
       // A manifest with several memcached workloads: one inspection each.
       return (parsed.parts ?? [parsed]).map((config) => {
         const model = analyzeConfig(config, options, hostChecks ? thisHost() : SERVICE_HOST);
-        const inspection = { ...inspectionOf(path, config, model, file.detection), memcachedVersionSource: resolver.versionSource(path, null) };
+        // A container image whose tag names the release decides the version (engine/lint.ts), before any flag.
+        const image = config.image?.info.version.kind === 'exact' ? config.image.info : null;
+        const versionSource = image ? `the image ${image.ref.text} (${image.version.kind === 'exact' ? image.version.why : ''})` : resolver.versionSource(path, null);
+        const inspection = { ...inspectionOf(path, config, model, file.detection), memcachedVersionSource: versionSource };
         choices.set(inspection, file.detection);
         return inspection;
       });
@@ -211,9 +214,12 @@ function userLine(
   const user = typeof r.settings.user === 'string' && r.settings.user !== '' ? v(r.settings.user) : null;
   if (r.startup.ok === false) {
     if (r.dropsTo) return `${v(r.dropsTo)} ${c.dim(`(memcached switches to it, then fails to start: exit ${r.startup.exitCode}, ${said(r.startup.reason)})`)}`;
+    if (r.startedAs) return `${v(r.startedAs)} ${c.dim(`(memcached is started as it, not as root, then fails to start: exit ${r.startup.exitCode})`)}`;
     if (user) return `${user} ${c.dim(`(not reached: memcached exits with status ${r.startup.exitCode} before it switches users)`)}`;
     return c.dim('(none: no -u, and memcached, started as root, refuses to run without it)');
   }
-  if (r.startup.ok === null) return user ? `${user} ${c.dim('(if memcached starts)')}` : c.dim('(none)');
+  // A container started as a user of its own keeps it (memcached ignores -u when not root).
+  const shown = r.startedAs ? v(r.startedAs) : user;
+  if (r.startup.ok === null) return shown ? `${shown} ${c.dim('(if memcached starts)')}` : c.dim('(none)');
   return c.dim('(none: memcached is not started as root, so it keeps the user it was started as)');
 }

@@ -43,6 +43,11 @@ export interface Inspection {
    */
   dropsTo: string | null;
   /**
+   * The user the service starts memcached as, when the file says so and it is not root (a container's
+   * USER, `user:`, `runAsUser`): memcached keeps it even when it fails to start.
+   */
+  startedAs?: string;
+  /**
    * `ok: null`: the file does not decide it (the reason says on what it depends). `stage: 'launch'`: the
    * service fails before memcached runs (the wrapper's /bin/sh, systemd, the init script); `exitCode` is -1
    * where no program exits (systemd refuses to load the unit), and `settings` is empty; `unreadable`: the
@@ -209,6 +214,7 @@ function inspectionOfAll(path: string, config: ParsedConfig, model: MemcachedMod
     argvExact: config.argvExact,
     runsAs: st.ok && known && model.runsAsKnown.known ? (model.runsAs === null ? null : show(model.runsAs)) : null,
     dropsTo,
+    ...(!argvUnknown && !config.startsAsUnknown && config.startsAs !== undefined && config.startsAs !== 'root' ? { startedAs: show(config.startsAs) } : {}),
     startup,
     // Where it listens when it starts: shown when the file decides it, even if whether it starts is unknown.
     listeners:

@@ -27,7 +27,7 @@
  *   see, so unless the file's own `entrypoint:` runs memcached, memcached's arguments are unknown
  *   (`argvUnknown`): the option rules stay quiet, MC910 says where the options are, fix adds nothing.
  */
-import { CST, isMap, isScalar, isSeq, parseDocument, Parser, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { CST, isAlias, isMap, isScalar, isSeq, parseDocument, Parser, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import type { ArgToken, SourceText, Span } from '../source.js';
 import type { Dialect, LaunchFailure, Note, ParseErrorNote, ParsedConfig } from './types.js';
 import { goShellwords, interpolate, scalarChars } from './compose-words.js';
@@ -119,6 +119,12 @@ export interface ComposeService {
   readonly environment?: { readonly node: Node | null; readonly vars: ReadonlyMap<string, ComposeEnvVar> };
   /** For Bitnami's image: what its start script runs. */
   readonly bitnami?: BitnamiStart;
+  /**
+   * The service's keys whose value comes from a YAML merge key (`<<: *defaults`), as Compose (go-yaml)
+   * merges them: the node lives at the anchor, shared with every service that merges it, so the editors
+   * leave it alone.
+   */
+  readonly merged: ReadonlySet<string>;
 }
 
 /** A variable of `environment:`, with its node (the editor changes its value). */
@@ -219,6 +225,41 @@ function commandWords(node: Node, text: string, key: string): Words {
   return { tokens: [], error: { reason: `Compose refuses the file: ${key} must be a string or a list of strings`, span: sp }, notes };
 }
 
+/** The node an alias names, or the node itself. */
+function deref(doc: Document, node: unknown): unknown {
+  return isAlias(node) ? node.resolve(doc) : node;
+}
+
+/**
+ * A key of a mapping as Compose reads it: go-yaml applies YAML merge keys (`<<: *defaults`, `<<: [*a, *b]`),
+ * the mapping's own keys first, then each merged mapping in order (an earlier one wins), recursively.
+ * `merged` says the value came through a merge key.
+ */
+export function mergedGet(doc: Document, map: YAMLMap, key: string, depth = 0): { node: Node | undefined; merged: boolean } {
+  const own = map.items.find((p) => scalarString(p.key) === key && !isAlias(p.key));
+  if (own) return { node: (own.value ?? undefined) as Node | undefined, merged: false };
+  if (depth > 50) return { node: undefined, merged: false };
+  for (const p of map.items) {
+    if (!isScalar(p.key) || p.key.value !== '<<' || p.key.type !== 'PLAIN') continue;
+    const v = deref(doc, p.value);
+    const sources = isSeq(v) ? v.items.map((i) => deref(doc, i)) : [v];
+    for (const src of sources) {
+      if (!isMap(src)) continue;
+      const got = mergedGet(doc, src as YAMLMap, key, depth + 1);
+      if (got.node !== undefined) return { node: got.node, merged: true };
+    }
+  }
+  return { node: undefined, merged: false };
+}
+
+/** A service's `extends:` (`extends: base`, or `{service:, file:}`): the service it extends and the file, null for this one. */
+function extendsOf(node: YAMLMap): { service: string; file: string | null } | null {
+  const e = node.get('extends', true) as Node | undefined;
+  if (isScalar(e) && typeof e.value === 'string') return { service: e.value, file: null };
+  if (isMap(e)) return { service: scalarString(e.get('service', true)) ?? '?', file: scalarString(e.get('file', true)) };
+  return null;
+}
+
 /** A scalar's value as text, whatever its type; null for null and collections. */
 export function scalarString(node: unknown): string | null {
   return isScalar(node) && node.value !== null && node.value !== undefined ? String(node.value) : null;
@@ -294,26 +335,46 @@ function environmentOf(node: unknown, text: string): { vars: Map<string, Compose
   return { vars, error: null, notes };
 }
 
-/** `ports:` entries: the host address each publishes on, and the container port(s). */
+/**
+ * `ports:` entries: the host address each publishes on, and the container port(s), interpolated as Compose
+ * does (`"${MEMCACHED_BIND:-127.0.0.1}:11211:11211"`). A host address from a variable is the host's to
+ * decide (`hostIpDepends`): its default is the guess, and a variable without one may be unset (empty: every
+ * interface).
+ */
 function publishedPorts(node: unknown, text: string): PublishedPort[] {
   if (!isSeq(node)) return [];
   const out: PublishedPort[] = [];
+  const interpolated = (n: unknown): { value: string; dep: string | null; bare: boolean } | null => {
+    if (!isScalar(n) || n.value === null || n.value === undefined) return null;
+    const it = interpolatedScalar(n, text);
+    if (it.error) return { value: String(n.value), dep: null, bare: false };
+    const bare = bareVariable(it.chars);
+    const dep = it.chars.find((c) => c.dep)?.dep ?? (it.variables.length ? `\${${it.variables[0]}} from the shell or the .env file of the project (empty by default)` : null);
+    return { value: valueOf(it.chars), dep: bare ?? dep, bare: bare !== null };
+  };
   for (const item of node.items) {
     const span = spanOf(item as Node) ?? { start: 0, end: 0 };
     if (isMap(item)) {
-      const target = scalarString(item.get('target', true));
-      const hostIp = scalarString(item.get('host_ip', true));
+      const target = interpolated(item.get('target', true))?.value ?? null;
+      const host = interpolated(item.get('host_ip', true));
       const protocol = scalarString(item.get('protocol', true)) ?? 'tcp';
-      if (target) out.push({ hostIp: hostIp ?? null, container: target, protocol, text: text.slice(span.start, span.end), span });
+      const hostIp = host === null || host.bare || host.value === '' ? null : host.value;
+      if (target) out.push({ hostIp, container: target, protocol, text: text.slice(span.start, span.end), span, ...(host?.dep ? { hostIpDepends: host.dep } : {}) });
       continue;
     }
-    const v = scalarString(item);
-    if (v === null) continue;
+    if (!isScalar(item) || item.value === null || item.value === undefined) continue;
+    const it = interpolatedScalar(item, text);
+    const chars = it.error ? null : it.chars;
+    const v = chars ? valueOf(chars) : String(item.value);
     // [HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]; an IPv6 host address is in brackets.
     const m = /^(?:(\[[^\]]*\]|[^:]*):)??(?:([^:]*):)?([^:/]+)(?:\/(\w+))?$/.exec(v);
+    const raw = scalarString(item)!;
     if (!m) continue;
+    const ipDep = m[1] !== undefined && chars ? (chars.slice(0, m[1].length).find((c) => c.dep)?.dep ?? null) : null;
     const ip = m[1] !== undefined ? m[1].replace(/^\[|\]$/g, '') : null;
-    out.push({ hostIp: ip === '' ? null : ip, container: m[3], protocol: m[4] ?? 'tcp', text: v, span });
+    // A variable without a default stays as written: unknown, every interface while it is unset.
+    const bare = ipDep !== null && /^\$/.test(ip ?? '');
+    out.push({ hostIp: ip === '' || bare ? null : ip, container: m[3], protocol: m[4] ?? 'tcp', text: raw, span, ...(ipDep ? { hostIpDepends: ipDep } : {}) });
   }
   return out;
 }
@@ -348,33 +409,49 @@ export function parseCompose(source: SourceText): ComposeConfig {
     fail(`the file is not valid YAML (${err.message.split('\n')[0]}), so Compose refuses it`, { start: at(err.pos[0]), end: at(Math.max(err.pos[0], err.pos[1])) });
   }
   const services = doc && !launchFailure ? doc.get('services', true) : null;
+  // The keys each service takes through a merge key, filled as they are read.
+  const mergedKeys = new Map<YAMLMap, Set<string>>();
+  const mergedOf = (m: YAMLMap) => mergedKeys.get(m) ?? mergedKeys.set(m, new Set()).get(m)!;
+  const get = (m: YAMLMap, key: string): Node | undefined => {
+    const r = mergedGet(doc!, m, key);
+    if (r.merged) mergedOf(m).add(key);
+    return r.node;
+  };
   const found: ComposeService[] = [];
   // Services of a memcached image that run another program (`sh -c '... exec memcached'`): the one
   // read, with unknown options, when no service runs memcached itself.
   const others: { svc: ComposeService; program: string }[] = [];
+  // Services that take their keys from another with extends: and are named after memcached (Docksal's
+  // stacks: `memcached: extends: {file: services.yml, service: memcached}`): read, with unknown options,
+  // when no service runs memcached by what this file shows.
+  const extendedOnly: ComposeService[] = [];
   const words = new Map<ComposeService, Words>();
   if (isMap(services)) {
     for (const pair of services.items as Pair<Node, Node>[]) {
       const name = scalarString(pair.key);
-      if (name === null || !isMap(pair.value)) continue;
-      const node = pair.value as YAMLMap;
-      const image = scalarString(node.get('image', true));
-      const command = (node.get('command', true) as Node | undefined) ?? null;
-      const entrypoint = (node.get('entrypoint', true) as Node | undefined) ?? null;
+      // A service can be an alias of another mapping (`cache: *memcached`): the anchor's keys, all shared.
+      const value = deref(doc!, pair.value);
+      if (name === null || !isMap(value)) continue;
+      const node = value as YAMLMap;
+      if (value !== pair.value) mergedOf(node).add('*');
+      const image = scalarString(get(node, 'image'));
+      const ext = extendsOf(node);
+      const command = (get(node, 'command') as Node | undefined) ?? null;
+      const entrypoint = (get(node, 'entrypoint') as Node | undefined) ?? null;
       const cmd = command ? commandWords(command, text, 'command') : { tokens: [], error: null, notes: [] };
       const ep = entrypoint ? commandWords(entrypoint, text, 'entrypoint') : null;
-      const imageNode = node.get('image', true) as Node | undefined;
+      const imageNode = get(node, 'image') as Node | undefined;
       const imageInfo = imageOf(imageNode, image, text);
       const official = imageInfo?.family === 'official';
       let svc: ComposeService | null = null;
-      const common = { name, keySpan: spanOf(pair.key)!, node, image, command, entrypoint, imageInfo };
+      const common = { name, keySpan: spanOf(pair.key)!, node, image, command, entrypoint, imageInfo, merged: mergedOf(node) as ReadonlySet<string> };
       const wordNotes = [...cmd.notes, ...(ep?.notes ?? [])];
       if (imageInfo?.family === 'bitnami') {
         // Bitnami's image: its start script decides, from the environment, the command and the user.
-        const envNode = node.get('environment', true) as Node | undefined;
+        const envNode = get(node, 'environment') as Node | undefined;
         const env = environmentOf(envNode, text);
-        const envFile = node.get('env_file', true) as Node | undefined;
-        const userNode = node.get('user', true) as Node | undefined;
+        const envFile = get(node, 'env_file') as Node | undefined;
+        const userNode = get(node, 'user') as Node | undefined;
         const userText = isScalar(userNode) ? interpolatedScalar(userNode, text) : null;
         const userBare = userText ? bareVariable(userText.chars) : null;
         const error = cmd.error ?? ep?.error ?? env.error;
@@ -413,6 +490,9 @@ export function parseCompose(source: SourceText): ComposeConfig {
       if (cmd.error || ep?.error) {
         if (svc || (image && memcachedImageName(image))) svc ??= { ...common, argvFrom: 'command', commandSkip: 0 };
       }
+      if (!svc && ext && (/memcache/i.test(name) || /memcache/i.test(ext.service))) {
+        extendedOnly.push({ ...common, argvFrom: 'other', commandSkip: 0 });
+      }
       if (svc) {
         found.push(svc);
         const tokensOut = svc.argvFrom === 'entrypoint' ? [...ep!.tokens.slice(1), ...cmd.tokens] : cmd.tokens.slice(svc.commandSkip);
@@ -434,7 +514,8 @@ export function parseCompose(source: SourceText): ComposeConfig {
   }
 
   const other = found.length === 0 ? (others[0] ?? null) : null;
-  const service = found[0] ?? other?.svc ?? null;
+  const service = found[0] ?? other?.svc ?? (found.length === 0 ? (extendedOnly[0] ?? null) : null);
+  const ext = service ? extendsOf(service.node) : null;
   for (const other of found.slice(1)) {
     notes.push({ kind: 'other-service', span: other.keySpan, message: `service ${other.name} also runs memcached; mchard checks only ${service!.name} (the first one)`, service: other.name });
   }
@@ -442,7 +523,15 @@ export function parseCompose(source: SourceText): ComposeConfig {
   let startsAs: string | undefined;
   let argvUnknown: string | null = null;
   const unknownImage = service && service.argvFrom !== 'entrypoint' && service.argvFrom !== 'bitnami' && service.argvFrom !== 'other' && service.imageInfo?.family !== 'official';
-  if (service && other) {
+  if (service && ext) {
+    // extends: Compose takes every key the service does not set from the extended service (and merges
+    // ports:, expose:, environment:), in another file or this one: mchard does not follow it, so what
+    // memcached runs with, as whom and where it is published are not decided here.
+    argvUnknown =
+      `service ${service.name} extends service ${ext.service}${ext.file !== null ? ` of ${ext.file}` : ' of this file'}: Compose takes the keys this service does not set ` +
+      `(command:, entrypoint:, image:, user:, environment:) from there and adds its ports:, so memcached's options, user and reach are decided there, which mchard does not follow`;
+    notes.push({ kind: 'delegated', span: spanOf(get(service.node, 'extends')) ?? service.keySpan, message: argvUnknown, image: service.image });
+  } else if (service && other) {
     // The memcached image running another program, which may start memcached (zulip's `sh -euc '...
     // exec memcached -S'`): memcached runs, with options and a user this file does not decide.
     const shell = /^(\S*\/)?(sh|bash|dash|ash|busybox)$/.test(other.program);
@@ -453,7 +542,7 @@ export function parseCompose(source: SourceText): ComposeConfig {
     // An image mchard does not know (or one built here): its own ENTRYPOINT, CMD and environment decide
     // what memcached runs with and as whom, and command: only feeds that entrypoint. Nothing in this file
     // decides memcached's argument vector, so it is unknown: no option is judged, and fix adds nothing.
-    const imageNode = service.node.get('image', true) as Node | undefined;
+    const imageNode = get(service.node, 'image') as Node | undefined;
     const what = service.image !== null ? `image ${JSON.stringify(service.image)}` : 'an image built from build:';
     argvUnknown =
       `service ${service.name} runs ${what}, which mchard does not know: the image's own command and environment decide memcached's options and user` +
@@ -473,7 +562,7 @@ export function parseCompose(source: SourceText): ComposeConfig {
     for (const t of argv.filter((t) => !t.exact)) notes.push({ kind: 'host-dependent', span: t.span ?? service.keySpan, message: `the argument ${t.note}`, value: t.value });
     const node = service.node;
     const official = service.imageInfo?.family === 'official';
-    const userNode = node.get('user', true) as Node | undefined;
+    const userNode = get(node, 'user') as Node | undefined;
     const user = scalarString(userNode);
     const start = service.bitnami;
     if (start && start.runs === 'memcached') {
@@ -485,7 +574,7 @@ export function parseCompose(source: SourceText): ComposeConfig {
       if (start.argvUnknown) {
         argvUnknown = `service ${service.name}: ${start.argvUnknown}`;
         const u = start.unknown.find((x) => x.span) ?? start.unknown[0];
-        notes.push({ kind: 'unknown-variable', span: u?.span ?? spanOf(node.get('image', true) as Node) ?? anchor, message: argvUnknown });
+        notes.push({ kind: 'unknown-variable', span: u?.span ?? spanOf(get(node, 'image') as Node) ?? anchor, message: argvUnknown });
       }
       if (start.sasl.on === null) notes.push({ kind: 'auth-unknown', span: start.sasl.span ?? anchor, message: start.sasl.why });
       // What the image silently ignores is reported (MC903); the rest are notes.
@@ -505,11 +594,11 @@ export function parseCompose(source: SourceText): ComposeConfig {
       notes.push({ kind: 'starts-as', span: spanOf(userNode)!, message: startsAs === 'root' ? 'the container runs memcached as root' : `the container runs memcached as ${name}, so it is not root and ignores -u`, user: startsAs });
     } else if (official) {
       startsAs = 'memcache';
-      notes.push({ kind: 'starts-as', span: spanOf(node.get('image', true) as Node) ?? service.keySpan, message: 'the official memcached image runs as user memcache (USER memcache), so memcached is not root and ignores -u', user: 'memcache' });
+      notes.push({ kind: 'starts-as', span: spanOf(get(node, 'image') as Node) ?? service.keySpan, message: 'the official memcached image runs as user memcache (USER memcache), so memcached is not root and ignores -u', user: 'memcache' });
     }
     if (official) {
       // Bitnami's variables mean nothing to the official image: its command is memcached's options.
-      const env = environmentOf(node.get('environment', true), text);
+      const env = environmentOf(get(node, 'environment'), text);
       const given = [...env.vars.entries()].filter(([k]) => /^MEMCACHED_/.test(k));
       if (given.length) {
         notes.push({
@@ -523,9 +612,9 @@ export function parseCompose(source: SourceText): ComposeConfig {
   if (service && !argvUnknown) {
     const node = service.node;
     // Where the container's port can be reached from.
-    const mode = scalarString(node.get('network_mode', true));
-    const portsNode = node.get('ports', true) as Node | undefined;
-    const exposeNode = node.get('expose', true) as Node | undefined;
+    const mode = scalarString(get(node, 'network_mode'));
+    const portsNode = get(node, 'ports') as Node | undefined;
+    const exposeNode = get(node, 'expose') as Node | undefined;
     const published = publishedPorts(portsNode, text);
     const reach: ReachData = mode === 'host' ? { mode: 'host', published: [] } : { mode: 'container', published };
     const reachSpan = spanOf(portsNode) ?? spanOf(exposeNode) ?? service.keySpan;
@@ -541,16 +630,28 @@ export function parseCompose(source: SourceText): ComposeConfig {
       ...reach,
     });
   }
+  // A service in profiles: docker compose up starts it only when one of them is enabled (COMPOSE_PROFILES,
+  // --profile) or the service is named on the command line: whether memcached runs is the host's to decide.
+  let startupUnknown: { reason: string; decide: string } | undefined;
+  const profilesNode = service ? get(service.node, 'profiles') : undefined;
+  const profiles = isSeq(profilesNode) ? profilesNode.items.map((i) => scalarString(i)).filter((p): p is string => p !== null && p !== '') : [];
+  if (service && profiles.length) {
+    startupUnknown = {
+      reason: `service ${service.name} is in the profile${profiles.length > 1 ? 's' : ''} ${profiles.join(', ')}: docker compose up starts it only when ${profiles.length > 1 ? 'one is' : 'it is'} enabled, or when the service is named on the command line`,
+      decide: `COMPOSE_PROFILES in the environment or the project's .env file, docker compose --profile ${profiles[0]}, or docker compose up ${service.name}`,
+    };
+  }
   notes.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
   return {
     ...base,
+    ...(startupUnknown ? { startupUnknown } : {}),
     argv,
     argvExact: !argvUnknown && argv.every((t) => t.exact),
     launchFailure,
     notes,
     ...(startsAs !== undefined ? { startsAs } : {}),
     ...(argvUnknown ? { argvUnknown } : {}),
-    ...(service?.imageInfo ? { image: { info: service.imageInfo, span: spanOf(service.node.get('image', true) as Node) } } : {}),
+    ...(service?.imageInfo ? { image: { info: service.imageInfo, span: spanOf(get(service.node, 'image') as Node) } } : {}),
     document: doc,
     service,
   };

@@ -43,7 +43,8 @@ export type ContainerNote =
   | Note<'expose'>
   | Note<'assumed-entrypoint'>
   | Note<'image-from-build-arg'>
-  | Note<'shell-extra-command'>
+  // `operator`: what ends memcached's command in a shell-form line (`&&`, `;`, `||`, `|`, `&`).
+  | (Note<'shell-extra-command'> & { readonly operator?: string })
   | Note<'shell-redirect'>
   | Note<'not-enabled'>
   | Note<'launch-failure'>

@@ -17,6 +17,8 @@ export interface PublishedPort {
   readonly protocol: string;
   readonly text: string;
   readonly span: Span;
+  /** The host address comes from a variable (`${BIND:-127.0.0.1}`): why, and `hostIp` is its default's guess. */
+  readonly hostIpDepends?: string;
 }
 
 export interface ReachData {
@@ -38,6 +40,8 @@ export interface ContainerReach {
   readonly span: Span;
   /** For `none`: the dialect's own wording of who can reach it. */
   readonly unpublished?: string;
+  /** A publishing host address comes from a variable: why (the reach is then the host's to decide). */
+  readonly depends?: string;
 }
 
 function covers(range: string, port: number): boolean {
@@ -60,7 +64,8 @@ export function containerReach(config: ParsedConfig, ports: readonly { port: num
   if (data.mode === 'host') return { reach: 'host', ports: [], span: note.span };
   const hits = data.published.filter((p) => ports.some((l) => l.transport === p.protocol && covers(p.container, l.port)));
   if (hits.length === 0) return { reach: 'none', ports: [], span: note.span, ...(data.unpublished ? { unpublished: data.unpublished } : {}) };
-  return { reach: hits.every((p) => p.hostIp !== null && LOOPBACK.test(p.hostIp)) ? 'loopback' : 'host', ports: hits, span: note.span };
+  const depends = hits.find((p) => p.hostIpDepends)?.hostIpDepends;
+  return { reach: hits.every((p) => p.hostIp !== null && LOOPBACK.test(p.hostIp)) ? 'loopback' : 'host', ports: hits, span: note.span, ...(depends ? { depends } : {}) };
 }
 
 /**
@@ -83,6 +88,16 @@ export function containerVerdict(
   const r = containerReach(config, ports);
   if (!r) return null;
   const shown = r.ports.map((p) => p.text).join(', ');
+  // A host address from a variable: as written (its default, or every interface while it is unset), and
+  // the host decides; a publication on every interface is then a warning, not a certain error.
+  const dependsOnHost = r.depends ? `; the host address depends on the host: ${r.depends}` : '';
+  if (r.depends && r.reach === 'host' && r.ports.every((p) => p.hostIpDepends)) {
+    return {
+      reach: r.reach,
+      severity: 'warning',
+      where: `inside the container, and ports: publishes it on ${r.ports.some((p) => p.hostIp === null) ? 'every interface of the host unless the variable names an address' : 'the host'} (${shown})${dependsOnHost}`,
+    };
+  }
   switch (r.reach) {
     case 'host':
       return {
@@ -93,7 +108,7 @@ export function containerVerdict(
           : 'and network_mode: host puts it on every interface of the host',
       };
     case 'loopback':
-      return { reach: r.reach, severity: 'info', where: `inside the container; ports: publishes it only on the host's loopback (${shown})` };
+      return { reach: r.reach, severity: 'info', where: `inside the container; ports: publishes it only on the host's loopback (${shown})${dependsOnHost}` };
     case 'none':
       return { reach: r.reach, severity: 'info', where: r.unpublished ?? 'inside the container; no ports: entry publishes it, so only containers on the same Compose network reach it' };
   }

@@ -517,14 +517,16 @@ export function dockerfileRunsMemcached(text: string): boolean {
   for (let m = from.exec(joined); m; m = from.exec(joined)) if (memcachedImageName(m[1])) return true;
   // The memcached program as a word of CMD or ENTRYPOINT, or a folder of its scripts (Bitnami's
   // /opt/bitnami/scripts/memcached/run.sh); not memcached_exporter, memcached-tool.
-  return /^[ \t]*(CMD|ENTRYPOINT)[ \t][^\n]*[\s"'\/\[,]memcached(?=[\s"',\]\/]|$)/im.test(joined);
+  // The program may follow the instruction's own blank directly (shell form: `CMD memcached -m 64`).
+  return /^[ \t]*(CMD|ENTRYPOINT)[ \t](?:[^\n]*[\s"'\/\[,])?memcached(?=[\s"',\]\/]|$)/im.test(joined);
 }
 
 /** A Compose file's services mention memcached (an image, a command, an entrypoint). */
 function composeRunsMemcached(text: string): boolean {
   // An image named memcached (not memcached-exporter), or the memcached program in a command or entrypoint.
+  // A reference with a default (`${MEMCACHED_DOCKER_IMAGE:-memcached:1.6}`, DDEV's add-on) names its default.
   const image = /^[ \t]+image[ \t]*:[ \t]*["']?([^"'\s#]+)/gm;
-  for (let m = image.exec(text); m; m = image.exec(text)) if (memcachedImageName(m[1])) return true;
+  for (let m = image.exec(text); m; m = image.exec(text)) if (memcachedImageName(m[1].replace(/\$\{\w+:?-([^}]*)\}/g, '$1'))) return true;
   return /^[ \t]+(command|entrypoint)[ \t]*:[^\n]*(^|[\s"'\/\[,])memcached(?=[\s"',\]]|$)/m.test(text) || /^[ \t]+-[ \t]*["']?(\S*\/)?memcached["']?[ \t]*$/m.test(text);
 }
 

@@ -695,7 +695,7 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
     while (ws.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(ws[0].value) && ws[0].exact) ws = ws.slice(1);
     if (ws[0]?.value === 'exec') ws = ws.slice(1);
     if (!ws.length || !isMemcachedProgram(ws[0].value)) return notMemcached(ws[0]?.value ?? '', c);
-    for (const e of sh.extraCommands) notes.push({ kind: 'shell-extra-command', span: e.span ?? c.instr.span, message: `after "${e.operator}" the shell runs further commands in the container` });
+    for (const e of sh.extraCommands) notes.push({ kind: 'shell-extra-command', span: e.span ?? c.instr.span, message: `after "${e.operator}" the shell runs further commands in the container`, operator: e.operator });
     // `memcached ... &`: /bin/sh, the container's main process, does not wait for it. With nothing after the
     // "&" sh exits at once and Docker stops the container, memcached with it; what follows (`wait`, a loop)
     // may keep it running. Either way the line does not decide whether memcached serves.

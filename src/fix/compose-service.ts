@@ -38,7 +38,14 @@ export function rereadCompose(config: ComposeConfig, edited: string, key: 'comma
   if (after.launchFailure) throw new CannotEdit(`Compose would not start the edited service: ${after.launchFailure.reason}`);
   if (after.service?.name !== config.service!.name) throw new CannotEdit('the edit would change which service runs memcached');
   const strip = (c: ComposeConfig) => {
-    const js = c.document!.toJS() as { services: Record<string, Record<string, unknown>> };
+    // Real files reuse anchors a lot (Sentry's self-hosted docker-compose.yml, fixture 123, goes past the
+    // YAML library's default of 100 expansions); the bound stays, against files built to explode.
+    let js: { services: Record<string, Record<string, unknown>> };
+    try {
+      js = c.document!.toJS({ maxAliasCount: 10_000 }) as typeof js;
+    } catch (e) {
+      throw new CannotEdit(`the file expands its YAML aliases too many times to compare before and after (${(e as Error).message})`);
+    }
     delete js.services[c.service!.name][key];
     return js;
   };

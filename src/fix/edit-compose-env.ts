@@ -56,6 +56,7 @@ function build(config: ComposeConfig, model: MemcachedModel, intents: readonly F
   const start = svc.bitnami;
   if (!start || start.runs !== 'memcached' || start.via !== 'run.sh') throw new CannotEdit("the service does not run memcached through the image's run.sh; mchard edits only its MEMCACHED_* variables");
   if (config.argvUnknown) throw new CannotEdit(config.argvUnknown);
+  if (svc.merged.has('*') || svc.merged.has('environment')) throw new CannotEdit(`service ${svc.name} takes environment: from a merge key or alias (*anchor) other services may share; mchard does not edit it`);
   const vars = svc.environment!.vars;
   const text = config.source.text;
   const setVars = planBitnamiVariables(config.argv as readonly BitnamiArg[], vars.get(EXTRA)?.chars, model, intents, { command: 'command:', file: 'environment:', kind: 'Compose files' });

@@ -42,6 +42,8 @@ function build({ config, model, intents, label }: EditSession<ComposeConfig>) {
   const svc = config.service;
   if (!svc || config.launchFailure) throw new CannotEdit('Compose would not start memcached from this file as it is');
   if (svc.argvFrom === 'entrypoint') throw new CannotEdit("memcached's options start in entrypoint:, which mchard does not edit");
+  if (svc.merged.has('*')) throw new CannotEdit(`service ${svc.name} is an alias of a mapping (*anchor) other keys share; mchard does not edit it`);
+  if (svc.merged.has('command')) throw new CannotEdit(`service ${svc.name} takes command: from a merge key (<<: *anchor) other services may share; mchard does not edit it`);
   const eol = dominantEol(text);
   const edits: CharEdit[] = [];
   const inserts: LineInsert[] = [];

@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { readdirSync, statSync } from 'node:fs';
 import { run, errorLines, SAMPLES, TempDir } from './helpers.js';
+import { ROOT } from '../helpers/paths.js';
 
 const sample = (name: string) => join(SAMPLES, name);
 
@@ -266,6 +267,35 @@ describe('mchard inspect: what the user line and unknowns say (issue 12)', () =>
     } finally {
       tmp.cleanup();
     }
+  });
+
+  it("a container that starts memcached as a user of its own and fails: that user, not 'started as root'", async () => {
+    const tmp = new TempDir();
+    try {
+      // The official image (USER memcache); an exec-form CMD does not expand ${MEM}, so -m gets the text and memcached exits 64.
+      const path = tmp.write('Dockerfile', 'FROM memcached:1.6\nARG MEM=64\nCMD ["memcached", "-m", "${MEM}"]\n');
+      const t = await run(['inspect', path]);
+      expect(t.out).toMatch(/starts +no: exits with status 64/);
+      expect(t.out).toMatch(/user +memcache \(memcached is started as it, not as root, then fails to start: exit 64\)/);
+      expect(t.out).not.toContain('started as root');
+      expect(JSON.parse((await run(['inspect', '--format', 'json', path])).out).startedAs).toBe('memcache');
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
+  it("the version a container image's tag names is said to come from the image, not mchard's default (fixture compose/080)", async () => {
+    const path = join(ROOT, 'test', 'fixtures', 'real', 'compose', '080-ametnes-nesis-compose.yml');
+    const j = JSON.parse((await run(['inspect', '--format', 'json', path])).out);
+    expect(j.memcachedVersion).toBe('1.6.19');
+    expect(j.memcachedVersionSource).toBe('the image bitnami/memcached:1.6.19 (tag 1.6.19)');
+  });
+
+  it("a start-up the host decides keeps the container's own user (fixture compose/129: a service in profiles:)", async () => {
+    const path = join(ROOT, 'test', 'fixtures', 'real', 'compose', '129-solution-libre-docker-dolibarr-compose.yaml');
+    const t = await run(['inspect', path]);
+    expect(t.out).toMatch(/starts +unknown: depends on the host \(service memcached is in the profile memcached/);
+    expect(t.out).toMatch(/user +memcache \(if memcached starts\)/);
   });
 
   it('a template: which values are templated, and "unknown" where it cannot tell', async () => {

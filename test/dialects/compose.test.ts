@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { parseDocument } from 'yaml';
 import { SourceText } from '../../src/source.js';
-import { parseCompose } from '../../src/dialects/compose.js';
+import { parseCompose, type ComposeConfig } from '../../src/dialects/compose.js';
 import { goShellwords, interpolate, scalarChars } from '../../src/dialects/compose-words.js';
 import { literalChars, valueOf } from '../../src/dialects/sourced.js';
 import { chooseDialect } from '../../src/dialects/detect.js';
@@ -227,5 +227,123 @@ describe('compose dialect: an image mchard does not know', () => {
     for (const image of ['memcached', 'memcached:1.6-alpine', 'docker.io/library/memcached:1.6@sha256:abc']) {
       expect({ image, unknown: lint(svc(`image: ${image}\ncommand: ["-m", "64"]`)).config.argvUnknown ?? null }).toEqual({ image, unknown: null });
     }
+  });
+});
+
+describe('compose dialect: YAML merge keys (<<: *anchor), which Compose applies', () => {
+  const REAL = 'test/fixtures/real/compose/123-getsentry-self-hosted-docker-compose.yml';
+  const sentry = readFileSync(join(ROOT, REAL), 'utf8');
+
+  it("Sentry self-hosted's file (123): its services merge x- anchors; memcached is still read from its own keys", () => {
+    const c = lintText(sentry, { dialect: 'compose', path: '/srv/self-hosted/docker-compose.yml' });
+    expect((c.config as ComposeConfig).service!.name).toBe('memcached');
+    expect(c.config.argv.map((t) => t.value)).toEqual(['-I', '1M']);
+    expect([...(c.config as ComposeConfig).service!.merged]).toEqual([]);
+    expect(findings(c, 'MC101').map((f) => f.severity)).toEqual(['info']);
+  });
+
+  // The same file with memcached's keys in an anchor, the way its Sentry services take theirs
+  // (x-sentry-defaults: &sentry_defaults ... web: <<: *sentry_defaults-feature-complete).
+  const anchored = sentry
+    .replace('x-restart-policy: &restart_policy\n', 'x-memcached-defaults: &memcached_defaults\n  image: "memcached:1.6.45-alpine"\n  command: ["-l", "127.0.0.1", "-U", "0"]\n  network_mode: host\nx-restart-policy: &restart_policy\n')
+    .replace('    <<: *restart_policy\n    image: "memcached:1.6.45-alpine"\n    command: ["-I", "${SENTRY_MAX_EXTERNAL_SOURCEMAP_SIZE:-1M}"]\n', '    <<: [*restart_policy, *memcached_defaults]\n');
+
+  it('image:, command: and network_mode: merged from an anchor are what the service runs with', () => {
+    expect(anchored).not.toBe(sentry);
+    const c = lintText(anchored, { dialect: 'compose', path: '/srv/self-hosted/docker-compose.yml' });
+    expect(c.config.launchFailure).toBeNull();
+    expect((c.config as ComposeConfig).service!.name).toBe('memcached');
+    expect(c.config.argv.map((t) => t.value)).toEqual(['-l', '127.0.0.1', '-U', '0']);
+    // The words keep their place in the file: at the anchor.
+    expect(anchored.slice(c.config.argv[1].span!.start, c.config.argv[1].span!.end)).toBe('127.0.0.1');
+    expect(findings(c, 'MC001')).toEqual([]);
+    expect(findings(c, 'MC101')).toEqual([]);
+    expect([...(c.config as ComposeConfig).service!.merged].sort()).toEqual(['command', 'image', 'network_mode']);
+    const reach = c.config.notes.find((n) => n.kind === 'container-reach') as { mode?: string } | undefined;
+    expect(reach?.mode).toBe('host');
+  });
+
+  it("the service's own keys win over merged ones, and an earlier merged mapping over a later one", () => {
+    const text = 'x-a: &a\n  command: ["-p", "1"]\nx-b: &b\n  command: ["-p", "2"]\n  image: memcached\nservices:\n  cache:\n    <<: [*a, *b]\n';
+    expect(argvOf(text)).toEqual(['-p', '1']);
+    expect(argvOf(text.replace('<<: [*a, *b]', '<<: [*b, *a]'))).toEqual(['-p', '2']);
+    expect(argvOf(text + '    command: ["-p", "3"]\n')).toEqual(['-p', '3']);
+    // A whole service as an alias of an anchored mapping.
+    expect(argvOf('x-m: &m\n  image: memcached\n  command: ["-m", "8"]\nservices:\n  cache: *m\n')).toEqual(['-m', '8']);
+  });
+});
+
+describe("compose: DDEV's memcached add-on (test/fixtures/real/compose/124)", () => {
+  const text = readFileSync(join(ROOT, 'test/fixtures/real/compose/124-ddev-ddev-memcached-docker-compose.memcached.yaml'), 'utf8');
+
+  it('an image given as ${VAR:-memcached:1.6} is a memcached service to detect, as to the dialect', () => {
+    // Installed as .ddev/docker-compose.memcached.yaml (by name); by content under any other name.
+    expect(chooseDialect('/srv/site/.ddev/docker-compose.memcached.yaml', text)).toBe('compose');
+    expect(chooseDialect('/srv/site/cache.yaml', text)).toBe('compose');
+    // Docksal's service library (fixture 130) names its image the same way.
+    const docksal = readFileSync(join(ROOT, 'test/fixtures/real/compose/130-docksal-docksal-services.yml'), 'utf8');
+    expect(chooseDialect('/home/u/.docksal/stacks/services.yml', docksal)).toBe('compose');
+    expect(argvOf(docksal)).toEqual(['-m', '128']);
+    const c = lintText(text, { dialect: 'compose', path: '/srv/site/.ddev/docker-compose.memcached.yaml' });
+    expect(c.config.argv.map((t) => t.value)).toEqual(['-m', '128']);
+    expect(findings(c, 'MC101')[0].message).toMatch(/no ports: entry publishes it/);
+  });
+});
+
+describe('compose: a service in profiles: (solution-libre/docker-dolibarr compose.yaml, fixture 129)', () => {
+  const text = readFileSync(join(ROOT, 'test/fixtures/real/compose/129-solution-libre-docker-dolibarr-compose.yaml'), 'utf8');
+
+  it('docker compose up starts it only when its profile is enabled: the start-up is the host\'s to decide', () => {
+    const c = parse(text);
+    expect(c.service!.name).toBe('memcached');
+    expect(c.startupUnknown?.reason).toMatch(/in the profile memcached: docker compose up starts it only when it is enabled/);
+    expect(c.startupUnknown?.decide).toMatch(/COMPOSE_PROFILES/);
+    // Its options still read as written (the official image's default command).
+    expect(c.argv).toEqual([]);
+    // Control: the same service without profiles: starts.
+    expect(parse(text.replace('    profiles:\n      - memcached\n', '')).startupUnknown).toBeUndefined();
+  });
+});
+
+describe('compose: ports: interpolated as Compose does', () => {
+  const reachOf = (ports: string) => lint(svc(`image: memcached:1.6\nports:\n  - "${ports}"`));
+  it('a host address or port from ${VAR:-default} publishes as its default says, and the host decides', () => {
+    // Was read as "no ports: entry publishes it": the default's colon broke the split.
+    const lo = reachOf('${MEMCACHED_BIND:-127.0.0.1}:11211:11211');
+    expect(findings(lo, 'MC101').map((f) => f.severity)).toEqual(['info']);
+    expect(findings(lo, 'MC101')[0].message).toMatch(/publishes it only on the host's loopback .*the host address depends on the host: \$\{MEMCACHED_BIND:-127\.0\.0\.1\}/);
+    // Laravel Sail's form: a host port from a variable, every interface.
+    const sail = reachOf('${FORWARD_MEMCACHED_PORT:-11211}:11211');
+    expect(findings(sail, 'MC101').map((f) => f.severity)).toEqual(['error']);
+    expect(findings(sail, 'MC101')[0].message).toMatch(/publishes it on every interface of the host/);
+    expect(reachOf('127.0.0.1:${MEMCACHED_PORT:-11211}:11211').config.notes.some((n) => n.kind === 'container-reach' && /publishes 127\.0\.0\.1:/.test(n.message))).toBe(true);
+    expect(findings(reachOf('127.0.0.1:${MEMCACHED_PORT:-11211}:11211'), 'MC101').map((f) => f.severity)).toEqual(['info']);
+    // A host address from a variable without a default: every interface while it is unset, so a warning.
+    const bare = reachOf('${BIND_IP}:11211:11211');
+    expect(findings(bare, 'MC101').map((f) => f.severity)).toEqual(['warning']);
+    expect(findings(bare, 'MC101')[0].message).toMatch(/every interface of the host unless the variable names an address/);
+  });
+});
+
+describe("compose: a service that extends another (Docksal's stack-acquia.yml, fixture 133)", () => {
+  const text = readFileSync(join(ROOT, 'test/fixtures/real/compose/133-docksal-docksal-stack-acquia.yml'), 'utf8');
+
+  it("takes its command from the extended service, which this file does not hold: options unknown, not the image's bare default", () => {
+    // services.yml (fixture 130) gives it command ["-m", "128"]; read alone, this file looked like bare `memcached`.
+    const c = parse(text);
+    expect(c.service!.name).toBe('memcached');
+    expect(c.argvUnknown).toMatch(/^service memcached extends service memcached of \$\{HOME\}\/\.docksal\/stacks\/services\.yml: Compose takes the keys/);
+    const r = lintText(text, { dialect: 'compose', path: '/home/u/.docksal/stacks/stack-acquia.yml' });
+    expect(findings(r, 'MC101')).toEqual([]);
+    expect(findings(r, 'MC910')).toHaveLength(1);
+  });
+
+  it('a service named memcached that only extends another is read as unknown, not "no service runs memcached" (MC001)', () => {
+    const only = 'services:\n  memcached:\n    extends:\n      file: common.yml\n      service: memcached\n    ports:\n      - "11211:11211"\n';
+    const r = lint(only);
+    expect(findings(r, 'MC001')).toEqual([]);
+    expect(r.config.argvUnknown).toMatch(/extends service memcached of common\.yml/);
+    // Control: a file with no memcached at all is still MC001.
+    expect(findings(lint('services:\n  web:\n    image: nginx\n'), 'MC001')).toHaveLength(1);
   });
 });

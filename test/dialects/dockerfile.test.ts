@@ -107,7 +107,8 @@ describe('real Dockerfiles', () => {
   it('every real Dockerfile that runs memcached is read, by its name and by its content; the others are refused', () => {
     // 049 (ENTRYPOINT entrypoint.sh of the image), 053 (runit in phusion/baseimage) and 109 (s6 in
     // tiredofit/alpine) start memcached from files of the image: no CMD, ENTRYPOINT or FROM of theirs names it.
-    const refused = ['049', '053', '109'];
+    // 134 (ENTRYPOINT /entrypoint.sh), 135 (CMD /start.sh) likewise; 137 is a memcached client's image.
+    const refused = ['049', '053', '109', '134', '135', '137'];
     for (const f of readdirSync(DIR)) {
       const want = refused.includes(f.slice(0, 3)) ? null : 'dockerfile';
       expect({ f, byName: chooseDialect('/src/Dockerfile', readFileSync(join(DIR, f), 'utf8')) }).toEqual({ f, byName: want });
@@ -142,6 +143,29 @@ describe('Dockerfile reading rules', () => {
     // Controls: the foreground command, and a "&&" list.
     expect(parse('FROM memcached:1.6.21\nCMD memcached -m 64\n').startupUnknown).toBeUndefined();
     expect(parse('FROM memcached:1.6.21\nCMD memcached -m 64 && echo done\n').startupUnknown).toBeUndefined();
+  });
+
+  it("shell-form CMD/ENTRYPOINT that starts with memcached is detected (uasi/vaporbin 125, tscolari/docker-memcached 126)", () => {
+    // "CMD memcached ..." and "ENTRYPOINT memcached": the program right after the instruction's blank.
+    for (const prefix of ['125', '126']) {
+      expect(chooseDialect('/srv/image/Dockerfile', real(prefix))).toBe('dockerfile');
+      expect(chooseDialect('/srv/image/memcached.Dockerfile', real(prefix))).toBe('dockerfile');
+    }
+    expect(chooseDialect('/srv/image/Dockerfile', 'FROM debian\nCMD memcached -m 64\n')).toBe('dockerfile');
+    // Not a program whose name only ends in memcached.
+    expect(chooseDialect('/srv/image/Dockerfile', 'FROM debian\nCMD pymemcached -m 64\n')).toBeNull();
+  });
+
+  it("-d before \"&&\" in a shell-form CMD (uasi/vaporbin 125) is how the line goes on: no MC901, and no fix removes it", () => {
+    // CMD memcached -u nobody -d && bundle exec ruby app.rb -p 5000: /bin/sh is the main process; the forking
+    // parent exits 0, sh runs the app, which keeps the container and the daemon running.
+    const r = lint(real('125'));
+    expect(r.config.argv.map((a) => a.value)).toEqual(['-u', 'nobody', '-d']);
+    expect(findings(r, 'MC901')).toEqual([]);
+    expect(findings(lint('FROM debian\nCMD memcached -u nobody -d ; exec app\n'), 'MC901')).toEqual([]);
+    // Controls: memcached as the main process, and "||" (sh exits once the parent exits 0): -d stops the container.
+    expect(findings(lint('FROM debian\nCMD memcached -u nobody -d\n'), 'MC901')).toHaveLength(1);
+    expect(findings(lint('FROM debian\nCMD memcached -u nobody -d || echo failed\n'), 'MC901')).toHaveLength(1);
   });
 
   it('points each word at its place in the file', () => {

@@ -108,6 +108,18 @@ const EXPECTED: Record<string, Expected> = {
     findings: ['MC910 info 32:18'],
     why: "an OpenShift Template: its DeploymentConfig's container runs modularitycontainers/memcached, an image mchard does not know; the empty env: is no error",
   },
+  'kubernetes/128-EDITD-kubetools-k8s_deployments.yml': {
+    read: 'kubernetes',
+    argv: ['-u', 'root', '-I', '10m'],
+    reach: 'cluster-wide',
+    // One MC910 per workload for the unknown user (placed at 1:1: the note has no span), then each container's defaults.
+    findings: [...Array(4).fill('MC910 info 1:1'), ...['20:47', '49:47', '81:47', '122:47'].flatMap(CLUSTER_WIDE_DEFAULTS)],
+    why: "kubetools' generated Deployments: command [memcached, -u, root, -I, 10m] in an image mchard does not know (memcache:1.4.33), whose user is unknown; no Service or NetworkPolicy in this file",
+  },
+  'kubernetes/136-EDITD-kubetools-k8s_services.yml': {
+    read: { refused: /a Kubernetes manifest with no container that runs memcached/ },
+    why: 'the NodePort Services of 128, in a file of their own: refused',
+  },
   'kubernetes/121-oleq-neg-lab5_ambassador_memcache-memcached-shards.yaml': {
     read: 'kubernetes',
     argv: [],

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from '../helpers/paths.js';
 import { fixText } from './helpers.js';
 import { loadDialect } from '../../src/dialects/index.js';
 import { encodeItem } from '../../src/fix/edit-compose.js';
@@ -51,5 +54,29 @@ describe('compose editor', () => {
     expect(encodeItem('on', 'PLAIN')).toBe('"on"');
     expect(encodeItem('-U', 'PLAIN')).toBe('-U');
     expect(encodeItem("it's", 'QUOTE_SINGLE')).toBe("'it''s'");
+  });
+});
+
+describe('compose editor and YAML merge keys', () => {
+  it('leaves a command: merged from an anchor alone (other services share it), and edits a command of its own', () => {
+    const text = 'x-m: &m\n  image: memcached:1.6\n  command: ["-m", "64"]\nservices:\n  cache:\n    <<: *m\n  other:\n    <<: *m\n';
+    const p = fix(text);
+    expect(p.text).toBe(text);
+    expect(JSON.stringify(p.failed)).toMatch(/merge key/);
+    const own = 'x-m: &m\n  image: memcached:1.6\nservices:\n  cache:\n    <<: *m\n    command: ["-m", "64"]\n';
+    const q = fix(own);
+    expect(q.failed).toEqual([]);
+    expect(argvAfter(q.text!)).toEqual(['-m', '64', '-U', '0', '-X']);
+    const alias = fix('x-m: &m\n  image: memcached:1.6\n  command: ["-m", "64"]\nservices:\n  cache: *m\n');
+    expect(JSON.stringify(alias.failed)).toMatch(/alias of a mapping/);
+  });
+});
+
+describe('compose editor on a file that reuses its anchors a lot', () => {
+  it("fixes Sentry self-hosted's docker-compose.yml (fixture 123) instead of failing on the YAML library's alias bound", () => {
+    const text = readFileSync(join(ROOT, 'test/fixtures/real/compose/123-getsentry-self-hosted-docker-compose.yml'), 'utf8');
+    const p = fix(text);
+    expect(p.failed).toEqual([]);
+    expect(argvAfter(p.text!)).toEqual(['-I', '1M', '-U', '0', '-X']);
   });
 });
