@@ -76,7 +76,8 @@ function userCacheName(source, base = 'core') {
  */
 function flagsTag() {
   // Node.js's options but the code of -e/-p (which never changes V8's flags).
-  const argv = process.execArgv.filter((a, k, all) => !/^(-e|--eval|-p|--print)(=|$)/.test(a) && !/^(-e|--eval|-p|--print)$/.test(all[k - 1] ?? ''));
+  const code = /^(-e|--eval|-p|--print)(=|$)/;
+  const argv = process.execArgv.filter((a, k, all) => !code.test(a) && !(k > 0 && /^(-e|--eval|-p|--print)$/.test(all[k - 1])));
   const flags = [...argv, process.env.NODE_OPTIONS || ''].join('\0');
   if (flags === '' || flags === '\0') return '';
   let h = 0x811c9dc5;
@@ -338,7 +339,7 @@ async function writeCodeCache(dist, samples) {
   const others = ['insecure-memcached.service', 'insecure-memcached.confd', 'freebsd-rc.conf', 'supervisord-memcached.conf', 'docker-compose.yml'];
   for (const name of others) for (const cmd of ['lint', 'inspect']) await main([cmd, sample(name)], quiet);
   for (const name of ['insecure-debian.conf', 'insecure-rhel.sysconfig', 'docker-compose.yml', 'insecure-memcached.service']) await main(['fix', '--dry-run', sample(name)], quiet);
-  for (const g of core.loader.loaded.values()) if (g !== core.loader.loaded.get(core.file)) write(g);
+  for (const g of core.loader.loaded.values()) if (g.base !== 'core') write(g);
 }
 
 if (require.main === module) {
