@@ -77,7 +77,7 @@ export function fdWriter(fd: number, sink: FdSink, direct = true): (text: string
 
 /**
  * Whether a descriptor is a terminal, cheaply: a pipe, a file or a socket (fstat) never is; only a
- * character device is asked (tty.isatty, which loads the tty module).
+ * character device (a terminal, or /dev/null as under cron, systemd or a benchmark) is asked.
  */
 function isTerminal(fd: number): boolean {
   try {
@@ -85,7 +85,25 @@ function isTerminal(fd: number): boolean {
   } catch {
     return false;
   }
-  return (lazyRequire('node:tty') as typeof import('node:tty')).isatty(fd);
+  return ttyBinding()?.(fd) ?? (lazyRequire('node:tty') as typeof import('node:tty')).isatty(fd);
+}
+
+/**
+ * isatty(3) without the tty module: node:tty loads node:net and the whole stream stack, about 4 ms of
+ * every start whose output is a terminal or /dev/null. Node.js's own tty.isatty is this binding's isTTY
+ * behind an integer check. process.binding is deprecated in documentation only; it warns under
+ * --pending-deprecation, so then (or when the binding is gone, in some later Node.js) tty.isatty answers.
+ */
+export function ttyBinding(env = process.env, execArgv = process.execArgv): ((fd: number) => boolean) | null {
+  const pending = (flags: string): boolean => /(^|\s)--pending-deprecation(\s|=|$)/.test(flags);
+  if (env.NODE_PENDING_DEPRECATION === '1' || pending(execArgv.join(' ')) || pending(env.NODE_OPTIONS ?? '')) return null;
+  try {
+    const binding = (process as unknown as { binding(name: string): { isTTY?: unknown } }).binding('tty_wrap');
+    const isTTY = binding.isTTY;
+    return typeof isTTY === 'function' ? (fd) => isTTY.call(binding, fd) === true : null;
+  } catch {
+    return null;
+  }
 }
 
 const lazyRequire = (id: string): unknown => createRequire(import.meta.url)(id);
