@@ -30,7 +30,11 @@ export const BUILD_ENV: Record<string, string> = {
   TZ: 'Pacific/Kiritimati',
   LANG: 'de_DE.UTF-8',
   PATH: `/opt/mchard-build-only/bin:${process.env.PATH ?? '/usr/bin:/bin'}`,
+  // A value found nowhere else: the executable's bytes must not hold it.
+  MCHARD_SEA_BUILD_MARK: 'mchard-build-environment-only-7f3a',
 };
+/** The prefix of the folder the tests build in (its cwd, HOME and cache folder are inside). */
+export const BUILD_PLACE_PREFIX = 'mchard-sea-build-';
 
 function newest(path: string): number {
   const st = statSync(path);
@@ -72,7 +76,7 @@ export async function ensureSea(): Promise<number> {
       if (fresh()) return 0;
       const started = Date.now();
       // A folder and a home of the build's own, removed afterwards: the runs never see them.
-      const place = mkdtempSync(join(tmpdir(), 'mchard-sea-build-'));
+      const place = mkdtempSync(join(tmpdir(), BUILD_PLACE_PREFIX));
       try {
         const env: NodeJS.ProcessEnv = { ...process.env, ...BUILD_ENV, HOME: join(place, 'home'), XDG_CACHE_HOME: join(place, 'cache') };
         delete env.NO_COLOR;

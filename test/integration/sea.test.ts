@@ -8,7 +8,7 @@ import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync,
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BIN, ensureBuilt, ROOT, SAMPLES, TempDir } from '../cli/helpers.js';
-import { BUILD_ENV, ensureSea, SEA } from '../helpers/sea.js';
+import { BUILD_ENV, BUILD_PLACE_PREFIX, ensureSea, SEA } from '../helpers/sea.js';
 
 const linuxX64 = process.platform === 'linux' && process.arch === 'x64';
 if (!linuxX64) console.warn(`skipping the single-executable test: it is built for Linux x86-64 (this is ${process.platform}-${process.arch})`);
@@ -148,6 +148,11 @@ d('the single executable', () => {
     }
     expect(sea(args, '', { env: { FORCE_COLOR: '1' } }).out).toContain('\x1b[31merror\x1b[39m');
     expect(sea(['lint', '--color', 'insecure-debian.conf'], '', { env: { NO_COLOR: '1' } })).toEqual(npmBin(['lint', '--color', 'insecure-debian.conf'], '', { env: { NO_COLOR: '1' } }));
+  });
+
+  it("holds nothing of the build's environment or folder (searched for in its bytes)", () => {
+    const bytes = readFileSync(exe);
+    for (const s of [BUILD_ENV.MCHARD_SEA_BUILD_MARK, '/opt/mchard-build-only/bin', BUILD_PLACE_PREFIX]) expect({ s, at: bytes.indexOf(s) }).toEqual({ s, at: -1 });
   });
 
   it("works in the run's folder: relative names and SARIF's workingDirectory", () => {
