@@ -38,6 +38,7 @@ import { bitnamiStart, type BitnamiStart, type EnvValue } from './images/bitnami
 import { bitnamiNote, type ContainerImageNote } from './container-notes.js';
 import { memcachedImageName } from './detect.js';
 import { InputError } from '../input.js';
+import { aliasProblem, deref as derefIndexed, indexAliases } from './yaml-graph.js';
 
 /**
  * Deepest nesting of collections read. Compose files nest a handful of levels; the YAML library's parser,
@@ -225,9 +226,11 @@ function commandWords(node: Node, text: string, key: string): Words {
   return { tokens: [], error: { reason: `Compose refuses the file: ${key} must be a string or a list of strings`, span: sp }, notes };
 }
 
-/** The node an alias names, or the node itself. */
+/** The node an alias names, or the node itself (the document's aliases are indexed once, yaml-graph.ts). */
 function deref(doc: Document, node: unknown): unknown {
-  return isAlias(node) ? node.resolve(doc) : node;
+  if (!isAlias(node)) return node;
+  indexAliases(doc);
+  return derefIndexed(node);
 }
 
 /**
@@ -407,6 +410,14 @@ export function parseCompose(source: SourceText): ComposeConfig {
     // The YAML library can place an error one character past the end of the text (an unclosed flow sequence).
     const at = (n: number) => Math.min(Math.max(n, 0), text.length);
     fail(`the file is not valid YAML (${err.message.split('\n')[0]}), so Compose refuses it`, { start: at(err.pos[0]), end: at(Math.max(err.pos[0], err.pos[1])) });
+  }
+  // Aliases and merge keys: Compose's YAML reader (go-yaml) refuses a document they expand without bound
+  // (an alias bomb: mchard refuses to read it, as it does a file nested too deep), an anchor inside
+  // itself, and a merge key of something else than mappings.
+  if (doc && !launchFailure && (text.includes('*') || text.includes('<<'))) {
+    const p = aliasProblem(doc, 'Compose');
+    if (p?.kind === 'excessive') throw new InputError(source.path, p.reason);
+    if (p) fail(p.reason, p.span);
   }
   const services = doc && !launchFailure ? doc.get('services', true) : null;
   // The keys each service takes through a merge key, filled as they are read.

@@ -362,7 +362,14 @@ function addEnvEntries(t: Target, added: [string, string][], edits: CharEdit[], 
 /** The documents as Kubernetes (or helm) reads them, without the edited lists and variables of the target. */
 function meaning(t: Target, documents: readonly Document[], holderPath: (string | number)[] | null): unknown[] {
   return documents.map((d, k) => {
-    const js = d.toJS({ maxAliasCount: -1 }) as unknown;
+    // The readers refused a document whose aliases go-yaml would refuse (yaml-graph.ts), so this expansion
+    // is bounded already; the YAML library's own bound stays, against anything that got past them.
+    let js: unknown;
+    try {
+      js = d.toJS({ maxAliasCount: 1_000_000 }) as unknown;
+    } catch (e) {
+      throw new CannotEdit(`the file expands its YAML aliases too many times to compare before and after (${(e as Error).message})`);
+    }
     if (holderPath && holderPath[0] === k) {
       let h = js as Record<string | number, unknown>;
       for (const p of holderPath.slice(1)) h = h?.[p] as Record<string | number, unknown>;
