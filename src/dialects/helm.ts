@@ -41,7 +41,7 @@ import { kubeExpand, serviceLinkVariable } from './k8s-expand.js';
 import type { TokenSource } from './kubernetes.js';
 import { MAX_YAML_DEPTH, yamlNestingBound } from './compose.js';
 import { InputError } from '../input.js';
-import { aliasProblem, deref } from './yaml-graph.js';
+import { aliasProblem, deref, entriesV2 } from './yaml-graph.js';
 
 /** The generation of the chart's templates, from the keys the values use. */
 export type ChartGeneration = '6+' | '4-5' | '<4';
@@ -138,11 +138,15 @@ export function parseHelm(source: SourceText): HelmConfig {
   let node: YAMLMap = root;
   let section: string | null = null;
   if (!isBitnamiChartValues(root)) {
-    const pairs = root.items as { key: unknown; value: unknown }[];
-    const found = pairs.find((p) => isMap(p.value) && isBitnamiChartValues(p.value)) ?? pairs.find((p) => scalarText(p.key) === 'memcached' && isMap(p.value));
+    // The root's keys as helm reads them (aliases resolved, merge keys applied).
+    const pairs = [...entriesV2(root as YAMLMap)].map(([key, e]) => ({ key, value: e.value }));
+    // The section named memcached first (a dependency's values are under its name; another key holding the
+    // same values may be an anchor's home, `x-defaults: &defaults`), then any with Bitnami's image.
+    const named = pairs.find((p) => p.key === 'memcached' && isMap(p.value));
+    const found = (named && isBitnamiChartValues(named.value) ? named : null) ?? pairs.find((p) => isMap(p.value) && isBitnamiChartValues(p.value)) ?? named;
     if (found) {
       node = found.value as YAMLMap;
-      section = scalarText(found.key);
+      section = found.key;
     }
   }
   const anchorNode = section ? pairOf(root, section)!.key : null;
