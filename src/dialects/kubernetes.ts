@@ -361,7 +361,7 @@ function readWorkload(ctx: Ctx, obj: KObject, pod: { spec: YAMLMap; labels: Reco
   let argvUnknown: string | null = null;
   let via: KubeWorkload['via'] = 'unknown';
   let startsAs: string | undefined;
-  let startsAsUnknown: { reason: string; decide: string } | undefined;
+  let startsAsUnknown: { reason: string; decide: string; span: Span | null } | undefined;
   const sec = securityOf(pod.spec, container);
   if (sec.runAsUser && sec.runAsUser.value === null) fail(`Kubernetes refuses the object: runAsUser ${sec.runAsUser.raw} is not an integer`, sec.runAsUser.span);
   const uid = sec.runAsUser?.value ?? null;
@@ -431,7 +431,7 @@ function readWorkload(ctx: Ctx, obj: KObject, pod: { spec: YAMLMap; labels: Reco
       notes.push({ kind: 'starts-as', span: imageSpan, message: 'the official memcached image runs as user memcache (USER memcache), so memcached is not root and ignores -u', user: OFFICIAL_USER });
     } else {
       startsAs = UNKNOWN_USER;
-      startsAsUnknown = { reason: `${imageInfo ? imageInfo.title : 'the image'} runs as its own USER, which the file does not show`, decide: 'runAsUser in the securityContext' };
+      startsAsUnknown = { reason: `${imageInfo ? imageInfo.title : 'the image'} runs as its own USER, which the file does not show`, decide: 'runAsUser in the securityContext', span: imageSpan };
       notes.push({ kind: 'starts-as', span: imageSpan, message: `the user is the image's USER, which the file does not show (runAsUser would decide it)`, user: null });
     }
     if (family === 'official') {

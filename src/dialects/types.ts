@@ -78,7 +78,7 @@ export interface ParsedConfig<N extends Note = Note> {
    * not know, with no runAsUser): what it depends on and what would decide it. `startsAs` is then a
    * placeholder for a user that is not root.
    */
-  readonly startsAsUnknown?: { readonly reason: string; readonly decide: string };
+  readonly startsAsUnknown?: { readonly reason: string; readonly decide: string; readonly span?: Span | null };
   /**
    * Set when the file does not decide whether memcached starts, whatever its options say: the program that
    * starts it may not run it, or not for long (the Debian wrapper's /bin/sh runs it in the background, or
