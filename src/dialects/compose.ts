@@ -719,8 +719,9 @@ export function parseCompose(source: SourceText): ComposeConfig {
     const portNodes = getAll(node, 'ports');
     const portsNode = portNodes.at(-1);
     const exposeNode = getAll(node, 'expose').at(-1);
+    // (An entry both services give is published once; a service's own list is taken as written.)
     const seen = new Set<string>();
-    const published = portNodes.flatMap((n) => publishedPorts(n, text)).filter((p) => !seen.has(p.text) && seen.add(p.text));
+    const published = portNodes.length > 1 ? portNodes.flatMap((n) => publishedPorts(n, text)).filter((p) => !seen.has(p.text) && seen.add(p.text)) : publishedPorts(portsNode, text);
     const reach: ReachData = mode === 'host' ? { mode: 'host', published: [] } : { mode: 'container', published };
     const reachSpan = spanOf(portsNode) ?? spanOf(exposeNode) ?? service.keySpan;
     notes.push({
