@@ -112,11 +112,6 @@ describe('PrivateNetwork=yes', () => {
     expect(findings(r, 'MC915').map((f) => f.severity)).toEqual(['error']);
     expect(findings(r, 'MC103')).toEqual([]);
   });
-
-  it('JoinsNamespaceOf= is named as sharing it', () => {
-    const r = lint(unit('-U 0', 'PrivateNetwork=yes').replace('[Service]', '[Unit]\nJoinsNamespaceOf=app.service\n[Service]'));
-    expect(findings(r, 'MC101')[0].message).toContain('JoinsNamespaceOf= (app.service)');
-  });
 });
 
 describe('SocketBindDeny= (needs systemd built with its BPF framework: the host decides)', () => {
