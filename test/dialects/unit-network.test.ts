@@ -5,7 +5,14 @@
  * MC915 and `inspect` judge a unit that confines memcached itself. memcached's own behaviour under such a
  * seccomp filter is checked against the real memcached in test/integration/unit-families-real.test.ts.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { SourceText } from '../../src/source.js';
+import { lintSource } from '../../src/engine/lint.js';
+import { defaultRuleOptions } from '../../src/engine/defaults.js';
+import { listenerKey } from '../../src/system/sockets.js';
+import { RULES } from '../../rules/index.js';
+import { ROOT, SHARED } from '../helpers/paths.js';
 import { parseSystemd } from '../../src/dialects/systemd.js';
 import { familyBlocked } from '../../src/dialects/unit-reach.js';
 import { loadDialect } from '../../src/dialects/index.js';
@@ -143,5 +150,64 @@ describe('inspect', () => {
     const v4 = await inspectText(unit('-U 0', 'RestrictAddressFamilies=AF_INET AF_UNIX'));
     expect(v4).toContain('TCP 0.0.0.0:11211');
     expect(v4).not.toContain('[::]');
+  });
+});
+
+describe("real units: upstream's memcached.service and memcached@.service (Fedora's and RHEL's derive from them)", () => {
+  const real = (name: string) => readFileSync(join(ROOT, 'test/fixtures/real/systemd', name), 'utf8');
+  const corpus = join(SHARED, 'corpus', 'sysconfig');
+  // Real /etc/sysconfig/memcached files (../shared/corpus) as the unit's EnvironmentFile=.
+  const sysconfigs = ['061-azzy123-openstack-working-config-memcached', '072-ogalush-Ussuri-InstallConfigsForCentOS8-memcached', '059-alarky-isucon3_qual_go-memcached'];
+  const haveCorpus = existsSync(corpus);
+  if (!haveCorpus) console.warn(`unit-network: the real sysconfig files are not here (${corpus}): the units are checked without their EnvironmentFile=`);
+  const lintUnit = (text: string, name: string, sysconfig: string | null) =>
+    lintSource(new SourceText(`/usr/lib/systemd/system/${name}`, text), 'systemd', {
+      rules: RULES,
+      options: defaultRuleOptions(),
+      hostFiles: {
+        read: (p) => (sysconfig && p === '/etc/sysconfig/memcached' ? { text: readFileSync(join(corpus, sysconfig), 'utf8') } : { unread: 'not in the test' }),
+        mayShow: () => true,
+      },
+    });
+  const story = (r: ReturnType<typeof lintUnit>) => ({
+    startup: r.model.startup,
+    listeners: r.model.listeners.map(listenerKey),
+    findings: r.findings.map((f) => [f.ruleId, f.severity, f.line, f.message]),
+  });
+  const withoutLine = (text: string) => text.replace(/^RestrictAddressFamilies=.*$/m, '');
+
+  it.each([
+    ['208-memcached-memcached-memcached.service', 'memcached.service'],
+    ['209-memcached-memcached-memcached@.service', 'memcached@11211.service'],
+  ])('%s: its RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX changes nothing memcached does, with each real sysconfig', (file, name) => {
+    const text = real(file);
+    expect(text).toMatch(/^RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX$/m);
+    for (const sc of haveCorpus ? sysconfigs : [null]) {
+      const r = lintUnit(text, name, sc);
+      const plain = lintUnit(withoutLine(text), name, sc);
+      // The line's removal shifts no line: it leaves an empty one.
+      expect([sc, story(r)]).toEqual([sc, story(plain)]);
+      expect(findings(r, 'MC915')).toEqual([]);
+    }
+  });
+
+  it('upstream\'s unit with "-l 127.0.0.1,::1" (Fedora\'s default OPTIONS) starts and listens on both loopbacks', () => {
+    if (!haveCorpus) return;
+    const r = lintUnit(real('208-memcached-memcached-memcached.service'), 'memcached.service', '061-azzy123-openstack-working-config-memcached');
+    expect(r.model.startup.ok).toBe(true);
+    expect(r.model.listeners.map(listenerKey)).toEqual(expect.arrayContaining(['tcp 127.0.0.1:11211', 'tcp [::1]:11211']));
+  });
+
+  it('the same real unit with its family line narrowed: AF_INET only fails the ::1 entry (exit 71); AF_UNIX only fails all', () => {
+    if (!haveCorpus) return;
+    const text = real('208-memcached-memcached-memcached.service');
+    const v4 = lintUnit(text.replace('RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX', 'RestrictAddressFamilies=AF_INET AF_UNIX'), 'memcached.service', '061-azzy123-openstack-working-config-memcached');
+    expect(v4.model.startup).toMatchObject({ ok: false, exitCode: 71, certain: true, reason: expect.stringContaining('failed to listen on one of interface(s) 127.0.0.1,::1') });
+    const [f] = findings(v4, 'MC915');
+    expect(f.line).toBe(text.split('\n').findIndex((l) => l.startsWith('RestrictAddressFamilies=')) + 1);
+    // "-l *" (072) is the wildcard: IPv4 only, and memcached starts.
+    const star = lintUnit(text.replace('RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX', 'RestrictAddressFamilies=AF_INET AF_UNIX'), 'memcached.service', '072-ogalush-Ussuri-InstallConfigsForCentOS8-memcached');
+    expect(star.model.startup.ok).toBe(true);
+    expect(star.model.listeners.map(listenerKey)).toEqual(['tcp 0.0.0.0:11211']);
   });
 });
