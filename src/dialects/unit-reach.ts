@@ -22,7 +22,8 @@
  *   addresses with optional prefix lengths and the names any, localhost, link-local and multicast;
  *   assignments merge, an empty one resets that list. The lists of the unit's slices are merged in too
  *   (system.slice has none on a stock system), and systemd applies them only where the kernel supports
- *   cgroup BPF (Linux 4.11+ with the unified or hybrid cgroup hierarchy: every current distribution).
+ *   cgroup BPF (Linux 4.11+ with the unified or hybrid cgroup hierarchy: every current distribution; a
+ *   systemd inside a container that withholds cgroup BPF, as some LXC setups do, logs it and goes on).
  * - `PrivateNetwork=yes` (systemd.exec(5)): a network namespace of the unit's own with only the loopback
  *   device: nothing outside it reaches memcached (units that name it in `JoinsNamespaceOf=` share it), and
  *   an address other than loopback or the wildcard does not exist there (bind(): EADDRNOTAVAIL, exit 71).
@@ -302,7 +303,8 @@ export function unitReach(net: UnitNetwork, versions: readonly (4 | 6)[]): UnitR
       : reach === 'loopback'
         ? 'only this host reaches it, over loopback'
         : 'no client reaches it at all, this host included';
-  const caveat = `systemd's per-unit BPF firewall, which every current kernel supports; ${mayChange}, and so may IPAddressAllow= on its slice`;
+  // A container that withholds cgroup BPF from the systemd inside it (some LXC setups) leaves the lists without effect.
+  const caveat = `systemd's per-unit BPF firewall, which every current kernel supports (not a systemd inside a container that withholds cgroup BPF, as some LXC setups do); ${mayChange}, and so may IPAddressAllow= on its slice`;
   return { reach, why: `${lists}: ${who}; ${caveat}`, span: net.ipSpans[0] };
 }
 
