@@ -97,6 +97,19 @@ describe('IPAddressDeny= / IPAddressAllow= (systemd.resource-control(5): allow w
   });
 });
 
+describe('MC110: UDP behind the unit firewall', () => {
+  it('is a note where only loopback reaches it, a warning for private ranges, the -U 0 fix kept', () => {
+    const open = lint(unit('-l 0.0.0.0 -U 11211'));
+    expect(severityOf(open, 'MC110')).toEqual(['error']);
+    const local = lint(unit('-l 0.0.0.0 -U 11211', 'IPAddressDeny=any', 'IPAddressAllow=localhost'));
+    expect(severityOf(local, 'MC110')).toEqual(['info']);
+    expect(findings(local, 'MC110')[0].message).toContain('only this host reaches it');
+    expect(fixOf(findings(local, 'MC110')[0])).not.toBeNull();
+    expect(severityOf(lint(unit('-l 0.0.0.0 -U 11211', 'IPAddressDeny=any', 'IPAddressAllow=10.0.0.0/8')), 'MC110')).toEqual(['warning']);
+    expect(severityOf(lint(unit('-l 0.0.0.0 -U 11211', 'PrivateNetwork=yes')), 'MC110')).toEqual(['info']);
+  });
+});
+
 describe('inspect', () => {
   const tmp = new TempDir('mchard-unitreach-');
   afterAll(() => tmp.cleanup());
