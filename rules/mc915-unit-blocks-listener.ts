@@ -50,7 +50,7 @@ export const rule = defineRule({
         span: spanFor(st.cause),
         message: certain
           ? `memcached exits ${st.exitCode} at start-up: ${st.reason}`
-          : `where the host applies it, memcached exits ${st.exitCode} at start-up: ${st.reason}; ${st.unknown?.reason ?? 'the host decides'}`,
+          : `as far as this file shows, memcached exits ${st.exitCode} at start-up: ${st.reason}; not certain: ${st.unknown?.reason ?? 'the host decides'} (${st.unknown?.decide ?? 'the host'} decides)`,
         severity: certain ? 'error' : 'warning',
       });
       return;

@@ -583,7 +583,7 @@ const TEMPLATE_EXPRESSION = /<%|%>|\{\{|\}\}|\{%|%\}/;
  */
 function sandboxOf(net: UnitNetwork): SocketSandbox | null {
   const bind = net.bindDeny.length > 0;
-  if (!net.families && !net.privateNetwork && !bind) return null;
+  if (!net.families && !net.privateNetwork && !bind && net.familiesUndecided.size === 0) return null;
   const where = net.dropIn ? ' in this drop-in' : '';
   return {
     familyBlocked: (family) => {
@@ -591,6 +591,14 @@ function sandboxOf(net: UnitNetwork): SocketSandbox | null {
       return why ? `${why}${where}` : null;
     },
     familyNote: "; systemd's seccomp filter does this on x86-64 and arm64, and cannot on 32-bit x86, s390x or ppc64",
+    familyUnknown: (family) =>
+      net.familiesUndecided.has(family)
+        ? {
+            depends: 'host' as const,
+            reason: `whether ${family} is blocked: this drop-in's RestrictAddressFamilies= merges with the unit's own (an allow-list adds to the unit's allow-list), and it does not reset it first with an empty "RestrictAddressFamilies="`,
+            decide: 'the unit it extends (systemctl cat memcached.service)',
+          }
+        : null,
     ...(bind
       ? {
           bindBlocked: (family: 'ipv4' | 'ipv6', transport: 'tcp' | 'udp', port: number) => {

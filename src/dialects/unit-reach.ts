@@ -50,6 +50,8 @@ export type SocketFamily = 'AF_INET' | 'AF_INET6' | 'AF_UNIX';
 export interface UnitNetwork {
   /** RestrictAddressFamilies=: the state after every assignment (null: no restriction). */
   readonly families: { readonly allowList: boolean; readonly set: ReadonlySet<string>; readonly spans: readonly Span[] } | null;
+  /** Families a drop-in's RestrictAddressFamilies= leaves to the unit it extends (its assignments merge with the unit's). */
+  readonly familiesUndecided: ReadonlySet<SocketFamily>;
   /** The ExecStart= prefix `+` (full privileges): the seccomp filters, this one included, are not applied. */
   readonly fullPrivileges: boolean;
   readonly ipAllow: readonly { readonly text: string; readonly nets: readonly Net[] }[];
@@ -128,9 +130,7 @@ function bindRule(word: string, span: Span): BindRule | null {
 
 /** The unit's network restrictions from its `[Service]` assignments; `prefixes` are those of the ExecStart= that runs memcached. */
 export function readUnitNetwork(assignments: readonly UnitAssignment[], execPrefixes: string, dropIn: boolean): UnitNetwork {
-  let famSet: Set<string> | null = null;
-  let allowList = false;
-  let famSpans: Span[] = [];
+  const famAssignments: UnitAssignment[] = [];
   let ipAllow: { text: string; nets: Net[]; span: Span }[] = [];
   let ipDeny: { text: string; nets: Net[]; span: Span }[] = [];
   let privateNetwork: Span | null = null;
@@ -145,34 +145,9 @@ export function readUnitNetwork(assignments: readonly UnitAssignment[], execPref
     }
     if (a.section !== 'Service') continue;
     switch (a.key) {
-      case 'RestrictAddressFamilies': {
-        if (a.value === '') {
-          famSet = null;
-          allowList = false;
-          famSpans = [];
-          break;
-        }
-        if (a.value === 'none') {
-          famSet = null;
-          allowList = true;
-          famSpans = [a.valueSpan];
-          break;
-        }
-        const invert = a.value.startsWith('~');
-        if (famSet === null) {
-          famSet = new Set();
-          // After `none` the allow-list mode stays; a new set takes the mode of its first assignment.
-          allowList = !invert;
-          if (!allowList) famSpans = [];
-        }
-        famSpans.push(a.valueSpan);
-        for (const w of words(invert ? a.value.slice(1) : a.value)) {
-          if (!/^AF_[A-Z0-9_]+$/.test(w)) continue; // "Failed to parse address family, ignoring"
-          if (!invert === allowList) famSet.add(w);
-          else famSet.delete(w);
-        }
+      case 'RestrictAddressFamilies':
+        famAssignments.push(a);
         break;
-      }
       case 'IPAddressAllow':
       case 'IPAddressDeny': {
         const list = a.key === 'IPAddressAllow' ? ipAllow : ipDeny;
@@ -206,9 +181,29 @@ export function readUnitNetwork(assignments: readonly UnitAssignment[], execPref
       }
     }
   }
-  const active = famSet === null ? allowList : allowList || famSet.size > 0;
+  const asWritten = applyFamilies(famAssignments, { set: null, allowList: false });
+  const active = asWritten.set === null ? asWritten.allowList : asWritten.allowList || asWritten.set.size > 0;
+  // A drop-in's assignments merge with those of the unit it extends (and of earlier drop-ins), unless it
+  // resets them first: a family is decided only when every state the unit may leave gives the same answer.
+  const undecided = new Set<SocketFamily>();
+  if (dropIn) {
+    const all = ['AF_INET', 'AF_INET6', 'AF_UNIX'];
+    const starts: FamilyState[] = [
+      { set: null, allowList: false },
+      { set: null, allowList: true },
+      { set: new Set(all), allowList: true },
+      { set: new Set(), allowList: false },
+      { set: new Set(all), allowList: false },
+    ];
+    const ends = starts.map((st) => applyFamilies(famAssignments, st));
+    for (const f of all as SocketFamily[]) {
+      const answers = new Set(ends.map((e) => blockedIn(e, f)));
+      if (answers.size > 1) undecided.add(f);
+    }
+  }
   return {
-    families: active ? { allowList, set: famSet ?? new Set(), spans: famSpans } : null,
+    families: active ? { allowList: asWritten.allowList, set: asWritten.set ?? new Set(), spans: asWritten.spans } : null,
+    familiesUndecided: undecided,
     fullPrivileges: execPrefixes.includes('+'),
     ipAllow,
     ipDeny,
@@ -220,6 +215,52 @@ export function readUnitNetwork(assignments: readonly UnitAssignment[], execPref
     bindDeny,
     dropIn,
   };
+}
+
+interface FamilyState {
+  set: Set<string> | null;
+  allowList: boolean;
+  spans?: Span[];
+}
+
+/** RestrictAddressFamilies= assignments applied in order to a state, as config_parse_address_families() does. */
+function applyFamilies(assignments: readonly UnitAssignment[], start: FamilyState): { set: Set<string> | null; allowList: boolean; spans: Span[] } {
+  let set = start.set === null ? null : new Set(start.set);
+  let allowList = start.allowList;
+  let spans: Span[] = [];
+  for (const a of assignments) {
+    if (a.value === '') {
+      set = null;
+      allowList = false;
+      spans = [];
+      continue;
+    }
+    if (a.value === 'none') {
+      set = null;
+      allowList = true;
+      spans = [a.valueSpan];
+      continue;
+    }
+    const invert = a.value.startsWith('~');
+    if (set === null) {
+      set = new Set();
+      // After `none` the allow-list mode stays; a new set takes the mode of its first assignment.
+      allowList = !invert;
+      if (!allowList) spans = [];
+    }
+    spans.push(a.valueSpan);
+    for (const w of words(invert ? a.value.slice(1) : a.value)) {
+      if (!/^AF_[A-Z0-9_]+$/.test(w)) continue; // "Failed to parse address family, ignoring"
+      if (!invert === allowList) set.add(w);
+      else set.delete(w);
+    }
+  }
+  return { set, allowList, spans };
+}
+
+function blockedIn(st: { set: Set<string> | null; allowList: boolean }, family: string): boolean {
+  if (st.set === null) return st.allowList;
+  return st.allowList ? !st.set.has(family) : st.set.has(family);
 }
 
 /** Whether the unit makes socket() of this family fail (EAFNOSUPPORT): the words that do, or null. */

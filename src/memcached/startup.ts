@@ -50,6 +50,8 @@ export interface SocketSandbox {
   familyBlocked(family: 'AF_INET' | 'AF_INET6' | 'AF_UNIX'): string | null;
   /** Where the family filter holds, for messages ("; systemd's seccomp filter, on x86-64 and arm64 ..."). */
   readonly familyNote?: string;
+  /** Set when the file does not decide whether this family is blocked (a drop-in merges with its unit): why. */
+  familyUnknown?(family: 'AF_INET' | 'AF_INET6' | 'AF_UNIX'): Unknown | null;
   /** Why bind() of this address fails with EPERM, and what the host decides about it, or null. */
   bindBlocked?(family: 'ipv4' | 'ipv6', transport: 'tcp' | 'udp', port: number): { why: string; unknown?: Unknown } | null;
   /** Set when memcached runs in a network namespace with only loopback (why): no other address exists there. */
@@ -176,7 +178,11 @@ export function evaluateStartup(applied: Applied, version: Version, host: HostFa
   // An address whose family the service blocks gets no socket: memcached skips it (server_socket()).
   const blocked = host.sandbox;
   const listeners = computeListeners(s, version, entries).filter(
-    (l) => !blocked || l.transport === 'unix' || l.address === null || !blocked.familyBlocked(l.address.includes(':') ? 'AF_INET6' : 'AF_INET'),
+    (l) => {
+      if (!blocked || l.transport === 'unix' || l.address === null) return true;
+      const family = l.address.includes(':') ? 'AF_INET6' : 'AF_INET';
+      return !blocked.familyBlocked(family) || !!blocked.familyUnknown?.(family);
+    },
   );
 
   if (applied.exitsEarly) {
@@ -404,7 +410,9 @@ function unixSocketCheck(s: Settings, version: Version, host: HostFacts, warning
   const unixBlocked = host.sandbox?.familyBlocked('AF_UNIX');
   if (s.socketpath !== null && unixBlocked) {
     // server_socket_unix(): socket() fails, then main() exits (measured on 1.6.18 under such a seccomp filter).
-    return { ...failure(71, `socket(): Address family not supported by protocol; failed to listen on UNIX socket: ${s.socketpath.slice(0, 107)} (${unixBlocked} blocks AF_UNIX${host.sandbox?.familyNote ?? ''})`, byKey('socketpath')), cause: unixBlocked };
+    const undecided = host.sandbox?.familyUnknown?.('AF_UNIX') ?? null;
+    const out = { ...failure(71, `socket(): Address family not supported by protocol; failed to listen on UNIX socket: ${s.socketpath.slice(0, 107)} (${unixBlocked} blocks AF_UNIX${host.sandbox?.familyNote ?? ''})`, byKey('socketpath'), !undecided), cause: unixBlocked };
+    return undecided ? { ...out, unknown: undecided } : out;
   }
   if (s.socketpath !== null) {
     // memcached binds the socket after switching to its user (relative paths are relative to /).
@@ -511,7 +519,9 @@ function sandboxCheck(
   if (usable.length === 0) {
     const why = box.familyBlocked(families[0])!;
     const what = families.length === 2 ? 'both AF_INET and AF_INET6' : families[0];
-    return { ...failure(71, `${listen}: Address family not supported by protocol (${why} blocks ${what}${h !== null && !literal ? `, whichever ${h} resolves to` : ''}${box.familyNote ?? ''})`, s.inter === null ? portOpt : opt), cause: why };
+    const undecided = families.map((f) => box.familyUnknown?.(f) ?? null).find((u) => u !== null) ?? null;
+    const out = { ...failure(71, `${listen}: Address family not supported by protocol (${why} blocks ${what}${h !== null && !literal ? `, whichever ${h} resolves to` : ''}${box.familyNote ?? ''})`, s.inter === null ? portOpt : opt, !undecided), cause: why };
+    return undecided ? { ...out, unknown: undecided } : out;
   }
   if (h !== null && !literal && usable.length < families.length) {
     pending.push({

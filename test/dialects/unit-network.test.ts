@@ -121,6 +121,23 @@ describe('PrivateNetwork=yes', () => {
   });
 });
 
+describe('a drop-in: its RestrictAddressFamilies= merges with the unit it extends', () => {
+  const dropIn = (...lines: string[]) => lint(`[Service]\nExecStart=\nExecStart=/usr/bin/memcached -u memcache -l 127.0.0.1 -U 0\n${lines.join('\n')}\n`, '/etc/systemd/system/memcached.service.d/override.conf');
+  it('an allow-list without a reset first may only add to the unit\'s own: the exit is not certain, and says what decides', () => {
+    const r = dropIn('RestrictAddressFamilies=AF_UNIX');
+    expect(r.model.startup).toMatchObject({ ok: false, exitCode: 71, certain: false });
+    const [f] = findings(r, 'MC915');
+    expect(f.severity).toBe('warning');
+    expect(f.message).toContain('merges with the unit');
+    expect(f.message).toContain('systemctl cat memcached.service');
+  });
+  it('a reset first, or a "~" deny-list, decides it', () => {
+    expect(dropIn('RestrictAddressFamilies=', 'RestrictAddressFamilies=AF_UNIX').model.startup).toMatchObject({ ok: false, exitCode: 71, certain: true });
+    expect(dropIn('RestrictAddressFamilies=~AF_INET').model.startup).toMatchObject({ ok: false, exitCode: 71, certain: true });
+    expect(dropIn('RestrictAddressFamilies=AF_INET AF_UNIX').model.startup.ok).toBe(true);
+  });
+});
+
 describe('SocketBindDeny= (needs systemd built with its BPF framework: the host decides)', () => {
   it('a refused bind is an uncertain exit 71, a warning naming what decides', () => {
     const r = lint(unit('-l 127.0.0.1 -U 0', 'SocketBindDeny=any'));
