@@ -339,6 +339,15 @@ async function writeCodeCache(dist, samples) {
   }
   // SARIF, as code scanning runs it: its report, the rules' help and the fingerprints compiled too.
   await main(['lint', '--format', 'sarif', sample('insecure-debian.conf')], quiet);
+  // Whether standard output is a terminal, as a user's run asks it (the warm-up's own output is a pipe, and
+  // `quiet` never asks), and the writer of standard output: compiled too. Nothing is written.
+  const io = core.exports.modules && core.exports.modules['src/cli/io.ts'];
+  if (io && typeof io.ttyBinding === 'function') {
+    const isTTY = io.ttyBinding();
+    if (isTTY) isTTY(1);
+    void io.processIo.stdoutStream.isTTY;
+    io.processIo.out(''); // returns before writing: compiles the writer of standard output
+  }
   write(core);
   // The other dialects (systemd, OpenRC, rc.conf, supervisord; Compose and its YAML parser), then fix.
   const others = ['insecure-memcached.service', 'insecure-memcached.confd', 'freebsd-rc.conf', 'supervisord-memcached.conf', 'docker-compose.yml'];

@@ -79,7 +79,7 @@ export interface ParsedConfig<N extends Note = Note> {
    * not know, with no runAsUser): what it depends on and what would decide it. `startsAs` is then a
    * placeholder for a user that is not root.
    */
-  readonly startsAsUnknown?: { readonly reason: string; readonly decide: string };
+  readonly startsAsUnknown?: { readonly reason: string; readonly decide: string; readonly span?: Span | null };
   /**
    * What the service manager forbids memcached's sockets (a systemd unit's RestrictAddressFamilies=,
    * SocketBindDeny=, PrivateNetwork=): the start-up model applies it to the listeners.
