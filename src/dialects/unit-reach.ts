@@ -93,16 +93,26 @@ function words(value: string): string[] {
   return value.split(/[ \t\n\r]+/).filter((w) => w !== '').map((w) => w.replace(/^"(.*)"$|^'(.*)'$/, '$1$2'));
 }
 
+/** An address with an optional prefix length, parsed by its own family (ipaddr's generic parsers throw inside for the other one). */
+function cidr(text: string): Net | null {
+  const v6 = text.includes(':');
+  const [addr, bits] = text.split('/', 2);
+  const family = v6 ? ipaddr.IPv6 : ipaddr.IPv4;
+  if (v6 ? !ipaddr.IPv6.isValid(addr) : !ipaddr.IPv4.isValidFourPartDecimal(addr)) return null; // inet_pton: four decimal parts
+  if (bits !== undefined && !/^\d{1,3}$/.test(bits)) return null;
+  const len = bits === undefined ? (v6 ? 128 : 32) : Number(bits);
+  if (len > (v6 ? 128 : 32)) return null;
+  return [family.parse(addr), len];
+}
+
 function prefixes(word: string): Net[] | null {
   const named = NAMED[word];
   const list = named ?? [word];
   const out: Net[] = [];
   for (const text of list) {
-    try {
-      out.push(text.includes('/') ? ipaddr.parseCIDR(text) : [ipaddr.parse(text), text.includes(':') ? 128 : 32]);
-    } catch {
-      return null; // systemd logs "Address prefix is invalid, ignoring assignment" and skips the word
-    }
+    const n = cidr(text);
+    if (!n) return null; // systemd logs "Address prefix is invalid, ignoring assignment" and skips the word
+    out.push(n);
   }
   return out;
 }
@@ -282,9 +292,15 @@ export function bindBlocked(net: UnitNetwork, family: 'ipv4' | 'ipv6', protocol:
 
 // ---- Who the IP filter lets through ----
 
-const LOOPBACK: Net[] = ['127.0.0.0/8', '::1/128'].map((c) => ipaddr.parseCIDR(c));
+const LOOPBACK_TEXT = ['127.0.0.0/8', '::1/128'];
 /** Addresses no client on the internet has: private, shared, link-local, unique-local, multicast, "this network". */
-const NOT_PUBLIC: Net[] = ['0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.168.0.0/16', '224.0.0.0/3', '::1/128', 'fc00::/7', 'fe80::/10', 'ff00::/8'].map((c) => ipaddr.parseCIDR(c));
+const NOT_PUBLIC_TEXT = ['0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.168.0.0/16', '224.0.0.0/3', '::1/128', 'fc00::/7', 'fe80::/10', 'ff00::/8'];
+/** Parsed when a unit first needs them, not when the module loads (every lint loads it through the exposure rules). */
+let ranges: { loopback: Net[]; notPublic: Net[] } | null = null;
+function knownRanges(): { loopback: Net[]; notPublic: Net[] } {
+  ranges ??= { loopback: LOOPBACK_TEXT.map((c) => cidr(c)!), notPublic: NOT_PUBLIC_TEXT.map((c) => cidr(c)!) };
+  return ranges;
+}
 
 function within(n: Net, ranges: readonly Net[]): boolean {
   const [addr, bits] = n;
@@ -330,8 +346,9 @@ export function unitReach(net: UnitNetwork, versions: readonly (4 | 6)[]): UnitR
     // leaves public addresses through.
     if (!deny.some(([, bits]) => bits === 0)) return null;
     const allow = nets(net.ipAllow, v);
+    const { loopback, notPublic } = knownRanges();
     for (const n of allow) {
-      const l = within(n, LOOPBACK) ? 1 : within(n, NOT_PUBLIC) ? 2 : 3;
+      const l = within(n, loopback) ? 1 : within(n, notPublic) ? 2 : 3;
       level = Math.max(level, l);
     }
   }

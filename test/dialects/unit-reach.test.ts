@@ -81,6 +81,8 @@ describe('IPAddressDeny= / IPAddressAllow= (systemd.resource-control(5): allow w
     expect(unitReach(net('IPAddressDeny=any'), [4, 6])?.reach).toBe('nobody');
     expect(unitReach(net('IPAddressDeny=any', 'IPAddressAllow=localhost link-local'), [4])?.reach).toBe('private');
     expect(unitReach(net('IPAddressDeny=any', 'IPAddressAllow=203.0.113.0/24'), [4])).toBeNull();
+    // What inet_pton refuses systemd ignores ("Address prefix is invalid"): a three-part address, a bad length.
+    expect(unitReach(net('IPAddressDeny=any', 'IPAddressAllow=93.184.0 93.184.216.0/33 localhost'), [4])?.reach).toBe('loopback');
   });
 
   it('MC102: a public address behind the unit firewall is a note', () => {
