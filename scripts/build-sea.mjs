@@ -2,15 +2,17 @@
 // Builds mchard as a single executable for servers without Node.js (`npm run build:sea`), with
 // Node.js's single executable applications: the npm package's bundles (scripts/build.mjs --sea: the
 // same groups, minified, dependencies included, each with a V8 code cache made by the build's warm-up
-// run), carried as assets and loaded by a small main script (LOADER below) as bin/mchard.js loads them,
-// made into a blob by `node --experimental-sea-config`, and injected with postject into a copy of the
-// node binary that runs this script. Output: build/sea/mchard, for this machine's OS and CPU (Linux
-// x86-64 in CI).
+// run). The core (dist/mchard.js) is in the executable's V8 start-up snapshot, initialised and with the
+// functions lint runs compiled (MAIN below); the other groups are assets, loaded when a command needs
+// them as bin/mchard.js loads them. `node --experimental-sea-config` makes the blob, postject injects it
+// into a copy of the node binary that runs this script. Output: build/sea/mchard, for this machine's OS
+// and CPU (Linux x86-64 in CI).
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkCoreTopLevel } from './sea-top-level.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'build', 'sea');
@@ -19,8 +21,8 @@ const exe = join(outDir, 'mchard');
 const FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
 /** Runs a build step; its output is shown only when it fails (postject warns about every ELF note). */
-function step(label, file, args) {
-  const r = spawnSync(file, args, { encoding: 'utf8' });
+function step(label, file, args, options = {}) {
+  const r = spawnSync(file, args, { encoding: 'utf8', ...options });
   if (r.status !== 0) throw new Error(`${label} failed: ${(r.stderr || r.stdout || String(r.error)).trim()}`);
   return r.stdout;
 }
@@ -29,36 +31,69 @@ function step(label, file, args) {
 const GROUP_FILES = ['mchard.js', 'dialects.js', 'compose.js', 'audit.js', 'fix.js', 'lsp.js'];
 
 /**
- * The executable's main script: a loader that runs the bundles (assets), each compiled with the code
- * cache the build's warm-up made for it (another asset), as bin/mchard.js does for the npm package:
- * the core first, another bundle when a command asks for it. Node.js's own SEA code cache
- * ("useCodeCache") holds only what compiling the script's top level makes: every function of a lint
- * would still be compiled on each start. The caches come from the Node.js binary the executable is made
- * of (this one) and the same wrapper (V8 checks the source's length, not its name); if V8 rejects one
- * all the same, that bundle is compiled from source: slower, never different (MCHARD_DEBUG=1 says so).
- * A bundle's createRequire(import.meta.url) gets a path beside the executable: it loads only Node.js's
- * own modules, and nothing is ever read from beside the executable.
+ * The executable's main script. Node.js runs it once, when the blob is made (`node
+ * --experimental-sea-config` with "useSnapshot"), and keeps the heap it leaves as the executable's V8
+ * start-up snapshot: each start deserialises that heap and runs only the function given to
+ * v8.startupSnapshot.setDeserializeMainFunction, so the core (dist/mchard.js) is neither compiled nor
+ * initialised at start-up; its modules' top levels (the rule catalogue, the dialects' registry, each
+ * module's tables) ran at build time.
+ *
+ * What a snapshot may hold, and what it must not:
+ * - The core's top level runs at build time, on the build machine: it must read nothing of the host
+ *   (environment, cwd, clock, user, terminal, files, os.*), or the build machine's value would answer on
+ *   every server. checkCoreTopLevel (scripts/sea-top-level.mjs) runs the core's top level with every such
+ *   source watched and refuses to build when it reads one.
+ * - The functions a lint runs are compiled when the snapshot is taken (bytecode, which V8 keeps), by a
+ *   warm-up: lint of the Debian and the sysconfig sample, run by a second instance of the core (the same
+ *   compiled script, so the same functions, but its own module state), which is then dropped. The
+ *   instance the executable runs has only run its top level: nothing a command does (a file read, a
+ *   folder's real path, whether output is a terminal) is kept from build time. (Warming the instance
+ *   itself was measured too: V8 keeps no more of it that a start can use, and it would keep what the
+ *   lint left in the modules' state.)
+ * - The core loads only Node.js's own modules: its require('node:module').createRequire gets a require of
+ *   Node.js's built-in modules only, so nothing is ever loaded from beside the executable.
+ * - Of Node.js's modules, the build loads only node:v8 and what the core's top level requires (node:fs,
+ *   node:path, node:url); node:vm and node:sea are loaded at run time, when another bundle is needed.
+ *   Nothing is written to standard output or error at build time (see --no-warnings below), so the
+ *   snapshot holds no stream; the core's input (a SharedArrayBuffer for waiting on standard input) and
+ *   output (process.stdout, made only when a write meets a full pipe) are made at run time.
+ * - The other bundles (dialects.js, compose.js, fix.js, audit.js, lsp.js) stay assets, each compiled at
+ *   the run that needs it with the code cache the build's warm-up made for it (scripts/build.mjs --sea)
+ *   with this same node binary; if V8 rejects one all the same, that bundle is compiled from source.
+ * - MCHARD_CODE_CACHE=off runs the core's top level again in the process (its state from the snapshot
+ *   is not used) and compiles the other bundles from source: the same output either way (the test holds
+ *   the two to each other). MCHARD_DEBUG=1 says which was used.
  */
-const LOADER = `'use strict';
-const { getAsset } = require('node:sea');
-const { Script } = require('node:vm');
-const { dirname, join } = require('node:path');
+const MAIN = `'use strict';
+const { startupSnapshot } = require('node:v8');
+// Node.js's own modules only (the snapshot's require): the bundles need nothing else.
+const builtin = require;
 const GROUPS = new Set(GROUP_FILES);
+const MODULE = Object.freeze({ createRequire: () => builtin });
+const WRAP = (source) => '(function (exports, require, module, __filename, __dirname) {' + source + '\\n})';
 const loaded = new Map();
-const off = process.env.MCHARD_CODE_CACHE === 'off';
-const here = dirname(process.execPath);
+let sea = null;
 function debug(name, what) {
-  if (process.env.MCHARD_DEBUG) require('node:fs').writeSync(2, 'mchard: code cache' + (name === 'mchard.js' ? '' : ' (' + name + ')') + ': ' + what + '\\n');
+  if (process.env.MCHARD_DEBUG) builtin('node:fs').writeSync(2, 'mchard: ' + (name === 'mchard.js' ? 'start-up snapshot' : 'code cache (' + name + ')') + ': ' + what + '\\n');
 }
+function req(id) {
+  if (typeof id === 'string' && id.startsWith('./') && GROUPS.has(id.slice(2))) return load(id.slice(2));
+  return id === 'node:module' || id === 'module' ? MODULE : builtin(id);
+}
+/** Another bundle, from the executable's assets, compiled with its code cache; at run time only. */
 function load(name) {
   const known = loaded.get(name);
   if (known) return known.exports;
-  const source = getAsset(name, 'latin1');
+  if (startupSnapshot.isBuildingSnapshot()) throw new Error('the warm-up loaded ' + name + ': only the core may be in the snapshot');
+  sea ??= builtin('node:sea');
+  const { Script } = builtin('node:vm');
+  const source = sea.getAsset(name, 'latin1');
+  const off = process.env.MCHARD_CODE_CACHE === 'off';
   let cachedData;
   if (!off) {
     let data = null;
     try {
-      data = Buffer.from(getAsset(name + '.cache'));
+      data = Buffer.from(sea.getAsset(name + '.cache'));
     } catch {
       // no cache for this bundle (one the warm-up does not run)
     }
@@ -70,22 +105,55 @@ function load(name) {
   debug(name, off ? 'off' : !cachedData ? 'none' : script.cachedDataRejected ? 'V8 rejected the cache: compiled from source' : 'used');
   const mod = { exports: {} };
   loaded.set(name, mod);
-  const req = (id) => (typeof id === 'string' && id.startsWith('./') && GROUPS.has(id.slice(2)) ? load(id.slice(2)) : require(id));
-  const file = join(here, name);
-  script.runInThisContext()(mod.exports, req, mod, file, here);
+  script.runInThisContext()(mod.exports, req, mod, FILE(name), FILE(''));
   return mod.exports;
 }
-load('mchard.js').main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
+// Each bundle's __filename, for createRequire only (see MODULE): a fixed name, no host's path.
+function FILE(name) {
+  return '/mchard-sea/' + name;
+}
+// The core, wrapped as bin/mchard.js wraps it (named mchard.js in stack traces by the sourceURL at the end).
+function coreFunction(exports, require, module, __filename, __dirname) {CORE_SOURCE
+}
+function instance() {
+  const mod = { exports: {} };
+  coreFunction(mod.exports, req, mod, FILE('mchard.js'), FILE(''));
+  return mod;
+}
+// The instance the executable runs: its top level run, nothing else.
+const core = instance();
+// The warm-up, on an instance of its own: compiles the functions a lint runs.
+const warmUp = (async () => {
+  const other = instance().exports;
+  const quiet = { out() {}, err() {}, stdoutStream: {}, stdinIsTTY: false };
+  for (const args of WARM_UP) {
+    const code = await other.main(args, quiet);
+    if (code !== 0 && code !== 1) throw new Error('the warm-up run mchard ' + args.join(' ') + ' ended with ' + code);
+  }
+})();
+warmUp.catch((e) => {
+  process.exitCode = 1;
+  throw e;
 });
+startupSnapshot.setDeserializeMainFunction(() => {
+  let run = core;
+  if (process.env.MCHARD_CODE_CACHE === 'off') {
+    run = instance();
+    debug('mchard.js', 'off (the core initialised now)');
+  } else {
+    debug('mchard.js', 'used');
+  }
+  loaded.set('mchard.js', run);
+  run.exports.main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+});
+//# sourceURL=mchard.js
 `;
-// The wrapper bin/mchard.js compiles each bundle in, so the caches the build made fit.
-const WRAP = (source) => `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
-
 async function buildSea(work) {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const dist = work('dist');
-  const loader = work('loader.cjs');
+  const main = work('main.cjs');
   const blob = work('mchard.blob');
   const config = work('sea-config.json');
   const tmpExe = work('mchard');
@@ -102,12 +170,40 @@ async function buildSea(work) {
         throw new Error(`"${id}" (required by ${name}) is not bundled; the single executable can load only Node.js built-in modules`);
       }
     }
+    // The core is in the snapshot; the others are assets.
+    if (name === 'mchard.js') continue;
     assets[name] = join(dist, name);
     if (existsSync(join(dist, `${name}.cache`))) assets[`${name}.cache`] = join(dist, `${name}.cache`);
   }
-  writeFileSync(loader, LOADER.replace('WRAP(source)', `(${WRAP.toString()})(source)`).replace('GROUP_FILES', JSON.stringify(GROUP_FILES)));
-  writeFileSync(config, JSON.stringify({ main: loader, output: blob, disableExperimentalSEAWarning: true, useCodeCache: false, assets }));
-  step('node --experimental-sea-config', process.execPath, ['--experimental-sea-config', config]);
+  // Nothing of the build machine may be kept in the snapshot: the core's top level must not read the host.
+  const core = readFileSync(join(dist, 'mchard.js'), 'latin1');
+  const reads = checkCoreTopLevel(core);
+  if (reads.length) throw new Error(`the core's top level reads the host, which the start-up snapshot would keep from the build machine: ${reads.join(', ')}`);
+  // The warm-up lints as users do: a name relative to the working folder, an absolute name inside it, an
+  // absolute name outside it (each takes its own path through the link checks). It runs in a folder of
+  // its own, so the build compiles the same functions wherever it is started.
+  // lint only: every compiled function is deserialised at every start, whatever the command. Measured
+  // (paired with node -e 0): warming inspect and SARIF too made each lint about 1 ms slower, and gained
+  // inspect nothing (it runs lint's functions) and SARIF about 1 ms.
+  const warmDir = work('warm-up');
+  mkdirSync(warmDir);
+  for (const name of ['insecure-debian.conf', 'insecure-rhel.sysconfig']) copyFileSync(join(root, 'samples', name), join(warmDir, name));
+  const warmUp = [
+    ['lint', 'insecure-debian.conf'],
+    ['lint', join(warmDir, 'insecure-rhel.sysconfig')],
+    ['lint', join(root, 'samples', 'insecure-debian.conf')],
+  ];
+  const text = MAIN.replace('GROUP_FILES', JSON.stringify(GROUP_FILES))
+    .replace('WARM_UP', JSON.stringify(warmUp))
+    .replace('CORE_SOURCE', () => core);
+  writeFileSync(main, text);
+  writeFileSync(config, JSON.stringify({ main, output: blob, disableExperimentalSEAWarning: true, useSnapshot: true, assets }));
+  // --no-warnings: Node.js warns at build time (single executables are experimental), and its first write
+  // to standard error (a pipe here) makes process.stderr and loads the stream and socket modules, which
+  // the snapshot would then carry into every start (about 170 kB, measured about 1 ms a start). Run time
+  // keeps its warnings: Node.js sets them up again after deserialising (checked with a snapshot whose
+  // main function emits one).
+  step('node --experimental-sea-config', process.execPath, ['--no-warnings', '--experimental-sea-config', config], { cwd: warmDir });
   copyFileSync(process.execPath, tmpExe);
   chmodSync(tmpExe, 0o755);
   const postject = createRequire(import.meta.url).resolve('postject/dist/cli.js');

@@ -164,8 +164,11 @@ function readAll(fd: number, path: string, maxBytes: number, sizeHint: number): 
   return buf.subarray(0, len);
 }
 
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
+// Made on the first wait, not at load: the single executable's start-up snapshot cannot hold a
+// SharedArrayBuffer (scripts/build-sea.mjs), and most runs never wait.
+let sleeper: Int32Array | null = null;
 function pause(ms: number): void {
+  sleeper ??= new Int32Array(new SharedArrayBuffer(4));
   Atomics.wait(sleeper, 0, 0, ms);
 }
 
