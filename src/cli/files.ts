@@ -141,8 +141,22 @@ export class OptionResolver {
     return 'default (newest known)';
   }
 
+  /**
+   * The options of ruleOptions without `extra` depend only on the configuration and on whether the path is
+   * a system path: made once for each, for the run (the engine and the rules never change them).
+   */
+  private optionsMade = new Map<ProjectConfig | null, [RuleOptions | undefined, RuleOptions | undefined]>();
+
   /** Target version: the flag, else the config's, else the installed one for system files, else the newest. */
-  ruleOptions(path: string, cfg: ProjectConfig | null, extra: Partial<RuleOptions> = {}): RuleOptions {
+  ruleOptions(path: string, cfg: ProjectConfig | null, extra?: Partial<RuleOptions>): RuleOptions {
+    if (extra !== undefined) return this.makeRuleOptions(path, cfg, extra);
+    let made = this.optionsMade.get(cfg);
+    if (!made) this.optionsMade.set(cfg, (made = [undefined, undefined]));
+    const k = isSystemPath(path) ? 1 : 0;
+    return (made[k] ??= this.makeRuleOptions(path, cfg, {}));
+  }
+
+  private makeRuleOptions(path: string, cfg: ProjectConfig | null, extra: Partial<RuleOptions>): RuleOptions {
     const base = defaultRuleOptions();
     let version = this.flags.version ?? cfg?.version;
     let versionSource = version ? this.versionSource(path, cfg) : undefined;

@@ -49,7 +49,7 @@ export interface LintResult {
 /** Whether the engine runs a rule on this file, from its declaration alone. */
 export function ruleRuns(
   rule: Rule,
-  file: { dialect: DialectName; unreadable: boolean; argvUnknown: boolean; launchFails?: boolean; audit: boolean },
+  file: FileTraits,
   severities: ReadonlyMap<string, Severity | 'off'>,
 ): boolean {
   if (severities.get(rule.id) === 'off') return false;
@@ -60,6 +60,35 @@ export function ruleRuns(
   if (file.launchFails && !phase.whenLaunchFails) return false;
   if (phase.needsAudit && !file.audit) return false;
   return true;
+}
+
+type FileTraits = { dialect: DialectName; unreadable: boolean; argvUnknown: boolean; launchFails?: boolean; audit: boolean };
+
+/**
+ * The rules the engine runs on a file, in the order of `rules`: [every phase but the file phase, the file
+ * phase]. What ruleRuns decides depends only on the rules, the severities and the file's traits, so the
+ * answer is remembered for each set of them: a run over many files builds each plan once instead of asking
+ * ruleRuns about every rule of every file. Remembered by the identity of `rules` and `severities`, which
+ * the engine never changes (a caller that changes a severities map after linting with it gets a stale plan:
+ * none does; `test/engine/rule-plan.test.ts` holds the plan to ruleRuns).
+ */
+const NO_SEVERITIES: ReadonlyMap<string, Severity | 'off'> = new Map();
+
+const plans = new WeakMap<readonly Rule[], WeakMap<ReadonlyMap<string, Severity | 'off'>, Map<string, readonly [Rule[], Rule[]]>>>();
+
+export function rulePlan(rules: readonly Rule[], file: FileTraits, severities: ReadonlyMap<string, Severity | 'off'>): readonly [Rule[], Rule[]] {
+  let bySeverities = plans.get(rules);
+  if (!bySeverities) plans.set(rules, (bySeverities = new WeakMap()));
+  let byTraits = bySeverities.get(severities);
+  if (!byTraits) bySeverities.set(severities, (byTraits = new Map()));
+  const key = `${file.dialect}:${+file.unreadable}${+file.argvUnknown}${+!!file.launchFails}${+file.audit}`;
+  let plan = byTraits.get(key);
+  if (!plan) {
+    const runs = rules.filter((rule) => ruleRuns(rule, file, severities));
+    plan = [runs.filter((rule) => !PHASES[rule.phase].last), runs.filter((rule) => PHASES[rule.phase].last)];
+    byTraits.set(key, plan);
+  }
+  return plan;
 }
 
 /** The service fails before memcached runs, whatever a template renders: memcached never starts. */
@@ -116,7 +145,7 @@ export function analyzeConfig(config: ParsedConfig, options: RuleOptions, host?:
 export function lintSource(source: SourceText, dialect: DialectName, settings: LintSettings): LintResult {
   const context = { hostFiles: settings.hostFiles };
   const config = parseConfig(source, dialect, context);
-  const severities = settings.severities ?? new Map<string, Severity | 'off'>();
+  const severities = settings.severities ?? NO_SEVERITIES;
   const reader = dialectOf(dialect);
   const found = findDirectives(source, settings.rules, {
     commentChars: reader.commentChars,
@@ -214,9 +243,9 @@ function lintInstance(
   // One context for every rule of the instance (its sink reports for the rule running): building one per
   // rule cost a dozen closures per rule per file, which shows when a run lints thousands of files.
   const ctx = makeContext(config, model, exposure, settings.options, report, directives, settings.audit);
+  const plan = rulePlan(settings.rules, file, severities);
   const run = (last: boolean) => {
-    for (const rule of settings.rules) {
-      if (PHASES[rule.phase].last !== last || !ruleRuns(rule, file, severities)) continue;
+    for (const rule of plan[last ? 1 : 0]) {
       current = rule;
       ran.add(rule.id);
       rule.check(ctx);
