@@ -55,7 +55,9 @@ export function analyze(argv: readonly ArgToken[], opts: ModelOptions = {}): Mem
   const listenersUnknown = certainty.firstUnknown(LISTENER_SETTINGS);
   const userUnknown = host.root ? certainty.firstUnknown(['username']) : null;
   const startup = certainStartup(start.startup, applied, certainty, argv, start.hostUnknowns);
-  const unknownOf = (...what: (keyof Settings | 'listeners' | 'runsAs')[]): Unknown | null => {
+  // Nothing about the arguments unknown (most files): every answer is null, without the rules' lists of
+  // settings being walked, on every rule of every file.
+  const unknownOf: MemcachedModel['unknownOf'] = certainty.clean ? () => null : (...what) => {
     for (const w of what) {
       const u = w === 'listeners' ? listenersUnknown : w === 'runsAs' ? userUnknown : certainty.firstUnknown([w]);
       if (u) return u;
