@@ -10,7 +10,7 @@
  * device whose open has side effects (a watchdog, a tape) is never opened at all.
  */
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
-import { resolve as resolvePath } from 'node:path';
+import { absolutePath as resolvePath } from './system/paths.js';
 import { SourceText } from './source.js';
 import { visible } from './report/visible.js';
 
@@ -267,6 +267,23 @@ export const NO_HOST_FILES: HostFileAccess = {
 };
 
 /**
+ * The named paths, resolved, for each list of them (a run passes every file the same list): made when a
+ * value first needs the answer, once per list and current folder, not for every file of the run (which
+ * made a run over n files of /etc cost n² path resolutions). A list is never changed once given.
+ */
+const namedSets = new WeakMap<readonly string[], { cwd: string; set: Set<string> }>();
+
+function namedSet(named: readonly string[]): Set<string> {
+  const cwd = process.cwd();
+  let made = namedSets.get(named);
+  if (!made || made.cwd !== cwd) {
+    made = { cwd, set: new Set(named.filter((p) => p !== '-').map((p) => resolvePath(p))) };
+    namedSets.set(named, made);
+  }
+  return made.set;
+}
+
+/**
  * The access for one linted file: host files are read when the file is this host's configuration (its
  * path is under /etc) or host checks are asked for (`hostChecks` true), never when they are refused
  * (`hostChecks` false). `named` are the paths given on the command line: their values may be shown;
@@ -280,12 +297,11 @@ export function hostFileAccess(linted: string, hostChecks: boolean | undefined, 
       ? { read: () => ({ unread: 'host checks are off (--no-host-checks)' }), mayShow: () => false }
       : NO_HOST_FILES;
   }
-  const shown = new Set(named.filter((p) => p !== '-').map((p) => resolvePath(p)));
   return {
     read: (path) => {
       const r = readNamedHostFile(path, MAX_NAMED_FILE_SIZE);
       return 'text' in r ? r : { unread: `mchard cannot read it here: ${r.error}` };
     },
-    mayShow: (path) => showAll || shown.has(resolvePath(path)),
+    mayShow: (path) => showAll || namedSet(named).has(resolvePath(path)),
   };
 }

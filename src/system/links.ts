@@ -4,7 +4,8 @@
  * the host's files. Shared by the reader (src/cli/files.ts) and the safe write (src/fix/write.ts).
  */
 import { lstatSync, realpathSync, type Stats } from 'node:fs';
-import { basename, dirname, isAbsolute, resolve } from 'node:path';
+import { basename, dirname, isAbsolute } from 'node:path';
+import { absolutePath } from './paths.js';
 
 export function isInside(child: string, parent: string): boolean {
   return child === parent || child.startsWith(parent.endsWith('/') ? parent : `${parent}/`);
@@ -30,13 +31,14 @@ export interface Located {
  */
 export function locateInTree(path: string, tree?: string, folders?: FolderResolver): Located {
   const treeGiven = tree ?? dirname(path);
-  const treeAbs = resolve(treeGiven);
+  const treeAbs = absolutePath(treeGiven);
   const real = folders ?? realpathSync.native;
   // The kernel's resolution (realpath(3)), as reading the file does: `a/../x` is x beside where the link a leads, not ./x.
   const treeReal = real(treeGiven);
   const inside = folders && tree === undefined ? inFolder(path, treeReal) : { target: realpathSync.native(path) };
   const target = inside.target;
-  const resolved = { target, treeAbs, treeReal, ...(inside.stat ? { fileStat: inside.stat } : {}) };
+  const resolved: Pick<Located, 'target' | 'treeAbs' | 'treeReal' | 'fileStat'> = { target, treeAbs, treeReal };
+  if (inside.stat) resolved.fileStat = inside.stat;
   if (!isAbsolute(treeGiven)) {
     // A relative argument inside the current folder names something in it: a folder link on the way must not lead out.
     const cwd = process.cwd();
