@@ -107,8 +107,11 @@ const ITEM_SIZE_MIN = 1024;
 const ITEM_SIZE_MAX = 1024 * 1024 * 1024;
 const SLAB_PAGE = 1024 * 1024;
 
-function isIPv4(text: string): boolean {
-  return /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(text) && text.split('.').every((p) => Number(p) <= 255);
+const DOTTED_QUAD = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+export function isIPv4(text: string): boolean {
+  // Four groups of one to three digits, none above 255 (the groups are the parts split at the dots).
+  const m = DOTTED_QUAD.exec(text);
+  return m !== null && Number(m[1]) <= 255 && Number(m[2]) <= 255 && Number(m[3]) <= 255 && Number(m[4]) <= 255;
 }
 function isIPv6(text: string): boolean {
   return text.includes(':') && /^[0-9a-fA-F:.]+(%[\w.-]+)?$/.test(text);
