@@ -73,10 +73,14 @@ type FileTraits = { dialect: DialectName; unreadable: boolean; argvUnknown: bool
  * none does; `test/engine/rule-plan.test.ts` holds the plan to ruleRuns).
  */
 const NO_SEVERITIES: ReadonlyMap<string, Severity | 'off'> = new Map();
+const NO_RULES: ReadonlySet<string> = new Set();
 
-const plans = new WeakMap<readonly Rule[], WeakMap<ReadonlyMap<string, Severity | 'off'>, Map<string, readonly [Rule[], Rule[]]>>>();
+/** The rules a file runs: [every phase but the file phase, the file phase], and the IDs of both. */
+export type RulePlan = readonly [Rule[], Rule[]] & { readonly ids: ReadonlySet<string> };
 
-export function rulePlan(rules: readonly Rule[], file: FileTraits, severities: ReadonlyMap<string, Severity | 'off'>): readonly [Rule[], Rule[]] {
+const plans = new WeakMap<readonly Rule[], WeakMap<ReadonlyMap<string, Severity | 'off'>, Map<string, RulePlan>>>();
+
+export function rulePlan(rules: readonly Rule[], file: FileTraits, severities: ReadonlyMap<string, Severity | 'off'>): RulePlan {
   let bySeverities = plans.get(rules);
   if (!bySeverities) plans.set(rules, (bySeverities = new WeakMap()));
   let byTraits = bySeverities.get(severities);
@@ -85,7 +89,7 @@ export function rulePlan(rules: readonly Rule[], file: FileTraits, severities: R
   let plan = byTraits.get(key);
   if (!plan) {
     const runs = rules.filter((rule) => ruleRuns(rule, file, severities));
-    plan = [runs.filter((rule) => !PHASES[rule.phase].last), runs.filter((rule) => PHASES[rule.phase].last)];
+    plan = Object.assign([runs.filter((rule) => !PHASES[rule.phase].last), runs.filter((rule) => PHASES[rule.phase].last)] as [Rule[], Rule[]], { ids: new Set(runs.map((rule) => rule.id)) as ReadonlySet<string> });
     byTraits.set(key, plan);
   }
   return plan;
@@ -153,15 +157,17 @@ export function lintSource(source: SourceText, dialect: DialectName, settings: L
     // Compared as the dialect reads the text (a template's masked text, without the template layer's marks).
     trailingCommentIsComment: (span) => sameReading((text) => reader.parse(new SourceText(source.path, text), context), dialectReading(config), span),
   });
-  const ran = new Set<string>();
-  const directives: Directives = { list: found.list, problems: found.problems, ran, dialect };
+  // `ran` is filled in once the instances' plans are known, before any rule runs.
+  const directives: { -readonly [K in keyof Directives]: Directives[K] } = { list: found.list, problems: found.problems, ran: NO_RULES, dialect };
   // Each report becomes its finding at once (or is dropped, when suppressed): a file with forty thousand
   // findings never holds a second list of what the rules reported.
   const findings: Finding[] = [];
   // A file that starts several memcached instances (a manifest with several memcached workloads): each is
   // linted on its own model, its findings marked with its index; the directives are the file's.
   const parts = config.parts && config.parts.length > 1 ? config.parts : null;
-  const instances = (parts ?? [config]).map((part, i) => lintInstance(source, part, settings, severities, directives, ran, findings, parts ? i : undefined));
+  const instances = (parts ?? [config]).map((part, i) => lintInstance(source, part, settings, severities, directives, findings, parts ? i : undefined));
+  // The rules that run: every instance's rules of the other phases, and the first's file-phase rules.
+  directives.ran = instances.length === 1 ? instances[0].plan.ids : new Set([...instances.flatMap((x) => x.plan[0].map((r) => r.id)), ...instances[0].plan[1].map((r) => r.id)]);
   // Every phase but the file phase first, in every instance: the file-phase rules judge the directives by
   // what the others reported, once for the file.
   for (const instance of instances) instance.run(false);
@@ -184,10 +190,9 @@ function lintInstance(
   settings: LintSettings,
   severities: ReadonlyMap<string, Severity | 'off'>,
   directives: Directives,
-  ran: Set<string>,
   all: Finding[],
   part: number | undefined,
-): { result: LintResult; run: (last: boolean) => void } {
+): { result: LintResult; run: (last: boolean) => void; plan: RulePlan } {
   const model = analyzeConfig(config, settings.options, settings.host);
   // Every message passes here: values from a host file the user did not name are hidden, long values cut.
   const shown = shownFor(config);
@@ -247,11 +252,10 @@ function lintInstance(
   const run = (last: boolean) => {
     for (const rule of plan[last ? 1 : 0]) {
       current = rule;
-      ran.add(rule.id);
       rule.check(ctx);
     }
   };
-  return { result: { config, model, exposure, findings, directives }, run };
+  return { result: { config, model, exposure, findings, directives }, run, plan };
 }
 
 /**

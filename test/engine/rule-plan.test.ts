@@ -5,11 +5,19 @@
  * same maps asked again (the remembered answers) and with new ones.
  */
 import fc from 'fast-check';
-import { rulePlan, ruleRuns } from '../../src/engine/lint.js';
+import { lintSource, rulePlan, ruleRuns } from '../../src/engine/lint.js';
 import { PHASES, type Rule } from '../../src/engine/rule.js';
 import type { Severity } from '../../src/engine/types.js';
 import type { DialectName } from '../../src/dialects/types.js';
 import { RULES } from '../../rules/index.js';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { decodeConfig } from '../../src/input.js';
+import { SourceText } from '../../src/source.js';
+import { chooseDialect } from '../../src/dialects/detect.js';
+import { loadAllDialects } from '../../src/dialects/index.js';
+import { defaultRuleOptions } from '../../src/engine/defaults.js';
+import { ROOT, SHARED } from '../helpers/paths.js';
 
 const DIALECTS: DialectName[] = ['debian', 'sysconfig', 'systemd', 'openrc', 'rcconf', 'compose', 'dockerfile', 'supervisord', 'argv', 'kubernetes', 'helm'];
 const LEVELS: (Severity | 'off')[] = ['error', 'warning', 'info', 'off'];
@@ -60,5 +68,36 @@ describe('rulePlan', () => {
     // launchFails absent is launchFails false.
     const { launchFails: _, ...noLaunch } = base;
     expect(rulePlan(RULES, noLaunch, severities)).toBe(plain);
+  });
+});
+
+describe('directives.ran', () => {
+  it('is the IDs of the rules whose check ran on the file, for every real file and every rule example (files with several instances included)', async () => {
+    await loadAllDialects();
+    const called = new Set<string>();
+    // The same rules, each recording that its check ran.
+    const recording: Rule[] = RULES.map((r) => ({ ...r, check: (ctx) => (called.add(r.id), r.check(ctx)) }) as Rule);
+    const list = (dir: string): string[] =>
+      existsSync(dir) ? readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? list(join(dir, f)) : [join(dir, f)])) : [];
+    const inputs: { path: string; text: string; dialect: DialectName }[] = [];
+    for (const p of [...list(join(ROOT, 'samples')), ...list(join(SHARED, 'corpus')), ...list(join(ROOT, 'test/fixtures/real')), ...list(join(ROOT, 'test/fixtures/detect'))]) {
+      try {
+        const text = decodeConfig(p, readFileSync(p)).text;
+        const dialect = chooseDialect(p, text, undefined);
+        if (dialect) inputs.push({ path: p, text, dialect });
+      } catch {
+        // unreadable: never linted
+      }
+    }
+    for (const r of RULES) for (const which of ['bad', 'good'] as const) inputs.push({ path: '/srv/memcached.conf', text: r.docs.example[which], dialect: r.docs.example.dialect });
+    let several = 0;
+    for (const input of inputs) {
+      called.clear();
+      const result = lintSource(new SourceText(input.path, input.text), input.dialect, { rules: recording, options: defaultRuleOptions() });
+      if (result.parts) several++;
+      expect([...result.directives.ran].sort()).toEqual([...called].sort());
+    }
+    expect(inputs.length).toBeGreaterThan(100);
+    expect(several).toBeGreaterThan(0);
   });
 });
