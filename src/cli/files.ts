@@ -86,7 +86,7 @@ function linkLeadsOut(path: string): { reason: string | null; stat?: Stats } {
 export async function loadFile(path: string, dialect?: DialectName, limits: ReadLimits & { followLinks?: boolean } = {}): Promise<LoadedFile> {
   const links = limits.followLinks === false ? linkLeadsOut(path) : { reason: null };
   if (links.reason) throw new InputError(path, `${links.reason}; mchard reads a file there only with --follow-symlinks (or --host-checks for this host's own configuration)`);
-  const source = readConfig(readsStdin(path) ? '-' : path, { ...limits, known: links.stat });
+  const source = readConfig(readsStdin(path) ? '-' : path, { maxBytes: limits.maxBytes, known: links.stat });
   const detection = detectDialect(path, source.text, dialect, companionsOf(path));
   if (detection.refused) throw new RefusedError(detection);
   await loadDialect(detection.dialect);

@@ -175,8 +175,10 @@ export function lintSource(source: SourceText, dialect: DialectName, settings: L
   // Rule IDs are ASCII: a code-unit comparison, not localeCompare (whose first call loads ICU's collator, ~5 ms).
   findings.sort((a, b) => a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) || (a.part ?? 0) - (b.part ?? 0));
   const results = instances.map((x) => x.result);
-  if (!parts) return { ...results[0], findings };
-  return { ...results[0], findings, parts: results };
+  const first = results[0];
+  // Written out, not spread: one object literal of known shape per file.
+  if (!parts) return { config: first.config, model: first.model, exposure: first.exposure, findings, directives: first.directives };
+  return { config: first.config, model: first.model, exposure: first.exposure, findings, directives: first.directives, parts: results };
 }
 
 /**

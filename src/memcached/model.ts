@@ -69,8 +69,14 @@ export function analyze(argv: readonly ArgToken[], opts: ModelOptions = {}): Mem
     argv,
     parsed,
     applied,
-    ...start,
+    // StartupResult's fields one by one, in its order (a spread in the middle of a literal copied them one
+    // at a time through the runtime, for every file).
     startup,
+    refusals: start.refusals,
+    listeners: start.listeners,
+    entries: start.entries,
+    runsAs: start.runsAs,
+    hostUnknowns: start.hostUnknowns,
     certainty,
     known,
     listenersKnown: listenersUnknown ? { known: false, value: start.listeners, unknown: listenersUnknown } : { known: true, value: start.listeners },
