@@ -8,7 +8,10 @@ import { basename, dirname, isAbsolute } from 'node:path';
 import { absolutePath } from './paths.js';
 
 export function isInside(child: string, parent: string): boolean {
-  return child === parent || child.startsWith(parent.endsWith('/') ? parent : `${parent}/`);
+  // child starts with parent and a "/" (or parent ends with one), without building `${parent}/` per call.
+  if (child === parent) return true;
+  if (!child.startsWith(parent)) return false;
+  return parent.endsWith('/') || child.charCodeAt(parent.length) === 47 /* / */;
 }
 
 export interface Located {

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { resolve } from 'node:path';
 import { absolutePath } from '../../src/system/paths.js';
 import { hostFileAccess } from '../../src/input.js';
+import { isInside } from '../../src/system/links.js';
 
 const component = fc.constantFrom('a', 'etc', 'memcached.conf', '.', '..', '', '...', '.hidden', 'b c', 'x\\y', '-', 'é', '..a', 'a..');
 const path = fc.tuple(fc.boolean(), fc.array(component, { maxLength: 7 })).map(([abs, parts]) => (abs ? '/' : '') + parts.join('/'));
@@ -49,5 +50,14 @@ describe('hostFileAccess.mayShow, the named paths resolved once per list', () =>
   it('reads nothing for a file outside /etc without host checks, and shows everything with showAll', () => {
     expect(hostFileAccess('repo/memcached.conf', undefined, ['repo/memcached.conf']).mayShow('repo/memcached.conf')).toBe(false);
     expect(hostFileAccess('/etc/memcached.conf', undefined, [], true).mayShow('/etc/anything')).toBe(true);
+  });
+});
+
+describe('isInside', () => {
+  it('is "the child is the parent or starts with the parent and a slash"', () => {
+    const ref = (child: string, parent: string) => child === parent || child.startsWith(parent.endsWith('/') ? parent : `${parent}/`);
+    const p = fc.string({ unit: fc.constantFrom('a', 'b', '/', '.'), maxLength: 8 });
+    fc.assert(fc.property(p, p, (child, parent) => expect(isInside(child, parent)).toBe(ref(child, parent))), { numRuns: 5000 });
+    fc.assert(fc.property(p, p, (parent, rest) => expect(isInside(parent + rest, parent)).toBe(ref(parent + rest, parent))), { numRuns: 5000 });
   });
 });
