@@ -122,9 +122,11 @@ function isLoopback(text: string): boolean {
 }
 
 /** 0.0.0.0 or ::, which bind on any machine. */
-function isUnspecified(text: string): boolean {
-  return isIPv4(text) ? text.split('.').every((p) => Number(p) === 0) : /^[0:]+$/.test(text);
+export function isUnspecified(text: string): boolean {
+  // A dotted quad of zeros ("0", "00" or "000" each), else only zeros and colons.
+  return isIPv4(text) ? ZERO_QUAD.test(text) : /^[0:]+$/.test(text);
 }
+const ZERO_QUAD = /^0{1,3}\.0{1,3}\.0{1,3}\.0{1,3}$/;
 
 /**
  * The port getaddrinfo ends up binding for memcached's decimal port string. memcached turns -1 into 0
