@@ -51,9 +51,10 @@ export const rule = defineRule({
     const opt = ctx.model.applied.setBy.username;
     if (!opt) {
       const wrapper = ctx.config.dialect === 'debian' ? ' (the Debian wrapper adds -u root only to a file with no options at all)' : '';
+      const why = ctx.config.startsAsWhy ? ` (${ctx.config.startsAsWhy})` : '';
       ctx.report({
         span: ctx.insertionPoint(),
-        message: `no -u option: memcached is started as root and exits 64 ("${text}")${wrapper}`,
+        message: `no -u option: memcached is started as root${why} and exits 64 ("${text}")${wrapper}`,
         fix: true,
       });
       return;

@@ -29,6 +29,7 @@
 // --sea builds the groups for the single executable (scripts/build-sea.mjs carries them as assets):
 // minified, and with no SARIF descriptors file (nothing is read from beside the executable).
 import { build } from 'esbuild';
+import ts from 'typescript';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -74,6 +75,46 @@ const common = {
   charset: 'ascii',
   define: { __MCHARD_VERSION__: JSON.stringify(pkg.version) },
   logLevel: 'warning',
+};
+
+/**
+ * Each rule's `docs` and `sources` deferred: `docs: { ... }` in rules/mcNNN-*.ts becomes
+ * `docs: () => ({ ... })` in the bundle. They are read only by `explain`, the docs and SARIF's
+ * descriptors (through docsOf and sourcesOf, src/engine/rule.ts); as values, every start built 62 rules'
+ * documentation (about 65 kB of text) and V8's code cache carried it. A function's body is compiled when
+ * it is first called, so the cache holds its place, not its text. The build checks what they make (5.
+ * below). The rule's source is unchanged: its documentation stays beside its check.
+ */
+const lazyRuleDocs = {
+  name: 'mchard-lazy-rule-docs',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]rules[\\/]mc\d{3}-[^\\/]+\.ts$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      const file = ts.createSourceFile(args.path, text, ts.ScriptTarget.Latest, true);
+      const edits = [];
+      const visit = (node) => {
+        if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && ['defineRule', 'noteRule'].includes(node.expression.text)) {
+          const def = node.arguments[0];
+          if (def && ts.isObjectLiteralExpression(def)) {
+            for (const p of def.properties) {
+              if (ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && ['docs', 'sources'].includes(p.name.text)) {
+                edits.push({ start: p.initializer.getStart(file), end: p.initializer.end, text: `() => (${text.slice(p.initializer.getStart(file), p.initializer.end)})`, name: p.name.text });
+              }
+            }
+          }
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(file);
+      const names = edits.map((e) => e.name);
+      if (!names.includes('docs') || !names.includes('sources')) {
+        throw new Error(`build: ${relative(root, args.path)}: no defineRule/noteRule call with docs: and sources: found (lazyRuleDocs)`);
+      }
+      let out = text;
+      for (const e of edits.sort((x, y) => y.start - x.start)) out = out.slice(0, e.start) + e.text + out.slice(e.end);
+      return { contents: out, loader: 'ts' };
+    });
+  },
 };
 
 // 1. The module graph: one esbuild pass over every root, to know each module's imports.
@@ -137,6 +178,7 @@ for (const g of GROUPS) {
     // For the build's own use (6. below): the SARIF descriptors of the rules the package ships.
     g.name === 'core' ? `export { prebuiltSarifRules } from ${JSON.stringify(join(root, 'src/report/sarif.ts'))};` : '',
     g.name === 'core' ? `export { RULES } from ${JSON.stringify(join(root, 'rules/index.ts'))};` : '',
+    g.name === 'core' ? `export { checkRuleDocumentation } from ${JSON.stringify(join(root, 'src/engine/rule.ts'))};` : '',
   ].join('\n');
   const result = await build({
     ...common,
@@ -155,6 +197,7 @@ for (const g of GROUPS) {
     define: { ...common.define, 'import.meta.url': '__filename', __MCHARD_PREBUILT_SARIF__: forSea ? 'false' : 'true' },
     logOverride: { 'empty-import-meta': 'error' },
     plugins: [
+      lazyRuleDocs,
       {
         name: 'mchard-groups',
         setup(b) {
@@ -205,15 +248,18 @@ if (metafile) writeFileSync(resolve(metafile), JSON.stringify(metas));
   });
 }
 
-// 5. The SARIF descriptors of the rules the package ships (src/report/sarif.ts, prebuiltSarifRules): made
-// by the core as built, once here instead of on every SARIF report.
-if (!forSea) {
+// 5. Every rule's documentation and sources, checked as defineRule checks them in the sources (the bundle
+// gives them as getters: lazyRuleDocs above), and the SARIF descriptors of the rules the package ships
+// (src/report/sarif.ts, prebuiltSarifRules): made by the core as built, once here instead of on every
+// SARIF report.
+{
   const make = [
     `const core = require(${JSON.stringify(join(root, 'bin', 'mchard.js'))}).loadCore(${JSON.stringify(outdir)}, 'none').exports;`,
-    `require('node:fs').writeFileSync(${JSON.stringify(join(outdir, 'sarif-rules.json'))}, core.prebuiltSarifRules(core.RULES, ${JSON.stringify(pkg.version)}));`,
+    `for (const rule of core.RULES) core.checkRuleDocumentation(rule);`,
+    forSea ? '' : `require('node:fs').writeFileSync(${JSON.stringify(join(outdir, 'sarif-rules.json'))}, core.prebuiltSarifRules(core.RULES, ${JSON.stringify(pkg.version)}));`,
   ].join('\n');
   const r = spawnSync(process.execPath, ['-e', make], { cwd: root, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`build: writing sarif-rules.json failed: ${r.stderr || r.error}`);
+  if (r.status !== 0) throw new Error(`build: checking the rules' documentation${forSea ? '' : ' and writing sarif-rules.json'} failed: ${r.stderr || r.error}`);
 }
 
 // 6. The core's code cache: bin/mchard.js runs lint and inspect once on sample files, then writes the

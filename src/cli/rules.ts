@@ -1,6 +1,6 @@
 /** `mchard rules` lists the catalogue; `mchard explain ID` prints one rule's documentation. */
 import { RULES } from '../../rules/index.js';
-import { describeSource, fixLabel } from '../engine/rule.js';
+import { describeSource, fixLabel, sourcesOf } from '../engine/rule.js';
 import { ruleHelpText } from '../report/rule-doc.js';
 import { oneOf, parseCommandArgs, UsageError } from './args.js';
 import type { Io } from './io.js';
@@ -27,7 +27,7 @@ export async function runRules(argv: string[], io: Io): Promise<number> {
       since: r.since,
       phase: r.phase,
       dialects: r.dialects,
-      sources: r.sources.map(describeSource),
+      sources: sourcesOf(r).map(describeSource),
     }));
     io.out(JSON.stringify(list, null, 2) + '\n');
     return 0;

@@ -24,7 +24,8 @@
  */
 import type { ArgToken, ArgUnknown, SourceText, Span } from '../source.js';
 import type { Dialect, LaunchFailure, Note, ParsedConfig } from './types.js';
-import { parseShVars, printLines, show, spanOfChars, splitFields, type ShAssignment, type ShVarsFile, type ShVarsNote, type ValueChar } from './sh-vars.js';
+import { commandThatMaySet, parseShVars, printLines, show, spanOfChars, splitFields, type ShAssignment, type ShVarsFile, type ShVarsNote, type ValueChar } from './sh-vars.js';
+import { shorten } from '../report/visible.js';
 
 export type OpenrcScript = 'gentoo' | 'alpine';
 
@@ -115,15 +116,31 @@ export function parseOpenrc(source: SourceText, opts: OpenrcOptions = {}): Openr
   };
   // openrc-run sources /etc/conf.d/memcached before /etc/conf.d/memcached.NAME (the service's base name
   // first, then the instance's), so a variable an instance file does not set keeps the main file's value.
-  const inherited = (name: string) => instance !== '' && !env.has(name);
-  const fromMain = (name: string): ArgUnknown => ({
-    kind: 'opaque',
-    depends: 'host',
-    reason: `${name} is not set in this file, so it keeps the value /etc/conf.d/memcached gives it (openrc-run sources that file before memcached.${instance})`,
-    decide: `/etc/conf.d/memcached on the host (mchard lint /etc/conf.d/memcached)`,
-    at: 0,
-  });
-  /** An unquoted `${name}` whose words come from the main file: any number of words, none known. */
+  // And a command the file runs (`. /etc/conf.d/memcached.common`, a function) may set any variable: one
+  // the file does not set, or sets before that command, then has a value the file does not show.
+  const elsewhere = (name: string): ArgUnknown | null => {
+    if (instance !== '' && !env.has(name)) {
+      return {
+        kind: 'opaque',
+        depends: 'host',
+        reason: `${name} is not set in this file, so it keeps the value /etc/conf.d/memcached gives it (openrc-run sources that file before memcached.${instance})`,
+        decide: `/etc/conf.d/memcached on the host (mchard lint /etc/conf.d/memcached)`,
+        at: 0,
+      };
+    }
+    const cmd = commandThatMaySet(vars, name);
+    if (!cmd) return null;
+    return {
+      kind: 'opaque',
+      depends: 'host',
+      reason: `line ${cmd.line} runs a shell command (${show(shorten(cmd.text, 60, 50))}), which may ${env.has(name) ? 'change' : 'set'} ${name}; mchard does not run it`,
+      decide: 'what that command does on the host (the file it sources, say)',
+      at: 0,
+    };
+  };
+  const inherited = (name: string) => elsewhere(name) !== null;
+  const fromMain = (name: string): ArgUnknown => elsewhere(name)!;
+  /** An unquoted `${name}` whose words come from elsewhere: any number of words, none known. */
   const inheritedWords = (name: string) => {
     exact = false;
     argv.push({ value: `\${${name}}`, span: null, origin: 'file', exact: false, unknown: fromMain(name), note: `depends on the host: ${fromMain(name).reason}` });

@@ -19,10 +19,11 @@
  *   else memcached_flags) and the pid file `/var/run/memcached/memcached.<p>.pid`; the instance without a
  *   profile is not started then. mchard checks one profile (the first enabled one) and notes the others.
  */
-import type { ArgToken, SourceText, Span } from '../source.js';
+import type { ArgToken, ArgUnknown, SourceText, Span } from '../source.js';
 import type { Dialect, LaunchFailure, Note, ParsedConfig } from './types.js';
 import { parseShellCommand, type SourcedChar } from './shell.js';
-import { parseShVars, printLines, show, spanOfChars, splitFields, type ShAssignment, type ShVarsFile, type ShVarsNote } from './sh-vars.js';
+import { commandThatMaySet, parseShVars, printLines, show, spanOfChars, splitFields, type ShAssignment, type ShCommand, type ShVarsFile, type ShVarsNote } from './sh-vars.js';
+import { shorten } from '../report/visible.js';
 import { pointInValue } from './openrc.js';
 
 export interface RcconfOptions {
@@ -118,13 +119,28 @@ export function parseRcconf(source: SourceText, opts: RcconfOptions = {}): Rccon
   const viaSu = user !== '' && user !== 'root';
 
   let exact = vars.exact && vars.syntaxError === null;
+  /** Why the vector depends on the host when no word of it says so itself (the first reason found). */
+  let why: string | null = vars.commands.length ? commandWords(vars.commands[0]) : null;
   const inexactBecause = (a: ShAssignment | undefined) => {
-    if (a && !a.exact) exact = false;
+    if (a && !a.exact) {
+      exact = false;
+      why ??= `the value of ${a.name} depends on the host: ${a.inexact}`;
+    }
   };
+  // A command the file runs (`. /etc/rc.conf.local`, a function) may set any variable: the flags or the
+  // user it sets after the file's own assignment (or in its place) are not what the file shows.
+  const elsewhere = (name: string, kind: 'opaque' | 'value'): ArgUnknown | null => {
+    const cmd = commandThatMaySet(vars, name);
+    if (!cmd) return null;
+    return { kind, depends: 'host', reason: `${commandWords(cmd)}, which may ${env.has(name) ? 'change' : 'set'} ${name}; mchard does not run it`, decide: 'what that command does on the host (the file it sources, say)', at: 0 };
+  };
+  const flagsElsewhere = elsewhere(flagsVariable, 'opaque');
+  const userElsewhere = elsewhere('memcached_user', 'value');
   inexactBecause(flags);
   inexactBecause(userAsg);
   if (profile !== null && flags && flags.name === 'memcached_flags' && /["'\\$`}]/.test(flags.value)) {
     exact = false;
+    why ??= `for profile ${show(profile)} the script reads memcached_flags once more with eval`;
     notes.push({
       kind: 'nested-shell',
       span: flags.valueSpan,
@@ -135,6 +151,7 @@ export function parseRcconf(source: SourceText, opts: RcconfOptions = {}): Rccon
     for (const a of [flags, userAsg]) {
       if (a && NESTED_SPECIAL.test(a.value)) {
         exact = false;
+        why ??= `rc.subr passes ${a.name} through su -m ${user} -c 'sh -c "..."', three shells mchard does not follow`;
         notes.push({
           kind: 'nested-shell',
           span: a.valueSpan,
@@ -164,19 +181,32 @@ export function parseRcconf(source: SourceText, opts: RcconfOptions = {}): Rccon
 
   const sh = parseShellCommand(chars);
   const fromPool = (span: Span | null) => (span ? pool.slice(span.start, span.end).filter((p): p is { start: number; end: number } => p !== null) : []);
+  const flagsEnd = flags?.chars.length ?? 0;
+  const unknownWord = (w: { value: string }, span: Span | null, u: ArgUnknown): ArgToken => ({ value: w.value, span, origin: 'file', exact: false, unknown: u, note: `depends on the host: ${u.reason}` });
   const argv: ArgToken[] = sh.words.map((w) => {
     const srcs = fromPool(w.span);
     const span = spanOfChars(srcs);
     const inUser = w.span !== null && w.span.start >= userStart && w.span.end <= userEnd;
+    const inFlags = w.span !== null && w.span.start < flagsEnd;
+    if (inUser && userElsewhere) return unknownWord(w, span, userElsewhere);
+    if (inFlags && flagsElsewhere) return unknownWord(w, span, flagsElsewhere);
     if (!span) {
       const isUserFlag = w.value === '-u' && w.span !== null && w.span.end === userStart - 1;
       const note = inUser ? 'memcached_user is not set, so the rc.d script uses its default, nobody' : undefined;
       return { value: w.value, span: isUserFlag && userAsg ? userAsg.span : null, origin: 'unit' as const, exact: w.exact, ...(note ? { note } : {}) };
     }
     const shown = source.slice(span);
-    const note = !w.exact ? `depends on the host: ${w.inexact}` : shown !== w.value ? `the shell reads ${show(shown)} as ${show(w.value)}` : undefined;
+    const note = !w.exact
+      ? `depends on the host: ${w.inexact}`
+      : !exact && why
+        ? `depends on the host: ${why}`
+        : shown !== w.value
+          ? `the shell reads ${show(shown)} as ${show(w.value)}`
+          : undefined;
     return { value: w.value, span, origin: 'file' as const, exact: w.exact && exact, ...(note ? { note } : {}) };
   });
+  // No flags in the file, but a command that may set them: they may be any options.
+  if (flagsElsewhere && flagsEnd === 0) argv.unshift({ value: `\${${flagsVariable}}`, span: null, origin: 'file', exact: false, unknown: flagsElsewhere, note: `depends on the host: ${flagsElsewhere.reason}` });
   if (!sh.words.every((w) => w.exact) || sh.extraCommands.length) exact = false;
 
   const mapped = (s: Span | null): Span => spanOfChars(fromPool(s)) ?? flags?.valueSpan ?? whole;
@@ -219,10 +249,16 @@ export function parseRcconf(source: SourceText, opts: RcconfOptions = {}): Rccon
     argvExact: exact,
     launchFailure,
     notes,
-    // su -m USER starts memcached as that user, so its -u is neither needed nor honoured.
-    ...(viaSu ? { startsAs: user } : {}),
+    // su -m USER starts memcached as that user, so its -u is neither needed nor honoured. Whether su is
+    // used at all depends on the user, when a command may set it.
+    ...(userElsewhere ? { startsAsUnknown: { reason: userElsewhere.reason, decide: userElsewhere.decide } } : viaSu ? { startsAs: user } : {}),
     print: () => printLines(vars.lines),
   };
+}
+
+/** A command of the file, for messages: `line 3 runs a shell command (". /etc/rc.conf.local")`. */
+function commandWords(cmd: ShCommand): string {
+  return `line ${cmd.line} runs a shell command (${show(shorten(cmd.text, 60, 50))})`;
 }
 
 /** FreeBSD `rc.conf`, read by the memcached rc.d script of the ports tree. */

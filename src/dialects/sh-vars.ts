@@ -60,6 +60,25 @@ export interface ShVarsFile {
   readonly syntaxError: { readonly message: string; readonly span: Span } | null;
   /** False when some line is a command we do not evaluate (it may change any variable). */
   readonly exact: boolean;
+  /** The commands the file runs (not assignments), in order: each may change any variable (`. FILE`, `eval`, a function). */
+  readonly commands: readonly ShCommand[];
+}
+
+export interface ShCommand {
+  readonly span: Span;
+  /** Its text as written (shown with `show` in messages). */
+  readonly text: string;
+  readonly line: number;
+}
+
+/**
+ * The first command the file runs after `name` is last assigned (or anywhere, when the file never assigns
+ * it): what may give `name` another value than the file shows. Null when no command can.
+ */
+export function commandThatMaySet(vars: ShVarsFile, name: string): ShCommand | null {
+  const a = vars.env.get(name);
+  const after = a ? a.span.end : -1;
+  return vars.commands.find((c) => c.span.start > after) ?? null;
 }
 
 const NAME_START = /[A-Za-z_]/;
@@ -120,6 +139,7 @@ export function parseShVars(text: string): ShVarsFile {
   const notes: ShVarsNote[] = [];
   const assignments: ShAssignment[] = [];
   const env = new Map<string, ShAssignment>();
+  const commands: ShCommand[] = [];
   const n = text.length;
   let i = 0;
   let exact = true;
@@ -398,6 +418,7 @@ export function parseShVars(text: string): ShVarsFile {
         }
         let e = i;
         while (e > cmdStart && /[ \t]/.test(text[e - 1])) e--;
+        commands.push({ span: { start: cmdStart, end: e }, text: text.slice(cmdStart, e), line: lineOf(cmdStart) });
         notes.push({
           kind: 'shell-command',
           span: { start: cmdStart, end: e },
@@ -419,7 +440,7 @@ export function parseShVars(text: string): ShVarsFile {
     }
   }
   notes.sort((x, y) => x.span.start - y.span.start);
-  return { lines: splitLines(text), assignments, env, notes, syntaxError, exact };
+  return { lines: splitLines(text), assignments, env, notes, syntaxError, exact, commands };
 }
 
 /** Text of the file from its lines, byte for byte. */

@@ -526,6 +526,17 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
     };
   }
 
+  // ExecStart='s "+" prefix runs the command with full privileges, and "!" without the credential change:
+  // either way systemd applies no User= (nor Group=), so memcached starts as root and -u decides ("!!"
+  // changes nothing where the kernel has ambient capabilities: Linux 4.3 and later, every realistic host).
+  let startsAsWhy: string | undefined;
+  const elevated = exec && !argvUnknown ? (exec.prefixes.includes('+') ? '+' : exec.prefixes.includes('!') && !exec.prefixes.includes('!!') ? '!' : null) : null;
+  if (elevated && (user !== null || dynamicUser)) {
+    startsAs = 'root';
+    startsAsUnknown = undefined;
+    startsAsWhy = `ExecStart='s "${elevated}" prefix makes systemd ignore ${user !== null ? `User=${user}` : 'DynamicUser='}`;
+  }
+
   notes.sort((x, y) => x.span.start - y.span.start || x.span.end - y.span.end);
   return {
     dialect: 'systemd',
@@ -536,6 +547,7 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
     notes,
     ...(startsAs !== undefined ? { startsAs } : {}),
     ...(startsAsUnknown ? { startsAsUnknown } : {}),
+    ...(startsAsWhy ? { startsAsWhy } : {}),
     ...(startupUnknown ? { startupUnknown } : {}),
     unit,
     dropIn,

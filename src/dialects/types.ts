@@ -79,6 +79,8 @@ export interface ParsedConfig<N extends Note = Note> {
    * placeholder for a user that is not root.
    */
   readonly startsAsUnknown?: { readonly reason: string; readonly decide: string };
+  /** Why the service starts memcached as `startsAs` where the file seems to say otherwise, for messages. */
+  readonly startsAsWhy?: string;
   /**
    * Set when the file does not decide whether memcached starts, whatever its options say: the program that
    * starts it may not run it, or not for long (the Debian wrapper's /bin/sh runs it in the background, or

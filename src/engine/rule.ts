@@ -309,7 +309,15 @@ export function appliesTo(rule: Pick<Rule, 'dialects'>, dialect: DialectName): b
   return rule.dialects === 'all' || rule.dialects.includes(dialect);
 }
 
-/** Declares a rule. Checks the declaration itself (the report checks happen as the rule runs). */
+/**
+ * Declares a rule. Checks the declaration itself (the report checks happen as the rule runs).
+ *
+ * A rule's `docs` and `sources` are read only by `explain`, the docs and SARIF's descriptors, always
+ * through docsOf and sourcesOf. In the bundle the build wraps each in a function (scripts/build.mjs,
+ * lazyRuleDocs), so a start never builds 80 rules' documentation and V8's code cache carries none of its
+ * text; the build checks them then (checkRuleDocumentation on every rule it ships). Given as values (the
+ * sources, the tests), they are checked here.
+ */
 export function defineRule<const D extends DialectName = DialectName, S = never>(def: RuleDefinition<D, S>): Rule {
   const bad = (problem: string): never => {
     throw new RuleContractError(def.id, problem);
@@ -324,15 +332,14 @@ export function defineRule<const D extends DialectName = DialectName, S = never>
     if (def.dialects.length === 0) bad('an empty dialect list (use "all", or name the dialects)');
     for (const d of def.dialects) if (!ALL_DIALECTS.includes(d)) bad(`unknown dialect "${d}"`);
   }
-  if (def.sources.length === 0) bad('no sources');
   const scoreOk = (n: unknown) => typeof n === 'number' && n >= 0.1 && n <= 10 && Math.round(n * 10) === n * 10;
   if (def.risk?.kind === 'security') {
     if (!scoreOk(def.risk.score)) bad(`security score ${String(def.risk.score)} is not 0.1–10.0 with one decimal`);
     for (const v of Object.values(def.risk.cases ?? {})) if (!scoreOk(v)) bad(`case score ${String(v)} is not 0.1–10.0 with one decimal`);
   } else if (def.risk?.kind !== 'correctness') bad('no risk (security(score) or correctness())');
   else if (def.risk.score !== undefined || def.risk.cases) bad('a correctness rule has no security score');
-  for (const s of def.sources) if (s.kind === 'cve' && !/^CVE-\d{4}-\d{4,}$/.test(s.id)) bad(`"${s.id}" is not a CVE ID`);
-  for (const [k, v] of Object.entries(def.docs)) if (typeof v === 'string' && v.trim() === '') bad(`empty docs.${k}`);
+  if (typeof def.sources !== 'function') checkSources(def);
+  if (typeof def.docs !== 'function') checkDocs(def);
   if (def.fix) {
     if (!(FIX_SAFETIES as readonly string[]).includes(def.fix.safety)) bad(`unknown fix safety "${def.fix.safety}"`);
     if (def.fix.why.trim() === '') bad('the fix does not say what it can break (fix.why)');
@@ -340,6 +347,41 @@ export function defineRule<const D extends DialectName = DialectName, S = never>
   }
   if (def.phase === 'audit' && def.fix) bad('an audit rule cannot offer a fix');
   return Object.freeze({ ...def }) as unknown as Rule;
+}
+
+function checkSources(rule: Pick<Rule, 'id' | 'sources'>): void {
+  const sources = sourcesOf(rule);
+  if (sources.length === 0) throw new RuleContractError(rule.id, 'no sources');
+  for (const s of sources) if (s.kind === 'cve' && !/^CVE-\d{4}-\d{4,}$/.test(s.id)) throw new RuleContractError(rule.id, `"${s.id}" is not a CVE ID`);
+}
+
+function checkDocs(rule: Pick<Rule, 'id' | 'docs'>): void {
+  for (const [k, v] of Object.entries(docsOf(rule))) if (typeof v === 'string' && v.trim() === '') throw new RuleContractError(rule.id, `empty docs.${k}`);
+}
+
+/** The checks of a rule's `docs` and `sources`, which defineRule leaves to the build when the bundle defers them. */
+export function checkRuleDocumentation(rule: Rule): void {
+  checkSources(rule);
+  checkDocs(rule);
+}
+
+/** What the bundle holds in place of a value it defers: a function that makes it (lazyRuleDocs). */
+type Deferred<T> = T | (() => T);
+const made = new WeakMap<object, unknown>();
+function valueOf<T>(v: Deferred<T>): T {
+  if (typeof v !== 'function') return v;
+  if (!made.has(v)) made.set(v, (v as () => T)());
+  return made.get(v) as T;
+}
+
+/** A rule's documentation (what, why, example, fix), made on first use in the bundle. */
+export function docsOf(rule: Pick<Rule, 'docs'>): RuleDocs {
+  return valueOf(rule.docs as Deferred<RuleDocs>);
+}
+
+/** The sources a rule's facts come from, made on first use in the bundle. */
+export function sourcesOf(rule: Pick<Rule, 'sources'>): readonly RuleSource[] {
+  return valueOf(rule.sources as Deferred<readonly RuleSource[]>);
 }
 
 /** The note kinds of the dialects `D`. */

@@ -157,7 +157,10 @@ export class Certainty {
 
   private mayAlsoSet(i: number): Unknown {
     const u = this.tokens[i]!.unknown;
-    return { ...u, reason: `${u.reason} may add options` };
+    // A template's reason names the text that decides (`{{ opts }} (line 5)`); the host's says why in a clause.
+    if (u.depends === 'template') return { ...u, reason: `${u.reason} may add options` };
+    const why = u.reason === 'depends on the host' ? '' : ` (${u.reason})`;
+    return { ...u, reason: `an argument that depends on the host${why} may add options` };
   }
 
   /** The occurrences that decide a setting (for -l every part, for -v every one, for -o every one). */

@@ -1,11 +1,11 @@
 /** A rule's documentation rendered as text (for `mchard explain`) and Markdown (SARIF help, docs pages). */
-import { describeSource, fixLabel, type Rule } from '../engine/rule.js';
+import { describeSource, docsOf, fixLabel, sourcesOf, type Rule } from '../engine/rule.js';
 import { DOC_LANGUAGE } from '../dialects/detect.js';
 // Control characters in an example (MC001's NUL bytes) are shown as `\xNN`, never raw.
 import { visibleBlock as visible } from './visible.js';
 
 export function ruleHelpMarkdown(r: Rule): string {
-  const d = r.docs;
+  const d = docsOf(r);
   const lang = DOC_LANGUAGE[d.example.dialect];
   return [
     `# ${r.id} ${r.slug}`,
@@ -41,13 +41,13 @@ export function ruleHelpMarkdown(r: Rule): string {
     ...(r.fix ? [safetyText(r), ''] : []),
     '## Sources',
     '',
-    ...r.sources.map((x) => `- ${describeSource(x)}`),
+    ...sourcesOf(r).map((x) => `- ${describeSource(x)}`),
     '',
   ].join('\n');
 }
 
 export function ruleHelpText(r: Rule): string {
-  const d = r.docs;
+  const d = docsOf(r);
   const indent = (s: string) => visible(s).replace(/\n$/, '').split('\n').map((l) => `    ${l}`).join('\n');
   return [
     `${r.id} ${r.slug} (${r.severity}${r.fix ? `, fixable: ${fixLabel(r)}` : ''})`,
@@ -70,7 +70,7 @@ export function ruleHelpText(r: Rule): string {
     ...(r.fix ? [wrap(safetyText(r))] : []),
     '',
     'Sources:',
-    ...r.sources.map((x) => `  - ${describeSource(x)}`),
+    ...sourcesOf(r).map((x) => `  - ${describeSource(x)}`),
     '',
   ].join('\n');
 }

@@ -28,7 +28,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ruleHelpMarkdown, ruleHelpText } from './rule-doc.js';
-import { describeSource } from '../engine/rule.js';
+import { describeSource, docsOf, sourcesOf } from '../engine/rule.js';
 import { PROJECT_URL, ruleDocUrl } from './rule-link.js';
 import { caseScore, scoreText } from './security.js';
 import { identities, reportPath } from './fingerprint.js';
@@ -71,7 +71,7 @@ export function ruleDescriptor(r: Rule, toolVersion: string): ReportingDescripto
     id: r.id,
     name: clip(r.slug, GITHUB_LIMITS.nameLength),
     shortDescription: { text: clip(r.summary, GITHUB_LIMITS.descriptionLength) },
-    fullDescription: { text: clip(r.docs.what.replace(/`/g, ''), GITHUB_LIMITS.descriptionLength) },
+    fullDescription: { text: clip(docsOf(r).what.replace(/`/g, ''), GITHUB_LIMITS.descriptionLength) },
     helpUri: ruleDocUrl(r.id, toolVersion),
     help: { text: ruleHelpText(r), markdown: ruleHelpMarkdown(r) },
     defaultConfiguration: { level: LEVEL[r.severity] },
@@ -84,7 +84,7 @@ export function ruleDescriptor(r: Rule, toolVersion: string): ReportingDescripto
       since: r.since,
       phase: r.phase,
       dialects: r.dialects === 'all' ? ['all'] : [...r.dialects],
-      sources: r.sources.map(describeSource),
+      sources: sourcesOf(r).map(describeSource),
     },
   };
 }

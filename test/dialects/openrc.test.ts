@@ -144,6 +144,42 @@ describe('openrc: reading the file', () => {
   });
 });
 
+describe('openrc: a command in the file', () => {
+  const stock = () => readFileSync(join(SHARED, 'corpus/other/086-gentoo-gentoo-memcached.confd'), 'utf8');
+
+  it('may set any variable the init script reads: one set before the command, or never, is unknown (not "not set", not the file\'s value)', () => {
+    // Gentoo's stock file as a user who keeps local settings elsewhere changes it: a line that sources them, at the end.
+    const text = `${stock()}. /etc/conf.d/memcached.local\n`;
+    const r = lintText(text, { dialect: 'openrc', path: '/etc/conf.d/memcached' });
+    expect(r.findings.filter((f) => f.severity !== 'info').map((f) => [f.ruleId, f.message])).toEqual([]);
+    expect(r.model.startup.certain).toBe(false);
+    const line = text.split('\n').length - 1;
+    const mc910 = findings(r, 'MC910').map((f) => f.message);
+    expect(mc910.some((m) => m.includes(`line ${line} runs a shell command (". /etc/conf.d/memcached.local"), which may change MAXCONN`))).toBe(true);
+    // SOCKET, which the stock file leaves commented out, may be set there too: it decides the whole connection part.
+    expect(mc910.some((m) => m.includes('which may set SOCKET'))).toBe(true);
+    // No garbled "X may add options": the options word reads as a sentence.
+    expect(mc910.every((m) => !/depends on the host may add/.test(m))).toBe(true);
+  });
+
+  it('what the file sets after the command is its own; what it never sets is unknown, where it was an error', () => {
+    // Alpine's script (which reads no SOCKET): -p takes the file's PORT, set after the command.
+    const first = parse(`. /etc/conf.d/memcached.local\n${stock()}`, 'alpine');
+    const p = first.argv[first.argv.findIndex((t) => t.value === '-p') + 1];
+    expect([p.value, p.unknown]).toEqual(['11211', undefined]);
+    // Gentoo's: SOCKET, never set in the file, may come from the command and decide the connection part.
+    expect(parse(`. /etc/conf.d/memcached.local\n${stock()}`, 'gentoo').argv[1]).toMatchObject({ value: '${SOCKET}', unknown: { kind: 'opaque' } });
+    // PORT and MAXCONN never set, after a command: before this, MC302 and MC401 errors ("PORT (not set) ... TCP port 0").
+    const text = '. /etc/default/memcached\nMEMUSAGE="64"\nLISTENON="127.0.0.1"\nMEMCACHED_BINARY="/usr/bin/memcached"\n';
+    const r = lintText(text, { dialect: 'openrc', path: '/etc/conf.d/memcached' });
+    expect(r.findings.filter((f) => f.severity === 'error').map((f) => f.ruleId)).toEqual([]);
+    expect(findings(r, 'MC910').some((f) => f.message.includes('line 1 runs a shell command (". /etc/default/memcached"), which may set MAXCONN'))).toBe(true);
+    // Control: the same file without the command is certain: PORT is not set, -p takes the next word.
+    const plain = lintText(text.split('\n').slice(1).join('\n'), { dialect: 'openrc', path: '/etc/conf.d/memcached' });
+    expect(plain.findings.filter((f) => f.severity === 'error').map((f) => f.ruleId)).toEqual(expect.arrayContaining(['MC302', 'MC401']));
+  });
+});
+
 describe('openrc: what the rules report, and where', () => {
   const gentoo = readFileSync(join(SHARED, 'corpus/other/086-gentoo-gentoo-memcached.confd'), 'utf8');
 

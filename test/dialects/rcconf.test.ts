@@ -82,6 +82,33 @@ describe('rcconf: the command line', () => {
   });
 });
 
+describe('rcconf: a command in the file', () => {
+  it('may change the flags or the user it runs after: they are unknown, with the line that decides', () => {
+    const text = 'memcached_enable="YES"\nmemcached_flags="-l 127.0.0.1 -U 0"\nmemcached_user="memcached"\n. /etc/rc.conf.local\n';
+    const c = parse(text);
+    expect(c.argv[0].unknown?.kind).toBe('opaque');
+    expect(c.argv[0].unknown?.reason).toBe('line 4 runs a shell command (". /etc/rc.conf.local"), which may change memcached_flags; mchard does not run it');
+    expect(c.startsAsUnknown?.reason).toMatch(/which may change memcached_user/);
+    const r = lint(text);
+    expect(r.model.runsAsKnown.known).toBe(false);
+    expect(r.model.listenersKnown.known).toBe(false);
+    // Flags the file never sets, after such a command: any options.
+    const none = parse('memcached_enable="YES"\n. /etc/rc.conf.local\n');
+    expect(none.argv[0]).toMatchObject({ value: '${memcached_flags}', exact: false, unknown: { kind: 'opaque' } });
+  });
+
+  it('what it sets after the command is its own, and the MC910 it still reports says why in words', () => {
+    const c = parse('. /etc/rc.conf.local\nmemcached_enable="YES"\nmemcached_flags="-l 127.0.0.1 -U 0"\nmemcached_user="memcached"\n');
+    expect(c.argv.slice(0, 4).map((t) => [t.value, t.unknown])).toEqual([['-l', undefined], ['127.0.0.1', undefined], ['-U', undefined], ['0', undefined]]);
+    expect(c.argv[0].note).toBe('depends on the host: line 1 runs a shell command (". /etc/rc.conf.local")');
+    expect(c.startsAsUnknown).toBeUndefined();
+    // Before: "depends on the host may add options".
+    const messages = lint('. /etc/rc.conf.local\nmemcached_enable="YES"\nmemcached_flags="-l 0.0.0.0"\n').findings.map((f) => f.message);
+    expect(messages.join('\n')).not.toMatch(/depends on the host may add/);
+    expect(messages.join('\n')).toMatch(/an argument that depends on the host \(line 1 runs a shell command \("\. \/etc\/rc\.conf\.local"\)\) may add options/);
+  });
+});
+
 describe('rcconf: what the rules report, and where', () => {
   const sample = readFileSync(join(ROOT, 'samples/freebsd-rc.conf'), 'utf8');
 

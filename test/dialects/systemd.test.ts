@@ -176,6 +176,27 @@ describe('who memcached runs as', () => {
     expect(findings(lint(unit('User=root\nExecStart=/usr/bin/memcached -u root -l 127.0.0.1')), 'MC201')).toHaveLength(1);
   });
 
+  it('ExecStart=\'s "+" and "!" prefixes make systemd ignore User=: memcached starts as root, and without -u exits 64', () => {
+    // systemd.service(5), "Command lines": "+" runs the command with full privileges (User=, Group= and the
+    // sandboxing are not applied); "!" leaves only the credential change (User=, Group=) to the process;
+    // "!!" acts only where the kernel lacks ambient capabilities (before Linux 4.3).
+    for (const prefix of ['+', '!', '-+', '@!']) {
+      const argv0 = prefix.includes('@') ? ' memcached' : '';
+      const r = lint(unit(`User=memcache\nExecStart=${prefix}/usr/bin/memcached${argv0} -l 127.0.0.1 -U 0`));
+      expect([prefix, r.config.startsAs, r.model.startup.ok, r.model.startup.exitCode]).toEqual([prefix, 'root', false, 64]);
+      const [f] = findings(r, 'MC202');
+      expect(f.message).toContain(`(ExecStart='s "${prefix.replace(/[-@]/g, '')}" prefix makes systemd ignore User=memcache)`);
+      // With -u, memcached drops to that user itself.
+      const withU = lint(unit(`User=memcache\nExecStart=${prefix}/usr/bin/memcached${argv0} -l 127.0.0.1 -U 0 -u memcache`));
+      expect([withU.model.startup.ok, withU.model.runsAs, findings(withU, 'MC202')]).toEqual([true, 'memcache', []]);
+    }
+    // "!!", and no prefix: User= applies.
+    for (const prefix of ['!!', '']) {
+      const r = lint(unit(`User=memcache\nExecStart=${prefix}/usr/bin/memcached -l 127.0.0.1 -U 0`));
+      expect([prefix, r.config.startsAs, r.model.startup.ok, r.model.runsAs]).toEqual([prefix, 'memcache', true, 'memcache']);
+    }
+  });
+
   it('User= also sets $USER for the command line', () => {
     expect(parse(unit('User=memcache\nExecStart=/usr/bin/memcached -u $USER')).argv.map((t) => t.value)).toEqual(['-u', 'memcache']);
   });

@@ -7,12 +7,15 @@ import { lintSource, ruleRuns } from '../../src/engine/lint.js';
 import { defaultRuleOptions } from '../../src/engine/defaults.js';
 import {
   appliesTo,
+  checkRuleDocumentation,
   defineRule,
+  docsOf,
   FIX_SAFETIES,
   noteRule,
   PHASE_NAMES,
   PHASES,
   RuleContractError,
+  sourcesOf,
   type FindingInput,
   type Rule,
 } from '../../src/engine/rule.js';
@@ -84,6 +87,36 @@ describe('defineRule refuses a declaration that breaks the contract', () => {
   ])('%s', (_what, def) => {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     expect(() => defineRule({ ...BASE, ...(def as any) })).toThrow(RuleContractError);
+  });
+});
+
+describe('documentation the bundle defers (docs and sources given as functions, scripts/build.mjs)', () => {
+  const check = () => {};
+  const base = { ...BASE, id: 'MC990', phase: 'settings' as const, dialects: 'all' as const, fix: null, check };
+  it.each([
+    ['no sources', { sources: () => [] }],
+    ['a CVE that is not a CVE ID', { sources: () => [{ kind: 'cve', id: 'CVE-18' }] }],
+    ['an empty docs field', { docs: () => ({ ...BASE.docs, why: ' ' }) }],
+  ])('%s: defineRule leaves it to checkRuleDocumentation, which refuses it', (_what, deferred) => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const rule = defineRule({ ...base, ...(deferred as any) });
+    expect(() => checkRuleDocumentation(rule)).toThrow(RuleContractError);
+    // The same given as values: refused at once.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const values = Object.fromEntries(Object.entries(deferred).map(([k, f]) => [k, (f as () => unknown)()])) as any;
+    expect(() => defineRule({ ...base, ...values })).toThrow(RuleContractError);
+  });
+
+  it('docsOf and sourcesOf make a deferred value once, and give a value as it is', () => {
+    let made = 0;
+    const rule = defineRule({ ...base, docs: (() => (made++, BASE.docs)) as unknown as typeof BASE.docs });
+    expect(docsOf(rule)).toBe(BASE.docs);
+    expect(docsOf(rule)).toBe(BASE.docs);
+    expect(made).toBe(1);
+    const plain = defineRule(base);
+    expect(docsOf(plain)).toBe(BASE.docs);
+    expect(sourcesOf(plain)).toBe(BASE.sources);
+    expect(() => checkRuleDocumentation(plain)).not.toThrow();
   });
 });
 

@@ -4,7 +4,7 @@
  * command lines, JSON that a terminal can show, and shortening long values.
  */
 import fc from 'fast-check';
-import { boundedMessage, guardTerminal, hasUnsafe, safeJson, shellQuote, shorten, visible, visibleBlock } from '../../src/report/visible.js';
+import { boundedMessage, guardTerminal, hasUnsafe, knownSafe, safeJson, shellQuote, shorten, visible, visibleBlock } from '../../src/report/visible.js';
 import { formatReport, FORMATS } from '../../src/report/index.js';
 import { githubLine } from '../../src/report/github.js';
 import { input, finding } from './fixtures.js';
@@ -79,6 +79,27 @@ describe('guardTerminal (the last guard of every command output)', () => {
       }),
       { numRuns: 500, seed: 14 },
     );
+  });
+});
+
+describe('knownSafe (the characters the block check passes without the Unicode regular expression)', () => {
+  it('is true only of characters the regular expression finds safe, in and out of a block', () => {
+    let safe = 0;
+    for (let c = 0x80; c <= 0xffff; c++) {
+      if (!knownSafe(c)) continue;
+      safe++;
+      const ch = String.fromCharCode(c);
+      // The regular expressions' own verdicts, through the functions that use them.
+      expect([c.toString(16), hasUnsafe(ch), visible(ch), visibleBlock(`a${ch}b\n`), guardTerminal(`${ch}\n`)]).toEqual([c.toString(16), false, ch, `a${ch}b\n`, `${ch}\n`]);
+    }
+    // The ranges, counted: a typo that shrank them to nothing would pass the loop above.
+    expect(safe).toBe(94 + 24 + 47 + 624 + 704);
+    // Their neighbours the regular expression escapes are not in them.
+    for (const c of [0xa0, 0xad, 0x200b, 0x200f, 0x2028, 0x2029, 0x202a, 0x202f, 0x205f, 0x2060, 0x2066]) expect([c, knownSafe(c), hasUnsafe(String.fromCharCode(c))]).toEqual([c, false, true]);
+  });
+
+  it('a block with such characters and one unsafe one is still escaped', () => {
+    expect(guardTerminal('a \u2014 b \u2192 c\u202e d\n')).toBe('a \u2014 b \u2192 c\\u202e d\n');
   });
 });
 
