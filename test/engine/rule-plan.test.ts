@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { lintSource, rulePlan, ruleRuns } from '../../src/engine/lint.js';
-import { PHASES, type Rule } from '../../src/engine/rule.js';
+import { docsOf, PHASES, type Rule } from '../../src/engine/rule.js';
 import type { Severity } from '../../src/engine/types.js';
 import type { DialectName } from '../../src/dialects/types.js';
 import { RULES } from '../../rules/index.js';
@@ -89,7 +89,7 @@ describe('directives.ran', () => {
         // unreadable: never linted
       }
     }
-    for (const r of RULES) for (const which of ['bad', 'good'] as const) inputs.push({ path: '/srv/memcached.conf', text: r.docs.example[which], dialect: r.docs.example.dialect });
+    for (const r of RULES) for (const which of ['bad', 'good'] as const) inputs.push({ path: '/srv/memcached.conf', text: docsOf(r).example[which], dialect: docsOf(r).example.dialect });
     let several = 0;
     for (const input of inputs) {
       called.clear();
