@@ -91,7 +91,7 @@ function reportUndecided(ctx: RuleContext): void {
     const tok = u.index === undefined ? undefined : ctx.config.argv[u.index];
     const who = u.depends === 'template' ? 'the template' : 'the host';
     ctx.report({
-      span: tok?.span ?? null,
+      span: tok?.span ?? u.span ?? null,
       namesTemplate: true,
       message: `${u.reason}: ${who} decides ${what.join(', ')}; the checks that need ${what.length > 1 ? 'them' : 'it'} were skipped (${u.decide} decides)`,
     });

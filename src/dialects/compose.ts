@@ -23,6 +23,11 @@
  *   (`images/bitnami.ts`), which gives the argument vector, the user (1001) and SASL (on only with a
  *   non-empty `MEMCACHED_PASSWORD`). `env_file:` is never read: a variable the file does not set may be
  *   set there, so the ones that decide the options are unknown.
+ * - `extends:` of a service of this file is followed as Compose follows it: the keys a service does not set
+ *   come from the service it extends (its command:, entrypoint:, image:, user:...), `ports:`, `expose:`,
+ *   `env_file:` and `environment:` add up (the extending service's variables winning). `extends:` naming
+ *   another file (`file:`) is never followed (mchard does not read a file because a file it checks names
+ *   it): memcached's options are unknown, and the message says which service of which file decides them.
  * - Any other image (or one built with `build:`) has an ENTRYPOINT, CMD, USER and environment mchard cannot
  *   see, so unless the file's own `entrypoint:` runs memcached, memcached's arguments are unknown
  *   (`argvUnknown`): the option rules stay quiet, MC910 says where the options are, fix adds nothing.
@@ -38,6 +43,7 @@ import { bitnamiStart, type BitnamiStart, type EnvValue } from './images/bitnami
 import { bitnamiNote, type ContainerImageNote } from './container-notes.js';
 import { memcachedImageName } from './detect.js';
 import { InputError } from '../input.js';
+import { aliasProblem, deref as derefIndexed, indexAliases } from './yaml-graph.js';
 
 /**
  * Deepest nesting of collections read. Compose files nest a handful of levels; the YAML library's parser,
@@ -125,6 +131,11 @@ export interface ComposeService {
    * leave it alone.
    */
   readonly merged: ReadonlySet<string>;
+  /**
+   * The service's keys whose value comes from the service it extends (`extends:` in this file): written in
+   * that service, which other services may extend too, so the editors leave them alone.
+   */
+  readonly inherited: ReadonlySet<string>;
 }
 
 /** A variable of `environment:`, with its node (the editor changes its value). */
@@ -225,9 +236,11 @@ function commandWords(node: Node, text: string, key: string): Words {
   return { tokens: [], error: { reason: `Compose refuses the file: ${key} must be a string or a list of strings`, span: sp }, notes };
 }
 
-/** The node an alias names, or the node itself. */
+/** The node an alias names, or the node itself (the document's aliases are indexed once, yaml-graph.ts). */
 function deref(doc: Document, node: unknown): unknown {
-  return isAlias(node) ? node.resolve(doc) : node;
+  if (!isAlias(node)) return node;
+  indexAliases(doc);
+  return derefIndexed(node);
 }
 
 /**
@@ -253,8 +266,8 @@ export function mergedGet(doc: Document, map: YAMLMap, key: string, depth = 0): 
 }
 
 /** A service's `extends:` (`extends: base`, or `{service:, file:}`): the service it extends and the file, null for this one. */
-function extendsOf(node: YAMLMap): { service: string; file: string | null } | null {
-  const e = node.get('extends', true) as Node | undefined;
+function extendsOf(node: YAMLMap, value?: unknown): { service: string; file: string | null } | null {
+  const e = (value !== undefined ? value : node.get('extends', true)) as Node | undefined;
   if (isScalar(e) && typeof e.value === 'string') return { service: e.value, file: null };
   if (isMap(e)) return { service: scalarString(e.get('service', true)) ?? '?', file: scalarString(e.get('file', true)) };
   return null;
@@ -335,6 +348,20 @@ function environmentOf(node: unknown, text: string): { vars: Map<string, Compose
   return { vars, error: null, notes };
 }
 
+/** `environment:` along extends: each service's variables over those of the service it extends (given first). */
+function environmentAlong(nodes: readonly unknown[], text: string): ReturnType<typeof environmentOf> {
+  if (nodes.length <= 1) return environmentOf(nodes[0], text);
+  const vars = new Map<string, ComposeEnvVar>();
+  const notes: ComposeNote[] = [];
+  for (const n of nodes) {
+    const e = environmentOf(n, text);
+    if (e.error) return { vars, error: e.error, notes: [...notes, ...e.notes] };
+    for (const [k, v] of e.vars) vars.set(k, v);
+    notes.push(...e.notes);
+  }
+  return { vars, error: null, notes };
+}
+
 /**
  * `ports:` entries: the host address each publishes on, and the container port(s), interpolated as Compose
  * does (`"${MEMCACHED_BIND:-127.0.0.1}:11211:11211"`). A host address from a variable is the host's to
@@ -379,6 +406,45 @@ function publishedPorts(node: unknown, text: string): PublishedPort[] {
   return out;
 }
 
+/**
+ * The services a service takes its keys from with `extends:` in this file, as Compose follows them: the
+ * service itself, then the one it extends, and so on. A reference to another file (`file:`) ends the chain
+ * there: mchard never reads a file because a file it checks names it, so what that service sets is
+ * unknown (`external`). A service the file does not define, or a loop, is Compose's refusal (`error`).
+ */
+interface ExtendsChain {
+  readonly nodes: readonly YAMLMap[];
+  readonly external: { readonly service: string; readonly file: string; readonly from: string; readonly span: Span | null } | null;
+  readonly error: { readonly reason: string; readonly span: Span | null } | null;
+}
+
+function extendsChain(doc: Document, services: unknown, start: YAMLMap): ExtendsChain {
+  const nodes: YAMLMap[] = [start];
+  const byName = (name: string): YAMLMap | null => {
+    if (!isMap(services)) return null;
+    const pair = (services.items as Pair<unknown, unknown>[]).find((p) => scalarString(p.key) === name);
+    const v = pair ? deref(doc, pair.value) : null;
+    return isMap(v) ? (v as YAMLMap) : null;
+  };
+  const nameOf = (m: YAMLMap): string => {
+    const pair = isMap(services) ? (services.items as Pair<unknown, unknown>[]).find((p) => deref(doc, p.value) === m) : undefined;
+    return scalarString(pair?.key) ?? '?';
+  };
+  let node = start;
+  for (;;) {
+    const extNode = mergedGet(doc, node, 'extends').node;
+    const ext = extendsOf(node, extNode);
+    if (!ext) return { nodes, external: null, error: null };
+    const span = spanOf(extNode);
+    if (ext.file !== null) return { nodes, external: { service: ext.service, file: ext.file, from: nameOf(node), span }, error: null };
+    const base = byName(ext.service);
+    if (!base) return { nodes, external: null, error: { reason: `Compose refuses the file: service ${nameOf(node)} extends service ${ext.service}, which the file does not define`, span } };
+    if (nodes.includes(base)) return { nodes, external: null, error: { reason: `Compose refuses the file: extends: makes a loop through service ${ext.service}`, span } };
+    nodes.push(base);
+    node = base;
+  }
+}
+
 export function parseCompose(source: SourceText): ComposeConfig {
   const text = source.text;
   const depth = yamlNestingBound(text);
@@ -408,14 +474,45 @@ export function parseCompose(source: SourceText): ComposeConfig {
     const at = (n: number) => Math.min(Math.max(n, 0), text.length);
     fail(`the file is not valid YAML (${err.message.split('\n')[0]}), so Compose refuses it`, { start: at(err.pos[0]), end: at(Math.max(err.pos[0], err.pos[1])) });
   }
+  // Aliases and merge keys: Compose's YAML reader (go-yaml) refuses a document they expand without bound
+  // (an alias bomb: mchard refuses to read it, as it does a file nested too deep), an anchor inside
+  // itself, and a merge key of something else than mappings.
+  if (doc && !launchFailure && (text.includes('*') || text.includes('<<'))) {
+    const p = aliasProblem(doc, 'Compose');
+    if (p?.kind === 'excessive') throw new InputError(source.path, p.reason);
+    if (p) fail(p.reason, p.span);
+  }
   const services = doc && !launchFailure ? doc.get('services', true) : null;
   // The keys each service takes through a merge key, filled as they are read.
   const mergedKeys = new Map<YAMLMap, Set<string>>();
   const mergedOf = (m: YAMLMap) => mergedKeys.get(m) ?? mergedKeys.set(m, new Set()).get(m)!;
+  // The keys each service takes from the service it extends (extends: in this file), filled as they are read.
+  const inheritedKeys = new Map<YAMLMap, Set<string>>();
+  const inheritedOf = (m: YAMLMap) => inheritedKeys.get(m) ?? inheritedKeys.set(m, new Set()).get(m)!;
+  const chains = new Map<YAMLMap, ExtendsChain>();
+  const chainOf = (m: YAMLMap): ExtendsChain => chains.get(m) ?? chains.set(m, extendsChain(doc!, services, m)).get(m)!;
+  /** A key of a service as Compose reads it: its own (merge keys applied), else the extended service's. */
   const get = (m: YAMLMap, key: string): Node | undefined => {
-    const r = mergedGet(doc!, m, key);
-    if (r.merged) mergedOf(m).add(key);
-    return r.node;
+    for (const n of chainOf(m).nodes) {
+      const r = mergedGet(doc!, n, key);
+      if (r.node === undefined) continue;
+      if (n !== m) inheritedOf(m).add(key);
+      else if (r.merged) mergedOf(m).add(key);
+      return r.node;
+    }
+    return undefined;
+  };
+  /** A key Compose merges along extends: (ports:, expose:, env_file:, environment:): each service's value, the extended first. */
+  const getAll = (m: YAMLMap, key: string): Node[] => {
+    const out: Node[] = [];
+    for (const n of chainOf(m).nodes) {
+      const r = mergedGet(doc!, n, key);
+      if (r.node === undefined) continue;
+      if (n !== m) inheritedOf(m).add(key);
+      else if (r.merged) mergedOf(m).add(key);
+      out.unshift(r.node);
+    }
+    return out;
   };
   const found: ComposeService[] = [];
   // Services of a memcached image that run another program (`sh -c '... exec memcached'`): the one
@@ -434,8 +531,11 @@ export function parseCompose(source: SourceText): ComposeConfig {
       if (name === null || !isMap(value)) continue;
       const node = value as YAMLMap;
       if (value !== pair.value) mergedOf(node).add('*');
+      const chain = chainOf(node);
+      // Compose refuses the whole file when a service extends one it does not define, or in a loop.
+      if (chain.error) fail(chain.error.reason, chain.error.span);
       const image = scalarString(get(node, 'image'));
-      const ext = extendsOf(node);
+      const ext = chain.external;
       const command = (get(node, 'command') as Node | undefined) ?? null;
       const entrypoint = (get(node, 'entrypoint') as Node | undefined) ?? null;
       const cmd = command ? commandWords(command, text, 'command') : { tokens: [], error: null, notes: [] };
@@ -444,13 +544,13 @@ export function parseCompose(source: SourceText): ComposeConfig {
       const imageInfo = imageOf(imageNode, image, text);
       const official = imageInfo?.family === 'official';
       let svc: ComposeService | null = null;
-      const common = { name, keySpan: spanOf(pair.key)!, node, image, command, entrypoint, imageInfo, merged: mergedOf(node) as ReadonlySet<string> };
+      const common = { name, keySpan: spanOf(pair.key)!, node, image, command, entrypoint, imageInfo, merged: mergedOf(node) as ReadonlySet<string>, inherited: inheritedOf(node) as ReadonlySet<string> };
       const wordNotes = [...cmd.notes, ...(ep?.notes ?? [])];
       if (imageInfo?.family === 'bitnami') {
         // Bitnami's image: its start script decides, from the environment, the command and the user.
         const envNode = get(node, 'environment') as Node | undefined;
-        const env = environmentOf(envNode, text);
-        const envFile = get(node, 'env_file') as Node | undefined;
+        const env = environmentAlong(getAll(node, 'environment'), text);
+        const envFiles = getAll(node, 'env_file');
         const userNode = get(node, 'user') as Node | undefined;
         const userText = isScalar(userNode) ? interpolatedScalar(userNode, text) : null;
         const userBare = userText ? bareVariable(userText.chars) : null;
@@ -458,7 +558,7 @@ export function parseCompose(source: SourceText): ComposeConfig {
         const start = bitnamiStart({
           image: imageInfo,
           env: env.vars,
-          otherSources: envFile ? [{ what: `env_file: ${text.slice(spanOf(envFile)!.start, spanOf(envFile)!.end).replace(/\s+/g, ' ')}`, span: spanOf(envFile) }] : [],
+          otherSources: envFiles.map((f) => ({ what: `env_file: ${text.slice(spanOf(f)!.start, spanOf(f)!.end).replace(/\s+/g, ' ')}`, span: spanOf(f) })),
           program: ep && ep.tokens.length > 0 ? [...ep.tokens, ...cmd.tokens] : command ? cmd.tokens : null,
           entrypointReplaced: !!ep && ep.tokens.length > 0,
           user: userText ? { value: userBare ? null : valueOf(userText.chars), span: spanOf(userNode), ...(userBare ? { why: userBare } : {}) } : null,
@@ -515,7 +615,7 @@ export function parseCompose(source: SourceText): ComposeConfig {
 
   const other = found.length === 0 ? (others[0] ?? null) : null;
   const service = found[0] ?? other?.svc ?? (found.length === 0 ? (extendedOnly[0] ?? null) : null);
-  const ext = service ? extendsOf(service.node) : null;
+  const ext = service ? chainOf(service.node).external : null;
   for (const other of found.slice(1)) {
     notes.push({ kind: 'other-service', span: other.keySpan, message: `service ${other.name} also runs memcached; mchard checks only ${service!.name} (the first one)`, service: other.name });
   }
@@ -523,14 +623,16 @@ export function parseCompose(source: SourceText): ComposeConfig {
   let startsAs: string | undefined;
   let argvUnknown: string | null = null;
   const unknownImage = service && service.argvFrom !== 'entrypoint' && service.argvFrom !== 'bitnami' && service.argvFrom !== 'other' && service.imageInfo?.family !== 'official';
-  if (service && ext) {
-    // extends: Compose takes every key the service does not set from the extended service (and merges
-    // ports:, expose:, environment:), in another file or this one: mchard does not follow it, so what
-    // memcached runs with, as whom and where it is published are not decided here.
+  if (service && ext && !launchFailure) {
+    // extends: with file: Compose takes every key the service (or the one it extends here) does not set
+    // from a service of another file (and merges ports:, expose:, environment:). mchard never reads a file
+    // because a file it checks names it, so what memcached runs with, as whom and where it is published
+    // are not decided here. (extends: of a service of this file is followed: chainOf.)
     argvUnknown =
-      `service ${service.name} extends service ${ext.service}${ext.file !== null ? ` of ${ext.file}` : ' of this file'}: Compose takes the keys this service does not set ` +
-      `(command:, entrypoint:, image:, user:, environment:) from there and adds its ports:, so memcached's options, user and reach are decided there, which mchard does not follow`;
-    notes.push({ kind: 'delegated', span: spanOf(get(service.node, 'extends')) ?? service.keySpan, message: argvUnknown, image: service.image });
+      `service ${service.name} ${ext.from === service.name ? 'extends' : `extends service ${ext.from} of this file, which extends`} service ${ext.service} of ${ext.file}: Compose takes the keys ` +
+      `${ext.from === service.name ? 'this service does not set' : 'neither sets'} (command:, entrypoint:, image:, user:, environment:) from there and adds its ports:, so memcached's options, user and reach are decided there, ` +
+      `which mchard does not read because this file names it; unknown (service ${ext.service} of ${ext.file} would decide them: check that file, or what docker compose config prints)`;
+    notes.push({ kind: 'delegated', span: ext.span ?? service.keySpan, message: argvUnknown, image: service.image });
   } else if (service && other) {
     // The memcached image running another program, which may start memcached (zulip's `sh -euc '...
     // exec memcached -S'`): memcached runs, with options and a user this file does not decide.
@@ -598,7 +700,7 @@ export function parseCompose(source: SourceText): ComposeConfig {
     }
     if (official) {
       // Bitnami's variables mean nothing to the official image: its command is memcached's options.
-      const env = environmentOf(get(node, 'environment'), text);
+      const env = environmentAlong(getAll(node, 'environment'), text);
       const given = [...env.vars.entries()].filter(([k]) => /^MEMCACHED_/.test(k));
       if (given.length) {
         notes.push({
@@ -613,9 +715,13 @@ export function parseCompose(source: SourceText): ComposeConfig {
     const node = service.node;
     // Where the container's port can be reached from.
     const mode = scalarString(get(node, 'network_mode'));
-    const portsNode = get(node, 'ports') as Node | undefined;
-    const exposeNode = get(node, 'expose') as Node | undefined;
-    const published = publishedPorts(portsNode, text);
+    // ports: and expose: add up along extends: (the extended service's first).
+    const portNodes = getAll(node, 'ports');
+    const portsNode = portNodes.at(-1);
+    const exposeNode = getAll(node, 'expose').at(-1);
+    // (An entry both services give is published once; a service's own list is taken as written.)
+    const seen = new Set<string>();
+    const published = portNodes.length > 1 ? portNodes.flatMap((n) => publishedPorts(n, text)).filter((p) => !seen.has(p.text) && seen.add(p.text)) : publishedPorts(portsNode, text);
     const reach: ReachData = mode === 'host' ? { mode: 'host', published: [] } : { mode: 'container', published };
     const reachSpan = spanOf(portsNode) ?? spanOf(exposeNode) ?? service.keySpan;
     notes.push({

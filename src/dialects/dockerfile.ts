@@ -12,7 +12,11 @@
  * - `ENV`, `USER`, `EXPOSE`, `ARG` have Docker's quoting and `$VAR`/`${VAR:-x}` substitution; `CMD` and
  *   `ENTRYPOINT` have none: in exec form (a JSON array) the words are the program and its arguments; in
  *   shell form they are `SHELL` (default `/bin/sh -c`) and the text, whose words are what `sh` makes of
- *   them (the project's shell reader; `$VAR` takes the image's `ENV` value).
+ *   them (the project's shell reader; `$VAR` takes the image's `ENV` value, which is only the image's
+ *   default: the shell reads the variable when the container starts, and `docker run -e`, Compose
+ *   `environment:` or a Kubernetes `env:` entry replace it, so the word is the guess, not certain; the same
+ *   holds for Bitnami's `MEMCACHED_*` variables set by `ENV`, but for a password, which deployments change,
+ *   not empty).
  * - What runs: `ENTRYPOINT` + `CMD`, where a `CMD` inherited from the base image is dropped once the
  *   stage sets `ENTRYPOINT`, and a shell-form `ENTRYPOINT` ignores `CMD`. The base image's own
  *   ENTRYPOINT, CMD and USER count when mchard knows it (the official memcached image, Bitnami's, the
@@ -574,7 +578,19 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
 
   function readBitnami(imageInfo: ImageInfo, entrypoint: CommandForm | null, cmd: CommandForm | null): DockerfileConfig {
     const img = { info: imageInfo, span: fromSpan };
-    const envValues = new Map<string, EnvValue>([...env].map(([k, v]) => [k, { chars: v.chars, span: v.span, ...(v.chars === null ? { why: v.dep, text: `$${k}` } : {}), ...(v.dep ? { dep: v.dep } : {}) }]));
+    // ENV values are the image's defaults, which the container's environment replaces when it starts (docker
+    // run -e, Compose environment:, a Kubernetes env: entry): each option they give is the guess, not
+    // certain. A password is the exception: a deployment replaces it with another one, not with nothing,
+    // so SASL stays on as the image sets it.
+    const runtime = (k: string) => `${k} as the container starts (ENV gives only the image's default, which docker run -e, Compose environment: or a Kubernetes env: entry replace)`;
+    const envValues = new Map<string, EnvValue>(
+      [...env].map(([k, v]) => {
+        const dep = v.dep ?? v.chars?.find((c) => c.dep)?.dep ?? (v.chars !== null && v.chars.length > 0 && k !== 'MEMCACHED_PASSWORD' ? runtime(k) : undefined);
+        // (The characters of a value carry what it depends on, as EnvValue wants.)
+        const chars = v.chars && dep ? v.chars.map((c) => (c.dep ? c : { ...c, dep })) : v.chars;
+        return [k, { chars, span: v.span, ...(v.chars === null ? { why: v.dep, text: `$${k}` } : {}), ...(dep ? { dep } : {}) }];
+      }),
+    );
     const tokens = (c: CommandForm | null) => (c ? words(c).map((w) => tokenOf(w.chars, text, 'Docker')) : []);
     const start = bitnamiStart({
       image: imageInfo,
@@ -710,8 +726,9 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
       background = { startupUnknown: { reason, decide: `the ${name} line without the "&" (memcached in the foreground, as the container's main process)` } };
     }
     for (const r of sh.redirects) notes.push({ kind: 'shell-redirect', span: r.span ?? c.instr.span, message: `"${r.text.trim()}" is a shell redirection, not an argument for memcached` });
-    // $VAR takes the image's ENV value (docker run -e can change it); an unknown one leaves the word unknown.
+    // $VAR takes the image's ENV value, a default the container's environment replaces; an unknown one leaves the word unknown.
     let unknown: string | null = null;
+    const hostDependent: ContainerNote[] = [];
     const argv: ArgToken[] = ws.slice(1).map((w) => {
       if (w.exact) return { value: w.value, span: w.span, origin: 'file' as const, exact: true, ...(w.unquoted ? { note: 'quotes and backslashes removed by /bin/sh' } : {}) };
       const raw = w.span ? text.slice(w.span.start, w.span.end) : w.value;
@@ -722,12 +739,17 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
       }
       let value = '';
       let missing: string | null = null;
+      const defaults: string[] = [];
       for (const m of raw.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?|[^$]+/g)) {
         if (m[1] === undefined) value += m[0];
         else {
           const v = env.get(m[1]);
           if (!v || v.chars === null) missing ??= m[1];
-          else value += valueOf(v.chars);
+          else {
+            value += valueOf(v.chars);
+            const fromArg = v.chars.find((c) => c.dep)?.dep;
+            defaults.push(`${m[1]}=${JSON.stringify(valueOf(v.chars))}${fromArg ? ` (from ${fromArg})` : ''}`);
+          }
         }
       }
       if (missing !== null) {
@@ -735,8 +757,16 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
         return { value: w.value, span: w.span, origin: 'file' as const, exact: false, note: `depends on the container: $${missing}` };
       }
       if (/\s/.test(value)) unknown ??= `${JSON.stringify(raw)} expands to several words`;
-      return { value, span: w.span, origin: 'file' as const, exact: true, note: `the shell expands ${raw} from ENV (docker run -e can change it)` };
+      if (defaults.length === 0) return { value, span: w.span, origin: 'file' as const, exact: true };
+      // An ENV value is the image's default: the shell reads the variable when the container starts, from
+      // an environment that docker run -e, Compose environment: and a Kubernetes env: entry replace, and
+      // putting an option in a variable is how an image offers it to be changed (fixture 044's README:
+      // "Adjust with environment variables ... -e MAX_MEM=500"). The default is the guess, not certain.
+      const note = `the shell expands ${raw} when the container starts; ENV gives the image's default ${defaults.join(', ')}, which docker run -e, Compose environment: or a Kubernetes env: entry replace`;
+      hostDependent.push({ kind: 'host-dependent', span: w.span ?? c.instr.span, message: `the argument ${note}`, value });
+      return { value, span: w.span, origin: 'file' as const, exact: false, note };
     });
+    notes.push(...hostDependent);
     notes.push(reachNote);
     userNote(user, user.value === null ? `the user memcached starts as is unknown: ${user.why}` : startsAsOf(user) === 'root' ? `${user.why}: memcached starts as root` : `${user.why}: memcached is not root and ignores -u`);
     return result({

@@ -41,6 +41,7 @@ import { kubeExpand, serviceLinkVariable } from './k8s-expand.js';
 import type { TokenSource } from './kubernetes.js';
 import { MAX_YAML_DEPTH, yamlNestingBound } from './compose.js';
 import { InputError } from '../input.js';
+import { aliasProblem, deref, entriesV2 } from './yaml-graph.js';
 
 /** The generation of the chart's templates, from the keys the values use. */
 export type ChartGeneration = '6+' | '4-5' | '<4';
@@ -123,18 +124,29 @@ export function parseHelm(source: SourceText): HelmConfig {
     const err = doc.errors[0];
     return failed(`the file is not valid YAML (${err.message.split('\n')[0]}), so helm refuses it`, { start: err.pos[0], end: Math.max(err.pos[0], err.pos[1]) }, doc);
   }
-  const root = doc.contents;
+  // Aliases and merge keys, as helm's YAML reader (go-yaml v2) takes them: a document they expand without
+  // bound is not read; an anchor inside itself or a merge of something else than mappings, helm refuses.
+  if (text.includes('*') || text.includes('<<')) {
+    const p = aliasProblem(doc, 'helm');
+    if (p?.kind === 'excessive') throw new InputError(source.path, p.reason);
+    if (p) return failed(p.reason, p.span, doc);
+  }
+  const root = deref(doc.contents);
   if (!isMap(root)) return failed('the values are not a mapping', null, doc);
   // The chart's own values, or a parent chart's memcached: section.
   // (A parent chart may give the dependency an alias: the section whose image is Bitnami's memcached.)
   let node: YAMLMap = root;
   let section: string | null = null;
   if (!isBitnamiChartValues(root)) {
-    const pairs = root.items as { key: unknown; value: unknown }[];
-    const found = pairs.find((p) => isMap(p.value) && isBitnamiChartValues(p.value)) ?? pairs.find((p) => scalarText(p.key) === 'memcached' && isMap(p.value));
+    // The root's keys as helm reads them (aliases resolved, merge keys applied).
+    const pairs = [...entriesV2(root as YAMLMap)].map(([key, e]) => ({ key, value: e.value }));
+    // The section named memcached first (a dependency's values are under its name; another key holding the
+    // same values may be an anchor's home, `x-defaults: &defaults`), then any with Bitnami's image.
+    const named = pairs.find((p) => p.key === 'memcached' && isMap(p.value));
+    const found = (named && isBitnamiChartValues(named.value) ? named : null) ?? pairs.find((p) => isMap(p.value) && isBitnamiChartValues(p.value)) ?? named;
     if (found) {
       node = found.value as YAMLMap;
-      section = scalarText(found.key);
+      section = found.key;
     }
   }
   const anchorNode = section ? pairOf(root, section)!.key : null;

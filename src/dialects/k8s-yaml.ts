@@ -19,52 +19,51 @@ import type { LaunchFailure } from './types.js';
 import { bitnamiNote, type ContainerNote } from './container-notes.js';
 import type { TokenSource } from './kubernetes.js';
 import { podVerdict, type PodReachData } from './pod-reach.js';
+import { deref, entriesV2 } from './yaml-graph.js';
 
 export { spanOf };
 
-/** The value of `key` in a mapping, the last one when the key is repeated (as Kubernetes reads it). */
+/**
+ * The value of `key` in a mapping as Kubernetes reads it: aliases resolved, merge keys applied as go-yaml
+ * v2 does, the last of a repeated key (yaml-graph.ts). The document must have been checked with
+ * `aliasProblem` (the dialects do it as they parse).
+ */
 export function field(map: unknown, key: string): Node | null {
-  if (!isMap(map)) return null;
-  let found: Node | null = null;
-  let seen = false;
-  for (const pair of map.items as Pair<unknown, unknown>[]) {
-    if (isScalar(pair.key) && String(pair.key.value) === key) {
-      found = (pair.value as Node | null) ?? null;
-      seen = true;
-    }
-  }
-  return seen ? found : null;
+  const m = deref(map);
+  if (!isMap(m)) return null;
+  return entriesV2(m as YAMLMap).get(key)?.value ?? null;
 }
 
-/** The pair of `key` (its last occurrence), for spans that include the key. */
-export function pairOf(map: unknown, key: string): Pair<Scalar, Node | null> | null {
-  if (!isMap(map)) return null;
-  let found: Pair<Scalar, Node | null> | null = null;
-  for (const pair of map.items as Pair<unknown, unknown>[]) if (isScalar(pair.key) && String(pair.key.value) === key) found = pair as Pair<Scalar, Node | null>;
-  return found;
+/** A key and its value (aliases resolved), with the pair as written (in the mapping, or in one merged into it). */
+export interface KeyValue {
+  readonly key: Scalar;
+  readonly value: Node | null;
+  readonly written: Pair<unknown, unknown>;
+}
+
+/** The pair of `key`: its value as Kubernetes reads it, and where it is written. */
+export function pairOf(map: unknown, key: string): KeyValue | null {
+  const m = deref(map);
+  if (!isMap(m)) return null;
+  const e = entriesV2(m as YAMLMap).get(key);
+  return e ? { key: e.pair.key as Scalar, value: e.value, written: e.pair } : null;
+}
+
+/** Whether `key`'s value comes to the mapping through a merge key (`<<: *base`). */
+export function isMerged(map: unknown, key: string): boolean {
+  const m = deref(map);
+  return isMap(m) && entriesV2(m as YAMLMap).get(key)?.merged === true;
 }
 
 /** A pair's text: from its key to the end of its value. */
-export function pairSpan(pair: Pair<unknown, unknown> | null): Span | null {
-  if (!pair) return null;
+export function pairSpan(kv: Pair<unknown, unknown> | KeyValue | null): Span | null {
+  if (!kv) return null;
+  // As written: an alias value spans the alias (`runAsUser: *uid`), not the anchor's text elsewhere.
+  const pair = 'written' in kv ? kv.written : kv;
   const k = spanOf(pair.key);
   const v = spanOf(pair.value);
   if (!k) return v;
   return { start: k.start, end: v ? v.end : k.end };
-}
-
-/** Keys given more than once in a mapping (Kubernetes keeps the last). */
-export function repeatedKeys(map: unknown): { key: string; span: Span | null }[] {
-  if (!isMap(map)) return [];
-  const seen = new Map<string, number>();
-  const out: { key: string; span: Span | null }[] = [];
-  for (const pair of map.items as Pair<unknown, unknown>[]) {
-    if (!isScalar(pair.key)) continue;
-    const k = String(pair.key.value);
-    seen.set(k, (seen.get(k) ?? 0) + 1);
-    if (seen.get(k) === 2) out.push({ key: k, span: spanOf(pair.key) });
-  }
-  return out;
 }
 
 /** A YAML string's value; null for anything else (a number, a boolean, null, a collection). */
@@ -95,18 +94,20 @@ export function charsOf(node: Scalar, text: string): SrcChar[] {
 
 /** A mapping of strings (labels, a Service selector); null when the node is not a mapping. */
 export function stringMap(node: unknown): Record<string, string> | null {
-  if (!isMap(node)) return null;
+  const m = deref(node);
+  if (!isMap(m)) return null;
   const out: Record<string, string> = {};
-  for (const pair of node.items as Pair<unknown, unknown>[]) {
-    const k = scalarText(pair.key);
-    const v = scalarText(pair.value);
-    if (k !== null && v !== null) out[k] = v;
+  for (const [k, e] of entriesV2(m as YAMLMap)) {
+    const v = scalarText(e.value);
+    if (v !== null) out[k] = v;
   }
   return out;
 }
 
+/** A list's items, aliases resolved (an alias of a list gives that list's items). */
 export function seqItems(node: unknown): Node[] {
-  return isSeq(node) ? ((node as YAMLSeq).items as Node[]) : [];
+  const s = deref(node);
+  return isSeq(s) ? ((s as YAMLSeq).items as unknown[]).map((i) => deref(i) as Node) : [];
 }
 
 /**
@@ -195,7 +196,7 @@ export function readEnv(node: unknown, text: string): { entries: EnvEntry[]; pro
   const entries: EnvEntry[] = [];
   if (node === null || node === undefined || (isScalar(node) && node.value === null)) return { entries, problem: null };
   if (!isSeq(node)) return { entries, problem: { reason: 'Kubernetes refuses the object: env must be a list', span: spanOf(node) } };
-  for (const item of node.items as Node[]) {
+  for (const item of seqItems(node)) {
     const span = spanOf(item);
     if (!isMap(item)) return { entries, problem: { reason: 'Kubernetes refuses the object: each env entry must be a mapping with a name', span } };
     const name = str(field(item, 'name'));
@@ -280,7 +281,7 @@ export function readWords(node: unknown, key: string, text: string, env: Environ
   const words: { chars: SrcChar[]; node: Scalar }[] = [];
   if (node === null || node === undefined || (isScalar(node) && node.value === null)) return { words, problem: null };
   if (!isSeq(node)) return { words, problem: { reason: `Kubernetes refuses the object: ${key} must be a list of strings`, span: spanOf(node) } };
-  for (const item of node.items as Node[]) {
+  for (const item of seqItems(node)) {
     if (!isScalar(item) || typeof item.value !== 'string') {
       const sp = spanOf(item);
       return { words, problem: { reason: `Kubernetes refuses the object: ${key} item ${sp ? text.slice(sp.start, sp.end) : '?'} is not a string (quote it)`, span: sp } };

@@ -32,6 +32,7 @@ import { tokenOf } from './sourced.js';
 import { memcachedImageName } from './detect.js';
 import { MAX_YAML_DEPTH, yamlNestingBound } from './compose.js';
 import { InputError } from '../input.js';
+import { aliasProblem, deref } from './yaml-graph.js';
 import { identifyImage, type ImageInfo } from './images/index.js';
 import { officialEntrypoint, isMemcachedProgram, OFFICIAL_USER } from './images/official.js';
 import { bitnamiStart, BITNAMI_VARIABLES } from './images/bitnami.js';
@@ -360,7 +361,7 @@ function readWorkload(ctx: Ctx, obj: KObject, pod: { spec: YAMLMap; labels: Reco
   let argvUnknown: string | null = null;
   let via: KubeWorkload['via'] = 'unknown';
   let startsAs: string | undefined;
-  let startsAsUnknown: { reason: string; decide: string } | undefined;
+  let startsAsUnknown: { reason: string; decide: string; span: Span | null } | undefined;
   const sec = securityOf(pod.spec, container);
   if (sec.runAsUser && sec.runAsUser.value === null) fail(`Kubernetes refuses the object: runAsUser ${sec.runAsUser.raw} is not an integer`, sec.runAsUser.span);
   const uid = sec.runAsUser?.value ?? null;
@@ -430,7 +431,7 @@ function readWorkload(ctx: Ctx, obj: KObject, pod: { spec: YAMLMap; labels: Reco
       notes.push({ kind: 'starts-as', span: imageSpan, message: 'the official memcached image runs as user memcache (USER memcache), so memcached is not root and ignores -u', user: OFFICIAL_USER });
     } else {
       startsAs = UNKNOWN_USER;
-      startsAsUnknown = { reason: `${imageInfo ? imageInfo.title : 'the image'} runs as its own USER, which the file does not show`, decide: 'runAsUser in the securityContext' };
+      startsAsUnknown = { reason: `${imageInfo ? imageInfo.title : 'the image'} runs as its own USER, which the file does not show`, decide: 'runAsUser in the securityContext', span: imageSpan };
       notes.push({ kind: 'starts-as', span: imageSpan, message: `the user is the image's USER, which the file does not show (runAsUser would decide it)`, user: null });
     }
     if (family === 'official') {
@@ -533,8 +534,18 @@ export function parseKubernetes(source: SourceText): KubeConfig {
       return failed(`the file is not valid YAML (${err.message.split('\n')[0]}), so Kubernetes refuses it`, { start: err.pos[0], end: Math.max(err.pos[0], err.pos[1]) }, documents);
     }
   }
+  // Aliases and merge keys: go-yaml refuses a document they expand without bound (an alias bomb: mchard
+  // refuses to read it, as it does a file nested too deep), one with an anchor inside itself, and a merge
+  // key of something else than mappings (Kubernetes refuses those files).
+  if (text.includes('*') || text.includes('<<')) {
+    for (const d of documents) {
+      const p = aliasProblem(d, 'Kubernetes');
+      if (p?.kind === 'excessive') throw new InputError(source.path, p.reason);
+      if (p) return failed(p.reason, p.span, documents);
+    }
+  }
   const objects: KObject[] = [];
-  for (const d of documents) collectObjects(d.contents, objects, false, 0);
+  for (const d of documents) collectObjects(deref(d.contents), objects, false, 0);
   const ctx: Ctx = { text, objects };
   const parts: KubeConfig[] = [];
   for (const obj of objects) {

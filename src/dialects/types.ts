@@ -78,7 +78,7 @@ export interface ParsedConfig<N extends Note = Note> {
    * not know, with no runAsUser): what it depends on and what would decide it. `startsAs` is then a
    * placeholder for a user that is not root.
    */
-  readonly startsAsUnknown?: { readonly reason: string; readonly decide: string };
+  readonly startsAsUnknown?: { readonly reason: string; readonly decide: string; readonly span?: Span | null };
   /** Why the service starts memcached as `startsAs` where the file seems to say otherwise, for messages. */
   readonly startsAsWhy?: string;
   /**

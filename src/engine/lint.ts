@@ -133,7 +133,7 @@ export function analyzeConfig(config: ParsedConfig, options: RuleOptions, host?:
   if (config.startsAsUnknown) {
     // A container whose user the file does not show (an image mchard does not know, no runAsUser): who
     // memcached runs as is unknown, and without -u so is whether it starts (memcached refuses to run as root).
-    const u = { depends: 'host' as const, reason: config.startsAsUnknown.reason, decide: config.startsAsUnknown.decide };
+    const u = { depends: 'host' as const, reason: config.startsAsUnknown.reason, decide: config.startsAsUnknown.decide, span: config.startsAsUnknown.span ?? null };
     const noU = model.applied.settings.username === null;
     return {
       ...model,

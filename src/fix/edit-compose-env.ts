@@ -57,6 +57,7 @@ function build(config: ComposeConfig, model: MemcachedModel, intents: readonly F
   if (!start || start.runs !== 'memcached' || start.via !== 'run.sh') throw new CannotEdit("the service does not run memcached through the image's run.sh; mchard edits only its MEMCACHED_* variables");
   if (config.argvUnknown) throw new CannotEdit(config.argvUnknown);
   if (svc.merged.has('*') || svc.merged.has('environment')) throw new CannotEdit(`service ${svc.name} takes environment: from a merge key or alias (*anchor) other services may share; mchard does not edit it`);
+  if (svc.inherited.has('environment')) throw new CannotEdit(`service ${svc.name} takes environment: from the service it extends (extends:), which other services may extend too; mchard does not edit it`);
   const vars = svc.environment!.vars;
   const text = config.source.text;
   const setVars = planBitnamiVariables(config.argv as readonly BitnamiArg[], vars.get(EXTRA)?.chars, model, intents, { command: 'command:', file: 'environment:', kind: 'Compose files' });

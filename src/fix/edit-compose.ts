@@ -44,6 +44,7 @@ function build({ config, model, intents, label }: EditSession<ComposeConfig>) {
   if (svc.argvFrom === 'entrypoint') throw new CannotEdit("memcached's options start in entrypoint:, which mchard does not edit");
   if (svc.merged.has('*')) throw new CannotEdit(`service ${svc.name} is an alias of a mapping (*anchor) other keys share; mchard does not edit it`);
   if (svc.merged.has('command')) throw new CannotEdit(`service ${svc.name} takes command: from a merge key (<<: *anchor) other services may share; mchard does not edit it`);
+  if (svc.inherited.has('command') || svc.inherited.has('entrypoint')) throw new CannotEdit(`service ${svc.name} takes its command from the service it extends (extends:), which other services may extend too; mchard does not edit it (a command: of its own would decide it)`);
   const eol = dominantEol(text);
   const edits: CharEdit[] = [];
   const inserts: LineInsert[] = [];

@@ -31,6 +31,8 @@ import { attempt, CannotEdit, mergeDeletions } from './word-edits.js';
 import { expectedOf, planWords } from './list-words.js';
 import { checkOptionsApplied, planBitnamiVariables } from './edit-compose-env.js';
 import type { BatchLabel, EditAttempt, EditSession } from './types.js';
+import { sharedNodes } from '../dialects/yaml-graph.js';
+import { field, seqItems } from '../dialects/k8s-yaml.js';
 
 type Style = 'QUOTE_DOUBLE' | 'QUOTE_SINGLE' | 'PLAIN';
 
@@ -110,12 +112,12 @@ function targetOf(config: KubeConfig | HelmConfig): Target {
 /** An `env` list's entries by name (the last of a repeated name), with the value scalar to edit. */
 function envEntries(node: Node | null): Map<string, EnvEntry> {
   const out = new Map<string, EnvEntry>();
-  if (!isSeq(node)) return out;
-  for (const item of node.items as Node[]) {
+  // As the reader takes them: aliases resolved, merge keys applied.
+  for (const item of seqItems(node)) {
     if (!isMap(item)) continue;
-    const name = item.get('name', true) as Scalar | undefined;
-    if (!name || typeof name.value !== 'string') continue;
-    const value = (item.get('value', true) as Scalar | undefined) ?? null;
+    const name = field(item, 'name');
+    if (!isScalar(name) || typeof name.value !== 'string') continue;
+    const value = field(item, 'value');
     out.set(name.value, { entry: item, value: value && isScalar(value) ? value : null });
   }
   return out;
@@ -194,6 +196,7 @@ function build(config: KubeConfig | HelmConfig, model: MemcachedModel, intents: 
   for (const [i, words] of plan.after) {
     addWords(t, i, words, edits, inserts, label);
   }
+  refuseShared(t, edits, inserts);
   const output = applyEdits(text, mergeDeletions(edits), inserts, eol);
   check(t, output.text, { expected });
   return output;
@@ -267,6 +270,28 @@ function addWords(t: Target, i: number, words: string[], edits: CharEdit[], inse
   inserts.push({ at: Math.min(lineEndAt(text, end), text.length), lines: [`${indent}${t.argsKey}: ${list}  # mchard: added ${t.argsKey}: (${label.ruleId})`] });
 }
 
+/**
+ * Edits inside a node that an alias names (`&base` used as `*base` or `<<: *base`) would change every place
+ * that uses it, not only this container: refused, naming the anchor.
+ */
+function refuseShared(t: Target, edits: readonly CharEdit[], inserts: readonly LineInsert[]): void {
+  for (const d of documentsOf(t.config)) {
+    for (const node of sharedNodes(d)) {
+      const r = range(node);
+      if (!r) continue;
+      const collection = isMap(node) || isSeq(node);
+      const hit =
+        edits.some((e) => (e.end > e.start ? e.start < r[1] && e.end > r[0] : collection ? e.start >= r[0] && e.start <= r[1] : e.start > r[0] && e.start < r[1])) ||
+        inserts.some((i) => (collection ? i.at > r[0] && i.at <= r[2] : i.at > r[0] && i.at < r[1]));
+      if (hit) {
+        throw new CannotEdit(
+          `the value to change is written at the anchor &${node.anchor}, which other places of the file use (*${node.anchor}${t.kind === 'kubernetes' ? ', or <<: *' + node.anchor : ''}); changing it there would change them all, so mchard does not edit it (write the value in this container instead)`,
+        );
+      }
+    }
+  }
+}
+
 /** Bitnami's image: the variables of the container's env (the chart's extraEnvVars). */
 function buildBitnami(t: Target, model: MemcachedModel, intents: readonly FixIntent[], label: BatchLabel) {
   const text = t.config.source.text;
@@ -310,6 +335,7 @@ function buildBitnami(t: Target, model: MemcachedModel, intents: readonly FixInt
     edits.push({ start: r[0], end: r[1], text: encodeK8sString(value, v.value.type) });
   }
   if (added.length) addEnvEntries(t, added, edits, inserts, label);
+  refuseShared(t, edits, inserts);
   const output = applyEdits(text, mergeDeletions(edits), inserts, eol);
   check(t, output.text, { setVars, intents, model });
   return output;
@@ -362,7 +388,14 @@ function addEnvEntries(t: Target, added: [string, string][], edits: CharEdit[], 
 /** The documents as Kubernetes (or helm) reads them, without the edited lists and variables of the target. */
 function meaning(t: Target, documents: readonly Document[], holderPath: (string | number)[] | null): unknown[] {
   return documents.map((d, k) => {
-    const js = d.toJS({ maxAliasCount: -1 }) as unknown;
+    // The readers refused a document whose aliases go-yaml would refuse (yaml-graph.ts), so this expansion
+    // is bounded already; the YAML library's own bound stays, against anything that got past them.
+    let js: unknown;
+    try {
+      js = d.toJS({ maxAliasCount: 1_000_000 }) as unknown;
+    } catch (e) {
+      throw new CannotEdit(`the file expands its YAML aliases too many times to compare before and after (${(e as Error).message})`);
+    }
     if (holderPath && holderPath[0] === k) {
       let h = js as Record<string | number, unknown>;
       for (const p of holderPath.slice(1)) h = h?.[p] as Record<string | number, unknown>;

@@ -101,10 +101,12 @@ export function settingsFor(place: DocumentPlace): LintSettings {
 }
 
 export async function lintDocument(place: DocumentPlace, text: string, version: number, baseline: string | null = null): Promise<DocumentLint> {
+  let dialectRead: DialectName | null = null;
   try {
     const reader = readerOf(place.path, text);
     if (!reader) return { outcome: 'not-read', version };
     const { dialect, guessed } = reader;
+    dialectRead = dialect;
     // The bytes a file with this text would hold, checked as `lint` checks a file's bytes (size, NUL bytes).
     // Text.length counts UTF-16 units, at most 3 bytes each: only a long text is encoded to count.
     const bytes = text.length * 3 > MAX_DOCUMENT_BYTES ? Buffer.byteLength(text, 'utf8') : 0;
@@ -130,6 +132,8 @@ export async function lintDocument(place: DocumentPlace, text: string, version: 
     const { findings, problem } = withoutBaselined(baseline, place.file, result);
     return { outcome: 'linted', version, dialect, guessed, source, settings, result, findings, baselineProblem: problem };
   } catch (e) {
+    // A dialect that refuses to read the text (an alias bomb, YAML nested too deep): as lint reports it.
+    if (e instanceof InputError && dialectRead) return { outcome: 'unreadable', version, dialect: dialectRead, problem: e.reason };
     return { outcome: 'failed', version, problem: (e as Error)?.message ?? String(e) };
   }
 }

@@ -14,7 +14,7 @@
  * - `-l` accumulates: the list is unknown when any part of it is, or an opaque piece exists;
  * - a template piece is assumed to render whole options: it does not take the next word as its value.
  */
-import type { ArgToken, ArgUnknown } from '../source.js';
+import type { ArgToken, ArgUnknown, Span } from '../source.js';
 import type { GetoptResult, OptionEvent } from './getopt.js';
 import { LONG_OPTIONS_SINCE, optionByShort } from './options.js';
 import type { Applied, Settings } from './settings.js';
@@ -29,6 +29,8 @@ export interface Unknown {
   readonly decide: string;
   /** The argument it comes from (argv index), when one does. */
   readonly index?: number;
+  /** Where in the file the fact comes from when no argument does (a container's image line for its USER). */
+  readonly span?: Span | null;
 }
 
 export type Known<T> = { readonly known: true; readonly value: T } | { readonly known: false; readonly value: T; readonly unknown: Unknown };

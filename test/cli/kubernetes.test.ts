@@ -118,3 +118,32 @@ describe('kubernetes through the commands', () => {
     expect(r.err).toContain(`mchard: ${svc}: not read: it looks like a Kubernetes manifest with no container that runs memcached`);
   });
 });
+
+describe('an alias bomb ("billion laughs") among other files', () => {
+  const levels = 'abcdefghi';
+  const lol = [`x-a: &a [${Array(9).fill('"lol"').join(',')}]`, ...[...levels].slice(1).map((n, k) => `x-${n}: &${n} [${Array(9).fill(`*${levels[k]}`).join(',')}]`)].join('\n') + '\n';
+  const bombs = {
+    'k8s/bomb.yaml': `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: cache\n${lol}spec:\n  template:\n    spec:\n      containers:\n        - name: memcached\n          image: memcached:1.6\n`,
+    'compose/docker-compose.yml': `${lol}services:\n  cache:\n    image: memcached:1.6\n`,
+  };
+  const WHY = /YAML aliases expand the document far beyond its text \(an alias bomb: 99% of the first \d+ nodes decoded are copies made by aliases\); (Kubernetes|Compose) refuses such a document \("document contains excessive aliasing"\), and mchard does not expand it/;
+
+  for (const [name, text] of Object.entries(bombs)) {
+    it(`${name}: lint, inspect and fix --dry-run say so in one line each, exit 2, the other file's findings kept`, async () => {
+      const bomb = tmp.write(name, text);
+      const good = tmp.write('k8s/caches.yaml', TWO);
+      const dialect = name.startsWith('k8s') ? 'kubernetes' : 'compose';
+      for (const cmd of [['lint'], ['inspect'], ['fix', '--dry-run', '--dialect', dialect]]) {
+        const r = cmd[0] === 'fix' ? await fix(cmd.slice(1).concat([bomb, good])) : await run([...cmd, bomb, good]);
+        expect(r.code).toBe(2);
+        const lines = r.err.split('\n').filter((l) => l.includes(bomb));
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toMatch(WHY);
+        expect(r.err).not.toMatch(/internal error/);
+        // The good file is still read: its findings (lint, fix) or its entry (inspect).
+        expect(r.out).toContain(cmd[0] === 'inspect' ? 'workload  Deployment sessions, container memcached' : `${good}:`);
+      }
+      expect(readFileSync(bomb, 'utf8')).toBe(text);
+    });
+  }
+});

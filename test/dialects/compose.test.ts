@@ -10,6 +10,7 @@ import { chooseDialect } from '../../src/dialects/detect.js';
 import { loadDialect } from '../../src/dialects/index.js';
 import { findings, lintText } from '../helpers/lint.js';
 import { ROOT, SHARED } from '../helpers/paths.js';
+import { fixText } from '../fix/helpers.js';
 
 const PATH = '/srv/app/docker-compose.yml';
 const parse = (text: string) => parseCompose(new SourceText(PATH, text));
@@ -338,6 +339,11 @@ describe("compose: a service that extends another (Docksal's stack-acquia.yml, f
     expect(findings(r, 'MC910')).toHaveLength(1);
   });
 
+  it("says what would decide the options: the extended service of the other file, which mchard does not read", () => {
+    const c = parse(text);
+    expect(c.argvUnknown).toMatch(/which mchard does not read because this file names it; unknown \(service memcached of \$\{HOME\}\/\.docksal\/stacks\/services\.yml would decide them/);
+  });
+
   it('a service named memcached that only extends another is read as unknown, not "no service runs memcached" (MC001)', () => {
     const only = 'services:\n  memcached:\n    extends:\n      file: common.yml\n      service: memcached\n    ports:\n      - "11211:11211"\n';
     const r = lint(only);
@@ -345,5 +351,60 @@ describe("compose: a service that extends another (Docksal's stack-acquia.yml, f
     expect(r.config.argvUnknown).toMatch(/extends service memcached of common\.yml/);
     // Control: a file with no memcached at all is still MC001.
     expect(findings(lint('services:\n  web:\n    image: nginx\n'), 'MC001')).toHaveLength(1);
+  });
+});
+
+describe('compose: extends: of a service of the same file is followed, as Compose does', () => {
+  const base = 'services:\n  memcached-base:\n    image: memcached:1.6\n    command: ["-m", "64", "-U", "0"]\n    user: "11211"\n    ports:\n      - "127.0.0.1:11211:11211"\n';
+
+  it('the extending service takes command:, image: and user: it does not set, and adds its ports: to the extended ones', () => {
+    // Extended first in the file: memcached-base is the service checked (it runs memcached itself).
+    const text = `${base}  cache:\n    extends: memcached-base\n`;
+    // The first service that runs memcached is checked: put the extending one first.
+    const first = `services:\n  cache:\n    extends:\n      service: memcached-base\n    ports:\n      - "11212:11211"\n${base.replace('services:\n', '')}`;
+    const c = parse(first);
+    expect(c.service!.name).toBe('cache');
+    expect(c.argvUnknown).toBeUndefined();
+    expect(c.argv.map((t) => t.value)).toEqual(['-m', '64', '-U', '0']);
+    // Where the fact comes from: the extended service's command.
+    expect(first.slice(c.argv[1].span!.start, c.argv[1].span!.end)).toBe('64');
+    expect(c.argv[1].span!.start).toBeGreaterThan(first.indexOf('memcached-base:'));
+    expect(c.startsAs).toBe('11211');
+    const reach = c.notes.find((n) => n.kind === 'container-reach') as { published: { text: string }[] } | undefined;
+    expect(reach?.published.map((p) => p.text)).toEqual(['127.0.0.1:11211:11211', '11212:11211']);
+    // Its own command: wins.
+    const own = parse(first.replace('    extends:\n      service: memcached-base\n', '    extends:\n      service: memcached-base\n    command: ["-m", "128"]\n'));
+    expect(own.argv.map((t) => t.value)).toEqual(['-m', '128']);
+    expect(parse(text).argvUnknown).toBeUndefined();
+  });
+
+  it("environment: adds up along extends: (Bitnami's variables from both services, the extending one's winning)", () => {
+    const text =
+      'services:\n  cache:\n    extends: mc\n    environment:\n      MEMCACHED_CACHE_SIZE: "256"\n  mc:\n    image: bitnami/memcached:1.6.39\n    environment:\n      MEMCACHED_CACHE_SIZE: "64"\n      MEMCACHED_EXTRA_FLAGS: "-U 0"\n';
+    const c = parse(text);
+    expect(c.service!.name).toBe('cache');
+    expect(c.argv.map((t) => t.value)).toEqual(expect.arrayContaining(['-m', '256', '-U', '0']));
+    expect(c.argv.map((t) => t.value)).not.toContain('64');
+  });
+
+  it('a chain through a service that extends another file stays unknown, naming both; a missing service or a loop is Compose\'s refusal', () => {
+    const chain = parse('services:\n  cache:\n    extends: mid\n  mid:\n    image: memcached\n    extends:\n      file: common.yml\n      service: memcached\n');
+    expect(chain.argvUnknown).toMatch(/^service cache extends service mid of this file, which extends service memcached of common\.yml/);
+    expect(chain.argvUnknown).toMatch(/service memcached of common\.yml would decide them/);
+    const missing = parse('services:\n  cache:\n    image: memcached\n    extends: nowhere\n');
+    expect(missing.launchFailure?.reason).toBe('Compose refuses the file: service cache extends service nowhere, which the file does not define');
+    const loop = parse('services:\n  a:\n    image: memcached\n    extends: b\n  b:\n    extends: a\n');
+    expect(loop.launchFailure?.reason).toMatch(/extends: makes a loop/);
+  });
+
+  it('fix does not edit a command written in the extended service', () => {
+    const text = 'services:\n  cache:\n    extends: base\n  base:\n    image: memcached\n    command: ["-m", "64"]\n';
+    const r = lint(text);
+    expect(r.config.argv.map((t) => t.value)).toEqual(['-m', '64']);
+    expect((r.config as ComposeConfig).service!.inherited.has('command')).toBe(true);
+    const p = fixText(text, 'compose', {}, PATH);
+    expect(p.text).toBe(text);
+    expect(p.failed.length).toBeGreaterThan(0);
+    for (const f of p.failed) expect(f.reason).toMatch(/takes its command from the service it extends \(extends:\)/);
   });
 });

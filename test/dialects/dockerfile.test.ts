@@ -208,6 +208,39 @@ describe('Dockerfile reading rules', () => {
   it('ENV forms and quoting', () => {
     const c = parse('FROM bitnami/memcached:1.6.39\nENV MEMCACHED_EXTRA_FLAGS="-U 0" \\\n    MEMCACHED_CACHE_SIZE=128\nENV MEMCACHED_THREADS 4\n');
     expect(c.argv.map((a) => a.value)).toEqual(['-u', 'memcached', '-p', '11211', '-v', '-m', '128', '-t', '4', '-U', '0']);
+    // Each is the image's default, which the container's environment replaces.
+    expect(c.argv.slice(5).map((a) => a.exact)).toEqual([true, false, true, false, false, false]);
+  });
+
+  it("ENV values a shell-form CMD expands are the image's defaults, which the container's environment replaces: the guess, not certain (044)", () => {
+    // ploxiln/docker-memcached puts the options in ENV so that they can be changed: its README at the same
+    // commit (f4e9f155, README.md blob 5f436b37) says "Adjust with environment variables" and runs
+    // "docker run ... -e MAX_MEM=500 -e MAX_CONN=2000 ploxiln/memcached".
+    const c = parse(real('044'));
+    expect(c.argv.map((a) => a.value)).toEqual(['-v', '-m', '128', '-c', '512', '-o', 'hash_algorithm=murmur3,maxconns_fast']);
+    expect(c.argv.map((a) => a.exact)).toEqual([true, true, false, true, false, true, false]);
+    expect(c.argv[2].note).toBe(
+      'the shell expands $MAX_MEM when the container starts; ENV gives the image\'s default MAX_MEM="128", which docker run -e, Compose environment: or a Kubernetes env: entry replace',
+    );
+    expect(c.argvExact).toBe(false);
+    expect(c.notes.filter((n) => n.kind === 'host-dependent')).toHaveLength(3);
+    // lint says the host decides (MC910 at the variable), and still judges what the file fixes.
+    const r = lint(real('044'));
+    expect(findings(r, 'MC910').map((f) => pointedText(r, f))).toEqual(['$MAX_MEM']);
+    expect(findings(r, 'MC601')).toHaveLength(1);
+    // A build argument behind the ENV is said too; a word the file writes out stays exact.
+    const arg = parse('FROM alpine\nARG MEM=64\nENV MEM=$MEM\nCMD exec memcached -m $MEM -U 0\n');
+    expect(arg.argv[1]).toMatchObject({ value: '64', exact: false });
+    expect(arg.argv[1].note).toMatch(/default MEM="64" \(from build argument MEM \(default "64"; --build-arg can change it\)\)/);
+    expect(arg.argv[3]).toMatchObject({ value: '0', exact: true });
+  });
+
+  it("Bitnami's variables set by ENV are the image's defaults too; a password set by ENV keeps SASL on", () => {
+    const c = parse('FROM bitnami/memcached:1.6.39\nENV MEMCACHED_CACHE_SIZE=128 MEMCACHED_PASSWORD=s3cret\n');
+    const m = c.argv.findIndex((a) => a.value === '-m');
+    expect(c.argv[m + 1]).toMatchObject({ value: '128', exact: false });
+    expect(c.argv.map((a) => a.value)).toContain('-S');
+    expect(c.notes.find((n) => n.kind === 'auth-unknown')).toBeUndefined();
   });
 
   it('EXPOSE is a note: a Dockerfile publishes nothing', () => {

@@ -112,8 +112,15 @@ const EXPECTED: Record<string, Expected> = {
     read: 'kubernetes',
     argv: ['-u', 'root', '-I', '10m'],
     reach: 'cluster-wide',
-    // One MC910 per workload for the unknown user (placed at 1:1: the note has no span), then each container's defaults.
-    findings: [...Array(4).fill('MC910 info 1:1'), ...['20:47', '49:47', '81:47', '122:47'].flatMap(CLUSTER_WIDE_DEFAULTS)],
+    // Each container's defaults, then one MC910 per workload for the unknown user, at its image line.
+    findings: [
+      ...[
+        ['20:47', '24:16'],
+        ['49:47', '53:16'],
+        ['81:47', '85:16'],
+        ['122:47', '126:16'],
+      ].flatMap(([defaults, image]) => [...CLUSTER_WIDE_DEFAULTS(defaults), `MC910 info ${image}`]),
+    ],
     why: "kubetools' generated Deployments: command [memcached, -u, root, -I, 10m] in an image mchard does not know (memcache:1.4.33), whose user is unknown; no Service or NetworkPolicy in this file",
   },
   'kubernetes/136-EDITD-kubetools-k8s_services.yml': {

@@ -8,7 +8,7 @@ import { loadDialect } from '../../src/dialects/index.js';
 import { detectDialect } from '../../src/dialects/detect.js';
 import { podReachOf } from '../../src/dialects/container-reach.js';
 import { SourceText } from '../../src/source.js';
-import { findings, lintText } from '../helpers/lint.js';
+import { findings, lintText, pointedText } from '../helpers/lint.js';
 
 const PATH = '/srv/k8s/memcached.yaml';
 const parse = (text: string) => parseKubernetes(new SourceText(PATH, text));
@@ -133,6 +133,8 @@ describe('kubernetes: who memcached runs as', () => {
     expect(findings(r, 'MC202')).toEqual([]);
     expect(findings(r, 'MC201')).toEqual([]);
     expect(findings(r, 'MC910')[0].message).toMatch(/runs as its own USER/);
+    // At the image line, where the fact comes from (it was reported at 1:1).
+    expect(findings(r, 'MC910').map((f) => pointedText(r, f))).toEqual(['registry.example.com/cache:1']);
   });
 });
 

@@ -56,9 +56,12 @@ describe('Dockerfile editor', () => {
   });
 
   it("leaves Bitnami's ENV to where the container runs", () => {
+    // ENV gives only the image's default (docker run -e replaces it): -A is a guess, so no fix is planned,
+    // and an editor that got one would still leave ENV alone.
     const p = fix('FROM bitnami/memcached:1.6.39\nENV MEMCACHED_EXTRA_FLAGS=-A\n');
     expect(p.changed).toBe(false);
-    expect(p.failed[0].reason).toMatch(/ENV MEMCACHED_\* variables/);
+    expect(p.applied).toEqual([]);
+    for (const f of p.failed) expect(f.reason).toMatch(/ENV MEMCACHED_\* variables/);
   });
 
   it('fixes every real Dockerfile it reads without changing what it does not fix', () => {

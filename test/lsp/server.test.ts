@@ -412,6 +412,14 @@ describe('mchard lsp --stdio', () => {
     await session.open(deep, `services:\n  memcached:\n    image: memcached\n    command: ${'['.repeat(200_000)}\n`);
     const dd = await session.diagnosticsOf(deep, 1);
     expect(dd).toEqual([expect.objectContaining({ severity: 1, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } })]);
+    // A "billion laughs" Compose file (nine levels of nine aliases): refused as lint refuses it (MC001,
+    // cannot read), not expanded, not an internal error.
+    const bomb = fileUri(tmp.join('k6', 'docker-compose.yml'));
+    const levels = 'abcdefghi';
+    const lol = [`x-a: &a [${Array(9).fill('"lol"').join(',')}]`, ...[...levels].slice(1).map((n, k) => `x-${n}: &${n} [${Array(9).fill(`*${levels[k]}`).join(',')}]`)].join('\n');
+    await session.open(bomb, `${lol}\nservices:\n  memcached:\n    image: memcached\n`);
+    const bd = await session.diagnosticsOf(bomb, 1);
+    expect(bd).toEqual([expect.objectContaining({ code: 'MC001', severity: 1, message: expect.stringMatching(/^cannot read the document: YAML aliases expand the document far beyond its text \(an alias bomb/) })]);
     // Still serving: a code action request and a new document.
     expect(await session.codeActions(esc, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, [], ['source.fixAll.mchard'])).toEqual(expect.any(Array));
     const after = fileUri(tmp.join('k4', 'etc', 'memcached.conf'));
