@@ -1,6 +1,7 @@
 import { defineRule, security } from '../src/engine/rule.js';
 import { BIND_LOOPBACK, describeListener, LISTEN_SOURCES, occurrences } from '../src/engine/helpers.js';
 import { containerVerdict } from '../src/dialects/container-reach.js';
+import { unitVerdict } from '../src/dialects/unit-reach.js';
 
 export const rule = defineRule({
   id: 'MC101',
@@ -19,7 +20,9 @@ export const rule = defineRule({
   docs: {
     what:
       'Reports a configuration with no `-l` at all (memcached then binds `0.0.0.0` and `::`, every IPv4 and IPv6 interface) ' +
-      'or with an `-l` entry of `*`, `0.0.0.0`, `::` or `[::]`.',
+      'or with an `-l` entry of `*`, `0.0.0.0`, `::` or `[::]`. In a systemd unit that confines memcached itself ' +
+      '(`PrivateNetwork=yes`, or `IPAddressDeny=any` with an `IPAddressAllow=` of loopback or private ranges only) the ' +
+      'finding says what the unit lets through and is a warning (private ranges) or a note (loopback, nothing, its own namespace).',
     why:
       'memcached has no authentication by default: anyone who can reach the port can read, change and flush every item. ' +
       'Listening on every interface puts the cache on every network the machine is attached to, the public one included.',
@@ -40,7 +43,19 @@ export const rule = defineRule({
     // In a container the wildcard is the container's own network: what counts is what Compose publishes,
     // and -l 127.0.0.1 would cut memcached off from every client (published ports included): no fix.
     const box = containerVerdict(ctx.config, wild.map((c) => c.listener));
-    const judged = (message: string) => (box ? { message: `${message} ${box.where}`, severity: box.severity } : { message, fix: true as const });
+    // A systemd unit that confines it itself (PrivateNetwork=, IPAddressDeny=): who reaches it is what the unit
+    // lets through. Binding to loopback is still offered where that takes no client the unit admits.
+    const unit = box ? null : unitVerdict(ctx.config, wild.map((c) => c.listener));
+    const judged = (message: string) =>
+      box
+        ? { message: `${message} ${box.where}`, severity: box.severity }
+        : unit
+          ? {
+              message: `${message}, but ${unit.where}${unit.keepsFix ? '' : '; to close the other interfaces too, bind it to the address those clients use (-l ADDRESS)'}`,
+              severity: unit.severity,
+              ...(unit.keepsFix ? { fix: true as const } : {}),
+            }
+          : { message, fix: true as const };
     if (s.inter === null) {
       ctx.report({
         span: ctx.insertionPoint('l'),

@@ -1,3 +1,4 @@
+import { unitVerdict } from '../src/dialects/unit-reach.js';
 import { defineRule, security } from '../src/engine/rule.js';
 import { BIND_LOOPBACK, classifiedEntries, LISTEN_SOURCES, listenEntrySpan } from '../src/engine/helpers.js';
 
@@ -35,10 +36,12 @@ export const rule = defineRule({
     const publicOnes = classifiedEntries(ctx).filter((c) => c.cls === 'public');
     if (publicOnes.length === 0) return;
     for (const { entry } of publicOnes) {
+      const message = `-l ${entry.text} binds the public address ${entry.host}: anyone on the internet who reaches it can read, change and flush the cache`;
+      // A systemd unit's own firewall or namespace decides who reaches it (PrivateNetwork=, IPAddressDeny=).
+      const unit = unitVerdict(ctx.config, [{ transport: 'tcp', address: entry.host }]);
       ctx.report({
         span: listenEntrySpan(ctx, entry),
-        message: `-l ${entry.text} binds the public address ${entry.host}: anyone on the internet who reaches it can read, change and flush the cache`,
-        fix: true,
+        ...(unit ? { message: `${message}, but ${unit.where}`, severity: unit.severity, ...(unit.keepsFix ? { fix: true as const } : {}) } : { message, fix: true as const }),
       });
     }
   },

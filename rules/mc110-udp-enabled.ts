@@ -1,6 +1,7 @@
 import { defineRule, security } from '../src/engine/rule.js';
 import { describeOption, baseUdpPort, boundPort, disableUdpFix } from '../src/engine/helpers.js';
 import { formatVersion } from '../src/memcached/version.js';
+import { unitVerdict } from '../src/dialects/unit-reach.js';
 
 export const rule = defineRule({
   id: 'MC110',
@@ -37,7 +38,8 @@ export const rule = defineRule({
     what:
       'Reports a configuration in which memcached opens a UDP socket: `-U` with a non-zero port, or no `-U` at all on a ' +
       'memcached older than 1.5.6, where UDP is on by default (on 11211, or on the `-p` port). `-U N` without `-p` also ' +
-      'moves the TCP port to N.',
+      'moves the TCP port to N. In a systemd unit that confines memcached itself (`PrivateNetwork=yes`, or `IPAddressDeny=any` ' +
+      'with an `IPAddressAllow=` of loopback or private ranges) the finding says so and is a note (a warning for private ranges).',
     why:
       'memcached answers UDP requests from any source address without a handshake, and a small `get` can return a large ' +
       'value: exposed UDP ports were used for the record-breaking reflection/amplification DDoS attacks of 2018 ' +
@@ -57,13 +59,19 @@ export const rule = defineRule({
     const port = boundPort(udp);
     if (udp === 0 || port === null) return; // off, or a port getaddrinfo refuses (MC302)
     const where = s.inter === null ? 'on every interface' : `on the -l addresses (${s.inter})`;
+    // A systemd unit that confines memcached itself: a reflected request needs a forged source address the
+    // unit's filter lets through (none from the internet), or a namespace of the unit's own. The fix stays.
+    const udpListeners = ctx.model.listeners.filter((l) => l.transport === 'udp');
+    const unit = udpListeners.length ? unitVerdict(ctx.config, udpListeners) : null;
+    const confined = unit ? { severity: unit.severity, why: `, but ${unit.where}` } : null;
     const shown = port === 0 ? 'an ephemeral port' : `port ${port}`;
     const opt = ctx.model.applied.setBy.udpport;
     if (!opt) {
       ctx.report({
         span: ctx.insertionPoint(),
-        message: `no -U 0: memcached ${formatVersion(ctx.model.version)} (before 1.5.6) opens UDP ${shown} ${where} by default, which attackers abuse for amplification attacks`,
+        message: `no -U 0: memcached ${formatVersion(ctx.model.version)} (before 1.5.6) opens UDP ${shown} ${where} by default, which attackers abuse for amplification attacks${confined?.why ?? ''}`,
         fix: { keepTcpOn: null },
+        ...(confined ? { severity: confined.severity } : {}),
       });
       return;
     }
@@ -76,8 +84,9 @@ export const rule = defineRule({
     }
     ctx.report({
       span: ctx.spanOf(opt),
-      message: `${describeOption(ctx, opt)} opens UDP ${shown} ${where}${alsoTcp}, and UDP is what attackers abuse for amplification attacks`,
+      message: `${describeOption(ctx, opt)} opens UDP ${shown} ${where}${alsoTcp}, and UDP is what attackers abuse for amplification attacks${confined?.why ?? ''}`,
       fix: { keepTcpOn },
+      ...(confined ? { severity: confined.severity } : {}),
     });
   },
 });

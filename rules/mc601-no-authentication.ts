@@ -1,5 +1,6 @@
 import { defineRule, security } from '../src/engine/rule.js';
 import { containerVerdict } from '../src/dialects/container-reach.js';
+import { unitVerdict } from '../src/dialects/unit-reach.js';
 import { exposedListenerList } from '../src/engine/helpers.js';
 
 export const rule = defineRule({
@@ -46,6 +47,8 @@ export const rule = defineRule({
     const list = pub ? exposedListenerList(ctx, (c) => c.cls === 'public' || c.cls === 'wildcard') : exposedListenerList(ctx);
     // In a container, who can reach it depends on what Compose publishes (only the Compose network: a warning).
     const box = containerVerdict(ctx.config, ctx.exposure.listeners.map((c) => c.listener));
+    // A systemd unit's own firewall or namespace: who reaches it is what the unit lets through.
+    const unit = box ? null : unitVerdict(ctx.config, ctx.exposure.listeners.filter((c) => c.cls !== 'loopback').map((c) => c.listener));
     // The file does not decide whether SASL is on (Bitnami's MEMCACHED_PASSWORD from the shell or a secret).
     const undecided = ctx.config.notes.find((n) => n.kind === 'auth-unknown');
     if (undecided) {
@@ -55,8 +58,8 @@ export const rule = defineRule({
     const bitnami = ctx.config.image?.info.family === 'bitnami' ? "; Bitnami's image turns SASL on when MEMCACHED_PASSWORD is set" : '';
     ctx.report({
       span: ctx.insertionPoint(),
-      message: `neither -S nor -Y: any client that can reach ${list} can read, change and delete every item without authenticating${box ? ` (${box.where})` : ''}${bitnami}`,
-      severity: box ? (box.reach === 'host' ? 'error' : 'warning') : pub ? 'error' : 'warning',
+      message: `neither -S nor -Y: any client that can reach ${list} can read, change and delete every item without authenticating${box ? ` (${box.where})` : unit ? ` (${unit.where})` : ''}${bitnami}`,
+      severity: box ? (box.reach === 'host' ? 'error' : 'warning') : unit ? unit.severity : pub ? 'error' : 'warning',
     });
   },
 });

@@ -184,6 +184,10 @@ function inspectionText(r: Inspection, d: DialectChoice, color: boolean): string
 
 /** Kubernetes and Helm: who can connect (from this file only), and the change that would restrict it. */
 function exposureLines(r: Inspection, c: ReturnType<typeof paint>, said: (s: string) => string): string[] {
+  if (r.unitReach) {
+    const kinds: Record<string, string> = { private: c.yellow('private addresses only'), loopback: c.green('this host only'), nobody: c.green('nobody'), namespace: c.green("the unit's own namespace only") };
+    return [`  reach     ${kinds[r.unitReach.reach]}: ${said(r.unitReach.reason)}`];
+  }
   if (!r.exposure) return [];
   const e = r.exposure;
   const head: Record<string, string> = {

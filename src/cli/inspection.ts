@@ -7,6 +7,7 @@ import { hiddenValues, redactDeep } from '../report/redact.js';
 import { templateOf } from '../dialects/template.js';
 import type { Settings } from '../memcached/settings.js';
 import { podReachOf } from '../dialects/container-reach.js';
+import { unitVerdict, type UnitReachKind } from '../dialects/unit-reach.js';
 import type { PodVerdictKind } from '../dialects/pod-reach.js';
 
 export type InspectListener =
@@ -81,6 +82,8 @@ export interface Inspection {
    * `suggestion`: the Service or NetworkPolicy change that would restrict it, for review (never written).
    */
   exposure?: { verdict: PodVerdictKind; reason: string; fromThisFileOnly: true; suggestion: string | null };
+  /** A systemd unit that confines memcached itself (PrivateNetwork=, IPAddressDeny=/IPAddressAllow=): who reaches its listeners. */
+  unitReach?: { reach: UnitReachKind; reason: string };
 }
 
 const SETTING_FIELDS: [string, keyof Settings][] = [
@@ -201,6 +204,7 @@ function inspectionOfAll(path: string, config: ParsedConfig, model: MemcachedMod
   const known = !argvUnknown && !st.unknown;
   // Kubernetes and Helm: who can connect to its listeners (to the default port when they are unknown).
   const pod = podReachOf(config, argvUnknown ? [{ transport: 'tcp', port: 11211 }] : model.listeners);
+  const unitLimits = argvUnknown || !(st.ok || st.unknown) ? null : unitVerdict(config, model.listeners.filter((l) => l.transport === 'unix' || l.address === null || !/^(127\.|::1$)/.test(l.address)));
   const result: Inspection = {
     path,
     dialect: config.dialect,
@@ -233,6 +237,7 @@ function inspectionOfAll(path: string, config: ParsedConfig, model: MemcachedMod
     ...(pod
       ? { exposure: { verdict: pod.verdict, reason: argvUnknown ? `if it listens on the default port 11211: ${pod.where}` : pod.where, fromThisFileOnly: true as const, suggestion: pod.suggestion } }
       : {}),
+    ...(unitLimits ? { unitReach: { reach: unitLimits.reach, reason: show(unitLimits.where) } } : {}),
   };
   if (tpl) {
     const lineOf = (offset: number | undefined) => (offset === undefined ? null : tpl.original.position(offset).line);

@@ -21,6 +21,8 @@ import { NO_HOST_FILES, type HostFileAccess } from '../input.js';
 import { readEnvironmentFile } from './envfile.js';
 import { parseUnitSyntax, type UnitAssignment, type UnitSyntax } from './systemd-unit.js';
 import { withoutTemplateSuffix } from './detect.js';
+import { bindBlocked, familyBlocked, readUnitNetwork, type UnitNetwork } from './unit-reach.js';
+import type { SocketSandbox } from '../memcached/startup.js';
 import { charsText, expandSpecifiers, extractWord, replaceEnvWord, type EnvLookup, type EnvValue, type SChar, type UnitName } from './systemd-exec.js';
 
 export interface ExecWord {
@@ -109,6 +111,8 @@ export interface SystemdConfig extends ParsedConfig<SystemdNote> {
   readonly tokenSources: readonly TokenSource[];
   /** Why this file does not decide memcached's command line, or null. */
   readonly argvUnknown: string | null;
+  /** The unit's own network restrictions (unit-reach.ts). */
+  readonly network: UnitNetwork;
 }
 
 /** Reading an `EnvironmentFile=`; tests inject their own (null: cannot be read; values are shown). */
@@ -537,6 +541,9 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
     startsAsWhy = `ExecStart='s "${elevated}" prefix makes systemd ignore ${user !== null ? `User=${user}` : 'DynamicUser='}`;
   }
 
+  const network = readUnitNetwork(syntax.assignments, exec?.prefixes ?? '', dropIn);
+  const sandbox = sandboxOf(network);
+
   notes.sort((x, y) => x.span.start - y.span.start || x.span.end - y.span.end);
   return {
     dialect: 'systemd',
@@ -561,11 +568,56 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
     exec,
     tokenSources,
     argvUnknown,
+    network,
+    ...(sandbox ? { sandbox } : {}),
     print: () => syntax.lines.map((l) => l.text + l.eol).join(''),
   };
 }
 
 const TEMPLATE_EXPRESSION = /<%|%>|\{\{|\}\}|\{%|%\}/;
+
+/**
+ * What the unit forbids memcached's sockets, for the start-up model: blocked families (certain on x86-64
+ * and arm64, where systemd's seccomp filter works), PrivateNetwork='s loopback-only namespace, and
+ * SocketBindDeny= (the host decides: systemd applies it only when built with its BPF framework).
+ */
+function sandboxOf(net: UnitNetwork): SocketSandbox | null {
+  const bind = net.bindDeny.length > 0;
+  if (!net.families && !net.privateNetwork && !bind && net.familiesUndecided.size === 0) return null;
+  const where = net.dropIn ? ' in this drop-in' : '';
+  return {
+    familyBlocked: (family) => {
+      const why = familyBlocked(net, family);
+      return why ? `${why}${where}` : null;
+    },
+    familyNote: "; systemd's seccomp filter does this on x86-64 and arm64, and cannot on 32-bit x86, s390x or ppc64",
+    familyUnknown: (family) =>
+      net.familiesUndecided.has(family)
+        ? {
+            depends: 'host' as const,
+            reason: `whether ${family} is blocked: this drop-in's RestrictAddressFamilies= merges with the unit's own (an allow-list adds to the unit's allow-list), and it does not reset it first with an empty "RestrictAddressFamilies="`,
+            decide: 'the unit it extends (systemctl cat memcached.service)',
+          }
+        : null,
+    ...(bind
+      ? {
+          bindBlocked: (family: 'ipv4' | 'ipv6', transport: 'tcp' | 'udp', port: number) => {
+            const r = bindBlocked(net, family, transport, port);
+            if (!r) return null;
+            return {
+              why: `SocketBindDeny=${r.text}${net.bindAllow.length ? ` and no SocketBindAllow= for ${family}:${transport}:${port}` : ''}`,
+              unknown: {
+                depends: 'host' as const,
+                reason: 'systemd applies SocketBindDeny= only when built with its BPF framework (Fedora\'s and Arch\'s are; Debian 12\'s is not and ignores it, so memcached starts)',
+                decide: '"systemctl --version" on the host: +BPF_FRAMEWORK applies it',
+              },
+            };
+          },
+        }
+      : {}),
+    ...(net.privateNetwork ? { loopbackOnly: `PrivateNetwork=yes${net.dropIn ? ' in this drop-in' : ''}` } : {}),
+  };
+}
 
 /** Who a drop-in without User= starts memcached as: the unit it extends decides (a placeholder, not root). */
 const UNIT_USER = "(the unit's User=: unknown)";

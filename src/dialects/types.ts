@@ -6,6 +6,7 @@
 import type { ArgToken, SourceText, Span } from '../source.js';
 import type { ImageInfo } from './images/index.js';
 import type { HostFileAccess } from '../input.js';
+import type { SocketSandbox } from '../memcached/startup.js';
 
 /** What a dialect may use besides the file's own text. */
 export interface ParseContext {
@@ -79,6 +80,11 @@ export interface ParsedConfig<N extends Note = Note> {
    * placeholder for a user that is not root.
    */
   readonly startsAsUnknown?: { readonly reason: string; readonly decide: string; readonly span?: Span | null };
+  /**
+   * What the service manager forbids memcached's sockets (a systemd unit's RestrictAddressFamilies=,
+   * SocketBindDeny=, PrivateNetwork=): the start-up model applies it to the listeners.
+   */
+  readonly sandbox?: SocketSandbox;
   /** Why the service starts memcached as `startsAs` where the file seems to say otherwise, for messages. */
   readonly startsAsWhy?: string;
   /**

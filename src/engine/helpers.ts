@@ -130,6 +130,10 @@ export function networkEnabled(ctx: Reader): boolean {
 /** The `-l` entries memcached binds (those it accepts), each with its address class. */
 export function classifiedEntries(ctx: Reader): { entry: ListenEntry; cls: AddressClass }[] {
   if (!networkEnabled(ctx)) return [];
+  // The service's own restrictions certainly leave memcached no listener (a systemd unit's
+  // RestrictAddressFamilies= or PrivateNetwork=): it never listens on any of them (MC915 reports it).
+  const st = ctx.model.startup;
+  if (!st.ok && st.cause && st.certain) return [];
   const trusted = parseCidrs(ctx.options.trustedNetworks);
   return ctx.model.entries
     .filter((e) => e.error === null)

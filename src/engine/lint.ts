@@ -104,7 +104,9 @@ export function analyzeConfig(config: ParsedConfig, options: RuleOptions, host?:
   // A service manager that starts memcached as another user (supervisord's user=, a container's USER):
   // memcached is not root, so -u is neither needed nor honoured, and it runs as that user.
   const startsAs = config.startsAs;
-  const started = startsAs === undefined ? host : { ...(host ?? SERVICE_HOST), root: startsAs === 'root' };
+  const asUserHost = startsAs === undefined ? host : { ...(host ?? SERVICE_HOST), root: startsAs === 'root' };
+  // A unit's own limits on memcached's sockets (RestrictAddressFamilies=, PrivateNetwork=, SocketBindDeny=).
+  const started = config.sandbox ? { ...(asUserHost ?? SERVICE_HOST), sandbox: config.sandbox } : asUserHost;
   // A container image whose tag names the release decides the version the file is judged for.
   const imageVersion = config.image?.info.version.kind === 'exact' ? config.image.info.version.version : null;
   const analyzed = analyze(config.argv, { version: imageVersion ?? options.version, host: started });

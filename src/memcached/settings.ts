@@ -130,6 +130,8 @@ export interface Failure {
    * privilege drop (`drop`), or after memcached has switched to its user (`after-drop`).
    */
   stage?: 'launch' | 'read' | 'checks' | 'drop' | 'after-drop';
+  /** The service's own restriction that causes it (systemd's RestrictAddressFamilies=, SocketBindDeny=, PrivateNetwork=), when one does. */
+  cause?: string;
 }
 
 /** An `-l` value memcached dropped because it is a substring of what was already accumulated. */

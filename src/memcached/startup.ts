@@ -37,6 +37,25 @@ export interface HostFacts {
   socketCreatable?(path: string, user: string | null): { ok: boolean; reason: string } | undefined;
   /** Whether the host's SASL library looks for its configuration through SASL_CONF_PATH (set for the service). */
   readonly saslConfPath?: string;
+  /** What the service manager forbids memcached's sockets (a systemd unit's own restrictions). */
+  readonly sandbox?: SocketSandbox;
+}
+
+/**
+ * The service's own limits on memcached's sockets (systemd's RestrictAddressFamilies=, SocketBindDeny=,
+ * PrivateNetwork=: see src/dialects/unit-reach.ts for their semantics and sources).
+ */
+export interface SocketSandbox {
+  /** Why socket() of this family fails with EAFNOSUPPORT (the setting), or null. */
+  familyBlocked(family: 'AF_INET' | 'AF_INET6' | 'AF_UNIX'): string | null;
+  /** Where the family filter holds, for messages ("; systemd's seccomp filter, on x86-64 and arm64 ..."). */
+  readonly familyNote?: string;
+  /** Set when the file does not decide whether this family is blocked (a drop-in merges with its unit): why. */
+  familyUnknown?(family: 'AF_INET' | 'AF_INET6' | 'AF_UNIX'): Unknown | null;
+  /** Why bind() of this address fails with EPERM, and what the host decides about it, or null. */
+  bindBlocked?(family: 'ipv4' | 'ipv6', transport: 'tcp' | 'udp', port: number): { why: string; unknown?: Unknown } | null;
+  /** Set when memcached runs in a network namespace with only loopback (why): no other address exists there. */
+  readonly loopbackOnly?: string;
 }
 
 /**
@@ -161,7 +180,15 @@ export function evaluateStartup(applied: Applied, version: Version, host: HostFa
     hostUnknowns: pending,
   });
   const runsAs = host.root ? (s.username && s.username !== '' ? s.username : null) : null;
-  const listeners = computeListeners(s, version, entries);
+  // An address whose family the service blocks gets no socket: memcached skips it (server_socket()).
+  const blocked = host.sandbox;
+  const listeners = computeListeners(s, version, entries).filter(
+    (l) => {
+      if (!blocked || l.transport === 'unix' || l.address === null) return true;
+      const family = l.address.includes(':') ? 'AF_INET6' : 'AF_INET';
+      return !blocked.familyBlocked(family) || !!blocked.familyUnknown?.(family);
+    },
+  );
 
   if (applied.exitsEarly) {
     const letter = applied.exitsEarly.spec.short;
@@ -183,7 +210,9 @@ export function evaluateStartup(applied: Applied, version: Version, host: HostFa
     staged('after-drop', beforeSockets(s, version, host, warnings, byKey, pending, refused)) ??
     staged('after-drop', s.socketpath !== null ? unixSocketCheck(s, version, host, warnings, byKey, pending) : networkChecks(s, version, entries, host, warnings, byKey, pending)) ??
     staged('after-drop', maxconnsCheck(s, listeners, byKey));
-  return result(failure, listeners, entries, runsAs);
+  // The service's own restrictions leave memcached no socket it can bind: in that service the listeners
+  // cannot exist at all (where the host decides whether the restriction applies, they are kept).
+  return result(failure, failure?.cause && failure.certain ? [] : listeners, entries, runsAs);
 }
 
 type ByKey = (k: keyof Settings) => OptionEvent | null;
@@ -383,6 +412,13 @@ function beforeSockets(s: Settings, version: Version, host: HostFacts, warnings:
 
 function unixSocketCheck(s: Settings, version: Version, host: HostFacts, warnings: string[], byKey: ByKey, pending: Unknown[]): Failure | null {
   if (s.socketpath !== null && s.socketpath.length > 107) warnings.push('the unix socket path is longer than 107 bytes and is silently truncated');
+  const unixBlocked = host.sandbox?.familyBlocked('AF_UNIX');
+  if (s.socketpath !== null && unixBlocked) {
+    // server_socket_unix(): socket() fails, then main() exits (measured on 1.6.18 under such a seccomp filter).
+    const undecided = host.sandbox?.familyUnknown?.('AF_UNIX') ?? null;
+    const out = { ...failure(71, `socket(): Address family not supported by protocol; failed to listen on UNIX socket: ${s.socketpath.slice(0, 107)} (${unixBlocked} blocks AF_UNIX${host.sandbox?.familyNote ?? ''})`, byKey('socketpath'), !undecided), cause: unixBlocked };
+    return undecided ? { ...out, unknown: undecided } : out;
+  }
   if (s.socketpath !== null) {
     // memcached binds the socket after switching to its user (relative paths are relative to /).
     const user = host.root ? (s.username ?? null) : null;
@@ -424,13 +460,19 @@ function networkChecks(s: Settings, version: Version, entries: ListenEntry[], ho
       if (e?.error) return failure(71, `${e.error}; failed to listen on one of interface(s) ${s.inter}`, opt);
       const p = effectivePort(e?.port ?? basePort);
       if (p === null) return failure(71, `getaddrinfo(): Servname not supported for ai_socktype (port ${e?.port ?? basePort})`, portOpt);
+      const sandboxed = host.sandbox ? sandboxCheck(host.sandbox, transport, e, p, s, opt, portOpt, pending) : null;
+      if (sandboxed) return sandboxed;
       if (p > 0 && p < unprivilegedStart && runsUnprivileged) {
         const who = host.root ? `after switching to user ${s.username}` : 'as a non-root user';
         return failure(71, `bind(): Permission denied: port ${p} is privileged and memcached binds ${who}`, portOpt, host.root);
       }
       const h = e?.host ?? null;
       if (h !== null && (isIPv4(h) || isIPv6(h))) {
-        const local = isUnspecified(h) || isLoopback(h) ? true : host.addressIsLocal?.(h);
+        const local = isUnspecified(h) || isLoopback(h) ? true : host.sandbox?.loopbackOnly ? false : host.addressIsLocal?.(h);
+        if (local === false && host.sandbox?.loopbackOnly) {
+          const why = host.sandbox.loopbackOnly;
+          return { ...failure(71, `bind(): Cannot assign requested address: ${h} does not exist in the unit's own network namespace, which has only loopback (${why}); failed to listen on one of interface(s) ${s.inter}`, opt), cause: why };
+        }
         if (local === false) return failure(71, `bind(): Cannot assign requested address: ${h} is not an address of this machine`, opt);
         if (local === undefined && !pending.some((u) => u.reason.includes(` ${h} `))) {
           pending.push({ depends: 'host', reason: `whether ${h} is an address of the machine memcached runs on`, decide: ON_HOST });
@@ -453,6 +495,52 @@ function networkChecks(s: Settings, version: Version, entries: ListenEntry[], ho
           if (fds > s.maxconns) return failure(1, `Failed to duplicate file descriptor: Too many open files (-c ${s.maxconns})`, byKey('maxconns'), false);
         }
       }
+    }
+  }
+  return null;
+}
+
+/**
+ * The service's own limits on one listener (the default one, or one `-l` entry) at port `p`, in
+ * server_socket()'s order: socket() for each address getaddrinfo gives (the wildcard: 0.0.0.0 and ::; a
+ * host name: whatever it resolves to), skipping those whose family is blocked, and failing the listener
+ * when none is left; then bind(), which fails the listener at once when refused (EPERM).
+ */
+function sandboxCheck(
+  box: SocketSandbox,
+  transport: 'tcp' | 'udp',
+  e: ListenEntry | null,
+  p: number,
+  s: Settings,
+  opt: OptionEvent | null,
+  portOpt: OptionEvent | null,
+  pending: Unknown[],
+): Failure | null {
+  const h = e?.host ?? null;
+  const literal = h !== null && (isIPv4(h) || isIPv6(h));
+  const families: ('AF_INET' | 'AF_INET6')[] = literal ? [isIPv4(h!) ? 'AF_INET' : 'AF_INET6'] : ['AF_INET', 'AF_INET6'];
+  const usable = families.filter((f) => !box.familyBlocked(f));
+  const listen = s.inter === null ? `failed to listen on ${transport.toUpperCase()} port ${p}` : `failed to listen on one of interface(s) ${s.inter}`;
+  if (usable.length === 0) {
+    const why = box.familyBlocked(families[0])!;
+    const what = families.length === 2 ? 'both AF_INET and AF_INET6' : families[0];
+    const undecided = families.map((f) => box.familyUnknown?.(f) ?? null).find((u) => u !== null) ?? null;
+    const out = { ...failure(71, `${listen}: Address family not supported by protocol (${why} blocks ${what}${h !== null && !literal ? `, whichever ${h} resolves to` : ''}${box.familyNote ?? ''})`, s.inter === null ? portOpt : opt, !undecided), cause: why };
+    return undecided ? { ...out, unknown: undecided } : out;
+  }
+  if (h !== null && !literal && usable.length < families.length) {
+    pending.push({
+      depends: 'host',
+      reason: `whether "${h}" resolves to an ${usable[0] === 'AF_INET' ? 'IPv4' : 'IPv6'} address, the only family ${box.familyBlocked(families.find((f) => !usable.includes(f))!)} leaves`,
+      decide: ON_HOST,
+    });
+  }
+  if (box.bindBlocked) {
+    for (const f of usable) {
+      const refused = box.bindBlocked(f === 'AF_INET' ? 'ipv4' : 'ipv6', transport, p);
+      if (!refused) continue;
+      const out = { ...failure(71, `bind(): Operation not permitted (${refused.why}); ${listen}`, s.inter === null ? portOpt : opt, !refused.unknown), cause: refused.why };
+      return refused.unknown ? { ...out, unknown: refused.unknown } : out;
     }
   }
   return null;
