@@ -86,7 +86,7 @@ function linkLeadsOut(path: string): { reason: string | null; stat?: Stats } {
 export async function loadFile(path: string, dialect?: DialectName, limits: ReadLimits & { followLinks?: boolean } = {}): Promise<LoadedFile> {
   const links = limits.followLinks === false ? linkLeadsOut(path) : { reason: null };
   if (links.reason) throw new InputError(path, `${links.reason}; mchard reads a file there only with --follow-symlinks (or --host-checks for this host's own configuration)`);
-  const source = readConfig(readsStdin(path) ? '-' : path, { ...limits, known: links.stat });
+  const source = readConfig(readsStdin(path) ? '-' : path, { maxBytes: limits.maxBytes, known: links.stat });
   const detection = detectDialect(path, source.text, dialect, companionsOf(path));
   if (detection.refused) throw new RefusedError(detection);
   await loadDialect(detection.dialect);
@@ -141,8 +141,22 @@ export class OptionResolver {
     return 'default (newest known)';
   }
 
+  /**
+   * The options of ruleOptions without `extra` depend only on the configuration and on whether the path is
+   * a system path: made once for each, for the run (the engine and the rules never change them).
+   */
+  private optionsMade = new Map<ProjectConfig | null, [RuleOptions | undefined, RuleOptions | undefined]>();
+
   /** Target version: the flag, else the config's, else the installed one for system files, else the newest. */
-  ruleOptions(path: string, cfg: ProjectConfig | null, extra: Partial<RuleOptions> = {}): RuleOptions {
+  ruleOptions(path: string, cfg: ProjectConfig | null, extra?: Partial<RuleOptions>): RuleOptions {
+    if (extra !== undefined) return this.makeRuleOptions(path, cfg, extra);
+    let made = this.optionsMade.get(cfg);
+    if (!made) this.optionsMade.set(cfg, (made = [undefined, undefined]));
+    const k = isSystemPath(path) ? 1 : 0;
+    return (made[k] ??= this.makeRuleOptions(path, cfg, {}));
+  }
+
+  private makeRuleOptions(path: string, cfg: ProjectConfig | null, extra: Partial<RuleOptions>): RuleOptions {
     const base = defaultRuleOptions();
     let version = this.flags.version ?? cfg?.version;
     let versionSource = version ? this.versionSource(path, cfg) : undefined;

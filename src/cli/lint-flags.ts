@@ -50,6 +50,20 @@ export function fileSeverities(cfg: { severities: ReadonlyMap<string, Severity |
   return severities;
 }
 
+/**
+ * fileSeverities for the files of one run: one map per configuration, made once (the engine remembers
+ * which rules run by the map, src/engine/lint.ts rulePlan; a fresh map per file would defeat that).
+ */
+export function severitiesForRun(disabled: ReadonlySet<string>): (cfg: { severities: ReadonlyMap<string, Severity | 'off'> } | null | undefined) => Map<string, Severity | 'off'> {
+  const made = new Map<unknown, Map<string, Severity | 'off'>>();
+  return (cfg) => {
+    const key = cfg ?? null;
+    let m = made.get(key);
+    if (!m) made.set(key, (m = fileSeverities(cfg, disabled)));
+    return m;
+  };
+}
+
 /** The findings a report shows: with -q, the errors only (the exit status is decided from every finding). */
 export function shownFindings<T extends { severity: Severity }>(findings: T[], quiet: boolean | undefined): T[] {
   return quiet ? findings.filter((f) => f.severity === 'error') : findings;

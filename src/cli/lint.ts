@@ -4,7 +4,7 @@
  * internal errors (the other files are still linted).
  */
 import { COMMON_OPTIONS, parseCommandArgs, parseMaxFileSize, UsageError } from './args.js';
-import { BASELINE_OUTPUT_HELP, fileSeverities, parseLintFlags, RANK, SHARED_LINT_OPTIONS, shownFindings } from './lint-flags.js';
+import { BASELINE_OUTPUT_HELP, parseLintFlags, RANK, severitiesForRun, SHARED_LINT_OPTIONS, shownFindings } from './lint-flags.js';
 import { resolveTargets, SYSTEM_PATHS_HELP, TARGET_OPTIONS, TARGETS_HELP } from './targets.js';
 import { DOC_LINKS_HELP, DOC_LINKS_OPTIONS, docLinksFrom } from './doc-links.js';
 import { finishBaseline, openBaseline, openReportSink } from './report-output.js';
@@ -112,6 +112,7 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
   const report = reportWriter(format, { rules: RULES as Rule[], color, toolVersion: VERSION, sarifCategory, docLinks: docLinksFrom(values, configs) }, (t) => sink.write(t));
   let status = 0;
   let failing = false;
+  const severitiesOf = severitiesForRun(disabled);
   for (let k = 0; k < configs.length; k++) {
     const path = paths[k];
     const cfg = configs[k];
@@ -120,7 +121,7 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
     // Anything that goes wrong inside one file is that file's one-line error; the others go on.
     const done = await perFile(path, io, async () => {
       const file = await loadFile(path, dialect, { maxBytes, followLinks: values['follow-symlinks'] === true || hostChecks === true });
-      const severities = fileSeverities(cfg, disabled);
+      const severities = severitiesOf(cfg);
       const result = lintSource(file.source, file.dialect, {
         rules: RULES,
         options: resolver.ruleOptions(path, cfg),

@@ -43,6 +43,20 @@ export interface DebianConfig extends ParsedConfig<DebianNote> {
 
 /** Characters that make Perl's exec hand the command to /bin/sh (doio.c, `do_exec3`). */
 export const PERL_SHELL_METACHARS = "$&*(){}[]'\";\\|?<>~`\n";
+/** Any one of PERL_SHELL_METACHARS. */
+const PERL_METACHAR = new RegExp(`[${PERL_SHELL_METACHARS.replace(/[\\\]\[^-]/g, '\\$&')}]`);
+const PERL_METACHARS_ALL = new RegExp(PERL_METACHAR.source, 'g');
+
+/** The metacharacters of PERL_SHELL_METACHARS in `str`, each once, in the order they first occur. */
+export function metacharsOf(str: string): string[] {
+  const chars: string[] = [];
+  if (!PERL_METACHAR.test(str)) return chars;
+  for (const m of str.matchAll(PERL_METACHARS_ALL)) if (!chars.includes(m[0])) chars.push(m[0]);
+  return chars;
+}
+
+/** A run of characters that are not Perl's whitespace (PERL_SPACE): one word of a command Perl splits itself. */
+const PERL_WORD = /[^ \t\n\r\f\v]+/g;
 /** The metacharacters that change what runs (rule MC902 reports these as errors). */
 export const DANGEROUS_METACHARS = ";|&$`<>()*?";
 
@@ -85,9 +99,7 @@ export function parseDebian(source: SourceText): DebianConfig {
     parts.push(v.str);
     const r = v.ranges;
     for (let j = 0; j < r.length; j += 2) for (let i = r[j]; i < r[j + 1]; i++) params.offsets.push(start + i);
-    const str = v.str;
-    const chars: string[] = [];
-    for (let i = 0; i < str.length; i++) if (PERL_SHELL_METACHARS.includes(str[i]) && !chars.includes(str[i])) chars.push(str[i]);
+    const chars = metacharsOf(v.str);
     if (chars.length === 0) return;
     const dangerous = chars.filter((ch) => DANGEROUS_METACHARS.includes(ch));
     shellNotes.push({
@@ -188,11 +200,12 @@ function debianConfig(
  * except a trailing newline (removed) and a final " 2>&1" (Perl dups stderr itself and strips it).
  * Returns how much of the parameters memcached gets (`end`) and the range Perl stripped, if any.
  */
-function perlExecDecision(params: string): { shell: boolean; end: number; stripped?: [number, number] } {
+export function perlExecDecision(params: string): { shell: boolean; end: number; stripped?: [number, number] } {
   const n = params.length;
-  for (let k = 0; k < n; k++) {
+  // The first metacharacter decides (a regular expression finds it, not a test of every character).
+  const k = params.search(PERL_METACHAR);
+  if (k !== -1) {
     const ch = params[k];
-    if (ch === ' ' || !PERL_SHELL_METACHARS.includes(ch)) continue;
     if (ch === '\n' && k === n - 1) return { shell: false, end: k };
     // "/usr/bin/memcached " precedes params, so s[-2] always exists; at k=1 it is that trailing space.
     const prev2 = k >= 2 ? params[k - 2] : ' ';
@@ -223,13 +236,16 @@ function shellToken(w: ShellWord): ArgToken {
 
 function splitWords(params: Params, end: number): ArgToken[] {
   const out: ArgToken[] = [];
-  let k = 0;
-  while (k < end) {
-    while (k < end && PERL_SPACE.has(params.text[k])) k++;
-    const from = k;
-    while (k < end && !PERL_SPACE.has(params.text[k])) k++;
-    if (k > from) out.push({ value: params.text.slice(from, k), span: spanOfRange(params.offsets, from, k), origin: 'file', exact: true });
-  }
+  for (const [from, to] of perlWords(params.text, end)) out.push({ value: params.text.slice(from, to), span: spanOfRange(params.offsets, from, to), origin: 'file', exact: true });
+  return out;
+}
+
+/** Where the words of `text` before `end` are, split on Perl's whitespace (PERL_SPACE): [from, to) pairs. */
+export function perlWords(text: string, end: number): [number, number][] {
+  const out: [number, number][] = [];
+  const t = end === text.length ? text : text.slice(0, end);
+  PERL_WORD.lastIndex = 0;
+  for (let m = PERL_WORD.exec(t); m; m = PERL_WORD.exec(t)) out.push([m.index, m.index + m[0].length]);
   return out;
 }
 

@@ -28,7 +28,7 @@
  * Detection never loads a dialect's module: it is a few regular expressions over the path and at most the
  * first MiB of the text.
  */
-import { resolve } from 'node:path';
+import { absolutePath } from '../system/paths.js';
 import type { DialectName } from './types.js';
 import { isMchardFile } from '../own-files.js';
 
@@ -173,7 +173,7 @@ interface Target {
 function targetOf(path: string): Target {
   const norm = path.replace(/\\/g, '/');
   // An absolute path without `.`, `..` or doubled slashes is already what resolve() would return.
-  const abs = norm === '-' || (norm.startsWith('/') && !/\/\.{0,2}(\/|$)/.test(norm.slice(1))) ? norm : resolve(norm).replace(/\\/g, '/');
+  const abs = norm === '-' || (norm.startsWith('/') && !/\/\.{0,2}(\/|$)/.test(norm.slice(1))) ? norm : absolutePath(norm).replace(/\\/g, '/');
   let p = withoutBackupSuffix(abs);
   let template: TemplateInfo | null = null;
   const suffix = suffixOf(p);

@@ -17,7 +17,8 @@
  *   listen-private-address = error
  */
 import { lstatSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
+import { absolutePath } from '../system/paths.js';
 import { parse as parseIni } from 'ini';
 import { parseVersion, type Version } from '../memcached/version.js';
 import { parseCidrs } from './exposure.js';
@@ -62,7 +63,7 @@ export const CONFIG_NAME = '.mchardrc';
  * ancestors once.
  */
 export function findConfig(dir: string, cache?: Map<string, string | null>): string | null {
-  let d = resolve(dir);
+  let d = absolutePath(dir);
   const seen: string[] = [];
   let found: string | null = null;
   for (;;) {

@@ -32,7 +32,27 @@ export function parseCidrs(list: string[]): [ipaddr.IPv4 | ipaddr.IPv6, number][
   });
 }
 
+/**
+ * The class of each address seen without trusted networks, for the run: the same few addresses
+ * (127.0.0.1, 0.0.0.0, a private range) recur in every file, and several rules classify each file's
+ * entries again. The class is a function of the address text alone; bounded, as a file can hold many.
+ */
+const plainClasses = new Map<string, AddressClass>();
+const PLAIN_CLASSES_MAX = 4096;
+
 export function classifyAddress(address: string, trusted: [ipaddr.IPv4 | ipaddr.IPv6, number][] = []): AddressClass {
+  if (trusted.length !== 0) return classifyAddressAfresh(address, trusted);
+  let cls = plainClasses.get(address);
+  if (cls === undefined) {
+    cls = classifyAddressAfresh(address, trusted);
+    if (plainClasses.size >= PLAIN_CLASSES_MAX) plainClasses.clear();
+    plainClasses.set(address, cls);
+  }
+  return cls;
+}
+
+/** classifyAddress without the remembered classes (the tests hold the two to each other). */
+export function classifyAddressAfresh(address: string, trusted: [ipaddr.IPv4 | ipaddr.IPv6, number][]): AddressClass {
   if (address === '0.0.0.0' || address === '::') return 'wildcard';
   let addr: ipaddr.IPv4 | ipaddr.IPv6;
   try {

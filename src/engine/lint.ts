@@ -49,7 +49,7 @@ export interface LintResult {
 /** Whether the engine runs a rule on this file, from its declaration alone. */
 export function ruleRuns(
   rule: Rule,
-  file: { dialect: DialectName; unreadable: boolean; argvUnknown: boolean; launchFails?: boolean; audit: boolean },
+  file: FileTraits,
   severities: ReadonlyMap<string, Severity | 'off'>,
 ): boolean {
   if (severities.get(rule.id) === 'off') return false;
@@ -60,6 +60,39 @@ export function ruleRuns(
   if (file.launchFails && !phase.whenLaunchFails) return false;
   if (phase.needsAudit && !file.audit) return false;
   return true;
+}
+
+type FileTraits = { dialect: DialectName; unreadable: boolean; argvUnknown: boolean; launchFails?: boolean; audit: boolean };
+
+/**
+ * The rules the engine runs on a file, in the order of `rules`: [every phase but the file phase, the file
+ * phase]. What ruleRuns decides depends only on the rules, the severities and the file's traits, so the
+ * answer is remembered for each set of them: a run over many files builds each plan once instead of asking
+ * ruleRuns about every rule of every file. Remembered by the identity of `rules` and `severities`, which
+ * the engine never changes (a caller that changes a severities map after linting with it gets a stale plan:
+ * none does; `test/engine/rule-plan.test.ts` holds the plan to ruleRuns).
+ */
+const NO_SEVERITIES: ReadonlyMap<string, Severity | 'off'> = new Map();
+const NO_RULES: ReadonlySet<string> = new Set();
+
+/** The rules a file runs: [every phase but the file phase, the file phase], and the IDs of both. */
+export type RulePlan = readonly [Rule[], Rule[]] & { readonly ids: ReadonlySet<string> };
+
+const plans = new WeakMap<readonly Rule[], WeakMap<ReadonlyMap<string, Severity | 'off'>, Map<string, RulePlan>>>();
+
+export function rulePlan(rules: readonly Rule[], file: FileTraits, severities: ReadonlyMap<string, Severity | 'off'>): RulePlan {
+  let bySeverities = plans.get(rules);
+  if (!bySeverities) plans.set(rules, (bySeverities = new WeakMap()));
+  let byTraits = bySeverities.get(severities);
+  if (!byTraits) bySeverities.set(severities, (byTraits = new Map()));
+  const key = `${file.dialect}:${+file.unreadable}${+file.argvUnknown}${+!!file.launchFails}${+file.audit}`;
+  let plan = byTraits.get(key);
+  if (!plan) {
+    const runs = rules.filter((rule) => ruleRuns(rule, file, severities));
+    plan = Object.assign([runs.filter((rule) => !PHASES[rule.phase].last), runs.filter((rule) => PHASES[rule.phase].last)] as [Rule[], Rule[]], { ids: new Set(runs.map((rule) => rule.id)) as ReadonlySet<string> });
+    byTraits.set(key, plan);
+  }
+  return plan;
 }
 
 /** The service fails before memcached runs, whatever a template renders: memcached never starts. */
@@ -118,7 +151,7 @@ export function analyzeConfig(config: ParsedConfig, options: RuleOptions, host?:
 export function lintSource(source: SourceText, dialect: DialectName, settings: LintSettings): LintResult {
   const context = { hostFiles: settings.hostFiles };
   const config = parseConfig(source, dialect, context);
-  const severities = settings.severities ?? new Map<string, Severity | 'off'>();
+  const severities = settings.severities ?? NO_SEVERITIES;
   const reader = dialectOf(dialect);
   const found = findDirectives(source, settings.rules, {
     commentChars: reader.commentChars,
@@ -126,15 +159,17 @@ export function lintSource(source: SourceText, dialect: DialectName, settings: L
     // Compared as the dialect reads the text (a template's masked text, without the template layer's marks).
     trailingCommentIsComment: (span) => sameReading((text) => reader.parse(new SourceText(source.path, text), context), dialectReading(config), span),
   });
-  const ran = new Set<string>();
-  const directives: Directives = { list: found.list, problems: found.problems, ran, dialect };
+  // `ran` is filled in once the instances' plans are known, before any rule runs.
+  const directives: { -readonly [K in keyof Directives]: Directives[K] } = { list: found.list, problems: found.problems, ran: NO_RULES, dialect };
   // Each report becomes its finding at once (or is dropped, when suppressed): a file with forty thousand
   // findings never holds a second list of what the rules reported.
   const findings: Finding[] = [];
   // A file that starts several memcached instances (a manifest with several memcached workloads): each is
   // linted on its own model, its findings marked with its index; the directives are the file's.
   const parts = config.parts && config.parts.length > 1 ? config.parts : null;
-  const instances = (parts ?? [config]).map((part, i) => lintInstance(source, part, settings, severities, directives, ran, findings, parts ? i : undefined));
+  const instances = (parts ?? [config]).map((part, i) => lintInstance(source, part, settings, severities, directives, findings, parts ? i : undefined));
+  // The rules that run: every instance's rules of the other phases, and the first's file-phase rules.
+  directives.ran = instances.length === 1 ? instances[0].plan.ids : new Set([...instances.flatMap((x) => x.plan[0].map((r) => r.id)), ...instances[0].plan[1].map((r) => r.id)]);
   // Every phase but the file phase first, in every instance: the file-phase rules judge the directives by
   // what the others reported, once for the file.
   for (const instance of instances) instance.run(false);
@@ -142,8 +177,10 @@ export function lintSource(source: SourceText, dialect: DialectName, settings: L
   // Rule IDs are ASCII: a code-unit comparison, not localeCompare (whose first call loads ICU's collator, ~5 ms).
   findings.sort((a, b) => a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) || (a.part ?? 0) - (b.part ?? 0));
   const results = instances.map((x) => x.result);
-  if (!parts) return { ...results[0], findings };
-  return { ...results[0], findings, parts: results };
+  const first = results[0];
+  // Written out, not spread: one object literal of known shape per file.
+  if (!parts) return { config: first.config, model: first.model, exposure: first.exposure, findings, directives: first.directives };
+  return { config: first.config, model: first.model, exposure: first.exposure, findings, directives: first.directives, parts: results };
 }
 
 /**
@@ -157,10 +194,9 @@ function lintInstance(
   settings: LintSettings,
   severities: ReadonlyMap<string, Severity | 'off'>,
   directives: Directives,
-  ran: Set<string>,
   all: Finding[],
   part: number | undefined,
-): { result: LintResult; run: (last: boolean) => void } {
+): { result: LintResult; run: (last: boolean) => void; plan: RulePlan } {
   const model = analyzeConfig(config, settings.options, settings.host);
   // Every message passes here: values from a host file the user did not name are hidden, long values cut.
   const shown = shownFor(config);
@@ -216,15 +252,14 @@ function lintInstance(
   // One context for every rule of the instance (its sink reports for the rule running): building one per
   // rule cost a dozen closures per rule per file, which shows when a run lints thousands of files.
   const ctx = makeContext(config, model, exposure, settings.options, report, directives, settings.audit);
+  const plan = rulePlan(settings.rules, file, severities);
   const run = (last: boolean) => {
-    for (const rule of settings.rules) {
-      if (PHASES[rule.phase].last !== last || !ruleRuns(rule, file, severities)) continue;
+    for (const rule of plan[last ? 1 : 0]) {
       current = rule;
-      ran.add(rule.id);
       rule.check(ctx);
     }
   };
-  return { result: { config, model, exposure, findings, directives }, run };
+  return { result: { config, model, exposure, findings, directives }, run, plan };
 }
 
 /**

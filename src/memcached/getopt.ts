@@ -55,10 +55,29 @@ export interface GetoptResult {
   firstError: number;
 }
 
-function longOptionsFor(version: Version): OptionSpec[] {
+/**
+ * The long options of each version met in the run, by the version's identity (the files of a run share
+ * one or a few Version arrays: the default, a configuration's), so getopt does not filter the option
+ * table for every file. Read only.
+ */
+const longsByVersion = new WeakMap<Version, readonly OptionSpec[]>();
+
+function longOptionsFor(version: Version): readonly OptionSpec[] {
+  let longs = longsByVersion.get(version);
+  if (longs === undefined) {
+    longs = longOptionsAfresh(version);
+    longsByVersion.set(version, longs);
+  }
+  return longs;
+}
+
+/** longOptionsFor without the remembered lists (test/memcached/getopt.test.ts holds the two to each other). */
+export function longOptionsAfresh(version: Version): readonly OptionSpec[] {
   if (!atLeast(version, LONG_OPTIONS_SINCE)) return [];
   return OPTIONS.filter((o) => o.long !== null && atLeast(version, o.since));
 }
+
+export { longOptionsFor };
 
 function shortKnown(letter: string, version: Version): OptionSpec | undefined {
   const spec = optionByShort(letter);
@@ -170,7 +189,7 @@ function makeOptionEvent(
   return { kind: 'option', spec, written, value, rawValue, index, valueIndex, clusterOffset };
 }
 
-function longOption(words: readonly string[], i: number, longs: OptionSpec[], events: GetoptEvent[], optionEvent: MakeOptionEvent): number {
+function longOption(words: readonly string[], i: number, longs: readonly OptionSpec[], events: GetoptEvent[], optionEvent: MakeOptionEvent): number {
   const w = words[i];
   const body = w.slice(2);
   const eq = body.indexOf('=');

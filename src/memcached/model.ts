@@ -55,7 +55,9 @@ export function analyze(argv: readonly ArgToken[], opts: ModelOptions = {}): Mem
   const listenersUnknown = certainty.firstUnknown(LISTENER_SETTINGS);
   const userUnknown = host.root ? certainty.firstUnknown(['username']) : null;
   const startup = certainStartup(start.startup, applied, certainty, argv, start.hostUnknowns);
-  const unknownOf = (...what: (keyof Settings | 'listeners' | 'runsAs')[]): Unknown | null => {
+  // Nothing about the arguments unknown (most files): every answer is null, without the rules' lists of
+  // settings being walked, on every rule of every file.
+  const unknownOf: MemcachedModel['unknownOf'] = certainty.clean ? () => null : (...what) => {
     for (const w of what) {
       const u = w === 'listeners' ? listenersUnknown : w === 'runsAs' ? userUnknown : certainty.firstUnknown([w]);
       if (u) return u;
@@ -67,8 +69,14 @@ export function analyze(argv: readonly ArgToken[], opts: ModelOptions = {}): Mem
     argv,
     parsed,
     applied,
-    ...start,
+    // StartupResult's fields one by one, in its order (a spread in the middle of a literal copied them one
+    // at a time through the runtime, for every file).
     startup,
+    refusals: start.refusals,
+    listeners: start.listeners,
+    entries: start.entries,
+    runsAs: start.runsAs,
+    hostUnknowns: start.hostUnknowns,
     certainty,
     known,
     listenersKnown: listenersUnknown ? { known: false, value: start.listeners, unknown: listenersUnknown } : { known: true, value: start.listeners },

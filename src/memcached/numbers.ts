@@ -26,31 +26,51 @@ export interface StrtolResult {
 /**
  * What strtol and strtoul share: leading C blanks, an optional sign, then digits of the base. The
  * magnitude stops growing once it passes `cap` (the caller only needs to know it overflowed).
+ *
+ * The digits are summed in a double while the sum stays exact (below 2^53 / 10, far below any cap, which
+ * are LONG_MAX + 1 and ULONG_MAX), and in BigInt only beyond: a BigInt per digit made every option value
+ * of every file cost two allocations a digit (test/memcached/numbers.test.ts holds this to the plain
+ * BigInt reading, property-style).
  */
 function scanNumber(text: string, base: 8 | 10, cap: bigint): { negative: boolean; magnitude: bigint; end: number; digits: boolean } {
   let i = 0;
   while (isCSpace(text[i])) i++;
   let negative = false;
-  if (text[i] === '+' || text[i] === '-') {
-    negative = text[i] === '-';
+  const sign = text.charCodeAt(i);
+  if (sign === 43 /* + */ || sign === 45 /* - */) {
+    negative = sign === 45;
     i++;
   }
   // Base 8 takes an optional leading "0" like any digit; no "0x" handling is needed for 8 or 10.
   const start = i;
-  let magnitude = 0n;
-  const maxDigit = base === 8 ? '7' : '9';
-  while (i < text.length && text[i] >= '0' && text[i] <= maxDigit) {
-    if (magnitude <= cap) magnitude = magnitude * BigInt(base) + BigInt(text.charCodeAt(i) - 48);
-    i++;
+  const maxDigit = base === 8 ? 55 /* 7 */ : 57 /* 9 */;
+  let small = 0;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > maxDigit) break;
+    if (small >= EXACT_LIMIT) break;
+    small = small * base + (c - 48);
+  }
+  let magnitude = BigInt(small);
+  const big = BigInt(base);
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > maxDigit) break;
+    if (magnitude <= cap) magnitude = magnitude * big + BigInt(c - 48);
   }
   return { negative, magnitude, end: i, digits: i > start };
 }
 
+/** Below this, `n * 10 + 9` is still an exact double (2^53 / 10, rounded down). */
+const EXACT_LIMIT = 900_719_925_474_099;
+
+const LONG_OVER = LONG_MAX + 1n;
+
 /** C `strtol(text, &end, base)` for base 8 or 10, with saturation at LONG_MIN/LONG_MAX. */
 export function strtol(text: string, base: 8 | 10): StrtolResult {
-  const n = scanNumber(text, base, LONG_MAX + 1n);
+  const n = scanNumber(text, base, LONG_OVER);
   if (!n.digits) return { value: 0n, end: 0, digits: false, overflow: false };
-  let overflow = n.magnitude > LONG_MAX + 1n;
+  let overflow = n.magnitude > LONG_OVER;
   let v = n.negative ? -n.magnitude : n.magnitude;
   if (overflow || v > LONG_MAX || v < LONG_MIN) {
     overflow = true;

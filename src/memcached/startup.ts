@@ -126,8 +126,11 @@ const ITEM_SIZE_MIN = 1024;
 const ITEM_SIZE_MAX = 1024 * 1024 * 1024;
 const SLAB_PAGE = 1024 * 1024;
 
-function isIPv4(text: string): boolean {
-  return /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(text) && text.split('.').every((p) => Number(p) <= 255);
+const DOTTED_QUAD = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+export function isIPv4(text: string): boolean {
+  // Four groups of one to three digits, none above 255 (the groups are the parts split at the dots).
+  const m = DOTTED_QUAD.exec(text);
+  return m !== null && Number(m[1]) <= 255 && Number(m[2]) <= 255 && Number(m[3]) <= 255 && Number(m[4]) <= 255;
 }
 function isIPv6(text: string): boolean {
   return text.includes(':') && /^[0-9a-fA-F:.]+(%[\w.-]+)?$/.test(text);
@@ -138,9 +141,11 @@ function isLoopback(text: string): boolean {
 }
 
 /** 0.0.0.0 or ::, which bind on any machine. */
-function isUnspecified(text: string): boolean {
-  return isIPv4(text) ? text.split('.').every((p) => Number(p) === 0) : /^[0:]+$/.test(text);
+export function isUnspecified(text: string): boolean {
+  // A dotted quad of zeros ("0", "00" or "000" each), else only zeros and colons.
+  return isIPv4(text) ? ZERO_QUAD.test(text) : /^[0:]+$/.test(text);
 }
+const ZERO_QUAD = /^0{1,3}\.0{1,3}\.0{1,3}\.0{1,3}$/;
 
 /**
  * The port getaddrinfo ends up binding for memcached's decimal port string. memcached turns -1 into 0

@@ -4,10 +4,14 @@
  * the host's files. Shared by the reader (src/cli/files.ts) and the safe write (src/fix/write.ts).
  */
 import { lstatSync, realpathSync, type Stats } from 'node:fs';
-import { basename, dirname, isAbsolute, resolve } from 'node:path';
+import { basename, dirname, isAbsolute } from 'node:path';
+import { absolutePath } from './paths.js';
 
 export function isInside(child: string, parent: string): boolean {
-  return child === parent || child.startsWith(parent.endsWith('/') ? parent : `${parent}/`);
+  // child starts with parent and a "/" (or parent ends with one), without building `${parent}/` per call.
+  if (child === parent) return true;
+  if (!child.startsWith(parent)) return false;
+  return parent.endsWith('/') || child.charCodeAt(parent.length) === 47 /* / */;
 }
 
 export interface Located {
@@ -30,13 +34,19 @@ export interface Located {
  */
 export function locateInTree(path: string, tree?: string, folders?: FolderResolver): Located {
   const treeGiven = tree ?? dirname(path);
-  const treeAbs = resolve(treeGiven);
+  const treeAbs = absolutePath(treeGiven);
   const real = folders ?? realpathSync.native;
   // The kernel's resolution (realpath(3)), as reading the file does: `a/../x` is x beside where the link a leads, not ./x.
   const treeReal = real(treeGiven);
   const inside = folders && tree === undefined ? inFolder(path, treeReal) : { target: realpathSync.native(path) };
   const target = inside.target;
-  const resolved = { target, treeAbs, treeReal, ...(inside.stat ? { fileStat: inside.stat } : {}) };
+  // The answer as one object literal of known shape (spreading a partial one into each return was a
+  // slow object copy on every file of a run).
+  const located = (outsideTree: string | null, outsideReason: string | null): Located => {
+    const r: Located = { target, treeAbs, treeReal, outsideTree, outsideReason };
+    if (inside.stat) r.fileStat = inside.stat;
+    return r;
+  };
   if (!isAbsolute(treeGiven)) {
     // A relative argument inside the current folder names something in it: a folder link on the way must not lead out.
     const cwd = process.cwd();
@@ -47,11 +57,7 @@ export function locateInTree(path: string, tree?: string, folders?: FolderResolv
       // keep the name
     }
     if (isInside(treeAbs, cwd) && !isInside(treeReal, cwdReal)) {
-      return {
-        ...resolved,
-        outsideTree: cwdReal,
-        outsideReason: `${treeGiven} leads through a symbolic link to ${treeReal}, outside the current folder ${cwdReal}`,
-      };
+      return located(cwdReal, `${treeGiven} leads through a symbolic link to ${treeReal}, outside the current folder ${cwdReal}`);
     }
   }
   if (!isInside(target, treeReal)) {
@@ -63,9 +69,9 @@ export function locateInTree(path: string, tree?: string, folders?: FolderResolv
       // gone meanwhile: the later checks say so
     }
     const leads = link ? `is a symbolic link to ${target}` : `leads through a symbolic link to ${target}`;
-    return { ...resolved, outsideTree: treeReal, outsideReason: `${leads}, outside ${where}, the folder named on the command line` };
+    return located(treeReal, `${leads}, outside ${where}, the folder named on the command line`);
   }
-  return { ...resolved, outsideTree: null, outsideReason: null };
+  return located(null, null);
 }
 
 /** Resolves a folder as realpath(3) does; a FolderResolver may remember its answers. */

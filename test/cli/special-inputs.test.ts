@@ -129,6 +129,20 @@ describe('the size limit', () => {
     expect(threw).toBeInstanceOf(InputError);
     expect((threw as InputError).reason).toBe('more than the 16 bytes limit for a configuration file (--max-file-size raises it)');
   });
+
+  it('reads every byte of a regular file of any size, and of a /proc file whose size says 0 (no second read for a file read to its size)', () => {
+    for (const size of [0, 1, 2, 4095, 4096, 4097, 65535, 65536, 65537, 300_000, DEFAULT_MAX_FILE_SIZE]) {
+      const bytes = Buffer.alloc(size, 'abcdefgh\n');
+      const p = tmp.join(`sized-${size}.conf`);
+      writeFileSync(p, bytes);
+      expect(readConfigBytes(p).bytes.equals(bytes)).toBe(true);
+    }
+    // /proc/self/maps is longer than a page here: read on past what its size (0) says, to the end.
+    const maps = readConfigBytes('/proc/self/maps').bytes.toString('latin1');
+    expect(maps.length).toBeGreaterThan(4096);
+    expect(maps.endsWith('\n')).toBe(true);
+    expect(maps.split('\n').filter(Boolean).every((l) => /^[0-9a-f]+-[0-9a-f]+ /.test(l))).toBe(true);
+  });
 });
 
 describe('the real executable', () => {

@@ -5,6 +5,9 @@
  */
 import { getopt, type GetoptEvent, type OptionEvent, type ErrorEvent } from '../../src/memcached/getopt.js';
 import { argv, v } from '../helpers/argv.js';
+import fc from 'fast-check';
+import { longOptionsAfresh, longOptionsFor } from '../../src/memcached/getopt.js';
+import type { Version } from '../../src/memcached/version.js';
 
 function parse(words: string[], version = '1.6.18') {
   return getopt(argv(...words), v(version));
@@ -180,5 +183,19 @@ describe('getopt: versions', () => {
     const current = parse(['-l', ' \t127.0.0.1'], '1.6.32').events[0] as OptionEvent;
     expect(current.value).toBe('127.0.0.1');
     expect(current.rawValue).toBe(' \t127.0.0.1');
+  });
+});
+
+describe('the long options of a version, remembered by the Version array', () => {
+  it('are what filtering the option table says, for versions asked in any order, the same arrays again', () => {
+    const versions = fc.tuple(fc.constantFrom(1), fc.integer({ min: 2, max: 6 }), fc.integer({ min: 0, max: 45 })).map((v) => v as Version);
+    fc.assert(
+      fc.property(fc.array(versions, { minLength: 1, maxLength: 10 }), (vs) => {
+        for (const v of [...vs, ...vs, ...vs.map((x) => [...x] as Version)]) expect(longOptionsFor(v).map((o) => o.long)).toEqual(longOptionsAfresh(v).map((o) => o.long));
+      }),
+    );
+    // Before 1.4.x long options were not parsed at all; by 1.6 there are many.
+    expect(longOptionsFor([1, 2, 0])).toEqual([]);
+    expect(longOptionsFor([1, 6, 18]).length).toBeGreaterThan(20);
   });
 });
