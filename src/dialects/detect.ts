@@ -279,6 +279,9 @@ const STRONG_NAMES: readonly NameRule[] = [
   { re: /\.rb$/, dialect: null, looksLike: 'a Ruby file (a Chef recipe or attributes)' },
   { re: /^Vagrantfile$/, dialect: null, looksLike: 'a Vagrantfile' },
   { re: /\.(sh|bash)$/, dialect: null, looksLike: 'a shell script' },
+  // NixOS builds memcached's unit from a module's options (its `x = y;` lines are no KEY=value file).
+  { re: /\.nix$/, dialect: null, looksLike: "a Nix expression (NixOS makes memcached's systemd unit from it: lint that unit, as systemctl cat memcached shows it)" },
+  { re: /\.plist$/, dialect: null, looksLike: 'a launchd property list (macOS)' },
 ];
 
 /** Names several formats share: they decide only with the content's agreement. Tried in order. */

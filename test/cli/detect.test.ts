@@ -24,6 +24,9 @@ const OTHERS: Record<string, [string, RegExp]> = {
   'etc/init.d/memcached': [real('real/sysv/095-joglomedia-LEMPer-memcached'), /a SysV init script/],
   'runit/memcached.sh': [real('real/other/107-owncloud-administration-memcached.sh'), /a shell script/],
   'molecule/default/converge.yml': [real('detect/ansible-converge.yml'), /an Ansible playbook or task file/],
+  // NixOS's module: its `x = y;` lines once read as "KEY=value assignments (as /etc/sysconfig/memcached holds
+  // them)", with a suggestion to pass --dialect sysconfig.
+  'nixos/memcached.nix': [real('real/other/210-NixOS-nixpkgs-memcached.nix'), /a Nix expression \(NixOS makes memcached's systemd unit from it: lint that unit/],
 };
 
 let tmp: TempDir;
