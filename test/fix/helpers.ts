@@ -29,12 +29,23 @@ export function fixText(
   return planFix(new SourceText(p, text), dialect, { rules: RULES, options: { ...defaultRuleOptions(), ...options }, unsafeFixes: true, ...fix });
 }
 
+/** The folders buildCli and buildProgram made for the running test file: removed after its tests. */
+const built: string[] = [];
+afterAll(() => {
+  for (const d of built.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+function builtFolder(): string {
+  const out = mkdtempSync(join(tmpdir(), 'mchard-build-'));
+  built.push(out);
+  return out;
+}
+
 /**
  * Builds the CLI the way scripts/build.mjs does, into a private folder (so tests running in parallel
  * never see dist/ half rebuilt). Returns the path of the entry file to run with node.
  */
 export async function buildCli(): Promise<string> {
-  const out = mkdtempSync(join(tmpdir(), 'mchard-build-'));
+  const out = builtFolder();
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   await build({
     entryPoints: { mchard: join(ROOT, 'src/cli/entry.ts') },
@@ -53,7 +64,7 @@ export async function buildCli(): Promise<string> {
 
 /** Bundles a test's helper program (a TypeScript entry point) into a private folder readable by every user; returns the file to run with node. */
 export async function buildProgram(entry: string): Promise<string> {
-  const out = mkdtempSync(join(tmpdir(), 'mchard-build-'));
+  const out = builtFolder();
   chmodSync(out, 0o755);
   await build({ entryPoints: { program: entry }, outdir: out, bundle: true, format: 'esm', platform: 'node', target: 'node20', outExtension: { '.js': '.mjs' }, logLevel: 'silent' });
   return join(out, 'program.mjs');

@@ -26,6 +26,9 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'mchard-wrapper-'));
   wrapper = recordingWrapper(dir).wrapper;
 });
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 function realArgv(file: string): { status: number | null; argv: string[]; ran?: boolean } {
   // Run in / with a fixed environment, as systemd runs the wrapper (WorkingDirectory= defaults to /): that is
