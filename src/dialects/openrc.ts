@@ -24,8 +24,7 @@
  */
 import type { ArgToken, ArgUnknown, SourceText, Span } from '../source.js';
 import type { Dialect, LaunchFailure, Note, ParsedConfig } from './types.js';
-import { commandThatMaySet, parseShVars, printLines, show, spanOfChars, splitFields, type ShAssignment, type ShVarsFile, type ShVarsNote, type ValueChar } from './sh-vars.js';
-import { shorten } from '../report/visible.js';
+import { commandThatMaySet, mayBeSetBy, parseShVars, printLines, show, spanOfChars, splitFields, type ShAssignment, type ShVarsFile, type ShVarsNote, type ValueChar } from './sh-vars.js';
 
 export type OpenrcScript = 'gentoo' | 'alpine';
 
@@ -130,20 +129,14 @@ export function parseOpenrc(source: SourceText, opts: OpenrcOptions = {}): Openr
     }
     const cmd = commandThatMaySet(vars, name);
     if (!cmd) return null;
-    return {
-      kind: 'opaque',
-      depends: 'host',
-      reason: `line ${cmd.line} runs a shell command (${show(shorten(cmd.text, 60, 50))}), which may ${env.has(name) ? 'change' : 'set'} ${name}; mchard does not run it`,
-      decide: 'what that command does on the host (the file it sources, say)',
-      at: 0,
-    };
+    return { kind: 'opaque', depends: 'host', reason: mayBeSetBy(vars, name, cmd), decide: 'what that command does on the host (the file it sources, say)', at: 0 };
   };
   const inherited = (name: string) => elsewhere(name) !== null;
-  const fromMain = (name: string): ArgUnknown => elsewhere(name)!;
   /** An unquoted `${name}` whose words come from elsewhere: any number of words, none known. */
   const inheritedWords = (name: string) => {
     exact = false;
-    argv.push({ value: `\${${name}}`, span: null, origin: 'file', exact: false, unknown: fromMain(name), note: `depends on the host: ${fromMain(name).reason}` });
+    const unknown = elsewhere(name)!;
+    argv.push({ value: `\${${name}}`, span: null, origin: 'file', exact: false, unknown, note: `depends on the host: ${unknown.reason}` });
   };
   const option = (flag: string, name: string) => {
     if (inherited(name)) {
@@ -192,7 +185,7 @@ export function parseOpenrc(source: SourceText, opts: OpenrcOptions = {}): Openr
   if (inherited('PIDBASE') || (script === 'alpine' && inherited('PORT'))) {
     const name = inherited('PIDBASE') ? 'PIDBASE' : 'PORT';
     exact = false;
-    argv.push({ value: pidfile, span: null, origin: 'unit', exact: false, unknown: { ...fromMain(name), kind: 'value', pathname: true }, note: `the pid file the init script makes from PIDBASE${script === 'alpine' ? ' and PORT' : ''}` });
+    argv.push({ value: pidfile, span: null, origin: 'unit', exact: false, unknown: { ...elsewhere(name)!, kind: 'value', pathname: true }, note: `the pid file the init script makes from PIDBASE${script === 'alpine' ? ' and PORT' : ''}` });
   } else {
     argv.push({ value: pidfile, span: pidbase?.span ?? null, origin: 'unit', exact: pidbase?.exact ?? true, note: `the pid file the init script makes from PIDBASE${script === 'alpine' ? ' and PORT' : ''}` });
   }

@@ -22,8 +22,7 @@
 import type { ArgToken, ArgUnknown, SourceText, Span } from '../source.js';
 import type { Dialect, LaunchFailure, Note, ParsedConfig } from './types.js';
 import { parseShellCommand, type SourcedChar } from './shell.js';
-import { commandThatMaySet, parseShVars, printLines, show, spanOfChars, splitFields, type ShAssignment, type ShCommand, type ShVarsFile, type ShVarsNote } from './sh-vars.js';
-import { shorten } from '../report/visible.js';
+import { commandThatMaySet, describeCommand, mayBeSetBy, parseShVars, printLines, show, spanOfChars, splitFields, type ShAssignment, type ShVarsFile, type ShVarsNote } from './sh-vars.js';
 import { pointInValue } from './openrc.js';
 
 export interface RcconfOptions {
@@ -120,7 +119,7 @@ export function parseRcconf(source: SourceText, opts: RcconfOptions = {}): Rccon
 
   let exact = vars.exact && vars.syntaxError === null;
   /** Why the vector depends on the host when no word of it says so itself (the first reason found). */
-  let why: string | null = vars.commands.length ? commandWords(vars.commands[0]) : null;
+  let why: string | null = vars.commands.length ? describeCommand(vars.commands[0]) : null;
   const inexactBecause = (a: ShAssignment | undefined) => {
     if (a && !a.exact) {
       exact = false;
@@ -132,7 +131,7 @@ export function parseRcconf(source: SourceText, opts: RcconfOptions = {}): Rccon
   const elsewhere = (name: string, kind: 'opaque' | 'value'): ArgUnknown | null => {
     const cmd = commandThatMaySet(vars, name);
     if (!cmd) return null;
-    return { kind, depends: 'host', reason: `${commandWords(cmd)}, which may ${env.has(name) ? 'change' : 'set'} ${name}; mchard does not run it`, decide: 'what that command does on the host (the file it sources, say)', at: 0 };
+    return { kind, depends: 'host', reason: mayBeSetBy(vars, name, cmd), decide: 'what that command does on the host (the file it sources, say)', at: 0 };
   };
   const flagsElsewhere = elsewhere(flagsVariable, 'opaque');
   const userElsewhere = elsewhere('memcached_user', 'value');
@@ -254,11 +253,6 @@ export function parseRcconf(source: SourceText, opts: RcconfOptions = {}): Rccon
     ...(userElsewhere ? { startsAsUnknown: { reason: userElsewhere.reason, decide: userElsewhere.decide } } : viaSu ? { startsAs: user } : {}),
     print: () => printLines(vars.lines),
   };
-}
-
-/** A command of the file, for messages: `line 3 runs a shell command (". /etc/rc.conf.local")`. */
-function commandWords(cmd: ShCommand): string {
-  return `line ${cmd.line} runs a shell command (${show(shorten(cmd.text, 60, 50))})`;
 }
 
 /** FreeBSD `rc.conf`, read by the memcached rc.d script of the ports tree. */

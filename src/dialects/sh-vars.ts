@@ -15,6 +15,7 @@
 import type { Span } from '../source.js';
 import type { Note } from './types.js';
 import { splitLines } from './debian-lines.js';
+import { shorten } from '../report/visible.js';
 
 /** What reading a shell variables file notes: a command mchard does not run, a value that depends on the host (`key`). */
 export type ShVarsNote = Note<'shell-command'> | (Note<'host-dependent'> & { readonly key: string });
@@ -69,6 +70,16 @@ export interface ShCommand {
   /** Its text as written (shown with `show` in messages). */
   readonly text: string;
   readonly line: number;
+}
+
+/** A command of the file, for messages: `line 3 runs a shell command (". /etc/rc.conf.local")`. */
+export function describeCommand(cmd: ShCommand): string {
+  return `line ${cmd.line} runs a shell command (${show(shorten(cmd.text, 60, 50))})`;
+}
+
+/** Why `name` may not have the value the file shows: `cmd` (commandThatMaySet) runs after it, or in its place. */
+export function mayBeSetBy(vars: ShVarsFile, name: string, cmd: ShCommand): string {
+  return `${describeCommand(cmd)}, which may ${vars.env.has(name) ? 'change' : 'set'} ${name}; mchard does not run it`;
 }
 
 /**

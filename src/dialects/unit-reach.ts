@@ -88,6 +88,16 @@ const NAMED: Record<string, string[]> = {
 const TRUE = /^(1|yes|y|true|t|on)$/i;
 const FALSE = /^(0|no|n|false|f|off)$/i;
 
+/** A list setting after one assignment: an empty value resets it, any other adds each word that parses. */
+function extended<T>(list: readonly T[], value: string, parse: (word: string) => T | null): T[] {
+  const next = value === '' ? [] : [...list];
+  for (const w of words(value)) {
+    const x = parse(w);
+    if (x) next.push(x);
+  }
+  return next;
+}
+
 function words(value: string): string[] {
   // The lists are split like command-line words; quotes are rare in them and unquoted here.
   return value.split(/[ \t\n\r]+/).filter((w) => w !== '').map((w) => w.replace(/^"(.*)"$|^'(.*)'$/, '$1$2'));
@@ -160,14 +170,12 @@ export function readUnitNetwork(assignments: readonly UnitAssignment[], execPref
         break;
       case 'IPAddressAllow':
       case 'IPAddressDeny': {
-        const list = a.key === 'IPAddressAllow' ? ipAllow : ipDeny;
-        const next = a.value === '' ? [] : [...list];
-        for (const w of words(a.value)) {
+        const entry = (w: string) => {
           const nets = prefixes(w);
-          if (nets) next.push({ text: w, nets, span: a.valueSpan });
-        }
-        if (a.key === 'IPAddressAllow') ipAllow = next;
-        else ipDeny = next;
+          return nets ? { text: w, nets, span: a.valueSpan } : null;
+        };
+        if (a.key === 'IPAddressAllow') ipAllow = extended(ipAllow, a.value, entry);
+        else ipDeny = extended(ipDeny, a.value, entry);
         break;
       }
       case 'PrivateNetwork':
@@ -179,14 +187,9 @@ export function readUnitNetwork(assignments: readonly UnitAssignment[], execPref
         break;
       case 'SocketBindAllow':
       case 'SocketBindDeny': {
-        const list = a.key === 'SocketBindAllow' ? bindAllow : bindDeny;
-        const next = a.value === '' ? [] : [...list];
-        for (const w of words(a.value)) {
-          const r = bindRule(w, a.valueSpan);
-          if (r) next.push(r);
-        }
-        if (a.key === 'SocketBindAllow') bindAllow = next;
-        else bindDeny = next;
+        const rule = (w: string) => bindRule(w, a.valueSpan);
+        if (a.key === 'SocketBindAllow') bindAllow = extended(bindAllow, a.value, rule);
+        else bindDeny = extended(bindDeny, a.value, rule);
         break;
       }
     }
