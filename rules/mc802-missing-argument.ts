@@ -1,5 +1,5 @@
 import { correctness, defineRule } from '../src/engine/rule.js';
-import { fromFile, wordLetterSpan } from '../src/engine/helpers.js';
+import { fromFile, optionLikeName, wordLetterSpan } from '../src/engine/helpers.js';
 import { optionByShort } from '../src/memcached/options.js';
 
 export const rule = defineRule({
@@ -47,9 +47,9 @@ export const rule = defineRule({
       if (ev.kind !== 'option' || ev.valueIndex === null || ev.valueIndex === ev.index || !fromFile(ctx, ev) || ctx.model.optionUnknown(ev)) continue;
       const v = ev.rawValue ?? '';
       // A value word that is an option memcached knows (not a negative number such as -p -1).
-      const m = /^-(-[a-z][a-z-]*|[A-Za-z])/.exec(v);
-      if (!m) continue;
-      if (m[1].length === 1 && !optionByShort(m[1])) continue;
+      const name = optionLikeName(v);
+      if (name === null) continue;
+      if (name.length === 1 && !optionByShort(name)) continue;
       ctx.report({
         span: ctx.spanOf(ev),
         message: `${ev.written} takes the next word "${v}" as its value, so memcached never reads ${v.split('=')[0]} as an option`,

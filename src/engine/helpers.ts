@@ -1,4 +1,5 @@
 /** Small helpers rules share: finding options, building fixes, naming things in messages. */
+import { isAsciiLetterCode, isDigitCode, isRegExpSpace } from '../ascii.js';
 import { followedPorts } from '../memcached/startup.js';
 import type { OptionEvent } from '../memcached/getopt.js';
 import type { ListenEntry } from '../memcached/listen.js';
@@ -221,10 +222,24 @@ export function describeOption(ctx: Reader, o: OptionEvent): string {
  * memcached, which reads megabytes and drops the rest, ends up with a size other than the one written.
  */
 export function misleadingMemoryUnit(rest: string): string | null {
-  const m = /^(?:[.,]\d*)?\s*([a-z]+)\s*$/i.exec(rest);
-  if (!m) return null;
-  return /^(m|mb|mib|mbyte|mbytes|megabytes?)$/i.test(m[1]) ? null : m[1];
+  // `/^(?:[.,]\d*)?\s*([a-z]+)\s*$/i`, then the word against `/^(m|mb|mib|mbyte|mbytes|megabytes?)$/i`, as a
+  // scan (both expressions were compiled on every lint of a -m; test/engine/memory-unit.test.ts).
+  let k = 0;
+  const n = rest.length;
+  if (rest.charCodeAt(0) === 46 || rest.charCodeAt(0) === 44) {
+    k = 1;
+    while (k < n && isDigitCode(rest.charCodeAt(k))) k++;
+  }
+  while (k < n && isRegExpSpace(rest.charCodeAt(k))) k++;
+  const from = k;
+  while (k < n && isAsciiLetterCode(rest.charCodeAt(k))) k++;
+  if (k === from) return null;
+  const word = rest.slice(from, k);
+  while (k < n && isRegExpSpace(rest.charCodeAt(k))) k++;
+  if (k !== n) return null;
+  return MEGABYTE_WORDS.has(word.toLowerCase()) ? null : word;
 }
+const MEGABYTE_WORDS: ReadonlySet<string> = new Set(['m', 'mb', 'mib', 'mbyte', 'mbytes', 'megabyte', 'megabytes']);
 
 /** The sysconfig variables the memcached unit passes with a fixed option, and what a fix sets them to. */
 export const SYSCONFIG_REQUIRED: readonly { key: 'PORT' | 'USER' | 'CACHESIZE' | 'MAXCONN'; letter: string; fallback: string }[] = [
@@ -261,4 +276,20 @@ export function unsetVariableEffect(unit: 'braced' | 'unbraced', key: string): s
  */
 export function ownFailure(ctx: Reader, o: OptionEvent): Failure | null {
   return applyOptions({ events: [o], firstError: -1 }, ctx.model.version).failure;
+}
+
+/**
+ * What follows the `-` of a word that looks like an option: `-name` (with its lower-case letters and
+ * hyphens) of `--name`, or the letter of `-x`; null for any other word (`-1`, `--`, `x`). The capture of
+ * `/^-(-[a-z][a-z-]*|[A-Za-z])/`, as a scan (test/engine/char-scans.test.ts); MC802 asks it of a value word.
+ */
+export function optionLikeName(v: string): string | null {
+  if (v.charCodeAt(0) !== 45) return null;
+  const c = v.charCodeAt(1);
+  if (c !== 45) return isAsciiLetterCode(c) ? v[1] : null;
+  const lower = (x: number) => x >= 97 && x <= 122;
+  if (!lower(v.charCodeAt(2))) return null;
+  let k = 3;
+  while (k < v.length && (lower(v.charCodeAt(k)) || v.charCodeAt(k) === 45)) k++;
+  return v.slice(1, k);
 }

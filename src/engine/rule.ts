@@ -27,6 +27,7 @@ import type { OptionEvent } from '../memcached/getopt.js';
 import type { AuditFacts } from '../audit/types.js';
 import type { Exposure } from './exposure.js';
 import type { Directives } from './suppressions.js';
+import { digitsBetween, dottedGroups, isDigitCode } from '../ascii.js';
 import { SEVERITIES, type FixIntent, type RuleOptions, type Severity } from './types.js';
 
 /**
@@ -322,11 +323,11 @@ export function defineRule<const D extends DialectName = DialectName, S = never>
   const bad = (problem: string): never => {
     throw new RuleContractError(def.id, problem);
   };
-  if (!/^MC\d{3}$/.test(def.id)) bad(`the ID "${def.id}" is not MC and three digits`);
-  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(def.slug)) bad(`the slug "${def.slug}" is not kebab-case`);
+  if (!isRuleIdText(String(def.id))) bad(`the ID "${def.id}" is not MC and three digits`);
+  if (!isKebabCase(String(def.slug))) bad(`the slug "${def.slug}" is not kebab-case`);
   if (!(SEVERITIES as readonly string[]).includes(def.severity)) bad(`unknown severity "${def.severity}"`);
   if (!(def.phase in PHASES)) bad(`unknown phase "${def.phase}"`);
-  if (!/^\d+\.\d+\.\d+$/.test(def.since)) bad(`since "${def.since}" is not a version such as 0.1.0`);
+  if (dottedGroups(String(def.since), 3, 3) === null) bad(`since "${def.since}" is not a version such as 0.1.0`);
   if (def.summary.trim() === '') bad('empty summary');
   if (def.dialects !== 'all') {
     if (def.dialects.length === 0) bad('an empty dialect list (use "all", or name the dialects)');
@@ -347,6 +348,23 @@ export function defineRule<const D extends DialectName = DialectName, S = never>
   }
   if (def.phase === 'audit' && def.fix) bad('an audit rule cannot offer a fix');
   return Object.freeze({ ...def }) as unknown as Rule;
+}
+
+/** `/^MC\d{3}$/`: a rule's ID (held to the expression by test/engine/contract.test.ts). */
+export function isRuleIdText(s: string): boolean {
+  return s.length === 5 && s.startsWith('MC') && digitsBetween(s, 2, 5);
+}
+
+/** `/^[a-z0-9]+(-[a-z0-9]+)*$/`: a slug, words of lower-case letters and digits joined by single hyphens. */
+export function isKebabCase(s: string): boolean {
+  if (s.length === 0 || s.charCodeAt(0) === 45 || s.charCodeAt(s.length - 1) === 45) return false;
+  for (let k = 0; k < s.length; k++) {
+    const c = s.charCodeAt(k);
+    if (c === 45) {
+      if (s.charCodeAt(k + 1) === 45) return false;
+    } else if (!((c >= 97 && c <= 122) || isDigitCode(c))) return false;
+  }
+  return true;
 }
 
 function checkSources(rule: Pick<Rule, 'id' | 'sources'>): void {

@@ -8,6 +8,7 @@ import type { Applied, Failure, Settings } from './settings.js';
 import type { OptionEvent } from './getopt.js';
 import { atLeast, type Version } from './version.js';
 import { safeStrtoul } from './numbers.js';
+import { digitsBetween, dottedGroups } from '../ascii.js';
 import type { Unknown } from './certainty.js';
 
 /** Facts about the machine memcached starts on. Each answer may be `undefined`: not known. */
@@ -64,7 +65,7 @@ export interface SocketSandbox {
  * `-u 0` up by name with getpwnam("0"), which does not read it as uid 0.
  */
 export function unrealisticUserName(name: string): boolean {
-  return /^[0-9]+$/.test(name);
+  return digitsBetween(name, 0, name.length); // /^[0-9]+$/
 }
 
 /**
@@ -126,11 +127,13 @@ const ITEM_SIZE_MIN = 1024;
 const ITEM_SIZE_MAX = 1024 * 1024 * 1024;
 const SLAB_PAGE = 1024 * 1024;
 
-const DOTTED_QUAD = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 export function isIPv4(text: string): boolean {
-  // Four groups of one to three digits, none above 255 (the groups are the parts split at the dots).
-  const m = DOTTED_QUAD.exec(text);
-  return m !== null && Number(m[1]) <= 255 && Number(m[2]) <= 255 && Number(m[3]) <= 255 && Number(m[4]) <= 255;
+  // Four groups of one to three digits, none above 255 (the groups are the parts split at the dots):
+  // `/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/` and each group at most 255 (test/memcached/ipv4.test.ts).
+  const ends = dottedGroups(text, 4, 4, 3);
+  if (ends === null) return false;
+  for (let k = 0, from = 0; k < 4; from = ends[k++] + 1) if (Number(text.slice(from, ends[k])) > 255) return false;
+  return true;
 }
 function isIPv6(text: string): boolean {
   return text.includes(':') && /^[0-9a-fA-F:.]+(%[\w.-]+)?$/.test(text);
@@ -142,10 +145,19 @@ function isLoopback(text: string): boolean {
 
 /** 0.0.0.0 or ::, which bind on any machine. */
 export function isUnspecified(text: string): boolean {
-  // A dotted quad of zeros ("0", "00" or "000" each), else only zeros and colons.
-  return isIPv4(text) ? ZERO_QUAD.test(text) : /^[0:]+$/.test(text);
+  // A dotted quad of zeros ("0", "00" or "000" each: `/^0{1,3}\.0{1,3}\.0{1,3}\.0{1,3}$/`), else only zeros
+  // and colons (`/^[0:]+$/`).
+  return isIPv4(text) ? onlyOf(text, 46 /* . */) : text.length > 0 && onlyOf(text, 58 /* : */);
 }
-const ZERO_QUAD = /^0{1,3}\.0{1,3}\.0{1,3}\.0{1,3}$/;
+
+/** Whether every character of `text` is `0` or the one given. */
+function onlyOf(text: string, other: number): boolean {
+  for (let k = 0; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if (c !== 48 && c !== other) return false;
+  }
+  return true;
+}
 
 /**
  * The port getaddrinfo ends up binding for memcached's decimal port string. memcached turns -1 into 0

@@ -1,14 +1,18 @@
 /** memcached release numbers: parsing and comparison. */
 
+import { dottedGroups } from '../ascii.js';
+
 export type Version = readonly [number, number, number];
 
 /** The release whose behaviour applies when nothing else says which: the newest 1.6 this model knows. */
 export const NEWEST_KNOWN = '1.6.45';
 
+/** `MAJOR.MINOR` or `MAJOR.MINOR.PATCH` of ASCII digits, around white space (`/^(\d+)\.(\d+)(?:\.(\d+))?$/` on the trimmed text; test/memcached/version.test.ts). */
 export function parseVersion(text: string): Version | null {
-  const m = /^(\d+)\.(\d+)(?:\.(\d+))?$/.exec(text.trim());
-  if (!m) return null;
-  return [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)];
+  const t = text.trim();
+  const ends = dottedGroups(t, 2, 3);
+  if (!ends) return null;
+  return [Number(t.slice(0, ends[0])), Number(t.slice(ends[0] + 1, ends[1])), ends.length === 3 ? Number(t.slice(ends[1] + 1)) : 0];
 }
 
 export function compareVersions(a: Version, b: Version): number {

@@ -14,6 +14,13 @@ export const RULE_DOCS_BASE = `${PROJECT_URL}/blob`;
 
 /** The page of a rule's documentation for this version of mchard: the tag `vX.Y.Z`, or `main` when run from source. */
 export function ruleDocUrl(ruleId: string, version: string = VERSION): string {
-  const ref = /^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]*)?$/.test(version) ? `v${version}` : 'main';
-  return `${RULE_DOCS_BASE}/${ref}/docs/rules/${encodeURIComponent(ruleId)}.md`;
+  return `${RULE_DOCS_BASE}/${refOf(version)}/docs/rules/${encodeURIComponent(ruleId)}.md`;
+}
+
+/** The last version asked about and its ref: a report links every rule at one version (one test of it, not one a link). */
+let last: { version: string; ref: string } | null = null;
+
+function refOf(version: string): string {
+  if (last?.version !== version) last = { version, ref: /^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]*)?$/.test(version) ? `v${version}` : 'main' };
+  return last.ref;
 }
