@@ -31,6 +31,7 @@
 import { absolutePath } from '../system/paths.js';
 import type { DialectName } from './types.js';
 import { isMchardFile } from '../own-files.js';
+import { isRegExpSpace } from '../ascii.js';
 
 export const DIALECTS: readonly DialectName[] = ['debian', 'sysconfig', 'systemd', 'openrc', 'rcconf', 'compose', 'dockerfile', 'supervisord', 'argv', 'kubernetes', 'helm'];
 
@@ -170,10 +171,30 @@ interface Target {
   readonly system: boolean;
 }
 
+/** The path with `/` for every `\\` (a path with none, as on every Unix system, is returned as it is). */
+const slashes = (path: string) => (path.includes('\\') ? path.replace(/\\/g, '/') : path);
+
+/**
+ * Whether a `/` in `s` is followed by at most two dots and then another `/` or the end: `/\/\.{0,2}(\/|$)/`
+ * (test/dialects/detect-names.test.ts).
+ */
+export function hasDotOrEmptySegment(s: string): boolean {
+  for (let k = s.indexOf('/'); k !== -1; k = s.indexOf('/', k + 1)) {
+    let j = k + 1;
+    if (s.charCodeAt(j) === 46) j++;
+    if (s.charCodeAt(j) === 46) j++;
+    if (j === s.length || s.charCodeAt(j) === 47) return true;
+  }
+  return false;
+}
+
+/** The folders of this machine's own configuration: `/^\/(etc|usr\/local\/etc|lib\/systemd|usr\/lib\/systemd|run\/systemd)\//`. */
+const SYSTEM_FOLDERS = ['/etc/', '/usr/local/etc/', '/lib/systemd/', '/usr/lib/systemd/', '/run/systemd/'];
+
 function targetOf(path: string): Target {
-  const norm = path.replace(/\\/g, '/');
+  const norm = slashes(path);
   // An absolute path without `.`, `..` or doubled slashes is already what resolve() would return.
-  const abs = norm === '-' || (norm.startsWith('/') && !/\/\.{0,2}(\/|$)/.test(norm.slice(1))) ? norm : absolutePath(norm).replace(/\\/g, '/');
+  const abs = norm === '-' || (norm.startsWith('/') && !hasDotOrEmptySegment(norm.slice(1))) ? norm : slashes(absolutePath(norm));
   let p = withoutBackupSuffix(abs);
   let template: TemplateInfo | null = null;
   const suffix = suffixOf(p);
@@ -182,7 +203,7 @@ function targetOf(path: string): Target {
     p = p.slice(0, -suffix.length);
     template = { suffix: written, engine: TEMPLATE_SUFFIXES.get(suffix)!, target: p.slice(p.lastIndexOf('/') + 1) };
   }
-  const system = /^\/(etc|usr\/local\/etc|lib\/systemd|usr\/lib\/systemd|run\/systemd)\//.test(abs);
+  const system = SYSTEM_FOLDERS.some((f) => abs.startsWith(f));
   // The path rules look at most at the last three components: matching them on that tail keeps a long
   // absolute path from costing each rule a scan of it.
   let cut = p.length;
@@ -257,6 +278,13 @@ const PATH_RULES: readonly PathRule[] = [
 // ---- Names ----
 
 interface NameRule {
+  /**
+   * Whether `re` can match the name (`lower`: the name in lower case): a string test true of every name
+   * `re` matches, so a name that fails it is passed over without running (and compiling) `re`. A lint of
+   * one file used to compile some 25 of these expressions to find that none applies.
+   * test/dialects/detect-names.test.ts holds each to its expression.
+   */
+  readonly may: (base: string, lower: string) => boolean;
   readonly re: RegExp;
   /** The dialect, or null: a format mchard refuses, named by `looksLike`. */
   readonly dialect: DialectName | null;
@@ -265,36 +293,42 @@ interface NameRule {
 
 /** Names only one format uses: they decide. */
 const STRONG_NAMES: readonly NameRule[] = [
-  { re: /^[^/]+\.service$/, dialect: 'systemd' },
-  { re: /^(docker-)?compose[^/]*\.ya?ml$/i, dialect: 'compose' },
-  { re: /^supervisord\.conf$/, dialect: 'supervisord' },
-  { re: /^[^/]*memcached[^/]*\.confd$/, dialect: 'openrc' },
-  { re: /^rc\.conf(\.local)?$/, dialect: 'rcconf' },
-  { re: /^[^/]*\.sysconfig$/, dialect: 'sysconfig' },
-  { re: /^(Dockerfile|Containerfile)([.-][^/]*)?$|\.(dockerfile|containerfile)$/i, dialect: 'dockerfile' },
+  { may: (b) => b.endsWith('.service'), re: /^[^/]+\.service$/, dialect: 'systemd' },
+  { may: (_b, l) => l.includes('compose'), re: /^(docker-)?compose[^/]*\.ya?ml$/i, dialect: 'compose' },
+  { may: (b) => b === 'supervisord.conf', re: /^supervisord\.conf$/, dialect: 'supervisord' },
+  { may: (b) => b.endsWith('.confd'), re: /^[^/]*memcached[^/]*\.confd$/, dialect: 'openrc' },
+  { may: (b) => b.startsWith('rc.conf'), re: /^rc\.conf(\.local)?$/, dialect: 'rcconf' },
+  { may: (b) => b.endsWith('.sysconfig'), re: /^[^/]*\.sysconfig$/, dialect: 'sysconfig' },
+  { may: (_b, l) => l.includes('dockerfile') || l.includes('containerfile'), re: /^(Dockerfile|Containerfile)([.-][^/]*)?$|\.(dockerfile|containerfile)$/i, dialect: 'dockerfile' },
   // Read (as `helm`) only when they are the values of Bitnami's memcached chart: see helmValuesChoice.
-  { re: /^values([.-][^/]*)?\.ya?ml$/, dialect: null, looksLike: "a Helm values file of a chart mchard does not read (it reads only Bitnami's memcached chart)" },
-  { re: /^Chart\.ya?ml$/, dialect: null, looksLike: 'a Helm chart definition' },
-  { re: /\.pp$/, dialect: null, looksLike: 'a Puppet manifest' },
-  { re: /\.rb$/, dialect: null, looksLike: 'a Ruby file (a Chef recipe or attributes)' },
-  { re: /^Vagrantfile$/, dialect: null, looksLike: 'a Vagrantfile' },
-  { re: /\.(sh|bash)$/, dialect: null, looksLike: 'a shell script' },
+  { may: (b) => b.startsWith('values'), re: /^values([.-][^/]*)?\.ya?ml$/, dialect: null, looksLike: "a Helm values file of a chart mchard does not read (it reads only Bitnami's memcached chart)" },
+  { may: (b) => b.startsWith('Chart.'), re: /^Chart\.ya?ml$/, dialect: null, looksLike: 'a Helm chart definition' },
+  { may: (b) => b.endsWith('.pp'), re: /\.pp$/, dialect: null, looksLike: 'a Puppet manifest' },
+  { may: (b) => b.endsWith('.rb'), re: /\.rb$/, dialect: null, looksLike: 'a Ruby file (a Chef recipe or attributes)' },
+  { may: (b) => b === 'Vagrantfile', re: /^Vagrantfile$/, dialect: null, looksLike: 'a Vagrantfile' },
+  { may: (b) => b.endsWith('.sh') || b.endsWith('.bash'), re: /\.(sh|bash)$/, dialect: null, looksLike: 'a shell script' },
   // NixOS builds memcached's unit from a module's options (its `x = y;` lines are no KEY=value file).
-  { re: /\.nix$/, dialect: null, looksLike: "a Nix expression (NixOS makes memcached's systemd unit from it: lint that unit, as systemctl cat memcached shows it)" },
-  { re: /\.plist$/, dialect: null, looksLike: 'a launchd property list (macOS)' },
+  { may: (b) => b.endsWith('.nix'), re: /\.nix$/, dialect: null, looksLike: "a Nix expression (NixOS makes memcached's systemd unit from it: lint that unit, as systemctl cat memcached shows it)" },
+  { may: (b) => b.endsWith('.plist'), re: /\.plist$/, dialect: null, looksLike: 'a launchd property list (macOS)' },
 ];
 
 /** Names several formats share: they decide only with the content's agreement. Tried in order. */
-const WEAK_NAMES: readonly { re: RegExp; dialect: DialectName | 'suse'; what: string }[] = [
-  { re: /suse/i, dialect: 'suse', what: "SUSE's /etc/sysconfig/memcached" },
-  { re: /redhat|rhel|centos|fedora|rocky|almalinux|amazon|sysconfig/i, dialect: 'sysconfig', what: "RHEL's /etc/sysconfig/memcached" },
-  { re: /debian|ubuntu/i, dialect: 'debian', what: "Debian's /etc/memcached.conf" },
-  { re: /alpine|gentoo|openrc/i, dialect: 'openrc', what: "OpenRC's /etc/conf.d/memcached" },
-  { re: /freebsd|(^|[^a-z])rc\.?conf/i, dialect: 'rcconf', what: "FreeBSD's rc.conf" },
-  { re: /systemd|(^|[^a-z])unit([^a-z]|$)/i, dialect: 'systemd', what: 'a systemd unit' },
-  { re: /supervisor/i, dialect: 'supervisord', what: 'a supervisord program' },
-  { re: /^memcached([_-][^/]*)?\.conf$/, dialect: 'debian', what: "Debian's /etc/memcached.conf" },
+const WEAK_NAMES: readonly { may: NameRule['may']; re: RegExp; dialect: DialectName | 'suse'; what: string }[] = [
+  { may: (_b, l) => l.includes('suse'), re: /suse/i, dialect: 'suse', what: "SUSE's /etc/sysconfig/memcached" },
+  { may: (_b, l) => ['redhat', 'rhel', 'centos', 'fedora', 'rocky', 'almalinux', 'amazon', 'sysconfig'].some((w) => l.includes(w)), re: /redhat|rhel|centos|fedora|rocky|almalinux|amazon|sysconfig/i, dialect: 'sysconfig', what: "RHEL's /etc/sysconfig/memcached" },
+  { may: (_b, l) => l.includes('debian') || l.includes('ubuntu'), re: /debian|ubuntu/i, dialect: 'debian', what: "Debian's /etc/memcached.conf" },
+  { may: (_b, l) => l.includes('alpine') || l.includes('gentoo') || l.includes('openrc'), re: /alpine|gentoo|openrc/i, dialect: 'openrc', what: "OpenRC's /etc/conf.d/memcached" },
+  { may: (_b, l) => l.includes('freebsd') || l.includes('rcconf') || l.includes('rc.conf'), re: /freebsd|(^|[^a-z])rc\.?conf/i, dialect: 'rcconf', what: "FreeBSD's rc.conf" },
+  { may: (_b, l) => l.includes('systemd') || l.includes('unit'), re: /systemd|(^|[^a-z])unit([^a-z]|$)/i, dialect: 'systemd', what: 'a systemd unit' },
+  { may: (_b, l) => l.includes('supervisor'), re: /supervisor/i, dialect: 'supervisord', what: 'a supervisord program' },
+  { may: (b) => b.startsWith('memcached') && b.endsWith('.conf'), re: /^memcached([_-][^/]*)?\.conf$/, dialect: 'debian', what: "Debian's /etc/memcached.conf" },
 ];
+
+/** Whether a name rule applies to the name `base` (`lower`: in lower case): its cheap test, then its expression. */
+const nameMatches = (rule: { may: NameRule['may']; re: RegExp }, base: string, lower: string): boolean => rule.may(base, lower) && rule.re.test(base);
+
+/** Exported for test/dialects/detect-names.test.ts, which holds each rule's cheap test to its expression. */
+export const NAME_RULES_FOR_TESTS: readonly { may: NameRule['may']; re: RegExp }[] = [...STRONG_NAMES, ...WEAK_NAMES];
 
 // ---- Content ----
 
@@ -329,6 +363,9 @@ interface Sniffed {
   /** Variables named only in comments (`#IPADDR="127.0.0.1"`): the vocabulary a file documents. */
   readonly commented: ReadonlySet<string>;
 }
+
+/** `[A-Z0-9_]`. */
+const isEnvNameCode = (c: number) => (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
 
 /** What one pass over the lines finds; the signatures are decided from it. */
 interface Features {
@@ -366,6 +403,42 @@ interface Features {
 const UPSTART_STRONG = /^[ \t]*(start on|stop on|respawn|pre-start|post-stop|end script|expect[ \t]+(fork|daemon))\b/;
 const ANSIBLE_LINE = /^[ \t]+(-[ \t]+)?(ansible\.builtin\.\w+|apt|yum|dnf|package|template|copy|file|lineinfile|blockinfile|service|systemd|command|shell|become|when|notify|with_items|loop|register|include_tasks|import_tasks|include_role|tasks|roles|handlers|vars|gather_facts|hosts)[ \t]*:/;
 const YAML_TOP = /^(apiVersion|kind|services|image|replicaCount):[ \t]*(.*)$/;
+/** An offset indexOf found before `end` (-1: not found). */
+const within = (at: number, end: number) => at !== -1 && at < end;
+
+const CASE_ON_FIRST_ARGUMENT = /^[ \t]*case[ \t]+"?\$\{?1\}?"?[ \t]+in/;
+const START_BRANCH = /^[ \t]*'?start'?\)/;
+
+/**
+ * What a line (`text` from `start`, its first character that is not a blank at `first`, to `end`) needs
+ * before scan runs an expression on it: a test true of every line the expression matches, so the
+ * expression is compiled only for a file that can use it (a Debian file's lines start with `-` or `#`).
+ * test/dialects/detect-names.test.ts holds each to its expression.
+ */
+export const LINE_NEEDS: Readonly<Record<'assignment' | 'shellCode' | 'upstart' | 'caseOnFirstArgument' | 'startBranch' | 'yamlTop', { re: RegExp; may(text: string, first: number, end: number): boolean }>> = {
+  assignment: { re: ASSIGNMENT, may: (text, first, end) => within(text.indexOf('=', first), end) },
+  // A keyword's first letter, `.` or `source`, or `()` anywhere (a function's definition: `name ()`).
+  shellCode: { re: SHELL_CODE, may: (text, first, end) => 'itfewdc.s'.includes(text[first]) || within(text.indexOf('()', first), end) },
+  upstart: { re: UPSTART, may: (text, first) => 'srepdic'.includes(text[first]) },
+  caseOnFirstArgument: { re: CASE_ON_FIRST_ARGUMENT, may: (text, first) => text.charCodeAt(first) === 99 /* c */ },
+  startBranch: { re: START_BRANCH, may: (text, first) => text.charCodeAt(first) === 115 /* s */ || text.charCodeAt(first) === 39 },
+  yamlTop: { re: YAML_TOP, may: (text, first) => 'aksir'.includes(text[first]) },
+};
+
+/**
+ * Whether the line from `first` (its first character that is not a blank) to `end` starts with the
+ * Dockerfile instruction `word` (lower case; matched in either case) and a blank, and, with `argument`,
+ * something after the blanks: `/^[ \t]*FROM[ \t]+\S/i` and `/^[ \t]*ARG[ \t]/i` (test/dialects/detect-names.test.ts).
+ */
+export function instructionAt(text: string, first: number, end: number, word: string, argument: boolean): boolean {
+  if (end - first <= word.length) return false;
+  for (let k = 0; k < word.length; k++) if ((text.charCodeAt(first + k) | 0x20) !== word.charCodeAt(k)) return false;
+  let k = first + word.length;
+  if (text.charCodeAt(k) !== 32 && text.charCodeAt(k) !== 9) return false;
+  if (!argument) return true;
+  while (k < end && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k++;
+  return k < end && !isRegExpSpace(text.charCodeAt(k));
+}
 const BITNAMI_REPOSITORY_LINE = /^[ \t]+repository:[ \t]*["']?(docker\.io\/)?(bitnami|bitnamilegacy|bitnamisecure)\/memcached["']?[ \t]*(#.*)?$/;
 const SECTION = /^[ \t]*\[([^\]\n]{1,60})\][ \t]*$/;
 const SUPERVISOR_SECTION = /^(supervisord|supervisorctl|include|unix_http_server|inet_http_server|rpcinterface:.*|group:.*|eventlistener:.*)$/;
@@ -402,8 +475,11 @@ function scan(text: string): Features {
         let k = first + 1;
         while (k < end && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k++;
         const u = text.charCodeAt(k);
+        // Only `NAME=` (a capital, then capitals, digits and `_`, then `=`) can match: not prose.
         if (u >= 65 && u <= 90) {
-          const m = COMMENTED_ASSIGNMENT.exec(text.slice(k, end));
+          let e = k + 1;
+          while (e < end && isEnvNameCode(text.charCodeAt(e))) e++;
+          const m = text.charCodeAt(e) === 61 /* = */ ? COMMENTED_ASSIGNMENT.exec(text.slice(k, end)) : null;
           if (m) f.commented.add(m[1]);
         }
       }
@@ -412,8 +488,8 @@ function scan(text: string): Features {
     const line = text.slice(start, end);
     // A Dockerfile: the first instruction (after comments, parser directives and ARGs) is FROM, another follows.
     if (f.docker === 0) {
-      if (/^[ \t]*FROM[ \t]+\S/i.test(line)) f.docker = 1;
-      else if (!/^[ \t]*ARG[ \t]/i.test(line)) f.docker = -1;
+      if (instructionAt(text, first, end, 'from', true)) f.docker = 1;
+      else if (!instructionAt(text, first, end, 'arg', false)) f.docker = -1;
     } else if (f.docker === 1 && (DOCKER_INSTRUCTION.test(line) || /^[ \t]*FROM[ \t]/i.test(line))) f.docker = 2;
     if (c === 91 /* [ */) {
       const m = SECTION.exec(line);
@@ -438,23 +514,24 @@ function scan(text: string): Features {
     }
     // Otherwise only a letter, `_`, `.` or a quote starts what is looked for.
     if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46 || c === 39 || c === 34)) continue;
-    const a = ASSIGNMENT.exec(line);
+    // Each expression below runs only on a line that can match it (what it needs, tested first).
+    const a = LINE_NEEDS.assignment.may(text, first, end) ? ASSIGNMENT.exec(line) : null;
     if (a) {
       // NAME=value: neither shell control flow, an Upstart stanza nor a YAML key.
       f.assignments++;
       f.names.add(a[2]);
       continue;
     }
-    if (SHELL_CODE.test(line)) f.shell++;
-    if (UPSTART.test(line)) {
+    if (LINE_NEEDS.shellCode.may(text, first, end) && SHELL_CODE.test(line)) f.shell++;
+    if (LINE_NEEDS.upstart.may(text, first, end) && UPSTART.test(line)) {
       f.upstart++;
       if (UPSTART_STRONG.test(line)) f.upstartStrong = true;
     }
     if (c === 46 && /^[ \t]*\.[ \t]+\/etc\/rc\.subr/.test(line)) f.rcSubr = true;
-    if (/^[ \t]*case[ \t]+"?\$\{?1\}?"?[ \t]+in/.test(line)) f.caseOnFirstArgument = true;
-    if (/^[ \t]*'?start'?\)/.test(line)) f.startBranch = true;
+    if (LINE_NEEDS.caseOnFirstArgument.may(text, first, end) && CASE_ON_FIRST_ARGUMENT.test(line)) f.caseOnFirstArgument = true;
+    if (LINE_NEEDS.startBranch.may(text, first, end) && START_BRANCH.test(line)) f.startBranch = true;
     if (first === start) {
-      const y = YAML_TOP.exec(line);
+      const y = LINE_NEEDS.yamlTop.may(text, first, end) ? YAML_TOP.exec(line) : null;
       if (y) {
         const rest = y[2].trim();
         if (y[1] === 'apiVersion') f.apiVersion ||= rest !== '';
@@ -480,6 +557,13 @@ function scan(text: string): Features {
  */
 function printable(s: string): string {
   return s.replace(/[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** `/^\s*[{[]/`: the first character that is not white space opens an object or an array. */
+function startsJsonLike(text: string): boolean {
+  let k = 0;
+  while (k < text.length && isRegExpSpace(text.charCodeAt(k))) k++;
+  return text[k] === '{' || text[k] === '[';
 }
 
 function isJson(text: string): boolean {
@@ -544,7 +628,8 @@ function sniff(full: string): Sniffed {
     signature: { dialect, what, assignments, family: family ?? dialect ?? undefined },
   });
   const nl = text.indexOf('\n');
-  const firstLine = (nl === -1 ? text : text.slice(0, nl)).replace(/\r$/, '');
+  const lineOne = nl === -1 ? text : text.slice(0, nl);
+  const firstLine = lineOne.endsWith('\r') ? lineOne.slice(0, -1) : lineOne;
   const helm = text.includes('{{') && /\{\{-?[ \t]*(\.Values|\.Release|include[ \t]+"|template[ \t]+")/.test(text);
 
   // Programs and scripts first: they mention variables and options of every other format.
@@ -586,7 +671,7 @@ function sniff(full: string): Sniffed {
   if (f.supervisorSection) return sig('supervisord', "supervisord's own sections");
 
   // Other applications' formats.
-  if (/^\s*[{[]/.test(text) && isJson(text)) return sig(null, "a JSON file (a client's or an application's settings)");
+  if (startsJsonLike(text) && isJson(text)) return sig(null, "a JSON file (a client's or an application's settings)");
   if (f.otherSection !== null) return sig(null, `an INI file with [section] headers ([${printable(f.otherSection)}]: an application's configuration)`);
 
   // Shell code without a #! line (a fragment sourced by a script).
@@ -760,7 +845,7 @@ export function chartRelation(chartYaml: string): 'chart' | 'dependency' | null 
  * Bitnami's memcached image as the chart's `image.repository`. Another chart's values are refused by name.
  */
 function helmValuesChoice(t: Target, s: Sniffed, companions: Companions): Detection | null {
-  const named = /^values([.-][^/]*)?\.ya?ml$/.test(t.base);
+  const named = t.base.startsWith('values') && /^values([.-][^/]*)?\.ya?ml$/.test(t.base);
   if (!named) return null;
   const chart = companions.chartYaml ? chartRelation(companions.chartYaml) : null;
   if (chart === 'chart') return choice(t, 'helm', 'path', 'certain', `path ${t.base} beside the Chart.yaml of Bitnami's memcached chart`);
@@ -807,8 +892,9 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
 
   // 2. A name only one format uses.
   if (path !== '-') {
+    const lower = t.base.toLowerCase();
     for (const rule of STRONG_NAMES) {
-      if (!rule.re.test(t.base)) continue;
+      if (!nameMatches(rule, t.base, lower)) continue;
       const because = nameText(t);
       if (rule.dialect === null) return refusal(t, rule.looksLike ?? null, 'name', because);
       // A Dockerfile is read only when it runs memcached; any other Dockerfile is refused by its name.
@@ -832,7 +918,8 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
 
   // 3. Content only one format has (it beats a name several formats share: supervisord programs kept
   //    in conf.d/memcached.conf are supervisord's).
-  const weak = path === '-' ? undefined : WEAK_NAMES.find((w) => w.re.test(t.base));
+  const lowerBase = t.base.toLowerCase();
+  const weak = path === '-' ? undefined : WEAK_NAMES.find((w) => nameMatches(w, t.base, lowerBase));
   if (s.signature) {
     if (s.signature.dialect === null) return refusal(t, s.signature.what, 'content', 'content');
     if (weak && weak.dialect === s.signature.dialect) {
@@ -913,21 +1000,22 @@ export function detectionFields(d: Detection): Record<string, unknown> {
 export type ConfigPathKind = 'memcached' | 'shared';
 
 export function configPathKind(path: string): ConfigPathKind | null {
-  const given = path.replace(/\\/g, '/');
+  const given = slashes(path);
   if (isMchardFile(given.slice(given.lastIndexOf('/') + 1))) return null;
   if (withoutBackupSuffix(given) !== given) return null;
   const t = targetOf(given);
   const named = /memcached/i.test(t.base) || /memcached/i.test(t.dir);
   const kind = (dialect: DialectName | null): ConfigPathKind | null => (dialect === null ? null : named ? 'memcached' : 'shared');
   for (const rule of PATH_RULES) if (rule.may(t.dir, t.base) && rule.re.test(t.tail)) return kind(rule.dialect);
-  for (const rule of STRONG_NAMES) if (rule.re.test(t.base)) return kind(rule.dialect);
+  const lower = t.base.toLowerCase();
+  for (const rule of STRONG_NAMES) if (nameMatches(rule, t.base, lower)) return kind(rule.dialect);
   if (!/memcached/i.test(t.base)) return null;
-  const weak = WEAK_NAMES.find((w) => w.re.test(t.base));
+  const weak = WEAK_NAMES.find((w) => nameMatches(w, t.base, lower));
   if (weak?.dialect === 'suse') return null;
   const ext = suffixOf(t.base);
   if (ext === '.conf' || t.base === 'memcached' || (ext === '' && weak)) return 'memcached';
   // `memcached.debian`, `memcached.redhat`: the suffix is the distribution's word.
-  return ext && WEAK_NAMES.some((w) => w.dialect !== 'suse' && w.re.test(ext.slice(1))) ? 'memcached' : null;
+  return ext && WEAK_NAMES.some((w) => w.dialect !== 'suse' && nameMatches(w, ext.slice(1), ext.slice(1).toLowerCase())) ? 'memcached' : null;
 }
 
 /**

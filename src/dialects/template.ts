@@ -96,12 +96,15 @@ export type RestoredEdit = { ok: true; text: string; origin: (number | null)[] }
 
 // ---- Detection ---------------------------------------------------------------------------------------
 
-const SUFFIX: readonly [RegExp, TemplateLanguage | 'brace'][] = [
+export const SUFFIX: readonly [RegExp, TemplateLanguage | 'brace'][] = [
   [/\.(j2|jinja2?)$/i, 'jinja'],
   [/\.erb$/i, 'erb'],
   [/\.epp$/i, 'epp'],
   [/\.(tmpl|tpl|gotmpl|template)$/i, 'brace'],
 ];
+
+/** Every suffix SUFFIX matches, in lower case: a name ending in none of them is no template by its name. */
+export const SUFFIX_WORDS: ReadonlySet<string> = new Set(['j2', 'jinja', 'jinja2', 'erb', 'epp', 'tmpl', 'tpl', 'gotmpl', 'template']);
 
 const GO_ACTION = /\{\{-?\s*(?:\.|\$|\/\*|end\b|range\b|with\b|define\b|template\b|block\b|else\b|if\s+\.|if\s+\$|if\s+(?:eq|ne|and|or|not)\b)/;
 
@@ -160,7 +163,9 @@ function byContent(text: string): TemplateLanguage | null {
  * template (a stray `{{` there is text the service sees).
  */
 export function detectTemplate(path: string, text: string): { language: TemplateLanguage; by: 'suffix' | 'content' } | null {
-  for (const [re, lang] of SUFFIX) {
+  // The expressions only for a name with one of their suffixes (test/dialects/template.test.ts).
+  const named = SUFFIX_WORDS.has(path.slice(path.lastIndexOf('.') + 1).toLowerCase());
+  for (const [re, lang] of named ? SUFFIX : []) {
     if (!re.test(path)) continue;
     if (lang !== 'brace') return { language: lang, by: 'suffix' };
     return { language: hasJinjaStatement(text) ? 'jinja' : GO_ACTION.test(text) || !hasBraces(text) ? 'go' : 'jinja', by: 'suffix' };
