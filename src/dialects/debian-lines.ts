@@ -33,7 +33,11 @@ export function splitLines(text: string): { start: number; text: string; eol: '\
   return out;
 }
 
-const COMMENT = /(?<!\\)#[^#]*/g;
+/**
+ * The wrapper's comment substitution (it deletes every match of this expression): keptRanges finds its
+ * matches with indexOf (test/dialects/debian-scan.test.ts holds it to the expression).
+ */
+export const COMMENT = /(?<!\\)#[^#]*/g;
 const NO_CHARS: SourcedChar[] = [];
 
 /**
@@ -43,12 +47,17 @@ const NO_CHARS: SourcedChar[] = [];
 export function keptRanges(text: string): number[] {
   const r: number[] = [];
   let pos = 0;
-  if (text.includes('#')) {
-    COMMENT.lastIndex = 0;
-    for (let m = COMMENT.exec(text); m; m = COMMENT.exec(text)) {
-      if (m.index > pos) r.push(pos, m.index);
-      pos = m.index + m[0].length;
+  // The matches of COMMENT, found with indexOf: a `#` not after a backslash, to the next `#` or the end.
+  let h = text.indexOf('#');
+  while (h !== -1) {
+    if (h > 0 && text.charCodeAt(h - 1) === 92 /* backslash */) {
+      h = text.indexOf('#', h + 1);
+      continue;
     }
+    if (h > pos) r.push(pos, h);
+    const next = text.indexOf('#', h + 1);
+    pos = next === -1 ? text.length : next;
+    h = next;
   }
   if (pos < text.length) r.push(pos, text.length);
   // Trim Perl's whitespace at both ends, across the pieces.
@@ -111,7 +120,7 @@ export function readLine(start: number, text: string, notes: DebianNote[] | null
     return { kind: 'dropped', str, ranges };
   }
   if (str[0] !== '-') {
-    const m = /^(.*?)[ \t\n\r\f\v]+(.*)$/s.exec(str);
+    const m = firstWordAndRest(str);
     if (m && m[1] !== '0') {
       if (m[1] === 'logfile') {
         notes?.push({ kind: 'logfile', span: lineSpan, message: 'logfile is honoured only by the SysV start script; under systemd output goes to the journal', path: m[2] });
@@ -123,6 +132,19 @@ export function readLine(start: number, text: string, notes: DebianNote[] | null
     return { kind: 'stray', str, ranges };
   }
   return { kind: 'option', str, ranges };
+}
+
+/**
+ * `/^(.*?)[ \t\n\r\f\v]+(.*)$/s.exec(str)` as a scan: the text before the first run of Perl's whitespace
+ * ([1]) and after it ([2]); null without whitespace (test/dialects/debian-scan.test.ts).
+ */
+export function firstWordAndRest(str: string): [string, string, string] | null {
+  let k = 0;
+  while (k < str.length && !PERL_SPACE.has(str[k])) k++;
+  if (k === str.length) return null;
+  let j = k + 1;
+  while (j < str.length && PERL_SPACE.has(str[j])) j++;
+  return [str, str.slice(0, k), str.slice(j)];
 }
 
 /** Calls `fn` for each line of `text`, as splitLines would list them, without building the list. */

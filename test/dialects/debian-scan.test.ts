@@ -1,12 +1,12 @@
 /**
- * The Debian dialect finds Perl's metacharacters and splits the command line on Perl's whitespace with
- * regular expressions, not with a test of every character. Held here to the character-by-character
- * readings they replaced, on any text of letters, digits, Perl's whitespace, every metacharacter and
- * " 2>&1" endings.
+ * The Debian dialect's scans of the command line (Perl's metacharacters, its words) and of a line (the
+ * wrapper's comment substitution, the first word of a line that is not an option). Held here to the
+ * character-by-character readings and to the regular expressions they stand for, on any text of letters,
+ * digits, Perl's whitespace, every metacharacter, backslashes, "#" and " 2>&1" endings.
  */
 import fc from 'fast-check';
 import { metacharsOf, perlExecDecision, perlWords, PERL_SHELL_METACHARS } from '../../src/dialects/debian.js';
-import { PERL_SPACE } from '../../src/dialects/debian-lines.js';
+import { COMMENT, firstWordAndRest, keptRanges, PERL_SPACE } from '../../src/dialects/debian-lines.js';
 
 function metacharsRef(str: string): string[] {
   const chars: string[] = [];
@@ -64,5 +64,49 @@ describe('the Debian dialect\'s scans of the command line', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+});
+
+/** The ranges the wrapper keeps, as keptRanges read them with the expression (before it used indexOf). */
+function keptRangesRef(text: string): number[] {
+  const r: number[] = [];
+  let pos = 0;
+  COMMENT.lastIndex = 0;
+  for (let m = COMMENT.exec(text); m; m = COMMENT.exec(text)) {
+    if (m.index > pos) r.push(pos, m.index);
+    pos = m.index + m[0].length;
+  }
+  if (pos < text.length) r.push(pos, text.length);
+  let first = 0;
+  while (first < r.length) {
+    while (r[first] < r[first + 1] && PERL_SPACE.has(text[r[first]])) r[first]++;
+    if (r[first] < r[first + 1]) break;
+    first += 2;
+  }
+  let last = r.length - 2;
+  while (last >= first) {
+    while (r[last + 1] > r[last] && PERL_SPACE.has(text[r[last + 1] - 1])) r[last + 1]--;
+    if (r[last + 1] > r[last]) break;
+    last -= 2;
+  }
+  return r.slice(first, last + 2);
+}
+
+describe('the Debian dialect\'s scans of a line', () => {
+  const line = fc.string({ unit: fc.constantFrom(...'-m64 #\\', '##', '\\#', '\t', '\r', '\v', 'é', 'x'), maxLength: 20 });
+
+  it('keptRanges removes the matches of the wrapper\'s comment expression, then trims Perl\'s whitespace', () => {
+    expect(String(COMMENT)).toBe('/(?<!\\\\)#[^#]*/g');
+    fc.assert(fc.property(line, (t) => expect(keptRanges(t)).toEqual(keptRangesRef(t))), { numRuns: 5000 });
+    for (const t of ['-m 64 # x', '#', '\\#a#b', 'a\\##b', '-p 1 \\# 2 # c', '# a \\# b', '']) expect(keptRanges(t)).toEqual(keptRangesRef(t));
+  });
+
+  it('firstWordAndRest is /^(.*?)[ \\t\\n\\r\\f\\v]+(.*)$/s', () => {
+    const ref = (s: string) => {
+      const m = /^(.*?)[ \t\n\r\f\v]+(.*)$/s.exec(s);
+      return m ? [...m] : null;
+    };
+    fc.assert(fc.property(line, (t) => expect(firstWordAndRest(t)).toEqual(ref(t))), { numRuns: 5000 });
+    for (const t of ['logfile /var/log/memcached.log', 'x', ' x', 'x ', 'a \t\n b c', '']) expect(firstWordAndRest(t)).toEqual(ref(t));
   });
 });
