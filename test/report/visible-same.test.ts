@@ -7,7 +7,7 @@
  * terminal sequences, characters beyond ASCII and unsafe ones.
  */
 import fc from 'fast-check';
-import { escapeChar, guardTerminal, safeJson, visibleBlock } from '../../src/report/visible.js';
+import { escapeChar, guardTerminal, lineHasUnsafe, safeJson, visibleBlock } from '../../src/report/visible.js';
 
 const UNSAFE_SOURCE =
   '\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}\\p{Cs}\\p{Noncharacter_Code_Point}' +
@@ -63,5 +63,18 @@ describe('the block guards give what the plain definition gives', () => {
     expect(visibleBlock(big)).toBe(big);
     expect(guardTerminal(big)).toBe(big);
     expect(guardTerminal(`${big}\x1b[2J`)).toBe(`${big}\\x1b[2J`);
+  });
+});
+
+describe('lineHasUnsafe', () => {
+  it('is the unsafe expression\'s test of the whole string, asked only about characters beyond printable ASCII and knownSafe', () => {
+    const one = new RegExp(`[${UNSAFE_SOURCE}]`, 'u');
+    const unit = fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom('a', ' ', '~', '\u2026', '\u2014', '\u2192', '\u00e9', '\t', '\n', '\x1b', '\u00a0', '\u200b', '\u202e', '\ufeff', '\u{1f600}', '\u{e0041}', '\ud800', '\udc00', '\ufdd0', '\u034f', '\u00ad') },
+      { weight: 1, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }) },
+      { weight: 1, arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }) },
+    );
+    fc.assert(fc.property(fc.string({ unit, maxLength: 12 }), (s) => expect(lineHasUnsafe(s)).toBe(one.test(s))), { numRuns: 10000 });
+    for (const s of ['plain', 'memcached rec\u2026', 'a\u2014b\u2192c', '\ud800\udc00', '\udc00\ud800', 'x\ud800', '\u{e0100}']) expect(lineHasUnsafe(s)).toBe(one.test(s));
   });
 });
