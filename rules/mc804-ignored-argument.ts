@@ -2,6 +2,7 @@ import { correctness, defineRule } from '../src/engine/rule.js';
 import type { RuleContext } from '../src/engine/rule.js';
 import type { IgnoredEvent, OptionEvent } from '../src/memcached/getopt.js';
 import type { Span } from '../src/source.js';
+import { looksLikeRedirection } from '../src/engine/helpers.js';
 
 /**
  * The option events by the word they start in (the last one) and by the word they took as a value (the
@@ -123,6 +124,6 @@ function describe(ctx: RuleContext, g: IgnoredEvent[], words: string[]): string 
     const note = flag.spec.short === 'v' && flag.written.startsWith('--') ? ' (a level only as --verbose=N, and even that counts as one -v)' : '';
     return `memcached ignores ${quote(words)}: ${flag.written} takes no value${note}`;
   }
-  const redirect = words.some((w) => /^[0-9]*(>>?|<)/.test(w)) ? ' (a shell redirection, but no shell reads this command line)' : '';
+  const redirect = words.some(looksLikeRedirection) ? ' (a shell redirection, but no shell reads this command line)' : '';
   return `memcached ignores ${quote(words)}: ${words.length > 1 ? 'they are' : 'it is'} neither an option nor the value of one${redirect}`;
 }

@@ -73,3 +73,20 @@ export function isPrintableAsciiBlock(s: string): boolean {
   }
   return true;
 }
+
+/** Whether `s` is a variable's name, `/^[A-Za-z_][A-Za-z0-9_]*$/`. */
+export function isEnvName(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let k = 0; k < s.length; k++) {
+    const c = s.charCodeAt(k);
+    if (!(isAsciiLetterCode(c) || c === 95 || (k > 0 && isDigitCode(c)))) return false;
+  }
+  return true;
+}
+
+/** How many characters of `s` are one of `chars` (`s.match(/[chars]/g)?.length ?? 0`). */
+export function countOf(s: string, chars: string): number {
+  let n = 0;
+  for (let k = 0; k < s.length; k++) if (chars.includes(s[k])) n++;
+  return n;
+}

@@ -22,6 +22,7 @@
  */
 import type { SourceText, Span } from '../source.js';
 import type { Note } from './types.js';
+import { isEnvName } from '../ascii.js';
 
 export interface EnvFileLine {
   /** Offset of the line's first character. */
@@ -97,7 +98,6 @@ const WHITESPACE = ' \t\n\r';
 const COMMENTS = '#;';
 /** Characters a backslash unescapes inside double quotes (SHELL_NEED_ESCAPE, src/basic/escape.h). */
 const SHELL_NEED_ESCAPE = '"\\`$';
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** sysconf(_SC_ARG_MAX) with the default 8 MiB stack limit: 2 MiB. */
 const ARG_MAX = 2 * 1024 * 1024;
 
@@ -727,8 +727,8 @@ export function readEnvironmentFile(source: SourceText): EnvironmentFile {
       if (!loadError) loadError = { reason: `the value of ${key} is not valid UTF-8, so systemd refuses the whole file`, span: { start: bad.start, end: bad.end } };
     }
 
-    let nameOk = ENV_NAME.test(key) && utf8Length(key) <= ARG_MAX - 2;
-    const exportMatch = /^export[ \t]+([A-Za-z_][A-Za-z0-9_]*)$/.exec(key);
+    let nameOk = isEnvName(key) && utf8Length(key) <= ARG_MAX - 2;
+    const exportMatch = key.startsWith('export') ? /^export[ \t]+([A-Za-z_][A-Za-z0-9_]*)$/.exec(key) : null;
     if (!nameOk) {
       if (exportMatch) {
         const nameAt = a.keySpan.start + key.length - exportMatch[1].length;
@@ -831,7 +831,7 @@ export function readEnvironmentFile(source: SourceText): EnvironmentFile {
   // Later assignments of the same (valid) name.
   const firstOf = new Map<string, number>();
   raws.forEach((a, k) => {
-    if (!ENV_NAME.test(a.key)) return;
+    if (!isEnvName(a.key)) return;
     const first = firstOf.get(a.key);
     if (first === undefined) {
       firstOf.set(a.key, k);

@@ -9,6 +9,7 @@
  */
 import type { ArgToken, SourceText, Span } from '../source.js';
 import type { Dialect, LaunchFailure, ParsedConfig } from './types.js';
+import { countOf } from '../ascii.js';
 import { readEnvironmentFile, show, splitWordsRelaxUnquote, type EnvAssignment, type EnvFileLine, type EnvFileNote } from './envfile.js';
 
 export { encodeEnvValue as encodeSysconfigValue, splitWordsRelaxUnquote } from './envfile.js';
@@ -49,12 +50,12 @@ export interface SysconfigConfig extends ParsedConfig<SysconfigNote> {
 function notVerbatim(source: SourceText, span: Span, value: string): string | undefined {
   const raw = source.slice(span);
   if (raw === value) return undefined;
-  const count = (s: string, re: RegExp) => s.match(re)?.length ?? 0;
+  // Counts of characters (countOf), where `s.match(/["']/g)` and the like were.
   const why: string[] = [];
-  if (count(raw, /["']/g) > count(value, /["']/g)) why.push('quotes removed');
-  const continuation = /\\[\n\r]/.test(raw);
-  if (count(raw, /\\/g) > count(value, /\\/g)) why.push(continuation ? 'backslashes and line breaks removed' : 'backslash escapes resolved');
-  if (count(raw, /[ \t]/g) > count(value, /[ \t]/g)) why.push('whitespace dropped');
+  if (countOf(raw, '"\'') > countOf(value, '"\'')) why.push('quotes removed');
+  const continuation = raw.includes('\\\n') || raw.includes('\\\r'); // /\\[\n\r]/
+  if (countOf(raw, '\\') > countOf(value, '\\')) why.push(continuation ? 'backslashes and line breaks removed' : 'backslash escapes resolved');
+  if (countOf(raw, ' \t') > countOf(value, ' \t')) why.push('whitespace dropped');
   return `systemd reads ${show(raw)} as ${show(value)}${why.length ? ` (${why.join(', ')})` : ''}`;
 }
 

@@ -18,6 +18,7 @@
 import { SourceText, type ArgToken, type Span } from '../source.js';
 import type { Dialect, LaunchFailure, Note, ParseContext, ParsedConfig } from './types.js';
 import { NO_HOST_FILES, type HostFileAccess } from '../input.js';
+import { isAsciiLetterCode } from '../ascii.js';
 import { readEnvironmentFile } from './envfile.js';
 import { parseUnitSyntax, type UnitAssignment, type UnitSyntax } from './systemd-unit.js';
 import { withoutTemplateSuffix } from './detect.js';
@@ -508,7 +509,7 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
   // (-d, a cluster such as -vd, --daemon): without it the start never completes, and when TimeoutStartSec=
   // runs out systemd stops the unit, memcached with it (then Restart= may start it again).
   let startupUnknown: { reason: string; decide: string } | undefined;
-  const mayDaemonize = argv.some((t) => /^-[A-Za-z]*d/.test(t.value) || t.value.startsWith('--daemon'));
+  const mayDaemonize = argv.some((t) => clusterHasD(t.value) || t.value.startsWith('--daemon'));
   if (!launchFailure && exec && !argvUnknown && argvExact && type === 'forking' && !startTimeoutOff && !mayDaemonize) {
     startupUnknown = {
       reason: 'Type=forking waits for memcached to fork, which it does only with -d: systemd stops it when the start times out (TimeoutStartSec=, 90 s by default), so it runs only until then (and again whenever Restart= starts it)',
@@ -664,3 +665,10 @@ export const systemdDialect: Dialect = {
     return { start: at, end: at };
   },
 };
+
+/** A word `-` then letters, `d` among them (`/^-[A-Za-z]*d/`, as a scan: test/engine/char-scans.test.ts). */
+export function clusterHasD(v: string): boolean {
+  if (v.charCodeAt(0) !== 45) return false;
+  for (let k = 1; k < v.length && isAsciiLetterCode(v.charCodeAt(k)); k++) if (v[k] === 'd') return true;
+  return false;
+}

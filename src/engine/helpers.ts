@@ -293,3 +293,10 @@ export function optionLikeName(v: string): string | null {
   while (k < v.length && (lower(v.charCodeAt(k)) || v.charCodeAt(k) === 45)) k++;
   return v.slice(1, k);
 }
+
+/** A word a shell would take for a redirection: digits, then `>` or `<` (`/^[0-9]*(>>?|<)/`, as a scan; test/engine/char-scans.test.ts). */
+export function looksLikeRedirection(w: string): boolean {
+  let k = 0;
+  while (k < w.length && isDigitCode(w.charCodeAt(k))) k++;
+  return w[k] === '>' || w[k] === '<';
+}

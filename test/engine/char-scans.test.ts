@@ -6,9 +6,11 @@
  * the non-ASCII letters whose case maps onto ASCII), and on any string.
  */
 import fc from 'fast-check';
-import { digitsBetween, dottedGroups, isAsciiLetterCode, isDigitCode, isPrintableAscii, isPrintableAsciiBlock, isRegExpSpace } from '../../src/ascii.js';
+import { countOf, digitsBetween, dottedGroups, isAsciiLetterCode, isDigitCode, isEnvName, isPrintableAscii, isPrintableAsciiBlock, isRegExpSpace } from '../../src/ascii.js';
 import { isKebabCase, isRuleIdText } from '../../src/engine/rule.js';
-import { misleadingMemoryUnit, optionLikeName } from '../../src/engine/helpers.js';
+import { looksLikeRedirection, misleadingMemoryUnit, optionLikeName } from '../../src/engine/helpers.js';
+import { boundedMessage, shorten } from '../../src/report/visible.js';
+import { clusterHasD } from '../../src/dialects/systemd.js';
 import { parseVersion } from '../../src/memcached/version.js';
 import { ruleDocUrl, RULE_DOCS_BASE } from '../../src/report/rule-link.js';
 
@@ -42,6 +44,20 @@ describe('the character classes', () => {
   it('isPrintableAsciiBlock is /^[\x20-\x7e\n\t]*$/', () => {
     holds(anyText, (s) => expect(isPrintableAsciiBlock(s)).toBe(/^[\x20-\x7e\n\t]*$/.test(s)));
     for (const s of ['', 'a\nb\tc', 'a\rb', 'a\x0bb', '~\n']) expect(isPrintableAsciiBlock(s)).toBe(/^[\x20-\x7e\n\t]*$/.test(s));
+  });
+
+  it('isEnvName is /^[A-Za-z_][A-Za-z0-9_]*$/', () => {
+    const nameText = fc.string({ unit: fc.constantFrom(...'aZ_09 -', 'é', '\u212a'), maxLength: 6 });
+    holds(fc.oneof(nameText, anyText), (s) => expect(isEnvName(s)).toBe(/^[A-Za-z_][A-Za-z0-9_]*$/.test(s)));
+  });
+
+  it('countOf is the number of matches of the character class', () => {
+    const quoted = fc.string({ unit: fc.constantFrom('"', "'", '\\', ' ', '\t', '\n', 'a'), maxLength: 12 });
+    holds(fc.oneof(quoted, anyText), (s) => {
+      expect(countOf(s, '"\'')).toBe(s.match(/["']/g)?.length ?? 0);
+      expect(countOf(s, '\\')).toBe(s.match(/\\/g)?.length ?? 0);
+      expect(countOf(s, ' \t')).toBe(s.match(/[ \t]/g)?.length ?? 0);
+    });
   });
 
   it('digitsBetween over a whole string is /^[0-9]+$/', () => {
@@ -118,5 +134,46 @@ describe('optionLikeName', () => {
     const word = fc.string({ unit: fc.constantFrom(...'--aZz1=_ ', 'é', '\u212a'), maxLength: 8 });
     holds(fc.oneof(word, anyText), (v) => expect(optionLikeName(v)).toBe(ref(v)));
     for (const v of ['-p', '--port=1', '--', '---', '-1', '--a-b-', '-é', 'p']) expect(optionLikeName(v)).toBe(ref(v));
+  });
+});
+
+describe('clusterHasD', () => {
+  it('is /^-[A-Za-z]*d/', () => {
+    const word = fc.string({ unit: fc.constantFrom(...'-dvDx1=', 'é'), maxLength: 6 });
+    holds(fc.oneof(word, anyText), (w) => expect(clusterHasD(w)).toBe(/^-[A-Za-z]*d/.test(w)));
+  });
+});
+
+describe('looksLikeRedirection', () => {
+  it('is /^[0-9]*(>>?|<)/', () => {
+    const word = fc.string({ unit: fc.constantFrom(...'0129><&-x', '٣'), maxLength: 6 });
+    holds(fc.oneof(word, anyText), (w) => expect(looksLikeRedirection(w)).toBe(/^[0-9]*(>>?|<)/.test(w)));
+  });
+});
+
+describe('boundedMessage', () => {
+  /** The message split at the matches of /\s+/g, each run longer than 200 characters shortened (as it was written). */
+  const ref = (message: string) => {
+    if (message.length <= 200) return message;
+    const spaces = /\s+/g;
+    const parts: string[] = [];
+    let at = 0;
+    for (let m = spaces.exec(message); ; m = spaces.exec(message)) {
+      const end = m ? m.index : message.length;
+      const run = message.slice(at, end);
+      parts.push(run.length > 200 ? shorten(run, 200, 80) : run);
+      if (!m) break;
+      parts.push(m[0]);
+      at = m.index + m[0].length;
+    }
+    const out = parts.join('');
+    return out.length > 2000 ? shorten(out, 2000, 1960) : out;
+  };
+  it('shortens every run of more than 200 characters between white space, and the whole to 2,000, as splitting at /\\s+/g does', () => {
+    const run = fc.oneof(fc.string({ unit: fc.constantFrom('a', 'é', '\u{1f600}'), maxLength: 30 }), fc.integer({ min: 150, max: 450 }).map((n) => 'x'.repeat(n)));
+    const space = fc.string({ unit: fc.constantFrom(' ', '\t', '\n', '\u00a0', '\u3000', '\ufeff', '\u200b'), minLength: 1, maxLength: 3 });
+    const message = fc.array(fc.tuple(run, space), { maxLength: 12 }).chain((p) => fc.tuple(fc.constantFrom('', ' ', 'y'.repeat(300))).map(([tail]) => p.flat().join('') + tail));
+    fc.assert(fc.property(message, (m) => expect(boundedMessage(m)).toBe(ref(m))), { numRuns: 1500 });
+    for (const m of ['', 'short', 'z'.repeat(201), ` ${'z'.repeat(201)} `, `${'a '.repeat(1500)}`, `${'w'.repeat(200)} x`, `x ${'w'.repeat(200)}`, `x\u00a0${'w'.repeat(201)}`]) expect(boundedMessage(m)).toBe(ref(m));
   });
 });
