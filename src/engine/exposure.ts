@@ -4,6 +4,7 @@
  */
 import ipaddr from 'ipaddr.js';
 import type { Listener } from '../memcached/startup.js';
+import { dottedGroups } from '../ascii.js';
 
 export type AddressClass = 'loopback' | 'private' | 'trusted' | 'public' | 'wildcard' | 'hostname' | 'unspecified-other';
 
@@ -54,6 +55,57 @@ export function classifyAddress(address: string, trusted: [ipaddr.IPv4 | ipaddr.
 /** classifyAddress without the remembered classes (the tests hold the two to each other). */
 export function classifyAddressAfresh(address: string, trusted: [ipaddr.IPv4 | ipaddr.IPv6, number][]): AddressClass {
   if (address === '0.0.0.0' || address === '::') return 'wildcard';
+  if (trusted.length === 0) {
+    const quad = decimalQuad(address);
+    if (quad !== null) return classOfQuad(quad);
+  }
+  return classifyWithIpaddr(address, trusted);
+}
+
+/**
+ * The four numbers of an IPv4 address written as ipaddr.js reads it in decimal: four groups of one to
+ * three digits, each at most 255 and without a leading zero (ipaddr.js reads `010` as octal); null for any
+ * other text, which ipaddr.js classifies.
+ */
+export function decimalQuad(address: string): [number, number, number, number] | null {
+  const ends = dottedGroups(address, 4, 4, 3);
+  if (ends === null) return null;
+  const quad: number[] = [];
+  for (let k = 0, from = 0; k < 4; from = ends[k++] + 1) {
+    if (ends[k] - from > 1 && address.charCodeAt(from) === 48) return null;
+    const n = Number(address.slice(from, ends[k]));
+    if (n > 255) return null;
+    quad.push(n);
+  }
+  return quad as [number, number, number, number];
+}
+
+/**
+ * The class of a decimal IPv4 address without trusted networks, from ipaddr.js's table of IPv4 ranges
+ * (`IPv4.prototype.SpecialRanges`, version 2.5, its first match wins): a lint of 127.0.0.1 or a private
+ * address no longer runs ipaddr.js's parser (six case-insensitive expressions, each compiled on first use).
+ * test/engine/exposure-quad.test.ts holds it to classifyWithIpaddr on every first and second number with
+ * the third and fourth that end and start each range.
+ */
+export function classOfQuad([a, b, c, d]: readonly [number, number, number, number]): AddressClass {
+  if (a === 0) return 'wildcard'; // unspecified, 0.0.0.0/8
+  if (a === 255 && b === 255 && c === 255 && d === 255) return 'unspecified-other'; // broadcast
+  if (a >= 224 && a <= 239) return 'unspecified-other'; // multicast, 224.0.0.0/4
+  if (a === 169 && b === 254) return 'private'; // linkLocal
+  if (a === 127) return 'loopback';
+  if (a === 100 && b >= 64 && b <= 127) return 'private'; // carrierGradeNat, 100.64.0.0/10
+  if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168)) return 'private';
+  // reserved (192.0.0.0/24, 192.0.2.0/24, 192.88.99.0/24, 198.18.0.0/15, 198.51.100.0/24, 203.0.113.0/24,
+  // 240.0.0.0/4), as112 (192.175.48.0/24, 192.31.196.0/24), amt (192.52.193.0/24)
+  if (a >= 240) return 'unspecified-other';
+  if (a === 192 && ((b === 0 && (c === 0 || c === 2)) || (b === 88 && c === 99) || (b === 175 && c === 48) || (b === 31 && c === 196) || (b === 52 && c === 193))) return 'unspecified-other';
+  if (a === 198 && (b === 18 || b === 19 || (b === 51 && c === 100))) return 'unspecified-other';
+  if (a === 203 && b === 0 && c === 113) return 'unspecified-other';
+  return 'public'; // unicast
+}
+
+/** The class ipaddr.js's parser and range table give (any address text, trusted networks included). */
+export function classifyWithIpaddr(address: string, trusted: [ipaddr.IPv4 | ipaddr.IPv6, number][]): AddressClass {
   let addr: ipaddr.IPv4 | ipaddr.IPv6;
   try {
     addr = ipaddr.parse(address.replace(/%.*$/, ''));
