@@ -140,7 +140,7 @@ function isIPv6(text: string): boolean {
 }
 /** 127.0.0.0/8 and ::1: loopback, which every Linux machine has. */
 function isLoopback(text: string): boolean {
-  return /^127\./.test(text) || text === '::1';
+  return text.startsWith('127.') || text === '::1';
 }
 
 /** 0.0.0.0 or ::, which bind on any machine. */
