@@ -67,29 +67,25 @@ describe('the Debian dialect\'s scans of the command line', () => {
   });
 });
 
-/** The ranges the wrapper keeps, as keptRanges read them with the expression (before it used indexOf). */
+/**
+ * The ranges the wrapper keeps, from the expression: the text between its matches, then the characters
+ * at both ends that are Perl's whitespace dropped (a piece left empty dropped with them).
+ */
 function keptRangesRef(text: string): number[] {
-  const r: number[] = [];
+  const pieces: [number, number][] = [];
   let pos = 0;
   COMMENT.lastIndex = 0;
   for (let m = COMMENT.exec(text); m; m = COMMENT.exec(text)) {
-    if (m.index > pos) r.push(pos, m.index);
+    if (m.index > pos) pieces.push([pos, m.index]);
     pos = m.index + m[0].length;
   }
-  if (pos < text.length) r.push(pos, text.length);
-  let first = 0;
-  while (first < r.length) {
-    while (r[first] < r[first + 1] && PERL_SPACE.has(text[r[first]])) r[first]++;
-    if (r[first] < r[first + 1]) break;
-    first += 2;
-  }
-  let last = r.length - 2;
-  while (last >= first) {
-    while (r[last + 1] > r[last] && PERL_SPACE.has(text[r[last + 1] - 1])) r[last + 1]--;
-    if (r[last + 1] > r[last]) break;
-    last -= 2;
-  }
-  return r.slice(first, last + 2);
+  if (pos < text.length) pieces.push([pos, text.length]);
+  const kept = pieces.flatMap(([from, to]) => Array.from({ length: to - from }, (_, k) => from + k));
+  const inner = kept.filter((_, k) => kept.slice(0, k + 1).some((i) => !PERL_SPACE.has(text[i])) && kept.slice(k).some((i) => !PERL_SPACE.has(text[i])));
+  return pieces.flatMap(([from, to]) => {
+    const mine = inner.filter((i) => i >= from && i < to);
+    return mine.length ? [mine[0], mine[mine.length - 1] + 1] : [];
+  });
 }
 
 describe('the Debian dialect\'s scans of a line', () => {
