@@ -65,15 +65,6 @@ export function isPrintableAscii(s: string): boolean {
   return true;
 }
 
-/** Whether every character of `s` is printable ASCII, a line feed or a tab (`/^[\x20-\x7e\n\t]*$/`). */
-export function isPrintableAsciiBlock(s: string): boolean {
-  for (let k = 0; k < s.length; k++) {
-    const c = s.charCodeAt(k);
-    if ((c < 0x20 || c > 0x7e) && c !== 10 && c !== 9) return false;
-  }
-  return true;
-}
-
 /** Whether `s` is a variable's name, `/^[A-Za-z_][A-Za-z0-9_]*$/`. */
 export function isEnvName(s: string): boolean {
   if (s.length === 0) return false;

@@ -20,7 +20,7 @@
  * emoji included, is shown as it is.
  */
 
-import { isPrintableAscii, isPrintableAsciiBlock, isRegExpSpace } from '../ascii.js';
+import { isPrintableAscii, isRegExpSpace } from '../ascii.js';
 
 const UNSAFE_SOURCE =
   '\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}\\p{Cs}\\p{Noncharacter_Code_Point}' +
@@ -81,12 +81,13 @@ function blockHasUnsafe(s: string): boolean {
 export function knownSafe(c: number): boolean {
   return (c >= 0xa1 && c <= 0xff && c !== 0xad) || (c >= 0x2010 && c <= 0x2027) || (c >= 0x2030 && c <= 0x205e) || (c >= 0x2190 && c <= 0x23ff) || (c >= 0x2500 && c <= 0x27bf);
 }
-/*
- * Printable ASCII only, one line (isPrintableAscii) or a block with line breaks and tabs
- * (isPrintableAsciiBlock): nothing in them is unsafe. Loops, where `/^[\x20-\x7e]*$/` and
- * `/^[\x20-\x7e\n\t]*$/` were: a report tests every path and message and its whole text, and a lint's first
- * tests compiled each expression twice.
+/**
+ * Printable ASCII only, one line (isPrintableAscii, a loop where `/^[\x20-\x7e]*$/` was: a report tests
+ * every path and message, and a lint's first tests compiled the expression twice); with line breaks and
+ * tabs, a block (a whole report: an expression, since a loop over thousands of characters run cold makes
+ * V8 compile it on the stack, which costs a lint more than the expression). Nothing in them is unsafe.
  */
+const PLAIN_BLOCK = /^[\x20-\x7e\n\t]*$/;
 
 const SHORT: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
@@ -134,7 +135,7 @@ export function visible(s: string): string {
  * the line breaks (LF, and a CR right before one) and tabs kept, since they are the layout.
  */
 export function visibleBlock(s: string): string {
-  if (isPrintableAsciiBlock(s) || !blockHasUnsafe(s)) return s;
+  if (PLAIN_BLOCK.test(s) || !blockHasUnsafe(s)) return s;
   return s.replace(unsafeInBlockGlobal(), (ch, at: number, all: string) => {
     if (ch === '\r' && all[at + 1] === '\n') return ch;
     return escapeChar(ch);
@@ -150,7 +151,7 @@ export function visibleBlock(s: string): string {
  * overwrite a line or reorder text.
  */
 export function guardTerminal(s: string): string {
-  if (isPrintableAsciiBlock(s) || !blockHasUnsafe(s)) return s;
+  if (PLAIN_BLOCK.test(s) || !blockHasUnsafe(s)) return s;
   return s.replace(ownOrUnsafe(), (m: string, at: number, all: string) => {
     if (m.length > 1) return m; // one of mchard's own sequences
     if (m === '\r' && all[at + 1] === '\n') return m;
@@ -225,7 +226,7 @@ export function safeJson(value: unknown, indent = 2): string {
   const text = JSON.stringify(value, null, indent);
   // Characters below U+0020 only appear as JSON's own layout (newlines of the indentation): JSON.stringify
   // escapes them in strings.
-  if (isPrintableAsciiBlock(text) || !blockHasUnsafe(text)) return text;
+  if (PLAIN_BLOCK.test(text) || !blockHasUnsafe(text)) return text;
   return text.replace(unsafeInBlockGlobal(), (ch) => {
     let out = '';
     for (let i = 0; i < ch.length; i++) out += `\\u${ch.charCodeAt(i).toString(16).padStart(4, '0')}`;

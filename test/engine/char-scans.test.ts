@@ -6,7 +6,7 @@
  * the non-ASCII letters whose case maps onto ASCII), and on any string.
  */
 import fc from 'fast-check';
-import { countOf, digitsBetween, dottedGroups, isAsciiLetterCode, isDigitCode, isEnvName, isPrintableAscii, isPrintableAsciiBlock, isRegExpSpace } from '../../src/ascii.js';
+import { countOf, digitsBetween, dottedGroups, isAsciiLetterCode, isDigitCode, isEnvName, isPrintableAscii, isRegExpSpace } from '../../src/ascii.js';
 import { isKebabCase, isRuleIdText } from '../../src/engine/rule.js';
 import { looksLikeRedirection, misleadingMemoryUnit, optionLikeName } from '../../src/engine/helpers.js';
 import { boundedMessage, shorten } from '../../src/report/visible.js';
@@ -39,11 +39,6 @@ describe('the character classes', () => {
   it('isPrintableAscii is /^[\\x20-\\x7e]*$/', () => {
     holds(anyText, (s) => expect(isPrintableAscii(s)).toBe(/^[\x20-\x7e]*$/.test(s)));
     for (const s of ['', ' ', '~', 'a\x7f', '\x1fb', 'plain text: -m 64']) expect(isPrintableAscii(s)).toBe(/^[\x20-\x7e]*$/.test(s));
-  });
-
-  it('isPrintableAsciiBlock is /^[\x20-\x7e\n\t]*$/', () => {
-    holds(anyText, (s) => expect(isPrintableAsciiBlock(s)).toBe(/^[\x20-\x7e\n\t]*$/.test(s)));
-    for (const s of ['', 'a\nb\tc', 'a\rb', 'a\x0bb', '~\n']) expect(isPrintableAsciiBlock(s)).toBe(/^[\x20-\x7e\n\t]*$/.test(s));
   });
 
   it('isEnvName is /^[A-Za-z_][A-Za-z0-9_]*$/', () => {
