@@ -3,8 +3,8 @@
 // `npm ci`). CommonJS (bin/package.json), as the bundle is: an ES module entry costs Node.js its ES
 // module loader on every start.
 //
-// Each bundle (the core, dist/mchard.js, and the groups it loads when a command needs them: dialects.js,
-// compose.js, fix.js, audit.js, lsp.js) is compiled with V8's code cache, so that V8 deserialises the
+// Each bundle (the core, dist/mchard.js, and the groups it loads when a command or a file needs them:
+// inspect.js, reports.js, more.js, dialects.js, compose.js, fix.js, audit.js, lsp.js) is compiled with V8's code cache, so that V8 deserialises the
 // compiled code instead of parsing and compiling the bundle on each start. A cache belongs to one build
 // of the bundles (their first line names the build: a hash of the bundles' files) and one Node.js binary.
 // Two places hold one:
@@ -187,7 +187,7 @@ function writeUserCache(dir, name, data) {
 function removeStale(dir, keep) {
   const now = Date.now();
   for (const entry of fs.readdirSync(dir)) {
-    if (entry === keep || !/^\.?(core|dialects|compose|audit|fix|lsp)-\w+-node-.+\.cache(\.\d+\.\w+)?$/.test(entry)) continue;
+    if (entry === keep || !/^\.?(core|inspect|reports|more|dialects|compose|audit|fix|lsp)-\w+-node-.+\.cache(\.\d+\.\w+)?$/.test(entry)) continue;
     try {
       const st = fs.lstatSync(join(dir, entry));
       if (st.isFile() && now - st.mtimeMs > STALE_MS) fs.unlinkSync(join(dir, entry));
@@ -203,7 +203,7 @@ function verifyChecksums() {
 }
 
 /** The bundle's files (scripts/build.mjs's groups); each is compiled with its own code cache. */
-const GROUP_FILES = new Set(['mchard.js', 'dialects.js', 'compose.js', 'audit.js', 'fix.js', 'lsp.js']);
+const GROUP_FILES = new Set(['mchard.js', 'inspect.js', 'reports.js', 'more.js', 'dialects.js', 'compose.js', 'audit.js', 'fix.js', 'lsp.js']);
 
 /** A group's name in cache file names: the core is "core", the others their file's name. */
 function cacheBase(file) {
