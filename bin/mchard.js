@@ -31,6 +31,9 @@
 // read-only one, a full disk) stops mchard or prints anything; MCHARD_DEBUG=1 says what happened.
 //
 // MCHARD_CODE_CACHE=off compiles from source, with no cache read or written (benchmarks, debugging).
+//
+// --version, -V, --help, -h, `help` and no command at all are answered from dist/cli.json, without the
+// core (answerWithoutCore below).
 'use strict';
 const fs = require('node:fs');
 const Module = require('node:module');
@@ -356,7 +359,55 @@ async function writeCodeCache(dist, samples) {
   for (const g of core.loader.loaded.values()) if (g.base !== 'core') write(g);
 }
 
-if (require.main === module) {
+/**
+ * What `mchard --version`, `-V`, `--help`, `-h`, `help` and a bare `mchard` write, answered without the
+ * core: dist/cli.json holds the exact text the core's `main` writes for each (the build runs it, step 5
+ * of scripts/build.mjs), so these never read, compile or initialise the bundle. Returns false (and the
+ * core answers) for anything else, or when there is no such file (a build from before it).
+ */
+function answerWithoutCore(argv, dist = DIST) {
+  const [cmd, ...rest] = argv;
+  if (cmd === '') return false;
+  const key = cmd === undefined ? '' : cmd === '-V' ? '--version' : cmd === '-h' || (cmd === 'help' && rest.length === 0) ? '--help' : cmd;
+  if (key !== '' && key !== '--version' && key !== '--help') return false;
+  let answers;
+  try {
+    answers = JSON.parse(fs.readFileSync(join(dist, 'cli.json'), 'utf8'));
+  } catch {
+    return false;
+  }
+  const a = answers[key];
+  if (!a || typeof a.text !== 'string' || (a.fd !== 1 && a.fd !== 2) || typeof a.code !== 'number') return false;
+  writeFd(a.fd, a.text);
+  process.exitCode = a.code;
+  return true;
+}
+
+/**
+ * Writes to standard output or error as src/cli/io.ts's fdWriter does (the core's writer): synchronously
+ * to the descriptor on Linux; a full non-blocking pipe (EAGAIN) or another error hands the rest to
+ * Node.js's stream, which waits for the reader; a reader that has gone (EPIPE, EIO) drops it quietly.
+ */
+function writeFd(fd, text) {
+  const stream = () => (fd === 1 ? process.stdout : process.stderr);
+  if (process.platform !== 'linux') return void stream().write(text);
+  let data = Buffer.from(text, 'utf8');
+  while (data.length > 0) {
+    try {
+      data = data.subarray(fs.writeSync(fd, data));
+    } catch (e) {
+      if (e && (e.code === 'EPIPE' || e.code === 'EIO')) return;
+      if (e && e.code === 'EINTR') continue;
+      const s = stream();
+      s.on('error', (err) => {
+        if (err.code !== 'EPIPE' && err.code !== 'EIO') throw err;
+      });
+      return void s.write(data);
+    }
+  }
+}
+
+if (require.main === module && !answerWithoutCore(process.argv.slice(2))) {
   let core;
   try {
     core = loadCore();
@@ -381,4 +432,4 @@ if (require.main === module) {
   }
 }
 
-module.exports = { loadCore, loadedGroups, saveUserCache, writeCodeCache, userCacheDir, userCacheName };
+module.exports = { loadCore, loadedGroups, saveUserCache, writeCodeCache, userCacheDir, userCacheName, answerWithoutCore };

@@ -15,6 +15,9 @@
 //   dist/fix.js        `mchard fix` (enquirer, execa, diff, src/fix, src/service)
 //   dist/lsp.js        `mchard lsp` (vscode-languageserver, src/lsp); it uses fix's planner from fix.js
 //
+// and dist/cli.json, what the core writes for --version, --help and no command at all (5. below), which
+// bin/mchard.js answers without loading the core.
+//
 // Why groups, not esbuild's automatic chunks: its splitting made 16 ES module chunks on lint's path,
 // each resolved, read and linked on every start, and Node.js 20 cannot cache the compiled code of an
 // ES module. The core is one CommonJS script that bin/mchard.js compiles with V8's code cache, written
@@ -337,6 +340,11 @@ if (metafile) writeFileSync(resolve(metafile), JSON.stringify(metas));
     `const loaded = require(${JSON.stringify(join(root, 'bin', 'mchard.js'))}).loadCore(${JSON.stringify(outdir)}, 'none');`,
     `const core = loaded.exports;`,
     `for (const rule of core.RULES) core.checkRuleDocumentation(rule);`,
+    // What the core writes for --version, --help and no command at all, for bin/mchard.js to answer them
+    // without loading the core (answerWithoutCore): made by the core itself, so byte for byte the same.
+    forSea
+      ? ''
+      : `(async () => { const answers = {}; for (const key of ['--version', '--help', '']) { const outs = []; const put = (fd) => (text) => outs.push({ fd, text }); const code = await core.main(key === '' ? [] : [key], { out: put(1), err: put(2), stdoutStream: {}, stdinIsTTY: false }); if (outs.length !== 1) throw new Error('cli.json: ' + JSON.stringify(key) + ' wrote ' + outs.length + ' pieces'); answers[key] = { fd: outs[0].fd, text: outs[0].text, code }; } require('node:fs').writeFileSync(${JSON.stringify(join(outdir, 'cli.json'))}, JSON.stringify(answers) + '\\n'); })().catch((e) => { console.error(e); process.exit(1); });`,
     forSea
       ? ''
       : `require('node:fs').writeFileSync(${JSON.stringify(join(outdir, 'sarif-rules.json'))}, loaded.loader.load(${JSON.stringify(join(outdir, 'reports.js'))}).exports.modules['src/report/sarif.ts'].prebuiltSarifRules(core.RULES, ${JSON.stringify(pkg.version)}));`,
