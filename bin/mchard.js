@@ -351,12 +351,19 @@ async function writeCodeCache(dist, samples) {
     void io.processIo.stdoutStream.isTTY;
     io.processIo.out(''); // returns before writing: compiles the writer of standard output
   }
-  write(core);
+  // The core's cache, and those of the groups these commands loaded (inspect's, the reports'), now: each
+  // holds what these commands ran, before the rest of the warm-up (V8 drops the compiled code of
+  // functions that have not run for a while when it collects garbage).
+  const written = new Set();
+  for (const g of core.loader.loaded.values()) {
+    write(g);
+    written.add(g);
+  }
   // The other dialects (systemd, OpenRC, rc.conf, supervisord; Compose and its YAML parser), then fix.
   const others = ['insecure-memcached.service', 'insecure-memcached.confd', 'freebsd-rc.conf', 'supervisord-memcached.conf', 'docker-compose.yml'];
   for (const name of others) for (const cmd of ['lint', 'inspect']) await main([cmd, sample(name)], quiet);
   for (const name of ['insecure-debian.conf', 'insecure-rhel.sysconfig', 'docker-compose.yml', 'insecure-memcached.service']) await main(['fix', '--dry-run', sample(name)], quiet);
-  for (const g of core.loader.loaded.values()) if (g.base !== 'core') write(g);
+  for (const g of core.loader.loaded.values()) if (!written.has(g)) write(g);
 }
 
 /**
