@@ -9,6 +9,12 @@ export const currentFile: { path: string | null } = { path: null };
 /** Where a command writes: real streams in the program, buffers in tests. */
 export interface Io {
   out(text: string): void;
+  /**
+   * Bytes for standard output that the build made and checked against the terminal guard (the SARIF
+   * rules' descriptors): written as they are. Absent where output is captured as text (tests, the
+   * language server): the report then writes the same as text through `out`.
+   */
+  outBytes?(data: Uint8Array): void;
   err(text: string): void;
   stdoutStream: { isTTY?: boolean };
   stdinIsTTY: boolean;
@@ -38,7 +44,7 @@ export interface FdSink {
  * the rest of the output is dropped, quietly: the command still finishes and exits with its own status,
  * as if its output had been read. Any other write error of the stream stays fatal, as it was.
  */
-export function fdWriter(fd: number, sink: FdSink, direct = true): (text: string) => void {
+export function fdWriter(fd: number, sink: FdSink, direct = true): (text: string | Uint8Array) => void {
   let gone = false;
   let stream: ReturnType<FdSink['stream']> | null = null;
   const viaStream = (data: string | Uint8Array) => {
@@ -53,9 +59,9 @@ export function fdWriter(fd: number, sink: FdSink, direct = true): (text: string
     stream.write(data);
   };
   return (text) => {
-    if (gone || text === '') return;
+    if (gone || text.length === 0) return;
     if (stream || !direct) return viaStream(text);
-    let data = Buffer.from(text, 'utf8');
+    let data = typeof text === 'string' ? Buffer.from(text, 'utf8') : Buffer.from(text.buffer, text.byteOffset, text.byteLength);
     while (data.length > 0) {
       let n: number;
       try {
@@ -115,8 +121,10 @@ const DIRECT = process.platform === 'linux';
 // Getters: process.stdin is created on first use, and most commands never read standard input (making
 // its stream costs a start-up a millisecond or two); process.stdout and process.stderr only when a
 // write must fall back to them (fdWriter).
+const stdoutWriter = fdWriter(1, { writeSync, stream: () => process.stdout }, DIRECT);
 export const processIo: Io = {
-  out: fdWriter(1, { writeSync, stream: () => process.stdout }, DIRECT),
+  out: stdoutWriter,
+  outBytes: stdoutWriter,
   err: fdWriter(2, { writeSync, stream: () => process.stderr }, DIRECT),
   stdoutStream: {
     get isTTY() {

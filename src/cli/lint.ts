@@ -109,7 +109,7 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
   // Findings need their identities for fingerprints (sarif, gitlab) and to match a baseline's subjects.
   const identify = needsIdentity(format) || baseline !== null;
   // The report goes out file by file (text, github).
-  const report = reportWriter(format, { rules: RULES as Rule[], color, toolVersion: VERSION, sarifCategory, docLinks: docLinksFrom(values, configs) }, (t) => sink.write(t));
+  const report = reportWriter(format, { rules: RULES as Rule[], color, toolVersion: VERSION, sarifCategory, docLinks: docLinksFrom(values, configs) }, (t) => sink.write(t), sink.writeBytes);
   let status = 0;
   let failing = false;
   const severitiesOf = severitiesForRun(disabled);

@@ -76,6 +76,8 @@ function unknownCommand(cmd: string): string {
 export function guardedIo(io: Io): Io {
   return {
     out: (text) => io.out(guardTerminal(text)),
+    // Only the build's checked bytes come this way (Io.outBytes); without the method, none do.
+    ...(io.outBytes ? { outBytes: (data: Uint8Array) => io.outBytes!(data) } : {}),
     err: (text) => io.err(guardTerminal(text)),
     get stdoutStream() {
       return io.stdoutStream;

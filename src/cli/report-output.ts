@@ -19,6 +19,8 @@ import type { Io } from './io.js';
 
 export interface ReportSink {
   write(text: string): void;
+  /** Bytes the build made and checked (Io.outBytes), when the destination takes them as they are. */
+  writeBytes?(data: Uint8Array): void;
   /** Makes the report the output file's content (nothing to do on standard output). False: it could not be written. */
   commit(): boolean;
   /** The run produced no report: the output file stays as it was. */
@@ -27,7 +29,10 @@ export interface ReportSink {
 
 /** The report's destination; null (with the reason on standard error) when --output cannot be created. */
 export function openReportSink(io: Io, output: string | null): ReportSink | null {
-  if (output === null) return { write: (t) => io.out(t), commit: () => true, abort: () => {} };
+  if (output === null) {
+    const outBytes = io.outBytes?.bind(io);
+    return { write: (t) => io.out(t), ...(outBytes ? { writeBytes: outBytes } : {}), commit: () => true, abort: () => {} };
+  }
   let file: AtomicFile;
   try {
     file = new AtomicFile(output);
@@ -37,17 +42,19 @@ export function openReportSink(io: Io, output: string | null): ReportSink | null
     return null;
   }
   let failed = false;
+  const write = (t: string | Uint8Array) => {
+    if (failed) return;
+    try {
+      file.write(t);
+    } catch (e) {
+      if (!(e instanceof AtomicWriteError)) throw e;
+      failed = true;
+      io.err(`mchard: --output ${e.message}\n`);
+    }
+  };
   return {
-    write: (t) => {
-      if (failed) return;
-      try {
-        file.write(t);
-      } catch (e) {
-        if (!(e instanceof AtomicWriteError)) throw e;
-        failed = true;
-        io.err(`mchard: --output ${e.message}\n`);
-      }
-    },
+    write,
+    writeBytes: write,
     commit: () => {
       if (failed) return false;
       try {

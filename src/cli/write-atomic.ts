@@ -64,9 +64,9 @@ export class AtomicFile {
     }
   }
 
-  write(text: string): void {
+  write(text: string | Uint8Array): void {
     if (this.fd === null) throw new AtomicWriteError(this.path, 'already closed');
-    const buf = Buffer.from(text, 'utf8');
+    const buf = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
     try {
       for (let off = 0; off < buf.length; ) off += writeSync(this.fd, buf, off, buf.length - off);
     } catch (e) {

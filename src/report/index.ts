@@ -1,7 +1,7 @@
 /** Choosing an output format, and writing a report as it is made. */
 import { formatText, textFindingLine, textSummaryLine } from './text.js';
 import { formatJson } from './json.js';
-import { formatSarif } from './sarif.js';
+import { formatSarif, sarifPieces } from './sarif.js';
 import { formatGithub, githubLine, githubRefusalLine } from './github.js';
 import { formatGitlab } from './gitlab.js';
 import { baselineTextLines } from '../engine/baseline.js';
@@ -44,8 +44,24 @@ const PIECE = 1 << 16;
  * Writes the same text as formatReport, as the files come. Text and GitHub output go out a file at a
  * time, so a run keeps neither every finding of ten thousand files nor one string of all their lines;
  * JSON and SARIF are one document, made at the end from the files kept until then.
+ *
+ * `writeBytes`, when the destination has one, takes bytes the build made and checked (the SARIF rules'
+ * descriptors, prebuiltRulesBytes): they go out as they are, neither decoded nor guarded again.
  */
-export function reportWriter(format: Format, input: Omit<ReportInput, 'files'>, write: (text: string) => void): ReportWriter {
+export function reportWriter(format: Format, input: Omit<ReportInput, 'files'>, write: (text: string) => void, writeBytes?: (data: Uint8Array) => void): ReportWriter {
+  if (format === 'sarif' && writeBytes) {
+    const files: FileReport[] = [];
+    return {
+      file: (r) => void files.push(r),
+      end: (final) => {
+        const { before, bytes, rules, after } = sarifPieces({ ...input, ...final, files });
+        if (!bytes) return write(`${before}${rules}${after}`);
+        write(before);
+        writeBytes(bytes);
+        write(after);
+      },
+    };
+  }
   if (format === 'json' || format === 'sarif' || format === 'gitlab') {
     const files: FileReport[] = [];
     return { file: (r) => void files.push(r), end: (final) => write(formatReport(format, { ...input, ...final, files })) };

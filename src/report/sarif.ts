@@ -106,36 +106,65 @@ function descriptorsText(rules: readonly ReportingDescriptor[]): string {
 /**
  * The descriptors of the rule set the npm package ships, written by the build beside the bundle: a line
  * saying which rules at which version, then their text as the log holds it. A SARIF report of a few
- * files otherwise spends most of its time writing 80 rules' help texts and JSON.
+ * files otherwise spends most of its time writing 80 rules' help texts and JSON. Their bytes go out
+ * without passing the terminal guard (prebuiltRulesBytes): safeJson has escaped every character the
+ * guard would (test/cli/sarif-prebuilt.test.ts).
  */
 export function prebuiltSarifRules(rules: readonly Rule[], toolVersion: string): string {
   return `${JSON.stringify({ version: toolVersion, ids: rules.map((r) => r.id) })}\n${descriptorsText(rules.map((r) => ruleDescriptor(r, toolVersion)))}`;
 }
 
 /**
- * The rules' descriptors as text: the build's (PREBUILT_SARIF_RULES beside the bundle) when they are for
- * exactly these rules, in this order, at this version; else made here. The build's file is trusted as the
- * bundle beside it is (test/cli/sarif-prebuilt.test.ts holds it to what ruleDescriptor makes).
+ * The bytes (UTF-8) of the build's descriptors (PREBUILT_SARIF_RULES beside the bundle) when they are for
+ * exactly these rules, in this order, at this version; else null (no file, another build's, the sources,
+ * the single executable). Taken as bytes, never decoded: the file is trusted as the bundle beside it is
+ * (safeJson wrote it, so it holds nothing the terminal guard would change; test/cli/sarif-prebuilt.test.ts
+ * holds it to what ruleDescriptor makes), and decoding, guarding and encoding its 300 kB again cost a SARIF run about 4 ms.
  */
-function rulesText(rules: readonly Rule[], toolVersion: string): string {
-  if (typeof __MCHARD_PREBUILT_SARIF__ !== 'undefined' && __MCHARD_PREBUILT_SARIF__) {
-    try {
-      // In the bundle, import.meta.url is the bundle's own path (scripts/build.mjs).
-      const data = readFileSync(join(dirname(import.meta.url), PREBUILT_SARIF_RULES), 'utf8');
-      const nl = data.indexOf('\n');
-      const head = JSON.parse(data.slice(0, nl)) as { version?: unknown; ids?: unknown };
-      const ids = head.ids;
-      if (nl > 0 && head.version === toolVersion && Array.isArray(ids) && ids.length === rules.length && rules.every((r, k) => ids[k] === r.id)) {
-        return data.slice(nl + 1);
-      }
-    } catch {
-      // no file, or not one of this build's: made here
+export function prebuiltRulesBytes(rules: readonly Rule[], toolVersion: string): Uint8Array | null {
+  if (typeof __MCHARD_PREBUILT_SARIF__ === 'undefined' || !__MCHARD_PREBUILT_SARIF__) return null;
+  try {
+    // In the bundle, import.meta.url is the bundle's own path (scripts/build.mjs).
+    const data = readFileSync(join(dirname(import.meta.url), PREBUILT_SARIF_RULES));
+    const nl = data.indexOf(10);
+    if (nl <= 0) return null;
+    const head = JSON.parse(data.subarray(0, nl).toString('utf8')) as { version?: unknown; ids?: unknown };
+    const ids = head.ids;
+    if (head.version === toolVersion && Array.isArray(ids) && ids.length === rules.length && rules.every((r, k) => ids[k] === r.id)) {
+      return data.subarray(nl + 1);
     }
+  } catch {
+    // no file, or not one of this build's: made here
   }
+  return null;
+}
+
+/** The rules' descriptors as text: the build's (prebuiltRulesBytes) when they fit, else made here. */
+function rulesText(rules: readonly Rule[], toolVersion: string): string {
+  const bytes = prebuiltRulesBytes(rules, toolVersion);
+  if (bytes) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   return descriptorsText(rules.map((r) => ruleDescriptor(r, toolVersion)));
 }
 
+/** A SARIF log, whole. */
 export function formatSarif(input: ReportInput, opts: SarifOptions = {}): string {
+  const [before, after] = sarifAround(input, opts);
+  return `${before}${rulesText(input.rules, input.toolVersion)}${after}`;
+}
+
+/**
+ * A SARIF log in three pieces, for a writer that sends the build's descriptors as bytes: the text before
+ * the rules' descriptors, the descriptors (the build's bytes, or null when they do not fit: then `rules`
+ * is their text), and the text after them. Joined, the same bytes as formatSarif.
+ */
+export function sarifPieces(input: ReportInput, opts: SarifOptions = {}): { before: string; bytes: Uint8Array | null; rules: string; after: string } {
+  const [before, after] = sarifAround(input, opts);
+  const bytes = prebuiltRulesBytes(input.rules, input.toolVersion);
+  return { before, bytes, rules: bytes ? '' : descriptorsText(input.rules.map((r) => ruleDescriptor(r, input.toolVersion))), after };
+}
+
+/** The log's text before and after the rules' descriptors. */
+function sarifAround(input: ReportInput, opts: SarifOptions): [string, string] {
   const maxResults = opts.maxResults ?? GITHUB_LIMITS.resultsPerRun;
   const index = new Map(input.rules.map((r, i) => [r.id, i]));
   const byId = new Map(input.rules.map((r) => [r.id, r]));
@@ -221,7 +250,7 @@ export function formatSarif(input: ReportInput, opts: SarifOptions = {}): string
   const at = text.indexOf('\n          "rules": []');
   if (at === -1) throw new Error('SARIF: the rules list is not where the log puts it');
   const place = at + '\n          "rules": '.length;
-  return `${text.slice(0, place)}${rulesText(input.rules, input.toolVersion)}${text.slice(place + 2)}\n`;
+  return [text.slice(0, place), `${text.slice(place + 2)}\n`];
 }
 
 /** `--sarif-category NAME` as `automationDetails.id`: with a final `/`, so GitHub takes all of it as the category. */

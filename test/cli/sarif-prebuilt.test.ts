@@ -48,6 +48,29 @@ describe('the SARIF descriptors the build writes', () => {
     expect(sarif(BIN, files)).toBe(made);
   });
 
+  test('to a pipe, to a file (--output) and to a terminal: the same bytes as without them', () => {
+    const made = sarif(without, ['insecure-debian.conf', 'insecure-rhel.sysconfig']);
+    const out = tmp.join('report.sarif');
+    const r = spawnSync(process.execPath, [BIN, 'lint', '--format', 'sarif', '--output', out, 'insecure-debian.conf', 'insecure-rhel.sysconfig'], { cwd: SAMPLES, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(readFileSync(out, 'utf8')).toBe(made);
+    // On a real pseudo-terminal (script(1)): the descriptors go out as bytes there too, beside guarded text.
+    const tty = spawnSync('script', ['-qec', `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} lint --format sarif insecure-debian.conf insecure-rhel.sysconfig`, '/dev/null'], { cwd: SAMPLES, encoding: 'utf8' });
+    expect(tty.stdout.replace(/\r\n/g, '\n')).toBe(made);
+  });
+
+  test('their text holds nothing the terminal guard would change, even from a rule text with control characters (their bytes skip the guard)', async () => {
+    const { prebuiltSarifRules } = await import('../../src/report/sarif.js');
+    const { guardTerminal } = await import('../../src/report/visible.js');
+    const { RULES } = await import('../../rules/index.js');
+    const shipped = readFileSync(join(DIST, 'sarif-rules.json'), 'utf8');
+    expect(guardTerminal(shipped)).toBe(shipped);
+    const hostile = RULES.map((r, k) => (k === 3 ? { ...r, summary: `${r.summary}\u001b]52;c;Zm9v\u0007\u202e\u0085` } : r));
+    const text = prebuiltSarifRules(hostile, '0.1.0');
+    expect(text).toContain('\\u001b]52;c;Zm9v\\u0007\\u202e\\u0085');
+    expect(guardTerminal(text)).toBe(text);
+  });
+
   test('a file for another version or other rules is not used', () => {
     const shipped = readFileSync(join(DIST, 'sarif-rules.json'), 'utf8');
     const nl = shipped.indexOf('\n');
