@@ -414,6 +414,19 @@ function writeFd(fd, text) {
   }
 }
 
+/**
+ * Ends a finished lint or inspect now, when nothing is left to do: no handle, request or timer is active
+ * (a write still waiting for a full pipe's reader is one: src/cli/io.ts hands it to Node.js's stream,
+ * and then the process ends as usual, when it is written). Called on the next tick, after every promise
+ * the command left has settled. Left to itself, the process would go on to a garbage collection V8
+ * scheduled while the command ran and to freeing its heap piece by piece: about 2 ms of CPU on a
+ * one-file lint (measured, paired with node -e 0), for nothing the user sees.
+ */
+function exitWhenDone(code) {
+  if (typeof process.getActiveResourcesInfo !== 'function' || process.getActiveResourcesInfo().length > 0) return;
+  process.exit(code);
+}
+
 if (require.main === module && !answerWithoutCore(process.argv.slice(2))) {
   let core;
   try {
@@ -435,6 +448,7 @@ if (require.main === module && !answerWithoutCore(process.argv.slice(2))) {
       process.exitCode = code;
       // A cache is made from a run of the commands it is for: their functions are then compiled too.
       if (['lint', 'inspect', 'fix', 'audit'].includes(argv[0])) saveUserCache(core);
+      if (argv[0] === 'lint' || argv[0] === 'inspect') process.nextTick(exitWhenDone, code);
     });
   }
 }

@@ -192,6 +192,20 @@ describe('the built executable on a full non-blocking pipe', () => {
     expect(r.err).toBe('EAGAIN');
   });
 
+  it('inspect of several files: all of the output arrives, the same as written to a file, exit status kept (bin/mchard.js ends a finished inspect early only when nothing waits)', () => {
+    const file = tmp.join('expected-inspect.out');
+    const direct = spawnSync('sh', ['-c', `"$0" "$1" inspect --format json "$2" "$2" "$2" "$2" > "$3"`, process.execPath, BIN, big, file], { env: { ...process.env, NO_COLOR: '1' } });
+    const expected = readFileSync(file);
+    expect(expected.length).toBeGreaterThan(1 << 18);
+    const r = throughFullPipe([process.execPath, BIN, 'inspect', '--format', 'json', big, big, big, big]);
+    expect(r.full).toBe(true);
+    expect(r.runningWhenFull).toBe(true);
+    expect(r.err).toBe('');
+    expect(r.status).toBe(direct.status);
+    expect(r.length).toBe(expected.length);
+    expect(r.sha).toBe(createHash('sha256').update(expected).digest('hex'));
+  });
+
   it.each([['text'], ['json'], ['sarif']])('lint --format %s: all of the output arrives, the same as written to a file, exit status kept', (format) => {
     const file = tmp.join(`expected-${format}.out`);
     const direct = spawnSync('sh', ['-c', `"$0" "$1" lint --format "$2" "$3" > "$4"`, process.execPath, BIN, format, big, file], { env: { ...process.env, NO_COLOR: '1' } });
