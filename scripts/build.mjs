@@ -157,19 +157,24 @@ const lazyRuleDocs = {
   },
 };
 
+/** esbuild's metafile of an ES module build of these modules (paths relative to root), nothing written. */
+async function analyse(modules, name) {
+  const r = await build({
+    ...common,
+    entryPoints: modules.map((m) => join(root, m)),
+    outdir: join(outdir, name),
+    format: 'esm',
+    splitting: true,
+    write: false,
+    metafile: true,
+    absWorkingDir: root,
+    logLevel: 'silent',
+  });
+  return r.metafile;
+}
+
 // 1. The module graph: one esbuild pass over every root, to know each module's imports.
-const graph = await build({
-  ...common,
-  entryPoints: GROUPS.flatMap((g) => g.roots).map((r) => join(root, r)),
-  outdir: join(outdir, '.graph'),
-  format: 'esm',
-  splitting: true,
-  write: false,
-  metafile: true,
-  absWorkingDir: root,
-  logLevel: 'silent',
-});
-const inputs = graph.metafile.inputs;
+const inputs = (await analyse(GROUPS.flatMap((g) => g.roots), '.graph')).inputs;
 /** importer → (specifier as written → resolved module path) */
 const resolved = new Map(Object.entries(inputs).map(([k, v]) => [k, new Map(v.imports.filter((i) => !i.external).map((i) => [i.original, i.path]))]));
 
@@ -203,18 +208,7 @@ for (const [m, v] of Object.entries(inputs)) {
 const exportNames = new Map();
 {
   const modules = [...exported.values()].flatMap((set) => [...set]).filter((m) => /\.ts$/.test(m));
-  const r = await build({
-    ...common,
-    entryPoints: modules.map((m) => join(root, m)),
-    outdir: join(outdir, '.exports'),
-    format: 'esm',
-    splitting: true,
-    write: false,
-    metafile: true,
-    absWorkingDir: root,
-    logLevel: 'silent',
-  });
-  for (const o of Object.values(r.metafile.outputs)) if (o.entryPoint) exportNames.set(o.entryPoint, o.exports);
+  for (const o of Object.values((await analyse(modules, '.exports')).outputs)) if (o.entryPoint) exportNames.set(o.entryPoint, o.exports);
   for (const m of modules) if (!exportNames.has(m)) throw new Error(`build: no export names for ${m}`);
 }
 
