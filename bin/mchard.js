@@ -4,14 +4,14 @@
 // module loader on every start.
 //
 // Each bundle (the core, dist/mchard.js, and the groups it loads when a command or a file needs them:
-// inspect.js, reports.js, more.js, dialects.js, compose.js, fix.js, audit.js, lsp.js) is compiled with V8's code cache, so that V8 deserialises the
+// rules.js, reports.js, more.js, dialects.js, compose.js, fix.js, audit.js, lsp.js) is compiled with V8's code cache, so that V8 deserialises the
 // compiled code instead of parsing and compiling the bundle on each start. A cache belongs to one build
 // of the bundles (their first line names the build: a hash of the bundles' files) and one Node.js binary.
 // Two places hold one:
 //
 // - beside the bundle, dist/FILE.cache, written by the build after a warm-up run (writeCodeCache below:
-//   lint, inspect and SARIF for the core; the other dialects and fix for theirs) for the Node.js that ran
-//   the build; trusted as the bundle is;
+//   lint, inspect and SARIF for the core; the other dialects, fix, rules and explain for theirs) for the
+//   Node.js that ran the build; trusted as the bundle is;
 // - the user's cache folder ($XDG_CACHE_HOME/mchard, else ~/.cache/mchard), for any other Node.js (a
 //   registry install, a second Node.js version), V8 flags that make V8 reject the build's cache, or a
 //   group the build's warm-up does not run (the language server): written after the first lint,
@@ -190,7 +190,7 @@ function writeUserCache(dir, name, data) {
 function removeStale(dir, keep) {
   const now = Date.now();
   for (const entry of fs.readdirSync(dir)) {
-    if (entry === keep || !/^\.?(core|inspect|reports|more|dialects|compose|audit|fix|lsp)-\w+-node-.+\.cache(\.\d+\.\w+)?$/.test(entry)) continue;
+    if (entry === keep || !/^\.?(core|rules|reports|more|dialects|compose|audit|fix|lsp)-\w+-node-.+\.cache(\.\d+\.\w+)?$/.test(entry)) continue;
     try {
       const st = fs.lstatSync(join(dir, entry));
       if (st.isFile() && now - st.mtimeMs > STALE_MS) fs.unlinkSync(join(dir, entry));
@@ -206,7 +206,7 @@ function verifyChecksums() {
 }
 
 /** The bundle's files (scripts/build.mjs's groups); each is compiled with its own code cache. */
-const GROUP_FILES = new Set(['mchard.js', 'inspect.js', 'reports.js', 'more.js', 'dialects.js', 'compose.js', 'audit.js', 'fix.js', 'lsp.js']);
+const GROUP_FILES = new Set(['mchard.js', 'rules.js', 'reports.js', 'more.js', 'dialects.js', 'compose.js', 'audit.js', 'fix.js', 'lsp.js']);
 
 /** A group's name in cache file names: the core is "core", the others their file's name. */
 function cacheBase(file) {
@@ -351,7 +351,7 @@ async function writeCodeCache(dist, samples) {
     void io.processIo.stdoutStream.isTTY;
     io.processIo.out(''); // returns before writing: compiles the writer of standard output
   }
-  // The core's cache, and those of the groups these commands loaded (inspect's, the reports'), now: each
+  // The core's cache, and those of the groups these commands loaded (the reports'), now: each
   // holds what these commands ran, before the rest of the warm-up (V8 drops the compiled code of
   // functions that have not run for a while when it collects garbage).
   const written = new Set();
@@ -363,6 +363,8 @@ async function writeCodeCache(dist, samples) {
   const others = ['insecure-memcached.service', 'insecure-memcached.confd', 'freebsd-rc.conf', 'supervisord-memcached.conf', 'docker-compose.yml'];
   for (const name of others) for (const cmd of ['lint', 'inspect']) await main([cmd, sample(name)], quiet);
   for (const name of ['insecure-debian.conf', 'insecure-rhel.sysconfig', 'docker-compose.yml', 'insecure-memcached.service']) await main(['fix', '--dry-run', sample(name)], quiet);
+  // rules and explain (their group, rules.js; what they run of the core stays out of the core's cache).
+  for (const args of [['rules'], ['explain', 'MC101']]) await main(args, quiet);
   for (const g of core.loader.loaded.values()) if (!written.has(g)) write(g);
 }
 
