@@ -2,10 +2,10 @@
 // Bundles the CLI into dist/ with esbuild, as a few CommonJS files ("groups") that share modules:
 //
 //   dist/mchard.js     the core: dispatch, lint, inspect, the Debian and sysconfig dialects, every rule,
-//                      the text report. What a lint or inspect of a Debian or sysconfig file runs, and
-//                      all it loads.
+//                      the text, JSON and GitHub reports. What a lint or inspect of a Debian or
+//                      sysconfig file runs, and all it loads.
 //   dist/rules.js      `rules` and `explain`
-//   dist/reports.js    the JSON, SARIF, GitHub and GitLab reports and the findings' fingerprints
+//   dist/reports.js    the SARIF and GitLab reports and the findings' fingerprints
 //   dist/more.js       what the core's modules use only for rarer files or failures: the shell parser
 //                      (a Debian line the wrapper runs through /bin/sh), the audit-fed rules' helpers,
 //                      the host's package and version probes, the report file writer, suggestions
@@ -74,7 +74,8 @@ const GROUPS = [
   {
     name: 'reports',
     file: 'reports.js',
-    roots: ['src/report/sarif.ts', 'src/report/json.ts', 'src/report/github.ts', 'src/report/gitlab.ts', 'src/report/fingerprint.ts'],
+    // JSON and GitHub output stay in the core: a kilobyte each, and a second bundle costs more.
+    roots: ['src/report/sarif.ts', 'src/report/gitlab.ts', 'src/report/fingerprint.ts'],
   },
   {
     name: 'more',

@@ -71,7 +71,7 @@ describe('the group files of the bundle', () => {
     const core = groups.get('mchard.js')!;
     const cold = {
       'rules.js': ['src/cli/rules.ts', 'src/report/rule-doc.ts'],
-      'reports.js': ['src/report/sarif.ts', 'src/report/json.ts', 'src/report/github.ts', 'src/report/gitlab.ts', 'src/report/fingerprint.ts', 'src/report/sha256.ts'],
+      'reports.js': ['src/report/sarif.ts', 'src/report/gitlab.ts', 'src/report/fingerprint.ts', 'src/report/sha256.ts'],
       'more.js': ['src/dialects/shell.ts', 'src/system/sockets.ts', 'src/system/packages.ts', 'src/audit/reach.ts', 'src/audit/firewall/findings.ts', 'src/cli/write-atomic.ts', 'src/suggest.ts'],
       'dialects.js': ['src/dialects/pod-reach.ts', 'src/dialects/images/index.ts'],
     };
@@ -176,6 +176,8 @@ describe('what the built CLI loads when it runs', () => {
     ['lint --format text --quiet', 'etc/memcached.conf', '-u root\n-l 0.0.0.0 -U 11211\n-m 64\n', ['mchard.js']],
     ['inspect', 'etc/memcached.conf', '-u root\n-l 0.0.0.0\n-m 64\n', ['mchard.js']],
     ['lint --format sarif', 'etc/memcached.conf', '-u root\n-l 0.0.0.0\n-m 64\n', ['mchard.js', 'reports.js']],
+    ['lint --format json', 'etc/memcached.conf', '-u root\n-l 0.0.0.0\n-m 64\n', ['mchard.js']],
+    ['lint --format github', 'etc/memcached.conf', '-u root\n-l 0.0.0.0\n-m 64\n', ['mchard.js']],
   ])('mchard %s %s loads only the group files %j', (cmd, name, text, expected) => {
     const file = tmp.write(name, text);
     loadedModules([...cmd.split(' '), file], tmp.path);
