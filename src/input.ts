@@ -41,7 +41,8 @@ export interface ReadLimits {
 export function isHostLocation(path: string): boolean {
   if (path === '-') return false;
   const p = resolvePath(path);
-  return ['/etc/', '/lib/systemd/', '/usr/lib/systemd/', '/usr/local/etc/'].some((d) => p.startsWith(d));
+  // Written out, not a list and a callback: asked once per file of a run.
+  return p.startsWith('/etc/') || p.startsWith('/lib/systemd/') || p.startsWith('/usr/lib/systemd/') || p.startsWith('/usr/local/etc/');
 }
 
 /** Whether `path` is this host's own configuration (under /etc), which its root controls. */
@@ -103,10 +104,12 @@ function tooBig(path: string, size: number | null, max: number): InputError {
  */
 export function readRegularFile(path: string, maxBytes: number, opts: { noFollow?: string; known?: Stats } = {}): Buffer {
   let before: Stats;
+  // `known`: the caller's lstat of the path in this run, no symbolic link (so what stat would say); the
+  // caller decided to read the file from it, so the open does not follow a link put there since (the
+  // descriptor's type is checked again once open).
+  const known = opts.known && !opts.known.isSymbolicLink() ? opts.known : undefined;
   try {
-    // `known`: the caller's lstat of the path in this run, no symbolic link (so what stat would say);
-    // the descriptor is checked again once open.
-    before = opts.known && !opts.known.isSymbolicLink() ? opts.known : opts.noFollow ? lstatSync(path) : statSync(path);
+    before = known ?? (opts.noFollow ? lstatSync(path) : statSync(path));
   } catch (e) {
     throw new InputError(path, describeFsError(e));
   }
@@ -117,9 +120,10 @@ export function readRegularFile(path: string, maxBytes: number, opts: { noFollow
   if (before.size > maxBytes) throw tooBig(path, before.size, maxBytes);
   let fd: number;
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY | (opts.noFollow ? constants.O_NOFOLLOW : 0));
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY | (opts.noFollow || known ? constants.O_NOFOLLOW : 0));
   } catch (e) {
     if (opts.noFollow && (e as NodeJS.ErrnoException).code === 'ELOOP') throw new InputError(path, `a symbolic link: ${opts.noFollow}`);
+    if (known && (e as NodeJS.ErrnoException).code === 'ELOOP') throw new InputError(path, 'became a symbolic link while mchard was reading it; not read');
     throw new InputError(path, describeFsError(e));
   }
   try {

@@ -17,7 +17,7 @@
  *   listen-private-address = error
  */
 import { lstatSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { absolutePath } from '../system/paths.js';
 import { parse as parseIni } from 'ini';
 import { parseVersion, type Version } from '../memcached/version.js';
@@ -73,7 +73,9 @@ export function findConfig(dir: string, cache?: Map<string, string | null>): str
       break;
     }
     seen.push(d);
-    const p = join(d, CONFIG_NAME);
+    // `d` is absolute and normal (absolutePath, then dirname), so this is join(d, CONFIG_NAME) without
+    // path.join's normalisation, which cost more than the lstat in runs over many folders.
+    const p = d === '/' ? `/${CONFIG_NAME}` : `${d}/${CONFIG_NAME}`;
     // Whatever is there, a symbolic link too (even a dangling one): loadConfig decides whether it is read.
     if (lexists(p)) {
       found = p;

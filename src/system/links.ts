@@ -88,13 +88,18 @@ export type FolderResolver = (folder: string) => string;
 export function rememberingFolders(): FolderResolver {
   const known = new Map<string, string>();
   const real = (folder: string): string => {
-    const key = folder.replace(/\/{2,}/g, '/');
+    // Most names have no doubled slash: no regular expression run for them (the run asks once per file).
+    const key = folder.includes('//') ? folder.replace(/\/{2,}/g, '/') : folder;
     let answer = known.get(key);
     if (answer !== undefined) return answer;
-    const name = basename(key);
-    const parent = dirname(key);
+    // `key` is absolute with no doubled slash: its last component and the rest, as basename(3) and
+    // dirname(3) give them for such a name when it has no trailing slash (one with a trailing slash is
+    // left to realpath(3) below, whatever these say).
+    const cut = key.lastIndexOf('/');
+    const name = key.slice(cut + 1);
+    const parent = cut === 0 ? '/' : key.slice(0, cut);
     // A trailing slash makes the kernel follow a link and insist on a folder: realpath(3) decides.
-    const plain = parent !== key && name !== '.' && name !== '..' && !key.endsWith('/');
+    const plain = parent !== key && name !== '.' && name !== '..' && name !== '';
     const st = plain ? lstatSync(key) : null;
     if (st && st.isDirectory()) {
       const up = real(parent);

@@ -7,7 +7,7 @@
  * it keeps its findings.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, lstatSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureBuilt, errorLines, runBin, SAMPLES, TempDir, BIN } from './helpers.js';
 import { readConfigBytes, InputError, DEFAULT_MAX_FILE_SIZE } from '../../src/input.js';
@@ -217,6 +217,35 @@ describe('a file to lint that is a symbolic link out of its folder (a repository
       expect(viaFolder.code).toBe(2);
       expect(viaFolder.err).toContain(`leads through a symbolic link to ${secret}`);
       expect(viaFolder.out + viaFolder.err).not.toMatch(/s3cret|root:/);
+    } finally {
+      elsewhere.cleanup();
+    }
+  });
+});
+
+describe('a file that becomes a symbolic link after the link checks looked at it', () => {
+  it('is not read through the link: the open follows no link where the checks saw none', () => {
+    // The lint's link checks take the file's lstat and hand it to the reader (readConfigBytes' `known`);
+    // here the file is swapped for a link to a secret in between, as a race would.
+    const elsewhere = new TempDir('mchard-secret-');
+    try {
+      const secret = elsewhere.write('shadow', 'root:$y$j9T$s3cretHash:19000:0:99999:7:::\n');
+      const path = tmp.join('swapped', 'memcached.conf');
+      execFileSync('mkdir', ['-p', tmp.join('swapped')]);
+      writeFileSync(path, '-u memcache\n');
+      const seen = lstatSync(path);
+      execFileSync('ln', ['-sfn', secret, path]);
+      let error: unknown = null;
+      try {
+        readConfigBytes(path, { known: seen });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as InputError).reason).toBe('became a symbolic link while mchard was reading it; not read');
+      // Without a lstat of its own to go by, the reader follows the link as it always has (the callers
+      // that pass none check links themselves, or read host files on purpose).
+      expect(readConfigBytes(path).source.text).toContain('root:');
     } finally {
       elsewhere.cleanup();
     }

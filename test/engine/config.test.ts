@@ -1,5 +1,6 @@
-import { chmodSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import fc from 'fast-check';
 import { findConfig, loadConfig, parseConfigText, ConfigError, CONFIG_NAME } from '../../src/engine/config.js';
 import type { Rule } from '../../src/engine/types.js';
 import { TempDir } from '../cli/helpers.js';
@@ -64,6 +65,56 @@ describe('findConfig', () => {
       process.chdir(tmp.path);
       expect(findConfig('.')).toBe(join(tmp.path, '.mchardrc'));
       expect(findConfig('sub/dir')).toBe(rc);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  it('answers as the lookup written with path.resolve, path.join and path.dirname, with a shared cache or none', () => {
+    // The reference: the nearest folder at or above `dir` holding anything named .mchardrc (lstat, so a
+    // dangling link counts), every name made by path.join from path.resolve's answer.
+    const reference = (dir: string): string | null => {
+      for (let d = resolve(dir); ; d = dirname(d)) {
+        const p = join(d, CONFIG_NAME);
+        if (lstatSync(p, { throwIfNoEntry: false })) return p;
+        if (dirname(d) === d) return null;
+      }
+    };
+    const folders = ['a', 'a/b', 'a/b/c', 'a/d', 'e', 'e/f', 'e/f/g'];
+    for (const f of folders) mkdirSync(tmp.join(f), { recursive: true });
+    const cwd = process.cwd();
+    process.chdir(tmp.path);
+    try {
+      fc.assert(
+        fc.property(
+          fc.array(fc.tuple(fc.constantFrom('', ...folders), fc.constantFrom('file', 'link', 'dangling', 'folder')), { maxLength: 4 }),
+          fc.array(fc.tuple(fc.constantFrom('', ...folders, 'a/b/c/none', 'e/../a/b', 'a/./d', 'e//f/', '.', 'a/b/..'), fc.boolean()), { minLength: 1, maxLength: 6 }),
+          (placed, asked) => {
+            const made: string[] = [];
+            try {
+              for (const [where, kind] of placed) {
+                const p = tmp.join(where, CONFIG_NAME);
+                if (lstatSync(p, { throwIfNoEntry: false })) continue;
+                if (kind === 'file') writeFileSync(p, '');
+                else if (kind === 'link') symlinkSync('/etc/hostname', p);
+                else if (kind === 'dangling') symlinkSync('nowhere', p);
+                else mkdirSync(p);
+                made.push(p);
+              }
+              const cache = new Map<string, string | null>();
+              for (const [dir, absolute] of asked) {
+                const d = absolute ? tmp.join(dir) : dir === '' ? '.' : dir;
+                const want = reference(d);
+                expect(findConfig(d)).toBe(want);
+                expect(findConfig(d, cache)).toBe(want);
+              }
+            } finally {
+              for (const p of made) rmSync(p, { recursive: true, force: true });
+            }
+          },
+        ),
+        { numRuns: 300, seed: 18 },
+      );
     } finally {
       process.chdir(cwd);
     }
