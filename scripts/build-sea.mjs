@@ -28,7 +28,7 @@ function step(label, file, args, options = {}) {
 }
 
 /** The npm package's bundles (scripts/build.mjs's groups), each an asset of the executable. */
-const GROUP_FILES = ['mchard.js', 'dialects.js', 'compose.js', 'audit.js', 'fix.js', 'lsp.js'];
+const GROUP_FILES = ['mchard.js', 'rules.js', 'reports.js', 'more.js', 'dialects.js', 'compose.js', 'audit.js', 'fix.js', 'lsp.js'];
 
 /**
  * The executable's main script. Node.js runs it once, when the blob is made (`node

@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fdWriter, type FdSink } from '../../src/cli/io.js';
 import { BIN, ensureBuilt, TempDir } from './helpers.js';
+import { throughFullPipe } from '../helpers/full-pipe.js';
 
 const errno = (code: string) => Object.assign(new Error(code), { code });
 
@@ -136,44 +137,6 @@ describe('fdWriter', () => {
   });
 });
 
-/** Runs a command with its standard output on a non-blocking pipe that is read only once it is full. */
-const HARNESS = String.raw`
-import fcntl, hashlib, json, os, struct, subprocess, sys, termios, time
-r, w = os.pipe()
-os.set_blocking(w, False)
-p = subprocess.Popen(sys.argv[1:], stdout=w, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
-os.close(w)
-def queued():
-    return struct.unpack('i', fcntl.ioctl(r, termios.FIONREAD, b'\0\0\0\0'))[0]
-size = fcntl.fcntl(r, 1032)  # F_GETPIPE_SZ
-# Full: less than a page left. A pipe is 16 page slots, and a large write only merges into the last
-# page what is beyond whole pages, so a pipe whose first slot holds a short write stops a large one
-# with up to a page free (15 slots and that short write queued).
-page = os.sysconf('SC_PAGE_SIZE')
-deadline = time.time() + 60
-while queued() <= size - page and p.poll() is None and time.time() < deadline:
-    time.sleep(0.01)
-before = queued()
-time.sleep(0.3)
-running = p.poll() is None
-# And nothing more came while the writer went on running: it was waiting for the reader.
-full = before > size - page and queued() == before
-data = b''
-while True:
-    chunk = os.read(r, 1 << 16)
-    if not chunk:
-        break
-    data += chunk
-err = p.stderr.read().decode('utf-8', 'replace')
-print(json.dumps({'full': full, 'runningWhenFull': running, 'status': p.wait(), 'length': len(data), 'sha': hashlib.sha256(data).hexdigest(), 'err': err}))
-`;
-
-function throughFullPipe(cmd: string[]): { full: boolean; runningWhenFull: boolean; status: number; length: number; sha: string; err: string } {
-  const r = spawnSync('python3', ['-c', HARNESS, ...cmd], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1' } });
-  if (r.status !== 0) throw new Error(`harness failed: ${r.stderr}`);
-  return JSON.parse(r.stdout);
-}
-
 describe('the built executable on a full non-blocking pipe', () => {
   let tmp: TempDir;
   let big: string;
@@ -192,12 +155,19 @@ describe('the built executable on a full non-blocking pipe', () => {
     expect(r.err).toBe('EAGAIN');
   });
 
-  it.each([['text'], ['json'], ['sarif']])('lint --format %s: all of the output arrives, the same as written to a file, exit status kept', (format) => {
-    const file = tmp.join(`expected-${format}.out`);
-    const direct = spawnSync('sh', ['-c', `"$0" "$1" lint --format "$2" "$3" > "$4"`, process.execPath, BIN, format, big, file], { env: { ...process.env, NO_COLOR: '1' } });
+  // inspect too: bin/mchard.js ends a finished lint or inspect early, only when no write waits.
+  it.each([
+    ['lint --format text', ['lint', '--format', 'text', 'BIG']],
+    ['lint --format json', ['lint', '--format', 'json', 'BIG']],
+    ['lint --format sarif', ['lint', '--format', 'sarif', 'BIG']],
+    ['inspect --format json of four files', ['inspect', '--format', 'json', 'BIG', 'BIG', 'BIG', 'BIG']],
+  ])('%s: all of the output arrives, the same as written to a file, exit status kept', (name, template) => {
+    const args = template.map((a) => (a === 'BIG' ? big : a));
+    const file = tmp.join(`expected-${name.replace(/\W+/g, '-')}.out`);
+    const direct = spawnSync('sh', ['-c', '"$0" "$@" > "$OUT"', process.execPath, BIN, ...args], { env: { ...process.env, NO_COLOR: '1', OUT: file } });
     const expected = readFileSync(file);
     expect(expected.length).toBeGreaterThan(1 << 18);
-    const r = throughFullPipe([process.execPath, BIN, 'lint', '--format', format, big]);
+    const r = throughFullPipe([process.execPath, BIN, ...args]);
     expect(r.full).toBe(true);
     expect(r.runningWhenFull).toBe(true);
     expect(r.err).toBe('');
