@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { build, stop } from 'esbuild';
 import { SourceText } from '../../src/source.js';
 import { lintSource } from '../../src/engine/lint.js';
 import { defaultRuleOptions } from '../../src/engine/defaults.js';
@@ -37,7 +37,10 @@ beforeAll(async () => {
   });
   rule = (await import(pathToFileURL(out).href)).rule as Rule;
 }, 60_000);
-afterAll(() => dir && rmSync(dir, { recursive: true, force: true }));
+afterAll(async () => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  await stop(); // this test file's esbuild service process (see test/fix/helpers.ts)
+});
 
 describe('the README example rule', () => {
   const lint = (text: string) => lintSource(new SourceText('/srv/memcached.conf', text), 'debian', { rules: [rule], options: defaultRuleOptions() });

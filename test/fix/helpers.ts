@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { build, stop } from 'esbuild';
 import { SourceText } from '../../src/source.js';
 import { defaultRuleOptions } from '../../src/engine/defaults.js';
 import type { RuleOptions } from '../../src/engine/types.js';
@@ -31,8 +31,11 @@ export function fixText(
 
 /** The folders buildCli and buildProgram made for the running test file: removed after its tests. */
 const built: string[] = [];
-afterAll(() => {
+afterAll(async () => {
   for (const d of built.splice(0)) rmSync(d, { recursive: true, force: true });
+  // Each test file has its own esbuild module, and so its own esbuild service process: ended here, not
+  // left to the end of the run (a CI run once hung after its last test with 46 of them still connected).
+  await stop();
 });
 function builtFolder(): string {
   const out = mkdtempSync(join(tmpdir(), 'mchard-build-'));
