@@ -54,10 +54,10 @@ export function reportWriter(format: Format, input: Omit<ReportInput, 'files'>, 
     return {
       file: (r) => void files.push(r),
       end: (final) => {
-        const { before, bytes, rules, after } = sarifPieces({ ...input, ...final, files });
-        if (!bytes) return write(`${before}${rules}${after}`);
+        const { before, rules, after } = sarifPieces({ ...input, ...final, files });
+        if (typeof rules === 'string') return write(`${before}${rules}${after}`);
         write(before);
-        writeBytes(bytes);
+        writeBytes(rules);
         write(after);
       },
     };

@@ -111,7 +111,7 @@ function descriptorsText(rules: readonly ReportingDescriptor[]): string {
  * guard would (test/cli/sarif-prebuilt.test.ts).
  */
 export function prebuiltSarifRules(rules: readonly Rule[], toolVersion: string): string {
-  return `${JSON.stringify({ version: toolVersion, ids: rules.map((r) => r.id) })}\n${descriptorsText(rules.map((r) => ruleDescriptor(r, toolVersion)))}`;
+  return `${JSON.stringify({ version: toolVersion, ids: rules.map((r) => r.id) })}\n${madeDescriptors(rules, toolVersion)}`;
 }
 
 /**
@@ -139,28 +139,25 @@ export function prebuiltRulesBytes(rules: readonly Rule[], toolVersion: string):
   return null;
 }
 
-/** The rules' descriptors as text: the build's (prebuiltRulesBytes) when they fit, else made here. */
-function rulesText(rules: readonly Rule[], toolVersion: string): string {
-  const bytes = prebuiltRulesBytes(rules, toolVersion);
-  if (bytes) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+/** The rules' descriptors made here, as the log holds them. */
+function madeDescriptors(rules: readonly Rule[], toolVersion: string): string {
   return descriptorsText(rules.map((r) => ruleDescriptor(r, toolVersion)));
 }
 
 /** A SARIF log, whole. */
 export function formatSarif(input: ReportInput, opts: SarifOptions = {}): string {
-  const [before, after] = sarifAround(input, opts);
-  return `${before}${rulesText(input.rules, input.toolVersion)}${after}`;
+  const { before, rules, after } = sarifPieces(input, opts);
+  return `${before}${typeof rules === 'string' ? rules : Buffer.from(rules.buffer, rules.byteOffset, rules.byteLength).toString('utf8')}${after}`;
 }
 
 /**
  * A SARIF log in three pieces, for a writer that sends the build's descriptors as bytes: the text before
- * the rules' descriptors, the descriptors (the build's bytes, or null when they do not fit: then `rules`
- * is their text), and the text after them. Joined, the same bytes as formatSarif.
+ * the rules' descriptors, the descriptors (the build's bytes, or their text made here when those do not
+ * fit), and the text after them. Joined, the same bytes as formatSarif.
  */
-export function sarifPieces(input: ReportInput, opts: SarifOptions = {}): { before: string; bytes: Uint8Array | null; rules: string; after: string } {
+export function sarifPieces(input: ReportInput, opts: SarifOptions = {}): { before: string; rules: Uint8Array | string; after: string } {
   const [before, after] = sarifAround(input, opts);
-  const bytes = prebuiltRulesBytes(input.rules, input.toolVersion);
-  return { before, bytes, rules: bytes ? '' : descriptorsText(input.rules.map((r) => ruleDescriptor(r, input.toolVersion))), after };
+  return { before, rules: prebuiltRulesBytes(input.rules, input.toolVersion) ?? madeDescriptors(input.rules, input.toolVersion), after };
 }
 
 /** The log's text before and after the rules' descriptors. */
@@ -237,7 +234,7 @@ function sarifAround(input: ReportInput, opts: SarifOptions): [string, string] {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     runs: [
       {
-        // The rules' descriptors go in as text (rulesText) where safeJson writes this empty list.
+        // The rules' descriptors go in (sarifPieces) where safeJson writes this empty list.
         tool: { driver: { name: 'mchard', version: input.toolVersion, informationUri: PROJECT_URL, rules: [] } },
         ...(input.sarifCategory ? { automationDetails: { id: sarifCategoryId(input.sarifCategory) } } : {}),
         invocations: [invocation],
