@@ -218,7 +218,12 @@ class DebianParsed {
   }
 
   get lines(): readonly DebianLine[] {
-    return (this.#lines ??= debianLines(this.source.text));
+    // Read through an object made from this one (the template layer's Object.create): this one's lines, as
+    // the literal's getter gave them.
+    let own: object | null = this;
+    while (own !== null && !(#lines in own)) own = Object.getPrototypeOf(own);
+    const parsed = (own ?? this) as DebianParsed;
+    return (parsed.#lines ??= debianLines(parsed.source.text));
   }
 }
 

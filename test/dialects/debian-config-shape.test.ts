@@ -44,6 +44,10 @@ describe('Debian dialect: the parse result', () => {
         expect(c.lines).toEqual(debianLines(text));
         expect(c.lines).toBe(c.lines); // worked out once
         expect(c.print()).toBe(text);
+        // Read through an object made from it (the template layer wraps a parse with Object.create).
+        const wrapped = Object.create(c) as typeof c;
+        expect(wrapped.lines).toBe(c.lines);
+        expect(wrapped.print()).toBe(text);
       }),
       { numRuns: 300 },
     );
