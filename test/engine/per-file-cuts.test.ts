@@ -11,6 +11,7 @@ import { atLeast, compareVersions, formatVersion, type Version } from '../../src
 import { hiddenValues } from '../../src/report/redact.js';
 import type { ArgToken } from '../../src/source.js';
 import { readEnvironmentFile } from '../../src/dialects/envfile.js';
+import { blank } from '../../src/engine/rule.js';
 import { SourceText } from '../../src/source.js';
 
 const finding = fc.record({
@@ -98,6 +99,22 @@ describe('readEnvironmentFile', () => {
         }
       }),
       { numRuns: 1000 },
+    );
+  });
+});
+
+describe('blank (validateReport)', () => {
+  it("is s.trim() === '' for any text, every code unit included", () => {
+    for (let c = 0; c <= 0xffff; c++) {
+      const ch = String.fromCharCode(c);
+      expect(blank(ch)).toBe(ch.trim() === '');
+      expect(blank(` ${ch}\t`)).toBe(` ${ch}\t`.trim() === '');
+    }
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom(' ', '\t', '\n', '\u00a0', '\u2028', '\ufeff', '\u3000', 'a', '\u200b', '\u180e') }), (s) => {
+        expect(blank(s)).toBe(s.trim() === '');
+      }),
+      { numRuns: 2000 },
     );
   });
 });
