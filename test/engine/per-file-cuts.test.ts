@@ -12,6 +12,8 @@ import { hiddenValues } from '../../src/report/redact.js';
 import type { ArgToken } from '../../src/source.js';
 import { readEnvironmentFile } from '../../src/dialects/envfile.js';
 import { blank } from '../../src/engine/rule.js';
+import { describeListener, exposedListenerList } from '../../src/engine/helpers.js';
+import type { ClassifiedListener } from '../../src/engine/exposure.js';
 import { SourceText } from '../../src/source.js';
 
 const finding = fc.record({
@@ -105,16 +107,52 @@ describe('readEnvironmentFile', () => {
 
 describe('blank (validateReport)', () => {
   it("is s.trim() === '' for any text, every code unit included", () => {
+    const differ: number[] = [];
     for (let c = 0; c <= 0xffff; c++) {
       const ch = String.fromCharCode(c);
-      expect(blank(ch)).toBe(ch.trim() === '');
-      expect(blank(` ${ch}\t`)).toBe(` ${ch}\t`.trim() === '');
+      if (blank(ch) !== (ch.trim() === '') || blank(` ${ch}\t`) !== (` ${ch}\t`.trim() === '')) differ.push(c);
     }
+    expect(differ).toEqual([]);
     fc.assert(
       fc.property(fc.string({ unit: fc.constantFrom(' ', '\t', '\n', '\u00a0', '\u2028', '\ufeff', '\u3000', 'a', '\u200b', '\u180e') }), (s) => {
         expect(blank(s)).toBe(s.trim() === '');
       }),
       { numRuns: 2000 },
+    );
+  });
+});
+
+/** exposedListenerList as it was written before it remembered its text without a filter. */
+function listBefore(listeners: readonly ClassifiedListener[], filter: (c: ClassifiedListener) => boolean = () => true, max = 3): string {
+  const seen = new Set<string>();
+  for (const c of listeners) if (c.cls !== 'loopback' && filter(c)) seen.add(describeListener(c));
+  const all = [...seen];
+  return all.length > max ? `${all.slice(0, max).join(', ')} and ${all.length - max} more` : all.join(', ');
+}
+
+describe('exposedListenerList', () => {
+  it('gives what it gave before, remembered or not, with and without a filter', () => {
+    const classified = fc.record({
+      listener: fc.record({
+        transport: fc.constantFrom('tcp' as const, 'udp' as const),
+        address: fc.constantFrom('0.0.0.0', '127.0.0.1', '::', '10.0.0.1', '203.0.113.9', null),
+        host: fc.constantFrom('cache.local', null),
+        port: fc.constantFrom(11211, 11212, 0),
+      }),
+      cls: fc.constantFrom('wildcard', 'loopback', 'private', 'public', 'hostname', 'trusted'),
+    });
+    fc.assert(
+      fc.property(fc.array(classified, { maxLength: 7 }), fc.integer({ min: 0, max: 5 }), (list, max) => {
+        const listeners = list as unknown as ClassifiedListener[];
+        const ctx = { exposure: { listeners } } as unknown as Parameters<typeof exposedListenerList>[0];
+        const pub = (c: ClassifiedListener) => c.cls === 'public' || c.cls === 'wildcard';
+        expect(exposedListenerList(ctx)).toBe(listBefore(listeners));
+        expect(exposedListenerList(ctx)).toBe(listBefore(listeners));
+        expect(exposedListenerList(ctx, pub)).toBe(listBefore(listeners, pub));
+        expect(exposedListenerList(ctx, undefined, max)).toBe(listBefore(listeners, undefined, max));
+        expect(exposedListenerList(ctx, pub, max)).toBe(listBefore(listeners, pub, max));
+      }),
+      { numRuns: 1000 },
     );
   });
 });
