@@ -135,6 +135,18 @@ warmUp.catch((e) => {
   process.exitCode = 1;
   throw e;
 });
+/**
+ * Ends a finished lint or inspect at once, as bin/mchard.js does, when nothing is left to do: no handle,
+ * request or timer is active (a write still waiting for a full pipe's reader is one: src/cli/io.ts hands
+ * it to Node.js's stream, and the process then ends as usual, once it is written). Called on the next
+ * tick, after every promise the command left has settled. Left to itself, the process would go on to
+ * free the heap it deserialised piece by piece (the core's initialised modules and compiled functions
+ * are in it): about 3 ms of CPU for nothing the user sees (measured, paired with node -e 0).
+ */
+function exitWhenDone(code) {
+  if (process.getActiveResourcesInfo().length > 0) return;
+  process.exit(code);
+}
 startupSnapshot.setDeserializeMainFunction(() => {
   let run = core;
   if (process.env.MCHARD_CODE_CACHE === 'off') {
@@ -144,8 +156,10 @@ startupSnapshot.setDeserializeMainFunction(() => {
     debug('mchard.js', 'used');
   }
   loaded.set('mchard.js', run);
-  run.exports.main(process.argv.slice(2)).then((code) => {
+  const argv = process.argv.slice(2);
+  run.exports.main(argv).then((code) => {
     process.exitCode = code;
+    if (argv[0] === 'lint' || argv[0] === 'inspect') process.nextTick(exitWhenDone, code);
   });
 });
 //# sourceURL=mchard.js
