@@ -12,6 +12,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSyn
 import { builtinModules, createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { dropBuiltinCodeCache } from './sea-blob.mjs';
 import { checkCoreTopLevel } from './sea-top-level.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -19,6 +20,8 @@ const outDir = join(root, 'build', 'sea');
 const exe = join(outDir, 'mchard');
 // The fuse Node.js checks to know that it carries an application (from the SEA documentation).
 const FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
+// The line the snapshot's main script writes when the heap is serialised: the built-in modules it holds.
+const LOADED_MARK = 'mchard-sea-loaded-builtins: ';
 
 /** Runs a build step; its output is shown only when it fails (postject warns about every ELF note). */
 function step(label, file, args, options = {}) {
@@ -139,6 +142,13 @@ warmUp.catch((e) => {
   process.exitCode = 1;
   throw e;
 });
+// Just before the heap is serialised: which of Node.js's built-in modules it holds loaded (their code
+// cache is then left out of the blob, scripts/sea-blob.mjs), one line on standard output, written to
+// the descriptor (no stream is made, so none is kept in the snapshot).
+startupSnapshot.addSerializeCallback(() => {
+  const ids = process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice('NativeModule '.length));
+  builtin('node:fs').writeSync(1, LOADED_MARK + JSON.stringify(ids) + '\\n');
+});
 /**
  * Ends a finished lint or inspect at once, as bin/mchard.js does, when nothing is left to do: no handle,
  * request or timer is active (a write still waiting for a full pipe's reader is one: src/cli/io.ts hands
@@ -212,6 +222,7 @@ async function buildSea(work) {
     ['lint', join(root, 'samples', 'insecure-debian.conf')],
   ];
   const text = MAIN.replace('GROUP_FILES', JSON.stringify(GROUP_FILES))
+    .replace('LOADED_MARK', JSON.stringify(LOADED_MARK))
     .replace('WARM_UP', JSON.stringify(warmUp))
     .replace('CORE_SOURCE', () => core);
   writeFileSync(main, text);
@@ -221,7 +232,18 @@ async function buildSea(work) {
   // the snapshot would then carry into every start (about 170 kB, measured about 1 ms a start). Run time
   // keeps its warnings: Node.js sets them up again after deserialising (checked with a snapshot whose
   // main function emits one).
-  step('node --experimental-sea-config', process.execPath, ['--no-warnings', '--experimental-sea-config', config], { cwd: warmDir });
+  const made = step('node --experimental-sea-config', process.execPath, ['--no-warnings', '--experimental-sea-config', config], { cwd: warmDir });
+  // The code cache of the built-in modules the snapshot already holds compiled is never read by a run,
+  // only copied into memory at each start (about 1.3 MB): left out. A blob this build cannot read is
+  // kept as Node.js wrote it.
+  const line = made.split('\n').find((l) => l.startsWith(LOADED_MARK));
+  if (!line) throw new Error("the snapshot's main script did not say which built-in modules it holds");
+  try {
+    const trimmed = dropBuiltinCodeCache(readFileSync(blob), new Set(JSON.parse(line.slice(LOADED_MARK.length))));
+    writeFileSync(blob, trimmed.blob);
+  } catch (e) {
+    process.stderr.write(`build-sea: the start-up snapshot keeps the code cache of every built-in module (${e.message})\n`);
+  }
   copyFileSync(process.execPath, tmpExe);
   chmodSync(tmpExe, 0o755);
   const postject = createRequire(import.meta.url).resolve('postject/dist/cli.js');
