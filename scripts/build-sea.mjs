@@ -30,6 +30,10 @@ function step(label, file, args, options = {}) {
   return r.stdout;
 }
 
+/** Prints the built-in modules that loading the modules named in argv[1] (a JSON list) loads. */
+const LOADS = `for (const id of JSON.parse(process.argv[1])) require('node:' + id);
+process.stdout.write(JSON.stringify(process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13))));`;
+
 /** The npm package's bundles (scripts/build.mjs's groups), each an asset of the executable. */
 const GROUP_FILES = ['mchard.js', 'rules.js', 'reports.js', 'more.js', 'dialects.js', 'compose.js', 'audit.js', 'fix.js', 'lsp.js'];
 
@@ -189,6 +193,8 @@ async function buildSea(work) {
   step('scripts/build.mjs --sea', process.execPath, [join(root, 'scripts', 'build.mjs'), '--sea', '--outdir', dist]);
   // SEA's require() loads built-in modules only: nothing else may be left outside the bundles.
   const builtins = new Set(builtinModules);
+  // The built-in modules the bundles name (and the main script's node:sea and node:vm).
+  const required = new Set(['sea', 'vm']);
   const assets = {};
   for (const name of GROUP_FILES) {
     const text = readFileSync(join(dist, name), 'latin1');
@@ -197,6 +203,7 @@ async function buildSea(work) {
       if (!id.startsWith('node:') && !builtins.has(id) && !(id.startsWith('./') && GROUP_FILES.includes(id.slice(2)))) {
         throw new Error(`"${id}" (required by ${name}) is not bundled; the single executable can load only Node.js built-in modules`);
       }
+      if (!id.startsWith('./')) required.add(id.replace(/^node:/, ''));
     }
     // The core is in the snapshot; the others are assets.
     if (name === 'mchard.js') continue;
@@ -233,13 +240,18 @@ async function buildSea(work) {
   // keeps its warnings: Node.js sets them up again after deserialising (checked with a snapshot whose
   // main function emits one).
   const made = step('node --experimental-sea-config', process.execPath, ['--no-warnings', '--experimental-sea-config', config], { cwd: warmDir });
-  // The code cache of the built-in modules the snapshot already holds compiled is never read by a run,
-  // only copied into memory at each start (about 1.3 MB): left out. A blob this build cannot read is
-  // kept as Node.js wrote it.
+  // The start-up snapshot carries a code cache of every built-in module of Node.js, which each start
+  // copies into memory: only the caches a run can use are kept, those of the modules the bundles may
+  // still load (what loading each module they name loads, in this node), less those the snapshot holds
+  // loaded already (compiled in its heap, never compiled again). A module left out, if a run ever
+  // loads it, is compiled from its source: the same module, a little slower. A blob this build cannot
+  // read is kept as Node.js wrote it.
   const line = made.split('\n').find((l) => l.startsWith(LOADED_MARK));
   if (!line) throw new Error("the snapshot's main script did not say which built-in modules it holds");
+  const inSnapshot = new Set(JSON.parse(line.slice(LOADED_MARK.length)));
+  const mayLoad = new Set(JSON.parse(step('node (the built-in modules the bundles load)', process.execPath, ['-e', LOADS, JSON.stringify([...required])], { env: { PATH: process.env.PATH ?? '' } })));
   try {
-    const trimmed = dropBuiltinCodeCache(readFileSync(blob), new Set(JSON.parse(line.slice(LOADED_MARK.length))));
+    const trimmed = dropBuiltinCodeCache(readFileSync(blob), (id) => inSnapshot.has(id) || !mayLoad.has(id));
     writeFileSync(blob, trimmed.blob);
   } catch (e) {
     process.stderr.write(`build-sea: the start-up snapshot keeps the code cache of every built-in module (${e.message})\n`);

@@ -149,16 +149,17 @@ function entriesFrom(buf, at) {
 }
 
 /**
- * The preparation blob with its snapshot's code cache of the built-in modules in `drop` left out (the
- * others kept as they are), and what was left out. Throws if the blob is not one this file reads.
+ * The preparation blob with its snapshot's code cache of the built-in modules `drop(id)` says yes to
+ * left out (the others kept as they are), and what was left out. Throws if the blob is not one this
+ * file reads.
  */
 export function dropBuiltinCodeCache(blob, drop) {
   const sea = parseSeaBlob(blob);
   if (!writeSeaBlob(sea).equals(blob)) throw new Error('the blob does not write back byte for byte');
   if (!(sea.flags & SEA_USE_SNAPSHOT)) throw new Error('the blob holds no snapshot');
   const { at, entries } = findBuiltinCodeCache(sea.main);
-  const kept = entries.filter((e) => !drop.has(e.id));
-  const dropped = entries.filter((e) => drop.has(e.id));
+  const kept = entries.filter((e) => !drop(e.id));
+  const dropped = entries.filter((e) => drop(e.id));
   const main = Buffer.concat([sea.main.subarray(0, at), u64(kept.length), ...kept.map((e) => sea.main.subarray(e.from, e.end))]);
   return { blob: writeSeaBlob({ ...sea, main }), dropped: dropped.map((e) => e.id), bytes: sea.main.length - main.length };
 }
