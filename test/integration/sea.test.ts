@@ -8,6 +8,7 @@ import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync,
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BIN, ensureBuilt, ROOT, SAMPLES, TempDir } from '../cli/helpers.js';
+import { throughFullPipe } from '../helpers/full-pipe.js';
 import { BUILD_ENV, BUILD_PLACE_PREFIX, ensureSea, SEA } from '../helpers/sea.js';
 
 const linuxX64 = process.platform === 'linux' && process.arch === 'x64';
@@ -153,6 +154,8 @@ d('the single executable', () => {
   it("holds nothing of the build's environment or folder (searched for in its bytes)", () => {
     const bytes = readFileSync(exe);
     for (const s of [BUILD_ENV.MCHARD_SEA_BUILD_MARK, '/opt/mchard-build-only/bin', BUILD_PLACE_PREFIX]) expect({ s, at: bytes.indexOf(s) }).toEqual({ s, at: -1 });
+    // Nor any of the build's warm-up report (RegExp's legacy statics held its last line).
+    for (const s of ['MC301  -p 11211', 'MC101  -l 0.0.0.0 listens']) expect({ s, at: bytes.indexOf(s) }).toEqual({ s, at: -1 });
   });
 
   it("works in the run's folder: relative names and SARIF's workingDirectory", () => {
@@ -284,6 +287,21 @@ sys.exit(p.returncode)
     expect(r).toEqual(run([process.execPath, BIN]));
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/^-:12:1 {2}error {2}MC101 /m);
+  });
+
+  it('ends a finished lint or inspect at once, but not before a full pipe has taken all of its output', () => {
+    // The executable ends a finished lint or inspect with process.exit (the heap is not freed piece by
+    // piece) only when nothing is pending: here the output meets a full non-blocking pipe (EAGAIN), the
+    // rest goes through Node.js's stream, and every byte must still arrive, as from the npm package.
+    const many = tmp.join('many');
+    mkdirSync(many);
+    for (let i = 0; i < 20; i++) copyFileSync(join(SAMPLES, 'insecure-debian.conf'), join(many, `memcached_${i}.conf`));
+    for (const args of [['lint', many], ['inspect', join(many, 'memcached_0.conf'), join(many, 'memcached_1.conf')]]) {
+      const r = throughFullPipe([exe, ...args], { prefill: 100 });
+      const npm = throughFullPipe([process.execPath, BIN, ...args], { prefill: 100 });
+      expect({ args, ...r }).toEqual({ args, ...npm });
+      expect(r).toMatchObject({ full: true, runningWhenFull: true, err: '' });
+    }
   });
 
   it('fix --yes rewrites a file and keeps a backup (the diff and fix modules are inside the executable)', () => {
