@@ -24,11 +24,14 @@
 // written to a temporary file and renamed, so a reader never sees half of one. V8 of Node.js 20 does not
 // check a code cache's contents (a corrupt one can crash the process), so these caches carry V8's own
 // checksum, which V8 verifies when --verify-snapshot-checksum is set (set here, for this process only,
-// before the cache is read; the flag also enters V8's flag hash, so a cache made without it is never
-// taken for one made with it). Any cache V8 rejects (script.cachedDataRejected: another V8, other
-// flags, a bad checksum) leaves the bundle compiled from source, as if there were no cache: slower,
-// never different; the user's cache is then written again. No failure here (no home folder, a
-// read-only one, a full disk) stops mchard or prints anything; MCHARD_DEBUG=1 says what happened.
+// before the cache is read, through Node.js 20's V8 binding rather than node:v8, which would load the
+// stream stack: verifyChecksums below; the flag also enters V8's flag hash, so a cache made without it is
+// never taken for one made with it). Besides that checksum, V8 itself checks a cache's magic number, its
+// V8 version, its flag hash, the source's length and that the payload fits the file. Any cache V8
+// rejects (script.cachedDataRejected: another V8, other flags, a bad checksum) leaves the bundle compiled
+// from source, as if there were no cache: slower, never different; the user's cache is then written
+// again. No failure here (no home folder, a read-only one, a full disk) stops mchard or prints anything;
+// MCHARD_DEBUG=1 says what happened.
 //
 // MCHARD_CODE_CACHE=off compiles from source, with no cache read or written (benchmarks, debugging).
 //
@@ -200,9 +203,55 @@ function removeStale(dir, keep) {
   }
 }
 
-/** Sets V8's --verify-snapshot-checksum for this process (caches in the user's folder carry a checksum). */
+/** Whether this process has set V8's --verify-snapshot-checksum (verifyChecksums). */
+let checksumsVerified = false;
+
+/**
+ * Sets V8's --verify-snapshot-checksum for this process (caches in the user's folder carry V8's checksum,
+ * which V8 of Node.js 20 verifies only under this flag); returns whether it is set (when it is not, no
+ * cache is read from the user's folder or written there).
+ *
+ * Under Node.js 20 through the binding node:v8 itself calls, process.binding('v8'): loading node:v8 also
+ * loads Node.js's stream stack (for its heap snapshots), about 2 ms of CPU on every run that reads a cache
+ * from the user's folder, where this costs a fraction of one. process.binding('v8') warns once that it is
+ * deprecated (DEP0111); process.noDeprecation, set for this call only, keeps that warning from being made
+ * (also under --throw-deprecation, --trace-deprecation and --pending-deprecation). The permission model
+ * refuses process.binding, and other Node.js versions may not have this binding (the newest do not): there,
+ * node:v8's own setFlagsFromString.
+ */
 function verifyChecksums() {
-  require('node:v8').setFlagsFromString('--verify-snapshot-checksum');
+  if (checksumsVerified) return true;
+  const flag = '--verify-snapshot-checksum';
+  if (process.versions.node.startsWith('20.') && typeof process.binding === 'function') {
+    // Under --no-deprecation, process.noDeprecation is true already, and read-only.
+    const own = Object.prototype.hasOwnProperty.call(process, 'noDeprecation');
+    const before = process.noDeprecation;
+    let changed = false;
+    try {
+      if (before !== true) {
+        process.noDeprecation = true;
+        changed = true;
+      }
+      const binding = process.binding('v8');
+      if (binding && typeof binding.setFlagsFromString === 'function') {
+        binding.setFlagsFromString(flag);
+        checksumsVerified = true;
+        return true;
+      }
+    } catch {
+      // refused (the permission model), or the warning could not be kept quiet: node:v8 below
+    } finally {
+      if (changed && own) process.noDeprecation = before;
+      else if (changed) delete process.noDeprecation;
+    }
+  }
+  try {
+    require('node:v8').setFlagsFromString(flag);
+    checksumsVerified = true;
+  } catch (e) {
+    debug(`could not set ${flag}: ${e && (e.code || e.message)}`);
+  }
+  return checksumsVerified;
 }
 
 /** The bundle's files (scripts/build.mjs's groups); each is compiled with its own code cache. */
@@ -250,9 +299,11 @@ function makeLoader(dist = DIST, cache = 'all', env = process.env) {
       const data = readUserCache(dir, userCacheName(source, base));
       const header = cacheHeader(source, true);
       if (data && data.toString('latin1', 0, header.length) === header) {
-        verifyChecksums();
-        cachedData = data.subarray(header.length);
-        from = 'user';
+        // Never offered to V8 without its checksum verified.
+        if (verifyChecksums()) {
+          cachedData = data.subarray(header.length);
+          from = 'user';
+        }
       } else if (data) {
         debug(`a cache of another build or Node.js in the user folder: not used (${base})`);
       }
@@ -317,8 +368,8 @@ function loadedGroups(core) {
 function saveUserCache(core) {
   let wrote = false;
   for (const g of core.loader.loaded.values()) {
-    if (!g.wantsUserCache) continue;
-    verifyChecksums();
+    // Without the flag, V8 writes no checksum (and a cache it could not check is never read).
+    if (!g.wantsUserCache || !verifyChecksums()) continue;
     const data = g.script.createCachedData();
     if (writeUserCache(g.dir, userCacheName(g.source, g.base), Buffer.concat([Buffer.from(cacheHeader(g.source, true), 'latin1'), data]))) wrote = true;
   }
