@@ -7,7 +7,8 @@
  * Which cache V8 compiled from is asked of loadCore itself (`from`: 'beside', 'user' or null).
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, cpSync, existsSync, lstatSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, cpSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { ensureBuilt, ROOT, TempDir } from './helpers.js';
 
@@ -68,6 +69,54 @@ describe('the build id', () => {
     execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--outdir', again, '--no-code-cache'], { cwd: ROOT, stdio: 'pipe' });
     expect(readFileSync(join(again, 'mchard.js'), 'latin1').split('\n')[0]).toBe(readFileSync(join(ROOT, 'dist', 'mchard.js'), 'latin1').split('\n')[0]);
   }, 120_000);
+});
+
+describe('how the loader reads a bundle and its cache', () => {
+  const loader = () =>
+    createRequire(import.meta.url)(bin) as {
+      wrappedSource(file: string): string;
+      readCacheFile(fd: number, size: number, headerLength: number): Buffer;
+      WRAP_BEFORE: string;
+      WRAP_AFTER: string;
+    };
+
+  it('each bundle is compiled from exactly the text the wrapper and the file make (one string, not a concatenation)', () => {
+    const { wrappedSource, WRAP_BEFORE, WRAP_AFTER } = loader();
+    expect(WRAP_BEFORE).toBe('(function (exports, require, module, __filename, __dirname) {');
+    expect(WRAP_AFTER).toBe('\n})');
+    const bundles = readdirSync(tmp.join('pkg', 'dist')).filter((f) => f.endsWith('.js'));
+    expect(bundles).toContain('mchard.js');
+    for (const f of bundles) {
+      const file = tmp.join('pkg', 'dist', f);
+      expect(wrappedSource(file) === `${WRAP_BEFORE}${readFileSync(file, 'latin1')}${WRAP_AFTER}`).toBe(true);
+    }
+    // Every byte value, and files of the sizes around a buffer pool's (latin1: one character per byte).
+    for (const size of [0, 1, 255, 256, 4095, 4096, 4097, 100_000]) {
+      const bytes = Buffer.alloc(size);
+      for (let k = 0; k < size; k++) bytes[k] = (k * 131 + 7) & 0xff;
+      const file = tmp.write(`wrapped-${size}.js`, bytes);
+      expect(wrappedSource(file) === `${WRAP_BEFORE}${bytes.toString('latin1')}${WRAP_AFTER}`).toBe(true);
+    }
+  });
+
+  it("a cache file is read whole, with V8's data (after the first line) at a multiple of 8 bytes in memory", () => {
+    const { readCacheFile } = loader();
+    for (const size of [0, 3, 64, 4095, 4096, 70_001, 600_000]) {
+      const bytes = Buffer.alloc(size);
+      for (let k = 0; k < size; k++) bytes[k] = (k * 31 + 1) & 0xff;
+      const file = tmp.write(`cache-${size}.bin`, bytes);
+      for (let headerLength = 0; headerLength < 17; headerLength++) {
+        const fd = openSync(file, 'r');
+        try {
+          const data = readCacheFile(fd, size, headerLength);
+          expect(data.equals(bytes)).toBe(true);
+          expect((data.byteOffset + headerLength) % 8).toBe(0);
+        } finally {
+          closeSync(fd);
+        }
+      }
+    }
+  });
 });
 
 describe('the code cache in the user folder', () => {
