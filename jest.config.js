@@ -6,4 +6,7 @@ export default {
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }] },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   testTimeout: 60000,
+  // The run's own code-cache folder, never the user's (test/setup/cache-home.mjs).
+  globalSetup: '<rootDir>/test/setup/cache-home.mjs',
+  globalTeardown: '<rootDir>/test/setup/cache-home-teardown.mjs',
 };

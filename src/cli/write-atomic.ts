@@ -6,14 +6,31 @@
  * following it, so a link planted in a shared folder never redirects the write. An existing file keeps
  * its permission bits.
  */
-import { closeSync, fchmodSync, fsyncSync, lstatSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fsyncSync, lstatSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { describeFsError } from '../input.js';
 
-// node:crypto is loaded when first needed: it pulls in Node.js's stream modules, milliseconds of every
-// start of a lint that never uses it (test/cli/lint-loads.test.ts).
-const crypto = (): typeof import('node:crypto') => createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
+/**
+ * Six random bytes, in hex, for a temporary file's name: read from the kernel's /dev/urandom, as
+ * node:crypto's randomBytes would get them, without loading node:crypto (it pulls in Node.js's stream
+ * modules: about 3 ms of a `lint --output` run, test/cli/lint-loads.test.ts). node:crypto only where
+ * the device cannot be read. The name is not what keeps the write safe (the file is created
+ * exclusively); unpredictable, it keeps another user from taking it first in a shared folder.
+ */
+export function randomTag(): string {
+  const buf = Buffer.alloc(6);
+  let fd = -1;
+  try {
+    fd = openSync('/dev/urandom', 'r');
+    if (readSync(fd, buf, 0, 6, null) !== 6) throw new Error('short read');
+  } catch {
+    (createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto')).randomFillSync(buf);
+  } finally {
+    if (fd >= 0) closeSync(fd);
+  }
+  return buf.toString('hex');
+}
 
 export class AtomicWriteError extends Error {
   constructor(
@@ -43,7 +60,7 @@ export class AtomicFile {
       if (e instanceof AtomicWriteError) throw e;
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new AtomicWriteError(path, describeFsError(e));
     }
-    this.tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${crypto().randomBytes(6).toString('hex')}.tmp`);
+    this.tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomTag()}.tmp`);
     try {
       this.fd = openSync(this.tmp, 'wx', 0o666);
     } catch (e) {

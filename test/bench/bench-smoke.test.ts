@@ -13,6 +13,7 @@ const CASES = [
   'lint 1 file, no code cache',
   'lint 1 file, cache made at 1st run',
   'lint 1 file --format sarif',
+  'lint 1 file, SARIF to a file',
   'inspect 1 file',
   '--version',
   'lint 1 Compose file',

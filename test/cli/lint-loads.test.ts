@@ -71,8 +71,8 @@ describe('the group files of the bundle', () => {
     const core = groups.get('mchard.js')!;
     const cold = {
       'rules.js': ['src/cli/rules.ts', 'src/report/rule-doc.ts'],
-      'reports.js': ['src/report/sarif.ts', 'src/report/gitlab.ts', 'src/report/fingerprint.ts', 'src/report/sha256.ts'],
-      'more.js': ['src/dialects/shell.ts', 'src/system/sockets.ts', 'src/system/packages.ts', 'src/audit/reach.ts', 'src/audit/firewall/findings.ts', 'src/cli/write-atomic.ts', 'src/suggest.ts'],
+      'reports.js': ['src/report/sarif.ts', 'src/report/gitlab.ts', 'src/report/fingerprint.ts', 'src/report/sha256.ts', 'src/cli/write-atomic.ts'],
+      'more.js': ['src/dialects/shell.ts', 'src/system/sockets.ts', 'src/system/packages.ts', 'src/audit/reach.ts', 'src/audit/firewall/findings.ts', 'src/suggest.ts'],
       'dialects.js': ['src/dialects/pod-reach.ts', 'src/dialects/images/index.ts'],
     };
     for (const [file, modules] of Object.entries(cold)) {
@@ -178,10 +178,21 @@ describe('what the built CLI loads when it runs', () => {
     ['lint --format sarif', 'etc/memcached.conf', '-u root\n-l 0.0.0.0\n-m 64\n', ['mchard.js', 'reports.js']],
     ['lint --format json', 'etc/memcached.conf', '-u root\n-l 0.0.0.0\n-m 64\n', ['mchard.js']],
     ['lint --format github', 'etc/memcached.conf', '-u root\n-l 0.0.0.0\n-m 64\n', ['mchard.js']],
+    // A report to a file (CI's SARIF): the writer is in reports.js with SARIF, not in more.js.
+    ['lint --output report.txt', 'etc/memcached.conf', '-u root\n-l 0.0.0.0\n-m 64\n', ['mchard.js', 'reports.js']],
+    ['lint --format sarif --output report.sarif', 'etc/memcached.conf', '-u root\n-l 0.0.0.0\n-m 64\n', ['mchard.js', 'reports.js']],
   ])('mchard %s %s loads only the group files %j', (cmd, name, text, expected) => {
     const file = tmp.write(name, text);
     loadedModules([...cmd.split(' '), file], tmp.path);
     expect(groupFiles).toEqual(expected);
+  });
+
+  it.each(['lint --output report.txt', 'lint --format sarif --output report.sarif'])('mchard %s writes its report without node:crypto or the stream stack', (cmd) => {
+    const file = tmp.write('etc/memcached.conf', '-u root\n-l 0.0.0.0\n-m 64\n');
+    loadedModules([...cmd.split(' '), file], tmp.path);
+    expect(readFileSync(tmp.join(cmd.split(' ').pop()!), 'utf8')).toContain('MC');
+    expect(builtins).toContain('NativeModule fs');
+    expect(builtins.filter((b) => HEAVY_BUILTINS.includes(b))).toEqual([]);
   });
 
   it.each([['rules'], ['explain MC101']])('mchard %s loads the core and rules.js', (cmd) => {

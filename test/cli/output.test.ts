@@ -4,9 +4,10 @@
  */
 import { lstatSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync, chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { run, TempDir, errorLines } from './helpers.js';
+import { spawnSync } from 'node:child_process';
+import { run, TempDir, errorLines, BIN } from './helpers.js';
 import { runFixCaptured } from '../fix/helpers.js';
-import { AtomicFile, writeFileAtomic } from '../../src/cli/write-atomic.js';
+import { AtomicFile, randomTag, writeFileAtomic } from '../../src/cli/write-atomic.js';
 
 const INSECURE = '-u memcache\n-U 0\n-l 0.0.0.0\n-vv\n';
 
@@ -75,6 +76,28 @@ describe('lint --output', () => {
     expect(others('memcached.conf', 'r.json')).toEqual([]);
     writeFileAtomic(out, '{"new": true}\n');
     expect(readFileSync(out, 'utf8')).toBe('{"new": true}\n');
+  });
+
+  it('the temporary file is named with 6 random bytes (from /dev/urandom, node:crypto only where it cannot be read)', () => {
+    const tags = Array.from({ length: 500 }, () => randomTag());
+    for (const t of tags) expect(t).toMatch(/^[0-9a-f]{12}$/);
+    expect(new Set(tags).size).toBe(500);
+    const f = new AtomicFile(dir.join('r.txt'));
+    expect(others('memcached.conf')[0]).toMatch(new RegExp(`^\\.r\\.txt\\.${process.pid}\\.[0-9a-f]{12}\\.tmp$`));
+    f.abort();
+  });
+
+  it('with /dev/urandom unreadable (here: /dev/null mounted over it, in a mount namespace of its own) the report is still written', () => {
+    const probe = spawnSync('unshare', ['-m', 'true']);
+    if (probe.status !== 0) throw new Error(`this test needs unshare -m (root): ${probe.stderr}`);
+    const out = dir.join('report.txt');
+    const script = 'mount --bind /dev/null /dev/urandom && head -c 6 /dev/urandom | wc -c && exec "$0" "$@"';
+    const r = spawnSync('unshare', ['-m', 'sh', '-c', script, process.execPath, BIN, 'lint', '--output', out, conf], { encoding: 'utf8' });
+    // The device really reads nothing inside (wc says 0), and mchard still wrote its report.
+    expect(r.stdout.trim()).toBe('0');
+    expect(r.status).toBe(1);
+    expect(readFileSync(out, 'utf8')).toContain('MC101');
+    expect(others('memcached.conf', 'report.txt')).toEqual([]);
   });
 
   it('a symbolic link at the output path is replaced, not followed', async () => {
