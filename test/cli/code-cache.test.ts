@@ -75,7 +75,7 @@ describe('how the loader reads a bundle and its cache', () => {
   const loader = () =>
     createRequire(import.meta.url)(bin) as {
       wrappedSource(file: string): string;
-      readCacheFile(fd: number, size: number, headerLength: number): Buffer;
+      readCacheFile(fd: number, size: number, headerLength: number, spare?: Buffer): Buffer;
       WRAP_BEFORE: string;
       WRAP_AFTER: string;
     };
@@ -106,13 +106,17 @@ describe('how the loader reads a bundle and its cache', () => {
       for (let k = 0; k < size; k++) bytes[k] = (k * 31 + 1) & 0xff;
       const file = tmp.write(`cache-${size}.bin`, bytes);
       for (let headerLength = 0; headerLength < 17; headerLength++) {
-        const fd = openSync(file, 'r');
-        try {
-          const data = readCacheFile(fd, size, headerLength);
-          expect(data.equals(bytes)).toBe(true);
-          expect((data.byteOffset + headerLength) % 8).toBe(0);
-        } finally {
-          closeSync(fd);
+        // Into a buffer of its own, into a spare one large enough (the bundle's, read before), not into one too small.
+        for (const spare of [undefined, Buffer.alloc(size + 7 + headerLength, 0x55), Buffer.alloc(size + 6, 0x55)]) {
+          const fd = openSync(file, 'r');
+          try {
+            const data = readCacheFile(fd, size, headerLength, spare);
+            expect(data.equals(bytes)).toBe(true);
+            expect((data.byteOffset + headerLength) % 8).toBe(0);
+            expect(data.buffer === spare?.buffer).toBe(spare !== undefined && spare.length >= size + 7);
+          } finally {
+            closeSync(fd);
+          }
         }
       }
     }
