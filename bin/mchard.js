@@ -127,9 +127,10 @@ function readCacheFile(fd, size, headerLength, spare = null) {
 
 /**
  * A bundle's text inside the CommonJS wrapper it is compiled in (WRAP_BEFORE, WRAP_AFTER), made as one
- * string from one buffer holding the three (`wrapped`; `buffer`, free to be read into again). Concatenated (`${WRAP_BEFORE}${text}${WRAP_AFTER}`), the
- * wrapped text was a second string of the bundle's size that V8 flattened, copying it, before compiling
- * it: about 1.2 ms of CPU for the core (measured in-process, 40 starts). The same characters either way
+ * string from one buffer holding the three (`wrapped`; `buffer`, free to be read into again).
+ * Concatenated (`${WRAP_BEFORE}${text}${WRAP_AFTER}`), the wrapped text was a second string of the
+ * bundle's size that V8 flattened, copying it, before compiling it: about 1.2 ms of CPU for the core
+ * (measured in-process, 40 starts). The same characters either way
  * (test/cli/code-cache.test.ts). latin1: the bundles are ASCII (esbuild escapes everything else), and a
  * one-byte string needs no decoding.
  */
