@@ -279,7 +279,7 @@ function main() {
       ? startup({ name: 'single executable: lint 1 file', cmd: [sea.exe, 'lint', one], ok: [1], check: ratioAtMost(1.25) })
       : { name: 'single executable: lint 1 file', skipped: sea.why },
     // As pre-commit calls a hook: names relative to the repository's top, all in one call.
-    ...[1, 10, 100].map((n) =>
+    ...[1, 10, 30, 100].map((n) =>
       startup({
         name: `pre-commit: ${n} file${n > 1 ? 's' : ''}`,
         args: ['lint', '--hook', ...fleet.slice(0, n)],

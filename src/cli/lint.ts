@@ -8,11 +8,11 @@ import { BASELINE_OUTPUT_HELP, parseLintFlags, RANK, severitiesForRun, SHARED_LI
 import { resolveTargets, SYSTEM_PATHS_HELP, TARGET_OPTIONS, TARGETS_HELP } from './targets.js';
 import { DOC_LINKS_HELP, DOC_LINKS_OPTIONS, docLinksFrom } from './doc-links.js';
 import { finishBaseline, openBaseline, openReportSink } from './report-output.js';
-import { loadFile, OptionResolver, RefusedError } from './files.js';
+import { loadFileNow, OptionResolver, RefusedError, type LoadedFile } from './files.js';
 import { lintSource } from '../engine/lint.js';
 import { ConfigError, type ProjectConfig } from '../engine/config.js';
 import { type Finding, type Severity, type Rule } from '../engine/types.js';
-import { perFile } from './per-file.js';
+import { perFileNow } from './per-file.js';
 import { hostFileAccess } from '../input.js';
 import { needsIdentity, reportWriter } from '../report/index.js';
 import { withSubjects } from '../report/fingerprint.js';
@@ -119,8 +119,7 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
     // The threshold applies per file: the flag, else the file's own .mchardrc, else error.
     const failOn: Severity = failOnFlag ?? cfg?.failOn ?? 'error';
     // Anything that goes wrong inside one file is that file's one-line error; the others go on.
-    const done = await perFile(path, io, async () => {
-      const file = await loadFile(path, dialect, { maxBytes, followLinks: values['follow-symlinks'] === true || hostChecks === true });
+    const lintFile = (file: LoadedFile) => {
       const severities = severitiesOf(cfg);
       const result = lintSource(file.source, file.dialect, {
         rules: RULES,
@@ -129,7 +128,13 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
         hostFiles: hostFileAccess(path, hostChecks, paths),
       });
       return { file, result };
+    };
+    // Synchronous unless the file's dialect must be loaded first (perFileNow, loadFileNow).
+    const attempt = perFileNow(path, io, () => {
+      const file = loadFileNow(path, dialect, { maxBytes, followLinks: values['follow-symlinks'] === true || hostChecks === true });
+      return file instanceof Promise ? file.then(lintFile) : lintFile(file);
     });
+    const done = attempt instanceof Promise ? await attempt : attempt;
     if (!done.ok) {
       // A refused file is a refusal in every format, not an error finding about memcached.
       if (done.error instanceof RefusedError) report.file({ path, dialect: null, findings: [], detection: done.error.refusal });

@@ -28,11 +28,42 @@ export async function perFile<T>(path: string, io: Io, work: () => Promise<T> | 
   try {
     return { ok: true, value: await work() };
   } catch (e) {
-    const { reason, internal } = failureReason(e);
-    io.err(`mchard: ${visible(path)}: ${reason}${suffix}\n`);
-    if (internal && process.env.MCHARD_DEBUG) io.err(`${(e as Error)?.stack}\n`);
-    return { ok: false, reason, internal, error: e };
+    return failedOutcome(path, io, e, suffix);
   } finally {
     currentFile.path = previous;
   }
+}
+
+/**
+ * perFile for work that is usually synchronous: the outcome at once when `work` returns a value or throws,
+ * a promise of it when `work` returns a promise (the same outcome, line and path bookkeeping as perFile's).
+ * A run over many files then awaits nothing per file.
+ */
+export function perFileNow<T>(path: string, io: Io, work: () => Promise<T> | T, suffix = ''): FileOutcome<T> | Promise<FileOutcome<T>> {
+  const previous = currentFile.path;
+  currentFile.path = path;
+  let value: Promise<T> | T;
+  let pending = false;
+  try {
+    value = work();
+    if (!(value instanceof Promise)) return { ok: true, value };
+    pending = true;
+  } catch (e) {
+    return failedOutcome<T>(path, io, e, suffix);
+  } finally {
+    if (!pending) currentFile.path = previous;
+  }
+  return value.then(
+    (v): FileOutcome<T> => ({ ok: true, value: v }),
+    (e): FileOutcome<T> => failedOutcome(path, io, e, suffix),
+  ).finally(() => {
+    currentFile.path = previous;
+  });
+}
+
+function failedOutcome<T>(path: string, io: Io, e: unknown, suffix: string): FileOutcome<T> {
+  const { reason, internal } = failureReason(e);
+  io.err(`mchard: ${visible(path)}: ${reason}${suffix}\n`);
+  if (internal && process.env.MCHARD_DEBUG) io.err(`${(e as Error)?.stack}\n`);
+  return { ok: false, reason, internal, error: e };
 }

@@ -52,6 +52,9 @@ function covers(range: string, port: number): boolean {
   return port >= lo && port <= hi;
 }
 
+/** The dialects containerReach and podReachOf read (test/dialects/container-verdict.test.ts). */
+const CONTAINER_DIALECTS: ReadonlySet<string> = new Set(['compose', 'dockerfile', 'kubernetes', 'helm']);
+
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i;
 
 /** How far the container's memcached reaches, for the ports it listens on; null when the file is not a container service. */
@@ -77,6 +80,9 @@ export function containerVerdict(
   config: ParsedConfig,
   listeners: readonly { transport: string; port?: number }[],
 ): { reach: ContainerReach['reach']; severity: 'error' | 'warning' | 'info'; where: string } | null {
+  // Only a container's file publishes a listener: for any other file both readers below answer null (asked
+  // by the exposure rules for every file of a run, they scanned its notes and built a port list first).
+  if (!CONTAINER_DIALECTS.has(config.dialect)) return null;
   const pod = podReachOf(config, listeners);
   if (pod) {
     // Kubernetes: only the node network and publication beyond the cluster are as serious as a host listener.

@@ -186,27 +186,52 @@ export function parseDebian(source: SourceText): DebianConfig {
 /**
  * The parse result. Built here rather than inside parseDebian: closures created there would keep the
  * whole parse's working data (every kept line, every character offset) alive as long as the result.
+ *
+ * A class, not an object literal: a literal with a getter (`get lines()`) is made in V8's dictionary mode,
+ * so every read of the configuration's fields by the model and the rules was a hash lookup, and making it
+ * a runtime call per file. The fields are own properties in the literal's order; `lines`, read only by the
+ * fix editor, is worked out on its first read (test/dialects/debian-config-shape.test.ts).
  */
+class DebianParsed {
+  // Declared only: each is assigned in the constructor, in this order, and startupUnknown only when there is one.
+  declare readonly dialect: 'debian';
+  declare readonly source: SourceText;
+  declare readonly argv: readonly ArgToken[];
+  declare readonly argvExact: boolean;
+  declare readonly launchFailure: LaunchFailure | null;
+  declare readonly notes: readonly DebianNote[];
+  declare readonly shellEvaluated: boolean;
+  declare readonly startupUnknown?: DebianConfig['startupUnknown'];
+  declare readonly print: () => string;
+  #lines: DebianLine[] | undefined;
+
+  constructor(source: SourceText, parts: Pick<DebianConfig, 'argv' | 'argvExact' | 'launchFailure' | 'notes' | 'shellEvaluated' | 'startupUnknown'>) {
+    this.dialect = 'debian';
+    this.source = source;
+    this.argv = parts.argv;
+    this.argvExact = parts.argvExact;
+    this.launchFailure = parts.launchFailure;
+    this.notes = parts.notes;
+    this.shellEvaluated = parts.shellEvaluated;
+    if (parts.startupUnknown) this.startupUnknown = parts.startupUnknown;
+    this.print = () => this.lines.map((l) => l.text + l.eol).join('');
+  }
+
+  get lines(): readonly DebianLine[] {
+    // Read through an object made from this one (the template layer's Object.create): this one's lines, as
+    // the literal's getter gave them.
+    let own: object | null = this;
+    while (own !== null && !(#lines in own)) own = Object.getPrototypeOf(own);
+    const parsed = (own ?? this) as DebianParsed;
+    return (parsed.#lines ??= debianLines(parsed.source.text));
+  }
+}
+
 function debianConfig(
   source: SourceText,
   parts: Pick<DebianConfig, 'argv' | 'argvExact' | 'launchFailure' | 'notes' | 'shellEvaluated' | 'startupUnknown'>,
 ): DebianConfig {
-  let lines: DebianLine[] | undefined;
-  const allLines = () => (lines ??= debianLines(source.text));
-  return {
-    dialect: 'debian',
-    source,
-    argv: parts.argv,
-    argvExact: parts.argvExact,
-    launchFailure: parts.launchFailure,
-    notes: parts.notes,
-    shellEvaluated: parts.shellEvaluated,
-    ...(parts.startupUnknown ? { startupUnknown: parts.startupUnknown } : {}),
-    get lines() {
-      return allLines();
-    },
-    print: () => allLines().map((l) => l.text + l.eol).join(''),
-  };
+  return new DebianParsed(source, parts);
 }
 
 /**

@@ -694,6 +694,13 @@ function expansionNotes(a: RawAssignment, key: string, notes: EnvFileNote[]): vo
 }
 
 /** Reads an environment file the way systemd does: its assignments, the environment it gives, its notes. */
+/** The characters' text: `chars.map((c) => c.ch).join('')` without the list of strings. */
+function charsText(chars: readonly DecodedChar[]): string {
+  let s = '';
+  for (let k = 0; k < chars.length; k++) s += chars[k].ch;
+  return s;
+}
+
 export function readEnvironmentFile(source: SourceText): EnvironmentFile {
   const text = source.text;
   const lines = splitLines(text);
@@ -707,9 +714,12 @@ export function readEnvironmentFile(source: SourceText): EnvironmentFile {
 
   // Per push: name and value validity (load_env_file_push, then strv_env_clean_with_callback).
   const validity: boolean[] = [];
+  // Each assignment's value, made once (the checks below and the assignments list read it).
+  const values: string[] = [];
   for (const a of raws) {
     const key = a.key;
-    const value = a.chars.map((c) => c.ch).join('');
+    const value = charsText(a.chars);
+    values.push(value);
     const keyBad = loneSurrogate(key, a.keySpan.start);
     const valueBadIdx = loneSurrogate(value);
     if (!loadError && keyBad !== -1) {
@@ -818,7 +828,7 @@ export function readEnvironmentFile(source: SourceText): EnvironmentFile {
     key: a.key,
     keySpan: a.keySpan,
     valueSpan: { start: a.valueStart, end: a.valueEnd },
-    value: a.chars.map((c) => c.ch).join(''),
+    value: values[k],
     valueSources: a.chars.map((c) => ({ start: c.start, end: c.end })),
     quote: a.quote,
     line: source.position(a.keySpan.start).line,

@@ -37,6 +37,11 @@ export async function loadDialect(name: DialectName): Promise<Dialect> {
   return d;
 }
 
+/** The dialect when it is loaded already (the core's two always are), else undefined: loadDialect loads it. */
+export function loadedDialect(name: DialectName): Dialect | undefined {
+  return loaded.get(name);
+}
+
 /** Loads every dialect (tests, `mchard rules`). */
 export async function loadAllDialects(): Promise<Dialect[]> {
   // One after the other: modules that dialects share (the container images' models) are then linked once

@@ -156,9 +156,22 @@ export function emptyFromUnit(ctx: Reader, o: OptionEvent): boolean {
 // ---- Exposure wording, cluster letters, `-o` sub-options, start-up failure kinds (added for the MC5xx–MC8xx rules) ----
 
 /** The network-exposed (non-loopback) listeners, named for a message, at most `max` of them ("…, and 2 more"). */
-export function exposedListenerList(ctx: Reader, filter: (c: ClassifiedListener) => boolean = () => true, max = 3): string {
+export function exposedListenerList(ctx: Reader, filter?: (c: ClassifiedListener) => boolean, max = 3): string {
+  if (filter !== undefined || max !== 3) return listenerList(ctx.exposure.listeners, filter ?? ANY_LISTENER, max);
+  // Without a filter it is one text per file (several rules' messages name the same listeners): made once
+  // for the file's list of listeners, which nothing changes (test/engine/per-file-cuts.test.ts).
+  const listeners = ctx.exposure.listeners;
+  let text = defaultLists.get(listeners);
+  if (text === undefined) defaultLists.set(listeners, (text = listenerList(listeners, ANY_LISTENER, 3)));
+  return text;
+}
+
+const ANY_LISTENER = (): boolean => true;
+const defaultLists = new WeakMap<readonly ClassifiedListener[], string>();
+
+function listenerList(listeners: readonly ClassifiedListener[], filter: (c: ClassifiedListener) => boolean, max: number): string {
   const seen = new Set<string>();
-  for (const c of ctx.exposure.listeners) if (c.cls !== 'loopback' && filter(c)) seen.add(describeListener(c));
+  for (const c of listeners) if (c.cls !== 'loopback' && filter(c)) seen.add(describeListener(c));
   const all = [...seen];
   return all.length > max ? `${all.slice(0, max).join(', ')} and ${all.length - max} more` : all.join(', ');
 }

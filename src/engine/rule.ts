@@ -27,7 +27,7 @@ import type { OptionEvent } from '../memcached/getopt.js';
 import type { AuditFacts } from '../audit/types.js';
 import type { Exposure } from './exposure.js';
 import type { Directives } from './suppressions.js';
-import { digitsBetween, dottedGroups, isDigitCode } from '../ascii.js';
+import { digitsBetween, dottedGroups, isDigitCode, isRegExpSpace } from '../ascii.js';
 import { SEVERITIES, type FixIntent, type RuleOptions, type Severity } from './types.js';
 
 /**
@@ -435,6 +435,12 @@ export function noteRule<const D extends DialectName>(
  * The engine-side check of one report: a span inside the file, a non-empty message, a known severity, a fix
  * state only from a rule that declares a fix. Throws RuleContractError, naming the rule and the problem.
  */
+/** `s.trim() === ''` without the trimmed copy (asked for every finding; test/engine/per-file-cuts.test.ts). */
+export function blank(s: string): boolean {
+  for (let k = 0; k < s.length; k++) if (!isRegExpSpace(s.charCodeAt(k))) return false;
+  return true;
+}
+
 export function validateReport(rule: Rule, input: FindingInput<unknown>, textLength: number): void {
   const bad = (problem: string): never => {
     throw new RuleContractError(rule.id, problem);
@@ -446,7 +452,7 @@ export function validateReport(rule: Rule, input: FindingInput<unknown>, textLen
     if (sp.start < 0 || sp.end < sp.start || sp.end > textLength) bad(`the span ${sp.start}-${sp.end} is outside the file (${textLength} characters)`);
   }
   // Messages may quote the file (control characters included): the reports escape them, not the rules.
-  if (typeof input.message !== 'string' || input.message.trim() === '') bad('an empty message');
+  if (typeof input.message !== 'string' || blank(input.message)) bad('an empty message');
   if (input.severity !== undefined && !(SEVERITIES as readonly string[]).includes(input.severity)) bad(`unknown severity "${String(input.severity)}"`);
   if (input.fix !== undefined && !rule.fix) bad('a fix state, but the rule declares no fix');
 }

@@ -33,7 +33,8 @@ export function atLeast(v: Version, since: string): boolean {
     if (!parsed) throw new Error(`bad version literal ${since}`);
     LITERALS.set(since, (s = parsed));
   }
-  return compareVersions(v, s) >= 0;
+  // compareVersions(v, s) >= 0, written out (asked for every option of every file).
+  return v[0] !== s[0] ? v[0] > s[0] : v[1] !== s[1] ? v[1] > s[1] : v[2] >= s[2];
 }
 
 export function formatVersion(v: Version): string {

@@ -20,6 +20,10 @@ const OPTION_WORD = /^(?:-[A-Za-z]|-v+|--[a-z][a-z-]*)$/;
 
 /** The values of an argument vector that must not be shown, longest first. */
 export function hiddenValues(argv: readonly ArgToken[]): HiddenValue[] {
+  // Most files take no value from a host file: no map, no lists (asked once per file of a run).
+  let any = false;
+  for (let k = 0; k < argv.length && !any; k++) any = !!argv[k].hiddenFrom;
+  if (!any) return [];
   const out = new Map<string, string>();
   for (const t of argv) {
     if (!t.hiddenFrom) continue;

@@ -20,6 +20,7 @@ const CASES = [
   'fix --dry-run 1 file',
   'pre-commit: 1 file',
   'pre-commit: 10 files',
+  'pre-commit: 30 files',
   'pre-commit: 100 files',
   'lint 500 files',
   'lint 1 MB file',
