@@ -24,11 +24,14 @@
 // written to a temporary file and renamed, so a reader never sees half of one. V8 of Node.js 20 does not
 // check a code cache's contents (a corrupt one can crash the process), so these caches carry V8's own
 // checksum, which V8 verifies when --verify-snapshot-checksum is set (set here, for this process only,
-// before the cache is read; the flag also enters V8's flag hash, so a cache made without it is never
-// taken for one made with it). Any cache V8 rejects (script.cachedDataRejected: another V8, other
-// flags, a bad checksum) leaves the bundle compiled from source, as if there were no cache: slower,
-// never different; the user's cache is then written again. No failure here (no home folder, a
-// read-only one, a full disk) stops mchard or prints anything; MCHARD_DEBUG=1 says what happened.
+// before the cache is read, through Node.js 20's V8 binding rather than node:v8, which would load the
+// stream stack: verifyChecksums below; the flag also enters V8's flag hash, so a cache made without it is
+// never taken for one made with it). Besides that checksum, V8 itself checks a cache's magic number, its
+// V8 version, its flag hash, the source's length and that the payload fits the file. Any cache V8
+// rejects (script.cachedDataRejected: another V8, other flags, a bad checksum) leaves the bundle compiled
+// from source, as if there were no cache: slower, never different; the user's cache is then written
+// again. No failure here (no home folder, a read-only one, a full disk) stops mchard or prints anything;
+// MCHARD_DEBUG=1 says what happened.
 //
 // MCHARD_CODE_CACHE=off compiles from source, with no cache read or written (benchmarks, debugging).
 //
@@ -45,6 +48,10 @@ const DIST = join(__dirname, '..', 'dist');
 const MAX_CACHE_BYTES = 64 * 1024 * 1024;
 /** Other builds' caches in the user's folder are removed once this old (when a new one is written). */
 const STALE_MS = 30 * 24 * 3600 * 1000;
+
+/** The CommonJS wrapper of each bundle (part of the text its code cache was made from). */
+const WRAP_BEFORE = '(function (exports, require, module, __filename, __dirname) {';
+const WRAP_AFTER = '\n})';
 
 function debug(message) {
   if (process.env.MCHARD_DEBUG) fs.writeSync(2, `mchard: code cache: ${message}\n`);
@@ -93,8 +100,64 @@ function ownedAndPrivate(st) {
   return st.uid === process.geteuid() && (st.mode & 0o022) === 0;
 }
 
-/** The bytes of a cache in the user's folder, when it can be trusted; null otherwise (with the reason under MCHARD_DEBUG). */
-function readUserCache(dir, name) {
+/** Reads up to `size` bytes of fd from its start into `into` at `offset`; returns how many it read. */
+function readAll(fd, into, offset, size) {
+  let at = 0;
+  while (at < size) {
+    const n = fs.readSync(fd, into, offset + at, size - at, at);
+    if (n === 0) break;
+    at += n;
+  }
+  return at;
+}
+
+/**
+ * A cache file's bytes (fd, `size` bytes), read so that what follows its first line (`headerLength` bytes:
+ * V8's data) starts at a multiple of 8 bytes in memory. V8 copies cached data that is not aligned to a
+ * pointer before deserialising it: about 0.7 ms of CPU for the core's (measured in-process, 40 starts).
+ * Read into `spare` when it is large enough: the buffer the bundle's text was read into, whose bytes
+ * are in the bundle's string by then (a fresh buffer of the cache's size cost about 0.25 ms more in
+ * page faults, measured in-process, 60 starts).
+ */
+function readCacheFile(fd, size, headerLength, spare = null) {
+  const data = spare && spare.length >= size + 7 ? spare : Buffer.allocUnsafe(size + 7);
+  const pad = (8 - ((data.byteOffset + headerLength) % 8)) % 8;
+  return data.subarray(pad, pad + readAll(fd, data, pad, size));
+}
+
+/**
+ * A bundle's text inside the CommonJS wrapper it is compiled in (WRAP_BEFORE, WRAP_AFTER), made as one
+ * string from one buffer holding the three (`wrapped`; `buffer`, free to be read into again).
+ * Concatenated (`${WRAP_BEFORE}${text}${WRAP_AFTER}`), the wrapped text was a second string of the
+ * bundle's size that V8 flattened, copying it, before compiling it: about 1.2 ms of CPU for the core
+ * (measured in-process, 40 starts). The same characters either way
+ * (test/cli/code-cache.test.ts). latin1: the bundles are ASCII (esbuild escapes everything else), and a
+ * one-byte string needs no decoding.
+ */
+function readBundle(file) {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const size = fs.fstatSync(fd).size;
+    const buffer = Buffer.allocUnsafe(WRAP_BEFORE.length + size + WRAP_AFTER.length);
+    buffer.write(WRAP_BEFORE, 0, 'latin1');
+    const n = readAll(fd, buffer, WRAP_BEFORE.length, size);
+    buffer.write(WRAP_AFTER, WRAP_BEFORE.length + n, 'latin1');
+    return { wrapped: buffer.toString('latin1', 0, WRAP_BEFORE.length + n + WRAP_AFTER.length), buffer };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** A bundle's text inside its CommonJS wrapper, as compiled (readBundle). */
+function wrappedSource(file) {
+  return readBundle(file).wrapped;
+}
+
+/**
+ * The bytes of a cache in the user's folder, when it can be trusted, read as readCacheFile does for a
+ * first line of `headerLength` bytes; null otherwise (with the reason under MCHARD_DEBUG).
+ */
+function readUserCache(dir, name, headerLength, spare) {
   let fd;
   try {
     // Without an exception when there is no cache (the usual case when the build's cache is taken):
@@ -118,16 +181,28 @@ function readUserCache(dir, name) {
       debug(`${join(dir, name)} is not a regular file of this user's that only they can write: not used`);
       return null;
     }
-    const data = Buffer.allocUnsafe(st.size);
-    let at = 0;
-    while (at < data.length) {
-      const n = fs.readSync(fd, data, at, data.length - at, at);
-      if (n === 0) break;
-      at += n;
-    }
-    return data.subarray(0, at);
+    return readCacheFile(fd, st.size, headerLength, spare);
   } catch (e) {
     debug(`${join(dir, name)}: ${e && (e.code || e.message)}`);
+    return null;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** The build's cache beside a bundle (FILE.cache), read as readCacheFile does; null when there is none. */
+function readBesideCache(file, headerLength, spare) {
+  let fd;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch {
+    // no cache beside the bundle (built with --no-code-cache, not shipped, or a group the build's warm-up does not run)
+    return null;
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    return st.isFile() && st.size <= MAX_CACHE_BYTES ? readCacheFile(fd, st.size, headerLength, spare) : null;
+  } catch {
     return null;
   } finally {
     fs.closeSync(fd);
@@ -200,9 +275,55 @@ function removeStale(dir, keep) {
   }
 }
 
-/** Sets V8's --verify-snapshot-checksum for this process (caches in the user's folder carry a checksum). */
+/** Whether this process has set V8's --verify-snapshot-checksum (verifyChecksums). */
+let checksumsVerified = false;
+
+/**
+ * Sets V8's --verify-snapshot-checksum for this process (caches in the user's folder carry V8's checksum,
+ * which V8 of Node.js 20 verifies only under this flag); returns whether it is set (when it is not, no
+ * cache is read from the user's folder or written there).
+ *
+ * Under Node.js 20 through the binding node:v8 itself calls, process.binding('v8'): loading node:v8 also
+ * loads Node.js's stream stack (for its heap snapshots), about 2 ms of CPU on every run that reads a cache
+ * from the user's folder, where this costs a fraction of one. process.binding('v8') warns once that it is
+ * deprecated (DEP0111); process.noDeprecation, set for this call only, keeps that warning from being made
+ * (also under --throw-deprecation, --trace-deprecation and --pending-deprecation). The permission model
+ * refuses process.binding, and other Node.js versions may not have this binding (the newest do not): there,
+ * node:v8's own setFlagsFromString.
+ */
 function verifyChecksums() {
-  require('node:v8').setFlagsFromString('--verify-snapshot-checksum');
+  if (checksumsVerified) return true;
+  const flag = '--verify-snapshot-checksum';
+  if (process.versions.node.startsWith('20.') && typeof process.binding === 'function') {
+    // Under --no-deprecation, process.noDeprecation is true already, and read-only.
+    const own = Object.prototype.hasOwnProperty.call(process, 'noDeprecation');
+    const before = process.noDeprecation;
+    let changed = false;
+    try {
+      if (before !== true) {
+        process.noDeprecation = true;
+        changed = true;
+      }
+      const binding = process.binding('v8');
+      if (binding && typeof binding.setFlagsFromString === 'function') {
+        binding.setFlagsFromString(flag);
+        checksumsVerified = true;
+        return true;
+      }
+    } catch {
+      // refused (the permission model), or the warning could not be kept quiet: node:v8 below
+    } finally {
+      if (changed && own) process.noDeprecation = before;
+      else if (changed) delete process.noDeprecation;
+    }
+  }
+  try {
+    require('node:v8').setFlagsFromString(flag);
+    checksumsVerified = true;
+  } catch (e) {
+    debug(`could not set ${flag}: ${e && (e.code || e.message)}`);
+  }
+  return checksumsVerified;
 }
 
 /** The bundle's files (scripts/build.mjs's groups); each is compiled with its own code cache. */
@@ -224,7 +345,7 @@ function cacheBase(file) {
 function makeLoader(dist = DIST, cache = 'all', env = process.env) {
   if (env.MCHARD_CODE_CACHE === 'off') cache = 'none';
   const dir = cache === 'all' ? userCacheDir(env) : null;
-  /** file → { exports, script, file, header, source, base, from, wantsUserCache } */
+  /** file → { exports, script, file, header, head, base, from, wantsUserCache } */
   const loaded = new Map();
 
   function requireFor(file) {
@@ -239,37 +360,36 @@ function makeLoader(dist = DIST, cache = 'all', env = process.env) {
     const known = loaded.get(file);
     if (known) return known;
     const base = cacheBase(file);
-    // latin1: the bundles are ASCII (esbuild escapes everything else), and a one-byte string needs no decoding.
-    const source = fs.readFileSync(file, 'latin1');
+    const { wrapped, buffer } = readBundle(file);
+    // The bundle's first line, which names its build.
+    const head = wrapped.substring(WRAP_BEFORE.length, WRAP_BEFORE.length + 200);
     /** Where the cache that was offered to V8 came from: 'user', 'beside' or null. */
     let from = null;
     let cachedData;
     // The user's cache first: there is one only when the cache beside the bundle is missing, for another
     // Node.js, or rejected by V8 (other V8 flags), and looking costs one failed open() otherwise.
     if (dir) {
-      const data = readUserCache(dir, userCacheName(source, base));
-      const header = cacheHeader(source, true);
+      const header = cacheHeader(head, true);
+      const data = readUserCache(dir, userCacheName(head, base), header.length, buffer);
       if (data && data.toString('latin1', 0, header.length) === header) {
-        verifyChecksums();
-        cachedData = data.subarray(header.length);
-        from = 'user';
+        // Never offered to V8 without its checksum verified.
+        if (verifyChecksums()) {
+          cachedData = data.subarray(header.length);
+          from = 'user';
+        }
       } else if (data) {
         debug(`a cache of another build or Node.js in the user folder: not used (${base})`);
       }
     }
     if (!cachedData && cache !== 'none') {
-      try {
-        const data = fs.readFileSync(`${file}.cache`);
-        const header = cacheHeader(source);
-        if (data.toString('latin1', 0, header.length) === header) {
-          cachedData = data.subarray(header.length);
-          from = 'beside';
-        }
-      } catch {
-        // no cache beside the bundle (built with --no-code-cache, not shipped, or a group the build's warm-up does not run)
+      const header = cacheHeader(head);
+      const data = readBesideCache(`${file}.cache`, header.length, buffer);
+      if (data && data.toString('latin1', 0, header.length) === header) {
+        cachedData = data.subarray(header.length);
+        from = 'beside';
       }
     }
-    const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData });
+    const script = new Script(wrapped, { filename: file, cachedData });
     const rejected = cachedData !== undefined && script.cachedDataRejected === true;
     if (rejected) debug(`V8 rejected the cache ${from === 'user' ? `in ${dir}` : `beside ${file}`}: compiled from source`);
     // In require's cache too, so anything that loads a group by Node.js's own require shares this instance.
@@ -281,8 +401,8 @@ function makeLoader(dist = DIST, cache = 'all', env = process.env) {
       exports: mod.exports,
       script,
       file,
-      header: cacheHeader(source),
-      source,
+      header: cacheHeader(head),
+      head,
       base,
       from: rejected ? null : from,
       /** Whether the run should leave a cache in the user's folder: it had none that V8 took. */
@@ -317,10 +437,10 @@ function loadedGroups(core) {
 function saveUserCache(core) {
   let wrote = false;
   for (const g of core.loader.loaded.values()) {
-    if (!g.wantsUserCache) continue;
-    verifyChecksums();
+    // Without the flag, V8 writes no checksum (and a cache it could not check is never read).
+    if (!g.wantsUserCache || !verifyChecksums()) continue;
     const data = g.script.createCachedData();
-    if (writeUserCache(g.dir, userCacheName(g.source, g.base), Buffer.concat([Buffer.from(cacheHeader(g.source, true), 'latin1'), data]))) wrote = true;
+    if (writeUserCache(g.dir, userCacheName(g.head, g.base), Buffer.concat([Buffer.from(cacheHeader(g.head, true), 'latin1'), data]))) wrote = true;
   }
   return wrote;
 }
@@ -455,4 +575,4 @@ if (require.main === module && !answerWithoutCore(process.argv.slice(2))) {
   }
 }
 
-module.exports = { loadCore, loadedGroups, saveUserCache, writeCodeCache, userCacheDir, userCacheName, answerWithoutCore };
+module.exports = { loadCore, loadedGroups, saveUserCache, writeCodeCache, userCacheDir, userCacheName, answerWithoutCore, wrappedSource, readCacheFile, WRAP_BEFORE, WRAP_AFTER };

@@ -7,7 +7,8 @@
  * Which cache V8 compiled from is asked of loadCore itself (`from`: 'beside', 'user' or null).
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, cpSync, existsSync, lstatSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, cpSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { ensureBuilt, ROOT, TempDir } from './helpers.js';
 
@@ -68,6 +69,58 @@ describe('the build id', () => {
     execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--outdir', again, '--no-code-cache'], { cwd: ROOT, stdio: 'pipe' });
     expect(readFileSync(join(again, 'mchard.js'), 'latin1').split('\n')[0]).toBe(readFileSync(join(ROOT, 'dist', 'mchard.js'), 'latin1').split('\n')[0]);
   }, 120_000);
+});
+
+describe('how the loader reads a bundle and its cache', () => {
+  const loader = () =>
+    createRequire(import.meta.url)(bin) as {
+      wrappedSource(file: string): string;
+      readCacheFile(fd: number, size: number, headerLength: number, spare?: Buffer): Buffer;
+      WRAP_BEFORE: string;
+      WRAP_AFTER: string;
+    };
+
+  it('each bundle is compiled from exactly the text the wrapper and the file make (one string, not a concatenation)', () => {
+    const { wrappedSource, WRAP_BEFORE, WRAP_AFTER } = loader();
+    expect(WRAP_BEFORE).toBe('(function (exports, require, module, __filename, __dirname) {');
+    expect(WRAP_AFTER).toBe('\n})');
+    const bundles = readdirSync(tmp.join('pkg', 'dist')).filter((f) => f.endsWith('.js'));
+    expect(bundles).toContain('mchard.js');
+    for (const f of bundles) {
+      const file = tmp.join('pkg', 'dist', f);
+      expect(wrappedSource(file) === `${WRAP_BEFORE}${readFileSync(file, 'latin1')}${WRAP_AFTER}`).toBe(true);
+    }
+    // Every byte value, and files of the sizes around a buffer pool's (latin1: one character per byte).
+    for (const size of [0, 1, 255, 256, 4095, 4096, 4097, 100_000]) {
+      const bytes = Buffer.alloc(size);
+      for (let k = 0; k < size; k++) bytes[k] = (k * 131 + 7) & 0xff;
+      const file = tmp.write(`wrapped-${size}.js`, bytes);
+      expect(wrappedSource(file) === `${WRAP_BEFORE}${bytes.toString('latin1')}${WRAP_AFTER}`).toBe(true);
+    }
+  });
+
+  it("a cache file is read whole, with V8's data (after the first line) at a multiple of 8 bytes in memory", () => {
+    const { readCacheFile } = loader();
+    for (const size of [0, 3, 64, 4095, 4096, 70_001, 600_000]) {
+      const bytes = Buffer.alloc(size);
+      for (let k = 0; k < size; k++) bytes[k] = (k * 31 + 1) & 0xff;
+      const file = tmp.write(`cache-${size}.bin`, bytes);
+      for (let headerLength = 0; headerLength < 17; headerLength++) {
+        // Into a buffer of its own, into a spare one large enough (the bundle's, read before), not into one too small.
+        for (const spare of [undefined, Buffer.alloc(size + 7 + headerLength, 0x55), Buffer.alloc(size + 6, 0x55)]) {
+          const fd = openSync(file, 'r');
+          try {
+            const data = readCacheFile(fd, size, headerLength, spare);
+            expect(data.equals(bytes)).toBe(true);
+            expect((data.byteOffset + headerLength) % 8).toBe(0);
+            expect(data.buffer === spare?.buffer).toBe(spare !== undefined && spare.length >= size + 7);
+          } finally {
+            closeSync(fd);
+          }
+        }
+      }
+    }
+  });
 });
 
 describe('the code cache in the user folder', () => {
@@ -147,6 +200,121 @@ describe('the code cache in the user folder', () => {
     expect(probe({ XDG_CACHE_HOME: xdg }).from).toBe(null);
     expect(lint({ XDG_CACHE_HOME: xdg })).toEqual({ ...expected, stderr: '' });
     expect(probe({ XDG_CACHE_HOME: xdg })).toEqual({ from: 'user', rejected: false, wants: false });
+  });
+
+  /** A cache folder holding FILE's bytes as spoiled, named as the core's cache (no lint run needed). */
+  function spoiled(bytes: Buffer): string {
+    const xdg = tmp.join(`spoiled-${Math.random().toString(36).slice(2)}`);
+    mkdirSync(join(xdg, 'mchard'), { recursive: true, mode: 0o700 });
+    chmodSync(join(xdg, 'mchard'), 0o700);
+    writeFileSync(join(xdg, 'mchard', NAME()), bytes, { mode: 0o600 });
+    return xdg;
+  }
+
+  /** V8's own header after mchard's line: magic, V8 version hash, source hash, flag hash, payload length, checksum (4 bytes each). */
+  const V8_HEADER = { version: 4, source: 8, flags: 12, length: 16, checksum: 20 };
+
+  it('one bit flipped anywhere in the compiled code: rejected (V8 verifies its checksum), the same output, nothing printed', () => {
+    // V8 of Node.js 20 does not look at a cache's contents unless told to: without the checksum, such a
+    // cache crashes the process ("abort: Invalid bytecode") or runs other code than the bundle's.
+    const { file } = primed('one-bit');
+    const good = readFileSync(file);
+    const data = good.indexOf(10) + 1 + 24;
+    const span = good.length - data;
+    for (const fraction of [0.02, 0.15, 0.3, 0.45, 0.5, 0.62, 0.8, 0.97]) {
+      const b = Buffer.from(good);
+      const at = data + Math.floor(span * fraction);
+      b[at] ^= 1 << (at % 8);
+      const xdg = spoiled(b);
+      expect({ at, ...probe({ XDG_CACHE_HOME: xdg }) }).toEqual({ at, from: null, rejected: true, wants: true });
+      expect(lint({ XDG_CACHE_HOME: xdg })).toEqual({ ...expected, stderr: '' });
+    }
+  });
+
+  it.each([
+    ["another Node.js's (V8's version hash differs)", V8_HEADER.version],
+    ['made under other V8 flags (flag hash differs)', V8_HEADER.flags],
+    ["another bundle's (source hash differs)", V8_HEADER.source],
+    ['claiming more data than the file holds', V8_HEADER.length],
+  ])("a cache with this build's first line but %s: rejected by V8 itself, the same output", (_, field) => {
+    const { file } = primed(`v8-header-${field}`);
+    const b = readFileSync(file);
+    const at = b.indexOf(10) + 1 + field;
+    b.writeUInt32LE((b.readUInt32LE(at) + 0x10000) >>> 0, at);
+    const xdg = spoiled(b);
+    expect(probe({ XDG_CACHE_HOME: xdg })).toEqual({ from: null, rejected: true, wants: true });
+    expect(lint({ XDG_CACHE_HOME: xdg })).toEqual({ ...expected, stderr: '' });
+  });
+
+  it("another bundle's real cache under the core's name, with the core's first line: rejected, the same output", () => {
+    const xdg = tmp.join('other-bundle');
+    const r = spawnSync(process.execPath, [bin, 'lint', '--format', 'sarif', conf], { env: envOf({ XDG_CACHE_HOME: xdg }), encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    const reports = readFileSync(join(xdg, 'mchard', `reports-${buildId}-node-${process.version}-${process.arch}.cache`));
+    const core = readFileSync(join(xdg, 'mchard', NAME()));
+    const other = spoiled(Buffer.concat([core.subarray(0, core.indexOf(10) + 1), reports.subarray(reports.indexOf(10) + 1)]));
+    expect(probe({ XDG_CACHE_HOME: other })).toEqual({ from: null, rejected: true, wants: true });
+    expect(lint({ XDG_CACHE_HOME: other })).toEqual({ ...expected, stderr: '' });
+  });
+
+  it('reading a cache loads neither node:v8 nor the stream stack (Node.js 20: the flag is set through the V8 binding), and warns of nothing', () => {
+    const xdg = tmp.join('no-v8');
+    const log = tmp.join('no-v8.modules');
+    const hook = tmp.write('no-v8-hook.cjs', `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(log)}, process.moduleLoadList.join('\\n')));\n`);
+    const cmd = (debug: boolean) =>
+      spawnSync(process.execPath, ['--require', hook, bin, 'lint', conf], { env: envOf({ XDG_CACHE_HOME: xdg, ...(debug ? { MCHARD_DEBUG: '1' } : {}) }), encoding: 'utf8' });
+    const first = cmd(false);
+    expect({ status: first.status, stdout: first.stdout, stderr: first.stderr }).toEqual({ ...expected, stderr: '' });
+    // The second run reads the first one's cache: MCHARD_DEBUG=1 would say if V8 rejected it or it were written again.
+    const second = cmd(true);
+    expect({ status: second.status, stdout: second.stdout, stderr: second.stderr }).toEqual({ ...expected, stderr: '' });
+    const loaded = readFileSync(log, 'utf8').split('\n');
+    const major = Number(process.versions.node.split('.')[0]);
+    if (major === 20) {
+      expect(loaded).toContain('Internal Binding v8');
+      expect(loaded.filter((m) => m === 'NativeModule v8' || m === 'NativeModule stream' || m === 'NativeModule internal/streams/readable')).toEqual([]);
+    }
+    // process.noDeprecation is as it was (not set) after a cache was read.
+    const plain = primed('no-deprecation-left').xdg;
+    const code = `const c = require(${JSON.stringify(bin)}).loadCore(); process.stdout.write(JSON.stringify({ from: c.from, own: Object.prototype.hasOwnProperty.call(process, 'noDeprecation') }));`;
+    expect(JSON.parse(execFileSync(process.execPath, ['-e', code], { env: envOf({ XDG_CACHE_HOME: plain }), encoding: 'utf8' }))).toEqual({ from: 'user', own: false });
+  });
+
+  it.each([['--pending-deprecation'], ['--throw-deprecation'], ['--trace-deprecation'], ['--no-deprecation']])(
+    'under NODE_OPTIONS=%s: the cache is written, then read; the same output, nothing printed',
+    (option) => {
+      const xdg = tmp.join(`deprecation${option}`);
+      const env = { XDG_CACHE_HOME: xdg, NODE_OPTIONS: option };
+      expect(lint(env)).toEqual({ ...expected, stderr: '' });
+      expect(probe(env)).toEqual({ from: 'user', rejected: false, wants: false });
+      expect(lint({ ...env, MCHARD_DEBUG: '1' })).toEqual({ ...expected, stderr: '' });
+    },
+  );
+
+  it("under Node.js's permission model (which refuses process.binding): the checksum is still verified, through node:v8", () => {
+    const xdg = tmp.join('permission');
+    const flags = ['--experimental-permission', '--allow-fs-read=*', '--allow-fs-write=*'];
+    const run = (extra: Record<string, string>) => {
+      const r = spawnSync(process.execPath, [...flags, bin, 'lint', conf], { env: envOf({ XDG_CACHE_HOME: xdg, ...extra }), encoding: 'utf8' });
+      // Node.js's own warning that the permission model is experimental names the process.
+      return { status: r.status, stdout: r.stdout, stderr: r.stderr.replace(/^\(node:\d+\) /gm, '(node:PID) ') };
+    };
+    const off = run({ MCHARD_CODE_CACHE: 'off' });
+    expect(off.status).toBe(expected.status);
+    expect(off.stdout).toBe(expected.stdout);
+    expect(run({})).toEqual(off);
+    const where = () => {
+      const code = `const c = require(${JSON.stringify(bin)}).loadCore(); process.stdout.write(JSON.stringify({ from: c.from, rejected: c.script.cachedDataRejected }));`;
+      return JSON.parse(execFileSync(process.execPath, [...flags, '-e', code], { env: envOf({ XDG_CACHE_HOME: xdg }), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+    };
+    expect(where()).toEqual({ from: 'user', rejected: false });
+    const file = join(xdg, 'mchard', readdirSync(join(xdg, 'mchard')).find((f) => f.startsWith('core-'))!);
+    const b = readFileSync(file);
+    const at = b.indexOf(10) + 1 + Math.floor((b.length - b.indexOf(10)) / 2);
+    b[at] ^= 0x10;
+    writeFileSync(file, b);
+    expect(where()).toEqual({ from: null, rejected: true });
+    expect(run({})).toEqual(off);
   });
 
   it('a cache of another build is not read', () => {
