@@ -20,24 +20,17 @@ export function failureReason(e: unknown): { reason: string; internal: boolean }
 
 /**
  * Runs `work` for `path`. On failure writes `mchard: PATH: REASON[suffix]` to standard error and returns
- * the reason; with MCHARD_DEBUG an internal error's stack follows.
+ * the reason; with MCHARD_DEBUG an internal error's stack follows. Always a promise (perFileNow answers at
+ * once when `work` does).
  */
 export async function perFile<T>(path: string, io: Io, work: () => Promise<T> | T, suffix = ''): Promise<FileOutcome<T>> {
-  const previous = currentFile.path;
-  currentFile.path = path;
-  try {
-    return { ok: true, value: await work() };
-  } catch (e) {
-    return failedOutcome(path, io, e, suffix);
-  } finally {
-    currentFile.path = previous;
-  }
+  return perFileNow(path, io, work, suffix);
 }
 
 /**
- * perFile for work that is usually synchronous: the outcome at once when `work` returns a value or throws,
- * a promise of it when `work` returns a promise (the same outcome, line and path bookkeeping as perFile's).
- * A run over many files then awaits nothing per file.
+ * One file's work, answered at once when `work` returns a value or throws, a promise of the outcome when
+ * `work` returns a promise; `currentFile` names `path` until the work is done. A run over many files then
+ * awaits nothing per file.
  */
 export function perFileNow<T>(path: string, io: Io, work: () => Promise<T> | T, suffix = ''): FileOutcome<T> | Promise<FileOutcome<T>> {
   const previous = currentFile.path;

@@ -693,7 +693,6 @@ function expansionNotes(a: RawAssignment, key: string, notes: EnvFileNote[]): vo
   }
 }
 
-/** Reads an environment file the way systemd does: its assignments, the environment it gives, its notes. */
 /** The characters' text: `chars.map((c) => c.ch).join('')` without the list of strings. */
 function charsText(chars: readonly DecodedChar[]): string {
   let s = '';
@@ -701,6 +700,7 @@ function charsText(chars: readonly DecodedChar[]): string {
   return s;
 }
 
+/** Reads an environment file the way systemd does: its assignments, the environment it gives, its notes. */
 export function readEnvironmentFile(source: SourceText): EnvironmentFile {
   const text = source.text;
   const lines = splitLines(text);

@@ -190,7 +190,7 @@ export const findingOrder = (a: Finding, b: Finding): number =>
 /**
  * Sorts a file's findings by findingOrder, stably, as Array.prototype.sort does. A file has a few findings:
  * those are sorted by insertion, without the generic sort's set-up (its work array, a call per comparison
- * through the builtin); more go to Array.prototype.sort (test/engine/sort-findings.test.ts).
+ * through the builtin); more go to Array.prototype.sort (test/engine/per-file-cuts.test.ts).
  */
 export function sortFindings(findings: Finding[]): void {
   const n = findings.length;

@@ -431,16 +431,16 @@ export function noteRule<const D extends DialectName>(
   });
 }
 
-/**
- * The engine-side check of one report: a span inside the file, a non-empty message, a known severity, a fix
- * state only from a rule that declares a fix. Throws RuleContractError, naming the rule and the problem.
- */
 /** `s.trim() === ''` without the trimmed copy (asked for every finding; test/engine/per-file-cuts.test.ts). */
 export function blank(s: string): boolean {
   for (let k = 0; k < s.length; k++) if (!isRegExpSpace(s.charCodeAt(k))) return false;
   return true;
 }
 
+/**
+ * The engine-side check of one report: a span inside the file, a non-empty message, a known severity, a fix
+ * state only from a rule that declares a fix. Throws RuleContractError, naming the rule and the problem.
+ */
 export function validateReport(rule: Rule, input: FindingInput<unknown>, textLength: number): void {
   const bad = (problem: string): never => {
     throw new RuleContractError(rule.id, problem);

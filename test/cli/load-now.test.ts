@@ -1,16 +1,34 @@
 /**
  * A lint over many files awaits nothing per file when the file's dialect is loaded already: perFileNow
- * and loadFileNow answer at once. They are held here to perFile and loadFile, which they replace in
+ * and loadFileNow answer at once. They are held here to perFile (as it was written before it answered
+ * through perFileNow) and loadFile, which they replace in
  * `lint`: the same outcome, the same line on standard error, the same file-being-processed bookkeeping,
  * and a promise only when a dialect must be loaded first.
  */
 import { symlinkSync } from 'node:fs';
 import fc from 'fast-check';
 import { InputError } from '../../src/input.js';
-import { perFile, perFileNow } from '../../src/cli/per-file.js';
+import { failureReason, perFile, perFileNow, type FileOutcome } from '../../src/cli/per-file.js';
+import { visible } from '../../src/report/visible.js';
 import { loadFile, loadFileNow } from '../../src/cli/files.js';
 import { currentFile, type Io } from '../../src/cli/io.js';
 import { TempDir } from './helpers.js';
+
+/** perFile as it was written before perFileNow (perFile now answers through perFileNow): the reference. */
+async function perFileAsItWas<T>(path: string, io: Io, work: () => Promise<T> | T, suffix = ''): Promise<FileOutcome<T>> {
+  const previous = currentFile.path;
+  currentFile.path = path;
+  try {
+    return { ok: true, value: await work() };
+  } catch (e) {
+    const { reason, internal } = failureReason(e);
+    io.err(`mchard: ${visible(path)}: ${reason}${suffix}\n`);
+    if (internal && process.env.MCHARD_DEBUG) io.err(`${(e as Error)?.stack}\n`);
+    return { ok: false, reason, internal, error: e };
+  } finally {
+    currentFile.path = previous;
+  }
+}
 
 function recorder(): { io: Io; err: string[] } {
   const err: string[] = [];
@@ -43,7 +61,7 @@ function work(kind: Kind, path: string, seen: (string | null)[]): () => unknown 
 }
 
 describe('perFileNow', () => {
-  it('gives perFile’s outcome and line, synchronously unless the work is a promise', async () => {
+  it('gives perFile’s outcome and line (perFile as it was written before), synchronously unless the work is a promise; perFile gives them too', async () => {
     const kinds: Kind[] = ['value', 'input-error', 'internal-error', 'resolves', 'rejects-input', 'rejects-internal', 'throws-string'];
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...kinds), fc.string({ maxLength: 12 }), fc.option(fc.string({ maxLength: 5 }), { nil: null }), fc.constantFrom('', '; not fixed'), async (kind, path, outer, suffix) => {
@@ -53,8 +71,13 @@ describe('perFileNow', () => {
           currentFile.path = outer;
           const a = recorder();
           const seenA: (string | null)[] = [];
-          const old = await perFile(path, a.io, work(kind, path, seenA), suffix);
+          const old = await perFileAsItWas(path, a.io, work(kind, path, seenA), suffix);
           expect(currentFile.path).toBe(outer);
+          const c = recorder();
+          const viaPerFile = await perFile(path, c.io, work(kind, path, []), suffix);
+          expect(currentFile.path).toBe(outer);
+          expect(viaPerFile).toEqual(old);
+          expect(c.err).toEqual(a.err);
           const b = recorder();
           const seenB: (string | null)[] = [];
           const now = perFileNow(path, b.io, work(kind, path, seenB), suffix);
