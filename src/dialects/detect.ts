@@ -241,12 +241,37 @@ interface PathRule {
 
 const inDir = (...names: string[]) => (dir: string) => names.includes(dir);
 
+/**
+ * Folders whose files another program reads, whatever they are named: systemd-tmpfiles, systemd-sysusers,
+ * logrotate, monit, collectd, the Zabbix agent, PHP's extension settings (`memcached.ini`, which the
+ * OpenRC rule below would otherwise take for an instance `memcached.ini` of /etc/conf.d/memcached).
+ */
+const FOREIGN_FOLDERS: readonly PathRule[] = [
+  { may: inDir('tmpfiles.d'), re: /(^|\/)tmpfiles\.d\/[^/]+$/, dialect: null, installed: '/usr/lib/tmpfiles.d/NAME.conf', looksLike: "a systemd-tmpfiles configuration (the folders memcached's service needs, not memcached's options)" },
+  { may: inDir('sysusers.d'), re: /(^|\/)sysusers\.d\/[^/]+$/, dialect: null, installed: '/usr/lib/sysusers.d/NAME.conf', looksLike: "a systemd-sysusers configuration (the memcached user's entry, not memcached's options)" },
+  { may: inDir('logrotate.d'), re: /(^|\/)logrotate\.d\/[^/]+$/, dialect: null, installed: '/etc/logrotate.d/NAME', looksLike: "a logrotate configuration (memcached's log file, not its options)" },
+  { may: inDir('conf.d', 'monit.d', 'monitrc.d'), re: /(^|\/)(monit\/conf\.d|monit\.d|monitrc\.d)\/[^/]+$/, dialect: null, installed: '/etc/monit/conf.d/NAME', looksLike: 'a monit control file (a check of memcached, read by monit)' },
+  { may: (dir) => dir.startsWith('collectd') || dir === 'managed_config', re: /(^|\/)(collectd[^/]*\.d|collectd\/managed_config)\/[^/]+$/, dialect: null, installed: '/etc/collectd/collectd.conf.d/NAME.conf', looksLike: "a collectd configuration (collectd's memcached plugin, a client)" },
+  { may: (dir) => dir.startsWith('zabbix_agent'), re: /(^|\/)zabbix_agent[^/]*\.d\/[^/]+$/, dialect: null, installed: '/etc/zabbix/zabbix_agentd.d/NAME.conf', looksLike: "a Zabbix agent configuration (UserParameter= checks of memcached, a client)" },
+  {
+    may: (dir, base) => base.endsWith('.ini') && (dir === 'conf.d' || dir === 'php.d' || dir === 'mods-available'),
+    re: /(^|\/)(php[^/]*\/(.+\/)?conf\.d|php[^/]*\.d|\d[\d.]*\/(fpm|cli|apache2|cgi|embed|phpdbg|litespeed)\/conf\.d|mods-available)\/[^/]+\.ini$/,
+    dialect: null,
+    installed: '/etc/php.d/NAME.ini',
+    looksLike: "a PHP ini file (the settings of PHP's memcached client extension, not memcached's)",
+  },
+];
+
 const PATH_RULES: readonly PathRule[] = [
+  // Other programs' folders, where files named after memcached are theirs (Debian's own package installs
+  // /usr/lib/tmpfiles.d/memcached.conf): before the rules below, which would take `conf.d/memcached`.
+  ...FOREIGN_FOLDERS,
   { may: inDir('etc'), re: /(^|\/)etc\/memcached\.conf$/, dialect: 'debian', installed: '/etc/memcached.conf' },
   { may: inDir('etc'), re: /(^|\/)etc\/memcached_[^/]+\.conf$/, dialect: 'debian', installed: '/etc/memcached_NAME.conf' },
   { may: inDir('sysconfig'), re: /(^|\/)sysconfig\/memcached[^/]*$/, dialect: 'sysconfig', installed: '/etc/sysconfig/memcached' },
-  // OpenRC names its files after the service, without `.conf` (`/etc/conf.d/memcached.sessions` is an instance).
-  { may: inDir('conf.d'), re: /(^|\/)conf\.d\/memcached(\.(?!conf$)[^/]+)?$/, dialect: 'openrc', installed: '/etc/conf.d/memcached' },
+  // OpenRC names its files after the service, without `.conf` (`/etc/conf.d/memcached.sessions` is an instance;
+  // `memcached.ini` is PHP's or supervisord's).
+  { may: inDir('conf.d'), re: /(^|\/)conf\.d\/memcached(\.(?!(conf|ini)$)[^/]+)?$/, dialect: 'openrc', installed: '/etc/conf.d/memcached' },
   { may: inDir('etc'), re: /(^|\/)etc\/rc\.conf(\.local)?$/, dialect: 'rcconf', installed: '/etc/rc.conf' },
   { may: inDir('rc.conf.d'), re: /(^|\/)rc\.conf\.d\/memcached[^/]*$/, dialect: 'rcconf', installed: '/etc/rc.conf.d/memcached' },
   { may: inDir('system', 'user'), re: /(^|\/)systemd\/(system|user)\/[^/]+\.service$/, dialect: 'systemd', installed: '/etc/systemd/system/NAME.service' },
@@ -294,6 +319,14 @@ interface NameRule {
 /** Names only one format uses: they decide. */
 const STRONG_NAMES: readonly NameRule[] = [
   { may: (b) => b.endsWith('.service'), re: /^[^/]+\.service$/, dialect: 'systemd' },
+  // A unit of another type starts no program of its own: a .target groups services, a .socket or .timer
+  // starts its .service (memcached takes no sockets from systemd; its .service's ExecStart= decides).
+  {
+    may: (b) => b.endsWith('.target') || b.endsWith('.socket') || b.endsWith('.timer') || b.endsWith('.slice') || b.endsWith('.mount'),
+    re: /^[^/]+\.(target|socket|timer|slice|mount)$/,
+    dialect: null,
+    looksLike: "a systemd unit that is not a service (a target, socket, timer, slice or mount unit runs no memcached command: lint the .service unit that does)",
+  },
   { may: (_b, l) => l.includes('compose'), re: /^(docker-)?compose[^/]*\.ya?ml$/i, dialect: 'compose' },
   { may: (b) => b === 'supervisord.conf', re: /^supervisord\.conf$/, dialect: 'supervisord' },
   { may: (b) => b.endsWith('.confd'), re: /^[^/]*memcached[^/]*\.confd$/, dialect: 'openrc' },
@@ -362,6 +395,11 @@ interface Sniffed {
   readonly names: ReadonlySet<string>;
   /** Variables named only in comments (`#IPADDR="127.0.0.1"`): the vocabulary a file documents. */
   readonly commented: ReadonlySet<string>;
+  /**
+   * Lines that are none of: a comment, an option (`-x`), a `[section]`, a template tag (`{{`, `{%`, `<%`)
+   * or Debian's `logfile` directive (assignments count here too): what another program's file is made of.
+   */
+  readonly other: number;
 }
 
 /** `[A-Z0-9_]`. */
@@ -398,6 +436,11 @@ interface Features {
   supervisorSection: boolean;
   otherSection: string | null;
   debianHeader: boolean;
+  other: number;
+  /** A monit `check process|host|... NAME` statement. */
+  monit: boolean;
+  /** collectd's `LoadPlugin x` or `<Plugin x>`. */
+  collectd: boolean;
 }
 
 const UPSTART_STRONG = /^[ \t]*(start on|stop on|respawn|pre-start|post-stop|end script|expect[ \t]+(fork|daemon))\b/;
@@ -455,6 +498,7 @@ function scan(text: string): Features {
     caseOnFirstArgument: false, startBranch: false, rcSubr: false, docker: 0, apiVersion: false, kind: false, services: false,
     playbook: false, dashName: false, ansibleModule: false, imageKey: false, repository: false, bitnamiRepository: false, replicaCount: false,
     program: null, systemdSection: null, supervisorSection: false, otherSection: null, debianHeader: false,
+    other: 0, monit: false, collectd: false,
   };
   // One line at a time, not text.split('\n'): a big file would hold a million strings at once.
   for (let at = 0; at !== -1; ) {
@@ -512,6 +556,10 @@ function scan(text: string): Features {
       } else if (ANSIBLE_LINE.test(line)) f.ansibleModule = true;
       continue;
     }
+    // Not an option, a comment or a section: another program's line, unless a template tag or Debian's
+    // `logfile` directive.
+    if (c !== 123 /* { */ && !(c === 60 && text.charCodeAt(first + 1) === 37) /* <% */ && !text.startsWith('logfile', first)) f.other++;
+    if (c === 60 /* < */ && /^<\/?Plugin[ \t>]/.test(text.slice(first, end))) f.collectd = true;
     // Otherwise only a letter, `_`, `.` or a quote starts what is looked for.
     if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46 || c === 39 || c === 34)) continue;
     // Each expression below runs only on a line that can match it (what it needs, tested first).
@@ -528,6 +576,8 @@ function scan(text: string): Features {
       if (UPSTART_STRONG.test(line)) f.upstartStrong = true;
     }
     if (c === 46 && /^[ \t]*\.[ \t]+\/etc\/rc\.subr/.test(line)) f.rcSubr = true;
+    if (c === 99 /* c */ && /^[ \t]*check[ \t]+(process|host|file|filesystem|fifo|directory|system|program|network)[ \t]/.test(line)) f.monit = true;
+    if (c === 76 /* L */ && /^[ \t]*LoadPlugin[ \t]/.test(line)) f.collectd = true;
     if (LINE_NEEDS.caseOnFirstArgument.may(text, first, end) && CASE_ON_FIRST_ARGUMENT.test(line)) f.caseOnFirstArgument = true;
     if (LINE_NEEDS.startBranch.may(text, first, end) && START_BRANCH.test(line)) f.startBranch = true;
     if (first === start) {
@@ -625,6 +675,7 @@ function sniff(full: string): Sniffed {
     options: f.options,
     names: f.names,
     commented: f.commented,
+    other: f.other,
     signature: { dialect, what, assignments, family: family ?? dialect ?? undefined },
   });
   const nl = text.indexOf('\n');
@@ -671,6 +722,8 @@ function sniff(full: string): Sniffed {
   if (f.supervisorSection) return sig('supervisord', "supervisord's own sections");
 
   // Other applications' formats.
+  if (f.monit && f.options === 0) return sig(null, 'a monit control file (check process ..., read by monit)');
+  if (f.collectd && f.options === 0) return sig(null, "a collectd configuration (LoadPlugin, <Plugin>: collectd's memcached plugin, a client)");
   if (startsJsonLike(text) && isJson(text)) return sig(null, "a JSON file (a client's or an application's settings)");
   if (f.otherSection !== null) return sig(null, `an INI file with [section] headers ([${printable(f.otherSection)}]: an application's configuration)`);
 
@@ -690,7 +743,7 @@ function sniff(full: string): Sniffed {
 
   // Debian's stock file says who reads it.
   if (f.debianHeader) return sig('debian', "Debian's stock header (\"read by the start-memcached script\")");
-  return { assignments: f.assignments, options: f.options, names: f.names, commented: f.commented, signature: null };
+  return { assignments: f.assignments, options: f.options, names: f.names, commented: f.commented, other: f.other, signature: null };
 }
 
 /** What the option-file heuristic would guess; null when the file has neither kind of line. */
@@ -702,6 +755,16 @@ function guessOf(s: Sniffed): 'debian' | 'sysconfig' | null {
 const GUESS_LOOKS: Record<'debian' | 'sysconfig', string> = {
   debian: "memcached options, one or more a line (as Debian's /etc/memcached.conf holds them)",
   sysconfig: 'KEY=value assignments (as /etc/sysconfig/memcached holds them)',
+};
+
+/** Suffixes of formats mchard does not read as option or variable files, whatever the lines look like. */
+const OTHER_FORMATS: Readonly<Record<string, string>> = {
+  '.yml': "a YAML file that is no Compose file, Kubernetes manifest or values of Bitnami's memcached chart (another program's settings)",
+  '.yaml': "a YAML file that is no Compose file, Kubernetes manifest or values of Bitnami's memcached chart (another program's settings)",
+  '.json': "a JSON file (a client's or an application's settings)",
+  '.ini': "an INI file (a client's or an application's settings: PHP's memcached.ini is its client extension's)",
+  '.toml': "a TOML file (an application's settings)",
+  '.xml': 'an XML file (an application\'s settings)',
 };
 
 // ---- Deciding ----
@@ -942,6 +1005,12 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
       const other = otherSysconfig(t, s, because);
       if (other) return other;
     }
+    // Lines, but not one of them an option or an assignment: not a file of memcached's service at all
+    // (a monit check, collectd's plugin, an application's list of servers) whatever its name says.
+    if (guess === null && s.other > 0) {
+      return refusal(t, `another program's file (none of its lines is ${weak.dialect === 'debian' ? 'a memcached option' : 'a KEY=value assignment'})`, 'content', because, [],
+        `its ${clause(because)} suggests ${weak.what}, but none of its lines is ${weak.dialect === 'debian' ? 'a memcached option' : 'a KEY=value assignment'}: another program reads it`);
+    }
     if (guess === null || guess === weak.dialect) {
       const holds = guess === 'debian' ? ', and it holds option lines' : guess === 'sysconfig' ? ', and it holds KEY=value assignments' : '';
       return choice(t, weak.dialect, 'name', 'high', `${because}${holds}`, caveatFor(weak.dialect, s));
@@ -951,6 +1020,9 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
   }
 
   // 5. The option-file heuristic is a guess: refuse, saying what it looks like.
+  // A file named as another format's (`memcached.yml`, `memcached.json`) is that format's, not an option file.
+  const format = OTHER_FORMATS[suffixOf(t.base)];
+  if (path !== '-' && format) return refusal(t, format, 'name', nameText(t));
   if (guess) return refusal(t, GUESS_LOOKS[guess], 'content', 'content', [guess]);
   if (/^\s*$/.test(text)) return refusal(t, null, null, 'the file is empty and its name does not say what reads it');
   return refusal(t, null, null, '');
