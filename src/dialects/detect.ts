@@ -825,6 +825,16 @@ function refusal(t: Target, looksLike: string | null, reason: DetectReason | nul
 }
 
 /** What a file's content says when its path or name decided otherwise (for a caveat). */
+/**
+ * Debian's packaged memcached.service runs the wrapper on /etc/memcached.conf only (Debian 12 ships no
+ * memcached@.service): an instance file is read by the SysV init script, which runs start-memcached once
+ * per /etc/memcached_*.conf (and then ignores /etc/memcached.conf), or by a unit the host adds.
+ */
+const INSTANCE_CAVEAT =
+  "Debian's packaged memcached.service reads only /etc/memcached.conf: this instance file is read by the SysV init script (start-memcached, one memcached per /etc/memcached_*.conf, when systemd does not run the service) or by a memcached@NAME.service of the host's own, so the host decides whether anything reads it";
+
+const joinCaveats = (a: string | null, b: string | null): string | null => (a && b ? `${a}; ${b}` : a ?? b);
+
 function caveatFor(dialect: DialectName, s: Sniffed): string | null {
   if (dialect === 'debian') {
     if (s.signature?.assignments || (!s.signature && s.assignments > 0 && s.assignments >= s.options)) {
@@ -949,7 +959,7 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
       if (!t.system && s.signature && s.signature.family !== rule.dialect && !s.signature.assignments) {
         return refusal(t, s.signature.what, 'content', because, [rule.dialect], `its ${clause(because)} says ${READ_BY[rule.dialect]} reads it, but it looks like ${s.signature.what}`);
       }
-      return choice(t, rule.dialect, 'path', 'certain', because, caveatFor(rule.dialect, s));
+      return choice(t, rule.dialect, 'path', 'certain', because, joinCaveats(rule.installed === '/etc/memcached_NAME.conf' ? INSTANCE_CAVEAT : null, caveatFor(rule.dialect, s)));
     }
   }
 

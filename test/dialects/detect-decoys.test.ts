@@ -111,3 +111,15 @@ describe('the CLI on the installed decoys', () => {
     expect(files).toEqual([['etc/memcached.conf', 'debian']]);
   });
 });
+
+describe("Debian's instance files", () => {
+  it('/etc/memcached_NAME.conf (puppet-waylon installs /etc/memcached_local.conf) says that the host decides whether anything reads it', () => {
+    const d = detectDialect('/etc/memcached_local.conf', real('debian/221-puppetlabs-puppet-waylon-memcached.conf'));
+    if (d.refused) throw new Error(d.message);
+    expect(d.dialect).toBe('debian');
+    expect(d.caveat).toMatch(/^Debian's packaged memcached\.service reads only \/etc\/memcached\.conf: .*SysV init script .*the host decides whether anything reads it$/);
+    // /etc/memcached.conf itself has no such note.
+    const main = detectDialect('/etc/memcached.conf', real('debian/221-puppetlabs-puppet-waylon-memcached.conf'));
+    expect(main.refused ? 'refused' : main.caveat).toBeNull();
+  });
+});
