@@ -279,8 +279,13 @@ function readEnvFile(asg: UnitAssignment, unit: UnitName, access: HostFileAccess
 export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): SystemdConfig {
   const read = accessOf(opts);
   const unit = unitNameOf(source.path);
-  const dropIn = /\.service\.d\/[^/]+\.conf$/.test(withoutTemplateSuffix(source.path.replace(/\\/g, '/')));
   const syntax = parseUnitSyntax(source.text);
+  // A drop-in by its path (`memcached.service.d/x.conf`), or, kept under another name in a repository
+  // (`memcached.service.conf.j2`, `memcached-override.conf`), by an empty "ExecStart=": that line resets
+  // the command of the unit the file extends, and means nothing in a unit of its own.
+  const dropIn =
+    /\.service\.d\/[^/]+\.conf$/.test(withoutTemplateSuffix(source.path.replace(/\\/g, '/'))) ||
+    (unit.guessed && syntax.assignments.some((a) => a.section === 'Service' && a.key === 'ExecStart' && a.value === ''));
   const notes: SystemdNote[] = [];
   let launchFailure: LaunchFailure | null = null;
   let argvUnknown: string | null = null;
