@@ -252,6 +252,9 @@ const FOREIGN_FOLDERS: readonly PathRule[] = [
   { may: inDir('logrotate.d'), re: /(^|\/)logrotate\.d\/[^/]+$/, dialect: null, installed: '/etc/logrotate.d/NAME', looksLike: "a logrotate configuration (memcached's log file, not its options)" },
   { may: inDir('conf.d', 'monit.d', 'monitrc.d'), re: /(^|\/)(monit\/conf\.d|monit\.d|monitrc\.d)\/[^/]+$/, dialect: null, installed: '/etc/monit/conf.d/NAME', looksLike: 'a monit control file (a check of memcached, read by monit)' },
   { may: (dir) => dir.startsWith('collectd') || dir === 'managed_config', re: /(^|\/)(collectd[^/]*\.d|collectd\/managed_config)\/[^/]+$/, dialect: null, installed: '/etc/collectd/collectd.conf.d/NAME.conf', looksLike: "a collectd configuration (collectd's memcached plugin, a client)" },
+  // netdata's collectors (go.d, python.d, charts.d) and alarms (health.d): /usr/lib/netdata/conf.d/go.d/memcached.conf,
+  // /etc/netdata/go.d/memcached.conf (netdata's edit-config copies it there).
+  { may: inDir('go.d', 'python.d', 'charts.d', 'health.d'), re: /(^|\/)(go|python|charts|health)\.d\/[^/]+$/, dialect: null, installed: '/etc/netdata/go.d/NAME.conf (or python.d, charts.d, health.d)', looksLike: "a netdata configuration (its memcached collector or alarms, a client)" },
   { may: (dir) => dir.startsWith('zabbix_agent'), re: /(^|\/)zabbix_agent[^/]*\.d\/[^/]+$/, dialect: null, installed: '/etc/zabbix/zabbix_agentd.d/NAME.conf', looksLike: "a Zabbix agent configuration (UserParameter= checks of memcached, a client)" },
   {
     may: (dir, base) => base.endsWith('.ini') && (dir === 'conf.d' || dir === 'php.d' || dir === 'mods-available'),
@@ -400,6 +403,8 @@ interface Sniffed {
    * or Debian's `logfile` directive (assignments count here too): what another program's file is made of.
    */
   readonly other: number;
+  /** A YAML mapping key alone at the start of a line (`jobs:`): see YAML_LOOKS. */
+  readonly yamlKey: boolean;
 }
 
 /** `[A-Z0-9_]`. */
@@ -441,6 +446,8 @@ interface Features {
   monit: boolean;
   /** collectd's `LoadPlugin x` or `<Plugin x>`. */
   collectd: boolean;
+  /** A YAML mapping key alone at the start of a line (`jobs:`, `config:`): no option or variable file has one. */
+  yamlKey: boolean;
 }
 
 const UPSTART_STRONG = /^[ \t]*(start on|stop on|respawn|pre-start|post-stop|end script|expect[ \t]+(fork|daemon))\b/;
@@ -498,7 +505,7 @@ function scan(text: string): Features {
     caseOnFirstArgument: false, startBranch: false, rcSubr: false, docker: 0, apiVersion: false, kind: false, services: false,
     playbook: false, dashName: false, ansibleModule: false, imageKey: false, repository: false, bitnamiRepository: false, replicaCount: false,
     program: null, systemdSection: null, supervisorSection: false, otherSection: null, debianHeader: false,
-    other: 0, monit: false, collectd: false,
+    other: 0, monit: false, collectd: false, yamlKey: false,
   };
   // One line at a time, not text.split('\n'): a big file would hold a million strings at once.
   for (let at = 0; at !== -1; ) {
@@ -581,6 +588,7 @@ function scan(text: string): Features {
     if (LINE_NEEDS.caseOnFirstArgument.may(text, first, end) && CASE_ON_FIRST_ARGUMENT.test(line)) f.caseOnFirstArgument = true;
     if (LINE_NEEDS.startBranch.may(text, first, end) && START_BRANCH.test(line)) f.startBranch = true;
     if (first === start) {
+      if (!f.yamlKey && text.charCodeAt(end - 1) === 58 /* : */ && /^[A-Za-z_][\w.-]*:$/.test(line)) f.yamlKey = true;
       const y = LINE_NEEDS.yamlTop.may(text, first, end) ? YAML_TOP.exec(line) : null;
       if (y) {
         const rest = y[2].trim();
@@ -676,6 +684,7 @@ function sniff(full: string): Sniffed {
     names: f.names,
     commented: f.commented,
     other: f.other,
+    yamlKey: f.yamlKey,
     signature: { dialect, what, assignments, family: family ?? dialect ?? undefined },
   });
   const nl = text.indexOf('\n');
@@ -743,7 +752,7 @@ function sniff(full: string): Sniffed {
 
   // Debian's stock file says who reads it.
   if (f.debianHeader) return sig('debian', "Debian's stock header (\"read by the start-memcached script\")");
-  return { assignments: f.assignments, options: f.options, names: f.names, commented: f.commented, other: f.other, signature: null };
+  return { assignments: f.assignments, options: f.options, names: f.names, commented: f.commented, other: f.other, yamlKey: f.yamlKey, signature: null };
 }
 
 /** What the option-file heuristic would guess; null when the file has neither kind of line. */
@@ -756,6 +765,9 @@ const GUESS_LOOKS: Record<'debian' | 'sysconfig', string> = {
   debian: "memcached options, one or more a line (as Debian's /etc/memcached.conf holds them)",
   sysconfig: 'KEY=value assignments (as /etc/sysconfig/memcached holds them)',
 };
+
+/** What a file with a YAML mapping key alone on a line is, when no YAML dialect took it. */
+const YAML_LOOKS = "a YAML document (another program's settings: a key alone on its line, such as `jobs:`, is in no option or variable file)";
 
 /** Suffixes of formats mchard does not read as option or variable files, whatever the lines look like. */
 const OTHER_FORMATS: Readonly<Record<string, string>> = {
@@ -1015,6 +1027,8 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
       const other = otherSysconfig(t, s, because);
       if (other) return other;
     }
+    // A YAML document (netdata's `jobs:` with `- name:` items, which would count as options).
+    if (s.yamlKey) return refusal(t, YAML_LOOKS, 'content', because, [], `its ${clause(because)} suggests ${weak.what}, but it is ${YAML_LOOKS}`);
     // Lines, but not one of them an option or an assignment: not a file of memcached's service at all
     // (a monit check, collectd's plugin, an application's list of servers) whatever its name says.
     if (guess === null && s.other > 0) {
@@ -1033,6 +1047,7 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
   // A file named as another format's (`memcached.yml`, `memcached.json`) is that format's, not an option file.
   const format = OTHER_FORMATS[suffixOf(t.base)];
   if (path !== '-' && format) return refusal(t, format, 'name', nameText(t));
+  if (s.yamlKey) return refusal(t, YAML_LOOKS, 'content', 'content');
   if (guess) return refusal(t, GUESS_LOOKS[guess], 'content', 'content', [guess]);
   if (/^\s*$/.test(text)) return refusal(t, null, null, 'the file is empty and its name does not say what reads it');
   return refusal(t, null, null, '');

@@ -33,6 +33,9 @@ const INSTALLED: [string, string, RegExp][] = [
   ['other/218-php-memcached-dev-php-memcached-memcached.ini', '/usr/local/etc/php/conf.d/memcached.ini', /PHP/],
   ['other/218-php-memcached-dev-php-memcached-memcached.ini', '/etc/php/8.2/fpm/conf.d/20-memcached.ini', /PHP/],
   ['other/218-php-memcached-dev-php-memcached-memcached.ini', '/etc/php.d/50-memcached.ini', /PHP/],
+  ['other/224-netdata-netdata-memcached.conf', '/usr/lib/netdata/conf.d/go.d/memcached.conf', /netdata/],
+  ['other/224-netdata-netdata-memcached.conf', '/etc/netdata/go.d/memcached.conf', /netdata/],
+  ['other/225-netdata-netdata-memcached.conf', '/usr/lib/netdata/conf.d/health.d/memcached.conf', /netdata/],
 ];
 
 /** The same files at their repositories' paths (and a copy beside a project), where only name and content tell. */
@@ -59,6 +62,16 @@ describe("decoys: another program's files under memcached's names", () => {
     expect(`${d.looksLike ?? ''} ${d.message}`).toMatch(what);
     // Never the advice to read it as Debian's option file.
     expect(d.message).not.toMatch(/--dialect debian/);
+  });
+
+  it("netdata's go.d job, uncommented as its header invites, is a YAML document wherever it is kept", () => {
+    // The real file (row 224) with its three commented lines uncommented, as a user enables the job.
+    const job = real('other/224-netdata-netdata-memcached.conf').replace(/^#(jobs:|  - name|    address)/gm, '$1');
+    expect(job).toMatch(/^jobs:\n  - name: local\n    address: 127\.0\.0\.1:11211\n$/m);
+    for (const path of ['/srv/monitoring/memcached.conf', '/srv/netdata-config/memcached.conf']) {
+      const d = refused(detectDialect(path, job));
+      expect(d.looksLike).toMatch(/^a YAML document/);
+    }
   });
 
   it("PHP's memcached.ini settings without a section header, in php's conf.d, are not an OpenRC instance", () => {
