@@ -211,12 +211,15 @@ function readBesideCache(file, headerLength, spare) {
   }
 }
 
-/** Writes a cache into the user's folder: a private temporary file, renamed into place. Never throws. */
-function writeUserCache(dir, name, data) {
-  let tmp = null;
+/**
+ * Makes the user's cache folder when it is missing, and says whether a cache may be written there: a
+ * folder of this user's that only they can write. Folders are made only inside one of the user's own
+ * (root running with another user's HOME must not leave root's folders in it). Asked before a cache is
+ * made (createCachedData costs about 8 ms for the core), so a run that cannot keep one (a read-only or
+ * foreign home, as in many containers) does not make one. Never throws.
+ */
+function userCacheFolder(dir) {
   try {
-    // Folders are made only inside one of the user's own (root running with another user's HOME must
-    // not leave root's folders in it).
     let existing = dir;
     for (;;) {
       try {
@@ -237,6 +240,18 @@ function writeUserCache(dir, name, data) {
       debug(`${dir} is not a folder of this user's that only they can write: no cache written`);
       return false;
     }
+    fs.accessSync(dir, fs.constants.W_OK);
+    return true;
+  } catch (e) {
+    debug(`could not write a cache in ${dir}: ${e && (e.code || e.message)}`);
+    return false;
+  }
+}
+
+/** Writes a cache into the user's folder (userCacheFolder said yes): a private temporary file, renamed into place. Never throws. */
+function writeUserCache(dir, name, data) {
+  let tmp = null;
+  try {
     tmp = join(dir, `.${name}.${process.pid}.${Math.random().toString(36).slice(2)}`);
     const fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
     try {
@@ -438,9 +453,12 @@ function loadedGroups(core) {
 /** After a run without a usable cache: each group's compiled code (the functions that ran included) into the user's folder. */
 function saveUserCache(core) {
   let wrote = false;
+  const usable = new Map();
   for (const g of core.loader.loaded.values()) {
     // Without the flag, V8 writes no checksum (and a cache it could not check is never read).
     if (!g.wantsUserCache || !verifyChecksums()) continue;
+    if (!usable.has(g.dir)) usable.set(g.dir, userCacheFolder(g.dir));
+    if (!usable.get(g.dir)) continue;
     const data = g.script.createCachedData();
     if (writeUserCache(g.dir, userCacheName(g.head, g.base), Buffer.concat([Buffer.from(cacheHeader(g.head, true), 'latin1'), data]))) wrote = true;
   }

@@ -395,6 +395,27 @@ describe('the code cache in the user folder', () => {
     expect(existsSync('/.cache/mchard')).toBe(false);
   });
 
+  it('a folder a cache cannot be kept in: no cache is made at all (V8 is not asked for one), a usable one gets it', () => {
+    const made = (xdg: string) => {
+      const code = [
+        `const m = require(${JSON.stringify(bin)});`,
+        'const core = m.loadCore();',
+        'let calls = 0;',
+        'for (const g of core.loader.loaded.values()) { const f = g.script.createCachedData.bind(g.script); g.script.createCachedData = () => (calls++, f()); }',
+        'const wrote = m.saveUserCache(core);',
+        'process.stdout.write(JSON.stringify({ calls, wrote }));',
+      ].join('\n');
+      return JSON.parse(execFileSync(process.execPath, ['-e', code], { env: envOf({ XDG_CACHE_HOME: xdg }), encoding: 'utf8' }));
+    };
+    const blocker = tmp.write('in-the-way', 'x');
+    expect(made(join(blocker, 'cache'))).toEqual({ calls: 0, wrote: false });
+    const foreign = tmp.join('foreign-cache');
+    mkdirSync(join(foreign, 'mchard'), { recursive: true, mode: 0o700 });
+    chmodSync(join(foreign, 'mchard'), 0o777); // writable by every user: not kept there
+    expect(made(foreign)).toEqual({ calls: 0, wrote: false });
+    expect(made(tmp.join('usable-cache'))).toEqual({ calls: 1, wrote: true });
+  });
+
   it('MCHARD_CODE_CACHE=off reads and writes no cache', () => {
     const xdg = tmp.join('off');
     expect(probe({ XDG_CACHE_HOME: xdg, MCHARD_CODE_CACHE: 'off' })).toEqual({ from: null, wants: false });
