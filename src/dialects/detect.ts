@@ -247,21 +247,21 @@ const inDir = (...names: string[]) => (dir: string) => names.includes(dir);
  * OpenRC rule below would otherwise take for an instance `memcached.ini` of /etc/conf.d/memcached).
  */
 const FOREIGN_FOLDERS: readonly PathRule[] = [
-  { may: inDir('tmpfiles.d'), re: /(^|\/)tmpfiles\.d\/[^/]+$/, dialect: null, installed: '/usr/lib/tmpfiles.d/NAME.conf', looksLike: "a systemd-tmpfiles configuration (the folders memcached's service needs, not memcached's options)" },
-  { may: inDir('sysusers.d'), re: /(^|\/)sysusers\.d\/[^/]+$/, dialect: null, installed: '/usr/lib/sysusers.d/NAME.conf', looksLike: "a systemd-sysusers configuration (the memcached user's entry, not memcached's options)" },
-  { may: inDir('logrotate.d'), re: /(^|\/)logrotate\.d\/[^/]+$/, dialect: null, installed: '/etc/logrotate.d/NAME', looksLike: "a logrotate configuration (memcached's log file, not its options)" },
-  { may: inDir('conf.d', 'monit.d', 'monitrc.d'), re: /(^|\/)(monit\/conf\.d|monit\.d|monitrc\.d)\/[^/]+$/, dialect: null, installed: '/etc/monit/conf.d/NAME', looksLike: 'a monit control file (a check of memcached, read by monit)' },
-  { may: (dir) => dir.startsWith('collectd') || dir === 'managed_config', re: /(^|\/)(collectd[^/]*\.d|collectd\/managed_config)\/[^/]+$/, dialect: null, installed: '/etc/collectd/collectd.conf.d/NAME.conf', looksLike: "a collectd configuration (collectd's memcached plugin, a client)" },
+  { may: inDir('tmpfiles.d'), re: /(^|\/)tmpfiles\.d\/[^/]+$/, dialect: null, installed: '/usr/lib/tmpfiles.d/NAME.conf', looksLike: 'a systemd-tmpfiles configuration' },
+  { may: inDir('sysusers.d'), re: /(^|\/)sysusers\.d\/[^/]+$/, dialect: null, installed: '/usr/lib/sysusers.d/NAME.conf', looksLike: 'a systemd-sysusers configuration' },
+  { may: inDir('logrotate.d'), re: /(^|\/)logrotate\.d\/[^/]+$/, dialect: null, installed: '/etc/logrotate.d/NAME', looksLike: 'a logrotate configuration' },
+  { may: inDir('conf.d', 'monit.d', 'monitrc.d'), re: /(^|\/)(monit\/conf\.d|monit\.d|monitrc\.d)\/[^/]+$/, dialect: null, installed: '/etc/monit/conf.d/NAME', looksLike: 'a monit control file' },
+  { may: (dir) => dir.startsWith('collectd') || dir === 'managed_config', re: /(^|\/)(collectd[^/]*\.d|collectd\/managed_config)\/[^/]+$/, dialect: null, installed: '/etc/collectd/collectd.conf.d/NAME.conf', looksLike: 'a collectd configuration' },
   // netdata's collectors (go.d, python.d, charts.d) and alarms (health.d): /usr/lib/netdata/conf.d/go.d/memcached.conf,
   // /etc/netdata/go.d/memcached.conf (netdata's edit-config copies it there).
-  { may: inDir('go.d', 'python.d', 'charts.d', 'health.d'), re: /(^|\/)(go|python|charts|health)\.d\/[^/]+$/, dialect: null, installed: '/etc/netdata/go.d/NAME.conf (or python.d, charts.d, health.d)', looksLike: "a netdata configuration (its memcached collector or alarms, a client)" },
-  { may: (dir) => dir.startsWith('zabbix_agent'), re: /(^|\/)zabbix_agent[^/]*\.d\/[^/]+$/, dialect: null, installed: '/etc/zabbix/zabbix_agentd.d/NAME.conf', looksLike: "a Zabbix agent configuration (UserParameter= checks of memcached, a client)" },
+  { may: inDir('go.d', 'python.d', 'charts.d', 'health.d'), re: /(^|\/)(go|python|charts|health)\.d\/[^/]+$/, dialect: null, installed: '/etc/netdata/go.d/NAME.conf', looksLike: 'a netdata configuration' },
+  { may: (dir) => dir.startsWith('zabbix_agent'), re: /(^|\/)zabbix_agent[^/]*\.d\/[^/]+$/, dialect: null, installed: '/etc/zabbix/zabbix_agentd.d/NAME.conf', looksLike: 'a Zabbix agent configuration' },
   {
     may: (dir, base) => base.endsWith('.ini') && (dir === 'conf.d' || dir === 'php.d' || dir === 'mods-available'),
     re: /(^|\/)(php[^/]*\/(.+\/)?conf\.d|php[^/]*\.d|\d[\d.]*\/(fpm|cli|apache2|cgi|embed|phpdbg|litespeed)\/conf\.d|mods-available)\/[^/]+\.ini$/,
     dialect: null,
     installed: '/etc/php.d/NAME.ini',
-    looksLike: "a PHP ini file (the settings of PHP's memcached client extension, not memcached's)",
+    looksLike: "a PHP ini file (PHP's memcached client's settings)",
   },
 ];
 
@@ -328,7 +328,7 @@ const STRONG_NAMES: readonly NameRule[] = [
     may: (b) => b.endsWith('.target') || b.endsWith('.socket') || b.endsWith('.timer') || b.endsWith('.slice') || b.endsWith('.mount'),
     re: /^[^/]+\.(target|socket|timer|slice|mount)$/,
     dialect: null,
-    looksLike: "a systemd unit that is not a service (a target, socket, timer, slice or mount unit runs no memcached command: lint the .service unit that does)",
+    looksLike: 'a systemd unit that is not a service (it runs no memcached command: lint the .service unit that does)',
   },
   { may: (_b, l) => l.includes('compose'), re: /^(docker-)?compose[^/]*\.ya?ml$/i, dialect: 'compose' },
   { may: (b) => b === 'supervisord.conf', re: /^supervisord\.conf$/, dialect: 'supervisord' },
@@ -731,8 +731,8 @@ function sniff(full: string): Sniffed {
   if (f.supervisorSection) return sig('supervisord', "supervisord's own sections");
 
   // Other applications' formats.
-  if (f.monit && f.options === 0) return sig(null, 'a monit control file (check process ..., read by monit)');
-  if (f.collectd && f.options === 0) return sig(null, "a collectd configuration (LoadPlugin, <Plugin>: collectd's memcached plugin, a client)");
+  if (f.monit && f.options === 0) return sig(null, 'a monit control file');
+  if (f.collectd && f.options === 0) return sig(null, 'a collectd configuration');
   if (startsJsonLike(text) && isJson(text)) return sig(null, "a JSON file (a client's or an application's settings)");
   if (f.otherSection !== null) return sig(null, `an INI file with [section] headers ([${printable(f.otherSection)}]: an application's configuration)`);
 
@@ -767,16 +767,16 @@ const GUESS_LOOKS: Record<'debian' | 'sysconfig', string> = {
 };
 
 /** What a file with a YAML mapping key alone on a line is, when no YAML dialect took it. */
-const YAML_LOOKS = "a YAML document (another program's settings: a key alone on its line, such as `jobs:`, is in no option or variable file)";
+const YAML_LOOKS = "a YAML document (another program's settings: a key alone on a line, such as `jobs:`)";
 
 /** Suffixes of formats mchard does not read as option or variable files, whatever the lines look like. */
 const OTHER_FORMATS: Readonly<Record<string, string>> = {
-  '.yml': "a YAML file that is no Compose file, Kubernetes manifest or values of Bitnami's memcached chart (another program's settings)",
-  '.yaml': "a YAML file that is no Compose file, Kubernetes manifest or values of Bitnami's memcached chart (another program's settings)",
-  '.json': "a JSON file (a client's or an application's settings)",
-  '.ini': "an INI file (a client's or an application's settings: PHP's memcached.ini is its client extension's)",
-  '.toml': "a TOML file (an application's settings)",
-  '.xml': 'an XML file (an application\'s settings)',
+  '.yml': 'a YAML file',
+  '.yaml': 'a YAML file',
+  '.json': 'a JSON file',
+  '.ini': 'an INI file',
+  '.toml': 'a TOML file',
+  '.xml': 'an XML file',
 };
 
 // ---- Deciding ----
@@ -843,7 +843,7 @@ function refusal(t: Target, looksLike: string | null, reason: DetectReason | nul
  * per /etc/memcached_*.conf (and then ignores /etc/memcached.conf), or by a unit the host adds.
  */
 const INSTANCE_CAVEAT =
-  "Debian's packaged memcached.service reads only /etc/memcached.conf: this instance file is read by the SysV init script (start-memcached, one memcached per /etc/memcached_*.conf, when systemd does not run the service) or by a memcached@NAME.service of the host's own, so the host decides whether anything reads it";
+  "Debian's packaged memcached.service reads only /etc/memcached.conf: the SysV init script (one memcached per /etc/memcached_*.conf) or a unit of the host's own reads this file, so the host decides whether anything reads it";
 
 const joinCaveats = (a: string | null, b: string | null): string | null => (a && b ? `${a}; ${b}` : a ?? b);
 
@@ -1046,7 +1046,7 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
   // 5. The option-file heuristic is a guess: refuse, saying what it looks like.
   // A file named as another format's (`memcached.yml`, `memcached.json`) is that format's, not an option file.
   const format = OTHER_FORMATS[suffixOf(t.base)];
-  if (path !== '-' && format) return refusal(t, format, 'name', nameText(t));
+  if (path !== '-' && format) return refusal(t, `${format} (another program's settings)`, 'name', nameText(t));
   if (s.yamlKey) return refusal(t, YAML_LOOKS, 'content', 'content');
   if (guess) return refusal(t, GUESS_LOOKS[guess], 'content', 'content', [guess]);
   if (/^\s*$/.test(text)) return refusal(t, null, null, 'the file is empty and its name does not say what reads it');

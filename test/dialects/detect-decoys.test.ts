@@ -6,14 +6,10 @@
  * Debian's /etc/memcached.conf, a service unit or an OpenRC conf.d file; `mchard lint FOLDER` passes over
  * the installed ones.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { configPathKind, detectDialect, type Detection, type DialectRefusal } from '../../src/dialects/detect.js';
 import { run, TempDir } from '../cli/helpers.js';
-import { ROOT } from '../helpers/paths.js';
-
-const REAL = join(ROOT, 'test', 'fixtures', 'real');
-const real = (f: string) => readFileSync(join(REAL, f), 'utf8');
+import { placeReal, realText as real } from '../helpers/real-fixtures.js';
 
 const refused = (d: Detection): DialectRefusal => {
   if (!d.refused) throw new Error(`read as ${d.dialect}: ${d.explanation}`);
@@ -97,12 +93,7 @@ describe('the CLI on the installed decoys', () => {
   });
   afterEach(() => tmp.cleanup());
 
-  const install = (fixture: string, path: string): string => {
-    const p = join(tmp.path, path);
-    mkdirSync(dirname(p), { recursive: true });
-    writeFileSync(p, readFileSync(join(REAL, fixture)));
-    return p;
-  };
+  const install = (fixture: string, path: string): string => placeReal(tmp.path, fixture, path);
 
   it('fix --dry-run proposes nothing for a monit check named memcached.conf, and says it did not read it (exit 2)', async () => {
     const p = install('other/212-paulnicholson-monit.d-memcached.conf', 'etc/monit.d/memcached.conf');

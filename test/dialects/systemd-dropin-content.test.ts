@@ -5,12 +5,10 @@
  * installed as /usr/local/lib/systemd/system/memcached.service.d/service.conf. It sets no User=, so the unit
  * it extends decides the user: not "root, and memcached exits 64 without -u".
  */
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { run, TempDir } from '../cli/helpers.js';
-import { ROOT } from '../helpers/paths.js';
-
-const REAL = join(ROOT, 'test', 'fixtures', 'real');
+import { placeReal } from '../helpers/real-fixtures.js';
 
 let tmp: TempDir;
 beforeEach(() => {
@@ -18,12 +16,7 @@ beforeEach(() => {
 });
 afterEach(() => tmp.cleanup());
 
-const place = (fixture: string, path: string): string => {
-  const p = join(tmp.path, path);
-  mkdirSync(dirname(p), { recursive: true });
-  copyFileSync(join(REAL, fixture), p);
-  return p;
-};
+const place = (fixture: string, path: string): string => placeReal(tmp.path, fixture, path);
 
 interface Finding {
   ruleId: string;
@@ -52,7 +45,6 @@ describe('a drop-in told by its empty ExecStart=', () => {
   it('a unit of its own without the empty ExecStart= still starts as root and needs -u', async () => {
     const p = join(tmp.path, 'files', 'memcached-custom.conf');
     mkdirSync(dirname(p), { recursive: true });
-    const { writeFileSync } = await import('node:fs');
     writeFileSync(p, '[Service]\nExecStart=/usr/bin/memcached -p 11211 -m 512\n');
     expect((await findings(p)).map((f) => f.ruleId)).toContain('MC202');
   });
