@@ -54,8 +54,10 @@ export interface AuditRequest {
   firewall?: Ruleset | 'live' | 'off';
   /** Networks the suggested nftables rules allow (`--allow`); default: the trusted networks. */
   allow?: string[];
-  /** Where the systemd units' files live (default /etc). */
+  /** Where the configuration files the units read live (default /etc). */
   etc?: string;
+  /** Where systemd's unit files are looked for (default UNIT_DIRS of src/audit/unit.ts). */
+  unitDirs?: readonly string[];
   /** Largest configuration file read (--max-file-size). */
   maxBytes?: number;
   /** systemd's IP filter of a unit and its slices (default: asked of systemd, src/audit/unit-filter.ts). */
@@ -224,7 +226,7 @@ export async function auditProcesses(req: AuditRequest): Promise<AuditOutcome> {
   async function auditOne(p: ProcessInfo): Promise<ProcessAudit> {
     const held = processSockets(p.pid, proc);
     let match: FileMatch | null = null;
-    const unitFile = p.unit ? unitConfigFile(p.unit, req.etc) : null;
+    const unitFile = p.unit ? unitConfigFile(p.unit, req.etc, req.unitDirs) : null;
     if (unitFile) {
       try {
         // The unit of a running process is this host's own configuration: the files it names are read.

@@ -3,7 +3,7 @@
  * reads: `memcached.service` reads Debian's /etc/memcached.conf or RHEL's /etc/sysconfig/memcached;
  * Debian's template `memcached@NAME.service` reads /etc/memcached_NAME.conf.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 
 const UNIT = /^memcached(@[^/]+)?\.service$/;
 
@@ -49,10 +49,86 @@ export function systemdUnitOfCgroup(cgroup: string): string | null {
   return null;
 }
 
-/** The file the unit reads, if it exists under `root` (default /etc). */
-export function unitConfigFile(unit: string, root = '/etc'): string | null {
+/** Where systemd looks for unit files, first found first (systemd.unit(5), the system manager's paths). */
+export const UNIT_DIRS = ['/etc/systemd/system', '/run/systemd/system', '/usr/local/lib/systemd/system', '/lib/systemd/system', '/usr/lib/systemd/system'];
+
+/** The first unit file of that name in `dirs`, its text (up to 256 KiB), or null. */
+function unitText(name: string, dirs: readonly string[]): string | null {
+  for (const d of dirs) {
+    try {
+      const st = statSync(`${d}/${name}`);
+      if (!st.isFile() || st.size > 256 * 1024) return null;
+      return readFileSync(`${d}/${name}`, 'utf8');
+    } catch {
+      // not in this folder
+    }
+  }
+  return null;
+}
+
+/** Whether a drop-in of `names` (in any of `dirs`) sets the command or the environment files. */
+function dropInChangesCommand(names: readonly string[], dirs: readonly string[]): boolean {
+  for (const d of dirs) {
+    for (const n of names) {
+      let entries: string[];
+      try {
+        entries = readdirSync(`${d}/${n}.d`).filter((e) => e.endsWith('.conf'));
+      } catch {
+        continue;
+      }
+      for (const e of entries) {
+        let text = '';
+        try {
+          text = readFileSync(`${d}/${n}.d/${e}`, 'utf8');
+        } catch {
+          return true; // unreadable: it may
+        }
+        if (/^[ \t]*(ExecStart|EnvironmentFile)[ \t]*=/m.test(text)) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * Whether a command is the one RHEL's and Fedora's units run with /etc/sysconfig/memcached's variables
+ * (what the sysconfig dialect models): `/usr/bin/memcached` with `-p $PORT`, `-u $USER`, `-m $CACHESIZE`
+ * and `-c $MAXCONN` in any order (Fedora's `${PORT}` form or RHEL 7's `$PORT`), then `$OPTIONS`, and
+ * nothing else.
+ */
+function stockSysconfigCommand(command: string): boolean {
+  const words = command.replace(/\$\{(\w+)\}/g, '$$$1').split(/[ \t]+/);
+  if (words[0] !== '/usr/bin/memcached' || words.length !== 10 || words[9] !== '$OPTIONS') return false;
+  const pairs = new Set<string>();
+  for (let i = 1; i < 9; i += 2) pairs.add(`${words[i]} ${words[i + 1]}`);
+  return ['-p $PORT', '-u $USER', '-m $CACHESIZE', '-c $MAXCONN'].every((p) => pairs.has(p));
+}
+
+/**
+ * The file the unit reads, under `root` (default /etc), when the unit's own file says so and the file
+ * exists: Debian's memcached.service runs `systemd-memcached-wrapper /etc/memcached.conf`; the unit
+ * memcached ships for RHEL reads `EnvironmentFile=/etc/sysconfig/memcached` into its `-p ${PORT} -u
+ * ${USER} ...` command; a template whose command names `/etc/memcached_%i.conf` reads that file per
+ * instance. Any other unit (memcached's own memcached@.service and OpenMandriva's, which run `-p %i`
+ * with the sysconfig file's variables; a unit of the administrator's own under that name; no unit file
+ * found; a drop-in that sets ExecStart= or EnvironmentFile=) is not modelled by one file: null, and the
+ * process is matched to a file by its arguments, pidfile or listeners instead.
+ */
+export function unitConfigFile(unit: string, root = '/etc', dirs: readonly string[] = UNIT_DIRS): string | null {
   const m = UNIT.exec(unit);
   if (!m) return null;
-  const candidates = m[1] ? [`${root}/memcached_${m[1].slice(1)}.conf`] : [`${root}/memcached.conf`, `${root}/sysconfig/memcached`];
-  return candidates.find((p) => existsSync(p)) ?? null;
+  const template = m[1] ? 'memcached@.service' : 'memcached.service';
+  const text = unitText(m[1] ? unit : template, dirs) ?? (m[1] ? unitText(template, dirs) : null);
+  if (text === null || dropInChangesCommand(m[1] ? [template, unit] : [template], dirs)) return null;
+  const exec = [...text.matchAll(/^[ \t]*ExecStart[ \t]*=[ \t]*(.*)$/gm)].map((x) => x[1].trim()).filter((x) => x !== '');
+  if (exec.length !== 1) return null;
+  let file: string | null = null;
+  if (m[1]) {
+    if (/(^|\s)\/etc\/memcached_%i\.conf(\s|$)/.test(exec[0])) file = `${root}/memcached_${m[1].slice(1)}.conf`;
+  } else if (/^\S*\/systemd-memcached-wrapper[ \t]+\/etc\/memcached\.conf$/.test(exec[0])) {
+    file = `${root}/memcached.conf`;
+  } else if (/^[ \t]*EnvironmentFile[ \t]*=[ \t]*-?\/etc\/sysconfig\/memcached[ \t]*$/m.test(text) && stockSysconfigCommand(exec[0])) {
+    file = `${root}/sysconfig/memcached`;
+  }
+  return file !== null && existsSync(file) ? file : null;
 }
