@@ -522,6 +522,9 @@ export function parseCompose(source: SourceText): ComposeConfig {
   // stacks: `memcached: extends: {file: services.yml, service: memcached}`): read, with unknown options,
   // when no service runs memcached by what this file shows.
   const extendedOnly: ComposeService[] = [];
+  // Services named after memcached with neither image: nor build: (an override file's `memcached:
+  // ports: [...]`): another Compose file merged with this one decides what they run.
+  const fragments: ComposeService[] = [];
   const words = new Map<ComposeService, Words>();
   if (isMap(services)) {
     for (const pair of services.items as Pair<Node, Node>[]) {
@@ -592,6 +595,8 @@ export function parseCompose(source: SourceText): ComposeConfig {
       }
       if (!svc && ext && (/memcache/i.test(name) || /memcache/i.test(ext.service))) {
         extendedOnly.push({ ...common, argvFrom: 'other', commandSkip: 0 });
+      } else if (!svc && !ext && image === null && get(node, 'build') === undefined && /memcache/i.test(name)) {
+        fragments.push({ ...common, argvFrom: 'other', commandSkip: 0 });
       }
       if (svc) {
         found.push(svc);
@@ -614,7 +619,8 @@ export function parseCompose(source: SourceText): ComposeConfig {
   }
 
   const other = found.length === 0 ? (others[0] ?? null) : null;
-  const service = found[0] ?? other?.svc ?? (found.length === 0 ? (extendedOnly[0] ?? null) : null);
+  const service = found[0] ?? other?.svc ?? (found.length === 0 ? (extendedOnly[0] ?? fragments[0] ?? null) : null);
+  const fragment = service !== null && !other && fragments.includes(service);
   const ext = service ? chainOf(service.node).external : null;
   for (const other of found.slice(1)) {
     notes.push({ kind: 'other-service', span: other.keySpan, message: `service ${other.name} also runs memcached; mchard checks only ${service!.name} (the first one)`, service: other.name });
@@ -633,6 +639,15 @@ export function parseCompose(source: SourceText): ComposeConfig {
       `${ext.from === service.name ? 'this service does not set' : 'neither sets'} (command:, entrypoint:, image:, user:, environment:) from there and adds its ports:, so memcached's options, user and reach are decided there, ` +
       `which mchard does not read because this file names it; unknown (service ${ext.service} of ${ext.file} would decide them: check that file, or what docker compose config prints)`;
     notes.push({ kind: 'delegated', span: ext.span ?? service.keySpan, message: argvUnknown, image: service.image });
+  } else if (service && fragment) {
+    // An override file: Compose merges it onto the file that defines the service (docker compose -f
+    // BASE -f THIS, or docker-compose.override.yml onto docker-compose.yml beside it). That file decides
+    // the image, its command and user; this one only adds keys. Nothing says memcached does not run.
+    argvUnknown =
+      `service ${service.name} sets neither image: nor build:, so this file does not run it alone: it is an override that Compose merges onto another Compose file ` +
+      `(docker compose -f BASE -f THIS, or a docker-compose.override.yml onto the docker-compose.yml beside it), which decides the image, memcached's options and its user; ` +
+      `unknown (docker compose config, given the same files, prints the merged service: lint that)`;
+    notes.push({ kind: 'delegated', span: service.keySpan, message: argvUnknown, image: null });
   } else if (service && other) {
     // The memcached image running another program, which may start memcached (zulip's `sh -euc '...
     // exec memcached -S'`): memcached runs, with options and a user this file does not decide.
