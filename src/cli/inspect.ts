@@ -80,8 +80,11 @@ export async function runInspect(argv: string[], io: Io): Promise<number> {
       return (parsed.parts ?? [parsed]).map((config) => {
         const model = analyzeConfig(config, options, hostChecks ? thisHost() : SERVICE_HOST);
         // A container image whose tag names the release decides the version (engine/lint.ts), before any flag.
-        const image = config.image?.info.version.kind === 'exact' ? config.image.info : null;
-        const versionSource = image ? `the image ${image.ref.text} (${image.version.kind === 'exact' ? image.version.why : ''})` : resolver.versionSource(path, null);
+        const iv = config.image?.info.version;
+        const image = iv?.kind === 'exact' || (iv?.kind === 'range' && iv.max !== null) ? config.image!.info : null;
+        const versionSource = image
+          ? `the image ${image.ref.text} (${image.version.kind === 'exact' ? image.version.why : image.version.kind === 'range' && image.version.max ? `${image.version.why}, which ended with ${image.version.max.join('.')}` : ''})`
+          : resolver.versionSource(path, null);
         const inspection = { ...inspectionOf(path, config, model, file.detection), memcachedVersionSource: versionSource };
         choices.set(inspection, file.detection);
         return inspection;

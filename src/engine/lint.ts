@@ -107,8 +107,11 @@ export function analyzeConfig(config: ParsedConfig, options: RuleOptions, host?:
   const asUserHost = startsAs === undefined ? host : { ...(host ?? SERVICE_HOST), root: startsAs === 'root' };
   // A unit's own limits on memcached's sockets (RestrictAddressFamilies=, PrivateNetwork=, SocketBindDeny=).
   const started = config.sandbox ? { ...(asUserHost ?? SERVICE_HOST), sandbox: config.sandbox } : asUserHost;
-  // A container image whose tag names the release decides the version the file is judged for.
-  const imageVersion = config.image?.info.version.kind === 'exact' ? config.image.info.version.version : null;
+  // A container image whose tag names the release decides the version the file is judged for; a floating
+  // tag of a closed series (`memcached:1.4`, `1.5-alpine`) has named its final release since the series
+  // ended (1.4.39, 1.5.22), which is what a pull gets: UDP on by default in every 1.4, for one.
+  const v = config.image?.info.version;
+  const imageVersion = v?.kind === 'exact' ? v.version : v?.kind === 'range' && v.max !== null ? v.max : null;
   const analyzed = analyze(config.argv, { version: imageVersion ?? options.version, host: started });
   const asUser = startsAs !== undefined && startsAs !== 'root' ? { ...analyzed, runsAs: startsAs } : analyzed;
   // The program that starts memcached may not run it, or not for long (sh runs it in the background): whatever

@@ -91,3 +91,25 @@ describe('files that are not memcached configuration, refused as what they are',
     expect(y.candidates).toEqual([]);
   });
 });
+
+describe('a floating tag of a closed series names its final release (kimkelen\'s memcached:1.4, fixture 312)', () => {
+  it('is judged as memcached 1.4.39: UDP 11211 on by default, MC110 and MC920 errors', () => {
+    // Before: judged as mchard's newest known release (TCP only, "UDP is off" in MC920), although every
+    // 1.4 release opens UDP 11211 on every interface unless -U 0 is given.
+    const r = lintText(real('compose/312-Desarrollo-CeSPI-kimkelen-docker-compose.yml'), { dialect: 'compose', path: '/srv/kimkelen/docker/docker-compose.yml' });
+    expect(r.model.version).toEqual([1, 4, 39]);
+    expect(r.model.listeners.map((l) => `${l.transport} ${l.address}:${l.port}`)).toEqual(['tcp 0.0.0.0:11211', 'tcp :::11211', 'udp 0.0.0.0:11211', 'udp :::11211']);
+    expect(findings(r, 'MC110').map((f) => `${f.severity} ${f.line}:${f.column}`)).toEqual(['error 31:20']);
+    expect(findings(r, 'MC920').map((f) => f.severity)).toEqual(['error']);
+  });
+
+  it("an open series (memcached:1.6) or an exact tag is judged as before; e-petitions' memcached:1.5 (313) as 1.5.22", () => {
+    const compose = (image: string) => lintText(`services:\n  cache:\n    image: ${image}\n`, { dialect: 'compose', path: '/srv/app/docker-compose.yml' });
+    expect(compose('memcached:1.4.20').model.version).toEqual([1, 4, 20]);
+    expect(compose('memcached:1.6').model.version).toEqual(compose('memcached:latest').model.version);
+    const e = lintText(real('compose/313-alphagov-e-petitions-docker-compose.yml'), { dialect: 'compose', path: '/srv/e-petitions/docker-compose.yml' });
+    expect(e.model.version).toEqual([1, 5, 22]);
+    expect(e.model.listeners.map((l) => l.transport)).toEqual(['tcp', 'tcp']);
+    expect(findings(e, 'MC101').map((f) => f.severity)).toEqual(['info']);
+  });
+});
