@@ -17,6 +17,7 @@ const refused = (d: Detection): DialectRefusal => {
 
 beforeAll(async () => {
   await loadDialect('compose');
+  await loadDialect('kubernetes');
 });
 
 describe("a Compose override file (vinted's docker-compose.ci.yml, fixture 300)", () => {
@@ -98,7 +99,7 @@ describe('a floating tag of a closed series names its final release (kimkelen\'s
     // 1.4 release opens UDP 11211 on every interface unless -U 0 is given.
     const r = lintText(real('compose/312-Desarrollo-CeSPI-kimkelen-docker-compose.yml'), { dialect: 'compose', path: '/srv/kimkelen/docker/docker-compose.yml' });
     expect(r.model.version).toEqual([1, 4, 39]);
-    expect(r.model.listeners.map((l) => `${l.transport} ${l.address}:${l.port}`)).toEqual(['tcp 0.0.0.0:11211', 'tcp :::11211', 'udp 0.0.0.0:11211', 'udp :::11211']);
+    expect(r.model.listeners.map((l) => (l.transport === 'unix' ? l.path : `${l.transport} ${l.address}:${l.port}`))).toEqual(['tcp 0.0.0.0:11211', 'tcp :::11211', 'udp 0.0.0.0:11211', 'udp :::11211']);
     expect(findings(r, 'MC110').map((f) => `${f.severity} ${f.line}:${f.column}`)).toEqual(['error 31:20']);
     expect(findings(r, 'MC920').map((f) => f.severity)).toEqual(['error']);
   });
@@ -111,5 +112,25 @@ describe('a floating tag of a closed series names its final release (kimkelen\'s
     expect(e.model.version).toEqual([1, 5, 22]);
     expect(e.model.listeners.map((l) => l.transport)).toEqual(['tcp', 'tcp']);
     expect(findings(e, 'MC101').map((f) => f.severity)).toEqual(['info']);
+  });
+});
+
+describe("a workload in an API version the API server no longer serves (pbielak's extensions/v1beta1 Deployment, fixture 314)", () => {
+  it('starts no memcached: kubectl apply fails for it on Kubernetes 1.16 and later', () => {
+    // Before: read as running memcached (starts: yes), with findings and a fix for a pod that is never made.
+    const r = lintText(real('kubernetes/314-pbielak-mc-k8s-memcached.deployment.yaml'), { dialect: 'kubernetes', path: '/srv/mc-k8s/memcached/memcached.deployment.yaml' });
+    expect(r.config.launchFailure?.reason).toMatch(/^Deployment in extensions\/v1beta1 is not served since Kubernetes 1\.16: the API server rejects the object .*use apiVersion: apps\/v1$/);
+    expect(r.model.listeners).toEqual([]);
+    expect(r.findings.map((f) => `${f.ruleId} ${f.severity} ${f.line}:${f.column}`)).toEqual(['MC914 error 1:1']);
+  });
+
+  it('apps/v1, and kinds served in the old version still, are read as before', () => {
+    const text = real('kubernetes/314-pbielak-mc-k8s-memcached.deployment.yaml');
+    const now = lintText(text.replace('extensions/v1beta1', 'apps/v1'), { dialect: 'kubernetes', path: '/srv/x/m.yaml' });
+    expect(now.config.launchFailure).toBeNull();
+    expect(now.model.listeners.length).toBe(2);
+    const cron = (api: string) => lintText(`apiVersion: ${api}\nkind: CronJob\nmetadata:\n  name: c\nspec:\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n            - name: m\n              image: memcached:1.6.21\n`, { dialect: 'kubernetes', path: '/srv/x/c.yaml' });
+    expect(cron('batch/v1').config.launchFailure).toBeNull();
+    expect(cron('batch/v1beta1').config.launchFailure?.reason).toMatch(/^CronJob in batch\/v1beta1 is not served since Kubernetes 1\.25/);
   });
 });
