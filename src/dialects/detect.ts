@@ -269,7 +269,7 @@ const PATH_RULES: readonly PathRule[] = [
     may: inDir('tasks', 'handlers', 'defaults', 'vars', 'meta'),
     re: /(^|\/)(tasks|handlers|defaults|vars|meta)\/[^/]+\.ya?ml$/,
     dialect: null,
-    installed: 'roles/NAME/tasks/main.yml',
+    installed: 'a file of an Ansible role (roles/NAME/…), which a playbook runs',
     looksLike: 'an Ansible role file (tasks, handlers or variables)',
   },
   { may: inDir('group_vars', 'host_vars'), re: /(^|\/)(group|host)_vars\/[^/]+$/, dialect: null, installed: 'group_vars/NAME', looksLike: 'Ansible inventory variables' },

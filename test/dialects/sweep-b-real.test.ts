@@ -83,6 +83,9 @@ describe('files that are not memcached configuration, refused as what they are',
   it("an Ansible task that runs the container (elnebuloso's tasks/main.yml, fixture 309) kept under another name is a task file, not option lines", () => {
     const text = real('ansible/309-elnebuloso-ansible-role-docker-memcached-main.yml');
     expect(refused(detectDialect('/srv/role/tasks/main.yml', text)).reason).toBe('path');
+    // A role's defaults are not "installed as roles/NAME/tasks/main.yml", as the message said before.
+    const defaults = refused(detectDialect('/srv/role/defaults/main.yml', 'docker_memcached_version: "1.5"\n'));
+    expect(defaults.message).toMatch(/\(path defaults\/main\.yml, installed as a file of an Ansible role \(roles\/NAME\/…\), which a playbook runs\)/);
     const r = refused(detectDialect('/srv/playbooks/memcached.yml', text));
     expect(r.looksLike).toBe('an Ansible playbook or task file');
     expect(r.candidates).toEqual([]);
