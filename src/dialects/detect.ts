@@ -625,7 +625,26 @@ function composeRunsMemcached(text: string): boolean {
   if (/^[ \t]+(command|entrypoint)[ \t]*:[^\n]*(^|[\s"'\/\[,])memcached(?=[\s"',\]]|$)/m.test(text) || /^[ \t]+-[ \t]*["']?(\S*\/)?memcached["']?[ \t]*$/m.test(text)) return true;
   // A service named after memcached in an override file (`memcached:` with ports: and no image:): the
   // file it is merged onto decides what it runs, which the compose dialect says.
-  return /^[ \t]+[\w.-]*memcache[\w.-]*:[ \t]*(#.*)?\r?$/im.test(text);
+  return serviceNamedMemcached(text);
+}
+
+/**
+ * Whether a key of the `services:` mapping itself (not `depends_on:` or `volumes:` below it) is named after
+ * memcached: the keys at the indentation of the first one under `services:`, up to the next top-level key.
+ */
+function serviceNamedMemcached(text: string): boolean {
+  const at = /^services:[ \t]*(#.*)?\r?$/m.exec(text);
+  if (!at) return false;
+  let indent: string | null = null;
+  for (const line of text.slice(at.index + at[0].length).split('\n')) {
+    if (/^[ \t]*(#.*)?\r?$/.test(line)) continue;
+    const lead = /^[ \t]*/.exec(line)![0];
+    if (lead === '') return false;
+    indent ??= lead;
+    if (lead !== indent) continue;
+    if (/^[\w.-]*memcache[\w.-]*:[ \t]*(#.*)?\r?$/i.test(line.slice(lead.length))) return true;
+  }
+  return false;
 }
 
 function sniff(full: string): Sniffed {

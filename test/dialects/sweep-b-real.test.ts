@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { detectDialect, type Detection, type DialectRefusal } from '../../src/dialects/detect.js';
+import { detectDialect, holdsMemcached, type Detection, type DialectRefusal } from '../../src/dialects/detect.js';
 import { loadDialect } from '../../src/dialects/index.js';
 import { findings, lintText } from '../helpers/lint.js';
 import { ROOT } from '../helpers/paths.js';
@@ -42,6 +42,12 @@ describe("a Compose override file (vinted's docker-compose.ci.yml, fixture 300)"
     expect(r.config.argvUnknown ?? null).toBeNull();
     expect(r.config.argv.map((t) => t.value)).toEqual(['-p', '11211', '-U', '11211']);
     expect(findings(r, 'MC110').map((f) => f.severity)).toEqual(['error']);
+  });
+
+  it('a memcached named only under depends_on: or volumes: is no memcached service (a folder walk passes the file over)', () => {
+    const app = 'services:\n  app:\n    image: nginx\n    depends_on:\n      memcached:\n        condition: service_healthy\nvolumes:\n  memcached:\n';
+    expect(holdsMemcached('compose', app)).toBe(false);
+    expect(holdsMemcached('compose', real('compose/300-vinted-vmemcached-rs-docker-compose.ci.yml'))).toBe(true);
   });
 
   it('a service not named after memcached in an override is still no memcached service', () => {
