@@ -11,7 +11,9 @@
 //
 // - beside the bundle, dist/FILE.cache, written by the build after a warm-up run (writeCodeCache below:
 //   lint, inspect and SARIF for the core; the other dialects, fix, rules and explain for theirs) for the
-//   Node.js that ran the build; trusted as the bundle is;
+//   Node.js that ran the build, and written again at install (the package's postinstall,
+//   bin/install-cache.js: installCodeCache below) when the installing Node.js rejects them; trusted as
+//   the bundle is;
 // - the user's cache folder ($XDG_CACHE_HOME/mchard, else ~/.cache/mchard), for any other Node.js (a
 //   registry install, a second Node.js version), V8 flags that make V8 reject the build's cache, or a
 //   group the build's warm-up does not run (the language server): written after the first lint,
@@ -209,12 +211,15 @@ function readBesideCache(file, headerLength, spare) {
   }
 }
 
-/** Writes a cache into the user's folder: a private temporary file, renamed into place. Never throws. */
-function writeUserCache(dir, name, data) {
-  let tmp = null;
+/**
+ * Makes the user's cache folder when it is missing, and says whether a cache may be written there: a
+ * folder of this user's that only they can write. Folders are made only inside one of the user's own
+ * (root running with another user's HOME must not leave root's folders in it). Asked before a cache is
+ * made (createCachedData costs about 8 ms for the core), so a run that cannot keep one (a read-only or
+ * foreign home, as in many containers) does not make one. Never throws.
+ */
+function userCacheFolder(dir) {
   try {
-    // Folders are made only inside one of the user's own (root running with another user's HOME must
-    // not leave root's folders in it).
     let existing = dir;
     for (;;) {
       try {
@@ -235,6 +240,18 @@ function writeUserCache(dir, name, data) {
       debug(`${dir} is not a folder of this user's that only they can write: no cache written`);
       return false;
     }
+    fs.accessSync(dir, fs.constants.W_OK);
+    return true;
+  } catch (e) {
+    debug(`could not write a cache in ${dir}: ${e && (e.code || e.message)}`);
+    return false;
+  }
+}
+
+/** Writes a cache into the user's folder (userCacheFolder said yes): a private temporary file, renamed into place. Never throws. */
+function writeUserCache(dir, name, data) {
+  let tmp = null;
+  try {
     tmp = join(dir, `.${name}.${process.pid}.${Math.random().toString(36).slice(2)}`);
     const fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
     try {
@@ -436,9 +453,12 @@ function loadedGroups(core) {
 /** After a run without a usable cache: each group's compiled code (the functions that ran included) into the user's folder. */
 function saveUserCache(core) {
   let wrote = false;
+  const usable = new Map();
   for (const g of core.loader.loaded.values()) {
     // Without the flag, V8 writes no checksum (and a cache it could not check is never read).
     if (!g.wantsUserCache || !verifyChecksums()) continue;
+    if (!usable.has(g.dir)) usable.set(g.dir, userCacheFolder(g.dir));
+    if (!usable.get(g.dir)) continue;
     const data = g.script.createCachedData();
     if (writeUserCache(g.dir, userCacheName(g.head, g.base), Buffer.concat([Buffer.from(cacheHeader(g.head, true), 'latin1'), data]))) wrote = true;
   }
@@ -456,7 +476,14 @@ async function writeCodeCache(dist, samples) {
   const { main } = core.exports;
   const quiet = { out() {}, err() {}, stdoutStream: {}, stdinIsTTY: false };
   const sample = (name) => join(samples, name);
-  const write = (g) => fs.writeFileSync(`${g.file}.cache`, Buffer.concat([Buffer.from(g.header, 'latin1'), g.script.createCachedData()]));
+  // Written to a temporary file and renamed: V8 of Node.js 20 does not check the contents of a cache
+  // beside the bundle (no checksum flag for those), so a run must never find half of one (the install's
+  // warm-up below may write while a run reads).
+  const write = (g) => {
+    const tmp = `${g.file}.cache.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, Buffer.concat([Buffer.from(g.header, 'latin1'), g.script.createCachedData()]), { mode: 0o644 });
+    fs.renameSync(tmp, `${g.file}.cache`);
+  };
   for (const name of ['insecure-debian.conf', 'insecure-rhel.sysconfig']) {
     for (const cmd of ['lint', 'inspect']) await main([cmd, sample(name)], quiet);
   }
@@ -486,6 +513,35 @@ async function writeCodeCache(dist, samples) {
   // rules and explain (their group, rules.js; what they run of the core stays out of the core's cache).
   for (const args of [['rules'], ['explain', 'MC101']]) await main(args, quiet);
   for (const g of core.loader.loaded.values()) if (!written.has(g)) write(g);
+}
+
+/**
+ * The sample files (samples/) the warm-up runs commands on, copied by the build into dist/warm-up/ and so
+ * shipped in the package: the build's warm-up and the install's (installCodeCache) read the same files.
+ */
+const WARM_UP_DIR = 'warm-up';
+const WARM_UP_SAMPLES = ['insecure-debian.conf', 'insecure-rhel.sysconfig', 'insecure-memcached.service', 'insecure-memcached.confd', 'freebsd-rc.conf', 'supervisord-memcached.conf', 'docker-compose.yml'];
+
+/**
+ * At install (the package's postinstall, bin/install-cache.js): when the cache beside the core is
+ * missing or V8 rejects it (the package was packed under another Node.js than the one installing it),
+ * the build's warm-up again, on the samples shipped in dist/warm-up/, for this Node.js: every group's
+ * cache beside its bundle is written anew, so even the first run after the install (an ephemeral CI
+ * job's only one) starts with a cache, and no run writes one into the user's folder. Keeps an accepted
+ * cache as it is. Returns what it did; throws only what writeCodeCache throws (the caller ignores it).
+ */
+async function installCodeCache(dist = DIST) {
+  const core = join(dist, 'mchard.js');
+  if (!fs.existsSync(core) || !fs.existsSync(join(dist, WARM_UP_DIR))) return 'no bundle or no warm-up files: nothing to do';
+  const { wrapped, buffer } = readBundle(core);
+  const header = cacheHeader(wrapped.substring(WRAP_BEFORE.length, WRAP_BEFORE.length + 200));
+  const data = readBesideCache(`${core}.cache`, header.length, buffer);
+  if (data && data.toString('latin1', 0, header.length) === header) {
+    const script = new Script(wrapped, { filename: core, cachedData: data.subarray(header.length) });
+    if (script.cachedDataRejected !== true) return 'the caches beside the bundles are for this Node.js: kept';
+  }
+  await writeCodeCache(dist, join(dist, WARM_UP_DIR));
+  return `wrote the caches beside the bundles for node ${process.version}`;
 }
 
 /**
@@ -575,4 +631,4 @@ if (require.main === module && !answerWithoutCore(process.argv.slice(2))) {
   }
 }
 
-module.exports = { loadCore, loadedGroups, saveUserCache, writeCodeCache, userCacheDir, userCacheName, answerWithoutCore, wrappedSource, readCacheFile, WRAP_BEFORE, WRAP_AFTER };
+module.exports = { loadCore, loadedGroups, saveUserCache, writeCodeCache, installCodeCache, WARM_UP_DIR, WARM_UP_SAMPLES, userCacheDir, userCacheName, answerWithoutCore, wrappedSource, readCacheFile, WRAP_BEFORE, WRAP_AFTER };

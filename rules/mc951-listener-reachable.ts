@@ -19,6 +19,7 @@ export const rule = defineRule({
     { kind: 'manual', page: 'nft(8)' },
     { kind: 'manual', page: 'iptables-save(8)' },
     { kind: 'manual', page: 'ss(8)' },
+    { kind: 'manual', page: 'systemd.resource-control(5)', section: 'IPAddressAllow=, IPAddressDeny=' },
     { kind: 'manual', page: 'netstat(8)' },
     { kind: 'memcached-doc', title: 'memcached wiki: ConfiguringServer, section networking', url: 'https://github.com/memcached/memcached/wiki/ConfiguringServer#networking' },
   ],
@@ -31,7 +32,8 @@ export const rule = defineRule({
       'process is in, which the message names) is on; a specific address from the network of the interface that ' +
       'carries it. Error for the wildcard and public addresses, warning for private ones; addresses inside ' +
       '`--trusted-network` are not reported. Nothing is sent: this is reasoning from the socket table. When the packet ' +
-      "filter could be evaluated (root, nftables and legacy iptables of the process's namespace, or `--ruleset FILE`), " +
+      "filter could be evaluated (root, nftables and legacy iptables of the process's namespace, or `--ruleset FILE`; " +
+      "and systemd's IP filter, `IPAddressAllow=`/`IPAddressDeny=`, of the unit that runs the process, which a packet must pass too), " +
       'the finding follows its verdict for each socket: `open` keeps the severity above; `restricted` names the source ' +
       'ranges the filter lets in, a warning for those outside `trusted-networks` and an info for those inside; `closed` ' +
       'is an info (bound to the network, but the filter drops new connections); `unknown` keeps the severity and says ' +

@@ -48,7 +48,8 @@ import { build } from 'esbuild';
 import ts from 'typescript';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -352,9 +353,14 @@ if (metafile) writeFileSync(resolve(metafile), JSON.stringify(metas));
 }
 
 // 6. The core's code cache: bin/mchard.js runs lint and inspect once on sample files, then writes the
-// compiled code (the functions that ran included) beside the bundle.
+// compiled code (the functions that ran included) beside the bundle. The sample files are copied into
+// dist/warm-up/ first, and shipped: the package's postinstall runs the same warm-up for a Node.js that
+// rejects these caches (bin/install-cache.js).
+const { WARM_UP_DIR, WARM_UP_SAMPLES } = createRequire(import.meta.url)('../bin/mchard.js');
+mkdirSync(join(outdir, WARM_UP_DIR));
+for (const name of WARM_UP_SAMPLES) copyFileSync(join(root, 'samples', name), join(outdir, WARM_UP_DIR, name));
 if (codeCache) {
-  const warm = `require(${JSON.stringify(join(root, 'bin', 'mchard.js'))}).writeCodeCache(${JSON.stringify(outdir)}, ${JSON.stringify(join(root, 'samples'))})`;
+  const warm = `require(${JSON.stringify(join(root, 'bin', 'mchard.js'))}).writeCodeCache(${JSON.stringify(outdir)}, ${JSON.stringify(join(outdir, WARM_UP_DIR))})`;
   const r = spawnSync(process.execPath, ['-e', warm], { cwd: root, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`build: writing the code cache failed: ${r.stderr || r.error}`);
 }

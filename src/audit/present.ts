@@ -41,10 +41,35 @@ export function auditRecord(a: ProcessAudit) {
     version: a.version,
     firewall: a.firewall?.map((f) => ({ socket: f.socket, verdict: f.verdict, from: f.from, reason: f.reason, accepted: f.accepted })) ?? null,
     firewallSuggestion: a.suggestion,
+    systemdIpFilter: unitFilterRecord(a),
     file: a.match ? { path: a.match.expectation.path, dialect: a.match.expectation.dialect, method: a.match.method } : null,
     ...(a.match ? {} : { note: NO_MATCH_NOTE }),
     probes: a.probes,
   };
+}
+
+/**
+ * systemd's IP filter of the process's unit in the JSON output: null when not asked (no unit, or
+ * --no-firewall); `{"unit", "set": false}` when none is set; `{"unit", "set": true, "chain", "lists",
+ * "caveat"}`; `{"unit", "unavailable"}` when systemd could not be asked.
+ */
+function unitFilterRecord(a: ProcessAudit) {
+  const r = a.unitFilter;
+  const unit = a.process.cgroupUnit;
+  if (r === null) return null;
+  if ('unavailable' in r) return { unit, unavailable: r.unavailable };
+  if (r.filter === null) return { unit, set: false };
+  return { unit, set: true, chain: r.filter.chain, lists: r.filter.lists, caveat: r.filter.caveat };
+}
+
+/** One line on systemd's IP filter of the process's unit, when it has one or it could not be read. */
+function unitFilterText(a: ProcessAudit): string | null {
+  const r = a.unitFilter;
+  if (r === null || ('filter' in r && r.filter === null)) return null;
+  if ('unavailable' in r) return `  systemd IP filter of ${shown(a.process.cgroupUnit ?? '')}: not read (${shown(r.unavailable)})`;
+  const f = r.filter!;
+  const lists = f.lists.map((l) => [l.deny.length ? `IPAddressDeny=${l.deny.join(' ')}` : '', l.allow.length ? `IPAddressAllow=${l.allow.join(' ')}` : ''].filter((x) => x).join(' ') + ` (${l.unit})`);
+  return `  systemd IP filter: ${shown(lists.join('; '))}${f.caveat ? `; ${shown(f.caveat)}` : ''}`;
 }
 
 export function auditSummaryText(audits: readonly ProcessAudit[]): string {
@@ -57,6 +82,8 @@ export function auditSummaryText(audits: readonly ProcessAudit[]): string {
     if (mnt.own === false) lines.push(`  mount namespace: ${describeNamespace(mnt)}, not mchard's (its paths name files in its own file system)`);
     const v = a.version;
     lines.push(`  version: ${v.version === null ? shown(v.detail) : `${v.version} (${v.source === 'probe' ? 'its reply to --probe' : v.source === 'package' ? 'package database' : 'read from the binary'}: ${shown(v.detail)})`}`);
+    const filter = unitFilterText(a);
+    if (filter) lines.push(filter);
     if (a.held.length === 0) lines.push('  listens on: nothing');
     a.held.forEach((s, i) => {
       const key = socketKey(s);

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { ProcessInfo } from './types.js';
-import { unitOfCgroup } from './unit.js';
+import { systemdUnitOfCgroup, unitOfCgroup } from './unit.js';
 import { netnsNames, processNamespaces } from '../system/namespaces.js';
 
 function read(path: string): string | null {
@@ -77,6 +77,7 @@ export function readProcess(pid: number, proc = '/proc', users = passwdNames(), 
   const uid = effectiveUid(read(`${proc}/${pid}/status`) ?? '');
   const stat = read(`${proc}/${pid}/stat`);
   const procStat = read(`${proc}/stat`);
+  const cgroup = read(`${proc}/${pid}/cgroup`) ?? '';
   return {
     pid,
     argv0: words[0],
@@ -84,7 +85,8 @@ export function readProcess(pid: number, proc = '/proc', users = passwdNames(), 
     uid,
     user: uid === null ? null : (users.get(uid) ?? null),
     exe,
-    unit: unitOfCgroup(read(`${proc}/${pid}/cgroup`) ?? ''),
+    unit: unitOfCgroup(cgroup),
+    cgroupUnit: systemdUnitOfCgroup(cgroup),
     startedAt: stat && procStat ? startTime(stat, procStat) : null,
     namespaces: processNamespaces(pid, proc, netns),
   };

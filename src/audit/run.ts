@@ -19,7 +19,9 @@ import { classifyAddress } from '../engine/exposure.js';
 import ipaddr from 'ipaddr.js';
 import type { Ruleset } from './firewall/ruleset.js';
 import { readNamespaceRuleset } from './firewall/read.js';
-import { hostDnatTo, socketVerdict, unknownVerdict, type SocketFirewall } from './firewall/verdict.js';
+import { hostDnatTo, socketVerdict, unknownVerdict, type SocketFirewall, type UnitGate } from './firewall/verdict.js';
+import { describeUnitFilter, readUnitIpFilter, type UnitFilterReader, type UnitFilterResult } from './unit-filter.js';
+import { familyOf } from './firewall/space.js';
 import type { NetSocket } from './reach.js';
 import { describeNamespace } from '../system/namespaces.js';
 import type { VersionReport } from '../system/binary-version.js';
@@ -56,6 +58,8 @@ export interface AuditRequest {
   etc?: string;
   /** Largest configuration file read (--max-file-size). */
   maxBytes?: number;
+  /** systemd's IP filter of a unit and its slices (default: asked of systemd, src/audit/unit-filter.ts). */
+  unitFilter?: UnitFilterReader;
 }
 
 export interface ProcessAudit {
@@ -73,6 +77,11 @@ export interface ProcessAudit {
   firewall: SocketFirewall[] | null;
   /** nftables rules that would restrict the open or too-wide listeners (never applied), or null. */
   suggestion: string | null;
+  /**
+   * systemd's IP filter of the unit that runs the process, part of the firewall verdicts: the filter
+   * (null: none set), why it could not be read, or null when not asked (no unit, or --no-firewall).
+   */
+  unitFilter: UnitFilterResult | null;
   config: ParsedConfig;
   findings: Finding[];
 }
@@ -140,11 +149,29 @@ function firewallOf(
   hostNets: readonly HostNetwork[],
   proc: string,
   cache: Map<string, { ruleset: Ruleset } | { unavailable: string }>,
+  unitFilter: UnitFilterResult | null,
 ): SocketFirewall[] | null {
   const mode = req.firewall ?? 'live';
   if (mode === 'off') return null;
   const sockets = held.filter((s): s is NetSocket => s.transport !== 'unix' && classifyAddress(s.address) !== 'loopback');
   if (sockets.length === 0) return [];
+  const filter = unitFilter && 'filter' in unitFilter ? unitFilter.filter : null;
+  const gate = (s: NetSocket): UnitGate | null => (filter ? { allowed: filter.allowed[familyOf(s.address)], label: describeUnitFilter(filter), caveat: filter.caveat } : null);
+  const unread = unitFilter && 'unavailable' in unitFilter ? `; systemd's IP filter of ${p.cgroupUnit} could not be read (${unitFilter.unavailable})` : '';
+  return firewallVerdicts(req, mode, p, sockets, networks, hostNets, proc, cache, gate).map((v) => (unread && v.verdict !== 'closed' ? { ...v, reason: v.reason + unread } : v));
+}
+
+function firewallVerdicts(
+  req: AuditRequest,
+  mode: Ruleset | 'live',
+  p: ProcessInfo,
+  sockets: NetSocket[],
+  networks: readonly HostNetwork[],
+  hostNets: readonly HostNetwork[],
+  proc: string,
+  cache: Map<string, { ruleset: Ruleset } | { unavailable: string }>,
+  gate: (s: NetSocket) => UnitGate | null,
+): SocketFirewall[] {
   let source: { ruleset: Ruleset } | { unavailable: string };
   if (mode === 'live') {
     const net = p.namespaces.net;
@@ -153,9 +180,9 @@ function firewallOf(
     if (!cache.has(key)) cache.set(key, readNamespaceRuleset({ pid: p.pid, own, inode: net.inode, label: describeNamespace(net) }, { proc }));
     source = cache.get(key)!;
   } else source = { ruleset: mode };
-  if ('unavailable' in source) return sockets.map((s) => unknownVerdict(s, source.unavailable));
+  if ('unavailable' in source) return sockets.map((s) => unknownVerdict(s, source.unavailable, gate(s)));
   const ns = { interfaces: interfaceNames(p.pid, proc), addresses: networks.map((n) => n.address) };
-  const verdicts = sockets.map((s) => socketVerdict(source.ruleset, s, ns));
+  const verdicts = sockets.map((s) => socketVerdict(source.ruleset, s, ns, gate(s)));
   // In another namespace (a container): the host may also forward packets to it through destination NAT.
   // Only a namespace the host routes to (a container on a host bridge) can get packets the host forwards.
   if (mode === 'live' && p.namespaces.net.own === false && hostRoutesTo(hostNets, ns.addresses)) {
@@ -180,6 +207,8 @@ export async function auditProcesses(req: AuditRequest): Promise<AuditOutcome> {
   const own = hostNetworks();
   const nsNetworks = new Map<number, HostNetwork[]>();
   const rulesets = new Map<string, { ruleset: Ruleset } | { unavailable: string }>();
+  const unitFilters = new Map<string, UnitFilterResult>();
+  const readUnitFilter = req.unitFilter ?? ((unit: string) => readUnitIpFilter(unit));
   await loadDialect('argv');
   const audits: ProcessAudit[] = [];
   for (const p of findMemcachedProcesses(proc, req.pids)) {
@@ -225,7 +254,13 @@ export async function auditProcesses(req: AuditRequest): Promise<AuditOutcome> {
     const options: RuleOptions = version && !base.versionExplicit ? { ...base, version, versionExplicit: true, versionSource: `the running memcached (${versionReport.detail})` } : base;
     // argv[0] is shown when it names memcached (the dialect skips it); otherwise it would read as an option.
     const config = argvFromWords(/^(?:\S*\/)?memcached$/.test(p.argv0) ? [p.argv0, ...p.words] : p.words, path);
-    const firewall = firewallOf(req, p, held, networks, own, proc, rulesets);
+    // systemd's IP filter of the unit that runs it, asked once per unit; not with --no-firewall.
+    let unitFilter: UnitFilterResult | null = null;
+    if ((req.firewall ?? 'live') !== 'off' && p.cgroupUnit) {
+      if (!unitFilters.has(p.cgroupUnit)) unitFilters.set(p.cgroupUnit, readUnitFilter(p.cgroupUnit));
+      unitFilter = unitFilters.get(p.cgroupUnit)!;
+    }
+    const firewall = firewallOf(req, p, held, networks, own, proc, rulesets, unitFilter);
     const facts: AuditFacts = { process: p, held, match, networks, probes, firewall, foreignNet: foreign, drift: match ? driftOf(match, p, held) : null };
     // memcached honours -u only when started as root; a process still running as root was started so.
     const startedAsRoot = p.uid === 0 || (p.user !== null && p.words.some((w) => w === p.user));
@@ -238,6 +273,6 @@ export async function auditProcesses(req: AuditRequest): Promise<AuditOutcome> {
     });
     const pairs = (firewall ?? []).map((f) => ({ socket: held.find((s): s is NetSocket => s.transport !== 'unix' && socketKey(s) === f.socket)!, firewall: f }));
     const suggestion = suggestRules(pairs, req.allow ?? base.trustedNetworks, p.pid);
-    return { path, process: p, held, match, probes, version: versionReport, networks, firewall, suggestion, config: result.config, findings: result.findings };
+    return { path, process: p, held, match, probes, version: versionReport, networks, firewall, suggestion, unitFilter, config: result.config, findings: result.findings };
   }
 }

@@ -24,6 +24,8 @@ export interface ProcessInfo {
   exe: string | null;
   /** The systemd unit whose cgroup holds the process (`memcached.service`), or null. */
   unit: string | null;
+  /** The systemd unit (service or scope, any name) whose cgroup holds the process, or null: whose IP filter applies. */
+  cgroupUnit: string | null;
   /** When the process started, in milliseconds since the epoch (null when /proc does not say). */
   startedAt: number | null;
   /**

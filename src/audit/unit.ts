@@ -18,6 +18,24 @@ export function unitOfCgroup(cgroup: string): string | null {
   return null;
 }
 
+/**
+ * The systemd unit whose cgroup holds the process, whatever its name: the innermost `.service` or `.scope`
+ * of its path in the unified hierarchy (`0::/system.slice/cache.service`), else in systemd's own v1 one
+ * (`1:name=systemd:/...`); null for a process in no unit (`0::/`, a slice only). Its slices are systemd's to name.
+ */
+export function systemdUnitOfCgroup(cgroup: string): string | null {
+  const lines = cgroup.split('\n');
+  for (const prefix of ['0::', /^\d+:name=systemd:/]) {
+    for (const line of lines) {
+      const path = typeof prefix === 'string' ? (line.startsWith(prefix) ? line.slice(prefix.length) : null) : prefix.test(line) ? line.replace(prefix, '') : null;
+      if (path === null) continue;
+      const unit = path.split('/').reverse().find((part) => /\.(service|scope)$/.test(part));
+      if (unit) return unit;
+    }
+  }
+  return null;
+}
+
 /** The file the unit reads, if it exists under `root` (default /etc). */
 export function unitConfigFile(unit: string, root = '/etc'): string | null {
   const m = UNIT.exec(unit);

@@ -43,7 +43,7 @@ export async function runningDrift(file: FileFacts, pid: number, m: Machine): Pr
         modifiedAt: null,
       },
     },
-    { pid, argv0: 'memcached', words: args.words, uid: null, user: args.user, exe: null, unit: null, startedAt: null, namespaces: unreadNamespaces() },
+    { pid, argv0: 'memcached', words: args.words, uid: null, user: args.user, exe: null, unit: null, cgroupUnit: null, startedAt: null, namespaces: unreadNamespaces() },
     held,
   );
   return d ? describeDrift(d) : null;

@@ -18,6 +18,7 @@ export function proc(words: string[], extra: Partial<ProcessInfo> = {}): Process
     user: 'nobody',
     exe: '/usr/bin/memcached',
     unit: null,
+    cgroupUnit: null,
     startedAt: null,
     namespaces: { net: OWN_NET, mnt: OWN_MNT },
     ...extra,

@@ -2,31 +2,12 @@
  * The audit pipeline on a fake /proc (a process in memcached.service's cgroup, its descriptors and the
  * own socket tables in /proc/PID/net) and a fake /etc: the systemd unit route, and the rule run on what the process holds.
  */
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { symlinkSync, writeFileSync } from 'node:fs';
 import { auditProcesses } from '../../src/audit/run.js';
 import { defaultRuleOptions } from '../../src/engine/defaults.js';
 import { RULES } from '../../rules/index.js';
 import { TempDir } from '../cli/helpers.js';
-
-const HEADER = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n';
-
-function fakeProc(root: string, pid: number, words: string[], cgroup: string, sockets: { table: string; local: string; st: string; inode: number }[]) {
-  const dir = `${root}/${pid}`;
-  mkdirSync(`${dir}/fd`, { recursive: true });
-  writeFileSync(`${dir}/cmdline`, words.join('\u0000') + '\u0000');
-  writeFileSync(`${dir}/comm`, 'memcached\n');
-  writeFileSync(`${dir}/status`, 'Name:\tmemcached\nUid:\t0\t0\t0\t0\n');
-  writeFileSync(`${dir}/cgroup`, cgroup);
-  sockets.forEach((s, i) => symlinkSync(`socket:[${s.inode}]`, `${dir}/fd/${i + 3}`));
-  symlinkSync('/dev/null', `${dir}/fd/0`);
-  mkdirSync(`${dir}/net`, { recursive: true });
-  for (const table of ['tcp', 'tcp6', 'udp', 'udp6', 'unix']) {
-    const rows = sockets
-      .filter((s) => s.table === table)
-      .map((s, i) => `   ${i}: ${s.local} 00000000:0000 ${s.st} 00000000:00000000 00:00000000 00000000     0        0 ${s.inode} 1 0000000000000000 100 0 0 10 0\n`);
-    writeFileSync(`${dir}/net/${table}`, (table === 'unix' ? 'Num       RefCount Protocol Flags    Type St Inode Path\n' : HEADER) + rows.join(''));
-  }
-}
+import { fakeProc } from './fake-proc.js';
 
 describe('auditProcesses', () => {
   let tmp: TempDir;

@@ -395,6 +395,27 @@ describe('the code cache in the user folder', () => {
     expect(existsSync('/.cache/mchard')).toBe(false);
   });
 
+  it('a folder a cache cannot be kept in: no cache is made at all (V8 is not asked for one), a usable one gets it', () => {
+    const made = (xdg: string) => {
+      const code = [
+        `const m = require(${JSON.stringify(bin)});`,
+        'const core = m.loadCore();',
+        'let calls = 0;',
+        'for (const g of core.loader.loaded.values()) { const f = g.script.createCachedData.bind(g.script); g.script.createCachedData = () => (calls++, f()); }',
+        'const wrote = m.saveUserCache(core);',
+        'process.stdout.write(JSON.stringify({ calls, wrote }));',
+      ].join('\n');
+      return JSON.parse(execFileSync(process.execPath, ['-e', code], { env: envOf({ XDG_CACHE_HOME: xdg }), encoding: 'utf8' }));
+    };
+    const blocker = tmp.write('in-the-way', 'x');
+    expect(made(join(blocker, 'cache'))).toEqual({ calls: 0, wrote: false });
+    const foreign = tmp.join('foreign-cache');
+    mkdirSync(join(foreign, 'mchard'), { recursive: true, mode: 0o700 });
+    chmodSync(join(foreign, 'mchard'), 0o777); // writable by every user: not kept there
+    expect(made(foreign)).toEqual({ calls: 0, wrote: false });
+    expect(made(tmp.join('usable-cache'))).toEqual({ calls: 1, wrote: true });
+  });
+
   it('MCHARD_CODE_CACHE=off reads and writes no cache', () => {
     const xdg = tmp.join('off');
     expect(probe({ XDG_CACHE_HOME: xdg, MCHARD_CODE_CACHE: 'off' })).toEqual({ from: null, wants: false });
@@ -494,5 +515,75 @@ describe('the code caches of the other bundles (Compose and YAML, the other dial
     for (const env of [plain, flagged, plain]) expect(lint(env)).toEqual({ ...expected, stderr: '' });
     expect(stamps()).toEqual(before);
     expect(probe(flagged)).toEqual({ from: 'user', rejected: false, wants: false });
+  });
+});
+
+describe('the caches made again at install (the postinstall, bin/install-cache.js)', () => {
+  /** A copy of the built package whose caches beside the bundles were made by another Node.js (their first line says so). */
+  function packedElsewhere(name: string): { root: string; dist: string; bin: string } {
+    const root = tmp.join(name);
+    cpSync(join(ROOT, 'bin'), join(root, 'bin'), { recursive: true });
+    cpSync(join(ROOT, 'dist'), join(root, 'dist'), { recursive: true });
+    const dist = join(root, 'dist');
+    for (const f of readdirSync(dist).filter((x) => x.endsWith('.cache'))) {
+      const text = readFileSync(join(dist, f)).toString('latin1');
+      writeFileSync(join(dist, f), Buffer.from(text.replace(/^(mchard code cache: build \w+, node )v[\d.]+/, '$1v20.0.0'), 'latin1'));
+    }
+    return { root, dist, bin: join(root, 'bin', 'mchard.js') };
+  }
+  const from = (bin: string, xdg: string) => {
+    const code = `const c = require(${JSON.stringify(bin)}).loadCore(); process.stdout.write(JSON.stringify({ from: c.from, wants: c.wantsUserCache }));`;
+    return JSON.parse(execFileSync(process.execPath, ['-e', code], { env: envOf({ XDG_CACHE_HOME: xdg }), encoding: 'utf8' }));
+  };
+  const install = (root: string, prefix: string[] = []) => {
+    const cmd = [...prefix, process.execPath, join(root, 'bin', 'install-cache.js')];
+    return spawnSync(cmd[0], cmd.slice(1), { env: envOf({ MCHARD_DEBUG: '1' }), encoding: 'utf8', timeout: 60_000 });
+  };
+
+  it('the build ships the warm-up files it ran its warm-up on', () => {
+    const { WARM_UP_DIR, WARM_UP_SAMPLES } = createRequire(import.meta.url)(join(ROOT, 'bin', 'mchard.js')) as { WARM_UP_DIR: string; WARM_UP_SAMPLES: string[] };
+    expect(readdirSync(join(ROOT, 'dist', WARM_UP_DIR)).sort()).toEqual([...WARM_UP_SAMPLES].sort());
+    for (const f of WARM_UP_SAMPLES) expect(readFileSync(join(ROOT, 'dist', WARM_UP_DIR, f))).toEqual(readFileSync(join(ROOT, 'samples', f)));
+  });
+
+  it("caches another Node.js made are made again for this one: the first run then takes them and writes nothing in the user's folder", () => {
+    const p = packedElsewhere('install-other');
+    const xdg = tmp.join('install-other-xdg');
+    expect(from(p.bin, xdg)).toEqual({ from: null, wants: true });
+    const r = install(p.root);
+    expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ status: 0, stdout: '', stderr: `mchard: code cache at install: wrote the caches beside the bundles for node ${process.version}\n` });
+    expect(from(p.bin, xdg)).toEqual({ from: 'beside', wants: false });
+    const run = spawnSync(process.execPath, [p.bin, 'lint', conf], { env: envOf({ XDG_CACHE_HOME: xdg }), encoding: 'utf8' });
+    expect({ status: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({ ...expected, stderr: '' });
+    expect(existsSync(join(xdg, 'mchard'))).toBe(false);
+    // Every group's cache, and no temporary file left.
+    expect(readdirSync(p.dist).filter((f) => f.endsWith('.cache')).sort()).toEqual(readdirSync(join(ROOT, 'dist')).filter((f) => f.endsWith('.cache')).sort());
+    expect(readdirSync(p.dist).filter((f) => f.includes('.tmp'))).toEqual([]);
+    for (const f of readdirSync(p.dist).filter((x) => x.endsWith('.cache'))) expect(readFileSync(join(p.dist, f), 'latin1')).toMatch(new RegExp(`^mchard code cache: build ${buildId}, node ${process.version.replace(/\./g, '\\.')} `));
+  });
+
+  it('caches this Node.js takes are kept as they are', () => {
+    const root = tmp.join('install-same');
+    cpSync(join(ROOT, 'bin'), join(root, 'bin'), { recursive: true });
+    cpSync(join(ROOT, 'dist'), join(root, 'dist'), { recursive: true });
+    const stamp = () => readdirSync(join(root, 'dist')).filter((f) => f.endsWith('.cache')).map((f) => statSync(join(root, 'dist', f)).mtimeMs);
+    const before = stamp();
+    const r = install(root);
+    expect([r.status, r.stderr]).toEqual([0, 'mchard: code cache at install: the caches beside the bundles are for this Node.js: kept\n']);
+    expect(stamp()).toEqual(before);
+  });
+
+  it('never fails the install: no bundle yet (a git checkout before prepare), or a folder it cannot write', () => {
+    const bare = tmp.join('install-bare');
+    cpSync(join(ROOT, 'bin'), join(bare, 'bin'), { recursive: true });
+    expect([install(bare).status, install(bare).stderr]).toEqual([0, 'mchard: code cache at install: no bundle or no warm-up files: nothing to do\n']);
+    // dist/ mounted read-only (a mount namespace of the test's own; root ignores file modes).
+    const p = packedElsewhere('install-ro');
+    const before = readFileSync(join(p.dist, 'mchard.js.cache'));
+    const r = install(p.root, ['unshare', '-m', 'sh', '-c', `mount --bind "$0" "$0" && mount -o remount,ro,bind "$0" "$0" && exec "$@"`, p.dist]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/^mchard: code cache at install: not written \((EROFS|EACCES)\)\n$/);
+    expect(readFileSync(join(p.dist, 'mchard.js.cache'))).toEqual(before);
+    expect(readdirSync(p.dist).filter((f) => f.includes('.tmp'))).toEqual([]);
   });
 });

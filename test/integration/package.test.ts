@@ -207,6 +207,31 @@ d('npm pack, then npm install of the tarball into an empty prefix', () => {
     }
   });
 
+  it("a tarball packed under another Node.js: npm's postinstall makes the code caches again for this one", async () => {
+    // The same tarball, with the first line of each cache naming another Node.js (as one packed elsewhere has).
+    const unpacked = tmp.join('other-node');
+    mkdirSync(unpacked);
+    ok(sh('tar', ['-xzf', tarball, '-C', unpacked], tmp.path), 'tar -x');
+    const dist = join(unpacked, 'package', 'dist');
+    const caches = readdirSync(dist).filter((f) => f.endsWith('.cache'));
+    expect(caches.length).toBeGreaterThan(3);
+    for (const f of caches) writeFileSync(join(dist, f), Buffer.from(readFileSync(join(dist, f)).toString('latin1').replace(/^(mchard code cache: build \w+, node )v[\d.]+/, '$1v20.0.0'), 'latin1'));
+    const other = tmp.join('mchard-other-node.tgz');
+    ok(sh('tar', ['-czf', other, '-C', unpacked, 'package'], tmp.path), 'tar -c');
+    const prefix2 = tmp.join('prefix-other');
+    mkdirSync(prefix2);
+    await shAsync('npm', ['install', '--global', '--prefix', prefix2, '--registry', `${registry.url}/`, '--cache', tmp.join('npm-cache'),
+      '--userconfig', tmp.join('user-npmrc'), '--globalconfig', tmp.join('global-npmrc'), '--no-audit', '--no-fund', '--no-update-notifier', other], tmp.path);
+    const installed = join(prefix2, 'lib', 'node_modules', 'mchard');
+    for (const f of caches) expect(readFileSync(join(installed, 'dist', f), 'latin1').split('\n')[0]).toMatch(new RegExp(` node ${process.version.replace(/\./g, '\\.')} `));
+    // The first run takes the core's cache beside the bundle and writes none into the user's folder.
+    const xdg = tmp.join('other-node-xdg');
+    const r = spawnSync(join(prefix2, 'bin', 'mchard'), ['lint', 'insecure-debian.conf'], { cwd: tmp.path, env: { ...env([dirname(process.execPath)]), XDG_CACHE_HOME: xdg, MCHARD_DEBUG: '1' }, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('');
+    expect(existsSync(join(xdg, 'mchard'))).toBe(false);
+  }, 300_000);
+
   it('an unknown command is one line on stderr and exit 2', () => {
     const r = mchard(['lnt']);
     expect(r).toEqual({ code: 2, out: '', err: 'mchard: unknown command "lnt" (did you mean lint?)\n' });

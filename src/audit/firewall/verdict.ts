@@ -110,8 +110,62 @@ function describe(region: Region, ifaces: Interfaces): { from: string[]; accepte
   return { from, accepted, sources };
 }
 
-/** The verdict for one socket under `rs` (already read for the socket's namespace). */
-export function socketVerdict(rs: Ruleset, s: NetSocket, ns: NamespaceFacts): SocketFirewall {
+/**
+ * A second filter on the way, after the packet filter: systemd's per-unit IP filter of the process
+ * (src/audit/unit-filter.ts), as the remote addresses it lets through for the socket's family.
+ */
+export interface UnitGate {
+  allowed: AddrSet;
+  /** How it is named in reasons: `systemd's IP filter (IPAddressDeny=... of memcached.service)`. */
+  label: string;
+  /** Why it may not be applied at all (systemd in a container), or null. */
+  caveat: string | null;
+}
+
+/**
+ * The verdict for one socket under `rs` (already read for the socket's namespace) and, when the process
+ * runs in a systemd unit with an IP filter, that filter too: a packet must pass both.
+ */
+export function socketVerdict(rs: Ruleset, s: NetSocket, ns: NamespaceFacts, unit: UnitGate | null = null): SocketFirewall {
+  const v = packetFilterVerdict(rs, s, ns, unit && !unit.caveat ? unit : null);
+  return unit && unit.caveat ? maybeGated(v, unit) : v;
+}
+
+/** The verdict when the packet filter could not be read, and the unit's IP filter (if any) could be. */
+export function unknownVerdict(s: NetSocket, reason: string, unit: UnitGate | null = null): SocketFirewall {
+  const v: SocketFirewall = { socket: socketKey(s), verdict: 'unknown', from: [], reason, sources: AddrSet.empty(familyOf(s.address)), accepted: [] };
+  if (!unit || !unit.allowed.isEmpty()) return v;
+  // The unit's filter drops every packet from other hosts, whatever the packet filter does.
+  if (unit.caveat) return { ...v, reason: `${reason}; ${unit.label} drops every packet from other hosts, where systemd applies it: ${unit.caveat}` };
+  return { ...v, verdict: 'closed', reason: `${unit.label} drops every packet from other hosts (the packet filter was not read: ${reason})` };
+}
+
+/**
+ * An open or restricted verdict when the unit's filter may or may not be applied (caveat): unknown when
+ * the filter would change it, with what it would let in; the sources accepted for certain are those both
+ * let through.
+ */
+function maybeGated(v: SocketFirewall, unit: UnitGate): SocketFirewall {
+  const narrowed = v.sources.intersect(unit.allowed);
+  if (v.verdict === 'closed' || narrowed.equals(v.sources)) return v;
+  const lets = unit.allowed.isEmpty() ? 'would drop every packet from other hosts' : `would let in only ${unit.allowed.toCidrs().join(', ')}`;
+  const accepted = v.accepted
+    .map((g) => ({ interfaces: g.interfaces, sources: setOfCidrs(v.sources.family, g.sources).intersect(unit.allowed).toCidrs() }))
+    .filter((g) => g.sources.length > 0);
+  return { ...v, verdict: 'unknown', reason: `${v.reason}; ${unit.label} ${lets}, where systemd applies it: ${unit.caveat}`, sources: narrowed, from: narrowed.toCidrs(), accepted };
+}
+
+function setOfCidrs(family: Family, cidrs: readonly string[]): AddrSet {
+  let out = AddrSet.empty(family);
+  for (const c of cidrs) {
+    const [addr, len] = c.split('/');
+    const base = parseAddress(family, addr);
+    if (base !== null) out = out.union(AddrSet.prefix(family, base, Number(len)));
+  }
+  return out;
+}
+
+function packetFilterVerdict(rs: Ruleset, s: NetSocket, ns: NamespaceFacts, unit: UnitGate | null): SocketFirewall {
   const family = familyOf(s.address);
   const wildcard = s.address === '0.0.0.0' || s.address === '::';
   const local = ns.addresses
@@ -139,9 +193,19 @@ export function socketVerdict(rs: Ruleset, s: NetSocket, ns: NamespaceFacts): So
     }
   }
   unknown = unknown.minus(accepted);
+  // systemd's filter of the unit, applied (no caveat): a packet must pass it too. Named as an origin of
+  // the verdict only where it takes something away.
+  let gated = false;
+  if (unit) {
+    const a = accepted.withSources(unit.allowed);
+    const u = unknown.withSources(unit.allowed);
+    gated = !a.parts.every((p, i) => p.equals(accepted.parts[i])) || !u.parts.every((p, i) => p.equals(unknown.parts[i]));
+    accepted = a;
+    unknown = u;
+  }
   const d = describe(accepted, ifaces);
   const base = { socket: socketKey(s), from: d.from, sources: d.sources, accepted: d.accepted };
-  const origin = rs.origin.join(' and ');
+  const origin = [...rs.origin, ...(gated && unit ? [unit.label] : [])].join(' and ');
   if (!unknown.isEmpty()) {
     const sure = accepted.isEmpty() ? '' : `; accepted for certain from ${d.from.join(', ')}`;
     return { ...base, verdict: 'unknown', reason: `${origin}: not decided: ${why ?? 'not understood'}${sure}` };
@@ -155,10 +219,6 @@ export function socketVerdict(rs: Ruleset, s: NetSocket, ns: NamespaceFacts): So
   };
 }
 
-/** The verdict when the ruleset could not be read. */
-export function unknownVerdict(s: NetSocket, reason: string): SocketFirewall {
-  return { socket: socketKey(s), verdict: 'unknown', from: [], reason, sources: AddrSet.empty(familyOf(s.address)), accepted: [] };
-}
 
 
 /**
