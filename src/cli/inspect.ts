@@ -4,6 +4,7 @@
  */
 import { COMMON_OPTIONS, oneOf, parseCommandArgs, parseMaxFileSize, UsageError } from './args.js';
 import { loadFile, parseDialectFlag, parseVersionFlag, OptionResolver, RefusedError } from './files.js';
+import { companionsOf } from './companions.js';
 import { parseConfig } from '../dialects/index.js';
 import { analyzeConfig } from '../engine/lint.js';
 import { thisHost, isSystemPath } from '../host.js';
@@ -75,7 +76,10 @@ export async function runInspect(argv: string[], io: Io): Promise<number> {
       const options = resolver.ruleOptions(path, null);
       const hostChecks = values['no-host-checks'] ? false : values['host-checks'] || isSystemPath(path);
       const flag = values['no-host-checks'] ? false : values['host-checks'] ? true : undefined;
-      const parsed = parseConfig(file.source, file.dialect, { hostFiles: hostFileAccess(path, flag, positionals) });
+      const parsed = parseConfig(file.source, file.dialect, {
+        hostFiles: hostFileAccess(path, flag, positionals),
+        ...(file.dialect === 'compose' ? { composeOverride: companionsOf(path).composeOverride ?? null } : {}),
+      });
       // A manifest with several memcached workloads: one inspection each.
       return (parsed.parts ?? [parsed]).map((config) => {
         const model = analyzeConfig(config, options, hostChecks ? thisHost() : SERVICE_HOST);

@@ -34,7 +34,7 @@
  */
 import { CST, isAlias, isMap, isScalar, isSeq, parseDocument, Parser, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import type { ArgToken, SourceText, Span } from '../source.js';
-import type { Dialect, LaunchFailure, Note, ParseErrorNote, ParsedConfig } from './types.js';
+import type { Dialect, LaunchFailure, Note, ParseContext, ParseErrorNote, ParsedConfig } from './types.js';
 import { goShellwords, interpolate, scalarChars } from './compose-words.js';
 import { tokenOf, valueOf, type SrcChar } from './sourced.js';
 import type { PublishedPort, ReachData } from './container-reach.js';
@@ -445,7 +445,7 @@ function extendsChain(doc: Document, services: unknown, start: YAMLMap): Extends
   }
 }
 
-export function parseCompose(source: SourceText): ComposeConfig {
+export function parseCompose(source: SourceText, context?: ParseContext): ComposeConfig {
   const text = source.text;
   const depth = yamlNestingBound(text);
   if (depth > MAX_YAML_DEPTH) {
@@ -737,7 +737,13 @@ export function parseCompose(source: SourceText): ComposeConfig {
     // (An entry both services give is published once; a service's own list is taken as written.)
     const seen = new Set<string>();
     const published = portNodes.length > 1 ? portNodes.flatMap((n) => publishedPorts(n, text)).filter((p) => !seen.has(p.text) && seen.add(p.text)) : publishedPorts(portsNode, text);
-    const reach: ReachData = mode === 'host' ? { mode: 'host', published: [] } : { mode: 'container', published };
+    // docker compose merges the override file beside a file of its default name (docker-compose.override.yml):
+    // its ports: may publish what this file does not, and mchard does not read it.
+    const override = context?.composeOverride ?? null;
+    const unpublished = override
+      ? `inside the container; no ports: entry of this file publishes it, but docker compose merges ${override} beside it, which mchard does not read and whose ports: may (docker compose config shows the merged service)`
+      : undefined;
+    const reach: ReachData = mode === 'host' ? { mode: 'host', published: [] } : { mode: 'container', published, ...(unpublished && !published.length ? { unpublished } : {}) };
     const reachSpan = spanOf(portsNode) ?? spanOf(exposeNode) ?? service.keySpan;
     notes.push({
       kind: 'container-reach',
@@ -747,7 +753,9 @@ export function parseCompose(source: SourceText): ComposeConfig {
           ? `network_mode: host: memcached binds the host's own interfaces`
           : published.length
             ? `ports: publishes ${published.map((p) => p.text).join(', ')} on the host`
-            : `no ports: are published: memcached is reachable only from containers on the same Compose network${exposeNode ? ' (expose: does not publish)' : ''}`,
+            : override
+              ? `no ports: of this file are published, but docker compose merges ${override} beside it, which mchard does not read and whose ports: may publish memcached`
+              : `no ports: are published: memcached is reachable only from containers on the same Compose network${exposeNode ? ' (expose: does not publish)' : ''}`,
       ...reach,
     });
   }
@@ -783,7 +791,7 @@ export const composeDialect: Dialect = {
   title: 'docker-compose service command:',
   defaultUser: 'memcache',
   commentChars: '#',
-  parse: parseCompose,
+  parse: (source, context) => parseCompose(source, context),
   /** The end of the last `command:` word that memcached receives; without a command, the service key. */
   insertionPoint(config) {
     const c = config as ComposeConfig;

@@ -853,6 +853,8 @@ function otherSysconfig(t: Target, s: Sniffed, because: string): DialectRefusal 
 export interface Companions {
   /** The text of the `Chart.yaml` in the same folder, for a `values*.yaml` file. */
   readonly chartYaml?: string | null;
+  /** For a Compose file of a default name: the override file beside it that docker compose merges (ParseContext). */
+  readonly composeOverride?: string | null;
 }
 
 /** What a Chart.yaml says about Bitnami's memcached chart: it is that chart, it depends on it, or neither. */

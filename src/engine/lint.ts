@@ -31,6 +31,8 @@ export interface LintSettings {
   audit?: AuditFacts;
   /** Other host files the file names (a unit's EnvironmentFile=) that may be read; default none. */
   hostFiles?: HostFileAccess;
+  /** The Compose override file beside a Compose file (ParseContext.composeOverride). */
+  composeOverride?: string | null;
 }
 
 export interface LintResult {
@@ -152,7 +154,7 @@ export function analyzeConfig(config: ParsedConfig, options: RuleOptions, host?:
 }
 
 export function lintSource(source: SourceText, dialect: DialectName, settings: LintSettings): LintResult {
-  const context = { hostFiles: settings.hostFiles };
+  const context = { hostFiles: settings.hostFiles, composeOverride: settings.composeOverride };
   const config = parseConfig(source, dialect, context);
   const severities = settings.severities ?? NO_SEVERITIES;
   const reader = dialectOf(dialect);
