@@ -206,9 +206,11 @@ function buildSea() {
 }
 
 /**
- * A copy of the package as a registry install of another Node.js sees it: bin/ and dist/ without the
- * code cache the build wrote (it belongs to the Node.js that ran the build), so mchard makes its own in
- * the user's cache folder on the first run.
+ * A copy of the package as an install for another Node.js without its postinstall sees it
+ * (`npm install --ignore-scripts`; with it, bin/install-cache.js writes the caches beside the bundles
+ * again and a run is the "lint 1 file" case): bin/ and dist/ without the code cache the build wrote (it
+ * belongs to the Node.js that ran the build), so mchard makes its own in the user's cache folder on the
+ * first run.
  */
 function installWithoutShippedCache(dir) {
   const home = join(dir, 'install');

@@ -7,11 +7,22 @@ import { existsSync } from 'node:fs';
 
 const UNIT = /^memcached(@[^/]+)?\.service$/;
 
+/**
+ * The components of a cgroup path that name the system manager's units: below `user@UID.service` the
+ * units are a user's own systemd's (`.../user@1000.service/app.slice/memcached.service` is that user's
+ * memcached.service, not the system's), so the path is cut after it.
+ */
+function systemParts(path: string): string[] {
+  const parts = path.split('/').filter((p) => p !== '');
+  const user = parts.findIndex((p) => /^user@\d+\.service$/.test(p));
+  return user >= 0 ? parts.slice(0, user + 1) : parts;
+}
+
 /** The memcached unit among the process's cgroup paths (v2 `0::/system.slice/x.service`, or v1), or null. */
 export function unitOfCgroup(cgroup: string): string | null {
   for (const line of cgroup.split('\n')) {
     const path = line.split(':').slice(2).join(':');
-    for (const part of path.split('/').reverse()) {
+    for (const part of systemParts(path).reverse()) {
       if (UNIT.test(part)) return part;
     }
   }
@@ -22,6 +33,8 @@ export function unitOfCgroup(cgroup: string): string | null {
  * The systemd unit whose cgroup holds the process, whatever its name: the innermost `.service` or `.scope`
  * of its path in the unified hierarchy (`0::/system.slice/cache.service`), else in systemd's own v1 one
  * (`1:name=systemd:/...`); null for a process in no unit (`0::/`, a slice only). Its slices are systemd's to name.
+ * A unit of a user's own systemd is not the system manager's to answer for: the user manager's unit,
+ * `user@UID.service`, is the one named then.
  */
 export function systemdUnitOfCgroup(cgroup: string): string | null {
   const lines = cgroup.split('\n');
@@ -29,7 +42,7 @@ export function systemdUnitOfCgroup(cgroup: string): string | null {
     for (const line of lines) {
       const path = typeof prefix === 'string' ? (line.startsWith(prefix) ? line.slice(prefix.length) : null) : prefix.test(line) ? line.replace(prefix, '') : null;
       if (path === null) continue;
-      const unit = path.split('/').reverse().find((part) => /\.(service|scope)$/.test(part));
+      const unit = systemParts(path).reverse().find((part) => /\.(service|scope)$/.test(part));
       if (unit) return unit;
     }
   }

@@ -116,6 +116,8 @@ describe("reading a unit's IP filter from systemd", () => {
     expect(systemdUnitOfCgroup('12:pids:/x\n1:name=systemd:/system.slice/memcached@a.service\n0::/\n')).toBe('memcached@a.service');
     expect(systemdUnitOfCgroup('0::/\n')).toBeNull();
     expect(systemdUnitOfCgroup('0::/system.slice\n')).toBeNull();
+    // Under a user's own systemd: the system manager knows the user manager's unit, not the user's units.
+    expect(systemdUnitOfCgroup('0::/user.slice/user-1000.slice/user@1000.service/app.slice/memcached.service\n')).toBe('user@1000.service');
   });
 });
 

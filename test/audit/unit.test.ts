@@ -8,6 +8,8 @@ describe('the systemd unit of a process', () => {
     expect(unitOfCgroup('0::/user.slice/user-0.slice/session-3.scope\n')).toBeNull();
     expect(unitOfCgroup('0::/\n')).toBeNull();
     expect(unitOfCgroup('0::/system.slice/memcached-exporter.service\n')).toBeNull();
+    // A user's own systemd's memcached.service is not the system's: it reads no /etc/memcached.conf.
+    expect(unitOfCgroup('0::/user.slice/user-1000.slice/user@1000.service/app.slice/memcached.service\n')).toBeNull();
   });
 
   it('maps a unit to the file that exists: Debian, RHEL, or the template instance', () => {
