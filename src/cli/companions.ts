@@ -9,7 +9,9 @@ import type { Companions } from '../dialects/detect.js';
  * read, never through a symbolic link; anything else counts as absent.
  */
 export function companionsOf(path: string): Companions {
-  if (path === '-' || !/^values([.-][^/]*)?\.ya?ml$/.test(basename(path))) return {};
+  if (path === '-') return {};
+  if (/^(docker-)?compose\.ya?ml$/.test(basename(path))) return { composeOverride: composeOverrideOf(path) };
+  if (!/^values([.-][^/]*)?\.ya?ml$/.test(basename(path))) return {};
   for (const name of ['Chart.yaml', 'Chart.yml']) {
     const chart = join(dirname(path), name);
     try {
@@ -29,4 +31,21 @@ export function companionsOf(path: string): Companions {
     }
   }
   return {};
+}
+
+/**
+ * The override file docker compose merges onto a file of one of its default names found in the same folder
+ * (compose.override.yaml, compose.override.yml, docker-compose.override.yaml, docker-compose.override.yml):
+ * its name, or null. Only whether it is there is looked at: mchard never reads it.
+ */
+function composeOverrideOf(path: string): string | null {
+  for (const name of ['compose.override.yaml', 'compose.override.yml', 'docker-compose.override.yaml', 'docker-compose.override.yml']) {
+    try {
+      lstatSync(join(dirname(path), name));
+      return name;
+    } catch {
+      // not there
+    }
+  }
+  return null;
 }

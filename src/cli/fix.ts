@@ -436,6 +436,7 @@ async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Int
         extendSafeFixes: cfg?.extendSafeFixes,
         extendUnsafeFixes: cfg?.extendUnsafeFixes,
         fixHost: hostChecksApply(path) ? hostAccess() : null,
+        ...(detection.dialect === 'compose' ? { composeOverride: companionsOf(path).composeOverride ?? null } : {}),
       });
       diff = plan.changed ? (await import('../fix/diff.js')).unifiedDiff(path, plan.original, plan.text, color, plan.origin) : null;
     } catch (e) {

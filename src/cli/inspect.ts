@@ -4,6 +4,7 @@
  */
 import { COMMON_OPTIONS, oneOf, parseCommandArgs, parseMaxFileSize, UsageError } from './args.js';
 import { loadFile, parseDialectFlag, parseVersionFlag, OptionResolver, RefusedError } from './files.js';
+import { companionsOf } from './companions.js';
 import { parseConfig } from '../dialects/index.js';
 import { analyzeConfig } from '../engine/lint.js';
 import { thisHost, isSystemPath } from '../host.js';
@@ -75,13 +76,19 @@ export async function runInspect(argv: string[], io: Io): Promise<number> {
       const options = resolver.ruleOptions(path, null);
       const hostChecks = values['no-host-checks'] ? false : values['host-checks'] || isSystemPath(path);
       const flag = values['no-host-checks'] ? false : values['host-checks'] ? true : undefined;
-      const parsed = parseConfig(file.source, file.dialect, { hostFiles: hostFileAccess(path, flag, positionals) });
+      const parsed = parseConfig(file.source, file.dialect, {
+        hostFiles: hostFileAccess(path, flag, positionals),
+        ...(file.dialect === 'compose' ? { composeOverride: companionsOf(path).composeOverride ?? null } : {}),
+      });
       // A manifest with several memcached workloads: one inspection each.
       return (parsed.parts ?? [parsed]).map((config) => {
         const model = analyzeConfig(config, options, hostChecks ? thisHost() : SERVICE_HOST);
         // A container image whose tag names the release decides the version (engine/lint.ts), before any flag.
-        const image = config.image?.info.version.kind === 'exact' ? config.image.info : null;
-        const versionSource = image ? `the image ${image.ref.text} (${image.version.kind === 'exact' ? image.version.why : ''})` : resolver.versionSource(path, null);
+        const iv = config.image?.info.version;
+        const image = iv?.kind === 'exact' || (iv?.kind === 'range' && iv.max !== null) ? config.image!.info : null;
+        const versionSource = image
+          ? `the image ${image.ref.text} (${image.version.kind === 'exact' ? image.version.why : image.version.kind === 'range' && image.version.max ? `${image.version.why}, which ended with ${image.version.max.join('.')}` : ''})`
+          : resolver.versionSource(path, null);
         const inspection = { ...inspectionOf(path, config, model, file.detection), memcachedVersionSource: versionSource };
         choices.set(inspection, file.detection);
         return inspection;

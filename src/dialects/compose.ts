@@ -34,7 +34,7 @@
  */
 import { CST, isAlias, isMap, isScalar, isSeq, parseDocument, Parser, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import type { ArgToken, SourceText, Span } from '../source.js';
-import type { Dialect, LaunchFailure, Note, ParseErrorNote, ParsedConfig } from './types.js';
+import type { Dialect, LaunchFailure, Note, ParseContext, ParseErrorNote, ParsedConfig } from './types.js';
 import { goShellwords, interpolate, scalarChars } from './compose-words.js';
 import { tokenOf, valueOf, type SrcChar } from './sourced.js';
 import type { PublishedPort, ReachData } from './container-reach.js';
@@ -445,7 +445,7 @@ function extendsChain(doc: Document, services: unknown, start: YAMLMap): Extends
   }
 }
 
-export function parseCompose(source: SourceText): ComposeConfig {
+export function parseCompose(source: SourceText, context?: ParseContext): ComposeConfig {
   const text = source.text;
   const depth = yamlNestingBound(text);
   if (depth > MAX_YAML_DEPTH) {
@@ -522,6 +522,9 @@ export function parseCompose(source: SourceText): ComposeConfig {
   // stacks: `memcached: extends: {file: services.yml, service: memcached}`): read, with unknown options,
   // when no service runs memcached by what this file shows.
   const extendedOnly: ComposeService[] = [];
+  // Services named after memcached with neither image: nor build: (an override file's `memcached:
+  // ports: [...]`): another Compose file merged with this one decides what they run.
+  const fragments: ComposeService[] = [];
   const words = new Map<ComposeService, Words>();
   if (isMap(services)) {
     for (const pair of services.items as Pair<Node, Node>[]) {
@@ -592,6 +595,8 @@ export function parseCompose(source: SourceText): ComposeConfig {
       }
       if (!svc && ext && (/memcache/i.test(name) || /memcache/i.test(ext.service))) {
         extendedOnly.push({ ...common, argvFrom: 'other', commandSkip: 0 });
+      } else if (!svc && !ext && image === null && get(node, 'build') === undefined && /memcache/i.test(name)) {
+        fragments.push({ ...common, argvFrom: 'other', commandSkip: 0 });
       }
       if (svc) {
         found.push(svc);
@@ -614,7 +619,8 @@ export function parseCompose(source: SourceText): ComposeConfig {
   }
 
   const other = found.length === 0 ? (others[0] ?? null) : null;
-  const service = found[0] ?? other?.svc ?? (found.length === 0 ? (extendedOnly[0] ?? null) : null);
+  const service = found[0] ?? other?.svc ?? (found.length === 0 ? (extendedOnly[0] ?? fragments[0] ?? null) : null);
+  const fragment = service !== null && !other && fragments.includes(service);
   const ext = service ? chainOf(service.node).external : null;
   for (const other of found.slice(1)) {
     notes.push({ kind: 'other-service', span: other.keySpan, message: `service ${other.name} also runs memcached; mchard checks only ${service!.name} (the first one)`, service: other.name });
@@ -633,6 +639,15 @@ export function parseCompose(source: SourceText): ComposeConfig {
       `${ext.from === service.name ? 'this service does not set' : 'neither sets'} (command:, entrypoint:, image:, user:, environment:) from there and adds its ports:, so memcached's options, user and reach are decided there, ` +
       `which mchard does not read because this file names it; unknown (service ${ext.service} of ${ext.file} would decide them: check that file, or what docker compose config prints)`;
     notes.push({ kind: 'delegated', span: ext.span ?? service.keySpan, message: argvUnknown, image: service.image });
+  } else if (service && fragment) {
+    // An override file: Compose merges it onto the file that defines the service (docker compose -f
+    // BASE -f THIS, or docker-compose.override.yml onto docker-compose.yml beside it). That file decides
+    // the image, its command and user; this one only adds keys. Nothing says memcached does not run.
+    argvUnknown =
+      `service ${service.name} sets neither image: nor build:, so this file does not run it alone: it is an override that Compose merges onto another Compose file ` +
+      `(docker compose -f BASE -f THIS, or a docker-compose.override.yml onto the docker-compose.yml beside it), which decides the image, memcached's options and its user; ` +
+      `unknown (docker compose config, given the same files, prints the merged service: lint that)`;
+    notes.push({ kind: 'delegated', span: service.keySpan, message: argvUnknown, image: null });
   } else if (service && other) {
     // The memcached image running another program, which may start memcached (zulip's `sh -euc '...
     // exec memcached -S'`): memcached runs, with options and a user this file does not decide.
@@ -722,7 +737,13 @@ export function parseCompose(source: SourceText): ComposeConfig {
     // (An entry both services give is published once; a service's own list is taken as written.)
     const seen = new Set<string>();
     const published = portNodes.length > 1 ? portNodes.flatMap((n) => publishedPorts(n, text)).filter((p) => !seen.has(p.text) && seen.add(p.text)) : publishedPorts(portsNode, text);
-    const reach: ReachData = mode === 'host' ? { mode: 'host', published: [] } : { mode: 'container', published };
+    // docker compose merges the override file beside a file of its default name (docker-compose.override.yml):
+    // its ports: may publish what this file does not, and mchard does not read it.
+    const override = context?.composeOverride ?? null;
+    const unpublished = override
+      ? `inside the container; no ports: entry of this file publishes it, but docker compose merges ${override} beside it, which mchard does not read and whose ports: may (docker compose config shows the merged service)`
+      : undefined;
+    const reach: ReachData = mode === 'host' ? { mode: 'host', published: [] } : { mode: 'container', published, ...(unpublished && !published.length ? { unpublished } : {}) };
     const reachSpan = spanOf(portsNode) ?? spanOf(exposeNode) ?? service.keySpan;
     notes.push({
       kind: 'container-reach',
@@ -732,7 +753,9 @@ export function parseCompose(source: SourceText): ComposeConfig {
           ? `network_mode: host: memcached binds the host's own interfaces`
           : published.length
             ? `ports: publishes ${published.map((p) => p.text).join(', ')} on the host`
-            : `no ports: are published: memcached is reachable only from containers on the same Compose network${exposeNode ? ' (expose: does not publish)' : ''}`,
+            : override
+              ? `no ports: of this file are published, but docker compose merges ${override} beside it, which mchard does not read and whose ports: may publish memcached`
+              : `no ports: are published: memcached is reachable only from containers on the same Compose network${exposeNode ? ' (expose: does not publish)' : ''}`,
       ...reach,
     });
   }
@@ -768,7 +791,7 @@ export const composeDialect: Dialect = {
   title: 'docker-compose service command:',
   defaultUser: 'memcache',
   commentChars: '#',
-  parse: parseCompose,
+  parse: (source, context) => parseCompose(source, context),
   /** The end of the last `command:` word that memcached receives; without a command, the service key. */
   insertionPoint(config) {
     const c = config as ComposeConfig;

@@ -297,7 +297,7 @@ const PATH_RULES: readonly PathRule[] = [
     may: inDir('tasks', 'handlers', 'defaults', 'vars', 'meta'),
     re: /(^|\/)(tasks|handlers|defaults|vars|meta)\/[^/]+\.ya?ml$/,
     dialect: null,
-    installed: 'roles/NAME/tasks/main.yml',
+    installed: 'a file of an Ansible role (roles/NAME/…), which a playbook runs',
     looksLike: 'an Ansible role file (tasks, handlers or variables)',
   },
   { may: inDir('group_vars', 'host_vars'), re: /(^|\/)(group|host)_vars\/[^/]+$/, dialect: null, installed: 'group_vars/NAME', looksLike: 'Ansible inventory variables' },
@@ -346,6 +346,9 @@ const STRONG_NAMES: readonly NameRule[] = [
   // NixOS builds memcached's unit from a module's options (its `x = y;` lines are no KEY=value file).
   { may: (b) => b.endsWith('.nix'), re: /\.nix$/, dialect: null, looksLike: "a Nix expression (NixOS makes memcached's systemd unit from it: lint that unit, as systemctl cat memcached shows it)" },
   { may: (b) => b.endsWith('.plist'), re: /\.plist$/, dialect: null, looksLike: 'a launchd property list (macOS)' },
+  // Salt applies a state (it may install /etc/memcached.conf from a file of its own: lint that file).
+  { may: (b) => b.endsWith('.sls'), re: /\.sls$/, dialect: null, looksLike: 'a Salt state or pillar file (Salt applies it; lint the file it installs)' },
+  { may: (_b, l) => l.includes('.nomad'), re: /\.nomad(\.hcl)?$/, dialect: null, looksLike: 'a Nomad job specification (HCL), which Nomad runs' },
 ];
 
 /** Names several formats share: they decide only with the content's agreement. Tried in order. */
@@ -427,6 +430,8 @@ interface Features {
   docker: number;
   apiVersion: boolean;
   kind: boolean;
+  /** The top-level `kind:` values (one a document). */
+  kinds: string[];
   services: boolean;
   playbook: boolean;
   dashName: boolean;
@@ -451,7 +456,7 @@ interface Features {
 }
 
 const UPSTART_STRONG = /^[ \t]*(start on|stop on|respawn|pre-start|post-stop|end script|expect[ \t]+(fork|daemon))\b/;
-const ANSIBLE_LINE = /^[ \t]+(-[ \t]+)?(ansible\.builtin\.\w+|apt|yum|dnf|package|template|copy|file|lineinfile|blockinfile|service|systemd|command|shell|become|when|notify|with_items|loop|register|include_tasks|import_tasks|include_role|tasks|roles|handlers|vars|gather_facts|hosts)[ \t]*:/;
+const ANSIBLE_LINE = /^[ \t]+(-[ \t]+)?(ansible\.builtin\.\w+|apt|yum|dnf|package|template|copy|file|lineinfile|blockinfile|service|systemd|command|shell|become|when|notify|with_items|loop|register|include_tasks|import_tasks|include_role|tasks|roles|handlers|vars|gather_facts|hosts|docker_container|docker_compose(?:_v2)?|docker_image|k8s|community\.docker\.\w+|kubernetes\.core\.\w+)[ \t]*:/;
 const YAML_TOP = /^(apiVersion|kind|services|image|replicaCount):[ \t]*(.*)$/;
 /** An offset indexOf found before `end` (-1: not found). */
 const within = (at: number, end: number) => at !== -1 && at < end;
@@ -502,7 +507,7 @@ const DEBIAN_HEADER = ['# memcached default config file', '# This configuration 
 function scan(text: string): Features {
   const f: Features = {
     assignments: 0, options: 0, names: new Set(), commented: new Set(), shell: 0, upstart: 0, upstartStrong: false, beginInitInfo: false,
-    caseOnFirstArgument: false, startBranch: false, rcSubr: false, docker: 0, apiVersion: false, kind: false, services: false,
+    caseOnFirstArgument: false, startBranch: false, rcSubr: false, docker: 0, apiVersion: false, kind: false, kinds: [], services: false,
     playbook: false, dashName: false, ansibleModule: false, imageKey: false, repository: false, bitnamiRepository: false, replicaCount: false,
     program: null, systemdSection: null, supervisorSection: false, otherSection: null, debianHeader: false,
     other: 0, monit: false, collectd: false, yamlKey: false,
@@ -593,7 +598,10 @@ function scan(text: string): Features {
       if (y) {
         const rest = y[2].trim();
         if (y[1] === 'apiVersion') f.apiVersion ||= rest !== '';
-        else if (y[1] === 'kind') f.kind ||= rest !== '';
+        else if (y[1] === 'kind') {
+          f.kind ||= rest !== '';
+          if (rest !== '') f.kinds.push(rest.replace(/[ \t]+#.*$/, '').replace(/^(["'])(.*)\1$/, '$2'));
+        }
         else if (y[1] === 'services') f.services ||= rest === '' || rest.startsWith('#');
         else if (y[1] === 'image') f.imageKey ||= rest === '';
         else f.replicaCount ||= /^\d/.test(rest);
@@ -672,7 +680,29 @@ function composeRunsMemcached(text: string): boolean {
   // A reference with a default (`${MEMCACHED_DOCKER_IMAGE:-memcached:1.6}`, DDEV's add-on) names its default.
   const image = /^[ \t]+image[ \t]*:[ \t]*["']?([^"'\s#]+)/gm;
   for (let m = image.exec(text); m; m = image.exec(text)) if (memcachedImageName(m[1].replace(/\$\{\w+:?-([^}]*)\}/g, '$1'))) return true;
-  return /^[ \t]+(command|entrypoint)[ \t]*:[^\n]*(^|[\s"'\/\[,])memcached(?=[\s"',\]]|$)/m.test(text) || /^[ \t]+-[ \t]*["']?(\S*\/)?memcached["']?[ \t]*$/m.test(text);
+  if (/^[ \t]+(command|entrypoint)[ \t]*:[^\n]*(^|[\s"'\/\[,])memcached(?=[\s"',\]]|$)/m.test(text) || /^[ \t]+-[ \t]*["']?(\S*\/)?memcached["']?[ \t]*$/m.test(text)) return true;
+  // A service named after memcached in an override file (`memcached:` with ports: and no image:): the
+  // file it is merged onto decides what it runs, which the compose dialect says.
+  return serviceNamedMemcached(text);
+}
+
+/**
+ * Whether a key of the `services:` mapping itself (not `depends_on:` or `volumes:` below it) is named after
+ * memcached: the keys at the indentation of the first one under `services:`, up to the next top-level key.
+ */
+function serviceNamedMemcached(text: string): boolean {
+  const at = /^services:[ \t]*(#.*)?\r?$/m.exec(text);
+  if (!at) return false;
+  let indent: string | null = null;
+  for (const line of text.slice(at.index + at[0].length).split('\n')) {
+    if (/^[ \t]*(#.*)?\r?$/.test(line)) continue;
+    const lead = /^[ \t]*/.exec(line)![0];
+    if (lead === '') return false;
+    indent ??= lead;
+    if (lead !== indent) continue;
+    if (/^[\w.-]*memcache[\w.-]*:[ \t]*(#.*)?\r?$/i.test(line.slice(lead.length))) return true;
+  }
+  return false;
 }
 
 function sniff(full: string): Sniffed {
@@ -707,6 +737,9 @@ function sniff(full: string): Sniffed {
     return dockerfileRunsMemcached(text) ? sig('dockerfile', 'a Dockerfile that runs memcached') : sig(null, 'a Dockerfile whose FROM, CMD and ENTRYPOINT do not name memcached', false, 'dockerfile');
   }
 
+  // A Nomad job (HCL), whatever its name: its `key = "value"` lines are no KEY=value file.
+  if (/^job[ \t]+"[^"\n]*"[ \t]*\{/m.test(text)) return sig(null, 'a Nomad job specification (HCL), which Nomad runs');
+
   // YAML documents.
   // The values of Bitnami's memcached chart (they may hold tpl strings such as "{{ .Values.x }}").
   if (f.bitnamiRepository && !f.apiVersion) return sig('helm', "the values of Bitnami's memcached chart (an image repository: bitnami/memcached)");
@@ -714,9 +747,16 @@ function sniff(full: string): Sniffed {
     if (helm) return sig(null, 'a Helm chart template (a Kubernetes manifest)');
     // KuberDock's predefined applications look like manifests, but KuberDock fills in their $NAME|...$ fields.
     if (/^kuberdock:/m.test(text)) return sig(null, 'a KuberDock predefined application (KuberDock fills in its $NAME|default:...$ fields)');
-    return manifestRunsMemcached(text)
-      ? sig('kubernetes', 'a Kubernetes manifest (apiVersion:, kind:) with a container that runs memcached')
-      : sig(null, 'a Kubernetes manifest with no container that runs memcached', false, 'kubernetes');
+    if (!manifestRunsMemcached(text)) return sig(null, 'a Kubernetes manifest with no container that runs memcached', false, 'kubernetes');
+    // A memcached image in objects with no pod template (an operator's custom resource, `kind: Memcached`):
+    // the operator makes the workloads and decides memcached's command line; this file does not show it.
+    // (The kinds whose pod template the kubernetes dialect reads: its POD_TEMPLATE table, List and Template.)
+    const podKinds = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'DeploymentConfig'];
+    if (!f.kinds.some((k) => podKinds.includes(k) || k.endsWith('List') || k === 'Template')) {
+      const kinds = [...new Set(f.kinds)].slice(0, 4).map((k) => printable(k.slice(0, 40))).join(', ');
+      return sig(null, `a Kubernetes manifest whose objects (kind ${kinds}) have no pod template: the operator or controller that reads them makes the workloads that run memcached and decides their command line (lint those: kubectl get deployment,statefulset -o yaml)`, false, 'kubernetes');
+    }
+    return sig('kubernetes', 'a Kubernetes manifest (apiVersion:, kind:) with a container that runs memcached');
   }
   if (helm) return sig(null, 'a Helm chart template');
   if (f.services) {
@@ -898,6 +938,8 @@ function otherSysconfig(t: Target, s: Sniffed, because: string): DialectRefusal 
 export interface Companions {
   /** The text of the `Chart.yaml` in the same folder, for a `values*.yaml` file. */
   readonly chartYaml?: string | null;
+  /** For a Compose file of a default name: the override file beside it that docker compose merges (ParseContext). */
+  readonly composeOverride?: string | null;
 }
 
 /** What a Chart.yaml says about Bitnami's memcached chart: it is that chart, it depends on it, or neither. */

@@ -104,6 +104,7 @@ export interface KubeConfig extends ParsedConfig<ContainerNote> {
 /** An object of the file (a document, an item of a List, an object of an OpenShift Template). */
 interface KObject {
   readonly kind: string;
+  readonly apiVersion: string | null;
   readonly name: string | null;
   readonly namespace: string | null;
   readonly node: YAMLMap;
@@ -139,7 +140,7 @@ function collectObjects(node: unknown, out: KObject[], templated: boolean, depth
   if (!isMap(node) || depth > 4) return;
   const kind = str(field(node, 'kind'));
   const meta = field(node, 'metadata');
-  const base = { name: scalarText(field(meta, 'name')), namespace: scalarText(field(meta, 'namespace')), node, span: spanOf(node)!, templated };
+  const base = { apiVersion: str(field(node, 'apiVersion')), name: scalarText(field(meta, 'name')), namespace: scalarText(field(meta, 'namespace')), node, span: spanOf(node)!, templated };
   if (kind === 'List') {
     for (const item of seqItems(field(node, 'items'))) collectObjects(item, out, templated, depth + 1);
     return;
@@ -150,6 +151,20 @@ function collectObjects(node: unknown, out: KObject[], templated: boolean, depth
     return;
   }
   if (kind !== null) out.push({ kind, ...base });
+}
+
+/**
+ * The Kubernetes release from which the API server no longer serves a workload kind in an API version
+ * (Kubernetes' deprecated API migration guide: Deployment, DaemonSet, ReplicaSet in extensions/v1beta1,
+ * and those and StatefulSet in apps/v1beta1 and apps/v1beta2, in 1.16; CronJob in batch/v1beta1 in 1.25);
+ * null while it is served. Every Kubernetes maintained since 2023 is past both.
+ */
+function removedIn(kind: string, apiVersion: string | null): string | null {
+  if (apiVersion === 'extensions/v1beta1') return ['Deployment', 'DaemonSet', 'ReplicaSet'].includes(kind) ? '1.16' : null;
+  if (apiVersion === 'apps/v1beta1') return ['Deployment', 'StatefulSet'].includes(kind) ? '1.16' : null;
+  if (apiVersion === 'apps/v1beta2') return ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'].includes(kind) ? '1.16' : null;
+  if (apiVersion === 'batch/v1beta1') return kind === 'CronJob' ? '1.25' : null;
+  return null;
 }
 
 /** The pod template's spec and labels of a workload object; null when the kind has none. */
@@ -325,6 +340,15 @@ function readWorkload(ctx: Ctx, obj: KObject, pod: { spec: YAMLMap; labels: Reco
     launchFailure ??= { exitCode, reason, span };
     notes.push({ kind: 'launch-failure', span: span ?? spanOf(container)!, message: reason });
   };
+  // An API version the API server no longer serves: kubectl apply fails for the object, so no pod is made.
+  const removed = removedIn(obj.kind, obj.apiVersion);
+  if (removed) {
+    const to = obj.kind === 'CronJob' ? 'batch/v1' : 'apps/v1';
+    fail(
+      `${obj.kind} in ${obj.apiVersion} is not served since Kubernetes ${removed}: the API server rejects the object (kubectl apply: no matches for kind "${obj.kind}" in version "${obj.apiVersion}"), so no pod runs memcached; use apiVersion: ${to}`,
+      pairSpan(pairOf(obj.node, 'apiVersion')!),
+    );
+  }
   const containerName = scalarText(field(container, 'name'));
   const imageNode = field(container, 'image');
   const image = scalarText(imageNode);

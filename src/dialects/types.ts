@@ -12,6 +12,12 @@ import type { SocketSandbox } from '../memcached/startup.js';
 export interface ParseContext {
   /** Other host files the file names (a unit's `EnvironmentFile=`): which may be read and shown. Default: none. */
   readonly hostFiles?: HostFileAccess;
+  /**
+   * For a Compose file named as docker compose finds it (`docker-compose.yml`, `compose.yaml`): the name of
+   * the override file beside it that docker compose merges onto it (`docker-compose.override.yml`), which
+   * mchard does not read; null or absent: none there (or not known: standard input, the language server).
+   */
+  readonly composeOverride?: string | null;
 }
 
 /**

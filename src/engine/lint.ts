@@ -31,6 +31,8 @@ export interface LintSettings {
   audit?: AuditFacts;
   /** Other host files the file names (a unit's EnvironmentFile=) that may be read; default none. */
   hostFiles?: HostFileAccess;
+  /** The Compose override file beside a Compose file (ParseContext.composeOverride). */
+  composeOverride?: string | null;
 }
 
 export interface LintResult {
@@ -107,8 +109,11 @@ export function analyzeConfig(config: ParsedConfig, options: RuleOptions, host?:
   const asUserHost = startsAs === undefined ? host : { ...(host ?? SERVICE_HOST), root: startsAs === 'root' };
   // A unit's own limits on memcached's sockets (RestrictAddressFamilies=, PrivateNetwork=, SocketBindDeny=).
   const started = config.sandbox ? { ...(asUserHost ?? SERVICE_HOST), sandbox: config.sandbox } : asUserHost;
-  // A container image whose tag names the release decides the version the file is judged for.
-  const imageVersion = config.image?.info.version.kind === 'exact' ? config.image.info.version.version : null;
+  // A container image whose tag names the release decides the version the file is judged for; a floating
+  // tag of a closed series (`memcached:1.4`, `1.5-alpine`) has named its final release since the series
+  // ended (1.4.39, 1.5.22), which is what a pull gets: UDP on by default in every 1.4, for one.
+  const v = config.image?.info.version;
+  const imageVersion = v?.kind === 'exact' ? v.version : v?.kind === 'range' && v.max !== null ? v.max : null;
   const analyzed = analyze(config.argv, { version: imageVersion ?? options.version, host: started });
   const asUser = startsAs !== undefined && startsAs !== 'root' ? { ...analyzed, runsAs: startsAs } : analyzed;
   // The program that starts memcached may not run it, or not for long (sh runs it in the background): whatever
@@ -149,7 +154,7 @@ export function analyzeConfig(config: ParsedConfig, options: RuleOptions, host?:
 }
 
 export function lintSource(source: SourceText, dialect: DialectName, settings: LintSettings): LintResult {
-  const context = { hostFiles: settings.hostFiles };
+  const context = { hostFiles: settings.hostFiles, composeOverride: settings.composeOverride };
   const config = parseConfig(source, dialect, context);
   const severities = settings.severities ?? NO_SEVERITIES;
   const reader = dialectOf(dialect);

@@ -83,8 +83,10 @@ describe('the group files of the bundle', () => {
     }
     // Every byte of the core is read, and every function in it deserialised, on every lint: a budget, so
     // that a change that pulls cold code back into the core is seen (it was 731 kB before the split,
-    // 627 kB after it). Raise it only for code a lint of a Debian or sysconfig file runs.
-    expect(Object.values(metaOutputs).find((o) => o.file === 'mchard.js')!.bytes).toBeLessThan(650_000);
+    // 627 kB after it). Raise it only for code a lint of a Debian or sysconfig file runs (650 kB -> 660 kB for
+    // detection's refusals of other programs' files, which every lint's detection tries: 652 kB, and a lint
+    // of one file measured the same CPU time as before them, 60 pairs).
+    expect(Object.values(metaOutputs).find((o) => o.file === 'mchard.js')!.bytes).toBeLessThan(660_000);
   });
 
   it('control: the audit group file holds the audit command and its readers', () => {

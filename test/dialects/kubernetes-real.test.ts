@@ -123,6 +123,16 @@ const EXPECTED: Record<string, Expected> = {
     ],
     why: "kubetools' generated Deployments: command [memcached, -u, root, -I, 10m] in an image mchard does not know (memcache:1.4.33), whose user is unknown; no Service or NetworkPolicy in this file",
   },
+  'kubernetes/302-C5C3-memcached-operator-memcached_v1beta1_full.yaml': {
+    read: { refused: /a Kubernetes manifest whose objects \(kind Memcached\) have no pod template: the operator or controller that reads them makes the workloads/ },
+    why: "C5C3's operator turns this custom resource (image memcached:1.6, maxMemoryMB, threads ...) into a Deployment whose command line it decides: refused, not read as a manifest whose workloads start nothing (MC001 and 'starts: no' before)",
+  },
+  'kubernetes/314-pbielak-mc-k8s-memcached.deployment.yaml': {
+    read: 'kubernetes',
+    argv: [],
+    findings: ['MC914 error 1:1'],
+    why: 'a Deployment in extensions/v1beta1, which Kubernetes stopped serving in 1.16: kubectl apply fails, so no pod runs memcached (MC914), and nothing about its options or reach is reported',
+  },
   'kubernetes/136-EDITD-kubetools-k8s_services.yml': {
     read: { refused: /a Kubernetes manifest with no container that runs memcached/ },
     why: 'the NodePort Services of 128, in a file of their own: refused',
