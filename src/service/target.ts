@@ -55,6 +55,17 @@ function kindOfPath(path: string): FileKind | null {
   return m ? { kind: 'instance', name: m[1] } : null;
 }
 
+/** The service file's path as the service names it: as given, or where its links lead (serviceFileKind). */
+function serviceFilePath(path: string): string {
+  const abs = resolve(path);
+  if (kindOfPath(abs)) return abs;
+  try {
+    return realpathSync(abs);
+  } catch {
+    return abs;
+  }
+}
+
 /** The kind of service file `path` is, as given or once links are followed. */
 export function serviceFileKind(path: string): FileKind | null {
   const abs = resolve(path);
@@ -78,11 +89,38 @@ function instanceOf(service: string): string | null {
   return m ? m[1] : null;
 }
 
-async function systemdTarget(m: Machine, unit: string): Promise<TargetResult> {
+async function systemdTarget(m: Machine, unit: string, file: string | null = null): Promise<TargetResult> {
   const r = await m.runner.run('systemctl', ['show', '--property=LoadState', '--value', unit], { timeoutMs: 15_000 });
   const state = r.stdout.trim();
   if (r.exitCode !== 0 || state !== 'loaded') return { target: null, reason: `systemd has no unit ${unit}${state && state !== 'loaded' ? ` (${state})` : ''}` };
+  if (file !== null) {
+    const why = await unitReadsFile(m, unit, file);
+    if (why !== null) return { target: null, reason: why };
+  }
   return { target: { manager: 'systemd', name: unit, instance: null, script: null, pidFiles: [], label: unit } };
+}
+
+/**
+ * Whether the unit systemd has loaded reads `file`, as its command's argument (Debian's wrapper is run
+ * on /etc/memcached.conf) or one of its environment files (RHEL's EnvironmentFile=/etc/sysconfig/memcached):
+ * null when it does, else why not. Asked of systemd (`systemctl show`: the unit file, its drop-ins and
+ * specifiers such as %i resolved), so a unit under memcached's name that reads another file (memcached's
+ * own memcached@.service reads /etc/sysconfig/memcached, not /etc/memcached_NAME.conf; a RHEL unit does
+ * not read a stray /etc/memcached.conf) is not restarted for this file: its restart would prove nothing
+ * about the file (the verification could even pass on listeners that happen to agree).
+ */
+async function unitReadsFile(m: Machine, unit: string, file: string): Promise<string | null> {
+  const r = await m.runner.run('systemctl', ['show', '--property=ExecStart', '--property=EnvironmentFiles', '--', unit], { timeoutMs: 15_000 });
+  if (r.exitCode !== 0) return `systemd could not say what ${unit} reads (systemctl show: exit status ${r.exitCode ?? 'none'}); name the service with --service if it reads ${file}`;
+  const lines = r.stdout.split('\n');
+  // ExecStart={ path=/usr/share/memcached/scripts/systemd-memcached-wrapper ; argv[]=/usr/share/... /etc/memcached.conf ; ... }
+  const argv = lines.filter((l) => l.startsWith('ExecStart=')).map((l) => /argv\[\]=([^;]*)/.exec(l)?.[1].trim() ?? null);
+  // EnvironmentFiles=/etc/sysconfig/memcached (ignore_errors=no), one line per file.
+  const envFiles = lines.filter((l) => l.startsWith('EnvironmentFiles=')).map((l) => l.slice('EnvironmentFiles='.length).replace(/ \(ignore_errors=(yes|no)\)$/, '').trim());
+  if (argv.length === 0 || argv.some((a) => a === null)) return `systemd did not show ${unit}'s command in a form mchard reads; name the service with --service if it reads ${file}`;
+  if (argv.some((a) => a!.split(/\s+/).includes(file)) || envFiles.includes(file)) return null;
+  const reads = envFiles.length ? ` and its environment files are ${envFiles.join(', ')}` : '';
+  return `${unit} does not read ${file}: its command is "${argv.join('; ')}"${reads}; restart the service that reads it yourself, or name it with --service`;
 }
 
 function sysvTarget(m: Machine, scriptName: string, instance: string | null, file: FileKind | null): TargetResult {
@@ -129,7 +167,8 @@ export async function serviceFor(path: string, service: string | undefined, m: M
       let unit: string;
       if (service) unit = /\.(service|target|socket)$/.test(service) ? service : `${service}.service`;
       else unit = instance ? `memcached@${instance}.service` : 'memcached.service';
-      return systemdTarget(m, unit);
+      // A unit chosen by the file's name must read that file; one named with --service is the user's word.
+      return systemdTarget(m, unit, service ? null : serviceFilePath(path));
     }
     case 'openrc':
       return openrcTarget(m, instance ? `memcached.${instance}` : (service ?? 'memcached'));

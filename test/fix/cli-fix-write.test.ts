@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runFix, type FixHooks } from '../../src/cli/fix.js';
 import type { Io } from '../../src/cli/io.js';
-import { FakeMachine } from '../service/fake-machine.js';
+import { debianExecStart, FakeMachine } from '../service/fake-machine.js';
 import { lockSystemService } from '../helpers/system-lock.js';
 import { buildProgram, standInEtc, startLockHolder } from './helpers.js';
 import { ROOT } from '../helpers/paths.js';
@@ -34,7 +34,7 @@ async function run(args: string[], hooks: FixHooks = {}) {
 function systemdMachine(): FakeMachine {
   const m = new FakeMachine();
   m.paths.add('/run/systemd/system');
-  m.on((c) => (c[2] === '--property=LoadState' ? { stdout: 'loaded' } : undefined));
+  m.on((c) => (c[2] === '--property=LoadState' ? { stdout: 'loaded' } : c[2] === '--property=ExecStart' ? { stdout: debianExecStart(c[c.length - 1]) } : undefined));
   return m;
 }
 

@@ -80,3 +80,13 @@ export async function versionServer(reply = 'VERSION 1.6.18\r\n'): Promise<{ por
   const port = (server.address() as { port: number }).port;
   return { port, server, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
+
+/**
+ * `systemctl show --property=ExecStart --property=EnvironmentFiles` as systemd 252 prints it
+ * (src/systemctl/systemctl-show.c): Debian's units, the wrapper run on the unit's file (%i resolved).
+ */
+export function debianExecStart(unit: string): string {
+  const file = unit === 'memcached.service' ? '/etc/memcached.conf' : `/etc/memcached_${/@(.+)\.service$/.exec(unit)?.[1]}.conf`;
+  const wrapper = '/usr/share/memcached/scripts/systemd-memcached-wrapper';
+  return `ExecStart={ path=${wrapper} ; argv[]=${wrapper} ${file} ; ignore_errors=no ; start_time=[n/a] ; stop_time=[n/a] ; pid=0 ; code=(null) ; status=0/0 }\n`;
+}

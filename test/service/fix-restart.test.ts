@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { runFix, type FixHooks } from '../../src/cli/fix.js';
 import type { Io } from '../../src/cli/io.js';
 import { Signals } from '../helpers/signals.js';
-import { FakeMachine, versionServer } from './fake-machine.js';
+import { debianExecStart, FakeMachine, versionServer } from './fake-machine.js';
 
 let dir = '';
 let server: Awaited<ReturnType<typeof versionServer>>;
@@ -29,7 +29,7 @@ function machine(after: 'tcp-only' | 'fail') {
   let restarts = 0;
   const port = server.port;
   m.processes.set(100, { name: 'memcached', sockets: [{ transport: 'tcp', address: '127.0.0.1', port }, { transport: 'udp', address: '127.0.0.1', port }] });
-  m.on((c) => (c[2] === '--property=LoadState' ? { stdout: 'loaded' } : undefined));
+  m.on((c) => (c[2] === '--property=LoadState' ? { stdout: 'loaded' } : c[2] === '--property=ExecStart' ? { stdout: debianExecStart(c[c.length - 1]) } : undefined));
   m.on((c) => (c[2] === '--property=ActiveState,MainPID' ? { stdout: `ActiveState=${state.active}\nMainPID=${state.pid}` } : undefined));
   m.on((c) => {
     if (c[1] !== 'restart') return undefined;
@@ -209,7 +209,7 @@ describe('mchard fix: a service that is not running stays stopped', () => {
     const m = new FakeMachine();
     m.paths.add('/run/systemd/system');
     let state = { active: 'inactive', pid: 0 };
-    m.on((c) => (c[2] === '--property=LoadState' ? { stdout: 'loaded' } : undefined));
+    m.on((c) => (c[2] === '--property=LoadState' ? { stdout: 'loaded' } : c[2] === '--property=ExecStart' ? { stdout: debianExecStart(c[c.length - 1]) } : undefined));
     m.on((c) => (c[2] === '--property=ActiveState,MainPID' ? { stdout: `ActiveState=${state.active}\nMainPID=${state.pid}` } : undefined));
     m.on((c) => {
       if (c[1] !== 'start') return undefined;
@@ -249,7 +249,7 @@ describe('mchard fix: a clean file whose running service differs (drift)', () =>
     let state = { active: 'active', pid: 100 };
     const port = server.port;
     m.processes.set(100, { name: 'memcached', words, user: 'root', sockets: [{ transport: 'tcp', address: '127.0.0.1', port }, { transport: 'udp', address: '127.0.0.1', port }] });
-    m.on((c) => (c[2] === '--property=LoadState' ? { stdout: 'loaded' } : undefined));
+    m.on((c) => (c[2] === '--property=LoadState' ? { stdout: 'loaded' } : c[2] === '--property=ExecStart' ? { stdout: debianExecStart(c[c.length - 1]) } : undefined));
     m.on((c) => (c[2] === '--property=ActiveState,MainPID' ? { stdout: `ActiveState=${state.active}\nMainPID=${state.pid}` } : undefined));
     m.on((c) => {
       if (c[1] !== 'restart') return undefined;

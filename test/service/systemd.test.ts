@@ -4,14 +4,16 @@ import { run as model } from '../helpers/argv.js';
 import { Progress } from '../../src/service/progress.js';
 import { restartService, type RestartRequest } from '../../src/service/restart.js';
 import { serviceFor, type ServiceTarget } from '../../src/service/target.js';
-import { FakeMachine, versionServer } from './fake-machine.js';
+import { debianExecStart, FakeMachine, versionServer } from './fake-machine.js';
 
 function systemdMachine(): FakeMachine {
   const m = new FakeMachine();
   m.paths.add('/run/systemd/system');
   m.on((c) => (c[0] === 'systemctl' && c[1] === 'show' && c[2] === '--property=LoadState' ? { stdout: ['memcached.service', 'memcached@cache1.service'].includes(c[4]) ? 'loaded' : 'not-found' } : undefined));
+  m.on((c) => (c[0] === 'systemctl' && c[1] === 'show' && c[2] === '--property=ExecStart' ? { stdout: debianExecStart(c[c.length - 1]) } : undefined));
   return m;
 }
+
 
 /** The unit's state as `systemctl show -p ActiveState,MainPID` reports it, changed by what the test does. */
 function unitState(m: FakeMachine, state: () => { active: string; pid: number }) {
@@ -33,6 +35,40 @@ describe('systemd: which unit reads a file', () => {
     expect((await serviceFor('/etc/memcached.conf', undefined, m)).target).toMatchObject({ manager: 'systemd', name: 'memcached.service' });
     expect((await serviceFor('/etc/memcached_cache1.conf', undefined, m)).target).toMatchObject({ manager: 'systemd', name: 'memcached@cache1.service' });
     expect(m.calls).toContainEqual(['systemctl', 'show', '--property=LoadState', '--value', 'memcached@cache1.service']);
+  });
+
+  it("a unit that does not read the file is not the file's service: memcached's own template, a RHEL unit and a stray /etc/memcached.conf", async () => {
+    const m = new FakeMachine();
+    m.paths.add('/run/systemd/system');
+    m.on((c) => (c[2] === '--property=LoadState' ? { stdout: 'loaded' } : undefined));
+    // memcached's memcached@.service (real: test/fixtures/real/systemd/209-...): -p %i, the sysconfig files.
+    const upstream = (unit: string) => {
+      const i = /@(.+)\.service$/.exec(unit)?.[1];
+      return [
+        `ExecStart={ path=/usr/bin/memcached ; argv[]=/usr/bin/memcached -p ${i} -u \${USER} -m \${CACHESIZE} -c \${MAXCONN} $OPTIONS ; ignore_errors=no ; start_time=[n/a] ; stop_time=[n/a] ; pid=0 ; code=(null) ; status=0/0 }`,
+        'EnvironmentFiles=/etc/sysconfig/memcached (ignore_errors=no)',
+        `EnvironmentFiles=/etc/sysconfig/memcached.${i} (ignore_errors=yes)`,
+      ].join('\n');
+    };
+    m.on((c) => (c[2] === '--property=ExecStart' ? { stdout: c[c.length - 1].includes('@') ? upstream(c[c.length - 1]) : upstream('memcached@11211.service').replace(/-p 11211/, '-p ${PORT}').replace(/\nEnvironmentFiles=\/etc\/sysconfig\/memcached\.11211.*$/, '') } : undefined));
+    const inst = await serviceFor('/etc/memcached_11211.conf', undefined, m);
+    expect(inst.target).toBeNull();
+    expect(inst.reason).toBe(
+      'memcached@11211.service does not read /etc/memcached_11211.conf: its command is "/usr/bin/memcached -p 11211 -u ${USER} -m ${CACHESIZE} -c ${MAXCONN} $OPTIONS" and its environment files are /etc/sysconfig/memcached, /etc/sysconfig/memcached.11211; restart the service that reads it yourself, or name it with --service',
+    );
+    expect(m.calls).toContainEqual(['systemctl', 'show', '--property=ExecStart', '--property=EnvironmentFiles', '--', 'memcached@11211.service']);
+    // RHEL's unit reads /etc/sysconfig/memcached: that file's service, not a stray /etc/memcached.conf's.
+    expect((await serviceFor('/etc/sysconfig/memcached', undefined, m)).target?.name).toBe('memcached.service');
+    expect((await serviceFor('/etc/memcached.conf', undefined, m)).reason).toMatch(/^memcached\.service does not read \/etc\/memcached\.conf: /);
+    // --service is the user's word: no question asked.
+    const before = m.calls.length;
+    expect((await serviceFor('/etc/memcached.conf', 'memcached', m)).target?.name).toBe('memcached.service');
+    expect(m.calls.slice(before).filter((c) => c[2] === '--property=ExecStart')).toEqual([]);
+    // An answer mchard does not read: no restart, and it says so.
+    const odd = new FakeMachine();
+    odd.paths.add('/run/systemd/system');
+    odd.on((c) => (c[2] === '--property=LoadState' ? { stdout: 'loaded' } : undefined));
+    expect((await serviceFor('/etc/memcached.conf', undefined, odd)).reason).toBe("systemd did not show memcached.service's command in a form mchard reads; name the service with --service if it reads /etc/memcached.conf");
   });
 
   it('a unit systemd does not have means no service, with the reason', async () => {
