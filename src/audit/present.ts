@@ -2,6 +2,7 @@
 import { socketKey } from '../system/sockets.js';
 import { describeNamespace } from '../system/namespaces.js';
 import type { Candidate, ProcessAudit } from './run.js';
+import { listSettings } from './unit-filter.js';
 import { shellQuote, shorten, visible } from '../report/visible.js';
 
 /**
@@ -68,7 +69,7 @@ function unitFilterText(a: ProcessAudit): string | null {
   if (r === null || ('filter' in r && r.filter === null)) return null;
   if ('unavailable' in r) return `  systemd IP filter of ${shown(a.process.cgroupUnit ?? '')}: not read (${shown(r.unavailable)})`;
   const f = r.filter!;
-  const lists = f.lists.map((l) => [l.deny.length ? `IPAddressDeny=${l.deny.join(' ')}` : '', l.allow.length ? `IPAddressAllow=${l.allow.join(' ')}` : ''].filter((x) => x).join(' ') + ` (${l.unit})`);
+  const lists = f.lists.map((l) => `${listSettings(l).join(' ')} (${l.unit})`);
   return `  systemd IP filter: ${shown(lists.join('; '))}${f.caveat ? `; ${shown(f.caveat)}` : ''}`;
 }
 

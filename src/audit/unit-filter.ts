@@ -176,7 +176,10 @@ export function readUnitIpFilter(unit: string, options: ReadOptions = {}): UnitF
 
 /** `IPAddressDeny=0.0.0.0/0 ::/0 and IPAddressAllow=10.0.0.0/8 of memcached.service; IPAddressDeny=... of system.slice` */
 export function describeUnitFilter(f: UnitIpFilter): string {
-  const one = (l: UnitIpFilter['lists'][number]) =>
-    [l.deny.length ? `IPAddressDeny=${l.deny.join(' ')}` : '', l.allow.length ? `IPAddressAllow=${l.allow.join(' ')}` : ''].filter((x) => x !== '').join(' and ') + ` of ${l.unit}`;
-  return `systemd's IP filter (${f.lists.map(one).join('; ')})`;
+  return `systemd's IP filter (${f.lists.map((l) => `${listSettings(l).join(' and ')} of ${l.unit}`).join('; ')})`;
+}
+
+/** One unit's lists as its settings: `IPAddressDeny=0.0.0.0/0 ::/0`, `IPAddressAllow=10.0.0.0/8` (those it sets). */
+export function listSettings(l: UnitIpFilter['lists'][number]): string[] {
+  return [...(l.deny.length ? [`IPAddressDeny=${l.deny.join(' ')}`] : []), ...(l.allow.length ? [`IPAddressAllow=${l.allow.join(' ')}`] : [])];
 }

@@ -55,27 +55,26 @@ function kindOfPath(path: string): FileKind | null {
   return m ? { kind: 'instance', name: m[1] } : null;
 }
 
-/** The service file's path as the service names it: as given, or where its links lead (serviceFileKind). */
-function serviceFilePath(path: string): string {
+/**
+ * The kind of service file `path` is, as given or once links are followed, and its path as the service
+ * names it (the one the kind was read from).
+ */
+function serviceFileOf(path: string): { kind: FileKind; path: string } | null {
   const abs = resolve(path);
-  if (kindOfPath(abs)) return abs;
+  const direct = kindOfPath(abs);
+  if (direct) return { kind: direct, path: abs };
   try {
-    return realpathSync(abs);
+    const real = realpathSync(abs);
+    const kind = kindOfPath(real);
+    return kind ? { kind, path: real } : null;
   } catch {
-    return abs;
+    return null;
   }
 }
 
 /** The kind of service file `path` is, as given or once links are followed. */
 export function serviceFileKind(path: string): FileKind | null {
-  const abs = resolve(path);
-  const direct = kindOfPath(abs);
-  if (direct) return direct;
-  try {
-    return kindOfPath(realpathSync(abs));
-  } catch {
-    return null;
-  }
+  return serviceFileOf(path)?.kind ?? null;
 }
 
 /** The kind of service file `path` is as given, without following a symbolic link. */
@@ -155,8 +154,9 @@ function openrcTarget(m: Machine, name: string): TargetResult {
  * names the unit, script or instance, and makes any file the service's.
  */
 export async function serviceFor(path: string, service: string | undefined, m: Machine): Promise<TargetResult> {
-  const file = serviceFileKind(path);
-  if (!service && !file) {
+  const found = serviceFileOf(path);
+  const file = found?.kind ?? null;
+  if (!service && !found) {
     return { target: null, reason: 'no service on this machine reads it (only /etc/memcached.conf, /etc/memcached_NAME.conf and /etc/sysconfig/memcached are, or name one with --service)' };
   }
   const manager = detectManager(m);
@@ -168,7 +168,7 @@ export async function serviceFor(path: string, service: string | undefined, m: M
       if (service) unit = /\.(service|target|socket)$/.test(service) ? service : `${service}.service`;
       else unit = instance ? `memcached@${instance}.service` : 'memcached.service';
       // A unit chosen by the file's name must read that file; one named with --service is the user's word.
-      return systemdTarget(m, unit, service ? null : serviceFilePath(path));
+      return systemdTarget(m, unit, service ? null : found!.path);
     }
     case 'openrc':
       return openrcTarget(m, instance ? `memcached.${instance}` : (service ?? 'memcached'));
