@@ -20,6 +20,7 @@ import type { Machine } from './machine.js';
 import type { Progress } from './progress.js';
 import { inspectionSummary, isStopped, pidFilesOf, restartService, type RestartStatus } from './restart.js';
 import { serviceFileKind, serviceFor, type ServiceTarget } from './target.js';
+import { visible } from '../report/visible.js';
 
 export interface ServiceFile {
   path: string;
@@ -76,7 +77,7 @@ async function targetOf(path: string, o: AfterWriteOptions, quiet: boolean): Pro
   if (found.target) return { target: found.target };
   // A file only a service reads (/etc/memcached.conf, ...) and no service reads it here: say why.
   const serviceFile = serviceFileKind(path) !== null;
-  if (!quiet && (serviceFile || o.explicit)) o.say(`not restarted: ${path}: ${found.reason}\n`);
+  if (!quiet && (serviceFile || o.explicit)) o.say(`not restarted: ${visible(path)}: ${found.reason}\n`);
   return { report: serviceFile ? notRestarted(null, found.reason) : null };
 }
 

@@ -7,6 +7,7 @@
  * A service counts only when it exists here (a loaded unit, an init script). `--service NAME` names it
  * instead, for any file. Every other file (a configuration repository, a copy) has no service.
  */
+import { visible } from '../report/visible.js';
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Machine } from './machine.js';
@@ -118,8 +119,9 @@ async function unitReadsFile(m: Machine, unit: string, file: string): Promise<st
   const envFiles = lines.filter((l) => l.startsWith('EnvironmentFiles=')).map((l) => l.slice('EnvironmentFiles='.length).replace(/ \(ignore_errors=(yes|no)\)$/, '').trim());
   if (argv.length === 0 || argv.some((a) => a === null)) return `systemd did not show ${unit}'s command in a form mchard reads; name the service with --service if it reads ${file}`;
   if (argv.some((a) => a!.split(/\s+/).includes(file)) || envFiles.includes(file)) return null;
-  const reads = envFiles.length ? ` and its environment files are ${envFiles.join(', ')}` : '';
-  return `${unit} does not read ${file}: its command is "${argv.join('; ')}"${reads}; restart the service that reads it yourself, or name it with --service`;
+  // systemd's answer is text from outside (the unit's command may hold any byte): escaped where it is quoted.
+  const reads = envFiles.length ? ` and its environment files are ${visible(envFiles.join(', '))}` : '';
+  return `${unit} does not read ${file}: its command is "${visible(argv.join('; '))}"${reads}; restart the service that reads it yourself, or name it with --service`;
 }
 
 function sysvTarget(m: Machine, scriptName: string, instance: string | null, file: FileKind | null): TargetResult {

@@ -64,6 +64,13 @@ describe('systemd: which unit reads a file', () => {
     const before = m.calls.length;
     expect((await serviceFor('/etc/memcached.conf', 'memcached', m)).target?.name).toBe('memcached.service');
     expect(m.calls.slice(before).filter((c) => c[2] === '--property=ExecStart')).toEqual([]);
+    // systemd's answer is text from outside: a control character in the unit's command is escaped.
+    const esc = new FakeMachine();
+    esc.paths.add('/run/systemd/system');
+    esc.on((c) => (c[2] === '--property=LoadState' ? { stdout: 'loaded' } : c[2] === '--property=ExecStart' ? { stdout: 'ExecStart={ path=/usr/bin/memcached ; argv[]=/usr/bin/memcached -m 64 \u001b[2J ; ignore_errors=no ; start_time=[n/a] ; stop_time=[n/a] ; pid=0 ; code=(null) ; status=0/0 }' } : undefined));
+    const escaped = (await serviceFor('/etc/memcached.conf', undefined, esc)).reason!;
+    expect(escaped).not.toContain('\u001b');
+    expect(escaped).toContain('/usr/bin/memcached -m 64 ');
     // An answer mchard does not read: no restart, and it says so.
     const odd = new FakeMachine();
     odd.paths.add('/run/systemd/system');
