@@ -39,7 +39,7 @@ import { isSystemPath } from '../host.js';
 import { planFix, type FixPlan } from '../fix/plan.js';
 import { hostCheckProblems } from '../fix/host-checks.js';
 import { hostAccess } from '../fix/host-access.js';
-import { checkWritable, lockForWrite, safeWrite, WriteError, type HeldFile, type SafeWriteOptions } from '../fix/write.js';
+import { checkWritable, FolderRefusedError, lockForWrite, safeWrite, WriteError, type HeldFile, type SafeWriteOptions } from '../fix/write.js';
 import { Interrupts, type SignalSource } from '../fix/interrupt.js';
 import type { Answer } from '../fix/confirm.js';
 import { formatReport, needsIdentity } from '../report/index.js';
@@ -198,6 +198,8 @@ interface FileState {
   restart: RestartReport | null;
   /** Reached through a symbolic link out of the tree named on the command line (--follow-symlinks): that tree. */
   outsideTree: string | null;
+  /** Its folder takes no new file (read-only, full): nothing can be written, so nothing is asked. */
+  cannotWrite: FolderRefusedError | null;
   /** The diff to show, made with the plan (so a failure there is the file's own error), or null. */
   diff: string | null;
 }
@@ -408,15 +410,24 @@ async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Int
     // Anything that goes wrong inside one file (a bug included) is that file's one-line error.
     currentFile.path = path;
     let outsideTree: string | null = null;
+    let cannotWrite: FolderRefusedError | null = null;
     let file;
     let plan: FixPlan;
     let diff: string | null;
     let detection: DialectChoice;
     try {
       if (mayWrite) {
-        const h = await lockForWrite(path, { followSymlinks, lockTimeoutMs: hooks.lockTimeoutMs, onWait: (m) => io.err(`mchard: ${visible(path)}: ${visible(m)}\n`) });
-        held.push(h);
-        outsideTree = h.outsideTree;
+        try {
+          const h = await lockForWrite(path, { followSymlinks, lockTimeoutMs: hooks.lockTimeoutMs, onWait: (m) => io.err(`mchard: ${visible(path)}: ${visible(m)}\n`) });
+          held.push(h);
+          outsideTree = h.outsideTree;
+        } catch (e) {
+          // A folder that takes no new file (read-only, full): the file is still read and its findings and
+          // changes shown; it is not written (below), and the run says why.
+          if (!(e instanceof FolderRefusedError)) throw e;
+          cannotWrite = e;
+          outsideTree = checkWritable(path, { followSymlinks }).outsideTree;
+        }
       } else {
         outsideTree = checkWritable(path, { followSymlinks }).outsideTree;
       }
@@ -456,7 +467,7 @@ async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Int
       continue;
     }
     const guessed = detection.reason === 'content';
-    const s: FileState = { path, bytes: file.bytes, plan, detection, guessed, failOn: failOnFlag ?? cfg?.failOn ?? 'error', written: false, backup: null, notWritten: null, restart: null, outsideTree, diff };
+    const s: FileState = { path, bytes: file.bytes, plan, detection, guessed, failOn: failOnFlag ?? cfg?.failOn ?? 'error', written: false, backup: null, notWritten: null, restart: null, outsideTree, diff, cannotWrite };
     states.push(s);
     reports.push(s);
   }
@@ -543,6 +554,12 @@ async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Int
     }
     if (!mayAsk) {
       notWritten(s, 'not-written', 'no terminal to confirm; use --yes');
+      continue;
+    }
+    if (s.cannotWrite) {
+      io.err(`mchard: ${visible(s.cannotWrite.message)}; not fixed\n`);
+      status = 2;
+      notWritten(s, 'not-written', `cannot write: ${s.cannotWrite.reason}`, 'the folder takes no new file');
       continue;
     }
     if (!values.yes) {
