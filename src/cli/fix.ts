@@ -394,6 +394,8 @@ async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Int
   /** The report, in the order of the files given: unreadable files keep their place. */
   const reports: (FileState | FileReport)[] = [];
   const followSymlinks = values['follow-symlinks'] === true;
+  /** The files read so far (where each path leads, after links), under the name first given. */
+  const firstNameOf = new Map<string, string>();
   const mayWrite = !values['dry-run'] && (values.yes === true || io.stdinIsTTY || hooks.confirm !== undefined);
 
   for (const path of paths) {
@@ -410,6 +412,7 @@ async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Int
     // Anything that goes wrong inside one file (a bug included) is that file's one-line error.
     currentFile.path = path;
     let outsideTree: string | null = null;
+    let target: string;
     let cannotWrite: FolderRefusedError | null = null;
     let file;
     let plan: FixPlan;
@@ -420,17 +423,26 @@ async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Int
         try {
           const h = await lockForWrite(path, { followSymlinks, lockTimeoutMs: hooks.lockTimeoutMs, onWait: (m) => io.err(`mchard: ${visible(path)}: ${visible(m)}\n`) });
           held.push(h);
-          outsideTree = h.outsideTree;
+          ({ target, outsideTree } = h);
         } catch (e) {
           // A folder that takes no new file (read-only, full): the file is still read and its findings and
           // changes shown; it is not written (below), and the run says why.
           if (!(e instanceof FolderRefusedError)) throw e;
           cannotWrite = e;
-          outsideTree = checkWritable(path, { followSymlinks }).outsideTree;
+          ({ target, outsideTree } = checkWritable(path, { followSymlinks }));
         }
       } else {
-        outsideTree = checkWritable(path, { followSymlinks }).outsideTree;
+        ({ target, outsideTree } = checkWritable(path, { followSymlinks }));
       }
+      // One file under two names (given twice, `./f` and `f`, a link beside it): fixed once, under the
+      // first. Fixed twice, the second would be planned from the bytes the first replaced, and its
+      // report would describe a file no longer on disk.
+      const first = firstNameOf.get(target);
+      if (first !== undefined) {
+        io.err(`mchard: ${visible(path)}: the same file as ${visible(first)}: fixed once, under that name\n`);
+        continue;
+      }
+      firstNameOf.set(target, path);
       file = readConfigBytes(path, { maxBytes: run.maxBytes });
       const severities = fileSeverities(cfg, disabled);
       const detected = detectDialect(path, file.source.text, dialect, companionsOf(path));
