@@ -13,11 +13,11 @@
 import { templateOf } from '../dialects/template.js';
 import { launchFailureText } from '../memcached/launch.js';
 import { realpathSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { isIP } from 'node:net';
 import { COMMON_OPTIONS, parseCommandArgs, parseMaxFileSize, UsageError } from './args.js';
 import { BASELINE_OUTPUT_HELP, fileSeverities, parseLintFlags, RANK, SHARED_LINT_OPTIONS, shownFindings } from './lint-flags.js';
-import { changedSince, contentsOf, FIX_TARGETS_HELP, resolveTargets, TARGET_OPTIONS } from './targets.js';
+import { changedSince, contentsOf, FIX_TARGETS_HELP, packagedDir, resolveTargets, TARGET_OPTIONS } from './targets.js';
 import { DOC_LINKS_HELP, DOC_LINKS_OPTIONS, docLinksWanted } from './doc-links.js';
 import { finishBaseline, openBaseline, openReportSink, type ReportSink } from './report-output.js';
 import { BaselineRun, fileKey } from '../engine/baseline.js';
@@ -200,6 +200,8 @@ interface FileState {
   outsideTree: string | null;
   /** Its folder takes no new file (read-only, full): nothing can be written, so nothing is asked. */
   cannotWrite: FolderRefusedError | null;
+  /** The package's folder of units that holds it (packagedDir): linted and its changes shown, never written. */
+  packaged: string | null;
   /** The diff to show, made with the plan (so a failure there is the file's own error), or null. */
   diff: string | null;
 }
@@ -414,6 +416,7 @@ async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Int
     let outsideTree: string | null = null;
     let target: string;
     let cannotWrite: FolderRefusedError | null = null;
+    let packaged: string | null = null;
     let file;
     let plan: FixPlan;
     let diff: string | null;
@@ -443,6 +446,7 @@ async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Int
         continue;
       }
       firstNameOf.set(target, path);
+      packaged = packagedDir(target);
       file = readConfigBytes(path, { maxBytes: run.maxBytes });
       const severities = fileSeverities(cfg, disabled);
       const detected = detectDialect(path, file.source.text, dialect, companionsOf(path));
@@ -479,7 +483,7 @@ async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Int
       continue;
     }
     const guessed = detection.reason === 'content';
-    const s: FileState = { path, bytes: file.bytes, plan, detection, guessed, failOn: failOnFlag ?? cfg?.failOn ?? 'error', written: false, backup: null, notWritten: null, restart: null, outsideTree, diff, cannotWrite };
+    const s: FileState = { path, bytes: file.bytes, plan, detection, guessed, failOn: failOnFlag ?? cfg?.failOn ?? 'error', written: false, backup: null, notWritten: null, restart: null, outsideTree, diff, cannotWrite, packaged };
     states.push(s);
     reports.push(s);
   }
@@ -549,6 +553,17 @@ async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Int
       const d = s.detection;
       s.notWritten = { kind: 'not-written', reason: `the format was guessed from the content; pass --dialect ${d.dialect}` };
       say(`  ${c.yellow('not fixed')}  ${visible(s.path)}: the format was guessed from the content (${visible(d.because)}); pass --dialect ${d.dialect} if ${d.readBy} reads it\n`);
+      continue;
+    }
+    if (s.packaged && s.plan.changed) {
+      // Written, the change would last until the package's next upgrade, and change nothing while a unit of
+      // the same name in /etc/systemd/system, or a drop-in's ExecStart=, overrides this one.
+      const name = basename(s.path);
+      showChanges(s);
+      say(
+        `  ${c.yellow('not fixed')}  ${visible(s.path)} is a unit file of the package, in ${s.packaged}/: its next upgrade puts it back, and a unit of the same name in /etc/systemd/system or a drop-in overrides it; copy it to /etc/systemd/system/${visible(name)} (or write a drop-in in /etc/systemd/system/${visible(name)}.d/) and fix that\n`,
+      );
+      notWritten(s, 'not-written', `a unit file of the package, in ${s.packaged}`);
       continue;
     }
     showChanges(s);

@@ -140,6 +140,16 @@ export function walkFolder(root: string, flags: TargetFlags = {}): { files: stri
 
 // ---- This host's system paths ----
 
+/**
+ * The package's folder of units (`/lib/systemd/system`, `/usr/lib/systemd/system`) that holds `realPath`
+ * (a path with its links resolved), or null: such a file is the package's, which its next upgrade puts
+ * back, and which a unit of the same name in /etc/systemd/system or a drop-in overrides.
+ */
+export function packagedDir(realPath: string): string | null {
+  for (const p of SYSTEM_PLACES) if (p.packaged && realPath.startsWith(`${p.dir}/`) && !realPath.slice(p.dir.length + 1).includes('/')) return p.dir;
+  return null;
+}
+
 interface Place {
   /** The path or pattern, as help and -v show it. */
   readonly pattern: string;
@@ -296,8 +306,7 @@ export function resolveTargets(given: string[], paths: readonly string[], flags:
       }
     }
     if (command !== 'fix') return [...paths];
-    const packaged = SYSTEM_PLACES.filter((p) => p.packaged).map((p) => `${p.dir}/`);
-    return paths.filter((p) => !packaged.some((d) => p.startsWith(d)));
+    return paths.filter((p) => packagedDir(p) === null);
   }
   let list = [...given];
   if (name !== undefined) {
