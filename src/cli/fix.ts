@@ -24,7 +24,7 @@ import { BaselineRun, fileKey } from '../engine/baseline.js';
 import type { LintResult } from '../engine/lint.js';
 import { withSubjects, type ReportFinding } from '../report/fingerprint.js';
 import { OptionResolver, RefusedError } from './files.js';
-import { companionsOf } from './companions.js';
+import { companionsOf, parseContextOf } from './companions.js';
 import { parseErrorFinding } from './lint.js';
 import { detectDialect, type DialectChoice } from '../dialects/detect.js';
 import { loadDialect } from '../dialects/index.js';
@@ -463,7 +463,7 @@ async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Int
         extendSafeFixes: cfg?.extendSafeFixes,
         extendUnsafeFixes: cfg?.extendUnsafeFixes,
         fixHost: hostChecksApply(path) ? hostAccess() : null,
-        ...(detection.dialect === 'compose' ? { composeOverride: companionsOf(path).composeOverride ?? null } : {}),
+        ...parseContextOf(path, detection.dialect),
       });
       diff = plan.changed ? (await import('../fix/diff.js')).unifiedDiff(path, plan.original, plan.text, color, plan.origin) : null;
     } catch (e) {
