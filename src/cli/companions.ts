@@ -1,5 +1,5 @@
 /** The files beside a file that detection may read to tell what it is (a Helm values file's Chart.yaml). */
-import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readSync, constants as fsConstants } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, statSync, constants as fsConstants } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Companions } from '../dialects/detect.js';
 import type { DialectName, ParseContext, UnitDropIn } from '../dialects/types.js';
@@ -14,9 +14,9 @@ export function companionsOf(path: string): Companions {
 }
 
 /** The context a file's dialect parses it in, from the files beside it: a Compose override, a unit's drop-ins. */
-export function parseContextOf(path: string, dialect: DialectName): Pick<ParseContext, 'composeOverride' | 'unitDropIns'> {
+export function parseContextOf(path: string, dialect: DialectName): Pick<ParseContext, 'composeOverride' | 'unitDropIns' | 'unitShadowedBy'> {
   if (dialect === 'compose') return { composeOverride: companionsOf(path).composeOverride ?? null };
-  if (dialect === 'systemd') return { unitDropIns: unitDropInsOf(path) };
+  if (dialect === 'systemd') return { unitDropIns: unitDropInsOf(path), unitShadowedBy: unitShadowOf(path) };
   return {};
 }
 
@@ -100,6 +100,38 @@ export function unitDropInsOf(path: string): UnitDropIn[] {
     }
   }
   return out;
+}
+
+/**
+ * For a unit in one of systemd's own folders: the unit of the same name in a folder systemd reads first,
+ * which it loads instead (`masked`: a link to /dev/null there, so it starts neither); null when there is
+ * none (or the file is not in one of those folders).
+ */
+export function unitShadowOf(path: string): { path: string; masked: boolean } | null {
+  const base = basename(path);
+  const here = dirname(resolve(path));
+  const at = SYSTEM_UNIT_DIRS.indexOf(here);
+  if (at <= 0 || !/^[^/]+\.service$/.test(base)) return null;
+  let self: { dev: number; ino: number } | null = null;
+  try {
+    self = statSync(path);
+  } catch {
+    // not there: any earlier one shadows it
+  }
+  for (const dir of SYSTEM_UNIT_DIRS.slice(0, at)) {
+    const other = join(dir, base);
+    try {
+      const l = lstatSync(other);
+      if (l.isSymbolicLink() && readlinkSync(other) === '/dev/null') return { path: other, masked: true };
+      const st = statSync(other);
+      // The same file under another name (/lib is /usr/lib on a merged /usr): not another unit.
+      if (self && st.dev === self.dev && st.ino === self.ino) continue;
+      return { path: other, masked: false };
+    } catch {
+      // none there
+    }
+  }
+  return null;
 }
 
 function readDropIn(path: string): UnitDropIn {

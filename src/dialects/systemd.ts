@@ -125,6 +125,8 @@ export interface SystemdOptions {
   hostFiles?: HostFileAccess;
   /** The drop-ins systemd merges into this unit (ParseContext.unitDropIns); absent: not known. */
   unitDropIns?: readonly UnitDropIn[];
+  /** The unit of the same name systemd loads instead (ParseContext.unitShadowedBy). */
+  unitShadowedBy?: { readonly path: string; readonly masked: boolean } | null;
 }
 
 /**
@@ -417,6 +419,16 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
   if (!exec && dropIn) argvUnknown = 'this drop-in does not set ExecStart=: the command line is in the unit it extends';
   // Drop-ins systemd merges into this unit that set its command, user, variables or network restrictions:
   // this file alone does not say what runs (a drop-in's "ExecStart=" then its own replaces this command).
+  // A unit of the same name in a folder systemd reads first: this file is not what systemd loads.
+  const shadow = dropIn ? null : (opts.unitShadowedBy ?? null);
+  if (shadow && !argvUnknown) {
+    launchFailure = null;
+    argvUnknown = shadow.masked
+      ? `${unit.name} is masked (${shadow.path} links to /dev/null): systemd starts no unit of that name, so this file does not run`
+      : `systemd loads ${shadow.path} for ${unit.name}, not this file (a unit of the same name in a folder it reads first): this file does not run; lint that one (mchard lint ${shadow.path})`;
+    const at = execAssignments[0]?.valueSpan ?? syntax.assignments[0]?.valueSpan ?? { start: 0, end: 0 };
+    notes.push({ kind: 'delegated', span: at, message: argvUnknown, path: shadow.path });
+  }
   const merged = dropIn ? [] : decisiveDropIns(opts.unitDropIns ?? []);
   const mergedSets = (key: string) => (opts.unitDropIns ?? []).some((d) => !d.read || d.keys.includes(`Service.${key}`));
   // What the unit alone makes systemd refuse, a drop-in may mend: its own command, its own Type=.
@@ -700,7 +712,7 @@ export const systemdDialect: Dialect = {
   /** Debian's and Ubuntu's memcached user (the RHEL unit takes its user from /etc/sysconfig/memcached). */
   defaultUser: 'memcache',
   commentChars: '#;',
-  parse: (source, context?: ParseContext) => parseSystemd(source, { hostFiles: context?.hostFiles, unitDropIns: context?.unitDropIns }),
+  parse: (source, context?: ParseContext) => parseSystemd(source, { hostFiles: context?.hostFiles, unitDropIns: context?.unitDropIns, unitShadowedBy: context?.unitShadowedBy }),
   /** The end of the ExecStart= value that runs memcached (after `$OPTIONS`, so an added option wins). */
   insertionPoint(config) {
     const exec = (config as SystemdConfig).exec;

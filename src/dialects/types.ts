@@ -23,6 +23,8 @@ export interface ParseContext {
    * absent: not known (standard input, the language server without a file).
    */
   readonly unitDropIns?: readonly UnitDropIn[];
+  /** For a unit in one of systemd's folders: the unit of the same name systemd loads instead (or masked). */
+  readonly unitShadowedBy?: { readonly path: string; readonly masked: boolean } | null;
 }
 
 /** A drop-in of a unit: where, whether mchard could read it, and the `Section.Key`s it sets (values never kept). */

@@ -35,6 +35,8 @@ export interface LintSettings {
   composeOverride?: string | null;
   /** The drop-ins systemd merges into a unit (ParseContext.unitDropIns). */
   unitDropIns?: readonly UnitDropIn[];
+  /** The unit of the same name systemd loads instead (ParseContext.unitShadowedBy). */
+  unitShadowedBy?: { readonly path: string; readonly masked: boolean } | null;
 }
 
 export interface LintResult {
@@ -156,7 +158,7 @@ export function analyzeConfig(config: ParsedConfig, options: RuleOptions, host?:
 }
 
 export function lintSource(source: SourceText, dialect: DialectName, settings: LintSettings): LintResult {
-  const context = { hostFiles: settings.hostFiles, composeOverride: settings.composeOverride, unitDropIns: settings.unitDropIns };
+  const context = { hostFiles: settings.hostFiles, composeOverride: settings.composeOverride, unitDropIns: settings.unitDropIns, unitShadowedBy: settings.unitShadowedBy };
   const config = parseConfig(source, dialect, context);
   const severities = settings.severities ?? NO_SEVERITIES;
   const reader = dialectOf(dialect);
