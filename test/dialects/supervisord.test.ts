@@ -168,7 +168,7 @@ describe('numprocs=: several processes of one program', () => {
   beforeAll(() => loadDialect('supervisord'));
   const ports = (text: string) => {
     const r = lintText(text, { dialect: 'supervisord', path: '/srv/supervisor/conf.d/memcached.conf' });
-    return (r.parts ?? [r]).map((p) => p.model.listeners.map((l) => `${l.transport} ${l.address}:${'port' in l ? l.port : ''}`));
+    return (r.parts ?? [r]).map((p) => p.model.listeners.map((l) => (l.transport === 'unix' ? `unix ${l.path}` : `${l.transport} ${l.address}:${l.port}`)));
   };
 
   it('each process is linted with its own process_num: three ports, each on every interface', () => {
