@@ -3,11 +3,11 @@
  * sockets a process holds, name resolution, commands and the clock. `realMachine()` reads the real one;
  * tests give a fake with a fake command runner.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { lookup } from 'node:dns/promises';
-import { delimiter, join } from 'node:path';
 import { processSockets, type HeldSocket } from '../system/sockets.js';
 import { execaRunner, type CommandRunner } from './runner.js';
+import { systemProgram } from '../system/trusted-path.js';
 import { effectiveUid, parseCmdline, passwdNames } from '../audit/processes.js';
 
 export interface Machine {
@@ -17,7 +17,7 @@ export interface Machine {
   readText(path: string): string | null;
   /** The names in a folder (empty when unreadable). */
   list(dir: string): string[];
-  /** The full path of a program on PATH (or the usual sbin folders), or null. */
+  /** The full path of a service manager's program in the system folders (root's alone; never PATH's), or null. */
   which(program: string): string | null;
   /** The command name of a live process (/proc/PID/comm), or null when there is no such process (or a zombie). */
   processName(pid: number): string | null;
@@ -32,8 +32,6 @@ export interface Machine {
   now(): number;
   sleep(ms: number): Promise<void>;
 }
-
-const SBIN = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
 export function realMachine(runner: CommandRunner = execaRunner): Machine {
   return {
@@ -53,18 +51,7 @@ export function realMachine(runner: CommandRunner = execaRunner): Machine {
         return [];
       }
     },
-    which: (program) => {
-      const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), ...SBIN];
-      for (const d of dirs) {
-        const p = join(d, program);
-        try {
-          if (statSync(p).isFile()) return p;
-        } catch {
-          // not here
-        }
-      }
-      return null;
-    },
+    which: (program) => systemProgram(program),
     processName: (pid) => {
       try {
         // A zombie (dead, not yet reaped) still has a name; it is no longer running.

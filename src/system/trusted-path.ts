@@ -38,3 +38,22 @@ export function rootControlledFile(path: string): string | null {
     return null;
   }
 }
+
+/** Where the service manager's programs (systemctl, service, rc-service, journalctl) are looked for. */
+export const SYSTEM_PROGRAM_DIRS = ['/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+/** The PATH the programs mchard starts get (as the package tools do, src/system/run-tool.ts). */
+export const SYSTEM_PATH = SYSTEM_PROGRAM_DIRS.join(':');
+
+/**
+ * A service manager's program (`systemctl`) as the first root-controlled file of that name in the system
+ * folders, or null: never the caller's PATH, whose folders may be another user's (a home's bin, a
+ * project's node_modules/.bin that npx puts first, a relative entry), and mchard runs them as root.
+ */
+export function systemProgram(name: string): string | null {
+  if (name.includes('/')) return null;
+  for (const dir of SYSTEM_PROGRAM_DIRS) {
+    const p = `${dir}/${name}`;
+    if (lstatSync(p, { throwIfNoEntry: false }) && notRootControlled(p) === null) return p;
+  }
+  return null;
+}
