@@ -5,7 +5,7 @@
  */
 import { closeSync, fstatSync, openSync, readSync, unlinkSync } from 'node:fs';
 import { shellQuote } from '../report/visible.js';
-import { SYSTEM_PATH, SYSTEM_PROGRAM_DIRS, systemProgram } from '../system/trusted-path.js';
+import { notRootControlled, SYSTEM_PATH, SYSTEM_PROGRAM_DIRS, systemProgram } from '../system/trusted-path.js';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,9 +85,11 @@ export const execaRunner: CommandRunner = {
     const { execa } = await import('execa');
     const timeout = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     // A bare name (systemctl) from the system folders only, never the caller's PATH: mchard runs it as root.
+    // A path (an init script with no `service` here) only when it and its folders are root's alone.
     const program = file.includes('/') ? file : systemProgram(file);
-    if (program === null) {
-      return { command: [file, ...args], exitCode: null, stdout: '', stderr: '', timedOut: false, failure: `not found as a program only root can change in ${SYSTEM_PROGRAM_DIRS.join(', ')}` };
+    const refused = program === null ? `not found as a program only root can change in ${SYSTEM_PROGRAM_DIRS.join(', ')}` : notRootControlled(program);
+    if (program === null || refused !== null) {
+      return { command: [file, ...args], exitCode: null, stdout: '', stderr: '', timedOut: false, failure: `not run: ${refused}` };
     }
     // Output goes to files, not pipes: a daemon that an init script starts may keep the descriptors it
     // inherited, and a pipe would then stay open (and the command seem to run) as long as the daemon lives.

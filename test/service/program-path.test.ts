@@ -55,4 +55,12 @@ if (!usable) console.warn('program-path: skipped (needs root, /usr/bin/journalct
     const r = await execaRunner.run('/usr/bin/env', []);
     expect(r.stdout.split('\n')).toContain('PATH=/usr/sbin:/usr/bin:/sbin:/bin');
   });
+
+  it('runs a script by its path only when no other user can change it (an init script in a folder of theirs is not run)', async () => {
+    const script = tmp.join('bin', 'service');
+    const r = await execaRunner.run(script, ['memcached', 'restart']);
+    expect(existsSync(marker)).toBe(false);
+    expect(r.exitCode).toBeNull();
+    expect(r.failure).toMatch(/^not run: .* is writable by every user$/);
+  });
 });
