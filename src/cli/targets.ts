@@ -284,6 +284,9 @@ export function resolveTargets(given: string[], paths: readonly string[], flags:
   const name = flags['stdin-filename'];
   // --stdin-filename alone reads standard input, as `-` would.
   if (name !== undefined && given.length === 0) given = ['-'];
+  // A hook checks the files pre-commit names, never this host's: with none (a repository's file named
+  // as an option took the only place), nothing.
+  if (given.length === 0 && flags.hook) return [];
   if (given.length === 0) {
     if (flags.verbose) {
       const places = systemPlaces('', flags);
