@@ -332,8 +332,9 @@ describeIfTools('pre-commit, with mchard installed (repo: local), as README.md s
 
   it("a file whose name reads as an option is a file: the hooks' arguments end with --", () => {
     // pre-commit appends the staged file names to the entry: without `--`, a repository's file named
-    // --output=prod-memcached.conf made mchard write its report over prod-memcached.conf (and
-    // --config=..., --baseline=... took their files from the repository the same way).
+    // --output=prod-memcached.conf made mchard lint write its report over prod-memcached.conf, and left
+    // mchard fix --hook --yes without a file, so it fixed this host's /etc/memcached.conf (--config=...
+    // and --baseline=... took their files from the repository the same way).
     ws.write('prod-memcached.conf', CLEAN);
     ws.git('add', '.');
     const clean = ws.commit('prod');
@@ -342,7 +343,11 @@ describeIfTools('pre-commit, with mchard installed (repo: local), as README.md s
     ws.git('add', '--', '--output=prod-memcached.conf');
     const c = ws.commit('a name that reads as an option');
     expect(c.ok).toBe(false);
-    expect(c.output).toContain('--output=prod-memcached.conf:5:4  error  MC401');
+    // Read as a file by both hooks (the name says no format: refused, which fails the commit).
+    expect(c.output.match(/mchard: --output=prod-memcached\.conf: not read/g)).toHaveLength(2);
+    expect(c.output).not.toContain('files were modified by this hook');
+    // Neither the report over another file nor the fixing hook on this host's /etc/memcached.conf.
+    expect(c.output).not.toContain('nothing to fix in /etc/');
     expect(ws.read('prod-memcached.conf')).toBe(CLEAN);
   });
 });
