@@ -8,12 +8,13 @@ import { lookup } from 'node:dns/promises';
 import { processSockets, type HeldSocket } from '../system/sockets.js';
 import { execaRunner, type CommandRunner } from './runner.js';
 import { systemProgram } from '../system/trusted-path.js';
+import { readRegularFile } from '../input.js';
 import { effectiveUid, parseCmdline, passwdNames } from '../audit/processes.js';
 
 export interface Machine {
   runner: CommandRunner;
   exists(path: string): boolean;
-  /** A file's text, or null when it cannot be read. */
+  /** A regular file's text (not through a link, at most 64 MiB), or null when it cannot be read so. */
   readText(path: string): string | null;
   /** The names in a folder (empty when unreadable). */
   list(dir: string): string[];
@@ -33,13 +34,18 @@ export interface Machine {
   sleep(ms: number): Promise<void>;
 }
 
+/** The most of a pid file or log that readText reads (a log longer than this is not quoted). */
+const MAX_TEXT_BYTES = 64 * 1024 * 1024;
+
 export function realMachine(runner: CommandRunner = execaRunner): Machine {
   return {
     runner,
     exists: (path) => existsSync(path),
     readText: (path) => {
+      // Pid files and logs lie in folders the service's own user may write: a FIFO there would hang the
+      // read, a device never end, a link lead to a root-only file that errorExcerpt quotes.
       try {
-        return readFileSync(path, 'utf8');
+        return readRegularFile(path, MAX_TEXT_BYTES, { noFollow: 'not read through a link' }).toString('utf8');
       } catch {
         return null;
       }
