@@ -166,9 +166,10 @@ export function guardTerminal(s: string): string {
  * file name, a value or a process argument shown in any output of a run in CI (lint's text under
  * pre-commit, an error line of `--format github`) could otherwise stop the processing of every later
  * command (`stop-commands`, which hides the annotations that follow), mask text, set a step's outputs or
- * make annotations. So `##[` is always written `##\x5b`, and `::` starting a line is written `\x3a:`,
- * unless the line is one of `--format github`'s own annotations (`::error file=`, `::warning file=`,
- * `::notice file=`, whose properties and message github.ts escapes). Each write is taken to start a line.
+ * make annotations. So `##[` is always written `##\x5b`, and `::` starting a line as a command would
+ * (`::NAME::`, `::NAME ...::`) is written `\x3a:`, unless the line is one of `--format github`'s own
+ * annotations (`::error file=`, `::warning file=`, `::notice file=`, whose properties and message
+ * github.ts escapes). Each write is taken to start a line.
  */
 export function guardWorkflowCommands(s: string): string {
   if (!s.includes('##[') && !s.includes('::')) return s;
@@ -177,7 +178,9 @@ export function guardWorkflowCommands(s: string): string {
     return /^::(?:error|warning|notice) file=/.test(m.slice(lead.length)) ? m : `${lead}\\x3a:`;
   });
 }
-const workflowCommand = lazyRegExp('##\\[|(?<=^|[\\n\\r])([ \\t]*)::(?:(?:error|warning|notice) file=)?', 'g');
+// A line's `::` only when a command follows (a name, then `::` or a space and a later `::`): mchard's own
+// text wraps lines that start with an IPv6 address (`::, every IPv4 and IPv6 interface`, `::1`).
+const workflowCommand = lazyRegExp('##\\[|(?<=^|[\\n\\r])([ \\t]*)::(?=[A-Za-z][A-Za-z0-9_-]*(?:::| [^\\n\\r]*::))(?:(?:error|warning|notice) file=)?', 'g');
 
 const ownOrUnsafe = lazyRegExp(`\\x1b\\[[0-9]{1,2}(?:;[0-9]{1,2})*m|\\r\\x1b\\[2K|${BLOCK_UNSAFE_SOURCE}`, 'gu');
 

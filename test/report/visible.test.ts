@@ -207,5 +207,9 @@ describe('guardWorkflowCommands', () => {
     const own = '::error file=a%3A%3Ab,line=1,col=1,endLine=1,endColumn=2,title=MC101 x::m (MC101)\n::notice file=c,line=2::n\n::warning file=d::w\n';
     expect(guardWorkflowCommands(own)).toBe(own);
     expect(guardWorkflowCommands('a::b c::d')).toBe('a::b c::d');
+    // An IPv6 address starting a wrapped line is no command: the runner needs a command name, then `::`.
+    const prose = 'binds 0.0.0.0 and\n::, every IPv4 and IPv6 interface) or -l ::\n::1 and [::]:11211\n';
+    expect(guardWorkflowCommands(prose)).toBe(prose);
+    expect(guardWorkflowCommands('::Add-Mask::x')).toBe('\\x3a:Add-Mask::x');
   });
 });
