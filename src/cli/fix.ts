@@ -14,6 +14,7 @@ import { templateOf } from '../dialects/template.js';
 import { launchFailureText } from '../memcached/launch.js';
 import { realpathSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
+import { managedNote } from '../fix/managed.js';
 import { isIP } from 'node:net';
 import { COMMON_OPTIONS, parseCommandArgs, parseMaxFileSize, UsageError } from './args.js';
 import { BASELINE_OUTPUT_HELP, fileSeverities, parseLintFlags, RANK, SHARED_LINT_OPTIONS, shownFindings } from './lint-flags.js';
@@ -24,7 +25,7 @@ import { BaselineRun, fileKey } from '../engine/baseline.js';
 import type { LintResult } from '../engine/lint.js';
 import { withSubjects, type ReportFinding } from '../report/fingerprint.js';
 import { OptionResolver, RefusedError } from './files.js';
-import { companionsOf } from './companions.js';
+import { companionsOf, parseContextOf } from './companions.js';
 import { parseErrorFinding } from './lint.js';
 import { detectDialect, type DialectChoice } from '../dialects/detect.js';
 import { loadDialect } from '../dialects/index.js';
@@ -463,7 +464,7 @@ async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Int
         extendSafeFixes: cfg?.extendSafeFixes,
         extendUnsafeFixes: cfg?.extendUnsafeFixes,
         fixHost: hostChecksApply(path) ? hostAccess() : null,
-        ...(detection.dialect === 'compose' ? { composeOverride: companionsOf(path).composeOverride ?? null } : {}),
+        ...parseContextOf(path, detection.dialect),
       });
       diff = plan.changed ? (await import('../fix/diff.js')).unifiedDiff(path, plan.original, plan.text, color, plan.origin) : null;
     } catch (e) {
@@ -494,6 +495,9 @@ async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Int
     if (s.diff !== null) {
       say(s.diff);
       for (const a of s.plan.applied) say(`  ${c.green('fixed')}  ${a.ruleId}  ${visible(a.description)}\n`);
+      // A file a configuration management tool writes: its next run puts the old text back.
+      const managed = managedNote(resolve(s.path), s.plan.original);
+      if (managed) say(`  ${c.yellow('note')}  ${visible(s.path)} ${managed}\n`);
     }
     const hidden = hiddenValues(s.plan.before.config.argv);
     for (const f of s.plan.failed) say(`  ${c.yellow('not fixed')}  ${f.ruleId}  ${visible(f.description)}: ${visible(redact(f.reason, hidden))}\n`);

@@ -4,7 +4,7 @@
  */
 import { COMMON_OPTIONS, oneOf, parseCommandArgs, parseMaxFileSize, UsageError } from './args.js';
 import { loadFile, parseDialectFlag, parseVersionFlag, OptionResolver, RefusedError } from './files.js';
-import { companionsOf } from './companions.js';
+import { companionsOf, parseContextOf } from './companions.js';
 import { parseConfig } from '../dialects/index.js';
 import { analyzeConfig } from '../engine/lint.js';
 import { ConfigError, type ProjectConfig } from '../engine/config.js';
@@ -93,7 +93,7 @@ export async function runInspect(argv: string[], io: Io): Promise<number> {
       const flag = values['no-host-checks'] ? false : values['host-checks'] ? true : undefined;
       const parsed = parseConfig(file.source, file.dialect, {
         hostFiles: hostFileAccess(path, flag, positionals),
-        ...(file.dialect === 'compose' ? { composeOverride: companionsOf(path).composeOverride ?? null } : {}),
+        ...parseContextOf(path, file.dialect),
       });
       // A manifest with several memcached workloads: one inspection each.
       return (parsed.parts ?? [parsed]).map((config) => {
