@@ -102,7 +102,7 @@ function tooBig(path: string, size: number | null, max: number): InputError {
  * The bytes of a regular file of at most `maxBytes`, or an InputError. Never blocks on a pipe, never
  * opens a device, never reads more than `maxBytes + 1` bytes.
  */
-export function readRegularFile(path: string, maxBytes: number, opts: { noFollow?: string; known?: Stats } = {}): Buffer {
+export function readRegularFile(path: string, maxBytes: number, opts: { noFollow?: string; known?: Stats; accept?: (st: Stats) => string | null } = {}): Buffer {
   let before: Stats;
   // `known`: the caller's lstat of the path in this run, no symbolic link (so what stat would say); the
   // caller decided to read the file from it, so the open does not follow a link put there since (the
@@ -131,6 +131,9 @@ export function readRegularFile(path: string, maxBytes: number, opts: { noFollow
     const now = fileKind(st);
     if (now) throw new InputError(path, now);
     if (st.size > maxBytes) throw tooBig(path, st.size, maxBytes);
+    // `accept`: the caller's own check of the file it opened (its owner), as a reason to refuse it.
+    const refused = opts.accept?.(st);
+    if (refused) throw new InputError(path, refused);
     return readAll(fd, path, maxBytes, st.size, st.size > 0);
   } finally {
     closeSync(fd);

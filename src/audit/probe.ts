@@ -23,6 +23,14 @@ export function probeTarget(address: string): string | null {
   return address;
 }
 
+/**
+ * The most of a TCP reply the probe reads: memcached's answer to `version` is one short line. A listener
+ * on the port may be anyone's (any user can listen on a high port, and name a binary memcached): one
+ * that streams without a line feed would otherwise be gathered until the time limit, gigabytes over
+ * loopback (V8 ends the process past 512 MiB of string), each chunk searched again from the start.
+ */
+const MAX_TCP_REPLY = 4096;
+
 function firstLine(text: string): string {
   return text.split(/\r?\n/)[0].slice(0, 200);
 }
@@ -47,8 +55,9 @@ export function probeTcp(target: string, port: number, timeoutMs: number): Promi
       sock.write('version\r\n');
     });
     sock.on('data', (chunk) => {
-      data += chunk.toString('latin1');
-      if (data.includes('\n')) finish(null);
+      const text = chunk.toString('latin1', 0, Math.min(chunk.length, MAX_TCP_REPLY - data.length));
+      data += text;
+      if (text.includes('\n') || data.length >= MAX_TCP_REPLY) finish(null);
     });
     sock.on('error', (e: NodeJS.ErrnoException) => finish(e.code ?? e.message));
     sock.on('close', () => finish(reached ? 'connection closed without a reply' : 'connection refused'));

@@ -18,12 +18,12 @@
  * - **Standard input** (`-`): with `--stdin-filename PATH`, read as if it were the file PATH: detection,
  *   the `.mchardrc` lookup and the report use PATH (`readsStdin` tells the reader).
  */
-import { readdirSync, readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import { readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { isMchardFile } from '../own-files.js';
 import { configPathKind, detectDialect, holdsMemcached, type ConfigPathKind } from '../dialects/detect.js';
 import type { DialectName } from '../dialects/types.js';
-import { InputError, readConfig } from '../input.js';
+import { InputError, readConfig, readRegularFile } from '../input.js';
 import { companionsOf } from './companions.js';
 import { UsageError } from './args.js';
 import type { Io } from './io.js';
@@ -296,6 +296,9 @@ export function resolveTargets(given: string[], paths: readonly string[], flags:
   const name = flags['stdin-filename'];
   // --stdin-filename alone reads standard input, as `-` would.
   if (name !== undefined && given.length === 0) given = ['-'];
+  // A hook checks the files pre-commit names, never this host's: with none (a repository's file named
+  // as an option took the only place), nothing.
+  if (given.length === 0 && flags.hook) return [];
   if (given.length === 0) {
     if (flags.verbose) {
       const places = systemPlaces('', flags);
@@ -357,28 +360,33 @@ export function resolveTargets(given: string[], paths: readonly string[], flags:
 
 // ---- What a run changed (fix as a hook) ----
 
+/** The largest file compared (--max-file-size's ceiling): what fix reads is smaller. */
+const MAX_COMPARED = 256 * 1024 * 1024;
+
+/**
+ * The bytes of a regular file now (null: it cannot be read so). A repository's link to /dev/zero or a named
+ * pipe in a hook's file list grew the run by gigabytes or hung it for good (SIGTERM included) before any
+ * check of the file; readRegularFile never opens a device and never blocks.
+ */
+function bytesNow(p: string): Buffer | null {
+  try {
+    return readRegularFile(p, MAX_COMPARED);
+  } catch {
+    return null;
+  }
+}
+
 /** The bytes of each file now (null: it cannot be read). */
 export function contentsOf(paths: readonly string[]): Map<string, Buffer | null> {
   const out = new Map<string, Buffer | null>();
-  for (const p of paths) {
-    try {
-      out.set(p, readFileSync(p));
-    } catch {
-      out.set(p, null);
-    }
-  }
+  for (const p of paths) out.set(p, bytesNow(p));
   return out;
 }
 
 /** Whether any file's bytes differ from `before` (as pre-commit itself decides that a hook changed files). */
 export function changedSince(before: ReadonlyMap<string, Buffer | null>): boolean {
   for (const [p, bytes] of before) {
-    let now: Buffer | null;
-    try {
-      now = readFileSync(p);
-    } catch {
-      now = null;
-    }
+    const now = bytesNow(p);
     if (bytes === null ? now !== null : now === null || !bytes.equals(now)) return true;
   }
   return false;

@@ -3,8 +3,8 @@
  * same folder (created exclusively, never through an existing name), written as the text comes, flushed
  * to disk, then renamed over the target. A run that fails or stops first leaves the old file (or none)
  * and removes its temporary file. The rename replaces a symbolic link at the target rather than
- * following it, so a link planted in a shared folder never redirects the write. An existing file keeps
- * its permission bits.
+ * following it, so a link planted in a shared folder never redirects the write. An existing file of the
+ * user's keeps its permission bits (another user's gives none of theirs).
  */
 import { closeSync, fchmodSync, fsyncSync, lstatSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -55,7 +55,9 @@ export class AtomicFile {
     try {
       const st = lstatSync(path);
       if (st.isDirectory()) throw new AtomicWriteError(path, 'is a directory');
-      if (st.isFile()) this.mode = st.mode & 0o7777;
+      // Only the user's own file: another user's, planted in a shared folder (/tmp), would give the
+      // report their mode (0666, setuid), and them the power to rewrite it.
+      if (st.isFile() && st.uid === process.geteuid?.()) this.mode = st.mode & 0o7777;
     } catch (e) {
       if (e instanceof AtomicWriteError) throw e;
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new AtomicWriteError(path, describeFsError(e));

@@ -16,7 +16,7 @@
  *   MC301 = off
  *   listen-private-address = error
  */
-import { lstatSync } from 'node:fs';
+import { lstatSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
 import { absolutePath } from '../system/paths.js';
 import { parse as parseIni } from 'ini';
@@ -122,12 +122,31 @@ export function loadConfig(path: string, rules: readonly Rule[], found = false):
   try {
     // As strictly as a configuration file: a regular file, bounded, never a pipe that would hang the run.
     const noFollow = found ? 'a .mchardrc found above the files is read only as a regular file (name it with --config to use it)' : undefined;
-    text = decodeConfig(path, readRegularFile(path, MAX_CONFIG_SIZE, { noFollow })).text;
+    text = decodeConfig(path, readRegularFile(path, MAX_CONFIG_SIZE, { noFollow, accept: found ? (st) => untrustedOwner(path, st) : undefined })).text;
   } catch (e) {
     if (e instanceof InputError) throw new ConfigError(`${path}: ${e.reason}`);
     throw e;
   }
   return parseConfigText(path, text, rules);
+}
+
+/**
+ * Why a `.mchardrc` found above the files must not be used, or null: it is used only when it is root's,
+ * the running user's, or its folder owner's. A walk up passes folders other users can write (/tmp is
+ * everyone's): a file root lints or fixes in /tmp/work/ would otherwise take the rules, trusted networks
+ * and unsafe fixes another user planted in /tmp/.mchardrc. A repository checked out by another user and
+ * linted by root (a container in CI) keeps its own: that user owns the folder and the file.
+ */
+function untrustedOwner(path: string, st: Stats): string | null {
+  if (st.uid === 0 || st.uid === process.geteuid?.()) return null;
+  let folderOwner: number | null = null;
+  try {
+    folderOwner = lstatSync(dirname(path)).uid;
+  } catch {
+    // the folder is gone: no owner to trust
+  }
+  if (folderOwner === st.uid) return null;
+  return `owned by uid ${st.uid}, who owns neither its folder nor this run: a .mchardrc found above the files is used only when it is root's, yours or its folder owner's (name it with --config to use it)`;
 }
 
 export function parseConfigText(path: string, text: string, rules: readonly Rule[]): ProjectConfig {

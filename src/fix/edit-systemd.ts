@@ -45,7 +45,15 @@ function build({ config, model, intents, label }: EditSession<SystemdConfig>) {
     if (!v) return;
     const env = config.environment.get(v);
     const where = env ? `Environment= on line ${env.assignment.line}` : config.environmentFiles.map((f) => f.path).join(', ') || 'the environment';
-    throw new CannotEdit(`${shownOption(ev, config.argv)} comes from $${v} (${where}): change it there`);
+    throw new CannotEdit(`${shown(ev)} comes from $${v} (${where}): change it there`);
+  };
+  // An option whose word holds a value from an EnvironmentFile= the user did not name is shown as the
+  // unit writes it (`-U${PORT}`), never as its value: the note goes into the file.
+  const shown = (ev: OptionEvent) => {
+    const at = [...new Set([ev.index, ev.valueIndex ?? ev.index])];
+    // (Words of a `$OPTIONS` split are refused before a note: their messages are redacted where shown.)
+    if (!at.some((i) => config.argv[i]?.hiddenFrom) || at.some(shared)) return shownOption(ev, config.argv);
+    return at.map((i) => config.argv[i]?.span).map((sp) => (sp ? text.slice(sp.start, sp.end) : '?')).join(' ');
   };
   const value = exec?.assignment.valueSpan ?? { start: 0, end: 0 };
   const expected = new ExpectedWords(config.argv.map((t) => t.value));
@@ -75,9 +83,8 @@ function build({ config, model, intents, label }: EditSession<SystemdConfig>) {
         if (target) {
           if (target.spec.short === intent.letter && target.value === intent.value && target === last) break;
           refuseVariable(target);
-          const shown = shownOption(target, config.argv);
-          replaceOption(ctx, target, words, shown);
-          descs.push(`replaced ${shown} with ${words.join(' ')}`);
+          replaceOption(ctx, target, words, shown(target));
+          descs.push(`replaced ${shown(target)} with ${words.join(' ')}`);
         } else {
           append(words);
           descs.push(`added ${words.join(' ')}`);
@@ -86,9 +93,8 @@ function build({ config, model, intents, label }: EditSession<SystemdConfig>) {
       }
       case 'remove-option': {
         refuseVariable(intent.option);
-        const shown = shownOption(intent.option, config.argv);
-        removeOption(ctx, intent.option, shown);
-        descs.push(`removed ${shown}`);
+        removeOption(ctx, intent.option, shown(intent.option));
+        descs.push(`removed ${shown(intent.option)}`);
         break;
       }
       case 'drop-text':

@@ -145,6 +145,8 @@ export function finishClusters(ctx: WordEditContext): void {
       if (end < tok.value.length) ctx.edits.push({ start: sp.start + end, end: sp.end, text: '', desc });
       if (added.length) ctx.edits.push({ start: sp.end, end: sp.end, text: ' ' + added.join(' '), desc });
     } else {
+      // Rewritten from its value, the word would put a value from a file the user did not name into this one.
+      if (tok.hiddenFrom) throw new CannotEdit(`a word of ExecStart= takes its value from ${tok.hiddenFrom}: change it there`);
       if (!PLAIN_WORD.test(value)) throw new CannotEdit(`"${tok.value}" is not written plainly in the file`);
       ctx.edits.push({ start: sp.start, end: sp.end, text: [value, ...added].join(' '), desc });
     }

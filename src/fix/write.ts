@@ -32,6 +32,7 @@ import {
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { describeFsError, fileKind } from '../input.js';
 import { locateInTree, type Located } from '../system/links.js';
+import { changeableBy } from '../system/trusted-path.js';
 import { FileLock, LockError, pidAlive } from './lock.js';
 import { BACKUP_SUFFIX, backupNames, isBackupName, tempName, tempOwner } from './names.js';
 import { applyXattrs, readXattrs, systemXattrTools, xattrDifferences, XattrError, type Xattrs, type XattrTools } from './xattrs.js';
@@ -175,6 +176,17 @@ function check(path: string, scope: WriteScope, hardLinks = true): Checked {
   }
   if (!st.isFile()) throw new WriteError(path, notAFile(st));
   if (!hardLinks) return { ...loc, stat: st };
+  // Nothing below holds while another user can re-point the path (a folder swapped for a link between
+  // these checks and the rename would put the new file, theirs, over another file of the same name).
+  let foreign: string | null;
+  try {
+    foreign = changeableBy(loc.target);
+  } catch (e) {
+    throw new WriteError(path, fsReason(e));
+  }
+  if (foreign) {
+    throw new WriteError(path, `${foreign}, who could point this path at another file while mchard replaces it${process.geteuid?.() === 0 ? ' as root' : ''}; mchard does not write there (run mchard fix as that user, or move the file)`);
+  }
   const others = Number(st.nlink) - 1 - backupLinksTo(dirname(loc.target), basename(loc.target), st).length;
   if (others > 0) {
     throw new WriteError(

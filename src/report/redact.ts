@@ -5,7 +5,9 @@
  * "(a value from FILE)" in place of each such value.
  *
  * What counts as the value: the whole argument, and its parts between `,`, `:`, `=` and spaces (a `-l`
- * list, `user:password`), each where it stands as a whole word. Option names (`-l`, `--listen`) and
+ * list, `user:password`), each where it stands as a whole word; in a word of options, every end of it
+ * getopt could take as an attached argument (`-lVALUE`, `-vvuVALUE`); and the leading digits of each,
+ * which atoi reads as the number memcached uses. Option names (`-l`, `--listen`) and
  * one-character values are left: they are memcached's vocabulary, not content of the file. A word of a
  * message that happens to equal a hidden value is replaced too: hiding too much is the safe mistake.
  */
@@ -17,6 +19,8 @@ export interface HiddenValue {
 }
 
 const OPTION_WORD = /^(?:-[A-Za-z]|-v+|--[a-z][a-z-]*)$/;
+/** How far into a word of bundled option letters an attached argument is looked for (memcached has fewer options). */
+const MAX_BUNDLE = 64;
 
 /** The values of an argument vector that must not be shown, longest first. */
 export function hiddenValues(argv: readonly ArgToken[]): HiddenValue[] {
@@ -25,13 +29,25 @@ export function hiddenValues(argv: readonly ArgToken[]): HiddenValue[] {
   for (let k = 0; k < argv.length && !any; k++) any = !!argv[k].hiddenFrom;
   if (!any) return [];
   const out = new Map<string, string>();
+  const add = (v: string, from: string) => {
+    if (v.length < 2 || OPTION_WORD.test(v)) return;
+    if (!out.has(v)) out.set(v, from);
+    const quoted = JSON.stringify(v).slice(1, -1);
+    if (quoted !== v && !out.has(quoted)) out.set(quoted, from);
+  };
   for (const t of argv) {
     if (!t.hiddenFrom) continue;
-    for (const v of [t.value, ...t.value.split(/[,:=\s]+/)]) {
-      if (v.length < 2 || OPTION_WORD.test(v)) continue;
-      if (!out.has(v)) out.set(v, t.hiddenFrom);
-      const quoted = JSON.stringify(v).slice(1, -1);
-      if (quoted !== v && !out.has(quoted)) out.set(quoted, t.hiddenFrom);
+    const words = [t.value];
+    // getopt takes an argument attached to its option from the rest of the word (`-lVALUE`, `-vvuVALUE`):
+    // wherever in a word of option letters that may start (the first MAX_BUNDLE places).
+    if (/^-[^-]/.test(t.value)) for (let k = 2; k < t.value.length && k <= MAX_BUNDLE; k++) words.push(t.value.slice(k));
+    for (const w of words) {
+      for (const v of [w, ...w.split(/[,:=\s]+/)]) {
+        add(v, t.hiddenFrom);
+        // atoi and strtol read a value's leading digits ("98765zz" is 98765), which messages quote.
+        const digits = /^\s*[+-]?(\d+)/.exec(v);
+        if (digits) add(digits[1], t.hiddenFrom);
+      }
     }
   }
   return [...out].map(([value, from]) => ({ value, from })).sort((a, b) => b.value.length - a.value.length);
@@ -49,11 +65,16 @@ export function redact(text: string, hidden: readonly HiddenValue[]): string {
   return out;
 }
 
-/** Every string inside a plain value (inspect's JSON) redacted. */
+/** Every string inside a plain value (inspect's JSON) redacted, and every number that is such a value. */
 export function redactDeep<T>(value: T, hidden: readonly HiddenValue[]): T {
   if (hidden.length === 0) return value;
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return redact(v, hidden);
+    // A number memcached reads from such a value (`-c` from "98765zz": maxConnections 98765) is one too.
+    if (typeof v === 'number') {
+      const shown = redact(String(v), hidden);
+      return shown === String(v) ? v : shown;
+    }
     if (Array.isArray(v)) return v.map(walk);
     if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
     return v;

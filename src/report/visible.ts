@@ -151,6 +151,7 @@ export function visibleBlock(s: string): string {
  * overwrite a line or reorder text.
  */
 export function guardTerminal(s: string): string {
+  s = guardWorkflowCommands(s);
   if (PLAIN_BLOCK.test(s) || !blockHasUnsafe(s)) return s;
   return s.replace(ownOrUnsafe(), (m: string, at: number, all: string) => {
     if (m.length > 1) return m; // one of mchard's own sequences
@@ -158,6 +159,29 @@ export function guardTerminal(s: string): string {
     return escapeChar(m);
   });
 }
+/**
+ * GitHub Actions takes workflow commands from every line a step prints, on standard output and error:
+ * `::NAME ...::DATA` at the start of a line (after spaces and tabs), and the older `##[NAME ...]DATA`
+ * anywhere in a line (actions/runner, ActionCommand.TryParseV2 and TryParse, tried in that order). A
+ * file name, a value or a process argument shown in any output of a run in CI (lint's text under
+ * pre-commit, an error line of `--format github`) could otherwise stop the processing of every later
+ * command (`stop-commands`, which hides the annotations that follow), mask text, set a step's outputs or
+ * make annotations. So `##[` is always written `##\x5b`, and `::` starting a line as a command would
+ * (`::NAME::`, `::NAME ...::`) is written `\x3a:`, unless the line is one of `--format github`'s own
+ * annotations (`::error file=`, `::warning file=`, `::notice file=`, whose properties and message
+ * github.ts escapes). Each write is taken to start a line.
+ */
+export function guardWorkflowCommands(s: string): string {
+  if (!s.includes('##[') && !s.includes('::')) return s;
+  return s.replace(workflowCommand(), (m: string, lead: string | undefined) => {
+    if (lead === undefined) return '##\\x5b';
+    return /^::(?:error|warning|notice) file=/.test(m.slice(lead.length)) ? m : `${lead}\\x3a:`;
+  });
+}
+// A line's `::` only when a command follows (a name, then `::` or a space and a later `::`): mchard's own
+// text wraps lines that start with an IPv6 address (`::, every IPv4 and IPv6 interface`, `::1`).
+const workflowCommand = lazyRegExp('##\\[|(?<=^|[\\n\\r])([ \\t]*)::(?=[A-Za-z][A-Za-z0-9_-]*(?:::| [^\\n\\r]*::))(?:(?:error|warning|notice) file=)?', 'g');
+
 const ownOrUnsafe = lazyRegExp(`\\x1b\\[[0-9]{1,2}(?:;[0-9]{1,2})*m|\\r\\x1b\\[2K|${BLOCK_UNSAFE_SOURCE}`, 'gu');
 
 /**
@@ -223,7 +247,9 @@ export function shellQuote(w: string): string {
  * on sees no control character.
  */
 export function safeJson(value: unknown, indent = 2): string {
-  const text = JSON.stringify(value, null, indent);
+  // `##[` as `##\u005b`: the same value, and no workflow command in a CI log it is printed in (guardWorkflowCommands).
+  let text = JSON.stringify(value, null, indent);
+  if (text.includes('##[')) text = text.replace(/##\[/g, '##\\u005b');
   // Characters below U+0020 only appear as JSON's own layout (newlines of the indentation): JSON.stringify
   // escapes them in strings.
   if (PLAIN_BLOCK.test(text) || !blockHasUnsafe(text)) return text;

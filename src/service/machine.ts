@@ -3,21 +3,22 @@
  * sockets a process holds, name resolution, commands and the clock. `realMachine()` reads the real one;
  * tests give a fake with a fake command runner.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { lookup } from 'node:dns/promises';
-import { delimiter, join } from 'node:path';
 import { processSockets, type HeldSocket } from '../system/sockets.js';
 import { execaRunner, type CommandRunner } from './runner.js';
+import { systemProgram } from '../system/trusted-path.js';
+import { readRegularFile } from '../input.js';
 import { effectiveUid, parseCmdline, passwdNames } from '../audit/processes.js';
 
 export interface Machine {
   runner: CommandRunner;
   exists(path: string): boolean;
-  /** A file's text, or null when it cannot be read. */
+  /** A regular file's text (not through a link, at most 64 MiB), or null when it cannot be read so. */
   readText(path: string): string | null;
   /** The names in a folder (empty when unreadable). */
   list(dir: string): string[];
-  /** The full path of a program on PATH (or the usual sbin folders), or null. */
+  /** The full path of a service manager's program in the system folders (root's alone; never PATH's), or null. */
   which(program: string): string | null;
   /** The command name of a live process (/proc/PID/comm), or null when there is no such process (or a zombie). */
   processName(pid: number): string | null;
@@ -33,15 +34,18 @@ export interface Machine {
   sleep(ms: number): Promise<void>;
 }
 
-const SBIN = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+/** The most of a pid file or log that readText reads (a log longer than this is not quoted). */
+const MAX_TEXT_BYTES = 64 * 1024 * 1024;
 
 export function realMachine(runner: CommandRunner = execaRunner): Machine {
   return {
     runner,
     exists: (path) => existsSync(path),
     readText: (path) => {
+      // Pid files and logs lie in folders the service's own user may write: a FIFO there would hang the
+      // read, a device never end, a link lead to a root-only file that errorExcerpt quotes.
       try {
-        return readFileSync(path, 'utf8');
+        return readRegularFile(path, MAX_TEXT_BYTES, { noFollow: 'not read through a link' }).toString('utf8');
       } catch {
         return null;
       }
@@ -53,18 +57,7 @@ export function realMachine(runner: CommandRunner = execaRunner): Machine {
         return [];
       }
     },
-    which: (program) => {
-      const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), ...SBIN];
-      for (const d of dirs) {
-        const p = join(d, program);
-        try {
-          if (statSync(p).isFile()) return p;
-        } catch {
-          // not here
-        }
-      }
-      return null;
-    },
+    which: (program) => systemProgram(program),
     processName: (pid) => {
       try {
         // A zombie (dead, not yet reaped) still has a name; it is no longer running.

@@ -5,6 +5,7 @@
  */
 import { closeSync, fstatSync, openSync, readSync, unlinkSync } from 'node:fs';
 import { shellQuote } from '../report/visible.js';
+import { notRootControlled, SYSTEM_PATH, SYSTEM_PROGRAM_DIRS, systemProgram } from '../system/trusted-path.js';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,6 +84,13 @@ export const execaRunner: CommandRunner = {
   async run(file, args, opts = {}) {
     const { execa } = await import('execa');
     const timeout = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    // A bare name (systemctl) from the system folders only, never the caller's PATH: mchard runs it as root.
+    // A path (an init script with no `service` here) only when it and its folders are root's alone.
+    const program = file.includes('/') ? file : systemProgram(file);
+    const refused = program === null ? `not found as a program only root can change in ${SYSTEM_PROGRAM_DIRS.join(', ')}` : notRootControlled(program);
+    if (program === null || refused !== null) {
+      return { command: [file, ...args], exitCode: null, stdout: '', stderr: '', timedOut: false, failure: `not run: ${refused}` };
+    }
     // Output goes to files, not pipes: a daemon that an init script starts may keep the descriptors it
     // inherited, and a pipe would then stay open (and the command seem to run) as long as the daemon lives.
     const outFd = anonymousFile();
@@ -91,14 +99,15 @@ export const execaRunner: CommandRunner = {
     let stdout = '';
     let stderr = '';
     try {
-      r = await execa(file, [...args], {
+      r = await execa(program, [...args], {
         reject: false,
         timeout,
         stdin: 'ignore',
         stdout: descriptor(outFd),
         stderr: descriptor(errFd),
         // Service scripts then print in the C locale, which the messages quoted to the user expect.
-        env: { LANG: 'C', LC_ALL: 'C' },
+        // And the system PATH: `service` hands its own PATH to the init script.
+        env: { LANG: 'C', LC_ALL: 'C', PATH: SYSTEM_PATH },
         // A session of its own: Ctrl-C at mchard's terminal reaches mchard (which finishes or rolls back),
         // never a service script half-way through a restart.
         detached: true,

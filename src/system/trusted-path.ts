@@ -38,3 +38,51 @@ export function rootControlledFile(path: string): string | null {
     return null;
   }
 }
+
+/** Where the service manager's programs (systemctl, service, rc-service, journalctl) are looked for. */
+export const SYSTEM_PROGRAM_DIRS = ['/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+/** The PATH the programs mchard starts get (as the package tools do, src/system/run-tool.ts). */
+export const SYSTEM_PATH = SYSTEM_PROGRAM_DIRS.join(':');
+
+/**
+ * A service manager's program (`systemctl`) as the first root-controlled file of that name in the system
+ * folders, or null: never the caller's PATH, whose folders may be another user's (a home's bin, a
+ * project's node_modules/.bin that npx puts first, a relative entry), and mchard runs them as root.
+ */
+export function systemProgram(name: string): string | null {
+  if (name.includes('/')) return null;
+  for (const dir of SYSTEM_PROGRAM_DIRS) {
+    const p = `${dir}/${name}`;
+    if (lstatSync(p, { throwIfNoEntry: false }) && notRootControlled(p) === null) return p;
+  }
+  return null;
+}
+
+/**
+ * Why another user could re-point `target` (a resolved path, no links left in it) while this process writes
+ * it, or null: the first folder on the way that a user other than root and this process's can change, and
+ * who. A folder's owner and, for a group-writable folder, its group can rename its entries (a folder for
+ * a symbolic link); every user can, in a folder every user can write, unless it is sticky (/tmp) and the
+ * entry in it is root's or this process's user's (in the file's own folder the file itself is checked by
+ * the writer: the folder stays where it is).
+ */
+export function changeableBy(target: string): string | null {
+  const me = process.geteuid?.() ?? -1;
+  const ours = (uid: number) => uid === 0 || uid === me;
+  const parts = target.split('/').filter((p) => p !== '');
+  let dir = '/';
+  for (let k = 0; k < parts.length; k++) {
+    const child = dir === '/' ? `/${parts[k]}` : `${dir}/${parts[k]}`;
+    const st = lstatSync(dir);
+    if (!ours(st.uid)) return `${dir} can be changed by uid ${st.uid} (its owner)`;
+    const byGroup = (st.mode & 0o020) !== 0 && st.gid !== 0;
+    const byAll = (st.mode & 0o002) !== 0;
+    if (byGroup || byAll) {
+      const last = k === parts.length - 1;
+      const sticky = (st.mode & 0o1000) !== 0;
+      if (!sticky || !(last || ours(lstatSync(child).uid))) return byAll ? `${dir} can be changed by every user` : `${dir} can be changed by group ${st.gid}`;
+    }
+    dir = child;
+  }
+  return null;
+}

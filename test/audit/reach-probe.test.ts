@@ -72,3 +72,59 @@ describe('probe targets', () => {
     expect(r).toMatchObject({ reached: true, answered: false, reply: 'CLIENT_ERROR unauthenticated' });
   });
 });
+
+describe('a hostile listener on a probed port', () => {
+  // Another user's process on a port audit probes (any user can listen on a high port, and a binary named
+  // memcached is anyone's) answers `version` with bytes that never end in a line feed. The probe must read
+  // a bounded amount and stop, not gather the stream until its timeout (gigabytes over loopback within
+  // the time limit; V8 throws "Invalid string length" past 512 MiB, which ended root's audit).
+  it('reads a bounded reply from a listener that streams without a line feed', async () => {
+    const { spawn } = await import('node:child_process');
+    const flood = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const net = require('node:net');
+         const chunk = Buffer.alloc(1 << 16, 0x41);
+         const srv = net.createServer((s) => {
+           let sent = 0;
+           s.on('error', () => {});
+           s.on('close', () => { process.stdout.write('sent ' + sent + '\\n'); srv.close(); });
+           const pump = () => { while (!s.destroyed && s.write(chunk)) sent += chunk.length; if (!s.destroyed) sent += chunk.length; };
+           s.on('drain', pump);
+           pump();
+         });
+         srv.listen(0, '127.0.0.1', () => process.stdout.write('port ' + srv.address().port + '\\n'));
+         setTimeout(() => process.exit(3), 40000);`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    flood.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    const waitFor = (re: RegExp) =>
+      new Promise<RegExpExecArray>((resolve, reject) => {
+        const t = setInterval(() => {
+          const m = re.exec(out);
+          if (m) {
+            clearInterval(t);
+            resolve(m);
+          } else if (flood.exitCode !== null) {
+            clearInterval(t);
+            reject(new Error(`the flooding listener ended: ${out}`));
+          }
+        }, 20);
+      });
+    try {
+      const port = Number((await waitFor(/port (\d+)\n/))[1]);
+      // A long time limit: the probe must stop on the reply's size, not on the clock.
+      const r = await probeTcp('127.0.0.1', port, 15000);
+      expect(r).toMatchObject({ reached: true, answered: false, error: null });
+      expect(r.reply!.length).toBeLessThanOrEqual(200);
+      const sent = Number((await waitFor(/sent (\d+)\n/))[1]);
+      // What the probe took, plus what the kernel's socket buffers held when it closed (a few MiB at most).
+      expect(sent).toBeLessThan(32 * 1024 * 1024);
+    } finally {
+      flood.kill();
+    }
+  }, 40000);
+});

@@ -2,7 +2,7 @@
  * `--output FILE`: the report goes to the file (whole, through a temporary file and a rename), messages
  * stay on standard error, and a failed run leaves the file as it was.
  */
-import { lstatSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync, chmodSync, mkdirSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync, chmodSync, chownSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { run, TempDir, errorLines, BIN } from './helpers.js';
@@ -54,6 +54,21 @@ describe('lint --output', () => {
     expect(readFileSync(out, 'utf8')).toContain('MC101');
     expect(statSync(out).ino).not.toBe(inode);
     expect(statSync(out).mode & 0o777).toBe(0o640);
+  });
+
+  (process.getuid?.() === 0 ? it : it.skip)("keeps the mode of the user's own file only: another user's, planted in a sticky folder, gives root's report no mode of theirs", async () => {
+    // /tmp-like: another user creates the name first, writable by everyone; root's report replaced it
+    // with that mode (0666), so the other user could rewrite what root reported.
+    const sticky = dir.join('sticky');
+    mkdirSync(sticky);
+    chmodSync(sticky, 0o1777);
+    const out = join(sticky, 'report.sarif');
+    writeFileSync(out, 'theirs\n');
+    chownSync(out, 65534, 65534);
+    chmodSync(out, 0o6777);
+    await run(['lint', '--format', 'sarif', '--output', out, conf]);
+    const st = statSync(out);
+    expect({ uid: st.uid, otherWrite: (st.mode & 0o022) !== 0, setid: (st.mode & 0o6000) !== 0 }).toEqual({ uid: 0, otherWrite: false, setid: false });
   });
 
   it('a failed run leaves the old report as it was, and no temporary file', async () => {

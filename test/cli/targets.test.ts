@@ -220,6 +220,16 @@ describe('hook mode (--hook): files named by a pattern, not by the user', () => 
     ]);
   });
 
+  it("--hook without a FILE checks and fixes nothing: never this host's system files", async () => {
+    // pre-commit never runs a hook without files; a repository's file named as an option could leave
+    // none, and `fix --hook --yes` then fixed the host's /etc/memcached.conf.
+    for (const args of [['lint', '--hook', '-v'], ['fix', '--hook', '--yes', '--no-restart', '--no-backup', '-v']]) {
+      const r = await run(args);
+      expect({ args, code: r.code }).toEqual({ args, code: 0 });
+      expect(r.out + r.err).not.toMatch(/\/etc\/|system paths/);
+    }
+  });
+
   it('fix --hook writes the fixes, exits 1 when it changed a file, then 0; restarts nothing, keeps no backup with --no-backup', async () => {
     const f = tmp.write('repo2/etc/memcached.conf', '-u memcache\n-l 0.0.0.0\n-U 11211\n');
     const first = await run(['fix', '--hook', '--yes', '--no-backup', f, at('units/nginx.service')]);

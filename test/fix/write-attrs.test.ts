@@ -200,7 +200,9 @@ describe('refusals', () => {
     const driver = await buildProgram(join(ROOT, 'test/fix/write-driver.ts'));
     try {
       chmodSync(base, 0o711);
-      chmodSync(dir, 0o777);
+      // Sticky, as /tmp: nobody may create files in it, and no one else can rename theirs (a folder every
+      // user can change without it is refused before anything is written: test/fix/foreign-folder.test.ts).
+      chmodSync(dir, 0o1777);
       const f = file('memcached.conf', 'x\n', 0o644);
       chownSync(f.path, 65534, 65534);
       // cap_net_bind_service=ep (VFS_CAP_REVISION_2): only a process with CAP_SETFCAP may give a file capabilities.

@@ -13,6 +13,7 @@ import { ROOT } from '../cli/helpers.js';
 export interface HookDefinition {
   id: string;
   entry: string;
+  args?: string[];
   language: string;
   files: string;
   exclude: string;

@@ -55,8 +55,9 @@ describe('.pre-commit-hooks.yaml', () => {
   it('defines mchard (lint) and mchard-fix, both run from the package with --hook', () => {
     expect(hooks.map((h) => h.id)).toEqual(['mchard', 'mchard-fix']);
     const [lint, fix] = hooks;
-    expect(lint).toMatchObject({ entry: 'mchard lint --hook', language: 'node', types: ['text'] });
-    expect(fix).toMatchObject({ entry: 'mchard fix --hook --yes --no-restart --no-host-checks --no-backup', language: 'node', types: ['text'] });
+    // `--` last: pre-commit appends file names, and a repository's file must never be read as an option.
+    expect(lint).toMatchObject({ entry: 'mchard lint --hook', args: ['--'], language: 'node', types: ['text'] });
+    expect(fix).toMatchObject({ entry: 'mchard fix --hook --yes --no-restart --no-host-checks --no-backup', args: ['--'], language: 'node', types: ['text'] });
     expect(fix.files).toBe(lint.files);
     expect(fix.exclude).toBe(lint.exclude);
     const p = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
@@ -327,5 +328,26 @@ describeIfTools('pre-commit, with mchard installed (repo: local), as README.md s
     ws.git('add', '.');
     const second = ws.commit('fixed');
     if (!second.ok) throw new Error(`commit refused:\n${second.output}`);
+  });
+
+  it("a file whose name reads as an option is a file: the hooks' arguments end with --", () => {
+    // pre-commit appends the staged file names to the entry: without `--`, a repository's file named
+    // --output=prod-memcached.conf made mchard lint write its report over prod-memcached.conf, and left
+    // mchard fix --hook --yes without a file, so it fixed this host's /etc/memcached.conf (--config=...
+    // and --baseline=... took their files from the repository the same way).
+    ws.write('prod-memcached.conf', CLEAN);
+    ws.git('add', '.');
+    const clean = ws.commit('prod');
+    if (!clean.ok) throw new Error(`commit refused:\n${clean.output}`);
+    ws.write('--output=prod-memcached.conf', UNFIXABLE);
+    ws.git('add', '--', '--output=prod-memcached.conf');
+    const c = ws.commit('a name that reads as an option');
+    expect(c.ok).toBe(false);
+    // Read as a file by both hooks (the name says no format: refused, which fails the commit).
+    expect(c.output.match(/mchard: --output=prod-memcached\.conf: not read/g)).toHaveLength(2);
+    expect(c.output).not.toContain('files were modified by this hook');
+    // Neither the report over another file nor the fixing hook on this host's /etc/memcached.conf.
+    expect(c.output).not.toContain('nothing to fix in /etc/');
+    expect(ws.read('prod-memcached.conf')).toBe(CLEAN);
   });
 });

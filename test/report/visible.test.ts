@@ -197,3 +197,19 @@ describe('the report formats with hostile paths and messages', () => {
     for (const f of FORMATS) expect(() => formatReport(f, input(files))).not.toThrow();
   });
 });
+
+describe('guardWorkflowCommands', () => {
+  it("breaks GitHub's workflow commands a line of text from outside would start, and keeps --format github's own", async () => {
+    const { guardWorkflowCommands } = await import('../../src/report/visible.js');
+    expect(guardWorkflowCommands('::stop-commands::tok:1:1  info')).toBe('\\x3a:stop-commands::tok:1:1  info');
+    expect(guardWorkflowCommands('ok\n \t::add-mask::x\r::set-output name=a::b')).toBe('ok\n \t\\x3a:add-mask::x\r\\x3a:set-output name=a::b');
+    expect(guardWorkflowCommands('mchard: a##[stop-commands]b: is a named pipe')).toBe('mchard: a##\\x5bstop-commands]b: is a named pipe');
+    const own = '::error file=a%3A%3Ab,line=1,col=1,endLine=1,endColumn=2,title=MC101 x::m (MC101)\n::notice file=c,line=2::n\n::warning file=d::w\n';
+    expect(guardWorkflowCommands(own)).toBe(own);
+    expect(guardWorkflowCommands('a::b c::d')).toBe('a::b c::d');
+    // An IPv6 address starting a wrapped line is no command: the runner needs a command name, then `::`.
+    const prose = 'binds 0.0.0.0 and\n::, every IPv4 and IPv6 interface) or -l ::\n::1 and [::]:11211\n';
+    expect(guardWorkflowCommands(prose)).toBe(prose);
+    expect(guardWorkflowCommands('::Add-Mask::x')).toBe('\\x3a:Add-Mask::x');
+  });
+});

@@ -1,0 +1,55 @@
+/**
+ * A `.mchardrc` found above the files decides rules, severities, trusted networks and whether fix applies
+ * unsafe fixes. Found by walking up, it may lie in a folder other users can write: /tmp is every user's,
+ * and a file root renders or copies there to lint (or fix) would take the rules another user planted in
+ * /tmp/.mchardrc (`[rules] MC101 = off`: root's lint says a file listening on every interface is fine).
+ * Such a file is used only when it is root's, the user's running mchard, or its folder owner's (a
+ * repository checked out by another user, linted by root in a container, keeps its own).
+ */
+import { chmodSync, chownSync, mkdirSync, writeFileSync } from 'node:fs';
+import { run, TempDir } from './helpers.js';
+
+const isRoot = process.getuid?.() === 0;
+const NOBODY = 65534;
+
+(isRoot ? describe : describe.skip)('a .mchardrc of another user above the files', () => {
+  let tmp: TempDir;
+  beforeAll(() => {
+    tmp = new TempDir();
+    chmodSync(tmp.path, 0o755);
+  });
+  afterAll(() => tmp.cleanup());
+
+  const RC = '[rules]\nMC101 = off\nMC601 = off\nMC202 = off\n';
+  const CONF = '-l 0.0.0.0\n-u memcache\n';
+
+  it('in a folder every user can write (as /tmp), it is refused, never applied', async () => {
+    const shared = tmp.join('shared');
+    mkdirSync(shared);
+    chmodSync(shared, 0o1777);
+    writeFileSync(tmp.join('shared', '.mchardrc'), RC);
+    chownSync(tmp.join('shared', '.mchardrc'), NOBODY, NOBODY);
+    mkdirSync(tmp.join('shared', 'work'));
+    const conf = tmp.join('shared', 'work', 'memcached.conf');
+    writeFileSync(conf, CONF);
+    const r = await run(['lint', '--dialect', 'debian', conf]);
+    expect(r.out).not.toMatch(/MC101/);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`${tmp.join('shared', '.mchardrc')}: owned by uid ${NOBODY}`);
+    // Named on the command line, it is the user's choice.
+    const named = await run(['lint', '--dialect', 'debian', '--config', tmp.join('shared', '.mchardrc'), conf]);
+    expect(named.out).not.toMatch(/MC101/);
+    expect(named.code).toBe(0);
+  });
+
+  it("in a folder of the same owner (another user's checkout linted by root), it applies", async () => {
+    const repo = tmp.join('repo');
+    mkdirSync(repo);
+    writeFileSync(tmp.join('repo', '.mchardrc'), RC);
+    writeFileSync(tmp.join('repo', 'memcached.conf'), CONF);
+    for (const p of [repo, tmp.join('repo', '.mchardrc'), tmp.join('repo', 'memcached.conf')]) chownSync(p, NOBODY, NOBODY);
+    const r = await run(['lint', '--dialect', 'debian', tmp.join('repo', 'memcached.conf')]);
+    expect(r.err).toBe('');
+    expect(r.out).not.toMatch(/MC101/);
+  });
+});

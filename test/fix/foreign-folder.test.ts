@@ -1,0 +1,89 @@
+/**
+ * `mchard fix` as root on a file whose path goes through a folder another user can change. That user can
+ * swap the folder for a symbolic link between mchard's checks and its writes (rename(2) is atomic, and
+ * inotify tells them when mchard creates its lock and temporary files): mchard's temporary file is then
+ * created in, and renamed over, a file of the same name elsewhere (/etc/memcached.conf, which they can
+ * read and copy, so every "same bytes" check passes), owned by them (the owner mchard copies is their
+ * file's). Nothing mchard checks by path holds while another user can re-point the path, so it does not
+ * write there: every folder on the way must be changeable only by root or the user running mchard (a
+ * sticky folder such as /tmp counts when the entry in it is root's or that user's).
+ */
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { safeWrite, WriteError } from '../../src/fix/write.js';
+
+const isRoot = process.getuid?.() === 0;
+const NOBODY = 65534;
+
+(isRoot ? describe : describe.skip)('a file behind a folder another user can change (as root)', () => {
+  let base = '';
+  beforeAll(() => {
+    base = mkdtempSync(join(tmpdir(), `mchard-foreign-${process.pid}-`));
+    chmodSync(base, 0o755);
+  });
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+  function conf(dir: string, owner = NOBODY): { path: string; bytes: Buffer } {
+    const path = join(dir, 'memcached.conf');
+    writeFileSync(path, '-l 0.0.0.0\n');
+    chownSync(path, owner, owner);
+    return { path, bytes: readFileSync(path) };
+  }
+
+  it("a folder of another user's: refused, nothing written", async () => {
+    const dir = join(base, 'theirs');
+    mkdirSync(dir);
+    chownSync(dir, NOBODY, NOBODY);
+    const f = conf(dir);
+    const err = await safeWrite(f.path, f.bytes, '-l 127.0.0.1\n').catch((e) => e);
+    expect(err).toBeInstanceOf(WriteError);
+    expect(err.message).toBe(
+      `${f.path}: ${dir} can be changed by uid ${NOBODY} (its owner), who could point this path at another file while mchard replaces it as root; mchard does not write there (run mchard fix as that user, or move the file)`,
+    );
+    expect(readFileSync(f.path, 'utf8')).toBe('-l 0.0.0.0\n');
+  });
+
+  it("a folder above it of another user's, or one a group can write: refused", async () => {
+    const top = join(base, 'above');
+    mkdirSync(join(top, 'etc'), { recursive: true });
+    chownSync(top, NOBODY, NOBODY);
+    const f = conf(join(top, 'etc'), 0);
+    await expect(safeWrite(f.path, f.bytes, 'x\n')).rejects.toThrow(`${top} can be changed by uid ${NOBODY} (its owner)`);
+    const shared = join(base, 'group');
+    mkdirSync(shared);
+    chownSync(shared, 0, NOBODY);
+    chmodSync(shared, 0o775);
+    const g = conf(shared, 0);
+    await expect(safeWrite(g.path, g.bytes, 'x\n')).rejects.toThrow(`${shared} can be changed by group ${NOBODY}`);
+  });
+
+  it("a sticky folder every user can write (as /tmp): refused behind another user's folder in it, written otherwise", async () => {
+    const tmp = join(base, 'sticky');
+    mkdirSync(tmp);
+    chmodSync(tmp, 0o1777);
+    const theirs = join(tmp, 'work');
+    mkdirSync(theirs);
+    chownSync(theirs, NOBODY, NOBODY);
+    const f = conf(theirs);
+    // Its owner can rename `work` in the sticky folder.
+    await expect(safeWrite(f.path, f.bytes, 'x\n')).rejects.toThrow(`${tmp} can be changed by every user`);
+    const mine = join(tmp, 'mine');
+    mkdirSync(mine);
+    const g = conf(mine);
+    await safeWrite(g.path, g.bytes, '-l 127.0.0.1\n', { backup: false });
+    expect(readFileSync(g.path, 'utf8')).toBe('-l 127.0.0.1\n');
+    // Directly in the sticky folder: no one else can rename root's temporary file or the folder.
+    const h = conf(tmp);
+    await safeWrite(h.path, h.bytes, '-l 127.0.0.1\n', { backup: false });
+    expect(readFileSync(h.path, 'utf8')).toBe('-l 127.0.0.1\n');
+  });
+
+  it('a folder every user can write, without the sticky bit: refused', async () => {
+    const open = join(base, 'open');
+    mkdirSync(open);
+    chmodSync(open, 0o777);
+    const f = conf(open, 0);
+    await expect(safeWrite(f.path, f.bytes, 'x\n')).rejects.toThrow(`${open} can be changed by every user`);
+  });
+});

@@ -1,0 +1,42 @@
+/**
+ * A value a unit takes from an EnvironmentFile= the user did not name is used, never shown (src/report/
+ * redact.ts). getopt reads an argument attached to its option (`-l$SECRET`, `-vvu$SECRET`, `--port=$N`):
+ * the argument is then the end of the word, and a message quoting it printed the secret; and atoi reads a
+ * value's leading digits, which messages quote as the number memcached uses. Nor may fix write one into
+ * the unit (its note quoted `-U98765zz`; a cluster `-vvu$SECRET` was rewritten from its value).
+ */
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { run, TempDir } from '../cli/helpers.js';
+
+const SECRET = 'hunter2x';
+const NUM = '98765zz';
+/** What must never appear: the values, and the parts getopt or atoi would make of them. */
+const LEAKS = [SECRET, SECRET.slice(1), SECRET.slice(2), '98765'];
+
+describe('values of an environment file the user did not name, attached to their options', () => {
+  let tmp: TempDir;
+  beforeAll(() => {
+    tmp = new TempDir();
+    writeFileSync(tmp.join('secret.env'), `SECRET=${SECRET}\nNUM=${NUM}\n`);
+    chmodSync(tmp.join('secret.env'), 0o600);
+  });
+  afterAll(() => tmp.cleanup());
+
+  const forms = ['-l${SECRET}', '-vvu${SECRET}', '-Su${SECRET}', '-c ${NUM}', '-m${NUM}', '--port=${NUM}', '-U${NUM}', '-R${NUM}', '-t${NUM}', '-p${SECRET}'];
+
+  it.each(forms)('%s: in no output', async (form) => {
+    const unit = tmp.join('memcached.service');
+    writeFileSync(unit, `[Service]\nEnvironmentFile=${tmp.join('secret.env')}\nExecStart=/usr/bin/memcached -u memcache ${form}\n`);
+    const outputs: string[] = [];
+    for (const args of [['lint'], ['lint', '--format', 'json'], ['inspect'], ['inspect', '--format', 'json'], ['fix', '--dry-run']]) {
+      const r = await run([...args, '--host-checks', unit]);
+      outputs.push(r.out, r.err);
+    }
+    // And nothing fix writes: a note or a rewritten word in the unit.
+    const r = await run(['fix', '--yes', '--host-checks', unit]);
+    outputs.push(r.out, r.err, readFileSync(unit, 'utf8'));
+    const all = outputs.join('\n');
+    expect(all).toContain(`(a value from ${tmp.join('secret.env')})`);
+    for (const leak of LEAKS) expect({ form, leaked: all.split('\n').filter((l) => l.includes(leak)) }).toEqual({ form, leaked: [] });
+  });
+});
