@@ -85,9 +85,9 @@ export async function runInspect(argv: string[], io: Io): Promise<number> {
         const model = analyzeConfig(config, options, hostChecks ? thisHost() : SERVICE_HOST);
         // A container image whose tag names the release decides the version (engine/lint.ts), before any flag.
         const iv = config.image?.info.version;
-        const image = iv?.kind === 'exact' || (iv?.kind === 'range' && iv.max !== null) ? config.image!.info : null;
+        const image = iv?.kind === 'exact' || (iv?.kind === 'range' && iv.max !== null) || iv?.kind === 'depends' ? config.image!.info : null;
         const versionSource = image
-          ? `the image ${image.ref.text} (${image.version.kind === 'exact' ? image.version.why : image.version.kind === 'range' && image.version.max ? `${image.version.why}, which ended with ${image.version.max.join('.')}` : ''})`
+          ? `the image ${image.ref.text} (${image.version.kind === 'exact' || image.version.kind === 'depends' ? image.version.why : image.version.kind === 'range' && image.version.max ? `${image.version.why}, which ended with ${image.version.max.join('.')}` : ''})`
           : resolver.versionSource(path, null);
         const inspection = { ...inspectionOf(path, config, model, file.detection), memcachedVersionSource: versionSource };
         choices.set(inspection, file.detection);
@@ -126,13 +126,16 @@ function inspectionText(r: Inspection, d: DialectChoice, color: boolean): string
   const unknownLine = (u: { depends: string; reason: string; decide: string }) =>
     `${c.yellow('unknown')}: ${u.depends === 'template' ? 'depends on the template' : u.depends === 'host' ? 'depends on the host' : 'not in this file'} (${said(u.reason)}); ${u.depends === 'file' ? '' : `${said(u.decide)} decides`}`.replace(/; $/, '');
   const lang = r.template?.language ? `, ${r.template.language} template` : '';
-  const lines = [c.bold(v(r.path)) + c.dim(` (${v(r.dialect)}${lang}, memcached ${r.memcachedVersion})`)];
+  // A release the file does not decide: what its default names, if anything, and on what it depends.
+  const release = r.unknown.version ? `memcached ${r.memcachedVersionText ?? r.memcachedVersion}` : `memcached ${r.memcachedVersion}`;
+  const lines = [c.bold(v(r.path)) + c.dim(` (${v(r.dialect)}${lang}, ${said(release)})`)];
   const guessed = d.reason === 'content' ? c.dim('  (decided from the content alone: fix needs --dialect)') : '';
   lines.push(`  read by   ${said(d.readBy)} (${said(d.because)})${guessed}`);
   if (r.workload) lines.push(`  workload  ${said(r.workload)}`);
   if (d.caveat) lines.push(`  note      ${c.yellow(said(d.caveat))}`);
   // Where the version comes from, when the installed memcached was consulted (a file under /etc).
   if (r.memcachedVersionSource?.includes('installed')) lines.push(`  version   ${r.memcachedVersion}: ${said(r.memcachedVersionSource)}`);
+  if (r.unknown.version) lines.push(`  version   ${unknownLine(r.unknown.version)}`);
   if (r.startup.ok === null && r.startup.stage === 'launch') {
     // Some renderings of the template make the service fail before memcached runs: the options were not read.
     for (const what of ['command', 'user   ', 'listens']) lines.push(`  ${what}   ${c.yellow('unknown')}: depends on the template`);

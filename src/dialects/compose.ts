@@ -38,7 +38,7 @@ import type { Dialect, LaunchFailure, Note, ParseContext, ParseErrorNote, Parsed
 import { goShellwords, interpolate, scalarChars } from './compose-words.js';
 import { tokenOf, valueOf, type SrcChar } from './sourced.js';
 import type { PublishedPort, ReachData } from './container-reach.js';
-import { identifyImage, type ImageInfo } from './images/index.js';
+import { fromVariables, identifyImage, type ImageInfo } from './images/index.js';
 import { bitnamiStart, type BitnamiStart, type EnvValue } from './images/bitnami.js';
 import { bitnamiNote, type ContainerImageNote } from './container-notes.js';
 import { memcachedImageName } from './detect.js';
@@ -177,7 +177,9 @@ function imageOf(node: Node | undefined, image: string | null, text: string): Im
   const it = isScalar(node) ? interpolatedScalar(node, text) : null;
   const info = identifyImage(it && !it.error ? valueOf(it.chars) : image);
   const dep = it?.chars.find((c) => c.dep)?.dep;
-  return info && dep ? { ...info, version: { kind: 'unknown', why: `the reference depends on the host: ${dep}` } } : info;
+  if (!info || !dep) return info;
+  const names = it!.variables;
+  return fromVariables(info, image, names, `the reference depends on the host: ${dep}`, `the value of ${names.join(' and ') || 'its variables'} in the shell or the project's .env file when Compose creates the container`);
 }
 const isMemcachedWord = (w: string) => /(^|\/)memcached$/.test(w);
 

@@ -13,6 +13,25 @@ async function inspectJson(path: string, ...flags: string[]) {
   return JSON.parse(r.out);
 }
 
+describe('mchard inspect: a release the file does not decide', () => {
+  it("an image tag from a variable (zammad's stack, fixture 400): the header says so, and what decides it", async () => {
+    const path = join(ROOT, 'test/fixtures/real/compose/400-zammad-zammad-docker-compose-docker-compose.yml');
+    const j = await inspectJson(path);
+    expect(j.memcachedVersion).toBe('1.6.45');
+    expect(j.memcachedVersionText).toBe('1.6.45 unless MEMCACHE_VERSION is set');
+    expect(j.unknown.version.decide).toMatch(/MEMCACHE_VERSION/);
+    expect(j.unknown['settings.udpPort'].reason).toMatch(/releases before 1\.5\.6 differ/);
+    const t = await run(['inspect', path]);
+    expect(t.out.split('\n')[0]).toMatch(/\(compose, memcached 1\.6\.45 unless MEMCACHE_VERSION is set\)$/);
+    expect(t.out).toMatch(/\n  version   unknown: depends on the host \(the reference depends on the host: \$\{MEMCACHE_VERSION:-1\.6\.45-alpine\}/);
+  });
+
+  it("a distribution's package (fixture 402): unknown, not mchard's newest release", async () => {
+    const t = await run(['inspect', '--dialect', 'dockerfile', join(ROOT, 'test/fixtures/real/dockerfile/402-greg0ire-dockerony-memcached-Dockerfile')]);
+    expect(t.out.split('\n')[0]).toMatch(/\(dockerfile, memcached unknown: ubuntu:trusty's package\)$/);
+  });
+});
+
 describe('mchard inspect --format json', () => {
   it('has the documented shape', async () => {
     const j = await inspectJson(sample('debian-default.conf'), '--no-host-checks');

@@ -17,7 +17,8 @@
  * - `unknown`: anything else. Its own ENTRYPOINT, CMD, USER and environment decide what runs; mchard
  *   does not guess.
  */
-import { compareVersions, parseVersion, type Version } from '../../memcached/version.js';
+import { compareVersions, formatVersion, parseVersion, type Version } from '../../memcached/version.js';
+import type { Span } from '../../source.js';
 
 export type ImageFamily = 'official' | 'bitnami' | 'unknown';
 
@@ -41,12 +42,18 @@ export interface ImageRef {
  * - `exact`: a tag naming a release (`1.6.21`, `1.6.21-alpine`, `1.6.21-debian-11-r5`);
  * - `range`: a floating tag (`1.5`, `1.6`, `1`): whatever release of that series was newest when the image
  *   was pulled, so at least `min` and at most `max` (null: the series is still released);
- * - `unknown`: `latest`, a variant-only tag (`alpine`), a digest, no tag, or a tag mchard cannot read.
+ * - `unknown`: `latest`, a variant-only tag (`alpine`), a digest, no tag, or a tag mchard cannot read;
+ * - `depends`: the file does not decide the release, and says so: a tag built from variables
+ *   (`memcached:${MEMCACHED_VERSION:-1.4.35}`, `FROM memcached:$V`), whose value is whatever they hold when
+ *   the image is built or the containers are created, or a distribution's package installed in the image.
+ *   `assumed` is what the reference names with the variables' defaults (null: no default names a release);
+ *   `short` says it in a few words (`1.4.35 unless MEMCACHED_VERSION is set`); `decide` what would decide it.
  */
 export type ImageVersion =
   | { readonly kind: 'exact'; readonly version: Version; readonly why: string }
   | { readonly kind: 'range'; readonly min: Version; readonly max: Version | null; readonly why: string }
-  | { readonly kind: 'unknown'; readonly why: string };
+  | { readonly kind: 'unknown'; readonly why: string }
+  | { readonly kind: 'depends'; readonly why: string; readonly decide: string; readonly short: string; readonly written: string; readonly assumed: Exclude<ImageVersion, { kind: 'depends' }> | null };
 
 export interface ImageInfo {
   readonly ref: ImageRef;
@@ -159,6 +166,37 @@ export function identifyImage(text: string): ImageInfo | null {
 /** The version a model should use: the exact release, else null (a range or unknown leaves the default). */
 export function exactVersion(v: ImageVersion): Version | null {
   return v.kind === 'exact' ? v.version : null;
+}
+
+const releaseOf = (v: ImageVersion): string | null =>
+  v.kind === 'exact' ? formatVersion(v.version) : v.kind === 'range' ? `${formatVersion(v.min)}${v.max ? ` to ${formatVersion(v.max)}` : ' or later'}` : null;
+
+/**
+ * An image whose reference is built from variables (`vars`): `info` is the reference read with the variables'
+ * defaults. Its release is what the variables hold when the image is built or pulled, which the file does not
+ * decide: the default's release is only what it names when they are not set. `where` says where their value
+ * comes from ("from the shell or the project's .env file when Compose runs").
+ */
+export function fromVariables(info: ImageInfo, written: string, vars: readonly string[], why: string, decide: string): ImageInfo {
+  const named = info.version.kind === 'depends' ? info.version.assumed : info.version;
+  const release = named ? releaseOf(named) : null;
+  const names = vars.length ? vars.join(' or ') : 'a variable';
+  const short = release !== null ? `${release} unless ${names} ${vars.length > 1 ? 'are' : 'is'} set` : `unknown: the tag comes from ${names}`;
+  return {
+    ...info,
+    version: { kind: 'depends', why: release !== null ? `${why}: memcached ${short}` : why, decide, short, written, assumed: release !== null ? named : null },
+  };
+}
+
+/**
+ * The release a model is judged for, from the image: an exact tag's; a closed series' final release; with
+ * `depends`, the default's, and `versionUnknown` says the file does not decide it; otherwise (no image, a
+ * floating tag, an image mchard does not know) `fallback`.
+ */
+export function imageModelVersion(v: ImageVersion | undefined, fallback: Version, span: Span | null = null): { version: Version; versionUnknown?: { reason: string; decide: string; span: Span | null } } {
+  const named = v?.kind === 'depends' ? v.assumed : v;
+  const version = named?.kind === 'exact' ? named.version : named?.kind === 'range' && named.max !== null ? named.max : fallback;
+  return v?.kind === 'depends' ? { version, versionUnknown: { reason: v.why, decide: v.decide, span } } : { version };
 }
 
 /** Whether every release the image can run is older than `fixed` (true), none is (false), or it depends (null). */
