@@ -130,7 +130,7 @@ function inspectionText(r: Inspection, d: DialectChoice, color: boolean): string
   const release = r.unknown.version ? `memcached ${r.memcachedVersionText ?? r.memcachedVersion}` : `memcached ${r.memcachedVersion}`;
   const lines = [c.bold(v(r.path)) + c.dim(` (${v(r.dialect)}${lang}, ${said(release)})`)];
   const guessed = d.reason === 'content' ? c.dim('  (decided from the content alone: fix needs --dialect)') : '';
-  lines.push(`  read by   ${said(d.readBy)} (${said(d.because)})${guessed}`);
+  lines.push(`  read by   ${said(r.readBy)} (${said(d.because)})${guessed}`);
   if (r.workload) lines.push(`  workload  ${said(r.workload)}`);
   if (d.caveat) lines.push(`  note      ${c.yellow(said(d.caveat))}`);
   // Where the version comes from, when the installed memcached was consulted (a file under /etc).

@@ -218,7 +218,7 @@ function inspectionOfAll(path: string, config: ParsedConfig, model: MemcachedMod
     dialect: config.dialect,
     dialectReason: detection.reason,
     dialectConfidence: detection.confidence,
-    readBy: detection.readBy,
+    readBy: config.readBy ?? detection.readBy,
     detection: detection.explanation,
     ...(detection.template ? { template: { ...detection.template } } : {}),
     memcachedVersion: formatVersion(model.version),

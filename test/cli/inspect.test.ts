@@ -32,6 +32,45 @@ describe('mchard inspect: a release the file does not decide', () => {
   });
 });
 
+describe('mchard inspect: what reads the file, in its header', () => {
+  it('a systemd drop-in is a drop-in for the unit its folder names, not "a service unit"', async () => {
+    const tmp = new TempDir();
+    try {
+      const body = '[Service]\nExecStart=\nExecStart=/usr/bin/memcached -l 127.0.0.1 -U 0 -u memcache\n';
+      const inDir = tmp.write('memcached.service.d/override.conf', body);
+      expect((await run(['inspect', inDir])).out).toMatch(/\n  read by   systemd, as a drop-in for memcached\.service \(path /);
+      // Told by its content (an empty ExecStart=): the unit is the one its folder would name.
+      const loose = tmp.write('override.conf', body);
+      const t = await run(['inspect', '--dialect', 'systemd', loose]);
+      expect(t.out).toMatch(/\n  read by   systemd, as a drop-in for the service unit its folder names \(NAME\.service\.d\/; mchard assumes memcached\.service\)/);
+      expect((await inspectJson(inDir)).readBy).toBe('systemd, as a drop-in for memcached.service');
+      // A unit of its own is still a service unit.
+      const unit = tmp.write('memcached.service', '[Service]\nExecStart=/usr/bin/memcached -l 127.0.0.1 -U 0 -u memcache\n');
+      expect((await run(['inspect', unit])).out).toMatch(/\n  read by   systemd, as a service unit \(/);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
+  it("a Compose label's Go template (caddy-docker-proxy) is data: the file is no Jinja template", async () => {
+    const tmp = new TempDir();
+    try {
+      const path = tmp.write(
+        'docker-compose.yml',
+        'services:\n  memcached:\n    image: memcached:1.6.45\n    command: ["-U", "0", "-l", "0.0.0.0"]\n    labels:\n      caddy: cache.example.com\n      caddy.reverse_proxy: "{{upstreams 11211}}"\n',
+      );
+      const t = await run(['inspect', path]);
+      expect(t.out.split('\n')[0]).toMatch(/\(compose, memcached 1\.6\.45\)$/);
+      expect((await inspectJson(path)).template).toBeUndefined();
+      // The same braces in memcached's own command: a template, as before.
+      const tpl = tmp.write('b/docker-compose.yml', 'services:\n  memcached:\n    image: memcached:1.6.45\n    command: ["-l", "{{ listen }}"]\n    labels:\n      caddy.reverse_proxy: "{{upstreams 11211}}"\n');
+      expect((await run(['inspect', tpl])).out.split('\n')[0]).toMatch(/\(compose, jinja template, memcached 1\.6\.45\)$/);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+});
+
 describe('mchard inspect --format json', () => {
   it('has the documented shape', async () => {
     const j = await inspectJson(sample('debian-default.conf'), '--no-host-checks');
