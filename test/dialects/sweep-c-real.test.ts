@@ -50,6 +50,36 @@ describe('an image tag from a variable', () => {
     expect(findings(r, 'MC920').map((f) => f.severity)).toEqual(['warning']);
   });
 
+  it.each([
+    ['compose/404-cytopia-devilbox-docker-compose.yml', 'MEMCD_SERVER'],
+    ['compose/405-monasca-monasca-docker-docker-compose-metric.yml', 'MEMCACHED_VERSION'],
+  ])('%s: a tag from a variable without a default names no release', (file, variable) => {
+    const r = compose(real(file));
+    const v = r.config.image?.info.version;
+    expect(v?.kind === 'depends' && v.short).toBe(`unknown: the tag comes from ${variable}`);
+    expect(r.model.unknownOf('udpport')?.reason).toMatch(/releases before 1\.5\.6 differ from 1\.6\.45 here$/);
+    expect(findings(r, 'MC111')[0].message).toMatch(new RegExp(`the value of ${variable} in the shell or the project's \\.env file`));
+    expect(findings(r, 'MC110')).toEqual([]);
+  });
+
+  it('a Kubernetes manifest whose image holds ${VAR} (envsubst, Flux): the tool that substitutes it decides', async () => {
+    await loadDialect('kubernetes');
+    const manifest = (image: string) =>
+      lintText(
+        `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: m\nspec:\n  selector:\n    matchLabels: {app: m}\n  template:\n    metadata:\n      labels: {app: m}\n    spec:\n      containers:\n        - name: m\n          image: ${image}\n          args: ["-m", "64"]\n`,
+        { dialect: 'kubernetes', path: '/srv/k8s/memcached.yaml' },
+      );
+    const plain = manifest('memcached:${MEMCACHED_TAG}');
+    const v = plain.config.image?.info.version;
+    expect(v?.kind === 'depends' && v.short).toBe('unknown: the tag comes from MEMCACHED_TAG');
+    expect(plain.model.versionUnknown?.reason).toMatch(/which Kubernetes does not expand/);
+    // Flux's ${VAR:=default}: the default names the release.
+    const flux = manifest('memcached:${MEMCACHED_TAG:=1.4.39}');
+    expect(flux.model.version).toEqual([1, 4, 39]);
+    expect(findings(flux, 'MC111').map((f) => f.severity)).toEqual(['warning']);
+    expect(manifest('memcached:1.6.21').model.versionUnknown).toBeUndefined();
+  });
+
   it("wodby's Dockerfile (401): a build argument without a default names no release", () => {
     const r = dockerfile(real('dockerfile/401-wodby-memcached-Dockerfile'));
     const v = r.config.image?.info.version;

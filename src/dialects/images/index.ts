@@ -188,6 +188,33 @@ export function fromVariables(info: ImageInfo, written: string, vars: readonly s
   };
 }
 
+const SUBSTITUTION = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-=])([^}]*))?\}/g;
+
+/**
+ * A Kubernetes manifest's image reference holding `${NAME}` (`${NAME:-default}`, Flux's `${NAME:=default}`):
+ * Kubernetes does not expand it (a pod with it fails with InvalidImageName), so a tool substitutes it before
+ * the manifest is applied (envsubst, Flux's postBuild substitution), and the release is what it holds there.
+ * Null when the reference holds none.
+ */
+export function substitutedImage(text: string): ImageInfo | null {
+  if (!text.includes('${')) return null;
+  const vars: string[] = [];
+  const defaulted = text.replace(SUBSTITUTION, (_m, name: string, op: string | undefined, dflt: string | undefined) => {
+    if (!vars.includes(name)) vars.push(name);
+    return op ? (dflt ?? '') : `\${${name}}`;
+  });
+  if (vars.length === 0) return null;
+  const info = identifyImage(defaulted) ?? identifyImage(text.replace(SUBSTITUTION, 'x'));
+  if (!info) return null;
+  return fromVariables(
+    info,
+    text,
+    vars,
+    `the reference holds ${vars.map((v) => `\${${v}}`).join(', ')}, which Kubernetes does not expand: a tool substitutes ${vars.length > 1 ? 'them' : 'it'} before the manifest is applied (envsubst, Flux's postBuild substitution)`,
+    `the value of ${vars.join(' and ')} where the manifest is rendered`,
+  );
+}
+
 /**
  * The release a model is judged for, from the image: an exact tag's; a closed series' final release; with
  * `depends`, the default's, and `versionUnknown` says the file does not decide it; otherwise (no image, a
