@@ -32,7 +32,7 @@ import type { Dialect, LaunchFailure, ParsedConfig } from './types.js';
 import { bitnamiNote, type ContainerNote } from './container-notes.js';
 import { literalChars, joinSpans, tokenOf, valueOf, type SrcChar } from './sourced.js';
 import { parseShellCommand, type SourcedChar } from './shell.js';
-import { fromVariables, identifyImage, type ImageInfo } from './images/index.js';
+import { dependsOn, fromVariables, identifyImage, type ImageInfo } from './images/index.js';
 import { isMemcachedProgram, officialEntrypoint, OFFICIAL_USER } from './images/official.js';
 import { bitnamiStart, BITNAMI_UID, type EnvValue } from './images/bitnami.js';
 import type { ReachData } from './container-reach.js';
@@ -592,14 +592,13 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
     installed && imageInfo && imageInfo.family === 'unknown'
       ? {
           ...imageInfo,
-          version: {
-            kind: 'depends',
-            why: `memcached is the package \`${installed}\` installs in ${imageInfo.ref.text}, whose release is what that distribution's repositories hold when the image is built`,
-            decide: 'the package in the built image (memcached -V in a container of it, or the package manager\'s record)',
-            short: `unknown: ${imageInfo.ref.text}'s package`,
-            written: imageInfo.ref.text,
-            assumed: null,
-          },
+          version: dependsOn(
+            `memcached is the package \`${installed}\` installs in ${imageInfo.ref.text}, whose release is what that distribution's repositories hold when the image is built`,
+            "the package in the built image (memcached -V in a container of it, or the package manager's record)",
+            `unknown: ${imageInfo.ref.text}'s package`,
+            imageInfo.ref.text,
+            null,
+          ),
         }
       : imageInfo;
   const image = packaged ? { info: packaged, span: fromSpan } : undefined;

@@ -8,8 +8,7 @@
 import { SourceText, type Range, type Span } from '../source.js';
 import type { DialectName, ParsedConfig } from '../dialects/types.js';
 import { dialectOf, parseConfig } from '../dialects/index.js';
-import { analyze, type MemcachedModel } from '../memcached/model.js';
-import { imageModelVersion } from '../dialects/images/index.js';
+import { analyze, imageModelVersion, type MemcachedModel } from '../memcached/model.js';
 import type { OptionEvent } from '../memcached/getopt.js';
 import { SERVICE_HOST, type HostFacts, type Startup } from '../memcached/startup.js';
 import { assessExposure, type Exposure } from './exposure.js';
@@ -114,7 +113,7 @@ export function analyzeConfig(config: ParsedConfig, options: RuleOptions, host?:
   // tag of a closed series (`memcached:1.4`, `1.5-alpine`) has named its final release since the series
   // ended (1.4.39, 1.5.22), which is what a pull gets: UDP on by default in every 1.4, for one.
   // A tag from a variable, or a distribution's package: judged for the release its default names, and what
-  // every release would not do alike is unknown (images/index.ts imageModelVersion).
+  // every release would not do alike is unknown (memcached/model.ts imageModelVersion).
   const analyzed = analyze(config.argv, { ...imageModelVersion(config.image?.info.version, options.version, config.image?.span), host: started });
   const asUser = startsAs !== undefined && startsAs !== 'root' ? { ...analyzed, runsAs: startsAs } : analyzed;
   // The program that starts memcached may not run it, or not for long (sh runs it in the background): whatever

@@ -7,8 +7,9 @@ import type { ArgToken } from '../source.js';
 import { getopt, type GetoptResult, type OptionEvent } from './getopt.js';
 import { applyOptions, type Applied, type Settings } from './settings.js';
 import { evaluateStartup, SERVICE_HOST, type HostFacts, type Listener, type Startup, type StartupResult } from './startup.js';
-import { atLeast, BEHAVIOUR_CHANGES, formatVersion, NEWEST_KNOWN, OLDEST_MODELLED, parseVersion, type Version } from './version.js';
+import { atLeast, NEWEST_KNOWN, OLDEST_MODELLED, parseVersion, type Version } from './version.js';
 import type { Span } from '../source.js';
+import type { ImageVersion } from '../dialects/images/index.js';
 import { Certainty, getoptWords, type Known, type Unknown } from './certainty.js';
 
 export type { Known, Unknown } from './certainty.js';
@@ -20,8 +21,21 @@ export interface ModelOptions {
    * Set when the file does not decide the release (an image tag from a variable, a distribution's package):
    * `version` is only the one the file names by default. What every release would not do alike is unknown.
    */
-  versionUnknown?: { readonly reason: string; readonly decide: string; readonly span?: Span | null };
+  versionUnknown?: VersionUnknown;
 }
+
+/**
+ * The file does not decide the release: why, what would, and the reading across releases (releases.ts),
+ * which the dialects that make such versions bring (a lint of a Debian file never loads it).
+ */
+export interface VersionUnknown {
+  readonly reason: string;
+  readonly decide: string;
+  readonly span?: Span | null;
+  readonly across: AcrossReleases;
+}
+
+export type AcrossReleases = (m: MemcachedModel, start: StartupResult, host: HostFacts, given: VersionUnknown) => MemcachedModel;
 
 export interface MemcachedModel extends StartupResult {
   version: Version;
@@ -92,92 +106,7 @@ export function analyze(argv: readonly ArgToken[], opts: ModelOptions = {}): Mem
     unknownOf,
     optionUnknown: (option) => certainty.optionUnknown(option),
   };
-  return opts.versionUnknown ? acrossReleases(model, start, host, opts.versionUnknown) : model;
-}
-
-/** Structural equality of the model's plain values (settings hold a Map of -o settings). */
-function same(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (a instanceof Map && b instanceof Map) return a.size === b.size && [...a].every(([k, v]) => b.has(k) && same(v, b.get(k)));
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  return ka.length === Object.keys(b).length && ka.every((k) => same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
-}
-
-/**
- * The model when the file does not decide the release: the command line read by the oldest release the
- * model knows and by each release from which memcached reads it differently. A setting, the listeners, the
- * user and the start-up outcome stay known only when every release agrees on them; otherwise they are
- * unknown, naming a release that differs and what would decide the release.
- */
-function acrossReleases(m: MemcachedModel, start: StartupResult, host: HostFacts, given: NonNullable<ModelOptions['versionUnknown']>): MemcachedModel {
-  const probes = [OLDEST_MODELLED, ...BEHAVIOUR_CHANGES].map((t) => parseVersion(t)!);
-  const differs = new Map<string, Set<Version>>();
-  const note = (what: string, v: Version) => {
-    const set = differs.get(what) ?? new Set<Version>();
-    differs.set(what, set.add(v));
-  };
-  // UDP listeners are told apart: before 1.5.6 memcached opens UDP by default, and that one difference
-  // leaves whether UDP is on unknown, not where TCP listens.
-  const tcp = (ls: readonly Listener[]) => ls.filter((l) => l.transport !== 'udp');
-  const udp = (ls: readonly Listener[]) => ls.filter((l) => l.transport === 'udp');
-  for (const v of probes) {
-    if (same(v, m.version)) continue;
-    const parsed = getopt(getoptWords(m.argv, v), v);
-    const applied = applyOptions(parsed, v);
-    const other = evaluateStartup(applied, v, host);
-    for (const key of Object.keys(applied.settings) as (keyof Settings)[]) {
-      if (!same(applied.settings[key], m.applied.settings[key])) note(key, v);
-    }
-    if (!same(tcp(other.listeners), tcp(start.listeners))) note('listeners', v);
-    if (!same(udp(other.listeners), udp(start.listeners))) note('udpport', v);
-    if (other.runsAs !== start.runsAs) note('runsAs', v);
-    if (other.startup.ok !== start.startup.ok || (!other.startup.ok && !start.startup.ok && other.startup.exitCode !== start.startup.exitCode)) note('startup', v);
-  }
-  const base: Unknown = { depends: 'host', reason: given.reason, decide: given.decide, span: given.span ?? null };
-  if (differs.size === 0) return { ...m, versionUnknown: base };
-  /** Which releases read it differently: those before a release, from one on, or one of them. */
-  const which = (d: Set<Version>): string => {
-    const agree = probes.filter((v) => !d.has(v));
-    const older = (a: Version, b: Version) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
-    const first = [...d].sort(older)[0];
-    const last = [...d].sort(older).at(-1)!;
-    if (agree.length && agree.every((v) => older(v, last) > 0)) return `releases before ${formatVersion(agree.sort(older)[0])} differ from ${formatVersion(m.version)} here`;
-    if (agree.length && agree.every((v) => older(v, first) < 0)) return `releases from ${formatVersion(first)} on differ from ${formatVersion(m.version)} here`;
-    // Mixed: the differing release nearest above the one judged (else below it).
-    const near = [...d].sort(older).find((x) => older(x, m.version) > 0) ?? last;
-    return `memcached ${formatVersion(near)} differs from ${formatVersion(m.version)} here`;
-  };
-  const unknown = (what: string): Unknown | null => {
-    const d = differs.get(what);
-    return d ? { ...base, reason: `${given.reason}, and ${which(d)}` } : null;
-  };
-  const known = <K extends keyof Settings>(key: K): Known<Settings[K]> => {
-    const k = m.known(key);
-    const u = k.known ? unknown(key) : null;
-    return u ? { known: false, value: k.value, unknown: u } : k;
-  };
-  const listenersU = m.listenersKnown.known ? unknown('listeners') : null;
-  const runsAsU = m.runsAsKnown.known ? unknown('runsAs') : null;
-  const startupU = m.startup.certain !== false && !m.startup.unknown ? unknown('startup') : null;
-  // Whether UDP is on is unknown: the listeners are those every release opens alike (MC111 says the rest).
-  const listeners = differs.has('udpport') ? tcp(m.listeners) : m.listeners;
-  return {
-    ...m,
-    versionUnknown: base,
-    known,
-    listeners,
-    listenersKnown: listenersU ? { known: false, value: listeners, unknown: listenersU } : { ...m.listenersKnown, value: listeners },
-    runsAsKnown: runsAsU ? { known: false, value: m.runsAsKnown.value, unknown: runsAsU } : m.runsAsKnown,
-    startup: startupU ? ({ ...m.startup, certain: false, unknown: startupU } as Startup) : m.startup,
-    unknownOf: (...what) => {
-      for (const w of what) {
-        const u = m.unknownOf(w) ?? unknown(w);
-        if (u) return u;
-      }
-      return null;
-    },
-  };
+  return opts.versionUnknown ? opts.versionUnknown.across(model, start, host, opts.versionUnknown) : model;
 }
 
 /**
@@ -239,4 +168,15 @@ export function releaseHas(m: MemcachedModel, since: string): boolean | null {
   const has = atLeast(m.version, since);
   if (!m.versionUnknown || atLeast(parseVersion(OLDEST_MODELLED)!, since)) return has;
   return null;
+}
+
+/**
+ * The release a model is judged for, from the image: an exact tag's; a closed series' final release; with
+ * `depends`, the default's, and `versionUnknown` says the file does not decide it; otherwise (no image, a
+ * floating tag, an image mchard does not know) `fallback`.
+ */
+export function imageModelVersion(v: ImageVersion | undefined, fallback: Version, span: Span | null = null): { version: Version; versionUnknown?: VersionUnknown } {
+  const named = v?.kind === 'depends' ? v.assumed : v;
+  const version = named?.kind === 'exact' ? named.version : named?.kind === 'range' && named.max !== null ? named.max : fallback;
+  return v?.kind === 'depends' ? { version, versionUnknown: { reason: v.why, decide: v.decide, span, across: v.across } } : { version };
 }

@@ -122,6 +122,25 @@ describe("memcached from the distribution's packages", () => {
     expect(findings(r, 'MC202').map((f) => f.severity)).toEqual(['error']);
   });
 
+  it("an image mchard does not know (406, RHEL 7 with a package list in a variable): its release is that image's", () => {
+    const r = dockerfile(real('dockerfile/406-fheng-memcached-container-Dockerfile'));
+    const v = r.config.image?.info.version;
+    expect(v?.kind === 'depends' && v.short).toBe('unknown: image registry.access.redhat.com/rhel7:latest');
+    expect(r.model.unknownOf('udpport')).not.toBeNull();
+    expect(findings(r, 'MC110')).toEqual([]);
+    expect(findings(r, 'MC502').map((f) => f.severity)).toEqual(['warning']);
+  });
+
+  it("centminmod (407): Remi's package on centos:7; -o slab_reassign came in 1.4.11, so whether it starts is unknown", () => {
+    const r = dockerfile(real('dockerfile/407-centminmod-docker-centos7-memcached-Dockerfile'));
+    const v = r.config.image?.info.version;
+    expect(v?.kind === 'depends' && v.short).toBe("unknown: centos:7's package");
+    expect(r.model.startup.ok).toBe(true);
+    expect(r.model.startup.unknown?.reason).toMatch(/releases before 1\.4\.11 differ from 1\.6\.45 here$/);
+    // Where it listens, if it starts, is the same on every release that starts.
+    expect(r.model.listenersKnown.known).toBe(true);
+  });
+
   it('a known image with a pinned tag is still judged for its release', () => {
     const r = dockerfile('FROM memcached:1.4.25\nRUN echo\nCMD ["-l", "0.0.0.0"]\n');
     expect(r.model.versionUnknown).toBeUndefined();

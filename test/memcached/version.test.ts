@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze } from '../../src/memcached/model.js';
+import { acrossReleases } from '../../src/memcached/releases.js';
 import { BEHAVIOUR_CHANGES, OLDEST_MODELLED, compareVersions, parseVersion } from '../../src/memcached/version.js';
 import { argv, v } from '../helpers/argv.js';
 
@@ -27,7 +28,7 @@ describe('the releases the model tells apart', () => {
 });
 
 describe('a release the file does not decide', () => {
-  const given = { reason: 'the tag comes from TAG', decide: 'TAG' };
+  const given = { reason: 'the tag comes from TAG', decide: 'TAG', across: acrossReleases };
 
   it('UDP: on by default before 1.5.6, so unknown without -U; known with -U 0; TCP listeners stay known', () => {
     const m = analyze(argv('-l', '0.0.0.0'), { version: v('1.4.35'), versionUnknown: given });

@@ -19,6 +19,13 @@
  */
 import { compareVersions, formatVersion, parseVersion, type Version } from '../../memcached/version.js';
 import type { Span } from '../../source.js';
+import type { AcrossReleases } from '../../memcached/model.js';
+import { acrossReleases } from '../../memcached/releases.js';
+
+/** A release the file does not decide: why, what would, in a few words, the reference as written, and what its default names. */
+export function dependsOn(why: string, decide: string, short: string, written: string, assumed: Exclude<ImageVersion, { kind: 'depends' }> | null): ImageVersion {
+  return { kind: 'depends', why, decide, short, written, assumed, across: acrossReleases };
+}
 
 export type ImageFamily = 'official' | 'bitnami' | 'unknown';
 
@@ -53,7 +60,16 @@ export type ImageVersion =
   | { readonly kind: 'exact'; readonly version: Version; readonly why: string }
   | { readonly kind: 'range'; readonly min: Version; readonly max: Version | null; readonly why: string }
   | { readonly kind: 'unknown'; readonly why: string }
-  | { readonly kind: 'depends'; readonly why: string; readonly decide: string; readonly short: string; readonly written: string; readonly assumed: Exclude<ImageVersion, { kind: 'depends' }> | null };
+  | {
+      readonly kind: 'depends';
+      readonly why: string;
+      readonly decide: string;
+      readonly short: string;
+      readonly written: string;
+      readonly assumed: Exclude<ImageVersion, { kind: 'depends' }> | null;
+      /** The model's reading across releases (memcached/releases.ts), brought by the dialects that name images. */
+      readonly across: AcrossReleases;
+    };
 
 export interface ImageInfo {
   readonly ref: ImageRef;
@@ -160,7 +176,21 @@ export function identifyImage(text: string): ImageInfo | null {
     const where = channel === 'bitnami' ? '' : ` (${channel === 'ecr-public' ? 'public.ecr.aws/bitnami' : channel})`;
     return { ref, family: 'bitnami', channel, version, revision, title: `Bitnami's memcached image${where}` };
   }
-  return { ref, family: 'unknown', channel: null, version: { kind: 'unknown', why: `${ref.text} is not an image mchard knows` }, revision: null, title: `image ${ref.text}` };
+  // Its memcached is whatever the image holds (a package, a build, a copy): the reference does not say which release.
+  return {
+    ref,
+    family: 'unknown',
+    channel: null,
+    version: dependsOn(
+      `memcached comes from the image ${ref.text}, which is not one mchard knows: its release is whatever that image holds`,
+      `the memcached in that image (memcached -V in a container of ${ref.text})`,
+      `unknown: image ${ref.text}`,
+      ref.text,
+      null,
+    ),
+    revision: null,
+    title: `image ${ref.text}`,
+  };
 }
 
 /** The version a model should use: the exact release, else null (a range or unknown leaves the default). */
@@ -184,7 +214,7 @@ export function fromVariables(info: ImageInfo, written: string, vars: readonly s
   const short = release !== null ? `${release} unless ${names} ${vars.length > 1 ? 'are' : 'is'} set` : `unknown: the tag comes from ${names}`;
   return {
     ...info,
-    version: { kind: 'depends', why: release !== null ? `${why}: memcached ${short}` : why, decide, short, written, assumed: release !== null ? named : null },
+    version: dependsOn(release !== null ? `${why}: memcached ${short}` : why, decide, short, written, release !== null ? named : null),
   };
 }
 
@@ -215,16 +245,6 @@ export function substitutedImage(text: string): ImageInfo | null {
   );
 }
 
-/**
- * The release a model is judged for, from the image: an exact tag's; a closed series' final release; with
- * `depends`, the default's, and `versionUnknown` says the file does not decide it; otherwise (no image, a
- * floating tag, an image mchard does not know) `fallback`.
- */
-export function imageModelVersion(v: ImageVersion | undefined, fallback: Version, span: Span | null = null): { version: Version; versionUnknown?: { reason: string; decide: string; span: Span | null } } {
-  const named = v?.kind === 'depends' ? v.assumed : v;
-  const version = named?.kind === 'exact' ? named.version : named?.kind === 'range' && named.max !== null ? named.max : fallback;
-  return v?.kind === 'depends' ? { version, versionUnknown: { reason: v.why, decide: v.decide, span } } : { version };
-}
 
 /** Whether every release the image can run is older than `fixed` (true), none is (false), or it depends (null). */
 export function olderThan(v: ImageVersion, fixed: Version): boolean | null {
