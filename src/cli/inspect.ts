@@ -178,6 +178,9 @@ function inspectionText(r: Inspection, d: DialectChoice, color: boolean): string
       lines.push(head + (wild || l.transport === 'udp' ? c.red(text) : text));
     }
   });
+  // The listeners every release opens alike are listed; whether UDP is on too may depend on the release.
+  const udp = r.unknown['settings.udpPort'];
+  if (udp && !r.unknown.listeners) lines.push(`${r.listeners.length ? '            ' : '  listens   '}UDP ${unknownLine(udp)}`);
   if (r.startup.ok === true) lines.push(`  starts    ${c.green('yes')}`);
   else if (r.startup.ok === false && r.startup.exitCode < 0) lines.push(`  starts    ${c.red('no')}: ${said(r.startup.reason)}`);
   else if (r.startup.ok === false) lines.push(`  starts    ${c.red(`no: exits with status ${r.startup.exitCode}`)}: ${said(r.startup.reason)}`);

@@ -24,6 +24,8 @@ describe('mchard inspect: a release the file does not decide', () => {
     const t = await run(['inspect', path]);
     expect(t.out.split('\n')[0]).toMatch(/\(compose, memcached 1\.6\.45 unless MEMCACHE_VERSION is set\)$/);
     expect(t.out).toMatch(/\n  version   unknown: depends on the host \(the reference depends on the host: \$\{MEMCACHE_VERSION:-1\.6\.45-alpine\}/);
+    // TCP is the same on every release; UDP is not, and the listener lines say so.
+    expect(t.out).toMatch(/\n  listens   TCP 0\.0\.0\.0:11211 \(every interface\)\n            TCP \[::\]:11211 \(every interface\)\n            UDP unknown: depends on the host \(.*releases before 1\.5\.6 differ from 1\.6\.45 here\)/);
   });
 
   it("a distribution's package (fixture 402): unknown, not mchard's newest release", async () => {
