@@ -48,7 +48,9 @@ export const rule = defineRule({
       'start something else: other listening sockets, another user, another unix socket mode, other options, or no ' +
       'memcached at all because the edited file makes it exit. It is an error when the process holds a ' +
       'network-reachable socket the file does not ask for, runs as root where the file says otherwise, or when a ' +
-      'restart would fail; otherwise a warning. A process no file matches is audited on its argument vector alone.',
+      'restart would fail; otherwise a warning. When only a port or socket ties the file to the process, nothing shows ' +
+      'that the file starts it (it may have been started by hand or by another manager): the finding then says the restart ' +
+      'is needed if the file starts it. A process no file matches is audited on its argument vector alone.',
     why:
       'Editing the file does not change a running memcached: a service hardened on disk (`-l 127.0.0.1`) keeps listening ' +
       'on every interface until it is restarted, and `mchard lint` of the file reports nothing. The reverse also hides ' +
@@ -74,7 +76,12 @@ export const rule = defineRule({
     ctx.report({
       span: null,
       severity: d.wouldFail || exposedMore || rootNow ? 'error' : 'warning',
-      message: `restart needed: ${d.path} would not start this process as it runs: ${parts(d, heldKeys, predicted).join('; ')}${when}`,
+      // Matched only by a port or socket both name: nothing shows that this file starts the process (it may have
+      // been started by hand, or by another manager), so the restart is advice on that condition.
+      message:
+        a?.match?.method === 'listener'
+          ? `restart needed if ${d.path} is what starts this process (matched only by a port or socket it holds; its unit or its -P pid file would tell): the file would not start it as it runs: ${parts(d, heldKeys, predicted).join('; ')}${when}`
+          : `restart needed: ${d.path} would not start this process as it runs: ${parts(d, heldKeys, predicted).join('; ')}${when}`,
     });
   },
 });

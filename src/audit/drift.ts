@@ -42,13 +42,16 @@ function wordDiff(file: string[], proc: string[]): Drift['words'] {
   return fileOnly.length + processOnly.length === 0 ? null : { fileOnly, processOnly };
 }
 
-/** The differences, or null when the process is what the file would start. */
-export function driftOf(match: FileMatch, p: ProcessInfo, held: readonly HeldSocket[]): Drift | null {
+/**
+ * The differences, or null when the process is what the file would start. `held` null: the process's
+ * sockets could not be read, so its listeners are not compared (not taken for "none").
+ */
+export function driftOf(match: FileMatch, p: ProcessInfo, held: readonly HeldSocket[] | null): Drift | null {
   const e = match.expectation;
   const wouldFail = e.startup.ok ? null : { exitCode: e.startup.exitCode, reason: e.startup.reason, certain: e.startup.certain, launch: e.startup.stage === 'launch' };
   let listeners: ListenerComparison | null = null;
   const socketModes: Drift['socketModes'] = [];
-  if (!wouldFail && comparable(match)) {
+  if (!wouldFail && held !== null && comparable(match)) {
     const cmp = compareListeners(e.listeners, held);
     listeners = cmp.missing.length + cmp.unexpected.length === 0 ? null : cmp;
     for (const l of e.listeners) {

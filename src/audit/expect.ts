@@ -4,6 +4,7 @@
  */
 import { statSync } from 'node:fs';
 import { parseConfig } from '../dialects/index.js';
+import { parseContextOf } from '../cli/companions.js';
 import type { DialectName } from '../dialects/types.js';
 import { analyzeConfig } from '../engine/lint.js';
 import type { RuleOptions } from '../engine/types.js';
@@ -18,7 +19,7 @@ export async function expectationOf(
   read: { hostFiles?: HostFileAccess; maxBytes?: number } = {},
 ): Promise<Expectation> {
   const file = await loadFile(path, dialect, { maxBytes: read.maxBytes });
-  const config = parseConfig(file.source, file.dialect, { hostFiles: read.hostFiles });
+  const config = parseConfig(file.source, file.dialect, { hostFiles: read.hostFiles, ...parseContextOf(path, file.dialect) });
   const model = analyzeConfig(config, options);
   let modifiedAt: number | null = null;
   try {

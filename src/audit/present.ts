@@ -34,7 +34,9 @@ export function auditRecord(a: ProcessAudit) {
     exe: a.process.exe,
     unit: a.process.unit,
     command: [a.process.argv0, ...a.process.words],
-    sockets: a.held.map(socketKey),
+    // null: not read (socketsUnreadable says why), never "none".
+    sockets: a.heldUnreadable ? null : a.held.map(socketKey),
+    socketsUnreadable: a.heldUnreadable,
     namespaces: {
       net: { inode: a.process.namespaces.net.inode, name: a.process.namespaces.net.name, own: a.process.namespaces.net.own },
       mnt: { inode: a.process.namespaces.mnt.inode, own: a.process.namespaces.mnt.own },
@@ -85,7 +87,8 @@ export function auditSummaryText(audits: readonly ProcessAudit[]): string {
     lines.push(`  version: ${v.version === null ? shown(v.detail) : `${v.version} (${v.source === 'probe' ? 'its reply to --probe' : v.source === 'package' ? 'package database' : 'read from the binary'}: ${shown(v.detail)})`}`);
     const filter = unitFilterText(a);
     if (filter) lines.push(filter);
-    if (a.held.length === 0) lines.push('  listens on: nothing');
+    if (a.heldUnreadable) lines.push(`  listens on: unknown (${shown(a.heldUnreadable)}: run mchard audit as root to see its sockets)`);
+    else if (a.held.length === 0) lines.push('  listens on: nothing');
     a.held.forEach((s, i) => {
       const key = socketKey(s);
       const fw = a.firewall?.find((f) => f.socket === key);

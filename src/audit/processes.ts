@@ -112,3 +112,50 @@ export function findMemcachedProcesses(proc = '/proc', pids?: readonly number[])
   }
   return out;
 }
+
+/** What this process may not see of the machine's processes (each null when nothing is hidden that way). */
+export interface ProcessVisibility {
+  /** /proc hides other users' processes from this user (hidepid), and how. */
+  hidden: string | null;
+  /** mchard runs in a PID namespace other than the machine's first (a container's). */
+  pidNamespace: string | null;
+}
+
+/** The inode of the kernel's initial PID namespace (PROC_PID_INIT_INO, include/linux/proc_ns.h). */
+const INITIAL_PID_NAMESPACE = 'pid:[4026531836]';
+
+/**
+ * What `audit` cannot see, so that "no running memcached process" is never said of processes it could not
+ * look at: the `hidepid` option of the proc mount (a user who is not root, and not in its `gid=` group,
+ * sees only their own processes), and a PID namespace of its own (a container: the host's processes and
+ * other containers' are outside it). Unknown (not readable) counts as nothing hidden, as before.
+ */
+export function processVisibility(proc = '/proc', euid = process.geteuid?.() ?? 0, groups: readonly number[] = process.getgroups?.() ?? []): ProcessVisibility {
+  let hidden: string | null = null;
+  if (euid !== 0) {
+    // The proc file system mounted at `proc` (the last line for it is the one on top).
+    let options: string | null = null;
+    for (const line of (read(`${proc}/self/mountinfo`) ?? '').split('\n')) {
+      const dash = line.indexOf(' - ');
+      if (dash < 0) continue;
+      const before = line.slice(0, dash).split(' ');
+      const after = line.slice(dash + 3).split(' ');
+      if (before[4] === proc && after[0] === 'proc') options = after[2] ?? '';
+    }
+    const opts = (options ?? '').split(',');
+    const hidepid = opts.find((o) => o.startsWith('hidepid='))?.slice('hidepid='.length);
+    const gid = opts.find((o) => o.startsWith('gid='))?.slice('gid='.length);
+    const exempt = gid !== undefined && groups.includes(Number(gid));
+    if (hidepid !== undefined && !['0', 'off'].includes(hidepid) && !exempt) {
+      hidden = `${proc} is mounted with hidepid=${hidepid}: the processes of other users are hidden from this user${gid !== undefined ? ` (not in group ${gid})` : ''}`;
+    }
+  }
+  let pidNamespace: string | null = null;
+  try {
+    const ns = readlinkSync(`${proc}/self/ns/pid`);
+    if (ns !== INITIAL_PID_NAMESPACE) pidNamespace = `mchard runs in a PID namespace of its own (${ns}, a container's): the processes of the host and of other containers are not visible`;
+  } catch {
+    // not readable: nothing known
+  }
+  return { hidden, pidNamespace };
+}

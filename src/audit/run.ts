@@ -11,7 +11,7 @@ import { lintSource } from '../engine/lint.js';
 import type { Finding, Rule, RuleOptions, Severity } from '../engine/types.js';
 import { hostFileAccess, InputError } from '../input.js';
 import { failureReason } from '../cli/per-file.js';
-import { processSockets, socketKey, type HeldSocket } from '../system/sockets.js';
+import { readProcessSockets, socketKey, type HeldSocket } from '../system/sockets.js';
 import { suggestRules } from './firewall/suggest.js';
 import { processVersion } from './binary.js';
 import { interfaceNames, namespaceNetworks } from '../system/interfaces.js';
@@ -69,6 +69,8 @@ export interface ProcessAudit {
   path: string;
   process: ProcessInfo;
   held: HeldSocket[];
+  /** Why the process's sockets could not be read (then `held` is empty, and says nothing): null when they were. */
+  heldUnreadable: string | null;
   match: FileMatch | null;
   probes: ProbeResult[] | null;
   /** The memcached version of the process's binary, and where it came from (nothing is run). */
@@ -224,7 +226,7 @@ export async function auditProcesses(req: AuditRequest): Promise<AuditOutcome> {
   return { audits, candidates: considered, errors };
 
   async function auditOne(p: ProcessInfo): Promise<ProcessAudit> {
-    const held = processSockets(p.pid, proc);
+    const { held, unreadable: heldUnreadable } = readProcessSockets(p.pid, proc);
     let match: FileMatch | null = null;
     const unitFile = p.unit ? unitConfigFile(p.unit, req.etc, req.unitDirs) : null;
     if (unitFile) {
@@ -263,7 +265,7 @@ export async function auditProcesses(req: AuditRequest): Promise<AuditOutcome> {
       unitFilter = unitFilters.get(p.cgroupUnit)!;
     }
     const firewall = firewallOf(req, p, held, networks, own, proc, rulesets, unitFilter);
-    const facts: AuditFacts = { process: p, held, match, networks, probes, firewall, foreignNet: foreign, drift: match ? driftOf(match, p, held) : null };
+    const facts: AuditFacts = { process: p, held, match, networks, probes, firewall, foreignNet: foreign, drift: match ? driftOf(match, p, heldUnreadable ? null : held) : null };
     // memcached honours -u only when started as root; a process still running as root was started so.
     const startedAsRoot = p.uid === 0 || (p.user !== null && p.words.some((w) => w === p.user));
     const result = lintSource(config.source, 'argv', {
@@ -275,6 +277,6 @@ export async function auditProcesses(req: AuditRequest): Promise<AuditOutcome> {
     });
     const pairs = (firewall ?? []).map((f) => ({ socket: held.find((s): s is NetSocket => s.transport !== 'unix' && socketKey(s) === f.socket)!, firewall: f }));
     const suggestion = suggestRules(pairs, req.allow ?? base.trustedNetworks, p.pid);
-    return { path, process: p, held, match, probes, version: versionReport, networks, firewall, suggestion, unitFilter, config: result.config, findings: result.findings };
+    return { path, process: p, held, heldUnreadable, match, probes, version: versionReport, networks, firewall, suggestion, unitFilter, config: result.config, findings: result.findings };
   }
 }

@@ -14,7 +14,8 @@ import { SYSTEM_PATHS_HELP, systemConfigFiles } from './targets.js';
 import { ConfigError, type ProjectConfig } from '../engine/config.js';
 import type { Rule, Severity } from '../engine/types.js';
 import { formatReport, needsIdentity } from '../report/index.js';
-import { safeJson } from '../report/visible.js';
+import { safeJson, visible } from '../report/visible.js';
+import { processVisibility } from '../audit/processes.js';
 import { useColor } from '../report/color.js';
 import type { FileReport } from '../report/types.js';
 import { auditProcesses } from '../audit/run.js';
@@ -181,6 +182,18 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
     maxBytes: parseMaxFileSize(values['max-file-size']),
   });
   for (const e of errors) io.err(`mchard: ${e.message}\n`);
+  // Another user's process, audited by a user who is not root: its sockets are not readable, so what it
+  // listens on (and who can reach it) was not checked. Said, and the audit is not a clean one (exit 2).
+  // Processes audit cannot see at all: said before any "no running memcached process found".
+  const visibility = processVisibility();
+  if (visibility.hidden) io.err(`mchard: ${visible(visibility.hidden)}: their memcached processes were not audited; run mchard audit as root\n`);
+  const blind = audits.filter((a) => a.heldUnreadable !== null);
+  if (blind.length) {
+    const one = blind.length === 1;
+    io.err(
+      `mchard: the sockets of ${one ? 'process' : 'processes'} ${blind.map((a) => a.process.pid).join(', ')} could not be read (permission denied): what ${one ? 'it listens' : 'they listen'} on, and who can reach ${one ? 'it' : 'them'}, was not checked; run mchard audit as root\n`,
+    );
+  }
   if (pids) {
     const missing = pids.filter((p) => !audits.some((a) => a.process.pid === p));
     if (missing.length) {
@@ -208,18 +221,21 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
   if (format === 'json') {
     const doc = JSON.parse(formatReport('json', input)) as { files: Record<string, unknown>[] };
     doc.files.forEach((f, i) => (f.process = auditRecord(audits[i])));
-    out(safeJson({ ...doc, candidates: candidatesRecord(from, candidates) }) + '\n');
+    out(safeJson({ ...doc, candidates: candidatesRecord(from, candidates), visibility }) + '\n');
   } else if (format === 'text') {
     // The tally counts processes, not files.
     const text = formatReport('text', input).replace(
       / in (\d+) files?(\)?(?:\x1b\[[0-9;]*m)*)\n$/,
       (_m, n: string, tail: string) => ` in ${n} process${n === '1' ? '' : 'es'}${tail}\n`,
     );
-    out(candidatesText(from, candidates) + (audits.length === 0 ? 'no running memcached process found\n' : auditSummaryText(audits) + text));
+    const unseen = [visibility.hidden, visibility.pidNamespace].filter((x): x is string => x !== null);
+    const none = unseen.length ? `no running memcached process found among those mchard can see (${unseen.map(visible).join('; ')})\n` : 'no running memcached process found\n';
+    const notes = audits.length && visibility.pidNamespace ? `note: ${visible(visibility.pidNamespace)}\n` : '';
+    out(candidatesText(from, candidates) + notes + (audits.length === 0 ? none : auditSummaryText(audits) + text));
   } else {
     out(formatReport(format, input));
   }
   if (!sink.commit() || (baseline && !outcome)) return 2;
-  if (errors.length) return 2;
+  if (errors.length || blind.length || visibility.hidden) return 2;
   return failing ? 1 : 0;
 }

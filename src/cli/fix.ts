@@ -13,18 +13,19 @@
 import { templateOf } from '../dialects/template.js';
 import { launchFailureText } from '../memcached/launch.js';
 import { realpathSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
+import { managedNote } from '../fix/managed.js';
 import { isIP } from 'node:net';
 import { COMMON_OPTIONS, parseCommandArgs, parseMaxFileSize, UsageError } from './args.js';
 import { BASELINE_OUTPUT_HELP, fileSeverities, parseLintFlags, RANK, SHARED_LINT_OPTIONS, shownFindings } from './lint-flags.js';
-import { changedSince, contentsOf, FIX_TARGETS_HELP, resolveTargets, TARGET_OPTIONS } from './targets.js';
+import { changedSince, contentsOf, FIX_TARGETS_HELP, packagedDir, resolveTargets, TARGET_OPTIONS } from './targets.js';
 import { DOC_LINKS_HELP, DOC_LINKS_OPTIONS, docLinksWanted } from './doc-links.js';
 import { finishBaseline, openBaseline, openReportSink, type ReportSink } from './report-output.js';
 import { BaselineRun, fileKey } from '../engine/baseline.js';
 import type { LintResult } from '../engine/lint.js';
 import { withSubjects, type ReportFinding } from '../report/fingerprint.js';
 import { OptionResolver, RefusedError } from './files.js';
-import { companionsOf } from './companions.js';
+import { companionsOf, parseContextOf } from './companions.js';
 import { parseErrorFinding } from './lint.js';
 import { detectDialect, type DialectChoice } from '../dialects/detect.js';
 import { loadDialect } from '../dialects/index.js';
@@ -39,7 +40,7 @@ import { isSystemPath } from '../host.js';
 import { planFix, type FixPlan } from '../fix/plan.js';
 import { hostCheckProblems } from '../fix/host-checks.js';
 import { hostAccess } from '../fix/host-access.js';
-import { checkWritable, lockForWrite, safeWrite, WriteError, type HeldFile, type SafeWriteOptions } from '../fix/write.js';
+import { checkWritable, FolderRefusedError, lockForWrite, safeWrite, WriteError, type HeldFile, type SafeWriteOptions } from '../fix/write.js';
 import { Interrupts, type SignalSource } from '../fix/interrupt.js';
 import type { Answer } from '../fix/confirm.js';
 import { formatReport, needsIdentity } from '../report/index.js';
@@ -198,6 +199,10 @@ interface FileState {
   restart: RestartReport | null;
   /** Reached through a symbolic link out of the tree named on the command line (--follow-symlinks): that tree. */
   outsideTree: string | null;
+  /** Its folder takes no new file (read-only, full): nothing can be written, so nothing is asked. */
+  cannotWrite: FolderRefusedError | null;
+  /** The package's folder of units that holds it (packagedDir): linted and its changes shown, never written. */
+  packaged: string | null;
   /** The diff to show, made with the plan (so a failure there is the file's own error), or null. */
   diff: string | null;
 }
@@ -392,6 +397,8 @@ async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Int
   /** The report, in the order of the files given: unreadable files keep their place. */
   const reports: (FileState | FileReport)[] = [];
   const followSymlinks = values['follow-symlinks'] === true;
+  /** The files read so far (where each path leads, after links), under the name first given. */
+  const firstNameOf = new Map<string, string>();
   const mayWrite = !values['dry-run'] && (values.yes === true || io.stdinIsTTY || hooks.confirm !== undefined);
 
   for (const path of paths) {
@@ -408,18 +415,39 @@ async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Int
     // Anything that goes wrong inside one file (a bug included) is that file's one-line error.
     currentFile.path = path;
     let outsideTree: string | null = null;
+    let target: string;
+    let cannotWrite: FolderRefusedError | null = null;
+    let packaged: string | null = null;
     let file;
     let plan: FixPlan;
     let diff: string | null;
     let detection: DialectChoice;
     try {
       if (mayWrite) {
-        const h = await lockForWrite(path, { followSymlinks, lockTimeoutMs: hooks.lockTimeoutMs, onWait: (m) => io.err(`mchard: ${visible(path)}: ${visible(m)}\n`) });
-        held.push(h);
-        outsideTree = h.outsideTree;
+        try {
+          const h = await lockForWrite(path, { followSymlinks, lockTimeoutMs: hooks.lockTimeoutMs, onWait: (m) => io.err(`mchard: ${visible(path)}: ${visible(m)}\n`) });
+          held.push(h);
+          ({ target, outsideTree } = h);
+        } catch (e) {
+          // A folder that takes no new file (read-only, full): the file is still read and its findings and
+          // changes shown; it is not written (below), and the run says why.
+          if (!(e instanceof FolderRefusedError)) throw e;
+          cannotWrite = e;
+          ({ target, outsideTree } = checkWritable(path, { followSymlinks }));
+        }
       } else {
-        outsideTree = checkWritable(path, { followSymlinks }).outsideTree;
+        ({ target, outsideTree } = checkWritable(path, { followSymlinks }));
       }
+      // One file under two names (given twice, `./f` and `f`, a link beside it): fixed once, under the
+      // first. Fixed twice, the second would be planned from the bytes the first replaced, and its
+      // report would describe a file no longer on disk.
+      const first = firstNameOf.get(target);
+      if (first !== undefined) {
+        io.err(`mchard: ${visible(path)}: the same file as ${visible(first)}: fixed once, under that name\n`);
+        continue;
+      }
+      firstNameOf.set(target, path);
+      packaged = packagedDir(target);
       file = readConfigBytes(path, { maxBytes: run.maxBytes });
       const severities = fileSeverities(cfg, disabled);
       const detected = detectDialect(path, file.source.text, dialect, companionsOf(path));
@@ -436,7 +464,7 @@ async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Int
         extendSafeFixes: cfg?.extendSafeFixes,
         extendUnsafeFixes: cfg?.extendUnsafeFixes,
         fixHost: hostChecksApply(path) ? hostAccess() : null,
-        ...(detection.dialect === 'compose' ? { composeOverride: companionsOf(path).composeOverride ?? null } : {}),
+        ...parseContextOf(path, detection.dialect),
       });
       diff = plan.changed ? (await import('../fix/diff.js')).unifiedDiff(path, plan.original, plan.text, color, plan.origin) : null;
     } catch (e) {
@@ -456,7 +484,7 @@ async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Int
       continue;
     }
     const guessed = detection.reason === 'content';
-    const s: FileState = { path, bytes: file.bytes, plan, detection, guessed, failOn: failOnFlag ?? cfg?.failOn ?? 'error', written: false, backup: null, notWritten: null, restart: null, outsideTree, diff };
+    const s: FileState = { path, bytes: file.bytes, plan, detection, guessed, failOn: failOnFlag ?? cfg?.failOn ?? 'error', written: false, backup: null, notWritten: null, restart: null, outsideTree, diff, cannotWrite, packaged };
     states.push(s);
     reports.push(s);
   }
@@ -467,6 +495,9 @@ async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Int
     if (s.diff !== null) {
       say(s.diff);
       for (const a of s.plan.applied) say(`  ${c.green('fixed')}  ${a.ruleId}  ${visible(a.description)}\n`);
+      // A file a configuration management tool writes: its next run puts the old text back.
+      const managed = managedNote(resolve(s.path), s.plan.original);
+      if (managed) say(`  ${c.yellow('note')}  ${visible(s.path)} ${managed}\n`);
     }
     const hidden = hiddenValues(s.plan.before.config.argv);
     for (const f of s.plan.failed) say(`  ${c.yellow('not fixed')}  ${f.ruleId}  ${visible(f.description)}: ${visible(redact(f.reason, hidden))}\n`);
@@ -528,6 +559,17 @@ async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Int
       say(`  ${c.yellow('not fixed')}  ${visible(s.path)}: the format was guessed from the content (${visible(d.because)}); pass --dialect ${d.dialect} if ${d.readBy} reads it\n`);
       continue;
     }
+    if (s.packaged && s.plan.changed) {
+      // Written, the change would last until the package's next upgrade, and change nothing while a unit of
+      // the same name in /etc/systemd/system, or a drop-in's ExecStart=, overrides this one.
+      const name = basename(s.path);
+      showChanges(s);
+      say(
+        `  ${c.yellow('not fixed')}  ${visible(s.path)} is a unit file of the package, in ${s.packaged}/: its next upgrade puts it back, and a unit of the same name in /etc/systemd/system or a drop-in overrides it; copy it to /etc/systemd/system/${visible(name)} (or write a drop-in in /etc/systemd/system/${visible(name)}.d/) and fix that\n`,
+      );
+      notWritten(s, 'not-written', `a unit file of the package, in ${s.packaged}`);
+      continue;
+    }
     showChanges(s);
     if (!s.plan.changed) {
       if (service && (await restartMayFollow(s, run, say))) {
@@ -543,6 +585,12 @@ async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Int
     }
     if (!mayAsk) {
       notWritten(s, 'not-written', 'no terminal to confirm; use --yes');
+      continue;
+    }
+    if (s.cannotWrite) {
+      io.err(`mchard: ${visible(s.cannotWrite.message)}; not fixed\n`);
+      status = 2;
+      notWritten(s, 'not-written', `cannot write: ${s.cannotWrite.reason}`, 'the folder takes no new file');
       continue;
     }
     if (!values.yes) {

@@ -4,9 +4,10 @@
  */
 import { COMMON_OPTIONS, oneOf, parseCommandArgs, parseMaxFileSize, UsageError } from './args.js';
 import { loadFile, parseDialectFlag, parseVersionFlag, OptionResolver, RefusedError } from './files.js';
-import { companionsOf } from './companions.js';
+import { companionsOf, parseContextOf } from './companions.js';
 import { parseConfig } from '../dialects/index.js';
 import { analyzeConfig } from '../engine/lint.js';
+import { ConfigError, type ProjectConfig } from '../engine/config.js';
 import { thisHost, isSystemPath } from '../host.js';
 import { SERVICE_HOST } from '../memcached/startup.js';
 import { launchFailureText } from '../memcached/launch.js';
@@ -69,16 +70,30 @@ export async function runInspect(argv: string[], io: Io): Promise<number> {
   const maxBytes = parseMaxFileSize(values['max-file-size']);
   const results: (Inspection | RefusedInspection)[] = [];
   const choices = new Map<Inspection, DialectChoice>();
+  // Every file's .mchardrc first, as lint does: the release it names decides what the file does (UDP by
+  // default before 1.5.6), so inspect and lint never judge one file for two releases. An invalid one ends
+  // the run with one line.
+  const configs = new Map<string, ProjectConfig | null>();
+  for (const path of positionals) {
+    try {
+      configs.set(path, resolver.projectConfig(path));
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      io.err(`mchard: ${e.message}\n`);
+      return 2;
+    }
+  }
   let status = 0;
   for (const path of positionals) {
+    const cfg = configs.get(path) ?? null;
     const done = await perFile(path, io, async () => {
       const file = await loadFile(path, dialect, { maxBytes, followLinks: values['follow-symlinks'] === true || values['host-checks'] === true });
-      const options = resolver.ruleOptions(path, null);
+      const options = resolver.ruleOptions(path, cfg);
       const hostChecks = values['no-host-checks'] ? false : values['host-checks'] || isSystemPath(path);
       const flag = values['no-host-checks'] ? false : values['host-checks'] ? true : undefined;
       const parsed = parseConfig(file.source, file.dialect, {
         hostFiles: hostFileAccess(path, flag, positionals),
-        ...(file.dialect === 'compose' ? { composeOverride: companionsOf(path).composeOverride ?? null } : {}),
+        ...parseContextOf(path, file.dialect),
       });
       // A manifest with several memcached workloads: one inspection each.
       return (parsed.parts ?? [parsed]).map((config) => {
@@ -88,7 +103,7 @@ export async function runInspect(argv: string[], io: Io): Promise<number> {
         const image = iv?.kind === 'exact' || (iv?.kind === 'range' && iv.max !== null) || iv?.kind === 'depends' ? config.image!.info : null;
         const versionSource = image
           ? `the image ${image.ref.text} (${image.version.kind === 'exact' || image.version.kind === 'depends' ? image.version.why : image.version.kind === 'range' && image.version.max ? `${image.version.why}, which ended with ${image.version.max.join('.')}` : ''})`
-          : resolver.versionSource(path, null);
+          : resolver.versionSource(path, cfg);
         const inspection = { ...inspectionOf(path, config, model, file.detection), memcachedVersionSource: versionSource };
         choices.set(inspection, file.detection);
         return inspection;
@@ -134,8 +149,13 @@ function inspectionText(r: Inspection, d: DialectChoice, color: boolean): string
   if (r.workload) lines.push(`  workload  ${said(r.workload)}`);
   if (d.caveat) lines.push(`  note      ${c.yellow(said(d.caveat))}`);
   // Where the version comes from, when the installed memcached was consulted (a file under /etc).
-  if (r.memcachedVersionSource?.includes('installed')) lines.push(`  version   ${r.memcachedVersion}: ${said(r.memcachedVersionSource)}`);
+  // Where the version comes from: said whenever it is not the file's own (an image tag names it in the file);
+  // a release the file leaves to what builds or runs it (a tag from a variable, a package): unknown, and why.
+  const source = r.memcachedVersionSource;
   if (r.unknown.version) lines.push(`  version   ${unknownLine(r.unknown.version)}`);
+  else if (source?.includes('installed')) lines.push(`  version   ${r.memcachedVersion}: ${said(source)}`);
+  else if (source?.startsWith('default')) lines.push(`  version   ${r.memcachedVersion}, assumed: nothing says which release runs it (--memcached-version, or memcached-version in .mchardrc, would)`);
+  else if (source && !source.startsWith('the image')) lines.push(`  version   ${r.memcachedVersion}: ${said(source)}`);
   if (r.startup.ok === null && r.startup.stage === 'launch') {
     // Some renderings of the template make the service fail before memcached runs: the options were not read.
     for (const what of ['command', 'user   ', 'listens']) lines.push(`  ${what}   ${c.yellow('unknown')}: depends on the template`);

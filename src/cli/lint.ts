@@ -9,7 +9,7 @@ import { resolveTargets, SYSTEM_PATHS_HELP, TARGET_OPTIONS, TARGETS_HELP } from 
 import { DOC_LINKS_HELP, DOC_LINKS_OPTIONS, docLinksFrom } from './doc-links.js';
 import { finishBaseline, openBaseline, openReportSink } from './report-output.js';
 import { loadFileNow, OptionResolver, RefusedError, type LoadedFile } from './files.js';
-import { companionsOf } from './companions.js';
+import { companionsOf, parseContextOf } from './companions.js';
 import { lintSource } from '../engine/lint.js';
 import { ConfigError, type ProjectConfig } from '../engine/config.js';
 import { type Finding, type Severity, type Rule } from '../engine/types.js';
@@ -127,7 +127,7 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
         options: resolver.ruleOptions(path, cfg),
         severities,
         hostFiles: hostFileAccess(path, hostChecks, paths),
-        ...(file.dialect === 'compose' ? { composeOverride: companionsOf(path).composeOverride ?? null } : {}),
+        ...parseContextOf(path, file.dialect),
       });
       return { file, result };
     };

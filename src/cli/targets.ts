@@ -62,6 +62,8 @@ export function readsStdin(path: string): boolean {
 interface Skip {
   path: string;
   why: string;
+  /** The format `--dialect` could force, when the file resembles one mchard reads (said even without -v). */
+  resembles?: DialectName;
 }
 
 function sayVerbose(io: Io, flags: TargetFlags, line: string): void {
@@ -73,7 +75,7 @@ function sayVerbose(io: Io, flags: TargetFlags, line: string): void {
  * else why it is passed over. `strict`: a file at a path of memcached's own configuration is kept even
  * when mchard will refuse or cannot read it (the hook: that must fail the commit).
  */
-function passOver(path: string, kind: ConfigPathKind | null, flags: TargetFlags, strict: boolean): string | null {
+function passOver(path: string, kind: ConfigPathKind | null, flags: TargetFlags, strict: boolean): Omit<Skip, 'path'> | null {
   // Kept whatever it holds (the lint reads it next, and says why it cannot or will not): no need to read
   // and detect it twice (pre-commit hands the hook every file of a commit).
   if (strict && kind === 'memcached') return null;
@@ -82,14 +84,14 @@ function passOver(path: string, kind: ConfigPathKind | null, flags: TargetFlags,
     text = readConfig(path).text;
   } catch (e) {
     if (!(e instanceof InputError)) return null;
-    return `cannot be read as a configuration file (${e.reason})`;
+    return { why: `cannot be read as a configuration file (${e.reason})` };
   }
   const d = detectDialect(path, text, flags.dialect, companionsOf(path));
-  if (d.refused) return d.message.replace(/;.*$/s, '');
+  if (d.refused) return { why: d.message.replace(/;.*$/s, ''), ...(d.candidates.length ? { resembles: d.candidates[0] } : {}) };
   // A file of no configuration path (a hook's broad pattern) whose variables alone would make it an
   // option or environment file: too weak a sign in a file nobody named (an application's .env, a script).
-  if (kind === null && d.reason === 'content' && VARIABLE_FILES.has(d.dialect)) return `its format would be taken from its content alone (${d.because})`;
-  if (kind !== 'memcached' && !holdsMemcached(d.dialect, text)) return `holds no memcached (read as ${d.dialect}: nothing in it runs memcached)`;
+  if (kind === null && d.reason === 'content' && VARIABLE_FILES.has(d.dialect)) return { why: `its format would be taken from its content alone (${d.because})` };
+  if (kind !== 'memcached' && !holdsMemcached(d.dialect, text)) return { why: `holds no memcached (read as ${d.dialect}: nothing in it runs memcached)` };
   return null;
 }
 
@@ -127,8 +129,8 @@ export function walkFolder(root: string, flags: TargetFlags = {}): { files: stri
         skipped.push({ path: p, why: 'not a regular file' });
         continue;
       }
-      const why = passOver(p, kind, flags, false);
-      if (why) skipped.push({ path: p, why });
+      const skip = passOver(p, kind, flags, false);
+      if (skip) skipped.push({ path: p, ...skip });
       else files.push(p);
     }
   }
@@ -137,6 +139,16 @@ export function walkFolder(root: string, flags: TargetFlags = {}): { files: stri
 }
 
 // ---- This host's system paths ----
+
+/**
+ * The package's folder of units (`/lib/systemd/system`, `/usr/lib/systemd/system`) that holds `realPath`
+ * (a path with its links resolved), or null: such a file is the package's, which its next upgrade puts
+ * back, and which a unit of the same name in /etc/systemd/system or a drop-in overrides.
+ */
+export function packagedDir(realPath: string): string | null {
+  for (const p of SYSTEM_PLACES) if (p.packaged && realPath.startsWith(`${p.dir}/`) && !realPath.slice(p.dir.length + 1).includes('/')) return p.dir;
+  return null;
+}
 
 interface Place {
   /** The path or pattern, as help and -v show it. */
@@ -294,8 +306,7 @@ export function resolveTargets(given: string[], paths: readonly string[], flags:
       }
     }
     if (command !== 'fix') return [...paths];
-    const packaged = SYSTEM_PLACES.filter((p) => p.packaged).map((p) => `${p.dir}/`);
-    return paths.filter((p) => !packaged.some((d) => p.startsWith(d)));
+    return paths.filter((p) => packagedDir(p) === null);
   }
   let list = [...given];
   if (name !== undefined) {
@@ -318,12 +329,22 @@ export function resolveTargets(given: string[], paths: readonly string[], flags:
       const { files, skipped } = walkFolder(p, flags);
       for (const s of skipped) sayVerbose(io, flags, `passed over ${s.path}: ${s.why}`);
       if (files.length === 0) io.err(`mchard: ${p}: no memcached configuration found under it (${skipped.length} file${skipped.length === 1 ? '' : 's'} passed over${flags.verbose ? '' : '; -v says which'})\n`);
+      // Files that look like memcached's but whose path does not say what reads them are not read (never a
+      // guessed format): said even without -v, so "N files" is not taken for all of them.
+      const alike = skipped.filter((s) => s.resembles);
+      if (alike.length && !flags.verbose) {
+        const one = alike.length === 1;
+        const dialects = alike.map((s) => s.resembles).filter((d, i, all) => all.indexOf(d) === i);
+        io.err(
+          `mchard: ${p}: ${alike.length}${files.length ? ' more' : ''} file${one ? '' : 's'} ${one ? 'looks' : 'look'} like memcached configuration, but ${one ? 'its path does' : 'their paths do'} not say which program reads ${one ? 'it' : 'them'}: not read (-v lists ${one ? 'it' : 'them'}; a file named with --dialect ${dialects.join(' or ')} is read as that)\n`,
+        );
+      }
       sayVerbose(io, flags, `${p}: ${files.length} file${files.length === 1 ? '' : 's'} found`);
       out.push(...files);
       continue;
     }
     if (flags.hook) {
-      const why = isMchardFile(basename(p)) ? "one of mchard fix's own files (a backup, lock or temporary file)" : passOver(p, configPathKind(p), flags, true);
+      const why = isMchardFile(basename(p)) ? "one of mchard fix's own files (a backup, lock or temporary file)" : passOver(p, configPathKind(p), flags, true)?.why;
       if (why) {
         sayVerbose(io, flags, `passed over ${p}: ${why}`);
         continue;

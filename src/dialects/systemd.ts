@@ -16,7 +16,7 @@
  * memcached's command line: `argvUnknown` says why and the option rules stay quiet.
  */
 import { SourceText, type ArgToken, type Span } from '../source.js';
-import type { Dialect, LaunchFailure, Note, ParseContext, ParsedConfig } from './types.js';
+import type { Dialect, LaunchFailure, Note, ParseContext, ParsedConfig, UnitDropIn } from './types.js';
 import { NO_HOST_FILES, type HostFileAccess } from '../input.js';
 import { isAsciiLetterCode } from '../ascii.js';
 import { readEnvironmentFile } from './envfile.js';
@@ -123,6 +123,31 @@ export interface SystemdOptions {
   readFile?: FileReader;
   /** Which host files may be read and shown (default: none; `readFile` overrides it). */
   hostFiles?: HostFileAccess;
+  /** The drop-ins systemd merges into this unit (ParseContext.unitDropIns); absent: not known. */
+  unitDropIns?: readonly UnitDropIn[];
+  /** The unit of the same name systemd loads instead (ParseContext.unitShadowedBy). */
+  unitShadowedBy?: { readonly path: string; readonly masked: boolean } | null;
+}
+
+/**
+ * What a drop-in may set that changes what the unit's own file says of memcached: its command, its user,
+ * its variables, and the unit's own network restrictions (unit-reach.ts).
+ */
+const DECISIVE_KEYS = new Set(
+  ['ExecStart', 'User', 'Group', 'DynamicUser', 'Environment', 'EnvironmentFile', 'UnsetEnvironment', 'PassEnvironment', 'Type', 'PrivateNetwork', 'NetworkNamespacePath', 'IPAddressAllow', 'IPAddressDeny', 'RestrictAddressFamilies', 'SocketBindAllow', 'SocketBindDeny'].map((k) => `Service.${k}`),
+);
+
+/** The drop-ins that change what this unit alone says, and what each sets ("sets User=, ExecStart="; "is not read"). */
+function decisiveDropIns(dropIns: readonly UnitDropIn[]): { path: string; what: string }[] {
+  const out: { path: string; what: string }[] = [];
+  for (const d of dropIns) {
+    if (!d.read) out.push({ path: d.path, what: 'may set anything (mchard reads only a regular file of at most 64 KiB, never through a link)' });
+    else {
+      const keys = d.keys.filter((k) => DECISIVE_KEYS.has(k)).map((k) => `${k.slice('Service.'.length)}=`);
+      if (keys.length) out.push({ path: d.path, what: `sets ${keys.join(', ')}` });
+    }
+  }
+  return out;
 }
 
 function accessOf(opts: SystemdOptions): HostFileAccess {
@@ -392,6 +417,31 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
   }
   const exec = commands[0] ?? null;
   if (!exec && dropIn) argvUnknown = 'this drop-in does not set ExecStart=: the command line is in the unit it extends';
+  // Drop-ins systemd merges into this unit that set its command, user, variables or network restrictions:
+  // this file alone does not say what runs (a drop-in's "ExecStart=" then its own replaces this command).
+  // A unit of the same name in a folder systemd reads first: this file is not what systemd loads.
+  const shadow = dropIn ? null : (opts.unitShadowedBy ?? null);
+  if (shadow && !argvUnknown) {
+    launchFailure = null;
+    argvUnknown = shadow.masked
+      ? `${unit.name} is masked (${shadow.path} links to /dev/null): systemd starts no unit of that name, so this file does not run`
+      : `systemd loads ${shadow.path} for ${unit.name}, not this file (a unit of the same name in a folder it reads first): this file does not run; lint that one (mchard lint ${shadow.path})`;
+    const at = execAssignments[0]?.valueSpan ?? syntax.assignments[0]?.valueSpan ?? { start: 0, end: 0 };
+    notes.push({ kind: 'delegated', span: at, message: argvUnknown, path: shadow.path });
+  }
+  const merged = dropIn ? [] : decisiveDropIns(opts.unitDropIns ?? []);
+  const mergedSets = (key: string) => (opts.unitDropIns ?? []).some((d) => !d.read || d.keys.includes(`Service.${key}`));
+  // What the unit alone makes systemd refuse, a drop-in may mend: its own command, its own Type=.
+  if (launchFailure && !launchFailure.span && merged.length) {
+    if ((/has no ExecStart=/.test(launchFailure.reason) && mergedSets('ExecStart')) || (/for Type=oneshot/.test(launchFailure.reason) && (mergedSets('Type') || mergedSets('Restart')))) launchFailure = null;
+  }
+  if (merged.length && !argvUnknown) {
+    argvUnknown =
+      `systemd merges into ${unit.name} ${merged.map((d) => `${d.path} (which ${d.what})`).join(', ')}: this file alone does not say what runs ` +
+      `(systemctl cat ${unit.name} shows the merged unit; lint ${merged.length === 1 ? 'that drop-in' : 'those drop-ins'} too: mchard lint ${merged.map((d) => d.path).join(' ')})`;
+    const at = execAssignments[0]?.valueSpan ?? syntax.assignments[0]?.valueSpan ?? { start: 0, end: 0 };
+    notes.push({ kind: 'delegated', span: at, message: argvUnknown, path: merged[0].path });
+  }
 
   for (const f of files) {
     if (f.state === 'failed' && !launchFailure) {
@@ -666,7 +716,7 @@ export const systemdDialect: Dialect = {
   /** Debian's and Ubuntu's memcached user (the RHEL unit takes its user from /etc/sysconfig/memcached). */
   defaultUser: 'memcache',
   commentChars: '#;',
-  parse: (source, context?: ParseContext) => parseSystemd(source, { hostFiles: context?.hostFiles }),
+  parse: (source, context?: ParseContext) => parseSystemd(source, { hostFiles: context?.hostFiles, unitDropIns: context?.unitDropIns, unitShadowedBy: context?.unitShadowedBy }),
   /** The end of the ExecStart= value that runs memcached (after `$OPTIONS`, so an added option wins). */
   insertionPoint(config) {
     const exec = (config as SystemdConfig).exec;

@@ -21,7 +21,14 @@ import type { DialectName, ParsedConfig } from './types.js';
 
 export type TemplateLanguage = 'jinja' | 'erb' | 'epp' | 'go' | 'placeholder';
 
-export const TEMPLATE_TITLES: Readonly<Record<TemplateLanguage, string>> = { jinja: 'Jinja2', erb: 'ERB', epp: 'Puppet EPP', go: 'Go template', placeholder: '%name% placeholder' };
+/** Each template language as a sentence names a file of it: "an ERB template". */
+export const TEMPLATE_TITLES: Readonly<Record<TemplateLanguage, string>> = {
+  jinja: 'a Jinja2 template',
+  erb: 'an ERB template',
+  epp: 'a Puppet EPP template',
+  go: 'a Go template',
+  placeholder: 'a template of %name% placeholders',
+};
 
 /** The first character of the private-use range the masks use. */
 const MASK_BASE = 0xe000;

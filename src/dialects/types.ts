@@ -18,6 +18,21 @@ export interface ParseContext {
    * mchard does not read; null or absent: none there (or not known: standard input, the language server).
    */
   readonly composeOverride?: string | null;
+  /**
+   * For a systemd unit: the drop-ins systemd merges into it (src/cli/companions.ts), with the keys each sets;
+   * absent: not known (standard input, the language server without a file).
+   */
+  readonly unitDropIns?: readonly UnitDropIn[];
+  /** For a unit in one of systemd's folders: the unit of the same name systemd loads instead (or masked). */
+  readonly unitShadowedBy?: { readonly path: string; readonly masked: boolean } | null;
+}
+
+/** A drop-in of a unit: where, whether mchard could read it, and the `Section.Key`s it sets (values never kept). */
+export interface UnitDropIn {
+  readonly path: string;
+  /** false: not a regular file mchard reads (a link, too large, unreadable): it may set anything. */
+  readonly read: boolean;
+  readonly keys: readonly string[];
 }
 
 /**

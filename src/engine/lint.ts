@@ -6,7 +6,7 @@
  * a note without a fix, then suppressions and severities, and the message is shown through `shownFor`.
  */
 import { SourceText, type Range, type Span } from '../source.js';
-import type { DialectName, ParsedConfig } from '../dialects/types.js';
+import type { DialectName, ParsedConfig, UnitDropIn } from '../dialects/types.js';
 import { dialectOf, parseConfig } from '../dialects/index.js';
 import { analyze, imageModelVersion, type MemcachedModel } from '../memcached/model.js';
 import type { OptionEvent } from '../memcached/getopt.js';
@@ -33,6 +33,10 @@ export interface LintSettings {
   hostFiles?: HostFileAccess;
   /** The Compose override file beside a Compose file (ParseContext.composeOverride). */
   composeOverride?: string | null;
+  /** The drop-ins systemd merges into a unit (ParseContext.unitDropIns). */
+  unitDropIns?: readonly UnitDropIn[];
+  /** The unit of the same name systemd loads instead (ParseContext.unitShadowedBy). */
+  unitShadowedBy?: { readonly path: string; readonly masked: boolean } | null;
 }
 
 export interface LintResult {
@@ -154,7 +158,7 @@ export function analyzeConfig(config: ParsedConfig, options: RuleOptions, host?:
 }
 
 export function lintSource(source: SourceText, dialect: DialectName, settings: LintSettings): LintResult {
-  const context = { hostFiles: settings.hostFiles, composeOverride: settings.composeOverride };
+  const context = { hostFiles: settings.hostFiles, composeOverride: settings.composeOverride, unitDropIns: settings.unitDropIns, unitShadowedBy: settings.unitShadowedBy };
   const config = parseConfig(source, dialect, context);
   const severities = settings.severities ?? NO_SEVERITIES;
   const reader = dialectOf(dialect);

@@ -243,9 +243,13 @@ export class FileLock {
     const fd = openSync(candidate, 'wx', 0o600);
     try {
       writeSync(fd, content);
-    } finally {
+    } catch (e) {
+      // A full disk or quota: no half-made candidate is left behind.
       closeSync(fd);
+      removeQuietly(candidate);
+      throw e;
     }
+    closeSync(fd);
     try {
       linkSync(candidate, lockPath);
     } catch (e) {
@@ -266,6 +270,10 @@ export class FileLock {
         writeSync(lfd, content);
         const st = fstatSync(lfd);
         return new FileLock(lockPath, st.ino, st.dev);
+      } catch (e3) {
+        // The name is ours (created exclusively above): an empty lock would hold others off until it goes stale.
+        removeQuietly(lockPath);
+        throw e3;
       } finally {
         closeSync(lfd);
       }

@@ -156,13 +156,13 @@ function restoreTemplate(current: LintResult, output: EditOutput): { ok: true; t
   const tpl = templateOf(current.config);
   if (!tpl) return { ok: true, text: output.text, origin: output.origin };
   const r = tpl.restore(current.config.source.text, output.text, output.origin);
-  return r.ok ? r : { ok: false, reason: `${r.reason} (a ${TEMPLATE_TITLES[tpl.language]} template: mchard edits only its literal lines)` };
+  return r.ok ? r : { ok: false, reason: `${r.reason} (${TEMPLATE_TITLES[tpl.language]}: mchard edits only its literal lines)` };
 }
 
 export function planFix(source: SourceText, dialect: DialectName, settings: FixSettings, maxRounds = 5): FixPlan {
   const lint = (text: string) => lintSource(new SourceText(source.path, text), dialect, settings);
   const host = settings.fixHost ?? null;
-  const parseContext: ParseContext = { hostFiles: settings.hostFiles, composeOverride: settings.composeOverride };
+  const parseContext: ParseContext = { hostFiles: settings.hostFiles, composeOverride: settings.composeOverride, unitDropIns: settings.unitDropIns, unitShadowedBy: settings.unitShadowedBy };
   const before = lintSource(source, dialect, settings);
   let current = before;
   let text = source.text;

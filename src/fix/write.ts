@@ -47,6 +47,13 @@ export class WriteError extends Error {
   }
 }
 
+/**
+ * The folder refuses new files (read-only, full, no permission), so the lock, the temporary file and the
+ * backup cannot be made: nothing can be written there, but the file can still be read and its findings
+ * and the changes shown.
+ */
+export class FolderRefusedError extends WriteError {}
+
 /** Which symbolic links mchard may follow to the file it writes. */
 export interface WriteScope {
   /** Follow a link that leads out of the tree (--follow-symlinks). */
@@ -236,7 +243,7 @@ export async function lockForWrite(path: string, opts: LockOptions = {}): Promis
       lock = await FileLock.acquire(dir, name, { timeoutMs: opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, onWait: opts.onWait });
     } catch (e) {
       if (e instanceof LockError) throw new WriteError(path, e.message);
-      throw new WriteError(dir, `cannot create a file in this folder (${fsReason(e)}); the original is unchanged`);
+      throw new FolderRefusedError(dir, `cannot create a file in this folder (${fsReason(e)}); the original is unchanged`);
     }
     entry = { lock, refs: 0 };
     locksByTarget.set(c.target, entry);

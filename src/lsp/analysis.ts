@@ -8,7 +8,7 @@
 import { SourceText } from '../source.js';
 import { decodeConfig, InputError } from '../input.js';
 import { detectDialect } from '../dialects/detect.js';
-import { companionsOf } from '../cli/companions.js';
+import { parseContextOf } from '../cli/companions.js';
 import { loadDialect } from '../dialects/index.js';
 import type { DialectName } from '../dialects/types.js';
 import { lintSource, type LintResult, type LintSettings } from '../engine/lint.js';
@@ -128,9 +128,9 @@ export async function lintDocument(place: DocumentPlace, text: string, version: 
       if (!(e instanceof ConfigError)) throw e;
       return { outcome: 'config-error', version, dialect, problem: e.message };
     }
-    // A Compose file of a default name with the override docker compose merges beside it: as `lint` says
-    // (the override is never read; only whether it is there).
-    if (dialect === 'compose' && place.file) settings = { ...settings, composeOverride: companionsOf(place.file).composeOverride ?? null };
+    // What lint reads beside the file: a Compose file's override (only whether it is there), a unit's
+    // drop-ins (the keys they set).
+    if (place.file) settings = { ...settings, ...parseContextOf(place.file, dialect) };
     await loadDialect(dialect);
     const result = lintSource(source, dialect, settings);
     const { findings, problem } = withoutBaselined(baseline, place.file, result);

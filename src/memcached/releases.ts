@@ -1,7 +1,7 @@
 /**
  * The model when the file does not decide the release (an image tag from a variable, a distribution's
  * package): the command line read by the oldest release the model knows and by each release from which
- * memcached reads it differently (version.ts BEHAVIOUR_CHANGES). A setting, the listeners, the user and the
+ * memcached reads it differently (BEHAVIOUR_CHANGES below). A setting, the listeners, the user and the
  * start-up outcome stay known only when every release agrees on them; otherwise they are unknown, naming
  * the releases that differ and what would decide the release. Loaded with the dialects that name images.
  */
@@ -9,8 +9,21 @@ import { getopt, } from './getopt.js';
 import { applyOptions, type Settings } from './settings.js';
 import { evaluateStartup, type Listener, type Startup } from './startup.js';
 import { getoptWords, type Known, type Unknown } from './certainty.js';
-import { BEHAVIOUR_CHANGES, formatVersion, OLDEST_MODELLED, parseVersion, type Version } from './version.js';
+import { formatVersion, OLDEST_MODELLED, parseVersion, type Version } from './version.js';
 import type { AcrossReleases, MemcachedModel } from './model.js';
+
+/**
+ * Every release after the oldest the model reads (version.ts OLDEST_MODELLED) from which it reads a command line differently:
+ * the literals its `atLeast` calls compare with (src/memcached, rules/) and the first release of each option
+ * and `-o` setting. A command line read at the oldest and at each of these is read as every release in
+ * between would read it, so comparing those readings says which conclusions hold for every release
+ * (test/memcached/version.test.ts checks the list against the code).
+ */
+export const BEHAVIOUR_CHANGES: readonly string[] = [
+  '1.4.2', '1.4.3', '1.4.6', '1.4.8', '1.4.11', '1.4.14', '1.4.16', '1.4.17', '1.4.18', '1.4.22', '1.4.23', '1.4.24', '1.4.25', '1.4.28', '1.4.31', '1.4.34',
+  '1.5.0', '1.5.1', '1.5.4', '1.5.6', '1.5.7', '1.5.13', '1.5.15', '1.5.18', '1.5.21',
+  '1.6.0', '1.6.3', '1.6.9', '1.6.11', '1.6.16', '1.6.17', '1.6.23', '1.6.24', '1.6.30', '1.6.32', '1.6.35', '1.6.40', '1.6.43', '1.6.45',
+];
 
 /** Structural equality of the model's plain values (settings hold a Map of -o settings). */
 function same(a: unknown, b: unknown): boolean {

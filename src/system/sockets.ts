@@ -15,12 +15,22 @@ export type HeldSocket =
 
 /** The inodes of the sockets a process holds open; empty when the process is gone or not readable. */
 export function socketInodes(pid: number, proc = '/proc'): Set<string> {
+  return socketInodesOrWhy(pid, proc).inodes;
+}
+
+/**
+ * The inodes of the sockets a process holds open, and why they could not be read (`unreadable`: another
+ * user's process, read by a user who is not root) — not to be taken for "no sockets". A process that is
+ * gone holds none.
+ */
+function socketInodesOrWhy(pid: number, proc: string): { inodes: Set<string>; unreadable: string | null } {
   const out = new Set<string>();
   let fds: string[];
   try {
     fds = readdirSync(`${proc}/${pid}/fd`);
-  } catch {
-    return out;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return { inodes: out, unreadable: code === 'EACCES' || code === 'EPERM' ? `${proc}/${pid}/fd: permission denied` : null };
   }
   for (const fd of fds) {
     try {
@@ -30,7 +40,7 @@ export function socketInodes(pid: number, proc = '/proc'): Set<string> {
       // the descriptor closed meanwhile
     }
   }
-  return out;
+  return { inodes: out, unreadable: null };
 }
 
 /** /proc/net/tcp writes an address as 32-bit words in host (little-endian) order, in hex. */
@@ -128,8 +138,15 @@ function sameFileSystemView(pid: number, proc: string): boolean {
 
 /** What process `pid` listens on, in its own network namespace. */
 export function processSockets(pid: number, proc = '/proc'): HeldSocket[] {
+  return readProcessSockets(pid, proc).held;
+}
+
+/** What process `pid` listens on, and why that could not be read (null: it was; `held` is then all of it). */
+export function readProcessSockets(pid: number, proc = '/proc'): { held: HeldSocket[]; unreadable: string | null } {
+  const { inodes, unreadable } = socketInodesOrWhy(pid, proc);
+  if (unreadable) return { held: [], unreadable };
   const root = sameFileSystemView(pid, proc) ? null : `${proc}/${pid}/root`;
-  return listeningSockets(socketInodes(pid, proc), `${proc}/${pid}/net`, root);
+  return { held: listeningSockets(inodes, `${proc}/${pid}/net`, root), unreadable: null };
 }
 
 /** One line per socket, the same for a held socket and a predicted listener: `tcp 127.0.0.1:11211`, `unix /run/m.sock`. */

@@ -223,6 +223,24 @@ describe('mchard inspect --format json', () => {
     expect(j.memcachedVersion).toBe('1.4.15');
   });
 
+  it("the .mchardrc's memcached-version, as lint takes it: before 1.5.6 memcached also listens on UDP by default (lint said so, inspect did not)", async () => {
+    const tmp = new TempDir();
+    try {
+      tmp.write('.mchardrc', 'memcached-version = 1.4.20\n');
+      const f = tmp.write('memcached.conf', '-u memcache\n-l 0.0.0.0\n-p 11211\n');
+      const j = await inspectJson(f);
+      expect(j.memcachedVersion).toBe('1.4.20');
+      expect(j.memcachedVersionSource).toBe(`memcached-version in ${tmp.join('.mchardrc')}`);
+      expect(j.listeners.map((l: { transport: string; address: string }) => `${l.transport} ${l.address}`)).toEqual(['tcp 0.0.0.0', 'udp 0.0.0.0']);
+      const lint = await run(['lint', '--format', 'json', f]);
+      expect(JSON.parse(lint.out).files[0].findings.map((x: { ruleId: string }) => x.ruleId)).toContain('MC110');
+      // The text says where the release comes from.
+      expect((await run(['inspect', f])).out).toContain(`  version   1.4.20: memcached-version in ${tmp.join('.mchardrc')}\n`);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
   it('several files give an array', async () => {
     const r = await run(['inspect', sample('debian-default.conf'), sample('fedora-default.sysconfig'), '--format', 'json']);
     expect(r.code).toBe(0);
@@ -240,6 +258,12 @@ describe('mchard inspect (text)', () => {
     expect(r.out).toContain('listens   TCP 127.0.0.1:11211');
     expect(r.out).toContain('starts    yes');
     expect(r.out).not.toContain('\x1b[');
+  });
+
+  it('says when the release is assumed, and what would decide it', async () => {
+    const r = await run(['inspect', sample('insecure-debian.conf')]);
+    expect(r.out).toMatch(/^ {2}version {3}\d+\.\d+\.\d+, assumed: nothing says which release runs it \(--memcached-version, or memcached-version in \.mchardrc, would\)$/m);
+    expect((await run(['inspect', '--memcached-version', '1.6.9', sample('insecure-debian.conf')])).out).toContain('  version   1.6.9: --memcached-version\n');
   });
 
   it('brackets IPv6 in text and marks wildcards', async () => {

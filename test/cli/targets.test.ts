@@ -5,7 +5,7 @@
  */
 import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { run, runBin, ensureBuilt, TempDir, errorLines, SAMPLES } from './helpers.js';
+import { run, runBin, ensureBuilt, TempDir, errorLines, SAMPLES, ROOT } from './helpers.js';
 import { systemPlaces, walkFolder } from '../../src/cli/targets.js';
 import { configPathKind } from '../../src/dialects/detect.js';
 import { isMchardFile } from '../../src/own-files.js';
@@ -133,6 +133,40 @@ describe('mchard lint FOLDER', () => {
       'etc/memcached_sessions.conf',
       'etc/supervisor/conf.d/memcached.conf',
       'etc/sysconfig/memcached',
+    ]);
+  });
+});
+
+describe('mchard lint FOLDER: files that look like memcached configuration at a path that does not say who reads them', () => {
+  let tmp: TempDir;
+  beforeAll(() => {
+    tmp = new TempDir('mchard-walk-alike-');
+    // Real files (test/fixtures/real): Debian-style options, and KEY=value assignments, under names that
+    // neither Debian's wrapper nor a unit reads (memcached.conf itself would be Debian's, by its name).
+    const real = (rel: string) => readFileSync(join(ROOT, 'test', 'fixtures', 'real', rel));
+    tmp.write('repo/config/memcached.production.conf', real('debian/100-Nikita-Boyarskikh-Questions-And-Answers-memcached.conf'));
+    tmp.write('repo/deploy/app-memcached.conf', real('debian/099-owncloud-administration-memcached.conf'));
+    tmp.write('repo/etc/memcached.conf', INSECURE);
+    tmp.write('empty/config/memcached.production.conf', real('debian/100-Nikita-Boyarskikh-Questions-And-Answers-memcached.conf'));
+  });
+  afterAll(() => tmp.cleanup());
+
+  it('says how many were not read, and why, without -v: "1 file" is not taken for all of them', async () => {
+    const repo = tmp.join('repo');
+    const r = await run(['lint', '--format', 'json', repo]);
+    expect(JSON.parse(r.out).files.map((f: { path: string }) => f.path)).toEqual([`${repo}/etc/memcached.conf`]);
+    expect(errorLines(r.err)).toEqual([
+      `mchard: ${repo}: 2 more files look like memcached configuration, but their paths do not say which program reads them: not read (-v lists them; a file named with --dialect debian or sysconfig is read as that)`,
+    ]);
+    // -v lists them instead.
+    const v = await run(['lint', '-v', '--format', 'json', repo]);
+    expect(errorLines(v.err).filter((l) => l.includes('look like memcached configuration'))).toEqual([]);
+    expect(errorLines(v.err).filter((l) => l.startsWith(`mchard: passed over ${repo}/`))).toHaveLength(2);
+    // A folder with only such a file: both lines, nothing read.
+    const e = await run(['lint', tmp.join('empty')]);
+    expect(errorLines(e.err)).toEqual([
+      `mchard: ${tmp.join('empty')}: no memcached configuration found under it (1 file passed over; -v says which)`,
+      `mchard: ${tmp.join('empty')}: 1 file looks like memcached configuration, but its path does not say which program reads it: not read (-v lists it; a file named with --dialect debian is read as that)`,
     ]);
   });
 });

@@ -5,8 +5,8 @@
  * changes the exit status; `--dry-run` exits like lint when an error would remain; an unreadable file is
  * never "no problems found"; `--format json` says what was changed, written, fixed and not fixed.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { runFix, type FixHooks } from '../../src/cli/fix.js';
 import { runLint } from '../../src/cli/lint.js';
 import type { Io } from '../../src/cli/io.js';
@@ -210,5 +210,26 @@ describe('--format json', () => {
     const io: Io = { out: (t) => void (out += t), err: () => undefined, stdoutStream: {}, stdinIsTTY: false };
     await runLint(['--format', 'json', f], io);
     expect(Object.keys(JSON.parse(out).files[0])).toEqual(['path', 'dialect', 'dialectReason', 'dialectConfidence', 'readBy', 'detection', 'findings']);
+  });
+});
+
+describe('one file under several names', () => {
+  it('is fixed once, under the first name; the others are said to be the same file, not reported as not written', async () => {
+    const f = put('memcached.conf', INSECURE);
+    const dot = join(dirname(f), '.', 'memcached.conf');
+    const link = join(dirname(f), 'link.conf');
+    symlinkSync('memcached.conf', link);
+    const r = await run(['--yes', '--format', 'json', '--no-backup', f, dot, link]);
+    expect(r.err.split('\n').filter((l) => l.startsWith('mchard:'))).toEqual([
+      `mchard: ${dot}: the same file as ${f}: fixed once, under that name`,
+      `mchard: ${link}: the same file as ${f}: fixed once, under that name`,
+    ]);
+    const json = JSON.parse(r.out);
+    expect(json.files.map((x: { path: string; written: boolean }) => [x.path, x.written])).toEqual([[f, true]]);
+    // What the report says remains is what is on disk.
+    const disk = JSON.parse((await runFixCaptured(['--dry-run', '--format', 'json', '--unsafe-fixes', f])).out).files[0];
+    expect(disk.changed).toBe(false);
+    expect(json.files[0].findings).toEqual(disk.findings);
+    expect(r.code).toBe(0);
   });
 });

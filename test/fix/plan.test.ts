@@ -1,6 +1,9 @@
 /** Planning: rounds until no fixable finding is left, rule order, line bookkeeping, text edits. */
 import { applyEdits, composeOrigin, dominantEol, EditConflict } from '../../src/fix/text-edit.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fixText } from './helpers.js';
+import { ROOT } from '../cli/helpers.js';
 import { lintText } from '../helpers/lint.js';
 
 describe('applyEdits', () => {
@@ -37,6 +40,12 @@ describe('applyEdits', () => {
 });
 
 describe('planFix', () => {
+  it('a fix that would touch a template expression is not made, and says which language (real Chef template, fixture 037)', () => {
+    const text = readFileSync(join(ROOT, 'test/fixtures/real/erb/037-mbulat-chef-memcached-memcached.sysconfig.erb'), 'utf8');
+    const p = fixText(text, 'sysconfig', {}, '/srv/cookbook/templates/default/memcached.sysconfig.erb');
+    expect(p.failed.map((f) => [f.ruleId, f.reason])).toEqual([['MC111', 'the edit would move or change a template expression (an ERB template: mchard edits only its literal lines)']]);
+  });
+
   it('converges: binding to loopback first makes "add -X" unnecessary', () => {
     const p = fixText('-m 64\n-p 11211\n-u memcache\n-l 0.0.0.0\n-U 0\n');
     expect(p.applied.map((a) => a.ruleId)).toEqual(['MC101']);

@@ -98,7 +98,7 @@ describeReal('mchard audit on real processes', () => {
     const drift = df.findings.filter((x) => x.ruleId === 'MC950');
     expect(drift).toHaveLength(1);
     expect(drift[0].severity).toBe('error');
-    expect(drift[0].message).toContain(`restart needed: ${files.drifted}`);
+    expect(drift[0].message).toContain(`restart needed if ${files.drifted} is what starts this process (matched only by a port or socket it holds`);
     expect(drift[0].message).toContain(`the file says tcp 127.0.0.1:${d}, the process listens on tcp 0.0.0.0:${d}, tcp [::]:${d}`);
     expect(drift[0].message).toContain('(the file changed after the process started)');
   });

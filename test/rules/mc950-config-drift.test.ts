@@ -14,15 +14,15 @@ beforeAll(async () => {
 });
 afterAll(() => tmp.cleanup());
 
-async function matchOf(text: string, name = 'memcached.conf'): Promise<FileMatch> {
-  return { expectation: await expectationOf(tmp.write(name, text), defaultRuleOptions()), method: 'listener' };
+async function matchOf(text: string, name = 'memcached.conf', method: FileMatch['method'] = 'listener'): Promise<FileMatch> {
+  return { expectation: await expectationOf(tmp.write(name, text), defaultRuleOptions()), method };
 }
 
 const WILD = [tcp('0.0.0.0', 11211), tcp('::', 11211)];
 
 describe('MC950 config-drift', () => {
   it('reports the file saying loopback while the process listens on every interface, as an error', async () => {
-    const match = await matchOf('-u memcache\n-m 64\n-p 11211\n-l 127.0.0.1\n');
+    const match = await matchOf('-u memcache\n-m 64\n-p 11211\n-l 127.0.0.1\n', 'memcached.conf', 'pidfile');
     const r = auditRun(facts(proc(['-u', 'memcache', '-m', '64', '-p', '11211'], { user: 'memcache' }), WILD, { match }));
     const f = findings(r, 'MC950');
     expect(f).toHaveLength(1);
@@ -30,6 +30,14 @@ describe('MC950 config-drift', () => {
     expect(f[0].message).toBe(
       `restart needed: ${match.expectation.path} would not start this process as it runs: the file says tcp 127.0.0.1:11211, the process listens on tcp 0.0.0.0:11211, tcp [::]:11211`,
     );
+  });
+
+  it('matched only by the port both name: the restart is advice on the condition that the file starts it, and says what would tell', async () => {
+    const match = await matchOf('-u memcache\n-m 64\n-p 11211\n-l 127.0.0.1\n');
+    const r = auditRun(facts(proc(['-u', 'memcache', '-m', '64', '-p', '11211'], { user: 'memcache' }), WILD, { match }));
+    expect(findings(r, 'MC950').map((f) => f.message)).toEqual([
+      `restart needed if ${match.expectation.path} is what starts this process (matched only by a port or socket it holds; its unit or its -P pid file would tell): the file would not start it as it runs: the file says tcp 127.0.0.1:11211, the process listens on tcp 0.0.0.0:11211, tcp [::]:11211`,
+    ]);
   });
 
   it('is a warning when only options differ, and quotes them', async () => {
