@@ -22,7 +22,14 @@ export const rule = defineRule({
   fix: {
     safety: 'safe',
     why: 'Nothing changes for clients: UDP is already off, `-U 0` only says so.',
-    build: (ctx, _state: true) => disableUdpFix(ctx),
+    // When the release is not decided and -p is not given, -p keeps TCP where it is: from 1.4.3 to 1.5.3 a
+    // lone `-U 0` is copied to the TCP port too, and TCP would go off.
+    build: (ctx, state: true | { keepTcpOn: number }) => {
+      const fix = disableUdpFix(ctx);
+      if (state === true) return fix;
+      const p = String(state.keepTcpOn);
+      return { description: `disable UDP with -U 0 and keep TCP on port ${p} with -p ${p}`, intents: [...fix.intents, { kind: 'set-option', letter: 'p', value: p }] };
+    },
   },
   docs: {
     what:
@@ -38,12 +45,12 @@ export const rule = defineRule({
       bad: '-u memcache\n-m 64\n-p 11211\n-l 127.0.0.1\n',
       good: '-u memcache\n-m 64\n-p 11211\n-l 127.0.0.1\n-U 0\n',
     },
-    fix: 'Adds `-U 0`.',
+    fix: 'Adds `-U 0`. When the file does not decide the release (an image tag from a variable, a package) and has no `-p`, also adds `-p` with the TCP port in effect: from 1.4.3 to 1.5.3 a lone `-U 0` is copied to the TCP port, which turns TCP off too.',
   },
   check(ctx) {
     const byRelease = releaseDecidesUdp(ctx);
     if (byRelease !== undefined) {
-      if (byRelease) ctx.report({ ...byRelease, fix: true });
+      if (byRelease) ctx.report({ ...byRelease, fix: ctx.model.applied.settings.tcpSpecified ? true : { keepTcpOn: ctx.model.applied.settings.port } });
       return;
     }
     // Whether UDP is off does not depend on where memcached listens; before 1.5.6 -p also moved UDP.

@@ -32,7 +32,10 @@ describe('an image tag from a variable', () => {
     const udp = findings(r, 'MC111');
     expect(udp.map((f) => f.severity)).toEqual(['info']);
     expect(udp[0].message).toMatch(/^no -U 0: whether UDP is on depends on the memcached release, which the file does not decide/);
-    expect(fixOf(udp[0])?.intents).toEqual([expect.objectContaining({ kind: 'set-option', letter: 'U', value: '0' })]);
+    expect(fixOf(udp[0])?.intents).toEqual([
+      expect.objectContaining({ kind: 'set-option', letter: 'U', value: '0' }),
+      expect.objectContaining({ kind: 'set-option', letter: 'p', value: '11211' }),
+    ]);
     // The release the default names is not vulnerable: nothing from MC920; nor does MC910 repeat MC111.
     expect(findings(r, 'MC920')).toEqual([]);
     expect(findings(r, 'MC910')).toEqual([]);
@@ -112,6 +115,18 @@ describe("memcached from the distribution's packages", () => {
     // "watch" came in 1.5.21: only if the release has it; -X came in 1.4.34: no fix that an older release refuses.
     expect(findings(r, 'MC506')[0].message).toMatch(/if the release is 1\.5\.21 or later, which has it/);
     expect(findings(r, 'MC504')[0].fix).toBeNull();
+    // The fix keeps TCP on 11211 with -p: from 1.4.3 to 1.5.3 a lone -U 0 turns TCP off too.
+    expect(fixOf(findings(r, 'MC111')[0])?.intents).toEqual([
+      expect.objectContaining({ kind: 'set-option', letter: 'U', value: '0' }),
+      expect.objectContaining({ kind: 'set-option', letter: 'p', value: '11211' }),
+    ]);
+  });
+
+  it('a lone -U 0 on a release the file does not decide: where TCP listens is unknown, and MC910 says so', () => {
+    const r = dockerfile('FROM ubuntu:trusty\nRUN apt-get install -y memcached\nUSER memcache\nENTRYPOINT ["memcached", "-U", "0"]\n');
+    expect(r.model.unknownOf('listeners')?.reason).toMatch(/and memcached 1\.\d\.\d+ differs from 1\.6\.45 here$/);
+    expect(findings(r, 'MC910').map((f) => f.message)).toEqual([expect.stringMatching(/: the host decides where memcached listens; the checks that need it were skipped/)]);
+    expect(findings(r, 'MC601')).toEqual([]);
   });
 
   it('VinceBarresi/docker-memcached (403): as root without -u memcached refuses to start on every release: certain', () => {
