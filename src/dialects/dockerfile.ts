@@ -589,7 +589,19 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
   // which the Dockerfile does not decide. (A release-to-version table would still not say what matters:
   // distributions patch their packages, UDP's default included, without changing the upstream version.)
   const packaged: ImageInfo | null =
-    installed && imageInfo && imageInfo.family === 'unknown'
+    imageInfo && imageInfo.family === 'unknown' && !installed && imageInfo.version.kind === 'depends' && imageInfo.version.assumed === null && imageInfo.version.written === imageInfo.ref.text
+      ? {
+          // The image this file builds: its base, which mchard does not know, and whatever its RUN lines add.
+          ...imageInfo,
+          version: dependsOn(
+            `memcached is whatever the image this Dockerfile builds holds: its base ${imageInfo.ref.text} (an image mchard does not know) and what its RUN, COPY and ADD lines add, which do not state the release`,
+            'the memcached in the built image (memcached -V in a container of it)',
+            `unknown: built on ${imageInfo.ref.text}`,
+            imageInfo.ref.text,
+            null,
+          ),
+        }
+      : installed && imageInfo && imageInfo.family === 'unknown'
       ? {
           ...imageInfo,
           version: dependsOn(

@@ -140,7 +140,7 @@ describe("memcached from the distribution's packages", () => {
   it("an image mchard does not know (406, RHEL 7 with a package list in a variable): its release is that image's", () => {
     const r = dockerfile(real('dockerfile/406-fheng-memcached-container-Dockerfile'));
     const v = r.config.image?.info.version;
-    expect(v?.kind === 'depends' && v.short).toBe('unknown: image registry.access.redhat.com/rhel7:latest');
+    expect(v?.kind === 'depends' && v.short).toBe('unknown: built on registry.access.redhat.com/rhel7:latest');
     expect(r.model.unknownOf('udpport')).not.toBeNull();
     expect(findings(r, 'MC110')).toEqual([]);
     expect(findings(r, 'MC502').map((f) => f.severity)).toEqual(['warning']);
