@@ -267,7 +267,35 @@ function dirOf(path: string): string {
   return i <= 0 ? (i === 0 ? '/' : '.') : norm.slice(0, i);
 }
 
+/** The most processes of one program mchard reads one by one (numprocs=); beyond, the rest is said to be unchecked. */
+const MAX_PROCESSES = 32;
+
+/**
+ * A supervisord file. A program with numprocs=N whose command names %(process_num)s starts N memcached
+ * processes with N command lines (`-p 1121%(process_num)d`): each is an instance of the file (`parts`), read
+ * with its own process_num; the file-level fields are the first's.
+ */
 export function parseSupervisord(source: SourceText): SupervisordConfig {
+  const first = parseProcess(source, null);
+  const p = first.program;
+  if (!p?.command || !/%\(process_num\)/.test(p.command.value) || first.processes <= 1) return first;
+  const count = Math.min(first.processes, MAX_PROCESSES);
+  const parts = Array.from({ length: count }, (_, k) => {
+    const one = k === 0 ? first : parseProcess(source, first.processStart + k);
+    return Object.assign(one, { partName: `[${p.section}] process_num ${first.processStart + k}` });
+  });
+  if (first.processes > MAX_PROCESSES) {
+    (first.notes as SupervisordNote[]).push({
+      kind: 'other-program',
+      span: p.command.nameSpan,
+      message: `numprocs=${first.processes}: mchard checks the first ${MAX_PROCESSES} processes (process_num ${first.processStart} to ${first.processStart + MAX_PROCESSES - 1})`,
+      section: p.section,
+    });
+  }
+  return Object.assign(first, { parts });
+}
+
+function parseProcess(source: SourceText, processNum: number | null): SupervisordConfig & { processes: number; processStart: number } {
   const text = source.text;
   const ini = parseIni(text);
   const notes: SupervisordNote[] = [];
@@ -289,7 +317,7 @@ export function parseSupervisord(source: SourceText): SupervisordConfig {
     const list = option(ini, s, 'programs');
     for (const p of (list?.value ?? '').split(/[,\s]+/).filter(Boolean)) groups.set(p, s.name.slice('group:'.length));
   }
-  const programs: { prog: SupervisordProgram; error: { reason: string; span: Span | null } | null }[] = [];
+  const programs: { prog: SupervisordProgram; error: { reason: string; span: Span | null } | null; numprocs: number; start: number }[] = [];
   for (const s of ini.sections.values()) {
     if (!s.name.startsWith('program:')) continue;
     const name = s.name.slice('program:'.length);
@@ -320,7 +348,7 @@ export function parseSupervisord(source: SourceText): SupervisordConfig {
         case 'host_node_name':
           return { value: '%(host_node_name)s', dep: '%(host_node_name)s is the host name' };
         case 'process_num':
-          return { value: String(Number(start)), int: true };
+          return { value: String(processNum ?? Number(start)), int: true };
         case 'numprocs':
           return { value: String(Number(numprocs)), int: true };
       }
@@ -345,7 +373,7 @@ export function parseSupervisord(source: SourceText): SupervisordConfig {
     } else {
       error = { reason: `supervisord refuses the file: program section ${s.name} does not specify a command`, span: s.headers[0] };
     }
-    programs.push({ prog: { section: s.name, name, command, user, words }, error });
+    programs.push({ prog: { section: s.name, name, command, user, words }, error, numprocs: Number(numprocs), start: Number(start) });
   }
 
   // An empty command= splits into no words at all: no program to look at (supervisord: "command is empty").
@@ -380,6 +408,14 @@ export function parseSupervisord(source: SourceText): SupervisordConfig {
   } else {
     const p = chosen.prog;
     if (chosen.error) fail(chosen.error.reason, chosen.error.span, chosen.error.reason.startsWith('supervisord refuses') ? 2 : -1);
+    // supervisor's options.py: several processes need names of their own, so process_name (default
+    // %(program_name)s, read unexpanded) must name %(process_num); otherwise it refuses the file (exit 2).
+    if (chosen.numprocs > 1) {
+      const pn = option(ini, ini.sections.get(p.section)!, 'process_name');
+      if (!(pn?.value ?? '%(program_name)s').includes('%(process_num)')) {
+        fail(`supervisord refuses the file: "%(process_num) must be present within process_name when numprocs > 1" ([${p.section}] numprocs=${chosen.numprocs})`, pn?.nameSpan ?? option(ini, ini.sections.get(p.section)!, 'numprocs')?.nameSpan ?? null);
+      }
+    }
     argv = (p.words ?? []).slice(1);
     const dep = (p.words ?? []).filter((w) => !w.exact);
     for (const w of dep) notes.push({ kind: 'host-dependent', span: w.span ?? { start: 0, end: 0 }, message: `the argument ${w.note}`, value: w.value });
@@ -405,7 +441,7 @@ export function parseSupervisord(source: SourceText): SupervisordConfig {
   }
   return finish();
 
-  function finish(): SupervisordConfig {
+  function finish(): SupervisordConfig & { processes: number; processStart: number } {
     notes.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
     return {
     dialect: 'supervisord',
@@ -419,6 +455,8 @@ export function parseSupervisord(source: SourceText): SupervisordConfig {
     lines: ini.lines,
     ini,
     program: chosen?.prog ?? null,
+    processes: chosen?.numprocs ?? 1,
+    processStart: chosen?.start ?? 0,
     print: () => ini.lines.map((l) => l.text + l.eol).join(''),
     };
   }

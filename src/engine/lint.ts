@@ -184,11 +184,28 @@ export function lintSource(source: SourceText, dialect: DialectName, settings: L
   for (const instance of instances) instance.run(false);
   instances[0].run(true);
   sortFindings(findings);
+  // Instances that share a line (supervisord's numprocs= processes share command=): a finding every one of
+  // them makes, at the same place in the same words, is one finding, the first instance's.
+  if (parts) dropRepeats(findings);
   const results = instances.map((x) => x.result);
   const first = results[0];
   // Written out, not spread: one object literal of known shape per file.
   if (!parts) return { config: first.config, model: first.model, exposure: first.exposure, findings, directives: first.directives };
   return { config: first.config, model: first.model, exposure: first.exposure, findings, directives: first.directives, parts: results };
+}
+
+/** Removes, in place, a finding equal to an earlier one but for its instance (sorted: equal ones are adjacent runs). */
+function dropRepeats(findings: Finding[]): void {
+  const key = (f: Finding) => `${f.ruleId}\0${f.line}\0${f.column}\0${f.endLine}\0${f.endColumn}\0${f.severity}\0${f.message}`;
+  const seen = new Set<string>();
+  let w = 0;
+  for (const f of findings) {
+    const k = key(f);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    findings[w++] = f;
+  }
+  findings.length = w;
 }
 
 /** The order of a file's findings: by position, then rule ID, then instance. */

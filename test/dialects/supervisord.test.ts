@@ -163,3 +163,27 @@ describe('supervisord dialect: user= and the rules', () => {
     expect(chooseDialect('/etc/supervisor/conf.d/cache.conf', '')).toBe('supervisord');
   });
 });
+
+describe('numprocs=: several processes of one program', () => {
+  beforeAll(() => loadDialect('supervisord'));
+  const ports = (text: string) => {
+    const r = lintText(text, { dialect: 'supervisord', path: '/srv/supervisor/conf.d/memcached.conf' });
+    return (r.parts ?? [r]).map((p) => p.model.listeners.map((l) => `${l.transport} ${l.address}:${'port' in l ? l.port : ''}`));
+  };
+
+  it('each process is linted with its own process_num: three ports, each on every interface', () => {
+    const text = '[program:memcached]\ncommand=/usr/bin/memcached -u memcache -l 0.0.0.0 -p 1121%(process_num)d\nprocess_name=%(program_name)s_%(process_num)02d\nnumprocs=3\nnumprocs_start=1\n';
+    expect(ports(text)).toEqual([['tcp 0.0.0.0:11211'], ['tcp 0.0.0.0:11212'], ['tcp 0.0.0.0:11213']]);
+    const r = lintText(text, { dialect: 'supervisord', path: '/srv/supervisor/conf.d/memcached.conf' });
+    expect(findings(r, 'MC101').map((f) => f.message)).toEqual([11211, 11212, 11213].map((p) => `-l 0.0.0.0 listens on every interface (TCP 0.0.0.0:${p})`));
+    // What every process says alike is said once.
+    expect(findings(r, 'MC111')).toHaveLength(1);
+  });
+
+  it('process_name without %(process_num): supervisord refuses the file (supervisor options.py), once', () => {
+    const r = lintText('[program:memcached]\ncommand=/usr/bin/memcached -u memcache -l 127.0.0.1 -p 1121%(process_num)d\nnumprocs=3\n', { dialect: 'supervisord', path: '/srv/supervisor/conf.d/memcached.conf' });
+    expect(r.findings.map((f) => [f.ruleId, f.message])).toEqual([
+      ['MC001', 'supervisord refuses the file: "%(process_num) must be present within process_name when numprocs > 1" ([program:memcached] numprocs=3)'],
+    ]);
+  });
+});

@@ -148,3 +148,48 @@ print(json.dumps(out))
     expect(differ).toEqual([]);
   });
 });
+
+/**
+ * numprocs= starts that many processes, each command expanded with its own process_num (from numprocs_start):
+ * as supervisor's ProcessGroupConfig does, each becomes an instance (`parts`) with its own argv.
+ */
+const PYTHON_PROCS = String.raw`
+import configparser, json, shlex, sys
+out = []
+for text in json.load(sys.stdin):
+    p = configparser.RawConfigParser(inline_comment_prefixes=(';', '#'), strict=False)
+    p.read_string(text)
+    sec = 'program:memcached'
+    n = int(p.get(sec, 'numprocs')) if p.has_option(sec, 'numprocs') else 1
+    start = int(p.get(sec, 'numprocs_start')) if p.has_option(sec, 'numprocs_start') else 0
+    argvs = []
+    for k in range(start, start + n):
+        exp = {'program_name': 'memcached', 'group_name': 'memcached', 'here': '/srv/conf.d', 'process_num': k, 'numprocs': n}
+        argvs.append(shlex.split(p.get(sec, 'command') % exp))
+    out.append(argvs)
+print(json.dumps(out))
+`;
+
+describe('numprocs=: one instance per process, each with its own process_num (against Python)', () => {
+  const texts = [
+    '[program:memcached]\ncommand=/usr/bin/memcached -u memcache -l 0.0.0.0 -p 1121%(process_num)d\nprocess_name=%(program_name)s_%(process_num)02d\nnumprocs=3\nnumprocs_start=1\n',
+    '[program:memcached]\ncommand=/usr/bin/memcached -s /run/mc-%(process_num)02d.sock -a 0700 -c %(numprocs)d0\nprocess_name=mc%(process_num)s\nnumprocs=4\n',
+    '[program:memcached]\ncommand=memcached -p 112%(process_num)02d -U 0 ; one line\nprocess_name=%(process_num)s\nnumprocs=2\nnumprocs_start=10\n',
+  ];
+  it('the same argv for every process, in order', () => {
+    const py = JSON.parse(execFileSync('python3', ['-c', PYTHON_PROCS], { input: JSON.stringify(texts), encoding: 'utf8' })) as string[][][];
+    texts.forEach((text, i) => {
+      const c = parseSupervisord(new SourceText('/srv/conf.d/memcached.conf', text));
+      const parts = c.parts ?? [c];
+      const ours = parts.map((p) => {
+        const prog = (p as typeof c).program!;
+        return prog.words!.map((w) => w.value);
+      });
+      expect([i, ours]).toEqual([i, py[i]]);
+    });
+  });
+  it('a command without %(process_num) is one instance (the processes are alike)', () => {
+    const c = parseSupervisord(new SourceText('/srv/conf.d/memcached.conf', '[program:memcached]\ncommand=memcached -s /run/mc.sock\nprocess_name=%(program_name)s_%(process_num)s\nnumprocs=3\n'));
+    expect(c.parts).toBeUndefined();
+  });
+});
