@@ -53,6 +53,7 @@ export const rule = defineRule({
   },
   check(ctx) {
     if (ctx.model.unknownOf('listeners')) return; // the file does not decide it (template or host): MC910 says so
+    if (ctx.model.unknownOf('udpport')) return; // the release decides it (a tag from a variable): MC111 says so
     const s = ctx.model.applied.settings;
     if (s.socketpath !== null) return; // -s turns every network listener off (MC703)
     const udp = baseUdpPort(ctx);

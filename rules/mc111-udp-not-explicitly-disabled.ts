@@ -1,4 +1,6 @@
-import { defineRule, security } from '../src/engine/rule.js';
+import { defineRule, security, type RuleContext } from '../src/engine/rule.js';
+import type { Severity } from '../src/engine/types.js';
+import type { Span } from '../src/source.js';
 import { baseUdpPort, disableUdpFix } from '../src/engine/helpers.js';
 import { atLeast, formatVersion } from '../src/memcached/version.js';
 
@@ -20,7 +22,14 @@ export const rule = defineRule({
   fix: {
     safety: 'safe',
     why: 'Nothing changes for clients: UDP is already off, `-U 0` only says so.',
-    build: (ctx, _state: true) => disableUdpFix(ctx),
+    // When the release is not decided and -p is not given, -p keeps TCP where it is: from 1.4.3 to 1.5.3 a
+    // lone `-U 0` is copied to the TCP port too, and TCP would go off.
+    build: (ctx, state: true | { keepTcpOn: number }) => {
+      const fix = disableUdpFix(ctx);
+      if (state === true) return fix;
+      const p = String(state.keepTcpOn);
+      return { description: `disable UDP with -U 0 and keep TCP on port ${p} with -p ${p}`, intents: [...fix.intents, { kind: 'set-option', letter: 'p', value: p }] };
+    },
   },
   docs: {
     what:
@@ -36,9 +45,14 @@ export const rule = defineRule({
       bad: '-u memcache\n-m 64\n-p 11211\n-l 127.0.0.1\n',
       good: '-u memcache\n-m 64\n-p 11211\n-l 127.0.0.1\n-U 0\n',
     },
-    fix: 'Adds `-U 0`.',
+    fix: 'Adds `-U 0`. When the file does not decide the release (an image tag from a variable, a package) and has no `-p`, also adds `-p` with the TCP port in effect: from 1.4.3 to 1.5.3 a lone `-U 0` is copied to the TCP port, which turns TCP off too.',
   },
   check(ctx) {
+    const byRelease = releaseDecidesUdp(ctx);
+    if (byRelease !== undefined) {
+      if (byRelease) ctx.report({ ...byRelease, fix: ctx.model.applied.settings.tcpSpecified ? true : { keepTcpOn: ctx.model.applied.settings.port } });
+      return;
+    }
     // Whether UDP is off does not depend on where memcached listens; before 1.5.6 -p also moved UDP.
     if (ctx.model.unknownOf('udpport', 'socketpath', ...(atLeast(ctx.options.version, '1.5.6') ? [] : ['port' as const]))) return;
     const s = ctx.model.applied.settings;
@@ -57,3 +71,25 @@ export const rule = defineRule({
     });
   },
 });
+
+/**
+ * The file does not decide the release (an image tag from a variable), and releases differ on whether UDP
+ * is on: before 1.5.6 it is on by default (on -p's port when -p is given). Reported when nothing in the
+ * file's own arguments leaves it open; a warning when the release the file names by default opens it.
+ */
+function releaseDecidesUdp(ctx: RuleContext): { span: Span; severity: Severity; message: string } | null | undefined {
+  const m = ctx.model;
+  const u = m.versionUnknown ? m.unknownOf('udpport') : null;
+  if (!u) return undefined;
+  if (!m.certainty.known('udpport').known || !m.certainty.known('port').known || !m.certainty.known('socketpath').known) return null;
+  const s = m.applied.settings;
+  if (s.udpSpecified || s.socketpath !== null) return null;
+  const onByDefault = baseUdpPort(ctx) !== 0;
+  return {
+    span: ctx.insertionPoint(),
+    severity: onByDefault ? 'warning' : 'info',
+    message:
+      `no -U 0: whether UDP is on depends on the memcached release, which the file does not decide (${u.reason}); ` +
+      `releases before 1.5.6 open UDP on every listen address${onByDefault ? `, ${formatVersion(m.version)} among them` : ''}, and -U 0 turns it off on every release (${u.decide} decides the release)`,
+  };
+}

@@ -1,6 +1,6 @@
 import { defineRule, security } from '../src/engine/rule.js';
 import { exposedListenerList } from '../src/engine/helpers.js';
-import { atLeast } from '../src/memcached/version.js';
+import { releaseHas } from '../src/memcached/model.js';
 
 export const rule = defineRule({
   id: 'MC504',
@@ -39,11 +39,15 @@ export const rule = defineRule({
   check(ctx) {
     if (ctx.model.unknownOf('dumpEnabled', 'listeners')) return; // the file does not decide it (template or host): MC910 says so
     const s = ctx.model.applied.settings;
-    if (!s.dumpEnabled || !ctx.exposure.networkExposed || !atLeast(ctx.model.version, '1.4.34')) return;
+    // -X came in 1.4.34: when the file does not decide the release, an older one would refuse it (no fix).
+    const has = releaseHas(ctx.model, '1.4.34');
+    if (!s.dumpEnabled || !ctx.exposure.networkExposed || has === false) return;
     ctx.report({
       span: ctx.insertionPoint(),
-      message: `no -X: any client that can reach ${exposedListenerList(ctx)} can list the cached keys with "stats cachedump" and "lru_crawler metadump"`,
-      fix: true,
+      message:
+        `no -X: any client that can reach ${exposedListenerList(ctx)} can list the cached keys with "stats cachedump" and "lru_crawler metadump"` +
+        (has === null ? `; -X exists from 1.4.34 and older releases refuse to start with it, so whether it can be added depends on the release (${ctx.model.versionUnknown!.decide} decides)` : ''),
+      ...(has ? { fix: true } : {}),
     });
   },
 });

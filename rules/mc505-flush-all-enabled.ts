@@ -1,6 +1,6 @@
 import { defineRule, security } from '../src/engine/rule.js';
 import { exposedListenerList } from '../src/engine/helpers.js';
-import { atLeast } from '../src/memcached/version.js';
+import { releaseHas } from '../src/memcached/model.js';
 
 export const rule = defineRule({
   id: 'MC505',
@@ -34,10 +34,13 @@ export const rule = defineRule({
   check(ctx) {
     if (ctx.model.unknownOf('flushEnabled', 'listeners')) return; // the file does not decide it (template or host): MC910 says so
     const s = ctx.model.applied.settings;
-    if (!s.flushEnabled || !ctx.exposure.networkExposed || !atLeast(ctx.model.version, '1.4.17')) return;
+    const has = releaseHas(ctx.model, '1.4.17');
+    if (!s.flushEnabled || !ctx.exposure.networkExposed || has === false) return;
     ctx.report({
       span: ctx.insertionPoint(),
-      message: `no -F: any client that can reach ${exposedListenerList(ctx)} can empty the whole cache with "flush_all"`,
+      message:
+        `no -F: any client that can reach ${exposedListenerList(ctx)} can empty the whole cache with "flush_all"` +
+        (has === null ? `; -F exists from 1.4.17, so whether it can be added depends on the release (${ctx.model.versionUnknown!.decide} decides)` : ''),
     });
   },
 });

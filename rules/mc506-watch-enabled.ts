@@ -1,6 +1,6 @@
 import { defineRule, security } from '../src/engine/rule.js';
 import { exposedListenerList } from '../src/engine/helpers.js';
-import { atLeast } from '../src/memcached/version.js';
+import { releaseHas } from '../src/memcached/model.js';
 
 export const rule = defineRule({
   id: 'MC506',
@@ -35,10 +35,12 @@ export const rule = defineRule({
   check(ctx) {
     if (ctx.model.unknownOf('watchEnabled', 'listeners')) return; // the file does not decide it (template or host): MC910 says so
     const s = ctx.model.applied.settings;
-    if (!s.watchEnabled || !ctx.exposure.networkExposed || !atLeast(ctx.model.version, '1.5.21')) return;
+    // "watch" came in 1.5.21; when the file does not decide the release, only if it is that or newer.
+    const has = releaseHas(ctx.model, '1.5.21');
+    if (!s.watchEnabled || !ctx.exposure.networkExposed || has === false) return;
     ctx.report({
       span: ctx.insertionPoint(),
-      message: `no -W: any client that can reach ${exposedListenerList(ctx)} can stream the keys other clients use with "watch"`,
+      message: `no -W: any client that can reach ${exposedListenerList(ctx)} can stream the keys other clients use with "watch"${has === null ? ` if the release is 1.5.21 or later, which has it (${ctx.model.versionUnknown!.decide} decides the release)` : ''}`,
     });
   },
 });

@@ -74,7 +74,8 @@ export const rule = defineRule({
 function reportUndecided(ctx: RuleContext): void {
   const m = ctx.model;
   const asks: [string, Unknown | null][] = [
-    ['where memcached listens', m.unknownOf('socketpath', 'inter', 'port', 'udpport', 'sslEnabled')],
+    // Whether UDP is on when only the release decides it (a tag from a variable) is MC111's.
+    ['where memcached listens', m.unknownOf('socketpath', 'inter', 'port', 'sslEnabled') ?? (m.versionUnknown && m.certainty.known('udpport').known ? null : m.unknownOf('udpport')) ?? m.unknownOf('listeners')],
     ['who may connect to its unix socket', m.applied.settings.socketpath !== null ? m.unknownOf('access') : null],
     ['the user it runs as', m.unknownOf('runsAs')],
     ['whether clients must authenticate', m.unknownOf('sasl', 'authFile')],

@@ -184,6 +184,8 @@ function uses(ctx: RuleContext, f: Feature): { used: boolean | null; how: string
       return on ? { used: true, how: '-o proxy_config runs proxy mode' } : { used: false, how: 'proxy mode is off (no -o proxy_config)' };
     }
     case 'udp': {
+      // Whether UDP is on differs between releases the file may run (a tag from a variable).
+      if (ctx.model.unknownOf('udpport')) return { used: null, how: 'whether UDP is on depends on the release' };
       const udp = ctx.model.listeners.some((l) => l.transport === 'udp');
       return udp ? { used: true, how: 'UDP is on' } : { used: false, how: 'UDP is off' };
     }
@@ -203,16 +205,21 @@ interface Target {
   readonly what: string;
   /** An upstream build (an image's tag) rather than a version a distribution may have patched. */
   readonly upstream: boolean;
+  /** Only the release a variable's default names: whoever builds or runs the file may choose another. */
+  readonly conditional?: boolean;
   readonly span: Span | null;
 }
 
 function targetOf(ctx: RuleContext): Target | null {
   const image = ctx.config.image;
   if (image && (image.info.family === 'official' || image.info.family === 'bitnami')) {
-    if (image.info.version.kind === 'unknown') return null;
-    const iv = image.info.version;
-    const release = iv.kind === 'exact' ? `memcached ${formatVersion(iv.version)}` : `${iv.why}: memcached ${formatVersion(iv.min)}${iv.max ? ` to ${formatVersion(iv.max)}` : ' or later'}`;
-    return { version: iv, what: `the image ${image.info.ref.text} (${release})`, upstream: true, span: image.span };
+    const given = image.info.version;
+    // A tag from a variable: judged for the release its default names, and said to be only that.
+    const iv = given.kind === 'depends' ? given.assumed : given;
+    if (!iv || iv.kind === 'unknown') return null;
+    const release =
+      given.kind === 'depends' ? `memcached ${given.short}` : iv.kind === 'exact' ? `memcached ${formatVersion(iv.version)}` : `${iv.why}: memcached ${formatVersion(iv.min)}${iv.max ? ` to ${formatVersion(iv.max)}` : ' or later'}`;
+    return { version: iv, what: `the image ${given.kind === 'depends' ? given.written : image.info.ref.text} (${release})`, upstream: true, conditional: given.kind === 'depends', span: image.span };
   }
   if (image) return null; // an image mchard does not know: its tag says nothing about memcached
   if (!ctx.options.versionExplicit) return null;
@@ -268,7 +275,9 @@ export const rule = defineRule({
       "an image's tag, an upstream build; a warning for the same when the version comes from the installed or running binary or the " +
       'configuration, because distributions backport fixes without changing the version, or when the file does not show ' +
       "memcached's options (an image's own command, an `env_file:`); an info, in one finding, for the " +
-      'vulnerabilities of the release that the configuration does not expose. `latest`, a digest, a tag from a variable, and images ' +
+      'vulnerabilities of the release that the configuration does not expose. A tag from a variable (`memcached:${MEMCACHED_VERSION:-1.4.35}`, ' +
+      '`ARG V=1.5.6` then `FROM memcached:$V`) is judged for the release its default names, in one warning that says so (whoever ' +
+      'builds or runs the file may set another). `latest`, a digest, a tag from a variable without a default, and images ' +
       'mchard does not know say nothing about the release and are not judged; nor is a file when no version was found or given.',
     why:
       'memcached answers anyone who can reach it, so a crash or memory corruption reachable by one request is as exposed as the ' +
@@ -296,9 +305,20 @@ export const rule = defineRule({
     const unused = hits.filter((h) => h.used.used === false);
     const backport = target.upstream ? '' : '; distributions backport security fixes without changing the version, so check the package changelog';
     const newest = (list: typeof hits) => list.map((h) => h.vuln.fixed).sort((a, b) => compareVersions(v(b), v(a)))[0];
+    if (target.conditional) {
+      // Only the release a variable's default names: one warning, which says so, for all of them.
+      ctx.report({
+        span,
+        severity: 'warning',
+        message:
+          `${target.what}: that release predates the fixes of ${hits.map((h) => `${h.vuln.cves.join(', ')} (${h.vuln.fixed}${h.vuln.feature === 'any' ? '' : `; ${h.used.how}`})`).join(', ')}; ` +
+          `the release is what the variable holds where the file is used, so these apply when it keeps its default; a default of ${newest(hits)} or later removes all of them`,
+      });
+      return;
+    }
     for (const h of exposed) {
       // Certain: an upstream build whose configuration uses the feature; otherwise the version or the use may differ.
-      const severity: Severity = target.upstream && h.used.used === true ? 'error' : 'warning';
+      const severity: Severity = target.upstream && !target.conditional && h.used.used === true ? 'error' : 'warning';
       ctx.report({
         span,
         severity,

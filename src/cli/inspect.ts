@@ -100,9 +100,9 @@ export async function runInspect(argv: string[], io: Io): Promise<number> {
         const model = analyzeConfig(config, options, hostChecks ? thisHost() : SERVICE_HOST);
         // A container image whose tag names the release decides the version (engine/lint.ts), before any flag.
         const iv = config.image?.info.version;
-        const image = iv?.kind === 'exact' || (iv?.kind === 'range' && iv.max !== null) ? config.image!.info : null;
+        const image = iv?.kind === 'exact' || (iv?.kind === 'range' && iv.max !== null) || iv?.kind === 'depends' ? config.image!.info : null;
         const versionSource = image
-          ? `the image ${image.ref.text} (${image.version.kind === 'exact' ? image.version.why : image.version.kind === 'range' && image.version.max ? `${image.version.why}, which ended with ${image.version.max.join('.')}` : ''})`
+          ? `the image ${image.ref.text} (${image.version.kind === 'exact' || image.version.kind === 'depends' ? image.version.why : image.version.kind === 'range' && image.version.max ? `${image.version.why}, which ended with ${image.version.max.join('.')}` : ''})`
           : resolver.versionSource(path, cfg);
         const inspection = { ...inspectionOf(path, config, model, file.detection), memcachedVersionSource: versionSource };
         choices.set(inspection, file.detection);
@@ -141,15 +141,19 @@ function inspectionText(r: Inspection, d: DialectChoice, color: boolean): string
   const unknownLine = (u: { depends: string; reason: string; decide: string }) =>
     `${c.yellow('unknown')}: ${u.depends === 'template' ? 'depends on the template' : u.depends === 'host' ? 'depends on the host' : 'not in this file'} (${said(u.reason)}); ${u.depends === 'file' ? '' : `${said(u.decide)} decides`}`.replace(/; $/, '');
   const lang = r.template?.language ? `, ${r.template.language} template` : '';
-  const lines = [c.bold(v(r.path)) + c.dim(` (${v(r.dialect)}${lang}, memcached ${r.memcachedVersion})`)];
+  // A release the file does not decide: what its default names, if anything, and on what it depends.
+  const release = r.unknown.version ? `memcached ${r.memcachedVersionText ?? r.memcachedVersion}` : `memcached ${r.memcachedVersion}`;
+  const lines = [c.bold(v(r.path)) + c.dim(` (${v(r.dialect)}${lang}, ${said(release)})`)];
   const guessed = d.reason === 'content' ? c.dim('  (decided from the content alone: fix needs --dialect)') : '';
-  lines.push(`  read by   ${said(d.readBy)} (${said(d.because)})${guessed}`);
+  lines.push(`  read by   ${said(r.readBy)} (${said(d.because)})${guessed}`);
   if (r.workload) lines.push(`  workload  ${said(r.workload)}`);
   if (d.caveat) lines.push(`  note      ${c.yellow(said(d.caveat))}`);
   // Where the version comes from, when the installed memcached was consulted (a file under /etc).
-  // Where the version comes from: said whenever it is not the file's own (an image tag names it in the file).
+  // Where the version comes from: said whenever it is not the file's own (an image tag names it in the file);
+  // a release the file leaves to what builds or runs it (a tag from a variable, a package): unknown, and why.
   const source = r.memcachedVersionSource;
-  if (source?.includes('installed')) lines.push(`  version   ${r.memcachedVersion}: ${said(source)}`);
+  if (r.unknown.version) lines.push(`  version   ${unknownLine(r.unknown.version)}`);
+  else if (source?.includes('installed')) lines.push(`  version   ${r.memcachedVersion}: ${said(source)}`);
   else if (source?.startsWith('default')) lines.push(`  version   ${r.memcachedVersion}, assumed: nothing says which release runs it (--memcached-version, or memcached-version in .mchardrc, would)`);
   else if (source && !source.startsWith('the image')) lines.push(`  version   ${r.memcachedVersion}: ${said(source)}`);
   if (r.startup.ok === null && r.startup.stage === 'launch') {
@@ -194,6 +198,9 @@ function inspectionText(r: Inspection, d: DialectChoice, color: boolean): string
       lines.push(head + (wild || l.transport === 'udp' ? c.red(text) : text));
     }
   });
+  // The listeners every release opens alike are listed; whether UDP is on too may depend on the release.
+  const udp = r.unknown['settings.udpPort'];
+  if (udp && !r.unknown.listeners) lines.push(`${r.listeners.length ? '            ' : '  listens   '}UDP ${unknownLine(udp)}`);
   if (r.startup.ok === true) lines.push(`  starts    ${c.green('yes')}`);
   else if (r.startup.ok === false && r.startup.exitCode < 0) lines.push(`  starts    ${c.red('no')}: ${said(r.startup.reason)}`);
   else if (r.startup.ok === false) lines.push(`  starts    ${c.red(`no: exits with status ${r.startup.exitCode}`)}: ${said(r.startup.reason)}`);

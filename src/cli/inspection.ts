@@ -32,6 +32,12 @@ export interface Inspection {
   /** The decision in one sentence, with what the content looks like when it surprises its reader. */
   detection: string;
   memcachedVersion: string;
+  /**
+   * When the file does not decide the release (`unknown.version` says why): what it names, in words
+   * (`1.4.35 unless MEMCACHED_VERSION is set`, `unknown: the tag comes from TAG`); `memcachedVersion` is
+   * then only the release the checks were read for.
+   */
+  memcachedVersionText?: string;
   /** Where `memcachedVersion` comes from (a flag, a `.mchardrc`, the installed binary and how, the default). */
   memcachedVersionSource?: string;
   argv: string[];
@@ -135,6 +141,8 @@ function inspectionOfAll(path: string, config: ParsedConfig, model: MemcachedMod
     if (!model.listenersKnown.known) unknown.listeners = toInspect(model.listenersKnown.unknown);
     if (st.unknown) unknown.startup = toInspect(st.unknown);
   }
+  if (model.versionUnknown) unknown.version = toInspect(model.versionUnknown);
+  const iv = config.image?.info.version;
   const settings: Record<string, unknown> = {
     port: s.port,
     udpPort: s.udpport,
@@ -210,10 +218,11 @@ function inspectionOfAll(path: string, config: ParsedConfig, model: MemcachedMod
     dialect: config.dialect,
     dialectReason: detection.reason,
     dialectConfidence: detection.confidence,
-    readBy: detection.readBy,
+    readBy: config.readBy ?? detection.readBy,
     detection: detection.explanation,
     ...(detection.template ? { template: { ...detection.template } } : {}),
     memcachedVersion: formatVersion(model.version),
+    ...(model.versionUnknown && iv?.kind === 'depends' ? { memcachedVersionText: show(iv.short) } : {}),
     argv: config.argv.filter((a) => !(a.value === '' && a.unknown?.kind === 'opaque' && a.unknown.at === 0 && a.span && tpl)).map((a) => show(a.value)),
     argvExact: config.argvExact,
     runsAs: st.ok && known && model.runsAsKnown.known ? (model.runsAs === null ? null : show(model.runsAs)) : null,

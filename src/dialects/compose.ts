@@ -38,7 +38,7 @@ import type { Dialect, LaunchFailure, Note, ParseContext, ParseErrorNote, Parsed
 import { goShellwords, interpolate, scalarChars } from './compose-words.js';
 import { tokenOf, valueOf, type SrcChar } from './sourced.js';
 import type { PublishedPort, ReachData } from './container-reach.js';
-import { identifyImage, type ImageInfo } from './images/index.js';
+import { fromVariables, identifyImage, type ImageInfo } from './images/index.js';
 import { bitnamiStart, type BitnamiStart, type EnvValue } from './images/bitnami.js';
 import { bitnamiNote, type ContainerImageNote } from './container-notes.js';
 import { memcachedImageName } from './detect.js';
@@ -177,7 +177,9 @@ function imageOf(node: Node | undefined, image: string | null, text: string): Im
   const it = isScalar(node) ? interpolatedScalar(node, text) : null;
   const info = identifyImage(it && !it.error ? valueOf(it.chars) : image);
   const dep = it?.chars.find((c) => c.dep)?.dep;
-  return info && dep ? { ...info, version: { kind: 'unknown', why: `the reference depends on the host: ${dep}` } } : info;
+  if (!info || !dep) return info;
+  const names = it!.variables;
+  return fromVariables(info, image, names, `the reference depends on the host: ${dep}`, `the value of ${names.join(' and ') || 'its variables'} in the shell or the project's .env file when Compose creates the container`);
 }
 const isMemcachedWord = (w: string) => /(^|\/)memcached$/.test(w);
 
@@ -786,12 +788,45 @@ export function parseCompose(source: SourceText, context?: ParseContext): Compos
   };
 }
 
+/**
+ * Whether every "{{", "{%" and "{#" of a valid Compose file lies in the value of a `labels:` entry (of a
+ * service, its `deploy:`, a network, a volume...). Compose hands labels to Docker as they are; a Go template
+ * there (caddy-docker-proxy's `caddy.reverse_proxy: "{{upstreams 80}}"`, Traefik's) is read by the proxy
+ * that reads the label, so the braces are data of the file, not a template that renders it.
+ */
+export function bracesInLabelsOnly(text: string): boolean {
+  let doc: Document;
+  try {
+    doc = parseDocument(text, { uniqueKeys: false });
+  } catch {
+    return false;
+  }
+  if (doc.errors.length) return false;
+  const ranges: [number, number][] = [];
+  const walk = (node: unknown): void => {
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (isScalar(pair.key) && pair.key.value === 'labels' && (pair.value as Node | null)?.range) {
+          const r = (pair.value as Node).range!;
+          ranges.push([r[0], r[1]]);
+        } else walk(pair.value);
+      }
+    } else if (isSeq(node)) node.items.forEach(walk);
+  };
+  walk(doc.contents);
+  for (const m of text.matchAll(/\{[{%#]/g)) {
+    if (!ranges.some(([a, b]) => m.index! >= a && m.index! < b)) return false;
+  }
+  return ranges.length > 0;
+}
+
 export const composeDialect: Dialect = {
   name: 'compose',
   title: 'docker-compose service command:',
   defaultUser: 'memcache',
   commentChars: '#',
   parse: (source, context) => parseCompose(source, context),
+  bracesAreData: bracesInLabelsOnly,
   /** The end of the last `command:` word that memcached receives; without a command, the service key. */
   insertionPoint(config) {
     const c = config as ComposeConfig;

@@ -32,7 +32,7 @@ import type { Dialect, LaunchFailure, ParsedConfig } from './types.js';
 import { bitnamiNote, type ContainerNote } from './container-notes.js';
 import { literalChars, joinSpans, tokenOf, valueOf, type SrcChar } from './sourced.js';
 import { parseShellCommand, type SourcedChar } from './shell.js';
-import { identifyImage, type ImageInfo } from './images/index.js';
+import { dependsOn, fromVariables, identifyImage, type ImageInfo } from './images/index.js';
 import { isMemcachedProgram, officialEntrypoint, OFFICIAL_USER } from './images/official.js';
 import { bitnamiStart, BITNAMI_UID, type EnvValue } from './images/bitnami.js';
 import type { ReachData } from './container-reach.js';
@@ -356,6 +356,20 @@ function commandOf(instr: DockerInstruction): CommandForm {
 
 const SHELLS = /(^|\/)(sh|bash|ash|dash|zsh|ksh)$/;
 
+/**
+ * The package-manager command of a RUN text that installs the `memcached` package (`apt-get install -y
+ * memcached`, `yum install memcached`, `apk add --no-cache memcached`), or null. Only the package itself
+ * (optionally pinned: `memcached=1.6.18-1`): `libmemcached-tools` or `php-memcached` is not memcached.
+ */
+export function packageInstall(run: string): string | null {
+  for (const part of run.split(/&&|\|\||;|\n/)) {
+    const m = /(?:^|\s|\/)(apt-get|apt|aptitude|yum|dnf|microdnf|zypper|apk)\s+(?:\S+\s+)*?(install|add|in)\s+(.*)$/.exec(part);
+    if (!m || (m[1] === 'apk') !== (m[2] === 'add') || (m[2] === 'in' && m[1] !== 'zypper')) continue;
+    if (m[3].split(/\s+/).some((w) => /^memcached(?:[=-]\d[^\s]*)?$/.test(w))) return `${m[1]} ${m[2]} memcached`;
+  }
+  return null;
+}
+
 // ---- base images ----
 
 /** Docker Official Images of distributions: no ENTRYPOINT, and they run as root. */
@@ -418,6 +432,8 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
     from: DockerInstruction;
     parent: Stage | null;
     image: string;
+    /** The reference as written, before build arguments are substituted. */
+    written: string;
     instrs: DockerInstruction[];
   }
   const stages: Stage[] = [];
@@ -433,7 +449,7 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
       const image = valueOf(img.chars);
       const asName = words.length >= 3 && valueOf(words[1]).toLowerCase() === 'as' ? valueOf(words[2]) : null;
       const parent = stages.find((s) => s.name !== null && s.name.toLowerCase() === image.toLowerCase()) ?? null;
-      stages.push({ name: asName, from: instr, parent, image, instrs: [] });
+      stages.push({ name: asName, from: instr, parent, image, written: valueOf(words[0]), instrs: [] });
       if (img.unknown || img.chars.some((c) => c.dep)) {
         notes.push({ kind: 'image-from-build-arg', span: instr.span, message: `the image reference depends on build arguments: ${img.unknown ?? img.chars.find((c) => c.dep)!.dep}` });
       }
@@ -469,7 +485,10 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
   const rootRef = root.image;
   const info = identifyImage(rootRef);
   const depNote = notes.find((n) => n.kind === 'image-from-build-arg' && n.span.start === root.from.span.start);
-  const imageInfo: ImageInfo | null = info && depNote ? { ...info, version: { kind: 'unknown', why: depNote.message } } : info;
+  // A reference built from build arguments: the release is what they hold at build time, their defaults only name one.
+  const buildArgs = depNote ? [...new Set([...depNote.message.matchAll(/build argument ([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]))] : [];
+  const imageInfo: ImageInfo | null =
+    info && depNote ? fromVariables(info, root.written, buildArgs, depNote.message, `the build argument${buildArgs.length > 1 ? 's' : ''} given when the image is built (docker build --build-arg ${buildArgs[0] ?? 'NAME'}=..., Compose build.args)`) : info;
   const base = baseOf(imageInfo, rootRef, rootRef.toLowerCase() === 'scratch');
   const fromSpan = root.from.span;
 
@@ -482,6 +501,8 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
   let shell: string[] = ['/bin/sh', '-c'];
   const exposed: { text: string; span: Span }[] = [];
   const stageInstructions: DockerInstruction[] = [];
+  /** The last RUN that installs memcached with the distribution's package manager (`apt-get install memcached`). */
+  let installed: string | null = null;
   for (const stage of chain) {
     const args = new Map<string, Var>();
     let cmdSet = false;
@@ -547,6 +568,9 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
         case 'EXPOSE':
           for (const w of rawWords(instr.args, escape)) exposed.push({ text: valueOf(processWord(w, escape, lookup).chars), span: joinSpans(w)! });
           break;
+        case 'RUN':
+          installed = packageInstall(valueOf(instr.args)) ?? installed;
+          break;
       }
     }
   }
@@ -560,7 +584,36 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
   }
   const reach: ReachData = { mode: 'container', published: [], unpublished: 'inside the container; a Dockerfile publishes nothing: whoever runs the image decides who reaches it (docker run -p, Compose ports:, a Kubernetes Service)' };
   const reachNote: ContainerNote = { kind: 'container-reach', span: exposed[0]?.span ?? fromSpan, message: reach.unpublished!, ...reach };
-  const image = imageInfo ? { info: imageInfo, span: fromSpan } : undefined;
+  // memcached from the distribution's packages: its release is what the package repositories the build
+  // reaches hold for that distribution release, on the day of the build (updates, pins, added repositories),
+  // which the Dockerfile does not decide. (A release-to-version table would still not say what matters:
+  // distributions patch their packages, UDP's default included, without changing the upstream version.)
+  const packaged: ImageInfo | null =
+    imageInfo && imageInfo.family === 'unknown' && !installed && imageInfo.version.kind === 'depends' && imageInfo.version.assumed === null && imageInfo.version.written === imageInfo.ref.text
+      ? {
+          // The image this file builds: its base, which mchard does not know, and whatever its RUN lines add.
+          ...imageInfo,
+          version: dependsOn(
+            `memcached is whatever the image this Dockerfile builds holds: its base ${imageInfo.ref.text} (an image mchard does not know) and what its RUN, COPY and ADD lines add, which do not state the release`,
+            'the memcached in the built image (memcached -V in a container of it)',
+            `unknown: built on ${imageInfo.ref.text}`,
+            imageInfo.ref.text,
+            null,
+          ),
+        }
+      : installed && imageInfo && imageInfo.family === 'unknown'
+      ? {
+          ...imageInfo,
+          version: dependsOn(
+            `memcached is the package \`${installed}\` installs in ${imageInfo.ref.text}, whose release is what that distribution's repositories hold when the image is built`,
+            "the package in the built image (memcached -V in a container of it, or the package manager's record)",
+            `unknown: ${imageInfo.ref.text}'s package`,
+            imageInfo.ref.text,
+            null,
+          ),
+        }
+      : imageInfo;
+  const image = packaged ? { info: packaged, span: fromSpan } : undefined;
   const startsAsOf = (u: typeof user) => (u.value === null ? `unknown (${u.why})` : /^(root|0+)(:.*)?$/.test(u.value) ? 'root' : u.value.split(':')[0]);
   const userNote = (u: typeof user, what: string) => notes.push({ kind: 'starts-as', span: u.span ?? fromSpan, message: what, user: u.value });
 

@@ -66,7 +66,9 @@ export function parseConfig(source: SourceText, dialect: DialectName, context?: 
   const d = dialectOf(dialect);
   // Helm values are data: a "{{ ... }}" in them is a string the chart renders through tpl, which the
   // helm dialect marks as unknown itself; the file is no template.
-  const tpl = dialect === 'helm' ? null : detectTemplate(source.path, source.text);
+  const found = dialect === 'helm' ? null : detectTemplate(source.path, source.text);
+  // Told by its content only: braces the format itself holds as data (a Compose label) make no template.
+  const tpl = found?.by === 'content' && d.bracesAreData?.(source.text) ? null : found;
   if (tpl) return parseTemplate(source, tpl, dialect, (s) => d.parse(s, context));
   return d.parse(source, context);
 }

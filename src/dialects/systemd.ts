@@ -614,6 +614,10 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
     ...(startupUnknown ? { startupUnknown } : {}),
     unit,
     dropIn,
+    // A drop-in is read as part of the unit it extends: the one its NAME.service.d/ folder names.
+    ...(dropIn
+      ? { readBy: unit.guessed ? `systemd, as a drop-in for the service unit its folder names (NAME.service.d/; mchard assumes ${unit.name})` : `systemd, as a drop-in for ${unit.name}` }
+      : {}),
     syntax,
     serviceType,
     user,

@@ -128,6 +128,11 @@ export interface ParsedConfig<N extends Note = Note> {
    */
   readonly image?: { readonly info: ImageInfo; readonly span: Span | null };
   /**
+   * The program that reads the file and as what, when the parse says more than the dialect's name does
+   * (a systemd drop-in, told by its path or its content, is read as part of the unit it extends).
+   */
+  readonly readBy?: string;
+  /**
    * Set when the file starts several memcached instances (a Kubernetes manifest with several memcached
    * workloads): each instance's own reading of the same file, linted, inspected and fixed one by one. The
    * file-level fields describe the first instance (`parts[0]`).
@@ -159,4 +164,9 @@ export interface Dialect {
    * (sysconfig: `-p ${PORT}`), so a fix sets the variable instead of adding the option; null if none.
    */
   variableFor?(letter: string): string | null;
+  /**
+   * Whether the "{{ }}" that made the content look like a template are the format's own data (a Compose
+   * label's Go template, read by the proxy that reads the label), so the file is no template of its own.
+   */
+  bracesAreData?(text: string): boolean;
 }

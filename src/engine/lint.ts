@@ -8,7 +8,7 @@
 import { SourceText, type Range, type Span } from '../source.js';
 import type { DialectName, ParsedConfig, UnitDropIn } from '../dialects/types.js';
 import { dialectOf, parseConfig } from '../dialects/index.js';
-import { analyze, type MemcachedModel } from '../memcached/model.js';
+import { analyze, imageModelVersion, type MemcachedModel } from '../memcached/model.js';
 import type { OptionEvent } from '../memcached/getopt.js';
 import { SERVICE_HOST, type HostFacts, type Startup } from '../memcached/startup.js';
 import { assessExposure, type Exposure } from './exposure.js';
@@ -116,9 +116,9 @@ export function analyzeConfig(config: ParsedConfig, options: RuleOptions, host?:
   // A container image whose tag names the release decides the version the file is judged for; a floating
   // tag of a closed series (`memcached:1.4`, `1.5-alpine`) has named its final release since the series
   // ended (1.4.39, 1.5.22), which is what a pull gets: UDP on by default in every 1.4, for one.
-  const v = config.image?.info.version;
-  const imageVersion = v?.kind === 'exact' ? v.version : v?.kind === 'range' && v.max !== null ? v.max : null;
-  const analyzed = analyze(config.argv, { version: imageVersion ?? options.version, host: started });
+  // A tag from a variable, or a distribution's package: judged for the release its default names, and what
+  // every release would not do alike is unknown (memcached/model.ts imageModelVersion).
+  const analyzed = analyze(config.argv, { ...imageModelVersion(config.image?.info.version, options.version, config.image?.span), host: started });
   const asUser = startsAs !== undefined && startsAs !== 'root' ? { ...analyzed, runsAs: startsAs } : analyzed;
   // The program that starts memcached may not run it, or not for long (sh runs it in the background): whatever
   // the options say, whether it starts depends on the host.

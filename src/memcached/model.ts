@@ -7,7 +7,9 @@ import type { ArgToken } from '../source.js';
 import { getopt, type GetoptResult, type OptionEvent } from './getopt.js';
 import { applyOptions, type Applied, type Settings } from './settings.js';
 import { evaluateStartup, SERVICE_HOST, type HostFacts, type Listener, type Startup, type StartupResult } from './startup.js';
-import { NEWEST_KNOWN, parseVersion, type Version } from './version.js';
+import { atLeast, NEWEST_KNOWN, OLDEST_MODELLED, parseVersion, type Version } from './version.js';
+import type { Span } from '../source.js';
+import type { ImageVersion } from '../dialects/images/index.js';
 import { Certainty, getoptWords, type Known, type Unknown } from './certainty.js';
 
 export type { Known, Unknown } from './certainty.js';
@@ -15,7 +17,25 @@ export type { Known, Unknown } from './certainty.js';
 export interface ModelOptions {
   version?: Version;
   host?: HostFacts;
+  /**
+   * Set when the file does not decide the release (an image tag from a variable, a distribution's package):
+   * `version` is only the one the file names by default. What every release would not do alike is unknown.
+   */
+  versionUnknown?: VersionUnknown;
 }
+
+/**
+ * The file does not decide the release: why, what would, and the reading across releases (releases.ts),
+ * which the dialects that make such versions bring (a lint of a Debian file never loads it).
+ */
+export interface VersionUnknown {
+  readonly reason: string;
+  readonly decide: string;
+  readonly span?: Span | null;
+  readonly across: AcrossReleases;
+}
+
+export type AcrossReleases = (m: MemcachedModel, start: StartupResult, host: HostFacts, given: VersionUnknown) => MemcachedModel;
 
 export interface MemcachedModel extends StartupResult {
   version: Version;
@@ -37,6 +57,8 @@ export interface MemcachedModel extends StartupResult {
   unknownOf(...what: (keyof Settings | 'listeners' | 'runsAs')[]): Unknown | null;
   /** What is unknown about one option occurrence (its word or its value), or null. */
   optionUnknown(option: OptionEvent): Unknown | null;
+  /** Set when the file does not decide the release `version` is (ModelOptions.versionUnknown). */
+  versionUnknown?: Unknown;
 }
 
 export const DEFAULT_VERSION: Version = parseVersion(NEWEST_KNOWN)!;
@@ -64,7 +86,7 @@ export function analyze(argv: readonly ArgToken[], opts: ModelOptions = {}): Mem
     }
     return null;
   };
-  return {
+  const model: MemcachedModel = {
     version,
     argv,
     parsed,
@@ -84,6 +106,7 @@ export function analyze(argv: readonly ArgToken[], opts: ModelOptions = {}): Mem
     unknownOf,
     optionUnknown: (option) => certainty.optionUnknown(option),
   };
+  return opts.versionUnknown ? opts.versionUnknown.across(model, start, host, opts.versionUnknown) : model;
 }
 
 /**
@@ -135,4 +158,25 @@ function listenFromPathname(applied: Applied, c: Certainty, argv: readonly ArgTo
     if (tok?.unknown?.pathname && tok.unknown.at === 0 && !tok.value.startsWith('/')) return { option: o, value: o.value ?? tok.value, valueIndex: o.valueIndex };
   }
   return null;
+}
+
+/**
+ * Whether the release the file runs has what came in `since`: true or false when the release is known (or
+ * every release the model reads agrees), null when the file does not decide the release (versionUnknown).
+ */
+export function releaseHas(m: MemcachedModel, since: string): boolean | null {
+  const has = atLeast(m.version, since);
+  if (!m.versionUnknown || atLeast(parseVersion(OLDEST_MODELLED)!, since)) return has;
+  return null;
+}
+
+/**
+ * The release a model is judged for, from the image: an exact tag's; a closed series' final release; with
+ * `depends`, the default's, and `versionUnknown` says the file does not decide it; otherwise (no image, a
+ * floating tag, an image mchard does not know) `fallback`.
+ */
+export function imageModelVersion(v: ImageVersion | undefined, fallback: Version, span: Span | null = null): { version: Version; versionUnknown?: VersionUnknown } {
+  const named = v?.kind === 'depends' ? v.assumed : v;
+  const version = named?.kind === 'exact' ? named.version : named?.kind === 'range' && named.max !== null ? named.max : fallback;
+  return v?.kind === 'depends' ? { version, versionUnknown: { reason: v.why, decide: v.decide, span, across: v.across } } : { version };
 }

@@ -7,6 +7,9 @@ export type Version = readonly [number, number, number];
 /** The release whose behaviour applies when nothing else says which: the newest 1.6 this model knows. */
 export const NEWEST_KNOWN = '1.6.45';
 
+/** The oldest release the model reads (memcached/releases.ts lists the releases after it that read a command line differently). */
+export const OLDEST_MODELLED = '1.4.0';
+
 /** `MAJOR.MINOR` or `MAJOR.MINOR.PATCH` of ASCII digits, around white space (`/^(\d+)\.(\d+)(?:\.(\d+))?$/` on the trimmed text; test/memcached/version.test.ts). */
 export function parseVersion(text: string): Version | null {
   const t = text.trim();

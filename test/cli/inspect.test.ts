@@ -13,6 +13,66 @@ async function inspectJson(path: string, ...flags: string[]) {
   return JSON.parse(r.out);
 }
 
+describe('mchard inspect: a release the file does not decide', () => {
+  it("an image tag from a variable (zammad's stack, fixture 400): the header says so, and what decides it", async () => {
+    const path = join(ROOT, 'test/fixtures/real/compose/400-zammad-zammad-docker-compose-docker-compose.yml');
+    const j = await inspectJson(path);
+    expect(j.memcachedVersion).toBe('1.6.45');
+    expect(j.memcachedVersionText).toBe('1.6.45 unless MEMCACHE_VERSION is set');
+    expect(j.unknown.version.decide).toMatch(/MEMCACHE_VERSION/);
+    expect(j.unknown['settings.udpPort'].reason).toMatch(/releases before 1\.5\.6 differ/);
+    const t = await run(['inspect', path]);
+    expect(t.out.split('\n')[0]).toMatch(/\(compose, memcached 1\.6\.45 unless MEMCACHE_VERSION is set\)$/);
+    expect(t.out).toMatch(/\n  version   unknown: depends on the host \(the reference depends on the host: \$\{MEMCACHE_VERSION:-1\.6\.45-alpine\}/);
+    // TCP is the same on every release; UDP is not, and the listener lines say so.
+    expect(t.out).toMatch(/\n  listens   TCP 0\.0\.0\.0:11211 \(every interface\)\n            TCP \[::\]:11211 \(every interface\)\n            UDP unknown: depends on the host \(.*releases before 1\.5\.6 differ from 1\.6\.45 here\)/);
+  });
+
+  it("a distribution's package (fixture 402): unknown, not mchard's newest release", async () => {
+    const t = await run(['inspect', '--dialect', 'dockerfile', join(ROOT, 'test/fixtures/real/dockerfile/402-greg0ire-dockerony-memcached-Dockerfile')]);
+    expect(t.out.split('\n')[0]).toMatch(/\(dockerfile, memcached unknown: ubuntu:trusty's package\)$/);
+  });
+});
+
+describe('mchard inspect: what reads the file, in its header', () => {
+  it('a systemd drop-in is a drop-in for the unit its folder names, not "a service unit"', async () => {
+    const tmp = new TempDir();
+    try {
+      const body = '[Service]\nExecStart=\nExecStart=/usr/bin/memcached -l 127.0.0.1 -U 0 -u memcache\n';
+      const inDir = tmp.write('memcached.service.d/override.conf', body);
+      expect((await run(['inspect', inDir])).out).toMatch(/\n  read by   systemd, as a drop-in for memcached\.service \(path /);
+      // Told by its content (an empty ExecStart=): the unit is the one its folder would name.
+      const loose = tmp.write('override.conf', body);
+      const t = await run(['inspect', '--dialect', 'systemd', loose]);
+      expect(t.out).toMatch(/\n  read by   systemd, as a drop-in for the service unit its folder names \(NAME\.service\.d\/; mchard assumes memcached\.service\)/);
+      expect((await inspectJson(inDir)).readBy).toBe('systemd, as a drop-in for memcached.service');
+      // A unit of its own is still a service unit.
+      const unit = tmp.write('memcached.service', '[Service]\nExecStart=/usr/bin/memcached -l 127.0.0.1 -U 0 -u memcache\n');
+      expect((await run(['inspect', unit])).out).toMatch(/\n  read by   systemd, as a service unit \(/);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
+  it("a Compose label's Go template (caddy-docker-proxy) is data: the file is no Jinja template", async () => {
+    const tmp = new TempDir();
+    try {
+      const path = tmp.write(
+        'docker-compose.yml',
+        'services:\n  memcached:\n    image: memcached:1.6.45\n    command: ["-U", "0", "-l", "0.0.0.0"]\n    labels:\n      caddy: cache.example.com\n      caddy.reverse_proxy: "{{upstreams 11211}}"\n',
+      );
+      const t = await run(['inspect', path]);
+      expect(t.out.split('\n')[0]).toMatch(/\(compose, memcached 1\.6\.45\)$/);
+      expect((await inspectJson(path)).template).toBeUndefined();
+      // The same braces in memcached's own command: a template, as before.
+      const tpl = tmp.write('b/docker-compose.yml', 'services:\n  memcached:\n    image: memcached:1.6.45\n    command: ["-l", "{{ listen }}"]\n    labels:\n      caddy.reverse_proxy: "{{upstreams 11211}}"\n');
+      expect((await run(['inspect', tpl])).out.split('\n')[0]).toMatch(/\(compose, jinja template, memcached 1\.6\.45\)$/);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+});
+
 describe('mchard inspect --format json', () => {
   it('has the documented shape', async () => {
     const j = await inspectJson(sample('debian-default.conf'), '--no-host-checks');

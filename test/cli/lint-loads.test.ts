@@ -85,11 +85,13 @@ describe('the group files of the bundle', () => {
     // that a change that pulls cold code back into the core is seen (it was 731 kB before the split,
     // 627 kB after it). Raise it only for code a lint of a Debian or sysconfig file runs (650 kB -> 660 kB for
     // detection's refusals of other programs' files, which every lint's detection tries: 652 kB, and a lint
-    // of one file measured the same CPU time as before them, 60 pairs; 660 kB -> 665 kB for what every run
-    // checks against hostile input (redteam): the guard against GitHub workflow commands on every write,
-    // the .mchardrc owner check, the redaction of the parts of a hidden value, the hook's regular-file
-    // comparison: 659 kB -> 662 kB, not measured in CPU time).
-    expect(Object.values(metaOutputs).find((o) => o.file === 'mchard.js')!.bytes).toBeLessThan(665_000);
+    // of one file measured the same CPU time as before them, 60 pairs; 660 kB -> 672 kB for what every run
+    // checks against hostile input (redteam: the guard against GitHub workflow commands on every write, the
+    // .mchardrc owner check, the redaction of the parts of a hidden value, the hook's regular-file
+    // comparison, 3 kB) and for the rules' and inspect's words on a release the file does not decide
+    // (sweep-c: MC111 and its -p fix, MC504-506, MC920, MC910, 6 kB; the reading across releases itself stays
+    // with the image dialects, in dialects.js): 668.6 kB, measured with the lead's CPU pairs, closing note 7).
+    expect(Object.values(metaOutputs).find((o) => o.file === 'mchard.js')!.bytes).toBeLessThan(672_000);
   });
 
   it('control: the audit group file holds the audit command and its readers', () => {

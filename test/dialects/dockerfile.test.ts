@@ -90,7 +90,7 @@ describe('real Dockerfiles', () => {
     const r = lint(real('046'));
     expect(findings(r, 'MC601')).toEqual([]);
     expect(r.config.image?.info.family).toBe('official');
-    expect(r.config.image?.info.version.kind).toBe('unknown');
+    expect(r.config.image?.info.version.kind).toBe('depends');
   });
 
   it('043: the release of the Bitnami image it builds is the one its ENV names', () => {
@@ -180,7 +180,9 @@ describe('Dockerfile reading rules', () => {
     expect(c.startsAs).toBe('root');
     expect(c.image?.info.family).toBe('official');
     // A default is only a default: --build-arg changes the tag, so the release is not claimed.
-    expect(c.image?.info.version.kind).toBe('unknown');
+    const v = c.image?.info.version;
+    expect(v?.kind).toBe('depends');
+    expect(v?.kind === 'depends' && v.short).toBe('1.6.21 unless TAG is set');
     expect(argvOf('FROM memcached:1.6.21\n')).toEqual([]);
     expect(parse('FROM memcached:1.6.21\n').startsAs).toBe('memcache');
   });

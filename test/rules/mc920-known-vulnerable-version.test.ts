@@ -64,7 +64,21 @@ describe('MC920 known-vulnerable-version', () => {
     expect(mc920(compose('image: memcached:1.6'))).toEqual([]);
     expect(mc920(compose('image: memcached:latest'))).toEqual([]);
     expect(mc920(compose('image: memcached@sha256:0123456789abcdef'))).toEqual([]);
-    expect(mc920(compose('image: memcached:${TAG:-1.4.25}'))).toEqual([]);
+    expect(mc920(compose('image: memcached:${TAG}'))).toEqual([]);
+  });
+
+  it("a tag from a variable is judged for its default's release in one warning that says it is only the default", () => {
+    const f = mc920(compose('image: memcached:${TAG:-1.4.25}'));
+    expect(f.map((x) => x.severity)).toEqual(['warning']);
+    expect(f[0].message).toMatch(/^the image memcached:\$\{TAG:-1\.4\.25\} \(memcached 1\.4\.25 unless TAG is set\)/);
+    expect(f[0].message).toMatch(/CVE-2017-9951/);
+    expect(f[0].message).toMatch(/when it keeps its default/);
+    // The default names a release without these vulnerabilities: nothing.
+    expect(mc920(compose('image: memcached:${TAG:-1.6.45}'))).toEqual([]);
+    // A Dockerfile's build argument: the same.
+    const d = lintText('ARG V=1.4.25\nFROM memcached:$V\nCMD ["-U", "0"]\n', { dialect: 'dockerfile' }).findings.filter((x) => x.ruleId === 'MC920');
+    expect(d.map((x) => x.severity)).toEqual(['warning']);
+    expect(d[0].message).toMatch(/^the image memcached:\$V \(memcached 1\.4\.25 unless V is set\)/);
   });
 
   it("Bitnami's tags name the release too", () => {

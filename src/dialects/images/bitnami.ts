@@ -206,7 +206,7 @@ type Generation = 'current' | 'older';
 function generationOf(image: ImageInfo | null): { gen: Generation; itemSize: boolean | null; why: string } {
   const v = image?.version;
   const is = (x: Version, y: string) => compareVersions(x, y.split('.').map(Number) as unknown as Version);
-  if (!v || v.kind === 'unknown') return { gen: 'current', itemSize: true, why: '' };
+  if (!v || v.kind === 'unknown' || v.kind === 'depends') return { gen: 'current', itemSize: true, why: '' };
   if (v.kind === 'range') {
     if (v.max !== null && is(v.max, '1.6.6') < 0) return { gen: 'older', itemSize: false, why: v.why };
     return { gen: 'current', itemSize: true, why: '' };

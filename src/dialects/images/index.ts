@@ -17,7 +17,15 @@
  * - `unknown`: anything else. Its own ENTRYPOINT, CMD, USER and environment decide what runs; mchard
  *   does not guess.
  */
-import { compareVersions, parseVersion, type Version } from '../../memcached/version.js';
+import { compareVersions, formatVersion, parseVersion, type Version } from '../../memcached/version.js';
+import type { Span } from '../../source.js';
+import type { AcrossReleases } from '../../memcached/model.js';
+import { acrossReleases } from '../../memcached/releases.js';
+
+/** A release the file does not decide: why, what would, in a few words, the reference as written, and what its default names. */
+export function dependsOn(why: string, decide: string, short: string, written: string, assumed: Exclude<ImageVersion, { kind: 'depends' }> | null): ImageVersion {
+  return { kind: 'depends', why, decide, short, written, assumed, across: acrossReleases };
+}
 
 export type ImageFamily = 'official' | 'bitnami' | 'unknown';
 
@@ -41,12 +49,27 @@ export interface ImageRef {
  * - `exact`: a tag naming a release (`1.6.21`, `1.6.21-alpine`, `1.6.21-debian-11-r5`);
  * - `range`: a floating tag (`1.5`, `1.6`, `1`): whatever release of that series was newest when the image
  *   was pulled, so at least `min` and at most `max` (null: the series is still released);
- * - `unknown`: `latest`, a variant-only tag (`alpine`), a digest, no tag, or a tag mchard cannot read.
+ * - `unknown`: `latest`, a variant-only tag (`alpine`), a digest, no tag, or a tag mchard cannot read;
+ * - `depends`: the file does not decide the release, and says so: a tag built from variables
+ *   (`memcached:${MEMCACHED_VERSION:-1.4.35}`, `FROM memcached:$V`), whose value is whatever they hold when
+ *   the image is built or the containers are created, or a distribution's package installed in the image.
+ *   `assumed` is what the reference names with the variables' defaults (null: no default names a release);
+ *   `short` says it in a few words (`1.4.35 unless MEMCACHED_VERSION is set`); `decide` what would decide it.
  */
 export type ImageVersion =
   | { readonly kind: 'exact'; readonly version: Version; readonly why: string }
   | { readonly kind: 'range'; readonly min: Version; readonly max: Version | null; readonly why: string }
-  | { readonly kind: 'unknown'; readonly why: string };
+  | { readonly kind: 'unknown'; readonly why: string }
+  | {
+      readonly kind: 'depends';
+      readonly why: string;
+      readonly decide: string;
+      readonly short: string;
+      readonly written: string;
+      readonly assumed: Exclude<ImageVersion, { kind: 'depends' }> | null;
+      /** The model's reading across releases (memcached/releases.ts), brought by the dialects that name images. */
+      readonly across: AcrossReleases;
+    };
 
 export interface ImageInfo {
   readonly ref: ImageRef;
@@ -153,13 +176,75 @@ export function identifyImage(text: string): ImageInfo | null {
     const where = channel === 'bitnami' ? '' : ` (${channel === 'ecr-public' ? 'public.ecr.aws/bitnami' : channel})`;
     return { ref, family: 'bitnami', channel, version, revision, title: `Bitnami's memcached image${where}` };
   }
-  return { ref, family: 'unknown', channel: null, version: { kind: 'unknown', why: `${ref.text} is not an image mchard knows` }, revision: null, title: `image ${ref.text}` };
+  // Its memcached is whatever the image holds (a package, a build, a copy): the reference does not say which release.
+  return {
+    ref,
+    family: 'unknown',
+    channel: null,
+    version: dependsOn(
+      `memcached comes from the image ${ref.text}, which is not one mchard knows: its release is whatever that image holds`,
+      `the memcached in that image (memcached -V in a container of ${ref.text})`,
+      `unknown: image ${ref.text}`,
+      ref.text,
+      null,
+    ),
+    revision: null,
+    title: `image ${ref.text}`,
+  };
 }
 
 /** The version a model should use: the exact release, else null (a range or unknown leaves the default). */
 export function exactVersion(v: ImageVersion): Version | null {
   return v.kind === 'exact' ? v.version : null;
 }
+
+const releaseOf = (v: ImageVersion): string | null =>
+  v.kind === 'exact' ? formatVersion(v.version) : v.kind === 'range' ? `${formatVersion(v.min)}${v.max ? ` to ${formatVersion(v.max)}` : ' or later'}` : null;
+
+/**
+ * An image whose reference is built from variables (`vars`): `info` is the reference read with the variables'
+ * defaults. Its release is what the variables hold when the image is built or pulled, which the file does not
+ * decide: the default's release is only what it names when they are not set. `where` says where their value
+ * comes from ("from the shell or the project's .env file when Compose runs").
+ */
+export function fromVariables(info: ImageInfo, written: string, vars: readonly string[], why: string, decide: string): ImageInfo {
+  const named = info.version.kind === 'depends' ? info.version.assumed : info.version;
+  const release = named ? releaseOf(named) : null;
+  const names = vars.length ? vars.join(' or ') : 'a variable';
+  const short = release !== null ? `${release} unless ${names} ${vars.length > 1 ? 'are' : 'is'} set` : `unknown: the tag comes from ${names}`;
+  return {
+    ...info,
+    version: dependsOn(release !== null ? `${why}: memcached ${short}` : why, decide, short, written, release !== null ? named : null),
+  };
+}
+
+const SUBSTITUTION = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-=])([^}]*))?\}/g;
+
+/**
+ * A Kubernetes manifest's image reference holding `${NAME}` (`${NAME:-default}`, Flux's `${NAME:=default}`):
+ * Kubernetes does not expand it (a pod with it fails with InvalidImageName), so a tool substitutes it before
+ * the manifest is applied (envsubst, Flux's postBuild substitution), and the release is what it holds there.
+ * Null when the reference holds none.
+ */
+export function substitutedImage(text: string): ImageInfo | null {
+  if (!text.includes('${')) return null;
+  const vars: string[] = [];
+  const defaulted = text.replace(SUBSTITUTION, (_m, name: string, op: string | undefined, dflt: string | undefined) => {
+    if (!vars.includes(name)) vars.push(name);
+    return op ? (dflt ?? '') : `\${${name}}`;
+  });
+  if (vars.length === 0) return null;
+  const info = identifyImage(defaulted) ?? identifyImage(text.replace(SUBSTITUTION, 'x'));
+  if (!info) return null;
+  return fromVariables(
+    info,
+    text,
+    vars,
+    `the reference holds ${vars.map((v) => `\${${v}}`).join(', ')}, which Kubernetes does not expand: a tool substitutes ${vars.length > 1 ? 'them' : 'it'} before the manifest is applied (envsubst, Flux's postBuild substitution)`,
+    `the value of ${vars.join(' and ')} where the manifest is rendered`,
+  );
+}
+
 
 /** Whether every release the image can run is older than `fixed` (true), none is (false), or it depends (null). */
 export function olderThan(v: ImageVersion, fixed: Version): boolean | null {
