@@ -3,7 +3,7 @@
  * links resolved) are owned by root and writable by no one else (group write only for group root). Only
  * such a file may be run by mchard (the package tools) or believed about the installed memcached.
  */
-import { lstatSync, realpathSync } from 'node:fs';
+import { lstatSync, readFileSync, realpathSync } from 'node:fs';
 
 /** The reason `path` is not root-controlled, or null when it is. */
 export function notRootControlled(path: string): string | null {
@@ -66,6 +66,34 @@ export function systemProgram(name: string): string | null {
  * entry in it is root's or this process's user's (in the file's own folder the file itself is checked by
  * the writer: the folder stays where it is).
  */
+/**
+ * Whether `gid` is the private group of user `uid` (not root): the group of that user alone, as a user
+ * private group is (Fedora's and RHEL's users make their folders group-writable with umask 002): no other
+ * user has it as their primary group (/etc/passwd), and /etc/group lists no other member. Unreadable: no.
+ */
+export function privateGroup(gid: number, uid: number, files = { passwd: '/etc/passwd', group: '/etc/group' }): boolean {
+  if (uid === 0) return false;
+  try {
+    let mine = false;
+    for (const line of readFileSync(files.passwd, 'utf8').split('\n')) {
+      const f = line.split(':');
+      if (f.length < 4 || Number(f[3]) !== gid) continue;
+      if (Number(f[2]) !== uid) return false;
+      mine = true;
+    }
+    if (!mine) return false;
+    const me = readFileSync(files.passwd, 'utf8').split('\n').map((l) => l.split(':')).find((f) => Number(f[2]) === uid)?.[0];
+    for (const line of readFileSync(files.group, 'utf8').split('\n')) {
+      const f = line.split(':');
+      if (f.length < 4 || Number(f[2]) !== gid) continue;
+      if (f[3].split(',').some((m) => m !== '' && m !== me)) return false;
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function changeableBy(target: string): string | null {
   const me = process.geteuid?.() ?? -1;
   const ours = (uid: number) => uid === 0 || uid === me;
@@ -75,7 +103,7 @@ export function changeableBy(target: string): string | null {
     const child = dir === '/' ? `/${parts[k]}` : `${dir}/${parts[k]}`;
     const st = lstatSync(dir);
     if (!ours(st.uid)) return `${dir} can be changed by uid ${st.uid} (its owner)`;
-    const byGroup = (st.mode & 0o020) !== 0 && st.gid !== 0;
+    const byGroup = (st.mode & 0o020) !== 0 && st.gid !== 0 && !privateGroup(st.gid, me);
     const byAll = (st.mode & 0o002) !== 0;
     if (byGroup || byAll) {
       const last = k === parts.length - 1;

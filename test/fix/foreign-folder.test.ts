@@ -12,6 +12,7 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { safeWrite, WriteError } from '../../src/fix/write.js';
+import { privateGroup } from '../../src/system/trusted-path.js';
 
 const isRoot = process.getuid?.() === 0;
 const NOBODY = 65534;
@@ -85,5 +86,24 @@ const NOBODY = 65534;
     chmodSync(open, 0o777);
     const f = conf(open, 0);
     await expect(safeWrite(f.path, f.bytes, 'x\n')).rejects.toThrow(`${open} can be changed by every user`);
+  });
+});
+
+describe('privateGroup: a user private group (Fedora, RHEL) is the user\'s alone', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mchard-upg-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const files = (passwd: string, group: string) => {
+    writeFileSync(join(dir, 'passwd'), passwd);
+    writeFileSync(join(dir, 'group'), group);
+    return { passwd: join(dir, 'passwd'), group: join(dir, 'group') };
+  };
+  it("alice's own group: hers alone", () => {
+    expect(privateGroup(1000, 1000, files('root:x:0:0::/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\n', 'root:x:0:\nalice:x:1000:\n'))).toBe(true);
+  });
+  it("shared: another user's primary group too, or another member listed; and never for root", () => {
+    expect(privateGroup(100, 1000, files('alice:x:1000:100::/h:/bin/sh\nbob:x:1001:100::/h:/bin/sh\n', 'users:x:100:\n'))).toBe(false);
+    expect(privateGroup(1000, 1000, files('alice:x:1000:1000::/h:/bin/sh\n', 'alice:x:1000:bob\n'))).toBe(false);
+    expect(privateGroup(1000, 1000, files('alice:x:1000:1000::/h:/bin/sh\n', 'alice:x:1000:alice\n'))).toBe(true);
+    expect(privateGroup(0, 0, files('root:x:0:0::/root:/bin/sh\n', 'root:x:0:\n'))).toBe(false);
   });
 });
