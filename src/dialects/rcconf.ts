@@ -28,6 +28,8 @@ import { pointInValue } from './openrc.js';
 export interface RcconfOptions {
   /** The profile to check (one of memcached_profiles); the first enabled one when omitted. */
   profile?: string;
+  /** Every profile is read as an instance of its own (the note says so). */
+  eachProfile?: boolean;
 }
 
 /**
@@ -65,6 +67,21 @@ const NO = /^(no|false|off|0)$/i;
 const NESTED_SPECIAL = /['"\\$`!]/;
 const PIDDIR = '/var/run/memcached';
 
+/** The most profiles read one by one; beyond, the first ones (the note names the profiles). */
+const MAX_PROFILES = 32;
+
+/**
+ * An rc.conf with memcached_profiles="a b": the rc.d script starts one memcached per enabled profile, each
+ * with its own flags, so each profile is an instance of the file (`parts`), the first enabled one first.
+ */
+export function parseAllProfiles(source: SourceText): RcconfConfig {
+  const first = parseRcconf(source, { eachProfile: true });
+  if (first.profiles.length <= 1 || first.profile === null) return parseRcconf(source);
+  const order = [first.profile, ...first.profiles.filter((p) => p !== first.profile)].filter((p, i, all) => all.indexOf(p) === i).slice(0, MAX_PROFILES);
+  const parts = order.map((p) => Object.assign(p === first.profile ? first : parseRcconf(source, { profile: p, eachProfile: true }), { partName: `profile ${p}` }));
+  return Object.assign(first, { parts });
+}
+
 export function parseRcconf(source: SourceText, opts: RcconfOptions = {}): RcconfConfig {
   const vars = parseShVars(source.text);
   const env = vars.env;
@@ -82,8 +99,10 @@ export function parseRcconf(source: SourceText, opts: RcconfOptions = {}): Rccon
       kind: 'profiles',
       span: env.get('memcached_profiles')!.span,
       message:
-        `memcached_profiles starts one memcached per enabled profile and none without a profile; mchard checks profile ${show(profile)}` +
-        (others.length ? ` (not checked: ${others.map((p) => show(p)).join(', ')})` : ''),
+        opts.eachProfile && others.length
+          ? `memcached_profiles starts one memcached per enabled profile and none without a profile; mchard checks each profile as its own instance (${profiles.map((p) => show(p)).join(', ')})`
+          : `memcached_profiles starts one memcached per enabled profile and none without a profile; mchard checks profile ${show(profile)}` +
+            (others.length ? ` (not checked: ${others.map((p) => show(p)).join(', ')})` : ''),
       profile, others,
     });
   }
@@ -261,7 +280,7 @@ export const rcconfDialect: Dialect = {
   title: 'FreeBSD rc.conf (memcached_flags, memcached_user)',
   defaultUser: 'nobody',
   commentChars: '#',
-  parse: (source) => parseRcconf(source),
+  parse: (source) => parseAllProfiles(source),
   /** memcached_user for -u; otherwise inside the flags' value; otherwise the end of the file. */
   insertionPoint(config, letter) {
     const c = config as RcconfConfig;

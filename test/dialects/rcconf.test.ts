@@ -133,3 +133,13 @@ describe('rcconf: what the rules report, and where', () => {
     expect(findings(r, 'MC201')).toEqual([]);
   });
 });
+
+describe('memcached_profiles: each profile linted as its own instance', () => {
+  beforeAll(() => loadDialect('rcconf'));
+  it('a later profile on every interface is found (only the first enabled one was checked)', () => {
+    const text = 'memcached_enable="YES"\nmemcached_profiles="sessions cache"\nmemcached_sessions_flags="-l 127.0.0.1 -p 11212 -U 0"\nmemcached_cache_flags="-l 0.0.0.0 -p 11213 -U 0"\n';
+    const r = lintText(text, { dialect: 'rcconf', path: '/srv/freebsd/etc/rc.conf' });
+    expect(findings(r, 'MC101').map((f) => f.message)).toEqual(['-l 0.0.0.0 listens on every interface (TCP 0.0.0.0:11213)']);
+    expect((r.parts ?? []).map((p) => p.config.partName)).toEqual(['profile sessions', 'profile cache']);
+  });
+});

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { SourceText } from '../../src/source.js';
-import { parseRcconf } from '../../src/dialects/rcconf.js';
+import { parseAllProfiles, parseRcconf } from '../../src/dialects/rcconf.js';
 import { chooseDialect } from '../../src/dialects/detect.js';
 import { ROOT } from '../helpers/paths.js';
 
@@ -144,5 +144,21 @@ describe('FreeBSD rc.conf against sh, the rc.d script and rc.subr', () => {
     console.log(`rcconf: ${JSON.stringify(t)}`);
     expect(t.compared).toBeGreaterThan(outcomes.length / 3);
     expect(t.failures).toBeGreaterThan(0);
+  });
+});
+
+describe('memcached_profiles: every profile is an instance, each as the rc.d script starts it', () => {
+  const texts = [
+    'memcached_enable="YES"\nmemcached_flags="-l 127.0.0.1 -U 0"\nmemcached_profiles="sessions cache"\nmemcached_sessions_flags="-l 0.0.0.0 -p 11212"\nmemcached_cache_flags="-l 127.0.0.1 -p 11213 -U 0"\n',
+    'memcached_profiles="a b c"\nmemcached_a_enable="YES"\nmemcached_b_enable="NO"\nmemcached_flags="-m 64"\nmemcached_c_flags="-s /var/run/memcached/c.sock"\n',
+  ];
+  it.each(texts)('%j', (text) => {
+    const all = parseAllProfiles(new SourceText('/etc/rc.conf', text));
+    const parts = (all.parts ?? [all]) as ReturnType<typeof parseRcconf>[];
+    expect(parts.map((p) => p.profile).sort()).toEqual([...all.profiles].sort());
+    for (const p of parts) {
+      const real = shRun(text, p.profile);
+      expect({ profile: p.profile, argv: p.argv.map((a) => a.value), enabled: p.enabled }).toEqual({ profile: p.profile, argv: real.argv, enabled: real.enabled });
+    }
   });
 });
