@@ -276,26 +276,37 @@ const MAX_PROCESSES = 32;
  * with its own process_num; the file-level fields are the first's.
  */
 export function parseSupervisord(source: SourceText): SupervisordConfig {
-  const first = parseProcess(source, null);
-  const p = first.program;
-  if (!p?.command || !/%\(process_num\)/.test(p.command.value) || first.processes <= 1) return first;
-  const count = Math.min(first.processes, MAX_PROCESSES);
-  const parts = Array.from({ length: count }, (_, k) => {
-    const one = k === 0 ? first : parseProcess(source, first.processStart + k);
-    return Object.assign(one, { partName: `[${p.section}] process_num ${first.processStart + k}` });
-  });
-  if (first.processes > MAX_PROCESSES) {
+  const first = parseProcess(source, null, null);
+  const sections = first.memcachedSections;
+  /** One program's instances: one per process when its command names %(process_num), else one. */
+  const instancesOf = (base: ReturnType<typeof parseProcess>, section: string) => {
+    const p = base.program;
+    const many = !!p?.command && /%\(process_num\)/.test(p.command.value) && base.processes > 1;
+    if (!many) return [{ config: base, name: `[${section}]` }];
+    return Array.from({ length: base.processes }, (_, k) => ({
+      config: k === 0 ? base : parseProcess(source, base.processStart + k, section),
+      name: `[${section}] process_num ${base.processStart + k}`,
+    }));
+  };
+  const all = sections.flatMap((section, i) => instancesOf(i === 0 ? first : parseProcess(source, null, section), section));
+  if (all.length <= 1) return first;
+  const parts = all.slice(0, MAX_PROCESSES).map((x) => Object.assign(x.config, { partName: x.name }));
+  if (all.length > MAX_PROCESSES) {
     (first.notes as SupervisordNote[]).push({
       kind: 'other-program',
-      span: p.command.nameSpan,
-      message: `numprocs=${first.processes}: mchard checks the first ${MAX_PROCESSES} processes (process_num ${first.processStart} to ${first.processStart + MAX_PROCESSES - 1})`,
-      section: p.section,
+      span: first.program?.command?.nameSpan ?? { start: 0, end: 0 },
+      message: `the file starts ${all.length} memcached processes: mchard checks the first ${MAX_PROCESSES} (${parts.at(-1)!.partName} is the last checked)`,
+      section: first.program?.section ?? '',
     });
   }
   return Object.assign(first, { parts });
 }
 
-function parseProcess(source: SourceText, processNum: number | null): SupervisordConfig & { processes: number; processStart: number } {
+/**
+ * The file read for one memcached program (`section`; null: the first that runs memcached) and one of its
+ * processes (`processNum`; null: numprocs_start). `memcachedSections`: every program that runs memcached.
+ */
+function parseProcess(source: SourceText, processNum: number | null, section: string | null): SupervisordConfig & { processes: number; processStart: number; memcachedSections: string[] } {
   const text = source.text;
   const ini = parseIni(text);
   const notes: SupervisordNote[] = [];
@@ -380,9 +391,16 @@ function parseProcess(source: SourceText, processNum: number | null): Supervisor
   const hasWords = (p: SupervisordProgram) => !!p.words && p.words.length > 0;
   const runsMemcached = (p: SupervisordProgram) => hasWords(p) && isMemcachedProgram(p.words![0].value);
   const mentionsMemcached = (p: SupervisordProgram) => /memcached/.test(p.command?.value ?? '') || p.name === 'memcached';
-  const chosen = programs.find((p) => runsMemcached(p.prog)) ?? programs.find((p) => !hasWords(p.prog) && mentionsMemcached(p.prog)) ?? null;
+  const memcachedSections = programs.filter((p) => runsMemcached(p.prog)).map((p) => p.prog.section);
+  const chosen =
+    (section !== null ? programs.find((p) => p.prog.section === section) : undefined) ??
+    programs.find((p) => runsMemcached(p.prog)) ??
+    programs.find((p) => !hasWords(p.prog) && mentionsMemcached(p.prog)) ??
+    null;
+  // Every program that runs memcached is an instance of its own (parseSupervisord); a note is left only for
+  // one beyond those read.
   for (const p of programs) {
-    if (p === chosen || !runsMemcached(p.prog)) continue;
+    if (p === chosen || !runsMemcached(p.prog) || memcachedSections.indexOf(p.prog.section) < MAX_PROCESSES) continue;
     notes.push({
       kind: 'other-program',
       span: ini.sections.get(p.prog.section)!.headers[0],
@@ -441,7 +459,7 @@ function parseProcess(source: SourceText, processNum: number | null): Supervisor
   }
   return finish();
 
-  function finish(): SupervisordConfig & { processes: number; processStart: number } {
+  function finish(): SupervisordConfig & { processes: number; processStart: number; memcachedSections: string[] } {
     notes.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
     return {
     dialect: 'supervisord',
@@ -455,6 +473,7 @@ function parseProcess(source: SourceText, processNum: number | null): Supervisor
     lines: ini.lines,
     ini,
     program: chosen?.prog ?? null,
+    memcachedSections,
     processes: chosen?.numprocs ?? 1,
     processStart: chosen?.start ?? 0,
     print: () => ini.lines.map((l) => l.text + l.eol).join(''),

@@ -110,7 +110,10 @@ function build({ config, model, intents, label }: EditSession<SupervisordConfig>
   const output = applyEdits(text, charEdits, inserts, dominantEol(text));
 
   // Read it back the way supervisord does.
-  const after = parseSupervisord(new SourceText(config.source.path, output.text));
+  const whole = parseSupervisord(new SourceText(config.source.path, output.text));
+  // One of several memcached programs or processes (instances): the same one, read back.
+  const after = config.partName === undefined ? whole : ((whole.parts ?? [whole]) as SupervisordConfig[]).find((p) => p.partName === config.partName);
+  if (!after) throw new CannotEdit('the edit would change which programs run memcached');
   if (after.launchFailure) throw new CannotEdit(`supervisord would not start the edited program: ${after.launchFailure.reason}`);
   if (after.program?.section !== program.section) throw new CannotEdit('the edit would change which program runs memcached');
   if (after.startsAs !== config.startsAs) throw new CannotEdit('the edit would change the user memcached starts as');

@@ -87,11 +87,24 @@ describe('supervisord dialect: reading command=', () => {
     }
   });
 
-  it('checks the first program that runs memcached and notes the others', () => {
+  it('checks every program that runs memcached, each as an instance (the first is the file\'s own reading)', () => {
     const c = parse('[program:web]\ncommand=nginx\n[program:cache1]\ncommand=memcached -p 1\n[program:cache2]\ncommand=/opt/bin/memcached -p 2\n');
     expect(c.program?.section).toBe('program:cache1');
     expect(c.argv.map((t) => t.value)).toEqual(['-p', '1']);
-    expect(c.notes.filter((n) => n.kind === 'other-program').map((n) => (n.kind === 'other-program' ? n.section : null))).toEqual(['program:cache2']);
+    expect((c.parts ?? []).map((p) => [p.partName, p.argv.map((t) => t.value)])).toEqual([
+      ['[program:cache1]', ['-p', '1']],
+      ['[program:cache2]', ['-p', '2']],
+    ]);
+    expect(c.notes.filter((n) => n.kind === 'other-program')).toEqual([]);
+  });
+
+  it('a second program on every interface is reported (only the first was checked)', async () => {
+    await loadDialect('supervisord');
+    const r = lintText('[program:mc1]\ncommand=/usr/bin/memcached -u memcache -l 127.0.0.1 -p 11211 -U 0\n\n[program:mc2]\ncommand=/usr/bin/memcached -u memcache -l 0.0.0.0 -p 11212\n', {
+      dialect: 'supervisord',
+      path: '/srv/supervisor/conf.d/memcached.conf',
+    });
+    expect(findings(r, 'MC101').map((f) => [f.line, f.message])).toEqual([[5, '-l 0.0.0.0 listens on every interface (TCP 0.0.0.0:11212)']]);
   });
 
   it('prints every file back byte for byte', () => {

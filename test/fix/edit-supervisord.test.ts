@@ -43,3 +43,15 @@ describe('supervisord editor', () => {
     expect(p.changed).toBe(false);
   });
 });
+
+describe('several programs that run memcached', () => {
+  beforeAll(() => loadDialect('supervisord'));
+  it('the second one is fixed in its own command=, the first left as it is; the result re-reads clean', () => {
+    const text = '[program:mc1]\ncommand=/usr/bin/memcached -u memcache -l 127.0.0.1 -p 11211 -U 0\n\n[program:mc2]\ncommand=/usr/bin/memcached -u memcache -l 0.0.0.0 -p 11212\n';
+    const p = fix(text);
+    expect(p.failed).toEqual([]);
+    expect(p.text).toContain('[program:mc1]\ncommand=/usr/bin/memcached -u memcache -l 127.0.0.1 -p 11211 -U 0\n');
+    expect(p.text).toContain('command=/usr/bin/memcached -u memcache -l 127.0.0.1 -p 11212 -U 0\n');
+    expect(lintText(p.text, { dialect: 'supervisord', path: PATH }).findings.filter((f) => f.fix)).toEqual([]);
+  });
+});
