@@ -169,6 +169,23 @@ export interface ComposeConfig extends ParsedConfig<ComposeNote> {
   readonly dialect: 'compose';
   readonly document: Document | null;
   readonly service: ComposeService | null;
+  /** Every service that runs memcached, in the file's order (each an instance of the file: parseComposeFile). */
+  readonly memcachedServices?: readonly string[];
+}
+
+/** The most memcached services read one by one; beyond, the notes name the ones not checked. */
+const MAX_SERVICES = 32;
+
+/**
+ * A Compose file: every service that runs memcached is an instance of the file (`parts`, as a manifest's
+ * workloads), read on its own; the file-level fields are the first's.
+ */
+export function parseComposeFile(source: SourceText, context?: ParseContext): ComposeConfig {
+  const first = parseCompose(source, context, null);
+  const names = first.memcachedServices ?? [];
+  if (names.length <= 1 || !first.service) return first;
+  const parts = names.slice(0, MAX_SERVICES).map((n) => Object.assign(n === first.service!.name ? first : parseCompose(source, context, n), { partName: `service ${n}` }));
+  return Object.assign(first, { parts });
 }
 
 /** The image a service names, identified; a reference built from variables keeps its family, but not its release. */
@@ -447,7 +464,8 @@ function extendsChain(doc: Document, services: unknown, start: YAMLMap): Extends
   }
 }
 
-export function parseCompose(source: SourceText, context?: ParseContext): ComposeConfig {
+/** The file read for one memcached service (`serviceName`; null: the first that runs memcached). */
+export function parseCompose(source: SourceText, context?: ParseContext, serviceName: string | null = null): ComposeConfig {
   const text = source.text;
   const depth = yamlNestingBound(text);
   if (depth > MAX_YAML_DEPTH) {
@@ -621,11 +639,12 @@ export function parseCompose(source: SourceText, context?: ParseContext): Compos
   }
 
   const other = found.length === 0 ? (others[0] ?? null) : null;
-  const service = found[0] ?? other?.svc ?? (found.length === 0 ? (extendedOnly[0] ?? fragments[0] ?? null) : null);
+  const service = (serviceName !== null ? found.find((f) => f.name === serviceName) : undefined) ?? found[0] ?? other?.svc ?? (found.length === 0 ? (extendedOnly[0] ?? fragments[0] ?? null) : null);
   const fragment = service !== null && !other && fragments.includes(service);
   const ext = service ? chainOf(service.node).external : null;
-  for (const other of found.slice(1)) {
-    notes.push({ kind: 'other-service', span: other.keySpan, message: `service ${other.name} also runs memcached; mchard checks only ${service!.name} (the first one)`, service: other.name });
+  // Every service that runs memcached is an instance of its own (parseComposeFile); one beyond those read is noted.
+  for (const other of found.slice(MAX_SERVICES)) {
+    notes.push({ kind: 'other-service', span: other.keySpan, message: `service ${other.name} also runs memcached; mchard checks the first ${MAX_SERVICES} services that do`, service: other.name });
   }
   let argv: ArgToken[] = [];
   let startsAs: string | undefined;
@@ -785,6 +804,7 @@ export function parseCompose(source: SourceText, context?: ParseContext): Compos
     ...(service?.imageInfo ? { image: { info: service.imageInfo, span: spanOf(get(service.node, 'image') as Node) } } : {}),
     document: doc,
     service,
+    memcachedServices: found.map((f) => f.name),
   };
 }
 
@@ -825,7 +845,7 @@ export const composeDialect: Dialect = {
   title: 'docker-compose service command:',
   defaultUser: 'memcache',
   commentChars: '#',
-  parse: (source, context) => parseCompose(source, context),
+  parse: (source, context) => parseComposeFile(source, context),
   bracesAreData: bracesInLabelsOnly,
   /** The end of the last `command:` word that memcached receives; without a command, the service key. */
   insertionPoint(config) {

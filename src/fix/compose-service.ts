@@ -34,7 +34,10 @@ export function newServiceKey(config: ComposeConfig, what: string): { indent: st
 /** The edited file, re-read; `key` is the service's key the editor changed, `what` names it in a refusal. */
 export function rereadCompose(config: ComposeConfig, edited: string, key: 'command' | 'environment', what: string): ComposeConfig {
   // The compose module is loaded (it parsed `config`); importing it here would load YAML for every fix.
-  const after = dialectOf('compose').parse(new SourceText(config.source.path, edited)) as ComposeConfig;
+  const whole = dialectOf('compose').parse(new SourceText(config.source.path, edited)) as ComposeConfig;
+  // One of several memcached services (instances): the same one, read back.
+  const after = config.partName === undefined ? whole : ((whole.parts ?? [whole]) as ComposeConfig[]).find((p) => p.partName === config.partName);
+  if (!after) throw new CannotEdit('the edit would change which services run memcached');
   if (after.launchFailure) throw new CannotEdit(`Compose would not start the edited service: ${after.launchFailure.reason}`);
   if (after.service?.name !== config.service!.name) throw new CannotEdit('the edit would change which service runs memcached');
   const strip = (c: ComposeConfig) => {

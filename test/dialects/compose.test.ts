@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { parseDocument } from 'yaml';
 import { SourceText } from '../../src/source.js';
-import { parseCompose, type ComposeConfig } from '../../src/dialects/compose.js';
+import { parseCompose, parseComposeFile, type ComposeConfig } from '../../src/dialects/compose.js';
 import { goShellwords, interpolate, scalarChars } from '../../src/dialects/compose-words.js';
 import { literalChars, valueOf } from '../../src/dialects/sourced.js';
 import { chooseDialect } from '../../src/dialects/detect.js';
@@ -91,10 +91,20 @@ describe('compose dialect: which argv memcached gets', () => {
     expect(c.argvExact).toBe(false);
   });
 
-  it('notes text Compose drops and services it does not check', () => {
-    const c = parse(svc('image: memcached\ncommand: memcached -m 64 > /log') + '  other:\n    image: memcached:1.5\n');
+  it('notes text Compose drops; checks every service that runs memcached, each as an instance', () => {
+    const c = parseComposeFile(new SourceText(PATH, svc('image: memcached\ncommand: memcached -m 64 > /log') + '  other:\n    image: memcached:1.5\n'));
     expect(c.argv.map((t) => t.value)).toEqual(['-m', '64']);
-    expect(c.notes.map((n) => n.kind)).toEqual(expect.arrayContaining(['dropped-text', 'other-service']));
+    expect(c.notes.map((n) => n.kind)).toEqual(expect.arrayContaining(['dropped-text']));
+    expect(c.notes.map((n) => n.kind)).not.toContain('other-service');
+    expect((c.parts ?? []).map((p) => p.partName)).toEqual(['service cache', 'service other']);
+  });
+
+  it('a second memcached service published on every host interface is reported (only the first was checked)', async () => {
+    await loadDialect('compose');
+    const text = 'services:\n  a:\n    image: memcached:1.6.21\n    command: memcached -l 127.0.0.1 -U 0\n  b:\n    image: memcached:1.6.21\n    ports: ["11212:11211"]\n';
+    const r = lintText(text, { dialect: 'compose', path: '/srv/app/docker-compose.yml' });
+    expect(findings(r, 'MC101').map((f) => f.line)).toEqual([5]);
+    expect(findings(r, 'MC101')[0].message).toContain('ports: publishes it on every interface of the host (11212:11211)');
   });
 
   it('turns invalid YAML, a bad command and a file without memcached into MC001, never a crash', () => {
