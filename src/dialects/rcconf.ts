@@ -76,7 +76,8 @@ const MAX_PROFILES = 32;
  */
 export function parseAllProfiles(source: SourceText): RcconfConfig {
   const first = parseRcconf(source, { eachProfile: true });
-  if (first.profiles.length <= 1 || first.profile === null) return parseRcconf(source);
+  // With one profile or none the note reads as for a single instance: the first reading is the file's.
+  if (first.profiles.length <= 1 || first.profile === null) return first;
   const order = [first.profile, ...first.profiles.filter((p) => p !== first.profile)].filter((p, i, all) => all.indexOf(p) === i).slice(0, MAX_PROFILES);
   const parts = order.map((p) => Object.assign(p === first.profile ? first : parseRcconf(source, { profile: p, eachProfile: true }), { partName: `profile ${p}` }));
   return Object.assign(first, { parts });
