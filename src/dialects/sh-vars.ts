@@ -207,6 +207,11 @@ export function parseShVars(text: string): ShVarsFile {
    * The expansion starting at k (`$`): its characters and the index after it. `literal` is set when the `$`
    * starts nothing and stands for itself.
    */
+  /** A shell command after the variable's assignment (`unset PORT`, `. file`) may have changed it: mchard does not run it. */
+  const changedBy = (a: { span: { end: number }; name: string }): string | undefined => {
+    const c = commands.find((x) => x.span.start > a.span.end);
+    return c ? `line ${c.line} runs a shell command (${show(c.text)}), which may change ${a.name}; mchard does not run it` : undefined;
+  };
   const expand = (k: number, unquoted: boolean): { chars: ValueChar[]; end: number; inexact?: string; literal?: boolean } => {
     const d = text[k + 1] ?? '';
     const literalText = (end: number, why: string) => ({
@@ -219,7 +224,7 @@ export function parseShVars(text: string): ShVarsFile {
       if (!a) {
         return { chars: [], end, inexact: why ?? `${show(text.slice(k, end))}: ${name} is not set in this file, so its value comes from the service's environment` };
       }
-      return { chars: a.chars.map((c) => ({ ch: c.ch, start: k, end, unquoted })), end, inexact: a.exact ? undefined : a.inexact };
+      return { chars: a.chars.map((c) => ({ ch: c.ch, start: k, end, unquoted })), end, inexact: a.exact ? changedBy(a) : a.inexact };
     };
     if (d === '(') return literalText(closeParen(k), `${show(text.slice(k, closeParen(k)))} is a command substitution or arithmetic the shell evaluates`);
     if (d === '{') {
@@ -243,7 +248,7 @@ export function parseShVars(text: string): ShVarsFile {
         return { chars: plus ? [] : wordChars, end, inexact: `${show(text.slice(k, end))}: ${name} is not set in this file, so its value comes from the service's environment` };
       }
       // Which branch is taken depends on the value: an inexact value makes the result inexact too.
-      const why = a.exact ? undefined : a.inexact;
+      const why = a.exact ? changedBy(a) : a.inexact;
       if (plus) return { chars: set ? wordChars : [], end, inexact: why };
       return set ? valueOf(name, end) : { chars: wordChars, end, inexact: why };
     }

@@ -124,6 +124,12 @@ describe('OpenRC conf.d against sh and the init scripts', () => {
     expect(tally(outcomes).compared).toBe(outcomes.length);
   });
 
+  it("a variable expanded after a shell command that may change it is the host's (fast-check's counterexample: unset, then \"$PORT\")", () => {
+    for (const script of ['gentoo', 'alpine'] as const) {
+      compare('MEMCACHED_BINARY="/usr/bin/memcached"\nPORT="11211"\nunset PORT\nMEMCACHED_BINARY="$PORT"', script);
+    }
+  });
+
   it('gives an instance its own pid file (conf.d/memcached.NAME)', () => {
     // Every variable the scripts read, so that nothing comes from /etc/conf.d/memcached (sourced first on a host).
     const text = 'MEMCACHED_BINARY="/usr/bin/memcached"\nPORT="11311"\nUDPPORT="0"\nLISTENON="127.0.0.1"\nMEMUSAGE="64"\nMAXCONN="1024"\nMEMCACHED_RUNAS="memcached"\nPIDBASE=""\nSOCKET=""\nMISC_OPTS=""\n';
