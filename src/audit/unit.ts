@@ -3,7 +3,8 @@
  * reads: `memcached.service` reads Debian's /etc/memcached.conf or RHEL's /etc/sysconfig/memcached;
  * Debian's template `memcached@NAME.service` reads /etc/memcached_NAME.conf.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dropInsOf, SYSTEM_UNIT_DIRS } from '../system/unit-files.js';
 
 const UNIT = /^memcached(@[^/]+)?\.service$/;
 
@@ -50,7 +51,7 @@ export function systemdUnitOfCgroup(cgroup: string): string | null {
 }
 
 /** Where systemd looks for unit files, first found first (systemd.unit(5), the system manager's paths). */
-export const UNIT_DIRS = ['/etc/systemd/system', '/run/systemd/system', '/usr/local/lib/systemd/system', '/lib/systemd/system', '/usr/lib/systemd/system'];
+export const UNIT_DIRS = SYSTEM_UNIT_DIRS;
 
 /** The first unit file of that name in `dirs`, its text (up to 256 KiB), or null. */
 function unitText(name: string, dirs: readonly string[]): string | null {
@@ -66,28 +67,9 @@ function unitText(name: string, dirs: readonly string[]): string | null {
   return null;
 }
 
-/** Whether a drop-in of `names` (in any of `dirs`) sets the command or the environment files. */
+/** Whether a drop-in of `names` (in any of `dirs`) sets the command or the environment files (one not read: it may). */
 function dropInChangesCommand(names: readonly string[], dirs: readonly string[]): boolean {
-  for (const d of dirs) {
-    for (const n of names) {
-      let entries: string[];
-      try {
-        entries = readdirSync(`${d}/${n}.d`).filter((e) => e.endsWith('.conf'));
-      } catch {
-        continue;
-      }
-      for (const e of entries) {
-        let text = '';
-        try {
-          text = readFileSync(`${d}/${n}.d/${e}`, 'utf8');
-        } catch {
-          return true; // unreadable: it may
-        }
-        if (/^[ \t]*(ExecStart|EnvironmentFile)[ \t]*=/m.test(text)) return true;
-      }
-    }
-  }
-  return false;
+  return dropInsOf(names, dirs).some((d) => !d.read || d.keys.some((k) => /\.(ExecStart|EnvironmentFile)$/.test(k)));
 }
 
 /**

@@ -74,15 +74,14 @@ export function systemProgram(name: string): string | null {
 export function privateGroup(gid: number, uid: number, files = { passwd: '/etc/passwd', group: '/etc/group' }): boolean {
   if (uid === 0) return false;
   try {
-    let mine = false;
-    for (const line of readFileSync(files.passwd, 'utf8').split('\n')) {
-      const f = line.split(':');
-      if (f.length < 4 || Number(f[3]) !== gid) continue;
-      if (Number(f[2]) !== uid) return false;
-      mine = true;
-    }
-    if (!mine) return false;
-    const me = readFileSync(files.passwd, 'utf8').split('\n').map((l) => l.split(':')).find((f) => Number(f[2]) === uid)?.[0];
+    const users = readFileSync(files.passwd, 'utf8')
+      .split('\n')
+      .map((l) => l.split(':'))
+      .filter((f) => f.length >= 4);
+    // Its primary group to this user alone.
+    const primary = users.filter((f) => Number(f[3]) === gid);
+    if (primary.length === 0 || primary.some((f) => Number(f[2]) !== uid)) return false;
+    const me = primary[0][0];
     for (const line of readFileSync(files.group, 'utf8').split('\n')) {
       const f = line.split(':');
       if (f.length < 4 || Number(f[2]) !== gid) continue;

@@ -1,0 +1,116 @@
+/**
+ * systemd's unit files as mchard reads them from beside a unit or from the system's folders: where systemd
+ * looks (its load path), the drop-ins it merges into a unit (only the keys each sets, never its values), and
+ * the unit of the same name it loads instead. Lint, fix, inspect and the language server (src/cli/companions.ts)
+ * and audit (src/audit/unit.ts) read them through here alike.
+ */
+import { lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
+import { readRegularFile } from '../input.js';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { UnitDropIn } from '../dialects/types.js';
+
+/** The folders systemd reads the system manager's units from (systemd.unit(5), "unit load path"), highest first. */
+export const SYSTEM_UNIT_DIRS = ['/etc/systemd/system', '/run/systemd/system', '/usr/local/lib/systemd/system', '/usr/lib/systemd/system', '/lib/systemd/system'];
+
+/**
+ * The drop-ins systemd merges into the unit at `path` (a `NAME.service` file; none for a drop-in itself or
+ * standard input): `NAME.service.d/*.conf` beside it, and for a unit in one of systemd's own folders, that
+ * folder in each of them, with the template's `NAME@.service.d` for an instance. Each is read as a regular
+ * file of at most 64 KiB, never through a symbolic link; only the keys it sets are kept (its values are
+ * never shown). One that cannot be read that way is listed with `read: false`: it may set anything.
+ */
+export function unitDropInsOf(path: string): UnitDropIn[] {
+  const base = basename(path);
+  if (path === '-' || !/^[^/]+\.service$/.test(base) || /\.service\.d$/.test(dirname(path))) return [];
+  const names = [base];
+  const instance = /^([^@]+@)[^@]+(\.service)$/.exec(base);
+  if (instance) names.push(`${instance[1]}${instance[2]}`);
+  const here = dirname(resolve(path));
+  return dropInsOf(names, SYSTEM_UNIT_DIRS.includes(here) ? SYSTEM_UNIT_DIRS : [dirname(path)]);
+}
+
+/**
+ * The drop-ins of the units `names` (`NAME.d/*.conf`) in `dirs`, in the order systemd reads them (a drop-in
+ * of the same name in a folder read earlier hides a later one), each read as readDropIn does.
+ */
+export function dropInsOf(names: readonly string[], dirs: readonly string[]): UnitDropIn[] {
+  const out: UnitDropIn[] = [];
+  const seen = new Set<string>();
+  for (const dir of dirs) {
+    for (const name of names) {
+      const folder = join(dir, `${name}.d`);
+      let entries: string[];
+      try {
+        entries = readdirSync(folder).filter((e) => e.endsWith('.conf')).sort();
+      } catch {
+        continue;
+      }
+      for (const e of entries) {
+        // A drop-in of the same name in a folder read earlier hides this one (systemd.unit(5)).
+        if (seen.has(`${name}/${e}`)) continue;
+        seen.add(`${name}/${e}`);
+        out.push(readDropIn(join(folder, e)));
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * For a unit in one of systemd's own folders: the unit of the same name in a folder systemd reads first,
+ * which it loads instead (`masked`: a link to /dev/null there, so it starts neither); null when there is
+ * none (or the file is not in one of those folders).
+ */
+export function unitShadowOf(path: string): { path: string; masked: boolean } | null {
+  const base = basename(path);
+  const here = dirname(resolve(path));
+  const at = SYSTEM_UNIT_DIRS.indexOf(here);
+  if (at <= 0 || !/^[^/]+\.service$/.test(base)) return null;
+  let self: { dev: number; ino: number } | null = null;
+  try {
+    self = statSync(path);
+  } catch {
+    // not there: any earlier one shadows it
+  }
+  for (const dir of SYSTEM_UNIT_DIRS.slice(0, at)) {
+    const other = join(dir, base);
+    try {
+      const l = lstatSync(other);
+      if (l.isSymbolicLink() && readlinkSync(other) === '/dev/null') return { path: other, masked: true };
+      const st = statSync(other);
+      // The same file under another name (/lib is /usr/lib on a merged /usr): not another unit.
+      if (self && st.dev === self.dev && st.ino === self.ino) continue;
+      return { path: other, masked: false };
+    } catch {
+      // none there
+    }
+  }
+  return null;
+}
+
+function readDropIn(path: string): UnitDropIn {
+  let text: string;
+  try {
+    text = readRegularFile(path, 64 * 1024, { noFollow: 'not read' }).toString('utf8');
+  } catch {
+    return { path, read: false, keys: [] };
+  }
+  // The keys it sets, by section: `Service.ExecStart`. A line continued with a backslash is one value.
+  const keys = new Set<string>();
+  let section = '';
+  let continued = false;
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    const wasContinued = continued;
+    continued = line.endsWith('\\');
+    if (wasContinued || line === '' || line.startsWith('#') || line.startsWith(';')) continue;
+    const head = /^\[([^\]]+)\]$/.exec(line);
+    if (head) {
+      section = head[1];
+      continue;
+    }
+    const eq = line.indexOf('=');
+    if (eq > 0) keys.add(`${section}.${line.slice(0, eq).trim()}`);
+  }
+  return { path, read: true, keys: [...keys].sort() };
+}
