@@ -114,3 +114,15 @@ function readDropIn(path: string): UnitDropIn {
   }
   return { path, read: true, keys: [...keys].sort() };
 }
+
+
+/**
+ * The distributions' option files a packaged memcached.service reads (`/etc/memcached.conf`,
+ * `/etc/sysconfig/memcached`), by absolute path: which one `path` names, or null. Cheap: a lint of any other
+ * file asks no more (src/system/host-unit.ts reads the host's units for these two).
+ */
+export function packagedOptionFile(path: string): '/etc/memcached.conf' | '/etc/sysconfig/memcached' | null {
+  if (!path.endsWith('memcached.conf') && !path.endsWith('memcached')) return null;
+  const file = resolve(path);
+  return file === '/etc/memcached.conf' || file === '/etc/sysconfig/memcached' ? file : null;
+}

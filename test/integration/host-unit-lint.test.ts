@@ -1,0 +1,80 @@
+/**
+ * /etc/memcached.conf on a host whose memcached.service does not run Debian's wrapper with it (an
+ * administrator's unit in /etc/systemd/system, a drop-in that sets ExecStart=, a masked unit): linted as
+ * the package's unit would read it, it read as hardened (or fixed, and "restarted") while the service ran
+ * other options. With the real memcached package's file and unit, in a mount namespace of the test's own:
+ * tmpfs over /etc/systemd/system and /run/systemd (systemd is not PID 1 here: /run/systemd/system, the
+ * folder sd_booted(3) looks for, is made there), and the package's default file, with -l 0.0.0.0, bound
+ * over /etc/memcached.conf. The machine's own files are never touched.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BIN, ensureBuilt } from '../cli/helpers.js';
+
+const PACKAGED = '/lib/systemd/system/memcached.service';
+const DEFAULT = '/usr/share/memcached/memcached.conf.default';
+const usable = process.getuid?.() === 0 && existsSync('/usr/bin/unshare') && existsSync(PACKAGED) && existsSync(DEFAULT) && existsSync('/etc/memcached.conf') && existsSync('/run/systemd');
+if (!usable) console.warn(`host-unit-lint: skipped (needs root, unshare and the memcached package: ${PACKAGED}, ${DEFAULT})`);
+const maybe = usable ? describe : describe.skip;
+
+let dir: string;
+beforeAll(() => {
+  if (!usable) return;
+  ensureBuilt();
+  dir = mkdtempSync(join(tmpdir(), 'mchard-host-unit-'));
+  writeFileSync(join(dir, 'memcached.conf'), readFileSync(DEFAULT, 'utf8').replace(/^-l 127\.0\.0\.1$/m, '-l 0.0.0.0'));
+});
+afterAll(() => dir && rmSync(dir, { recursive: true, force: true }));
+
+function run(setup: string, booted: boolean, ...args: string[]) {
+  const script =
+    `set -e; mount -t tmpfs tmpfs /etc/systemd/system; mount -t tmpfs tmpfs /run/systemd; ${booted ? 'mkdir /run/systemd/system;' : ''} ` +
+    `mount --bind ${dir}/memcached.conf /etc/memcached.conf; ${setup}; set +e; "$@"; echo "--- rc $?"`;
+  const r = spawnSync('unshare', ['-m', '--propagation', 'private', '--', 'sh', '-c', script, 'sh', process.execPath, BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', MCHARD_CODE_CACHE: 'off' },
+    cwd: '/',
+    timeout: 30_000,
+  });
+  const at = r.stdout.lastIndexOf('--- rc ');
+  if (at < 0) throw new Error(`no result: ${r.stderr}`);
+  return { out: r.stdout.slice(0, at), rc: Number(r.stdout.slice(at + 7).trim()) };
+}
+function lint(setup: string, booted = true) {
+  const { out } = run(setup, booted, 'lint', '--format', 'json', '/etc/memcached.conf');
+  return (JSON.parse(out).files[0].findings as { ruleId: string; message: string }[]).map((f) => f.ruleId);
+}
+const ADMIN_UNIT = `printf '[Service]\\nUser=memcache\\nExecStart=/usr/bin/memcached -l 127.0.0.1 -U 0\\n' > /etc/systemd/system/memcached.service`;
+
+maybe('/etc/memcached.conf and the memcached.service systemd loads on the host', () => {
+  it("the package's unit: the file's options are checked (MC101 for -l 0.0.0.0)", () => {
+    expect(lint('true')).toContain('MC101');
+  });
+
+  it("an administrator's unit that runs memcached itself: the file's options are not what runs (MC910 names the unit), nothing to fix", () => {
+    const ids = lint(ADMIN_UNIT);
+    expect(ids).toContain('MC910');
+    expect(ids).not.toContain('MC101');
+    const inspect = run(ADMIN_UNIT, true, 'inspect', '/etc/memcached.conf').out;
+    expect(inspect).toMatch(/starts +unknown: systemd loads \/etc\/systemd\/system\/memcached\.service for memcached\.service on this host, and it runs memcached itself/);
+    expect(inspect).toMatch(/listens +unknown/);
+    const fix = run(`${ADMIN_UNIT}; cp /etc/memcached.conf ${dir}/before`, true, 'fix', '--yes', '--no-restart', '/etc/memcached.conf');
+    expect(fix.out).toMatch(/^nothing to fix in \/etc\/memcached\.conf$/m);
+    expect(readFileSync(join(dir, 'memcached.conf'), 'utf8')).toBe(readFileSync(join(dir, 'before'), 'utf8'));
+  });
+
+  it('a drop-in that sets ExecStart=, and a masked unit: named, not guessed', () => {
+    const dropIn = lint(`mkdir /etc/systemd/system/memcached.service.d; printf '[Service]\\nExecStart=\\nExecStart=/usr/bin/memcached\\n' > /etc/systemd/system/memcached.service.d/override.conf`);
+    expect(dropIn).toContain('MC910');
+    expect(dropIn).not.toContain('MC101');
+    const masked = lint('ln -s /dev/null /etc/systemd/system/memcached.service');
+    expect(masked).toContain('MC910');
+    expect(masked).not.toContain('MC101');
+  });
+
+  it('a host systemd does not run (no /run/systemd/system): the SysV script reads the file, so its options are checked', () => {
+    expect(lint(ADMIN_UNIT, false)).toContain('MC101');
+  });
+});
