@@ -93,7 +93,8 @@ export function hostUnitReading(file: '/etc/memcached.conf' | '/etc/sysconfig/me
       return { unit, path: at, reads: null, why: `systemd loads ${at} for ${unit} on this host, which mchard cannot read (${e instanceof Error ? e.message : String(e)}): whether the running memcached reads this file is that unit's to say` };
     }
     const lintIt = `lint that unit (mchard lint ${at})`;
-    const commandKeys = kind === 'debian' ? ['Service.ExecStart'] : ['Service.ExecStart', 'Service.EnvironmentFile'];
+    // Debian's wrapper exits at once for any user but root: a drop-in's User= decides whether memcached starts.
+    const commandKeys = kind === 'debian' ? ['Service.ExecStart', 'Service.User'] : ['Service.ExecStart', 'Service.EnvironmentFile'];
     const dropIn = dropInsOf([unit], dirs).find((d) => !d.read || d.keys.some((k) => commandKeys.includes(k)));
     if (dropIn) {
       return {
@@ -101,7 +102,7 @@ export function hostUnitReading(file: '/etc/memcached.conf' | '/etc/sysconfig/me
         path: dropIn.path,
         reads: null,
         why:
-          `systemd merges ${dropIn.path} into ${unit} on this host, which ${dropIn.read ? `sets ${commandKeys.map((k) => `${k.slice(8)}=`).join(' or ')}` : 'mchard cannot read'}: ` +
+          `systemd merges ${dropIn.path} into ${unit} on this host, which ${dropIn.read ? `sets ${dropIn.keys.filter((k) => commandKeys.includes(k)).map((k) => `${k.slice(8)}=`).join(' and ')}` : 'mchard cannot read'}: ` +
           `whether the running memcached reads this file is that drop-in's to say (systemctl cat ${unit} shows the merged unit; mchard lint ${dropIn.path})`,
       };
     }
@@ -118,6 +119,12 @@ export function hostUnitReading(file: '/etc/memcached.conf' | '/etc/sysconfig/me
     const loads = `systemd loads ${at} for ${unit} on this host, and it`;
     if (kind === 'debian') {
       if (name === 'systemd-memcached-wrapper') {
+        // "Only root wants to run systemd-memcached-wrapper": it exits before reading any file unless its real or
+        // effective user is root, which a User= other than root makes it not be (the "+" and "!" prefixes run it as root).
+        const user = serviceValues(text, 'User').at(-1);
+        if (user !== undefined && user !== 'root' && user !== '0' && !/[+!]/.test(prefix)) {
+          return { unit, path: at, reads: false, why: `${loads} runs Debian's wrapper as User=${user}, and the wrapper exits at once for any user but root ("Only root wants to run systemd-memcached-wrapper"): memcached never starts from this file; ${lintIt}` };
+        }
         // The wrapper takes a file only when given exactly one argument; otherwise it reads /etc/memcached.conf.
         const arg = args.length === 1 ? args[0].replace(/^(["'])(.*)\1$/, '$2') : undefined;
         if (arg !== undefined && /[%$\\]/.test(arg)) return { unit, path: at, reads: null, why: `${loads} runs Debian's wrapper with ${arg}, which systemd expands: whether that is this file is that unit's to say; ${lintIt}` };

@@ -74,6 +74,16 @@ maybe('/etc/memcached.conf and the memcached.service systemd loads on the host',
     expect(masked).not.toContain('MC101');
   });
 
+  it("a unit that runs Debian's wrapper as another user than root: the real wrapper exits at once, so memcached never starts from the file", () => {
+    const wrapper = '/usr/share/memcached/scripts/systemd-memcached-wrapper';
+    // What systemd would run with User=memcache: the wrapper, as that user. It exits before reading any file.
+    const r = spawnSync('timeout', ['10', 'setpriv', '--reuid=memcache', '--regid=memcache', '--clear-groups', wrapper, '/etc/memcached.conf'], { encoding: 'utf8' });
+    expect({ status: r.status, err: r.stderr }).toEqual({ status: 0, err: 'Only root wants to run systemd-memcached-wrapper.\n' });
+    const ids = lint(`printf '[Service]\\nUser=memcache\\nExecStart=${wrapper} /etc/memcached.conf\\n' > /etc/systemd/system/memcached.service`);
+    expect(ids).toContain('MC910');
+    expect(ids).not.toContain('MC101');
+  });
+
   it('a host systemd does not run (no /run/systemd/system): the SysV script reads the file, so its options are checked', () => {
     expect(lint(ADMIN_UNIT, false)).toContain('MC101');
   });

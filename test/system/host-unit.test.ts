@@ -26,6 +26,12 @@ beforeEach(() => {
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 const booted = () => true;
+/** Debian's own unit when installed, else one with its command line (the test's own). */
+function DEBIAN_UNIT_OR_WRAPPER(): string {
+  if (existsSync(DEBIAN_UNIT)) return DEBIAN_UNIT;
+  writeFileSync(join(root, 'debian.service'), '[Service]\nExecStart=/usr/share/memcached/scripts/systemd-memcached-wrapper /etc/memcached.conf\n');
+  return join(root, 'debian.service');
+}
 function unit(text: string, dir = lib) {
   writeFileSync(join(dir, 'memcached.service'), text);
 }
@@ -102,6 +108,11 @@ describe('hostUnitReading', () => {
     expect(read('/etc/memcached.conf')).toMatchObject({ reads: false });
     writeFileSync(join(etc, 'memcached.service.d', 'override.conf'), '[Service]\nExecStart=\nExecStart=/usr/bin/memcached -l 0.0.0.0\n');
     expect(read('/etc/memcached.conf')).toMatchObject({ reads: null, why: expect.stringContaining('sets ExecStart=') });
+    rmSync(join(etc, 'memcached.service.d', 'override.conf'));
+    unit(readFileSync(DEBIAN_UNIT_OR_WRAPPER(), 'utf8'));
+    expect(read('/etc/memcached.conf')).toMatchObject({ reads: true });
+    writeFileSync(join(etc, 'memcached.service.d', 'user.conf'), '[Service]\nUser=memcache\n');
+    expect(read('/etc/memcached.conf')).toMatchObject({ reads: null, why: expect.stringContaining('which sets User=:') });
   });
 
   it("Debian's wrapper: its one argument is the file, none or several mean /etc/memcached.conf", () => {
@@ -119,6 +130,13 @@ describe('hostUnitReading', () => {
     }
     unit('[Service]\nExecStart=-@/usr/share/memcached/scripts/systemd-memcached-wrapper wrapper /etc/other.conf\n', etc);
     expect(read('/etc/memcached.conf')).toMatchObject({ reads: false, why: expect.stringContaining('/etc/other.conf') });
+    // The wrapper refuses any user but root ("Only root wants to run systemd-memcached-wrapper").
+    unit('[Service]\nUser=memcache\nExecStart=/usr/share/memcached/scripts/systemd-memcached-wrapper /etc/memcached.conf\n', etc);
+    expect(read('/etc/memcached.conf')).toMatchObject({ reads: false, why: expect.stringContaining('as User=memcache') });
+    unit('[Service]\nUser=memcache\nExecStart=+/usr/share/memcached/scripts/systemd-memcached-wrapper /etc/memcached.conf\n', etc);
+    expect(read('/etc/memcached.conf')).toMatchObject({ reads: true });
+    unit('[Service]\nUser=root\nExecStart=/usr/share/memcached/scripts/systemd-memcached-wrapper /etc/memcached.conf\n', etc);
+    expect(read('/etc/memcached.conf')).toMatchObject({ reads: true });
     unit('[Service]\nExecStart=/bin/sh -c "exec /usr/share/memcached/scripts/systemd-memcached-wrapper"\n', etc);
     expect(read('/etc/memcached.conf')).toMatchObject({ reads: null, why: expect.stringContaining('runs /bin/sh') });
   });
