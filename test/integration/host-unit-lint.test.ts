@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { BIN, ensureBuilt } from '../cli/helpers.js';
 
 const PACKAGED = '/lib/systemd/system/memcached.service';
+const INIT_SCRIPT = '/etc/init.d/memcached';
 const DEFAULT = '/usr/share/memcached/memcached.conf.default';
 const usable = process.getuid?.() === 0 && existsSync('/usr/bin/unshare') && existsSync(PACKAGED) && existsSync(DEFAULT) && existsSync('/etc/memcached.conf') && existsSync('/run/systemd');
 if (!usable) console.warn(`host-unit-lint: skipped (needs root, unshare and the memcached package: ${PACKAGED}, ${DEFAULT})`);
@@ -87,4 +88,78 @@ maybe('/etc/memcached.conf and the memcached.service systemd loads on the host',
   it('a host systemd does not run (no /run/systemd/system): the SysV script reads the file, so its options are checked', () => {
     expect(lint(ADMIN_UNIT, false)).toContain('MC101');
   });
+});
+
+/**
+ * A host systemd does not run, with Debian's real SysV init script: when an /etc/memcached_NAME.conf exists,
+ * the script starts one memcached per such file and none from /etc/memcached.conf. Proved by starting the
+ * real script in namespaces of the test's own (mount, network, PID: a private copy of /etc, a tmpfs /run,
+ * loopback only; every process it starts ends with the namespace), then linting both files there.
+ */
+const sysvUsable = usable && existsSync('/usr/bin/ss') && existsSync('/usr/sbin/ip') && existsSync(INIT_SCRIPT);
+(sysvUsable ? describe : describe.skip)("Debian's SysV script and /etc/memcached_NAME.conf", () => {
+  it('with /etc/memcached_t1.conf the script starts memcached from it, not from /etc/memcached.conf, and lint says so', () => {
+    const priv = mkdtempSync(join(tmpdir(), 'mchard-sysv-'));
+    try {
+      const script = [
+        'set -e',
+        'ip link set lo up',
+        `cp -a /etc ${priv}/etc`,
+        `mount --bind ${priv}/etc /etc`,
+        'mount -t tmpfs tmpfs /run',
+        "printf -- '-p 11300\\n-l 0.0.0.0\\n-u memcache\\n-U 0\\n' > /etc/memcached.conf",
+        "printf -- '-p 11301\\n-l 127.0.0.1\\n-u memcache\\n-U 0\\n' > /etc/memcached_t1.conf",
+        `${INIT_SCRIPT} start >/dev/null`,
+        'for i in $(seq 50); do ss -Htln | grep -q ":11301 " && break; sleep 0.1; done',
+        'echo "--- listening"; ss -Htln | awk \'{print $4}\' | sort',
+        'echo "--- lint"; "$@" lint --format json /etc/memcached.conf /etc/memcached_t1.conf || true',
+        `${INIT_SCRIPT} stop >/dev/null`,
+      ].join('\n');
+      const r = spawnSync('unshare', ['-m', '-n', '-p', '-f', '--mount-proc', '--propagation', 'private', '--', 'sh', '-c', script, 'sh', process.execPath, BIN], {
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1', MCHARD_CODE_CACHE: 'off' },
+        cwd: '/',
+        timeout: 60_000,
+      });
+      const listening = r.stdout.split('--- listening\n')[1]?.split('--- lint\n')[0].trim().split('\n');
+      // The real script: memcached from memcached_t1.conf only.
+      expect({ listening, err: r.stderr }).toEqual({ listening: ['127.0.0.1:11301'], err: '' });
+      const lint = JSON.parse(r.stdout.split('--- lint\n')[1]) as { files: { path: string; findings: { ruleId: string; message: string }[] }[] };
+      const main = lint.files.find((f) => f.path === '/etc/memcached.conf')!.findings;
+      expect(main.map((f) => f.ruleId)).toContain('MC910');
+      expect(main.map((f) => f.ruleId)).not.toContain('MC101');
+      expect(main.find((f) => f.ruleId === 'MC910')!.message).toMatch(/^on this host \(not run by systemd\) Debian's init script \/etc\/init\.d\/memcached starts one memcached for each \/etc\/memcached_NAME\.conf when there is one \(here \/etc\/memcached_t1\.conf\)/);
+      expect(lint.files.find((f) => f.path === '/etc/memcached_t1.conf')!.findings.map((f) => f.ruleId)).not.toContain('MC910');
+    } finally {
+      rmSync(priv, { recursive: true, force: true });
+    }
+  }, 90_000);
+
+  it("on a host systemd runs, with only the package's memcached.service: nothing starts memcached from /etc/memcached_t1.conf, and lint says so", () => {
+    const priv = mkdtempSync(join(tmpdir(), 'mchard-sysv-'));
+    try {
+      const script = [
+        'set -e',
+        `cp -a /etc ${priv}/etc`,
+        `mount --bind ${priv}/etc /etc`,
+        'mount -t tmpfs tmpfs /run/systemd',
+        'mkdir /run/systemd/system',
+        "printf -- '-p 11301\\n-l 0.0.0.0\\n-u memcache\\n-U 0\\n' > /etc/memcached_t1.conf",
+        '"$@" lint --format json /etc/memcached.conf /etc/memcached_t1.conf || true',
+      ].join('\n');
+      const r = spawnSync('unshare', ['-m', '--propagation', 'private', '--', 'sh', '-c', script, 'sh', process.execPath, BIN], {
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1', MCHARD_CODE_CACHE: 'off' },
+        cwd: '/',
+        timeout: 60_000,
+      });
+      const lint = JSON.parse(r.stdout) as { files: { path: string; findings: { ruleId: string; message: string }[] }[] };
+      const instance = lint.files.find((f) => f.path === '/etc/memcached_t1.conf')!.findings;
+      expect(instance.map((f) => f.ruleId)).not.toContain('MC101');
+      expect(instance.find((f) => f.ruleId === 'MC910')!.message).toMatch(/^on this host systemd runs memcached from (\/usr)?\/lib\/systemd\/system\/memcached\.service, which reads \/etc\/memcached\.conf, and there is no memcached@t1\.service or memcached@\.service .*nothing starts memcached from this file/);
+      expect(lint.files.find((f) => f.path === '/etc/memcached.conf')!.findings.map((f) => f.ruleId)).not.toContain('MC910');
+    } finally {
+      rmSync(priv, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

@@ -40,7 +40,7 @@ function real(name: string) {
 }
 const read = (file: string) => {
   const packaged = packagedOptionFile(file);
-  return packaged && hostUnitReading(packaged, [etc, lib], booted);
+  return packaged === null ? null : hostUnitReading(packaged, [etc, lib], booted);
 };
 
 describe('hostUnitReading', () => {
@@ -48,7 +48,6 @@ describe('hostUnitReading', () => {
     unit(real('systemd/219-dangerousvasil-cobraK8sInfo-memcached.service'));
     expect(hostUnitReading('/etc/memcached.conf', [etc, lib], () => false)).toBeNull();
     expect(read('/srv/repo/memcached.conf')).toBeNull();
-    expect(read('/etc/memcached_cache.conf')).toBeNull();
     expect(read('/etc/sysconfig/memcached.rpmnew')).toBeNull();
     expect(packagedOptionFile('/etc/../etc/memcached.conf')).toBe('/etc/memcached.conf');
     expect(packagedOptionFile('/etc/sysconfig/memcached')).toBe('/etc/sysconfig/memcached');
@@ -139,5 +138,39 @@ describe('hostUnitReading', () => {
     expect(read('/etc/memcached.conf')).toMatchObject({ reads: true });
     unit('[Service]\nExecStart=/bin/sh -c "exec /usr/share/memcached/scripts/systemd-memcached-wrapper"\n', etc);
     expect(read('/etc/memcached.conf')).toMatchObject({ reads: null, why: expect.stringContaining('runs /bin/sh') });
+  });
+
+  it("Debian's instances, /etc/memcached_NAME.conf: read by a template that runs the wrapper with /etc/memcached_%i.conf, by nothing where only the package's memcached.service is", () => {
+    expect(read('/etc/memcached_cache.conf')).toBeNull();
+    unit(existsSync(DEBIAN_UNIT) ? readFileSync(DEBIAN_UNIT, 'utf8') : '[Service]\nExecStart=/usr/share/memcached/scripts/systemd-memcached-wrapper /etc/memcached.conf\n');
+    expect(read('/etc/memcached_cache.conf')).toMatchObject({ reads: false, unit: 'memcached@cache.service', why: expect.stringContaining('nothing starts memcached from this file') });
+    const template = (text: string, name = 'memcached@.service') => writeFileSync(join(etc, name), text);
+    template('[Service]\nExecStart=/usr/share/memcached/scripts/systemd-memcached-wrapper /etc/memcached_%i.conf\n');
+    expect(read('/etc/memcached_cache.conf')).toMatchObject({ reads: true, path: join(etc, 'memcached@.service') });
+    // memcached's own template (RHEL's: -p %i with the sysconfig variables) runs memcached itself.
+    template(real('systemd/209-memcached-memcached-memcached@.service'));
+    expect(read('/etc/memcached_cache.conf')).toMatchObject({ reads: false });
+    // An instance's own unit comes before the template.
+    template('[Service]\nExecStart=/usr/share/memcached/scripts/systemd-memcached-wrapper /etc/memcached_cache.conf\n', 'memcached@cache.service');
+    expect(read('/etc/memcached_cache.conf')).toMatchObject({ reads: true, path: join(etc, 'memcached@cache.service') });
+    mkdirSync(join(etc, 'memcached@.service.d'));
+    writeFileSync(join(etc, 'memcached@.service.d', 'cmd.conf'), '[Service]\nExecStart=\nExecStart=/usr/bin/memcached\n');
+    expect(read('/etc/memcached_cache.conf')).toMatchObject({ reads: null });
+  });
+
+  (existsSync('/etc/init.d/memcached') ? it : it.skip)("a host systemd does not run: Debian's SysV script reads /etc/memcached.conf only while there is no /etc/memcached_NAME.conf", () => {
+    const sysv = join(root, 'sysv-etc');
+    mkdirSync(join(sysv, 'init.d'), { recursive: true });
+    writeFileSync(join(sysv, 'init.d', 'memcached'), readFileSync('/etc/init.d/memcached'));
+    const notBooted = (file: string) => hostUnitReading(file, [etc, lib], () => false, sysv);
+    expect(notBooted('/etc/memcached.conf')).toBeNull();
+    writeFileSync(join(sysv, 'memcached_b.conf'), '-p 11311\n');
+    writeFileSync(join(sysv, 'memcached_a.conf'), '-p 11312\n');
+    expect(notBooted('/etc/memcached.conf')).toMatchObject({ reads: false, path: join(sysv, 'memcached_a.conf'), why: expect.stringContaining(`(here ${join(sysv, 'memcached_a.conf')}, ${join(sysv, 'memcached_b.conf')})`) });
+    // The script reads the instances themselves.
+    expect(notBooted('/etc/memcached_a.conf')).toBeNull();
+    // Another init script says nothing of these files.
+    writeFileSync(join(sysv, 'init.d', 'memcached'), '#!/bin/sh\nexec /usr/bin/memcached -u memcache\n');
+    expect(notBooted('/etc/memcached.conf')).toBeNull();
   });
 });
