@@ -210,6 +210,8 @@ function inspectionText(r: Inspection, d: DialectChoice, color: boolean): string
     const as = !w || r.unknown.startup.depends === 'template' ? '' : w.ok ? ' (as written it starts)' : ` (as written it exits with status ${w.exitCode}: ${said(w.reason ?? "")})`;
     lines.push(`  starts    ${unknownLine(r.unknown.startup)}${as}`);
   }
+  // On the host itself: whether a service of this host runs memcached from the file at all.
+  if (r.hostService) lines.push(`  service   ${c.yellow(r.hostService.reads === false ? 'does not read it on this host' : 'unknown on this host')}: ${said(r.hostService.reason)}`);
   lines.push(...exposureLines(r, c, said));
   for (const w of r.warnings) lines.push(`  note      ${said(w)}`);
   return lines.join('\n') + '\n';

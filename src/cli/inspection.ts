@@ -65,6 +65,12 @@ export interface Inspection {
     | { ok: false; exitCode: number; reason: string; certain: boolean; stage?: 'launch' | 'read' | 'checks' | 'drop' | 'after-drop'; unreadable?: true }
     | { ok: null; reason: string; depends?: InspectUnknown['depends']; decide?: string; asWritten?: { ok: boolean; exitCode?: number; reason?: string }; stage?: 'launch' };
   listeners: InspectListener[];
+  /**
+   * For a distribution's option file at its packaged path, on the host itself, when no service of this host
+   * runs memcached from it (`reads: false`) or what runs decides (`reads: null`): why (MC911 reports it too).
+   * What the other fields say is what memcached does whenever it is started from the file.
+   */
+  hostService?: { reads: false | null; reason: string; decidedBy: string };
   warnings: string[];
   settings: Record<string, unknown>;
   /**
@@ -238,6 +244,7 @@ function inspectionOfAll(path: string, config: ParsedConfig, model: MemcachedMod
               : { transport: l.transport, address: l.address, port: l.port, ...(l.host ? { host: show(l.host) } : {}), ...(l.tls ? { tls: true } : {}) },
           )
         : [],
+    ...(config.hostUnit && config.hostUnit.reads !== true ? { hostService: { reads: config.hostUnit.reads, reason: config.hostUnit.why, decidedBy: config.hostUnit.path } } : {}),
     warnings: st.warnings.map(show),
     // No settings where memcached never runs (the defaults would read as what it does).
     settings: launch && !launch.unknown ? {} : settings,

@@ -24,7 +24,7 @@ export type { DebianLine } from './debian-lines.js';
  * - `shell-redirect`: a redirection memcached never sees (`text`; absent for the "2>&1" Perl strips);
  * - `host-dependent`: a glob, `$VAR` or command substitution (`what`);
  * - `root-default`: the file sets no option, so the wrapper appends `-u root`;
- * - `delegated`: this host's memcached.service does not run the wrapper with this file, or may not (host-unit.ts).
+ * - `not-read`: on this host no service runs memcached from this file (`reads: false`), or what runs decides (null): host-unit.ts.
  */
 export type DebianNote =
   | (Note<'ignored-line'> & { readonly directive: string | null })
@@ -35,7 +35,7 @@ export type DebianNote =
   | (Note<'shell-redirect'> & { readonly text?: string })
   | (Note<'host-dependent'> & { readonly what: string })
   | Note<'root-default'>
-  | (Note<'delegated'> & { readonly path: string });
+  | (Note<'not-read'> & { readonly path: string; readonly reads: false | null });
 
 export interface DebianConfig extends ParsedConfig<DebianNote> {
   readonly dialect: 'debian';

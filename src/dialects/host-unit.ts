@@ -1,11 +1,11 @@
 /**
- * A distribution's option file read with what this host's systemd says about it: Debian's
- * `/etc/memcached.conf` and RHEL's `/etc/sysconfig/memcached` are what the packaged memcached.service
- * reads, but an administrator's unit of that name in /etc/systemd/system, a drop-in that sets its command,
- * or a masked unit means the running memcached never gets the file's options. Linted as if the package's
- * unit read it, such a file would read as "hardened" while memcached runs with other options. Then the
- * file does not decide what runs (`argvUnknown`): the option checks wait, and MC910 names the unit that
- * decides (src/system/unit-files.ts, hostUnitReading, finds it).
+ * A distribution's option file read with what this host says about it: Debian's `/etc/memcached.conf` and
+ * `/etc/memcached_NAME.conf` and RHEL's `/etc/sysconfig/memcached` are what the package's service reads, but
+ * on this host an administrator's unit in /etc/systemd/system, a drop-in that sets its command, a masked
+ * unit, a missing instance unit or Debian's SysV script's instance files may mean that no memcached gets the
+ * file's options (src/system/host-unit.ts, hostUnitReading, finds out). The file is still read as its
+ * service would read it (what memcached does whenever it is read); a `not-read` note, which MC911 reports,
+ * says that on this host it is not (`reads: false`) or that what runs decides (`reads: null`).
  */
 import type { HostUnitReading, ParsedConfig } from './types.js';
 
@@ -14,8 +14,8 @@ export function withHostUnit<C extends ParsedConfig>(config: C, host: HostUnitRe
   const span = config.argv.find((a) => a.span)?.span ?? { start: 0, end: 0 };
   const wrapped = Object.create(config) as C;
   Object.defineProperties(wrapped, {
-    notes: { value: [...config.notes, { kind: 'delegated', span, message: host.why, path: host.path }], enumerable: true },
-    argvUnknown: { value: host.why, enumerable: true },
+    notes: { value: [...config.notes, { kind: 'not-read', span, message: host.why, path: host.path, reads: host.reads }], enumerable: true },
+    hostUnit: { value: host, enumerable: true },
   });
   return wrapped;
 }

@@ -16,8 +16,8 @@ import { readEnvironmentFile, show, splitWordsRelaxUnquote, type EnvAssignment, 
 export { encodeEnvValue as encodeSysconfigValue, splitWordsRelaxUnquote } from './envfile.js';
 export type { ShellMismatch } from './envfile.js';
 /** The sysconfig dialect's notes are those of its environment file. */
-/** The environment file's notes, and `delegated`: this host's memcached.service does not read the file, or may not (host-unit.ts). */
-export type SysconfigNote = EnvFileNote | (Note<'delegated'> & { readonly path: string });
+/** The environment file's notes, and `not-read`: on this host memcached.service does not read the file (`reads: false`), or what runs decides (null): host-unit.ts. */
+export type SysconfigNote = EnvFileNote | (Note<'not-read'> & { readonly path: string; readonly reads: false | null });
 export type SysconfigAssignment = EnvAssignment;
 
 /** Which `ExecStart=` line consumes the file. */

@@ -148,6 +148,12 @@ export interface ParsedConfig<N extends Note = Note> {
    */
   readonly readBy?: string;
   /**
+   * For a distribution's option file at its packaged path on this host whose service does not read it, or
+   * may not (ParseContext.hostUnit): what the host says. The file's options are still read as the service
+   * reads them; MC911 and inspect say this.
+   */
+  readonly hostUnit?: HostUnitReading;
+  /**
    * Set when the file starts several memcached instances (a Kubernetes manifest with several memcached
    * workloads): each instance's own reading of the same file, linted, inspected and fixed one by one. The
    * file-level fields describe the first instance (`parts[0]`).
