@@ -1,0 +1,61 @@
+/**
+ * A new user's real files (test/fixtures/real 600-, provenance in its MANIFEST.tsv): places where mchard
+ * stated as certain what the file does not decide.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadDialect } from '../../src/dialects/index.js';
+import { findings, lintText } from '../helpers/lint.js';
+import { ROOT } from '../helpers/paths.js';
+import { inspectionOf } from '../../src/cli/inspection.js';
+import { detectDialect, type DialectChoice } from '../../src/dialects/detect.js';
+
+const real = (rel: string) => readFileSync(join(ROOT, 'test', 'fixtures', 'real', rel), 'utf8');
+const compose = (text: string) => lintText(text, { dialect: 'compose', path: '/srv/app/docker-compose.yml' });
+
+beforeAll(async () => {
+  await loadDialect('compose');
+});
+
+describe('a floating tag of a closed series: the host keeps whichever of its releases it pulled last', () => {
+  it("Sentry's onpremise stack (600, memcached:1.5-alpine): whether UDP is on is unknown, TCP is not", () => {
+    // Before: judged as 1.5.22 alone, UDP off for certain, no word that the tag named 1.5.0 to 1.5.5 (UDP on
+    // by default) from July 2017 to February 2018, and that docker compose up pulls only a missing image.
+    const r = compose(real('compose/600-getsentry-self-hosted-docker-compose.yml'));
+    expect(r.model.version).toEqual([1, 5, 22]);
+    expect(r.model.versionUnknown?.reason).toMatch(/^tag 1\.5-alpine floats with the newest 1\.5 release: the host runs whichever release from 1\.5\.0 to 1\.5\.22 it pulled last/);
+    expect(r.model.versionUnknown?.decide).toBe('the release of the image on the host (docker image inspect memcached:1.5-alpine, or memcached -V in its container)');
+    expect(r.model.unknownOf('udpport')?.reason).toMatch(/releases before 1\.5\.6 differ from 1\.5\.22 here$/);
+    // TCP is the same on every 1.5 release: still known and reported.
+    expect(r.model.listenersKnown.known).toBe(true);
+    expect(r.model.listeners.map((l) => l.transport)).toEqual(['tcp', 'tcp']);
+    expect(findings(r, 'MC601').map((f) => f.severity)).toEqual(['warning']);
+    expect(findings(r, 'MC111')[0].message).toMatch(/^no -U 0: whether UDP is on depends on the memcached release, which the file does not decide/);
+    // Read across 1.5.0 to 1.5.22 only: watch came in 1.5.21, -X (1.4.34) is in every 1.5 release.
+    expect(findings(r, 'MC506')[0].message).toMatch(/if the release is 1\.5\.21 or later/);
+    expect(findings(r, 'MC504')[0].message).not.toMatch(/depends on the release/);
+  });
+
+  it('inspect names the series and what decides it', () => {
+    const text = real('compose/600-getsentry-self-hosted-docker-compose.yml');
+    const r = compose(text);
+    const i = inspectionOf('/srv/app/docker-compose.yml', r.config, r.model, detectDialect('/srv/app/docker-compose.yml', text, 'compose') as DialectChoice);
+    expect(i.memcachedVersionText).toBe('1.5.0 to 1.5.22');
+    expect(i.unknown.version?.decide).toMatch(/docker image inspect memcached:1\.5-alpine/);
+    expect(i.unknown.listeners).toBeUndefined();
+  });
+
+  it('the 1.4 series opens UDP on each of its releases: still certain; a lone -U 0 is not (1.4.3 to 1.4.39 copy it to the TCP port)', () => {
+    const r = compose('services:\n  cache:\n    image: memcached:1.4\n');
+    expect(r.model.listeners.map((l) => l.transport)).toEqual(['tcp', 'tcp', 'udp', 'udp']);
+    expect(r.model.unknownOf('udpport', 'listeners')).toBeNull();
+    expect(findings(r, 'MC110').map((f) => f.severity)).toEqual(['error']);
+    const lone = compose('services:\n  cache:\n    image: memcached:1.4\n    command: ["-U", "0"]\n');
+    expect(lone.model.listenersKnown.known).toBe(false);
+  });
+
+  it('an exact tag and the current series are judged as before', () => {
+    expect(compose('services:\n  cache:\n    image: memcached:1.5.4\n').model.versionUnknown).toBeUndefined();
+    expect(compose('services:\n  cache:\n    image: memcached:1.6\n').model.versionUnknown).toBeUndefined();
+  });
+});
