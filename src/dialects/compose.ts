@@ -405,7 +405,10 @@ function publishedPorts(node: unknown, text: string): PublishedPort[] {
       const host = interpolated(item.get('host_ip', true));
       const protocol = scalarString(item.get('protocol', true)) ?? 'tcp';
       const hostIp = host === null || host.bare || host.value === '' ? null : host.value;
-      if (target) out.push({ hostIp, container: target, protocol, text: text.slice(span.start, span.end), span, ...(host?.dep ? { hostIpDepends: host.dep } : {}) });
+      // Shown in the short syntax's order (the entry's own text spans several lines).
+      const published = interpolated(item.get('published', true))?.value ?? null;
+      const shown = `${host && host.value !== '' ? `${host.value.includes(':') ? `[${host.value}]` : host.value}:` : ''}${published ? `${published}:` : ''}${target}${protocol !== 'tcp' ? `/${protocol}` : ''}`;
+      if (target) out.push({ hostIp, container: target, protocol, text: shown, span, ...(host?.dep ? { hostIpDepends: host.dep } : {}) });
       continue;
     }
     if (!isScalar(item) || item.value === null || item.value === undefined) continue;

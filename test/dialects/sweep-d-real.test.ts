@@ -59,3 +59,13 @@ describe('a floating tag of a closed series: the host keeps whichever of its rel
     expect(compose('services:\n  cache:\n    image: memcached:1.6\n').model.versionUnknown).toBeUndefined();
   });
 });
+
+describe("a long-syntax ports: entry is named on one line", () => {
+  it('MC101 shows host_ip:published:target, not the entry\'s YAML lines', () => {
+    const r = compose('services:\n  cache:\n    image: memcached:1.6.21\n    ports:\n      - target: 11211\n        published: 11211\n        host_ip: 127.0.0.1\n      - "[::]:11212:11211"\n      - target: 11211\n        published: "11213"\n        host_ip: "::"\n        protocol: tcp\n');
+    const f = findings(r, 'MC101');
+    expect(f.map((x) => x.severity)).toEqual(['error']);
+    expect(f[0].message).toContain('publishes it on the host (127.0.0.1:11211:11211, [::]:11212:11211, [::]:11213:11211)');
+    expect(f[0].message).not.toContain('\n');
+  });
+});
