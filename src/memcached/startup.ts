@@ -138,10 +138,30 @@ export function isIPv4(text: string): boolean {
 function isIPv6(text: string): boolean {
   return text.includes(':') && /^[0-9a-fA-F:.]+(%[\w.-]+)?$/.test(text);
 }
-/** 127.0.0.0/8 and ::1: loopback, which every Linux machine has. */
+/** 127.0.0.0/8 and ::1: loopback. */
 function isLoopback(text: string): boolean {
-  return text.startsWith('127.') || text === '::1';
+  return text.startsWith('127.') || isIPv6Loopback(text);
 }
+
+/** ::1 however written (`::1`, `0:0:0:0:0:0:0:1`, `::0001`). */
+function isIPv6Loopback(text: string): boolean {
+  const t = text.toLowerCase();
+  if (!/^[0-9a-f:]+$/.test(t)) return false;
+  const halves = t.split('::');
+  if (halves.length > 2) return false;
+  const groups = (h: string) => (h === '' ? [] : h.split(':'));
+  const head = groups(halves[0]);
+  const tail = halves.length === 2 ? groups(halves[1]) : [];
+  const all = halves.length === 2 ? [...head, ...Array<string>(Math.max(0, 8 - head.length - tail.length)).fill('0'), ...tail] : head;
+  return all.length === 8 && all.every((g, k) => /^[0-9a-f]{1,4}$/.test(g) && parseInt(g, 16) === (k === 7 ? 1 : 0));
+}
+
+/**
+ * ::1 exists only where IPv6 is on: a host or container where it is off (net.ipv6.conf.*.disable_ipv6=1, the
+ * ipv6.disable=1 boot option) has no ::1 on its loopback, and bind() to it fails with EADDRNOTAVAIL (exit 71,
+ * measured with 1.6.18 in a network namespace whose lo has disable_ipv6=1). 127.0.0.1 is on every Linux machine.
+ */
+const IPV6_LOOPBACK_HOST = 'whether IPv6 is on where memcached runs: a host or container with IPv6 turned off (net.ipv6.conf.all.disable_ipv6=1, or the ipv6.disable=1 boot option) has no ::1, and binding it fails with exit 71';
 
 /** 0.0.0.0 or ::, which bind on any machine. */
 export function isUnspecified(text: string): boolean {
@@ -479,7 +499,12 @@ function networkChecks(s: Settings, version: Version, entries: ListenEntry[], ho
         return failure(71, `bind(): Permission denied: port ${p} is privileged and memcached binds ${who}`, portOpt, host.root);
       }
       const h = e?.host ?? null;
-      if (h !== null && (isIPv4(h) || isIPv6(h))) {
+      if (h !== null && (isIPv4(h) || isIPv6(h)) && isIPv6Loopback(h)) {
+        // The unit's own network namespace (PrivateNetwork=) has ::1 as the host's has: where IPv6 is on.
+        const local = host.addressIsLocal?.('::1');
+        if (local === false) return failure(71, `bind(): Cannot assign requested address: ${h} is not an address of this machine (IPv6 is off here); failed to listen on one of interface(s) ${s.inter}`, opt);
+        if (local === undefined && !pending.some((u) => u.reason === IPV6_LOOPBACK_HOST)) pending.push({ depends: 'host', reason: IPV6_LOOPBACK_HOST, decide: ON_HOST });
+      } else if (h !== null && (isIPv4(h) || isIPv6(h))) {
         const local = isUnspecified(h) || isLoopback(h) ? true : host.sandbox?.loopbackOnly ? false : host.addressIsLocal?.(h);
         if (local === false && host.sandbox?.loopbackOnly) {
           const why = host.sandbox.loopbackOnly;
@@ -496,7 +521,13 @@ function networkChecks(s: Settings, version: Version, entries: ListenEntry[], ho
         return failure(71, `getaddrinfo(): Name or service not known: "${h}"; failed to listen on one of interface(s) ${s.inter}`, opt);
       } else if (h !== null) {
         warnings.push(`"${h}" is resolved when memcached starts; start-up fails with exit 71 if it does not resolve to an address of this machine`);
-        if (!/^(localhost|ip6-localhost|ip6-loopback)$/i.test(h) && !pending.some((u) => u.reason.includes(`"${h}"`))) {
+        if (/^(localhost|ip6-localhost|ip6-loopback)$/i.test(h)) {
+          // memcached binds every address the name resolves to: /etc/hosts gives ::1 for these names on Debian,
+          // Ubuntu, RHEL and Fedora, which exists only where IPv6 is on. Where ::1 is there, all of them bind.
+          if (host.addressIsLocal?.('::1') !== true && !pending.some((u) => u.reason.includes(`"${h}"`))) {
+            pending.push({ depends: 'host', reason: `whether "${h}" resolves to ::1 (as /etc/hosts has it on Debian, Ubuntu, RHEL and Fedora) where IPv6 is off: memcached binds every address the name resolves to, and ::1 then fails with exit 71`, decide: ON_HOST });
+          }
+        } else if (!pending.some((u) => u.reason.includes(`"${h}"`))) {
           pending.push({ depends: 'host', reason: `what "${h}" resolves to when memcached starts`, decide: ON_HOST });
         }
       }

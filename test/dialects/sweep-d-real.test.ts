@@ -6,11 +6,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDialect } from '../../src/dialects/index.js';
 import { findings, lintText } from '../helpers/lint.js';
+import { analyze, type MemcachedModel } from '../../src/memcached/model.js';
+import { parseConfig } from '../../src/dialects/index.js';
+import { SourceText } from '../../src/source.js';
 import { ROOT } from '../helpers/paths.js';
 import { inspectionOf } from '../../src/cli/inspection.js';
 import { detectDialect, type DialectChoice } from '../../src/dialects/detect.js';
 
 const real = (rel: string) => readFileSync(join(ROOT, 'test', 'fixtures', 'real', rel), 'utf8');
+/** The model of a /etc/sysconfig/memcached text on a host whose addresses `local` says. */
+const analyzeOn = (text: string, local: (address: string) => boolean): MemcachedModel =>
+  analyze(parseConfig(new SourceText('/etc/sysconfig/memcached', text), 'sysconfig').argv, { host: { root: true, addressIsLocal: local } });
 const compose = (text: string) => lintText(text, { dialect: 'compose', path: '/srv/app/docker-compose.yml' });
 
 beforeAll(async () => {
@@ -67,5 +73,37 @@ describe("a long-syntax ports: entry is named on one line", () => {
     expect(f.map((x) => x.severity)).toEqual(['error']);
     expect(f[0].message).toContain('publishes it on the host (127.0.0.1:11211:11211, [::]:11212:11211, [::]:11213:11211)');
     expect(f[0].message).not.toContain('\n');
+  });
+});
+
+describe('::1 exists only where IPv6 is on (test/integration/ipv6-loopback-real.test.ts runs the real memcached)', () => {
+  const sysconfig = (text: string) => lintText(text, { dialect: 'sysconfig', path: '/etc/sysconfig/memcached' });
+
+  it("Fedora's and RHEL's default /etc/sysconfig/memcached (601, -l 127.0.0.1,::1): whether it starts depends on the host", () => {
+    // Before: "starts yes" for certain, though memcached exits 71 where IPv6 is off.
+    const r = sysconfig(real('sysconfig/601-rdo-common-memcached-memcached.sysconfig'));
+    expect(r.model.startup.ok).toBe(true);
+    expect(r.model.startup.certain).toBe(false);
+    expect(r.model.startup.unknown?.reason).toMatch(/^whether IPv6 is on where memcached runs: .* has no ::1, and binding it fails with exit 71$/);
+    // Where it starts, it listens on both loopbacks: the listeners are the file's.
+    expect(r.model.listeners.map((l) => (l.transport === 'unix' ? l.path : `${l.transport} ${l.address}`))).toEqual(['tcp 127.0.0.1', 'tcp ::1']);
+  });
+
+  it('the host decides it: ::1 present, it starts; absent, exit 71', () => {
+    const text = real('sysconfig/601-rdo-common-memcached-memcached.sysconfig');
+    const on = analyzeOn(text, (a) => a === '::1');
+    expect(on.startup.ok && on.startup.certain !== false).toBe(true);
+    const off = analyzeOn(text, () => false);
+    expect(off.startup.ok).toBe(false);
+    expect(!off.startup.ok && off.startup.exitCode).toBe(71);
+  });
+
+  it('localhost and ip6-localhost resolve to ::1 through /etc/hosts: the same; 127.0.0.1 and no -l stay certain', () => {
+    for (const l of ['localhost', 'ip6-localhost', '[::1]', '0:0:0:0:0:0:0:1']) {
+      expect(lintText(`-u memcache\n-l ${l}\n`).model.startup.certain).toBe(false);
+    }
+    for (const text of ['-u memcache\n-l 127.0.0.1\n', '-u memcache\n', '-u memcache\n-l ::\n']) {
+      expect(lintText(text).model.startup.certain).not.toBe(false);
+    }
   });
 });
