@@ -107,3 +107,18 @@ describe('::1 exists only where IPv6 is on (test/integration/ipv6-loopback-real.
     }
   });
 });
+
+describe('an image pulled again at each start runs what its closed-series tag names now', () => {
+  it("Compose's pull_policy: always and Kubernetes' imagePullPolicy: Always keep 1.5.22 certain", async () => {
+    await loadDialect('kubernetes');
+    const c = compose('services:\n  cache:\n    image: memcached:1.5\n    pull_policy: always\n');
+    expect(c.model.versionUnknown).toBeUndefined();
+    expect(c.model.version).toEqual([1, 5, 22]);
+    const pod = (policy: string) =>
+      lintText(`apiVersion: v1\nkind: Pod\nmetadata:\n  name: m\nspec:\n  containers:\n    - name: m\n      image: memcached:1.5-alpine\n${policy}`, { dialect: 'kubernetes', path: '/srv/k8s/memcached.yaml' });
+    expect(pod('      imagePullPolicy: Always\n').model.versionUnknown).toBeUndefined();
+    // IfNotPresent (the default for a tag other than latest) keeps the node's copy.
+    expect(pod('      imagePullPolicy: IfNotPresent\n').model.unknownOf('udpport')).not.toBeNull();
+    expect(pod('').model.unknownOf('udpport')).not.toBeNull();
+  });
+});

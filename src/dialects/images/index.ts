@@ -212,6 +212,17 @@ export function identifyImage(text: string): ImageInfo | null {
   };
 }
 
+/**
+ * An image pulled again each time a container of it starts (Kubernetes' `imagePullPolicy: Always`, Compose's
+ * `pull_policy: always`): a closed series' tag then runs what the tag names now, its final release, not
+ * whichever release a host pulled once.
+ */
+export function pulledEachStart(info: ImageInfo, policy: string): ImageInfo {
+  const v = info.version;
+  if (v.kind !== 'range' || !v.series || v.max === null) return info;
+  return { ...info, version: { kind: 'range', min: v.min, max: v.max, why: `${v.why} (${policy}: pulled again at each start)` } };
+}
+
 /** The version a model should use: the exact release, else null (a range or unknown leaves the default). */
 export function exactVersion(v: ImageVersion): Version | null {
   return v.kind === 'exact' ? v.version : null;
