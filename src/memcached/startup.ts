@@ -135,6 +135,38 @@ export function isIPv4(text: string): boolean {
   for (let k = 0, from = 0; k < 4; from = ends[k++] + 1) if (Number(text.slice(from, ends[k])) > 255) return false;
   return true;
 }
+/**
+ * The address glibc's getaddrinfo() reads a host as when it is a number (inet_aton, which it tries before
+ * any name lookup): one to four parts split at dots, each decimal, octal after a leading 0 or hexadecimal
+ * after 0x, the last filling the remaining bytes (`0` is 0.0.0.0, `127.1` is 127.0.0.1, `010.0.0.1` is
+ * 8.0.0.1, `0x7f000001` is 127.0.0.1; measured with memcached 1.6.18 and glibc). Its dotted-decimal form,
+ * or null for anything else (a name, an IPv6 address, `08.0.0.1`, `0x`).
+ */
+export function numericIPv4(text: string): string | null {
+  const parts = text.split('.');
+  if (parts.length > 4) return null;
+  const values: number[] = [];
+  for (const part of parts) {
+    let digits = part;
+    let base = 10;
+    if (/^0[xX]/.test(part)) {
+      base = 16;
+      digits = part.slice(2);
+    } else if (part.length > 1 && part[0] === '0') {
+      base = 8;
+      digits = part.slice(1);
+    }
+    const ok = base === 16 ? /^[0-9a-fA-F]+$/ : base === 8 ? /^[0-7]+$/ : /^[0-9]+$/;
+    if (!ok.test(digits) || digits.length > 12) return null;
+    values.push(parseInt(digits, base));
+  }
+  const last = values[values.length - 1];
+  const head = values.slice(0, -1);
+  if (head.some((v) => v > 0xff) || last >= 2 ** (8 * (5 - values.length))) return null;
+  const n = head.reduce((acc, v, k) => acc + v * 2 ** (8 * (3 - k)), 0) + last;
+  return [24, 16, 8, 0].map((sh) => Math.floor(n / 2 ** sh) % 256).join('.');
+}
+
 function isIPv6(text: string): boolean {
   return text.includes(':') && /^[0-9a-fA-F:.]+(%[\w.-]+)?$/.test(text);
 }
@@ -498,13 +530,14 @@ function networkChecks(s: Settings, version: Version, entries: ListenEntry[], ho
         const who = host.root ? `after switching to user ${s.username}` : 'as a non-root user';
         return failure(71, `bind(): Permission denied: port ${p} is privileged and memcached binds ${who}`, portOpt, host.root);
       }
-      const h = e?.host ?? null;
-      if (h !== null && (isIPv4(h) || isIPv6(h)) && isIPv6Loopback(h)) {
+      // A numeric host in any form glibc reads (`0`, `127.1`, `010.0.0.1`) is that IPv4 address.
+      const h = e?.host == null ? null : (numericIPv4(e.host) ?? e.host);
+      if (h !== null && isIPv6(h) && isIPv6Loopback(h)) {
         // The unit's own network namespace (PrivateNetwork=) has ::1 as the host's has: where IPv6 is on.
         const local = host.addressIsLocal?.('::1');
         if (local === false) return failure(71, `bind(): Cannot assign requested address: ${h} is not an address of this machine (IPv6 is off here); failed to listen on one of interface(s) ${s.inter}`, opt);
         if (local === undefined && !pending.some((u) => u.reason === IPV6_LOOPBACK_HOST)) pending.push({ depends: 'host', reason: IPV6_LOOPBACK_HOST, decide: ON_HOST });
-      } else if (h !== null && (isIPv4(h) || isIPv6(h))) {
+      } else if (h !== null && (numericIPv4(h) !== null || isIPv6(h))) {
         const local = isUnspecified(h) || isLoopback(h) ? true : host.sandbox?.loopbackOnly ? false : host.addressIsLocal?.(h);
         if (local === false && host.sandbox?.loopbackOnly) {
           const why = host.sandbox.loopbackOnly;
@@ -559,9 +592,9 @@ function sandboxCheck(
   portOpt: OptionEvent | null,
   pending: Unknown[],
 ): Failure | null {
-  const h = e?.host ?? null;
-  const literal = h !== null && (isIPv4(h) || isIPv6(h));
-  const families: ('AF_INET' | 'AF_INET6')[] = literal ? [isIPv4(h!) ? 'AF_INET' : 'AF_INET6'] : ['AF_INET', 'AF_INET6'];
+  const h = e?.host == null ? null : (numericIPv4(e.host) ?? e.host);
+  const literal = h !== null && (numericIPv4(h) !== null || isIPv6(h));
+  const families: ('AF_INET' | 'AF_INET6')[] = literal ? [numericIPv4(h!) !== null ? 'AF_INET' : 'AF_INET6'] : ['AF_INET', 'AF_INET6'];
   const usable = families.filter((f) => !box.familyBlocked(f));
   const listen = s.inter === null ? `failed to listen on ${transport.toUpperCase()} port ${p}` : `failed to listen on one of interface(s) ${s.inter}`;
   if (usable.length === 0) {
@@ -628,8 +661,8 @@ function computeListeners(s: Settings, version: Version, entries: ListenEntry[])
       if (e.host === null) {
         out.push({ transport, address: '0.0.0.0', host: null, port: p, tls, entry: e });
         out.push({ transport, address: '::', host: null, port: p, tls, entry: e });
-      } else if (isIPv4(e.host) || isIPv6(e.host)) {
-        out.push({ transport, address: e.host, host: null, port: p, tls, entry: e });
+      } else if (numericIPv4(e.host) !== null || isIPv6(e.host)) {
+        out.push({ transport, address: numericIPv4(e.host) ?? e.host, host: null, port: p, tls, entry: e });
       } else {
         out.push({ transport, address: null, host: e.host, port: p, tls, entry: e });
       }

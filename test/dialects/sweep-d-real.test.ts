@@ -122,3 +122,40 @@ describe('an image pulled again at each start runs what its closed-series tag na
     expect(pod('').model.unknownOf('udpport')).not.toBeNull();
   });
 });
+
+describe('a numeric -l in any form glibc reads is that IPv4 address (test/integration/numeric-listen-real.test.ts runs the real memcached)', () => {
+  it("OVH's guide (602): ExecStart=/usr/bin/memcached -l 0 -U 0 -o modern listens on every interface", async () => {
+    await loadDialect('systemd');
+    // The guide is prose: mchard refuses it; the line it has the reader put into the unit is what runs.
+    const guide = real('other/602-ovh-docs-guide.fi-fi.md');
+    const line = /^ExecStart=\/usr\/bin\/memcached -l 0 .*$/m.exec(guide)![0];
+    const r = lintText(`[Unit]\nDescription=memcached daemon\n\n[Service]\nUser=memcached\n${line}\n`, { dialect: 'systemd', path: '/usr/lib/systemd/system/memcached.service' });
+    // Before: "TCP 0:11211 (resolved at start)", starts unknown, no MC101, MC601 a warning.
+    expect(r.model.listeners.map((l) => (l.transport === 'unix' ? l.path : `${l.transport} ${l.address}`))).toEqual(['tcp 0.0.0.0']);
+    expect(r.model.startup.certain).not.toBe(false);
+    expect(findings(r, 'MC101').map((f) => f.severity)).toEqual(['error']);
+    expect(findings(r, 'MC601').map((f) => f.severity)).toEqual(['error']);
+  });
+
+  it.each([
+    ['0', '0.0.0.0'],
+    ['0.0', '0.0.0.0'],
+    ['0x0', '0.0.0.0'],
+    ['127.1', '127.0.0.1'],
+    ['2130706433', '127.0.0.1'],
+    ['0x7f000001', '127.0.0.1'],
+    ['0177.0.0.1', '127.0.0.1'],
+    ['010.0.0.1', '8.0.0.1'],
+    ['10.0.0.5', '10.0.0.5'],
+  ])('-l %s is %s', (written, address) => {
+    const r = lintText(`-u memcache\n-U 0\n-l ${written}\n`);
+    expect(r.model.listeners.map((l) => (l.transport === 'unix' ? l.path : l.address))).toEqual([address]);
+  });
+
+  it('what glibc does not read as a number stays a name resolved at start', () => {
+    for (const written of ['08.0.0.1', '0x', '1.2.3.4.5', '256.1.1.1.']) {
+      const r = lintText(`-u memcache\n-U 0\n-l ${written}\n`);
+      expect(r.model.listeners.map((l) => (l.transport === 'unix' ? l.path : `${l.address} ${l.host}`))).toEqual([`null ${written}`]);
+    }
+  });
+});
