@@ -147,17 +147,16 @@ export function numericIPv4(text: string): string | null {
   if (parts.length > 4) return null;
   const values: number[] = [];
   for (const part of parts) {
-    let digits = part;
-    let base = 10;
-    if (/^0[xX]/.test(part)) {
-      base = 16;
-      digits = part.slice(2);
-    } else if (part.length > 1 && part[0] === '0') {
-      base = 8;
-      digits = part.slice(1);
+    // Character by character (this runs for every -l entry of every lint): 0x hex, 0 octal, else decimal.
+    const hex = part.length > 1 && part[0] === '0' && (part[1] === 'x' || part[1] === 'X');
+    const base = hex ? 16 : part.length > 1 && part[0] === '0' ? 8 : 10;
+    const digits = hex ? part.slice(2) : base === 8 ? part.slice(1) : part;
+    if (digits.length === 0 || digits.length > 12) return null;
+    for (let k = 0; k < digits.length; k++) {
+      const c = digits.charCodeAt(k);
+      const dec = c >= 48 && c <= 57;
+      if (!(base === 10 ? dec : base === 8 ? c >= 48 && c <= 55 : dec || (c >= 65 && c <= 70) || (c >= 97 && c <= 102))) return null;
     }
-    const ok = base === 16 ? /^[0-9a-fA-F]+$/ : base === 8 ? /^[0-7]+$/ : /^[0-9]+$/;
-    if (!ok.test(digits) || digits.length > 12) return null;
     values.push(parseInt(digits, base));
   }
   const last = values[values.length - 1];
@@ -177,6 +176,8 @@ function isLoopback(text: string): boolean {
 
 /** ::1 however written (`::1`, `0:0:0:0:0:0:0:1`, `::0001`). */
 function isIPv6Loopback(text: string): boolean {
+  if (text === '::1') return true;
+  if (!text.includes(':')) return false;
   const t = text.toLowerCase();
   if (!/^[0-9a-f:]+$/.test(t)) return false;
   const halves = t.split('::');
