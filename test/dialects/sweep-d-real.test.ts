@@ -159,3 +159,12 @@ describe('a numeric -l in any form glibc reads is that IPv4 address (test/integr
     }
   });
 });
+
+describe("an instance unit's EnvironmentFile= with %i is named as written", () => {
+  it("memcached's own memcached@.service (fixture 209): /etc/sysconfig/memcached.%i, not /etc/sysconfig/memcached.", async () => {
+    await loadDialect('systemd');
+    const r = lintText(real('systemd/209-memcached-memcached-memcached@.service'), { dialect: 'systemd', path: '/usr/lib/systemd/system/memcached@.service' });
+    // Before: "may be set in /etc/sysconfig/memcached, /etc/sysconfig/memcached." (%i expanded to nothing).
+    expect(r.config.argvUnknown).toContain('may be set in /etc/sysconfig/memcached, /etc/sysconfig/memcached.%i (EnvironmentFile=)');
+  });
+});
