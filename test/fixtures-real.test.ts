@@ -17,7 +17,7 @@ const COLUMNS = ['file', 'repo', 'path', 'commit', 'blob', 'category', 'template
 const REQUIRED = COLUMNS; // every column is required; "unknown" / "none" are explicit values
 const CATEGORIES = new Set([
   'ansible', 'erb', 'other-templates', 'dockerfile', 'kubernetes', 'helm', 'compose', 'upstart', 'sysv',
-  'supervisord', 'debian', 'systemd', 'openrc', 'rcconf', 'other',
+  'supervisord', 'debian', 'sysconfig', 'systemd', 'openrc', 'rcconf', 'other',
 ]);
 const READERS = new Set([
   'debian-wrapper', 'systemd-environmentfile', 'systemd-unit', 'openrc-init', 'freebsd-rc', 'upstart', 'sysvinit-sh',

@@ -228,7 +228,11 @@ function inspectionOfAll(path: string, config: ParsedConfig, model: MemcachedMod
     detection: detection.explanation,
     ...(detection.template ? { template: { ...detection.template } } : {}),
     memcachedVersion: formatVersion(model.version),
-    ...(model.versionUnknown && iv?.kind === 'depends' ? { memcachedVersionText: show(iv.short) } : {}),
+    ...(model.versionUnknown && iv?.kind === 'depends'
+      ? { memcachedVersionText: show(iv.short) }
+      : model.versionUnknown && iv?.kind === 'range' && iv.series && iv.max
+        ? { memcachedVersionText: `${formatVersion(iv.min)} to ${formatVersion(iv.max)}` }
+        : {}),
     argv: config.argv.filter((a) => !(a.value === '' && a.unknown?.kind === 'opaque' && a.unknown.at === 0 && a.span && tpl)).map((a) => show(a.value)),
     argvExact: config.argvExact,
     runsAs: st.ok && known && model.runsAsKnown.known ? (model.runsAs === null ? null : show(model.runsAs)) : null,

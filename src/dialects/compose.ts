@@ -38,7 +38,7 @@ import type { Dialect, LaunchFailure, Note, ParseContext, ParseErrorNote, Parsed
 import { goShellwords, interpolate, scalarChars } from './compose-words.js';
 import { tokenOf, valueOf, type SrcChar } from './sourced.js';
 import type { PublishedPort, ReachData } from './container-reach.js';
-import { fromVariables, identifyImage, type ImageInfo } from './images/index.js';
+import { fromVariables, identifyImage, pulledEachStart, type ImageInfo } from './images/index.js';
 import { bitnamiStart, type BitnamiStart, type EnvValue } from './images/bitnami.js';
 import { bitnamiNote, type ContainerImageNote } from './container-notes.js';
 import { memcachedImageName } from './detect.js';
@@ -405,7 +405,10 @@ function publishedPorts(node: unknown, text: string): PublishedPort[] {
       const host = interpolated(item.get('host_ip', true));
       const protocol = scalarString(item.get('protocol', true)) ?? 'tcp';
       const hostIp = host === null || host.bare || host.value === '' ? null : host.value;
-      if (target) out.push({ hostIp, container: target, protocol, text: text.slice(span.start, span.end), span, ...(host?.dep ? { hostIpDepends: host.dep } : {}) });
+      // Shown in the short syntax's order (the entry's own text spans several lines).
+      const published = interpolated(item.get('published', true))?.value ?? null;
+      const shown = `${host && host.value !== '' ? `${host.value.includes(':') ? `[${host.value}]` : host.value}:` : ''}${published ? `${published}:` : ''}${target}${protocol !== 'tcp' ? `/${protocol}` : ''}`;
+      if (target) out.push({ hostIp, container: target, protocol, text: shown, span, ...(host?.dep ? { hostIpDepends: host.dep } : {}) });
       continue;
     }
     if (!isScalar(item) || item.value === null || item.value === undefined) continue;
@@ -564,7 +567,8 @@ export function parseCompose(source: SourceText, context?: ParseContext, service
       const cmd = command ? commandWords(command, text, 'command') : { tokens: [], error: null, notes: [] };
       const ep = entrypoint ? commandWords(entrypoint, text, 'entrypoint') : null;
       const imageNode = get(node, 'image') as Node | undefined;
-      const imageInfo = imageOf(imageNode, image, text);
+      const identified = imageOf(imageNode, image, text);
+      const imageInfo = identified && scalarString(get(node, 'pull_policy')) === 'always' ? pulledEachStart(identified, 'pull_policy: always') : identified;
       const official = imageInfo?.family === 'official';
       let svc: ComposeService | null = null;
       const common = { name, keySpan: spanOf(pair.key)!, node, image, command, entrypoint, imageInfo, merged: mergedOf(node) as ReadonlySet<string>, inherited: inheritedOf(node) as ReadonlySet<string> };

@@ -33,7 +33,7 @@ import { memcachedImageName } from './detect.js';
 import { MAX_YAML_DEPTH, yamlNestingBound } from './compose.js';
 import { InputError } from '../input.js';
 import { aliasProblem, deref } from './yaml-graph.js';
-import { identifyImage, substitutedImage, type ImageInfo } from './images/index.js';
+import { identifyImage, pulledEachStart, substitutedImage, type ImageInfo } from './images/index.js';
 import { officialEntrypoint, isMemcachedProgram, OFFICIAL_USER } from './images/official.js';
 import { bitnamiStart, BITNAMI_VARIABLES } from './images/bitnami.js';
 import { type PodPort, type PodReachData, type PolicyFacts, type PolicyPeer, type PolicyPortFacts, type PolicyRule, type Protocol, type ServiceFacts, type ServicePort } from './pod-reach.js';
@@ -352,7 +352,8 @@ function readWorkload(ctx: Ctx, obj: KObject, pod: { spec: YAMLMap; labels: Reco
   const containerName = scalarText(field(container, 'name'));
   const imageNode = field(container, 'image');
   const image = scalarText(imageNode);
-  const imageInfo = image !== null ? (substitutedImage(image) ?? identifyImage(image)) : null;
+  const identified = image !== null ? (substitutedImage(image) ?? identifyImage(image)) : null;
+  const imageInfo = identified && scalarText(field(container, 'imagePullPolicy')) === 'Always' ? pulledEachStart(identified, 'imagePullPolicy: Always') : identified;
   const family = imageInfo?.family ?? 'unknown';
   const namedMemcached = image !== null && memcachedImageName(image);
   const commandNode = field(container, 'command');

@@ -285,7 +285,11 @@ function readEnvFile(asg: UnitAssignment, unit: UnitName, access: HostFileAccess
   const optional = raw.startsWith('-');
   const path = optional ? raw.slice(1) : raw;
   const base = { assignment: asg, path, optional, variables: new Map<string, string>() };
-  if (spec.inexact) return { ...base, state: 'unknown', reason: `the path depends on the host (${spec.inexact})` };
+  if (spec.inexact) {
+    // Named as written (`/etc/sysconfig/memcached.%i`): the expansion the unit file alone gives is no file.
+    const written = charsText(asg.valueChars);
+    return { ...base, path: written.startsWith('-') ? written.slice(1) : written, state: 'unknown', reason: `the path depends on the host (${spec.inexact})` };
+  }
   if (!path.startsWith('/')) return { ...base, state: 'skipped', reason: 'the path is not absolute, so systemd ignores the setting' };
   if (/[*?[]/.test(path)) return { ...base, state: 'unknown', reason: 'the path is a glob pattern' };
   const got = access.read(path);

@@ -57,8 +57,11 @@ export interface MemcachedModel extends StartupResult {
   unknownOf(...what: (keyof Settings | 'listeners' | 'runsAs')[]): Unknown | null;
   /** What is unknown about one option occurrence (its word or its value), or null. */
   optionUnknown(option: OptionEvent): Unknown | null;
-  /** Set when the file does not decide the release `version` is (ModelOptions.versionUnknown). */
-  versionUnknown?: Unknown;
+  /**
+   * Set when the file does not decide the release `version` is (ModelOptions.versionUnknown); `oldest` is the
+   * oldest release it may be (the model's oldest, or a floating tag's first release).
+   */
+  versionUnknown?: Unknown & { readonly oldest?: Version };
 }
 
 export const DEFAULT_VERSION: Version = parseVersion(NEWEST_KNOWN)!;
@@ -166,17 +169,20 @@ function listenFromPathname(applied: Applied, c: Certainty, argv: readonly ArgTo
  */
 export function releaseHas(m: MemcachedModel, since: string): boolean | null {
   const has = atLeast(m.version, since);
-  if (!m.versionUnknown || atLeast(parseVersion(OLDEST_MODELLED)!, since)) return has;
+  if (!m.versionUnknown || atLeast(m.versionUnknown.oldest ?? parseVersion(OLDEST_MODELLED)!, since)) return has;
   return null;
 }
 
 /**
- * The release a model is judged for, from the image: an exact tag's; a closed series' final release; with
- * `depends`, the default's, and `versionUnknown` says the file does not decide it; otherwise (no image, a
- * floating tag, an image mchard does not know) `fallback`.
+ * The release a model is judged for, from the image: an exact tag's; with `depends`, the default's, and
+ * `versionUnknown` says the file does not decide it; a closed series' final release, and `versionUnknown` says
+ * the host holds whichever of the series' releases it pulled last (read across them alone); otherwise (no image,
+ * a floating tag of the current series, an image mchard does not know) `fallback`.
  */
 export function imageModelVersion(v: ImageVersion | undefined, fallback: Version, span: Span | null = null): { version: Version; versionUnknown?: VersionUnknown } {
   const named = v?.kind === 'depends' ? v.assumed : v;
   const version = named?.kind === 'exact' ? named.version : named?.kind === 'range' && named.max !== null ? named.max : fallback;
-  return v?.kind === 'depends' ? { version, versionUnknown: { reason: v.why, decide: v.decide, span, across: v.across } } : { version };
+  if (v?.kind === 'depends') return { version, versionUnknown: { reason: v.why, decide: v.decide, span, across: v.across } };
+  if (v?.kind === 'range' && v.series) return { version, versionUnknown: { reason: v.series.reason, decide: v.series.decide, span, across: v.series.across } };
+  return { version };
 }

@@ -7,10 +7,10 @@
  */
 import { getopt, } from './getopt.js';
 import { applyOptions, type Settings } from './settings.js';
-import { evaluateStartup, type Listener, type Startup } from './startup.js';
+import { evaluateStartup, type HostFacts, type Listener, type Startup, type StartupResult } from './startup.js';
 import { getoptWords, type Known, type Unknown } from './certainty.js';
 import { formatVersion, OLDEST_MODELLED, parseVersion, type Version } from './version.js';
-import type { AcrossReleases, MemcachedModel } from './model.js';
+import type { AcrossReleases, MemcachedModel, VersionUnknown } from './model.js';
 
 /**
  * Every release after the oldest the model reads (version.ts OLDEST_MODELLED) from which it reads a command line differently:
@@ -40,8 +40,21 @@ function same(a: unknown, b: unknown): boolean {
  * user and the start-up outcome stay known only when every release agrees on them; otherwise they are
  * unknown, naming a release that differs and what would decide the release.
  */
-export const acrossReleases: AcrossReleases = (m, start, host, given): MemcachedModel => {
-  const probes = [OLDEST_MODELLED, ...BEHAVIOUR_CHANGES].map((t) => parseVersion(t)!);
+export const acrossReleases: AcrossReleases = (m, start, host, given) => across([OLDEST_MODELLED, ...BEHAVIOUR_CHANGES].map((t) => parseVersion(t)!), m, start, host, given);
+
+const older = (a: Version, b: Version) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+
+/**
+ * The same reading over the releases from `min` to `max` only (a floating tag of a closed series, `memcached:1.5`:
+ * whichever of its releases the host pulled last): `min` and each release from which memcached reads the command
+ * line differently up to `max`.
+ */
+export function acrossBetween(min: Version, max: Version): AcrossReleases {
+  const probes = [min, ...BEHAVIOUR_CHANGES.map((t) => parseVersion(t)!).filter((v) => older(v, min) > 0 && older(v, max) <= 0)];
+  return (m, start, host, given) => across(probes, m, start, host, given);
+}
+
+function across(probes: readonly Version[], m: MemcachedModel, start: StartupResult, host: HostFacts, given: VersionUnknown): MemcachedModel {
   const differs = new Map<string, Set<Version>>();
   const note = (what: string, v: Version) => {
     const set = differs.get(what) ?? new Set<Version>();
@@ -67,12 +80,11 @@ export const acrossReleases: AcrossReleases = (m, start, host, given): Memcached
     if (!same(udp(other.listeners), udp(start.listeners))) note('udpport', v);
     if (other.runsAs !== start.runsAs) note('runsAs', v);
   }
-  const base: Unknown = { depends: 'host', reason: given.reason, decide: given.decide, span: given.span ?? null };
+  const base: Unknown & { oldest: Version } = { depends: 'host', reason: given.reason, decide: given.decide, span: given.span ?? null, oldest: probes[0] };
   if (differs.size === 0) return { ...m, versionUnknown: base };
   /** Which releases read it differently: those before a release, from one on, or one of them. */
   const which = (d: Set<Version>): string => {
     const agree = probes.filter((v) => !d.has(v));
-    const older = (a: Version, b: Version) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
     const first = [...d].sort(older)[0];
     const last = [...d].sort(older).at(-1)!;
     if (agree.length && agree.every((v) => older(v, last) > 0)) return `releases before ${formatVersion(agree.sort(older)[0])} differ from ${formatVersion(m.version)} here`;
@@ -111,4 +123,4 @@ export const acrossReleases: AcrossReleases = (m, start, host, given): Memcached
       return null;
     },
   };
-};
+}

@@ -135,13 +135,66 @@ export function isIPv4(text: string): boolean {
   for (let k = 0, from = 0; k < 4; from = ends[k++] + 1) if (Number(text.slice(from, ends[k])) > 255) return false;
   return true;
 }
+/**
+ * The address glibc's getaddrinfo() reads a host as when it is a number (inet_aton, which it tries before
+ * any name lookup): one to four parts split at dots, each decimal, octal after a leading 0 or hexadecimal
+ * after 0x, the last filling the remaining bytes (`0` is 0.0.0.0, `127.1` is 127.0.0.1, `010.0.0.1` is
+ * 8.0.0.1, `0x7f000001` is 127.0.0.1; measured with memcached 1.6.18 and glibc). Its dotted-decimal form,
+ * or null for anything else (a name, an IPv6 address, `08.0.0.1`, `0x`).
+ */
+export function numericIPv4(text: string): string | null {
+  const parts = text.split('.');
+  if (parts.length > 4) return null;
+  const values: number[] = [];
+  for (const part of parts) {
+    // Character by character (this runs for every -l entry of every lint): 0x hex, 0 octal, else decimal.
+    const hex = part.length > 1 && part[0] === '0' && (part[1] === 'x' || part[1] === 'X');
+    const base = hex ? 16 : part.length > 1 && part[0] === '0' ? 8 : 10;
+    const digits = hex ? part.slice(2) : base === 8 ? part.slice(1) : part;
+    if (digits.length === 0 || digits.length > 12) return null;
+    for (let k = 0; k < digits.length; k++) {
+      const c = digits.charCodeAt(k);
+      const dec = c >= 48 && c <= 57;
+      if (!(base === 10 ? dec : base === 8 ? c >= 48 && c <= 55 : dec || (c >= 65 && c <= 70) || (c >= 97 && c <= 102))) return null;
+    }
+    values.push(parseInt(digits, base));
+  }
+  const last = values[values.length - 1];
+  const head = values.slice(0, -1);
+  if (head.some((v) => v > 0xff) || last >= 2 ** (8 * (5 - values.length))) return null;
+  const n = head.reduce((acc, v, k) => acc + v * 2 ** (8 * (3 - k)), 0) + last;
+  return [24, 16, 8, 0].map((sh) => Math.floor(n / 2 ** sh) % 256).join('.');
+}
+
 function isIPv6(text: string): boolean {
   return text.includes(':') && /^[0-9a-fA-F:.]+(%[\w.-]+)?$/.test(text);
 }
-/** 127.0.0.0/8 and ::1: loopback, which every Linux machine has. */
+/** 127.0.0.0/8 and ::1: loopback. */
 function isLoopback(text: string): boolean {
-  return text.startsWith('127.') || text === '::1';
+  return text.startsWith('127.') || isIPv6Loopback(text);
 }
+
+/** ::1 however written (`::1`, `0:0:0:0:0:0:0:1`, `::0001`). */
+function isIPv6Loopback(text: string): boolean {
+  if (text === '::1') return true;
+  if (!text.includes(':')) return false;
+  const t = text.toLowerCase();
+  if (!/^[0-9a-f:]+$/.test(t)) return false;
+  const halves = t.split('::');
+  if (halves.length > 2) return false;
+  const groups = (h: string) => (h === '' ? [] : h.split(':'));
+  const head = groups(halves[0]);
+  const tail = halves.length === 2 ? groups(halves[1]) : [];
+  const all = halves.length === 2 ? [...head, ...Array<string>(Math.max(0, 8 - head.length - tail.length)).fill('0'), ...tail] : head;
+  return all.length === 8 && all.every((g, k) => /^[0-9a-f]{1,4}$/.test(g) && parseInt(g, 16) === (k === 7 ? 1 : 0));
+}
+
+/**
+ * ::1 exists only where IPv6 is on: a host or container where it is off (net.ipv6.conf.*.disable_ipv6=1, the
+ * ipv6.disable=1 boot option) has no ::1 on its loopback, and bind() to it fails with EADDRNOTAVAIL (exit 71,
+ * measured with 1.6.18 in a network namespace whose lo has disable_ipv6=1). 127.0.0.1 is on every Linux machine.
+ */
+const IPV6_LOOPBACK_HOST = 'whether IPv6 is on where memcached runs: a host or container with IPv6 turned off (net.ipv6.conf.all.disable_ipv6=1, or the ipv6.disable=1 boot option) has no ::1, and binding it fails with exit 71';
 
 /** 0.0.0.0 or ::, which bind on any machine. */
 export function isUnspecified(text: string): boolean {
@@ -478,8 +531,14 @@ function networkChecks(s: Settings, version: Version, entries: ListenEntry[], ho
         const who = host.root ? `after switching to user ${s.username}` : 'as a non-root user';
         return failure(71, `bind(): Permission denied: port ${p} is privileged and memcached binds ${who}`, portOpt, host.root);
       }
-      const h = e?.host ?? null;
-      if (h !== null && (isIPv4(h) || isIPv6(h))) {
+      // A numeric host in any form glibc reads (`0`, `127.1`, `010.0.0.1`) is that IPv4 address.
+      const h = e?.host == null ? null : (numericIPv4(e.host) ?? e.host);
+      if (h !== null && isIPv6(h) && isIPv6Loopback(h)) {
+        // The unit's own network namespace (PrivateNetwork=) has ::1 as the host's has: where IPv6 is on.
+        const local = host.addressIsLocal?.('::1');
+        if (local === false) return failure(71, `bind(): Cannot assign requested address: ${h} is not an address of this machine (IPv6 is off here); failed to listen on one of interface(s) ${s.inter}`, opt);
+        if (local === undefined && !pending.some((u) => u.reason === IPV6_LOOPBACK_HOST)) pending.push({ depends: 'host', reason: IPV6_LOOPBACK_HOST, decide: ON_HOST });
+      } else if (h !== null && (numericIPv4(h) !== null || isIPv6(h))) {
         const local = isUnspecified(h) || isLoopback(h) ? true : host.sandbox?.loopbackOnly ? false : host.addressIsLocal?.(h);
         if (local === false && host.sandbox?.loopbackOnly) {
           const why = host.sandbox.loopbackOnly;
@@ -496,7 +555,13 @@ function networkChecks(s: Settings, version: Version, entries: ListenEntry[], ho
         return failure(71, `getaddrinfo(): Name or service not known: "${h}"; failed to listen on one of interface(s) ${s.inter}`, opt);
       } else if (h !== null) {
         warnings.push(`"${h}" is resolved when memcached starts; start-up fails with exit 71 if it does not resolve to an address of this machine`);
-        if (!/^(localhost|ip6-localhost|ip6-loopback)$/i.test(h) && !pending.some((u) => u.reason.includes(`"${h}"`))) {
+        if (/^(localhost|ip6-localhost|ip6-loopback)$/i.test(h)) {
+          // memcached binds every address the name resolves to: /etc/hosts gives ::1 for these names on Debian,
+          // Ubuntu, RHEL and Fedora, which exists only where IPv6 is on. Where ::1 is there, all of them bind.
+          if (host.addressIsLocal?.('::1') !== true && !pending.some((u) => u.reason.includes(`"${h}"`))) {
+            pending.push({ depends: 'host', reason: `whether "${h}" resolves to ::1 (as /etc/hosts has it on Debian, Ubuntu, RHEL and Fedora) where IPv6 is off: memcached binds every address the name resolves to, and ::1 then fails with exit 71`, decide: ON_HOST });
+          }
+        } else if (!pending.some((u) => u.reason.includes(`"${h}"`))) {
           pending.push({ depends: 'host', reason: `what "${h}" resolves to when memcached starts`, decide: ON_HOST });
         }
       }
@@ -528,9 +593,9 @@ function sandboxCheck(
   portOpt: OptionEvent | null,
   pending: Unknown[],
 ): Failure | null {
-  const h = e?.host ?? null;
-  const literal = h !== null && (isIPv4(h) || isIPv6(h));
-  const families: ('AF_INET' | 'AF_INET6')[] = literal ? [isIPv4(h!) ? 'AF_INET' : 'AF_INET6'] : ['AF_INET', 'AF_INET6'];
+  const h = e?.host == null ? null : (numericIPv4(e.host) ?? e.host);
+  const literal = h !== null && (numericIPv4(h) !== null || isIPv6(h));
+  const families: ('AF_INET' | 'AF_INET6')[] = literal ? [numericIPv4(h!) !== null ? 'AF_INET' : 'AF_INET6'] : ['AF_INET', 'AF_INET6'];
   const usable = families.filter((f) => !box.familyBlocked(f));
   const listen = s.inter === null ? `failed to listen on ${transport.toUpperCase()} port ${p}` : `failed to listen on one of interface(s) ${s.inter}`;
   if (usable.length === 0) {
@@ -597,8 +662,8 @@ function computeListeners(s: Settings, version: Version, entries: ListenEntry[])
       if (e.host === null) {
         out.push({ transport, address: '0.0.0.0', host: null, port: p, tls, entry: e });
         out.push({ transport, address: '::', host: null, port: p, tls, entry: e });
-      } else if (isIPv4(e.host) || isIPv6(e.host)) {
-        out.push({ transport, address: e.host, host: null, port: p, tls, entry: e });
+      } else if (numericIPv4(e.host) !== null || isIPv6(e.host)) {
+        out.push({ transport, address: numericIPv4(e.host) ?? e.host, host: null, port: p, tls, entry: e });
       } else {
         out.push({ transport, address: null, host: e.host, port: p, tls, entry: e });
       }

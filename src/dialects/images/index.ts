@@ -20,7 +20,7 @@
 import { compareVersions, formatVersion, parseVersion, type Version } from '../../memcached/version.js';
 import type { Span } from '../../source.js';
 import type { AcrossReleases } from '../../memcached/model.js';
-import { acrossReleases } from '../../memcached/releases.js';
+import { acrossBetween, acrossReleases } from '../../memcached/releases.js';
 
 /** A release the file does not decide: why, what would, in a few words, the reference as written, and what its default names. */
 export function dependsOn(why: string, decide: string, short: string, written: string, assumed: Exclude<ImageVersion, { kind: 'depends' }> | null): ImageVersion {
@@ -58,7 +58,18 @@ export interface ImageRef {
  */
 export type ImageVersion =
   | { readonly kind: 'exact'; readonly version: Version; readonly why: string }
-  | { readonly kind: 'range'; readonly min: Version; readonly max: Version | null; readonly why: string }
+  | {
+      readonly kind: 'range';
+      readonly min: Version;
+      readonly max: Version | null;
+      readonly why: string;
+      /**
+       * A closed series (`1.4`, `1.5`): the tag pointed at each of its releases in turn, and a host keeps the one
+       * it pulled last (`docker compose up` and Kubernetes' `IfNotPresent` pull only a missing image), so the
+       * file does not decide which: why, what would, and the model's reading across those releases.
+       */
+      readonly series?: { readonly reason: string; readonly decide: string; readonly across: AcrossReleases };
+    }
   | { readonly kind: 'unknown'; readonly why: string }
   | {
       readonly kind: 'depends';
@@ -121,35 +132,43 @@ export function parseImageRef(text: string): ImageRef | null {
 /** The last release of each closed series (memcached's release notes; endoflife.date lists them too). */
 const SERIES_END: Readonly<Record<string, string>> = { '1.4': '1.4.39', '1.5': '1.5.22' };
 
-function seriesRange(tag: string, why: string): ImageVersion {
+function seriesRange(tag: string, why: string, ref: string): ImageVersion {
   const parts = tag.split('.').map(Number);
   if (parts.length === 2) {
     const key = `${parts[0]}.${parts[1]}`;
     const end = SERIES_END[key];
-    return { kind: 'range', min: [parts[0], parts[1], 0], max: end ? parseVersion(end) : null, why };
+    if (!end) return { kind: 'range', min: [parts[0], parts[1], 0], max: null, why };
+    const min: Version = [parts[0], parts[1], 0];
+    const max = parseVersion(end)!;
+    const series = {
+      reason: `${why}: the host runs whichever release from ${formatVersion(min)} to ${end} it pulled last, as a pulled image is kept until it is pulled again`,
+      decide: `the release of the image on the host (docker image inspect ${ref}, or memcached -V in its container)`,
+      across: acrossBetween(min, max),
+    };
+    return { kind: 'range', min, max, why, series };
   }
   return { kind: 'range', min: [parts[0], 0, 0], max: null, why };
 }
 
 /** `1.6.21`, `1.6.21-alpine`, `1.6.21-bookworm`, `1.6`, `1-alpine3.22`, `latest`, `alpine`. */
-function officialVersion(tag: string | null, digest: string | null): ImageVersion {
+function officialVersion(tag: string | null, digest: string | null, ref: string): ImageVersion {
   if (tag === null) return { kind: 'unknown', why: digest ? 'the image is named by digest only, which does not say the release' : 'no tag: Docker pulls latest, whatever release that was when the image was pulled' };
   const m = /^(\d+(?:\.\d+){0,2})(?:-[a-z][a-z0-9.]*)?$/.exec(tag);
   if (!m) return { kind: 'unknown', why: `tag ${tag} floats with the newest release` };
   const v = m[1];
   if (v.split('.').length === 3) return { kind: 'exact', version: parseVersion(v)!, why: `tag ${tag}` };
-  return seriesRange(v, `tag ${tag} floats with the newest ${v} release`);
+  return seriesRange(v, `tag ${tag} floats with the newest ${v} release`, ref);
 }
 
 /** `1.6.39`, `1.6.39-debian-12-r3`, `1.6.9-debian-10-r204`, `1.5.7-r16`, `1.6`, `1`, `latest`. */
-function bitnamiVersion(tag: string | null, digest: string | null): { version: ImageVersion; revision: number | null } {
+function bitnamiVersion(tag: string | null, digest: string | null, ref: string): { version: ImageVersion; revision: number | null } {
   if (tag === null) return { version: { kind: 'unknown', why: digest ? 'the image is named by digest only, which does not say the release' : 'no tag: Docker pulls latest, whatever release that was when the image was pulled' }, revision: null };
   const m = /^(\d+(?:\.\d+){0,2})(?:-(?:debian|ol|rhel|photon|centos)-\d+)?(?:-r(\d+))?$/.exec(tag);
   if (!m) return { version: { kind: 'unknown', why: `tag ${tag} floats with the newest release` }, revision: null };
   const v = m[1];
   const revision = m[2] !== undefined ? Number(m[2]) : null;
   if (v.split('.').length === 3) return { version: { kind: 'exact', version: parseVersion(v)!, why: `tag ${tag}` }, revision };
-  return { version: seriesRange(v, `tag ${tag} floats with the newest ${v} release`), revision };
+  return { version: seriesRange(v, `tag ${tag} floats with the newest ${v} release`, ref), revision };
 }
 
 /** Which family a reference names, with its release. A reference mchard cannot parse is `unknown`. */
@@ -159,7 +178,7 @@ export function identifyImage(text: string): ImageInfo | null {
   const repo = `${ref.registry}/${ref.path}`;
   // The Docker Official Image, and the two public mirrors that serve it under its own name.
   if (repo === 'docker.io/library/memcached' || repo === 'public.ecr.aws/docker/library/memcached' || repo === 'mirror.gcr.io/library/memcached') {
-    return { ref, family: 'official', channel: null, version: officialVersion(ref.tag, ref.digest), revision: null, title: 'the official memcached image' };
+    return { ref, family: 'official', channel: null, version: officialVersion(ref.tag, ref.digest, ref.text), revision: null, title: 'the official memcached image' };
   }
   const channel: BitnamiChannel | null =
     repo === 'docker.io/bitnami/memcached'
@@ -172,7 +191,7 @@ export function identifyImage(text: string): ImageInfo | null {
             ? 'ecr-public'
             : null;
   if (channel) {
-    const { version, revision } = bitnamiVersion(ref.tag, ref.digest);
+    const { version, revision } = bitnamiVersion(ref.tag, ref.digest, ref.text);
     const where = channel === 'bitnami' ? '' : ` (${channel === 'ecr-public' ? 'public.ecr.aws/bitnami' : channel})`;
     return { ref, family: 'bitnami', channel, version, revision, title: `Bitnami's memcached image${where}` };
   }
@@ -191,6 +210,17 @@ export function identifyImage(text: string): ImageInfo | null {
     revision: null,
     title: `image ${ref.text}`,
   };
+}
+
+/**
+ * An image pulled again each time a container of it starts (Kubernetes' `imagePullPolicy: Always`, Compose's
+ * `pull_policy: always`): a closed series' tag then runs what the tag names now, its final release, not
+ * whichever release a host pulled once.
+ */
+export function pulledEachStart(info: ImageInfo, policy: string): ImageInfo {
+  const v = info.version;
+  if (v.kind !== 'range' || !v.series || v.max === null) return info;
+  return { ...info, version: { kind: 'range', min: v.min, max: v.max, why: `${v.why} (${policy}: pulled again at each start)` } };
 }
 
 /** The version a model should use: the exact release, else null (a range or unknown leaves the default). */
