@@ -35,7 +35,7 @@ import { locateInTree, type Located } from '../system/links.js';
 import { changeableBy } from '../system/trusted-path.js';
 import { FileLock, LockError, pidAlive } from './lock.js';
 import { BACKUP_SUFFIX, backupNames, isBackupName, tempName, tempOwner } from './names.js';
-import { applyXattrs, readXattrs, systemXattrTools, xattrDifferences, XattrError, type Xattrs, type XattrTools } from './xattrs.js';
+import { accessAcl, applyXattrs, readXattrs, systemXattrTools, xattrDifferences, XattrError, type Xattrs, type XattrTools } from './xattrs.js';
 
 export { BACKUP_SUFFIX };
 
@@ -180,7 +180,7 @@ function check(path: string, scope: WriteScope, hardLinks = true): Checked {
   // these checks and the rename would put the new file, theirs, over another file of the same name).
   let foreign: string | null;
   try {
-    foreign = changeableBy(loc.target);
+    foreign = changeableBy(loc.target, accessAcl);
   } catch (e) {
     throw new WriteError(path, fsReason(e));
   }

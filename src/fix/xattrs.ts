@@ -133,3 +133,20 @@ export function applyXattrs(path: string, want: Xattrs, have: Xattrs, tools: Xat
     if (r.error || r.status !== 0) throw new XattrError(`cannot give the new file ${name} (${r.error?.message ?? firstLine(r.stderr)})`);
   }
 }
+
+/**
+ * The access ACL of a folder (the attribute system.posix_acl_access, in the kernel's binary form), or null
+ * when it has none. Read with getfattr, as fix reads a file's attributes (src/fix/xattrs.ts); throws when
+ * getfattr is not there or cannot read it: who can change the folder is then unknown.
+ */
+export function accessAcl(dir: string): Buffer | null {
+  const tools = systemXattrTools();
+  if (!tools.getfattr) throw new Error(`cannot tell who can change ${dir} (group-writable, and its ACL unreadable: getfattr is not installed in /usr/bin, package "attr")`);
+  let attrs;
+  try {
+    attrs = readXattrs(dir, tools);
+  } catch (e) {
+    throw new Error(`cannot tell who can change ${dir} (group-writable, and its ACL unreadable: ${(e as Error).message})`);
+  }
+  return attrs.get('system.posix_acl_access') ?? null;
+}

@@ -93,7 +93,7 @@ export function privateGroup(gid: number, uid: number, files = { passwd: '/etc/p
   }
 }
 
-export function changeableBy(target: string): string | null {
+export function changeableBy(target: string, acl: (dir: string) => Buffer | null): string | null {
   const me = process.geteuid?.() ?? -1;
   const ours = (uid: number) => uid === 0 || uid === me;
   const parts = target.split('/').filter((p) => p !== '');
@@ -104,12 +104,37 @@ export function changeableBy(target: string): string | null {
     if (!ours(st.uid)) return `${dir} can be changed by uid ${st.uid} (its owner)`;
     const byGroup = (st.mode & 0o020) !== 0 && st.gid !== 0 && !privateGroup(st.gid, me);
     const byAll = (st.mode & 0o002) !== 0;
-    if (byGroup || byAll) {
+    // With an ACL the group bits of the mode are its mask: write there may be a named user's or group's
+    // (setfacl -m u:deploy:rwx), not the owning group's. Asked only of such a folder (rare: /etc is 0755).
+    const byAcl = !byGroup && !byAll && (st.mode & 0o020) !== 0 ? aclWriter(acl(dir), me) : null;
+    if (byGroup || byAll || byAcl) {
       const last = k === parts.length - 1;
       const sticky = (st.mode & 0o1000) !== 0;
-      if (!sticky || !(last || ours(lstatSync(child).uid))) return byAll ? `${dir} can be changed by every user` : `${dir} can be changed by group ${st.gid}`;
+      if (!sticky || !(last || ours(lstatSync(child).uid))) return byAll ? `${dir} can be changed by every user` : byAcl ? `${dir} can be changed by ${byAcl} (its ACL)` : `${dir} can be changed by group ${st.gid}`;
     }
     dir = child;
+  }
+  return null;
+}
+
+/**
+ * Who other than root and `me` an access ACL lets write (a named user's or group's entry with write, the
+ * mask allowing it), as "uid N" or "group N", or null. The kernel's form (linux/posix_acl_xattr.h): a
+ * 4-byte version 2, then 8-byte entries (tag, permissions, id), little-endian. An ACL it cannot read
+ * counts as one that lets others write.
+ */
+export function aclWriter(acl: Buffer | null, me: number): string | null {
+  if (acl === null) return null;
+  if (acl.length < 4 || (acl.length - 4) % 8 !== 0 || acl.readUInt32LE(0) !== 2) return 'users its ACL names (an ACL mchard cannot read)';
+  const entries: { tag: number; perm: number; id: number }[] = [];
+  for (let at = 4; at < acl.length; at += 8) entries.push({ tag: acl.readUInt16LE(at), perm: acl.readUInt16LE(at + 2), id: acl.readUInt32LE(at + 4) });
+  const mask = entries.find((e) => e.tag === 0x10);
+  const maskWrite = mask === undefined || (mask.perm & 2) !== 0;
+  if (!maskWrite) return null;
+  for (const e of entries) {
+    if ((e.perm & 2) === 0) continue;
+    if (e.tag === 0x02 && e.id !== 0 && e.id !== me) return `uid ${e.id}`;
+    if (e.tag === 0x08 && e.id !== 0 && !privateGroup(e.id, me)) return `group ${e.id}`;
   }
   return null;
 }
