@@ -6,7 +6,7 @@
 import { lstatSync, readFileSync, realpathSync } from 'node:fs';
 
 /** The reason `path` is not root-controlled, or null when it is. */
-export function notRootControlled(path: string): string | null {
+export function notRootControlled(path: string, acl?: (path: string) => Buffer | null): string | null {
   let real: string;
   try {
     real = realpathSync(path);
@@ -25,6 +25,17 @@ export function notRootControlled(path: string): string | null {
     if (st.uid !== 0) return `${p} is owned by uid ${st.uid}, not root`;
     if (st.mode & 0o002) return `${p} is writable by every user`;
     if (st.mode & 0o020 && st.gid !== 0) return `${p} is writable by group ${st.gid}`;
+    // `acl`: also read the access ACL where the group bits show write (they are then its mask): a named
+    // user or group may write there (setfacl -m u:deploy:rwx), though the mode reads root:root 0775.
+    if (acl && st.mode & 0o020) {
+      let who: string | null;
+      try {
+        who = aclWriter(acl(p), 0);
+      } catch (e) {
+        return `${p}: ${(e as Error).message}`;
+      }
+      if (who) return `${p} is writable by ${who} (its ACL)`;
+    }
   }
   return null;
 }
