@@ -70,6 +70,8 @@ export interface LockOptions extends WriteScope {
   lockTimeoutMs?: number;
   /** Told once when another mchard holds the file and this one waits. */
   onWait?: (message: string) => void;
+  /** Why to stop waiting for another mchard now (a signal), or null. */
+  cancelled?: () => string | null;
 }
 
 export interface SafeWriteOptions extends LockOptions {
@@ -252,7 +254,7 @@ export async function lockForWrite(path: string, opts: LockOptions = {}): Promis
   if (!entry) {
     let lock: FileLock;
     try {
-      lock = await FileLock.acquire(dir, name, { timeoutMs: opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, onWait: opts.onWait });
+      lock = await FileLock.acquire(dir, name, { timeoutMs: opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, onWait: opts.onWait, cancelled: opts.cancelled });
     } catch (e) {
       if (e instanceof LockError) throw new WriteError(path, e.message);
       throw new FolderRefusedError(dir, `cannot create a file in this folder (${fsReason(e)}); the original is unchanged`);
