@@ -26,7 +26,7 @@
  *   recognised and used as this run's backup.
  */
 import {
-  closeSync, existsSync, fchmodSync, fchownSync, fstatSync, fsyncSync, linkSync, lstatSync, openSync, readdirSync, readFileSync, realpathSync, renameSync,
+  closeSync, constants, existsSync, fchmodSync, fchownSync, fstatSync, fsyncSync, linkSync, lstatSync, openSync, readdirSync, readSync, realpathSync, renameSync,
   unlinkSync, writeSync, type BigIntStats,
 } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
@@ -426,6 +426,40 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 const CHANGED = 'the file changed since mchard read it; nothing was written (run mchard fix again)';
 
 /**
+ * The file's bytes again, to compare with what mchard read (`original`): the bytes, null when it is no
+ * longer a regular file of the original's size (changed), or why it cannot be read. The path was just
+ * seen as a regular file, but whoever owns the entry (another user's file in a sticky /tmp, which root may
+ * fix) can swap it for a named pipe, a link or a huge file in between: never follow a link, never block,
+ * never read more than one byte past the original's length.
+ */
+export function readAgain(target: string, original: Uint8Array): Buffer | null | string {
+  let fd: number;
+  try {
+    fd = openSync(target, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW | constants.O_NOCTTY);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'ELOOP' || code === 'ENOENT' || code === 'ENXIO' ? null : fsReason(e);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size !== original.length) return null;
+    const buf = Buffer.alloc(original.length + 1);
+    let len = 0;
+    for (;;) {
+      const n = readSync(fd, buf, len, buf.length - len, null);
+      if (n === 0) break;
+      len += n;
+      if (len === buf.length) return null;
+    }
+    return buf.subarray(0, len);
+  } catch (e) {
+    return fsReason(e);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
  * Replaces the file at `path` (which mchard read as `original`) with `text`. Throws WriteError, leaving the
  * original as it was, when the file may not or cannot be replaced exactly (see the top of this file).
  */
@@ -451,14 +485,10 @@ async function writeHeld(held: HeldFile, scope: WriteScope, original: Uint8Array
   const target = first.target;
   const dir = dirname(target);
   const name = basename(target);
-  let now: Buffer;
   let attrs: Xattrs;
-  try {
-    now = readFileSync(target);
-  } catch (e) {
-    throw new WriteError(path, `cannot read the file again (${fsReason(e)}); nothing was written`);
-  }
-  if (!sameBytes(now, original)) throw new WriteError(path, CHANGED);
+  const now = readAgain(target, original);
+  if (typeof now === 'string') throw new WriteError(path, `cannot read the file again (${now}); nothing was written`);
+  if (now === null || !sameBytes(now, original)) throw new WriteError(path, CHANGED);
   try {
     attrs = readXattrs(target, tools);
   } catch (e) {
@@ -476,12 +506,8 @@ async function writeHeld(held: HeldFile, scope: WriteScope, original: Uint8Array
     // Again, just before the rename: the same inode, unchanged since it was first looked at (bytes, owner,
     // mode, attributes all move the change time), and the lock still this process's.
     const again = check(path, scope);
-    let bytesNow: Buffer;
-    try {
-      bytesNow = readFileSync(target);
-    } catch {
-      throw new WriteError(path, CHANGED);
-    }
+    const bytesNow = readAgain(target, original);
+    if (bytesNow === null || typeof bytesNow === 'string') throw new WriteError(path, CHANGED);
     if (again.target !== target || again.stat.ino !== st.ino || again.stat.dev !== st.dev || again.stat.ctimeNs !== st.ctimeNs || !sameBytes(bytesNow, original)) {
       throw new WriteError(path, CHANGED);
     }
