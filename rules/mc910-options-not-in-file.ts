@@ -26,7 +26,9 @@ export const rule = defineRule({
       '`/etc/memcached.conf`), a unit or Compose service that runs another program (a container runner, a shell), or an `ExecStart=` ' +
       'whose options come from a variable of an `EnvironmentFile=` that cannot be read here, a unit whose drop-ins (`NAME.service.d/*.conf`) ' +
       'set its command, user, variables or network restrictions, and a packaged unit that a unit of the same name in `/etc/systemd/system` ' +
-      'replaces or masks (it does not run). The listener, user and option checks ' +
+      'replaces or masks (it does not run), and Debian\'s `/etc/memcached.conf` or RHEL\'s `/etc/sysconfig/memcached` on a host run by ' +
+      "systemd whose memcached.service does not read it (an administrator's unit in `/etc/systemd/system` that runs memcached itself, " +
+      'a drop-in that sets `ExecStart=`, a masked unit). The listener, user and option checks ' +
       '(MC1xx to MC8xx) are skipped for such a file rather than guessed; this finding says so and names where the options are.',
     why:
       'A clean result for a file that was never really checked is worse than no result: it reads as "hardened". Saying where the ' +

@@ -86,6 +86,7 @@ const GROUPS = [
     roots: [
       'src/dialects/shell.ts',
       'src/system/memcached-version.ts',
+      'src/system/host-unit.ts',
       'src/system/sockets.ts',
       'src/audit/reach.ts',
       'src/audit/firewall/findings.ts',

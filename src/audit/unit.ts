@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dropInsOf, SYSTEM_UNIT_DIRS } from '../system/unit-files.js';
+import { stockSysconfigCommand } from '../system/host-unit.js';
 
 const UNIT = /^memcached(@[^/]+)?\.service$/;
 
@@ -70,20 +71,6 @@ function unitText(name: string, dirs: readonly string[]): string | null {
 /** Whether a drop-in of `names` (in any of `dirs`) sets the command or the environment files (one not read: it may). */
 function dropInChangesCommand(names: readonly string[], dirs: readonly string[]): boolean {
   return dropInsOf(names, dirs).some((d) => !d.read || d.keys.some((k) => /\.(ExecStart|EnvironmentFile)$/.test(k)));
-}
-
-/**
- * Whether a command is the one RHEL's and Fedora's units run with /etc/sysconfig/memcached's variables
- * (what the sysconfig dialect models): `/usr/bin/memcached` with `-p $PORT`, `-u $USER`, `-m $CACHESIZE`
- * and `-c $MAXCONN` in any order (Fedora's `${PORT}` form or RHEL 7's `$PORT`), then `$OPTIONS`, and
- * nothing else.
- */
-function stockSysconfigCommand(command: string): boolean {
-  const words = command.replace(/\$\{(\w+)\}/g, '$$$1').split(/[ \t]+/);
-  if (words[0] !== '/usr/bin/memcached' || words.length !== 10 || words[9] !== '$OPTIONS') return false;
-  const pairs = new Set<string>();
-  for (let i = 1; i < 9; i += 2) pairs.add(`${words[i]} ${words[i + 1]}`);
-  return ['-p $PORT', '-u $USER', '-m $CACHESIZE', '-c $MAXCONN'].every((p) => pairs.has(p));
 }
 
 /**

@@ -2,7 +2,8 @@
 import { lstatSync } from 'node:fs';
 import { readRegularFile } from '../input.js';
 import { basename, dirname, join } from 'node:path';
-import { unitDropInsOf, unitShadowOf } from '../system/unit-files.js';
+import { packagedOptionFile, unitDropInsOf, unitShadowOf } from '../system/unit-files.js';
+import { hostUnitReading } from '../system/host-unit.js';
 import type { Companions } from '../dialects/detect.js';
 import type { DialectName, ParseContext } from '../dialects/types.js';
 
@@ -26,10 +27,14 @@ export function companionsOf(path: string): Companions {
   return {};
 }
 
-/** The context a file's dialect parses it in, from the files beside it: a Compose override, a unit's drop-ins. */
-export function parseContextOf(path: string, dialect: DialectName): Pick<ParseContext, 'composeOverride' | 'unitDropIns' | 'unitShadowedBy'> {
+/** The context a file's dialect parses it in, from the files beside it (a Compose override, a unit's drop-ins) and, for a distribution's option file at its packaged path, the host's memcached.service. */
+export function parseContextOf(path: string, dialect: DialectName): Pick<ParseContext, 'composeOverride' | 'unitDropIns' | 'unitShadowedBy' | 'hostUnit'> {
   if (dialect === 'compose') return { composeOverride: companionsOf(path).composeOverride ?? null };
   if (dialect === 'systemd') return { unitDropIns: unitDropInsOf(path), unitShadowedBy: unitShadowOf(path) };
+  if (dialect === 'debian' || dialect === 'sysconfig') {
+    const file = path === '-' ? null : packagedOptionFile(path);
+    return file ? { hostUnit: hostUnitReading(file) } : {};
+  }
   return {};
 }
 

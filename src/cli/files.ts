@@ -114,8 +114,11 @@ export class OptionResolver {
 
   constructor(
     private readonly rules: readonly Rule[],
-    /** `installedVersion: false`: never look up the installed memcached's version (the language server). */
-    private readonly flags: { config?: string; version?: Version; trustedNetworks?: string[]; installedVersion?: boolean },
+    /**
+     * `installedVersion: false`: never look up the installed memcached's version; a function: ask it (the
+     * language server's, which looks once per process rather than once per lint).
+     */
+    private readonly flags: { config?: string; version?: Version; trustedNetworks?: string[]; installedVersion?: boolean | (() => InstalledVersion) },
   ) {}
 
   projectConfig(path: string): ProjectConfig | null {
@@ -135,7 +138,7 @@ export class OptionResolver {
   }
 
   private installedFor(): InstalledVersion {
-    this.installed ??= installedVersion();
+    this.installed ??= typeof this.flags.installedVersion === 'function' ? this.flags.installedVersion() : installedVersion();
     return this.installed;
   }
 

@@ -9,6 +9,7 @@
 import { SourceText, type ArgToken, type Span } from '../source.js';
 import type { Dialect, LaunchFailure, Note, ParsedConfig } from './types.js';
 import { parseShellCommand, type ShellWord, type SourcedChar } from './shell.js';
+import { withHostUnit } from './host-unit.js';
 import { debianLines, forEachLine, PERL_SPACE, readLine, type DebianLine } from './debian-lines.js';
 
 export type { DebianLine } from './debian-lines.js';
@@ -22,7 +23,8 @@ export type { DebianLine } from './debian-lines.js';
  * - `shell-extra-command`: text after `;`, `&`, `|` that the shell runs as root;
  * - `shell-redirect`: a redirection memcached never sees (`text`; absent for the "2>&1" Perl strips);
  * - `host-dependent`: a glob, `$VAR` or command substitution (`what`);
- * - `root-default`: the file sets no option, so the wrapper appends `-u root`.
+ * - `root-default`: the file sets no option, so the wrapper appends `-u root`;
+ * - `delegated`: this host's memcached.service does not run the wrapper with this file, or may not (host-unit.ts).
  */
 export type DebianNote =
   | (Note<'ignored-line'> & { readonly directive: string | null })
@@ -32,7 +34,8 @@ export type DebianNote =
   | (Note<'shell-extra-command'> & { readonly operator: string })
   | (Note<'shell-redirect'> & { readonly text?: string })
   | (Note<'host-dependent'> & { readonly what: string })
-  | Note<'root-default'>;
+  | Note<'root-default'>
+  | (Note<'delegated'> & { readonly path: string });
 
 export interface DebianConfig extends ParsedConfig<DebianNote> {
   readonly dialect: 'debian';
@@ -299,7 +302,7 @@ export const debianDialect: Dialect = {
   title: 'Debian /etc/memcached.conf',
   defaultUser: 'memcache',
   commentChars: '#',
-  parse: parseDebian,
+  parse: (source, context) => withHostUnit(parseDebian(source), context?.hostUnit),
   /** A missing option goes on its own line after the last line the wrapper keeps. */
   insertionPoint(config) {
     const text = config.source.text;

@@ -8,14 +8,16 @@
  * `extract_first_word(EXTRACT_RELAX|EXTRACT_UNQUOTE)` on whitespace (zero or more arguments).
  */
 import type { ArgToken, SourceText, Span } from '../source.js';
-import type { Dialect, LaunchFailure, ParsedConfig } from './types.js';
+import type { Dialect, LaunchFailure, Note, ParsedConfig } from './types.js';
+import { withHostUnit } from './host-unit.js';
 import { countOf } from '../ascii.js';
 import { readEnvironmentFile, show, splitWordsRelaxUnquote, type EnvAssignment, type EnvFileLine, type EnvFileNote } from './envfile.js';
 
 export { encodeEnvValue as encodeSysconfigValue, splitWordsRelaxUnquote } from './envfile.js';
 export type { ShellMismatch } from './envfile.js';
 /** The sysconfig dialect's notes are those of its environment file. */
-export type SysconfigNote = EnvFileNote;
+/** The environment file's notes, and `delegated`: this host's memcached.service does not read the file, or may not (host-unit.ts). */
+export type SysconfigNote = EnvFileNote | (Note<'delegated'> & { readonly path: string });
 export type SysconfigAssignment = EnvAssignment;
 
 /** Which `ExecStart=` line consumes the file. */
@@ -152,7 +154,7 @@ export const sysconfigDialect: Dialect = {
   title: 'RHEL/Fedora /etc/sysconfig/memcached',
   defaultUser: 'memcached',
   commentChars: '#;',
-  parse: (source) => parseSysconfig(source),
+  parse: (source, context) => withHostUnit(parseSysconfig(source), context?.hostUnit),
   /** Inside OPTIONS' value, before a closing quote; without OPTIONS, the end of the file. */
   insertionPoint(config) {
     const text = config.source.text;

@@ -25,6 +25,21 @@ export interface ParseContext {
   readonly unitDropIns?: readonly UnitDropIn[];
   /** For a unit in one of systemd's folders: the unit of the same name systemd loads instead (or masked). */
   readonly unitShadowedBy?: { readonly path: string; readonly masked: boolean } | null;
+  /**
+   * For a distribution's option file at its packaged path on this host (`/etc/memcached.conf`,
+   * `/etc/sysconfig/memcached`): whether the memcached.service systemd loads here reads it
+   * (src/system/unit-files.ts, hostUnitReading); null or absent: nothing on the host says otherwise.
+   */
+  readonly hostUnit?: HostUnitReading | null;
+}
+
+/** Whether the host's memcached.service reads an option file: false, it does not; null, that unit decides. */
+export interface HostUnitReading {
+  readonly unit: string;
+  /** The unit file (or the drop-in) that decides. */
+  readonly path: string;
+  readonly reads: boolean | null;
+  readonly why: string;
 }
 
 /** A drop-in of a unit: where, whether mchard could read it, and the `Section.Key`s it sets (values never kept). */

@@ -6,7 +6,7 @@
  * a note without a fix, then suppressions and severities, and the message is shown through `shownFor`.
  */
 import { SourceText, type Range, type Span } from '../source.js';
-import type { DialectName, ParsedConfig, UnitDropIn } from '../dialects/types.js';
+import type { DialectName, HostUnitReading, ParsedConfig, UnitDropIn } from '../dialects/types.js';
 import { dialectOf, parseConfig } from '../dialects/index.js';
 import { analyze, imageModelVersion, type MemcachedModel } from '../memcached/model.js';
 import type { OptionEvent } from '../memcached/getopt.js';
@@ -37,6 +37,8 @@ export interface LintSettings {
   unitDropIns?: readonly UnitDropIn[];
   /** The unit of the same name systemd loads instead (ParseContext.unitShadowedBy). */
   unitShadowedBy?: { readonly path: string; readonly masked: boolean } | null;
+  /** Whether this host's memcached.service reads a distribution's option file (ParseContext.hostUnit). */
+  hostUnit?: HostUnitReading | null;
 }
 
 export interface LintResult {
@@ -158,7 +160,7 @@ export function analyzeConfig(config: ParsedConfig, options: RuleOptions, host?:
 }
 
 export function lintSource(source: SourceText, dialect: DialectName, settings: LintSettings): LintResult {
-  const context = { hostFiles: settings.hostFiles, composeOverride: settings.composeOverride, unitDropIns: settings.unitDropIns, unitShadowedBy: settings.unitShadowedBy };
+  const context = { hostFiles: settings.hostFiles, composeOverride: settings.composeOverride, unitDropIns: settings.unitDropIns, unitShadowedBy: settings.unitShadowedBy, hostUnit: settings.hostUnit };
   const config = parseConfig(source, dialect, context);
   const severities = settings.severities ?? NO_SEVERITIES;
   const reader = dialectOf(dialect);

@@ -15,6 +15,7 @@ import { lintSource, type LintResult, type LintSettings } from '../engine/lint.j
 import { ConfigError, type ProjectConfig } from '../engine/config.js';
 import type { Finding } from '../engine/types.js';
 import { OptionResolver } from '../cli/files.js';
+import { installedVersion, type InstalledVersion } from '../host.js';
 import { BaselineError, BaselineRun, fileKey, readBaseline } from '../engine/baseline.js';
 import { withSubjects } from '../report/fingerprint.js';
 import { visible } from '../report/visible.js';
@@ -86,10 +87,17 @@ export type DocumentLint =
   /** A failure inside mchard on this document (a bug): said on the document and in the log, never a crash. */
   | { readonly outcome: 'failed'; readonly version: number; readonly problem: string };
 
-/** The lint settings for a document: its `.mchardrc` (found from its folder, as `lint` finds it), no host facts, nothing executed. */
+/** The installed memcached's version, looked up once per process (nothing is run: src/host.ts). */
+let installed: InstalledVersion | undefined;
+const installedOnce = (): InstalledVersion => (installed ??= installedVersion());
+
+/**
+ * The lint settings for a document: its `.mchardrc` (found from its folder, as `lint` finds it) and, for a
+ * file under /etc, the installed memcached's version, as `lint` takes them; no other host facts, nothing executed.
+ */
 export function settingsFor(place: DocumentPlace): LintSettings {
   // A new resolver for every lint: an edited .mchardrc counts on the next change, with nothing cached.
-  const resolver = new OptionResolver(RULES, { installedVersion: false });
+  const resolver = new OptionResolver(RULES, { installedVersion: installedOnce });
   const cfg: ProjectConfig | null = place.file ? resolver.projectConfig(place.file) : null;
   return {
     rules: RULES,

@@ -114,3 +114,15 @@ function readDropIn(path: string): UnitDropIn {
   }
   return { path, read: true, keys: [...keys].sort() };
 }
+
+
+/**
+ * The distributions' option files a packaged service reads (`/etc/memcached.conf`, Debian's instances
+ * `/etc/memcached_NAME.conf`, `/etc/sysconfig/memcached`), by absolute path: which one `path` names, or null.
+ * Cheap: a lint of any other file asks no more (src/system/host-unit.ts reads the host's units for these).
+ */
+export function packagedOptionFile(path: string): string | null {
+  if (!path.endsWith('.conf') && !path.endsWith('memcached')) return null;
+  const file = resolve(path);
+  return file === '/etc/memcached.conf' || file === '/etc/sysconfig/memcached' || /^\/etc\/memcached_[^/]+\.conf$/.test(file) ? file : null;
+}

@@ -1,0 +1,44 @@
+/**
+ * The language server on a document under /etc (an editor open on this machine's /etc/memcached.conf): its
+ * diagnostics are what `mchard lint` reports for the same text at that path, which judges it for the
+ * installed memcached's release (looked up without running anything: the package database or the
+ * binary's version string). The server used to assume the newest release there, so a host with an old
+ * memcached got no MC920 in the editor and different UDP and option wording than `lint` gave.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { ensureBuilt, runBin, TempDir } from '../cli/helpers.js';
+import { fileUri, LspSession } from './client.js';
+
+const DEFAULT = '/usr/share/memcached/memcached.conf.default';
+const usable = existsSync('/usr/bin/memcached') && existsSync(DEFAULT);
+if (!usable) console.warn(`lsp system-file: skipped (needs the memcached package: /usr/bin/memcached, ${DEFAULT})`);
+const maybe = usable ? it : it.skip;
+const SEVERITY: Record<string, number> = { error: 1, warning: 2, info: 3 };
+
+let tmp: TempDir;
+let session: LspSession | undefined;
+beforeAll(() => {
+  ensureBuilt();
+  tmp = new TempDir('mchard-lsp-etc-');
+}, 180_000);
+afterAll(() => {
+  session?.kill();
+  tmp?.cleanup();
+});
+
+maybe('a document at /etc/memcached.conf: the diagnostics equal mchard lint of the same text there, for the installed release', async () => {
+  // Listening everywhere with UDP: findings whose wording names the release.
+  const text = readFileSync(DEFAULT, 'utf8').replace(/^-l 127\.0\.0\.1$/m, '-l 0.0.0.0\n-U 11211');
+  const lint = JSON.parse(runBin(['lint', '--format', 'json', '--stdin-filename', '/etc/memcached.conf', '-'], { cwd: tmp.path, input: text }).out) as {
+    files: { findings: { ruleId: string; severity: string; message: string }[] }[];
+  };
+  const want = lint.files[0].findings.map((f) => `${f.ruleId} ${SEVERITY[f.severity]} ${f.message}`).sort();
+  expect(want.join('\n')).toContain('the installed memcached');
+  session = LspSession.start({ cwd: tmp.path });
+  await session.initialize();
+  const uri = fileUri('/etc/memcached.conf');
+  await session.open(uri, text);
+  const diags = await session.diagnosticsOf(uri, 1);
+  const got = diags.map((d) => `${d.code} ${d.severity} ${String(d.message).replace(/ \([a-z0-9-]+\)$/, '')}`).sort();
+  expect(got).toEqual(want);
+}, 120_000);
