@@ -22,6 +22,17 @@ function sysvMachine(): FakeMachine {
   return m;
 }
 
+/** restartService on /etc/memcached.conf written from `before`'s file to `after`'s (the rollback's restore a no-op): its outcome and progress text. */
+async function restartEtc(m: FakeMachine, after: string[], before: string[], verifyTimeoutMs: number) {
+  const target = (await serviceFor('/etc/memcached.conf', undefined, m)).target!;
+  let out = '';
+  const r = await restartService(
+    { path: '/etc/memcached.conf', target, written: Buffer.from('new'), original: Buffer.from('old'), backup: null, after: model(after), before: model(before) },
+    { machine: m, progress: new Progress({ write: (t) => void (out += t), tty: false, color: false }), verifyTimeoutMs, commandTimeoutMs: 1000, restore: jest.fn(async () => undefined) },
+  );
+  return { r, out };
+}
+
 describe('OpenRC', () => {
   it('is detected when it has booted (/run/openrc/softlevel) and rc-service exists', () => {
     const m = openrcMachine();
@@ -67,20 +78,7 @@ describe('OpenRC', () => {
         m.processes.set(11, { name: 'memcached', sockets: [{ transport: 'tcp', address: '127.0.0.1', port: server.port }] });
         return { stdout: ' * Starting memcached ... [ ok ]' };
       });
-      const target = (await serviceFor('/etc/memcached.conf', undefined, m)).target!;
-      let out = '';
-      const r = await restartService(
-        {
-          path: '/etc/memcached.conf',
-          target,
-          written: Buffer.from('new'),
-          original: Buffer.from('old'),
-          backup: null,
-          after: model(['-l', '127.0.0.1', '-p', String(server.port)]),
-          before: model(['-p', String(server.port)]),
-        },
-        { machine: m, progress: new Progress({ write: (t) => void (out += t), tty: false, color: false }), verifyTimeoutMs: 3000, commandTimeoutMs: 1000, restore: jest.fn(async () => undefined) },
-      );
+      const { r, out } = await restartEtc(m, ['-l', '127.0.0.1', '-p', String(server.port)], ['-p', String(server.port)], 3000);
       expect(r.status).toBe('verified');
       expect(m.actions()).toEqual(['rc-service memcached restart']);
       expect(out).toContain('memcached is running (pid 11)');
@@ -110,20 +108,8 @@ describe('the process a pid file names', () => {
         m.processes.set(66, { name: 'memcached', sockets: [{ transport: 'tcp', address: '127.0.0.1', port: server.port }], words: ['-l', '127.0.0.1'], user: 'mallory' });
         return { stdout: ' * Starting memcached ... [ ok ]' };
       });
-      const target = (await serviceFor('/etc/memcached.conf', undefined, m)).target!;
-      let out = '';
-      const r = await restartService(
-        {
-          path: '/etc/memcached.conf',
-          target,
-          written: Buffer.from('new'),
-          original: Buffer.from('old'),
-          backup: null,
-          after: model(['-u', 'memcache', '-P', '/tmp/memcached.pid', '-l', '127.0.0.1', '-p', String(server.port)]),
-          before: model(['-u', 'memcache', '-P', '/tmp/memcached.pid', '-p', String(server.port)]),
-        },
-        { machine: m, progress: new Progress({ write: (t) => void (out += t), tty: false, color: false }), verifyTimeoutMs: 1500, commandTimeoutMs: 1000, restore: jest.fn(async () => undefined) },
-      );
+      const pidFile = ['-u', 'memcache', '-P', '/tmp/memcached.pid'];
+      const { r, out } = await restartEtc(m, [...pidFile, '-l', '127.0.0.1', '-p', String(server.port)], [...pidFile, '-p', String(server.port)], 1500);
       expect(r.status).not.toBe('verified');
       expect(out).toContain('the process that holds them (pid 66) runs as mallory, not as memcache as the file says: it is not the service\'s memcached');
       expect(out).not.toContain('memcached is running (pid 66)');
