@@ -101,7 +101,7 @@ export function loadFileNow(path: string, dialect?: DialectName, limits: ReadLim
   const source = readConfig(readsStdin(path) ? '-' : path, { maxBytes: limits.maxBytes, known: links.stat });
   const detection = detectDialect(path, source.text, dialect, companionsOf(path));
   if (detection.refused) throw new RefusedError(detection);
-  const file: LoadedFile = { path, source, dialect: detection.dialect, detection, ...(links.real !== undefined ? { real: links.real } : {}) };
+  const file: LoadedFile = { path, source, dialect: detection.dialect, detection, real: links.real };
   if (loadedDialect(detection.dialect)) return file;
   return loadDialect(detection.dialect).then(() => file);
 }
