@@ -32,10 +32,10 @@ import {
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { describeFsError, fileKind } from '../input.js';
 import { locateInTree, type Located } from '../system/links.js';
-import { changeableBy } from '../system/trusted-path.js';
+import { changeableBy } from '../system/changeable.js';
 import { FileLock, LockError, pidAlive } from './lock.js';
 import { BACKUP_SUFFIX, backupNames, isBackupName, tempName, tempOwner } from './names.js';
-import { accessAcl, applyXattrs, readXattrs, systemXattrTools, xattrDifferences, XattrError, type Xattrs, type XattrTools } from './xattrs.js';
+import { aclWriterOf, applyXattrs, readXattrs, systemXattrTools, xattrDifferences, XattrError, type Xattrs, type XattrTools } from './xattrs.js';
 
 export { BACKUP_SUFFIX };
 
@@ -182,7 +182,7 @@ function check(path: string, scope: WriteScope, hardLinks = true): Checked {
   // these checks and the rename would put the new file, theirs, over another file of the same name).
   let foreign: string | null;
   try {
-    foreign = changeableBy(loc.target, accessAcl);
+    foreign = changeableBy(loc.target, aclWriterOf);
   } catch (e) {
     throw new WriteError(path, fsReason(e));
   }

@@ -13,7 +13,8 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, sta
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { safeWrite, WriteError } from '../../src/fix/write.js';
-import { aclWriter, privateGroup } from '../../src/system/trusted-path.js';
+import { privateGroup } from '../../src/system/changeable.js';
+import { aclWriter } from '../../src/fix/xattrs.js';
 
 const isRoot = process.getuid?.() === 0;
 const NOBODY = 65534;
