@@ -56,6 +56,7 @@ import { rule as mc912FlagsRunShellCommands } from './mc912-flags-run-shell-comm
 import { rule as mc913UnitVariableUnset } from './mc913-unit-variable-unset.js';
 import { rule as mc914ServiceFailsBeforeMemcached } from './mc914-service-fails-before-memcached.js';
 import { rule as mc915UnitBlocksListener } from './mc915-unit-blocks-listener.js';
+import { rule as mc916FailsOnThisHost } from './mc916-fails-on-this-host.js';
 import { rule as mc920KnownVulnerableVersion } from './mc920-known-vulnerable-version.js';
 import { rule as mc921ImageNotUpdated } from './mc921-image-not-updated.js';
 import { rule as mc950ConfigDrift } from './mc950-config-drift.js';
@@ -121,6 +122,7 @@ export const RULES: readonly Rule[] = [
   mc913UnitVariableUnset,
   mc914ServiceFailsBeforeMemcached,
   mc915UnitBlocksListener,
+  mc916FailsOnThisHost,
   mc920KnownVulnerableVersion,
   mc921ImageNotUpdated,
   mc950ConfigDrift,

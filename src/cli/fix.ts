@@ -36,7 +36,7 @@ import { failureReason } from './per-file.js';
 import { currentFile } from './io.js';
 import { visible } from '../report/visible.js';
 import { hiddenValues, redact } from '../report/redact.js';
-import { isSystemPath } from '../host.js';
+import { isSystemPath, thisHost } from '../host.js';
 import { planFix, type FixPlan } from '../fix/plan.js';
 import { hostCheckProblems } from '../fix/host-checks.js';
 import { hostAccess } from '../fix/host-access.js';
@@ -470,6 +470,7 @@ async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Int
         extendSafeFixes: cfg?.extendSafeFixes,
         extendUnsafeFixes: cfg?.extendUnsafeFixes,
         fixHost: hostChecksApply(path) ? hostAccess() : null,
+        ...(hostChecksApply(path) ? { thisHost: thisHost() } : {}),
         ...parseContextOf(path, detection.dialect),
       });
       diff = plan.changed ? (await import('../fix/diff.js')).unifiedDiff(path, plan.original, plan.text, color, plan.origin) : null;

@@ -15,6 +15,7 @@ import { ConfigError, type ProjectConfig } from '../engine/config.js';
 import { type Finding, type Severity, type Rule } from '../engine/types.js';
 import { perFileNow } from './per-file.js';
 import { hostFileAccess } from '../input.js';
+import { isSystemPath, thisHost } from '../host.js';
 import { needsIdentity, reportWriter } from '../report/index.js';
 import { withSubjects } from '../report/fingerprint.js';
 import { fileKey } from '../engine/baseline.js';
@@ -64,8 +65,10 @@ Options:
 ${TARGETS_HELP}${DOC_LINKS_HELP}  --color[=WHEN], --no-color        colour: auto (the default: on a terminal, unless
                                     NO_COLOR is set or TERM=dumb), always, never
   --max-file-size SIZE              largest file read (default 1M; K, M, G suffixes)
-  --host-checks / --no-host-checks  read the host files a unit names (EnvironmentFile=)
-                                    (default: only for files under /etc)
+  --host-checks / --no-host-checks  read the host files a unit names (EnvironmentFile=),
+                                    and check the start-up against this machine's users,
+                                    addresses and folders (MC916) (default: only for files
+                                    under /etc)
   --follow-symlinks                 read a file outside the system's folders through a
                                     symbolic link out of its folder (refused by default)
 ${BASELINE_OUTPUT_HELP}
@@ -134,6 +137,8 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
         options: resolver.ruleOptions(path, cfg),
         severities,
         hostFiles: hostFileAccess(path, hostChecks, paths),
+        // The machine's own facts (MC916), for a file under /etc or with --host-checks, as inspect takes them.
+        ...(hostChecks === true || (hostChecks === undefined && isSystemPath(path)) ? { thisHost: thisHost() } : {}),
         ...parseContextOf(path, file.dialect),
       });
       return { file, result };

@@ -27,6 +27,12 @@ export interface LintSettings {
   /** Per rule ID: a severity, or 'off'. */
   severities?: ReadonlyMap<string, Severity | 'off'>;
   host?: HostFacts;
+  /**
+   * The machine the file is on, when host checks apply (a file under /etc, `--host-checks`): the model
+   * and the rules stay the service's (as without it); a rule that asks (`ctx.onThisHost()`, MC916) gets the
+   * model worked out again with this machine's users, addresses and folders.
+   */
+  thisHost?: HostFacts;
   /** A running process's observations; without them the audit-phase rules are skipped. */
   audit?: AuditFacts;
   /** Other host files the file names (a unit's EnvironmentFile=) that may be read; default none. */
@@ -305,7 +311,10 @@ function lintInstance(
   };
   // One context for every rule of the instance (its sink reports for the rule running): building one per
   // rule cost a dozen closures per rule per file, which shows when a run lints thousands of files.
-  const ctx = makeContext(config, model, exposure, settings.options, report, directives, settings.audit);
+  const here = settings.thisHost;
+  let onHost: MemcachedModel | undefined;
+  const onThisHost = here ? () => (onHost ??= analyzeConfig(config, settings.options, here)) : undefined;
+  const ctx = makeContext(config, model, exposure, settings.options, report, directives, settings.audit, onThisHost);
   const plan = rulePlan(settings.rules, file, severities);
   const run = (last: boolean) => {
     for (const rule of plan[last ? 1 : 0]) {
@@ -373,6 +382,7 @@ export function makeContext(
   sink: (f: FindingInput<unknown>) => void,
   directives: Directives,
   audit?: AuditFacts,
+  onThisHost?: () => MemcachedModel,
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
 ): RuleContext<any, any> {
   const tokenSpan = (index: number | null): Span | null => (index === null ? null : (config.argv[index]?.span ?? null));
@@ -397,6 +407,7 @@ export function makeContext(
     defaultUser: () => options.fixUser ?? dialectOf(config.dialect).defaultUser,
     report: sink,
     audit,
+    onThisHost: () => (onThisHost ? onThisHost() : null),
   };
 }
 

@@ -164,6 +164,12 @@ export interface RuleContext<D extends DialectName = DialectName, S = never> {
   insertionPoint(letter?: string): Span;
   /** The user name a fix should set: `--user`, else the distribution's (`memcache` / `memcached`). */
   defaultUser(): string;
+  /**
+   * The model worked out again with the facts of the machine the file is on (its users, addresses and
+   * folders), when host checks apply (a file under /etc, `--host-checks`); null otherwise. `model` stays the
+   * service's on any host.
+   */
+  onThisHost(): MemcachedModel | null;
   report(finding: FindingInput<S>): void;
 }
 

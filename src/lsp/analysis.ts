@@ -15,7 +15,7 @@ import { lintSource, type LintResult, type LintSettings } from '../engine/lint.j
 import { ConfigError, type ProjectConfig } from '../engine/config.js';
 import type { Finding } from '../engine/types.js';
 import { OptionResolver } from '../cli/files.js';
-import { installedVersion, type InstalledVersion } from '../host.js';
+import { installedVersion, isSystemPath, thisHost, type InstalledVersion } from '../host.js';
 import { BaselineError, BaselineRun, fileKey, readBaseline } from '../engine/baseline.js';
 import { withSubjects } from '../report/fingerprint.js';
 import { visible } from '../report/visible.js';
@@ -93,7 +93,8 @@ const installedOnce = (): InstalledVersion => (installed ??= installedVersion())
 
 /**
  * The lint settings for a document: its `.mchardrc` (found from its folder, as `lint` finds it) and, for a
- * file under /etc, the installed memcached's version, as `lint` takes them; no other host facts, nothing executed.
+ * file under /etc, the installed memcached's version and this machine's users, addresses and folders (MC916),
+ * as `lint` takes them; nothing executed.
  */
 export function settingsFor(place: DocumentPlace): LintSettings {
   // A new resolver for every lint: an edited .mchardrc counts on the next change, with nothing cached.
@@ -102,6 +103,8 @@ export function settingsFor(place: DocumentPlace): LintSettings {
   return {
     rules: RULES,
     options: resolver.ruleOptions(place.file ?? place.path, cfg),
+    // A document under /etc is this machine's: MC916 judges its start-up with this machine's users, addresses and folders, as lint does.
+    ...(place.file && isSystemPath(place.file) ? { thisHost: thisHost() } : {}),
     severities: new Map(cfg?.severities ?? []),
     // No `host`: as `lint`, rules judge the file for the service, not this machine. No `hostFiles`
     // either: the host files a unit names (EnvironmentFile=) are never read for an editor's document

@@ -90,8 +90,11 @@ describe('the group files of the bundle', () => {
     // .mchardrc owner check, the redaction of the parts of a hidden value, the hook's regular-file
     // comparison, 3 kB) and for the rules' and inspect's words on a release the file does not decide
     // (sweep-c: MC111 and its -p fix, MC504-506, MC920, MC910, 6 kB; the reading across releases itself stays
-    // with the image dialects, in dialects.js): 668.6 kB, measured with the lead's CPU pairs, closing note 7).
-    expect(Object.values(metaOutputs).find((o) => o.file === 'mchard.js')!.bytes).toBeLessThan(672_000);
+    // with the image dialects, in dialects.js): 668.6 kB, measured with the lead's CPU pairs, closing note 7);
+    // 672 kB -> 680 kB for MC916 (this machine's start-up: the rule and its wiring, 3.3 kB; its model is worked
+    // out only for a file under /etc or with --host-checks), the host unit's cheap path check (the reading
+    // itself is in more.js) and closing note 8's other checks, measured with CPU pairs against the round's start.
+    expect(Object.values(metaOutputs).find((o) => o.file === 'mchard.js')!.bytes).toBeLessThan(680_000);
   });
 
   it('control: the audit group file holds the audit command and its readers', () => {

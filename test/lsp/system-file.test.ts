@@ -1,7 +1,7 @@
 /**
  * The language server on a document under /etc (an editor open on this machine's /etc/memcached.conf): its
  * diagnostics are what `mchard lint` reports for the same text at that path, which judges it for the
- * installed memcached's release (looked up without running anything: the package database or the
+ * installed memcached's release and this machine's users (MC916) (looked up without running anything: the package database or the
  * binary's version string). The server used to assume the newest release there, so a host with an old
  * memcached got no MC920 in the editor and different UDP and option wording than `lint` gave.
  */
@@ -27,13 +27,14 @@ afterAll(() => {
 });
 
 maybe('a document at /etc/memcached.conf: the diagnostics equal mchard lint of the same text there, for the installed release', async () => {
-  // Listening everywhere with UDP: findings whose wording names the release.
-  const text = readFileSync(DEFAULT, 'utf8').replace(/^-l 127\.0\.0\.1$/m, '-l 0.0.0.0\n-U 11211');
+  // Listening everywhere with UDP: findings whose wording names the release; and a -u user this machine lacks (MC916).
+  const text = readFileSync(DEFAULT, 'utf8').replace(/^-l 127\.0\.0\.1$/m, '-l 0.0.0.0\n-U 11211').replace(/^-u memcache$/m, '-u mchard_no_such_user');
   const lint = JSON.parse(runBin(['lint', '--format', 'json', '--stdin-filename', '/etc/memcached.conf', '-'], { cwd: tmp.path, input: text }).out) as {
     files: { findings: { ruleId: string; severity: string; message: string }[] }[];
   };
   const want = lint.files[0].findings.map((f) => `${f.ruleId} ${SEVERITY[f.severity]} ${f.message}`).sort();
   expect(want.join('\n')).toContain('the installed memcached');
+  expect(want.join('\n')).toContain("MC916 1 on this machine memcached exits 67 at start: can't find the user mchard_no_such_user");
   session = LspSession.start({ cwd: tmp.path });
   await session.initialize();
   const uri = fileUri('/etc/memcached.conf');

@@ -1,0 +1,47 @@
+import { correctness, defineRule } from '../src/engine/rule.js';
+
+export const rule = defineRule({
+  id: 'MC916',
+  slug: 'fails-on-this-host',
+  severity: 'error',
+  // exits before listening, on this machine
+  risk: correctness(),
+  summary: 'on the machine the file is on, memcached exits at start',
+  since: '0.2.0',
+  phase: 'settings',
+  // Files read by a service of this machine; a container's users, addresses and folders are its image's.
+  dialects: ['debian', 'sysconfig', 'systemd', 'openrc', 'rcconf', 'supervisord', 'argv'],
+  sources: [
+    { kind: 'memcached-source', file: 'memcached.c', at: 'main()', detail: "getpwnam() of the -u user: \"can't find the user %s to switch to\" (EX_NOUSER, 67)" },
+    { kind: 'memcached-source', file: 'memcached.c', at: 'server_socket()', detail: 'bind() of each -l address: "failed to listen on TCP port" (EX_OSERR, 71)' },
+    { kind: 'manual', page: 'passwd(5)' },
+  ],
+  fix: null,
+  docs: {
+    what:
+      'Reports a file that memcached would start with on most hosts but not on the machine mchard runs on, when host checks apply ' +
+      '(a file under `/etc`, or `--host-checks`): the `-u` user is not in this machine\'s `/etc/passwd`, a `-l` address is not one ' +
+      "of its interfaces', the `-u` user cannot create the unix socket's file in its folder, or the SASL configuration or the " +
+      '`-Y` file is not there. The other findings are the same as anywhere: they judge the file for its service on any host.',
+    why:
+      'Such a file passes every check that holds on any host, then memcached exits on the first restart here (the service ' +
+      'fails and, with Restart=, loops). `inspect` shows the same outcome ("starts no"); this finding makes `lint` on the ' +
+      'machine say it too.',
+    example: {
+      dialect: 'debian',
+      bad: '-u cache-service\n-l 127.0.0.1\n-U 0\n',
+      good: '-u memcache\n-l 127.0.0.1\n-U 0\n',
+    },
+    fix: 'None: create the user, the folder or the file memcached needs, or change the option to what this machine has.',
+  },
+  check(ctx) {
+    // A failure every host meets is another rule's (MC202, MC203, MC603, MC806, ...).
+    if (ctx.model.startup.ok === false) return;
+    const here = ctx.onThisHost()?.startup;
+    if (!here || here.ok !== false) return;
+    ctx.report({
+      span: here.option ? ctx.spanOf(here.option) : null,
+      message: `on this machine memcached exits ${here.exitCode} at start: ${here.reason} (judged with this machine's users, addresses and folders: host checks)`,
+    });
+  },
+});
