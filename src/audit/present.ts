@@ -26,6 +26,28 @@ const METHOD_TEXT = {
 /** Shell-style quoting, for showing a command line: controls escaped in `$'...'`, long words shortened. */
 const quote = (w: string) => shellQuote(shorten(w, 300, 200));
 
+/** The longest command line shown whole in the text summary; a real memcached's is well under 1 KiB. */
+const MAX_COMMAND_CHARS = 2000;
+
+/**
+ * A process's command line for the text summary: quoted words up to MAX_COMMAND_CHARS, then how many
+ * more there are. Any user can start a binary named memcached with a megabyte of arguments (the kernel
+ * allows a few), which root's audit printed whole, on one line, for each such process.
+ */
+export function commandText(words: readonly string[]): string {
+  let out = '';
+  for (let k = 0; k < words.length; k++) {
+    const q = quote(words[k]);
+    if (k > 0 && out.length + 1 + q.length > MAX_COMMAND_CHARS) {
+      const rest = words.slice(k);
+      const chars = rest.reduce((n, w) => n + w.length + 1, 0);
+      return `${out} …(${rest.length} more argument${rest.length === 1 ? '' : 's'}, ${chars} characters)`;
+    }
+    out += k > 0 ? ` ${q}` : q;
+  }
+  return out;
+}
+
 export function auditRecord(a: ProcessAudit) {
   return {
     pid: a.process.pid,
@@ -80,7 +102,7 @@ export function auditSummaryText(audits: readonly ProcessAudit[]): string {
   for (const a of audits) {
     const p = a.process;
     const { net, mnt } = p.namespaces;
-    lines.push(`memcached pid ${p.pid}${p.user ? ` (user ${shown(p.user)})` : ''}${p.unit ? ` [${shown(p.unit)}]` : ''}: ${[p.argv0, ...p.words].map(quote).join(' ')}`);
+    lines.push(`memcached pid ${p.pid}${p.user ? ` (user ${shown(p.user)})` : ''}${p.unit ? ` [${shown(p.unit)}]` : ''}: ${commandText([p.argv0, ...p.words])}`);
     if (net.own === false) lines.push(`  network namespace: ${shown(describeNamespace(net))}, not mchard's (sockets and interfaces read from /proc/${p.pid}/net)`);
     if (mnt.own === false) lines.push(`  mount namespace: ${describeNamespace(mnt)}, not mchard's (its paths name files in its own file system)`);
     const v = a.version;

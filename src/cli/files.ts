@@ -35,6 +35,8 @@ export interface LoadedFile {
   dialect: DialectName;
   /** Which program reads the file, and why mchard thinks so. */
   detection: DialectChoice;
+  /** Where the path leads (links resolved), when reading it found out (the links check); else unset. */
+  real?: string;
 }
 
 /**
@@ -59,7 +61,7 @@ export class RefusedError extends InputError {
 /** Folders resolved by the reads of this process (a command reads each file once; the language server does not read files). */
 const folders = rememberingFolders();
 
-function linkLeadsOut(path: string): { reason: string | null; stat?: Stats } {
+function linkLeadsOut(path: string): { reason: string | null; stat?: Stats; real?: string } {
   if (readsStdin(path) || isHostLocation(path)) return { reason: null };
   let loc: Located;
   let cwd: string;
@@ -70,13 +72,13 @@ function linkLeadsOut(path: string): { reason: string | null; stat?: Stats } {
     return { reason: null }; // unreadable: readConfig says why
   }
   const stat = loc.fileStat;
-  if (cwd !== '/' && isInside(loc.target, cwd)) return { reason: null, stat };
+  if (cwd !== '/' && isInside(loc.target, cwd)) return { reason: null, stat, real: loc.target };
   if (loc.outsideReason) return { reason: loc.outsideReason };
   // A folder link on the way of an absolute path (repo/x/etc -> /etc): the file is elsewhere than named.
   if (loc.treeReal !== loc.treeAbs && !isInside(loc.target, loc.treeAbs)) {
     return { reason: `leads through a symbolic link to ${loc.target}, outside ${loc.treeAbs}, the folder named on the command line` };
   }
-  return { reason: null, stat };
+  return { reason: null, stat, real: loc.target };
 }
 
 /**
@@ -94,12 +96,12 @@ export async function loadFile(path: string, dialect?: DialectName, limits: Read
  * work in the same order either way (test/cli/load-now.test.ts).
  */
 export function loadFileNow(path: string, dialect?: DialectName, limits: ReadLimits & { followLinks?: boolean } = {}): LoadedFile | Promise<LoadedFile> {
-  const links = limits.followLinks === false ? linkLeadsOut(path) : { reason: null };
+  const links: ReturnType<typeof linkLeadsOut> = limits.followLinks === false ? linkLeadsOut(path) : { reason: null };
   if (links.reason) throw new InputError(path, `${links.reason}; mchard reads a file there only with --follow-symlinks (or --host-checks for this host's own configuration)`);
   const source = readConfig(readsStdin(path) ? '-' : path, { maxBytes: limits.maxBytes, known: links.stat });
   const detection = detectDialect(path, source.text, dialect, companionsOf(path));
   if (detection.refused) throw new RefusedError(detection);
-  const file: LoadedFile = { path, source, dialect: detection.dialect, detection };
+  const file: LoadedFile = { path, source, dialect: detection.dialect, detection, real: links.real };
   if (loadedDialect(detection.dialect)) return file;
   return loadDialect(detection.dialect).then(() => file);
 }

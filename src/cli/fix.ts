@@ -423,9 +423,15 @@ async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Int
     let diff: string | null;
     let detection: DialectChoice;
     try {
-      if (mayWrite) {
+      // Once a signal came nothing more is written: the files left are read (for the report), not locked.
+      if (mayWrite && !interrupts.stopped) {
         try {
-          const h = await lockForWrite(path, { followSymlinks, lockTimeoutMs: hooks.lockTimeoutMs, onWait: (m) => io.err(`mchard: ${visible(path)}: ${visible(m)}\n`) });
+          const h = await lockForWrite(path, {
+            followSymlinks,
+            lockTimeoutMs: hooks.lockTimeoutMs,
+            onWait: (m) => io.err(`mchard: ${visible(path)}: ${visible(m)}\n`),
+            cancelled: () => (interrupts.stopped ? `interrupted (${interrupts.signal})` : null),
+          });
           held.push(h);
           ({ target, outsideTree } = h);
         } catch (e) {

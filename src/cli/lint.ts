@@ -23,6 +23,9 @@ import { useColor } from '../report/color.js';
 import { RULES } from '../../rules/index.js';
 import { VERSION } from '../version.js';
 import type { Io } from './io.js';
+import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { visible } from '../report/visible.js';
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
@@ -117,6 +120,10 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
   let status = 0;
   let failing = false;
   const severitiesOf = severitiesForRun(disabled);
+  // One file under two names (given twice, `./f` and `f`, a link and its target, a folder and a file in
+  // it) is reported once, under the first, as fix fixes it once: its findings counted twice made the
+  // summary say twice the errors. Only a run of several files asks where a path leads.
+  const firstNameOf = paths.length > 1 ? new Map<string, string>() : null;
   for (let k = 0; k < configs.length; k++) {
     const path = paths[k];
     const cfg = configs[k];
@@ -153,6 +160,15 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
       continue;
     }
     const { file, result } = done.value;
+    if (firstNameOf && path !== '-') {
+      const real = file.real ?? realPath(path);
+      const first = firstNameOf.get(real);
+      if (first !== undefined) {
+        io.err(`mchard: ${visible(path)}: the same file as ${visible(first)}: reported once, under that name\n`);
+        continue;
+      }
+      firstNameOf.set(real, path);
+    }
     const all = identify ? withSubjects(result) : result.findings;
     // The baseline hides what it records, before the exit status is decided.
     const reported = baseline ? baseline.filter(fileKey(baseline.baseline, path), all) : all;
@@ -167,6 +183,15 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
   if (!sink.commit()) return 2;
   if (status === 2) return 2;
   return failing ? 1 : 0;
+}
+
+/** Where a path leads (links resolved), or the path itself when that cannot be found out. */
+function realPath(path: string): string {
+  try {
+    return realpathSync.native(path);
+  } catch {
+    return resolve(path);
+  }
 }
 
 /**

@@ -16,6 +16,7 @@ import {
 import type { BaselineFlag } from './lint-flags.js';
 import type { Format } from '../report/index.js';
 import type { Io } from './io.js';
+import { guardTerminal } from '../report/visible.js';
 
 export interface ReportSink {
   write(text: string): void;
@@ -45,7 +46,11 @@ export function openReportSink(io: Io, output: string | null): ReportSink | null
   const write = (t: string | Uint8Array) => {
     if (failed) return;
     try {
-      file.write(t);
+      // The file gets what standard output would: the terminal and workflow-command guard (src/cli/main.ts)
+      // applies to it too. A report file is shown later (`cat report.txt` in a CI step, a terminal), and a
+      // text report's line that starts with a file name '::stop-commands::TOKEN' would stop GitHub Actions
+      // from reading every later command of the job. The build's checked bytes (writeBytes) pass as they are.
+      file.write(typeof t === 'string' ? guardTerminal(t) : t);
     } catch (e) {
       if (!(e instanceof AtomicWriteError)) throw e;
       failed = true;

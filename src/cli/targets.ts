@@ -27,6 +27,7 @@ import { InputError, readConfig, readRegularFile } from '../input.js';
 import { companionsOf } from './companions.js';
 import { UsageError } from './args.js';
 import type { Io } from './io.js';
+import { visible } from '../report/visible.js';
 
 /** The options of this module, for the commands that take them. */
 export const TARGET_OPTIONS = {
@@ -66,8 +67,9 @@ interface Skip {
   resembles?: DialectName;
 }
 
+/** A -v line: it names files a walk found (a repository's names) and quotes detection's reasons, so escaped whole. */
 function sayVerbose(io: Io, flags: TargetFlags, line: string): void {
-  if (flags.verbose) io.err(`mchard: ${line}\n`);
+  if (flags.verbose) io.err(`mchard: ${visible(line)}\n`);
 }
 
 /**
@@ -305,7 +307,7 @@ export function resolveTargets(given: string[], paths: readonly string[], flags:
       sayVerbose(io, flags, 'no FILE given: checked the system paths');
       for (const { place: p, files } of places) {
         const skip = command === 'fix' && p.packaged;
-        io.err(`  ${p.pattern}: ${files.length ? files.join(', ') : 'none'}${skip && files.length ? ' (the package\'s: not fixed; fix a drop-in or /etc/systemd/system copy)' : ''}\n`);
+        io.err(`  ${p.pattern}: ${files.length ? visible(files.join(', ')) : 'none'}${skip && files.length ? ' (the package\'s: not fixed; fix a drop-in or /etc/systemd/system copy)' : ''}\n`);
       }
     }
     if (command !== 'fix') return [...paths];
@@ -331,7 +333,7 @@ export function resolveTargets(given: string[], paths: readonly string[], flags:
     if (isFolder(p)) {
       const { files, skipped } = walkFolder(p, flags);
       for (const s of skipped) sayVerbose(io, flags, `passed over ${s.path}: ${s.why}`);
-      if (files.length === 0) io.err(`mchard: ${p}: no memcached configuration found under it (${skipped.length} file${skipped.length === 1 ? '' : 's'} passed over${flags.verbose ? '' : '; -v says which'})\n`);
+      if (files.length === 0) io.err(`mchard: ${visible(p)}: no memcached configuration found under it (${skipped.length} file${skipped.length === 1 ? '' : 's'} passed over${flags.verbose ? '' : '; -v says which'})\n`);
       // Files that look like memcached's but whose path does not say what reads them are not read (never a
       // guessed format): said even without -v, so "N files" is not taken for all of them.
       const alike = skipped.filter((s) => s.resembles);
@@ -339,7 +341,7 @@ export function resolveTargets(given: string[], paths: readonly string[], flags:
         const one = alike.length === 1;
         const dialects = alike.map((s) => s.resembles).filter((d, i, all) => all.indexOf(d) === i);
         io.err(
-          `mchard: ${p}: ${alike.length}${files.length ? ' more' : ''} file${one ? '' : 's'} ${one ? 'looks' : 'look'} like memcached configuration, but ${one ? 'its path does' : 'their paths do'} not say which program reads ${one ? 'it' : 'them'}: not read (-v lists ${one ? 'it' : 'them'}; a file named with --dialect ${dialects.join(' or ')} is read as that)\n`,
+          `mchard: ${visible(p)}: ${alike.length}${files.length ? ' more' : ''} file${one ? '' : 's'} ${one ? 'looks' : 'look'} like memcached configuration, but ${one ? 'its path does' : 'their paths do'} not say which program reads ${one ? 'it' : 'them'}: not read (-v lists ${one ? 'it' : 'them'}; a file named with --dialect ${dialects.join(' or ')} is read as that)\n`,
         );
       }
       sayVerbose(io, flags, `${p}: ${files.length} file${files.length === 1 ? '' : 's'} found`);

@@ -28,9 +28,9 @@
  * cannot be read) is never recorded and never hidden: a file mchard cannot read is always reported.
  */
 import { jsonProblem } from '../json-error.js';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, statSync, type Stats } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
-import { describeFsError } from '../input.js';
+import { describeFsError, InputError, readRegularFile } from '../input.js';
 import { safeJson, visible } from '../report/visible.js';
 import type { Finding } from './types.js';
 
@@ -91,15 +91,31 @@ const NEVER_RECORDED = new Set(['MC001']);
 export function readBaseline(path: string, mayCreate = false): Baseline {
   const dir = dirname(resolve(path));
   let text: string;
+  // A baseline usually lies in the repository a pull request changes (and the language server reads the one
+  // the workspace names on every lint): a link to /dev/zero or a named pipe grew the run without bound or
+  // hung it for good. A regular file of bounded size only, read without blocking, as configuration files are.
+  let st: Stats | undefined;
   try {
-    text = readFileSync(path, 'utf8');
+    st = statSync(path, { throwIfNoEntry: false });
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT' && mayCreate) return { path, dir, files: new Map(), created: true };
-    const hint = (e as NodeJS.ErrnoException).code === 'ENOENT' ? ' (create it with --update-baseline)' : '';
-    throw new BaselineError(path, `cannot read the baseline: ${describeFsError(e)}${hint}`);
+    throw new BaselineError(path, `cannot read the baseline: ${describeFsError(e)}`);
+  }
+  if (st?.isFile() && st.size > MAX_BASELINE_BYTES) throw new BaselineError(path, `cannot read the baseline: ${st.size} bytes, more than the 64 MiB a baseline is read up to`);
+  if (st === undefined) {
+    if (mayCreate) return { path, dir, files: new Map(), created: true };
+    throw new BaselineError(path, 'cannot read the baseline: no such file (create it with --update-baseline)');
+  }
+  try {
+    text = new TextDecoder('utf-8').decode(readRegularFile(path, MAX_BASELINE_BYTES));
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    throw new BaselineError(path, `cannot read the baseline: ${e.reason}`);
   }
   return { path, dir, files: parseBaseline(path, text), created: false };
 }
+
+/** The largest baseline read: one of a few thousand files with findings is a few MiB. */
+export const MAX_BASELINE_BYTES = 64 * 1024 * 1024;
 
 /** Parses a baseline's text; any deviation from the documented format is a BaselineError naming it. */
 export function parseBaseline(path: string, text: string): BaselineFiles {

@@ -138,6 +138,8 @@ export function loadConfig(path: string, rules: readonly Rule[], found = false):
  * linted by root (a container in CI) keeps its own: that user owns the folder and the file.
  */
 function untrustedOwner(path: string, st: Stats): string | null {
+  // Whoever owns it, every user can rewrite a world-writable one (root's 0666 file left in /tmp).
+  if (st.mode & 0o002) return 'writable by every user: a .mchardrc found above the files is used only when no one but its owner can change it (name it with --config to use it)';
   if (st.uid === 0 || st.uid === process.geteuid?.()) return null;
   let folderOwner: number | null = null;
   try {

@@ -12,6 +12,8 @@
  * The exit status of an interrupted run is 128 + the first signal's number, as shells report it: 130 for
  * SIGINT, 143 for SIGTERM, 129 for SIGHUP.
  */
+import { visible } from '../report/visible.js';
+
 export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 export type StopSignal = (typeof STOP_SIGNALS)[number];
 
@@ -114,10 +116,10 @@ export class Interrupts {
     this.signal ??= sig;
     const guard = this.guards.at(-1);
     if (guard) {
-      if (this.count === 1) this.opts.say(`mchard: ${guard.first(sig)}\n`);
-      else if (this.count === 2) this.opts.say(`mchard: ${guard.again(sig)}\n`);
+      if (this.count === 1) this.opts.say(`mchard: ${visible(guard.first(sig))}\n`);
+      else if (this.count === 2) this.opts.say(`mchard: ${visible(guard.again(sig))}\n`);
       else {
-        this.opts.say(`mchard: ${guard.abort(sig)}\n`);
+        this.opts.say(`mchard: ${visible(guard.abort(sig))}\n`);
         this.opts.exit(this.exitCode);
         return;
       }

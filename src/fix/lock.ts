@@ -201,6 +201,8 @@ export interface LockOptions {
   timeoutMs: number;
   /** Told once, when the lock is held by another process and mchard starts waiting. */
   onWait?: (message: string) => void;
+  /** Why to stop waiting now (a signal: `interrupted (SIGTERM)`), or null to go on. */
+  cancelled?: () => string | null;
 }
 
 export class FileLock {
@@ -227,6 +229,9 @@ export class FileLock {
         takeOver(dir, name, lockPath, seen);
         continue;
       }
+      // A signal stops the wait at once: bounded as it is, 60 s of a Ctrl-C that does nothing, for each file.
+      const stop = opts.cancelled?.();
+      if (stop) throw new LockError(`${stop} while waiting: ${describe(seen, lockPath)}`);
       if (Date.now() >= until) throw new LockError(`${describe(seen, lockPath)}; waited ${opts.timeoutMs < 10_000 ? (opts.timeoutMs / 1000).toFixed(1) : Math.round(opts.timeoutMs / 1000)} s`);
       if (!told) {
         told = true;

@@ -26,16 +26,16 @@
  *   recognised and used as this run's backup.
  */
 import {
-  closeSync, existsSync, fchmodSync, fchownSync, fstatSync, fsyncSync, linkSync, lstatSync, openSync, readdirSync, readFileSync, realpathSync, renameSync,
+  closeSync, constants, existsSync, fchmodSync, fchownSync, fstatSync, fsyncSync, linkSync, lstatSync, openSync, readdirSync, readSync, realpathSync, renameSync,
   unlinkSync, writeSync, type BigIntStats,
 } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { describeFsError, fileKind } from '../input.js';
 import { locateInTree, type Located } from '../system/links.js';
-import { changeableBy } from '../system/trusted-path.js';
+import { changeableBy } from '../system/changeable.js';
 import { FileLock, LockError, pidAlive } from './lock.js';
 import { BACKUP_SUFFIX, backupNames, isBackupName, tempName, tempOwner } from './names.js';
-import { applyXattrs, readXattrs, systemXattrTools, xattrDifferences, XattrError, type Xattrs, type XattrTools } from './xattrs.js';
+import { aclWriterOf, applyXattrs, readXattrs, systemXattrTools, xattrDifferences, XattrError, type Xattrs, type XattrTools } from './xattrs.js';
 
 export { BACKUP_SUFFIX };
 
@@ -70,6 +70,8 @@ export interface LockOptions extends WriteScope {
   lockTimeoutMs?: number;
   /** Told once when another mchard holds the file and this one waits. */
   onWait?: (message: string) => void;
+  /** Why to stop waiting for another mchard now (a signal), or null. */
+  cancelled?: () => string | null;
 }
 
 export interface SafeWriteOptions extends LockOptions {
@@ -180,7 +182,7 @@ function check(path: string, scope: WriteScope, hardLinks = true): Checked {
   // these checks and the rename would put the new file, theirs, over another file of the same name).
   let foreign: string | null;
   try {
-    foreign = changeableBy(loc.target);
+    foreign = changeableBy(loc.target, aclWriterOf);
   } catch (e) {
     throw new WriteError(path, fsReason(e));
   }
@@ -252,7 +254,7 @@ export async function lockForWrite(path: string, opts: LockOptions = {}): Promis
   if (!entry) {
     let lock: FileLock;
     try {
-      lock = await FileLock.acquire(dir, name, { timeoutMs: opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, onWait: opts.onWait });
+      lock = await FileLock.acquire(dir, name, { timeoutMs: opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, onWait: opts.onWait, cancelled: opts.cancelled });
     } catch (e) {
       if (e instanceof LockError) throw new WriteError(path, e.message);
       throw new FolderRefusedError(dir, `cannot create a file in this folder (${fsReason(e)}); the original is unchanged`);
@@ -424,6 +426,40 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 const CHANGED = 'the file changed since mchard read it; nothing was written (run mchard fix again)';
 
 /**
+ * The file's bytes again, to compare with what mchard read (`original`): the bytes, null when it is no
+ * longer a regular file of the original's size (changed), or why it cannot be read. The path was just
+ * seen as a regular file, but whoever owns the entry (another user's file in a sticky /tmp, which root may
+ * fix) can swap it for a named pipe, a link or a huge file in between: never follow a link, never block,
+ * never read more than one byte past the original's length.
+ */
+export function readAgain(target: string, original: Uint8Array): Buffer | null | string {
+  let fd: number;
+  try {
+    fd = openSync(target, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW | constants.O_NOCTTY);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'ELOOP' || code === 'ENOENT' || code === 'ENXIO' ? null : fsReason(e);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size !== original.length) return null;
+    const buf = Buffer.alloc(original.length + 1);
+    let len = 0;
+    for (;;) {
+      const n = readSync(fd, buf, len, buf.length - len, null);
+      if (n === 0) break;
+      len += n;
+      if (len === buf.length) return null;
+    }
+    return buf.subarray(0, len);
+  } catch (e) {
+    return fsReason(e);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
  * Replaces the file at `path` (which mchard read as `original`) with `text`. Throws WriteError, leaving the
  * original as it was, when the file may not or cannot be replaced exactly (see the top of this file).
  */
@@ -449,14 +485,10 @@ async function writeHeld(held: HeldFile, scope: WriteScope, original: Uint8Array
   const target = first.target;
   const dir = dirname(target);
   const name = basename(target);
-  let now: Buffer;
   let attrs: Xattrs;
-  try {
-    now = readFileSync(target);
-  } catch (e) {
-    throw new WriteError(path, `cannot read the file again (${fsReason(e)}); nothing was written`);
-  }
-  if (!sameBytes(now, original)) throw new WriteError(path, CHANGED);
+  const now = readAgain(target, original);
+  if (typeof now === 'string') throw new WriteError(path, `cannot read the file again (${now}); nothing was written`);
+  if (now === null || !sameBytes(now, original)) throw new WriteError(path, CHANGED);
   try {
     attrs = readXattrs(target, tools);
   } catch (e) {
@@ -474,12 +506,8 @@ async function writeHeld(held: HeldFile, scope: WriteScope, original: Uint8Array
     // Again, just before the rename: the same inode, unchanged since it was first looked at (bytes, owner,
     // mode, attributes all move the change time), and the lock still this process's.
     const again = check(path, scope);
-    let bytesNow: Buffer;
-    try {
-      bytesNow = readFileSync(target);
-    } catch {
-      throw new WriteError(path, CHANGED);
-    }
+    const bytesNow = readAgain(target, original);
+    if (bytesNow === null || typeof bytesNow === 'string') throw new WriteError(path, CHANGED);
     if (again.target !== target || again.stat.ino !== st.ino || again.stat.dev !== st.dev || again.stat.ctimeNs !== st.ctimeNs || !sameBytes(bytesNow, original)) {
       throw new WriteError(path, CHANGED);
     }

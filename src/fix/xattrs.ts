@@ -13,6 +13,7 @@
 import { spawnSync } from 'node:child_process';
 import { realpathSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { privateGroup } from '../system/changeable.js';
 
 export type Xattrs = Map<string, Buffer>;
 
@@ -132,4 +133,48 @@ export function applyXattrs(path: string, want: Xattrs, have: Xattrs, tools: Xat
     const r = run(tools.setfattr, ['--no-dereference', `--name=${name}`, `--value=${value.length ? `0s${value.toString('base64')}` : ''}`, '--', path]);
     if (r.error || r.status !== 0) throw new XattrError(`cannot give the new file ${name} (${r.error?.message ?? firstLine(r.stderr)})`);
   }
+}
+
+/**
+ * The access ACL of a folder (the attribute system.posix_acl_access, in the kernel's binary form), or null
+ * when it has none. Read with getfattr, as fix reads a file's attributes (src/fix/xattrs.ts); throws when
+ * getfattr is not there or cannot read it: who can change the folder is then unknown.
+ */
+export function accessAcl(dir: string): Buffer | null {
+  const tools = systemXattrTools();
+  if (!tools.getfattr) throw new Error(`cannot tell who can change ${dir} (group-writable, and its ACL unreadable: getfattr is not installed in /usr/bin, package "attr")`);
+  let attrs;
+  try {
+    attrs = readXattrs(dir, tools);
+  } catch (e) {
+    throw new Error(`cannot tell who can change ${dir} (group-writable, and its ACL unreadable: ${(e as Error).message})`);
+  }
+  return attrs.get('system.posix_acl_access') ?? null;
+}
+
+/**
+ * Who other than root and `me` an access ACL lets write (a named user's or group's entry with write, the
+ * mask allowing it), as "uid N" or "group N", or null. The kernel's form (linux/posix_acl_xattr.h): a
+ * 4-byte version 2, then 8-byte entries (tag, permissions, id), little-endian. An ACL it cannot read
+ * counts as one that lets others write.
+ */
+export function aclWriter(acl: Buffer | null, me: number): string | null {
+  if (acl === null) return null;
+  if (acl.length < 4 || (acl.length - 4) % 8 !== 0 || acl.readUInt32LE(0) !== 2) return 'users its ACL names (an ACL mchard cannot read)';
+  const entries: { tag: number; perm: number; id: number }[] = [];
+  for (let at = 4; at < acl.length; at += 8) entries.push({ tag: acl.readUInt16LE(at), perm: acl.readUInt16LE(at + 2), id: acl.readUInt32LE(at + 4) });
+  const mask = entries.find((e) => e.tag === 0x10);
+  const maskWrite = mask === undefined || (mask.perm & 2) !== 0;
+  if (!maskWrite) return null;
+  for (const e of entries) {
+    if ((e.perm & 2) === 0) continue;
+    if (e.tag === 0x02 && e.id !== 0 && e.id !== me) return `uid ${e.id}`;
+    if (e.tag === 0x08 && e.id !== 0 && !privateGroup(e.id, me)) return `group ${e.id}`;
+  }
+  return null;
+}
+
+/** Who other than root and `me` may write `path` through its access ACL (aclWriter of accessAcl), or null. */
+export function aclWriterOf(path: string, me = 0): string | null {
+  return aclWriter(accessAcl(path), me);
 }

@@ -144,8 +144,9 @@ export function visibleBlock(s: string): string {
 
 /**
  * The last guard before bytes leave for a terminal (every command's standard output and error go
- * through it, see src/cli/main.ts): like `visibleBlock`, but mchard's own terminal sequences pass: SGR
- * colour and weight (`ESC [ digits m`) and the progress line's "carriage return, erase line". Text from
+ * through it, see src/cli/main.ts): like `visibleBlock`, but mchard's own terminal sequences pass: the
+ * SGR colour and weight codes it writes (`ESC [ 31 m`, ...; no other) and, at the start of a write, the
+ * progress line's "carriage return, erase line". Text from
  * outside reaches this point already escaped by `visible`; this guard makes sure that an output that
  * forgot to escape can at worst change a colour, never clear the screen, set the clipboard, hide a link,
  * overwrite a line or reorder text.
@@ -182,7 +183,12 @@ export function guardWorkflowCommands(s: string): string {
 // text wraps lines that start with an IPv6 address (`::, every IPv4 and IPv6 interface`, `::1`).
 const workflowCommand = lazyRegExp('##\\[|(?<=^|[\\n\\r])([ \\t]*)::(?=[A-Za-z][A-Za-z0-9_-]*(?:::| [^\\n\\r]*::))(?:(?:error|warning|notice) file=)?', 'g');
 
-const ownOrUnsafe = lazyRegExp(`\\x1b\\[[0-9]{1,2}(?:;[0-9]{1,2})*m|\\r\\x1b\\[2K|${BLOCK_UNSAFE_SOURCE}`, 'gu');
+// mchard's own sequences, exactly (src/report/color.ts, src/service/progress.ts): the SGR codes paint()
+// writes (bold, dim, normal weight, red, green, yellow, blue, cyan, default colour), and CR + erase line
+// only where a progress line's rewrite puts it, at the start of a write. Any other SGR can hide text
+// (8: concealed; 30 on 40: black on black) and CR + erase line anywhere else can wipe out a line already
+// written ("not written: FILE"), so an output that forgot to escape a name holding them must not pass them.
+const ownOrUnsafe = lazyRegExp(`^\\r\\x1b\\[2K|\\x1b\\[(?:1|2|22|3[1-46]|39)m|${BLOCK_UNSAFE_SOURCE}`, 'gu');
 
 /**
  * A long value cut for a message: its first `keep` characters, a visible ellipsis and its length, so a

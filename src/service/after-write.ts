@@ -89,23 +89,23 @@ async function decide(
   o: AfterWriteOptions,
 ): Promise<RestartReport | null> {
   if (o.decision === 'never') {
-    o.say(`not restarted (--no-restart): ${label} runs ${oldFile} until it restarts\n`);
+    o.say(`not restarted (--no-restart): ${visible(label)} runs ${visible(oldFile)} until it restarts\n`);
     return notRestarted(label, '--no-restart');
   }
   // A stopped service is left stopped without a question (unless --start); restartService says so.
   if (isStopped(state) && !o.start) return null;
   if (o.decision === 'ask') {
     if (!o.ask) {
-      o.say(`not restarted: no terminal to confirm; restart ${label} to load it, or use --restart\n`);
+      o.say(`not restarted: no terminal to confirm; restart ${visible(label)} to load it, or use --restart\n`);
       return notRestarted(label, 'no terminal to confirm (use --restart)');
     }
     const answer = await o.ask(question);
     if (answer === 'interrupted') {
-      o.say(`not restarted (interrupted): ${label} runs ${oldFile} until it restarts\n`);
+      o.say(`not restarted (interrupted): ${visible(label)} runs ${visible(oldFile)} until it restarts\n`);
       return notRestarted(label, 'interrupted at the question');
     }
     if (answer === 'no') {
-      o.say(`not restarted: ${label} runs ${oldFile} until it restarts\n`);
+      o.say(`not restarted: ${visible(label)} runs ${visible(oldFile)} until it restarts\n`);
       return notRestarted(label, 'answered no');
     }
   }
@@ -118,9 +118,9 @@ async function restart(f: ServiceFile, target: ServiceTarget, state: ServiceStat
     { machine: o.machine, progress: o.progress, verifyTimeoutMs: o.verifyTimeoutMs, commandTimeoutMs: o.commandTimeoutMs, start: o.start, interrupts: o.interrupts },
     state,
   );
-  if (outcome.status === 'verified') o.say(`restarted: ${outcome.summary}\n`);
-  else if (outcome.status === 'not-restarted') o.say(`not restarted: ${outcome.summary}\n`);
-  else o.err(`mchard: ${f.path}: ${outcome.summary}\n`);
+  if (outcome.status === 'verified') o.say(`restarted: ${visible(outcome.summary)}\n`);
+  else if (outcome.status === 'not-restarted') o.say(`not restarted: ${visible(outcome.summary)}\n`);
+  else o.err(`mchard: ${visible(f.path)}: ${visible(outcome.summary)}\n`);
   return { service: target.label, outcome: outcome.status, reason: outcome.summary, restored: outcome.restored };
 }
 
@@ -133,7 +133,7 @@ export async function afterWrite(f: ServiceFile, o: AfterWriteOptions): Promise<
   // A signal after the write and before any question: restartService puts the original back (with
   // --yes/--restart); after a "yes" at the write question the next question is simply not asked.
   if (o.interrupts?.stopped && o.decision === 'ask') {
-    o.say(`not restarted (interrupted): ${target.label} runs the old ${f.path} until it restarts\n`);
+    o.say(`not restarted (interrupted): ${visible(target.label)} runs the old ${visible(f.path)} until it restarts\n`);
     return notRestarted(target.label, 'interrupted');
   }
   if (!o.interrupts?.stopped) {
@@ -161,12 +161,12 @@ export async function afterUnchanged(f: ServiceFile, o: AfterWriteOptions, dryRu
   if (!st.ok && !st.unknown && (st.certain || st.stage === 'launch')) {
     // The file as it is certainly fails: a restart would only stop the memcached that runs now.
     const reason = `${f.path} as it is would not start it (${inspectionSummary(f.before)}); a restart would only stop the running memcached`;
-    o.say(`not restarted: ${target.label} (pid ${state.pid}) runs an earlier ${f.path}: ${reason}\n`);
+    o.say(`not restarted: ${visible(target.label)} (pid ${state.pid}) runs an earlier ${visible(f.path)}: ${visible(reason)}\n`);
     return notRestarted(target.label, reason);
   }
-  o.say(`${target.label} (pid ${state.pid}) does not run ${f.path} as it is now; a restart loads it:\n${drift.map((l) => `  ${l}\n`).join('')}`);
+  o.say(`${visible(target.label)} (pid ${state.pid}) does not run ${visible(f.path)} as it is now; a restart loads it:\n${drift.map((l) => `  ${visible(l)}\n`).join('')}`);
   if (dryRun) {
-    o.say(`dry run: ${target.label} was not restarted\n`);
+    o.say(`dry run: ${visible(target.label)} was not restarted\n`);
     return notRestarted(target.label, `dry run: the running process differs from the file (${drift.join('; ')})`);
   }
   if (o.interrupts?.stopped) return notRestarted(target.label, 'interrupted');

@@ -5,6 +5,7 @@
  */
 import { closeSync, fstatSync, openSync, readSync, unlinkSync } from 'node:fs';
 import { shellQuote } from '../report/visible.js';
+import { aclWriterOf } from '../fix/xattrs.js';
 import { notRootControlled, SYSTEM_PATH, SYSTEM_PROGRAM_DIRS, systemProgram } from '../system/trusted-path.js';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -87,7 +88,7 @@ export const execaRunner: CommandRunner = {
     // A bare name (systemctl) from the system folders only, never the caller's PATH: mchard runs it as root.
     // A path (an init script with no `service` here) only when it and its folders are root's alone.
     const program = file.includes('/') ? file : systemProgram(file);
-    const refused = program === null ? `not found as a program only root can change in ${SYSTEM_PROGRAM_DIRS.join(', ')}` : notRootControlled(program);
+    const refused = program === null ? `not found as a program only root can change in ${SYSTEM_PROGRAM_DIRS.join(', ')}` : notRootControlled(program, aclWriterOf);
     if (program === null || refused !== null) {
       return { command: [file, ...args], exitCode: null, stdout: '', stderr: '', timedOut: false, failure: `not run: ${refused}` };
     }

@@ -120,6 +120,15 @@ export async function verifyService(t: ServiceTarget, model: MemcachedModel, m: 
         if (m.processName(pid) === null) {
           last = `memcached (pid ${pid}) exited right after it started`;
         } else if (again.missing.length === 0) {
+          // Under SysV and OpenRC the process is the one a pid file names, and a pid file may lie where
+          // others can write (the file's own -P /tmp/memcached.pid); any user can start a memcached of their
+          // own on the ports the file asks for, or a program named memcached, and write its pid there. The
+          // service's memcached runs as the user the file says: a process of another user is not it.
+          const want = model.runsAsKnown.known ? model.runsAsKnown.value : null;
+          const who = want !== null ? (m.processArgs(pid)?.user ?? null) : null;
+          if (want !== null && who !== null && who !== want) {
+            return done(false, pid, [], [`the process that holds them (pid ${pid}) runs as ${who}, not as ${want} as the file says: it is not the service's memcached`]);
+          }
           const passed = [`memcached is running (pid ${pid})`];
           const problems = again.unexpected.map((k) => describeUnexpected(k, held, expected));
           if (problems.length) return done(false, pid, passed, problems);

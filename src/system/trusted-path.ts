@@ -3,10 +3,10 @@
  * links resolved) are owned by root and writable by no one else (group write only for group root). Only
  * such a file may be run by mchard (the package tools) or believed about the installed memcached.
  */
-import { lstatSync, readFileSync, realpathSync } from 'node:fs';
+import { lstatSync, realpathSync } from 'node:fs';
 
 /** The reason `path` is not root-controlled, or null when it is. */
-export function notRootControlled(path: string): string | null {
+export function notRootControlled(path: string, aclWriterOf?: (path: string) => string | null): string | null {
   let real: string;
   try {
     real = realpathSync(path);
@@ -25,6 +25,18 @@ export function notRootControlled(path: string): string | null {
     if (st.uid !== 0) return `${p} is owned by uid ${st.uid}, not root`;
     if (st.mode & 0o002) return `${p} is writable by every user`;
     if (st.mode & 0o020 && st.gid !== 0) return `${p} is writable by group ${st.gid}`;
+    // `aclWriterOf` (src/fix/xattrs.ts, outside the core): also ask the access ACL where the group bits
+    // show write (they are then its mask): a named user or group may write there (setfacl -m u:deploy:rwx),
+    // though the mode reads root:root 0775.
+    if (aclWriterOf && st.mode & 0o020) {
+      let who: string | null;
+      try {
+        who = aclWriterOf(p);
+      } catch (e) {
+        return `${p}: ${(e as Error).message}`;
+      }
+      if (who) return `${p} is writable by ${who} (its ACL)`;
+    }
   }
   return null;
 }
@@ -54,62 +66,6 @@ export function systemProgram(name: string): string | null {
   for (const dir of SYSTEM_PROGRAM_DIRS) {
     const p = `${dir}/${name}`;
     if (lstatSync(p, { throwIfNoEntry: false }) && notRootControlled(p) === null) return p;
-  }
-  return null;
-}
-
-/**
- * Why another user could re-point `target` (a resolved path, no links left in it) while this process writes
- * it, or null: the first folder on the way that a user other than root and this process's can change, and
- * who. A folder's owner and, for a group-writable folder, its group can rename its entries (a folder for
- * a symbolic link); every user can, in a folder every user can write, unless it is sticky (/tmp) and the
- * entry in it is root's or this process's user's (in the file's own folder the file itself is checked by
- * the writer: the folder stays where it is).
- */
-/**
- * Whether `gid` is the private group of user `uid` (not root): the group of that user alone, as a user
- * private group is (Fedora's and RHEL's users make their folders group-writable with umask 002): no other
- * user has it as their primary group (/etc/passwd), and /etc/group lists no other member. Unreadable: no.
- */
-export function privateGroup(gid: number, uid: number, files = { passwd: '/etc/passwd', group: '/etc/group' }): boolean {
-  if (uid === 0) return false;
-  try {
-    const users = readFileSync(files.passwd, 'utf8')
-      .split('\n')
-      .map((l) => l.split(':'))
-      .filter((f) => f.length >= 4);
-    // Its primary group to this user alone.
-    const primary = users.filter((f) => Number(f[3]) === gid);
-    if (primary.length === 0 || primary.some((f) => Number(f[2]) !== uid)) return false;
-    const me = primary[0][0];
-    for (const line of readFileSync(files.group, 'utf8').split('\n')) {
-      const f = line.split(':');
-      if (f.length < 4 || Number(f[2]) !== gid) continue;
-      if (f[3].split(',').some((m) => m !== '' && m !== me)) return false;
-    }
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export function changeableBy(target: string): string | null {
-  const me = process.geteuid?.() ?? -1;
-  const ours = (uid: number) => uid === 0 || uid === me;
-  const parts = target.split('/').filter((p) => p !== '');
-  let dir = '/';
-  for (let k = 0; k < parts.length; k++) {
-    const child = dir === '/' ? `/${parts[k]}` : `${dir}/${parts[k]}`;
-    const st = lstatSync(dir);
-    if (!ours(st.uid)) return `${dir} can be changed by uid ${st.uid} (its owner)`;
-    const byGroup = (st.mode & 0o020) !== 0 && st.gid !== 0 && !privateGroup(st.gid, me);
-    const byAll = (st.mode & 0o002) !== 0;
-    if (byGroup || byAll) {
-      const last = k === parts.length - 1;
-      const sticky = (st.mode & 0o1000) !== 0;
-      if (!sticky || !(last || ours(lstatSync(child).uid))) return byAll ? `${dir} can be changed by every user` : `${dir} can be changed by group ${st.gid}`;
-    }
-    dir = child;
   }
   return null;
 }

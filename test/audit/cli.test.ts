@@ -113,3 +113,24 @@ describe('mchard audit: usage', () => {
     expect(JSON.parse(readFileSync(out, 'utf8')).runs[0].results).toEqual([]);
   });
 });
+
+(haveMemcached ? describe : describe.skip)('mchard audit: a process with a huge command line', () => {
+  afterAll(() => stopAll());
+
+  // Any user can start a memcached (or any binary named memcached) with a megabyte of arguments: the
+  // summary line showed every one of them, on one line, for each such process.
+  it('shows the start of its command line and how much more there is; JSON keeps every word', async () => {
+    const [p] = freePorts(1, 55000, 59999);
+    const many = Array.from({ length: 30000 }, () => '-v');
+    const m = await startMemcached(['-u', 'nobody', '-l', '127.0.0.1', '-p', String(p), '-U', '0', ...many], 1);
+    const r = await run(['audit', '--pid', String(m.pid), '--no-firewall']);
+    const line = r.out.split('\n').find((l) => l.startsWith(`memcached pid ${m.pid}`))!;
+    expect(line.length).toBeLessThan(2200);
+    expect(line).toMatch(new RegExp(`: /usr/bin/memcached -u nobody -l 127\\.0\\.0\\.1 -p ${p} -U 0 (-v )+…\\(\\d+ more arguments, \\d+ characters\\)$`));
+    const [, more] = /…\((\d+) more arguments/.exec(line)!;
+    expect(line.split(' -v').length - 1 + Number(more)).toBe(30000);
+    expect(r.out.length).toBeLessThan(20000);
+    const json = JSON.parse((await run(['audit', '--format', 'json', '--pid', String(m.pid), '--no-firewall'])).out);
+    expect(json.files[0].process.command).toHaveLength(30000 + 9);
+  }, 60000);
+});

@@ -4,7 +4,8 @@
  */
 import { readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { run, TempDir, errorLines } from './helpers.js';
+import { ensureBuilt, run, runBin, TempDir, errorLines } from './helpers.js';
+import { execFileSync } from 'node:child_process';
 import { runFixCaptured } from '../fix/helpers.js';
 
 const FILE = [
@@ -174,6 +175,23 @@ describe('an unusable baseline', () => {
       expect(r.code).toBe(2);
       expect(r.err).toBe(`mchard: ${link}: not a valid mchard baseline: invalid JSON\n`);
       expect(r.err + r.out).not.toMatch(/root|s3cret|\$y\$/);
+    }
+  });
+
+  // The baseline usually lies in the repository a pull request changes: a link to /dev/zero grew the run
+  // without bound, a named pipe (or a link to one) hung it for good, --update-baseline included. The
+  // built mchard, as a real process: in process the hang would take the test runner with it.
+  it('a link to a device or a named pipe: one line, exit 2, at once', () => {
+    ensureBuilt();
+    const zero = join(dir.path, 'zero-baseline.json');
+    symlinkSync('/dev/zero', zero);
+    const fifo = join(dir.path, 'fifo-baseline.json');
+    execFileSync('mkfifo', [fifo]);
+    for (const [b, why] of [[zero, 'is a character device, not a regular file'], [fifo, 'is a named pipe (FIFO), not a regular file']]) {
+      for (const extra of [[], ['--update-baseline']]) {
+        const r = runBin(['lint', '--baseline', b, ...extra, conf]);
+        expect([b, extra, r.signal, r.code, r.out, r.err]).toEqual([b, extra, null, 2, '', `mchard: ${b}: cannot read the baseline: ${why}\n`]);
+      }
     }
   });
 

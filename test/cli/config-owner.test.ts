@@ -6,7 +6,8 @@
  * Such a file is used only when it is root's, the user's running mchard, or its folder owner's (a
  * repository checked out by another user, linted by root in a container, keeps its own).
  */
-import { chmodSync, chownSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, chownSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { run, TempDir } from './helpers.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -40,6 +41,28 @@ const NOBODY = 65534;
     const named = await run(['lint', '--dialect', 'debian', '--config', tmp.join('shared', '.mchardrc'), conf]);
     expect(named.out).not.toMatch(/MC101/);
     expect(named.code).toBe(0);
+  });
+
+  it("root's own, but writable by every user (0666): refused, never applied", async () => {
+    const shared = tmp.join('open');
+    mkdirSync(shared);
+    chmodSync(shared, 0o1777);
+    const rc = tmp.join('open', '.mchardrc');
+    writeFileSync(rc, '');
+    chmodSync(rc, 0o666);
+    // Any user rewrites it: nobody plants the rules in root's file.
+    execFileSync('setpriv', ['--reuid', String(NOBODY), '--regid', String(NOBODY), '--clear-groups', 'sh', '-c', `printf '${RC.replace(/\n/g, '\\n')}' > ${rc}`]);
+    expect(readFileSync(rc, 'utf8')).toBe(RC);
+    mkdirSync(tmp.join('open', 'work'));
+    const conf = tmp.join('open', 'work', 'memcached.conf');
+    writeFileSync(conf, CONF);
+    const r = await run(['lint', '--dialect', 'debian', conf]);
+    expect(r.out).not.toMatch(/MC101/);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(`mchard: ${rc}: writable by every user: a .mchardrc found above the files is used only when no one but its owner can change it (name it with --config to use it)\n`);
+    chmodSync(rc, 0o644);
+    const after = await run(['lint', '--dialect', 'debian', conf]);
+    expect(after.code).toBe(0);
   });
 
   it("in a folder of the same owner (another user's checkout linted by root), it applies", async () => {

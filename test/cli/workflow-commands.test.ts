@@ -6,7 +6,7 @@
  * (lint's text under pre-commit, `--format github`, JSON in a log) must never be a command other than
  * the annotations `--format github` writes itself.
  */
-import { symlinkSync } from 'node:fs';
+import { readFileSync, symlinkSync } from 'node:fs';
 import { run, TempDir } from './helpers.js';
 
 /** The commands the runner registers (ActionCommandManager and its extensions). */
@@ -83,6 +83,25 @@ describe('no workflow command from a file name or a value', () => {
     const doc = JSON.parse(r.out);
     expect(doc.files.map((f: { path: string }) => f.path)).toEqual(files);
     expect(r.out).toContain('memcached##\\u005bstop-commands]x.conf');
+  });
+
+  // A report written with --output is shown later (`cat report.txt` in a CI step): it holds what
+  // standard output would, so no more commands than it.
+  it.each(['text', 'github', 'json'])('--output FILE (%s): no command the report on standard output would not hold', async (fmt) => {
+    const out = tmp.join(`report-${fmt}.txt`);
+    const r = await run(['lint', '--format', fmt, '--dialect', 'debian', '--output', out, ...files]);
+    expect(r.out).toBe('');
+    const written = readFileSync(out, 'utf8');
+    expect(written).toContain('stop-commands');
+    const names = commandsIn(written);
+    if (fmt === 'github') {
+      expect(names.length).toBeGreaterThan(5);
+      expect(new Set(names)).toEqual(new Set(['error', 'notice']));
+    } else {
+      expect(names).toEqual([]);
+    }
+    const onStdout = await run(['lint', '--format', fmt, '--dialect', 'debian', ...files]);
+    expect(written).toBe(onStdout.out);
   });
 
   it('inspect: no line is a command', async () => {

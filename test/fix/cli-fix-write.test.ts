@@ -3,7 +3,7 @@
  * on the command line (and --follow-symlinks), a hard-linked file, another mchard holding the file, and a
  * restart that never follows a link: a repository file linking to /etc/memcached.conf restarts nothing.
  */
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, linkSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -13,6 +13,7 @@ import { debianExecStart, FakeMachine } from '../service/fake-machine.js';
 import { lockSystemService } from '../helpers/system-lock.js';
 import { buildProgram, standInEtc, startLockHolder } from './helpers.js';
 import { ROOT } from '../helpers/paths.js';
+import { BIN, ensureBuilt } from '../cli/helpers.js';
 
 const INSECURE = '# app servers\n-m 1024\n-p 11211\n-u root\n-l 0.0.0.0\n-vv\n-A\n';
 
@@ -150,6 +151,48 @@ describe('another mchard fixing the same file', () => {
     );
     expect(readFileSync(f, 'utf8')).toBe(INSECURE);
   });
+
+  // A real SIGTERM to a real mchard waiting for another's lock: the wait (60 s by default, for each file)
+  // ends at once; nothing is written, the file after it is not waited for either, and the run says so.
+  it('a signal while it waits stops the wait at once: exit 143, nothing written, no wait for the next file', async () => {
+    ensureBuilt();
+    const f = join(dir, 'memcached.conf');
+    const g = join(dir, 'memcached_b.conf');
+    writeFileSync(f, INSECURE);
+    writeFileSync(g, INSECURE);
+    holder = await startLockHolder(program, f, 120_000);
+    const second = await startLockHolder(program, g, 120_000);
+    try {
+      const child = spawn(process.execPath, [BIN, 'fix', '--yes', '--no-color', '--dialect', 'debian', f, g], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let err = '';
+      let out = '';
+      child.stdout!.on('data', (d: Buffer) => void (out += d.toString()));
+      const waiting = new Promise<void>((resolve) => {
+        child.stderr!.on('data', (d: Buffer) => {
+          err += d.toString();
+          if (err.includes('waiting:')) resolve();
+        });
+      });
+      const ended = new Promise<{ code: number | null; at: number }>((resolve) => child.on('exit', (code) => resolve({ code, at: Date.now() })));
+      await waiting;
+      const sent = Date.now();
+      child.kill('SIGTERM');
+      const { code, at } = await ended;
+      expect(code).toBe(143);
+      expect(at - sent).toBeLessThan(10_000);
+      expect(err).toBe(
+        `mchard: ${f}: waiting: another mchard (pid ${holder.pid}) is fixing it\n` +
+          `mchard: ${f}: interrupted (SIGTERM) while waiting: another mchard (pid ${holder.pid}) is fixing it; not fixed\n` +
+          'mchard: stopped by SIGTERM (exit status 143): every file is as it was\n',
+      );
+      // The next file is still read and reported, as it is on disk.
+      expect(out).toContain(`${g}:5:1  error  MC101`);
+      expect(readFileSync(f, 'utf8')).toBe(INSECURE);
+      expect(readFileSync(g, 'utf8')).toBe(INSECURE);
+    } finally {
+      second.kill('SIGKILL');
+    }
+  }, 60_000);
 
   it('--dry-run does not wait for the lock: it writes nothing', async () => {
     const f = join(dir, 'memcached.conf');

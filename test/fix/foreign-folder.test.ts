@@ -8,11 +8,13 @@
  * write there: every folder on the way must be changeable only by root or the user running mchard (a
  * sticky folder such as /tmp counts when the entry in it is root's or that user's).
  */
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { safeWrite, WriteError } from '../../src/fix/write.js';
-import { privateGroup } from '../../src/system/trusted-path.js';
+import { privateGroup } from '../../src/system/changeable.js';
+import { aclWriter } from '../../src/fix/xattrs.js';
 
 const isRoot = process.getuid?.() === 0;
 const NOBODY = 65534;
@@ -80,6 +82,37 @@ const NOBODY = 65534;
     expect(readFileSync(h.path, 'utf8')).toBe('-l 127.0.0.1\n');
   });
 
+  // setfacl -m u:deploy:rwx on a root-owned folder: its mode reads 0775 root:root (the group bits are
+  // the ACL's mask), as if only root's group could write, but the named user can rename its entries.
+  it('a folder another user may write through its ACL (a named user or group): refused; an ACL that lets no one else write: written', async () => {
+    const acl = join(base, 'acl');
+    mkdirSync(acl);
+    chmodSync(acl, 0o755);
+    execFileSync('setfacl', ['-m', `u:${NOBODY}:rwx`, acl]);
+    expect(statSync(acl).mode & 0o777).toBe(0o775);
+    expect(statSync(acl).gid).toBe(0);
+    // The ACL is real: that user creates and renames files there.
+    execFileSync('setpriv', ['--reuid', String(NOBODY), '--regid', String(NOBODY), '--clear-groups', 'touch', join(acl, 'planted')]);
+    const f = conf(acl, 0);
+    await expect(safeWrite(f.path, f.bytes, 'x\n')).rejects.toThrow(`${acl} can be changed by uid ${NOBODY} (its ACL), who could point this path at another file`);
+    expect(readFileSync(f.path, 'utf8')).toBe('-l 0.0.0.0\n');
+    // A named group.
+    const byGroup = join(base, 'acl-group');
+    mkdirSync(byGroup);
+    chmodSync(byGroup, 0o755);
+    execFileSync('setfacl', ['-m', `g:${NOBODY}:rwx`, byGroup]);
+    const g = conf(byGroup, 0);
+    await expect(safeWrite(g.path, g.bytes, 'x\n')).rejects.toThrow(`${byGroup} can be changed by group ${NOBODY} (its ACL)`);
+    // Another user named with read only (root's group writes, so the mask shows write): written.
+    const readOnly = join(base, 'acl-read');
+    mkdirSync(readOnly);
+    chmodSync(readOnly, 0o775);
+    execFileSync('setfacl', ['-m', `u:${NOBODY}:r-x`, readOnly]);
+    const h = conf(readOnly, 0);
+    await safeWrite(h.path, h.bytes, '-l 127.0.0.1\n', { backup: false });
+    expect(readFileSync(h.path, 'utf8')).toBe('-l 127.0.0.1\n');
+  });
+
   it('a folder every user can write, without the sticky bit: refused', async () => {
     const open = join(base, 'open');
     mkdirSync(open);
@@ -105,5 +138,35 @@ describe('privateGroup: a user private group (Fedora, RHEL) is the user\'s alone
     expect(privateGroup(1000, 1000, files('alice:x:1000:1000::/h:/bin/sh\n', 'alice:x:1000:bob\n'))).toBe(false);
     expect(privateGroup(1000, 1000, files('alice:x:1000:1000::/h:/bin/sh\n', 'alice:x:1000:alice\n'))).toBe(true);
     expect(privateGroup(0, 0, files('root:x:0:0::/root:/bin/sh\n', 'root:x:0:\n'))).toBe(false);
+  });
+});
+
+describe('aclWriter: who an access ACL lets write', () => {
+  // The kernel's form: version 2, then (tag, permissions, id) entries.
+  const acl = (...entries: [number, number, number][]) => {
+    const b = Buffer.alloc(4 + 8 * entries.length);
+    b.writeUInt32LE(2, 0);
+    entries.forEach(([tag, perm, id], k) => {
+      b.writeUInt16LE(tag, 4 + 8 * k);
+      b.writeUInt16LE(perm, 6 + 8 * k);
+      b.writeUInt32LE(id, 8 + 8 * k);
+    });
+    return b;
+  };
+  const base: [number, number, number][] = [[0x01, 7, 0xffffffff], [0x04, 5, 0xffffffff], [0x20, 5, 0xffffffff]];
+  it('a named user or group with write, under a mask that allows it', () => {
+    expect(aclWriter(acl(...base, [0x02, 7, 1234], [0x10, 7, 0xffffffff]), 0)).toBe('uid 1234');
+    expect(aclWriter(acl(...base, [0x08, 6, 4321], [0x10, 7, 0xffffffff]), 0)).toBe('group 4321');
+  });
+  it('none: no ACL, root or this user named, read only, or a mask without write', () => {
+    expect(aclWriter(null, 0)).toBeNull();
+    expect(aclWriter(acl(...base, [0x02, 7, 0], [0x10, 7, 0xffffffff]), 0)).toBeNull();
+    expect(aclWriter(acl(...base, [0x02, 7, 1000], [0x10, 7, 0xffffffff]), 1000)).toBeNull();
+    expect(aclWriter(acl(...base, [0x02, 5, 1234], [0x10, 7, 0xffffffff]), 0)).toBeNull();
+    expect(aclWriter(acl(...base, [0x02, 7, 1234], [0x10, 5, 0xffffffff]), 0)).toBeNull();
+  });
+  it('an ACL it cannot read counts as one that lets others write', () => {
+    expect(aclWriter(Buffer.from([1, 0, 0, 0]), 0)).toMatch(/cannot read/);
+    expect(aclWriter(Buffer.from([2, 0, 0, 0, 1]), 0)).toMatch(/cannot read/);
   });
 });

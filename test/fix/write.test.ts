@@ -4,14 +4,14 @@
  * replaced), changes behind mchard's back, stale temporary files, read-only folders.
  * ACLs and extended attributes: write-attrs.test.ts; the lock: write-lock.test.ts.
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import {
   chmodSync, chownSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, statSync,
   symlinkSync, writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkWritable, lockForWrite, safeWrite, WriteError, BACKUP_SUFFIX } from '../../src/fix/write.js';
+import { checkWritable, lockForWrite, readAgain, safeWrite, WriteError, BACKUP_SUFFIX } from '../../src/fix/write.js';
 import { backupNames, backupStamp, isBackupName, tempOwner } from '../../src/fix/names.js';
 import { hookPicked } from '../helpers/hook-pattern.js';
 import { standInEtc } from './helpers.js';
@@ -401,5 +401,42 @@ describe('temporary files', () => {
     const held = await lockForWrite(f.path);
     held.release();
     expect(readdirSync(dir)).toEqual(['memcached.conf']);
+  });
+});
+
+/**
+ * Root may fix another user's file in a sticky folder (/tmp): that user owns the entry and can swap it,
+ * between mchard's look at the path and its reading it again under the lock, for a named pipe (the read
+ * blocked for good), a link (followed) or a huge file (read whole). The re-read never does any of these.
+ */
+describe('readAgain: the file read again before it is replaced', () => {
+  let d = '';
+  beforeAll(() => {
+    d = mkdtempSync(join(tmpdir(), 'mchard-readagain-'));
+  });
+  afterAll(() => rmSync(d, { recursive: true, force: true }));
+  const original = Buffer.from('-l 0.0.0.0\n');
+
+  it('the same bytes: read', () => {
+    writeFileSync(join(d, 'same'), original);
+    expect(readAgain(join(d, 'same'), original)).toEqual(original);
+  });
+
+  it('a named pipe with no writer: a reason at once, no hang', () => {
+    execFileSync('mkfifo', [join(d, 'fifo')]);
+    expect(readAgain(join(d, 'fifo'), original)).toBeNull();
+  });
+
+  it('a symbolic link: not followed', () => {
+    writeFileSync(join(d, 'secret'), original);
+    symlinkSync(join(d, 'secret'), join(d, 'link'));
+    expect(readAgain(join(d, 'link'), original)).toBeNull();
+  });
+
+  it('a file larger than the original: not read whole', () => {
+    writeFileSync(join(d, 'huge'), Buffer.alloc(8 << 20, 0x41));
+    expect(readAgain(join(d, 'huge'), original)).toBeNull();
+    // Nor a device read (one the size of the original would not be a regular file either).
+    expect(readAgain('/dev/zero', original)).toBeNull();
   });
 });

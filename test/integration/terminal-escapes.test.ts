@@ -140,6 +140,26 @@ d('a real pseudo-terminal receives no control character', () => {
     expect(leftovers(unknown.bytes)).toEqual([]);
   });
 
+  // SGR and "CR, erase line" are sequences mchard writes itself; names an output forgot to escape used
+  // them to hide text (SGR 8, concealed) or wipe out a line already written (a folder's "no memcached
+  // configuration found under it" message and -v's "passed over" lines named the folder and its files raw).
+  it('folders and the files a walk passes over: nothing but mchard\'s own colour codes reaches the terminal', () => {
+    const hide = `\x1b[8m${ATTACK.clear}\r\x1b[2Kwrote`;
+    const empty = join(dir, `empty${hide}`);
+    mkdirSync(empty);
+    const walked = join(dir, 'walked');
+    mkdirSync(walked);
+    // Looks like memcached's options, at a path that does not say what reads it: passed over, named by -v.
+    writeFileSync(join(walked, `memcached${hide}.conf`), '-l 0.0.0.0\n-u memcache\n');
+    for (const args of [['lint', empty], ['lint', '-v', walked], ['fix', '--dry-run', '-v', walked], ['inspect', empty]]) {
+      const r = inPty(args, dir);
+      expect([args, [0, 2].includes(r.code)]).toEqual([args, true]);
+      const own = r.bytes.toString('utf8').replace(/\x1b\[(?:1|2|22|3[1-46]|39)m/g, '').replace(/\r\n/g, '\n');
+      expect([args, [...own].filter((ch) => ch === '\x1b' || ch === '\r')]).toEqual([args, []]);
+      expect(own).toContain('\\x1b[8m\\x1b[2J\\r\\x1b[2Kwrote');
+    }
+  });
+
   it('JSON keeps the exact file name and values', () => {
     // The whole file: the OSC 8 line's ";;" is a syntax error for /bin/sh (the wrapper runs these lines through
     // it), so the service fails before memcached runs: one MC914 at that line, no finding about the options.

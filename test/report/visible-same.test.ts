@@ -24,7 +24,7 @@ function refBlock(s: string): string {
 }
 
 function refGuard(s: string): string {
-  const re = new RegExp(`\\x1b\\[[0-9]{1,2}(?:;[0-9]{1,2})*m|\\r\\x1b\\[2K|[${UNSAFE_SOURCE}]`, 'gu');
+  const re = new RegExp(`^\\r\\x1b\\[2K|\\x1b\\[(?:1|2|22|31|32|33|34|36|39)m|[${UNSAFE_SOURCE}]`, 'gu');
   return s.replace(re, (m: string, at: number, all: string) => {
     if (m.length > 1) return m;
     if (m === '\n' || m === '\t') return m;
@@ -42,7 +42,7 @@ function refJson(value: unknown): string {
   });
 }
 
-const PIECES = ['a', 'memcached -l 0.0.0.0', ' ', '\n', '\t', '\r', '\r\n', '\x1b[31m', '\x1b[1;39m', '\r\x1b[2K', '\x1b', '\x1b[2J', '—', '×', 'é', '≤', '日本', '😀', '\u00a0', '\u202e', '\u200b', '\u0085', '\u009b', '\x7f', '\x00', '\u2028', '\ufeff', '\ud800', '\udc00', '\u{e0041}', '\ufe0f', '\\x1b'];
+const PIECES = ['a', 'memcached -l 0.0.0.0', ' ', '\n', '\t', '\r', '\r\n', '\x1b[31m', '\x1b[1;39m', '\x1b[8m', '\x1b[22m', '\r\x1b[2K', '\x1b', '\x1b[2J', '—', '×', 'é', '≤', '日本', '😀', '\u00a0', '\u202e', '\u200b', '\u0085', '\u009b', '\x7f', '\x00', '\u2028', '\ufeff', '\ud800', '\udc00', '\u{e0041}', '\ufe0f', '\\x1b'];
 const text = fc.array(fc.constantFrom(...PIECES), { maxLength: 40 }).map((xs) => xs.join(''));
 
 describe('the block guards give what the plain definition gives', () => {

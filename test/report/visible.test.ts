@@ -66,9 +66,20 @@ describe('visible', () => {
 
 describe('guardTerminal (the last guard of every command output)', () => {
   it("lets mchard's own colour codes and progress rewrite through, escapes any other control", () => {
-    const own = '\x1b[31merror\x1b[39m \x1b[1mbold\x1b[22m\r\x1b[2K  done\n';
+    const own = '\x1b[31merror\x1b[39m \x1b[1mbold\x1b[22m \x1b[2mdim\x1b[22m \x1b[32mok\x1b[39m \x1b[33m!\x1b[39m \x1b[34mi\x1b[39m \x1b[36m?\x1b[39m\n';
     expect(guardTerminal(own)).toBe(own);
+    const progress = '\r\x1b[2K  \x1b[32m✓\x1b[39m restart memcached.service (0.4 s)\n';
+    expect(guardTerminal(progress)).toBe(progress);
     expect(guardTerminal(`x${ATTACKS.clear}${ATTACKS.osc52}${ATTACKS.cr}${ATTACKS.rlo}\n`)).toBe('x\\x1b[2J\\x1b]52;c;aGVsbG8=\\x07safe\\rEVILabc\\u202edcba\n');
+  });
+
+  // A name an output forgot to escape must not hide or erase what mchard says: only its own sequences pass.
+  it('escapes SGR codes mchard never writes (concealed, black on black, reset, compound) and CR + erase line after the start of a write', () => {
+    expect(guardTerminal('not written: a\x1b[8mhidden\n')).toBe('not written: a\\x1b[8mhidden\n');
+    expect(guardTerminal('x\x1b[30;40my\x1b[0m\n')).toBe('x\\x1b[30;40my\\x1b[0m\n');
+    expect(guardTerminal('mchard: dir\r\x1b[2Kwrote everything: no memcached configuration found under it\n')).toBe(
+      'mchard: dir\\r\\x1b[2Kwrote everything: no memcached configuration found under it\n',
+    );
   });
 
   it('output through it never holds a control character other than SGR, CR+erase-line, LF, CR LF and TAB', () => {

@@ -89,6 +89,24 @@ describe('mchard fix: restarting the service', () => {
     expect(r.out).toMatch(/MC201/);
   });
 
+  // The file's name in the restart's messages: a line break in it made a line of its own, which could say
+  // anything ("restarted: ... runs the fixed file") under a failed restart.
+  it('a file name with a line break is one escaped line in every restart message, never a line of its own', async () => {
+    const { text } = insecure();
+    const forged = 'restarted: memcached.service runs the fixed memcached.conf';
+    const path = join(dir, `memcached\n${forged}\n.conf`);
+    writeFileSync(path, text);
+    const m = machine('fail');
+    const r = await fix(['--yes', '--unsafe-fixes', '--no-host-checks', '--dialect', 'debian', '--service', 'memcached', path], { service: { machine: m, verifyTimeoutMs: 3000 } });
+    expect(r.code).toBe(3);
+    expect(readFileSync(path, 'utf8')).toBe(text);
+    const shownPath = path.replace(/\n/g, '\\n');
+    expect(r.err).toBe(`mchard: ${shownPath}: memcached.service did not run the fixed file; the original is back and memcached.service runs it again\n`);
+    expect(`${r.out}\n${r.err}`.split('\n').filter((l) => l.startsWith(forged))).toEqual([]);
+    const kept = await fix(['--yes', '--unsafe-fixes', '--no-host-checks', '--dialect', 'debian', '--no-restart', path], { service: { machine: machine('tcp-only') } });
+    expect(kept.out.split('\n').filter((l) => l.startsWith(forged) || l === '.conf until it restarts')).toEqual([]);
+  });
+
   it('--no-restart writes and does not restart', async () => {
     const { path } = insecure();
     const m = machine('tcp-only');

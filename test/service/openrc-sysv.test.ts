@@ -22,6 +22,17 @@ function sysvMachine(): FakeMachine {
   return m;
 }
 
+/** restartService on /etc/memcached.conf written from `before`'s file to `after`'s (the rollback's restore a no-op): its outcome and progress text. */
+async function restartEtc(m: FakeMachine, after: string[], before: string[], verifyTimeoutMs: number) {
+  const target = (await serviceFor('/etc/memcached.conf', undefined, m)).target!;
+  let out = '';
+  const r = await restartService(
+    { path: '/etc/memcached.conf', target, written: Buffer.from('new'), original: Buffer.from('old'), backup: null, after: model(after), before: model(before) },
+    { machine: m, progress: new Progress({ write: (t) => void (out += t), tty: false, color: false }), verifyTimeoutMs, commandTimeoutMs: 1000, restore: jest.fn(async () => undefined) },
+  );
+  return { r, out };
+}
+
 describe('OpenRC', () => {
   it('is detected when it has booted (/run/openrc/softlevel) and rc-service exists', () => {
     const m = openrcMachine();
@@ -67,23 +78,41 @@ describe('OpenRC', () => {
         m.processes.set(11, { name: 'memcached', sockets: [{ transport: 'tcp', address: '127.0.0.1', port: server.port }] });
         return { stdout: ' * Starting memcached ... [ ok ]' };
       });
-      const target = (await serviceFor('/etc/memcached.conf', undefined, m)).target!;
-      let out = '';
-      const r = await restartService(
-        {
-          path: '/etc/memcached.conf',
-          target,
-          written: Buffer.from('new'),
-          original: Buffer.from('old'),
-          backup: null,
-          after: model(['-l', '127.0.0.1', '-p', String(server.port)]),
-          before: model(['-p', String(server.port)]),
-        },
-        { machine: m, progress: new Progress({ write: (t) => void (out += t), tty: false, color: false }), verifyTimeoutMs: 3000, commandTimeoutMs: 1000, restore: jest.fn(async () => undefined) },
-      );
+      const { r, out } = await restartEtc(m, ['-l', '127.0.0.1', '-p', String(server.port)], ['-p', String(server.port)], 3000);
       expect(r.status).toBe('verified');
       expect(m.actions()).toEqual(['rc-service memcached restart']);
       expect(out).toContain('memcached is running (pid 11)');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('the process a pid file names', () => {
+  // The fixed file's own -P names a pid file in /tmp: any user can start a memcached of their own on the
+  // port the file asks for (it answers "version" as well as the service's would) and write its pid there.
+  // The service failed to start, yet that process made the restart "verified".
+  it("another user's memcached named by a pid file others can write is not the service: not verified", async () => {
+    const server = await versionServer();
+    try {
+      const m = openrcMachine();
+      m.files.set('/run/memcached/memcached.pid', '10');
+      m.processes.set(10, { name: 'memcached', sockets: [{ transport: 'tcp', address: '0.0.0.0', port: server.port }], words: ['-u', 'memcache'], user: 'memcache' });
+      // Mallory's memcached holds the port the fixed file asks for; its pid is in /tmp/memcached.pid.
+      m.files.set('/tmp/memcached.pid', '66');
+      m.on((c) => {
+        if (c.join(' ') !== 'rc-service memcached restart') return undefined;
+        // The service's memcached does not come back (the new file fails).
+        m.processes.delete(10);
+        m.files.delete('/run/memcached/memcached.pid');
+        m.processes.set(66, { name: 'memcached', sockets: [{ transport: 'tcp', address: '127.0.0.1', port: server.port }], words: ['-l', '127.0.0.1'], user: 'mallory' });
+        return { stdout: ' * Starting memcached ... [ ok ]' };
+      });
+      const pidFile = ['-u', 'memcache', '-P', '/tmp/memcached.pid'];
+      const { r, out } = await restartEtc(m, [...pidFile, '-l', '127.0.0.1', '-p', String(server.port)], [...pidFile, '-p', String(server.port)], 1500);
+      expect(r.status).not.toBe('verified');
+      expect(out).toContain('the process that holds them (pid 66) runs as mallory, not as memcache as the file says: it is not the service\'s memcached');
+      expect(out).not.toContain('memcached is running (pid 66)');
     } finally {
       await server.close();
     }

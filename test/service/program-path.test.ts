@@ -5,7 +5,8 @@
  * as root. The service manager's programs come from the system folders, root's alone, and whatever they
  * start gets the system PATH, not the caller's.
  */
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { execaRunner } from '../../src/service/runner.js';
 import { realMachine } from '../../src/service/machine.js';
 import { TempDir } from '../cli/helpers.js';
@@ -31,7 +32,9 @@ if (!usable) console.warn('program-path: skipped (needs root, /usr/bin/journalct
     saved = process.env.PATH;
     process.env.PATH = `${evil}:${saved ?? '/usr/bin:/bin'}`;
   });
+  const cleanups: (() => void)[] = [];
   afterAll(() => {
+    for (const c of cleanups) c();
     if (saved === undefined) delete process.env.PATH;
     else process.env.PATH = saved;
     tmp.cleanup();
@@ -62,5 +65,31 @@ if (!usable) console.warn('program-path: skipped (needs root, /usr/bin/journalct
     expect(existsSync(marker)).toBe(false);
     expect(r.exitCode).toBeNull();
     expect(r.failure).toMatch(/^not run: .* is writable by every user$/);
+  });
+
+  // setfacl -m u:deploy:rwx on root's init script: it reads 0775 root:root (the group bits are the ACL's
+  // mask), and that user can rewrite what root runs on the next restart.
+  it('runs no script another user may write through its ACL, though its mode reads root:root 0775', async () => {
+    // A folder root alone controls, all the way up (the test's temporary folder is under /tmp).
+    const dir = mkdtempSync(`/run/mchard-acl-${process.pid}-`);
+    chmodSync(dir, 0o755);
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const script = `${dir}/memcached`;
+    writeFileSync(script, `#!/bin/sh\ntouch ${marker}\n`, { mode: 0o755 });
+    chmodSync(script, 0o755);
+    execFileSync('setfacl', ['-m', 'u:nobody:rwx', script]);
+    expect(statSync(script).mode & 0o777).toBe(0o775);
+    // The ACL is real: that user appends to it.
+    execFileSync('setpriv', ['--reuid', 'nobody', '--regid', 'nogroup', '--clear-groups', 'sh', '-c', `echo '# theirs' >> ${script}`]);
+    const r = await execaRunner.run(script, ['restart']);
+    expect(existsSync(marker)).toBe(false);
+    expect(r.exitCode).toBeNull();
+    expect(r.failure).toBe(`not run: ${script} is writable by uid 65534 (its ACL)`);
+    // Without the ACL entry, the same script runs.
+    execFileSync('setfacl', ['-b', script]);
+    chmodSync(script, 0o755);
+    const ok = await execaRunner.run(script, ['restart']);
+    expect(ok.exitCode).toBe(0);
+    expect(existsSync(marker)).toBe(true);
   });
 });
