@@ -22,7 +22,8 @@ export const rule = defineRule({
       'Reports a file that memcached would start with on most hosts but not on the machine mchard runs on, when host checks apply ' +
       '(a file under `/etc`, or `--host-checks`): the `-u` user is not in this machine\'s `/etc/passwd`, a `-l` address is not one ' +
       "of its interfaces', the `-u` user cannot create the unix socket's file in its folder, or the SASL configuration or the " +
-      '`-Y` file is not there. The other findings are the same as anywhere: they judge the file for its service on any host.',
+      '`-Y` file is not there. The other findings are the same as anywhere: they judge the file for its service on any host. ' +
+      '(The example is reported on a machine with no user cache-service.)',
     why:
       'Such a file passes every check that holds on any host, then memcached exits on the first restart here (the service ' +
       'fails and, with Restart=, loops). `inspect` shows the same outcome ("starts no"); this finding makes `lint` on the ' +

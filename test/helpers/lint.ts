@@ -6,15 +6,16 @@ import { defaultRuleOptions } from '../../src/engine/defaults.js';
 import type { Finding, Rule, RuleOptions } from '../../src/engine/types.js';
 import type { DialectName } from '../../src/dialects/types.js';
 import { RULES } from '../../rules/index.js';
+import type { HostFacts } from '../../src/memcached/startup.js';
 
 /** Lints text as the file at `path` would be, with every rule (or the given ones). */
 export function lintText(
   text: string,
-  opts: { dialect?: DialectName; path?: string; options?: Partial<RuleOptions>; rules?: readonly Rule[] } = {},
+  opts: { dialect?: DialectName; path?: string; options?: Partial<RuleOptions>; rules?: readonly Rule[]; thisHost?: HostFacts } = {},
 ): LintResult {
   const dialect = opts.dialect ?? 'debian';
   const path = opts.path ?? (dialect === 'debian' ? '/etc/memcached.conf' : '/etc/sysconfig/memcached');
-  const settings: LintSettings = { rules: opts.rules ?? RULES, options: { ...defaultRuleOptions(), ...opts.options } };
+  const settings: LintSettings = { rules: opts.rules ?? RULES, options: { ...defaultRuleOptions(), ...opts.options }, ...(opts.thisHost ? { thisHost: opts.thisHost } : {}) };
   const result = lintSource(new SourceText(path, text), dialect, settings);
   for (const f of result.findings) linted.set(f, { result, settings });
   return result;

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { RULES } from '../../rules/index.js';
 import { lintText, findings } from '../helpers/lint.js';
 import { loadDialect } from '../../src/dialects/index.js';
+import type { HostFacts } from '../../src/memcached/startup.js';
 
 /** Where the catalogue lives: `$MCHARD_RULES_MD`, a copy in the repository, or the project's shared folder. */
 function cataloguePath(): string {
@@ -32,6 +33,15 @@ function catalogue(): Map<string, { slug: string; severity: string }> {
 
 /** Rules the lint engine never reports on a parsed file (the command line emits MC001 for unreadable files). */
 const NOT_FROM_LINT = new Set(['MC001']);
+/**
+ * The machine a rule's examples are judged on where host checks apply (MC916): the distributions' service
+ * users and the standard ones, and loopback only. Every other rule ignores it (ctx.onThisHost).
+ */
+const EXAMPLE_HOST: HostFacts = {
+  root: true,
+  userExists: (name) => ['root', 'nobody', 'daemon', 'memcache', 'memcached'].includes(name),
+  addressIsLocal: (address) => address.startsWith('127.') || address === '::1',
+};
 
 /**
  * mchard-only rules are documented in their modules (and docs/rules/), not in the shared catalogue: MC910 and up,
@@ -85,8 +95,8 @@ describe('rule catalogue', () => {
       it('reports its bad example and not its good one', async () => {
         const { dialect, bad, good } = rule.docs.example;
         await loadDialect(dialect);
-        expect(findings(lintText(bad, { dialect }), id).length).toBeGreaterThan(0);
-        expect(findings(lintText(good, { dialect }), id)).toHaveLength(0);
+        expect(findings(lintText(bad, { dialect, thisHost: EXAMPLE_HOST }), id).length).toBeGreaterThan(0);
+        expect(findings(lintText(good, { dialect, thisHost: EXAMPLE_HOST }), id)).toHaveLength(0);
       });
     }
   });
