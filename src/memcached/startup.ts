@@ -143,6 +143,9 @@ export function isIPv4(text: string): boolean {
  * or null for anything else (a name, an IPv6 address, `08.0.0.1`, `0x`).
  */
 export function numericIPv4(text: string): string | null {
+  // The usual case, a dotted quad with no group in octal (no leading 0): its own dotted-decimal form, read
+  // without the arrays below (held to the full reading by test/memcached/numeric-ipv4.test.ts).
+  if (plainDottedQuad(text)) return text;
   const parts = text.split('.');
   if (parts.length > 4) return null;
   const values: number[] = [];
@@ -164,6 +167,15 @@ export function numericIPv4(text: string): string | null {
   if (head.some((v) => v > 0xff) || last >= 2 ** (8 * (5 - values.length))) return null;
   const n = head.reduce((acc, v, k) => acc + v * 2 ** (8 * (3 - k)), 0) + last;
   return [24, 16, 8, 0].map((sh) => Math.floor(n / 2 ** sh) % 256).join('.');
+}
+
+/** A dotted quad (isIPv4) none of whose groups has a leading 0 (which glibc reads as octal). */
+export function plainDottedQuad(text: string): boolean {
+  if (!isIPv4(text)) return false;
+  for (let k = 0; k < text.length - 1; k++) {
+    if (text.charCodeAt(k) === 48 /* 0 */ && (k === 0 || text.charCodeAt(k - 1) === 46) /* . */ && text.charCodeAt(k + 1) !== 46) return false;
+  }
+  return true;
 }
 
 function isIPv6(text: string): boolean {

@@ -6,6 +6,7 @@
  */
 import { lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { readRegularFile } from '../input.js';
+import { absolutePath } from './paths.js';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { UnitDropIn } from '../dialects/types.js';
 
@@ -122,7 +123,9 @@ function readDropIn(path: string): UnitDropIn {
  * Cheap: a lint of any other file asks no more (src/system/host-unit.ts reads the host's units for these).
  */
 export function packagedOptionFile(path: string): string | null {
-  if (!path.endsWith('.conf') && !path.endsWith('memcached')) return null;
-  const file = resolve(path);
+  // By the name first (no path arithmetic for the other files of a many-file run), then the absolute path.
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  if (name !== 'memcached.conf' && name !== 'memcached' && !(name.startsWith('memcached_') && name.endsWith('.conf'))) return null;
+  const file = absolutePath(path);
   return file === '/etc/memcached.conf' || file === '/etc/sysconfig/memcached' || /^\/etc\/memcached_[^/]+\.conf$/.test(file) ? file : null;
 }
