@@ -3,9 +3,9 @@
  * reads: `memcached.service` reads Debian's /etc/memcached.conf or RHEL's /etc/sysconfig/memcached;
  * Debian's template `memcached@NAME.service` reads /etc/memcached_NAME.conf.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dropInsOf, SYSTEM_UNIT_DIRS } from '../system/unit-files.js';
-import { stockSysconfigCommand } from '../system/host-unit.js';
+import { existsSync } from 'node:fs';
+import { SYSTEM_UNIT_DIRS } from '../system/unit-files.js';
+import { systemdReading } from '../system/host-unit.js';
 
 const UNIT = /^memcached(@[^/]+)?\.service$/;
 
@@ -54,25 +54,6 @@ export function systemdUnitOfCgroup(cgroup: string): string | null {
 /** Where systemd looks for unit files, first found first (systemd.unit(5), the system manager's paths). */
 export const UNIT_DIRS = SYSTEM_UNIT_DIRS;
 
-/** The first unit file of that name in `dirs`, its text (up to 256 KiB), or null. */
-function unitText(name: string, dirs: readonly string[]): string | null {
-  for (const d of dirs) {
-    try {
-      const st = statSync(`${d}/${name}`);
-      if (!st.isFile() || st.size > 256 * 1024) return null;
-      return readFileSync(`${d}/${name}`, 'utf8');
-    } catch {
-      // not in this folder
-    }
-  }
-  return null;
-}
-
-/** Whether a drop-in of `names` (in any of `dirs`) sets the command or the environment files (one not read: it may). */
-function dropInChangesCommand(names: readonly string[], dirs: readonly string[]): boolean {
-  return dropInsOf(names, dirs).some((d) => !d.read || d.keys.some((k) => /\.(ExecStart|EnvironmentFile)$/.test(k)));
-}
-
 /**
  * The file the unit reads, under `root` (default /etc), when the unit's own file says so and the file
  * exists: Debian's memcached.service runs `systemd-memcached-wrapper /etc/memcached.conf`; the unit
@@ -86,18 +67,9 @@ function dropInChangesCommand(names: readonly string[], dirs: readonly string[])
 export function unitConfigFile(unit: string, root = '/etc', dirs: readonly string[] = UNIT_DIRS): string | null {
   const m = UNIT.exec(unit);
   if (!m) return null;
-  const template = m[1] ? 'memcached@.service' : 'memcached.service';
-  const text = unitText(m[1] ? unit : template, dirs) ?? (m[1] ? unitText(template, dirs) : null);
-  if (text === null || dropInChangesCommand(m[1] ? [template, unit] : [template], dirs)) return null;
-  const exec = [...text.matchAll(/^[ \t]*ExecStart[ \t]*=[ \t]*(.*)$/gm)].map((x) => x[1].trim()).filter((x) => x !== '');
-  if (exec.length !== 1) return null;
-  let file: string | null = null;
-  if (m[1]) {
-    if (/(^|\s)\/etc\/memcached_%i\.conf(\s|$)/.test(exec[0])) file = `${root}/memcached_${m[1].slice(1)}.conf`;
-  } else if (/^\S*\/systemd-memcached-wrapper[ \t]+\/etc\/memcached\.conf$/.test(exec[0])) {
-    file = `${root}/memcached.conf`;
-  } else if (/^[ \t]*EnvironmentFile[ \t]*=[ \t]*-?\/etc\/sysconfig\/memcached[ \t]*$/m.test(text) && stockSysconfigCommand(exec[0])) {
-    file = `${root}/sysconfig/memcached`;
-  }
-  return file !== null && existsSync(file) ? file : null;
+  // What the unit names (always under /etc), judged as lint judges the file on this host (src/system/host-unit.ts).
+  const candidates = m[1] ? [`/etc/memcached_${m[1].slice(1)}.conf`] : ['/etc/memcached.conf', '/etc/sysconfig/memcached'];
+  const file = candidates.find((f) => systemdReading(f, dirs)?.reads === true);
+  const at = file === undefined ? null : `${root}${file.slice('/etc'.length)}`;
+  return at !== null && existsSync(at) ? at : null;
 }

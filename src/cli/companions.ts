@@ -32,7 +32,7 @@ export function parseContextOf(path: string, dialect: DialectName): Pick<ParseCo
   if (dialect === 'compose') return { composeOverride: companionsOf(path).composeOverride ?? null };
   if (dialect === 'systemd') return { unitDropIns: unitDropInsOf(path), unitShadowedBy: unitShadowOf(path) };
   if (dialect === 'debian' || dialect === 'sysconfig') {
-    const file = path === '-' ? null : packagedOptionFile(path);
+    const file = packagedOptionFile(path);
     return file ? { hostUnit: hostUnitReading(file) } : {};
   }
   return {};

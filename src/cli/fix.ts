@@ -469,8 +469,7 @@ async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Int
         unsafeFixes: values['unsafe-fixes'] === true || cfg?.unsafeFixes === true,
         extendSafeFixes: cfg?.extendSafeFixes,
         extendUnsafeFixes: cfg?.extendUnsafeFixes,
-        fixHost: hostChecksApply(path) ? hostAccess() : null,
-        ...(hostChecksApply(path) ? { thisHost: thisHost() } : {}),
+        ...(hostChecksApply(path) ? { fixHost: hostAccess(), thisHost: thisHost() } : { fixHost: null }),
         ...parseContextOf(path, detection.dialect),
       });
       diff = plan.changed ? (await import('../fix/diff.js')).unifiedDiff(path, plan.original, plan.text, color, plan.origin) : null;

@@ -16,6 +16,7 @@ import { type Finding, type Severity, type Rule } from '../engine/types.js';
 import { perFileNow } from './per-file.js';
 import { hostFileAccess } from '../input.js';
 import { isSystemPath, thisHost } from '../host.js';
+import type { HostFacts } from '../memcached/startup.js';
 import { needsIdentity, reportWriter } from '../report/index.js';
 import { withSubjects } from '../report/fingerprint.js';
 import { fileKey } from '../engine/baseline.js';
@@ -120,6 +121,8 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
   let status = 0;
   let failing = false;
   const severitiesOf = severitiesForRun(disabled);
+  // This machine's facts (its /etc/passwd, its addresses), read once for every file host checks apply to.
+  let machine: HostFacts | undefined;
   // One file under two names (given twice, `./f` and `f`, a link and its target, a folder and a file in
   // it) is reported once, under the first, as fix fixes it once: its findings counted twice made the
   // summary say twice the errors. Only a run of several files asks where a path leads.
@@ -138,7 +141,7 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
         severities,
         hostFiles: hostFileAccess(path, hostChecks, paths),
         // The machine's own facts (MC916), for a file under /etc or with --host-checks, as inspect takes them.
-        ...(hostChecks === true || (hostChecks === undefined && isSystemPath(path)) ? { thisHost: thisHost() } : {}),
+        ...(hostChecks === true || (hostChecks === undefined && isSystemPath(path)) ? { thisHost: (machine ??= thisHost()) } : {}),
         ...parseContextOf(path, file.dialect),
       });
       return { file, result };

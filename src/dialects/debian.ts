@@ -35,7 +35,7 @@ export type DebianNote =
   | (Note<'shell-redirect'> & { readonly text?: string })
   | (Note<'host-dependent'> & { readonly what: string })
   | Note<'root-default'>
-  | (Note<'not-read'> & { readonly path: string; readonly reads: false | null });
+  | (Note<'not-read'> & { readonly path: string });
 
 export interface DebianConfig extends ParsedConfig<DebianNote> {
   readonly dialect: 'debian';

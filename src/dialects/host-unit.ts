@@ -14,7 +14,7 @@ export function withHostUnit<C extends ParsedConfig>(config: C, host: HostUnitRe
   const span = config.argv.find((a) => a.span)?.span ?? { start: 0, end: 0 };
   const wrapped = Object.create(config) as C;
   Object.defineProperties(wrapped, {
-    notes: { value: [...config.notes, { kind: 'not-read', span, message: host.why, path: host.path, reads: host.reads }], enumerable: true },
+    notes: { value: [...config.notes, { kind: 'not-read', span, message: host.why, path: host.path }], enumerable: true },
     hostUnit: { value: host, enumerable: true },
   });
   return wrapped;

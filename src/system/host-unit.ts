@@ -25,7 +25,7 @@ export function systemdBooted(): boolean {
  * and `-c $MAXCONN` in any order (Fedora's `${PORT}` form or RHEL 7's `$PORT`), then `$OPTIONS`, and
  * nothing else.
  */
-export function stockSysconfigCommand(command: string): boolean {
+function stockSysconfigCommand(command: string): boolean {
   const words = command.replace(/\$\{(\w+)\}/g, '$$$1').split(/[ \t]+/);
   if (words[0] !== '/usr/bin/memcached' || words.length !== 10 || words[9] !== '$OPTIONS') return false;
   const pairs = new Set<string>();
@@ -77,9 +77,17 @@ function serviceValues(text: string, key: string): string[] {
  * followed, as systemd follows it); only the command, user and environment file settings are looked at.
  */
 export function hostUnitReading(file: string, dirs: readonly string[] = SYSTEM_UNIT_DIRS, booted: () => boolean = systemdBooted, etc = '/etc'): HostUnitReading | null {
+  if (!booted()) return file === '/etc/memcached.conf' ? sysvInstances(etc) : null;
+  return systemdReading(file, dirs);
+}
+
+/**
+ * hostUnitReading's answer on a host systemd runs: what the unit systemd loads for `file` (in `dirs`) says of
+ * it. Also audit's (src/audit/unit.ts): which file the unit of a running memcached reads.
+ */
+export function systemdReading(file: string, dirs: readonly string[] = SYSTEM_UNIT_DIRS): HostUnitReading | null {
   const instance = /^\/etc\/memcached_([^/]+)\.conf$/.exec(file)?.[1];
   const kind = file === '/etc/memcached.conf' ? 'debian' : instance !== undefined ? 'instance' : 'sysconfig';
-  if (!booted()) return kind === 'debian' ? sysvInstances(etc) : null;
   if (instance === undefined) {
     const found = firstUnit(['memcached.service'], dirs);
     return found === null ? null : judgeUnit(kind, file, 'memcached.service', found, dirs, ['memcached.service']);
