@@ -15,12 +15,15 @@ export const rule = defineRule({
     { kind: 'memcached-source', file: 'memcached.c', at: 'main()', detail: "getpwnam() of the -u user: \"can't find the user %s to switch to\" (EX_NOUSER, 67)" },
     { kind: 'memcached-source', file: 'memcached.c', at: 'server_socket()', detail: 'bind() of each -l address: "failed to listen on TCP port" (EX_OSERR, 71)' },
     { kind: 'manual', page: 'passwd(5)' },
+    { kind: 'manual', page: 'systemd.exec(5)', section: 'Process exit codes: 216/GROUP and 217/USER, when the Group= or User= named cannot be looked up' },
+    { kind: 'manual', page: 'nsswitch.conf(5)', section: 'a passwd or group source other than files (sss, ldap, nis) may hold a name /etc/passwd lacks: then no claim' },
   ],
   fix: null,
   docs: {
     what:
       'Reports a file that memcached would start with on most hosts but not on the machine mchard runs on, when host checks apply ' +
-      '(a file under `/etc`, or `--host-checks`): the `-u` user is not in this machine\'s `/etc/passwd`, a `-l` address is not one ' +
+      '(a file under `/etc`, or `--host-checks`): the `-u` user is not in this machine\'s `/etc/passwd`, a systemd unit\'s `User=` or ' +
+      '`Group=` names an account the machine lacks (systemd then fails with 217/USER or 216/GROUP before memcached runs), a `-l` address is not one ' +
       "of its interfaces', the `-u` user cannot create the unix socket's file in its folder, or the SASL configuration or the " +
       '`-Y` file is not there. The other findings are the same as anywhere: they judge the file for its service on any host. ' +
       '(The example is reported on a machine with no user cache-service.)',
@@ -41,8 +44,11 @@ export const rule = defineRule({
     const here = ctx.onThisHost()?.startup;
     if (!here || here.ok !== false) return;
     ctx.report({
-      span: here.option ? ctx.spanOf(here.option) : null,
-      message: `on this machine memcached exits ${here.exitCode} at start: ${here.reason} (judged with this machine's users, addresses and folders: host checks)`,
+      span: here.option ? ctx.spanOf(here.option) : (here.span ?? null),
+      message:
+        here.stage === 'launch'
+          ? `on this machine memcached does not start: ${here.reason} (judged with this machine's users and groups: host checks)`
+          : `on this machine memcached exits ${here.exitCode} at start: ${here.reason} (judged with this machine's users, addresses and folders: host checks)`,
     });
   },
 });

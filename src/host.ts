@@ -42,6 +42,59 @@ export function passwdEntries(path = '/etc/passwd'): Map<string, PasswdEntry> | 
   return out;
 }
 
+/** The names of a group file's groups. */
+export function groupNames(path = '/etc/group'): Set<string> | null {
+  let text: string;
+  try {
+    text = readRegularFile(path, PASSWD_LIMIT, { noFollow: 'not read' }).toString('utf8');
+  } catch {
+    return null;
+  }
+  const out = new Set<string>();
+  for (const line of text.split('\n')) {
+    const f = line.split(':');
+    if (f.length < 3 || f[0] === '' || f[0].startsWith('#')) continue;
+    out.add(f[0]);
+  }
+  return out;
+}
+
+/**
+ * Whether the files are the whole of a database (`passwd`, `group`) for getpwnam(3)/getgrnam(3) on this
+ * machine, as glibc's nsswitch.conf(5) says: only `files` (and `systemd`, whose nss-systemd adds only
+ * DynamicUser= accounts and root/nobody) answer. Another source (`sss`, `ldap`, `nis`, `winbind`,
+ * `extrausers`, `compat` with a `+`/`-` line) can hold a name the file lacks: the file cannot say "no such
+ * user" then. No database line means glibc's default, `files`; an unreadable nsswitch.conf means unknown.
+ */
+export function filesAreWholeDatabase(database: 'passwd' | 'group', nsswitch = '/etc/nsswitch.conf', file = database === 'passwd' ? '/etc/passwd' : '/etc/group'): boolean {
+  let text: string;
+  try {
+    text = readRegularFile(nsswitch, 1024 * 1024, { noFollow: 'not read' }).toString('utf8');
+  } catch {
+    return pathExists(nsswitch) === false;
+  }
+  let sources: string[] = ['files'];
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/#.*/, '').trim();
+    const colon = line.indexOf(':');
+    if (colon < 0 || line.slice(0, colon).trim() !== database) continue;
+    // Action items ([NOTFOUND=return]) change when the lookup stops, not where it looks.
+    sources = line.slice(colon + 1).replace(/\[[^\]]*\]/g, ' ').split(/\s+/).filter(Boolean);
+  }
+  for (const source of sources) {
+    if (source === 'files' || source === 'systemd') continue;
+    if (source !== 'compat') return false;
+    // compat reads the file, and a +/- line in it asks NIS.
+    try {
+      const body = readRegularFile(file, PASSWD_LIMIT, { noFollow: 'not read' }).toString('utf8');
+      if (/^[+-]/m.test(body)) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
 export function localAddresses(): Set<string> {
   const out = new Set<string>();
   for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) out.add(a.address.replace(/%.*$/, ''));
@@ -95,10 +148,17 @@ function pathExists(path: string): boolean | undefined {
  */
 export function thisHost(): HostFacts {
   let users: Map<string, PasswdEntry> | null | undefined;
+  let usersWhole: boolean | undefined;
+  /** The entry of a user; null when this machine has none; undefined when it cannot say (another passwd source). */
   const user = (name: string): PasswdEntry | null | undefined => {
     if (users === undefined) users = passwdEntries();
-    return users === null ? undefined : (users.get(name) ?? null);
+    if (users === null) return undefined;
+    const found = users.get(name);
+    if (found) return found;
+    return (usersWhole ??= filesAreWholeDatabase('passwd')) ? null : undefined;
   };
+  let groups: Set<string> | null | undefined;
+  let groupsWhole: boolean | undefined;
   let addrs: Set<string> | null = null;
   /** The identity memcached runs with: root (no drop) or the -u user; undefined when unknown. */
   const identity = (name: string | null): PasswdEntry | null | undefined => (name === null || name === 'root' ? null : user(name));
@@ -107,6 +167,12 @@ export function thisHost(): HostFacts {
     userExists: (name) => {
       const u = user(name);
       return u === undefined ? undefined : u !== null;
+    },
+    groupExists: (name) => {
+      if (groups === undefined) groups = groupNames();
+      if (groups === null) return undefined;
+      if (groups.has(name)) return true;
+      return (groupsWhole ??= filesAreWholeDatabase('group')) ? false : undefined;
     },
     addressIsLocal: (address) => {
       // The whole of 127.0.0.0/8 is routed to lo on Linux, so any of it can be bound.

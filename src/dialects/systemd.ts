@@ -16,7 +16,7 @@
  * memcached's command line: `argvUnknown` says why and the option rules stay quiet.
  */
 import { SourceText, type ArgToken, type Span } from '../source.js';
-import type { Dialect, LaunchFailure, Note, ParseContext, ParsedConfig, UnitDropIn } from './types.js';
+import type { Dialect, LaunchFailure, ManagerAccount, Note, ParseContext, ParsedConfig, UnitDropIn } from './types.js';
 import { NO_HOST_FILES, type HostFileAccess } from '../input.js';
 import { isAsciiLetterCode } from '../ascii.js';
 import { readEnvironmentFile } from './envfile.js';
@@ -338,6 +338,8 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
   const env = new Map<string, EnvAssignment>();
   let files: EnvFileRef[] = [];
   let user: string | null = null;
+  let userSetting: UnitAssignment | null = null;
+  let group: { name: string; at: UnitAssignment } | null = null;
   let dynamicUser = false;
   let serviceType: string | null = null;
   let restart = 'no';
@@ -372,9 +374,17 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
         if (a.value === '') files = [];
         else files.push(readEnvFile(a, unit, read));
         break;
-      case 'User':
-        user = a.value === '' ? null : charsText(expandSpecifiers(a.valueChars, unit).chars);
+      case 'User': {
+        const x = a.value === '' ? null : expandSpecifiers(a.valueChars, unit);
+        user = x ? charsText(x.chars) : null;
+        userSetting = x && !x.inexact && !x.unknown ? a : null;
         break;
+      }
+      case 'Group': {
+        const x = a.value === '' ? null : expandSpecifiers(a.valueChars, unit);
+        group = x && !x.inexact && !x.unknown ? { name: charsText(x.chars), at: a } : null;
+        break;
+      }
       case 'DynamicUser':
         dynamicUser = /^(1|yes|y|true|t|on)$/i.test(a.value);
         break;
@@ -601,6 +611,21 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
     startsAsWhy = `ExecStart='s "${elevated}" prefix makes systemd ignore ${user !== null ? `User=${user}` : 'DynamicUser='}`;
   }
 
+  // The accounts systemd looks up before it runs the command (execute.c: get_fixed_user(), then
+  // get_fixed_group()): a name no passwd or group entry has fails the start with 217/USER or 216/GROUP
+  // (systemd.exec(5), "Process exit codes"). Not with DynamicUser= (systemd makes the account), nor
+  // where a + or ! prefix makes systemd ignore User=; a numeric ID is left to the host.
+  const managerAccounts: ManagerAccount[] = [];
+  if (!dynamicUser && !elevated && exec && !argvUnknown) {
+    const named = (name: string) => name !== '' && !/^\d+$/.test(name);
+    if (user !== null && userSetting && named(user)) {
+      managerAccounts.push({ kind: 'user', name: user, setting: 'User=', span: userSetting.valueSpan, exitCode: 217, status: '217/USER', manager: 'systemd' });
+    }
+    if (group && named(group.name)) {
+      managerAccounts.push({ kind: 'group', name: group.name, setting: 'Group=', span: group.at.valueSpan, exitCode: 216, status: '216/GROUP', manager: 'systemd' });
+    }
+  }
+
   const network = readUnitNetwork(syntax.assignments, exec?.prefixes ?? '', dropIn);
   const sandbox = sandboxOf(network);
 
@@ -615,6 +640,7 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
     ...(startsAs !== undefined ? { startsAs } : {}),
     ...(startsAsUnknown ? { startsAsUnknown } : {}),
     ...(startsAsWhy ? { startsAsWhy } : {}),
+    ...(managerAccounts.length ? { managerAccounts } : {}),
     ...(startupUnknown ? { startupUnknown } : {}),
     unit,
     dropIn,

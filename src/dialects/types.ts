@@ -94,6 +94,19 @@ export interface LaunchFailure {
   readonly unknown?: { readonly reason: string; readonly decide: string };
 }
 
+/** A user or group a service manager looks up by name before it runs memcached, and how it fails without it. */
+export interface ManagerAccount {
+  readonly kind: 'user' | 'group';
+  readonly name: string;
+  /** The setting that names it (`User=`), for messages. */
+  readonly setting: string;
+  readonly span: Span;
+  /** The manager's exit status and its name when the lookup fails (systemd: 217/USER, 216/GROUP). */
+  readonly exitCode: number;
+  readonly status: string;
+  readonly manager: string;
+}
+
 export interface ParsedConfig<N extends Note = Note> {
   readonly dialect: DialectName;
   readonly source: SourceText;
@@ -121,6 +134,12 @@ export interface ParsedConfig<N extends Note = Note> {
    * SocketBindDeny=, PrivateNetwork=): the start-up model applies it to the listeners.
    */
   readonly sandbox?: SocketSandbox;
+  /**
+   * The accounts the service manager itself switches to, by name, before memcached runs (a systemd unit's
+   * `User=` and `Group=`, neither ignored nor dynamic): the manager fails first when the machine has no
+   * such account. Only a model for this machine asks (host checks: MC916, inspect).
+   */
+  readonly managerAccounts?: readonly ManagerAccount[];
   /** Why the service starts memcached as `startsAs` where the file seems to say otherwise, for messages. */
   readonly startsAsWhy?: string;
   /**

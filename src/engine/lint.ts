@@ -6,7 +6,7 @@
  * a note without a fix, then suppressions and severities, and the message is shown through `shownFor`.
  */
 import { SourceText, type Range, type Span } from '../source.js';
-import type { DialectName, HostUnitReading, ParsedConfig, UnitDropIn } from '../dialects/types.js';
+import type { DialectName, HostUnitReading, LaunchFailure, ParsedConfig, UnitDropIn } from '../dialects/types.js';
 import { dialectOf, parseConfig } from '../dialects/index.js';
 import { analyze, imageModelVersion, type MemcachedModel } from '../memcached/model.js';
 import type { OptionEvent } from '../memcached/getopt.js';
@@ -132,12 +132,13 @@ export function analyzeConfig(config: ParsedConfig, options: RuleOptions, host?:
   // the options say, whether it starts depends on the host.
   const su = config.startupUnknown;
   const model: MemcachedModel = su ? { ...asUser, startup: { ...asUser.startup, certain: false, unknown: { depends: 'host', reason: su.reason, decide: su.decide } } as Startup } : asUser;
-  if (config.launchFailure) {
+  const launchFailure = config.launchFailure ?? accountMissing(config, host);
+  if (launchFailure) {
     // Stage 'launch': the program that starts memcached (the wrapper's /bin/sh, systemd, an init script)
     // fails first. memcached never runs: it opens no listener and switches to no user. Where only some
     // renderings of a template fail, what the others do is not known either: the parse stopped at the
     // failure, so the argument vector is not theirs.
-    const f = config.launchFailure;
+    const f = launchFailure;
     const unknown = f.unknown ? { depends: 'template' as const, ...f.unknown } : undefined;
     const none = unknown ? { known: false as const, unknown } : { known: true as const };
     return {
@@ -146,7 +147,7 @@ export function analyzeConfig(config: ParsedConfig, options: RuleOptions, host?:
       runsAs: null,
       listenersKnown: { ...none, value: [] },
       runsAsKnown: { ...none, value: null },
-      startup: { ok: false, warnings: [], exitCode: f.exitCode, reason: f.reason, option: null, certain: !unknown && f.certain !== false, stage: 'launch', ...(unknown ? { unknown } : {}) },
+      startup: { ok: false, warnings: [], exitCode: f.exitCode, reason: f.reason, option: null, span: f.span, certain: !unknown && f.certain !== false, stage: 'launch', ...(unknown ? { unknown } : {}) },
     };
   }
   if (config.startsAsUnknown) {
@@ -163,6 +164,24 @@ export function analyzeConfig(config: ParsedConfig, options: RuleOptions, host?:
     };
   }
   return model;
+}
+
+/**
+ * On a machine whose accounts are known (host checks), the service manager's start fails when it has no
+ * user or group the file names for the manager itself (a unit's User=): memcached never runs.
+ */
+function accountMissing(config: ParsedConfig, host: HostFacts | undefined): LaunchFailure | null {
+  if (!config.managerAccounts || !host?.userExists) return null;
+  for (const a of config.managerAccounts) {
+    const exists = a.kind === 'user' ? host.userExists(a.name) : host.groupExists?.(a.name);
+    if (exists !== false) continue;
+    return {
+      exitCode: a.exitCode,
+      reason: `${a.manager} fails with status ${a.status} before memcached runs: this machine has no ${a.kind} ${a.name} (${a.setting})`,
+      span: a.span,
+    };
+  }
+  return null;
 }
 
 export function lintSource(source: SourceText, dialect: DialectName, settings: LintSettings): LintResult {

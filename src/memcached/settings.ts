@@ -8,6 +8,7 @@ import type { OptionEvent, GetoptResult } from './getopt.js';
 import { splitSubOptions, subOptionFailure, subOptionChunkMax, type SubOption } from './extended.js';
 import { atLeast, type Version } from './version.js';
 import type { Unknown } from './certainty.js';
+import type { Span } from '../source.js';
 
 export type Protocol = 'auto' | 'binary' | 'ascii';
 
@@ -120,6 +121,8 @@ export interface Failure {
   option: OptionEvent | null;
   /** False when the outcome depends on facts about the host mchard could not establish, or on the template. */
   certain: boolean;
+  /** Where the file causes it, when that is not an option (a launch failure: the unit's setting). */
+  span?: Span | null;
   /** The argv index of the word that causes it, when no option event does (a getopt error). */
   index?: number | null;
   /** Set when the outcome depends on something the file does not decide: what, and what would decide it. */
