@@ -1,5 +1,5 @@
 /**
- * Every real file mchard has (samples/, ../shared/corpus/, test/fixtures/real/, test/fixtures/detect/), put at the path it has
+ * Every real file mchard has (samples/, test/fixtures/shared/corpus/, test/fixtures/real/, test/fixtures/detect/), put at the path it has
  * in its repository inside a temporary folder (so detection sees `etc/memcached.conf`,
  * `roles/x/templates/memcached.conf.j2`, `templates/default/...`), is either read in the dialect of
  * the program that really reads it, or refused: no finding ever comes from a dialect that does not read
@@ -102,7 +102,7 @@ const detectFiles: RealFile[] = manifest(join(DETECT_ROOT, 'MANIFEST.tsv')).map(
   why: `manifest: reader ${m.reader}, installed as ${m.installed_as}`,
 }));
 
-// ---- ../shared/corpus: its style column, and this table for the rest ----
+// ---- test/fixtures/shared/corpus: its style column, and this table for the rest ----
 
 const SHARED_TABLE: Record<string, [Expected, string]> = {
   'sysconfig/069-nmg1986-memcached-memcached.conf': [

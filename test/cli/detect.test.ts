@@ -12,7 +12,7 @@ import { sarifErrors } from '../report/sarif-schema.js';
 import { ROOT, SHARED } from '../helpers/paths.js';
 
 const DEBIAN_BAD = '-m 64\n-p 11211\n-u root\n-l 0.0.0.0\n';
-/** Real files (test/fixtures/real, test/fixtures/detect, ../shared/corpus: provenance in their MANIFEST.tsv), at realistic paths. */
+/** Real files (test/fixtures/real, test/fixtures/detect, test/fixtures/shared/corpus: provenance in their MANIFEST.tsv), at realistic paths. */
 const real = (rel: string) => readFileSync(join(ROOT, 'test', 'fixtures', rel), 'utf8');
 const OTHERS: Record<string, [string, RegExp]> = {
   'app/Dockerfile': [real('real/dockerfile/053-owncloud-administration-Dockerfile'), /a Dockerfile whose FROM, CMD and ENTRYPOINT do not name memcached/],

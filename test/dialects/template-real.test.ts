@@ -1,5 +1,5 @@
 /**
- * Every real template mchard has (test/fixtures/real with its MANIFEST, and ../shared/corpus): read by the
+ * Every real template mchard has (test/fixtures/real with its MANIFEST, and test/fixtures/shared/corpus): read by the
  * program its manifest names, it is recognised as a template, `fix` never changes one of its template tags
  * (every tag is in the fixed text byte for byte, in order, and no line holding one is edited), and
  * `inspect` says which values are templated and "unknown" where the template decides.

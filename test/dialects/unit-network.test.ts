@@ -173,7 +173,7 @@ describe('inspect', () => {
 describe("real units: upstream's memcached.service and memcached@.service (Fedora's and RHEL's derive from them)", () => {
   const real = (name: string) => readFileSync(join(ROOT, 'test/fixtures/real/systemd', name), 'utf8');
   const corpus = join(SHARED, 'corpus', 'sysconfig');
-  // Real /etc/sysconfig/memcached files (../shared/corpus) as the unit's EnvironmentFile=.
+  // Real /etc/sysconfig/memcached files (test/fixtures/shared/corpus) as the unit's EnvironmentFile=.
   const sysconfigs = ['061-azzy123-openstack-working-config-memcached', '072-ogalush-Ussuri-InstallConfigsForCentOS8-memcached', '059-alarky-isucon3_qual_go-memcached'];
   const haveCorpus = existsSync(corpus);
   if (!haveCorpus) console.warn(`unit-network: the real sysconfig files are not here (${corpus}): the units are checked without their EnvironmentFile=`);

@@ -3,5 +3,8 @@ import { join } from 'node:path';
 
 /** The repository root. */
 export const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
-/** The shared folder beside the checkout (reference, corpus, RULES.md). */
-export const SHARED = join(ROOT, '..', 'shared');
+/**
+ * The repository's copy of the workplace's shared folder (its corpus of real files with their provenance,
+ * and the rule catalogue RULES.md): the tests need nothing beside the checkout.
+ */
+export const SHARED = join(ROOT, 'test', 'fixtures', 'shared');

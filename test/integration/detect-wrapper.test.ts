@@ -7,7 +7,7 @@
  * mchard's inspect must predict what really runs: the user, the listeners, or the exit status; and the
  * file mchard's fix writes must really start memcached as intended.
  *
- * The files are real: ../shared/corpus sysconfig/078 (vtrois/meteorite config/memcached.conf,
+ * The files are real: test/fixtures/shared/corpus sysconfig/078 (vtrois/meteorite config/memcached.conf,
  * `KEY = "value"`) and sysconfig/068 (RamanBut-Husaim/memcached-vagrant-vm memcached.conf,
  * `KEY="value"`), both RHEL-style files, put where Debian's wrapper reads them.
  */

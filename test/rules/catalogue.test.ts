@@ -5,14 +5,9 @@ import { lintText, findings } from '../helpers/lint.js';
 import { loadDialect } from '../../src/dialects/index.js';
 import type { HostFacts } from '../../src/memcached/startup.js';
 
-/** Where the catalogue lives: `$MCHARD_RULES_MD`, a copy in the repository, or the project's shared folder. */
+/** Where the catalogue lives: `$MCHARD_RULES_MD`, or the repository's copy of the shared catalogue (test/fixtures/shared). */
 function cataloguePath(): string {
-  const candidates = [
-    process.env.MCHARD_RULES_MD,
-    fileURLToPath(new URL('../../docs/RULES.md', import.meta.url)),
-    fileURLToPath(new URL('../../RULES.md', import.meta.url)),
-    fileURLToPath(new URL('../../../shared/RULES.md', import.meta.url)),
-  ].filter((p): p is string => !!p);
+  const candidates = [process.env.MCHARD_RULES_MD, fileURLToPath(new URL('../fixtures/shared/RULES.md', import.meta.url))].filter((p): p is string => !!p);
   const found = candidates.find((p) => existsSync(p));
   if (!found) throw new Error(`rule catalogue RULES.md not found (looked at ${candidates.join(', ')})`);
   return found;
