@@ -4,7 +4,7 @@
  * the lines the fixes touched (every other line byte for byte, every comment kept), and a second fix
  * changes nothing.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { diffArrays } from 'diff';
@@ -124,22 +124,18 @@ export function checkFix(text: string, dialect: DialectName, path = dialect === 
 
 const corpusRoot = join(SHARED, 'corpus');
 const templates = new Set(
-  existsSync(join(corpusRoot, 'MANIFEST.tsv'))
-    ? readFileSync(join(corpusRoot, 'MANIFEST.tsv'), 'utf8')
-        .split('\n')
-        .slice(1)
-        .map((l) => l.split('\t'))
-        .filter((r) => r[5] === 'yes')
-        .map((r) => r[0])
-    : [],
+  readFileSync(join(corpusRoot, 'MANIFEST.tsv'), 'utf8')
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split('\t'))
+    .filter((r) => r[5] === 'yes')
+    .map((r) => r[0]),
 );
 const corpusFiles = (['debian', 'sysconfig'] as const).flatMap((d) =>
-  existsSync(join(corpusRoot, d))
-    ? readdirSync(join(corpusRoot, d))
-        .sort()
-        .filter((f) => !templates.has(`${d}/${f}`))
-        .map((f) => ({ rel: `${d}/${f}`, file: join(corpusRoot, d, f), dialect: d as DialectName }))
-    : [],
+  readdirSync(join(corpusRoot, d))
+    .sort()
+    .filter((f) => !templates.has(`${d}/${f}`))
+    .map((f) => ({ rel: `${d}/${f}`, file: join(corpusRoot, d, f), dialect: d as DialectName })),
 );
 const sampleFiles = readdirSync(join(ROOT, 'samples'))
   .sort()
@@ -162,13 +158,11 @@ describe('fix on samples/', () => {
 });
 
 /** Compose and supervisord files of the corpus (issue 8), by the dialect detection picks for them. */
-const otherFiles = existsSync(join(corpusRoot, 'other'))
-  ? readdirSync(join(corpusRoot, 'other'))
-      .sort()
-      .map((f) => ({ rel: `other/${f}`, file: join(corpusRoot, 'other', f) }))
-      .map((x) => ({ ...x, dialect: chooseDialect(x.file, readFileSync(x.file, 'utf8')) ?? ('refused' as DialectName) }))
-      .filter((x) => ['compose', 'supervisord', 'systemd', 'openrc', 'rcconf'].includes(x.dialect) && !templates.has(x.rel))
-  : [];
+const otherFiles = readdirSync(join(corpusRoot, 'other'))
+  .sort()
+  .map((f) => ({ rel: `other/${f}`, file: join(corpusRoot, 'other', f) }))
+  .map((x) => ({ ...x, dialect: chooseDialect(x.file, readFileSync(x.file, 'utf8')) ?? ('refused' as DialectName) }))
+  .filter((x) => ['compose', 'supervisord', 'systemd', 'openrc', 'rcconf'].includes(x.dialect) && !templates.has(x.rel));
 
 beforeAll(async () => {
   await loadDialect('compose');
