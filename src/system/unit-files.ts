@@ -126,6 +126,12 @@ export function packagedOptionFile(path: string): string | null {
   // By the name first (no path arithmetic for the other files of a many-file run), then the absolute path.
   const name = path.slice(path.lastIndexOf('/') + 1);
   if (name !== 'memcached.conf' && name !== 'memcached' && !(name.startsWith('memcached_') && name.endsWith('.conf'))) return null;
+  // A name with no `.`/`..` component and no `//` stays under its folder: outside /etc it names none of
+  // these, whatever its last component (a checkout's hosts/web1/memcached.conf, a many-file run's usual).
+  if (!path.includes('/.') && path.charCodeAt(0) !== 46 /* . */ && !path.includes('//')) {
+    const under = path.charCodeAt(0) === 47 /* / */ ? path : process.cwd();
+    if (under !== '/' && under !== '/etc' && !under.startsWith('/etc/')) return null;
+  }
   const file = absolutePath(path);
   return file === '/etc/memcached.conf' || file === '/etc/sysconfig/memcached' || /^\/etc\/memcached_[^/]+\.conf$/.test(file) ? file : null;
 }

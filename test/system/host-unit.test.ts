@@ -5,7 +5,8 @@
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import fc from 'fast-check';
 import { hostUnitReading } from '../../src/system/host-unit.js';
 import { packagedOptionFile } from '../../src/system/unit-files.js';
 import { ROOT } from '../helpers/paths.js';
@@ -172,5 +173,27 @@ describe('hostUnitReading', () => {
     // Another init script says nothing of these files.
     writeFileSync(join(sysv, 'init.d', 'memcached'), '#!/bin/sh\nexec /usr/bin/memcached -u memcache\n');
     expect(notBooted('/etc/memcached.conf')).toBeNull();
+  });
+});
+
+describe('packagedOptionFile: its shortcut for names that cannot lead into /etc', () => {
+  /** The reading without the shortcut: the absolute, normalised path, compared. */
+  const full = (p: string) => {
+    const file = resolve(p);
+    return file === '/etc/memcached.conf' || file === '/etc/sysconfig/memcached' || /^\/etc\/memcached_[^/]+\.conf$/.test(file) ? file : null;
+  };
+  it('answers as path.resolve does, for names of every shape, from several working folders', () => {
+    const start = process.cwd();
+    const part = fc.constantFrom('etc', 'sysconfig', 'srv', 'hosts', '.', '..', '', 'memcached.conf', 'memcached', 'memcached_a.conf', '.git', 'etc.d');
+    const last = fc.constantFrom('memcached.conf', 'memcached', 'memcached_web.conf', 'memcached_.conf');
+    const name = fc.tuple(fc.boolean(), fc.array(part, { maxLength: 5 }), last).map(([abs, parts, l]) => `${abs ? '/' : ''}${[...parts, l].join('/')}`);
+    try {
+      for (const cwd of ['/', '/etc', '/etc/sysconfig', '/etc/default', '/tmp', '/usr/share'].filter((d) => existsSync(d))) {
+        process.chdir(cwd);
+        fc.assert(fc.property(name, (p) => packagedOptionFile(p) === full(p)), { numRuns: 400 });
+      }
+    } finally {
+      process.chdir(start);
+    }
   });
 });
