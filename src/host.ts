@@ -67,11 +67,28 @@ export function groupNames(path = '/etc/group'): Set<string> | null {
  * user" then. No database line means glibc's default, `files`; an unreadable nsswitch.conf means unknown.
  */
 export function filesAreWholeDatabase(database: 'passwd' | 'group', nsswitch = '/etc/nsswitch.conf', file = database === 'passwd' ? '/etc/passwd' : '/etc/group'): boolean {
+  return nsswitchSources(database, nsswitch, file) !== null;
+}
+
+/** The folders systemd's userdb reads JSON user and group records from (nss-systemd answers with them). */
+export const USERDB_FOLDERS = ['/etc/userdb', '/run/userdb', '/run/host/userdb', '/usr/local/lib/userdb', '/usr/lib/userdb'];
+
+/**
+ * Whether a name the files lack is missing from the database: false when nss-systemd is a source and a
+ * userdb record of that name exists (`NAME.user`, `NAME.group`; systemd.exec's User= accepts them too).
+ */
+function absentFromUserdb(kind: 'user' | 'group', name: string, folders = USERDB_FOLDERS): boolean {
+  return !name.includes('/') && folders.every((dir) => pathExists(`${dir}/${name}.${kind}`) === false);
+}
+
+/** The sources glibc asks for a database, when none but the files and nss-systemd (null: another may hold any name). */
+function nsswitchSources(database: 'passwd' | 'group', nsswitch: string, file: string): string[] | null {
   let text: string;
   try {
     text = readRegularFile(nsswitch, 1024 * 1024, { noFollow: 'not read' }).toString('utf8');
   } catch {
-    return pathExists(nsswitch) === false;
+    // No nsswitch.conf: glibc's default, the files. An unreadable one: unknown.
+    return pathExists(nsswitch) === false ? ['files'] : null;
   }
   let sources: string[] = ['files'];
   for (const raw of text.split('\n')) {
@@ -83,16 +100,25 @@ export function filesAreWholeDatabase(database: 'passwd' | 'group', nsswitch = '
   }
   for (const source of sources) {
     if (source === 'files' || source === 'systemd') continue;
-    if (source !== 'compat') return false;
+    if (source !== 'compat') return null;
     // compat reads the file, and a +/- line in it asks NIS.
     try {
       const body = readRegularFile(file, PASSWD_LIMIT, { noFollow: 'not read' }).toString('utf8');
-      if (/^[+-]/m.test(body)) return false;
+      if (/^[+-]/m.test(body)) return null;
     } catch {
-      return false;
+      return null;
     }
   }
-  return true;
+  return sources;
+}
+
+/**
+ * Whether this machine has no account of this name at all, as getpwnam(3)/getgrnam(3) would answer: true
+ * only when the files lack it and nothing else could hold it (another nsswitch source, a userdb record).
+ */
+export function accountAbsent(kind: 'user' | 'group', name: string, nsswitch = '/etc/nsswitch.conf', file = kind === 'user' ? '/etc/passwd' : '/etc/group', userdb = USERDB_FOLDERS): boolean {
+  const sources = nsswitchSources(kind === 'user' ? 'passwd' : 'group', nsswitch, file);
+  return sources !== null && (!sources.includes('systemd') || absentFromUserdb(kind, name, userdb));
 }
 
 export function localAddresses(): Set<string> {
@@ -148,17 +174,15 @@ function pathExists(path: string): boolean | undefined {
  */
 export function thisHost(): HostFacts {
   let users: Map<string, PasswdEntry> | null | undefined;
-  let usersWhole: boolean | undefined;
   /** The entry of a user; null when this machine has none; undefined when it cannot say (another passwd source). */
   const user = (name: string): PasswdEntry | null | undefined => {
     if (users === undefined) users = passwdEntries();
     if (users === null) return undefined;
     const found = users.get(name);
     if (found) return found;
-    return (usersWhole ??= filesAreWholeDatabase('passwd')) ? null : undefined;
+    return accountAbsent('user', name) ? null : undefined;
   };
   let groups: Set<string> | null | undefined;
-  let groupsWhole: boolean | undefined;
   let addrs: Set<string> | null = null;
   /** The identity memcached runs with: root (no drop) or the -u user; undefined when unknown. */
   const identity = (name: string | null): PasswdEntry | null | undefined => (name === null || name === 'root' ? null : user(name));
@@ -172,7 +196,7 @@ export function thisHost(): HostFacts {
       if (groups === undefined) groups = groupNames();
       if (groups === null) return undefined;
       if (groups.has(name)) return true;
-      return (groupsWhole ??= filesAreWholeDatabase('group')) ? false : undefined;
+      return accountAbsent('group', name) ? false : undefined;
     },
     addressIsLocal: (address) => {
       // The whole of 127.0.0.0/8 is routed to lo on Linux, so any of it can be bound.

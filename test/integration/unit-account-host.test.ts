@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, ensureBuilt } from '../cli/helpers.js';
-import { filesAreWholeDatabase } from '../../src/host.js';
+import { accountAbsent, filesAreWholeDatabase } from '../../src/host.js';
 
 const usable = process.getuid?.() === 0 && spawnSync('unshare', ['-m', 'true']).status === 0 && spawnSync('getent', ['passwd', 'root']).status === 0;
 if (!usable) console.warn('unit-account-host: skipped (needs root, unshare -m and getent)');
@@ -151,6 +151,21 @@ describe('filesAreWholeDatabase (nsswitch.conf(5))', () => {
     expect(filesAreWholeDatabase('passwd', write('ns3', 'hosts: files dns\n'), passwd)).toBe(true);
     expect(filesAreWholeDatabase('passwd', join(dir, 'no-such-nsswitch'), passwd)).toBe(true);
     expect(filesAreWholeDatabase('group', write('ns4', 'passwd: files ldap\ngroup: files\n'), passwd)).toBe(true);
+  });
+  it("a userdb record (NAME.user, NAME.group) counts where nss-systemd is a source, and only there", () => {
+    const passwd = write('passwd-plain3', 'root:x:0:0::/root:/bin/sh\n');
+    const userdb = join(dir, 'userdb');
+    mkdirSync(userdb);
+    writeFileSync(join(userdb, 'svc.user'), '{"userName":"svc","uid":4711}\n');
+    writeFileSync(join(userdb, 'svcg.group'), '{"groupName":"svcg","gid":4712}\n');
+    const withSystemd = write('ns-userdb', 'passwd: files systemd\ngroup: files systemd\n');
+    const filesOnly = write('ns-files', 'passwd: files\ngroup: files\n');
+    expect(accountAbsent('user', 'svc', withSystemd, passwd, [userdb])).toBe(false);
+    expect(accountAbsent('user', 'other', withSystemd, passwd, [userdb])).toBe(true);
+    expect(accountAbsent('group', 'svcg', withSystemd, passwd, [userdb])).toBe(false);
+    expect(accountAbsent('group', 'svc', withSystemd, passwd, [userdb])).toBe(true);
+    expect(accountAbsent('user', 'svc', filesOnly, passwd, [userdb])).toBe(true);
+    expect(accountAbsent('user', 'svc', write('ns-sss2', 'passwd: files sss\n'), passwd, [userdb])).toBe(false);
   });
   it('another source, or compat with a NIS line: not the whole database', () => {
     const passwd = write('passwd-plain2', 'root:x:0:0::/root:/bin/sh\n');
