@@ -223,6 +223,8 @@ function inspectionText(r: Inspection, d: DialectChoice, color: boolean): string
     lines.push(`  starts    ${unknownLine(r.unknown.startup)}${as}`);
   }
   // On the host itself: whether a service of this host runs memcached from the file at all.
+  // Helm: a parent chart that does not install the memcached subchart with these values.
+  if (r.notInstalled) lines.push(`  installs  ${c.yellow('no')}: ${said(r.notInstalled)}`);
   if (r.hostService) lines.push(`  service   ${c.yellow(r.hostService.reads === false ? 'does not read it on this host' : 'unknown on this host')}: ${said(r.hostService.reason)}`);
   lines.push(...exposureLines(r, c, said));
   for (const w of r.warnings) lines.push(`  note      ${said(w)}`);

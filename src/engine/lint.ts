@@ -45,6 +45,8 @@ export interface LintSettings {
   unitShadowedBy?: { readonly path: string; readonly masked: boolean } | null;
   /** Whether this host's memcached.service reads a distribution's option file (ParseContext.hostUnit). */
   hostUnit?: HostUnitReading | null;
+  /** The Chart.yaml beside a Helm values file (ParseContext.chartYaml). */
+  chartYaml?: string | null;
 }
 
 export interface LintResult {
@@ -166,7 +168,7 @@ export function analyzeConfig(config: ParsedConfig, options: RuleOptions, host?:
 }
 
 export function lintSource(source: SourceText, dialect: DialectName, settings: LintSettings): LintResult {
-  const context = { hostFiles: settings.hostFiles, composeOverride: settings.composeOverride, unitDropIns: settings.unitDropIns, unitShadowedBy: settings.unitShadowedBy, hostUnit: settings.hostUnit };
+  const context = { hostFiles: settings.hostFiles, composeOverride: settings.composeOverride, unitDropIns: settings.unitDropIns, unitShadowedBy: settings.unitShadowedBy, hostUnit: settings.hostUnit, chartYaml: settings.chartYaml };
   const config = parseConfig(source, dialect, context);
   const severities = settings.severities ?? NO_SEVERITIES;
   const reader = dialectOf(dialect);
