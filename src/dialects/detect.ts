@@ -323,6 +323,13 @@ interface NameRule {
 }
 
 /**
+ * A CI service's pipeline (Travis CI, GitLab CI, Drone...): its `services:` list names what the CI starts for
+ * each build (Travis's memcached package, GitLab's or Drone's service containers), with command lines of
+ * the CI's own.
+ */
+const CI_PIPELINE = "a CI pipeline definition: the CI starts the memcached it lists with a command line of its own, which this file does not show";
+
+/**
  * Names only one format uses: they decide. A unit of another type than service starts no program of its
  * own: a .target groups services, a .socket or .timer starts its .service (memcached takes no sockets from
  * systemd; its .service's ExecStart= decides). `values*.yaml` is read (as `helm`) only when it holds the
@@ -354,6 +361,7 @@ const STRONG_NAMES: readonly NameRule[] = [
   { may: (b) => b.endsWith('.plist'), re: /\.plist$/, dialect: null, looksLike: 'a launchd property list (macOS)' },
   { may: (b) => b.endsWith('.sls'), re: /\.sls$/, dialect: null, looksLike: 'a Salt state or pillar file (Salt applies it; lint the file it installs)' },
   { may: (_b, l) => l.includes('.nomad'), re: /\.nomad(\.hcl)?$/, dialect: null, looksLike: 'a Nomad job specification (HCL), which Nomad runs' },
+  { may: (b) => b.endsWith('.yml') || b.endsWith('.yaml'), re: /^(\.travis|\.gitlab-ci|\.drone|shippable|bitbucket-pipelines)\.ya?ml$/, dialect: null, looksLike: CI_PIPELINE },
 ];
 
 /** Names several formats share: they decide only with the content's agreement. Tried in order. */
@@ -679,6 +687,9 @@ export function dockerfileRunsMemcached(text: string): boolean {
   return /^[ \t]*(CMD|ENTRYPOINT)[ \t](?:[^\n]*[\s"'\/\[,])?memcached(?=[\s"',\]\/]|$)/im.test(joined);
 }
 
+/** A top-level `services:` whose first item (past blank and comment lines) is a list item. */
+const SERVICES_LIST = /^services:[ \t]*(#[^\n]*)?\r?\n(?:[ \t]*(#[^\n]*)?\r?\n)*[ \t]*-(?:[ \t]|\r?$)/m;
+
 /** A Compose file's services mention memcached (an image, a command, an entrypoint). */
 function composeRunsMemcached(text: string): boolean {
   // An image named memcached (not memcached-exporter), or the memcached program in a command or entrypoint.
@@ -752,12 +763,15 @@ function sniff(full: string): Sniffed {
     if (helm) return sig(null, 'a Helm chart template (a Kubernetes manifest)');
     // KuberDock's predefined applications look like manifests, but KuberDock fills in their $NAME|...$ fields.
     if (/^kuberdock:/m.test(text)) return sig(null, 'a KuberDock predefined application (KuberDock fills in its $NAME|default:...$ fields)');
-    if (!manifestRunsMemcached(text)) return sig(null, 'a Kubernetes manifest with no container that runs memcached', false, 'kubernetes');
     // A memcached image in objects with no pod template (an operator's custom resource, `kind: Memcached`):
     // the operator makes the workloads and decides memcached's command line; this file does not show it.
+    // A `kind: Memcached` resource names no image at all when its operator picks it from a version
+    // (KubeDB's `spec.version`): it runs memcached all the same.
     // (The kinds whose pod template the kubernetes dialect reads: its POD_TEMPLATE table, List and Template.)
     const podKinds = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'DeploymentConfig'];
-    if (!f.kinds.some((k) => podKinds.includes(k) || k.endsWith('List') || k === 'Template')) {
+    const noPodTemplate = !f.kinds.some((k) => podKinds.includes(k) || k.endsWith('List') || k === 'Template');
+    if (!manifestRunsMemcached(text) && !(noPodTemplate && f.kinds.includes('Memcached'))) return sig(null, 'a Kubernetes manifest with no container that runs memcached', false, 'kubernetes');
+    if (noPodTemplate) {
       const kinds = [...new Set(f.kinds)].slice(0, 4).map((k) => printable(k.slice(0, 40))).join(', ');
       return sig(null, `a Kubernetes manifest whose objects (kind ${kinds}) have no pod template: the operator or controller that reads them makes the workloads that run memcached and decides their command line (lint those: kubectl get deployment,statefulset -o yaml)`, false, 'kubernetes');
     }
@@ -765,6 +779,8 @@ function sniff(full: string): Sniffed {
   }
   if (helm) return sig(null, 'a Helm chart template');
   if (f.services) {
+    // Compose's services: is a mapping; a list there is another program's (a CI pipeline's services).
+    if (SERVICES_LIST.test(text)) return sig(null, `${CI_PIPELINE} (its services: is a list; Compose's is a mapping)`);
     return composeRunsMemcached(text) ? sig('compose', 'a Compose services: mapping that runs memcached') : sig(null, 'a Compose file with no memcached service', false, 'compose');
   }
   if (f.playbook || (f.dashName && f.ansibleModule)) return sig(null, 'an Ansible playbook or task file');

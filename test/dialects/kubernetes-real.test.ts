@@ -127,6 +127,10 @@ const EXPECTED: Record<string, Expected> = {
     read: { refused: /a Kubernetes manifest whose objects \(kind Memcached\) have no pod template: the operator or controller that reads them makes the workloads/ },
     why: "C5C3's operator turns this custom resource (image memcached:1.6, maxMemoryMB, threads ...) into a Deployment whose command line it decides: refused, not read as a manifest whose workloads start nothing (MC001 and 'starts: no' before)",
   },
+  'kubernetes/806-kubedb-docs-demo-v1.yaml': {
+    read: { refused: /a Kubernetes manifest whose objects \(kind Memcached\) have no pod template: the operator or controller that reads them makes the workloads/ },
+    why: "KubeDB's kind: Memcached names no image (its operator takes one from spec.version) and decides the command line: refused as an operator's resource, not as a manifest with no memcached (before)",
+  },
   'helm/800-zammad-zammad-helm-values.yaml': {
     read: { refused: /^a Helm values file of a chart mchard does not read/ },
     why: "zammad's values name no memcached image: alone they are another chart's values; beside their Chart.yaml (test/cli/helm-chart.test.ts) they are read as Bitnami's chart 5.15.5",
