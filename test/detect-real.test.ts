@@ -81,6 +81,12 @@ const REAL_EXCEPTIONS: Record<string, [Expected, string]> = {
   'dockerfile/137-parsa-epfl-cloudsuite-client-Dockerfile': ['refused', "CloudSuite's memcached load tester, a client: no memcached server"],
   'kubernetes/136-EDITD-kubetools-k8s_services.yml': ['refused', 'NodePort Services alone: no container runs memcached'],
   'systemd/215-OpenMandrivaAssociation-memcached-memcached.target': ['refused', 'a target unit: it groups the memcached@PORT.service instances and runs no command'],
+  // A parent chart's values name no memcached image: only the Chart.yaml beside them (which a fixture's
+  // name does not have: test/cli/helm-chart.test.ts puts them side by side) says they feed Bitnami's chart.
+  'helm/800-zammad-zammad-helm-values.yaml': ['refused', "zammad's values without the Chart.yaml beside them: another chart's values"],
+  'helm/801-zammad-zammad-helm-Chart.yaml': ['refused', 'a Chart.yaml: it decides how the values beside it are read; no memcached configuration itself'],
+  'helm/802-sentry-kubernetes-charts-values.yaml': ['refused', "sentry's values without the Chart.yaml beside them: another chart's values"],
+  'helm/803-sentry-kubernetes-charts-Chart.yaml': ['refused', 'a Chart.yaml: it decides whether and how the values beside it are used; no memcached configuration itself'],
 };
 
 const REAL_ROOT = join(ROOT, 'test', 'fixtures', 'real');

@@ -27,9 +27,10 @@ export function companionsOf(path: string): Companions {
   return {};
 }
 
-/** The context a file's dialect parses it in, from the files beside it (a Compose override, a unit's drop-ins) and, for a distribution's option file at its packaged path, the host's memcached.service. */
-export function parseContextOf(path: string, dialect: DialectName): Pick<ParseContext, 'composeOverride' | 'unitDropIns' | 'unitShadowedBy' | 'hostUnit'> {
+/** The context a file's dialect parses it in, from the files beside it (a Compose override, a unit's drop-ins, a Helm values file's Chart.yaml) and, for a distribution's option file at its packaged path, the host's memcached.service. */
+export function parseContextOf(path: string, dialect: DialectName): Pick<ParseContext, 'composeOverride' | 'unitDropIns' | 'unitShadowedBy' | 'hostUnit' | 'chartYaml'> {
   if (dialect === 'compose') return { composeOverride: companionsOf(path).composeOverride ?? null };
+  if (dialect === 'helm') return { chartYaml: companionsOf(path).chartYaml ?? null };
   if (dialect === 'systemd') return { unitDropIns: unitDropInsOf(path), unitShadowedBy: unitShadowOf(path) };
   if (dialect === 'debian' || dialect === 'sysconfig') {
     const file = packagedOptionFile(path);

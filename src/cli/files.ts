@@ -1,6 +1,6 @@
 /** Which files a command works on, and reading each in its dialect with the options that apply to it. */
-import type { Stats } from 'node:fs';
-import { dirname } from 'node:path';
+import { realpathSync, type Stats } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { InputError, isHostLocation, readConfig, type ReadLimits } from '../input.js';
 import { isInside, locateInTree, rememberingFolders, type Located } from '../system/links.js';
 import { readsStdin } from './targets.js';
@@ -104,6 +104,15 @@ export function loadFileNow(path: string, dialect?: DialectName, limits: ReadLim
   const file: LoadedFile = { path, source, dialect: detection.dialect, detection, real: links.real };
   if (loadedDialect(detection.dialect)) return file;
   return loadDialect(detection.dialect).then(() => file);
+}
+
+/** Where a path leads (links resolved), or the path itself made absolute when that cannot be found out. */
+export function realPathOf(path: string): string {
+  try {
+    return realpathSync.native(path);
+  } catch {
+    return resolve(path);
+  }
 }
 
 /** Caches `.mchardrc` lookups per folder and the installed memcached's version per run. */

@@ -3,7 +3,7 @@
  * runs as, every listener, and whether it starts. Never writes anything.
  */
 import { COMMON_OPTIONS, oneOf, parseCommandArgs, parseMaxFileSize, UsageError } from './args.js';
-import { loadFile, parseDialectFlag, parseVersionFlag, OptionResolver, RefusedError } from './files.js';
+import { loadFile, parseDialectFlag, parseVersionFlag, OptionResolver, realPathOf, RefusedError } from './files.js';
 import { companionsOf, parseContextOf } from './companions.js';
 import { parseConfig } from '../dialects/index.js';
 import { analyzeConfig } from '../engine/lint.js';
@@ -84,10 +84,22 @@ export async function runInspect(argv: string[], io: Io): Promise<number> {
     }
   }
   let status = 0;
+  // One file under two names (the same path twice, `./f` and `f`, a link and its target, a folder and a
+  // file in it) is inspected once, under the first name, as lint reports it once and fix fixes it once.
+  const firstNameOf = positionals.length > 1 ? new Map<string, string>() : null;
   for (const path of positionals) {
     const cfg = configs.get(path) ?? null;
     const done = await perFile(path, io, async () => {
       const file = await loadFile(path, dialect, { maxBytes, followLinks: values['follow-symlinks'] === true || values['host-checks'] === true });
+      if (firstNameOf && path !== '-') {
+        const real = file.real ?? realPathOf(path);
+        const first = firstNameOf.get(real);
+        if (first !== undefined) {
+          io.err(`mchard: ${visible(path)}: the same file as ${visible(first)}: shown once, under that name\n`);
+          return [];
+        }
+        firstNameOf.set(real, path);
+      }
       const options = resolver.ruleOptions(path, cfg);
       const hostChecks = values['no-host-checks'] ? false : values['host-checks'] || isSystemPath(path);
       const flag = values['no-host-checks'] ? false : values['host-checks'] ? true : undefined;
@@ -211,6 +223,8 @@ function inspectionText(r: Inspection, d: DialectChoice, color: boolean): string
     lines.push(`  starts    ${unknownLine(r.unknown.startup)}${as}`);
   }
   // On the host itself: whether a service of this host runs memcached from the file at all.
+  // Helm: a parent chart that does not install the memcached subchart with these values.
+  if (r.notInstalled) lines.push(`  installs  ${c.yellow('no')}: ${said(r.notInstalled)}`);
   if (r.hostService) lines.push(`  service   ${c.yellow(r.hostService.reads === false ? 'does not read it on this host' : 'unknown on this host')}: ${said(r.hostService.reason)}`);
   lines.push(...exposureLines(r, c, said));
   for (const w of r.warnings) lines.push(`  note      ${said(w)}`);

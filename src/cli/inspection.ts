@@ -71,6 +71,8 @@ export interface Inspection {
    * What the other fields say is what memcached does whenever it is started from the file.
    */
   hostService?: { reads: false | null; reason: string; decidedBy: string };
+  /** Helm values whose parent chart does not install the memcached subchart with them (its dependency's condition or tags): why. */
+  notInstalled?: string;
   warnings: string[];
   settings: Record<string, unknown>;
   /**
@@ -135,6 +137,10 @@ function inspectionOfAll(path: string, config: ParsedConfig, model: MemcachedMod
   const show = (text: string) => (tpl ? tpl.unmask(text) : text);
   const argvUnknown = config.argvUnknown ?? null;
   const unknown: Record<string, InspectUnknown> = {};
+  // Helm: a parent chart that does not install the memcached subchart with these values, and what the chart's
+  // version (its Chart.yaml) changes in how the values are read.
+  const notInstalled = config.dialect === 'helm' ? config.notes.find((n) => n.kind === 'not-enabled') : undefined;
+  const chartNotes = config.dialect === 'helm' ? config.notes.filter((n) => n.kind === 'chart-version').map((n) => n.message) : [];
   // The service fails before memcached runs (stage `launch`): memcached reads no option, so there are no
   // settings; where only some renderings fail, the others' options are not known (the parse stopped there).
   const launch = config.launchFailure ?? null;
@@ -248,8 +254,9 @@ function inspectionOfAll(path: string, config: ParsedConfig, model: MemcachedMod
               : { transport: l.transport, address: l.address, port: l.port, ...(l.host ? { host: show(l.host) } : {}), ...(l.tls ? { tls: true } : {}) },
           )
         : [],
+    ...(notInstalled ? { notInstalled: show(notInstalled.message) } : {}),
     ...(config.hostUnit && config.hostUnit.reads !== true ? { hostService: { reads: config.hostUnit.reads, reason: config.hostUnit.why, decidedBy: config.hostUnit.path } } : {}),
-    warnings: st.warnings.map(show),
+    warnings: [...st.warnings, ...chartNotes].map(show),
     // No settings where memcached never runs (the defaults would read as what it does).
     settings: launch && !launch.unknown ? {} : settings,
     unknown,

@@ -8,7 +8,7 @@ import { BASELINE_OUTPUT_HELP, parseLintFlags, RANK, severitiesForRun, SHARED_LI
 import { resolveTargets, SYSTEM_PATHS_HELP, TARGET_OPTIONS, TARGETS_HELP } from './targets.js';
 import { DOC_LINKS_HELP, DOC_LINKS_OPTIONS, docLinksFrom } from './doc-links.js';
 import { finishBaseline, openBaseline, openReportSink } from './report-output.js';
-import { loadFileNow, OptionResolver, RefusedError, type LoadedFile } from './files.js';
+import { loadFileNow, OptionResolver, realPathOf, RefusedError, type LoadedFile } from './files.js';
 import { companionsOf, parseContextOf } from './companions.js';
 import { lintSource } from '../engine/lint.js';
 import { ConfigError, type ProjectConfig } from '../engine/config.js';
@@ -24,8 +24,6 @@ import { useColor } from '../report/color.js';
 import { RULES } from '../../rules/index.js';
 import { VERSION } from '../version.js';
 import type { Io } from './io.js';
-import { realpathSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { visible } from '../report/visible.js';
 
 const OPTIONS = {
@@ -164,7 +162,7 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
     }
     const { file, result } = done.value;
     if (firstNameOf && path !== '-') {
-      const real = file.real ?? realPath(path);
+      const real = file.real ?? realPathOf(path);
       const first = firstNameOf.get(real);
       if (first !== undefined) {
         io.err(`mchard: ${visible(path)}: the same file as ${visible(first)}: reported once, under that name\n`);
@@ -186,15 +184,6 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
   if (!sink.commit()) return 2;
   if (status === 2) return 2;
   return failing ? 1 : 0;
-}
-
-/** Where a path leads (links resolved), or the path itself when that cannot be found out. */
-function realPath(path: string): string {
-  try {
-    return realpathSync.native(path);
-  } catch {
-    return resolve(path);
-  }
 }
 
 /**

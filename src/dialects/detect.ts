@@ -245,6 +245,9 @@ const inDir = (...names: string[]) => (dir: string) => names.includes(dir);
  * Folders whose files another program reads, whatever they are named: systemd-tmpfiles, systemd-sysusers,
  * logrotate, monit, collectd, the Zabbix agent, PHP's extension settings (`memcached.ini`, which the
  * OpenRC rule below would otherwise take for an instance `memcached.ini` of /etc/conf.d/memcached).
+ * netdata's are its collectors (go.d, python.d, charts.d) and alarms (health.d):
+ * /usr/lib/netdata/conf.d/go.d/memcached.conf, /etc/netdata/go.d/memcached.conf (edit-config copies it there).
+ * (Notes on entries stand here, not beside them: a comment inside an array is kept in the bundle.)
  */
 const FOREIGN_FOLDERS: readonly PathRule[] = [
   { may: inDir('tmpfiles.d'), re: /(^|\/)tmpfiles\.d\/[^/]+$/, dialect: null, installed: '/usr/lib/tmpfiles.d/NAME.conf', looksLike: 'a systemd-tmpfiles configuration' },
@@ -252,8 +255,6 @@ const FOREIGN_FOLDERS: readonly PathRule[] = [
   { may: inDir('logrotate.d'), re: /(^|\/)logrotate\.d\/[^/]+$/, dialect: null, installed: '/etc/logrotate.d/NAME', looksLike: 'a logrotate configuration' },
   { may: inDir('conf.d', 'monit.d', 'monitrc.d'), re: /(^|\/)(monit\/conf\.d|monit\.d|monitrc\.d)\/[^/]+$/, dialect: null, installed: '/etc/monit/conf.d/NAME', looksLike: 'a monit control file' },
   { may: (dir) => dir.startsWith('collectd') || dir === 'managed_config', re: /(^|\/)(collectd[^/]*\.d|collectd\/managed_config)\/[^/]+$/, dialect: null, installed: '/etc/collectd/collectd.conf.d/NAME.conf', looksLike: 'a collectd configuration' },
-  // netdata's collectors (go.d, python.d, charts.d) and alarms (health.d): /usr/lib/netdata/conf.d/go.d/memcached.conf,
-  // /etc/netdata/go.d/memcached.conf (netdata's edit-config copies it there).
   { may: inDir('go.d', 'python.d', 'charts.d', 'health.d'), re: /(^|\/)(go|python|charts|health)\.d\/[^/]+$/, dialect: null, installed: '/etc/netdata/go.d/NAME.conf', looksLike: 'a netdata configuration' },
   { may: (dir) => dir.startsWith('zabbix_agent'), re: /(^|\/)zabbix_agent[^/]*\.d\/[^/]+$/, dialect: null, installed: '/etc/zabbix/zabbix_agentd.d/NAME.conf', looksLike: 'a Zabbix agent configuration' },
   {
@@ -265,15 +266,17 @@ const FOREIGN_FOLDERS: readonly PathRule[] = [
   },
 ];
 
+/**
+ * Paths, in order. Other programs' folders first, where files named after memcached are theirs (Debian's own
+ * package installs /usr/lib/tmpfiles.d/memcached.conf): the rules after them would take `conf.d/memcached`.
+ * OpenRC names its files after the service, without `.conf` (`/etc/conf.d/memcached.sessions` is an
+ * instance; `memcached.ini` is PHP's or supervisord's).
+ */
 const PATH_RULES: readonly PathRule[] = [
-  // Other programs' folders, where files named after memcached are theirs (Debian's own package installs
-  // /usr/lib/tmpfiles.d/memcached.conf): before the rules below, which would take `conf.d/memcached`.
   ...FOREIGN_FOLDERS,
   { may: inDir('etc'), re: /(^|\/)etc\/memcached\.conf$/, dialect: 'debian', installed: '/etc/memcached.conf' },
   { may: inDir('etc'), re: /(^|\/)etc\/memcached_[^/]+\.conf$/, dialect: 'debian', installed: '/etc/memcached_NAME.conf' },
   { may: inDir('sysconfig'), re: /(^|\/)sysconfig\/memcached[^/]*$/, dialect: 'sysconfig', installed: '/etc/sysconfig/memcached' },
-  // OpenRC names its files after the service, without `.conf` (`/etc/conf.d/memcached.sessions` is an instance;
-  // `memcached.ini` is PHP's or supervisord's).
   { may: inDir('conf.d'), re: /(^|\/)conf\.d\/memcached(\.(?!(conf|ini)$)[^/]+)?$/, dialect: 'openrc', installed: '/etc/conf.d/memcached' },
   { may: inDir('etc'), re: /(^|\/)etc\/rc\.conf(\.local)?$/, dialect: 'rcconf', installed: '/etc/rc.conf' },
   { may: inDir('rc.conf.d'), re: /(^|\/)rc\.conf\.d\/memcached[^/]*$/, dialect: 'rcconf', installed: '/etc/rc.conf.d/memcached' },
@@ -319,11 +322,23 @@ interface NameRule {
   readonly looksLike?: string;
 }
 
-/** Names only one format uses: they decide. */
+/**
+ * A CI service's pipeline (Travis CI, GitLab CI, Drone...): its `services:` list names what the CI starts for
+ * each build (Travis's memcached package, GitLab's or Drone's service containers), with command lines of
+ * the CI's own.
+ */
+const CI_PIPELINE = "a CI pipeline definition: the CI starts the memcached it lists with a command line of its own, which this file does not show";
+
+/**
+ * Names only one format uses: they decide. A unit of another type than service starts no program of its
+ * own: a .target groups services, a .socket or .timer starts its .service (memcached takes no sockets from
+ * systemd; its .service's ExecStart= decides). `values*.yaml` is read (as `helm`) only when it holds the
+ * values of Bitnami's memcached chart (see helmValuesChoice). NixOS builds memcached's unit from a module's
+ * options (its `x = y;` lines are no KEY=value file). Salt applies a state (it may install
+ * /etc/memcached.conf from a file of its own: lint that file).
+ */
 const STRONG_NAMES: readonly NameRule[] = [
   { may: (b) => b.endsWith('.service'), re: /^[^/]+\.service$/, dialect: 'systemd' },
-  // A unit of another type starts no program of its own: a .target groups services, a .socket or .timer
-  // starts its .service (memcached takes no sockets from systemd; its .service's ExecStart= decides).
   {
     may: (b) => b.endsWith('.target') || b.endsWith('.socket') || b.endsWith('.timer') || b.endsWith('.slice') || b.endsWith('.mount'),
     re: /^[^/]+\.(target|socket|timer|slice|mount)$/,
@@ -336,19 +351,17 @@ const STRONG_NAMES: readonly NameRule[] = [
   { may: (b) => b.startsWith('rc.conf'), re: /^rc\.conf(\.local)?$/, dialect: 'rcconf' },
   { may: (b) => b.endsWith('.sysconfig'), re: /^[^/]*\.sysconfig$/, dialect: 'sysconfig' },
   { may: (_b, l) => l.includes('dockerfile') || l.includes('containerfile'), re: /^(Dockerfile|Containerfile)([.-][^/]*)?$|\.(dockerfile|containerfile)$/i, dialect: 'dockerfile' },
-  // Read (as `helm`) only when they are the values of Bitnami's memcached chart: see helmValuesChoice.
   { may: (b) => b.startsWith('values'), re: /^values([.-][^/]*)?\.ya?ml$/, dialect: null, looksLike: "a Helm values file of a chart mchard does not read (it reads only Bitnami's memcached chart)" },
   { may: (b) => b.startsWith('Chart.'), re: /^Chart\.ya?ml$/, dialect: null, looksLike: 'a Helm chart definition' },
   { may: (b) => b.endsWith('.pp'), re: /\.pp$/, dialect: null, looksLike: 'a Puppet manifest' },
   { may: (b) => b.endsWith('.rb'), re: /\.rb$/, dialect: null, looksLike: 'a Ruby file (a Chef recipe or attributes)' },
   { may: (b) => b === 'Vagrantfile', re: /^Vagrantfile$/, dialect: null, looksLike: 'a Vagrantfile' },
   { may: (b) => b.endsWith('.sh') || b.endsWith('.bash'), re: /\.(sh|bash)$/, dialect: null, looksLike: 'a shell script' },
-  // NixOS builds memcached's unit from a module's options (its `x = y;` lines are no KEY=value file).
   { may: (b) => b.endsWith('.nix'), re: /\.nix$/, dialect: null, looksLike: "a Nix expression (NixOS makes memcached's systemd unit from it: lint that unit, as systemctl cat memcached shows it)" },
   { may: (b) => b.endsWith('.plist'), re: /\.plist$/, dialect: null, looksLike: 'a launchd property list (macOS)' },
-  // Salt applies a state (it may install /etc/memcached.conf from a file of its own: lint that file).
   { may: (b) => b.endsWith('.sls'), re: /\.sls$/, dialect: null, looksLike: 'a Salt state or pillar file (Salt applies it; lint the file it installs)' },
   { may: (_b, l) => l.includes('.nomad'), re: /\.nomad(\.hcl)?$/, dialect: null, looksLike: 'a Nomad job specification (HCL), which Nomad runs' },
+  { may: (b) => b.endsWith('.yml') || b.endsWith('.yaml'), re: /^(\.travis|\.gitlab-ci|\.drone|shippable|bitbucket-pipelines)\.ya?ml$/, dialect: null, looksLike: CI_PIPELINE },
 ];
 
 /** Names several formats share: they decide only with the content's agreement. Tried in order. */
@@ -468,11 +481,11 @@ const START_BRANCH = /^[ \t]*'?start'?\)/;
  * What a line (`text` from `start`, its first character that is not a blank at `first`, to `end`) needs
  * before scan runs an expression on it: a test true of every line the expression matches, so the
  * expression is compiled only for a file that can use it (a Debian file's lines start with `-` or `#`).
- * test/dialects/detect-names.test.ts holds each to its expression.
+ * test/dialects/detect-names.test.ts holds each to its expression. Shell code: a keyword's first letter, `.`
+ * or `source`, or `()` anywhere (a function's definition: `name ()`).
  */
 export const LINE_NEEDS: Readonly<Record<'assignment' | 'shellCode' | 'upstart' | 'caseOnFirstArgument' | 'startBranch' | 'yamlTop', { re: RegExp; may(text: string, first: number, end: number): boolean }>> = {
   assignment: { re: ASSIGNMENT, may: (text, first, end) => within(text.indexOf('=', first), end) },
-  // A keyword's first letter, `.` or `source`, or `()` anywhere (a function's definition: `name ()`).
   shellCode: { re: SHELL_CODE, may: (text, first, end) => 'itfewdc.s'.includes(text[first]) || within(text.indexOf('()', first), end) },
   upstart: { re: UPSTART, may: (text, first) => 'srepdic'.includes(text[first]) },
   caseOnFirstArgument: { re: CASE_ON_FIRST_ARGUMENT, may: (text, first) => text.charCodeAt(first) === 99 /* c */ },
@@ -674,6 +687,9 @@ export function dockerfileRunsMemcached(text: string): boolean {
   return /^[ \t]*(CMD|ENTRYPOINT)[ \t](?:[^\n]*[\s"'\/\[,])?memcached(?=[\s"',\]\/]|$)/im.test(joined);
 }
 
+/** A top-level `services:` whose first item (past blank and comment lines) is a list item. */
+const SERVICES_LIST = /^services:[ \t]*(#[^\n]*)?\r?\n(?:[ \t]*(#[^\n]*)?\r?\n)*[ \t]*-(?:[ \t]|\r?$)/m;
+
 /** A Compose file's services mention memcached (an image, a command, an entrypoint). */
 function composeRunsMemcached(text: string): boolean {
   // An image named memcached (not memcached-exporter), or the memcached program in a command or entrypoint.
@@ -747,12 +763,15 @@ function sniff(full: string): Sniffed {
     if (helm) return sig(null, 'a Helm chart template (a Kubernetes manifest)');
     // KuberDock's predefined applications look like manifests, but KuberDock fills in their $NAME|...$ fields.
     if (/^kuberdock:/m.test(text)) return sig(null, 'a KuberDock predefined application (KuberDock fills in its $NAME|default:...$ fields)');
-    if (!manifestRunsMemcached(text)) return sig(null, 'a Kubernetes manifest with no container that runs memcached', false, 'kubernetes');
     // A memcached image in objects with no pod template (an operator's custom resource, `kind: Memcached`):
     // the operator makes the workloads and decides memcached's command line; this file does not show it.
+    // A `kind: Memcached` resource names no image at all when its operator picks it from a version
+    // (KubeDB's `spec.version`): it runs memcached all the same.
     // (The kinds whose pod template the kubernetes dialect reads: its POD_TEMPLATE table, List and Template.)
     const podKinds = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'DeploymentConfig'];
-    if (!f.kinds.some((k) => podKinds.includes(k) || k.endsWith('List') || k === 'Template')) {
+    const noPodTemplate = !f.kinds.some((k) => podKinds.includes(k) || k.endsWith('List') || k === 'Template');
+    if (!manifestRunsMemcached(text) && !(noPodTemplate && f.kinds.includes('Memcached'))) return sig(null, 'a Kubernetes manifest with no container that runs memcached', false, 'kubernetes');
+    if (noPodTemplate) {
       const kinds = [...new Set(f.kinds)].slice(0, 4).map((k) => printable(k.slice(0, 40))).join(', ');
       return sig(null, `a Kubernetes manifest whose objects (kind ${kinds}) have no pod template: the operator or controller that reads them makes the workloads that run memcached and decides their command line (lint those: kubectl get deployment,statefulset -o yaml)`, false, 'kubernetes');
     }
@@ -760,6 +779,8 @@ function sniff(full: string): Sniffed {
   }
   if (helm) return sig(null, 'a Helm chart template');
   if (f.services) {
+    // Compose's services: is a mapping; a list there is another program's (a CI pipeline's services).
+    if (SERVICES_LIST.test(text)) return sig(null, `${CI_PIPELINE} (its services: is a list; Compose's is a mapping)`);
     return composeRunsMemcached(text) ? sig('compose', 'a Compose services: mapping that runs memcached') : sig(null, 'a Compose file with no memcached service', false, 'compose');
   }
   if (f.playbook || (f.dashName && f.ansibleModule)) return sig(null, 'an Ansible playbook or task file');
@@ -1173,7 +1194,8 @@ export function holdsMemcached(dialect: DialectName, text: string): boolean {
     case 'dockerfile':
       return dockerfileRunsMemcached(t);
     case 'helm':
-      return true; // read only as the values of Bitnami's memcached chart (its Chart.yaml or its image)
+      // Read only as the values of Bitnami's memcached chart (its Chart.yaml or its image).
+      return true;
     case 'supervisord':
       return /^[ \t]*command[ \t]*[=:][^\n]*memcached/im.test(t);
     case 'rcconf':

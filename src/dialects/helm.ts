@@ -28,12 +28,15 @@
  * manifest's (pod-reach.ts), with the chart's Service and NetworkPolicy. Values rendered through `tpl`
  * (`extraEnvVars`, `args`) holding `{{ ... }}` are unknown until `helm install` renders them.
  */
-import { CST, isMap, isScalar, parseDocument, Parser, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
+import { CST, isMap, isScalar, parseDocument, Parser, YAMLMap, type Document, type Node, type Scalar } from 'yaml';
 import type { ArgToken, SourceText, Span } from '../source.js';
-import type { Dialect, LaunchFailure, ParsedConfig } from './types.js';
+import type { Dialect, LaunchFailure, ParseContext, ParsedConfig } from './types.js';
 import type { ContainerNote } from './container-notes.js';
 import { spreadChars, tokenOf, type SrcChar } from './sourced.js';
-import { identifyImage, type ImageInfo } from './images/index.js';
+import { dependsOn, identifyImage, type ImageInfo } from './images/index.js';
+import { allAtLeast, allBelow, chartFacts, chartReleases, exactOf, NEWEST_CHART, versionText, type ChartFacts, type ChartRange, type ChartVersion } from './helm-chart.js';
+import { acrossBetween } from '../memcached/releases.js';
+import { NEWEST_KNOWN, parseVersion } from '../memcached/version.js';
 import { bitnamiStart, type EnvValue } from './images/bitnami.js';
 import { type PodReachData, type PolicyFacts, type PolicyPeer, type ServiceFacts } from './pod-reach.js';
 import { boolOf, charsOf, field, insertionAfterItems, intOf, pairOf, pairSpan, readBitnamiStart, readEnv, refusedReading, scalarText, seqItems, spanOf, str, stringMap, withExposure, type EnvEntry } from './k8s-yaml.js';
@@ -42,6 +45,8 @@ import type { TokenSource } from './kubernetes.js';
 import { MAX_YAML_DEPTH, yamlNestingBound } from './compose.js';
 import { InputError } from '../input.js';
 import { aliasProblem, deref, entriesV2 } from './yaml-graph.js';
+
+const cmp3 = (a: ChartVersion, b: ChartVersion): number => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
 
 /** The generation of the chart's templates, from the keys the values use. */
 export type ChartGeneration = '6+' | '4-5' | '<4';
@@ -81,6 +86,21 @@ export function isBitnamiChartValues(node: unknown): boolean {
   return repo !== null && BITNAMI_REPOSITORY.test(repo);
 }
 
+/** The generation of templates every version of a range has, or null when it holds more than one. */
+function generationOfRange(r: ChartRange): ChartGeneration | null {
+  if (allAtLeast(r, [6, 0, 0])) return '6+';
+  if (allAtLeast(r, [4, 0, 0]) && allBelow(r, [6, 0, 0])) return '4-5';
+  if (allBelow(r, [4, 0, 0])) return '<4';
+  return null;
+}
+
+const GENERATION_TEXT: Record<ChartGeneration, string> = { '6+': 'the templates of 6.0.0 and later', '4-5': 'the templates of 4.x and 5.x', '<4': 'the templates before 4.0.0' };
+
+/** Where the chart's version comes from, in a few words: `Chart.yaml's dependency on it (version 7.5.2)`. */
+function chartSource(c: ChartFacts): string {
+  return c.kind === 'chart' ? `Chart.yaml's version ${c.versionText}` : `the version Chart.yaml's dependency on Bitnami's memcached chart names (${c.versionText})`;
+}
+
 function generationOf(node: YAMLMap): { gen: ChartGeneration; why: string } {
   const has = (k: string) => pairOf(node, k) !== null;
   const g6 = ['auth', 'args', 'extraEnvVars', 'containerPorts', 'containerSecurityContext', 'podSecurityContext', 'networkPolicy', 'diagnosticMode'].filter(has);
@@ -100,8 +120,36 @@ function templated(chars: readonly SrcChar[], what: string): SrcChar[] {
   return chars.map((c) => ({ ...c, dep: c.dep ?? `${what} holds a Helm template expression, which helm renders at install` }));
 }
 
-export function parseHelm(source: SourceText): HelmConfig {
+/**
+ * Whether a parent chart's values turn its dependency on Bitnami's memcached chart off, as helm decides it:
+ * the first of the dependency's `condition:` paths that holds a boolean in the values decides; when none
+ * does, its `tags:` (`tags.NAME` in the values): off when one is false and none is true. Null: installed,
+ * as far as these values say.
+ */
+function dependencyOff(root: YAMLMap, chart: ChartFacts): { why: string; decide: string; span: Span | null } | null {
+  const at = (path: string[]) => {
+    const parent = path.slice(0, -1).reduce<unknown>((n, k) => field(n, k), root);
+    return pairOf(parent, path[path.length - 1]);
+  };
+  for (const c of chart.condition) {
+    const kv = at(c.split('.'));
+    const b = boolOf(kv?.value ?? null);
+    if (b === null) continue;
+    if (b) return null;
+    return { why: `${c}: false, and Chart.yaml installs the memcached subchart only when ${c} is true (its dependency's condition)`, decide: `${c}: true (helm install --set ${c}=true)`, span: pairSpan(kv) };
+  }
+  const tags = chart.tags.map((t) => ({ t, kv: at(['tags', t]) })).map((x) => ({ ...x, b: boolOf(x.kv?.value ?? null) }));
+  if (tags.some((x) => x.b === true)) return null;
+  const off = tags.find((x) => x.b === false);
+  if (!off) return null;
+  return { why: `tags.${off.t}: false, and Chart.yaml installs the memcached subchart by its tags (${chart.tags.join(', ')}), none of them true`, decide: `a tag of it set to true`, span: pairSpan(off.kv) };
+}
+
+export function parseHelm(source: SourceText, context?: ParseContext): HelmConfig {
   const text = source.text;
+  // The Chart.yaml beside the file: Bitnami's chart itself, or a parent chart's dependency on it.
+  const chart = context?.chartYaml ? chartFacts(context.chartYaml) : null;
+  const range = chart?.range ?? null;
   // The YAML library recurses once per nesting level: a file nested deeper than any values file is refused first.
   const depth = yamlNestingBound(text);
   if (depth > MAX_YAML_DEPTH) throw new InputError(source.path, `YAML nested up to ${depth} levels deep; mchard reads at most ${MAX_YAML_DEPTH} levels (a values file needs a few dozen)`);
@@ -137,7 +185,19 @@ export function parseHelm(source: SourceText): HelmConfig {
   // (A parent chart may give the dependency an alias: the section whose image is Bitnami's memcached.)
   let node: YAMLMap = root;
   let section: string | null = null;
-  if (!isBitnamiChartValues(root)) {
+  let noSection = false;
+  if (chart?.kind === 'dependency') {
+    // A parent chart's values: helm hands the subchart only the section under the dependency's name (or
+    // alias); without one, the subchart runs on its own defaults.
+    const pairs = [...entriesV2(root as YAMLMap)].map(([key, e]) => ({ key, value: e.value }));
+    const found = pairs.find((p) => p.key === chart.valuesKey && isMap(p.value));
+    section = chart.valuesKey;
+    if (found) node = found.value as YAMLMap;
+    else {
+      node = new YAMLMap();
+      noSection = true;
+    }
+  } else if (!isBitnamiChartValues(root)) {
     // The root's keys as helm reads them (aliases resolved, merge keys applied).
     const pairs = [...entriesV2(root as YAMLMap)].map(([key, e]) => ({ key, value: e.value }));
     // The section named memcached first (a dependency's values are under its name; another key holding the
@@ -149,9 +209,31 @@ export function parseHelm(source: SourceText): HelmConfig {
       section = found.key;
     }
   }
-  const anchorNode = section ? pairOf(root, section)!.key : null;
+  const anchorNode = section && !noSection ? pairOf(root, section)!.key : null;
   const anchor: Span = (section ? spanOf(anchorNode) : spanOf(pairOf(node, 'image')?.key)) ?? { start: 0, end: 0 };
-  const { gen, why } = generationOf(node);
+  if (noSection) {
+    notes.push({ kind: 'chart-version', span: anchor, message: `the values set nothing under ${section}: (the key helm hands Bitnami's memcached subchart its values from): the subchart's own defaults apply` });
+  }
+  const byKeys = generationOf(node);
+  let { gen, why } = byKeys;
+  // The chart's version, when the Chart.yaml beside the file names it, decides the templates; keys of
+  // another generation are ones those templates never read.
+  const rangeGen = range ? generationOfRange(range) : null;
+  if (chart && rangeGen) {
+    if (!byKeys.why.startsWith('no key') && byKeys.gen !== rangeGen) {
+      notes.push({ kind: 'chart-version', span: anchor, message: `${byKeys.why}, but ${chartSource(chart)} is read by ${GENERATION_TEXT[rangeGen]}, which do not read that key` });
+    }
+    gen = rangeGen;
+    why = `${chartSource(chart)}: ${GENERATION_TEXT[rangeGen]}`;
+  } else if (chart && chart.versionText !== null && byKeys.why.startsWith('no key')) {
+    notes.push({
+      kind: 'chart-version',
+      span: anchor,
+      message: range
+        ? `${chartSource(chart)} allows charts whose templates read these values differently (6.0.0 and later, 4.x and 5.x, or earlier); they are read as the current templates; the version helm dependency update picks (Chart.lock records it) decides`
+        : `${chartSource(chart)} is not a version constraint mchard reads; the values are read as the current templates (6.0.0 and later)`,
+    });
+  }
   const global = field(root, 'global');
   const get = (...path: string[]) => path.reduce<unknown>((n, k) => field(n, k), node) as Node | null;
   const at = (...path: string[]) => {
@@ -159,10 +241,14 @@ export function parseHelm(source: SourceText): HelmConfig {
     return pairSpan(pairOf(parent, path[path.length - 1]));
   };
 
-  if (section) {
+  if (chart?.kind === 'dependency') {
+    const off = dependencyOff(root as YAMLMap, chart);
+    if (off) notes.push({ kind: 'not-enabled', span: off.span ?? anchor, message: `${off.why}: with these values helm does not install the memcached subchart (${off.decide} would); the values below are checked as they would apply if it did` });
+  } else if (section) {
+    // No Chart.yaml beside the file: memcached.enabled is the condition parent charts commonly give the dependency.
     const enabled = boolOf(field(node, 'enabled'));
     if (enabled === false) {
-      notes.push({ kind: 'not-enabled', span: at('enabled') ?? anchor, message: `${section}.enabled: false: the parent chart does not install the memcached subchart; the values below are checked as they would apply if it did` });
+      notes.push({ kind: 'not-enabled', span: at('enabled') ?? anchor, message: `${section}.enabled: false: the parent chart does not install the memcached subchart when its dependency's condition is ${section}.enabled, the common one (its Chart.yaml says); the values below are checked as they would apply if it did` });
     }
   }
 
@@ -174,7 +260,37 @@ export function parseHelm(source: SourceText): HelmConfig {
   const ref = `${registry}/${repository}${digest ? `@${digest}` : tag ? `:${tag}` : ''}`;
   let imageInfo: ImageInfo | null = identifyImage(ref);
   if (imageInfo && !tag && !digest) {
-    imageInfo = { ...imageInfo, version: { kind: 'unknown', why: "image.tag is not set: the chart's default tag, which depends on the chart version" } };
+    const releases = range ? chartReleases(range) : null;
+    if (chart && releases) {
+      // The chart versions the Chart.yaml allows, and the release their default image.tag names (Bitnami's
+      // chart history, helm-chart.ts).
+      // Charts after the table's newest (published to Bitnami's OCI registry since) run a release it does not
+      // hold: up to the newest memcached mchard knows.
+      const max = releases.beyond ? (parseVersion(NEWEST_KNOWN) as ChartVersion) : releases.max;
+      const span = `${versionText(releases.min)}${cmp3(releases.min, max) === 0 ? '' : ` to ${versionText(max)}`}`;
+      const later = releases.beyond ? `, or a later chart than ${versionText(NEWEST_CHART)}, the newest in the history of bitnami/charts (Bitnami's OCI registry holds later ones, whose default tag mchard does not know)` : '';
+      const why = `image.tag is not set: ${chartSource(chart)}, and the default image.tag of ${exactOf(range!) ? 'that chart' : 'those charts'} in Bitnami's chart history names memcached ${versionText(releases.min)}${cmp3(releases.min, releases.max) === 0 ? '' : ` to ${versionText(releases.max)}`}${later}`;
+      if (cmp3(releases.min, max) === 0) imageInfo = { ...imageInfo, version: { kind: 'exact', version: releases.min, why } };
+      else {
+        const decide = `the chart version helm dependency update picks for ${chart.versionText} (Chart.lock records it; helm show values bitnami/memcached --version VERSION shows its image.tag)`;
+        imageInfo = {
+          ...imageInfo,
+          version: { kind: 'range', min: releases.min, max, why, series: { reason: `${why}: which one runs (${span}) is the chart helm picked`, decide, across: acrossBetween(releases.min, max) } },
+        };
+      }
+    } else if (chart && chart.versionText !== null) {
+      // A chart version mchard's table does not hold (or a constraint it does not read): the file does not show its default tag.
+      const exact = range ? exactOf(range) : null;
+      const decide = exact
+        ? `the image.tag in the values.yaml of Bitnami's memcached chart ${versionText(exact)} (helm show values bitnami/memcached --version ${versionText(exact)})`
+        : `the chart version helm dependency update picks for ${chart.versionText} (Chart.lock records it) and the image.tag in that chart's values.yaml`;
+      imageInfo = {
+        ...imageInfo,
+        version: dependsOn(`image.tag is not set: the default tag of the chart ${chartSource(chart)}, which this file does not show and Bitnami's chart history (to ${versionText(NEWEST_CHART)}) does not hold`, decide, `unknown: chart ${chart.versionText}'s default tag`, ref, null),
+      };
+    } else {
+      imageInfo = { ...imageInfo, version: { kind: 'unknown', why: "image.tag is not set: the chart's default tag, which depends on the chart version" } };
+    }
   }
   const imageSpan = spanOf(get('image', 'repository')) ?? spanOf(get('image')) ?? anchor;
 
@@ -207,7 +323,9 @@ export function parseHelm(source: SourceText): HelmConfig {
     const csEnabled = boolOf(get('containerSecurityContext', 'enabled')) !== false;
     if (csEnabled && boolOf(rorf) === true) {
       fail('auth.enabled with containerSecurityContext.readOnlyRootFilesystem: true: helm install fails ("Enabling authentication is not compatible with using a read-only filesystem")', at('containerSecurityContext', 'readOnlyRootFilesystem'));
-    } else if (csEnabled && rorf === null) {
+    } else if (csEnabled && rorf === null && range && allAtLeast(range, [6, 14, 0])) {
+      fail(`auth.enabled without containerSecurityContext.readOnlyRootFilesystem: false, with ${chartSource(chart!)}: charts 6.14.0 and later default it to true, and helm install fails ("Enabling authentication is not compatible with using a read-only filesystem")`, enabledSpan);
+    } else if (csEnabled && rorf === null && !(range && allBelow(range, [6, 14, 0]))) {
       notes.push({
         kind: 'chart-version',
         span: enabledSpan ?? anchor,
@@ -370,7 +488,8 @@ export function parseHelm(source: SourceText): HelmConfig {
   const npNode = get('networkPolicy');
   if (gen === '6+') {
     // Charts 6.10.0 and later render it unless networkPolicy.enabled: false; older 6.x charts have none.
-    const enabled = npNode !== null ? boolOf(field(npNode, 'enabled')) !== false : null;
+    // The chart's version decides the default when the values do not: rendered from 6.10.0 on, none before.
+    const enabled = npNode !== null ? boolOf(field(npNode, 'enabled')) !== false : range && allAtLeast(range, [6, 10, 0]) ? true : range && allBelow(range, [6, 10, 0]) ? false : null;
     if (enabled === null) unknowns.push('whether the chart renders its NetworkPolicy: charts 6.10.0 and later do unless networkPolicy.enabled: false, admitting any source unless networkPolicy.allowExternal: false');
     else if (enabled) {
       const allowExternal = boolOf(field(npNode, 'allowExternal')) !== false;
@@ -386,7 +505,7 @@ export function parseHelm(source: SourceText): HelmConfig {
               ? [{ kind: 'namespaces' as const, text: `pods in namespaces labelled ${Object.entries(stringMap(field(npNode, 'ingressNSMatchLabels'))!).map(([k, v]) => `${k}=${v}`).join(', ')}` }]
               : []),
           ];
-      policies.push({ name: section ? `<release>-${section}` : '<release>-memcached', rules: [{ peers, ports: [{ port: containerPort, endPort: null, protocol: 'TCP' }] }], span: pairSpan(pairOf(npNode, 'allowExternal')) ?? pairSpan(pairOf(npNode, 'enabled')) ?? spanOf(npNode)!, namespaceNote: null });
+      policies.push({ name: section ? `<release>-${section}` : '<release>-memcached', rules: [{ peers, ports: [{ port: containerPort, endPort: null, protocol: 'TCP' }] }], span: pairSpan(pairOf(npNode, 'allowExternal')) ?? pairSpan(pairOf(npNode, 'enabled')) ?? spanOf(npNode) ?? anchor, namespaceNote: null });
       if (seqItems(field(npNode, 'extraIngress')).length) unknowns.push('networkPolicy.extraIngress rules');
     }
   }

@@ -31,6 +31,12 @@ export interface ParseContext {
    * (src/system/unit-files.ts, hostUnitReading); null or absent: nothing on the host says otherwise.
    */
   readonly hostUnit?: HostUnitReading | null;
+  /**
+   * For Helm values (`values*.yaml`): the text of the `Chart.yaml` beside it (src/cli/companions.ts), which
+   * names the version of Bitnami's memcached chart (its own, or a dependency's) and the dependency's alias,
+   * condition and tags; null or absent: none there (or not known).
+   */
+  readonly chartYaml?: string | null;
 }
 
 /** Whether the host's memcached.service reads an option file: false, it does not; null, that unit decides. */

@@ -45,6 +45,8 @@ export interface LintSettings {
   unitShadowedBy?: { readonly path: string; readonly masked: boolean } | null;
   /** Whether this host's memcached.service reads a distribution's option file (ParseContext.hostUnit). */
   hostUnit?: HostUnitReading | null;
+  /** The Chart.yaml beside a Helm values file (ParseContext.chartYaml). */
+  chartYaml?: string | null;
 }
 
 export interface LintResult {
@@ -188,14 +190,15 @@ function accountMissing(config: ParsedConfig, host: HostFacts | undefined): Laun
 }
 
 export function lintSource(source: SourceText, dialect: DialectName, settings: LintSettings): LintResult {
-  const context = { hostFiles: settings.hostFiles, composeOverride: settings.composeOverride, unitDropIns: settings.unitDropIns, unitShadowedBy: settings.unitShadowedBy, hostUnit: settings.hostUnit };
+  const context = { hostFiles: settings.hostFiles, composeOverride: settings.composeOverride, unitDropIns: settings.unitDropIns, unitShadowedBy: settings.unitShadowedBy, hostUnit: settings.hostUnit, chartYaml: settings.chartYaml };
   const config = parseConfig(source, dialect, context);
   const severities = settings.severities ?? NO_SEVERITIES;
   const reader = dialectOf(dialect);
+  // A trailing comment is compared as the dialect reads the text (a template's masked text, without the
+  // template layer's marks).
   const found = findDirectives(source, settings.rules, {
     commentChars: reader.commentChars,
     requireReason: settings.options.requireReason ?? false,
-    // Compared as the dialect reads the text (a template's masked text, without the template layer's marks).
     trailingCommentIsComment: (span) => sameReading((text) => reader.parse(new SourceText(source.path, text), context), dialectReading(config), span),
   });
   // `ran` is filled in once the instances' plans are known, before any rule runs.
@@ -284,14 +287,14 @@ function lintInstance(
   const shown = shownFor(config);
   const exposure = assessExposure(model.listeners, settings.options.trustedNetworks);
   // A file its service cannot read at all (a dialect's parse-error note: invalid YAML, no memcached in it)
-  // has nothing but itself to check: only the file-phase rules run on it.
+  // has nothing but itself to check: only the file-phase rules run on it. launchFails: the service fails
+  // before memcached runs (a /bin/sh syntax error, a unit systemd refuses): memcached never reads the command
+  // line, so no rule judges it. Where only some renderings of a template fail, the parse stopped at the
+  // failure all the same: the argument vector is none of the renderings'.
   const file = {
     dialect: directives.dialect,
     unreadable: config.notes.some((n) => n.kind === 'parse-error'),
     argvUnknown: !!config.argvUnknown,
-    // The service fails before memcached runs (a /bin/sh syntax error, a unit systemd refuses): memcached
-    // never reads the command line, so no rule judges it. Where only some renderings of a template fail,
-    // the parse stopped at the failure all the same: the argument vector is none of the renderings'.
     launchFails: !!config.launchFailure,
     audit: settings.audit !== undefined,
   };
@@ -312,7 +315,8 @@ function lintInstance(
     if (isSuppressed(directives.list, rule.id, range.line, input.span) || (at && at.line !== range.line && isSuppressed(directives.list, rule.id, at.line, input.span))) return;
     const configured = severities.get(rule.id);
     const severity = t?.note ? 'info' : configured && configured !== 'off' ? configured : (input.severity ?? rule.severity);
-    // Every field written out, not `...range`: a literal of known shape keeps its fields in the object.
+    // Every field written out, not `...range`: a literal of known shape keeps its fields in the object. The
+    // fix's description is built (and shown through shownFor) only by mchard fix.
     const finding: Finding = {
       ruleId: rule.id,
       slug: rule.slug,
@@ -323,7 +327,6 @@ function lintInstance(
       endLine: range.endLine,
       endColumn: range.endColumn,
       span: input.span,
-      // The fix's description is built (and shown through shownFor) only by mchard fix.
       fix: input.fix !== undefined ? { safety: rule.fix!.safety, state: input.fix } : null,
       caseSeverity: input.severity ?? rule.severity,
     };

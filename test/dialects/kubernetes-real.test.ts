@@ -127,6 +127,26 @@ const EXPECTED: Record<string, Expected> = {
     read: { refused: /a Kubernetes manifest whose objects \(kind Memcached\) have no pod template: the operator or controller that reads them makes the workloads/ },
     why: "C5C3's operator turns this custom resource (image memcached:1.6, maxMemoryMB, threads ...) into a Deployment whose command line it decides: refused, not read as a manifest whose workloads start nothing (MC001 and 'starts: no' before)",
   },
+  'kubernetes/806-kubedb-docs-demo-v1.yaml': {
+    read: { refused: /a Kubernetes manifest whose objects \(kind Memcached\) have no pod template: the operator or controller that reads them makes the workloads/ },
+    why: "KubeDB's kind: Memcached names no image (its operator takes one from spec.version) and decides the command line: refused as an operator's resource, not as a manifest with no memcached (before)",
+  },
+  'helm/800-zammad-zammad-helm-values.yaml': {
+    read: { refused: /^a Helm values file of a chart mchard does not read/ },
+    why: "zammad's values name no memcached image: alone they are another chart's values; beside their Chart.yaml (test/cli/helm-chart.test.ts) they are read as Bitnami's chart 5.15.5",
+  },
+  'helm/801-zammad-zammad-helm-Chart.yaml': {
+    read: { refused: /^a Helm chart definition/ },
+    why: 'a Chart.yaml is no memcached configuration: it decides how the values beside it are read',
+  },
+  'helm/802-sentry-kubernetes-charts-values.yaml': {
+    read: { refused: /^a Helm values file of a chart mchard does not read/ },
+    why: "sentry's values alone; beside their Chart.yaml (test/cli/helm-chart.test.ts) helm does not install the subchart with them (sourcemaps.enabled: false)",
+  },
+  'helm/803-sentry-kubernetes-charts-Chart.yaml': {
+    read: { refused: /^a Helm chart definition/ },
+    why: 'a Chart.yaml is no memcached configuration: it decides whether and how the values beside it are used',
+  },
   'kubernetes/314-pbielak-mc-k8s-memcached.deployment.yaml': {
     read: 'kubernetes',
     argv: [],
