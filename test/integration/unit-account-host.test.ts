@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, ensureBuilt } from '../cli/helpers.js';
-import { accountAbsent, filesAreWholeDatabase } from '../../src/host.js';
+import { accountAbsent, filesAreWholeDatabase } from '../../src/system/accounts.js';
 
 const usable = process.getuid?.() === 0 && spawnSync('unshare', ['-m', 'true']).status === 0 && spawnSync('getent', ['passwd', 'root']).status === 0;
 if (!usable) console.warn('unit-account-host: skipped (needs root, unshare -m and getent)');
