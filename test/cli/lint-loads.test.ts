@@ -10,7 +10,7 @@
  * group, `fix --dry-run`), so a walk or a hook that saw nothing would fail.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { ROOT, TempDir } from './helpers.js';
 
@@ -94,7 +94,11 @@ describe('the group files of the bundle', () => {
     // 672 kB -> 680 kB for MC916 (this machine's start-up: the rule and its wiring, 3.3 kB; its model is worked
     // out only for a file under /etc or with --host-checks), the host unit's cheap path check (the reading
     // itself is in more.js) and closing note 8's other checks, measured with CPU pairs against the round's start.
-    expect(Object.values(metaOutputs).find((o) => o.file === 'mchard.js')!.bytes).toBeLessThan(680_000);
+    // 680 kB -> 676 kB, now measured on the file written (what a lint reads), not on esbuild's output: the
+    // build removes the comments esbuild kept (10.4 kB of the core; scripts/build.mjs withoutCommentLines),
+    // which made room for MC916's unit accounts and the Helm and CI-file detection of closing note 9.
+    expect(metaOutputs.find((o) => o.file === 'mchard.js')!.bytes).toBeGreaterThan(600_000);
+    expect(statSync(join(out, 'mchard.js')).size).toBeLessThan(676_000);
   });
 
   it('control: the audit group file holds the audit command and its readers', () => {
