@@ -35,7 +35,7 @@ import { locateInTree, type Located } from '../system/links.js';
 import { changeableBy } from '../system/changeable.js';
 import { FileLock, LockError, pidAlive } from './lock.js';
 import { BACKUP_SUFFIX, backupNames, isBackupName, tempName, tempOwner } from './names.js';
-import { aclWriterOf, applyXattrs, readXattrs, systemXattrTools, xattrDifferences, XattrError, type Xattrs, type XattrTools } from './xattrs.js';
+import { aclWriterOf, applyXattrs, inodeFlags, readXattrs, systemXattrTools, xattrDifferences, XattrError, type Xattrs, type XattrTools } from './xattrs.js';
 
 export { BACKUP_SUFFIX };
 
@@ -53,7 +53,16 @@ export class WriteError extends Error {
  * backup cannot be made: nothing can be written there, but the file can still be read and its findings
  * and the changes shown.
  */
-export class FolderRefusedError extends WriteError {}
+export class FolderRefusedError extends WriteError {
+  constructor(
+    path: string,
+    reason: string,
+    /** A few words for the "not written" line. */
+    readonly short = 'the folder takes no new file',
+  ) {
+    super(path, reason);
+  }
+}
 
 /** Which symbolic links mchard may follow to the file it writes. */
 export interface WriteScope {
@@ -72,6 +81,8 @@ export interface LockOptions extends WriteScope {
   onWait?: (message: string) => void;
   /** Why to stop waiting for another mchard now (a signal), or null. */
   cancelled?: () => string | null;
+  /** Test hook: the inode flags of a folder and a file (default: lsattr's; null: they cannot be read). */
+  inodeFlags?: (paths: readonly string[]) => string[] | null;
 }
 
 export interface SafeWriteOptions extends LockOptions {
@@ -122,6 +133,50 @@ function removeQuietly(path: string | null): void {
   } catch {
     // already gone
   }
+}
+
+/**
+ * Removes the files this write made (its temporary file, its backup) after a failure; says which could not
+ * be removed, and why, to be added to the failure's reason ("" when none is left), so the report never
+ * claims a folder is as it was when it is not.
+ */
+function removeMade(paths: readonly (string | null)[]): string {
+  const left: string[] = [];
+  for (const p of paths) {
+    if (!p) continue;
+    try {
+      unlinkSync(p);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') left.push(`${p} (${fsReason(e)})`);
+    }
+  }
+  return left.length ? `; mchard could not remove the file${left.length > 1 ? 's' : ''} it made: ${left.join(', ')}` : '';
+}
+
+/** A WriteError with `more` added to its reason. */
+function withMore(e: unknown, more: string): unknown {
+  if (!more || !(e instanceof WriteError)) return e;
+  return e instanceof FolderRefusedError ? new FolderRefusedError(e.path, e.reason + more, e.short) : new WriteError(e.path, e.reason + more);
+}
+
+/**
+ * Why the folder or the file refuses the replacement for good, or null: an append-only folder (chattr +a)
+ * takes new files but lets none be renamed or removed, so the rename would fail and the temporary file,
+ * backup and lock could not be removed again; an immutable one (+i) takes nothing; an immutable or
+ * append-only file cannot be replaced. Asked of lsattr before anything is made; null also when the flags
+ * cannot be read (the write then fails, if it does, with the kernel's reason).
+ */
+function flagsRefusal(dir: string, target: string, flagsOf = inodeFlags): { path: string; reason: string; short: string } | null {
+  const flags = flagsOf([dir, target]);
+  if (!flags) return null;
+  const [d, f] = flags;
+  if (d.includes('i')) return { path: dir, reason: 'the folder is immutable (chattr +i, lsattr -d shows it): no file can be made or replaced in it; nothing was written', short: 'the folder is immutable' };
+  if (d.includes('a')) {
+    return { path: dir, reason: 'the folder is append-only (chattr +a, lsattr -d shows it): a file in it can be added but never renamed or removed, so the file cannot be replaced and mchard makes nothing there; nothing was written', short: 'the folder is append-only' };
+  }
+  if (f.includes('i')) return { path: target, reason: 'the file is immutable (chattr +i, lsattr shows it): it cannot be replaced; nothing was written', short: 'the file is immutable' };
+  if (f.includes('a')) return { path: target, reason: 'the file is append-only (chattr +a, lsattr shows it): it cannot be replaced; nothing was written', short: 'the file is append-only' };
+  return null;
 }
 
 /** Where `path` leads, and whether a symbolic link on the way leaves the tree named on the command line. */
@@ -252,6 +307,8 @@ export async function lockForWrite(path: string, opts: LockOptions = {}): Promis
   const name = basename(c.target);
   let entry = locksByTarget.get(c.target);
   if (!entry) {
+    const refused = flagsRefusal(dir, c.target, opts.inodeFlags);
+    if (refused) throw new FolderRefusedError(refused.path, refused.reason, refused.short);
     let lock: FileLock;
     try {
       lock = await FileLock.acquire(dir, name, { timeoutMs: opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, onWait: opts.onWait, cancelled: opts.cancelled });
@@ -332,9 +389,9 @@ function makeTemp(path: string, dir: string, name: string, bytes: Uint8Array, me
     if (differ.length) throw new XattrError(`the new file's extended attributes differ from the original's (${differ.join(', ')})`);
   } catch (e) {
     closeSync(fd);
-    removeQuietly(temp);
-    if (e instanceof XattrError) throw new WriteError(path, `${e.message}; nothing was written`);
-    throw new WriteError(temp, `cannot ${stage} (${fsReason(e)}); the original is unchanged`);
+    const left = removeMade([temp]);
+    if (e instanceof XattrError) throw new WriteError(path, `${e.message}; nothing was written${left}`);
+    throw new WriteError(temp, `cannot ${stage} (${fsReason(e)}); the original is unchanged${left}`);
   }
   closeSync(fd);
   return temp;
@@ -525,8 +582,6 @@ async function writeHeld(held: HeldFile, scope: WriteScope, original: Uint8Array
     syncDir(dir);
     return { target, backup: placed?.backup ?? null, outsideTree: held.outsideTree };
   } catch (e) {
-    removeQuietly(temp);
-    if (placed?.created) removeQuietly(placed.backup);
-    throw e;
+    throw withMore(e, removeMade([temp, placed?.created ? placed.backup : null]));
   }
 }
