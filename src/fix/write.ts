@@ -26,13 +26,14 @@
  *   recognised and used as this run's backup.
  */
 import {
-  closeSync, constants, existsSync, fchmodSync, fchownSync, fstatSync, fsyncSync, linkSync, lstatSync, openSync, readdirSync, readSync, realpathSync, renameSync,
+  closeSync, constants, existsSync, fchmodSync, fchownSync, fstatSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, realpathSync, renameSync,
   unlinkSync, writeSync, type BigIntStats,
 } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { describeFsError, fileKind } from '../input.js';
 import { locateInTree, type Located } from '../system/links.js';
-import { changeableBy } from '../system/changeable.js';
+import { changeableBy, othersCreateIn } from '../system/changeable.js';
+import { createHash } from 'node:crypto';
 import { FileLock, LockError, pidAlive } from './lock.js';
 import { BACKUP_SUFFIX, backupNames, isBackupName, tempName, tempOwner } from './names.js';
 import { aclWriterOf, applyXattrs, inodeFlags, readXattrs, systemXattrTools, xattrDifferences, XattrError, type Xattrs, type XattrTools } from './xattrs.js';
@@ -292,6 +293,47 @@ interface LockEntry {
 const locksByTarget = new Map<string, LockEntry>();
 const heldByPath = new Map<string, HeldFile & { scope: WriteScope }>();
 
+/** Where root keeps the locks of files in folders other users can write (created 0700, root's alone). */
+export const PRIVATE_LOCK_DIR = '/run/mchard';
+
+/** `PRIVATE_LOCK_DIR` when it is (or now is) a folder only root can change, else null. */
+function privateLockDir(dir = PRIVATE_LOCK_DIR): string | null {
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return null;
+  }
+  try {
+    const st = lstatSync(dir);
+    if (!st.isDirectory() || st.uid !== 0 || (st.mode & 0o077) !== 0) return null;
+    return changeableBy(`${dir}/lock`, aclWriterOf) === null ? dir : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Where the lock of the file `name` in `dir` (`target`) goes: beside it, `.NAME.mchard-lock`; but for root,
+ * when another user can make new names in that folder (/tmp, a group's shared folder), in a folder only
+ * root can change, named after the file's path: another user could otherwise make the lock's name first
+ * (a lock naming a live process, or anything that is not one) and hold every fix of the file off. There a
+ * non-root mchard fixing the same file does not exclude root's (it locks beside the file); root's checks
+ * just before the rename still see any change it made. `lockDir` is for the tests.
+ */
+export function lockPlace(dir: string, name: string, target: string, lockDir = PRIVATE_LOCK_DIR): { dir: string; name: string } {
+  if (process.geteuid?.() !== 0) return { dir, name };
+  let shared: boolean;
+  try {
+    shared = othersCreateIn(dir, 0, aclWriterOf) !== null;
+  } catch {
+    // Who can write it is unknown (its ACL unreadable): as if others could.
+    shared = true;
+  }
+  if (!shared) return { dir, name };
+  const privateDir = privateLockDir(lockDir);
+  return privateDir ? { dir: privateDir, name: `file-${createHash('sha256').update(target).digest('hex').slice(0, 32)}` } : { dir, name };
+}
+
 /**
  * Checks `path` (checkWritable) and takes its lock, waiting for another mchard up to
  * `lockTimeoutMs`. Hold it from before reading the file until done with it (restart and rollback
@@ -310,12 +352,15 @@ export async function lockForWrite(path: string, opts: LockOptions = {}): Promis
     const refused = flagsRefusal(dir, c.target, opts.inodeFlags);
     if (refused) throw new FolderRefusedError(refused.path, refused.reason, refused.short);
     let lock: FileLock;
+    const place = lockPlace(dir, name, c.target);
     try {
-      lock = await FileLock.acquire(dir, name, { timeoutMs: opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, onWait: opts.onWait, cancelled: opts.cancelled });
+      lock = await FileLock.acquire(place.dir, place.name, { timeoutMs: opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, onWait: opts.onWait, cancelled: opts.cancelled });
     } catch (e) {
       if (e instanceof LockError) throw new WriteError(path, e.message);
+      if (place.dir !== dir) throw new WriteError(path, `cannot create its lock in ${place.dir} (${fsReason(e)}); the original is unchanged`);
       throw new FolderRefusedError(dir, `cannot create a file in this folder (${fsReason(e)}); the original is unchanged`);
     }
+    if (place.dir !== dir) removeStaleTemps(place.dir, place.name);
     entry = { lock, refs: 0 };
     locksByTarget.set(c.target, entry);
     removeStaleTemps(dir, name);

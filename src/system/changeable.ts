@@ -75,6 +75,23 @@ export function changeableBy(target: string, aclWriterOf: (dir: string, me: numb
   return null;
 }
 
+/**
+ * Who other than root and `me` can make new entries in the folder `dir` (a resolved path), or null: its
+ * owner, its group (when not root's or `me`'s private group), every user, or a user or group its ACL names.
+ * Such a user can make any name there first: a lock file, say. Throws when the folder cannot be looked at.
+ */
+export function othersCreateIn(dir: string, me: number, aclWriterOf: (dir: string, me: number) => string | null): string | null {
+  const st = lstatSync(dir);
+  if (st.uid !== 0 && st.uid !== me) return `uid ${st.uid} (its owner)`;
+  if (st.mode & 0o002) return 'every user';
+  if (st.mode & 0o020) {
+    if (st.gid !== 0 && !privateGroup(st.gid, me)) return `group ${st.gid}`;
+    const acl = aclWriterOf(dir, me);
+    if (acl) return `${acl} (its ACL)`;
+  }
+  return null;
+}
+
 /** The most symbolic links followed on the way to a file (the kernel's own limit is 40). */
 const MAX_LINKS = 40;
 
