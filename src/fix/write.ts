@@ -312,6 +312,27 @@ function privateLockDir(dir = PRIVATE_LOCK_DIR): string | null {
   }
 }
 
+/** Why the folder takes no new file (a byte written to a new file there fails), or null; nothing is left. */
+function refusesNewFiles(dir: string, name: string): string | null {
+  const probe = join(dir, tempName(name));
+  let fd: number;
+  try {
+    fd = openSync(probe, 'wx', 0o600);
+  } catch (e) {
+    return fsReason(e);
+  }
+  try {
+    writeSync(fd, '\n');
+    fsyncSync(fd);
+    return null;
+  } catch (e) {
+    return fsReason(e);
+  } finally {
+    closeSync(fd);
+    removeQuietly(probe);
+  }
+}
+
 /**
  * Where the lock of the file `name` in `dir` (`target`) goes: beside it, `.NAME.mchard-lock`; but for root,
  * when another user can make new names in that folder (/tmp, a group's shared folder), in a folder only
@@ -360,7 +381,16 @@ export async function lockForWrite(path: string, opts: LockOptions = {}): Promis
       if (place.dir !== dir) throw new WriteError(path, `cannot create its lock in ${place.dir} (${fsReason(e)}); the original is unchanged`);
       throw new FolderRefusedError(dir, `cannot create a file in this folder (${fsReason(e)}); the original is unchanged`);
     }
-    if (place.dir !== dir) removeStaleTemps(place.dir, place.name);
+    if (place.dir !== dir) {
+      removeStaleTemps(place.dir, place.name);
+      // The lock made elsewhere says nothing of the file's folder: whether it takes a new file (a full disk,
+      // a read-only mount) is asked as the lock beside it would have asked, with a byte written and removed.
+      const refusal = refusesNewFiles(dir, name);
+      if (refusal) {
+        lock.release();
+        throw new FolderRefusedError(dir, `cannot create a file in this folder (${refusal}); the original is unchanged`);
+      }
+    }
     entry = { lock, refs: 0 };
     locksByTarget.set(c.target, entry);
     removeStaleTemps(dir, name);
