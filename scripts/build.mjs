@@ -93,6 +93,10 @@ const GROUPS = [
       'src/audit/firewall/findings.ts',
       'src/suggest.ts',
       'src/json-error.ts',
+      // Who can change a file or folder (ACLs, pid files): fix and audit both ask; here, neither loads the other's group for it.
+      'src/fix/xattrs.ts',
+      'src/system/changeable.ts',
+      'src/system/pid-file.ts',
     ],
   },
   {

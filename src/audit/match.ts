@@ -1,10 +1,12 @@
 /**
  * Which configuration file would start a running process. In order: the file of the systemd unit that
  * runs it (decided by the caller); else, among the candidate files, the one whose argument vector equals
- * the process's; else the one whose `-P` pidfile holds its pid; else the one naming a TCP/UDP port or a
+ * the process's; else the one whose `-P` pidfile holds its pid, when no one but root and the file's
+ * memcached user can change that pid file (src/system/pid-file.ts); else the one naming a TCP/UDP port or a
  * unix socket the process holds.
  */
 import { readNamedHostFile } from '../input.js';
+import { pidFileDoubt } from '../system/pid-file.js';
 import type { HeldSocket } from '../system/sockets.js';
 import type { Expectation, FileMatch, ProcessInfo } from './types.js';
 
@@ -32,11 +34,20 @@ function sharedListeners(e: Expectation, held: readonly HeldSocket[]): number {
   return n;
 }
 
-export function matchProcess(p: ProcessInfo, held: readonly HeldSocket[], candidates: readonly Expectation[]): FileMatch | null {
+/**
+ * The file that would start process `p`, or null. `doubts` receives, for each pid file that names the
+ * process but that someone else than root and the file's memcached user could have written, why it was
+ * not counted (whoever can write it can make it name any process).
+ */
+export function matchProcess(p: ProcessInfo, held: readonly HeldSocket[], candidates: readonly Expectation[], doubts: string[] = []): FileMatch | null {
   const byArgv = candidates.find((e) => sameWords(e.words, p.words));
   if (byArgv) return { expectation: byArgv, method: 'argv' };
-  const byPid = candidates.find((e) => e.pidFile !== null && pidFileHolds(e.pidFile, p.pid));
-  if (byPid) return { expectation: byPid, method: 'pidfile' };
+  for (const e of candidates) {
+    if (e.pidFile === null || !pidFileHolds(e.pidFile, p.pid)) continue;
+    const doubt = pidFileDoubt(e.pidFile, e.runsAs);
+    if (doubt === null) return { expectation: e, method: 'pidfile' };
+    doubts.push(`${e.pidFile}, the -P pid file of ${e.path}, holds its pid, but ${doubt}`);
+  }
   let best: Expectation | null = null;
   let bestCount = 0;
   for (const e of candidates) {

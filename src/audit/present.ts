@@ -16,6 +16,19 @@ export function shown(text: string): string {
 
 export const NO_MATCH_NOTE = 'no configuration file matches: audited on its argument vector alone (no drift check)';
 
+/**
+ * Which file started the process is unknown: a pid file named it, but others can write that pid file.
+ * Says why, and what would decide it.
+ */
+export function unknownMatchNote(doubts: readonly string[]): string {
+  return `unknown: ${doubts.join('; ')}; whoever can change a pid file can make it name any process, so it is not counted. A pid file only root and the service's user can change (in folders only they can change), the systemd unit that runs the process, an argument vector equal to a file's, or a port or socket it holds would decide it. Audited on its argument vector alone (no drift check)`;
+}
+
+/** What the output says of the file of a process that matched none. */
+function noMatchNote(a: ProcessAudit): string {
+  return a.matchDoubts.length ? unknownMatchNote(a.matchDoubts) : NO_MATCH_NOTE;
+}
+
 const METHOD_TEXT = {
   'systemd-unit': 'the systemd unit that runs it',
   argv: 'the same argument vector',
@@ -68,7 +81,7 @@ export function auditRecord(a: ProcessAudit) {
     firewallSuggestion: a.suggestion,
     systemdIpFilter: unitFilterRecord(a),
     file: a.match ? { path: a.match.expectation.path, dialect: a.match.expectation.dialect, method: a.match.method } : null,
-    ...(a.match ? {} : { note: NO_MATCH_NOTE }),
+    ...(a.match ? {} : { note: noMatchNote(a) }),
     probes: a.probes,
   };
 }
@@ -118,7 +131,7 @@ export function auditSummaryText(audits: readonly ProcessAudit[]): string {
       lines.push(`${i === 0 ? '  listens on: ' : '              '}${shown(key)}${shown(beside)}`);
       if (fw && (fw.verdict === 'unknown' || fw.verdict === 'closed')) lines.push(`                ${shown(fw.reason)}`);
     });
-    lines.push(a.match ? `  file: ${shown(a.match.expectation.path)} (matched by ${METHOD_TEXT[a.match.method]})` : `  file: ${NO_MATCH_NOTE}`);
+    lines.push(a.match ? `  file: ${shown(a.match.expectation.path)} (matched by ${METHOD_TEXT[a.match.method]})` : `  file: ${visible(shorten(noMatchNote(a), 2000, 1500))}`);
     for (const r of a.probes ?? []) {
       lines.push(`  probe ${shown(r.socket)}${r.probed ? ` at ${r.target}` : ''}: ${r.reply !== null ? `"${shown(r.reply)}"` : shown(r.error ?? 'no reply')}`);
     }

@@ -72,6 +72,11 @@ export interface ProcessAudit {
   /** Why the process's sockets could not be read (then `held` is empty, and says nothing): null when they were. */
   heldUnreadable: string | null;
   match: FileMatch | null;
+  /**
+   * With no match: each pid file that named the process but that others than root and the file's user can
+   * change, and why (then which file started the process is unknown, not "none").
+   */
+  matchDoubts: string[];
   probes: ProbeResult[] | null;
   /** The memcached version of the process's binary, and where it came from (nothing is run). */
   version: VersionReport;
@@ -228,6 +233,7 @@ export async function auditProcesses(req: AuditRequest): Promise<AuditOutcome> {
   async function auditOne(p: ProcessInfo): Promise<ProcessAudit> {
     const { held, unreadable: heldUnreadable } = readProcessSockets(p.pid, proc);
     let match: FileMatch | null = null;
+    const matchDoubts: string[] = [];
     const unitFile = p.unit ? unitConfigFile(p.unit, req.etc, req.unitDirs) : null;
     if (unitFile) {
       try {
@@ -239,7 +245,7 @@ export async function auditProcesses(req: AuditRequest): Promise<AuditOutcome> {
         errors.push(e);
       }
     } else {
-      match = matchProcess(p, held, candidates);
+      match = matchProcess(p, held, candidates, matchDoubts);
     }
     // A process in another network namespace: its interfaces, read from /proc/PID/net, once per namespace.
     const net = p.namespaces.net;
@@ -277,6 +283,6 @@ export async function auditProcesses(req: AuditRequest): Promise<AuditOutcome> {
     });
     const pairs = (firewall ?? []).map((f) => ({ socket: held.find((s): s is NetSocket => s.transport !== 'unix' && socketKey(s) === f.socket)!, firewall: f }));
     const suggestion = suggestRules(pairs, req.allow ?? base.trustedNetworks, p.pid);
-    return { path, process: p, held, heldUnreadable, match, probes, version: versionReport, networks, firewall, suggestion, unitFilter, config: result.config, findings: result.findings };
+    return { path, process: p, held, heldUnreadable, match, matchDoubts: match ? [] : matchDoubts, probes, version: versionReport, networks, firewall, suggestion, unitFilter, config: result.config, findings: result.findings };
   }
 }

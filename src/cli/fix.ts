@@ -596,7 +596,7 @@ async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Int
     if (s.cannotWrite) {
       io.err(`mchard: ${visible(s.cannotWrite.message)}; not fixed\n`);
       status = 2;
-      notWritten(s, 'not-written', `cannot write: ${s.cannotWrite.reason}`, 'the folder takes no new file');
+      notWritten(s, 'not-written', `cannot write: ${s.cannotWrite.reason}`, s.cannotWrite.short);
       continue;
     }
     if (!values.yes) {

@@ -26,16 +26,17 @@
  *   recognised and used as this run's backup.
  */
 import {
-  closeSync, constants, existsSync, fchmodSync, fchownSync, fstatSync, fsyncSync, linkSync, lstatSync, openSync, readdirSync, readSync, realpathSync, renameSync,
+  closeSync, constants, existsSync, fchmodSync, fchownSync, fstatSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, realpathSync, renameSync,
   unlinkSync, writeSync, type BigIntStats,
 } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { describeFsError, fileKind } from '../input.js';
 import { locateInTree, type Located } from '../system/links.js';
-import { changeableBy } from '../system/changeable.js';
+import { changeableBy, othersCreateIn } from '../system/changeable.js';
+import { createHash } from 'node:crypto';
 import { FileLock, LockError, pidAlive } from './lock.js';
 import { BACKUP_SUFFIX, backupNames, isBackupName, tempName, tempOwner } from './names.js';
-import { aclWriterOf, applyXattrs, readXattrs, systemXattrTools, xattrDifferences, XattrError, type Xattrs, type XattrTools } from './xattrs.js';
+import { aclWriterOf, applyXattrs, inodeFlags, readXattrs, systemXattrTools, xattrDifferences, XattrError, type Xattrs, type XattrTools } from './xattrs.js';
 
 export { BACKUP_SUFFIX };
 
@@ -53,7 +54,16 @@ export class WriteError extends Error {
  * backup cannot be made: nothing can be written there, but the file can still be read and its findings
  * and the changes shown.
  */
-export class FolderRefusedError extends WriteError {}
+export class FolderRefusedError extends WriteError {
+  constructor(
+    path: string,
+    reason: string,
+    /** A few words for the "not written" line. */
+    readonly short = 'the folder takes no new file',
+  ) {
+    super(path, reason);
+  }
+}
 
 /** Which symbolic links mchard may follow to the file it writes. */
 export interface WriteScope {
@@ -72,6 +82,8 @@ export interface LockOptions extends WriteScope {
   onWait?: (message: string) => void;
   /** Why to stop waiting for another mchard now (a signal), or null. */
   cancelled?: () => string | null;
+  /** Test hook: the inode flags of a folder and a file (default: lsattr's; null: they cannot be read). */
+  inodeFlags?: (paths: readonly string[]) => string[] | null;
 }
 
 export interface SafeWriteOptions extends LockOptions {
@@ -122,6 +134,50 @@ function removeQuietly(path: string | null): void {
   } catch {
     // already gone
   }
+}
+
+/**
+ * Removes the files this write made (its temporary file, its backup) after a failure; says which could not
+ * be removed, and why, to be added to the failure's reason ("" when none is left), so the report never
+ * claims a folder is as it was when it is not.
+ */
+function removeMade(paths: readonly (string | null)[]): string {
+  const left: string[] = [];
+  for (const p of paths) {
+    if (!p) continue;
+    try {
+      unlinkSync(p);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') left.push(`${p} (${fsReason(e)})`);
+    }
+  }
+  return left.length ? `; mchard could not remove the file${left.length > 1 ? 's' : ''} it made: ${left.join(', ')}` : '';
+}
+
+/** A WriteError with `more` added to its reason. */
+function withMore(e: unknown, more: string): unknown {
+  if (!more || !(e instanceof WriteError)) return e;
+  return e instanceof FolderRefusedError ? new FolderRefusedError(e.path, e.reason + more, e.short) : new WriteError(e.path, e.reason + more);
+}
+
+/**
+ * Why the folder or the file refuses the replacement for good, or null: an append-only folder (chattr +a)
+ * takes new files but lets none be renamed or removed, so the rename would fail and the temporary file,
+ * backup and lock could not be removed again; an immutable one (+i) takes nothing; an immutable or
+ * append-only file cannot be replaced. Asked of lsattr before anything is made; null also when the flags
+ * cannot be read (the write then fails, if it does, with the kernel's reason).
+ */
+function flagsRefusal(dir: string, target: string, flagsOf = inodeFlags): { path: string; reason: string; short: string } | null {
+  const flags = flagsOf([dir, target]);
+  if (!flags) return null;
+  const [d, f] = flags;
+  if (d.includes('i')) return { path: dir, reason: 'the folder is immutable (chattr +i, lsattr -d shows it): no file can be made or replaced in it; nothing was written', short: 'the folder is immutable' };
+  if (d.includes('a')) {
+    return { path: dir, reason: 'the folder is append-only (chattr +a, lsattr -d shows it): a file in it can be added but never renamed or removed, so the file cannot be replaced and mchard makes nothing there; nothing was written', short: 'the folder is append-only' };
+  }
+  if (f.includes('i')) return { path: target, reason: 'the file is immutable (chattr +i, lsattr shows it): it cannot be replaced; nothing was written', short: 'the file is immutable' };
+  if (f.includes('a')) return { path: target, reason: 'the file is append-only (chattr +a, lsattr shows it): it cannot be replaced; nothing was written', short: 'the file is append-only' };
+  return null;
 }
 
 /** Where `path` leads, and whether a symbolic link on the way leaves the tree named on the command line. */
@@ -237,6 +293,68 @@ interface LockEntry {
 const locksByTarget = new Map<string, LockEntry>();
 const heldByPath = new Map<string, HeldFile & { scope: WriteScope }>();
 
+/** Where root keeps the locks of files in folders other users can write (created 0700, root's alone). */
+export const PRIVATE_LOCK_DIR = '/run/mchard';
+
+/** `PRIVATE_LOCK_DIR` when it is (or now is) a folder only root can change, else null. */
+function privateLockDir(dir = PRIVATE_LOCK_DIR): string | null {
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return null;
+  }
+  try {
+    const st = lstatSync(dir);
+    if (!st.isDirectory() || st.uid !== 0 || (st.mode & 0o077) !== 0) return null;
+    return changeableBy(`${dir}/lock`, aclWriterOf) === null ? dir : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Why the folder takes no new file (a byte written to a new file there fails), or null; nothing is left. */
+function refusesNewFiles(dir: string, name: string): string | null {
+  const probe = join(dir, tempName(name));
+  let fd: number;
+  try {
+    fd = openSync(probe, 'wx', 0o600);
+  } catch (e) {
+    return fsReason(e);
+  }
+  try {
+    writeSync(fd, '\n');
+    fsyncSync(fd);
+    return null;
+  } catch (e) {
+    return fsReason(e);
+  } finally {
+    closeSync(fd);
+    removeQuietly(probe);
+  }
+}
+
+/**
+ * Where the lock of the file `name` in `dir` (`target`) goes: beside it, `.NAME.mchard-lock`; but for root,
+ * when another user can make new names in that folder (/tmp, a group's shared folder), in a folder only
+ * root can change, named after the file's path: another user could otherwise make the lock's name first
+ * (a lock naming a live process, or anything that is not one) and hold every fix of the file off. There a
+ * non-root mchard fixing the same file does not exclude root's (it locks beside the file); root's checks
+ * just before the rename still see any change it made. `lockDir` is for the tests.
+ */
+export function lockPlace(dir: string, name: string, target: string, lockDir = PRIVATE_LOCK_DIR): { dir: string; name: string } {
+  if (process.geteuid?.() !== 0) return { dir, name };
+  let shared: boolean;
+  try {
+    shared = othersCreateIn(dir, 0, aclWriterOf) !== null;
+  } catch {
+    // Who can write it is unknown (its ACL unreadable): as if others could.
+    shared = true;
+  }
+  if (!shared) return { dir, name };
+  const privateDir = privateLockDir(lockDir);
+  return privateDir ? { dir: privateDir, name: `file-${createHash('sha256').update(target).digest('hex').slice(0, 32)}` } : { dir, name };
+}
+
 /**
  * Checks `path` (checkWritable) and takes its lock, waiting for another mchard up to
  * `lockTimeoutMs`. Hold it from before reading the file until done with it (restart and rollback
@@ -252,12 +370,26 @@ export async function lockForWrite(path: string, opts: LockOptions = {}): Promis
   const name = basename(c.target);
   let entry = locksByTarget.get(c.target);
   if (!entry) {
+    const refused = flagsRefusal(dir, c.target, opts.inodeFlags);
+    if (refused) throw new FolderRefusedError(refused.path, refused.reason, refused.short);
     let lock: FileLock;
+    const place = lockPlace(dir, name, c.target);
     try {
-      lock = await FileLock.acquire(dir, name, { timeoutMs: opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, onWait: opts.onWait, cancelled: opts.cancelled });
+      lock = await FileLock.acquire(place.dir, place.name, { timeoutMs: opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, onWait: opts.onWait, cancelled: opts.cancelled });
     } catch (e) {
       if (e instanceof LockError) throw new WriteError(path, e.message);
+      if (place.dir !== dir) throw new WriteError(path, `cannot create its lock in ${place.dir} (${fsReason(e)}); the original is unchanged`);
       throw new FolderRefusedError(dir, `cannot create a file in this folder (${fsReason(e)}); the original is unchanged`);
+    }
+    if (place.dir !== dir) {
+      removeStaleTemps(place.dir, place.name);
+      // The lock made elsewhere says nothing of the file's folder: whether it takes a new file (a full disk,
+      // a read-only mount) is asked as the lock beside it would have asked, with a byte written and removed.
+      const refusal = refusesNewFiles(dir, name);
+      if (refusal) {
+        lock.release();
+        throw new FolderRefusedError(dir, `cannot create a file in this folder (${refusal}); the original is unchanged`);
+      }
     }
     entry = { lock, refs: 0 };
     locksByTarget.set(c.target, entry);
@@ -332,9 +464,9 @@ function makeTemp(path: string, dir: string, name: string, bytes: Uint8Array, me
     if (differ.length) throw new XattrError(`the new file's extended attributes differ from the original's (${differ.join(', ')})`);
   } catch (e) {
     closeSync(fd);
-    removeQuietly(temp);
-    if (e instanceof XattrError) throw new WriteError(path, `${e.message}; nothing was written`);
-    throw new WriteError(temp, `cannot ${stage} (${fsReason(e)}); the original is unchanged`);
+    const left = removeMade([temp]);
+    if (e instanceof XattrError) throw new WriteError(path, `${e.message}; nothing was written${left}`);
+    throw new WriteError(temp, `cannot ${stage} (${fsReason(e)}); the original is unchanged${left}`);
   }
   closeSync(fd);
   return temp;
@@ -525,8 +657,6 @@ async function writeHeld(held: HeldFile, scope: WriteScope, original: Uint8Array
     syncDir(dir);
     return { target, backup: placed?.backup ?? null, outsideTree: held.outsideTree };
   } catch (e) {
-    removeQuietly(temp);
-    if (placed?.created) removeQuietly(placed.backup);
-    throw e;
+    throw withMore(e, removeMade([temp, placed?.created ? placed.backup : null]));
   }
 }

@@ -178,3 +178,30 @@ export function aclWriter(acl: Buffer | null, me: number): string | null {
 export function aclWriterOf(path: string, me = 0): string | null {
   return aclWriter(accessAcl(path), me);
 }
+
+let lsattr: string | null | undefined;
+
+/**
+ * The inode flags of each of `paths` as lsattr shows them (`-----a--------e-------`), or null when they
+ * cannot be read: lsattr is not at its system path (package e2fsprogs), or the file system keeps no such
+ * flags (tmpfs before Linux 6.0, some overlays). Run as getfattr is: fixed path, no shell, fixed environment.
+ */
+export function inodeFlags(paths: readonly string[]): string[] | null {
+  if (lsattr === undefined) lsattr = findProgram('lsattr');
+  if (lsattr === null) return null;
+  const r = run(lsattr, ['-d', '--', ...paths]);
+  if (r.error || r.status !== 0) return null;
+  // One line per path, "FLAGS PATH": each line is checked to name the path asked, so a name holding a line
+  // break cannot shift the next one.
+  const out: string[] = [];
+  let at = 0;
+  for (const p of paths) {
+    const sp = r.stdout.indexOf(' ', at);
+    const flags = sp === -1 ? '' : r.stdout.slice(at, sp);
+    const rest = ` ${p}\n`;
+    if (!/^[-A-Za-z]{1,64}$/.test(flags) || r.stdout.slice(sp, sp + rest.length) !== rest) return null;
+    out.push(flags);
+    at = sp + rest.length;
+  }
+  return out;
+}

@@ -30,6 +30,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding } from '../engine/types.js';
 import type { FixPlan } from '../fix/plan.js';
 import { VERSION } from '../version.js';
+import { visible, visibleBlock } from '../report/visible.js';
 import { lintDocument, type DocumentLint, type DocumentPlace } from './analysis.js';
 import { diagnosticsOf, findingRange, isFindingData } from './diagnostics.js';
 import { fixDescription, fixSafety, planFindingFix, planSafeFixes, textEdits } from './fixes.js';
@@ -113,8 +114,16 @@ export function baselineFor(given: string | null | undefined, params: { initiali
 
 export function startServer(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, options: ServerOptions = {}): Connection {
   const connection = createConnection(input, output);
+  // The editor's log and its message boxes show what they are sent, and an editor's output panel is often
+  // a terminal's emulation: every line sent there is escaped as the CLI's output is (a document's path, a
+  // lint's failure and a stack quote text from outside). Stacks keep their line breaks.
+  const log = {
+    log: (s: string) => connection.console.log(visibleBlock(s)),
+    info: (s: string) => connection.console.info(visibleBlock(s)),
+    error: (s: string) => connection.console.error(visibleBlock(s)),
+  };
   // Whatever writes to the console (a library's warning) goes to the client's log: standard output is the protocol's.
-  const toLog = (...args: unknown[]) => connection.console.log(format(...args));
+  const toLog = (...args: unknown[]) => log.log(format(...args));
   console.log = console.info = console.debug = console.warn = console.error = toLog;
 
   const documents = new TextDocuments(TextDocument);
@@ -138,7 +147,7 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
   };
   const logFailure = (what: string, e: unknown) => {
     try {
-      connection.console.error(`mchard: ${what}: ${(e as Error)?.stack ?? String(e)}`);
+      log.error(`mchard: ${visible(what)}: ${(e as Error)?.stack ?? String(e)}`);
     } catch {
       // The connection is gone: nobody is left to tell.
     }
@@ -146,7 +155,7 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
   // A notification (window/showMessage), not showWarningMessage's request: every client handles it, and
   // nothing waits for an answer.
   const warn = (message: string) => {
-    connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message }).catch((e) => logFailure('showing a message', e));
+    connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: visible(message) }).catch((e) => logFailure('showing a message', e));
   };
   // A promise nobody awaited that fails is a bug to log, not a reason to end the server (Node.js's default).
   process.on('unhandledRejection', (e) => logFailure('unexpected failure', e));
@@ -169,7 +178,7 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
       if (states.get(doc.uri) !== st || documents.get(doc.uri)?.version !== version) return undefined;
       st.lint = lint;
       st.actions.clear();
-      if (lint.outcome === 'failed') connection.console.error(`mchard: ${doc.uri}: internal error: ${lint.problem}`);
+      if (lint.outcome === 'failed') log.error(`mchard: ${visible(doc.uri)}: internal error: ${visible(lint.problem)}`);
       await connection.sendDiagnostics({ uri: doc.uri, version, diagnostics: diagnosticsOf(doc, lint) });
       return lint;
     })()
@@ -212,7 +221,7 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
   });
 
   connection.onInitialized(() => {
-    connection.console.info(`mchard ${VERSION} language server`);
+    log.info(`mchard ${VERSION} language server`);
     // An edited .mchardrc changes every open document's findings.
     if (watchConfig) {
       // So is the baseline (mchard lint --update-baseline rewrites it).

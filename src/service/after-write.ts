@@ -130,6 +130,12 @@ export async function afterWrite(f: ServiceFile, o: AfterWriteOptions): Promise<
   if (!('target' in t)) return t.report;
   const { target } = t;
   const state = await serviceState(target, o.machine, pidFilesOf(f.before));
+  if (state.unknown) {
+    // Not restarted: its verification could not tell the service's memcached from another.
+    const reason = `${state.unknown}; restart ${target.label} yourself to load the fixed ${f.path}`;
+    o.say(`not restarted: ${visible(reason)}\n`);
+    return notRestarted(target.label, reason);
+  }
   // A signal after the write and before any question: restartService puts the original back (with
   // --yes/--restart); after a "yes" at the write question the next question is simply not asked.
   if (o.interrupts?.stopped && o.decision === 'ask') {
@@ -154,6 +160,11 @@ export async function afterUnchanged(f: ServiceFile, o: AfterWriteOptions, dryRu
   if (!('target' in t)) return null;
   const { target } = t;
   const state = await serviceState(target, o.machine, pidFilesOf(f.before));
+  if (state.unknown) {
+    const reason = `whether it runs ${f.path} as it is now is unknown: ${state.unknown}`;
+    o.say(`not restarted: ${visible(target.label)}: ${visible(reason)}\n`);
+    return notRestarted(target.label, reason);
+  }
   if (state.pid === null) return null;
   const drift = await runningDrift({ path: f.path, dialect: f.dialect, model: f.before, exact: f.exact }, state.pid, o.machine);
   if (!drift) return null;

@@ -36,6 +36,18 @@ export interface ServiceState {
   activeState: string | null;
   /** The service has stopped for good: nothing will start it again without being asked. */
   down: boolean;
+  /**
+   * SysV and OpenRC: set when no pid file that counts names a live memcached but one that does not count
+   * does (someone other than root and the service's user can change it): which process is the service, and
+   * whether it runs, is then unknown, and this says why.
+   */
+  unknown?: string;
+}
+
+/** Pid files beside the service manager's, and the user the service's memcached runs as (who may write them). */
+export interface PidFileSource {
+  pidFiles: readonly string[];
+  user: string | null;
 }
 
 function parsePid(text: string | null): number | null {
@@ -52,9 +64,11 @@ function liveMemcached(pid: number | null, m: Machine): number | null {
 
 /**
  * Which process is the service now. systemd: `systemctl show -p ActiveState,MainPID`. SysV and OpenRC: the
- * first pid file (the script's, then `extraPidFiles` such as the file's own `-P`) naming a live memcached.
+ * first pid file (the script's, then `extra.pidFiles` such as the file's own `-P`) naming a live memcached,
+ * of those no one but root and the service's user can change (another user's pid file in /tmp can name
+ * their own memcached, which a restart's verification or a drift check would then take for the service).
  */
-export async function serviceState(t: ServiceTarget, m: Machine, extraPidFiles: readonly string[] = []): Promise<ServiceState> {
+export async function serviceState(t: ServiceTarget, m: Machine, extra: PidFileSource = { pidFiles: [], user: null }): Promise<ServiceState> {
   if (t.manager === 'systemd') {
     const r = await m.runner.run('systemctl', ['show', '--property=ActiveState,MainPID', t.name], { timeoutMs: 15_000 });
     const props = new Map(r.stdout.split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] as const));
@@ -62,9 +76,21 @@ export async function serviceState(t: ServiceTarget, m: Machine, extraPidFiles: 
     const pid = activeState === 'active' ? liveMemcached(parsePid(props.get('MainPID') ?? null), m) : null;
     return { pid, activeState, down: activeState === 'failed' || activeState === 'inactive' };
   }
-  for (const file of [...t.pidFiles, ...extraPidFiles]) {
+  const doubts: string[] = [];
+  for (const file of [...t.pidFiles, ...extra.pidFiles]) {
     const pid = liveMemcached(parsePid(m.readText(file)), m);
-    if (pid !== null) return { pid, activeState: null, down: false };
+    if (pid === null) continue;
+    const doubt = m.pidFileDoubt(file, extra.user);
+    if (doubt === null) return { pid, activeState: null, down: false };
+    doubts.push(`${file} names memcached pid ${pid}, but ${doubt}`);
+  }
+  if (doubts.length) {
+    return {
+      pid: null,
+      activeState: null,
+      down: false,
+      unknown: `which process is ${t.label} is unknown: ${doubts.join('; ')}; whoever can change a pid file can make it name any process (a pid file only root and the service's user can change would decide it)`,
+    };
   }
   return { pid: null, activeState: null, down: true };
 }

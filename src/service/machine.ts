@@ -9,6 +9,7 @@ import { processSockets, type HeldSocket } from '../system/sockets.js';
 import { execaRunner, type CommandRunner } from './runner.js';
 import { systemProgram } from '../system/trusted-path.js';
 import { readRegularFile } from '../input.js';
+import { pidFileDoubt } from '../system/pid-file.js';
 import { effectiveUid, parseCmdline, passwdNames } from '../audit/processes.js';
 
 export interface Machine {
@@ -16,6 +17,11 @@ export interface Machine {
   exists(path: string): boolean;
   /** A regular file's text (not through a link, at most 64 MiB), or null when it cannot be read so. */
   readText(path: string): string | null;
+  /**
+   * Why the pid file at `path` cannot tell which process is the service whose memcached runs as `user`
+   * (someone other than root and that user can change it: src/system/pid-file.ts), or null when it can.
+   */
+  pidFileDoubt(path: string, user: string | null): string | null;
   /** The names in a folder (empty when unreadable). */
   list(dir: string): string[];
   /** The full path of a service manager's program in the system folders (root's alone; never PATH's), or null. */
@@ -50,6 +56,7 @@ export function realMachine(runner: CommandRunner = execaRunner): Machine {
         return null;
       }
     },
+    pidFileDoubt: (path, user) => pidFileDoubt(path, user),
     list: (dir) => {
       try {
         return readdirSync(dir);

@@ -16,7 +16,7 @@ import type { MemcachedModel } from '../memcached/model.js';
 import { safeWrite, WriteError } from '../fix/write.js';
 import type { Guard, Interrupts, StopSignal } from '../fix/interrupt.js';
 import { listenerKey } from '../system/sockets.js';
-import { debianLogfile, errorExcerpt, errorSource, runServiceCommand, serviceCommand, serviceState, type ServiceAction, type ServiceState } from './control.js';
+import { debianLogfile, errorExcerpt, errorSource, runServiceCommand, serviceCommand, serviceState, type PidFileSource, type ServiceAction, type ServiceState } from './control.js';
 import type { Machine } from './machine.js';
 import type { Progress } from './progress.js';
 import { outputOf, shown, type CommandResult } from './runner.js';
@@ -72,10 +72,13 @@ const defaultRestore = async (path: string, current: Uint8Array, original: Uint8
   await safeWrite(path, current, original, { backup: false });
 };
 
-/** The pid file the configuration asks memcached to write (`-P`), where the service manager may not know it. */
-export function pidFilesOf(model: MemcachedModel): string[] {
+/**
+ * The pid file the configuration asks memcached to write (`-P`), where the service manager may not know
+ * it, and the user memcached runs as (who writes it, and may change it).
+ */
+export function pidFilesOf(model: MemcachedModel): PidFileSource {
   const p = model.applied.settings.pidFile;
-  return p ? [p] : [];
+  return { pidFiles: p ? [p] : [], user: model.runsAsKnown.known ? model.runsAsKnown.value : null };
 }
 
 function commandProblem(r: CommandResult): string {

@@ -87,7 +87,7 @@ export async function verifyService(t: ServiceTarget, model: MemcachedModel, m: 
   const pollMs = opts.pollMs ?? 200;
   const graceMs = opts.graceMs ?? 2000;
   const s = model.applied.settings;
-  const extraPidFiles = s.pidFile ? [s.pidFile] : [];
+  const extraPidFiles = { pidFiles: s.pidFile ? [s.pidFile] : [], user: model.runsAsKnown.known ? model.runsAsKnown.value : null };
   const { listeners: expected, problems: resolveProblems } = await expectedListeners(model, m);
   const done = (ok: boolean, pid: number | null, passed: string[], problems: string[], cancelled = false): VerifyResult => ({
     ok,
@@ -105,6 +105,8 @@ export async function verifyService(t: ServiceTarget, model: MemcachedModel, m: 
   for (;;) {
     if (opts.cancelled?.()) return stop();
     const state = await serviceState(t, m, extraPidFiles);
+    // A pid file others can change names a memcached: which process is the service cannot be told.
+    if (state.unknown) return done(false, null, [], [state.unknown]);
     if (state.pid !== null && state.pid === opts.oldPid) {
       last = `the service is still the process from before the restart (pid ${state.pid})`;
       downSince = null;

@@ -1,9 +1,11 @@
 /**
  * Who besides root and this process's user can change the folders on the way to a file fix writes
- * (changeableBy), and whether a group is a user's own (privateGroup). Used by fix alone (src/fix/write.ts),
- * so kept out of trusted-path.ts, which every lint loads.
+ * (changeableBy); who besides root and a service's user can change a file it wrote, such as a pid file
+ * (fileChangeableBy); whether a group is a user's own (privateGroup). Used by fix, audit and the service
+ * code, so kept out of trusted-path.ts, which every lint loads.
  */
-import { lstatSync, readFileSync } from 'node:fs';
+import { lstatSync, readFileSync, readlinkSync, type Stats } from 'node:fs';
+import { dirname } from 'node:path';
 
 /**
  * Whether `gid` is the private group of user `uid` (not root): the group of that user alone, as a user
@@ -33,33 +35,112 @@ export function privateGroup(gid: number, uid: number, files = { passwd: '/etc/p
 }
 
 /**
+ * Why a user other than root and `me` could change the folder `dir` (whose lstat is `st`) so that its entry
+ * `child` names something else, or null. A folder's owner and, for a group-writable folder, its group can
+ * rename its entries (a folder for a symbolic link); every user can, in a folder every user can write,
+ * unless it is sticky (/tmp) and the entry is root's or `me`'s (or the entry is the last on the way, `last`:
+ * the caller checks it itself).
+ */
+function folderChangeableBy(dir: string, st: Stats, child: string, last: boolean, me: number, aclWriterOf: (dir: string, me: number) => string | null): string | null {
+  const ours = (uid: number) => uid === 0 || uid === me;
+  if (!ours(st.uid)) return `${dir} can be changed by uid ${st.uid} (its owner)`;
+  const byGroup = (st.mode & 0o020) !== 0 && st.gid !== 0 && !privateGroup(st.gid, me);
+  const byAll = (st.mode & 0o002) !== 0;
+  // With an ACL the group bits of the mode are its mask: write there may be a named user's or group's
+  // (setfacl -m u:deploy:rwx), not the owning group's. Asked only of such a folder (rare: /etc is 0755).
+  const byAcl = !byGroup && !byAll && (st.mode & 0o020) !== 0 ? aclWriterOf(dir, me) : null;
+  if (byGroup || byAll || byAcl) {
+    const sticky = (st.mode & 0o1000) !== 0;
+    if (!sticky || !(last || ours(lstatSync(child).uid))) return byAll ? `${dir} can be changed by every user` : byAcl ? `${dir} can be changed by ${byAcl} (its ACL)` : `${dir} can be changed by group ${st.gid}`;
+  }
+  return null;
+}
+
+/**
  * Why another user could re-point `target` (a resolved path, no links left in it) while this process writes
  * it, or null: the first folder on the way that a user other than root and this process's can change, and
- * who. A folder's owner and, for a group-writable folder, its group can rename its entries (a folder for
- * a symbolic link); every user can, in a folder every user can write, unless it is sticky (/tmp) and the
- * entry in it is root's or this process's user's (in the file's own folder the file itself is checked by
- * the writer: the folder stays where it is).
+ * who (folderChangeableBy; in the file's own folder the file itself is checked by the writer: the folder
+ * stays where it is).
  */
 export function changeableBy(target: string, aclWriterOf: (dir: string, me: number) => string | null): string | null {
   const me = process.geteuid?.() ?? -1;
-  const ours = (uid: number) => uid === 0 || uid === me;
   const parts = target.split('/').filter((p) => p !== '');
   let dir = '/';
   for (let k = 0; k < parts.length; k++) {
     const child = dir === '/' ? `/${parts[k]}` : `${dir}/${parts[k]}`;
-    const st = lstatSync(dir);
-    if (!ours(st.uid)) return `${dir} can be changed by uid ${st.uid} (its owner)`;
-    const byGroup = (st.mode & 0o020) !== 0 && st.gid !== 0 && !privateGroup(st.gid, me);
-    const byAll = (st.mode & 0o002) !== 0;
-    // With an ACL the group bits of the mode are its mask: write there may be a named user's or group's
-    // (setfacl -m u:deploy:rwx), not the owning group's. Asked only of such a folder (rare: /etc is 0755).
-    const byAcl = !byGroup && !byAll && (st.mode & 0o020) !== 0 ? aclWriterOf(dir, me) : null;
-    if (byGroup || byAll || byAcl) {
-      const last = k === parts.length - 1;
-      const sticky = (st.mode & 0o1000) !== 0;
-      if (!sticky || !(last || ours(lstatSync(child).uid))) return byAll ? `${dir} can be changed by every user` : byAcl ? `${dir} can be changed by ${byAcl} (its ACL)` : `${dir} can be changed by group ${st.gid}`;
-    }
+    const why = folderChangeableBy(dir, lstatSync(dir), child, k === parts.length - 1, me, aclWriterOf);
+    if (why) return why;
     dir = child;
   }
   return null;
+}
+
+/**
+ * Who other than root and `me` can make new entries in the folder `dir` (a resolved path), or null: its
+ * owner, its group (when not root's or `me`'s private group), every user, or a user or group its ACL names.
+ * Such a user can make any name there first: a lock file, say. Throws when the folder cannot be looked at.
+ */
+export function othersCreateIn(dir: string, me: number, aclWriterOf: (dir: string, me: number) => string | null): string | null {
+  const st = lstatSync(dir);
+  if (st.uid !== 0 && st.uid !== me) return `uid ${st.uid} (its owner)`;
+  if (st.mode & 0o002) return 'every user';
+  if (st.mode & 0o020) {
+    if (st.gid !== 0 && !privateGroup(st.gid, me)) return `group ${st.gid}`;
+    const acl = aclWriterOf(dir, me);
+    if (acl) return `${acl} (its ACL)`;
+  }
+  return null;
+}
+
+/** The most symbolic links followed on the way to a file (the kernel's own limit is 40). */
+const MAX_LINKS = 40;
+
+/**
+ * Why a user other than root and `me` could write the regular file at `path` or put another file in its
+ * place, or null when none can: the file is root's or `me`'s, writable by no one else (its group only when
+ * that is root's or `me`'s private group, no ACL entry for anyone else), and every folder on the way,
+ * through each symbolic link followed one step at a time (a link's own folder decides where it points), is
+ * one only they can change (folderChangeableBy). The file itself must not be a link. Throws when a part of
+ * the way cannot be looked at (no such file, permission).
+ */
+export function fileChangeableBy(path: string, me: number, aclWriterOf: (path: string, me: number) => string | null): string | null {
+  const ours = (uid: number) => uid === 0 || uid === me;
+  let rest = path.split('/').filter((p) => p !== '' && p !== '.');
+  let dir = '/';
+  let links = 0;
+  while (rest.length > 0) {
+    const name = rest.shift()!;
+    if (name === '..') {
+      // `dir` holds no links, so its parent is the folder a `..` leads to.
+      dir = dirname(dir);
+      continue;
+    }
+    const child = dir === '/' ? `/${name}` : `${dir}/${name}`;
+    const last = rest.length === 0;
+    const why = folderChangeableBy(dir, lstatSync(dir), child, last, me, aclWriterOf);
+    if (why) return why;
+    const st = lstatSync(child);
+    if (st.isSymbolicLink()) {
+      if (last) return `${child} is a symbolic link`;
+      if (++links > MAX_LINKS) return `${path} leads through more than ${MAX_LINKS} symbolic links`;
+      const to = readlinkSync(child);
+      rest = [...to.split('/').filter((p) => p !== '' && p !== '.'), ...rest];
+      if (to.startsWith('/')) dir = '/';
+      continue;
+    }
+    if (last) {
+      if (!st.isFile()) return `${child} is not a regular file`;
+      if (!ours(st.uid)) return `uid ${st.uid} can write ${child} (its owner)`;
+      if (st.mode & 0o002) return `every user can write ${child} (mode ${(st.mode & 0o7777).toString(8).padStart(4, '0')})`;
+      if (st.mode & 0o020) {
+        if (st.gid !== 0 && !privateGroup(st.gid, me)) return `group ${st.gid} can write ${child} (mode ${(st.mode & 0o7777).toString(8).padStart(4, '0')})`;
+        const acl = aclWriterOf(child, me);
+        if (acl) return `${acl} can write ${child} (its ACL)`;
+      }
+      return null;
+    }
+    if (!st.isDirectory()) return `${child} is not a folder`;
+    dir = child;
+  }
+  return `${path} names a folder, not a file`;
 }

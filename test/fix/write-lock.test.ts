@@ -5,6 +5,7 @@
  * back. Concurrent `mchard fix` runs: test/integration/fix-concurrent.test.ts.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -159,5 +160,52 @@ describe('the lock', () => {
     await Promise.all(children.filter((c): c is ChildProcess => c !== null).map(exited));
     for (const s of seen) expect(s).toMatch(/^mchard-lock 1\npid \d+\n/);
     expect(spawnSync('ls', ['-A', dir], { encoding: 'utf8' }).stdout.trim()).toBe('memcached.conf');
+  });
+});
+
+describe('the lock of a file in a folder other users can write (root)', () => {
+  const isRoot = process.geteuid?.() === 0;
+  // Another user makes the lock's name first in a shared folder: a lock naming a live process (pid 1, its
+  // real start time), or one from "another host", is never broken, so root's every fix of /tmp/FILE waited
+  // and failed ("another mchard (pid 1) is fixing it"). Root's lock goes to /run/mchard instead.
+  (isRoot ? it : it.skip)('a lock another user planted beside the file does not hold root off; root locks in /run/mchard', async () => {
+    const { chmodSync, chownSync, lstatSync } = await import('node:fs');
+    chmodSync(dir, 0o1777);
+    const start1 = readFileSync('/proc/1/stat', 'utf8');
+    writeFileSync(LOCK(), identity(1, start1.slice(start1.lastIndexOf(')') + 2).split(' ')[19]));
+    chownSync(LOCK(), 65534, 65534);
+    let during: string[] = [];
+    const r = await safeWrite(path, ORIGINAL, 'fixed\n', {
+      lockTimeoutMs: 500,
+      beforeRename: () => {
+        during = readdirSync('/run/mchard');
+      },
+    });
+    expect(readFileSync(path, 'utf8')).toBe('fixed\n');
+    expect(readFileSync(r.backup!)).toEqual(ORIGINAL);
+    // Its lock was in the root-private folder while it wrote, and is gone after; the planted one is untouched.
+    expect(during.filter((n) => /^\.file-[0-9a-f]{32}\.mchard-lock$/.test(n)).length).toBeGreaterThanOrEqual(1);
+    const st = lstatSync('/run/mchard');
+    expect([st.uid, st.mode & 0o777]).toEqual([0, 0o700]);
+    expect(readFileSync(LOCK(), 'utf8')).toContain('pid 1\n');
+    expect(readdirSync('/run/mchard').filter((n) => n.includes('mchard-tmp'))).toEqual([]);
+  });
+
+  (isRoot ? it : it.skip)("two root writers of one file in a shared folder still exclude each other (the private lock)", async () => {
+    const { chmodSync } = await import('node:fs');
+    chmodSync(dir, 0o1777);
+    const h = await holder(30_000);
+    try {
+      const err = await safeWrite(path, ORIGINAL, 'fixed\n', { lockTimeoutMs: 500 }).catch((e) => e);
+      expect(err).toBeInstanceOf(WriteError);
+      expect(err.message).toBe(`${path}: another mchard (pid ${h.pid}) is fixing it; waited 0.5 s`);
+      expect(readFileSync(path)).toEqual(ORIGINAL);
+      expect(existsSync(LOCK())).toBe(false);
+    } finally {
+      h.kill('SIGKILL');
+      await exited(h);
+      // The killed holder's lock stays, as any killed holder's does (the next fix of the file takes it over): removed here.
+      rmSync(join('/run/mchard', `.file-${createHash('sha256').update(path).digest('hex').slice(0, 32)}.mchard-lock`), { force: true });
+    }
   });
 });

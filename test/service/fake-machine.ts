@@ -45,6 +45,9 @@ export class FakeMachine implements Machine {
     },
   };
 
+  /** Pid files someone other than root and the service's user could change, and why. */
+  doubts = new Map<string, string>();
+  pidFileDoubt = (path: string) => this.doubts.get(path) ?? null;
   exists = (path: string) => this.paths.has(path) || this.files.has(path);
   readText = (path: string) => this.files.get(path) ?? null;
   list = (dir: string) => [...this.files.keys(), ...this.paths].filter((p) => p.startsWith(`${dir}/`) && !p.slice(dir.length + 1).includes('/')).map((p) => p.slice(dir.length + 1));

@@ -384,3 +384,44 @@ describe('a file no service runs here, though it looks like one', () => {
     expect(m.calls).toEqual([]);
   });
 });
+
+describe('SysV: a pid file others can change does not tell which process is the service', () => {
+  // The file's own -P is /tmp/memcached.pid (0666, or in a folder others can write): another user writes
+  // the pid of a memcached of their own there. It differs from the file, so fix --yes took it for the
+  // service's memcached running an earlier file and restarted the service; after a write, its restart's
+  // verification would judge that process.
+  function sysv(): FakeMachine {
+    const m = new FakeMachine();
+    m.paths.add('/etc/init.d');
+    m.paths.add('/etc/init.d/memcached');
+    m.files.set('/tmp/memcached.pid', '66');
+    m.processes.set(66, { name: 'memcached', words: ['-p', '11999', '-U', '11999'], user: 'mallory', sockets: [{ transport: 'tcp', address: '0.0.0.0', port: 11999 }] });
+    m.doubts.set('/tmp/memcached.pid', 'every user can write /tmp/memcached.pid (mode 0666)');
+    return m;
+  }
+  const unknown =
+    'which process is memcached is unknown: /tmp/memcached.pid names memcached pid 66, but every user can write /tmp/memcached.pid (mode 0666); whoever can change a pid file can make it name any process (a pid file only root and the service\'s user can change would decide it)';
+
+  it('a clean file: no drift is claimed and nothing is restarted; it says the state is unknown', async () => {
+    const path = join(dir, 'memcached.conf');
+    writeFileSync(path, `-m 64\n-p ${server.port}\n-u memcache\n-l 127.0.0.1\n-U 0\n-P /tmp/memcached.pid\n`);
+    const m = sysv();
+    const r = await fix(['--yes', '--format', 'json', '--service', 'memcached', path], { service: { machine: m, verifyTimeoutMs: 1000 } });
+    expect(m.actions()).toEqual([]);
+    expect(r.err).not.toContain('does not run');
+    expect(r.err).toContain(`not restarted: memcached: whether it runs ${path} as it is now is unknown: ${unknown}`);
+    const [f] = JSON.parse(r.out).files;
+    expect(f).toMatchObject({ changed: false, written: false, restart: { service: 'memcached', outcome: 'not-restarted' } });
+  });
+
+  it('a fixed file: not restarted (its verification could not tell the service from another process), and says so', async () => {
+    const path = join(dir, 'memcached.conf');
+    writeFileSync(path, `-m 64\n-p ${server.port}\n-u memcache\n-U 0\n-P /tmp/memcached.pid\n`);
+    const m = sysv();
+    const r = await fix(['--yes', '--unsafe-fixes', '--no-host-checks', '--format', 'json', '--service', 'memcached', path], { service: { machine: m, verifyTimeoutMs: 1000 } });
+    expect(m.actions()).toEqual([]);
+    expect(r.err).toContain(`not restarted: ${unknown}; restart memcached yourself to load the fixed ${path}`);
+    const [f] = JSON.parse(r.out).files;
+    expect(f).toMatchObject({ written: true, restart: { service: 'memcached', outcome: 'not-restarted' } });
+  });
+});
