@@ -19,6 +19,8 @@
 import { lstatSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
 import { absolutePath } from '../system/paths.js';
+import { privateGroup } from '../system/changeable.js';
+import { aclWriterOf } from '../fix/xattrs.js';
 import { parse as parseIni } from 'ini';
 import { parseVersion, type Version } from '../memcached/version.js';
 import { parseCidrs } from './exposure.js';
@@ -140,6 +142,19 @@ export function loadConfig(path: string, rules: readonly Rule[], found = false):
 function untrustedOwner(path: string, st: Stats): string | null {
   // Whoever owns it, every user can rewrite a world-writable one (root's 0666 file left in /tmp).
   if (st.mode & 0o002) return 'writable by every user: a .mchardrc found above the files is used only when no one but its owner can change it (name it with --config to use it)';
+  // So can every member of a group that may write it (not root's, nor its owner's own), and a user or
+  // group its ACL names (their writes show in the group bits, the ACL's mask). Read only when that bit is set.
+  if (st.mode & 0o020) {
+    const only = 'a .mchardrc found above the files is used only when no one but its owner can change it (name it with --config to use it)';
+    let who: string | null;
+    try {
+      who = st.gid !== 0 && !privateGroup(st.gid, st.uid) ? `group ${st.gid}` : aclWriterOf(path, st.uid);
+    } catch (e) {
+      // getfattr missing or failing: who can write it is unknown.
+      return `${(e as Error).message}: ${only}`;
+    }
+    if (who) return `writable by ${who}: ${only}`;
+  }
   if (st.uid === 0 || st.uid === process.geteuid?.()) return null;
   let folderOwner: number | null = null;
   try {

@@ -65,6 +65,46 @@ const NOBODY = 65534;
     expect(after.code).toBe(0);
   });
 
+  it("root's own, but writable by a group with other members or by a user its ACL names: refused, never applied", async () => {
+    const place = tmp.join('grouped');
+    mkdirSync(place);
+    chmodSync(place, 0o1777);
+    const rc = tmp.join('grouped', '.mchardrc');
+    mkdirSync(tmp.join('grouped', 'work'));
+    const conf = tmp.join('grouped', 'work', 'memcached.conf');
+    writeFileSync(conf, CONF);
+    const asNobody = (script: string) => execFileSync('setpriv', ['--reuid', String(NOBODY), '--regid', String(NOBODY), '--clear-groups', 'sh', '-c', script]);
+    const plant = () => asNobody(`printf '${RC.replace(/\n/g, '\\n')}' > ${rc}`);
+    const refusedAs = async (who: string) => {
+      const r = await run(['lint', '--dialect', 'debian', conf]);
+      expect(r.out).not.toMatch(/MC101/);
+      expect(r.code).toBe(2);
+      expect(r.err).toBe(`mchard: ${rc}: writable by ${who}: a .mchardrc found above the files is used only when no one but its owner can change it (name it with --config to use it)\n`);
+    };
+    // 0664, group nogroup: nobody (its member) rewrites root's file.
+    writeFileSync(rc, '');
+    chownSync(rc, 0, NOBODY);
+    chmodSync(rc, 0o664);
+    plant();
+    expect(readFileSync(rc, 'utf8')).toBe(RC);
+    await refusedAs(`group ${NOBODY}`);
+    // 0644 and group root, with an ACL entry that lets nobody write: the same.
+    writeFileSync(rc, '');
+    chownSync(rc, 0, 0);
+    chmodSync(rc, 0o644);
+    execFileSync('setfacl', ['-m', `u:${NOBODY}:rw`, rc]);
+    plant();
+    expect(readFileSync(rc, 'utf8')).toBe(RC);
+    await refusedAs(`uid ${NOBODY}`);
+    // Group root alone may write it, and no ACL: root's own, applied.
+    execFileSync('setfacl', ['-b', rc]);
+    chmodSync(rc, 0o664);
+    const applied = await run(['lint', '--dialect', 'debian', conf]);
+    expect(applied.err).toBe('');
+    expect(applied.out).not.toMatch(/MC101/);
+    expect(applied.code).toBe(0);
+  });
+
   it("in a folder of the same owner (another user's checkout linted by root), it applies", async () => {
     const repo = tmp.join('repo');
     mkdirSync(repo);
