@@ -823,7 +823,7 @@ function guessOf(s: Sniffed): 'debian' | 'sysconfig' | null {
 }
 
 const GUESS_LOOKS: Record<'debian' | 'sysconfig', string> = {
-  debian: "memcached options, one or more a line (as Debian's /etc/memcached.conf holds them)",
+  debian: "memcached options, one or more on each line (as Debian's /etc/memcached.conf holds them)",
   sysconfig: 'KEY=value assignments (as /etc/sysconfig/memcached holds them)',
 };
 

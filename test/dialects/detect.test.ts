@@ -111,7 +111,7 @@ describe('the order: flag, path, name, content', () => {
   it('the option-file heuristic alone is a guess: refused, saying what it looks like', () => {
     const r = refused(detectDialect('/srv/x/cache.conf', DEBIAN));
     expect(r).toMatchObject({ reason: 'content', candidates: ['debian'] });
-    expect(r.looksLike).toMatch(/memcached options, one or more a line/);
+    expect(r.looksLike).toMatch(/memcached options, one or more on each line/);
     expect(r.message).toMatch(/--dialect debian/);
     expect(refused(detectDialect('/srv/x/cache.env', 'A=1\nB=2\n')).candidates).toEqual(['sysconfig']);
     expect(refused(detectDialect('/srv/x/notes', 'hello world\n')).looksLike).toBeNull();
