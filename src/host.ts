@@ -8,6 +8,7 @@ import { binaryVersionReport } from './system/memcached-version.js';
 import type { VersionReport } from './system/binary-version.js';
 import { notRootControlled } from './system/trusted-path.js';
 import { accountAbsent, groupNames } from './system/accounts.js';
+import { pathExists } from './system/paths.js';
 import { parseVersion, type Version } from './memcached/version.js';
 
 // node:os is loaded when first needed: about 0.25 ms of every start of a lint that never asks.
@@ -78,16 +79,6 @@ function unsearchable(path: string, id: PasswdEntry): string | null {
   return null;
 }
 
-/** Whether something (a link included) is at `path`: undefined when the file system does not say (EACCES, ...). */
-function pathExists(path: string): boolean | undefined {
-  try {
-    lstatSync(path);
-    return true;
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' || code === 'ENOTDIR' ? false : undefined;
-  }
-}
 
 /**
  * This machine as the service sees it: memcached started as root; users from /etc/passwd; addresses from

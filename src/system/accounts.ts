@@ -4,22 +4,11 @@
  * the groups of /etc/group. Asked only when a name is not in /etc/passwd or a unit names a Group=: in
  * more.js, out of the core a lint of every file loads.
  */
-import { lstatSync } from 'node:fs';
 import { readRegularFile } from '../input.js';
+import { pathExists } from './paths.js';
 
 /** The most of a passwd or group file read (a larger one is not a realistic one: nothing is read). */
 const PASSWD_LIMIT = 8 * 1024 * 1024;
-
-/** Whether something (a link included) is at `path`: undefined when the file system does not say. */
-function pathExists(path: string): boolean | undefined {
-  try {
-    lstatSync(path);
-    return true;
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' || code === 'ENOTDIR' ? false : undefined;
-  }
-}
 
 /** The names of a group file's groups. */
 export function groupNames(path = '/etc/group'): Set<string> | null {

@@ -6,22 +6,30 @@
 import { symlinkSync } from 'node:fs';
 import { run, TempDir } from './helpers.js';
 
-describe('lint: one file under two names is reported once', () => {
-  let tmp: TempDir;
+/**
+ * A tree for both commands, the working folder in it: etc/memcached.conf, a link to it (etc/link.conf) and
+ * etc/other/memcached.conf. `tree.tmp` and `tree.f` (the first file) once beforeAll ran.
+ */
+function sameFileTree() {
+  const tree = { tmp: undefined as unknown as TempDir, f: '' };
   let cwd: string;
-  let f: string;
   beforeAll(() => {
-    tmp = new TempDir();
+    tree.tmp = new TempDir();
     cwd = process.cwd();
-    f = tmp.write('etc/memcached.conf', '-l 0.0.0.0\n-u memcache\n-U 0\n');
-    tmp.write('etc/other/memcached.conf', '-l 127.0.0.1\n-u memcache\n-U 0\n');
-    symlinkSync('memcached.conf', tmp.join('etc', 'link.conf'));
-    process.chdir(tmp.join('etc'));
+    tree.f = tree.tmp.write('etc/memcached.conf', '-l 0.0.0.0\n-u memcache\n-U 0\n');
+    tree.tmp.write('etc/other/memcached.conf', '-l 127.0.0.1\n-u memcache\n-U 0\n');
+    symlinkSync('memcached.conf', tree.tmp.join('etc', 'link.conf'));
+    process.chdir(tree.tmp.join('etc'));
   });
   afterAll(() => {
     process.chdir(cwd);
-    tmp.cleanup();
+    tree.tmp.cleanup();
   });
+  return tree;
+}
+
+describe('lint: one file under two names is reported once', () => {
+  const tree = sameFileTree();
 
   const mc101 = (out: string) => out.split('\n').filter((l) => l.includes('error  MC101')).length;
 
@@ -39,37 +47,23 @@ describe('lint: one file under two names is reported once', () => {
   });
 
   it('json: one file entry and a summary that counts each file once', async () => {
-    const r = await run(['lint', '--format', 'json', '--dialect', 'debian', f, 'link.conf', 'other/memcached.conf']);
+    const r = await run(['lint', '--format', 'json', '--dialect', 'debian', tree.f, 'link.conf', 'other/memcached.conf']);
     const doc = JSON.parse(r.out);
-    expect(doc.files.map((x: { path: string }) => x.path)).toEqual([f, 'other/memcached.conf']);
+    expect(doc.files.map((x: { path: string }) => x.path)).toEqual([tree.f, 'other/memcached.conf']);
     expect(doc.summary.files ?? doc.files.length).toBe(2);
     const errors = doc.files.flatMap((x: { findings: { severity: string }[] }) => x.findings).filter((x: { severity: string }) => x.severity === 'error').length;
     expect(doc.summary.errors).toBe(errors);
   });
 
   it('a folder and a file in it: the file once', async () => {
-    const r = await run(['lint', '--dialect', 'debian', tmp.join('etc', 'other'), 'other/memcached.conf']);
+    const r = await run(['lint', '--dialect', 'debian', tree.tmp.join('etc', 'other'), 'other/memcached.conf']);
     expect(r.err).toContain('other/memcached.conf: the same file as');
     expect(r.out.match(/ 1 file\b/)).not.toBeNull();
   });
 });
 
 describe('inspect: one file under two names is shown once, as lint reports it', () => {
-  let tmp: TempDir;
-  let cwd: string;
-  let f: string;
-  beforeAll(() => {
-    tmp = new TempDir();
-    cwd = process.cwd();
-    f = tmp.write('etc/memcached.conf', '-l 0.0.0.0\n-u memcache\n-U 0\n');
-    tmp.write('etc/other/memcached.conf', '-l 127.0.0.1\n-u memcache\n-U 0\n');
-    symlinkSync('memcached.conf', tmp.join('etc', 'link.conf'));
-    process.chdir(tmp.join('etc'));
-  });
-  afterAll(() => {
-    process.chdir(cwd);
-    tmp.cleanup();
-  });
+  const tree = sameFileTree();
 
   it('the same path twice, ./FILE and a link to it: one inspection, a line for each other name', async () => {
     const once = await run(['inspect', '--dialect', 'debian', 'memcached.conf']);
@@ -85,13 +79,13 @@ describe('inspect: one file under two names is shown once, as lint reports it', 
   });
 
   it('json: an array with one inspection per file, not per name', async () => {
-    const r = await run(['inspect', '--format', 'json', '--dialect', 'debian', f, 'link.conf', 'other/memcached.conf']);
+    const r = await run(['inspect', '--format', 'json', '--dialect', 'debian', tree.f, 'link.conf', 'other/memcached.conf']);
     const doc = JSON.parse(r.out);
-    expect(doc.map((x: { path: string }) => x.path)).toEqual([f, 'other/memcached.conf']);
+    expect(doc.map((x: { path: string }) => x.path)).toEqual([tree.f, 'other/memcached.conf']);
   });
 
   it('a folder and a file in it: the file once', async () => {
-    const r = await run(['inspect', '--format', 'json', '--dialect', 'debian', tmp.join('etc', 'other'), 'other/memcached.conf']);
+    const r = await run(['inspect', '--format', 'json', '--dialect', 'debian', tree.tmp.join('etc', 'other'), 'other/memcached.conf']);
     expect(r.err).toContain('other/memcached.conf: the same file as');
     expect(JSON.parse(r.out)).toHaveLength(1);
   });

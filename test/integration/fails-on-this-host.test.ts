@@ -10,6 +10,7 @@ import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, ensureBuilt } from '../cli/helpers.js';
+import { unshareSh } from '../helpers/unshare.js';
 
 const MEMCACHED = '/usr/bin/memcached';
 const usable = process.getuid?.() === 0 && existsSync(MEMCACHED) && existsSync('/usr/bin/unshare') && existsSync('/usr/sbin/ip') && spawnSync('id', ['memcache']).status === 0;
@@ -28,11 +29,7 @@ afterAll(() => dir && rmSync(dir, { recursive: true, force: true }));
 
 /** Runs `sh -c script "$@"` in a new network namespace with loopback up. */
 function inNetns(script: string, args: string[]) {
-  return spawnSync('unshare', ['-n', '--', 'sh', '-c', `ip link set lo up; ${script}`, 'sh', ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-    timeout: 30_000,
-  });
+  return unshareSh(['-n'], `ip link set lo up; ${script}`, args);
 }
 
 interface Finding {

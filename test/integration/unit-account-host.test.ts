@@ -12,6 +12,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, ensureBuilt } from '../cli/helpers.js';
+import { unshareSh } from '../helpers/unshare.js';
 import { accountAbsent, filesAreWholeDatabase } from '../../src/system/accounts.js';
 
 const usable = process.getuid?.() === 0 && spawnSync('unshare', ['-m', 'true']).status === 0 && spawnSync('getent', ['passwd', 'root']).status === 0;
@@ -41,11 +42,7 @@ function unit(name: string, service: string[], exec = 'ExecStart=/usr/bin/memcac
  */
 function inMountNs(script: string, args: string[], nsswitch?: string) {
   const bind = nsswitch ? `mount --bind "${nsswitch}" /etc/nsswitch.conf && ` : '';
-  return spawnSync('unshare', ['-m', '--propagation', 'private', '--', 'sh', '-c', `${bind}${script}`, 'sh', ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-    timeout: 30_000,
-  });
+  return unshareSh(['-m', '--propagation', 'private'], `${bind}${script}`, args);
 }
 
 interface Finding {
