@@ -19,7 +19,7 @@
 import { lstatSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
 import { absolutePath } from '../system/paths.js';
-import { privateGroup } from '../system/changeable.js';
+import { otherWriter } from '../system/changeable.js';
 import { aclWriterOf } from '../fix/xattrs.js';
 import { parse as parseIni } from 'ini';
 import { parseVersion, type Version } from '../memcached/version.js';
@@ -146,14 +146,14 @@ function untrustedOwner(path: string, st: Stats): string | null {
   // group its ACL names (their writes show in the group bits, the ACL's mask). Read only when that bit is set.
   if (st.mode & 0o020) {
     const only = 'a .mchardrc found above the files is used only when no one but its owner can change it (name it with --config to use it)';
-    let who: string | null;
+    let w: { who: string } | null;
     try {
-      who = st.gid !== 0 && !privateGroup(st.gid, st.uid) ? `group ${st.gid}` : aclWriterOf(path, st.uid);
+      w = otherWriter(path, st, st.uid, aclWriterOf);
     } catch (e) {
       // getfattr missing or failing: who can write it is unknown.
       return `${(e as Error).message}: ${only}`;
     }
-    if (who) return `writable by ${who}: ${only}`;
+    if (w) return `writable by ${w.who}: ${only}`;
   }
   if (st.uid === 0 || st.uid === process.geteuid?.()) return null;
   let folderOwner: number | null = null;

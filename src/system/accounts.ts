@@ -27,17 +27,6 @@ export function groupNames(path = '/etc/group'): Set<string> | null {
   return out;
 }
 
-/**
- * Whether the files are the whole of a database (`passwd`, `group`) for getpwnam(3)/getgrnam(3) on this
- * machine, as glibc's nsswitch.conf(5) says: only `files` (and `systemd`, whose nss-systemd adds only
- * DynamicUser= accounts and root/nobody) answer. Another source (`sss`, `ldap`, `nis`, `winbind`,
- * `extrausers`, `compat` with a `+`/`-` line) can hold a name the file lacks: the file cannot say "no such
- * user" then. No database line means glibc's default, `files`; an unreadable nsswitch.conf means unknown.
- */
-export function filesAreWholeDatabase(database: 'passwd' | 'group', nsswitch = '/etc/nsswitch.conf', file = database === 'passwd' ? '/etc/passwd' : '/etc/group'): boolean {
-  return nsswitchSources(database, nsswitch, file) !== null;
-}
-
 /** The folders systemd's userdb reads JSON user and group records from (nss-systemd answers with them). */
 export const USERDB_FOLDERS = ['/etc/userdb', '/run/userdb', '/run/host/userdb', '/usr/local/lib/userdb', '/usr/lib/userdb'];
 
@@ -49,7 +38,13 @@ function absentFromUserdb(kind: 'user' | 'group', name: string, folders = USERDB
   return !name.includes('/') && folders.every((dir) => pathExists(`${dir}/${name}.${kind}`) === false);
 }
 
-/** The sources glibc asks for a database, when none but the files and nss-systemd (null: another may hold any name). */
+/**
+ * The sources glibc asks for a database (`passwd`, `group`), as nsswitch.conf(5) says (its last line for
+ * it; action items such as [NOTFOUND=return] change when the lookup stops, not where it looks), when none
+ * but the files and nss-systemd (which adds DynamicUser= accounts, root, nobody and userdb records) answer;
+ * null when another source (`sss`, `ldap`, `nis`, `winbind`, `extrausers`, `compat` with a `+`/`-` line)
+ * may hold a name the file lacks. No nsswitch.conf: glibc's default, the files; an unreadable one: null.
+ */
 function nsswitchSources(database: 'passwd' | 'group', nsswitch: string, file: string): string[] | null {
   let text: string;
   try {

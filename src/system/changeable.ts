@@ -83,13 +83,21 @@ export function changeableBy(target: string, aclWriterOf: (dir: string, me: numb
 export function othersCreateIn(dir: string, me: number, aclWriterOf: (dir: string, me: number) => string | null): string | null {
   const st = lstatSync(dir);
   if (st.uid !== 0 && st.uid !== me) return `uid ${st.uid} (its owner)`;
-  if (st.mode & 0o002) return 'every user';
-  if (st.mode & 0o020) {
-    if (st.gid !== 0 && !privateGroup(st.gid, me)) return `group ${st.gid}`;
-    const acl = aclWriterOf(dir, me);
-    if (acl) return `${acl} (its ACL)`;
-  }
-  return null;
+  const w = otherWriter(dir, st, me, aclWriterOf);
+  return w === null ? null : w.acl ? `${w.who} (its ACL)` : w.who;
+}
+
+/**
+ * Who besides its owner, root and `me` may write the file or folder at `path` (whose lstat is `st`) by its
+ * mode or its access ACL: every user, a group that is not root's or `me`'s private group, or a user or
+ * group the ACL names (`acl`: the group bits are then its mask, asked only when they show write); or null.
+ */
+export function otherWriter(path: string, st: { mode: number; gid: number }, me: number, aclWriterOf: (path: string, me: number) => string | null): { who: string; acl: boolean } | null {
+  if (st.mode & 0o002) return { who: 'every user', acl: false };
+  if (!(st.mode & 0o020)) return null;
+  if (st.gid !== 0 && !privateGroup(st.gid, me)) return { who: `group ${st.gid}`, acl: false };
+  const acl = aclWriterOf(path, me);
+  return acl ? { who: acl, acl: true } : null;
 }
 
 /** The most symbolic links followed on the way to a file (the kernel's own limit is 40). */
@@ -131,13 +139,8 @@ export function fileChangeableBy(path: string, me: number, aclWriterOf: (path: s
     if (last) {
       if (!st.isFile()) return `${child} is not a regular file`;
       if (!ours(st.uid)) return `uid ${st.uid} can write ${child} (its owner)`;
-      if (st.mode & 0o002) return `every user can write ${child} (mode ${(st.mode & 0o7777).toString(8).padStart(4, '0')})`;
-      if (st.mode & 0o020) {
-        if (st.gid !== 0 && !privateGroup(st.gid, me)) return `group ${st.gid} can write ${child} (mode ${(st.mode & 0o7777).toString(8).padStart(4, '0')})`;
-        const acl = aclWriterOf(child, me);
-        if (acl) return `${acl} can write ${child} (its ACL)`;
-      }
-      return null;
+      const w = otherWriter(child, st, me, aclWriterOf);
+      return w === null ? null : `${w.who} can write ${child} (${w.acl ? 'its ACL' : `mode ${(st.mode & 0o7777).toString(8).padStart(4, '0')}`})`;
     }
     if (!st.isDirectory()) return `${child} is not a folder`;
     dir = child;

@@ -6,25 +6,10 @@
  * (src/system/changeable.ts); otherwise which process it names is unknown, and the caller says so.
  */
 import { isAbsolute } from 'node:path';
-import { readFileSync } from 'node:fs';
 import { fileChangeableBy } from './changeable.js';
 import { aclWriterOf } from '../fix/xattrs.js';
 import { describeFsError } from '../input.js';
-
-/** The uid of a user name in /etc/passwd, or null. */
-function uidOf(user: string, passwd: string): number | null {
-  let text: string;
-  try {
-    text = readFileSync(passwd, 'utf8');
-  } catch {
-    return null;
-  }
-  for (const line of text.split('\n')) {
-    const f = line.split(':');
-    if (f.length >= 3 && f[0] === user && /^\d+$/.test(f[2])) return Number(f[2]);
-  }
-  return null;
-}
+import { passwdEntries } from '../host.js';
 
 /**
  * Why the pid file at `path` does not tell which process is the service whose user is `user` (a name; null
@@ -32,7 +17,7 @@ function uidOf(user: string, passwd: string): number | null {
  */
 export function pidFileDoubt(path: string, user: string | null, passwd = '/etc/passwd'): string | null {
   if (!isAbsolute(path)) return `${path} is a relative path (which file it is depends on the folder memcached was started in)`;
-  const uid = user === null ? 0 : uidOf(user, passwd);
+  const uid = user === null ? 0 : (passwdEntries(passwd)?.get(user)?.uid ?? null);
   try {
     // A user that /etc/passwd lacks: only root's files count.
     return fileChangeableBy(path, uid ?? 0, aclWriterOf);

@@ -13,7 +13,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, ensureBuilt } from '../cli/helpers.js';
 import { unshareSh } from '../helpers/unshare.js';
-import { accountAbsent, filesAreWholeDatabase } from '../../src/system/accounts.js';
+import { accountAbsent } from '../../src/system/accounts.js';
+
+/** Whether the files are the whole of a database: a name they lack is absent, with no userdb folder to ask. */
+const filesAreWholeDatabase = (db: 'passwd' | 'group', nsswitch: string, file?: string) => accountAbsent(db === 'passwd' ? 'user' : 'group', 'mchard-no-such-name', nsswitch, file, []);
 
 const usable = process.getuid?.() === 0 && spawnSync('unshare', ['-m', 'true']).status === 0 && spawnSync('getent', ['passwd', 'root']).status === 0;
 if (!usable) console.warn('unit-account-host: skipped (needs root, unshare -m and getent)');
