@@ -1125,6 +1125,17 @@ export function chooseDialect(path: string, text: string, explicit?: DialectName
   return d.refused ? null : d.dialect;
 }
 
+/**
+ * What lint says beside a file's findings about how it read the file, or null: set when the content
+ * says something the reader does not do with it (the caveat inspect shows as its note), so a report never
+ * judges such a file without saying so. The reader and what decided it come first: "read by X (path P),
+ * but it also sets EXTRA_OPTS=, which ...".
+ */
+export function readingNote(d: Detection | undefined): string | null {
+  if (!d || d.refused || !d.caveat) return null;
+  return `read by ${d.readBy} (${d.because}), but ${d.caveat}`;
+}
+
 /** The JSON fields lint and inspect report for a file's dialect. */
 export function detectionFields(d: Detection): Record<string, unknown> {
   if (d.refused) return { dialect: null, refused: { looksLike: d.looksLike, reason: d.reason, message: d.message, ...(d.template ? { template: d.template } : {}) } };

@@ -7,7 +7,7 @@
  */
 import { SourceText } from '../source.js';
 import { decodeConfig, InputError } from '../input.js';
-import { detectDialect } from '../dialects/detect.js';
+import { detectDialect, readingNote } from '../dialects/detect.js';
 import { parseContextOf } from '../cli/companions.js';
 import { loadDialect } from '../dialects/index.js';
 import type { DialectName } from '../dialects/types.js';
@@ -31,10 +31,11 @@ const SNIFF_CHARS = 1 << 20;
  * content. null: mchard does not read it (a refusal), and the document gets no diagnostics rather than
  * guessed ones.
  */
-export function readerOf(path: string, text: string): { dialect: DialectName; guessed: boolean } | null {
+export function readerOf(path: string, text: string): { dialect: DialectName; guessed: boolean; note: string | null } | null {
   const d = detectDialect(path, text.length > SNIFF_CHARS ? text.slice(0, SNIFF_CHARS) : text);
   // `guessed`: only the content told the format; fix does not write such a file without --dialect.
-  return d.refused ? null : { dialect: d.dialect, guessed: d.reason === 'content' };
+  // `note`: what lint says beside the findings of a file whose content its reader does not act on.
+  return d.refused ? null : { dialect: d.dialect, guessed: d.reason === 'content', note: readingNote(d) };
 }
 
 /**
@@ -75,6 +76,8 @@ export type DocumentLint =
       readonly dialect: DialectName;
       /** Only the content told the format: diagnostics, but no fixes (as `mchard fix` without --dialect). */
       readonly guessed: boolean;
+      /** How mchard read a document whose content its reader does not act on (readingNote), or null. */
+      readonly note: string | null;
       readonly source: SourceText;
       readonly settings: LintSettings;
       readonly result: LintResult;
@@ -117,7 +120,7 @@ export async function lintDocument(place: DocumentPlace, text: string, version: 
   try {
     const reader = readerOf(place.path, text);
     if (!reader) return { outcome: 'not-read', version };
-    const { dialect, guessed } = reader;
+    const { dialect, guessed, note } = reader;
     dialectRead = dialect;
     // The bytes a file with this text would hold, checked as `lint` checks a file's bytes (size, NUL bytes).
     // Text.length counts UTF-16 units, at most 3 bytes each: only a long text is encoded to count.
@@ -145,7 +148,7 @@ export async function lintDocument(place: DocumentPlace, text: string, version: 
     await loadDialect(dialect);
     const result = lintSource(source, dialect, settings);
     const { findings, problem } = withoutBaselined(baseline, place.file, result);
-    return { outcome: 'linted', version, dialect, guessed, source, settings, result, findings, baselineProblem: problem };
+    return { outcome: 'linted', version, dialect, guessed, note, source, settings, result, findings, baselineProblem: problem };
   } catch (e) {
     // A dialect that refuses to read the text (an alias bomb, YAML nested too deep): as lint reports it.
     if (e instanceof InputError && dialectRead) return { outcome: 'unreadable', version, dialect: dialectRead, problem: e.reason };

@@ -94,6 +94,15 @@ export function diagnosticsOf(doc: TextDocument, lint: DocumentLint): Diagnostic
         const f = findings[k];
         out.push(findingDiagnostic(doc, f, { version: lint.version, index: k, ruleId: f.ruleId, fix: fixSafety(f, lint) }));
       }
+      // How mchard read a document whose content its reader does not act on, as lint's note says it.
+      if (lint.note) {
+        out.push({
+          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+          severity: DiagnosticSeverity.Information,
+          source: 'mchard',
+          message: shown(`how mchard read this file: ${lint.note}`),
+        });
+      }
       if (findings.length > MAX_DIAGNOSTICS) {
         const next = findings[MAX_DIAGNOSTICS];
         out.push({

@@ -10,6 +10,7 @@
 import type { Finding } from '../engine/types.js';
 import type { ReportInput } from './types.js';
 import { visible } from './visible.js';
+import { readingNote } from '../dialects/detect.js';
 
 const escData = (s: string) => visible(s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A'));
 const escProp = (s: string) => escData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
@@ -33,10 +34,17 @@ export function githubRefusalLine(path: string, message: string): string {
   return `::error file=${escProp(path)},title=${escProp('mchard did not read this file')}::${escData(message)}`;
 }
 
+/** A file's note (readingNote) as a notice annotation on the file, titled as how mchard read it, not a rule. */
+export function githubNoteLine(path: string, note: string): string {
+  return `::notice file=${escProp(path)},title=${escProp('how mchard read this file')}::${escData(note)}`;
+}
+
 export function formatGithub(input: ReportInput): string {
   const out: string[] = [];
   for (const file of input.files) {
     if (file.detection?.refused) out.push(githubRefusalLine(file.path, file.detection.message));
+    const note = readingNote(file.detection);
+    if (note) out.push(githubNoteLine(file.path, note));
     for (const f of file.findings) out.push(githubLine(file.path, f));
   }
   return out.length ? out.join('\n') + '\n' : '';

@@ -1,8 +1,9 @@
 /** Choosing an output format, and writing a report as it is made. */
-import { formatText, textFindingLine, textSummaryLine } from './text.js';
+import { formatText, textFindingLine, textNoteLine, textSummaryLine } from './text.js';
 import { formatJson } from './json.js';
 import { formatSarif, sarifPieces } from './sarif.js';
-import { formatGithub, githubLine, githubRefusalLine } from './github.js';
+import { formatGithub, githubLine, githubNoteLine, githubRefusalLine } from './github.js';
+import { readingNote } from '../dialects/detect.js';
 import { formatGitlab } from './gitlab.js';
 import { baselineTextLines } from '../engine/baseline.js';
 import { paint } from './color.js';
@@ -87,6 +88,8 @@ export function reportWriter(format: Format, input: Omit<ReportInput, 'files'>, 
     return {
       file: (r) => {
         if (r.detection?.refused) line(githubRefusalLine(r.path, r.detection.message));
+        const note = readingNote(r.detection);
+        if (note) line(githubNoteLine(r.path, note));
         for (const f of r.findings) line(githubLine(r.path, f));
       },
       end: flush,
@@ -106,6 +109,8 @@ export function reportWriter(format: Format, input: Omit<ReportInput, 'files'>, 
       }
       files++;
       hidden += r.hidden ?? 0;
+      const note = readingNote(r.detection);
+      if (note) line(textNoteLine(r.path, note, c));
       for (const f of r.findings) {
         count(summary, f.severity);
         seen.add(f.ruleId);

@@ -9,6 +9,7 @@ import { visible } from './visible.js';
 import { summarize, type ReportInput, type Summary } from './types.js';
 import type { Finding } from '../engine/types.js';
 import { baselineTextLines } from '../engine/baseline.js';
+import { readingNote } from '../dialects/detect.js';
 
 type Paint = ReturnType<typeof paint>;
 
@@ -16,6 +17,15 @@ type Paint = ReturnType<typeof paint>;
 export function textFindingLine(path: string, f: Finding, c: Paint): string {
   const sev = f.severity === 'error' ? c.red(f.severity) : f.severity === 'warning' ? c.yellow(f.severity) : c.blue(f.severity);
   return `${c.bold(`${visible(path)}:${f.line}:${f.column}`)}  ${sev}  ${f.ruleId}  ${visible(f.message)}  ${c.dim(`(${f.slug})`)}`;
+}
+
+/**
+ * A file's note, without its newline: how mchard read a file whose content says something its reader
+ * does not do with it (readingNote). Not a finding (no line, no rule, no effect on the exit status), and
+ * shaped so no `FILE:LINE:COL` pattern takes it for one.
+ */
+export function textNoteLine(path: string, note: string, c: Paint): string {
+  return `${c.bold(visible(path))}  ${c.yellow('note')}  ${visible(note)}`;
 }
 
 /**
@@ -36,7 +46,11 @@ export function textSummaryLine(s: Summary, files: number, c: Paint, hidden = 0,
 export function formatText(input: ReportInput): string {
   const c = paint(input.color);
   const lines: string[] = [];
-  for (const file of input.files) for (const f of file.findings) lines.push(textFindingLine(file.path, f, c));
+  for (const file of input.files) {
+    const note = readingNote(file.detection);
+    if (note) lines.push(textNoteLine(file.path, note, c));
+    for (const f of file.findings) lines.push(textFindingLine(file.path, f, c));
+  }
   const refused = input.files.filter((f) => f.detection?.refused).length;
   const hidden = input.files.reduce((n, f) => n + (f.hidden ?? 0), 0);
   lines.push(...baselineTextLines(input.baseline));

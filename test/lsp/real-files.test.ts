@@ -61,6 +61,12 @@ describe('mchard lsp on real files', () => {
     });
     const lint = JSON.parse(runBin(['lint', '--format', 'json', ...placed.map((p) => p.path)], { cwd: tmp.path }).out) as LintJson;
     const linted = new Map(lint.files.map((f) => [f.path, f.findings]));
+    // lint's notes (how it read a file whose content its reader does not act on), from its text output.
+    const noted = new Map<string, string>();
+    for (const l of runBin(['lint', ...placed.map((p) => p.path)], { cwd: tmp.path }).out.split('\n')) {
+      const at = l.indexOf('  note  ');
+      if (at > 0) noted.set(l.slice(0, at), l.slice(at + '  note  '.length));
+    }
 
     session = LspSession.start({ cwd: tmp.path });
     await session.initialize();
@@ -74,8 +80,15 @@ describe('mchard lsp on real files', () => {
     let notRead = 0;
     const fixAllChecked: { path: string; text: string; fixed: string }[] = [];
     let quickFixes = 0;
+    let notes = 0;
     for (const p of placed) {
-      const diags = published.get(p.uri)!;
+      const every = published.get(p.uri)!;
+      // The server's note is lint's, on the document's first character, with no rule.
+      const note = every.filter((d) => d.code === undefined && String(d.message).startsWith('how mchard read this file: '));
+      expect({ file: p.path, note: note.map((d) => String(d.message).slice('how mchard read this file: '.length)) }).toEqual({ file: p.path, note: noted.has(p.path) ? [noted.get(p.path)] : [] });
+      for (const d of note) expect([d.severity, d.range.start, d.range.end]).toEqual([3, { line: 0, character: 0 }, { line: 0, character: 0 }]);
+      notes += note.length;
+      const diags = every.filter((d) => !note.includes(d));
       const findings = linted.get(p.path) ?? [];
       if (diags.length === 0) {
         // Not read by the server, or read and clean: lint agrees either way when it has nothing to say.
@@ -101,6 +114,7 @@ describe('mchard lsp on real files', () => {
     }
     // The comparison means something: most files are read, many offer fixes.
     expect(read).toBeGreaterThanOrEqual(60);
+    expect(notes).toBeGreaterThanOrEqual(1);
     expect(quickFixes).toBeGreaterThanOrEqual(30);
     expect(fixAllChecked.length).toBeGreaterThanOrEqual(20);
 
@@ -109,6 +123,6 @@ describe('mchard lsp on real files', () => {
     for (const c of copies) tmp.write(c.copy.slice(tmp.path.length + 1), c.text);
     runBin(['fix', '--yes', '--no-restart', '--no-backup', ...copies.map((c) => c.copy)], { cwd: tmp.path });
     for (const c of copies) expect({ file: c.path, text: c.fixed }).toEqual({ file: c.path, text: readFileSync(c.copy, 'utf8') });
-    console.info(`lsp on ${placed.length} real files: ${read} with diagnostics, ${notRead} not read (lint reports them), ${quickFixes} quick fixes applied, fix all checked on ${copies.length}`);
+    console.info(`lsp on ${placed.length} real files: ${read} with diagnostics, ${notRead} not read (lint reports them), ${quickFixes} quick fixes applied, ${notes} notes, fix all checked on ${copies.length}`);
   }, 300_000);
 });
