@@ -21,7 +21,8 @@
  *   notification says how many were left out.
  * - `automationDetails.id` from --sarif-category (a `/` is appended, so GitHub reads it as the category).
  * - Files not examined (unreadable, refused) are not results: they are tool execution notifications of
- *   the run's invocation, whose `executionSuccessful` is then false (as exit status 2 says).
+ *   the run's invocation, whose `executionSuccessful` is then false (as exit status 2 says). A file's
+ *   note on how mchard read it (readingNote) is a notification of level `note`, which fails nothing.
  */
 import type { Invocation, Log, Notification, ReportingDescriptor, Result } from 'sarif';
 import { readFileSync } from 'node:fs';
@@ -35,6 +36,7 @@ import { identities, reportPath } from './fingerprint.js';
 import { notReadOf, type ReportInput } from './types.js';
 import type { Rule } from '../engine/types.js';
 import { safeJson } from './visible.js';
+import { readingNote } from '../dialects/detect.js';
 
 const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
 const PROBLEM = { error: 'error', warning: 'warning', info: 'recommendation' } as const;
@@ -179,6 +181,16 @@ function sarifAround(input: ReportInput, opts: SarifOptions): [string, string] {
         ...(looksLike ? { properties: { looksLike } } : {}),
       });
       continue;
+    }
+    // How mchard read a file whose content its reader does not act on (lint's note): a notification, not a result.
+    const note = readingNote(file.detection);
+    if (note) {
+      notifications.push({
+        level: 'note',
+        message: { text: `${file.path}: ${note}` },
+        locations: [{ physicalLocation: { artifactLocation: { uri: uriOf(file.path) } } }],
+        descriptor: { id: 'reading-note' },
+      });
     }
     const ids = identities(file.path, file.findings);
     file.findings.forEach((f, k) => {

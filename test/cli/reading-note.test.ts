@@ -1,6 +1,6 @@
 /**
  * When a file's content says something the program that reads it does not act on, `lint` says so beside
- * the file's findings (text: a `note` line; GitHub: a notice on the file), as `inspect` does: a report
+ * the file's findings (text: a `note` line; GitHub: a notice on the file; SARIF: a notification), as `inspect` does: a report
  * never judges such a file silently. Real files from the shared corpus, at the paths their repositories
  * keep them under.
  */
@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run, TempDir } from './helpers.js';
 import { SHARED } from '../helpers/paths.js';
+import { sarifErrors } from '../report/sarif-schema.js';
 import { detectDialect, readingNote } from '../../src/dialects/detect.js';
 
 // iainmckenzietech/server's sysconfig/memcached: SASL and option lines (-S, -a, -U 0...) among RHEL's
@@ -73,6 +74,18 @@ describe('lint says how it read a file whose content its reader does not act on'
     expect(notices).toHaveLength(1);
     expect(notices[0].startsWith(`::notice file=${t.optionLines.replace(/:/g, '%3A').replace(/,/g, '%2C')},title=how mchard read this file::read by systemd`)).toBe(true);
     expect(r.out).toContain('::warning file=');
+  });
+
+  it('SARIF: a notification of level note on the file, not a result; the run still succeeded', async () => {
+    const t = tree();
+    const r = await run(['lint', '--format', 'sarif', t.optionLines]);
+    const log = JSON.parse(r.out);
+    expect(sarifErrors(log)).toEqual([]);
+    const inv = log.runs[0].invocations[0];
+    expect(inv.executionSuccessful).toBe(true);
+    expect(inv.toolExecutionNotifications).toEqual([
+      expect.objectContaining({ level: 'note', descriptor: { id: 'reading-note' }, message: { text: expect.stringContaining('but it holds option lines') } }),
+    ]);
   });
 
   it('JSON already says it in "detection": unchanged, no extra field', async () => {
