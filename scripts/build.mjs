@@ -78,7 +78,8 @@ const GROUPS = [
     // JSON and GitHub output stay in the core: a kilobyte each, and a second bundle costs more. The
     // report file's writer (--output, baselines) too: with SARIF and GitLab, which CI writes to a file,
     // a report to a file loads this small group rather than more.js.
-    roots: ['src/report/sarif.ts', 'src/report/gitlab.ts', 'src/report/fingerprint.ts', 'src/cli/write-atomic.ts'],
+    // Baselines too (--baseline, --update-baseline, --prune-baseline): only a run that names one reads them.
+    roots: ['src/report/sarif.ts', 'src/report/gitlab.ts', 'src/report/fingerprint.ts', 'src/cli/write-atomic.ts', 'src/engine/baseline.ts'],
   },
   {
     name: 'more',

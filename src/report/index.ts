@@ -118,7 +118,9 @@ export function reportWriter(format: Format, input: Omit<ReportInput, 'files'>, 
       }
     },
     end: (final) => {
-      for (const l of baselineTextLines(final?.baseline ?? input.baseline)) line(l);
+      // Only a run with a baseline reads its module (the reports group).
+      const baseline = final?.baseline ?? input.baseline;
+      if (baseline) for (const l of baselineTextLines(baseline)) line(l);
       if (input.docLinks) for (const l of docLinkLines(seen, c)) line(l);
       line(textSummaryLine(summary, files, c, hidden, refused));
       flush();

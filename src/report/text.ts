@@ -53,7 +53,8 @@ export function formatText(input: ReportInput): string {
   }
   const refused = input.files.filter((f) => f.detection?.refused).length;
   const hidden = input.files.reduce((n, f) => n + (f.hidden ?? 0), 0);
-  lines.push(...baselineTextLines(input.baseline));
+  // Only a run with a baseline reads its module (the reports group).
+  if (input.baseline) lines.push(...baselineTextLines(input.baseline));
   if (input.docLinks) lines.push(...docLinkLines(input.files.flatMap((f) => f.findings.map((x) => x.ruleId)), c));
   lines.push(textSummaryLine(summarize(input.files), input.files.length - refused, c, hidden, refused));
   return lines.join('\n') + '\n';

@@ -71,7 +71,7 @@ describe('the group files of the bundle', () => {
     const core = groups.get('mchard.js')!;
     const cold = {
       'rules.js': ['src/cli/rules.ts', 'src/report/rule-doc.ts'],
-      'reports.js': ['src/report/sarif.ts', 'src/report/gitlab.ts', 'src/report/fingerprint.ts', 'src/report/sha256.ts', 'src/cli/write-atomic.ts'],
+      'reports.js': ['src/report/sarif.ts', 'src/report/gitlab.ts', 'src/report/fingerprint.ts', 'src/report/sha256.ts', 'src/cli/write-atomic.ts', 'src/engine/baseline.ts'],
       'more.js': ['src/dialects/shell.ts', 'src/system/sockets.ts', 'src/system/packages.ts', 'src/audit/reach.ts', 'src/audit/firewall/findings.ts', 'src/suggest.ts'],
       'dialects.js': ['src/dialects/pod-reach.ts', 'src/dialects/images/index.ts'],
     };
@@ -195,6 +195,8 @@ describe('what the built CLI loads when it runs', () => {
     // A report to a file (CI's SARIF): the writer is in reports.js with SARIF, not in more.js.
     ['lint --output report.txt', 'etc/memcached.conf', '-u root\n-l 0.0.0.0\n-m 64\n', ['mchard.js', 'reports.js']],
     ['lint --format sarif --output report.sarif', 'etc/memcached.conf', '-u root\n-l 0.0.0.0\n-m 64\n', ['mchard.js', 'reports.js']],
+    // A baseline is read by the reports group: only a run that names one loads it.
+    ['lint --update-baseline --baseline base.json', 'etc/memcached.conf', '-u root\n-l 0.0.0.0\n-m 64\n', ['mchard.js', 'reports.js']],
   ])('mchard %s %s loads only the group files %j', (cmd, name, text, expected) => {
     const file = tmp.write(name, text);
     loadedModules([...cmd.split(' '), file], tmp.path);
