@@ -1073,8 +1073,9 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
     if (weak && weak.dialect === s.signature.dialect) {
       return choice(t, s.signature.dialect, 'name', 'high', `${nameText(t)} and content: ${s.signature.what}`);
     }
-    const note = weak ? ` (the name ${t.base} alone would suggest ${weak.what})` : '';
-    return choice(t, s.signature.dialect, 'content', 'high', `content: ${s.signature.what}${note}`);
+    // The name and the content disagree: said wherever the choice is shown (lint's note too).
+    const caveat = weak ? `its name ${t.base} alone would suggest ${weak.what}` : null;
+    return choice(t, s.signature.dialect, 'content', 'high', `content: ${s.signature.what}`, caveat);
   }
 
   // 4. A name several formats share, when the content agrees or says nothing.

@@ -168,7 +168,8 @@ describe('inspect: who reads the file, and why', () => {
   it('a file decided from its content alone says fix needs --dialect', async () => {
     const f = tmp.write('conf.d/memcached.conf', '[program:memcached]\ncommand=/usr/bin/memcached -l 127.0.0.1 -U 0\nuser=memcache\n');
     const r = await run(['inspect', f]);
-    expect(r.out.split('\n')[1]).toBe('  read by   supervisord (content: a [program:memcached] section (the name memcached.conf alone would suggest Debian\'s /etc/memcached.conf))  (decided from the content alone: fix needs --dialect)');
+    expect(r.out.split('\n')[1]).toBe('  read by   supervisord (content: a [program:memcached] section)  (decided from the content alone: fix needs --dialect)');
+    expect(r.out.split('\n')[2]).toBe("  note      its name memcached.conf alone would suggest Debian's /etc/memcached.conf");
   });
 });
 

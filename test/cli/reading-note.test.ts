@@ -16,6 +16,8 @@ import { detectDialect, readingNote } from '../../src/dialects/detect.js';
 const OPTION_LINES = join(SHARED, 'corpus', 'sysconfig', '063-iainmckenzietech-server-memcached');
 // saz/puppet-memcached's sysconfig template: variables the packaged unit does not read.
 const FOREIGN = join(SHARED, 'corpus', 'sysconfig', '067-saz-puppet-memcached-memcached_sysconfig.erb');
+// theodesp/memcached-alpine's memcached.conf: a supervisord program under Debian's file name.
+const SUPERVISORD = join(SHARED, 'corpus', 'other', '080-theodesp-memcached-alpine-memcached.conf');
 // A Debian file kept where the repository keeps it, read by its content: no note.
 const PLAIN = join(SHARED, 'corpus', 'debian', '001-moode-player-moode-memcached.conf');
 
@@ -56,6 +58,14 @@ describe('lint says how it read a file whose content its reader does not act on'
     expect(ins.out).toContain('note      it holds option lines, not KEY=value assignments');
     const q = await run(['lint', '-q', t.optionLines]);
     expect(q.out.split('\n').filter((l) => l.includes('  note  '))).toHaveLength(1);
+  });
+
+  it('the content decided against the name: the note says what the name alone would have meant', async () => {
+    const d = new TempDir();
+    dirs.push(d);
+    const file = d.write('memcached.conf', readFileSync(SUPERVISORD));
+    const r = await run(['lint', file]);
+    expect(r.out.split('\n')[0]).toBe(`${file}  note  read by supervisord (content: a [program:memcached] section), but its name memcached.conf alone would suggest Debian's /etc/memcached.conf`);
   });
 
   it('a template\'s variables the packaged unit does not read', async () => {
