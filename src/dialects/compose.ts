@@ -44,6 +44,7 @@ import { bitnamiNote, type ContainerImageNote } from './container-notes.js';
 import { memcachedImageName } from './detect.js';
 import { InputError } from '../input.js';
 import { aliasProblem, deref as derefIndexed, indexAliases } from './yaml-graph.js';
+import { deploymentOf, deploymentReader } from './compose-deploy.js';
 
 /**
  * Deepest nesting of collections read. Compose files nest a handful of levels; the YAML library's parser,
@@ -407,8 +408,9 @@ function publishedPorts(node: unknown, text: string): PublishedPort[] {
       const hostIp = host === null || host.bare || host.value === '' ? null : host.value;
       // Shown in the short syntax's order (the entry's own text spans several lines).
       const published = interpolated(item.get('published', true))?.value ?? null;
+      const hostMode = scalarString(item.get('mode', true)) === 'host';
       const shown = `${host && host.value !== '' ? `${host.value.includes(':') ? `[${host.value}]` : host.value}:` : ''}${published ? `${published}:` : ''}${target}${protocol !== 'tcp' ? `/${protocol}` : ''}`;
-      if (target) out.push({ hostIp, container: target, protocol, text: shown, span, ...(host?.dep ? { hostIpDepends: host.dep } : {}) });
+      if (target) out.push({ hostIp, container: target, protocol, text: shown, span, ...(host?.dep ? { hostIpDepends: host.dep } : {}), ...(hostMode ? { hostMode } : {}) });
       continue;
     }
     if (!isScalar(item) || item.value === null || item.value === undefined) continue;
@@ -751,6 +753,8 @@ export function parseCompose(source: SourceText, context?: ParseContext, service
       }
     }
   }
+  // Which program deploys the file: docker compose up or docker stack deploy (Swarm drops a port's host address).
+  const deploy = doc && !launchFailure ? deploymentOf(source.path, doc, (m, k) => mergedGet(doc!, m, k).node) : null;
   if (service && !argvUnknown) {
     const node = service.node;
     // Where the container's port can be reached from.
@@ -768,7 +772,8 @@ export function parseCompose(source: SourceText, context?: ParseContext, service
     const unpublished = override
       ? `inside the container; no ports: entry of this file publishes it, but docker compose merges ${override} beside it, which mchard does not read and whose ports: may (docker compose config shows the merged service)`
       : undefined;
-    const reach: ReachData = mode === 'host' ? { mode: 'host', published: [] } : { mode: 'container', published, ...(unpublished && !published.length ? { unpublished } : {}) };
+    const reach: ReachData = mode === 'host' ? { mode: 'host', published: [] } : { mode: 'container', published, ...(unpublished && !published.length ? { unpublished } : {}), ...(deploy ? { deploy } : {}) };
+    const swarm = deploy?.by === 'stack';
     const reachSpan = spanOf(portsNode) ?? spanOf(exposeNode) ?? service.keySpan;
     notes.push({
       kind: 'container-reach',
@@ -777,10 +782,10 @@ export function parseCompose(source: SourceText, context?: ParseContext, service
         mode === 'host'
           ? `network_mode: host: memcached binds the host's own interfaces`
           : published.length
-            ? `ports: publishes ${published.map((p) => p.text).join(', ')} on the host`
+            ? `ports: publishes ${published.map((p) => p.text).join(', ')} on ${swarm ? 'every node of the swarm (docker stack deploy)' : 'the host'}`
             : override
               ? `no ports: of this file are published, but docker compose merges ${override} beside it, which mchard does not read and whose ports: may publish memcached`
-              : `no ports: are published: memcached is reachable only from containers on the same Compose network${exposeNode ? ' (expose: does not publish)' : ''}`,
+              : `no ports: are published: memcached is reachable only from ${swarm ? "services on the stack's networks" : 'containers on the same Compose network'}${exposeNode ? ' (expose: does not publish)' : ''}`,
       ...reach,
     });
   }
@@ -798,6 +803,7 @@ export function parseCompose(source: SourceText, context?: ParseContext, service
   notes.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
   return {
     ...base,
+    ...(deploy ? { readBy: deploymentReader(deploy) } : {}),
     ...(startupUnknown ? { startupUnknown } : {}),
     argv,
     argvExact: !argvUnknown && argv.every((t) => t.exact),
