@@ -694,7 +694,7 @@ function report(reports: readonly (FileState | FileReport)[], run: FixRun, io: I
     target.kept.set(r, now);
     // -q hides findings, never changes the exit status (decided from every finding).
     const findings = shownFindings(now, run.values.quiet);
-    return { path: r.path, dialect: r.plan.dialect, findings, hidden: now.length - findings.length, detection: r.detection, ...(run.format === 'json' ? { fix: outcomeOf(r) } : {}) };
+    return { path: r.path, dialect: r.plan.dialect, findings, hidden: now.length - findings.length, detection: r.detection, readBy: r.plan.before.config.readBy, ...(run.format === 'json' ? { fix: outcomeOf(r) } : {}) };
   });
   const outcome = target.baseline && run.baseline ? finishBaseline(target.baseline, run.baseline, run.format, io) : null;
   if (target.baseline && !outcome) target.failed = true;

@@ -99,6 +99,9 @@ describe('lint and inspect: a host address Swarm ignores is not "loopback only"'
     expect(lint.code).toBe(1);
     const inspect = await run(['inspect', f]);
     expect(inspect.out).toContain("read by   Docker Swarm, through docker stack deploy (name docker-stack.yml: a Swarm stack file's name)");
+    // lint's JSON says the same program.
+    const json = JSON.parse((await run(['lint', '--format', 'json', f])).out);
+    expect(json.files[0]).toMatchObject({ dialect: 'compose', dialectReason: 'name', readBy: "Docker Swarm, through docker stack deploy (name docker-stack.yml: a Swarm stack file's name)" });
   });
 
   it('mode: host publishes on each node that runs it', async () => {
