@@ -757,8 +757,10 @@ export function parseCompose(source: SourceText, context?: ParseContext, service
   const deploy = doc && !launchFailure ? deploymentOf(source.path, doc, (m, k) => mergedGet(doc!, m, k).node) : null;
   if (service && !argvUnknown) {
     const node = service.node;
-    // Where the container's port can be reached from.
-    const mode = scalarString(get(node, 'network_mode'));
+    // Where the container's port can be reached from. docker stack deploy ignores network_mode: (docker/cli
+    // types.UnsupportedProperties: "Ignoring unsupported options") and merges no override file.
+    const swarm = deploy?.by === 'stack';
+    const mode = swarm ? null : scalarString(get(node, 'network_mode'));
     // ports: and expose: add up along extends: (the extended service's first).
     const portNodes = getAll(node, 'ports');
     const portsNode = portNodes.at(-1);
@@ -768,12 +770,11 @@ export function parseCompose(source: SourceText, context?: ParseContext, service
     const published = portNodes.length > 1 ? portNodes.flatMap((n) => publishedPorts(n, text)).filter((p) => !seen.has(p.text) && seen.add(p.text)) : publishedPorts(portsNode, text);
     // docker compose merges the override file beside a file of its default name (docker-compose.override.yml):
     // its ports: may publish what this file does not, and mchard does not read it.
-    const override = context?.composeOverride ?? null;
+    const override = swarm ? null : (context?.composeOverride ?? null);
     const unpublished = override
       ? `inside the container; no ports: entry of this file publishes it, but docker compose merges ${override} beside it, which mchard does not read and whose ports: may (docker compose config shows the merged service)`
       : undefined;
     const reach: ReachData = mode === 'host' ? { mode: 'host', published: [] } : { mode: 'container', published, ...(unpublished && !published.length ? { unpublished } : {}), ...(deploy ? { deploy } : {}) };
-    const swarm = deploy?.by === 'stack';
     const reachSpan = spanOf(portsNode) ?? spanOf(exposeNode) ?? service.keySpan;
     notes.push({
       kind: 'container-reach',

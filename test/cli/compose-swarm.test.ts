@@ -104,6 +104,15 @@ describe('lint and inspect: a host address Swarm ignores is not "loopback only"'
     expect(json.files[0]).toMatchObject({ dialect: 'compose', dialectReason: 'name', readBy: "Docker Swarm, through docker stack deploy (name docker-stack.yml: a Swarm stack file's name)" });
   });
 
+  it('docker stack deploy ignores network_mode: host: the routing mesh publishes the port, not the host network', async () => {
+    const f = tmp.write('docker-stack.yml', 'services:\n  memcached:\n    image: memcached:1.6\n    network_mode: host\n    ports:\n      - "127.0.0.1:11211:11211"\n');
+    const mc101 = lineOf((await run(['lint', '--no-doc-links', f])).out, 'MC101');
+    expect(mc101).toContain('docker stack deploy (name docker-stack.yml: a Swarm stack file\'s name) publishes 127.0.0.1:11211:11211 on every address of every node');
+    expect(mc101).not.toContain('network_mode: host puts it');
+    const compose = tmp.write('compose/docker-compose.yml', readFileSync(f, 'utf8'));
+    expect(lineOf((await run(['lint', '--no-doc-links', compose])).out, 'MC101')).toContain('network_mode: host puts it on every interface of the host');
+  });
+
   it('mode: host publishes on each node that runs it', async () => {
     const f = tmp.write('app-stack.yml', 'services:\n  memcached:\n    image: memcached:1.6\n    ports:\n      - target: 11211\n        published: 11211\n        mode: host\n');
     const mc101 = lineOf((await run(['lint', '--no-doc-links', f])).out, 'MC101');
