@@ -37,7 +37,7 @@ import type { ArgToken, SourceText, Span } from '../source.js';
 import type { Dialect, LaunchFailure, Note, ParseContext, ParseErrorNote, ParsedConfig } from './types.js';
 import { goShellwords, interpolate, scalarChars } from './compose-words.js';
 import { tokenOf, valueOf, type SrcChar } from './sourced.js';
-import type { PublishedPort, ReachData } from './container-reach.js';
+import type { Deployment, PublishedPort, ReachData } from './container-reach.js';
 import { fromVariables, identifyImage, pulledEachStart, type ImageInfo } from './images/index.js';
 import { bitnamiStart, type BitnamiStart, type EnvValue } from './images/bitnami.js';
 import { bitnamiNote, type ContainerImageNote } from './container-notes.js';
@@ -173,6 +173,9 @@ export interface ComposeConfig extends ParsedConfig<ComposeNote> {
   /** Every service that runs memcached, in the file's order (each an instance of the file: parseComposeFile). */
   readonly memcachedServices?: readonly string[];
 }
+
+/** What deploys each file read (compose-deploy.ts), decided once per file. */
+const DEPLOYMENTS = new WeakMap<SourceText, Deployment>();
 
 /** The most memcached services read one by one; beyond, the notes name the ones not checked. */
 const MAX_SERVICES = 32;
@@ -754,7 +757,8 @@ export function parseCompose(source: SourceText, context?: ParseContext, service
     }
   }
   // Which program deploys the file: docker compose up or docker stack deploy (Swarm drops a port's host address).
-  const deploy = doc && !launchFailure ? deploymentOf(source.path, doc, (m, k) => mergedGet(doc!, m, k).node) : null;
+  // (Once per file: parseComposeFile reads the file again for each memcached service.)
+  const deploy = doc && !launchFailure ? (DEPLOYMENTS.get(source) ?? DEPLOYMENTS.set(source, deploymentOf(source.path, doc, (m, k) => mergedGet(doc!, m, k).node)).get(source)!) : null;
   if (service && !argvUnknown) {
     const node = service.node;
     // Where the container's port can be reached from. docker stack deploy ignores network_mode: (docker/cli
