@@ -48,6 +48,9 @@ const READER: Record<string, DialectName> = {
   'freebsd-rc': 'rcconf',
   supervisord: 'supervisord',
   compose: 'compose',
+  // docker stack deploy reads the Compose format too (compose-deploy.ts says which program deploys it).
+  swarm: 'compose',
+  'compose-or-swarm': 'compose',
   kubernetes: 'kubernetes',
   helm: 'helm',
   'docker-build': 'dockerfile',

@@ -11,6 +11,8 @@
  * mchard could fix or that reaches --fail-on; 0 otherwise.
  */
 import { templateOf } from '../dialects/template.js';
+import { containerVerdict } from '../dialects/container-reach.js';
+import { swarmFixRefusal } from '../dialects/swarm-reach.js';
 import { launchFailureText } from '../memcached/launch.js';
 import { realpathSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
@@ -265,6 +267,19 @@ function tally(findings: readonly Finding[], would = false): string {
  * Why no fix is proposed for a file with which the service fails before memcached runs (MC914), or may
  * (MC910, a template): memcached never reads its options, so no option rule ran. Null for other files.
  */
+/**
+ * For a Compose file that docker stack deploy deploys (or may): memcached published on the swarm's nodes,
+ * which no edit of mchard's closes (swarm-reach.ts says why and what would), one line per instance.
+ */
+function swarmRefusals(s: FileState): string[] {
+  const after = s.plan.after;
+  const parts = after.parts ?? [after];
+  return parts.flatMap((p) => {
+    const line = swarmFixRefusal(containerVerdict(p.config, p.exposure.listeners.map((l) => l.listener)), parts.length > 1 ? (p.config.partName ?? null) : null);
+    return line ? [line] : [];
+  });
+}
+
 function launchBlocks(s: FileState): string | null {
   const f = s.plan.before.config.launchFailure;
   // A file its service cannot read at all is MC001's (its own message says why nothing is fixed).
@@ -537,8 +552,9 @@ async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Int
   for (const s of states) {
     const why = launchBlocks(s);
     if (why) say(`  ${c.yellow('not fixed')}  ${visible(s.path)}: ${visible(redact(why, hiddenValues(s.plan.before.config.argv)))}\n`);
+    for (const line of swarmRefusals(s)) say(`  ${c.yellow('not fixed')}  ${visible(s.path)}: ${visible(line)}\n`);
   }
-  const settled = states.filter((s) => !s.plan.changed && !launchBlocks(s));
+  const settled = states.filter((s) => !s.plan.changed && !launchBlocks(s) && swarmRefusals(s).length === 0);
   if (changed.length === 0 && settled.length > 0) say(c.green(`nothing to fix in ${settled.map((s) => visible(s.path)).join(', ')}\n`));
   const mayAsk = values.yes || io.stdinIsTTY || hooks.confirm !== undefined;
   const ask = async (message: string): Promise<Answer> => {
@@ -678,7 +694,7 @@ function report(reports: readonly (FileState | FileReport)[], run: FixRun, io: I
     target.kept.set(r, now);
     // -q hides findings, never changes the exit status (decided from every finding).
     const findings = shownFindings(now, run.values.quiet);
-    return { path: r.path, dialect: r.plan.dialect, findings, hidden: now.length - findings.length, detection: r.detection, ...(run.format === 'json' ? { fix: outcomeOf(r) } : {}) };
+    return { path: r.path, dialect: r.plan.dialect, findings, hidden: now.length - findings.length, detection: r.detection, readBy: r.plan.before.config.readBy, ...(run.format === 'json' ? { fix: outcomeOf(r) } : {}) };
   });
   const outcome = target.baseline && run.baseline ? finishBaseline(target.baseline, run.baseline, run.format, io) : null;
   if (target.baseline && !outcome) target.failed = true;

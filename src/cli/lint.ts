@@ -176,7 +176,7 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
     // -q hides findings from the output only: the exit status is decided from all of them.
     if (reported.some((f) => RANK[f.severity] >= RANK[failOn])) failing = true;
     const findings = shownFindings(reported, values.quiet);
-    report.file({ path, dialect: file.dialect, findings, hidden: reported.length - findings.length, detection: file.detection });
+    report.file({ path, dialect: file.dialect, findings, hidden: reported.length - findings.length, detection: file.detection, readBy: result.config.readBy });
   }
   const outcome = baseline && baselineFlag ? finishBaseline(baseline, baselineFlag, format, io) : null;
   if (baseline && !outcome) status = 2;

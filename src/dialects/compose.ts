@@ -37,13 +37,14 @@ import type { ArgToken, SourceText, Span } from '../source.js';
 import type { Dialect, LaunchFailure, Note, ParseContext, ParseErrorNote, ParsedConfig } from './types.js';
 import { goShellwords, interpolate, scalarChars } from './compose-words.js';
 import { tokenOf, valueOf, type SrcChar } from './sourced.js';
-import type { PublishedPort, ReachData } from './container-reach.js';
+import type { Deployment, PublishedPort, ReachData } from './container-reach.js';
 import { fromVariables, identifyImage, pulledEachStart, type ImageInfo } from './images/index.js';
 import { bitnamiStart, type BitnamiStart, type EnvValue } from './images/bitnami.js';
 import { bitnamiNote, type ContainerImageNote } from './container-notes.js';
 import { memcachedImageName } from './detect.js';
 import { InputError } from '../input.js';
 import { aliasProblem, deref as derefIndexed, indexAliases } from './yaml-graph.js';
+import { deploymentOf, deploymentReader } from './compose-deploy.js';
 
 /**
  * Deepest nesting of collections read. Compose files nest a handful of levels; the YAML library's parser,
@@ -172,6 +173,9 @@ export interface ComposeConfig extends ParsedConfig<ComposeNote> {
   /** Every service that runs memcached, in the file's order (each an instance of the file: parseComposeFile). */
   readonly memcachedServices?: readonly string[];
 }
+
+/** What deploys each file read (compose-deploy.ts), decided once per file. */
+const DEPLOYMENTS = new WeakMap<SourceText, Deployment>();
 
 /** The most memcached services read one by one; beyond, the notes name the ones not checked. */
 const MAX_SERVICES = 32;
@@ -407,8 +411,9 @@ function publishedPorts(node: unknown, text: string): PublishedPort[] {
       const hostIp = host === null || host.bare || host.value === '' ? null : host.value;
       // Shown in the short syntax's order (the entry's own text spans several lines).
       const published = interpolated(item.get('published', true))?.value ?? null;
+      const hostMode = scalarString(item.get('mode', true)) === 'host';
       const shown = `${host && host.value !== '' ? `${host.value.includes(':') ? `[${host.value}]` : host.value}:` : ''}${published ? `${published}:` : ''}${target}${protocol !== 'tcp' ? `/${protocol}` : ''}`;
-      if (target) out.push({ hostIp, container: target, protocol, text: shown, span, ...(host?.dep ? { hostIpDepends: host.dep } : {}) });
+      if (target) out.push({ hostIp, container: target, protocol, text: shown, span, ...(host?.dep ? { hostIpDepends: host.dep } : {}), ...(hostMode ? { hostMode } : {}) });
       continue;
     }
     if (!isScalar(item) || item.value === null || item.value === undefined) continue;
@@ -751,10 +756,15 @@ export function parseCompose(source: SourceText, context?: ParseContext, service
       }
     }
   }
+  // Which program deploys the file: docker compose up or docker stack deploy (Swarm drops a port's host address).
+  // (Once per file: parseComposeFile reads the file again for each memcached service.)
+  const deploy = doc && !launchFailure ? (DEPLOYMENTS.get(source) ?? DEPLOYMENTS.set(source, deploymentOf(source.path, doc, (m, k) => mergedGet(doc!, m, k).node)).get(source)!) : null;
   if (service && !argvUnknown) {
     const node = service.node;
-    // Where the container's port can be reached from.
-    const mode = scalarString(get(node, 'network_mode'));
+    // Where the container's port can be reached from. docker stack deploy ignores network_mode: (docker/cli
+    // types.UnsupportedProperties: "Ignoring unsupported options") and merges no override file.
+    const swarm = deploy?.by === 'stack';
+    const mode = swarm ? null : scalarString(get(node, 'network_mode'));
     // ports: and expose: add up along extends: (the extended service's first).
     const portNodes = getAll(node, 'ports');
     const portsNode = portNodes.at(-1);
@@ -764,11 +774,11 @@ export function parseCompose(source: SourceText, context?: ParseContext, service
     const published = portNodes.length > 1 ? portNodes.flatMap((n) => publishedPorts(n, text)).filter((p) => !seen.has(p.text) && seen.add(p.text)) : publishedPorts(portsNode, text);
     // docker compose merges the override file beside a file of its default name (docker-compose.override.yml):
     // its ports: may publish what this file does not, and mchard does not read it.
-    const override = context?.composeOverride ?? null;
+    const override = swarm ? null : (context?.composeOverride ?? null);
     const unpublished = override
       ? `inside the container; no ports: entry of this file publishes it, but docker compose merges ${override} beside it, which mchard does not read and whose ports: may (docker compose config shows the merged service)`
       : undefined;
-    const reach: ReachData = mode === 'host' ? { mode: 'host', published: [] } : { mode: 'container', published, ...(unpublished && !published.length ? { unpublished } : {}) };
+    const reach: ReachData = mode === 'host' ? { mode: 'host', published: [] } : { mode: 'container', published, ...(unpublished && !published.length ? { unpublished } : {}), ...(deploy ? { deploy } : {}) };
     const reachSpan = spanOf(portsNode) ?? spanOf(exposeNode) ?? service.keySpan;
     notes.push({
       kind: 'container-reach',
@@ -777,10 +787,10 @@ export function parseCompose(source: SourceText, context?: ParseContext, service
         mode === 'host'
           ? `network_mode: host: memcached binds the host's own interfaces`
           : published.length
-            ? `ports: publishes ${published.map((p) => p.text).join(', ')} on the host`
+            ? `ports: publishes ${published.map((p) => p.text).join(', ')} on ${swarm ? 'every node of the swarm (docker stack deploy)' : 'the host'}`
             : override
               ? `no ports: of this file are published, but docker compose merges ${override} beside it, which mchard does not read and whose ports: may publish memcached`
-              : `no ports: are published: memcached is reachable only from containers on the same Compose network${exposeNode ? ' (expose: does not publish)' : ''}`,
+              : `no ports: are published: memcached is reachable only from ${swarm ? "services on the stack's networks" : 'containers on the same Compose network'}${exposeNode ? ' (expose: does not publish)' : ''}`,
       ...reach,
     });
   }
@@ -798,6 +808,7 @@ export function parseCompose(source: SourceText, context?: ParseContext, service
   notes.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
   return {
     ...base,
+    ...(deploy ? { readBy: deploymentReader(deploy) } : {}),
     ...(startupUnknown ? { startupUnknown } : {}),
     argv,
     argvExact: !argvUnknown && argv.every((t) => t.exact),

@@ -8,6 +8,7 @@ import type { Span } from '../source.js';
 import type { ParsedConfig } from './types.js';
 import { podVerdict, type PodVerdict } from './pod-reach.js';
 import type { ContainerNote } from './container-notes.js';
+import { swarmVerdict } from './swarm-reach.js';
 
 export interface PublishedPort {
   /** The host address it is published on; null: every interface of the host. */
@@ -19,6 +20,19 @@ export interface PublishedPort {
   readonly span: Span;
   /** The host address comes from a variable (`${BIND:-127.0.0.1}`): why, and `hostIp` is its default's guess. */
   readonly hostIpDepends?: string;
+  /** The long syntax's `mode: host` (Swarm publishes it on the node that runs the task, not through the routing mesh). */
+  readonly hostMode?: boolean;
+}
+
+/**
+ * Which program deploys a Compose file (compose-deploy.ts): `docker compose up`, `docker stack deploy`
+ * (Swarm, which ignores a port's host address and publishes it on every node), or either; `assumed`: nothing
+ * in the file says, and mchard takes docker compose up.
+ */
+export interface Deployment {
+  readonly by: 'compose' | 'stack' | 'either';
+  readonly assumed: boolean;
+  readonly why: string;
 }
 
 export interface ReachData {
@@ -30,6 +44,8 @@ export interface ReachData {
    * decides"); the Compose wording when absent.
    */
   readonly unpublished?: string;
+  /** For a Compose file: what deploys it. */
+  readonly deploy?: Deployment;
 }
 
 export interface ContainerReach {
@@ -42,6 +58,7 @@ export interface ContainerReach {
   readonly unpublished?: string;
   /** A publishing host address comes from a variable: why (the reach is then the host's to decide). */
   readonly depends?: string;
+  readonly deploy?: Deployment;
 }
 
 function covers(range: string, port: number): boolean {
@@ -66,9 +83,11 @@ export function containerReach(config: ParsedConfig, ports: readonly { port: num
   const data: ReachData = note;
   if (data.mode === 'host') return { reach: 'host', ports: [], span: note.span };
   const hits = data.published.filter((p) => ports.some((l) => l.transport === p.protocol && covers(p.container, l.port)));
-  if (hits.length === 0) return { reach: 'none', ports: [], span: note.span, ...(data.unpublished ? { unpublished: data.unpublished } : {}) };
+  if (hits.length === 0) return { reach: 'none', ports: [], span: note.span, ...(data.unpublished ? { unpublished: data.unpublished } : {}), ...(data.deploy ? { deploy: data.deploy } : {}) };
   const depends = hits.find((p) => p.hostIpDepends)?.hostIpDepends;
-  return { reach: hits.every((p) => p.hostIp !== null && LOOPBACK.test(p.hostIp)) ? 'loopback' : 'host', ports: hits, span: note.span, ...(depends ? { depends } : {}) };
+  const loopback = hits.every((p) => p.hostIp !== null && LOOPBACK.test(p.hostIp));
+  // Swarm drops the host address: a stack publishes the port on every node whatever it names.
+  return { reach: loopback && data.deploy?.by !== 'stack' ? 'loopback' : 'host', ports: hits, span: note.span, ...(depends ? { depends } : {}), ...(data.deploy ? { deploy: data.deploy } : {}) };
 }
 
 /**
@@ -79,7 +98,7 @@ export function containerReach(config: ParsedConfig, ports: readonly { port: num
 export function containerVerdict(
   config: ParsedConfig,
   listeners: readonly { transport: string; port?: number }[],
-): { reach: ContainerReach['reach']; severity: 'error' | 'warning' | 'info'; where: string } | null {
+): { reach: ContainerReach['reach']; severity: 'error' | 'warning' | 'info'; where: string; swarm?: true } | null {
   // Only a container's file publishes a listener: for any other file both readers below answer null (asked
   // by the exposure rules for every file of a run, they scanned its notes and built a port list first).
   if (!CONTAINER_DIALECTS.has(config.dialect)) return null;
@@ -94,6 +113,9 @@ export function containerVerdict(
   const r = containerReach(config, ports);
   if (!r) return null;
   const shown = r.ports.map((p) => p.text).join(', ');
+  const d = r.deploy;
+  // A Swarm stack (or a file docker stack deploy may deploy): swarm-reach.ts, loaded only then.
+  if (d && d.by !== 'compose' && r.ports.length) return swarmVerdict(r, d, shown);
   // A host address from a variable: as written (its default, or every interface while it is unset), and
   // the host decides; a publication on every interface is then a warning, not a certain error.
   const dependsOnHost = r.depends ? `; the host address depends on the host: ${r.depends}` : '';
@@ -114,9 +136,9 @@ export function containerVerdict(
           : 'and network_mode: host puts it on every interface of the host',
       };
     case 'loopback':
-      return { reach: r.reach, severity: 'info', where: `inside the container; ports: publishes it only on the host's loopback (${shown})${dependsOnHost}` };
+      return { reach: r.reach, severity: 'info', where: `inside the container; ports: publishes it only on the host's loopback (${shown})${dependsOnHost}${d?.assumed ? `; mchard assumes docker compose up: ${d.why} (which would ignore the address)` : ''}` };
     case 'none':
-      return { reach: r.reach, severity: 'info', where: r.unpublished ?? 'inside the container; no ports: entry publishes it, so only containers on the same Compose network reach it' };
+      return { reach: r.reach, severity: 'info', where: r.unpublished ?? `inside the container; no ports: entry publishes it, so only ${d && d.by !== 'compose' ? "containers on the file's networks" : 'containers on the same Compose network'} reach it` };
   }
 }
 

@@ -365,6 +365,9 @@ const STRONG_NAMES: readonly NameRule[] = [
 ];
 
 /** Names several formats share: they decide only with the content's agreement. Tried in order. */
+/** Names of Swarm stack files, for detection and for finding files (kept in step with compose-deploy.ts). */
+const STACK_FILE = /^(docker-stack([-_.][^/]*)?|stack|[^/]+[-_.]stack|([^/]*[-_.])?swarm([-_.][^/]*)?)\.ya?ml$/i;
+
 const WEAK_NAMES: readonly { may: NameRule['may']; re: RegExp; dialect: DialectName | 'suse'; what: string }[] = [
   { may: (_b, l) => l.includes('suse'), re: /suse/i, dialect: 'suse', what: "SUSE's /etc/sysconfig/memcached" },
   { may: (_b, l) => ['redhat', 'rhel', 'centos', 'fedora', 'rocky', 'almalinux', 'amazon', 'sysconfig'].some((w) => l.includes(w)), re: /redhat|rhel|centos|fedora|rocky|almalinux|amazon|sysconfig/i, dialect: 'sysconfig', what: "RHEL's /etc/sysconfig/memcached" },
@@ -374,6 +377,9 @@ const WEAK_NAMES: readonly { may: NameRule['may']; re: RegExp; dialect: DialectN
   { may: (_b, l) => l.includes('systemd') || l.includes('unit'), re: /systemd|(^|[^a-z])unit([^a-z]|$)/i, dialect: 'systemd', what: 'a systemd unit' },
   { may: (_b, l) => l.includes('supervisor'), re: /supervisor/i, dialect: 'supervisord', what: 'a supervisord program' },
   { may: (b) => b.startsWith('memcached') && b.endsWith('.conf'), re: /^memcached([_-][^/]*)?\.conf$/, dialect: 'debian', what: "Debian's /etc/memcached.conf" },
+  // A Swarm stack file (docker-stack.yml, app-stack.yml, docker-swarm.yaml): the Compose format, deployed by
+  // docker stack deploy (compose-deploy.ts). OpenFaaS's stack.yml holds no services: mapping, so no signature.
+  { may: (_b, l) => l.includes('stack') || l.includes('swarm'), re: STACK_FILE, dialect: 'compose', what: 'a Docker Swarm stack file (the Compose format)' },
 ];
 
 /** Whether a name rule applies to the name `base` (`lower`: in lower case): its cheap test, then its expression. */
@@ -1181,6 +1187,7 @@ export function configPathKind(path: string): ConfigPathKind | null {
   for (const rule of PATH_RULES) if (rule.may(t.dir, t.base) && rule.re.test(t.tail)) return kind(rule.dialect);
   const lower = t.base.toLowerCase();
   for (const rule of STRONG_NAMES) if (nameMatches(rule, t.base, lower)) return kind(rule.dialect);
+  if (STACK_FILE.test(t.base)) return kind('compose');
   if (!/memcached/i.test(t.base)) return null;
   const weak = WEAK_NAMES.find((w) => nameMatches(w, t.base, lower));
   if (weak?.dialect === 'suse') return null;

@@ -15,6 +15,7 @@ export function formatJson(input: ReportInput): string {
     path: f.path,
     dialect: f.dialect,
     ...(f.detection ? detectionFields(f.detection) : {}),
+    ...(f.readBy ? { readBy: f.readBy } : {}),
     ...(f.fix ?? {}),
     findings: f.findings.map((x) => ({
       ruleId: x.ruleId,

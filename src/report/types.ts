@@ -15,6 +15,8 @@ export interface FileReport {
    * findings, reported as a refusal in every format, never as an error finding about memcached).
    */
   detection?: Detection;
+  /** Who reads the file, when its reading says more than detection (a Compose file's deploying program, a drop-in's unit). */
+  readBy?: string;
   /**
    * The file could not be read. The text and JSON reports show the MC001 finding that stands for it;
    * SARIF makes it a tool execution notification, not an alert, and GitLab leaves it out (neither is a

@@ -153,7 +153,7 @@ describe('inspect: who reads the file, and why', () => {
   it('json: dialect, dialectReason, dialectConfidence, readBy, detection; a refusal is an entry too', async () => {
     const f = tmp.write('srv/docker-compose.yml', 'services:\n  cache:\n    image: memcached:1.6\n');
     const j = JSON.parse((await run(['inspect', f, '--format', 'json'])).out);
-    expect(j).toMatchObject({ dialect: 'compose', dialectReason: 'name', dialectConfidence: 'high', readBy: 'Docker Compose', detection: 'name docker-compose.yml: read by Docker Compose' });
+    expect(j).toMatchObject({ dialect: 'compose', dialectReason: 'name', dialectConfidence: 'high', readBy: 'Docker Compose, as docker compose up: assumed (nothing in the file is read only by docker stack deploy)', detection: 'name docker-compose.yml: read by Docker Compose' });
     const docker = tmp.write('app/Dockerfile', OTHERS['app/Dockerfile'][0]);
     const both = await run(['inspect', f, docker, '--format', 'json']);
     expect(both.code).toBe(2);

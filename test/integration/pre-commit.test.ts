@@ -77,6 +77,7 @@ describe('.pre-commit-hooks.yaml', () => {
       'Compose.YAML', 'etc/supervisord.conf', 'etc/supervisor/conf.d/memcached.conf', 'etc/supervisord.d/cache.ini',
       'templates/memcached.conf.j2', 'templates/memcached.conf.J2', 'templates/memcached.sysconfig.erb', 'templates/memcached@.service.epp',
       'templates/memcached.service.tmpl', 'memcached.redhat', 'centos_memcached', 'templates/memcached-RedHat.conf.jinja2',
+      'docker-stack.yml', 'deploy/docker-stack.prod.yml', 'stack.yml', 'cache.stack.yaml', 'cache-stack.yml', 'docker-compose.swarm.yml', 'docker-swarm.yaml',
     ];
     const claimed = paths.filter((p) => configPathKind(`/repo/${p}`) !== null);
     const picks = hookPicks(claimed);
