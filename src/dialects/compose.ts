@@ -473,14 +473,59 @@ function extendsChain(doc: Document, services: unknown, start: YAMLMap): Extends
 }
 
 /** The file read for one memcached service (`serviceName`; null: the first that runs memcached). */
-export function parseCompose(source: SourceText, context?: ParseContext, serviceName: string | null = null): ComposeConfig {
+/** A Compose file's YAML as parsed once: its printed tokens, its document, and why Compose refuses it. */
+interface ParsedYaml {
+  readonly printed: string;
+  readonly doc: Document | null;
+  readonly failures: readonly { reason: string; span: Span | null }[];
+}
+
+/**
+ * Each file's YAML, parsed once for all the services read from it (parseComposeFile reads up to
+ * MAX_SERVICES of them, each as an instance of the file; parsing for each made a hostile 1 MiB file of
+ * many memcached services cost minutes and gigabytes). Nothing changes a parsed document: fixes edit the
+ * text by spans.
+ */
+const PARSED = new WeakMap<SourceText, ParsedYaml>();
+
+function parsedYaml(source: SourceText): ParsedYaml {
+  const known = PARSED.get(source);
+  if (known) return known;
   const text = source.text;
   const depth = yamlNestingBound(text);
   if (depth > MAX_YAML_DEPTH) {
     throw new InputError(source.path, `YAML nested up to ${depth} levels deep; mchard reads at most ${MAX_YAML_DEPTH} levels (a Compose file needs a handful)`);
   }
-  const tokens = [...new Parser().parse(text)];
-  const printed = tokens.map((t) => CST.stringify(t)).join('');
+  const printed = [...new Parser().parse(text)].map((t) => CST.stringify(t)).join('');
+  const failures: { reason: string; span: Span | null }[] = [];
+  let doc: Document | null = null;
+  try {
+    doc = parseDocument(text, { keepSourceTokens: true, uniqueKeys: true, prettyErrors: false });
+  } catch (e) {
+    failures.push({ reason: `the file is not valid YAML (${(e as Error).message}), so Compose refuses it`, span: null });
+  }
+  if (doc && doc.errors.length > 0) {
+    const err = doc.errors[0];
+    // The YAML library can place an error one character past the end of the text (an unclosed flow sequence).
+    const at = (n: number) => Math.min(Math.max(n, 0), text.length);
+    failures.push({ reason: `the file is not valid YAML (${err.message.split('\n')[0]}), so Compose refuses it`, span: { start: at(err.pos[0]), end: at(Math.max(err.pos[0], err.pos[1])) } });
+  }
+  // Aliases and merge keys: Compose's YAML reader (go-yaml) refuses a document they expand without bound
+  // (an alias bomb: mchard refuses to read it, as it does a file nested too deep), an anchor inside
+  // itself, and a merge key of something else than mappings.
+  if (doc && failures.length === 0 && (text.includes('*') || text.includes('<<'))) {
+    const p = aliasProblem(doc, 'Compose');
+    if (p?.kind === 'excessive') throw new InputError(source.path, p.reason);
+    if (p) failures.push({ reason: p.reason, span: p.span });
+  }
+  const parsed = { printed, doc, failures };
+  PARSED.set(source, parsed);
+  return parsed;
+}
+
+export function parseCompose(source: SourceText, context?: ParseContext, serviceName: string | null = null): ComposeConfig {
+  const text = source.text;
+  const { printed, doc, failures } = parsedYaml(source);
   const print = () => printed;
   const notes: ComposeNote[] = [];
   let launchFailure: LaunchFailure | null = null;
@@ -489,27 +534,7 @@ export function parseCompose(source: SourceText, context?: ParseContext, service
     notes.push({ kind: 'parse-error', span: span ?? { start: 0, end: 0 }, message: reason });
   };
   const base = { dialect: 'compose' as const, source, print };
-
-  let doc: Document | null = null;
-  try {
-    doc = parseDocument(text, { keepSourceTokens: true, uniqueKeys: true, prettyErrors: false });
-  } catch (e) {
-    fail(`the file is not valid YAML (${(e as Error).message}), so Compose refuses it`, null);
-  }
-  if (doc && doc.errors.length > 0) {
-    const err = doc.errors[0];
-    // The YAML library can place an error one character past the end of the text (an unclosed flow sequence).
-    const at = (n: number) => Math.min(Math.max(n, 0), text.length);
-    fail(`the file is not valid YAML (${err.message.split('\n')[0]}), so Compose refuses it`, { start: at(err.pos[0]), end: at(Math.max(err.pos[0], err.pos[1])) });
-  }
-  // Aliases and merge keys: Compose's YAML reader (go-yaml) refuses a document they expand without bound
-  // (an alias bomb: mchard refuses to read it, as it does a file nested too deep), an anchor inside
-  // itself, and a merge key of something else than mappings.
-  if (doc && !launchFailure && (text.includes('*') || text.includes('<<'))) {
-    const p = aliasProblem(doc, 'Compose');
-    if (p?.kind === 'excessive') throw new InputError(source.path, p.reason);
-    if (p) fail(p.reason, p.span);
-  }
+  for (const f of failures) fail(f.reason, f.span);
   const services = doc && !launchFailure ? doc.get('services', true) : null;
   // The keys each service takes through a merge key, filled as they are read.
   const mergedKeys = new Map<YAMLMap, Set<string>>();

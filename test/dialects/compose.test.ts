@@ -418,3 +418,16 @@ describe('compose: extends: of a service of the same file is followed, as Compos
     for (const f of p.failed) expect(f.reason).toMatch(/takes its command from the service it extends \(extends:\)/);
   });
 });
+
+describe('a file of many memcached services is parsed once', () => {
+  it('every instance reads the same YAML document, and each still its own service', () => {
+    const services = Array.from({ length: 40 }, (_, i) => `  mc${i}:\n    image: memcached:1.6\n    command: ["memcached", "-p", "${11211 + i}"]\n`).join('');
+    const cfg = parseComposeFile(new SourceText('docker-compose.yml', `services:\n${services}`));
+    const parts = (cfg.parts ?? []) as ComposeConfig[];
+    // At most 32 services are read one by one (the notes name the rest).
+    expect(parts).toHaveLength(32);
+    expect(parts.every((p) => p.document === cfg.document)).toBe(true);
+    expect(parts.map((p) => p.service!.name)).toEqual(Array.from({ length: 32 }, (_, i) => `mc${i}`));
+    expect(parts.map((p) => p.argv.map((t) => t.value).join(' '))).toEqual(Array.from({ length: 32 }, (_, i) => `-p ${11211 + i}`));
+  });
+});
