@@ -91,12 +91,12 @@ function checkFixtures(dir: string): string[] {
     if (row.category !== folder) problems.push(`${f}: category ${row.category} but folder ${folder}`);
     if (!CATEGORIES.has(row.category)) problems.push(`${f}: unknown category ${row.category}`);
     if (!READERS.has(row.reader)) problems.push(`${f}: unknown reader ${row.reader}`);
-    const m = /^[^/]+\/(\d{3})-(.+)$/.exec(f);
+    const m = /^[^/]+\/(\d{3,4})-(.+)$/.exec(f);
     if (!m) problems.push(`${f}: name is not <category>/<NNN>-<owner>-<repo>-<basename>`);
     else if (!m[2].startsWith(`${row.repo.replace('/', '-')}-`)) problems.push(`${f}: name does not start with its repository`);
   }
   for (const f of files) if (!listed.has(f)) problems.push(`${f}: in the folder but not in MANIFEST.tsv`);
-  const numbers = rows.map((r) => /\/(\d{3})-/.exec(r.file)?.[1]).filter(Boolean);
+  const numbers = rows.map((r) => /\/(\d{3,4})-/.exec(r.file)?.[1]).filter(Boolean);
   if (new Set(numbers).size !== numbers.length) problems.push('running numbers repeat');
   return problems;
 }

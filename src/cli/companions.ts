@@ -1,9 +1,10 @@
 /** The files beside a file that detection may read to tell what it is (a Helm values file's Chart.yaml). */
-import { lstatSync } from 'node:fs';
-import { readRegularFile } from '../input.js';
+import { lstatSync, readdirSync } from 'node:fs';
+import { isHostLocation, readRegularFile } from '../input.js';
 import { basename, dirname, join } from 'node:path';
 import { packagedOptionFile, unitDropInsOf, unitShadowOf } from '../system/unit-files.js';
 import { hostUnitReading } from '../system/host-unit.js';
+import { memcachedConfOwner } from './conf-owner.js';
 import type { Companions } from '../dialects/detect.js';
 import type { DialectName, ParseContext } from '../dialects/types.js';
 
@@ -15,6 +16,17 @@ import type { DialectName, ParseContext } from '../dialects/types.js';
 export function companionsOf(path: string): Companions {
   if (path === '-') return {};
   if (/^(docker-)?compose\.ya?ml$/.test(basename(path))) return { composeOverride: composeOverrideOf(path) };
+  // A memcached.conf in a repository that a KubeDB Memcached resource beside it takes (src/cli/conf-owner.ts).
+  // Listed here, read only when there is YAML beside it (the module is in another group file).
+  if (/^memcached\.conf(\.(j2|jinja2?|erb|epp|tmpl|tpl|template))?$/.test(basename(path)) && !isHostLocation(path)) {
+    let yaml: string[] = [];
+    try {
+      yaml = readdirSync(dirname(path)).filter((n) => /\.ya?ml$/i.test(n));
+    } catch {
+      // a folder that cannot be listed says nothing
+    }
+    return yaml.length ? { owner: memcachedConfOwner(dirname(path), yaml) } : {};
+  }
   if (!/^values([.-][^/]*)?\.ya?ml$/.test(basename(path))) return {};
   for (const name of ['Chart.yaml', 'Chart.yml']) {
     const chart = join(dirname(path), name);

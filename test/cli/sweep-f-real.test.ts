@@ -1,0 +1,78 @@
+/**
+ * Real files a new user brings (test/fixtures/real 1100 and later, provenance in its MANIFEST.tsv) that
+ * mchard judged confidently wrong: each placed at its repository path, beside the files that decide it.
+ */
+import { readFileSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { run, TempDir } from './helpers.js';
+import { ROOT } from '../helpers/paths.js';
+import { isKubedbMemcachedWithConfig } from '../../src/cli/conf-owner.js';
+
+const real = (rel: string) => readFileSync(join(ROOT, 'test', 'fixtures', 'real', rel));
+let tmp: TempDir;
+beforeEach(() => {
+  tmp = new TempDir('mchard-sweep-f-');
+});
+afterEach(() => tmp.cleanup());
+
+const lintJson = async (f: string) => {
+  const r = await run(['lint', '--format', 'json', f]);
+  return { ...r, file: JSON.parse(r.out).files[0] as { dialect: string | null; refused?: { looksLike: string | null; reason: string; message: string }; findings: unknown[] } };
+};
+
+describe("KubeDB's memcached.conf (fixtures 1100, 1101: kubedb/cli's custom-config example)", () => {
+  const folder = 'docs/examples/memcached/custom-config';
+  const place = (withResource: boolean) => {
+    if (withResource) tmp.write(`${folder}/mc-custom.yaml`, real('kubernetes/1101-kubedb-cli-mc-custom.yaml'));
+    return tmp.write(`${folder}/memcached.conf`, real('other/1100-kubedb-cli-memcached.conf'));
+  };
+
+  it('beside the KubeDB Memcached resource that takes it, is refused as KubeDB\'s, with the resource named', async () => {
+    // Before: read as Debian's /etc/memcached.conf by its name: "starts no: exits with status 64" (no -u),
+    // MC101 and MC202 errors, and fix added -u memcache, -l 127.0.0.1 and -U 0 — in a pod, where
+    // KubeDB's script passes the lines to memcached, -l 127.0.0.1 cuts off every client.
+    const f = place(true);
+    const { code, file, err } = await lintJson(f);
+    expect(code).toBe(2);
+    expect(file.dialect).toBeNull();
+    expect(file.findings).toEqual([]);
+    expect(file.refused!.looksLike).toMatch(/^KubeDB's memcached\.conf: KubeDB's operator mounts it in the pods of its Memcached resource/);
+    expect(file.refused!.message).toContain('(mc-custom.yaml beside it is a KubeDB Memcached resource that takes its configuration from a ConfigMap or Secret)');
+    expect(err.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('fix --yes leaves it as it was, and inspect refuses it too', async () => {
+    const f = place(true);
+    const before = readFileSync(f);
+    const r = await run(['fix', '--yes', '--no-host-checks', '--no-restart', '--no-backup', f]);
+    expect(r.code).toBe(2);
+    expect(readFileSync(f).equals(before)).toBe(true);
+    const i = await run(['inspect', f]);
+    expect(i.code).toBe(2);
+    expect(i.err).toMatch(/not read: it looks like KubeDB's memcached\.conf/);
+  });
+
+  it('alone, nothing says whose it is: read as Debian\'s by its name, as any repository\'s memcached.conf', async () => {
+    const { file } = await lintJson(place(false));
+    expect(file.dialect).toBe('debian');
+  });
+
+  it('a resource reached through a symbolic link is not read; a KubeDB resource without configSource or configSecret decides nothing', async () => {
+    const elsewhere = tmp.write('outside/mc-custom.yaml', real('kubernetes/1101-kubedb-cli-mc-custom.yaml'));
+    const f = place(false);
+    symlinkSync(elsewhere, join(tmp.path, folder, 'mc-custom.yaml'));
+    expect((await lintJson(f)).file.dialect).toBe('debian');
+    const text = real('kubernetes/1101-kubedb-cli-mc-custom.yaml').toString('utf8');
+    expect(isKubedbMemcachedWithConfig(text)).toBe(true);
+    expect(isKubedbMemcachedWithConfig(text.replace(/ {2}configSource:\n {4}configMap:\n {6}name: mc-custom-config\n/, ''))).toBe(false);
+    expect(isKubedbMemcachedWithConfig(text.replace('kubedb.com/v1alpha1', 'cache.example.com/v1'))).toBe(false);
+    // kubedb/docs' later form (kubedb.com/v1alpha2, configSecret), in a multi-document file
+    expect(isKubedbMemcachedWithConfig('apiVersion: v1\nkind: Secret\n---\napiVersion: kubedb.com/v1alpha2\nkind: Memcached\nspec:\n  configSecret:\n    name: mc-custom-config\n')).toBe(true);
+  });
+
+  it('at this host\'s /etc path nothing beside it is looked at (the path decides)', async () => {
+    const { detectDialect } = await import('../../src/dialects/detect.js');
+    const d = detectDialect('/etc/memcached.conf', real('other/1100-kubedb-cli-memcached.conf').toString('utf8'), undefined, { owner: { looksLike: 'x', because: 'y' } });
+    expect(d).toMatchObject({ refused: false, dialect: 'debian', reason: 'path' });
+  });
+});
