@@ -85,6 +85,9 @@ const REAL_EXCEPTIONS: Record<string, [Expected, string]> = {
   // A parent chart's values name no memcached image: only the Chart.yaml beside them (which a fixture's
   // name does not have: test/cli/helm-chart.test.ts puts them side by side) says they feed Bitnami's chart.
   'helm/800-zammad-zammad-helm-values.yaml': ['refused', "zammad's values without the Chart.yaml beside them: another chart's values"],
+  'helm/1102-bitnami-charts-values.yaml': ['refused', "wordpress's values without the Chart.yaml beside them: another chart's values"],
+  'helm/1103-bitnami-charts-Chart.yaml': ['refused', 'a Chart.yaml: it decides how the values beside it are read; no memcached configuration itself'],
+  'helm/1104-bitnami-charts-Chart.lock': ['refused', "a Chart.lock: it pins the chart version the values beside it are read for; no memcached configuration itself"],
   'helm/801-zammad-zammad-helm-Chart.yaml': ['refused', 'a Chart.yaml: it decides how the values beside it are read; no memcached configuration itself'],
   'helm/802-sentry-kubernetes-charts-values.yaml': ['refused', "sentry's values without the Chart.yaml beside them: another chart's values"],
   'helm/803-sentry-kubernetes-charts-Chart.yaml': ['refused', 'a Chart.yaml: it decides whether and how the values beside it are used; no memcached configuration itself'],

@@ -28,21 +28,27 @@ export function companionsOf(path: string): Companions {
     return yaml.length ? { owner: memcachedConfOwner(dirname(path), yaml) } : {};
   }
   if (!/^values([.-][^/]*)?\.ya?ml$/.test(basename(path))) return {};
-  for (const name of ['Chart.yaml', 'Chart.yml']) {
-    const chart = join(dirname(path), name);
-    try {
-      return { chartYaml: readRegularFile(chart, 64 * 1024, { noFollow: 'not read beside a values file' }).toString('utf8') };
-    } catch {
-      // no Chart.yaml there (or not a regular file of at most 64 KiB): nothing beside the file says what it is
-    }
+  // no Chart.yaml there (or not a regular file of at most 64 KiB): nothing beside the file says what it is
+  const chartYaml = besideText(path, 'Chart.yaml') ?? besideText(path, 'Chart.yml');
+  return chartYaml === null ? {} : { chartYaml };
+}
+
+/** The text of the file `name` in `path`'s folder: a regular file of at most 64 KiB, not a link; else null. */
+function besideText(path: string, name: string): string | null {
+  try {
+    return readRegularFile(join(dirname(path), name), 64 * 1024, { noFollow: 'not read beside a values file' }).toString('utf8');
+  } catch {
+    return null;
   }
-  return {};
 }
 
 /** The context a file's dialect parses it in, from the files beside it (a Compose override, a unit's drop-ins, a Helm values file's Chart.yaml) and, for a distribution's option file at its packaged path, the host's memcached.service. */
-export function parseContextOf(path: string, dialect: DialectName): Pick<ParseContext, 'composeOverride' | 'unitDropIns' | 'unitShadowedBy' | 'hostUnit' | 'chartYaml'> {
+export function parseContextOf(path: string, dialect: DialectName): Pick<ParseContext, 'composeOverride' | 'unitDropIns' | 'unitShadowedBy' | 'hostUnit' | 'chartYaml' | 'chartLock'> {
   if (dialect === 'compose') return { composeOverride: companionsOf(path).composeOverride ?? null };
-  if (dialect === 'helm') return { chartYaml: companionsOf(path).chartYaml ?? null };
+  if (dialect === 'helm') {
+    const chartYaml = companionsOf(path).chartYaml ?? null;
+    return { chartYaml, chartLock: chartYaml === null ? null : besideText(path, 'Chart.lock') };
+  }
   if (dialect === 'systemd') return { unitDropIns: unitDropInsOf(path), unitShadowedBy: unitShadowOf(path) };
   if (dialect === 'debian' || dialect === 'sysconfig') {
     const file = packagedOptionFile(path);

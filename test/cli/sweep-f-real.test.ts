@@ -76,3 +76,52 @@ describe("KubeDB's memcached.conf (fixtures 1100, 1101: kubedb/cli's custom-conf
     expect(d).toMatchObject({ refused: false, dialect: 'debian', reason: 'path' });
   });
 });
+
+describe("a parent chart's Chart.lock decides the memcached chart its range allows (fixtures 1102-1104: Bitnami's wordpress chart)", () => {
+  const place = (lock: Buffer | string | null, chartYaml: Buffer | string = real('helm/1103-bitnami-charts-Chart.yaml')) => {
+    tmp.write('bitnami/wordpress/Chart.yaml', chartYaml);
+    if (lock !== null) tmp.write('bitnami/wordpress/Chart.lock', lock);
+    return tmp.write('bitnami/wordpress/values.yaml', real('helm/1102-bitnami-charts-values.yaml'));
+  };
+  const inspectJson = async (f: string) => JSON.parse((await run(['inspect', '--format', 'json', f])).out) as { memcachedVersion: string; memcachedVersionSource: string; unknown?: Record<string, { reason: string }>; warnings: string[] };
+
+  it('with the Chart.lock in sync with Chart.yaml: chart 7.9.7, memcached 1.6.39, said to come from the lock', async () => {
+    // Before: the lock was not read: "memcached 1.6.24 to 1.6.39", the release unknown, for 7.x.x.
+    const doc = await inspectJson(place(real('helm/1104-bitnami-charts-Chart.lock')));
+    expect(doc.memcachedVersion).toBe('1.6.39');
+    expect(doc.unknown?.version).toBeUndefined();
+    expect(doc.memcachedVersionSource).toContain("the version the Chart.lock beside it pins for Chart.yaml's dependency on Bitnami's memcached chart (7.9.7, of 7.x.x: what helm dependency build fetches)");
+  });
+
+  it('control: without the lock, the range 7.x.x leaves the release unknown', async () => {
+    const doc = await inspectJson(place(null));
+    expect(doc.unknown?.version?.reason).toMatch(/7\.x\.x.*memcached 1\.6\.24 to 1\.6\.39/);
+  });
+
+  it('a lock out of sync with Chart.yaml (helm dependency build refuses it) decides nothing, and inspect says so', async () => {
+    const edited = real('helm/1103-bitnami-charts-Chart.yaml').toString('utf8').replace('version: 7.x.x', 'version: 7.5.x');
+    expect(edited).toContain('version: 7.5.x');
+    const doc = await inspectJson(place(real('helm/1104-bitnami-charts-Chart.lock'), edited));
+    expect(doc.unknown?.version?.reason).toMatch(/\(7\.5\.x\).*memcached 1\.6\.31 to 1\.6\.33/);
+    expect(doc.warnings.join('\n')).toMatch(/the Chart\.lock beside it is out of sync with Chart\.yaml .*helm dependency build refuses it/);
+  });
+
+  it("the lock's digest is Helm's: a lock whose memcached version was edited by hand is out of sync", async () => {
+    const { readChartLock } = await import('../../src/dialects/helm-chart.js');
+    const chart = real('helm/1103-bitnami-charts-Chart.yaml').toString('utf8');
+    const lock = real('helm/1104-bitnami-charts-Chart.lock').toString('utf8');
+    expect(readChartLock(chart, lock)).toEqual({ state: 'pinned', version: '7.9.7' });
+    expect(readChartLock(chart, lock.replace('version: 7.9.7', 'version: 7.0.0')).state).toBe('stale');
+    // A repository Helm resolves from the host's own list first (@name) cannot be checked here.
+    expect(readChartLock(chart.replace('repository: oci://registry-1.docker.io/bitnamicharts\n  version: 7.x.x', 'repository: "@bitnami"\n  version: 7.x.x'), lock).state).toBe('unchecked');
+  });
+
+  it('a Chart.lock that is a symbolic link is not read; a Chart.lock alone is refused by its name', async () => {
+    const elsewhere = tmp.write('outside/Chart.lock', real('helm/1104-bitnami-charts-Chart.lock'));
+    const f = place(null);
+    symlinkSync(elsewhere, join(tmp.path, 'bitnami/wordpress/Chart.lock'));
+    expect((await inspectJson(f)).unknown?.version).toBeDefined();
+    const { file } = await lintJson(elsewhere);
+    expect(file.refused!.looksLike).toBe("a Helm chart's lock file (the dependency versions helm dependency update picked)");
+  });
+});
