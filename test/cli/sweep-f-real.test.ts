@@ -2,10 +2,11 @@
  * Real files a new user brings (test/fixtures/real 1100 and later, provenance in its MANIFEST.tsv) that
  * mchard judged confidently wrong: each placed at its repository path, beside the files that decide it.
  */
-import { readFileSync, symlinkSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { run, TempDir } from './helpers.js';
-import { ROOT } from '../helpers/paths.js';
+import { ROOT, SHARED } from '../helpers/paths.js';
 import { isKubedbMemcachedWithConfig } from '../../src/cli/conf-owner.js';
 
 const real = (rel: string) => readFileSync(join(ROOT, 'test', 'fixtures', 'real', rel));
@@ -123,5 +124,57 @@ describe("a parent chart's Chart.lock decides the memcached chart its range allo
     expect((await inspectJson(f)).unknown?.version).toBeDefined();
     const { file } = await lintJson(elsewhere);
     expect(file.refused!.looksLike).toBe("a Helm chart's lock file (the dependency versions helm dependency update picked)");
+  });
+});
+
+/** Where supervisor's Python package is: installed, or unpacked by scripts/test-all.sh; null: neither. */
+function supervisorPath(): string | null {
+  if (spawnSync('python3', ['-c', 'import supervisor'], { encoding: 'utf8' }).status === 0) return '';
+  const unpacked = join(ROOT, 'node_modules', '.cache', 'debian-supervisor', 'usr', 'lib', 'python3', 'dist-packages');
+  return existsSync(join(unpacked, 'supervisor', 'options.py')) ? unpacked : null;
+}
+const SUPERVISOR = supervisorPath();
+
+/** supervisord's own reading of a configuration (ServerOptions.realize: every section, every user= looked up), no daemon started. */
+function supervisordReads(conf: string, env: Record<string, string> = {}): { status: number | null; stderr: string } {
+  const r = spawnSync('python3', ['-c', 'import sys\nfrom supervisor.options import ServerOptions\nServerOptions().realize(args=["-c", sys.argv[1]])', conf], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env, PYTHONPATH: SUPERVISOR ?? '' },
+  });
+  return { status: r.status, stderr: r.stderr };
+}
+
+describe("supervisord's user= names a user this machine lacks (shared corpus other/091: Textinator's user=tt)", () => {
+  const textinator = join(SHARED, 'corpus', 'other', '091-dkalpakchi-Textinator-memcached.conf');
+  const noSuchUser = spawnSync('id', ['tt']).status !== 0;
+
+  (SUPERVISOR !== null || process.env.CI ? it : it.skip)('the real supervisord refuses the whole configuration: "Invalid user name tt", exit status 2', () => {
+    expect(noSuchUser).toBe(true);
+    // With or without the variables its command names: the user is looked up first.
+    for (const env of [{}, { MEMCACHED_MEMORY: '64', MEMCACHED_MAX_CONNECTIONS: '100' }] as Record<string, string>[]) {
+      const r = supervisordReads(textinator, env);
+      expect(r.stderr).toContain("Error: Invalid user name tt in section 'program:memcached'");
+      expect(r.status).toBe(2);
+    }
+  });
+
+  it('with host checks, inspect says it does not start and lint reports MC916 at user=', async () => {
+    // Before: "user tt (if memcached starts)" and no finding about the user: supervisord would have run it as tt.
+    const f = tmp.write('home/tt/Textinator/memcached.conf', readFileSync(textinator));
+    const i = JSON.parse((await run(['inspect', '--format', 'json', '--host-checks', f])).out);
+    expect(i.startup).toMatchObject({ ok: false, exitCode: 2, stage: 'launch', certain: true });
+    expect(i.startup.reason).toBe('supervisord fails with status 2 ("Invalid user name") before memcached runs: this machine has no user tt ([program:memcached] user=)');
+    const l = JSON.parse((await run(['lint', '--format', 'json', '--host-checks', f])).out).files[0].findings as { ruleId: string; line: number }[];
+    expect(l.filter((x) => x.ruleId === 'MC916')).toMatchObject([{ line: 12 }]);
+    // Without host checks (a repository's file) the machine it runs on decides: no claim.
+    const repo = JSON.parse((await run(['lint', '--format', 'json', f])).out).files[0].findings as { ruleId: string }[];
+    expect(repo.map((x) => x.ruleId)).not.toContain('MC916');
+  });
+
+  (SUPERVISOR !== null || process.env.CI ? it : it.skip)('control: a user this machine has (root) — the real supervisord reads the file, and mchard claims no failure', async () => {
+    const f = tmp.write('conf.d/memcached.conf', readFileSync(textinator, 'utf8').replace('user=tt', 'user=root'));
+    expect(supervisordReads(f, { MEMCACHED_MEMORY: '64', MEMCACHED_MAX_CONNECTIONS: '100' })).toEqual({ status: 0, stderr: '' });
+    const l = JSON.parse((await run(['lint', '--format', 'json', '--host-checks', f])).out).files[0].findings as { ruleId: string }[];
+    expect(l.map((x) => x.ruleId)).not.toContain('MC916');
   });
 });
