@@ -1023,6 +1023,9 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
       if (!rule.may(t.dir, t.base)) continue;
       const m = rule.re.exec(t.tail);
       if (!m) continue;
+      // In a repository, a folder's name yields to a file whose name and content are both of one format
+      // mchard reads (mdserver-web keeps its systemd unit in init.d/memcached.service.tpl).
+      if (rule.dialect === null && !t.system && s.signature?.dialect && STRONG_NAMES.some((n) => n.dialect === s.signature!.dialect && nameMatches(n, t.base, t.base.toLowerCase()))) break;
       const because = describeTarget(t, m[0], rule.installed);
       if (rule.dialect === null) return refusal(t, rule.looksLike ?? null, 'path', because);
       // /etc/sysconfig/memcached holding SUSE's variables is read by SUSE's unit, not RHEL's; PLD's and

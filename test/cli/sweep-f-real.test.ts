@@ -178,3 +178,40 @@ describe("supervisord's user= names a user this machine lacks (shared corpus oth
     expect(l.map((x) => x.ruleId)).not.toContain('MC916');
   });
 });
+
+describe("mdserver-web's systemd unit template: init.d/memcached.service.tpl with {$SERVER_PATH} placeholders (fixture 1105)", () => {
+  const unit = () => real('other-templates/1105-midoks-mdserver-web-memcached.service.tpl');
+
+  it("at its repository path it is read as the systemd unit it is, not refused as a SysV init script", async () => {
+    // Before: "not read: it looks like a SysV init script (path init.d/memcached.service.tpl ...)".
+    const f = tmp.write('plugins/memcached/init.d/memcached.service.tpl', unit());
+    const { file } = await lintJson(f);
+    expect(file.dialect).toBe('systemd');
+    // The SysV script beside it, a shell script, is still refused by its folder.
+    const script = tmp.write('plugins/memcached/init.d/memcached.tpl', '#! /bin/bash\nMEM_PATH={$SERVER_PATH}/memcached\nstart () {\n    $MEM_PATH/bin/memcached -d -l $IP\n}\n');
+    expect((await lintJson(script)).file.refused!.looksLike).toBe('a SysV init script');
+  });
+
+  it('{$SERVER_PATH} is a placeholder the plugin replaces: what it decides is unknown, not an ExecStart= systemd refuses', async () => {
+    // Before: "starts no: ... systemd cannot load the unit: the executable is neither a file name nor an
+    // absolute path in ExecStart=", an MC914 error: the placeholder read as a relative path.
+    const f = tmp.write('plugins/memcached/init.d/memcached.service.tpl', unit());
+    const r = await run(['lint', '--format', 'json', f]);
+    const findings = JSON.parse(r.out).files[0].findings as { ruleId: string; severity: string; message: string }[];
+    expect(findings.filter((x) => x.severity === 'error')).toEqual([]);
+    expect(findings.map((x) => x.ruleId)).toEqual(['MC910']);
+    expect(findings[0].message).toMatch(/^\{\$SERVER_PATH\} \(line 8\): the template decides whether the service fails before memcached runs/);
+    const i = JSON.parse((await run(['inspect', '--format', 'json', f])).out);
+    expect(i.startup.ok).toBeNull();
+    // fix edits no line that holds a placeholder, and writes nothing it cannot edit that way.
+    const before = readFileSync(f);
+    await run(['fix', '--yes', '--no-host-checks', '--no-restart', '--no-backup', f]);
+    expect(readFileSync(f).equals(before)).toBe(true);
+  });
+
+  it('a shell ${VAR} or a systemd specifier is no {$name} placeholder', async () => {
+    const { detectTemplate } = await import('../../src/dialects/template.js');
+    expect(detectTemplate('/srv/x/memcached.service.tpl', unit().toString('utf8'))).toEqual({ language: 'placeholder', by: 'suffix' });
+    expect(detectTemplate('/srv/x/memcached.service', 'ExecStart=/usr/bin/memcached -m ${MEM} -p %i\n')).toBeNull();
+  });
+});
