@@ -839,6 +839,8 @@ const OTHER_FORMATS: Readonly<Record<string, string>> = {
   '.ini': 'an INI file',
   '.toml': 'a TOML file',
   '.xml': 'an XML file',
+  '.tf': 'a Terraform file',
+  '.lua': "a Lua script (memcached's proxy routes or another program's)",
 };
 
 // ---- Deciding ----
@@ -1116,7 +1118,7 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
   // 5. The option-file heuristic is a guess: refuse, saying what it looks like.
   // A file named as another format's (`memcached.yml`, `memcached.json`) is that format's, not an option file.
   const format = OTHER_FORMATS[suffixOf(t.base)];
-  if (path !== '-' && format) return refusal(t, `${format} (another program's settings)`, 'name', nameText(t));
+  if (path !== '-' && format) return refusal(t, format.includes('(') ? format : `${format} (another program's settings)`, 'name', nameText(t));
   if (s.yamlKey) return refusal(t, YAML_LOOKS, 'content', 'content');
   if (guess) return refusal(t, GUESS_LOOKS[guess], 'content', 'content', [guess]);
   if (/^\s*$/.test(text)) return refusal(t, null, null, 'the file is empty and its name does not say what reads it');

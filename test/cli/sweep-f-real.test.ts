@@ -215,3 +215,15 @@ describe("mdserver-web's systemd unit template: init.d/memcached.service.tpl wit
     expect(detectTemplate('/srv/x/memcached.service', 'ExecStart=/usr/bin/memcached -m ${MEM} -p %i\n')).toBeNull();
   });
 });
+
+describe('a Terraform file and a proxy route script are refused by their names, not as KEY=value assignments (fixtures 1106, 1107)', () => {
+  it.each([
+    ['other/1106-kunduso-amazon-elasticache-memcached-tf-elasticache_memcached.tf', 'elasticache_memcached.tf', "a Terraform file (another program's settings)"],
+    ['other/1107-memcached-memcached-proxylibs-minimal.lua', 'lib/routelib/examples/minimal.lua', "a Lua script (memcached's proxy routes or another program's)"],
+  ])('%s', async (rel, at, looksLike) => {
+    // Before: "it looks like KEY=value assignments (as /etc/sysconfig/memcached holds them)", suggesting --dialect sysconfig.
+    const { file } = await lintJson(tmp.write(at, real(rel)));
+    expect(file.refused).toMatchObject({ looksLike, reason: 'name' });
+    expect(file.refused!.message).not.toContain('--dialect sysconfig');
+  });
+});
