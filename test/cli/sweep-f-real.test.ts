@@ -227,3 +227,16 @@ describe('a Terraform file and a proxy route script are refused by their names, 
     expect(file.refused!.message).not.toContain('--dialect sysconfig');
   });
 });
+
+describe('the language server decides as lint does, with the files beside the document', () => {
+  it("KubeDB's memcached.conf beside its resource gets no diagnostics; alone it is read as Debian's", async () => {
+    // Before: the editor showed Debian's findings (MC202 "exits 64", MC101) for KubeDB's file.
+    const { readerOf } = await import('../../src/lsp/analysis.js');
+    const folder = 'docs/examples/memcached/custom-config';
+    const conf = tmp.write(`${folder}/memcached.conf`, real('other/1100-kubedb-cli-memcached.conf'));
+    const text = readFileSync(conf, 'utf8');
+    expect(readerOf(conf, text, conf)).toMatchObject({ dialect: 'debian' });
+    tmp.write(`${folder}/mc-custom.yaml`, real('kubernetes/1101-kubedb-cli-mc-custom.yaml'));
+    expect(readerOf(conf, text, conf)).toBeNull();
+  });
+});
