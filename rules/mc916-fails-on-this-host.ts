@@ -16,6 +16,7 @@ export const rule = defineRule({
     { kind: 'memcached-source', file: 'memcached.c', at: 'server_socket()', detail: 'bind() of each -l address: "failed to listen on TCP port" (EX_OSERR, 71)' },
     { kind: 'manual', page: 'passwd(5)' },
     { kind: 'manual', page: 'systemd.exec(5)', section: 'Process exit codes: 216/GROUP and 217/USER, when the Group= or User= named cannot be looked up' },
+    { kind: 'reference', title: 'supervisor 4.2.5, options.py: name_to_uid() of each user=, "Invalid user name", exit 2' },
     { kind: 'manual', page: 'nsswitch.conf(5)', section: 'a passwd or group source other than files (sss, ldap, nis) may hold a name /etc/passwd lacks: then no claim' },
   ],
   fix: null,
@@ -23,7 +24,8 @@ export const rule = defineRule({
     what:
       'Reports a file that memcached would start with on most hosts but not on the machine mchard runs on, when host checks apply ' +
       '(a file under `/etc`, or `--host-checks`): the `-u` user is not in this machine\'s `/etc/passwd`, a systemd unit\'s `User=` or ' +
-      '`Group=` names an account the machine lacks (systemd then fails with 217/USER or 216/GROUP before memcached runs), a `-l` address is not one ' +
+      '`Group=` names an account the machine lacks (systemd then fails with 217/USER or 216/GROUP before memcached runs), a supervisord `user=` ' +
+      'names one (supervisord refuses its configuration, exit 2), a `-l` address is not one ' +
       "of its interfaces', the `-u` user cannot create the unix socket's file in its folder, or the SASL configuration or the " +
       '`-Y` file is not there. The other findings are the same as anywhere: they judge the file for its service on any host. ' +
       '(The example is reported on a machine with no user cache-service.)',
@@ -40,9 +42,10 @@ export const rule = defineRule({
   },
   check(ctx) {
     // A failure every host meets is another rule's (MC202, MC203, MC603, MC806, ...).
-    if (ctx.model.startup.ok === false) return;
+    // A start-up that fails only as written, on a fact the host decides, does not hide this host's failure.
+    if (ctx.model.startup.ok === false && ctx.model.startup.certain !== false) return;
     const here = ctx.onThisHost()?.startup;
-    if (!here || here.ok !== false) return;
+    if (!here || here.ok !== false || here.certain === false) return;
     ctx.report({
       span: here.option ? ctx.spanOf(here.option) : (here.span ?? null),
       message:

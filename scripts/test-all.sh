@@ -43,6 +43,14 @@ if [ "${#need[@]}" -gt 0 ]; then
 fi
 
 npm ci --no-audit --no-fund
+# supervisor's own configuration reader (test/cli/sweep-f-real.test.ts: which users supervisord refuses),
+# unpacked from Debian's package into node_modules, not installed: installing it would start a supervisord.
+sup=node_modules/.cache/debian-supervisor
+if ! python3 -c 'import supervisor' 2>/dev/null && [ ! -f "$sup/usr/lib/python3/dist-packages/supervisor/options.py" ]; then
+  mkdir -p "$sup"
+  (cd "$sup" && { apt-get download supervisor >/dev/null 2>&1 || { apt-get update -qq && apt-get download supervisor >/dev/null; }; })
+  dpkg-deb -x "$sup"/supervisor_*.deb "$sup"
+fi
 node scripts/gen-rules-index.mjs --check
 node scripts/gen-docs.mjs --check
 node scripts/gen-rule-pages.mjs --check

@@ -60,6 +60,7 @@ const READER: Record<string, DialectName> = {
 const REAL_EXCEPTIONS: Record<string, [Expected, string]> = {
   'ansible/004-claranet-ansible-role-memcached-memcached.j2': ['refused', "an /etc/default file read by claranet's own memcached@.service ($OPTS), not by RHEL's packaged unit"],
   'erb/026-sous-chefs-memcached-memcached.sysconfig.suse.erb': ['refused', "SUSE's /etc/sysconfig/memcached (MEMCACHED_PARAMS=): SUSE's unit reads it, not RHEL's"],
+  'other/1100-kubedb-cli-memcached.conf': ['debian', "Debian option lines under Debian's name, alone in its folder here; the KubeDB resource beside it in its repository (fixture 1101) makes it KubeDB's: test/cli/sweep-f-real.test.ts puts them side by side"],
   'debian/102-RAnLabNL-RAnLab-api-memcached.conf': ['debian', "Debian option lines under Debian's name; nothing installs it (reader unknown), so it is read as the wrapper would read it"],
   // Kubernetes objects that start no memcached (a Service alone), and Helm files other than the values of
   // Bitnami's memcached chart (other charts' values, chart templates): refused.
@@ -87,6 +88,9 @@ const REAL_EXCEPTIONS: Record<string, [Expected, string]> = {
   // A parent chart's values name no memcached image: only the Chart.yaml beside them (which a fixture's
   // name does not have: test/cli/helm-chart.test.ts puts them side by side) says they feed Bitnami's chart.
   'helm/800-zammad-zammad-helm-values.yaml': ['refused', "zammad's values without the Chart.yaml beside them: another chart's values"],
+  'helm/1102-bitnami-charts-values.yaml': ['refused', "wordpress's values without the Chart.yaml beside them: another chart's values"],
+  'helm/1103-bitnami-charts-Chart.yaml': ['refused', 'a Chart.yaml: it decides how the values beside it are read; no memcached configuration itself'],
+  'helm/1104-bitnami-charts-Chart.lock': ['refused', "a Chart.lock: it pins the chart version the values beside it are read for; no memcached configuration itself"],
   'helm/801-zammad-zammad-helm-Chart.yaml': ['refused', 'a Chart.yaml: it decides how the values beside it are read; no memcached configuration itself'],
   'helm/802-sentry-kubernetes-charts-values.yaml': ['refused', "sentry's values without the Chart.yaml beside them: another chart's values"],
   'helm/803-sentry-kubernetes-charts-Chart.yaml': ['refused', 'a Chart.yaml: it decides whether and how the values beside it are used; no memcached configuration itself'],

@@ -1,9 +1,10 @@
 /** The files beside a file that detection may read to tell what it is (a Helm values file's Chart.yaml). */
-import { lstatSync } from 'node:fs';
-import { readRegularFile } from '../input.js';
+import { lstatSync, readdirSync } from 'node:fs';
+import { isHostLocation, readRegularFile } from '../input.js';
 import { basename, dirname, join } from 'node:path';
 import { packagedOptionFile, unitDropInsOf, unitShadowOf } from '../system/unit-files.js';
 import { hostUnitReading } from '../system/host-unit.js';
+import { memcachedConfOwner } from './conf-owner.js';
 import type { Companions } from '../dialects/detect.js';
 import type { DialectName, ParseContext } from '../dialects/types.js';
 
@@ -15,22 +16,39 @@ import type { DialectName, ParseContext } from '../dialects/types.js';
 export function companionsOf(path: string): Companions {
   if (path === '-') return {};
   if (/^(docker-)?compose\.ya?ml$/.test(basename(path))) return { composeOverride: composeOverrideOf(path) };
-  if (!/^values([.-][^/]*)?\.ya?ml$/.test(basename(path))) return {};
-  for (const name of ['Chart.yaml', 'Chart.yml']) {
-    const chart = join(dirname(path), name);
+  // A memcached.conf in a repository that a KubeDB Memcached resource beside it takes (src/cli/conf-owner.ts).
+  // Listed here, read only when there is YAML beside it (the module is in another group file).
+  if (/^memcached\.conf(\.(j2|jinja2?|erb|epp|tmpl|tpl|template))?$/.test(basename(path)) && !isHostLocation(path)) {
+    let yaml: string[] = [];
     try {
-      return { chartYaml: readRegularFile(chart, 64 * 1024, { noFollow: 'not read beside a values file' }).toString('utf8') };
+      yaml = readdirSync(dirname(path)).filter((n) => /\.ya?ml$/i.test(n));
     } catch {
-      // no Chart.yaml there (or not a regular file of at most 64 KiB): nothing beside the file says what it is
+      // a folder that cannot be listed says nothing
     }
+    return yaml.length ? { owner: memcachedConfOwner(dirname(path), yaml) } : {};
   }
-  return {};
+  if (!/^values([.-][^/]*)?\.ya?ml$/.test(basename(path))) return {};
+  // no Chart.yaml there (or not a regular file of at most 64 KiB): nothing beside the file says what it is
+  const chartYaml = besideText(path, 'Chart.yaml') ?? besideText(path, 'Chart.yml');
+  return chartYaml === null ? {} : { chartYaml };
+}
+
+/** The text of the file `name` in `path`'s folder: a regular file of at most 64 KiB, not a link; else null. */
+function besideText(path: string, name: string): string | null {
+  try {
+    return readRegularFile(join(dirname(path), name), 64 * 1024, { noFollow: 'not read beside a values file' }).toString('utf8');
+  } catch {
+    return null;
+  }
 }
 
 /** The context a file's dialect parses it in, from the files beside it (a Compose override, a unit's drop-ins, a Helm values file's Chart.yaml) and, for a distribution's option file at its packaged path, the host's memcached.service. */
-export function parseContextOf(path: string, dialect: DialectName): Pick<ParseContext, 'composeOverride' | 'unitDropIns' | 'unitShadowedBy' | 'hostUnit' | 'chartYaml'> {
+export function parseContextOf(path: string, dialect: DialectName): Pick<ParseContext, 'composeOverride' | 'unitDropIns' | 'unitShadowedBy' | 'hostUnit' | 'chartYaml' | 'chartLock'> {
   if (dialect === 'compose') return { composeOverride: companionsOf(path).composeOverride ?? null };
-  if (dialect === 'helm') return { chartYaml: companionsOf(path).chartYaml ?? null };
+  if (dialect === 'helm') {
+    const chartYaml = companionsOf(path).chartYaml ?? null;
+    return { chartYaml, chartLock: chartYaml === null ? null : besideText(path, 'Chart.lock') };
+  }
   if (dialect === 'systemd') return { unitDropIns: unitDropInsOf(path), unitShadowedBy: unitShadowOf(path) };
   if (dialect === 'debian' || dialect === 'sysconfig') {
     const file = packagedOptionFile(path);

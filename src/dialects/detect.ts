@@ -353,6 +353,7 @@ const STRONG_NAMES: readonly NameRule[] = [
   { may: (_b, l) => l.includes('dockerfile') || l.includes('containerfile'), re: /^(Dockerfile|Containerfile)([.-][^/]*)?$|\.(dockerfile|containerfile)$/i, dialect: 'dockerfile' },
   { may: (b) => b.startsWith('values'), re: /^values([.-][^/]*)?\.ya?ml$/, dialect: null, looksLike: "a Helm values file of a chart mchard does not read (it reads only Bitnami's memcached chart)" },
   { may: (b) => b.startsWith('Chart.'), re: /^Chart\.ya?ml$/, dialect: null, looksLike: 'a Helm chart definition' },
+  { may: (b) => b.startsWith('Chart.'), re: /^Chart\.lock$/, dialect: null, looksLike: "a Helm chart's lock file (the dependency versions helm dependency update picked)" },
   { may: (b) => b.endsWith('.pp'), re: /\.pp$/, dialect: null, looksLike: 'a Puppet manifest' },
   { may: (b) => b.endsWith('.rb'), re: /\.rb$/, dialect: null, looksLike: 'a Ruby file (a Chef recipe or attributes)' },
   { may: (b) => b === 'Vagrantfile', re: /^Vagrantfile$/, dialect: null, looksLike: 'a Vagrantfile' },
@@ -844,6 +845,8 @@ const OTHER_FORMATS: Readonly<Record<string, string>> = {
   '.ini': 'an INI file',
   '.toml': 'a TOML file',
   '.xml': 'an XML file',
+  '.tf': 'a Terraform file',
+  '.lua': "a Lua script (memcached's proxy routes or another program's)",
 };
 
 // ---- Deciding ----
@@ -967,6 +970,8 @@ export interface Companions {
   readonly chartYaml?: string | null;
   /** For a Compose file of a default name: the override file beside it that docker compose merges (ParseContext). */
   readonly composeOverride?: string | null;
+  /** For a memcached.conf outside this machine's configuration: another program's file beside it that takes it (a KubeDB resource). */
+  readonly owner?: { readonly looksLike: string; readonly because: string } | null;
 }
 
 /** What a Chart.yaml says about Bitnami's memcached chart: it is that chart, it depends on it, or neither. */
@@ -1018,6 +1023,7 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
   const s = sniff(text);
   const helmValues = helmValuesChoice(t, s, companions);
   if (helmValues) return helmValues;
+  if (companions.owner && !t.system) return refusal(t, companions.owner.looksLike, 'path', companions.owner.because);
 
   // 1. A service's well-known path.
   if (path !== '-') {
@@ -1025,6 +1031,9 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
       if (!rule.may(t.dir, t.base)) continue;
       const m = rule.re.exec(t.tail);
       if (!m) continue;
+      // In a repository, a folder's name yields to a file whose name and content are both of one format
+      // mchard reads (mdserver-web keeps its systemd unit in init.d/memcached.service.tpl).
+      if (rule.dialect === null && !t.system && s.signature?.dialect && STRONG_NAMES.some((n) => n.dialect === s.signature!.dialect && nameMatches(n, t.base, t.base.toLowerCase()))) break;
       const because = describeTarget(t, m[0], rule.installed);
       if (rule.dialect === null) return refusal(t, rule.looksLike ?? null, 'path', because);
       // /etc/sysconfig/memcached holding SUSE's variables is read by SUSE's unit, not RHEL's; PLD's and
@@ -1116,7 +1125,7 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
   // 5. The option-file heuristic is a guess: refuse, saying what it looks like.
   // A file named as another format's (`memcached.yml`, `memcached.json`) is that format's, not an option file.
   const format = OTHER_FORMATS[suffixOf(t.base)];
-  if (path !== '-' && format) return refusal(t, `${format} (another program's settings)`, 'name', nameText(t));
+  if (path !== '-' && format) return refusal(t, format.includes('(') ? format : `${format} (another program's settings)`, 'name', nameText(t));
   if (s.yamlKey) return refusal(t, YAML_LOOKS, 'content', 'content');
   if (guess) return refusal(t, GUESS_LOOKS[guess], 'content', 'content', [guess]);
   if (/^\s*$/.test(text)) return refusal(t, null, null, 'the file is empty and its name does not say what reads it');

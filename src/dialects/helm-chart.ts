@@ -14,6 +14,7 @@
  */
 import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import { MAX_YAML_DEPTH, yamlNestingBound } from './compose.js';
+import { sha256Hex } from '../report/sha256.js';
 
 /** A version as three numbers. */
 export type ChartVersion = readonly [number, number, number];
@@ -39,6 +40,8 @@ export interface ChartFacts {
   readonly condition: readonly string[];
   /** The dependency's `tags:`. */
   readonly tags: readonly string[];
+  /** For a dependency: the version the Chart.lock beside it pins, when helm would build from it (lockedChart). */
+  readonly locked?: { readonly version: string; readonly constraint: string | null };
 }
 
 const cmp = (a: ChartVersion, b: ChartVersion): number => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
@@ -324,4 +327,108 @@ export function chartReleases(r: ChartRange): ChartReleases | null {
   }
   if (min === null || max === null) return null;
   return { min, max, beyond: r.below === null || cmp(r.below, [NEWEST_CHART[0], NEWEST_CHART[1], NEWEST_CHART[2] + 1]) > 0 };
+}
+
+// ---- Chart.lock ----
+
+/** A dependency's fields as Helm's chart.Dependency marshals them to JSON, in its order; `omit`: omitempty. */
+const DEP_FIELDS: readonly { key: string; kind: 'string' | 'strings' | 'bool'; omit: boolean }[] = [
+  { key: 'name', kind: 'string', omit: false },
+  { key: 'version', kind: 'string', omit: true },
+  { key: 'repository', kind: 'string', omit: false },
+  { key: 'condition', kind: 'string', omit: true },
+  { key: 'tags', kind: 'strings', omit: true },
+  { key: 'enabled', kind: 'bool', omit: true },
+  { key: 'alias', kind: 'string', omit: true },
+];
+
+/** Go's encoding/json string: JSON.stringify's, with <, >, &, U+2028 and U+2029 escaped as Go escapes them. */
+const goString = (v: string) => JSON.stringify(v).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+/**
+ * A `dependencies:` list as Go's json.Marshal writes `[]*chart.Dependency`, or null when mchard cannot say
+ * (a key it does not model, import-values, a value of another type, a repository name that
+ * `helm dependency build` resolves from the host's repositories first: `@name`, `alias:name`).
+ */
+function depsJson(deps: unknown): string | null {
+  if (deps === undefined || deps === null || (isScalar(deps) && deps.value === null)) return 'null';
+  if (!isSeq(deps)) return null;
+  const out: string[] = [];
+  for (const d of deps.items) {
+    if (!isMap(d)) return null;
+    const vals = new Map<string, unknown>();
+    for (const pair of d.items) {
+      const k = isScalar(pair.key) ? pair.key.value : null;
+      if (typeof k !== 'string' || !DEP_FIELDS.some((f) => f.key === k) || vals.has(k)) return null;
+      vals.set(k, pair.value);
+    }
+    const parts: string[] = [];
+    for (const f of DEP_FIELDS) {
+      const n = vals.get(f.key);
+      const v = n === undefined || (isScalar(n) && n.value === null) ? undefined : n;
+      if (f.kind === 'string') {
+        if (v !== undefined && !(isScalar(v) && typeof v.value === 'string')) return null;
+        const str = v === undefined ? '' : ((v as { value: string }).value);
+        if (f.key === 'repository' && /^(@|alias:)/.test(str)) return null;
+        if (!(f.omit && str === '')) parts.push(`${goString(f.key)}:${goString(str)}`);
+      } else if (f.kind === 'strings') {
+        if (v === undefined) continue;
+        if (!isSeq(v) || !v.items.every((i) => isScalar(i) && typeof i.value === 'string')) return null;
+        if (v.items.length) parts.push(`"tags":[${v.items.map((i) => goString((i as { value: string }).value)).join(',')}]`);
+      } else {
+        if (v !== undefined && !(isScalar(v) && typeof v.value === 'boolean')) return null;
+        if (v !== undefined && (v as { value: boolean }).value) parts.push('"enabled":true');
+      }
+    }
+    out.push(`{${parts.join(',')}}`);
+  }
+  return `[${out.join(',')}]`;
+}
+
+const parseYaml = (t: string): Node | null => {
+  if (yamlNestingBound(t) > MAX_YAML_DEPTH) return null;
+  try {
+    const doc = parseDocument(t, { uniqueKeys: false, prettyErrors: false });
+    return doc.errors.length ? null : (doc.contents as Node | null);
+  } catch {
+    return null;
+  }
+};
+
+/** What the Chart.lock beside a parent chart's Chart.yaml says of its dependency on Bitnami's memcached chart. */
+export type LockReading =
+  | { readonly state: 'pinned'; readonly version: string }
+  | { readonly state: 'stale' | 'unchecked' | 'unread'; readonly why: string };
+
+/**
+ * Whether `helm dependency build` would fetch the memcached chart the Chart.lock pins: the lock's `digest`
+ * is what Helm computes from Chart.yaml's dependencies and the lock's (resolver.HashReq: sha256 of the JSON
+ * of both lists; or, for a lock Helm 2 wrote, HashV2Req), else Helm refuses it ("the lock file (Chart.lock)
+ * is out of sync with the dependencies file (Chart.yaml)"). The lock lists the dependencies in Chart.yaml's
+ * order, so the memcached one is found by its place.
+ */
+export function readChartLock(chartYaml: string, lockText: string): LockReading {
+  const chart = parseYaml(chartYaml);
+  const lock = parseYaml(lockText);
+  if (!isMap(lock)) return { state: 'unread', why: 'the Chart.lock beside it is not YAML mchard reads' };
+  const req = get(chart, 'dependencies');
+  const locked = get(lock, 'dependencies');
+  const digest = text(get(lock, 'digest'));
+  const reqJson = depsJson(req);
+  const lockJson = depsJson(locked);
+  if (reqJson === null || lockJson === null || digest === null) {
+    return { state: 'unchecked', why: 'mchard cannot check the Chart.lock beside it against Chart.yaml (a field or repository name it does not model)' };
+  }
+  const v3 = `sha256:${sha256Hex(`[${reqJson},${lockJson}]`)}`;
+  const v2 = `sha256:${sha256Hex(`{"dependencies":${reqJson}}`)}`;
+  if (digest !== v3 && digest !== v2) {
+    return { state: 'stale', why: 'the Chart.lock beside it is out of sync with Chart.yaml (its digest is not that of their dependencies): helm dependency build refuses it, and helm dependency update picks again' };
+  }
+  const index = isSeq(req) ? req.items.findIndex((d) => text(get(d, 'name')) === 'memcached' && BITNAMI.test(text(get(d, 'repository')) ?? '')) : -1;
+  const entry = index >= 0 && isSeq(locked) ? locked.items[index] : null;
+  const version = text(get(entry, 'version'));
+  if (text(get(entry, 'name')) !== 'memcached' || version === null || !exactOf(chartRange(version) ?? { min: [0, 0, 0], below: null })) {
+    return { state: 'unread', why: 'the Chart.lock beside it names no one version of the memcached chart' };
+  }
+  return { state: 'pinned', version };
 }

@@ -34,7 +34,7 @@ import type { Dialect, LaunchFailure, ParseContext, ParsedConfig } from './types
 import type { ContainerNote } from './container-notes.js';
 import { spreadChars, tokenOf, type SrcChar } from './sourced.js';
 import { dependsOn, identifyImage, type ImageInfo } from './images/index.js';
-import { allAtLeast, allBelow, chartFacts, chartReleases, exactOf, NEWEST_CHART, versionText, type ChartFacts, type ChartRange, type ChartVersion } from './helm-chart.js';
+import { allAtLeast, allBelow, chartFacts, chartRange, chartReleases, exactOf, NEWEST_CHART, readChartLock, versionText, type ChartFacts, type ChartRange, type ChartVersion } from './helm-chart.js';
 import { acrossBetween } from '../memcached/releases.js';
 import { NEWEST_KNOWN, parseVersion } from '../memcached/version.js';
 import { bitnamiStart, type EnvValue } from './images/bitnami.js';
@@ -98,6 +98,7 @@ const GENERATION_TEXT: Record<ChartGeneration, string> = { '6+': 'the templates 
 
 /** Where the chart's version comes from, in a few words: `Chart.yaml's dependency on it (version 7.5.2)`. */
 function chartSource(c: ChartFacts): string {
+  if (c.locked) return `the version the Chart.lock beside it pins for Chart.yaml's dependency on Bitnami's memcached chart (${c.versionText}, of ${c.locked.constraint}: what helm dependency build fetches)`;
   return c.kind === 'chart' ? `Chart.yaml's version ${c.versionText}` : `the version Chart.yaml's dependency on Bitnami's memcached chart names (${c.versionText})`;
 }
 
@@ -148,7 +149,10 @@ function dependencyOff(root: YAMLMap, chart: ChartFacts): { why: string; decide:
 export function parseHelm(source: SourceText, context?: ParseContext): HelmConfig {
   const text = source.text;
   // The Chart.yaml beside the file: Bitnami's chart itself, or a parent chart's dependency on it.
-  const chart = context?.chartYaml ? chartFacts(context.chartYaml) : null;
+  let chart = context?.chartYaml ? chartFacts(context.chartYaml) : null;
+  // A parent chart's Chart.lock, when helm dependency build would fetch what it pins, decides the version.
+  const lock = chart?.kind === 'dependency' && context?.chartLock ? readChartLock(context.chartYaml!, context.chartLock) : null;
+  if (chart && lock?.state === 'pinned') chart = { ...chart, versionText: lock.version, range: chartRange(lock.version), locked: { version: lock.version, constraint: chart.versionText } };
   const range = chart?.range ?? null;
   // The YAML library recurses once per nesting level: a file nested deeper than any values file is refused first.
   const depth = yamlNestingBound(text);
@@ -214,6 +218,7 @@ export function parseHelm(source: SourceText, context?: ParseContext): HelmConfi
   if (noSection) {
     notes.push({ kind: 'chart-version', span: anchor, message: `the values set nothing under ${section}: (the key helm hands Bitnami's memcached subchart its values from): the subchart's own defaults apply` });
   }
+  if (lock && lock.state !== 'pinned' && chart?.range && !exactOf(chart.range)) notes.push({ kind: 'chart-version', span: anchor, message: `${lock.why}; the version Chart.yaml's dependency names (${chart.versionText}) is read as the range it allows` });
   const byKeys = generationOf(node);
   let { gen, why } = byKeys;
   // The chart's version, when the Chart.yaml beside the file names it, decides the templates; keys of

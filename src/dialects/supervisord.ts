@@ -20,7 +20,7 @@
  * other ones are reported in a note.
  */
 import type { ArgToken, SourceText, Span } from '../source.js';
-import type { Dialect, LaunchFailure, Note, ParseErrorNote, ParsedConfig } from './types.js';
+import type { Dialect, LaunchFailure, ManagerAccount, Note, ParseErrorNote, ParsedConfig } from './types.js';
 import { parseIni, type IniFile, type IniLine, type IniOption, type IniSection } from './configparser.js';
 import { pyShlexSplit } from './pyshlex.js';
 import { appendAll, spreadChars, tokenOf, valueOf, type SrcChar } from './sourced.js';
@@ -320,6 +320,7 @@ function parseProcess(source: SourceText, processNum: number | null, section: st
   const daemon = ini.sections.get('supervisord');
   const daemonEnv = daemon ? option(ini, daemon, 'environment') : null;
   const daemonUser = daemon ? option(ini, daemon, 'user') : null;
+  const accounts = userLookups(ini);
 
   // Every program section, with its command expanded and split.
   const groups = new Map<string, string>();
@@ -477,8 +478,26 @@ function parseProcess(source: SourceText, processNum: number | null, section: st
     processes: chosen?.numprocs ?? 1,
     processStart: chosen?.start ?? 0,
     print: () => ini.lines.map((l) => l.text + l.eol).join(''),
+    ...(accounts.length ? { managerAccounts: accounts } : {}),
     };
   }
+}
+
+/**
+ * The users supervisord looks up when it reads the file ([supervisord] user=, every [program:x] user=):
+ * one this machine lacks makes it refuse its whole configuration, exit status 2 ("Invalid user name X",
+ * supervisor's options.py, name_to_uid), before it starts any program. Only plain names: a number, or a
+ * value with a %(...) expansion, is left alone.
+ */
+function userLookups(ini: IniFile): ManagerAccount[] {
+  const out: ManagerAccount[] = [];
+  for (const s of ini.sections.values()) {
+    if (s.name !== 'supervisord' && !s.name.startsWith('program:')) continue;
+    const u = option(ini, s, 'user');
+    if (!u || !/^[A-Za-z_][A-Za-z0-9_.-]*\$?$/.test(u.value)) continue;
+    out.push({ kind: 'user', name: u.value, setting: `[${s.name}] user=`, span: u.nameSpan, exitCode: 2, status: '2 ("Invalid user name")', manager: 'supervisord' });
+  }
+  return out;
 }
 
 /** The text span of the value of `command=` (first to last character), or null. */

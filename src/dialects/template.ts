@@ -2,7 +2,8 @@
  * Templates: configuration files kept as Ansible/Salt Jinja2 (`{{ }}`, `{% %}`, `{# #}`), Puppet/Chef ERB
  * (`<%= %>`, `<% %>`, `<%# %>`) or Go templates (`{{ .X }}`) rather than as finished files, or holding
  * `%name%` placeholders that a deployment script substitutes (`-m %memcache_memory%`, replaced by sed or
- * Ruby's gsub before the file is installed).
+ * Ruby's gsub before the file is installed), or `{$name}` ones (`ExecStart={$SERVER_PATH}/bin/memcached`,
+ * which mdserver-web's plugins replace with Python's str.replace).
  *
  * mchard lints the literal parts through the file's own dialect. Every template tag is masked with
  * characters of the same length, so offsets stay true: an expression becomes a run of one private-use
@@ -27,7 +28,7 @@ export const TEMPLATE_TITLES: Readonly<Record<TemplateLanguage, string>> = {
   erb: 'an ERB template',
   epp: 'a Puppet EPP template',
   go: 'a Go template',
-  placeholder: 'a template of %name% placeholders',
+  placeholder: 'a template of %name% or {$name} placeholders',
 };
 
 /** The first character of the private-use range the masks use. */
@@ -134,7 +135,7 @@ const hasBraces = (text: string) => pair(text, '{{', '}}');
  * before the line's end, a blank, a quote or a comma. The name has at least two characters (`%i%` could be
  * a systemd specifier followed by a percent sign).
  */
-const PLACEHOLDER = /(?<=^|[\s="'])%[A-Za-z_][A-Za-z0-9_]+%(?=$|[\s"',])/gm;
+const PLACEHOLDER = /(?<=^|[\s="'])%[A-Za-z_][A-Za-z0-9_]+%(?=$|[\s"',])|\{\$[A-Za-z_]\w*\}/gm;
 
 /** Whether a line is a comment in every format mchard reads (`#`, or `;` in INI files). */
 const isCommentLine = (line: string) => /^\s*[#;]/.test(line);
@@ -145,10 +146,10 @@ const isCommentLine = (line: string) => /^\s*[#;]/.test(line);
  * `%i` or a printf `%s`, makes the reading ambiguous, and the file is then read as it is).
  */
 function hasPlaceholders(text: string): boolean {
-  if (!text.includes('%')) return false;
+  if (!text.includes('%') && !text.includes('{$')) return false;
   let found = false;
   for (const line of text.split('\n')) {
-    if (!line.includes('%') || isCommentLine(line)) continue;
+    if ((!line.includes('%') && !line.includes('{$')) || isCommentLine(line)) continue;
     const rest = line.replace(PLACEHOLDER, '');
     if (rest.includes('%')) return false;
     found = true;
@@ -175,7 +176,7 @@ export function detectTemplate(path: string, text: string): { language: Template
   for (const [re, lang] of named ? SUFFIX : []) {
     if (!re.test(path)) continue;
     if (lang !== 'brace') return { language: lang, by: 'suffix' };
-    return { language: hasJinjaStatement(text) ? 'jinja' : GO_ACTION.test(text) || !hasBraces(text) ? 'go' : 'jinja', by: 'suffix' };
+    return { language: hasJinjaStatement(text) ? 'jinja' : GO_ACTION.test(text) ? 'go' : hasBraces(text) ? 'jinja' : hasPlaceholders(text) ? 'placeholder' : 'go', by: 'suffix' };
   }
   if (path.startsWith('/etc/')) return null;
   const lang = byContent(text);

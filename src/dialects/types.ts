@@ -37,6 +37,8 @@ export interface ParseContext {
    * condition and tags; null or absent: none there (or not known).
    */
   readonly chartYaml?: string | null;
+  /** The text of the `Chart.lock` beside that Chart.yaml (the versions helm dependency update picked); null or absent: none there. */
+  readonly chartLock?: string | null;
 }
 
 /** Whether the host's memcached.service reads an option file: false, it does not; null, that unit decides. */

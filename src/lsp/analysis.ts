@@ -8,7 +8,7 @@
 import { SourceText } from '../source.js';
 import { decodeConfig, InputError } from '../input.js';
 import { detectDialect, readingNote } from '../dialects/detect.js';
-import { parseContextOf } from '../cli/companions.js';
+import { companionsOf, parseContextOf } from '../cli/companions.js';
 import { loadDialect } from '../dialects/index.js';
 import type { DialectName } from '../dialects/types.js';
 import { lintSource, type LintResult, type LintSettings } from '../engine/lint.js';
@@ -31,8 +31,9 @@ const SNIFF_CHARS = 1 << 20;
  * content. null: mchard does not read it (a refusal), and the document gets no diagnostics rather than
  * guessed ones.
  */
-export function readerOf(path: string, text: string): { dialect: DialectName; guessed: boolean; note: string | null } | null {
-  const d = detectDialect(path, text.length > SNIFF_CHARS ? text.slice(0, SNIFF_CHARS) : text);
+export function readerOf(path: string, text: string, file: string | null = null): { dialect: DialectName; guessed: boolean; note: string | null } | null {
+  // The files beside a document on disk that say what it is, as lint reads them (a values file's Chart.yaml, a KubeDB resource beside a memcached.conf).
+  const d = detectDialect(path, text.length > SNIFF_CHARS ? text.slice(0, SNIFF_CHARS) : text, undefined, file ? companionsOf(file) : {});
   // `guessed`: only the content told the format; fix does not write such a file without --dialect.
   // `note`: what lint says beside the findings of a file whose content its reader does not act on.
   return d.refused ? null : { dialect: d.dialect, guessed: d.reason === 'content', note: readingNote(d) };
@@ -118,7 +119,7 @@ export function settingsFor(place: DocumentPlace): LintSettings {
 export async function lintDocument(place: DocumentPlace, text: string, version: number, baseline: string | null = null): Promise<DocumentLint> {
   let dialectRead: DialectName | null = null;
   try {
-    const reader = readerOf(place.path, text);
+    const reader = readerOf(place.path, text, place.file);
     if (!reader) return { outcome: 'not-read', version };
     const { dialect, guessed, note } = reader;
     dialectRead = dialect;

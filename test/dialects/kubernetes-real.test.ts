@@ -131,6 +131,22 @@ const EXPECTED: Record<string, Expected> = {
     read: { refused: /a Kubernetes manifest whose objects \(kind Memcached\) have no pod template: the operator or controller that reads them makes the workloads/ },
     why: "KubeDB's kind: Memcached names no image (its operator takes one from spec.version) and decides the command line: refused as an operator's resource, not as a manifest with no memcached (before)",
   },
+  'kubernetes/1101-kubedb-cli-mc-custom.yaml': {
+    read: { refused: /a Kubernetes manifest whose objects \(kind Memcached\) have no pod template: the operator or controller that reads them makes the workloads/ },
+    why: "KubeDB's Memcached resource (kubedb.com/v1alpha1) whose configSource takes the memcached.conf beside it (1100): the operator decides the command line; test/cli/sweep-f-real.test.ts puts the two side by side",
+  },
+  'helm/1102-bitnami-charts-values.yaml': {
+    read: { refused: /^a Helm values file of a chart mchard does not read/ },
+    why: "wordpress's values alone (their memcached: section names no repository); beside their Chart.yaml and Chart.lock (test/cli/sweep-f-real.test.ts) they are read as Bitnami's chart 7.9.7",
+  },
+  'helm/1103-bitnami-charts-Chart.yaml': {
+    read: { refused: /^a Helm chart definition/ },
+    why: 'a Chart.yaml is no memcached configuration: its 7.x.x decides, with the Chart.lock beside it, how the values beside it are read',
+  },
+  'helm/1104-bitnami-charts-Chart.lock': {
+    read: { refused: /^a Helm chart's lock file/ },
+    why: "a Chart.lock is no memcached configuration: it pins the chart (7.9.7) helm dependency build fetches for the Chart.yaml's 7.x.x",
+  },
   'helm/800-zammad-zammad-helm-values.yaml': {
     read: { refused: /^a Helm values file of a chart mchard does not read/ },
     why: "zammad's values name no memcached image: alone they are another chart's values; beside their Chart.yaml (test/cli/helm-chart.test.ts) they are read as Bitnami's chart 5.15.5",
