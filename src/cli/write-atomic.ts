@@ -8,10 +8,10 @@
  * user's keeps its permission bits (another user's gives none of theirs).
  */
 import { closeSync, fchmodSync, fsyncSync, lstatSync, openSync, readSync, realpathSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { describeFsError } from '../input.js';
-import { isInside } from '../system/links.js';
+import { realOutside } from '../system/links.js';
 
 /**
  * Six random bytes, in hex, for a temporary file's name: read from the kernel's /dev/urandom, as
@@ -57,18 +57,8 @@ let hooked = false;
 export function folderLeavesCwd(path: string): string | null {
   if (isAbsolute(path)) return null;
   const cwd = process.cwd();
-  const folder = dirname(resolve(path));
-  if (!isInside(folder, cwd)) return null;
-  let real: string;
-  let cwdReal: string;
-  try {
-    real = realpathSync.native(folder);
-    cwdReal = realpathSync.native(cwd);
-  } catch {
-    return null;
-  }
-  if (isInside(real, cwdReal)) return null;
-  return `its folder ${dirname(path)} leads through a symbolic link to ${real}, outside the current folder ${cwdReal}; not written (name it by a path outside the current folder to write there)`;
+  const real = realOutside(dirname(path), cwd);
+  return real === null ? null : `its folder ${dirname(path)} leads through a symbolic link to ${real}, outside the current folder ${realpathSync.native(cwd)}; not written (name it by a path outside the current folder to write there)`;
 }
 
 export class AtomicFile {

@@ -30,7 +30,7 @@
 import { jsonProblem } from '../json-error.js';
 import { existsSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { isInside } from '../system/links.js';
+import { realOutside } from '../system/links.js';
 import { describeFsError, InputError, readRegularFile } from '../input.js';
 import { safeJson, visible } from '../report/visible.js';
 import type { Finding } from './types.js';
@@ -95,17 +95,8 @@ const NEVER_RECORDED = new Set(['MC001']);
  * null: nothing leads out, or the file is missing (it may be created: a link is replaced, never written through).
  */
 function leavesFolder(path: string, within: string): string | null {
-  const abs = resolve(within, path);
-  if (!isInside(abs, resolve(within))) return null;
-  let real: string;
-  let base: string;
-  try {
-    real = realpathSync.native(abs);
-    base = realpathSync.native(within);
-  } catch {
-    return null;
-  }
-  return isInside(real, base) ? null : `cannot read the baseline: a symbolic link leads it to ${real}, outside ${base}; not read (name it by its real path to use it)`;
+  const real = realOutside(path, within);
+  return real === null ? null : `cannot read the baseline: a symbolic link leads it to ${real}, outside ${realpathSync.native(within)}; not read (name it by its real path to use it)`;
 }
 
 /**
