@@ -3,13 +3,15 @@
  * same folder (created exclusively, never through an existing name), written as the text comes, flushed
  * to disk, then renamed over the target. A run that fails or stops first leaves the old file (or none)
  * and removes its temporary file. The rename replaces a symbolic link at the target rather than
- * following it, so a link planted in a shared folder never redirects the write. An existing file of the
+ * following it, so a link planted in a shared folder never redirects the write; a relative path inside the
+ * current folder whose folder a link leads out of it is not written at all (folderLeavesCwd). An existing file of the
  * user's keeps its permission bits (another user's gives none of theirs).
  */
-import { closeSync, fchmodSync, fsyncSync, lstatSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { closeSync, fchmodSync, fsyncSync, lstatSync, openSync, readSync, realpathSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { describeFsError } from '../input.js';
+import { realOutside } from '../system/links.js';
 
 /**
  * Six random bytes, in hex, for a temporary file's name: read from the kernel's /dev/urandom, as
@@ -45,6 +47,20 @@ export class AtomicWriteError extends Error {
 const pending = new Set<string>();
 let hooked = false;
 
+/**
+ * Why a file named by a relative path inside the current folder must not be written: a symbolic link on
+ * the way to its folder leads out of the current folder (a pull request's `results -> /etc` would
+ * otherwise have `--output results/mchard.sarif` written into /etc by a root-run CI job, as a link
+ * out of the folder named on the command line keeps lint from reading). null: nothing leads out (or the
+ * folder is missing: creating the file then fails with its own reason).
+ */
+export function folderLeavesCwd(path: string): string | null {
+  if (isAbsolute(path)) return null;
+  const cwd = process.cwd();
+  const real = realOutside(dirname(path), cwd);
+  return real === null ? null : `its folder ${dirname(path)} leads through a symbolic link to ${real}, outside the current folder ${realpathSync.native(cwd)}; not written (name it by a path outside the current folder to write there)`;
+}
+
 export class AtomicFile {
   private fd: number | null = null;
   private readonly tmp: string;
@@ -52,6 +68,8 @@ export class AtomicFile {
   private done = false;
 
   constructor(readonly path: string) {
+    const leaves = folderLeavesCwd(path);
+    if (leaves) throw new AtomicWriteError(path, leaves);
     try {
       const st = lstatSync(path);
       if (st.isDirectory()) throw new AtomicWriteError(path, 'is a directory');

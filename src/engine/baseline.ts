@@ -28,8 +28,9 @@
  * cannot be read) is never recorded and never hidden: a file mchard cannot read is always reported.
  */
 import { jsonProblem } from '../json-error.js';
-import { existsSync, statSync, type Stats } from 'node:fs';
-import { dirname, relative, resolve, sep } from 'node:path';
+import { existsSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { realOutside } from '../system/links.js';
 import { describeFsError, InputError, readRegularFile } from '../input.js';
 import { safeJson, visible } from '../report/visible.js';
 import type { Finding } from './types.js';
@@ -87,10 +88,27 @@ export interface BaselineOutcome {
 const RULE_ID = /^[A-Z]{2}\d{3}$/;
 const NEVER_RECORDED = new Set(['MC001']);
 
-/** Reads and checks a baseline. A missing file is an error unless `mayCreate` (it is about to be written). */
-export function readBaseline(path: string, mayCreate = false): Baseline {
+/**
+ * Why a baseline named inside `within` is not read: a symbolic link on the way (the file or a folder) leads
+ * out of that folder. A repository decides where its links lead: `mchard-baseline.json -> /root/.docker/config.json`
+ * would otherwise have a root-run mchard quote that file's keys back in "not a valid mchard baseline" errors.
+ * null: nothing leads out, or the file is missing (it may be created: a link is replaced, never written through).
+ */
+function leavesFolder(path: string, within: string): string | null {
+  const real = realOutside(path, within);
+  return real === null ? null : `cannot read the baseline: a symbolic link leads it to ${real}, outside ${realpathSync.native(within)}; not read (name it by its real path to use it)`;
+}
+
+/**
+ * Reads and checks a baseline. A missing file is an error unless `mayCreate` (it is about to be written).
+ * `within`: the folder a relative name was given in (the current folder on the command line, the workspace
+ * for the language server); a link that takes the baseline out of it is refused (leavesFolder).
+ */
+export function readBaseline(path: string, mayCreate = false, within: string | null = isAbsolute(path) ? null : process.cwd()): Baseline {
   const dir = dirname(resolve(path));
   let text: string;
+  const leaves = within === null ? null : leavesFolder(path, within);
+  if (leaves) throw new BaselineError(path, leaves);
   // A baseline usually lies in the repository a pull request changes (and the language server reads the one
   // the workspace names on every lint): a link to /dev/zero or a named pipe grew the run without bound or
   // hung it for good. A regular file of bounded size only, read without blocking, as configuration files are.

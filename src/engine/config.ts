@@ -16,8 +16,9 @@
  *   MC301 = off
  *   listen-private-address = error
  */
-import { lstatSync, type Stats } from 'node:fs';
-import { dirname } from 'node:path';
+import { lstatSync, realpathSync, type Stats } from 'node:fs';
+import { dirname, isAbsolute } from 'node:path';
+import { realOutside } from '../system/links.js';
 import { absolutePath } from '../system/paths.js';
 import { otherWriter } from '../system/changeable.js';
 import { aclWriterOf } from '../fix/xattrs.js';
@@ -121,6 +122,11 @@ const TOP_KEYS = new Set([
  */
 export function loadConfig(path: string, rules: readonly Rule[], found = false): ProjectConfig {
   let text: string;
+  // Named with --config by a relative path, often a repository's file (the GitHub Action's `config:`): a
+  // link that takes it out of the current folder (`ci/mchard.ini -> /etc/shadow`) would have its lines
+  // quoted back in "unknown key" errors by a root-run CI job.
+  const outside = !found && !isAbsolute(path) ? realOutside(path, process.cwd()) : null;
+  if (outside) throw new ConfigError(`${path}: a symbolic link leads it to ${outside}, outside the current folder ${realpathSync.native(process.cwd())}; not read (name it by its real path to use it)`);
   try {
     // As strictly as a configuration file: a regular file, bounded, never a pipe that would hang the run.
     const noFollow = found ? 'a .mchardrc found above the files is read only as a regular file (name it with --config to use it)' : undefined;
@@ -166,6 +172,15 @@ function untrustedOwner(path: string, st: Stats): string | null {
   return `owned by uid ${st.uid}, who owns neither its folder nor this run: a .mchardrc found above the files is used only when it is root's, yours or its folder owner's (name it with --config to use it)`;
 }
 
+/**
+ * A name from the file as an error quotes it: only when it looks like a name (letters, digits, `_`, `.`,
+ * `-`, `@`; at most 64). A line of a file that is no INI file (/etc/shadow's `root:$y$...` is a key to
+ * the INI parser) is never quoted back, whoever named the file.
+ */
+function quotedName(name: string): string | null {
+  return /^[\w.@-]{1,64}$/.test(name) ? name : null;
+}
+
 export function parseConfigText(path: string, text: string, rules: readonly Rule[]): ProjectConfig {
   const data = parseIni(text) as Record<string, unknown>;
   const cfg: ProjectConfig = { path, severities: new Map() };
@@ -175,7 +190,7 @@ export function parseConfigText(path: string, text: string, rules: readonly Rule
       if (typeof value !== 'object' || value === null) throw bad('[rules] must be a section');
       for (const [name, sev] of Object.entries(value as Record<string, unknown>)) {
         const rule = ruleNamed(rules, name);
-        if (!rule) throw bad(`unknown rule "${name}" in [rules]${didYouMean(name, ruleNames(rules))}`);
+        if (!rule) throw bad(quotedName(name) ? `unknown rule "${name}" in [rules]${didYouMean(name, ruleNames(rules))}` : 'a line in [rules] that names no rule (not quoted: it is not a name)');
         const v = String(sev).trim().toLowerCase();
         if (v !== 'off' && !(SEVERITIES as readonly string[]).includes(v)) {
           throw bad(`rule ${name}: "${String(sev)}" is not one of error, warning, info, off`);
@@ -184,8 +199,8 @@ export function parseConfigText(path: string, text: string, rules: readonly Rule
       }
       continue;
     }
-    if (typeof value === 'object') throw bad(`unknown section [${key}]${didYouMean(key, ['rules'])}`);
-    if (!TOP_KEYS.has(key)) throw bad(`unknown key "${key}"${didYouMean(key, [...TOP_KEYS])}`);
+    if (typeof value === 'object') throw bad(quotedName(key) ? `unknown section [${key}]${didYouMean(key, ['rules'])}` : 'a section that is not [rules] (not quoted: its name is not a name)');
+    if (!TOP_KEYS.has(key)) throw bad(quotedName(key) ? `unknown key "${key}"${didYouMean(key, [...TOP_KEYS])}` : 'a line that is not "key = value" with a key mchard knows (not quoted: it is not a name)');
     // ini reads `true`/`false` as booleans.
     const v = String(value).trim();
     const bool = () => {

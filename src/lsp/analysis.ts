@@ -45,11 +45,11 @@ export function readerOf(path: string, text: string, file: string | null = null)
  * `mchard lint --update-baseline` may rewrite it at any time). An unusable baseline hides nothing: every
  * finding stays and `problem` says why, for the editor to show.
  */
-export function withoutBaselined(baselinePath: string | null, file: string | null, result: LintResult): { findings: Finding[]; problem: string | null } {
+export function withoutBaselined(baselinePath: string | null, file: string | null, result: LintResult, within: string | null = null): { findings: Finding[]; problem: string | null } {
   if (!baselinePath || !file) return { findings: [...result.findings], problem: null };
   let run: BaselineRun;
   try {
-    run = new BaselineRun(readBaseline(baselinePath));
+    run = new BaselineRun(readBaseline(baselinePath, false, within));
   } catch (e) {
     if (e instanceof BaselineError) return { findings: [...result.findings], problem: visible(e.message) };
     throw e;
@@ -116,7 +116,8 @@ export function settingsFor(place: DocumentPlace): LintSettings {
   };
 }
 
-export async function lintDocument(place: DocumentPlace, text: string, version: number, baseline: string | null = null): Promise<DocumentLint> {
+/** `baselineWithin`: the folder a relative baseline name was taken from (baselineFor), which a link must not lead it out of. */
+export async function lintDocument(place: DocumentPlace, text: string, version: number, baseline: string | null = null, baselineWithin: string | null = null): Promise<DocumentLint> {
   let dialectRead: DialectName | null = null;
   try {
     const reader = readerOf(place.path, text, place.file);
@@ -148,7 +149,7 @@ export async function lintDocument(place: DocumentPlace, text: string, version: 
     if (place.file) settings = { ...settings, ...parseContextOf(place.file, dialect) };
     await loadDialect(dialect);
     const result = lintSource(source, dialect, settings);
-    const { findings, problem } = withoutBaselined(baseline, place.file, result);
+    const { findings, problem } = withoutBaselined(baseline, place.file, result, baselineWithin);
     return { outcome: 'linted', version, dialect, guessed, note, source, settings, result, findings, baselineProblem: problem };
   } catch (e) {
     // A dialect that refuses to read the text (an alias bomb, YAML nested too deep): as lint reports it.

@@ -17,15 +17,16 @@ finding, titled as unsafe.
 The nearest .mchardrc above a document's file and suppression comments apply as
 for lint. The server runs no program, not even "memcached -V" (set
 memcached-version in .mchardrc for a release other than the newest); besides
-the documents it reads only the .mchardrc files above them, never a file a
-document names (a unit's EnvironmentFile=). Documents larger than 1 MiB are
-not linted.
+the documents it reads only the .mchardrc files above them and what lint reads
+beside a file (a unit's drop-ins, never through a link, a Helm values file's
+Chart.yaml), never a file a document names (a unit's EnvironmentFile=).
+Documents larger than 1 MiB are not linted.
 
 A baseline (see "mchard lint --baseline") hides the findings it records, as
 for lint: give it with --baseline FILE or the client's initializationOptions
-{"baseline": "FILE"} (a relative path is taken from the workspace folder). It
-is read again on every lint; an unusable one hides nothing and the editor
-shows why.
+{"baseline": "FILE"} (a relative path is taken from the workspace folder, and
+not read when a link leads it out of that folder). It is read again on every
+lint; an unusable one hides nothing and the editor shows why.
 
 Options:
   --stdio            speak the protocol on standard input and output (required)

@@ -107,9 +107,20 @@ export function baselineFor(given: string | null | undefined, params: { initiali
   const path = given ?? (typeof fromClient === 'string' && fromClient !== '' ? fromClient : null);
   if (path === null) return null;
   if (isAbsolute(path)) return path;
+  return resolve(baselineFolder(params), path);
+}
+
+/** The folder a relative baseline name is taken from: the first workspace folder (or the root URI), else the server's folder. */
+function baselineFolder(params: { workspaceFolders?: { uri: string }[] | null; rootUri?: string | null }): string {
   const root = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? null;
-  const rootPath = root ? placeOf(root).file : null;
-  return resolve(rootPath ?? process.cwd(), path);
+  return (root ? placeOf(root).file : null) ?? process.cwd();
+}
+
+/** For a baseline named by a relative path: the folder it was taken from, which a link must not lead it out of (null: an absolute name). */
+export function baselineWithinFor(given: string | null | undefined, params: { initializationOptions?: unknown; workspaceFolders?: { uri: string }[] | null; rootUri?: string | null }): string | null {
+  const fromClient = (params.initializationOptions as { baseline?: unknown } | null | undefined)?.baseline;
+  const path = given ?? (typeof fromClient === 'string' && fromClient !== '' ? fromClient : null);
+  return path === null || isAbsolute(path) ? null : baselineFolder(params);
 }
 
 export function startServer(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, options: ServerOptions = {}): Connection {
@@ -134,6 +145,7 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
   let watchConfig = false;
   let shutDown = false;
   let baseline: string | null = null;
+  let baselineWithin: string | null = null;
   /** Baseline problems already shown (each once, not on every keystroke). */
   const baselineWarned = new Set<string>();
 
@@ -169,7 +181,7 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
     if (!force && st.running?.version === doc.version) return st.running.promise;
     const version = doc.version;
     const promise = (async () => {
-      const lint = await lintDocument(placeOf(doc.uri), doc.getText(), version, baseline);
+      const lint = await lintDocument(placeOf(doc.uri), doc.getText(), version, baseline, baselineWithin);
       if (lint.outcome === 'linted' && lint.baselineProblem && !baselineWarned.has(lint.baselineProblem)) {
         baselineWarned.add(lint.baselineProblem);
         warn(`mchard: the baseline is not used (every finding is shown): ${lint.baselineProblem}`);
@@ -210,6 +222,7 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
     resolveEdits = caps.textDocument?.codeAction?.resolveSupport?.properties.includes('edit') === true;
     watchConfig = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     baseline = baselineFor(options.baseline, params);
+    baselineWithin = baselineWithinFor(options.baseline, params);
     return {
       capabilities: {
         positionEncoding: 'utf-16',

@@ -7,7 +7,7 @@
  * What counts as the value: the whole argument, and its parts between `,`, `:`, `=` and spaces (a `-l`
  * list, `user:password`), each where it stands as a whole word; in a word of options, every end of it
  * getopt could take as an attached argument (`-lVALUE`, `-vvuVALUE`); and the leading digits of each,
- * which atoi reads as the number memcached uses. Option names (`-l`, `--listen`) and
+ * which atoi reads as the number memcached uses, and the text after them, which it drops. Option names (`-l`, `--listen`) and
  * one-character values are left: they are memcached's vocabulary, not content of the file. A word of a
  * message that happens to equal a hidden value is replaced too: hiding too much is the safe mistake.
  */
@@ -44,9 +44,18 @@ export function hiddenValues(argv: readonly ArgToken[]): HiddenValue[] {
     for (const w of words) {
       for (const v of [w, ...w.split(/[,:=\s]+/)]) {
         add(v, t.hiddenFrom);
-        // atoi and strtol read a value's leading digits ("98765zz" is 98765), which messages quote.
+        // atoi and strtol read a value's leading digits ("98765zz" is 98765), which messages quote, and so is
+        // what they leave ("memcached reads 1 and silently drops "f9a0c..."", a token that starts with a
+        // digit), after a decimal, octal, hexadecimal or floating-point number (atof: -f).
         const digits = /^\s*[+-]?(\d+)/.exec(v);
         if (digits) add(digits[1], t.hiddenFrom);
+        for (const number of [/^\s*[+-]?\d+/, /^\s*[+-]?[0-7]+/, /^\s*[+-]?0[xX][0-9a-fA-F]*\.?[0-9a-fA-F]*(?:[pP][+-]?\d+)?/, /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/]) {
+          const m = number.exec(v);
+          if (m && m[0].length < v.length) {
+            add(v.slice(m[0].length), t.hiddenFrom);
+            add(v.slice(m[0].length).trim(), t.hiddenFrom);
+          }
+        }
       }
     }
   }

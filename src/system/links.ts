@@ -4,7 +4,7 @@
  * the host's files. Shared by the reader (src/cli/files.ts) and the safe write (src/fix/write.ts).
  */
 import { lstatSync, realpathSync, type Stats } from 'node:fs';
-import { basename, dirname, isAbsolute } from 'node:path';
+import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { absolutePath } from './paths.js';
 
 export function isInside(child: string, parent: string): boolean {
@@ -12,6 +12,26 @@ export function isInside(child: string, parent: string): boolean {
   if (child === parent) return true;
   if (!child.startsWith(parent)) return false;
   return parent.endsWith('/') || child.charCodeAt(parent.length) === 47 /* / */;
+}
+
+/**
+ * Where a path named inside the folder `within` really leads when symbolic links (its own or a folder's on
+ * the way) take it out of that folder; null when it stays inside, is named outside it (`../x`, `/x`: the
+ * user's choice), or does not resolve (missing). For files mchard reads or writes because a command line
+ * named them relative to the current folder, a repository's (`--config ci/mchard.ini -> /etc/shadow`).
+ */
+export function realOutside(path: string, within: string): string | null {
+  const abs = resolve(within, path);
+  if (!isInside(abs, resolve(within))) return null;
+  let real: string;
+  let base: string;
+  try {
+    real = realpathSync.native(abs);
+    base = realpathSync.native(within);
+  } catch {
+    return null;
+  }
+  return isInside(real, base) ? null : real;
 }
 
 export interface Located {

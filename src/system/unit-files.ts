@@ -18,7 +18,10 @@ export const SYSTEM_UNIT_DIRS = ['/etc/systemd/system', '/run/systemd/system', '
  * standard input): `NAME.service.d/*.conf` beside it, and for a unit in one of systemd's own folders, that
  * folder in each of them, with the template's `NAME@.service.d` for an instance. Each is read as a regular
  * file of at most 64 KiB, never through a symbolic link; only the keys it sets are kept (its values are
- * never shown). One that cannot be read that way is listed with `read: false`: it may set anything.
+ * never shown). One that cannot be read that way is listed with `read: false`: it may set anything. Beside
+ * a unit outside systemd's folders (a repository's), a `NAME.service.d` that is a symbolic link is not
+ * listed either (the repository decides where it leads: `-> /root/private` must not make a root-run
+ * mchard list and read that folder's files): it is one `read: false` entry, which may set anything.
  */
 export function unitDropInsOf(path: string): UnitDropIn[] {
   const base = basename(path);
@@ -27,14 +30,15 @@ export function unitDropInsOf(path: string): UnitDropIn[] {
   const instance = /^([^@]+@)[^@]+(\.service)$/.exec(base);
   if (instance) names.push(`${instance[1]}${instance[2]}`);
   const here = dirname(resolve(path));
-  return dropInsOf(names, SYSTEM_UNIT_DIRS.includes(here) ? SYSTEM_UNIT_DIRS : [dirname(path)]);
+  return SYSTEM_UNIT_DIRS.includes(here) ? dropInsOf(names, SYSTEM_UNIT_DIRS) : dropInsOf(names, [dirname(path)], false);
 }
 
 /**
  * The drop-ins of the units `names` (`NAME.d/*.conf`) in `dirs`, in the order systemd reads them (a drop-in
  * of the same name in a folder read earlier hides a later one), each read as readDropIn does.
+ * `followLinks` false: a `NAME.d` that is a symbolic link is one unread entry, not a folder listed.
  */
-export function dropInsOf(names: readonly string[], dirs: readonly string[]): UnitDropIn[] {
+export function dropInsOf(names: readonly string[], dirs: readonly string[], followLinks = true): UnitDropIn[] {
   const out: UnitDropIn[] = [];
   const seen = new Set<string>();
   for (const dir of dirs) {
@@ -42,6 +46,10 @@ export function dropInsOf(names: readonly string[], dirs: readonly string[]): Un
       const folder = join(dir, `${name}.d`);
       let entries: string[];
       try {
+        if (!followLinks && lstatSync(folder).isSymbolicLink()) {
+          out.push({ path: folder, read: false, keys: [] });
+          continue;
+        }
         entries = readdirSync(folder).filter((e) => e.endsWith('.conf')).sort();
       } catch {
         continue;

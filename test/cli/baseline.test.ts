@@ -178,6 +178,26 @@ describe('an unusable baseline', () => {
     }
   });
 
+  it("a checkout's baseline that links out of the current folder is not read: a host's JSON file's keys are never quoted back", () => {
+    ensureBuilt();
+    // A JSON file of the host's whose keys are its secrets, and a repository whose baseline links to it.
+    const secret = dir.write('private/tokens.json', '{"c2VjcmV0LXRva2Vu": {"user": "deploy"}}\n');
+    const repo = dir.join('hosts');
+    symlinkSync(secret, join(repo, 'mchard-baseline.json'));
+    for (const extra of [[], ['--update-baseline'], ['--prune-baseline']]) {
+      const r = runBin(['lint', '--baseline', 'mchard-baseline.json', ...extra, '--', 'web/memcached.conf'], { cwd: repo });
+      expect([extra, r.code, r.out]).toEqual([extra, 2, '']);
+      expect(errorLines(r.err)).toEqual([`mchard: mchard-baseline.json: cannot read the baseline: a symbolic link leads it to ${secret}, outside ${repo}; not read (name it by its real path to use it)`]);
+      expect(r.err).not.toContain('c2VjcmV0');
+    }
+    expect(readFileSync(secret, 'utf8')).toBe('{"c2VjcmV0LXRva2Vu": {"user": "deploy"}}\n');
+    // A link to a baseline inside the current folder is read.
+    rmSync(join(repo, 'mchard-baseline.json'));
+    writeFileSync(join(repo, 'real-baseline.json'), '{"version": 1, "files": {}}\n');
+    symlinkSync('real-baseline.json', join(repo, 'mchard-baseline.json'));
+    expect(runBin(['lint', '--baseline', 'mchard-baseline.json', '--', 'web/memcached.conf'], { cwd: repo }).code).toBe(1);
+  });
+
   // The baseline usually lies in the repository a pull request changes: a link to /dev/zero grew the run
   // without bound, a named pipe (or a link to one) hung it for good, --update-baseline included. The
   // built mchard, as a real process: in process the hang would take the test runner with it.

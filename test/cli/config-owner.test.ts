@@ -7,8 +7,8 @@
  * repository checked out by another user, linted by root in a container, keeps its own).
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { run, TempDir } from './helpers.js';
+import { chmodSync, chownSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { errorLines, run, runBin, TempDir } from './helpers.js';
 
 const isRoot = process.getuid?.() === 0;
 const NOBODY = 65534;
@@ -114,5 +114,38 @@ const NOBODY = 65534;
     const r = await run(['lint', '--dialect', 'debian', tmp.join('repo', 'memcached.conf')]);
     expect(r.err).toBe('');
     expect(r.out).not.toMatch(/MC101/);
+  });
+});
+
+describe('a ruleset named with --config that is no ruleset', () => {
+  let tmp: TempDir;
+  beforeEach(() => (tmp = new TempDir()));
+  afterEach(() => tmp.cleanup());
+  const SHADOW = 'root:$y$j9T$s3cretHASH:19000:0:99999:7:::\n';
+
+  // The GitHub Action's `config: ci/mchard.ini`, or a CI step's `--config .mchardrc-ci`, names a file of the
+  // pull request's checkout: a link there to /etc/shadow had its first line quoted in "unknown key" by a
+  // root-run job (its log is public).
+  it("a checkout's file that a link takes out of the current folder is not read", () => {
+    const secret = tmp.write('private/shadow', SHADOW);
+    chmodSync(secret, 0o600);
+    const repo = tmp.join('repo');
+    tmp.write('repo/memcached.conf', '-l 0.0.0.0\n');
+    mkdirSync(tmp.join('repo', 'ci'));
+    symlinkSync(secret, tmp.join('repo', 'ci', 'mchard.ini'));
+    const r = runBin(['lint', '--config', 'ci/mchard.ini', '--', 'memcached.conf'], { cwd: repo });
+    expect([r.code, r.out]).toEqual([2, '']);
+    expect(errorLines(r.err)).toEqual([`mchard: ci/mchard.ini: a symbolic link leads it to ${secret}, outside the current folder ${repo}; not read (name it by its real path to use it)`]);
+    expect(r.err).not.toContain('s3cret');
+  });
+
+  it('a line that is no setting is never quoted back, whoever named the file; a misspelt key still is', async () => {
+    const shadow = tmp.write('shadow', SHADOW);
+    const conf = tmp.write('memcached.conf', '-l 0.0.0.0\n');
+    const r = await run(['lint', '--config', shadow, conf]);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(`mchard: ${shadow}: a line that is not "key = value" with a key mchard knows (not quoted: it is not a name)\n`);
+    const typo = tmp.write('typo.ini', 'failon = error\n');
+    expect((await run(['lint', '--config', typo, conf])).err).toBe(`mchard: ${typo}: unknown key "failon" (did you mean fail-on?)\n`);
   });
 });

@@ -5,7 +5,7 @@
 import { lstatSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync, chmodSync, chownSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { run, TempDir, errorLines, BIN } from './helpers.js';
+import { run, runBin, TempDir, errorLines, BIN } from './helpers.js';
 import { runFixCaptured } from '../fix/helpers.js';
 import { AtomicFile, randomTag, writeFileAtomic } from '../../src/cli/write-atomic.js';
 
@@ -123,6 +123,32 @@ describe('lint --output', () => {
     expect(readFileSync(victim, 'utf8')).toBe('precious\n');
     expect(lstatSync(out).isSymbolicLink()).toBe(false);
     expect(readFileSync(out, 'utf8')).toContain('MC101');
+  });
+
+  it("a relative path whose folder a link takes out of the current folder is not written (a checkout's results -> /etc); --update-baseline alike", () => {
+    const repo = dir.join('repo');
+    mkdirSync(repo);
+    writeFileSync(join(repo, 'memcached.conf'), INSECURE);
+    mkdirSync(dir.join('outside'));
+    symlinkSync(dir.join('outside'), join(repo, 'results'));
+    const r = runBin(['lint', '--format', 'sarif', '--output', 'results/mchard.sarif', '--', 'memcached.conf'], { cwd: repo });
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(errorLines(r.err)).toEqual([
+      `mchard: --output results/mchard.sarif: cannot write: its folder results leads through a symbolic link to ${dir.join('outside')}, outside the current folder ${repo}; not written (name it by a path outside the current folder to write there)`,
+    ]);
+    const b = runBin(['lint', '--baseline', 'results/baseline.json', '--update-baseline', '--', 'memcached.conf'], { cwd: repo });
+    expect(b.code).toBe(2);
+    expect(b.err).toContain('results/baseline.json: cannot write: its folder results leads through a symbolic link to');
+    expect(readdirSync(dir.join('outside'))).toEqual([]);
+    // Named by its real path, the folder is the user's choice: written.
+    expect(runBin(['lint', '--output', dir.join('outside', 'r.txt'), '--', 'memcached.conf'], { cwd: repo }).code).toBe(1);
+    expect(readdirSync(dir.join('outside'))).toEqual(['r.txt']);
+    // A link inside the current folder is fine.
+    mkdirSync(join(repo, 'reports'));
+    symlinkSync('reports', join(repo, 'out'));
+    expect(runBin(['lint', '--output', 'out/r.txt', '--', 'memcached.conf'], { cwd: repo }).code).toBe(1);
+    expect(readdirSync(join(repo, 'reports'))).toEqual(['r.txt']);
   });
 
   it('refuses to overwrite a file being checked, and says so when the folder is missing or is not writable', async () => {

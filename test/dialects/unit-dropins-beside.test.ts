@@ -4,7 +4,7 @@
  * its option findings would be confidently wrong. Real files: dangerousvasil's unit (fixture 219, which
  * alone listens on every interface) and netxops' drop-in (fixture 201: `ExecStart=` reset, `User=nobody`).
  */
-import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runLint } from '../../src/cli/lint.js';
 import { runInspect } from '../../src/cli/inspect.js';
@@ -63,6 +63,22 @@ describe('a unit and the drop-ins beside it', () => {
     const r = await lintJson(unit);
     expect(r.findings.map((f) => f.ruleId)).toEqual(['MC910']);
     expect(r.findings[0].message).toContain('(which may set anything (mchard reads only a regular file of at most 64 KiB, never through a link))');
+  });
+
+  it("a repository's NAME.service.d that is a symbolic link (to a folder only root can list) is not listed or read: one entry that may set anything", async () => {
+    // As a root-run hook over a pull request's checkout meets it: the link leads to a private folder of
+    // this host, whose file names (and which keys its files set) must not reach the report.
+    const secret = tmp.join('private');
+    tmp.write('private/host-only-name.conf', '[Service]\nExecStart=\nExecStart=/bin/true\n');
+    chmodSync(secret, 0o700);
+    const unit = tmp.write('repo/memcached.service', UNIT);
+    symlinkSync(secret, tmp.join('repo/memcached.service.d'));
+    expect(unitDropInsOf(unit)).toEqual([{ path: tmp.join('repo/memcached.service.d'), read: false, keys: [] }]);
+    const r = await lintJson(unit);
+    expect(r.findings.map((f) => f.ruleId)).toEqual(['MC910']);
+    expect(r.findings[0].message).toContain(`${tmp.join('repo/memcached.service.d')} (which may set anything`);
+    expect(JSON.stringify(r.findings)).not.toContain('host-only-name');
+    // systemd's own folders are root's: a link there is followed, as systemd follows it.
   });
 
   it("a unit without ExecStart= whose drop-in gives one is not 'refused by systemd'", async () => {

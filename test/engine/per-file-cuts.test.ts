@@ -65,6 +65,17 @@ function hiddenValuesBefore(argv: readonly ArgToken[]) {
       if (!out.has(v)) out.set(v, t.hiddenFrom);
       const quoted = JSON.stringify(v).slice(1, -1);
       if (quoted !== v && !out.has(quoted)) out.set(quoted, t.hiddenFrom);
+      // What atoi, strtol and atof leave after a leading number (added since: it is shown as dropped text).
+      for (const number of [/^\s*[+-]?\d+/, /^\s*[+-]?[0-7]+/, /^\s*[+-]?0[xX][0-9a-fA-F]*\.?[0-9a-fA-F]*(?:[pP][+-]?\d+)?/, /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/]) {
+        const m = number.exec(v);
+        if (!m || m[0].length >= v.length) continue;
+        for (const rest of [v.slice(m[0].length), v.slice(m[0].length).trim()]) {
+          if (rest.length < 2 || /^(?:-[A-Za-z]|-v+|--[a-z][a-z-]*)$/.test(rest) || out.has(rest)) continue;
+          out.set(rest, t.hiddenFrom);
+          const q = JSON.stringify(rest).slice(1, -1);
+          if (q !== rest && !out.has(q)) out.set(q, t.hiddenFrom);
+        }
+      }
     }
   }
   return [...out].map(([value, from]) => ({ value, from })).sort((a, b) => b.value.length - a.value.length);

@@ -12,7 +12,7 @@
  * files and folders, and that no step's script holds an expression (inputs reach it as variables).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ROOT, SAMPLES, TempDir } from '../cli/helpers.js';
@@ -179,6 +179,33 @@ describe('the GitHub Action, step by step on a checkout', () => {
     expect(annotations(r.stdout)).toContain(
       '::error file=etc/memcached.conf,line=12,col=1,endLine=12,endColumn=11,title=MC101 listen-all-interfaces::-l 0.0.0.0 listens on every interface (TCP 0.0.0.0:11211) (MC101)',
     );
+  });
+
+  it("a pull request's link at the SARIF path is replaced, not followed; a folder link out of the workspace is refused, and the step fails", () => {
+    // The checkout is the pull request's: it may hold a link where the workflow has the report written.
+    const victim = tmp.join('outside/victim');
+    mkdirSync(dirname(victim), { recursive: true });
+    writeFileSync(victim, 'precious\n');
+    symlinkSync(victim, join(workspace, 'mchard.sarif'));
+    symlinkSync(dirname(victim), join(workspace, 'results'));
+    try {
+      const r = runAction(actionPath, workspace, temp, { files: 'etc', 'sarif-file': 'mchard.sarif' });
+      expect(r.code).toBe(1);
+      expect(readFileSync(victim, 'utf8')).toBe('precious\n');
+      expect(lstatSync(join(workspace, 'mchard.sarif')).isFile()).toBe(true);
+      expect(sarifErrors(JSON.parse(readFileSync(join(workspace, 'mchard.sarif'), 'utf8')))).toEqual([]);
+      expect(r.outputs).toEqual({ 'sarif-file': 'mchard.sarif' });
+
+      const out = runAction(actionPath, workspace, temp, { files: 'etc', 'sarif-file': 'results/mchard.sarif' });
+      expect(out.code).toBe(2);
+      expect(readdirSync(dirname(victim))).toEqual(['victim']);
+      expect(out.stderr).toContain(`mchard: --output results/mchard.sarif: cannot write: its folder results leads through a symbolic link to ${dirname(victim)}, outside the current folder ${workspace}`);
+      expect(out.stdout).toContain('::error::the SARIF report was not written');
+      expect(out.outputs).toEqual({ 'sarif-file': '' });
+    } finally {
+      rmSync(join(workspace, 'mchard.sarif'), { force: true });
+      rmSync(join(workspace, 'results'), { force: true });
+    }
   });
 
   it('fail-on, config and several files and folders', () => {

@@ -4,7 +4,7 @@
  * code actions whose edits give exactly what `mchard fix` writes, suppressions and `.mchardrc`,
  * documents mchard does not read, hostile documents, shutdown and exit.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CodeActionResolveRequest, DidChangeWatchedFilesNotification, type Diagnostic } from 'vscode-languageserver-protocol/node';
 import { ensureBuilt, ROOT, runBin, TempDir } from '../cli/helpers.js';
@@ -326,6 +326,22 @@ describe('mchard lsp --stdio', () => {
     const warned = session.messages.filter((m) => m.message.includes('baseline'));
     expect(warned).toHaveLength(1);
     expect(warned[0].message).toContain(`${base}: not a valid mchard baseline: version 2 is not supported`);
+  });
+
+  it("a workspace's baseline that links out of the workspace is not read: the editor is told why, never the linked file's keys", async () => {
+    const file = tmp.write('h/etc/memcached.conf', DEBIAN);
+    const secret = tmp.write('private/tokens.json', '{"c2VjcmV0LXRva2Vu": {"user": "deploy"}}\n');
+    symlinkSync(secret, tmp.join('h', 'mchard-baseline.json'));
+    session = LspSession.start({ cwd: tmp.path });
+    await session.initialize(CLIENT_CAPABILITIES, fileUri(tmp.join('h')), { baseline: 'mchard-baseline.json' });
+    const uri = fileUri(file);
+    await session.open(uri, DEBIAN);
+    expect((await session.diagnosticsOf(uri, 1)).map((d) => d.code)).toContain('MC101');
+    const warned = session.messages.filter((m) => m.message.includes('baseline'));
+    expect(warned.map((m) => m.message)).toEqual([
+      `mchard: the baseline is not used (every finding is shown): ${tmp.join('h', 'mchard-baseline.json')}: cannot read the baseline: a symbolic link leads it to ${secret}, outside ${tmp.join('h')}; not read (name it by its real path to use it)`,
+    ]);
+    expect(JSON.stringify(session.messages)).not.toContain('c2VjcmV0');
   });
 
   it('a manifest of two memcached containers: each finding at its own container, its fix safety its own; no code action (the format is known only from the content)', async () => {

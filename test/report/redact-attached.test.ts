@@ -40,3 +40,31 @@ describe('values of an environment file the user did not name, attached to their
     for (const leak of LEAKS) expect({ form, leaked: all.split('\n').filter((l) => l.includes(leak)) }).toEqual({ form, leaked: [] });
   });
 });
+
+describe('a value that starts with digits: what atoi and atof leave is not shown either', () => {
+  let tmp: TempDir;
+  beforeAll(() => {
+    tmp = new TempDir();
+    // A hex token (half of them start with a digit), and a password that does.
+    writeFileSync(tmp.join('secret.env'), 'TOKEN=3f9a0c7e1d5b\nPASS=1hunter2secret\n');
+    chmodSync(tmp.join('secret.env'), 0o600);
+  });
+  afterAll(() => tmp.cleanup());
+
+  // MC404 quoted the text memcached drops: "memcached reads 1 and silently drops "hunter2secret"".
+  const forms = ['-p ${PASS}', '-c ${TOKEN}', '-t${PASS}', '-m ${TOKEN}', '-f ${TOKEN}', '-b ${PASS}', '-o hashpower=${TOKEN}', '-a ${PASS}', '-I ${PASS}'];
+  const LEAKS2 = ['hunter2secret', 'hunter2', 'f9a0c7e1d5b', '9a0c7e1d5b', 'a0c7e1d5b'];
+
+  it.each(forms)('%s: in no output', async (form) => {
+    const unit = tmp.join('memcached.service');
+    writeFileSync(unit, `[Service]\nEnvironmentFile=${tmp.join('secret.env')}\nExecStart=/usr/bin/memcached -u memcache -l 127.0.0.1 ${form}\n`);
+    const outputs: string[] = [];
+    for (const args of [['lint'], ['lint', '--format', 'json'], ['inspect'], ['inspect', '--format', 'json'], ['fix', '--dry-run']]) {
+      const r = await run([...args, '--host-checks', unit]);
+      outputs.push(r.out, r.err);
+    }
+    const all = outputs.join('\n');
+    expect(all).toContain(`(a value from ${tmp.join('secret.env')})`);
+    for (const leak of LEAKS2) expect({ form, leaked: all.split('\n').filter((l) => l.includes(leak)) }).toEqual({ form, leaked: [] });
+  });
+});
