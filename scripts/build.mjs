@@ -98,8 +98,6 @@ const GROUPS = [
       'src/fix/xattrs.ts',
       'src/system/changeable.ts',
       'src/system/pid-file.ts',
-      // Whose memcached.conf a repository's file is, from a KubeDB resource beside it.
-      'src/cli/conf-owner.ts',
     ],
   },
   {

@@ -17,7 +17,7 @@ export function companionsOf(path: string): Companions {
   if (path === '-') return {};
   if (/^(docker-)?compose\.ya?ml$/.test(basename(path))) return { composeOverride: composeOverrideOf(path) };
   // A memcached.conf in a repository that a KubeDB Memcached resource beside it takes (src/cli/conf-owner.ts).
-  // Listed here, read only when there is YAML beside it (the module is in another group file).
+  // Its YAML files are read only when there are some (at most 64, 64 KiB each).
   if (/^memcached\.conf(\.(j2|jinja2?|erb|epp|tmpl|tpl|template))?$/.test(basename(path)) && !isHostLocation(path)) {
     let yaml: string[] = [];
     try {

@@ -195,10 +195,14 @@ describe('what the built CLI loads when it runs', () => {
     // A report to a file (CI's SARIF): the writer is in reports.js with SARIF, not in more.js.
     ['lint --output report.txt', 'etc/memcached.conf', '-u root\n-l 0.0.0.0\n-m 64\n', ['mchard.js', 'reports.js']],
     ['lint --format sarif --output report.sarif', 'etc/memcached.conf', '-u root\n-l 0.0.0.0\n-m 64\n', ['mchard.js', 'reports.js']],
+    // A repository's memcached.conf beside YAML files (is it KubeDB's?): answered by the core.
+    ['lint', 'repo/memcached.conf', '-u memcache\n-l 0.0.0.0\n-m 64\n', ['mchard.js']],
     // A baseline is read by the reports group: only a run that names one loads it.
     ['lint --update-baseline --baseline base.json', 'etc/memcached.conf', '-u root\n-l 0.0.0.0\n-m 64\n', ['mchard.js', 'reports.js']],
   ])('mchard %s %s loads only the group files %j', (cmd, name, text, expected) => {
     const file = tmp.write(name, text);
+    // The YAML beside it is read to tell whether it is KubeDB's (it is not: a Compose file).
+    if (name.startsWith('repo/')) tmp.write('repo/docker-compose.yml', 'services:\n  web:\n    image: nginx\n');
     loadedModules([...cmd.split(' '), file], tmp.path);
     expect(groupFiles).toEqual(expected);
   });
