@@ -23,6 +23,8 @@ export interface ConfOwner {
 
 /** A KubeDB Memcached resource that takes its configuration from a ConfigMap or Secret: the text holds one. */
 export function isKubedbMemcachedWithConfig(text: string): boolean {
+  // The common case, a Compose file beside the memcached.conf: no document to split.
+  if (!text.includes('kubedb.com/')) return false;
   for (const doc of text.split(/^---[ \t]*(?:#.*)?\r?$/m)) {
     if (!/^apiVersion:[ \t]*["']?kubedb\.com\/[\w.]+["']?[ \t]*(#.*)?\r?$/m.test(doc)) continue;
     if (!/^kind:[ \t]*["']?Memcached["']?[ \t]*(#.*)?\r?$/m.test(doc)) continue;

@@ -8,7 +8,7 @@
  * reads.
  */
 import type { Finding } from '../engine/types.js';
-import type { ReportInput } from './types.js';
+import type { FileReport, ReportInput } from './types.js';
 import { visible } from './visible.js';
 import { readingNote } from '../dialects/detect.js';
 
@@ -30,22 +30,25 @@ export function githubLine(path: string, f: Finding): string {
 }
 
 /** A refused file's workflow command: an error annotation on the file, titled as a refusal, not a rule. */
-export function githubRefusalLine(path: string, message: string): string {
+function githubRefusalLine(path: string, message: string): string {
   return `::error file=${escProp(path)},title=${escProp('mchard did not read this file')}::${escData(message)}`;
 }
 
 /** A file's note (readingNote) as a notice annotation on the file, titled as how mchard read it, not a rule. */
-export function githubNoteLine(path: string, note: string): string {
+function githubNoteLine(path: string, note: string): string {
   return `::notice file=${escProp(path)},title=${escProp('how mchard read this file')}::${escData(note)}`;
+}
+
+/** A file's workflow commands, each handed to `emit` without its newline: a refusal, its note (readingNote), its findings. */
+export function githubFileLines(file: FileReport, emit: (line: string) => void): void {
+  if (file.detection?.refused) emit(githubRefusalLine(file.path, file.detection.message));
+  const note = readingNote(file.detection);
+  if (note) emit(githubNoteLine(file.path, note));
+  for (const f of file.findings) emit(githubLine(file.path, f));
 }
 
 export function formatGithub(input: ReportInput): string {
   const out: string[] = [];
-  for (const file of input.files) {
-    if (file.detection?.refused) out.push(githubRefusalLine(file.path, file.detection.message));
-    const note = readingNote(file.detection);
-    if (note) out.push(githubNoteLine(file.path, note));
-    for (const f of file.findings) out.push(githubLine(file.path, f));
-  }
+  for (const file of input.files) githubFileLines(file, (l) => out.push(l));
   return out.length ? out.join('\n') + '\n' : '';
 }

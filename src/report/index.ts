@@ -1,9 +1,8 @@
 /** Choosing an output format, and writing a report as it is made. */
-import { formatText, textFindingLine, textNoteLine, textSummaryLine } from './text.js';
+import { formatText, textFileLines, textSummaryLine } from './text.js';
 import { formatJson } from './json.js';
 import { formatSarif, sarifPieces } from './sarif.js';
-import { formatGithub, githubLine, githubNoteLine, githubRefusalLine } from './github.js';
-import { readingNote } from '../dialects/detect.js';
+import { formatGithub, githubFileLines } from './github.js';
 import { formatGitlab } from './gitlab.js';
 import { baselineTextLines } from '../engine/baseline.js';
 import { paint } from './color.js';
@@ -86,12 +85,7 @@ export function reportWriter(format: Format, input: Omit<ReportInput, 'files'>, 
   };
   if (format === 'github') {
     return {
-      file: (r) => {
-        if (r.detection?.refused) line(githubRefusalLine(r.path, r.detection.message));
-        const note = readingNote(r.detection);
-        if (note) line(githubNoteLine(r.path, note));
-        for (const f of r.findings) line(githubLine(r.path, f));
-      },
+      file: (r) => githubFileLines(r, line),
       end: flush,
     };
   }
@@ -109,13 +103,11 @@ export function reportWriter(format: Format, input: Omit<ReportInput, 'files'>, 
       }
       files++;
       hidden += r.hidden ?? 0;
-      const note = readingNote(r.detection);
-      if (note) line(textNoteLine(r.path, note, c));
       for (const f of r.findings) {
         count(summary, f.severity);
         seen.add(f.ruleId);
-        line(textFindingLine(r.path, f, c));
       }
+      textFileLines(r, c, line);
     },
     end: (final) => {
       // Only a run with a baseline reads its module (the reports group).

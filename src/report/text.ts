@@ -6,7 +6,7 @@
 import { paint } from './color.js';
 import { docLinkLines } from './doc-links.js';
 import { visible } from './visible.js';
-import { summarize, type ReportInput, type Summary } from './types.js';
+import { summarize, type FileReport, type ReportInput, type Summary } from './types.js';
 import type { Finding } from '../engine/types.js';
 import { baselineTextLines } from '../engine/baseline.js';
 import { readingNote } from '../dialects/detect.js';
@@ -24,7 +24,7 @@ export function textFindingLine(path: string, f: Finding, c: Paint): string {
  * does not do with it (readingNote). Not a finding (no line, no rule, no effect on the exit status), and
  * shaped so no `FILE:LINE:COL` pattern takes it for one.
  */
-export function textNoteLine(path: string, note: string, c: Paint): string {
+function textNoteLine(path: string, note: string, c: Paint): string {
   return `${c.bold(visible(path))}  ${c.yellow('note')}  ${visible(note)}`;
 }
 
@@ -43,14 +43,17 @@ export function textSummaryLine(s: Summary, files: number, c: Paint, hidden = 0,
   return s.errors + s.warnings + s.infos === 0 ? c.green(`no problems found (${tally})`) : tally;
 }
 
+/** A file's lines, each handed to `emit` without its newline: its note (readingNote), then its findings. */
+export function textFileLines(file: FileReport, c: Paint, emit: (line: string) => void): void {
+  const note = readingNote(file.detection);
+  if (note) emit(textNoteLine(file.path, note, c));
+  for (const f of file.findings) emit(textFindingLine(file.path, f, c));
+}
+
 export function formatText(input: ReportInput): string {
   const c = paint(input.color);
   const lines: string[] = [];
-  for (const file of input.files) {
-    const note = readingNote(file.detection);
-    if (note) lines.push(textNoteLine(file.path, note, c));
-    for (const f of file.findings) lines.push(textFindingLine(file.path, f, c));
-  }
+  for (const file of input.files) textFileLines(file, c, (l) => lines.push(l));
   const refused = input.files.filter((f) => f.detection?.refused).length;
   const hidden = input.files.reduce((n, f) => n + (f.hidden ?? 0), 0);
   // Only a run with a baseline reads its module (the reports group).
