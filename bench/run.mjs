@@ -29,6 +29,10 @@
  *   --runs N     pairs per start-up case (default 40; the throughput cases run fewer)
  *   --only RE    only the cases whose name matches the regular expression RE
  *   --bin FILE   measure another build's bin/mchard.js (its dist/ beside it), e.g. a copy made before a change
+ *
+ * mchard is run as npm's link runs it, bin/mchard.js as a program (its shell starts the V8 start-up
+ * snapshot when it is this node's; the benchmark prints whether it was); "node bin/mchard.js" cases run
+ * the file with node, as a build without the snapshot did.
  *   --sea FILE   measure this single executable instead of building one from the sources (build/sea/mchard)
  *   --keep       keep the generated inputs (their folder is printed)
  *
@@ -58,6 +62,9 @@ const MB = 1e6;
 const START_TIME = (name) => /^NODE_/.test(name) || ['OPENSSL_CONF', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'LD_PRELOAD'].includes(name);
 /** The environment of every run, mchard's and the baseline's alike. */
 const ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => !START_TIME(k)));
+// mchard runs as users run it, as a program (bin/mchard.js's shell, which runs the first `node` in PATH):
+// that node is the baseline's, first in PATH for both.
+ENV.PATH = [dirname(process.execPath), process.env.PATH ?? ''].join(':');
 const REMOVED = Object.keys(process.env).filter(START_TIME).sort();
 
 const args = process.argv.slice(2);
@@ -126,7 +133,7 @@ function peakRss(cmd, cwd, extra, dir) {
  * status in `ok` and print something (unless `silentOk`); anything else makes the case fail.
  */
 function measure(c, dir) {
-  const mchard = c.cmd ?? [NODE, c.bin ?? BIN, ...c.args];
+  const mchard = c.cmd ?? (c.node ? [NODE, c.bin ?? BIN, ...c.args] : [c.bin ?? BIN, ...c.args]);
   const baseline = [NODE, '-e', '0'];
   const times = { mchard: [], base: [] };
   const cpu = { mchard: 0, base: 0, known: true };
@@ -217,10 +224,18 @@ function installWithoutShippedCache(dir) {
   const binDir = dirname(BIN);
   mkdirSync(home, { recursive: true });
   cpSync(binDir, join(home, 'bin'), { recursive: true });
-  cpSync(join(binDir, '..', 'dist'), join(home, 'dist'), { recursive: true, filter: (src) => !src.endsWith('.cache') });
+  // Nor a start-up snapshot: only an install's postinstall or a build makes one.
+  cpSync(join(binDir, '..', 'dist'), join(home, 'dist'), { recursive: true, filter: (src) => !src.endsWith('.cache') && !src.includes('mchard.snapshot') });
   const cache = join(dir, 'xdg-cache');
   mkdirSync(cache, { recursive: true, mode: 0o700 });
   return { bin: join(home, 'bin', 'mchard.js'), env: { XDG_CACHE_HOME: cache } };
+}
+
+/** Whether the bin, run as a program, starts from the start-up snapshot (what MCHARD_DEBUG=1 says). */
+function snapshotUsed(dir, file) {
+  const r = spawnSync(BIN, ['lint', file], { cwd: dir, env: { ...ENV, MCHARD_DEBUG: '1' }, encoding: 'utf8' });
+  const said = /mchard: start-up snapshot: (.*)/.exec(r.stderr ?? '');
+  return said ? said[1] : 'not used (the bin said nothing of one: a build without it)';
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -258,6 +273,7 @@ function main() {
   const startup = (c) => ({ pairs: startupPairs, warmup: startupWarmup, ...c });
   const cases = [
     startup({ name: 'lint 1 file', args: ['lint', one], ok: [1], check: ratioAtMost(1.3, ', with the code cache') }),
+    startup({ name: 'lint 1 file, node bin/mchard.js', args: ['lint', one], node: true, note: 'node bin/mchard.js: no start-up snapshot, the core compiled from its code cache', ok: [1] }),
     startup({ name: 'lint 1 file, no code cache', args: ['lint', one], env: { MCHARD_CODE_CACHE: 'off' }, note: 'MCHARD_CODE_CACHE=off for mchard', ok: [1], check: ratioAtMost(1.5, ', without the code cache') }),
     startup({
       name: 'lint 1 file, cache made at 1st run',
@@ -359,6 +375,7 @@ function main() {
       '(every NODE_* variable, OPENSSL_CONF, SSL_CERT_FILE, SSL_CERT_DIR, LD_PRELOAD)',
   );
   out(`pairs: ${startupPairs} per start-up case (medians), order alternated in each pair; inputs in ${dir}`);
+  out(`start-up snapshot: ${snapshotUsed(dir, one)}`);
   const busy = () => loadavg()[0] > cpus().length;
   if (!smoke && busy()) out(`warning: the machine is busy (load average ${load()} on ${cpus().length} CPUs): wall-time ratios and verdicts are unreliable; see the CPU ratio`);
   out(row(COLS.map((c) => c[0])));

@@ -1,4 +1,46 @@
-#!/usr/bin/env node
+#!/bin/sh
+":" /*
+# mchard's executable is run by /bin/sh first: these lines are a shell script to the shell and a comment
+# to Node.js, which reads the file from the line after the shebang. The shell starts Node.js from
+# mchard's V8 start-up snapshot (dist/mchard.snapshot: the core compiled and initialised, see
+# bin/snapshot.js) when the snapshot's stamp says it was made by the very `node` binary the shell would
+# run and for the core beside it; otherwise, and for what is answered without the core (--version,
+# --help, no command), it runs this file with `node`, as a plain `#!/usr/bin/env node` would. Either way
+# the same output (test/cli/snapshot.test.ts); the snapshot only starts faster. MCHARD_CODE_CACHE=off and
+# NODE_OPTIONS (flags a snapshot was not made with) run this file. Nothing here reads the user's files,
+# and $0 is only ever a quoted argument.
+self=$0
+# npm links the command to this file: PREFIX/bin/mchard -> ../lib/node_modules/mchard/bin/mchard.js, and
+# DIR/node_modules/.bin/mchard -> ../mchard/bin/mchard.js. Those are checked with test -ef (the same
+# file), which needs no program run; any other link is resolved by readlink.
+if [ -L "$self" ]; then
+  case $self in
+    *"/node_modules/.bin/"*) self=${self%/.bin/*}/mchard/bin/mchard.js ;;
+    *"/bin/"*) self=${self%/bin/*}/lib/node_modules/mchard/bin/mchard.js ;;
+    *) self= ;;
+  esac
+  if [ -z "$self" ] || [ -L "$self" ] || ! [ "$self" -ef "$0" ]; then self=$(readlink -f -- "$0" 2>/dev/null) || self=; fi
+fi
+case ${1-} in ''|-V|--version|-h|--help) self= ;; esac
+if [ -n "$self" ] && [ "${MCHARD_CODE_CACHE-}" != off ] && [ -z "${NODE_OPTIONS-}" ]; then
+  dist=${self%/*}/../dist
+  # The node a plain `exec node` would run: the first executable file named node in PATH.
+  node= ifs=$IFS IFS=:
+  set -f
+  for d in $PATH; do [ -f "${d:-.}/node" ] && [ -x "${d:-.}/node" ] && node=${d:-.}/node && break; done
+  set +f
+  IFS=$ifs
+  # The snapshot's: the same file (dev and inode) as the binary that made it, unchanged since (the
+  # stamp has its modification time, to the nanosecond), and for the core beside it (its first line).
+  if [ -n "$node" ] && [ "$node" -ef "$dist/mchard.snapshot.node" ] && ! [ "$node" -nt "$dist/mchard.snapshot.stamp" ] &&
+    ! [ "$node" -ot "$dist/mchard.snapshot.stamp" ] && read -r built 2>/dev/null < "$dist/mchard.snapshot.stamp" &&
+    read -r core 2>/dev/null < "$dist/mchard.js" && [ "$built" = "$core" ] && [ -f "$dist/mchard.snapshot" ]; then
+    exec "$node" --snapshot-blob "$dist/mchard.snapshot" -- "$@"
+  fi
+  [ -n "${MCHARD_DEBUG-}" ] && echo "mchard: start-up snapshot: none for this node and build: not used" >&2
+fi
+exec node "$0" "$@"
+*/
 // mchard's executable: runs the bundle built by `npm run build` (run automatically by `npm install` and
 // `npm ci`). CommonJS (bin/package.json), as the bundle is: an ES module entry costs Node.js its ES
 // module loader on every start.
@@ -89,7 +131,10 @@ function userCacheName(source, base = 'core') {
 function flagsTag() {
   // Node.js's options but the code of -e/-p (which never changes V8's flags).
   const code = /^(-e|--eval|-p|--print)(=|$)/;
-  const argv = process.execArgv.filter((a, k, all) => !code.test(a) && !(k > 0 && /^(-e|--eval|-p|--print)$/.test(all[k - 1])));
+  // --snapshot-blob (bin/snapshot.js) changes nothing V8 checks in a cache: not a flag here.
+  const argv = process.execArgv.filter(
+    (a, k, all) => !code.test(a) && a !== '--snapshot-blob' && !(k > 0 && /^(-e|--eval|-p|--print|--snapshot-blob)$/.test(all[k - 1])),
+  );
   const flags = [...argv, process.env.NODE_OPTIONS || ''].join('\0');
   if (flags === '' || flags === '\0') return '';
   let h = 0x811c9dc5;
@@ -359,11 +404,11 @@ function cacheBase(file) {
  * come from: 'all' (beside the bundle, else the user's folder), 'beside' (only beside the bundle: the
  * build's warm-up reads none, the tests' builds) or 'none'.
  */
-function makeLoader(dist = DIST, cache = 'all', env = process.env) {
+function makeLoader(dist = DIST, cache = 'all', env = process.env, seed = null) {
   if (env.MCHARD_CODE_CACHE === 'off') cache = 'none';
   const dir = cache === 'all' ? userCacheDir(env) : null;
   /** file → { exports, script, file, header, head, base, from, wantsUserCache } */
-  const loaded = new Map();
+  const loaded = seed ?? new Map();
 
   function requireFor(file) {
     const plain = Module.createRequire(file);
@@ -443,6 +488,17 @@ function loadCore(dist = DIST, cache = 'all', env = process.env) {
   const loader = makeLoader(dist, cache, env);
   const core = loader.load(join(dist, 'mchard.js'));
   return { ...core, loader };
+}
+
+/**
+ * The loader of the other bundles in a process started from the start-up snapshot (bin/snapshot.js):
+ * the core is the snapshot's instance, initialised already (the other bundles' require('./mchard.js')
+ * gets it); each other bundle is compiled as makeLoader compiles it, with its code cache.
+ */
+function snapshotLoader(dist, core) {
+  const file = join(dist, 'mchard.js');
+  const record = { exports: core.exports, script: null, file, header: '', head: '', base: 'core', from: 'snapshot', wantsUserCache: false, dir: null };
+  return makeLoader(dist, 'all', process.env, new Map([[file, record]]));
 }
 
 /** The groups this process loaded, as file names (mchard.js first). */
@@ -631,4 +687,4 @@ if (require.main === module && !answerWithoutCore(process.argv.slice(2))) {
   }
 }
 
-module.exports = { loadCore, loadedGroups, saveUserCache, writeCodeCache, installCodeCache, WARM_UP_DIR, WARM_UP_SAMPLES, userCacheDir, userCacheName, answerWithoutCore, wrappedSource, readCacheFile, WRAP_BEFORE, WRAP_AFTER };
+module.exports = { loadCore, snapshotLoader, loadedGroups, saveUserCache, writeCodeCache, installCodeCache, WARM_UP_DIR, WARM_UP_SAMPLES, userCacheDir, userCacheName, answerWithoutCore, wrappedSource, readCacheFile, WRAP_BEFORE, WRAP_AFTER };

@@ -15,6 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { dropBuiltinCodeCache } from './sea-blob.mjs';
 import { checkCoreTopLevel } from './sea-top-level.mjs';
 
+const { builtinsMayLoad } = createRequire(import.meta.url)('../bin/snapshot.js');
+
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'build', 'sea');
 const exe = join(outDir, 'mchard');
@@ -29,10 +31,6 @@ function step(label, file, args, options = {}) {
   if (r.status !== 0) throw new Error(`${label} failed: ${(r.stderr || r.stdout || String(r.error)).trim()}`);
   return r.stdout;
 }
-
-/** Prints the built-in modules that loading the modules named in argv[1] (a JSON list) loads. */
-const LOADS = `for (const id of JSON.parse(process.argv[1])) require('node:' + id);
-process.stdout.write(JSON.stringify(process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13))));`;
 
 /** The npm package's bundles (scripts/build.mjs's groups), each an asset of the executable. */
 const GROUP_FILES = ['mchard.js', 'rules.js', 'reports.js', 'more.js', 'dialects.js', 'compose.js', 'audit.js', 'fix.js', 'lsp.js'];
@@ -249,7 +247,7 @@ async function buildSea(work) {
   const line = made.split('\n').find((l) => l.startsWith(LOADED_MARK));
   if (!line) throw new Error("the snapshot's main script did not say which built-in modules it holds");
   const inSnapshot = new Set(JSON.parse(line.slice(LOADED_MARK.length)));
-  const mayLoad = new Set(JSON.parse(step('node (the built-in modules the bundles load)', process.execPath, ['-e', LOADS, JSON.stringify([...required])], { env: { PATH: process.env.PATH ?? '' } })));
+  const { mayLoad } = builtinsMayLoad([], required);
   try {
     const trimmed = dropBuiltinCodeCache(readFileSync(blob), (id) => inSnapshot.has(id) || !mayLoad.has(id));
     writeFileSync(blob, trimmed.blob);

@@ -415,3 +415,14 @@ if (codeCache) {
   const r = spawnSync(process.execPath, ['-e', warm], { cwd: root, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`build: writing the code cache failed: ${r.stderr || r.error}`);
 }
+
+// 7. The start-up snapshot (bin/snapshot.js): the core compiled, initialised and warmed, for the Node.js
+// running the build, which bin/mchard.js's shell starts from when the snapshot is that node's. Linux
+// only (the shell checks the node binary with GNU stat). The core's top level is checked first, as the
+// single executable's build checks it: what it read of the host would be kept from the build machine.
+if (codeCache && !forSea && process.platform === 'linux') {
+  const { checkCoreTopLevel } = await import('./sea-top-level.mjs');
+  const reads = checkCoreTopLevel(readFileSync(join(outdir, 'mchard.js'), 'latin1'));
+  if (reads.length) throw new Error(`build: the core's top level reads the host, which the start-up snapshot would keep from the build machine: ${reads.join(', ')}`);
+  createRequire(import.meta.url)('../bin/snapshot.js').buildSnapshot(outdir, join(outdir, WARM_UP_DIR));
+}

@@ -21,41 +21,15 @@
 // Everything is checked as it is read: a blob that is not read back to its last byte, or that does not
 // write back byte for byte, is refused (the build then keeps Node.js's blob as it is).
 
+import { createRequire } from 'node:module';
+
+// The snapshot's own layout is read by bin/snapshot.js (the npm package's start-up snapshot has it too).
+const { Reader, findBuiltinCodeCache, dropFromSnapshot } = createRequire(import.meta.url)('../bin/snapshot.js');
+export { findBuiltinCodeCache };
+
 const SEA_USE_CODE_CACHE = 1 << 2;
 const SEA_INCLUDE_ASSETS = 1 << 3;
 const SEA_USE_SNAPSHOT = 1 << 1;
-
-class Reader {
-  constructor(buf) {
-    this.buf = buf;
-    this.at = 0;
-  }
-  need(n) {
-    if (n < 0 || this.at + n > this.buf.length) throw new Error(`truncated at byte ${this.at}`);
-  }
-  u32() {
-    this.need(4);
-    const v = this.buf.readUInt32LE(this.at);
-    this.at += 4;
-    return v;
-  }
-  u64() {
-    this.need(8);
-    const v = this.buf.readBigUInt64LE(this.at);
-    this.at += 8;
-    if (v > BigInt(this.buf.length)) throw new Error(`a length of ${v} at byte ${this.at - 8} is beyond the blob`);
-    return Number(v);
-  }
-  bytes(n) {
-    this.need(n);
-    const b = this.buf.subarray(this.at, this.at + n);
-    this.at += n;
-    return b;
-  }
-  string() {
-    return this.bytes(this.u64());
-  }
-}
 
 const u32 = (v) => {
   const b = Buffer.alloc(4);
@@ -97,58 +71,6 @@ export function writeSeaBlob({ magic, flags, codePath, main, codeCache, assets }
 }
 
 /**
- * Where the built-in modules' code cache starts in a snapshot, and its entries. The parts between the
- * V8 startup data and the code cache (the isolate's and environment's state) are not read: the code
- * cache is found as the one offset after the startup data from which its entries (ids made of the
- * characters of built-in module names) end exactly at the snapshot's last byte.
- */
-export function findBuiltinCodeCache(snapshot) {
-  const r = new Reader(snapshot);
-  r.u32(); // magic
-  r.bytes(1); // type
-  r.string(); // Node.js version
-  r.string(); // arch
-  r.string(); // platform
-  r.u32(); // V8 cache version tag
-  r.u32(); // snapshot flags
-  r.need(4);
-  const v8Size = snapshot.readInt32LE(r.at);
-  r.at += 4;
-  r.bytes(v8Size);
-  const found = [];
-  for (let at = r.at; at + 8 <= snapshot.length; at++) {
-    const entries = entriesFrom(snapshot, at);
-    if (entries) found.push({ at, entries });
-  }
-  if (found.length !== 1) throw new Error(`the built-in modules' code cache was found ${found.length} times`);
-  return found[0];
-}
-
-function entriesFrom(buf, at) {
-  const count = buf.readBigUInt64LE(at);
-  if (count < 1n || count > 10_000n) return null;
-  const entries = [];
-  let p = at + 8;
-  for (let i = 0; i < Number(count); i++) {
-    if (p + 8 > buf.length) return null;
-    const idLength = buf.readBigUInt64LE(p);
-    if (idLength < 1n || idLength > 200n) return null;
-    p += 8;
-    const idEnd = p + Number(idLength);
-    if (idEnd + 8 > buf.length) return null;
-    const id = buf.toString('latin1', p, idEnd);
-    if (!/^[A-Za-z0-9_/.-]+$/.test(id)) return null;
-    const length = buf.readBigUInt64LE(idEnd);
-    if (length > BigInt(buf.length)) return null;
-    const start = idEnd + 8;
-    p = start + Number(length);
-    if (p > buf.length) return null;
-    entries.push({ id, from: idEnd - Number(idLength) - 8, end: p });
-  }
-  return p === buf.length ? entries : null;
-}
-
-/**
  * The preparation blob with its snapshot's code cache of the built-in modules `drop(id)` says yes to
  * left out (the others kept as they are), and what was left out. Throws if the blob is not one this
  * file reads.
@@ -157,9 +79,6 @@ export function dropBuiltinCodeCache(blob, drop) {
   const sea = parseSeaBlob(blob);
   if (!writeSeaBlob(sea).equals(blob)) throw new Error('the blob does not write back byte for byte');
   if (!(sea.flags & SEA_USE_SNAPSHOT)) throw new Error('the blob holds no snapshot');
-  const { at, entries } = findBuiltinCodeCache(sea.main);
-  const kept = entries.filter((e) => !drop(e.id));
-  const dropped = entries.filter((e) => drop(e.id));
-  const main = Buffer.concat([sea.main.subarray(0, at), u64(kept.length), ...kept.map((e) => sea.main.subarray(e.from, e.end))]);
-  return { blob: writeSeaBlob({ ...sea, main }), dropped: dropped.map((e) => e.id), bytes: sea.main.length - main.length };
+  const { snapshot: main, dropped } = dropFromSnapshot(sea.main, drop);
+  return { blob: writeSeaBlob({ ...sea, main }), dropped, bytes: sea.main.length - main.length };
 }

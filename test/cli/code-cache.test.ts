@@ -17,6 +17,8 @@ let bin: string;
 let conf: string;
 let expected: { status: number | null; stdout: string };
 let buildId: string;
+/** What the install says when it makes the start-up snapshot (bin/snapshot.js; Linux only). */
+const SNAPSHOT_WRITTEN = process.platform === 'linux' ? `mchard: start-up snapshot at install: wrote it for node ${process.version}\n` : '';
 const NAME = () => `core-${buildId}-node-${process.version}-${process.arch}.cache`;
 
 /** The environment of a run: only what is given, plus PATH (no HOME or XDG_CACHE_HOME unless given). */
@@ -523,7 +525,8 @@ describe('the caches made again at install (the postinstall, bin/install-cache.j
   function packedElsewhere(name: string): { root: string; dist: string; bin: string } {
     const root = tmp.join(name);
     cpSync(join(ROOT, 'bin'), join(root, 'bin'), { recursive: true });
-    cpSync(join(ROOT, 'dist'), join(root, 'dist'), { recursive: true });
+    // As npm packs it: no start-up snapshot (package.json's files leave it out).
+    cpSync(join(ROOT, 'dist'), join(root, 'dist'), { recursive: true, filter: (f) => !f.includes('mchard.snapshot') });
     const dist = join(root, 'dist');
     for (const f of readdirSync(dist).filter((x) => x.endsWith('.cache'))) {
       const text = readFileSync(join(dist, f)).toString('latin1');
@@ -551,7 +554,7 @@ describe('the caches made again at install (the postinstall, bin/install-cache.j
     const xdg = tmp.join('install-other-xdg');
     expect(from(p.bin, xdg)).toEqual({ from: null, wants: true });
     const r = install(p.root);
-    expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ status: 0, stdout: '', stderr: `mchard: code cache at install: wrote the caches beside the bundles for node ${process.version}\n` });
+    expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ status: 0, stdout: '', stderr: `mchard: code cache at install: wrote the caches beside the bundles for node ${process.version}\n${SNAPSHOT_WRITTEN}` });
     expect(from(p.bin, xdg)).toEqual({ from: 'beside', wants: false });
     const run = spawnSync(process.execPath, [p.bin, 'lint', conf], { env: envOf({ XDG_CACHE_HOME: xdg }), encoding: 'utf8' });
     expect({ status: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({ ...expected, stderr: '' });
@@ -559,30 +562,43 @@ describe('the caches made again at install (the postinstall, bin/install-cache.j
     // Every group's cache, and no temporary file left.
     expect(readdirSync(p.dist).filter((f) => f.endsWith('.cache')).sort()).toEqual(readdirSync(join(ROOT, 'dist')).filter((f) => f.endsWith('.cache')).sort());
     expect(readdirSync(p.dist).filter((f) => f.includes('.tmp'))).toEqual([]);
+    // The installed command, run as a program, starts from the snapshot the install made.
+    if (process.platform === 'linux') {
+      const asProgram = spawnSync(p.bin, ['lint', conf], { env: envOf({ XDG_CACHE_HOME: xdg, MCHARD_DEBUG: '1' }), encoding: 'utf8' });
+      expect({ status: asProgram.status, stdout: asProgram.stdout, stderr: asProgram.stderr }).toEqual({ ...expected, stderr: 'mchard: start-up snapshot: used\n' });
+    }
     for (const f of readdirSync(p.dist).filter((x) => x.endsWith('.cache'))) expect(readFileSync(join(p.dist, f), 'latin1')).toMatch(new RegExp(`^mchard code cache: build ${buildId}, node ${process.version.replace(/\./g, '\\.')} `));
   });
 
   it('caches this Node.js takes are kept as they are', () => {
     const root = tmp.join('install-same');
     cpSync(join(ROOT, 'bin'), join(root, 'bin'), { recursive: true });
-    cpSync(join(ROOT, 'dist'), join(root, 'dist'), { recursive: true });
-    const stamp = () => readdirSync(join(root, 'dist')).filter((f) => f.endsWith('.cache')).map((f) => statSync(join(root, 'dist', f)).mtimeMs);
+    // Times kept: the start-up snapshot's stamp carries its node's modification time.
+    cpSync(join(ROOT, 'dist'), join(root, 'dist'), { recursive: true, preserveTimestamps: true });
+    const stamp = () => readdirSync(join(root, 'dist')).filter((f) => f.endsWith('.cache') || f.startsWith('mchard.snapshot')).map((f) => lstatSync(join(root, 'dist', f)).mtimeMs);
     const before = stamp();
     const r = install(root);
-    expect([r.status, r.stderr]).toEqual([0, 'mchard: code cache at install: the caches beside the bundles are for this Node.js: kept\n']);
+    expect([r.status, r.stderr]).toEqual([
+      0,
+      'mchard: code cache at install: the caches beside the bundles are for this Node.js: kept\n' +
+        (process.platform === 'linux' ? 'mchard: start-up snapshot at install: the one beside the bundles is for this Node.js: kept\n' : ''),
+    ]);
     expect(stamp()).toEqual(before);
   });
 
   it('never fails the install: no bundle yet (a git checkout before prepare), or a folder it cannot write', () => {
     const bare = tmp.join('install-bare');
     cpSync(join(ROOT, 'bin'), join(bare, 'bin'), { recursive: true });
-    expect([install(bare).status, install(bare).stderr]).toEqual([0, 'mchard: code cache at install: no bundle or no warm-up files: nothing to do\n']);
+    expect([install(bare).status, install(bare).stderr]).toEqual([
+      0,
+      'mchard: code cache at install: no bundle or no warm-up files: nothing to do\n' + (process.platform === 'linux' ? 'mchard: start-up snapshot at install: no bundle: nothing to do\n' : ''),
+    ]);
     // dist/ mounted read-only (a mount namespace of the test's own; root ignores file modes).
     const p = packedElsewhere('install-ro');
     const before = readFileSync(join(p.dist, 'mchard.js.cache'));
     const r = install(p.root, ['unshare', '-m', 'sh', '-c', `mount --bind "$0" "$0" && mount -o remount,ro,bind "$0" "$0" && exec "$@"`, p.dist]);
     expect(r.status).toBe(0);
-    expect(r.stderr).toMatch(/^mchard: code cache at install: not written \((EROFS|EACCES)\)\n$/);
+    expect(r.stderr).toMatch(/^mchard: code cache at install: not written \((EROFS|EACCES)\)\nmchard: start-up snapshot at install: not written \((EROFS|EACCES)\)\n$/);
     expect(readFileSync(join(p.dist, 'mchard.js.cache'))).toEqual(before);
     expect(readdirSync(p.dist).filter((f) => f.includes('.tmp'))).toEqual([]);
   });
