@@ -51,9 +51,12 @@ function firstLine(file) {
  * the instance every start uses (its top level only), and once more for a warm-up lint of `warmUp`'s
  * files that compiles the functions a lint runs (that instance is dropped). At each start, the main
  * function runs the command; another bundle (reports.js for SARIF, more.js, the dialects, fix...) is
- * loaded then by bin/mchard.js's loader, with its code cache, given the snapshot's core as mchard.js.
+ * loaded then by bin/mchard.js's loader (in the snapshot too: loading bin/mchard.js through Node.js's
+ * module system cost a SARIF run about 4 ms), with its code cache, given the snapshot's core as
+ * mchard.js. The snapshot holds the bin/mchard.js it was made with: the build and the install make
+ * both together.
  */
-function entryScript(coreSource, warmUp) {
+function entryScript(coreSource, binSource, warmUp) {
   return `'use strict';
 const { startupSnapshot } = require('node:v8');
 // Node.js's own modules only (a snapshot's require): the core needs no other.
@@ -62,7 +65,15 @@ const MODULE = Object.freeze({ createRequire: () => builtin });
 const GROUPS = new Set(${JSON.stringify(['rules.js', 'reports.js', 'more.js', 'dialects.js', 'compose.js', 'audit.js', 'fix.js', 'lsp.js'])});
 let dist = null;
 let loader = null;
-let bin = null;
+// bin/mchard.js's module (its loader of the other bundles), run here at build time: its top level only
+// requires Node.js's modules and names functions. Its require has a cache of its own for the bundles'
+// modules (as Node.js's require.cache).
+function binFunction(exports, require, module, __filename, __dirname) {${binSource}
+}
+const bin = { exports: {} };
+const binRequire = (id) => builtin(id);
+binRequire.cache = Object.create(null);
+binFunction(bin.exports, binRequire, bin, '/mchard-snapshot/bin/mchard.js', '/mchard-snapshot/bin');
 function debug(what) {
   if (process.env.MCHARD_DEBUG) builtin('node:fs').writeSync(2, 'mchard: start-up snapshot: ' + what + '\\n');
 }
@@ -70,9 +81,7 @@ function debug(what) {
 function groups() {
   if (loader) return loader;
   if (startupSnapshot.isBuildingSnapshot()) throw new Error('the warm-up loaded another bundle: only the core may be in the snapshot');
-  const { join } = builtin('node:path');
-  bin = builtin('node:module').createRequire(join(dist, '..', 'bin', 'mchard.js'))('./mchard.js');
-  loader = bin.snapshotLoader(dist, core);
+  loader = bin.exports.snapshotLoader(dist, core);
   return loader;
 }
 function req(id) {
@@ -112,7 +121,7 @@ function exitWhenDone(code) {
   process.exit(code);
 }
 function saveCaches() {
-  if (loader) bin.saveUserCache({ loader });
+  if (loader) bin.exports.saveUserCache({ loader });
 }
 startupSnapshot.setDeserializeMainFunction(() => {
   // The snapshot's folder is the bundles' (bin/mchard.js's shell names it: --snapshot-blob DIST/${BLOB}).
@@ -284,7 +293,9 @@ function buildSnapshot(distDir, warmUpDirName) {
       ['lint', 'insecure-debian.conf'],
       ['lint', join(warmUpDir, 'insecure-rhel.sysconfig')],
     ];
-    fs.writeFileSync(entry, entryScript(fs.readFileSync(core, 'latin1'), warmUp));
+    // bin/mchard.js without its first line (a shebang, valid only at the start of a script).
+    const binText = fs.readFileSync(join(__dirname, 'mchard.js'), 'utf8');
+    fs.writeFileSync(entry, entryScript(fs.readFileSync(core, 'latin1'), binText.slice(binText.indexOf('\n') + 1), warmUp));
     // --no-warnings: a warning at build time would make process.stderr, and the snapshot would carry
     // the stream stack into every start. The environment is emptied but for PATH: nothing of the
     // builder's (NODE_OPTIONS, MCHARD_*) may shape what every start deserialises.
