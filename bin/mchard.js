@@ -30,6 +30,24 @@ if [ -n "$self" ] && [ "${MCHARD_CODE_CACHE-}" != off ] && [ -z "${NODE_OPTIONS-
   for d in $PATH; do [ -f "${d:-.}/node" ] && [ -x "${d:-.}/node" ] && node=${d:-.}/node && break; done
   set +f
   IFS=$ifs
+  # pre-commit's node environments (nodeenv --node=system) put first in PATH a five-line `node` shim that
+  # sets three variables and runs the system's node (mchard reads none of them). Its last line names
+  # that binary: recognised exactly, as nodeenv writes it (0.13: a bare path; 1.x: a single-quoted one).
+  if [ -n "$node" ] && ! [ "$node" -ef "$dist/mchard.snapshot.node" ]; then
+    l1= l2= l3= l4= l5= l6= shim=
+    { read -r l1; read -r l2; read -r l3; read -r l4; read -r l5; read -r l6; } 2>/dev/null < "$node"
+    case $l1 in '#!/usr/bin/env bash'|'#!/usr/bin/env sh')
+      if [ "${l2%%=*}" = 'export NODE_PATH' ] && [ "${l3%%=*}" = 'export NPM_CONFIG_PREFIX' ] &&
+        [ "${l4%%=*}" = 'export npm_config_prefix' ] && [ -z "$l6" ]; then
+        case $l5 in
+          "exec '/"*"' \"\$@\"") shim=${l5#"exec '"}; shim=${shim%"' \"\$@\""} ;;
+          "exec /"*" \"\$@\"") shim=${l5#"exec "}; shim=${shim%" \"\$@\""} ;;
+        esac
+        case $shim in *[!A-Za-z0-9/._+-]*) shim= ;; esac
+      fi ;;
+    esac
+    [ -n "$shim" ] && node=$shim
+  fi
   # The snapshot's: the same file (dev and inode) as the binary that made it, unchanged since (the
   # stamp has its modification time, to the nanosecond), and for the core beside it (its first line).
   if [ -n "$node" ] && [ "$node" -ef "$dist/mchard.snapshot.node" ] && ! [ "$node" -nt "$dist/mchard.snapshot.stamp" ] &&

@@ -143,6 +143,48 @@ describe('bin/mchard.js run as a program', () => {
   });
 });
 
+describe("pre-commit's node environments: nodeenv's shim for the system's node", () => {
+  const BIN = join(ROOT, 'bin', 'mchard.js');
+  const NODEENV = ['/usr/bin/python3', '-m', 'nodeenv'];
+  const hasNodeenv = spawnSync(NODEENV[0], [...NODEENV.slice(1), '--version'], { encoding: 'utf8' }).status === 0;
+
+  (hasNodeenv || process.env.CI ? it : it.skip)('the shim the real nodeenv writes (--node=system, as pre-commit runs it): the node it runs is the snapshot\'s', () => {
+    const envDir = tmp.join('nodeenv-real');
+    // PATH leads nodeenv to this node (as pre-commit's environment leads it to the system's).
+    const made = spawnSync(NODEENV[0], [...NODEENV.slice(1), '--node=system', envDir], { encoding: 'utf8', env: { PATH: [dirname(process.execPath), '/usr/bin', '/bin'].join(':') } });
+    expect(made.status).toBe(0);
+    expect(readFileSync(join(envDir, 'bin', 'node'), 'utf8')).toMatch(/^#!\/usr\/bin\/env (ba)?sh\nexport NODE_PATH=/);
+    const r = run([BIN, 'lint', 'insecure-debian.conf'], { MCHARD_DEBUG: '1' }, [join(envDir, 'bin')]);
+    expect({ ...r, stderr: r.stderr }).toEqual({ ...plain(BIN, ['lint', 'insecure-debian.conf']), stderr: USED });
+  });
+
+  /** nodeenv 1.x's shim (ekalinin/nodeenv, nodeenv.py SHIM: quoted paths, sh), for `node` at `target`. */
+  const shim1x = (env: string, target: string) =>
+    `#!/usr/bin/env sh\nexport NODE_PATH='${env}/lib/node_modules'\nexport NPM_CONFIG_PREFIX='${env}'\nexport npm_config_prefix='${env}'\nexec '${target}' "$@"\n`;
+
+  it("nodeenv 1.x's form (quoted paths): used; a shim of another shape, or for another node: not used", () => {
+    const expected = plain(BIN, ['lint', 'insecure-debian.conf']);
+    const cases: [string, string, string][] = [
+      ['1x', shim1x(tmp.join('ne-1x'), realpathSync(process.execPath)), USED],
+      // One line more than nodeenv writes: not its shim.
+      ['extra', shim1x(tmp.join('ne-extra'), realpathSync(process.execPath)) + 'echo hi\n', UNUSED],
+      // This very node through a name with a space: a character the shell part does not take in a path.
+      ['space', shim1x(tmp.join('ne-space'), tmp.join('node link')), UNUSED],
+      // The shape, for a node that is another file.
+      ['other', shim1x(tmp.join('ne-other'), tmp.join('node-elsewhere')), UNUSED],
+    ];
+    copyFileSync(process.execPath, tmp.join('node-elsewhere'));
+    symlinkSync(realpathSync(process.execPath), tmp.join('node link'));
+    for (const [name, text, said] of cases) {
+      const dir = tmp.join(`ne-${name}`, 'bin');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'node'), text, { mode: 0o755 });
+      const r = run([BIN, 'lint', 'insecure-debian.conf'], { MCHARD_DEBUG: '1' }, [dir]);
+      expect({ name, status: r.status, stdout: r.stdout, stderr: r.stderr.slice(0, said.length) }).toEqual({ name, status: expected.status, stdout: expected.stdout, stderr: said });
+    }
+  });
+});
+
 describe('a snapshot that is not this node\'s or this core\'s is never given to node', () => {
   let pkgRoot: string;
   let nodeDir: string;

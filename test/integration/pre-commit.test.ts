@@ -223,6 +223,20 @@ describeIfTools('pre-commit, from a clone of mchard\'s repository, as README.md 
     INSTALL_TIMEOUT + 60_000,
   );
 
+  it("the environment's mchard starts from the start-up snapshot its install made, with PATH as pre-commit sets it", () => {
+    const envs = readdirSync(ws.env.PRE_COMMIT_HOME!)
+      .map((d) => join(ws.env.PRE_COMMIT_HOME!, d, 'node_env-system'))
+      .filter((d) => existsSync(join(d, 'bin', 'mchard')));
+    expect(envs.length).toBe(1);
+    const bin = join(envs[0], 'bin');
+    const r = spawnSync(join(bin, 'mchard'), ['lint', '--hook', '--', 'etc/memcached.conf'], {
+      cwd: ws.dir,
+      env: { ...ws.env, PATH: `${bin}:${ws.env.PATH ?? process.env.PATH}`, MCHARD_DEBUG: '1' },
+      encoding: 'utf8',
+    });
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: 'mchard: start-up snapshot: used\n' });
+  });
+
   it('refuses a commit with an error the fixing hook cannot fix; the file stays as it was', () => {
     ws.write('etc/memcached_cache.conf', UNFIXABLE);
     ws.git('add', 'etc/memcached_cache.conf');
