@@ -123,7 +123,12 @@ export interface BinResult extends RunResult {
   signal: NodeJS.Signals | null;
 }
 
-/** Runs the built executable as a real process. `prefix` runs it through another program (setpriv). */
+/**
+ * Runs the built executable as a real process, as users run it: bin/mchard.js as a program (its shell
+ * starts the start-up snapshot when it is this node's: the node first in PATH here is this one), or with
+ * MCHARD_TEST_NODE_BIN=1 in the test's environment as `node bin/mchard.js` (no snapshot).
+ * `prefix` runs it through another program (setpriv).
+ */
 export function runBin(
   args: string[],
   opts: { input?: string | Uint8Array; cwd?: string; env?: Record<string, string | undefined>; prefix?: string[] } = {},
@@ -131,7 +136,8 @@ export function runBin(
   const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, TERM: undefined, ...opts.env };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   const prefix = opts.prefix ?? [];
-  const cmd = [...prefix, process.execPath, BIN, ...args];
+  env.PATH = `${dirname(process.execPath)}:${env.PATH ?? ''}`;
+  const cmd = [...prefix, ...(process.env.MCHARD_TEST_NODE_BIN === '1' ? [process.execPath] : []), BIN, ...args];
   const options: SpawnSyncOptions = {
     cwd: opts.cwd ?? tmpdir(),
     env: env as NodeJS.ProcessEnv,
