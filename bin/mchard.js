@@ -425,7 +425,7 @@ function cacheBase(file) {
 function makeLoader(dist = DIST, cache = 'all', env = process.env, seed = null) {
   if (env.MCHARD_CODE_CACHE === 'off') cache = 'none';
   const dir = cache === 'all' ? userCacheDir(env) : null;
-  /** file → { exports, script, file, header, head, base, from, wantsUserCache } */
+  /** file -> { exports, script, file, header, head, base, from, wantsUserCache } */
   const loaded = seed ?? new Map();
 
   function requireFor(file) {

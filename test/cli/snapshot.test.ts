@@ -73,6 +73,8 @@ describe('the build', () => {
     expect(readFileSync(join(ROOT, 'dist', 'mchard.snapshot.stamp'), 'latin1')).toBe(readFileSync(join(ROOT, 'dist', 'mchard.js'), 'latin1').split('\n')[0] + '\n');
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
     expect(pkg.files).toContain('!dist/mchard.snapshot*');
+    // The snapshot holds bin/mchard.js's text with the core's: ASCII, or V8 keeps both as two-byte text.
+    expect(readFileSync(join(ROOT, 'bin', 'mchard.js'), 'latin1')).toMatch(/^[\x00-\x7f]*$/);
   });
 });
 
