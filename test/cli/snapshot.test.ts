@@ -134,6 +134,18 @@ describe('bin/mchard.js run as a program', () => {
     }
   });
 
+  it('a lint of a Debian or sysconfig file reads no bundle at all: the core is in the snapshot (the others removed: the same output)', () => {
+    const root = tmp.join('core-only');
+    cpSync(join(ROOT, 'bin'), join(root, 'bin'), { recursive: true });
+    // Times kept: the snapshot's stamp carries its node's modification time.
+    cpSync(join(ROOT, 'dist'), join(root, 'dist'), { recursive: true, preserveTimestamps: true, filter: (f) => !/\/(rules|reports|more|dialects|compose|audit|fix|lsp)\.js(\.cache)?$/.test(f) });
+    const bin = join(root, 'bin', 'mchard.js');
+    for (const args of [['lint', 'insecure-debian.conf'], ['lint', '--format', 'github', 'insecure-rhel.sysconfig'], ['inspect', 'insecure-debian.conf']]) {
+      const r = run([bin, ...args], { MCHARD_DEBUG: '1' });
+      expect({ args, ...r }).toEqual({ args, ...plain(BIN, args), stderr: USED });
+    }
+  });
+
   it('NODE_OPTIONS and MCHARD_CODE_CACHE=off run bin/mchard.js with node instead', () => {
     const expected = plain(BIN, ['lint', 'insecure-debian.conf']);
     for (const extra of [{ NODE_OPTIONS: '--max-old-space-size=200' }, { MCHARD_CODE_CACHE: 'off' }] as Record<string, string>[]) {
