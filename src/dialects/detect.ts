@@ -1008,7 +1008,7 @@ function helmValuesChoice(t: Target, s: Sniffed, companions: Companions): Detect
   if (!named) return null;
   const chart = companions.chartYaml ? chartRelation(companions.chartYaml) : null;
   if (chart === 'chart') return choice(t, 'helm', 'path', 'certain', `path ${t.base} beside the Chart.yaml of Bitnami's memcached chart`);
-  if (chart === 'dependency') return choice(t, 'helm', 'path', 'certain', `path ${t.base} beside a Chart.yaml that depends on Bitnami's memcached chart (its memcached: section)`);
+  if (chart === 'dependency') return choice(t, 'helm', 'path', 'certain', `path ${t.base} beside a Chart.yaml that depends on Bitnami's memcached chart (the values under the dependency's name or alias)`);
   if (s.signature?.dialect === 'helm') return choice(t, 'helm', 'name', 'high', `${nameText(t)} and content: ${s.signature.what}`);
   return null;
 }

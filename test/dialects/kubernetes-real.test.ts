@@ -147,6 +147,18 @@ const EXPECTED: Record<string, Expected> = {
     read: { refused: /^a Helm chart's lock file/ },
     why: "a Chart.lock is no memcached configuration: it pins the chart (7.9.7) helm dependency build fetches for the Chart.yaml's 7.x.x",
   },
+  'helm/1300-cortexproject-cortex-helm-chart-values.yaml': {
+    read: { refused: /^a Helm values file of a chart mchard does not read/ },
+    why: "cortex's values alone (five memcached sections under aliases, each naming the official image); beside their Chart.yaml (test/cli/sweep-g-real.test.ts) each section is one subchart of Bitnami's chart 6.14.0",
+  },
+  'helm/1301-cortexproject-cortex-helm-chart-Chart.yaml': {
+    read: { refused: /^a Helm chart definition/ },
+    why: "a Chart.yaml is no memcached configuration: its five dependencies on Bitnami's memcached chart decide how the values beside it are read",
+  },
+  'helm/1302-cortexproject-cortex-helm-chart-Chart.lock': {
+    read: { refused: /^a Helm chart's lock file/ },
+    why: 'a Chart.lock is no memcached configuration: it pins chart 6.14.0 for each of the five dependencies',
+  },
   'helm/800-zammad-zammad-helm-values.yaml': {
     read: { refused: /^a Helm values file of a chart mchard does not read/ },
     why: "zammad's values name no memcached image: alone they are another chart's values; beside their Chart.yaml (test/cli/helm-chart.test.ts) they are read as Bitnami's chart 5.15.5",
