@@ -971,7 +971,7 @@ export interface Companions {
   /** For a Compose file of a default name: the override file beside it that docker compose merges (ParseContext). */
   readonly composeOverride?: string | null;
   /** For a memcached.conf outside this machine's configuration: another program's file beside it that takes it (a KubeDB resource). */
-  readonly owner?: { readonly looksLike: string; readonly because: string } | null;
+  readonly owner?: { readonly looksLike: string; readonly because: string; readonly candidates?: readonly DialectName[] } | null;
 }
 
 /** What a Chart.yaml says about Bitnami's memcached chart: it is that chart, it depends on it, or neither. */
@@ -1023,7 +1023,7 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
   const s = sniff(text);
   const helmValues = helmValuesChoice(t, s, companions);
   if (helmValues) return helmValues;
-  if (companions.owner && !t.system) return refusal(t, companions.owner.looksLike, 'path', companions.owner.because);
+  if (companions.owner && !t.system) return refusal(t, companions.owner.looksLike, 'path', companions.owner.because, companions.owner.candidates);
 
   // 1. A service's well-known path.
   if (path !== '-') {

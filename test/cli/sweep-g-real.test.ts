@@ -1,14 +1,16 @@
 /**
  * Real files (test/fixtures/real 1300 and later, provenance in its MANIFEST.tsv) that mchard judged
- * confidently wrong, or judged in part: a parent chart with several memcached dependencies, and
- * supervisord's user= given as a number or through %(ENV_X)s, checked against supervisor's own
- * configuration reader.
+ * confidently wrong, or judged in part: a memcached.conf a kustomization puts into a ConfigMap, a parent
+ * chart with several memcached dependencies, and supervisord's user= given as a number or through
+ * %(ENV_X)s. Each is checked against the program that really reads it where it runs here (kubectl's
+ * kustomize, supervisor's own configuration reader).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { run, TempDir } from './helpers.js';
 import { ROOT, SHARED } from '../helpers/paths.js';
+import { kustomizeTakes } from '../../src/cli/conf-owner.js';
 import { chartReadings, readChartLock } from '../../src/dialects/helm-chart.js';
 
 const real = (rel: string) => readFileSync(join(ROOT, 'test', 'fixtures', 'real', rel));
@@ -23,6 +25,115 @@ const lintJson = async (f: string, extra: string[] = []) => {
   const r = await run(['lint', '--format', 'json', ...extra, f]);
   return { ...r, file: JSON.parse(r.out).files[0] as FileJson };
 };
+
+describe("a memcached.conf that a kustomization puts into a ConfigMap (fixtures 1303-1305: kustomize's ldap example; debian/112)", () => {
+  // No public repository found ships a kustomization that generates a ConfigMap from a memcached.conf
+  // (MANIFEST.tsv, 1303): kustomize's own example base is used unchanged but for the generated file's
+  // name, with a real memcached.conf (debian/112) in its place.
+  const conf = () => real('debian/112-jacobian-django-deployment-workshop-memcached.conf');
+  const kustomization = (entry: string) => real('kubernetes/1303-kubernetes-sigs-kustomize-kustomization.yaml').toString('utf8').replace('env.startup.txt', entry);
+  const base = (entry: string, at: string, name = 'kustomization.yaml') => {
+    const k = kustomization(entry);
+    expect(k).toContain(entry);
+    tmp.write(`examples/ldap/base/${name}`, k);
+    tmp.write('examples/ldap/base/deployment.yaml', real('kubernetes/1304-kubernetes-sigs-kustomize-deployment.yaml'));
+    tmp.write('examples/ldap/base/service.yaml', real('kubernetes/1305-kubernetes-sigs-kustomize-service.yaml'));
+    return tmp.write(`examples/ldap/base/${at}`, conf());
+  };
+  const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
+
+  (kubectl || process.env.CI ? it : it.skip)("kustomize (kubectl kustomize) puts the file into the ConfigMap the openldap container mounts: nothing of Debian's reads it", () => {
+    for (const [entry, at] of [['memcached.conf', 'memcached.conf'], ['memcached.conf=conf/memcached.conf', 'conf/memcached.conf']]) {
+      tmp.cleanup();
+      tmp = new TempDir('mchard-sweep-g-');
+      base(entry, at);
+      const r = spawnSync('kubectl', ['kustomize', tmp.join('examples/ldap/base')], { encoding: 'utf8' });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/^kind: ConfigMap$/m);
+      expect(r.stdout).toMatch(/^ {2}memcached\.conf: "# Memcached conf/m);
+      expect(r.stdout).toContain('image: osixia/openldap:1.1.11');
+      expect(r.stdout).toMatch(/configMap:\n\s+name: ldap-configmap-\w+/);
+    }
+  });
+
+  it('beside the kustomization that names it: refused in one line that names the kustomization and offers --dialect debian', async () => {
+    // Before: read as Debian's /etc/memcached.conf by its name: MC101 about -l 10.X.X.X, fix edits — for a
+    // file an image's own script (or no memcached at all) reads in a pod.
+    const f = base('memcached.conf', 'memcached.conf');
+    const { code, file, err } = await lintJson(f);
+    expect(code).toBe(2);
+    expect(file.dialect).toBeNull();
+    expect(file.findings).toEqual([]);
+    expect(file.refused!.looksLike).toMatch(/^a file kustomize puts into a ConfigMap or Secret: the container that mounts it reads it/);
+    expect(file.refused!.message).toContain('(kustomization.yaml names it in its configMapGenerator or secretGenerator)');
+    expect(file.refused!.message).toMatch(/pass --dialect debian if that is what reads it$/);
+    expect(err.trim().split('\n')).toHaveLength(1);
+    expect(err).toContain(f);
+  });
+
+  it('named as key=path by a kustomization in a folder above (or one named Kustomization): refused, the kustomization named by its path', async () => {
+    const f = base('memcached.conf=conf/memcached.conf', 'conf/memcached.conf');
+    const { file } = await lintJson(f);
+    expect(file.refused!.message).toContain('(../kustomization.yaml names it in its configMapGenerator or secretGenerator)');
+    tmp.cleanup();
+    tmp = new TempDir('mchard-sweep-g-');
+    const g = base('./memcached.conf', 'memcached.conf', 'Kustomization');
+    expect((await lintJson(g)).file.refused!.message).toContain('(Kustomization names it');
+  });
+
+  it('inspect and fix refuse it too (fix writes nothing); --dialect debian reads it as the user says', async () => {
+    const f = base('memcached.conf', 'memcached.conf');
+    const before = readFileSync(f);
+    const fix = await run(['fix', '--yes', '--no-host-checks', '--no-restart', '--no-backup', f]);
+    expect(fix.code).toBe(2);
+    expect(readFileSync(f).equals(before)).toBe(true);
+    const i = await run(['inspect', f]);
+    expect(i.code).toBe(2);
+    expect(i.err).toMatch(/not read: it looks like a file kustomize puts into a ConfigMap/);
+    expect((await lintJson(f, ['--dialect', 'debian'])).file.dialect).toBe('debian');
+  });
+
+  it("control: the example's own kustomization (it names env.startup.txt), or none, leaves the file Debian's by its name", async () => {
+    const f = base('env.startup.txt', 'memcached.conf');
+    expect((await lintJson(f)).file.dialect).toBe('debian');
+    const alone = tmp.write('other/memcached.conf', conf());
+    expect((await lintJson(alone)).file.dialect).toBe('debian');
+  });
+
+  it('a kustomization reached through a symbolic link is not read, nor one above the repository\'s top folder', async () => {
+    const elsewhere = tmp.write('outside/kustomization.yaml', kustomization('memcached.conf'));
+    const f = tmp.write('repo/memcached.conf', conf());
+    symlinkSync(elsewhere, tmp.join('repo', 'kustomization.yaml'));
+    expect((await lintJson(f)).file.dialect).toBe('debian');
+    tmp.write('top/kustomization.yaml', kustomization('repo/conf/memcached.conf'));
+    mkdirSync(tmp.join('top', 'repo', '.git'), { recursive: true });
+    const g = tmp.write('top/repo/conf/memcached.conf', conf());
+    expect((await lintJson(g)).file.dialect).toBe('debian');
+  });
+
+  it('the language server decides as lint does: no diagnostics for it beside the kustomization, Debian\'s findings without one', async () => {
+    const { readerOf } = await import('../../src/lsp/analysis.js');
+    const f = base('env.startup.txt', 'memcached.conf');
+    const text = readFileSync(f, 'utf8');
+    expect(readerOf(f, text, f)).toMatchObject({ dialect: 'debian' });
+    tmp.write('examples/ldap/base/kustomization.yaml', kustomization('memcached.conf'));
+    expect(readerOf(f, text, f)).toBeNull();
+  });
+
+  it("what counts as naming the file: a generator's entry, alone or as key=path, in block or flow form; not another file's name, a literal, a comment or another key", () => {
+    const k = (files: string) => `configMapGenerator:\n- name: mc\n  files:\n${files}`;
+    expect(kustomizeTakes(k('  - memcached.conf\n'), 'memcached.conf')).toBe(true);
+    expect(kustomizeTakes(k('  - ./memcached.conf\n'), 'memcached.conf')).toBe(true);
+    expect(kustomizeTakes(k('  - "mc.conf=conf/memcached.conf"\n'), 'conf/memcached.conf')).toBe(true);
+    expect(kustomizeTakes('configMapGenerator:\n- name: mc\n  files: [a.txt, memcached.conf]\n', 'memcached.conf')).toBe(true);
+    expect(kustomizeTakes('secretGenerator:\n  - name: mc\n    files:\n      - memcached.conf # the options\n', 'memcached.conf')).toBe(true);
+    expect(kustomizeTakes(k('  - my-memcached.conf\n  - conf/memcached.conf\n'), 'memcached.conf')).toBe(false);
+    expect(kustomizeTakes('configMapGenerator:\n- name: mc\n  literals:\n  - memcached.conf=-m 64\n', 'memcached.conf')).toBe(false);
+    expect(kustomizeTakes(k('  # - memcached.conf\n  - a.txt\n'), 'memcached.conf')).toBe(false);
+    expect(kustomizeTakes('resources:\n- memcached.conf\nconfigMapGenerator:\n- name: x\n  files:\n  - a.txt\n', 'memcached.conf')).toBe(false);
+  });
+});
 
 describe("a parent chart with five dependencies on Bitnami's memcached chart (fixtures 1300-1302: cortexproject/cortex-helm-chart)", () => {
   const ALIASES = ['memcached-frontend', 'memcached-blocks-index', 'memcached-blocks', 'memcached-blocks-metadata', 'memcached-parquet-labels'];
