@@ -166,6 +166,34 @@ const get = (n: unknown, key: string): unknown => (isMap(n) ? n.get(key, true) :
 /** A repository of Bitnami's charts (`https://charts.bitnami.com/bitnami`, `oci://registry-1.docker.io/bitnamicharts`, a mirror named for it). */
 const BITNAMI = /bitnami/i;
 
+/** A dependency of a parent chart on a memcached chart that is not Bitnami's (the old stable/memcached, a fork). */
+export interface OtherMemcachedChart {
+  readonly name: string;
+  readonly repository: string | null;
+  readonly versionText: string | null;
+  /** The key of the parent's values its subchart gets (`alias:`, else its name). */
+  readonly valuesKey: string;
+  readonly index: number;
+}
+
+/**
+ * The dependencies of a Chart.yaml on a chart named memcached from another repository than Bitnami's
+ * (cortex's chart depended on https://charts.helm.sh/stable's memcached chart up to 2022): helm installs
+ * them too, with templates mchard does not read.
+ */
+export function otherMemcachedCharts(chartYaml: string): OtherMemcachedChart[] {
+  const deps = get(parseYaml(chartYaml), 'dependencies');
+  if (!isSeq(deps)) return [];
+  const out: OtherMemcachedChart[] = [];
+  deps.items.forEach((d, index) => {
+    const name = text(get(d, 'name'));
+    const repository = text(get(d, 'repository'));
+    if (name !== 'memcached' || (repository !== null && BITNAMI.test(repository))) return;
+    out.push({ name, repository, versionText: text(get(d, 'version')), valuesKey: text(get(d, 'alias')) ?? name, index });
+  });
+  return out;
+}
+
 /**
  * What a Chart.yaml says of Bitnami's memcached chart, or null when it is neither that chart nor depends on
  * it (or is not read: not YAML, nested deeper than any Chart.yaml). For a parent chart with several

@@ -179,6 +179,28 @@ describe("a parent chart with five dependencies on Bitnami's memcached chart (fi
     }
   });
 
+  it("a dependency on another memcached chart (stable/memcached, which cortex's chart used until 2021) is an instance too, unknown and named, never passed over", async () => {
+    const chart = real('helm/1301-cortexproject-cortex-helm-chart-Chart.yaml')
+      .toString('utf8')
+      .replace('alias: memcached-blocks-index\n    version: 6.14.0\n    repository: https://charts.bitnami.com/bitnami', 'alias: memcached-blocks-index\n    version: 3.2.3\n    repository: https://charts.helm.sh/stable');
+    expect(chart).toContain('https://charts.helm.sh/stable');
+    const f = place();
+    tmp.write('cortex-helm-chart/Chart.yaml', chart);
+    const text = readFileSync(f, 'utf8');
+    const i = JSON.parse((await run(['inspect', '--format', 'json', f])).out) as { workload: string; argv: string[] | null }[];
+    expect(i.map((x) => x.workload)).toEqual([
+      "subchart memcached-frontend (Chart.yaml's dependency 1, Bitnami's memcached chart)",
+      "subchart memcached-blocks-index (Chart.yaml's dependency 2, a memcached chart from https://charts.helm.sh/stable)",
+      "subchart memcached-blocks (Chart.yaml's dependency 3, Bitnami's memcached chart)",
+      "subchart memcached-blocks-metadata (Chart.yaml's dependency 4, Bitnami's memcached chart)",
+      "subchart memcached-parquet-labels (Chart.yaml's dependency 5, Bitnami's memcached chart)",
+    ]);
+    const { file } = await lintJson(f);
+    const other = file.findings.filter((x) => x.line === lineOf(text, 'memcached-blocks-index'));
+    expect(other.map((x) => x.ruleId)).toEqual(['MC910']);
+    expect(other[0].message).toMatch(/^Chart\.yaml's dependency 2 installs the memcached chart 3\.2\.3 from https:\/\/charts\.helm\.sh\/stable, not Bitnami's: its own templates make memcached's command line/);
+  });
+
   it("Chart.yaml's readings: one per alias, in order, each pinned by its own line of the Chart.lock; one alias twice is read once", () => {
     const chart = real('helm/1301-cortexproject-cortex-helm-chart-Chart.yaml').toString('utf8');
     const lock = real('helm/1302-cortexproject-cortex-helm-chart-Chart.lock').toString('utf8');
