@@ -105,6 +105,15 @@ export function thisHost(): HostFacts {
       const u = user(name);
       return u === undefined ? undefined : u !== null;
     },
+    uidExists: (uid) => {
+      if (users === undefined) users = passwdEntries();
+      if (users === null) return undefined;
+      for (const u of users.values()) if (u.uid === uid) return true;
+      // nss-systemd's dynamic users (DynamicUser=) come and go with their services.
+      if (uid >= 61184 && uid <= 65519) return undefined;
+      // userdb keeps a record under its uid too (UID.user).
+      return accountAbsent('user', String(uid)) ? false : undefined;
+    },
     groupExists: (name) => {
       if (groups === undefined) groups = groupNames();
       if (groups === null) return undefined;

@@ -4,7 +4,7 @@ import { isHostLocation, readRegularFile } from '../input.js';
 import { basename, dirname, join } from 'node:path';
 import { packagedOptionFile, unitDropInsOf, unitShadowOf } from '../system/unit-files.js';
 import { hostUnitReading } from '../system/host-unit.js';
-import { memcachedConfOwner } from './conf-owner.js';
+import { kustomizeOwner, memcachedConfOwner } from './conf-owner.js';
 import type { Companions } from '../dialects/detect.js';
 import type { DialectName, ParseContext } from '../dialects/types.js';
 
@@ -16,16 +16,19 @@ import type { DialectName, ParseContext } from '../dialects/types.js';
 export function companionsOf(path: string): Companions {
   if (path === '-') return {};
   if (/^(docker-)?compose\.ya?ml$/.test(basename(path))) return { composeOverride: composeOverrideOf(path) };
-  // A memcached.conf in a repository that a KubeDB Memcached resource beside it takes (src/cli/conf-owner.ts).
-  // Its YAML files are read only when there are some (at most 64, 64 KiB each).
+  // A memcached.conf in a repository that a KubeDB Memcached resource beside it takes, or that a kustomization
+  // (beside it or above it) puts into a ConfigMap (src/cli/conf-owner.ts). The folder is listed once; its
+  // YAML files are read only when there are some (at most 64, 64 KiB each), a kustomization only when there.
   if (/^memcached\.conf(\.(j2|jinja2?|erb|epp|tmpl|tpl|template))?$/.test(basename(path)) && !isHostLocation(path)) {
-    let yaml: string[] = [];
+    let names: string[] = [];
     try {
-      yaml = readdirSync(dirname(path)).filter((n) => /\.ya?ml$/i.test(n));
+      names = readdirSync(dirname(path));
     } catch {
       // a folder that cannot be listed says nothing
     }
-    return yaml.length ? { owner: memcachedConfOwner(dirname(path), yaml) } : {};
+    const yaml = names.filter((n) => /\.ya?ml$/i.test(n));
+    const owner = (yaml.length ? memcachedConfOwner(dirname(path), yaml) : null) ?? kustomizeOwner(path, names);
+    return owner ? { owner } : {};
   }
   if (!/^values([.-][^/]*)?\.ya?ml$/.test(basename(path))) return {};
   // no Chart.yaml there (or not a regular file of at most 64 KiB): nothing beside the file says what it is

@@ -9,8 +9,10 @@
  * beside it is common), and loading another group for it cost such a lint about 15 ms (measured: 1.66x ->
  * 2.00x `node -e 0` in the benchmark, whose memcached.conf has a Compose file beside it).
  */
-import { join } from 'node:path';
+import { lstatSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
 import { readRegularFile } from '../input.js';
+import type { DialectName } from '../dialects/types.js';
 
 /** At most this many YAML files of the folder are read, each of at most 64 KiB. */
 const MAX_FILES = 64;
@@ -19,7 +21,92 @@ const MAX_BYTES = 64 * 1024;
 export interface ConfOwner {
   readonly looksLike: string;
   readonly because: string;
+  /** The dialects that may read it after all, offered as `--dialect NAME` (a kustomize ConfigMap's file: debian). */
+  readonly candidates?: readonly DialectName[];
 }
+
+/** The names kustomize reads a kustomization by (kustomize's konfig.RecognizedKustomizationFileNames). */
+export const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+
+/** How many folders above the file's own a kustomization is looked for (each: three lstat calls). */
+const KUSTOMIZE_LEVELS = 4;
+
+/**
+ * Whether a kustomization's text puts the file at `rel` (a path relative to the kustomization's folder)
+ * into a ConfigMap or Secret: an entry of a `configMapGenerator:` or `secretGenerator:` block naming it,
+ * alone or as `key=path` (`- memcached.conf`, `- memcached.conf=config/memcached.conf`, `files: [x]`).
+ * Read by lines, not as YAML: a false match refuses a file, it never reads one as something else.
+ */
+export function kustomizeTakes(text: string, rel: string): boolean {
+  const esc = rel.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const entry = new RegExp(`(^|[\\s\\[,="'])(\\./)?${esc}(?=$|[\\s\\],"'#])`);
+  let inGenerator = false;
+  for (const line of text.split(/\r?\n/)) {
+    if (/^[^\s#-]/.test(line)) inGenerator = /^(configMapGenerator|secretGenerator)[ \t]*:/.test(line);
+    else if (inGenerator && entry.test(line.replace(/[ \t]#.*$/, ''))) return true;
+  }
+  return false;
+}
+
+/**
+ * The kustomization that puts `path` (a memcached.conf outside /etc) into a ConfigMap: one in its own
+ * folder (`names`: that folder's listing, already made) or up to KUSTOMIZE_LEVELS folders above (kustomize
+ * loads files from below a kustomization's folder only), read only when it is there.
+ */
+export function kustomizeOwner(path: string, names: readonly string[]): ConfOwner | null {
+  let dir = dirname(path);
+  for (let level = 0; level <= KUSTOMIZE_LEVELS; level++) {
+    const here = level === 0 ? { names: KUSTOMIZATION_NAMES.filter((n) => names.includes(n)), top: names.includes('.git') } : folderAbove(dir);
+    for (const name of here.names) {
+      let text: string;
+      try {
+        text = readRegularFile(join(dir, name), MAX_BYTES, { noFollow: 'not read above a memcached.conf' }).toString('utf8');
+      } catch {
+        continue;
+      }
+      const rel = relative(dir, path).split('\\').join('/');
+      if (!kustomizeTakes(text, rel)) continue;
+      const where = JSON.stringify(level === 0 ? name : join(relative(dirname(path), dir), name)).slice(1, -1).replace(/[^\x20-\x7e]/g, '?');
+      return {
+        looksLike: "a file kustomize puts into a ConfigMap or Secret: the container that mounts it reads it, and the repository does not say which program that is (Debian's wrapper, an image's own script or memcached's)",
+        because: `${where} names it in its configMapGenerator or secretGenerator`,
+        candidates: ['debian'],
+      };
+    }
+    // A repository's top folder is as far as its kustomizations go.
+    if (here.top) break;
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return null;
+}
+
+/**
+ * The kustomizations of a folder above a memcached.conf and whether it is a repository's top (.git), asked
+ * once a second per folder: the files of a repository share their folders above (pre-commit passes them
+ * all at once), and the language server, which runs for hours, sees a kustomization added since.
+ */
+const above = new Map<string, { names: string[]; top: boolean; at: number }>();
+function folderAbove(dir: string): { names: string[]; top: boolean } {
+  const now = Date.now();
+  let found = above.get(dir);
+  if (!found || now - found.at > 1000) {
+    found = { names: KUSTOMIZATION_NAMES.filter((n) => isThere(join(dir, n))), top: isThere(join(dir, '.git')), at: now };
+    if (above.size >= 4096) above.clear();
+    above.set(dir, found);
+  }
+  return found;
+}
+
+/** Whether anything is at `p` (an absent name returns, rather than throws: a thrown ENOENT costs about 20 µs). */
+const isThere = (p: string): boolean => {
+  try {
+    return lstatSync(p, { throwIfNoEntry: false }) !== undefined;
+  } catch {
+    return false;
+  }
+};
 
 /** A KubeDB Memcached resource that takes its configuration from a ConfigMap or Secret: the text holds one. */
 export function isKubedbMemcachedWithConfig(text: string): boolean {

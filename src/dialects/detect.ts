@@ -971,7 +971,7 @@ export interface Companions {
   /** For a Compose file of a default name: the override file beside it that docker compose merges (ParseContext). */
   readonly composeOverride?: string | null;
   /** For a memcached.conf outside this machine's configuration: another program's file beside it that takes it (a KubeDB resource). */
-  readonly owner?: { readonly looksLike: string; readonly because: string } | null;
+  readonly owner?: { readonly looksLike: string; readonly because: string; readonly candidates?: readonly DialectName[] } | null;
 }
 
 /** What a Chart.yaml says about Bitnami's memcached chart: it is that chart, it depends on it, or neither. */
@@ -1008,7 +1008,7 @@ function helmValuesChoice(t: Target, s: Sniffed, companions: Companions): Detect
   if (!named) return null;
   const chart = companions.chartYaml ? chartRelation(companions.chartYaml) : null;
   if (chart === 'chart') return choice(t, 'helm', 'path', 'certain', `path ${t.base} beside the Chart.yaml of Bitnami's memcached chart`);
-  if (chart === 'dependency') return choice(t, 'helm', 'path', 'certain', `path ${t.base} beside a Chart.yaml that depends on Bitnami's memcached chart (its memcached: section)`);
+  if (chart === 'dependency') return choice(t, 'helm', 'path', 'certain', `path ${t.base} beside a Chart.yaml that depends on Bitnami's memcached chart (the values under the dependency's name or alias)`);
   if (s.signature?.dialect === 'helm') return choice(t, 'helm', 'name', 'high', `${nameText(t)} and content: ${s.signature.what}`);
   return null;
 }
@@ -1023,7 +1023,7 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
   const s = sniff(text);
   const helmValues = helmValuesChoice(t, s, companions);
   if (helmValues) return helmValues;
-  if (companions.owner && !t.system) return refusal(t, companions.owner.looksLike, 'path', companions.owner.because);
+  if (companions.owner && !t.system) return refusal(t, companions.owner.looksLike, 'path', companions.owner.because, companions.owner.candidates);
 
   // 1. A service's well-known path.
   if (path !== '-') {

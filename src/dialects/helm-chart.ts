@@ -40,6 +40,8 @@ export interface ChartFacts {
   readonly condition: readonly string[];
   /** The dependency's `tags:`. */
   readonly tags: readonly string[];
+  /** For a dependency: its place in Chart.yaml's `dependencies:` (the Chart.lock lists them in that order). */
+  readonly index?: number;
   /** For a dependency: the version the Chart.lock beside it pins, when helm would build from it (lockedChart). */
   readonly locked?: { readonly version: string; readonly constraint: string | null };
 }
@@ -164,37 +166,80 @@ const get = (n: unknown, key: string): unknown => (isMap(n) ? n.get(key, true) :
 /** A repository of Bitnami's charts (`https://charts.bitnami.com/bitnami`, `oci://registry-1.docker.io/bitnamicharts`, a mirror named for it). */
 const BITNAMI = /bitnami/i;
 
+/** A dependency of a parent chart on a memcached chart that is not Bitnami's (the old stable/memcached, a fork). */
+export interface OtherMemcachedChart {
+  readonly name: string;
+  readonly repository: string | null;
+  readonly versionText: string | null;
+  /** The key of the parent's values its subchart gets (`alias:`, else its name). */
+  readonly valuesKey: string;
+  readonly index: number;
+}
+
+/**
+ * The dependencies of a Chart.yaml on a chart named memcached from another repository than Bitnami's
+ * (cortex's chart depended on https://charts.helm.sh/stable's memcached chart up to 2022): helm installs
+ * them too, with templates mchard does not read.
+ */
+export function otherMemcachedCharts(chartYaml: string): OtherMemcachedChart[] {
+  const deps = get(parseYaml(chartYaml), 'dependencies');
+  if (!isSeq(deps)) return [];
+  const out: OtherMemcachedChart[] = [];
+  deps.items.forEach((d, index) => {
+    const name = text(get(d, 'name'));
+    const repository = text(get(d, 'repository'));
+    if (name !== 'memcached' || (repository !== null && BITNAMI.test(repository))) return;
+    out.push({ name, repository, versionText: text(get(d, 'version')), valuesKey: text(get(d, 'alias')) ?? name, index });
+  });
+  return out;
+}
+
 /**
  * What a Chart.yaml says of Bitnami's memcached chart, or null when it is neither that chart nor depends on
- * it (or is not read: not YAML, nested deeper than any Chart.yaml).
+ * it (or is not read: not YAML, nested deeper than any Chart.yaml). For a parent chart with several
+ * dependencies on it, the first (chartReadings has them all).
  */
 export function chartFacts(chartYaml: string): ChartFacts | null {
-  if (yamlNestingBound(chartYaml) > MAX_YAML_DEPTH) return null;
+  return chartReadings(chartYaml)[0] ?? null;
+}
+
+/**
+ * Every reading of Bitnami's memcached chart a Chart.yaml holds: the chart itself (one), or each dependency
+ * of a parent chart on it, in Chart.yaml's order (cortex's chart has five, under the aliases
+ * memcached-frontend, memcached-blocks-index...: helm installs one subchart per dependency, each with the
+ * values under its own key). Two dependencies under the same key are read once (the same values). Empty:
+ * neither, or not read.
+ */
+export function chartReadings(chartYaml: string): ChartFacts[] {
+  if (yamlNestingBound(chartYaml) > MAX_YAML_DEPTH) return [];
   let root: Node | null;
   try {
     const doc = parseDocument(chartYaml, { uniqueKeys: false, prettyErrors: false });
-    if (doc.errors.length) return null;
+    if (doc.errors.length) return [];
     root = doc.contents as Node | null;
   } catch {
-    return null;
+    return [];
   }
-  if (!isMap(root)) return null;
+  if (!isMap(root)) return [];
   const version = (t: string | null) => ({ versionText: t, range: t === null ? null : chartRange(t) });
   if (text(get(root, 'name')) === 'memcached' && BITNAMI.test(chartYaml)) {
-    return { kind: 'chart', ...version(text(get(root, 'version'))), repository: null, valuesKey: 'memcached', condition: [], tags: [] };
+    return [{ kind: 'chart', ...version(text(get(root, 'version'))), repository: null, valuesKey: 'memcached', condition: [], tags: [] }];
   }
   const deps = get(root, 'dependencies');
-  if (!isSeq(deps)) return null;
-  for (const d of deps.items) {
-    if (text(get(d, 'name')) !== 'memcached') continue;
+  if (!isSeq(deps)) return [];
+  const out: ChartFacts[] = [];
+  deps.items.forEach((d, index) => {
+    if (text(get(d, 'name')) !== 'memcached') return;
     const repository = text(get(d, 'repository'));
-    if (repository === null || !BITNAMI.test(repository)) continue;
+    if (repository === null || !BITNAMI.test(repository)) return;
+    const valuesKey = text(get(d, 'alias')) ?? 'memcached';
+    if (out.some((f) => f.valuesKey === valuesKey)) return;
     const condition = (text(get(d, 'condition')) ?? '').split(',').map((c) => c.trim()).filter((c) => c !== '');
     const tagsNode = get(d, 'tags');
     const tags = isSeq(tagsNode) ? tagsNode.items.map(text).filter((t): t is string => t !== null) : [];
-    return { kind: 'dependency', ...version(text(get(d, 'version'))), repository, valuesKey: text(get(d, 'alias')) ?? 'memcached', condition, tags };
-  }
-  return null;
+    out.push({ kind: 'dependency', ...version(text(get(d, 'version'))), repository, valuesKey, condition, tags, index });
+  });
+  return out;
 }
 
 /**
@@ -405,9 +450,9 @@ export type LockReading =
  * is what Helm computes from Chart.yaml's dependencies and the lock's (resolver.HashReq: sha256 of the JSON
  * of both lists; or, for a lock Helm 2 wrote, HashV2Req), else Helm refuses it ("the lock file (Chart.lock)
  * is out of sync with the dependencies file (Chart.yaml)"). The lock lists the dependencies in Chart.yaml's
- * order, so the memcached one is found by its place.
+ * order, so a memcached one is found by its place: `index` (ChartFacts.index), else the first.
  */
-export function readChartLock(chartYaml: string, lockText: string): LockReading {
+export function readChartLock(chartYaml: string, lockText: string, index?: number): LockReading {
   const chart = parseYaml(chartYaml);
   const lock = parseYaml(lockText);
   if (!isMap(lock)) return { state: 'unread', why: 'the Chart.lock beside it is not YAML mchard reads' };
@@ -424,8 +469,8 @@ export function readChartLock(chartYaml: string, lockText: string): LockReading 
   if (digest !== v3 && digest !== v2) {
     return { state: 'stale', why: 'the Chart.lock beside it is out of sync with Chart.yaml (its digest is not that of their dependencies): helm dependency build refuses it, and helm dependency update picks again' };
   }
-  const index = isSeq(req) ? req.items.findIndex((d) => text(get(d, 'name')) === 'memcached' && BITNAMI.test(text(get(d, 'repository')) ?? '')) : -1;
-  const entry = index >= 0 && isSeq(locked) ? locked.items[index] : null;
+  const at = index ?? (isSeq(req) ? req.items.findIndex((d) => text(get(d, 'name')) === 'memcached' && BITNAMI.test(text(get(d, 'repository')) ?? '')) : -1);
+  const entry = at >= 0 && isSeq(locked) ? locked.items[at] : null;
   const version = text(get(entry, 'version'));
   if (text(get(entry, 'name')) !== 'memcached' || version === null || !exactOf(chartRange(version) ?? { min: [0, 0, 0], below: null })) {
     return { state: 'unread', why: 'the Chart.lock beside it names no one version of the memcached chart' };

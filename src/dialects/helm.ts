@@ -34,7 +34,7 @@ import type { Dialect, LaunchFailure, ParseContext, ParsedConfig } from './types
 import type { ContainerNote } from './container-notes.js';
 import { spreadChars, tokenOf, type SrcChar } from './sourced.js';
 import { dependsOn, identifyImage, type ImageInfo } from './images/index.js';
-import { allAtLeast, allBelow, chartFacts, chartRange, chartReleases, exactOf, NEWEST_CHART, readChartLock, versionText, type ChartFacts, type ChartRange, type ChartVersion } from './helm-chart.js';
+import { allAtLeast, allBelow, chartRange, chartReadings, otherMemcachedCharts, type OtherMemcachedChart, chartReleases, exactOf, NEWEST_CHART, readChartLock, versionText, type ChartFacts, type ChartRange, type ChartVersion } from './helm-chart.js';
 import { acrossBetween } from '../memcached/releases.js';
 import { NEWEST_KNOWN, parseVersion } from '../memcached/version.js';
 import { bitnamiStart, type EnvValue } from './images/bitnami.js';
@@ -75,7 +75,12 @@ export interface HelmConfig extends ParsedConfig<ContainerNote> {
   readonly dialect: 'helm';
   readonly document: Document | null;
   readonly values: HelmValues | null;
+  /** The Chart.yaml and Chart.lock the file was read with (fix reads the edited file with them again). */
+  readonly chartContext?: Pick<ParseContext, 'chartYaml' | 'chartLock'>;
 }
+
+/** At most this many of a parent chart's dependencies on Bitnami's memcached chart are read, each an instance. */
+const MAX_DEPENDENCIES = 16;
 
 /** A repository of Bitnami's memcached image, as the chart's `image.repository` names it. */
 const BITNAMI_REPOSITORY = /^(?:docker\.io\/)?(?:bitnami|bitnamilegacy|bitnamisecure)\/memcached$/;
@@ -146,12 +151,65 @@ function dependencyOff(root: YAMLMap, chart: ChartFacts): { why: string; decide:
   return { why: `tags.${off.t}: false, and Chart.yaml installs the memcached subchart by its tags (${chart.tags.join(', ')}), none of them true`, decide: `a tag of it set to true`, span: pairSpan(off.kv) };
 }
 
+/**
+ * The values file, read for the Chart.yaml beside it: Bitnami's chart itself, or a parent chart's
+ * dependencies on it. A parent chart with several (cortex's: memcached-frontend, memcached-blocks...) gets
+ * one subchart installed per dependency, each running on the values under its own key: each is an
+ * instance of the file (`parts`, named by its key), as a Compose file's memcached services are.
+ */
 export function parseHelm(source: SourceText, context?: ParseContext): HelmConfig {
+  const readings = context?.chartYaml ? chartReadings(context.chartYaml) : [];
+  const others = context?.chartYaml ? otherMemcachedCharts(context.chartYaml) : [];
+  const chartContext = context?.chartYaml ? { chartYaml: context.chartYaml, chartLock: context.chartLock ?? null } : undefined;
+  const first = Object.assign(parseValues(source, context, readings[0] ?? null), chartContext ? { chartContext } : {});
+  if ((readings.length <= 1 && others.length === 0) || first.values === null) return first;
+  const bitnami = readings.slice(0, MAX_DEPENDENCIES).map((chart, i) => ({
+    index: chart.index ?? -1,
+    config: Object.assign(i === 0 ? first : parseValues(source, context, chart), { partName: `subchart ${chart.valuesKey} (Chart.yaml's dependency ${chart.index! + 1}, Bitnami's memcached chart)` }, chartContext ? { chartContext } : {}),
+  }));
+  // Values read by their content alone (they name Bitnami's image) beside a Chart.yaml whose memcached is another chart's.
+  if (bitnami.length === 0) bitnami.push({ index: -1, config: Object.assign(first, { partName: `Bitnami's memcached chart (${first.values.section ? `the values under ${first.values.section}:` : 'the whole file'})` }) });
+  const other = others.slice(0, MAX_DEPENDENCIES).map((o) => ({ index: o.index, config: otherChartPart(first, o, chartContext) }));
+  const parts = [...bitnami, ...other].sort((a, b) => a.index - b.index).map((p) => p.config);
+  if (readings.length > MAX_DEPENDENCIES) {
+    (first.notes as ContainerNote[]).push({ kind: 'chart-version', span: { start: 0, end: 0 }, message: `Chart.yaml has ${readings.length} dependencies on Bitnami's memcached chart: mchard checks the first ${MAX_DEPENDENCIES}` });
+  }
+  return Object.assign(first, { parts });
+}
+
+/**
+ * A parent chart's dependency on a memcached chart that is not Bitnami's (the old stable/memcached): helm
+ * installs it with its own templates, which decide memcached's command line from the values under its key.
+ * An instance of the file whose options are unknown (MC910), named, so that it is not passed over.
+ */
+function otherChartPart(first: HelmConfig, o: OtherMemcachedChart, chartContext: HelmConfig['chartContext']): HelmConfig {
+  const root = first.document ? deref(first.document.contents) : null;
+  const span = spanOf(pairOf(root, o.valuesKey)?.key) ?? { start: 0, end: 0 };
+  const from = o.repository === null ? 'with no repository (a chart kept in its charts/ folder)' : `from ${o.repository}`;
+  const why = `Chart.yaml's dependency ${o.index + 1} installs the memcached chart ${o.versionText ?? '(no version)'} ${from}, not Bitnami's: its own templates make memcached's command line, user and Service from the values under ${o.valuesKey}:, and mchard reads only Bitnami's chart; unknown`;
+  return {
+    dialect: 'helm',
+    source: first.source,
+    print: first.print,
+    argv: [],
+    argvExact: true,
+    argvUnknown: why,
+    launchFailure: null,
+    notes: [{ kind: 'other-program', span, message: why, image: null }],
+    document: first.document,
+    values: null,
+    partName: `subchart ${o.valuesKey} (Chart.yaml's dependency ${o.index + 1}, a memcached chart ${from})`,
+    ...(chartContext ? { chartContext } : {}),
+  };
+}
+
+/** The values as one subchart gets them: `reading` is Bitnami's chart itself, one dependency on it, or null (no Chart.yaml says). */
+function parseValues(source: SourceText, context: ParseContext | undefined, reading: ChartFacts | null): HelmConfig {
   const text = source.text;
   // The Chart.yaml beside the file: Bitnami's chart itself, or a parent chart's dependency on it.
-  let chart = context?.chartYaml ? chartFacts(context.chartYaml) : null;
+  let chart = reading;
   // A parent chart's Chart.lock, when helm dependency build would fetch what it pins, decides the version.
-  const lock = chart?.kind === 'dependency' && context?.chartLock ? readChartLock(context.chartYaml!, context.chartLock) : null;
+  const lock = chart?.kind === 'dependency' && context?.chartLock ? readChartLock(context.chartYaml!, context.chartLock, chart.index) : null;
   if (chart && lock?.state === 'pinned') chart = { ...chart, versionText: lock.version, range: chartRange(lock.version), locked: { version: lock.version, constraint: chart.versionText } };
   const range = chart?.range ?? null;
   // The YAML library recurses once per nesting level: a file nested deeper than any values file is refused first.

@@ -320,7 +320,6 @@ function parseProcess(source: SourceText, processNum: number | null, section: st
   const daemon = ini.sections.get('supervisord');
   const daemonEnv = daemon ? option(ini, daemon, 'environment') : null;
   const daemonUser = daemon ? option(ini, daemon, 'user') : null;
-  const accounts = userLookups(ini);
 
   // Every program section, with its command expanded and split.
   const groups = new Map<string, string>();
@@ -329,6 +328,28 @@ function parseProcess(source: SourceText, processNum: number | null, section: st
     const list = option(ini, s, 'programs');
     for (const p of (list?.value ?? '').split(/[,\s]+/).filter(Boolean)) groups.set(p, s.name.slice('group:'.length));
   }
+  /**
+   * What supervisord expands in a [program:x] user= (options.py, processes_from_section): here,
+   * program_name, group_name, host_node_name and ENV_X, from [supervisord] environment= or else its own
+   * environment (the program's environment= is not among them; process_num is not either).
+   */
+  const userLookup = (section: string) => (key: string): Expansion | null => {
+    const name = section.slice('program:'.length);
+    if (key.startsWith('ENV_')) {
+      const v = daemonEnv ? environmentPairs(daemonEnv.value).get(key.slice(4)) : undefined;
+      if (v !== undefined && !daemonEnv!.value.includes('%(')) return { value: v };
+      return { value: `%(${key})s`, dep: envDependence(key.slice(4)) };
+    }
+    if (key === 'here') return { value: dirOf(source.path), dep: 'the directory of the file as supervisord reads it' };
+    if (key === 'program_name') return { value: name };
+    if (key === 'group_name') return { value: groups.get(name) ?? name };
+    if (key === 'host_node_name') return { value: '%(host_node_name)s', dep: 'the host name (%(host_node_name)s)' };
+    return null;
+  };
+  // Every user= is expanded and looked up when supervisord reads the file: one it cannot expand, or a uid no
+  // account can have, refuses the whole file, whichever program it belongs to.
+  const { accounts, refused: userRefused } = userLookups(ini, userLookup);
+  if (userRefused && !ini.error) fail(userRefused.reason, userRefused.span);
   const programs: { prog: SupervisordProgram; error: { reason: string; span: Span | null } | null; numprocs: number; start: number }[] = [];
   for (const s of ini.sections.values()) {
     if (!s.name.startsWith('program:')) continue;
@@ -412,6 +433,7 @@ function parseProcess(source: SourceText, processNum: number | null, section: st
 
   let argv: ArgToken[] = [];
   let startsAs = 'root';
+  let startsAsUnknown: { reason: string; decide: string; span: Span | null } | undefined;
   let argvUnknown: string | null = null;
   // A program named memcached (or whose command names it) that runs something else: a script that starts
   // memcached (`command=/start-memcached.sh`). Its options are in the script, not in this file.
@@ -440,17 +462,30 @@ function parseProcess(source: SourceText, processNum: number | null, section: st
     for (const w of dep) notes.push({ kind: 'host-dependent', span: w.span ?? { start: 0, end: 0 }, message: `the argument ${w.note}`, value: w.value });
     const userOpt = p.user ?? daemonUser;
     if (userOpt) {
-      const u = expandPercent(userOpt.chars, () => null, 'user');
-      const name = u.error ? userOpt.value : valueOf(u.chars);
-      startsAs = name === '0' ? 'root' : name;
-      notes.push({
-        kind: 'starts-as',
-        span: userOpt.nameSpan,
-        message: startsAs === 'root'
-          ? 'supervisord starts memcached as root'
-          : `supervisord switches to user ${name} before starting memcached${p.user ? '' : ' ([supervisord] user=: supervisord itself runs as that user)'}, so memcached does not run as root and ignores -u`,
-        user: startsAs,
-      });
+      const inProgram = !!p.user;
+      const u = readUser(userOpt, inProgram ? userLookup(p.section) : daemonUserLookup, inProgram ? p.section : 'supervisord');
+      const setting = `[${inProgram ? p.section : 'supervisord'}] user=${userOpt.value}`;
+      const daemonToo = inProgram ? '' : ' ([supervisord] user=: supervisord itself runs as that user)';
+      if (u.kind === 'refused') {
+        // said above (userLookups)
+      } else if (u.kind === 'depends') {
+        startsAs = `(${setting}: unknown)`;
+        // A program's user= also takes ENV_X from [supervisord] environment=.
+        const decide = inProgram && /^the value of /.test(u.decide) ? `${u.decide} (or its [supervisord] environment=)` : u.decide;
+        startsAsUnknown = { reason: `${setting} ${u.why}`, decide, span: userOpt.nameSpan };
+        notes.push({ kind: 'starts-as', span: userOpt.nameSpan, message: `the user supervisord starts memcached as is unknown: ${setting} ${u.why}; ${decide} decides it`, user: startsAs });
+      } else {
+        startsAs = u.kind === 'uid' ? (u.uid === 0 ? 'root' : String(u.uid)) : u.name === 'root' ? 'root' : u.name;
+        const who = u.kind === 'uid' ? `uid ${u.uid}` : `user ${u.name}`;
+        notes.push({
+          kind: 'starts-as',
+          span: userOpt.nameSpan,
+          message: startsAs === 'root'
+            ? `supervisord starts memcached as root${u.kind === 'uid' ? ` (${setting} is uid 0)` : ''}`
+            : `supervisord switches to ${who} before starting memcached${daemonToo}, so memcached does not run as root and ignores -u`,
+          user: startsAs,
+        });
+      }
     }
     const section = ini.sections.get(p.section)!;
     const autostart = option(ini, section, 'autostart');
@@ -471,6 +506,7 @@ function parseProcess(source: SourceText, processNum: number | null, section: st
     launchFailure,
     notes,
     startsAs,
+    ...(startsAsUnknown ? { startsAsUnknown } : {}),
     lines: ini.lines,
     ini,
     program: chosen?.prog ?? null,
@@ -483,21 +519,76 @@ function parseProcess(source: SourceText, processNum: number | null, section: st
   }
 }
 
+/** What supervisord expands in [supervisord] user= (read before its environment=): here and its own environment. */
+function daemonUserLookup(key: string): Expansion | null {
+  if (key.startsWith('ENV_')) return { value: `%(${key})s`, dep: envDependence(key.slice(4)) };
+  if (key === 'here') return { value: '%(here)s', dep: 'the directory of the file as supervisord reads it' };
+  return null;
+}
+
+const envDependence = (name: string) => `the environment variable ${name} of supervisord (it refuses the file if ${name} is not set)`;
+
+/** What supervisord makes of a user= value: a uid, a name, one that depends on the host, or a refusal. */
+type UserReading =
+  | { readonly kind: 'uid'; readonly uid: number }
+  | { readonly kind: 'name'; readonly name: string }
+  | { readonly kind: 'depends'; readonly why: string; readonly decide: string }
+  | { readonly kind: 'refused'; readonly reason: string };
+
+/**
+ * A user= value as supervisor 4 reads it: expanded with Python's `%` (options.py: saneget), then
+ * datatypes.name_to_uid: a value Python's int() takes is a uid (pwd.getpwuid must know it: "Invalid user
+ * id"), anything else a name (pwd.getpwnam: "Invalid user name"). A value with %(ENV_X)s is the
+ * environment's: unknown, and what decides it is named.
+ */
+export function readUser(opt: IniOption, lookup: (key: string) => Expansion | null, section: string): UserReading {
+  const deps: string[] = [];
+  const exp = expandPercent(opt.chars, (key) => {
+    const found = lookup(key);
+    if (found?.dep) deps.push(found.dep);
+    return found;
+  }, `${section}.user`);
+  if (exp.error) return { kind: 'refused', reason: `supervisord refuses the file: ${exp.error}` };
+  if (deps.length) {
+    const vars = [...new Set(deps)];
+    const names = vars.map((d) => /^the environment variable (\S+)/.exec(d)?.[1]).filter((n): n is string => !!n);
+    const decide = names.length ? `the value of ${names.join(' and ')} in supervisord's environment` : vars.join(' and ');
+    return { kind: 'depends', why: `names ${vars.join(' and ')}`, decide };
+  }
+  const value = valueOf(exp.chars);
+  // Python's int(): surrounding whitespace, a sign, digits with single underscores between them.
+  const t = value.trim();
+  if (/^[+-]?[0-9]+(_[0-9]+)*$/.test(t)) {
+    const uid = Number(t.replace(/_/g, ''));
+    // getpwuid takes the number as a uid_t: a negative one, or one past its range, no account has.
+    if (uid < 0 || uid >= 4294967295) return { kind: 'refused', reason: `supervisord refuses the file: "Invalid user id ${t}" (no account can have that uid)` };
+    return { kind: 'uid', uid: uid === 0 ? 0 : uid };
+  }
+  // Digits of another script (Arabic-Indic, fullwidth) are numbers to int() too: not computed here.
+  if (/^[+-]?[\p{Nd}_]+$/u.test(t)) return { kind: 'depends', why: 'is a number in non-ASCII digits, which supervisord reads as a uid', decide: 'the uid those digits make' };
+  return { kind: 'name', name: value };
+}
+
 /**
  * The users supervisord looks up when it reads the file ([supervisord] user=, every [program:x] user=):
  * one this machine lacks makes it refuse its whole configuration, exit status 2 ("Invalid user name X",
- * supervisor's options.py, name_to_uid), before it starts any program. Only plain names: a number, or a
- * value with a %(...) expansion, is left alone.
+ * "Invalid user id N": supervisor's options.py, name_to_uid), before it starts any program. A value that
+ * depends on the environment is left alone.
  */
-function userLookups(ini: IniFile): ManagerAccount[] {
+function userLookups(ini: IniFile, programLookup: (section: string) => (key: string) => Expansion | null): { accounts: ManagerAccount[]; refused: { reason: string; span: Span } | null } {
   const out: ManagerAccount[] = [];
+  let refused: { reason: string; span: Span } | null = null;
   for (const s of ini.sections.values()) {
     if (s.name !== 'supervisord' && !s.name.startsWith('program:')) continue;
     const u = option(ini, s, 'user');
-    if (!u || !/^[A-Za-z_][A-Za-z0-9_.-]*\$?$/.test(u.value)) continue;
-    out.push({ kind: 'user', name: u.value, setting: `[${s.name}] user=`, span: u.nameSpan, exitCode: 2, status: '2 ("Invalid user name")', manager: 'supervisord' });
+    if (!u) continue;
+    const r = readUser(u, s.name === 'supervisord' ? daemonUserLookup : programLookup(s.name), s.name);
+    const setting = `[${s.name}] user=`;
+    if (r.kind === 'refused') refused ??= { reason: `${r.reason} (${setting})`, span: u.nameSpan };
+    if (r.kind === 'uid') out.push({ kind: 'uid', name: String(r.uid), setting, span: u.nameSpan, exitCode: 2, status: '2 ("Invalid user id")', manager: 'supervisord' });
+    else if (r.kind === 'name' && /^[A-Za-z_][A-Za-z0-9_.-]*\$?$/.test(r.name)) out.push({ kind: 'user', name: r.name, setting, span: u.nameSpan, exitCode: 2, status: '2 ("Invalid user name")', manager: 'supervisord' });
   }
-  return out;
+  return { accounts: out, refused };
 }
 
 /** The text span of the value of `command=` (first to last character), or null. */

@@ -104,7 +104,8 @@ export interface LaunchFailure {
 
 /** A user or group a service manager looks up by name before it runs memcached, and how it fails without it. */
 export interface ManagerAccount {
-  readonly kind: 'user' | 'group';
+  /** `uid`: a user given by its number (supervisord's user=1000), `name` its digits. */
+  readonly kind: 'user' | 'group' | 'uid';
   readonly name: string;
   /** The setting that names it (`User=`), for messages. */
   readonly setting: string;

@@ -178,11 +178,11 @@ export function analyzeConfig(config: ParsedConfig, options: RuleOptions, host?:
 function accountMissing(config: ParsedConfig, host: HostFacts | undefined): LaunchFailure | null {
   if (!config.managerAccounts || !host?.userExists) return null;
   for (const a of config.managerAccounts) {
-    const exists = a.kind === 'user' ? host.userExists(a.name) : host.groupExists?.(a.name);
+    const exists = a.kind === 'user' ? host.userExists(a.name) : a.kind === 'uid' ? host.uidExists?.(Number(a.name)) : host.groupExists?.(a.name);
     if (exists !== false) continue;
     return {
       exitCode: a.exitCode,
-      reason: `${a.manager} fails with status ${a.status} before memcached runs: this machine has no ${a.kind} ${a.name} (${a.setting})`,
+      reason: `${a.manager} fails with status ${a.status} before memcached runs: this machine has no ${a.kind === 'uid' ? `user with uid ${a.name}` : `${a.kind} ${a.name}`} (${a.setting})`,
       span: a.span,
     };
   }

@@ -436,7 +436,14 @@ function documentsOf(c: KubeConfig | HelmConfig): readonly Document[] {
 
 /** The instance of the edited file that is the target's (same place among the parts, same name). */
 function sameInstance(t: Target, after: KubeConfig | HelmConfig): KubeConfig | HelmConfig {
-  if (t.kind === 'helm') return after;
+  if (t.kind === 'helm') {
+    // One subchart of a parent chart with several memcached dependencies: the same one, by its key.
+    const name = t.config.partName;
+    if (name === undefined) return after;
+    const mine = ((after.parts ?? []) as HelmConfig[]).find((p) => p.partName === name);
+    if (!mine) throw new CannotEdit('the edit would change which subcharts run memcached');
+    return mine;
+  }
   const before = t.config as KubeConfig;
   const mine = ((after.parts ?? [after]) as KubeConfig[])[before.workload!.index];
   if (!mine || mine.partName !== before.partName) throw new CannotEdit('the edit would change which workloads run memcached');
@@ -445,7 +452,9 @@ function sameInstance(t: Target, after: KubeConfig | HelmConfig): KubeConfig | H
 
 function check(t: Target, edited: string, want: { expected?: string[]; setVars?: ReadonlyMap<string, string | null>; intents?: readonly FixIntent[]; model?: MemcachedModel }): void {
   const before = t.config;
-  const after = dialectOf(before.dialect).parse(new SourceText(before.source.path, edited)) as KubeConfig | HelmConfig;
+  // A parent chart's values are read again with the same Chart.yaml and Chart.lock.
+  const context = before.dialect === 'helm' ? before.chartContext : undefined;
+  const after = dialectOf(before.dialect).parse(new SourceText(before.source.path, edited), context) as KubeConfig | HelmConfig;
   const mine = sameInstance(t, after);
   if (mine.launchFailure) throw new CannotEdit(`memcached would not start from the edited file: ${mine.launchFailure.reason}`);
   if (mine.argvUnknown) throw new CannotEdit(mine.argvUnknown);

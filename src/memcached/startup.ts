@@ -16,6 +16,8 @@ export interface HostFacts {
   /** Whether memcached is started as root (the Debian wrapper and the RHEL unit both start it as root). */
   readonly root: boolean;
   userExists?(name: string): boolean | undefined;
+  /** Whether a user with this uid exists (getpwuid: supervisord's numeric user=). */
+  uidExists?(uid: number): boolean | undefined;
   /** Whether a group of this name exists (a service manager's Group=). */
   groupExists?(name: string): boolean | undefined;
   /** Whether a numeric address is assigned to an interface of this machine. */

@@ -147,6 +147,30 @@ const EXPECTED: Record<string, Expected> = {
     read: { refused: /^a Helm chart's lock file/ },
     why: "a Chart.lock is no memcached configuration: it pins the chart (7.9.7) helm dependency build fetches for the Chart.yaml's 7.x.x",
   },
+  'helm/1300-cortexproject-cortex-helm-chart-values.yaml': {
+    read: { refused: /^a Helm values file of a chart mchard does not read/ },
+    why: "cortex's values alone (five memcached sections under aliases, each naming the official image); beside their Chart.yaml (test/cli/sweep-g-real.test.ts) each section is one subchart of Bitnami's chart 6.14.0",
+  },
+  'helm/1301-cortexproject-cortex-helm-chart-Chart.yaml': {
+    read: { refused: /^a Helm chart definition/ },
+    why: "a Chart.yaml is no memcached configuration: its five dependencies on Bitnami's memcached chart decide how the values beside it are read",
+  },
+  'helm/1302-cortexproject-cortex-helm-chart-Chart.lock': {
+    read: { refused: /^a Helm chart's lock file/ },
+    why: 'a Chart.lock is no memcached configuration: it pins chart 6.14.0 for each of the five dependencies',
+  },
+  'kubernetes/1303-kubernetes-sigs-kustomize-kustomization.yaml': {
+    read: { refused: /^a YAML file \(another program's settings\)/ },
+    why: "kustomize's own example kustomization: no memcached configuration; test/cli/sweep-g-real.test.ts has it generate a ConfigMap from a memcached.conf",
+  },
+  'kubernetes/1304-kubernetes-sigs-kustomize-deployment.yaml': {
+    read: { refused: /^a Kubernetes manifest with no container that runs memcached/ },
+    why: 'an openldap Deployment that mounts the generated ConfigMap: no memcached',
+  },
+  'kubernetes/1305-kubernetes-sigs-kustomize-service.yaml': {
+    read: { refused: /^a Kubernetes manifest with no container that runs memcached/ },
+    why: "the openldap Deployment's Service alone: no memcached",
+  },
   'helm/800-zammad-zammad-helm-values.yaml': {
     read: { refused: /^a Helm values file of a chart mchard does not read/ },
     why: "zammad's values name no memcached image: alone they are another chart's values; beside their Chart.yaml (test/cli/helm-chart.test.ts) they are read as Bitnami's chart 5.15.5",
