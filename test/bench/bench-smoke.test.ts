@@ -10,6 +10,7 @@ import { ensureBuilt, ROOT } from '../cli/helpers.js';
 
 const CASES = [
   'lint 1 file',
+  'lint 1 file, node bin/mchard.js',
   'lint 1 file, no code cache',
   'lint 1 file, cache made at 1st run',
   'lint 1 file --format sarif',
@@ -50,6 +51,10 @@ describe('bench/run.mjs --smoke', () => {
   it('exits 0 with nothing on standard error', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
+  });
+
+  it('says whether mchard started from the start-up snapshot (this build has one for this node)', () => {
+    expect(run.stdout).toMatch(/^start-up snapshot: used$/m);
   });
 
   it('names the machine it ran on', () => {
