@@ -29,12 +29,12 @@
  *   --runs N     pairs per start-up case (default 40; the throughput cases run fewer)
  *   --only RE    only the cases whose name matches the regular expression RE
  *   --bin FILE   measure another build's bin/mchard.js (its dist/ beside it), e.g. a copy made before a change
+ *   --sea FILE   measure this single executable instead of building one from the sources (build/sea/mchard)
+ *   --keep       keep the generated inputs (their folder is printed)
  *
  * mchard is run as npm's link runs it, bin/mchard.js as a program (its shell starts the V8 start-up
  * snapshot when it is this node's; the benchmark prints whether it was); "node bin/mchard.js" cases run
  * the file with node, as a build without the snapshot did.
- *   --sea FILE   measure this single executable instead of building one from the sources (build/sea/mchard)
- *   --keep       keep the generated inputs (their folder is printed)
  *
  * Exit status: 0 when every case ran, 2 when one failed to run (wrong exit status, nothing printed,
  * crash). A missed target is reported in the verdict column, not in the exit status: timings belong to

@@ -7,8 +7,9 @@
 # run and for the core beside it; otherwise, and for what is answered without the core (--version,
 # --help, no command), it runs this file with `node`, as a plain `#!/usr/bin/env node` would. Either way
 # the same output (test/cli/snapshot.test.ts); the snapshot only starts faster. MCHARD_CODE_CACHE=off and
-# NODE_OPTIONS (flags a snapshot was not made with) run this file. Nothing here reads the user's files,
-# and $0 is only ever a quoted argument.
+# NODE_OPTIONS (flags a snapshot was not made with: Node.js would refuse it) run this file. Nothing here
+# reads the files mchard is given (only the package's own and the first node in PATH), and $0 is only
+# ever a quoted argument.
 self=$0
 # npm links the command to this file: PREFIX/bin/mchard -> ../lib/node_modules/mchard/bin/mchard.js, and
 # DIR/node_modules/.bin/mchard -> ../mchard/bin/mchard.js. Those are checked with test -ef (the same

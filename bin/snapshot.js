@@ -7,8 +7,9 @@
 // Node.js reads as a comment). The shell starts `node --snapshot-blob dist/mchard.snapshot -- ARGS`
 // when the snapshot is for the `node` the shell would run and for the bundles beside it (the stamp
 // below), and otherwise runs bin/mchard.js with that `node`, as before: the same output either way,
-// only slower (test/cli/snapshot.test.ts). A Node.js given a snapshot made by another Node.js refuses to
-// start, so the shell never gives it one it cannot prove is that binary's.
+// only slower (test/cli/snapshot.test.ts). A Node.js given a snapshot made by another Node.js, or under
+// other V8 flags (NODE_OPTIONS), refuses to start (exit status 14), so the shell never gives it one it
+// cannot prove is that binary's, and none when NODE_OPTIONS is set.
 //
 // Which node made it, checked by the shell with its own tests (no program run, so no time lost):
 //   - dist/mchard.snapshot.node, a symbolic link to that binary (its real path): `test -ef` says
@@ -32,7 +33,7 @@ const NODE_LINK = 'mchard.snapshot.node';
 /** The line the entry writes when the heap is serialised: the built-in modules the snapshot holds. */
 const LOADED_MARK = 'mchard-snapshot-loaded-builtins: ';
 
-/** The first line of a bundle (`// mchard VERSION build ID`): what the stamp's second line holds. */
+/** The first line of a bundle (`// mchard VERSION build ID`): what the stamp holds. */
 function firstLine(file) {
   const fd = fs.openSync(file, 'r');
   try {
