@@ -49,8 +49,9 @@ if [ -n "$self" ] && [ "${MCHARD_CODE_CACHE-}" != off ] && [ -z "${NODE_OPTIONS-
     esac
     [ -n "$shim" ] && node=$shim
   fi
-  # The snapshot's: the same file (dev and inode) as the binary that made it, unchanged since (the
-  # stamp has its modification time, to the nanosecond), and for the core beside it (its first line).
+  # The snapshot's: the file (device and inode) now at the path of the binary that made it, with that
+  # binary's modification time to the nanosecond (the stamp's: a binary replaced or changed since
+  # differs), and for the core beside it (its first line).
   if [ -n "$node" ] && [ "$node" -ef "$dist/mchard.snapshot.node" ] && ! [ "$node" -nt "$dist/mchard.snapshot.stamp" ] &&
     ! [ "$node" -ot "$dist/mchard.snapshot.stamp" ] && read -r built 2>/dev/null < "$dist/mchard.snapshot.stamp" &&
     read -r core 2>/dev/null < "$dist/mchard.js" && [ "$built" = "$core" ] && [ -f "$dist/mchard.snapshot" ]; then

@@ -13,7 +13,7 @@
 //
 // Which node made it, checked by the shell with its own tests (no program run, so no time lost):
 //   - dist/mchard.snapshot.node, a symbolic link to that binary (its real path): `test -ef` says
-//     whether the node the shell would run is that same file (device and inode);
+//     whether the node the shell would run is the file now at that path (device and inode);
 //   - dist/mchard.snapshot.stamp, the core's first line (its version and build id: a rebuilt core leaves
 //     the snapshot unused), with that binary's modification time to the nanosecond (`touch -r`): `test
 //     -nt` and `-ot` say whether the binary changed since. Written last (by a rename), removed first.
