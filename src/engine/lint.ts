@@ -47,6 +47,8 @@ export interface LintSettings {
   hostUnit?: HostUnitReading | null;
   /** The Chart.yaml beside a Helm values file (ParseContext.chartYaml). */
   chartYaml?: string | null;
+  /** The Chart.lock beside that Chart.yaml (ParseContext.chartLock): what it pins decides the chart's version, as inspect reads it. */
+  chartLock?: string | null;
 }
 
 export interface LintResult {
@@ -190,7 +192,7 @@ function accountMissing(config: ParsedConfig, host: HostFacts | undefined): Laun
 }
 
 export function lintSource(source: SourceText, dialect: DialectName, settings: LintSettings): LintResult {
-  const context = { hostFiles: settings.hostFiles, composeOverride: settings.composeOverride, unitDropIns: settings.unitDropIns, unitShadowedBy: settings.unitShadowedBy, hostUnit: settings.hostUnit, chartYaml: settings.chartYaml };
+  const context = { hostFiles: settings.hostFiles, composeOverride: settings.composeOverride, unitDropIns: settings.unitDropIns, unitShadowedBy: settings.unitShadowedBy, hostUnit: settings.hostUnit, chartYaml: settings.chartYaml, chartLock: settings.chartLock };
   const config = parseConfig(source, dialect, context);
   const severities = settings.severities ?? NO_SEVERITIES;
   const reader = dialectOf(dialect);

@@ -162,7 +162,7 @@ function restoreTemplate(current: LintResult, output: EditOutput): { ok: true; t
 export function planFix(source: SourceText, dialect: DialectName, settings: FixSettings, maxRounds = 5): FixPlan {
   const lint = (text: string) => lintSource(new SourceText(source.path, text), dialect, settings);
   const host = settings.fixHost ?? null;
-  const parseContext: ParseContext = { hostFiles: settings.hostFiles, composeOverride: settings.composeOverride, unitDropIns: settings.unitDropIns, unitShadowedBy: settings.unitShadowedBy, chartYaml: settings.chartYaml };
+  const parseContext: ParseContext = { hostFiles: settings.hostFiles, composeOverride: settings.composeOverride, unitDropIns: settings.unitDropIns, unitShadowedBy: settings.unitShadowedBy, hostUnit: settings.hostUnit, chartYaml: settings.chartYaml, chartLock: settings.chartLock };
   const before = lintSource(source, dialect, settings);
   let current = before;
   let text = source.text;

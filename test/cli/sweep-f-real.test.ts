@@ -8,6 +8,14 @@ import { join } from 'node:path';
 import { run, TempDir } from './helpers.js';
 import { ROOT, SHARED } from '../helpers/paths.js';
 import { isKubedbMemcachedWithConfig } from '../../src/cli/conf-owner.js';
+import { parseContextOf } from '../../src/cli/companions.js';
+import { SourceText } from '../../src/source.js';
+import { lintSource } from '../../src/engine/lint.js';
+import { defaultRuleOptions } from '../../src/engine/defaults.js';
+import { planFix } from '../../src/fix/plan.js';
+import { loadAllDialects } from '../../src/dialects/index.js';
+import { formatVersion } from '../../src/memcached/version.js';
+import { RULES } from '../../rules/index.js';
 
 const real = (rel: string) => readFileSync(join(ROOT, 'test', 'fixtures', 'real', rel));
 let tmp: TempDir;
@@ -92,6 +100,22 @@ describe("a parent chart's Chart.lock decides the memcached chart its range allo
     expect(doc.memcachedVersion).toBe('1.6.39');
     expect(doc.unknown?.version).toBeUndefined();
     expect(doc.memcachedVersionSource).toContain("the version the Chart.lock beside it pins for Chart.yaml's dependency on Bitnami's memcached chart (7.9.7, of 7.x.x: what helm dependency build fetches)");
+  });
+
+  it('lint and fix read the lock as inspect does (the engine is given it): memcached 1.6.39, not the range', async () => {
+    // Before: lintSource dropped the Chart.lock from the parse context, so lint and fix judged 7.x.x's
+    // range ("1.6.24 to 1.6.39", the release unknown) while inspect said 1.6.39.
+    await loadAllDialects();
+    const f = place(real('helm/1104-bitnami-charts-Chart.lock'));
+    const settings = { rules: RULES, options: defaultRuleOptions(), ...parseContextOf(f, 'helm') };
+    const lint = lintSource(new SourceText(f, readFileSync(f, 'utf8')), 'helm', settings);
+    expect([formatVersion(lint.model.version), lint.model.versionUnknown ?? null]).toEqual(['1.6.39', null]);
+    const plan = planFix(new SourceText(f, readFileSync(f, 'utf8')), 'helm', settings);
+    expect(plan.original).toBe(readFileSync(f, 'utf8'));
+    expect((await inspectJson(f)).memcachedVersion).toBe(formatVersion(lint.model.version));
+    // Control: without the lock in the settings, the range.
+    const bare = lintSource(new SourceText(f, readFileSync(f, 'utf8')), 'helm', { ...settings, chartLock: null });
+    expect(bare.model.versionUnknown ?? null).not.toBeNull();
   });
 
   it('control: without the lock, the range 7.x.x leaves the release unknown', async () => {
