@@ -280,7 +280,7 @@ function main() {
       args: ['lint', one],
       bin: fresh.bin,
       env: fresh.env,
-      note: `a copy without the build's cache; XDG_CACHE_HOME=${fresh.env.XDG_CACHE_HOME} for mchard (the warm-up run makes the cache)`,
+      note: `a copy without the build's cache and start-up snapshot (as an install whose postinstall did not run); XDG_CACHE_HOME=${fresh.env.XDG_CACHE_HOME} for mchard (the warm-up run makes the cache)`,
       ok: [1],
       warmup: smoke ? 1 : startupWarmup,
       check: ratioAtMost(1.3, ', with the code cache'),
