@@ -681,6 +681,23 @@ function exitWhenDone(code) {
   process.exit(code);
 }
 
+/**
+ * Runs the command `argv` with the core's `main`, then what follows it: `saveCaches` writes the caches of
+ * the bundles that ran (the language server ends the process itself, with its exit notification: its
+ * caches are written then, with the functions of the whole session compiled; the other commands' once
+ * they finish, since a cache is made from a run of the commands it is for), and a finished lint or
+ * inspect ends at once (exitWhenDone). This file's start and the start-up snapshot's (bin/snapshot.js)
+ * both run a command this way.
+ */
+function runCommand(main, argv, saveCaches) {
+  if (argv[0] === 'lsp') process.once('exit', saveCaches);
+  main(argv).then((code) => {
+    process.exitCode = code;
+    if (['lint', 'inspect', 'fix', 'audit'].includes(argv[0])) saveCaches();
+    if (argv[0] === 'lint' || argv[0] === 'inspect') process.nextTick(exitWhenDone, code);
+  });
+}
+
 if (require.main === module && !answerWithoutCore(process.argv.slice(2))) {
   let core;
   try {
@@ -693,18 +710,7 @@ if (require.main === module && !answerWithoutCore(process.argv.slice(2))) {
     }
     process.exitCode = 2;
   }
-  if (core) {
-    const argv = process.argv.slice(2);
-    // The language server ends the process itself (the exit notification): its caches are written then,
-    // with the functions of the whole session compiled.
-    if (argv[0] === 'lsp') process.once('exit', () => saveUserCache(core));
-    core.exports.main(argv).then((code) => {
-      process.exitCode = code;
-      // A cache is made from a run of the commands it is for: their functions are then compiled too.
-      if (['lint', 'inspect', 'fix', 'audit'].includes(argv[0])) saveUserCache(core);
-      if (argv[0] === 'lint' || argv[0] === 'inspect') process.nextTick(exitWhenDone, code);
-    });
-  }
+  if (core) runCommand(core.exports.main, process.argv.slice(2), () => saveUserCache(core));
 }
 
-module.exports = { loadCore, snapshotLoader, loadedGroups, saveUserCache, writeCodeCache, installCodeCache, WARM_UP_DIR, WARM_UP_SAMPLES, userCacheDir, userCacheName, answerWithoutCore, wrappedSource, readCacheFile, WRAP_BEFORE, WRAP_AFTER };
+module.exports = { GROUP_FILES, loadCore, snapshotLoader, runCommand, loadedGroups, saveUserCache, writeCodeCache, installCodeCache, WARM_UP_DIR, WARM_UP_SAMPLES, userCacheDir, userCacheName, answerWithoutCore, wrappedSource, readCacheFile, WRAP_BEFORE, WRAP_AFTER };

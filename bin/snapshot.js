@@ -63,7 +63,6 @@ const { startupSnapshot } = require('node:v8');
 // Node.js's own modules only (a snapshot's require): the core needs no other.
 const builtin = require;
 const MODULE = Object.freeze({ createRequire: () => builtin });
-const GROUPS = new Set(${JSON.stringify(['rules.js', 'reports.js', 'more.js', 'dialects.js', 'compose.js', 'audit.js', 'fix.js', 'lsp.js'])});
 let dist = null;
 let loader = null;
 // bin/mchard.js's module (its loader of the other bundles), run here at build time: its top level only
@@ -86,8 +85,8 @@ function groups() {
   return loader;
 }
 function req(id) {
-  if (typeof id === 'string' && id.startsWith('./') && GROUPS.has(id.slice(2))) return groups().load(builtin('node:path').join(dist, id.slice(2))).exports;
   if (id === './mchard.js') return core.exports;
+  if (typeof id === 'string' && id.startsWith('./') && bin.exports.GROUP_FILES.has(id.slice(2))) return groups().load(builtin('node:path').join(dist, id.slice(2))).exports;
   return id === 'node:module' || id === 'module' ? MODULE : builtin(id);
 }
 function coreFunction(exports, require, module, __filename, __dirname) {${coreSource}
@@ -117,10 +116,6 @@ startupSnapshot.addSerializeCallback(() => {
   const ids = process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice('NativeModule '.length));
   builtin('node:fs').writeSync(1, ${JSON.stringify(LOADED_MARK)} + JSON.stringify(ids) + '\\n');
 });
-function exitWhenDone(code) {
-  if (process.getActiveResourcesInfo().length > 0) return;
-  process.exit(code);
-}
 function saveCaches() {
   if (loader) bin.exports.saveUserCache({ loader });
 }
@@ -130,13 +125,7 @@ startupSnapshot.setDeserializeMainFunction(() => {
   const blob = at >= 0 ? process.execArgv[at + 1] : '';
   dist = builtin('node:path').dirname(builtin('node:path').resolve(blob));
   debug('used');
-  const argv = process.argv.slice(1);
-  if (argv[0] === 'lsp') process.once('exit', saveCaches);
-  core.exports.main(argv).then((code) => {
-    process.exitCode = code;
-    if (['lint', 'inspect', 'fix', 'audit'].includes(argv[0])) saveCaches();
-    if (argv[0] === 'lint' || argv[0] === 'inspect') process.nextTick(exitWhenDone, code);
-  });
+  bin.exports.runCommand(core.exports.main, process.argv.slice(1), saveCaches);
 });
 //# sourceURL=mchard.js
 `;

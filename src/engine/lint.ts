@@ -6,7 +6,7 @@
  * a note without a fix, then suppressions and severities, and the message is shown through `shownFor`.
  */
 import { SourceText, type Range, type Span } from '../source.js';
-import type { DialectName, HostUnitReading, LaunchFailure, ParsedConfig, UnitDropIn } from '../dialects/types.js';
+import type { DialectName, HostUnitReading, LaunchFailure, ParseContext, ParsedConfig, UnitDropIn } from '../dialects/types.js';
 import { dialectOf, parseConfig } from '../dialects/index.js';
 import { analyze, imageModelVersion, type MemcachedModel } from '../memcached/model.js';
 import type { OptionEvent } from '../memcached/getopt.js';
@@ -191,8 +191,16 @@ function accountMissing(config: ParsedConfig, host: HostFacts | undefined): Laun
   return null;
 }
 
+/**
+ * What a lint's settings tell the dialect that parses the file (the files beside it, what the host says
+ * of it): lint and fix's re-reading parse it with the same context, so they read the file alike.
+ */
+export function parseContextFrom(settings: LintSettings): ParseContext {
+  return { hostFiles: settings.hostFiles, composeOverride: settings.composeOverride, unitDropIns: settings.unitDropIns, unitShadowedBy: settings.unitShadowedBy, hostUnit: settings.hostUnit, chartYaml: settings.chartYaml, chartLock: settings.chartLock };
+}
+
 export function lintSource(source: SourceText, dialect: DialectName, settings: LintSettings): LintResult {
-  const context = { hostFiles: settings.hostFiles, composeOverride: settings.composeOverride, unitDropIns: settings.unitDropIns, unitShadowedBy: settings.unitShadowedBy, hostUnit: settings.hostUnit, chartYaml: settings.chartYaml, chartLock: settings.chartLock };
+  const context = parseContextFrom(settings);
   const config = parseConfig(source, dialect, context);
   const severities = settings.severities ?? NO_SEVERITIES;
   const reader = dialectOf(dialect);

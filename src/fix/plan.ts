@@ -18,7 +18,7 @@
  */
 import { SourceText } from '../source.js';
 import type { DialectName, ParseContext } from '../dialects/types.js';
-import { fixContextOf, lintSource, shownFor, type LintResult, type LintSettings } from '../engine/lint.js';
+import { fixContextOf, lintSource, parseContextFrom, shownFor, type LintResult, type LintSettings } from '../engine/lint.js';
 import type { Finding, FixIntent, Severity } from '../engine/types.js';
 import { PHASES, type FixContext, type FixHost, type FixProposal, type Rule, type SafetyDecision } from '../engine/rule.js';
 import { editorFor } from './editors.js';
@@ -162,7 +162,7 @@ function restoreTemplate(current: LintResult, output: EditOutput): { ok: true; t
 export function planFix(source: SourceText, dialect: DialectName, settings: FixSettings, maxRounds = 5): FixPlan {
   const lint = (text: string) => lintSource(new SourceText(source.path, text), dialect, settings);
   const host = settings.fixHost ?? null;
-  const parseContext: ParseContext = { hostFiles: settings.hostFiles, composeOverride: settings.composeOverride, unitDropIns: settings.unitDropIns, unitShadowedBy: settings.unitShadowedBy, hostUnit: settings.hostUnit, chartYaml: settings.chartYaml, chartLock: settings.chartLock };
+  const parseContext = parseContextFrom(settings);
   const before = lintSource(source, dialect, settings);
   let current = before;
   let text = source.text;
