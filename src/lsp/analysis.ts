@@ -102,7 +102,9 @@ const installedOnce = (): InstalledVersion => (installed ??= installedVersion())
  */
 export function settingsFor(place: DocumentPlace): LintSettings {
   // A new resolver for every lint: an edited .mchardrc counts on the next change, with nothing cached.
-  const resolver = new OptionResolver(RULES, { installedVersion: installedOnce });
+  // The installed release only for a file on this machine's disk: a document of another scheme named
+  // /etc/... (another machine's over an editor's remote link, an unsaved buffer) is not this host's file.
+  const resolver = new OptionResolver(RULES, { installedVersion: place.file ? installedOnce : false });
   const cfg: ProjectConfig | null = place.file ? resolver.projectConfig(place.file) : null;
   return {
     rules: RULES,

@@ -43,3 +43,23 @@ maybe('a document at /etc/memcached.conf: the diagnostics equal mchard lint of t
   const got = diags.map((d) => `${d.code} ${d.severity} ${String(d.message).replace(/ \([a-z0-9-]+\)$/, '')}`).sort();
   expect(got).toEqual(want);
 }, 120_000);
+
+maybe("a document of another scheme at /etc/memcached.conf (another machine's, over an editor's remote link; an unsaved buffer): judged as lint judges a file that is not this host's, never with this host's release", async () => {
+  // The installed release shapes the wording of the UDP and option findings: the remote document's must
+  // not carry it, nor this machine's users (MC916).
+  const text = readFileSync(DEFAULT, 'utf8').replace(/^-l 127\.0\.0\.1$/m, '-l 0.0.0.0\n-U 11211').replace(/^-u memcache$/m, '-u mchard_no_such_user');
+  const lint = JSON.parse(runBin(['lint', '--format', 'json', '--stdin-filename', 'memcached.conf', '-'], { cwd: tmp.path, input: text }).out) as {
+    files: { findings: { ruleId: string; severity: string; message: string }[] }[];
+  };
+  const want = lint.files[0].findings.map((f) => `${f.ruleId} ${SEVERITY[f.severity]} ${f.message}`).sort();
+  expect(want.join('\n')).not.toContain('the installed memcached');
+  session?.kill();
+  session = LspSession.start({ cwd: tmp.path });
+  await session.initialize();
+  for (const uri of ['vscode-remote://ssh-remote%2Bdb1/etc/memcached.conf', 'untitled:/etc/memcached.conf']) {
+    await session.open(uri, text);
+    const diags = await session.diagnosticsOf(uri, 1);
+    const got = diags.map((d) => `${d.code} ${d.severity} ${String(d.message).replace(/ \([a-z0-9-]+\)$/, '')}`).sort();
+    expect({ uri, got }).toEqual({ uri, got: want });
+  }
+}, 120_000);
