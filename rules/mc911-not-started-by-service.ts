@@ -24,8 +24,9 @@ export const rule = noteRule({
       'linted where it is), Debian\'s `/etc/memcached.conf` or `/etc/memcached_NAME.conf` or RHEL\'s `/etc/sysconfig/memcached` that ' +
       "no service of this host runs memcached from: an administrator's `memcached.service` in `/etc/systemd/system` that runs " +
       "memcached itself, Debian's wrapper run as a user other than root, a masked unit, an instance file with no `memcached@` unit, " +
-      "or `/etc/memcached.conf` while Debian's SysV script starts the `/etc/memcached_NAME.conf` instances instead; and one whose " +
-      'unit or drop-in decides it (a drop-in that sets `ExecStart=`). The other findings still describe what memcached ' +
+      "or `/etc/memcached.conf` while Debian's SysV script starts the `/etc/memcached_NAME.conf` instances instead, or, on a host " +
+      'systemd does not run, `/etc/sysconfig/memcached` that its init script never names; and one whose unit or drop-in ' +
+      'decides it (a drop-in that sets `ExecStart=`), or, without systemd, no init script at all. The other findings still describe what memcached ' +
       'does whenever it is started from the file.',
     why:
       'A hardened configuration that never runs protects nothing, and a memcached started by hand from a shell often runs with other ' +

@@ -4,7 +4,7 @@
  * administrator's unit, a drop-in or a mask says otherwise (src/dialects/host-unit.ts uses the answer).
  * Outside the core bundle (scripts/build.mjs, "more"): only a lint of one of those two files runs it.
  */
-import { accessSync, constants, lstatSync, readdirSync, readlinkSync } from 'node:fs';
+import { accessSync, constants, lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { readRegularFile } from '../input.js';
 import { dropInsOf, SYSTEM_UNIT_DIRS } from './unit-files.js';
@@ -72,12 +72,13 @@ function serviceValues(text: string, key: string): string[] {
  * - `reads: null`: it runs another program, several commands, reads this file's variables into a command of
  *   its own, or a drop-in sets the command: what runs is that unit's to say.
  * On a host systemd does not run, Debian's SysV script (`etc`/init.d/memcached) reads /etc/memcached.conf only
- * when there is no /etc/memcached_NAME.conf (it starts one memcached per such file instead): `reads: false` then.
+ * when there is no /etc/memcached_NAME.conf (it starts one memcached per such file instead): `reads: false` then;
+ * /etc/sysconfig/memcached is read only by an init script that names it (sysvSysconfig).
  * Unit files and the script are read as regular files of at most 256 KiB (a link in systemd's folders is
  * followed, as systemd follows it); only the command, user and environment file settings are looked at.
  */
 export function hostUnitReading(file: string, dirs: readonly string[] = SYSTEM_UNIT_DIRS, booted: () => boolean = systemdBooted, etc = '/etc'): HostUnitReading | null {
-  if (!booted()) return file === '/etc/memcached.conf' ? sysvInstances(etc) : null;
+  if (!booted()) return file === '/etc/memcached.conf' ? sysvInstances(etc) : file === '/etc/sysconfig/memcached' ? sysvSysconfig(etc) : null;
   return systemdReading(file, dirs);
 }
 
@@ -160,6 +161,44 @@ function sysvInstances(etc: string): HostUnitReading | null {
     why:
       `on this host (not run by systemd) Debian's init script ${script} starts one memcached for each /etc/memcached_NAME.conf when there is one ` +
       `(here ${files.join(', ')}), and none from this file; lint ${files.length === 1 ? 'that file' : 'those files'}`,
+  };
+}
+
+/**
+ * On a host systemd does not run, /etc/sysconfig/memcached is read only by what sources it: RHEL 6's and
+ * Fedora's SysV script (`etc`/init.d/memcached, `. /etc/sysconfig/memcached`) or a script of the
+ * administrator's. A script there that never names the file (Debian's, OpenRC's, which read their own
+ * files) starts memcached without it: `reads: false`. No script at all: whatever starts memcached here (a
+ * container's command, a supervisor) decides: `reads: null`. A script that names it, or one mchard cannot
+ * read: null, no claim.
+ */
+function sysvSysconfig(etc: string): HostUnitReading | null {
+  const script = join(etc, 'init.d', 'memcached');
+  const file = '/etc/sysconfig/memcached';
+  try {
+    statSync(script);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') return null;
+    return {
+      unit: 'memcached (no init script)',
+      path: script,
+      reads: null,
+      why: `this host is not run by systemd and has no ${script}: nothing here starts memcached as a service from this file; whatever starts memcached on this host (a container's command, a supervisor, a script) decides whether it reads it`,
+    };
+  }
+  let text: string;
+  try {
+    text = readRegularFile(script, 256 * 1024).toString('utf8');
+  } catch {
+    return null;
+  }
+  if (text.includes(file)) return null;
+  return {
+    unit: 'memcached (SysV init script)',
+    path: script,
+    reads: false,
+    why: `this host is not run by systemd, and its init script ${script} never names ${file}: the memcached it starts does not get this file's settings (Debian's script reads /etc/memcached.conf, OpenRC's /etc/conf.d/memcached; RHEL's and Fedora's read this file through systemd's memcached.service or their own SysV script)`,
   };
 }
 

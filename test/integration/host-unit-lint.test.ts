@@ -13,6 +13,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, ensureBuilt } from '../cli/helpers.js';
+import { ROOT } from '../helpers/paths.js';
 
 const PACKAGED = '/lib/systemd/system/memcached.service';
 const INIT_SCRIPT = '/etc/init.d/memcached';
@@ -163,5 +164,47 @@ const sysvUsable = usable && existsSync('/usr/bin/ss') && existsSync('/usr/sbin/
     } finally {
       rmSync(priv, { recursive: true, force: true });
     }
+  }, 90_000);
+});
+
+/**
+ * /etc/sysconfig/memcached on a host systemd does not run: only an init script that sources it reads it.
+ * In a mount namespace of the test's own, a copy of this machine's /etc on a tmpfs is bound over /etc
+ * (the machine's own /etc is never written), with the file and an /etc/init.d/memcached: Debian's real
+ * one (the package's, which never names the file), then RHEL's script shape (test/fixtures/real sysv/096,
+ * which sources it), then none. Before, all three read as if a RHEL memcached.service read the file here.
+ */
+(usable && existsSync(INIT_SCRIPT) ? describe : describe.skip)('/etc/sysconfig/memcached on a host systemd does not run', () => {
+  const rhelScript = join(ROOT, 'test', 'fixtures', 'real', 'sysv', '096-volanja-study-isucon3-yosen-memcached');
+  function onHost(script: 'debian' | 'rhel' | 'none', ...args: string[]) {
+    const init = script === 'debian' ? '' : script === 'rhel' ? `cp ${rhelScript} "$etc/init.d/memcached";` : 'rm -f "$etc/init.d/memcached";';
+    const setup =
+      `set -e; mount -t tmpfs tmpfs /run/systemd; root=$(mktemp -d); mount -t tmpfs tmpfs "$root"; etc="$root/etc"; cp -a /etc "$etc"; ` +
+      `mkdir -p "$etc/sysconfig"; printf 'PORT="11211"\\nUSER="memcache"\\nMAXCONN="1024"\\nCACHESIZE="64"\\nOPTIONS="-l 0.0.0.0"\\n' > "$etc/sysconfig/memcached"; ` +
+      `${init} mount --bind "$etc" /etc; set +e; "$@"; echo "--- rc $?"`;
+    const r = spawnSync('unshare', ['-m', '--propagation', 'private', '--', 'sh', '-c', setup, 'sh', process.execPath, BIN, ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1', MCHARD_CODE_CACHE: 'off' },
+      cwd: '/',
+      timeout: 60_000,
+    });
+    const at = r.stdout.lastIndexOf('--- rc ');
+    if (at < 0) throw new Error(`no result: ${r.stderr}`);
+    return r.stdout.slice(0, at);
+  }
+  const findings = (script: 'debian' | 'rhel' | 'none') =>
+    (JSON.parse(onHost(script, 'lint', '--format', 'json', '/etc/sysconfig/memcached')).files[0].findings as { ruleId: string; message: string }[]);
+
+  it("Debian's init script never names it: MC911 says memcached does not get the file's options here; inspect's service line says why", () => {
+    const f = findings('debian');
+    expect(f.find((x) => x.ruleId === 'MC911')?.message).toMatch(/^this host is not run by systemd, and its init script \/etc\/init\.d\/memcached never names \/etc\/sysconfig\/memcached/);
+    // The file's own options are still checked: what memcached does whenever it is started from it.
+    expect(f.map((x) => x.ruleId)).toContain('MC101');
+    expect(onHost('debian', 'inspect', '/etc/sysconfig/memcached')).toMatch(/^ {2}service {3}does not read it on this host: this host is not run by systemd/m);
+  }, 90_000);
+
+  it("RHEL's script shape sources it: nothing to say; no init script: whatever starts memcached decides", () => {
+    expect(findings('rhel').map((x) => x.ruleId)).not.toContain('MC911');
+    expect(findings('none').find((x) => x.ruleId === 'MC911')?.message).toMatch(/has no \/etc\/init\.d\/memcached: nothing here starts memcached as a service from this file/);
   }, 90_000);
 });

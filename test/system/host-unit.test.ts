@@ -174,6 +174,28 @@ describe('hostUnitReading', () => {
     writeFileSync(join(sysv, 'init.d', 'memcached'), '#!/bin/sh\nexec /usr/bin/memcached -u memcache\n');
     expect(notBooted('/etc/memcached.conf')).toBeNull();
   });
+
+  it("a host systemd does not run: /etc/sysconfig/memcached is read only by an init script that sources it (real scripts: RHEL's, Debian's)", () => {
+    const sysv = join(root, 'sysv-etc');
+    const notBooted = () => hostUnitReading('/etc/sysconfig/memcached', [etc, lib], () => false, sysv);
+    // No init script: whatever starts memcached here decides (a container's command; a daemontools run script may source it).
+    expect(notBooted()).toMatchObject({ reads: null, path: join(sysv, 'init.d', 'memcached'), why: expect.stringContaining('whatever starts memcached on this host') });
+    mkdirSync(join(sysv, 'init.d'), { recursive: true });
+    const script = (text: string) => writeFileSync(join(sysv, 'init.d', 'memcached'), text);
+    // RHEL's SysV script shape (isucon3's copy of it): `. /etc/sysconfig/memcached`: it reads the file, as the package says.
+    script(real('sysv/096-volanja-study-isucon3-yosen-memcached'));
+    expect(notBooted()).toBeNull();
+    // A Debian-style script (LEMPer's, one memcached per /etc/memcached_NAME.conf) never names it.
+    script(real('sysv/095-joglomedia-LEMPer-memcached'));
+    expect(notBooted()).toMatchObject({ reads: false, path: join(sysv, 'init.d', 'memcached'), why: expect.stringContaining('never names /etc/sysconfig/memcached') });
+    if (existsSync('/etc/init.d/memcached')) {
+      // This machine's own (Debian's package).
+      script(readFileSync('/etc/init.d/memcached', 'utf8'));
+      expect(notBooted()).toMatchObject({ reads: false });
+    }
+    // On a host systemd runs, the unit decides (above), whatever the init scripts say.
+    expect(hostUnitReading('/etc/sysconfig/memcached', [etc, lib], booted, sysv)).toBeNull();
+  });
 });
 
 describe('packagedOptionFile: its shortcut for names that cannot lead into /etc', () => {
