@@ -10,7 +10,8 @@ import { SourceText, type ArgToken, type Span } from '../source.js';
 import type { Dialect, LaunchFailure, Note, ParsedConfig } from './types.js';
 import { parseShellCommand, type ShellWord, type SourcedChar } from './shell.js';
 import { withHostUnit } from './host-unit.js';
-import { debianLines, forEachLine, PERL_SPACE, readLine, type DebianLine } from './debian-lines.js';
+import { debianLines, firstWordAndRest, forEachLine, PERL_SPACE, readLine, type DebianLine } from './debian-lines.js';
+import { shorten } from '../report/visible.js';
 
 export type { DebianLine } from './debian-lines.js';
 
@@ -106,8 +107,16 @@ export function parseDebian(source: SourceText): DebianConfig {
   const parts: string[] = [];
   // Notes on shell metacharacters come after every line's own notes, as the wrapper's two passes go.
   const shellNotes: DebianNote[] = [];
+  // The first line Debian's SysV start script refuses: start-memcached calls the handler of a line's first
+  // word as a directive and knows only "logfile"; any other word, or a line with no word before a space
+  // (a "stray" one the wrapper passes on), stops it before memcached runs ("Can't use an undefined value as
+  // a subroutine reference"). systemd's wrapper ignores such a line (or passes the stray word to memcached).
+  let sysvStops: { start: number; word: string; stray: boolean } | null = null;
   forEachLine(source.text, (start, text) => {
     const v = readLine(start, text, notes);
+    if (sysvStops === null && ((v.kind === 'ignored' && v.str !== '' && firstWordAndRest(v.str)?.[1] !== 'logfile') || v.kind === 'stray')) {
+      sysvStops = { start: start + (v.ranges[0] ?? 0), word: v.kind === 'stray' ? v.str : firstWordAndRest(v.str)?.[1] ?? v.str, stray: v.kind === 'stray' };
+    }
     if (v.kind !== 'option' && v.kind !== 'stray') return;
     if (parts.length > 0) {
       parts.push(' ');
@@ -183,6 +192,16 @@ export function parseDebian(source: SourceText): DebianConfig {
     }
   }
 
+  const stops = sysvStops as { start: number; word: string; stray: boolean } | null;
+  if (stops && !startupUnknown && !launchFailure) {
+    const line = source.position(stops.start).line;
+    startupUnknown = {
+      reason:
+        `on a host without systemd, Debian's init script starts memcached through start-memcached, which stops at line ${line} ("${shorten(stops.word, 40, 20)}": ` +
+        `it knows no directive but "logfile") before memcached runs; systemd's wrapper ${stops.stray ? 'passes the word on to memcached' : 'ignores the line'}`,
+      decide: "whether systemd (the wrapper) or Debian's SysV init script (start-memcached) starts memcached on the host, or the line removed",
+    };
+  }
   return debianConfig(source, { argv, argvExact, launchFailure, notes, shellEvaluated, ...(startupUnknown ? { startupUnknown } : {}) });
 }
 
