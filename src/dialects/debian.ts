@@ -7,7 +7,7 @@
  * lines are joined into the command line. `-u root` is appended only when nothing was kept.
  */
 import { SourceText, type ArgToken, type Span } from '../source.js';
-import type { Dialect, LaunchFailure, Note, ParsedConfig } from './types.js';
+import type { Dialect, HostUnitReading, LaunchFailure, Note, ParsedConfig } from './types.js';
 import { parseShellCommand, type ShellWord, type SourcedChar } from './shell.js';
 import { withHostUnit } from './host-unit.js';
 import { debianLines, firstWordAndRest, forEachLine, PERL_SPACE, readLine, type DebianLine } from './debian-lines.js';
@@ -107,16 +107,10 @@ export function parseDebian(source: SourceText): DebianConfig {
   const parts: string[] = [];
   // Notes on shell metacharacters come after every line's own notes, as the wrapper's two passes go.
   const shellNotes: DebianNote[] = [];
-  // The first line Debian's SysV start script refuses: start-memcached calls the handler of a line's first
-  // word as a directive and knows only "logfile"; any other word, or a line with no word before a space
-  // (a "stray" one the wrapper passes on), stops it before memcached runs ("Can't use an undefined value as
-  // a subroutine reference"). systemd's wrapper ignores such a line (or passes the stray word to memcached).
-  let sysvStops: { start: number; word: string; stray: boolean } | null = null;
+  let sysvStops: SysvStop | null = null;
   forEachLine(source.text, (start, text) => {
     const v = readLine(start, text, notes);
-    if (sysvStops === null && ((v.kind === 'ignored' && v.str !== '' && firstWordAndRest(v.str)?.[1] !== 'logfile') || v.kind === 'stray')) {
-      sysvStops = { start: start + (v.ranges[0] ?? 0), word: v.kind === 'stray' ? v.str : firstWordAndRest(v.str)?.[1] ?? v.str, stray: v.kind === 'stray' };
-    }
+    sysvStops ??= sysvStopAt(start, v);
     if (v.kind !== 'option' && v.kind !== 'stray') return;
     if (parts.length > 0) {
       parts.push(' ');
@@ -192,17 +186,65 @@ export function parseDebian(source: SourceText): DebianConfig {
     }
   }
 
-  const stops = sysvStops as { start: number; word: string; stray: boolean } | null;
+  const stops = sysvStops as SysvStop | null;
   if (stops && !startupUnknown && !launchFailure) {
-    const line = source.position(stops.start).line;
     startupUnknown = {
-      reason:
-        `on a host without systemd, Debian's init script starts memcached through start-memcached, which stops at line ${line} ("${shorten(stops.word, 40, 20)}": ` +
-        `it knows no directive but "logfile") before memcached runs; systemd's wrapper ${stops.stray ? 'passes the word on to memcached' : 'ignores the line'}`,
-      decide: "whether systemd (the wrapper) or Debian's SysV init script (start-memcached) starts memcached on the host, or the line removed",
+      reason: `on a host without systemd, Debian's init script starts memcached through ${sysvStopText(source, stops)}; systemd's wrapper ${stops.stray ? 'passes the word on to memcached' : 'ignores the line'}`,
+      decide: SYSV_DECIDES,
     };
   }
   return debianConfig(source, { argv, argvExact, launchFailure, notes, shellEvaluated, ...(startupUnknown ? { startupUnknown } : {}) });
+}
+
+/**
+ * The first line Debian's SysV start script refuses. On a host without systemd, Debian's init script starts
+ * memcached through start-memcached, which reads the file as the wrapper does but calls a line's first word
+ * as a directive and knows only "logfile": any other word, or a line with no space (a "stray" word the
+ * wrapper passes on to memcached), stops it before memcached runs (Perl: "Can't use an undefined value as a
+ * subroutine reference", exit 255). systemd's wrapper ignores such a line.
+ */
+interface SysvStop {
+  start: number;
+  word: string;
+  stray: boolean;
+}
+const SYSV_DECIDES = "whether systemd (the wrapper) or Debian's SysV init script (start-memcached) starts memcached on the host, or the line removed";
+
+function sysvStopAt(start: number, v: { kind: DebianLine['kind']; str: string; ranges: number[] }): SysvStop | null {
+  if (v.kind === 'stray') return { start: start + (v.ranges[0] ?? 0), word: v.str, stray: true };
+  if (v.kind !== 'ignored' || v.str === '') return null;
+  const word = firstWordAndRest(v.str)?.[1] ?? v.str;
+  return word === 'logfile' ? null : { start: start + (v.ranges[0] ?? 0), word, stray: false };
+}
+
+function sysvStopText(source: SourceText, stop: SysvStop): string {
+  return `start-memcached, which stops at line ${source.position(stop.start).line} ("${shorten(stop.word, 40, 20)}": it knows no directive but "logfile") before memcached runs`;
+}
+
+/**
+ * A host file read with what reads it there (src/system/host-unit.ts): Debian's wrapper, which systemd runs,
+ * ignores a line start-memcached stops at, and this host's SysV script runs start-memcached, which stops
+ * there: either way the start-up is no longer the host's to decide.
+ */
+function withReader(config: DebianConfig, host: HostUnitReading | null | undefined): DebianConfig {
+  if (!host?.reader || host.reads !== true || !config.startupUnknown?.reason.includes('start-memcached')) return config;
+  let stop: SysvStop | null = null;
+  forEachLine(config.source.text, (start, text) => {
+    stop ??= sysvStopAt(start, readLine(start, text, null));
+  });
+  const found = stop as SysvStop | null;
+  if (!found) return config;
+  const wrapped = Object.create(config) as DebianConfig;
+  if (host.reader === 'wrapper') {
+    Object.defineProperty(wrapped, 'startupUnknown', { value: undefined, enumerable: true });
+    return wrapped;
+  }
+  const span = { start: found.start, end: found.start + found.word.length };
+  Object.defineProperties(wrapped, {
+    startupUnknown: { value: undefined, enumerable: true },
+    launchFailure: { value: { exitCode: 255, reason: `this host's init script (${host.path}) starts memcached through ${sysvStopText(config.source, found)}: Perl exits 255 ("Can't use an undefined value as a subroutine reference")`, span } satisfies LaunchFailure, enumerable: true },
+  });
+  return wrapped;
 }
 
 /**
@@ -321,7 +363,7 @@ export const debianDialect: Dialect = {
   title: 'Debian /etc/memcached.conf',
   defaultUser: 'memcache',
   commentChars: '#',
-  parse: (source, context) => withHostUnit(parseDebian(source), context?.hostUnit),
+  parse: (source, context) => withHostUnit(withReader(parseDebian(source), context?.hostUnit), context?.hostUnit),
   /** A missing option goes on its own line after the last line the wrapper keeps. */
   insertionPoint(config) {
     const text = config.source.text;

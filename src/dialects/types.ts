@@ -48,6 +48,8 @@ export interface HostUnitReading {
   readonly path: string;
   readonly reads: boolean | null;
   readonly why: string;
+  /** With `reads: true` for a Debian file: the program that reads it there (systemd's wrapper, or start-memcached, which the SysV script runs). */
+  readonly reader?: 'wrapper' | 'start-memcached';
 }
 
 /** A drop-in of a unit: where, whether mchard could read it, and the `Section.Key`s it sets (values never kept). */

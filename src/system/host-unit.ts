@@ -144,7 +144,10 @@ function sysvInstances(etc: string): HostUnitReading | null {
   } catch {
     return null;
   }
-  if (names.length === 0) return null;
+  if (names.length === 0) {
+    // Debian's script with no instance file: it starts memcached from /etc/memcached.conf through start-memcached.
+    return { unit: 'memcached (SysV init script)', path: script, reads: true, why: `on this host (not run by systemd) Debian's init script ${script} starts memcached from this file through start-memcached`, reader: 'start-memcached' };
+  }
   // bash sorts a glob by the locale's collation: for such names the byte order, unless they differ only in case or punctuation.
   names.sort();
   const files = names.map((n) => join(etc, n));
@@ -255,7 +258,7 @@ function judgeUnit(kind: 'debian' | 'instance' | 'sysconfig', file: string, unit
       // A template's instance name (%i, and %I unescaped: the same for a name without escapes).
       if (instance !== undefined && !instance.includes('\\')) arg = arg.replace(/%[iI]/g, instance);
       if (/[%$\\]/.test(arg)) return { unit, path: at, reads: null, why: `${loads} runs Debian's wrapper with ${arg}, which systemd expands: whether that is this file is that unit's to say; ${lintIt}` };
-      if (arg === file) return { unit, path: at, reads: true, why: `${loads} runs Debian's wrapper with this file` };
+      if (arg === file) return { unit, path: at, reads: true, why: `${loads} runs Debian's wrapper with this file`, reader: 'wrapper' };
       return { unit, path: at, reads: false, why: `${loads} runs Debian's wrapper with ${arg}, not this file: memcached does not get this file's options; lint ${arg}` };
     }
     if (name === 'memcached') return { unit, path: at, reads: false, why: `${loads} runs memcached itself, not Debian's wrapper with this file: memcached does not get this file's options; ${lintIt}` };

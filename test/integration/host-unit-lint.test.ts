@@ -168,6 +168,70 @@ const sysvUsable = usable && existsSync('/usr/bin/ss') && existsSync('/usr/sbin/
 });
 
 /**
+ * /etc/memcached.conf with a line start-memcached stops at ("pidfile ..."): in a repository whether memcached
+ * starts depends on the host (test/integration/start-memcached.test.ts); on the host itself the host says.
+ * Without systemd, Debian's real SysV script is started in namespaces of the test's own (as above): no
+ * memcached runs, and mchard says it exits 255 there. Under systemd (the wrapper ignores the line) it starts.
+ */
+(sysvUsable ? describe : describe.skip)('/etc/memcached.conf with a line start-memcached stops at, on the host', () => {
+  const STOPS = "printf -- '-p 11302\\n-l 127.0.0.1\\n-u memcache\\n-U 0\\npidfile /run/memcached/x.pid\\n' > /etc/memcached.conf";
+  it("a host systemd does not run: the real script starts no memcached, and mchard says it exits 255 at that line", () => {
+    const priv = mkdtempSync(join(tmpdir(), 'mchard-sysv-'));
+    try {
+      const script = [
+        'set -e',
+        'ip link set lo up',
+        `cp -a /etc ${priv}/etc`,
+        `mount --bind ${priv}/etc /etc`,
+        'mount -t tmpfs tmpfs /run',
+        STOPS,
+        `${INIT_SCRIPT} start >/dev/null 2>&1 || true`,
+        'sleep 1',
+        'echo "--- listening"; ss -Htln | awk \'{print $4}\' | sort',
+        'echo "--- inspect"; "$@" inspect --format json /etc/memcached.conf || true',
+      ].join('\n');
+      const r = spawnSync('unshare', ['-m', '-n', '-p', '-f', '--mount-proc', '--propagation', 'private', '--', 'sh', '-c', script, 'sh', process.execPath, BIN], {
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1', MCHARD_CODE_CACHE: 'off' },
+        cwd: '/',
+        timeout: 60_000,
+      });
+      const listening = r.stdout.split('--- listening\n')[1]?.split('--- inspect\n')[0].trim();
+      expect({ listening, err: r.stderr }).toEqual({ listening: '', err: '' });
+      const inspect = JSON.parse(r.stdout.split('--- inspect\n')[1]) as { startup: { ok: boolean | null; exitCode?: number; reason: string } };
+      expect(inspect.startup).toMatchObject({ ok: false, exitCode: 255 });
+      expect(inspect.startup.reason).toMatch(/this host's init script \(\/etc\/init\.d\/memcached\) starts memcached through start-memcached, which stops at line 5 \("pidfile"/);
+    } finally {
+      rmSync(priv, { recursive: true, force: true });
+    }
+  }, 90_000);
+
+  it("a host systemd runs, with the package's unit: the wrapper ignores the line, so memcached starts", () => {
+    const priv = mkdtempSync(join(tmpdir(), 'mchard-sysv-'));
+    try {
+      const script = [
+        'set -e',
+        `cp -a /etc ${priv}/etc`,
+        `mount --bind ${priv}/etc /etc`,
+        'mount -t tmpfs tmpfs /run/systemd',
+        'mkdir /run/systemd/system',
+        STOPS,
+        '"$@" inspect --format json /etc/memcached.conf || true',
+      ].join('\n');
+      const r = spawnSync('unshare', ['-m', '--propagation', 'private', '--', 'sh', '-c', script, 'sh', process.execPath, BIN], {
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1', MCHARD_CODE_CACHE: 'off' },
+        cwd: '/',
+        timeout: 60_000,
+      });
+      expect((JSON.parse(r.stdout) as { startup: { ok: boolean | null } }).startup.ok).toBe(true);
+    } finally {
+      rmSync(priv, { recursive: true, force: true });
+    }
+  }, 90_000);
+});
+
+/**
  * /etc/sysconfig/memcached on a host systemd does not run: only an init script that sources it reads it.
  * In a mount namespace of the test's own, a copy of this machine's /etc on a tmpfs is bound over /etc
  * (the machine's own /etc is never written), with the file and an /etc/init.d/memcached: Debian's real

@@ -47,7 +47,8 @@ const read = (file: string) => {
 describe('hostUnitReading', () => {
   it('only for the packaged paths, and only on a host systemd runs', () => {
     unit(real('systemd/219-dangerousvasil-cobraK8sInfo-memcached.service'));
-    expect(hostUnitReading('/etc/memcached.conf', [etc, lib], () => false)).toBeNull();
+    // Not booted: the units say nothing (an /etc with no init script for memcached, so nothing else does either).
+    expect(hostUnitReading('/etc/memcached.conf', [etc, lib], () => false, join(root, 'no-etc'))).toBeNull();
     expect(read('/srv/repo/memcached.conf')).toBeNull();
     expect(read('/etc/sysconfig/memcached.rpmnew')).toBeNull();
     expect(packagedOptionFile('/etc/../etc/memcached.conf')).toBe('/etc/memcached.conf');
@@ -164,7 +165,8 @@ describe('hostUnitReading', () => {
     mkdirSync(join(sysv, 'init.d'), { recursive: true });
     writeFileSync(join(sysv, 'init.d', 'memcached'), readFileSync('/etc/init.d/memcached'));
     const notBooted = (file: string) => hostUnitReading(file, [etc, lib], () => false, sysv);
-    expect(notBooted('/etc/memcached.conf')).toBeNull();
+    // No instance file: the script reads /etc/memcached.conf, through start-memcached.
+    expect(notBooted('/etc/memcached.conf')).toMatchObject({ reads: true, reader: 'start-memcached', path: join(sysv, 'init.d', 'memcached') });
     writeFileSync(join(sysv, 'memcached_b.conf'), '-p 11311\n');
     writeFileSync(join(sysv, 'memcached_a.conf'), '-p 11312\n');
     expect(notBooted('/etc/memcached.conf')).toMatchObject({ reads: false, path: join(sysv, 'memcached_a.conf'), why: expect.stringContaining(`(here ${join(sysv, 'memcached_a.conf')}, ${join(sysv, 'memcached_b.conf')})`) });
