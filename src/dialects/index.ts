@@ -7,7 +7,8 @@ import type { SourceText } from '../source.js';
 import type { Dialect, DialectName, ParseContext, ParsedConfig } from './types.js';
 import { debianDialect } from './debian.js';
 import { sysconfigDialect } from './sysconfig.js';
-import { detectTemplate, parseTemplate } from './template.js';
+import { detectTemplate } from './template.js';
+import { parseTemplate } from './template-parse.js';
 
 const LOADERS: Record<DialectName, () => Promise<Dialect>> = {
   debian: async () => debianDialect,
