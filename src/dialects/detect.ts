@@ -327,6 +327,14 @@ interface NameRule {
  * each build (Travis's memcached package, GitLab's or Drone's service containers), with command lines of
  * the CI's own.
  */
+/**
+ * A Podman Quadlet file (`NAME.container`, `NAME.kube`): podman's systemd generator (podman-systemd.unit(5))
+ * makes NAME.service from it, whose ExecStart= is a `podman run` (or `podman kube play`) of the image the
+ * file names, with its Exec= words as the container's command; the image decides the rest.
+ */
+const quadlet = (section?: string) =>
+  `a Podman Quadlet file${section ? ` ([${section}] section)` : ''}: podman's systemd generator makes a service from it whose ExecStart= runs the container with podman, so the image and the file's Exec= words decide memcached's options, which mchard does not read (systemctl cat NAME shows the generated unit)`;
+
 const CI_PIPELINE = "a CI pipeline definition: the CI starts the memcached it lists with a command line of its own, which this file does not show";
 
 /**
@@ -358,6 +366,7 @@ const STRONG_NAMES: readonly NameRule[] = [
   { may: (b) => b.endsWith('.rb'), re: /\.rb$/, dialect: null, looksLike: 'a Ruby file (a Chef recipe or attributes)' },
   { may: (b) => b === 'Vagrantfile', re: /^Vagrantfile$/, dialect: null, looksLike: 'a Vagrantfile' },
   { may: (b) => b.endsWith('.sh') || b.endsWith('.bash'), re: /\.(sh|bash)$/, dialect: null, looksLike: 'a shell script' },
+  { may: (b) => b.endsWith('.container') || b.endsWith('.kube'), re: /^[^/]+\.(container|kube)$/, dialect: null, looksLike: quadlet() },
   { may: (b) => b.endsWith('.nix'), re: /\.nix$/, dialect: null, looksLike: "a Nix expression (NixOS makes memcached's systemd unit from it: lint that unit, as systemctl cat memcached shows it)" },
   { may: (b) => b.endsWith('.plist'), re: /\.plist$/, dialect: null, looksLike: 'a launchd property list (macOS)' },
   { may: (b) => b.endsWith('.sls'), re: /\.sls$/, dialect: null, looksLike: 'a Salt state or pillar file (Salt applies it; lint the file it installs)' },
@@ -465,6 +474,8 @@ interface Features {
   systemdSection: string | null;
   supervisorSection: boolean;
   otherSection: string | null;
+  /** A Podman Quadlet section that runs a workload (`[Container]`, `[Kube]`, `[Pod]`). */
+  quadletSection: string | null;
   debianHeader: boolean;
   other: number;
   /** A monit `check process|host|... NAME` statement. */
@@ -529,7 +540,7 @@ function scan(text: string): Features {
     assignments: 0, options: 0, names: new Set(), commented: new Set(), shell: 0, upstart: 0, upstartStrong: false, beginInitInfo: false,
     caseOnFirstArgument: false, startBranch: false, rcSubr: false, docker: 0, apiVersion: false, kind: false, kinds: [], services: false,
     playbook: false, dashName: false, ansibleModule: false, imageKey: false, repository: false, bitnamiRepository: false, replicaCount: false,
-    program: null, systemdSection: null, supervisorSection: false, otherSection: null, debianHeader: false,
+    program: null, systemdSection: null, supervisorSection: false, otherSection: null, quadletSection: null, debianHeader: false,
     other: 0, monit: false, collectd: false, yamlKey: false,
   };
   // One line at a time, not text.split('\n'): a big file would hold a million strings at once.
@@ -574,6 +585,7 @@ function scan(text: string): Features {
       if (name.startsWith('program:')) f.program ??= name.slice('program:'.length);
       else if (name === 'Service' || name === 'Unit' || name === 'Install') f.systemdSection ??= name;
       else if (SUPERVISOR_SECTION.test(name)) f.supervisorSection = true;
+      else if (name === 'Container' || name === 'Kube' || name === 'Pod') f.quadletSection ??= name;
       else f.otherSection ??= name;
       continue;
     }
@@ -793,7 +805,10 @@ function sniff(full: string): Sniffed {
   if (f.playbook || (f.dashName && f.ansibleModule)) return sig(null, 'an Ansible playbook or task file');
   if ((f.imageKey && f.repository) || f.replicaCount) return sig(null, 'a Helm values file');
 
-  // INI-style files of service managers.
+  // INI-style files of service managers. A Podman Quadlet file has systemd's [Unit], [Service] and
+  // [Install] too, but no ExecStart=: podman's generator writes it, for the container its own section
+  // describes.
+  if (f.quadletSection !== null) return sig(null, quadlet(printable(f.quadletSection)));
   if (f.program !== null) return sig('supervisord', `a [program:${printable(f.program.slice(0, 40))}] section`);
   if (f.systemdSection !== null) return sig('systemd', `a [${f.systemdSection}] section`);
   if (f.supervisorSection) return sig('supervisord', "supervisord's own sections");

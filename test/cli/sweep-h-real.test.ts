@@ -1,0 +1,59 @@
+/**
+ * Real files (test/fixtures/real 1350 and later, provenance in its MANIFEST.tsv) of formats a new user
+ * brings that mchard judged confidently wrong: each placed at its repository path.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { run, TempDir } from './helpers.js';
+import { ROOT } from '../helpers/paths.js';
+
+const real = (rel: string) => readFileSync(join(ROOT, 'test', 'fixtures', 'real', rel));
+let tmp: TempDir;
+beforeEach(() => {
+  tmp = new TempDir('mchard-sweep-h-');
+});
+afterEach(() => tmp.cleanup());
+
+type FileJson = { dialect: string | null; refused?: { looksLike: string | null; reason: string; message: string }; findings: { ruleId: string; line: number; message: string; severity: string }[] };
+const lintJson = async (f: string, extra: string[] = []) => {
+  const r = await run(['lint', '--format', 'json', ...extra, f]);
+  return { ...r, file: JSON.parse(r.out).files[0] as FileJson };
+};
+
+describe("a Podman Quadlet file is podman's generator's, not a systemd service unit (fixture 1350: podman's other-sections.container)", () => {
+  const quadlet = () => real('other/1350-containers-podman-other-sections.container');
+
+  it.each([
+    ['test/e2e/quadlet/other-sections.container', 'name'],
+    // The same bytes under a name that says nothing (a copy kept as memcached-quadlet.conf): its [Container] section tells.
+    ['deploy/memcached-quadlet.conf', 'content'],
+  ])('%s is refused in one line as a Quadlet file, with no finding', async (at, reason) => {
+    // Before: "read by systemd, as a service unit (content: a [Unit] section)" and an MC914 error: "the unit
+    // has no ExecStart=, so systemd refuses to load it"; podman's generator writes that ExecStart= itself.
+    const f = tmp.write(at, quadlet());
+    const { code, file, err } = await lintJson(f);
+    expect(code).toBe(2);
+    expect(file.dialect).toBeNull();
+    expect(file.findings).toEqual([]);
+    expect(file.refused).toMatchObject({ reason });
+    expect(file.refused!.looksLike).toMatch(/^a Podman Quadlet file.*: podman's systemd generator makes a service from it whose ExecStart= runs the container with podman/);
+    expect(err.trim().split('\n')).toHaveLength(1);
+    const i = await run(['inspect', f]);
+    expect(i.code).toBe(2);
+    expect(i.out).not.toContain('systemd refuses');
+  });
+
+  it('fix --yes writes nothing', async () => {
+    const f = tmp.write('test/e2e/quadlet/other-sections.container', quadlet());
+    const before = readFileSync(f);
+    const r = await run(['fix', '--yes', '--no-host-checks', '--no-restart', '--no-backup', f]);
+    expect(r.code).toBe(2);
+    expect(readFileSync(f).equals(before)).toBe(true);
+  });
+
+  it('a systemd unit is still a systemd unit (its [Service] section holds the ExecStart=)', async () => {
+    const f = tmp.write('memcached.service', '[Unit]\nDescription=memcached\n\n[Service]\nExecStart=/usr/bin/memcached -l 127.0.0.1 -U 0 -u memcache\n');
+    const { file } = await lintJson(f);
+    expect(file.dialect).toBe('systemd');
+  });
+});
