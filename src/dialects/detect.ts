@@ -979,6 +979,20 @@ function otherSysconfig(t: Target, s: Sniffed, because: string): DialectRefusal 
   return refusal(t, `another distribution's /etc/sysconfig/memcached (${names}: none of PORT, USER, MAXCONN, CACHESIZE, OPTIONS, which RHEL's memcached.service reads)`, 'content', because, ['sysconfig']);
 }
 
+/**
+ * OpenRC's global /etc/rc.conf (Gentoo, Alpine and the other OpenRC systems) is no FreeBSD rc.conf: openrc-run
+ * sources it before each service's /etc/conf.d file, and OpenRC's memcached scripts read no memcached_flags=.
+ * Told by the settings only OpenRC documents there (`rc_parallel`, `rc_tty_number`, `rc_cgroup_mode`...,
+ * commented out or not) when the file sets none of the FreeBSD port's variables.
+ */
+const OPENRC_RC_CONF = /^[ \t]*#?[ \t]*(export[ \t]+)?rc_(parallel|interactive|depend_strict|hotplug|logger|tty_number|cgroup_mode|controller_cgroups|autostart_user|crashed_st(op|art)|send_sig(hup|kill)|timeout_stopsec|nostop)[ \t]*=/m;
+
+function otherRcConf(t: Target, text: string, s: Sniffed, because: string): DialectRefusal | null {
+  if (t.base.startsWith('memcached') || RCCONF_VARS.some((n) => s.names.has(n))) return null;
+  if (!OPENRC_RC_CONF.test(text.length > SNIFF_LIMIT ? text.slice(0, SNIFF_LIMIT) : text)) return null;
+  return refusal(t, "OpenRC's global /etc/rc.conf (Gentoo, Alpine and other OpenRC systems): openrc-run reads it before each service's /etc/conf.d file, and OpenRC's memcached scripts take their settings from /etc/conf.d/memcached, which mchard reads, not from a memcached_flags= here", 'content', because);
+}
+
 /** Files beside the one detected that say what it is (read by the caller; detection does no I/O). */
 export interface Companions {
   /** The text of the `Chart.yaml` in the same folder, for a `values*.yaml` file. */
@@ -1060,6 +1074,10 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
         const other = otherSysconfig(t, s, because);
         if (other) return other;
       }
+      if (rule.dialect === 'rcconf') {
+        const other = otherRcConf(t, text, s, because);
+        if (other) return other;
+      }
       // In a repository, a file unmistakably of another format is not what the path suggests.
       if (!t.system && s.signature && s.signature.family !== rule.dialect && !s.signature.assignments) {
         return refusal(t, s.signature.what, 'content', because, [rule.dialect], `its ${clause(because)} says ${READ_BY[rule.dialect]} reads it, but it looks like ${s.signature.what}`);
@@ -1085,6 +1103,10 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
       }
       if (rule.dialect === 'sysconfig') {
         const other = otherSysconfig(t, s, because);
+        if (other) return other;
+      }
+      if (rule.dialect === 'rcconf') {
+        const other = otherRcConf(t, text, s, because);
         if (other) return other;
       }
       if (s.signature && s.signature.family !== rule.dialect && !(s.signature.assignments && rule.dialect === 'sysconfig')) {

@@ -57,3 +57,35 @@ describe("a Podman Quadlet file is podman's generator's, not a systemd service u
     expect(file.dialect).toBe('systemd');
   });
 });
+
+describe("OpenRC's global /etc/rc.conf is not FreeBSD's (fixture 1351: OpenRC's own etc/rc.conf, as Gentoo and Alpine install it)", () => {
+  const rcConf = () => real('rcconf/1351-OpenRC-openrc-rc.conf');
+
+  it.each([['etc/rc.conf'], ['rc.conf']])('%s is refused as OpenRC\'s, with no finding', async (at) => {
+    // Before: "read by FreeBSD's rc.d/memcached script (path etc/rc.conf)" for certain, MC101 and MC601
+    // errors for a file that says nothing about memcached, and fix appended memcached_flags="-l 127.0.0.1 -U 0",
+    // which no OpenRC memcached script reads.
+    const f = tmp.write(at, rcConf());
+    const { code, file, err } = await lintJson(f);
+    expect(code).toBe(2);
+    expect(file.dialect).toBeNull();
+    expect(file.findings).toEqual([]);
+    expect(file.refused).toMatchObject({ reason: 'content' });
+    expect(file.refused!.looksLike).toMatch(/^OpenRC's global \/etc\/rc\.conf \(Gentoo, Alpine and other OpenRC systems\): openrc-run reads it before each service's \/etc\/conf\.d file/);
+    expect(err.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('fix --yes appends nothing to it', async () => {
+    const f = tmp.write('etc/rc.conf', rcConf());
+    const before = readFileSync(f);
+    const r = await run(['fix', '--yes', '--no-host-checks', '--no-restart', '--no-backup', f]);
+    expect(r.code).toBe(2);
+    expect(readFileSync(f).equals(before)).toBe(true);
+  });
+
+  it('a FreeBSD rc.conf that sets the port\'s variables is still read as FreeBSD\'s, OpenRC comments or not', async () => {
+    const text = `${rcConf().toString('utf8')}memcached_enable="YES"\nmemcached_flags="-l 127.0.0.1 -U 0"\n`;
+    const { file } = await lintJson(tmp.write('etc/rc.conf', text));
+    expect(file.dialect).toBe('rcconf');
+  });
+});
