@@ -989,6 +989,14 @@ const OPENRC_RC_CONF = /^[ \t]*#?[ \t]*(export[ \t]+)?rc_(parallel|interactive|d
 
 function otherRcConf(t: Target, text: string, s: Sniffed, because: string): DialectRefusal | null {
   if (t.base.startsWith('memcached') || RCCONF_VARS.some((n) => s.names.has(n))) return null;
+  // Void's runit and Arch's former initscripts read an /etc/rc.conf of their own: HOSTNAME=, KEYMAP=,
+  // TIMEZONE=, DAEMONS=(...), in capitals, where FreeBSD's variables are in lower case (sshd_enable=).
+  const names = s.names.size > 0 ? [...s.names] : [...s.commented];
+  const capitals = names.filter((n) => /^[A-Z][A-Z0-9_]*$/.test(n)).length;
+  if (capitals > 0 && capitals * 2 > names.length && !names.some((n) => n.endsWith('_enable'))) {
+    const shown = names.filter((n) => /^[A-Z][A-Z0-9_]*$/.test(n)).slice(0, 4).map((n) => `${n}=`).join(', ');
+    return refusal(t, `a Linux system's /etc/rc.conf (${shown}: settings in capitals, as Void's runit and Arch's former initscripts read them), not FreeBSD's, whose variables are in lower case; it sets no memcached variable`, 'content', because);
+  }
   if (!OPENRC_RC_CONF.test(text.length > SNIFF_LIMIT ? text.slice(0, SNIFF_LIMIT) : text)) return null;
   return refusal(t, "OpenRC's global /etc/rc.conf (Gentoo, Alpine and other OpenRC systems): openrc-run reads it before each service's /etc/conf.d file, and OpenRC's memcached scripts take their settings from /etc/conf.d/memcached, which mchard reads, not from a memcached_flags= here", 'content', because);
 }

@@ -89,3 +89,19 @@ describe("OpenRC's global /etc/rc.conf is not FreeBSD's (fixture 1351: OpenRC's 
     expect(file.dialect).toBe('rcconf');
   });
 });
+
+describe("Void Linux's /etc/rc.conf is not FreeBSD's (fixture 1352: void-runit's stock rc.conf)", () => {
+  it('is refused, naming its capitals, with no finding; fix writes nothing', async () => {
+    // Before: read as FreeBSD's rc.conf by its path, for certain: MC101 and MC601 errors, and fix appended
+    // memcached_flags= to a file runit's stage 1 sources for the host name and the keymap.
+    const f = tmp.write('etc/rc.conf', real('rcconf/1352-void-linux-void-runit-rc.conf'));
+    const { code, file } = await lintJson(f);
+    expect(code).toBe(2);
+    expect(file.findings).toEqual([]);
+    expect(file.refused).toMatchObject({ reason: 'content' });
+    expect(file.refused!.looksLike).toMatch(/^a Linux system's \/etc\/rc\.conf \(HOSTNAME=, HARDWARECLOCK=, TIMEZONE=, KEYMAP=: settings in capitals/);
+    const before = readFileSync(f);
+    expect((await run(['fix', '--yes', '--no-host-checks', '--no-restart', '--no-backup', f])).code).toBe(2);
+    expect(readFileSync(f).equals(before)).toBe(true);
+  });
+});
