@@ -709,6 +709,25 @@ export function dockerfileRunsMemcached(text: string): boolean {
 /** A top-level `services:` whose first item (past blank and comment lines) is a list item. */
 const SERVICES_LIST = /^services:[ \t]*(#[^\n]*)?\r?\n(?:[ \t]*(#[^\n]*)?\r?\n)*[ \t]*-(?:[ \t]|\r?$)/m;
 
+/**
+ * The top-level keys of a YAML file that no Compose file has: the Compose specification's schema allows
+ * version, name, include, services, models, networks, volumes, secrets, configs and `x-` extensions at its
+ * root and nothing else (`"additionalProperties": false`), so docker compose refuses a file with any other
+ * ("Additional property pipeline is not allowed"), and so does docker stack deploy. Lando's .lando.yml
+ * (recipe:, config:, tooling:, proxy:, plugins:) and Woodpecker's pipelines (pipeline:, steps:) have a
+ * services: mapping of their own beside such keys.
+ */
+const COMPOSE_TOP_KEYS = new Set(['version', 'name', 'include', 'services', 'models', 'networks', 'volumes', 'secrets', 'configs']);
+function foreignTopKeys(text: string): string[] {
+  const found: string[] = [];
+  const top = /^([A-Za-z_][\w.-]*)[ \t]*:(?=[ \t]|\r?$)/gm;
+  for (let m = top.exec(text); m && found.length < 4; m = top.exec(text)) {
+    const k = m[1];
+    if (!COMPOSE_TOP_KEYS.has(k) && !k.startsWith('x-') && !found.includes(k)) found.push(k);
+  }
+  return found;
+}
+
 /** A Compose file's services mention memcached (an image, a command, an entrypoint). */
 function composeRunsMemcached(text: string): boolean {
   // An image named memcached (not memcached-exporter), or the memcached program in a command or entrypoint.
@@ -800,6 +819,11 @@ function sniff(full: string): Sniffed {
   if (f.services) {
     // Compose's services: is a mapping; a list there is another program's (a CI pipeline's services).
     if (SERVICES_LIST.test(text)) return sig(null, `${CI_PIPELINE} (its services: is a list; Compose's is a mapping)`);
+    const foreign = foreignTopKeys(text);
+    if (foreign.length > 0) {
+      const keys = foreign.map((k) => `${printable(k.slice(0, 40))}:`).join(', ');
+      return sig(null, `a YAML file whose services: mapping sits beside top-level keys no Compose file has (${keys}): docker compose and docker stack deploy refuse such a file, so another program reads it and decides what its services run (Lando's .lando.yml, a CI pipeline such as Woodpecker's)`);
+    }
     return composeRunsMemcached(text) ? sig('compose', 'a Compose services: mapping that runs memcached') : sig(null, 'a Compose file with no memcached service', false, 'compose');
   }
   if (f.playbook || (f.dashName && f.ansibleModule)) return sig(null, 'an Ansible playbook or task file');

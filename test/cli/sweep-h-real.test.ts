@@ -105,3 +105,32 @@ describe("Void Linux's /etc/rc.conf is not FreeBSD's (fixture 1352: void-runit's
     expect(readFileSync(f).equals(before)).toBe(true);
   });
 });
+
+describe("a YAML file whose services: sits beside keys no Compose file has is not a Compose file (fixture 1353: Lando's memcached example)", () => {
+  const lando = () => real('compose/1353-lando-memcached-.lando.yml').toString('utf8');
+  const expectRefused = async (f: string) => {
+    const { code, file, err } = await lintJson(f);
+    expect(code).toBe(2);
+    expect(file.dialect).toBeNull();
+    expect(file.findings).toEqual([]);
+    expect(file.refused!.looksLike).toMatch(/^a YAML file whose services: mapping sits beside top-level keys no Compose file has \(plugins:\): docker compose and docker stack deploy refuse such a file/);
+    expect(err.trim().split('\n')).toHaveLength(1);
+  };
+
+  it('as it is, it is refused naming the keys, not as "a Compose file with no memcached service"', async () => {
+    await expectRefused(tmp.write('examples/custom/.lando.yml', lando()));
+  });
+
+  it('with its service named memcached (as Lando users name it), it is still refused, not read as a Compose override', async () => {
+    // Before: "read by Docker Compose (docker stack deploy refuses the file (the top-level key name:...), so
+    // only docker compose runs it)" and MC910 "an override that Compose merges onto another Compose file";
+    // docker compose refuses the file ("Additional property plugins is not allowed"), and Lando runs it.
+    const text = lando().replace(/^  custom:$/m, '  memcached:');
+    expect(text).toContain('  memcached:\n    type: memcached:1.5.22');
+    const f = tmp.write('examples/custom/.lando.yml', text);
+    await expectRefused(f);
+    const before = readFileSync(f);
+    expect((await run(['fix', '--yes', '--no-host-checks', '--no-restart', '--no-backup', f])).code).toBe(2);
+    expect(readFileSync(f).equals(before)).toBe(true);
+  });
+});
