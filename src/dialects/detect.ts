@@ -367,6 +367,7 @@ const STRONG_NAMES: readonly NameRule[] = [
   { may: (b) => b === 'Vagrantfile', re: /^Vagrantfile$/, dialect: null, looksLike: 'a Vagrantfile' },
   { may: (b) => b.endsWith('.sh') || b.endsWith('.bash'), re: /\.(sh|bash)$/, dialect: null, looksLike: 'a shell script' },
   { may: (b) => b.endsWith('.container') || b.endsWith('.kube'), re: /^[^/]+\.(container|kube)$/, dialect: null, looksLike: quadlet() },
+  { may: (b) => b.endsWith('.spec'), re: /^[^/]+\.spec$/, dialect: null, looksLike: 'an RPM spec file (rpmbuild reads it to build the package; lint the files the package installs: its /etc/sysconfig/memcached and its unit)' },
   { may: (b) => b.endsWith('.nix'), re: /\.nix$/, dialect: null, looksLike: "a Nix expression (NixOS makes memcached's systemd unit from it: lint that unit, as systemctl cat memcached shows it)" },
   { may: (b) => b.endsWith('.plist'), re: /\.plist$/, dialect: null, looksLike: 'a launchd property list (macOS)' },
   { may: (b) => b.endsWith('.sls'), re: /\.sls$/, dialect: null, looksLike: 'a Salt state or pillar file (Salt applies it; lint the file it installs)' },

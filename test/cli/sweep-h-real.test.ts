@@ -134,3 +134,15 @@ describe("a YAML file whose services: sits beside keys no Compose file has is no
     expect(readFileSync(f).equals(before)).toBe(true);
   });
 });
+
+describe("an RPM spec file is refused as one, with no --dialect debian hint (fixture 1354: OpenMandriva's memcached.spec)", () => {
+  it('names rpmbuild and the files the package installs', async () => {
+    // Before: "it looks like memcached options, one or more on each line (as Debian's /etc/memcached.conf holds
+    // them) ... pass --dialect debian if that is what reads it".
+    const { code, file } = await lintJson(tmp.write('memcached.spec', real('other/1354-OpenMandrivaAssociation-memcached-memcached.spec')));
+    expect(code).toBe(2);
+    expect(file.refused).toMatchObject({ reason: 'name' });
+    expect(file.refused!.looksLike).toMatch(/^an RPM spec file \(rpmbuild reads it/);
+    expect(file.refused!.message).not.toContain('--dialect debian');
+  });
+});
