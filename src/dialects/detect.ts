@@ -367,6 +367,12 @@ const STRONG_NAMES: readonly NameRule[] = [
   { may: (b) => b === 'Vagrantfile', re: /^Vagrantfile$/, dialect: null, looksLike: 'a Vagrantfile' },
   { may: (b) => b.endsWith('.sh') || b.endsWith('.bash'), re: /\.(sh|bash)$/, dialect: null, looksLike: 'a shell script' },
   { may: (b) => b.endsWith('.container') || b.endsWith('.kube'), re: /^[^/]+\.(container|kube)$/, dialect: null, looksLike: quadlet() },
+  {
+    may: (_b, l) => l.startsWith('readme') || l.startsWith('news') || l.startsWith('change') || l.startsWith('copy') || l.startsWith('authors') || l.endsWith('.md') || l.endsWith('.markdown') || l.endsWith('.rst') || l.endsWith('.adoc'),
+    re: /^(readme|news|changelog|changes|copying|copyright|authors)([-_.][^/]*)?$|\.(md|markdown|rst|adoc)$/i,
+    dialect: null,
+    looksLike: "documentation (a README, NEWS, changelog or copyright file, or a Markdown or reStructuredText page): no program reads its lines as memcached's configuration",
+  },
   { may: (b) => b.endsWith('.spec'), re: /^[^/]+\.spec$/, dialect: null, looksLike: 'an RPM spec file (rpmbuild reads it to build the package; lint the files the package installs: its /etc/sysconfig/memcached and its unit)' },
   { may: (b) => b.endsWith('.nix'), re: /\.nix$/, dialect: null, looksLike: "a Nix expression (NixOS makes memcached's systemd unit from it: lint that unit, as systemctl cat memcached shows it)" },
   { may: (b) => b.endsWith('.plist'), re: /\.plist$/, dialect: null, looksLike: 'a launchd property list (macOS)' },

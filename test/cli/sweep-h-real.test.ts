@@ -146,3 +146,20 @@ describe("an RPM spec file is refused as one, with no --dialect debian hint (fix
     expect(file.refused!.message).not.toContain('--dialect debian');
   });
 });
+
+describe("Debian's README.Debian is documentation, not Debian's memcached.conf (fixture 1355: the memcached package's debian/README.Debian)", () => {
+  it.each([['debian/README.Debian'], ['README.md']])('%s is refused, and fix writes nothing', async (at) => {
+    // Before: "read by Debian's systemd-memcached-wrapper (name README.Debian, and it holds option lines)":
+    // MC801 for the signature line "--Jay Bonci", MC101, MC202 and MC601 errors, and fix appended
+    // -l 127.0.0.1, -U 0 and -u memcache to the README.
+    const f = tmp.write(at, real('other/1355-pexip-os-memcached-README.Debian'));
+    const { code, file } = await lintJson(f);
+    expect(code).toBe(2);
+    expect(file.findings).toEqual([]);
+    expect(file.refused).toMatchObject({ reason: 'name' });
+    expect(file.refused!.looksLike).toMatch(/^documentation \(a README, NEWS, changelog or copyright file/);
+    const before = readFileSync(f);
+    expect((await run(['fix', '--yes', '--no-host-checks', '--no-restart', '--no-backup', f])).code).toBe(2);
+    expect(readFileSync(f).equals(before)).toBe(true);
+  });
+});
