@@ -1173,6 +1173,10 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
   const guess = guessOf(s);
   if (weak) {
     const because = nameText(t);
+    // A YAML, JSON, INI... file is that format's, whatever word its name holds (Hiera's data/Debian.yaml is
+    // Puppet's data for Debian hosts, not Debian's /etc/memcached.conf; its `---` is no option).
+    const format = OTHER_FORMATS[suffixOf(t.base)];
+    if (format) return refusal(t, format.includes('(') ? format : `${format} (another program's settings)`, 'name', because);
     if (weak.dialect === 'suse') return refusal(t, weak.what, 'name', because);
     if (weak.dialect !== 'debian' && weak.dialect !== 'sysconfig') {
       // An OpenRC, rc.conf, unit or supervisord name without that format's signature: nothing confirms it.

@@ -163,3 +163,19 @@ describe("Debian's README.Debian is documentation, not Debian's memcached.conf (
     expect(readFileSync(f).equals(before)).toBe(true);
   });
 });
+
+describe("a YAML file whose name holds Debian is YAML, not Debian's memcached.conf (fixture 1356: boxen's Hiera data/Debian.yaml)", () => {
+  it('is refused as a YAML file, and fix writes nothing', async () => {
+    // Before: "read by Debian's systemd-memcached-wrapper (name Debian.yaml, and it holds option lines)": its
+    // --- document marker read as the option "---" (MC801), MC101, MC202 and MC601 errors, and fix appended
+    // memcached options to Puppet's Hiera data.
+    const f = tmp.write('data/Debian.yaml', real('other/1356-boxen-puppet-memcached-Debian.yaml'));
+    const { code, file } = await lintJson(f);
+    expect(code).toBe(2);
+    expect(file.findings).toEqual([]);
+    expect(file.refused).toMatchObject({ looksLike: "a YAML file (another program's settings)", reason: 'name' });
+    const before = readFileSync(f);
+    expect((await run(['fix', '--yes', '--no-host-checks', '--no-restart', '--no-backup', f])).code).toBe(2);
+    expect(readFileSync(f).equals(before)).toBe(true);
+  });
+});
