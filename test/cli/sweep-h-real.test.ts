@@ -179,3 +179,20 @@ describe("a YAML file whose name holds Debian is YAML, not Debian's memcached.co
     expect(readFileSync(f).equals(before)).toBe(true);
   });
 });
+
+describe("a Compose service named memcached that builds its image runs what its Dockerfile runs (fixtures 1357-1359: washingtonpost/docker-memcached)", () => {
+  it('the override with build: . is read with unknown options (MC910), not "no service of the file runs memcached"', async () => {
+    // Before: MC001 error "no service of the file runs memcached (by image, entrypoint or command)" for the
+    // override whose memcached service builds the Dockerfile beside it (an image that runs memcached).
+    tmp.write('docker-compose.yml', real('compose/1358-washingtonpost-docker-memcached-docker-compose.yml'));
+    tmp.write('Dockerfile', real('dockerfile/1359-washingtonpost-docker-memcached-Dockerfile'));
+    const f = tmp.write('docker-compose.override.yml', real('compose/1357-washingtonpost-docker-memcached-docker-compose.override.yml'));
+    const { file } = await lintJson(f);
+    expect(file.dialect).toBe('compose');
+    expect(file.findings.map((x) => x.ruleId)).toEqual(['MC910']);
+    expect(file.findings[0].message).toMatch(/^service memcached runs an image built from build:, which mchard does not know/);
+    const before = readFileSync(f);
+    await run(['fix', '--yes', '--no-host-checks', '--no-restart', '--no-backup', f]);
+    expect(readFileSync(f).equals(before)).toBe(true);
+  });
+});
