@@ -36,7 +36,7 @@ describe("a Podman Quadlet file is podman's generator's, not a systemd service u
     expect(file.dialect).toBeNull();
     expect(file.findings).toEqual([]);
     expect(file.refused).toMatchObject({ reason });
-    expect(file.refused!.looksLike).toMatch(/^a Podman Quadlet file.*: podman's systemd generator makes a service from it whose ExecStart= runs the container with podman/);
+    expect(file.refused!.looksLike).toMatch(/^a Podman Quadlet file \(podman makes a service of it that runs the image: the image and its Exec= decide memcached's options\)$/);
     expect(err.trim().split('\n')).toHaveLength(1);
     const i = await run(['inspect', f]);
     expect(i.code).toBe(2);
@@ -71,7 +71,7 @@ describe("OpenRC's global /etc/rc.conf is not FreeBSD's (fixture 1351: OpenRC's 
     expect(file.dialect).toBeNull();
     expect(file.findings).toEqual([]);
     expect(file.refused).toMatchObject({ reason: 'content' });
-    expect(file.refused!.looksLike).toMatch(/^OpenRC's global \/etc\/rc\.conf \(Gentoo, Alpine and other OpenRC systems\): openrc-run reads it before each service's \/etc\/conf\.d file/);
+    expect(file.refused!.looksLike).toMatch(/^OpenRC's global \/etc\/rc\.conf \(Gentoo, Alpine\): memcached's settings are in \/etc\/conf\.d\/memcached$/);
     expect(err.trim().split('\n')).toHaveLength(1);
   });
 
@@ -99,7 +99,7 @@ describe("Void Linux's /etc/rc.conf is not FreeBSD's (fixture 1352: void-runit's
     expect(code).toBe(2);
     expect(file.findings).toEqual([]);
     expect(file.refused).toMatchObject({ reason: 'content' });
-    expect(file.refused!.looksLike).toMatch(/^a Linux system's \/etc\/rc\.conf \(HOSTNAME=, HARDWARECLOCK=, TIMEZONE=, KEYMAP=: settings in capitals/);
+    expect(file.refused!.looksLike).toMatch(/^a Linux system's \/etc\/rc\.conf \(HOSTNAME=, HARDWARECLOCK=, TIMEZONE=, KEYMAP=: Void's or Arch's\), not FreeBSD's$/);
     const before = readFileSync(f);
     expect((await run(['fix', '--yes', '--no-host-checks', '--no-restart', '--no-backup', f])).code).toBe(2);
     expect(readFileSync(f).equals(before)).toBe(true);
@@ -113,7 +113,7 @@ describe("a YAML file whose services: sits beside keys no Compose file has is no
     expect(code).toBe(2);
     expect(file.dialect).toBeNull();
     expect(file.findings).toEqual([]);
-    expect(file.refused!.looksLike).toMatch(/^a YAML file whose services: mapping sits beside top-level keys no Compose file has \(plugins:\): docker compose and docker stack deploy refuse such a file/);
+    expect(file.refused!.looksLike).toMatch(/^a YAML file with a top-level plugins:, which no Compose file has \(Lando's, a CI's\)$/);
     expect(err.trim().split('\n')).toHaveLength(1);
   };
 
@@ -157,7 +157,7 @@ describe("Debian's README.Debian is documentation, not Debian's memcached.conf (
     expect(code).toBe(2);
     expect(file.findings).toEqual([]);
     expect(file.refused).toMatchObject({ reason: 'name' });
-    expect(file.refused!.looksLike).toMatch(/^documentation \(a README, NEWS, changelog or copyright file/);
+    expect(file.refused!.looksLike).toMatch(/^documentation \(README, NEWS, changelog, Markdown\)$/);
     const before = readFileSync(f);
     expect((await run(['fix', '--yes', '--no-host-checks', '--no-restart', '--no-backup', f])).code).toBe(2);
     expect(readFileSync(f).equals(before)).toBe(true);
