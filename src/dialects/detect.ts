@@ -344,7 +344,7 @@ const CI_PIPELINE = "a CI pipeline definition: the CI starts the memcached it li
  * options (its `x = y;` lines are no KEY=value file). Salt applies a state (it may install
  * /etc/memcached.conf from a file of its own: lint that file).
  */
-const DOC = /^(readme|news|changelog|changes|copying|copyright|authors)([-_.][^/]*)?$|\.(md|markdown|rst|adoc)$/i;
+const DOC = /^(readme|news|changelog|changes|copying|copyright|authors)(?![^/]*\.(conf|ini|service|ya?ml|json)$)([-_.][^/]*)?$|\.(md|markdown|rst|adoc)$/i;
 const STRONG_NAMES: readonly NameRule[] = [
   { may: (b) => b.endsWith('.service'), re: /^[^/]+\.service$/, dialect: 'systemd' },
   {
@@ -367,6 +367,7 @@ const STRONG_NAMES: readonly NameRule[] = [
   { may: (b) => b === 'Vagrantfile', re: /^Vagrantfile$/, dialect: null, looksLike: 'a Vagrantfile' },
   { may: (b) => b.endsWith('.sh') || b.endsWith('.bash'), re: /\.(sh|bash)$/, dialect: null, looksLike: 'a shell script' },
   { may: (b) => b.endsWith('.container') || b.endsWith('.kube'), re: /^[^/]+\.(container|kube)$/, dialect: null, looksLike: QUADLET },
+  // Not a config file's name that starts with one of the words (news.yml, changes.conf).
   { may: (b) => DOC.test(b), re: DOC, dialect: null, looksLike: 'documentation (README, NEWS, changelog, Markdown)' },
   { may: (b) => b.endsWith('.spec'), re: /^[^/]+\.spec$/, dialect: null, looksLike: 'an RPM spec file (rpmbuild reads it)' },
   { may: (b) => b.endsWith('.nix'), re: /\.nix$/, dialect: null, looksLike: "a Nix expression (NixOS makes memcached's systemd unit from it: lint that unit, as systemctl cat memcached shows it)" },

@@ -162,6 +162,11 @@ describe("Debian's README.Debian is documentation, not Debian's memcached.conf (
     expect((await run(['fix', '--yes', '--no-host-checks', '--no-restart', '--no-backup', f])).code).toBe(2);
     expect(readFileSync(f).equals(before)).toBe(true);
   });
+
+  it('a configuration file whose name merely starts with one of those words is not documentation (news.yml)', async () => {
+    const { file } = await lintJson(tmp.write('news.yml', real('compose/127-alisaifee-memcachio-docker-compose.yml')));
+    expect(file.dialect).toBe('compose');
+  });
 });
 
 describe("a YAML file whose name holds Debian is YAML, not Debian's memcached.conf (fixture 1356: boxen's Hiera data/Debian.yaml)", () => {
