@@ -61,6 +61,8 @@ const REAL_EXCEPTIONS: Record<string, [Expected, string]> = {
   'ansible/004-claranet-ansible-role-memcached-memcached.j2': ['refused', "an /etc/default file read by claranet's own memcached@.service ($OPTS), not by RHEL's packaged unit"],
   'erb/026-sous-chefs-memcached-memcached.sysconfig.suse.erb': ['refused', "SUSE's /etc/sysconfig/memcached (MEMCACHED_PARAMS=): SUSE's unit reads it, not RHEL's"],
   'other/1100-kubedb-cli-memcached.conf': ['debian', "Debian option lines under Debian's name, alone in its folder here; the KubeDB resource beside it in its repository (fixture 1101) makes it KubeDB's: test/cli/sweep-f-real.test.ts puts them side by side"],
+  'rcconf/1351-OpenRC-openrc-rc.conf': ['refused', "OpenRC's global rc.conf: openrc-run sources it before every service's conf.d file, but it holds no memcached setting (those are in /etc/conf.d/memcached); it is no FreeBSD rc.conf"],
+  'rcconf/1352-void-linux-void-runit-rc.conf': ['refused', "Void's own /etc/rc.conf (runit's stage 1 sources it for the host name and keymap): no FreeBSD rc.conf and no memcached setting"],
   'debian/102-RAnLabNL-RAnLab-api-memcached.conf': ['debian', "Debian option lines under Debian's name; nothing installs it (reader unknown), so it is read as the wrapper would read it"],
   // Kubernetes objects that start no memcached (a Service alone), and Helm files other than the values of
   // Bitnami's memcached chart (other charts' values, chart templates): refused.

@@ -578,6 +578,10 @@ export function parseCompose(source: SourceText, context?: ParseContext, service
   // Services named after memcached with neither image: nor build: (an override file's `memcached:
   // ports: [...]`): another Compose file merged with this one decides what they run.
   const fragments: ComposeService[] = [];
+  // Services named after memcached whose image is built here (`memcached: build: .`, washingtonpost's
+  // docker-compose.override.yml): the Dockerfile they build decides what runs, as for an image mchard does
+  // not know; read, with unknown options, when no service runs memcached by what this file shows.
+  const built: ComposeService[] = [];
   const words = new Map<ComposeService, Words>();
   if (isMap(services)) {
     for (const pair of services.items as Pair<Node, Node>[]) {
@@ -651,6 +655,10 @@ export function parseCompose(source: SourceText, context?: ParseContext, service
         extendedOnly.push({ ...common, argvFrom: 'other', commandSkip: 0 });
       } else if (!svc && !ext && image === null && get(node, 'build') === undefined && /memcache/i.test(name)) {
         fragments.push({ ...common, argvFrom: 'other', commandSkip: 0 });
+      } else if (!svc && !ext && get(node, 'build') !== undefined && !cmd.error && !ep?.error && /memcache/i.test(name)) {
+        const b: ComposeService = { ...common, argvFrom: 'image', commandSkip: 0 };
+        built.push(b);
+        words.set(b, { tokens: [], error: null, notes: wordNotes });
       }
       if (svc) {
         found.push(svc);
@@ -673,7 +681,7 @@ export function parseCompose(source: SourceText, context?: ParseContext, service
   }
 
   const other = found.length === 0 ? (others[0] ?? null) : null;
-  const service = (serviceName !== null ? found.find((f) => f.name === serviceName) : undefined) ?? found[0] ?? other?.svc ?? (found.length === 0 ? (extendedOnly[0] ?? fragments[0] ?? null) : null);
+  const service = (serviceName !== null ? found.find((f) => f.name === serviceName) : undefined) ?? found[0] ?? other?.svc ?? (found.length === 0 ? (extendedOnly[0] ?? fragments[0] ?? built[0] ?? null) : null);
   const fragment = service !== null && !other && fragments.includes(service);
   const ext = service ? chainOf(service.node).external : null;
   // Every service that runs memcached is an instance of its own (parseComposeFile); one beyond those read is noted.

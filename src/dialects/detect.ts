@@ -327,6 +327,13 @@ interface NameRule {
  * each build (Travis's memcached package, GitLab's or Drone's service containers), with command lines of
  * the CI's own.
  */
+/**
+ * A Podman Quadlet file (`NAME.container`, `NAME.kube`): podman's systemd generator (podman-systemd.unit(5))
+ * makes NAME.service from it, whose ExecStart= is a `podman run` (or `podman kube play`) of the image the
+ * file names, with its Exec= words as the container's command; the image decides the rest.
+ */
+const QUADLET = "a Podman Quadlet file (podman makes a service of it that runs the image: the image and its Exec= decide memcached's options)";
+
 const CI_PIPELINE = "a CI pipeline definition: the CI starts the memcached it lists with a command line of its own, which this file does not show";
 
 /**
@@ -337,6 +344,7 @@ const CI_PIPELINE = "a CI pipeline definition: the CI starts the memcached it li
  * options (its `x = y;` lines are no KEY=value file). Salt applies a state (it may install
  * /etc/memcached.conf from a file of its own: lint that file).
  */
+const DOC = /^(readme|news|changelog|changes|copying|copyright|authors)(?![^/]*\.(conf|ini|service|ya?ml|json)$)([-_.][^/]*)?$|\.(md|markdown|rst|adoc)$/i;
 const STRONG_NAMES: readonly NameRule[] = [
   { may: (b) => b.endsWith('.service'), re: /^[^/]+\.service$/, dialect: 'systemd' },
   {
@@ -358,6 +366,10 @@ const STRONG_NAMES: readonly NameRule[] = [
   { may: (b) => b.endsWith('.rb'), re: /\.rb$/, dialect: null, looksLike: 'a Ruby file (a Chef recipe or attributes)' },
   { may: (b) => b === 'Vagrantfile', re: /^Vagrantfile$/, dialect: null, looksLike: 'a Vagrantfile' },
   { may: (b) => b.endsWith('.sh') || b.endsWith('.bash'), re: /\.(sh|bash)$/, dialect: null, looksLike: 'a shell script' },
+  { may: (b) => b.endsWith('.container') || b.endsWith('.kube'), re: /^[^/]+\.(container|kube)$/, dialect: null, looksLike: QUADLET },
+  // Not a config file's name that starts with one of the words (news.yml, changes.conf).
+  { may: (b) => DOC.test(b), re: DOC, dialect: null, looksLike: 'documentation (README, NEWS, changelog, Markdown)' },
+  { may: (b) => b.endsWith('.spec'), re: /^[^/]+\.spec$/, dialect: null, looksLike: 'an RPM spec file (rpmbuild reads it)' },
   { may: (b) => b.endsWith('.nix'), re: /\.nix$/, dialect: null, looksLike: "a Nix expression (NixOS makes memcached's systemd unit from it: lint that unit, as systemctl cat memcached shows it)" },
   { may: (b) => b.endsWith('.plist'), re: /\.plist$/, dialect: null, looksLike: 'a launchd property list (macOS)' },
   { may: (b) => b.endsWith('.sls'), re: /\.sls$/, dialect: null, looksLike: 'a Salt state or pillar file (Salt applies it; lint the file it installs)' },
@@ -465,6 +477,8 @@ interface Features {
   systemdSection: string | null;
   supervisorSection: boolean;
   otherSection: string | null;
+  /** A Podman Quadlet section that runs a workload (`[Container]`, `[Kube]`, `[Pod]`). */
+  quadlet: boolean;
   debianHeader: boolean;
   other: number;
   /** A monit `check process|host|... NAME` statement. */
@@ -529,7 +543,7 @@ function scan(text: string): Features {
     assignments: 0, options: 0, names: new Set(), commented: new Set(), shell: 0, upstart: 0, upstartStrong: false, beginInitInfo: false,
     caseOnFirstArgument: false, startBranch: false, rcSubr: false, docker: 0, apiVersion: false, kind: false, kinds: [], services: false,
     playbook: false, dashName: false, ansibleModule: false, imageKey: false, repository: false, bitnamiRepository: false, replicaCount: false,
-    program: null, systemdSection: null, supervisorSection: false, otherSection: null, debianHeader: false,
+    program: null, systemdSection: null, supervisorSection: false, otherSection: null, quadlet: false, debianHeader: false,
     other: 0, monit: false, collectd: false, yamlKey: false,
   };
   // One line at a time, not text.split('\n'): a big file would hold a million strings at once.
@@ -574,6 +588,7 @@ function scan(text: string): Features {
       if (name.startsWith('program:')) f.program ??= name.slice('program:'.length);
       else if (name === 'Service' || name === 'Unit' || name === 'Install') f.systemdSection ??= name;
       else if (SUPERVISOR_SECTION.test(name)) f.supervisorSection = true;
+      else if (name === 'Container' || name === 'Kube' || name === 'Pod') f.quadlet = true;
       else f.otherSection ??= name;
       continue;
     }
@@ -697,6 +712,16 @@ export function dockerfileRunsMemcached(text: string): boolean {
 /** A top-level `services:` whose first item (past blank and comment lines) is a list item. */
 const SERVICES_LIST = /^services:[ \t]*(#[^\n]*)?\r?\n(?:[ \t]*(#[^\n]*)?\r?\n)*[ \t]*-(?:[ \t]|\r?$)/m;
 
+/**
+ * The top-level keys of a YAML file that no Compose file has: the Compose specification's schema allows
+ * version, name, include, services, models, networks, volumes, secrets, configs and `x-` extensions at its
+ * root and nothing else (`"additionalProperties": false`), so docker compose refuses a file with any other
+ * ("Additional property pipeline is not allowed"), and so does docker stack deploy. Lando's .lando.yml
+ * (recipe:, config:, tooling:, proxy:, plugins:) and Woodpecker's pipelines (pipeline:, steps:) have a
+ * services: mapping of their own beside such keys.
+ */
+const foreignTopKey = (text: string) => /^(?!(version|name|include|services|models|networks|volumes|secrets|configs|x-[\w.-]*)[ \t]*:)([A-Za-z_][\w.-]*)[ \t]*:(?=[ \t]|\r?$)/m.exec(text)?.[2];
+
 /** A Compose file's services mention memcached (an image, a command, an entrypoint). */
 function composeRunsMemcached(text: string): boolean {
   // An image named memcached (not memcached-exporter), or the memcached program in a command or entrypoint.
@@ -788,12 +813,17 @@ function sniff(full: string): Sniffed {
   if (f.services) {
     // Compose's services: is a mapping; a list there is another program's (a CI pipeline's services).
     if (SERVICES_LIST.test(text)) return sig(null, `${CI_PIPELINE} (its services: is a list; Compose's is a mapping)`);
+    const foreign = foreignTopKey(text);
+    if (foreign) return sig(null, `a YAML file with a top-level ${foreign.slice(0, 40)}:, which no Compose file has (Lando's, a CI's)`);
     return composeRunsMemcached(text) ? sig('compose', 'a Compose services: mapping that runs memcached') : sig(null, 'a Compose file with no memcached service', false, 'compose');
   }
   if (f.playbook || (f.dashName && f.ansibleModule)) return sig(null, 'an Ansible playbook or task file');
   if ((f.imageKey && f.repository) || f.replicaCount) return sig(null, 'a Helm values file');
 
-  // INI-style files of service managers.
+  // INI-style files of service managers. A Podman Quadlet file has systemd's [Unit], [Service] and
+  // [Install] too, but no ExecStart=: podman's generator writes it, for the container its own section
+  // describes.
+  if (f.quadlet) return sig(null, QUADLET);
   if (f.program !== null) return sig('supervisord', `a [program:${printable(f.program.slice(0, 40))}] section`);
   if (f.systemdSection !== null) return sig('systemd', `a [${f.systemdSection}] section`);
   if (f.supervisorSection) return sig('supervisord', "supervisord's own sections");
@@ -964,6 +994,27 @@ function otherSysconfig(t: Target, s: Sniffed, because: string): DialectRefusal 
   return refusal(t, `another distribution's /etc/sysconfig/memcached (${names}: none of PORT, USER, MAXCONN, CACHESIZE, OPTIONS, which RHEL's memcached.service reads)`, 'content', because, ['sysconfig']);
 }
 
+/**
+ * OpenRC's global /etc/rc.conf (Gentoo, Alpine and the other OpenRC systems) is no FreeBSD rc.conf: openrc-run
+ * sources it before each service's /etc/conf.d file, and OpenRC's memcached scripts read no memcached_flags=.
+ * Told by the settings only OpenRC documents there (`rc_parallel`, `rc_tty_number`, `rc_cgroup_mode`...,
+ * commented out or not) when the file sets none of the FreeBSD port's variables.
+ */
+const OPENRC_RC_CONF = /^#?[ \t]*rc_(parallel|interactive|hotplug|logger|tty_number|cgroup_mode|send_sig\w+)=/m;
+
+function otherRcConf(t: Target, text: string, s: Sniffed, because: string): DialectRefusal | null {
+  if (t.base.startsWith('memcached') || RCCONF_VARS.some((n) => s.names.has(n))) return null;
+  // Void's runit and Arch's former initscripts read an /etc/rc.conf of their own: HOSTNAME=, KEYMAP=,
+  // TIMEZONE=, DAEMONS=(...), in capitals, where FreeBSD's variables are in lower case (sshd_enable=).
+  const names = [...(s.names.size > 0 ? s.names : s.commented)];
+  const caps = names.filter((n) => /^[A-Z][A-Z0-9_]*$/.test(n));
+  if (caps.length * 2 > names.length && !names.some((n) => n.endsWith('_enable'))) {
+    return refusal(t, `a Linux system's /etc/rc.conf (${caps.slice(0, 4).join('=, ')}=: Void's or Arch's), not FreeBSD's`, 'content', because);
+  }
+  if (!OPENRC_RC_CONF.test(text.slice(0, SNIFF_LIMIT))) return null;
+  return refusal(t, "OpenRC's global /etc/rc.conf (Gentoo, Alpine): memcached's settings are in /etc/conf.d/memcached", 'content', because);
+}
+
 /** Files beside the one detected that say what it is (read by the caller; detection does no I/O). */
 export interface Companions {
   /** The text of the `Chart.yaml` in the same folder, for a `values*.yaml` file. */
@@ -1041,10 +1092,8 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
       if (rule.dialect === 'sysconfig' && s.signature && s.signature.dialect === null && s.signature.assignments) {
         return refusal(t, s.signature.what, 'content', `content, at ${because}`);
       }
-      if (rule.dialect === 'sysconfig') {
-        const other = otherSysconfig(t, s, because);
-        if (other) return other;
-      }
+      const other = rule.dialect === 'sysconfig' ? otherSysconfig(t, s, because) : rule.dialect === 'rcconf' ? otherRcConf(t, text, s, because) : null;
+      if (other) return other;
       // In a repository, a file unmistakably of another format is not what the path suggests.
       if (!t.system && s.signature && s.signature.family !== rule.dialect && !s.signature.assignments) {
         return refusal(t, s.signature.what, 'content', because, [rule.dialect], `its ${clause(because)} says ${READ_BY[rule.dialect]} reads it, but it looks like ${s.signature.what}`);
@@ -1068,10 +1117,8 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
       if (rule.dialect === 'sysconfig' && s.signature && s.signature.dialect === null && s.signature.assignments) {
         return refusal(t, s.signature.what, 'content', `content, with ${because}`);
       }
-      if (rule.dialect === 'sysconfig') {
-        const other = otherSysconfig(t, s, because);
-        if (other) return other;
-      }
+      const other = rule.dialect === 'sysconfig' ? otherSysconfig(t, s, because) : rule.dialect === 'rcconf' ? otherRcConf(t, text, s, because) : null;
+      if (other) return other;
       if (s.signature && s.signature.family !== rule.dialect && !(s.signature.assignments && rule.dialect === 'sysconfig')) {
         return refusal(t, s.signature.what, 'content', because, [rule.dialect], `its ${clause(because)} says ${READ_BY[rule.dialect]} reads it, but it looks like ${s.signature.what}`);
       }
@@ -1093,7 +1140,13 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
     return choice(t, s.signature.dialect, 'content', 'high', `content: ${s.signature.what}`, caveat);
   }
 
-  // 4. A name several formats share, when the content agrees or says nothing.
+  // 4. A file named as another format's (`memcached.yml`, `memcached.json`) is that format's, not an option
+  //    file, whatever word its name holds (Hiera's data/Debian.yaml is Puppet's data for Debian hosts, not
+  //    Debian's /etc/memcached.conf; its `---` is no option).
+  const format = OTHER_FORMATS[suffixOf(t.base)];
+  if (path !== '-' && format) return refusal(t, format.includes('(') ? format : `${format} (another program's settings)`, 'name', nameText(t));
+
+  // 5. A name several formats share, when the content agrees or says nothing.
   const guess = guessOf(s);
   if (weak) {
     const because = nameText(t);
@@ -1122,10 +1175,7 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
       `its ${clause(because)} suggests ${weak.what}, but it holds ${GUESS_LOOKS[guess]}: where it is installed decides which program reads it`);
   }
 
-  // 5. The option-file heuristic is a guess: refuse, saying what it looks like.
-  // A file named as another format's (`memcached.yml`, `memcached.json`) is that format's, not an option file.
-  const format = OTHER_FORMATS[suffixOf(t.base)];
-  if (path !== '-' && format) return refusal(t, format.includes('(') ? format : `${format} (another program's settings)`, 'name', nameText(t));
+  // 6. The option-file heuristic is a guess: refuse, saying what it looks like.
   if (s.yamlKey) return refusal(t, YAML_LOOKS, 'content', 'content');
   if (guess) return refusal(t, GUESS_LOOKS[guess], 'content', 'content', [guess]);
   if (/^\s*$/.test(text)) return refusal(t, null, null, 'the file is empty and its name does not say what reads it');
