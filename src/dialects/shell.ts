@@ -1090,9 +1090,17 @@ export const STANDARD_ROOT_NAMES: readonly string[] = [
 /** One element of a glob pattern. */
 type PatternItem = { lit: string } | { any: true } | { one: true } | { set: (ch: string) => boolean };
 
+/** For each place of a word, where the next unquoted "]" at or after it is (-1: none). */
+function closingBrackets(chars: readonly ValueChar[]): Int32Array {
+  const next = new Int32Array(chars.length + 1).fill(-1);
+  for (let q = chars.length - 1; q >= 0; q--) next[q] = chars[q].ch === ']' && !chars[q].quoted ? q : next[q + 1];
+  return next;
+}
+
 function compilePattern(chars: readonly ValueChar[]): PatternItem[] | null {
   const out: PatternItem[] = [];
   let magic = false;
+  let closeAfter: Int32Array | null = null;
   for (let k = 0; k < chars.length; k++) {
     const c = chars[k];
     if (!c.glob) {
@@ -1113,21 +1121,16 @@ function compilePattern(chars: readonly ValueChar[]): PatternItem[] | null {
         negate = true;
         j++;
       }
-      const members: ValueChar[] = [];
-      let close = -1;
-      for (let q = j; q < chars.length; q++) {
-        if (chars[q].ch === ']' && !chars[q].quoted && q > j) {
-          close = q;
-          break;
-        }
-        members.push(chars[q]);
-      }
+      // The first unquoted "]" after the first member, from a table made once per word: searched from each
+      // "[", a word of 300,000 unclosed "[" took minutes.
+      closeAfter ??= closingBrackets(chars);
+      const close = j + 1 < chars.length ? closeAfter[j + 1] : -1;
       if (close === -1) {
         out.push({ lit: '[' });
         continue;
       }
       magic = true;
-      const test = bracketTest(members);
+      const test = bracketTest(chars.slice(j, close));
       out.push({ set: (ch) => test(ch) !== negate });
       k = close;
     }
