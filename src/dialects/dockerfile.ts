@@ -437,6 +437,9 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
     instrs: DockerInstruction[];
   }
   const stages: Stage[] = [];
+  // The first stage of each name (lower case): a FROM naming one builds on it. Searched through every stage
+  // for each FROM, a Dockerfile of 20,000 stages took 12 s.
+  const stageByName = new Map<string, Stage>();
   const argLookup = (scope: Map<string, Var>) => (name: string) => scope.get(name);
   for (const instr of instructions) {
     if (instr.keyword === 'FROM') {
@@ -448,8 +451,10 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
       const img = processWord(words[0], escape, argLookup(globalArgs));
       const image = valueOf(img.chars);
       const asName = words.length >= 3 && valueOf(words[1]).toLowerCase() === 'as' ? valueOf(words[2]) : null;
-      const parent = stages.find((s) => s.name !== null && s.name.toLowerCase() === image.toLowerCase()) ?? null;
-      stages.push({ name: asName, from: instr, parent, image, written: valueOf(words[0]), instrs: [] });
+      const parent = stageByName.get(image.toLowerCase()) ?? null;
+      const stage: Stage = { name: asName, from: instr, parent, image, written: valueOf(words[0]), instrs: [] };
+      stages.push(stage);
+      if (asName !== null && !stageByName.has(asName.toLowerCase())) stageByName.set(asName.toLowerCase(), stage);
       if (img.unknown || img.chars.some((c) => c.dep)) {
         notes.push({ kind: 'image-from-build-arg', span: instr.span, message: `the image reference depends on build arguments: ${img.unknown ?? img.chars.find((c) => c.dep)!.dep}` });
       }
