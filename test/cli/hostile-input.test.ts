@@ -74,3 +74,15 @@ describe('a glob word of 100,000 unclosed brackets', () => {
     expect(JSON.parse(r.out).files[0].findings.map((x: { ruleId: string }) => x.ruleId)).toContain('MC902');
   });
 });
+
+describe('a backslash in a file name', () => {
+  it.each(['lint', 'fix', 'inspect'])('is shown as written when %s refuses the file, not as a "/"', async (command) => {
+    // Detection reads "\" as a folder separator (paths written on Windows); fix's refusal named the file
+    // "x/memcached.txt", another file, which may exist.
+    const f = dir.write('x\\memcached.txt', '-l 127.0.0.1\n');
+    const r = await run([command, f]);
+    expect(r.code).toBe(2);
+    expect(errorLines(r.err)).toEqual([expect.stringMatching(/^mchard: (\S+): not read: /)]);
+    expect(errorLines(r.err)[0].startsWith(`mchard: ${f}: not read: `)).toBe(true);
+  });
+});
