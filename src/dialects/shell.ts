@@ -12,7 +12,6 @@
  * see {@link expandInRoot} for what mchard claims about it.
  */
 import type { Span } from '../source.js';
-import { appendAll } from './sourced.js';
 import { InputError } from '../input.js';
 
 /** A character of the command line with the file offset it came from (null: inserted by the wrapper). */
@@ -1352,7 +1351,8 @@ export function parseShellCommand(chars: SourcedChar[], opts: ShellOptions = {})
   }
   const first = p.first;
   if (!first) return res;
-  for (const w of first.cmd.words.slice(1)) appendAll(res.words, wordsOf(p, w, res));
+  // One word at a time, not push(...): a word of a few hundred thousand characters as that many call arguments overflowed the stack.
+  for (const w of first.cmd.words.slice(1)) for (const word of wordsOf(p, w, res)) res.words.push(word);
   for (const r of first.cmd.redirs) res.redirects.push({ text: p.textOf(r.from, r.target?.to ?? r.from), span: p.spanOf(r.from, r.target?.to ?? r.from) });
   const op = OPERATOR_TEXT[first.endToken];
   if (op) res.extraCommands.push({ operator: op, span: p.spanOf(first.endAt, input.length) });
