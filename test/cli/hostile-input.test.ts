@@ -2,7 +2,8 @@
  * Hostile input against lint (redteam5): files whose shape overflowed mchard's call stack, so that one file
  * became "internal error" instead of its findings or one line saying why it is refused.
  */
-import { run, TempDir, errorLines } from './helpers.js';
+import { existsSync } from 'node:fs';
+import { ensureBuilt, run, runBin, TempDir, errorLines } from './helpers.js';
 
 let dir: TempDir;
 beforeEach(() => {
@@ -84,5 +85,21 @@ describe('a backslash in a file name', () => {
     expect(r.code).toBe(2);
     expect(errorLines(r.err)).toEqual([expect.stringMatching(/^mchard: (\S+): not read: /)]);
     expect(errorLines(r.err)[0].startsWith(`mchard: ${f}: not read: `)).toBe(true);
+  });
+});
+
+// /proc/kmsg is a regular file to stat, opened by root; read without blocking it says EAGAIN until the kernel
+// logs something (reading it takes the messages it returns: a kernel log reader may miss those).
+const kmsg = process.getuid?.() === 0 && existsSync('/proc/kmsg');
+(kmsg ? describe : describe.skip)('a file that waits for data (/proc/kmsg), named by the file mchard reads', () => {
+  beforeAll(() => ensureBuilt());
+
+  it('is one reason not to read it, not a wait without end (--host-checks, EnvironmentFile=/proc/kmsg)', () => {
+    // The wait meant for standard input (EAGAIN: try again in 10 ms) applied to every file: lint never ended.
+    const unit = dir.write('memcached.service', '[Service]\nEnvironmentFile=/proc/kmsg\nExecStart=/usr/bin/memcached -l $LISTEN\n');
+    const r = runBin(['lint', '--host-checks', '--format', 'json', unit]);
+    expect(r.signal).toBeNull();
+    const messages = JSON.parse(r.out).files[0].findings.map((f: { ruleId: string; message: string }) => `${f.ruleId} ${f.message}`);
+    expect(messages).toContainEqual(expect.stringMatching(/^MC910 .*\/proc\/kmsg .*would make mchard wait for it/));
   });
 });
