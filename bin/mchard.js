@@ -299,6 +299,14 @@ function userCacheFolder(dir) {
       debug(`${existing} is not this user's: no cache written`);
       return false;
     }
+    // Whose the folder at the end is says nothing when another user's symbolic link leads there (root with
+    // HOME=/home/u, and u's ~/.cache -> /etc: root's /etc would get a folder and caches): every link on the
+    // way must be this user's or root's.
+    const foreign = foreignLinkOn(existing);
+    if (foreign) {
+      debug(`${foreign} leads through a symbolic link of another user's: no cache written`);
+      return false;
+    }
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const folder = fs.lstatSync(dir);
     if (!folder.isDirectory() || !ownedAndPrivate(folder)) {
@@ -311,6 +319,18 @@ function userCacheFolder(dir) {
     debug(`could not write a cache in ${dir}: ${e && (e.code || e.message)}`);
     return false;
   }
+}
+
+/** The first component of the absolute path `path` that is a symbolic link of a user other than this one and root, or null. */
+function foreignLinkOn(path) {
+  let at = '';
+  for (const part of path.split('/')) {
+    if (part === '') continue;
+    at += `/${part}`;
+    const st = fs.lstatSync(at);
+    if (st.isSymbolicLink() && st.uid !== process.geteuid() && st.uid !== 0) return at;
+  }
+  return null;
 }
 
 /** Writes a cache into the user's folder (userCacheFolder said yes): a private temporary file, renamed into place. Never throws. */

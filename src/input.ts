@@ -160,8 +160,11 @@ function readAll(fd: number, path: string, maxBytes: number, sizeHint: number, e
       n = readSync(fd, buf, len, buf.length - len, null);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      // Standard input left non-blocking by whoever shares it: wait a little for the data.
+      // Standard input left non-blocking by whoever shares it: wait a little for the data. A file mchard
+      // opened itself (without blocking) that has no data yet is one that waits for it (/proc/kmsg, which
+      // a unit's EnvironmentFile= or a -P pid file may name): waiting would never end.
       if (code === 'EAGAIN' || code === 'EWOULDBLOCK') {
+        if (fd !== 0) throw new InputError(path, 'has no data to read yet and would make mchard wait for it (a file such as /proc/kmsg), not a configuration file');
         pause(10);
         continue;
       }

@@ -117,6 +117,27 @@ export function probeUdp(target: string, port: number, timeoutMs: number): Promi
  * would reach whatever listens on them in mchard's namespace (127.0.0.1 is another loopback there), and
  * entering the namespace needs setns, which mchard does not do.
  */
+/**
+ * At most this many probes are open at once: audit probes every process's listeners together (src/audit/run.ts),
+ * and one connection each to thousands would run out of descriptors (EMFILE, reported as the listener's error).
+ */
+export const MAX_OPEN_PROBES = 64;
+let openProbes = 0;
+const waitingProbes: (() => void)[] = [];
+
+/** Runs `probe` once fewer than MAX_OPEN_PROBES are open; a finished probe hands its place to the next waiting. */
+async function limited<T>(probe: () => Promise<T>): Promise<T> {
+  if (openProbes >= MAX_OPEN_PROBES) await new Promise<void>((go) => waitingProbes.push(go));
+  else openProbes++;
+  try {
+    return await probe();
+  } finally {
+    const next = waitingProbes.shift();
+    if (next) next();
+    else openProbes--;
+  }
+}
+
 export async function probeSockets(held: readonly HeldSocket[], timeoutMs = 1500, foreign: string | null = null): Promise<ProbeResult[]> {
   const nets = held.filter((s): s is NetSocket => s.transport !== 'unix');
   return Promise.all(
@@ -126,7 +147,7 @@ export async function probeSockets(held: readonly HeldSocket[], timeoutMs = 1500
       const skip = (error: string): ProbeResult => ({ ...base, probed: false, reached: false, answered: false, reply: null, error });
       if (foreign !== null) return skip(`not probed: in network namespace ${foreign}, not mchard's (mchard probes only inside its own)`);
       if (target === null) return skip('link-local address: not probed (it needs an interface scope)');
-      const r = s.transport === 'tcp' ? await probeTcp(target, s.port, timeoutMs) : await probeUdp(target, s.port, timeoutMs);
+      const r = await limited(() => (s.transport === 'tcp' ? probeTcp(target, s.port, timeoutMs) : probeUdp(target, s.port, timeoutMs)));
       return { ...base, probed: true, ...r };
     }),
   );

@@ -220,18 +220,35 @@ export async function auditProcesses(req: AuditRequest): Promise<AuditOutcome> {
   const readUnitFilter = req.unitFilter ?? ((unit: string) => readUnitIpFilter(unit));
   await loadDialect('argv');
   const audits: ProcessAudit[] = [];
-  for (const p of findMemcachedProcesses(proc, req.pids)) {
+  const processes = findMemcachedProcesses(proc, req.pids);
+  const sockets = processes.map((p) => readProcessSockets(p.pid, proc));
+  // Every process's listeners are probed together (src/audit/probe.ts bounds the connections open at once):
+  // probed one process after another, each listener that never answers cost the whole time limit, so any
+  // user could hold a root audit for minutes with processes named memcached listening on loopback.
+  const probing = processes.map((p, i) => {
+    if (!req.probe) return null;
+    const net = p.namespaces.net;
+    // Settled here, so that a probe that fails is that process's failure below, never an unhandled rejection.
+    return probeSockets(sockets[i].held, req.probeTimeoutMs, net.own === false ? describeNamespace(net) : null).then(
+      (results) => ({ results }),
+      (error: unknown) => ({ error }),
+    );
+  });
+  for (const [i, p] of processes.entries()) {
     // One process's failure (a bug included) is that process's one line; the others are still audited.
     try {
-      audits.push(await auditOne(p));
+      audits.push(await auditOne(p, sockets[i], probing[i]));
     } catch (e) {
       errors.push(e instanceof InputError ? e : new InputError(`${proc}/${p.pid}/cmdline`, failureReason(e).reason));
     }
   }
   return { audits, candidates: considered, errors };
 
-  async function auditOne(p: ProcessInfo): Promise<ProcessAudit> {
-    const { held, unreadable: heldUnreadable } = readProcessSockets(p.pid, proc);
+  async function auditOne(
+    p: ProcessInfo,
+    { held, unreadable: heldUnreadable }: ReturnType<typeof readProcessSockets>,
+    probed: Promise<{ results: ProbeResult[] } | { error: unknown }> | null,
+  ): Promise<ProcessAudit> {
     let match: FileMatch | null = null;
     const matchDoubts: string[] = [];
     const unitFile = p.unit ? unitConfigFile(p.unit, req.etc, req.unitDirs) : null;
@@ -256,7 +273,9 @@ export async function auditProcesses(req: AuditRequest): Promise<AuditOutcome> {
       if (!nsNetworks.has(id)) nsNetworks.set(id, namespaceNetworks(p.pid, proc));
       networks = nsNetworks.get(id)!;
     }
-    const probes = req.probe ? await probeSockets(held, req.probeTimeoutMs, foreign ? describeNamespace(foreign) : null) : null;
+    const outcome = probed ? await probed : null;
+    if (outcome && 'error' in outcome) throw outcome.error;
+    const probes = outcome ? outcome.results : null;
     const path = `${proc}/${p.pid}/cmdline`;
     const base = req.optionsFor(path);
     const versionReport = processVersion(p, probes, proc);

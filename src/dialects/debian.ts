@@ -153,7 +153,7 @@ export function parseDebian(source: SourceText): DebianConfig {
       shellEvaluated = true;
       const chars: SourcedChar[] = [];
       for (let i = 0; i < decision.end; i++) chars.push({ ch: params.text[i], offset: params.offsets[i] < 0 ? null : params.offsets[i] });
-      const sh = parseShellCommand(chars, { commandName: '/usr/bin/memcached' });
+      const sh = parseShellCommand(chars, { commandName: '/usr/bin/memcached', path: source.path });
       argv = sh.words.map((w) => shellToken(w));
       // Commands after ";" or "&&" run after memcached: they do not change its arguments.
       argvExact = sh.words.every((w) => w.exact) && sh.hostDependent.length === 0;

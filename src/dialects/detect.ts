@@ -167,6 +167,8 @@ interface Target {
   readonly template: TemplateInfo | null;
   /** The path as it was given (normalised), for messages. */
   readonly shown: string;
+  /** The path exactly as given: the name of the file a refusal's one line names (a `\\` in a name is no `/`). */
+  readonly given: string;
   /** True for a file of this machine's own configuration (under /etc, /usr/local/etc, /lib/systemd, ...). */
   readonly system: boolean;
 }
@@ -211,7 +213,7 @@ function targetOf(path: string): Target {
   const tail = cut > 0 ? p.slice(cut) : p;
   const slash = p.lastIndexOf('/');
   const dir = slash > 0 ? p.slice(p.lastIndexOf('/', slash - 1) + 1, slash) : '';
-  return { path: p, tail, dir, base: p.slice(slash + 1), template, shown: norm, system };
+  return { path: p, tail, dir, base: p.slice(slash + 1), template, shown: norm, given: path, system };
 }
 
 /** The path without a template suffix (`memcached@.service.erb` → `memcached@.service`), not resolved. */
@@ -926,7 +928,7 @@ function refusal(t: Target, looksLike: string | null, reason: DetectReason | nul
   const what = detail ?? (looksLike ? `it looks like ${looksLike} (${because})` : `mchard cannot tell which program reads it${because ? ` (${because})` : ''}`);
   return {
     refused: true,
-    path: t.shown,
+    path: t.given,
     looksLike,
     reason,
     because,

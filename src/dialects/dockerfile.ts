@@ -30,7 +30,7 @@
 import type { ArgToken, SourceText, Span } from '../source.js';
 import type { Dialect, LaunchFailure, ParsedConfig } from './types.js';
 import { bitnamiNote, type ContainerNote } from './container-notes.js';
-import { literalChars, joinSpans, tokenOf, valueOf, type SrcChar } from './sourced.js';
+import { appendAll, literalChars, joinSpans, tokenOf, valueOf, type SrcChar } from './sourced.js';
 import { parseShellCommand, type SourcedChar } from './shell.js';
 import { dependsOn, fromVariables, identifyImage, type ImageInfo } from './images/index.js';
 import { isMemcachedProgram, officialEntrypoint, OFFICIAL_USER } from './images/official.js';
@@ -149,14 +149,14 @@ export function readInstructions(text: string): { escape: string; instructions: 
     let c = cont(l);
     let from = kwEnd;
     while (from < c.end && (text[from] === ' ' || text[from] === '\t')) from++;
-    args.push(...literalChars(text.slice(from, c.end), from));
+    appendAll(args, literalChars(text.slice(from, c.end), from));
     let last = l;
     while (c.continues && k + 1 < lines.length) {
       k++;
       const next = lines[k];
       if (comment(next) || blank(next)) continue;
       c = cont(next);
-      args.push(...literalChars(text.slice(next.start, c.end), next.start));
+      appendAll(args, literalChars(text.slice(next.start, c.end), next.start));
       last = next;
     }
     k++;
@@ -242,11 +242,11 @@ function processWord(chars: readonly SrcChar[], escape: string, lookup: (name: s
       const span = joinSpans(chars.slice(start, e + 1));
       if (v && v.chars === null) unknown ??= v.dep ?? `${m[1]} is not known`;
       if (m[2] === ':-' || m[2] === '-') {
-        if (set && v!.chars) out.push(...v!.chars.map((c) => ({ ch: c.ch, span, ...(v!.dep ? { dep: v!.dep } : {}) })));
-        else if (!set) out.push(...processWord(wordChars, escape, lookup).chars);
+        if (set && v!.chars) appendAll(out, v!.chars.map((c) => ({ ch: c.ch, span, ...(v!.dep ? { dep: v!.dep } : {}) })));
+        else if (!set) appendAll(out, processWord(wordChars, escape, lookup).chars);
       } else if (m[2] === ':+' || m[2] === '+') {
-        if (set) out.push(...processWord(wordChars, escape, lookup).chars);
-      } else if (v?.chars) out.push(...v.chars.map((c) => ({ ch: c.ch, span, ...(v.dep ? { dep: v.dep } : {}) })));
+        if (set) appendAll(out, processWord(wordChars, escape, lookup).chars);
+      } else if (v?.chars) appendAll(out, v.chars.map((c) => ({ ch: c.ch, span, ...(v.dep ? { dep: v.dep } : {}) })));
       i = e + 1;
       return;
     }
@@ -259,7 +259,7 @@ function processWord(chars: readonly SrcChar[], escape: string, lookup: (name: s
     const v = lookup(name[0]);
     const span = joinSpans(chars.slice(i, i + 1 + name[0].length));
     if (v && v.chars === null) unknown ??= v.dep ?? `${name[0]} is not known`;
-    if (v?.chars) out.push(...v.chars.map((c) => ({ ch: c.ch, span, ...(v.dep ? { dep: v.dep } : {}) })));
+    if (v?.chars) appendAll(out, v.chars.map((c) => ({ ch: c.ch, span, ...(v.dep ? { dep: v.dep } : {}) })));
     i += 1 + name[0].length;
   };
   while (i < n) {
@@ -437,6 +437,9 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
     instrs: DockerInstruction[];
   }
   const stages: Stage[] = [];
+  // The first stage of each name (lower case): a FROM naming one builds on it. Searched through every stage
+  // for each FROM, a Dockerfile of 20,000 stages took 12 s.
+  const stageByName = new Map<string, Stage>();
   const argLookup = (scope: Map<string, Var>) => (name: string) => scope.get(name);
   for (const instr of instructions) {
     if (instr.keyword === 'FROM') {
@@ -448,8 +451,10 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
       const img = processWord(words[0], escape, argLookup(globalArgs));
       const image = valueOf(img.chars);
       const asName = words.length >= 3 && valueOf(words[1]).toLowerCase() === 'as' ? valueOf(words[2]) : null;
-      const parent = stages.find((s) => s.name !== null && s.name.toLowerCase() === image.toLowerCase()) ?? null;
-      stages.push({ name: asName, from: instr, parent, image, written: valueOf(words[0]), instrs: [] });
+      const parent = stageByName.get(image.toLowerCase()) ?? null;
+      const stage: Stage = { name: asName, from: instr, parent, image, written: valueOf(words[0]), instrs: [] };
+      stages.push(stage);
+      if (asName !== null && !stageByName.has(asName.toLowerCase())) stageByName.set(asName.toLowerCase(), stage);
       if (img.unknown || img.chars.some((c) => c.dep)) {
         notes.push({ kind: 'image-from-build-arg', span: instr.span, message: `the image reference depends on build arguments: ${img.unknown ?? img.chars.find((c) => c.dep)!.dep}` });
       }
@@ -753,7 +758,7 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
   /** A shell script (shell form, or `sh -c TEXT`): its first command's words, `exec` skipped. */
   function fromScript(c: CommandForm, script: readonly SrcChar[], name: 'CMD' | 'ENTRYPOINT', skip: number): DockerfileConfig {
     const sourced: SourcedChar[] = script.map((x) => ({ ch: x.ch, offset: x.span && x.span.end - x.span.start === 1 ? x.span.start : null }));
-    const sh = parseShellCommand(sourced);
+    const sh = parseShellCommand(sourced, { path: source.path });
     if (sh.syntaxError) {
       launchFailure = { exitCode: 2, reason: `/bin/sh: ${sh.syntaxError.message}; memcached never starts`, span: sh.syntaxError.span };
       notes.push({ kind: 'parse-error', span: sh.syntaxError.span ?? c.instr.span, message: launchFailure.reason });
@@ -819,7 +824,7 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
       hostDependent.push({ kind: 'host-dependent', span: w.span ?? c.instr.span, message: `the argument ${note}`, value });
       return { value, span: w.span, origin: 'file' as const, exact: false, note };
     });
-    notes.push(...hostDependent);
+    appendAll(notes, hostDependent);
     notes.push(reachNote);
     userNote(user, user.value === null ? `the user memcached starts as is unknown: ${user.why}` : startsAsOf(user) === 'root' ? `${user.why}: memcached starts as root` : `${user.why}: memcached is not root and ignores -u`);
     return result({

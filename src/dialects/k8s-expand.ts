@@ -19,7 +19,7 @@
  * above it and the service link variables; for `command`/`args`, the container's whole environment.
  */
 import type { Span } from '../source.js';
-import { spreadChars, valueOf, type SrcChar } from './sourced.js';
+import { appendAll, spreadChars, valueOf, type SrcChar } from './sourced.js';
 
 /** What a variable is, as far as the file tells. */
 export type EnvBinding =
@@ -103,18 +103,18 @@ export function kubeExpand(
       const b = lookup(name);
       if (b?.kind === 'value') {
         const dep = b.chars.find((x) => x.dep)?.dep;
-        out.push(...spreadChars(valueOf(b.chars), span, dep));
+        appendAll(out, spreadChars(valueOf(b.chars), span, dep));
         references.push({ name, span, outcome: 'value' });
       } else if (b?.kind === 'unknown') {
-        out.push(...spreadChars(text, span, `$(${name}) is ${b.why}`));
+        appendAll(out, spreadChars(text, span, `$(${name}) is ${b.why}`));
         references.push({ name, span, outcome: 'unknown', why: b.why });
       } else {
         const why = maybe(name);
         if (why) {
-          out.push(...spreadChars(text, span, `$(${name}) is not set by the file, but ${why}; otherwise it stays as written`));
+          appendAll(out, spreadChars(text, span, `$(${name}) is not set by the file, but ${why}; otherwise it stays as written`));
           references.push({ name, span, outcome: 'maybe', why });
         } else {
-          out.push(...whole);
+          appendAll(out, whole);
           references.push({ name, span, outcome: 'literal' });
         }
       }

@@ -198,7 +198,7 @@ export function parseRcconf(source: SourceText, opts: RcconfOptions = {}): Rccon
   const userEnd = chars.length;
   putText(` -P ${pidfile} `);
 
-  const sh = parseShellCommand(chars);
+  const sh = parseShellCommand(chars, { path: source.path });
   const fromPool = (span: Span | null) => (span ? pool.slice(span.start, span.end).filter((p): p is { start: number; end: number } => p !== null) : []);
   const flagsEnd = flags?.chars.length ?? 0;
   const unknownWord = (w: { value: string }, span: Span | null, u: ArgUnknown): ArgToken => ({ value: w.value, span, origin: 'file', exact: false, unknown: u, note: `depends on the host: ${u.reason}` });

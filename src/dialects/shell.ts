@@ -12,6 +12,7 @@
  * see {@link expandInRoot} for what mchard claims about it.
  */
 import type { Span } from '../source.js';
+import { InputError } from '../input.js';
 
 /** A character of the command line with the file offset it came from (null: inserted by the wrapper). */
 export interface SourcedChar {
@@ -74,7 +75,22 @@ export interface ShellResult {
 export interface ShellOptions {
   /** The command the characters are arguments of (it matters: `NAME ()` defines a function when NAME is a name). */
   commandName?: string;
+  /** The file the characters come from, for the one line that refuses a command nested too deeply. */
+  path?: string;
 }
+
+/**
+ * How deeply the parser may recurse in a line mchard reads: each command list (the body of `if`, `while`,
+ * `(`, `{`, `$(...)`) and each word holding a substitution (`$(`, `${`, `$((`, a here-document's body) counts one
+ * level, so `$(` counts two. dash's parser recurses as this one does: a real line nests a few levels; ten
+ * thousand `if` parse in dash 0.5.12 (which then reports its syntax error), a hundred thousand crash dash
+ * itself (SIGSEGV, at a depth its stack decides), and a few thousand overflowed mchard's stack ("internal
+ * error"). Past this depth the file is refused, with one line.
+ */
+export const MAX_SHELL_NESTING = 1000;
+
+/** Thrown by the parser past MAX_SHELL_NESTING; parseShellCommand makes it the file's InputError. */
+class TooDeep extends Error {}
 
 // ---- Tokens ------------------------------------------------------------------------------------------
 
@@ -314,7 +330,19 @@ class DashParser {
     }
   }
 
+  /** Compound commands and substitutions open around the current one (sub-parsers of backquotes included). */
+  nesting = 0;
+
   private list(nlflag: number): void {
+    if (++this.nesting > MAX_SHELL_NESTING) throw new TooDeep();
+    try {
+      this.listBody(nlflag);
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  private listBody(nlflag: number): void {
     const chknl = nlflag & 1 ? 0 : CHKNL;
     let any = false;
     for (;;) {
@@ -640,6 +668,15 @@ class DashParser {
   // -- The word reader (readtoken1) --
 
   private readWord(firstc: string, start: number, heredoc?: HereDoc): Tok {
+    if (++this.nesting > MAX_SHELL_NESTING) throw new TooDeep();
+    try {
+      return this.readWordBody(firstc, start, heredoc);
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  private readWordBody(firstc: string, start: number, heredoc?: HereDoc): Tok {
     let c = firstc;
     if (heredoc) {
       this.pungetc();
@@ -975,6 +1012,7 @@ class DashParser {
       }
       const sub = new DashParser(body);
       sub.substDepth = 1;
+      sub.nesting = this.nesting;
       try {
         sub.list(2);
       } catch (e) {
@@ -1051,9 +1089,17 @@ export const STANDARD_ROOT_NAMES: readonly string[] = [
 /** One element of a glob pattern. */
 type PatternItem = { lit: string } | { any: true } | { one: true } | { set: (ch: string) => boolean };
 
+/** For each place of a word, where the next unquoted "]" at or after it is (-1: none). */
+function closingBrackets(chars: readonly ValueChar[]): Int32Array {
+  const next = new Int32Array(chars.length + 1).fill(-1);
+  for (let q = chars.length - 1; q >= 0; q--) next[q] = chars[q].ch === ']' && !chars[q].quoted ? q : next[q + 1];
+  return next;
+}
+
 function compilePattern(chars: readonly ValueChar[]): PatternItem[] | null {
   const out: PatternItem[] = [];
   let magic = false;
+  let closeAfter: Int32Array | null = null;
   for (let k = 0; k < chars.length; k++) {
     const c = chars[k];
     if (!c.glob) {
@@ -1074,21 +1120,16 @@ function compilePattern(chars: readonly ValueChar[]): PatternItem[] | null {
         negate = true;
         j++;
       }
-      const members: ValueChar[] = [];
-      let close = -1;
-      for (let q = j; q < chars.length; q++) {
-        if (chars[q].ch === ']' && !chars[q].quoted && q > j) {
-          close = q;
-          break;
-        }
-        members.push(chars[q]);
-      }
+      // The first unquoted "]" after the first member, from a table made once per word: searched from each
+      // "[", a word of 300,000 unclosed "[" took minutes.
+      closeAfter ??= closingBrackets(chars);
+      const close = j + 1 < chars.length ? closeAfter[j + 1] : -1;
       if (close === -1) {
         out.push({ lit: '[' });
         continue;
       }
       magic = true;
-      const test = bracketTest(members);
+      const test = bracketTest(chars.slice(j, close));
       out.push({ set: (ch) => test(ch) !== negate });
       k = close;
     }
@@ -1301,13 +1342,17 @@ export function parseShellCommand(chars: SourcedChar[], opts: ShellOptions = {})
   try {
     p.parseFirst();
   } catch (e) {
+    if (e instanceof TooDeep) {
+      throw new InputError(opts.path ?? '-', `shell commands nested too deeply (more than ${MAX_SHELL_NESTING} levels of if, while, (, {, $(...), \${...}); mchard reads at most ${MAX_SHELL_NESTING} (a real line needs a few)`);
+    }
     if (!(e instanceof SyntaxError_)) throw e;
     res.syntaxError = { message: e.message, span: p.spanOf(e.at, e.end ?? input.length) ?? p.spanOf(prefix.length, input.length), exitCode: 2 };
     return res;
   }
   const first = p.first;
   if (!first) return res;
-  for (const w of first.cmd.words.slice(1)) res.words.push(...wordsOf(p, w, res));
+  // One word at a time, not push(...): a word of a few hundred thousand characters as that many call arguments overflowed the stack.
+  for (const w of first.cmd.words.slice(1)) for (const word of wordsOf(p, w, res)) res.words.push(word);
   for (const r of first.cmd.redirs) res.redirects.push({ text: p.textOf(r.from, r.target?.to ?? r.from), span: p.spanOf(r.from, r.target?.to ?? r.from) });
   const op = OPERATOR_TEXT[first.endToken];
   if (op) res.extraCommands.push({ operator: op, span: p.spanOf(first.endAt, input.length) });

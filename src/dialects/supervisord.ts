@@ -276,46 +276,52 @@ const MAX_PROCESSES = 32;
  * with its own process_num; the file-level fields are the first's.
  */
 export function parseSupervisord(source: SourceText): SupervisordConfig {
-  const first = parseProcess(source, null, null);
+  // The programs as read with no process_num, once for every program read below (each was the whole file read again).
+  const shared: { reading?: ProgramsReading } = {};
+  const first = parseProcess(source, null, null, shared);
   const sections = first.memcachedSections;
-  /** One program's instances: one per process when its command names %(process_num), else one. */
-  const instancesOf = (base: ReturnType<typeof parseProcess>, section: string) => {
+  // How many processes the file starts, known from the first reading; only the first MAX_PROCESSES are read
+  // again each (a file of thousands of programs, or numprocs=1000000000, would otherwise be read once per
+  // process: minutes, or more memory than there is).
+  const total = first.instanceCounts.reduce((a, b) => a + b, 0);
+  if (total <= 1) return first;
+  const parts: (SupervisordConfig & { partName: string })[] = [];
+  for (let i = 0; i < sections.length && parts.length < MAX_PROCESSES; i++) {
+    const section = sections[i];
+    const base = i === 0 ? first : parseProcess(source, null, section, shared);
     const p = base.program;
+    // One program's instances: one per process when its command names %(process_num), else one.
     const many = !!p?.command && /%\(process_num\)/.test(p.command.value) && base.processes > 1;
-    if (!many) return [{ config: base, name: `[${section}]` }];
-    return Array.from({ length: base.processes }, (_, k) => ({
-      config: k === 0 ? base : parseProcess(source, base.processStart + k, section),
-      name: `[${section}] process_num ${base.processStart + k}`,
-    }));
-  };
-  const all = sections.flatMap((section, i) => instancesOf(i === 0 ? first : parseProcess(source, null, section), section));
-  if (all.length <= 1) return first;
-  const parts = all.slice(0, MAX_PROCESSES).map((x) => Object.assign(x.config, { partName: x.name }));
-  if (all.length > MAX_PROCESSES) {
+    if (!many) {
+      parts.push(Object.assign(base, { partName: `[${section}]` }));
+      continue;
+    }
+    for (let k = 0; k < base.processes && parts.length < MAX_PROCESSES; k++) {
+      const config = k === 0 ? base : parseProcess(source, base.processStart + k, section);
+      parts.push(Object.assign(config, { partName: `[${section}] process_num ${base.processStart + k}` }));
+    }
+  }
+  if (total > MAX_PROCESSES) {
     (first.notes as SupervisordNote[]).push({
       kind: 'other-program',
       span: first.program?.command?.nameSpan ?? { start: 0, end: 0 },
-      message: `the file starts ${all.length} memcached processes: mchard checks the first ${MAX_PROCESSES} (${parts.at(-1)!.partName} is the last checked)`,
+      message: `the file starts ${total} memcached processes: mchard checks the first ${MAX_PROCESSES} (${parts.at(-1)!.partName} is the last checked)`,
       section: first.program?.section ?? '',
     });
   }
   return Object.assign(first, { parts });
 }
 
+/** What reading the file's programs gives (readPrograms): the same for every program and process read with no process_num. */
+type ProgramsReading = ReturnType<typeof readPrograms>;
+
 /**
- * The file read for one memcached program (`section`; null: the first that runs memcached) and one of its
- * processes (`processNum`; null: numprocs_start). `memcachedSections`: every program that runs memcached.
+ * The file's INI sections and every program, its command expanded (`%(process_num)d` as `processNum`, or
+ * each program's numprocs_start when null) and split.
  */
-function parseProcess(source: SourceText, processNum: number | null, section: string | null): SupervisordConfig & { processes: number; processStart: number; memcachedSections: string[] } {
+function readPrograms(source: SourceText, processNum: number | null) {
   const text = source.text;
   const ini = parseIni(text);
-  const notes: SupervisordNote[] = [];
-  let launchFailure: LaunchFailure | null = null;
-  const fail = (reason: string, span: Span | null, exitCode = 2) => {
-    launchFailure ??= { exitCode, reason, span };
-    notes.push({ kind: 'parse-error', span: span ?? { start: 0, end: 0 }, message: reason });
-  };
-  if (ini.error) fail(`supervisord cannot read the file (${ini.error.message}) and refuses to start`, ini.error.span);
 
   const daemon = ini.sections.get('supervisord');
   const daemonEnv = daemon ? option(ini, daemon, 'environment') : null;
@@ -349,7 +355,6 @@ function parseProcess(source: SourceText, processNum: number | null, section: st
   // Every user= is expanded and looked up when supervisord reads the file: one it cannot expand, or a uid no
   // account can have, refuses the whole file, whichever program it belongs to.
   const { accounts, refused: userRefused } = userLookups(ini, userLookup);
-  if (userRefused && !ini.error) fail(userRefused.reason, userRefused.span);
   const programs: { prog: SupervisordProgram; error: { reason: string; span: Span | null } | null; numprocs: number; start: number }[] = [];
   for (const s of ini.sections.values()) {
     if (!s.name.startsWith('program:')) continue;
@@ -409,11 +414,41 @@ function parseProcess(source: SourceText, processNum: number | null, section: st
     programs.push({ prog: { section: s.name, name, command, user, words }, error, numprocs: Number(numprocs), start: Number(start) });
   }
 
+  return { ini, daemonUser, accounts, userRefused, programs, userLookup };
+}
+
+/**
+ * The file read for one memcached program (`section`; null: the first that runs memcached) and one of its
+ * processes (`processNum`; null: numprocs_start). `memcachedSections`: every program that runs memcached.
+ */
+function parseProcess(
+  source: SourceText,
+  processNum: number | null,
+  section: string | null,
+  /** Shared by the readings of one file: its programs as read with no process_num, made once. */
+  shared?: { reading?: ProgramsReading },
+): SupervisordConfig & { processes: number; processStart: number; memcachedSections: string[]; instanceCounts: number[] } {
+  const text = source.text;
+  const reading = processNum === null && shared ? (shared.reading ??= readPrograms(source, null)) : readPrograms(source, processNum);
+  const { ini, daemonUser, accounts, userRefused, programs, userLookup } = reading;
+  const notes: SupervisordNote[] = [];
+  let launchFailure: LaunchFailure | null = null;
+  const fail = (reason: string, span: Span | null, exitCode = 2) => {
+    launchFailure ??= { exitCode, reason, span };
+    notes.push({ kind: 'parse-error', span: span ?? { start: 0, end: 0 }, message: reason });
+  };
+  if (ini.error) fail(`supervisord cannot read the file (${ini.error.message}) and refuses to start`, ini.error.span);
+  if (userRefused && !ini.error) fail(userRefused.reason, userRefused.span);
   // An empty command= splits into no words at all: no program to look at (supervisord: "command is empty").
   const hasWords = (p: SupervisordProgram) => !!p.words && p.words.length > 0;
   const runsMemcached = (p: SupervisordProgram) => hasWords(p) && isMemcachedProgram(p.words![0].value);
   const mentionsMemcached = (p: SupervisordProgram) => /memcached/.test(p.command?.value ?? '') || p.name === 'memcached';
-  const memcachedSections = programs.filter((p) => runsMemcached(p.prog)).map((p) => p.prog.section);
+  const memcachedPrograms = programs.filter((p) => runsMemcached(p.prog));
+  const memcachedSections = memcachedPrograms.map((p) => p.prog.section);
+  // Each program's place among those that run memcached (asked once per program: no search of the list).
+  const memcachedIndex = new Map(memcachedSections.map((name, k) => [name, k]));
+  // How many processes each starts (parseSupervisord): numprocs when its command names %(process_num), else one.
+  const instanceCounts = memcachedPrograms.map((p) => (/%\(process_num\)/.test(p.prog.command?.value ?? '') && p.numprocs > 1 ? p.numprocs : 1));
   const chosen =
     (section !== null ? programs.find((p) => p.prog.section === section) : undefined) ??
     programs.find((p) => runsMemcached(p.prog)) ??
@@ -422,7 +457,7 @@ function parseProcess(source: SourceText, processNum: number | null, section: st
   // Every program that runs memcached is an instance of its own (parseSupervisord); a note is left only for
   // one beyond those read.
   for (const p of programs) {
-    if (p === chosen || !runsMemcached(p.prog) || memcachedSections.indexOf(p.prog.section) < MAX_PROCESSES) continue;
+    if (p === chosen || !runsMemcached(p.prog) || (memcachedIndex.get(p.prog.section) ?? Infinity) < MAX_PROCESSES) continue;
     notes.push({
       kind: 'other-program',
       span: ini.sections.get(p.prog.section)!.headers[0],
@@ -495,7 +530,7 @@ function parseProcess(source: SourceText, processNum: number | null, section: st
   }
   return finish();
 
-  function finish(): SupervisordConfig & { processes: number; processStart: number; memcachedSections: string[] } {
+  function finish(): SupervisordConfig & { processes: number; processStart: number; memcachedSections: string[]; instanceCounts: number[] } {
     notes.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
     return {
     dialect: 'supervisord',
@@ -511,6 +546,7 @@ function parseProcess(source: SourceText, processNum: number | null, section: st
     ini,
     program: chosen?.prog ?? null,
     memcachedSections,
+    instanceCounts,
     processes: chosen?.numprocs ?? 1,
     processStart: chosen?.start ?? 0,
     print: () => ini.lines.map((l) => l.text + l.eol).join(''),

@@ -388,6 +388,22 @@ describe('the code cache in the user folder', () => {
     expect(readdirSync(home)).toEqual([]);
   });
 
+  (isRoot ? it : it.skip)("as root with another user's HOME whose .cache is that user's link to a folder of root's: nothing is made or written there", () => {
+    // The folder at the end of the link is root's (as /etc is), so it passed the check that the folder the
+    // cache folder is made in is the user's: root made TARGET/mchard and wrote its caches into it.
+    const home = tmp.join('linked-home');
+    const target = tmp.join('roots-folder');
+    mkdirSync(home);
+    mkdirSync(target);
+    symlinkSync(target, join(home, '.cache'));
+    execFileSync('chown', ['-h', '65534:65534', join(home, '.cache')]);
+    chownSync(home, 65534, 65534);
+    const r = lint({ HOME: home, MCHARD_DEBUG: '1' });
+    expect({ status: r.status, stdout: r.stdout }).toEqual(expected);
+    expect(readdirSync(target)).toEqual([]);
+    expect(r.stderr).toMatch(/\.cache leads through a symbolic link of another user's: no cache written/);
+  });
+
   const hasSetpriv = spawnSync('setpriv', ['--version']).status === 0;
   (isRoot && hasSetpriv ? it : it.skip)('a home the user cannot write (as nobody, HOME=/): same output, nothing printed', () => {
     chmodSync(tmp.path, 0o755);
