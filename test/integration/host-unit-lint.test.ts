@@ -100,70 +100,60 @@ maybe('/etc/memcached.conf and the memcached.service systemd loads on the host',
  * real script in namespaces of the test's own (mount, network, PID: a private copy of /etc, a tmpfs /run,
  * loopback only; every process it starts ends with the namespace), then linting both files there.
  */
+/**
+ * Runs the shell `lines` ("$@" is mchard) in namespaces of the test's own, over a private copy of /etc bound
+ * on /etc (the machine's own is never written). `sysv`: a host systemd does not run, with network and PID
+ * namespaces and a tmpfs /run, so what the real init script starts ends with them; `systemd`: a tmpfs
+ * /run/systemd with /run/systemd/system, as on a host systemd runs.
+ */
+function inPrivateEtc(host: 'sysv' | 'systemd', lines: string[]) {
+  const priv = mkdtempSync(join(tmpdir(), 'mchard-sysv-'));
+  try {
+    const setup = host === 'sysv' ? ['ip link set lo up', `cp -a /etc ${priv}/etc`, `mount --bind ${priv}/etc /etc`, 'mount -t tmpfs tmpfs /run'] : [`cp -a /etc ${priv}/etc`, `mount --bind ${priv}/etc /etc`, 'mount -t tmpfs tmpfs /run/systemd', 'mkdir /run/systemd/system'];
+    const flags = host === 'sysv' ? ['-m', '-n', '-p', '-f', '--mount-proc'] : ['-m'];
+    return spawnSync('unshare', [...flags, '--propagation', 'private', '--', 'sh', '-c', ['set -e', ...setup, ...lines].join('\n'), 'sh', process.execPath, BIN], {
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1', MCHARD_CODE_CACHE: 'off' },
+      cwd: '/',
+      timeout: 60_000,
+    });
+  } finally {
+    rmSync(priv, { recursive: true, force: true });
+  }
+}
+
 const sysvUsable = usable && existsSync('/usr/bin/ss') && existsSync('/usr/sbin/ip') && existsSync(INIT_SCRIPT);
 (sysvUsable ? describe : describe.skip)("Debian's SysV script and /etc/memcached_NAME.conf", () => {
   it('with /etc/memcached_t1.conf the script starts memcached from it, not from /etc/memcached.conf, and lint says so', () => {
-    const priv = mkdtempSync(join(tmpdir(), 'mchard-sysv-'));
-    try {
-      const script = [
-        'set -e',
-        'ip link set lo up',
-        `cp -a /etc ${priv}/etc`,
-        `mount --bind ${priv}/etc /etc`,
-        'mount -t tmpfs tmpfs /run',
-        "printf -- '-p 11300\\n-l 0.0.0.0\\n-u memcache\\n-U 0\\n' > /etc/memcached.conf",
-        "printf -- '-p 11301\\n-l 127.0.0.1\\n-u memcache\\n-U 0\\n' > /etc/memcached_t1.conf",
-        `${INIT_SCRIPT} start >/dev/null`,
-        'for i in $(seq 50); do ss -Htln | grep -q ":11301 " && break; sleep 0.1; done',
-        'echo "--- listening"; ss -Htln | awk \'{print $4}\' | sort',
-        'echo "--- lint"; "$@" lint --format json /etc/memcached.conf /etc/memcached_t1.conf || true',
-        `${INIT_SCRIPT} stop >/dev/null`,
-      ].join('\n');
-      const r = spawnSync('unshare', ['-m', '-n', '-p', '-f', '--mount-proc', '--propagation', 'private', '--', 'sh', '-c', script, 'sh', process.execPath, BIN], {
-        encoding: 'utf8',
-        env: { ...process.env, NO_COLOR: '1', MCHARD_CODE_CACHE: 'off' },
-        cwd: '/',
-        timeout: 60_000,
-      });
-      const listening = r.stdout.split('--- listening\n')[1]?.split('--- lint\n')[0].trim().split('\n');
-      // The real script: memcached from memcached_t1.conf only.
-      expect({ listening, err: r.stderr }).toEqual({ listening: ['127.0.0.1:11301'], err: '' });
-      const lint = JSON.parse(r.stdout.split('--- lint\n')[1]) as { files: { path: string; findings: { ruleId: string; message: string }[] }[] };
-      const main = lint.files.find((f) => f.path === '/etc/memcached.conf')!.findings;
-      expect(main.map((f) => f.ruleId)).toContain('MC101');
-      expect(main.find((f) => f.ruleId === 'MC911')!.message).toMatch(/^on this host \(not run by systemd\) Debian's init script \/etc\/init\.d\/memcached starts one memcached for each \/etc\/memcached_NAME\.conf when there is one \(here \/etc\/memcached_t1\.conf\)/);
-      expect(lint.files.find((f) => f.path === '/etc/memcached_t1.conf')!.findings.map((f) => f.ruleId)).not.toContain('MC911');
-    } finally {
-      rmSync(priv, { recursive: true, force: true });
-    }
+    const r = inPrivateEtc('sysv', [
+      "printf -- '-p 11300\\n-l 0.0.0.0\\n-u memcache\\n-U 0\\n' > /etc/memcached.conf",
+      "printf -- '-p 11301\\n-l 127.0.0.1\\n-u memcache\\n-U 0\\n' > /etc/memcached_t1.conf",
+      `${INIT_SCRIPT} start >/dev/null`,
+      'for i in $(seq 50); do ss -Htln | grep -q ":11301 " && break; sleep 0.1; done',
+      'echo "--- listening"; ss -Htln | awk \'{print $4}\' | sort',
+      'echo "--- lint"; "$@" lint --format json /etc/memcached.conf /etc/memcached_t1.conf || true',
+      `${INIT_SCRIPT} stop >/dev/null`,
+    ]);
+    const listening = r.stdout.split('--- listening\n')[1]?.split('--- lint\n')[0].trim().split('\n');
+    // The real script: memcached from memcached_t1.conf only.
+    expect({ listening, err: r.stderr }).toEqual({ listening: ['127.0.0.1:11301'], err: '' });
+    const lint = JSON.parse(r.stdout.split('--- lint\n')[1]) as { files: { path: string; findings: { ruleId: string; message: string }[] }[] };
+    const main = lint.files.find((f) => f.path === '/etc/memcached.conf')!.findings;
+    expect(main.map((f) => f.ruleId)).toContain('MC101');
+    expect(main.find((f) => f.ruleId === 'MC911')!.message).toMatch(/^on this host \(not run by systemd\) Debian's init script \/etc\/init\.d\/memcached starts one memcached for each \/etc\/memcached_NAME\.conf when there is one \(here \/etc\/memcached_t1\.conf\)/);
+    expect(lint.files.find((f) => f.path === '/etc/memcached_t1.conf')!.findings.map((f) => f.ruleId)).not.toContain('MC911');
   }, 90_000);
 
   it("on a host systemd runs, with only the package's memcached.service: nothing starts memcached from /etc/memcached_t1.conf, and lint says so", () => {
-    const priv = mkdtempSync(join(tmpdir(), 'mchard-sysv-'));
-    try {
-      const script = [
-        'set -e',
-        `cp -a /etc ${priv}/etc`,
-        `mount --bind ${priv}/etc /etc`,
-        'mount -t tmpfs tmpfs /run/systemd',
-        'mkdir /run/systemd/system',
-        "printf -- '-p 11301\\n-l 0.0.0.0\\n-u memcache\\n-U 0\\n' > /etc/memcached_t1.conf",
-        '"$@" lint --format json /etc/memcached.conf /etc/memcached_t1.conf || true',
-      ].join('\n');
-      const r = spawnSync('unshare', ['-m', '--propagation', 'private', '--', 'sh', '-c', script, 'sh', process.execPath, BIN], {
-        encoding: 'utf8',
-        env: { ...process.env, NO_COLOR: '1', MCHARD_CODE_CACHE: 'off' },
-        cwd: '/',
-        timeout: 60_000,
-      });
-      const lint = JSON.parse(r.stdout) as { files: { path: string; findings: { ruleId: string; message: string }[] }[] };
-      const instance = lint.files.find((f) => f.path === '/etc/memcached_t1.conf')!.findings;
-      expect(instance.map((f) => f.ruleId)).toContain('MC101');
-      expect(instance.find((f) => f.ruleId === 'MC911')!.message).toMatch(/^on this host systemd runs memcached from (\/usr)?\/lib\/systemd\/system\/memcached\.service, which reads \/etc\/memcached\.conf, and there is no memcached@t1\.service or memcached@\.service .*nothing starts memcached from this file/);
-      expect(lint.files.find((f) => f.path === '/etc/memcached.conf')!.findings.map((f) => f.ruleId)).not.toContain('MC911');
-    } finally {
-      rmSync(priv, { recursive: true, force: true });
-    }
+    const r = inPrivateEtc('systemd', [
+      "printf -- '-p 11301\\n-l 0.0.0.0\\n-u memcache\\n-U 0\\n' > /etc/memcached_t1.conf",
+      '"$@" lint --format json /etc/memcached.conf /etc/memcached_t1.conf || true',
+    ]);
+    const lint = JSON.parse(r.stdout) as { files: { path: string; findings: { ruleId: string; message: string }[] }[] };
+    const instance = lint.files.find((f) => f.path === '/etc/memcached_t1.conf')!.findings;
+    expect(instance.map((f) => f.ruleId)).toContain('MC101');
+    expect(instance.find((f) => f.ruleId === 'MC911')!.message).toMatch(/^on this host systemd runs memcached from (\/usr)?\/lib\/systemd\/system\/memcached\.service, which reads \/etc\/memcached\.conf, and there is no memcached@t1\.service or memcached@\.service .*nothing starts memcached from this file/);
+    expect(lint.files.find((f) => f.path === '/etc/memcached.conf')!.findings.map((f) => f.ruleId)).not.toContain('MC911');
   }, 90_000);
 });
 
@@ -176,58 +166,26 @@ const sysvUsable = usable && existsSync('/usr/bin/ss') && existsSync('/usr/sbin/
 (sysvUsable ? describe : describe.skip)('/etc/memcached.conf with a line start-memcached stops at, on the host', () => {
   const STOPS = "printf -- '-p 11302\\n-l 127.0.0.1\\n-u memcache\\n-U 0\\npidfile /run/memcached/x.pid\\n' > /etc/memcached.conf";
   it("a host systemd does not run: the real script starts no memcached, and mchard says it exits 255 at that line", () => {
-    const priv = mkdtempSync(join(tmpdir(), 'mchard-sysv-'));
-    try {
-      const script = [
-        'set -e',
-        'ip link set lo up',
-        `cp -a /etc ${priv}/etc`,
-        `mount --bind ${priv}/etc /etc`,
-        'mount -t tmpfs tmpfs /run',
-        STOPS,
-        `${INIT_SCRIPT} start >/dev/null 2>&1 || true`,
-        'sleep 1',
-        'echo "--- listening"; ss -Htln | awk \'{print $4}\' | sort',
-        'echo "--- inspect"; "$@" inspect --format json /etc/memcached.conf || true',
-      ].join('\n');
-      const r = spawnSync('unshare', ['-m', '-n', '-p', '-f', '--mount-proc', '--propagation', 'private', '--', 'sh', '-c', script, 'sh', process.execPath, BIN], {
-        encoding: 'utf8',
-        env: { ...process.env, NO_COLOR: '1', MCHARD_CODE_CACHE: 'off' },
-        cwd: '/',
-        timeout: 60_000,
-      });
-      const listening = r.stdout.split('--- listening\n')[1]?.split('--- inspect\n')[0].trim();
-      expect({ listening, err: r.stderr }).toEqual({ listening: '', err: '' });
-      const inspect = JSON.parse(r.stdout.split('--- inspect\n')[1]) as { startup: { ok: boolean | null; exitCode?: number; reason: string } };
-      expect(inspect.startup).toMatchObject({ ok: false, exitCode: 255 });
-      expect(inspect.startup.reason).toMatch(/this host's init script \(\/etc\/init\.d\/memcached\) starts memcached through start-memcached, which stops at line 5 \("pidfile"/);
-    } finally {
-      rmSync(priv, { recursive: true, force: true });
-    }
+    const r = inPrivateEtc('sysv', [
+      STOPS,
+      `${INIT_SCRIPT} start >/dev/null 2>&1 || true`,
+      'sleep 1',
+      'echo "--- listening"; ss -Htln | awk \'{print $4}\' | sort',
+      'echo "--- inspect"; "$@" inspect --format json /etc/memcached.conf || true',
+    ]);
+    const listening = r.stdout.split('--- listening\n')[1]?.split('--- inspect\n')[0].trim();
+    expect({ listening, err: r.stderr }).toEqual({ listening: '', err: '' });
+    const inspect = JSON.parse(r.stdout.split('--- inspect\n')[1]) as { startup: { ok: boolean | null; exitCode?: number; reason: string } };
+    expect(inspect.startup).toMatchObject({ ok: false, exitCode: 255 });
+    expect(inspect.startup.reason).toMatch(/this host's init script \(\/etc\/init\.d\/memcached\) starts memcached through start-memcached, which stops at line 5 \("pidfile"/);
   }, 90_000);
 
   it("a host systemd runs, with the package's unit: the wrapper ignores the line, so memcached starts", () => {
-    const priv = mkdtempSync(join(tmpdir(), 'mchard-sysv-'));
-    try {
-      const script = [
-        'set -e',
-        `cp -a /etc ${priv}/etc`,
-        `mount --bind ${priv}/etc /etc`,
-        'mount -t tmpfs tmpfs /run/systemd',
-        'mkdir /run/systemd/system',
-        STOPS,
-        '"$@" inspect --format json /etc/memcached.conf || true',
-      ].join('\n');
-      const r = spawnSync('unshare', ['-m', '--propagation', 'private', '--', 'sh', '-c', script, 'sh', process.execPath, BIN], {
-        encoding: 'utf8',
-        env: { ...process.env, NO_COLOR: '1', MCHARD_CODE_CACHE: 'off' },
-        cwd: '/',
-        timeout: 60_000,
-      });
-      expect((JSON.parse(r.stdout) as { startup: { ok: boolean | null } }).startup.ok).toBe(true);
-    } finally {
-      rmSync(priv, { recursive: true, force: true });
-    }
+    const r = inPrivateEtc('systemd', [
+      STOPS,
+      '"$@" inspect --format json /etc/memcached.conf || true',
+    ]);
+    expect((JSON.parse(r.stdout) as { startup: { ok: boolean | null } }).startup.ok).toBe(true);
   }, 90_000);
 });
 
@@ -241,20 +199,15 @@ const sysvUsable = usable && existsSync('/usr/bin/ss') && existsSync('/usr/sbin/
 (usable && existsSync(INIT_SCRIPT) ? describe : describe.skip)('/etc/sysconfig/memcached on a host systemd does not run', () => {
   const rhelScript = join(ROOT, 'test', 'fixtures', 'real', 'sysv', '096-volanja-study-isucon3-yosen-memcached');
   function onHost(script: 'debian' | 'rhel' | 'none', ...args: string[]) {
-    const init = script === 'debian' ? '' : script === 'rhel' ? `cp ${rhelScript} "$etc/init.d/memcached";` : 'rm -f "$etc/init.d/memcached";';
-    const setup =
-      `set -e; mount -t tmpfs tmpfs /run/systemd; root=$(mktemp -d); mount -t tmpfs tmpfs "$root"; etc="$root/etc"; cp -a /etc "$etc"; ` +
-      `mkdir -p "$etc/sysconfig"; printf 'PORT="11211"\\nUSER="memcache"\\nMAXCONN="1024"\\nCACHESIZE="64"\\nOPTIONS="-l 0.0.0.0"\\n' > "$etc/sysconfig/memcached"; ` +
-      `${init} mount --bind "$etc" /etc; set +e; "$@"; echo "--- rc $?"`;
-    const r = spawnSync('unshare', ['-m', '--propagation', 'private', '--', 'sh', '-c', setup, 'sh', process.execPath, BIN, ...args], {
-      encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1', MCHARD_CODE_CACHE: 'off' },
-      cwd: '/',
-      timeout: 60_000,
-    });
-    const at = r.stdout.lastIndexOf('--- rc ');
-    if (at < 0) throw new Error(`no result: ${r.stderr}`);
-    return r.stdout.slice(0, at);
+    const init = script === 'debian' ? [] : script === 'rhel' ? [`cp ${rhelScript} /etc/init.d/memcached`] : ['rm -f /etc/init.d/memcached'];
+    const r = inPrivateEtc('sysv', [
+      'mkdir -p /etc/sysconfig',
+      `printf 'PORT="11211"\\nUSER="memcache"\\nMAXCONN="1024"\\nCACHESIZE="64"\\nOPTIONS="-l 0.0.0.0"\\n' > /etc/sysconfig/memcached`,
+      ...init,
+      `"$@" ${args.join(' ')} || true`,
+    ]);
+    if (r.stdout === '') throw new Error(`no result: ${r.stderr}`);
+    return r.stdout;
   }
   const findings = (script: 'debian' | 'rhel' | 'none') =>
     (JSON.parse(onHost(script, 'lint', '--format', 'json', '/etc/sysconfig/memcached')).files[0].findings as { ruleId: string; message: string }[]);

@@ -8,7 +8,7 @@
  * memcached is an argument recorder (no memcached runs) is the judge, on generated lines and on every
  * Debian file of samples/, the fixtures and the shared corpus.
  */
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import { decodeConfig } from '../../src/input.js';
 import { parseDebian } from '../../src/dialects/debian.js';
 import { chooseDialect } from '../../src/dialects/detect.js';
 import { ROOT, SHARED } from '../helpers/paths.js';
+import { recordingWrapper } from '../helpers/recording-wrapper.js';
 
 const SCRIPT = '/usr/share/memcached/scripts/start-memcached';
 const usable = existsSync(SCRIPT) && existsSync('/usr/bin/perl') && process.getuid?.() === 0;
@@ -28,16 +29,7 @@ let recorded = '';
 beforeAll(() => {
   if (!usable) return;
   dir = mkdtempSync(join(tmpdir(), 'mchard-start-memcached-'));
-  recorded = join(dir, 'argv.out');
-  const recorder = join(dir, 'printargs');
-  writeFileSync(recorder, `#!/usr/bin/perl\nopen(my $o, '>', '${recorded}') or die;\nprint $o join("\\0", @ARGV);\n`);
-  chmodSync(recorder, 0o755);
-  const src = readFileSync(SCRIPT, 'utf8');
-  const patched = src.replace(/^my \$memcached = .*$/m, `my $memcached = "${recorder}";`);
-  if (patched === src) throw new Error(`${SCRIPT}: no "my $memcached = ..." line to point at the recorder`);
-  script = join(dir, 'start-memcached');
-  writeFileSync(script, patched);
-  chmodSync(script, 0o755);
+  ({ wrapper: script, recorded } = recordingWrapper(dir, SCRIPT));
 });
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
