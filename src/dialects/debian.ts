@@ -222,9 +222,10 @@ function sysvStopText(source: SourceText, stop: SysvStop): string {
 }
 
 /**
- * A host file read with what reads it there (src/system/host-unit.ts): Debian's wrapper, which systemd runs,
- * ignores a line start-memcached stops at, and this host's SysV script runs start-memcached, which stops
- * there: either way the start-up is no longer the host's to decide.
+ * A host file read with what reads it there (src/system/host-unit.ts, `reader`): where the host says which
+ * program reads the file, a line start-memcached stops at no longer leaves the start-up unknown. Debian's wrapper,
+ * which systemd runs, ignores the line (memcached starts as the options say); start-memcached, which this
+ * host's SysV script runs, stops there (memcached never starts: exit 255).
  */
 function withReader(config: DebianConfig, host: HostUnitReading | null | undefined): DebianConfig {
   if (!host?.reader || host.reads !== true || !config.startupUnknown?.reason.includes('start-memcached')) return config;

@@ -72,8 +72,10 @@ function serviceValues(text: string, key: string): string[] {
  * - `reads: null`: it runs another program, several commands, reads this file's variables into a command of
  *   its own, or a drop-in sets the command: what runs is that unit's to say.
  * On a host systemd does not run, Debian's SysV script (`etc`/init.d/memcached) reads /etc/memcached.conf only
- * when there is no /etc/memcached_NAME.conf (it starts one memcached per such file instead): `reads: false` then;
- * /etc/sysconfig/memcached is read only by an init script that names it (sysvSysconfig).
+ * when there is no /etc/memcached_NAME.conf (it starts one memcached per such file instead): `reads: false` then,
+ * else `reads: true` through start-memcached; /etc/sysconfig/memcached is read only by an init script that
+ * names it (sysvSysconfig). A Debian file's `reads: true` names its `reader`: the wrapper (systemd) or
+ * start-memcached (the SysV script), which read a line that is no option differently (src/dialects/debian.ts).
  * Unit files and the script are read as regular files of at most 256 KiB (a link in systemd's folders is
  * followed, as systemd follows it); only the command, user and environment file settings are looked at.
  */
