@@ -80,7 +80,11 @@ function serviceValues(text: string, key: string): string[] {
  * followed, as systemd follows it); only the command, user and environment file settings are looked at.
  */
 export function hostUnitReading(file: string, dirs: readonly string[] = SYSTEM_UNIT_DIRS, booted: () => boolean = systemdBooted, etc = '/etc'): HostUnitReading | null {
-  if (!booted()) return file === '/etc/memcached.conf' ? sysvInstances(etc) : file === '/etc/sysconfig/memcached' ? sysvSysconfig(etc) : null;
+  if (!booted()) {
+    if (file === '/etc/memcached.conf') return sysvInstances(etc);
+    if (file === '/etc/sysconfig/memcached') return sysvSysconfig(etc);
+    return /^\/etc\/memcached_[^/]+\.conf$/.test(file) ? sysvInstanceFile(etc, file) : null;
+  }
   return systemdReading(file, dirs);
 }
 
@@ -127,10 +131,12 @@ function firstUnit(names: readonly string[], dirs: readonly string[]): string | 
 }
 
 /**
- * On a host systemd does not run: Debian's SysV script starts one memcached per `/etc/memcached_NAME.conf` when
- * the first of them (in the shell's glob order) is readable, and then none from /etc/memcached.conf.
+ * Debian's SysV script on a host systemd does not run (`etc`/init.d/memcached, FILES=(/etc/memcached_*.conf)):
+ * its path and the instance files it starts memcached from, one start-memcached each, when the first of them
+ * (in the shell's glob order) is readable; none: it starts memcached from /etc/memcached.conf. Null when the
+ * script is not Debian's (another says nothing of these files) or what it would do cannot be read.
  */
-function sysvInstances(etc: string): HostUnitReading | null {
+function debianSysv(etc: string): { script: string; instances: string[] } | null {
   const script = join(etc, 'init.d', 'memcached');
   let text: string;
   try {
@@ -138,7 +144,6 @@ function sysvInstances(etc: string): HostUnitReading | null {
   } catch {
     return null;
   }
-  // Debian's script (FILES=(/etc/memcached_*.conf)): another script says nothing of these files.
   if (!text.includes('/etc/memcached_*.conf')) return null;
   let names: string[];
   try {
@@ -146,18 +151,25 @@ function sysvInstances(etc: string): HostUnitReading | null {
   } catch {
     return null;
   }
-  if (names.length === 0) {
-    // Debian's script with no instance file: it starts memcached from /etc/memcached.conf through start-memcached.
-    return { unit: 'memcached (SysV init script)', path: script, reads: true, why: `on this host (not run by systemd) Debian's init script ${script} starts memcached from this file through start-memcached`, reader: 'start-memcached' };
-  }
   // bash sorts a glob by the locale's collation: for such names the byte order, unless they differ only in case or punctuation.
   names.sort();
-  const files = names.map((n) => join(etc, n));
+  const instances = names.map((n) => join(etc, n));
   try {
     // The script's own test: [ -r "${FILES[0]}" ]. Every one readable: whichever sorts first, the script reads them.
-    for (const f of files) accessSync(f, constants.R_OK);
+    for (const f of instances) accessSync(f, constants.R_OK);
   } catch {
     return null;
+  }
+  return { script, instances };
+}
+
+/** /etc/memcached.conf without systemd: read through start-memcached unless the script starts the instance files instead. */
+function sysvInstances(etc: string): HostUnitReading | null {
+  const sysv = debianSysv(etc);
+  if (!sysv) return null;
+  const { script, instances: files } = sysv;
+  if (files.length === 0) {
+    return { unit: 'memcached (SysV init script)', path: script, reads: true, why: `on this host (not run by systemd) Debian's init script ${script} starts memcached from this file through start-memcached`, reader: 'start-memcached' };
   }
   return {
     unit: 'memcached (SysV init script)',
@@ -167,6 +179,13 @@ function sysvInstances(etc: string): HostUnitReading | null {
       `on this host (not run by systemd) Debian's init script ${script} starts one memcached for each /etc/memcached_NAME.conf when there is one ` +
       `(here ${files.join(', ')}), and none from this file; lint ${files.length === 1 ? 'that file' : 'those files'}`,
   };
+}
+
+/** An /etc/memcached_NAME.conf without systemd: Debian's script starts a memcached from it through start-memcached. */
+function sysvInstanceFile(etc: string, file: string): HostUnitReading | null {
+  const sysv = debianSysv(etc);
+  if (!sysv || !sysv.instances.includes(join(etc, file.slice('/etc/'.length)))) return null;
+  return { unit: 'memcached (SysV init script)', path: sysv.script, reads: true, why: `on this host (not run by systemd) Debian's init script ${sysv.script} starts a memcached from this file through start-memcached`, reader: 'start-memcached' };
 }
 
 /**

@@ -180,6 +180,23 @@ const sysvUsable = usable && existsSync('/usr/bin/ss') && existsSync('/usr/sbin/
     expect(inspect.startup.reason).toMatch(/this host's init script \(\/etc\/init\.d\/memcached\) starts memcached through start-memcached, which stops at line 5 \("pidfile"/);
   }, 90_000);
 
+  it('an /etc/memcached_NAME.conf with such a line, without systemd: the script starts the other instance, not this one, and mchard says it exits 255', () => {
+    const r = inPrivateEtc('sysv', [
+      "printf -- '-p 11303\\n-l 127.0.0.1\\n-u memcache\\n-U 0\\n' > /etc/memcached_t1.conf",
+      "printf -- '-p 11304\\n-l 127.0.0.1\\n-u memcache\\n-U 0\\npidfile /run/memcached/x.pid\\n' > /etc/memcached_t2.conf",
+      `${INIT_SCRIPT} start >/dev/null 2>&1 || true`,
+      'for i in $(seq 50); do ss -Htln | grep -q ":11303 " && break; sleep 0.1; done',
+      'echo "--- listening"; ss -Htln | awk \'{print $4}\' | sort',
+      'echo "--- inspect"; "$@" inspect --format json /etc/memcached_t2.conf || true',
+      `${INIT_SCRIPT} stop >/dev/null 2>&1 || true`,
+    ]);
+    const listening = r.stdout.split('--- listening\n')[1]?.split('--- inspect\n')[0].trim().split('\n');
+    expect({ listening, err: r.stderr }).toEqual({ listening: ['127.0.0.1:11303'], err: '' });
+    const inspect = JSON.parse(r.stdout.split('--- inspect\n')[1]) as { startup: { ok: boolean | null; exitCode?: number; reason: string } };
+    expect(inspect.startup).toMatchObject({ ok: false, exitCode: 255 });
+    expect(inspect.startup.reason).toMatch(/start-memcached, which stops at line 5 \("pidfile"/);
+  }, 90_000);
+
   it("a host systemd runs, with the package's unit: the wrapper ignores the line, so memcached starts", () => {
     const r = inPrivateEtc('systemd', [
       STOPS,

@@ -170,8 +170,9 @@ describe('hostUnitReading', () => {
     writeFileSync(join(sysv, 'memcached_b.conf'), '-p 11311\n');
     writeFileSync(join(sysv, 'memcached_a.conf'), '-p 11312\n');
     expect(notBooted('/etc/memcached.conf')).toMatchObject({ reads: false, path: join(sysv, 'memcached_a.conf'), why: expect.stringContaining(`(here ${join(sysv, 'memcached_a.conf')}, ${join(sysv, 'memcached_b.conf')})`) });
-    // The script reads the instances themselves.
-    expect(notBooted('/etc/memcached_a.conf')).toBeNull();
+    // The script reads the instances themselves, each through start-memcached; a name it does not glob, none.
+    expect(notBooted('/etc/memcached_a.conf')).toMatchObject({ reads: true, reader: 'start-memcached', path: join(sysv, 'init.d', 'memcached') });
+    expect(notBooted('/etc/memcached_c.conf')).toBeNull();
     // Another init script says nothing of these files.
     writeFileSync(join(sysv, 'init.d', 'memcached'), '#!/bin/sh\nexec /usr/bin/memcached -u memcache\n');
     expect(notBooted('/etc/memcached.conf')).toBeNull();
