@@ -225,26 +225,30 @@ function sysvStopText(source: SourceText, stop: SysvStop): string {
  * A host file read with what reads it there (src/system/host-unit.ts, `reader`): where the host says which
  * program reads the file, a line start-memcached stops at no longer leaves the start-up unknown. Debian's wrapper,
  * which systemd runs, ignores the line (memcached starts as the options say); start-memcached, which this
- * host's SysV script runs, stops there (memcached never starts: exit 255).
+ * host's SysV script runs, stops there (memcached never starts: exit 255), and is named as the file's reader.
  */
 function withReader(config: DebianConfig, host: HostUnitReading | null | undefined): DebianConfig {
-  if (!host?.reader || host.reads !== true || !config.startupUnknown?.reason.includes('start-memcached')) return config;
+  if (!host?.reader || host.reads !== true) return config;
   let stop: SysvStop | null = null;
-  forEachLine(config.source.text, (start, text) => {
-    stop ??= sysvStopAt(start, readLine(start, text, null));
-  });
-  const found = stop as SysvStop | null;
-  if (!found) return config;
-  const wrapped = Object.create(config) as DebianConfig;
-  if (host.reader === 'wrapper') {
-    Object.defineProperty(wrapped, 'startupUnknown', { value: undefined, enumerable: true });
-    return wrapped;
+  if (config.startupUnknown?.reason.includes('start-memcached')) {
+    forEachLine(config.source.text, (start, text) => {
+      stop ??= sysvStopAt(start, readLine(start, text, null));
+    });
   }
-  const span = { start: found.start, end: found.start + found.word.length };
-  Object.defineProperties(wrapped, {
-    startupUnknown: { value: undefined, enumerable: true },
-    launchFailure: { value: { exitCode: 255, reason: `this host's init script (${host.path}) starts memcached through ${sysvStopText(config.source, found)}: Perl exits 255 ("Can't use an undefined value as a subroutine reference")`, span } satisfies LaunchFailure, enumerable: true },
-  });
+  const found = stop as SysvStop | null;
+  if (host.reader === 'wrapper' && !found) return config;
+  const wrapped = Object.create(config) as DebianConfig;
+  const props: PropertyDescriptorMap = {};
+  if (found) props.startupUnknown = { value: undefined, enumerable: true };
+  if (host.reader === 'start-memcached') {
+    props.readBy = { value: `Debian's SysV init script on this host (${host.path}), through start-memcached (this host is not run by systemd)`, enumerable: true };
+    if (found) {
+      const span = { start: found.start, end: found.start + found.word.length };
+      const reason = `this host's init script (${host.path}) starts memcached through ${sysvStopText(config.source, found)}: Perl exits 255 ("Can't use an undefined value as a subroutine reference")`;
+      props.launchFailure = { value: { exitCode: 255, reason, span } satisfies LaunchFailure, enumerable: true };
+    }
+  }
+  Object.defineProperties(wrapped, props);
   return wrapped;
 }
 

@@ -175,7 +175,8 @@ const sysvUsable = usable && existsSync('/usr/bin/ss') && existsSync('/usr/sbin/
     ]);
     const listening = r.stdout.split('--- listening\n')[1]?.split('--- inspect\n')[0].trim();
     expect({ listening, err: r.stderr }).toEqual({ listening: '', err: '' });
-    const inspect = JSON.parse(r.stdout.split('--- inspect\n')[1]) as { startup: { ok: boolean | null; exitCode?: number; reason: string } };
+    const inspect = JSON.parse(r.stdout.split('--- inspect\n')[1]) as { readBy: string; startup: { ok: boolean | null; exitCode?: number; reason: string } };
+    expect(inspect.readBy).toBe("Debian's SysV init script on this host (/etc/init.d/memcached), through start-memcached (this host is not run by systemd)");
     expect(inspect.startup).toMatchObject({ ok: false, exitCode: 255 });
     expect(inspect.startup.reason).toMatch(/this host's init script \(\/etc\/init\.d\/memcached\) starts memcached through start-memcached, which stops at line 5 \("pidfile"/);
   }, 90_000);
@@ -202,7 +203,8 @@ const sysvUsable = usable && existsSync('/usr/bin/ss') && existsSync('/usr/sbin/
       STOPS,
       '"$@" inspect --format json /etc/memcached.conf || true',
     ]);
-    expect((JSON.parse(r.stdout) as { startup: { ok: boolean | null } }).startup.ok).toBe(true);
+    const onSystemd = JSON.parse(r.stdout) as { readBy: string; startup: { ok: boolean | null } };
+    expect(onSystemd).toMatchObject({ readBy: "Debian's systemd-memcached-wrapper", startup: { ok: true } });
   }, 90_000);
 });
 
