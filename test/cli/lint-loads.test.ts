@@ -100,8 +100,10 @@ describe('the group files of the bundle', () => {
     // 676 kB -> 668 kB: a template's parse (scanning and masking its tags) moved to more.js (20 kB; a lint
     // of a finished file only asks whether it is a template), which made room for closing note 12's
     // detection (other programs' rc.conf, Quadlet files, RPM specs) and start-memcached's stop lines.
-    expect(metaOutputs.find((o) => o.file === 'mchard.js')!.bytes).toBeGreaterThan(600_000);
-    expect(statSync(join(out, 'mchard.js')).size).toBeLessThan(668_000);
+    // 668 kB -> 522 kB: the bundles are minified but for their names (659 kB -> 513 kB, closing note 13);
+    // the budget keeps the room it had (9 kB).
+    expect(metaOutputs.find((o) => o.file === 'mchard.js')!.bytes).toBeGreaterThan(450_000);
+    expect(statSync(join(out, 'mchard.js')).size).toBeLessThan(522_000);
   });
 
   it('control: the audit group file holds the audit command and its readers', () => {
