@@ -221,6 +221,14 @@ function targetOf(ctx: RuleContext): Target | null {
       given.kind === 'depends' ? `memcached ${given.short}` : iv.kind === 'exact' ? `memcached ${formatVersion(iv.version)}` : `${iv.why}: memcached ${formatVersion(iv.min)}${iv.max ? ` to ${formatVersion(iv.max)}` : ' or later'}`;
     return { version: iv, what: `the image ${given.kind === 'depends' ? given.written : image.info.ref.text} (${release})`, upstream: true, conditional: given.kind === 'depends', span: image.span };
   }
+  // An image the Dockerfile builds from memcached's own release source: that release, an upstream build.
+  if (image?.info.fromSource) {
+    const given = image.info.version;
+    const iv = given.kind === 'depends' ? given.assumed : given;
+    if (!iv || iv.kind === 'unknown') return null;
+    const release = given.kind === 'depends' ? `memcached ${given.short}` : iv.kind === 'exact' ? `memcached ${formatVersion(iv.version)}` : `memcached ${formatVersion(iv.min)} or later`;
+    return { version: iv, what: `the image this Dockerfile builds from memcached's source (${release})`, upstream: true, conditional: given.kind === 'depends', span: image.span };
+  }
   if (image) return null; // an image mchard does not know: its tag says nothing about memcached
   if (!ctx.options.versionExplicit) return null;
   const where = ctx.options.versionSource ?? 'the version this file is judged for';
@@ -266,13 +274,15 @@ export const rule = defineRule({
     what:
       'Reports a memcached release older than the fix of a published vulnerability (a CVE), for the release the file runs: a ' +
       "container image's tag (the official image and Bitnami's: `memcached:1.6.21`, `bitnami/memcached:1.6.19-debian-11-r5`; a " +
-      'floating tag such as `1.5` counts when every release of that series is affected), the installed memcached for files of this ' +
+      'floating tag such as `1.5` counts when every release of that series is affected), the release a Dockerfile builds from ' +
+      "memcached's own source (a release tarball from memcached.org or GitHub, or a release tag cloned, then `make install`; " +
+      "assumed, and said so, on a base image mchard does not know), the installed memcached for files of this " +
       "machine, the running binary for `mchard audit`, or `.mchardrc`'s `memcached-version`. The table (in the rule's module) lists " +
       'each vulnerability with the release that fixed it, the first affected one when its record names one, and the feature it needs: ' +
       'the binary protocol (on unless `-B ascii`), SASL (`-S`), proxy mode (`-o proxy_config`), UDP, an authentication file (`-Y`), ' +
       'verbose mode (`-v`), a unix socket, or nothing at all. ' +
       'Severity: an error when the configuration uses what the vulnerability needs (or it needs nothing) and the release comes from ' +
-      "an image's tag, an upstream build; a warning for the same when the version comes from the installed or running binary or the " +
+      "an image's tag or a source build, an upstream build; a warning for the same when the version comes from the installed or running binary or the " +
       'configuration, because distributions backport fixes without changing the version, or when the file does not show ' +
       "memcached's options (an image's own command, an `env_file:`); an info, in one finding, for the " +
       'vulnerabilities of the release that the configuration does not expose. A tag from a variable (`memcached:${MEMCACHED_VERSION:-1.4.35}`, ' +

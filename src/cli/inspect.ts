@@ -113,7 +113,10 @@ export async function runInspect(argv: string[], io: Io): Promise<number> {
         // A container image whose tag names the release decides the version (engine/lint.ts), before any flag.
         const iv = config.image?.info.version;
         const image = iv?.kind === 'exact' || (iv?.kind === 'range' && iv.max !== null) || iv?.kind === 'depends' ? config.image!.info : null;
-        const versionSource = image
+        // A release the Dockerfile builds from source is said with the build that names it.
+        const versionSource = image?.fromSource && image.version.kind === 'exact'
+          ? image.version.why
+          : image
           ? `the image ${image.ref.text} (${image.version.kind === 'exact' || image.version.kind === 'depends' ? image.version.why : image.version.kind === 'range' && image.version.max ? `${image.version.why}, which ended with ${image.version.max.join('.')}` : ''})`
           : resolver.versionSource(path, cfg);
         const inspection = { ...inspectionOf(path, config, model, file.detection), memcachedVersionSource: versionSource };

@@ -33,6 +33,7 @@ import { bitnamiNote, type ContainerNote } from './container-notes.js';
 import { appendAll, literalChars, joinSpans, tokenOf, valueOf, type SrcChar } from './sourced.js';
 import { parseShellCommand, type SourcedChar } from './shell.js';
 import { dependsOn, fromVariables, identifyImage, type ImageInfo } from './images/index.js';
+import { parseVersion } from '../memcached/version.js';
 import { isMemcachedProgram, officialEntrypoint, OFFICIAL_USER } from './images/official.js';
 import { bitnamiStart, BITNAMI_UID, type EnvValue } from './images/bitnami.js';
 import type { ReachData } from './container-reach.js';
@@ -370,6 +371,73 @@ export function packageInstall(run: string): string | null {
   return null;
 }
 
+/**
+ * memcached built from one of its releases' source by RUN lines: the release's tarball fetched from
+ * memcached's own sites (memcached.org/files, or GitHub's archive of memcached/memcached) or its tag
+ * cloned from github.com/memcached/memcached, then `make install`. The release is the one the download
+ * names; a configure `--prefix` puts the program in that prefix's bin (default /usr/local/bin).
+ */
+interface SourceBuild {
+  readonly version: string;
+  /** Where `make install` puts memcached, or null when the prefix is not literal. */
+  readonly bindir: string | null;
+  /** The download as the shell gets it (its variables replaced). */
+  readonly download: string;
+  /** The build argument the release comes from (its default names it), or null. */
+  readonly dep: string | null;
+  /** The RUN that downloads it. */
+  readonly span: Span;
+}
+
+/** A release download of memcached in a RUN line's text (variables already replaced), or null. */
+export function memcachedDownload(text: string): { version: string; download: string } | null {
+  // Not libmemcached (the client library) nor a mirror's renamed file: memcached's own sites only.
+  const tarball = /(?:https?:\/\/)?(?:www\.)?memcached\.org\/files\/(?:old\/)?memcached-(\d+\.\d+\.\d+)\.tar\.(?:gz|bz2|xz)/.exec(text);
+  if (tarball) return { version: tarball[1], download: tarball[0] };
+  const archive = /(?:https?:\/\/)?github\.com\/memcached\/memcached\/archive\/(?:refs\/tags\/)?v?(\d+\.\d+\.\d+)\.(?:tar\.gz|zip)/.exec(text);
+  if (archive) return { version: archive[1], download: archive[0] };
+  for (const part of text.split(/&&|\|\||;|\n/)) {
+    if (!/\bgit\s+clone\b/.test(part) || !/github\.com\/memcached\/memcached(?:\.git)?(?=[\s"']|$)/.test(part)) continue;
+    const branch = /\s(?:-b|--branch)[\s=]+["']?v?(\d+\.\d+\.\d+)["']?(?=\s|$)/.exec(part);
+    if (branch) return { version: branch[1], download: part.trim() };
+  }
+  return null;
+}
+
+/** `$NAME` and `${NAME}` replaced by the values ENV and ARG give them (others left as written). */
+function expandRun(text: string, lookup: (name: string) => { chars: readonly SrcChar[] | null; dep?: string } | undefined): { text: string; dep: string | null } {
+  let dep: string | null = null;
+  const out = text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (whole, a: string | undefined, b: string | undefined) => {
+    const v = lookup((a ?? b)!);
+    if (!v || v.chars === null) return whole;
+    dep ??= v.dep ?? v.chars.find((c) => c.dep)?.dep ?? null;
+    return valueOf(v.chars);
+  });
+  return { text: out, dep };
+}
+
+/** Where `make install` puts memcached after this RUN's configure, or undefined when the RUN runs none. */
+function configuredBindir(text: string): string | null | undefined {
+  if (!/(?:^|[\s;&|(])(?:\S*\/)?configure(?=\s|$)/.test(text)) return undefined;
+  const m = /\s--prefix[=\s]+(["']?)([^\s"';&|]+)\1/.exec(text);
+  if (!m) return '/usr/local/bin';
+  return /[$`]/.test(m[2]) ? null : `${m[2].replace(/\/+$/, '')}/bin`;
+}
+
+/** The folders of a container's default PATH: a program there may be the base image's as well as the build's. */
+const STANDARD_BINDIRS = new Set(['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin']);
+
+/** A download as a message shows it: printable ASCII only, at most 120 characters. */
+function visibleDownload(text: string): string {
+  const t = text.replace(/[^\x20-\x7e]/g, '?');
+  return t.length > 120 ? `${t.slice(0, 117)}...` : t;
+}
+
+/** The distributions' own base images (Docker Official Images): none holds memcached. */
+function isDistributionBase(info: ImageInfo | null): boolean {
+  return !!info && info.ref.registry === 'docker.io' && info.ref.path.startsWith('library/') && DISTRIBUTIONS.has(info.ref.path.slice('library/'.length));
+}
+
 // ---- base images ----
 
 /** Docker Official Images of distributions: no ENTRYPOINT, and they run as root. */
@@ -508,6 +576,9 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
   const stageInstructions: DockerInstruction[] = [];
   /** The last RUN that installs memcached with the distribution's package manager (`apt-get install memcached`). */
   let installed: string | null = null;
+  /** memcached built from a release's source (a download, then `make install`), and the download awaiting it. */
+  let built: SourceBuild | null = null;
+  let download: (Omit<SourceBuild, 'bindir'> & { bindir: string | null }) | null = null;
   for (const stage of chain) {
     const args = new Map<string, Var>();
     let cmdSet = false;
@@ -573,9 +644,21 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
         case 'EXPOSE':
           for (const w of rawWords(instr.args, escape)) exposed.push({ text: valueOf(processWord(w, escape, lookup).chars), span: joinSpans(w)! });
           break;
-        case 'RUN':
-          installed = packageInstall(valueOf(instr.args)) ?? installed;
+        case 'RUN': {
+          const run = valueOf(instr.args);
+          installed = packageInstall(run) ?? installed;
+          const expanded = expandRun(run, lookup);
+          const got = memcachedDownload(expanded.text);
+          if (got) download = { ...got, dep: expanded.dep, span: instr.span, bindir: '/usr/local/bin' };
+          // configure, then make install, in this RUN (after the download when it is this RUN's too).
+          const after = got ? expanded.text.slice(expanded.text.indexOf(got.download) + got.download.length) : expanded.text;
+          if (download) {
+            const bindir = configuredBindir(after);
+            if (bindir !== undefined) download = { ...download, bindir };
+            if (/(?:^|[\s;&|(])make\b[^\n;&|]*?\sinstall(?=\s|$|[;&|)])/.test(after)) built = download;
+          }
           break;
+        }
       }
     }
   }
@@ -593,8 +676,42 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
   // reaches hold for that distribution release, on the day of the build (updates, pins, added repositories),
   // which the Dockerfile does not decide. (A release-to-version table would still not say what matters:
   // distributions patch their packages, UDP's default included, without changing the upstream version.)
-  const packaged: ImageInfo | null =
-    imageInfo && imageInfo.family === 'unknown' && !installed && imageInfo.version.kind === 'depends' && imageInfo.version.assumed === null && imageInfo.version.written === imageInfo.ref.text
+  const literalUnknownBase = !!imageInfo && imageInfo.family === 'unknown' && imageInfo.version.kind === 'depends' && imageInfo.version.assumed === null && imageInfo.version.written === imageInfo.ref.text;
+  // memcached built from a release's source, and no package of it installed: the release the download
+  // names, certain on a distribution's base image (none holds memcached); on a base mchard does not know,
+  // the release assumed (that base could hold a memcached of its own), and so when a build argument names it.
+  const fromSource = (program: string | null): ImageInfo | null => {
+    if (!built || installed || !literalUnknownBase || !imageInfo) return null;
+    const release = parseVersion(built.version);
+    if (!release) return null;
+    const how = `its RUN line builds memcached ${built.version} from source (${visibleDownload(built.download)}, then make install${built.bindir ? ` into ${built.bindir}` : ''})`;
+    const exact = { kind: 'exact' as const, version: release, why: how };
+    const info = { ...imageInfo, fromSource: true, title: 'the image this Dockerfile builds' };
+    // The program run by its path where make install put it (a prefix of its own): that build, whatever the
+    // base holds. Named without a path, it is found on PATH: not the build when its prefix is off PATH.
+    const ownPath = program !== null && built.bindir !== null && !STANDARD_BINDIRS.has(built.bindir) && program === `${built.bindir}/memcached`;
+    if (program !== null && !program.includes('/') && built.bindir !== null && !STANDARD_BINDIRS.has(built.bindir)) {
+      const path = env.get('PATH');
+      const dirs = path?.chars ? valueOf(path.chars).split(':') : [];
+      if (!dirs.includes(built.bindir)) return null;
+    }
+    if (built.dep) {
+      return { ...info, version: dependsOn(`${how}, and the release comes from ${built.dep}`, `the build argument given when the image is built (docker build --build-arg, Compose build.args)`, `${built.version} unless a build argument changes it`, imageInfo.ref.text, exact) };
+    }
+    if (isDistributionBase(imageInfo) || ownPath) return { ...info, version: exact };
+    return {
+      ...info,
+      version: dependsOn(
+        `${how}, assuming its base ${imageInfo.ref.text} (an image mchard does not know) holds no memcached of its own that runs instead`,
+        'the memcached in the built image (memcached -V in a container of it)',
+        `${built.version}, if its base holds no other memcached`,
+        imageInfo.ref.text,
+        exact,
+      ),
+    };
+  };
+  const plain: ImageInfo | null =
+    literalUnknownBase && imageInfo && !installed
       ? {
           // The image this file builds: its base, which mchard does not know, and whatever its RUN lines add.
           ...imageInfo,
@@ -618,7 +735,15 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
           ),
         }
       : imageInfo;
-  const image = packaged ? { info: packaged, span: fromSpan } : undefined;
+  const packaged = fromSource(null) ?? plain;
+  // A source build's findings point at the RUN line that downloads the release.
+  const at = (info: ImageInfo) => ({ info, span: info.fromSource && built ? built.span : fromSpan });
+  const image = packaged ? at(packaged) : undefined;
+  /** The image, knowing the program that runs (its path says whether it is the source build's). */
+  const imageFor = (program: string): typeof image => {
+    const info = fromSource(program) ?? plain;
+    return info ? at(info) : undefined;
+  };
   const startsAsOf = (u: typeof user) => (u.value === null ? `unknown (${u.why})` : /^(root|0+)(:.*)?$/.test(u.value) ? 'root' : u.value.split(':')[0]);
   const userNote = (u: typeof user, what: string) => notes.push({ kind: 'starts-as', span: u.span ?? fromSpan, message: what, user: u.value });
 
@@ -745,7 +870,7 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
   return result({
     argv,
     startsAs: startsAsOf(user),
-    image,
+    image: imageFor(first),
     argvSource: { holder: holderName, form: holder, skip: entryWords ? 1 : 1, script: null, cmd: entryWords && cmd && cmd.form === 'exec' ? cmd : null },
     stageInstructions,
   });
@@ -832,7 +957,7 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
       ...background,
       ...(unknown ? { argvUnknown: `memcached's options are not decided by the file: ${unknown}` } : {}),
       startsAs: startsAsOf(user),
-      image,
+      image: imageFor(ws[0].value),
       argvSource: { holder: name, form: c, skip, script, cmd: null },
       stageInstructions,
     });

@@ -92,6 +92,8 @@ export interface ImageInfo {
   readonly revision: number | null;
   /** One phrase for messages: `the official memcached image`, `Bitnami's memcached image (bitnamilegacy)`. */
   readonly title: string;
+  /** The release is memcached's own source, built by the Dockerfile's RUN lines (an upstream build): `version` says which. */
+  readonly fromSource?: boolean;
 }
 
 const DOCKER_HUB = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);

@@ -1,0 +1,146 @@
+/**
+ * A Dockerfile that builds memcached from one of its releases' source (the tarball from memcached.org or
+ * GitHub's archive, or the tag cloned from github.com/memcached/memcached, then `make install`): the
+ * release is the download's, an upstream build (MC920 judges it). Certain on a distribution's base image
+ * or when the program runs from the build's own prefix; assumed on a base mchard does not know or from a
+ * build argument; not claimed when a package is installed too, when the program named is not the build's
+ * (a prefix off PATH), or when another stage built it (COPY --from, not followed).
+ *
+ * Real files: the docker-library image's own Dockerfile (052), washingtonpost's (1359), fgrehm/ventriloquist's
+ * (1500), cybozu/neco-containers' two-stage build (1501). The variations below are those files with one
+ * line changed, each said.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { SourceText } from '../../src/source.js';
+import { memcachedDownload, parseDockerfile } from '../../src/dialects/dockerfile.js';
+import { loadDialect } from '../../src/dialects/index.js';
+import { formatVersion } from '../../src/memcached/version.js';
+import { findings, lintText } from '../helpers/lint.js';
+import { ROOT } from '../helpers/paths.js';
+
+const DIR = join(ROOT, 'test', 'fixtures', 'real', 'dockerfile');
+const real = (prefix: string) => readFileSync(join(DIR, readdirSync(DIR).find((f) => f.startsWith(`${prefix}-`))!), 'utf8');
+const PATH = '/srv/image/Dockerfile';
+const parse = (text: string) => parseDockerfile(new SourceText(PATH, text));
+const lint = (text: string) => lintText(text, { dialect: 'dockerfile', path: PATH });
+
+/** The release the image is read as: 'exact 1.4.17', 'assumed 1.4.17', or the version's kind. */
+function release(text: string): { said: string; fromSource: boolean; why: string } {
+  const info = parse(text).image?.info;
+  if (!info) return { said: 'no image', fromSource: false, why: '' };
+  const v = info.version;
+  const said = v.kind === 'exact' ? `exact ${formatVersion(v.version)}` : v.kind === 'depends' ? (v.assumed?.kind === 'exact' ? `assumed ${formatVersion(v.assumed.version)}` : 'depends') : v.kind;
+  return { said, fromSource: info.fromSource === true, why: v.kind === 'exact' || v.kind === 'depends' ? v.why : '' };
+}
+
+beforeAll(async () => {
+  await loadDialect('dockerfile');
+});
+
+describe('the release a download names', () => {
+  it.each([
+    ['wget -O memcached.tar.gz "https://memcached.org/files/memcached-1.6.45.tar.gz"', '1.6.45'],
+    ['wget -q http://www.memcached.org/files/memcached-1.4.17.tar.gz -O /tmp/memcached.tar.gz', '1.4.17'],
+    ['curl -SL http://memcached.org/files/old/memcached-1.4.5.tar.gz -o m.tgz', '1.4.5'],
+    ['curl -OL https://github.com/memcached/memcached/archive/1.5.10.tar.gz', '1.5.10'],
+    ['curl -OL https://github.com/memcached/memcached/archive/refs/tags/1.6.21.tar.gz', '1.6.21'],
+    ['git clone --depth=1 -b 1.6.45 https://github.com/memcached/memcached /work/memcached', '1.6.45'],
+    ['git clone https://github.com/memcached/memcached.git --branch 1.6.38', '1.6.38'],
+  ])('%s: %s', (text, version) => {
+    expect(memcachedDownload(text)?.version).toBe(version);
+  });
+
+  it.each([
+    // The client library (the real line of a Dockerfile that builds both).
+    'wget -qO /opt/libmemcached.tar.gz https://launchpad.net/libmemcached/1.0/1.0.18/+download/libmemcached-1.0.18.tar.gz',
+    // A file from anywhere else: whatever it holds, its name is only a name.
+    'curl -O https://mirror.example.com/memcached-1.6.21.tar.gz',
+    'ADD memcached-1.6.21.tar.gz /usr/src/',
+    // A clone without a release tag (the default branch: whatever it holds on the day of the build).
+    'git clone https://github.com/memcached/memcached',
+    // A fork.
+    'git clone -b 1.6.21 https://github.com/someone/memcached',
+    // A variable not replaced: not a release.
+    'wget https://memcached.org/files/memcached-$MEMCACHED_VERSION.tar.gz',
+  ])('not a release download: %s', (text) => {
+    expect(memcachedDownload(text)).toBeNull();
+  });
+});
+
+describe('real Dockerfiles that build memcached from source', () => {
+  it("docker-library's own Dockerfile (ENV MEMCACHED_URL, alpine:3.24): 1.6.45, certain", () => {
+    const r = release(real('052'));
+    expect(r).toMatchObject({ said: 'exact 1.6.45', fromSource: true });
+    expect(r.why).toContain('https://memcached.org/files/memcached-1.6.45.tar.gz');
+    expect(r.why).toContain('make install into /usr/local/bin');
+  });
+
+  it("washingtonpost's (ENV MEMCACHED_VERSION 1.4.36 in the URL, debian:jessie): 1.4.36, and MC920 at the RUN line", () => {
+    const text = real('1359');
+    expect(release(text)).toMatchObject({ said: 'exact 1.4.36', fromSource: true });
+    const f = findings(lint(text), 'MC920');
+    // CVE-2017-9951 (fixed in 1.4.39) is exposed by any configuration: an error, at the RUN that downloads.
+    const cve = f.find((x) => x.message.includes('CVE-2017-9951'))!;
+    expect(cve.severity).toBe('error');
+    expect(cve.message).toContain("the image this Dockerfile builds from memcached's source (memcached 1.4.36)");
+    expect(text.split('\n')[cve.line - 1]).toMatch(/^RUN /);
+    expect(text.split('\n').slice(cve.line - 1, cve.line + 6).join('\n')).toContain('memcached-$MEMCACHED_VERSION.tar.gz');
+  });
+
+  it("fgrehm/ventriloquist's (a base mchard does not know, CMD the build's own prefix): 1.4.17, certain", () => {
+    const text = real('1500');
+    expect(release(text)).toMatchObject({ said: 'exact 1.4.17', fromSource: true });
+    const l = lint(text);
+    expect(findings(l, 'MC110')[0].message).toContain('memcached 1.4.17 (before 1.5.6)');
+    expect(findings(l, 'MC920').some((x) => x.message.includes('CVE-2016-8704') && x.severity === 'error')).toBe(true);
+  });
+
+  it("cybozu/neco-containers' two-stage build (COPY --from=build): not claimed", () => {
+    const r = release(real('1501'));
+    expect(r.fromSource).toBe(false);
+    expect(r.said).toBe('depends');
+    expect(findings(lint(real('1501')), 'MC920')).toEqual([]);
+  });
+});
+
+describe('the same files, one line changed', () => {
+  const fgrehm = real('1500');
+
+  it('named without a path while the prefix is off PATH: not the build (the base image or nothing runs)', () => {
+    const text = fgrehm.replace('CMD    ["/usr/local/memcached/bin/memcached"', 'CMD    ["memcached"');
+    expect(release(text).fromSource).toBe(false);
+    // ... unless ENV PATH puts the prefix on it.
+    const onPath = text.replace('EXPOSE 11211', 'ENV PATH=/usr/local/memcached/bin:/usr/local/bin:/usr/bin:/bin\nEXPOSE 11211');
+    expect(release(onPath)).toMatchObject({ said: 'assumed 1.4.17', fromSource: true });
+  });
+
+  it('the default prefix, named without a path, on a base mchard does not know: assumed, and MC920 says so', () => {
+    const text = fgrehm.replace('./configure --prefix=/usr/local/memcached', './configure').replace('CMD    ["/usr/local/memcached/bin/memcached"', 'CMD    ["memcached"');
+    const r = release(text);
+    expect(r).toMatchObject({ said: 'assumed 1.4.17', fromSource: true });
+    expect(r.why).toContain('assuming its base fgrehm/ventriloquist-base (an image mchard does not know) holds no memcached of its own');
+    const f = findings(lint(text), 'MC920');
+    expect(f.length).toBeGreaterThan(0);
+    expect(f.every((x) => x.message.includes('memcached 1.4.17, if its base holds no other memcached'))).toBe(true);
+    // The same on a distribution's base image: certain.
+    expect(release(text.replace('FROM fgrehm/ventriloquist-base', 'FROM ubuntu:14.04'))).toMatchObject({ said: 'exact 1.4.17', fromSource: true });
+  });
+
+  it('the release from a build argument: its default, assumed', () => {
+    const text = real('1359').replace('ENV MEMCACHED_VERSION 1.4.36', 'ARG MEMCACHED_VERSION=1.4.36');
+    const r = release(text);
+    expect(r).toMatchObject({ said: 'assumed 1.4.36', fromSource: true });
+    expect(r.why).toContain('build argument MEMCACHED_VERSION');
+  });
+
+  it('a package installed as well: the package decides, not the build', () => {
+    const text = real('1359').replace('ENTRYPOINT ["/entrypoint.sh"]', 'RUN apt-get update && apt-get install -y memcached\nENTRYPOINT ["/entrypoint.sh"]');
+    expect(release(text)).toMatchObject({ said: 'depends', fromSource: false });
+  });
+
+  it('downloaded but never installed (no make install): not claimed', () => {
+    const text = real('1359').replace(/\bmake install\b/, 'make');
+    expect(release(text).fromSource).toBe(false);
+  });
+});
