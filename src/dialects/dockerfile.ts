@@ -690,6 +690,8 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
     // The program run by its path where make install put it (a prefix of its own): that build, whatever the
     // base holds. Named without a path, it is found on PATH: not the build when its prefix is off PATH.
     const ownPath = program !== null && built.bindir !== null && !STANDARD_BINDIRS.has(built.bindir) && program === `${built.bindir}/memcached`;
+    // Named by another path (/usr/bin/memcached while make install wrote /usr/local/bin): not the build.
+    if (program !== null && program.startsWith('/') && built.bindir !== null && program !== `${built.bindir}/memcached`) return null;
     if (program !== null && !program.includes('/') && built.bindir !== null && !STANDARD_BINDIRS.has(built.bindir)) {
       const path = env.get('PATH');
       const dirs = path?.chars ? valueOf(path.chars).split(':') : [];

@@ -115,6 +115,13 @@ describe('the same files, one line changed', () => {
     expect(release(onPath)).toMatchObject({ said: 'assumed 1.4.17', fromSource: true });
   });
 
+  it('named by another path than the one make install wrote: not the build', () => {
+    // hesa2020/docker_memcached's shape: make install into /usr/local/bin, CMD ["/usr/bin/memcached", ...].
+    const text = fgrehm.replace('./configure --prefix=/usr/local/memcached', './configure').replace('CMD    ["/usr/local/memcached/bin/memcached"', 'CMD    ["/usr/bin/memcached"');
+    expect(release(text).fromSource).toBe(false);
+    expect(release(text.replace('CMD    ["/usr/bin/memcached"', 'CMD    ["/usr/local/bin/memcached"'))).toMatchObject({ said: 'assumed 1.4.17', fromSource: true });
+  });
+
   it('the default prefix, named without a path, on a base mchard does not know: assumed, and MC920 says so', () => {
     const text = fgrehm.replace('./configure --prefix=/usr/local/memcached', './configure').replace('CMD    ["/usr/local/memcached/bin/memcached"', 'CMD    ["memcached"');
     const r = release(text);
