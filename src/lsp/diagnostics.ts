@@ -109,7 +109,7 @@ export function diagnosticsOf(doc: TextDocument, lint: DocumentLint): Diagnostic
           range: findingRange(doc, next),
           severity: DiagnosticSeverity.Information,
           source: 'mchard',
-          message: `${findings.length - MAX_DIAGNOSTICS} more findings not shown (mchard lint lists them all)`,
+          message: `${findings.length - MAX_DIAGNOSTICS} more findings not shown (mchard lint --all-findings lists them all)`,
         });
       }
       return out;
