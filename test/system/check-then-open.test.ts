@@ -1,0 +1,71 @@
+/**
+ * Check-then-open windows (redteam6): a path checked (no symbolic link, a folder) and then listed, opened
+ * or written by name again can be swapped in between by whoever can write the folder above it. Here that
+ * is a real race: another user (uid 4242, through setpriv) swaps a folder of theirs for a link to root's
+ * private folder in a tight loop while mchard, as root, reads or writes through it.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { unitDropInsOf } from '../../src/system/unit-files.js';
+import { TempDir } from '../cli/helpers.js';
+
+const canRace = process.geteuid?.() === 0 && spawnSync('setpriv', ['--version']).status === 0;
+const itRoot = canRace ? it : it.skip;
+
+/** Runs `script` as uid/gid 4242 in `cwd` until stopped. */
+function swapper(cwd: string, script: string): ChildProcess {
+  return spawn('setpriv', ['--reuid', '4242', '--regid', '4242', '--clear-groups', 'sh', '-c', script], { cwd, stdio: 'ignore' });
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const done = new Promise((r) => child.once('exit', r));
+  child.kill('SIGKILL');
+  await done;
+}
+
+describe('a unit\'s drop-in folder swapped for a link to root\'s folder', () => {
+  let tmp: TempDir;
+  let child: ChildProcess | null = null;
+  beforeEach(() => {
+    tmp = new TempDir('mchard-race-');
+    chmodSync(tmp.path, 0o755);
+  });
+  afterEach(async () => {
+    if (child) await stop(child);
+    child = null;
+    tmp.cleanup();
+  });
+
+  itRoot('never lists or reads a file of the folder the link leads to', async () => {
+    const repo = join(tmp.path, 'repo');
+    mkdirSync(join(repo, 'memcached.service.d'), { recursive: true });
+    writeFileSync(join(repo, 'memcached.service'), '[Service]\nExecStart=/usr/bin/memcached -l 127.0.0.1\n');
+    writeFileSync(join(repo, 'memcached.service.d', 'override.conf'), '[Service]\nUser=nobody\n');
+    const priv = join(tmp.path, 'private');
+    mkdirSync(priv, { mode: 0o700 });
+    writeFileSync(join(priv, 'secret.conf'), '[Service]\nExecStart=/root/secret\n');
+    for (const p of [repo, join(repo, 'memcached.service.d'), join(repo, 'memcached.service'), join(repo, 'memcached.service.d', 'override.conf')]) chownSync(p, 4242, 4242);
+    // The folder, then a link to root's folder, then the folder again, as fast as sh can.
+    child = swapper(repo, 'while :; do mv memcached.service.d real.d; ln -s ../private memcached.service.d; rm memcached.service.d; mv real.d memcached.service.d; done');
+    const seen = { folder: 0, link: 0, leaked: [] as string[] };
+    const until = Date.now() + 4000;
+    while (Date.now() < until && seen.leaked.length === 0) {
+      for (const d of unitDropInsOf(join(repo, 'memcached.service'))) {
+        if (d.path.endsWith('secret.conf')) seen.leaked.push(`${d.path} read=${d.read} keys=${d.keys.join(',')}`);
+        else if (d.path.endsWith('override.conf') && d.read) seen.folder++;
+        else if (d.path.endsWith('memcached.service.d') && !d.read) seen.link++;
+      }
+      await new Promise((r) => setImmediate(r));
+    }
+    await stop(child);
+    // Both states were seen, and nothing of root's folder, ever (before: its secret.conf listed and read
+    // within a second or two).
+    expect(seen.leaked).toEqual([]);
+    expect(seen.folder).toBeGreaterThan(0);
+    expect(seen.link).toBeGreaterThan(0);
+    expect(existsSync(join(priv, 'secret.conf'))).toBe(true);
+    expect(readdirSync(priv)).toEqual(['secret.conf']);
+  }, 30_000);
+});
