@@ -8,6 +8,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unitDropInsOf } from '../../src/system/unit-files.js';
+import { AtomicFile, AtomicWriteError } from '../../src/cli/write-atomic.js';
 import { TempDir } from '../cli/helpers.js';
 
 const canRace = process.geteuid?.() === 0 && spawnSync('setpriv', ['--version']).status === 0;
@@ -67,5 +68,53 @@ describe('a unit\'s drop-in folder swapped for a link to root\'s folder', () => 
     expect(seen.link).toBeGreaterThan(0);
     expect(existsSync(join(priv, 'secret.conf'))).toBe(true);
     expect(readdirSync(priv)).toEqual(['secret.conf']);
+  }, 30_000);
+});
+
+describe('the folder of --output swapped for a link out of the current folder', () => {
+  let tmp: TempDir;
+  let child: ChildProcess | null = null;
+  const cwd = process.cwd();
+  beforeEach(() => {
+    tmp = new TempDir('mchard-race-');
+    chmodSync(tmp.path, 0o755);
+  });
+  afterEach(async () => {
+    process.chdir(cwd);
+    if (child) await stop(child);
+    child = null;
+    tmp.cleanup();
+  });
+
+  itRoot('never writes in the folder the link leads to', async () => {
+    const ws = join(tmp.path, 'ws');
+    mkdirSync(join(ws, 'out'), { recursive: true });
+    chownSync(ws, 4242, 4242);
+    chownSync(join(ws, 'out'), 4242, 4242);
+    const priv = join(tmp.path, 'private');
+    mkdirSync(priv, { mode: 0o700 });
+    child = swapper(ws, 'while :; do mv out real.d; ln -s ../private out; rm out; mv real.d out; done');
+    process.chdir(ws);
+    const seen = { written: 0, refused: 0, other: [] as string[] };
+    const until = Date.now() + 4000;
+    while (Date.now() < until && readdirSync(priv).length === 0) {
+      try {
+        const f = new AtomicFile('out/report.txt');
+        f.write('report\n');
+        f.commit();
+        seen.written++;
+      } catch (e) {
+        if (!(e instanceof AtomicWriteError)) throw e;
+        if (/leads through a symbolic link to .*private, outside the current folder/.test(e.message)) seen.refused++;
+        else seen.other.push(e.message);
+      }
+      await new Promise((r) => setImmediate(r));
+    }
+    process.chdir(cwd);
+    await stop(child);
+    // Before: the report (or its temporary file) landed in root's folder within a second or two.
+    expect(readdirSync(priv)).toEqual([]);
+    expect(seen.written).toBeGreaterThan(0);
+    expect(seen.refused).toBeGreaterThan(0);
   }, 30_000);
 });
