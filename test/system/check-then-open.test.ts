@@ -9,7 +9,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, writeFileSync
 import { join } from 'node:path';
 import { unitDropInsOf } from '../../src/system/unit-files.js';
 import { AtomicFile, AtomicWriteError } from '../../src/cli/write-atomic.js';
-import { TempDir } from '../cli/helpers.js';
+import { BIN, TempDir } from '../cli/helpers.js';
 
 const canRace = process.geteuid?.() === 0 && spawnSync('setpriv', ['--version']).status === 0;
 const itRoot = canRace ? it : it.skip;
@@ -116,5 +116,41 @@ describe('the folder of --output swapped for a link out of the current folder', 
     expect(readdirSync(priv)).toEqual([]);
     expect(seen.written).toBeGreaterThan(0);
     expect(seen.refused).toBeGreaterThan(0);
+  }, 30_000);
+});
+
+describe('the code cache folder swapped for a link by the owner of the folder above it', () => {
+  let tmp: TempDir;
+  let child: ChildProcess | null = null;
+  beforeEach(() => {
+    tmp = new TempDir('mchard-race-');
+    chmodSync(tmp.path, 0o755);
+  });
+  afterEach(async () => {
+    if (child) await stop(child);
+    child = null;
+    tmp.cleanup();
+  });
+
+  // Root runs mchard with XDG_CACHE_HOME (or HOME) in another user's folder: its cache folder there is
+  // root's and private, but the user can rename it and put a link in its place at any moment.
+  itRoot('root never writes a cache in the folder the link leads to', async () => {
+    const xdg = join(tmp.path, 'xdg');
+    mkdirSync(join(xdg, 'mchard'), { recursive: true, mode: 0o700 });
+    chmodSync(join(xdg, 'mchard'), 0o700);
+    chownSync(xdg, 4242, 4242);
+    const priv = join(tmp.path, 'private');
+    mkdirSync(priv, { mode: 0o700 });
+    child = swapper(xdg, 'while :; do mv mchard real.d; ln -s ../private mchard; rm mchard; mv real.d mchard; done');
+    // V8 flags that make V8 reject the build's cache: every saveUserCache writes one in the user's folder.
+    const code = `const b = require(${JSON.stringify(BIN)}); const c = b.loadCore(); let n = 0, w = 0; const until = Date.now() + 4000; while (Date.now() < until) { n++; if (b.saveUserCache(c)) w++; if (require('node:fs').readdirSync(${JSON.stringify(priv)}).length) break; } process.stdout.write(JSON.stringify({ n, w }));`;
+    const r = spawnSync(process.execPath, ['--max-old-space-size=300', '-e', code], { env: { PATH: process.env.PATH, XDG_CACHE_HOME: xdg }, encoding: 'utf8', timeout: 20_000 });
+    await stop(child);
+    expect(r.status).toBe(0);
+    const { n, w } = JSON.parse(r.stdout);
+    // Before: the cache (or its temporary file) landed in root's private folder.
+    expect(readdirSync(priv)).toEqual([]);
+    expect(n).toBeGreaterThan(10);
+    expect(w).toBeGreaterThan(0);
   }, 30_000);
 });
