@@ -9,7 +9,7 @@
  * error instead of filling the memory. The path is also looked at before it is opened (stat), so a
  * device whose open has side effects (a watchdog, a tape) is never opened at all.
  */
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readlinkSync, readSync, statSync, type Stats } from 'node:fs';
 import { absolutePath as resolvePath } from './system/paths.js';
 import { SourceText } from './source.js';
 import { visible } from './report/visible.js';
@@ -102,7 +102,11 @@ function tooBig(path: string, size: number | null, max: number): InputError {
  * The bytes of a regular file of at most `maxBytes`, or an InputError. Never blocks on a pipe, never
  * opens a device, never reads more than `maxBytes + 1` bytes.
  */
-export function readRegularFile(path: string, maxBytes: number, opts: { noFollow?: string; known?: Stats; accept?: (st: Stats) => string | null } = {}): Buffer {
+export function readRegularFile(
+  path: string,
+  maxBytes: number,
+  opts: { noFollow?: string; known?: Stats; accept?: (st: Stats) => string | null; acceptReal?: (real: string) => string | null } = {},
+): Buffer {
   let before: Stats;
   // `known`: the caller's lstat of the path in this run, no symbolic link (so what stat would say); the
   // caller decided to read the file from it, so the open does not follow a link put there since (the
@@ -134,6 +138,19 @@ export function readRegularFile(path: string, maxBytes: number, opts: { noFollow
     // `accept`: the caller's own check of the file it opened (its owner), as a reason to refuse it.
     const refused = opts.accept?.(st);
     if (refused) throw new InputError(path, refused);
+    // `acceptReal`: the caller's check of where the file it opened really is (Linux names an open
+    // descriptor's file in /proc/self/fd): a check of the path before the open could be made on another
+    // file than the one opened, when a folder on the way is swapped for a link in between.
+    if (opts.acceptReal) {
+      let real: string | null = null;
+      try {
+        real = readlinkSync(`/proc/self/fd/${fd}`);
+      } catch {
+        // no /proc: the caller's check of the path stands alone
+      }
+      const away = real !== null && real.startsWith('/') ? opts.acceptReal(real) : null;
+      if (away) throw new InputError(path, away);
+    }
     return readAll(fd, path, maxBytes, st.size, st.size > 0);
   } finally {
     closeSync(fd);

@@ -9,6 +9,9 @@ import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, writeFileSync
 import { join } from 'node:path';
 import { unitDropInsOf } from '../../src/system/unit-files.js';
 import { AtomicFile, AtomicWriteError } from '../../src/cli/write-atomic.js';
+import { ConfigError, loadConfig } from '../../src/engine/config.js';
+import { BaselineError, readBaseline } from '../../src/engine/baseline.js';
+import { RULES } from '../../rules/index.js';
 import { BIN, TempDir } from '../cli/helpers.js';
 
 const canRace = process.geteuid?.() === 0 && spawnSync('setpriv', ['--version']).status === 0;
@@ -152,5 +155,63 @@ describe('the code cache folder swapped for a link by the owner of the folder ab
     expect(readdirSync(priv)).toEqual([]);
     expect(n).toBeGreaterThan(10);
     expect(w).toBeGreaterThan(0);
+  }, 30_000);
+});
+
+describe('a ruleset (--config) and a baseline named by relative paths, their folder swapped for a link out of the current folder', () => {
+  let tmp: TempDir;
+  let child: ChildProcess | null = null;
+  const cwd = process.cwd();
+  beforeEach(() => {
+    tmp = new TempDir('mchard-race-');
+    chmodSync(tmp.path, 0o755);
+  });
+  afterEach(async () => {
+    process.chdir(cwd);
+    if (child) await stop(child);
+    child = null;
+    tmp.cleanup();
+  });
+
+  itRoot('never reads the file the link leads to', async () => {
+    const ws = join(tmp.path, 'ws');
+    mkdirSync(join(ws, 'ci'), { recursive: true });
+    writeFileSync(join(ws, 'ci', 'mchard.ini'), '[rules]\nMC803 = off\n');
+    writeFileSync(join(ws, 'ci', 'base.json'), '{"version": 1, "files": {}}\n');
+    for (const p of [ws, join(ws, 'ci'), join(ws, 'ci', 'mchard.ini'), join(ws, 'ci', 'base.json')]) chownSync(p, 4242, 4242);
+    const priv = join(tmp.path, 'private');
+    mkdirSync(priv, { mode: 0o700 });
+    writeFileSync(join(priv, 'mchard.ini'), '[rules]\nMC101 = off\n');
+    writeFileSync(join(priv, 'base.json'), 'root-secret\n');
+    child = swapper(ws, 'while :; do mv ci real.d; ln -s ../private ci; rm ci; mv real.d ci; done');
+    process.chdir(ws);
+    const seen = { ruleset: 0, baseline: 0, refused: 0, leaked: [] as string[] };
+    const until = Date.now() + 4000;
+    while (Date.now() < until && seen.leaked.length === 0) {
+      try {
+        const cfg = loadConfig('ci/mchard.ini', RULES);
+        if (cfg.severities.has('MC101')) seen.leaked.push('ruleset: root\'s rules taken');
+        else seen.ruleset++;
+      } catch (e) {
+        if (!(e instanceof ConfigError)) throw e;
+        if (/leads it to .*private, outside the current folder/.test(e.message)) seen.refused++;
+      }
+      try {
+        readBaseline('ci/base.json');
+        seen.baseline++;
+      } catch (e) {
+        if (!(e instanceof BaselineError)) throw e;
+        if (/not a valid mchard baseline/.test(e.message)) seen.leaked.push(`baseline: ${e.message}`);
+        else if (/leads it to .*private/.test(e.message)) seen.refused++;
+      }
+      await new Promise((r) => setImmediate(r));
+    }
+    process.chdir(cwd);
+    await stop(child);
+    // Before: root's mchard.ini taken as the ruleset, root's base.json read (and judged), within a second.
+    expect(seen.leaked).toEqual([]);
+    expect(seen.ruleset).toBeGreaterThan(0);
+    expect(seen.baseline).toBeGreaterThan(0);
+    expect(seen.refused).toBeGreaterThan(0);
   }, 30_000);
 });
