@@ -32,6 +32,8 @@ export interface ReadLimits {
   maxBytes?: number;
   /** lstat(2) of the file taken by the caller in this run (readRegularFile's `known`). */
   known?: Stats;
+  /** Where the caller found the file really is (realpath): the file opened must be there (readRegularFile's `acceptReal`). */
+  real?: string;
 }
 
 /**
@@ -71,7 +73,11 @@ export function readConfig(path: string, limits: ReadLimits = {}): SourceText {
 
 /** Reads a file completely and strictly, keeping its bytes (fix compares them again before writing). */
 export function readConfigBytes(path: string, limits: ReadLimits = {}): { bytes: Buffer; source: SourceText } {
-  const bytes = readRegularFile(path, limits.maxBytes ?? DEFAULT_MAX_FILE_SIZE, { known: limits.known });
+  const real = limits.real;
+  const bytes = readRegularFile(path, limits.maxBytes ?? DEFAULT_MAX_FILE_SIZE, {
+    known: limits.known,
+    ...(real !== undefined ? { acceptReal: (r: string) => (r === real ? null : `is now ${r}, not ${real} where mchard checked it (a folder on its way was replaced by a symbolic link); not read`) } : {}),
+  });
   return { bytes, source: decodeConfig(path, bytes) };
 }
 
@@ -134,6 +140,9 @@ export function readRegularFile(
     const st = fstatSync(fd);
     const now = fileKind(st);
     if (now) throw new InputError(path, now);
+    // The file opened is the one the caller checked (`known`), not another put under its name since: a
+    // folder on the way swapped for a link leads the same name elsewhere, which O_NOFOLLOW does not see.
+    if (known && (st.dev !== known.dev || st.ino !== known.ino)) throw new InputError(path, 'was replaced while mchard was reading it (a folder on its way, or the file itself); not read');
     if (st.size > maxBytes) throw tooBig(path, st.size, maxBytes);
     // `accept`: the caller's own check of the file it opened (its owner), as a reason to refuse it.
     const refused = opts.accept?.(st);

@@ -12,6 +12,8 @@ import { AtomicFile, AtomicWriteError } from '../../src/cli/write-atomic.js';
 import { ConfigError, loadConfig } from '../../src/engine/config.js';
 import { BaselineError, readBaseline } from '../../src/engine/baseline.js';
 import { RULES } from '../../rules/index.js';
+import { loadFileNow } from '../../src/cli/files.js';
+import { InputError } from '../../src/input.js';
 import { BIN, TempDir } from '../cli/helpers.js';
 
 const canRace = process.geteuid?.() === 0 && spawnSync('setpriv', ['--version']).status === 0;
@@ -212,6 +214,53 @@ describe('a ruleset (--config) and a baseline named by relative paths, their fol
     expect(seen.leaked).toEqual([]);
     expect(seen.ruleset).toBeGreaterThan(0);
     expect(seen.baseline).toBeGreaterThan(0);
+    expect(seen.refused).toBeGreaterThan(0);
+  }, 30_000);
+});
+
+describe('a file to lint whose folder is swapped for a link out of the current folder', () => {
+  let tmp: TempDir;
+  let child: ChildProcess | null = null;
+  const cwd = process.cwd();
+  beforeEach(() => {
+    tmp = new TempDir('mchard-race-');
+    chmodSync(tmp.path, 0o755);
+  });
+  afterEach(async () => {
+    process.chdir(cwd);
+    if (child) await stop(child);
+    child = null;
+    tmp.cleanup();
+  });
+
+  itRoot('never reads the file the link leads to', async () => {
+    const ws = join(tmp.path, 'ws');
+    mkdirSync(join(ws, 'etc'), { recursive: true });
+    writeFileSync(join(ws, 'etc', 'memcached.conf'), '-l 127.0.0.1\n');
+    for (const p of [ws, join(ws, 'etc'), join(ws, 'etc', 'memcached.conf')]) chownSync(p, 4242, 4242);
+    const priv = join(tmp.path, 'private');
+    mkdirSync(priv, { mode: 0o700 });
+    writeFileSync(join(priv, 'memcached.conf'), '-l 10.9.8.7 # root-secret\n');
+    child = swapper(ws, 'while :; do mv etc real.d; ln -s ../private etc; rm etc; mv real.d etc; done');
+    process.chdir(ws);
+    const seen = { read: 0, refused: 0, leaked: [] as string[] };
+    const until = Date.now() + 4000;
+    while (Date.now() < until && seen.leaked.length === 0) {
+      try {
+        const f = await loadFileNow('etc/memcached.conf', undefined, { followLinks: false });
+        if (f.source.text.includes('root-secret')) seen.leaked.push(f.source.text);
+        else seen.read++;
+      } catch (e) {
+        if (!(e instanceof InputError)) throw e;
+        seen.refused++;
+      }
+      await new Promise((r) => setImmediate(r));
+    }
+    process.chdir(cwd);
+    await stop(child);
+    // Before: root's file read as the repository's, within a second.
+    expect(seen.leaked).toEqual([]);
+    expect(seen.read).toBeGreaterThan(0);
     expect(seen.refused).toBeGreaterThan(0);
   }, 30_000);
 });
