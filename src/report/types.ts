@@ -115,7 +115,18 @@ export const CAP_WORDS = `not listed (at most ${FINDINGS_CAP.perRule} of a rule 
  * The exit status is decided from all of them, never from these.
  */
 export function capFindings<T extends { ruleId: string; severity: Severity }>(findings: T[], all = false): { shown: T[]; omitted?: Summary } {
-  if (all || findings.length <= FINDINGS_CAP.perRule) return { shown: findings };
+  const keep = all ? null : capIndices(findings);
+  if (keep === null) return { shown: findings };
+  const shown = keep.map((k) => findings[k]);
+  const omitted: Summary = { errors: 0, warnings: 0, infos: 0 };
+  for (const f of findings) count(omitted, f.severity);
+  for (const f of shown) uncount(omitted, f.severity);
+  return { shown, omitted };
+}
+
+/** The indices (ascending) of the findings capFindings lists, or null when it lists them all. */
+export function capIndices(findings: readonly { ruleId: string; severity: Severity }[]): number[] | null {
+  if (findings.length <= FINDINGS_CAP.perRule) return null;
   const perRule = new Map<string, number>();
   const candidates: number[] = [];
   for (let k = 0; k < findings.length; k++) {
@@ -130,12 +141,7 @@ export function capFindings<T extends { ruleId: string; severity: Severity }>(fi
     const rank = (k: number) => (findings[k].severity === 'error' ? 0 : findings[k].severity === 'warning' ? 1 : 2);
     keep = [...candidates].sort((a, b) => rank(a) - rank(b) || a - b).slice(0, FINDINGS_CAP.perFile).sort((a, b) => a - b);
   }
-  if (keep.length === findings.length) return { shown: findings };
-  const shown = keep.map((k) => findings[k]);
-  const omitted: Summary = { errors: 0, warnings: 0, infos: 0 };
-  for (const f of findings) count(omitted, f.severity);
-  for (const f of shown) uncount(omitted, f.severity);
-  return { shown, omitted };
+  return keep.length === findings.length ? null : keep;
 }
 
 function uncount(s: Summary, sev: Severity): void {
