@@ -29,7 +29,7 @@ it('a document of thousands of findings: 100 of each rule, and one diagnostic wi
   const last = diags[diags.length - 1];
   expect(last.code).toBeUndefined();
   expect(last.message).toMatch(/^\d+ more findings not shown \(at most 100 of a rule and 1000 of a document are; mchard lint --all-findings lists them all\)$/);
-  const left = Number(/^\d+/.exec(last.message)![0]);
+  const left = Number(/^\d+/.exec(String(last.message))![0]);
   // Every finding is either a diagnostic or counted in the last one.
   expect(diags.length - 1 + left).toBeGreaterThan(7000);
   expect(diags.length).toBeLessThan(300);
