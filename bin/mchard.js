@@ -226,21 +226,21 @@ function wrappedSource(file) {
  */
 function readUserCache(dir, name, headerLength, spare) {
   let fd;
+  let held = null;
   try {
     // Without an exception when there is no cache (the usual case when the build's cache is taken):
     // a process's first exception costs from 0.2 to 2 ms (Node.js formats the error and captures a stack).
     // What is opened is checked by fstat below, not by these lstats.
-    const folder = fs.lstatSync(dir, { throwIfNoEntry: false });
-    if (!folder) return null;
-    if (!folder.isDirectory() || !ownedAndPrivate(folder)) {
-      debug(`${dir} is not a folder of this user's that only they can write: not used`);
-      return null;
-    }
-    if (!fs.lstatSync(join(dir, name), { throwIfNoEntry: false })) return null;
-    fd = fs.openSync(join(dir, name), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+    if (!fs.lstatSync(dir, { throwIfNoEntry: false })) return null;
+    held = holdCacheFolder(dir);
+    if (!held) return null;
+    if (!fs.lstatSync(`${held.at}/${name}`, { throwIfNoEntry: false })) return null;
+    fd = fs.openSync(`${held.at}/${name}`, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
   } catch (e) {
     if (e && e.code !== 'ENOENT') debug(`${join(dir, name)}: ${e.code || e.message}`);
     return null;
+  } finally {
+    if (held) fs.closeSync(held.fd);
   }
   try {
     const st = fs.fstatSync(fd);
@@ -255,6 +255,33 @@ function readUserCache(dir, name, headerLength, spare) {
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/**
+ * The user's cache folder held open (never through a symbolic link), when it is a folder of this user's
+ * that only they can write: { fd, at }, `at` naming it through the descriptor (/proc/self/fd/N), so its
+ * files are read, written and removed in the folder checked, not in one swapped for a link after the check
+ * (by whoever can write the folder above it: root with another user's HOME). null otherwise. Throws what
+ * opening it throws (ENOENT).
+ */
+function holdCacheFolder(dir) {
+  let fd;
+  try {
+    fd = fs.openSync(dir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY | fs.constants.O_NOFOLLOW);
+  } catch (e) {
+    if (e && (e.code === 'ELOOP' || e.code === 'ENOTDIR')) {
+      debug(`${dir} is not a folder of this user's that only they can write: not used`);
+      return null;
+    }
+    throw e;
+  }
+  const st = fs.fstatSync(fd);
+  if (!st.isDirectory() || !ownedAndPrivate(st)) {
+    fs.closeSync(fd);
+    debug(`${dir} is not a folder of this user's that only they can write: not used`);
+    return null;
+  }
+  return { fd, at: fs.existsSync(`/proc/self/fd/${fd}`) ? `/proc/self/fd/${fd}` : dir };
 }
 
 /** The build's cache beside a bundle (FILE.cache), read as readCacheFile does; null when there is none. */
@@ -336,8 +363,11 @@ function foreignLinkOn(path) {
 /** Writes a cache into the user's folder (userCacheFolder said yes): a private temporary file, renamed into place. Never throws. */
 function writeUserCache(dir, name, data) {
   let tmp = null;
+  let held = null;
   try {
-    tmp = join(dir, `.${name}.${process.pid}.${Math.random().toString(36).slice(2)}`);
+    held = holdCacheFolder(dir);
+    if (!held) return false;
+    tmp = `${held.at}/.${name}.${process.pid}.${Math.random().toString(36).slice(2)}`;
     const fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
     try {
       let at = 0;
@@ -345,9 +375,9 @@ function writeUserCache(dir, name, data) {
     } finally {
       fs.closeSync(fd);
     }
-    fs.renameSync(tmp, join(dir, name));
+    fs.renameSync(tmp, `${held.at}/${name}`);
     tmp = null;
-    removeStale(dir, name);
+    removeStale(held.at, name);
     debug(`wrote ${join(dir, name)}`);
     return true;
   } catch (e) {
@@ -360,6 +390,8 @@ function writeUserCache(dir, name, data) {
       }
     }
     return false;
+  } finally {
+    if (held) fs.closeSync(held.fd);
   }
 }
 

@@ -9,7 +9,7 @@
  * error instead of filling the memory. The path is also looked at before it is opened (stat), so a
  * device whose open has side effects (a watchdog, a tape) is never opened at all.
  */
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readlinkSync, readSync, statSync, type Stats } from 'node:fs';
 import { absolutePath as resolvePath } from './system/paths.js';
 import { SourceText } from './source.js';
 import { visible } from './report/visible.js';
@@ -32,6 +32,8 @@ export interface ReadLimits {
   maxBytes?: number;
   /** lstat(2) of the file taken by the caller in this run (readRegularFile's `known`). */
   known?: Stats;
+  /** Where the caller found the file really is (realpath): the file opened must be there (readRegularFile's `acceptReal`). */
+  real?: string;
 }
 
 /**
@@ -71,7 +73,11 @@ export function readConfig(path: string, limits: ReadLimits = {}): SourceText {
 
 /** Reads a file completely and strictly, keeping its bytes (fix compares them again before writing). */
 export function readConfigBytes(path: string, limits: ReadLimits = {}): { bytes: Buffer; source: SourceText } {
-  const bytes = readRegularFile(path, limits.maxBytes ?? DEFAULT_MAX_FILE_SIZE, { known: limits.known });
+  const real = limits.real;
+  const bytes = readRegularFile(path, limits.maxBytes ?? DEFAULT_MAX_FILE_SIZE, {
+    known: limits.known,
+    ...(real !== undefined ? { acceptReal: (r: string) => (r === real ? null : `is now ${r}, not ${real} where mchard checked it (a folder on its way was replaced by a symbolic link); not read`) } : {}),
+  });
   return { bytes, source: decodeConfig(path, bytes) };
 }
 
@@ -102,7 +108,11 @@ function tooBig(path: string, size: number | null, max: number): InputError {
  * The bytes of a regular file of at most `maxBytes`, or an InputError. Never blocks on a pipe, never
  * opens a device, never reads more than `maxBytes + 1` bytes.
  */
-export function readRegularFile(path: string, maxBytes: number, opts: { noFollow?: string; known?: Stats; accept?: (st: Stats) => string | null } = {}): Buffer {
+export function readRegularFile(
+  path: string,
+  maxBytes: number,
+  opts: { noFollow?: string; known?: Stats; accept?: (st: Stats) => string | null; acceptReal?: (real: string) => string | null } = {},
+): Buffer {
   let before: Stats;
   // `known`: the caller's lstat of the path in this run, no symbolic link (so what stat would say); the
   // caller decided to read the file from it, so the open does not follow a link put there since (the
@@ -130,10 +140,26 @@ export function readRegularFile(path: string, maxBytes: number, opts: { noFollow
     const st = fstatSync(fd);
     const now = fileKind(st);
     if (now) throw new InputError(path, now);
+    // The file opened is the one the caller checked (`known`), not another put under its name since: a
+    // folder on the way swapped for a link leads the same name elsewhere, which O_NOFOLLOW does not see.
+    if (known && (st.dev !== known.dev || st.ino !== known.ino)) throw new InputError(path, 'was replaced while mchard was reading it (a folder on its way, or the file itself); not read');
     if (st.size > maxBytes) throw tooBig(path, st.size, maxBytes);
     // `accept`: the caller's own check of the file it opened (its owner), as a reason to refuse it.
     const refused = opts.accept?.(st);
     if (refused) throw new InputError(path, refused);
+    // `acceptReal`: the caller's check of where the file it opened really is (Linux names an open
+    // descriptor's file in /proc/self/fd): a check of the path before the open could be made on another
+    // file than the one opened, when a folder on the way is swapped for a link in between.
+    if (opts.acceptReal) {
+      let real: string | null = null;
+      try {
+        real = readlinkSync(`/proc/self/fd/${fd}`);
+      } catch {
+        // no /proc: the caller's check of the path stands alone
+      }
+      const away = real !== null && real.startsWith('/') ? opts.acceptReal(real) : null;
+      if (away) throw new InputError(path, away);
+    }
     return readAll(fd, path, maxBytes, st.size, st.size > 0);
   } finally {
     closeSync(fd);

@@ -4,7 +4,7 @@
  * usage errors and unreadable configuration files (the processes are still audited).
  */
 import { COMMON_OPTIONS, parseCommandArgs, parseMaxFileSize, UsageError } from './args.js';
-import { BASELINE_OUTPUT_HELP, fileSeverities, parseLintFlags, RANK, SHARED_LINT_OPTIONS, shownFindings } from './lint-flags.js';
+import { BASELINE_OUTPUT_HELP, fileSeverities, listedFindings, parseLintFlags, RANK, sayOmitted, SHARED_LINT_OPTIONS } from './lint-flags.js';
 import { finishBaseline, openBaseline, openReportSink } from './report-output.js';
 import { processKey } from '../engine/baseline.js';
 import { withSubjects } from '../report/fingerprint.js';
@@ -212,7 +212,9 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
     const key = processKey({ unit: a.process.unit, matchedFile: a.match?.expectation.path ?? null, command: [a.process.argv0, ...a.process.words].join(' ') });
     const kept = baseline ? baseline.filter(key, all) : all;
     if (kept.some((f) => RANK[f.severity] >= RANK[failOn])) failing = true;
-    return { path: a.path, dialect: 'argv', findings: shownFindings(kept, values.quiet) };
+    const listed = listedFindings(kept, values);
+    sayOmitted(format, a.path, listed.omitted, (t) => io.err(t));
+    return { path: a.path, dialect: 'argv', ...listed };
   });
   const outcome = baseline && baselineFlag ? finishBaseline(baseline, baselineFlag, format, io) : null;
   const color = output === null && useColor({ color: values.color, noColor: values['no-color'] }, io.stdoutStream);

@@ -1,7 +1,7 @@
 /** Which files a command works on, and reading each in its dialect with the options that apply to it. */
 import { realpathSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { InputError, isHostLocation, readConfig, type ReadLimits } from '../input.js';
+import { describeFsError, InputError, isHostLocation, readConfig, type ReadLimits } from '../input.js';
 import { isInside, locateInTree, rememberingFolders, type Located } from '../system/links.js';
 import { readsStdin } from './targets.js';
 import { detectDialect, DIALECTS, isDialect, type DialectChoice, type DialectRefusal } from '../dialects/detect.js';
@@ -68,8 +68,10 @@ function linkLeadsOut(path: string): { reason: string | null; stat?: Stats; real
   try {
     loc = locateInTree(path, undefined, folders);
     cwd = folders(process.cwd());
-  } catch {
-    return { reason: null }; // unreadable: readConfig says why
+  } catch (e) {
+    // Unreadable: said here, never read unchecked (a folder on its way swapped for a link the moment after
+    // this failed would otherwise be read through).
+    throw new InputError(path, describeFsError(e));
   }
   const stat = loc.fileStat;
   if (cwd !== '/' && isInside(loc.target, cwd)) return { reason: null, stat, real: loc.target };
@@ -98,7 +100,7 @@ export async function loadFile(path: string, dialect?: DialectName, limits: Read
 export function loadFileNow(path: string, dialect?: DialectName, limits: ReadLimits & { followLinks?: boolean } = {}): LoadedFile | Promise<LoadedFile> {
   const links: ReturnType<typeof linkLeadsOut> = limits.followLinks === false ? linkLeadsOut(path) : { reason: null };
   if (links.reason) throw new InputError(path, `${links.reason}; mchard reads a file there only with --follow-symlinks (or --host-checks for this host's own configuration)`);
-  const source = readConfig(readsStdin(path) ? '-' : path, { maxBytes: limits.maxBytes, known: links.stat });
+  const source = readConfig(readsStdin(path) ? '-' : path, { maxBytes: limits.maxBytes, known: links.stat, real: links.real });
   const detection = detectDialect(path, source.text, dialect, companionsOf(path));
   if (detection.refused) throw new RefusedError(detection);
   const file: LoadedFile = { path, source, dialect: detection.dialect, detection, real: links.real };

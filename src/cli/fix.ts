@@ -19,7 +19,7 @@ import { basename, resolve } from 'node:path';
 import { managedNote } from '../fix/managed.js';
 import { isIP } from 'node:net';
 import { COMMON_OPTIONS, parseCommandArgs, parseMaxFileSize, UsageError } from './args.js';
-import { BASELINE_OUTPUT_HELP, fileSeverities, parseLintFlags, RANK, SHARED_LINT_OPTIONS, shownFindings } from './lint-flags.js';
+import { BASELINE_OUTPUT_HELP, fileSeverities, listedFindings, parseLintFlags, RANK, sayOmitted, SHARED_LINT_OPTIONS } from './lint-flags.js';
 import { changedSince, contentsOf, FIX_TARGETS_HELP, packagedDir, resolveTargets, TARGET_OPTIONS } from './targets.js';
 import { DOC_LINKS_HELP, DOC_LINKS_OPTIONS, docLinksWanted } from './doc-links.js';
 import { finishBaseline, openBaseline, openReportSink, type ReportSink } from './report-output.js';
@@ -693,8 +693,9 @@ function report(reports: readonly (FileState | FileReport)[], run: FixRun, io: I
     const now = target.baseline ? target.baseline.filter(fileKey(target.baseline.baseline, r.path), disk) : disk;
     target.kept.set(r, now);
     // -q hides findings, never changes the exit status (decided from every finding).
-    const findings = shownFindings(now, run.values.quiet);
-    return { path: r.path, dialect: r.plan.dialect, findings, hidden: now.length - findings.length, detection: r.detection, readBy: r.plan.before.config.readBy, ...(run.format === 'json' ? { fix: outcomeOf(r) } : {}) };
+    const listed = listedFindings(now, run.values);
+    sayOmitted(run.format, r.path, listed.omitted, (t) => io.err(t));
+    return { path: r.path, dialect: r.plan.dialect, ...listed, detection: r.detection, readBy: r.plan.before.config.readBy, ...(run.format === 'json' ? { fix: outcomeOf(r) } : {}) };
   });
   const outcome = target.baseline && run.baseline ? finishBaseline(target.baseline, run.baseline, run.format, io) : null;
   if (target.baseline && !outcome) target.failed = true;

@@ -10,6 +10,8 @@ import { systemConfigFiles } from './targets.js';
 import { parseCidrs } from '../engine/exposure.js';
 import { SEVERITIES, type Rule, type Severity } from '../engine/types.js';
 import { FORMATS } from '../report/index.js';
+import { capFindings, omittedText, type Summary } from '../report/types.js';
+import { visible } from '../report/visible.js';
 
 export const SHARED_LINT_OPTIONS = {
   'fail-on': { type: 'string' },
@@ -21,6 +23,7 @@ export const SHARED_LINT_OPTIONS = {
   'prune-baseline': { type: 'boolean' },
   'sarif-category': { type: 'string' },
   output: { type: 'string', short: 'o' },
+  'all-findings': { type: 'boolean' },
 } as const;
 
 /** The help lines of those flags, for each command's help. */
@@ -32,6 +35,8 @@ export const BASELINE_OUTPUT_HELP = `  --baseline FILE                   report 
                                     category; with --format sarif)
   -o, --output FILE                 write the report to FILE (whole or not at all)
                                     instead of standard output
+  --all-findings                    list every finding (default: at most 100 of a
+                                    rule and 1000 of a file; the rest are counted)
 `;
 
 export interface BaselineFlag {
@@ -62,6 +67,25 @@ export function severitiesForRun(disabled: ReadonlySet<string>): (cfg: { severit
     if (!m) made.set(key, (m = fileSeverities(cfg, disabled)));
     return m;
   };
+}
+
+/**
+ * The findings a report lists: with -q the errors only (`hidden` says how many others), and at most
+ * FINDINGS_CAP of them unless --all-findings (`omitted` says how many of each severity are left out). The
+ * exit status is decided from every finding, never from these.
+ */
+export function listedFindings<T extends { ruleId: string; severity: Severity }>(findings: T[], values: { quiet?: boolean; 'all-findings'?: boolean }): { findings: T[]; hidden: number; omitted?: Summary } {
+  const quiet = shownFindings(findings, values.quiet);
+  const { shown, omitted } = capFindings(quiet, values['all-findings'] === true);
+  return { findings: shown, hidden: findings.length - quiet.length, ...(omitted ? { omitted } : {}) };
+}
+
+/**
+ * GitLab's Code Quality report has no place to say a file's findings were not all listed: standard
+ * error says it.
+ */
+export function sayOmitted(format: string, path: string, omitted: Summary | undefined, err: (t: string) => void): void {
+  if (omitted && format === 'gitlab') err(`mchard: ${visible(path)}: ${omittedText(omitted)}\n`);
 }
 
 /** The findings a report shows: with -q, the errors only (the exit status is decided from every finding). */

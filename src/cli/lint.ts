@@ -4,7 +4,7 @@
  * internal errors (the other files are still linted).
  */
 import { COMMON_OPTIONS, parseCommandArgs, parseMaxFileSize, UsageError } from './args.js';
-import { BASELINE_OUTPUT_HELP, parseLintFlags, RANK, severitiesForRun, SHARED_LINT_OPTIONS, shownFindings } from './lint-flags.js';
+import { BASELINE_OUTPUT_HELP, listedFindings, parseLintFlags, RANK, sayOmitted, severitiesForRun, SHARED_LINT_OPTIONS } from './lint-flags.js';
 import { resolveTargets, SYSTEM_PATHS_HELP, TARGET_OPTIONS, TARGETS_HELP } from './targets.js';
 import { DOC_LINKS_HELP, DOC_LINKS_OPTIONS, docLinksFrom } from './doc-links.js';
 import { finishBaseline, openBaseline, openReportSink } from './report-output.js';
@@ -175,8 +175,9 @@ export async function runLint(argv: string[], io: Io): Promise<number> {
     const reported = baseline ? baseline.filter(fileKey(baseline.baseline, path), all) : all;
     // -q hides findings from the output only: the exit status is decided from all of them.
     if (reported.some((f) => RANK[f.severity] >= RANK[failOn])) failing = true;
-    const findings = shownFindings(reported, values.quiet);
-    report.file({ path, dialect: file.dialect, findings, hidden: reported.length - findings.length, detection: file.detection, readBy: result.config.readBy });
+    const listed = listedFindings(reported, values);
+    sayOmitted(format, path, listed.omitted, (t) => io.err(t));
+    report.file({ path, dialect: file.dialect, ...listed, detection: file.detection, readBy: result.config.readBy });
   }
   const outcome = baseline && baselineFlag ? finishBaseline(baseline, baselineFlag, format, io) : null;
   if (baseline && !outcome) status = 2;

@@ -7,11 +7,11 @@
  * current folder whose folder a link leads out of it is not written at all (folderLeavesCwd). An existing file of the
  * user's keeps its permission bits (another user's gives none of theirs).
  */
-import { closeSync, fchmodSync, fsyncSync, lstatSync, openSync, readSync, realpathSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join } from 'node:path';
+import { closeSync, constants, existsSync, fchmodSync, fsyncSync, lstatSync, openSync, readlinkSync, readSync, realpathSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { describeFsError } from '../input.js';
-import { realOutside } from '../system/links.js';
+import { isInside, realOutside } from '../system/links.js';
 
 /**
  * Six random bytes, in hex, for a temporary file's name: read from the kernel's /dev/urandom, as
@@ -61,30 +61,79 @@ export function folderLeavesCwd(path: string): string | null {
   return real === null ? null : `its folder ${dirname(path)} leads through a symbolic link to ${real}, outside the current folder ${realpathSync.native(cwd)}; not written (name it by a path outside the current folder to write there)`;
 }
 
+/**
+ * The folder a file is written in, held open: the checks (where it really is) are made on the open folder,
+ * and the temporary file is created and renamed through it (`/proc/self/fd/N/NAME`, Linux), never through
+ * the folder's name again. Checked by name and then written by name, a folder swapped for a link in
+ * between (by whoever can write the folder above it) had a root-run mchard write there.
+ */
+class HeldFolder {
+  readonly fd: number;
+  /** The folder as a path: through its descriptor where /proc names one, else its name. */
+  readonly at: string;
+  constructor(readonly path: string) {
+    try {
+      this.fd = openSync(dirname(path), constants.O_RDONLY | constants.O_DIRECTORY);
+    } catch (e) {
+      throw new AtomicWriteError(path, describeFsError(e));
+    }
+    this.at = existsSync(`/proc/self/fd/${this.fd}`) ? `/proc/self/fd/${this.fd}` : dirname(path);
+  }
+  /** folderLeavesCwd for the folder held open. */
+  leavesCwd(): string | null {
+    if (this.at === dirname(this.path)) return folderLeavesCwd(this.path);
+    if (isAbsolute(this.path) || !isInside(resolve(dirname(this.path)), process.cwd())) return null;
+    let real: string;
+    let base: string;
+    try {
+      real = readlinkSync(this.at);
+      base = realpathSync.native(process.cwd());
+    } catch {
+      return null;
+    }
+    return isInside(real, base) ? null : `its folder ${dirname(this.path)} leads through a symbolic link to ${real}, outside the current folder ${base}; not written (name it by a path outside the current folder to write there)`;
+  }
+  close(): void {
+    try {
+      closeSync(this.fd);
+    } catch {
+      // closed
+    }
+  }
+}
+
 export class AtomicFile {
   private fd: number | null = null;
   private readonly tmp: string;
+  private readonly folder: HeldFolder;
   private mode: number | null = null;
   private done = false;
 
   constructor(readonly path: string) {
-    const leaves = folderLeavesCwd(path);
-    if (leaves) throw new AtomicWriteError(path, leaves);
+    const folder = (this.folder = new HeldFolder(path));
+    const target = join(folder.at, basename(path));
     try {
-      const st = lstatSync(path);
-      if (st.isDirectory()) throw new AtomicWriteError(path, 'is a directory');
-      // Only the user's own file: another user's, planted in a shared folder (/tmp), would give the
-      // report their mode (0666, setuid), and them the power to rewrite it.
-      if (st.isFile() && st.uid === process.geteuid?.()) this.mode = st.mode & 0o7777;
+      const leaves = folder.leavesCwd();
+      if (leaves) throw new AtomicWriteError(path, leaves);
+      try {
+        const st = lstatSync(target);
+        if (st.isDirectory()) throw new AtomicWriteError(path, 'is a directory');
+        // Only the user's own file: another user's, planted in a shared folder (/tmp), would give the
+        // report their mode (0666, setuid), and them the power to rewrite it.
+        if (st.isFile() && st.uid === process.geteuid?.()) this.mode = st.mode & 0o7777;
+      } catch (e) {
+        if (e instanceof AtomicWriteError) throw e;
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new AtomicWriteError(path, describeFsError(e));
+      }
+      this.tmp = join(folder.at, `.${basename(path)}.${process.pid}.${randomTag()}.tmp`);
+      try {
+        this.fd = openSync(this.tmp, 'wx', 0o666);
+      } catch (e) {
+        throw new AtomicWriteError(path, describeFsError(e));
+      }
     } catch (e) {
-      if (e instanceof AtomicWriteError) throw e;
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new AtomicWriteError(path, describeFsError(e));
-    }
-    this.tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomTag()}.tmp`);
-    try {
-      this.fd = openSync(this.tmp, 'wx', 0o666);
-    } catch (e) {
-      throw new AtomicWriteError(path, describeFsError(e));
+      folder.close();
+      throw e;
     }
     pending.add(this.tmp);
     if (!hooked) {
@@ -121,9 +170,10 @@ export class AtomicFile {
       fsyncSync(this.fd);
       closeSync(this.fd);
       this.fd = null;
-      renameSync(this.tmp, this.path);
+      renameSync(this.tmp, join(this.folder.at, basename(this.path)));
       pending.delete(this.tmp);
       this.done = true;
+      this.folder.close();
     } catch (e) {
       this.abort();
       throw new AtomicWriteError(this.path, describeFsError(e));
@@ -148,6 +198,7 @@ export class AtomicFile {
       // already gone
     }
     pending.delete(this.tmp);
+    this.folder.close();
   }
 }
 

@@ -30,7 +30,7 @@
 import { jsonProblem } from '../json-error.js';
 import { existsSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { realOutside } from '../system/links.js';
+import { isInside, realOutside } from '../system/links.js';
 import { describeFsError, InputError, readRegularFile } from '../input.js';
 import { safeJson, visible } from '../report/visible.js';
 import type { Finding } from './types.js';
@@ -96,7 +96,11 @@ const NEVER_RECORDED = new Set(['MC001']);
  */
 function leavesFolder(path: string, within: string): string | null {
   const real = realOutside(path, within);
-  return real === null ? null : `cannot read the baseline: a symbolic link leads it to ${real}, outside ${realpathSync.native(within)}; not read (name it by its real path to use it)`;
+  return real === null ? null : `cannot read the baseline: ${outsideWords(real, within)}`;
+}
+
+function outsideWords(real: string, within: string): string {
+  return `a symbolic link leads it to ${real}, outside ${realpathSync.native(within)}; not read (name it by its real path to use it)`;
 }
 
 /**
@@ -124,7 +128,9 @@ export function readBaseline(path: string, mayCreate = false, within: string | n
     throw new BaselineError(path, 'cannot read the baseline: no such file (create it with --update-baseline)');
   }
   try {
-    text = new TextDecoder('utf-8').decode(readRegularFile(path, MAX_BASELINE_BYTES));
+    // The same check on the file opened: a folder on the way swapped for a link after leavesFolder's.
+    const acceptReal = within !== null && isInside(resolve(within, path), resolve(within)) ? (real: string) => (isInside(real, realpathSync.native(within)) ? null : outsideWords(real, within)) : undefined;
+    text = new TextDecoder('utf-8').decode(readRegularFile(path, MAX_BASELINE_BYTES, { acceptReal }));
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
     throw new BaselineError(path, `cannot read the baseline: ${e.reason}`);

@@ -11,9 +11,8 @@ import { ruleDocUrl } from '../report/rule-link.js';
 import type { DocumentLint } from './analysis.js';
 import { fixSafety } from './fixes.js';
 import { visible } from '../report/visible.js';
+import { capIndices, FINDINGS_CAP } from '../report/types.js';
 
-/** At most this many findings of one document become diagnostics; one more says how many were left out. */
-export const MAX_DIAGNOSTICS = 1000;
 
 const SEVERITY: Readonly<Record<Severity, DiagnosticSeverity>> = {
   error: DiagnosticSeverity.Error,
@@ -90,10 +89,15 @@ export function diagnosticsOf(doc: TextDocument, lint: DocumentLint): Diagnostic
     case 'linted': {
       const out: Diagnostic[] = [];
       const findings = lint.findings;
-      for (let k = 0; k < findings.length && k < MAX_DIAGNOSTICS; k++) {
+      // As a report lists them (capFindings): at most 100 of a rule and 1000 of a document, the most
+      // severe first; one more diagnostic says how many were left out.
+      const keep = capIndices(findings);
+      const diagnostic = (k: number) => {
         const f = findings[k];
         out.push(findingDiagnostic(doc, f, { version: lint.version, index: k, ruleId: f.ruleId, fix: fixSafety(f, lint) }));
-      }
+      };
+      if (keep === null) for (let k = 0; k < findings.length; k++) diagnostic(k);
+      else for (const k of keep) diagnostic(k);
       // How mchard read a document whose content its reader does not act on, as lint's note says it.
       if (lint.note) {
         out.push({
@@ -103,13 +107,15 @@ export function diagnosticsOf(doc: TextDocument, lint: DocumentLint): Diagnostic
           message: shown(`how mchard read this file: ${lint.note}`),
         });
       }
-      if (findings.length > MAX_DIAGNOSTICS) {
-        const next = findings[MAX_DIAGNOSTICS];
+      if (keep !== null) {
+        // The first finding left out, where the editor shows the count.
+        let first = 0;
+        while (first < keep.length && keep[first] === first) first++;
         out.push({
-          range: findingRange(doc, next),
+          range: findingRange(doc, findings[first]),
           severity: DiagnosticSeverity.Information,
           source: 'mchard',
-          message: `${findings.length - MAX_DIAGNOSTICS} more findings not shown (mchard lint lists them all)`,
+          message: `${findings.length - keep.length} more findings not shown (at most ${FINDINGS_CAP.perRule} of a rule and ${FINDINGS_CAP.perFile} of a document are; mchard lint --all-findings lists them all)`,
         });
       }
       return out;

@@ -27,31 +27,77 @@ export type ReportFinding = Finding & { subject?: string };
 const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
 const overlaps = (a: Span, b: Span) => a.start < b.end && b.start < a.end;
 
-/** The subject of a finding of a file's lint (see the module comment). */
-export function findingSubject(config: ParsedConfig, model: Pick<MemcachedModel, 'parsed'> | null, f: Finding): string {
-  const span = f.span;
-  if (!span || span.start === span.end) return '';
+/**
+ * Spans to look up by overlap: sorted by start, with the largest end up to each place, so a lookup walks
+ * back only over spans that may reach the query. A lookup per finding over every option (as before) made
+ * a megabyte of repeated options, with about 100,000 findings, take minutes for a SARIF report.
+ */
+class SpanIndex {
+  private readonly items: { start: number; end: number; ord: number }[] = [];
+  private maxEnd: number[] = [];
+  add(span: Span | null | undefined, ord: number): void {
+    if (span) this.items.push({ start: span.start, end: span.end, ord });
+  }
+  done(): this {
+    this.items.sort((a, b) => a.start - b.start);
+    let m = -Infinity;
+    this.maxEnd = this.items.map((x) => (m = Math.max(m, x.end)));
+    return this;
+  }
+  /** The ordinals of the spans overlapping `span`, ascending, each once. */
+  overlapping(span: Span): number[] {
+    let lo = 0;
+    let hi = this.items.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.items[mid].start < span.end) lo = mid + 1;
+      else hi = mid;
+    }
+    const out = new Set<number>();
+    for (let k = lo - 1; k >= 0 && this.maxEnd[k] > span.start; k--) if (overlaps(this.items[k], span)) out.add(this.items[k].ord);
+    return [...out].sort((a, b) => a - b);
+  }
+}
+
+/** findingSubject for every finding of one lint, with the file's options and words indexed once. */
+function subjectFinder(config: ParsedConfig, model: Pick<MemcachedModel, 'parsed'> | null): (f: Finding) => string {
   const argv = config.argv;
   const options: string[] = [];
+  const optionSpans = new SpanIndex();
   if (model) {
     for (const ev of model.parsed.events) {
       if (ev.kind !== 'option') continue;
-      const at = argv[ev.index]?.span;
-      const val = ev.valueIndex !== null ? argv[ev.valueIndex]?.span : null;
-      if ((at && overlaps(at, span)) || (val && overlaps(val, span))) {
-        options.push(ev.value === null ? `-${ev.spec.short}` : `-${ev.spec.short} ${norm(ev.value)}`);
-      }
+      const ord = options.length;
+      options.push(ev.value === null ? `-${ev.spec.short}` : `-${ev.spec.short} ${norm(ev.value)}`);
+      optionSpans.add(argv[ev.index]?.span, ord);
+      if (ev.valueIndex !== null) optionSpans.add(argv[ev.valueIndex]?.span, ord);
     }
   }
-  if (options.length) return options.join(' ');
-  const words = argv.filter((t) => t.span && overlaps(t.span, span)).map((t) => norm(t.value));
-  if (words.length) return words.join(' ');
-  return norm(config.source.text.slice(span.start, span.end));
+  optionSpans.done();
+  const wordSpans = new SpanIndex();
+  argv.forEach((t, k) => wordSpans.add(t.span, k));
+  wordSpans.done();
+  return (f) => {
+    const span = f.span;
+    if (!span || span.start === span.end) return '';
+    const found = optionSpans.overlapping(span);
+    if (found.length) return found.map((k) => options[k]).join(' ');
+    const words = wordSpans.overlapping(span);
+    if (words.length) return words.map((k) => norm(argv[k].value)).join(' ');
+    return norm(config.source.text.slice(span.start, span.end));
+  };
+}
+
+/** The subject of a finding of a file's lint (see the module comment). */
+export function findingSubject(config: ParsedConfig, model: Pick<MemcachedModel, 'parsed'> | null, f: Finding): string {
+  return subjectFinder(config, model)(f);
 }
 
 /** The findings of a file's lint, each with its subject. */
 export function withSubjects(result: { config: ParsedConfig; model: Pick<MemcachedModel, 'parsed'> | null; findings: readonly Finding[] }): ReportFinding[] {
-  return result.findings.map((f) => ({ ...f, subject: findingSubject(result.config, result.model, f) }));
+  if (result.findings.length === 0) return [];
+  const subject = subjectFinder(result.config, result.model);
+  return result.findings.map((f) => ({ ...f, subject: subject(f) }));
 }
 
 /**

@@ -11,6 +11,7 @@ import type { Finding } from '../engine/types.js';
 import type { FileReport, ReportInput } from './types.js';
 import { visible } from './visible.js';
 import { readingNote } from '../dialects/detect.js';
+import { omittedText } from './types.js';
 
 const escData = (s: string) => visible(s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A'));
 const escProp = (s: string) => escData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
@@ -45,6 +46,7 @@ export function githubFileLines(file: FileReport, emit: (line: string) => void):
   const note = readingNote(file.detection);
   if (note) emit(githubNoteLine(file.path, note));
   for (const f of file.findings) emit(githubLine(file.path, f));
+  if (file.omitted) emit(`::warning file=${escProp(file.path)},title=${escProp('mchard listed some findings only')}::${escData(omittedText(file.omitted))}`);
 }
 
 export function formatGithub(input: ReportInput): string {

@@ -7,7 +7,7 @@ import { formatGitlab } from './gitlab.js';
 import { baselineTextLines } from '../engine/baseline.js';
 import { paint } from './color.js';
 import { docLinkLines } from './doc-links.js';
-import { count, type FileReport, type ReportInput, type Summary } from './types.js';
+import { addSummary, count, total, type FileReport, type ReportInput, type Summary } from './types.js';
 
 export const FORMATS = ['text', 'json', 'sarif', 'github', 'gitlab'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -94,6 +94,7 @@ export function reportWriter(format: Format, input: Omit<ReportInput, 'files'>, 
   let files = 0;
   let refused = 0;
   let hidden = 0;
+  let omitted = 0;
   const seen = new Set<string>();
   return {
     file: (r) => {
@@ -107,6 +108,10 @@ export function reportWriter(format: Format, input: Omit<ReportInput, 'files'>, 
         count(summary, f.severity);
         seen.add(f.ruleId);
       }
+      if (r.omitted) {
+        addSummary(summary, r.omitted);
+        omitted += total(r.omitted);
+      }
       textFileLines(r, c, line);
     },
     end: (final) => {
@@ -114,7 +119,7 @@ export function reportWriter(format: Format, input: Omit<ReportInput, 'files'>, 
       const baseline = final?.baseline ?? input.baseline;
       if (baseline) for (const l of baselineTextLines(baseline)) line(l);
       if (input.docLinks) for (const l of docLinkLines(seen, c)) line(l);
-      line(textSummaryLine(summary, files, c, hidden, refused));
+      line(textSummaryLine(summary, files, c, hidden, refused, omitted));
       flush();
     },
   };

@@ -4,7 +4,9 @@
  * `refused` object (`looksLike`, `reason`, `message`) and no findings. A finding of a file that starts
  * several memcached instances has `part`, the instance's index. For `mchard fix`, each file also
  * says `changed`, `written`, `backup`, `fixed`, `notFixed` and `restart`. With --baseline, `baseline`:
- * `{path, suppressed, stale: [{file, ruleId, recorded, found, reason}], written}`.
+ * `{path, suppressed, stale: [{file, ruleId, recorded, found, reason}], written}`. A file with more findings
+ * than a report lists (capFindings) has `omitted`: `{errors, warnings, infos}` not in `findings`, counted
+ * in `summary`.
  */
 import { detectionFields } from '../dialects/detect.js';
 import { summarize, type ReportInput } from './types.js';
@@ -30,6 +32,8 @@ export function formatJson(input: ReportInput): string {
       // Which memcached instance of a file that starts several (a manifest with several workloads).
       ...(x.part !== undefined ? { part: x.part } : {}),
     })),
+    // Findings left out of `findings` (capFindings), by severity; the summary counts them.
+    ...(f.omitted ? { omitted: f.omitted } : {}),
   }));
   const refused = input.files.filter((f) => f.detection?.refused).length;
   const b = input.baseline;

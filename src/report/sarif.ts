@@ -22,7 +22,9 @@
  * - `automationDetails.id` from --sarif-category (a `/` is appended, so GitHub reads it as the category).
  * - Files not examined (unreadable, refused) are not results: they are tool execution notifications of
  *   the run's invocation, whose `executionSuccessful` is then false (as exit status 2 says). A file's
- *   note on how mchard read it (readingNote) is a notification of level `note`, which fails nothing.
+ *   note on how mchard read it (readingNote) is a notification of level `note`, which fails nothing. A
+ *   file with more findings than a report lists (capFindings) has a `warning` notification saying how
+ *   many of each severity are left out.
  */
 import type { Invocation, Log, Notification, ReportingDescriptor, Result } from 'sarif';
 import { readFileSync } from 'node:fs';
@@ -37,6 +39,7 @@ import { notReadOf, type ReportInput } from './types.js';
 import type { Rule } from '../engine/types.js';
 import { safeJson } from './visible.js';
 import { readingNote } from '../dialects/detect.js';
+import { omittedText } from './types.js';
 
 const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
 const PROBLEM = { error: 'error', warning: 'warning', info: 'recommendation' } as const;
@@ -190,6 +193,15 @@ function sarifAround(input: ReportInput, opts: SarifOptions): [string, string] {
         message: { text: `${file.path}: ${note}` },
         locations: [{ physicalLocation: { artifactLocation: { uri: uriOf(file.path) } } }],
         descriptor: { id: 'reading-note' },
+      });
+    }
+    if (file.omitted) {
+      notifications.push({
+        level: 'warning',
+        message: { text: `${file.path}: ${omittedText(file.omitted)}` },
+        locations: [{ physicalLocation: { artifactLocation: { uri: uriOf(file.path) } } }],
+        descriptor: { id: 'findings-not-listed' },
+        properties: { ...file.omitted },
       });
     }
     const ids = identities(file.path, file.findings);

@@ -4,7 +4,7 @@
  * the unit of the same name it loads instead. Lint, fix, inspect and the language server (src/cli/companions.ts)
  * and audit (src/audit/unit.ts) read them through here alike.
  */
-import { lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
+import { closeSync, constants, existsSync, lstatSync, openSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { readRegularFile } from '../input.js';
 import { absolutePath } from './paths.js';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -44,26 +44,57 @@ export function dropInsOf(names: readonly string[], dirs: readonly string[], fol
   for (const dir of dirs) {
     for (const name of names) {
       const folder = join(dir, `${name}.d`);
-      let entries: string[];
-      try {
-        if (!followLinks && lstatSync(folder).isSymbolicLink()) {
-          out.push({ path: folder, read: false, keys: [] });
-          continue;
-        }
-        entries = readdirSync(folder).filter((e) => e.endsWith('.conf')).sort();
-      } catch {
+      const held = holdFolder(folder, followLinks);
+      if (held === 'link') {
+        out.push({ path: folder, read: false, keys: [] });
         continue;
       }
-      for (const e of entries) {
-        // A drop-in of the same name in a folder read earlier hides this one (systemd.unit(5)).
-        if (seen.has(`${name}/${e}`)) continue;
-        seen.add(`${name}/${e}`);
-        out.push(readDropIn(join(folder, e)));
+      if (held === null) continue;
+      try {
+        let entries: string[];
+        try {
+          entries = readdirSync(held.at).filter((e) => e.endsWith('.conf')).sort();
+        } catch {
+          continue;
+        }
+        for (const e of entries) {
+          // A drop-in of the same name in a folder read earlier hides this one (systemd.unit(5)).
+          if (seen.has(`${name}/${e}`)) continue;
+          seen.add(`${name}/${e}`);
+          out.push(readDropIn(join(folder, e), join(held.at, e)));
+        }
+      } finally {
+        closeSync(held.fd);
       }
     }
   }
   return out;
 }
+
+/**
+ * A folder held open, its entries reached through the descriptor (`/proc/self/fd/N`, Linux), never by its
+ * name again: a folder checked and then listed and read by name could be swapped for a symbolic link in
+ * between by whoever can write the folder above it (a repository's owner, under a root-run lint: `-> /root`
+ * would have had root's files listed and read). `followLinks` false: a symbolic link is 'link' (opened
+ * with O_NOFOLLOW, so a link put there at any moment is seen as one). null: no such folder.
+ */
+function holdFolder(folder: string, followLinks: boolean): { fd: number; at: string } | 'link' | null {
+  let fd: number;
+  try {
+    fd = openSync(folder, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NONBLOCK | (followLinks ? 0 : constants.O_NOFOLLOW));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (!followLinks && (code === 'ELOOP' || (code === 'ENOTDIR' && lstatSync(folder, { throwIfNoEntry: false })?.isSymbolicLink()))) return 'link';
+    return null;
+  }
+  return { fd, at: (procFd ??= existsSync('/proc/self/fd')) ? `/proc/self/fd/${fd}` : folder };
+}
+
+/**
+ * Whether a descriptor can be named as a path (Linux's /proc); elsewhere a held folder is named by its
+ * path. Asked on the first use, not at load (the start-up snapshot would keep the build's answer).
+ */
+let procFd: boolean | undefined;
 
 /**
  * For a unit in one of systemd's own folders: the unit of the same name in a folder systemd reads first,
@@ -97,10 +128,11 @@ export function unitShadowOf(path: string): { path: string; masked: boolean } | 
   return null;
 }
 
-function readDropIn(path: string): UnitDropIn {
+/** A drop-in named `path`, read from `at` (the same file, through its held folder: holdFolder). */
+function readDropIn(path: string, at = path): UnitDropIn {
   let text: string;
   try {
-    text = readRegularFile(path, 64 * 1024, { noFollow: 'not read' }).toString('utf8');
+    text = readRegularFile(at, 64 * 1024, { noFollow: 'not read' }).toString('utf8');
   } catch {
     return { path, read: false, keys: [] };
   }
