@@ -312,7 +312,7 @@ const PATH_RULES: readonly PathRule[] = [
     re: /(^|\/)debian\/(watch|control|rules|changelog|copyright|compat|clean|gbp\.conf|(source|upstream)\/[^/]+|patches\/series|tests\/control|[^/]+\.(dirs|docs|install|links|manpages|examples|lintian-overrides|maintscript|triggers|symbols))$/,
     dialect: null,
     installed: 'part of the source package only',
-    looksLike: "a file of a Debian source package's packaging (debian/control, rules, watch...: dpkg's build tools and uscan read it, not memcached's service)",
+    looksLike: "a file of a Debian source package's packaging (dpkg's build tools or uscan read it, not memcached's service)",
   },
 ];
 
@@ -396,7 +396,7 @@ const STRONG_NAMES: readonly NameRule[] = [
     may: (_b, l) => l.includes('jenkinsfile'),
     re: /^Jenkinsfile([.-][^/]*)?$|\.jenkinsfile$/i,
     dialect: null,
-    looksLike: 'a Jenkins pipeline (Groovy), which Jenkins runs: a memcached its steps start gets its command line there, in Groovy strings mchard does not read',
+    looksLike: 'a Jenkins pipeline (Groovy): a memcached its steps start has its command line in Groovy strings mchard does not read',
   },
   { may: (b) => b === '.envrc', re: /^\.envrc$/, dialect: null, looksLike: "direnv's .envrc (shell code direnv runs when a shell enters the folder)" },
   { may: (b) => b.startsWith('.') && b.endsWith('rc'), re: /^\.[^/]+rc$/, dialect: null, looksLike: "another program's options or settings (a dotfile named like a tool's rc file)" },
