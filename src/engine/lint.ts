@@ -10,7 +10,7 @@ import type { DialectName, HostUnitReading, LaunchFailure, ParseContext, ParsedC
 import { dialectOf, parseConfig } from '../dialects/index.js';
 import { analyze, imageModelVersion, type MemcachedModel } from '../memcached/model.js';
 import type { OptionEvent } from '../memcached/getopt.js';
-import { SERVICE_HOST, type HostFacts, type Startup } from '../memcached/startup.js';
+import { printsAndExits, SERVICE_HOST, type HostFacts, type Startup } from '../memcached/startup.js';
 import { assessExposure, type Exposure } from './exposure.js';
 import { findDirectives, isSuppressed, sameReading, type Directives } from './suppressions.js';
 import type { AuditFacts } from '../audit/types.js';
@@ -76,11 +76,12 @@ export function ruleRuns(
   if (file.unreadable && !phase.onUnreadable) return false;
   if (file.argvUnknown && !phase.whenArgvUnknown) return false;
   if (file.launchFails && !phase.whenLaunchFails) return false;
+  if (file.printsAndExits && !phase.whenPrintsAndExits && !rule.whenPrintsAndExits) return false;
   if (phase.needsAudit && !file.audit) return false;
   return true;
 }
 
-type FileTraits = { dialect: DialectName; unreadable: boolean; argvUnknown: boolean; launchFails?: boolean; audit: boolean };
+type FileTraits = { dialect: DialectName; unreadable: boolean; argvUnknown: boolean; launchFails?: boolean; printsAndExits?: boolean; audit: boolean };
 
 /**
  * The rules the engine runs on a file, in the order of `rules`: [every phase but the file phase, the file
@@ -103,7 +104,7 @@ export function rulePlan(rules: readonly Rule[], file: FileTraits, severities: R
   if (!bySeverities) plans.set(rules, (bySeverities = new WeakMap()));
   let byTraits = bySeverities.get(severities);
   if (!byTraits) bySeverities.set(severities, (byTraits = new Map()));
-  const key = `${file.dialect}:${+file.unreadable}${+file.argvUnknown}${+!!file.launchFails}${+file.audit}`;
+  const key = `${file.dialect}:${+file.unreadable}${+file.argvUnknown}${+!!file.launchFails}${+!!file.printsAndExits}${+file.audit}`;
   let plan = byTraits.get(key);
   if (!plan) {
     const runs = rules.filter((rule) => ruleRuns(rule, file, severities));
@@ -306,6 +307,8 @@ function lintInstance(
     unreadable: config.notes.some((n) => n.kind === 'parse-error'),
     argvUnknown: !!config.argvUnknown,
     launchFails: !!config.launchFailure,
+    // memcached prints its usage, version or licence and exits 0: no server, so nothing a server does is judged.
+    printsAndExits: printsAndExits(model.startup),
     audit: settings.audit !== undefined,
   };
   const findings: Finding[] = [];
