@@ -80,3 +80,64 @@ describe('a refusal suggests --dialect only when something in the file is memcac
     expect(file.dialect).toBe('debian');
   });
 });
+
+describe('a Dockerfile that builds memcached from source it changes first is not judged as the stock release', () => {
+  // No real Dockerfile found both changes memcached's source and runs memcached from its own CMD:
+  // tiredofit's (fixture 109) deletes a line of queue.h with sed before ./autogen.sh but runs memcached from
+  // an entrypoint script, and fgrehm's (fixture 1468) builds the release unchanged. The tests take those
+  // real files with the smallest change that makes the case: a CMD appended to tiredofit's, one sed line
+  // (or that and a root base image) inserted in fgrehm's.
+  const fgrehm = () => real('dockerfile/1468-fgrehm-ventriloquist-Dockerfile').toString();
+  const SED = '    sed -i "s/if (getuid() == 0 || geteuid() == 0)/if (0)/" memcached.c && \\\n';
+  const patched = (text: string) => text.replace(/( {4}cd memcached-1\.4\.17 && \\\n)/, `$1${SED}`);
+  const noU = (text: string) => text.replace(', "-u", "daemon"]', ']');
+  const rootBase = (text: string) => text.replace(/^FROM .*$/m, 'FROM ubuntu:14.04');
+  type Inspect = { startup: { ok: boolean | null; reason?: string; exitCode?: number; asWritten?: { ok: boolean; exitCode?: number } } };
+  const inspectJson = async (f: string) => JSON.parse((await run(['inspect', '--format', 'json', f])).out) as Inspect;
+
+  it("fgrehm's Dockerfile as it is: built unchanged, it starts (no unknown from the build)", async () => {
+    const st = (await inspectJson(tmp.write('services/memcached/Dockerfile', fgrehm()))).startup;
+    expect(st.ok).toBe(true);
+  });
+
+  it('with a sed on memcached.c before ./configure: whether it starts is unknown, naming the line', async () => {
+    // Before: "starts yes", as for the stock 1.4.17.
+    const st = (await inspectJson(tmp.write('services/memcached/Dockerfile', patched(fgrehm())))).startup;
+    expect(st.ok).toBeNull();
+    expect(st.reason).toMatch(/builds memcached from source it changes first \(line 9: "sed -i \\"s\/if \(getuid\(\) == 0 \|\| geteuid\(\) == 0\)\/if \(0\)\/\\" memcached\.c"\)/);
+  });
+
+  it('started as root without -u: the root check (exit 64) is the stock release\'s; with the sed, a warning that says it is unknown', async () => {
+    // Control: the unchanged build on a root base image is certain to exit 64 (MC202 error).
+    const plain = await lintJson(tmp.write('a/Dockerfile', rootBase(noU(fgrehm()))));
+    expect(plain.file.findings).toContainEqual(expect.objectContaining({ ruleId: 'MC202', severity: 'error', message: expect.stringMatching(/exits 64/) }));
+    // Before: the same MC202 error, "exits 64", for a binary whose root check the sed removed.
+    const changed = await lintJson(tmp.write('b/Dockerfile', rootBase(noU(patched(fgrehm())))));
+    const f = changed.file.findings.find((x: { ruleId: string }) => x.ruleId === 'MC202') as unknown as { severity: string; message: string };
+    expect(f.severity).toBe('warning');
+    expect(f.message).toMatch(/that is what the stock release does: this image builds memcached from source changed on line 9, so whether its binary does is unknown/);
+    expect(changed.file.findings.some((x: { severity?: string }) => x.severity === 'error')).toBe(false);
+  });
+
+  it("tiredofit's real sed on queue.h (fixture 109, a CMD appended): the start-up names line 36", async () => {
+    const text = real('dockerfile/109-tiredofit-docker-memcached-Dockerfile').toString() + 'CMD ["memcached", "-l", "0.0.0.0"]\n';
+    const st = (await inspectJson(tmp.write('Dockerfile', text))).startup;
+    expect(st.ok).toBeNull();
+    expect(st.reason).toMatch(/line 36: "sed -i \\"\/#include <sys\\\\\/cdefs\.h>\/d\\" \.\/queue\.h"/);
+  });
+
+  it('a sed on /etc/memcached.conf, or one before the source is fetched, is not a change of the source', async () => {
+    const etc = fgrehm().replace(/( {4}cd memcached-1\.4\.17 && \\\n)/, "$1    sed -i 's/^-d/# -d/' /etc/memcached.conf && \\\n");
+    expect((await inspectJson(tmp.write('c/Dockerfile', etc))).startup.ok).toBe(true);
+    const before = fgrehm().replace(/^RUN wget/m, "RUN sed -i 's/a/b/' /tmp/x && wget");
+    expect((await inspectJson(tmp.write('d/Dockerfile', before))).startup.ok).toBe(true);
+  });
+
+  it("a base image whose USER mchard does not know, and no -u: whether it starts is unknown (not 'starts yes')", async () => {
+    // Before: the user read as a user named "unknown (...)" that is not root, so "starts yes" for certain;
+    // a root base image (most are) makes memcached exit 64 without -u.
+    const st = (await inspectJson(tmp.write('Dockerfile', noU(fgrehm())))).startup;
+    expect(st.ok).toBeNull();
+    expect(st.reason).toMatch(/the user is set by the base image fgrehm\/ventriloquist-base, which mchard does not know/);
+  });
+});
