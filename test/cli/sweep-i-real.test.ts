@@ -15,7 +15,7 @@ beforeEach(() => {
 });
 afterEach(() => tmp.cleanup());
 
-type FileJson = { dialect: string | null; refused?: { looksLike: string | null; reason: string; message: string }; findings: unknown[] };
+type FileJson = { dialect: string | null; refused?: { looksLike: string | null; reason: string; message: string }; findings: { ruleId: string; severity: string; message: string }[] };
 const lintJson = async (f: string, extra: string[] = []) => {
   const r = await run(['lint', '--format', 'json', ...extra, f]);
   return { ...r, file: JSON.parse(r.out).files[0] as FileJson };
@@ -113,10 +113,10 @@ describe('a Dockerfile that builds memcached from source it changes first is not
     expect(plain.file.findings).toContainEqual(expect.objectContaining({ ruleId: 'MC202', severity: 'error', message: expect.stringMatching(/exits 64/) }));
     // Before: the same MC202 error, "exits 64", for a binary whose root check the sed removed.
     const changed = await lintJson(tmp.write('b/Dockerfile', rootBase(noU(patched(fgrehm())))));
-    const f = changed.file.findings.find((x: { ruleId: string }) => x.ruleId === 'MC202') as unknown as { severity: string; message: string };
+    const f = changed.file.findings.find((x) => x.ruleId === 'MC202')!;
     expect(f.severity).toBe('warning');
     expect(f.message).toMatch(/that is what the stock release does: this image builds memcached from source changed on line 9, so whether its binary does is unknown/);
-    expect(changed.file.findings.some((x: { severity?: string }) => x.severity === 'error')).toBe(false);
+    expect(changed.file.findings.some((x) => x.severity === 'error')).toBe(false);
   });
 
   it("tiredofit's real sed on queue.h (fixture 109, a CMD appended): the start-up names line 36", async () => {
@@ -139,5 +139,25 @@ describe('a Dockerfile that builds memcached from source it changes first is not
     const st = (await inspectJson(tmp.write('Dockerfile', noU(fgrehm())))).startup;
     expect(st.ok).toBeNull();
     expect(st.reason).toMatch(/the user is set by the base image fgrehm\/ventriloquist-base, which mchard does not know/);
+  });
+});
+
+describe("Compose's user: from a variable (fixture 1469: OpenPanel's user: \"${USER_ID:-0}\")", () => {
+  const compose = () => real('compose/1469-stefanpejcic-openpanel-configuration-docker-compose.yml');
+  type Inspect = { runsAs: string | null; startedAs?: string; unknown: Record<string, { depends: string; reason: string }>; argv: string[]; startup: { ok: boolean | null } };
+
+  it('the user is unknown (the variable decides it), not a user named "${USER_ID"', async () => {
+    // Before: inspect said "user      ${USER_ID" (the value cut at its ":-"), a certain user that is not root.
+    const f = tmp.write('docker/compose/1.0/docker-compose.yml', compose());
+    const r = await run(['inspect', '--format', 'json', f]);
+    const i = JSON.parse(r.out) as Inspect;
+    expect(i.startedAs).not.toBe('${USER_ID');
+    expect(i.runsAs).toBeNull();
+    expect(i.unknown.user).toMatchObject({ depends: 'host', reason: expect.stringMatching(/user: \$\{USER_ID:-0\} is the value of USER_ID in the shell or the project's \.env file \(0 when unset\)/) });
+    // The healthcheck's "memcached -h" is not the service's command: memcached serves with -u root.
+    expect(i.argv).toEqual(['-u', 'root', '-l', '0.0.0.0', '-p', '11211']);
+    expect(i.startup.ok).toBe(true);
+    const text = await run(['inspect', f]);
+    expect(text.out).not.toMatch(/^ {2}user {6}\$\{USER_ID$/m);
   });
 });
