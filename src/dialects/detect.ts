@@ -309,7 +309,7 @@ const PATH_RULES: readonly PathRule[] = [
   { may: inDir('group_vars', 'host_vars'), re: /(^|\/)(group|host)_vars\/[^/]+$/, dialect: null, installed: 'group_vars/NAME', looksLike: 'Ansible inventory variables' },
   {
     may: inDir('debian', 'source', 'patches', 'tests', 'upstream'),
-    re: /(^|\/)debian\/(watch|control|rules|changelog|copyright|compat|clean|gbp\.conf|(source|upstream)\/[^/]+|patches\/series|tests\/control|[^/]+\.(dirs|docs|install|links|manpages|examples|lintian-overrides|maintscript|triggers|symbols))$/,
+    re: /(^|\/)debian\/(watch|control|rules|changelog|copyright|compat|clean|gbp\.conf|(source|upstream)\/[^/]+|patches\/series|tests\/control|[^/]+\.(dirs|docs|install|links|manpages|examples|lintian-overrides|maintscript|triggers|symbols|tmpfiles?))$/,
     dialect: null,
     installed: 'part of the source package only',
     looksLike: "a file of a Debian source package's packaging (dpkg's build tools or uscan read it, not memcached's service)",
@@ -401,6 +401,8 @@ const STRONG_NAMES: readonly NameRule[] = [
   { may: (b) => b === '.envrc', re: /^\.envrc$/, dialect: null, looksLike: "direnv's .envrc (shell code direnv runs when a shell enters the folder)" },
   { may: (b) => b.startsWith('.') && b.endsWith('rc'), re: /^\.[^/]+rc$/, dialect: null, looksLike: "another program's options or settings (a dotfile named like a tool's rc file)" },
   { may: (b) => b.endsWith('ignore'), re: /^(\.[^/]+|chef)ignore$/, dialect: null, looksLike: 'an ignore list (patterns of files another tool skips)' },
+  { may: (_b, l) => l.endsWith('.patch') || l.endsWith('diff'), re: /\.(patch|diff|debdiff)$/i, dialect: null, looksLike: 'a patch (a diff that patch, quilt or git apply applies to a source tree: lint the file it changes)' },
+  { may: (b) => b.charCodeAt(b.length - 2) === 46, re: /^[^/]+\.[1-9]$/, dialect: null, looksLike: 'a manual page (man reads it)' },
 ];
 
 /** Names several formats share: they decide only with the content's agreement. Tried in order. */

@@ -161,3 +161,21 @@ describe("Compose's user: from a variable (fixture 1469: OpenPanel's user: \"${U
     expect(text.out).not.toMatch(/^ {2}user {6}\$\{USER_ID$/m);
   });
 });
+
+describe('files of a source package that name memcached but are no configuration (fixtures 1470-1472, pexip/os-memcached)', () => {
+  it.each([
+    // Before: read as a systemd unit (its context lines hold [Unit] and [Service]): an MC914 error "the unit
+    // has no ExecStart=, so systemd refuses to load it" and MC903 warnings for its "+" lines.
+    ['other/1470-pexip-os-memcached-0002-Additions-for-service-unit-file.patch', 'debian/patches/0002-Additions-for-service-unit-file.patch', /^a patch \(a diff that patch, quilt or git apply applies/],
+    // Before: "mchard cannot tell which program reads it ... pass --dialect NAME".
+    ['other/1471-pexip-os-memcached-memcached.1', 'doc/memcached.1', /^a manual page/],
+    ['other/1472-pexip-os-memcached-memcached.tmpfile', 'debian/memcached.tmpfile', /^a file of a Debian source package's packaging/],
+  ])('%s at %s: refused as what it is, no finding', async (fixture, at, looks) => {
+    const f = tmp.write(at, real(fixture));
+    const { code, file } = await lintJson(f);
+    expect(code).toBe(2);
+    expect(file.findings).toEqual([]);
+    expect(file.refused!.looksLike).toMatch(looks);
+    expect(file.refused!.message).not.toMatch(/--dialect/);
+  });
+});
