@@ -1233,7 +1233,12 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
   const lowerBase = t.base.toLowerCase();
   const weak = path === '-' ? undefined : WEAK_NAMES.find((w) => nameMatches(w, t.base, lowerBase));
   if (s.signature) {
-    if (s.signature.dialect === null) return refusal(t, s.signature.what, 'content', 'content', [], undefined, !!s.signature.family);
+    if (s.signature.dialect === null) {
+      // A few `x = y` lines read as shell code; a name of a format mchard knows (a .lua proxy route file) says more.
+      const named = s.signature.what.startsWith('shell code') && path !== '-' ? OTHER_FORMATS[suffixOf(t.base)] : undefined;
+      if (named) return refusal(t, named.includes('(') ? named : `${named} (another program's settings)`, 'name', nameText(t));
+      return refusal(t, s.signature.what, 'content', 'content', [], undefined, !!s.signature.family);
+    }
     if (weak && weak.dialect === s.signature.dialect) {
       return choice(t, s.signature.dialect, 'name', 'high', `${nameText(t)} and content: ${s.signature.what}`);
     }

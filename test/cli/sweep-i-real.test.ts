@@ -162,7 +162,7 @@ describe("Compose's user: from a variable (fixture 1469: OpenPanel's user: \"${U
   });
 });
 
-describe('files of a source package that name memcached but are no configuration (fixtures 1470-1472, pexip/os-memcached)', () => {
+describe('files of a source package that name memcached but are no configuration of its service (fixtures 1470-1473, pexip/os-memcached)', () => {
   it.each([
     // Before: read as a systemd unit (its context lines hold [Unit] and [Service]): an MC914 error "the unit
     // has no ExecStart=, so systemd refuses to load it" and MC903 warnings for its "+" lines.
@@ -170,6 +170,8 @@ describe('files of a source package that name memcached but are no configuration
     // Before: "mchard cannot tell which program reads it ... pass --dialect NAME".
     ['other/1471-pexip-os-memcached-memcached.1', 'doc/memcached.1', /^a manual page/],
     ['other/1472-pexip-os-memcached-memcached.tmpfile', 'debian/memcached.tmpfile', /^a file of a Debian source package's packaging/],
+    // memcached's proxy routes (Lua). Before: "shell code (a fragment of a script)", from its `local x = y` lines.
+    ['other/1473-pexip-os-memcached-startfile.lua', 't/startfile.lua', /^a Lua script \(memcached's proxy routes or another program's\)$/],
   ])('%s at %s: refused as what it is, no finding', async (fixture, at, looks) => {
     const f = tmp.write(at, real(fixture));
     const { code, file } = await lintJson(f);
