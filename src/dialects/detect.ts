@@ -403,6 +403,7 @@ const STRONG_NAMES: readonly NameRule[] = [
   { may: (b) => b.endsWith('ignore'), re: /^(\.[^/]+|chef)ignore$/, dialect: null, looksLike: 'an ignore list (patterns of files another tool skips)' },
   { may: (_b, l) => l.endsWith('.patch') || l.endsWith('diff'), re: /\.(patch|diff|debdiff)$/i, dialect: null, looksLike: 'a patch (a diff that patch, quilt or git apply applies to a source tree: lint the file it changes)' },
   { may: (b) => b.charCodeAt(b.length - 2) === 46, re: /^[^/]+\.[1-9]$/, dialect: null, looksLike: 'a manual page (man reads it)' },
+  { may: (_b, l) => l.includes('requirements'), re: /requirements[^/]*\.(txt|in)$/i, dialect: null, looksLike: "a pip requirements file (the Python packages pip installs, not memcached's options)" },
 ];
 
 /** Names several formats share: they decide only with the content's agreement. Tried in order. */
@@ -798,6 +799,8 @@ function sniff(full: string): Sniffed {
   const firstLine = lineOne.endsWith('\r') ? lineOne.slice(0, -1) : lineOne;
   const helm = text.includes('{{') && /\{\{-?[ \t]*(\.Values|\.Release|include[ \t]+"|template[ \t]+")/.test(text);
 
+  // TLS material: its "-----BEGIN" line is no option.
+  if (firstLine.startsWith('-----BEGIN ')) return sig(null, 'a PEM certificate or key (TLS material, not configuration)');
   // Programs and scripts first: they mention variables and options of every other format.
   if (firstLine.startsWith('#!')) {
     const interp = firstLine.slice(2).trim();
@@ -1234,8 +1237,9 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
   const weak = path === '-' ? undefined : WEAK_NAMES.find((w) => nameMatches(w, t.base, lowerBase));
   if (s.signature) {
     if (s.signature.dialect === null) {
-      // A few `x = y` lines read as shell code; a name of a format mchard knows (a .lua proxy route file) says more.
-      const named = s.signature.what.startsWith('shell code') && path !== '-' ? OTHER_FORMATS[suffixOf(t.base)] : undefined;
+      // A few `x = y` lines read as shell code, [tool.x] as an INI section; a name of a format mchard knows (a
+      // .lua proxy route file, a .toml file) says more.
+      const named = /^(shell code|an INI file)/.test(s.signature.what) && path !== '-' && suffixOf(t.base) !== '.ini' ? OTHER_FORMATS[suffixOf(t.base)] : undefined;
       if (named) return refusal(t, named.includes('(') ? named : `${named} (another program's settings)`, 'name', nameText(t));
       return refusal(t, s.signature.what, 'content', 'content', [], undefined, !!s.signature.family);
     }
@@ -1288,7 +1292,7 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
   if (/^\s*$/.test(text)) return refusal(t, null, null, 'the file is empty and its name does not say what reads it', [], undefined, true);
   // A file that names memcached may be its configuration in a format the content does not show; one that
   // does not is another program's (a .dockerignore, a MANIFEST.in).
-  if (/memcache/i.test(text)) return refusal(t, null, null, '', [], undefined, true);
+  if (/\bmemcached\b/i.test(text)) return refusal(t, null, null, '', [], undefined, true);
   return refusal(t, null, null, '', [], "nothing in it is memcached configuration (none of its lines is a memcached option or a KEY=value setting, and neither its path nor its name is a memcached file's)");
 }
 

@@ -181,3 +181,28 @@ describe('files of a source package that name memcached but are no configuration
     expect(file.refused!.message).not.toMatch(/--dialect/);
   });
 });
+
+describe("a memcached client's repository: files whose lines look like options or sections (fixtures 1474-1477, pinterest/pymemcache)", () => {
+  it.each([
+    // Before: "option lines" for a certificate's -----BEGIN line and for pip's "-r test-requirements.txt"
+    // (and, before the first fix of this round, "pass --dialect debian"); "an INI file with [section]
+    // headers" for a TOML file; "mchard cannot tell ... pass --dialect NAME" for CODEOWNERS (it names pymemcache).
+    ['other/1474-pinterest-pymemcache-client.crt', 'pymemcache/test/certs/client.crt', /^a PEM certificate or key/],
+    ['other/1475-pinterest-pymemcache-mypy-requirements.txt', 'mypy-requirements.txt', /^a pip requirements file/],
+    ['other/1476-pinterest-pymemcache-pyproject.toml', 'pyproject.toml', /^a TOML file/],
+    ['other/1477-pinterest-pymemcache-CODEOWNERS', '.github/CODEOWNERS', null],
+  ])('%s at %s: refused as what it is, no --dialect hint', async (fixture, at, looks) => {
+    const f = tmp.write(at, real(fixture));
+    const { code, file } = await lintJson(f);
+    expect(code).toBe(2);
+    expect(file.findings).toEqual([]);
+    if (looks) expect(file.refused!.looksLike).toMatch(looks);
+    else expect(file.refused!.message).toMatch(/^not read: nothing in it is memcached configuration/);
+    expect(file.refused!.message).not.toMatch(/--dialect/);
+  });
+
+  it('an INI file keeps its section in the description (tox.ini is not just "an INI file")', async () => {
+    const f = tmp.write('tox.ini', '[tox]\nenvlist = py3\n');
+    expect((await lintJson(f)).file.refused!.looksLike).toMatch(/^an INI file with \[section\] headers \(\[tox\]/);
+  });
+});
