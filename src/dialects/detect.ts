@@ -399,6 +399,7 @@ const STRONG_NAMES: readonly NameRule[] = [
     looksLike: 'a Jenkins pipeline (Groovy): a memcached its steps start has its command line in Groovy strings mchard does not read',
   },
   { may: (b) => b === '.envrc', re: /^\.envrc$/, dialect: null, looksLike: "direnv's .envrc (shell code direnv runs when a shell enters the folder)" },
+  { may: (b) => b === '.mchardrc', re: /^\.mchardrc$/, dialect: null, looksLike: "mchard's own settings (.mchardrc), not memcached's" },
   { may: (b) => b.startsWith('.') && b.endsWith('rc'), re: /^\.[^/]+rc$/, dialect: null, looksLike: "another program's options or settings (a dotfile named like a tool's rc file)" },
   { may: (b) => b.endsWith('ignore'), re: /^(\.[^/]+|chef)ignore$/, dialect: null, looksLike: 'an ignore list (patterns of files another tool skips)' },
   { may: (_b, l) => l.endsWith('.patch') || l.endsWith('diff'), re: /\.(patch|diff|debdiff)$/i, dialect: null, looksLike: 'a patch (a diff that patch, quilt or git apply applies to a source tree: lint the file it changes)' },

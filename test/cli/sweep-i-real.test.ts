@@ -51,6 +51,12 @@ describe('a refusal suggests --dialect only when something in the file is memcac
     expect(i.out + i.err).not.toMatch(/--dialect/);
   });
 
+  it(".mchardrc is mchard's own settings, not another program's rc file", async () => {
+    const f = tmp.write('repo/.mchardrc', 'memcached-version = "1.6.21"\n');
+    const { file } = await lintJson(f);
+    expect(file.refused!.looksLike).toBe("mchard's own settings (.mchardrc), not memcached's");
+  });
+
   it('memcached option lines under a name that says nothing still get the debian hint', async () => {
     // The same flow with memcached's own options: the hint is still given, and --dialect debian reads it.
     const f = tmp.write('conf/cache-options', '# cache\n-m 64\n-p 11211\n-l 0.0.0.0\n');
