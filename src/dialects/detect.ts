@@ -1214,6 +1214,11 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
       // An OpenRC, rc.conf, unit or supervisord name without that format's signature: nothing confirms it.
       return refusal(t, null, 'name', because, [weak.dialect], `its ${clause(because)} suggests ${weak.what}, but nothing in it is that format's`);
     }
+    // A name that says only a distribution (ubuntu.opts, centos-build.env), over lines none of which is
+    // memcached's: another program's file, whatever the distribution's memcached file would be called.
+    if (guess !== null && !/memcache/i.test(t.base) && !guessHasMemcached(guess, s, text)) {
+      return refusal(t, GUESS_NOT_MEMCACHED[guess], 'content', because, [], `its ${clause(because)} suggests ${weak.what}, but it holds ${GUESS_NOT_MEMCACHED[guess]}`);
+    }
     if (weak.dialect === 'sysconfig') {
       const other = otherSysconfig(t, s, because);
       if (other) return other;
@@ -1241,7 +1246,7 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
   // A file that names memcached may be its configuration in a format the content does not show; one that
   // does not is another program's (a .dockerignore, a MANIFEST.in).
   if (/\bmemcached\b/i.test(text)) return refusal(t, null, null, '', [], undefined, true);
-  return refusal(t, null, null, '', [], "nothing in it is memcached configuration (none of its lines is a memcached option or a KEY=value setting, and neither its path nor its name is a memcached file's)");
+  return refusal(t, "another program's file (nothing in it is memcached configuration)", 'content', 'content', [], "nothing in it is memcached configuration (none of its lines is a memcached option or a KEY=value setting, and neither its path nor its name is a memcached file's)");
 }
 
 /**

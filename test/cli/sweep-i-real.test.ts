@@ -51,6 +51,27 @@ describe('a refusal suggests --dialect only when something in the file is memcac
     expect(i.out + i.err).not.toMatch(/--dialect/);
   });
 
+  it.each([
+    // Before: RSpec's options (fixture 1460's bytes) under a name holding "ubuntu" were read as Debian's
+    // memcached.conf: an MC801 error "memcached has no option --default-path: it exits 1". Flask's .flaskenv
+    // (fixture 1465's bytes) under a name holding "centos" was "another distribution's /etc/sysconfig/memcached".
+    // (The names are this test's; the bytes are the real files'.)
+    ['other/1460-sous-chefs-memcached-.rspec', 'spec/ubuntu.opts', /^option lines that are not memcached's/],
+    ['other/1465-goosechooser-benwaonline-.flaskenv', 'deploy/centos-flask.env', /^KEY=value assignments, none of them a setting of memcached's service/],
+  ])('%s under a distribution\'s name (%s): refused, no finding, no hint', async (fixture, at, looks) => {
+    const f = tmp.write(at, real(fixture));
+    const { code, file } = await lintJson(f);
+    expect(code).toBe(2);
+    expect(file.findings).toEqual([]);
+    expect(file.refused!.looksLike).toMatch(looks);
+    expect(file.refused!.message).not.toMatch(/--dialect/);
+  });
+
+  it("memcached's options under a distribution's name are still read as Debian's", async () => {
+    const f = tmp.write('conf/ubuntu-cache.opts', '-m 64\n-p 11211\n-u memcache\n-l 127.0.0.1\n');
+    expect((await lintJson(f)).file.dialect).toBe('debian');
+  });
+
   it(".mchardrc is mchard's own settings, not another program's rc file", async () => {
     const f = tmp.write('repo/.mchardrc', 'memcached-version = "1.6.21"\n');
     const { file } = await lintJson(f);

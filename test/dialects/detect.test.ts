@@ -124,7 +124,12 @@ describe('the order: flag, path, name, content', () => {
     expect(refused(detectDialect('/srv/x/opts', '--require spec_helper\n--color\n')).candidates).toEqual([]);
     expect(refused(detectDialect('/srv/x/opts', '-vv\n--port=11300\n-o modern,slab_reassign # tuned\n')).candidates).toEqual(['debian']);
     expect(refused(detectDialect('/srv/x/opts', '-I lib\n-r spec_helper\n')).candidates).toEqual([]);
-    expect(refused(detectDialect('/srv/x/notes', 'hello world\n')).looksLike).toBeNull();
+    // Text that names no memcached and is nothing mchard knows: another program's, without a --dialect hint.
+    const notes = refused(detectDialect('/srv/x/notes', 'hello world\n'));
+    expect(notes.looksLike).toBe("another program's file (nothing in it is memcached configuration)");
+    expect(notes.message).not.toMatch(/--dialect/);
+    // One that names memcached may be its configuration in a format the content does not show: the hint stays.
+    expect(refused(detectDialect('/srv/x/notes', 'start memcached first\n')).message).toMatch(/pass --dialect NAME/);
     expect(refused(detectDialect('-', DEBIAN)).candidates).toEqual(['debian']);
   });
 });
