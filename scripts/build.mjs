@@ -88,8 +88,6 @@ const GROUPS = [
       'src/dialects/shell.ts',
       // A template's parse (its tags scanned and masked): a lint of a finished file only asks whether it is one.
       'src/dialects/template-parse.ts',
-      // Whether a file refused on a guess holds memcached's options (for its --dialect hint): refused files only.
-      'src/dialects/guess-evidence.ts',
       'src/system/memcached-version.ts',
       'src/system/host-unit.ts',
       'src/system/accounts.ts',

@@ -32,7 +32,7 @@ import { absolutePath } from '../system/paths.js';
 import type { DialectName } from './types.js';
 import { isMchardFile } from '../own-files.js';
 import { isRegExpSpace } from '../ascii.js';
-import { holdsMemcachedOptions } from './guess-evidence.js';
+import { OPTIONS, optionByShort } from '../memcached/options.js';
 
 export const DIALECTS: readonly DialectName[] = ['debian', 'sysconfig', 'systemd', 'openrc', 'rcconf', 'compose', 'dockerfile', 'supervisord', 'argv', 'kubernetes', 'helm'];
 
@@ -902,9 +902,62 @@ const GUESS_NOT_MEMCACHED: Record<'debian' | 'sysconfig', string> = {
   sysconfig: "KEY=value assignments, none of them a setting of memcached's service (another program's environment or settings)",
 };
 
+/**
+ * What a memcached option's value looks like, by letter (a template's or a variable's value passes): a line
+ * `-I lib` (RSpec's) is not memcached's `-I SIZE`. Letters not here take any word that is no option.
+ */
+const NUM = /^\d+$/;
+const OPTION_VALUE: Readonly<Record<string, RegExp>> = {
+  p: NUM, U: NUM, c: NUM, t: NUM, R: NUM, b: NUM, n: NUM, m: /^\d+[kmgt]?$/i, I: /^\d+[km]?$/i, f: /^\d*\.?\d+$/,
+  a: /^[0-7]{3,4}$/, B: /^(auto|binary|ascii)$/, s: /^\//, P: /^\//, e: /^\//, Y: /^\//, D: /^\S$/,
+  u: /^[A-Za-z_][\w.-]*\$?$/, l: /^[\w.:\[\],%-]+$/, o: /^[a-z_]+(=[^,\s]*)?(,[a-z_]+(=[^,\s]*)?)*,?$/,
+};
+const valueFits = (letter: string, value: string | undefined) =>
+  value !== undefined && !value.startsWith('-') && (/^[{<$%@]/.test(value) || (OPTION_VALUE[letter]?.test(value) ?? true));
+
+/**
+ * Whether a line is memcached options and nothing else (`-m 64`, `-vv`, `--port=11211`, `-o modern # note`):
+ * each word an option memcached knows, with a value of the kind it takes. Asked only of a file refused on
+ * a guess, to decide whether the refusal suggests `--dialect debian`.
+ */
+function memcachedOptionLine(line: string): boolean {
+  const words = line.trim().split(/[ \t]+/);
+  const hash = words.findIndex((w) => w.startsWith('#'));
+  if (hash !== -1) words.length = hash;
+  if (words.length === 0) return false;
+  for (let k = 0; k < words.length; k++) {
+    const w = words[k];
+    if (w.startsWith('--')) {
+      const eq = w.indexOf('=');
+      const name = w.slice(2, eq === -1 ? undefined : eq);
+      const spec = OPTIONS.find((o) => o.long === name);
+      if (!spec) return false;
+      if (spec.longArg === 'none' && eq !== -1) return false;
+      if (spec.longArg === 'required' && !valueFits(spec.short, eq === -1 ? words[++k] : w.slice(eq + 1))) return false;
+      continue;
+    }
+    if (!w.startsWith('-') || w.length < 2) return false;
+    for (let j = 1; j < w.length; j++) {
+      const spec = optionByShort(w[j]);
+      if (!spec) return false;
+      if (spec.arg === 'required') {
+        if (!valueFits(spec.short, j + 1 < w.length ? w.slice(j + 1) : words[++k])) return false;
+        break;
+      }
+    }
+  }
+  return true;
+}
+
+/** Whether a line of the file (its first MiB) is memcached options and nothing else, or Debian's `logfile` directive. */
+function holdsMemcachedOptions(text: string): boolean {
+  const head = text.length > SNIFF_LIMIT ? text.slice(0, SNIFF_LIMIT) : text;
+  return head.split('\n').some((l) => (/^[ \t]*-/.test(l) && memcachedOptionLine(l)) || /^[ \t]*logfile[ \t]+\//.test(l));
+}
+
 /** Whether the file's guessed lines are memcached's: an option line, or a variable of memcached's service. */
 function guessHasMemcached(guess: 'debian' | 'sysconfig', s: Sniffed, text: string): boolean {
-  if (guess === 'debian') return holdsMemcachedOptions(text.length > SNIFF_LIMIT ? text.slice(0, SNIFF_LIMIT) : text);
+  if (guess === 'debian') return holdsMemcachedOptions(text);
   for (const n of s.names) if (RHEL_VARS.includes(n) || /memcache/i.test(n)) return true;
   return false;
 }
