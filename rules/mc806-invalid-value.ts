@@ -6,6 +6,7 @@ import { isKnownSubOption, splitSubOptions, subOptionFailure } from '../src/memc
 import { DEFAULT_VERSION } from '../src/memcached/model.js';
 import { atoiDetail } from '../src/memcached/numbers.js';
 import { formatVersion } from '../src/memcached/version.js';
+import { printsAndExits } from '../src/memcached/startup.js';
 
 /** Options whose own value check MC806 reports (`-c` is MC401's). */
 const CHECKED_ON_READ = new Set(['B', 't', 'R', 'n', 'f', 'D', 'N']);
@@ -45,6 +46,8 @@ export const rule = defineRule({
   summary: 'a value memcached refuses at start',
   since: '0.1.0',
   phase: 'settings',
+  // It reports -h, -V and -i themselves, when memcached reaches them and prints instead of serving.
+  whenPrintsAndExits: true,
   dialects: 'all',
   sources: [
     { kind: 'memcached-doc', title: 'memcached(1); `memcached -h` lists the values each option takes' },
@@ -60,7 +63,9 @@ export const rule = defineRule({
       'their value crash it, 139); `-I` below 1024 bytes or above 1 GiB, or not a multiple of `slab_chunk_max`, ' +
       '`-N` above `-t`, `hot_lru_pct` + `warm_lru_pct` above 80, `temporary_ttl` without the LRU maintainer (64); ' +
       'a `-l` entry memcached cannot parse (`proto[`, `tag[`, `[v6` without their closing bracket; 71); and `-h`, ' +
-      '`-V`, `-i`, which make memcached print something and exit 0 without serving. Ports, `-c`, `-m` and `-u` ' +
+      '`-V`, `-i`, which make memcached print something and exit 0 without serving (when getopt reaches one, that ' +
+      'is the only finding: memcached reads nothing after it and never listens, so no rule judges its listeners, ' +
+      'user or values). Ports, `-c`, `-m` and `-u` ' +
       'have rules of their own. What a container image\'s own start script refuses before memcached runs is MC914\'s.',
     why:
       'Each of these stops memcached before it serves anything, so the service does not start (or, for `-V`, ' +
@@ -73,6 +78,13 @@ export const rule = defineRule({
     fix: 'None: the right value depends on the machine and the workload.',
   },
   check(ctx) {
+    const st = ctx.model.startup;
+    if (printsAndExits(st)) {
+      // getopt reached -h, -V or -i: memcached prints and exits 0 there, reading no option after it and
+      // checking none before it beyond getopt's own (those would have failed first): that is all it does.
+      if (!st.ok && st.option) ctx.report({ span: ctx.spanOf(st.option), message: `${st.reason}: nothing listens, and a service that runs this command ends at once (exit 0)` });
+      return;
+    }
     const reported = new Set<OptionEvent>();
     for (const o of ctx.model.applied.options) {
       if (ctx.model.optionUnknown(o)) continue; // its value is not decided by the file
@@ -103,7 +115,6 @@ export const rule = defineRule({
       }
     }
     // The start-up failure, when no other rule owns it.
-    const st = ctx.model.startup;
     if (st.ok || st.unknown || !st.option || reported.has(st.option)) return;
     const o = st.option;
     if (ctx.config.argv[o.valueIndex ?? -1]?.exact === false) return; // a failure caused by a host-dependent value is only a guess

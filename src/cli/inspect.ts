@@ -201,7 +201,7 @@ function inspectionText(r: Inspection, d: DialectChoice, color: boolean): string
   if (r.template?.conditionalLines?.length) lines.push(`  cond      lines ${r.template.conditionalLines.join(', ')} render only under a template condition`);
   lines.push(`  user      ${userLine(r, c, unknownLine, v, said)}`);
   if (r.unknown.listeners) lines.push(`  listens   ${unknownLine(r.unknown.listeners)}`);
-  else if (r.listeners.length === 0) lines.push(`  listens   ${c.yellow('nothing')}${r.startup.ok === false ? ' (memcached does not start)' : ''}`);
+  else if (r.listeners.length === 0) lines.push(`  listens   ${c.yellow('nothing')}${r.startup.ok === false ? (r.startup.prints ? ` (memcached prints its ${r.startup.prints} and exits)` : ' (memcached does not start)') : ''}`);
   r.listeners.forEach((l, i) => {
     const head = i === 0 ? '  listens   ' : '            ';
     if (l.transport === 'unix') lines.push(`${head}unix ${v(l.path)} (mode ${l.mode})`);
@@ -218,6 +218,8 @@ function inspectionText(r: Inspection, d: DialectChoice, color: boolean): string
   if (udp && !r.unknown.listeners) lines.push(`${r.listeners.length ? '            ' : '  listens   '}UDP ${unknownLine(udp)}`);
   if (r.startup.ok === true) lines.push(`  starts    ${c.green('yes')}`);
   else if (r.startup.ok === false && r.startup.exitCode < 0) lines.push(`  starts    ${c.red('no')}: ${said(r.startup.reason)}`);
+  // -h, -V, -i: not a failure; memcached does what the command asks (print and exit 0) and serves nothing.
+  else if (r.startup.ok === false && r.startup.prints) lines.push(`  starts    ${c.yellow('no')}: ${said(r.startup.reason)} (exit status 0)`);
   else if (r.startup.ok === false) lines.push(`  starts    ${c.red(`no: exits with status ${r.startup.exitCode}`)}: ${said(r.startup.reason)}`);
   else if (r.unknown.startup) {
     const w = r.startup.asWritten;
@@ -269,6 +271,7 @@ function userLine(
   if (r.runsAs) return v(r.runsAs);
   const user = typeof r.settings.user === 'string' && r.settings.user !== '' ? v(r.settings.user) : null;
   if (r.startup.ok === false) {
+    if (r.startup.prints) return `${r.startedAs ? `${v(r.startedAs)} ` : ''}${c.dim(`(${r.startedAs ? 'started as it; ' : 'none: '}memcached prints its ${r.startup.prints} and exits before the root check and any switch of users)`)}`;
     if (r.dropsTo) return `${v(r.dropsTo)} ${c.dim(`(memcached switches to it, then fails to start: exit ${r.startup.exitCode}, ${said(r.startup.reason)})`)}`;
     if (r.startedAs) return `${v(r.startedAs)} ${c.dim(`(memcached is started as it, not as root, then fails to start: exit ${r.startup.exitCode})`)}`;
     if (user) return `${user} ${c.dim(`(not reached: memcached exits with status ${r.startup.exitCode} before it switches users)`)}`;

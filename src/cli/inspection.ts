@@ -62,7 +62,7 @@ export interface Inspection {
    */
   startup:
     | { ok: true }
-    | { ok: false; exitCode: number; reason: string; certain: boolean; stage?: 'launch' | 'read' | 'checks' | 'drop' | 'after-drop'; unreadable?: true }
+    | { ok: false; exitCode: number; reason: string; certain: boolean; stage?: 'launch' | 'read' | 'checks' | 'drop' | 'after-drop'; unreadable?: true; prints?: 'usage' | 'version' | 'licence' }
     | { ok: null; reason: string; depends?: InspectUnknown['depends']; decide?: string; asWritten?: { ok: boolean; exitCode?: number; reason?: string }; stage?: 'launch' };
   listeners: InspectListener[];
   /**
@@ -219,7 +219,7 @@ function inspectionOfAll(path: string, config: ParsedConfig, model: MemcachedMod
     // A file its service cannot read at all (invalid YAML, no service that runs memcached): memcached is not
     // run, but no program "fails before" it in the sense of MC914 (MC001 reports the file).
     const unreadable = launch !== null && config.notes.some((n) => n.kind === 'parse-error');
-    startup = st.ok ? { ok: true } : { ok: false, exitCode: st.exitCode, reason: show(st.reason), certain: st.certain, ...(st.stage ? { stage: st.stage } : {}), ...(unreadable ? { unreadable: true as const } : {}) };
+    startup = st.ok ? { ok: true } : { ok: false, exitCode: st.exitCode, reason: show(st.reason), certain: st.certain, ...(st.stage ? { stage: st.stage } : {}), ...(unreadable ? { unreadable: true as const } : {}), ...(st.prints ? { prints: st.prints } : {}) };
   }
   const known = !argvUnknown && !st.unknown;
   // Kubernetes and Helm: who can connect to its listeners (to the default port when they are unknown).

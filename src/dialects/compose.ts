@@ -690,6 +690,7 @@ export function parseCompose(source: SourceText, context?: ParseContext, service
   }
   let argv: ArgToken[] = [];
   let startsAs: string | undefined;
+  let userUnknown: { reason: string; decide: string; span: Span | null } | undefined;
   let argvUnknown: string | null = null;
   const unknownImage = service && service.argvFrom !== 'entrypoint' && service.argvFrom !== 'bitnami' && service.argvFrom !== 'other' && service.imageInfo?.family !== 'official';
   if (service && ext && !launchFailure) {
@@ -768,6 +769,19 @@ export function parseCompose(source: SourceText, context?: ParseContext, service
       });
     } else if (start) {
       // (a Bitnami service whose command is not memcached is not selected)
+    } else if (user !== null && user.includes('$') && isScalar(userNode)) {
+      // `user: "${USER_ID:-0}"`: Compose substitutes the variable from the shell or the project's .env file;
+      // its default only names one user (root here), not the one a host gives.
+      const it = interpolatedScalar(userNode, text);
+      const given = it.chars.map((c) => c.ch).join('').split(':')[0];
+      const vars = it.variables.length ? it.variables.join(', ') : 'a variable';
+      startsAs = given === '0' || given === 'root' ? 'root' : given || 'root';
+      userUnknown = {
+        reason: `user: ${user} is the value of ${vars} in the shell or the project's .env file (${given === '' ? 'empty' : given} when unset)`,
+        decide: `the value of ${vars} when Compose creates the container`,
+        span: spanOf(userNode),
+      };
+      notes.push({ kind: 'starts-as', span: spanOf(userNode)!, message: `the user the container runs memcached as is unknown: ${userUnknown.reason}`, user: null });
     } else if (user !== null) {
       const name = user.split(':')[0];
       startsAs = name === '0' || name === 'root' ? 'root' : name;
@@ -848,6 +862,7 @@ export function parseCompose(source: SourceText, context?: ParseContext, service
     launchFailure,
     notes,
     ...(startsAs !== undefined ? { startsAs } : {}),
+    ...(userUnknown ? { startsAsUnknown: userUnknown } : {}),
     ...(argvUnknown ? { argvUnknown } : {}),
     ...(service?.imageInfo ? { image: { info: service.imageInfo, span: spanOf(get(service.node, 'image') as Node) } } : {}),
     document: doc,

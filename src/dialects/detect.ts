@@ -32,6 +32,7 @@ import { absolutePath } from '../system/paths.js';
 import type { DialectName } from './types.js';
 import { isMchardFile } from '../own-files.js';
 import { isRegExpSpace } from '../ascii.js';
+import { OPTIONS, optionByShort } from '../memcached/options.js';
 
 export const DIALECTS: readonly DialectName[] = ['debian', 'sysconfig', 'systemd', 'openrc', 'rcconf', 'compose', 'dockerfile', 'supervisord', 'argv', 'kubernetes', 'helm'];
 
@@ -306,6 +307,13 @@ const PATH_RULES: readonly PathRule[] = [
     looksLike: 'an Ansible role file (tasks, handlers or variables)',
   },
   { may: inDir('group_vars', 'host_vars'), re: /(^|\/)(group|host)_vars\/[^/]+$/, dialect: null, installed: 'group_vars/NAME', looksLike: 'Ansible inventory variables' },
+  {
+    may: inDir('debian', 'source', 'patches', 'tests', 'upstream'),
+    re: /(^|\/)debian\/(watch|control|rules|changelog|copyright|compat|clean|gbp\.conf|(source|upstream)\/[^/]+|patches\/series|tests\/control|[^/]+\.(dirs|docs|install|links|manpages|examples|lintian-overrides|maintscript|triggers|symbols|tmpfiles?))$/,
+    dialect: null,
+    installed: 'part of the source package only',
+    looksLike: "a file of a Debian source package's packaging (dpkg's build tools or uscan read it, not memcached's service)",
+  },
 ];
 
 // ---- Names ----
@@ -377,6 +385,26 @@ const STRONG_NAMES: readonly NameRule[] = [
   { may: (b) => b.endsWith('.sls'), re: /\.sls$/, dialect: null, looksLike: 'a Salt state or pillar file (Salt applies it; lint the file it installs)' },
   { may: (_b, l) => l.includes('.nomad'), re: /\.nomad(\.hcl)?$/, dialect: null, looksLike: 'a Nomad job specification (HCL), which Nomad runs' },
   { may: (b) => b.endsWith('.yml') || b.endsWith('.yaml'), re: /^(\.travis|\.gitlab-ci|\.drone|shippable|bitbucket-pipelines)\.ya?ml$/, dialect: null, looksLike: CI_PIPELINE },
+  {
+    may: (b) => b.endsWith('file') || b.endsWith('file.lock') || b.startsWith('gems.'),
+    re: /^(Gemfile(\.lock)?|gems\.(rb|locked)|Rakefile|Berksfile(\.lock)?|Guardfile|Dangerfile|Capfile|Thorfile|Brewfile|Podfile|Fastfile)$/,
+    dialect: null,
+    looksLike: "Ruby code of a Ruby tool (Bundler's Gemfile, a Rakefile, Berkshelf's Berksfile...)",
+  },
+  { may: (b) => b.startsWith('.rspec'), re: /^\.rspec([-_][^/]*)?$/, dialect: null, looksLike: "RSpec's options file (rspec's own command-line options, not memcached's)" },
+  {
+    may: (_b, l) => l.includes('jenkinsfile'),
+    re: /^Jenkinsfile([.-][^/]*)?$|\.jenkinsfile$/i,
+    dialect: null,
+    looksLike: 'a Jenkins pipeline (Groovy): a memcached its steps start has its command line in Groovy strings mchard does not read',
+  },
+  { may: (b) => b === '.envrc', re: /^\.envrc$/, dialect: null, looksLike: "direnv's .envrc (shell code direnv runs when a shell enters the folder)" },
+  { may: (b) => b === '.mchardrc', re: /^\.mchardrc$/, dialect: null, looksLike: "mchard's own settings (.mchardrc), not memcached's" },
+  { may: (b) => b.startsWith('.') && b.endsWith('rc'), re: /^\.[^/]+rc$/, dialect: null, looksLike: "another program's options or settings (a dotfile named like a tool's rc file)" },
+  { may: (b) => b.endsWith('ignore'), re: /^(\.[^/]+|chef)ignore$/, dialect: null, looksLike: 'an ignore list (patterns of files another tool skips)' },
+  { may: (_b, l) => l.endsWith('.patch') || l.endsWith('diff'), re: /\.(patch|diff|debdiff)$/i, dialect: null, looksLike: 'a patch (a diff that patch, quilt or git apply applies to a source tree: lint the file it changes)' },
+  { may: (b) => b.charCodeAt(b.length - 2) === 46, re: /^[^/]+\.[1-9]$/, dialect: null, looksLike: 'a manual page (man reads it)' },
+  { may: (_b, l) => l.includes('requirements'), re: /requirements[^/]*\.(txt|in)$/i, dialect: null, looksLike: "a pip requirements file (the Python packages pip installs, not memcached's options)" },
 ];
 
 /** Names several formats share: they decide only with the content's agreement. Tried in order. */
@@ -772,6 +800,8 @@ function sniff(full: string): Sniffed {
   const firstLine = lineOne.endsWith('\r') ? lineOne.slice(0, -1) : lineOne;
   const helm = text.includes('{{') && /\{\{-?[ \t]*(\.Values|\.Release|include[ \t]+"|template[ \t]+")/.test(text);
 
+  // TLS material: its "-----BEGIN" line is no option.
+  if (firstLine.startsWith('-----BEGIN ')) return sig(null, 'a PEM certificate or key (TLS material, not configuration)');
   // Programs and scripts first: they mention variables and options of every other format.
   if (firstLine.startsWith('#!')) {
     const interp = firstLine.slice(2).trim();
@@ -866,6 +896,72 @@ const GUESS_LOOKS: Record<'debian' | 'sysconfig', string> = {
   sysconfig: 'KEY=value assignments (as /etc/sysconfig/memcached holds them)',
 };
 
+/** What a guess's lines are when none of them is memcached's (the file is another program's). */
+const GUESS_NOT_MEMCACHED: Record<'debian' | 'sysconfig', string> = {
+  debian: "option lines that are not memcached's (another program's command-line options)",
+  sysconfig: "KEY=value assignments, none of them a setting of memcached's service (another program's environment or settings)",
+};
+
+/**
+ * What a memcached option's value looks like, by letter (a template's or a variable's value passes): a line
+ * `-I lib` (RSpec's) is not memcached's `-I SIZE`. Letters not here take any word that is no option.
+ */
+const NUM = /^\d+$/;
+const OPTION_VALUE: Readonly<Record<string, RegExp>> = {
+  p: NUM, U: NUM, c: NUM, t: NUM, R: NUM, b: NUM, n: NUM, m: /^\d+[kmgt]?$/i, I: /^\d+[km]?$/i, f: /^\d*\.?\d+$/,
+  a: /^[0-7]{3,4}$/, B: /^(auto|binary|ascii)$/, s: /^\//, P: /^\//, e: /^\//, Y: /^\//, D: /^\S$/,
+  u: /^[A-Za-z_][\w.-]*\$?$/, l: /^[\w.:\[\],%-]+$/, o: /^[a-z_]+(=[^,\s]*)?(,[a-z_]+(=[^,\s]*)?)*,?$/,
+};
+const valueFits = (letter: string, value: string | undefined) =>
+  value !== undefined && !value.startsWith('-') && (/^[{<$%@]/.test(value) || (OPTION_VALUE[letter]?.test(value) ?? true));
+
+/**
+ * Whether a line is memcached options and nothing else (`-m 64`, `-vv`, `--port=11211`, `-o modern # note`):
+ * each word an option memcached knows, with a value of the kind it takes. Asked only of a file refused on
+ * a guess, to decide whether the refusal suggests `--dialect debian`.
+ */
+function memcachedOptionLine(line: string): boolean {
+  const words = line.trim().split(/[ \t]+/);
+  const hash = words.findIndex((w) => w.startsWith('#'));
+  if (hash !== -1) words.length = hash;
+  if (words.length === 0) return false;
+  for (let k = 0; k < words.length; k++) {
+    const w = words[k];
+    if (w.startsWith('--')) {
+      const eq = w.indexOf('=');
+      const name = w.slice(2, eq === -1 ? undefined : eq);
+      const spec = OPTIONS.find((o) => o.long === name);
+      if (!spec) return false;
+      if (spec.longArg === 'none' && eq !== -1) return false;
+      if (spec.longArg === 'required' && !valueFits(spec.short, eq === -1 ? words[++k] : w.slice(eq + 1))) return false;
+      continue;
+    }
+    if (!w.startsWith('-') || w.length < 2) return false;
+    for (let j = 1; j < w.length; j++) {
+      const spec = optionByShort(w[j]);
+      if (!spec) return false;
+      if (spec.arg === 'required') {
+        if (!valueFits(spec.short, j + 1 < w.length ? w.slice(j + 1) : words[++k])) return false;
+        break;
+      }
+    }
+  }
+  return true;
+}
+
+/** Whether a line of the file (its first MiB) is memcached options and nothing else, or Debian's `logfile` directive. */
+function holdsMemcachedOptions(text: string): boolean {
+  const head = text.length > SNIFF_LIMIT ? text.slice(0, SNIFF_LIMIT) : text;
+  return head.split('\n').some((l) => (/^[ \t]*-/.test(l) && memcachedOptionLine(l)) || /^[ \t]*logfile[ \t]+\//.test(l));
+}
+
+/** Whether the file's guessed lines are memcached's: an option line, or a variable of memcached's service. */
+function guessHasMemcached(guess: 'debian' | 'sysconfig', s: Sniffed, text: string): boolean {
+  if (guess === 'debian') return holdsMemcachedOptions(text);
+  for (const n of s.names) if (RHEL_VARS.includes(n) || /memcache/i.test(n)) return true;
+  return false;
+}
+
 /** What a file with a YAML mapping key alone on a line is, when no YAML dialect took it. */
 const YAML_LOOKS = "a YAML document (another program's settings: a key alone on a line, such as `jobs:`)";
 
@@ -918,13 +1014,21 @@ function choice(t: Target, dialect: DialectName, reason: DetectReason, confidenc
   };
 }
 
-function refusal(t: Target, looksLike: string | null, reason: DetectReason | null, because: string, candidates: readonly DialectName[] = [], detail?: string): DialectRefusal {
-  const force =
-    (candidates.length
-      ? `pass ${candidates.map((d) => `--dialect ${d}`).join(' or ')} if that is what reads it`
-      : 'pass --dialect NAME to read it as one of them') +
-    // Standard input has no path: the path it stands for may decide (--stdin-filename).
-    (t.shown === '-' ? ', or --stdin-filename PATH to name the file it stands for' : '');
+/**
+ * A refusal. It suggests `--dialect X` (candidates) only where the path, the name or a line of the file is
+ * memcached's in that format, and `--dialect NAME` (generic) only where the file may be memcached's in a
+ * format mchard reads (an empty file, a Dockerfile, Compose file or manifest that names no memcached); a
+ * file that is another program's (a Gemfile, RSpec's options) gets no suggestion.
+ */
+function refusal(t: Target, looksLike: string | null, reason: DetectReason | null, because: string, candidates: readonly DialectName[] = [], detail?: string, generic = false): DialectRefusal {
+  const hint = candidates.length
+    ? `pass ${candidates.map((d) => `--dialect ${d}`).join(' or ')} if that is what reads it`
+    : generic
+      ? 'pass --dialect NAME to read it as one of them'
+      : '';
+  // Standard input has no path: the path it stands for may decide (--stdin-filename).
+  const stdin = t.shown === '-' ? `${hint ? ', or' : 'pass'} --stdin-filename PATH to name the file it stands for` : '';
+  const force = hint || stdin ? `; ${hint}${stdin}` : '';
   const what = detail ?? (looksLike ? `it looks like ${looksLike} (${because})` : `mchard cannot tell which program reads it${because ? ` (${because})` : ''}`);
   return {
     refused: true,
@@ -934,7 +1038,7 @@ function refusal(t: Target, looksLike: string | null, reason: DetectReason | nul
     because,
     template: t.template,
     candidates,
-    message: `not read: ${what}; ${WHAT_MCHARD_READS}; ${force}`,
+    message: `not read: ${what}; ${WHAT_MCHARD_READS}${force}`,
   };
 }
 
@@ -1114,7 +1218,7 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
       // A Dockerfile is read only when it runs memcached; any other Dockerfile is refused by its name.
       if (rule.dialect === 'dockerfile' && s.signature?.dialect !== 'dockerfile' && !dockerfileRunsMemcached(text.length > SNIFF_LIMIT ? text.slice(0, SNIFF_LIMIT) : text)) {
         const what = 'a Dockerfile whose FROM, CMD and ENTRYPOINT do not name memcached';
-        return refusal(t, what, 'name', because, [], `it is ${what} (${because})`);
+        return refusal(t, what, 'name', because, [], `it is ${what} (${because})`, true);
       }
       if (rule.dialect === 'sysconfig' && s.signature && s.signature.dialect === null && s.signature.assignments) {
         return refusal(t, s.signature.what, 'content', `content, with ${because}`);
@@ -1133,7 +1237,13 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
   const lowerBase = t.base.toLowerCase();
   const weak = path === '-' ? undefined : WEAK_NAMES.find((w) => nameMatches(w, t.base, lowerBase));
   if (s.signature) {
-    if (s.signature.dialect === null) return refusal(t, s.signature.what, 'content', 'content');
+    if (s.signature.dialect === null) {
+      // A few `x = y` lines read as shell code, [tool.x] as an INI section; a name of a format mchard knows (a
+      // .lua proxy route file, a .toml file) says more.
+      const named = /^(shell code|an INI file)/.test(s.signature.what) && path !== '-' && suffixOf(t.base) !== '.ini' ? OTHER_FORMATS[suffixOf(t.base)] : undefined;
+      if (named) return refusal(t, named.includes('(') ? named : `${named} (another program's settings)`, 'name', nameText(t));
+      return refusal(t, s.signature.what, 'content', 'content', [], undefined, !!s.signature.family);
+    }
     if (weak && weak.dialect === s.signature.dialect) {
       return choice(t, s.signature.dialect, 'name', 'high', `${nameText(t)} and content: ${s.signature.what}`);
     }
@@ -1157,6 +1267,11 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
       // An OpenRC, rc.conf, unit or supervisord name without that format's signature: nothing confirms it.
       return refusal(t, null, 'name', because, [weak.dialect], `its ${clause(because)} suggests ${weak.what}, but nothing in it is that format's`);
     }
+    // A name that says only a distribution (ubuntu.opts, centos-build.env), over lines none of which is
+    // memcached's: another program's file, whatever the distribution's memcached file would be called.
+    if (guess !== null && !/memcache/i.test(t.base) && !guessHasMemcached(guess, s, text)) {
+      return refusal(t, GUESS_NOT_MEMCACHED[guess], 'content', because, [], `its ${clause(because)} suggests ${weak.what}, but it holds ${GUESS_NOT_MEMCACHED[guess]}`);
+    }
     if (weak.dialect === 'sysconfig') {
       const other = otherSysconfig(t, s, because);
       if (other) return other;
@@ -1179,9 +1294,12 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
 
   // 6. The option-file heuristic is a guess: refuse, saying what it looks like.
   if (s.yamlKey) return refusal(t, YAML_LOOKS, 'content', 'content');
-  if (guess) return refusal(t, GUESS_LOOKS[guess], 'content', 'content', [guess]);
-  if (/^\s*$/.test(text)) return refusal(t, null, null, 'the file is empty and its name does not say what reads it');
-  return refusal(t, null, null, '');
+  if (guess) return guessHasMemcached(guess, s, text) ? refusal(t, GUESS_LOOKS[guess], 'content', 'content', [guess]) : refusal(t, GUESS_NOT_MEMCACHED[guess], 'content', 'content');
+  if (/^\s*$/.test(text)) return refusal(t, null, null, 'the file is empty and its name does not say what reads it', [], undefined, true);
+  // A file that names memcached may be its configuration in a format the content does not show; one that
+  // does not is another program's (a .dockerignore, a MANIFEST.in).
+  if (/\bmemcached\b/i.test(text)) return refusal(t, null, null, '', [], undefined, true);
+  return refusal(t, "another program's file (nothing in it is memcached configuration)", 'content', 'content', [], "nothing in it is memcached configuration (none of its lines is a memcached option or a KEY=value setting, and neither its path nor its name is a memcached file's)");
 }
 
 /**

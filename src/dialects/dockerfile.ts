@@ -84,6 +84,52 @@ export interface DockerfileConfig extends ParsedConfig<ContainerNote> {
   readonly stageInstructions: readonly DockerInstruction[];
 }
 
+// ---- memcached built from modified source ----
+
+/** A RUN's text with each line continuation blanked (same length: offsets stay the file's). */
+const runText = (text: string, i: DockerInstruction) => text.slice(i.span.start, i.span.end).replace(/[\\`]\r?\n/g, (m) => ' '.repeat(m.length));
+
+/** memcached's source fetched (a release tarball, its repository), as the RUNs that build it do. */
+const MEMCACHED_SOURCE = /memcached[-_]?\$?\{?[\w.]*\}?\.tar|memcached\.org\/files|github\.com\/memcached\/memcached|clone[^\n&;|]*memcached/i;
+/** A command that changes files in place: `sed -i`, `patch`, `git apply`/`am`, `perl -pi`, `quilt push` (at a command's start). */
+const EDITS_SOURCE = /(?:^|&&|\|\||;|\bthen\b|\bdo\b|\bRUN\b)[ \t]*(?:sed[ \t](?:[^&;|\n]*[ \t])?-(?:[a-zA-Z]*i|-in-place)(?![^&;|\n]*[ \t]\/etc\/)|patch[ \t]+-|git[ \t]+(?:apply|am)\b|perl[ \t]+-[a-z]*i|quilt[ \t]+push)/;
+/** The build: `make` or `./configure` at a command's start. */
+const BUILDS = /(?:^|&&|\|\||;|\bthen\b|\bdo\b|\bRUN\b)[ \t]*(?:make\b|\.\/configure\b|\.\/autogen\.sh\b)/;
+
+/**
+ * The first place a RUN changes memcached's fetched source before building it (`sed -i` on a file of the
+ * tree, a `patch`, a `git apply`): the binary is not the stock release, so what it does at start (its option
+ * checks, the root check, its defaults) is not what mchard knows of that release. Null when no RUN does.
+ */
+function patchedSource(instructions: readonly DockerInstruction[], text: string): { reason: string; decide: string; modifiedBuild: { line: number } } | null {
+  let fetched = false;
+  let edit: { at: number; shown: string } | null = null;
+  for (const i of instructions) {
+    if (i.keyword !== 'RUN' && i.keyword !== 'ADD' && i.keyword !== 'COPY') continue;
+    const t = runText(text, i);
+    // Each command in order: the source fetched, then changed, then built.
+    for (const cmd of t.split(/(?=&&|\|\||;)/)) {
+      if (!fetched && MEMCACHED_SOURCE.test(cmd)) fetched = true;
+      if (i.keyword !== 'RUN') continue;
+      if (fetched && !edit && EDITS_SOURCE.test(cmd)) {
+        const at = i.span.start + t.indexOf(cmd) + (cmd.length - cmd.replace(/^(?:&&|\|\||;)?[ \t]*/, '').length);
+        // The physical line it starts on (a quoted "||" or ";" in a sed script is no command boundary).
+        const end = text.indexOf('\n', at);
+        const shown = text.slice(at, end === -1 ? undefined : end).replace(/[ \t]*(?:&&)?[ \t]*[\\`]?\r?$/, '').trim();
+        edit = { at, shown: shown.length > 100 ? `${shown.slice(0, 100)}...` : shown };
+      } else if (edit && BUILDS.test(cmd)) {
+        const line = text.slice(0, edit.at).split('\n').length;
+        return {
+          reason: `the image builds memcached from source it changes first (line ${line}: ${JSON.stringify(edit.shown)}), so the binary is not the stock release: what it does at start (its option checks, the root check, its defaults) may differ`,
+          decide: `what the change on line ${line} does to memcached's source`,
+          modifiedBuild: { line },
+        };
+      }
+    }
+  }
+  return null;
+}
+
 // ---- lines and instructions ----
 
 const DIRECTIVE = /^#[ \t]*([A-Za-z]+)[ \t]*=[ \t]*(.*?)[ \t]*$/;
@@ -477,6 +523,10 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
   const result = (extra: Partial<DockerfileConfig> & { argv?: ArgToken[] }): DockerfileConfig => {
     const argv = extra.argv ?? [];
     notes.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+    // memcached built from source the build changes first: what the stock release does at start is not
+    // what this binary does (the background "&" says more, and is kept).
+    const patched = !extra.argvUnknown && !extra.startupUnknown ? patchedSource(instructions, text) : null;
+    if (patched) extra = { ...extra, startupUnknown: patched };
     return {
       dialect: 'dockerfile',
       source,
@@ -697,6 +747,12 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
       const dirs = path?.chars ? valueOf(path.chars).split(':') : [];
       if (!dirs.includes(built.bindir)) return null;
     }
+    // Source a RUN line changes before building it (patchedSource): that release with a change, not the release.
+    const changed = patchedSource(instructions, text);
+    if (changed) {
+      const line = changed.modifiedBuild.line;
+      return { ...info, version: dependsOn(`${how}, and line ${line} changes its source first`, changed.decide, `${built.version}, changed by line ${line}`, imageInfo.ref.text, exact) };
+    }
     if (built.dep) {
       return { ...info, version: dependsOn(`${how}, and the release comes from ${built.dep}`, `the build argument given when the image is built (docker build --build-arg, Compose build.args)`, `${built.version} unless a build argument changes it`, imageInfo.ref.text, exact) };
     }
@@ -747,6 +803,10 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
     return info ? at(info) : undefined;
   };
   const startsAsOf = (u: typeof user) => (u.value === null ? `unknown (${u.why})` : /^(root|0+)(:.*)?$/.test(u.value) ? 'root' : u.value.split(':')[0]);
+  // A USER the file does not show (a base image mchard does not know): not a user named "unknown (...)" that
+  // is not root, but unknown, and with it whether memcached starts without -u (as root it refuses to).
+  const userUnknown = (u: typeof user) =>
+    u.value === null ? { startsAsUnknown: { reason: u.why, decide: "the base image's USER (docker image inspect --format '{{.Config.User}}' IMAGE)", span: u.span ?? fromSpan } } : {};
   const userNote = (u: typeof user, what: string) => notes.push({ kind: 'starts-as', span: u.span ?? fromSpan, message: what, user: u.value });
 
   // Bitnami's image: its start script builds the vector from ENV. A Dockerfile that builds Bitnami's
@@ -840,6 +900,7 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
     return result({
       argv: [...r.argv],
       startsAs: startsAsOf(user),
+      ...userUnknown(user),
       image,
       argvSource: { holder: cmd ? 'CMD' : null, form: cmd, skip: r.skip, script: null, cmd: null },
       stageInstructions,
@@ -872,6 +933,7 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
   return result({
     argv,
     startsAs: startsAsOf(user),
+    ...userUnknown(user),
     image: imageFor(first),
     argvSource: { holder: holderName, form: holder, skip: entryWords ? 1 : 1, script: null, cmd: entryWords && cmd && cmd.form === 'exec' ? cmd : null },
     stageInstructions,
@@ -959,6 +1021,7 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
       ...background,
       ...(unknown ? { argvUnknown: `memcached's options are not decided by the file: ${unknown}` } : {}),
       startsAs: startsAsOf(user),
+      ...userUnknown(user),
       image: imageFor(ws[0].value),
       argvSource: { holder: name, form: c, skip, script, cmd: null },
       stageInstructions,

@@ -159,7 +159,16 @@ export interface ParsedConfig<N extends Note = Note> {
    * may fail on a here-document or a file to read first). Why, and what would decide it; the start-up
    * outcome is then unknown (it depends on the host).
    */
-  readonly startupUnknown?: { readonly reason: string; readonly decide: string };
+  readonly startupUnknown?: {
+    readonly reason: string;
+    readonly decide: string;
+    /**
+     * Set when the binary is not the stock release (a Dockerfile that changes memcached's source before
+     * building it): what memcached's own checks do (the exit statuses lint reports) is then the stock
+     * release's, not certainly this binary's. `line` is where the source is changed.
+     */
+    readonly modifiedBuild?: { readonly line: number };
+  };
   /**
    * Set when the file does not decide memcached's command line (a systemd unit that runs a wrapper or
    * takes its options from a file mchard cannot read): why, for notes. The option rules (MC1xx–MC8xx)

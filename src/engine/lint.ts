@@ -10,7 +10,7 @@ import type { DialectName, HostUnitReading, LaunchFailure, ParseContext, ParsedC
 import { dialectOf, parseConfig } from '../dialects/index.js';
 import { analyze, imageModelVersion, type MemcachedModel } from '../memcached/model.js';
 import type { OptionEvent } from '../memcached/getopt.js';
-import { SERVICE_HOST, type HostFacts, type Startup } from '../memcached/startup.js';
+import { printsAndExits, SERVICE_HOST, type HostFacts, type Startup } from '../memcached/startup.js';
 import { assessExposure, type Exposure } from './exposure.js';
 import { findDirectives, isSuppressed, sameReading, type Directives } from './suppressions.js';
 import type { AuditFacts } from '../audit/types.js';
@@ -76,11 +76,12 @@ export function ruleRuns(
   if (file.unreadable && !phase.onUnreadable) return false;
   if (file.argvUnknown && !phase.whenArgvUnknown) return false;
   if (file.launchFails && !phase.whenLaunchFails) return false;
+  if (file.printsAndExits && !phase.whenPrintsAndExits && !rule.whenPrintsAndExits) return false;
   if (phase.needsAudit && !file.audit) return false;
   return true;
 }
 
-type FileTraits = { dialect: DialectName; unreadable: boolean; argvUnknown: boolean; launchFails?: boolean; audit: boolean };
+type FileTraits = { dialect: DialectName; unreadable: boolean; argvUnknown: boolean; launchFails?: boolean; printsAndExits?: boolean; audit: boolean };
 
 /**
  * The rules the engine runs on a file, in the order of `rules`: [every phase but the file phase, the file
@@ -103,7 +104,7 @@ export function rulePlan(rules: readonly Rule[], file: FileTraits, severities: R
   if (!bySeverities) plans.set(rules, (bySeverities = new WeakMap()));
   let byTraits = bySeverities.get(severities);
   if (!byTraits) bySeverities.set(severities, (byTraits = new Map()));
-  const key = `${file.dialect}:${+file.unreadable}${+file.argvUnknown}${+!!file.launchFails}${+file.audit}`;
+  const key = `${file.dialect}:${+file.unreadable}${+file.argvUnknown}${+!!file.launchFails}${+!!file.printsAndExits}${+file.audit}`;
   let plan = byTraits.get(key);
   if (!plan) {
     const runs = rules.filter((rule) => ruleRuns(rule, file, severities));
@@ -167,7 +168,8 @@ export function analyzeConfig(config: ParsedConfig, options: RuleOptions, host?:
       runsAs: null,
       runsAsKnown: { known: false, value: null, unknown: u },
       unknownOf: (...what) => (what.includes('runsAs') ? u : null) ?? model.unknownOf(...what),
-      startup: noU && model.startup.ok ? { ...model.startup, unknown: u } : model.startup,
+      // A start-up already unknown for another reason (a background "&", a modified build) keeps it.
+      startup: noU && model.startup.ok && !model.startup.unknown ? { ...model.startup, unknown: u } : model.startup,
     };
   }
   return model;
@@ -306,6 +308,8 @@ function lintInstance(
     unreadable: config.notes.some((n) => n.kind === 'parse-error'),
     argvUnknown: !!config.argvUnknown,
     launchFails: !!config.launchFailure,
+    // memcached prints its usage, version or licence and exits 0: no server, so nothing a server does is judged.
+    printsAndExits: printsAndExits(model.startup),
     audit: settings.audit !== undefined,
   };
   const findings: Finding[] = [];
@@ -324,14 +328,22 @@ function lintInstance(
     // of a file, where a missing option goes, is shown on the last line).
     if (isSuppressed(directives.list, rule.id, range.line, input.span) || (at && at.line !== range.line && isSuppressed(directives.list, rule.id, at.line, input.span))) return;
     const configured = severities.get(rule.id);
-    const severity = t?.note ? 'info' : configured && configured !== 'off' ? configured : (input.severity ?? rule.severity);
+    let severity = t?.note ? 'info' : configured && configured !== 'off' ? configured : (input.severity ?? rule.severity);
+    let message = input.message;
+    // A binary built from changed source: an exit status memcached's own checks give is the stock release's;
+    // whether this binary gives it is unknown (the change decides), so not an error.
+    const built = config.startupUnknown?.modifiedBuild;
+    if (built && (rule.phase === 'settings' || rule.phase === 'command-line') && /\b(exits|exit status|crashes)\b/.test(message)) {
+      message = `${message}; that is what the stock release does: this image builds memcached from source changed on line ${built.line}, so whether its binary does is unknown`;
+      if (severity === 'error') severity = 'warning';
+    }
     // Every field written out, not `...range`: a literal of known shape keeps its fields in the object. The
     // fix's description is built (and shown through shownFor) only by mchard fix.
     const finding: Finding = {
       ruleId: rule.id,
       slug: rule.slug,
       severity,
-      message: shown(input.message),
+      message: shown(message),
       line: range.line,
       column: range.column,
       endLine: range.endLine,

@@ -60,6 +60,12 @@ export interface PhasePolicy {
    * of a template meet): memcached never reads its command line, so nothing about it can be reported.
    */
   readonly whenLaunchFails: boolean;
+  /**
+   * Runs when memcached certainly prints its usage, version or licence and exits 0 (`-h`, `-V`, `-i`
+   * reached by getopt): it serves nothing and reads no option after it, so its listeners, user and values
+   * are no server's. A rule that reports that outcome declares `whenPrintsAndExits`.
+   */
+  readonly whenPrintsAndExits: boolean;
   /** Runs only with a running process's observations (`mchard audit`). */
   readonly needsAudit: boolean;
   /** Runs after the other phases, on their reports (suppression directives are judged then). */
@@ -75,12 +81,12 @@ export interface PhasePolicy {
  * own comments last.
  */
 export const PHASES: Readonly<Record<Phase, PhasePolicy>> = {
-  file: { onUnreadable: true, whenArgvUnknown: true, whenLaunchFails: true, needsAudit: false, last: true, fixOrder: 3 },
-  dialect: { onUnreadable: false, whenArgvUnknown: true, whenLaunchFails: true, needsAudit: false, last: false, fixOrder: 0 },
-  'command-line': { onUnreadable: false, whenArgvUnknown: false, whenLaunchFails: false, needsAudit: false, last: false, fixOrder: 1 },
-  settings: { onUnreadable: false, whenArgvUnknown: false, whenLaunchFails: false, needsAudit: false, last: false, fixOrder: 2 },
+  file: { onUnreadable: true, whenArgvUnknown: true, whenLaunchFails: true, whenPrintsAndExits: true, needsAudit: false, last: true, fixOrder: 3 },
+  dialect: { onUnreadable: false, whenArgvUnknown: true, whenLaunchFails: true, whenPrintsAndExits: true, needsAudit: false, last: false, fixOrder: 0 },
+  'command-line': { onUnreadable: false, whenArgvUnknown: false, whenLaunchFails: false, whenPrintsAndExits: false, needsAudit: false, last: false, fixOrder: 1 },
+  settings: { onUnreadable: false, whenArgvUnknown: false, whenLaunchFails: false, whenPrintsAndExits: false, needsAudit: false, last: false, fixOrder: 2 },
   // A running process's command line: memcached did run, whatever a file would do.
-  audit: { onUnreadable: false, whenArgvUnknown: true, whenLaunchFails: true, needsAudit: true, last: false, fixOrder: null },
+  audit: { onUnreadable: false, whenArgvUnknown: true, whenLaunchFails: true, whenPrintsAndExits: true, needsAudit: true, last: false, fixOrder: null },
 };
 
 export const PHASE_NAMES = Object.keys(PHASES) as Phase[];
@@ -272,6 +278,8 @@ interface RuleIdentity {
   readonly since: string;
   readonly sources: readonly RuleSource[];
   readonly phase: Phase;
+  /** Runs also when memcached prints and exits (PhasePolicy.whenPrintsAndExits): the rule reports that outcome. */
+  readonly whenPrintsAndExits?: true;
   readonly docs: RuleDocs;
 }
 

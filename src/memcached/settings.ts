@@ -135,6 +135,11 @@ export interface Failure {
   stage?: 'launch' | 'read' | 'checks' | 'drop' | 'after-drop';
   /** The service's own restriction that causes it (systemd's RestrictAddressFamilies=, SocketBindDeny=, PrivateNetwork=), when one does. */
   cause?: string;
+  /**
+   * Not a failure: `-h`, `-V` or `-i` make memcached print its usage, version or licence and exit 0 when
+   * getopt reaches them, before any check, privilege drop or listener: it serves nothing.
+   */
+  prints?: 'usage' | 'version' | 'licence';
 }
 
 /** An `-l` value memcached dropped because it is a substring of what was already accumulated. */

@@ -106,6 +106,9 @@ export interface Refusal extends Failure {
   readonly entry: ListenEntry | null;
 }
 
+/** memcached certainly prints its usage, version or licence and exits 0 (`-h`, `-V`, `-i`): it serves nothing. */
+export const printsAndExits = (st: Startup): boolean => !st.ok && !!st.prints && st.certain && !st.unknown;
+
 export interface StartupResult {
   startup: Startup;
   /** Every combination of options memcached refuses at start (it stops at the first one). */
@@ -273,8 +276,9 @@ export function evaluateStartup(applied: Applied, version: Version, host: HostFa
 
   if (applied.exitsEarly) {
     const letter = applied.exitsEarly.spec.short;
-    const what = letter === 'h' ? 'prints its usage' : letter === 'V' ? 'prints its version' : 'prints its licence';
-    return result({ exitCode: 0, reason: `${applied.exitsEarly.written} ${what} and exits without serving`, option: applied.exitsEarly, certain: true }, listeners, entries, runsAs);
+    const prints = letter === 'h' ? 'usage' : letter === 'V' ? 'version' : 'licence';
+    // It opens no listener and switches to no user (the root check and the drop come after the options).
+    return result({ exitCode: 0, reason: `${applied.exitsEarly.written} prints its ${prints} and exits without serving`, option: applied.exitsEarly, certain: true, stage: 'read', prints }, [], entries, null);
   }
   if (applied.failure) return result(applied.failure, listeners, entries, runsAs);
 

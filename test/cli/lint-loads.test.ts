@@ -101,9 +101,12 @@ describe('the group files of the bundle', () => {
     // of a finished file only asks whether it is a template), which made room for closing note 12's
     // detection (other programs' rc.conf, Quadlet files, RPM specs) and start-memcached's stop lines.
     // 668 kB -> 522 kB: the bundles are minified but for their names (659 kB -> 513 kB, closing note 13);
-    // the budget keeps the room it had (9 kB).
+    // the budget keeps the room it had (9 kB). 522 kB -> 534 kB for what every lint runs since (525 kB):
+    // detection's evidence before a refusal names a --dialect, -h/-V/-i read as printing and exiting, the
+    // report's cap on findings per rule and file, and the read's check that the file opened is the one
+    // checked (closing note 13; a one-file lint measured the same CPU time, 20 alternated runs).
     expect(metaOutputs.find((o) => o.file === 'mchard.js')!.bytes).toBeGreaterThan(450_000);
-    expect(statSync(join(out, 'mchard.js')).size).toBeLessThan(522_000);
+    expect(statSync(join(out, 'mchard.js')).size).toBeLessThan(534_000);
   });
 
   it('control: the audit group file holds the audit command and its readers', () => {

@@ -115,8 +115,21 @@ describe('the order: flag, path, name, content', () => {
     expect(r).toMatchObject({ reason: 'content', candidates: ['debian'] });
     expect(r.looksLike).toMatch(/memcached options, one or more on each line/);
     expect(r.message).toMatch(/--dialect debian/);
-    expect(refused(detectDialect('/srv/x/cache.env', 'A=1\nB=2\n')).candidates).toEqual(['sysconfig']);
-    expect(refused(detectDialect('/srv/x/notes', 'hello world\n')).looksLike).toBeNull();
+    expect(refused(detectDialect('/srv/x/cache.env', 'PORT=11211\nB=2\n')).candidates).toEqual(['sysconfig']);
+    // Lines of the guessed shape that are not memcached's (another program's variables or options): no
+    // suggestion to read the file as memcached's.
+    const other = refused(detectDialect('/srv/x/cache.env', 'A=1\nB=2\n'));
+    expect(other).toMatchObject({ candidates: [], looksLike: expect.stringMatching(/^KEY=value assignments, none of them a setting of memcached's service/) });
+    expect(other.message).not.toMatch(/--dialect/);
+    expect(refused(detectDialect('/srv/x/opts', '--require spec_helper\n--color\n')).candidates).toEqual([]);
+    expect(refused(detectDialect('/srv/x/opts', '-vv\n--port=11300\n-o modern,slab_reassign # tuned\n')).candidates).toEqual(['debian']);
+    expect(refused(detectDialect('/srv/x/opts', '-I lib\n-r spec_helper\n')).candidates).toEqual([]);
+    // Text that names no memcached and is nothing mchard knows: another program's, without a --dialect hint.
+    const notes = refused(detectDialect('/srv/x/notes', 'hello world\n'));
+    expect(notes.looksLike).toBe("another program's file (nothing in it is memcached configuration)");
+    expect(notes.message).not.toMatch(/--dialect/);
+    // One that names memcached may be its configuration in a format the content does not show: the hint stays.
+    expect(refused(detectDialect('/srv/x/notes', 'start memcached first\n')).message).toMatch(/pass --dialect NAME/);
     expect(refused(detectDialect('-', DEBIAN)).candidates).toEqual(['debian']);
   });
 });

@@ -7,7 +7,7 @@
  * (a prefix off PATH), or when another stage built it (COPY --from, not followed).
  *
  * Real files: the docker-library image's own Dockerfile (052), washingtonpost's (1359), fgrehm/ventriloquist's
- * (1500), cybozu/neco-containers' two-stage build (1501). The variations below are those files with one
+ * (1468), cybozu/neco-containers' two-stage build (1501). The variations below are those files with one
  * line changed, each said.
  */
 import { readFileSync, readdirSync } from 'node:fs';
@@ -89,7 +89,7 @@ describe('real Dockerfiles that build memcached from source', () => {
   });
 
   it("fgrehm/ventriloquist's (a base mchard does not know, CMD the build's own prefix): 1.4.17, certain", () => {
-    const text = real('1500');
+    const text = real('1468');
     expect(release(text)).toMatchObject({ said: 'exact 1.4.17', fromSource: true });
     const l = lint(text);
     expect(findings(l, 'MC110')[0].message).toContain('memcached 1.4.17 (before 1.5.6)');
@@ -105,7 +105,7 @@ describe('real Dockerfiles that build memcached from source', () => {
 });
 
 describe('the same files, one line changed', () => {
-  const fgrehm = real('1500');
+  const fgrehm = real('1468');
 
   it('named without a path while the prefix is off PATH: not the build (the base image or nothing runs)', () => {
     const text = fgrehm.replace('CMD    ["/usr/local/memcached/bin/memcached"', 'CMD    ["memcached"');
@@ -144,6 +144,15 @@ describe('the same files, one line changed', () => {
   it('a package installed as well: the package decides, not the build', () => {
     const text = real('1359').replace('ENTRYPOINT ["/entrypoint.sh"]', 'RUN apt-get update && apt-get install -y memcached\nENTRYPOINT ["/entrypoint.sh"]');
     expect(release(text)).toMatchObject({ said: 'depends', fromSource: false });
+  });
+
+  it('its source changed by a RUN line before the build (sed -i on memcached.c): the release assumed, the change named', () => {
+    const text = fgrehm.replace('    ./configure --prefix', '    sed -i "s/if (getuid() == 0 || geteuid() == 0)/if (0)/" memcached.c && \\\n    ./configure --prefix');
+    const r = release(text);
+    expect(r).toMatchObject({ said: 'assumed 1.4.17', fromSource: true });
+    expect(r.why).toMatch(/and line 11 changes its source first$/);
+    // MC920 judges the release it was, in one warning that says it is only that (a patch may carry a fix).
+    expect(findings(lint(text), 'MC920').every((x) => x.severity !== 'error')).toBe(true);
   });
 
   it('downloaded but never installed (no make install): not claimed', () => {

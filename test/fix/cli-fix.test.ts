@@ -81,7 +81,7 @@ describe('mchard fix: writing or not', () => {
   });
 
   it('reports a fix it could not write, and exits 1', async () => {
-    const f = put('memcached.conf', '-m 64\n-p 11211\n-u memcache\n-U 0\n-l 10.0.0.1 -h -l ::\n');
+    const f = put('memcached.conf', '# mchard-disable MC901\n-m 64\n-p 11211\n-u memcache\n-U 0\n-l 10.0.0.1 -d -l ::\n');
     const r = await run(['--yes', f]);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/not fixed {2}MC101 {2}listen on 127\.0\.0\.1 only: /);

@@ -177,7 +177,7 @@ describe('--format json', () => {
   it('per file: changed, written, backup, fixed, notFixed with reasons, restart, and the findings on disk', async () => {
     const a = put('memcached_a.conf', INSECURE);
     const b = put('memcached_b.conf', INSECURE);
-    const c = put('memcached_c.conf', '-m 64\n-p 11211\n-u memcache\n-U 0\n-l 10.0.0.1 -h -l ::\n');
+    const c = put('memcached_c.conf', '# mchard-disable MC901\n-m 64\n-p 11211\n-u memcache\n-U 0\n-l 10.0.0.1 -d -l ::\n');
     const r = await run(['--format', 'json', a, b, c], { tty: true, hooks: { confirm: async (q) => !q.includes('b.conf') } });
     expect(r.code).toBe(1);
     const json = JSON.parse(r.out);
