@@ -21,6 +21,16 @@ const lintJson = async (f: string, extra: string[] = []) => {
   return { ...r, file: JSON.parse(r.out).files[0] as FileJson };
 };
 
+/** `fixture`'s bytes at `at`: refused (status 2), no finding, its description matching `looks`, no --dialect hint. */
+async function refusedWithoutHint(fixture: string, at: string, looks: RegExp): Promise<void> {
+  const f = tmp.write(at, real(fixture));
+  const { code, file } = await lintJson(f);
+  expect(code).toBe(2);
+  expect(file.findings).toEqual([]);
+  expect(file.refused!.looksLike).toMatch(looks);
+  expect(file.refused!.message).not.toMatch(/--dialect/);
+}
+
 describe('a refusal suggests --dialect only when something in the file is memcached configuration in that format', () => {
   // Before: .rspec and .puppet-lint.rc ("--default-path test/spec", "--fail-on-warnings") were "memcached
   // options ... pass --dialect debian if that is what reads it"; .flaskenv, .envrc and debian/watch
@@ -58,14 +68,7 @@ describe('a refusal suggests --dialect only when something in the file is memcac
     // (The names are this test's; the bytes are the real files'.)
     ['other/1460-sous-chefs-memcached-.rspec', 'spec/ubuntu.opts', /^option lines that are not memcached's/],
     ['other/1465-goosechooser-benwaonline-.flaskenv', 'deploy/centos-flask.env', /^KEY=value assignments, none of them a setting of memcached's service/],
-  ])('%s under a distribution\'s name (%s): refused, no finding, no hint', async (fixture, at, looks) => {
-    const f = tmp.write(at, real(fixture));
-    const { code, file } = await lintJson(f);
-    expect(code).toBe(2);
-    expect(file.findings).toEqual([]);
-    expect(file.refused!.looksLike).toMatch(looks);
-    expect(file.refused!.message).not.toMatch(/--dialect/);
-  });
+  ])('%s under a distribution\'s name (%s): refused, no finding, no hint', (fixture, at, looks) => refusedWithoutHint(fixture, at, looks));
 
   it("memcached's options under a distribution's name are still read as Debian's", async () => {
     const f = tmp.write('conf/ubuntu-cache.opts', '-m 64\n-p 11211\n-u memcache\n-l 127.0.0.1\n');
@@ -199,14 +202,7 @@ describe('files of a source package that name memcached but are no configuration
     ['other/1472-pexip-os-memcached-memcached.tmpfile', 'debian/memcached.tmpfile', /^a file of a Debian source package's packaging/],
     // memcached's proxy routes (Lua). Before: "shell code (a fragment of a script)", from its `local x = y` lines.
     ['other/1473-pexip-os-memcached-startfile.lua', 't/startfile.lua', /^a Lua script \(memcached's proxy routes or another program's\)$/],
-  ])('%s at %s: refused as what it is, no finding', async (fixture, at, looks) => {
-    const f = tmp.write(at, real(fixture));
-    const { code, file } = await lintJson(f);
-    expect(code).toBe(2);
-    expect(file.findings).toEqual([]);
-    expect(file.refused!.looksLike).toMatch(looks);
-    expect(file.refused!.message).not.toMatch(/--dialect/);
-  });
+  ])('%s at %s: refused as what it is, no finding', (fixture, at, looks) => refusedWithoutHint(fixture, at, looks));
 });
 
 describe("a memcached client's repository: files whose lines look like options or sections (fixtures 1474-1477, pinterest/pymemcache)", () => {

@@ -31,30 +31,39 @@ async function stop(child: ChildProcess): Promise<void> {
   await done;
 }
 
-describe('a unit\'s drop-in folder swapped for a link to root\'s folder', () => {
-  let tmp: TempDir;
-  let child: ChildProcess | null = null;
+/**
+ * Each test's folder (one uid 4242 can enter), and after it: the swapper stopped, the working folder
+ * restored, the folder removed.
+ */
+function raceState(): { tmp: TempDir; child: ChildProcess | null; readonly cwd: string } {
+  const state = { tmp: null as unknown as TempDir, child: null as ChildProcess | null, cwd: process.cwd() };
   beforeEach(() => {
-    tmp = new TempDir('mchard-race-');
-    chmodSync(tmp.path, 0o755);
+    state.tmp = new TempDir('mchard-race-');
+    chmodSync(state.tmp.path, 0o755);
   });
   afterEach(async () => {
-    if (child) await stop(child);
-    child = null;
-    tmp.cleanup();
+    process.chdir(state.cwd);
+    if (state.child) await stop(state.child);
+    state.child = null;
+    state.tmp.cleanup();
   });
+  return state;
+}
+
+describe('a unit\'s drop-in folder swapped for a link to root\'s folder', () => {
+  const race = raceState();
 
   itRoot('never lists or reads a file of the folder the link leads to', async () => {
-    const repo = join(tmp.path, 'repo');
+    const repo = join(race.tmp.path, 'repo');
     mkdirSync(join(repo, 'memcached.service.d'), { recursive: true });
     writeFileSync(join(repo, 'memcached.service'), '[Service]\nExecStart=/usr/bin/memcached -l 127.0.0.1\n');
     writeFileSync(join(repo, 'memcached.service.d', 'override.conf'), '[Service]\nUser=nobody\n');
-    const priv = join(tmp.path, 'private');
+    const priv = join(race.tmp.path, 'private');
     mkdirSync(priv, { mode: 0o700 });
     writeFileSync(join(priv, 'secret.conf'), '[Service]\nExecStart=/root/secret\n');
     for (const p of [repo, join(repo, 'memcached.service.d'), join(repo, 'memcached.service'), join(repo, 'memcached.service.d', 'override.conf')]) chownSync(p, 4242, 4242);
     // The folder, then a link to root's folder, then the folder again, as fast as sh can.
-    child = swapper(repo, 'while :; do mv memcached.service.d real.d; ln -s ../private memcached.service.d; rm memcached.service.d; mv real.d memcached.service.d; done');
+    race.child = swapper(repo, 'while :; do mv memcached.service.d real.d; ln -s ../private memcached.service.d; rm memcached.service.d; mv real.d memcached.service.d; done');
     const seen = { folder: 0, link: 0, leaked: [] as string[] };
     const until = Date.now() + 4000;
     while (Date.now() < until && seen.leaked.length === 0) {
@@ -65,7 +74,7 @@ describe('a unit\'s drop-in folder swapped for a link to root\'s folder', () => 
       }
       await new Promise((r) => setImmediate(r));
     }
-    await stop(child);
+    await stop(race.child!);
     // Both states were seen, and nothing of root's folder, ever (before: its secret.conf listed and read
     // within a second or two).
     expect(seen.leaked).toEqual([]);
@@ -77,28 +86,16 @@ describe('a unit\'s drop-in folder swapped for a link to root\'s folder', () => 
 });
 
 describe('the folder of --output swapped for a link out of the current folder', () => {
-  let tmp: TempDir;
-  let child: ChildProcess | null = null;
-  const cwd = process.cwd();
-  beforeEach(() => {
-    tmp = new TempDir('mchard-race-');
-    chmodSync(tmp.path, 0o755);
-  });
-  afterEach(async () => {
-    process.chdir(cwd);
-    if (child) await stop(child);
-    child = null;
-    tmp.cleanup();
-  });
+  const race = raceState();
 
   itRoot('never writes in the folder the link leads to', async () => {
-    const ws = join(tmp.path, 'ws');
+    const ws = join(race.tmp.path, 'ws');
     mkdirSync(join(ws, 'out'), { recursive: true });
     chownSync(ws, 4242, 4242);
     chownSync(join(ws, 'out'), 4242, 4242);
-    const priv = join(tmp.path, 'private');
+    const priv = join(race.tmp.path, 'private');
     mkdirSync(priv, { mode: 0o700 });
-    child = swapper(ws, 'while :; do mv out real.d; ln -s ../private out; rm out; mv real.d out; done');
+    race.child = swapper(ws, 'while :; do mv out real.d; ln -s ../private out; rm out; mv real.d out; done');
     process.chdir(ws);
     const seen = { written: 0, refused: 0, other: [] as string[] };
     const until = Date.now() + 4000;
@@ -115,8 +112,8 @@ describe('the folder of --output swapped for a link out of the current folder', 
       }
       await new Promise((r) => setImmediate(r));
     }
-    process.chdir(cwd);
-    await stop(child);
+    process.chdir(race.cwd);
+    await stop(race.child!);
     // Before: the report (or its temporary file) landed in root's folder within a second or two.
     expect(readdirSync(priv)).toEqual([]);
     expect(seen.written).toBeGreaterThan(0);
@@ -125,32 +122,22 @@ describe('the folder of --output swapped for a link out of the current folder', 
 });
 
 describe('the code cache folder swapped for a link by the owner of the folder above it', () => {
-  let tmp: TempDir;
-  let child: ChildProcess | null = null;
-  beforeEach(() => {
-    tmp = new TempDir('mchard-race-');
-    chmodSync(tmp.path, 0o755);
-  });
-  afterEach(async () => {
-    if (child) await stop(child);
-    child = null;
-    tmp.cleanup();
-  });
+  const race = raceState();
 
   // Root runs mchard with XDG_CACHE_HOME (or HOME) in another user's folder: its cache folder there is
   // root's and private, but the user can rename it and put a link in its place at any moment.
   itRoot('root never writes a cache in the folder the link leads to', async () => {
-    const xdg = join(tmp.path, 'xdg');
+    const xdg = join(race.tmp.path, 'xdg');
     mkdirSync(join(xdg, 'mchard'), { recursive: true, mode: 0o700 });
     chmodSync(join(xdg, 'mchard'), 0o700);
     chownSync(xdg, 4242, 4242);
-    const priv = join(tmp.path, 'private');
+    const priv = join(race.tmp.path, 'private');
     mkdirSync(priv, { mode: 0o700 });
-    child = swapper(xdg, 'while :; do mv mchard real.d; ln -s ../private mchard; rm mchard; mv real.d mchard; done');
+    race.child = swapper(xdg, 'while :; do mv mchard real.d; ln -s ../private mchard; rm mchard; mv real.d mchard; done');
     // V8 flags that make V8 reject the build's cache: every saveUserCache writes one in the user's folder.
     const code = `const b = require(${JSON.stringify(BIN)}); const c = b.loadCore(); let n = 0, w = 0; const until = Date.now() + 4000; while (Date.now() < until) { n++; if (b.saveUserCache(c)) w++; if (require('node:fs').readdirSync(${JSON.stringify(priv)}).length) break; } process.stdout.write(JSON.stringify({ n, w }));`;
     const r = spawnSync(process.execPath, ['--max-old-space-size=300', '-e', code], { env: { PATH: process.env.PATH, XDG_CACHE_HOME: xdg }, encoding: 'utf8', timeout: 20_000 });
-    await stop(child);
+    await stop(race.child!);
     expect(r.status).toBe(0);
     const { n, w } = JSON.parse(r.stdout);
     // Before: the cache (or its temporary file) landed in root's private folder.
@@ -161,31 +148,19 @@ describe('the code cache folder swapped for a link by the owner of the folder ab
 });
 
 describe('a ruleset (--config) and a baseline named by relative paths, their folder swapped for a link out of the current folder', () => {
-  let tmp: TempDir;
-  let child: ChildProcess | null = null;
-  const cwd = process.cwd();
-  beforeEach(() => {
-    tmp = new TempDir('mchard-race-');
-    chmodSync(tmp.path, 0o755);
-  });
-  afterEach(async () => {
-    process.chdir(cwd);
-    if (child) await stop(child);
-    child = null;
-    tmp.cleanup();
-  });
+  const race = raceState();
 
   itRoot('never reads the file the link leads to', async () => {
-    const ws = join(tmp.path, 'ws');
+    const ws = join(race.tmp.path, 'ws');
     mkdirSync(join(ws, 'ci'), { recursive: true });
     writeFileSync(join(ws, 'ci', 'mchard.ini'), '[rules]\nMC803 = off\n');
     writeFileSync(join(ws, 'ci', 'base.json'), '{"version": 1, "files": {}}\n');
     for (const p of [ws, join(ws, 'ci'), join(ws, 'ci', 'mchard.ini'), join(ws, 'ci', 'base.json')]) chownSync(p, 4242, 4242);
-    const priv = join(tmp.path, 'private');
+    const priv = join(race.tmp.path, 'private');
     mkdirSync(priv, { mode: 0o700 });
     writeFileSync(join(priv, 'mchard.ini'), '[rules]\nMC101 = off\n');
     writeFileSync(join(priv, 'base.json'), 'root-secret\n');
-    child = swapper(ws, 'while :; do mv ci real.d; ln -s ../private ci; rm ci; mv real.d ci; done');
+    race.child = swapper(ws, 'while :; do mv ci real.d; ln -s ../private ci; rm ci; mv real.d ci; done');
     process.chdir(ws);
     const seen = { ruleset: 0, baseline: 0, refused: 0, leaked: [] as string[] };
     const until = Date.now() + 4000;
@@ -208,8 +183,8 @@ describe('a ruleset (--config) and a baseline named by relative paths, their fol
       }
       await new Promise((r) => setImmediate(r));
     }
-    process.chdir(cwd);
-    await stop(child);
+    process.chdir(race.cwd);
+    await stop(race.child!);
     // Before: root's mchard.ini taken as the ruleset, root's base.json read (and judged), within a second.
     expect(seen.leaked).toEqual([]);
     expect(seen.ruleset).toBeGreaterThan(0);
@@ -219,29 +194,17 @@ describe('a ruleset (--config) and a baseline named by relative paths, their fol
 });
 
 describe('a file to lint whose folder is swapped for a link out of the current folder', () => {
-  let tmp: TempDir;
-  let child: ChildProcess | null = null;
-  const cwd = process.cwd();
-  beforeEach(() => {
-    tmp = new TempDir('mchard-race-');
-    chmodSync(tmp.path, 0o755);
-  });
-  afterEach(async () => {
-    process.chdir(cwd);
-    if (child) await stop(child);
-    child = null;
-    tmp.cleanup();
-  });
+  const race = raceState();
 
   itRoot('never reads the file the link leads to', async () => {
-    const ws = join(tmp.path, 'ws');
+    const ws = join(race.tmp.path, 'ws');
     mkdirSync(join(ws, 'etc'), { recursive: true });
     writeFileSync(join(ws, 'etc', 'memcached.conf'), '-l 127.0.0.1\n');
     for (const p of [ws, join(ws, 'etc'), join(ws, 'etc', 'memcached.conf')]) chownSync(p, 4242, 4242);
-    const priv = join(tmp.path, 'private');
+    const priv = join(race.tmp.path, 'private');
     mkdirSync(priv, { mode: 0o700 });
     writeFileSync(join(priv, 'memcached.conf'), '-l 10.9.8.7 # root-secret\n');
-    child = swapper(ws, 'while :; do mv etc real.d; ln -s ../private etc; rm etc; mv real.d etc; done');
+    race.child = swapper(ws, 'while :; do mv etc real.d; ln -s ../private etc; rm etc; mv real.d etc; done');
     process.chdir(ws);
     const seen = { read: 0, refused: 0, leaked: [] as string[] };
     const until = Date.now() + 4000;
@@ -256,8 +219,8 @@ describe('a file to lint whose folder is swapped for a link out of the current f
       }
       await new Promise((r) => setImmediate(r));
     }
-    process.chdir(cwd);
-    await stop(child);
+    process.chdir(race.cwd);
+    await stop(race.child!);
     // Before: root's file read as the repository's, within a second.
     expect(seen.leaked).toEqual([]);
     expect(seen.read).toBeGreaterThan(0);
