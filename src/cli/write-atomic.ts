@@ -7,11 +7,11 @@
  * current folder whose folder a link leads out of it is not written at all (folderLeavesCwd). An existing file of the
  * user's keeps its permission bits (another user's gives none of theirs).
  */
-import { closeSync, constants, existsSync, fchmodSync, fsyncSync, lstatSync, openSync, readlinkSync, readSync, realpathSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fsyncSync, lstatSync, openSync, readlinkSync, readSync, realpathSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { describeFsError } from '../input.js';
-import { isInside, realOutside } from '../system/links.js';
+import { descriptorPath, isInside, realOutside } from '../system/links.js';
 
 /**
  * Six random bytes, in hex, for a temporary file's name: read from the kernel's /dev/urandom, as
@@ -77,7 +77,7 @@ class HeldFolder {
     } catch (e) {
       throw new AtomicWriteError(path, describeFsError(e));
     }
-    this.at = existsSync(`/proc/self/fd/${this.fd}`) ? `/proc/self/fd/${this.fd}` : dirname(path);
+    this.at = descriptorPath(this.fd, dirname(path));
   }
   /** folderLeavesCwd for the folder held open. */
   leavesCwd(): string | null {

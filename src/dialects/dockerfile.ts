@@ -628,7 +628,7 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
   let installed: string | null = null;
   /** memcached built from a release's source (a download, then `make install`), and the download awaiting it. */
   let built: SourceBuild | null = null;
-  let download: (Omit<SourceBuild, 'bindir'> & { bindir: string | null }) | null = null;
+  let download: SourceBuild | null = null;
   for (const stage of chain) {
     const args = new Map<string, Var>();
     let cmdSet = false;

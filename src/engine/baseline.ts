@@ -28,9 +28,9 @@
  * cannot be read) is never recorded and never hidden: a file mchard cannot read is always reported.
  */
 import { jsonProblem } from '../json-error.js';
-import { existsSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { existsSync, statSync, type Stats } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { isInside, realOutside } from '../system/links.js';
+import { isInside, linkOutsideWords, realOutside, staysInside } from '../system/links.js';
 import { describeFsError, InputError, readRegularFile } from '../input.js';
 import { safeJson, visible } from '../report/visible.js';
 import type { Finding } from './types.js';
@@ -96,11 +96,7 @@ const NEVER_RECORDED = new Set(['MC001']);
  */
 function leavesFolder(path: string, within: string): string | null {
   const real = realOutside(path, within);
-  return real === null ? null : `cannot read the baseline: ${outsideWords(real, within)}`;
-}
-
-function outsideWords(real: string, within: string): string {
-  return `a symbolic link leads it to ${real}, outside ${realpathSync.native(within)}; not read (name it by its real path to use it)`;
+  return real === null ? null : `cannot read the baseline: ${linkOutsideWords(real, within)}`;
 }
 
 /**
@@ -129,7 +125,7 @@ export function readBaseline(path: string, mayCreate = false, within: string | n
   }
   try {
     // The same check on the file opened: a folder on the way swapped for a link after leavesFolder's.
-    const acceptReal = within !== null && isInside(resolve(within, path), resolve(within)) ? (real: string) => (isInside(real, realpathSync.native(within)) ? null : outsideWords(real, within)) : undefined;
+    const acceptReal = within !== null && isInside(resolve(within, path), resolve(within)) ? staysInside(within) : undefined;
     text = new TextDecoder('utf-8').decode(readRegularFile(path, MAX_BASELINE_BYTES, { acceptReal }));
   } catch (e) {
     if (!(e instanceof InputError)) throw e;

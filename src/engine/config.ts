@@ -16,9 +16,9 @@
  *   MC301 = off
  *   listen-private-address = error
  */
-import { lstatSync, realpathSync, type Stats } from 'node:fs';
+import { lstatSync, type Stats } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { isInside, realOutside } from '../system/links.js';
+import { isInside, linkOutsideWords, realOutside, staysInside } from '../system/links.js';
 import { absolutePath } from '../system/paths.js';
 import { otherWriter } from '../system/changeable.js';
 import { aclWriterOf } from '../fix/xattrs.js';
@@ -126,7 +126,7 @@ export function loadConfig(path: string, rules: readonly Rule[], found = false):
   // link that takes it out of the current folder (`ci/mchard.ini -> /etc/shadow`) would have its lines
   // quoted back in "unknown key" errors by a root-run CI job.
   const outside = !found && !isAbsolute(path) ? realOutside(path, process.cwd()) : null;
-  if (outside) throw new ConfigError(`${path}: ${outsideWords(outside, process.cwd())}`);
+  if (outside) throw new ConfigError(`${path}: ${linkOutsideWords(outside, process.cwd(), 'the current folder ')}`);
   try {
     // As strictly as a configuration file: a regular file, bounded, never a pipe that would hang the run.
     const noFollow = found ? 'a .mchardrc found above the files is read only as a regular file (name it with --config to use it)' : undefined;
@@ -136,7 +136,7 @@ export function loadConfig(path: string, rules: readonly Rule[], found = false):
         noFollow,
         accept: found ? (st) => untrustedOwner(path, st) : undefined,
         // The same check on the file opened: a folder on the way swapped for a link after the check above.
-        acceptReal: !found && !isAbsolute(path) && isInside(resolve(path), process.cwd()) ? (real) => outsideOf(real, process.cwd()) : undefined,
+        acceptReal: !found && !isAbsolute(path) && isInside(resolve(path), process.cwd()) ? staysInside(process.cwd(), 'the current folder ') : undefined,
       }),
     ).text;
   } catch (e) {
@@ -144,15 +144,6 @@ export function loadConfig(path: string, rules: readonly Rule[], found = false):
     throw e;
   }
   return parseConfigText(path, text, rules);
-}
-
-function outsideWords(real: string, cwd: string): string {
-  return `a symbolic link leads it to ${real}, outside the current folder ${realpathSync.native(cwd)}; not read (name it by its real path to use it)`;
-}
-
-/** Why the file opened, really at `real`, is not read: it is outside the current folder; or null. */
-function outsideOf(real: string, cwd: string): string | null {
-  return isInside(real, realpathSync.native(cwd)) ? null : outsideWords(real, cwd);
 }
 
 /**

@@ -52,7 +52,6 @@ export function textFileLines(file: FileReport, c: Paint, emit: (line: string) =
   if (file.omitted) emit(textNoteLine(file.path, omittedText(file.omitted), c));
 }
 
-
 export function formatText(input: ReportInput): string {
   const c = paint(input.color);
   const lines: string[] = [];

@@ -119,8 +119,10 @@ export function capFindings<T extends { ruleId: string; severity: Severity }>(fi
   if (keep === null) return { shown: findings };
   const shown = keep.map((k) => findings[k]);
   const omitted: Summary = { errors: 0, warnings: 0, infos: 0 };
-  for (const f of findings) count(omitted, f.severity);
-  for (const f of shown) uncount(omitted, f.severity);
+  const listed = new Set(keep);
+  findings.forEach((f, k) => {
+    if (!listed.has(k)) count(omitted, f.severity);
+  });
   return { shown, omitted };
 }
 
@@ -142,12 +144,6 @@ export function capIndices(findings: readonly { ruleId: string; severity: Severi
     keep = [...candidates].sort((a, b) => rank(a) - rank(b) || a - b).slice(0, FINDINGS_CAP.perFile).sort((a, b) => a - b);
   }
   return keep.length === findings.length ? null : keep;
-}
-
-function uncount(s: Summary, sev: Severity): void {
-  if (sev === 'error') s.errors--;
-  else if (sev === 'warning') s.warnings--;
-  else s.infos--;
 }
 
 /** How many findings of a file a report left out (capFindings), by severity. */

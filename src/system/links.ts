@@ -3,7 +3,7 @@
  * point: `etc/memcached.conf -> /etc/shadow` must not make a root-run mchard read (lint) or write (fix)
  * the host's files. Shared by the reader (src/cli/files.ts) and the safe write (src/fix/write.ts).
  */
-import { lstatSync, realpathSync, type Stats } from 'node:fs';
+import { existsSync, lstatSync, realpathSync, type Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { absolutePath } from './paths.js';
 
@@ -33,6 +33,29 @@ export function realOutside(path: string, within: string): string | null {
   }
   return isInside(real, base) ? null : real;
 }
+
+/** Why a file named inside `within` is not read: a symbolic link leads it to `real`, outside that folder. */
+export function linkOutsideWords(real: string, within: string, label = ''): string {
+  return `a symbolic link leads it to ${real}, outside ${label}${realpathSync.native(within)}; not read (name it by its real path to use it)`;
+}
+
+/**
+ * realOutside's check made again on the file opened (readRegularFile's `acceptReal`, given where the open
+ * descriptor's file really is): a folder on the way swapped for a link after the check by name.
+ */
+export function staysInside(within: string, label = ''): (real: string) => string | null {
+  return (real) => (isInside(real, realpathSync.native(within)) ? null : linkOutsideWords(real, within, label));
+}
+
+/**
+ * An open descriptor named as a path (`/proc/self/fd/N`, Linux), so that what is reached through it is
+ * never reached by name again; elsewhere `name`. Whether /proc names descriptors is asked on the first use,
+ * not at load (the start-up snapshot would keep the build's answer).
+ */
+export function descriptorPath(fd: number, name: string): string {
+  return (procFd ??= existsSync('/proc/self/fd')) ? `/proc/self/fd/${fd}` : name;
+}
+let procFd: boolean | undefined;
 
 export interface Located {
   target: string;

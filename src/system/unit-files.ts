@@ -4,10 +4,11 @@
  * the unit of the same name it loads instead. Lint, fix, inspect and the language server (src/cli/companions.ts)
  * and audit (src/audit/unit.ts) read them through here alike.
  */
-import { closeSync, constants, existsSync, lstatSync, openSync, readdirSync, readlinkSync, statSync } from 'node:fs';
+import { closeSync, constants, lstatSync, openSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { readRegularFile } from '../input.js';
 import { absolutePath } from './paths.js';
 import { basename, dirname, join, resolve } from 'node:path';
+import { descriptorPath } from './links.js';
 import type { UnitDropIn } from '../dialects/types.js';
 
 /** The folders systemd reads the system manager's units from (systemd.unit(5), "unit load path"), highest first. */
@@ -87,14 +88,8 @@ function holdFolder(folder: string, followLinks: boolean): { fd: number; at: str
     if (!followLinks && (code === 'ELOOP' || (code === 'ENOTDIR' && lstatSync(folder, { throwIfNoEntry: false })?.isSymbolicLink()))) return 'link';
     return null;
   }
-  return { fd, at: (procFd ??= existsSync('/proc/self/fd')) ? `/proc/self/fd/${fd}` : folder };
+  return { fd, at: descriptorPath(fd, folder) };
 }
-
-/**
- * Whether a descriptor can be named as a path (Linux's /proc); elsewhere a held folder is named by its
- * path. Asked on the first use, not at load (the start-up snapshot would keep the build's answer).
- */
-let procFd: boolean | undefined;
 
 /**
  * For a unit in one of systemd's own folders: the unit of the same name in a folder systemd reads first,
