@@ -193,7 +193,7 @@ function inspectionText(r: Inspection, d: DialectChoice, color: boolean): string
     return `${lines.join('\n')}\n`;
   }
   const depends = r.argvExact ? '' : r.template?.language ? '   (depends on the template)' : '   (depends on the host: shell expansion)';
-  lines.push(`  command   memcached ${r.argv.map(quote).join(' ')}${c.yellow(depends)}`);
+  lines.push(`  command   ${['memcached', ...r.argv.map(quote)].join(' ')}${c.yellow(depends)}`);
   if (r.template?.templated?.length) {
     const shown = r.template.templated.map((t) => `${v(t.argument)}${t.line ? ` (line ${t.line})` : ''}`);
     lines.push(`  templated ${shown.join(', ')}`);

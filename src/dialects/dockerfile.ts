@@ -433,6 +433,81 @@ interface SourceBuild {
   readonly dep: string | null;
   /** The RUN that downloads it. */
   readonly span: Span;
+  /** A COPY --from that brought the build into the final stage: its line, the stage and where make install put it there. */
+  readonly copy?: { readonly line: number; readonly stage: string; readonly installedIn: string | null };
+}
+
+/** Where a source build of memcached stands after the RUN lines so far: the download awaiting make install, and the build. */
+interface SourceBuildState {
+  download: SourceBuild | null;
+  built: SourceBuild | null;
+}
+
+/** One RUN's part in a source build: the release it downloads, the prefix its configure sets, its make install. */
+function sourceBuildStep(run: string, lookup: (name: string) => Var | undefined, state: SourceBuildState, span: Span): void {
+  const expanded = expandRun(run, lookup);
+  const got = memcachedDownload(expanded.text);
+  if (got) state.download = { ...got, dep: expanded.dep, span, bindir: '/usr/local/bin' };
+  // configure, then make install, in this RUN (after the download when it is this RUN's too).
+  const after = got ? expanded.text.slice(expanded.text.indexOf(got.download) + got.download.length) : expanded.text;
+  if (state.download) {
+    const bindir = configuredBindir(after);
+    if (bindir !== undefined) state.download = { ...state.download, bindir };
+    if (/(?:^|[\s;&|(])make\b[^\n;&|]*?\sinstall(?=\s|$|[;&|)])/.test(after)) state.built = state.download;
+  }
+}
+
+/** A stage's ARG: each name, with the default written or else the global ARG's (Docker's scoping). */
+function declareArgs(instr: DockerInstruction, escape: string, args: Map<string, Var>, globalArgs: ReadonlyMap<string, Var>, lookup: (name: string) => Var | undefined): void {
+  for (const w of rawWords(instr.args, escape)) {
+    const v = valueOf(w);
+    const eq = v.indexOf('=');
+    const name = eq === -1 ? v : v.slice(0, eq);
+    const g = globalArgs.get(name);
+    const val = eq === -1 ? (g?.chars ?? null) : processWord(w.slice(eq + 1), escape, lookup).chars;
+    args.set(name, val === null ? { chars: null, dep: `build argument ${name} has no default (docker build --build-arg ${name}=... decides)`, span: instr.span } : { chars: val, dep: `build argument ${name} (default ${JSON.stringify(valueOf(val))}; --build-arg can change it)`, span: instr.span });
+  }
+}
+
+/** ENV's variables, in both forms (`ENV A=1 B="x y"` and the legacy `ENV NAME value with spaces`). */
+function declareEnv(instr: DockerInstruction, escape: string, env: Map<string, Var>, lookup: (name: string) => Var | undefined): void {
+  const words = rawWords(instr.args, escape);
+  if (words.length === 0) return;
+  if (valueOf(words[0]).includes('=')) {
+    for (const w of words) {
+      const eq = w.findIndex((c) => c.ch === '=');
+      if (eq <= 0) continue;
+      const name = valueOf(w.slice(0, eq));
+      const p = processWord(w.slice(eq + 1), escape, lookup);
+      env.set(name, p.unknown ? { chars: null, dep: p.unknown, span: joinSpans(w) } : { chars: p.chars, span: joinSpans(w) });
+    }
+  } else {
+    const name = valueOf(words[0]);
+    const rest = instr.args.slice(words[0].length);
+    let k = 0;
+    while (k < rest.length && (rest[k].ch === ' ' || rest[k].ch === '\t')) k++;
+    const p = processWord(rest.slice(k), escape, lookup);
+    env.set(name, p.unknown ? { chars: null, dep: p.unknown, span: instr.span } : { chars: p.chars, span: instr.span });
+  }
+}
+
+/**
+ * Where a COPY puts the file `binary` of another stage, or null when none of its sources holds it. A
+ * source that is the file lands at the destination (inside it when the destination ends with "/", is one
+ * of PATH's standard folders, or several sources are copied); a folder holding it copies its contents, so
+ * the file lands at the same place below the destination. Only literal absolute names: a pattern, a
+ * variable or a destination relative to WORKDIR decides nothing here.
+ */
+export function copiedTo(binary: string, sources: readonly string[], dest: string): string | null {
+  if (!dest.startsWith('/') || [dest, ...sources].some((w) => /[$*?[\]\\]/.test(w))) return null;
+  const into = dest.replace(/\/+$/, '');
+  for (const written of sources) {
+    const src = written.length > 1 ? written.replace(/\/+$/, '') : written;
+    if (src === binary) return dest.endsWith('/') || sources.length > 1 || STANDARD_BINDIRS.has(dest) ? `${into}/${binary.slice(binary.lastIndexOf('/') + 1)}` : dest;
+    const folder = src === '/' ? '/' : `${src}/`;
+    if (src.startsWith('/') && binary.startsWith(folder)) return `${into}/${binary.slice(folder.length)}`;
+  }
+  return null;
 }
 
 /** A release download of memcached in a RUN line's text (variables already replaced), or null. */
@@ -555,6 +630,12 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
     instrs: DockerInstruction[];
   }
   const stages: Stage[] = [];
+  /** The chain of stages a stage builds on, oldest first. */
+  const chainOf = (stage: Stage): Stage[] => {
+    const chain: Stage[] = [];
+    for (let s: Stage | null = stage; s; s = s.parent) chain.unshift(s);
+    return chain;
+  };
   // The first stage of each name (lower case): a FROM naming one builds on it. Searched through every stage
   // for each FROM, a Dockerfile of 20,000 stages took 12 s.
   const stageByName = new Map<string, Stage>();
@@ -602,8 +683,7 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
   }
 
   // The final stage's chain, oldest first, and its external base image.
-  const chain: Stage[] = [];
-  for (let s: Stage | null = final; s; s = s.parent) chain.unshift(s);
+  const chain = chainOf(final);
   const root = chain[0];
   const rootRef = root.image;
   const info = identifyImage(rootRef);
@@ -627,8 +707,56 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
   /** The last RUN that installs memcached with the distribution's package manager (`apt-get install memcached`). */
   let installed: string | null = null;
   /** memcached built from a release's source (a download, then `make install`), and the download awaiting it. */
-  let built: SourceBuild | null = null;
-  let download: SourceBuild | null = null;
+  const fromRelease: SourceBuildState = { download: null, built: null };
+  /** What a stage builds from a release's source, when no package of memcached is installed in it too. */
+  const builtIn = (stage: Stage): SourceBuild | null => {
+    const vars = new Map<string, Var>();
+    const state: SourceBuildState = { download: null, built: null };
+    let pkg: string | null = null;
+    for (const s of chainOf(stage)) {
+      const args = new Map<string, Var>();
+      const lookup = (name: string) => vars.get(name) ?? args.get(name);
+      for (const instr of s.instrs) {
+        if (instr.keyword === 'ARG') declareArgs(instr, escape, args, globalArgs, lookup);
+        else if (instr.keyword === 'ENV') declareEnv(instr, escape, vars, lookup);
+        else if (instr.keyword === 'RUN') {
+          const run = valueOf(instr.args);
+          pkg = packageInstall(run) ?? pkg;
+          sourceBuildStep(run, lookup, state, instr.span);
+        }
+      }
+    }
+    return pkg ? null : state.built;
+  };
+  /**
+   * `COPY --from=STAGE` of an earlier stage that built memcached from a release's source (make install into
+   * a literal prefix), when it copies the installed program: that build, at the folder it lands in here.
+   */
+  const copiedBuild = (instr: DockerInstruction, into: Stage): SourceBuild | null => {
+    const written = valueOf(instr.args);
+    const from = /(?:^|\s)--from=(\S+)/i.exec(written);
+    if (!from) return null;
+    const ref = from[1];
+    const stage = /^\d+$/.test(ref) ? stages[Number(ref)] : stageByName.get(ref.toLowerCase());
+    if (!stage || stages.indexOf(stage) >= stages.indexOf(into)) return null;
+    const rest = written.replace(/^(?:\s*--\S+)*\s*/, '');
+    let words: string[] | null = null;
+    if (rest.startsWith('[')) {
+      try {
+        const list: unknown = JSON.parse(rest);
+        if (Array.isArray(list) && list.every((w) => typeof w === 'string')) words = list as string[];
+      } catch {
+        // not the JSON form: nothing decided
+      }
+    } else words = rest.split(/\s+/).filter((w) => w !== '');
+    if (!words || words.length < 2) return null;
+    const build = builtIn(stage);
+    if (!build || build.bindir === null) return null;
+    const to = copiedTo(`${build.bindir}/memcached`, words.slice(0, -1), words[words.length - 1]);
+    if (to === null || !to.endsWith('/memcached')) return null;
+    const line = text.slice(0, instr.span.start).split('\n').length;
+    return { ...build, bindir: to.slice(0, -'/memcached'.length) || '/', copy: { line, stage: ref, installedIn: build.bindir } };
+  };
   for (const stage of chain) {
     const args = new Map<string, Var>();
     let cmdSet = false;
@@ -637,37 +765,11 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
       stageInstructions.push(instr);
       switch (instr.keyword) {
         case 'ARG':
-          for (const w of rawWords(instr.args, escape)) {
-            const v = valueOf(w);
-            const eq = v.indexOf('=');
-            const name = eq === -1 ? v : v.slice(0, eq);
-            const g = globalArgs.get(name);
-            const val = eq === -1 ? (g?.chars ?? null) : processWord(w.slice(eq + 1), escape, lookup).chars;
-            args.set(name, val === null ? { chars: null, dep: `build argument ${name} has no default (docker build --build-arg ${name}=... decides)`, span: instr.span } : { chars: val, dep: `build argument ${name} (default ${JSON.stringify(valueOf(val))}; --build-arg can change it)`, span: instr.span });
-          }
+          declareArgs(instr, escape, args, globalArgs, lookup);
           break;
-        case 'ENV': {
-          const words = rawWords(instr.args, escape);
-          if (words.length === 0) break;
-          if (valueOf(words[0]).includes('=')) {
-            for (const w of words) {
-              const eq = w.findIndex((c) => c.ch === '=');
-              if (eq <= 0) continue;
-              const name = valueOf(w.slice(0, eq));
-              const p = processWord(w.slice(eq + 1), escape, lookup);
-              env.set(name, p.unknown ? { chars: null, dep: p.unknown, span: joinSpans(w) } : { chars: p.chars, span: joinSpans(w) });
-            }
-          } else {
-            // Legacy `ENV NAME value with spaces`.
-            const name = valueOf(words[0]);
-            const rest = instr.args.slice(words[0].length);
-            let k = 0;
-            while (k < rest.length && (rest[k].ch === ' ' || rest[k].ch === '\t')) k++;
-            const p = processWord(rest.slice(k), escape, lookup);
-            env.set(name, p.unknown ? { chars: null, dep: p.unknown, span: instr.span } : { chars: p.chars, span: instr.span });
-          }
+        case 'ENV':
+          declareEnv(instr, escape, env, lookup);
           break;
-        }
         case 'USER': {
           const p = processWord(instr.args, escape, lookup);
           const dep = p.unknown ?? p.chars.find((c) => c.dep)?.dep;
@@ -697,16 +799,13 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
         case 'RUN': {
           const run = valueOf(instr.args);
           installed = packageInstall(run) ?? installed;
-          const expanded = expandRun(run, lookup);
-          const got = memcachedDownload(expanded.text);
-          if (got) download = { ...got, dep: expanded.dep, span: instr.span, bindir: '/usr/local/bin' };
-          // configure, then make install, in this RUN (after the download when it is this RUN's too).
-          const after = got ? expanded.text.slice(expanded.text.indexOf(got.download) + got.download.length) : expanded.text;
-          if (download) {
-            const bindir = configuredBindir(after);
-            if (bindir !== undefined) download = { ...download, bindir };
-            if (/(?:^|[\s;&|(])make\b[^\n;&|]*?\sinstall(?=\s|$|[;&|)])/.test(after)) built = download;
-          }
+          sourceBuildStep(run, lookup, fromRelease, instr.span);
+          break;
+        }
+        case 'COPY': {
+          // Another stage's source build of memcached copied into this one (a multi-stage build).
+          const copied = copiedBuild(instr, stage);
+          if (copied) fromRelease.built = copied;
           break;
         }
       }
@@ -731,10 +830,15 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
   // names, certain on a distribution's base image (none holds memcached); on a base mchard does not know,
   // the release assumed (that base could hold a memcached of its own), and so when a build argument names it.
   const fromSource = (program: string | null): ImageInfo | null => {
+    const built = fromRelease.built;
     if (!built || installed || !literalUnknownBase || !imageInfo) return null;
     const release = parseVersion(built.version);
     if (!release) return null;
-    const how = `its RUN line builds memcached ${built.version} from source (${visibleDownload(built.download)}, then make install${built.bindir ? ` into ${built.bindir}` : ''})`;
+    const copy = built.copy;
+    const installedIn = copy ? copy.installedIn : built.bindir;
+    const how =
+      `${copy ? `stage ${copy.stage}'s` : 'its'} RUN line builds memcached ${built.version} from source (${visibleDownload(built.download)}, then make install${installedIn ? ` into ${installedIn}` : ''})` +
+      (copy ? `, and line ${copy.line} copies it into this stage as ${built.bindir === '/' ? '' : built.bindir}/memcached (COPY --from=${visibleDownload(copy.stage)})` : '');
     const exact = { kind: 'exact' as const, version: release, why: how };
     const info = { ...imageInfo, fromSource: true, title: 'the image this Dockerfile builds' };
     // The program run by its path where make install put it (a prefix of its own): that build, whatever the
@@ -795,7 +899,7 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
       : imageInfo;
   const packaged = fromSource(null) ?? plain;
   // A source build's findings point at the RUN line that downloads the release.
-  const at = (info: ImageInfo) => ({ info, span: info.fromSource && built ? built.span : fromSpan });
+  const at = (info: ImageInfo) => ({ info, span: info.fromSource && fromRelease.built ? fromRelease.built.span : fromSpan });
   const image = packaged ? at(packaged) : undefined;
   /** The image, knowing the program that runs (its path says whether it is the source build's). */
   const imageFor = (program: string): typeof image => {

@@ -3,8 +3,9 @@
  * GitHub's archive, or the tag cloned from github.com/memcached/memcached, then `make install`): the
  * release is the download's, an upstream build (MC920 judges it). Certain on a distribution's base image
  * or when the program runs from the build's own prefix; assumed on a base mchard does not know or from a
- * build argument; not claimed when a package is installed too, when the program named is not the build's
- * (a prefix off PATH), or when another stage built it (COPY --from, not followed).
+ * build argument; not claimed when a package is installed too, or when the program named is not the build's
+ * (a prefix off PATH, another path). A build in another stage counts where a COPY --from brings the
+ * installed program into the final stage, at the path it lands on.
  *
  * Real files: the docker-library image's own Dockerfile (052), washingtonpost's (1359), fgrehm/ventriloquist's
  * (1468), cybozu/neco-containers' two-stage build (1501). The variations below are those files with one
@@ -13,7 +14,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SourceText } from '../../src/source.js';
-import { memcachedDownload, parseDockerfile } from '../../src/dialects/dockerfile.js';
+import { copiedTo, memcachedDownload, parseDockerfile } from '../../src/dialects/dockerfile.js';
 import { loadDialect } from '../../src/dialects/index.js';
 import { formatVersion } from '../../src/memcached/version.js';
 import { findings, lintText } from '../helpers/lint.js';
@@ -96,11 +97,90 @@ describe('real Dockerfiles that build memcached from source', () => {
     expect(findings(l, 'MC920').some((x) => x.message.includes('CVE-2016-8704') && x.severity === 'error')).toBe(true);
   });
 
-  it("cybozu/neco-containers' two-stage build (COPY --from=build): not claimed", () => {
+  it("cybozu/neco-containers' two-stage build (ARG MEMCACHED_VERSION=1.6.45, COPY --from=build): 1.6.45 unless a build argument changes it", () => {
     const r = release(real('1501'));
-    expect(r.fromSource).toBe(false);
-    expect(r.said).toBe('depends');
+    expect(r).toMatchObject({ said: 'assumed 1.6.45', fromSource: true });
+    expect(r.why).toContain("stage build's RUN line builds memcached 1.6.45 from source");
+    expect(r.why).toContain('make install into /usr/local/memcached/bin');
+    expect(r.why).toContain('line 33 copies it into this stage as /usr/local/memcached/bin/memcached (COPY --from=build)');
+    expect(r.why).toContain('build argument MEMCACHED_VERSION');
+    // 1.6.45 has no CVE mchard knows.
     expect(findings(lint(real('1501')), 'MC920')).toEqual([]);
+  });
+});
+
+describe('a build in another stage, copied with COPY --from (cybozu/neco-containers, 1501, one line changed)', () => {
+  const cybozu = real('1501');
+  const pinned = cybozu.replace('ARG MEMCACHED_VERSION=1.6.45', 'ARG MEMCACHED_VERSION=1.4.36');
+  const literal = cybozu.replace('-b ${MEMCACHED_VERSION}', '-b 1.4.36');
+
+  it('an old release from the build argument: MC920 warns at the build stage\'s RUN line, as assumed', () => {
+    expect(release(pinned)).toMatchObject({ said: 'assumed 1.4.36', fromSource: true });
+    const f = findings(lint(pinned), 'MC920');
+    expect(f.length).toBeGreaterThan(0);
+    expect(f.every((x) => x.severity === 'warning')).toBe(true);
+    expect(f[0].line).toBe(cybozu.split('\n').findIndex((l) => l.startsWith('RUN git clone')) + 1);
+  });
+
+  it('the release written in the clone, the program run where the copy put it: certain, and MC920 is an error', () => {
+    expect(release(literal)).toMatchObject({ said: 'exact 1.4.36', fromSource: true });
+    expect(findings(lint(literal), 'MC920').some((x) => x.severity === 'error')).toBe(true);
+  });
+
+  it('only the licence copied: the final stage holds no build of it, so nothing is claimed', () => {
+    const text = literal.replace('COPY --from=build /usr/local/memcached /usr/local/memcached/\n', '');
+    expect(release(text)).toMatchObject({ said: 'depends', fromSource: false });
+  });
+
+  it('the program copied into a folder on PATH and run by name: assumed on a base mchard does not know', () => {
+    const text = literal
+      .replace('COPY --from=build /usr/local/memcached /usr/local/memcached/', 'COPY --from=build /usr/local/memcached/bin/memcached /usr/local/bin/')
+      .replace('ENTRYPOINT ["/usr/local/memcached/bin/memcached"]', 'ENTRYPOINT ["memcached"]');
+    expect(release(text)).toMatchObject({ said: 'assumed 1.4.36', fromSource: true });
+    // ... and on a distribution's own base image, which holds no memcached: certain.
+    expect(release(text.replace('FROM ghcr.io/cybozu/ubuntu:24.04', 'FROM ubuntu:24.04'))).toMatchObject({ said: 'exact 1.4.36', fromSource: true });
+  });
+
+  it('the program run by another path than the copy gave it: not the build', () => {
+    expect(release(literal.replace('ENTRYPOINT ["/usr/local/memcached/bin/memcached"]', 'ENTRYPOINT ["/usr/bin/memcached"]')).fromSource).toBe(false);
+  });
+
+  it('copied from an image, not a stage of this file, or from a stage that also installs the package: not claimed', () => {
+    expect(release(literal.replace('COPY --from=build /usr/local/memcached', 'COPY --from=memcached:1.6 /usr/local/memcached')).fromSource).toBe(false);
+    const pkg = literal.replace('        pkg-config\n', '        pkg-config memcached\n');
+    expect(pkg).not.toBe(literal);
+    expect(release(pkg).fromSource).toBe(false);
+  });
+
+  it('the stage named by its index (COPY --from=0) is the same stage', () => {
+    expect(release(literal.replace('COPY --from=build /usr/local/memcached', 'COPY --from=0 /usr/local/memcached'))).toMatchObject({ said: 'exact 1.4.36', fromSource: true });
+  });
+});
+
+describe('where COPY puts a file of another stage', () => {
+  const bin = '/usr/local/memcached/bin/memcached';
+  it.each([
+    [[bin], '/usr/local/bin/', '/usr/local/bin/memcached'],
+    [[bin], '/usr/local/bin', '/usr/local/bin/memcached'],
+    [[bin], '/opt/mc', '/opt/mc'],
+    [[bin], '/usr/bin/memcached', '/usr/bin/memcached'],
+    [['/usr/local/memcached'], '/usr/local/memcached/', bin],
+    [['/usr/local/memcached/'], '/opt/', '/opt/bin/memcached'],
+    [['/usr/local/memcached/bin'], '/usr/local/bin', '/usr/local/bin/memcached'],
+    [['/etc/hosts', bin], '/srv/', '/srv/memcached'],
+  ])('%j to %s: %s', (sources, dest, to) => {
+    expect(copiedTo(bin, sources, dest)).toBe(to);
+  });
+
+  it.each([
+    [['/usr/local/memcached/share'], '/usr/local/'],
+    [['/usr/local/memcached/bin/*'], '/usr/local/bin/'],
+    [['bin/memcached'], '/usr/local/bin/'],
+    [[bin], 'bin/'],
+    [['$PREFIX'], '/usr/local/'],
+    [['/usr/local/mem'], '/x/'],
+  ])('%j to %s: not the program', (sources, dest) => {
+    expect(copiedTo(bin, sources, dest)).toBeNull();
   });
 });
 
