@@ -977,6 +977,34 @@ const OTHER_FORMATS: Readonly<Record<string, string>> = {
   '.lua': "a Lua script (memcached's proxy routes or another program's)",
 };
 
+/**
+ * Suffixes of programs' source code: the language's interpreter or compiler reads the file, whatever a few
+ * of its lines look like (a Python settings module's `CACHES = {...}` is no sysconfig assignment, its
+ * `from os.path import join` no Dockerfile's FROM).
+ */
+const SOURCE_CODE: Readonly<Record<string, string>> = {
+  '.py': 'Python',
+  '.rb': 'Ruby',
+  '.php': 'PHP',
+  '.js': 'JavaScript',
+  '.mjs': 'JavaScript',
+  '.cjs': 'JavaScript',
+  '.ts': 'TypeScript',
+  '.go': 'Go',
+  '.java': 'Java',
+  '.kt': 'Kotlin',
+  '.scala': 'Scala',
+  '.pl': 'Perl',
+  '.pm': 'Perl',
+  '.c': 'C',
+  '.h': 'C',
+  '.cs': 'C#',
+  '.rs': 'Rust',
+  '.ex': 'Elixir',
+  '.exs': 'Elixir',
+  '.erl': 'Erlang',
+};
+
 // ---- Deciding ----
 
 function describeTarget(t: Target, matched: string, installed: string): string {
@@ -1208,7 +1236,9 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
     }
   }
 
-  // 2. A name only one format uses.
+  // 2. A name only one format uses. A program's source code first: its language reads it.
+  const language = path === '-' ? undefined : SOURCE_CODE[suffixOf(t.base)];
+  if (language) return refusal(t, `${language} source code (the program it belongs to reads it, not memcached's service)`, 'name', nameText(t));
   if (path !== '-') {
     const lower = t.base.toLowerCase();
     for (const rule of STRONG_NAMES) {

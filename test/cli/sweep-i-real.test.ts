@@ -229,3 +229,22 @@ describe("a memcached client's repository: files whose lines look like options o
     expect((await lintJson(f)).file.refused!.looksLike).toMatch(/^an INI file with \[section\] headers \(\[tox\]/);
   });
 });
+
+describe("a program's source code is its language's, whatever its lines look like (fixtures 1620-1622, Django settings modules)", () => {
+  it.each([
+    // Before: "KEY=value assignments, none of them a setting of memcached's service" (CACHES = {, NAME = value).
+    ['other/1620-chrisflav-kompass-cache.py', 'jdav_web/jdav_web/settings/components/cache.py'],
+    // Before: "a Dockerfile whose FROM, CMD and ENTRYPOINT do not name memcached" (its `from os.path import` lines).
+    ['other/1621-abqrnd-django-startup-template-caches.py', 'project_name/settings/production/caches.py'],
+    ['other/1622-sajid1189-celery_test-settings_pymema_cache.py', 'celery_test/settings_pymema_cache.py'],
+  ])('%s at %s: Python source code, no finding, no hint', (fixture, at) => refusedWithoutHint(fixture, at, /^Python source code /));
+
+  it('named memcached.py, with lines that are memcached options and assignments: still Python', async () => {
+    const f = tmp.write('deploy/memcached.py', 'MEMCACHED_OPTIONS = "-l 0.0.0.0 -U 0"\nPORT=11211\n-l 0.0.0.0\n');
+    const { code, file } = await lintJson(f);
+    expect(code).toBe(2);
+    expect(file.refused!.looksLike).toMatch(/^Python source code/);
+    // --dialect still decides, for the user who knows better.
+    expect((await lintJson(f, ['--dialect', 'debian'])).file.dialect).toBe('debian');
+  });
+});
