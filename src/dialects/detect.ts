@@ -980,11 +980,10 @@ const OTHER_FORMATS: Readonly<Record<string, string>> = {
 /**
  * Suffixes of programs' source code: the language's interpreter or compiler reads the file, whatever a few
  * of its lines look like (a Python settings module's `CACHES = {...}` is no sysconfig assignment, its
- * `from os.path import join` no Dockerfile's FROM).
+ * `from os.path import join` no Dockerfile's FROM). Ruby's `.rb`, often Chef's, has its own name rule.
  */
 const SOURCE_CODE: Readonly<Record<string, string>> = {
   '.py': 'Python',
-  '.rb': 'Ruby',
   '.php': 'PHP',
   '.js': 'JavaScript',
   '.mjs': 'JavaScript',
