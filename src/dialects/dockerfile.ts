@@ -491,6 +491,100 @@ function declareEnv(instr: DockerInstruction, escape: string, env: Map<string, V
   }
 }
 
+/** A COPY's or ADD's --from stage (or image), sources and destination, as written; null when unreadable. */
+function copyArgs(instr: DockerInstruction): { from: string | null; sources: string[]; dest: string } | null {
+  const written = valueOf(instr.args);
+  const from = /(?:^|\s)--from=(\S+)/i.exec(written);
+  const rest = written.replace(/^(?:\s*--\S+)*\s*/, '');
+  let words: string[] | null = null;
+  if (rest.startsWith('[')) {
+    try {
+      const list: unknown = JSON.parse(rest);
+      if (Array.isArray(list) && list.every((w) => typeof w === 'string')) words = list as string[];
+    } catch {
+      // not the JSON form: nothing decided
+    }
+  } else words = rest.split(/\s+/).filter((w) => w !== '');
+  if (!words || words.length < 2) return null;
+  return { from: from ? from[1] : null, sources: words.slice(0, -1), dest: words[words.length - 1] };
+}
+
+/**
+ * Whether a COPY or ADD puts a file of its own at `binary`: a destination that is that path, or a source
+ * whose name is the program's (or a pattern or variable that may be) copied into its folder. A file of
+ * another name (docker-library's `COPY docker-entrypoint.sh /usr/local/bin/`) leaves it alone; so does a
+ * folder copied above it (an overlay such as `COPY rootfs/ /` is not looked into) and a destination
+ * relative to WORKDIR. A copy that cannot be read counts as one that may.
+ */
+export function mayReplace(copy: { sources: readonly string[]; dest: string } | null, binary: string): boolean {
+  if (!copy) return true;
+  const { sources, dest } = copy;
+  if (!dest.startsWith('/')) return false;
+  const into = dest.replace(/\/+$/, '') || '/';
+  if (into === binary) return true;
+  const cut = binary.lastIndexOf('/');
+  const folder = binary.slice(0, cut) || '/';
+  if (into !== folder && !dest.includes('$')) return false;
+  const name = binary.slice(cut + 1);
+  return sources.some((src) => {
+    const base = src.replace(/\/+$/, '').split('/').pop() ?? '';
+    if (base.includes('$') || dest.includes('$')) return true;
+    return /[*?[]/.test(base) ? globMatches(base, name) : base === name;
+  });
+}
+
+/**
+ * Whether the pattern matches the name, as Go's filepath.Match reads it within one name: `*` any run of
+ * characters, `?` one, `[...]` (`[!...]`, `[^...]`) a class with ranges. A class left open may match
+ * (answered true: unknown is not "no"). Dynamic programming over the two strings: a hostile pattern of
+ * many stars costs its length times the name's, never backtracking.
+ */
+export function globMatches(pattern: string, name: string): boolean {
+  // reach[j]: the pattern so far can consume exactly name[0..j).
+  let reach: boolean[] = Array.from({ length: name.length + 1 }, (_, j) => j === 0);
+  let i = 0;
+  while (i < pattern.length) {
+    const c = pattern[i];
+    const next: boolean[] = new Array(name.length + 1).fill(false);
+    if (c === '*') {
+      let any = false;
+      for (let j = 0; j <= name.length; j++) {
+        any ||= reach[j];
+        next[j] = any;
+      }
+      i++;
+    } else {
+      let test: (ch: string) => boolean;
+      if (c === '?') {
+        test = () => true;
+        i++;
+      } else if (c === '[') {
+        const close = pattern.indexOf(']', i + 2);
+        if (close === -1) return true;
+        let body = pattern.slice(i + 1, close);
+        const negate = body[0] === '!' || body[0] === '^';
+        if (negate) body = body.slice(1);
+        const ranges: [string, string][] = [];
+        for (let k = 0; k < body.length; k++) {
+          if (body[k + 1] === '-' && k + 2 < body.length) {
+            ranges.push([body[k], body[k + 2]]);
+            k += 2;
+          } else ranges.push([body[k], body[k]]);
+        }
+        test = (ch) => ranges.some(([lo, hi]) => ch >= lo && ch <= hi) !== negate;
+        i = close + 1;
+      } else {
+        const lit = c === '\\' && i + 1 < pattern.length ? pattern[i + 1] : c;
+        test = (ch) => ch === lit;
+        i += c === '\\' && i + 1 < pattern.length ? 2 : 1;
+      }
+      for (let j = 0; j < name.length; j++) if (reach[j] && test(name[j])) next[j + 1] = true;
+    }
+    reach = next;
+  }
+  return reach[name.length];
+}
+
 /**
  * Where a COPY puts the file `binary` of another stage, or null when none of its sources holds it. A
  * source that is the file lands at the destination (inside it when the destination ends with "/", is one
@@ -733,26 +827,14 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
    * a literal prefix), when it copies the installed program: that build, at the folder it lands in here.
    */
   const copiedBuild = (instr: DockerInstruction, into: Stage): SourceBuild | null => {
-    const written = valueOf(instr.args);
-    const from = /(?:^|\s)--from=(\S+)/i.exec(written);
-    if (!from) return null;
-    const ref = from[1];
+    const copy = copyArgs(instr);
+    if (!copy?.from) return null;
+    const ref = copy.from;
     const stage = /^\d+$/.test(ref) ? stages[Number(ref)] : stageByName.get(ref.toLowerCase());
     if (!stage || stages.indexOf(stage) >= stages.indexOf(into)) return null;
-    const rest = written.replace(/^(?:\s*--\S+)*\s*/, '');
-    let words: string[] | null = null;
-    if (rest.startsWith('[')) {
-      try {
-        const list: unknown = JSON.parse(rest);
-        if (Array.isArray(list) && list.every((w) => typeof w === 'string')) words = list as string[];
-      } catch {
-        // not the JSON form: nothing decided
-      }
-    } else words = rest.split(/\s+/).filter((w) => w !== '');
-    if (!words || words.length < 2) return null;
     const build = builtIn(stage);
     if (!build || build.bindir === null) return null;
-    const to = copiedTo(`${build.bindir}/memcached`, words.slice(0, -1), words[words.length - 1]);
+    const to = copiedTo(`${build.bindir}/memcached`, copy.sources, copy.dest);
     if (to === null || !to.endsWith('/memcached')) return null;
     const line = text.slice(0, instr.span.start).split('\n').length;
     return { ...build, bindir: to.slice(0, -'/memcached'.length) || '/', copy: { line, stage: ref, installedIn: build.bindir } };
@@ -802,10 +884,13 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
           sourceBuildStep(run, lookup, fromRelease, instr.span);
           break;
         }
-        case 'COPY': {
-          // Another stage's source build of memcached copied into this one (a multi-stage build).
-          const copied = copiedBuild(instr, stage);
+        case 'COPY':
+        case 'ADD': {
+          // Another stage's source build of memcached copied into this one (a multi-stage build); any other
+          // file copied onto the built program replaces it (its release is then not the build's).
+          const copied = instr.keyword === 'COPY' ? copiedBuild(instr, stage) : null;
           if (copied) fromRelease.built = copied;
+          else if (fromRelease.built?.bindir && mayReplace(copyArgs(instr), `${fromRelease.built.bindir}/memcached`)) fromRelease.built = null;
           break;
         }
       }

@@ -14,7 +14,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SourceText } from '../../src/source.js';
-import { copiedTo, memcachedDownload, parseDockerfile } from '../../src/dialects/dockerfile.js';
+import { copiedTo, globMatches, mayReplace, memcachedDownload, parseDockerfile } from '../../src/dialects/dockerfile.js';
 import { loadDialect } from '../../src/dialects/index.js';
 import { formatVersion } from '../../src/memcached/version.js';
 import { findings, lintText } from '../helpers/lint.js';
@@ -238,5 +238,68 @@ describe('the same files, one line changed', () => {
   it('downloaded but never installed (no make install): not claimed', () => {
     const text = real('1359').replace(/\bmake install\b/, 'make');
     expect(release(text).fromSource).toBe(false);
+  });
+});
+
+describe('a file copied onto the built program replaces it', () => {
+  const bin = '/usr/local/bin/memcached';
+  it.each([
+    [['memcached'], '/usr/local/bin/'],
+    [['build/memcached'], '/usr/local/bin'],
+    [['mc'], '/usr/local/bin/memcached'],
+    [['bin/*'], '/usr/local/bin/'],
+    [['mem?ached'], '/usr/local/bin/'],
+    [['m[a-z]*'], '/usr/local/bin/'],
+    [['$BINARY'], '/usr/local/bin/'],
+  ])('%j to %s: may replace it', (sources, dest) => {
+    expect(mayReplace({ sources, dest }, bin)).toBe(true);
+  });
+
+  it.each([
+    // docker-library's own: the entrypoint script beside it.
+    [['docker-entrypoint.sh'], '/usr/local/bin/'],
+    [['LICENSE*'], '/'],
+    [['rootfs/'], '/'],
+    [['memcached'], 'bin/'],
+    [['memcached'], '/usr/bin/'],
+    [['[!m]*'], '/usr/local/bin/'],
+  ])('%j to %s: leaves it', (sources, dest) => {
+    expect(mayReplace({ sources, dest }, bin)).toBe(false);
+  });
+
+  it('a same-stage build (docker-library 052) with a memcached file copied over it afterwards: not claimed', () => {
+    const text = real('052');
+    expect(release(text).fromSource).toBe(true);
+    const replaced = text.replace('COPY docker-entrypoint.sh /usr/local/bin/', 'COPY docker-entrypoint.sh /usr/local/bin/\nCOPY memcached /usr/local/bin/');
+    expect(replaced).not.toBe(text);
+    expect(release(replaced).fromSource).toBe(false);
+  });
+
+  it("a copied build (1501) with another stage's program copied over it: not claimed", () => {
+    const text = real('1501').replace('COPY --from=build /work/memcached/LICENSE* /', 'COPY --from=build /work/memcached/LICENSE* /\nCOPY --from=other /opt/memcached /usr/local/memcached/bin/memcached');
+    expect(release(real('1501')).fromSource).toBe(true);
+    expect(release(text).fromSource).toBe(false);
+  });
+});
+
+describe('glob patterns as COPY matches them, without backtracking', () => {
+  it.each([
+    ['*', 'memcached', true],
+    ['mem*', 'memcached', true],
+    ['*cached', 'memcached', true],
+    ['m?mcached', 'memcached', true],
+    ['[a-m]emcached', 'memcached', true],
+    ['[!a-l]emcached', 'memcached', true],
+    ['[^m]emcached', 'memcached', false],
+    ['LICENSE*', 'memcached', false],
+    ['memcached?', 'memcached', false],
+    ['mem[cached', 'memcached', true],
+  ])('%s against %s: %s', (pattern, name, want) => {
+    expect(globMatches(pattern, name)).toBe(want);
+  });
+
+  it('a hostile pattern of thousands of stars is answered (the match costs the lengths multiplied, by construction)', () => {
+    expect(globMatches('*x'.repeat(5000), 'memcached')).toBe(false);
+    expect(globMatches('*m'.repeat(2000) + '*', 'memcached'.repeat(3))).toBe(false);
   });
 });
