@@ -8,6 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { BIN, ensureBuilt, TempDir } from '../cli/helpers.js';
 import { parseCidrs } from '../../src/engine/exposure.js';
 import ipaddr from 'ipaddr.js';
+import { ConfigError, parseConfigText } from '../../src/engine/config.js';
+import { RULES } from '../../rules/index.js';
 
 let tmp: TempDir;
 beforeAll(() => {
@@ -35,5 +37,24 @@ describe('trusted-networks of a megabyte', () => {
     expect(parsed.map(([a, n]) => `${a.toString()}/${n}`)).toEqual(list.map((c) => ipaddr.parseCIDR(c.includes('/') ? c : `${c}/${c.includes(':') ? 128 : 32}`)).map(([a, n]) => `${a.toString()}/${n}`));
     expect(parseCidrs(list)).toBe(parsed);
     for (const bad of ['1.2.3.4/33', 'x', '1.2.3.4/8/8', '']) expect(() => parseCidrs([bad])).toThrow(`invalid network "${bad}"`);
+  });
+});
+
+describe('__proto__ as a key or section (redteam7)', () => {
+  // The ini parser drops them without a word: `[__proto__]` with rule severities, or `__proto__ = ...`, was
+  // taken silently where any other unknown name is an error. Now it is one, naming the line.
+  it.each([
+    ['[rules]\n__proto__ = off\n', 2],
+    ['[__proto__]\nMC101 = off\n', 1],
+    ['fail-on = error\n__proto__ = 1\n', 2],
+    ['  "__proto__" = 1\n', 1],
+    ['[rules.__proto__]\nx = 1\n', 1],
+  ])('%j is an error', (text, line) => {
+    expect(() => parseConfigText('/w/.mchardrc', text, RULES)).toThrow(new ConfigError(`/w/.mchardrc: line ${line}: "__proto__" is not a key or section mchard knows`));
+  });
+
+  it('a comment or a value that says __proto__ is not', () => {
+    expect(parseConfigText('/w/.mchardrc', '# __proto__ = 1\n[rules]\nMC101 = off\n', RULES).severities.get('MC101')).toBe('off');
+    expect(() => parseConfigText('/w/.mchardrc', 'fail-on = __proto__\n', RULES)).toThrow('fail-on: "__proto__" is not one of error, warning, info');
   });
 });
