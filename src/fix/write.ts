@@ -20,7 +20,8 @@
  * - Backup: the original itself (a hard link to its inode, so it keeps every attribute and its time
  *   stamps; a copy made like the new file where hard links are impossible) under a new name
  *   `NAME.mchard-backup-YYYYMMDDTHHMMSSZ` (names.ts), placed just before the rename and removed again if
- *   the rename fails; earlier backups are never touched.
+ *   the rename fails, and checked to be the file read (a regular file, its inode): in a sticky folder
+ *   the file's owner may swap it for a link after the last check; earlier backups are never touched.
  * - Leftovers: temporary files of dead mchard processes for this file (exact name, dead pid, regular
  *   file) are removed once the lock is held; a backup link left by a run killed just before its rename is
  *   recognised and used as this run's backup.
@@ -513,7 +514,6 @@ function placeBackup(
     const b = join(dir, candidate);
     try {
       linkSync(target, b);
-      return { backup: b, created: true };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'EEXIST') continue;
       if (linkUnsupported(e)) {
@@ -522,6 +522,20 @@ function placeBackup(
       }
       throw new WriteError(dir, `cannot create the backup (${fsReason(e)}); the original is unchanged`);
     }
+    // link(2) takes whatever the name holds now, a symbolic link too: in a sticky folder (/tmp) the file's
+    // owner can swap it for a link to /etc/shadow after the last check, and the "backup" would be that
+    // link, which `cp -p BACKUP FILE` (the advice when a rollback fails) follows. It must be the file read.
+    let made: BigIntStats | null = null;
+    try {
+      made = lstatSync(b, { bigint: true });
+    } catch {
+      // gone already
+    }
+    if (!made?.isFile() || made.ino !== st.ino || made.dev !== st.dev) {
+      removeQuietly(made ? b : null);
+      throw new WriteError(path, CHANGED);
+    }
+    return { backup: b, created: true };
   }
   // No hard link to the original possible (file system, or fs.protected_hardlinks for a file this user does not own): a copy made like the new file.
   const copy = makeTemp(path, dir, name, original, meta, tools, step);
