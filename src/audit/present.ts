@@ -110,6 +110,12 @@ function unitFilterText(a: ProcessAudit): string | null {
   return `  systemd IP filter: ${shown(lists.join('; '))}${f.caveat ? `; ${shown(f.caveat)}` : ''}`;
 }
 
+/**
+ * The most listeners, and probes, the text shows of one process (the JSON lists every one): any user's
+ * process named memcached can listen on thousands of ports, one line each (2,000: 200 kB of text).
+ */
+const MAX_SHOWN = 64;
+
 export function auditSummaryText(audits: readonly ProcessAudit[]): string {
   const lines: string[] = [];
   for (const a of audits) {
@@ -124,16 +130,23 @@ export function auditSummaryText(audits: readonly ProcessAudit[]): string {
     if (filter) lines.push(filter);
     if (a.heldUnreadable) lines.push(`  listens on: unknown (${shown(a.heldUnreadable)}: run mchard audit as root to see its sockets)`);
     else if (a.held.length === 0) lines.push('  listens on: nothing');
-    a.held.forEach((s, i) => {
+    a.held.slice(0, MAX_SHOWN).forEach((s, i) => {
       const key = socketKey(s);
       const fw = a.firewall?.find((f) => f.socket === key);
       const beside = fw ? `  firewall: ${fw.verdict}${fw.verdict === 'open' || fw.verdict === 'restricted' ? ` (from ${fw.from.join(', ')})` : ''}` : '';
       lines.push(`${i === 0 ? '  listens on: ' : '              '}${shown(key)}${shown(beside)}`);
       if (fw && (fw.verdict === 'unknown' || fw.verdict === 'closed')) lines.push(`                ${shown(fw.reason)}`);
     });
+    if (a.held.length > MAX_SHOWN) lines.push(`              … ${a.held.length - MAX_SHOWN} more listeners (--format json lists them all)`);
     lines.push(a.match ? `  file: ${shown(a.match.expectation.path)} (matched by ${METHOD_TEXT[a.match.method]})` : `  file: ${visible(shorten(noMatchNote(a), 2000, 1500))}`);
-    for (const r of a.probes ?? []) {
+    // Those that answered first: a reply is what the findings are about.
+    const probes = [...(a.probes ?? [])].sort((x, y) => Number(y.answered) - Number(x.answered));
+    for (const r of probes.slice(0, MAX_SHOWN)) {
       lines.push(`  probe ${shown(r.socket)}${r.probed ? ` at ${r.target}` : ''}: ${r.reply !== null ? `"${shown(r.reply)}"` : shown(r.error ?? 'no reply')}`);
+    }
+    if (probes.length > MAX_SHOWN) {
+      const answered = probes.slice(MAX_SHOWN).filter((r) => r.answered).length;
+      lines.push(`  … ${probes.length - MAX_SHOWN} more probes, ${answered === 0 ? 'none' : answered} of which answered (--format json lists them all)`);
     }
     if (a.suggestion) {
       lines.push('  suggested packet-filter rules (not applied):');

@@ -125,11 +125,22 @@ export const MAX_OPEN_PROBES = 64;
 let openProbes = 0;
 const waitingProbes: (() => void)[] = [];
 
-/** Runs `probe` once fewer than MAX_OPEN_PROBES are open; a finished probe hands its place to the next waiting. */
-async function limited<T>(probe: () => Promise<T>): Promise<T> {
+/**
+ * How long one audit's probes may take together (ms): no probe starts later. Each listener that never
+ * answers holds a place for the whole time limit, so any user's process named memcached listening on
+ * thousands of loopback ports held a root `audit --probe` for as many times 1.5 s / 64 (2,000: 49 s).
+ */
+export const PROBE_BUDGET_MS = 15_000;
+
+/**
+ * Runs `probe` once fewer than MAX_OPEN_PROBES are open, or `late()` when its turn comes after `deadline`
+ * (ms since the epoch); a finished probe hands its place to the next waiting.
+ */
+async function limited<T>(probe: () => Promise<T>, deadline: number, late: () => T): Promise<T> {
   if (openProbes >= MAX_OPEN_PROBES) await new Promise<void>((go) => waitingProbes.push(go));
   else openProbes++;
   try {
+    if (Date.now() >= deadline) return late();
     return await probe();
   } finally {
     const next = waitingProbes.shift();
@@ -138,7 +149,13 @@ async function limited<T>(probe: () => Promise<T>): Promise<T> {
   }
 }
 
-export async function probeSockets(held: readonly HeldSocket[], timeoutMs = 1500, foreign: string | null = null): Promise<ProbeResult[]> {
+/**
+ * Probes each TCP and UDP listener of `held` (not those of another network namespace, nor link-local
+ * ones); none starts after `deadline` (ms since the epoch; default PROBE_BUDGET_MS from now): those are
+ * reported as not probed, and why.
+ */
+export async function probeSockets(held: readonly HeldSocket[], timeoutMs = 1500, foreign: string | null = null, deadline = Date.now() + PROBE_BUDGET_MS): Promise<ProbeResult[]> {
+  const budget = `not probed: audit's probes take ${PROBE_BUDGET_MS / 1000} s at most, and that time ran out (listeners that never answer hold it)`;
   const nets = held.filter((s): s is NetSocket => s.transport !== 'unix');
   return Promise.all(
     nets.map(async (s): Promise<ProbeResult> => {
@@ -147,7 +164,8 @@ export async function probeSockets(held: readonly HeldSocket[], timeoutMs = 1500
       const skip = (error: string): ProbeResult => ({ ...base, probed: false, reached: false, answered: false, reply: null, error });
       if (foreign !== null) return skip(`not probed: in network namespace ${foreign}, not mchard's (mchard probes only inside its own)`);
       if (target === null) return skip('link-local address: not probed (it needs an interface scope)');
-      const r = await limited(() => (s.transport === 'tcp' ? probeTcp(target, s.port, timeoutMs) : probeUdp(target, s.port, timeoutMs)));
+      const r = await limited<Awaited<ReturnType<typeof probeTcp>> | null>(() => (s.transport === 'tcp' ? probeTcp(target, s.port, timeoutMs) : probeUdp(target, s.port, timeoutMs)), deadline, () => null);
+      if (r === null) return skip(budget);
       return { ...base, probed: true, ...r };
     }),
   );

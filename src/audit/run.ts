@@ -27,7 +27,7 @@ import { describeNamespace } from '../system/namespaces.js';
 import type { VersionReport } from '../system/binary-version.js';
 import { expectationOf } from './expect.js';
 import { matchProcess } from './match.js';
-import { probeSockets } from './probe.js';
+import { PROBE_BUDGET_MS, probeSockets } from './probe.js';
 import { findMemcachedProcesses } from './processes.js';
 import { hostNetworks } from './reach.js';
 import { unitConfigFile } from './unit.js';
@@ -225,11 +225,13 @@ export async function auditProcesses(req: AuditRequest): Promise<AuditOutcome> {
   // Every process's listeners are probed together (src/audit/probe.ts bounds the connections open at once):
   // probed one process after another, each listener that never answers cost the whole time limit, so any
   // user could hold a root audit for minutes with processes named memcached listening on loopback.
+  // All of them within one time (PROBE_BUDGET_MS): a listener whose turn comes later is not probed, and says so.
+  const probeDeadline = Date.now() + PROBE_BUDGET_MS;
   const probing = processes.map((p, i) => {
     if (!req.probe) return null;
     const net = p.namespaces.net;
     // Settled here, so that a probe that fails is that process's failure below, never an unhandled rejection.
-    return probeSockets(sockets[i].held, req.probeTimeoutMs, net.own === false ? describeNamespace(net) : null).then(
+    return probeSockets(sockets[i].held, req.probeTimeoutMs, net.own === false ? describeNamespace(net) : null, probeDeadline).then(
       (results) => ({ results }),
       (error: unknown) => ({ error }),
     );

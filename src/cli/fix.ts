@@ -488,6 +488,11 @@ async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Int
         ...parseContextOf(path, detection.dialect),
       });
       diff = plan.changed ? (await import('../fix/diff.js')).unifiedDiff(path, plan.original, plan.text, color, plan.origin) : null;
+      // Too many fixes to plan (a hostile file): linted and reported, not fixed; one line says why.
+      if (plan.notPlanned) {
+        io.err(`mchard: ${visible(path)}: not fixed: ${plan.notPlanned}; mchard lint lists them\n`);
+        status = 2;
+      }
     } catch (e) {
       if (e instanceof RefusedError) {
         io.err(`mchard: ${visible(e.message)}; not fixed\n`);
@@ -554,7 +559,7 @@ async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Int
     if (why) say(`  ${c.yellow('not fixed')}  ${visible(s.path)}: ${visible(redact(why, hiddenValues(s.plan.before.config.argv)))}\n`);
     for (const line of swarmRefusals(s)) say(`  ${c.yellow('not fixed')}  ${visible(s.path)}: ${visible(line)}\n`);
   }
-  const settled = states.filter((s) => !s.plan.changed && !launchBlocks(s) && swarmRefusals(s).length === 0);
+  const settled = states.filter((s) => !s.plan.changed && !s.plan.notPlanned && !launchBlocks(s) && swarmRefusals(s).length === 0);
   if (changed.length === 0 && settled.length > 0) say(c.green(`nothing to fix in ${settled.map((s) => visible(s.path)).join(', ')}\n`));
   const mayAsk = values.yes || io.stdinIsTTY || hooks.confirm !== undefined;
   const ask = async (message: string): Promise<Answer> => {
@@ -592,6 +597,7 @@ async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Int
       notWritten(s, 'not-written', `a unit file of the package, in ${s.packaged}`);
       continue;
     }
+    if (s.plan.notPlanned) continue;
     showChanges(s);
     if (!s.plan.changed) {
       if (service && (await restartMayFollow(s, run, say))) {

@@ -193,16 +193,15 @@ function inspectionText(r: Inspection, d: DialectChoice, color: boolean): string
     return `${lines.join('\n')}\n`;
   }
   const depends = r.argvExact ? '' : r.template?.language ? '   (depends on the template)' : '   (depends on the host: shell expansion)';
-  lines.push(`  command   ${['memcached', ...r.argv.map(quote)].join(' ')}${c.yellow(depends)}`);
+  lines.push(`  command   memcached${r.argv.length ? ` ${listed(r.argv, quote, ' ', 'words')}` : ''}${c.yellow(depends)}`);
   if (r.template?.templated?.length) {
-    const shown = r.template.templated.map((t) => `${v(t.argument)}${t.line ? ` (line ${t.line})` : ''}`);
-    lines.push(`  templated ${shown.join(', ')}`);
+    lines.push(`  templated ${listed(r.template.templated, (t) => `${v(t.argument)}${t.line ? ` (line ${t.line})` : ''}`, ', ', 'arguments')}`);
   }
-  if (r.template?.conditionalLines?.length) lines.push(`  cond      lines ${r.template.conditionalLines.join(', ')} render only under a template condition`);
+  if (r.template?.conditionalLines?.length) lines.push(`  cond      lines ${listed(r.template.conditionalLines, String, ', ', 'lines')} render only under a template condition`);
   lines.push(`  user      ${userLine(r, c, unknownLine, v, said)}`);
   if (r.unknown.listeners) lines.push(`  listens   ${unknownLine(r.unknown.listeners)}`);
   else if (r.listeners.length === 0) lines.push(`  listens   ${c.yellow('nothing')}${r.startup.ok === false ? (r.startup.prints ? ` (memcached prints its ${r.startup.prints} and exits)` : ' (memcached does not start)') : ''}`);
-  r.listeners.forEach((l, i) => {
+  r.listeners.slice(0, MAX_LISTENERS_SHOWN).forEach((l, i) => {
     const head = i === 0 ? '  listens   ' : '            ';
     if (l.transport === 'unix') lines.push(`${head}unix ${v(l.path)} (mode ${l.mode})`);
     else {
@@ -213,6 +212,7 @@ function inspectionText(r: Inspection, d: DialectChoice, color: boolean): string
       lines.push(head + (wild || l.transport === 'udp' ? c.red(text) : text));
     }
   });
+  if (r.listeners.length > MAX_LISTENERS_SHOWN) lines.push(`            ${c.dim(`… ${r.listeners.length - MAX_LISTENERS_SHOWN} more listeners (--format json lists them all)`)}`);
   // The listeners every release opens alike are listed; whether UDP is on too may depend on the release.
   const udp = r.unknown['settings.udpPort'];
   if (udp && !r.unknown.listeners) lines.push(`${r.listeners.length ? '            ' : '  listens   '}UDP ${unknownLine(udp)}`);
@@ -234,6 +234,28 @@ function inspectionText(r: Inspection, d: DialectChoice, color: boolean): string
   lines.push(...exposureLines(r, c, said));
   for (const w of r.warnings) lines.push(`  note      ${said(w)}`);
   return lines.join('\n') + '\n';
+}
+
+/**
+ * How much of a list from the file one line of the text shows: a hostile file made the command line a
+ * megabyte (100,000 words), every one printed to the terminal. The JSON keeps every item: it is what
+ * scripts compare (the argument vector against a running process's), and its size is the file's.
+ */
+const MAX_LINE_SHOWN = 2000;
+const MAX_LISTENERS_SHOWN = 64;
+
+/** Items shown joined by `sep` while they fit in MAX_LINE_SHOWN characters, then how many were left out. */
+function listed<T>(items: readonly T[], show: (item: T) => string, sep: string, noun: string): string {
+  const out: string[] = [];
+  let length = 0;
+  for (const item of items) {
+    const s = show(item);
+    if (out.length > 0 && length + sep.length + s.length > MAX_LINE_SHOWN) break;
+    out.push(s);
+    length += (out.length > 1 ? sep.length : 0) + s.length;
+  }
+  const left = items.length - out.length;
+  return left === 0 ? out.join(sep) : `${out.join(sep)} … (${left} more ${noun} of ${items.length}; --format json lists them all)`;
 }
 
 /** Kubernetes and Helm: who can connect (from this file only), and the change that would restrict it. */

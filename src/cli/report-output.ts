@@ -10,7 +10,7 @@ import {
   baselineSize,
   readBaseline,
   serializeBaseline,
-  staleLine,
+  staleLines,
   type BaselineOutcome,
 } from '../engine/baseline.js';
 import type { BaselineFlag } from './lint-flags.js';
@@ -114,6 +114,6 @@ export function finishBaseline(run: BaselineRun, flag: BaselineFlag, format: For
   } else {
     outcome = run.outcome();
   }
-  if (format !== 'text' && format !== 'json') for (const s of outcome.stale) io.err(`mchard: ${staleLine(outcome.path, s)}\n`);
+  if (format !== 'text' && format !== 'json') for (const l of staleLines(outcome)) io.err(`mchard: ${l}\n`);
   return outcome;
 }

@@ -361,13 +361,28 @@ export function staleLine(baselinePath: string, s: StaleEntry): string {
   return `${baselinePath}: stale entry ${s.file} ${s.ruleId}: ${what}; remove it with --prune-baseline`;
 }
 
+/** The most stale entries listed one by one in text (and on standard error); the JSON lists every one. */
+export const MAX_STALE_LISTED = 100;
+
+/**
+ * The stale entries' lines: the first MAX_STALE_LISTED, then how many more. A baseline is the repository's
+ * (a pull request's): one of 1,500,000 entries naming files that do not exist printed as many lines.
+ */
+export function staleLines(b: Pick<BaselineOutcome, 'path' | 'stale'>): string[] {
+  const out: string[] = [];
+  for (const s of b.stale.slice(0, MAX_STALE_LISTED)) out.push(staleLine(b.path, s));
+  const more = b.stale.length - MAX_STALE_LISTED;
+  if (more > 0) out.push(`${b.path}: ${more} more stale entr${more === 1 ? 'y' : 'ies'} not listed (--format json lists them; --prune-baseline removes them)`);
+  return out;
+}
+
 /**
  * The lines a text report shows about the baseline, before its summary line: each stale entry, then how
  * many recorded findings were not shown.
  */
 export function baselineTextLines(b: BaselineOutcome | null | undefined): string[] {
   if (!b) return [];
-  const out = b.stale.map((s) => staleLine(b.path, s));
+  const out = staleLines(b);
   if (b.suppressed > 0) out.push(`${b.path}: ${b.suppressed} finding${b.suppressed === 1 ? '' : 's'} recorded in the baseline not shown`);
   return out;
 }

@@ -189,10 +189,29 @@ function quotedName(name: string): string | null {
   return /^[\w.@-]{1,64}$/.test(name) ? name : null;
 }
 
+/**
+ * The first line naming `__proto__` as a key or a section, or null. The `ini` parser drops such keys and
+ * sections without a word, so `[__proto__]` or `__proto__ = ...` was taken silently, where any other
+ * unknown name is an error.
+ */
+function protoLine(text: string): number | null {
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i].trim();
+    if (!l.includes('__proto__')) continue;
+    const section = /^\[(.*)\]$/.exec(l);
+    const names = section ? section[1].split('.') : [l.split('=')[0]];
+    if (names.some((n) => n.trim().replace(/^(["'])(.*)\1$/, '$2') === '__proto__')) return i + 1;
+  }
+  return null;
+}
+
 export function parseConfigText(path: string, text: string, rules: readonly Rule[]): ProjectConfig {
   const data = parseIni(text) as Record<string, unknown>;
   const cfg: ProjectConfig = { path, severities: new Map() };
   const bad = (msg: string) => new ConfigError(`${path}: ${msg}`);
+  const proto = protoLine(text);
+  if (proto !== null) throw bad(`line ${proto}: "__proto__" is not a key or section mchard knows`);
   for (const [key, value] of Object.entries(data)) {
     if (key === 'rules') {
       if (typeof value !== 'object' || value === null) throw bad('[rules] must be a section');

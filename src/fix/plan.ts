@@ -84,7 +84,21 @@ export interface FixPlan {
   touchedLines: number[];
   /** For each line of `text`: the 0-based line of the original it is an unchanged copy of, or null (the diff's alignment). */
   origin: (number | null)[];
+  /**
+   * Why no fix was planned at all: the file offers more fixes than one file's plan takes (MAX_PLANNED_FIXES);
+   * the text is the original's. Null otherwise.
+   */
+  notPlanned: string | null;
 }
+
+/**
+ * The most findings offering a fix, and the most changes one rule's fixes make, that one file's plan takes
+ * on. A real configuration file has a few dozen at most; a hostile one of 1 MiB (one option repeated on
+ * every line) offered about 200,000 (a stack overflow, reported as an internal error), and one `-vv` per
+ * line made MC502's one fix remove 262,143 words (11 s, 1.6 GB). Beyond the limit the file is linted, not
+ * fixed, and the run says why.
+ */
+export const MAX_PLANNED_FIXES = 10_000;
 
 const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
 
@@ -115,12 +129,19 @@ function groups(result: LintResult, rules: readonly Rule[]): Group[] {
     }
     g.findings.push(f);
   }
-  const key = (g: Group) => ({
-    phase: PHASES[g.rule.phase].fixOrder ?? Infinity,
-    rank: Math.max(...g.findings.map((f) => RANK[f.severity])),
-    at: Math.min(...g.findings.map((f) => f.span?.start ?? -1)),
-    message: g.findings.map((f) => f.message).sort()[0],
-  });
+  // Plain loops: spreading one rule's findings into Math.max's arguments overflowed the stack for a file
+  // with a few hundred thousand of them.
+  const key = (g: Group) => {
+    let rank = -Infinity;
+    let at = Infinity;
+    let message = g.findings[0].message;
+    for (const f of g.findings) {
+      rank = Math.max(rank, RANK[f.severity]);
+      at = Math.min(at, f.span?.start ?? -1);
+      if (f.message < message) message = f.message;
+    }
+    return { phase: PHASES[g.rule.phase].fixOrder ?? Infinity, rank, at, message };
+  };
   const keyed = [...byRule.values()].map((g) => ({ g, k: key(g) }));
   keyed.sort((a, b) => a.k.phase - b.k.phase || b.k.rank - a.k.rank || a.k.at - b.k.at || (a.k.message < b.k.message ? -1 : a.k.message > b.k.message ? 1 : 0));
   return keyed.map((x) => x.g);
@@ -164,6 +185,13 @@ export function planFix(source: SourceText, dialect: DialectName, settings: FixS
   const host = settings.fixHost ?? null;
   const parseContext = parseContextFrom(settings);
   const before = lintSource(source, dialect, settings);
+  let fixable = 0;
+  for (const f of before.findings) if (f.fix) fixable++;
+  if (fixable > MAX_PLANNED_FIXES) return notPlanned(source, dialect, before, settings.rules, `${count(fixable)} findings offer a fix`);
+  // The changes the first round's fixes would make, counted before any is applied (each application lints
+  // the file again): one finding's fix can make many (MC502 removes every repeated -v).
+  const heavy = heaviestFix(before, settings, host);
+  if (heavy && heavy.edits > MAX_PLANNED_FIXES) return notPlanned(source, dialect, before, settings.rules, `${heavy.ruleId}'s fix makes ${count(heavy.edits)} changes`);
   let current = before;
   let text = source.text;
   let origin = identityOrigin(text);
@@ -195,6 +223,9 @@ export function planFix(source: SourceText, dialect: DialectName, settings: FixS
           proposals.push(proposal);
         }
         if (proposals.length === 0) continue;
+        let edits = 0;
+        for (const p of proposals) edits += p.intents.length;
+        if (edits > MAX_PLANNED_FIXES) return notPlanned(source, dialect, before, settings.rules, `${rule.id}'s fix makes ${count(edits)} changes`);
         // Lines the fixes wrote (a plain loop: flatMap made an array per line of a multi-megabyte file).
         const fresh = new Set<number>();
         for (let k = 0; k < origin.length; k++) if (origin[k] === null) fresh.add(k);
@@ -268,5 +299,56 @@ export function planFix(source: SourceText, dialect: DialectName, settings: FixS
     rounds,
     touchedLines,
     origin,
+    notPlanned: null,
+  };
+}
+
+/** The rule whose fixes of `result`'s findings make the most changes (intents), and how many. */
+function heaviestFix(result: LintResult, settings: FixSettings, host: FixHost | null): { ruleId: string; edits: number } | null {
+  const edits = new Map<string, number>();
+  const contexts = new Map<number, FixContext>();
+  for (const f of result.findings) {
+    if (!f.fix) continue;
+    const rule = settings.rules.find((r) => r.id === f.ruleId);
+    if (!rule?.fix) continue;
+    const part = f.part ?? 0;
+    let ctx = contexts.get(part);
+    if (!ctx) contexts.set(part, (ctx = fixContextOf(result.parts?.[part] ?? result, settings, host)));
+    const proposal = rule.fix.build(ctx, f.fix.state);
+    if (proposal) edits.set(rule.id, (edits.get(rule.id) ?? 0) + proposal.intents.length);
+  }
+  let heaviest: { ruleId: string; edits: number } | null = null;
+  for (const [ruleId, n] of edits) if (!heaviest || n > heaviest.edits) heaviest = { ruleId, edits: n };
+  return heaviest;
+}
+
+const count = (n: number) => String(n).replace(/\B(?=(\d{3})+$)/g, ',');
+
+/** The plan of a file that offers too many fixes: nothing changed, each rule's fixes not planned, saying why. */
+function notPlanned(source: SourceText, dialect: DialectName, before: LintResult, rules: readonly Rule[], what: string): FixPlan {
+  const reason = `not planned: ${what}, more than mchard plans in one file (${count(MAX_PLANNED_FIXES)})`;
+  const unfixed = before.findings.filter((f) => f.fix);
+  const failed = new Map<string, FailedFix>();
+  for (const f of unfixed) {
+    if (failed.has(f.ruleId)) continue;
+    const rule = rules.find((r) => r.id === f.ruleId);
+    if (rule) failed.set(f.ruleId, { ruleId: rule.id, slug: rule.slug, description: rule.summary, reason });
+  }
+  return {
+    path: source.path,
+    dialect,
+    original: source.text,
+    text: source.text,
+    changed: false,
+    applied: [],
+    failed: [...failed.values()],
+    heldBack: [],
+    before,
+    after: before,
+    unfixed,
+    rounds: 0,
+    touchedLines: [],
+    origin: identityOrigin(source.text),
+    notPlanned: reason,
   };
 }

@@ -20,7 +20,8 @@
  * - Backup: the original itself (a hard link to its inode, so it keeps every attribute and its time
  *   stamps; a copy made like the new file where hard links are impossible) under a new name
  *   `NAME.mchard-backup-YYYYMMDDTHHMMSSZ` (names.ts), placed just before the rename and removed again if
- *   the rename fails; earlier backups are never touched.
+ *   the rename fails, and checked to be the file read (a regular file, its inode): in a sticky folder
+ *   the file's owner may swap it for a link after the last check; earlier backups are never touched.
  * - Leftovers: temporary files of dead mchard processes for this file (exact name, dead pid, regular
  *   file) are removed once the lock is held; a backup link left by a run killed just before its rename is
  *   recognised and used as this run's backup.
@@ -220,6 +221,21 @@ interface Checked extends Located {
   stat: BigIntStats;
 }
 
+/**
+ * Why another user could re-point the path to `target` (a folder on the way they can change), in the words
+ * of the refusal, or null. Nothing a write checks by name holds then: a folder swapped for a link between
+ * the checks and the rename would put the new file, theirs, over another file of the same name.
+ */
+function foreignReason(path: string, target: string): string | null {
+  let foreign: string | null;
+  try {
+    foreign = changeableBy(target, aclWriterOf);
+  } catch (e) {
+    throw new WriteError(path, fsReason(e));
+  }
+  return foreign ? `${foreign}, who could point this path at another file while mchard replaces it${process.geteuid?.() === 0 ? ' as root' : ''}; mchard does not write there (run mchard fix as that user, or move the file)` : null;
+}
+
 /** The checks that do not need the file's content: where it leads, a regular file, no other hard links (unless `hardLinks` is false). Throws WriteError. */
 function check(path: string, scope: WriteScope, hardLinks = true): Checked {
   const loc = locate(path, scope);
@@ -234,17 +250,8 @@ function check(path: string, scope: WriteScope, hardLinks = true): Checked {
   }
   if (!st.isFile()) throw new WriteError(path, notAFile(st));
   if (!hardLinks) return { ...loc, stat: st };
-  // Nothing below holds while another user can re-point the path (a folder swapped for a link between
-  // these checks and the rename would put the new file, theirs, over another file of the same name).
-  let foreign: string | null;
-  try {
-    foreign = changeableBy(loc.target, aclWriterOf);
-  } catch (e) {
-    throw new WriteError(path, fsReason(e));
-  }
-  if (foreign) {
-    throw new WriteError(path, `${foreign}, who could point this path at another file while mchard replaces it${process.geteuid?.() === 0 ? ' as root' : ''}; mchard does not write there (run mchard fix as that user, or move the file)`);
-  }
+  const foreign = foreignReason(path, loc.target);
+  if (foreign) throw new WriteError(path, foreign);
   const others = Number(st.nlink) - 1 - backupLinksTo(dirname(loc.target), basename(loc.target), st).length;
   if (others > 0) {
     throw new WriteError(
@@ -370,6 +377,12 @@ export async function lockForWrite(path: string, opts: LockOptions = {}): Promis
   const name = basename(c.target);
   let entry = locksByTarget.get(c.target);
   if (!entry) {
+    // A path another user can re-point is never written (check, below): nothing is made or removed there
+    // by name either (the lock beside the file, the probe of the folder, dead runs' temporary files), since
+    // the folder could be swapped for a link to another between any two steps. The file is still read and
+    // its changes shown (a folder that refuses new files).
+    const foreign = foreignReason(path, c.target);
+    if (foreign) throw new FolderRefusedError(path, foreign, 'another user can change a folder on its way');
     const refused = flagsRefusal(dir, c.target, opts.inodeFlags);
     if (refused) throw new FolderRefusedError(refused.path, refused.reason, refused.short);
     let lock: FileLock;
@@ -501,7 +514,6 @@ function placeBackup(
     const b = join(dir, candidate);
     try {
       linkSync(target, b);
-      return { backup: b, created: true };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'EEXIST') continue;
       if (linkUnsupported(e)) {
@@ -510,6 +522,20 @@ function placeBackup(
       }
       throw new WriteError(dir, `cannot create the backup (${fsReason(e)}); the original is unchanged`);
     }
+    // link(2) takes whatever the name holds now, a symbolic link too: in a sticky folder (/tmp) the file's
+    // owner can swap it for a link to /etc/shadow after the last check, and the "backup" would be that
+    // link, which `cp -p BACKUP FILE` (the advice when a rollback fails) follows. It must be the file read.
+    let made: BigIntStats | null = null;
+    try {
+      made = lstatSync(b, { bigint: true });
+    } catch {
+      // gone already
+    }
+    if (!made?.isFile() || made.ino !== st.ino || made.dev !== st.dev) {
+      removeQuietly(made ? b : null);
+      throw new WriteError(path, CHANGED);
+    }
+    return { backup: b, created: true };
   }
   // No hard link to the original possible (file system, or fs.protected_hardlinks for a file this user does not own): a copy made like the new file.
   const copy = makeTemp(path, dir, name, original, meta, tools, step);

@@ -45,6 +45,15 @@ export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.mchard`;
  */
 export const LAZY_PLAN_CHARS = 64 * 1024;
 
+/**
+ * At most this many findings' fixes are planned for one code-action request (each plan lints the document
+ * a few times). A request for a range holding many diagnostics (a selection of the whole document) planned
+ * every one: 100 diagnostics of a 45 kB document held the server 25 s, and longer for a longer one. Past
+ * the limit a client that resolves code actions gets them unplanned (their edits come with resolve);
+ * another gets no more quick fixes in that answer (the fix-all action still fixes them).
+ */
+export const MAX_PLANNED_ACTIONS = 8;
+
 /** What a code action to be resolved carries: the document version it was made for, and which action. */
 interface ActionData {
   uri: string;
@@ -342,10 +351,14 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
     const wants = (kind: string) => !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
     const out: CodeAction[] = [];
     if (wants(CodeActionKind.QuickFix)) {
+      let planned = 0;
       for (const d of params.context.diagnostics) {
         const hit = findingOf(doc, lint, d);
         if (!hit) continue;
-        const action = lazy ? lazyFindingAction(doc, lint, hit.finding, hit.index, d) : cached(st, hit.index, () => findingAction(doc, lint, hit.finding, d));
+        const eager = !lazy && (st.actions.has(hit.index) || planned < MAX_PLANNED_ACTIONS);
+        if (!eager && !resolveEdits) continue;
+        if (eager && !st.actions.has(hit.index)) planned++;
+        const action = eager ? cached(st, hit.index, () => findingAction(doc, lint, hit.finding, d)) : lazyFindingAction(doc, lint, hit.finding, hit.index, d);
         if (action) out.push(action);
       }
     }

@@ -1,7 +1,7 @@
 import { chmodSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { hostNetworks, reachableSockets } from '../../src/audit/reach.js';
-import { probeSockets, probeTarget, probeTcp } from '../../src/audit/probe.js';
+import { PROBE_BUDGET_MS, probeSockets, probeTarget, probeTcp } from '../../src/audit/probe.js';
 import { TempDir } from '../cli/helpers.js';
 import { freePorts, haveMemcached, startMemcached, stopAll } from './memcached.js';
 import { tcp, udp } from './facts.js';
@@ -127,4 +127,55 @@ describe('a hostile listener on a probed port', () => {
       flood.kill();
     }
   }, 40000);
+});
+
+describe('a process listening on hundreds of loopback ports that never answer (redteam7)', () => {
+  // Any user can start a process named memcached that listens on as many loopback ports as its descriptor
+  // limit allows and never answers: each held a probe's place for the whole time limit, 64 at a time, so a
+  // root `audit --probe` took 49 s for 2,000 such ports (and as long as the user liked for more). Now no
+  // probe starts after the run's probing time (PROBE_BUDGET_MS, here a deadline 3 s away), and the
+  // listeners left are reported as not probed, saying why.
+  it('starts no probe after the deadline and says which were not probed', async () => {
+    const { spawn } = await import('node:child_process');
+    const silent = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const net = require('node:net');
+         const ports = [];
+         let left = 800;
+         for (let i = 0; i < 800; i++) {
+           const srv = net.createServer(() => {});
+           srv.listen(0, '127.0.0.1', () => { ports.push(srv.address().port); if (--left === 0) process.stdout.write(ports.join(',') + '\\n'); });
+         }
+         setTimeout(() => process.exit(3), 60000);`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        silent.stdout!.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.endsWith('\n')) resolve(out.trim());
+        });
+        silent.once('exit', () => reject(new Error(`the listening process ended: ${out}`)));
+      });
+      const held = line.split(',').map((p) => tcp('127.0.0.1', Number(p)));
+      expect(held).toHaveLength(800);
+      const t0 = Date.now();
+      const results = await probeSockets(held, 1500, null, Date.now() + 3000);
+      const ms = Date.now() - t0;
+      // Before: 800 / 64 * 1.5 s = 19 s.
+      expect(ms).toBeLessThan(8000);
+      const silentOnes = results.filter((r) => r.probed && r.reached && !r.answered && r.error === 'no reply within 1500 ms');
+      const late = results.filter((r) => !r.probed);
+      expect(silentOnes.length).toBeGreaterThanOrEqual(64);
+      expect(silentOnes.length + late.length).toBe(800);
+      expect(late.length).toBeGreaterThan(0);
+      for (const r of late) expect(r.error).toBe(`not probed: audit's probes take ${PROBE_BUDGET_MS / 1000} s at most, and that time ran out (listeners that never answer hold it)`);
+    } finally {
+      silent.kill();
+    }
+  }, 60000);
 });

@@ -222,3 +222,21 @@ describe('an unusable baseline', () => {
     expect((await run(['lint', '--baseline', base, '--update-baseline', '--prune-baseline', conf])).err).toBe('mchard: --update-baseline and --prune-baseline contradict each other\n');
   });
 });
+
+describe("a baseline of a pull request's (redteam7)", () => {
+  it('lists 100 stale entries in text and on standard error, then how many more; the JSON lists every one', async () => {
+    // 5,000 entries naming files that do not exist: before, 5,000 lines (1,500,000 for a baseline of 45 MB).
+    const files: Record<string, unknown> = {};
+    for (let i = 0; i < 5000; i++) files[`gone/f${i}.conf`] = { MC101: { count: 1 } };
+    writeFileSync(base, JSON.stringify({ version: 1, files }));
+    const text = runBin(['lint', '--baseline', base, conf]);
+    const stale = text.out.split('\n').filter((l) => l.includes('stale entr'));
+    expect(stale).toHaveLength(101);
+    expect(stale[0]).toBe(`${base}: stale entry gone/f0.conf MC101: the file no longer exists (1 recorded); remove it with --prune-baseline`);
+    expect(stale[100]).toBe(`${base}: 4900 more stale entries not listed (--format json lists them; --prune-baseline removes them)`);
+    const sarif = runBin(['lint', '--format', 'sarif', '--baseline', base, conf]);
+    expect(errorLines(sarif.err).filter((l) => l.includes('stale entr'))).toHaveLength(101);
+    const json = runBin(['lint', '--format', 'json', '--baseline', base, conf]);
+    expect(JSON.parse(json.out).baseline.stale).toHaveLength(5000);
+  });
+});

@@ -9,7 +9,7 @@
  * sticky folder such as /tmp counts when the entry in it is root's or that user's).
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { safeWrite, WriteError } from '../../src/fix/write.js';
@@ -111,6 +111,32 @@ const NOBODY = 65534;
     const h = conf(readOnly, 0);
     await safeWrite(h.path, h.bytes, '-l 127.0.0.1\n', { backup: false });
     expect(readFileSync(h.path, 'utf8')).toBe('-l 127.0.0.1\n');
+  });
+
+  // redteam7: in a sticky folder (/tmp) root may fix another user's file, and that user may rename and
+  // replace their entry at any moment. Swapped for a link to a secret of root's between the last check and
+  // the backup's link(2), the "backup" was that link (which the rollback advice's `cp -p BACKUP FILE`
+  // follows), and the new file replaced the link. Now the backup must be the file read.
+  it("another user's file in a sticky folder swapped for a link right after the last check: nothing written, no backup left", async () => {
+    const tmp = join(base, 'sticky-swap');
+    mkdirSync(tmp);
+    chmodSync(tmp, 0o1777);
+    const secret = join(base, 'secret');
+    writeFileSync(secret, 'root:$y$secret\n', { mode: 0o600 });
+    const f = conf(tmp);
+    const err = await safeWrite(f.path, f.bytes, '-l 127.0.0.1\n', {
+      onStep: (s) => {
+        if (s !== 'checked') return;
+        // What its owner can do in the sticky folder: rename their file away and put a link in its place.
+        execFileSync('setpriv', ['--reuid', String(NOBODY), '--regid', String(NOBODY), '--clear-groups', 'sh', '-c', `mv ${f.path} ${f.path}.old && ln -s ${secret} ${f.path}`]);
+      },
+    }).catch((e) => e);
+    expect(err).toBeInstanceOf(WriteError);
+    expect(err.message).toBe(`${f.path}: the file changed since mchard read it; nothing was written (run mchard fix again)`);
+    // No backup name is left (before: a link to the secret), the link is still the owner's, the secret unchanged.
+    expect(readdirSync(tmp).sort()).toEqual(['memcached.conf', 'memcached.conf.old']);
+    expect(lstatSync(f.path).isSymbolicLink()).toBe(true);
+    expect(readFileSync(secret, 'utf8')).toBe('root:$y$secret\n');
   });
 
   it('a folder every user can write, without the sticky bit: refused', async () => {

@@ -227,3 +227,41 @@ describe('a file to lint whose folder is swapped for a link out of the current f
     expect(seen.refused).toBeGreaterThan(0);
   }, 30_000);
 });
+
+describe("fix's lock, probe and leftover temporary files behind a folder another user can swap (redteam7)", () => {
+  const race = raceState();
+
+  // Root runs `mchard fix --yes` on a file behind a folder of another user's. The write is refused (its
+  // checks cannot hold there), but before the refusal the lock (`.NAME.mchard-lock` beside the file), the
+  // probe of whether the folder takes a new file, and the removal of dead runs' temporary files were made
+  // by name in that folder: swapped for a link, they landed in root's folder.
+  itRoot('makes and removes nothing through the link, and refuses the write', async () => {
+    const ws = join(race.tmp.path, 'ws');
+    mkdirSync(join(ws, 'etc'), { recursive: true });
+    chownSync(ws, 4242, 4242);
+    writeFileSync(join(ws, 'etc', 'memcached.conf'), '-l 0.0.0.0\n');
+    const priv = join(race.tmp.path, 'private');
+    mkdirSync(priv, { mode: 0o700 });
+    race.child = swapper(ws, 'while :; do mv etc real.d; ln -s ../private etc; rm etc; mv real.d etc; done');
+    const { lockForWrite, WriteError } = await import('../../src/fix/write.js');
+    const seen = { refused: 0, locked: 0, other: [] as string[] };
+    const until = Date.now() + 4000;
+    while (Date.now() < until && readdirSync(priv).length === 0) {
+      try {
+        const h = await lockForWrite(join(ws, 'etc', 'memcached.conf'), { lockTimeoutMs: 50, inodeFlags: () => null });
+        seen.locked++;
+        h.release();
+      } catch (e) {
+        if (!(e instanceof WriteError)) throw e;
+        if (/can be changed by uid 4242 \(its owner\), who could point this path at another file/.test(e.message)) seen.refused++;
+        else seen.other.push(e.message);
+      }
+      await new Promise((r) => setImmediate(r));
+    }
+    await stop(race.child!);
+    // Before: the lock or the probe was left in root's folder within a second or two.
+    expect(readdirSync(priv)).toEqual([]);
+    expect(seen.locked).toBe(0);
+    expect(seen.refused).toBeGreaterThan(0);
+  }, 30_000);
+});
