@@ -870,6 +870,7 @@ function sniff(full: string): Sniffed {
   if (f.shell >= 2) return sig(null, 'shell code (a fragment of a script)');
 
   // Variable files: whose variables they are tells which program reads them.
+  if (f.names.has('pkg_scripts')) return sig(null, OPENBSD_RC_CONF, true, 'rcconf');
   const rc = RCCONF_VARS.find((n) => f.names.has(n));
   if (rc) return sig('rcconf', `FreeBSD's ${rc}= variable`, true);
   const openrc = OPENRC_VARS.find((n) => f.names.has(n));
@@ -1106,9 +1107,18 @@ function otherSysconfig(t: Target, s: Sniffed, because: string): DialectRefusal 
  * Told by the settings only OpenRC documents there (`rc_parallel`, `rc_tty_number`, `rc_cgroup_mode`...,
  * commented out or not) when the file sets none of the FreeBSD port's variables.
  */
+/**
+ * OpenBSD's /etc/rc.conf.local sets `pkg_scripts=`, the package daemons rc starts (rc.d(8)), which no FreeBSD
+ * rc.conf has. Its `memcached_flags=` goes to OpenBSD's rc.d/memcached, which puts it after arguments of its
+ * own and is enabled by pkg_scripts, not memcached_enable: FreeBSD's script (its -u nobody, its enable
+ * variable) would be the wrong reading.
+ */
+const OPENBSD_RC_CONF = "OpenBSD's rc.conf.local (pkg_scripts=, the package daemons OpenBSD's rc starts; OpenBSD's rc.d/memcached script, not FreeBSD's, reads its memcached_flags=)";
+
 const OPENRC_RC_CONF = /^#?[ \t]*rc_(parallel|interactive|hotplug|logger|tty_number|cgroup_mode|send_sig\w+)=/m;
 
 function otherRcConf(t: Target, text: string, s: Sniffed, because: string): DialectRefusal | null {
+  if (s.names.has('pkg_scripts')) return refusal(t, OPENBSD_RC_CONF, 'content', because);
   if (t.base.startsWith('memcached') || RCCONF_VARS.some((n) => s.names.has(n))) return null;
   // Void's runit and Arch's former initscripts read an /etc/rc.conf of their own: HOSTNAME=, KEYMAP=,
   // TIMEZONE=, DAEMONS=(...), in capitals, where FreeBSD's variables are in lower case (sshd_enable=).

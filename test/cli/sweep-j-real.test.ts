@@ -1,0 +1,49 @@
+/**
+ * Real files (test/fixtures/real 1502 and later, provenance in its MANIFEST.tsv) in shapes mchard had not
+ * been tried on, each placed at its repository path (or the path it is installed at) and linted and inspected
+ * as a new user would.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { run, TempDir } from './helpers.js';
+import { ROOT } from '../helpers/paths.js';
+
+const real = (rel: string) => readFileSync(join(ROOT, 'test', 'fixtures', 'real', rel));
+let tmp: TempDir;
+beforeEach(() => {
+  tmp = new TempDir('mchard-sweep-j-');
+});
+afterEach(() => tmp.cleanup());
+
+type FileJson = { dialect: string | null; refused?: { looksLike: string | null; reason: string; message: string }; findings: { ruleId: string; severity: string; message: string }[] };
+const lintJson = async (f: string, extra: string[] = []) => {
+  const r = await run(['lint', '--format', 'json', ...extra, f]);
+  return { ...r, file: JSON.parse(r.out).files[0] as FileJson };
+};
+
+describe("OpenBSD's rc.conf.local is not FreeBSD's rc.conf", () => {
+  // Before: Synchro/mailserv's rc.conf.local (pkg_scripts="memcached ...", memcached_flags="... -u _memcached
+  // ...") was read as FreeBSD's: "read by FreeBSD's rc.d/memcached script", "user nobody" (FreeBSD's script
+  // appends -u nobody; OpenBSD's does not) and MC911 "memcached_enable is not set ... rc does not start
+  // memcached", where OpenBSD's rc starts it because pkg_scripts lists it.
+  it.each([['install/templates/rc.conf.local'], ['etc/rc.conf.local'], ['deploy/openbsd-flags']])('at %s: refused in one line naming OpenBSD, no finding', async (at) => {
+    const f = tmp.write(at, real('rcconf/1502-Synchro-mailserv-rc.conf.local'));
+    const { code, file, err } = await lintJson(f);
+    expect(code).toBe(2);
+    expect(file.dialect).toBeNull();
+    expect(file.findings).toEqual([]);
+    expect(file.refused!.reason).toBe('content');
+    expect(file.refused!.looksLike).toMatch(/^OpenBSD's rc\.conf\.local \(pkg_scripts=/);
+    expect(err.trim().split('\n')).toHaveLength(1);
+    expect(err).toContain(f);
+    const i = await run(['inspect', f]);
+    expect(i.code).toBe(2);
+    expect(i.out + i.err).not.toMatch(/FreeBSD's rc\.d\/memcached script \(|user +nobody/);
+  });
+
+  it("FreeBSD's rc.conf with memcached_flags is still read as FreeBSD's", async () => {
+    const f = tmp.write('etc/rc.conf', 'sshd_enable="YES"\nmemcached_enable="YES"\nmemcached_flags="-l 127.0.0.1 -U 0"\n');
+    const { file } = await lintJson(f);
+    expect(file.dialect).toBe('rcconf');
+  });
+});
