@@ -244,6 +244,8 @@ interface PathRule {
 
 const inDir = (...names: string[]) => (dir: string) => names.includes(dir);
 
+const CI_PIPELINE = "a CI pipeline definition: the CI starts the memcached it lists with a command line of its own, which this file does not show";
+
 /**
  * Folders whose files another program reads, whatever they are named: systemd-tmpfiles, systemd-sysusers,
  * logrotate, monit, collectd, the Zabbix agent, PHP's extension settings (`memcached.ini`, which the
@@ -306,6 +308,7 @@ const PATH_RULES: readonly PathRule[] = [
     installed: 'a file of an Ansible role (roles/NAME/…), which a playbook runs',
     looksLike: 'an Ansible role file (tasks, handlers or variables)',
   },
+  { may: inDir('workflows'), re: /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/, dialect: null, installed: '.github/workflows/NAME.yml, a GitHub Actions workflow', looksLike: CI_PIPELINE },
   { may: inDir('group_vars', 'host_vars'), re: /(^|\/)(group|host)_vars\/[^/]+$/, dialect: null, installed: 'group_vars/NAME', looksLike: 'Ansible inventory variables' },
   {
     may: inDir('debian', 'source', 'patches', 'tests', 'upstream'),
@@ -343,8 +346,6 @@ interface NameRule {
  * file names, with its Exec= words as the container's command; the image decides the rest.
  */
 const QUADLET = "a Podman Quadlet file (podman makes a service of it that runs the image: the image and its Exec= decide memcached's options)";
-
-const CI_PIPELINE = "a CI pipeline definition: the CI starts the memcached it lists with a command line of its own, which this file does not show";
 
 /**
  * Names only one format uses: they decide. A unit of another type than service starts no program of its

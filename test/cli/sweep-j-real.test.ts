@@ -47,3 +47,18 @@ describe("OpenBSD's rc.conf.local is not FreeBSD's rc.conf", () => {
     expect(file.dialect).toBe('rcconf');
   });
 });
+
+describe('a GitHub Actions workflow is refused as the CI pipeline it is', () => {
+  // Before: pymemcache's workflow (services: memcached: image: memcached:latest) was "a YAML file (another
+  // program's settings)", the words for an application's YAML; .travis.yml and .gitlab-ci.yml already said CI.
+  it('.github/workflows/ci.yml: refused by its path as a CI pipeline definition, no hint', async () => {
+    const f = tmp.write('.github/workflows/ci.yml', real('other/1503-pinterest-pymemcache-ci.yml'));
+    const { code, file, err } = await lintJson(f);
+    expect(code).toBe(2);
+    expect(file.findings).toEqual([]);
+    expect(file.refused!.reason).toBe('path');
+    expect(file.refused!.looksLike).toMatch(/^a CI pipeline definition/);
+    expect(err.trim().split('\n')).toHaveLength(1);
+    expect(err).not.toMatch(/--dialect/);
+  });
+});
