@@ -377,6 +377,7 @@ const STRONG_NAMES: readonly NameRule[] = [
   { may: (b) => b.endsWith('.rb'), re: /\.rb$/, dialect: null, looksLike: 'a Ruby file (a Chef recipe or attributes)' },
   { may: (b) => b === 'Vagrantfile', re: /^Vagrantfile$/, dialect: null, looksLike: 'a Vagrantfile' },
   { may: (b) => b.endsWith('.sh') || b.endsWith('.bash'), re: /\.(sh|bash)$/, dialect: null, looksLike: 'a shell script' },
+  { may: (_b, l) => l.endsWith('.bat') || l.endsWith('.cmd') || l.endsWith('.ps1'), re: /\.(bat|cmd|ps1)$/i, dialect: null, looksLike: 'a Windows batch file or PowerShell script (cmd.exe or PowerShell runs it; mchard does not read Windows command lines)' },
   { may: (b) => b.endsWith('.container') || b.endsWith('.kube'), re: /^[^/]+\.(container|kube)$/, dialect: null, looksLike: QUADLET },
   // Not a config file's name that starts with one of the words (news.yml, changes.conf).
   { may: (b) => DOC.test(b), re: DOC, dialect: null, looksLike: 'documentation (README, NEWS, changelog, Markdown)' },
@@ -698,6 +699,20 @@ function startsJsonLike(text: string): boolean {
   return text[k] === '{' || text[k] === '[';
 }
 
+/**
+ * An XML document: `<?xml`, `<!DOCTYPE` or a root element first (after a byte order mark and blanks); not a
+ * template's `<%` tag. A .NET App.config holds memcached's options as attribute values, which no line of
+ * memcached's own formats looks like.
+ */
+function startsXml(text: string): boolean {
+  let k = 0;
+  while (k < text.length && isRegExpSpace(text.charCodeAt(k))) k++;
+  if (text.startsWith('<?xml', k) || /^<!doctype[ \t]/i.test(text.slice(k, k + 10))) return true;
+  return /^<[A-Za-z][\w.:-]*[ \t\r\n>]/.test(text.slice(k, k + 80)) && (text.includes('</') || text.includes('/>'));
+}
+
+const XML_LOOKS = "an XML document (another program's settings, such as a .NET App.config or a launchd property list: the program that reads it decides what a memcached option in it means)";
+
 function isJson(text: string): boolean {
   try {
     JSON.parse(text);
@@ -803,6 +818,7 @@ function sniff(full: string): Sniffed {
 
   // TLS material: its "-----BEGIN" line is no option.
   if (firstLine.startsWith('-----BEGIN ')) return sig(null, 'a PEM certificate or key (TLS material, not configuration)');
+  if (startsXml(text)) return sig(null, XML_LOOKS);
   // Programs and scripts first: they mention variables and options of every other format.
   if (firstLine.startsWith('#!')) {
     const interp = firstLine.slice(2).trim();

@@ -62,3 +62,36 @@ describe('a GitHub Actions workflow is refused as the CI pipeline it is', () => 
     expect(err).not.toMatch(/--dialect/);
   });
 });
+
+describe("Windows files that start memcached are refused as what they are, not as 'nothing' or 'cannot tell'", () => {
+  // Before: StartMemCached.bat (memcached.exe -l %ipAddr% -m %distributeMem% -d start) was "mchard cannot tell
+  // which program reads it ... pass --dialect NAME to read it as one of them", though none of them reads it.
+  it('a .bat file: refused by its name as a Windows script, no hint', async () => {
+    const f = tmp.write('windows/cache/StartMemCached.bat', real('other/1504-dearcode2018-os-StartMemCached.bat'));
+    const { code, file, err } = await lintJson(f);
+    expect(code).toBe(2);
+    expect(file.findings).toEqual([]);
+    expect(file.refused!.reason).toBe('name');
+    expect(file.refused!.looksLike).toMatch(/^a Windows batch file or PowerShell script/);
+    expect(err).not.toMatch(/--dialect/);
+  });
+
+  // Before: MemcachedService64's App.config (appSettings -p 11211, -m 64, custom options -l 127.0.0.1) was
+  // "nothing in it is memcached configuration", which is false: a wrapper passes those to memcached.
+  it('a .NET App.config: refused by its content as an XML document, not "nothing in it is memcached configuration"', async () => {
+    const f = tmp.write('App.config', real('other/1505-eric-b-MemcachedService64-App.config'));
+    const { code, file, err } = await lintJson(f);
+    expect(code).toBe(2);
+    expect(file.findings).toEqual([]);
+    expect(file.refused!.reason).toBe('content');
+    expect(file.refused!.looksLike).toMatch(/^an XML document/);
+    expect(err).not.toMatch(/nothing in it is memcached configuration/);
+    expect(err.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('an ERB template that starts with a tag is still no XML document', async () => {
+    const f = tmp.write('templates/memcached.conf.erb', '<%- if @listen -%>\n-l <%= @listen %>\n<%- end -%>\n-m 64\n-u memcache\n');
+    const { file } = await lintJson(f);
+    expect(file.dialect).toBe('debian');
+  });
+});
