@@ -711,7 +711,7 @@ function startsXml(text: string): boolean {
   return /^<[A-Za-z][\w.:-]*[ \t\r\n>]/.test(text.slice(k, k + 80)) && (text.includes('</') || text.includes('/>'));
 }
 
-const XML_LOOKS = "an XML document (another program's settings, such as a .NET App.config or a launchd property list: the program that reads it decides what a memcached option in it means)";
+const XML_LOOKS = "an XML document (another program's file, such as a .NET App.config or a launchd property list: the program that reads it decides what a memcached option in it means)";
 
 function isJson(text: string): boolean {
   try {
