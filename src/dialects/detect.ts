@@ -713,6 +713,14 @@ function startsXml(text: string): boolean {
 
 const XML_LOOKS = "an XML document (another program's file, such as a .NET App.config or a launchd property list: the program that reads it decides what a memcached option in it means)";
 
+/**
+ * A JSON definition whose command or image is memcached: kolla's config.json (`"command": "/usr/bin/memcached
+ * -l ..."`, which kolla_start runs in the container), an ECS task definition, a Marathon app. Another program
+ * reads the JSON and starts memcached: not a client's settings.
+ */
+const JSON_RUNS_MEMCACHED = /"(command|cmd|entryPoint|entrypoint|args|image)"[ \t\r\n]*:[ \t\r\n]*\[?[ \t\r\n]*"[^"\n]*\bmemcached(?![-\w])/;
+const JSON_STARTS = "a JSON definition whose command or image runs memcached (a container's start configuration, such as kolla's config.json or an ECS task definition): the program that reads it starts memcached, and mchard does not read JSON";
+
 function isJson(text: string): boolean {
   try {
     JSON.parse(text);
@@ -880,7 +888,7 @@ function sniff(full: string): Sniffed {
   // Other applications' formats.
   if (f.monit && f.options === 0) return sig(null, 'a monit control file');
   if (f.collectd && f.options === 0) return sig(null, 'a collectd configuration');
-  if (startsJsonLike(text) && isJson(text)) return sig(null, "a JSON file (a client's or an application's settings)");
+  if (startsJsonLike(text) && isJson(text)) return sig(null, JSON_RUNS_MEMCACHED.test(text) ? JSON_STARTS : "a JSON file (a client's or an application's settings)");
   if (f.otherSection !== null) return sig(null, `an INI file with [section] headers ([${printable(f.otherSection)}]: an application's configuration)`);
 
   // Shell code without a #! line (a fragment sourced by a script).

@@ -95,3 +95,24 @@ describe("Windows files that start memcached are refused as what they are, not a
     expect(file.dialect).toBe('debian');
   });
 });
+
+describe('a JSON definition that starts memcached is not "a client\'s settings"', () => {
+  // Before: kolla-ansible's memcached.json.j2 ("command": "/usr/bin/memcached -v -l {{ api_interface_address }}
+  // ...", which kolla_start runs in the container) was refused as "a JSON file (a client's or an application's
+  // settings)".
+  it("kolla's config.json template: refused as a definition that runs memcached", async () => {
+    const f = tmp.write('ansible/roles/memcached/templates/memcached.json.j2', real('other-templates/1506-openstack-kolla-ansible-memcached.json.j2'));
+    const { code, file, err } = await lintJson(f);
+    expect(code).toBe(2);
+    expect(file.findings).toEqual([]);
+    expect(file.refused!.looksLike).toMatch(/^a JSON definition whose command or image runs memcached/);
+    expect(err).not.toMatch(/a client's or an application's settings/);
+  });
+
+  it("a client's JSON naming memcached servers, or an exporter's image, is still a client's or application's", async () => {
+    for (const [name, body] of [['app.json', '{"servers": ["memcached:11211"]}\n'], ['exporter.json', '{"image": "prom/memcached-exporter:v0.5.0"}\n']]) {
+      const { file } = await lintJson(tmp.write(name, body));
+      expect(file.refused!.looksLike).toMatch(/^a JSON file \(a client's or an application's settings\)/);
+    }
+  });
+});
