@@ -566,6 +566,30 @@ const SUPERVISOR_SECTION = /^(supervisord|supervisorctl|include|unix_http_server
 /** The first lines of Debian's packaged /etc/memcached.conf (either says whose file it is). */
 const DEBIAN_HEADER = ['# memcached default config file', '# This configuration file is read by the start-memcached script'] as const;
 
+/** Whether `needle` occurs in text[from, end). */
+function lineHas(text: string, needle: string, from: number, end: number): boolean {
+  const k = text.indexOf(needle, from);
+  return k !== -1 && k + needle.length <= end;
+}
+
+/** The closer of a template tag (`<%`, `{%`, `{#`, `{{`) that the line text[from, end) opens and does not close, or null. */
+function openTagAtEnd(text: string, from: number, end: number): string | null {
+  let open: string | null = null;
+  for (let k = from; k + 1 < end; k++) {
+    const a = text.charCodeAt(k);
+    const b = text.charCodeAt(k + 1);
+    if (open === null) {
+      if (a === 60 /* < */ && b === 37 /* % */) open = '%>';
+      else if (a === 123 /* { */ && (b === 37 || b === 35 /* # */ || b === 123)) open = b === 37 ? '%}' : b === 35 ? '#}' : '}}';
+      if (open !== null) k++;
+    } else if (a === open.charCodeAt(0) && b === open.charCodeAt(1)) {
+      open = null;
+      k++;
+    }
+  }
+  return open;
+}
+
 /**
  * One pass over the lines (at most the first MiB): comment and blank lines, most of a distribution's
  * file, cost a character test; a regular expression runs only on the lines that can match it.
@@ -578,6 +602,7 @@ function scan(text: string): Features {
     program: null, systemdSection: null, supervisorSection: false, otherSection: null, quadlet: false, debianHeader: false,
     other: 0, monit: false, collectd: false, yamlKey: false,
   };
+  let inTag: string | null = null;
   // One line at a time, not text.split('\n'): a big file would hold a million strings at once.
   for (let at = 0; at !== -1; ) {
     const nl = text.indexOf('\n', at);
@@ -588,6 +613,13 @@ function scan(text: string): Features {
     let first = start;
     while (first < end && (text.charCodeAt(first) === 32 || text.charCodeAt(first) === 9)) first++;
     if (first === end) continue;
+    // Lines inside a template tag that spans lines (an ERB block of Ruby code between `<%-` and `-%>`) are
+    // the template's code, not lines of the file it renders: up to the line that closes it.
+    if (inTag !== null) {
+      if (lineHas(text, inTag, first, end)) inTag = null;
+      continue;
+    }
+    inTag = openTagAtEnd(text, first, end);
     const c = text.charCodeAt(first);
     if (c === 35 /* # */) {
       if (text.startsWith('### BEGIN INIT INFO', first)) f.beginInitInfo = true;
@@ -624,6 +656,8 @@ function scan(text: string): Features {
       else f.otherSection ??= name;
       continue;
     }
+    // A template's trimming close tag alone at the start of a line (`-%>` of ERB, `-%}`, `-}}`) is no option.
+    if (c === 45 && /^-(%>|%\}|\}\})/.test(text.slice(first, first + 3))) continue;
     if (c === 45 /* - */) {
       f.options++;
       // `-m 64` is an option; only `- key:` (a YAML list item) is looked at further.
@@ -1331,6 +1365,11 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
   if (s.yamlKey) return refusal(t, YAML_LOOKS, 'content', 'content');
   if (guess) return guessHasMemcached(guess, s, text) ? refusal(t, GUESS_LOOKS[guess], 'content', 'content', [guess]) : refusal(t, GUESS_NOT_MEMCACHED[guess], 'content', 'content');
   if (/^\s*$/.test(text)) return refusal(t, null, null, 'the file is empty and its name does not say what reads it', [], undefined, true);
+  // A template all of whose lines are its own code and tags (saz/puppet-memcached's memcached_svcprop.erb builds
+  // memcached's options in Ruby and prints them with one <%= %>): what it renders is not in the file.
+  if (t.template && s.options === 0 && s.assignments === 0 && s.other === 0) {
+    return refusal(t, 'a template whose lines are all its own code and tags (the text it renders is built by that code, not written in the file: render it and lint the result)', 'content', nameText(t));
+  }
   // A file that names memcached may be its configuration in a format the content does not show; one that
   // does not is another program's (a .dockerignore, a MANIFEST.in).
   if (/\bmemcached\b/i.test(text)) return refusal(t, null, null, '', [], undefined, true);

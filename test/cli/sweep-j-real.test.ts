@@ -116,3 +116,32 @@ describe('a JSON definition that starts memcached is not "a client\'s settings"'
     }
   });
 });
+
+describe('an ERB template whose Ruby code builds memcached\'s options is not "option lines that are not memcached\'s"', () => {
+  // Before: saz/puppet-memcached's memcached_svcprop.erb and memcached_windows.erb were "option lines that are
+  // not memcached's (another program's command-line options)": the only "option line" was the ERB close tag
+  // -%> at the start of a line, and the Ruby lines inside the <%- ... -%> block counted as the file's own.
+  it('memcached_svcprop.erb (one Ruby block and one <%= %>): refused as a template whose lines are all code', async () => {
+    const f = tmp.write('templates/memcached_svcprop.erb', real('erb/1507-saz-puppet-memcached-memcached_svcprop.erb'));
+    const { code, file, err } = await lintJson(f);
+    expect(code).toBe(2);
+    expect(file.findings).toEqual([]);
+    expect(file.refused!.looksLike).toMatch(/^a template whose lines are all its own code and tags/);
+    expect(err).not.toMatch(/not memcached's/);
+  });
+
+  it('memcached_windows.erb: no longer said to hold option lines that are not memcached\'s', async () => {
+    const f = tmp.write('templates/memcached_windows.erb', real('erb/1508-saz-puppet-memcached-memcached_windows.erb'));
+    const { code, file, err } = await lintJson(f);
+    expect(code).toBe(2);
+    expect(file.findings).toEqual([]);
+    expect(err).not.toMatch(/not memcached's|KEY=value/);
+  });
+
+  it('a Debian template with a block of code spanning lines is still read as Debian\'s (the lines after the block count)', async () => {
+    const f = tmp.write('templates/memcached.conf.erb', '<%-\n  listen = @listen || "127.0.0.1"\n-%>\n-m 64\n-u memcache\n-l <%= listen %>\n-U 0\n');
+    const { file } = await lintJson(f);
+    expect(file.dialect).toBe('debian');
+    expect(file.findings.map((x) => x.ruleId)).not.toContain('MC801');
+  });
+});
