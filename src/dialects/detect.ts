@@ -1372,6 +1372,9 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
   }
   // A file that names memcached may be its configuration in a format the content does not show; one that
   // does not is another program's (a .dockerignore, a MANIFEST.in).
+  // memcached for Windows' command line (saz/puppet-memcached's memcached_windows.erb renders the service's
+  // ImagePath: c:\memcached\memcached.exe -d runservice ...): the service control manager runs it, no shell.
+  if (/\bmemcached\.exe\b/i.test(text)) return refusal(t, "a Windows command line of memcached.exe (a Windows service's or script's; mchard does not read Windows command lines)", 'content', t.template ? nameText(t) : 'content');
   if (/\bmemcached\b/i.test(text)) return refusal(t, null, null, '', [], undefined, true);
   return refusal(t, "another program's file (nothing in it is memcached configuration)", 'content', 'content', [], "nothing in it is memcached configuration (none of its lines is a memcached option or a KEY=value setting, and neither its path nor its name is a memcached file's)");
 }

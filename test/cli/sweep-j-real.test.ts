@@ -130,12 +130,13 @@ describe('an ERB template whose Ruby code builds memcached\'s options is not "op
     expect(err).not.toMatch(/not memcached's/);
   });
 
-  it('memcached_windows.erb: no longer said to hold option lines that are not memcached\'s', async () => {
+  it('memcached_windows.erb (c:\\memcached\\memcached.exe -d runservice <%= ... %>): refused as a Windows command line', async () => {
     const f = tmp.write('templates/memcached_windows.erb', real('erb/1508-saz-puppet-memcached-memcached_windows.erb'));
     const { code, file, err } = await lintJson(f);
     expect(code).toBe(2);
     expect(file.findings).toEqual([]);
     expect(err).not.toMatch(/not memcached's|KEY=value/);
+    expect(file.refused!.looksLike).toMatch(/^a Windows command line of memcached\.exe/);
   });
 
   it('a Debian template with a block of code spanning lines is still read as Debian\'s (the lines after the block count)', async () => {
