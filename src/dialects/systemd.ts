@@ -312,9 +312,13 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
   // A drop-in by its path (`memcached.service.d/x.conf`), or, kept under another name in a repository
   // (`memcached.service.conf.j2`, `memcached-override.conf`), by an empty "ExecStart=": that line resets
   // the command of the unit the file extends, and means nothing in a unit of its own.
+  // So is such a file with no ExecStart= at all (openstack-ansible's systemd.limits.conf.j2, installed as
+  // memcached.service.d/limits.conf, sets only LimitNOFILE=): a unit of its own would need one, and systemd
+  // loads units only under a name of a unit type, which the file does not have.
   const dropIn =
     /\.service\.d\/[^/]+\.conf$/.test(withoutTemplateSuffix(source.path.replace(/\\/g, '/'))) ||
-    (unit.guessed && syntax.assignments.some((a) => a.section === 'Service' && a.key === 'ExecStart' && a.value === ''));
+    (unit.guessed && syntax.assignments.some((a) => a.section === 'Service' && a.key === 'ExecStart' && a.value === '')) ||
+    (unit.guessed && !syntax.assignments.some((a) => a.section === 'Service' && a.key === 'ExecStart'));
   const notes: SystemdNote[] = [];
   let launchFailure: LaunchFailure | null = null;
   let argvUnknown: string | null = null;

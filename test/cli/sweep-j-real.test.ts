@@ -101,7 +101,7 @@ describe('a JSON definition that starts memcached is not "a client\'s settings"'
   // ...", which kolla_start runs in the container) was refused as "a JSON file (a client's or an application's
   // settings)".
   it("kolla's config.json template: refused as a definition that runs memcached", async () => {
-    const f = tmp.write('ansible/roles/memcached/templates/memcached.json.j2', real('other-templates/1506-openstack-kolla-ansible-memcached.json.j2'));
+    const f = tmp.write('ansible/roles/memcached/templates/memcached.json.j2', real('ansible/1506-openstack-kolla-ansible-memcached.json.j2'));
     const { code, file, err } = await lintJson(f);
     expect(code).toBe(2);
     expect(file.findings).toEqual([]);
@@ -144,5 +144,28 @@ describe('an ERB template whose Ruby code builds memcached\'s options is not "op
     const { file } = await lintJson(f);
     expect(file.dialect).toBe('debian');
     expect(file.findings.map((x) => x.ruleId)).not.toContain('MC801');
+  });
+});
+
+describe('a [Service] file with no ExecStart= under a name that is no unit\'s is a drop-in', () => {
+  // Before: openstack-ansible's systemd.limits.conf.j2 (installed as memcached.service.d/limits.conf; [Service]
+  // LimitNOFILE= only) was read as a service unit of its own: error MC914 "the unit has no ExecStart=, so systemd
+  // refuses to load it", and inspect "starts no".
+  it('systemd.limits.conf.j2: read as a drop-in, no MC914, the command line left to the unit it extends', async () => {
+    const f = tmp.write('templates/systemd.limits.conf.j2', real('ansible/1509-openstack-openstack-ansible-memcached_server-systemd.limits.conf.j2'));
+    const { code, file } = await lintJson(f);
+    expect(file.dialect).toBe('systemd');
+    expect(file.findings.map((x) => x.ruleId)).toEqual(['MC910']);
+    expect(file.findings[0].message).toMatch(/this drop-in does not set ExecStart=/);
+    expect(code).toBe(0);
+    const i = await run(['inspect', f]);
+    expect(i.out).toMatch(/read by +systemd, as a drop-in/);
+    expect(i.out).not.toMatch(/starts +no/);
+  });
+
+  it('a unit named *.service with no ExecStart= is still refused by systemd (MC914)', async () => {
+    const f = tmp.write('etc/systemd/system/memcached.service', '[Service]\nLimitNOFILE=4096\n');
+    const { file } = await lintJson(f);
+    expect(file.findings.map((x) => x.ruleId)).toContain('MC914');
   });
 });
