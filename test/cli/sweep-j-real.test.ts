@@ -36,6 +36,7 @@ describe("OpenBSD's rc.conf.local is not FreeBSD's rc.conf", () => {
     expect(file.refused!.looksLike).toMatch(/^OpenBSD's rc\.conf\.local \(pkg_scripts=/);
     expect(err.trim().split('\n')).toHaveLength(1);
     expect(err).toContain(f);
+    if (at === 'etc/rc.conf.local') expect(file.refused!.message).toContain('installed as /etc/rc.conf.local)');
     const i = await run(['inspect', f]);
     expect(i.code).toBe(2);
     expect(i.out + i.err).not.toMatch(/FreeBSD's rc\.d\/memcached script \(|user +nobody/);
