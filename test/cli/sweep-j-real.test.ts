@@ -170,3 +170,34 @@ describe('a [Service] file with no ExecStart= under a name that is no unit\'s is
     expect(file.findings.map((x) => x.ruleId)).toContain('MC914');
   });
 });
+
+describe('what decides a ${VAR} of Compose or a $(VAR) of Kubernetes is named, not "the host" and "shell expansion"', () => {
+  // Before: getsentry's compose file (fixture 123: command: ["-I", "${SENTRY_MAX_EXTERNAL_SOURCEMAP_SIZE:-1M}"]) was
+  // "command memcached -I 1M (depends on the host: shell expansion)" and MC910 "...: the host decides whether it
+  // starts; ... (the host memcached runs on decides)": Compose interpolates the variable from the environment
+  // docker compose runs in (its shell and the project's .env file), no shell is involved, and memcached's host
+  // may be another machine (a remote Docker context).
+  it("getsentry's compose file: Compose's environment decides, in lint and inspect", async () => {
+    const f = tmp.write('docker-compose.yml', real('compose/123-getsentry-self-hosted-docker-compose.yml'));
+    const { file } = await lintJson(f, ['--dialect', 'compose']);
+    const mc910 = file.findings.filter((x) => x.ruleId === 'MC910' && x.message.includes('SENTRY_MAX_EXTERNAL_SOURCEMAP_SIZE'));
+    expect(mc910).toHaveLength(1);
+    expect(mc910[0].message).toMatch(/: the environment docker compose runs in \(its shell's variables and the project's \.env file\) decides whether it starts; the checks that need it were skipped$/);
+    const i = await run(['inspect', '--dialect', 'compose', f]);
+    expect(i.out).toMatch(/command +memcached -I 1M +\(depends on the environment docker compose runs in: Compose's variable interpolation\)/);
+    expect(i.out).toMatch(/starts +unknown: depends on the environment docker compose runs in/);
+    expect(i.out).not.toMatch(/shell expansion|the host memcached runs on decides/);
+  });
+
+  // No real manifest found with $(VAR) in memcached's args (this one is written for the test): the kubelet replaces
+  // $(POD_IP) and $(MEM) with what valueFrom names, which is neither the host's shell nor the host.
+  it('a $(VAR) set from valueFrom: the object it is set from decides', async () => {
+    const f = tmp.write('k8s/pod.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: mc\nspec:\n  containers:\n  - name: memcached\n    image: memcached:1.6.45\n    env:\n    - name: MEM\n      valueFrom:\n        configMapKeyRef:\n          name: mc\n          key: mem\n    args: ["-m", "$(MEM)", "-l", "127.0.0.1", "-U", "0"]\n');
+    const { file } = await lintJson(f, ['--dialect', 'kubernetes']);
+    const mc910 = file.findings.find((x) => x.ruleId === 'MC910');
+    expect(mc910!.message).toMatch(/^\$\(MEM\) is set from configMapKeyRef mc\/mem, which the file does not show: the object it is set from \(a ConfigMap, a Secret, the pod's fields\) decides whether it starts/);
+    const i = await run(['inspect', '--dialect', 'kubernetes', f]);
+    expect(i.out).toMatch(/\(depends on what the file does not show: the kubelet's \$\(VAR\) replacement\)/);
+    expect(i.out).not.toMatch(/shell expansion|depends on the host/);
+  });
+});
