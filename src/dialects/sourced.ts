@@ -74,7 +74,10 @@ const DECIDED_ELSEWHERE: Readonly<Record<string, { on: string; decide: string }>
   Kubernetes: { on: 'what the file does not show', decide: "the object it is set from (a ConfigMap, a Secret, the pod's fields)" },
 };
 
+/** What decides the user of a Dockerfile's image when its base image sets it and mchard does not know that image. */
+export const BASE_IMAGE_USER = "the base image's USER (docker image inspect --format '{{.Config.User}}' IMAGE)";
+
 /** Whether `decide` is one of those deciders (named once in messages, instead of "the host decides"). */
 export function decidedElsewhere(decide: string): boolean {
-  return Object.values(DECIDED_ELSEWHERE).some((e) => e.decide === decide);
+  return decide === BASE_IMAGE_USER || Object.values(DECIDED_ELSEWHERE).some((e) => e.decide === decide);
 }

@@ -201,3 +201,18 @@ describe('what decides a ${VAR} of Compose or a $(VAR) of Kubernetes is named, n
     expect(i.out).not.toMatch(/shell expansion|depends on the host/);
   });
 });
+
+describe("a Dockerfile whose base image sets the user: the base image decides, not the host", () => {
+  // Before: ventriloquist's Dockerfile (fixture 1468, FROM fgrehm/ventriloquist-base) had MC910 "...: the host
+  // decides the user it runs as; ... (the base image's USER ... decides)" and inspect "user unknown: depends on the
+  // host": the base image's USER is fixed when the image is built, whatever host runs it.
+  it('fixture 1468: MC910 and inspect name the base image as what decides the user', async () => {
+    const f = tmp.write('services/memcached/Dockerfile', real('dockerfile/1468-fgrehm-ventriloquist-Dockerfile'));
+    const { file } = await lintJson(f);
+    const mc910 = file.findings.find((x) => x.ruleId === 'MC910' && x.message.startsWith('the user is set by the base image'));
+    expect(mc910!.message).toMatch(/: the base image's USER \(docker image inspect --format '\{\{\.Config\.User\}\}' IMAGE\) decides the user it runs as; the checks that need it were skipped$/);
+    const i = await run(['inspect', f]);
+    expect(i.out).toMatch(/user +unknown: depends on the base image's USER/);
+    expect(i.out).not.toMatch(/user +unknown: depends on the host/);
+  });
+});
