@@ -376,6 +376,7 @@ const STRONG_NAMES: readonly NameRule[] = [
   { may: (b) => b.startsWith('Chart.'), re: /^Chart\.lock$/, dialect: null, looksLike: "a Helm chart's lock file (the dependency versions helm dependency update picked)" },
   { may: (b) => b.endsWith('.pp'), re: /\.pp$/, dialect: null, looksLike: 'a Puppet manifest' },
   { may: (b) => b.endsWith('.rb'), re: /\.rb$/, dialect: null, looksLike: 'a Ruby file (a Chef recipe or attributes)' },
+  { may: (b) => b.endsWith('.god'), re: /\.god$/, dialect: null, looksLike: "a God process monitor configuration (Ruby: God runs the command its w.start string holds, which mchard does not read)" },
   { may: (b) => b === 'Vagrantfile', re: /^Vagrantfile$/, dialect: null, looksLike: 'a Vagrantfile' },
   { may: (b) => b.endsWith('.sh') || b.endsWith('.bash'), re: /\.(sh|bash)$/, dialect: null, looksLike: 'a shell script' },
   { may: (_b, l) => l.endsWith('.bat') || l.endsWith('.cmd') || l.endsWith('.ps1'), re: /\.(bat|cmd|ps1)$/i, dialect: null, looksLike: 'a Windows batch file or PowerShell script (cmd.exe or PowerShell runs it; mchard does not read Windows command lines)' },

@@ -216,3 +216,16 @@ describe("a Dockerfile whose base image sets the user: the base image decides, n
     expect(i.out).not.toMatch(/user +unknown: depends on the host/);
   });
 });
+
+describe("God's process monitor configuration is refused as what it is", () => {
+  // Before: mailserv's memcached.god (God.watch, w.start = "/usr/local/bin/memcached -d ... -l 127.0.0.1") was
+  // "mchard cannot tell which program reads it ... pass --dialect NAME to read it as one of them".
+  it('memcached.god: refused by its name, no --dialect hint', async () => {
+    const f = tmp.write('install/templates/fs/god/memcached.god', real('other/1510-Synchro-mailserv-memcached.god'));
+    const { code, file, err } = await lintJson(f);
+    expect(code).toBe(2);
+    expect(file.findings).toEqual([]);
+    expect(file.refused!.looksLike).toMatch(/^a God process monitor configuration/);
+    expect(err).not.toMatch(/--dialect/);
+  });
+});
