@@ -229,3 +229,15 @@ describe("God's process monitor configuration is refused as what it is", () => {
     expect(err).not.toMatch(/--dialect/);
   });
 });
+
+describe('a licence file is documentation, not a YAML document', () => {
+  // Before: docker-library/memcached's LICENSE was "a YAML document (another program's settings: a key alone on a
+  // line, such as `jobs:`)", for its line "met:".
+  it('LICENSE: refused by its name as documentation', async () => {
+    const f = tmp.write('LICENSE', real('other/1511-docker-library-memcached-LICENSE'));
+    const { code, file } = await lintJson(f);
+    expect(code).toBe(2);
+    expect(file.refused!.reason).toBe('name');
+    expect(file.refused!.looksLike).toMatch(/^documentation/);
+  });
+});
