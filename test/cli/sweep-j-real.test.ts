@@ -131,6 +131,16 @@ describe('an ERB template whose Ruby code builds memcached\'s options is not "op
     expect(err).not.toMatch(/not memcached's/);
   });
 
+  // Before: a Salt formula's map.jinja (fixture 1512, {% set ... %} blocks spanning lines) was "mchard cannot tell
+  // which program reads it ... pass --dialect NAME to read it as one of them".
+  it('map.jinja (Jinja2 set blocks spanning lines): refused as a template whose lines are all code, no hint', async () => {
+    const f = tmp.write('memcached/map.jinja', real('other-templates/1512-saltstack-formulas-memcached-formula-map.jinja'));
+    const { code, file, err } = await lintJson(f);
+    expect(code).toBe(2);
+    expect(file.refused!.looksLike).toMatch(/^a template whose lines are all its own code and tags/);
+    expect(err).not.toMatch(/--dialect/);
+  });
+
   it('memcached_windows.erb (c:\\memcached\\memcached.exe -d runservice <%= ... %>): refused as a Windows command line', async () => {
     const f = tmp.write('templates/memcached_windows.erb', real('erb/1508-saz-puppet-memcached-memcached_windows.erb'));
     const { code, file, err } = await lintJson(f);
