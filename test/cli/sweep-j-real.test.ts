@@ -251,3 +251,22 @@ describe('a licence file is documentation, not a YAML document', () => {
     expect(file.refused!.looksLike).toMatch(/^documentation/);
   });
 });
+
+describe("a unit that takes SUSE's variables from its EnvironmentFile= gets no hint to lint that file as RHEL's", () => {
+  // Before: openstack-ansible's memcached.service.suse (ExecStart=/usr/sbin/memcached -u $MEMCACHED_USER
+  // $MEMCACHED_PARAMS) had MC910 "... lint that file (mchard lint --dialect sysconfig /etc/sysconfig/memcached)":
+  // that reads the file as RHEL's unit does (PORT=, USER=, OPTIONS=), where this unit takes MEMCACHED_PARAMS.
+  it('memcached.service.suse: MC910 says mchard reads the file only as RHEL\'s, no --dialect sysconfig', async () => {
+    const f = tmp.write('files/memcached.service', real('systemd/1513-openstack-openstack-ansible-memcached_server-memcached.service.suse'));
+    const { file } = await lintJson(f);
+    const mc910 = file.findings.find((x) => x.ruleId === 'MC910');
+    expect(mc910!.message).toMatch(/mchard reads such a file only as RHEL's memcached\.service reads it \(PORT=, USER=, MAXCONN=, CACHESIZE=, OPTIONS=\), not for this unit's \$MEMCACHED_USER, \$MEMCACHED_PARAMS/);
+    expect(mc910!.message).not.toMatch(/--dialect sysconfig/);
+  });
+
+  it("a unit that takes RHEL's variables keeps the hint", async () => {
+    const f = tmp.write('files/memcached.service', '[Service]\nEnvironmentFile=/etc/sysconfig/memcached\nExecStart=/usr/bin/memcached -p ${PORT} -u ${USER} -m ${CACHESIZE} -c ${MAXCONN} $OPTIONS\n');
+    const { file } = await lintJson(f);
+    expect(file.findings.find((x) => x.ruleId === 'MC910')!.message).toMatch(/lint that file \(mchard lint --dialect sysconfig \/etc\/sysconfig\/memcached\)/);
+  });
+});
