@@ -1,5 +1,6 @@
 import { correctness, defineRule, type RuleContext } from '../src/engine/rule.js';
 import type { Unknown } from '../src/memcached/model.js';
+import { decidedElsewhere } from '../src/dialects/sourced.js';
 
 /** Notes that say where memcached's options really come from, when this file does not decide them. */
 const ELSEWHERE = new Set(['delegated', 'other-program', 'unknown-variable', 'not-memcached']);
@@ -92,11 +93,14 @@ function reportUndecided(ctx: RuleContext): void {
   }
   for (const { u, what } of groups.values()) {
     const tok = u.index === undefined ? undefined : ctx.config.argv[u.index];
-    const who = u.depends === 'template' ? 'the template' : 'the host';
+    // What decides it when that is neither the template nor the host memcached runs on (Compose's environment,
+    // a ConfigMap a container's variable is set from) is named once, as the decider.
+    const elsewhere = u.depends === 'host' && decidedElsewhere(u.decide);
+    const who = u.depends === 'template' ? 'the template' : elsewhere ? u.decide : 'the host';
     ctx.report({
       span: tok?.span ?? u.span ?? null,
       namesTemplate: true,
-      message: `${u.reason}: ${who} decides ${what.join(', ')}; the checks that need ${what.length > 1 ? 'them' : 'it'} were skipped (${u.decide} decides)`,
+      message: `${u.reason}: ${who} decides ${what.join(', ')}; the checks that need ${what.length > 1 ? 'them' : 'it'} were skipped${elsewhere ? '' : ` (${u.decide} decides)`}`,
     });
   }
 }

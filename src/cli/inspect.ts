@@ -19,6 +19,7 @@ import type { DialectChoice } from '../dialects/detect.js';
 import { inspectionOf, refusedInspection, type Inspection, type RefusedInspection } from './inspection.js';
 import type { Io } from './io.js';
 import { isFolder, resolveTargets, TARGET_OPTIONS } from './targets.js';
+import { decidedElsewhere } from '../dialects/sourced.js';
 
 const OPTIONS = { ...COMMON_OPTIONS, 'host-checks': { type: 'boolean' }, 'no-host-checks': { type: 'boolean' }, 'follow-symlinks': { type: 'boolean' }, verbose: TARGET_OPTIONS.verbose, 'stdin-filename': TARGET_OPTIONS['stdin-filename'] } as const;
 
@@ -153,8 +154,12 @@ function inspectionText(r: Inspection, d: DialectChoice, color: boolean): string
   /** mchard's own sentences, which may quote values: long values cut, the sentence kept. */
   const said = (s: string) => visible(boundedMessage(s));
   const quote = (a: string) => shellQuote(shorten(a, 300, 200));
+  // Something other than the host decides (Compose's environment, what a container's variable is set from): named once.
+  const elsewhere = (u: { depends: string; decide: string }) => u.depends === 'host' && decidedElsewhere(u.decide);
   const unknownLine = (u: { depends: string; reason: string; decide: string }) =>
-    `${c.yellow('unknown')}: ${u.depends === 'template' ? 'depends on the template' : u.depends === 'host' ? 'depends on the host' : 'not in this file'} (${said(u.reason)}); ${u.depends === 'file' ? '' : `${said(u.decide)} decides`}`.replace(/; $/, '');
+    elsewhere(u)
+      ? `${c.yellow('unknown')}: depends on ${said(u.decide)} (${said(u.reason)})`
+      : `${c.yellow('unknown')}: ${u.depends === 'template' ? 'depends on the template' : u.depends === 'host' ? 'depends on the host' : 'not in this file'} (${said(u.reason)}); ${u.depends === 'file' ? '' : `${said(u.decide)} decides`}`.replace(/; $/, '');
   const lang = r.template?.language ? `, ${r.template.language} template` : '';
   // A release the file does not decide: what its default names, if anything, and on what it depends.
   const release = r.unknown.version ? `memcached ${r.memcachedVersionText ?? r.memcachedVersion}` : `memcached ${r.memcachedVersion}`;
@@ -192,7 +197,7 @@ function inspectionText(r: Inspection, d: DialectChoice, color: boolean): string
     lines.push(`  starts    ${c.red('no')}: ${said(r.startup.unreadable ? `memcached is not run: ${r.startup.reason}` : launchFailureText(r.startup))}`);
     return `${lines.join('\n')}\n`;
   }
-  const depends = r.argvExact ? '' : r.template?.language ? '   (depends on the template)' : '   (depends on the host: shell expansion)';
+  const depends = r.argvExact ? '' : r.template?.language ? '   (depends on the template)' : `   (${HOST_DEPENDENT[r.dialect] ?? 'depends on the host: shell expansion'})`;
   lines.push(`  command   memcached${r.argv.length ? ` ${listed(r.argv, quote, ' ', 'words')}` : ''}${c.yellow(depends)}`);
   if (r.template?.templated?.length) {
     lines.push(`  templated ${listed(r.template.templated, (t) => `${v(t.argument)}${t.line ? ` (line ${t.line})` : ''}`, ', ', 'arguments')}`);
@@ -304,3 +309,11 @@ function userLine(
   if (r.startup.ok === null) return shown ? `${shown} ${c.dim('(if memcached starts)')}` : c.dim('(none)');
   return c.dim('(none: memcached is not started as root, so it keeps the user it was started as)');
 }
+/** What a command line that is not exact depends on, by dialect, where that is not the host's shell. */
+const HOST_DEPENDENT: Readonly<Record<string, string>> = {
+  compose: "depends on the environment docker compose runs in: Compose's variable interpolation",
+  kubernetes: "depends on what the file does not show: the kubelet's $(VAR) replacement",
+  helm: "depends on what the file does not show: the kubelet's $(VAR) replacement",
+  dockerfile: "depends on the container: shell expansion",
+};
+

@@ -9,6 +9,7 @@ import type { Settings } from '../memcached/settings.js';
 import { podReachOf } from '../dialects/container-reach.js';
 import { unitVerdict, type UnitReachKind } from '../dialects/unit-reach.js';
 import type { PodVerdictKind } from '../dialects/pod-reach.js';
+import { decidedElsewhere } from '../dialects/sourced.js';
 
 export type InspectListener =
   | { transport: 'tcp' | 'udp'; address: string | null; port: number; host?: string; tls?: boolean }
@@ -210,7 +211,7 @@ function inspectionOfAll(path: string, config: ParsedConfig, model: MemcachedMod
   } else if (st.unknown) {
     startup = {
       ok: null,
-      reason: `depends on ${st.unknown.depends === 'template' ? 'the template' : 'the host'}: ${show(st.unknown.reason)}`,
+      reason: `depends on ${st.unknown.depends === 'template' ? 'the template' : decidedElsewhere(st.unknown.decide) ? st.unknown.decide : 'the host'}: ${show(st.unknown.reason)}`,
       depends: st.unknown.depends,
       decide: st.unknown.decide,
       asWritten: st.ok ? { ok: true } : { ok: false, exitCode: st.exitCode, reason: show(st.reason) },

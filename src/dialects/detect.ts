@@ -244,6 +244,8 @@ interface PathRule {
 
 const inDir = (...names: string[]) => (dir: string) => names.includes(dir);
 
+const CI_PIPELINE = "a CI pipeline definition: the CI starts the memcached it lists with a command line of its own, which this file does not show";
+
 /**
  * Folders whose files another program reads, whatever they are named: systemd-tmpfiles, systemd-sysusers,
  * logrotate, monit, collectd, the Zabbix agent, PHP's extension settings (`memcached.ini`, which the
@@ -281,7 +283,8 @@ const PATH_RULES: readonly PathRule[] = [
   { may: inDir('etc'), re: /(^|\/)etc\/memcached_[^/]+\.conf$/, dialect: 'debian', installed: '/etc/memcached_NAME.conf' },
   { may: inDir('sysconfig'), re: /(^|\/)sysconfig\/memcached[^/]*$/, dialect: 'sysconfig', installed: '/etc/sysconfig/memcached' },
   { may: inDir('conf.d'), re: /(^|\/)conf\.d\/memcached(\.(?!(conf|ini)$)[^/]+)?$/, dialect: 'openrc', installed: '/etc/conf.d/memcached' },
-  { may: inDir('etc'), re: /(^|\/)etc\/rc\.conf(\.local)?$/, dialect: 'rcconf', installed: '/etc/rc.conf' },
+  { may: inDir('etc'), re: /(^|\/)etc\/rc\.conf$/, dialect: 'rcconf', installed: '/etc/rc.conf' },
+  { may: inDir('etc'), re: /(^|\/)etc\/rc\.conf\.local$/, dialect: 'rcconf', installed: '/etc/rc.conf.local' },
   { may: inDir('rc.conf.d'), re: /(^|\/)rc\.conf\.d\/memcached[^/]*$/, dialect: 'rcconf', installed: '/etc/rc.conf.d/memcached' },
   { may: inDir('system', 'user'), re: /(^|\/)systemd\/(system|user)\/[^/]+\.service$/, dialect: 'systemd', installed: '/etc/systemd/system/NAME.service' },
   { may: (dir) => dir.endsWith('.service.d'), re: /(^|\/)[^/]+\.service\.d\/[^/]+\.conf$/, dialect: 'systemd', installed: '/etc/systemd/system/NAME.service.d/NAME.conf' },
@@ -306,6 +309,7 @@ const PATH_RULES: readonly PathRule[] = [
     installed: 'a file of an Ansible role (roles/NAME/…), which a playbook runs',
     looksLike: 'an Ansible role file (tasks, handlers or variables)',
   },
+  { may: inDir('workflows'), re: /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/, dialect: null, installed: '.github/workflows/NAME.yml, a GitHub Actions workflow', looksLike: CI_PIPELINE },
   { may: inDir('group_vars', 'host_vars'), re: /(^|\/)(group|host)_vars\/[^/]+$/, dialect: null, installed: 'group_vars/NAME', looksLike: 'Ansible inventory variables' },
   {
     may: inDir('debian', 'source', 'patches', 'tests', 'upstream'),
@@ -344,8 +348,6 @@ interface NameRule {
  */
 const QUADLET = "a Podman Quadlet file (podman makes a service of it that runs the image: the image and its Exec= decide memcached's options)";
 
-const CI_PIPELINE = "a CI pipeline definition: the CI starts the memcached it lists with a command line of its own, which this file does not show";
-
 /**
  * Names only one format uses: they decide. A unit of another type than service starts no program of its
  * own: a .target groups services, a .socket or .timer starts its .service (memcached takes no sockets from
@@ -354,7 +356,7 @@ const CI_PIPELINE = "a CI pipeline definition: the CI starts the memcached it li
  * options (its `x = y;` lines are no KEY=value file). Salt applies a state (it may install
  * /etc/memcached.conf from a file of its own: lint that file).
  */
-const DOC = /^(readme|news|changelog|changes|copying|copyright|authors)(?![^/]*\.(conf|ini|service|ya?ml|json)$)([-_.][^/]*)?$|\.(md|markdown|rst|adoc)$/i;
+const DOC = /^(readme|news|changelog|changes|copying|copyright|authors|licen[cs]e)(?![^/]*\.(conf|ini|service|ya?ml|json)$)([-_.][^/]*)?$|\.(md|markdown|rst|adoc)$/i;
 const STRONG_NAMES: readonly NameRule[] = [
   { may: (b) => b.endsWith('.service'), re: /^[^/]+\.service$/, dialect: 'systemd' },
   {
@@ -374,8 +376,10 @@ const STRONG_NAMES: readonly NameRule[] = [
   { may: (b) => b.startsWith('Chart.'), re: /^Chart\.lock$/, dialect: null, looksLike: "a Helm chart's lock file (the dependency versions helm dependency update picked)" },
   { may: (b) => b.endsWith('.pp'), re: /\.pp$/, dialect: null, looksLike: 'a Puppet manifest' },
   { may: (b) => b.endsWith('.rb'), re: /\.rb$/, dialect: null, looksLike: 'a Ruby file (a Chef recipe or attributes)' },
+  { may: (b) => b.endsWith('.god'), re: /\.god$/, dialect: null, looksLike: "a God process monitor configuration (Ruby: God runs the command its w.start string holds, which mchard does not read)" },
   { may: (b) => b === 'Vagrantfile', re: /^Vagrantfile$/, dialect: null, looksLike: 'a Vagrantfile' },
   { may: (b) => b.endsWith('.sh') || b.endsWith('.bash'), re: /\.(sh|bash)$/, dialect: null, looksLike: 'a shell script' },
+  { may: (_b, l) => l.endsWith('.bat') || l.endsWith('.cmd') || l.endsWith('.ps1'), re: /\.(bat|cmd|ps1)$/i, dialect: null, looksLike: 'a Windows batch file or PowerShell script (cmd.exe or PowerShell runs it; mchard does not read Windows command lines)' },
   { may: (b) => b.endsWith('.container') || b.endsWith('.kube'), re: /^[^/]+\.(container|kube)$/, dialect: null, looksLike: QUADLET },
   // Not a config file's name that starts with one of the words (news.yml, changes.conf).
   { may: (b) => DOC.test(b), re: DOC, dialect: null, looksLike: 'documentation (README, NEWS, changelog, Markdown)' },
@@ -564,6 +568,30 @@ const SUPERVISOR_SECTION = /^(supervisord|supervisorctl|include|unix_http_server
 /** The first lines of Debian's packaged /etc/memcached.conf (either says whose file it is). */
 const DEBIAN_HEADER = ['# memcached default config file', '# This configuration file is read by the start-memcached script'] as const;
 
+/** Whether `needle` occurs in text[from, end). */
+function lineHas(text: string, needle: string, from: number, end: number): boolean {
+  const k = text.indexOf(needle, from);
+  return k !== -1 && k + needle.length <= end;
+}
+
+/** The closer of a template tag (`<%`, `{%`, `{#`, `{{`) that the line text[from, end) opens and does not close, or null. */
+function openTagAtEnd(text: string, from: number, end: number): string | null {
+  let open: string | null = null;
+  for (let k = from; k + 1 < end; k++) {
+    const a = text.charCodeAt(k);
+    const b = text.charCodeAt(k + 1);
+    if (open === null) {
+      if (a === 60 /* < */ && b === 37 /* % */) open = '%>';
+      else if (a === 123 /* { */ && (b === 37 || b === 35 /* # */ || b === 123)) open = b === 37 ? '%}' : b === 35 ? '#}' : '}}';
+      if (open !== null) k++;
+    } else if (a === open.charCodeAt(0) && b === open.charCodeAt(1)) {
+      open = null;
+      k++;
+    }
+  }
+  return open;
+}
+
 /**
  * One pass over the lines (at most the first MiB): comment and blank lines, most of a distribution's
  * file, cost a character test; a regular expression runs only on the lines that can match it.
@@ -576,6 +604,7 @@ function scan(text: string): Features {
     program: null, systemdSection: null, supervisorSection: false, otherSection: null, quadlet: false, debianHeader: false,
     other: 0, monit: false, collectd: false, yamlKey: false,
   };
+  let inTag: string | null = null;
   // One line at a time, not text.split('\n'): a big file would hold a million strings at once.
   for (let at = 0; at !== -1; ) {
     const nl = text.indexOf('\n', at);
@@ -586,6 +615,13 @@ function scan(text: string): Features {
     let first = start;
     while (first < end && (text.charCodeAt(first) === 32 || text.charCodeAt(first) === 9)) first++;
     if (first === end) continue;
+    // Lines inside a template tag that spans lines (an ERB block of Ruby code between `<%-` and `-%>`) are
+    // the template's code, not lines of the file it renders: up to the line that closes it.
+    if (inTag !== null) {
+      if (lineHas(text, inTag, first, end)) inTag = null;
+      continue;
+    }
+    inTag = openTagAtEnd(text, first, end);
     const c = text.charCodeAt(first);
     if (c === 35 /* # */) {
       if (text.startsWith('### BEGIN INIT INFO', first)) f.beginInitInfo = true;
@@ -622,6 +658,8 @@ function scan(text: string): Features {
       else f.otherSection ??= name;
       continue;
     }
+    // A template's trimming close tag alone at the start of a line (`-%>` of ERB, `-%}`, `-}}`) is no option.
+    if (c === 45 && /^-(%>|%\}|\}\})/.test(text.slice(first, first + 3))) continue;
     if (c === 45 /* - */) {
       f.options++;
       // `-m 64` is an option; only `- key:` (a YAML list item) is looked at further.
@@ -696,6 +734,28 @@ function startsJsonLike(text: string): boolean {
   while (k < text.length && isRegExpSpace(text.charCodeAt(k))) k++;
   return text[k] === '{' || text[k] === '[';
 }
+
+/**
+ * An XML document: `<?xml`, `<!DOCTYPE` or a root element first (after a byte order mark and blanks); not a
+ * template's `<%` tag. A .NET App.config holds memcached's options as attribute values, which no line of
+ * memcached's own formats looks like.
+ */
+function startsXml(text: string): boolean {
+  let k = 0;
+  while (k < text.length && isRegExpSpace(text.charCodeAt(k))) k++;
+  if (text.startsWith('<?xml', k) || /^<!doctype[ \t]/i.test(text.slice(k, k + 10))) return true;
+  return /^<[A-Za-z][\w.:-]*[ \t\r\n>]/.test(text.slice(k, k + 80)) && (text.includes('</') || text.includes('/>'));
+}
+
+const XML_LOOKS = "an XML document (another program's file, such as a .NET App.config or a launchd property list: the program that reads it decides what a memcached option in it means)";
+
+/**
+ * A JSON definition whose command or image is memcached: kolla's config.json (`"command": "/usr/bin/memcached
+ * -l ..."`, which kolla_start runs in the container), an ECS task definition, a Marathon app. Another program
+ * reads the JSON and starts memcached: not a client's settings.
+ */
+const JSON_RUNS_MEMCACHED = /"(command|cmd|entryPoint|entrypoint|args|image)"[ \t\r\n]*:[ \t\r\n]*\[?[ \t\r\n]*"[^"\n]*\bmemcached(?![-\w])/;
+const JSON_STARTS = "a JSON definition whose command or image runs memcached (a container's start configuration, such as kolla's config.json or an ECS task definition): the program that reads it starts memcached, and mchard does not read JSON";
 
 function isJson(text: string): boolean {
   try {
@@ -802,6 +862,7 @@ function sniff(full: string): Sniffed {
 
   // TLS material: its "-----BEGIN" line is no option.
   if (firstLine.startsWith('-----BEGIN ')) return sig(null, 'a PEM certificate or key (TLS material, not configuration)');
+  if (startsXml(text)) return sig(null, XML_LOOKS);
   // Programs and scripts first: they mention variables and options of every other format.
   if (firstLine.startsWith('#!')) {
     const interp = firstLine.slice(2).trim();
@@ -863,13 +924,14 @@ function sniff(full: string): Sniffed {
   // Other applications' formats.
   if (f.monit && f.options === 0) return sig(null, 'a monit control file');
   if (f.collectd && f.options === 0) return sig(null, 'a collectd configuration');
-  if (startsJsonLike(text) && isJson(text)) return sig(null, "a JSON file (a client's or an application's settings)");
+  if (startsJsonLike(text) && isJson(text)) return sig(null, JSON_RUNS_MEMCACHED.test(text) ? JSON_STARTS : "a JSON file (a client's or an application's settings)");
   if (f.otherSection !== null) return sig(null, `an INI file with [section] headers ([${printable(f.otherSection)}]: an application's configuration)`);
 
   // Shell code without a #! line (a fragment sourced by a script).
   if (f.shell >= 2) return sig(null, 'shell code (a fragment of a script)');
 
   // Variable files: whose variables they are tells which program reads them.
+  if (f.names.has('pkg_scripts')) return sig(null, OPENBSD_RC_CONF, true, 'rcconf');
   const rc = RCCONF_VARS.find((n) => f.names.has(n));
   if (rc) return sig('rcconf', `FreeBSD's ${rc}= variable`, true);
   const openrc = OPENRC_VARS.find((n) => f.names.has(n));
@@ -1133,9 +1195,18 @@ function otherSysconfig(t: Target, s: Sniffed, because: string): DialectRefusal 
  * Told by the settings only OpenRC documents there (`rc_parallel`, `rc_tty_number`, `rc_cgroup_mode`...,
  * commented out or not) when the file sets none of the FreeBSD port's variables.
  */
+/**
+ * OpenBSD's /etc/rc.conf.local sets `pkg_scripts=`, the package daemons rc starts (rc.d(8)), which no FreeBSD
+ * rc.conf has. Its `memcached_flags=` goes to OpenBSD's rc.d/memcached, which puts it after arguments of its
+ * own and is enabled by pkg_scripts, not memcached_enable: FreeBSD's script (its -u nobody, its enable
+ * variable) would be the wrong reading.
+ */
+const OPENBSD_RC_CONF = "OpenBSD's rc.conf.local (pkg_scripts=, the package daemons OpenBSD's rc starts; OpenBSD's rc.d/memcached script, not FreeBSD's, reads its memcached_flags=)";
+
 const OPENRC_RC_CONF = /^#?[ \t]*rc_(parallel|interactive|hotplug|logger|tty_number|cgroup_mode|send_sig\w+)=/m;
 
 function otherRcConf(t: Target, text: string, s: Sniffed, because: string): DialectRefusal | null {
+  if (s.names.has('pkg_scripts')) return refusal(t, OPENBSD_RC_CONF, 'content', because);
   if (t.base.startsWith('memcached') || RCCONF_VARS.some((n) => s.names.has(n))) return null;
   // Void's runit and Arch's former initscripts read an /etc/rc.conf of their own: HOSTNAME=, KEYMAP=,
   // TIMEZONE=, DAEMONS=(...), in capitals, where FreeBSD's variables are in lower case (sshd_enable=).
@@ -1325,8 +1396,16 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
   if (s.yamlKey) return refusal(t, YAML_LOOKS, 'content', 'content');
   if (guess) return guessHasMemcached(guess, s, text) ? refusal(t, GUESS_LOOKS[guess], 'content', 'content', [guess]) : refusal(t, GUESS_NOT_MEMCACHED[guess], 'content', 'content');
   if (/^\s*$/.test(text)) return refusal(t, null, null, 'the file is empty and its name does not say what reads it', [], undefined, true);
+  // A template all of whose lines are its own code and tags (saz/puppet-memcached's memcached_svcprop.erb builds
+  // memcached's options in Ruby and prints them with one <%= %>): what it renders is not in the file.
+  if (t.template && s.options === 0 && s.assignments === 0 && s.other === 0) {
+    return refusal(t, 'a template whose lines are all its own code and tags (the text it renders is built by that code, not written in the file: render it and lint the result)', 'content', nameText(t));
+  }
   // A file that names memcached may be its configuration in a format the content does not show; one that
   // does not is another program's (a .dockerignore, a MANIFEST.in).
+  // memcached for Windows' command line (saz/puppet-memcached's memcached_windows.erb renders the service's
+  // ImagePath: c:\memcached\memcached.exe -d runservice ...): the service control manager runs it, no shell.
+  if (/\bmemcached\.exe\b/i.test(text)) return refusal(t, "a Windows command line of memcached.exe (a Windows service's or script's; mchard does not read Windows command lines)", 'content', t.template ? nameText(t) : 'content');
   if (/\bmemcached\b/i.test(text)) return refusal(t, null, null, '', [], undefined, true);
   return refusal(t, "another program's file (nothing in it is memcached configuration)", 'content', 'content', [], "nothing in it is memcached configuration (none of its lines is a memcached option or a KEY=value setting, and neither its path nor its name is a memcached file's)");
 }

@@ -30,7 +30,7 @@
 import type { ArgToken, SourceText, Span } from '../source.js';
 import type { Dialect, LaunchFailure, ParsedConfig } from './types.js';
 import { bitnamiNote, type ContainerNote } from './container-notes.js';
-import { appendAll, literalChars, joinSpans, tokenOf, valueOf, type SrcChar } from './sourced.js';
+import { appendAll, BASE_IMAGE_USER, literalChars, joinSpans, tokenOf, valueOf, type SrcChar } from './sourced.js';
 import { parseShellCommand, type SourcedChar } from './shell.js';
 import { dependsOn, fromVariables, identifyImage, type ImageInfo } from './images/index.js';
 import { parseVersion } from '../memcached/version.js';
@@ -995,7 +995,7 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
   // A USER the file does not show (a base image mchard does not know): not a user named "unknown (...)" that
   // is not root, but unknown, and with it whether memcached starts without -u (as root it refuses to).
   const userUnknown = (u: typeof user) =>
-    u.value === null ? { startsAsUnknown: { reason: u.why, decide: "the base image's USER (docker image inspect --format '{{.Config.User}}' IMAGE)", span: u.span ?? fromSpan } } : {};
+    u.value === null ? { startsAsUnknown: { reason: u.why, decide: BASE_IMAGE_USER, span: u.span ?? fromSpan } } : {};
   const userNote = (u: typeof user, what: string) => notes.push({ kind: 'starts-as', span: u.span ?? fromSpan, message: what, user: u.value });
 
   // Bitnami's image: its start script builds the vector from ENV. A Dockerfile that builds Bitnami's

@@ -57,6 +57,27 @@ export function tokenOf(chars: readonly SrcChar[], fileText: string, how: string
   const span = joinSpans(extent ?? chars);
   const dep = chars.find((c) => c.dep)?.dep;
   const raw = span ? fileText.slice(span.start, span.end) : null;
-  const note = dep ? `depends on the host: ${dep}` : raw !== null && raw !== value ? `${how} reads ${JSON.stringify(raw)} as ${JSON.stringify(value)}` : undefined;
-  return { value, span, origin: 'file', exact: !dep, ...(note ? { note } : {}) };
+  const elsewhere = dep ? DECIDED_ELSEWHERE[how] : undefined;
+  const note = dep ? `depends on ${elsewhere?.on ?? 'the host'}: ${dep}` : raw !== null && raw !== value ? `${how} reads ${JSON.stringify(raw)} as ${JSON.stringify(value)}` : undefined;
+  const unknown = elsewhere && dep ? { unknown: { kind: 'value' as const, depends: 'host' as const, reason: dep, decide: elsewhere.decide, at: 0 } } : {};
+  return { value, span, origin: 'file', exact: !dep, ...(note ? { note } : {}), ...unknown };
+}
+
+/**
+ * What decides a word that depends on something the file does not show, where that is not the host memcached
+ * runs on: Compose interpolates `${VAR}` from the environment docker compose runs in (its shell and the
+ * project's .env file); the kubelet replaces `$(VAR)` with what `valueFrom`/`envFrom` name (a ConfigMap, a
+ * Secret, a field of the pod), which the file does not show.
+ */
+const DECIDED_ELSEWHERE: Readonly<Record<string, { on: string; decide: string }>> = {
+  Compose: { on: 'the environment docker compose runs in', decide: "the environment docker compose runs in (its shell's variables and the project's .env file)" },
+  Kubernetes: { on: 'what the file does not show', decide: "the object it is set from (a ConfigMap, a Secret, the pod's fields)" },
+};
+
+/** What decides the user of a Dockerfile's image when its base image sets it and mchard does not know that image. */
+export const BASE_IMAGE_USER = "the base image's USER (docker image inspect --format '{{.Config.User}}' IMAGE)";
+
+/** Whether `decide` is one of those deciders (named once in messages, instead of "the host decides"). */
+export function decidedElsewhere(decide: string): boolean {
+  return decide === BASE_IMAGE_USER || Object.values(DECIDED_ELSEWHERE).some((e) => e.decide === decide);
 }

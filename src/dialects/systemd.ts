@@ -165,6 +165,8 @@ function accessOf(opts: SystemdOptions): HostFileAccess {
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Variables the service manager itself may set for the service. */
 const MANAGER_VARIABLES = /^(PATH|LANG|LANGUAGE|LC_[A-Z_]+|TERM|INVOCATION_ID|JOURNAL_STREAM|MAINPID|MANAGERPID|NOTIFY_SOCKET|WATCHDOG_\w+|LISTEN_\w+|HOME|SHELL|USER|LOGNAME|[A-Z]+_DIRECTORY|SYSTEMD_\w+)$/;
+/** The variables RHEL's packaged memcached.service passes to memcached (what the sysconfig dialect reads). */
+const RHEL_UNIT_VARIABLES: readonly string[] = ['PORT', 'USER', 'MAXCONN', 'CACHESIZE', 'OPTIONS'];
 const PROGRAM = /(^|\/)memcached$/;
 const DEBIAN_WRAPPER = /(^|\/)systemd-memcached-wrapper$/;
 
@@ -312,9 +314,13 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
   // A drop-in by its path (`memcached.service.d/x.conf`), or, kept under another name in a repository
   // (`memcached.service.conf.j2`, `memcached-override.conf`), by an empty "ExecStart=": that line resets
   // the command of the unit the file extends, and means nothing in a unit of its own.
+  // So is such a file with no ExecStart= at all (openstack-ansible's systemd.limits.conf.j2, installed as
+  // memcached.service.d/limits.conf, sets only LimitNOFILE=): a unit of its own would need one, and systemd
+  // loads units only under a name of a unit type, which the file does not have.
   const dropIn =
     /\.service\.d\/[^/]+\.conf$/.test(withoutTemplateSuffix(source.path.replace(/\\/g, '/'))) ||
-    (unit.guessed && syntax.assignments.some((a) => a.section === 'Service' && a.key === 'ExecStart' && a.value === ''));
+    (unit.guessed && syntax.assignments.some((a) => a.section === 'Service' && a.key === 'ExecStart' && a.value === '')) ||
+    (unit.guessed && !syntax.assignments.some((a) => a.section === 'Service' && a.key === 'ExecStart'));
   const notes: SystemdNote[] = [];
   let launchFailure: LaunchFailure | null = null;
   let argvUnknown: string | null = null;
@@ -559,9 +565,16 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
         const unread = files.filter((f) => f.state === 'unknown');
         const unknownFiles = unread.map((f) => f.path);
         // Which variables are unknown, which files mchard did not read and why, and what would decide them.
+        // mchard reads an environment file as RHEL's memcached.service reads it (PORT=, USER=, MAXCONN=,
+        // CACHESIZE=, OPTIONS=): linting it with --dialect sysconfig says nothing true of a unit whose command
+        // takes other variables (SUSE's $MEMCACHED_USER and $MEMCACHED_PARAMS).
+        const rhelVars = names.every((n) => RHEL_UNIT_VARIABLES.includes(n));
+        const lintIt = rhelVars
+          ? `lint that file (mchard lint --dialect sysconfig ${unknownFiles[0]})`
+          : `mchard reads such a file only as RHEL's memcached.service reads it (PORT=, USER=, MAXCONN=, CACHESIZE=, OPTIONS=), not for this unit's ${names.map((n) => `$${n}`).join(', ')}`;
         argvUnknown = `memcached's options depend on ${names.map((n) => `$${n}`).join(', ')}, which ${
           unknownFiles.length
-            ? `may be set in ${unknownFiles.join(', ')} (EnvironmentFile=), which mchard did not read (${unread[0].reason}): their values decide memcached's options; lint that file (mchard lint --dialect sysconfig ${unknownFiles[0]})`
+            ? `may be set in ${unknownFiles.join(', ')} (EnvironmentFile=), which mchard did not read (${unread[0].reason}): their values decide memcached's options; ${lintIt}`
             : dropIn
               ? `the unit this drop-in extends may set (its Environment= or EnvironmentFile=, such as /etc/sysconfig/memcached) or the service manager sets: systemctl cat ${unit.name} shows them`
               : 'the service manager sets'
