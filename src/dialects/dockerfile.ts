@@ -724,12 +724,12 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
     instrs: DockerInstruction[];
   }
   const stages: Stage[] = [];
-  /** The chain of stages a stage builds on, oldest first. */
-  const chainOf = (stage: Stage): Stage[] => {
+  /** The chain of stages a stage builds on, oldest first (null when longer than `limit`). */
+  function chainOf(stage: Stage, limit = Infinity): Stage[] | null {
     const chain: Stage[] = [];
-    for (let s: Stage | null = stage; s; s = s.parent) chain.unshift(s);
-    return chain;
-  };
+    for (let s: Stage | null = stage; s; s = s.parent) if (chain.push(s) > limit) return null;
+    return chain.reverse();
+  }
   // The first stage of each name (lower case): a FROM naming one builds on it. Searched through every stage
   // for each FROM, a Dockerfile of 20,000 stages took 12 s.
   const stageByName = new Map<string, Stage>();
@@ -777,7 +777,7 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
   }
 
   // The final stage's chain, oldest first, and its external base image.
-  const chain = chainOf(final);
+  const chain = chainOf(final)!;
   const root = chain[0];
   const rootRef = root.image;
   const info = identifyImage(rootRef);
@@ -802,15 +802,29 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
   let installed: string | null = null;
   /** memcached built from a release's source (a download, then `make install`), and the download awaiting it. */
   const fromRelease: SourceBuildState = { download: null, built: null };
+  /** Each stage's place in the file, and what each stage a COPY --from names builds (replayed once). */
+  const stageIndex = new Map(stages.map((s, i) => [s, i] as const));
+  const builds = new Map<Stage, SourceBuild | null>();
+  // Replaying other stages is bounded: a real Dockerfile has a few hundred instructions, while one of
+  // thousands of stages, each copying from the one before, replays a longer chain for each (5,000 stages
+  // took 8 s). Past the budget a stage's build is not followed: not claimed.
+  let replayBudget = 100_000;
   /** What a stage builds from a release's source, when no package of memcached is installed in it too. */
   const builtIn = (stage: Stage): SourceBuild | null => {
+    const known = builds.get(stage);
+    if (known !== undefined) return known;
+    builds.set(stage, null);
     const vars = new Map<string, Var>();
     const state: SourceBuildState = { download: null, built: null };
     let pkg: string | null = null;
-    for (const s of chainOf(stage)) {
+    const chain = chainOf(stage, replayBudget);
+    replayBudget -= chain?.length ?? Infinity;
+    if (!chain) return null;
+    for (const s of chain) {
       const args = new Map<string, Var>();
       const lookup = (name: string) => vars.get(name) ?? args.get(name);
       for (const instr of s.instrs) {
+        if (--replayBudget < 0) return null;
         if (instr.keyword === 'ARG') declareArgs(instr, escape, args, globalArgs, lookup);
         else if (instr.keyword === 'ENV') declareEnv(instr, escape, vars, lookup);
         else if (instr.keyword === 'RUN') {
@@ -820,7 +834,9 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
         }
       }
     }
-    return pkg ? null : state.built;
+    const built = pkg ? null : state.built;
+    builds.set(stage, built);
+    return built;
   };
   /**
    * `COPY --from=STAGE` of an earlier stage that built memcached from a release's source (make install into
@@ -831,7 +847,7 @@ export function parseDockerfile(source: SourceText): DockerfileConfig {
     if (!copy?.from) return null;
     const ref = copy.from;
     const stage = /^\d+$/.test(ref) ? stages[Number(ref)] : stageByName.get(ref.toLowerCase());
-    if (!stage || stages.indexOf(stage) >= stages.indexOf(into)) return null;
+    if (!stage || stageIndex.get(stage)! >= stageIndex.get(into)!) return null;
     const build = builtIn(stage);
     if (!build || build.bindir === null) return null;
     const to = copiedTo(`${build.bindir}/memcached`, copy.sources, copy.dest);

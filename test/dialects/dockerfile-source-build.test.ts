@@ -303,3 +303,16 @@ describe('glob patterns as COPY matches them, without backtracking', () => {
     expect(globMatches('*m'.repeat(2000) + '*', 'memcached'.repeat(3))).toBe(false);
   });
 });
+
+describe('a hostile chain of stages', () => {
+  it('5,000 stages, each built on the one before and copying its program: answered (the replay of other stages is bounded; it took 8 s), the build not followed past the bound', () => {
+    const lines = ['FROM ubuntu:24.04 AS s0', 'RUN git clone -b 1.6.21 https://github.com/memcached/memcached /m && cd /m && ./configure && make install'];
+    for (let i = 1; i < 5000; i++) lines.push(`FROM s${i - 1} AS s${i}`, `COPY --from=s${i - 1} /usr/local/bin/memcached /usr/local/bin/`);
+    lines.push('CMD ["memcached"]');
+    const r = release(lines.join('\n') + '\n');
+    expect(r.fromSource).toBe(false);
+    // A short chain of the same shape is followed.
+    const short = ['FROM ubuntu:24.04 AS s0', lines[1], 'FROM s0 AS s1', 'COPY --from=s0 /usr/local/bin/memcached /usr/local/bin/', 'CMD ["memcached"]'].join('\n');
+    expect(release(short)).toMatchObject({ said: 'exact 1.6.21', fromSource: true });
+  });
+});
