@@ -77,10 +77,10 @@ export function writeFleet(dir, count) {
 }
 
 /**
- * A large Debian-style file: comment paragraphs, commented-out options, blank lines, and an option line
- * every fifty lines or so (values vary, so later ones override earlier ones: duplicate-option findings).
+ * A large Debian-style file: comment paragraphs, commented-out options, blank lines, and a pair of option
+ * lines after every `proseLines` lines of them (48: about every fifty lines) (values vary, so later ones override earlier ones: duplicate-option findings).
  */
-export function writeBigFile(path, bytes) {
+export function writeBigFile(path, bytes, proseLines = 48) {
   const fd = openSync(path, 'w');
   let written = 0;
   const head = '-u memcache\n-l 127.0.0.1\n-p 11211\n-U 0\n';
@@ -99,7 +99,7 @@ export function writeBigFile(path, bytes) {
   let block = 0;
   while (written < bytes) {
     const lines = [];
-    for (let k = 0; k < 48; k++) lines.push(prose[(block + k) % prose.length]);
+    for (let k = 0; k < proseLines; k++) lines.push(prose[(block + k) % prose.length]);
     lines.push(`-m ${64 + (block % 512)}   # block ${block}`);
     lines.push(`-c ${1024 + (block % 1000)}`);
     const chunk = lines.join('\n') + '\n';
