@@ -21,8 +21,8 @@
  * sets for mchard alone (where its code cache lives, or that it has none) are printed with the case.
  *
  * The large-file cases raise mchard's size limit (--max-file-size): real configuration files are tiny,
- * these measure how time and memory grow with the input. `fix --dry-run` on them checks that the fix
- * stays linear (its diff is built from the fix's own line alignment, not a general diff).
+ * these measure how time and memory grow with the input. `fix --dry-run` on files of the same sizes but
+ * sparser options (fix plans at most 10,000 fixes in a file) checks that the fix stays linear (its diff is built from the fix's own line alignment, not a general diff).
  *
  * Options:
  *   --smoke      every case once, with small inputs, no verdicts: checks that the benchmark still runs (CI)
