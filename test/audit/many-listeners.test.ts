@@ -5,12 +5,12 @@
  * JSON keeps them all.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, linkSync } from 'node:fs';
 import { auditProcesses } from '../../src/audit/run.js';
 import { auditRecord, auditSummaryText } from '../../src/audit/present.js';
 import { defaultRuleOptions } from '../../src/engine/defaults.js';
 import { RULES } from '../../rules/index.js';
 import { TempDir } from '../cli/helpers.js';
+import { fakeMemcached } from './memcached.js';
 
 let tmp: TempDir;
 let child: ChildProcess;
@@ -18,12 +18,7 @@ let last = 0;
 
 beforeAll(async () => {
   tmp = new TempDir();
-  const fake = tmp.join('memcached');
-  try {
-    linkSync(process.execPath, fake);
-  } catch {
-    copyFileSync(process.execPath, fake);
-  }
+  const fake = fakeMemcached(tmp.path);
   // 300 silent listeners; the last one opened answers `version` as memcached would.
   const code = `const net = require('net'); const ports = []; let left = 300;
     for (let i = 0; i < 300; i++) {

@@ -4,7 +4,8 @@
  * sockets show in /proc, and stopped by pid. Ports come from 55000–59999 and are checked to be unused.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { processSockets, type HeldSocket } from '../../src/system/sockets.js';
 
 export const MEMCACHED = '/usr/bin/memcached';
@@ -111,4 +112,18 @@ export async function stopAll(): Promise<void> {
         }),
     ),
   );
+}
+
+/**
+ * A program named memcached in `dir`: this Node.js binary under that name (audit recognises a process by
+ * /proc/PID/exe's name), hard-linked where the file system allows, else copied. Its path.
+ */
+export function fakeMemcached(dir: string): string {
+  const fake = join(dir, 'memcached');
+  try {
+    linkSync(process.execPath, fake);
+  } catch {
+    copyFileSync(process.execPath, fake);
+  }
+  return fake;
 }

@@ -5,12 +5,11 @@
  * for twenty-five minutes. All processes' listeners are now probed together, a bounded number at once.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, linkSync } from 'node:fs';
 import { auditProcesses } from '../../src/audit/run.js';
 import { defaultRuleOptions } from '../../src/engine/defaults.js';
 import { RULES } from '../../rules/index.js';
 import { TempDir } from '../cli/helpers.js';
-import { freePorts } from './memcached.js';
+import { fakeMemcached, freePorts } from './memcached.js';
 
 const COUNT = 10;
 let tmp: TempDir;
@@ -18,13 +17,7 @@ const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   tmp = new TempDir();
-  // A program named memcached: this Node.js binary under that name (audit recognises /proc/PID/exe's name).
-  const fake = tmp.join('memcached');
-  try {
-    linkSync(process.execPath, fake);
-  } catch {
-    copyFileSync(process.execPath, fake);
-  }
+  const fake = fakeMemcached(tmp.path);
   const ports = freePorts(COUNT, 52000, 54999);
   for (const port of ports) {
     // Listens on loopback only, accepts, and never writes a byte.
