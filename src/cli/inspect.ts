@@ -309,6 +309,7 @@ function userLine(
   if (r.startup.ok === null) return shown ? `${shown} ${c.dim('(if memcached starts)')}` : c.dim('(none)');
   return c.dim('(none: memcached is not started as root, so it keeps the user it was started as)');
 }
+
 /** What a command line that is not exact depends on, by dialect, where that is not the host's shell. */
 const HOST_DEPENDENT: Readonly<Record<string, string>> = {
   compose: "depends on the environment docker compose runs in: Compose's variable interpolation",
@@ -316,4 +317,3 @@ const HOST_DEPENDENT: Readonly<Record<string, string>> = {
   helm: "depends on what the file does not show: the kubelet's $(VAR) replacement",
   dockerfile: "depends on the container: shell expansion",
 };
-

@@ -6,17 +6,11 @@
 import { chmodSync, chownSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { ensureBuilt, runBin, SAMPLES, ROOT, TempDir, errorLines } from './helpers.js';
+import { builtTempDir, errorLines, ROOT, runBin, SAMPLES, TempDir } from './helpers.js';
 import { sarifErrors } from '../report/sarif-schema.js';
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
-let tmp: TempDir;
-
-beforeAll(() => {
-  ensureBuilt();
-  tmp = new TempDir();
-}, 180_000);
-afterAll(() => tmp?.cleanup());
+const tmp = builtTempDir();
 
 describe('bin/mchard.js', () => {
   it('--version prints the package version, exit 0', () => {

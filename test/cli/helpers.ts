@@ -91,6 +91,17 @@ export class TempDir {
   }
 }
 
+/**
+ * The test file's folder for the built program's runs: the build is checked before its tests (beforeAll,
+ * which may build), and the folder removed after them.
+ */
+export function builtTempDir(): TempDir {
+  const dir = new TempDir();
+  beforeAll(() => ensureBuilt(), 180_000);
+  afterAll(() => dir.cleanup());
+  return dir;
+}
+
 /** The error lines a command wrote: each must be a single `mchard: ...` line, never a stack trace. */
 export function errorLines(err: string): string[] {
   return err.split('\n').filter((l) => l !== '');

@@ -5,14 +5,9 @@
  * keeps every item (scripts compare its argument vector with a running process's). Before, the text
  * printed all of it (1,044,494 bytes for the first case).
  */
-import { ensureBuilt, runBin, TempDir } from './helpers.js';
+import { builtTempDir, runBin } from './helpers.js';
 
-let tmp: TempDir;
-beforeAll(() => {
-  ensureBuilt();
-  tmp = new TempDir();
-}, 180_000);
-afterAll(() => tmp?.cleanup());
+const tmp = builtTempDir();
 
 describe('inspect: the text bounds each list, the JSON keeps it whole', () => {
   it('a megabyte of command line', () => {

@@ -5,18 +5,13 @@
  * list is parsed once, and an address without a colon only as IPv4 (the same answers).
  */
 import { spawnSync } from 'node:child_process';
-import { BIN, ensureBuilt, TempDir } from '../cli/helpers.js';
+import { BIN, builtTempDir } from '../cli/helpers.js';
 import { parseCidrs } from '../../src/engine/exposure.js';
 import ipaddr from 'ipaddr.js';
 import { ConfigError, parseConfigText } from '../../src/engine/config.js';
 import { RULES } from '../../rules/index.js';
 
-let tmp: TempDir;
-beforeAll(() => {
-  ensureBuilt();
-  tmp = new TempDir();
-}, 180_000);
-afterAll(() => tmp?.cleanup());
+const tmp = builtTempDir();
 
 describe('trusted-networks of a megabyte', () => {
   it('a one-file lint takes seconds, not tens', () => {

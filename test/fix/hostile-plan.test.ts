@@ -8,19 +8,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { BIN, ensureBuilt, errorLines, runBin, TempDir } from '../cli/helpers.js';
+import { BIN, builtTempDir, errorLines, runBin } from '../cli/helpers.js';
 import { MAX_PLANNED_FIXES, planFix } from '../../src/fix/plan.js';
 import { SourceText } from '../../src/source.js';
 import { loadDialect } from '../../src/dialects/index.js';
 import { RULES } from '../../rules/index.js';
 import { defaultRuleOptions } from '../../src/engine/defaults.js';
 
-let tmp: TempDir;
-beforeAll(() => {
-  ensureBuilt();
-  tmp = new TempDir();
-}, 180_000);
-afterAll(() => tmp?.cleanup());
+const tmp = builtTempDir();
 
 /** 1 MiB (whole lines) of `line` repeated. */
 function repeated(line: string): string {
