@@ -450,7 +450,8 @@ interface Signature {
 
 const SNIFF_LIMIT = 1 << 20;
 
-const RHEL_VARS = ['PORT', 'USER', 'MAXCONN', 'CACHESIZE', 'OPTIONS'];
+/** The variables RHEL's packaged memcached.service passes to memcached (what the sysconfig dialect reads). */
+export const RHEL_VARS: readonly string[] = ['PORT', 'USER', 'MAXCONN', 'CACHESIZE', 'OPTIONS'];
 const OPENRC_VARS = ['MEMUSAGE', 'LISTENON', 'MEMCACHED_RUNAS', 'UDPPORT', 'MISC_OPTS', 'MEMCACHED_BINARY', 'PIDBASE'];
 const RCCONF_VARS = ['memcached_enable', 'memcached_flags', 'memcached_user', 'memcached_profiles'];
 const ASSIGNMENT = /^[ \t]*(export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*=/;

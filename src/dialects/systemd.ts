@@ -21,7 +21,7 @@ import { NO_HOST_FILES, type HostFileAccess } from '../input.js';
 import { isAsciiLetterCode } from '../ascii.js';
 import { readEnvironmentFile } from './envfile.js';
 import { parseUnitSyntax, type UnitAssignment, type UnitSyntax } from './systemd-unit.js';
-import { withoutTemplateSuffix } from './detect.js';
+import { RHEL_VARS, withoutTemplateSuffix } from './detect.js';
 import { bindBlocked, familyBlocked, readUnitNetwork, type UnitNetwork } from './unit-reach.js';
 import type { SocketSandbox } from '../memcached/startup.js';
 import { charsText, expandSpecifiers, extractWord, replaceEnvWord, type EnvLookup, type EnvValue, type SChar, type UnitName } from './systemd-exec.js';
@@ -165,8 +165,6 @@ function accessOf(opts: SystemdOptions): HostFileAccess {
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Variables the service manager itself may set for the service. */
 const MANAGER_VARIABLES = /^(PATH|LANG|LANGUAGE|LC_[A-Z_]+|TERM|INVOCATION_ID|JOURNAL_STREAM|MAINPID|MANAGERPID|NOTIFY_SOCKET|WATCHDOG_\w+|LISTEN_\w+|HOME|SHELL|USER|LOGNAME|[A-Z]+_DIRECTORY|SYSTEMD_\w+)$/;
-/** The variables RHEL's packaged memcached.service passes to memcached (what the sysconfig dialect reads). */
-const RHEL_UNIT_VARIABLES: readonly string[] = ['PORT', 'USER', 'MAXCONN', 'CACHESIZE', 'OPTIONS'];
 const PROGRAM = /(^|\/)memcached$/;
 const DEBIAN_WRAPPER = /(^|\/)systemd-memcached-wrapper$/;
 
@@ -317,10 +315,10 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
   // So is such a file with no ExecStart= at all (openstack-ansible's systemd.limits.conf.j2, installed as
   // memcached.service.d/limits.conf, sets only LimitNOFILE=): a unit of its own would need one, and systemd
   // loads units only under a name of a unit type, which the file does not have.
+  const execStarts = syntax.assignments.filter((a) => a.section === 'Service' && a.key === 'ExecStart');
   const dropIn =
     /\.service\.d\/[^/]+\.conf$/.test(withoutTemplateSuffix(source.path.replace(/\\/g, '/'))) ||
-    (unit.guessed && syntax.assignments.some((a) => a.section === 'Service' && a.key === 'ExecStart' && a.value === '')) ||
-    (unit.guessed && !syntax.assignments.some((a) => a.section === 'Service' && a.key === 'ExecStart'));
+    (unit.guessed && (execStarts.length === 0 || execStarts.some((a) => a.value === '')));
   const notes: SystemdNote[] = [];
   let launchFailure: LaunchFailure | null = null;
   let argvUnknown: string | null = null;
@@ -568,7 +566,7 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
         // mchard reads an environment file as RHEL's memcached.service reads it (PORT=, USER=, MAXCONN=,
         // CACHESIZE=, OPTIONS=): linting it with --dialect sysconfig says nothing true of a unit whose command
         // takes other variables (SUSE's $MEMCACHED_USER and $MEMCACHED_PARAMS).
-        const rhelVars = names.every((n) => RHEL_UNIT_VARIABLES.includes(n));
+        const rhelVars = names.every((n) => RHEL_VARS.includes(n));
         const lintIt = rhelVars
           ? `lint that file (mchard lint --dialect sysconfig ${unknownFiles[0]})`
           : `mchard reads such a file only as RHEL's memcached.service reads it (PORT=, USER=, MAXCONN=, CACHESIZE=, OPTIONS=), not for this unit's ${names.map((n) => `$${n}`).join(', ')}`;
