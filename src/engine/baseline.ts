@@ -28,7 +28,7 @@
  * cannot be read) is never recorded and never hidden: a file mchard cannot read is always reported.
  */
 import { jsonProblem } from '../json-error.js';
-import { existsSync, statSync, type Stats } from 'node:fs';
+import { lstatSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { isInside, linkOutsideWords, realOutside, staysInside } from '../system/links.js';
 import { describeFsError, InputError, readRegularFile } from '../input.js';
@@ -63,6 +63,14 @@ export interface Baseline {
   files: BaselineFiles;
   /** The file does not exist yet (only allowed when it is to be written). */
   created: boolean;
+  /**
+   * The folder (absolute) whose files an entry not seen in a run may be looked up in, to tell whether the
+   * file still exists: where mchard runs (the workspace for the language server), or the baseline's own
+   * folder when that lies outside it. A baseline comes with a pull request: its keys (`../../root/x`,
+   * `/root/x`, a link committed beside them) must not make a root-run mchard say whether a file exists
+   * elsewhere on the host.
+   */
+  root: string;
 }
 
 /** A recorded entry that no longer occurs (wholly or partly). */
@@ -81,6 +89,14 @@ export interface BaselineOutcome {
   /** Findings the baseline hid in this run. */
   suppressed: number;
   stale: StaleEntry[];
+  /**
+   * Entries (file and rule pairs) of files not seen in this run that name a file outside the baseline's root
+   * (or reached through a symbolic link out of it, or that cannot be looked up): never looked up, neither
+   * stale nor removed by --prune-baseline.
+   */
+  unchecked: number;
+  /** The baseline's root (Baseline.root), which `unchecked` is about. */
+  root: string;
   /** Set when this run wrote the baseline: what it did. */
   written: { mode: 'update' | 'prune'; entries: number; findings: number } | null;
 }
@@ -106,6 +122,8 @@ function leavesFolder(path: string, within: string): string | null {
  */
 export function readBaseline(path: string, mayCreate = false, within: string | null = isAbsolute(path) ? null : process.cwd()): Baseline {
   const dir = dirname(resolve(path));
+  const here = resolve(within ?? process.cwd());
+  const root = isInside(dir, here) ? here : dir;
   let text: string;
   const leaves = within === null ? null : leavesFolder(path, within);
   if (leaves) throw new BaselineError(path, leaves);
@@ -120,7 +138,7 @@ export function readBaseline(path: string, mayCreate = false, within: string | n
   }
   if (st?.isFile() && st.size > MAX_BASELINE_BYTES) throw new BaselineError(path, `cannot read the baseline: ${st.size} bytes, more than the 64 MiB a baseline is read up to`);
   if (st === undefined) {
-    if (mayCreate) return { path, dir, files: new Map(), created: true };
+    if (mayCreate) return { path, dir, files: new Map(), created: true, root };
     throw new BaselineError(path, 'cannot read the baseline: no such file (create it with --update-baseline)');
   }
   try {
@@ -131,7 +149,7 @@ export function readBaseline(path: string, mayCreate = false, within: string | n
     if (!(e instanceof InputError)) throw e;
     throw new BaselineError(path, `cannot read the baseline: ${e.reason}`);
   }
-  return { path, dir, files: parseBaseline(path, text), created: false };
+  return { path, dir, files: parseBaseline(path, text), created: false, root };
 }
 
 /** The largest baseline read: one of a few thousand files with findings is a few MiB. */
@@ -263,7 +281,7 @@ export class BaselineRun {
     const out: StaleEntry[] = [];
     for (const [file, rules] of this.baseline.files) {
       const seen = this.observed.get(file);
-      const missing = !seen && !file.startsWith('process:') && !existsSync(resolve(this.baseline.dir, file));
+      const missing = !seen && this.lookUp(file) === 'missing';
       if (!seen && !missing) continue;
       for (const [rule, rec] of rules) {
         const found = seen?.get(rule)?.length ?? 0;
@@ -273,8 +291,28 @@ export class BaselineRun {
     return out.sort((a, b) => cmp(a.file, b.file) || cmp(a.ruleId, b.ruleId));
   }
 
+  /** How many entries of files not seen in this run were not looked up (see BaselineOutcome.unchecked). */
+  unchecked(): number {
+    let n = 0;
+    for (const [file, rules] of this.baseline.files) if (!this.observed.has(file) && this.lookUp(file) === 'unchecked') n += rules.size;
+    return n;
+  }
+
   outcome(written: BaselineOutcome['written'] = null): BaselineOutcome {
-    return { path: this.baseline.path, suppressed: this.suppressed, stale: this.stale(), written };
+    return { path: this.baseline.path, suppressed: this.suppressed, stale: this.stale(), unchecked: this.unchecked(), root: this.baseline.root, written };
+  }
+
+  private readonly looked = new Map<string, FileState>();
+
+  /** Whether the file of a key not seen in this run still exists, asked once per key (see fileState). */
+  private lookUp(file: string): FileState {
+    if (file.startsWith('process:')) return 'present';
+    let state = this.looked.get(file);
+    if (state === undefined) {
+      state = fileState(resolve(this.baseline.dir, file), this.baseline.root);
+      this.looked.set(file, state);
+    }
+    return state;
   }
 
   /**
@@ -289,7 +327,7 @@ export class BaselineRun {
       const old = this.baseline.files.get(file);
       const seen = this.observed.get(file);
       if (!seen) {
-        if (old && (file.startsWith('process:') || existsSync(resolve(this.baseline.dir, file)))) out.set(file, old);
+        if (old && this.lookUp(file) !== 'missing') out.set(file, old);
         continue;
       }
       const rules = new Map<string, BaselineRecord>();
@@ -350,6 +388,39 @@ export function baselineSize(files: BaselineFiles): { entries: number; findings:
   return { entries, findings };
 }
 
+type FileState = 'present' | 'missing' | 'unchecked';
+
+/**
+ * Whether `abs` exists, asked only inside `root` and never through a symbolic link that leaves it: the
+ * deepest of `abs` and its folders that exists (lstat, no link followed) must really lie inside `root`.
+ * `missing` only when that is one of its folders inside `root` (so no entry by that name is there);
+ * `unchecked` when the path or a link on the way leads out, a link on the way leads nowhere, or a lookup
+ * fails otherwise (a folder that cannot be searched): the answer would tell something about a file
+ * elsewhere, or nothing.
+ */
+export function fileState(abs: string, root: string): FileState {
+  if (!isInside(abs, root)) return 'unchecked';
+  let p = abs;
+  try {
+    while (lstatSync(p, { throwIfNoEntry: false }) === undefined) {
+      const up = dirname(p);
+      if (up === p) return 'unchecked';
+      p = up;
+    }
+    if (!isInside(realpathSync.native(p), realpathSync.native(root))) return 'unchecked';
+  } catch {
+    return 'unchecked';
+  }
+  return p === abs ? 'present' : 'missing';
+}
+
+/** The line a report shows when entries were not looked up (BaselineOutcome.unchecked); null when none. */
+export function uncheckedLine(b: Pick<BaselineOutcome, 'path' | 'unchecked' | 'root'>): string | null {
+  if (!b.unchecked) return null;
+  const n = b.unchecked;
+  return `${b.path}: ${n} entr${n === 1 ? 'y names a file' : 'ies name files'} this run did not lint, outside ${visible(b.root)} or reached through a symbolic link out of it: not looked up, kept (lint ${n === 1 ? 'that file' : 'those files'} to check ${n === 1 ? 'it' : 'them'})`;
+}
+
 /** One line for a stale entry, for text output and standard error. */
 export function staleLine(baselinePath: string, s: StaleEntry): string {
   const what =
@@ -368,11 +439,13 @@ export const MAX_STALE_LISTED = 100;
  * The stale entries' lines: the first MAX_STALE_LISTED, then how many more. A baseline is the repository's
  * (a pull request's): one of 1,500,000 entries naming files that do not exist printed as many lines.
  */
-export function staleLines(b: Pick<BaselineOutcome, 'path' | 'stale'>): string[] {
+export function staleLines(b: Pick<BaselineOutcome, 'path' | 'stale'> & Partial<Pick<BaselineOutcome, 'unchecked' | 'root'>>): string[] {
   const out: string[] = [];
   for (const s of b.stale.slice(0, MAX_STALE_LISTED)) out.push(staleLine(b.path, s));
   const more = b.stale.length - MAX_STALE_LISTED;
   if (more > 0) out.push(`${b.path}: ${more} more stale entr${more === 1 ? 'y' : 'ies'} not listed (--format json lists them; --prune-baseline removes them)`);
+  const unchecked = b.unchecked && b.root !== undefined ? uncheckedLine({ path: b.path, unchecked: b.unchecked, root: b.root }) : null;
+  if (unchecked) out.push(unchecked);
   return out;
 }
 

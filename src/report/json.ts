@@ -4,7 +4,7 @@
  * `refused` object (`looksLike`, `reason`, `message`) and no findings. A finding of a file that starts
  * several memcached instances has `part`, the instance's index. For `mchard fix`, each file also
  * says `changed`, `written`, `backup`, `fixed`, `notFixed` and `restart`. With --baseline, `baseline`:
- * `{path, suppressed, stale: [{file, ruleId, recorded, found, reason}], written}`. A file with more findings
+ * `{path, suppressed, stale: [{file, ruleId, recorded, found, reason}], unchecked, written}` (unchecked: entries not looked up, see src/engine/baseline.ts). A file with more findings
  * than a report lists (capFindings) has `omitted`: `{errors, warnings, infos}` not in `findings`, counted
  * in `summary`.
  */
@@ -37,6 +37,6 @@ export function formatJson(input: ReportInput): string {
   }));
   const refused = input.files.filter((f) => f.detection?.refused).length;
   const b = input.baseline;
-  const baseline = b ? { baseline: { path: b.path, suppressed: b.suppressed, stale: b.stale, written: b.written } } : {};
+  const baseline = b ? { baseline: { path: b.path, suppressed: b.suppressed, stale: b.stale, unchecked: b.unchecked, written: b.written } } : {};
   return safeJson({ files, summary: { ...summarize(input.files), refused }, ...baseline }) + '\n';
 }

@@ -79,6 +79,7 @@ describe('the round trip', () => {
       path: base,
       suppressed: 8,
       stale: [{ file: 'hosts/web/memcached.conf', ruleId: 'MC502', recorded: 1, found: 0, reason: 'fixed' }],
+      unchecked: 0,
       written: null,
     });
     expect(json.files[0].findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(['MC103']);
@@ -238,5 +239,41 @@ describe("a baseline of a pull request's (redteam7)", () => {
     expect(errorLines(sarif.err).filter((l) => l.includes('stale entr'))).toHaveLength(101);
     const json = runBin(['lint', '--format', 'json', '--baseline', base, conf]);
     expect(JSON.parse(json.out).baseline.stale).toHaveLength(5000);
+  });
+
+  // A baseline's keys are the pull request's: `../../x`, `/x` and a link committed beside them named files
+  // anywhere on the host, and whether each was reported "no longer exists" told a root-run CI whether that
+  // file exists (before: the missing one stale, the present one silently kept). Now such entries are never
+  // looked up: both get the same answer, kept, and one line says so.
+  it("never tells whether a file outside the repository exists: keys that leave it, or a link that does, are not looked up", () => {
+    ensureBuilt();
+    const repo = dir.join('hosts');
+    const outside = dir.write('private/present.key', 'x\n');
+    dir.write('private/sub/present.key', 'x\n');
+    symlinkSync(dir.join('private'), join(repo, 'to-private'));
+    symlinkSync(dir.join('private/nowhere'), join(repo, 'dangling'));
+    const pairs: [string, string][] = [
+      ['../private/present.key', '../private/absent.key'],
+      [outside, dir.join('private/absent.key')],
+      ['to-private/present.key', 'to-private/absent.key'],
+      ['to-private/sub/present.key', 'to-private/nosub/absent.key'],
+      ['dangling', 'dangling/absent.key'],
+    ];
+    const keys = pairs.flat();
+    const files: Record<string, unknown> = Object.fromEntries(keys.map((k) => [k, { MC101: { count: 1 } }]));
+    files['gone.conf'] = { MC101: { count: 1 } };
+    const text = JSON.stringify({ version: 1, files });
+    writeFileSync(join(repo, 'bl.json'), text);
+    const r = runBin(['lint', '--baseline', 'bl.json', '--', 'web/memcached.conf'], { cwd: repo });
+    const baselineLines = r.out.split('\n').filter((l) => l.startsWith('bl.json:'));
+    expect(baselineLines).toEqual([
+      'bl.json: stale entry gone.conf MC101: the file no longer exists (1 recorded); remove it with --prune-baseline',
+      `bl.json: 10 entries name files this run did not lint, outside ${repo} or reached through a symbolic link out of it: not looked up, kept (lint those files to check them)`,
+    ]);
+    const json = JSON.parse(runBin(['lint', '--format', 'json', '--baseline', 'bl.json', '--', 'web/memcached.conf'], { cwd: repo }).out);
+    expect([json.baseline.stale.map((s: { file: string }) => s.file), json.baseline.unchecked]).toEqual([['gone.conf'], 10]);
+    // --prune-baseline keeps them all (it removes only what it knows is gone).
+    expect(runBin(['lint', '--baseline', 'bl.json', '--prune-baseline', '--', 'web/memcached.conf'], { cwd: repo }).code).toBe(1);
+    expect(Object.keys(JSON.parse(readFileSync(join(repo, 'bl.json'), 'utf8')).files).sort()).toEqual([...keys].sort());
   });
 });

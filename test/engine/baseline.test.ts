@@ -1,5 +1,5 @@
 /** The baseline module on its own: the file format, counting per file and rule, subjects, stale entries, update and prune. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -7,6 +7,7 @@ import {
   BaselineRun,
   baselineSize,
   fileKey,
+  fileState,
   parseBaseline,
   processKey,
   readBaseline,
@@ -43,6 +44,7 @@ const baseline = (files: Record<string, Record<string, { count: number; subjects
   dir,
   files: parseBaseline('b.json', JSON.stringify({ version: 1, files })),
   created: false,
+  root: dir,
 });
 
 describe('the file format', () => {
@@ -132,7 +134,7 @@ describe('applying it', () => {
     const run = new BaselineRun(baseline({ 'a.conf': { MC101: { count: 1, subjects: ['-l 0.0.0.0'] }, MC301: { count: 1 } } }));
     const kept = run.filter('a.conf', [f('MC101', 40, '-l 0.0.0.0'), f('MC301', 2), f('MC502', 3, '-v -v')]);
     expect(kept.map((x) => x.ruleId)).toEqual(['MC502']);
-    expect(run.outcome()).toEqual({ path: join(dir, 'mchard-baseline.json'), suppressed: 2, stale: [], written: null });
+    expect(run.outcome()).toEqual({ path: join(dir, 'mchard-baseline.json'), suppressed: 2, stale: [], unchecked: 0, root: dir, written: null });
   });
 
   it('a second finding of the rule beyond the count is new: the one whose subject was not recorded', () => {
@@ -195,5 +197,27 @@ describe('applying it', () => {
       ['b.conf', new Map([['MC502', { count: 1, subjects: [] }]])],
     ])));
     expect(baselineSize(next)).toEqual({ entries: 3, findings: 3 });
+  });
+});
+
+describe('fileState: whether a file of an entry not seen in a run still exists', () => {
+  it('inside the root: present or missing, through links that stay inside too; anything that leaves it: unchecked, whether or not the file is there', () => {
+    const root = mkdtempSync(join(tmpdir(), 'mchard-fs-'));
+    try {
+      const repo = join(root, 'repo');
+      mkdirSync(join(repo, 'etc'), { recursive: true });
+      writeFileSync(join(repo, 'etc', 'm.conf'), '');
+      writeFileSync(join(root, 'secret'), '');
+      symlinkSync('etc', join(repo, 'inner'));
+      symlinkSync(root, join(repo, 'out'));
+      symlinkSync(join(root, 'nowhere'), join(repo, 'dangling'));
+      const at = (p: string) => fileState(join(repo, p), repo);
+      expect([at('etc/m.conf'), at('inner/m.conf'), at('etc/gone.conf'), at('nodir/gone.conf'), at('inner/gone.conf')]).toEqual(['present', 'present', 'missing', 'missing', 'missing']);
+      // Out of the root: by name, by a link, or a link leading nowhere; the same answer for a file that is there and one that is not.
+      expect([at('../secret'), at('../absent'), at('out/secret'), at('out/absent'), at('out/no/absent'), at('dangling'), at('dangling/x')]).toEqual(Array(7).fill('unchecked'));
+      expect(fileState('/etc/passwd', repo)).toBe('unchecked');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
