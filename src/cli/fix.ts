@@ -174,6 +174,8 @@ export interface FixHooks {
   /** Answers a question; true and false stand for "yes" and "no". */
   confirm?: (message: string) => Promise<boolean | Answer>;
   beforeRename?: SafeWriteOptions['beforeRename'];
+  /** Told each step of a write (tests: what another process does at that moment). */
+  onStep?: SafeWriteOptions['onStep'];
   /** How long to wait for another mchard fixing the same file (default 60 s). */
   lockTimeoutMs?: number;
   service?: { machine?: Machine; verifyTimeoutMs?: number; commandTimeoutMs?: number };
@@ -633,11 +635,22 @@ async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Int
       }
     }
     try {
-      const r = await safeWrite(s.path, s.bytes, s.plan.text, { backup: !values['no-backup'], beforeRename: hooks.beforeRename, followSymlinks });
+      const r = await safeWrite(s.path, s.bytes, s.plan.text, { backup: !values['no-backup'], beforeRename: hooks.beforeRename, onStep: hooks.onStep, followSymlinks });
       s.written = true;
       s.backup = r.backup;
       const where = r.target !== resolve(s.path) ? ` (through the link to ${visible(r.target)})` : '';
       say(`${c.green('wrote')} ${visible(s.path)}${where}${r.backup ? `; backup in ${visible(r.backup)}` : ''}\n`);
+      if (r.changedAfter) {
+        // The file's owner wrote into it as it took the original's place: on disk is neither the original nor
+        // mchard's fix, so the fix is not reported as in the file and nothing is restarted on it.
+        io.err(
+          `mchard: ${visible(s.path)}: another process changed the file as mchard put it in place (${visible(r.changedAfter)}): what is on disk is not mchard's fix; not restarted, check the file${r.backup ? ` (the original is in ${visible(r.backup)})` : ''}\n`,
+        );
+        status = 2;
+        s.written = false;
+        s.notWritten = { kind: 'not-written', reason: `another process changed the file as it was put in place (${r.changedAfter})` };
+        continue;
+      }
     } catch (e) {
       if (!(e instanceof WriteError)) throw e;
       io.err(`mchard: ${visible(e.message)}\n`);

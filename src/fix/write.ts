@@ -107,6 +107,12 @@ export interface WriteResult {
   backup: string | null;
   /** Set when a symbolic link out of the tree named on the command line was followed (--follow-symlinks): that tree. */
   outsideTree: string | null;
+  /**
+   * Set when the file mchard put in place no longer holds exactly what mchard wrote (its content, mode or
+   * owner), checked right after the rename: another process (the file's owner) wrote into it in the
+   * instant before, or since. What it changed.
+   */
+  changedAfter: string | null;
 }
 
 /** A file mchard holds the lock of, from before it reads it until it is done. */
@@ -439,14 +445,15 @@ interface Meta {
 
 /**
  * Writes `bytes` to a new temporary file beside the original, with exactly the original's owner, group,
- * extended attributes and mode, flushed to disk; returns its path. Throws WriteError (and leaves nothing)
- * when any of it cannot be done exactly.
+ * extended attributes and mode, flushed to disk; returns its path and its descriptor, still open (the caller
+ * closes it), so what it holds can be checked again at the rename (tempDiffers). Throws WriteError (and
+ * leaves nothing) when any of it cannot be done exactly.
  */
-function makeTemp(path: string, dir: string, name: string, bytes: Uint8Array, meta: Meta, tools: XattrTools, step: (s: WriteStep) => void): string {
+function makeTemp(path: string, dir: string, name: string, bytes: Uint8Array, meta: Meta, tools: XattrTools, step: (s: WriteStep) => void): { temp: string; fd: number } {
   const temp = join(dir, tempName(name));
   let fd: number;
   try {
-    fd = openSync(temp, 'wx', 0o600);
+    fd = openSync(temp, 'wx+', 0o600);
   } catch (e) {
     throw new WriteError(dir, `cannot create a file in this folder (${fsReason(e)}); the original is unchanged`);
   }
@@ -481,8 +488,43 @@ function makeTemp(path: string, dir: string, name: string, bytes: Uint8Array, me
     if (e instanceof XattrError) throw new WriteError(path, `${e.message}; nothing was written${left}`);
     throw new WriteError(temp, `cannot ${stage} (${fsReason(e)}); the original is unchanged${left}`);
   }
-  closeSync(fd);
-  return temp;
+  return { temp, fd };
+}
+
+/**
+ * What another process changed in the new file since makeTemp checked it (its bytes, mode or owner, and,
+ * before the rename, its extended attributes); null when nothing. Once given the original's owner, the new
+ * file is that user's: they can open it by name and write into it, or chmod it, before it takes the
+ * original's place, and mchard would have reported its own text as written. Asked through mchard's
+ * descriptor, so whatever the name holds now does not matter for the bytes.
+ */
+function tempDiffers(fd: number, temp: string | null, bytes: Uint8Array, meta: Meta, tools: XattrTools): string | null {
+  const what: string[] = [];
+  try {
+    const st = fstatSync(fd);
+    if (st.size !== bytes.length || !sameBytes(readAt(fd, bytes.length + 1), bytes)) what.push('its content');
+    if ((st.mode & 0o7777) !== meta.mode) what.push(`its mode, now ${(st.mode & 0o7777).toString(8)}`);
+    if (st.uid !== meta.uid || st.gid !== meta.gid) what.push(`its owner, now ${st.uid}:${st.gid}`);
+    if (temp !== null) {
+      const differ = xattrDifferences(meta.attrs, readXattrs(temp, tools));
+      if (differ.length) what.push(`its extended attributes (${differ.join(', ')})`);
+    }
+  } catch (e) {
+    return `it could not be checked again (${e instanceof XattrError ? e.message : fsReason(e)})`;
+  }
+  return what.length ? what.join(', ') : null;
+}
+
+/** Up to `max` bytes of the file open as `fd`, from its start. */
+function readAt(fd: number, max: number): Buffer {
+  const buf = Buffer.alloc(max);
+  let len = 0;
+  while (len < max) {
+    const n = readSync(fd, buf, len, max - len, len);
+    if (n === 0) break;
+    len += n;
+  }
+  return buf.subarray(0, len);
 }
 
 function linkUnsupported(e: unknown): boolean {
@@ -538,7 +580,9 @@ function placeBackup(
     return { backup: b, created: true };
   }
   // No hard link to the original possible (file system, or fs.protected_hardlinks for a file this user does not own): a copy made like the new file.
-  const copy = makeTemp(path, dir, name, original, meta, tools, step);
+  const made = makeTemp(path, dir, name, original, meta, tools, step);
+  closeSync(made.fd);
+  const copy = made.temp;
   for (const candidate of backupNames(name, at)) {
     const b = join(dir, candidate);
     try {
@@ -656,7 +700,7 @@ async function writeHeld(held: HeldFile, scope: WriteScope, original: Uint8Array
   const st = first.stat;
   const meta: Meta = { mode: Number(st.mode) & 0o7777, uid: Number(st.uid), gid: Number(st.gid), attrs };
 
-  const temp = makeTemp(path, dir, name, bytes, meta, tools, step);
+  const { temp, fd } = makeTemp(path, dir, name, bytes, meta, tools, step);
   let placed: { backup: string; created: boolean } | null = null;
   try {
     step('temp-ready');
@@ -671,6 +715,8 @@ async function writeHeld(held: HeldFile, scope: WriteScope, original: Uint8Array
     }
     const lock = locksByTarget.get(target)?.lock;
     if (!lock?.stillHeld()) throw new WriteError(path, "mchard's lock on the file was removed by another process; nothing was written");
+    const tampered = tempDiffers(fd, temp, bytes, meta, tools);
+    if (tampered) throw new WriteError(path, `another process changed mchard's new file (${tampered}) before it took the file's place; nothing was written (run mchard fix again)`);
     step('checked');
     if (opts.backup !== false) placed = placeBackup(path, target, st, original, meta, tools, step);
     step('backup-placed');
@@ -681,8 +727,12 @@ async function writeHeld(held: HeldFile, scope: WriteScope, original: Uint8Array
     }
     step('renamed');
     syncDir(dir);
-    return { target, backup: placed?.backup ?? null, outsideTree: held.outsideTree };
+    // In the instant between that check and the rename, or since: said, never taken for mchard's text.
+    const changedAfter = tempDiffers(fd, null, bytes, meta, tools);
+    return { target, backup: placed?.backup ?? null, outsideTree: held.outsideTree, changedAfter };
   } catch (e) {
     throw withMore(e, removeMade([temp, placed?.created ? placed.backup : null]));
+  } finally {
+    closeSync(fd);
   }
 }

@@ -69,7 +69,9 @@ export interface RestartOutcome {
 }
 
 const defaultRestore = async (path: string, current: Uint8Array, original: Uint8Array) => {
-  await safeWrite(path, current, original, { backup: false });
+  const r = await safeWrite(path, current, original, { backup: false });
+  // Put back, then changed by another process at once: not the original, so never reported as restored.
+  if (r.changedAfter) throw new WriteError(path, `another process changed the file as the original was put back (${r.changedAfter})`);
 };
 
 /**
