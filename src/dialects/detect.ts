@@ -1226,7 +1226,7 @@ export interface Companions {
   readonly chartYaml?: string | null;
   /** For a Compose file of a default name: the override file beside it that docker compose merges (ParseContext). */
   readonly composeOverride?: string | null;
-  /** For a memcached.conf outside this machine's configuration: another program's file beside it that takes it (a KubeDB resource). */
+  /** For a memcached.conf outside this machine's configuration: another program's file beside it that takes it (a KubeDB resource, a kustomization's generator); for a Kubernetes object's YAML, a kustomization that names it as a patch. */
   readonly owner?: { readonly looksLike: string; readonly because: string; readonly candidates?: readonly DialectName[] } | null;
 }
 

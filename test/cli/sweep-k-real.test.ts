@@ -1,0 +1,70 @@
+/**
+ * Real files (test/fixtures/real 1624 and later, provenance in its MANIFEST.tsv) in shapes mchard had not
+ * been tried on, each placed at its repository path and linted and inspected as a new user would.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { run, TempDir } from './helpers.js';
+import { ROOT } from '../helpers/paths.js';
+
+const real = (rel: string) => readFileSync(join(ROOT, 'test', 'fixtures', 'real', rel));
+let tmp: TempDir;
+beforeEach(() => {
+  tmp = new TempDir('mchard-sweep-k-');
+});
+afterEach(() => tmp.cleanup());
+
+type FileJson = { dialect: string | null; refused?: { looksLike: string | null; reason: string; message: string }; findings: { ruleId: string; severity: string; message: string }[] };
+const lintJson = async (f: string, extra: string[] = []) => {
+  const r = await run(['lint', '--format', 'json', ...extra, f]);
+  return { ...r, file: JSON.parse(r.out).files[0] as FileJson };
+};
+
+describe('a kustomize patch of the memcached StatefulSet is refused as a patch', () => {
+  // Before: hippocampus-dev/hippocampus's tempo overlay patch (a memcached container with only a memory request;
+  // its kustomization names it in patches:) was "a Kubernetes manifest with no container that runs memcached",
+  // where the container runs memcached once kustomize merges it onto the base's StatefulSet (image memcached,
+  // args -C -m $(MEMORY_REQUESTS)M ...).
+  const overlay = 'cluster/manifests/tempo/overlays/dev/memcached';
+  it('named in its kustomization\'s patches: refused in one line naming the kustomization, no finding', async () => {
+    tmp.write(`${overlay}/kustomization.yaml`, real('kubernetes/1625-hippocampus-dev-hippocampus-kustomization.yaml'));
+    const f = tmp.write(`${overlay}/patches/stateful_set.yaml`, real('kubernetes/1624-hippocampus-dev-hippocampus-stateful_set.yaml'));
+    const { code, file, err } = await lintJson(f);
+    expect(code).toBe(2);
+    expect(file.dialect).toBeNull();
+    expect(file.findings).toEqual([]);
+    expect(file.refused!.reason).toBe('path');
+    expect(file.refused!.looksLike).toMatch(/^a kustomize patch: kustomize merges it onto an object of the kustomization's resources/);
+    expect(file.refused!.message).toContain('(../kustomization.yaml names it in its patches)');
+    expect(err.trim().split('\n')).toHaveLength(1);
+    expect(err).toContain(f);
+    expect(err).not.toMatch(/no container that runs memcached|--dialect/);
+    const i = await run(['inspect', f]);
+    expect(i.code).toBe(2);
+    expect(i.out + i.err).toMatch(/kustomize patch/);
+    const before = readFileSync(f);
+    const fx = await run(['fix', f]);
+    expect(fx.code).toBe(2);
+    expect(readFileSync(f)).toEqual(before);
+  });
+
+  it('a whole object named as a patch (patchesStrategicMerge) is a patch too, not the workload', async () => {
+    // The base's StatefulSet, complete with image and args: merged onto the base's own object, whose fields it
+    // does not set stay, so what it says alone is not what runs.
+    tmp.write('overlay/kustomization.yaml', 'resources:\n- ../base\npatchesStrategicMerge:\n- ./memcached.yaml # the cache\n');
+    const f = tmp.write('overlay/memcached.yaml', real('kubernetes/1626-hippocampus-dev-hippocampus-stateful_set.yaml'));
+    const { code, file } = await lintJson(f);
+    expect(code).toBe(2);
+    expect(file.findings).toEqual([]);
+    expect(file.refused!.looksLike).toMatch(/^a kustomize patch/);
+    expect(file.refused!.message).toContain('(kustomization.yaml names it in its patches)');
+  });
+
+  it('the base the overlay builds on (a resource of its kustomization, no patch) is still read as Kubernetes', async () => {
+    tmp.write('cluster/manifests/utilities/memcached/kustomization.yaml', 'resources:\n- stateful_set.yaml\npatches:\n- path: other.yaml\n');
+    const f = tmp.write('cluster/manifests/utilities/memcached/stateful_set.yaml', real('kubernetes/1626-hippocampus-dev-hippocampus-stateful_set.yaml'));
+    const { file } = await lintJson(f);
+    expect(file.dialect).toBe('kubernetes');
+    expect(file.findings.map((x) => x.ruleId)).toContain('MC910');
+  });
+});
