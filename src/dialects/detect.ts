@@ -303,8 +303,10 @@ const PATH_RULES: readonly PathRule[] = [
     looksLike: "an /etc/default file (read by an init script or a unit's EnvironmentFile=, whose command line decides what it means)",
   },
   {
+    // An Ansible role's meta/ holds only main.yml and argument_specs.yml; salt-formulas keep the metadata
+    // their monitoring states render (meta/prometheus.yml, meta/collectd.yml: Jinja for Salt) in meta/ too.
     may: inDir('tasks', 'handlers', 'defaults', 'vars', 'meta'),
-    re: /(^|\/)(tasks|handlers|defaults|vars|meta)\/[^/]+\.ya?ml$/,
+    re: /(^|\/)((tasks|handlers|defaults|vars)\/[^/]+|meta\/(main|argument_specs))\.ya?ml$/,
     dialect: null,
     installed: 'a file of an Ansible role (roles/NAME/…), which a playbook runs',
     looksLike: 'an Ansible role file (tasks, handlers or variables)',
@@ -518,7 +520,7 @@ interface Features {
   other: number;
   /** A monit `check process|host|... NAME` statement. */
   monit: boolean;
-  /** collectd's `LoadPlugin x` or `<Plugin x>`. */
+  /** collectd's `LoadPlugin x`, `<LoadPlugin x>` or `<Plugin x>`. */
   collectd: boolean;
   /** A YAML mapping key alone at the start of a line (`jobs:`, `config:`): no option or variable file has one. */
   yamlKey: boolean;
@@ -675,7 +677,8 @@ function scan(text: string): Features {
     // Not an option, a comment or a section: another program's line, unless a template tag or Debian's
     // `logfile` directive.
     if (c !== 123 /* { */ && !(c === 60 && text.charCodeAt(first + 1) === 37) /* <% */ && !text.startsWith('logfile', first)) f.other++;
-    if (c === 60 /* < */ && /^<\/?Plugin[ \t>]/.test(text.slice(first, end))) f.collectd = true;
+    // collectd's `<Plugin x>` and its block form of LoadPlugin, `<LoadPlugin x>` (salt-formula-memcached's collectd_memcached.conf).
+    if (c === 60 /* < */ && /^<\/?(Load)?Plugin[ \t>]/.test(text.slice(first, end))) f.collectd = true;
     // Otherwise only a letter, `_`, `.` or a quote starts what is looked for.
     if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46 || c === 39 || c === 34)) continue;
     // Each expression below runs only on a line that can match it (what it needs, tested first).
@@ -863,7 +866,8 @@ function sniff(full: string): Sniffed {
 
   // TLS material: its "-----BEGIN" line is no option.
   if (firstLine.startsWith('-----BEGIN ')) return sig(null, 'a PEM certificate or key (TLS material, not configuration)');
-  if (startsXml(text)) return sig(null, XML_LOOKS);
+  // collectd's <LoadPlugin x> and <Plugin x> blocks look like elements, but collectd's own syntax reads them.
+  if (startsXml(text) && !(f.collectd && f.options === 0)) return sig(null, XML_LOOKS);
   // Programs and scripts first: they mention variables and options of every other format.
   if (firstLine.startsWith('#!')) {
     const interp = firstLine.slice(2).trim();

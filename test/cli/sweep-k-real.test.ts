@@ -68,3 +68,41 @@ describe('a kustomize patch of the memcached StatefulSet is refused as a patch',
     expect(file.findings.map((x) => x.ruleId)).toContain('MC910');
   });
 });
+
+describe("salt-formula-memcached's monitoring files are named as what they are", () => {
+  // Before: collectd_memcached.conf (<LoadPlugin memcached> ... <Plugin memcached> Host ... Port ...) was "an XML
+  // document (another program's file, such as a .NET App.config or a launchd property list ...)": collectd's
+  // block form of LoadPlugin was not known as collectd's, and the XML test came first.
+  it("collectd's <LoadPlugin x> block: refused as a collectd configuration, not an XML document", async () => {
+    const f = tmp.write('memcached/files/collectd_memcached.conf', real('other-templates/1627-salt-formulas-salt-formula-memcached-collectd_memcached.conf'));
+    const { code, file, err } = await lintJson(f);
+    expect(code).toBe(2);
+    expect(file.findings).toEqual([]);
+    expect(file.refused!.looksLike).toBe('a collectd configuration');
+    expect(err).not.toMatch(/XML|App\.config|launchd/);
+  });
+
+  it('a real XML document is still one', async () => {
+    const { file } = await lintJson(tmp.write('App.config', '<?xml version="1.0"?>\n<configuration><appSettings><add key="-p" value="11211"/></appSettings></configuration>\n'));
+    expect(file.refused!.looksLike).toMatch(/^an XML document/);
+  });
+
+  // Before: meta/prometheus.yml (Prometheus alert rules a Salt formula renders with Jinja) was "an Ansible role
+  // file (tasks, handlers or variables) (path meta/prometheus.yml, installed as a file of an Ansible role
+  // (roles/NAME/…), which a playbook runs)": Ansible reads only main.yml and argument_specs.yml from a role's meta/.
+  it('meta/prometheus.yml of a Salt formula: not called an Ansible role file', async () => {
+    const f = tmp.write('memcached/meta/prometheus.yml', real('other-templates/1628-salt-formulas-salt-formula-memcached-prometheus.yml'));
+    const { code, file, err } = await lintJson(f);
+    expect(code).toBe(2);
+    expect(file.findings).toEqual([]);
+    expect(file.refused!.looksLike).not.toMatch(/Ansible/);
+    expect(err).not.toMatch(/Ansible|playbook/);
+  });
+
+  it("an Ansible role's meta/main.yml is still refused as the role's file", async () => {
+    const f = tmp.write('roles/memcached/meta/main.yml', '---\ngalaxy_info:\n  role_name: memcached\ndependencies: []\n');
+    const { file } = await lintJson(f);
+    expect(file.refused!.reason).toBe('path');
+    expect(file.refused!.looksLike).toMatch(/^an Ansible role file/);
+  });
+});
