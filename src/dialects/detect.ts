@@ -248,12 +248,14 @@ const CI_PIPELINE = "a CI pipeline definition: the CI starts the memcached it li
 
 /**
  * Folders whose files another program reads, whatever they are named: systemd-tmpfiles, systemd-sysusers,
- * logrotate, monit, collectd, the Zabbix agent, PHP's extension settings (`memcached.ini`, which the
+ * logrotate, monit, collectd, the Zabbix agent, Cyrus SASL (/etc/sasl2/memcached.conf), PHP's extension settings (`memcached.ini`, which the
  * OpenRC rule below would otherwise take for an instance `memcached.ini` of /etc/conf.d/memcached).
  * netdata's are its collectors (go.d, python.d, charts.d) and alarms (health.d):
  * /usr/lib/netdata/conf.d/go.d/memcached.conf, /etc/netdata/go.d/memcached.conf (edit-config copies it there).
  * (Notes on entries stand here, not beside them: a comment inside an array is kept in the bundle.)
  */
+/** Cyrus SASL's file for memcached (`mech_list: plain`, `sasldb_path: ...`): with -S, memcached's SASL library reads it. */
+const SASL_LOOKS = "Cyrus SASL's settings for memcached's -S authentication (mech_list:, sasldb_path:): memcached's SASL library reads them, and memcached's own options are not in it";
 const FOREIGN_FOLDERS: readonly PathRule[] = [
   { may: inDir('tmpfiles.d'), re: /(^|\/)tmpfiles\.d\/[^/]+$/, dialect: null, installed: '/usr/lib/tmpfiles.d/NAME.conf', looksLike: 'a systemd-tmpfiles configuration' },
   { may: inDir('sysusers.d'), re: /(^|\/)sysusers\.d\/[^/]+$/, dialect: null, installed: '/usr/lib/sysusers.d/NAME.conf', looksLike: 'a systemd-sysusers configuration' },
@@ -261,6 +263,7 @@ const FOREIGN_FOLDERS: readonly PathRule[] = [
   { may: inDir('conf.d', 'monit.d', 'monitrc.d'), re: /(^|\/)(monit\/conf\.d|monit\.d|monitrc\.d)\/[^/]+$/, dialect: null, installed: '/etc/monit/conf.d/NAME', looksLike: 'a monit control file' },
   { may: (dir) => dir.startsWith('collectd') || dir === 'managed_config', re: /(^|\/)(collectd[^/]*\.d|collectd\/managed_config)\/[^/]+$/, dialect: null, installed: '/etc/collectd/collectd.conf.d/NAME.conf', looksLike: 'a collectd configuration' },
   { may: inDir('go.d', 'python.d', 'charts.d', 'health.d'), re: /(^|\/)(go|python|charts|health)\.d\/[^/]+$/, dialect: null, installed: '/etc/netdata/go.d/NAME.conf', looksLike: 'a netdata configuration' },
+  { may: inDir('sasl2'), re: /(^|\/)sasl2\/[^/]+\.conf$/, dialect: null, installed: '/etc/sasl2/memcached.conf', looksLike: SASL_LOOKS },
   { may: (dir) => dir.startsWith('zabbix_agent'), re: /(^|\/)zabbix_agent[^/]*\.d\/[^/]+$/, dialect: null, installed: '/etc/zabbix/zabbix_agentd.d/NAME.conf', looksLike: 'a Zabbix agent configuration' },
   {
     may: (dir, base) => base.endsWith('.ini') && (dir === 'conf.d' || dir === 'php.d' || dir === 'mods-available'),
@@ -1386,6 +1389,8 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
     // Lines, but not one of them an option or an assignment: not a file of memcached's service at all
     // (a monit check, collectd's plugin, an application's list of servers) whatever its name says.
     if (guess === null && s.other > 0) {
+      // Cyrus SASL's memcached.conf kept outside a sasl2/ folder (SASL_CONF_PATH names its folder).
+      if (/^(mech_list|sasldb_path|pwcheck_method|auxprop_plugin)[ \t]*:/m.test(text)) return refusal(t, SASL_LOOKS, 'content', because);
       return refusal(t, `another program's file (none of its lines is ${weak.dialect === 'debian' ? 'a memcached option' : 'a KEY=value assignment'})`, 'content', because, [],
         `its ${clause(because)} suggests ${weak.what}, but none of its lines is ${weak.dialect === 'debian' ? 'a memcached option' : 'a KEY=value assignment'}: another program reads it`);
     }

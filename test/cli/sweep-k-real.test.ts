@@ -106,3 +106,28 @@ describe("salt-formula-memcached's monitoring files are named as what they are",
     expect(file.refused!.looksLike).toMatch(/^an Ansible role file/);
   });
 });
+
+describe("Cyrus SASL's memcached.conf is named as SASL's", () => {
+  // Before: zulip's sasl2/memcached.conf (installed as /etc/sasl2/memcached.conf) and heroku-sandbox's
+  // memcached.conf (SASL_CONF_PATH=`pwd`/memcached.conf) were "its name memcached.conf suggests Debian's
+  // /etc/memcached.conf, but none of its lines is a memcached option: another program reads it": memcached's own
+  // SASL library reads them when it runs with -S.
+  it.each([['puppet/zulip/files/sasl2/memcached.conf', 'other/1629-zulip-zulip-memcached.conf', 'path'], ['memcached.conf', 'other/1630-TrifectaTechnologies-heroku-sandbox-memcached.conf', 'content']])(
+    '%s: refused as Cyrus SASL\'s settings for -S, no hint',
+    async (at, fixture, reason) => {
+      const f = tmp.write(at, real(fixture));
+      const { code, file, err } = await lintJson(f);
+      expect(code).toBe(2);
+      expect(file.findings).toEqual([]);
+      expect(file.refused!.reason).toBe(reason);
+      expect(file.refused!.looksLike).toMatch(/^Cyrus SASL's settings for memcached's -S authentication/);
+      expect(err).not.toMatch(/another program reads it|--dialect/);
+      expect(err.trim().split('\n')).toHaveLength(1);
+    },
+  );
+
+  it("a memcached.conf of option lines beside no sasl2/ folder is still Debian's", async () => {
+    const { file } = await lintJson(tmp.write('files/memcached.conf', '-m 64\n-l 127.0.0.1\n-S\n'));
+    expect(file.dialect).toBe('debian');
+  });
+});
