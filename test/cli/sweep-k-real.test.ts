@@ -131,3 +131,32 @@ describe("Cyrus SASL's memcached.conf is named as SASL's", () => {
     expect(file.dialect).toBe('debian');
   });
 });
+
+describe('a bare NAME placeholder an install script replaces is the template\'s, not port 0', () => {
+  // Before: CinemaPress's config/memcached.conf (-p MEMCACHED_PORT, which install.sh replaces with a free port by
+  // sed before linking the file as /etc/memcached_DOMAIN.conf) got error MC302 "-p MEMCACHED_PORT is not a port
+  // number: memcached's atoi reads it as TCP port 0", warning MC303 "nobody can connect to it", and inspect's
+  // "listens nothing", "starts yes".
+  it('config/memcached.conf: the placeholder decides the port; no MC302/MC303, listens unknown', async () => {
+    const f = tmp.write('config/memcached.conf', real('other-templates/1631-CinemaPress-CinemaPress-CMS-memcached.conf'));
+    const { file } = await lintJson(f);
+    expect(file.dialect).toBe('debian');
+    const ids = file.findings.map((x) => x.ruleId);
+    expect(ids).not.toContain('MC302');
+    expect(ids).not.toContain('MC303');
+    expect(file.findings.find((x) => x.ruleId === 'MC910')!.message).toMatch(/^MEMCACHED_PORT \(line 4\): the template decides where memcached listens/);
+    // The literal lines are still read: "- d" is no -d.
+    expect(ids).toContain('MC804');
+    const i = await run(['inspect', f]);
+    expect(i.out).toMatch(/placeholder template/);
+    expect(i.out).toMatch(/listens +unknown: depends on the template \(MEMCACHED_PORT \(line 4\)\)/);
+    expect(i.out).not.toMatch(/listens +nothing/);
+  });
+
+  it('a lower-case word, or a NAME on a line that is no option, is no placeholder', async () => {
+    const lower = await lintJson(tmp.write('a/memcached.conf', '-p memcached_port\n-l 127.0.0.1\n'));
+    expect(lower.file.findings.map((x) => x.ruleId)).toContain('MC302');
+    const unit = await run(['inspect', tmp.write('b/memcached.service', '[Service]\nPassEnvironment=MEMCACHED_OPTS\nUser=memcache\nExecStart=/usr/bin/memcached -l 127.0.0.1 -U 0\n')]);
+    expect(unit.out).not.toMatch(/template/);
+  });
+});
