@@ -523,6 +523,8 @@ interface Features {
   other: number;
   /** A monit `check process|host|... NAME` statement. */
   monit: boolean;
+  /** The Zabbix agent's `UserParameter=key,command` items. */
+  zabbix: boolean;
   /** collectd's `LoadPlugin x`, `<LoadPlugin x>` or `<Plugin x>`. */
   collectd: boolean;
   /** A YAML mapping key alone at the start of a line (`jobs:`, `config:`): no option or variable file has one. */
@@ -608,7 +610,7 @@ function scan(text: string): Features {
     caseOnFirstArgument: false, startBranch: false, rcSubr: false, docker: 0, apiVersion: false, kind: false, kinds: [], services: false,
     playbook: false, dashName: false, ansibleModule: false, imageKey: false, repository: false, bitnamiRepository: false, replicaCount: false,
     program: null, systemdSection: null, supervisorSection: false, otherSection: null, quadlet: false, debianHeader: false,
-    other: 0, monit: false, collectd: false, yamlKey: false,
+    other: 0, monit: false, zabbix: false, collectd: false, yamlKey: false,
   };
   let inTag: string | null = null;
   // One line at a time, not text.split('\n'): a big file would hold a million strings at once.
@@ -690,6 +692,7 @@ function scan(text: string): Features {
       // NAME=value: neither shell control flow, an Upstart stanza nor a YAML key.
       f.assignments++;
       f.names.add(a[2]);
+      if (a[2] === 'UserParameter') f.zabbix = true;
       continue;
     }
     if (LINE_NEEDS.shellCode.may(text, first, end) && SHELL_CODE.test(line)) f.shell++;
@@ -931,6 +934,8 @@ function sniff(full: string): Sniffed {
 
   // Other applications' formats.
   if (f.monit && f.options === 0) return sig(null, 'a monit control file');
+  // weijing24/zabbbix's conf/memcached.conf: UserParameter=memcached.status[*],.../chk_memcache.sh $1 $2.
+  if (f.zabbix && f.options === 0) return sig(null, 'a Zabbix agent configuration (UserParameter= items: commands the agent runs to monitor memcached)');
   if (f.collectd && f.options === 0) return sig(null, 'a collectd configuration');
   if (startsJsonLike(text) && isJson(text)) return sig(null, JSON_RUNS_MEMCACHED.test(text) ? JSON_STARTS : "a JSON file (a client's or an application's settings)");
   if (f.otherSection !== null) return sig(null, `an INI file with [section] headers ([${printable(f.otherSection)}]: an application's configuration)`);

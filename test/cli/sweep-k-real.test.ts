@@ -160,3 +160,22 @@ describe('a bare NAME placeholder an install script replaces is the template\'s,
     expect(unit.out).not.toMatch(/template/);
   });
 });
+
+describe("a Zabbix agent's memcached.conf is named as the agent's", () => {
+  // Before: weijing24/zabbbix's conf/memcached.conf (UserParameter= items, the agent's conf.d) was "its name
+  // memcached.conf suggests Debian's /etc/memcached.conf, but it holds KEY=value assignments (as
+  // /etc/sysconfig/memcached holds them) ... pass --dialect debian or --dialect sysconfig if that is what reads it".
+  it('UserParameter= lines: refused as a Zabbix agent configuration, no --dialect hint', async () => {
+    const f = tmp.write('conf/memcached.conf', real('other/1632-weijing24-zabbbix-memcached.conf'));
+    const { code, file, err } = await lintJson(f);
+    expect(code).toBe(2);
+    expect(file.findings).toEqual([]);
+    expect(file.refused!.looksLike).toMatch(/^a Zabbix agent configuration/);
+    expect(err).not.toMatch(/--dialect|KEY=value assignments/);
+  });
+
+  it('RHEL variables under the same name are still sysconfig assignments', async () => {
+    const { file } = await lintJson(tmp.write('x/memcached.conf', 'PORT="11211"\nUSER="memcached"\nOPTIONS="-l 127.0.0.1"\n'));
+    expect(file.refused?.looksLike ?? file.dialect).not.toMatch(/Zabbix/);
+  });
+});
