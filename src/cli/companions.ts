@@ -5,7 +5,7 @@ import { basename, dirname, join } from 'node:path';
 import { packagedOptionFile, unitDropInsOf, unitShadowOf } from '../system/unit-files.js';
 import { hostUnitReading } from '../system/host-unit.js';
 import { kustomizeOwner, kustomizePatchOwner, memcachedConfOwner } from './conf-owner.js';
-import type { Companions } from '../dialects/detect.js';
+import { RANCHER_STACK, type Companions } from '../dialects/detect.js';
 import type { DialectName, ParseContext } from '../dialects/types.js';
 
 /**
@@ -16,7 +16,12 @@ import type { DialectName, ParseContext } from '../dialects/types.js';
  */
 export function companionsOf(path: string, text?: string): Companions {
   if (path === '-') return {};
-  if (/^(docker-)?compose\.ya?ml$/.test(basename(path))) return { composeOverride: composeOverrideOf(path) };
+  if (/^(docker-)?compose\.ya?ml$/.test(basename(path))) {
+    // A Rancher 1.x stack: the rancher-compose.yml beside it (only whether it is there is looked at).
+    const rancher = ['rancher-compose.yml', 'rancher-compose.yaml'].find((n) => isThere(join(dirname(path), n)));
+    if (rancher) return { owner: { looksLike: RANCHER_STACK, because: `${rancher} beside it`, candidates: ['compose'] } };
+    return { composeOverride: composeOverrideOf(path) };
+  }
   // A memcached.conf in a repository that a KubeDB Memcached resource beside it takes, or that a kustomization
   // (beside it or above it) puts into a ConfigMap (src/cli/conf-owner.ts). The folder is listed once; its
   // YAML files are read only when there are some (at most 64, 64 KiB each), a kustomization only when there.
@@ -85,3 +90,12 @@ function composeOverrideOf(path: string): string | null {
 }
 
 export { unitDropInsOf, unitShadowOf };
+
+/** Whether anything is at `p` (an absent name returns, rather than throws). */
+function isThere(p: string): boolean {
+  try {
+    return lstatSync(p, { throwIfNoEntry: false }) !== undefined;
+  } catch {
+    return false;
+  }
+}

@@ -351,6 +351,13 @@ interface NameRule {
  * makes NAME.service from it, whose ExecStart= is a `podman run` (or `podman kube play`) of the image the
  * file names, with its Exec= words as the container's command; the image decides the rest.
  */
+/**
+ * Rancher 1.x (Cattle) stacks: rancher-compose.yml adds scale, health checks and load balancer rules to the
+ * services of the docker-compose.yml beside it, and Rancher deploys the pair (its own network, scheduler and
+ * load balancers: a rancher/lb-service-haproxy service publishes what its port_rules name).
+ */
+export const RANCHER_COMPOSE = "Rancher 1.x's rancher-compose.yml (scale, health checks and load balancer rules for the services of the docker-compose.yml beside it; it starts nothing itself)";
+export const RANCHER_STACK = "a Rancher 1.x stack's docker-compose.yml: Rancher deploys it with the rancher-compose.yml beside it (its own network, scheduler and load balancers, which may publish memcached), not docker compose";
 const QUADLET = "a Podman Quadlet file (podman makes a service of it that runs the image: the image and its Exec= decide memcached's options)";
 
 /**
@@ -370,6 +377,7 @@ const STRONG_NAMES: readonly NameRule[] = [
     dialect: null,
     looksLike: 'a systemd unit that is not a service (it runs no memcached command: lint the .service unit that does)',
   },
+  { may: (b) => b.startsWith('rancher-compose'), re: /^rancher-compose[^/]*\.ya?ml$/, dialect: null, looksLike: RANCHER_COMPOSE },
   { may: (_b, l) => l.includes('compose'), re: /^(docker-)?compose[^/]*\.ya?ml$/i, dialect: 'compose' },
   { may: (b) => b === 'supervisord.conf', re: /^supervisord\.conf$/, dialect: 'supervisord' },
   { may: (b) => b.endsWith('.confd'), re: /^[^/]*memcached[^/]*\.confd$/, dialect: 'openrc' },

@@ -179,3 +179,41 @@ describe("a Zabbix agent's memcached.conf is named as the agent's", () => {
     expect(file.refused?.looksLike ?? file.dialect).not.toMatch(/Zabbix/);
   });
 });
+
+describe('a Rancher 1.x stack is Rancher\'s, not docker compose\'s', () => {
+  // Before: voskobovich/rancher-catalog's memcached template: docker-compose.yml was read by "Docker Compose"
+  // with "no ports: entry publishes it, so only containers on the same Compose network reach it", where Rancher's
+  // load balancer (rancher-compose.yml's port_rules, source_port ${lb_port}) forwards memcached to the hosts'
+  // lb_port; and rancher-compose.yml was read as a Compose file ("read by Docker Compose ... content: a Compose
+  // services: mapping that runs memcached", MC910 "an override").
+  const dir = 'templates/memcached/0';
+  it('docker-compose.yml beside rancher-compose.yml: refused as a Rancher stack, --dialect compose offered', async () => {
+    tmp.write(`${dir}/rancher-compose.yml`, real('compose/1634-voskobovich-rancher-catalog-rancher-compose.yml'));
+    const f = tmp.write(`${dir}/docker-compose.yml`, real('compose/1633-voskobovich-rancher-catalog-docker-compose.yml'));
+    const { code, file, err } = await lintJson(f);
+    expect(code).toBe(2);
+    expect(file.findings).toEqual([]);
+    expect(file.refused!.looksLike).toMatch(/^a Rancher 1\.x stack's docker-compose\.yml/);
+    expect(file.refused!.message).toContain('(rancher-compose.yml beside it)');
+    expect(err).toMatch(/pass --dialect compose if that is what reads it/);
+    expect(err).not.toMatch(/only containers on the same Compose network/);
+    // Forced, it is read as docker compose would read it.
+    const forced = await lintJson(f, ['--dialect', 'compose']);
+    expect(forced.file.dialect).toBe('compose');
+  });
+
+  it('rancher-compose.yml: refused by its name, not read as a Compose override', async () => {
+    const f = tmp.write(`${dir}/rancher-compose.yml`, real('compose/1634-voskobovich-rancher-catalog-rancher-compose.yml'));
+    const { code, file, err } = await lintJson(f);
+    expect(code).toBe(2);
+    expect(file.findings).toEqual([]);
+    expect(file.refused!.reason).toBe('name');
+    expect(file.refused!.looksLike).toMatch(/^Rancher 1\.x's rancher-compose\.yml/);
+    expect(err).not.toMatch(/override|--dialect/);
+  });
+
+  it('the same docker-compose.yml alone is still docker compose\'s', async () => {
+    const { file } = await lintJson(tmp.write('alone/docker-compose.yml', real('compose/1633-voskobovich-rancher-catalog-docker-compose.yml')));
+    expect(file.dialect).toBe('compose');
+  });
+});
