@@ -1224,10 +1224,15 @@ function otherSysconfig(t: Target, s: Sniffed, because: string): DialectRefusal 
  */
 const OPENBSD_RC_CONF = "OpenBSD's rc.conf.local (pkg_scripts=, the package daemons OpenBSD's rc starts; OpenBSD's rc.d/memcached script, not FreeBSD's, reads its memcached_flags=)";
 
+const NETBSD_RC_CONF = "NetBSD's rc.conf (rc_configured=, NAME=YES: NetBSD's rc starts memcached when memcached=YES, not FreeBSD's memcached_enable, and pkgsrc's rc.d/memcached script adds -d and -u with the package's user, not FreeBSD's -u nobody)";
+
 const OPENRC_RC_CONF = /^#?[ \t]*rc_(parallel|interactive|hotplug|logger|tty_number|cgroup_mode|send_sig\w+)=/m;
 
 function otherRcConf(t: Target, text: string, s: Sniffed, because: string): DialectRefusal | null {
   if (s.names.has('pkg_scripts')) return refusal(t, OPENBSD_RC_CONF, 'content', because);
+  // NetBSD: rc_configured= (its rc drops to single user without it; FreeBSD has no such variable), and a
+  // service enabled as NAME=YES, which FreeBSD's memcached script never reads (memcached_enable).
+  if (s.names.has('rc_configured') || (s.names.has('memcached') && !s.names.has('memcached_enable'))) return refusal(t, NETBSD_RC_CONF, 'content', because);
   if (t.base.startsWith('memcached') || RCCONF_VARS.some((n) => s.names.has(n))) return null;
   // Void's runit and Arch's former initscripts read an /etc/rc.conf of their own: HOSTNAME=, KEYMAP=,
   // TIMEZONE=, DAEMONS=(...), in capitals, where FreeBSD's variables are in lower case (sshd_enable=).

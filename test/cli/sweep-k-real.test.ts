@@ -217,3 +217,36 @@ describe('a Rancher 1.x stack is Rancher\'s, not docker compose\'s', () => {
     expect(file.dialect).toBe('compose');
   });
 });
+
+describe("NetBSD's rc.conf is not FreeBSD's", () => {
+  // Before: ChefIronBelly/NetBSD's etc/rc.conf ($NetBSD$ header, rc_configured=YES, services as NAME=YES) was "its
+  // path etc/rc.conf ... says FreeBSD's rc.d/memcached script reads it, but it looks like shell code ... pass
+  // --dialect rcconf if that is what reads it"; with memcached=YES and memcached_flags= added (as NetBSD enables
+  // pkgsrc's memcached) it was read as FreeBSD's: "user nobody" and MC911 "memcached_enable is not set ... rc does
+  // not start memcached", where NetBSD's rc starts it, as pkgsrc's user memcached.
+  it('etc/rc.conf: refused in one line naming NetBSD, no --dialect rcconf hint', async () => {
+    const f = tmp.write('etc/rc.conf', real('rcconf/1635-ChefIronBelly-NetBSD-rc.conf'));
+    const { code, file, err } = await lintJson(f);
+    expect(code).toBe(2);
+    expect(file.findings).toEqual([]);
+    expect(file.refused!.reason).toBe('content');
+    expect(file.refused!.looksLike).toMatch(/^NetBSD's rc\.conf/);
+    expect(err.trim().split('\n')).toHaveLength(1);
+    expect(err).not.toMatch(/--dialect|says FreeBSD/);
+  });
+
+  it('with memcached=YES and memcached_flags= as NetBSD enables it: refused, not FreeBSD\'s user nobody', async () => {
+    const f = tmp.write('etc/rc.conf', Buffer.concat([real('rcconf/1635-ChefIronBelly-NetBSD-rc.conf'), Buffer.from('memcached=YES\nmemcached_flags="-l 0.0.0.0 -m 256"\n')]));
+    const { code, file } = await lintJson(f);
+    expect(code).toBe(2);
+    expect(file.findings).toEqual([]);
+    expect(file.refused!.looksLike).toMatch(/^NetBSD's rc\.conf/);
+    const i = await run(['inspect', f]);
+    expect(i.out).not.toMatch(/user +nobody|FreeBSD's rc\.d\/memcached script \(/);
+  });
+
+  it("FreeBSD's rc.conf is still FreeBSD's", async () => {
+    const { file } = await lintJson(tmp.write('etc/rc.conf', 'hostname="web1"\nsshd_enable="YES"\nmemcached_enable="YES"\nmemcached_flags="-l 127.0.0.1 -U 0"\n'));
+    expect(file.dialect).toBe('rcconf');
+  });
+});
