@@ -358,6 +358,8 @@ interface NameRule {
  */
 export const RANCHER_COMPOSE = "Rancher 1.x's rancher-compose.yml (scale, health checks and load balancer rules for the services of the docker-compose.yml beside it; it starts nothing itself)";
 export const RANCHER_STACK = "a Rancher 1.x stack's docker-compose.yml: Rancher deploys it with the rancher-compose.yml beside it (its own network, scheduler and load balancers, which may publish memcached), not docker compose";
+/** kuttl's and Chainsaw's assertions (C5C3/memcached-operator's test/e2e/NAME/01-assert-deployment.yaml). */
+const KUTTL_ASSERT = "a kuttl or Chainsaw test's assertion (the test runner compares the objects in the cluster with it; nothing applies it, so it starts no memcached: the operator or manifest the test applies does)";
 const QUADLET = "a Podman Quadlet file (podman makes a service of it that runs the image: the image and its Exec= decide memcached's options)";
 
 /**
@@ -393,6 +395,8 @@ const STRONG_NAMES: readonly NameRule[] = [
   { may: (b) => b === 'Vagrantfile', re: /^Vagrantfile$/, dialect: null, looksLike: 'a Vagrantfile' },
   { may: (b) => b.endsWith('.sh') || b.endsWith('.bash'), re: /\.(sh|bash)$/, dialect: null, looksLike: 'a shell script' },
   { may: (_b, l) => l.endsWith('.bat') || l.endsWith('.cmd') || l.endsWith('.ps1'), re: /\.(bat|cmd|ps1)$/i, dialect: null, looksLike: 'a Windows batch file or PowerShell script (cmd.exe or PowerShell runs it; mchard does not read Windows command lines)' },
+  // kuttl's and Chainsaw's step files: NN-assert*.yaml / NN-errors*.yaml are compared with the cluster, never applied.
+  { may: (b) => b.charCodeAt(2) === 45 /* - */, re: /^\d\d-(assert|errors?)([-_.][^/]*)?\.ya?ml$/, dialect: null, looksLike: KUTTL_ASSERT },
   { may: (b) => b.endsWith('.container') || b.endsWith('.kube'), re: /^[^/]+\.(container|kube)$/, dialect: null, looksLike: QUADLET },
   // Not a config file's name that starts with one of the words (news.yml, changes.conf).
   { may: (b) => DOC.test(b), re: DOC, dialect: null, looksLike: 'documentation (README, NEWS, changelog, Markdown)' },

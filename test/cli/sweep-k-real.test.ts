@@ -250,3 +250,26 @@ describe("NetBSD's rc.conf is not FreeBSD's", () => {
     expect(file.dialect).toBe('rcconf');
   });
 });
+
+describe("a kuttl or Chainsaw test's assertion is no workload", () => {
+  // Before: C5C3/memcached-operator's test/e2e/basic-deployment/01-assert-deployment.yaml (the Deployment the
+  // operator is expected to make; chainsaw-test.yaml names it under assert:) was read as a workload Kubernetes
+  // runs: "read by Kubernetes (the API server, then the kubelet on the node)", "starts yes", MC601 and a suggested
+  // NetworkPolicy. Nothing applies an assertion.
+  it('01-assert-deployment.yaml: refused by its name, no finding', async () => {
+    const f = tmp.write('test/e2e/basic-deployment/01-assert-deployment.yaml', real('kubernetes/1636-C5C3-memcached-operator-01-assert-deployment.yaml'));
+    const { code, file, err } = await lintJson(f);
+    expect(code).toBe(2);
+    expect(file.findings).toEqual([]);
+    expect(file.refused!.reason).toBe('name');
+    expect(file.refused!.looksLike).toMatch(/^a kuttl or Chainsaw test's assertion/);
+    expect(err).not.toMatch(/--dialect/);
+    const i = await run(['inspect', f]);
+    expect(i.out).not.toMatch(/starts +yes/);
+  });
+
+  it('the same Deployment under a manifest\'s name is still read as Kubernetes', async () => {
+    const { file } = await lintJson(tmp.write('deploy/memcached.yaml', real('kubernetes/1636-C5C3-memcached-operator-01-assert-deployment.yaml')));
+    expect(file.dialect).toBe('kubernetes');
+  });
+});
