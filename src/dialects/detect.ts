@@ -405,7 +405,7 @@ const STRONG_NAMES: readonly NameRule[] = [
   { may: (b) => b.endsWith('.plist'), re: /\.plist$/, dialect: null, looksLike: 'a launchd property list (macOS)' },
   { may: (b) => b.endsWith('.sls'), re: /\.sls$/, dialect: null, looksLike: 'a Salt state or pillar file (Salt applies it; lint the file it installs)' },
   { may: (_b, l) => l.includes('.nomad'), re: /\.nomad(\.hcl)?$/, dialect: null, looksLike: 'a Nomad job specification (HCL), which Nomad runs' },
-  { may: (b) => b.endsWith('.yml') || b.endsWith('.yaml'), re: /^(\.travis|\.gitlab-ci|\.drone|shippable|bitbucket-pipelines)\.ya?ml$/, dialect: null, looksLike: CI_PIPELINE },
+  { may: (b) => b.endsWith('.yml') || b.endsWith('.yaml'), re: /^(\.travis|\.gitlab-ci|\.drone|shippable|bitbucket-pipelines|circle)\.ya?ml$/, dialect: null, looksLike: CI_PIPELINE },
   {
     may: (b) => b.endsWith('file') || b.endsWith('file.lock') || b.startsWith('gems.'),
     re: /^(Gemfile(\.lock)?|gems\.(rb|locked)|Rakefile|Berksfile(\.lock)?|Guardfile|Dangerfile|Capfile|Thorfile|Brewfile|Podfile|Fastfile)$/,

@@ -273,3 +273,18 @@ describe("a kuttl or Chainsaw test's assertion is no workload", () => {
     expect(file.dialect).toBe('kubernetes');
   });
 });
+
+describe("CircleCI 1.0's circle.yml is a CI pipeline", () => {
+  // Before: versioneye/crawl_r's circle.yml (docker run --name memcached -d reiz/memcached:1.4.14 for each build)
+  // was "a YAML file (another program's settings)", the words for an application's YAML; .travis.yml and
+  // .gitlab-ci.yml already said CI.
+  it('circle.yml: refused by its name as a CI pipeline definition, no hint', async () => {
+    const f = tmp.write('circle.yml', real('other/1637-versioneye-crawl_r-circle.yml'));
+    const { code, file, err } = await lintJson(f);
+    expect(code).toBe(2);
+    expect(file.findings).toEqual([]);
+    expect(file.refused!.reason).toBe('name');
+    expect(file.refused!.looksLike).toMatch(/^a CI pipeline definition/);
+    expect(err).not.toMatch(/--dialect/);
+  });
+});
