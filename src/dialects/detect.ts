@@ -537,6 +537,8 @@ interface Features {
   monit: boolean;
   /** The Zabbix agent's `UserParameter=key,command` items. */
   zabbix: boolean;
+  /** Ganglia gmond's `modules {` or `collection_group {` blocks. */
+  gmond: boolean;
   /** collectd's `LoadPlugin x`, `<LoadPlugin x>` or `<Plugin x>`. */
   collectd: boolean;
   /** A YAML mapping key alone at the start of a line (`jobs:`, `config:`): no option or variable file has one. */
@@ -622,7 +624,7 @@ function scan(text: string): Features {
     caseOnFirstArgument: false, startBranch: false, rcSubr: false, docker: 0, apiVersion: false, kind: false, kinds: [], services: false,
     playbook: false, dashName: false, ansibleModule: false, imageKey: false, repository: false, bitnamiRepository: false, replicaCount: false,
     program: null, systemdSection: null, supervisorSection: false, otherSection: null, quadlet: false, debianHeader: false,
-    other: 0, monit: false, zabbix: false, collectd: false, yamlKey: false,
+    other: 0, monit: false, zabbix: false, gmond: false, collectd: false, yamlKey: false,
   };
   let inTag: string | null = null;
   // One line at a time, not text.split('\n'): a big file would hold a million strings at once.
@@ -715,6 +717,7 @@ function scan(text: string): Features {
     if (c === 46 && /^[ \t]*\.[ \t]+\/etc\/rc\.subr/.test(line)) f.rcSubr = true;
     if (c === 99 /* c */ && /^[ \t]*check[ \t]+(process|host|file|filesystem|fifo|directory|system|program|network)[ \t]/.test(line)) f.monit = true;
     if (c === 76 /* L */ && /^[ \t]*LoadPlugin[ \t]/.test(line)) f.collectd = true;
+    if ((c === 109 /* m */ || c === 99 /* c */) && /^[ \t]*(modules|collection_group)[ \t]*\{/.test(line)) f.gmond = true;
     if (LINE_NEEDS.caseOnFirstArgument.may(text, first, end) && CASE_ON_FIRST_ARGUMENT.test(line)) f.caseOnFirstArgument = true;
     if (LINE_NEEDS.startBranch.may(text, first, end) && START_BRANCH.test(line)) f.startBranch = true;
     if (first === start) {
@@ -949,6 +952,8 @@ function sniff(full: string): Sniffed {
   // weijing24/zabbbix's conf/memcached.conf: UserParameter=memcached.status[*],.../chk_memcache.sh $1 $2.
   if (f.zabbix && f.options === 0) return sig(null, 'a Zabbix agent configuration (UserParameter= items: commands the agent runs to monitor memcached)');
   if (f.collectd && f.options === 0) return sig(null, 'a collectd configuration');
+  // ganglia/gmond_python_modules' memcached/conf.d/memcached.conf: its name = "..." lines are no assignments.
+  if (f.gmond && f.options === 0) return sig(null, "a Ganglia gmond configuration (modules { module { ... } } and collection_group { metric { ... } }: gmond's monitoring module and the metrics it collects)");
   if (startsJsonLike(text) && isJson(text)) return sig(null, JSON_RUNS_MEMCACHED.test(text) ? JSON_STARTS : "a JSON file (a client's or an application's settings)");
   if (f.otherSection !== null) return sig(null, `an INI file with [section] headers ([${printable(f.otherSection)}]: an application's configuration)`);
 

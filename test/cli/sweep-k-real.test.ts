@@ -288,3 +288,18 @@ describe("CircleCI 1.0's circle.yml is a CI pipeline", () => {
     expect(err).not.toMatch(/--dialect/);
   });
 });
+
+describe("Ganglia gmond's memcached.conf is named as gmond's", () => {
+  // Before: ganglia/gmond_python_modules' memcached/conf.d/memcached.conf (modules { module { name = "memcached"
+  // ... } }, collection_group { metric { ... } }) was "its name memcached.conf suggests Debian's /etc/memcached.conf,
+  // but it holds KEY=value assignments (as /etc/sysconfig/memcached holds them) ... pass --dialect debian or
+  // --dialect sysconfig if that is what reads it".
+  it('memcached/conf.d/memcached.conf: refused as a Ganglia gmond configuration, no --dialect hint', async () => {
+    const f = tmp.write('memcached/conf.d/memcached.conf', real('other/1638-ganglia-gmond_python_modules-memcached.conf'));
+    const { code, file, err } = await lintJson(f);
+    expect(code).toBe(2);
+    expect(file.findings).toEqual([]);
+    expect(file.refused!.looksLike).toMatch(/^a Ganglia gmond configuration/);
+    expect(err).not.toMatch(/--dialect|KEY=value assignments/);
+  });
+});
