@@ -132,13 +132,16 @@ describe("Cyrus SASL's memcached.conf is named as SASL's", () => {
   });
 });
 
-describe('a bare NAME placeholder an install script replaces is the template\'s, not port 0', () => {
-  // Before: CinemaPress's config/memcached.conf (-p MEMCACHED_PORT, which install.sh replaces with a free port by
-  // sed before linking the file as /etc/memcached_DOMAIN.conf) got error MC302 "-p MEMCACHED_PORT is not a port
-  // number: memcached's atoi reads it as TCP port 0", warning MC303 "nobody can connect to it", and inspect's
-  // "listens nothing", "starts yes".
-  it('config/memcached.conf: the placeholder decides the port; no MC302/MC303, listens unknown', async () => {
-    const f = tmp.write('config/memcached.conf', real('other-templates/1631-CinemaPress-CinemaPress-CMS-memcached.conf'));
+describe('a bare NAME placeholder an install script replaces is the template\'s, not port 0 or a host name', () => {
+  // Before: CinemaPress's config/memcached.conf (shared corpus debian/044: -p MEMCACHED_PORT, which install.sh
+  // replaces with a free port by sed before linking the file as /etc/memcached_DOMAIN.conf) got error MC302 "-p
+  // MEMCACHED_PORT is not a port number: memcached's atoi reads it as TCP port 0", warning MC303 "nobody can connect
+  // to it", and inspect's "listens nothing", "starts yes"; banaconda/openstack-script's etc/memcached.conf (shared
+  // corpus debian/029: -l MGMT_IP, which its script replaces with the management address) got warning MC104 "-l
+  // MGMT_IP names the host "MGMT_IP"" and MC601 about "TCP MGMT_IP:11211".
+  const corpus = (rel: string) => readFileSync(join(ROOT, 'test', 'fixtures', 'shared', 'corpus', rel));
+  it('config/memcached.conf (-p MEMCACHED_PORT): the placeholder decides the port; no MC302/MC303, listens unknown', async () => {
+    const f = tmp.write('config/memcached.conf', corpus('debian/044-CinemaPress-CinemaPress-CMS-memcached.conf'));
     const { file } = await lintJson(f);
     expect(file.dialect).toBe('debian');
     const ids = file.findings.map((x) => x.ruleId);
@@ -151,6 +154,13 @@ describe('a bare NAME placeholder an install script replaces is the template\'s,
     expect(i.out).toMatch(/placeholder template/);
     expect(i.out).toMatch(/listens +unknown: depends on the template \(MEMCACHED_PORT \(line 4\)\)/);
     expect(i.out).not.toMatch(/listens +nothing/);
+  });
+
+  it('etc/memcached.conf in a repository (-l MGMT_IP): no host name "MGMT_IP", the template decides where it listens', async () => {
+    const { file } = await lintJson(tmp.write('etc/memcached.conf', corpus('debian/029-banaconda-openstack-script-memcached.conf')));
+    expect(file.dialect).toBe('debian');
+    expect(file.findings.map((x) => x.ruleId)).not.toContain('MC104');
+    expect(file.findings.map((x) => x.message).join('\n')).not.toMatch(/TCP MGMT_IP:11211/);
   });
 
   it('a lower-case word, or a NAME on a line that is no option, is no placeholder', async () => {
