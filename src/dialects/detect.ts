@@ -360,6 +360,8 @@ export const RANCHER_COMPOSE = "Rancher 1.x's rancher-compose.yml (scale, health
 export const RANCHER_STACK = "a Rancher 1.x stack's docker-compose.yml: Rancher deploys it with the rancher-compose.yml beside it (its own network, scheduler and load balancers, which may publish memcached), not docker compose";
 /** kuttl's and Chainsaw's assertions (C5C3/memcached-operator's test/e2e/NAME/01-assert-deployment.yaml). */
 const KUTTL_ASSERT = "a kuttl or Chainsaw test's assertion (the test runner compares the objects in the cluster with it; nothing applies it, so it starts no memcached: the operator or manifest the test applies does)";
+/** kustomize's own file: kustomize builds the manifests from it; no API server takes it. */
+const KUSTOMIZATION = 'a kustomization (kustomize builds manifests from its resources, patches and generators: lint what kustomize build makes)';
 const QUADLET = "a Podman Quadlet file (podman makes a service of it that runs the image: the image and its Exec= decide memcached's options)";
 
 /**
@@ -379,6 +381,7 @@ const STRONG_NAMES: readonly NameRule[] = [
     dialect: null,
     looksLike: 'a systemd unit that is not a service (it runs no memcached command: lint the .service unit that does)',
   },
+  { may: (b) => b.startsWith('kustomization') || b === 'Kustomization', re: /^(kustomization\.ya?ml|Kustomization)$/, dialect: null, looksLike: KUSTOMIZATION },
   { may: (b) => b.startsWith('rancher-compose'), re: /^rancher-compose[^/]*\.ya?ml$/, dialect: null, looksLike: RANCHER_COMPOSE },
   { may: (_b, l) => l.includes('compose'), re: /^(docker-)?compose[^/]*\.ya?ml$/i, dialect: 'compose' },
   { may: (b) => b === 'supervisord.conf', re: /^supervisord\.conf$/, dialect: 'supervisord' },
@@ -914,6 +917,11 @@ function sniff(full: string): Sniffed {
     if (helm) return sig(null, 'a Helm chart template (a Kubernetes manifest)');
     // KuberDock's predefined applications look like manifests, but KuberDock fills in their $NAME|...$ fields.
     if (/^kuberdock:/m.test(text)) return sig(null, 'a KuberDock predefined application (KuberDock fills in its $NAME|default:...$ fields)');
+    // kustomize's own files (kind: Kustomization or Component, kustomize.config.k8s.io): kustomize builds the
+    // manifests from them; no API server takes them (hippocampus-dev/hippocampus's overlay kustomization).
+    if (f.kinds.every((k) => k === 'Kustomization' || k === 'Component') && /^apiVersion:[ \t]*["']?kustomize\.config\.k8s\.io\//m.test(text)) {
+      return sig(null, KUSTOMIZATION);
+    }
     // A memcached image in objects with no pod template (an operator's custom resource, `kind: Memcached`):
     // the operator makes the workloads and decides memcached's command line; this file does not show it.
     // A `kind: Memcached` resource names no image at all when its operator picks it from a version

@@ -60,6 +60,19 @@ describe('a kustomize patch of the memcached StatefulSet is refused as a patch',
     expect(file.refused!.message).toContain('(kustomization.yaml names it in its patches)');
   });
 
+  // Before: the overlay's kustomization.yaml (kind: Kustomization) was "a Kubernetes manifest whose objects (kind
+  // Kustomization) have no pod template: the operator or controller that reads them makes the workloads", and one
+  // without apiVersion: "a YAML file (another program's settings)": kustomize reads it.
+  it("the overlay's kustomization.yaml: refused as a kustomization, by content and by name", async () => {
+    const f = tmp.write(`${overlay}/kustomization.yaml`, real('kubernetes/1625-hippocampus-dev-hippocampus-kustomization.yaml'));
+    const { code, file } = await lintJson(f);
+    expect(code).toBe(2);
+    expect(file.refused!.looksLike).toMatch(/^a kustomization \(kustomize builds manifests/);
+    expect(file.refused!.message).not.toMatch(/operator or controller/);
+    const other = await lintJson(tmp.write('k/Kustomization', 'resources:\n- deployment.yaml\n'));
+    expect(other.file.refused!.looksLike).toMatch(/^a kustomization/);
+  });
+
   it('the base the overlay builds on (a resource of its kustomization, no patch) is still read as Kubernetes', async () => {
     tmp.write('cluster/manifests/utilities/memcached/kustomization.yaml', 'resources:\n- stateful_set.yaml\npatches:\n- path: other.yaml\n');
     const f = tmp.write('cluster/manifests/utilities/memcached/stateful_set.yaml', real('kubernetes/1626-hippocampus-dev-hippocampus-stateful_set.yaml'));
