@@ -4,18 +4,24 @@ import { isHostLocation, readRegularFile } from '../input.js';
 import { basename, dirname, join } from 'node:path';
 import { packagedOptionFile, unitDropInsOf, unitShadowOf } from '../system/unit-files.js';
 import { hostUnitReading } from '../system/host-unit.js';
-import { kustomizeOwner, memcachedConfOwner } from './conf-owner.js';
-import type { Companions } from '../dialects/detect.js';
+import { kustomizeOwner, kustomizePatchOwner, memcachedConfOwner } from './conf-owner.js';
+import { RANCHER_STACK, type Companions } from '../dialects/detect.js';
 import type { DialectName, ParseContext } from '../dialects/types.js';
 
 /**
  * Files beside `path` that tell what it is: for a Helm `values*.yaml`, the `Chart.yaml` of its folder
  * (whether it is Bitnami's memcached chart or depends on it). Only a regular file of at most 64 KiB is
- * read, never through a symbolic link; anything else counts as absent.
+ * read, never through a symbolic link; anything else counts as absent. `text`, the file's own text when the
+ * caller has it: a Kubernetes object's YAML that a kustomization above names as a patch is a patch.
  */
-export function companionsOf(path: string): Companions {
+export function companionsOf(path: string, text?: string): Companions {
   if (path === '-') return {};
-  if (/^(docker-)?compose\.ya?ml$/.test(basename(path))) return { composeOverride: composeOverrideOf(path) };
+  if (/^(docker-)?compose\.ya?ml$/.test(basename(path))) {
+    // A Rancher 1.x stack: the rancher-compose.yml beside it (only whether it is there is looked at).
+    const rancher = ['rancher-compose.yml', 'rancher-compose.yaml'].find((n) => isThere(join(dirname(path), n)));
+    if (rancher) return { owner: { looksLike: RANCHER_STACK, because: `${rancher} beside it`, candidates: ['compose'] } };
+    return { composeOverride: composeOverrideOf(path) };
+  }
   // A memcached.conf in a repository that a KubeDB Memcached resource beside it takes, or that a kustomization
   // (beside it or above it) puts into a ConfigMap (src/cli/conf-owner.ts). The folder is listed once; its
   // YAML files are read only when there are some (at most 64, 64 KiB each), a kustomization only when there.
@@ -29,6 +35,12 @@ export function companionsOf(path: string): Companions {
     const yaml = names.filter((n) => /\.ya?ml$/i.test(n));
     const owner = (yaml.length ? memcachedConfOwner(dirname(path), yaml) : null) ?? kustomizeOwner(path, names);
     return owner ? { owner } : {};
+  }
+  // A Kubernetes object's YAML that a kustomization (beside it or above it) names among its patches: only a
+  // part of the object kustomize builds (src/cli/conf-owner.ts). Looked for only in such a file.
+  if (text !== undefined && /\.ya?ml$/i.test(path) && !isHostLocation(path) && /^apiVersion:/m.test(text) && /^kind:/m.test(text)) {
+    const owner = kustomizePatchOwner(path);
+    if (owner) return { owner };
   }
   if (!/^values([.-][^/]*)?\.ya?ml$/.test(basename(path))) return {};
   // no Chart.yaml there (or not a regular file of at most 64 KiB): nothing beside the file says what it is
@@ -78,3 +90,12 @@ function composeOverrideOf(path: string): string | null {
 }
 
 export { unitDropInsOf, unitShadowOf };
+
+/** Whether anything is at `p` (an absent name returns, rather than throws). */
+function isThere(p: string): boolean {
+  try {
+    return lstatSync(p, { throwIfNoEntry: false }) !== undefined;
+  } catch {
+    return false;
+  }
+}

@@ -35,18 +35,23 @@ const KUSTOMIZE_LEVELS = 4;
  * Whether a kustomization's text puts the file at `rel` (a path relative to the kustomization's folder)
  * into a ConfigMap or Secret: an entry of a `configMapGenerator:` or `secretGenerator:` block naming it,
  * alone or as `key=path` (`- memcached.conf`, `- memcached.conf=config/memcached.conf`, `files: [x]`).
- * Read by lines, not as YAML: a false match refuses a file, it never reads one as something else.
+ * With `blocks` = PATCH_BLOCKS: whether it names the file as one of its patches (`patches: - path: x`,
+ * `patchesStrategicMerge: - x`). Read by lines, not as YAML: a false match refuses a file, it never reads
+ * one as something else.
  */
-export function kustomizeTakes(text: string, rel: string): boolean {
+export function kustomizeTakes(text: string, rel: string, blocks: RegExp = GENERATOR_BLOCKS): boolean {
   const esc = rel.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const entry = new RegExp(`(^|[\\s\\[,="'])(\\./)?${esc}(?=$|[\\s\\],"'#])`);
-  let inGenerator = false;
+  let inBlock = false;
   for (const line of text.split(/\r?\n/)) {
-    if (/^[^\s#-]/.test(line)) inGenerator = /^(configMapGenerator|secretGenerator)[ \t]*:/.test(line);
-    else if (inGenerator && entry.test(line.replace(/[ \t]#.*$/, ''))) return true;
+    if (/^[^\s#-]/.test(line)) inBlock = blocks.test(line);
+    else if (inBlock && entry.test(line.replace(/[ \t]#.*$/, ''))) return true;
   }
   return false;
 }
+const GENERATOR_BLOCKS = /^(configMapGenerator|secretGenerator)[ \t]*:/;
+/** A kustomization's lists of patches: each entry's file is merged onto an object of its resources. */
+const PATCH_BLOCKS = /^(patches|patchesStrategicMerge|patchesJson6902)[ \t]*:/;
 
 /**
  * The kustomization that puts `path` (a memcached.conf outside /etc) into a ConfigMap: one in its own
@@ -54,9 +59,41 @@ export function kustomizeTakes(text: string, rel: string): boolean {
  * loads files from below a kustomization's folder only), read only when it is there.
  */
 export function kustomizeOwner(path: string, names: readonly string[]): ConfOwner | null {
+  const where = kustomizationNaming(path, names, GENERATOR_BLOCKS);
+  return where === null
+    ? null
+    : {
+        looksLike: "a file kustomize puts into a ConfigMap or Secret: the container that mounts it reads it, and the repository does not say which program that is (Debian's wrapper, an image's own script or memcached's)",
+        because: `${where} names it in its configMapGenerator or secretGenerator`,
+        candidates: ['debian'],
+      };
+}
+
+/**
+ * The kustomization that names `path` (a Kubernetes object's YAML) as one of its patches: kustomize merges
+ * it onto an object of the kustomization's resources (hippocampus-dev/hippocampus's overlays patch only the
+ * memcached container's memory request of a StatefulSet whose image and args are in a base elsewhere), so
+ * the file alone is neither the workload nor "no container that runs memcached".
+ */
+export function kustomizePatchOwner(path: string): ConfOwner | null {
+  const where = kustomizationNaming(path, null, PATCH_BLOCKS);
+  return where === null
+    ? null
+    : {
+        looksLike: `a kustomize patch: kustomize merges it onto an object of the kustomization's resources, whose image, command and user it keeps where the patch does not set them (lint the output of kustomize build on the folder of ${where} instead)`,
+        because: `${where} names it in its patches`,
+      };
+}
+
+/**
+ * The kustomization (shown relative to `path`'s folder) in `path`'s folder (`names`: its listing, when
+ * already made) or up to KUSTOMIZE_LEVELS folders above, not past a repository's top, whose `blocks` name
+ * `path`; null when none does. A kustomization is read only when it is there (64 KiB at most, not a link).
+ */
+function kustomizationNaming(path: string, names: readonly string[] | null, blocks: RegExp): string | null {
   let dir = dirname(path);
   for (let level = 0; level <= KUSTOMIZE_LEVELS; level++) {
-    const here = level === 0 ? { names: KUSTOMIZATION_NAMES.filter((n) => names.includes(n)), top: names.includes('.git') } : folderAbove(dir);
+    const here = level === 0 && names ? { names: KUSTOMIZATION_NAMES.filter((n) => names.includes(n)), top: names.includes('.git') } : folderAbove(dir);
     for (const name of here.names) {
       let text: string;
       try {
@@ -65,13 +102,8 @@ export function kustomizeOwner(path: string, names: readonly string[]): ConfOwne
         continue;
       }
       const rel = relative(dir, path).split('\\').join('/');
-      if (!kustomizeTakes(text, rel)) continue;
-      const where = JSON.stringify(level === 0 ? name : join(relative(dirname(path), dir), name)).slice(1, -1).replace(/[^\x20-\x7e]/g, '?');
-      return {
-        looksLike: "a file kustomize puts into a ConfigMap or Secret: the container that mounts it reads it, and the repository does not say which program that is (Debian's wrapper, an image's own script or memcached's)",
-        because: `${where} names it in its configMapGenerator or secretGenerator`,
-        candidates: ['debian'],
-      };
+      if (!kustomizeTakes(text, rel, blocks)) continue;
+      return JSON.stringify(level === 0 ? name : join(relative(dirname(path), dir), name)).slice(1, -1).replace(/[^\x20-\x7e]/g, '?');
     }
     // A repository's top folder is as far as its kustomizations go.
     if (here.top) break;

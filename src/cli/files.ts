@@ -101,7 +101,7 @@ export function loadFileNow(path: string, dialect?: DialectName, limits: ReadLim
   const links: ReturnType<typeof linkLeadsOut> = limits.followLinks === false ? linkLeadsOut(path) : { reason: null };
   if (links.reason) throw new InputError(path, `${links.reason}; mchard reads a file there only with --follow-symlinks (or --host-checks for this host's own configuration)`);
   const source = readConfig(readsStdin(path) ? '-' : path, { maxBytes: limits.maxBytes, known: links.stat, real: links.real });
-  const detection = detectDialect(path, source.text, dialect, companionsOf(path));
+  const detection = detectDialect(path, source.text, dialect, companionsOf(path, source.text));
   if (detection.refused) throw new RefusedError(detection);
   const file: LoadedFile = { path, source, dialect: detection.dialect, detection, real: links.real };
   if (loadedDialect(detection.dialect)) return file;

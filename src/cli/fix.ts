@@ -473,7 +473,7 @@ async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Int
       packaged = packagedDir(target);
       file = readConfigBytes(path, { maxBytes: run.maxBytes });
       const severities = fileSeverities(cfg, disabled);
-      const detected = detectDialect(path, file.source.text, dialect, companionsOf(path));
+      const detected = detectDialect(path, file.source.text, dialect, companionsOf(path, file.source.text));
       // Never written, never guessed at: a refusal in the report, status 2.
       if (detected.refused) throw new RefusedError(detected);
       detection = detected;

@@ -88,7 +88,7 @@ function passOver(path: string, kind: ConfigPathKind | null, flags: TargetFlags,
     if (!(e instanceof InputError)) return null;
     return { why: `cannot be read as a configuration file (${e.reason})` };
   }
-  const d = detectDialect(path, text, flags.dialect, companionsOf(path));
+  const d = detectDialect(path, text, flags.dialect, companionsOf(path, text));
   if (d.refused) return { why: d.message.replace(/;.*$/s, ''), ...(d.candidates.length ? { resembles: d.candidates[0] } : {}) };
   // A file of no configuration path (a hook's broad pattern) whose variables alone would make it an
   // option or environment file: too weak a sign in a file nobody named (an application's .env, a script).

@@ -248,12 +248,14 @@ const CI_PIPELINE = "a CI pipeline definition: the CI starts the memcached it li
 
 /**
  * Folders whose files another program reads, whatever they are named: systemd-tmpfiles, systemd-sysusers,
- * logrotate, monit, collectd, the Zabbix agent, PHP's extension settings (`memcached.ini`, which the
+ * logrotate, monit, collectd, the Zabbix agent, Cyrus SASL (/etc/sasl2/memcached.conf), PHP's extension settings (`memcached.ini`, which the
  * OpenRC rule below would otherwise take for an instance `memcached.ini` of /etc/conf.d/memcached).
  * netdata's are its collectors (go.d, python.d, charts.d) and alarms (health.d):
  * /usr/lib/netdata/conf.d/go.d/memcached.conf, /etc/netdata/go.d/memcached.conf (edit-config copies it there).
  * (Notes on entries stand here, not beside them: a comment inside an array is kept in the bundle.)
  */
+/** Cyrus SASL's file for memcached (`mech_list: plain`, `sasldb_path: ...`): with -S, memcached's SASL library reads it. */
+const SASL_LOOKS = "Cyrus SASL's settings for memcached's -S authentication (mech_list:, sasldb_path:): memcached's SASL library reads them, and memcached's own options are not in it";
 const FOREIGN_FOLDERS: readonly PathRule[] = [
   { may: inDir('tmpfiles.d'), re: /(^|\/)tmpfiles\.d\/[^/]+$/, dialect: null, installed: '/usr/lib/tmpfiles.d/NAME.conf', looksLike: 'a systemd-tmpfiles configuration' },
   { may: inDir('sysusers.d'), re: /(^|\/)sysusers\.d\/[^/]+$/, dialect: null, installed: '/usr/lib/sysusers.d/NAME.conf', looksLike: 'a systemd-sysusers configuration' },
@@ -261,6 +263,7 @@ const FOREIGN_FOLDERS: readonly PathRule[] = [
   { may: inDir('conf.d', 'monit.d', 'monitrc.d'), re: /(^|\/)(monit\/conf\.d|monit\.d|monitrc\.d)\/[^/]+$/, dialect: null, installed: '/etc/monit/conf.d/NAME', looksLike: 'a monit control file' },
   { may: (dir) => dir.startsWith('collectd') || dir === 'managed_config', re: /(^|\/)(collectd[^/]*\.d|collectd\/managed_config)\/[^/]+$/, dialect: null, installed: '/etc/collectd/collectd.conf.d/NAME.conf', looksLike: 'a collectd configuration' },
   { may: inDir('go.d', 'python.d', 'charts.d', 'health.d'), re: /(^|\/)(go|python|charts|health)\.d\/[^/]+$/, dialect: null, installed: '/etc/netdata/go.d/NAME.conf', looksLike: 'a netdata configuration' },
+  { may: inDir('sasl2'), re: /(^|\/)sasl2\/[^/]+\.conf$/, dialect: null, installed: '/etc/sasl2/memcached.conf', looksLike: SASL_LOOKS },
   { may: (dir) => dir.startsWith('zabbix_agent'), re: /(^|\/)zabbix_agent[^/]*\.d\/[^/]+$/, dialect: null, installed: '/etc/zabbix/zabbix_agentd.d/NAME.conf', looksLike: 'a Zabbix agent configuration' },
   {
     may: (dir, base) => base.endsWith('.ini') && (dir === 'conf.d' || dir === 'php.d' || dir === 'mods-available'),
@@ -303,8 +306,10 @@ const PATH_RULES: readonly PathRule[] = [
     looksLike: "an /etc/default file (read by an init script or a unit's EnvironmentFile=, whose command line decides what it means)",
   },
   {
+    // An Ansible role's meta/ holds only main.yml and argument_specs.yml; salt-formulas keep the metadata
+    // their monitoring states render (meta/prometheus.yml, meta/collectd.yml: Jinja for Salt) in meta/ too.
     may: inDir('tasks', 'handlers', 'defaults', 'vars', 'meta'),
-    re: /(^|\/)(tasks|handlers|defaults|vars|meta)\/[^/]+\.ya?ml$/,
+    re: /(^|\/)((tasks|handlers|defaults|vars)\/[^/]+|meta\/(main|argument_specs))\.ya?ml$/,
     dialect: null,
     installed: 'a file of an Ansible role (roles/NAME/…), which a playbook runs',
     looksLike: 'an Ansible role file (tasks, handlers or variables)',
@@ -346,6 +351,17 @@ interface NameRule {
  * makes NAME.service from it, whose ExecStart= is a `podman run` (or `podman kube play`) of the image the
  * file names, with its Exec= words as the container's command; the image decides the rest.
  */
+/**
+ * Rancher 1.x (Cattle) stacks: rancher-compose.yml adds scale, health checks and load balancer rules to the
+ * services of the docker-compose.yml beside it, and Rancher deploys the pair (its own network, scheduler and
+ * load balancers: a rancher/lb-service-haproxy service publishes what its port_rules name).
+ */
+export const RANCHER_COMPOSE = "Rancher 1.x's rancher-compose.yml (scale, health checks and load balancer rules for the services of the docker-compose.yml beside it; it starts nothing itself)";
+export const RANCHER_STACK = "a Rancher 1.x stack's docker-compose.yml: Rancher deploys it with the rancher-compose.yml beside it (its own network, scheduler and load balancers, which may publish memcached), not docker compose";
+/** kuttl's and Chainsaw's assertions (C5C3/memcached-operator's test/e2e/NAME/01-assert-deployment.yaml). */
+const KUTTL_ASSERT = "a kuttl or Chainsaw test's assertion (the test runner compares the objects in the cluster with it; nothing applies it, so it starts no memcached: the operator or manifest the test applies does)";
+/** kustomize's own file: kustomize builds the manifests from it; no API server takes it. */
+const KUSTOMIZATION = 'a kustomization (kustomize builds manifests from its resources, patches and generators: lint what kustomize build makes)';
 const QUADLET = "a Podman Quadlet file (podman makes a service of it that runs the image: the image and its Exec= decide memcached's options)";
 
 /**
@@ -365,6 +381,8 @@ const STRONG_NAMES: readonly NameRule[] = [
     dialect: null,
     looksLike: 'a systemd unit that is not a service (it runs no memcached command: lint the .service unit that does)',
   },
+  { may: (b) => b.startsWith('kustomization') || b === 'Kustomization', re: /^(kustomization\.ya?ml|Kustomization)$/, dialect: null, looksLike: KUSTOMIZATION },
+  { may: (b) => b.startsWith('rancher-compose'), re: /^rancher-compose[^/]*\.ya?ml$/, dialect: null, looksLike: RANCHER_COMPOSE },
   { may: (_b, l) => l.includes('compose'), re: /^(docker-)?compose[^/]*\.ya?ml$/i, dialect: 'compose' },
   { may: (b) => b === 'supervisord.conf', re: /^supervisord\.conf$/, dialect: 'supervisord' },
   { may: (b) => b.endsWith('.confd'), re: /^[^/]*memcached[^/]*\.confd$/, dialect: 'openrc' },
@@ -380,6 +398,8 @@ const STRONG_NAMES: readonly NameRule[] = [
   { may: (b) => b === 'Vagrantfile', re: /^Vagrantfile$/, dialect: null, looksLike: 'a Vagrantfile' },
   { may: (b) => b.endsWith('.sh') || b.endsWith('.bash'), re: /\.(sh|bash)$/, dialect: null, looksLike: 'a shell script' },
   { may: (_b, l) => l.endsWith('.bat') || l.endsWith('.cmd') || l.endsWith('.ps1'), re: /\.(bat|cmd|ps1)$/i, dialect: null, looksLike: 'a Windows batch file or PowerShell script (cmd.exe or PowerShell runs it; mchard does not read Windows command lines)' },
+  // kuttl's and Chainsaw's step files: NN-assert*.yaml / NN-errors*.yaml are compared with the cluster, never applied.
+  { may: (b) => b.charCodeAt(2) === 45 /* - */, re: /^\d\d-(assert|errors?)([-_.][^/]*)?\.ya?ml$/, dialect: null, looksLike: KUTTL_ASSERT },
   { may: (b) => b.endsWith('.container') || b.endsWith('.kube'), re: /^[^/]+\.(container|kube)$/, dialect: null, looksLike: QUADLET },
   // Not a config file's name that starts with one of the words (news.yml, changes.conf).
   { may: (b) => DOC.test(b), re: DOC, dialect: null, looksLike: 'documentation (README, NEWS, changelog, Markdown)' },
@@ -388,7 +408,7 @@ const STRONG_NAMES: readonly NameRule[] = [
   { may: (b) => b.endsWith('.plist'), re: /\.plist$/, dialect: null, looksLike: 'a launchd property list (macOS)' },
   { may: (b) => b.endsWith('.sls'), re: /\.sls$/, dialect: null, looksLike: 'a Salt state or pillar file (Salt applies it; lint the file it installs)' },
   { may: (_b, l) => l.includes('.nomad'), re: /\.nomad(\.hcl)?$/, dialect: null, looksLike: 'a Nomad job specification (HCL), which Nomad runs' },
-  { may: (b) => b.endsWith('.yml') || b.endsWith('.yaml'), re: /^(\.travis|\.gitlab-ci|\.drone|shippable|bitbucket-pipelines)\.ya?ml$/, dialect: null, looksLike: CI_PIPELINE },
+  { may: (b) => b.endsWith('.yml') || b.endsWith('.yaml'), re: /^(\.travis|\.gitlab-ci|\.drone|shippable|bitbucket-pipelines|circle)\.ya?ml$/, dialect: null, looksLike: CI_PIPELINE },
   {
     may: (b) => b.endsWith('file') || b.endsWith('file.lock') || b.startsWith('gems.'),
     re: /^(Gemfile(\.lock)?|gems\.(rb|locked)|Rakefile|Berksfile(\.lock)?|Guardfile|Dangerfile|Capfile|Thorfile|Brewfile|Podfile|Fastfile)$/,
@@ -518,7 +538,11 @@ interface Features {
   other: number;
   /** A monit `check process|host|... NAME` statement. */
   monit: boolean;
-  /** collectd's `LoadPlugin x` or `<Plugin x>`. */
+  /** The Zabbix agent's `UserParameter=key,command` items. */
+  zabbix: boolean;
+  /** Ganglia gmond's `modules {` or `collection_group {` blocks. */
+  gmond: boolean;
+  /** collectd's `LoadPlugin x`, `<LoadPlugin x>` or `<Plugin x>`. */
   collectd: boolean;
   /** A YAML mapping key alone at the start of a line (`jobs:`, `config:`): no option or variable file has one. */
   yamlKey: boolean;
@@ -603,7 +627,7 @@ function scan(text: string): Features {
     caseOnFirstArgument: false, startBranch: false, rcSubr: false, docker: 0, apiVersion: false, kind: false, kinds: [], services: false,
     playbook: false, dashName: false, ansibleModule: false, imageKey: false, repository: false, bitnamiRepository: false, replicaCount: false,
     program: null, systemdSection: null, supervisorSection: false, otherSection: null, quadlet: false, debianHeader: false,
-    other: 0, monit: false, collectd: false, yamlKey: false,
+    other: 0, monit: false, zabbix: false, gmond: false, collectd: false, yamlKey: false,
   };
   let inTag: string | null = null;
   // One line at a time, not text.split('\n'): a big file would hold a million strings at once.
@@ -675,7 +699,8 @@ function scan(text: string): Features {
     // Not an option, a comment or a section: another program's line, unless a template tag or Debian's
     // `logfile` directive.
     if (c !== 123 /* { */ && !(c === 60 && text.charCodeAt(first + 1) === 37) /* <% */ && !text.startsWith('logfile', first)) f.other++;
-    if (c === 60 /* < */ && /^<\/?Plugin[ \t>]/.test(text.slice(first, end))) f.collectd = true;
+    // collectd's `<Plugin x>` and its block form of LoadPlugin, `<LoadPlugin x>` (salt-formula-memcached's collectd_memcached.conf).
+    if (c === 60 /* < */ && /^<\/?(Load)?Plugin[ \t>]/.test(text.slice(first, end))) f.collectd = true;
     // Otherwise only a letter, `_`, `.` or a quote starts what is looked for.
     if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46 || c === 39 || c === 34)) continue;
     // Each expression below runs only on a line that can match it (what it needs, tested first).
@@ -684,6 +709,7 @@ function scan(text: string): Features {
       // NAME=value: neither shell control flow, an Upstart stanza nor a YAML key.
       f.assignments++;
       f.names.add(a[2]);
+      if (a[2] === 'UserParameter') f.zabbix = true;
       continue;
     }
     if (LINE_NEEDS.shellCode.may(text, first, end) && SHELL_CODE.test(line)) f.shell++;
@@ -694,6 +720,7 @@ function scan(text: string): Features {
     if (c === 46 && /^[ \t]*\.[ \t]+\/etc\/rc\.subr/.test(line)) f.rcSubr = true;
     if (c === 99 /* c */ && /^[ \t]*check[ \t]+(process|host|file|filesystem|fifo|directory|system|program|network)[ \t]/.test(line)) f.monit = true;
     if (c === 76 /* L */ && /^[ \t]*LoadPlugin[ \t]/.test(line)) f.collectd = true;
+    if ((c === 109 /* m */ || c === 99 /* c */) && /^[ \t]*(modules|collection_group)[ \t]*\{/.test(line)) f.gmond = true;
     if (LINE_NEEDS.caseOnFirstArgument.may(text, first, end) && CASE_ON_FIRST_ARGUMENT.test(line)) f.caseOnFirstArgument = true;
     if (LINE_NEEDS.startBranch.may(text, first, end) && START_BRANCH.test(line)) f.startBranch = true;
     if (first === start) {
@@ -863,7 +890,8 @@ function sniff(full: string): Sniffed {
 
   // TLS material: its "-----BEGIN" line is no option.
   if (firstLine.startsWith('-----BEGIN ')) return sig(null, 'a PEM certificate or key (TLS material, not configuration)');
-  if (startsXml(text)) return sig(null, XML_LOOKS);
+  // collectd's <LoadPlugin x> and <Plugin x> blocks look like elements, but collectd's own syntax reads them.
+  if (startsXml(text) && !(f.collectd && f.options === 0)) return sig(null, XML_LOOKS);
   // Programs and scripts first: they mention variables and options of every other format.
   if (firstLine.startsWith('#!')) {
     const interp = firstLine.slice(2).trim();
@@ -889,6 +917,11 @@ function sniff(full: string): Sniffed {
     if (helm) return sig(null, 'a Helm chart template (a Kubernetes manifest)');
     // KuberDock's predefined applications look like manifests, but KuberDock fills in their $NAME|...$ fields.
     if (/^kuberdock:/m.test(text)) return sig(null, 'a KuberDock predefined application (KuberDock fills in its $NAME|default:...$ fields)');
+    // kustomize's own files (kind: Kustomization or Component, kustomize.config.k8s.io): kustomize builds the
+    // manifests from them; no API server takes them (hippocampus-dev/hippocampus's overlay kustomization).
+    if (f.kinds.every((k) => k === 'Kustomization' || k === 'Component') && /^apiVersion:[ \t]*["']?kustomize\.config\.k8s\.io\//m.test(text)) {
+      return sig(null, KUSTOMIZATION);
+    }
     // A memcached image in objects with no pod template (an operator's custom resource, `kind: Memcached`):
     // the operator makes the workloads and decides memcached's command line; this file does not show it.
     // A `kind: Memcached` resource names no image at all when its operator picks it from a version
@@ -924,7 +957,11 @@ function sniff(full: string): Sniffed {
 
   // Other applications' formats.
   if (f.monit && f.options === 0) return sig(null, 'a monit control file');
+  // weijing24/zabbbix's conf/memcached.conf: UserParameter=memcached.status[*],.../chk_memcache.sh $1 $2.
+  if (f.zabbix && f.options === 0) return sig(null, 'a Zabbix agent configuration (UserParameter= items: commands the agent runs to monitor memcached)');
   if (f.collectd && f.options === 0) return sig(null, 'a collectd configuration');
+  // ganglia/gmond_python_modules' memcached/conf.d/memcached.conf: its name = "..." lines are no assignments.
+  if (f.gmond && f.options === 0) return sig(null, "a Ganglia gmond configuration (modules { module { ... } } and collection_group { metric { ... } }: gmond's monitoring module and the metrics it collects)");
   if (startsJsonLike(text) && isJson(text)) return sig(null, JSON_RUNS_MEMCACHED.test(text) ? JSON_STARTS : "a JSON file (a client's or an application's settings)");
   if (f.otherSection !== null) return sig(null, `an INI file with [section] headers ([${printable(f.otherSection)}]: an application's configuration)`);
 
@@ -1204,10 +1241,15 @@ function otherSysconfig(t: Target, s: Sniffed, because: string): DialectRefusal 
  */
 const OPENBSD_RC_CONF = "OpenBSD's rc.conf.local (pkg_scripts=, the package daemons OpenBSD's rc starts; OpenBSD's rc.d/memcached script, not FreeBSD's, reads its memcached_flags=)";
 
+const NETBSD_RC_CONF = "NetBSD's rc.conf (rc_configured=, NAME=YES: NetBSD's rc starts memcached when memcached=YES, not FreeBSD's memcached_enable, and pkgsrc's rc.d/memcached script adds -d and -u with the package's user, not FreeBSD's -u nobody)";
+
 const OPENRC_RC_CONF = /^#?[ \t]*rc_(parallel|interactive|hotplug|logger|tty_number|cgroup_mode|send_sig\w+)=/m;
 
 function otherRcConf(t: Target, text: string, s: Sniffed, because: string): DialectRefusal | null {
   if (s.names.has('pkg_scripts')) return refusal(t, OPENBSD_RC_CONF, 'content', because);
+  // NetBSD: rc_configured= (its rc drops to single user without it; FreeBSD has no such variable), and a
+  // service enabled as NAME=YES, which FreeBSD's memcached script never reads (memcached_enable).
+  if (s.names.has('rc_configured') || (s.names.has('memcached') && !s.names.has('memcached_enable'))) return refusal(t, NETBSD_RC_CONF, 'content', because);
   if (t.base.startsWith('memcached') || RCCONF_VARS.some((n) => s.names.has(n))) return null;
   // Void's runit and Arch's former initscripts read an /etc/rc.conf of their own: HOSTNAME=, KEYMAP=,
   // TIMEZONE=, DAEMONS=(...), in capitals, where FreeBSD's variables are in lower case (sshd_enable=).
@@ -1226,7 +1268,7 @@ export interface Companions {
   readonly chartYaml?: string | null;
   /** For a Compose file of a default name: the override file beside it that docker compose merges (ParseContext). */
   readonly composeOverride?: string | null;
-  /** For a memcached.conf outside this machine's configuration: another program's file beside it that takes it (a KubeDB resource). */
+  /** For a memcached.conf outside this machine's configuration: another program's file beside it that takes it (a KubeDB resource, a kustomization's generator); for a Kubernetes object's YAML, a kustomization that names it as a patch. */
   readonly owner?: { readonly looksLike: string; readonly because: string; readonly candidates?: readonly DialectName[] } | null;
 }
 
@@ -1382,6 +1424,8 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
     // Lines, but not one of them an option or an assignment: not a file of memcached's service at all
     // (a monit check, collectd's plugin, an application's list of servers) whatever its name says.
     if (guess === null && s.other > 0) {
+      // Cyrus SASL's memcached.conf kept outside a sasl2/ folder (SASL_CONF_PATH names its folder).
+      if (/^(mech_list|sasldb_path|pwcheck_method|auxprop_plugin)[ \t]*:/m.test(text)) return refusal(t, SASL_LOOKS, 'content', because);
       return refusal(t, `another program's file (none of its lines is ${weak.dialect === 'debian' ? 'a memcached option' : 'a KEY=value assignment'})`, 'content', because, [],
         `its ${clause(because)} suggests ${weak.what}, but none of its lines is ${weak.dialect === 'debian' ? 'a memcached option' : 'a KEY=value assignment'}: another program reads it`);
     }

@@ -5,7 +5,7 @@
  */
 import { SourceText, type ArgToken, type Span } from '../source.js';
 import type { DialectName, ParsedConfig } from './types.js';
-import { MASK_BASE, MASK_COUNT, isMaskChar, PLACEHOLDER, type TemplateLanguage, type TemplateTag, type TemplateBlock, type TemplateUnknown, type TemplateInfo, type RestoredEdit, type TemplatedConfig } from './template.js';
+import { MASK_BASE, MASK_COUNT, isMaskChar, NAME_PLACEHOLDER, PLACEHOLDER, type TemplateLanguage, type TemplateTag, type TemplateBlock, type TemplateUnknown, type TemplateInfo, type RestoredEdit, type TemplatedConfig } from './template.js';
 
 // ---- Scanning ----------------------------------------------------------------------------------------
 
@@ -172,12 +172,18 @@ function scanGo(text: string): TemplateTag[] {
   return tags;
 }
 
-/** Every whole-value `%name%` placeholder (in comments too: no fix may change one). */
+/** Every whole-value `%name%` placeholder (in comments too: no fix may change one), and every option line's NAME one. */
 function scanPlaceholders(text: string): TemplateTag[] {
   const tags: TemplateTag[] = [];
   for (const m of text.matchAll(PLACEHOLDER)) {
     tags.push({ start: m.index!, end: m.index! + m[0].length, kind: 'expr', role: 'none', body: m[0].slice(1, -1), trimBefore: false, trimAfter: false });
   }
+  // An option line's NAME placeholder (`-p MEMCACHED_PORT`), in the order of the file.
+  for (const m of text.matchAll(NAME_PLACEHOLDER)) {
+    const [start, end] = m.indices![1]!;
+    tags.push({ start, end, kind: 'expr', role: 'none', body: m[1]!, trimBefore: false, trimAfter: false });
+  }
+  tags.sort((a, b) => a.start - b.start);
   return tags;
 }
 

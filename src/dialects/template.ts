@@ -30,7 +30,7 @@ export const TEMPLATE_TITLES: Readonly<Record<TemplateLanguage, string>> = {
   erb: 'an ERB template',
   epp: 'a Puppet EPP template',
   go: 'a Go template',
-  placeholder: 'a template of %name% or {$name} placeholders',
+  placeholder: 'a template of %name%, {$name} or NAME placeholders',
 };
 
 /** The first character of the private-use range the masks use. */
@@ -139,15 +139,26 @@ const hasBraces = (text: string) => pair(text, '{{', '}}');
  */
 export const PLACEHOLDER = /(?<=^|[\s="'])%[A-Za-z_][A-Za-z0-9_]+%(?=$|[\s"',])|\{\$[A-Za-z_]\w*\}/gm;
 
+/**
+ * A bare NAME placeholder as the whole value of an option line (`-p MEMCACHED_PORT`, `--port=MEMCACHED_PORT`):
+ * capitals, digits and at least one `_`, which no port, address, size or user memcached takes is written as,
+ * and which an install script replaces (CinemaPress's install.sh: sed -i "s/MEMCACHED_PORT/${MEMCACHED_PORT}/g").
+ * Only on a line that is an option and its value (Debian's option lines): elsewhere such a word is a variable's
+ * name (`PassEnvironment=MEMCACHED_OPTS`, `export MEMCACHED_OPTS`). Group 1 is the placeholder.
+ */
+export const NAME_PLACEHOLDER = /^(?:-[A-Za-z]|--[A-Za-z][\w-]*)(?:[ \t]+|=)([A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9])[ \t]*\r?$/dgm;
+const hasNamePlaceholder = (text: string): boolean => /^(?:-[A-Za-z]|--[A-Za-z][\w-]*)(?:[ \t]+|=)[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9][ \t]*\r?$/m.test(text);
+
 /** Whether a line is a comment in every format mchard reads (`#`, or `;` in INI files). */
 const isCommentLine = (line: string) => /^\s*[#;]/.test(line);
 
 /**
- * Whether the file's values are `%name%` placeholders: at least one stands as a whole value on a line that
- * is not a comment, and no other "%" appears on such a line (a "%" used otherwise, as a systemd specifier
+ * Whether the file's values are placeholders: an option line's NAME placeholder, or a `%name%` one standing
+ * as a whole value on a line that is not a comment, and no other "%" appears on such a line (a "%" used otherwise, as a systemd specifier
  * `%i` or a printf `%s`, makes the reading ambiguous, and the file is then read as it is).
  */
 function hasPlaceholders(text: string): boolean {
+  if (text.includes('_') && hasNamePlaceholder(text)) return true;
   if (!text.includes('%') && !text.includes('{$')) return false;
   let found = false;
   for (const line of text.split('\n')) {

@@ -33,7 +33,7 @@ const SNIFF_CHARS = 1 << 20;
  */
 export function readerOf(path: string, text: string, file: string | null = null): { dialect: DialectName; guessed: boolean; note: string | null } | null {
   // The files beside a document on disk that say what it is, as lint reads them (a values file's Chart.yaml, a KubeDB resource beside a memcached.conf).
-  const d = detectDialect(path, text.length > SNIFF_CHARS ? text.slice(0, SNIFF_CHARS) : text, undefined, file ? companionsOf(file) : {});
+  const d = detectDialect(path, text.length > SNIFF_CHARS ? text.slice(0, SNIFF_CHARS) : text, undefined, file ? companionsOf(file, text) : {});
   // `guessed`: only the content told the format; fix does not write such a file without --dialect.
   // `note`: what lint says beside the findings of a file whose content its reader does not act on.
   return d.refused ? null : { dialect: d.dialect, guessed: d.reason === 'content', note: readingNote(d) };

@@ -105,8 +105,11 @@ describe('the group files of the bundle', () => {
     // detection's evidence before a refusal names a --dialect, -h/-V/-i read as printing and exiting, the
     // report's cap on findings per rule and file, and the read's check that the file opened is the one
     // checked (closing note 13; a one-file lint measured the same CPU time, 20 alternated runs).
+    // 534 kB -> 538 kB (sweep-k): a kustomize patch (a YAML object a kustomization above names in patches:)
+    // and a Rancher 1.x stack are refused as what they are; Cyrus SASL's, collectd's block form, Ganglia's and a Zabbix
+    // agent's memcached.conf are named; an option line's NAME placeholder makes a template.
     expect(metaOutputs.find((o) => o.file === 'mchard.js')!.bytes).toBeGreaterThan(450_000);
-    expect(statSync(join(out, 'mchard.js')).size).toBeLessThan(534_000);
+    expect(statSync(join(out, 'mchard.js')).size).toBeLessThan(538_000);
   });
 
   it('control: the audit group file holds the audit command and its readers', () => {

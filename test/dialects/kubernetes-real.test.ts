@@ -160,8 +160,27 @@ const EXPECTED: Record<string, Expected> = {
     why: 'a Chart.lock is no memcached configuration: it pins chart 6.14.0 for each of the five dependencies',
   },
   'kubernetes/1303-kubernetes-sigs-kustomize-kustomization.yaml': {
-    read: { refused: /^a YAML file \(another program's settings\)/ },
+    read: { refused: /^a kustomization \(kustomize builds manifests/ },
     why: "kustomize's own example kustomization: no memcached configuration; test/cli/sweep-g-real.test.ts has it generate a ConfigMap from a memcached.conf",
+  },
+  'kubernetes/1624-hippocampus-dev-hippocampus-stateful_set.yaml': {
+    read: { refused: /^a Kubernetes manifest with no container that runs memcached/ },
+    why: "a kustomize overlay's patch of the memcached StatefulSet (a memory request only), alone: no image, no command; beside its kustomization (test/cli/sweep-k-real.test.ts) it is refused as the patch it is",
+  },
+  'kubernetes/1625-hippocampus-dev-hippocampus-kustomization.yaml': {
+    read: { refused: /^a kustomization \(kustomize builds manifests/ },
+    why: "the overlay's kustomization (kind: Kustomization): kustomize builds the manifests from it, no API server takes it",
+  },
+  'kubernetes/1626-hippocampus-dev-hippocampus-stateful_set.yaml': {
+    read: 'kubernetes',
+    argv: ['-C', '-m', '$(MEMORY_REQUESTS)M', '-I', '32m', '-c', '10240', '-t', '4', '-R', '100'],
+    reach: 'cluster-wide',
+    findings: ['MC910 info 40:15', ...CLUSTER_WIDE_DEFAULTS('48:19')],
+    why: 'the base StatefulSet: image memcached, args from $(MEMORY_REQUESTS) (a resourceFieldRef the file does not show: MC910), no -l, no NetworkPolicy in this file (network_policy.yaml is another file of the base)',
+  },
+  'kubernetes/1636-C5C3-memcached-operator-01-assert-deployment.yaml': {
+    read: { refused: /^a kuttl or Chainsaw test's assertion/ },
+    why: "a Chainsaw test's assertion (01-assert-deployment.yaml): the runner compares the cluster's Deployment with it, nothing applies it",
   },
   'kubernetes/1304-kubernetes-sigs-kustomize-deployment.yaml': {
     read: { refused: /^a Kubernetes manifest with no container that runs memcached/ },
