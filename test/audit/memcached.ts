@@ -90,6 +90,13 @@ export async function startInNetns(ns: string, args: string[], sockets: number):
   return settle(child, sockets);
 }
 
+/** memcached with these arguments in a mount namespace of its own, as in a container (`unshare` execs it: same pid). */
+export async function startInMountNamespace(args: string[], sockets: number): Promise<Started> {
+  const child = spawn('unshare', ['--mount', '--propagation', 'private', MEMCACHED, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  children.push(child);
+  return settle(child, sockets);
+}
+
 /** memcached as Debian's service starts it from `file`. */
 export async function startFromDebianFile(file: string, sockets: number): Promise<Started> {
   const child = spawn('/usr/bin/perl', [WRAPPER, file], { stdio: ['ignore', 'ignore', 'pipe'] });
