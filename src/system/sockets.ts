@@ -67,6 +67,18 @@ function readTable(path: string): string[][] {
   }
 }
 
+/** Every UDP socket bound in the network namespace of `net` (a /proc/PID/net folder): its address, port and inode. */
+export function boundUdpSockets(net = '/proc/self/net'): { address: string; port: number; inode: string }[] {
+  const out: { address: string; port: number; inode: string }[] = [];
+  for (const file of ['udp', 'udp6']) {
+    for (const f of readTable(`${net}/${file}`)) {
+      const [addr, port] = f[1].split(':');
+      out.push({ address: procAddress(addr), port: parseInt(port, 16), inode: f[9] });
+    }
+  }
+  return out;
+}
+
 const TCP_LISTEN = '0A';
 const UNIX_ACCEPTCON = 0x10000;
 
