@@ -106,7 +106,10 @@ describe('the group files of the bundle', () => {
     // report's cap on findings per rule and file, and the read's check that the file opened is the one
     // checked (closing note 13; a one-file lint measured the same CPU time, 20 alternated runs).
     expect(metaOutputs.find((o) => o.file === 'mchard.js')!.bytes).toBeGreaterThan(450_000);
-    expect(statSync(join(out, 'mchard.js')).size).toBeLessThan(534_000);
+    // 534 kB -> 536 kB (redteam8): trust fixes in every lint's path: a unit's drop-in folder or a kustomization
+    // beside or above a file counts only when it is the file's owner's (not another user's in /tmp), the
+    // option letters of a hidden value are hidden too, and /proc/net/unix is read whole (forged records).
+    expect(statSync(join(out, 'mchard.js')).size).toBeLessThan(536_000);
   });
 
   it('control: the audit group file holds the audit command and its readers', () => {
