@@ -26,8 +26,9 @@ export const rule = defineRule({
       'table alone the finding is reasoned (memcached answers UDP requests from any source address without a ' +
       'handshake). With `--probe`, mchard sends a `stats` request in a memcached UDP frame to the socket (a wildcard ' +
       'socket at loopback) and reports the bytes that came back against the bytes sent; a socket that does not answer ' +
-      'the probe is then not reported. A socket `--probe` does not send to (one in another network namespace, or on a ' +
-      'link-local address) is reported as reasoned from the table. A socket the packet filter closes to new datagrams is not reported.',
+      'the probe is then not reported. A socket `--probe` does not send to (one in another network namespace, on a ' +
+      'link-local address, or one beside which another socket is bound on the probe\'s address and port: any user ' +
+      'can bind one on a UDP port, and it would get the datagram) is reported as reasoned from the table. A socket the packet filter closes to new datagrams is not reported.',
     why:
       'A spoofed-source UDP request of a few bytes makes memcached send kilobytes to the victim: exposed memcached UDP ' +
       'ports powered the record reflection attacks of 2018 (CVE-2018-1000115).',

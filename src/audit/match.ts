@@ -39,8 +39,19 @@ function sharedListeners(e: Expectation, held: readonly HeldSocket[]): number {
  * process but that someone else than root and the file's memcached user could have written, why it was
  * not counted (whoever can write it can make it name any process).
  */
+/**
+ * Whether the process runs as another user than the file's service would, and not as root: a service starts
+ * memcached as root, which switches to the file's user (`-u`), so such a process was started by that other
+ * user (memcached ignores -u when it is not root), whatever its words. Any user could run memcached with
+ * /etc/memcached.conf's very words, and was "matched by the same argument vector" with "MC950 restart
+ * needed", which no restart of the service changes.
+ */
+function notTheFilesUser(e: Expectation, p: ProcessInfo): boolean {
+  return p.uid !== null && p.uid !== 0 && p.user !== null && e.runsAs !== null && e.runsAs !== p.user;
+}
+
 export function matchProcess(p: ProcessInfo, held: readonly HeldSocket[], candidates: readonly Expectation[], doubts: string[] = []): FileMatch | null {
-  const byArgv = candidates.find((e) => sameWords(e.words, p.words));
+  const byArgv = candidates.find((e) => sameWords(e.words, p.words) && !notTheFilesUser(e, p));
   if (byArgv) return { expectation: byArgv, method: 'argv' };
   for (const e of candidates) {
     if (e.pidFile === null || !pidFileHolds(e.pidFile, p.pid)) continue;

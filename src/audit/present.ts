@@ -128,7 +128,7 @@ export function auditSummaryText(audits: readonly ProcessAudit[]): string {
     lines.push(`  version: ${v.version === null ? shown(v.detail) : `${v.version} (${v.source === 'probe' ? 'its reply to --probe' : v.source === 'package' ? 'package database' : 'read from the binary'}: ${shown(v.detail)})`}`);
     const filter = unitFilterText(a);
     if (filter) lines.push(filter);
-    if (a.heldUnreadable) lines.push(`  listens on: unknown (${shown(a.heldUnreadable)}: run mchard audit as root to see its sockets)`);
+    if (a.heldUnreadable) lines.push(`  listens on: unknown (${shown(a.heldUnreadable)}${a.heldUnreadable.endsWith(': permission denied') ? ': run mchard audit as root to see its sockets' : ''})`);
     else if (a.held.length === 0) lines.push('  listens on: nothing');
     a.held.slice(0, MAX_SHOWN).forEach((s, i) => {
       const key = socketKey(s);

@@ -9,7 +9,7 @@ import { connect } from 'node:net';
 import { createSocket } from 'node:dgram';
 import { randomInt } from 'node:crypto';
 import ipaddr from 'ipaddr.js';
-import { socketKey, type HeldSocket } from '../system/sockets.js';
+import { boundUdpSockets, socketKey, type HeldSocket } from '../system/sockets.js';
 import type { ProbeResult } from './types.js';
 
 type NetSocket = Extract<HeldSocket, { transport: 'tcp' | 'udp' }>;
@@ -154,7 +154,21 @@ async function limited<T>(probe: () => Promise<T>, deadline: number, late: () =>
  * ones); none starts after `deadline` (ms since the epoch; default PROBE_BUDGET_MS from now): those are
  * reported as not probed, and why.
  */
-export async function probeSockets(held: readonly HeldSocket[], timeoutMs = 1500, foreign: string | null = null, deadline = Date.now() + PROBE_BUDGET_MS): Promise<ProbeResult[]> {
+/**
+ * Why a UDP probe of memcached's socket `s` at `target` may reach another socket, or null. UDP lets any
+ * user bind the same port beside memcached's socket (SO_REUSEADDR on both, as memcached sets it): bound to
+ * 127.0.0.1 beside memcached's 0.0.0.0, or to the same address, such a socket gets the probe's datagram
+ * and can stay silent (the probe then said "no reply" and MC953 was not reported) or answer as it likes.
+ * `own`: the inodes of the process's sockets. (TCP refuses such a second listener: EADDRINUSE.)
+ */
+export function udpProbeShared(s: NetSocket, target: string, own: ReadonlySet<string>, net?: string): string | null {
+  const others = boundUdpSockets(net).filter((b) => b.port === s.port && (b.address === target || b.address === s.address) && !own.has(b.inode));
+  if (others.length === 0) return null;
+  const where = [...new Set(others.map((b) => (b.address.includes(':') ? `[${b.address}]:${b.port}` : `${b.address}:${b.port}`)))].join(', ');
+  return `not probed: another socket than the process's is bound to udp ${where}, and the probe's datagram to ${target.includes(':') ? `[${target}]` : target}:${s.port} could go to it instead (any user can bind one beside memcached's)`;
+}
+
+export async function probeSockets(held: readonly HeldSocket[], timeoutMs = 1500, foreign: string | null = null, deadline = Date.now() + PROBE_BUDGET_MS, own: ReadonlySet<string> | null = null): Promise<ProbeResult[]> {
   const budget = `not probed: audit's probes take ${PROBE_BUDGET_MS / 1000} s at most, and that time ran out (listeners that never answer hold it)`;
   const nets = held.filter((s): s is NetSocket => s.transport !== 'unix');
   return Promise.all(
@@ -164,8 +178,14 @@ export async function probeSockets(held: readonly HeldSocket[], timeoutMs = 1500
       const skip = (error: string): ProbeResult => ({ ...base, probed: false, reached: false, answered: false, reply: null, error });
       if (foreign !== null) return skip(`not probed: in network namespace ${foreign}, not mchard's (mchard probes only inside its own)`);
       if (target === null) return skip('link-local address: not probed (it needs an interface scope)');
+      // Another socket on the UDP port, before the probe or after it: what came back (or did not) may not be memcached's.
+      const shared = () => (s.transport === 'udp' && own !== null ? udpProbeShared(s, target, own) : null);
+      const before = shared();
+      if (before) return skip(before);
       const r = await limited<Awaited<ReturnType<typeof probeTcp>> | null>(() => (s.transport === 'tcp' ? probeTcp(target, s.port, timeoutMs) : probeUdp(target, s.port, timeoutMs)), deadline, () => null);
       if (r === null) return skip(budget);
+      const after = shared();
+      if (after) return skip(after);
       return { ...base, probed: true, ...r };
     }),
   );

@@ -11,7 +11,7 @@ import { lintSource } from '../engine/lint.js';
 import type { Finding, Rule, RuleOptions, Severity } from '../engine/types.js';
 import { hostFileAccess, InputError } from '../input.js';
 import { failureReason } from '../cli/per-file.js';
-import { readProcessSockets, socketKey, type HeldSocket } from '../system/sockets.js';
+import { readProcessSockets, socketInodes, socketKey, type HeldSocket } from '../system/sockets.js';
 import { suggestRules } from './firewall/suggest.js';
 import { processVersion } from './binary.js';
 import { interfaceNames, namespaceNetworks } from '../system/interfaces.js';
@@ -231,7 +231,7 @@ export async function auditProcesses(req: AuditRequest): Promise<AuditOutcome> {
     if (!req.probe) return null;
     const net = p.namespaces.net;
     // Settled here, so that a probe that fails is that process's failure below, never an unhandled rejection.
-    return probeSockets(sockets[i].held, req.probeTimeoutMs, net.own === false ? describeNamespace(net) : null, probeDeadline).then(
+    return probeSockets(sockets[i].held, req.probeTimeoutMs, net.own === false ? describeNamespace(net) : null, probeDeadline, socketInodes(p.pid, proc)).then(
       (results) => ({ results }),
       (error: unknown) => ({ error }),
     );

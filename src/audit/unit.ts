@@ -10,14 +10,19 @@ import { systemdReading } from '../system/host-unit.js';
 const UNIT = /^memcached(@[^/]+)?\.service$/;
 
 /**
- * The components of a cgroup path that name the system manager's units: below `user@UID.service` the
- * units are a user's own systemd's (`.../user@1000.service/app.slice/memcached.service` is that user's
- * memcached.service, not the system's), so the path is cut after it.
+ * The components of a cgroup path that name the system manager's units: its slices, then one unit. Units
+ * do not nest; what lies below a unit is that unit's own delegated tree, another manager's: a user's
+ * systemd (`.../user@1000.service/app.slice/memcached.service` is that user's memcached.service, not the
+ * system's), or a container's (`/machine.slice/machine-web.scope/payload/system.slice/memcached.service`,
+ * `/system.slice/docker-ID.scope/...`: the container's memcached.service reads the container's
+ * /etc/memcached.conf). A path whose first component after the slices is no unit (LXC's
+ * `/lxc.payload.web/system.slice/memcached.service`, `/kubepods/...`) is not the system manager's at all.
  */
 function systemParts(path: string): string[] {
   const parts = path.split('/').filter((p) => p !== '');
-  const user = parts.findIndex((p) => /^user@\d+\.service$/.test(p));
-  return user >= 0 ? parts.slice(0, user + 1) : parts;
+  const first = parts.findIndex((p) => !p.endsWith('.slice'));
+  if (first < 0) return parts;
+  return /\.(service|scope)$/.test(parts[first]) ? parts.slice(0, first + 1) : parts.slice(0, first);
 }
 
 /** The memcached unit among the process's cgroup paths (v2 `0::/system.slice/x.service`, or v1), or null. */
@@ -35,8 +40,8 @@ export function unitOfCgroup(cgroup: string): string | null {
  * The systemd unit whose cgroup holds the process, whatever its name: the innermost `.service` or `.scope`
  * of its path in the unified hierarchy (`0::/system.slice/cache.service`), else in systemd's own v1 one
  * (`1:name=systemd:/...`); null for a process in no unit (`0::/`, a slice only). Its slices are systemd's to name.
- * A unit of a user's own systemd is not the system manager's to answer for: the user manager's unit,
- * `user@UID.service`, is the one named then.
+ * A unit of a user's own systemd, or of a container's, is not the system manager's to answer for: the
+ * system manager's unit that holds it (`user@UID.service`, `machine-NAME.scope`) is the one named then.
  */
 export function systemdUnitOfCgroup(cgroup: string): string | null {
   const lines = cgroup.split('\n');

@@ -188,11 +188,16 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
   const visibility = processVisibility();
   if (visibility.hidden) io.err(`mchard: ${visible(visibility.hidden)}: their memcached processes were not audited; run mchard audit as root\n`);
   const blind = audits.filter((a) => a.heldUnreadable !== null);
-  if (blind.length) {
-    const one = blind.length === 1;
+  const denied = blind.filter((a) => a.heldUnreadable!.endsWith(': permission denied'));
+  if (denied.length) {
+    const one = denied.length === 1;
     io.err(
-      `mchard: the sockets of ${one ? 'process' : 'processes'} ${blind.map((a) => a.process.pid).join(', ')} could not be read (permission denied): what ${one ? 'it listens' : 'they listen'} on, and who can reach ${one ? 'it' : 'them'}, was not checked; run mchard audit as root\n`,
+      `mchard: the sockets of ${one ? 'process' : 'processes'} ${denied.map((a) => a.process.pid).join(', ')} could not be read (permission denied): what ${one ? 'it listens' : 'they listen'} on, and who can reach ${one ? 'it' : 'them'}, was not checked; run mchard audit as root\n`,
     );
+  }
+  // Read, but not to be told (a forged record of the unix socket table): running as root changes nothing.
+  for (const a of blind) {
+    if (!denied.includes(a)) io.err(`mchard: the sockets of process ${a.process.pid} cannot be told (${visible(a.heldUnreadable!)}): what it listens on, and who can reach it, was not checked\n`);
   }
   if (pids) {
     const missing = pids.filter((p) => !audits.some((a) => a.process.pid === p));

@@ -42,7 +42,7 @@ import { isSystemPath, thisHost } from '../host.js';
 import { planFix, type FixPlan } from '../fix/plan.js';
 import { hostCheckProblems } from '../fix/host-checks.js';
 import { hostAccess } from '../fix/host-access.js';
-import { checkWritable, FolderRefusedError, lockForWrite, safeWrite, WriteError, type HeldFile, type SafeWriteOptions } from '../fix/write.js';
+import { checkWritable, FileChangedError, FolderRefusedError, lockForWrite, safeWrite, WriteError, type HeldFile, type SafeWriteOptions } from '../fix/write.js';
 import { Interrupts, type SignalSource } from '../fix/interrupt.js';
 import type { Answer } from '../fix/confirm.js';
 import { formatReport, needsIdentity } from '../report/index.js';
@@ -655,6 +655,12 @@ async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Int
       if (!(e instanceof WriteError)) throw e;
       io.err(`mchard: ${visible(e.message)}\n`);
       status = 2;
+      if (e instanceof FileChangedError) {
+        // What remains is not known: the findings are of the text mchard read, and the file now holds another.
+        s.notWritten = { kind: 'not-written', reason: `write failed: ${e.reason}` };
+        say(`not written: ${visible(s.path)} (it changed since mchard read it): the report's findings are of the text mchard read (${tally(onDisk(s)).replace(/ remains?$/, '')}), not of the file on disk now; run mchard fix again\n`);
+        continue;
+      }
       notWritten(s, 'not-written', `write failed: ${e.reason}`, 'the write failed');
       continue;
     }

@@ -51,6 +51,12 @@ export class WriteError extends Error {
 }
 
 /**
+ * The file is no longer what mchard read (its bytes, inode, owner, mode or attributes changed, or it was
+ * swapped): nothing was written, and the findings mchard has are of the text it read, not of the file now.
+ */
+export class FileChangedError extends WriteError {}
+
+/**
  * The folder refuses new files (read-only, full, no permission), so the lock, the temporary file and the
  * backup cannot be made: nothing can be written there, but the file can still be read and its findings
  * and the changes shown.
@@ -164,7 +170,8 @@ function removeMade(paths: readonly (string | null)[]): string {
 /** A WriteError with `more` added to its reason. */
 function withMore(e: unknown, more: string): unknown {
   if (!more || !(e instanceof WriteError)) return e;
-  return e instanceof FolderRefusedError ? new FolderRefusedError(e.path, e.reason + more, e.short) : new WriteError(e.path, e.reason + more);
+  if (e instanceof FolderRefusedError) return new FolderRefusedError(e.path, e.reason + more, e.short);
+  return e instanceof FileChangedError ? new FileChangedError(e.path, e.reason + more) : new WriteError(e.path, e.reason + more);
 }
 
 /**
@@ -575,7 +582,7 @@ function placeBackup(
     }
     if (!made?.isFile() || made.ino !== st.ino || made.dev !== st.dev) {
       removeQuietly(made ? b : null);
-      throw new WriteError(path, CHANGED);
+      throw new FileChangedError(path, CHANGED);
     }
     return { backup: b, created: true };
   }
@@ -683,14 +690,14 @@ async function writeHeld(held: HeldFile, scope: WriteScope, original: Uint8Array
 
   // The file as it is now, under the lock: still the same file, still what mchard read.
   const first = check(path, scope);
-  if (first.target !== held.target) throw new WriteError(path, CHANGED);
+  if (first.target !== held.target) throw new FileChangedError(path, CHANGED);
   const target = first.target;
   const dir = dirname(target);
   const name = basename(target);
   let attrs: Xattrs;
   const now = readAgain(target, original);
   if (typeof now === 'string') throw new WriteError(path, `cannot read the file again (${now}); nothing was written`);
-  if (now === null || !sameBytes(now, original)) throw new WriteError(path, CHANGED);
+  if (now === null || !sameBytes(now, original)) throw new FileChangedError(path, CHANGED);
   try {
     attrs = readXattrs(target, tools);
   } catch (e) {
@@ -709,9 +716,9 @@ async function writeHeld(held: HeldFile, scope: WriteScope, original: Uint8Array
     // mode, attributes all move the change time), and the lock still this process's.
     const again = check(path, scope);
     const bytesNow = readAgain(target, original);
-    if (bytesNow === null || typeof bytesNow === 'string') throw new WriteError(path, CHANGED);
+    if (bytesNow === null || typeof bytesNow === 'string') throw new FileChangedError(path, CHANGED);
     if (again.target !== target || again.stat.ino !== st.ino || again.stat.dev !== st.dev || again.stat.ctimeNs !== st.ctimeNs || !sameBytes(bytesNow, original)) {
-      throw new WriteError(path, CHANGED);
+      throw new FileChangedError(path, CHANGED);
     }
     const lock = locksByTarget.get(target)?.lock;
     if (!lock?.stillHeld()) throw new WriteError(path, "mchard's lock on the file was removed by another process; nothing was written");

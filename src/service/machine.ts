@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { lookup } from 'node:dns/promises';
-import { processSockets, type HeldSocket } from '../system/sockets.js';
+import { processSockets, readProcessSockets, type HeldSocket } from '../system/sockets.js';
 import { execaRunner, type CommandRunner } from './runner.js';
 import { systemProgram } from '../system/trusted-path.js';
 import { readRegularFile } from '../input.js';
@@ -30,6 +30,8 @@ export interface Machine {
   processName(pid: number): string | null;
   /** The sockets a process listens on. */
   sockets(pid: number): HeldSocket[];
+  /** Why some of them cannot be told (a forged record of the unix socket table), or null. */
+  socketDoubt?(pid: number): string | null;
   /** A live process's arguments (without argv[0]) and effective user name, or null when it cannot be read. */
   processArgs(pid: number): { words: string[]; user: string | null } | null;
   /** Whether the kernel has IPv6 (memcached skips the `::` wildcard without it). */
@@ -76,6 +78,7 @@ export function realMachine(runner: CommandRunner = execaRunner): Machine {
       }
     },
     sockets: (pid) => processSockets(pid),
+    socketDoubt: (pid) => readProcessSockets(pid).unreadable,
     processArgs: (pid) => {
       try {
         const words = parseCmdline(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));

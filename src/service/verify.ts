@@ -150,7 +150,8 @@ export async function verifyService(t: ServiceTarget, model: MemcachedModel, m: 
           return done(true, pid, passed, []);
         }
       } else {
-        last = `memcached (pid ${pid}) does not listen on ${cmp.missing.join(', ')}${cmp.matched.length || cmp.unexpected.length ? ` (it holds ${[...cmp.matched, ...cmp.unexpected].join(', ')})` : ''}`;
+        const doubt = m.socketDoubt?.(pid) ?? null;
+        last = `memcached (pid ${pid}) does not listen on ${cmp.missing.join(', ')}${cmp.matched.length || cmp.unexpected.length ? ` (it holds ${[...cmp.matched, ...cmp.unexpected].join(', ')})` : ''}${doubt ? `, or mchard cannot tell: ${doubt}` : ''}`;
       }
     } else {
       last = state.activeState ? `the service is ${state.activeState}` : 'the service is not running';

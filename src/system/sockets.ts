@@ -67,31 +67,78 @@ function readTable(path: string): string[][] {
   }
 }
 
+/** Every UDP socket bound in the network namespace of `net` (a /proc/PID/net folder): its address, port and inode. */
+export function boundUdpSockets(net = '/proc/self/net'): { address: string; port: number; inode: string }[] {
+  const out: { address: string; port: number; inode: string }[] = [];
+  for (const file of ['udp', 'udp6']) {
+    for (const f of readTable(`${net}/${file}`)) {
+      const [addr, port] = f[1].split(':');
+      out.push({ address: procAddress(addr), port: parseInt(port, 16), inode: f[9] });
+    }
+  }
+  return out;
+}
+
 const TCP_LISTEN = '0A';
 const UNIX_ACCEPTCON = 0x10000;
+
+/**
+ * A record of /proc/net/unix: `Num: RefCount Protocol Flags Type St Inode[ Path]`, the path all the rest
+ * of the line (spaces included; `@name` for an abstract socket).
+ */
+const UNIX_RECORD = /^\s*[0-9a-fA-F]+: ([0-9A-Fa-f]{8}) ([0-9A-Fa-f]{8}) ([0-9A-Fa-f]{8}) ([0-9A-Fa-f]{4}) ([0-9A-Fa-f]{2}) +(\d+)(?: (.*))?$/;
+
+function unixRecords(path: string): { inode: string; flags: number; path: string | null }[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return [];
+  }
+  const out: { inode: string; flags: number; path: string | null }[] = [];
+  for (const line of text.split('\n').slice(1)) {
+    const m = UNIX_RECORD.exec(line);
+    if (m) out.push({ inode: m[6], flags: parseInt(m[3], 16), path: m[7] ?? null });
+  }
+  return out;
+}
 
 /**
  * Listening TCP sockets, bound UDP sockets and listening unix sockets among `inodes`, from the socket tables
  * in `net` (a process's /proc/PID/net). A unix socket's path is looked up under `root` (the process's
  * /proc/PID/root), so its mode is the one of the file the process sees, in whatever mount namespace.
+ *
+ * The kernel writes a unix socket's name into /proc/net/unix as it is, a line break too: any user can bind
+ * a socket (an abstract one needs no file) whose name is a line break and then a whole record of their
+ * making, naming the inode of a socket memcached holds and any path (`unix /etc/shadow`). Socket inodes
+ * are unique, so a unix record naming a TCP or UDP socket's inode is such a forgery and is left out; an
+ * inode on two unix records cannot be told from its forgery: `doubts` says which, and its records are left
+ * out.
  */
-export function listeningSockets(inodes: ReadonlySet<string>, net: string, root: string | null = null): HeldSocket[] {
+export function listeningSockets(inodes: ReadonlySet<string>, net: string, root: string | null = null, doubts: string[] = []): HeldSocket[] {
   const out: HeldSocket[] = [];
+  const inet = new Set<string>();
   for (const [file, transport] of [['tcp', 'tcp'], ['tcp6', 'tcp'], ['udp', 'udp'], ['udp6', 'udp']] as const) {
     for (const f of readTable(`${net}/${file}`)) {
+      inet.add(f[9]);
       if (!inodes.has(f[9])) continue;
       if (transport === 'tcp' && f[3] !== TCP_LISTEN) continue;
       const [addr, port] = f[1].split(':');
       out.push({ transport, address: procAddress(addr), port: parseInt(port, 16) });
     }
   }
-  for (const f of readTable(`${net}/unix`)) {
-    // Num RefCount Protocol Flags Type St Inode Path
-    if (!inodes.has(f[6]) || f[7] === undefined || (parseInt(f[3], 16) & UNIX_ACCEPTCON) === 0) continue;
+  const records = unixRecords(`${net}/unix`);
+  const seen = new Map<string, number>();
+  for (const r of records) if (inodes.has(r.inode)) seen.set(r.inode, (seen.get(r.inode) ?? 0) + 1);
+  for (const [inode, n] of seen) {
+    if (n > 1 && !inet.has(inode)) doubts.push(`${net}/unix lists its socket ${inode} ${n} times: a socket name holding a line break (any user can bind one) wrote the others, and which is the socket's own cannot be told`);
+  }
+  for (const r of records) {
+    if (!inodes.has(r.inode) || inet.has(r.inode) || seen.get(r.inode)! > 1 || r.path === null || (r.flags & UNIX_ACCEPTCON) === 0) continue;
     // An abstract socket (`@name`) has no file; a removed one no longer has one.
-    const st = f[7].startsWith('/') ? (root === null ? statOrNull(f[7]) : statInRoot(root, f[7])) : null;
+    const st = r.path.startsWith('/') ? (root === null ? statOrNull(r.path) : statInRoot(root, r.path)) : null;
     const mode = st ? `0${(st.mode & 0o777).toString(8).padStart(3, '0')}` : null;
-    out.push({ transport: 'unix', path: f[7], mode });
+    out.push({ transport: 'unix', path: r.path, mode });
   }
   return out;
 }
@@ -146,7 +193,9 @@ export function readProcessSockets(pid: number, proc = '/proc'): { held: HeldSoc
   const { inodes, unreadable } = socketInodesOrWhy(pid, proc);
   if (unreadable) return { held: [], unreadable };
   const root = sameFileSystemView(pid, proc) ? null : `${proc}/${pid}/root`;
-  return { held: listeningSockets(inodes, `${proc}/${pid}/net`, root), unreadable: null };
+  const doubts: string[] = [];
+  const held = listeningSockets(inodes, `${proc}/${pid}/net`, root, doubts);
+  return doubts.length ? { held: [], unreadable: doubts.join('; ') } : { held, unreadable: null };
 }
 
 /** One line per socket, the same for a held socket and a predicted listener: `tcp 127.0.0.1:11211`, `unix /run/m.sock`. */

@@ -4,7 +4,7 @@
  * the unit of the same name it loads instead. Lint, fix, inspect and the language server (src/cli/companions.ts)
  * and audit (src/audit/unit.ts) read them through here alike.
  */
-import { closeSync, constants, lstatSync, openSync, readdirSync, readlinkSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { readRegularFile } from '../input.js';
 import { absolutePath } from './paths.js';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -51,6 +51,10 @@ export function dropInsOf(names: readonly string[], dirs: readonly string[], fol
         continue;
       }
       if (held === null) continue;
+      if (!followLinks && !trustedBeside(dir, held.fd)) {
+        closeSync(held.fd);
+        continue;
+      }
       try {
         let entries: string[];
         try {
@@ -70,6 +74,30 @@ export function dropInsOf(names: readonly string[], dirs: readonly string[], fol
     }
   }
   return out;
+}
+
+/**
+ * Whether a `NAME.d` folder beside a unit outside systemd's folders (held open as `fd`) is the unit's, as a
+ * `.mchardrc` found above the files must be (src/engine/config.ts): root's, the running user's or the
+ * owner's of the unit's folder, and not every user's to fill. A unit in a shared folder (/tmp is every
+ * user's) took the drop-in another user made beside it: `memcached.service.d/override.conf` setting
+ * ExecStart= turned root's lint of a unit running memcached as root on every interface into "0 errors"
+ * (the checks skipped, MC910). Such a folder is not the unit's, and is not read.
+ */
+function trustedBeside(unitDir: string, fd: number): boolean {
+  let st;
+  try {
+    st = fstatSync(fd);
+  } catch {
+    return false;
+  }
+  if (st.mode & 0o002) return false;
+  if (st.uid === 0 || st.uid === process.geteuid?.()) return true;
+  try {
+    return lstatSync(unitDir).uid === st.uid;
+  } catch {
+    return false;
+  }
 }
 
 /**

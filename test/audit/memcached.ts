@@ -83,9 +83,23 @@ export async function startMemcached(args: string[], sockets: number): Promise<S
   return settle(child, sockets);
 }
 
+/** memcached with these arguments, started by user `uid` (not root: memcached then ignores -u and runs as that user). */
+export async function startMemcachedAs(uid: number, args: string[], sockets: number): Promise<Started> {
+  const child = spawn(MEMCACHED, args, { uid, gid: uid, stdio: ['ignore', 'ignore', 'pipe'] });
+  children.push(child);
+  return settle(child, sockets);
+}
+
 /** memcached with these arguments inside the named network namespace (`ip netns exec` execs it: same pid). */
 export async function startInNetns(ns: string, args: string[], sockets: number): Promise<Started> {
   const child = spawn('ip', ['netns', 'exec', ns, MEMCACHED, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  children.push(child);
+  return settle(child, sockets);
+}
+
+/** memcached with these arguments in a mount namespace of its own, as in a container (`unshare` execs it: same pid). */
+export async function startInMountNamespace(args: string[], sockets: number): Promise<Started> {
+  const child = spawn('unshare', ['--mount', '--propagation', 'private', MEMCACHED, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   children.push(child);
   return settle(child, sockets);
 }

@@ -1,4 +1,4 @@
-import { unitConfigFile, unitOfCgroup } from '../../src/audit/unit.js';
+import { systemdUnitOfCgroup, unitConfigFile, unitOfCgroup } from '../../src/audit/unit.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, TempDir } from '../cli/helpers.js';
@@ -12,6 +12,14 @@ describe('the systemd unit of a process', () => {
     expect(unitOfCgroup('0::/system.slice/memcached-exporter.service\n')).toBeNull();
     // A user's own systemd's memcached.service is not the system's: it reads no /etc/memcached.conf.
     expect(unitOfCgroup('0::/user.slice/user-1000.slice/user@1000.service/app.slice/memcached.service\n')).toBeNull();
+    // Nor is a container's own systemd's (systemd-nspawn, Podman, LXC): it reads the container's /etc/memcached.conf.
+    expect(unitOfCgroup('0::/machine.slice/machine-web.scope/payload/system.slice/memcached.service\n')).toBeNull();
+    expect(unitOfCgroup('0::/machine.slice/libpod-0123abcd.scope/container/system.slice/memcached.service\n')).toBeNull();
+    expect(unitOfCgroup('0::/lxc.payload.web/system.slice/memcached.service\n')).toBeNull();
+    expect(systemdUnitOfCgroup('0::/machine.slice/machine-web.scope/payload/system.slice/memcached.service\n')).toBe('machine-web.scope');
+    expect(systemdUnitOfCgroup('0::/lxc.payload.web/system.slice/memcached.service\n')).toBeNull();
+    // A slice of the administrator's own, and a v1 controller's path systemd does not manage beside it.
+    expect(unitOfCgroup('4:memory:/process_api/59e2\n1:name=systemd:/cache.slice/memcached.service\n')).toBe('memcached.service');
   });
 
   it("maps a unit to the file its own unit file names, when that file exists: Debian's, RHEL's and Fedora's, a template naming memcached_%i.conf", () => {

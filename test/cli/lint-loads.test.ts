@@ -109,7 +109,10 @@ describe('the group files of the bundle', () => {
     // and a Rancher 1.x stack are refused as what they are; Cyrus SASL's, collectd's block form, Ganglia's and a Zabbix
     // agent's memcached.conf are named; an option line's NAME placeholder makes a template.
     expect(metaOutputs.find((o) => o.file === 'mchard.js')!.bytes).toBeGreaterThan(450_000);
-    expect(statSync(join(out, 'mchard.js')).size).toBeLessThan(538_000);
+    // 538 kB -> 540 kB (redteam8): trust fixes in every lint's path: a unit's drop-in folder or a kustomization
+    // beside or above a file counts only when it is the file's owner's (not another user's in /tmp), the
+    // option letters of a hidden value are hidden too, and /proc/net/unix is read whole (forged records).
+    expect(statSync(join(out, 'mchard.js')).size).toBeLessThan(540_000);
   });
 
   it('control: the audit group file holds the audit command and its readers', () => {

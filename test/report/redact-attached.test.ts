@@ -68,3 +68,31 @@ describe('a value that starts with digits: what atoi and atof leave is not shown
     for (const leak of LEAKS2) expect({ form, leaked: all.split('\n').filter((l) => l.includes(leak)) }).toEqual({ form, leaked: [] });
   });
 });
+
+describe('a value that getopt reads letter by letter: the letters are not shown either', () => {
+  let tmp: TempDir;
+  beforeAll(() => {
+    tmp = new TempDir();
+    // Letters no memcached option has, then one that takes the rest as its argument (-N).
+    writeFileSync(tmp.join('secret.env'), 'TOKEN=QzJyKwGqHN8x7y\n');
+    chmodSync(tmp.join('secret.env'), 0o600);
+  });
+  afterAll(() => tmp.cleanup());
+
+  // MC801 named each letter it refused, in order: "memcached has no option -Q ... ("invalid option -- 'Q'")",
+  // then -z, -J, -y, ...: the token, spelt out one finding at a time.
+  it.each(['-vv${TOKEN}', '-Sv${TOKEN}'])('%s: no letter of the token in any output', async (form) => {
+    const unit = tmp.join('memcached.service');
+    writeFileSync(unit, `[Service]\nEnvironmentFile=${tmp.join('secret.env')}\nExecStart=/usr/bin/memcached -u memcache -l 127.0.0.1 ${form}\n`);
+    const outputs: string[] = [];
+    for (const args of [['lint'], ['lint', '--format', 'json'], ['inspect'], ['inspect', '--format', 'json'], ['fix', '--dry-run']]) {
+      const r = await run([...args, '--host-checks', unit]);
+      outputs.push(r.out, r.err);
+    }
+    const all = outputs.join('\n');
+    expect(all).toContain('MC801');
+    expect(all).toContain(`(a value from ${tmp.join('secret.env')})`);
+    const leaked = all.split('\n').filter((l) => /(?<![\w])-[QzJyKwGqH](?![\w])|'[QzJyKwGqH]'/.test(l));
+    expect({ form, leaked }).toEqual({ form, leaked: [] });
+  });
+});

@@ -54,6 +54,7 @@ export class FakeMachine implements Machine {
   which = (program: string) => (this.programs.has(program) ? `/usr/bin/${program}` : null);
   processName = (pid: number) => this.processes.get(pid)?.name ?? null;
   sockets = (pid: number) => this.processes.get(pid)?.sockets ?? [];
+  socketDoubt?: (pid: number) => string | null;
   processArgs = (pid: number) => {
     const p = this.processes.get(pid);
     return p?.words ? { words: p.words, user: p.user ?? null } : null;
