@@ -35,11 +35,6 @@ function sharedListeners(e: Expectation, held: readonly HeldSocket[]): number {
 }
 
 /**
- * The file that would start process `p`, or null. `doubts` receives, for each pid file that names the
- * process but that someone else than root and the file's memcached user could have written, why it was
- * not counted (whoever can write it can make it name any process).
- */
-/**
  * Whether the process runs as another user than the file's service would, and not as root: a service starts
  * memcached as root, which switches to the file's user (`-u`), so such a process was started by that other
  * user (memcached ignores -u when it is not root), whatever its words. Any user could run memcached with
@@ -50,6 +45,11 @@ function notTheFilesUser(e: Expectation, p: ProcessInfo): boolean {
   return p.uid !== null && p.uid !== 0 && p.user !== null && e.runsAs !== null && e.runsAs !== p.user;
 }
 
+/**
+ * The file that would start process `p`, or null. `doubts` receives, for each pid file that names the
+ * process but that someone else than root and the file's memcached user could have written, why it was
+ * not counted (whoever can write it can make it name any process).
+ */
 export function matchProcess(p: ProcessInfo, held: readonly HeldSocket[], candidates: readonly Expectation[], doubts: string[] = []): FileMatch | null {
   const byArgv = candidates.find((e) => sameWords(e.words, p.words) && !notTheFilesUser(e, p));
   if (byArgv) return { expectation: byArgv, method: 'argv' };

@@ -4,7 +4,7 @@ import { isHostLocation, readRegularFile } from '../input.js';
 import { basename, dirname, join } from 'node:path';
 import { packagedOptionFile, unitDropInsOf, unitShadowOf } from '../system/unit-files.js';
 import { hostUnitReading } from '../system/host-unit.js';
-import { kustomizeOwner, kustomizePatchOwner, memcachedConfOwner } from './conf-owner.js';
+import { isThere, kustomizeOwner, kustomizePatchOwner, memcachedConfOwner } from './conf-owner.js';
 import { RANCHER_STACK, type Companions } from '../dialects/detect.js';
 import type { DialectName, ParseContext } from '../dialects/types.js';
 
@@ -90,12 +90,3 @@ function composeOverrideOf(path: string): string | null {
 }
 
 export { unitDropInsOf, unitShadowOf };
-
-/** Whether anything is at `p` (an absent name returns, rather than throws). */
-function isThere(p: string): boolean {
-  try {
-    return lstatSync(p, { throwIfNoEntry: false }) !== undefined;
-  } catch {
-    return false;
-  }
-}

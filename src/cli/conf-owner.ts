@@ -150,7 +150,7 @@ function folderAbove(dir: string): { names: string[]; top: boolean } {
 }
 
 /** Whether anything is at `p` (an absent name returns, rather than throws: a thrown ENOENT costs about 20 µs). */
-const isThere = (p: string): boolean => {
+export const isThere = (p: string): boolean => {
   try {
     return lstatSync(p, { throwIfNoEntry: false }) !== undefined;
   } catch {

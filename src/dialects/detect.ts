@@ -244,18 +244,25 @@ interface PathRule {
 
 const inDir = (...names: string[]) => (dir: string) => names.includes(dir);
 
+/**
+ * A CI service's pipeline (Travis CI, GitLab CI, Drone...): its `services:` list names what the CI starts for
+ * each build (Travis's memcached package, GitLab's or Drone's service containers), with command lines of
+ * the CI's own.
+ */
 const CI_PIPELINE = "a CI pipeline definition: the CI starts the memcached it lists with a command line of its own, which this file does not show";
+
+/** Cyrus SASL's file for memcached (`mech_list: plain`, `sasldb_path: ...`): with -S, memcached's SASL library reads it. */
+const SASL_LOOKS = "Cyrus SASL's settings for memcached's -S authentication (mech_list:, sasldb_path:): memcached's SASL library reads them, and memcached's own options are not in it";
 
 /**
  * Folders whose files another program reads, whatever they are named: systemd-tmpfiles, systemd-sysusers,
- * logrotate, monit, collectd, the Zabbix agent, Cyrus SASL (/etc/sasl2/memcached.conf), PHP's extension settings (`memcached.ini`, which the
- * OpenRC rule below would otherwise take for an instance `memcached.ini` of /etc/conf.d/memcached).
+ * logrotate, monit, collectd, the Zabbix agent, Cyrus SASL (/etc/sasl2/memcached.conf), PHP's extension
+ * settings (`memcached.ini`, which the OpenRC rule below would otherwise take for an instance `memcached.ini`
+ * of /etc/conf.d/memcached).
  * netdata's are its collectors (go.d, python.d, charts.d) and alarms (health.d):
  * /usr/lib/netdata/conf.d/go.d/memcached.conf, /etc/netdata/go.d/memcached.conf (edit-config copies it there).
  * (Notes on entries stand here, not beside them: a comment inside an array is kept in the bundle.)
  */
-/** Cyrus SASL's file for memcached (`mech_list: plain`, `sasldb_path: ...`): with -S, memcached's SASL library reads it. */
-const SASL_LOOKS = "Cyrus SASL's settings for memcached's -S authentication (mech_list:, sasldb_path:): memcached's SASL library reads them, and memcached's own options are not in it";
 const FOREIGN_FOLDERS: readonly PathRule[] = [
   { may: inDir('tmpfiles.d'), re: /(^|\/)tmpfiles\.d\/[^/]+$/, dialect: null, installed: '/usr/lib/tmpfiles.d/NAME.conf', looksLike: 'a systemd-tmpfiles configuration' },
   { may: inDir('sysusers.d'), re: /(^|\/)sysusers\.d\/[^/]+$/, dialect: null, installed: '/usr/lib/sysusers.d/NAME.conf', looksLike: 'a systemd-sysusers configuration' },
@@ -342,16 +349,6 @@ interface NameRule {
 }
 
 /**
- * A CI service's pipeline (Travis CI, GitLab CI, Drone...): its `services:` list names what the CI starts for
- * each build (Travis's memcached package, GitLab's or Drone's service containers), with command lines of
- * the CI's own.
- */
-/**
- * A Podman Quadlet file (`NAME.container`, `NAME.kube`): podman's systemd generator (podman-systemd.unit(5))
- * makes NAME.service from it, whose ExecStart= is a `podman run` (or `podman kube play`) of the image the
- * file names, with its Exec= words as the container's command; the image decides the rest.
- */
-/**
  * Rancher 1.x (Cattle) stacks: rancher-compose.yml adds scale, health checks and load balancer rules to the
  * services of the docker-compose.yml beside it, and Rancher deploys the pair (its own network, scheduler and
  * load balancers: a rancher/lb-service-haproxy service publishes what its port_rules name).
@@ -362,6 +359,12 @@ export const RANCHER_STACK = "a Rancher 1.x stack's docker-compose.yml: Rancher 
 const KUTTL_ASSERT = "a kuttl or Chainsaw test's assertion (the test runner compares the objects in the cluster with it; nothing applies it, so it starts no memcached: the operator or manifest the test applies does)";
 /** kustomize's own file: kustomize builds the manifests from it; no API server takes it. */
 const KUSTOMIZATION = 'a kustomization (kustomize builds manifests from its resources, patches and generators: lint what kustomize build makes)';
+
+/**
+ * A Podman Quadlet file (`NAME.container`, `NAME.kube`): podman's systemd generator (podman-systemd.unit(5))
+ * makes NAME.service from it, whose ExecStart= is a `podman run` (or `podman kube play`) of the image the
+ * file names, with its Exec= words as the container's command; the image decides the rest.
+ */
 const QUADLET = "a Podman Quadlet file (podman makes a service of it that runs the image: the image and its Exec= decide memcached's options)";
 
 /**

@@ -147,15 +147,18 @@ export const PLACEHOLDER = /(?<=^|[\s="'])%[A-Za-z_][A-Za-z0-9_]+%(?=$|[\s"',])|
  * name (`PassEnvironment=MEMCACHED_OPTS`, `export MEMCACHED_OPTS`). Group 1 is the placeholder.
  */
 export const NAME_PLACEHOLDER = /^(?:-[A-Za-z]|--[A-Za-z][\w-]*)(?:[ \t]+|=)([A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9])[ \t]*\r?$/dgm;
-const hasNamePlaceholder = (text: string): boolean => /^(?:-[A-Za-z]|--[A-Za-z][\w-]*)(?:[ \t]+|=)[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9][ \t]*\r?$/m.test(text);
+/** NAME_PLACEHOLDER as a test (no match indices, not global: no lastIndex to reset). */
+const NAME_PLACEHOLDER_LINE = new RegExp(NAME_PLACEHOLDER.source, 'm');
+const hasNamePlaceholder = (text: string): boolean => NAME_PLACEHOLDER_LINE.test(text);
 
 /** Whether a line is a comment in every format mchard reads (`#`, or `;` in INI files). */
 const isCommentLine = (line: string) => /^\s*[#;]/.test(line);
 
 /**
  * Whether the file's values are placeholders: an option line's NAME placeholder, or a `%name%` one standing
- * as a whole value on a line that is not a comment, and no other "%" appears on such a line (a "%" used otherwise, as a systemd specifier
- * `%i` or a printf `%s`, makes the reading ambiguous, and the file is then read as it is).
+ * as a whole value on a line that is not a comment, and no other "%" appears on such a line (a "%" used
+ * otherwise, as a systemd specifier `%i` or a printf `%s`, makes the reading ambiguous, and the file is then
+ * read as it is).
  */
 function hasPlaceholders(text: string): boolean {
   if (text.includes('_') && hasNamePlaceholder(text)) return true;
