@@ -12,6 +12,8 @@
 import { lstatSync, type Stats } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { readRegularFile } from '../input.js';
+import { notOwnersOwn } from '../system/changeable.js';
+import { aclWriterOf } from '../fix/xattrs.js';
 import type { DialectName } from '../dialects/types.js';
 
 /** At most this many YAML files of the folder are read, each of at most 64 KiB. */
@@ -97,7 +99,7 @@ function kustomizationNaming(path: string, names: readonly string[] | null, bloc
     for (const name of here.names) {
       let text: string;
       try {
-        text = readRegularFile(join(dir, name), MAX_BYTES, { noFollow: 'not read above a memcached.conf', accept: (st) => othersKustomization(dir, st) }).toString('utf8');
+        text = readRegularFile(join(dir, name), MAX_BYTES, { noFollow: 'not read above a memcached.conf', accept: (st) => othersKustomization(join(dir, name), st) }).toString('utf8');
       } catch {
         continue;
       }
@@ -116,20 +118,12 @@ function kustomizationNaming(path: string, names: readonly string[] | null, bloc
 
 /**
  * Why a kustomization found above a memcached.conf says nothing about it, or null: as a `.mchardrc` found
- * above the files (src/engine/config.ts), it counts only when it is root's, the running user's or its
- * folder owner's, and not every user's to rewrite. Folders above a file are often shared (/tmp, /srv): another user's
- * kustomization.yaml planted in /tmp naming x/memcached.conf had root's lint of /tmp/x/memcached.conf refuse
- * the file as "a file kustomize puts into a ConfigMap".
+ * above the files, it counts only when it is its owner's own (notOwnersOwn). Folders above a file are often
+ * shared (/tmp, /srv): another user's kustomization.yaml planted in /tmp naming x/memcached.conf had root's
+ * lint of /tmp/x/memcached.conf refuse the file as "a file kustomize puts into a ConfigMap".
  */
-function othersKustomization(dir: string, st: Stats): string | null {
-  if (st.mode & 0o002) return 'writable by every user';
-  if (st.uid === 0 || st.uid === process.geteuid?.()) return null;
-  try {
-    if (lstatSync(dir).uid === st.uid) return null;
-  } catch {
-    // the folder is gone: no owner to trust
-  }
-  return `owned by uid ${st.uid}, who owns neither its folder nor this run`;
+function othersKustomization(file: string, st: Stats): string | null {
+  return notOwnersOwn(file, st, aclWriterOf)?.why ?? null;
 }
 
 /**

@@ -20,7 +20,7 @@ import { lstatSync, type Stats } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { isInside, linkOutsideWords, realOutside, staysInside } from '../system/links.js';
 import { absolutePath } from '../system/paths.js';
-import { otherWriter } from '../system/changeable.js';
+import { notOwnersOwn } from '../system/changeable.js';
 import { aclWriterOf } from '../fix/xattrs.js';
 import { parse as parseIni } from 'ini';
 import { parseVersion, type Version } from '../memcached/version.js';
@@ -154,30 +154,11 @@ export function loadConfig(path: string, rules: readonly Rule[], found = false):
  * linted by root (a container in CI) keeps its own: that user owns the folder and the file.
  */
 function untrustedOwner(path: string, st: Stats): string | null {
-  // Whoever owns it, every user can rewrite a world-writable one (root's 0666 file left in /tmp).
-  if (st.mode & 0o002) return 'writable by every user: a .mchardrc found above the files is used only when no one but its owner can change it (name it with --config to use it)';
-  // So can every member of a group that may write it (not root's, nor its owner's own), and a user or
-  // group its ACL names (their writes show in the group bits, the ACL's mask). Read only when that bit is set.
-  if (st.mode & 0o020) {
-    const only = 'a .mchardrc found above the files is used only when no one but its owner can change it (name it with --config to use it)';
-    let w: { who: string } | null;
-    try {
-      w = otherWriter(path, st, st.uid, aclWriterOf);
-    } catch (e) {
-      // getfattr missing or failing: who can write it is unknown.
-      return `${(e as Error).message}: ${only}`;
-    }
-    if (w) return `writable by ${w.who}: ${only}`;
-  }
-  if (st.uid === 0 || st.uid === process.geteuid?.()) return null;
-  let folderOwner: number | null = null;
-  try {
-    folderOwner = lstatSync(dirname(path)).uid;
-  } catch {
-    // the folder is gone: no owner to trust
-  }
-  if (folderOwner === st.uid) return null;
-  return `owned by uid ${st.uid}, who owns neither its folder nor this run: a .mchardrc found above the files is used only when it is root's, yours or its folder owner's (name it with --config to use it)`;
+  const not = notOwnersOwn(path, st, aclWriterOf);
+  if (not === null) return null;
+  return not.kind === 'writer'
+    ? `${not.why}: a .mchardrc found above the files is used only when no one but its owner can change it (name it with --config to use it)`
+    : `${not.why}: a .mchardrc found above the files is used only when it is root's, yours or its folder owner's (name it with --config to use it)`;
 }
 
 /**

@@ -100,6 +100,37 @@ export function otherWriter(path: string, st: { mode: number; gid: number }, me:
   return acl ? { who: acl, acl: true } : null;
 }
 
+/**
+ * Why a file or folder found beside or above the files mchard was given (a `.mchardrc`, a kustomization, a
+ * unit's drop-in folder) is not theirs to decide by, or null. Such a find counts only when it is root's, the
+ * running user's, or the owner's of the folder it is in, and no one but its owner can change it: not every
+ * user (a world-writable file, or any file in /tmp's neighbourhood), not a group that is not its owner's
+ * private one, nor a user or group its ACL names (asked only when the group bits show write). The folders
+ * above the files are often shared (/tmp, /srv), and another user's plant there would otherwise decide what
+ * root's lint of a file beside it says. `writer`: someone else can change it; `owner`: another user owns it.
+ */
+export function notOwnersOwn(
+  path: string,
+  st: { mode: number; uid: number; gid: number },
+  aclWriterOf: (path: string, me: number) => string | null,
+): { kind: 'writer' | 'owner'; why: string } | null {
+  let w: { who: string } | null;
+  try {
+    w = otherWriter(path, st, st.uid, aclWriterOf);
+  } catch (e) {
+    // getfattr missing or failing: who can write it is unknown.
+    return { kind: 'writer', why: (e as Error).message };
+  }
+  if (w) return { kind: 'writer', why: `writable by ${w.who}` };
+  if (st.uid === 0 || st.uid === process.geteuid?.()) return null;
+  try {
+    if (lstatSync(dirname(path)).uid === st.uid) return null;
+  } catch {
+    // the folder is gone: no owner to trust
+  }
+  return { kind: 'owner', why: `owned by uid ${st.uid}, who owns neither its folder nor this run` };
+}
+
 /** The most symbolic links followed on the way to a file (the kernel's own limit is 40). */
 const MAX_LINKS = 40;
 

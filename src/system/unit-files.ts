@@ -6,6 +6,8 @@
  */
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { readRegularFile } from '../input.js';
+import { notOwnersOwn } from './changeable.js';
+import { aclWriterOf } from '../fix/xattrs.js';
 import { absolutePath } from './paths.js';
 import { basename, dirname, join, resolve } from 'node:path';
 import { descriptorPath } from './links.js';
@@ -51,7 +53,7 @@ export function dropInsOf(names: readonly string[], dirs: readonly string[], fol
         continue;
       }
       if (held === null) continue;
-      if (!followLinks && !trustedBeside(dir, held.fd)) {
+      if (!followLinks && !trustedBeside(folder, held.fd)) {
         closeSync(held.fd);
         continue;
       }
@@ -77,27 +79,20 @@ export function dropInsOf(names: readonly string[], dirs: readonly string[], fol
 }
 
 /**
- * Whether a `NAME.d` folder beside a unit outside systemd's folders (held open as `fd`) is the unit's, as a
- * `.mchardrc` found above the files must be (src/engine/config.ts): root's, the running user's or the
- * owner's of the unit's folder, and not every user's to fill. A unit in a shared folder (/tmp is every
- * user's) took the drop-in another user made beside it: `memcached.service.d/override.conf` setting
- * ExecStart= turned root's lint of a unit running memcached as root on every interface into "0 errors"
- * (the checks skipped, MC910). Such a folder is not the unit's, and is not read.
+ * Whether a `NAME.d` folder beside a unit outside systemd's folders (held open as `fd`) is the unit's: its
+ * owner's own, as a `.mchardrc` found above the files must be (notOwnersOwn). A unit in a shared folder (/tmp
+ * is every user's) took the drop-in another user made beside it: `memcached.service.d/override.conf` setting
+ * ExecStart= turned root's lint of a unit running memcached as root on every interface into "0 errors" (the
+ * checks skipped, MC910). Such a folder is not the unit's, and is not read.
  */
-function trustedBeside(unitDir: string, fd: number): boolean {
+function trustedBeside(folder: string, fd: number): boolean {
   let st;
   try {
     st = fstatSync(fd);
   } catch {
     return false;
   }
-  if (st.mode & 0o002) return false;
-  if (st.uid === 0 || st.uid === process.geteuid?.()) return true;
-  try {
-    return lstatSync(unitDir).uid === st.uid;
-  } catch {
-    return false;
-  }
+  return notOwnersOwn(folder, st, aclWriterOf) === null;
 }
 
 /**

@@ -24,7 +24,7 @@ const OVERRIDE = '[Service]\nExecStart=\nExecStart=/usr/bin/memcached -u memcach
   afterAll(() => tmp.cleanup());
 
   /** `name`/memcached.service (root's) in a folder of `folderOwner` (mode), with a drop-in folder of `dropOwner` (mode). */
-  const unit = (name: string, folderOwner: number, folderMode: number, dropOwner: number, dropMode = 0o755): string => {
+  const unit = (name: string, folderOwner: number, folderMode: number, dropOwner: number, dropMode = 0o755, dropGroup = dropOwner): string => {
     const dir = tmp.join(name);
     mkdirSync(tmp.join(name, 'memcached.service.d'), { recursive: true });
     chownSync(dir, folderOwner, folderOwner);
@@ -33,7 +33,7 @@ const OVERRIDE = '[Service]\nExecStart=\nExecStart=/usr/bin/memcached -u memcach
     writeFileSync(path, UNIT);
     writeFileSync(tmp.join(name, 'memcached.service.d', 'override.conf'), OVERRIDE);
     chownSync(tmp.join(name, 'memcached.service.d', 'override.conf'), dropOwner, dropOwner);
-    chownSync(tmp.join(name, 'memcached.service.d'), dropOwner, dropOwner);
+    chownSync(tmp.join(name, 'memcached.service.d'), dropOwner, dropGroup);
     chmodSync(tmp.join(name, 'memcached.service.d'), dropMode);
     return path;
   };
@@ -49,6 +49,12 @@ const OVERRIDE = '[Service]\nExecStart=\nExecStart=/usr/bin/memcached -u memcach
 
   it("root's own but every user's to fill (1777): not merged either", async () => {
     const r = await run(['lint', unit('open', 0, 0o1777, 0, 0o1777)]);
+    expect(ids(r.out)).toEqual(expect.arrayContaining(['MC101', 'MC201']));
+    expect(ids(r.out)).not.toContain('MC910');
+  });
+
+  it("root's own but writable by a group of another user's (0775, nogroup): not merged either", async () => {
+    const r = await run(['lint', unit('group', 0, 0o1777, 0, 0o775, NOBODY)]);
     expect(ids(r.out)).toEqual(expect.arrayContaining(['MC101', 'MC201']));
     expect(ids(r.out)).not.toContain('MC910');
   });

@@ -8,6 +8,7 @@
  * user's to rewrite.
  */
 import { chmodSync, chownSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { run, TempDir } from './helpers.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -23,13 +24,13 @@ const KUSTOMIZATION = 'configMapGenerator:\n- name: memcached\n  files:\n  - x/m
   afterAll(() => tmp.cleanup());
 
   /** A folder every user can write (as /tmp), with root's x/memcached.conf and a kustomization beside x. */
-  const shared = (name: string, owner: number, mode = 0o644): string => {
+  const shared = (name: string, owner: number, mode = 0o644, group = owner): string => {
     const dir = tmp.join(name);
     mkdirSync(tmp.join(name, 'x'), { recursive: true });
     chmodSync(dir, 0o1777);
     const k = tmp.join(name, 'kustomization.yaml');
     writeFileSync(k, KUSTOMIZATION);
-    chownSync(k, owner, owner);
+    chownSync(k, owner, group);
     chmodSync(k, mode);
     const conf = tmp.join(name, 'x', 'memcached.conf');
     writeFileSync(conf, '-l 0.0.0.0\n-u memcache\n');
@@ -46,6 +47,19 @@ const KUSTOMIZATION = 'configMapGenerator:\n- name: memcached\n  files:\n  - x/m
     const r = await run(['lint', shared('open', 0, 0o666)]);
     expect(r.err).not.toMatch(/not read/);
     expect(r.out).toMatch(/MC101/);
+  });
+
+  // As a .mchardrc found above the files: another user who can write it through a group or an ACL could
+  // have written it (before, only every user's write and the owner were looked at).
+  it("root's own, but writable by a group of another user's or through an ACL: the same", async () => {
+    const byGroup = await run(['lint', shared('group', 0, 0o664, NOBODY)]);
+    expect(byGroup.err).not.toMatch(/not read/);
+    expect(byGroup.out).toMatch(/MC101/);
+    const conf = shared('acl', 0);
+    execFileSync('setfacl', ['-m', `u:${NOBODY}:rw`, tmp.join('acl', 'kustomization.yaml')]);
+    const byAcl = await run(['lint', conf]);
+    expect(byAcl.err).not.toMatch(/not read/);
+    expect(byAcl.out).toMatch(/MC101/);
   });
 
   it("root's own: the file is refused, as before", async () => {
