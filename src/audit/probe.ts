@@ -112,12 +112,6 @@ export function probeUdp(target: string, port: number, timeoutMs: number): Promi
 }
 
 /**
- * Probes every held TCP/UDP socket, in parallel. `foreign` names the process's network namespace when it
- * is not mchard's: its sockets are then not probed at all. Dialled from here, the same address and port
- * would reach whatever listens on them in mchard's namespace (127.0.0.1 is another loopback there), and
- * entering the namespace needs setns, which mchard does not do.
- */
-/**
  * At most this many probes are open at once: audit probes every process's listeners together (src/audit/run.ts),
  * and one connection each to thousands would run out of descriptors (EMFILE, reported as the listener's error).
  */
@@ -150,11 +144,6 @@ async function limited<T>(probe: () => Promise<T>, deadline: number, late: () =>
 }
 
 /**
- * Probes each TCP and UDP listener of `held` (not those of another network namespace, nor link-local
- * ones); none starts after `deadline` (ms since the epoch; default PROBE_BUDGET_MS from now): those are
- * reported as not probed, and why.
- */
-/**
  * Why a UDP probe of memcached's socket `s` at `target` may reach another socket, or null. UDP lets any
  * user bind the same port beside memcached's socket (SO_REUSEADDR on both, as memcached sets it): bound to
  * 127.0.0.1 beside memcached's 0.0.0.0, or to the same address, such a socket gets the probe's datagram
@@ -168,6 +157,14 @@ export function udpProbeShared(s: NetSocket, target: string, own: ReadonlySet<st
   return `not probed: another socket than the process's is bound to udp ${where}, and the probe's datagram to ${target.includes(':') ? `[${target}]` : target}:${s.port} could go to it instead (any user can bind one beside memcached's)`;
 }
 
+/**
+ * Probes each TCP and UDP listener of `held`, in parallel (not link-local ones); none starts after
+ * `deadline` (ms since the epoch; default PROBE_BUDGET_MS from now): those are reported as not probed, and
+ * why. `foreign` names the process's network namespace when it is not mchard's: its sockets are then not
+ * probed at all (dialled from here, the same address and port would reach whatever listens on them in
+ * mchard's namespace, 127.0.0.1 being another loopback there, and entering the namespace needs setns,
+ * which mchard does not do). `own`: the inodes of the process's sockets, for udpProbeShared.
+ */
 export async function probeSockets(held: readonly HeldSocket[], timeoutMs = 1500, foreign: string | null = null, deadline = Date.now() + PROBE_BUDGET_MS, own: ReadonlySet<string> | null = null): Promise<ProbeResult[]> {
   const budget = `not probed: audit's probes take ${PROBE_BUDGET_MS / 1000} s at most, and that time ran out (listeners that never answer hold it)`;
   const nets = held.filter((s): s is NetSocket => s.transport !== 'unix');

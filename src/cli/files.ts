@@ -50,6 +50,9 @@ export class RefusedError extends InputError {
   }
 }
 
+/** Folders resolved by the reads of this process (a command reads each file once; the language server does not read files). */
+const folders = rememberingFolders();
+
 /**
  * Why a file to lint or inspect is not read through the symbolic links on its way, or null. A file outside
  * the host's own locations (isHostLocation) whose link, or folder link, leads out of its folder (for a
@@ -58,9 +61,6 @@ export class RefusedError extends InputError {
  * findings. A link to elsewhere in the current folder's tree (`-> ../common/...`, linted from the
  * repository's top as CI and commit hooks do) is the repository's own file.
  */
-/** Folders resolved by the reads of this process (a command reads each file once; the language server does not read files). */
-const folders = rememberingFolders();
-
 function linkLeadsOut(path: string): { reason: string | null; stat?: Stats; real?: string } {
   if (readsStdin(path) || isHostLocation(path)) return { reason: null };
   let loc: Located;

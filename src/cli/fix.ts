@@ -266,10 +266,6 @@ function tally(findings: readonly Finding[], would = false): string {
 }
 
 /**
- * Why no fix is proposed for a file with which the service fails before memcached runs (MC914), or may
- * (MC910, a template): memcached never reads its options, so no option rule ran. Null for other files.
- */
-/**
  * For a Compose file that docker stack deploy deploys (or may): memcached published on the swarm's nodes,
  * which no edit of mchard's closes (swarm-reach.ts says why and what would), one line per instance.
  */
@@ -282,6 +278,10 @@ function swarmRefusals(s: FileState): string[] {
   });
 }
 
+/**
+ * Why no fix is proposed for a file with which the service fails before memcached runs (MC914), or may
+ * (MC910, a template): memcached never reads its options, so no option rule ran. Null for other files.
+ */
 function launchBlocks(s: FileState): string | null {
   const f = s.plan.before.config.launchFailure;
   // A file its service cannot read at all is MC001's (its own message says why nothing is fixed).

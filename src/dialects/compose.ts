@@ -472,7 +472,6 @@ function extendsChain(doc: Document, services: unknown, start: YAMLMap): Extends
   }
 }
 
-/** The file read for one memcached service (`serviceName`; null: the first that runs memcached). */
 /** A Compose file's YAML as parsed once: its printed tokens, its document, and why Compose refuses it. */
 interface ParsedYaml {
   readonly printed: string;
@@ -523,6 +522,7 @@ function parsedYaml(source: SourceText): ParsedYaml {
   return parsed;
 }
 
+/** The file read for one memcached service (`serviceName`; null: the first that runs memcached). */
 export function parseCompose(source: SourceText, context?: ParseContext, serviceName: string | null = null): ComposeConfig {
   const text = source.text;
   const { printed, doc, failures } = parsedYaml(source);

@@ -434,10 +434,10 @@ const STRONG_NAMES: readonly NameRule[] = [
   { may: (_b, l) => l.includes('requirements'), re: /requirements[^/]*\.(txt|in)$/i, dialect: null, looksLike: "a pip requirements file (the Python packages pip installs, not memcached's options)" },
 ];
 
-/** Names several formats share: they decide only with the content's agreement. Tried in order. */
 /** Names of Swarm stack files, for detection and for finding files (kept in step with compose-deploy.ts). */
 const STACK_FILE = /^(docker-stack([-_.][^/]*)?|stack|[^/]+[-_.]stack|([^/]*[-_.])?swarm([-_.][^/]*)?)\.ya?ml$/i;
 
+/** Names several formats share: they decide only with the content's agreement. Tried in order. */
 const WEAK_NAMES: readonly { may: NameRule['may']; re: RegExp; dialect: DialectName | 'suse'; what: string }[] = [
   { may: (_b, l) => l.includes('suse'), re: /suse/i, dialect: 'suse', what: "SUSE's /etc/sysconfig/memcached" },
   { may: (_b, l) => ['redhat', 'rhel', 'centos', 'fedora', 'rocky', 'almalinux', 'amazon', 'sysconfig'].some((w) => l.includes(w)), re: /redhat|rhel|centos|fedora|rocky|almalinux|amazon|sysconfig/i, dialect: 'sysconfig', what: "RHEL's /etc/sysconfig/memcached" },
@@ -1172,7 +1172,6 @@ function refusal(t: Target, looksLike: string | null, reason: DetectReason | nul
   };
 }
 
-/** What a file's content says when its path or name decided otherwise (for a caveat). */
 /**
  * Debian's packaged memcached.service runs the wrapper on /etc/memcached.conf only (Debian 12 ships no
  * memcached@.service): an instance file is read by the SysV init script, which runs start-memcached once
@@ -1183,6 +1182,7 @@ const INSTANCE_CAVEAT =
 
 const joinCaveats = (a: string | null, b: string | null): string | null => (a && b ? `${a}; ${b}` : a ?? b);
 
+/** What a file's content says when its path or name decided otherwise (for a caveat). */
 function caveatFor(dialect: DialectName, s: Sniffed): string | null {
   if (dialect === 'debian') {
     if (s.signature?.assignments || (!s.signature && s.assignments > 0 && s.assignments >= s.options)) {
@@ -1231,12 +1231,6 @@ function otherSysconfig(t: Target, s: Sniffed, because: string): DialectRefusal 
 }
 
 /**
- * OpenRC's global /etc/rc.conf (Gentoo, Alpine and the other OpenRC systems) is no FreeBSD rc.conf: openrc-run
- * sources it before each service's /etc/conf.d file, and OpenRC's memcached scripts read no memcached_flags=.
- * Told by the settings only OpenRC documents there (`rc_parallel`, `rc_tty_number`, `rc_cgroup_mode`...,
- * commented out or not) when the file sets none of the FreeBSD port's variables.
- */
-/**
  * OpenBSD's /etc/rc.conf.local sets `pkg_scripts=`, the package daemons rc starts (rc.d(8)), which no FreeBSD
  * rc.conf has. Its `memcached_flags=` goes to OpenBSD's rc.d/memcached, which puts it after arguments of its
  * own and is enabled by pkg_scripts, not memcached_enable: FreeBSD's script (its -u nobody, its enable
@@ -1246,6 +1240,12 @@ const OPENBSD_RC_CONF = "OpenBSD's rc.conf.local (pkg_scripts=, the package daem
 
 const NETBSD_RC_CONF = "NetBSD's rc.conf (rc_configured=, NAME=YES: NetBSD's rc starts memcached when memcached=YES, not FreeBSD's memcached_enable, and pkgsrc's rc.d/memcached script adds -d and -u with the package's user, not FreeBSD's -u nobody)";
 
+/**
+ * OpenRC's global /etc/rc.conf (Gentoo, Alpine and the other OpenRC systems) is no FreeBSD rc.conf: openrc-run
+ * sources it before each service's /etc/conf.d file, and OpenRC's memcached scripts read no memcached_flags=.
+ * Told by the settings only OpenRC documents there (`rc_parallel`, `rc_tty_number`, `rc_cgroup_mode`...,
+ * commented out or not) when the file sets none of the FreeBSD port's variables.
+ */
 const OPENRC_RC_CONF = /^#?[ \t]*rc_(parallel|interactive|hotplug|logger|tty_number|cgroup_mode|send_sig\w+)=/m;
 
 function otherRcConf(t: Target, text: string, s: Sniffed, because: string): DialectRefusal | null {

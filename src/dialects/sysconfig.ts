@@ -15,7 +15,6 @@ import { readEnvironmentFile, show, splitWordsRelaxUnquote, type EnvAssignment, 
 
 export { encodeEnvValue as encodeSysconfigValue, splitWordsRelaxUnquote } from './envfile.js';
 export type { ShellMismatch } from './envfile.js';
-/** The sysconfig dialect's notes are those of its environment file. */
 /** The environment file's notes, and `not-read`: on this host memcached.service does not read the file (`reads: false`), or what runs decides (null): host-unit.ts. */
 export type SysconfigNote = EnvFileNote | (Note<'not-read'> & { readonly path: string });
 export type SysconfigAssignment = EnvAssignment;
