@@ -60,7 +60,8 @@ results="$(mktemp)"
 set +e
 # --forceExit: on 2 CPUs Jest runs the test files in its own process (one worker: in band), and once (a
 # loaded machine, every test passed) that process stayed alive after its summary with nothing left to run;
-# a CI run must end. Jest still says in the log when it forces the exit, so a leak shows.
+# a CI run must end. (Jest then prints "Force exiting Jest" on every run, whether or not anything was left:
+# to look for what is, run it without --forceExit and with --detectOpenHandles.)
 node --experimental-vm-modules node_modules/jest/bin/jest.js --ci --forceExit --json --outputFile="$results"
 status=$?
 set -e
