@@ -345,7 +345,8 @@ export function resolveTargets(given: string[], paths: readonly string[], flags:
         );
       }
       sayVerbose(io, flags, `${p}: ${files.length} file${files.length === 1 ? '' : 's'} found`);
-      out.push(...files);
+      // One by one: a spread passes each file as an argument, and a folder of 130,000 files overflowed the stack.
+      for (const f of files) out.push(f);
       continue;
     }
     if (flags.hook) {
