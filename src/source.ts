@@ -113,6 +113,8 @@ export interface ArgToken {
    * FILE" (src/report/redact.ts).
    */
   readonly hiddenFrom?: string;
+  /** Where in `value` that file's text may start (0: the whole word is from it; absent: not known, so 0). */
+  readonly hiddenAt?: number;
   /** What is not known about it (absent: nothing, or only `exact: false` from a dialect that says no more). */
   readonly unknown?: ArgUnknown;
   /** The argument may be absent: a template renders its line only under a condition (or repeats it). */

@@ -527,8 +527,8 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
         if (wi < skip) return;
         const raw = source.slice(w.span);
         const verbatim = raw === w.value;
-        const push = (value: string, variable: string | null, exact: boolean, note?: string, hiddenFrom?: string) => {
-          argv.push({ value, span: w.span, origin: 'file', exact, ...(note ? { note } : {}), ...(hiddenFrom ? { hiddenFrom } : {}) });
+        const push = (value: string, variable: string | null, exact: boolean, note?: string, hiddenFrom?: string, hiddenAt = 0) => {
+          argv.push({ value, span: w.span, origin: 'file', exact, ...(note ? { note } : {}), ...(hiddenFrom ? { hiddenFrom, hiddenAt } : {}) });
           tokenSources.push({ word: wi, variable });
           argvExact &&= exact;
         };
@@ -556,7 +556,8 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
         // A value from a file the user did not name is used but never shown, in the note either.
         const hiddenIn = from.map((n) => lookup(n)).find((l): l is EnvValue => typeof l === 'object' && l.hidden === true);
         const readAs = hiddenIn ? `a value from ${hiddenIn.from}` : show(r.value);
-        push(r.value, r.names.length === 1 ? r.names[0] : r.names.length ? r.names.join(',') : null, w.inexact === null, from.length || r.value !== raw ? `systemd reads ${show(raw)} as ${readAs}` : plainNote, hiddenIn?.from);
+        // The word's text before its first `$` is the unit's own; the file's value may start there.
+        push(r.value, r.names.length === 1 ? r.names[0] : r.names.length ? r.names.join(',') : null, w.inexact === null, from.length || r.value !== raw ? `systemd reads ${show(raw)} as ${readAs}` : plainNote, hiddenIn?.from, w.value.indexOf('$'));
       });
       if (unknownVars.length) {
         const names = [...new Set(unknownVars)];

@@ -43,10 +43,11 @@ export function hiddenValues(argv: readonly ArgToken[]): HiddenValue[] {
     if (/^-[^-]/.test(t.value)) for (let k = 2; k < t.value.length && k <= MAX_BUNDLE; k++) words.push(t.value.slice(k));
     // And until one takes the rest, getopt reads each character of such a word as an option letter, which
     // messages name (`memcached has no option -Q`, `invalid option -- 'Q'`): a unit's `-vv${TOKEN}` had
-    // MC801 spell out the token one letter at a time. Every letter after the first is hidden as an option
+    // MC801 spell out the token one letter at a time. Every letter after the first is hidden as an option,
+    // and the first too where the file's value may start there (`-${TOKEN}`, or a word wholly from it: `$OPTS`)
     // (a word that is only an option's name, `-vvv`, stays vocabulary).
     if (/^-[^-]/.test(t.value) && !OPTION_WORD.test(t.value)) {
-      for (let k = 2; k < t.value.length && k <= MAX_BUNDLE; k++) {
+      for (let k = (t.hiddenAt ?? 0) <= 1 ? 1 : 2; k < t.value.length && k <= MAX_BUNDLE; k++) {
         for (const v of [`-${t.value[k]}`, `'${t.value[k]}'`]) if (!out.has(v)) out.set(v, t.hiddenFrom);
       }
     }
