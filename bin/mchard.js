@@ -57,7 +57,12 @@ if [ -n "$self" ] && [ "${MCHARD_CODE_CACHE-}" != off ] && [ -z "${NODE_OPTIONS-
     read -r core 2>/dev/null < "$dist/mchard.js" && [ "$built" = "$core" ] && [ -f "$dist/mchard.snapshot" ]; then
     exec "$node" --snapshot-blob "$dist/mchard.snapshot" -- "$@"
   fi
-  [ -n "${MCHARD_DEBUG-}" ] && echo "mchard: start-up snapshot: none for this node and build: not used" >&2
+  if [ -n "${MCHARD_DEBUG-}" ]; then
+    # None at all: the package's install script did not run (npm --ignore-scripts; pnpm 10 runs a
+    # dependency's only once approved). The script makes one when run by hand.
+    if [ -f "$dist/mchard.snapshot" ]; then echo "mchard: start-up snapshot: none for this node and build: not used" >&2
+    else echo "mchard: start-up snapshot: none beside the bundles (the package's install script did not run; node ${self%/*}/install-cache.js makes one): not used" >&2; fi
+  fi
 fi
 exec node "$0" "$@"
 */

@@ -199,6 +199,24 @@ describe("pre-commit's node environments: nodeenv's shim for the system's node",
   });
 });
 
+describe('no snapshot at all: the package\'s install script did not run', () => {
+  // npm install --ignore-scripts, or pnpm 10, which runs a dependency's install script only once approved
+  // (pnpm approve-builds, onlyBuiltDependencies): MCHARD_DEBUG said only "none for this node and build".
+  it('MCHARD_DEBUG says so and names the script; run by hand, the script makes one that the next start uses', () => {
+    const pkgRoot = tmp.join('pkg-no-scripts');
+    cpSync(join(ROOT, 'bin'), join(pkgRoot, 'bin'), { recursive: true });
+    cpSync(join(ROOT, 'dist'), join(pkgRoot, 'dist'), { recursive: true, filter: (f) => !f.includes('mchard.snapshot') });
+    const bin = join(pkgRoot, 'bin', 'mchard.js');
+    const before = run([bin, 'lint', 'insecure-debian.conf'], { MCHARD_DEBUG: '1' });
+    expect(before.stderr).toBe(`mchard: start-up snapshot: none beside the bundles (the package's install script did not run; node ${join(pkgRoot, 'bin')}/install-cache.js makes one): not used\n`);
+    const made = run([process.execPath, join(pkgRoot, 'bin', 'install-cache.js')]);
+    expect(made.status).toBe(0);
+    const after = run([bin, 'lint', 'insecure-debian.conf'], { MCHARD_DEBUG: '1' });
+    expect(after.stderr).toBe(USED);
+    expect(after.stdout).toBe(before.stdout);
+  });
+});
+
 describe('a snapshot that is not this node\'s or this core\'s is never given to node', () => {
   let pkgRoot: string;
   let nodeDir: string;
