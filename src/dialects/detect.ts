@@ -372,7 +372,7 @@ const QUADLET = "a Podman Quadlet file (podman makes a service of it that runs t
  * A Procfile (`memcached: memcached -p $PORT -vv`): foreman, honcho, overmind or Heroku runs each line's
  * command with sh and sets PORT for it (the first three: 5000 for the first line, 100 more for each next).
  */
-const PROCFILE = "a Procfile (foreman, honcho, overmind or Heroku runs each NAME: COMMAND line with sh, and sets the $PORT it may use)";
+const PROCFILE = "a Procfile (foreman, honcho, overmind or Heroku runs each NAME: COMMAND line with sh and sets its PORT: the process manager, not the file, decides a $PORT, from 5000 up by default; mchard does not read its lines)";
 
 /**
  * Names only one format uses: they decide. A unit of another type than service starts no program of its
@@ -487,7 +487,7 @@ const OPENRC_VARS = ['MEMUSAGE', 'LISTENON', 'MEMCACHED_RUNAS', 'UDPPORT', 'MISC
 /** Every variable OpenRC's memcached scripts read (openrc.ts). */
 const OPENRC_READS = [...OPENRC_VARS, 'PORT', 'MAXCONN', 'SOCKET', 'SOCKET_MASK'];
 /** Arch Linux's /etc/conf.d/memcached before systemd (archlinuxarm/PKGBUILDs extra/memcached, 2009), read by its rc.d script. */
-const ARCH_CONF_D = "Arch Linux's former /etc/conf.d/memcached (MEMCACHED_USER=, MEMCACHED_ARGS=, read by its rc.d script before systemd, not by OpenRC's)";
+const ARCH_CONF_D = "Arch Linux's former /etc/conf.d/memcached (MEMCACHED_USER=, MEMCACHED_ARGS=): its rc.d script ran memcached -d -u $MEMCACHED_USER $MEMCACHED_ARGS before Arch moved to systemd; OpenRC's scripts read neither";
 const RCCONF_VARS = ['memcached_enable', 'memcached_flags', 'memcached_user', 'memcached_profiles'];
 const ASSIGNMENT = /^[ \t]*(export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*=/;
 const COMMENTED_ASSIGNMENT = /^([A-Z][A-Z0-9_]*)=("[^"]*"|'[^']*'|[^\s"']*)[ \t]*$/;
@@ -986,7 +986,7 @@ function sniff(full: string): Sniffed {
   // Telegraf's plugins (its inputs.memcached's servers = ["localhost:11211"] are the servers it polls).
   if (f.tomlTable !== null && f.options === 0) {
     const name = printable(f.tomlTable);
-    return sig(null, /^(inputs|outputs|processors|aggregators)\./.test(name) ? `a Telegraf configuration ([[${name}]]: the servers an agent polls)` : `a TOML file ([[${name}]])`);
+    return sig(null, /^(inputs|outputs|processors|aggregators)\./.test(name) ? `a Telegraf configuration ([[${name}]]: the servers a plugin of the metrics agent polls, not memcached's settings)` : `a TOML file ([[${name}]])`);
   }
   if (startsJsonLike(text) && isJson(text)) return sig(null, JSON_RUNS_MEMCACHED.test(text) ? JSON_STARTS : "a JSON file (a client's or an application's settings)");
   if (f.otherSection !== null) return sig(null, `an INI file with [section] headers ([${printable(f.otherSection)}]: an application's configuration)`);
