@@ -1478,6 +1478,11 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
 
   // 6. The option-file heuristic is a guess: refuse, saying what it looks like.
   if (s.yamlKey) return refusal(t, YAML_LOOKS, 'content', 'content');
+  // MEMCACHED_* variables and none of RHEL's (yutfut/go-key-value's env_file: for the official image, with
+  // Bitnami's MEMCACHED_USERNAME=): an image's entrypoint or a script reads them, if anything does; RHEL's unit would not.
+  if (guess === 'sysconfig' && !RHEL_VARS.some((n) => s.names.has(n)) && [...s.names].every((n) => n.startsWith('MEMCACHED_'))) {
+    return refusal(t, `variables for a memcached image's or script's start (${[...s.names].slice(0, 3).join('=, ')}=: the container's env_file:, docker's --env-file or the script that sources them decides what they do; RHEL's unit reads none of them)`, 'content', 'content');
+  }
   if (guess) return guessHasMemcached(guess, s, text) ? refusal(t, GUESS_LOOKS[guess], 'content', 'content', [guess]) : refusal(t, GUESS_NOT_MEMCACHED[guess], 'content', 'content');
   if (/^\s*$/.test(text)) return refusal(t, null, null, 'the file is empty and its name does not say what reads it', [], undefined, true);
   // A template all of whose lines are its own code and tags (saz/puppet-memcached's memcached_svcprop.erb builds

@@ -182,3 +182,22 @@ describe("a template unit's -p %i: the listen port is unknown, and the instance 
     expect(JSON.stringify(j.unknown)).toContain('memcached@11211.service');
   });
 });
+
+describe("an env_file: of MEMCACHED_* variables is not offered to RHEL's reader", () => {
+  // Before: yutfut/go-key-value's memcached.env (MEMCACHED_USERNAME=, MEMCACHED_PASSWORD=, the env_file: of an
+  // official memcached:latest service) was "KEY=value assignments (as /etc/sysconfig/memcached holds them) ... pass
+  // --dialect sysconfig if that is what reads it": RHEL's unit reads none of its variables.
+  it('the real memcached.env: refused as variables for an image or a script, no --dialect hint', async () => {
+    tmp.write('docker-compose.yml', "version: '3.8'\nservices:\n  memcached:\n    image: memcached:latest\n    env_file:\n      - ./memcached.env\n");
+    const file = await refusedEverywhere(tmp.write('memcached.env', real('other/1642-yutfut-go-key-value-memcached.env')));
+    expect(file.refused!.looksLike).toBe(
+      "variables for a memcached image's or script's start (MEMCACHED_USERNAME=, MEMCACHED_PASSWORD=: the container's env_file:, docker's --env-file or the script that sources them decides what they do; RHEL's unit reads none of them)",
+    );
+    expect(file.refused!.message).not.toMatch(/--dialect/);
+  });
+
+  it("control: RHEL's variables in a file of another name still suggest --dialect sysconfig", async () => {
+    const { file } = await lintJson(tmp.write('cache.env', 'OPTIONS="-l 127.0.0.1"\nMEMCACHED_EXTRA=1\n'));
+    expect(file.refused!.message).toContain('pass --dialect sysconfig if that is what reads it');
+  });
+});
