@@ -407,6 +407,8 @@ const STRONG_NAMES: readonly NameRule[] = [
   { may: (b) => b.endsWith('.god'), re: /\.god$/, dialect: null, looksLike: "a God process monitor configuration (Ruby: God runs the command its w.start string holds, which mchard does not read)" },
   { may: (b) => b === 'Vagrantfile', re: /^Vagrantfile$/, dialect: null, looksLike: 'a Vagrantfile' },
   { may: (b) => b.startsWith('Procfile'), re: /^Procfile([.-][^/]*)?$/, dialect: null, looksLike: PROCFILE },
+  // Nikita99100/Fibonacci's Makefile: its docker-mc: target runs docker run ... memcached (its `target:` lines are no YAML keys).
+  { may: (_b, l) => l.includes('makefile') || l.endsWith('.mk') || l === 'justfile', re: /^(GNUmakefile|[Mm]akefile([.-][^/]*)?|[^/]+\.mk|[Jj]ustfile)$/, dialect: null, looksLike: "a Makefile (make runs each target's recipe with sh: a memcached one starts, docker run's included, has its options there, which mchard does not read)" },
   { may: (b) => b.endsWith('.sh') || b.endsWith('.bash'), re: /\.(sh|bash)$/, dialect: null, looksLike: 'a shell script' },
   { may: (_b, l) => l.endsWith('.bat') || l.endsWith('.cmd') || l.endsWith('.ps1'), re: /\.(bat|cmd|ps1)$/i, dialect: null, looksLike: 'a Windows batch file or PowerShell script (cmd.exe or PowerShell runs it; mchard does not read Windows command lines)' },
   // kuttl's and Chainsaw's step files: NN-assert*.yaml / NN-errors*.yaml are compared with the cluster, never applied.

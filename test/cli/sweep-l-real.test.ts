@@ -201,3 +201,25 @@ describe("an env_file: of MEMCACHED_* variables is not offered to RHEL's reader"
     expect(file.refused!.message).toContain('pass --dialect sysconfig if that is what reads it');
   });
 });
+
+describe('a Makefile is named as make\'s, not as a YAML document', () => {
+  // Before: Nikita99100/Fibonacci's Makefile (docker-mc: docker pull memcached; docker run -d --rm --name memcached
+  // memcached) was "a YAML document (another program's settings: a key alone on a line, such as `jobs:`)": its
+  // target: lines were taken for YAML keys.
+  it('the real Makefile: refused by name as a Makefile', async () => {
+    const file = await refusedEverywhere(tmp.write('Makefile', real('other/1643-Nikita99100-Fibonacci-Makefile')));
+    expect(file.refused!.reason).toBe('name');
+    expect(file.refused!.looksLike).toMatch(/^a Makefile \(make runs each target's recipe with sh/);
+    expect(file.refused!.message).not.toMatch(/YAML|--dialect/);
+  });
+
+  it.each(['GNUmakefile', 'makefile', 'build/memcached.mk', 'Justfile'])('%s: a Makefile too', async (name) => {
+    const file = await refusedEverywhere(tmp.write(name, 'memcached:\n\tmemcached -d -m 64 -p 11211\n'));
+    expect(file.refused!.looksLike).toMatch(/^a Makefile/);
+  });
+
+  it('control: a YAML file of keys alone on lines is still a YAML document', async () => {
+    const { file } = await lintJson(tmp.write('memcached-settings', 'jobs:\n  - name: local\n    url: 127.0.0.1:11211\n'));
+    expect(file.refused!.looksLike).toMatch(/^a YAML document/);
+  });
+});
