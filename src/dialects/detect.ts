@@ -436,6 +436,8 @@ const STRONG_NAMES: readonly NameRule[] = [
     looksLike: 'a Jenkins pipeline (Groovy): a memcached its steps start has its command line in Groovy strings mchard does not read',
   },
   { may: (b) => b === '.envrc', re: /^\.envrc$/, dialect: null, looksLike: "direnv's .envrc (shell code direnv runs when a shell enters the folder)" },
+  // stackored/stackored's .env (MEMCACHED_ENABLE=, MEMCACHED_VERSION= among 195 variables of a whole stack).
+  { may: (b) => b.startsWith('.env'), re: /^\.env([.-][^/]*)?$/, dialect: null, looksLike: "a .env file (Docker Compose's values for the ${NAME}s of the Compose file beside it, or an application's or a script's dotenv settings; memcached's service reads no .env)" },
   { may: (b) => b === '.mchardrc', re: /^\.mchardrc$/, dialect: null, looksLike: "mchard's own settings (.mchardrc), not memcached's" },
   { may: (b) => b.startsWith('.') && b.endsWith('rc'), re: /^\.[^/]+rc$/, dialect: null, looksLike: "another program's options or settings (a dotfile named like a tool's rc file)" },
   { may: (b) => b.endsWith('ignore'), re: /^(\.[^/]+|chef)ignore$/, dialect: null, looksLike: 'an ignore list (patterns of files another tool skips)' },
@@ -1482,8 +1484,9 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
   if (s.yamlKey) return refusal(t, YAML_LOOKS, 'content', 'content');
   // MEMCACHED_* variables and none of RHEL's (yutfut/go-key-value's env_file: for the official image, with
   // Bitnami's MEMCACHED_USERNAME=): an image's entrypoint or a script reads them, if anything does; RHEL's unit would not.
-  if (guess === 'sysconfig' && !RHEL_VARS.some((n) => s.names.has(n)) && [...s.names].every((n) => n.startsWith('MEMCACHED_'))) {
-    return refusal(t, `variables for a memcached image's or script's start (${[...s.names].slice(0, 3).join('=, ')}=: the container's env_file:, docker's --env-file or the script that sources them decides what they do; RHEL's unit reads none of them)`, 'content', 'content');
+  const ours = [...s.names].filter((n) => n.startsWith('MEMCACHED_'));
+  if (guess === 'sysconfig' && ours.length && !RHEL_VARS.some((n) => s.names.has(n))) {
+    return refusal(t, `variables for a memcached image's or script's start (${ours.slice(0, 3).join('=, ')}=: the container's env_file:, docker's --env-file or the script that sources them decides what they do; RHEL's unit reads none of them)`, 'content', 'content');
   }
   if (guess) return guessHasMemcached(guess, s, text) ? refusal(t, GUESS_LOOKS[guess], 'content', 'content', [guess]) : refusal(t, GUESS_NOT_MEMCACHED[guess], 'content', 'content');
   if (/^\s*$/.test(text)) return refusal(t, null, null, 'the file is empty and its name does not say what reads it', [], undefined, true);

@@ -223,3 +223,23 @@ describe('a Makefile is named as make\'s, not as a YAML document', () => {
     expect(file.refused!.looksLike).toMatch(/^a YAML document/);
   });
 });
+
+describe('a .env file is named as Compose\'s or a dotenv loader\'s, not offered to RHEL\'s reader', () => {
+  // Before: stackored/stackored's .env (195 variables of a development stack, MEMCACHED_ENABLE=, MEMCACHED_VERSION=
+  // among them; its CLI sources it and renders Compose files from it) was "KEY=value assignments (as
+  // /etc/sysconfig/memcached holds them) ... pass --dialect sysconfig if that is what reads it".
+  const env = () => real('other/1644-stackored-stackored-.env');
+
+  it('the real .env: refused by name, no --dialect hint', async () => {
+    const file = await refusedEverywhere(tmp.write('.env', env()));
+    expect(file.refused!.reason).toBe('name');
+    expect(file.refused!.looksLike).toMatch(/^a \.env file \(Docker Compose's values for the \$\{NAME\}s of the Compose file beside it/);
+    expect(file.refused!.message).not.toMatch(/--dialect/);
+  });
+
+  it('the same variables under another name: its MEMCACHED_* variables are named, and RHEL\'s reader is not offered', async () => {
+    const file = await refusedEverywhere(tmp.write('stack-settings', env()));
+    expect(file.refused!.looksLike).toMatch(/^variables for a memcached image's or script's start \(MEMCACHED_ENABLE=, MEMCACHED_VERSION=, MEMCACHED_URL=: /);
+    expect(file.refused!.message).not.toMatch(/--dialect/);
+  });
+});
