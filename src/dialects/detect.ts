@@ -290,6 +290,9 @@ const FOREIGN_FOLDERS: readonly PathRule[] = [
  */
 const PATH_RULES: readonly PathRule[] = [
   ...FOREIGN_FOLDERS,
+  // Guides tell macOS and FreeBSD users to write /usr/local/etc/memcached.conf: Homebrew's service runs memcached -l
+  // localhost, FreeBSD's rc.d script takes memcached_flags= from rc.conf, and Debian's wrapper reads /etc's file.
+  { may: inDir('etc'), re: /(^|\/)(local|homebrew)\/etc\/memcached(_[^/]+)?\.conf$/, dialect: null, installed: '/usr/local/etc/memcached.conf', looksLike: "a memcached.conf under a local prefix (/usr/local/etc, /opt/homebrew/etc): no packaged memcached reads one (Homebrew's service runs memcached -l localhost, FreeBSD's rc.d script reads rc.conf's memcached_flags=, Debian's wrapper /etc/memcached.conf)" },
   { may: inDir('etc'), re: /(^|\/)etc\/memcached\.conf$/, dialect: 'debian', installed: '/etc/memcached.conf' },
   { may: inDir('etc'), re: /(^|\/)etc\/memcached_[^/]+\.conf$/, dialect: 'debian', installed: '/etc/memcached_NAME.conf' },
   { may: inDir('sysconfig'), re: /(^|\/)sysconfig\/memcached[^/]*$/, dialect: 'sysconfig', installed: '/etc/sysconfig/memcached' },

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { run, TempDir } from './helpers.js';
-import { ROOT } from '../helpers/paths.js';
+import { run, runBin, TempDir } from './helpers.js';
+import { ROOT, SHARED } from '../helpers/paths.js';
 
 const real = (rel: string) => readFileSync(join(ROOT, 'test', 'fixtures', 'real', rel));
 let tmp: TempDir;
@@ -241,5 +241,35 @@ describe('a .env file is named as Compose\'s or a dotenv loader\'s, not offered 
     const file = await refusedEverywhere(tmp.write('stack-settings', env()));
     expect(file.refused!.looksLike).toMatch(/^variables for a memcached image's or script's start \(MEMCACHED_ENABLE=, MEMCACHED_VERSION=, MEMCACHED_URL=: /);
     expect(file.refused!.message).not.toMatch(/--dialect/);
+  });
+});
+
+describe('a memcached.conf under /usr/local/etc or /opt/homebrew/etc is not Debian\'s /etc/memcached.conf', () => {
+  // Before: a Debian-style options file at /usr/local/etc/memcached.conf (where guides tell macOS and FreeBSD users
+  // to write one) was "read by Debian's systemd-memcached-wrapper (path /usr/local/etc/memcached.conf)", certain,
+  // and linted as such: Homebrew's service runs memcached -l localhost and FreeBSD's rc.d script reads rc.conf's
+  // memcached_flags=; no packaged memcached reads that file. The content is c2theg/srvBuilds' memcached.conf
+  // (shared corpus debian/005), its stock Debian header included; no repository in the index holds a file at
+  // such a path, so the built program reads it as standard input named for the host path.
+  const conf = readFileSync(join(SHARED, 'corpus', 'debian', '005-c2theg-srvBuilds-memcached.conf'));
+
+  it.each(['/usr/local/etc/memcached.conf', '/opt/homebrew/etc/memcached.conf', '/usr/local/etc/memcached_sessions.conf'])('%s: refused by its path, no finding', (path) => {
+    const r = runBin(['lint', '--format', 'json', '--stdin-filename', path, '-'], { input: conf });
+    expect(r.code).toBe(2);
+    const file = JSON.parse(r.out).files[0] as FileJson;
+    expect(file.dialect).toBeNull();
+    expect(file.findings).toEqual([]);
+    expect(file.refused!.reason).toBe('path');
+    expect(file.refused!.looksLike).toMatch(/^a memcached\.conf under a local prefix \(\/usr\/local\/etc, \/opt\/homebrew\/etc\): no packaged memcached reads one/);
+    const i = runBin(['inspect', '--stdin-filename', path, '-'], { input: conf });
+    expect(i.code).toBe(2);
+    expect(i.err).not.toMatch(/systemd-memcached-wrapper \(path/);
+  });
+
+  it('control: /etc/memcached.conf and a repository\'s etc/memcached.conf are still Debian\'s', async () => {
+    const r = runBin(['lint', '--format', 'json', '--stdin-filename', '/etc/memcached.conf', '-'], { input: conf });
+    expect(JSON.parse(r.out).files[0]).toMatchObject({ dialect: 'debian', dialectConfidence: 'certain' });
+    const { file } = await lintJson(tmp.write('files/etc/memcached.conf', conf));
+    expect(file.dialect).toBe('debian');
   });
 });
