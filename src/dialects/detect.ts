@@ -935,6 +935,9 @@ function sniff(full: string): Sniffed {
     return dockerfileRunsMemcached(text) ? sig('dockerfile', 'a Dockerfile that runs memcached') : sig(null, 'a Dockerfile whose FROM, CMD and ENTRYPOINT do not name memcached', false, 'dockerfile');
   }
 
+  // An AWS CloudFormation template, YAML or JSON (PRX/Infrastructure's db/elasticache-memcached.yml: an ElastiCache
+  // cluster, Engine: memcached): AWS runs the memcached it creates, with options of AWS's own.
+  if (/^[ \t]*"?AWSTemplateFormatVersion"?[ \t]*:/m.test(text)) return sig(null, "an AWS CloudFormation template (AWS runs the ElastiCache cluster or the containers it creates, with memcached options of its own; who reaches them is the security groups' to say)");
   // A Nomad job (HCL), whatever its name: its `key = "value"` lines are no KEY=value file.
   if (/^job[ \t]+"[^"\n]*"[ \t]*\{/m.test(text)) return sig(null, 'a Nomad job specification (HCL), which Nomad runs');
 

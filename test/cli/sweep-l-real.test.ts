@@ -273,3 +273,24 @@ describe('a memcached.conf under /usr/local/etc or /opt/homebrew/etc is not Debi
     expect(file.dialect).toBe('debian');
   });
 });
+
+describe('an AWS CloudFormation template is named as one', () => {
+  // Before: PRX/Infrastructure's db/elasticache-memcached.yml (an ElastiCache memcached cluster, a security group
+  // open to 0.0.0.0/0 and ::/0 on 11211) was "a YAML file (another program's settings)"; as JSON or a .template,
+  // "a JSON file (a client's or an application's settings)" or "a YAML document".
+  const cfn = () => real('other/1645-PRX-Infrastructure-elasticache-memcached.yml');
+  const LOOKS = /^an AWS CloudFormation template \(AWS runs the ElastiCache cluster or the containers it creates/;
+
+  it.each(['db/elasticache-memcached.yml', 'cloudformation/cache.template'])('%s: refused by content as CloudFormation\'s', async (at) => {
+    const file = await refusedEverywhere(tmp.write(at, cfn()));
+    expect(file.refused!.reason).toBe('content');
+    expect(file.refused!.looksLike).toMatch(LOOKS);
+    expect(file.refused!.message).not.toMatch(/--dialect/);
+  });
+
+  it('the JSON form too', async () => {
+    const json = JSON.stringify({ AWSTemplateFormatVersion: '2010-09-09', Resources: { Cache: { Type: 'AWS::ElastiCache::CacheCluster', Properties: { Engine: 'memcached', CacheNodeType: 'cache.t3.micro', NumCacheNodes: 1 } } } }, null, 2);
+    const file = await refusedEverywhere(tmp.write('elasticache.json', json));
+    expect(file.refused!.looksLike).toMatch(LOOKS);
+  });
+});
