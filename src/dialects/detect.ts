@@ -118,6 +118,8 @@ export interface DialectRefusal extends DetectionBase {
   readonly candidates: readonly DialectName[];
   /** One line, without the path: "not read: it looks like a Dockerfile (name Dockerfile); mchard reads ...; pass --dialect NAME ...". */
   readonly message: string;
+  /** memcached's settings for a program mchard does not read (Arch's rc.d script, an image's entrypoint): a walk counts it. */
+  readonly memcachedOwn?: true;
 }
 
 export type Detection = DialectChoice | DialectRefusal;
@@ -1273,7 +1275,7 @@ function otherOpenrc(t: Target, s: Sniffed, because: string): DialectRefusal | n
   const names = [...s.names];
   if (names.length === 0 || names.some((n) => OPENRC_READS.includes(n) || n.startsWith('rc_'))) return null;
   const what = s.signature?.dialect === null && s.signature.assignments ? s.signature.what : `another init system's /etc/conf.d/memcached (${names.slice(0, 4).join('=, ')}=: none of OpenRC's)`;
-  return refusal(t, what, 'content', because, ['openrc']);
+  return { ...refusal(t, what, 'content', because, ['openrc']), memcachedOwn: true };
 }
 
 /**
@@ -1492,7 +1494,7 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
   // Bitnami's MEMCACHED_USERNAME=): an image's entrypoint or a script reads them, if anything does; RHEL's unit would not.
   const ours = [...s.names].filter((n) => n.startsWith('MEMCACHED_'));
   if (guess === 'sysconfig' && ours.length && !RHEL_VARS.some((n) => s.names.has(n))) {
-    return refusal(t, `variables for a memcached image's or script's start (${ours.slice(0, 3).join('=, ')}=: the container's env_file:, docker's --env-file or the script that sources them decides what they do; RHEL's unit reads none of them)`, 'content', 'content');
+    return { ...refusal(t, `variables for a memcached image's or script's start (${ours.slice(0, 3).join('=, ')}=: the container's env_file:, docker's --env-file or the script that sources them decides what they do; RHEL's unit reads none of them)`, 'content', 'content'), memcachedOwn: true };
   }
   if (guess) return guessHasMemcached(guess, s, text) ? refusal(t, GUESS_LOOKS[guess], 'content', 'content', [guess]) : refusal(t, GUESS_NOT_MEMCACHED[guess], 'content', 'content');
   if (/^\s*$/.test(text)) return refusal(t, null, null, 'the file is empty and its name does not say what reads it', [], undefined, true);
