@@ -1,6 +1,7 @@
 import { defineRule, security } from '../src/engine/rule.js';
 import { BIND_LOOPBACK, describeListener, LISTEN_SOURCES, occurrences } from '../src/engine/helpers.js';
 import { containerVerdict } from '../src/dialects/container-reach.js';
+import { describesContainer } from '../src/dialects/container-gate.js';
 import { unitVerdict } from '../src/dialects/unit-reach.js';
 
 export const rule = defineRule({
@@ -42,7 +43,7 @@ export const rule = defineRule({
     const ls = occurrences(ctx, 'l');
     // In a container the wildcard is the container's own network: what counts is what Compose publishes,
     // and -l 127.0.0.1 would cut memcached off from every client (published ports included): no fix.
-    const box = containerVerdict(ctx.config, wild.map((c) => c.listener));
+    const box = describesContainer(ctx.config.dialect) ? containerVerdict(ctx.config, wild.map((c) => c.listener)) : null;
     // A systemd unit that confines it itself (PrivateNetwork=, IPAddressDeny=): who reaches it is what the unit
     // lets through. Binding to loopback is still offered where that takes no client the unit admits.
     const unit = box ? null : unitVerdict(ctx.config, wild.map((c) => c.listener));

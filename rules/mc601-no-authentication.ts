@@ -1,5 +1,6 @@
 import { defineRule, security } from '../src/engine/rule.js';
 import { containerVerdict } from '../src/dialects/container-reach.js';
+import { describesContainer } from '../src/dialects/container-gate.js';
 import { unitVerdict } from '../src/dialects/unit-reach.js';
 import { exposedListenerList } from '../src/engine/helpers.js';
 
@@ -46,7 +47,7 @@ export const rule = defineRule({
     const pub = ctx.exposure.listeners.some((c) => c.cls === 'public' || c.cls === 'wildcard');
     const list = pub ? exposedListenerList(ctx, (c) => c.cls === 'public' || c.cls === 'wildcard') : exposedListenerList(ctx);
     // In a container, who can reach it depends on what Compose publishes (only the Compose network: a warning).
-    const box = containerVerdict(ctx.config, ctx.exposure.listeners.map((c) => c.listener));
+    const box = describesContainer(ctx.config.dialect) ? containerVerdict(ctx.config, ctx.exposure.listeners.map((c) => c.listener)) : null;
     // A systemd unit's own firewall or namespace: who reaches it is what the unit lets through.
     const unit = box ? null : unitVerdict(ctx.config, ctx.exposure.listeners.filter((c) => c.cls !== 'loopback').map((c) => c.listener));
     // The file does not decide whether SASL is on (Bitnami's MEMCACHED_PASSWORD from the shell or a secret).

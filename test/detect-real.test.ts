@@ -102,6 +102,7 @@ const REAL_EXCEPTIONS: Record<string, [Expected, string]> = {
   'kubernetes/1624-hippocampus-dev-hippocampus-stateful_set.yaml': ['refused', "a kustomize patch of the memcached StatefulSet (a memory request only): alone, no container in it runs memcached; beside its kustomization (test/cli/sweep-k-real.test.ts) it is refused as the patch it is"],
   'kubernetes/1625-hippocampus-dev-hippocampus-kustomization.yaml': ['refused', 'a kustomization: it names the base and the patches, and runs no memcached itself'],
   'compose/1633-voskobovich-rancher-catalog-docker-compose.yml': ['compose', "a Rancher 1.x catalog's docker-compose.yml, alone in its folder here (docker compose would read it so); beside its rancher-compose.yml (test/cli/sweep-k-real.test.ts) it is refused as Rancher's"],
+  'other/1642-yutfut-go-key-value-memcached.env': ['refused', "the env_file: of the Compose file beside it: Compose hands its MEMCACHED_USERNAME= and MEMCACHED_PASSWORD= to the official image, which ignores them; mchard reads the Compose file, not the environment file alone"],
   'helm/801-zammad-zammad-helm-Chart.yaml': ['refused', 'a Chart.yaml: it decides how the values beside it are read; no memcached configuration itself'],
   'helm/802-sentry-kubernetes-charts-values.yaml': ['refused', "sentry's values without the Chart.yaml beside them: another chart's values"],
   'helm/803-sentry-kubernetes-charts-Chart.yaml': ['refused', 'a Chart.yaml: it decides whether and how the values beside it are used; no memcached configuration itself'],

@@ -7,6 +7,7 @@ import { hiddenValues, redactDeep } from '../report/redact.js';
 import { templateOf } from '../dialects/template.js';
 import type { Settings } from '../memcached/settings.js';
 import { podReachOf } from '../dialects/container-reach.js';
+import { describesContainer } from '../dialects/container-gate.js';
 import { unitVerdict, type UnitReachKind } from '../dialects/unit-reach.js';
 import type { PodVerdictKind } from '../dialects/pod-reach.js';
 import { decidedElsewhere } from '../dialects/sourced.js';
@@ -224,7 +225,7 @@ function inspectionOfAll(path: string, config: ParsedConfig, model: MemcachedMod
   }
   const known = !argvUnknown && !st.unknown;
   // Kubernetes and Helm: who can connect to its listeners (to the default port when they are unknown).
-  const pod = podReachOf(config, argvUnknown ? [{ transport: 'tcp', port: 11211 }] : model.listeners);
+  const pod = describesContainer(config.dialect) ? podReachOf(config, argvUnknown ? [{ transport: 'tcp', port: 11211 }] : model.listeners) : null;
   const unitLimits = argvUnknown || !(st.ok || st.unknown) ? null : unitVerdict(config, model.listeners.filter((l) => l.transport === 'unix' || l.address === null || !/^(127\.|::1$)/.test(l.address)));
   const result: Inspection = {
     path,

@@ -65,6 +65,8 @@ interface Skip {
   why: string;
   /** The format `--dialect` could force, when the file resembles one mchard reads (said even without -v). */
   resembles?: DialectName;
+  /** memcached's settings for a program mchard does not read (counted with those, without a --dialect). */
+  memcachedOwn?: true;
 }
 
 /** A -v line: it names files a walk found (a repository's names) and quotes detection's reasons, so escaped whole. */
@@ -89,7 +91,7 @@ function passOver(path: string, kind: ConfigPathKind | null, flags: TargetFlags,
     return { why: `cannot be read as a configuration file (${e.reason})` };
   }
   const d = detectDialect(path, text, flags.dialect, companionsOf(path, text));
-  if (d.refused) return { why: d.message.replace(/;.*$/s, ''), ...(d.candidates.length ? { resembles: d.candidates[0] } : {}) };
+  if (d.refused) return { why: d.message.replace(/;.*$/s, ''), ...(d.candidates.length ? { resembles: d.candidates[0] } : {}), ...(d.memcachedOwn ? { memcachedOwn: true } : {}) };
   // A file of no configuration path (a hook's broad pattern) whose variables alone would make it an
   // option or environment file: too weak a sign in a file nobody named (an application's .env, a script).
   if (kind === null && d.reason === 'content' && VARIABLE_FILES.has(d.dialect)) return { why: `its format would be taken from its content alone (${d.because})` };
@@ -336,12 +338,13 @@ export function resolveTargets(given: string[], paths: readonly string[], flags:
       if (files.length === 0) io.err(`mchard: ${visible(p)}: no memcached configuration found under it (${skipped.length} file${skipped.length === 1 ? '' : 's'} passed over${flags.verbose ? '' : '; -v says which'})\n`);
       // Files that look like memcached's but whose path does not say what reads them are not read (never a
       // guessed format): said even without -v, so "N files" is not taken for all of them.
-      const alike = skipped.filter((s) => s.resembles);
+      const alike = skipped.filter((s) => s.resembles || s.memcachedOwn);
       if (alike.length && !flags.verbose) {
         const one = alike.length === 1;
-        const dialects = alike.map((s) => s.resembles).filter((d, i, all) => all.indexOf(d) === i);
+        const dialects = alike.flatMap((s) => (s.resembles ? [s.resembles] : [])).filter((d, i, all) => all.indexOf(d) === i);
+        const force = dialects.length ? `; a file named with --dialect ${dialects.join(' or ')} is read as that` : '';
         io.err(
-          `mchard: ${visible(p)}: ${alike.length}${files.length ? ' more' : ''} file${one ? '' : 's'} ${one ? 'looks' : 'look'} like memcached configuration, but ${one ? 'its path does' : 'their paths do'} not say which program reads ${one ? 'it' : 'them'}: not read (-v lists ${one ? 'it' : 'them'}; a file named with --dialect ${dialects.join(' or ')} is read as that)\n`,
+          `mchard: ${visible(p)}: ${alike.length}${files.length ? ' more' : ''} file${one ? '' : 's'} ${one ? 'looks' : 'look'} like memcached configuration, but ${one ? 'its path does' : 'their paths do'} not say which program reads ${one ? 'it' : 'them'}: not read (-v lists ${one ? 'it' : 'them'}${force})\n`,
         );
       }
       sayVerbose(io, flags, `${p}: ${files.length} file${files.length === 1 ? '' : 's'} found`);

@@ -118,6 +118,8 @@ export interface DialectRefusal extends DetectionBase {
   readonly candidates: readonly DialectName[];
   /** One line, without the path: "not read: it looks like a Dockerfile (name Dockerfile); mchard reads ...; pass --dialect NAME ...". */
   readonly message: string;
+  /** memcached's settings for a program mchard does not read (Arch's rc.d script, an image's entrypoint): a walk counts it. */
+  readonly memcachedOwn?: true;
 }
 
 export type Detection = DialectChoice | DialectRefusal;
@@ -270,6 +272,7 @@ const FOREIGN_FOLDERS: readonly PathRule[] = [
   { may: inDir('conf.d', 'monit.d', 'monitrc.d'), re: /(^|\/)(monit\/conf\.d|monit\.d|monitrc\.d)\/[^/]+$/, dialect: null, installed: '/etc/monit/conf.d/NAME', looksLike: 'a monit control file' },
   { may: (dir) => dir.startsWith('collectd') || dir === 'managed_config', re: /(^|\/)(collectd[^/]*\.d|collectd\/managed_config)\/[^/]+$/, dialect: null, installed: '/etc/collectd/collectd.conf.d/NAME.conf', looksLike: 'a collectd configuration' },
   { may: inDir('go.d', 'python.d', 'charts.d', 'health.d'), re: /(^|\/)(go|python|charts|health)\.d\/[^/]+$/, dialect: null, installed: '/etc/netdata/go.d/NAME.conf', looksLike: 'a netdata configuration' },
+  { may: inDir('telegraf.d'), re: /(^|\/)telegraf\.d\/[^/]+$/, dialect: null, installed: '/etc/telegraf/telegraf.d/NAME.conf', looksLike: 'a Telegraf configuration' },
   { may: inDir('sasl2'), re: /(^|\/)sasl2\/[^/]+\.conf$/, dialect: null, installed: '/etc/sasl2/memcached.conf', looksLike: SASL_LOOKS },
   { may: (dir) => dir.startsWith('zabbix_agent'), re: /(^|\/)zabbix_agent[^/]*\.d\/[^/]+$/, dialect: null, installed: '/etc/zabbix/zabbix_agentd.d/NAME.conf', looksLike: 'a Zabbix agent configuration' },
   {
@@ -289,6 +292,9 @@ const FOREIGN_FOLDERS: readonly PathRule[] = [
  */
 const PATH_RULES: readonly PathRule[] = [
   ...FOREIGN_FOLDERS,
+  // Guides tell macOS and FreeBSD users to write /usr/local/etc/memcached.conf: Homebrew's service runs memcached -l
+  // localhost, FreeBSD's rc.d script takes memcached_flags= from rc.conf, and Debian's wrapper reads /etc's file.
+  { may: inDir('etc'), re: /(^|\/)(local|homebrew)\/etc\/memcached(_[^/]+)?\.conf$/, dialect: null, installed: '/usr/local/etc/memcached.conf', looksLike: "a memcached.conf under a local prefix (/usr/local/etc, /opt/homebrew/etc): no packaged memcached reads one (Homebrew's service runs memcached -l localhost, FreeBSD's rc.d script reads rc.conf's memcached_flags=, Debian's wrapper /etc/memcached.conf)" },
   { may: inDir('etc'), re: /(^|\/)etc\/memcached\.conf$/, dialect: 'debian', installed: '/etc/memcached.conf' },
   { may: inDir('etc'), re: /(^|\/)etc\/memcached_[^/]+\.conf$/, dialect: 'debian', installed: '/etc/memcached_NAME.conf' },
   { may: inDir('sysconfig'), re: /(^|\/)sysconfig\/memcached[^/]*$/, dialect: 'sysconfig', installed: '/etc/sysconfig/memcached' },
@@ -368,6 +374,12 @@ const KUSTOMIZATION = 'a kustomization (kustomize builds manifests from its reso
 const QUADLET = "a Podman Quadlet file (podman makes a service of it that runs the image: the image and its Exec= decide memcached's options)";
 
 /**
+ * A Procfile (`memcached: memcached -p $PORT -vv`): foreman, honcho, overmind or Heroku runs each line's
+ * command with sh and sets PORT for it (the first three: 5000 for the first line, 100 more for each next).
+ */
+const PROCFILE = "a Procfile (foreman, honcho, overmind or Heroku runs each NAME: COMMAND line with sh and sets its PORT: the process manager, not the file, decides a $PORT, from 5000 up by default; mchard does not read its lines)";
+
+/**
  * Names only one format uses: they decide. A unit of another type than service starts no program of its
  * own: a .target groups services, a .socket or .timer starts its .service (memcached takes no sockets from
  * systemd; its .service's ExecStart= decides). `values*.yaml` is read (as `helm`) only when it holds the
@@ -399,6 +411,9 @@ const STRONG_NAMES: readonly NameRule[] = [
   { may: (b) => b.endsWith('.rb'), re: /\.rb$/, dialect: null, looksLike: 'a Ruby file (a Chef recipe or attributes)' },
   { may: (b) => b.endsWith('.god'), re: /\.god$/, dialect: null, looksLike: "a God process monitor configuration (Ruby: God runs the command its w.start string holds, which mchard does not read)" },
   { may: (b) => b === 'Vagrantfile', re: /^Vagrantfile$/, dialect: null, looksLike: 'a Vagrantfile' },
+  { may: (b) => b.startsWith('Procfile'), re: /^Procfile([.-][^/]*)?$/, dialect: null, looksLike: PROCFILE },
+  // Nikita99100/Fibonacci's Makefile: its docker-mc: target runs docker run ... memcached (its `target:` lines are no YAML keys).
+  { may: (_b, l) => l.includes('makefile') || l.endsWith('.mk') || l === 'justfile', re: /^(GNUmakefile|[Mm]akefile([.-][^/]*)?|[^/]+\.mk|[Jj]ustfile)$/, dialect: null, looksLike: "a Makefile (make runs each target's recipe with sh: a memcached one starts, docker run's included, has its options there, which mchard does not read)" },
   { may: (b) => b.endsWith('.sh') || b.endsWith('.bash'), re: /\.(sh|bash)$/, dialect: null, looksLike: 'a shell script' },
   { may: (_b, l) => l.endsWith('.bat') || l.endsWith('.cmd') || l.endsWith('.ps1'), re: /\.(bat|cmd|ps1)$/i, dialect: null, looksLike: 'a Windows batch file or PowerShell script (cmd.exe or PowerShell runs it; mchard does not read Windows command lines)' },
   // kuttl's and Chainsaw's step files: NN-assert*.yaml / NN-errors*.yaml are compared with the cluster, never applied.
@@ -426,6 +441,8 @@ const STRONG_NAMES: readonly NameRule[] = [
     looksLike: 'a Jenkins pipeline (Groovy): a memcached its steps start has its command line in Groovy strings mchard does not read',
   },
   { may: (b) => b === '.envrc', re: /^\.envrc$/, dialect: null, looksLike: "direnv's .envrc (shell code direnv runs when a shell enters the folder)" },
+  // stackored/stackored's .env (MEMCACHED_ENABLE=, MEMCACHED_VERSION= among 195 variables of a whole stack).
+  { may: (b) => b.startsWith('.env'), re: /^\.env([.-][^/]*)?$/, dialect: null, looksLike: "a .env file (Docker Compose's values for the ${NAME}s of the Compose file beside it, or an application's or a script's dotenv settings; memcached's service reads no .env)" },
   { may: (b) => b === '.mchardrc', re: /^\.mchardrc$/, dialect: null, looksLike: "mchard's own settings (.mchardrc), not memcached's" },
   { may: (b) => b.startsWith('.') && b.endsWith('rc'), re: /^\.[^/]+rc$/, dialect: null, looksLike: "another program's options or settings (a dotfile named like a tool's rc file)" },
   { may: (b) => b.endsWith('ignore'), re: /^(\.[^/]+|chef)ignore$/, dialect: null, looksLike: 'an ignore list (patterns of files another tool skips)' },
@@ -476,6 +493,10 @@ const SNIFF_LIMIT = 1 << 20;
 /** The variables RHEL's packaged memcached.service passes to memcached (what the sysconfig dialect reads). */
 export const RHEL_VARS: readonly string[] = ['PORT', 'USER', 'MAXCONN', 'CACHESIZE', 'OPTIONS'];
 const OPENRC_VARS = ['MEMUSAGE', 'LISTENON', 'MEMCACHED_RUNAS', 'UDPPORT', 'MISC_OPTS', 'MEMCACHED_BINARY', 'PIDBASE'];
+/** Every variable OpenRC's memcached scripts read (openrc.ts). */
+const OPENRC_READS = [...OPENRC_VARS, 'PORT', 'MAXCONN', 'SOCKET', 'SOCKET_MASK'];
+/** Arch Linux's /etc/conf.d/memcached before systemd (archlinuxarm/PKGBUILDs extra/memcached, 2009), read by its rc.d script. */
+const ARCH_CONF_D = "Arch Linux's former /etc/conf.d/memcached (MEMCACHED_USER=, MEMCACHED_ARGS=): its rc.d script ran memcached -d -u $MEMCACHED_USER $MEMCACHED_ARGS before Arch moved to systemd; OpenRC's scripts read neither";
 const RCCONF_VARS = ['memcached_enable', 'memcached_flags', 'memcached_user', 'memcached_profiles'];
 const ASSIGNMENT = /^[ \t]*(export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*=/;
 const COMMENTED_ASSIGNMENT = /^([A-Z][A-Z0-9_]*)=("[^"]*"|'[^']*'|[^\s"']*)[ \t]*$/;
@@ -549,6 +570,8 @@ interface Features {
   collectd: boolean;
   /** A YAML mapping key alone at the start of a line (`jobs:`, `config:`): no option or variable file has one. */
   yamlKey: boolean;
+  /** The first TOML array of tables (`[[inputs.memcached]]`), or null. */
+  tomlTable: string | null;
 }
 
 const UPSTART_STRONG = /^[ \t]*(start on|stop on|respawn|pre-start|post-stop|end script|expect[ \t]+(fork|daemon))\b/;
@@ -630,7 +653,7 @@ function scan(text: string): Features {
     caseOnFirstArgument: false, startBranch: false, rcSubr: false, docker: 0, apiVersion: false, kind: false, kinds: [], services: false,
     playbook: false, dashName: false, ansibleModule: false, imageKey: false, repository: false, bitnamiRepository: false, replicaCount: false,
     program: null, systemdSection: null, supervisorSection: false, otherSection: null, quadlet: false, debianHeader: false,
-    other: 0, monit: false, zabbix: false, gmond: false, collectd: false, yamlKey: false,
+    other: 0, monit: false, zabbix: false, gmond: false, collectd: false, yamlKey: false, tomlTable: null,
   };
   let inTag: string | null = null;
   // One line at a time, not text.split('\n'): a big file would hold a million strings at once.
@@ -676,6 +699,10 @@ function scan(text: string): Features {
       else if (!instructionAt(text, first, end, 'arg', false)) f.docker = -1;
     } else if (f.docker === 1 && (DOCKER_INSTRUCTION.test(line) || /^[ \t]*FROM[ \t]/i.test(line))) f.docker = 2;
     if (c === 91 /* [ */) {
+      if (text.charCodeAt(first + 1) === 91) {
+        f.tomlTable ??= /^[ \t]*\[\[[ \t]*([\w.-]{1,60})[ \t]*\]\][ \t]*(#.*)?$/.exec(line)?.[1] ?? null;
+        continue;
+      }
       const m = SECTION.exec(line);
       if (!m) continue;
       const name = m[1];
@@ -910,6 +937,9 @@ function sniff(full: string): Sniffed {
     return dockerfileRunsMemcached(text) ? sig('dockerfile', 'a Dockerfile that runs memcached') : sig(null, 'a Dockerfile whose FROM, CMD and ENTRYPOINT do not name memcached', false, 'dockerfile');
   }
 
+  // An AWS CloudFormation template, YAML or JSON (PRX/Infrastructure's db/elasticache-memcached.yml: an ElastiCache
+  // cluster, Engine: memcached): AWS runs the memcached it creates, with options of AWS's own.
+  if (/^[ \t]*"?AWSTemplateFormatVersion"?[ \t]*:/m.test(text)) return sig(null, "an AWS CloudFormation template (AWS runs the ElastiCache cluster or the containers it creates, with memcached options of its own; who reaches them is the security groups' to say)");
   // A Nomad job (HCL), whatever its name: its `key = "value"` lines are no KEY=value file.
   if (/^job[ \t]+"[^"\n]*"[ \t]*\{/m.test(text)) return sig(null, 'a Nomad job specification (HCL), which Nomad runs');
 
@@ -965,6 +995,11 @@ function sniff(full: string): Sniffed {
   if (f.collectd && f.options === 0) return sig(null, 'a collectd configuration');
   // ganglia/gmond_python_modules' memcached/conf.d/memcached.conf: its name = "..." lines are no assignments.
   if (f.gmond && f.options === 0) return sig(null, "a Ganglia gmond configuration (modules { module { ... } } and collection_group { metric { ... } }: gmond's monitoring module and the metrics it collects)");
+  // Telegraf's plugins (its inputs.memcached's servers = ["localhost:11211"] are the servers it polls).
+  if (f.tomlTable !== null && f.options === 0) {
+    const name = printable(f.tomlTable);
+    return sig(null, /^(inputs|outputs|processors|aggregators)\./.test(name) ? `a Telegraf configuration ([[${name}]]: the servers a plugin of the metrics agent polls, not memcached's settings)` : `a TOML file ([[${name}]])`);
+  }
   if (startsJsonLike(text) && isJson(text)) return sig(null, JSON_RUNS_MEMCACHED.test(text) ? JSON_STARTS : "a JSON file (a client's or an application's settings)");
   if (f.otherSection !== null) return sig(null, `an INI file with [section] headers ([${printable(f.otherSection)}]: an application's configuration)`);
 
@@ -981,6 +1016,7 @@ function sniff(full: string): Sniffed {
   const rhel = RHEL_VARS.filter((n) => f.names.has(n));
   if (rhel.length >= 2) return sig('sysconfig', `RHEL's ${rhel.map((n) => `${n}=`).join(', ')} variables`, true);
   if (f.names.has('MEMCACHED_PARAMS')) return sig(null, "SUSE's /etc/sysconfig/memcached (MEMCACHED_PARAMS=), read by SUSE's own memcached.service", true, 'sysconfig');
+  if (f.names.has('MEMCACHED_ARGS') && f.names.has('MEMCACHED_USER')) return sig(null, ARCH_CONF_D, true);
   if (f.names.has('ENABLE_MEMCACHED')) return sig(null, "Debian's /etc/default/memcached (ENABLE_MEMCACHED=, read by the SysV init script; the options are in /etc/memcached.conf)", true);
 
   // Debian's stock file says who reads it.
@@ -1231,6 +1267,18 @@ function otherSysconfig(t: Target, s: Sniffed, because: string): DialectRefusal 
 }
 
 /**
+ * A file at /etc/conf.d/memcached that sets variables, none of them one OpenRC's memcached scripts read
+ * (openrc.ts) or openrc-run's own `rc_*`: another init system's (Arch's former rc.d script read
+ * MEMCACHED_ARGS= there). OpenRC's script would run with none of its settings.
+ */
+function otherOpenrc(t: Target, s: Sniffed, because: string): DialectRefusal | null {
+  const names = [...s.names];
+  if (names.length === 0 || names.some((n) => OPENRC_READS.includes(n) || n.startsWith('rc_'))) return null;
+  const what = s.signature?.dialect === null && s.signature.assignments ? s.signature.what : `another init system's /etc/conf.d/memcached (${names.slice(0, 4).join('=, ')}=: none of OpenRC's)`;
+  return { ...refusal(t, what, 'content', because, ['openrc']), memcachedOwn: true };
+}
+
+/**
  * OpenBSD's /etc/rc.conf.local sets `pkg_scripts=`, the package daemons rc starts (rc.d(8)), which no FreeBSD
  * rc.conf has. Its `memcached_flags=` goes to OpenBSD's rc.d/memcached, which puts it after arguments of its
  * own and is enabled by pkg_scripts, not memcached_enable: FreeBSD's script (its -u nobody, its enable
@@ -1342,7 +1390,7 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
       if (rule.dialect === 'sysconfig' && s.signature && s.signature.dialect === null && s.signature.assignments) {
         return refusal(t, s.signature.what, 'content', `content, at ${because}`);
       }
-      const other = rule.dialect === 'sysconfig' ? otherSysconfig(t, s, because) : rule.dialect === 'rcconf' ? otherRcConf(t, text, s, because) : null;
+      const other = rule.dialect === 'sysconfig' ? otherSysconfig(t, s, because) : rule.dialect === 'rcconf' ? otherRcConf(t, text, s, because) : rule.dialect === 'openrc' ? otherOpenrc(t, s, because) : null;
       if (other) return other;
       // In a repository, a file unmistakably of another format is not what the path suggests.
       if (!t.system && s.signature && s.signature.family !== rule.dialect && !s.signature.assignments) {
@@ -1442,6 +1490,12 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
 
   // 6. The option-file heuristic is a guess: refuse, saying what it looks like.
   if (s.yamlKey) return refusal(t, YAML_LOOKS, 'content', 'content');
+  // MEMCACHED_* variables and none of RHEL's (yutfut/go-key-value's env_file: for the official image, with
+  // Bitnami's MEMCACHED_USERNAME=): an image's entrypoint or a script reads them, if anything does; RHEL's unit would not.
+  const ours = [...s.names].filter((n) => n.startsWith('MEMCACHED_'));
+  if (guess === 'sysconfig' && ours.length && !RHEL_VARS.some((n) => s.names.has(n))) {
+    return { ...refusal(t, `variables for a memcached image's or script's start (${ours.slice(0, 3).join('=, ')}=: the container's env_file:, docker's --env-file or the script that sources them decides what they do; RHEL's unit reads none of them)`, 'content', 'content'), memcachedOwn: true };
+  }
   if (guess) return guessHasMemcached(guess, s, text) ? refusal(t, GUESS_LOOKS[guess], 'content', 'content', [guess]) : refusal(t, GUESS_NOT_MEMCACHED[guess], 'content', 'content');
   if (/^\s*$/.test(text)) return refusal(t, null, null, 'the file is empty and its name does not say what reads it', [], undefined, true);
   // A template all of whose lines are its own code and tags (saz/puppet-memcached's memcached_svcprop.erb builds

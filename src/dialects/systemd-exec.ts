@@ -223,7 +223,10 @@ export function expandSpecifiers(cs: readonly SChar[], unit: UnitName): Specifie
     const v = nameSpecifier(n.ch, unit);
     if (v !== undefined) {
       for (const ch of v) out.push({ ch, at: c.at });
-      if (unit.guessed || n.ch === 'i' || n.ch === 'I') inexact ??= `%${n.ch} is taken from the unit name ${JSON.stringify(unit.name)}, which depends on how the unit is installed`;
+      // A template (memcached@.service) has no instance: each memcached@NAME.service started from it has its own.
+      if ((n.ch === 'i' || n.ch === 'I') && /@\.[^.]+$/.test(unit.name)) {
+        inexact ??= `%${n.ch} is the instance name, which the template ${JSON.stringify(unit.name)} leaves open: the name each instance is started as (${unit.name.replace('@.', '@NAME.')}) decides it`;
+      } else if (unit.guessed || n.ch === 'i' || n.ch === 'I') inexact ??= `%${n.ch} is taken from the unit name ${JSON.stringify(unit.name)}, which depends on how the unit is installed`;
       continue;
     }
     inexact ??= `%${n.ch} depends on the host or the user the manager runs as`;

@@ -578,6 +578,9 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
               ? `the unit this drop-in extends may set (its Environment= or EnvironmentFile=, such as /etc/sysconfig/memcached) or the service manager sets: systemctl cat ${unit.name} shows them`
               : 'the service manager sets'
         }`;
+        // A template's %i in the same command (OpenMandriva's -p %i -U %i): the instance decides those words too.
+        const instance = exec.words.map((w) => w.inexact).find((x) => x !== null && / is the instance name, /.test(x));
+        if (instance) argvUnknown += `; and ${instance}`;
         notes.push({ kind: 'unknown-variable', span: exec.assignment.valueSpan, message: argvUnknown, names, files: unknownFiles });
       }
     }

@@ -15,6 +15,7 @@ const WORDS = [
   '.yml', '.yaml', 'values', 'Chart', '.pp', '.rb', 'Vagrantfile', '.sh', '.bash', '.nix', '.plist', 'suse', 'SuSE', 'redhat', 'RHEL',
   'centos', 'Fedora', 'rocky', 'almalinux', 'amazon', 'sysconfig', 'debian', 'Ubuntu', 'alpine', 'gentoo', 'openrc', 'freebsd', 'rc.conf',
   'rcconf', 'rc', 'RC', '.local', 'systemd', 'unit', 'UNIT', 'supervisor', 'supervisord', '.confd', '.sysconfig', '_', '-', '.', 'x', '1',
+  'Procfile', 'Makefile', 'makefile', 'GNUmakefile', '.mk', '.MK', 'Justfile', 'justfile', '.env', '.envrc',
   // Letters whose case maps onto ASCII (the Kelvin sign, long s, dotless i, dotted I): a case-insensitive
   // expression without the u flag does not take them for k, s, i.
   '\u212a', 'ſ', 'ı', 'İ', 'é',
