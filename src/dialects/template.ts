@@ -30,7 +30,7 @@ export const TEMPLATE_TITLES: Readonly<Record<TemplateLanguage, string>> = {
   erb: 'an ERB template',
   epp: 'a Puppet EPP template',
   go: 'a Go template',
-  placeholder: 'a template of %name%, {$name} or NAME placeholders',
+  placeholder: 'a template of %name%, @NAME@, {$name} or NAME placeholders',
 };
 
 /** The first character of the private-use range the masks use. */
@@ -133,11 +133,12 @@ const hasJinjaStatement = (text: string) => pair(text, '{%', '%}') || pair(text,
 const hasBraces = (text: string) => pair(text, '{{', '}}');
 
 /**
- * A `%name%` placeholder standing as a whole value: after the line's start, a blank, `=` or a quote, and
- * before the line's end, a blank, a quote or a comma. The name has at least two characters (`%i%` could be
- * a systemd specifier followed by a percent sign).
+ * A `%name%` or `@NAME@` placeholder standing as a whole value: after the line's start, a blank, `=` or a
+ * quote, and before the line's end, a blank, a quote or a comma. The name has at least two characters (`%i%`
+ * could be a systemd specifier followed by a percent sign). `@NAME@` is what autoconf, CMake and meson
+ * substitute, and install scripts with sed or bash (andy0mg/bitrix_al9's cluster_render_template).
  */
-export const PLACEHOLDER = /(?<=^|[\s="'])%[A-Za-z_][A-Za-z0-9_]+%(?=$|[\s"',])|\{\$[A-Za-z_]\w*\}/gm;
+export const PLACEHOLDER = /(?<=^|[\s="'])([%@])[A-Za-z_]\w+\1(?=$|[\s"',])|\{\$[A-Za-z_]\w*\}/gm;
 
 /**
  * A bare NAME placeholder as the whole value of an option line (`-p MEMCACHED_PORT`, `--port=MEMCACHED_PORT`):
@@ -155,20 +156,22 @@ const hasNamePlaceholder = (text: string): boolean => NAME_PLACEHOLDER_LINE.test
 const isCommentLine = (line: string) => /^\s*[#;]/.test(line);
 
 /**
- * Whether the file's values are placeholders: an option line's NAME placeholder, or a `%name%` one standing
- * as a whole value on a line that is not a comment, and no other "%" appears on such a line (a "%" used
- * otherwise, as a systemd specifier `%i` or a printf `%s`, makes the reading ambiguous, and the file is then
- * read as it is).
+ * Whether the file's values are placeholders: an option line's NAME placeholder, or a `%name%` or `@NAME@`
+ * one standing as a whole value on a line that is not a comment, and no other "%" or `@X@` on such a line
+ * (a "%" used otherwise, as a systemd specifier `%i` or a printf `%s`, or an `@X@` glued to other text, makes
+ * the reading ambiguous, and the file is then read as it is).
  */
 function hasPlaceholders(text: string): boolean {
   if (text.includes('_') && hasNamePlaceholder(text)) return true;
-  if (!text.includes('%') && !text.includes('{$')) return false;
+  if (!/[%@]|\{\$/.test(text)) return false;
   let found = false;
   for (const line of text.split('\n')) {
-    if ((!line.includes('%') && !line.includes('{$')) || isCommentLine(line)) continue;
+    if (isCommentLine(line)) continue;
     const rest = line.replace(PLACEHOLDER, '');
-    if (rest.includes('%')) return false;
-    found = true;
+    // An `@NAME@` that is no whole value (`ExecStart=@PREFIX@/bin/memcached`) is as ambiguous as a stray "%".
+    if (rest.includes('%') || /@\w+@/.test(rest)) return false;
+    // A lone "@" (`ExecStart=@/usr/bin/memcached`, `user@host`) is text: only a match counts.
+    if (rest !== line || line.includes('{$')) found = true;
   }
   return found;
 }

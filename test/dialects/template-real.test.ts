@@ -44,11 +44,11 @@ function cases(): Case[] {
     for (const r of rows.slice(1)) {
       const template = r[col('template')];
       const dialect = READERS[r[col('reader')]];
-      // Jinja2, ERB, EPP and Go templates, and %name% placeholders a script substitutes (a Python
-      // %(name)s format is not a template language mchard reads).
+      // Jinja2, ERB, EPP and Go templates, and %name% or @NAME@ placeholders a script substitutes (a
+      // Python %(name)s format is not a template language mchard reads).
       if (!dialect || !['jinja2', 'erb', 'epp', 'go', 'placeholder'].includes(template)) continue;
       // A template that holds no tag (Salt rendering a plain file) is a plain file.
-      if (!/\{\{|\{%|\{#|<%|%[A-Za-z_]\w+%/.test(readFileSync(join(real, r[col('file')]), 'utf8'))) continue;
+      if (!/\{\{|\{%|\{#|<%|%[A-Za-z_]\w+%|@[A-Za-z_]\w+@/.test(readFileSync(join(real, r[col('file')]), 'utf8'))) continue;
       // The repository path the file had (templates/...), which is what mchard sees in a checkout.
       out.push({ file: join(real, r[col('file')]), path: r[col('path')], dialect });
     }
@@ -77,6 +77,7 @@ describe('real templates', () => {
   it('there are many of them (Ansible, Puppet, Chef, placeholder scripts)', () => {
     expect(all.length).toBeGreaterThanOrEqual(40);
     expect(all.filter((c) => c.file.includes('101-heedley')).length).toBe(1);
+    expect(all.filter((c) => c.file.includes('1690-andy0mg')).length).toBe(1);
   });
 
   it.each(all.map((c) => [c.path, c] as const))('%s: a template; fix keeps every tag; inspect says what the template decides', (_p, c) => {
@@ -84,6 +85,8 @@ describe('real templates', () => {
     const config = parseConfig(source, c.dialect);
     const tpl = templateOf(config);
     expect(tpl).not.toBeNull();
+    // its tags are found (a .tpl name alone made a Go template of no tag of andy0mg/bitrix_al9's @NAME@ file)
+    expect(tpl!.tags.length).toBeGreaterThan(0);
     expect(config.print()).toBe(source.text);
     const settings = { rules: RULES, options: { ...defaultRuleOptions(), fixUser: 'memcache', fixListen: ['127.0.0.1'] } };
     const plan = planFix(source, c.dialect, settings);

@@ -294,3 +294,56 @@ describe('%name% placeholders in a real file', () => {
     expect(r.findings.some((f) => f.severity === 'error' && f.line === 23)).toBe(true);
   });
 });
+
+describe('@NAME@ placeholders (autoconf, CMake, meson, sed and bash install scripts)', () => {
+  it('a whole value is a placeholder; an "@" used otherwise is text', () => {
+    // the shape of andy0mg/bitrix_al9's cluster/templates/memcached.tpl
+    const sysconfig = 'PORT="@MEMCACHED_PORT@"\nUSER="memcached"\nOPTIONS="-l @MEMCACHED_BIND@"\n';
+    expect(detectTemplate('templates/sysconfig/memcached', sysconfig)).toEqual({ language: 'placeholder', by: 'content' });
+    expect(detectTemplate('cluster/templates/memcached.tpl', sysconfig)).toEqual({ language: 'placeholder', by: 'suffix' });
+    expect(detectTemplate('conf/memcached.conf', '-p @PORT@\n-m @MEMORY@ \n-u memcache\n')?.language).toBe('placeholder');
+    // systemd's "@" prefix (argv[0] follows), an e-mail address, a template unit's instance, an image digest:
+    // text beside a placeholder, and no placeholder on their own
+    const unit = '[Unit]\nDescription=memcached (root@example.com)\nAfter=network.target memcached@main.service\n[Service]\nExecStart=@/usr/bin/memcached memcached -p @PORT@\n';
+    expect(detectTemplate('units/memcached.service', unit)?.language).toBe('placeholder');
+    expect(detectTemplate('units/memcached.service', unit.replace('@PORT@', '11211'))).toBeNull();
+    expect(detectTemplate('conf/memcached.conf', '-u memcache\n-l 127.0.0.1\n# mail admin@example.com about @MEMCACHED_PORT@\n')).toBeNull();
+    expect(detectTemplate('docker-compose.yml', 'services:\n  cache:\n    image: memcached@sha256:0123abcd\n')).toBeNull();
+    // under /etc the file is what the service reads
+    expect(detectTemplate('/etc/sysconfig/memcached', sysconfig)).toBeNull();
+  });
+
+  it('an @NAME@ glued to other text makes the reading ambiguous: the file is read as it is', () => {
+    const good = '-p @PORT@\n-u memcache\n';
+    expect(detectTemplate('conf/memcached.conf', good)?.language).toBe('placeholder');
+    // a configure-time prefix, a placeholder inside a path or an address
+    expect(detectTemplate('conf/memcached.conf', `${good}-o ssl_chain_cert=@CERTDIR@/chain.pem\n`)).toBeNull();
+    expect(detectTemplate('conf/memcached.conf', `${good}-l @BIND@:11211\n`)).toBeNull();
+    expect(detectTemplate('units/memcached.service', '[Service]\nExecStart=@PREFIX@/bin/memcached -p @PORT@\n')).toBeNull();
+    // one letter long, like %i%
+    expect(detectTemplate('conf/memcached.conf', '-p @PORT@\n-m @m@\n')).toBeNull();
+    // a "%" that is no %name% placeholder still decides as before
+    expect(detectTemplate('units/memcached@.service', '[Service]\nExecStart=/usr/bin/memcached -p %i -m @MEMORY@\n')).toBeNull();
+  });
+
+  const text = '# Placeholders substituted by the install script.\nPORT="@MEMCACHED_PORT@"\nUSER="root"\nMAXCONN="@MEMCACHED_MAXCONN@"\nCACHESIZE="@MEMCACHED_CACHESIZE@"\nOPTIONS="-l @MEMCACHED_BIND@"\n';
+
+  it('what a placeholder decides is a note; the literal USER="root" is judged', () => {
+    const r = lint('templates/sysconfig/memcached', text, 'sysconfig');
+    expect(ids(r)).toContain('MC201:error');
+    expect(r.findings.filter((f) => !['MC910', 'MC201', 'MC111'].includes(f.ruleId)).map((f) => f.ruleId)).toEqual([]);
+    expect(r.findings.filter((f) => f.ruleId === 'MC910').map((f) => f.message.split(':')[0])).toEqual(['@MEMCACHED_MAXCONN@ (line 4)', '@MEMCACHED_BIND@ (line 6)']);
+    // at /etc/sysconfig/memcached the same text is what systemd hands memcached: the values are literal
+    const etc = lint('/etc/sysconfig/memcached', text, 'sysconfig');
+    expect(ids(etc)).toEqual(expect.arrayContaining(['MC302:error', 'MC401:error', 'MC403:error']));
+    expect(ids(etc)).not.toContain('MC910:info');
+  });
+
+  it('fix never changes a placeholder', () => {
+    const p = plan('templates/sysconfig/memcached', text, 'sysconfig');
+    expect(p.text).not.toBe(text);
+    expect(p.text).not.toContain('USER="root"');
+    expect(p.text.match(/@\w+@/g)).toEqual(['@MEMCACHED_PORT@', '@MEMCACHED_MAXCONN@', '@MEMCACHED_CACHESIZE@', '@MEMCACHED_BIND@']);
+    expect(p.text).toContain('OPTIONS="-l @MEMCACHED_BIND@"\n');
+  });
+});
