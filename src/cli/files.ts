@@ -8,7 +8,7 @@ import { detectDialect, DIALECTS, isDialect, type DialectChoice, type DialectRef
 import { companionsOf } from './companions.js';
 import { loadDialect, loadedDialect } from '../dialects/index.js';
 import type { DialectName } from '../dialects/types.js';
-import type { SourceText } from '../source.js';
+import { SourceText } from '../source.js';
 import { oneOf, UsageError } from './args.js';
 import { findConfig, loadConfig, type ProjectConfig } from '../engine/config.js';
 import type { Rule, RuleOptions } from '../engine/types.js';
@@ -100,7 +100,11 @@ export async function loadFile(path: string, dialect?: DialectName, limits: Read
 export function loadFileNow(path: string, dialect?: DialectName, limits: ReadLimits & { followLinks?: boolean } = {}): LoadedFile | Promise<LoadedFile> {
   const links: ReturnType<typeof linkLeadsOut> = limits.followLinks === false ? linkLeadsOut(path) : { reason: null };
   if (links.reason) throw new InputError(path, `${links.reason}; mchard reads a file there only with --follow-symlinks (or --host-checks for this host's own configuration)`);
-  const source = readConfig(readsStdin(path) ? '-' : path, { maxBytes: limits.maxBytes, known: links.stat, real: links.real });
+  const stdin = readsStdin(path);
+  const read = readConfig(stdin ? '-' : path, { maxBytes: limits.maxBytes, known: links.stat, real: links.real });
+  // Standard input under --stdin-filename stands for that path: the dialects' facts of a path (a file under
+  // /etc is no template, a unit's name, supervisord's %(here)s) are the named path's, as detection's are.
+  const source = stdin && path !== '-' ? new SourceText(path, read.text) : read;
   const detection = detectDialect(path, source.text, dialect, companionsOf(path, source.text));
   if (detection.refused) throw new RefusedError(detection);
   const file: LoadedFile = { path, source, dialect: detection.dialect, detection, real: links.real };

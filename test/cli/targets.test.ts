@@ -403,6 +403,23 @@ describe('standard input: content, or the path --stdin-filename gives it', () =>
     expect(text.out).not.toMatch(/^-:/m);
   });
 
+  // Before: the dialects were given the text under the name "-", so only detection knew the path: a %name%
+  // file named /etc/sysconfig/memcached was read as a template (MC910; the file at /etc is read as it is), and
+  // a template unit's %i was "taken from the unit name "memcached.service"".
+  it('the dialects read the text as the file at that path: under /etc no template, a template unit by its name', () => {
+    const placeholders = 'PORT="%port%"\nUSER="memcached"\nMAXCONN="1024"\nCACHESIZE="64"\nOPTIONS="-l 127.0.0.1 -U 0"\n';
+    const ids = (r: { out: string }) => JSON.parse(r.out).files[0].findings.map((f: { ruleId: string }) => f.ruleId);
+    const atEtc = runBin(['lint', '--format', 'json', '--stdin-filename', '/etc/sysconfig/memcached', '-'], { input: placeholders });
+    expect(ids(atEtc)).toContain('MC302');
+    expect(ids(atEtc)).not.toContain('MC910');
+    const inRepo = runBin(['lint', '--format', 'json', '--stdin-filename', 'conf/sysconfig/memcached', '-'], { input: placeholders });
+    expect(ids(inRepo)).toContain('MC910');
+    expect(ids(inRepo)).not.toContain('MC302');
+    const unit = '[Service]\nExecStart=/usr/bin/memcached -p %i -u memcache -l 127.0.0.1 -U 0\n';
+    const r = runBin(['inspect', '--stdin-filename', 'units/memcached@.service', '-'], { input: unit });
+    expect(r.out).toContain('%i is the instance name, which the template "memcached@.service" leaves open');
+  });
+
   it('inspect takes it too', () => {
     const r = runBin(['inspect', '--format', 'json', '--stdin-filename', 'etc/sysconfig/memcached', '-'], { input: RHEL });
     expect(r.code).toBe(0);
