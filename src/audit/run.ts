@@ -13,7 +13,7 @@ import { hostFileAccess, InputError } from '../input.js';
 import { failureReason } from '../cli/per-file.js';
 import { readProcessSockets, socketInodes, socketKey, type HeldSocket } from '../system/sockets.js';
 import { suggestRules } from './firewall/suggest.js';
-import { processVersion } from './binary.js';
+import { binaryLooks, processVersion } from './binary.js';
 import { interfaceNames, namespaceNetworks } from '../system/interfaces.js';
 import { classifyAddress } from '../engine/exposure.js';
 import ipaddr from 'ipaddr.js';
@@ -217,6 +217,8 @@ export async function auditProcesses(req: AuditRequest): Promise<AuditOutcome> {
   const nsNetworks = new Map<number, HostNetwork[]>();
   const rulesets = new Map<string, { ruleset: Ruleset } | { unavailable: string }>();
   const unitFilters = new Map<string, UnitFilterResult>();
+  // Each distinct binary is read once per run, and other users' binaries within a bound (src/audit/binary.ts).
+  const looks = binaryLooks();
   const readUnitFilter = req.unitFilter ?? ((unit: string) => readUnitIpFilter(unit));
   await loadDialect('argv');
   const audits: ProcessAudit[] = [];
@@ -280,7 +282,7 @@ export async function auditProcesses(req: AuditRequest): Promise<AuditOutcome> {
     const probes = outcome ? outcome.results : null;
     const path = `${proc}/${p.pid}/cmdline`;
     const base = req.optionsFor(path);
-    const versionReport = processVersion(p, probes, proc);
+    const versionReport = processVersion(p, probes, proc, {}, looks);
     const version = versionReport.version === null ? null : parseVersion(versionReport.version);
     const options: RuleOptions = version && !base.versionExplicit ? { ...base, version, versionExplicit: true, versionSource: `the running memcached (${versionReport.detail})` } : base;
     // argv[0] is shown when it names memcached (the dialect skips it); otherwise it would read as an option.
