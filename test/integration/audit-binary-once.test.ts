@@ -24,8 +24,8 @@ const NOBODY = 65534;
 function processAt(proc: string, pid: number, exe: string): ProcessInfo {
   mkdirSync(join(proc, String(pid)), { recursive: true });
   symlinkSync(exe, join(proc, String(pid), 'exe'));
-  const ns = { inode: 1, name: null, own: true };
-  return { pid, argv0: exe, words: [], uid: 0, user: 'root', exe, unit: null, cgroupUnit: null, startedAt: null, namespaces: { net: ns, mnt: ns } };
+  const ns = (kind: 'net' | 'mnt') => ({ kind, inode: 1, name: null, own: true });
+  return { pid, argv0: exe, words: [], uid: 0, user: 'root', exe, unit: null, cgroupUnit: null, startedAt: null, namespaces: { net: ns('net'), mnt: ns('mnt') } };
 }
 
 describeReal('the binaries of the processes one audit looks at', () => {
