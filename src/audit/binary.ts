@@ -9,10 +9,37 @@
  * file the process runs, whatever namespace it is in, and even after an upgrade deleted it. So the bytes
  * are always read through the link, and the path is believed only when the file found at it here is that
  * same file (device and inode).
+ *
+ * One audit looks at each distinct binary once: a host running 30 instances of one memcached read its
+ * binary 30 times and asked dpkg-query about it 30 times (30 × a 60 MB binary: 6.6–11 s). A binary is the
+ * same when its device, inode, size, modification and change times are (a binary replaced or rewritten
+ * is looked at again); they are read from the very descriptor whose bytes are read.
+ *
+ * What other users' binaries may cost a root audit is bounded: any user can start hundreds of processes
+ * named memcached, each running its own copy (a sparse 64 MB file costs them no disk). Binaries owned by
+ * others than root are read up to FOREIGN_BINARIES of them and FOREIGN_BYTES in all; beyond that a
+ * process's version is unknown, and says why.
  */
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { binaryVersionReport, type VersionOptions } from '../system/memcached-version.js';
-import type { VersionReport } from '../system/binary-version.js';
+import { MAX_BINARY_BYTES, type BinaryBytes, type VersionReport } from '../system/binary-version.js';
 import type { ProbeResult, ProcessInfo } from './types.js';
+
+/** The most distinct binaries owned by others than root that one audit reads. */
+export const FOREIGN_BINARIES = 8;
+/** The most bytes of binaries owned by others than root that one audit reads. */
+export const FOREIGN_BYTES = 128 * 1024 * 1024;
+
+/** What one audit has looked at: each binary's report (by identity and package path), and what others' binaries cost. */
+export interface BinaryLooks {
+  reports: Map<string, { report: VersionReport; label: string }>;
+  foreignBinaries: number;
+  foreignBytes: number;
+}
+
+export function binaryLooks(): BinaryLooks {
+  return { reports: new Map(), foreignBinaries: 0, foreignBytes: 0 };
+}
 
 /** The version a probe reply (`VERSION 1.6.18`) states, as a report. */
 export function versionFromProbes(probes: readonly ProbeResult[] | null): VersionReport | null {
@@ -23,7 +50,7 @@ export function versionFromProbes(probes: readonly ProbeResult[] | null): Versio
   return null;
 }
 
-export function processVersion(p: ProcessInfo, probes: readonly ProbeResult[] | null, proc = '/proc', opts: VersionOptions = {}): VersionReport {
+export function processVersion(p: ProcessInfo, probes: readonly ProbeResult[] | null, proc = '/proc', opts: VersionOptions = {}, looks: BinaryLooks = binaryLooks()): VersionReport {
   const fromProbe = versionFromProbes(probes);
   if (fromProbe) return fromProbe;
   let packagePath: string | { none: string };
@@ -31,5 +58,52 @@ export function processVersion(p: ProcessInfo, probes: readonly ProbeResult[] | 
   else if (p.exe.endsWith(' (deleted)')) packagePath = { none: `the binary the process runs was deleted or replaced (${p.exe})` };
   else if (p.namespaces.mnt.own === false) packagePath = { none: `the process is in another mount namespace: its path ${p.exe} names a file in its own file system` };
   else packagePath = p.exe;
-  return binaryVersionReport({ open: `${proc}/${p.pid}/exe`, follow: true, packagePath, label: `/proc/${p.pid}/exe` }, opts);
+  const open = `${proc}/${p.pid}/exe`;
+  const label = `/proc/${p.pid}/exe`;
+  let fd: number;
+  try {
+    fd = openSync(open, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    return { version: null, source: null, detail: `unknown: ${open}: ${(e as NodeJS.ErrnoException).code ?? 'cannot be opened'}` };
+  }
+  let read: BinaryBytes | { error: string };
+  let key: string;
+  try {
+    const st = fstatSync(fd, { bigint: true });
+    key = JSON.stringify([String(st.dev), String(st.ino), String(st.size), String(st.mtimeNs), String(st.ctimeNs), packagePath]);
+    const seen = looks.reports.get(key);
+    if (seen) return { ...seen.report, detail: seen.report.detail.split(seen.label).join(label) };
+    const size = Number(st.size);
+    if (st.isFile() && size <= MAX_BINARY_BYTES && st.uid !== 0n) {
+      if (looks.foreignBinaries >= FOREIGN_BINARIES || looks.foreignBytes + size > FOREIGN_BYTES) {
+        const mib = (n: number) => `${Math.ceil(n / 1048576)} MiB`;
+        const detail = `unknown: ${label} not read: the binary belongs to uid ${st.uid}, not root, and this audit already read ${looks.foreignBinaries} binaries (${mib(looks.foreignBytes)}) of users other than root, of the ${FOREIGN_BINARIES} binaries and ${mib(FOREIGN_BYTES)} it reads of them`;
+        return { version: null, source: null, detail };
+      }
+      looks.foreignBinaries++;
+      looks.foreignBytes += size;
+    }
+    read = readOpened(fd, st.isFile(), size, Number(st.dev), Number(st.ino), open);
+  } catch (e) {
+    return { version: null, source: null, detail: `unknown: ${open}: ${(e as NodeJS.ErrnoException).code ?? 'cannot be read'}` };
+  } finally {
+    closeSync(fd);
+  }
+  const report = binaryVersionReport({ open, follow: true, packagePath, label }, opts, read);
+  looks.reports.set(key, { report, label });
+  return report;
+}
+
+/** The bytes of the regular file open at `fd` (at most MAX_BINARY_BYTES), as src/system/binary-version.ts reads them. */
+function readOpened(fd: number, isFile: boolean, size: number, dev: number, ino: number, path: string): BinaryBytes | { error: string } {
+  if (!isFile) return { error: `${path} is not a regular file` };
+  if (size > MAX_BINARY_BYTES) return { error: `${path} is larger than ${MAX_BINARY_BYTES} bytes: not read` };
+  const bytes = Buffer.alloc(size);
+  let off = 0;
+  while (off < size) {
+    const n = readSync(fd, bytes, off, size - off, off);
+    if (n === 0) break;
+    off += n;
+  }
+  return { bytes: bytes.subarray(0, off), dev, ino };
 }

@@ -13,7 +13,7 @@ import { hostFileAccess, InputError } from '../input.js';
 import { failureReason } from '../cli/per-file.js';
 import { readProcessSockets, socketInodes, socketKey, type HeldSocket } from '../system/sockets.js';
 import { suggestRules } from './firewall/suggest.js';
-import { processVersion } from './binary.js';
+import { binaryLooks, processVersion } from './binary.js';
 import { interfaceNames, namespaceNetworks } from '../system/interfaces.js';
 import { classifyAddress } from '../engine/exposure.js';
 import ipaddr from 'ipaddr.js';
@@ -111,6 +111,14 @@ export interface AuditOutcome {
   errors: InputError[];
 }
 
+/** The longest command line (its words, each with its NUL) audited. */
+export const MAX_ARGV_BYTES = 64 * 1024;
+
+/** A failure as the one line of `path`: the model's own refusals (too many -l options) name no file. */
+function asInputError(path: string, e: unknown): InputError {
+  return e instanceof InputError && e.path !== '' ? e : new InputError(path, failureReason(e).reason);
+}
+
 async function loadCandidates(req: AuditRequest, errors: InputError[], considered: Candidate[]): Promise<Expectation[]> {
   const out: Expectation[] = [];
   for (const path of req.files) {
@@ -120,7 +128,7 @@ async function loadCandidates(req: AuditRequest, errors: InputError[], considere
       considered.push({ path, dialect: e.dialect, error: null });
     } catch (e) {
       // One file's failure (a bug included) is that file's one line; the processes are still audited.
-      const err = e instanceof InputError ? e : new InputError(path, failureReason(e).reason);
+      const err = asInputError(path, e);
       errors.push(err);
       considered.push({ path, dialect: null, error: err.reason });
     }
@@ -217,6 +225,8 @@ export async function auditProcesses(req: AuditRequest): Promise<AuditOutcome> {
   const nsNetworks = new Map<number, HostNetwork[]>();
   const rulesets = new Map<string, { ruleset: Ruleset } | { unavailable: string }>();
   const unitFilters = new Map<string, UnitFilterResult>();
+  // Each distinct binary is read once per run, and other users' binaries within a bound (src/audit/binary.ts).
+  const looks = binaryLooks();
   const readUnitFilter = req.unitFilter ?? ((unit: string) => readUnitIpFilter(unit));
   await loadDialect('argv');
   const audits: ProcessAudit[] = [];
@@ -241,7 +251,7 @@ export async function auditProcesses(req: AuditRequest): Promise<AuditOutcome> {
     try {
       audits.push(await auditOne(p, sockets[i], probing[i]));
     } catch (e) {
-      errors.push(e instanceof InputError ? e : new InputError(`${proc}/${p.pid}/cmdline`, failureReason(e).reason));
+      errors.push(asInputError(`${proc}/${p.pid}/cmdline`, e));
     }
   }
   return { audits, candidates: considered, errors };
@@ -251,6 +261,12 @@ export async function auditProcesses(req: AuditRequest): Promise<AuditOutcome> {
     { held, unreadable: heldUnreadable }: ReturnType<typeof readProcessSockets>,
     probed: Promise<{ results: ProbeResult[] } | { error: unknown }> | null,
   ): Promise<ProcessAudit> {
+    // Any user can start processes named memcached with megabytes of arguments (20 of them with 1.1 MB each
+    // held a root audit for minutes): a command line beyond this is the process's one line, not linted.
+    const argvBytes = p.words.reduce((n, w) => n + Buffer.byteLength(w) + 1, Buffer.byteLength(p.argv0) + 1);
+    if (argvBytes > MAX_ARGV_BYTES) {
+      throw new InputError(`${proc}/${p.pid}/cmdline`, `the command line is ${argvBytes} bytes, more than the ${MAX_ARGV_BYTES} mchard reads of a process's arguments (a memcached's are a few hundred); not audited`);
+    }
     let match: FileMatch | null = null;
     const matchDoubts: string[] = [];
     const unitFile = p.unit ? unitConfigFile(p.unit, req.etc, req.unitDirs) : null;
@@ -261,7 +277,7 @@ export async function auditProcesses(req: AuditRequest): Promise<AuditOutcome> {
         match = { expectation: await expectationOf(unitFile, req.optionsFor(unitFile), undefined, { hostFiles, maxBytes: req.maxBytes }), method: 'systemd-unit' };
       } catch (e) {
         if (!(e instanceof InputError)) throw e;
-        errors.push(e);
+        errors.push(asInputError(unitFile, e));
       }
     } else {
       match = matchProcess(p, held, candidates, matchDoubts);
@@ -280,7 +296,7 @@ export async function auditProcesses(req: AuditRequest): Promise<AuditOutcome> {
     const probes = outcome ? outcome.results : null;
     const path = `${proc}/${p.pid}/cmdline`;
     const base = req.optionsFor(path);
-    const versionReport = processVersion(p, probes, proc);
+    const versionReport = processVersion(p, probes, proc, {}, looks);
     const version = versionReport.version === null ? null : parseVersion(versionReport.version);
     const options: RuleOptions = version && !base.versionExplicit ? { ...base, version, versionExplicit: true, versionSource: `the running memcached (${versionReport.detail})` } : base;
     // argv[0] is shown when it names memcached (the dialect skips it); otherwise it would read as an option.

@@ -200,7 +200,9 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
     if (!denied.includes(a)) io.err(`mchard: the sockets of process ${a.process.pid} cannot be told (${visible(a.heldUnreadable!)}): what it listens on, and who can reach it, was not checked\n`);
   }
   if (pids) {
-    const missing = pids.filter((p) => !audits.some((a) => a.process.pid === p));
+    // A process whose audit failed (its one line above, such as a command line too long) is not missing.
+    const failed = new Set(errors.map((e) => /^\/proc\/(\d+)\/cmdline$/.exec(e.path)?.[1]).filter((n) => n !== undefined).map(Number));
+    const missing = pids.filter((p) => !audits.some((a) => a.process.pid === p) && !failed.has(p));
     if (missing.length) {
       io.err(`mchard: --pid ${missing.join(',')}: no running memcached process with ${missing.length === 1 ? 'that ID' : 'those IDs'}\n`);
       return 2;

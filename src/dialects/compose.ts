@@ -54,6 +54,15 @@ import { deploymentOf, deploymentReader } from './compose-deploy.js';
 export const MAX_YAML_DEPTH = 500;
 
 /**
+ * Where the YAML library places an error, within the text: it can place one a character past the end (an
+ * unclosed quote or flow sequence at the end of the file), and a span outside the file is a rule's bug.
+ */
+export function yamlErrorSpan(pos: readonly [number, number], text: string): Span {
+  const at = (n: number) => Math.min(Math.max(n, 0), text.length);
+  return { start: at(pos[0]), end: at(Math.max(pos[0], pos[1])) };
+}
+
+/**
  * An upper bound of a YAML text's nesting, from the text alone (the parser itself recurses, so the bound
  * must come before it): flow brackets still open (outside quotes and comments), and for each line its
  * indentation plus the block indicators (`-`, `?`, `:` followed by a space) on it, since every block level
@@ -505,9 +514,7 @@ function parsedYaml(source: SourceText): ParsedYaml {
   }
   if (doc && doc.errors.length > 0) {
     const err = doc.errors[0];
-    // The YAML library can place an error one character past the end of the text (an unclosed flow sequence).
-    const at = (n: number) => Math.min(Math.max(n, 0), text.length);
-    failures.push({ reason: `the file is not valid YAML (${err.message.split('\n')[0]}), so Compose refuses it`, span: { start: at(err.pos[0]), end: at(Math.max(err.pos[0], err.pos[1])) } });
+    failures.push({ reason: `the file is not valid YAML (${err.message.split('\n')[0]}), so Compose refuses it`, span: yamlErrorSpan(err.pos, text) });
   }
   // Aliases and merge keys: Compose's YAML reader (go-yaml) refuses a document they expand without bound
   // (an alias bomb: mchard refuses to read it, as it does a file nested too deep), an anchor inside

@@ -42,7 +42,7 @@ import { type PodReachData, type PolicyFacts, type PolicyPeer, type ServiceFacts
 import { boolOf, charsOf, field, insertionAfterItems, intOf, pairOf, pairSpan, readBitnamiStart, readEnv, refusedReading, scalarText, seqItems, spanOf, str, stringMap, withExposure, type EnvEntry } from './k8s-yaml.js';
 import { kubeExpand, serviceLinkVariable } from './k8s-expand.js';
 import type { TokenSource } from './kubernetes.js';
-import { MAX_YAML_DEPTH, yamlNestingBound } from './compose.js';
+import { MAX_YAML_DEPTH, yamlErrorSpan, yamlNestingBound } from './compose.js';
 import { InputError } from '../input.js';
 import { aliasProblem, deref, entriesV2 } from './yaml-graph.js';
 
@@ -232,7 +232,7 @@ function parseValues(source: SourceText, context: ParseContext | undefined, read
   }
   if (doc.errors.length) {
     const err = doc.errors[0];
-    return failed(`the file is not valid YAML (${err.message.split('\n')[0]}), so helm refuses it`, { start: err.pos[0], end: Math.max(err.pos[0], err.pos[1]) }, doc);
+    return failed(`the file is not valid YAML (${err.message.split('\n')[0]}), so helm refuses it`, yamlErrorSpan(err.pos, text), doc);
   }
   // Aliases and merge keys, as helm's YAML reader (go-yaml v2) takes them: a document they expand without
   // bound is not read; an anchor inside itself or a merge of something else than mappings, helm refuses.

@@ -30,7 +30,7 @@ import type { Dialect, LaunchFailure, ParsedConfig } from './types.js';
 import type { ContainerNote } from './container-notes.js';
 import { tokenOf } from './sourced.js';
 import { memcachedImageName } from './detect.js';
-import { MAX_YAML_DEPTH, yamlNestingBound } from './compose.js';
+import { MAX_YAML_DEPTH, yamlErrorSpan, yamlNestingBound } from './compose.js';
 import { InputError } from '../input.js';
 import { aliasProblem, deref } from './yaml-graph.js';
 import { identifyImage, pulledEachStart, substitutedImage, type ImageInfo } from './images/index.js';
@@ -556,7 +556,7 @@ export function parseKubernetes(source: SourceText): KubeConfig {
   for (const d of documents) {
     if (d.errors.length) {
       const err = d.errors[0];
-      return failed(`the file is not valid YAML (${err.message.split('\n')[0]}), so Kubernetes refuses it`, { start: err.pos[0], end: Math.max(err.pos[0], err.pos[1]) }, documents);
+      return failed(`the file is not valid YAML (${err.message.split('\n')[0]}), so Kubernetes refuses it`, yamlErrorSpan(err.pos, text), documents);
     }
   }
   // Aliases and merge keys: go-yaml refuses a document they expand without bound (an alias bomb: mchard

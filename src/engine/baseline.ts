@@ -372,7 +372,7 @@ export function serializeBaseline(files: BaselineFiles): string {
     }
     obj[file] = entry;
   }
-  return safeJson({ version: BASELINE_VERSION, files: obj }) + '\n';
+  return safeJson({ version: BASELINE_VERSION, files: obj }, 2, true) + '\n';
 }
 
 /** How many entries (file and rule pairs) and findings a baseline holds. */

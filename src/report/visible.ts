@@ -249,12 +249,17 @@ export function shellQuote(w: string): string {
 /**
  * JSON.stringify, with every character `visible` escapes written as a `\uXXXX` escape (JSON.stringify
  * already does so below U+0020; this adds DEL, the C1 controls, bidirectional and other format
- * characters, separators). The document parses to exactly the same values, and a terminal it is printed
- * on sees no control character.
+ * characters, separators). The document parses to the same values, and a terminal it is printed on sees
+ * no control character. But a lone surrogate (a YAML or JSON escape `\ud800` in a file, or a language
+ * client's text) is written as the text `\ud800`, as `visible` shows it: parsed back, it made a string no
+ * UTF-8 can hold (Python's json.dump to a file raised UnicodeEncodeError, jq printed U+FFFD). `exact`
+ * keeps it (the baseline, whose keys must read back as written).
  */
-export function safeJson(value: unknown, indent = 2): string {
+export function safeJson(value: unknown, indent = 2, exact = false): string {
   // `##[` as `##\u005b`: the same value, and no workflow command in a CI log it is printed in (guardWorkflowCommands).
   let text = JSON.stringify(value, null, indent);
+  // JSON.stringify writes a surrogate pair as it is and a lone one as `\udXXX`; `\\` pairs are skipped.
+  if (!exact && /\\ud[89a-f]/.test(text)) text = text.replace(/\\(\\|ud[89a-f]..)/g, (m, g: string) => (g[0] === 'u' ? `\\${m}` : m));
   if (text.includes('##[')) text = text.replace(/##\[/g, '##\\u005b');
   // Characters below U+0020 only appear as JSON's own layout (newlines of the indentation): JSON.stringify
   // escapes them in strings.

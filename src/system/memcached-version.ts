@@ -5,7 +5,7 @@
  * src/audit/binary.ts).
  */
 import { statSync } from 'node:fs';
-import { readBinary, versionInBytes, type VersionReport } from './binary-version.js';
+import { readBinary, versionInBytes, type BinaryBytes, type VersionReport } from './binary-version.js';
 import { packageFacts, runTool, type ToolRunner } from './packages.js';
 
 export interface BinarySpec {
@@ -36,8 +36,8 @@ function sameFile(path: string, dev: number, ino: number): boolean {
   }
 }
 
-export function binaryVersionReport(spec: BinarySpec, opts: VersionOptions = {}): VersionReport {
-  const read = readBinary(spec.open, spec.follow);
+/** `read`: the binary's bytes when the caller read them already (audit, src/audit/binary.ts). */
+export function binaryVersionReport(spec: BinarySpec, opts: VersionOptions = {}, read: BinaryBytes | { error: string } = readBinary(spec.open, spec.follow)): VersionReport {
   if ('error' in read) return { version: null, source: null, detail: `unknown: ${read.error}` };
   const reasons: string[] = [];
   if (typeof spec.packagePath !== 'string') {

@@ -83,9 +83,12 @@ export async function startMemcached(args: string[], sockets: number): Promise<S
   return settle(child, sockets);
 }
 
-/** memcached with these arguments, started by user `uid` (not root: memcached then ignores -u and runs as that user). */
-export async function startMemcachedAs(uid: number, args: string[], sockets: number): Promise<Started> {
-  const child = spawn(MEMCACHED, args, { uid, gid: uid, stdio: ['ignore', 'ignore', 'pipe'] });
+/**
+ * memcached with these arguments, started by user `uid` (not root: memcached then ignores -u and runs as that
+ * user); `binary` another copy of it.
+ */
+export async function startMemcachedAs(uid: number, args: string[], sockets: number, binary = MEMCACHED): Promise<Started> {
+  const child = spawn(binary, args, { uid, gid: uid, stdio: ['ignore', 'ignore', 'pipe'] });
   children.push(child);
   return settle(child, sockets);
 }
