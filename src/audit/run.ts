@@ -111,8 +111,12 @@ export interface AuditOutcome {
   errors: InputError[];
 }
 
-/** The longest command line (its words, each with its NUL) audited. */
-export const MAX_ARGV_BYTES = 64 * 1024;
+/**
+ * The longest command line (its words, each with its NUL) audited: far beyond a real memcached's few hundred
+ * bytes (a root-started one with 30,000 -v, 90 kB, is still audited), far below the 1.1 MB that 20 of nobody's
+ * processes named memcached held a root audit with for minutes.
+ */
+export const MAX_ARGV_BYTES = 256 * 1024;
 
 /** A failure as the one line of `path`: the model's own refusals (too many -l options) name no file. */
 function asInputError(path: string, e: unknown): InputError {

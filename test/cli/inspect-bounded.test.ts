@@ -22,7 +22,8 @@ describe('inspect: the text bounds each list, the JSON keeps it whole', () => {
   });
 
   it("a template's templated arguments and conditional lines", () => {
-    tmp.write('b/memcached.conf.j2', '{% if x %}\n-c 1\n{% endif %}\n'.repeat(25_000) + '-l {{ a }}\n'.repeat(20_000));
+    // -m, not -l: 20,000 -l options are more than mchard follows (test/cli/many-listen.test.ts).
+    tmp.write('b/memcached.conf.j2', '{% if x %}\n-c 1\n{% endif %}\n'.repeat(25_000) + '-m {{ a }}\n'.repeat(20_000));
     const r = runBin(['inspect', 'memcached.conf.j2'], { cwd: tmp.join('b') });
     for (const line of r.out.split('\n')) expect(line.length).toBeLessThan(2200);
     expect(r.out).toMatch(/\n {2}templated \{\{ a \}\} \(line 75001\), .* … \(\d+ more arguments of 20000; --format json lists them all\)\n/);
