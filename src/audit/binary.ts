@@ -20,9 +20,9 @@
  * others than root are read up to FOREIGN_BINARIES of them and FOREIGN_BYTES in all; beyond that a
  * process's version is unknown, and says why.
  */
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync } from 'node:fs';
 import { binaryVersionReport, type VersionOptions } from '../system/memcached-version.js';
-import { MAX_BINARY_BYTES, type BinaryBytes, type VersionReport } from '../system/binary-version.js';
+import { MAX_BINARY_BYTES, readOpenBinary, type BinaryBytes, type VersionReport } from '../system/binary-version.js';
 import type { ProbeResult, ProcessInfo } from './types.js';
 
 /** The most distinct binaries owned by others than root that one audit reads. */
@@ -83,7 +83,7 @@ export function processVersion(p: ProcessInfo, probes: readonly ProbeResult[] | 
       looks.foreignBinaries++;
       looks.foreignBytes += size;
     }
-    read = readOpened(fd, st.isFile(), size, Number(st.dev), Number(st.ino), open);
+    read = readOpenBinary(fd, open, st.isFile(), size, Number(st.dev), Number(st.ino));
   } catch (e) {
     return { version: null, source: null, detail: `unknown: ${open}: ${(e as NodeJS.ErrnoException).code ?? 'cannot be read'}` };
   } finally {
@@ -92,18 +92,4 @@ export function processVersion(p: ProcessInfo, probes: readonly ProbeResult[] | 
   const report = binaryVersionReport({ open, follow: true, packagePath, label }, opts, read);
   looks.reports.set(key, { report, label });
   return report;
-}
-
-/** The bytes of the regular file open at `fd` (at most MAX_BINARY_BYTES), as src/system/binary-version.ts reads them. */
-function readOpened(fd: number, isFile: boolean, size: number, dev: number, ino: number, path: string): BinaryBytes | { error: string } {
-  if (!isFile) return { error: `${path} is not a regular file` };
-  if (size > MAX_BINARY_BYTES) return { error: `${path} is larger than ${MAX_BINARY_BYTES} bytes: not read` };
-  const bytes = Buffer.alloc(size);
-  let off = 0;
-  while (off < size) {
-    const n = readSync(fd, bytes, off, size - off, off);
-    if (n === 0) break;
-    off += n;
-  }
-  return { bytes: bytes.subarray(0, off), dev, ino };
 }

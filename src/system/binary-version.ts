@@ -47,21 +47,26 @@ export function readBinary(path: string, follow: boolean, max = MAX_BINARY_BYTES
   }
   try {
     const st = fstatSync(fd);
-    if (!st.isFile()) return { error: `${path} is not a regular file` };
-    if (st.size > max) return { error: `${path} is larger than ${max} bytes: not read` };
-    const bytes = Buffer.alloc(st.size);
-    let off = 0;
-    while (off < st.size) {
-      const n = readSync(fd, bytes, off, st.size - off, off);
-      if (n === 0) break;
-      off += n;
-    }
-    return { bytes: bytes.subarray(0, off), dev: st.dev, ino: st.ino };
+    return readOpenBinary(fd, path, st.isFile(), st.size, st.dev, st.ino, max);
   } catch (e) {
     return { error: `${path}: ${(e as NodeJS.ErrnoException).code ?? 'cannot be read'}` };
   } finally {
     closeSync(fd);
   }
+}
+
+/** The bytes of the file open as `fd` (whose fstat gave the other arguments), if it is a regular file of at most `max` bytes. */
+export function readOpenBinary(fd: number, path: string, isFile: boolean, size: number, dev: number, ino: number, max = MAX_BINARY_BYTES): BinaryBytes | { error: string } {
+  if (!isFile) return { error: `${path} is not a regular file` };
+  if (size > max) return { error: `${path} is larger than ${max} bytes: not read` };
+  const bytes = Buffer.alloc(size);
+  let off = 0;
+  while (off < size) {
+    const n = readSync(fd, bytes, off, size - off, off);
+    if (n === 0) break;
+    off += n;
+  }
+  return { bytes: bytes.subarray(0, off), dev, ino };
 }
 
 // The closing NUL is looked at, not consumed: it may open the next string constant.
