@@ -20,6 +20,12 @@
  * baseline and mchard alike, and the benchmark prints which ones it removed. The few variables a case
  * sets for mchard alone (where its code cache lives, or that it has none) are printed with the case.
  *
+ * Two floors are measured like cases, with no target: a start from a start-up snapshot that holds nothing
+ * of mchard's (`node --snapshot-blob` of an empty one), and a single executable carrying such a snapshot
+ * (built only when the single executable is). Both are trimmed of the built-in modules' code cache as
+ * mchard's are, so no start of either kind can be faster: a case's ratio less its floor's is what
+ * mchard's own heap and work cost, the rest is Node.js's.
+ *
  * The large-file cases raise mchard's size limit (--max-file-size): real configuration files are tiny,
  * these measure how time and memory grow with the input. `fix --dry-run` on files of the same sizes but
  * sparser options (fix plans at most 10,000 fixes in a file) checks that the fix stays linear (its diff is built from the fix's own line alignment, not a general diff).
@@ -44,10 +50,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { COMPOSE_FILE, ONE_FILE, writeBigFile, writeFleet } from './inputs.mjs';
+import { dropBuiltinCodeCache } from '../scripts/sea-blob.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const NODE = process.execPath;
@@ -213,6 +221,59 @@ function buildSea() {
 }
 
 /**
+ * The floors of the two snapshot starts: what a start-up snapshot holding nothing of mchard's costs on
+ * this node, as mchard's own are made. Its main script only sets a main function that does nothing, and
+ * the built-in modules' code cache Node.js puts in every snapshot is left out entirely (mchard's keep
+ * the caches of the modules a run may load; none here). `node --snapshot-blob` of it is the floor of
+ * the "lint 1 file" cases that start from the snapshot; an executable carrying it as its single
+ * executable application, the floor of the single executable's. A mchard case's ratio less its
+ * floor's is what mchard's own heap and work add. Each is null, with the reason, when it cannot be made.
+ */
+const FLOOR_MAIN = "require('node:v8').startupSnapshot.setDeserializeMainFunction(() => {});\n";
+
+function buildFloorSnapshot(dir) {
+  const main = join(dir, 'floor-main.js');
+  const made = join(dir, 'floor-made.blob');
+  const blob = join(dir, 'floor.blob');
+  writeFileSync(main, FLOOR_MAIN);
+  const r = spawnSync(NODE, ['--no-warnings', '--snapshot-blob', made, '--build-snapshot', main], { cwd: dir, env: ENV, encoding: 'utf8' });
+  if (r.status !== 0 || !existsSync(made)) return { blob: null, why: `node --build-snapshot failed: ${(r.stderr || String(r.error)).trim().split('\n')[0]}` };
+  try {
+    const { dropFromSnapshot } = createRequire(import.meta.url)('../bin/snapshot.js');
+    writeFileSync(blob, dropFromSnapshot(readFileSync(made), () => true).snapshot);
+  } catch (e) {
+    return { blob: null, why: `the empty snapshot could not be trimmed (${e.message})` };
+  }
+  return { blob, why: null };
+}
+
+// The fuse Node.js checks to know that it carries an application (scripts/build-sea.mjs's).
+const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
+
+function buildFloorSea(dir) {
+  const main = join(dir, 'floor-sea-main.js');
+  const config = join(dir, 'floor-sea.json');
+  const blob = join(dir, 'floor-sea.blob');
+  const exe = join(dir, 'floor-sea');
+  writeFileSync(main, FLOOR_MAIN);
+  writeFileSync(config, JSON.stringify({ main, output: blob, disableExperimentalSEAWarning: true, useSnapshot: true }));
+  const fail = (what, r) => ({ exe: null, why: `${what} failed: ${(r.stderr || r.stdout || String(r.error)).trim().split('\n')[0]}` });
+  const r = spawnSync(NODE, ['--no-warnings', '--experimental-sea-config', config], { cwd: dir, env: ENV, encoding: 'utf8' });
+  if (r.status !== 0 || !existsSync(blob)) return fail('node --experimental-sea-config', r);
+  try {
+    writeFileSync(blob, dropBuiltinCodeCache(readFileSync(blob), () => true).blob);
+  } catch (e) {
+    return { exe: null, why: `the empty executable's snapshot could not be trimmed (${e.message})` };
+  }
+  copyFileSync(NODE, exe);
+  chmodSync(exe, 0o755);
+  const postject = createRequire(import.meta.url).resolve('postject/dist/cli.js');
+  const p = spawnSync(NODE, [postject, exe, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SEA_FUSE], { cwd: dir, env: ENV, encoding: 'utf8' });
+  if (p.status !== 0) return fail('postject', p);
+  return { exe, why: null };
+}
+
+/**
  * A copy of the package as an install for another Node.js without its postinstall sees it
  * (`npm install --ignore-scripts`; with it, bin/install-cache.js writes the caches beside the bundles
  * again and a run is the "lint 1 file" case): bin/ and dist/ without the code cache the build wrote (it
@@ -274,8 +335,14 @@ function main() {
   // The single executable: built only when measured for real (it takes seconds, and 100 MB).
   const sea = !wanted('single executable: lint 1 file') ? { exe: null, why: 'not selected' } : option('--sea') ? { exe: resolve(option('--sea')), why: null } : smoke ? { exe: null, why: 'smoke run (npm run bench builds it)' } : buildSea();
 
+  const floor = wanted('floor: empty start-up snapshot') ? buildFloorSnapshot(dir) : { blob: null, why: 'not selected' };
+  const floorSea = !wanted('floor: empty single executable') ? { exe: null, why: 'not selected' } : smoke ? { exe: null, why: 'smoke run (npm run bench builds it)' } : buildFloorSea(dir);
+
   const startup = (c) => ({ pairs: startupPairs, warmup: startupWarmup, ...c });
   const cases = [
+    floor.blob
+      ? startup({ name: 'floor: empty start-up snapshot', cmd: [NODE, '--snapshot-blob', floor.blob], ok: [0], silentOk: true, floor: true, note: "a snapshot holding nothing of mchard's, trimmed as mchard's are: no start from a snapshot is faster" })
+      : { name: 'floor: empty start-up snapshot', skipped: floor.why },
     startup({ name: 'lint 1 file', args: ['lint', one], ok: [1], check: ratioAtMost(1.3, ', with the code cache') }),
     startup({ name: 'lint 1 file, node bin/mchard.js', args: ['lint', one], node: true, note: 'node bin/mchard.js: no start-up snapshot, the core compiled from its code cache', ok: [1] }),
     startup({ name: 'lint 1 file, no code cache', args: ['lint', one], env: { MCHARD_CODE_CACHE: 'off' }, note: 'MCHARD_CODE_CACHE=off for mchard', ok: [1], check: ratioAtMost(1.5, ', without the code cache') }),
@@ -300,6 +367,9 @@ function main() {
     sea.exe
       ? startup({ name: 'single executable: lint 1 file', cmd: [sea.exe, 'lint', one], ok: [1], check: ratioAtMost(1.25) })
       : { name: 'single executable: lint 1 file', skipped: sea.why },
+    floorSea.exe
+      ? startup({ name: 'floor: empty single executable', cmd: [floorSea.exe], ok: [0], silentOk: true, floor: true, note: "the node binary with an empty snapshot as its application, trimmed as mchard's is: no single executable starts faster" })
+      : { name: 'floor: empty single executable', skipped: floorSea.why },
     // As pre-commit calls a hook: names relative to the repository's top, all in one call.
     ...[1, 10, 30, 100].map((n) =>
       startup({
@@ -416,7 +486,7 @@ function main() {
         m.cpu ? `${fmtMs(m.cpu.mchard)} (${(m.cpu.mchard / m.cpu.base).toFixed(2)}x)` : 'n/a',
         fmtMb(m.rss),
         c.mb ? `${fmtMs(m.mchard / c.mb)}` : '-',
-        verdict ? verdict.target : '-',
+        verdict ? verdict.target : c.floor ? '(floor: no target)' : '-',
         verdict ? (verdict.met ? 'met' : 'NOT MET') : smoke ? 'ran' : '-',
       ]),
     );

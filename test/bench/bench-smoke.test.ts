@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { ensureBuilt, ROOT } from '../cli/helpers.js';
 
 const CASES = [
+  'floor: empty start-up snapshot',
   'lint 1 file',
   'lint 1 file, node bin/mchard.js',
   'lint 1 file, no code cache',
@@ -32,7 +33,7 @@ const CASES = [
   'fix --dry-run 4 MB',
 ];
 const TIME = String.raw`\d+(\.\d+)? (ms|s)`;
-const LINE = new RegExp(String.raw`^(?<case>.+?)\s{2,}(?<mchard>${TIME})\s+(?<base>${TIME})\s+(?<ratio>\d+\.\d\dx)\s+(?<cpu>${TIME} \(\d+\.\d\dx\)|n/a)\s+(?<rss>\d+\.\d MB|n/a)\s+(?<perMb>${TIME}|-)\s+-\s+ran$`);
+const LINE = new RegExp(String.raw`^(?<case>.+?)\s{2,}(?<mchard>${TIME})\s+(?<base>${TIME})\s+(?<ratio>\d+\.\d\dx)\s+(?<cpu>${TIME} \(\d+\.\d\dx\)|n/a)\s+(?<rss>\d+\.\d MB|n/a)\s+(?<perMb>${TIME}|-)\s+(?<target>-|\(floor: no target\))\s+ran$`);
 
 let run: { status: number | null; stdout: string; stderr: string };
 
@@ -69,6 +70,16 @@ describe('bench/run.mjs --smoke', () => {
 
   it('says why the single executable is not measured in a smoke run', () => {
     expect(run.stdout).toMatch(/^single executable: lint 1 file\s+-.*skipped: smoke run/m);
+  });
+
+  it('says why the empty single executable (the floor of the single executable) is not measured in a smoke run', () => {
+    expect(run.stdout).toMatch(/^floor: empty single executable\s+-.*skipped: smoke run/m);
+  });
+
+  it('measures the floor of a start from a snapshot: a snapshot holding nothing of mchard\'s, marked as a floor', () => {
+    const floor = run.stdout.split('\n').filter((l) => LINE.test(l)).map((l) => LINE.exec(l)!.groups!);
+    expect(floor.filter((g) => g.target !== '-').map((g) => g.case)).toEqual(['floor: empty start-up snapshot']);
+    expect(run.stdout).toMatch(/^note: floor: empty start-up snapshot: a snapshot holding nothing of mchard's/m);
   });
 
   it('prints one well-formed line per case, every case, in order', () => {
