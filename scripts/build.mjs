@@ -100,6 +100,8 @@ const GROUPS = [
       'src/fix/xattrs.ts',
       'src/system/changeable.ts',
       'src/system/pid-file.ts',
+      // What a refused .rb file is (a Homebrew formula, Chef's, other Ruby).
+      'src/dialects/ruby-file.ts',
     ],
   },
   {

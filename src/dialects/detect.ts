@@ -33,6 +33,7 @@ import type { DialectName } from './types.js';
 import { isMchardFile } from '../own-files.js';
 import { isRegExpSpace } from '../ascii.js';
 import { OPTIONS, optionByShort } from '../memcached/options.js';
+import { rubyFile } from './ruby-file.js';
 
 export const DIALECTS: readonly DialectName[] = ['debian', 'sysconfig', 'systemd', 'openrc', 'rcconf', 'compose', 'dockerfile', 'supervisord', 'argv', 'kubernetes', 'helm'];
 
@@ -387,6 +388,9 @@ const PROCFILE = "a Procfile (foreman, honcho, overmind or Heroku runs each NAME
  * options (its `x = y;` lines are no KEY=value file). Salt applies a state (it may install
  * /etc/memcached.conf from a file of its own: lint that file).
  */
+/** A `.rb` file: what it is is told by rubyFile (ruby-file.ts, loaded only for one). */
+const RUBY = 'Ruby code';
+
 const DOC = /^(readme|news|changelog|changes|copying|copyright|authors|licen[cs]e)(?![^/]*\.(conf|ini|service|ya?ml|json)$)([-_.][^/]*)?$|\.(md|markdown|rst|adoc)$/i;
 const STRONG_NAMES: readonly NameRule[] = [
   { may: (b) => b.endsWith('.service'), re: /^[^/]+\.service$/, dialect: 'systemd' },
@@ -408,7 +412,7 @@ const STRONG_NAMES: readonly NameRule[] = [
   { may: (b) => b.startsWith('Chart.'), re: /^Chart\.ya?ml$/, dialect: null, looksLike: 'a Helm chart definition' },
   { may: (b) => b.startsWith('Chart.'), re: /^Chart\.lock$/, dialect: null, looksLike: "a Helm chart's lock file (the dependency versions helm dependency update picked)" },
   { may: (b) => b.endsWith('.pp'), re: /\.pp$/, dialect: null, looksLike: 'a Puppet manifest' },
-  { may: (b) => b.endsWith('.rb'), re: /\.rb$/, dialect: null, looksLike: 'a Ruby file (a Chef recipe or attributes)' },
+  { may: (b) => b.endsWith('.rb'), re: /\.rb$/, dialect: null, looksLike: RUBY },
   { may: (b) => b.endsWith('.god'), re: /\.god$/, dialect: null, looksLike: "a God process monitor configuration (Ruby: God runs the command its w.start string holds, which mchard does not read)" },
   { may: (b) => b === 'Vagrantfile', re: /^Vagrantfile$/, dialect: null, looksLike: 'a Vagrantfile' },
   { may: (b) => b.startsWith('Procfile'), re: /^Procfile([.-][^/]*)?$/, dialect: null, looksLike: PROCFILE },
@@ -1408,7 +1412,7 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
     for (const rule of STRONG_NAMES) {
       if (!nameMatches(rule, t.base, lower)) continue;
       const because = nameText(t);
-      if (rule.dialect === null) return refusal(t, rule.looksLike ?? null, 'name', because);
+      if (rule.dialect === null) return refusal(t, rule.looksLike === RUBY ? rubyFile(t.path, t.base, text.slice(0, 1 << 20)) : rule.looksLike ?? null, 'name', because);
       // A Dockerfile is read only when it runs memcached; any other Dockerfile is refused by its name.
       if (rule.dialect === 'dockerfile' && s.signature?.dialect !== 'dockerfile' && !dockerfileRunsMemcached(text.length > SNIFF_LIMIT ? text.slice(0, SNIFF_LIMIT) : text)) {
         const what = 'a Dockerfile whose FROM, CMD and ENTRYPOINT do not name memcached';

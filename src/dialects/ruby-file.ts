@@ -1,0 +1,32 @@
+/**
+ * What a `.rb` file is, for detect.ts's refusal, by its path and content (the first MiB). A Homebrew formula
+ * (`class X < Formula`, or kept in a tap's Formula/): `brew install` writes homebrew.mxcl.NAME.plist
+ * (launchd) and homebrew.NAME.service (systemd: ExecStart= is the service block's `run` command) from its
+ * `service do` block into the keg, and `brew services start` installs the plist on macOS, the unit on Linux
+ * (~/Library/LaunchAgents, ~/.config/systemd/user, or as root /Library/LaunchDaemons, /usr/lib/systemd/system);
+ * an older formula's `def plist` makes the plist only. Chef's words only for a cookbook's folders, its
+ * metadata.rb, or Chef's `node[...]`, `default[...]`, `include_recipe`. Its own module, in a lazily loaded group: a lint of any
+ * other file never loads it.
+ */
+export function rubyFile(path: string, base: string, head: string): string {
+  if (/^[ \t]*class[ \t]+[\w:]+[ \t]*<[ \t]*Formula\b/m.test(head) || /(^|\/)(Homebrew)?Formula\//.test(path)) {
+    const unit = /^[ \t]*service[ \t]+do\b/m.test(head);
+    const plist = /^[ \t]*def[ \t]+plist\b/m.test(head);
+    return `a Homebrew formula (${
+      unit
+        ? `brew install writes a launchd plist and a systemd unit, $(brew --prefix ${base.slice(0, -3)})/homebrew.${base.slice(0, -3)}.service, from its service block, and brew services starts the plist on macOS, the unit on Linux; mchard reads that unit, not the plist`
+        : plist
+          ? 'brew install writes a launchd plist from its def plist, which mchard does not read'
+          : 'no service block: brew services starts nothing of it'
+    })`;
+  }
+  // A cookbook's folder says which part of it the file is; Chef's own words say a cookbook's Ruby elsewhere.
+  const part = /(^|\/)(recipes|attributes|resources|providers|libraries)\/[^/]+$/.exec(path)?.[2];
+  const chef = 'chef-client runs it and writes the files its resources name: lint those';
+  if (part === 'attributes') return "a Chef cookbook's attributes (Ruby: node values its recipes and templates use; lint the files chef-client writes with them)";
+  if (part === 'recipes') return `a Chef recipe (Ruby: ${chef})`;
+  if (part) return `a Chef cookbook's custom resource or library (Ruby: ${chef})`;
+  if (base === 'metadata.rb' && /^[ \t]*(maintainer|depends|supports|chef_version)\b/m.test(head)) return "a Chef cookbook's metadata (its name, version and dependencies)";
+  if (/^[ \t]*((node|default|override|normal)(\.(default|override|normal))?\[|include_recipe\b)/m.test(head)) return `a Chef recipe or attributes (Ruby: ${chef})`;
+  return 'Ruby code (the program that loads it runs it; mchard does not read Ruby)';
+}
