@@ -920,7 +920,8 @@ function sniff(full: string): Sniffed {
   const nl = text.indexOf('\n');
   const lineOne = nl === -1 ? text : text.slice(0, nl);
   const firstLine = lineOne.endsWith('\r') ? lineOne.slice(0, -1) : lineOne;
-  const helm = text.includes('{{') && /\{\{-?[ \t]*(\.Values|\.Release|include[ \t]+"|template[ \t]+")/.test(text);
+  // `$.Values` inside a range or with block (wikimedia's mediawiki chart's localmemcached partial).
+  const helm = text.includes('{{') && /\{\{-?[ \t]*(\$?\.Values|\.Release|include[ \t]+"|template[ \t]+")/.test(text);
 
   // TLS material: its "-----BEGIN" line is no option.
   if (firstLine.startsWith('-----BEGIN ')) return sig(null, 'a PEM certificate or key (TLS material, not configuration)');

@@ -150,3 +150,20 @@ describe("a Compose service of the official image given Bitnami's variables thro
     expect(JSON.parse(i.out).settings).not.toEqual(expect.objectContaining({ sasl: true }));
   });
 });
+
+describe("a Helm partial that reads $.Values inside a range is named as a Helm chart template", () => {
+  // Before: wikimedia/operations-deployment-charts' charts/mediawiki/templates/localmemcached/deployment.yaml.tpl
+  // ({{ define "localmemcached.deployment" }}, one memcached container per port, image {{ $.Values.docker.registry }}/...)
+  // was "a YAML file (another program's settings)": only {{ .Values (no $) counted as Helm's.
+  it('refused as a Helm chart template, at its repository path', async () => {
+    const f = tmp.write('charts/mediawiki/templates/localmemcached/deployment.yaml.tpl', real('other-templates/1697-wikimedia-operations-deployment-charts-deployment.yaml.tpl'));
+    const file = await refusedEverywhere(f);
+    expect(file.refused!.reason).toBe('content');
+    expect(file.refused!.looksLike).toBe('a Helm chart template');
+  });
+
+  it('control: a YAML file with no Helm action is still a YAML file', async () => {
+    const file = await refusedEverywhere(tmp.write('charts/x/templates/notes.yaml.tpl', 'registry: docker-registry.example.org\nports: [11211]\n'));
+    expect(file.refused!.looksLike).toMatch(/^a YAML file/);
+  });
+});
