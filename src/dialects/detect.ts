@@ -33,7 +33,7 @@ import type { DialectName } from './types.js';
 import { isMchardFile } from '../own-files.js';
 import { isRegExpSpace } from '../ascii.js';
 import { OPTIONS, optionByShort } from '../memcached/options.js';
-import { rubyFile } from './ruby-file.js';
+import { rubyFile, templatedManifest } from './looks-like.js';
 
 export const DIALECTS: readonly DialectName[] = ['debian', 'sysconfig', 'systemd', 'openrc', 'rcconf', 'compose', 'dockerfile', 'supervisord', 'argv', 'kubernetes', 'helm'];
 
@@ -388,7 +388,7 @@ const PROCFILE = "a Procfile (foreman, honcho, overmind or Heroku runs each NAME
  * options (its `x = y;` lines are no KEY=value file). Salt applies a state (it may install
  * /etc/memcached.conf from a file of its own: lint that file).
  */
-/** A `.rb` file: what it is is told by rubyFile (ruby-file.ts, loaded only for one). */
+/** A `.rb` file: what it is is told by rubyFile (looks-like.ts, loaded only for one). */
 const RUBY = 'Ruby code';
 
 const DOC = /^(readme|news|changelog|changes|copying|copyright|authors|licen[cs]e)(?![^/]*\.(conf|ini|service|ya?ml|json)$)([-_.][^/]*)?$|\.(md|markdown|rst|adoc)$/i;
@@ -967,7 +967,12 @@ function sniff(full: string): Sniffed {
     // (The kinds whose pod template the kubernetes dialect reads: its POD_TEMPLATE table, List and Template.)
     const podKinds = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'DeploymentConfig'];
     const noPodTemplate = !f.kinds.some((k) => podKinds.includes(k) || k.endsWith('List') || k === 'Template');
-    if (!manifestRunsMemcached(text) && !(noPodTemplate && f.kinds.includes('Memcached'))) return sig(null, 'a Kubernetes manifest with no container that runs memcached', false, 'kubernetes');
+    if (!manifestRunsMemcached(text) && !(noPodTemplate && f.kinds.includes('Memcached'))) {
+      // An image that is a template's expression: the file cannot tell what runs.
+      const templated = text.includes('{') ? templatedManifest(text, printable) : null;
+      if (templated) return sig(null, templated, false, 'kubernetes');
+      return sig(null, 'a Kubernetes manifest with no container that runs memcached', false, 'kubernetes');
+    }
     if (noPodTemplate) {
       const kinds = [...new Set(f.kinds)].slice(0, 4).map((k) => printable(k.slice(0, 40))).join(', ');
       return sig(null, `a Kubernetes manifest whose objects (kind ${kinds}) have no pod template: the operator or controller that reads them makes the workloads that run memcached and decides their command line (lint those: kubectl get deployment,statefulset -o yaml)`, false, 'kubernetes');

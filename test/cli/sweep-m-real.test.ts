@@ -167,3 +167,26 @@ describe("a Helm partial that reads $.Values inside a range is named as a Helm c
     expect(file.refused!.looksLike).toMatch(/^a YAML file/);
   });
 });
+
+describe("a Kubernetes manifest's template whose image is a template's expression is not \"no container that runs memcached\"", () => {
+  // Before: cloud-agnost/agnost-gitops' platform/handlers/templates/manifests/memcachedv1.0.yaml (container memcached,
+  // image: {{registry.imageUrl}}, which the platform fills in with docker.io/memcached:1.6.28) was "a Kubernetes
+  // manifest with no container that runs memcached": the file cannot tell which image runs.
+  it('refused as a template of a manifest, naming the templated image', async () => {
+    const f = tmp.write('platform/handlers/templates/manifests/memcachedv1.0.yaml', real('other-templates/1698-cloud-agnost-agnost-gitops-memcachedv1.0.yaml'));
+    const file = await refusedEverywhere(f);
+    expect(file.refused!.reason).toBe('content');
+    expect(file.refused!.looksLike).toBe(
+      'a template of a Kubernetes manifest (image {{registry.imageUrl}}: what renders it decides the image, and so whether memcached runs; lint the rendered manifest)',
+    );
+    expect(file.refused!.message).not.toContain('no container that runs memcached');
+  });
+
+  it('a ${VAR} image is named the same way; control: a literal image of another program is still no memcached', async () => {
+    const manifest = (image: string) => `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: cache\nspec:\n  template:\n    spec:\n      containers:\n      - name: cache\n        image: ${image}\n`;
+    const v = await refusedEverywhere(tmp.write('a/deploy.yaml', manifest('${CACHE_IMAGE}')));
+    expect(v.refused!.looksLike).toMatch(/^a template of a Kubernetes manifest \(image \$\{CACHE_IMAGE\}:/);
+    const other = await refusedEverywhere(tmp.write('b/deploy.yaml', manifest('redis:7')));
+    expect(other.refused!.looksLike).toBe('a Kubernetes manifest with no container that runs memcached');
+  });
+});

@@ -1,12 +1,16 @@
 /**
+ * Descriptions of files mchard refuses that take more than a name to tell, for detect.ts. Their own module,
+ * in a lazily loaded group (scripts/build.mjs): only a refusal of such a file loads it.
+ */
+
+/**
  * What a `.rb` file is, for detect.ts's refusal, by its path and content (the first MiB). A Homebrew formula
  * (`class X < Formula`, or kept in a tap's Formula/): `brew install` writes homebrew.mxcl.NAME.plist
  * (launchd) and homebrew.NAME.service (systemd: ExecStart= is the service block's `run` command) from its
  * `service do` block into the keg, and `brew services start` installs the plist on macOS, the unit on Linux
  * (~/Library/LaunchAgents, ~/.config/systemd/user, or as root /Library/LaunchDaemons, /usr/lib/systemd/system);
  * an older formula's `def plist` makes the plist only. Chef's words only for a cookbook's folders, its
- * metadata.rb, or Chef's `node[...]`, `default[...]`, `include_recipe`. Its own module, in a lazily loaded group: a lint of any
- * other file never loads it.
+ * metadata.rb, or Chef's `node[...]`, `default[...]`, `include_recipe`.
  */
 export function rubyFile(path: string, base: string, head: string): string {
   if (/^[ \t]*class[ \t]+[\w:]+[ \t]*<[ \t]*Formula\b/m.test(head) || /(^|\/)(Homebrew)?Formula\//.test(path)) {
@@ -29,4 +33,16 @@ export function rubyFile(path: string, base: string, head: string): string {
   if (base === 'metadata.rb' && /^[ \t]*(maintainer|depends|supports|chef_version)\b/m.test(head)) return "a Chef cookbook's metadata (its name, version and dependencies)";
   if (/^[ \t]*((node|default|override|normal)(\.(default|override|normal))?\[|include_recipe\b)/m.test(head)) return `a Chef recipe or attributes (Ruby: ${chef})`;
   return 'Ruby code (the program that loads it runs it; mchard does not read Ruby)';
+}
+
+/**
+ * A Kubernetes manifest none of whose images names memcached, when one image is a template's expression
+ * (cloud-agnost/agnost-gitops' memcachedv1.0.yaml: image: {{registry.imageUrl}}, which its platform fills in
+ * with docker.io/memcached:1.6.28): the file cannot tell what runs, so it is not "no container that runs
+ * memcached". Null when no image is templated.
+ */
+export function templatedManifest(text: string, printable: (s: string) => string): string | null {
+  const image = /^[ \t]*(?:-[ \t]+)?image:[ \t]*["']?([^"'\s#]*(\{\{|\$\{)[^"'#\n]*)/m.exec(text)?.[1];
+  if (!image) return null;
+  return `a template of a Kubernetes manifest (image ${printable(image.trim().slice(0, 60))}: what renders it decides the image, and so whether memcached runs; lint the rendered manifest)`;
 }
