@@ -5,12 +5,14 @@
 
 /**
  * What a `.rb` file is, for detect.ts's refusal, by its path and content (the first MiB). A Homebrew formula
- * (`class X < Formula`, or kept in a tap's Formula/): `brew install` writes homebrew.mxcl.NAME.plist
- * (launchd) and homebrew.NAME.service (systemd: ExecStart= is the service block's `run` command) from its
- * `service do` block into the keg, and `brew services start` installs the plist on macOS, the unit on Linux
- * (~/Library/LaunchAgents, ~/.config/systemd/user, or as root /Library/LaunchDaemons, /usr/lib/systemd/system);
- * an older formula's `def plist` makes the plist only. Chef's words only for a cookbook's folders, its
- * metadata.rb, or Chef's `node[...]`, `default[...]`, `include_recipe`.
+ * (`class X < Formula`, or kept in a tap's Formula/): `brew install` writes a launchd plist and a systemd unit
+ * (ExecStart= is the service block's `run` command) from its `service do` block into the keg (Homebrew's
+ * FormulaInstaller#install_service; today homebrew.mxcl.NAME.plist and homebrew.NAME.service, names that are
+ * Homebrew's to change, so the message names the folder and `brew services info --verbose`), and `brew
+ * services start` installs the plist on macOS, the unit on Linux (~/Library/LaunchAgents, ~/.config/systemd/user,
+ * or as root /Library/LaunchDaemons, /usr/lib/systemd/system); an older formula's `def plist` makes the plist
+ * only. Chef's words only for a cookbook's folders, its metadata.rb, or Chef's `node[...]`, `default[...]`,
+ * `include_recipe`.
  */
 export function rubyFile(path: string, base: string, head: string): string {
   if (/^[ \t]*class[ \t]+[\w:]+[ \t]*<[ \t]*Formula\b/m.test(head) || /(^|\/)(Homebrew)?Formula\//.test(path)) {
@@ -18,7 +20,7 @@ export function rubyFile(path: string, base: string, head: string): string {
     const plist = /^[ \t]*def[ \t]+plist\b/m.test(head);
     return `a Homebrew formula (${
       unit
-        ? `brew install writes a launchd plist and a systemd unit, $(brew --prefix ${base.slice(0, -3)})/homebrew.${base.slice(0, -3)}.service, from its service block, and brew services starts the plist on macOS, the unit on Linux; mchard reads that unit, not the plist`
+        ? `brew install writes a launchd plist and a systemd unit from its service block into $(brew --prefix ${base.slice(0, -3)}), and brew services starts the plist on macOS, the unit on Linux (brew services info --verbose ${base.slice(0, -3)} names the file); mchard reads that unit, not the plist`
         : plist
           ? 'brew install writes a launchd plist from its def plist, which mchard does not read'
           : 'no service block: brew services starts nothing of it'

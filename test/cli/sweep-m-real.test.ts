@@ -47,7 +47,7 @@ describe('a Homebrew formula is refused as a Homebrew formula, not as a Chef rec
   // Before: Homebrew/homebrew-core's Formula/m/memcached.rb (service do run [opt_bin/"memcached", "-l", "localhost"])
   // and a tap's older copy with def plist were "not read: it looks like a Ruby file (a Chef recipe or attributes)".
   const CORE =
-    'a Homebrew formula (brew install writes a launchd plist and a systemd unit, $(brew --prefix memcached)/homebrew.memcached.service, from its service block, and brew services starts the plist on macOS, the unit on Linux; mchard reads that unit, not the plist)';
+    'a Homebrew formula (brew install writes a launchd plist and a systemd unit from its service block into $(brew --prefix memcached), and brew services starts the plist on macOS, the unit on Linux (brew services info --verbose memcached names the file); mchard reads that unit, not the plist)';
 
   it("homebrew-core's formula at Formula/m/memcached.rb: its service block becomes a plist and a systemd unit mchard reads", async () => {
     const file = await refusedEverywhere(tmp.write('Formula/m/memcached.rb', real('other/1691-Homebrew-homebrew-core-memcached.rb')));
