@@ -77,6 +77,8 @@ const REAL_EXCEPTIONS: Record<string, [Expected, string]> = {
   'other-templates/075-slack-kubernetes-twemproxy-memcache-memcached-rc.yaml': ['refused', 'a Helm chart template, not its rendering'],
   'other-templates/077-fluxcd-flux-memcached.yaml': ['refused', 'a Helm chart template, not its rendering'],
   'other-templates/310-jfelten-gitea-helm-chart-_container.tpl': ['refused', 'a Helm partial (define "memcached"), not its rendering'],
+  'other-templates/1698-cloud-agnost-agnost-gitops-memcachedv1.0.yaml': ['refused', "a template of a manifest: its image is {{registry.imageUrl}}, which Agnost's platform fills in"],
+  'other-templates/1697-wikimedia-operations-deployment-charts-deployment.yaml.tpl': ['refused', 'a Helm partial (define "localmemcached.deployment"), not its rendering'],
   // Dockerfiles whose FROM, CMD and ENTRYPOINT do not name memcached: a script of the image starts it (an
   // entrypoint.sh, runit, s6), which mchard does not read: refused rather than guessed.
   'dockerfile/049-romeOz-docker-memcached-Dockerfile': ['refused', 'ENTRYPOINT entrypoint.sh on ubuntu:xenial; the script runs memcached'],

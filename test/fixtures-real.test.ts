@@ -21,7 +21,7 @@ const CATEGORIES = new Set([
 ]);
 const READERS = new Set([
   'debian-wrapper', 'systemd-environmentfile', 'systemd-unit', 'openrc-init', 'freebsd-rc', 'upstart', 'sysvinit-sh',
-  'supervisord', 'runit', 'shell-source', 'application', 'docker-build', 'kubernetes', 'helm', 'compose', 'nixos-module', 'operator', 'nomad', 'salt', 'ansible', 'ci', 'swarm', 'compose-or-swarm', 'terraform', 'memcached-proxy', 'podman-quadlet', 'openbsd-rc', 'kolla', 'lando', 'process-manager', 'make', 'cloudformation', 'unknown',
+  'supervisord', 'runit', 'shell-source', 'application', 'docker-build', 'kubernetes', 'helm', 'compose', 'nixos-module', 'operator', 'nomad', 'salt', 'ansible', 'ci', 'swarm', 'compose-or-swarm', 'terraform', 'memcached-proxy', 'podman-quadlet', 'openbsd-rc', 'kolla', 'lando', 'process-manager', 'make', 'cloudformation', 'homebrew', 'chef', 'unknown',
 ]);
 
 type Row = Record<string, string>;

@@ -33,6 +33,7 @@ import type { DialectName } from './types.js';
 import { isMchardFile } from '../own-files.js';
 import { isRegExpSpace } from '../ascii.js';
 import { OPTIONS, optionByShort } from '../memcached/options.js';
+import { rubyFile, templatedManifest } from './looks-like.js';
 
 export const DIALECTS: readonly DialectName[] = ['debian', 'sysconfig', 'systemd', 'openrc', 'rcconf', 'compose', 'dockerfile', 'supervisord', 'argv', 'kubernetes', 'helm'];
 
@@ -387,6 +388,9 @@ const PROCFILE = "a Procfile (foreman, honcho, overmind or Heroku runs each NAME
  * options (its `x = y;` lines are no KEY=value file). Salt applies a state (it may install
  * /etc/memcached.conf from a file of its own: lint that file).
  */
+/** A `.rb` file: what it is is told by rubyFile (looks-like.ts, loaded only for one). */
+const RUBY = 'Ruby code';
+
 const DOC = /^(readme|news|changelog|changes|copying|copyright|authors|licen[cs]e)(?![^/]*\.(conf|ini|service|ya?ml|json)$)([-_.][^/]*)?$|\.(md|markdown|rst|adoc)$/i;
 const STRONG_NAMES: readonly NameRule[] = [
   { may: (b) => b.endsWith('.service'), re: /^[^/]+\.service$/, dialect: 'systemd' },
@@ -408,7 +412,7 @@ const STRONG_NAMES: readonly NameRule[] = [
   { may: (b) => b.startsWith('Chart.'), re: /^Chart\.ya?ml$/, dialect: null, looksLike: 'a Helm chart definition' },
   { may: (b) => b.startsWith('Chart.'), re: /^Chart\.lock$/, dialect: null, looksLike: "a Helm chart's lock file (the dependency versions helm dependency update picked)" },
   { may: (b) => b.endsWith('.pp'), re: /\.pp$/, dialect: null, looksLike: 'a Puppet manifest' },
-  { may: (b) => b.endsWith('.rb'), re: /\.rb$/, dialect: null, looksLike: 'a Ruby file (a Chef recipe or attributes)' },
+  { may: (b) => b.endsWith('.rb'), re: /\.rb$/, dialect: null, looksLike: RUBY },
   { may: (b) => b.endsWith('.god'), re: /\.god$/, dialect: null, looksLike: "a God process monitor configuration (Ruby: God runs the command its w.start string holds, which mchard does not read)" },
   { may: (b) => b === 'Vagrantfile', re: /^Vagrantfile$/, dialect: null, looksLike: 'a Vagrantfile' },
   { may: (b) => b.startsWith('Procfile'), re: /^Procfile([.-][^/]*)?$/, dialect: null, looksLike: PROCFILE },
@@ -916,7 +920,8 @@ function sniff(full: string): Sniffed {
   const nl = text.indexOf('\n');
   const lineOne = nl === -1 ? text : text.slice(0, nl);
   const firstLine = lineOne.endsWith('\r') ? lineOne.slice(0, -1) : lineOne;
-  const helm = text.includes('{{') && /\{\{-?[ \t]*(\.Values|\.Release|include[ \t]+"|template[ \t]+")/.test(text);
+  // `$.Values` inside a range or with block (wikimedia's mediawiki chart's localmemcached partial).
+  const helm = text.includes('{{') && /\{\{-?[ \t]*(\$?\.Values|\.Release|include[ \t]+"|template[ \t]+")/.test(text);
 
   // TLS material: its "-----BEGIN" line is no option.
   if (firstLine.startsWith('-----BEGIN ')) return sig(null, 'a PEM certificate or key (TLS material, not configuration)');
@@ -962,7 +967,12 @@ function sniff(full: string): Sniffed {
     // (The kinds whose pod template the kubernetes dialect reads: its POD_TEMPLATE table, List and Template.)
     const podKinds = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'DeploymentConfig'];
     const noPodTemplate = !f.kinds.some((k) => podKinds.includes(k) || k.endsWith('List') || k === 'Template');
-    if (!manifestRunsMemcached(text) && !(noPodTemplate && f.kinds.includes('Memcached'))) return sig(null, 'a Kubernetes manifest with no container that runs memcached', false, 'kubernetes');
+    if (!manifestRunsMemcached(text) && !(noPodTemplate && f.kinds.includes('Memcached'))) {
+      // An image that is a template's expression: the file cannot tell what runs.
+      const templated = text.includes('{') ? templatedManifest(text, printable) : null;
+      if (templated) return sig(null, templated, false, 'kubernetes');
+      return sig(null, 'a Kubernetes manifest with no container that runs memcached', false, 'kubernetes');
+    }
     if (noPodTemplate) {
       const kinds = [...new Set(f.kinds)].slice(0, 4).map((k) => printable(k.slice(0, 40))).join(', ');
       return sig(null, `a Kubernetes manifest whose objects (kind ${kinds}) have no pod template: the operator or controller that reads them makes the workloads that run memcached and decides their command line (lint those: kubectl get deployment,statefulset -o yaml)`, false, 'kubernetes');
@@ -1408,7 +1418,7 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
     for (const rule of STRONG_NAMES) {
       if (!nameMatches(rule, t.base, lower)) continue;
       const because = nameText(t);
-      if (rule.dialect === null) return refusal(t, rule.looksLike ?? null, 'name', because);
+      if (rule.dialect === null) return refusal(t, rule.looksLike === RUBY ? rubyFile(t.path, t.base, text.slice(0, 1 << 20)) : rule.looksLike ?? null, 'name', because);
       // A Dockerfile is read only when it runs memcached; any other Dockerfile is refused by its name.
       if (rule.dialect === 'dockerfile' && s.signature?.dialect !== 'dockerfile' && !dockerfileRunsMemcached(text.length > SNIFF_LIMIT ? text.slice(0, SNIFF_LIMIT) : text)) {
         const what = 'a Dockerfile whose FROM, CMD and ENTRYPOINT do not name memcached';

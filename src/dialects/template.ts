@@ -133,12 +133,13 @@ const hasJinjaStatement = (text: string) => pair(text, '{%', '%}') || pair(text,
 const hasBraces = (text: string) => pair(text, '{{', '}}');
 
 /**
- * A `%name%` or `@NAME@` placeholder standing as a whole value: after the line's start, a blank, `=` or a
- * quote, and before the line's end, a blank, a quote or a comma. The name has at least two characters (`%i%`
+ * A `%name%` or `@NAME@` placeholder standing as a whole value: after the line's start, a blank, `=`, a
+ * quote or a comma, and before the line's end, a blank, a quote or a comma (each item of a comma list, as in
+ * `-l @BIND@,@BIND6@`, is a whole value). The name has at least two characters (`%i%`
  * could be a systemd specifier followed by a percent sign). `@NAME@` is what autoconf, CMake and meson
  * substitute, and install scripts with sed or bash (andy0mg/bitrix_al9's cluster_render_template).
  */
-export const PLACEHOLDER = /(?<=^|[\s="'])([%@])[A-Za-z_]\w+\1(?=$|[\s"',])|\{\$[A-Za-z_]\w*\}/gm;
+export const PLACEHOLDER = /(?<=^|[\s="',])([%@])[A-Za-z_]\w+\1(?=$|[\s"',])|\{\$[A-Za-z_]\w*\}/gm;
 
 /**
  * A bare NAME placeholder as the whole value of an option line (`-p MEMCACHED_PORT`, `--port=MEMCACHED_PORT`):
