@@ -1,0 +1,25 @@
+/**
+ * What `mchard help COMMAND` says a user may pass is what the command accepts (README: "`mchard help
+ * COMMAND` lists a command's options").
+ */
+import { run } from './helpers.js';
+
+/** The names --dialect accepts, as its own error message lists them. */
+async function acceptedDialects(): Promise<string[]> {
+  const r = await run(['lint', '--dialect', 'no-such-format', '-']);
+  const m = /--dialect must be one of ([^(]+) \(got/.exec(r.err);
+  expect(m).not.toBeNull();
+  return m![1].split(', ');
+}
+
+describe('help COMMAND names every format --dialect accepts', () => {
+  it.each(['lint', 'fix', 'inspect'])('help %s', async (cmd) => {
+    const names = await acceptedDialects();
+    expect(names).toEqual(expect.arrayContaining(['dockerfile', 'kubernetes', 'helm']));
+    const r = await run(['help', cmd]);
+    expect(r.code).toBe(0);
+    // The --dialect entry: from its line to the next option's.
+    const entry = /\n {2}--dialect [^\n]*(\n {20,}[^\n]*)*/.exec(r.out)![0].replace(/\s+/g, ' ');
+    for (const name of names) expect(entry).toMatch(new RegExp(`\\b${name}\\b`));
+  });
+});
