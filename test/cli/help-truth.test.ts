@@ -23,3 +23,15 @@ describe('help COMMAND names every format --dialect accepts', () => {
     for (const name of names) expect(entry).toMatch(new RegExp(`\\b${name}\\b`));
   });
 });
+
+describe("action.yml's description names the formats the action lints", () => {
+  it('the Marketplace line a user reads before choosing the action lists every family mchard reads', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { ROOT } = await import('./helpers.js');
+    const line = /^description: (.*)$/m.exec(readFileSync(join(ROOT, 'action.yml'), 'utf8'))![1];
+    for (const name of ['Debian', 'sysconfig', 'systemd', 'OpenRC', 'rc.conf', 'Compose', 'Dockerfile', 'supervisord', 'Kubernetes', 'Helm']) {
+      expect(line).toContain(name);
+    }
+  });
+});
