@@ -35,3 +35,12 @@ describe("action.yml's description names the formats the action lints", () => {
     }
   });
 });
+
+describe('-v names each system path as it is searched', () => {
+  it("/etc/supervisord.d: *.conf files are read as well as *.ini, and -v says so (as help lint does)", async () => {
+    const r = await run(['lint', '-v', '--format', 'json']);
+    expect(r.err).toContain('\n  /etc/supervisord.d/*.ini and *.conf: ');
+    const help = await run(['help', 'lint']);
+    expect(help.out).toContain('/etc/supervisord.d/*.ini and *.conf');
+  });
+});
