@@ -122,7 +122,8 @@ Options:
   --config FILE                     use this .mchardrc
   --disable ID[,ID...]              turn rules off (repeatable)
   --dialect NAME                    the file's format (debian, sysconfig, systemd,
-                                    openrc, rcconf, compose, supervisord, argv);
+                                    openrc, rcconf, compose, dockerfile,
+                                    supervisord, argv, kubernetes, helm);
                                     a file whose format is only known from its
                                     content is fixed only with --dialect; a file
                                     no format claims is not read (exit 2)

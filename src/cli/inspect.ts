@@ -31,9 +31,10 @@ service hands it, the user it runs as, every listener, and whether it starts.
 Options:
   --format text|json        output format (default text)
   --dialect NAME            the file's format: debian, sysconfig, systemd, openrc,
-                            rcconf, compose, supervisord, argv (default: from its
-                            path, name, then content; a file no format claims is
-                            not read, exit status 2)
+                            rcconf, compose, dockerfile, supervisord, argv,
+                            kubernetes, helm (default: from its path, name, then
+                            content; a file no format claims is not read, exit
+                            status 2)
   --memcached-version X.Y.Z  the memcached release whose behaviour applies
   --host-checks / --no-host-checks
                             check users and addresses against this machine,

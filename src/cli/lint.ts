@@ -55,7 +55,8 @@ Options:
   --config FILE                     use this .mchardrc (default: nearest above each file)
   --disable ID[,ID...]              turn rules off (repeatable)
   --dialect NAME                    the file's format: debian, sysconfig, systemd,
-                                    openrc, rcconf, compose, supervisord, argv
+                                    openrc, rcconf, compose, dockerfile,
+                                    supervisord, argv, kubernetes, helm
                                     (default: from its path, name, then content;
                                     a file no format claims is not read)
   --memcached-version X.Y.Z         memcached release whose behaviour applies

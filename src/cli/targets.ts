@@ -192,7 +192,9 @@ export const SYSTEM_PLACES: readonly Place[] = [
 ];
 
 /** For help texts: the system paths, wrapped, indented by two spaces. */
-export const SYSTEM_PATHS_HELP = wrapList(SYSTEM_PLACES.map((p) => p.pattern.replace('/*.ini', '/*.ini and *.conf')), 80);
+/** A place as help and -v name it: supervisord.d's pattern takes *.conf as well as *.ini. */
+const shownPlace = (p: Place): string => p.pattern.replace('/*.ini', '/*.ini and *.conf');
+export const SYSTEM_PATHS_HELP = wrapList(SYSTEM_PLACES.map(shownPlace), 80);
 
 function wrapList(items: string[], width: number): string {
   const lines: string[] = [];
@@ -309,7 +311,7 @@ export function resolveTargets(given: string[], paths: readonly string[], flags:
       sayVerbose(io, flags, 'no FILE given: checked the system paths');
       for (const { place: p, files } of places) {
         const skip = command === 'fix' && p.packaged;
-        io.err(`  ${p.pattern}: ${files.length ? visible(files.join(', ')) : 'none'}${skip && files.length ? ' (the package\'s: not fixed; fix a drop-in or /etc/systemd/system copy)' : ''}\n`);
+        io.err(`  ${shownPlace(p)}: ${files.length ? visible(files.join(', ')) : 'none'}${skip && files.length ? ' (the package\'s: not fixed; fix a drop-in or /etc/systemd/system copy)' : ''}\n`);
       }
     }
     if (command !== 'fix') return [...paths];
