@@ -11,7 +11,7 @@ import { lintSource } from '../engine/lint.js';
 import type { Finding, Rule, RuleOptions, Severity } from '../engine/types.js';
 import { hostFileAccess, InputError } from '../input.js';
 import { failureReason } from '../cli/per-file.js';
-import { readProcessSockets, socketInodes, socketKey, type HeldSocket } from '../system/sockets.js';
+import { readProcessSockets, socketInodes, socketKey, type HeldSocket, type NetTablesCache } from '../system/sockets.js';
 import { suggestRules } from './firewall/suggest.js';
 import { binaryLooks, processVersion } from './binary.js';
 import { interfaceNames, namespaceNetworks } from '../system/interfaces.js';
@@ -235,7 +235,9 @@ export async function auditProcesses(req: AuditRequest): Promise<AuditOutcome> {
   await loadDialect('argv');
   const audits: ProcessAudit[] = [];
   const processes = findMemcachedProcesses(proc, req.pids);
-  const sockets = processes.map((p) => readProcessSockets(p.pid, proc));
+  // The socket tables of each network namespace are read once (src/system/sockets.ts).
+  const tables: NetTablesCache = new Map();
+  const sockets = processes.map((p) => readProcessSockets(p.pid, proc, tables));
   // Every process's listeners are probed together (src/audit/probe.ts bounds the connections open at once):
   // probed one process after another, each listener that never answers cost the whole time limit, so any
   // user could hold a root audit for minutes with processes named memcached listening on loopback.
