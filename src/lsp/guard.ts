@@ -108,7 +108,7 @@ function validOpen(p: unknown): p is DidOpenTextDocumentParams {
   return isObject(d) && typeof d.uri === 'string' && Number.isInteger(d.version) && typeof d.text === 'string';
 }
 
-function validRange(r: unknown): boolean {
+export function validRange(r: unknown): boolean {
   const pos = (q: unknown) => isObject(q) && Number.isInteger(q.line) && Number.isInteger(q.character) && (q.line as number) >= 0 && (q.character as number) >= 0;
   return isObject(r) && pos(r.start) && pos(r.end);
 }

@@ -41,7 +41,7 @@ import { visible, visibleBlock } from '../report/visible.js';
 import { lintDocument, readerOf, type DocumentLint, type DocumentPlace } from './analysis.js';
 import { diagnosticsOf, droppedDiagnostics, findingRange, isFindingData } from './diagnostics.js';
 import { fixDescription, fixSafety, planFindingFix, planSafeFixes, textEdits } from './fixes.js';
-import { checkedSync, framedInput } from './guard.js';
+import { checkedSync, framedInput, validRange } from './guard.js';
 
 /** The code action kind of "fix every safe problem in this file" (editors run it on save when asked). */
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.mchard`;
@@ -146,7 +146,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 function validCodeActionParams(p: unknown): p is CodeActionParams {
   if (!isObject(p) || !isObject(p.textDocument) || typeof p.textDocument.uri !== 'string' || !isObject(p.context)) return false;
   const { diagnostics, only } = p.context;
-  return Array.isArray(diagnostics) && diagnostics.every(isObject) && (only === undefined || only === null || (Array.isArray(only) && only.every((k) => typeof k === 'string')));
+  return Array.isArray(diagnostics) && diagnostics.every((d) => isObject(d) && validRange(d.range)) && (only === undefined || only === null || (Array.isArray(only) && only.every((k) => typeof k === 'string')));
 }
 
 export function startServer(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, options: ServerOptions = {}): Connection {
@@ -395,7 +395,7 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
   // Registered as plain requests (not onCodeAction): the library's wrapper reads the parameters before
   // any check, so a request with none answered "internal error".
   connection.onRequest(CodeActionRequest.type, async (params: CodeActionParams): Promise<CodeAction[]> => {
-    if (!validCodeActionParams(params)) throw new ResponseError(ErrorCodes.InvalidParams, 'mchard: textDocument/codeAction needs textDocument.uri and context.diagnostics (a list), and context.only if given a list of kinds');
+    if (!validCodeActionParams(params)) throw new ResponseError(ErrorCodes.InvalidParams, 'mchard: textDocument/codeAction needs textDocument.uri, context.diagnostics (a list, each with a range) and, if given, context.only (a list of kinds)');
     const doc = documents.get(params.textDocument.uri);
     if (!doc || shutDown) return [];
     const lint = await lintNow(doc);

@@ -221,14 +221,15 @@ describe('mchard lsp --stdio against a hostile client', () => {
       { textDocument: { uri }, range, context: { diagnostics: null } },
       { textDocument: { uri }, range, context: { diagnostics: [null, 5] } },
       null,
+      { textDocument: { uri }, range, context: { diagnostics: [{ source: 'mchard', code: 'MC101' }] } },
     ];
     for (const [k, params] of requests.entries()) await c.send({ jsonrpc: '2.0', id: 10 + k, method: 'textDocument/codeAction', params });
     await c.send({ jsonrpc: '2.0', id: 20, method: 'codeAction/resolve', params: null });
     await c.send({ jsonrpc: '2.0', id: 21, method: 'textDocument/hover', params: { textDocument: { uri: 'file:///etc/shadow' }, position: { line: 0, character: 0 } } });
     await c.send({ jsonrpc: '2.0', id: 22, method: 'workspace/executeCommand', params: { command: 'sh', arguments: ['-c', 'id'] } });
-    for (let k = 0; k < 4; k++) {
+    for (let k = 0; k < requests.length; k++) {
       const r = await c.waitFor((m) => m.id === 10 + k);
-      expect(r.error).toEqual({ code: -32602, message: 'mchard: textDocument/codeAction needs textDocument.uri and context.diagnostics (a list), and context.only if given a list of kinds' });
+      expect(r.error).toEqual({ code: -32602, message: 'mchard: textDocument/codeAction needs textDocument.uri, context.diagnostics (a list, each with a range) and, if given, context.only (a list of kinds)' });
     }
     expect((await c.waitFor((m) => m.id === 20)).error).toEqual({ code: -32602, message: 'mchard: codeAction/resolve needs a code action (an object with a title)' });
     expect((await c.waitFor((m) => m.id === 21)).error!.code).toBe(-32601);
