@@ -86,7 +86,9 @@ export function placeOf(uri: string): DocumentPlace {
     const u = new URL(uri);
     if (u.protocol === 'file:') {
       const path = fileURLToPath(u);
-      return { path, file: path };
+      // A path of 4096 bytes or more (PATH_MAX) names no file on this disk: nothing beside it is looked up
+      // (a URI 500,000 folders deep had the server ask for a .mchardrc in each, for minutes).
+      return { path, file: Buffer.byteLength(path) < 4096 ? path : null };
     }
     return { path: decodeURIComponent(u.pathname), file: null };
   } catch {

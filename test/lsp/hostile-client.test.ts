@@ -286,6 +286,18 @@ describe('mchard lsp --stdio against a hostile client', () => {
     await stillServes(c, 'after-many');
   }, 90_000);
 
+  it('a URI 500,000 folders deep (1 MB): linted at once, nothing looked up beside it', async () => {
+    const c = await connected();
+    const uri = `file:///${'a/'.repeat(500_000)}etc/memcached.conf`;
+    const started = Date.now();
+    await c.open(uri, DEBIAN);
+    const d = await c.diagnostics(uri, 1);
+    // It asked for a .mchardrc in each folder, copying the whole path each time: minutes.
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(d.params!.diagnostics!.map((x) => x.code)).toContain('MC101');
+    await stillServes(c, 'after-deep');
+  }, 60_000);
+
   it('a flood of changes then exit without shutdown: the server ends at once with status 1', async () => {
     const c = await connected();
     const uri = fileUri(tmp.join('f', 'etc', 'memcached.conf'));
