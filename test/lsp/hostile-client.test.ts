@@ -264,7 +264,7 @@ describe('mchard lsp --stdio against a hostile client', () => {
     expect(d.params!.diagnostics).toEqual([
       expect.objectContaining({
         code: 'MC001',
-        message: 'cannot read the document: the document is more than 8388608 characters; mchard no longer follows it (close it and open it again when it is smaller) (parse-error)',
+        message: 'cannot read the document: the document is more than 8388608 characters; mchard no longer follows it (close documents, then open it again) (parse-error)',
       }),
     ]);
     // 39 MiB sent: not all held.
@@ -284,6 +284,24 @@ describe('mchard lsp --stdio against a hostile client', () => {
     // Closing documents makes room again.
     for (const uri of uris.slice(0, 12)) await c.send({ jsonrpc: '2.0', method: 'textDocument/didClose', params: { textDocument: { uri } } });
     await stillServes(c, 'after-many');
+  }, 90_000);
+
+  it('a burst of 2,100 documents: 2,000 followed, the others say why they are not', async () => {
+    const c = await connected();
+    const uri = (k: number) => fileUri(tmp.join(`burst${k}`, 'etc', 'memcached.conf'));
+    const frames: Buffer[] = [];
+    for (let k = 0; k < 2100; k++) {
+      const body = JSON.stringify({ jsonrpc: '2.0', method: 'textDocument/didOpen', params: { textDocument: { uri: uri(k), languageId: 'memcached', version: 1, text: DEBIAN } } });
+      frames.push(Buffer.from(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`));
+    }
+    await c.raw(Buffer.concat(frames));
+    expect((await c.diagnostics(uri(1999))).params!.diagnostics!.map((d) => d.code)).toContain('MC101');
+    expect((await c.diagnostics(uri(2000))).params!.diagnostics).toEqual([
+      expect.objectContaining({ code: 'MC001', message: 'cannot read the document: more than 2000 documents are open; mchard no longer follows it (close documents, then open it again) (parse-error)' }),
+    ]);
+    // Closing one makes room.
+    await c.send({ jsonrpc: '2.0', method: 'textDocument/didClose', params: { textDocument: { uri: uri(0) } } });
+    await stillServes(c, 'after-burst');
   }, 90_000);
 
   it('a URI 500,000 folders deep (1 MB): linted at once, nothing looked up beside it', async () => {
