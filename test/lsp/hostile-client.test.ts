@@ -47,9 +47,10 @@ class RawClient {
     this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
   }
 
-  /** Writes bytes, waiting for the pipe to drain. */
+  /** Writes bytes, waiting for the pipe to drain (or the server to end: a pipe nobody reads never drains). */
   async raw(bytes: string | Buffer): Promise<void> {
-    if (!this.child.stdin.write(bytes)) await new Promise((r) => this.child.stdin.once('drain', r));
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    if (!this.child.stdin.write(bytes)) await Promise.race([new Promise((r) => this.child.stdin.once('drain', r)), this.exited]);
   }
 
   /** One framed message (an object is serialised; a string is sent as it is). */
