@@ -121,7 +121,7 @@ export function readRegularFile(
   try {
     before = known ?? (opts.noFollow ? lstatSync(path) : statSync(path));
   } catch (e) {
-    throw new InputError(path, describeFsError(e));
+    throw new InputError(path, describeFsError(e, path));
   }
   // `noFollow`: the file must not be a symbolic link (the reason says why), checked again when it is opened.
   if (opts.noFollow && before.isSymbolicLink()) throw new InputError(path, `a symbolic link: ${opts.noFollow}`);
@@ -242,10 +242,16 @@ export function readNamedHostFile(path: string, maxBytes: number): { text: strin
   }
 }
 
-export function describeFsError(e: unknown): string {
+/**
+ * Why a name holding U+FFFD is not there: a name that is not valid UTF-8 (a command-line argument, a
+ * folder's entry) reaches mchard with U+FFFD in place of its bytes, and no file has that name.
+ */
+export const NOT_UTF8_NAME = 'its name is not UTF-8 (U+FFFD shows its bytes): mchard opens only UTF-8 names; rename it';
+
+export function describeFsError(e: unknown, path = ''): string {
   const code = (e as NodeJS.ErrnoException)?.code;
   switch (code) {
-    case 'ENOENT': return 'no such file';
+    case 'ENOENT': return path.includes('\ufffd') ? `no such file by this name: ${NOT_UTF8_NAME}` : 'no such file';
     case 'EACCES': case 'EPERM': return 'permission denied';
     case 'EISDIR': return 'is a directory, not a file';
     case 'ENOTDIR': return 'a component of the path is not a directory';

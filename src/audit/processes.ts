@@ -63,18 +63,56 @@ export function isMemcached(exe: string | null, argv0: string): boolean {
   return basename(argv0) === 'memcached';
 }
 
+/**
+ * The longest command line (its words, each with its NUL) audited: far beyond a real memcached's few hundred
+ * bytes (a root-started one with 30,000 -v, 90 kB, is still audited), far below the 1.1 MB that 20 of nobody's
+ * processes named memcached held a root audit with for minutes.
+ */
+export const MAX_ARGV_BYTES = 256 * 1024;
+/** A command line longer than this (a real memcached's are a few hundred bytes) counts against LONG_ARGV_BUDGET. */
+export const LONG_ARGV_BYTES = 8 * 1024;
+/**
+ * The most bytes of long command lines (over LONG_ARGV_BYTES) of processes not running as root that one
+ * audit reads and lints. Reading and linting a 250 kB command line costs about 0.3 s and 13 MB kept until
+ * the report: 300 of nobody's processes named memcached with 250 kB of -v each held root's audit 115 s
+ * and then ended it out of memory (4 GB), reporting nothing, not even the real memcached. Past the budget
+ * such a process's arguments are not read (`unread`), it is not audited, and the audit says so.
+ */
+export const LONG_ARGV_BUDGET = 1024 * 1024;
+
+/** Which command lines one discovery reads into words: what of LONG_ARGV_BUDGET is used. */
+export interface ArgvBudget {
+  used: number;
+}
+
+/** Why a command line of `bytes` is not read into words, or null (and the budget is charged). */
+function unreadReason(uid: number | null, bytes: number, budget: ArgvBudget): ProcessInfo['unread'] | null {
+  if (bytes > MAX_ARGV_BYTES) return 'too-long';
+  if (uid === 0 || bytes <= LONG_ARGV_BYTES) return null;
+  if (budget.used + bytes > LONG_ARGV_BUDGET) return 'over-budget';
+  budget.used += bytes;
+  return null;
+}
+
 /** One process, or null when it is not (or no longer) a memcached process. */
-export function readProcess(pid: number, proc = '/proc', users = passwdNames(), netns: ReadonlyMap<number, string> = netnsNames()): ProcessInfo | null {
-  const words = parseCmdline(read(`${proc}/${pid}/cmdline`) ?? '');
-  if (words.length === 0) return null;
+export function readProcess(pid: number, proc = '/proc', users = passwdNames(), netns: ReadonlyMap<number, string> = netnsNames(), budget: ArgvBudget = { used: 0 }): ProcessInfo | null {
+  const raw = read(`${proc}/${pid}/cmdline`) ?? '';
+  if (raw === '') return null;
+  // argv[0] alone first: the arguments are split only for a process audit will lint.
+  const nul = raw.indexOf('\0');
+  const argv0 = nul === -1 ? raw : raw.slice(0, nul);
   let exe: string | null = null;
   try {
     exe = readlinkSync(`${proc}/${pid}/exe`);
   } catch {
     // not ours to read, or the process ended
   }
-  if (!isMemcached(exe, words[0])) return null;
+  if (!isMemcached(exe, argv0)) return null;
   const uid = effectiveUid(read(`${proc}/${pid}/status`) ?? '');
+  // The kernel's length in bytes: the words, each with its NUL (a last word without one counts one).
+  const argvBytes = Buffer.byteLength(raw) + (raw.endsWith('\0') ? 0 : 1);
+  const unread = unreadReason(uid, argvBytes, budget);
+  const words = unread ? [argv0] : parseCmdline(raw);
   const stat = read(`${proc}/${pid}/stat`);
   const procStat = read(`${proc}/stat`);
   const cgroup = read(`${proc}/${pid}/cgroup`) ?? '';
@@ -85,6 +123,8 @@ export function readProcess(pid: number, proc = '/proc', users = passwdNames(), 
     uid,
     user: uid === null ? null : (users.get(uid) ?? null),
     exe,
+    argvBytes,
+    ...(unread ? { unread } : {}),
     unit: unitOfCgroup(cgroup),
     cgroupUnit: systemdUnitOfCgroup(cgroup),
     startedAt: stat && procStat ? startTime(stat, procStat) : null,
@@ -106,8 +146,9 @@ export function findMemcachedProcesses(proc = '/proc', pids?: readonly number[])
     }
   }
   const out: ProcessInfo[] = [];
+  const budget: ArgvBudget = { used: 0 };
   for (const pid of list.sort((a, b) => a - b)) {
-    const p = readProcess(pid, proc, users, netns);
+    const p = readProcess(pid, proc, users, netns, budget);
     if (p) out.push(p);
   }
   return out;

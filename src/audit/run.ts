@@ -11,7 +11,7 @@ import { lintSource } from '../engine/lint.js';
 import type { Finding, Rule, RuleOptions, Severity } from '../engine/types.js';
 import { hostFileAccess, InputError } from '../input.js';
 import { failureReason } from '../cli/per-file.js';
-import { readProcessSockets, socketInodes, socketKey, type HeldSocket } from '../system/sockets.js';
+import { readProcessSockets, socketInodes, socketKey, type HeldSocket, type NetTablesCache } from '../system/sockets.js';
 import { suggestRules } from './firewall/suggest.js';
 import { binaryLooks, processVersion } from './binary.js';
 import { interfaceNames, namespaceNetworks } from '../system/interfaces.js';
@@ -105,18 +105,19 @@ export interface Candidate {
 
 export interface AuditOutcome {
   audits: ProcessAudit[];
+  /**
+   * Processes not audited because of LONG_ARGV_BUDGET (each one's pid, user and command-line length):
+   * said on one line, never left out silently.
+   */
+  unaudited: { pid: number; uid: number | null; user: string | null; bytes: number }[];
   /** Every candidate file, in the order given, read or not. */
   candidates: Candidate[];
   /** Candidate files that could not be read (one line each, naming the file). */
   errors: InputError[];
 }
 
-/**
- * The longest command line (its words, each with its NUL) audited: far beyond a real memcached's few hundred
- * bytes (a root-started one with 30,000 -v, 90 kB, is still audited), far below the 1.1 MB that 20 of nobody's
- * processes named memcached held a root audit with for minutes.
- */
-export const MAX_ARGV_BYTES = 256 * 1024;
+import { MAX_ARGV_BYTES } from './processes.js';
+export { LONG_ARGV_BUDGET, LONG_ARGV_BYTES, MAX_ARGV_BYTES } from './processes.js';
 
 /** A failure as the one line of `path`: the model's own refusals (too many -l options) name no file. */
 function asInputError(path: string, e: unknown): InputError {
@@ -234,8 +235,11 @@ export async function auditProcesses(req: AuditRequest): Promise<AuditOutcome> {
   const readUnitFilter = req.unitFilter ?? ((unit: string) => readUnitIpFilter(unit));
   await loadDialect('argv');
   const audits: ProcessAudit[] = [];
+  const unaudited: AuditOutcome['unaudited'] = [];
   const processes = findMemcachedProcesses(proc, req.pids);
-  const sockets = processes.map((p) => readProcessSockets(p.pid, proc));
+  // The socket tables of each network namespace are read once (src/system/sockets.ts).
+  const tables: NetTablesCache = new Map();
+  const sockets = processes.map((p) => readProcessSockets(p.pid, proc, tables));
   // Every process's listeners are probed together (src/audit/probe.ts bounds the connections open at once):
   // probed one process after another, each listener that never answers cost the whole time limit, so any
   // user could hold a root audit for minutes with processes named memcached listening on loopback.
@@ -253,23 +257,29 @@ export async function auditProcesses(req: AuditRequest): Promise<AuditOutcome> {
   for (const [i, p] of processes.entries()) {
     // One process's failure (a bug included) is that process's one line; the others are still audited.
     try {
-      audits.push(await auditOne(p, sockets[i], probing[i]));
+      const audit = await auditOne(p, sockets[i], probing[i]);
+      if (audit) audits.push(audit);
     } catch (e) {
       errors.push(asInputError(`${proc}/${p.pid}/cmdline`, e));
     }
   }
-  return { audits, candidates: considered, errors };
+  return { audits, unaudited, candidates: considered, errors };
 
   async function auditOne(
     p: ProcessInfo,
     { held, unreadable: heldUnreadable }: ReturnType<typeof readProcessSockets>,
     probed: Promise<{ results: ProbeResult[] } | { error: unknown }> | null,
-  ): Promise<ProcessAudit> {
+  ): Promise<ProcessAudit | null> {
     // Any user can start processes named memcached with megabytes of arguments (20 of them with 1.1 MB each
     // held a root audit for minutes): a command line beyond this is the process's one line, not linted.
-    const argvBytes = p.words.reduce((n, w) => n + Buffer.byteLength(w) + 1, Buffer.byteLength(p.argv0) + 1);
-    if (argvBytes > MAX_ARGV_BYTES) {
+    const argvBytes = p.argvBytes ?? p.words.reduce((n, w) => n + Buffer.byteLength(w) + 1, Buffer.byteLength(p.argv0) + 1);
+    if (p.unread === 'too-long' || argvBytes > MAX_ARGV_BYTES) {
       throw new InputError(`${proc}/${p.pid}/cmdline`, `the command line is ${argvBytes} bytes, more than the ${MAX_ARGV_BYTES} mchard reads of a process's arguments (a memcached's are a few hundred); not audited`);
+    }
+    // Long command lines of processes not running as root are read within one budget (src/audit/processes.ts).
+    if (p.unread === 'over-budget') {
+      unaudited.push({ pid: p.pid, uid: p.uid, user: p.user, bytes: argvBytes });
+      return null;
     }
     let match: FileMatch | null = null;
     const matchDoubts: string[] = [];

@@ -15,8 +15,15 @@ export interface ProcessInfo {
   pid: number;
   /** argv[0] as the process was started (`/usr/bin/memcached`). */
   argv0: string;
-  /** The arguments memcached received, without argv[0]. */
+  /** The arguments memcached received, without argv[0] (none read when `unread` says why). */
   words: string[];
+  /** The command line's length in bytes (its words, each with its NUL), when read from /proc. */
+  argvBytes?: number;
+  /**
+   * Why the arguments were not read into `words` (the process is not audited): a command line longer than
+   * audit reads, or beyond the budget of long command lines of processes not running as root.
+   */
+  unread?: 'too-long' | 'over-budget';
   /** Effective user ID, and its name from /etc/passwd (null when unknown). */
   uid: number | null;
   user: string | null;

@@ -18,7 +18,7 @@ import { safeJson, visible } from '../report/visible.js';
 import { processVisibility } from '../audit/processes.js';
 import { useColor } from '../report/color.js';
 import type { FileReport } from '../report/types.js';
-import { auditProcesses } from '../audit/run.js';
+import { auditProcesses, LONG_ARGV_BUDGET, LONG_ARGV_BYTES } from '../audit/run.js';
 import { auditRecord, auditSummaryText, candidatesRecord, candidatesText, type CandidateSource } from '../audit/present.js';
 import { RULES } from '../../rules/index.js';
 import { VERSION } from '../version.js';
@@ -169,7 +169,7 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
   if (!baselineOk) return 2;
   const severities = fileSeverities(cfg, disabled);
 
-  const { audits, candidates, errors } = await auditProcesses({
+  const { audits, unaudited, candidates, errors } = await auditProcesses({
     rules: RULES,
     files,
     dialect,
@@ -182,6 +182,15 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
     maxBytes: parseMaxFileSize(values['max-file-size']),
   });
   for (const e of errors) io.err(`mchard: ${e.message}\n`);
+  if (unaudited.length) {
+    const n = unaudited.length;
+    const least = Math.min(...unaudited.map((u) => u.bytes));
+    const users = [...new Set(unaudited.map((u) => (u.uid === null ? 'unknown' : `${u.user === null ? '' : `${visible(u.user)} `}(uid ${u.uid})`)))].join(', ');
+    io.err(
+      `mchard: ${n} process${n === 1 ? '' : 'es'} named memcached not audited (pid${n === 1 ? '' : 's'} ${unaudited.map((u) => u.pid).join(', ')}; user ${users}): ` +
+        `${n === 1 ? 'its command line is' : 'each command line is'} ${least} bytes or more, and this audit already linted the most it lints of command lines over ${LONG_ARGV_BYTES} bytes of processes not running as root (${LONG_ARGV_BUDGET} bytes); mchard audit --pid PID audits one\n`,
+    );
+  }
   // Another user's process, audited by a user who is not root: its sockets are not readable, so what it
   // listens on (and who can reach it) was not checked. Said, and the audit is not a clean one (exit 2).
   // Processes audit cannot see at all: said before any "no running memcached process found".
@@ -201,7 +210,7 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
   }
   if (pids) {
     // A process whose audit failed (its one line above, such as a command line too long) is not missing.
-    const failed = new Set(errors.map((e) => /^\/proc\/(\d+)\/cmdline$/.exec(e.path)?.[1]).filter((n) => n !== undefined).map(Number));
+    const failed = new Set([...errors.map((e) => /^\/proc\/(\d+)\/cmdline$/.exec(e.path)?.[1]).filter((n) => n !== undefined).map(Number), ...unaudited.map((u) => u.pid)]);
     const missing = pids.filter((p) => !audits.some((a) => a.process.pid === p) && !failed.has(p));
     if (missing.length) {
       io.err(`mchard: --pid ${missing.join(',')}: no running memcached process with ${missing.length === 1 ? 'that ID' : 'those IDs'}\n`);
@@ -230,7 +239,7 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
   if (format === 'json') {
     const doc = JSON.parse(formatReport('json', input)) as { files: Record<string, unknown>[] };
     doc.files.forEach((f, i) => (f.process = auditRecord(audits[i])));
-    out(safeJson({ ...doc, candidates: candidatesRecord(from, candidates), visibility }) + '\n');
+    out(safeJson({ ...doc, candidates: candidatesRecord(from, candidates), visibility, unaudited }) + '\n');
   } else if (format === 'text') {
     // The tally counts processes, not files.
     const text = formatReport('text', input).replace(
@@ -245,6 +254,6 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
     out(formatReport(format, input));
   }
   if (!sink.commit() || (baseline && !outcome)) return 2;
-  if (errors.length || blind.length || visibility.hidden) return 2;
+  if (errors.length || unaudited.length || blind.length || visibility.hidden) return 2;
   return failing ? 1 : 0;
 }

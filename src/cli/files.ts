@@ -71,7 +71,7 @@ function linkLeadsOut(path: string): { reason: string | null; stat?: Stats; real
   } catch (e) {
     // Unreadable: said here, never read unchecked (a folder on its way swapped for a link the moment after
     // this failed would otherwise be read through).
-    throw new InputError(path, describeFsError(e));
+    throw new InputError(path, describeFsError(e, path));
   }
   const stat = loc.fileStat;
   if (cwd !== '/' && isInside(loc.target, cwd)) return { reason: null, stat, real: loc.target };

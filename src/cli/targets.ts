@@ -19,11 +19,12 @@
  *   the `.mchardrc` lookup and the report use PATH (`readsStdin` tells the reader).
  */
 import { readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import { pathExists } from '../system/paths.js';
 import { basename, join, resolve } from 'node:path';
 import { isMchardFile } from '../own-files.js';
 import { configPathKind, detectDialect, holdsMemcached, type ConfigPathKind } from '../dialects/detect.js';
 import type { DialectName } from '../dialects/types.js';
-import { InputError, readConfig, readRegularFile } from '../input.js';
+import { InputError, NOT_UTF8_NAME, readConfig, readRegularFile } from '../input.js';
 import { companionsOf } from './companions.js';
 import { UsageError } from './args.js';
 import type { Io } from './io.js';
@@ -67,7 +68,10 @@ interface Skip {
   resembles?: DialectName;
   /** memcached's settings for a program mchard does not read (counted with those, without a --dialect). */
   memcachedOwn?: true;
+  /** A name that is not valid UTF-8: not looked at (said even without -v). */
+  badName?: true;
 }
+
 
 /** A -v line: it names files a walk found (a repository's names) and quotes detection's reasons, so escaped whole. */
 function sayVerbose(io: Io, flags: TargetFlags, line: string): void {
@@ -117,6 +121,11 @@ export function walkFolder(root: string, flags: TargetFlags = {}): { files: stri
     }
     for (const e of entries) {
       const p = join(dir, e.name);
+      // A name that is not valid UTF-8 reads with U+FFFD in it: no such name to open, nor a folder to list.
+      if (e.name.includes('\ufffd') && pathExists(p) === false) {
+        skipped.push({ path: p, why: NOT_UTF8_NAME, badName: true });
+        continue;
+      }
       if (e.isDirectory()) {
         if (SKIPPED_FOLDERS.has(e.name)) continue;
         stack.push(p);
@@ -349,6 +358,8 @@ export function resolveTargets(given: string[], paths: readonly string[], flags:
           `mchard: ${visible(p)}: ${alike.length}${files.length ? ' more' : ''} file${one ? '' : 's'} ${one ? 'looks' : 'look'} like memcached configuration, but ${one ? 'its path does' : 'their paths do'} not say which program reads ${one ? 'it' : 'them'}: not read (-v lists ${one ? 'it' : 'them'}${force})\n`,
         );
       }
+      const bad = skipped.filter((s) => s.badName).length;
+      if (bad && !flags.verbose) io.err(`mchard: ${visible(p)}: not looked at: ${bad} name(s) under it not UTF-8, which mchard cannot open (-v lists them)\n`);
       sayVerbose(io, flags, `${p}: ${files.length} file${files.length === 1 ? '' : 's'} found`);
       // One by one: a spread passes each file as an argument, and a folder of 130,000 files overflowed the stack.
       for (const f of files) out.push(f);

@@ -132,12 +132,12 @@ export interface HeldFile {
 
 export const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
 
-function fsReason(e: unknown): string {
+function fsReason(e: unknown, path = ''): string {
   const code = (e as NodeJS.ErrnoException)?.code;
   if (code === 'EROFS') return 'read-only file system';
   if (code === 'ENOSPC') return 'no space left on the device';
   if (code === 'EDQUOT') return 'disk quota exceeded';
-  return describeFsError(e);
+  return describeFsError(e, path);
 }
 
 function removeQuietly(path: string | null): void {
@@ -199,7 +199,7 @@ function locate(path: string, scope: WriteScope): Located {
   try {
     return locateInTree(path, scope.tree);
   } catch (e) {
-    throw new WriteError(path, fsReason(e));
+    throw new WriteError(path, fsReason(e, path));
   }
 }
 

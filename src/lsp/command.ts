@@ -15,8 +15,10 @@ exactly as "mchard fix" writes them; an unsafe fix is offered only for its own
 finding, titled as unsafe.
 
 The nearest .mchardrc above a document's file and suppression comments apply as
-for lint. The server runs no program, not even "memcached -V" (set
-memcached-version in .mchardrc for a release other than the newest); besides
+for lint. The server never runs memcached, not even "memcached -V" (set
+memcached-version in .mchardrc for a release other than the newest; for a
+document under /etc the package database is asked, with dpkg-query or rpm,
+which release is installed); besides
 the documents it reads only the .mchardrc files above them and what lint reads
 beside a file (a unit's drop-ins, never through a link, a Helm values file's
 Chart.yaml), never a file a document names (a unit's EnvironmentFile=).

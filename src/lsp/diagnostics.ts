@@ -75,6 +75,11 @@ function documentDiagnostic(message: string, code?: string): Diagnostic {
   };
 }
 
+/** The diagnostic of a document the server stopped following (src/lsp/guard.ts): too large to hold. */
+export function droppedDiagnostics(reason: string): Diagnostic[] {
+  return [documentDiagnostic(`cannot read the document: ${reason}; mchard no longer follows it (close documents, then open it again) (parse-error)`, 'MC001')];
+}
+
 export function diagnosticsOf(doc: TextDocument, lint: DocumentLint): Diagnostic[] {
   switch (lint.outcome) {
     case 'not-read':

@@ -12,17 +12,24 @@ import { fileURLToPath } from 'node:url';
 import { format } from 'node:util';
 import {
   CodeActionKind,
+  CodeActionRequest,
+  CodeActionResolveRequest,
   createConnection,
+  ErrorCodes,
+  ResponseError,
   DidChangeWatchedFilesNotification,
   MessageType,
   ShowMessageNotification,
   TextDocuments,
   TextDocumentSyncKind,
   type CodeAction,
+  type ClientCapabilities,
   type CodeActionParams,
   type Connection,
   type Diagnostic,
+  type Features,
   type InitializeResult,
+  type RemoteConsole,
   type Range,
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
@@ -31,9 +38,10 @@ import type { Finding } from '../engine/types.js';
 import type { FixPlan } from '../fix/plan.js';
 import { VERSION } from '../version.js';
 import { visible, visibleBlock } from '../report/visible.js';
-import { lintDocument, type DocumentLint, type DocumentPlace } from './analysis.js';
-import { diagnosticsOf, findingRange, isFindingData } from './diagnostics.js';
+import { lintDocument, readerOf, type DocumentLint, type DocumentPlace } from './analysis.js';
+import { diagnosticsOf, droppedDiagnostics, findingRange, isFindingData } from './diagnostics.js';
 import { fixDescription, fixSafety, planFindingFix, planSafeFixes, textEdits } from './fixes.js';
+import { checkedSync, framedInput, validRange } from './guard.js';
 
 /** The code action kind of "fix every safe problem in this file" (editors run it on save when asked). */
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.mchard`;
@@ -78,7 +86,9 @@ export function placeOf(uri: string): DocumentPlace {
     const u = new URL(uri);
     if (u.protocol === 'file:') {
       const path = fileURLToPath(u);
-      return { path, file: path };
+      // A path of 4096 bytes or more (PATH_MAX) names no file on this disk: nothing beside it is looked up
+      // (a URI 500,000 folders deep had the server ask for a .mchardrc in each, for minutes).
+      return { path, file: Buffer.byteLength(path) < 4096 ? path : null };
     }
     return { path: decodeURIComponent(u.pathname), file: null };
   } catch {
@@ -132,8 +142,44 @@ export function baselineWithinFor(given: string | null | undefined, params: { in
   return path === null || isAbsolute(path) ? null : baselineFolder(params);
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+/** Whether a codeAction request's parameters are as the protocol says (a hostile client's are not). */
+function validCodeActionParams(p: unknown): p is CodeActionParams {
+  if (!isObject(p) || !isObject(p.textDocument) || typeof p.textDocument.uri !== 'string' || !isObject(p.context)) return false;
+  const { diagnostics, only } = p.context;
+  return Array.isArray(diagnostics) && diagnostics.every((d) => isObject(d) && validRange(d.range)) && (only === undefined || only === null || (Array.isArray(only) && only.every((k) => typeof k === 'string')));
+}
+
 export function startServer(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, options: ServerOptions = {}): Connection {
-  const connection = createConnection(input, output);
+  // Messages past the framing limits never reach the protocol library (src/lsp/guard.ts); what was
+  // skipped is said in the editor's log once the connection is there.
+  const early: string[] = [];
+  let framingProblem = (line: string) => void early.push(line);
+  // Every line for the editor's log is escaped, the protocol library's own too (it quotes a malformed
+  // message or a failing handler's error, text from the client).
+  const escapedConsole = {
+    __brand: 'features',
+    console: (Base: new () => RemoteConsole) =>
+      class extends Base {
+        override error(m: string) {
+          super.error(visibleBlock(String(m)));
+        }
+        override warn(m: string) {
+          super.warn(visibleBlock(String(m)));
+        }
+        override info(m: string) {
+          super.info(visibleBlock(String(m)));
+        }
+        override log(m: string) {
+          super.log(visibleBlock(String(m)));
+        }
+        override debug(m: string) {
+          super.debug(visibleBlock(String(m)));
+        }
+      },
+  } as unknown as Features;
+  const connection: Connection = createConnection(escapedConsole, framedInput(input, (line) => framingProblem(line)), output);
   // The editor's log and its message boxes show what they are sent, and an editor's output panel is often
   // a terminal's emulation: every line sent there is escaped as the CLI's output is (a document's path, a
   // lint's failure and a stack quote text from outside). Stacks keep their line breaks.
@@ -143,6 +189,14 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
     error: (s: string) => connection.console.error(visibleBlock(s)),
   };
   // Whatever writes to the console (a library's warning) goes to the client's log: standard output is the protocol's.
+  framingProblem = (line) => {
+    try {
+      log.error(`mchard: ${line}`);
+    } catch {
+      // The connection is gone.
+    }
+  };
+  for (const line of early.splice(0)) framingProblem(line);
   const toLog = (...args: unknown[]) => log.log(format(...args));
   console.log = console.info = console.debug = console.warn = console.error = toLog;
 
@@ -225,10 +279,12 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
   }
 
   connection.onInitialize((params): InitializeResult => {
-    const caps = params.capabilities;
+    // Whatever the client sent (null for an object included): a missing capability is one not announced.
+    const caps: ClientCapabilities = isObject(params.capabilities) ? params.capabilities : {};
     versionedEdits = caps.workspace?.workspaceEdit?.documentChanges === true;
     disabledSupport = caps.textDocument?.codeAction?.disabledSupport === true;
-    resolveEdits = caps.textDocument?.codeAction?.resolveSupport?.properties.includes('edit') === true;
+    const resolvable = caps.textDocument?.codeAction?.resolveSupport?.properties;
+    resolveEdits = Array.isArray(resolvable) && resolvable.includes('edit');
     watchConfig = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     baseline = baselineFor(options.baseline, params);
     baselineWithin = baselineWithinFor(options.baseline, params);
@@ -338,7 +394,10 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
     return action;
   }
 
-  connection.onCodeAction(async (params: CodeActionParams): Promise<CodeAction[]> => {
+  // Registered as plain requests (not onCodeAction): the library's wrapper reads the parameters before
+  // any check, so a request with none answered "internal error".
+  connection.onRequest(CodeActionRequest.type, async (params: CodeActionParams): Promise<CodeAction[]> => {
+    if (!validCodeActionParams(params)) throw new ResponseError(ErrorCodes.InvalidParams, 'mchard: textDocument/codeAction needs textDocument.uri, context.diagnostics (a list, each with a range) and, if given, context.only (a list of kinds)');
     const doc = documents.get(params.textDocument.uri);
     if (!doc || shutDown) return [];
     const lint = await lintNow(doc);
@@ -371,7 +430,8 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
 
   // The edit of an action listed without one. For a document changed since, the action comes back
   // without an edit (the client applies nothing) and a message says why.
-  connection.onCodeActionResolve(async (action: CodeAction): Promise<CodeAction> => {
+  connection.onRequest(CodeActionResolveRequest.type, async (action: CodeAction): Promise<CodeAction> => {
+    if (!isObject(action) || typeof action.title !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'mchard: codeAction/resolve needs a code action (an object with a title)');
     const data = action.data;
     if (!isActionData(data)) return action;
     const doc = documents.get(data.uri);
@@ -400,7 +460,21 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
     for (const st of states.values()) clearTimeout(st.timer);
   });
 
-  documents.listen(connection);
+  // The document store sees only well-formed notifications of documents within the size limits; a
+  // document past them is no longer followed, and says so.
+  const sync = checkedSync(
+    connection,
+    (line) => log.error(`mchard: ${line}`),
+    (uri) => documents.get(uri)?.getText(),
+    ({ uri, version, reason, head }) => {
+      log.error(`mchard: ${visible(uri)}: ${reason}: no longer followed`);
+      // Said on the document only when mchard reads it (as its lint would say it is too large).
+      const place = placeOf(uri);
+      if (!readerOf(place.path, head, place.file)) return;
+      void connection.sendDiagnostics({ uri, version, diagnostics: droppedDiagnostics(reason) }).catch((e) => logFailure('publishing diagnostics', e));
+    },
+  );
+  documents.listen(sync);
   connection.listen();
   return connection;
 }
