@@ -109,7 +109,7 @@ const GROUPS = [
     file: 'dialects.js',
     // With the containers' models a lint of another dialect never runs: the images' (Compose, Kubernetes
     // and Helm use it too, through this group) and a pod's reach.
-    roots: [...['systemd', 'openrc', 'rcconf', 'supervisord', 'argv', 'dockerfile'].map((d) => `src/dialects/${d}.ts`), 'src/dialects/images/index.ts', 'src/dialects/pod-reach.ts', 'src/dialects/swarm-reach.ts', 'src/dialects/container-reach.ts'],
+    roots: [...['systemd', 'openrc', 'rcconf', 'supervisord', 'argv', 'dockerfile'].map((d) => `src/dialects/${d}.ts`), 'src/dialects/images/index.ts', 'src/dialects/pod-reach.ts', 'src/dialects/swarm-reach.ts', 'src/dialects/container-reach.ts', 'src/dialects/unit-network.ts'],
   },
   { name: 'compose', file: 'compose.js', roots: ['src/dialects/compose.ts', 'src/dialects/kubernetes.ts', 'src/dialects/helm.ts'] },
   { name: 'audit', file: 'audit.js', roots: ['src/cli/audit.ts'] },

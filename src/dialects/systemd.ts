@@ -22,7 +22,8 @@ import { isAsciiLetterCode } from '../ascii.js';
 import { readEnvironmentFile } from './envfile.js';
 import { parseUnitSyntax, type UnitAssignment, type UnitSyntax } from './systemd-unit.js';
 import { RHEL_VARS, withoutTemplateSuffix } from './detect.js';
-import { bindBlocked, familyBlocked, readUnitNetwork, type UnitNetwork } from './unit-reach.js';
+import { bindBlocked, familyBlocked, readUnitNetwork } from './unit-network.js';
+import type { UnitNetwork } from './unit-reach.js';
 import type { SocketSandbox } from '../memcached/startup.js';
 import { charsText, expandSpecifiers, extractWord, replaceEnvWord, type EnvLookup, type EnvValue, type SChar, type UnitName } from './systemd-exec.js';
 

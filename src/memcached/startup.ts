@@ -48,7 +48,7 @@ export interface HostFacts {
 
 /**
  * The service's own limits on memcached's sockets (systemd's RestrictAddressFamilies=, SocketBindDeny=,
- * PrivateNetwork=: see src/dialects/unit-reach.ts for their semantics and sources).
+ * PrivateNetwork=: see src/dialects/unit-network.ts for their semantics and sources).
  */
 export interface SocketSandbox {
   /** Why socket() of this family fails with EAFNOSUPPORT (the setting), or null. */

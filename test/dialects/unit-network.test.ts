@@ -1,5 +1,5 @@
 /**
- * A systemd unit's own network restrictions (src/dialects/unit-reach.ts): how RestrictAddressFamilies=,
+ * A systemd unit's own network restrictions (src/dialects/unit-network.ts): how RestrictAddressFamilies=,
  * IPAddressAllow=/IPAddressDeny=, PrivateNetwork= and SocketBindAllow=/SocketBindDeny= are read, what they
  * do to memcached's start-up and listeners (the model), and how the exposure rules (MC101, MC102, MC601),
  * MC915 and `inspect` judge a unit that confines memcached itself. memcached's own behaviour under such a
@@ -14,7 +14,7 @@ import { listenerKey } from '../../src/system/sockets.js';
 import { RULES } from '../../rules/index.js';
 import { ROOT, SHARED } from '../helpers/paths.js';
 import { parseSystemd } from '../../src/dialects/systemd.js';
-import { familyBlocked } from '../../src/dialects/unit-reach.js';
+import { familyBlocked } from '../../src/dialects/unit-network.js';
 import { loadDialect } from '../../src/dialects/index.js';
 import { run, TempDir } from '../cli/helpers.js';
 import { findings, lintText } from '../helpers/lint.js';

@@ -1,12 +1,12 @@
 /**
- * Who reaches memcached when its systemd unit confines it itself (src/dialects/unit-reach.ts): PrivateNetwork=
+ * Who reaches memcached when its systemd unit confines it itself (src/dialects/unit-network.ts): PrivateNetwork=
  * and IPAddressDeny=/IPAddressAllow= (systemd's per-unit BPF firewall, which cannot run here without systemd
- * as PID 1: its semantics are documented with their sources in unit-reach.ts), as the exposure rules (MC101,
+ * as PID 1: its semantics are documented with their sources in unit-network.ts), as the exposure rules (MC101,
  * MC102, MC601), their fixes and `inspect` judge them. The start-up side is test/dialects/unit-network.test.ts.
  */
 import { SourceText } from '../../src/source.js';
 import { parseSystemd } from '../../src/dialects/systemd.js';
-import { unitReach } from '../../src/dialects/unit-reach.js';
+import { unitReach } from '../../src/dialects/unit-network.js';
 import { loadDialect } from '../../src/dialects/index.js';
 import { run, TempDir } from '../cli/helpers.js';
 import { findings, fixOf, lintText } from '../helpers/lint.js';

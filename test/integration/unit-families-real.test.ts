@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { SourceText } from '../../src/source.js';
 import { parseSystemd } from '../../src/dialects/systemd.js';
-import { familyBlocked } from '../../src/dialects/unit-reach.js';
+import { familyBlocked } from '../../src/dialects/unit-network.js';
 import { loadDialect } from '../../src/dialects/index.js';
 import { lintText } from '../helpers/lint.js';
 import { parseVersion } from '../../src/memcached/version.js';
