@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run, runBin, TempDir } from './helpers.js';
+import { lintJson, refusedEverywhere as refusedByAll, type RefusedFile as FileJson } from '../helpers/refused.js';
 import { ROOT, SHARED } from '../helpers/paths.js';
 
 const real = (rel: string) => readFileSync(join(ROOT, 'test', 'fixtures', 'real', rel));
@@ -15,32 +16,8 @@ beforeEach(() => {
 });
 afterEach(() => tmp.cleanup());
 
-type FileJson = { dialect: string | null; refused?: { looksLike: string | null; reason: string; message: string }; findings: { ruleId: string; severity: string; message: string }[] };
-const lintJson = async (f: string, extra: string[] = []) => {
-  const r = await run(['lint', '--format', 'json', ...extra, f]);
-  return { ...r, file: JSON.parse(r.out).files[0] as FileJson };
-};
-
-/** A refusal as every command shows it: lint (text and JSON) and inspect (text and JSON) exit 2 with no finding, in one line. */
-async function refusedEverywhere(f: string): Promise<FileJson> {
-  const { code, file, err } = await lintJson(f);
-  expect(code).toBe(2);
-  expect(file.dialect).toBeNull();
-  expect(file.findings).toEqual([]);
-  expect(err.trim().split('\n')).toHaveLength(1);
-  expect(err).toContain(f);
-  const text = await run(['lint', f]);
-  expect(text.code).toBe(2);
-  expect(text.out).not.toMatch(/MC\d{3}/);
-  const i = await run(['inspect', f]);
-  expect(i.code).toBe(2);
-  expect(i.out).toBe('');
-  expect(i.err).toContain(file.refused!.looksLike!.slice(0, 40));
-  const ij = await run(['inspect', '--format', 'json', f]);
-  expect(ij.code).toBe(2);
-  expect(JSON.parse(ij.out).refused.looksLike).toBe(file.refused!.looksLike);
-  return file;
-}
+// Their descriptions are long: inspect's text is checked by the first 40 characters of each.
+const refusedEverywhere = (f: string) => refusedByAll(f, 40);
 
 describe("Arch Linux's former /etc/conf.d/memcached is named as Arch's, not read as OpenRC's", () => {
   // Before: archlinuxarm/PKGBUILDs' extra/memcached/memcached.conf (MEMCACHED_USER="nobody", MEMCACHED_ARGS="-l

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run, TempDir } from './helpers.js';
+import { lintJson, refusedEverywhere, type RefusedFile as FileJson } from '../helpers/refused.js';
 import { ROOT } from '../helpers/paths.js';
 
 const real = (rel: string) => readFileSync(join(ROOT, 'test', 'fixtures', 'real', rel));
@@ -15,33 +16,6 @@ beforeEach(() => {
 });
 afterEach(() => tmp.cleanup());
 
-type Finding = { ruleId: string; severity: string; message: string; line: number };
-type FileJson = { dialect: string | null; refused?: { looksLike: string | null; reason: string; message: string }; findings: Finding[] };
-const lintJson = async (f: string, extra: string[] = []) => {
-  const r = await run(['lint', '--format', 'json', ...extra, f]);
-  return { ...r, file: JSON.parse(r.out).files[0] as FileJson };
-};
-
-/** A refusal as every command shows it: lint (text and JSON) and inspect (text and JSON) exit 2 with no finding, in one line. */
-async function refusedEverywhere(f: string): Promise<FileJson> {
-  const { code, file, err } = await lintJson(f);
-  expect(code).toBe(2);
-  expect(file.dialect).toBeNull();
-  expect(file.findings).toEqual([]);
-  expect(err.trim().split('\n')).toHaveLength(1);
-  expect(err).toContain(f);
-  const text = await run(['lint', f]);
-  expect(text.code).toBe(2);
-  expect(text.out).not.toMatch(/MC\d{3}/);
-  const i = await run(['inspect', f]);
-  expect(i.code).toBe(2);
-  expect(i.out).toBe('');
-  expect(i.err).toContain(file.refused!.looksLike!);
-  const ij = await run(['inspect', '--format', 'json', f]);
-  expect(ij.code).toBe(2);
-  expect(JSON.parse(ij.out).refused.looksLike).toBe(file.refused!.looksLike);
-  return file;
-}
 
 describe('a Homebrew formula is refused as a Homebrew formula, not as a Chef recipe', () => {
   // Before: Homebrew/homebrew-core's Formula/m/memcached.rb (service do run [opt_bin/"memcached", "-l", "localhost"])
