@@ -50,12 +50,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { COMPOSE_FILE, ONE_FILE, writeBigFile, writeFleet } from './inputs.mjs';
-import { dropBuiltinCodeCache } from '../scripts/sea-blob.mjs';
+import { dropBuiltinCodeCache, injectSeaBlob } from '../scripts/sea-blob.mjs';
+
+const { dropFromSnapshot } = createRequire(import.meta.url)('../bin/snapshot.js');
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const NODE = process.execPath;
@@ -206,6 +208,9 @@ function machine() {
   return `machine: ${cpus().length} CPUs (nproc), ${model}, node ${process.version}, load average ${load()}`;
 }
 
+/** Why a build step (a spawnSync run) failed, in one line. */
+const failedLine = (what, r) => `${what} failed: ${(r.stderr || r.stdout || String(r.error)).trim().split('\n')[0]}`;
+
 /** A ratio target: mchard's median over the baseline's at most `max`. */
 const ratioAtMost = (max, what = '') => (m) => ({ target: `ratio <= ${max.toFixed(2)}${what}`, met: m.mchard / m.base <= max });
 
@@ -216,7 +221,7 @@ const ratioAtMost = (max, what = '') => (m) => ({ target: `ratio <= ${max.toFixe
 function buildSea() {
   const r = spawnSync(NODE, [join(ROOT, 'scripts', 'build-sea.mjs')], { cwd: ROOT, env: ENV, encoding: 'utf8' });
   const exe = join(ROOT, 'build', 'sea', 'mchard');
-  if (r.status !== 0 || !existsSync(exe)) return { exe: null, why: `scripts/build-sea.mjs failed: ${(r.stderr || String(r.error)).trim().split('\n')[0]}` };
+  if (r.status !== 0 || !existsSync(exe)) return { exe: null, why: failedLine('scripts/build-sea.mjs', r) };
   return { exe, why: null };
 }
 
@@ -237,18 +242,14 @@ function buildFloorSnapshot(dir) {
   const blob = join(dir, 'floor.blob');
   writeFileSync(main, FLOOR_MAIN);
   const r = spawnSync(NODE, ['--no-warnings', '--snapshot-blob', made, '--build-snapshot', main], { cwd: dir, env: ENV, encoding: 'utf8' });
-  if (r.status !== 0 || !existsSync(made)) return { blob: null, why: `node --build-snapshot failed: ${(r.stderr || String(r.error)).trim().split('\n')[0]}` };
+  if (r.status !== 0 || !existsSync(made)) return { blob: null, why: failedLine('node --build-snapshot', r) };
   try {
-    const { dropFromSnapshot } = createRequire(import.meta.url)('../bin/snapshot.js');
     writeFileSync(blob, dropFromSnapshot(readFileSync(made), () => true).snapshot);
   } catch (e) {
     return { blob: null, why: `the empty snapshot could not be trimmed (${e.message})` };
   }
   return { blob, why: null };
 }
-
-// The fuse Node.js checks to know that it carries an application (scripts/build-sea.mjs's).
-const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
 function buildFloorSea(dir) {
   const main = join(dir, 'floor-sea-main.js');
@@ -257,7 +258,7 @@ function buildFloorSea(dir) {
   const exe = join(dir, 'floor-sea');
   writeFileSync(main, FLOOR_MAIN);
   writeFileSync(config, JSON.stringify({ main, output: blob, disableExperimentalSEAWarning: true, useSnapshot: true }));
-  const fail = (what, r) => ({ exe: null, why: `${what} failed: ${(r.stderr || r.stdout || String(r.error)).trim().split('\n')[0]}` });
+  const fail = (what, r) => ({ exe: null, why: failedLine(what, r) });
   const r = spawnSync(NODE, ['--no-warnings', '--experimental-sea-config', config], { cwd: dir, env: ENV, encoding: 'utf8' });
   if (r.status !== 0 || !existsSync(blob)) return fail('node --experimental-sea-config', r);
   try {
@@ -265,10 +266,7 @@ function buildFloorSea(dir) {
   } catch (e) {
     return { exe: null, why: `the empty executable's snapshot could not be trimmed (${e.message})` };
   }
-  copyFileSync(NODE, exe);
-  chmodSync(exe, 0o755);
-  const postject = createRequire(import.meta.url).resolve('postject/dist/cli.js');
-  const p = spawnSync(NODE, [postject, exe, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SEA_FUSE], { cwd: dir, env: ENV, encoding: 'utf8' });
+  const p = injectSeaBlob(exe, blob, { cwd: dir, env: ENV });
   if (p.status !== 0) return fail('postject', p);
   return { exe, why: null };
 }

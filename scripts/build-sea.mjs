@@ -8,11 +8,11 @@
 // into a copy of the node binary that runs this script. Output: build/sea/mchard, for this machine's OS
 // and CPU (Linux x86-64 in CI).
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { dropBuiltinCodeCache } from './sea-blob.mjs';
+import { dropBuiltinCodeCache, injectSeaBlob } from './sea-blob.mjs';
 import { checkCoreTopLevel } from './sea-top-level.mjs';
 
 const { builtinsMayLoad } = createRequire(import.meta.url)('../bin/snapshot.js');
@@ -20,8 +20,6 @@ const { builtinsMayLoad } = createRequire(import.meta.url)('../bin/snapshot.js')
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'build', 'sea');
 const exe = join(outDir, 'mchard');
-// The fuse Node.js checks to know that it carries an application (from the SEA documentation).
-const FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 // The line the snapshot's main script writes when the heap is serialised: the built-in modules it holds.
 const LOADED_MARK = 'mchard-sea-loaded-builtins: ';
 
@@ -254,10 +252,8 @@ async function buildSea(work) {
   } catch (e) {
     process.stderr.write(`build-sea: the start-up snapshot keeps the code cache of every built-in module (${e.message})\n`);
   }
-  copyFileSync(process.execPath, tmpExe);
-  chmodSync(tmpExe, 0o755);
-  const postject = createRequire(import.meta.url).resolve('postject/dist/cli.js');
-  step('postject', process.execPath, [postject, tmpExe, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', FUSE]);
+  const injected = injectSeaBlob(tmpExe, blob);
+  if (injected.status !== 0) throw new Error(`postject failed: ${(injected.stderr || injected.stdout || String(injected.error)).trim()}`);
   // A smoke run before the executable replaces the previous one; it appears by a rename, whole.
   const version = step('the built executable', tmpExe, ['--version']).trim();
   if (version !== `mchard ${pkg.version}`) throw new Error(`the built executable printed "${version}" for --version`);

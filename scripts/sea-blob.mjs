@@ -21,6 +21,8 @@
 // Everything is checked as it is read: a blob that is not read back to its last byte, or that does not
 // write back byte for byte, is refused (the build then keeps Node.js's blob as it is).
 
+import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 // The snapshot's own layout is read by bin/snapshot.js (the npm package's start-up snapshot has it too).
@@ -81,4 +83,18 @@ export function dropBuiltinCodeCache(blob, drop) {
   if (!(sea.flags & SEA_USE_SNAPSHOT)) throw new Error('the blob holds no snapshot');
   const { snapshot: main, dropped } = dropFromSnapshot(sea.main, drop);
   return { blob: writeSeaBlob({ ...sea, main }), dropped, bytes: sea.main.length - main.length };
+}
+
+// The fuse Node.js checks to know that it carries an application (from the SEA documentation).
+const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
+
+/**
+ * Makes `exe` a single executable carrying the preparation blob `blob`: a copy of the node binary that
+ * runs this, with the blob injected by postject. Returns postject's run (its status says whether it worked).
+ */
+export function injectSeaBlob(exe, blob, options = {}) {
+  copyFileSync(process.execPath, exe);
+  chmodSync(exe, 0o755);
+  const postject = createRequire(import.meta.url).resolve('postject/dist/cli.js');
+  return spawnSync(process.execPath, [postject, exe, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SEA_FUSE], { encoding: 'utf8', ...options });
 }

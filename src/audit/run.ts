@@ -28,7 +28,7 @@ import type { VersionReport } from '../system/binary-version.js';
 import { expectationOf } from './expect.js';
 import { matchProcess } from './match.js';
 import { PROBE_BUDGET_MS, probeSockets } from './probe.js';
-import { findMemcachedProcesses } from './processes.js';
+import { findMemcachedProcesses, MAX_ARGV_BYTES } from './processes.js';
 import { hostNetworks } from './reach.js';
 import { unitConfigFile } from './unit.js';
 import { driftOf } from './drift.js';
@@ -116,7 +116,7 @@ export interface AuditOutcome {
   errors: InputError[];
 }
 
-import { MAX_ARGV_BYTES } from './processes.js';
+// The bounds on command lines are discovery's (src/audit/processes.ts); exported here too, where audit's callers look.
 export { LONG_ARGV_BUDGET, LONG_ARGV_BYTES, MAX_ARGV_BYTES } from './processes.js';
 
 /** A failure as the one line of `path`: the model's own refusals (too many -l options) name no file. */

@@ -353,6 +353,8 @@ interface NameRule {
   /** The dialect, or null: a format mchard refuses, named by `looksLike`. */
   readonly dialect: DialectName | null;
   readonly looksLike?: string;
+  /** For a refused format whose path or content says more than its name: what the file is (the text's first MiB). */
+  readonly describe?: (path: string, base: string, head: string) => string;
 }
 
 /**
@@ -388,9 +390,6 @@ const PROCFILE = "a Procfile (foreman, honcho, overmind or Heroku runs each NAME
  * options (its `x = y;` lines are no KEY=value file). Salt applies a state (it may install
  * /etc/memcached.conf from a file of its own: lint that file).
  */
-/** A `.rb` file: what it is is told by rubyFile (looks-like.ts, loaded only for one). */
-const RUBY = 'Ruby code';
-
 const DOC = /^(readme|news|changelog|changes|copying|copyright|authors|licen[cs]e)(?![^/]*\.(conf|ini|service|ya?ml|json)$)([-_.][^/]*)?$|\.(md|markdown|rst|adoc)$/i;
 const STRONG_NAMES: readonly NameRule[] = [
   { may: (b) => b.endsWith('.service'), re: /^[^/]+\.service$/, dialect: 'systemd' },
@@ -412,7 +411,8 @@ const STRONG_NAMES: readonly NameRule[] = [
   { may: (b) => b.startsWith('Chart.'), re: /^Chart\.ya?ml$/, dialect: null, looksLike: 'a Helm chart definition' },
   { may: (b) => b.startsWith('Chart.'), re: /^Chart\.lock$/, dialect: null, looksLike: "a Helm chart's lock file (the dependency versions helm dependency update picked)" },
   { may: (b) => b.endsWith('.pp'), re: /\.pp$/, dialect: null, looksLike: 'a Puppet manifest' },
-  { may: (b) => b.endsWith('.rb'), re: /\.rb$/, dialect: null, looksLike: RUBY },
+  // What a `.rb` file is (a Homebrew formula, Chef's, other Ruby): rubyFile, in looks-like.ts, loaded only for one.
+  { may: (b) => b.endsWith('.rb'), re: /\.rb$/, dialect: null, describe: (path, base, head) => rubyFile(path, base, head) },
   { may: (b) => b.endsWith('.god'), re: /\.god$/, dialect: null, looksLike: "a God process monitor configuration (Ruby: God runs the command its w.start string holds, which mchard does not read)" },
   { may: (b) => b === 'Vagrantfile', re: /^Vagrantfile$/, dialect: null, looksLike: 'a Vagrantfile' },
   { may: (b) => b.startsWith('Procfile'), re: /^Procfile([.-][^/]*)?$/, dialect: null, looksLike: PROCFILE },
@@ -1418,7 +1418,7 @@ export function detectDialect(path: string, text: string, explicit?: DialectName
     for (const rule of STRONG_NAMES) {
       if (!nameMatches(rule, t.base, lower)) continue;
       const because = nameText(t);
-      if (rule.dialect === null) return refusal(t, rule.looksLike === RUBY ? rubyFile(t.path, t.base, text.slice(0, 1 << 20)) : rule.looksLike ?? null, 'name', because);
+      if (rule.dialect === null) return refusal(t, rule.describe ? rule.describe(t.path, t.base, text.slice(0, 1 << 20)) : (rule.looksLike ?? null), 'name', because);
       // A Dockerfile is read only when it runs memcached; any other Dockerfile is refused by its name.
       if (rule.dialect === 'dockerfile' && s.signature?.dialect !== 'dockerfile' && !dockerfileRunsMemcached(text.length > SNIFF_LIMIT ? text.slice(0, SNIFF_LIMIT) : text)) {
         const what = 'a Dockerfile whose FROM, CMD and ENTRYPOINT do not name memcached';

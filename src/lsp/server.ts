@@ -156,8 +156,10 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
   // skipped is said in the editor's log once the connection is there.
   const early: string[] = [];
   let framingProblem = (line: string) => void early.push(line);
-  // Every line for the editor's log is escaped, the protocol library's own too (it quotes a malformed
-  // message or a failing handler's error, text from the client).
+  // The editor's log shows what it is sent, and an editor's output panel is often a terminal's emulation:
+  // every line sent there is escaped as the CLI's output is (a document's path, a lint's failure and a
+  // stack quote text from outside; stacks keep their line breaks), the protocol library's own lines too
+  // (it quotes a malformed message or a failing handler's error, text from the client).
   const escapedConsole = {
     __brand: 'features',
     console: (Base: new () => RemoteConsole) =>
@@ -180,14 +182,8 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
       },
   } as unknown as Features;
   const connection: Connection = createConnection(escapedConsole, framedInput(input, (line) => framingProblem(line)), output);
-  // The editor's log and its message boxes show what they are sent, and an editor's output panel is often
-  // a terminal's emulation: every line sent there is escaped as the CLI's output is (a document's path, a
-  // lint's failure and a stack quote text from outside). Stacks keep their line breaks.
-  const log = {
-    log: (s: string) => connection.console.log(visibleBlock(s)),
-    info: (s: string) => connection.console.info(visibleBlock(s)),
-    error: (s: string) => connection.console.error(visibleBlock(s)),
-  };
+  // The editor's log: its console escapes every line (escapedConsole above), mchard's and the library's alike.
+  const log = connection.console;
   // Whatever writes to the console (a library's warning) goes to the client's log: standard output is the protocol's.
   framingProblem = (line) => {
     try {
