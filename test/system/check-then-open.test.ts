@@ -19,9 +19,13 @@ import { BIN, TempDir } from '../cli/helpers.js';
 const canRace = process.geteuid?.() === 0 && spawnSync('setpriv', ['--version']).status === 0;
 const itRoot = canRace ? it : it.skip;
 
-/** Runs `script` as uid/gid 4242 in `cwd` until stopped. */
+/**
+ * Runs `script` as uid/gid 4242 in `cwd` until stopped, or until the test's process ends: a Jest worker
+ * killed before its afterEach ran (a timeout, --forceExit, a killed run) left the endless loop swapping
+ * folders on the host for good, so the kernel kills it with its parent (setpriv --pdeathsig).
+ */
 function swapper(cwd: string, script: string): ChildProcess {
-  return spawn('setpriv', ['--reuid', '4242', '--regid', '4242', '--clear-groups', 'sh', '-c', script], { cwd, stdio: 'ignore' });
+  return spawn('setpriv', ['--reuid', '4242', '--regid', '4242', '--clear-groups', '--pdeathsig', 'SIGKILL', 'sh', '-c', script], { cwd, stdio: 'ignore' });
 }
 
 async function stop(child: ChildProcess): Promise<void> {
