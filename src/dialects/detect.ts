@@ -33,7 +33,7 @@ import type { DialectName } from './types.js';
 import { isMchardFile } from '../own-files.js';
 import { isRegExpSpace } from '../ascii.js';
 import { OPTIONS, optionByShort } from '../memcached/options.js';
-import { rubyFile, templatedManifest } from './looks-like.js';
+import { nixFile, rubyFile, templatedManifest } from './looks-like.js';
 
 export const DIALECTS: readonly DialectName[] = ['debian', 'sysconfig', 'systemd', 'openrc', 'rcconf', 'compose', 'dockerfile', 'supervisord', 'argv', 'kubernetes', 'helm'];
 
@@ -426,7 +426,8 @@ const STRONG_NAMES: readonly NameRule[] = [
   // Not a config file's name that starts with one of the words (news.yml, changes.conf).
   { may: (b) => DOC.test(b), re: DOC, dialect: null, looksLike: 'documentation (README, NEWS, changelog, Markdown)' },
   { may: (b) => b.endsWith('.spec'), re: /^[^/]+\.spec$/, dialect: null, looksLike: 'an RPM spec file (rpmbuild reads it)' },
-  { may: (b) => b.endsWith('.nix'), re: /\.nix$/, dialect: null, looksLike: "a Nix expression (NixOS makes memcached's systemd unit from it: lint that unit, as systemctl cat memcached shows it)" },
+  // What a `.nix` file is (a NixOS module, devenv's, a package): nixFile, in looks-like.ts, loaded only for one.
+  { may: (b) => b.endsWith('.nix'), re: /\.nix$/, dialect: null, describe: (_path, base, head) => nixFile(base, head) },
   { may: (b) => b.endsWith('.plist'), re: /\.plist$/, dialect: null, looksLike: 'a launchd property list (macOS)' },
   { may: (b) => b.endsWith('.sls'), re: /\.sls$/, dialect: null, looksLike: 'a Salt state or pillar file (Salt applies it; lint the file it installs)' },
   { may: (_b, l) => l.includes('.nomad'), re: /\.nomad(\.hcl)?$/, dialect: null, looksLike: 'a Nomad job specification (HCL), which Nomad runs' },
@@ -879,7 +880,8 @@ function composeRunsMemcached(text: string): boolean {
   // An image named memcached (not memcached-exporter), or the memcached program in a command or entrypoint.
   // A reference with a default (`${MEMCACHED_DOCKER_IMAGE:-memcached:1.6}`, DDEV's add-on) names its default.
   const image = /^[ \t]+image[ \t]*:[ \t]*["']?([^"'\s#]+)/gm;
-  for (let m = image.exec(text); m; m = image.exec(text)) if (memcachedImageName(m[1].replace(/\$\{\w+:?-([^}]*)\}/g, '$1'))) return true;
+  // One a variable named after memcached decides (`${MEMCACHED_IMAGE}`, no default): the compose dialect says it is unknown.
+  for (let m = image.exec(text); m; m = image.exec(text)) if (memcachedImageName(m[1].replace(/\$\{\w+:?-([^}]*)\}/g, '$1')) || /^\$\{?\w*memcache(?!\w*exporter)\w*(\}|:?\?|:?-\}|$)/i.test(m[1])) return true;
   if (/^[ \t]+(command|entrypoint)[ \t]*:[^\n]*(^|[\s"'\/\[,])memcached(?=[\s"',\]]|$)/m.test(text) || /^[ \t]+-[ \t]*["']?(\S*\/)?memcached["']?[ \t]*$/m.test(text)) return true;
   // A service named after memcached in an override file (`memcached:` with ports: and no image:): the
   // file it is merged onto decides what it runs, which the compose dialect says.

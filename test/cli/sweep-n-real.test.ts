@@ -1,0 +1,111 @@
+/**
+ * Real files (test/fixtures/real 1711 and later, provenance in its MANIFEST.tsv) placed at their repository or
+ * installed paths and linted and inspected as a new user would: the shapes mchard described wrongly, then the
+ * ones it already handled right, one assertion each on the verdict that matters.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { run, TempDir } from './helpers.js';
+import { lintJson, refusedEverywhere } from '../helpers/refused.js';
+import { ROOT } from '../helpers/paths.js';
+
+const real = (rel: string) => readFileSync(join(ROOT, 'test', 'fixtures', 'real', rel));
+let tmp: TempDir;
+beforeEach(() => {
+  tmp = new TempDir('mchard-sweep-n-');
+});
+afterEach(() => tmp.cleanup());
+
+describe('a .nix file is described by what it is, not always as a NixOS module', () => {
+  // Before: every .nix file was "a Nix expression (NixOS makes memcached's systemd unit from it: lint that unit,
+  // as systemctl cat memcached shows it)", devenv's module (processes.memcached.exec = "exec .../memcached
+  // --port=... --listen=...", which devenv up runs under its process manager) and nixpkgs' package included.
+  it("devenv's services/memcached.nix: a devenv module, no systemd unit", async () => {
+    const file = await refusedEverywhere(tmp.write('src/modules/services/memcached.nix', real('other/1718-cachix-devenv-memcached.nix')));
+    expect(file.refused!.looksLike).toBe(
+      "a devenv module or devenv.nix (Nix: devenv up starts the command of its processes under devenv's process manager, not as a systemd unit; mchard does not read it)",
+    );
+  });
+
+  it("nixpkgs' memcached package.nix (stdenv.mkDerivation): a package expression that starts nothing", async () => {
+    const file = await refusedEverywhere(tmp.write('pkgs/by-name/me/memcached/package.nix', real('other/1722-NixOS-nixpkgs-package.nix')));
+    expect(file.refused!.looksLike).toBe('a Nix package expression (it builds a program and starts none; mchard does not read Nix)');
+  });
+
+  it("control: NixOS's own module (services.memcached, systemd.services) is still the NixOS unit's source", async () => {
+    const file = await refusedEverywhere(tmp.write('nixos/modules/services/networking/memcached.nix', real('other/210-NixOS-nixpkgs-memcached.nix')));
+    expect(file.refused!.looksLike).toMatch(/^a Nix expression \(NixOS makes memcached's systemd unit from it/);
+  });
+});
+
+describe("a values file that a kustomization's helmCharts names is not \"a chart mchard does not read\"", () => {
+  // qclaogui/codelab-monitoring's kubernetes/common/memcached: kustomization.yaml renders Bitnami's memcached chart
+  // 8.1.5 (helmCharts: valuesFile: values-k3d-k3s.yaml) and replaces its image (images: newTag 1.6.39-...).
+  // Before: values-k3d-k3s.yaml was "a Helm values file of a chart mchard does not read (it reads only Bitnami's
+  // memcached chart)": it is that chart's values.
+  const place = () => {
+    tmp.write('kubernetes/common/memcached/kustomization.yaml', real('kubernetes/1721-qclaogui-codelab-monitoring-kustomization.yaml'));
+    return tmp.write('kubernetes/common/memcached/values-k3d-k3s.yaml', real('helm/1720-qclaogui-codelab-monitoring-values-k3d-k3s.yaml'));
+  };
+
+  it('refused as the values kustomize renders a chart with, offering --dialect helm', async () => {
+    const file = await refusedEverywhere(place());
+    expect(file.refused!.reason).toBe('path');
+    expect(file.refused!.looksLike).toBe(
+      "the values of a Helm chart that kustomize renders (kustomize build --enable-helm on the folder of kustomization.yaml, whose images: may also replace the chart's image: lint what it makes; when the chart is Bitnami's memcached chart, --dialect helm reads them)",
+    );
+    expect(file.refused!.message).toContain('kustomization.yaml names it in its helmCharts');
+    expect(file.refused!.message).toContain('--dialect helm');
+    expect(file.refused!.message).not.toContain('a chart mchard does not read');
+  });
+
+  it('--dialect helm reads them', async () => {
+    const { code, file } = await lintJson(place(), ['--dialect', 'helm']);
+    expect(code).toBe(0);
+    expect(file.dialect).toBe('helm');
+  });
+
+  it('control: with no kustomization beside it, another chart\'s values are still refused as such', async () => {
+    const file = await refusedEverywhere(tmp.write('other/values-k3d-k3s.yaml', real('helm/1720-qclaogui-codelab-monitoring-values-k3d-k3s.yaml')));
+    expect(file.refused!.looksLike).toMatch(/^a Helm values file of a chart mchard does not read/);
+  });
+});
+
+describe('a Compose memcached service whose image is a variable with no default: unknown, not "no service runs memcached"', () => {
+  // No real file of this shape was found (code searched for memcached services with image: ${...}): this is
+  // fixture 1719 (qclaogui/codelab-monitoring's compose-include/memcached.yaml) with its
+  // image: ${MEMCACHED_IMAGE:-docker.io/memcached:1.6.39-alpine} made image: ${MEMCACHED_IMAGE}, one edit.
+  // Before: MC001 "no service of the file runs memcached (by image, entrypoint or command)" and "starts no".
+  const edited = () => real('compose/1719-qclaogui-codelab-monitoring-memcached.yaml').toString('utf8').replace('${MEMCACHED_IMAGE:-docker.io/memcached:1.6.39-alpine}', '${MEMCACHED_IMAGE}');
+
+  it('lint: one MC910 naming the variable; inspect: starts unknown', async () => {
+    const text = edited();
+    expect(text).toContain('    image: ${MEMCACHED_IMAGE}\n');
+    const f = tmp.write('docker-compose/common/compose-include/memcached.yaml', text);
+    const { code, file, out } = await lintJson(f);
+    expect(code).toBe(0);
+    expect(file.dialect).toBe('compose');
+    expect(file.findings.map((x) => x.ruleId)).toEqual(['MC910']);
+    expect(file.findings[0].message).toContain(
+      'service memcached runs image "${MEMCACHED_IMAGE}", which a variable with no default names: the environment Compose runs in decides the image',
+    );
+    expect(out).not.toContain('MC001');
+    const i = await run(['inspect', f]);
+    expect(i.out).toMatch(/^ {2}starts {4}unknown: service memcached runs image/m);
+    expect(i.out).not.toContain('looks like a Compose file with no memcached service');
+  });
+
+  it('also when the service has another name and the variable names memcached, or its default is empty', async () => {
+    for (const image of ['$MEMCACHED_IMAGE', '${MEMCACHED_IMAGE:-}', '${MEMCACHED_IMAGE:?set it}']) {
+      const f = tmp.write('compose.yaml', `services:\n  cache:\n    image: ${image}\n  web:\n    image: nginx\n`);
+      const { file } = await lintJson(f);
+      expect(file.findings.map((x) => x.ruleId)).toEqual(['MC910']);
+    }
+  });
+
+  it("control: a memcached exporter's variable image is no memcached", async () => {
+    const f = tmp.write('compose.yaml', 'services:\n  memcached-exporter:\n    image: ${MEMCACHED_EXPORTER_IMAGE}\n  web:\n    image: nginx\n');
+    const { file } = await lintJson(f);
+    expect(file.findings.map((x) => x.ruleId)).toEqual(['MC001']);
+  });
+});
