@@ -429,7 +429,16 @@ const STRONG_NAMES: readonly NameRule[] = [
   // What a `.nix` file is (a NixOS module, devenv's, a package): nixFile, in looks-like.ts, loaded only for one.
   { may: (b) => b.endsWith('.nix'), re: /\.nix$/, dialect: null, describe: (_path, base, head) => nixFile(base, head) },
   { may: (b) => b.endsWith('.plist'), re: /\.plist$/, dialect: null, looksLike: 'a launchd property list (macOS)' },
-  { may: (b) => b.endsWith('.sls'), re: /\.sls$/, dialect: null, looksLike: 'a Salt state or pillar file (Salt applies it; lint the file it installs)' },
+  // A pillar (DevilCoders/Yandex's salt-media/kp/pillar/forum/memcached.sls) is data for the states: Salt applies no pillar.
+  {
+    may: (b) => b.endsWith('.sls'),
+    re: /\.sls$/,
+    dialect: null,
+    describe: (path) =>
+      /(^|\/)pillars?\//.test(path)
+        ? "a Salt pillar (data Salt's states and templates read; Salt applies no pillar: lint the file a state installs with it)"
+        : 'a Salt state or pillar file (Salt applies it; lint the file it installs)',
+  },
   { may: (_b, l) => l.includes('.nomad'), re: /\.nomad(\.hcl)?$/, dialect: null, looksLike: 'a Nomad job specification (HCL), which Nomad runs' },
   { may: (b) => b.endsWith('.yml') || b.endsWith('.yaml'), re: /^(\.travis|\.gitlab-ci|\.drone|shippable|bitbucket-pipelines|circle)\.ya?ml$/, dialect: null, looksLike: CI_PIPELINE },
   {
@@ -452,7 +461,8 @@ const STRONG_NAMES: readonly NameRule[] = [
   { may: (b) => b.startsWith('.') && b.endsWith('rc'), re: /^\.[^/]+rc$/, dialect: null, looksLike: "another program's options or settings (a dotfile named like a tool's rc file)" },
   { may: (b) => b.endsWith('ignore'), re: /^(\.[^/]+|chef)ignore$/, dialect: null, looksLike: 'an ignore list (patterns of files another tool skips)' },
   { may: (_b, l) => l.endsWith('.patch') || l.endsWith('diff'), re: /\.(patch|diff|debdiff)$/i, dialect: null, looksLike: 'a patch (a diff that patch, quilt or git apply applies to a source tree: lint the file it changes)' },
-  { may: (b) => b.charCodeAt(b.length - 2) === 46, re: /^[^/]+\.[1-9]$/, dialect: null, looksLike: 'a manual page (man reads it)' },
+  // Not a version's last digit (Imagenarium's memcached-deploy-1.5.tpl is a template for memcached 1.5).
+  { may: (b) => b.charCodeAt(b.length - 2) === 46, re: /^[^/]*[^/\d.]\.[1-9]$/, dialect: null, looksLike: 'a manual page (man reads it)' },
   { may: (_b, l) => l.includes('requirements'), re: /requirements[^/]*\.(txt|in)$/i, dialect: null, looksLike: "a pip requirements file (the Python packages pip installs, not memcached's options)" },
 ];
 

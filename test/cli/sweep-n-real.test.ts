@@ -109,3 +109,40 @@ describe('a Compose memcached service whose image is a variable with no default:
     expect(file.findings.map((x) => x.ruleId)).toEqual(['MC001']);
   });
 });
+
+describe("a template named for memcached 1.5 is no manual page", () => {
+  // Imagenarium/marketplace's templates/memcached/1.5/memcached-deploy-1.5.tpl (FreeMarker macros that deploy a
+  // Docker Swarm service memcached:1.5-alpine -vv). Before: "a manual page (man reads it)", from the .5 of the
+  // version its name ends with once .tpl is set aside.
+  it('refused without claiming a reader it does not have', async () => {
+    const f = tmp.write('templates/memcached/1.5/memcached-deploy-1.5.tpl', real('other-templates/1729-Imagenarium-marketplace-memcached-deploy-1.5.tpl'));
+    const { code, file, err } = await lintJson(f);
+    expect(code).toBe(2);
+    expect(file.findings).toEqual([]);
+    expect(file.refused!.looksLike).toBeNull();
+    expect(err).not.toContain('manual page');
+    expect(file.refused!.message).toContain('mchard cannot tell which program reads it');
+    const i = await run(['inspect', f]);
+    expect(i.code).toBe(2);
+    expect(i.err).not.toContain('manual page');
+  });
+
+  it("control: memcached's own manual page is still one", async () => {
+    const file = await refusedEverywhere(tmp.write('doc/memcached.1', real('other/1471-pexip-os-memcached-memcached.1')));
+    expect(file.refused!.looksLike).toBe('a manual page (man reads it)');
+  });
+});
+
+describe('a Salt pillar is data, not a state Salt applies', () => {
+  // DevilCoders/Yandex's admins/salt-media/kp/pillar/forum/memcached.sls (memcached: memory, port 11311, user,
+  // maxcon, mcrouter). Before: "a Salt state or pillar file (Salt applies it; lint the file it installs)".
+  it('under pillar/: a Salt pillar', async () => {
+    const file = await refusedEverywhere(tmp.write('admins/salt-media/kp/pillar/forum/memcached.sls', real('other/1731-DevilCoders-Yandex-memcached.sls')));
+    expect(file.refused!.looksLike).toBe("a Salt pillar (data Salt's states and templates read; Salt applies no pillar: lint the file a state installs with it)");
+  });
+
+  it('control: a state elsewhere keeps its description', async () => {
+    const file = await refusedEverywhere(tmp.write('salt/memcached/init.sls', real('other/304-dngroup-t-nova-init.sls')));
+    expect(file.refused!.looksLike).toBe('a Salt state or pillar file (Salt applies it; lint the file it installs)');
+  });
+});
