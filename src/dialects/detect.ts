@@ -310,7 +310,7 @@ const PATH_RULES: readonly PathRule[] = [
   { may: inDir('etc', 'supervisor'), re: /(^|\/)(etc|supervisor)\/supervisord\.conf$/, dialect: 'supervisord', installed: '/etc/supervisord.conf' },
   { may: inDir('init'), re: /(^|\/)init\/[^/]+\.conf$/, dialect: null, installed: '/etc/init/memcached.conf', looksLike: 'an Upstart job' },
   { may: inDir('init.d'), re: /(^|\/)init\.d\/[^/]+$/, dialect: null, installed: '/etc/init.d/memcached', looksLike: 'a SysV init script' },
-  { may: inDir('rc.d'), re: /(^|\/)rc\.d\/[^/]+$/, dialect: null, installed: '/usr/local/etc/rc.d/memcached', looksLike: 'an rc.d script' },
+  { may: inDir('rc.d'), re: /(^|\/)rc\.d\/[^/]+$/, dialect: null, installed: "/usr/local/etc/rc.d/NAME (FreeBSD's ports) or /etc/rc.d/NAME (NetBSD's and OpenBSD's packages)", looksLike: 'an rc.d script' },
   { may: (_dir, base) => base === 'run', re: /(^|\/)sv\/[^/]+\/run$/, dialect: null, installed: '/etc/sv/memcached/run', looksLike: 'a runit run script' },
   {
     may: inDir('default'),
@@ -329,7 +329,8 @@ const PATH_RULES: readonly PathRule[] = [
     looksLike: 'an Ansible role file (tasks, handlers or variables)',
   },
   { may: inDir('workflows'), re: /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/, dialect: null, installed: '.github/workflows/NAME.yml, a GitHub Actions workflow', looksLike: CI_PIPELINE },
-  { may: inDir('group_vars', 'host_vars'), re: /(^|\/)(group|host)_vars\/[^/]+$/, dialect: null, installed: 'group_vars/NAME', looksLike: 'Ansible inventory variables' },
+  { may: inDir('group_vars'), re: /(^|\/)group_vars\/[^/]+$/, dialect: null, installed: 'group_vars/NAME', looksLike: 'Ansible inventory variables' },
+  { may: inDir('host_vars'), re: /(^|\/)host_vars\/[^/]+$/, dialect: null, installed: 'host_vars/NAME', looksLike: 'Ansible inventory variables' },
   {
     may: inDir('debian', 'source', 'patches', 'tests', 'upstream'),
     re: /(^|\/)debian\/(watch|control|rules|changelog|copyright|compat|clean|gbp\.conf|(source|upstream)\/[^/]+|patches\/series|tests\/control|[^/]+\.(dirs|docs|install|links|manpages|examples|lintian-overrides|maintscript|triggers|symbols|tmpfiles?))$/,

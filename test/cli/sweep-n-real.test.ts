@@ -146,3 +146,23 @@ describe('a Salt pillar is data, not a state Salt applies', () => {
     expect(file.refused!.looksLike).toBe('a Salt state or pillar file (Salt applies it; lint the file it installs)');
   });
 });
+
+describe('where a refused file is installed, said of its own folder', () => {
+  // csuka/ansible_role_memcached's molecule/default/host_vars/test-multi-01.yml. Before: "installed as group_vars/NAME".
+  it('host_vars/ is host_vars/NAME, group_vars/ still group_vars/NAME', async () => {
+    const host = await refusedEverywhere(tmp.write('molecule/default/host_vars/test-multi-01.yml', real('ansible/1734-csuka-ansible_role_memcached-test-multi-01.yml')));
+    expect(host.refused!.message).toContain('(path host_vars/test-multi-01.yml, installed as host_vars/NAME)');
+    const group = await refusedEverywhere(tmp.write('inventory/group_vars/all.yml', real('ansible/1734-csuka-ansible_role_memcached-test-multi-01.yml')));
+    expect(group.refused!.message).toContain('installed as group_vars/NAME');
+  });
+
+  // pikpik/minix-pkgsrc's devel/memcached/files/memcached.sh ($NetBSD$, rc.subr), which pkgsrc installs as
+  // /etc/rc.d/memcached. Before: every rc.d/ file was "installed as /usr/local/etc/rc.d/memcached", whatever its name.
+  it("an rc.d script: FreeBSD's folder or NetBSD's and OpenBSD's, by its own name", async () => {
+    const file = await refusedEverywhere(tmp.write('etc/rc.d/memcached', real('other/1735-pikpik-minix-pkgsrc-memcached.sh')));
+    expect(file.refused!.looksLike).toBe('an rc.d script');
+    expect(file.refused!.message).toContain("installed as /usr/local/etc/rc.d/NAME (FreeBSD's ports) or /etc/rc.d/NAME (NetBSD's and OpenBSD's packages)");
+    const other = await refusedEverywhere(tmp.write('rc.d/memcached_exporter', real('other/1735-pikpik-minix-pkgsrc-memcached.sh')));
+    expect(other.refused!.message).not.toContain('rc.d/memcached)');
+  });
+});
