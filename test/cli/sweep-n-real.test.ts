@@ -166,3 +166,61 @@ describe('where a refused file is installed, said of its own folder', () => {
     expect(other.refused!.message).not.toContain('rc.d/memcached)');
   });
 });
+
+describe('real files mchard already handled right (regression checks)', () => {
+  // Refused, each with what it is: [fixture, path it is placed at, the description].
+  const REFUSED: [string, string, string][] = [
+    ['other/1711-RootDBApp-infra-start_memcached.sh', 'docker/memcached/start_memcached.sh', 'a shell script'],
+    ['dockerfile/1712-RootDBApp-infra-Dockerfile_memcached', 'docker/Dockerfile_memcached', 'a Dockerfile whose FROM, CMD and ENTRYPOINT do not name memcached'],
+    ['other/1713-jceb-docker-sogo-memcached.sh', 'etc/service/memcached/run', 'a shell script'],
+    ['other/1714-bigmudcake-docker-sogo-run_memcached.sh', 'runfiles/run_memcached.sh', 'a shell script'],
+    ['other/1715-lens0021-nomad-1-memcached.nomad', 'jobs/memcached.nomad', 'a Nomad job specification (HCL), which Nomad runs'],
+    ['other/1716-Velaa98-DockerCompose-config.sh', 'Cache-Base-Datos/config.sh', 'a shell script'],
+    ['kubernetes/1721-qclaogui-codelab-monitoring-kustomization.yaml', 'kubernetes/common/memcached/kustomization.yaml', 'a kustomization (kustomize builds manifests from its resources, patches and generators: lint what kustomize build makes)'],
+    ['other/1724-ausnimbus-docker-memcached-memcached_environment', 'opt/app-root/etc/memcached_environment', 'a shell script'],
+    ['dockerfile/1726-miguelammatos-Kollaps-Dockerfile', 'examples/memcached/memcached-server/Dockerfile', 'a Dockerfile whose FROM, CMD and ENTRYPOINT do not name memcached'],
+    ['other/1727-sclorg-memcached-run-memcached', 'usr/bin/run-memcached', 'a shell script'],
+    ['other/1730-K-FOSS-core0.site1.kristinejones.dev-TF-CortexCache.hcl', 'Nomad/Jobs/Cache/Jobs/CortexCache.hcl', 'a Nomad job specification (HCL), which Nomad runs'],
+    ['ansible/1733-geerlingguy-ansible-role-memcached-main.yml', 'defaults/main.yml', 'an Ansible role file (tasks, handlers or variables)'],
+    ['other/1736-gaishimo-plist-files-homebrew.mxcl.memcached.plist', 'Library/LaunchAgents/homebrew.mxcl.memcached.plist', 'a launchd property list (macOS)'],
+    ['sysv/1739-rdo-common-memcached-memcached.sysv', 'etc/rc.d/init.d/memcached', 'a SysV init script'],
+  ];
+  it.each(REFUSED)('%s at %s: refused as %s', async (fixture, path, looksLike) => {
+    const { code, file } = await lintJson(tmp.write(path, real(fixture)));
+    expect([code, file.refused?.looksLike]).toEqual([2, looksLike]);
+  });
+
+  it("qclaogui's .env: a .env file, not memcached's", async () => {
+    const { file } = await lintJson(tmp.write('docker-compose/common/config/.env', real('other/1740-qclaogui-codelab-monitoring-.env')));
+    expect(file.refused!.looksLike).toMatch(/^a \.env file \(Docker Compose's values/);
+  });
+
+  // Read, with memcached's options unknown because another program starts it: [fixture, path, dialect].
+  const UNKNOWN: [string, string, string][] = [
+    ['systemd/1723-sclorg-memcached-memcached-container.service', 'etc/systemd/system/memcached-container.service', 'systemd'],
+    ['dockerfile/1728-ausnimbus-docker-memcached-Dockerfile', 'versions/1.5/Dockerfile', 'dockerfile'],
+    ['dockerfile/1732-twofour-memcached-Dockerfile', 'Dockerfile', 'dockerfile'],
+    ['systemd/1737-pageboard-systemd-memcached.service', '.config/systemd/user/memcached.service', 'systemd'],
+    ['systemd/1738-subdavis-selfhosted-memcached.service', 'usr/local/lib/systemd/system/memcached.service', 'systemd'],
+  ];
+  it.each(UNKNOWN)('%s at %s: read as %s, its options unknown (MC910 alone)', async (fixture, path, dialect) => {
+    const { file } = await lintJson(tmp.write(path, real(fixture)));
+    expect([file.dialect, file.findings.map((x) => x.ruleId)]).toEqual([dialect, ['MC910']]);
+  });
+
+  it("seafile's seafile-server.yml (image ${SEAFILE_MEMCACHED_IMAGE:-memcached:1.6.29}, entrypoint: memcached -m 256): 1.6.29 unless the variable is set", async () => {
+    const f = tmp.write('seafile-server.yml', real('compose/1717-haiwen-seafile-admin-docs-seafile-server.yml'));
+    const i = await run(['inspect', f]);
+    expect(i.out).toContain('(compose, memcached 1.6.29 unless SEAFILE_MEMCACHED_IMAGE is set)');
+  });
+
+  it("qclaogui's compose-include/memcached.yaml (the official image's default command): read, MC601", async () => {
+    const { file } = await lintJson(tmp.write('docker-compose/common/compose-include/memcached.yaml', real('compose/1719-qclaogui-codelab-monitoring-memcached.yaml')));
+    expect([file.dialect, file.findings.some((x) => x.ruleId === 'MC601')]).toEqual(['compose', true]);
+  });
+
+  it("52poke's Deployment (image memcached, no args): every interface of the pod, MC601", async () => {
+    const { file } = await lintJson(tmp.write('cluster/default/memcached/deployment.yaml', real('kubernetes/1725-mudkipme-52poke-deployment.yaml')));
+    expect([file.dialect, file.findings.some((x) => x.ruleId === 'MC601')]).toEqual(['kubernetes', true]);
+  });
+});
