@@ -224,3 +224,35 @@ describe('real files mchard already handled right (regression checks)', () => {
     expect([file.dialect, file.findings.some((x) => x.ruleId === 'MC601')]).toEqual(['kubernetes', true]);
   });
 });
+
+describe('a systemd user unit starts memcached as its user, not as root', () => {
+  // pageboard/systemd's memcached.service (EnvironmentFile=-%h/..., WantedBy=default.target) is a user unit:
+  // systemctl --user runs it as the user whose manager loads it. Its real text has $MEMCACHED_OPTS, which leaves the
+  // options unknown; with that one word taken out (the edit below), before: at ~/.config/systemd/user/ it was
+  // "installed as /etc/systemd/system/NAME.service", "starts no: exits with status 64: must add '-u root' to start
+  // as root" and MC202 (error), as if systemd started it as root.
+  const edited = () => real('systemd/1737-pageboard-systemd-memcached.service').toString('utf8').replace(' -v $MEMCACHED_OPTS', ' -v');
+
+  it('at ~/.config/systemd/user/: a user unit, memcached starts as that user and listens', async () => {
+    const text = edited();
+    expect(text).toContain('ExecStart=/usr/bin/memcached -p 17211 -l 127.0.0.1 -v\n');
+    const f = tmp.write('.config/systemd/user/memcached.service', text);
+    const { file } = await lintJson(f);
+    expect(file.findings.map((x) => x.ruleId)).toEqual(['MC111']);
+    const i = await run(['inspect', f]);
+    expect(i.out).toContain('installed as ~/.config/systemd/user/NAME.service, a user unit');
+    expect(i.out).toMatch(/^ {2}user {6}\(the user whose systemd --user runs the unit\)$/m);
+    expect(i.out).toMatch(/^ {2}listens {3}TCP 127\.0\.0\.1:17211$/m);
+    expect(i.out).toMatch(/^ {2}starts {4}yes$/m);
+  });
+
+  it('the real file there: its options still unknown ($MEMCACHED_OPTS from a file in the home folder)', async () => {
+    const { file } = await lintJson(tmp.write('.config/systemd/user/memcached.service', real('systemd/1737-pageboard-systemd-memcached.service')));
+    expect(file.findings.map((x) => x.ruleId)).toEqual(['MC910']);
+  });
+
+  it('control: the same unit in a system folder is started as root and needs -u (MC202)', async () => {
+    const { file } = await lintJson(tmp.write('etc/systemd/system/memcached.service', edited()));
+    expect(file.findings.map((x) => x.ruleId)).toContain('MC202');
+  });
+});
