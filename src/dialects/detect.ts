@@ -303,6 +303,7 @@ const PATH_RULES: readonly PathRule[] = [
   { may: inDir('etc'), re: /(^|\/)etc\/rc\.conf$/, dialect: 'rcconf', installed: '/etc/rc.conf' },
   { may: inDir('etc'), re: /(^|\/)etc\/rc\.conf\.local$/, dialect: 'rcconf', installed: '/etc/rc.conf.local' },
   { may: inDir('rc.conf.d'), re: /(^|\/)rc\.conf\.d\/memcached[^/]*$/, dialect: 'rcconf', installed: '/etc/rc.conf.d/memcached' },
+  { may: inDir('system'), re: /(^|\/)lib\/systemd\/system\/[^/]+\.service$/, dialect: 'systemd', installed: '/usr/lib/systemd/system/NAME.service or /usr/local/lib/systemd/system/NAME.service' },
   { may: inDir('system'), re: /(^|\/)systemd\/system\/[^/]+\.service$/, dialect: 'systemd', installed: '/etc/systemd/system/NAME.service' },
   { may: inDir('user'), re: /(^|\/)systemd\/user\/[^/]+\.service$/, dialect: 'systemd', installed: '~/.config/systemd/user/NAME.service, a user unit' },
   { may: (dir) => dir.endsWith('.service.d'), re: /(^|\/)[^/]+\.service\.d\/[^/]+\.conf$/, dialect: 'systemd', installed: '/etc/systemd/system/NAME.service.d/NAME.conf' },

@@ -256,3 +256,18 @@ describe('a systemd user unit starts memcached as its user, not as root', () => 
     expect(file.findings.map((x) => x.ruleId)).toContain('MC202');
   });
 });
+
+describe("a unit in a lib/systemd/system/ folder is a package's, not /etc/systemd/system's", () => {
+  // subdavis/selfhosted keeps its memcached.service for /usr/local/lib/systemd/system (its EnvironmentFile= is
+  // /usr/local/lib/systemd/system/profile.env). Before: "installed as /etc/systemd/system/NAME.service".
+  it('at usr/local/lib/systemd/system/: installed there or in /usr/lib/systemd/system', async () => {
+    const f = tmp.write('usr/local/lib/systemd/system/memcached.service', real('systemd/1738-subdavis-selfhosted-memcached.service'));
+    const i = await run(['inspect', f]);
+    expect(i.out).toContain('(path lib/systemd/system/memcached.service, installed as /usr/lib/systemd/system/NAME.service or /usr/local/lib/systemd/system/NAME.service)');
+  });
+
+  it('control: etc/systemd/system/ is still /etc/systemd/system', async () => {
+    const i = await run(['inspect', tmp.write('etc/systemd/system/memcached.service', real('systemd/1738-subdavis-selfhosted-memcached.service'))]);
+    expect(i.out).toContain('installed as /etc/systemd/system/NAME.service)');
+  });
+});
