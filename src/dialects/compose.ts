@@ -743,9 +743,11 @@ export function parseCompose(source: SourceText, context?: ParseContext, service
     // decides memcached's argument vector, so it is unknown: no option is judged, and fix adds nothing.
     const imageNode = get(service.node, 'image') as Node | undefined;
     const what = service.image !== null ? `image ${JSON.stringify(service.image)}` : 'an image built from build:';
-    const vars = service.imageVariables;
+    // A reference a variable with no default is part of (`${REGISTRY}/memcached:1.6`): the environment decides it too.
+    const it = isScalar(imageNode) ? interpolatedScalar(imageNode, text) : null;
+    const vars = service.imageVariables ?? (it && !it.error && bareVariable(it.chars) ? it.variables : undefined);
     argvUnknown = vars
-      ? `service ${service.name} runs ${what}, which a variable with no default names: the environment Compose runs in decides the image, and so whether memcached runs and with which options and user; ` +
+      ? `service ${service.name} runs ${what}, a reference a variable with no default decides: the environment Compose runs in decides the image, and so whether memcached runs and with which options and user; ` +
         `unknown (the value of ${vars.join(' and ')} in the shell or the project's .env file when Compose creates the container decides)`
       : `service ${service.name} runs ${what}, which mchard does not know: the image's own command and environment decide memcached's options and user` +
         (service.command ? ', and command: only feeds its entrypoint' : '') +

@@ -87,7 +87,7 @@ describe('a Compose memcached service whose image is a variable with no default:
     expect(file.dialect).toBe('compose');
     expect(file.findings.map((x) => x.ruleId)).toEqual(['MC910']);
     expect(file.findings[0].message).toContain(
-      'service memcached runs image "${MEMCACHED_IMAGE}", which a variable with no default names: the environment Compose runs in decides the image',
+      'service memcached runs image "${MEMCACHED_IMAGE}", a reference a variable with no default decides: the environment Compose runs in decides the image',
     );
     expect(out).not.toContain('MC001');
     const i = await run(['inspect', f]);
@@ -101,6 +101,14 @@ describe('a Compose memcached service whose image is a variable with no default:
       const { file } = await lintJson(f);
       expect(file.findings.map((x) => x.ruleId)).toEqual(['MC910']);
     }
+  });
+
+  it('a reference with a variable part (${REGISTRY}/memcached:1.6): the variable is named as what decides', async () => {
+    // Before: "which mchard does not know: the image's own command and environment decide memcached's options".
+    const f = tmp.write('compose.yaml', 'services:\n  memcached:\n    image: ${REGISTRY}/memcached:1.6\n');
+    const { file } = await lintJson(f);
+    expect(file.findings.map((x) => x.ruleId)).toEqual(['MC910']);
+    expect(file.findings[0].message).toContain('the value of REGISTRY in the shell or the project\'s .env file when Compose creates the container decides');
   });
 
   it("control: a memcached exporter's variable image is no memcached", async () => {
