@@ -279,3 +279,16 @@ describe("a unit in a lib/systemd/system/ folder is a package's, not /etc/system
     expect(i.out).toContain('installed as /etc/systemd/system/NAME.service)');
   });
 });
+
+describe("inspect names the expansion a command line depends on: supervisord's and systemd's are no shell's", () => {
+  // Fixture 086 (andyceo/docker-phpdevenv's supervisor conf.d/memcached.conf) with its command= given supervisord's
+  // %(ENV_NAME)s (as an auth server's supervisord.conf found in the search does: -P %(ENV_AUTH_SERVER_WORKDIR)s/...),
+  // one edit. Before: "(depends on the host: shell expansion)", though supervisord runs no shell.
+  it('supervisord: its %(name)s expansion', async () => {
+    const text = real('supervisord/086-andyceo-docker-phpdevenv-memcached.conf').toString('utf8').replace(/^command=.*$/m, 'command=/usr/bin/memcached -m 64 -u memcache -l %(ENV_MEMCACHED_HOST)s');
+    expect(text).toContain('-l %(ENV_MEMCACHED_HOST)s');
+    const i = await run(['inspect', tmp.write('etc/supervisor/conf.d/memcached.conf', text)]);
+    expect(i.out).toContain("(depends on the host: supervisord's %(name)s expansion)");
+    expect(i.out).not.toContain('shell expansion');
+  });
+});
