@@ -292,3 +292,14 @@ describe("inspect names the expansion a command line depends on: supervisord's a
     expect(i.out).not.toContain('shell expansion');
   });
 });
+
+describe("inspect: a unit's command line depends on systemd's expansion", () => {
+  // Fixture 1737 (pageboard/systemd's user unit) with its $MEMCACHED_OPTS made -P %t/memcached.pid, one edit.
+  // Before: "(depends on the host: shell expansion)", though systemd runs no shell for ExecStart=.
+  it('a %t specifier: systemd\'s variable and specifier expansion', async () => {
+    const text = real('systemd/1737-pageboard-systemd-memcached.service').toString('utf8').replace('-v $MEMCACHED_OPTS', '-v -P %t/memcached.pid');
+    expect(text).toContain('-P %t/memcached.pid');
+    const i = await run(['inspect', tmp.write('.config/systemd/user/memcached.service', text)]);
+    expect(i.out).toContain("memcached -p 17211 -l 127.0.0.1 -v -P %t/memcached.pid   (depends on the host: systemd's variable and specifier expansion)");
+  });
+});
