@@ -952,6 +952,10 @@ function sniff(full: string): Sniffed {
     return sig(null, `a script (${printable(firstLine.slice(0, 40))})`);
   }
   if (f.beginInitInfo) return sig(null, 'a SysV init script');
+  // FreeMarker's directives and macros (<#if>, <@swarm.SERVICE ... />): Imagenarium's marketplace templates.
+  if (text.includes('<@') || text.includes('<#')) {
+    if (/^[ \t]*<[#@][A-Za-z][\w.]*[\s>/]/m.test(text) && /<\/[#@][A-Za-z]|\/>/.test(text)) return sig(null, 'a FreeMarker template (what renders it decides what runs: lint that)');
+  }
   if (f.upstart >= 2 && f.upstartStrong) return sig(null, 'an Upstart job');
   if (f.docker === 2) {
     return dockerfileRunsMemcached(text) ? sig('dockerfile', 'a Dockerfile that runs memcached') : sig(null, 'a Dockerfile whose FROM, CMD and ENTRYPOINT do not name memcached', false, 'dockerfile');
