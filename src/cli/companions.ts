@@ -4,7 +4,7 @@ import { isHostLocation, readRegularFile } from '../input.js';
 import { basename, dirname, join } from 'node:path';
 import { packagedOptionFile, unitDropInsOf, unitShadowOf } from '../system/unit-files.js';
 import { hostUnitReading } from '../system/host-unit.js';
-import { isThere, kustomizeOwner, kustomizePatchOwner, memcachedConfOwner } from './conf-owner.js';
+import { isThere, kustomizeHelmValuesOwner, kustomizeOwner, kustomizePatchOwner, memcachedConfOwner } from './conf-owner.js';
 import { RANCHER_STACK, type Companions } from '../dialects/detect.js';
 import type { DialectName, ParseContext } from '../dialects/types.js';
 
@@ -45,7 +45,10 @@ export function companionsOf(path: string, text?: string): Companions {
   if (!/^values([.-][^/]*)?\.ya?ml$/.test(basename(path))) return {};
   // no Chart.yaml there (or not a regular file of at most 64 KiB): nothing beside the file says what it is
   const chartYaml = besideText(path, 'Chart.yaml') ?? besideText(path, 'Chart.yml');
-  return chartYaml === null ? {} : { chartYaml };
+  if (chartYaml !== null) return { chartYaml };
+  // No chart beside it: a kustomization's helmCharts may name it (its valuesFile).
+  const owner = isHostLocation(path) ? null : kustomizeHelmValuesOwner(path);
+  return owner ? { owner } : {};
 }
 
 /** The text of the file `name` in `path`'s folder: a regular file of at most 64 KiB, not a link; else null. */

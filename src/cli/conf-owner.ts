@@ -71,6 +71,26 @@ export function kustomizeOwner(path: string, names: readonly string[]): ConfOwne
       };
 }
 
+/** A kustomization's Helm charts: each entry's valuesFile (and additionalValuesFiles) are the chart's values. */
+const HELM_BLOCKS = /^helmCharts[ \t]*:/;
+
+/**
+ * The kustomization that names `path` (a values*.yaml with no Chart.yaml beside it) in its `helmCharts:`
+ * (qclaogui/codelab-monitoring's kubernetes/common/memcached: `valuesFile: values-k3d-k3s.yaml` for Bitnami's
+ * memcached chart 8.1.5, whose image its `images:` also replaces): kustomize build --enable-helm renders the
+ * chart with them, so they are no "chart mchard does not read" by default, nor a whole reading.
+ */
+export function kustomizeHelmValuesOwner(path: string): ConfOwner | null {
+  const where = kustomizationNaming(path, null, HELM_BLOCKS);
+  return where === null
+    ? null
+    : {
+        looksLike: `the values of a Helm chart that kustomize renders (kustomize build --enable-helm on the folder of ${where}, whose images: may also replace the chart's image: lint what it makes; when the chart is Bitnami's memcached chart, --dialect helm reads them)`,
+        because: `${where} names it in its helmCharts`,
+        candidates: ['helm'],
+      };
+}
+
 /**
  * The kustomization that names `path` (a Kubernetes object's YAML) as one of its patches: kustomize merges
  * it onto an object of the kustomization's resources (hippocampus-dev/hippocampus's overlays patch only the

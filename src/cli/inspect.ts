@@ -317,4 +317,7 @@ const HOST_DEPENDENT: Readonly<Record<string, string>> = {
   kubernetes: "depends on what the file does not show: the kubelet's $(VAR) replacement",
   helm: "depends on what the file does not show: the kubelet's $(VAR) replacement",
   dockerfile: "depends on the container: shell expansion",
+  // Neither runs a shell: supervisord expands its %(name)s, systemd its $VAR, ${VAR} and %-specifiers.
+  supervisord: "depends on the host: supervisord's %(name)s expansion",
+  systemd: "depends on the host: systemd's variable and specifier expansion",
 };

@@ -146,6 +146,8 @@ export interface ComposeService {
    * that service, which other services may extend too, so the editors leave them alone.
    */
   readonly inherited: ReadonlySet<string>;
+  /** For an image reference a variable with no default decides (`image: ${CACHE_IMAGE}`): the variables. */
+  readonly imageVariables?: readonly string[];
 }
 
 /** A variable of `environment:`, with its node (the editor changes its value). */
@@ -666,6 +668,15 @@ export function parseCompose(source: SourceText, context?: ParseContext, service
         const b: ComposeService = { ...common, argvFrom: 'image', commandSkip: 0 };
         built.push(b);
         words.set(b, { tokens: [], error: null, notes: wordNotes });
+      } else if (!svc && !ext && !cmd.error && !ep?.error && isScalar(imageNode) && [name, image ?? ''].some((n) => /memcache/i.test(n) && !/exporter/i.test(n))) {
+        // A memcached service whose image a variable with no default names (`image: ${CACHE_IMAGE}`):
+        // the environment Compose runs in decides the image, so whether and how memcached runs.
+        const it = interpolatedScalar(imageNode, text);
+        if (!it.error && (bareVariable(it.chars) || (it.variables.length > 0 && valueOf(it.chars) === ''))) {
+          const b: ComposeService = { ...common, argvFrom: 'image', commandSkip: 0, imageVariables: it.variables };
+          built.push(b);
+          words.set(b, { tokens: [], error: null, notes: wordNotes });
+        }
       }
       if (svc) {
         found.push(svc);
@@ -732,10 +743,15 @@ export function parseCompose(source: SourceText, context?: ParseContext, service
     // decides memcached's argument vector, so it is unknown: no option is judged, and fix adds nothing.
     const imageNode = get(service.node, 'image') as Node | undefined;
     const what = service.image !== null ? `image ${JSON.stringify(service.image)}` : 'an image built from build:';
-    argvUnknown =
-      `service ${service.name} runs ${what}, which mchard does not know: the image's own command and environment decide memcached's options and user` +
-      (service.command ? ', and command: only feeds its entrypoint' : '') +
-      `; unknown (an entrypoint: that runs memcached would decide them in this file)`;
+    // A reference a variable with no default is part of (`${REGISTRY}/memcached:1.6`): the environment decides it too.
+    const it = isScalar(imageNode) ? interpolatedScalar(imageNode, text) : null;
+    const vars = service.imageVariables ?? (it && !it.error && bareVariable(it.chars) ? it.variables : undefined);
+    argvUnknown = vars
+      ? `service ${service.name} runs ${what}, a reference a variable with no default decides: the environment Compose runs in decides the image, and so whether memcached runs and with which options and user; ` +
+        `unknown (the value of ${vars.join(' and ')} in the shell or the project's .env file when Compose creates the container decides)`
+      : `service ${service.name} runs ${what}, which mchard does not know: the image's own command and environment decide memcached's options and user` +
+        (service.command ? ', and command: only feeds its entrypoint' : '') +
+        `; unknown (an entrypoint: that runs memcached would decide them in this file)`;
     notes.push({ kind: 'delegated', span: spanOf(imageNode) ?? service.keySpan, message: argvUnknown, image: service.image });
     const w = words.get(service)!;
     notes.push(...w.notes);

@@ -33,7 +33,7 @@ import type { DialectName } from './types.js';
 import { isMchardFile } from '../own-files.js';
 import { isRegExpSpace } from '../ascii.js';
 import { OPTIONS, optionByShort } from '../memcached/options.js';
-import { rubyFile, templatedManifest } from './looks-like.js';
+import { nixFile, rubyFile, templatedManifest } from './looks-like.js';
 
 export const DIALECTS: readonly DialectName[] = ['debian', 'sysconfig', 'systemd', 'openrc', 'rcconf', 'compose', 'dockerfile', 'supervisord', 'argv', 'kubernetes', 'helm'];
 
@@ -303,14 +303,16 @@ const PATH_RULES: readonly PathRule[] = [
   { may: inDir('etc'), re: /(^|\/)etc\/rc\.conf$/, dialect: 'rcconf', installed: '/etc/rc.conf' },
   { may: inDir('etc'), re: /(^|\/)etc\/rc\.conf\.local$/, dialect: 'rcconf', installed: '/etc/rc.conf.local' },
   { may: inDir('rc.conf.d'), re: /(^|\/)rc\.conf\.d\/memcached[^/]*$/, dialect: 'rcconf', installed: '/etc/rc.conf.d/memcached' },
-  { may: inDir('system', 'user'), re: /(^|\/)systemd\/(system|user)\/[^/]+\.service$/, dialect: 'systemd', installed: '/etc/systemd/system/NAME.service' },
+  { may: inDir('system'), re: /(^|\/)lib\/systemd\/system\/[^/]+\.service$/, dialect: 'systemd', installed: '/usr/lib/systemd/system/NAME.service or /usr/local/lib/systemd/system/NAME.service' },
+  { may: inDir('system'), re: /(^|\/)systemd\/system\/[^/]+\.service$/, dialect: 'systemd', installed: '/etc/systemd/system/NAME.service' },
+  { may: inDir('user'), re: /(^|\/)systemd\/user\/[^/]+\.service$/, dialect: 'systemd', installed: '~/.config/systemd/user/NAME.service, a user unit' },
   { may: (dir) => dir.endsWith('.service.d'), re: /(^|\/)[^/]+\.service\.d\/[^/]+\.conf$/, dialect: 'systemd', installed: '/etc/systemd/system/NAME.service.d/NAME.conf' },
   { may: inDir('conf.d'), re: /(^|\/)supervisor\/conf\.d\/[^/]+\.conf$/, dialect: 'supervisord', installed: '/etc/supervisor/conf.d/NAME.conf' },
   { may: inDir('supervisord.d'), re: /(^|\/)supervisord\.d\/[^/]+\.(ini|conf)$/, dialect: 'supervisord', installed: '/etc/supervisord.d/NAME.ini' },
   { may: inDir('etc', 'supervisor'), re: /(^|\/)(etc|supervisor)\/supervisord\.conf$/, dialect: 'supervisord', installed: '/etc/supervisord.conf' },
   { may: inDir('init'), re: /(^|\/)init\/[^/]+\.conf$/, dialect: null, installed: '/etc/init/memcached.conf', looksLike: 'an Upstart job' },
   { may: inDir('init.d'), re: /(^|\/)init\.d\/[^/]+$/, dialect: null, installed: '/etc/init.d/memcached', looksLike: 'a SysV init script' },
-  { may: inDir('rc.d'), re: /(^|\/)rc\.d\/[^/]+$/, dialect: null, installed: '/usr/local/etc/rc.d/memcached', looksLike: 'an rc.d script' },
+  { may: inDir('rc.d'), re: /(^|\/)rc\.d\/[^/]+$/, dialect: null, installed: "/usr/local/etc/rc.d/NAME (FreeBSD's ports) or /etc/rc.d/NAME (NetBSD's and OpenBSD's packages)", looksLike: 'an rc.d script' },
   { may: (_dir, base) => base === 'run', re: /(^|\/)sv\/[^/]+\/run$/, dialect: null, installed: '/etc/sv/memcached/run', looksLike: 'a runit run script' },
   {
     may: inDir('default'),
@@ -329,7 +331,8 @@ const PATH_RULES: readonly PathRule[] = [
     looksLike: 'an Ansible role file (tasks, handlers or variables)',
   },
   { may: inDir('workflows'), re: /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/, dialect: null, installed: '.github/workflows/NAME.yml, a GitHub Actions workflow', looksLike: CI_PIPELINE },
-  { may: inDir('group_vars', 'host_vars'), re: /(^|\/)(group|host)_vars\/[^/]+$/, dialect: null, installed: 'group_vars/NAME', looksLike: 'Ansible inventory variables' },
+  { may: inDir('group_vars'), re: /(^|\/)group_vars\/[^/]+$/, dialect: null, installed: 'group_vars/NAME', looksLike: 'Ansible inventory variables' },
+  { may: inDir('host_vars'), re: /(^|\/)host_vars\/[^/]+$/, dialect: null, installed: 'host_vars/NAME', looksLike: 'Ansible inventory variables' },
   {
     may: inDir('debian', 'source', 'patches', 'tests', 'upstream'),
     re: /(^|\/)debian\/(watch|control|rules|changelog|copyright|compat|clean|gbp\.conf|(source|upstream)\/[^/]+|patches\/series|tests\/control|[^/]+\.(dirs|docs|install|links|manpages|examples|lintian-overrides|maintscript|triggers|symbols|tmpfiles?))$/,
@@ -426,9 +429,19 @@ const STRONG_NAMES: readonly NameRule[] = [
   // Not a config file's name that starts with one of the words (news.yml, changes.conf).
   { may: (b) => DOC.test(b), re: DOC, dialect: null, looksLike: 'documentation (README, NEWS, changelog, Markdown)' },
   { may: (b) => b.endsWith('.spec'), re: /^[^/]+\.spec$/, dialect: null, looksLike: 'an RPM spec file (rpmbuild reads it)' },
-  { may: (b) => b.endsWith('.nix'), re: /\.nix$/, dialect: null, looksLike: "a Nix expression (NixOS makes memcached's systemd unit from it: lint that unit, as systemctl cat memcached shows it)" },
+  // What a `.nix` file is (a NixOS module, devenv's, a package): nixFile, in looks-like.ts, loaded only for one.
+  { may: (b) => b.endsWith('.nix'), re: /\.nix$/, dialect: null, describe: (_path, base, head) => nixFile(base, head) },
   { may: (b) => b.endsWith('.plist'), re: /\.plist$/, dialect: null, looksLike: 'a launchd property list (macOS)' },
-  { may: (b) => b.endsWith('.sls'), re: /\.sls$/, dialect: null, looksLike: 'a Salt state or pillar file (Salt applies it; lint the file it installs)' },
+  // A pillar (DevilCoders/Yandex's salt-media/kp/pillar/forum/memcached.sls) is data for the states: Salt applies no pillar.
+  {
+    may: (b) => b.endsWith('.sls'),
+    re: /\.sls$/,
+    dialect: null,
+    describe: (path) =>
+      /(^|\/)pillars?\//.test(path)
+        ? "a Salt pillar (data Salt's states and templates read; Salt applies no pillar: lint the file a state installs with it)"
+        : 'a Salt state or pillar file (Salt applies it; lint the file it installs)',
+  },
   { may: (_b, l) => l.includes('.nomad'), re: /\.nomad(\.hcl)?$/, dialect: null, looksLike: 'a Nomad job specification (HCL), which Nomad runs' },
   { may: (b) => b.endsWith('.yml') || b.endsWith('.yaml'), re: /^(\.travis|\.gitlab-ci|\.drone|shippable|bitbucket-pipelines|circle)\.ya?ml$/, dialect: null, looksLike: CI_PIPELINE },
   {
@@ -451,7 +464,8 @@ const STRONG_NAMES: readonly NameRule[] = [
   { may: (b) => b.startsWith('.') && b.endsWith('rc'), re: /^\.[^/]+rc$/, dialect: null, looksLike: "another program's options or settings (a dotfile named like a tool's rc file)" },
   { may: (b) => b.endsWith('ignore'), re: /^(\.[^/]+|chef)ignore$/, dialect: null, looksLike: 'an ignore list (patterns of files another tool skips)' },
   { may: (_b, l) => l.endsWith('.patch') || l.endsWith('diff'), re: /\.(patch|diff|debdiff)$/i, dialect: null, looksLike: 'a patch (a diff that patch, quilt or git apply applies to a source tree: lint the file it changes)' },
-  { may: (b) => b.charCodeAt(b.length - 2) === 46, re: /^[^/]+\.[1-9]$/, dialect: null, looksLike: 'a manual page (man reads it)' },
+  // Not a version's last digit (Imagenarium's memcached-deploy-1.5.tpl is a template for memcached 1.5).
+  { may: (b) => b.charCodeAt(b.length - 2) === 46, re: /^[^/]*[^/\d.]\.[1-9]$/, dialect: null, looksLike: 'a manual page (man reads it)' },
   { may: (_b, l) => l.includes('requirements'), re: /requirements[^/]*\.(txt|in)$/i, dialect: null, looksLike: "a pip requirements file (the Python packages pip installs, not memcached's options)" },
 ];
 
@@ -879,7 +893,8 @@ function composeRunsMemcached(text: string): boolean {
   // An image named memcached (not memcached-exporter), or the memcached program in a command or entrypoint.
   // A reference with a default (`${MEMCACHED_DOCKER_IMAGE:-memcached:1.6}`, DDEV's add-on) names its default.
   const image = /^[ \t]+image[ \t]*:[ \t]*["']?([^"'\s#]+)/gm;
-  for (let m = image.exec(text); m; m = image.exec(text)) if (memcachedImageName(m[1].replace(/\$\{\w+:?-([^}]*)\}/g, '$1'))) return true;
+  // One a variable named after memcached decides (`${MEMCACHED_IMAGE}`, no default): the compose dialect says it is unknown.
+  for (let m = image.exec(text); m; m = image.exec(text)) if (memcachedImageName(m[1].replace(/\$\{\w+:?-([^}]*)\}/g, '$1')) || /^\$\{?\w*memcache(?!\w*exporter)\w*(\}|:?\?|:?-\}|$)/i.test(m[1])) return true;
   if (/^[ \t]+(command|entrypoint)[ \t]*:[^\n]*(^|[\s"'\/\[,])memcached(?=[\s"',\]]|$)/m.test(text) || /^[ \t]+-[ \t]*["']?(\S*\/)?memcached["']?[ \t]*$/m.test(text)) return true;
   // A service named after memcached in an override file (`memcached:` with ports: and no image:): the
   // file it is merged onto decides what it runs, which the compose dialect says.
@@ -937,6 +952,10 @@ function sniff(full: string): Sniffed {
     return sig(null, `a script (${printable(firstLine.slice(0, 40))})`);
   }
   if (f.beginInitInfo) return sig(null, 'a SysV init script');
+  // FreeMarker's directives and macros (<#if>, <@swarm.SERVICE ... />): Imagenarium's marketplace templates.
+  if (text.includes('<@') || text.includes('<#')) {
+    if (/^[ \t]*<[#@][A-Za-z][\w.]*[\s>/]/m.test(text) && /<\/[#@][A-Za-z]|\/>/.test(text)) return sig(null, 'a FreeMarker template (what renders it decides what runs: lint that)');
+  }
   if (f.upstart >= 2 && f.upstartStrong) return sig(null, 'an Upstart job');
   if (f.docker === 2) {
     return dockerfileRunsMemcached(text) ? sig('dockerfile', 'a Dockerfile that runs memcached') : sig(null, 'a Dockerfile whose FROM, CMD and ENTRYPOINT do not name memcached', false, 'dockerfile');

@@ -48,3 +48,23 @@ export function templatedManifest(text: string, printable: (s: string) => string
   if (!image) return null;
   return `a template of a Kubernetes manifest (image ${printable(image.trim().slice(0, 60))}: what renders it decides the image, and so whether memcached runs; lint the rendered manifest)`;
 }
+
+/** What NixOS makes of a module or configuration that sets memcached's service: a systemd unit. */
+const NIXOS = "a Nix expression (NixOS makes memcached's systemd unit from it: lint that unit, as systemctl cat memcached shows it)";
+
+/**
+ * What a `.nix` file is, by its name and content (the first MiB). Only a NixOS module or configuration
+ * (`systemd.services`, `services.memcached`) becomes a systemd unit. devenv's modules and devenv.nix
+ * (cachix/devenv's src/modules/services/memcached.nix: `processes.memcached.exec = "exec .../memcached
+ * --port=... --listen=..."`) declare processes `devenv up` starts under its own process manager, with no
+ * unit; a package expression (nixpkgs' memcached package.nix, `stdenv.mkDerivation`) builds memcached and
+ * starts nothing.
+ */
+export function nixFile(base: string, head: string): string {
+  if (base === 'devenv.nix' || /^[ \t]*processes(\.[\w"-]+)*[ \t]*=|^[ \t]*processes\.[\w"-]+/m.test(head)) {
+    return "a devenv module or devenv.nix (Nix: devenv up starts the command of its processes under devenv's process manager, not as a systemd unit; mchard does not read it)";
+  }
+  if (/\b(systemd\.services|services\.memcached)\b/.test(head)) return NIXOS;
+  if (/\b(mkDerivation|buildPythonPackage|buildGoModule|buildRustPackage)\b/.test(head)) return 'a Nix package expression (it builds a program and starts none; mchard does not read Nix)';
+  return 'a Nix expression (mchard does not read Nix; a NixOS service of memcached is a systemd unit: lint that, as systemctl cat memcached shows it)';
+}

@@ -604,8 +604,12 @@ export function parseSystemd(source: SourceText, opts: SystemdOptions = {}): Sys
 
   let startsAs: string | undefined;
   let startsAsUnknown: { reason: string; decide: string } | undefined;
+  // A user unit (a systemd/user/ folder: ~/.config/systemd/user, /etc/systemd/user, /usr/lib/systemd/user):
+  // the user's own service manager (systemctl --user) starts memcached as that user, never as root.
+  const userUnit = /(^|\/)systemd\/user\/[^/]+\.service$/.test(withoutTemplateSuffix(source.path.replace(/\\/g, '/')));
   if (user !== null) startsAs = user === '0' ? 'root' : user;
   else if (dynamicUser) startsAs = unit.name.replace(/\.service$/, '').replace(/@.*$/, '');
+  else if (userUnit && exec && !argvUnknown) startsAs = MANAGER_USER;
   else if (dropIn && exec && !argvUnknown) {
     // The unit the drop-in extends decides who systemd starts memcached as: Debian's and RHEL's units start
     // it as root (so -u decides), OpenMandriva's has User=memcached (so -u is ignored and none is needed).
@@ -724,6 +728,12 @@ function sandboxOf(net: UnitNetwork): SocketSandbox | null {
     ...(net.privateNetwork ? { loopbackOnly: `PrivateNetwork=yes${net.dropIn ? ' in this drop-in' : ''}` } : {}),
   };
 }
+
+/**
+ * Who a user unit starts memcached as: the user whose service manager (systemctl --user) loads it, never
+ * root, so -u is ignored (a placeholder for that account's name, which the host decides).
+ */
+const MANAGER_USER = '(the user whose systemd --user runs the unit)';
 
 /** Who a drop-in without User= starts memcached as: the unit it extends decides (a placeholder, not root). */
 const UNIT_USER = "(the unit's User=: unknown)";

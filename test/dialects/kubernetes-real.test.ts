@@ -178,6 +178,22 @@ const EXPECTED: Record<string, Expected> = {
     findings: ['MC910 info 40:15', ...CLUSTER_WIDE_DEFAULTS('48:19')],
     why: 'the base StatefulSet: image memcached, args from $(MEMORY_REQUESTS) (a resourceFieldRef the file does not show: MC910), no -l, no NetworkPolicy in this file (network_policy.yaml is another file of the base)',
   },
+  'kubernetes/1725-mudkipme-52poke-deployment.yaml': {
+    read: 'kubernetes',
+    argv: [],
+    runsAs: 'memcache',
+    reach: 'cluster-wide',
+    findings: CLUSTER_WIDE_DEFAULTS('18:25'),
+    why: 'image memcached (latest, imagePullPolicy Always) with its default command: every interface of the pod, no NetworkPolicy in this file (its Service is service.yaml, another file)',
+  },
+  'kubernetes/1721-qclaogui-codelab-monitoring-kustomization.yaml': {
+    read: { refused: /^a kustomization \(kustomize builds manifests/ },
+    why: "a kustomization whose helmCharts renders Bitnami's memcached chart 8.1.5 with values-k3d-k3s.yaml: kustomize builds the manifests, no API server takes it",
+  },
+  'helm/1720-qclaogui-codelab-monitoring-values-k3d-k3s.yaml': {
+    read: { refused: /^a Helm values file of a chart mchard does not read/ },
+    why: "alone, values with no image: no Chart.yaml or kustomization beside them says whose; beside their kustomization (test/cli/sweep-n-real.test.ts) they are the helmCharts values of Bitnami's chart",
+  },
   'kubernetes/1636-C5C3-memcached-operator-01-assert-deployment.yaml': {
     read: { refused: /^a kuttl or Chainsaw test's assertion/ },
     why: "a Chainsaw test's assertion (01-assert-deployment.yaml): the runner compares the cluster's Deployment with it, nothing applies it",
