@@ -563,7 +563,13 @@ async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Int
     for (const line of swarmRefusals(s)) say(`  ${c.yellow('not fixed')}  ${visible(s.path)}: ${visible(line)}\n`);
   }
   const settled = states.filter((s) => !s.plan.changed && !s.plan.notPlanned && !launchBlocks(s) && swarmRefusals(s).length === 0);
-  if (changed.length === 0 && settled.length > 0) say(c.green(`nothing to fix in ${settled.map((s) => visible(s.path)).join(', ')}\n`));
+  // "Nothing to fix" only where no fix is left undone: a fix the editor refused or that was held back as
+  // unsafe is still to do, and its "not fixed" line says why.
+  const undone = (s: FileState) => s.plan.failed.length + s.plan.heldBack.length > 0;
+  const clean = settled.filter((s) => !undone(s));
+  const stuck = settled.filter(undone);
+  if (changed.length === 0 && clean.length > 0) say(c.green(`nothing to fix in ${clean.map((s) => visible(s.path)).join(', ')}\n`));
+  for (const s of stuck) say(`no change to ${visible(s.path)}: its fixes were not made (below)\n`);
   const mayAsk = values.yes || io.stdinIsTTY || hooks.confirm !== undefined;
   const ask = async (message: string): Promise<Answer> => {
     if (hooks.confirm) {
