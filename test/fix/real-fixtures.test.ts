@@ -75,6 +75,10 @@ const cases: Case[] = [];
     // An installed file alone in its own root; a repository's files together, as in a checkout.
     const at = installed ? join(`real-${n}`, installed) : join(`repo-${repo.replace(/\//g, '+')}`, path);
     cases.push({ name: `real ${file}`, source: join(REAL_FIXTURES, file), at });
+    // A packaged unit is not fixed where the package put it; what fix tells the user to do is copy it to
+    // /etc/systemd/system and fix that copy: done too.
+    const packaged = installed && /^(usr\/)?lib\/systemd\/system\/[^/]+$/.exec(installed);
+    if (packaged) cases.push({ name: `real ${file} (copied to /etc)`, source: join(REAL_FIXTURES, file), at: join(`etc-${n}`, 'etc/systemd/system', basename(installed)) });
   }
   const corpus = join(SHARED, 'corpus');
   if (existsSync(corpus)) {
@@ -392,8 +396,13 @@ describe('fix on every real file of a dialect mchard fixes', () => {
     // The real reader's view of the original, and mchard's.
     const readBefore = await realReading(lf.dialect!, p, flags);
 
+    const dryRun = guessed ? await run(['fix', '--dry-run', '--unsafe-fixes', '--no-host-checks', ...flags, p]) : dry;
     const r = await run(['fix', ...flags, ...FIX, p]);
     const j = JSON.parse(r.out).files[0] as FixFile;
+    // The dry run showed the very diff that was then written, and its exit status said whether there was one.
+    const diffOf = (t: string) => t.split('\n').filter((l) => /^[-+@ ]/.test(l) && !/^ {2}\S/.test(l)).join('\n');
+    expect({ at, diff: diffOf(r.err) }).toEqual({ at, diff: diffOf(dryRun.out) });
+    if (j.changed) expect({ at, dryCode: dryRun.code }).toEqual({ at, dryCode: 1 });
     const now = readFileSync(p);
     const wrote = [...r.err.matchAll(/^wrote (.*); backup in (.*)$/gm)];
     const fixedLines = r.err.split('\n').filter((l) => /^ {2}fixed {2}MC\d+ {2}/.test(l));
