@@ -33,11 +33,17 @@ describe('mchard fix: writing or not', () => {
     const template = put('sysconfig/memcached', readFileSync(join(REAL_FIXTURES, 'ansible/002-robertdebock-ansible-role-memcached-CentOS-memcached.j2'), 'utf8'));
     const r = await run(['--yes', '--unsafe-fixes', '--no-restart', template]);
     expect(r.out).not.toContain('nothing to fix');
-    expect(r.out).toContain(`no change to ${template}: its fixes were not made (below)\n  not fixed  MC111  disable UDP with -U 0: the edit would move or change a template expression`);
+    expect(r.out).toContain(`no change to ${template}: these fixes were not made:\n  not fixed  MC111  disable UDP with -U 0: the edit would move or change a template expression`);
     const held = put('memcached.conf', '-m 64\n-p 11211\n-u root\n-l 127.0.0.1\n-U 0\n');
     const h = await run(['--yes', held]);
     expect(h.out).not.toContain('nothing to fix');
-    expect(h.out).toMatch(/^no change to .*memcached\.conf: its fixes were not made \(below\)\n {2}not fixed {2}MC201 {2}run as memcache: unsafe, /m);
+    expect(h.out).toMatch(/^no change to .*memcached\.conf: these fixes were not made:\n {2}not fixed {2}MC201 {2}run as memcache: unsafe, /m);
+    // Among other files, its "not fixed" lines stay under its own name, not after another file's "wrote".
+    writeFileSync(held, '-m 64\n-p 11211\n-u root\n-l 127.0.0.1\n-U 0\n');
+    const other = put('memcached_b.conf', INSECURE);
+    const both = await run(['--yes', other, held]);
+    expect(both.out).toContain(`no change to ${held}: these fixes were not made:\n  not fixed  MC201  run as memcache: unsafe, `);
+    expect(both.out.indexOf(`no change to ${held}`)).toBeGreaterThan(both.out.indexOf(`wrote ${other}`));
     // A clean file is still "nothing to fix".
     mkdirSync(join(tmp.path, 'clean'));
     expect((await run(['--yes', put('clean/memcached.conf', CLEAN)])).out).toContain('nothing to fix in');

@@ -332,7 +332,7 @@ function saysNothingHonestly(at: string, p: string, err: string, j: FixFile): vo
   const nothing = err.includes(`nothing to fix in ${p}`);
   const undone = (j.notFixed ?? []).filter((n) => n.kind === 'refused' || n.kind === 'unsafe');
   expect({ at, nothing, notFixed: notFixed.length }).toEqual({ at, nothing: notFixed.length === 0, notFixed: notFixed.length });
-  if (undone.length) expect({ at, says: err.includes(`no change to ${p}: its fixes were not made (below)`) || notFixed.some((l) => l.startsWith(`  not fixed  ${p}: `)), notFixed: notFixed.length >= undone.length }).toEqual({ at, says: true, notFixed: true });
+  if (undone.length) expect({ at, says: err.includes(`no change to ${p}: these fixes were not made:`) || notFixed.some((l) => l.startsWith(`  not fixed  ${p}: `)), notFixed: notFixed.length >= undone.length }).toEqual({ at, says: true, notFixed: true });
 }
 
 const FIX = ['--yes', '--unsafe-fixes', '--no-restart', '--no-host-checks', '--format', 'json'];
