@@ -433,10 +433,11 @@ describe('fix on every real file of a dialect mchard fixes', () => {
     expect({ at, dialect: lintAfter.dialect }).toEqual({ at, dialect: lf.dialect });
     const heldBack = new Set((j.notFixed ?? []).map((n) => n.ruleId));
     expect({ at, left: lintAfter.findings.filter((f) => f.fixable && !heldBack.has(f.ruleId)).map((f) => `${f.ruleId}@${f.line} ${f.message}`) }).toEqual({ at, left: [] });
-    // Each rule fix says it fixed has fewer findings now, by at least as many as it says it fixed.
+    // Each rule fix says it fixed has fewer findings now, by at least as many as it says it fixed (or none: a
+    // fix may answer a finding another fix raised, as -u memcache once -l makes Debian's wrapper stop adding -u root).
     const tally = (fs: { ruleId: string }[]) => fs.reduce((m, f) => m.set(f.ruleId, (m.get(f.ruleId) ?? 0) + 1), new Map<string, number>());
     const [was, is] = [tally(lf.findings), tally(lintAfter.findings)];
-    for (const [rule, n] of tally(j.fixed ?? [])) expect({ at, rule, fell: (was.get(rule) ?? 0) - (is.get(rule) ?? 0) >= n }).toEqual({ at, rule, fell: true });
+    for (const [rule, n] of tally(j.fixed ?? [])) expect({ at, rule, fell: (is.get(rule) ?? 0) <= Math.max(0, (was.get(rule) ?? 0) - n) }).toEqual({ at, rule, fell: true });
     const where = (fs: Finding[]) => fs.map((f) => `${f.ruleId}@${f.line}`).sort();
     expect({ at, reported: where(j.findings) }).toEqual({ at, reported: where(lintAfter.findings) });
 
