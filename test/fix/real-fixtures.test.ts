@@ -23,18 +23,20 @@ import { basename, dirname, join } from 'node:path';
 import { diffArrays } from 'diff';
 import { run, TempDir } from '../cli/helpers.js';
 import { REAL_FIXTURES } from '../helpers/real-fixtures.js';
-import { SHARED } from '../helpers/paths.js';
+import { ROOT, SHARED } from '../helpers/paths.js';
 import { recordingWrapper, WRAPPER } from '../helpers/recording-wrapper.js';
 import { splitWordsRelaxUnquote } from '../../src/dialects/envfile.js';
 
 const isRoot = process.getuid?.() === 0;
+/** The system's Python (Debian's python3-yaml beside it) rather than a version manager's shim, which costs 0.1 s a start. */
+const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 const has = (cmd: string, args: string[] = ['--version']) => spawnSync(cmd, args).status === 0;
 const HAVE = {
   wrapper: isRoot && existsSync(WRAPPER) && has('perl', ['-v']),
   analyze: has('systemd-analyze'),
   envGenerator: existsSync('/usr/lib/systemd/user-environment-generators/30-systemd-environment-d-generator'),
-  python: has('python3'),
-  pyyaml: spawnSync('python3', ['-c', 'import yaml']).status === 0,
+  python: has(PYTHON),
+  pyyaml: spawnSync(PYTHON, ['-c', 'import yaml']).status === 0,
   dash: existsSync('/usr/bin/dash') || existsSync('/bin/dash'),
   acl: has('setfacl', ['--version']) && has('getfacl', ['--version']),
 };
@@ -97,29 +99,45 @@ const cases: Case[] = [];
   }
 }
 
+// Two fixtures of one repository path (versions of one file): each in a checkout of its own.
+{
+  const count = new Map<string, number>();
+  for (const c of cases) count.set(c.at, (count.get(c.at) ?? 0) + 1);
+  for (const c of cases) if (count.get(c.at)! > 1) c.at = join(`alone-${basename(c.source).split('-')[0]}-${c.name.split(' ')[0]}`, c.at);
+}
+
 // ---- The disk ----
 
 const OWNER = 4321;
 let tmp: TempDir;
 let recorder: { wrapper: string; recorded: string } | null = null;
-const NOT_SAME_REPO = new Set<string>();
+/** Each placed file's ACL as getfacl prints it, read once for all. */
+const aclBefore = new Map<string, string>();
 
 beforeAll(async () => {
   tmp = new TempDir('mchard-fix-real-fixtures-');
   for (const c of cases) {
     const p = tmp.join(c.at);
-    if (existsSync(p)) NOT_SAME_REPO.add(c.at); // two fixtures of one repository path (its history): each alone
-  }
-  for (const c of cases) {
-    if (NOT_SAME_REPO.has(c.at)) c.at = join(`alone-${basename(c.source).split('-')[0]}-${c.name.split(' ')[0]}`, c.at);
-    const p = tmp.join(c.at);
     mkdirSync(dirname(p), { recursive: true });
     copyFileSync(c.source, p);
     if (isRoot) chownSync(p, OWNER, OWNER);
     chmodSync(p, 0o640);
-    if (HAVE.acl) sh('setfacl', ['-m', 'u:daemon:r', p]);
+  }
+  if (HAVE.acl) {
+    const all = cases.map((c) => tmp.join(c.at));
+    sh('setfacl', ['-m', 'u:daemon:r', ...all]);
+    for (const block of sh('getfacl', ['--absolute-names', ...all]).out.split(/^# file: /m).slice(1)) {
+      const nl = block.indexOf('\n');
+      aclBefore.set(block.slice(0, nl), block.slice(nl + 1).replace(/^# (owner|group|flags): .*\n/gm, ''));
+    }
   }
   if (HAVE.wrapper) recorder = recordingWrapper(mkdirTmp('wrapper'));
+  // The Python readers' view of the originals, in one run each (a Python start is most of a reading's time).
+  const placed = cases.map((c) => tmp.join(c.at));
+  const yamls = placed.filter((p) => /\.(ya?ml)$/.test(p));
+  if (HAVE.pyyaml) pyyamlAll(yamls).forEach((r, k) => yamlBefore.set(yamls[k], r));
+  const sups = placed.filter((p) => /supervisor/.test(p));
+  if (HAVE.python) supervisorAll(sups).forEach((r, k) => supervisorBefore.set(sups[k], r));
   // Each rule's and dialect's code loaded once, before the files' timings.
   await run(['lint', '--format', 'json', tmp.join(cases[0].at)]);
 }, 120_000);
@@ -137,9 +155,10 @@ function sh(cmd: string, args: string[], opts: { input?: string; env?: NodeJS.Pr
 }
 
 const acl = (p: string) => (HAVE.acl ? sh('getfacl', ['--omit-header', '--absolute-names', '--', p]).out : '');
+/** What a file untouched keeps: an ACL or mode change moves ctime, a write mtime, a replacement the inode. */
 const stamp = (p: string) => {
   const s = statSync(p);
-  return { mode: s.mode & 0o7777, uid: s.uid, gid: s.gid, ino: s.ino, mtimeMs: s.mtimeMs, acl: acl(p) };
+  return { mode: s.mode & 0o7777, uid: s.uid, gid: s.gid, ino: s.ino, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs };
 };
 const folder = (p: string) => readdirSync(dirname(p)).sort();
 
@@ -216,7 +235,7 @@ function systemdVerify(p: string): { status: number | null; err: string } {
   }
 }
 
-/** supervisor's reading of a [program:x] command (RawConfigParser as supervisor sets it up, % expansion, shlex). */
+/** Without supervisor's code: its reading of a [program:x] command (RawConfigParser as supervisor sets it up, % expansion, shlex). */
 const SUPERVISOR = String.raw`
 import configparser, json, shlex, sys, os
 text = sys.stdin.read()
@@ -243,9 +262,43 @@ try:
 except Exception as e:
     print(json.dumps({'ok': False, 'error': type(e).__name__ + ': ' + str(e)}))
 `;
-function supervisorPrograms(p: string): { ok: boolean; programs?: Record<string, string[] | string>; error?: string } {
-  return JSON.parse(sh('python3', ['-c', SUPERVISOR, p], { input: readFileSync(p, 'utf8'), env: { PATH: process.env.PATH } }).out);
+/**
+ * supervisord itself where its code is here (Debian's package unpacked by scripts/test-all.sh, never installed):
+ * ServerOptions.realize() on a main file that includes the file, as /etc/supervisor/supervisord.conf's
+ * [include] does, then each program's command split as Subprocess.get_execv_args() splits it.
+ */
+const SUPERVISOR_CODE = join(ROOT, 'node_modules', '.cache', 'debian-supervisor', 'usr', 'lib', 'python3', 'dist-packages');
+const REAL_SUPERVISORD = String.raw`
+import sys, shlex, json
+from supervisor.options import ServerOptions
+def read(main):
+    try:
+        o = ServerOptions()
+        o.realize(args=['-c', main])
+        out = {}
+        for g in o.process_group_configs:
+            for p in g.process_configs:
+                out[p.name] = shlex.split(p.command)
+        return {'ok': True, 'programs': out}
+    except BaseException as e:
+        return {'ok': False, 'error': type(e).__name__}
+print(json.dumps([read(m) for m in json.load(sys.stdin)]))
+`;
+const realSupervisord = existsSync(join(SUPERVISOR_CODE, 'supervisor', 'options.py'));
+type SupervisorReading = { ok: boolean; programs?: Record<string, string[] | string>; error?: string };
+const supervisorBefore = new Map<string, SupervisorReading>();
+function supervisorAll(ps: string[]): SupervisorReading[] {
+  if (realSupervisord) {
+    const mains = ps.map((p, k) => {
+      const main = join(mkdirTmp('supervisord'), `supervisord-${k}.conf`);
+      writeFileSync(main, `[supervisord]\n[include]\nfiles = ${p}\n`);
+      return main;
+    });
+    return JSON.parse(sh(PYTHON, ['-c', REAL_SUPERVISORD], { input: JSON.stringify(mains), env: { PATH: process.env.PATH, PYTHONPATH: SUPERVISOR_CODE } }).out);
+  }
+  return ps.map((p) => JSON.parse(sh(PYTHON, ['-c', SUPERVISOR, p], { input: readFileSync(p, 'utf8'), env: { PATH: process.env.PATH } }).out));
 }
+const supervisorPrograms = (p: string): SupervisorReading => supervisorBefore.get(p) ?? supervisorAll([p])[0];
 
 /**
  * PyYAML's reading: each document's top-level keys and every value outside what a fix edits (a container's
@@ -265,16 +318,23 @@ def flat(v, path, out):
             flat(x, path + '/' + str(i), out)
     else:
         out[path] = repr(v)
-try:
-    docs = list(yaml.safe_load_all(sys.stdin.read()))
-    out = {}
-    for i, d in enumerate(docs):
-        flat(d, str(i), out)
-    print(json.dumps({'ok': True, 'docs': [sorted(map(str, d.keys())) if isinstance(d, dict) else type(d).__name__ for d in docs], 'values': out}))
-except Exception as e:
-    print(json.dumps({'ok': False, 'error': type(e).__name__}))
+def read(path):
+    try:
+        with open(path, encoding='utf-8') as f:
+            docs = list(yaml.safe_load_all(f.read()))
+        out = {}
+        for i, d in enumerate(docs):
+            flat(d, str(i), out)
+        return {'ok': True, 'docs': [sorted(map(str, d.keys())) if isinstance(d, dict) else type(d).__name__ for d in docs], 'values': out}
+    except Exception as e:
+        return {'ok': False, 'error': type(e).__name__}
+print(json.dumps([read(p) for p in json.load(sys.stdin)]))
 `;
-const pyyaml = (p: string): { ok: boolean; docs?: unknown[]; error?: string } => JSON.parse(sh('python3', ['-c', YAML], { input: readFileSync(p, 'utf8') }).out);
+type YamlReading = { ok: boolean; docs?: unknown[]; values?: Record<string, string>; error?: string };
+/** The originals' readings, all in one Python run (beforeAll); a written file is read on its own. */
+const yamlBefore = new Map<string, YamlReading>();
+const pyyamlAll = (ps: string[]): YamlReading[] => JSON.parse(sh(PYTHON, ['-c', YAML], { input: JSON.stringify(ps) }).out);
+const pyyaml = (p: string): YamlReading => yamlBefore.get(p) ?? pyyamlAll([p])[0];
 
 /** dash sourcing the file (as OpenRC's /sbin/openrc-run and rc.subr do): its status and the variables it leaves. */
 function dashSource(p: string): { status: number | null; vars: Map<string, string> } {
@@ -310,7 +370,7 @@ async function realReading(dialect: string, p: string, flags: string[]): Promise
     const s = supervisorPrograms(p);
     const i = await inspect(p, flags);
     const prog = s.ok ? Object.values(s.programs ?? {}).find((v) => Array.isArray(v) && v.some((w) => /memcached/.test(w))) : undefined;
-    return { real: { reader: 'supervisor (configparser)', value: s.ok ? (prog ?? 'no memcached program') : s.error }, mchard: i.argvExact && Array.isArray(prog) ? [prog[0], ...(i.argv ?? [])] : undefined };
+    return { real: { reader: realSupervisord ? 'supervisord (ServerOptions)' : 'supervisor (configparser)', value: s.ok ? (prog ?? 'no memcached program') : s.error }, mchard: i.argvExact && Array.isArray(prog) ? [prog[0], ...(i.argv ?? [])] : undefined };
   }
   if ((dialect === 'compose' || dialect === 'kubernetes' || dialect === 'helm') && HAVE.pyyaml) return { real: { reader: 'PyYAML', value: pyyaml(p) } };
   if ((dialect === 'openrc' || dialect === 'rcconf') && HAVE.dash) {
@@ -398,6 +458,8 @@ describe('fix on every real file of a dialect mchard fixes', () => {
 
     const dryRun = guessed ? await run(['fix', '--dry-run', '--unsafe-fixes', '--no-host-checks', ...flags, p]) : dry;
     const r = await run(['fix', ...flags, ...FIX, p]);
+    yamlBefore.delete(p);
+    supervisorBefore.delete(p);
     const j = JSON.parse(r.out).files[0] as FixFile;
     // The dry run showed the very diff that was then written, and its exit status said whether there was one.
     const diffOf = (t: string) => t.split('\n').filter((l) => /^[-+@ ]/.test(l) && !/^ {2}\S/.test(l)).join('\n');
@@ -426,7 +488,7 @@ describe('fix on every real file of a dialect mchard fixes', () => {
     // Nothing else was left beside it; the written file keeps its owner, group, mode and ACL.
     expect({ at, folder: folder(p) }).toEqual({ at, folder: [...entries, basename(backup)].sort() });
     const after = stamp(p);
-    expect({ at, mode: after.mode, uid: after.uid, gid: after.gid, acl: after.acl }).toEqual({ at, mode: before.mode, uid: before.uid, gid: before.gid, acl: before.acl });
+    expect({ at, mode: after.mode, uid: after.uid, gid: after.gid, acl: acl(p) }).toEqual({ at, mode: before.mode, uid: before.uid, gid: before.gid, acl: aclBefore.get(p) ?? '' });
 
     // Lint of the written file: no fixable finding left but those fix says it did not fix; what fix reported is what is there.
     const lintAfter = JSON.parse((await run(['lint', '--format', 'json', ...flags, p])).out).files[0] as LintFile;
@@ -464,7 +526,7 @@ describe('fix on every real file of a dialect mchard fixes', () => {
     const first = Math.min(...stands.map((f) => f.line));
     const last = Math.max(...stands.map((f) => f.endLine ?? f.line));
     // In Helm values and manifests the edit may be of the container's own env list (Bitnami's MEMCACHED_* variables).
-    const envList = /^[ \t-]*(extraEnvVars|env|args|command):/;
+    const envList = /^[ \t-]*(extraEnvVars|extraEnv|env|args|command):/;
     const outside = removedAt.filter((n) => (n < first - CONTEXT || n > last + CONTEXT) && !envList.test(a[n - 1])).map((n) => `${n}: ${a[n - 1]}`);
     expect({ at, outside }).toEqual({ at, outside: [] });
 
@@ -520,7 +582,7 @@ describe('fix on every real file of a dialect mchard fixes', () => {
     const want: Record<string, number> = {};
     if (HAVE.wrapper) want['Debian wrapper'] = 40;
     if (HAVE.envGenerator) want['systemd environment file'] = 10;
-    if (HAVE.python) want['supervisor (configparser)'] = 5;
+    if (HAVE.python) want[realSupervisord ? 'supervisord (ServerOptions)' : 'supervisor (configparser)'] = 5;
     const got = Object.fromEntries(Object.keys(want).map((k) => [k, Math.min(compared.get(k) ?? 0, want[k])]));
     console.log(JSON.stringify({ compared: Object.fromEntries(compared), read: Object.fromEntries(read), outcomes: [...outcomes.values()].reduce<Record<string, number>>((m, o) => ({ ...m, [o]: (m[o] ?? 0) + 1 }), {}) }));
     expect({ compared: got, read: Object.fromEntries(read) }).toEqual({ compared: want, read: Object.fromEntries(read) });
