@@ -39,6 +39,7 @@ const HAVE = {
   pyyaml: spawnSync(PYTHON, ['-c', 'import yaml']).status === 0,
   dash: existsSync('/usr/bin/dash') || existsSync('/bin/dash'),
   acl: has('setfacl', ['--version']) && has('getfacl', ['--version']),
+  patch: has('patch'),
 };
 const missing = Object.entries(HAVE).filter(([, v]) => !v).map(([k]) => k);
 if (missing.length) console.warn(`real-fixtures: these readers do not run here, their checks are skipped: ${missing.join(', ')}`);
@@ -462,8 +463,17 @@ describe('fix on every real file of a dialect mchard fixes', () => {
     supervisorBefore.delete(p);
     const j = JSON.parse(r.out).files[0] as FixFile;
     // The dry run showed the very diff that was then written, and its exit status said whether there was one.
-    const diffOf = (t: string) => t.split('\n').filter((l) => /^[-+@ ]/.test(l) && !/^ {2}\S/.test(l)).join('\n');
+    const diffOf = (t: string) => t.split('\n').filter((l) => /^[-+@ \\]/.test(l) && !/^ {2}\S/.test(l)).join('\n');
     expect({ at, diff: diffOf(r.err) }).toEqual({ at, diff: diffOf(dryRun.out) });
+    // And the diff shown is the change on disk: patch(1) applies it to the original and gets the written file.
+    if (j.written && HAVE.patch) {
+      const d = mkdirTmp('patch');
+      writeFileSync(join(d, 'original'), original);
+      writeFileSync(join(d, 'shown.diff'), `${diffOf(r.err)}\n`);
+      const pr = sh('patch', ['--quiet', '--force', '-o', join(d, 'patched'), join(d, 'original'), join(d, 'shown.diff')]);
+      expect({ at, patched: pr.status === 0 && readFileSync(join(d, 'patched')).equals(readFileSync(p)), err: pr.status === 0 ? '' : pr.out + pr.err }).toEqual({ at, patched: true, err: '' });
+      rmSync(d, { recursive: true, force: true });
+    }
     if (j.changed) expect({ at, dryCode: dryRun.code }).toEqual({ at, dryCode: 1 });
     const now = readFileSync(p);
     const wrote = [...r.err.matchAll(/^wrote (.*); backup in (.*)$/gm)];
