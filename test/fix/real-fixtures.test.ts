@@ -319,19 +319,40 @@ def flat(v, path, out):
             flat(x, path + '/' + str(i), out)
     else:
         out[path] = repr(v)
+import shlex
+def commands(v, found):
+    # Every object with a memcached image: its command words (Compose's string split as Compose splits it), then args.
+    if isinstance(v, dict):
+        img = v.get('image')
+        if isinstance(img, str) and 'memcached' in img and ('command' in v or 'args' in v):
+            words = []
+            for key in ('command', 'args'):
+                c = v.get(key)
+                if isinstance(c, str):
+                    words += shlex.split(c)
+                elif isinstance(c, list):
+                    words += [str(w) for w in c]
+            found.append(words)
+        for x in v.values():
+            commands(x, found)
+    elif isinstance(v, list):
+        for x in v:
+            commands(x, found)
 def read(path):
     try:
         with open(path, encoding='utf-8') as f:
             docs = list(yaml.safe_load_all(f.read()))
         out = {}
+        found = []
         for i, d in enumerate(docs):
             flat(d, str(i), out)
-        return {'ok': True, 'docs': [sorted(map(str, d.keys())) if isinstance(d, dict) else type(d).__name__ for d in docs], 'values': out}
+            commands(d, found)
+        return {'ok': True, 'docs': [sorted(map(str, d.keys())) if isinstance(d, dict) else type(d).__name__ for d in docs], 'values': out, 'commands': found}
     except Exception as e:
         return {'ok': False, 'error': type(e).__name__}
 print(json.dumps([read(p) for p in json.load(sys.stdin)]))
 `;
-type YamlReading = { ok: boolean; docs?: unknown[]; values?: Record<string, string>; error?: string };
+type YamlReading = { ok: boolean; docs?: unknown[]; values?: Record<string, string>; commands?: string[][]; error?: string };
 /** The originals' readings, all in one Python run (beforeAll); a written file is read on its own. */
 const yamlBefore = new Map<string, YamlReading>();
 const pyyamlAll = (ps: string[]): YamlReading[] => JSON.parse(sh(PYTHON, ['-c', YAML], { input: JSON.stringify(ps) }).out);
@@ -350,8 +371,11 @@ function dashSource(p: string): { status: number | null; vars: Map<string, strin
 
 type Reading = { reader: string; value: unknown };
 
-/** What the real reader of `dialect` makes of the file at `p` (null: none runs here), and what mchard says it makes. */
-async function realReading(dialect: string, p: string, flags: string[]): Promise<{ real: Reading; mchard?: unknown } | null> {
+/**
+ * What the real reader of `dialect` makes of the file at `p` (null: none runs here), and what mchard says it makes
+ * (`mchard`), to be equal to the reader's argument vector (`against`, else the reading itself).
+ */
+async function realReading(dialect: string, p: string, flags: string[]): Promise<{ real: Reading; mchard?: unknown; against?: unknown } | null> {
   if (dialect === 'debian' && recorder) {
     const i = await inspect(p, flags);
     const argv = wrapperArgv(p);
@@ -373,7 +397,19 @@ async function realReading(dialect: string, p: string, flags: string[]): Promise
     const prog = s.ok ? Object.values(s.programs ?? {}).find((v) => Array.isArray(v) && v.some((w) => /memcached/.test(w))) : undefined;
     return { real: { reader: realSupervisord ? 'supervisord (ServerOptions)' : 'supervisor (configparser)', value: s.ok ? (prog ?? 'no memcached program') : s.error }, mchard: i.argvExact && Array.isArray(prog) ? [prog[0], ...(i.argv ?? [])] : undefined };
   }
-  if ((dialect === 'compose' || dialect === 'kubernetes' || dialect === 'helm') && HAVE.pyyaml) return { real: { reader: 'PyYAML', value: pyyaml(p) } };
+  if ((dialect === 'compose' || dialect === 'kubernetes' || dialect === 'helm') && HAVE.pyyaml) {
+    const y = pyyaml(p);
+    // One container of a memcached image, its words plain (no $ expansion): its argument vector, the program word aside.
+    const words = y.ok && y.commands?.length === 1 && !y.commands[0].some((w) => w.includes('$')) ? y.commands[0] : null;
+    const bare = (ws: string[]) => (ws.length && !ws[0].startsWith('-') && basename(ws[0]) === 'memcached' ? ws.slice(1) : ws);
+    if (words && words.length && dialect !== 'helm') {
+      const i = await inspect(p, flags);
+      if (i.argvExact && i.argv) {
+        return { real: { reader: 'PyYAML', value: y }, mchard: bare(i.argv), against: bare(words) };
+      }
+    }
+    return { real: { reader: 'PyYAML', value: y } };
+  }
   if ((dialect === 'openrc' || dialect === 'rcconf') && HAVE.dash) {
     const d = dashSource(p);
     return { real: { reader: 'dash', value: { status: d.status, vars: Object.fromEntries(d.vars) } } };
@@ -554,10 +590,10 @@ describe('fix on every real file of a dialect mchard fixes', () => {
       // What the reader could read before, it can still read.
       if (sane(readBefore.real)) expect({ at, reader: readAfter.real.reader, reads: sane(readAfter.real), value: readAfter.real.value }).toEqual({ at, reader: readAfter.real.reader, reads: true, value: readAfter.real.value });
       // A file mchard misread is never rewritten: what it read of the original is what the reader reads.
-      if (readBefore.mchard !== undefined) expect({ at, reader: readBefore.real.reader, original: readBefore.mchard }).toEqual({ at, reader: readBefore.real.reader, original: readBefore.real.value });
+      if (readBefore.mchard !== undefined) expect({ at, reader: readBefore.real.reader, original: readBefore.mchard }).toEqual({ at, reader: readBefore.real.reader, original: 'against' in readBefore ? readBefore.against : readBefore.real.value });
       if (readAfter.mchard !== undefined) {
         compared.set(readAfter.real.reader, (compared.get(readAfter.real.reader) ?? 0) + 1);
-        expect({ at, reader: readAfter.real.reader, mchard: readAfter.mchard }).toEqual({ at, reader: readAfter.real.reader, mchard: readAfter.real.value });
+        expect({ at, reader: readAfter.real.reader, mchard: readAfter.mchard }).toEqual({ at, reader: readAfter.real.reader, mchard: 'against' in readAfter ? readAfter.against : readAfter.real.value });
       }
       read.set(readAfter.real.reader, (read.get(readAfter.real.reader) ?? 0) + 1);
       if (readAfter.real.reader === 'PyYAML') {
@@ -592,6 +628,7 @@ describe('fix on every real file of a dialect mchard fixes', () => {
     const want: Record<string, number> = {};
     if (HAVE.wrapper) want['Debian wrapper'] = 40;
     if (HAVE.envGenerator) want['systemd environment file'] = 10;
+    if (HAVE.pyyaml) want.PyYAML = 10;
     if (HAVE.python) want[realSupervisord ? 'supervisord (ServerOptions)' : 'supervisor (configparser)'] = 5;
     const got = Object.fromEntries(Object.keys(want).map((k) => [k, Math.min(compared.get(k) ?? 0, want[k])]));
     console.log(JSON.stringify({ compared: Object.fromEntries(compared), read: Object.fromEntries(read), outcomes: [...outcomes.values()].reduce<Record<string, number>>((m, o) => ({ ...m, [o]: (m[o] ?? 0) + 1 }), {}) }));
