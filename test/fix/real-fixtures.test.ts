@@ -546,6 +546,9 @@ describe('fix on every real file of a dialect mchard fixes', () => {
     const tally = (fs: { ruleId: string }[]) => fs.reduce((m, f) => m.set(f.ruleId, (m.get(f.ruleId) ?? 0) + 1), new Map<string, number>());
     const [was, is] = [tally(lf.findings), tally(lintAfter.findings)];
     for (const [rule, n] of tally(j.fixed ?? [])) expect({ at, rule, fell: (is.get(rule) ?? 0) <= Math.max(0, (was.get(rule) ?? 0) - n) }).toEqual({ at, rule, fell: true });
+    // Exit status (README): 1 while a finding remains that mchard could fix or that reaches --fail-on (error), else 0.
+    const remains = lintAfter.findings.some((f) => f.fixable || f.severity === 'error');
+    expect({ at, code: r.code }).toEqual({ at, code: remains ? 1 : 0 });
     const where = (fs: Finding[]) => fs.map((f) => `${f.ruleId}@${f.line}`).sort();
     expect({ at, reported: where(j.findings) }).toEqual({ at, reported: where(lintAfter.findings) });
 
