@@ -369,6 +369,29 @@ function dashSource(p: string): { status: number | null; vars: Map<string, strin
   return { status: r.status, vars };
 }
 
+/**
+ * Docker's reading of a Dockerfile's CMD and ENTRYPOINT: the exec form when the brackets hold a JSON array of
+ * strings, else the shell form (Docker falls back to it silently, so a fix that broke the JSON would change
+ * what runs without any error): each instruction as its words, or "shell: TEXT".
+ */
+function dockerForms(p: string): string[] {
+  const joined = readFileSync(p, 'utf8').replace(/\\\r?\n/g, ' ');
+  const out: string[] = [];
+  for (const line of joined.split(/\r?\n/)) {
+    const m = /^\s*(CMD|ENTRYPOINT)\s+(.*)$/i.exec(line);
+    if (!m) continue;
+    let form = `shell: ${m[2].trim()}`;
+    try {
+      const v = JSON.parse(m[2]);
+      if (Array.isArray(v) && v.every((w) => typeof w === 'string')) form = JSON.stringify(v);
+    } catch {
+      // shell form
+    }
+    out.push(`${m[1].toUpperCase()} ${form}`);
+  }
+  return out;
+}
+
 type Reading = { reader: string; value: unknown };
 
 /**
@@ -409,6 +432,20 @@ async function realReading(dialect: string, p: string, flags: string[]): Promise
       }
     }
     return { real: { reader: 'PyYAML', value: y } };
+  }
+  if (dialect === 'dockerfile') {
+    const forms = dockerForms(p);
+    // The last ENTRYPOINT and the last CMD, both in exec form and plain, that run memcached itself: its words.
+    const last = (k: string) => forms.filter((f) => f.startsWith(`${k} `)).at(-1)?.slice(k.length + 1);
+    const [entry, cmd] = [last('ENTRYPOINT'), last('CMD')];
+    const exec = (f: string | undefined) => (f === undefined ? [] : f.startsWith('[') ? (JSON.parse(f) as string[]) : null);
+    const [e, c] = [exec(entry), exec(cmd)];
+    const words = e && c && !/^FROM\s+\S*memcached/im.test(readFileSync(p, 'utf8')) ? [...e, ...c] : null;
+    if (words?.length && basename(words[0]) === 'memcached' && !words.some((w) => w.includes('$'))) {
+      const i = await inspect(p, flags);
+      if (i.argvExact && i.argv) return { real: { reader: 'Docker (exec or shell form)', value: forms }, mchard: i.argv, against: words.slice(1) };
+    }
+    return { real: { reader: 'Docker (exec or shell form)', value: forms } };
   }
   if ((dialect === 'openrc' || dialect === 'rcconf') && HAVE.dash) {
     const d = dashSource(p);
@@ -599,6 +636,11 @@ describe('fix on every real file of a dialect mchard fixes', () => {
         expect({ at, reader: readAfter.real.reader, mchard: readAfter.mchard }).toEqual({ at, reader: readAfter.real.reader, mchard: 'against' in readAfter ? readAfter.against : readAfter.real.value });
       }
       read.set(readAfter.real.reader, (read.get(readAfter.real.reader) ?? 0) + 1);
+      if (readAfter.real.reader.startsWith('Docker')) {
+        // An instruction in exec form stays in exec form: the fix edits the array, never breaks its JSON.
+        const kinds = (v: unknown) => (v as string[]).map((f) => f.replace(/^(\S+) (shell:)?.*$/, '$1 $2'));
+        expect({ at, forms: kinds(readAfter.real.value) }).toEqual({ at, forms: kinds(readBefore.real.value) });
+      }
       if (readAfter.real.reader === 'PyYAML') {
         // The same documents, and every value but the edited lists the same.
         const [x, y] = [readBefore.real.value, readAfter.real.value] as { docs?: unknown; values?: Record<string, string> }[];
