@@ -26,6 +26,7 @@ import { REAL_FIXTURES } from '../helpers/real-fixtures.js';
 import { ROOT, SHARED } from '../helpers/paths.js';
 import { recordingWrapper, WRAPPER } from '../helpers/recording-wrapper.js';
 import { splitWordsRelaxUnquote } from '../../src/dialects/envfile.js';
+import { unquoteDump } from '../helpers/systemd-dump.js';
 
 const isRoot = process.getuid?.() === 0;
 /** The system's Python (Debian's python3-yaml beside it) rather than a version manager's shim, which costs 0.1 s a start. */
@@ -40,6 +41,7 @@ const HAVE = {
   dash: existsSync('/usr/bin/dash') || existsSync('/bin/dash'),
   acl: has('setfacl', ['--version']) && has('getfacl', ['--version']),
   patch: has('patch'),
+  systemdTest: isRoot && existsSync('/lib/systemd/systemd') && existsSync('/usr/bin/setpriv'),
 };
 const missing = Object.entries(HAVE).filter(([, v]) => !v).map(([k]) => k);
 if (missing.length) console.warn(`real-fixtures: these readers do not run here, their checks are skipped: ${missing.join(', ')}`);
@@ -236,6 +238,46 @@ function systemdVerify(p: string): { status: number | null; err: string } {
   }
 }
 
+/**
+ * systemd's own parser (`systemd --test --system`, run as nobody as it requires): the unit's ExecStart= command
+ * lines as it loaded them (the drop-in onto Debian's packaged unit), or null when the dump has none.
+ */
+function systemdExecStart(p: string): string[][] | null {
+  const d = mkdirTmp(`dump-${Math.random().toString(36).slice(2)}`);
+  chmodSync(tmp.path, 0o755);
+  chmodSync(tmp.join('.tools'), 0o755);
+  chmodSync(d, 0o755);
+  try {
+    let unit = basename(p);
+    if (/\.d$/.test(basename(dirname(p)))) {
+      unit = basename(dirname(p)).replace(/\.d$/, '');
+      copyFileSync('/lib/systemd/system/memcached.service', join(d, unit));
+      mkdirSync(join(d, `${unit}.d`), { mode: 0o755 });
+      copyFileSync(p, join(d, `${unit}.d`, 'override.conf'));
+      chmodSync(join(d, `${unit}.d`, 'override.conf'), 0o644);
+    } else copyFileSync(p, join(d, unit));
+    chmodSync(join(d, unit), 0o644);
+    const name = unit.replace(/@\./, '@test.');
+    const r = sh('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', '/lib/systemd/systemd', '--test', '--system', `--unit=${name}`, '--log-level=emerg'], {
+      env: { HOME: '/nonexistent', PATH: '/usr/bin:/bin', SYSTEMD_UNIT_PATH: `${d}:`, SYSTEMD_LOG_LEVEL: 'emerg' },
+    });
+    const commands: string[][] = [];
+    let inUnit = false;
+    let inExec = false;
+    for (const line of r.out.split('\n')) {
+      const u = /^\t-> Unit (.+):$/.exec(line);
+      if (u) inUnit = u[1] === name;
+      if (!inUnit) continue;
+      if (/^\t\t-> /.test(line)) inExec = /^\t\t-> ExecStart:$/.test(line);
+      const cmd = /^\t\t\tCommand Line: (.*)$/.exec(line);
+      if (cmd && inExec) commands.push(unquoteDump(cmd[1]));
+    }
+    return commands.length ? commands : null;
+  } finally {
+    rmSync(d, { recursive: true, force: true });
+  }
+}
+
 /** Without supervisor's code: its reading of a [program:x] command (RawConfigParser as supervisor sets it up, % expansion, shlex). */
 const SUPERVISOR = String.raw`
 import configparser, json, shlex, sys, os
@@ -413,7 +455,15 @@ async function realReading(dialect: string, p: string, flags: string[]): Promise
     const mine = ['-p', env.get('PORT') ?? '', '-u', env.get('USER') ?? '', '-m', env.get('CACHESIZE') ?? '', '-c', env.get('MAXCONN') ?? '', ...splitWordsRelaxUnquote(env.get('OPTIONS') ?? '').map((w) => w.value)];
     return { real: { reader: 'systemd environment file', value: mine }, mchard: i.argvExact && i.argv?.[0] === '-p' ? i.argv : undefined };
   }
-  if (dialect === 'systemd' && HAVE.analyze) return { real: { reader: 'systemd-analyze verify', value: systemdVerify(p).status } };
+  if (dialect === 'systemd' && HAVE.analyze) {
+    const verified = { real: { reader: 'systemd-analyze verify', value: systemdVerify(p).status } };
+    // The one ExecStart= systemd loaded, when it runs memcached with no $ (expanded only at start): its words.
+    const exec = HAVE.systemdTest ? systemdExecStart(p) : null;
+    const words = exec?.length === 1 && basename(exec[0][0]) === 'memcached' && !exec[0].some((w) => w.includes('$')) ? exec[0].slice(1) : null;
+    if (!words) return verified;
+    const i = await inspect(p, flags);
+    return i.argvExact && i.argv ? { ...verified, mchard: i.argv, against: words } : verified;
+  }
   if (dialect === 'supervisord' && HAVE.python) {
     const s = supervisorPrograms(p);
     const i = await inspect(p, flags);
