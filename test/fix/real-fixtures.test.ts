@@ -8,14 +8,17 @@
  * - a dry run, a refused file, a template, a format only guessed: nothing written (bytes, mtime, no file made
  *   beside it), a message saying why, the README's exit status;
  * - a written file: "wrote FILE; backup in B" with B the original byte for byte, `fixed` as many as the
- *   "fixed" lines, no fixable finding left but those fix says it did not fix, every line the diff does not show
- *   byte for byte where it was, every comment line kept, owner, group, mode and ACL unchanged;
- * - the written file read by its real reader where one runs here, which must read what mchard says it reads:
- *   Debian's own systemd-memcached-wrapper (argument vector), systemd's environment file parser (the
- *   environment-d generator, systemd 252) for sysconfig, `systemd-analyze verify` for units and drop-ins,
- *   Python's configparser as supervisor reads a `[program:x]` section, PyYAML for Compose and Kubernetes, dash
- *   for OpenRC conf.d and rc.conf;
- * - a second `fix --yes` writes nothing and says so.
+ *   "fixed" lines, the diff the dry run showed being the one patch(1) turns the original into the written file
+ *   with, no fixable finding left but those fix says it did not fix, the exit status the README gives, every
+ *   line the diff does not show byte for byte where it was, every comment line kept, owner, group, mode and
+ *   ACL unchanged;
+ * - the original and the written file read by the real reader where one runs here, which must read the
+ *   argument vector mchard says it reads: Debian's own systemd-memcached-wrapper, systemd's environment file
+ *   parser (the environment-d generator, systemd 252) for sysconfig, `systemd-analyze verify` and `systemd
+ *   --test` for units and drop-ins, supervisord's own ServerOptions (or, without its code, configparser as it
+ *   sets it up), PyYAML for Compose and Kubernetes (every value outside the edited lists unchanged), Docker's
+ *   exec-form rule for a Dockerfile's CMD and ENTRYPOINT, dash for OpenRC conf.d and rc.conf;
+ * - a second `fix --yes` writes nothing, and says "nothing to fix" only when no "not fixed" line follows.
  */
 import { spawnSync } from 'node:child_process';
 import { chownSync, chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
