@@ -20,6 +20,8 @@ command -v ps >/dev/null 2>&1 && [ -x /usr/bin/kill ] || need+=(procps)
 command -v hyperfine >/dev/null 2>&1 || need+=(hyperfine)
 command -v strace >/dev/null 2>&1 || need+=(strace)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
+# PyYAML: test/fix/real-fixtures.test.ts reads each fixed Compose and Kubernetes file with it.
+/usr/bin/python3 -c 'import yaml' 2>/dev/null || need+=(python3-yaml)
 [ -x /usr/bin/time ] || need+=(time)
 command -v ansible-playbook >/dev/null 2>&1 || need+=(ansible)
 command -v nvim >/dev/null 2>&1 || need+=(neovim)

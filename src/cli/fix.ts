@@ -563,7 +563,11 @@ async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Int
     for (const line of swarmRefusals(s)) say(`  ${c.yellow('not fixed')}  ${visible(s.path)}: ${visible(line)}\n`);
   }
   const settled = states.filter((s) => !s.plan.changed && !s.plan.notPlanned && !launchBlocks(s) && swarmRefusals(s).length === 0);
-  if (changed.length === 0 && settled.length > 0) say(c.green(`nothing to fix in ${settled.map((s) => visible(s.path)).join(', ')}\n`));
+  // "Nothing to fix" only where no fix is left undone: a fix the editor refused or that was held back as
+  // unsafe is still to do; such a file gets its own line, right above its "not fixed" lines (below).
+  const undone = (s: FileState) => s.plan.failed.length + s.plan.heldBack.length > 0;
+  const clean = settled.filter((s) => !undone(s));
+  if (changed.length === 0 && clean.length > 0) say(c.green(`nothing to fix in ${clean.map((s) => visible(s.path)).join(', ')}\n`));
   const mayAsk = values.yes || io.stdinIsTTY || hooks.confirm !== undefined;
   const ask = async (message: string): Promise<Answer> => {
     if (hooks.confirm) {
@@ -601,6 +605,8 @@ async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Int
       continue;
     }
     if (s.plan.notPlanned) continue;
+    // Named, so that its "not fixed" lines are not read as another file's.
+    if (!s.plan.changed && settled.includes(s) && undone(s)) say(`no change to ${visible(s.path)}: these fixes were not made:\n`);
     showChanges(s);
     if (!s.plan.changed) {
       if (service && (await restartMayFollow(s, run, say))) {

@@ -1,9 +1,10 @@
 /** `mchard fix` in-process: exit statuses, dry run, no terminal, confirmation, host checks, formats, usage errors. */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runFixCaptured, tempFolderPerTest } from './helpers.js';
 import { main, MAIN_HELP } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/io.js';
+import { REAL_FIXTURES } from '../helpers/real-fixtures.js';
 
 const INSECURE = '# app servers\n-m 1024\n-p 11211\n-u root\n-l 0.0.0.0\n-vv\n-A\n';
 const CLEAN = '-m 64\n-p 11211\n-u memcache\n-l 127.0.0.1\n-U 0\n';
@@ -22,6 +23,30 @@ describe('mchard fix: writing or not', () => {
     expect(r.out).toContain('-A\n');
     expect(r.out).toContain('dry run: nothing was written');
     expect(readFileSync(f, 'utf8')).toBe(INSECURE);
+  });
+
+  // Before: `nothing to fix in FILE` above `not fixed  MC111  disable UDP with -U 0: the edit would move or change
+  // a template expression` (robertdebock/ansible-role-memcached's CentOS template, real fixture 002), and above
+  // `not fixed  MC201  run as memcache: unsafe, ...` for a fix held back.
+  it('a file whose fixes were refused or held back is not "nothing to fix": it says they were not made', async () => {
+    mkdirSync(join(tmp.path, 'sysconfig'));
+    const template = put('sysconfig/memcached', readFileSync(join(REAL_FIXTURES, 'ansible/002-robertdebock-ansible-role-memcached-CentOS-memcached.j2'), 'utf8'));
+    const r = await run(['--yes', '--unsafe-fixes', '--no-restart', template]);
+    expect(r.out).not.toContain('nothing to fix');
+    expect(r.out).toContain(`no change to ${template}: these fixes were not made:\n  not fixed  MC111  disable UDP with -U 0: the edit would move or change a template expression`);
+    const held = put('memcached.conf', '-m 64\n-p 11211\n-u root\n-l 127.0.0.1\n-U 0\n');
+    const h = await run(['--yes', held]);
+    expect(h.out).not.toContain('nothing to fix');
+    expect(h.out).toMatch(/^no change to .*memcached\.conf: these fixes were not made:\n {2}not fixed {2}MC201 {2}run as memcache: unsafe, /m);
+    // Among other files, its "not fixed" lines stay under its own name, not after another file's "wrote".
+    writeFileSync(held, '-m 64\n-p 11211\n-u root\n-l 127.0.0.1\n-U 0\n');
+    const other = put('memcached_b.conf', INSECURE);
+    const both = await run(['--yes', other, held]);
+    expect(both.out).toContain(`no change to ${held}: these fixes were not made:\n  not fixed  MC201  run as memcache: unsafe, `);
+    expect(both.out.indexOf(`no change to ${held}`)).toBeGreaterThan(both.out.indexOf(`wrote ${other}`));
+    // A clean file is still "nothing to fix".
+    mkdirSync(join(tmp.path, 'clean'));
+    expect((await run(['--yes', put('clean/memcached.conf', CLEAN)])).out).toContain('nothing to fix in');
   });
 
   it('--dry-run exits 0 when there is nothing to fix', async () => {

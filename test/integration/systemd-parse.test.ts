@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { SourceText } from '../../src/source.js';
 import { parseSystemd, type SystemdConfig } from '../../src/dialects/systemd.js';
+import { unquoteDump } from '../helpers/systemd-dump.js';
 
 const SYSTEMD = '/lib/systemd/systemd';
 const usable = existsSync(SYSTEMD) && process.getuid?.() === 0 && existsSync('/usr/bin/setpriv');
@@ -24,42 +25,6 @@ interface Dumped {
   environmentFiles: string[];
   user: string | null;
   type: string | null;
-}
-
-/** Reads systemd's quoted "Command Line:" back into words. */
-function unquoteDump(line: string): string[] {
-  const out: string[] = [];
-  const esc: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v' };
-  let k = 0;
-  while (k < line.length) {
-    if (line[k] === ' ') {
-      k++;
-      continue;
-    }
-    let w = '';
-    if (line[k] === '"') {
-      k++;
-      while (k < line.length && line[k] !== '"') {
-        if (line[k] === '\\') {
-          const c = line[k + 1];
-          if (c === 'x') {
-            w += String.fromCharCode(parseInt(line.slice(k + 2, k + 4), 16));
-            k += 4;
-            continue;
-          }
-          w += esc[c] ?? c;
-          k += 2;
-          continue;
-        }
-        w += line[k++];
-      }
-      k++;
-    } else {
-      while (k < line.length && line[k] !== ' ') w += line[k++];
-    }
-    out.push(w);
-  }
-  return out;
 }
 
 function runSystemd(dir: string, names: string[]): Map<string, Dumped> {
