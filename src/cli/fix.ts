@@ -567,6 +567,8 @@ async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Int
   // unsafe is still to do; such a file gets its own line, right above its "not fixed" lines (below).
   const undone = (s: FileState) => s.plan.failed.length + s.plan.heldBack.length > 0;
   const clean = settled.filter((s) => !undone(s));
+  /** The unchanged files whose "not fixed" lines get a line of their own naming the file. */
+  const namedUndone = new Set(settled.filter(undone));
   if (changed.length === 0 && clean.length > 0) say(c.green(`nothing to fix in ${clean.map((s) => visible(s.path)).join(', ')}\n`));
   const mayAsk = values.yes || io.stdinIsTTY || hooks.confirm !== undefined;
   const ask = async (message: string): Promise<Answer> => {
@@ -606,7 +608,7 @@ async function fixEachFile(run: FixRun, io: Io, hooks: FixHooks, interrupts: Int
     }
     if (s.plan.notPlanned) continue;
     // Named, so that its "not fixed" lines are not read as another file's.
-    if (!s.plan.changed && settled.includes(s) && undone(s)) say(`no change to ${visible(s.path)}: these fixes were not made:\n`);
+    if (namedUndone.has(s)) say(`no change to ${visible(s.path)}: these fixes were not made:\n`);
     showChanges(s);
     if (!s.plan.changed) {
       if (service && (await restartMayFollow(s, run, say))) {

@@ -320,6 +320,13 @@ function interpolatedScalar(node: Scalar, text: string): { chars: SrcChar[]; err
   return { chars: it.chars, error: it.error, variables: it.variables };
 }
 
+/** The variables of an image reference one with no default is part of (`${REGISTRY}/memcached:1.6`), or undefined. */
+function variablesDeciding(imageNode: Node | undefined, text: string): readonly string[] | undefined {
+  if (!isScalar(imageNode)) return undefined;
+  const it = interpolatedScalar(imageNode, text);
+  return !it.error && bareVariable(it.chars) ? it.variables : undefined;
+}
+
 /** A value built from a variable without a default (`${X}`, `$X`): the file does not decide it. */
 function bareVariable(chars: readonly SrcChar[]): string | null {
   return chars.find((c) => c.dep && c.ch === '$' && !/when it is unset/.test(c.dep))?.dep ?? null;
@@ -744,8 +751,7 @@ export function parseCompose(source: SourceText, context?: ParseContext, service
     const imageNode = get(service.node, 'image') as Node | undefined;
     const what = service.image !== null ? `image ${JSON.stringify(service.image)}` : 'an image built from build:';
     // A reference a variable with no default is part of (`${REGISTRY}/memcached:1.6`): the environment decides it too.
-    const it = isScalar(imageNode) ? interpolatedScalar(imageNode, text) : null;
-    const vars = service.imageVariables ?? (it && !it.error && bareVariable(it.chars) ? it.variables : undefined);
+    const vars = service.imageVariables ?? variablesDeciding(imageNode, text);
     argvUnknown = vars
       ? `service ${service.name} runs ${what}, a reference a variable with no default decides: the environment Compose runs in decides the image, and so whether memcached runs and with which options and user; ` +
         `unknown (the value of ${vars.join(' and ')} in the shell or the project's .env file when Compose creates the container decides)`
